@@ -1,0 +1,55 @@
+import type { IWorkApi } from 'azure-devops-node-api/WorkApi';
+import type { IWorkItemTrackingApi } from 'azure-devops-node-api/WorkItemTrackingApi';
+import type { WorkItemTypeInfo } from '../draft';
+import type { JsonPatchOperation } from '../patch';
+import type { Boards } from '../ports';
+import { toAdoError } from './errors';
+
+type WorkItemTracking = Pick<IWorkItemTrackingApi, 'getWorkItemTypes' | 'createWorkItem'>;
+type Work = Pick<IWorkApi, 'getTeamIterations'>;
+
+/** Boards over azure-devops-node-api: the only place that knows its types and quirks. */
+export class AdoBoards implements Boards {
+  constructor(
+    private readonly wit: WorkItemTracking,
+    private readonly work: Work,
+    private readonly url: string,
+  ) {}
+
+  async workItemTypes(project: string): Promise<WorkItemTypeInfo[]> {
+    const call = { action: `read the work item types of project '${project}'`, url: this.url, project };
+    try {
+      const types = await this.wit.getWorkItemTypes(project);
+      // The client resolves a 404 (unknown project) to null instead of throwing.
+      if (!types) throw new Error(`Project '${project}' was not found, or the pipeline's identity cannot read it.`);
+      return types.map((type) => ({
+        name: type.name ?? '',
+        fields: (type.fields ?? type.fieldInstances ?? []).map((field) => field.referenceName ?? ''),
+      }));
+    } catch (error) {
+      throw toAdoError(error, call);
+    }
+  }
+
+  async currentIteration(project: string, team: string | undefined): Promise<string | undefined> {
+    const call = { action: `read the current iteration of team '${team ?? `${project} Team`}'`, url: this.url, project };
+    try {
+      const iterations = await this.work.getTeamIterations({ project, team }, 'current');
+      if (!iterations) throw new Error(`Team '${team}' was not found in project '${project}'.`);
+      return iterations[0]?.path;
+    } catch (error) {
+      throw toAdoError(error, call);
+    }
+  }
+
+  async createWorkItem(project: string, type: string, patch: readonly JsonPatchOperation[]): Promise<{ id: number }> {
+    const call = { action: `create the ${type} in project '${project}'`, url: this.url, project };
+    try {
+      const item = await this.wit.createWorkItem(null, [...patch], project, type);
+      if (!item?.id) throw new Error(`Azure DevOps did not return the new ${type}: the type or project was not found.`);
+      return { id: item.id };
+    } catch (error) {
+      throw toAdoError(error, call);
+    }
+  }
+}

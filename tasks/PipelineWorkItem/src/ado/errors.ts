@@ -1,0 +1,84 @@
+import { AdoError } from '../errors';
+
+/** What the failing call was doing, for the message: e.g. "create the Bug in project WebApp". */
+export interface CallContext {
+  readonly action: string;
+  readonly url: string;
+  readonly project?: string;
+}
+
+interface ServiceError {
+  statusCode?: number;
+  code?: string;
+  result?: { message?: string; typeKey?: string; customProperties?: { RuleValidationErrors?: { errorMessage?: string }[] } };
+  message?: string;
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE', 'ESOCKETTIMEDOUT']);
+
+/**
+ * Turns an azure-devops-node-api / typed-rest-client failure into an AdoError whose message tells the user
+ * what happened and what to change. Recognises codes from the message, not the status alone (brief: platform notes).
+ */
+export function toAdoError(error: unknown, call: CallContext): AdoError {
+  if (error instanceof AdoError) return error;
+  const e = (error ?? {}) as ServiceError;
+  const status = typeof e.statusCode === 'number' ? e.statusCode : undefined;
+  const serviceMessage = (e.result?.message ?? e.message ?? String(error)).trim();
+  const code = /\b(TF\d{5,6}|VS\d{6})\b/.exec(serviceMessage)?.[1];
+  const options = { status, code, cause: error };
+  const where = `Could not ${call.action}`;
+
+  if (e.code && NETWORK_CODES.has(e.code)) {
+    return new AdoError(`${where}: Azure DevOps at ${call.url} could not be reached (${e.code}). Check the agent's network and proxy settings.`, options);
+  }
+  if (code === 'TF237111') {
+    return new AdoError(`${where}: the pipeline's identity may not create work items under this area (TF237111). ${permissionFix(call)}`, options);
+  }
+  if (status === 401 || code === 'TF400813') {
+    return new AdoError(
+      `${where}: Azure DevOps rejected the credentials (${code ?? 'HTTP 401'}). With the job token, check that the job has access to project '${call.project ?? ''}'; with the 'connection' input, renew its personal access token with the Work Items (Read & write) scope.`,
+      options,
+    );
+  }
+  if (code === 'TF401347') {
+    return new AdoError(`${where}: ${serviceMessage} Set 'areaPath' and 'iterationPath' to paths that exist in the project (Project settings › Boards › Project configuration).`, options);
+  }
+  if (code === 'TF51535') {
+    return new AdoError(`${where}: ${serviceMessage} Check the reference names in the 'fields' input against the work item type's fields.`, options);
+  }
+  if (code === 'TF401320') {
+    const rules = (e.result?.customProperties?.RuleValidationErrors ?? []).map((rule) => rule.errorMessage).filter(Boolean);
+    const details = rules.length > 0 ? ` ${rules.join(' ')}` : '';
+    return new AdoError(`${where}: a field value breaks the work item type's rules: ${serviceMessage}${details} Check the inputs that set this field.`, options);
+  }
+  if (status === 429) {
+    return new AdoError(`${where}: Azure DevOps is rate-limiting this pipeline (HTTP 429). ${serviceMessage}`, options);
+  }
+  if (status === 403) {
+    return new AdoError(`${where}: access denied (HTTP 403). ${serviceMessage} ${permissionFix(call)}`, options);
+  }
+  const statusText = status === undefined ? '' : ` (HTTP ${status})`;
+  return new AdoError(`${where}${statusText}: ${serviceMessage}`, options);
+}
+
+function permissionFix(call: CallContext): string {
+  const organization = organizationName(call.url);
+  const project = call.project ?? '<project>';
+  return (
+    `Give "${project} Build Service (${organization})" (or "Project Collection Build Service (${organization})" when the pipeline's job authorization scope is the collection) ` +
+    `"Create work items in this node" and "Edit work items in this node" on the area: Project settings › Boards › Project configuration › Areas › … › Security.`
+  );
+}
+
+/** `https://dev.azure.com/fabrikam/` → fabrikam; `https://fabrikam.visualstudio.com/` → fabrikam; on-premises: the collection. */
+export function organizationName(url: string): string {
+  try {
+    const { hostname, pathname } = new URL(url);
+    const legacy = /^([^.]+)\.visualstudio\.com$/i.exec(hostname);
+    if (legacy?.[1]) return legacy[1];
+    return pathname.split('/').filter(Boolean)[0] ?? hostname;
+  } catch {
+    return url;
+  }
+}

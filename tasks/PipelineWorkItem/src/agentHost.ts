@@ -1,0 +1,85 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tl from 'azure-pipelines-task-lib/task';
+import { connectBoards, connectPipelines, NetworkOptions } from './ado/connection';
+import { SettingsError } from './errors';
+import type { Credentials } from './ports';
+import type { TaskHost, TaskResult } from './run';
+
+const JOB_ENDPOINT = 'SYSTEMVSSCONNECTION';
+
+const RESULTS: Record<TaskResult, tl.TaskResult> = {
+  Succeeded: tl.TaskResult.Succeeded,
+  SucceededWithIssues: tl.TaskResult.SucceededWithIssues,
+  Failed: tl.TaskResult.Failed,
+};
+
+/** The TaskHost of a real agent: task-lib for inputs, variables, endpoints, logging and results. */
+export function agentHost(): TaskHost {
+  const tokens: string[] = [];
+  const remember = (credentials: Credentials): Credentials => {
+    tokens.push(credentials.token);
+    return credentials;
+  };
+  return {
+    input: (name) => tl.getInput(name, false) ?? '',
+    variable: (name) => tl.getVariable(name),
+    secrets: () => [...tokens, ...tl.getVariables().flatMap((v) => (v.secret && v.value ? [v.value] : []))],
+    jobCredentials: () => {
+      // getEndpointAuthorizationParameter would write the token into a debug line; read the whole object instead.
+      const token = tl.getEndpointAuthorization(JOB_ENDPOINT, true)?.parameters?.['AccessToken'];
+      const url = tl.getVariable('System.TeamFoundationCollectionUri') ?? tl.getEndpointUrl(JOB_ENDPOINT, true);
+      return token && url ? remember({ url: withSlash(url), scheme: 'bearer', token }) : undefined;
+    },
+    connectionCredentials: (connection) => remember(serviceConnection(connection)),
+    connectBoards: (credentials) => connectBoards(credentials, network(credentials.url)),
+    connectPipelines: (credentials) => connectPipelines(credentials, network(credentials.url)),
+    info: (message) => console.log(message),
+    warning: (message) => tl.warning(message),
+    debug: (message) => tl.debug(message),
+    setOutput: (name, value) => tl.setVariable(name, value, false, true),
+    writeSummary: (markdown) => {
+      const directory = tl.getVariable('Agent.TempDirectory') || os.tmpdir();
+      const file = path.join(directory, `PipelineWorkItem-${process.pid}.md`);
+      fs.writeFileSync(file, markdown, 'utf8');
+      tl.uploadSummary(file);
+    },
+    setResult: (result, message) => tl.setResult(RESULTS[result], message),
+  };
+}
+
+function serviceConnection(connection: string): Credentials {
+  const url = tl.getEndpointUrl(connection, true);
+  let auth: tl.EndpointAuthorization | undefined;
+  try {
+    auth = tl.getEndpointAuthorization(connection, true);
+  } catch {
+    // task-lib's message would quote the raw authorization, token included.
+    auth = undefined;
+  }
+  const parameters = auth?.parameters ?? {};
+  const scheme = auth?.scheme.toLowerCase();
+  const token = scheme === 'usernamepassword' ? parameters['password'] : (parameters['apitoken'] ?? parameters['AccessToken']);
+  if (!url || !token) {
+    throw new SettingsError([
+      `Input 'connection': service connection '${connection}' has no URL or token this task can use. Use an "Azure Repos/Team Foundation Server" connection with a personal access token (Work Items: Read & write) and grant this pipeline access to it.`,
+    ]);
+  }
+  if (scheme === 'usernamepassword') return { url: withSlash(url), scheme: 'basic', token, username: parameters['username'] ?? '' };
+  return { url: withSlash(url), scheme: scheme === 'oauth' ? 'bearer' : 'token', token };
+}
+
+function network(url: string): NetworkOptions {
+  const proxy = tl.getHttpProxyConfiguration(url);
+  const cert = tl.getHttpCertConfiguration();
+  return {
+    ...(proxy ? { proxy } : {}),
+    ...(cert ? { cert } : {}),
+    ignoreSslError: (tl.getVariable('Agent.SkipCertValidation') ?? '').toLowerCase() === 'true',
+  };
+}
+
+function withSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}

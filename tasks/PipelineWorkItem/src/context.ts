@@ -1,0 +1,145 @@
+import { EnvironmentError } from './errors';
+import { visibleName } from './names';
+
+/** Returns a pipeline variable's value (e.g. `Build.BuildId`), undefined when unset. */
+export type VariableReader = (name: string) => string | undefined;
+
+/** `Agent.JobStatus` of the job this task runs in. */
+export type JobStatus = 'Succeeded' | 'SucceededWithIssues' | 'Failed' | 'Canceled' | 'Skipped';
+
+export interface Person {
+  readonly displayName: string;
+  readonly email: string | undefined;
+}
+
+export interface BuildRun {
+  readonly id: number;
+  readonly number: string;
+}
+
+export interface ReleaseRun {
+  readonly id: number;
+  readonly name: string;
+  readonly definitionName: string;
+  readonly environmentId: number | undefined;
+  readonly attempt: number | undefined;
+}
+
+/** What the pipeline tells the task about the run it is part of, read once from its variables. */
+export interface RunContext {
+  readonly hostType: 'build' | 'release';
+  /** Collection URL with a trailing slash, e.g. https://dev.azure.com/fabrikam/ */
+  readonly collectionUri: string;
+  readonly project: string;
+  readonly projectId: string | undefined;
+  /** Pipeline (build definition) name, or the release definition name. */
+  readonly pipeline: string;
+  /** Build number, or the release name. */
+  readonly runName: string;
+  readonly runUrl: string;
+  /** The build: the run itself, or in a release the primary build artifact. */
+  readonly build: BuildRun | undefined;
+  readonly release: ReleaseRun | undefined;
+  readonly branch: string;
+  readonly branchRef: string;
+  readonly commit: string;
+  readonly commitUrl: string | undefined;
+  readonly requestedFor: Person | undefined;
+  readonly reason: string;
+  readonly stage: string;
+  readonly job: string;
+  readonly environment: string;
+  readonly jobStatus: JobStatus;
+}
+
+const JOB_STATUSES: readonly JobStatus[] = ['Succeeded', 'SucceededWithIssues', 'Failed', 'Canceled', 'Skipped'];
+
+/**
+ * Builds the run context from pipeline variables (YAML, classic build or classic release).
+ * @throws EnvironmentError when the variables every pipeline job has are missing.
+ */
+export function readRunContext(variable: VariableReader): RunContext {
+  const get = (name: string): string => variable(name)?.trim() ?? '';
+  const collection = get('System.TeamFoundationCollectionUri') || get('System.CollectionUri');
+  const project = get('System.TeamProject');
+  if (!collection || !project) {
+    throw new EnvironmentError(
+      'System.TeamFoundationCollectionUri and System.TeamProject are not set: this task runs as a step of an Azure Pipelines job.',
+    );
+  }
+  const collectionUri = collection.endsWith('/') ? collection : `${collection}/`;
+  const releaseId = positive(get('Release.ReleaseId'));
+  const isRelease = get('System.HostType').toLowerCase() === 'release' && releaseId !== undefined;
+  const buildId = positive(get('Build.BuildId'));
+  const build = buildId === undefined ? undefined : { id: buildId, number: get('Build.BuildNumber') || String(buildId) };
+  const release: ReleaseRun | undefined =
+    isRelease && releaseId !== undefined
+      ? {
+          id: releaseId,
+          name: get('Release.ReleaseName') || `Release ${releaseId}`,
+          definitionName: get('Release.DefinitionName'),
+          environmentId: positive(get('Release.EnvironmentId')),
+          attempt: positive(get('Release.AttemptNumber')),
+        }
+      : undefined;
+  const branchRef = get('Build.SourceBranch');
+  const commit = get('Build.SourceVersion');
+  const buildUrl = build && `${collectionUri}${encodeURIComponent(project)}/_build/results?buildId=${build.id}`;
+  const runUrl = release ? get('Release.ReleaseWebUrl') || releaseUrl(collectionUri, project, release.id) : buildUrl;
+
+  return {
+    hostType: release ? 'release' : 'build',
+    collectionUri,
+    project,
+    projectId: get('System.TeamProjectId') || undefined,
+    pipeline: release ? release.definitionName || release.name : get('Build.DefinitionName') || project,
+    runName: release ? release.name : (build?.number ?? ''),
+    runUrl: runUrl ?? collectionUri,
+    build,
+    release,
+    branch: shortBranch(branchRef) || get('Build.SourceBranchName'),
+    branchRef,
+    commit,
+    commitUrl: commitUrl(get('Build.Repository.Provider'), get('Build.Repository.Uri'), commit),
+    requestedFor: person(
+      get(release ? 'Release.RequestedFor' : 'Build.RequestedFor'),
+      get(release ? 'Release.RequestedForEmail' : 'Build.RequestedForEmail'),
+    ),
+    reason: release ? get('Release.Reason') : get('Build.Reason'),
+    stage: visibleName(get('System.StageDisplayName') || get('System.StageName')),
+    job: visibleName(get('System.JobDisplayName') || get('System.JobName') || get('Agent.JobName')),
+    environment: release ? get('Release.EnvironmentName') : get('Environment.Name'),
+    jobStatus: jobStatus(get('Agent.JobStatus')),
+  };
+}
+
+function positive(value: string): number | undefined {
+  const number = Number(value);
+  return value !== '' && Number.isSafeInteger(number) && number > 0 ? number : undefined;
+}
+
+function jobStatus(value: string): JobStatus {
+  return JOB_STATUSES.find((status) => status.toLowerCase() === value.toLowerCase()) ?? 'Succeeded';
+}
+
+/** `refs/heads/feature/x` → `feature/x`; `refs/pull/7/merge` → `pull/7/merge`. */
+export function shortBranch(ref: string): string {
+  return ref.replace(/^refs\/(heads|tags)\//, '').replace(/^refs\//, '');
+}
+
+function person(displayName: string, email: string): Person | undefined {
+  if (!displayName && !email) return undefined;
+  return { displayName: displayName || email, email: email || undefined };
+}
+
+function releaseUrl(collectionUri: string, project: string, id: number): string {
+  return `${collectionUri}${encodeURIComponent(project)}/_releaseProgress?_a=release-pipeline-progress&releaseId=${id}`;
+}
+
+// Azure Repos and GitHub both serve a commit at <repository>/commit/<sha>; other hosts differ, so no link.
+function commitUrl(provider: string, repositoryUri: string, commit: string): string | undefined {
+  if (!commit || !repositoryUri || !['tfsgit', 'github', 'githubenterprise'].includes(provider.toLowerCase())) {
+    return undefined;
+  }
+  return `${repositoryUri.replace(/\/+$/, '').replace(/\.git$/, '')}/commit/${commit}`;
+}

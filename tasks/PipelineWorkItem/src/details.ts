@@ -1,0 +1,61 @@
+import type { RunContext } from './context';
+import { escapeHtml, linkHtml, textHtml } from './html';
+import type { FailedStep, Outcome, RunFacts } from './model';
+import { outcomeText } from './outcome';
+import { stepPath } from './runFacts';
+
+// Build.Reason values as the web UI words them.
+const REASONS: Record<string, string> = {
+  manual: 'Manual',
+  individualci: 'Continuous integration',
+  batchedci: 'Continuous integration (batched)',
+  schedule: 'Scheduled',
+  pullrequest: 'Pull request',
+  buildcompletion: 'Build completion',
+  resourcetrigger: 'Resource trigger',
+  validateshelveset: 'Gated check-in',
+  checkinshelveset: 'Gated check-in',
+};
+
+/** The generated details (brief §4): the run summary, then what failed. HTML, every pipeline value escaped. */
+export function detailsHtml(context: RunContext, facts: RunFacts, outcome: Outcome): string {
+  return [summaryHtml(context, facts, outcome), failuresHtml(facts.failures)].filter((part) => part !== '').join('\n');
+}
+
+function summaryHtml(context: RunContext, facts: RunFacts, outcome: Outcome): string {
+  const rows: [string, string][] = [];
+  const add = (label: string, html: string): void => {
+    if (html !== '') rows.push([label, html]);
+  };
+  if (context.release) {
+    add('Release pipeline', escapeHtml(context.pipeline));
+    add('Release', linkHtml(context.release.name, context.runUrl));
+    add('Environment', escapeHtml(context.environment));
+    add('Artifacts', facts.artifacts.map(escapeHtml).join('<br>'));
+  } else {
+    add('Pipeline', escapeHtml(context.pipeline));
+    add('Run', linkHtml(context.runName, context.runUrl));
+    add('Environment', escapeHtml(context.environment));
+  }
+  add('Status', `<b>${escapeHtml(outcomeText(outcome))}</b>`);
+  add('Branch', escapeHtml(context.branch));
+  add('Commit', context.commit ? linkHtml(context.commit.slice(0, 8), context.commitUrl) : '');
+  add('Triggered by', escapeHtml(context.requestedFor?.displayName ?? ''));
+  add('Reason', escapeHtml(REASONS[context.reason.toLowerCase()] ?? context.reason));
+  add('Stage', escapeHtml(context.release ? '' : context.stage));
+  const body = rows.map(([label, html]) => `<tr><td><b>${label}</b></td><td>${html}</td></tr>`).join('\n');
+  return `<h3>Pipeline run</h3>\n<table>\n${body}\n</table>`;
+}
+
+function failuresHtml(failures: readonly FailedStep[]): string {
+  if (failures.length === 0) return '';
+  const items = failures.map((failure) => {
+    const title = `<b>${escapeHtml(stepPath(failure) || 'A job')}</b>${failure.step ? '' : ' (the job failed)'}`;
+    const messages = [
+      ...failure.errors.map((error) => `<li>${textHtml(error)}</li>`),
+      ...failure.warnings.map((warning) => `<li><i>Warning:</i> ${textHtml(warning)}</li>`),
+    ];
+    return `<li>${title}${messages.length > 0 ? `\n<ul>\n${messages.join('\n')}\n</ul>` : ''}</li>`;
+  });
+  return `<h3>What failed</h3>\n<ul>\n${items.join('\n')}\n</ul>`;
+}

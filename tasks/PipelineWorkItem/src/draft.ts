@@ -1,0 +1,128 @@
+import { workItemBody } from './body';
+import type { RunContext } from './context';
+import type { Outcome, RunFacts } from './model';
+import { redactSecrets } from './redact';
+import type { Settings } from './settings';
+import { renderTemplate, TemplateValues } from './templates';
+import { workItemTitle } from './title';
+
+export const FIELD = {
+  title: 'System.Title',
+  description: 'System.Description',
+  reproSteps: 'Microsoft.VSTS.TCM.ReproSteps',
+  areaPath: 'System.AreaPath',
+  iterationPath: 'System.IterationPath',
+  assignedTo: 'System.AssignedTo',
+  priority: 'Microsoft.VSTS.Common.Priority',
+  severity: 'Microsoft.VSTS.Common.Severity',
+  tags: 'System.Tags',
+  foundIn: 'Microsoft.VSTS.Build.FoundIn',
+} as const;
+
+/** A work item type of the target project: its name as the project spells it, and its field reference names. */
+export interface WorkItemTypeInfo {
+  readonly name: string;
+  readonly fields: readonly string[];
+}
+
+export interface Relation {
+  readonly rel: string;
+  readonly url: string;
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+/** Everything one create request carries. */
+export interface WorkItemDraft {
+  readonly type: string;
+  readonly fields: readonly (readonly [reference: string, value: string | number])[];
+  readonly relations: readonly Relation[];
+}
+
+/** What the draft needs beyond settings, run context and facts: answers the project gave. */
+export interface Target {
+  readonly type: WorkItemTypeInfo;
+  /** Collection URL (trailing slash) of the organization the item is filed in. */
+  readonly collectionUri: string;
+  readonly iterationPath: string | undefined;
+  readonly secrets: readonly string[];
+}
+
+/**
+ * Decides every field and relation of the new item (brief §4) from the inputs and the run.
+ * Returns the draft and warnings for inputs the type cannot take (e.g. a severity on a Task).
+ */
+export function workItemDraft(
+  settings: Settings,
+  context: RunContext,
+  facts: RunFacts,
+  outcome: Outcome,
+  values: TemplateValues,
+  target: Target,
+): { draft: WorkItemDraft; warnings: string[] } {
+  const warnings: string[] = [];
+  const has = (reference: string): boolean =>
+    target.type.fields.some((field) => field.toLowerCase() === reference.toLowerCase());
+  const fields = new Map<string, string | number>();
+  const set = (reference: string, value: string | number | undefined): void => {
+    if (value !== undefined && value !== '') fields.set(reference, value);
+  };
+
+  set(FIELD.title, workItemTitle(settings.title, context, values, outcome));
+  const body = workItemBody(settings, context, facts, outcome, values);
+  const bodyField = [FIELD.reproSteps, FIELD.description].find(has);
+  if (bodyField) set(bodyField, body);
+  else if (body) warnings.push(`Work item type '${target.type.name}' has no Repro Steps or Description field; the details are left out.`);
+  set(FIELD.areaPath, settings.areaPath);
+  set(FIELD.iterationPath, target.iterationPath);
+  set(FIELD.assignedTo, assignee(settings, context, warnings));
+  for (const [input, reference, value] of [
+    ['priority', FIELD.priority, settings.priority],
+    ['severity', FIELD.severity, settings.severity],
+  ] as const) {
+    if (value === undefined) continue;
+    if (has(reference)) set(reference, value);
+    else warnings.push(`Work item type '${target.type.name}' has no ${reference} field; input '${input}' is ignored.`);
+  }
+  set(FIELD.tags, settings.tags.join('; '));
+  const sameCollection = target.collectionUri.toLowerCase() === context.collectionUri.toLowerCase();
+  const build = settings.linkBuild && sameCollection ? context.build : undefined;
+  if (build && has(FIELD.foundIn)) set(FIELD.foundIn, build.number);
+  // `fields` comes last: a user who names a field there means that value.
+  for (const field of settings.fields) set(field.reference, renderTemplate(field.value, values));
+
+  const relations: Relation[] = [];
+  if (build) {
+    relations.push({ rel: 'ArtifactLink', url: `vstfs:///Build/Build/${build.id}`, attributes: { name: 'Build' } });
+  }
+  if (settings.linkBuild && /^https?:\/\//i.test(context.runUrl)) {
+    const comment = context.release ? `Release ${context.release.name}` : `Pipeline run ${context.runName}`;
+    relations.push({ rel: 'Hyperlink', url: context.runUrl, attributes: { comment } });
+  }
+  if (settings.parentId !== undefined) {
+    relations.push({
+      rel: 'System.LinkTypes.Hierarchy-Reverse',
+      url: `${target.collectionUri}_apis/wit/workItems/${settings.parentId}`,
+      attributes: {},
+    });
+  }
+
+  const redacted = [...fields].map(
+    ([reference, value]) => [reference, typeof value === 'string' ? redactSecrets(value, target.secrets) : value] as const,
+  );
+  return { draft: { type: target.type.name, fields: redacted, relations }, warnings };
+}
+
+function assignee(settings: Settings, context: RunContext, warnings: string[]): string | undefined {
+  switch (settings.assignTo.kind) {
+    case 'none':
+      return undefined;
+    case 'identity':
+      return settings.assignTo.identity;
+    case 'requestor': {
+      const person = context.requestedFor;
+      if (!person) warnings.push("Input 'assignTo' is @requestor, but the run does not name who triggered it; left unassigned.");
+      if (!person) return undefined;
+      return person.email ? `${person.displayName} <${person.email}>` : person.displayName;
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import type { FailedStep, Issue, ReleaseDeployment, RunFacts, TimelineRecord } from './model';
+import { visibleName } from './names';
+import { worstOutcome } from './outcome';
+
+/** How many warnings of a failed step the details show; errors are all kept. */
+const MAX_WARNINGS = 3;
+
+/** Facts of a build run (YAML or classic) from its timeline. */
+export function factsFromTimeline(records: readonly TimelineRecord[]): RunFacts {
+  const byId = new Map(records.map((record) => [record.id, record]));
+  const ancestor = (record: TimelineRecord, type: string): TimelineRecord | undefined => {
+    for (let at = parent(record); at; at = parent(at)) if (at.type === type) return at;
+    return undefined;
+  };
+  const parent = (record: TimelineRecord): TimelineRecord | undefined =>
+    record.parentId === undefined ? undefined : byId.get(record.parentId);
+
+  const sorted = [...records].sort((a, b) => path(a, parent).localeCompare(path(b, parent)));
+  const failedTasks = sorted.filter((r) => r.type === 'Task' && r.result === 'failed');
+  const jobsWithFailedTask = new Set(failedTasks.map((task) => ancestor(task, 'Job')?.id));
+  const failedJobs = sorted.filter(
+    (r) => r.type === 'Job' && r.result === 'failed' && !jobsWithFailedTask.has(r.id),
+  );
+
+  const failures = [...failedTasks, ...failedJobs].map(
+    (record): FailedStep => ({
+      stage: visibleName(ancestor(record, 'Stage')?.name),
+      job: visibleName(record.type === 'Job' ? record.name : ancestor(record, 'Job')?.name),
+      step: record.type === 'Job' ? '' : record.name,
+      ...messages(record.issues),
+      logId: record.logId,
+    }),
+  );
+  const finished = records.filter((r) => (r.type === 'Stage' || r.type === 'Job') && r.completed);
+  return { othersOutcome: worstOutcome(finished.map((r) => r.result)), failures, artifacts: [] };
+}
+
+/** Facts of a classic release from the current environment's latest deployment. */
+export function factsFromRelease(deployment: ReleaseDeployment): RunFacts {
+  const failures: FailedStep[] = [];
+  for (const job of deployment.jobs) {
+    const failedTasks = job.tasks.filter((task) => task.result === 'failed');
+    for (const task of failedTasks) {
+      failures.push({ stage: deployment.environment, job: visibleName(job.name), step: task.name, ...messages(task.issues), logId: undefined });
+    }
+    if (failedTasks.length === 0 && job.result === 'failed') {
+      failures.push({ stage: deployment.environment, job: visibleName(job.name), step: '', errors: [], warnings: [], logId: undefined });
+    }
+  }
+  return {
+    othersOutcome: worstOutcome(deployment.jobs.map((job) => job.result)),
+    failures,
+    artifacts: deployment.artifacts,
+  };
+}
+
+/** `Stage › Job › Step`, leaving out what is empty. */
+export function stepPath(step: FailedStep): string {
+  return [step.stage, step.job, step.step].filter((part) => part !== '').join(' › ');
+}
+
+function messages(issues: readonly Issue[]): { errors: string[]; warnings: string[] } {
+  const of = (type: Issue['type']): string[] => issues.filter((i) => i.type === type).map((i) => i.message.trim());
+  return { errors: of('error'), warnings: of('warning').slice(0, MAX_WARNINGS) };
+}
+
+// Orders records as the run shows them: by their position under each ancestor.
+function path(record: TimelineRecord, parent: (r: TimelineRecord) => TimelineRecord | undefined): string {
+  const orders: string[] = [];
+  for (let at: TimelineRecord | undefined = record; at; at = parent(at)) {
+    orders.unshift(String(at.order).padStart(6, '0'));
+  }
+  return orders.join('/');
+}

@@ -1,0 +1,193 @@
+import { SettingsError } from './errors';
+import { FieldAssignment, parseFieldsInput } from './fieldsInput';
+import { parseTemplate, Template } from './templates';
+
+/** The inputs declared in task.json; a test keeps the two lists equal. */
+export const INPUT_NAMES = [
+  'workItemType',
+  'createOn',
+  'title',
+  'description',
+  'includeDetails',
+  'logLines',
+  'attachLogs',
+  'attachments',
+  'areaPath',
+  'iterationPath',
+  'assignTo',
+  'priority',
+  'severity',
+  'tags',
+  'fields',
+  'parentId',
+  'linkBuild',
+  'linkWorkItems',
+  'onRecurrence',
+  'fingerprint',
+  'resolveOnRecovery',
+  'project',
+  'connection',
+  'dryRun',
+  'failTaskOnError',
+] as const;
+
+export type InputName = (typeof INPUT_NAMES)[number];
+/** Returns an input's raw value, '' when unset. */
+export type InputReader = (name: InputName) => string;
+
+export const CREATE_ON = ['failure', 'failureOrIssues', 'success', 'always'] as const;
+export type CreateOn = (typeof CREATE_ON)[number];
+export const ON_RECURRENCE = ['comment', 'new', 'skip'] as const;
+export type OnRecurrence = (typeof ON_RECURRENCE)[number];
+
+export type IterationChoice =
+  | { readonly kind: 'default' }
+  | { readonly kind: 'path'; readonly path: string }
+  | { readonly kind: 'current'; readonly team: string | undefined };
+
+export type Assignee =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'requestor' }
+  | { readonly kind: 'identity'; readonly identity: string };
+
+/** Every input, parsed and validated. Optional text inputs are `undefined` when empty. */
+export interface Settings {
+  readonly workItemType: string;
+  readonly createOn: CreateOn;
+  readonly title: Template | undefined;
+  readonly description: Template | undefined;
+  readonly includeDetails: boolean;
+  readonly logLines: number;
+  readonly attachLogs: boolean;
+  readonly attachments: readonly string[];
+  readonly areaPath: string | undefined;
+  readonly iterationPath: IterationChoice;
+  readonly assignTo: Assignee;
+  readonly priority: number | undefined;
+  readonly severity: string | undefined;
+  readonly tags: readonly string[];
+  readonly fields: readonly FieldAssignment[];
+  readonly parentId: number | undefined;
+  readonly linkBuild: boolean;
+  readonly linkWorkItems: boolean;
+  readonly onRecurrence: OnRecurrence;
+  readonly fingerprint: Template | undefined;
+  readonly resolveOnRecovery: boolean;
+  readonly project: string | undefined;
+  readonly connection: string | undefined;
+  readonly dryRun: boolean;
+  readonly failTaskOnError: boolean;
+}
+
+const DEFAULT_TAGS = 'pipeline-failure';
+const MAX_LOG_LINES = 10000;
+
+/**
+ * Reads and validates every input. No network, no environment beyond `read`.
+ * @throws SettingsError listing every problem, each naming the input and the fix.
+ */
+export function readSettings(read: InputReader): Settings {
+  const problems: string[] = [];
+  const text = (name: InputName): string | undefined => read(name).trim() || undefined;
+
+  function bool(name: InputName, fallback: boolean): boolean {
+    const value = text(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (value === 'true' || value === 'false') return value === 'true';
+    problems.push(`Input '${name}' must be true or false, not '${read(name).trim()}'.`);
+    return fallback;
+  }
+
+  function pick<T extends string>(name: InputName, options: readonly T[], fallback: T): T {
+    const value = text(name);
+    if (value === undefined) return fallback;
+    const match = options.find((option) => option.toLowerCase() === value.toLowerCase());
+    if (match) return match;
+    problems.push(`Input '${name}' must be one of ${options.join(', ')}, not '${value}'.`);
+    return fallback;
+  }
+
+  function template(name: InputName): Template | undefined {
+    const value = name === 'description' ? read(name).replace(/\s+$/, '') : text(name);
+    if (!value) return undefined;
+    const parsed = parseTemplate(name, value);
+    if (typeof parsed === 'string') {
+      problems.push(parsed);
+      return undefined;
+    }
+    return parsed;
+  }
+
+  function integer(name: InputName, range: [number, number], hint: string): number | undefined {
+    const value = text(name);
+    if (value === undefined) return undefined;
+    const number = /^\d+$/.test(value) ? Number(value) : NaN;
+    if (Number.isSafeInteger(number) && number >= range[0] && number <= range[1]) return number;
+    problems.push(`Input '${name}' must be ${hint}, not '${value}'.`);
+    return undefined;
+  }
+
+  const fields = parseFieldsInput(read('fields'));
+  problems.push(...fields.problems);
+
+  const settings: Settings = {
+    workItemType: text('workItemType') ?? 'Bug',
+    createOn: pick('createOn', CREATE_ON, 'failure'),
+    title: template('title'),
+    description: template('description'),
+    includeDetails: bool('includeDetails', true),
+    logLines: integer('logLines', [0, MAX_LOG_LINES], `a whole number from 0 to ${MAX_LOG_LINES}`) ?? 30,
+    attachLogs: bool('attachLogs', false),
+    attachments: lines(read('attachments')),
+    areaPath: text('areaPath'),
+    iterationPath: iterationChoice(text('iterationPath')),
+    assignTo: assignee(text('assignTo')),
+    priority: integer('priority', [1, 4], 'a priority from 1 (highest) to 4'),
+    severity: text('severity'),
+    tags: tagList(text('tags') ?? DEFAULT_TAGS),
+    fields: fields.fields,
+    parentId: integer('parentId', [1, Number.MAX_SAFE_INTEGER], 'the numeric id of the parent work item, e.g. 1234'),
+    linkBuild: bool('linkBuild', true),
+    linkWorkItems: bool('linkWorkItems', false),
+    onRecurrence: pick('onRecurrence', ON_RECURRENCE, 'comment'),
+    fingerprint: template('fingerprint'),
+    resolveOnRecovery: bool('resolveOnRecovery', true),
+    project: text('project'),
+    connection: text('connection'),
+    dryRun: bool('dryRun', false),
+    failTaskOnError: bool('failTaskOnError', false),
+  };
+  if (settings.tags.length > 100) {
+    problems.push(`Input 'tags' has ${settings.tags.length} tags; a work item holds at most 100.`);
+  }
+  if (problems.length > 0) throw new SettingsError(problems);
+  return settings;
+}
+
+function lines(value: string): string[] {
+  return value
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+}
+
+function tagList(value: string): string[] {
+  const tags = value
+    .split(';')
+    .map((tag) => tag.trim())
+    .filter((tag) => tag !== '');
+  return [...new Map(tags.map((tag) => [tag.toLowerCase(), tag])).values()];
+}
+
+function iterationChoice(value: string | undefined): IterationChoice {
+  if (value === undefined) return { kind: 'default' };
+  const match = /^(.*)@currentiteration$/i.exec(value);
+  if (!match) return { kind: 'path', path: value };
+  return { kind: 'current', team: match[1]?.trim() || undefined };
+}
+
+function assignee(value: string | undefined): Assignee {
+  if (value === undefined) return { kind: 'none' };
+  if (value.toLowerCase() === '@requestor') return { kind: 'requestor' };
+  return { kind: 'identity', identity: value };
+}

@@ -1,0 +1,36 @@
+import type { Outcome } from './model';
+import { outcomeText } from './outcome';
+
+/** What the task did, for the run summary (Markdown attached to the run) and the log. */
+export type Report =
+  | { readonly kind: 'created'; readonly type: string; readonly id: number; readonly url: string; readonly title: string }
+  | { readonly kind: 'dryRun'; readonly type: string; readonly project: string; readonly title: string }
+  | { readonly kind: 'notFiled'; readonly outcome: Outcome; readonly createOn: string }
+  | { readonly kind: 'failed'; readonly message: string };
+
+// Markdown must not turn a pipeline value into a link or emphasis in the summary.
+function plain(text: string): string {
+  return text.replace(/[\\`*_{}[\]()<>#+\-!|~]/g, (char) => `\\${char}`);
+}
+
+/** The run summary's Markdown. */
+export function summaryMarkdown(report: Report, warnings: readonly string[]): string {
+  const lines = ['### Pipeline Work Items', ''];
+  switch (report.kind) {
+    case 'created':
+      lines.push(`Created [${plain(report.type)} ${report.id}](${report.url}): ${plain(report.title)}`);
+      break;
+    case 'dryRun':
+      lines.push(`Dry run: would create a ${plain(report.type)} in project ${plain(report.project)}: ${plain(report.title)}`);
+      lines.push('', 'Nothing was written; the request is in the task log.');
+      break;
+    case 'notFiled':
+      lines.push(`Nothing filed: the run's outcome is ${outcomeText(report.outcome)} and createOn is ${report.createOn}.`);
+      break;
+    case 'failed':
+      lines.push(`Could not file a work item: ${plain(report.message)}`);
+      break;
+  }
+  if (warnings.length > 0) lines.push('', ...warnings.map((warning) => `- ⚠ ${plain(warning)}`));
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,66 @@
+/** The `{{name}}` placeholders of product brief §3, shared by title, description, fingerprint and fields. */
+export const PLACEHOLDERS = [
+  'pipeline',
+  'runName',
+  'runUrl',
+  'project',
+  'branch',
+  'commit',
+  'requestedFor',
+  'reason',
+  'stage',
+  'job',
+  'environment',
+  'status',
+  'failedStep',
+  'failedSteps',
+  'firstError',
+] as const;
+
+export type Placeholder = (typeof PLACEHOLDERS)[number];
+export type TemplateValues = Readonly<Record<Placeholder, string>>;
+
+type Part = { text: string } | { placeholder: Placeholder };
+
+/** A parsed template: literal text and placeholders, in order. */
+export interface Template {
+  readonly source: string;
+  readonly parts: readonly Part[];
+}
+
+const PLACEHOLDER_PATTERN = /\{\{\s*([^{}]*?)\s*\}\}/g;
+
+function isPlaceholder(name: string): name is Placeholder {
+  return (PLACEHOLDERS as readonly string[]).includes(name);
+}
+
+/**
+ * Parses `source`; returns the template, or a problem sentence naming `inputName` and the valid placeholders.
+ */
+export function parseTemplate(inputName: string, source: string): Template | string {
+  const parts: Part[] = [];
+  const unknown: string[] = [];
+  let last = 0;
+  for (const match of source.matchAll(PLACEHOLDER_PATTERN)) {
+    const name = match[1] ?? '';
+    if (match.index > last) parts.push({ text: source.slice(last, match.index) });
+    if (isPlaceholder(name)) parts.push({ placeholder: name });
+    else unknown.push(`{{${name}}}`);
+    last = match.index + match[0].length;
+  }
+  if (last < source.length) parts.push({ text: source.slice(last) });
+  if (unknown.length > 0) {
+    const valid = PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ');
+    return `Input '${inputName}' uses the unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}. Valid placeholders: ${valid}.`;
+  }
+  return { source, parts };
+}
+
+/** Fills a template; `escape` is applied to each value (not to the template's own text). */
+export function renderTemplate(
+  template: Template,
+  values: TemplateValues,
+  escape: (value: string) => string = (value) => value,
+): string {
+  return template.parts.map((part) => ('text' in part ? part.text : escape(values[part.placeholder]))).join('');
+}

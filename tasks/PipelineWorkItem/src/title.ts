@@ -1,0 +1,49 @@
+import type { RunContext } from './context';
+import type { Outcome } from './model';
+import { renderTemplate, Template, TemplateValues } from './templates';
+
+/** System.Title holds at most 255 characters. */
+export const MAX_TITLE_LENGTH = 255;
+
+const VERB: Record<Outcome, string> = {
+  failed: 'failed',
+  succeededWithIssues: 'succeeded with issues',
+  succeeded: 'succeeded',
+  canceled: 'was canceled',
+};
+
+/**
+ * The item's title: the user's template, or one made from the run, e.g.
+ * `CI failed on main: Build › Unit tests` or `Release-12 failed in Production`. Cut to 255 characters with `…`.
+ */
+export function workItemTitle(
+  template: Template | undefined,
+  context: RunContext,
+  values: TemplateValues,
+  outcome: Outcome,
+): string {
+  const title = template ? renderTemplate(template, values) : defaultTitle(context, values, outcome);
+  return fitTitle(title.replace(/\s+/g, ' ').trim() || defaultTitle(context, values, outcome));
+}
+
+function defaultTitle(context: RunContext, values: TemplateValues, outcome: Outcome): string {
+  if (context.release) {
+    const where = context.environment ? ` in ${context.environment}` : '';
+    return `${context.release.name} ${VERB[outcome]}${where}`;
+  }
+  const branch = values.branch ? ` on ${values.branch}` : '';
+  if (outcome === 'failed' && values.failedStep) return `${values.pipeline} failed${branch}: ${values.failedStep}`;
+  const run = values.runName && outcome !== 'failed' ? ` (${values.runName})` : '';
+  return `${values.pipeline} ${VERB[outcome]}${branch}${run}`;
+}
+
+/** Cuts a title to 255 characters (whole code points), ending with `…` when cut. */
+export function fitTitle(title: string): string {
+  if (title.length <= MAX_TITLE_LENGTH) return title;
+  let cut = '';
+  for (const char of title) {
+    if (cut.length + char.length > MAX_TITLE_LENGTH - 1) break;
+    cut += char;
+  }
+  return `${cut.trimEnd()}…`;
+}
