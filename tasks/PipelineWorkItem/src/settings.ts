@@ -176,7 +176,8 @@ function tagList(value: string): string[] {
     .split(';')
     .map((tag) => tag.trim())
     .filter((tag) => tag !== '');
-  return [...new Map(tags.map((tag) => [tag.toLowerCase(), tag])).values()];
+  // Tags are case-insensitive in Boards: keep the first spelling.
+  return tags.filter((tag, index) => tags.findIndex((other) => other.toLowerCase() === tag.toLowerCase()) === index);
 }
 
 function iterationChoice(value: string | undefined): IterationChoice {

@@ -1,0 +1,147 @@
+import * as assert from 'node:assert/strict';
+import { Target, workItemDraft } from '../../tasks/PipelineWorkItem/src/draft';
+import { NO_FACTS } from '../../tasks/PipelineWorkItem/src/model';
+import { createPatch } from '../../tasks/PipelineWorkItem/src/patch';
+import { InputName, readSettings } from '../../tasks/PipelineWorkItem/src/settings';
+import { templateValues } from '../../tasks/PipelineWorkItem/src/values';
+import { chooseWorkItemType } from '../../tasks/PipelineWorkItem/src/workItemType';
+import { inputs, RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
+
+const BUG = {
+  name: 'Bug',
+  fields: [
+    'System.Title',
+    'System.AreaPath',
+    'System.IterationPath',
+    'System.AssignedTo',
+    'System.Tags',
+    'Microsoft.VSTS.TCM.ReproSteps',
+    'Microsoft.VSTS.Common.Priority',
+    'Microsoft.VSTS.Common.Severity',
+    'Microsoft.VSTS.Build.FoundIn',
+  ],
+};
+const TASK = { name: 'Task', fields: ['System.Title', 'System.Description', 'System.Tags', 'Microsoft.VSTS.Common.Priority'] };
+
+function draftFor(values: Partial<Record<InputName, string>>, target: Partial<Target> = {}, variables = YAML_VARIABLES) {
+  const context = runContext(variables);
+  const settings = readSettings(inputs(values));
+  const full: Target = { type: BUG, collectionUri: 'https://dev.azure.com/fabrikam/', iterationPath: undefined, secrets: [], ...target };
+  return workItemDraft(settings, context, NO_FACTS, 'failed', templateValues(context, NO_FACTS, 'failed'), full);
+}
+
+describe('work item draft and JSON Patch', () => {
+  it('puts every field and relation of a Bug into one patch, in a stable order', () => {
+    const { draft, warnings } = draftFor(
+      {
+        areaPath: 'WebApp\\Frontend',
+        assignTo: '@requestor',
+        priority: '1',
+        severity: '2 - High',
+        tags: 'pipeline-failure; nightly',
+        fields: 'Custom.Run={{runName}}',
+        parentId: '17',
+        includeDetails: 'false',
+        description: 'Failed.',
+      },
+      { iterationPath: 'WebApp\\Sprint 2' },
+    );
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(createPatch(draft), [
+      { op: 'add', path: '/fields/System.Title', value: 'WebApp-CI failed on main' },
+      { op: 'add', path: '/fields/Microsoft.VSTS.TCM.ReproSteps', value: '<p>Failed.</p>' },
+      { op: 'add', path: '/fields/System.AreaPath', value: 'WebApp\\Frontend' },
+      { op: 'add', path: '/fields/System.IterationPath', value: 'WebApp\\Sprint 2' },
+      { op: 'add', path: '/fields/System.AssignedTo', value: 'Alex Kim <alex@fabrikam.example>' },
+      { op: 'add', path: '/fields/Microsoft.VSTS.Common.Priority', value: 1 },
+      { op: 'add', path: '/fields/Microsoft.VSTS.Common.Severity', value: '2 - High' },
+      { op: 'add', path: '/fields/System.Tags', value: 'pipeline-failure; nightly' },
+      { op: 'add', path: '/fields/Microsoft.VSTS.Build.FoundIn', value: '20261129.3' },
+      { op: 'add', path: '/fields/Custom.Run', value: '20261129.3' },
+      {
+        op: 'add',
+        path: '/relations/-',
+        value: { rel: 'ArtifactLink', url: 'vstfs:///Build/Build/812', attributes: { name: 'Build' } },
+      },
+      {
+        op: 'add',
+        path: '/relations/-',
+        value: {
+          rel: 'Hyperlink',
+          url: 'https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812',
+          attributes: { comment: 'Pipeline run 20261129.3' },
+        },
+      },
+      {
+        op: 'add',
+        path: '/relations/-',
+        value: { rel: 'System.LinkTypes.Hierarchy-Reverse', url: 'https://dev.azure.com/fabrikam/_apis/wit/workItems/17', attributes: {} },
+      },
+    ]);
+  });
+
+  it('puts the body in System.Description and skips Bug-only fields for a Task, with warnings', () => {
+    const { draft, warnings } = draftFor({ severity: '1 - Critical', description: 'x', includeDetails: 'false' }, { type: TASK });
+    const fields = Object.fromEntries(draft.fields);
+    assert.equal(fields['System.Description'], '<p>x</p>');
+    assert.equal(fields['Microsoft.VSTS.TCM.ReproSteps'], undefined);
+    assert.equal(fields['Microsoft.VSTS.Build.FoundIn'], undefined);
+    assert.equal(fields['Microsoft.VSTS.Common.Severity'], undefined);
+    assert.deepEqual(warnings, ["Work item type 'Task' has no Microsoft.VSTS.Common.Severity field; input 'severity' is ignored."]);
+  });
+
+  it('links nothing of the run when linkBuild is false', () => {
+    const { draft } = draftFor({ linkBuild: 'false' });
+    assert.deepEqual(draft.relations, []);
+    assert.equal(Object.fromEntries(draft.fields)['Microsoft.VSTS.Build.FoundIn'], undefined);
+  });
+
+  it('does not link a build of another organization when filing through a connection', () => {
+    const { draft } = draftFor({}, { collectionUri: 'https://dev.azure.com/contoso/' });
+    assert.deepEqual(draft.relations.map((r) => r.rel), ['Hyperlink']);
+  });
+
+  it('links the release page in a release', () => {
+    const { draft } = draftFor({}, {}, RELEASE_VARIABLES);
+    assert.deepEqual(
+      draft.relations.map((r) => [r.rel, r.url]),
+      [
+        ['ArtifactLink', 'vstfs:///Build/Build/812'],
+        ['Hyperlink', 'https://dev.azure.com/fabrikam/WebApp/_release?releaseId=57'],
+      ],
+    );
+  });
+
+  it('lets the fields input override a field the task sets', () => {
+    const { draft } = draftFor({ fields: 'System.Tags=mine' });
+    assert.equal(Object.fromEntries(draft.fields)['System.Tags'], 'mine');
+  });
+
+  it('never puts a secret into a field', () => {
+    const { draft } = draftFor({ title: 'token {{firstError}} {{branch}}' }, { secrets: ['main'] });
+    assert.equal(Object.fromEntries(draft.fields)['System.Title'], 'token ***');
+  });
+});
+
+describe('work item type', () => {
+  const types = [{ name: 'Issue', fields: [] }, { name: 'Task', fields: [] }, { name: 'Epic', fields: [] }];
+
+  it('falls back from Bug to Issue with a warning (Basic process)', () => {
+    const chosen = chooseWorkItemType('Bug', types, 'Starter');
+    assert.ok('type' in chosen);
+    assert.equal(chosen.type.name, 'Issue');
+    assert.match(chosen.warning ?? '', /has no 'Bug' work item type \(Basic process\); filing an 'Issue' instead/);
+  });
+
+  it("uses the project's spelling of the type", () => {
+    const chosen = chooseWorkItemType('task', types, 'Starter');
+    assert.ok('type' in chosen);
+    assert.equal(chosen.type.name, 'Task');
+  });
+
+  it('lists the project types when the type does not exist', () => {
+    assert.deepEqual(chooseWorkItemType('Story', types, 'Starter'), {
+      problem: "Input 'workItemType': project 'Starter' has no work item type 'Story'. Its types are: Epic, Issue, Task.",
+    });
+  });
+});

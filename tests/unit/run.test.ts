@@ -1,0 +1,181 @@
+import * as assert from 'node:assert/strict';
+import * as sinon from 'sinon';
+import { AdoError, SettingsError } from '../../tasks/PipelineWorkItem/src/errors';
+import type { TimelineRecord } from '../../tasks/PipelineWorkItem/src/model';
+import type { Boards, Credentials, Pipelines } from '../../tasks/PipelineWorkItem/src/ports';
+import { run, TaskHost } from '../../tasks/PipelineWorkItem/src/run';
+import type { InputName } from '../../tasks/PipelineWorkItem/src/settings';
+import { inputs, YAML_VARIABLES } from './fixtures';
+
+const JOB: Credentials = { url: 'https://dev.azure.com/fabrikam/', scheme: 'bearer', token: 'job-token-123' };
+const BUG = { name: 'Bug', fields: ['System.Title', 'Microsoft.VSTS.TCM.ReproSteps', 'System.Tags', 'Microsoft.VSTS.Build.FoundIn'] };
+
+const FAILED_TIMELINE: TimelineRecord[] = [
+  { id: 'j', parentId: undefined, type: 'Job', name: 'Build', order: 1, completed: true, result: 'failed', issues: [], logId: undefined },
+  {
+    id: 't',
+    parentId: 'j',
+    type: 'Task',
+    name: 'npm ci',
+    order: 1,
+    completed: true,
+    result: 'failed',
+    issues: [{ type: 'error', message: 'npm ERR! code E404' }],
+    logId: 3,
+  },
+];
+
+interface Fakes {
+  host: TaskHost;
+  boards: { [K in keyof Boards]: sinon.SinonStub };
+  pipelines: { [K in keyof Pipelines]: sinon.SinonStub };
+  outputs: Record<string, string>;
+  result: sinon.SinonStub;
+  logged: string[];
+}
+
+function fakes(values: Partial<Record<InputName, string>>, variables: Record<string, string> = YAML_VARIABLES): Fakes {
+  const boards = {
+    workItemTypes: sinon.stub().resolves([BUG, { name: 'Task', fields: ['System.Title', 'System.Description'] }]),
+    currentIteration: sinon.stub().resolves('WebApp\\Sprint 2'),
+    createWorkItem: sinon.stub().resolves({ id: 42 }),
+  };
+  const pipelines = {
+    timeline: sinon.stub().resolves(FAILED_TIMELINE),
+    releaseDeployment: sinon.stub().resolves(undefined),
+  };
+  const outputs: Record<string, string> = {};
+  const logged: string[] = [];
+  const result = sinon.stub();
+  const host: TaskHost = {
+    input: inputs(values),
+    variable: (name) => variables[name],
+    secrets: () => [JOB.token],
+    jobCredentials: () => JOB,
+    connectionCredentials: sinon.stub().returns({ url: 'https://dev.azure.com/contoso/', scheme: 'token', token: 'pat' }),
+    connectBoards: sinon.stub().returns(boards),
+    connectPipelines: sinon.stub().returns(pipelines),
+    info: (message) => logged.push(message),
+    warning: (message) => logged.push(`warning: ${message}`),
+    debug: (message) => logged.push(`debug: ${message}`),
+    setOutput: (name, value) => (outputs[name] = value),
+    writeSummary: (markdown) => logged.push(`summary: ${markdown}`),
+    setResult: result,
+  };
+  return { host, boards, pipelines, outputs, result, logged };
+}
+
+describe('run', () => {
+  afterEach(() => sinon.restore());
+
+  it('files a Bug for a failed run and sets the outputs and the summary', async () => {
+    const f = fakes({});
+    await run(f.host);
+    sinon.assert.calledOnceWithExactly(f.pipelines.timeline, 'WebApp', 812);
+    sinon.assert.calledOnceWithExactly(f.boards.workItemTypes, 'WebApp');
+    sinon.assert.calledOnce(f.boards.createWorkItem);
+    const [project, type, patch] = f.boards.createWorkItem.firstCall.args as [string, string, { path: string; value: unknown }[]];
+    assert.equal(project, 'WebApp');
+    assert.equal(type, 'Bug');
+    assert.equal(patch[0]?.value, 'WebApp-CI failed on main: Build › npm ci');
+    assert.deepEqual(f.outputs, {
+      WorkItemId: '42',
+      WorkItemUrl: 'https://dev.azure.com/fabrikam/WebApp/_workitems/edit/42',
+      WorkItemAction: 'created',
+    });
+    sinon.assert.calledOnceWithExactly(f.result, 'Succeeded', 'Created Bug 42: https://dev.azure.com/fabrikam/WebApp/_workitems/edit/42');
+    assert.ok(f.logged.some((line) => line.startsWith('summary: ### Pipeline Work Items\n\nCreated [Bug 42](https://dev.azure.com/fabrikam/WebApp/_workitems/edit/42)')));
+  });
+
+  it('files nothing for a green run with createOn failure, and says so', async () => {
+    const f = fakes({}, { ...YAML_VARIABLES, 'Agent.JobStatus': 'Succeeded' });
+    f.pipelines.timeline.resolves([{ ...FAILED_TIMELINE[0]!, result: 'succeeded' }]);
+    await run(f.host);
+    sinon.assert.notCalled(f.host.connectBoards as sinon.SinonStub);
+    assert.equal(f.outputs['WorkItemAction'], 'none');
+    assert.equal(f.outputs['WorkItemId'], '');
+    sinon.assert.calledOnceWithExactly(f.result, 'Succeeded', "Nothing filed: the run's outcome is succeeded and createOn is failure.");
+  });
+
+  it('files for a failed job elsewhere in the run when this job succeeded', async () => {
+    const f = fakes({}, { ...YAML_VARIABLES, 'Agent.JobStatus': 'Succeeded' });
+    await run(f.host);
+    sinon.assert.calledOnce(f.boards.createWorkItem);
+  });
+
+  it('fails on bad input before connecting to anything', async () => {
+    const f = fakes({ fields: 'oops', parentId: 'x' });
+    await run(f.host);
+    sinon.assert.notCalled(f.host.connectPipelines as sinon.SinonStub);
+    sinon.assert.notCalled(f.host.connectBoards as sinon.SinonStub);
+    const [result, message] = f.result.firstCall.args as [string, string];
+    assert.equal(result, 'Failed');
+    assert.match(message, /^Input 'fields' line 1 \('oops'\) has no 'Reference.Name='/);
+    assert.match(message, /Input 'parentId' must be the numeric id/);
+    assert.equal(f.outputs['WorkItemAction'], 'none');
+  });
+
+  it('writes nothing in a dry run and logs the request', async () => {
+    const f = fakes({ dryRun: 'true' });
+    await run(f.host);
+    sinon.assert.notCalled(f.boards.createWorkItem);
+    assert.ok(f.logged.some((line) => line.includes('"path": "/fields/System.Title"')));
+    sinon.assert.calledOnceWithExactly(f.result, 'Succeeded', "Dry run: would create a Bug in project 'WebApp'.");
+    assert.equal(f.outputs['WorkItemAction'], 'none');
+  });
+
+  it('warns and succeeds with issues when Azure DevOps refuses, unless failTaskOnError', async () => {
+    const refused = new AdoError('Could not create the Bug: TF237111 …', { status: 403, code: 'TF237111' });
+    const lenient = fakes({});
+    lenient.boards.createWorkItem.rejects(refused);
+    await run(lenient.host);
+    sinon.assert.calledOnceWithExactly(lenient.result, 'SucceededWithIssues', refused.message);
+    assert.ok(lenient.logged.includes(`warning: ${refused.message}`));
+
+    const strict = fakes({ failTaskOnError: 'true' });
+    strict.boards.createWorkItem.rejects(refused);
+    await run(strict.host);
+    sinon.assert.calledOnceWithExactly(strict.result, 'Failed', refused.message);
+  });
+
+  it('still files from the job status when the run records cannot be read', async () => {
+    const f = fakes({});
+    f.pipelines.timeline.rejects(new AdoError('Could not read the timeline of build 812 (HTTP 500): boom', { status: 500 }));
+    await run(f.host);
+    sinon.assert.calledOnce(f.boards.createWorkItem);
+    assert.ok(f.logged.some((line) => line.startsWith('warning: Could not read the timeline of build 812')));
+  });
+
+  it('resolves @currentIteration through the team and files through the connection', async () => {
+    const f = fakes({ iterationPath: 'Platform@currentIteration', connection: 'other-org', project: 'Mobile' });
+    await run(f.host);
+    sinon.assert.calledOnceWithExactly(f.host.connectionCredentials as sinon.SinonStub, 'other-org');
+    sinon.assert.calledOnceWithExactly(f.boards.currentIteration, 'Mobile', 'Platform');
+    const patch = f.boards.createWorkItem.firstCall.args[2] as { path: string; value: unknown }[];
+    assert.ok(patch.some((op) => op.path === '/fields/System.IterationPath' && op.value === 'WebApp\\Sprint 2'));
+    assert.equal(f.outputs['WorkItemUrl'], 'https://dev.azure.com/contoso/Mobile/_workitems/edit/42');
+  });
+
+  it('fails clearly for a type the project does not have, before writing', async () => {
+    const f = fakes({ workItemType: 'Incident' });
+    await run(f.host);
+    sinon.assert.notCalled(f.boards.createWorkItem);
+    sinon.assert.calledOnceWithExactly(
+      f.result,
+      'Failed',
+      "Input 'workItemType': project 'WebApp' has no work item type 'Incident'. Its types are: Bug, Task.",
+    );
+  });
+
+  it('never logs the token, even when an error carries it', async () => {
+    const f = fakes({});
+    f.boards.createWorkItem.rejects(new Error(`bad header Bearer ${JOB.token}`));
+    await run(f.host);
+    assert.ok(!f.logged.join('\n').includes(JOB.token), f.logged.join('\n'));
+    assert.ok(!String(f.result.firstCall.args[1]).includes(JOB.token));
+  });
+
+  it('keeps SettingsError problems as the message', () => {
+    assert.equal(new SettingsError(['a', 'b']).message, 'a\nb');
+  });
+});

@@ -1,0 +1,104 @@
+import * as assert from 'node:assert/strict';
+import type { TimelineRecord } from '../../tasks/PipelineWorkItem/src/model';
+import { factsFromRelease, factsFromTimeline, stepPath } from '../../tasks/PipelineWorkItem/src/runFacts';
+
+function record(fields: Partial<TimelineRecord> & Pick<TimelineRecord, 'id' | 'type' | 'name'>): TimelineRecord {
+  return { parentId: undefined, order: 1, completed: true, result: 'succeeded', issues: [], logId: undefined, ...fields };
+}
+
+// Stage Build › job Test (failed: "npm test" failed) and job Lint (succeeded); stage Report runs this task.
+const timeline: TimelineRecord[] = [
+  record({ id: 's1', type: 'Stage', name: 'Build', result: 'failed' }),
+  record({ id: 'p1', parentId: 's1', type: 'Phase', name: 'Test' }),
+  record({ id: 'j1', parentId: 'p1', type: 'Job', name: 'Unit tests', result: 'failed' }),
+  record({ id: 't1', parentId: 'j1', type: 'Task', name: 'Checkout', order: 1 }),
+  record({
+    id: 't2',
+    parentId: 'j1',
+    type: 'Task',
+    name: 'npm test',
+    order: 2,
+    result: 'failed',
+    logId: 7,
+    issues: [
+      { type: 'warning', message: 'deprecated option' },
+      { type: 'error', message: '3 tests failed' },
+      { type: 'error', message: 'Process completed with exit code 1.' },
+    ],
+  }),
+  record({ id: 'j2', parentId: 'p1', type: 'Job', name: 'Lint', order: 2 }),
+  record({ id: 's2', type: 'Stage', name: 'Report', order: 2, completed: false, result: undefined }),
+  record({ id: 'j3', parentId: 's2', type: 'Job', name: 'File bug', completed: false, result: undefined }),
+];
+
+describe('run facts', () => {
+  it('finds the failed step with its stage, job, errors and first warnings', () => {
+    const facts = factsFromTimeline(timeline);
+    assert.deepEqual(facts.failures, [
+      {
+        stage: 'Build',
+        job: 'Unit tests',
+        step: 'npm test',
+        errors: ['3 tests failed', 'Process completed with exit code 1.'],
+        warnings: ['deprecated option'],
+        logId: 7,
+      },
+    ]);
+    assert.equal(stepPath(facts.failures[0]!), 'Build › Unit tests › npm test');
+  });
+
+  it('counts a failed job elsewhere in the run, not this unfinished one', () => {
+    assert.equal(factsFromTimeline(timeline).othersOutcome, 'failed');
+    const green = timeline.filter((r) => r.id !== 't2').map((r): TimelineRecord => ({ ...r, result: r.result && 'succeeded' }));
+    assert.equal(factsFromTimeline(green).othersOutcome, 'succeeded');
+  });
+
+  it('reports a job that failed without a failed step (timeout, agent lost)', () => {
+    const facts = factsFromTimeline([
+      record({ id: 'j', type: 'Job', name: 'Deploy', result: 'failed', issues: [{ type: 'error', message: 'The job ran longer than 60 minutes.' }] }),
+      record({ id: 't', parentId: 'j', type: 'Task', name: 'Deploy', result: 'canceled' }),
+    ]);
+    assert.deepEqual(facts.failures.map((f) => [stepPath(f), f.errors]), [['Deploy', ['The job ran longer than 60 minutes.']]]);
+  });
+
+  it('leaves implicit stage and job names out of the step path', () => {
+    const facts = factsFromTimeline([
+      record({ id: 's', type: 'Stage', name: '__default', result: 'failed' }),
+      record({ id: 'j', parentId: 's', type: 'Job', name: 'Job', result: 'failed' }),
+      record({ id: 't', parentId: 'j', type: 'Task', name: 'Build solution', result: 'failed' }),
+    ]);
+    assert.equal(stepPath(facts.failures[0]!), 'Build solution');
+  });
+
+  it('orders failures as the run shows them, not as the service lists them', () => {
+    const facts = factsFromTimeline([
+      record({ id: 'j', type: 'Job', name: 'A', result: 'failed' }),
+      record({ id: 't2', parentId: 'j', type: 'Task', name: 'second', order: 2, result: 'failed' }),
+      record({ id: 't1', parentId: 'j', type: 'Task', name: 'first', order: 1, result: 'failed' }),
+    ]);
+    assert.deepEqual(facts.failures.map((f) => f.step), ['first', 'second']);
+  });
+
+  it('reads a release deployment: failed tasks of other jobs make the run failed', () => {
+    const facts = factsFromRelease({
+      environment: 'Production',
+      artifacts: ['_WebApp-CI 20261129.3'],
+      jobs: [
+        {
+          name: 'Deploy web',
+          result: 'failed',
+          tasks: [
+            { name: 'Download artifacts', result: 'succeeded', issues: [] },
+            { name: 'Azure App Service deploy', result: 'failed', issues: [{ type: 'error', message: 'Slot not found' }] },
+          ],
+        },
+        { name: 'File bug', result: undefined, tasks: [] },
+      ],
+    });
+    assert.equal(facts.othersOutcome, 'failed');
+    assert.deepEqual(facts.artifacts, ['_WebApp-CI 20261129.3']);
+    assert.deepEqual(facts.failures.map((f) => [stepPath(f), f.errors]), [
+      ['Production › Deploy web › Azure App Service deploy', ['Slot not found']],
+    ]);
+  });
+});
