@@ -21,13 +21,33 @@ const BUG = {
     'Microsoft.VSTS.Build.FoundIn',
   ],
 };
-const TASK = { name: 'Task', fields: ['System.Title', 'System.Description', 'System.Tags', 'Microsoft.VSTS.Common.Priority'] };
+const TASK = {
+  name: 'Task',
+  fields: ['System.Title', 'System.Description', 'System.Tags', 'Microsoft.VSTS.Common.Priority'],
+};
 
-function draftFor(values: Partial<Record<InputName, string>>, target: Partial<Target> = {}, variables = YAML_VARIABLES) {
+function draftFor(
+  values: Partial<Record<InputName, string>>,
+  target: Partial<Target> = {},
+  variables = YAML_VARIABLES,
+) {
   const context = runContext(variables);
   const settings = readSettings(inputs(values));
-  const full: Target = { type: BUG, collectionUri: 'https://dev.azure.com/fabrikam/', iterationPath: undefined, secrets: [], ...target };
-  return workItemDraft(settings, context, NO_FACTS, 'failed', templateValues(context, NO_FACTS, 'failed'), full);
+  const full: Target = {
+    type: BUG,
+    collectionUri: 'https://dev.azure.com/fabrikam/',
+    iterationPath: undefined,
+    secrets: [],
+    ...target,
+  };
+  return workItemDraft(
+    settings,
+    context,
+    NO_FACTS,
+    'failed',
+    templateValues(context, NO_FACTS, 'failed'),
+    full,
+  );
 }
 
 describe('work item draft and JSON Patch', () => {
@@ -75,19 +95,28 @@ describe('work item draft and JSON Patch', () => {
       {
         op: 'add',
         path: '/relations/-',
-        value: { rel: 'System.LinkTypes.Hierarchy-Reverse', url: 'https://dev.azure.com/fabrikam/_apis/wit/workItems/17', attributes: {} },
+        value: {
+          rel: 'System.LinkTypes.Hierarchy-Reverse',
+          url: 'https://dev.azure.com/fabrikam/_apis/wit/workItems/17',
+          attributes: {},
+        },
       },
     ]);
   });
 
   it('puts the body in System.Description and skips Bug-only fields for a Task, with warnings', () => {
-    const { draft, warnings } = draftFor({ severity: '1 - Critical', description: 'x', includeDetails: 'false' }, { type: TASK });
+    const { draft, warnings } = draftFor(
+      { severity: '1 - Critical', description: 'x', includeDetails: 'false' },
+      { type: TASK },
+    );
     const fields = Object.fromEntries(draft.fields);
     assert.equal(fields['System.Description'], '<p>x</p>');
     assert.equal(fields['Microsoft.VSTS.TCM.ReproSteps'], undefined);
     assert.equal(fields['Microsoft.VSTS.Build.FoundIn'], undefined);
     assert.equal(fields['Microsoft.VSTS.Common.Severity'], undefined);
-    assert.deepEqual(warnings, ["Work item type 'Task' has no Microsoft.VSTS.Common.Severity field; input 'severity' is ignored."]);
+    assert.deepEqual(warnings, [
+      "Work item type 'Task' has no Microsoft.VSTS.Common.Severity field; input 'severity' is ignored.",
+    ]);
   });
 
   it('links nothing of the run when linkBuild is false', () => {
@@ -98,7 +127,10 @@ describe('work item draft and JSON Patch', () => {
 
   it('does not link a build of another organization when filing through a connection', () => {
     const { draft } = draftFor({}, { collectionUri: 'https://dev.azure.com/contoso/' });
-    assert.deepEqual(draft.relations.map((r) => r.rel), ['Hyperlink']);
+    assert.deepEqual(
+      draft.relations.map((r) => r.rel),
+      ['Hyperlink'],
+    );
   });
 
   it('links the release page in a release', () => {
@@ -124,13 +156,20 @@ describe('work item draft and JSON Patch', () => {
 });
 
 describe('work item type', () => {
-  const types = [{ name: 'Issue', fields: [] }, { name: 'Task', fields: [] }, { name: 'Epic', fields: [] }];
+  const types = [
+    { name: 'Issue', fields: [] },
+    { name: 'Task', fields: [] },
+    { name: 'Epic', fields: [] },
+  ];
 
   it('falls back from Bug to Issue with a warning (Basic process)', () => {
     const chosen = chooseWorkItemType('Bug', types, 'Starter');
     assert.ok('type' in chosen);
     assert.equal(chosen.type.name, 'Issue');
-    assert.match(chosen.warning ?? '', /has no 'Bug' work item type \(Basic process\); filing an 'Issue' instead/);
+    assert.match(
+      chosen.warning ?? '',
+      /has no 'Bug' work item type \(Basic process\); filing an 'Issue' instead/,
+    );
   });
 
   it("uses the project's spelling of the type", () => {
@@ -141,7 +180,8 @@ describe('work item type', () => {
 
   it('lists the project types when the type does not exist', () => {
     assert.deepEqual(chooseWorkItemType('Story', types, 'Starter'), {
-      problem: "Input 'workItemType': project 'Starter' has no work item type 'Story'. Its types are: Epic, Issue, Task.",
+      problem:
+        "Input 'workItemType': project 'Starter' has no work item type 'Story'. Its types are: Epic, Issue, Task.",
     });
   });
 });

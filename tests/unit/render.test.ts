@@ -36,19 +36,31 @@ describe('title', () => {
   const values = templateValues(context, facts, 'failed');
 
   it('names pipeline, branch and the first failed step by default', () => {
-    assert.equal(workItemTitle(undefined, context, values, 'failed'), 'WebApp-CI failed on main: Build › Unit tests › npm test');
+    assert.equal(
+      workItemTitle(undefined, context, values, 'failed'),
+      'WebApp-CI failed on main: Build › Unit tests › npm test',
+    );
   });
 
   it('names release and environment in a release', () => {
     const release = runContext(RELEASE_VARIABLES);
     const releaseValues = templateValues(release, facts, 'failed');
-    assert.equal(workItemTitle(undefined, release, releaseValues, 'failed'), 'Release-57 failed in Production');
-    assert.equal(workItemTitle(undefined, release, releaseValues, 'succeeded'), 'Release-57 succeeded in Production');
+    assert.equal(
+      workItemTitle(undefined, release, releaseValues, 'failed'),
+      'Release-57 failed in Production',
+    );
+    assert.equal(
+      workItemTitle(undefined, release, releaseValues, 'succeeded'),
+      'Release-57 succeeded in Production',
+    );
   });
 
   it('says succeeded with the run for success events', () => {
     const green = templateValues(context, { ...facts, failures: [] }, 'succeeded');
-    assert.equal(workItemTitle(undefined, context, green, 'succeeded'), 'WebApp-CI succeeded on main (20261129.3)');
+    assert.equal(
+      workItemTitle(undefined, context, green, 'succeeded'),
+      'WebApp-CI succeeded on main (20261129.3)',
+    );
   });
 
   it('fills a template and folds its white space', () => {
@@ -72,9 +84,16 @@ describe('details and description', () => {
   it('summarises the run with links, every pipeline value escaped', () => {
     const html = detailsHtml(context, facts, 'failed');
     assert.ok(html.includes('<td><b>Pipeline</b></td><td>&lt;img src=x onerror=alert(1)&gt;</td>'), html);
-    assert.ok(html.includes('<a href="https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812">20261129.3</a>'), html);
     assert.ok(
-      html.includes('<a href="https://dev.azure.com/fabrikam/WebApp/_git/webapp/commit/4f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39">4f2a9c1d</a>'),
+      html.includes(
+        '<a href="https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812">20261129.3</a>',
+      ),
+      html,
+    );
+    assert.ok(
+      html.includes(
+        '<a href="https://dev.azure.com/fabrikam/WebApp/_git/webapp/commit/4f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39">4f2a9c1d</a>',
+      ),
       html,
     );
     assert.ok(html.includes('<td><b>Triggered by</b></td><td>Alex Kim</td>'), html);
@@ -86,13 +105,21 @@ describe('details and description', () => {
   it('shows release, environment and artifact versions in a release', () => {
     const release = runContext(RELEASE_VARIABLES);
     const html = detailsHtml(release, { ...facts, artifacts: ['_WebApp-CI 20261129.3'] }, 'failed');
-    assert.ok(html.includes('<td><b>Release</b></td><td><a href="https://dev.azure.com/fabrikam/WebApp/_release?releaseId=57">Release-57</a></td>'), html);
+    assert.ok(
+      html.includes(
+        '<td><b>Release</b></td><td><a href="https://dev.azure.com/fabrikam/WebApp/_release?releaseId=57">Release-57</a></td>',
+      ),
+      html,
+    );
     assert.ok(html.includes('<td><b>Environment</b></td><td>Production</td>'), html);
     assert.ok(html.includes('<td><b>Artifacts</b></td><td>_WebApp-CI 20261129.3</td>'), html);
   });
 
   it('renders the Markdown description but shows placeholder values as text', () => {
-    const description = parseTemplate('description', '**Broken** by {{requestedFor}}: {{firstError}} in [the run]({{runUrl}})');
+    const description = parseTemplate(
+      'description',
+      '**Broken** by {{requestedFor}}: {{firstError}} in [the run]({{runUrl}})',
+    );
     assert.ok(typeof description !== 'string');
     const html = descriptionHtml(description, { ...values, requestedFor: '*Mallory* <script>x</script>' });
     assert.equal(
@@ -115,7 +142,13 @@ describe('details and description', () => {
     const settings = readSettings(inputs({ description: 'Look here' }));
     const body = workItemBody(settings, context, facts, 'failed', values);
     assert.ok(body.startsWith('<p>Look here</p>\n<hr>\n<h3>Pipeline run</h3>'), body);
-    const bare = workItemBody(readSettings(inputs({ description: 'Look here', includeDetails: 'false' })), context, facts, 'failed', values);
+    const bare = workItemBody(
+      readSettings(inputs({ description: 'Look here', includeDetails: 'false' })),
+      context,
+      facts,
+      'failed',
+      values,
+    );
     assert.equal(bare, '<p>Look here</p>');
   });
 

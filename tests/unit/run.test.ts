@@ -8,10 +8,23 @@ import type { InputName } from '../../tasks/PipelineWorkItem/src/settings';
 import { inputs, YAML_VARIABLES } from './fixtures';
 
 const JOB: Credentials = { url: 'https://dev.azure.com/fabrikam/', scheme: 'bearer', token: 'job-token-123' };
-const BUG = { name: 'Bug', fields: ['System.Title', 'Microsoft.VSTS.TCM.ReproSteps', 'System.Tags', 'Microsoft.VSTS.Build.FoundIn'] };
+const BUG = {
+  name: 'Bug',
+  fields: ['System.Title', 'Microsoft.VSTS.TCM.ReproSteps', 'System.Tags', 'Microsoft.VSTS.Build.FoundIn'],
+};
 
 const FAILED_TIMELINE: TimelineRecord[] = [
-  { id: 'j', parentId: undefined, type: 'Job', name: 'Build', order: 1, completed: true, result: 'failed', issues: [], logId: undefined },
+  {
+    id: 'j',
+    parentId: undefined,
+    type: 'Job',
+    name: 'Build',
+    order: 1,
+    completed: true,
+    result: 'failed',
+    issues: [],
+    logId: undefined,
+  },
   {
     id: 't',
     parentId: 'j',
@@ -34,9 +47,14 @@ interface Fakes {
   logged: string[];
 }
 
-function fakes(values: Partial<Record<InputName, string>>, variables: Record<string, string> = YAML_VARIABLES): Fakes {
+function fakes(
+  values: Partial<Record<InputName, string>>,
+  variables: Record<string, string> = YAML_VARIABLES,
+): Fakes {
   const boards = {
-    workItemTypes: sinon.stub().resolves([BUG, { name: 'Task', fields: ['System.Title', 'System.Description'] }]),
+    workItemTypes: sinon
+      .stub()
+      .resolves([BUG, { name: 'Task', fields: ['System.Title', 'System.Description'] }]),
     currentIteration: sinon.stub().resolves('WebApp\\Sprint 2'),
     createWorkItem: sinon.stub().resolves({ id: 42 }),
   };
@@ -52,7 +70,9 @@ function fakes(values: Partial<Record<InputName, string>>, variables: Record<str
     variable: (name) => variables[name],
     secrets: () => [JOB.token],
     jobCredentials: () => JOB,
-    connectionCredentials: sinon.stub().returns({ url: 'https://dev.azure.com/contoso/', scheme: 'token', token: 'pat' }),
+    connectionCredentials: sinon
+      .stub()
+      .returns({ url: 'https://dev.azure.com/contoso/', scheme: 'token', token: 'pat' }),
     connectBoards: sinon.stub().returns(boards),
     connectPipelines: sinon.stub().returns(pipelines),
     info: (message) => logged.push(message),
@@ -74,7 +94,11 @@ describe('run', () => {
     sinon.assert.calledOnceWithExactly(f.pipelines.timeline, 'WebApp', 812);
     sinon.assert.calledOnceWithExactly(f.boards.workItemTypes, 'WebApp');
     sinon.assert.calledOnce(f.boards.createWorkItem);
-    const [project, type, patch] = f.boards.createWorkItem.firstCall.args as [string, string, { path: string; value: unknown }[]];
+    const [project, type, patch] = f.boards.createWorkItem.firstCall.args as [
+      string,
+      string,
+      { path: string; value: unknown }[],
+    ];
     assert.equal(project, 'WebApp');
     assert.equal(type, 'Bug');
     assert.equal(patch[0]?.value, 'WebApp-CI failed on main: Build › npm ci');
@@ -83,8 +107,18 @@ describe('run', () => {
       WorkItemUrl: 'https://dev.azure.com/fabrikam/WebApp/_workitems/edit/42',
       WorkItemAction: 'created',
     });
-    sinon.assert.calledOnceWithExactly(f.result, 'Succeeded', 'Created Bug 42: https://dev.azure.com/fabrikam/WebApp/_workitems/edit/42');
-    assert.ok(f.logged.some((line) => line.startsWith('summary: ### Pipeline Work Items\n\nCreated [Bug 42](https://dev.azure.com/fabrikam/WebApp/_workitems/edit/42)')));
+    sinon.assert.calledOnceWithExactly(
+      f.result,
+      'Succeeded',
+      'Created Bug 42: https://dev.azure.com/fabrikam/WebApp/_workitems/edit/42',
+    );
+    assert.ok(
+      f.logged.some((line) =>
+        line.startsWith(
+          'summary: ### Pipeline Work Items\n\nCreated [Bug 42](https://dev.azure.com/fabrikam/WebApp/_workitems/edit/42)',
+        ),
+      ),
+    );
   });
 
   it('files nothing for a green run with createOn failure, and says so', async () => {
@@ -94,7 +128,11 @@ describe('run', () => {
     sinon.assert.notCalled(f.host.connectBoards as sinon.SinonStub);
     assert.equal(f.outputs['WorkItemAction'], 'none');
     assert.equal(f.outputs['WorkItemId'], '');
-    sinon.assert.calledOnceWithExactly(f.result, 'Succeeded', "Nothing filed: the run's outcome is succeeded and createOn is failure.");
+    sinon.assert.calledOnceWithExactly(
+      f.result,
+      'Succeeded',
+      "Nothing filed: the run's outcome is succeeded and createOn is failure.",
+    );
   });
 
   it('files for a failed job elsewhere in the run when this job succeeded', async () => {
@@ -120,7 +158,11 @@ describe('run', () => {
     await run(f.host);
     sinon.assert.notCalled(f.boards.createWorkItem);
     assert.ok(f.logged.some((line) => line.includes('"path": "/fields/System.Title"')));
-    sinon.assert.calledOnceWithExactly(f.result, 'Succeeded', "Dry run: would create a Bug in project 'WebApp'.");
+    sinon.assert.calledOnceWithExactly(
+      f.result,
+      'Succeeded',
+      "Dry run: would create a Bug in project 'WebApp'.",
+    );
     assert.equal(f.outputs['WorkItemAction'], 'none');
   });
 
@@ -140,19 +182,27 @@ describe('run', () => {
 
   it('still files from the job status when the run records cannot be read', async () => {
     const f = fakes({});
-    f.pipelines.timeline.rejects(new AdoError('Could not read the timeline of build 812 (HTTP 500): boom', { status: 500 }));
+    f.pipelines.timeline.rejects(
+      new AdoError('Could not read the timeline of build 812 (HTTP 500): boom', { status: 500 }),
+    );
     await run(f.host);
     sinon.assert.calledOnce(f.boards.createWorkItem);
     assert.ok(f.logged.some((line) => line.startsWith('warning: Could not read the timeline of build 812')));
   });
 
   it('resolves @currentIteration through the team and files through the connection', async () => {
-    const f = fakes({ iterationPath: 'Platform@currentIteration', connection: 'other-org', project: 'Mobile' });
+    const f = fakes({
+      iterationPath: 'Platform@currentIteration',
+      connection: 'other-org',
+      project: 'Mobile',
+    });
     await run(f.host);
     sinon.assert.calledOnceWithExactly(f.host.connectionCredentials as sinon.SinonStub, 'other-org');
     sinon.assert.calledOnceWithExactly(f.boards.currentIteration, 'Mobile', 'Platform');
     const patch = f.boards.createWorkItem.firstCall.args[2] as { path: string; value: unknown }[];
-    assert.ok(patch.some((op) => op.path === '/fields/System.IterationPath' && op.value === 'WebApp\\Sprint 2'));
+    assert.ok(
+      patch.some((op) => op.path === '/fields/System.IterationPath' && op.value === 'WebApp\\Sprint 2'),
+    );
     assert.equal(f.outputs['WorkItemUrl'], 'https://dev.azure.com/contoso/Mobile/_workitems/edit/42');
   });
 

@@ -2,8 +2,18 @@ import * as assert from 'node:assert/strict';
 import type { TimelineRecord } from '../../tasks/PipelineWorkItem/src/model';
 import { factsFromRelease, factsFromTimeline, stepPath } from '../../tasks/PipelineWorkItem/src/runFacts';
 
-function record(fields: Partial<TimelineRecord> & Pick<TimelineRecord, 'id' | 'type' | 'name'>): TimelineRecord {
-  return { parentId: undefined, order: 1, completed: true, result: 'succeeded', issues: [], logId: undefined, ...fields };
+function record(
+  fields: Partial<TimelineRecord> & Pick<TimelineRecord, 'id' | 'type' | 'name'>,
+): TimelineRecord {
+  return {
+    parentId: undefined,
+    order: 1,
+    completed: true,
+    result: 'succeeded',
+    issues: [],
+    logId: undefined,
+    ...fields,
+  };
 }
 
 // Stage Build › job Test (failed: "npm test" failed) and job Lint (succeeded); stage Report runs this task.
@@ -49,16 +59,27 @@ describe('run facts', () => {
 
   it('counts a failed job elsewhere in the run, not this unfinished one', () => {
     assert.equal(factsFromTimeline(timeline).othersOutcome, 'failed');
-    const green = timeline.filter((r) => r.id !== 't2').map((r): TimelineRecord => ({ ...r, result: r.result && 'succeeded' }));
+    const green = timeline
+      .filter((r) => r.id !== 't2')
+      .map((r): TimelineRecord => ({ ...r, result: r.result && 'succeeded' }));
     assert.equal(factsFromTimeline(green).othersOutcome, 'succeeded');
   });
 
   it('reports a job that failed without a failed step (timeout, agent lost)', () => {
     const facts = factsFromTimeline([
-      record({ id: 'j', type: 'Job', name: 'Deploy', result: 'failed', issues: [{ type: 'error', message: 'The job ran longer than 60 minutes.' }] }),
+      record({
+        id: 'j',
+        type: 'Job',
+        name: 'Deploy',
+        result: 'failed',
+        issues: [{ type: 'error', message: 'The job ran longer than 60 minutes.' }],
+      }),
       record({ id: 't', parentId: 'j', type: 'Task', name: 'Deploy', result: 'canceled' }),
     ]);
-    assert.deepEqual(facts.failures.map((f) => [stepPath(f), f.errors]), [['Deploy', ['The job ran longer than 60 minutes.']]]);
+    assert.deepEqual(
+      facts.failures.map((f) => [stepPath(f), f.errors]),
+      [['Deploy', ['The job ran longer than 60 minutes.']]],
+    );
   });
 
   it('leaves implicit stage and job names out of the step path', () => {
@@ -76,7 +97,10 @@ describe('run facts', () => {
       record({ id: 't2', parentId: 'j', type: 'Task', name: 'second', order: 2, result: 'failed' }),
       record({ id: 't1', parentId: 'j', type: 'Task', name: 'first', order: 1, result: 'failed' }),
     ]);
-    assert.deepEqual(facts.failures.map((f) => f.step), ['first', 'second']);
+    assert.deepEqual(
+      facts.failures.map((f) => f.step),
+      ['first', 'second'],
+    );
   });
 
   it('reads a release deployment: failed tasks of other jobs make the run failed', () => {
@@ -89,7 +113,11 @@ describe('run facts', () => {
           result: 'failed',
           tasks: [
             { name: 'Download artifacts', result: 'succeeded', issues: [] },
-            { name: 'Azure App Service deploy', result: 'failed', issues: [{ type: 'error', message: 'Slot not found' }] },
+            {
+              name: 'Azure App Service deploy',
+              result: 'failed',
+              issues: [{ type: 'error', message: 'Slot not found' }],
+            },
           ],
         },
         { name: 'File bug', result: undefined, tasks: [] },
@@ -97,8 +125,9 @@ describe('run facts', () => {
     });
     assert.equal(facts.othersOutcome, 'failed');
     assert.deepEqual(facts.artifacts, ['_WebApp-CI 20261129.3']);
-    assert.deepEqual(facts.failures.map((f) => [stepPath(f), f.errors]), [
-      ['Production › Deploy web › Azure App Service deploy', ['Slot not found']],
-    ]);
+    assert.deepEqual(
+      facts.failures.map((f) => [stepPath(f), f.errors]),
+      [['Production › Deploy web › Azure App Service deploy', ['Slot not found']]],
+    );
   });
 });

@@ -33,13 +33,16 @@ describe('settings', () => {
   });
 
   it('declares every pickList option the settings accept', () => {
-    const options = (name: string): string[] => Object.keys(taskJson.inputs.find((i) => i.name === name)?.options ?? {});
+    const options = (name: string): string[] =>
+      Object.keys(taskJson.inputs.find((i) => i.name === name)?.options ?? {});
     assert.deepEqual(options('createOn'), ['failure', 'failureOrIssues', 'success', 'always']);
     assert.deepEqual(options('onRecurrence'), ['comment', 'new', 'skip']);
   });
 
   it('gives the defaults of task.json when the agent passes them', () => {
-    const defaults = Object.fromEntries(taskJson.inputs.map((input) => [input.name, input.defaultValue ?? '']));
+    const defaults = Object.fromEntries(
+      taskJson.inputs.map((input) => [input.name, input.defaultValue ?? '']),
+    );
     assert.deepEqual(readSettings(inputs(defaults)), readSettings(inputs({})));
   });
 
@@ -80,15 +83,23 @@ describe('settings', () => {
 
   it('names the unknown placeholder and lists the valid ones', () => {
     const [problem] = problemsOf({ title: 'Broken: {{pipline}}' });
-    assert.match(problem ?? '', /^Input 'title' uses the unknown placeholder \{\{pipline\}\}\. Valid placeholders: \{\{pipeline\}\}, \{\{runName\}\}/);
+    assert.match(
+      problem ?? '',
+      /^Input 'title' uses the unknown placeholder \{\{pipline\}\}\. Valid placeholders: \{\{pipeline\}\}, \{\{runName\}\}/,
+    );
   });
 
   it('reports every problem at once', () => {
-    assert.equal(problemsOf({ title: '{{x}}', fingerprint: '{{y}}', logLines: '-1', linkBuild: 'yes' }).length, 4);
+    assert.equal(
+      problemsOf({ title: '{{x}}', fingerprint: '{{y}}', logLines: '-1', linkBuild: 'yes' }).length,
+      4,
+    );
   });
 
   it('reads fields as lines or as one JSON object, with templates in values', () => {
-    const lines = readSettings(inputs({ fields: 'Custom.Team = Web\n# a comment\n\nCustom.Run={{runName}}' }));
+    const lines = readSettings(
+      inputs({ fields: 'Custom.Team = Web\n# a comment\n\nCustom.Run={{runName}}' }),
+    );
     assert.deepEqual(
       lines.fields.map((f) => [f.reference, f.value.source]),
       [
@@ -96,7 +107,9 @@ describe('settings', () => {
         ['Custom.Run', '{{runName}}'],
       ],
     );
-    const json = readSettings(inputs({ fields: '{"Microsoft.VSTS.Scheduling.Effort": 3, "Custom.Flag": true}' }));
+    const json = readSettings(
+      inputs({ fields: '{"Microsoft.VSTS.Scheduling.Effort": 3, "Custom.Flag": true}' }),
+    );
     assert.deepEqual(
       json.fields.map((f) => [f.reference, f.value.source]),
       [
@@ -107,15 +120,27 @@ describe('settings', () => {
   });
 
   it('explains a malformed fields input', () => {
-    assert.match(problemsOf({ fields: 'Custom.Team: Web' })[0] ?? '', /^Input 'fields' line 1 \('Custom.Team: Web'\) has no 'Reference.Name='/);
+    assert.match(
+      problemsOf({ fields: 'Custom.Team: Web' })[0] ?? '',
+      /^Input 'fields' line 1 \('Custom.Team: Web'\) has no 'Reference.Name='/,
+    );
     assert.match(problemsOf({ fields: '{"Custom.Team": ' })[0] ?? '', /^Input 'fields' is not valid JSON/);
-    assert.match(problemsOf({ fields: 'Team=Web' })[0] ?? '', /^Input 'fields' line 1: 'Team' is not a field reference name/);
-    assert.match(problemsOf({ fields: '{"Custom.A": {"b": 1}}' })[0] ?? '', /the value of Custom.A must be a string, number or boolean/);
+    assert.match(
+      problemsOf({ fields: 'Team=Web' })[0] ?? '',
+      /^Input 'fields' line 1: 'Team' is not a field reference name/,
+    );
+    assert.match(
+      problemsOf({ fields: '{"Custom.A": {"b": 1}}' })[0] ?? '',
+      /the value of Custom.A must be a string, number or boolean/,
+    );
     assert.match(problemsOf({ fields: 'Custom.A=1\ncustom.a=2' })[0] ?? '', /sets custom.a twice/);
   });
 
   it('understands @currentIteration with and without a team', () => {
-    assert.deepEqual(readSettings(inputs({ iterationPath: '@currentIteration' })).iterationPath, { kind: 'current', team: undefined });
+    assert.deepEqual(readSettings(inputs({ iterationPath: '@currentIteration' })).iterationPath, {
+      kind: 'current',
+      team: undefined,
+    });
     assert.deepEqual(readSettings(inputs({ iterationPath: 'Web Team@CurrentIteration' })).iterationPath, {
       kind: 'current',
       team: 'Web Team',
@@ -127,7 +152,11 @@ describe('settings', () => {
   });
 
   it('splits tags on ; and drops empty and repeated ones', () => {
-    assert.deepEqual(readSettings(inputs({ tags: 'ci; nightly;;CI ; flaky' })).tags, ['ci', 'nightly', 'flaky']);
+    assert.deepEqual(readSettings(inputs({ tags: 'ci; nightly;;CI ; flaky' })).tags, [
+      'ci',
+      'nightly',
+      'flaky',
+    ]);
   });
 
   it('keeps the description multi-line and renders its placeholders', () => {

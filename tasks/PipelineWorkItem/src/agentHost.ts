@@ -29,7 +29,8 @@ export function agentHost(): TaskHost {
     jobCredentials: () => {
       // getEndpointAuthorizationParameter would write the token into a debug line; read the whole object instead.
       const token = tl.getEndpointAuthorization(JOB_ENDPOINT, true)?.parameters?.['AccessToken'];
-      const url = tl.getVariable('System.TeamFoundationCollectionUri') ?? tl.getEndpointUrl(JOB_ENDPOINT, true);
+      const url =
+        tl.getVariable('System.TeamFoundationCollectionUri') ?? tl.getEndpointUrl(JOB_ENDPOINT, true);
       return token && url ? remember({ url: withSlash(url), scheme: 'bearer', token }) : undefined;
     },
     connectionCredentials: (connection) => remember(serviceConnection(connection)),
@@ -60,13 +61,17 @@ function serviceConnection(connection: string): Credentials {
   }
   const parameters = auth?.parameters ?? {};
   const scheme = auth?.scheme.toLowerCase();
-  const token = scheme === 'usernamepassword' ? parameters['password'] : (parameters['apitoken'] ?? parameters['AccessToken']);
+  const token =
+    scheme === 'usernamepassword'
+      ? parameters['password']
+      : (parameters['apitoken'] ?? parameters['AccessToken']);
   if (!url || !token) {
     throw new SettingsError([
       `Input 'connection': service connection '${connection}' has no URL or token this task can use. Use an "Azure Repos/Team Foundation Server" connection with a personal access token (Work Items: Read & write) and grant this pipeline access to it.`,
     ]);
   }
-  if (scheme === 'usernamepassword') return { url: withSlash(url), scheme: 'basic', token, username: parameters['username'] ?? '' };
+  if (scheme === 'usernamepassword')
+    return { url: withSlash(url), scheme: 'basic', token, username: parameters['username'] ?? '' };
   return { url: withSlash(url), scheme: scheme === 'oauth' ? 'bearer' : 'token', token };
 }
 

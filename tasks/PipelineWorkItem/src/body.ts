@@ -34,7 +34,10 @@ function boundFacts(facts: RunFacts): RunFacts {
   const failures = facts.failures.slice(0, MAX_FAILURES).map((failure) => {
     const extra = failure.errors.length - MAX_ERRORS_PER_STEP;
     if (extra <= 0) return failure;
-    return { ...failure, errors: [...failure.errors.slice(0, MAX_ERRORS_PER_STEP), `… and ${extra} more errors`] };
+    return {
+      ...failure,
+      errors: [...failure.errors.slice(0, MAX_ERRORS_PER_STEP), `… and ${extra} more errors`],
+    };
   });
   return { ...facts, failures };
 }

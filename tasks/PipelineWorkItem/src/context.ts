@@ -52,7 +52,13 @@ export interface RunContext {
   readonly jobStatus: JobStatus;
 }
 
-const JOB_STATUSES: readonly JobStatus[] = ['Succeeded', 'SucceededWithIssues', 'Failed', 'Canceled', 'Skipped'];
+const JOB_STATUSES: readonly JobStatus[] = [
+  'Succeeded',
+  'SucceededWithIssues',
+  'Failed',
+  'Canceled',
+  'Skipped',
+];
 
 /**
  * Builds the run context from pipeline variables (YAML, classic build or classic release).
@@ -71,7 +77,8 @@ export function readRunContext(variable: VariableReader): RunContext {
   const releaseId = positive(get('Release.ReleaseId'));
   const isRelease = get('System.HostType').toLowerCase() === 'release' && releaseId !== undefined;
   const buildId = positive(get('Build.BuildId'));
-  const build = buildId === undefined ? undefined : { id: buildId, number: get('Build.BuildNumber') || String(buildId) };
+  const build =
+    buildId === undefined ? undefined : { id: buildId, number: get('Build.BuildNumber') || String(buildId) };
   const release: ReleaseRun | undefined =
     isRelease && releaseId !== undefined
       ? {
@@ -84,8 +91,11 @@ export function readRunContext(variable: VariableReader): RunContext {
       : undefined;
   const branchRef = get('Build.SourceBranch');
   const commit = get('Build.SourceVersion');
-  const buildUrl = build && `${collectionUri}${encodeURIComponent(project)}/_build/results?buildId=${build.id}`;
-  const runUrl = release ? get('Release.ReleaseWebUrl') || releaseUrl(collectionUri, project, release.id) : buildUrl;
+  const buildUrl =
+    build && `${collectionUri}${encodeURIComponent(project)}/_build/results?buildId=${build.id}`;
+  const runUrl = release
+    ? get('Release.ReleaseWebUrl') || releaseUrl(collectionUri, project, release.id)
+    : buildUrl;
 
   return {
     hostType: release ? 'release' : 'build',
@@ -138,7 +148,11 @@ function releaseUrl(collectionUri: string, project: string, id: number): string 
 
 // Azure Repos and GitHub both serve a commit at <repository>/commit/<sha>; other hosts differ, so no link.
 function commitUrl(provider: string, repositoryUri: string, commit: string): string | undefined {
-  if (!commit || !repositoryUri || !['tfsgit', 'github', 'githubenterprise'].includes(provider.toLowerCase())) {
+  if (
+    !commit ||
+    !repositoryUri ||
+    !['tfsgit', 'github', 'githubenterprise'].includes(provider.toLowerCase())
+  ) {
     return undefined;
   }
   return `${repositoryUri.replace(/\/+$/, '').replace(/\.git$/, '')}/commit/${commit}`;

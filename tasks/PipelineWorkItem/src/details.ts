@@ -19,7 +19,9 @@ const REASONS: Record<string, string> = {
 
 /** The generated details (brief §4): the run summary, then what failed. HTML, every pipeline value escaped. */
 export function detailsHtml(context: RunContext, facts: RunFacts, outcome: Outcome): string {
-  return [summaryHtml(context, facts, outcome), failuresHtml(facts.failures)].filter((part) => part !== '').join('\n');
+  return [summaryHtml(context, facts, outcome), failuresHtml(facts.failures)]
+    .filter((part) => part !== '')
+    .join('\n');
 }
 
 function summaryHtml(context: RunContext, facts: RunFacts, outcome: Outcome): string {

@@ -71,7 +71,10 @@ export function workItemDraft(
   const body = workItemBody(settings, context, facts, outcome, values);
   const bodyField = [FIELD.reproSteps, FIELD.description].find(has);
   if (bodyField) set(bodyField, body);
-  else if (body) warnings.push(`Work item type '${target.type.name}' has no Repro Steps or Description field; the details are left out.`);
+  else if (body)
+    warnings.push(
+      `Work item type '${target.type.name}' has no Repro Steps or Description field; the details are left out.`,
+    );
   set(FIELD.areaPath, settings.areaPath);
   set(FIELD.iterationPath, target.iterationPath);
   set(FIELD.assignedTo, assignee(settings, context, warnings));
@@ -81,7 +84,10 @@ export function workItemDraft(
   ] as const) {
     if (value === undefined) continue;
     if (has(reference)) set(reference, value);
-    else warnings.push(`Work item type '${target.type.name}' has no ${reference} field; input '${input}' is ignored.`);
+    else
+      warnings.push(
+        `Work item type '${target.type.name}' has no ${reference} field; input '${input}' is ignored.`,
+      );
   }
   set(FIELD.tags, settings.tags.join('; '));
   const sameCollection = target.collectionUri.toLowerCase() === context.collectionUri.toLowerCase();
@@ -92,7 +98,11 @@ export function workItemDraft(
 
   const relations: Relation[] = [];
   if (build) {
-    relations.push({ rel: 'ArtifactLink', url: `vstfs:///Build/Build/${build.id}`, attributes: { name: 'Build' } });
+    relations.push({
+      rel: 'ArtifactLink',
+      url: `vstfs:///Build/Build/${build.id}`,
+      attributes: { name: 'Build' },
+    });
   }
   if (settings.linkBuild && /^https?:\/\//i.test(context.runUrl)) {
     const comment = context.release ? `Release ${context.release.name}` : `Pipeline run ${context.runName}`;
@@ -107,7 +117,8 @@ export function workItemDraft(
   }
 
   const redacted = [...fields].map(
-    ([reference, value]) => [reference, typeof value === 'string' ? redactSecrets(value, target.secrets) : value] as const,
+    ([reference, value]) =>
+      [reference, typeof value === 'string' ? redactSecrets(value, target.secrets) : value] as const,
   );
   return { draft: { type: target.type.name, fields: redacted, relations }, warnings };
 }
@@ -120,7 +131,10 @@ function assignee(settings: Settings, context: RunContext, warnings: string[]): 
       return settings.assignTo.identity;
     case 'requestor': {
       const person = context.requestedFor;
-      if (!person) warnings.push("Input 'assignTo' is @requestor, but the run does not name who triggered it; left unassigned.");
+      if (!person)
+        warnings.push(
+          "Input 'assignTo' is @requestor, but the run does not name who triggered it; left unassigned.",
+        );
       if (!person) return undefined;
       return person.email ? `${person.displayName} <${person.email}>` : person.displayName;
     }

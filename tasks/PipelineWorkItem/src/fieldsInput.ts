@@ -51,7 +51,9 @@ function jsonEntries(text: string): Entries {
     return { problem: `Input 'fields' is not valid JSON (${(error as Error).message}). ${FORMAT_HINT}.` };
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    return { problem: `Input 'fields' must be one JSON object of field reference names to values. ${FORMAT_HINT}.` };
+    return {
+      problem: `Input 'fields' must be one JSON object of field reference names to values. ${FORMAT_HINT}.`,
+    };
   }
   const list: [string, string, string][] = [];
   for (const [reference, value] of Object.entries(parsed)) {
@@ -73,7 +75,9 @@ function lineEntries(text: string): Entries {
     if (line === '' || line.startsWith('#')) continue;
     const equals = line.indexOf('=');
     if (equals <= 0) {
-      return { problem: `Input 'fields' line ${index + 1} ('${line}') has no 'Reference.Name='. ${FORMAT_HINT}.` };
+      return {
+        problem: `Input 'fields' line ${index + 1} ('${line}') has no 'Reference.Name='. ${FORMAT_HINT}.`,
+      };
     }
     list.push([`line ${index + 1}`, line.slice(0, equals).trim(), line.slice(equals + 1).trim()]);
   }

@@ -82,7 +82,8 @@ function failure(error: unknown, settings: Settings | undefined): { result: Task
   if (error instanceof SettingsError || error instanceof EnvironmentError) {
     return { result: 'Failed', message: error.message };
   }
-  const message = error instanceof AdoError ? error.message : `Unexpected error: ${(error as Error).message ?? error}`;
+  const message =
+    error instanceof AdoError ? error.message : `Unexpected error: ${(error as Error).message ?? error}`;
   return { result: settings?.failTaskOnError ? 'Failed' : 'SucceededWithIssues', message };
 }
 
@@ -98,12 +99,17 @@ async function fileWorkItem(
       "The job's access token (SystemVssConnection endpoint) is missing. Run this task as a step of an Azure Pipelines agent job.",
     );
   }
-  const boardsCredentials = settings.connection ? host.connectionCredentials(settings.connection) : jobCredentials;
+  const boardsCredentials = settings.connection
+    ? host.connectionCredentials(settings.connection)
+    : jobCredentials;
   const facts = await runFacts(host.connectPipelines(jobCredentials), context, warn);
   const outcome = runOutcome(context.jobStatus, facts.othersOutcome);
   host.info(`Run outcome: ${outcome} (this job: ${context.jobStatus}).`);
   if (!shouldFile(settings.createOn, outcome)) {
-    return { outputs: { action: 'none' }, report: { kind: 'notFiled', outcome, createOn: settings.createOn } };
+    return {
+      outputs: { action: 'none' },
+      report: { kind: 'notFiled', outcome, createOn: settings.createOn },
+    };
   }
 
   const boards = host.connectBoards(boardsCredentials);
@@ -124,30 +130,51 @@ async function fileWorkItem(
   const title = String(draft.fields.find(([reference]) => reference === 'System.Title')?.[1] ?? '');
 
   if (settings.dryRun) {
-    host.info(`Dry run: would create a ${draft.type} in project '${project}' with this request (nothing is written):`);
+    host.info(
+      `Dry run: would create a ${draft.type} in project '${project}' with this request (nothing is written):`,
+    );
     host.info(JSON.stringify(patch, null, 2));
     return { outputs: { action: 'none' }, report: { kind: 'dryRun', type: draft.type, project, title } };
   }
   const { id } = await boards.createWorkItem(project, draft.type, patch);
   const url = `${boardsCredentials.url}${encodeURIComponent(project)}/_workitems/edit/${id}`;
-  return { outputs: { id, url, action: 'created' }, report: { kind: 'created', type: draft.type, id, url, title } };
+  return {
+    outputs: { id, url, action: 'created' },
+    report: { kind: 'created', type: draft.type, id, url, title },
+  };
 }
 
 // The run's records refine the outcome and fill the details; without them the job status still decides.
-async function runFacts(pipelines: Pipelines, context: RunContext, warn: (message: string) => void): Promise<RunFacts> {
+async function runFacts(
+  pipelines: Pipelines,
+  context: RunContext,
+  warn: (message: string) => void,
+): Promise<RunFacts> {
   try {
     if (context.release) {
-      const deployment = await pipelines.releaseDeployment(context.project, context.release, context.environment);
+      const deployment = await pipelines.releaseDeployment(
+        context.project,
+        context.release,
+        context.environment,
+      );
       return deployment ? factsFromRelease(deployment) : NO_FACTS;
     }
-    return context.build ? factsFromTimeline(await pipelines.timeline(context.project, context.build.id)) : NO_FACTS;
+    return context.build
+      ? factsFromTimeline(await pipelines.timeline(context.project, context.build.id))
+      : NO_FACTS;
   } catch (error) {
-    warn(`${(error as Error).message} Deciding from this job's status alone; the item will have fewer details.`);
+    warn(
+      `${(error as Error).message} Deciding from this job's status alone; the item will have fewer details.`,
+    );
     return NO_FACTS;
   }
 }
 
-async function iterationPath(boards: Boards, settings: Settings, project: string): Promise<string | undefined> {
+async function iterationPath(
+  boards: Boards,
+  settings: Settings,
+  project: string,
+): Promise<string | undefined> {
   const choice = settings.iterationPath;
   if (choice.kind === 'default') return undefined;
   if (choice.kind === 'path') return choice.path;

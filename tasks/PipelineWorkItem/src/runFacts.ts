@@ -22,15 +22,13 @@ export function factsFromTimeline(records: readonly TimelineRecord[]): RunFacts 
     (r) => r.type === 'Job' && r.result === 'failed' && !jobsWithFailedTask.has(r.id),
   );
 
-  const failures = [...failedTasks, ...failedJobs].map(
-    (record): FailedStep => ({
-      stage: visibleName(ancestor(record, 'Stage')?.name),
-      job: visibleName(record.type === 'Job' ? record.name : ancestor(record, 'Job')?.name),
-      step: record.type === 'Job' ? '' : record.name,
-      ...messages(record.issues),
-      logId: record.logId,
-    }),
-  );
+  const failures = [...failedTasks, ...failedJobs].map((record): FailedStep => ({
+    stage: visibleName(ancestor(record, 'Stage')?.name),
+    job: visibleName(record.type === 'Job' ? record.name : ancestor(record, 'Job')?.name),
+    step: record.type === 'Job' ? '' : record.name,
+    ...messages(record.issues),
+    logId: record.logId,
+  }));
   const finished = records.filter((r) => (r.type === 'Stage' || r.type === 'Job') && r.completed);
   return { othersOutcome: worstOutcome(finished.map((r) => r.result)), failures, artifacts: [] };
 }
@@ -41,10 +39,23 @@ export function factsFromRelease(deployment: ReleaseDeployment): RunFacts {
   for (const job of deployment.jobs) {
     const failedTasks = job.tasks.filter((task) => task.result === 'failed');
     for (const task of failedTasks) {
-      failures.push({ stage: deployment.environment, job: visibleName(job.name), step: task.name, ...messages(task.issues), logId: undefined });
+      failures.push({
+        stage: deployment.environment,
+        job: visibleName(job.name),
+        step: task.name,
+        ...messages(task.issues),
+        logId: undefined,
+      });
     }
     if (failedTasks.length === 0 && job.result === 'failed') {
-      failures.push({ stage: deployment.environment, job: visibleName(job.name), step: '', errors: [], warnings: [], logId: undefined });
+      failures.push({
+        stage: deployment.environment,
+        job: visibleName(job.name),
+        step: '',
+        errors: [],
+        warnings: [],
+        logId: undefined,
+      });
     }
   }
   return {
@@ -60,7 +71,8 @@ export function stepPath(step: FailedStep): string {
 }
 
 function messages(issues: readonly Issue[]): { errors: string[]; warnings: string[] } {
-  const of = (type: Issue['type']): string[] => issues.filter((i) => i.type === type).map((i) => i.message.trim());
+  const of = (type: Issue['type']): string[] =>
+    issues.filter((i) => i.type === type).map((i) => i.message.trim());
   return { errors: of('error'), warnings: of('warning').slice(0, MAX_WARNINGS) };
 }
 

@@ -146,7 +146,11 @@ export function readSettings(read: InputReader): Settings {
     severity: text('severity'),
     tags: tagList(text('tags') ?? DEFAULT_TAGS),
     fields: fields.fields,
-    parentId: integer('parentId', [1, Number.MAX_SAFE_INTEGER], 'the numeric id of the parent work item, e.g. 1234'),
+    parentId: integer(
+      'parentId',
+      [1, Number.MAX_SAFE_INTEGER],
+      'the numeric id of the parent work item, e.g. 1234',
+    ),
     linkBuild: bool('linkBuild', true),
     linkWorkItems: bool('linkWorkItems', false),
     onRecurrence: pick('onRecurrence', ON_RECURRENCE, 'comment'),
@@ -177,7 +181,9 @@ function tagList(value: string): string[] {
     .map((tag) => tag.trim())
     .filter((tag) => tag !== '');
   // Tags are case-insensitive in Boards: keep the first spelling.
-  return tags.filter((tag, index) => tags.findIndex((other) => other.toLowerCase() === tag.toLowerCase()) === index);
+  return tags.filter(
+    (tag, index) => tags.findIndex((other) => other.toLowerCase() === tag.toLowerCase()) === index,
+  );
 }
 
 function iterationChoice(value: string | undefined): IterationChoice {

@@ -3,7 +3,13 @@ import { outcomeText } from './outcome';
 
 /** What the task did, for the run summary (Markdown attached to the run) and the log. */
 export type Report =
-  | { readonly kind: 'created'; readonly type: string; readonly id: number; readonly url: string; readonly title: string }
+  | {
+      readonly kind: 'created';
+      readonly type: string;
+      readonly id: number;
+      readonly url: string;
+      readonly title: string;
+    }
   | { readonly kind: 'dryRun'; readonly type: string; readonly project: string; readonly title: string }
   | { readonly kind: 'notFiled'; readonly outcome: Outcome; readonly createOn: string }
   | { readonly kind: 'failed'; readonly message: string };
@@ -21,11 +27,15 @@ export function summaryMarkdown(report: Report, warnings: readonly string[]): st
       lines.push(`Created [${plain(report.type)} ${report.id}](${report.url}): ${plain(report.title)}`);
       break;
     case 'dryRun':
-      lines.push(`Dry run: would create a ${plain(report.type)} in project ${plain(report.project)}: ${plain(report.title)}`);
+      lines.push(
+        `Dry run: would create a ${plain(report.type)} in project ${plain(report.project)}: ${plain(report.title)}`,
+      );
       lines.push('', 'Nothing was written; the request is in the task log.');
       break;
     case 'notFiled':
-      lines.push(`Nothing filed: the run's outcome is ${outcomeText(report.outcome)} and createOn is ${report.createOn}.`);
+      lines.push(
+        `Nothing filed: the run's outcome is ${outcomeText(report.outcome)} and createOn is ${report.createOn}.`,
+      );
       break;
     case 'failed':
       lines.push(`Could not file a work item: ${plain(report.message)}`);

@@ -62,5 +62,7 @@ export function renderTemplate(
   values: TemplateValues,
   escape: (value: string) => string = (value) => value,
 ): string {
-  return template.parts.map((part) => ('text' in part ? part.text : escape(values[part.placeholder]))).join('');
+  return template.parts
+    .map((part) => ('text' in part ? part.text : escape(values[part.placeholder])))
+    .join('');
 }

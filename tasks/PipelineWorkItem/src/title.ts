@@ -32,7 +32,8 @@ function defaultTitle(context: RunContext, values: TemplateValues, outcome: Outc
     return `${context.release.name} ${VERB[outcome]}${where}`;
   }
   const branch = values.branch ? ` on ${values.branch}` : '';
-  if (outcome === 'failed' && values.failedStep) return `${values.pipeline} failed${branch}: ${values.failedStep}`;
+  if (outcome === 'failed' && values.failedStep)
+    return `${values.pipeline} failed${branch}: ${values.failedStep}`;
   const run = values.runName && outcome !== 'failed' ? ` (${values.runName})` : '';
   return `${values.pipeline} ${VERB[outcome]}${branch}${run}`;
 }

@@ -21,7 +21,8 @@ export class AdoBoards implements Boards {
     try {
       const types = await this.wit.getWorkItemTypes(project);
       // The client resolves a 404 (unknown project) to null instead of throwing.
-      if (!types) throw new Error(`Project '${project}' was not found, or the pipeline's identity cannot read it.`);
+      if (!types)
+        throw new Error(`Project '${project}' was not found, or the pipeline's identity cannot read it.`);
       return types.map((type) => ({
         name: type.name ?? '',
         fields: (type.fields ?? type.fieldInstances ?? []).map((field) => field.referenceName ?? ''),
@@ -32,7 +33,11 @@ export class AdoBoards implements Boards {
   }
 
   async currentIteration(project: string, team: string | undefined): Promise<string | undefined> {
-    const call = { action: `read the current iteration of team '${team ?? `${project} Team`}'`, url: this.url, project };
+    const call = {
+      action: `read the current iteration of team '${team ?? `${project} Team`}'`,
+      url: this.url,
+      project,
+    };
     try {
       const iterations = await this.work.getTeamIterations({ project, team }, 'current');
       if (!iterations) throw new Error(`Team '${team}' was not found in project '${project}'.`);
@@ -42,11 +47,16 @@ export class AdoBoards implements Boards {
     }
   }
 
-  async createWorkItem(project: string, type: string, patch: readonly JsonPatchOperation[]): Promise<{ id: number }> {
+  async createWorkItem(
+    project: string,
+    type: string,
+    patch: readonly JsonPatchOperation[],
+  ): Promise<{ id: number }> {
     const call = { action: `create the ${type} in project '${project}'`, url: this.url, project };
     try {
       const item = await this.wit.createWorkItem(null, [...patch], project, type);
-      if (!item?.id) throw new Error(`Azure DevOps did not return the new ${type}: the type or project was not found.`);
+      if (!item?.id)
+        throw new Error(`Azure DevOps did not return the new ${type}: the type or project was not found.`);
       return { id: item.id };
     } catch (error) {
       throw toAdoError(error, call);

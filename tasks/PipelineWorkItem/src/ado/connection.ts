@@ -1,4 +1,7 @@
-import type { IRequestHandler, IRequestOptions } from 'azure-devops-node-api/interfaces/common/VsoBaseInterfaces';
+import type {
+  IRequestHandler,
+  IRequestOptions,
+} from 'azure-devops-node-api/interfaces/common/VsoBaseInterfaces';
 import { BasicCredentialHandler } from 'azure-devops-node-api/handlers/basiccreds';
 import { BearerCredentialHandler } from 'azure-devops-node-api/handlers/bearertoken';
 import { PersonalAccessTokenCredentialHandler } from 'azure-devops-node-api/handlers/personalaccesstoken';
@@ -50,5 +53,9 @@ export function connectPipelines(credentials: Credentials, network: NetworkOptio
     const area = (areas ?? []).find((a) => a.id?.toLowerCase() === RELEASE_AREA_ID);
     return new ReleaseApi(area?.locationUrl ?? credentials.url, handlers, network, USER_AGENT);
   };
-  return new AdoPipelines(new BuildApi(credentials.url, handlers, network, USER_AGENT), release, credentials.url);
+  return new AdoPipelines(
+    new BuildApi(credentials.url, handlers, network, USER_AGENT),
+    release,
+    credentials.url,
+  );
 }

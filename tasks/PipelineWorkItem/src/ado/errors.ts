@@ -10,11 +10,23 @@ export interface CallContext {
 interface ServiceError {
   statusCode?: number;
   code?: string;
-  result?: { message?: string; typeKey?: string; customProperties?: { RuleValidationErrors?: { errorMessage?: string }[] } };
+  result?: {
+    message?: string;
+    typeKey?: string;
+    customProperties?: { RuleValidationErrors?: { errorMessage?: string }[] };
+  };
   message?: string;
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE', 'ESOCKETTIMEDOUT']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'EPIPE',
+  'ESOCKETTIMEDOUT',
+]);
 
 /**
  * Turns an azure-devops-node-api / typed-rest-client failure into an AdoError whose message tells the user
@@ -30,10 +42,16 @@ export function toAdoError(error: unknown, call: CallContext): AdoError {
   const where = `Could not ${call.action}`;
 
   if (e.code && NETWORK_CODES.has(e.code)) {
-    return new AdoError(`${where}: Azure DevOps at ${call.url} could not be reached (${e.code}). Check the agent's network and proxy settings.`, options);
+    return new AdoError(
+      `${where}: Azure DevOps at ${call.url} could not be reached (${e.code}). Check the agent's network and proxy settings.`,
+      options,
+    );
   }
   if (code === 'TF237111') {
-    return new AdoError(`${where}: the pipeline's identity may not create work items under this area (TF237111). ${permissionFix(call)}`, options);
+    return new AdoError(
+      `${where}: the pipeline's identity may not create work items under this area (TF237111). ${permissionFix(call)}`,
+      options,
+    );
   }
   if (status === 401 || code === 'TF400813') {
     return new AdoError(
@@ -42,21 +60,38 @@ export function toAdoError(error: unknown, call: CallContext): AdoError {
     );
   }
   if (code === 'TF401347') {
-    return new AdoError(`${where}: ${serviceMessage} Set 'areaPath' and 'iterationPath' to paths that exist in the project (Project settings › Boards › Project configuration).`, options);
+    return new AdoError(
+      `${where}: ${serviceMessage} Set 'areaPath' and 'iterationPath' to paths that exist in the project (Project settings › Boards › Project configuration).`,
+      options,
+    );
   }
   if (code === 'TF51535') {
-    return new AdoError(`${where}: ${serviceMessage} Check the reference names in the 'fields' input against the work item type's fields.`, options);
+    return new AdoError(
+      `${where}: ${serviceMessage} Check the reference names in the 'fields' input against the work item type's fields.`,
+      options,
+    );
   }
   if (code === 'TF401320') {
-    const rules = (e.result?.customProperties?.RuleValidationErrors ?? []).map((rule) => rule.errorMessage).filter(Boolean);
+    const rules = (e.result?.customProperties?.RuleValidationErrors ?? [])
+      .map((rule) => rule.errorMessage)
+      .filter(Boolean);
     const details = rules.length > 0 ? ` ${rules.join(' ')}` : '';
-    return new AdoError(`${where}: a field value breaks the work item type's rules: ${serviceMessage}${details} Check the inputs that set this field.`, options);
+    return new AdoError(
+      `${where}: a field value breaks the work item type's rules: ${serviceMessage}${details} Check the inputs that set this field.`,
+      options,
+    );
   }
   if (status === 429) {
-    return new AdoError(`${where}: Azure DevOps is rate-limiting this pipeline (HTTP 429). ${serviceMessage}`, options);
+    return new AdoError(
+      `${where}: Azure DevOps is rate-limiting this pipeline (HTTP 429). ${serviceMessage}`,
+      options,
+    );
   }
   if (status === 403) {
-    return new AdoError(`${where}: access denied (HTTP 403). ${serviceMessage} ${permissionFix(call)}`, options);
+    return new AdoError(
+      `${where}: access denied (HTTP 403). ${serviceMessage} ${permissionFix(call)}`,
+      options,
+    );
   }
   const statusText = status === undefined ? '' : ` (HTTP ${status})`;
   return new AdoError(`${where}${statusText}: ${serviceMessage}`, options);

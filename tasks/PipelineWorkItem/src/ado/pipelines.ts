@@ -1,7 +1,14 @@
 import { IssueType, TaskResult, TimelineRecordState } from 'azure-devops-node-api/interfaces/BuildInterfaces';
-import type { Issue as BuildIssue, TimelineRecord as AdoTimelineRecord } from 'azure-devops-node-api/interfaces/BuildInterfaces';
+import type {
+  Issue as BuildIssue,
+  TimelineRecord as AdoTimelineRecord,
+} from 'azure-devops-node-api/interfaces/BuildInterfaces';
 import { TaskStatus } from 'azure-devops-node-api/interfaces/ReleaseInterfaces';
-import type { Issue as ReleaseIssue, Release, ReleaseTask as AdoReleaseTask } from 'azure-devops-node-api/interfaces/ReleaseInterfaces';
+import type {
+  Issue as ReleaseIssue,
+  Release,
+  ReleaseTask as AdoReleaseTask,
+} from 'azure-devops-node-api/interfaces/ReleaseInterfaces';
 import type { IBuildApi } from 'azure-devops-node-api/BuildApi';
 import type { IReleaseApi } from 'azure-devops-node-api/ReleaseApi';
 import type { ReleaseRun } from '../context';
@@ -50,7 +57,11 @@ export class AdoPipelines implements Pipelines {
     }
   }
 
-  async releaseDeployment(project: string, run: ReleaseRun, environment: string): Promise<ReleaseDeployment | undefined> {
+  async releaseDeployment(
+    project: string,
+    run: ReleaseRun,
+    environment: string,
+  ): Promise<ReleaseDeployment | undefined> {
     const call = { action: `read release ${run.id}`, url: this.url, project };
     let release: Release | null;
     try {
@@ -68,7 +79,11 @@ export class AdoPipelines implements Pipelines {
       (phase.deploymentJobs ?? []).map((job) => ({
         name: job.job?.name ?? phase.name ?? '',
         result: releaseResult(job.job),
-        tasks: (job.tasks ?? []).map((task) => ({ name: task.name ?? '', result: releaseResult(task), issues: releaseIssues(task.issues) })),
+        tasks: (job.tasks ?? []).map((task) => ({
+          name: task.name ?? '',
+          result: releaseResult(task),
+          issues: releaseIssues(task.issues),
+        })),
       })),
     );
     const artifacts = (release.artifacts ?? []).map((artifact) =>

@@ -1,0 +1,23 @@
+// ESLint flat config: typescript-eslint's recommended rules (not type-aware) for the TypeScript sources,
+// tests and the build scripts. Formatting is Prettier's job (.prettierrc.json).
+import { defineConfig, globalIgnores } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+export default defineConfig(
+  globalIgnores([
+    'out/',
+    'build/',
+    'dist/',
+    'node_modules/',
+    '.emulator-output/',
+    // Compiled or bundled JavaScript; the hand-written scripts are *.mjs and stay linted.
+    '**/*.js',
+  ]),
+  {
+    files: ['**/*.ts', '**/*.mjs'],
+    extends: [tseslint.configs.recommended],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+);

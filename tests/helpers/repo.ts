@@ -1,0 +1,54 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+let root: string | undefined;
+
+/**
+ * The repository root: the nearest folder above this file that holds package.json. Works both from
+ * the sources (tests/helpers) and from the compiled tests (out/tests/helpers).
+ */
+export function repoRoot(): string {
+  if (root) return root;
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return (root = dir);
+    if (path.dirname(dir) === dir) throw new Error(`no package.json in any folder above ${__dirname}`);
+  }
+}
+
+/** Parses a JSON file; a relative path is taken from the repository root. */
+export function readJson<T>(file: string): T {
+  return JSON.parse(fs.readFileSync(path.resolve(repoRoot(), file), 'utf8')) as T;
+}
+
+/** The parts of task.json the metadata tests read. */
+export interface TaskJson {
+  id: string;
+  name: string;
+  friendlyName: string;
+  version: { Major: number; Minor: number; Patch: number };
+  minimumAgentVersion?: string;
+  groups?: { name: string }[];
+  inputs?: {
+    name: string;
+    type: string;
+    defaultValue?: string | boolean;
+    options?: Record<string, string>;
+    groupName?: string;
+  }[];
+  outputVariables?: { name: string }[];
+  execution: Record<string, { target: string }>;
+}
+
+/** The parts of vss-extension.json the metadata tests read. */
+export interface ExtensionManifest {
+  id: string;
+  publisher: string;
+  version: string;
+  files: { path: string }[];
+  contributions: { id: string; type: string; properties: { name: string } }[];
+}
+
+/** "X.Y.Z" from task.json's version object. */
+export function taskVersion(task: TaskJson): string {
+  return `${task.version.Major}.${task.version.Minor}.${task.version.Patch}`;
+}
