@@ -225,6 +225,22 @@ describe('run', () => {
     assert.ok(!String(f.result.firstCall.args[1]).includes(JOB.token));
   });
 
+  it('warns about inputs this version does not act on yet, and still files', async () => {
+    const f = fakes({ attachLogs: 'true', fingerprint: '{{pipeline}}' });
+    await run(f.host);
+    sinon.assert.calledOnce(f.boards.createWorkItem);
+    assert.ok(
+      f.logged.includes(
+        "warning: Input 'attachLogs' is not supported by this version of the task yet and is ignored.",
+      ),
+    );
+    assert.ok(
+      f.logged.includes(
+        "warning: Input 'fingerprint' is not supported by this version of the task yet and is ignored.",
+      ),
+    );
+  });
+
   it('keeps SettingsError problems as the message', () => {
     assert.equal(new SettingsError(['a', 'b']).message, 'a\nb');
   });

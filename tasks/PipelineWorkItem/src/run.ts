@@ -9,6 +9,7 @@ import { redactSecrets } from './redact';
 import { factsFromRelease, factsFromTimeline } from './runFacts';
 import { InputReader, readSettings, Settings } from './settings';
 import { Report, summaryMarkdown } from './summary';
+import { unsupportedInputWarnings } from './unsupported';
 import { templateValues } from './values';
 import { chooseWorkItemType } from './workItemType';
 
@@ -99,6 +100,7 @@ async function fileWorkItem(
       "The job's access token (SystemVssConnection endpoint) is missing. Run this task as a step of an Azure Pipelines agent job.",
     );
   }
+  unsupportedInputWarnings(settings).forEach(warn);
   const boardsCredentials = settings.connection
     ? host.connectionCredentials(settings.connection)
     : jobCredentials;
