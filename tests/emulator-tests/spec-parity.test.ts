@@ -1,0 +1,177 @@
+// The route table is the emulator's contract with the real service: every REST route must exist (method
+// + path + operationId) in the official OpenAPI 7.1 specs, and every route template handed out by
+// discovery must expand, through azure-devops-node-api's own VsoClient, to a path matching that route.
+// The specs live outside the repository (../shared/ado-rest-specs); without them only the table's
+// own consistency is checked, and the test says so.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { AdoRestClient } from 'azure-devops-node-api/AdoHttpClientBases';
+import { VsoClient } from 'azure-devops-node-api/VsoClient';
+import { areaLocations } from '../emulator/handlers/discovery';
+import { compilePath, decodeSegments, matchPath } from '../emulator/matcher';
+import { allLocationKeys, location } from '../emulator/locations';
+import { locations, ROUTES, type Location, type Route } from '../emulator/routes';
+
+/** Exposes the client's own route-template expansion. */
+class Expander extends VsoClient {
+  constructor() {
+    super('http://127.0.0.1/fabrikam/', new AdoRestClient('spec-parity'));
+  }
+  expand(l: Location, values: Record<string, string>): string {
+    return this.getRequestUrl(l.routeTemplate, l.area, l.resourceName, { ...values });
+  }
+}
+
+function specsFolder(): string | undefined {
+  // ADO_REST_SPECS overrides the location (a missing folder there counts as absent).
+  const override = process.env.ADO_REST_SPECS;
+  if (override) return fs.existsSync(override) ? override : undefined;
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'tests', 'emulator'))) {
+      const candidate = path.resolve(dir, '..', 'shared', 'ado-rest-specs');
+      return fs.existsSync(candidate) ? candidate : undefined;
+    }
+  }
+  return undefined;
+}
+
+const placeholders = (spec: string): string[] => [...spec.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+
+function sampleValues(spec: string, omitTail?: string): Record<string, string> {
+  const samples: Record<string, string> = { project: 'WebApp', team: 'WebApp Team', type: 'User Story' };
+  const values: Record<string, string> = {};
+  for (const name of placeholders(spec)) {
+    if (name !== 'organization' && name !== omitTail) values[name] = samples[name] ?? `v-${name}`;
+  }
+  return values;
+}
+
+const COMPILED = ROUTES.map((route) => ({ route, path: compilePath(route.spec, route.optionalTail) }));
+
+function routeFor(
+  method: string,
+  urlText: string,
+): { route: Route; params: Record<string, string> } | undefined {
+  const segments = decodeSegments(new URL(urlText).pathname) ?? [];
+  for (const c of COMPILED) {
+    const params = matchPath(c.path, segments);
+    if (params && c.route.method === method) return { route: c.route, params };
+  }
+  return undefined;
+}
+
+describe('emulator route table', () => {
+  it('is non-empty and well-formed', () => {
+    assert.ok(ROUTES.length >= 30, `only ${ROUTES.length} routes`);
+    const seen = new Set<string>();
+    for (const r of ROUTES) {
+      const key = `${r.method} ${r.spec}`;
+      assert.ok(!seen.has(key), `duplicate route ${key}`);
+      seen.add(key);
+      assert.match(r.spec, /^\/\{organization\}\/(\{project\}\/)?(\{team\}\/)?_apis\//, key);
+      assert.match(r.locationId, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, key);
+      assert.ok(r.area && r.resourceName && r.routeTemplate.includes('_apis'), key);
+      assert.equal(typeof r.handler, 'function', key);
+      if (r.kind === 'rest')
+        assert.ok(r.file && r.operationId, `${key}: REST routes name their spec file and operation`);
+      else assert.equal(r.file, null, `${key}: discovery routes are not in the specs`);
+      if (r.optionalTail)
+        assert.ok(r.spec.endsWith(`/{${r.optionalTail}}`), `${key}: optionalTail must be the last segment`);
+    }
+  });
+
+  it('gives each location id one area, resource and route template', () => {
+    const byId = new Map<string, string>();
+    for (const r of ROUTES) {
+      for (const l of [r, ...(r.aliases ?? [])]) {
+        const facts = `${l.area}|${l.resourceName}|${l.routeTemplate}|${l.resourceVersion}|${l.releasedVersion}`;
+        assert.equal(
+          byId.get(l.locationId) ?? facts,
+          facts,
+          `location ${l.locationId} is declared inconsistently`,
+        );
+        byId.set(l.locationId, facts);
+      }
+    }
+  });
+
+  it('uses every location of locations.ts', () => {
+    const used = new Set(locations().map((l) => l.locationId));
+    const unused = allLocationKeys().filter((k) => !used.has(location(k).locationId));
+    assert.deepEqual(unused, []);
+  });
+
+  it('answers discovery from the same table', () => {
+    const all = locations();
+    const areas = new Set(all.map((l) => l.area.toLowerCase()));
+    for (const area of areas) {
+      const served = areaLocations(all, area.toUpperCase())
+        .map((l) => String(l.id))
+        .sort();
+      const table = all
+        .filter((l) => l.area.toLowerCase() === area)
+        .map((l) => l.locationId)
+        .sort();
+      assert.deepEqual(served, table, area);
+    }
+  });
+
+  it("expands every route template, with the client's own code, to a path of its route", () => {
+    const expander = new Expander();
+    for (const r of ROUTES) {
+      for (const l of [r, ...(r.aliases ?? [])]) {
+        for (const omit of r.optionalTail ? [undefined, r.optionalTail] : [undefined]) {
+          const values = sampleValues(r.spec, omit);
+          const url = expander.expand(l, values);
+          const hit = routeFor(r.method, url);
+          assert.ok(hit, `${l.area}/${l.resourceName}: ${url} matches no route`);
+          assert.equal(
+            hit.route.spec,
+            r.spec,
+            `${l.area}/${l.resourceName}: ${url} routes to ${hit.route.spec}`,
+          );
+          assert.deepEqual(hit.params, { organization: 'fabrikam', ...values }, url);
+        }
+      }
+    }
+  });
+
+  it('matches the official REST specs (when ../shared/ado-rest-specs is present)', () => {
+    const folder = specsFolder();
+    if (!folder) {
+      console.log(
+        '    ado-rest-specs not found beside the checkout: checked the route table only, not against the specs',
+      );
+      return;
+    }
+    const files = new Map<
+      string,
+      { paths: Record<string, Record<string, { operationId?: string; parameters?: unknown[] }>> }
+    >();
+    let checked = 0;
+    for (const r of ROUTES.filter((x) => x.file)) {
+      const file = r.file ?? '';
+      if (!files.has(file)) {
+        const text = fs.readFileSync(path.join(folder, file), 'utf8').replace(/^\uFEFF/, '');
+        files.set(file, JSON.parse(text));
+      }
+      const ops = files.get(file)?.paths[r.spec];
+      assert.ok(ops, `${file} has no path ${r.spec}`);
+      const op = ops[r.method.toLowerCase()];
+      assert.ok(op, `${file} has no ${r.method} ${r.spec}`);
+      assert.equal(op.operationId, r.operationId, `${r.method} ${r.spec}`);
+      if (r.optionalTail) {
+        const param = (op.parameters ?? []).find((p) => (p as { name?: string }).name === r.optionalTail) as
+          Record<string, unknown> | undefined;
+        assert.equal(
+          param?.['x-ms-required'],
+          false,
+          `${r.spec}: {${r.optionalTail}} is not optional in the spec`,
+        );
+      }
+      checked++;
+    }
+    assert.ok(checked > 0);
+  });
+});

@@ -1,0 +1,346 @@
+// Work item tracking through the real WorkItemTrackingApi client against the emulator process.
+import * as assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { PEOPLE } from '../emulator/harness';
+import { assertOnlyKnownRequests, clients, rejection, useEmulator } from './helpers';
+
+// String ops, as the task sends them (the client's typings use the numeric Operation enum).
+type PatchOp = { op: 'add' | 'replace' | 'remove' | 'test'; path: string; value?: unknown };
+
+const add = (field: string, value: unknown): PatchOp => ({ op: 'add', path: `/fields/${field}`, value });
+const relation = (rel: string, url: string, attributes: Record<string, unknown> = {}): PatchOp => ({
+  op: 'add',
+  path: '/relations/-',
+  value: { rel, url, attributes },
+});
+const title = (t: string): PatchOp => add('System.Title', t);
+
+describe('emulator: work items', function () {
+  this.timeout(20_000);
+  const em = useEmulator();
+  const wit = () => clients(em()).wit;
+
+  it('creates a Bug with fields and relations and reads it back', async () => {
+    const parent = await wit().createWorkItem(null, [title('Epic parent')], 'WebApp', 'Epic');
+    assert.ok(parent.id);
+    const created = await wit().createWorkItem(
+      null,
+      [
+        title('CI failed on main'),
+        add('Microsoft.VSTS.TCM.ReproSteps', '<p>details</p>'),
+        add('Microsoft.VSTS.Common.Priority', '1'),
+        add('Microsoft.VSTS.Common.Severity', '2 - High'),
+        add('Microsoft.VSTS.Build.FoundIn', '20240501.7'),
+        add('System.AssignedTo', 'Sam Rivera <sam@fabrikam.example>'),
+        add('System.AreaPath', 'webapp\\frontend'),
+        add('System.IterationPath', 'WebApp\\Sprint 2'),
+        add('System.Tags', 'pipeline-failure; ci'),
+        relation('ArtifactLink', 'vstfs:///Build/Build/42', { name: 'Build' }),
+        relation(
+          'System.LinkTypes.Hierarchy-Reverse',
+          `${em().collectionUrl}_apis/wit/workItems/${parent.id}`,
+        ),
+        relation('Hyperlink', 'https://example.test/run/42', { comment: 'run' }),
+      ],
+      'WebApp',
+      'Bug',
+    );
+    assert.equal(created.rev, 1);
+    const got = await wit().getWorkItem(created.id ?? 0, undefined, undefined, 4 /* All */);
+    const f = got.fields ?? {};
+    assert.equal(f['System.State'], 'New');
+    assert.equal(f['System.Reason'], 'New');
+    assert.equal(f['Microsoft.VSTS.Common.Priority'], 1);
+    assert.equal(f['System.AreaPath'], 'WebApp\\Frontend');
+    assert.equal(f['System.Tags'], 'ci; pipeline-failure');
+    assert.equal(f['System.AssignedTo'].uniqueName, PEOPLE.sam.uniqueName);
+    assert.equal(f['System.CreatedBy'].displayName, 'Build Service');
+    assert.deepEqual(got.relations?.map((r) => r.rel).sort(), [
+      'ArtifactLink',
+      'Hyperlink',
+      'System.LinkTypes.Hierarchy-Reverse',
+    ]);
+    const back = await wit().getWorkItem(parent.id ?? 0, undefined, undefined, 1 /* Relations */);
+    assert.equal(back.rev, 2, 'the parent gets a revision for its new child link');
+    assert.equal(back.relations?.[0]?.rel, 'System.LinkTypes.Hierarchy-Forward');
+  });
+
+  it('rejects an unknown field with TF51535 and a field of another type too', async () => {
+    const e = await rejection(
+      wit().createWorkItem(null, [title('x'), add('Custom.Nope', 1)], 'WebApp', 'Bug'),
+    );
+    assert.equal(e.statusCode, 400);
+    assert.match(e.message, /^TF51535: Cannot find field Custom\.Nope\.$/);
+    const task = await rejection(
+      wit().createWorkItem(null, [title('x'), add('Microsoft.VSTS.TCM.ReproSteps', 'r')], 'WebApp', 'Task'),
+    );
+    assert.match(task.message, /TF51535/);
+  });
+
+  it('answers 404 (client: null) for a Bug in a Basic project', async () => {
+    assert.equal(await wit().createWorkItem(null, [title('x')], 'Starter', 'Bug'), null);
+    const issue = await wit().createWorkItem(
+      null,
+      [title('x'), add('System.Description', 'd')],
+      'Starter',
+      'Issue',
+    );
+    assert.equal(issue.fields?.['System.State'], 'To Do');
+    const log = await em().requests();
+    assert.equal(log.find((r) => r.path.endsWith('/Starter/_apis/wit/workItems/$Bug'))?.status, 404);
+  });
+
+  it('enforces title rules with TF401320 and RuleValidationErrors', async () => {
+    const long = await rejection(wit().createWorkItem(null, [title('x'.repeat(256))], 'WebApp', 'Bug'));
+    assert.equal(long.statusCode, 400);
+    assert.match(long.message, /^TF401320: Rule Error for field Title\. Error code: InvalidTooLong\.$/);
+    const empty = await rejection(
+      wit().createWorkItem(null, [add('System.Description', 'd')], 'WebApp', 'Task'),
+    );
+    const errors = empty.result?.customProperties?.RuleValidationErrors as Array<{
+      fieldReferenceName: string;
+    }>;
+    assert.equal(errors[0].fieldReferenceName, 'System.Title');
+    const sev = await rejection(
+      wit().createWorkItem(
+        null,
+        [title('x'), add('Microsoft.VSTS.Common.Severity', 'Huge')],
+        'WebApp',
+        'Bug',
+      ),
+    );
+    assert.match(sev.message, /Rule Error for field Severity/);
+    const who = await rejection(
+      wit().createWorkItem(null, [title('x'), add('System.AssignedTo', 'nobody@x.example')], 'WebApp', 'Bug'),
+    );
+    assert.match(
+      who.message,
+      /Rule Error for field Assigned To\. Error code: ValidIdentity, InvalidIdentity\./,
+    );
+  });
+
+  it('rejects invalid tree paths with TF401347 and restricted areas with TF237111', async () => {
+    const area = await rejection(
+      wit().createWorkItem(null, [title('x'), add('System.AreaPath', 'WebApp\\Nope')], 'WebApp', 'Bug'),
+    );
+    assert.equal(
+      area.message,
+      "TF401347: Invalid tree name given for work item -1, field 'System.AreaPath'.",
+    );
+    const restricted = await rejection(
+      wit().createWorkItem(null, [title('x'), add('System.AreaPath', 'WebApp\\Restricted')], 'WebApp', 'Bug'),
+    );
+    assert.equal(restricted.statusCode, 403);
+    assert.match(restricted.message, /^TF237111/);
+  });
+
+  it('validates links: unknown targets, bad artifact urls, missing attachments', async () => {
+    const url = `${em().collectionUrl}_apis/wit/workItems/9999`;
+    const missing = await rejection(
+      wit().createWorkItem(null, [title('x'), relation('System.LinkTypes.Related', url)], 'WebApp', 'Bug'),
+    );
+    assert.match(missing.message, /TF401232: Work item 9999 does not exist/);
+    const artifact = await rejection(
+      wit().createWorkItem(
+        null,
+        [title('x'), relation('ArtifactLink', 'http://x/1', { name: 'Build' })],
+        'WebApp',
+        'Bug',
+      ),
+    );
+    assert.match(artifact.message, /vstfs:\/\/\//);
+    const file = await rejection(
+      wit().createWorkItem(
+        null,
+        [
+          title('x'),
+          relation(
+            'AttachedFile',
+            `${em().collectionUrl}_apis/wit/attachments/00000000-0000-0000-0000-000000000000`,
+          ),
+        ],
+        'WebApp',
+        'Bug',
+      ),
+    );
+    assert.equal(file.statusCode, 400);
+  });
+
+  it('updates with a new revision; History becomes a comment; comments API adds more', async () => {
+    const item = await wit().createWorkItem(null, [title('flaky')], 'Mobile', 'Bug');
+    const id = item.id ?? 0;
+    const updated = await wit().updateWorkItem(
+      null,
+      [add('System.State', 'Done'), add('System.History', 'Fixed by run 43')],
+      id,
+    );
+    assert.equal(updated.rev, 2);
+    assert.equal(updated.fields?.['System.Reason'], 'Work finished');
+    await wit().addComment({ text: 'Failed again in run 44' }, 'Mobile', id);
+    const comments = await wit().getComments('Mobile', id);
+    assert.deepEqual(
+      comments.comments?.map((c) => c.text),
+      ['Failed again in run 44', 'Fixed by run 43'],
+    );
+    assert.equal((await em().comments(id)).length, 2);
+    const revisions = await wit().getRevisions(id);
+    assert.deepEqual(
+      revisions.map((r) => r.rev),
+      [1, 2, 3],
+    );
+    assert.equal((await em().workItem(id))?.fields['System.CommentCount'], 2);
+  });
+
+  it('uploads an attachment and links it as AttachedFile', async () => {
+    const stream = Readable.from([Buffer.from('log line 1\nlog line 2\n')]);
+    const ref = await wit().createAttachment(null, stream, 'step.log', undefined, 'WebApp');
+    assert.match(ref.url ?? '', /\/_apis\/wit\/attachments\/[0-9a-f-]{36}\?fileName=step\.log$/);
+    const item = await wit().createWorkItem(
+      null,
+      [title('with log'), relation('AttachedFile', ref.url ?? '', { comment: 'Log of step' })],
+      'WebApp',
+      'Bug',
+    );
+    const rel = item.relations?.[0];
+    assert.equal(rel?.attributes?.name, 'step.log');
+    assert.equal(rel?.attributes?.resourceSize, 22);
+    assert.equal((await em().attachment(ref.id ?? ''))?.toString(), 'log line 1\nlog line 2\n');
+  });
+
+  it('runs WIQL with @project, IN, CONTAINS on tags, ORDER BY and $top', async () => {
+    const mk = (t: string, tags: string) =>
+      wit().createWorkItem(null, [title(t), add('System.Tags', tags)], 'WebApp', 'Bug');
+    const a = await mk('fp-a', 'pipeline-failure; fp:abc');
+    const b = await mk('fp-b', 'pipeline-failure; fp:abc');
+    await mk('other', 'pipeline-failure; fp:zzz');
+    await wit().updateWorkItem(null, [add('System.State', 'Closed')], b.id ?? 0);
+    const query = (q: string, top?: number) =>
+      wit().queryByWiql({ query: q }, { project: 'WebApp' }, undefined, top);
+    const open = await query(
+      "SELECT [System.Id], [System.Title] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.WorkItemType] = 'Bug' AND [System.State] IN ('New', 'Active') AND [System.Tags] CONTAINS 'fp:abc' ORDER BY [System.Id] DESC",
+    );
+    assert.deepEqual(
+      open.workItems?.map((w) => w.id),
+      [a.id],
+    );
+    const all = await query(
+      "SELECT [System.Id] FROM WorkItems WHERE [System.Tags] CONTAINS 'fp:abc' ORDER BY [System.Id] DESC",
+      1,
+    );
+    assert.deepEqual(
+      all.workItems?.map((w) => w.id),
+      [b.id],
+    );
+    const bad = await rejection(query('SELECT [System.Id] FROM WorkItems WHERE [System.State] EVER 1'));
+    assert.match(bad.message, /unsupported WIQL/);
+    const field = await rejection(query("SELECT [System.Id] FROM WorkItems WHERE [Nope.Field] = 'x'"));
+    assert.match(field.message, /^TF51005/);
+  });
+
+  it('describes types and their states per process', async () => {
+    const types = await wit().getWorkItemTypes('Starter');
+    assert.deepEqual(
+      types.map((t) => t.name),
+      ['Issue', 'Task', 'Epic'],
+    );
+    const bug = await wit().getWorkItemType('WebApp', 'Bug');
+    const refs = (bug.fields ?? []).map((f) => f.referenceName);
+    assert.ok(
+      refs.includes('Microsoft.VSTS.TCM.ReproSteps') && refs.includes('Microsoft.VSTS.Build.FoundIn'),
+    );
+    const states = await wit().getWorkItemTypeStates('Mobile', 'Bug');
+    assert.deepEqual(
+      states.map((s) => `${s.name}:${s.category}`),
+      ['New:Proposed', 'Approved:Proposed', 'Committed:InProgress', 'Done:Completed', 'Removed:Removed'],
+    );
+    assert.equal(await wit().getWorkItemType('Starter', 'Bug'), null);
+  });
+
+  it('reads many items (ids, fields, errorPolicy) and batches', async () => {
+    const a = await wit().createWorkItem(null, [title('one')], 'WebApp', 'Task');
+    const b = await wit().createWorkItem(null, [title('two')], 'WebApp', 'Task');
+    const ids = [a.id ?? 0, b.id ?? 0];
+    const some = await wit().getWorkItems(ids, ['System.Title', 'System.Id']);
+    assert.deepEqual(
+      some.map((w) => w.fields),
+      [
+        { 'System.Title': 'one', 'System.Id': ids[0] },
+        { 'System.Title': 'two', 'System.Id': ids[1] },
+      ],
+    );
+    const missing = await wit().getWorkItems([ids[0], 9999], undefined, undefined, undefined, 2 /* Omit */);
+    assert.deepEqual(
+      missing.map((w) => w?.id ?? null),
+      [ids[0], null],
+    );
+    assert.equal(await wit().getWorkItems([9999]), null, 'a missing id is a 404 by default');
+    const batch = await wit().getWorkItemsBatch({ ids, fields: ['System.State'] });
+    assert.deepEqual(
+      batch.map((w) => w.fields?.['System.State']),
+      ['New', 'New'],
+    );
+  });
+
+  it('validates without saving when validateOnly is set', async () => {
+    const before = (await em().workItems()).length;
+    const checked = await wit().createWorkItem(null, [title('dry')], 'WebApp', 'Bug', true);
+    assert.equal(checked.id, undefined);
+    assert.equal(checked.fields?.['System.Title'], 'dry');
+    assert.equal((await em().workItems()).length, before);
+  });
+
+  it('removes a relation by index and the reverse link with it', async () => {
+    const parent = await wit().createWorkItem(null, [title('p')], 'WebApp', 'Feature');
+    const url = `${em().collectionUrl}_apis/wit/workItems/${parent.id}`;
+    const child = await wit().createWorkItem(
+      null,
+      [title('c'), relation('System.LinkTypes.Hierarchy-Reverse', url)],
+      'WebApp',
+      'User Story',
+    );
+    const two = await rejection(
+      wit().updateWorkItem(
+        null,
+        [relation('System.LinkTypes.Hierarchy-Reverse', `${em().collectionUrl}_apis/wit/workItems/1`)],
+        child.id ?? 0,
+      ),
+    );
+    assert.match(two.message, /^TF201036/);
+    await wit().updateWorkItem(null, [{ op: 'remove', path: '/relations/0' }], child.id ?? 0);
+    const p = await wit().getWorkItem(parent.id ?? 0, undefined, undefined, 1);
+    assert.equal(p.relations, undefined);
+    assert.equal(p.rev, 3);
+  });
+
+  it('runs WIQL with OR, parentheses, NOT IN and <>', async () => {
+    const q = await wit().queryByWiql(
+      {
+        query:
+          "SELECT [System.Id] FROM WorkItems WHERE ([System.WorkItemType] = 'Task' OR [System.WorkItemType] = 'Feature') AND [System.State] NOT IN ('Closed', 'Removed') AND [System.Title] <> 'one' AND [System.AreaPath] UNDER 'WebApp'",
+      },
+      { project: 'WebApp', team: 'Platform' },
+    );
+    const titles = (await wit().getWorkItems(q.workItems?.map((w) => w.id ?? 0) ?? [], ['System.Title'])).map(
+      (w) => w.fields?.['System.Title'],
+    );
+    assert.ok(titles.includes('two') && titles.includes('p') && !titles.includes('one'), titles.join());
+  });
+
+  it('downloads attachment content through the client', async () => {
+    const ref = await wit().createAttachment(
+      null,
+      Readable.from([Buffer.from('bytes!')]),
+      'a.txt',
+      undefined,
+      'WebApp',
+    );
+    const stream = await wit().getAttachmentContent(ref.id ?? '', 'a.txt', 'WebApp');
+    const chunks: Buffer[] = [];
+    for await (const c of stream) chunks.push(Buffer.from(c));
+    assert.equal(Buffer.concat(chunks).toString(), 'bytes!');
+  });
+
+  it('made only REST and discovery requests', async () => {
+    await assertOnlyKnownRequests(em());
+  });
+});

@@ -1,0 +1,187 @@
+// Renders a seeded build (BuildSeed + defaults) as the Build REST resources: build, timeline, logs.
+// Defaults aim at "a YAML CI run that is still in progress", which is when the task runs.
+import { createHash } from 'node:crypto';
+import { identityRef, seedPerson } from './identities';
+import { PEOPLE, stableGuid, type Project } from './org';
+import type { StoredBuild } from './state';
+import type { TimelineRecordSeed } from './types';
+
+const HOUR = 3_600_000;
+
+export const buildUrl = (c: string, b: StoredBuild): string =>
+  `${c}${b.project.id}/_apis/build/Builds/${b.seed.id}`;
+
+export const projectRef = (c: string, p: Project): Record<string, unknown> => ({
+  id: p.id,
+  name: p.name,
+  url: `${c}_apis/projects/${p.id}`,
+  state: 'wellFormed',
+  revision: 12,
+  visibility: 'private',
+  lastUpdateTime: '2024-01-01T00:00:00.000Z',
+});
+
+export function buildFacts(
+  c: string,
+  b: StoredBuild,
+): {
+  number: string;
+  definition: { id: number; name: string; path: string };
+  repo: { id: string; type: string; name: string; url: string };
+  sha: string;
+  start: string;
+} {
+  const s = b.seed;
+  const start = s.startTime ?? new Date(Date.now() - HOUR).toISOString();
+  const repoName = s.repository?.name ?? b.project.name;
+  return {
+    number: s.buildNumber ?? `${start.slice(0, 10).replace(/-/g, '')}.${s.id}`,
+    definition: {
+      id: s.definition?.id ?? 1,
+      name: s.definition?.name ?? `${b.project.name}-CI`,
+      path: s.definition?.path ?? '\\',
+    },
+    repo: {
+      id: s.repository?.id ?? stableGuid(`repo:${b.project.name}:${repoName}`),
+      type: s.repository?.type ?? 'TfsGit',
+      name: repoName,
+      url:
+        s.repository?.url ?? `${c}${encodeURIComponent(b.project.name)}/_git/${encodeURIComponent(repoName)}`,
+    },
+    sha: s.sourceVersion ?? createHash('sha1').update(`commit:${s.id}`).digest('hex'),
+    start,
+  };
+}
+
+export function renderBuild(c: string, b: StoredBuild): Record<string, unknown> {
+  const s = b.seed;
+  const f = buildFacts(c, b);
+  const url = buildUrl(c, b);
+  const status = s.status ?? 'inProgress';
+  const requestedFor = identityRef(seedPerson(s.requestedFor, PEOPLE.alex), c);
+  const web = `${c}${encodeURIComponent(b.project.name)}/_build/results?buildId=${s.id}`;
+  const plan = stableGuid(`plan:${s.id}`);
+  return {
+    _links: {
+      self: { href: url },
+      web: { href: web },
+      sourceVersionDisplayUri: { href: `${url}/sources` },
+      timeline: { href: `${url}/Timeline` },
+      badge: { href: `${c}${b.project.id}/_apis/build/status/${f.definition.id}` },
+    },
+    properties: {},
+    tags: [],
+    validationResults: [],
+    plans: [{ planId: plan }],
+    triggerInfo: {},
+    id: s.id,
+    buildNumber: f.number,
+    status,
+    ...(s.result ? { result: s.result } : {}),
+    queueTime: s.queueTime ?? f.start,
+    startTime: f.start,
+    ...(s.finishTime || status === 'completed'
+      ? { finishTime: s.finishTime ?? new Date().toISOString() }
+      : {}),
+    url,
+    definition: {
+      drafts: [],
+      id: f.definition.id,
+      name: f.definition.name,
+      url: `${c}${b.project.id}/_apis/build/Definitions/${f.definition.id}?revision=1`,
+      uri: `vstfs:///Build/Definition/${f.definition.id}`,
+      path: f.definition.path,
+      type: 'build',
+      queueStatus: 'enabled',
+      revision: 1,
+      project: projectRef(c, b.project),
+    },
+    buildNumberRevision: 1,
+    project: projectRef(c, b.project),
+    uri: `vstfs:///Build/Build/${s.id}`,
+    sourceBranch: s.sourceBranch ?? 'refs/heads/main',
+    sourceVersion: f.sha,
+    queue: { id: 9, name: 'Azure Pipelines', pool: { id: 9, name: 'Azure Pipelines', isHosted: true } },
+    priority: 'normal',
+    reason: s.reason ?? 'individualCI',
+    requestedFor,
+    requestedBy: s.requestedBy ? identityRef(seedPerson(s.requestedBy, PEOPLE.alex), c) : requestedFor,
+    lastChangedDate: f.start,
+    lastChangedBy: identityRef(PEOPLE.build, c),
+    orchestrationPlan: { planId: plan },
+    logs: { id: 0, type: 'Container', url: `${url}/logs` },
+    repository: {
+      id: f.repo.id,
+      type: f.repo.type,
+      name: f.repo.name,
+      url: f.repo.url,
+      clean: null,
+      checkoutSubmodules: false,
+    },
+    retainedByRelease: false,
+    triggeredByBuild: null,
+    appendCommitMessageToRunName: true,
+  };
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Readable seed ids ("job1") become stable GUIDs; GUIDs pass through. */
+export const recordId = (buildId: number, id: string): string =>
+  GUID.test(id) ? id : stableGuid(`record:${buildId}:${id}`);
+
+export const timelineId = (b: StoredBuild): string => stableGuid(`timeline:${b.seed.id}`);
+
+export function renderRecord(
+  c: string,
+  b: StoredBuild,
+  r: TimelineRecordSeed,
+  index: number,
+): Record<string, unknown> {
+  const state = r.state ?? 'completed';
+  const issues = r.issues ?? [];
+  const start = r.startTime ?? buildFacts(c, b).start;
+  return {
+    previousAttempts: [],
+    id: recordId(b.seed.id, r.id ?? String(index)),
+    parentId: r.parentId ? recordId(b.seed.id, r.parentId) : null,
+    type: r.type,
+    name: r.name,
+    startTime: state === 'pending' ? null : start,
+    finishTime: state === 'completed' ? (r.finishTime ?? start) : null,
+    currentOperation: null,
+    percentComplete: state === 'completed' ? 100 : null,
+    state,
+    result: r.result !== undefined ? r.result : state === 'completed' ? 'succeeded' : null,
+    resultCode: null,
+    changeId: index + 1,
+    lastModified: start,
+    workerName: r.workerName ?? (r.type === 'Job' || r.type === 'Task' ? 'Hosted Agent' : null),
+    order: r.order ?? index + 1,
+    details: null,
+    errorCount: issues.filter((i) => i.type === 'error').length,
+    warningCount: issues.filter((i) => i.type === 'warning').length,
+    url: null,
+    log:
+      r.logId === undefined
+        ? null
+        : { id: r.logId, type: 'Container', url: `${buildUrl(c, b)}/logs/${r.logId}` },
+    task: r.type === 'Task' ? { id: stableGuid(`task:${r.name}`), name: r.name, version: '1.0.0' } : null,
+    attempt: 1,
+    identifier: r.identifier ?? null,
+    issues: issues.map((i) => ({
+      type: i.type,
+      category: i.category ?? 'General',
+      message: i.message,
+      data: { type: i.type, ...i.data },
+    })),
+  };
+}
+
+/** The log's lines as served: with the agent's 7-digit-fraction timestamp prefix unless disabled. */
+export function logLines(c: string, b: StoredBuild, logId: string): string[] | undefined {
+  const lines = b.seed.logs?.[logId];
+  if (!lines) return undefined;
+  if (b.seed.logTimestamps === false) return lines;
+  const base = new Date(buildFacts(c, b).start).getTime();
+  return lines.map((line, i) => `${new Date(base + i * 10).toISOString().replace(/Z$/, '0000Z')} ${line}`);
+}

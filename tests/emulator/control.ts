@@ -1,0 +1,143 @@
+// The control API tests use to set up and inspect the emulator: /_control/… (JSON, no auth, not
+// recorded in the request log). See harness.ts for the typed client.
+import type { ServerResponse } from 'node:http';
+import { AdoError } from './errors';
+import type { FaultQueue } from './faults';
+import { findPersonByUniqueName } from './identities';
+import { commentsOf, renderComment, renderWorkItem } from './render';
+import type { RequestLog } from './requestLog';
+import { SeedError, seedBuild, seedRelease, seedWorkItem } from './seeds';
+import type { Store } from './state';
+import type { FaultSpec, TokenSpec } from './types';
+import { buildUrl } from './buildView';
+import { releaseWebUrl } from './releaseView';
+
+export interface Emulation {
+  store: Store;
+  log: RequestLog;
+  faults: FaultQueue;
+}
+
+export interface ControlRequest {
+  method: string;
+  /** Segments after `_control`. */
+  segments: string[];
+  body: Buffer;
+  collectionUrl: string;
+}
+
+type Answer = { status: number; json?: unknown; bytes?: Buffer };
+
+const json = (value: unknown, status = 200): Answer => ({ status, json: value });
+
+function parse(body: Buffer): unknown {
+  if (body.length === 0) return undefined;
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new SeedError('control API bodies must be JSON');
+  }
+}
+
+function tokensFrom(raw: unknown): TokenSpec[] {
+  const list = Array.isArray(raw) ? raw : (raw as { tokens?: unknown } | undefined)?.tokens;
+  if (!Array.isArray(list)) throw new SeedError('tokens: expected {tokens: [...]}');
+  return list.map((t: unknown): TokenSpec => {
+    const spec: TokenSpec = typeof t === 'string' ? { token: t } : (t as TokenSpec);
+    if (!spec || typeof spec.token !== 'string' || spec.token === '')
+      throw new SeedError('every token must be a non-empty string');
+    if (spec.identity && !findPersonByUniqueName(spec.identity))
+      throw new SeedError(`unknown identity '${spec.identity}'`);
+    return spec;
+  });
+}
+
+function route(em: Emulation, r: ControlRequest): Answer {
+  const { store } = em;
+  const [head, id, sub] = r.segments;
+  const key = `${r.method} ${head ?? ''}${id !== undefined ? '/:id' : ''}${sub ? `/${sub}` : ''}`;
+  const workItem = (): NonNullable<ReturnType<typeof store.workItems.get>> | undefined =>
+    store.workItems.get(Number(id));
+  switch (key) {
+    case 'POST reset':
+      store.reset();
+      em.log.clear();
+      em.faults.clear();
+      return json({ ok: true });
+    case 'POST tokens':
+      store.tokens = tokensFrom(parse(r.body));
+      return json({ count: store.tokens.length });
+    case 'POST builds': {
+      const b = seedBuild(store, parse(r.body));
+      return json({ id: b.seed.id, url: buildUrl(r.collectionUrl, b) }, 201);
+    }
+    case 'POST releases': {
+      const rel = seedRelease(store, parse(r.body));
+      return json({ id: rel.seed.id, webUrl: releaseWebUrl(r.collectionUrl, rel) }, 201);
+    }
+    case 'POST workitems':
+      return json(
+        renderWorkItem(seedWorkItem(store, parse(r.body), r.collectionUrl), r.collectionUrl, {
+          expand: 'all',
+        }),
+        201,
+      );
+    case 'GET workitems':
+      return json(
+        [...store.workItems.values()].map((w) => renderWorkItem(w, r.collectionUrl, { expand: 'all' })),
+      );
+    case 'GET workitems/:id': {
+      const w = workItem();
+      return w
+        ? json(renderWorkItem(w, r.collectionUrl, { expand: 'all' }))
+        : json({ message: `no work item ${id}` }, 404);
+    }
+    case 'GET workitems/:id/comments': {
+      const w = workItem();
+      if (!w) return json({ message: `no work item ${id}` }, 404);
+      return json(commentsOf(store, w.id).map((c) => renderComment(c, w.projectId, r.collectionUrl)));
+    }
+    case 'GET requests':
+      return json(em.log.all());
+    case 'DELETE requests':
+      em.log.clear();
+      return json({ ok: true });
+    case 'POST faults': {
+      const raw = parse(r.body);
+      const list = Array.isArray(raw) ? raw : (raw as { faults?: unknown } | undefined)?.faults;
+      if (!Array.isArray(list)) throw new SeedError('faults: expected an array of FaultSpec');
+      try {
+        em.faults.add(list as FaultSpec[]);
+      } catch (e) {
+        throw new SeedError(`faults: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      return json({ count: list.length });
+    }
+    case 'DELETE faults':
+      em.faults.clear();
+      return json({ ok: true });
+    case 'GET attachments/:id': {
+      const a = store.attachments.get((id ?? '').toLowerCase());
+      return a ? { status: 200, bytes: a.bytes } : json({ message: `no attachment ${id}` }, 404);
+    }
+    default:
+      return json({ message: `unknown control request ${r.method} /_control/${r.segments.join('/')}` }, 404);
+  }
+}
+
+export function handleControl(em: Emulation, r: ControlRequest, res: ServerResponse): void {
+  let answer: Answer;
+  try {
+    answer = route(em, r);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    answer = json({ message }, e instanceof SeedError || e instanceof AdoError ? 400 : 500);
+  }
+  if (answer.bytes) {
+    res.writeHead(answer.status, { 'Content-Type': 'application/octet-stream' }).end(answer.bytes);
+  } else {
+    res
+      .writeHead(answer.status, { 'Content-Type': 'application/json; charset=utf-8' })
+      .end(JSON.stringify(answer.json));
+  }
+}

@@ -1,0 +1,148 @@
+// Errors in the JSON shape the real service sends ($id, innerException, message, typeName, typeKey,
+// errorCode, eventId), so clients and the task see what they would see in production.
+// Messages marked "emulator-chosen" are plausible but were not captured from the live service.
+
+const WIT = 'Microsoft.TeamFoundation.WorkItemTracking.Server';
+
+export class AdoError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly typeKey: string,
+    readonly namespace: string = WIT,
+    readonly customProperties?: Record<string, unknown>,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      $id: '1',
+      ...(this.customProperties ? { customProperties: this.customProperties } : {}),
+      innerException: null,
+      message: this.message,
+      typeName: `${this.namespace}.${this.typeKey}, ${this.namespace}`,
+      typeKey: this.typeKey,
+      errorCode: 0,
+      eventId: 3200,
+    };
+  }
+}
+
+export type RuleCode =
+  | 'Required'
+  | 'InvalidEmpty'
+  | 'InvalidTooLong'
+  | 'LimitedToValues'
+  | 'InvalidListValue'
+  | 'ReadOnly'
+  | 'InvalidNotOldValue'
+  | 'ValidIdentity'
+  | 'InvalidIdentity'
+  | 'InvalidType';
+
+export interface RuleViolation {
+  field: string;
+  fieldName: string;
+  codes: RuleCode[];
+}
+
+// Numeric field status codes: emulator-chosen, stable so tests may compare them.
+const STATUS_CODE: Record<RuleCode, number> = {
+  Required: 1,
+  InvalidEmpty: 4,
+  InvalidTooLong: 8,
+  LimitedToValues: 16,
+  InvalidListValue: 32,
+  ReadOnly: 64,
+  InvalidNotOldValue: 128,
+  ValidIdentity: 256,
+  InvalidIdentity: 512,
+  InvalidType: 1024,
+};
+
+const ruleMessage = (v: RuleViolation): string =>
+  `TF401320: Rule Error for field ${v.fieldName}. Error code: ${v.codes.join(', ')}.`;
+
+/** TF401320 with customProperties.RuleValidationErrors naming every violating field. */
+export function ruleError(violations: RuleViolation[]): AdoError {
+  const first = violations[0];
+  const flags = (v: RuleViolation): string => v.codes.map((c) => c[0].toLowerCase() + c.slice(1)).join(', ');
+  const errors = violations.map((v) => ({
+    fieldReferenceName: v.field,
+    fieldStatusFlags: flags(v),
+    errorMessage: ruleMessage(v),
+    fieldStatusCode: v.codes.reduce((sum, c) => sum | STATUS_CODE[c], 0),
+    ruleValidationErrors: null,
+  }));
+  return new AdoError(400, ruleMessage(first), 'RuleValidationException', WIT, {
+    FieldReferenceName: first.field,
+    FieldStatusFlags: flags(first),
+    ErrorMessage: ruleMessage(first),
+    RuleValidationErrors: errors,
+  });
+}
+
+export const unknownField = (ref: string): AdoError =>
+  new AdoError(400, `TF51535: Cannot find field ${ref}.`, 'WorkItemFieldInvalidException');
+
+export const invalidTreePath = (id: number, field: string): AdoError =>
+  new AdoError(
+    400,
+    `TF401347: Invalid tree name given for work item ${id}, field '${field}'.`,
+    'WorkItemFieldInvalidTreeNameException',
+  );
+
+// Status 403: the platform notes saw TF237111 as 403 or 404; inject a 404 fault to test the other case.
+export const noAreaPermission = (): AdoError =>
+  new AdoError(
+    403,
+    'TF237111: The current user does not have permissions to save work items under the specified area path.',
+    'WorkItemUnauthorizedAccessException',
+  );
+
+export const typeNotFound = (type: string, project: string): AdoError =>
+  new AdoError(
+    404,
+    `VS402323: Work item type ${type} does not exist in project ${project} or you do not have permission to access it.`,
+    'WorkItemTypeNotFoundException',
+  );
+
+export const workItemNotFound = (id: number | string, status = 404): AdoError =>
+  new AdoError(
+    status,
+    `TF401232: Work item ${id} does not exist, or you do not have permissions to read it.`,
+    'WorkItemUnauthorizedAccessException',
+  );
+
+export const projectNotFound = (name: string): AdoError =>
+  new AdoError(
+    404,
+    `TF200016: The following project does not exist: ${name}. Verify that the name of the project is correct and that the project exists on the specified Azure DevOps Server.`,
+    'ProjectDoesNotExistWithNameException',
+    'Microsoft.TeamFoundation.Core.WebApi',
+  );
+
+export const badRequest = (message: string, typeKey = 'VssPropertyValidationException'): AdoError =>
+  new AdoError(400, message, typeKey, 'Microsoft.VisualStudio.Services.Common');
+
+export const notFound = (message: string, typeKey: string, namespace = WIT): AdoError =>
+  new AdoError(404, message, typeKey, namespace);
+
+export const unauthorized = (): AdoError =>
+  new AdoError(
+    401,
+    "TF400813: The user '' is not authorized to access this resource.",
+    'UnauthorizedRequestException',
+    'Microsoft.TeamFoundation.Framework.Server',
+  );
+
+/** What the service says for a body of the wrong Content-Type. */
+export const unsupportedContentType = (given: string, method: string, valid: string): AdoError =>
+  new AdoError(
+    415,
+    `The request indicated a Content-Type of "${given}" for method type "${method}" which is not supported. Valid content types for this method are: ${valid}.`,
+    'VssRequestContentTypeNotSupportedException',
+    'Microsoft.VisualStudio.Services.WebApi',
+  );

@@ -1,0 +1,125 @@
+// Handlers for comments, attachments and WIQL queries.
+import { randomUUID } from 'node:crypto';
+import { intParam, ok, parseJsonBody, type Handler, type RequestContext } from '../context';
+import { COMMENT_FORMAT, COMMENT_ORDER, enumName } from '../enums';
+import { AdoError, badRequest, notFound, unsupportedContentType } from '../errors';
+import { findField } from '../fields';
+import { findTeam } from '../org';
+import { commentsOf, renderComment } from '../render';
+import { parseWiql } from '../wiql';
+import { runQuery } from '../wiqlEval';
+import { now, recordComment } from '../workItems';
+import { lookup } from './workItems';
+
+export const addComment: Handler = (ctx) => {
+  const item = lookup(ctx, intParam(ctx.params.workItemId, 'workItemId'));
+  const body = (parseJsonBody(ctx) ?? {}) as Record<string, unknown>;
+  const text = typeof body.text === 'string' ? body.text : '';
+  // Emulator-chosen wording for an empty comment.
+  if (text.trim() === '') throw badRequest('The comment text cannot be empty.', 'ArgumentException');
+  const format = enumName(ctx.query.format, COMMENT_FORMAT) === 'markdown' ? 'markdown' : 'html';
+  const date = now();
+  const comment = ctx.store.addComment(item.id, text, format, ctx.identity, date);
+  recordComment(item, text, ctx.identity, date);
+  return ok(renderComment(comment, item.projectId, ctx.collectionUrl));
+};
+
+export const listComments: Handler = (ctx) => {
+  const item = lookup(ctx, intParam(ctx.params.workItemId, 'workItemId'));
+  // Newest first unless order=asc (the service's default order is descending).
+  const asc = enumName(ctx.query.order, COMMENT_ORDER) === 'asc';
+  const all = [...commentsOf(ctx.store, item.id)].sort((a, b) => (asc ? a.id - b.id : b.id - a.id));
+  const top = Math.min(Number(ctx.query.$top ?? 200) || 200, 200);
+  const page = all.slice(0, top).map((c) => renderComment(c, item.projectId, ctx.collectionUrl));
+  return ok({
+    totalCount: all.length,
+    count: page.length,
+    comments: page,
+    url: `${ctx.collectionUrl}${item.projectId}/_apis/wit/workItems/${item.id}/comments`,
+  });
+};
+
+export const getComment: Handler = (ctx) => {
+  const item = lookup(ctx, intParam(ctx.params.workItemId, 'workItemId'));
+  const id = intParam(ctx.params.commentId, 'commentId');
+  const c = commentsOf(ctx.store, item.id).find((x) => x.id === id);
+  if (!c)
+    throw notFound(
+      `TF401270: Comment ${id} on work item ${item.id} does not exist.`,
+      'CommentNotFoundException',
+    );
+  return ok(renderComment(c, item.projectId, ctx.collectionUrl));
+};
+
+const attachmentUrl = (ctx: RequestContext, id: string, fileName: string): string =>
+  `${ctx.collectionUrl}${ctx.project ? `${ctx.project.id}/` : ''}_apis/wit/attachments/${id}?fileName=${encodeURIComponent(fileName)}`;
+
+export const createAttachment: Handler = (ctx) => {
+  const type = (ctx.contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/octet-stream') {
+    throw unsupportedContentType(ctx.contentType ?? '', ctx.method, 'application/octet-stream');
+  }
+  if ((ctx.query.uploadType ?? 'simple').toLowerCase() !== 'simple') {
+    throw badRequest('Emulator: only uploadType=Simple is supported.');
+  }
+  const fileName = ctx.query.fileName ?? '';
+  if (!fileName) throw badRequest('The fileName parameter is required.', 'ArgumentNullException');
+  const id = randomUUID();
+  ctx.store.attachments.set(id, { id, fileName, bytes: ctx.body, createdDate: now() });
+  // 201 Created (the 7.1 spec lists 200; azure-devops-node-api accepts both).
+  return ok({ id, url: attachmentUrl(ctx, id, fileName) }, 201);
+};
+
+export const getAttachment: Handler = (ctx) => {
+  const id = (ctx.params.id ?? '').toLowerCase();
+  const a = ctx.store.attachments.get(id);
+  // Emulator-chosen code for a missing attachment.
+  if (!a) throw notFound(`VS402475: The attachment ${id} does not exist.`, 'AttachmentNotFoundException');
+  const name = ctx.query.fileName ?? a.fileName;
+  const disposition = (ctx.query.download ?? '').toLowerCase() === 'true' ? 'attachment' : 'inline';
+  return {
+    status: 200,
+    bytes: a.bytes,
+    contentType: 'application/octet-stream',
+    headers: { 'Content-Disposition': `${disposition}; filename="${name.replace(/"/g, '')}"` },
+  };
+};
+
+export const queryByWiql: Handler = (ctx) => {
+  if (ctx.project && ctx.params.team && !findTeam(ctx.project, ctx.params.team)) {
+    throw notFound(
+      `The team with id '${ctx.params.team}' does not exist.`,
+      'TeamNotFoundException',
+      'Microsoft.TeamFoundation.Core.WebApi',
+    );
+  }
+  const body = (parseJsonBody(ctx) ?? {}) as Record<string, unknown>;
+  if (typeof body.query !== 'string' || body.query.trim() === '') {
+    throw new AdoError(
+      400,
+      'TF51006: The query text is empty. Provide a WIQL query.',
+      'QuerySyntaxException',
+    );
+  }
+  const query = parseWiql(body.query);
+  const topRaw = ctx.query.$top;
+  const top = topRaw === undefined ? undefined : intParam(topRaw, '$top');
+  const items = runQuery(query, { store: ctx.store, project: ctx.project, identity: ctx.identity }, top);
+  const column = (name: string): Record<string, string> => {
+    const def = findField(name);
+    const ref = def?.ref ?? name;
+    return {
+      referenceName: ref,
+      name: def?.name ?? name,
+      url: `${ctx.collectionUrl}_apis/wit/fields/${ref}`,
+    };
+  };
+  return ok({
+    queryType: 'flat',
+    queryResultType: 'workItem',
+    asOf: now(),
+    columns: query.select.map(column),
+    sortColumns: query.orderBy.map((o) => ({ field: column(o.field), descending: o.desc })),
+    workItems: items.map((i) => ({ id: i.id, url: `${ctx.collectionUrl}_apis/wit/workItems/${i.id}` })),
+  });
+};

@@ -1,0 +1,117 @@
+// Handlers for test results of a build (Test and testresults areas): shallow results by build, full
+// results by run. Results are seeded with the build (BuildSeed.testResults).
+import { intParam, list, ok, requireProject, type Handler, type RequestContext } from '../context';
+import { enumName, TEST_OUTCOME } from '../enums';
+import { badRequest, notFound } from '../errors';
+import { buildFacts, projectRef } from '../buildView';
+import type { StoredBuild } from '../state';
+import type { TestResultSeed } from '../types';
+
+const TEST_NS = 'Microsoft.TeamFoundation.TestManagement.WebApi';
+
+interface Result {
+  build: StoredBuild;
+  seed: TestResultSeed;
+  id: number;
+  runId: number;
+}
+
+export const defaultRunId = (buildId: number): number => 1000 + buildId;
+
+function resultsOf(b: StoredBuild): Result[] {
+  return (b.seed.testResults ?? []).map((seed, i) => ({
+    build: b,
+    seed,
+    id: seed.id ?? 100000 + i,
+    runId: seed.runId ?? defaultRunId(b.seed.id),
+  }));
+}
+
+function outcomeFilter(ctx: RequestContext): (r: Result) => boolean {
+  const wanted = (ctx.query.outcomes ?? '')
+    .split(',')
+    .filter((o) => o.trim())
+    .map((o) => enumName(o, TEST_OUTCOME));
+  return (r) => wanted.length === 0 || wanted.includes(r.seed.outcome.toLowerCase());
+}
+
+const shallow = (r: Result): Record<string, unknown> => ({
+  id: r.id,
+  runId: r.runId,
+  refId: r.id,
+  outcome: r.seed.outcome,
+  priority: 0,
+  automatedTestName: r.seed.automatedTestName ?? r.seed.testCaseTitle,
+  automatedTestStorage: r.seed.automatedTestStorage ?? 'tests.dll',
+  owner: null,
+  testCaseTitle: r.seed.testCaseTitle,
+  durationInMs: r.seed.durationInMs ?? 12,
+  isReRun: false,
+});
+
+function full(ctx: RequestContext, r: Result): Record<string, unknown> {
+  const p = r.build.project;
+  const runUrl = `${ctx.collectionUrl}${p.id}/_apis/test/Runs/${r.runId}`;
+  const date = buildFacts(ctx.collectionUrl, r.build).start;
+  return {
+    ...shallow(r),
+    project: projectRef(ctx.collectionUrl, p),
+    startedDate: date,
+    completedDate: date,
+    revision: 1,
+    state: 'Completed',
+    testCase: { name: r.seed.testCaseTitle },
+    testRun: { id: String(r.runId), name: `${r.build.seed.id} test run`, url: runUrl },
+    lastUpdatedDate: date,
+    computerName: 'Hosted Agent',
+    build: {
+      id: String(r.build.seed.id),
+      name: buildFacts(ctx.collectionUrl, r.build).number,
+      url: `${ctx.collectionUrl}${p.id}/_apis/build/Builds/${r.build.seed.id}`,
+    },
+    ...(r.seed.errorMessage !== undefined ? { errorMessage: r.seed.errorMessage } : {}),
+    ...(r.seed.stackTrace !== undefined ? { stackTrace: r.seed.stackTrace } : {}),
+    createdDate: date,
+    url: `${runUrl}/Results/${r.id}`,
+    failureType: r.seed.outcome.toLowerCase() === 'failed' ? 'New Issue' : 'None',
+    automatedTestType: 'UnitTest',
+  };
+}
+
+export const resultsByBuild: Handler = (ctx) => {
+  const project = requireProject(ctx);
+  if (!ctx.query.buildId) throw badRequest('The buildId parameter is required.', 'ArgumentNullException');
+  const b = ctx.store.builds.get(intParam(ctx.query.buildId, 'buildId'));
+  const results = b && b.project.id === project.id ? resultsOf(b) : [];
+  const top = Number(ctx.query.$top ?? 0) || undefined;
+  return list(results.filter(outcomeFilter(ctx)).slice(0, top).map(shallow));
+};
+
+function runResults(ctx: RequestContext): Result[] {
+  const project = requireProject(ctx);
+  const runId = intParam(ctx.params.runId, 'runId');
+  const all = [...ctx.store.builds.values()].filter((b) => b.project.id === project.id).flatMap(resultsOf);
+  const mine = all.filter((r) => r.runId === runId);
+  if (mine.length === 0)
+    throw notFound(`Test run with Id ${runId} does not exist.`, 'TestObjectNotFoundException', TEST_NS);
+  return mine;
+}
+
+export const resultsOfRun: Handler = (ctx) => {
+  const skip = Number(ctx.query.$skip ?? 0) || 0;
+  const top = Math.min(Number(ctx.query.$top ?? 1000) || 1000, 1000);
+  return list(
+    runResults(ctx)
+      .filter(outcomeFilter(ctx))
+      .slice(skip, skip + top)
+      .map((r) => full(ctx, r)),
+  );
+};
+
+export const resultById: Handler = (ctx) => {
+  const id = intParam(ctx.params.testCaseResultId ?? ctx.params.testResultId, 'testCaseResultId');
+  const hit = runResults(ctx).find((r) => r.id === id);
+  if (!hit)
+    throw notFound(`Test result with Id ${id} does not exist.`, 'TestObjectNotFoundException', TEST_NS);
+  return ok(full(ctx, hit));
+};

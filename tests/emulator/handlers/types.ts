@@ -1,0 +1,94 @@
+// Handlers for work item types, their fields and their states.
+import { list, ok, requireProject, type Handler, type RequestContext } from '../context';
+import { notFound } from '../errors';
+import { FIELDS, type FieldDef } from '../fields';
+import type { Project } from '../org';
+import { PROCESSES, type TypeDef } from '../processes';
+import { typeInProject } from '../workItems';
+
+function fieldJson(
+  ctx: RequestContext,
+  t: TypeDef,
+  def: FieldDef,
+  withAllowed: boolean,
+): Record<string, unknown> {
+  const json: Record<string, unknown> = {
+    defaultValue: t.defaults[def.ref] ?? null,
+    helpText: def.helpText,
+    alwaysRequired: def.ref === 'System.Title',
+    referenceName: def.ref,
+    name: def.name,
+    url: `${ctx.collectionUrl}_apis/wit/fields/${def.ref}`,
+  };
+  if (withAllowed) {
+    json.allowedValues =
+      def.ref === 'System.State' ? t.states.map((s) => s.name) : (def.allowed ?? []).map(String);
+    json.dependentFields = [];
+  }
+  return json;
+}
+
+const defsOf = (t: TypeDef): FieldDef[] =>
+  t.fields.map((ref) => FIELDS.get(ref.toLowerCase())).filter((d): d is FieldDef => d !== undefined);
+
+function typeJson(ctx: RequestContext, project: Project, t: TypeDef): Record<string, unknown> {
+  const fields = defsOf(t).map((d) => fieldJson(ctx, t, d, false));
+  const names = t.states.map((s) => s.name);
+  // Any-to-any transitions, as inherited processes allow today; "" is the initial (create) transition.
+  const transitions: Record<string, Array<{ to: string; actions: null }>> = {
+    '': [{ to: names[0], actions: null }],
+  };
+  for (const from of names)
+    transitions[from] = names.filter((n) => n !== from).map((to) => ({ to, actions: null }));
+  return {
+    name: t.name,
+    referenceName: t.referenceName,
+    description: t.description,
+    color: t.color,
+    icon: { id: t.icon, url: `${ctx.collectionUrl}_apis/wit/workItemIcons/${t.icon}?color=${t.color}&v=2` },
+    isDisabled: false,
+    xmlForm: null,
+    fields,
+    fieldInstances: fields,
+    transitions,
+    states: t.states.map((s) => ({ name: s.name, color: s.color, category: s.category })),
+    _links: {
+      self: {
+        href: `${ctx.collectionUrl}${project.id}/_apis/wit/workItemTypes/${encodeURIComponent(t.name)}`,
+      },
+    },
+    url: `${ctx.collectionUrl}${project.id}/_apis/wit/workItemTypes/${encodeURIComponent(t.name)}`,
+  };
+}
+
+export const listTypes: Handler = (ctx) => {
+  const project = requireProject(ctx);
+  return list(PROCESSES[project.process].map((t) => typeJson(ctx, project, t)));
+};
+
+export const getType: Handler = (ctx) => {
+  const project = requireProject(ctx);
+  return ok(typeJson(ctx, project, typeInProject(project, ctx.params.type)));
+};
+
+export const listTypeStates: Handler = (ctx) => {
+  const t = typeInProject(requireProject(ctx), ctx.params.type);
+  return list(t.states.map((s) => ({ name: s.name, color: s.color, category: s.category })));
+};
+
+const expandsAllowed = (ctx: RequestContext): boolean =>
+  ['allowedvalues', 'all'].includes((ctx.query.$expand ?? '').toLowerCase());
+
+export const listTypeFields: Handler = (ctx) => {
+  const t = typeInProject(requireProject(ctx), ctx.params.type);
+  return list(defsOf(t).map((d) => fieldJson(ctx, t, d, expandsAllowed(ctx))));
+};
+
+export const getTypeField: Handler = (ctx) => {
+  const t = typeInProject(requireProject(ctx), ctx.params.type);
+  const key = (ctx.params.field ?? '').toLowerCase();
+  const def = defsOf(t).find((d) => d.ref.toLowerCase() === key || d.name.toLowerCase() === key);
+  if (!def)
+    throw notFound(`TF51535: Cannot find field ${ctx.params.field}.`, 'WorkItemFieldInvalidException');
+  return ok(fieldJson(ctx, t, def, expandsAllowed(ctx)));
+};

@@ -1,0 +1,171 @@
+// Test harness: starts the emulator in its own process (never in-process: tests may run the task
+// with spawnSync, which would freeze an in-process server) and wraps the control API with types.
+import { fork, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { ORGANIZATION, PEOPLE, stableGuid } from './org';
+import type {
+  BuildSeed,
+  CommentJson,
+  FaultSpec,
+  RecordedRequest,
+  ReleaseSeed,
+  TokenSpec,
+  WorkItemJson,
+  WorkItemSeed,
+} from './types';
+
+export type * from './types';
+export { ORGANIZATION, PEOPLE };
+
+/** Fixed names of the emulated organization (see org.ts for areas and iterations). */
+export const PROJECTS = {
+  WebApp: {
+    id: stableGuid('project:WebApp'),
+    process: 'Agile',
+    defaultTeam: 'WebApp Team',
+    teams: ['WebApp Team', 'Platform'],
+  },
+  Mobile: {
+    id: stableGuid('project:Mobile'),
+    process: 'Scrum',
+    defaultTeam: 'Mobile Team',
+    teams: ['Mobile Team'],
+  },
+  Starter: {
+    id: stableGuid('project:Starter'),
+    process: 'Basic',
+    defaultTeam: 'Starter Team',
+    teams: ['Starter Team'],
+  },
+} as const;
+
+export interface Emulator {
+  readonly port: number;
+  /** `http://127.0.0.1:PORT` */
+  readonly url: string;
+  /** `http://127.0.0.1:PORT/fabrikam/` (trailing slash), what SYSTEM_TEAMFOUNDATIONCOLLECTIONURI holds. */
+  readonly collectionUrl: string;
+  seedBuild(build: BuildSeed): Promise<{ id: number; url: string }>;
+  seedRelease(release: ReleaseSeed): Promise<{ id: number; webUrl: string }>;
+  seedWorkItem(item: WorkItemSeed): Promise<WorkItemJson>;
+  setTokens(tokens: Array<string | TokenSpec>): Promise<void>;
+  workItems(): Promise<WorkItemJson[]>;
+  workItem(id: number): Promise<WorkItemJson | null>;
+  comments(id: number): Promise<CommentJson[]>;
+  attachment(id: string): Promise<Buffer | null>;
+  requests(): Promise<RecordedRequest[]>;
+  clearRequests(): Promise<void>;
+  injectFaults(faults: FaultSpec[]): Promise<void>;
+  clearFaults(): Promise<void>;
+  /** Fresh organization: no work items, builds, releases, tokens, faults or recorded requests. */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+class EmulatorProcess implements Emulator {
+  readonly url: string;
+  readonly collectionUrl: string;
+
+  constructor(
+    private readonly child: ChildProcess,
+    readonly port: number,
+  ) {
+    this.url = `http://127.0.0.1:${port}`;
+    this.collectionUrl = `${this.url}/${ORGANIZATION}/`;
+  }
+
+  private async call(method: string, route: string, body?: unknown): Promise<Response> {
+    const res = await fetch(`${this.url}/_control/${route}`, {
+      method,
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok && res.status !== 404)
+      throw new Error(`emulator control ${method} ${route}: ${res.status} ${await res.text()}`);
+    return res;
+  }
+
+  private async json<T>(method: string, route: string, body?: unknown): Promise<T> {
+    const res = await this.call(method, route, body);
+    if (res.status === 404) throw new Error(`emulator control ${method} ${route}: 404 ${await res.text()}`);
+    return (await res.json()) as T;
+  }
+
+  seedBuild = (build: BuildSeed): Promise<{ id: number; url: string }> => this.json('POST', 'builds', build);
+  seedRelease = (release: ReleaseSeed): Promise<{ id: number; webUrl: string }> =>
+    this.json('POST', 'releases', release);
+  seedWorkItem = (item: WorkItemSeed): Promise<WorkItemJson> => this.json('POST', 'workitems', item);
+  setTokens = async (tokens: Array<string | TokenSpec>): Promise<void> =>
+    void (await this.json('POST', 'tokens', { tokens }));
+  workItems = (): Promise<WorkItemJson[]> => this.json('GET', 'workitems');
+  requests = (): Promise<RecordedRequest[]> => this.json('GET', 'requests');
+  clearRequests = async (): Promise<void> => void (await this.json('DELETE', 'requests'));
+  injectFaults = async (faults: FaultSpec[]): Promise<void> =>
+    void (await this.json('POST', 'faults', faults));
+  clearFaults = async (): Promise<void> => void (await this.json('DELETE', 'faults'));
+  reset = async (): Promise<void> => void (await this.json('POST', 'reset'));
+
+  async workItem(id: number): Promise<WorkItemJson | null> {
+    const res = await this.call('GET', `workitems/${id}`);
+    return res.status === 404 ? null : ((await res.json()) as WorkItemJson);
+  }
+
+  comments = (id: number): Promise<CommentJson[]> => this.json('GET', `workitems/${id}/comments`);
+
+  async attachment(id: string): Promise<Buffer | null> {
+    const res = await this.call('GET', `attachments/${encodeURIComponent(id)}`);
+    return res.status === 404 ? null : Buffer.from(await res.arrayBuffer());
+  }
+
+  stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      const kill = setTimeout(() => this.child.kill('SIGKILL'), 3000);
+      this.child.once('exit', () => {
+        clearTimeout(kill);
+        resolve();
+      });
+      this.child.kill('SIGTERM');
+    });
+  }
+}
+
+/** Forks out/tests/emulator/main.js and resolves once it printed its ready line. */
+export function startEmulator(options: { port?: number; timeoutMs?: number } = {}): Promise<Emulator> {
+  const main = path.join(__dirname, 'main.js');
+  const env = { ...process.env, EMULATOR_PORT: String(options.port ?? 0) };
+  // execArgv: [] so a parent's --inspect or loader flags do not leak into the emulator.
+  const child = fork(main, [], { env, execArgv: [], stdio: ['pipe', 'pipe', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    const fail = (why: string): void => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`emulator did not start: ${why}`));
+    };
+    const timer = setTimeout(() => fail('no ready line within the timeout'), options.timeoutMs ?? 15_000);
+    child.once('exit', (code, signal) => fail(`exited early (code ${code}, signal ${signal})`));
+    child.once('error', (e) => fail(e.message));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const line = buffered.split('\n')[0];
+      if (!buffered.includes('\n')) return;
+      let ready: { emulator?: string; port?: number } = {};
+      try {
+        ready = JSON.parse(line) as typeof ready;
+      } catch {
+        return fail(`unexpected output: ${line}`);
+      }
+      if (ready.emulator !== 'ready' || typeof ready.port !== 'number')
+        return fail(`unexpected output: ${line}`);
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      child.stdout?.removeAllListeners('data');
+      // Let a test run end even if someone forgets stop(): the child then exits on disconnect.
+      child.stdout?.destroy();
+      child.channel?.unref();
+      child.unref();
+      resolve(new EmulatorProcess(child, ready.port));
+    });
+  });
+}

@@ -1,0 +1,45 @@
+// Writing answers the way the service does: JSON errors, activity headers, injected fault answers.
+import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import type { Reply } from './context';
+import type { AdoError } from './errors';
+import { defaultFaultBody } from './faults';
+import type { FaultSpec, RecordedRequest } from './types';
+
+export function send(res: ServerResponse, record: RecordedRequest | undefined, reply: Reply): void {
+  const headers: Record<string, string> = {
+    ActivityId: randomUUID(),
+    'X-TFS-ProcessId': randomUUID(),
+    ...reply.headers,
+  };
+  let payload: Buffer;
+  if ('json' in reply) {
+    headers['Content-Type'] = 'application/json; charset=utf-8; api-version=7.1';
+    payload = Buffer.from(JSON.stringify(reply.json));
+  } else if ('text' in reply) {
+    headers['Content-Type'] = reply.contentType;
+    payload = Buffer.from(reply.text, 'utf8');
+  } else {
+    headers['Content-Type'] = reply.contentType;
+    payload = reply.bytes;
+  }
+  if (record) record.status = reply.status;
+  res.writeHead(reply.status, headers).end(payload);
+}
+
+export const errorReply = (e: AdoError): Reply => ({
+  status: e.status,
+  json: e.toJSON(),
+  headers: e.headers,
+});
+
+export function faultReply(fault: FaultSpec, status: number): Reply {
+  const headers = { ...fault.headers };
+  if (typeof fault.body === 'string') {
+    const type =
+      Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ??
+      'text/html; charset=utf-8';
+    return { status, text: fault.body, contentType: type, headers };
+  }
+  return { status, json: fault.body ?? defaultFaultBody(status), headers };
+}

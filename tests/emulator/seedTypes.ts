@@ -1,0 +1,170 @@
+// Shapes tests post to the control API to seed builds, releases and work items. Only the keys that
+// identify a resource are required; the emulator fills the rest with plausible defaults.
+
+/** A person as tests name them; the emulator turns it into a full IdentityRef on the wire. */
+export interface PersonSeed {
+  displayName: string;
+  uniqueName: string;
+}
+
+/** An issue on a timeline record (build) as the agent logs it. */
+export interface IssueSeed {
+  type: 'error' | 'warning';
+  message: string;
+  category?: string;
+  data?: Record<string, string>;
+}
+
+export type RecordType = 'Stage' | 'Phase' | 'Job' | 'Task' | 'Checkpoint';
+export type RecordResult =
+  'succeeded' | 'succeededWithIssues' | 'failed' | 'canceled' | 'skipped' | 'abandoned';
+
+/**
+ * A timeline record. `id`/`parentId` may be short readable names ("build", "job1"): the emulator maps
+ * them to stable GUIDs on the wire, because the real service only ever sends GUIDs.
+ */
+export interface TimelineRecordSeed {
+  id?: string;
+  parentId?: string | null;
+  type: RecordType;
+  name: string;
+  identifier?: string;
+  state?: 'completed' | 'inProgress' | 'pending';
+  /** Defaults to 'succeeded' for completed records, null otherwise. */
+  result?: RecordResult | null;
+  order?: number;
+  issues?: IssueSeed[];
+  /** Build log id holding this record's output (see BuildSeed.logs). */
+  logId?: number;
+  startTime?: string;
+  finishTime?: string;
+  workerName?: string;
+}
+
+export interface ChangeSeed {
+  id: string;
+  message: string;
+  author?: PersonSeed;
+  timestamp?: string;
+  type?: string;
+  location?: string;
+  displayUri?: string;
+}
+
+export interface TestResultSeed {
+  id?: number;
+  runId?: number;
+  testCaseTitle: string;
+  automatedTestName?: string;
+  automatedTestStorage?: string;
+  outcome: 'Passed' | 'Failed' | 'Inconclusive' | 'NotExecuted' | 'Aborted' | 'Error' | 'Timeout' | string;
+  errorMessage?: string;
+  stackTrace?: string;
+  durationInMs?: number;
+}
+
+/** A build run. Only `project` and `id` are required; everything else has a plausible default. */
+export interface BuildSeed {
+  project: string;
+  id: number;
+  buildNumber?: string;
+  definition?: { id?: number; name?: string; path?: string };
+  sourceBranch?: string;
+  sourceVersion?: string;
+  requestedFor?: PersonSeed;
+  requestedBy?: PersonSeed;
+  reason?: string;
+  /** Default 'inProgress': the task runs inside the build it reports on. */
+  status?: 'inProgress' | 'completed' | 'cancelling' | 'postponed' | 'notStarted' | 'none';
+  result?: 'succeeded' | 'partiallySucceeded' | 'failed' | 'canceled' | 'none' | null;
+  repository?: { id?: string; type?: string; name?: string; url?: string };
+  queueTime?: string;
+  startTime?: string;
+  finishTime?: string;
+  /** Timeline records (Stage › Phase › Job › Task via parentId). */
+  records?: TimelineRecordSeed[];
+  /** Log id → lines. Lines get the agent's `2024-…Z ` timestamp prefix unless `logTimestamps` is false. */
+  logs?: Record<string, string[]>;
+  logTimestamps?: boolean;
+  changes?: ChangeSeed[];
+  /** Ids of work items associated with the run (they need not exist). */
+  workItemRefs?: number[];
+  testResults?: TestResultSeed[];
+}
+
+export interface ReleaseTaskSeed {
+  id?: number;
+  name: string;
+  status?: 'succeeded' | 'failed' | 'skipped' | 'inProgress' | 'pending' | 'canceled' | 'partiallySucceeded';
+  issues?: Array<{ issueType: 'Error' | 'Warning'; message: string }>;
+  agentName?: string;
+  /** Lines served by the task-log endpoint (logUrl). */
+  logLines?: string[];
+}
+
+export interface ReleaseJobSeed {
+  name?: string;
+  status?: ReleaseTaskSeed['status'];
+  agentName?: string;
+  issues?: ReleaseTaskSeed['issues'];
+  tasks: ReleaseTaskSeed[];
+}
+
+export interface ReleasePhaseSeed {
+  name?: string;
+  status?:
+    'succeeded' | 'failed' | 'partiallySucceeded' | 'inProgress' | 'canceled' | 'skipped' | 'notStarted';
+  phaseType?: 'agentBasedDeployment' | 'runOnServer' | 'machineGroupBasedDeployment' | 'deploymentGates';
+  jobs: ReleaseJobSeed[];
+}
+
+export interface ReleaseEnvironmentSeed {
+  id?: number;
+  name: string;
+  status?:
+    | 'notStarted'
+    | 'inProgress'
+    | 'succeeded'
+    | 'canceled'
+    | 'rejected'
+    | 'queued'
+    | 'scheduled'
+    | 'partiallySucceeded';
+  rank?: number;
+  /** Shorthand for one deploy attempt holding these phases. */
+  phases?: ReleasePhaseSeed[];
+  attempts?: Array<{ attempt?: number; status?: string; phases: ReleasePhaseSeed[] }>;
+}
+
+export interface ReleaseArtifactSeed {
+  alias: string;
+  type?: string;
+  isPrimary?: boolean;
+  buildId?: number;
+  buildNumber?: string;
+  definition?: { id?: number; name?: string };
+  branch?: string;
+}
+
+/** A classic release. Only `project` and `id` are required. */
+export interface ReleaseSeed {
+  project: string;
+  id: number;
+  name?: string;
+  definition?: { id?: number; name?: string };
+  status?: 'active' | 'abandoned' | 'draft';
+  reason?: string;
+  createdBy?: PersonSeed;
+  createdFor?: PersonSeed;
+  createdOn?: string;
+  artifacts?: ReleaseArtifactSeed[];
+  environments?: ReleaseEnvironmentSeed[];
+}
+
+/** A work item seeded directly (bypassing rules), e.g. an open Bug from an earlier run. */
+export interface WorkItemSeed {
+  project: string;
+  type: string;
+  fields: Record<string, string | number>;
+  relations?: Array<{ rel: string; url: string; attributes?: Record<string, string | number | boolean> }>;
+}

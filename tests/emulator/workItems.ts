@@ -1,0 +1,169 @@
+// Create and update of work items: patch → field rules → permissions → relations → save, with
+// revisions, System.History turned into a discussion comment, and reverse links on linked items.
+import { noAreaPermission, typeNotFound } from './errors';
+import { applyFieldRules } from './fieldRules';
+import { BUILD_IDENTITY, isRestricted, type Person, type Project } from './org';
+import { applyPatch, newDraft, type Draft, type PatchOp } from './patch';
+import { findType, type TypeDef } from './processes';
+import { validateRelations, type InverseChange } from './relations';
+import type { FieldValue, Store, StoredRelation, StoredWorkItem } from './state';
+
+export interface SaveOptions {
+  identity: Person;
+  collectionUrl: string;
+  validateOnly?: boolean;
+  bypassRules?: boolean;
+}
+
+export function typeInProject(project: Project, typeName: string): TypeDef {
+  const t = findType(project.process, typeName);
+  if (!t) throw typeNotFound(typeName, project.name);
+  return t;
+}
+
+/** A timestamp strictly after every earlier one, so revisions order by ChangedDate like the service. */
+let lastNow = 0;
+export function now(): string {
+  lastNow = Math.max(Date.now(), lastNow + 1);
+  return new Date(lastNow).toISOString();
+}
+
+function checkPermission(d: Draft, project: Project, identity: Person): void {
+  if (identity.uniqueName !== BUILD_IDENTITY.uniqueName) return;
+  const area = String(d.fields['System.AreaPath'] ?? '');
+  const before = String(d.original['System.AreaPath'] ?? '');
+  if (isRestricted(project, area) || (before && isRestricted(project, before))) throw noAreaPermission();
+}
+
+function snapshot(item: StoredWorkItem): void {
+  item.revisions.push({
+    rev: item.rev,
+    fields: { ...item.fields },
+    relations: item.relations.map((r) => ({ ...r, attributes: { ...r.attributes } })),
+  });
+}
+
+function applyInverse(
+  store: Store,
+  sourceId: number,
+  changes: InverseChange[],
+  opts: SaveOptions,
+  date: string,
+): void {
+  const url = `${opts.collectionUrl}_apis/wit/workItems/${sourceId}`;
+  for (const c of changes) {
+    const target = store.workItems.get(c.targetId);
+    if (!target) continue;
+    const others = target.relations.filter(
+      (r) => !(r.rel === c.rel && r.url.toLowerCase().endsWith(`/workitems/${sourceId}`)),
+    );
+    const added: StoredRelation[] =
+      c.action === 'add' ? [{ rel: c.rel, url, attributes: { isLocked: false } }] : [];
+    target.relations = [...others, ...added];
+    target.rev += 1;
+    delete target.fields['System.History'];
+    target.fields['System.ChangedBy'] = opts.identity;
+    target.fields['System.ChangedDate'] = date;
+    snapshot(target);
+  }
+}
+
+function run(
+  store: Store,
+  project: Project,
+  d: Draft,
+  ops: PatchOp[],
+  opts: SaveOptions,
+): { d: Draft; changes: InverseChange[]; date: string } {
+  const date = now();
+  applyPatch(d, ops);
+  applyFieldRules(d, { project, identity: opts.identity, now: date, bypassRules: !!opts.bypassRules });
+  checkPermission(d, project, opts.identity);
+  const changes = validateRelations(d, store, opts.collectionUrl, date);
+  return { d, changes, date };
+}
+
+function commit(
+  store: Store,
+  item: StoredWorkItem,
+  d: Draft,
+  changes: InverseChange[],
+  opts: SaveOptions,
+  date: string,
+): void {
+  item.fields = d.fields as Record<string, FieldValue>;
+  item.relations = d.relations.map(({ rel, url, attributes }) => ({ rel, url, attributes }));
+  const history = item.fields['System.History'];
+  if (typeof history === 'string' && history.trim() !== '') {
+    store.addComment(item.id, history, 'html', opts.identity, date);
+    item.fields['System.CommentCount'] = (Number(item.fields['System.CommentCount']) || 0) + 1;
+  }
+  store.workItems.set(item.id, item);
+  snapshot(item);
+  applyInverse(store, item.id, changes, opts, date);
+}
+
+export function createWorkItem(
+  store: Store,
+  project: Project,
+  typeName: string,
+  ops: PatchOp[],
+  opts: SaveOptions,
+): StoredWorkItem {
+  const type = typeInProject(project, typeName);
+  const { d, changes, date } = run(store, project, newDraft(type, -1, 0, {}, []), ops, opts);
+  const item: StoredWorkItem = {
+    id: 0,
+    projectId: project.id,
+    type: type.name,
+    rev: 1,
+    fields: {},
+    relations: [],
+    revisions: [],
+  };
+  if (opts.validateOnly) {
+    item.fields = d.fields as Record<string, FieldValue>;
+    item.relations = d.relations;
+    return item;
+  }
+  item.id = store.allocateWorkItemId();
+  commit(store, item, d, changes, opts, date);
+  return item;
+}
+
+export function updateWorkItem(
+  store: Store,
+  item: StoredWorkItem,
+  ops: PatchOp[],
+  opts: SaveOptions,
+): StoredWorkItem {
+  const project = store.projectById(item.projectId);
+  const type = typeInProject(project, item.type);
+  const carried = { ...item.fields };
+  delete carried['System.History'];
+  const { d, changes, date } = run(
+    store,
+    project,
+    newDraft(type, item.id, item.rev, carried, item.relations),
+    ops,
+    opts,
+  );
+  const next: StoredWorkItem = { ...item, rev: item.rev + 1 };
+  if (opts.validateOnly) {
+    next.fields = d.fields as Record<string, FieldValue>;
+    next.relations = d.relations;
+    return next;
+  }
+  commit(store, next, d, changes, opts, date);
+  return next;
+}
+
+/** A comment added through the comments API also makes a revision (Comment Count, History). */
+export function recordComment(item: StoredWorkItem, text: string, identity: Person, date: string): void {
+  item.rev += 1;
+  item.fields['System.CommentCount'] = (Number(item.fields['System.CommentCount']) || 0) + 1;
+  item.fields['System.History'] = text;
+  item.fields['System.ChangedBy'] = identity;
+  item.fields['System.ChangedDate'] = date;
+  snapshot(item);
+}
