@@ -51,7 +51,9 @@ export function agentHost(): TaskHost {
 }
 
 function serviceConnection(connection: string): Credentials {
-  const url = tl.getEndpointUrl(connection, true);
+  // The input holds the connection's id as typed; the agent exports ENDPOINT_URL_<ID> upper-cased, and
+  // process.env is case-sensitive on Linux (task-lib's vault lower-cases the auth lookup itself).
+  const url = tl.getEndpointUrl(connection.toUpperCase(), true);
   let auth: tl.EndpointAuthorization | undefined;
   try {
     auth = tl.getEndpointAuthorization(connection, true);

@@ -1,0 +1,323 @@
+import * as assert from 'node:assert/strict';
+import { Emulator, startEmulator, WorkItemJson } from '../emulator/harness';
+import { unpackVsix } from '../helpers/vsix';
+import { AgentJob, runTask, TaskRun } from './agent';
+import {
+  buildVariables,
+  classicRelease,
+  failedClassicBuild,
+  failedYamlRun,
+  greenYamlRun,
+  JOB_TOKEN,
+  PAT,
+  releaseVariables,
+  separateJobRun,
+} from './pipelines';
+
+const CONNECTION_ID = '6f1c2b9e-3a47-4d8e-9b0c-2e5f7a1d4c83';
+
+// The packaged task, run as the agent runs it (`node <target>` from the unzipped VSIX) against the emulator.
+describe('packaged task against the Azure DevOps emulator', function () {
+  let emulator: Emulator;
+  let target: string;
+
+  before(async () => {
+    [emulator, { target }] = await Promise.all([startEmulator(), unpackVsix()]);
+  });
+  after(async () => emulator?.stop());
+  beforeEach(async () => {
+    await emulator.reset();
+    await emulator.setTokens([JOB_TOKEN, { token: PAT, scheme: 'Basic', identity: 'sam@fabrikam.example' }]);
+  });
+
+  async function runJob(job: Omit<AgentJob, 'collectionUrl' | 'jobToken'>): Promise<TaskRun> {
+    const run = await runTask(target, { collectionUrl: emulator.collectionUrl, jobToken: JOB_TOKEN, ...job });
+    const output = run.stdout + run.stderr;
+    assert.ok(!output.includes(JOB_TOKEN) && !output.includes(PAT), `a token was printed:\n${output}`);
+    assert.equal(run.exitCode, 0, output);
+    const requests = await emulator.requests();
+    const outside = requests.filter((r) => r.kind !== 'rest' && r.kind !== 'discovery');
+    assert.deepEqual(outside, [], 'every request must be a REST call of the specs or location discovery');
+    return run;
+  }
+
+  async function onlyItem(run: TaskRun): Promise<WorkItemJson> {
+    const items = await emulator.workItems();
+    assert.equal(
+      items.length,
+      1,
+      `expected one work item, found ${items.length}; the task said:\n${run.stdout}`,
+    );
+    return items[0]!;
+  }
+
+  async function writes(): Promise<string[]> {
+    return (await emulator.requests())
+      .filter((r) => r.method !== 'GET' && r.method !== 'OPTIONS')
+      .map((r) => `${r.method} ${r.path}`);
+  }
+
+  it('YAML step after a failed step: files a Bug with every field, the run linked, outputs and summary', async () => {
+    await emulator.seedBuild(failedYamlRun(812));
+    const run = await runJob({
+      variables: buildVariables(812),
+      inputs: {
+        assignTo: '@requestor',
+        areaPath: 'WebApp\\Frontend',
+        iterationPath: '@currentIteration',
+        priority: '2',
+        severity: '2 - High',
+        tags: 'pipeline-failure; nightly',
+        fields: 'Microsoft.VSTS.Common.ValueArea=Architectural',
+        description: 'Broken by **{{requestedFor}}** in {{runName}}.',
+      },
+    });
+    const item = await onlyItem(run);
+    const fields = item.fields;
+    assert.equal(fields['System.WorkItemType'], 'Bug');
+    assert.equal(fields['System.Title'], 'WebApp-CI failed on main: Build › Unit tests › npm test');
+    assert.equal(fields['System.AreaPath'], 'WebApp\\Frontend');
+    assert.equal(fields['System.IterationPath'], 'WebApp\\Sprint 2');
+    assert.equal((fields['System.AssignedTo'] as { uniqueName: string }).uniqueName, 'alex@fabrikam.example');
+    assert.equal(fields['Microsoft.VSTS.Common.Priority'], 2);
+    assert.equal(fields['Microsoft.VSTS.Common.Severity'], '2 - High');
+    assert.equal(fields['System.Tags'], 'nightly; pipeline-failure');
+    assert.equal(fields['Microsoft.VSTS.Common.ValueArea'], 'Architectural');
+    assert.equal(fields['Microsoft.VSTS.Build.FoundIn'], '20261129.812');
+    const body = String(fields['Microsoft.VSTS.TCM.ReproSteps']);
+    assert.ok(body.startsWith('<p>Broken by <strong>Alex Kim</strong> in 20261129.812.</p>'), body);
+    assert.ok(
+      body.includes(`<a href="${emulator.collectionUrl}WebApp/_build/results?buildId=812">20261129.812</a>`),
+      body,
+    );
+    assert.ok(body.includes('<li><b>Build › Unit tests › npm test</b>'), body);
+    assert.ok(body.includes('<li>AssertionError: expected &lt;Cart total=3&gt; to equal 4</li>'), body);
+    assert.deepEqual(
+      (item.relations ?? []).map((r) => [r.rel, r.url, r.attributes['name'] ?? r.attributes['comment']]),
+      [
+        ['ArtifactLink', 'vstfs:///Build/Build/812', 'Build'],
+        [
+          'Hyperlink',
+          `${emulator.collectionUrl}WebApp/_build/results?buildId=812`,
+          'Pipeline run 20261129.812',
+        ],
+      ],
+    );
+    const url = `${emulator.collectionUrl}WebApp/_workitems/edit/${item.id}`;
+    assert.deepEqual(run.outputs, {
+      WorkItemId: String(item.id),
+      WorkItemUrl: url,
+      WorkItemAction: 'created',
+    });
+    assert.equal(run.result, 'Succeeded', run.stdout);
+    assert.match(
+      run.summary,
+      new RegExp(
+        `Created \\[Bug ${item.id}\\]\\(${url.replace(/[.?]/g, '\\$&')}\\): WebApp\\\\-CI failed on main`,
+      ),
+    );
+    assert.deepEqual(await writes(), ['POST /fabrikam/WebApp/_apis/wit/workItems/$Bug']);
+  });
+
+  it('separate job with condition failed(): files for the failed job of another stage', async () => {
+    await emulator.seedBuild(separateJobRun(813));
+    const run = await runJob({
+      variables: buildVariables(813, {
+        'System.StageName': 'Report',
+        'System.StageDisplayName': 'Report',
+        'System.JobDisplayName': 'File bug',
+        'Agent.JobStatus': 'Succeeded',
+      }),
+    });
+    const item = await onlyItem(run);
+    assert.equal(item.fields['System.Title'], 'WebApp-CI failed on main: Build › Unit tests › npm test');
+    assert.equal(run.outputs['WorkItemAction'], 'created');
+  });
+
+  it('classic build: leaves the implicit stage and job names out', async () => {
+    await emulator.seedBuild(failedClassicBuild(814));
+    const run = await runJob({
+      variables: buildVariables(814, {
+        'Build.DefinitionName': 'WebApp-Classic',
+        'Build.BuildNumber': 'WebApp-Classic_814',
+        'Build.SourceBranch': 'refs/heads/release/2.1',
+        'System.StageName': '__default',
+        'System.StageDisplayName': '__default',
+        'System.JobName': 'Job',
+        'System.JobDisplayName': 'Job',
+        'Build.Reason': 'Manual',
+      }),
+    });
+    const item = await onlyItem(run);
+    assert.equal(item.fields['System.Title'], 'WebApp-Classic failed on release/2.1: Build solution');
+    assert.equal(item.fields['Microsoft.VSTS.Build.FoundIn'], 'WebApp-Classic_814');
+    assert.ok(String(item.fields['Microsoft.VSTS.TCM.ReproSteps']).includes('error CS1002: ; expected'));
+  });
+
+  it('classic release: files a Bug naming release and environment, with the failed deployment step', async () => {
+    const { webUrl } = await emulator.seedRelease(classicRelease(57, 'failed'));
+    const run = await runJob({ variables: releaseVariables(57, 'Succeeded', webUrl) });
+    const item = await onlyItem(run);
+    assert.equal(item.fields['System.Title'], 'Release-57 failed in Production');
+    const body = String(item.fields['Microsoft.VSTS.TCM.ReproSteps']);
+    assert.ok(body.includes('<td><b>Environment</b></td><td>Production</td>'), body);
+    assert.ok(body.includes('_WebApp-CI 20261129.812'), body);
+    assert.ok(body.includes('<li><b>Production › Deploy web › Azure App Service deploy</b>'), body);
+    assert.ok(
+      body.includes('Slot &#39;staging&#39; was not found.') ||
+        body.includes("Slot 'staging' was not found."),
+      body,
+    );
+    assert.deepEqual(
+      (item.relations ?? []).map((r) => [r.rel, r.url]),
+      [
+        ['ArtifactLink', 'vstfs:///Build/Build/812'],
+        ['Hyperlink', webUrl],
+      ],
+    );
+    assert.equal(run.result, 'Succeeded');
+  });
+
+  it('createOn success: files a Task to verify a release that deployed', async () => {
+    const { webUrl } = await emulator.seedRelease(classicRelease(58, 'succeeded'));
+    const run = await runJob({
+      variables: releaseVariables(58, 'Succeeded', webUrl),
+      inputs: {
+        createOn: 'success',
+        workItemType: 'Task',
+        title: 'Verify {{runName}} in {{environment}}',
+        tags: 'release-verification',
+        assignTo: '@requestor',
+      },
+    });
+    const item = await onlyItem(run);
+    assert.equal(item.fields['System.WorkItemType'], 'Task');
+    assert.equal(item.fields['System.Title'], 'Verify Release-58 in Production');
+    assert.equal(
+      (item.fields['System.AssignedTo'] as { uniqueName: string }).uniqueName,
+      'sam@fabrikam.example',
+    );
+    assert.ok(String(item.fields['System.Description']).includes('<b>Succeeded</b>'));
+    assert.equal(item.fields['Microsoft.VSTS.Build.FoundIn'], undefined);
+    assert.equal(run.outputs['WorkItemAction'], 'created');
+  });
+
+  it('Basic process: files an Issue instead of a Bug, with a warning', async () => {
+    await emulator.seedBuild(failedYamlRun(815));
+    const run = await runJob({ variables: buildVariables(815), inputs: { project: 'Starter' } });
+    const item = await onlyItem(run);
+    assert.equal(item.fields['System.WorkItemType'], 'Issue');
+    assert.equal(item.fields['System.TeamProject'], 'Starter');
+    assert.ok(String(item.fields['System.Description']).includes('npm test'));
+    assert.deepEqual(run.warnings, [
+      "Project 'Starter' has no 'Bug' work item type (Basic process); filing an 'Issue' instead. Set 'workItemType' to choose another type.",
+    ]);
+    assert.equal(run.outputs['WorkItemUrl'], `${emulator.collectionUrl}Starter/_workitems/edit/${item.id}`);
+    assert.equal(run.result, 'Succeeded');
+  });
+
+  it('dryRun: decides and renders, logs the request, writes nothing', async () => {
+    await emulator.seedBuild(failedYamlRun(816));
+    const run = await runJob({ variables: buildVariables(816), inputs: { dryRun: 'true' } });
+    assert.deepEqual(await emulator.workItems(), []);
+    assert.deepEqual(await writes(), []);
+    assert.ok(run.stdout.includes('"path": "/fields/System.Title"'), run.stdout);
+    assert.ok(
+      run.stdout.includes('"value": "WebApp-CI failed on main: Build › Unit tests › npm test"'),
+      run.stdout,
+    );
+    assert.equal(run.outputs['WorkItemAction'], 'none');
+    assert.match(run.summary, /Dry run: would create a Bug in project WebApp/);
+    assert.equal(run.result, 'Succeeded');
+  });
+
+  it('invalid fields input: fails naming the input, before any request', async () => {
+    await emulator.seedBuild(failedYamlRun(817));
+    const run = await runJob({ variables: buildVariables(817), inputs: { fields: 'ValueArea: Business' } });
+    assert.equal(run.result, 'Failed');
+    assert.match(
+      run.resultMessage,
+      /^Input 'fields' line 1 \('ValueArea: Business'\) has no 'Reference.Name='/,
+    );
+    assert.deepEqual(await emulator.requests(), []);
+    assert.equal(run.outputs['WorkItemAction'], 'none');
+  });
+
+  it('a green run with createOn failure: files nothing, WorkItemAction none', async () => {
+    await emulator.seedBuild(greenYamlRun(818));
+    const run = await runJob({ variables: buildVariables(818, { 'Agent.JobStatus': 'Succeeded' }) });
+    assert.deepEqual(await emulator.workItems(), []);
+    assert.deepEqual(await writes(), []);
+    assert.deepEqual(run.outputs, { WorkItemId: '', WorkItemUrl: '', WorkItemAction: 'none' });
+    assert.match(run.summary, /Nothing filed: the run's outcome is Succeeded and createOn is failure/);
+    assert.equal(run.result, 'Succeeded');
+  });
+
+  it('no permission on the area: warns with the fix and succeeds with issues; fails with failTaskOnError', async () => {
+    await emulator.seedBuild(failedYamlRun(819));
+    const lenient = await runJob({
+      variables: buildVariables(819),
+      inputs: { areaPath: 'WebApp\\Restricted' },
+    });
+    assert.equal(lenient.result, 'SucceededWithIssues');
+    assert.match(lenient.resultMessage, /TF237111/);
+    assert.match(lenient.resultMessage, /"WebApp Build Service \(fabrikam\)"/);
+    assert.match(lenient.resultMessage, /"Create work items in this node"/);
+    assert.equal(lenient.outputs['WorkItemAction'], 'none');
+
+    const strict = await runJob({
+      variables: buildVariables(819),
+      inputs: { areaPath: 'WebApp\\Restricted', failTaskOnError: 'true' },
+    });
+    assert.equal(strict.result, 'Failed');
+    assert.deepEqual(await emulator.workItems(), []);
+  });
+
+  it('an unknown work item type: fails listing the project types, before any write', async () => {
+    await emulator.seedBuild(failedYamlRun(820));
+    const run = await runJob({ variables: buildVariables(820), inputs: { workItemType: 'Incident' } });
+    assert.equal(run.result, 'Failed');
+    assert.match(
+      run.resultMessage,
+      /^Input 'workItemType': project 'WebApp' has no work item type 'Incident'\. Its types are: Bug, Epic, Feature, Issue, Task, Test Case, User Story/,
+    );
+    assert.deepEqual(await writes(), []);
+  });
+
+  it('files through a service connection with its PAT, as that identity', async () => {
+    await emulator.seedBuild(failedYamlRun(821));
+    const run = await runJob({
+      variables: buildVariables(821),
+      // The agent passes the connection's id as the input and exports ENDPOINT_*_<ID> in upper case.
+      inputs: { connection: CONNECTION_ID, project: 'Mobile' },
+      serviceConnections: { [CONNECTION_ID]: { url: emulator.collectionUrl, token: PAT } },
+    });
+    const item = await onlyItem(run);
+    assert.equal(item.fields['System.TeamProject'], 'Mobile');
+    assert.equal(
+      (item.fields['System.CreatedBy'] as { uniqueName: string }).uniqueName,
+      'sam@fabrikam.example',
+    );
+    const create = (await emulator.requests()).find((r) => r.method === 'POST');
+    assert.equal(create?.authScheme, 'Basic');
+    assert.equal(run.result, 'Succeeded');
+  });
+
+  it('keeps secret variable values out of the item', async () => {
+    const seed = failedYamlRun(822);
+    const secret = 's3cr3t-db-password';
+    await emulator.seedBuild({
+      ...seed,
+      records: (seed.records ?? []).map((r) =>
+        r.id === 'test'
+          ? { ...r, issues: [{ type: 'error' as const, message: `login failed for password ${secret}` }] }
+          : r,
+      ),
+    });
+    const run = await runJob({ variables: buildVariables(822), secretVariables: { 'Db.Password': secret } });
+    const item = await onlyItem(run);
+    const text = JSON.stringify(item);
+    assert.ok(!text.includes(secret), text);
+    assert.ok(String(item.fields['Microsoft.VSTS.TCM.ReproSteps']).includes('login failed for password ***'));
+  });
+});

@@ -1,0 +1,297 @@
+import type { BuildSeed, ReleaseSeed } from '../emulator/harness';
+
+/** A token the agent hands the task; tests assert it never appears in the task's output. */
+export const JOB_TOKEN = 'job-token-7f3c9a1e5b2d4c6e8a0b';
+export const PAT = 'pat-4d2e8b6a1c9f3e7d5b0a';
+
+const ALEX = { displayName: 'Alex Kim', uniqueName: 'alex@fabrikam.example' };
+const COMMIT = '4f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39';
+
+/** Variables the agent sets in a YAML (or classic) build job of run `buildId` in project WebApp. */
+export function buildVariables(
+  buildId: number,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    'System.TeamProject': 'WebApp',
+    'System.HostType': 'build',
+    'Build.BuildId': String(buildId),
+    'Build.BuildNumber': `20261129.${buildId}`,
+    'Build.DefinitionName': 'WebApp-CI',
+    'Build.SourceBranch': 'refs/heads/main',
+    'Build.SourceVersion': COMMIT,
+    'Build.Repository.Provider': 'TfsGit',
+    'Build.Repository.Uri': 'https://dev.azure.com/fabrikam/WebApp/_git/webapp',
+    'Build.RequestedFor': ALEX.displayName,
+    'Build.RequestedForEmail': ALEX.uniqueName,
+    'Build.Reason': 'IndividualCI',
+    'System.StageName': 'Build',
+    'System.StageDisplayName': 'Build',
+    'System.JobName': 'Test',
+    'System.JobDisplayName': 'Unit tests',
+    'Agent.JobStatus': 'Failed',
+    ...overrides,
+  };
+}
+
+/** A YAML run whose `npm test` step failed in stage Build, job Unit tests; this task runs in that job. */
+export function failedYamlRun(id: number): BuildSeed {
+  return {
+    project: 'WebApp',
+    id,
+    buildNumber: `20261129.${id}`,
+    definition: { name: 'WebApp-CI' },
+    sourceBranch: 'refs/heads/main',
+    sourceVersion: COMMIT,
+    requestedFor: ALEX,
+    reason: 'individualCI',
+    records: [
+      { id: 'stage', type: 'Stage', name: 'Build', state: 'inProgress', result: null, order: 1 },
+      {
+        id: 'phase',
+        parentId: 'stage',
+        type: 'Phase',
+        name: 'Test',
+        state: 'inProgress',
+        result: null,
+        order: 1,
+      },
+      {
+        id: 'job',
+        parentId: 'phase',
+        type: 'Job',
+        name: 'Unit tests',
+        state: 'inProgress',
+        result: null,
+        order: 1,
+      },
+      { id: 'checkout', parentId: 'job', type: 'Task', name: 'Checkout webapp@main', order: 1 },
+      {
+        id: 'test',
+        parentId: 'job',
+        type: 'Task',
+        name: 'npm test',
+        order: 2,
+        result: 'failed',
+        logId: 4,
+        issues: [
+          { type: 'error', message: 'AssertionError: expected <Cart total=3> to equal 4' },
+          { type: 'error', message: 'Bash exited with code 1.' },
+        ],
+      },
+      {
+        id: 'file',
+        parentId: 'job',
+        type: 'Task',
+        name: 'PipelineWorkItem',
+        order: 3,
+        state: 'inProgress',
+        result: null,
+      },
+    ],
+    logs: { '4': ['> webapp@1.0.0 test', '1 failing'] },
+  };
+}
+
+/**
+ * A YAML run where job Unit tests of stage Build failed and this task runs in a separate job
+ * (`dependsOn: Build`, `condition: failed()`) of stage Report, whose own status is Succeeded.
+ */
+export function separateJobRun(id: number): BuildSeed {
+  const run = failedYamlRun(id);
+  const records = (run.records ?? []).map((record) =>
+    record.id === 'file'
+      ? {
+          ...record,
+          id: 'test-report',
+          state: 'completed' as const,
+          result: 'succeeded' as const,
+          name: 'Publish results',
+        }
+      : record.id === 'stage' || record.id === 'phase' || record.id === 'job'
+        ? { ...record, state: 'completed' as const, result: 'failed' as const }
+        : record,
+  );
+  return {
+    ...run,
+    records: [
+      ...records,
+      { id: 'report', type: 'Stage', name: 'Report', order: 2, state: 'inProgress', result: null },
+      {
+        id: 'report-job',
+        parentId: 'report',
+        type: 'Job',
+        name: 'File bug',
+        order: 1,
+        state: 'inProgress',
+        result: null,
+      },
+      {
+        id: 'self',
+        parentId: 'report-job',
+        type: 'Task',
+        name: 'PipelineWorkItem',
+        order: 1,
+        state: 'inProgress',
+        result: null,
+      },
+    ],
+  };
+}
+
+/** A classic build definition's run: one implicit stage and job (`__default`, `Job`), a failed MSBuild step. */
+export function failedClassicBuild(id: number): BuildSeed {
+  return {
+    project: 'WebApp',
+    id,
+    buildNumber: `WebApp-Classic_${id}`,
+    definition: { name: 'WebApp-Classic' },
+    sourceBranch: 'refs/heads/release/2.1',
+    sourceVersion: COMMIT,
+    requestedFor: ALEX,
+    reason: 'manual',
+    records: [
+      { id: 'stage', type: 'Stage', name: '__default', state: 'inProgress', result: null, order: 1 },
+      {
+        id: 'phase',
+        parentId: 'stage',
+        type: 'Phase',
+        name: 'Phase_1',
+        state: 'inProgress',
+        result: null,
+        order: 1,
+      },
+      { id: 'job', parentId: 'phase', type: 'Job', name: 'Job', state: 'inProgress', result: null, order: 1 },
+      {
+        id: 'msbuild',
+        parentId: 'job',
+        type: 'Task',
+        name: 'Build solution',
+        order: 1,
+        result: 'failed',
+        issues: [{ type: 'error', message: 'Program.cs(12,5): error CS1002: ; expected' }],
+      },
+      {
+        id: 'file',
+        parentId: 'job',
+        type: 'Task',
+        name: 'Pipeline Work Item',
+        order: 2,
+        state: 'inProgress',
+        result: null,
+      },
+    ],
+  };
+}
+
+/** A green YAML run: every finished record succeeded. */
+export function greenYamlRun(id: number): BuildSeed {
+  const run = failedYamlRun(id);
+  return {
+    ...run,
+    records: (run.records ?? []).map((record) =>
+      record.id === 'test' ? { ...record, result: 'succeeded' as const, issues: [] } : record,
+    ),
+  };
+}
+
+/** Release-57 of WebApp-CD: its Production deployment's job `Deploy web` failed at the App Service deploy. */
+export function classicRelease(id: number, outcome: 'failed' | 'succeeded'): ReleaseSeed {
+  return {
+    project: 'WebApp',
+    id,
+    name: `Release-${id}`,
+    definition: { name: 'WebApp-CD' },
+    artifacts: [
+      {
+        alias: '_WebApp-CI',
+        isPrimary: true,
+        buildId: 812,
+        buildNumber: '20261129.812',
+        definition: { name: 'WebApp-CI' },
+        branch: 'refs/heads/main',
+      },
+    ],
+    environments: [
+      {
+        id: 2,
+        name: 'QA',
+        status: 'succeeded',
+        phases: [
+          {
+            name: 'Deploy',
+            status: 'succeeded',
+            jobs: [
+              { name: 'Deploy web', status: 'succeeded', tasks: [{ name: 'Deploy', status: 'succeeded' }] },
+            ],
+          },
+        ],
+      },
+      {
+        id: 3,
+        name: 'Production',
+        status: 'inProgress',
+        phases: [
+          {
+            name: 'Deploy web',
+            status: outcome === 'failed' ? 'failed' : 'succeeded',
+            jobs: [
+              {
+                name: 'Deploy web',
+                status: outcome,
+                tasks: [
+                  { name: 'Download artifacts', status: 'succeeded' },
+                  outcome === 'failed'
+                    ? {
+                        name: 'Azure App Service deploy',
+                        status: 'failed',
+                        issues: [{ issueType: 'Error', message: "Slot 'staging' was not found." }],
+                      }
+                    : { name: 'Azure App Service deploy', status: 'succeeded' },
+                ],
+              },
+            ],
+          },
+          {
+            name: 'Report',
+            status: 'inProgress',
+            jobs: [
+              {
+                name: 'File work item',
+                status: 'inProgress',
+                tasks: [{ name: 'Pipeline Work Item', status: 'inProgress' }],
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** Variables the agent sets in a classic release job deploying `environment` of release `releaseId`. */
+export function releaseVariables(
+  releaseId: number,
+  jobStatus: string,
+  webUrl: string,
+): Record<string, string> {
+  return {
+    'System.TeamProject': 'WebApp',
+    'System.HostType': 'release',
+    'Release.ReleaseId': String(releaseId),
+    'Release.ReleaseName': `Release-${releaseId}`,
+    'Release.DefinitionName': 'WebApp-CD',
+    'Release.EnvironmentName': 'Production',
+    'Release.EnvironmentId': '3',
+    'Release.AttemptNumber': '1',
+    'Release.ReleaseWebUrl': webUrl,
+    'Release.RequestedFor': 'Sam Rivera',
+    'Release.RequestedForEmail': 'sam@fabrikam.example',
+    'Build.BuildId': '812',
+    'Build.BuildNumber': '20261129.812',
+    'Build.SourceBranch': 'refs/heads/main',
+    'Build.SourceVersion': COMMIT,
+    'System.JobDisplayName': 'File work item',
+    'Agent.JobStatus': jobStatus,
+  };
+}
