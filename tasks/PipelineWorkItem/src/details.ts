@@ -44,7 +44,6 @@ function summaryHtml(context: RunContext, facts: RunFacts, outcome: Outcome): st
   add('Commit', context.commit ? linkHtml(context.commit.slice(0, 8), context.commitUrl) : '');
   add('Triggered by', escapeHtml(context.requestedFor?.displayName ?? ''));
   add('Reason', escapeHtml(REASONS[context.reason.toLowerCase()] ?? context.reason));
-  add('Stage', escapeHtml(context.release ? '' : context.stage));
   const body = rows.map(([label, html]) => `<tr><td><b>${label}</b></td><td>${html}</td></tr>`).join('\n');
   return `<h3>Pipeline run</h3>\n<table>\n${body}\n</table>`;
 }
