@@ -303,7 +303,7 @@ describe('packaged task against the Azure DevOps emulator', function () {
     assert.equal(run.result, 'Succeeded');
   });
 
-  it('keeps secret variable values out of the item', async () => {
+  it('keeps secret variable values out of the item and the output, even with System.Debug', async () => {
     const seed = failedYamlRun(822);
     const secret = 's3cr3t-db-password';
     await emulator.seedBuild({
@@ -314,7 +314,12 @@ describe('packaged task against the Azure DevOps emulator', function () {
           : r,
       ),
     });
-    const run = await runJob({ variables: buildVariables(822), secretVariables: { 'Db.Password': secret } });
+    const run = await runJob({
+      variables: buildVariables(822, { 'System.Debug': 'true' }),
+      secretVariables: { 'Db.Password': secret },
+    });
+    assert.ok(!(run.stdout + run.stderr).includes(secret), 'the secret was printed, debug output included');
+    assert.ok(run.stdout.includes('##vso[task.debug]'), 'System.Debug should turn on debug output');
     const item = await onlyItem(run);
     const text = JSON.stringify(item);
     assert.ok(!text.includes(secret), text);

@@ -144,6 +144,19 @@ describe('work item draft and JSON Patch', () => {
     );
   });
 
+  it('leaves the item unassigned, with a warning, when @requestor is a service identity', () => {
+    const scheduled = {
+      ...YAML_VARIABLES,
+      'Build.RequestedFor': 'Microsoft.VisualStudio.Services.TFS',
+      'Build.RequestedForEmail': '',
+    };
+    const { draft, warnings } = draftFor({ assignTo: '@requestor' }, {}, scheduled);
+    assert.equal(Object.fromEntries(draft.fields)['System.AssignedTo'], undefined);
+    assert.deepEqual(warnings, [
+      "Input 'assignTo' is @requestor, but the run was triggered by 'Microsoft.VisualStudio.Services.TFS' (no email: a service identity); the item is left unassigned.",
+    ]);
+  });
+
   it('lets the fields input override a field the task sets', () => {
     const { draft } = draftFor({ fields: 'System.Tags=mine' });
     assert.equal(Object.fromEntries(draft.fields)['System.Tags'], 'mine');

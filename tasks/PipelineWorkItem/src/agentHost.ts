@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Writable } from 'node:stream';
 import * as tl from 'azure-pipelines-task-lib/task';
 import { connectBoards, connectPipelines, NetworkOptions } from './ado/connection';
 import { SettingsError } from './errors';
@@ -17,6 +18,9 @@ const RESULTS: Record<TaskResult, tl.TaskResult> = {
 
 /** The TaskHost of a real agent: task-lib for inputs, variables, endpoints, logging and results. */
 export function agentHost(): TaskHost {
+  const secretVariables = quietly(() =>
+    tl.getVariables().flatMap((v) => (v.secret && v.value ? [v.value] : [])),
+  );
   const tokens: string[] = [];
   const remember = (credentials: Credentials): Credentials => {
     tokens.push(credentials.token);
@@ -25,7 +29,7 @@ export function agentHost(): TaskHost {
   return {
     input: (name) => tl.getInput(name, false) ?? '',
     variable: (name) => tl.getVariable(name),
-    secrets: () => [...tokens, ...tl.getVariables().flatMap((v) => (v.secret && v.value ? [v.value] : []))],
+    secrets: () => [...tokens, ...secretVariables],
     jobCredentials: () => {
       // getEndpointAuthorizationParameter would write the token into a debug line; read the whole object instead.
       const token = tl.getEndpointAuthorization(JOB_ENDPOINT, true)?.parameters?.['AccessToken'];
@@ -48,6 +52,17 @@ export function agentHost(): TaskHost {
     },
     setResult: (result, message) => tl.setResult(RESULTS[result], message),
   };
+}
+
+// task-lib writes each variable's value into a debug line as it reads it, secret ones included; the agent
+// masks them, but the task's own output should not carry them at all.
+function quietly<T>(read: () => T): T {
+  tl.setStdStream(new Writable({ write: (_chunk, _encoding, done) => done() }));
+  try {
+    return read();
+  } finally {
+    tl.setStdStream(process.stdout);
+  }
 }
 
 function serviceConnection(connection: string): Credentials {

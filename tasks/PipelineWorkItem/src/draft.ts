@@ -130,13 +130,15 @@ function assignee(settings: Settings, context: RunContext, warnings: string[]): 
     case 'identity':
       return settings.assignTo.identity;
     case 'requestor': {
+      // Scheduled and service-triggered runs name a service identity without an email; assigning one would
+      // make the whole create request fail, so such runs stay unassigned.
       const person = context.requestedFor;
-      if (!person)
-        warnings.push(
-          "Input 'assignTo' is @requestor, but the run does not name who triggered it; left unassigned.",
-        );
-      if (!person) return undefined;
-      return person.email ? `${person.displayName} <${person.email}>` : person.displayName;
+      if (person?.email) return `${person.displayName} <${person.email}>`;
+      const who = person ? `'${person.displayName}' (no email: a service identity)` : 'nobody';
+      warnings.push(
+        `Input 'assignTo' is @requestor, but the run was triggered by ${who}; the item is left unassigned.`,
+      );
+      return undefined;
     }
   }
 }
