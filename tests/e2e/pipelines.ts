@@ -1,4 +1,5 @@
 import type { BuildSeed, ReleaseSeed } from '../emulator/harness';
+import { YAML_VARIABLES } from '../helpers/variables';
 
 /** A token the agent hands the task; tests assert it never appears in the task's output. */
 export const JOB_TOKEN = 'job-token-7f3c9a1e5b2d4c6e8a0b';
@@ -12,24 +13,14 @@ export function buildVariables(
   buildId: number,
   overrides: Record<string, string> = {},
 ): Record<string, string> {
+  // The collection URL is the emulator's, set by runTask.
+  const agent = Object.entries(YAML_VARIABLES).filter(
+    ([name]) => name !== 'System.TeamFoundationCollectionUri',
+  );
   return {
-    'System.TeamProject': 'WebApp',
-    'System.HostType': 'build',
+    ...Object.fromEntries(agent),
     'Build.BuildId': String(buildId),
     'Build.BuildNumber': `20261129.${buildId}`,
-    'Build.DefinitionName': 'WebApp-CI',
-    'Build.SourceBranch': 'refs/heads/main',
-    'Build.SourceVersion': COMMIT,
-    'Build.Repository.Provider': 'TfsGit',
-    'Build.Repository.Uri': 'https://dev.azure.com/fabrikam/WebApp/_git/webapp',
-    'Build.RequestedFor': ALEX.displayName,
-    'Build.RequestedForEmail': ALEX.uniqueName,
-    'Build.Reason': 'IndividualCI',
-    'System.StageName': 'Build',
-    'System.StageDisplayName': 'Build',
-    'System.JobName': 'Test',
-    'System.JobDisplayName': 'Unit tests',
-    'Agent.JobStatus': 'Failed',
     ...overrides,
   };
 }

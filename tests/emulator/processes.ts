@@ -79,6 +79,9 @@ const PORTFOLIO = 'Common.Priority Common.ValueArea Common.BusinessValue Schedul
 
 // Agile: the Bug has no Removed state in the real process (User Story, Task, Feature, Epic do).
 const AGILE_FULL = 'New:Proposed:New|Active:InProgress:Implementation started|Resolved:Resolved:Fixed';
+const AGILE_BACKLOG_STATES = states(
+  `${AGILE_FULL}|Closed:Completed:Acceptance tests pass|Removed:Removed:Removed from the backlog`,
+);
 const AGILE: TypeDef[] = [
   type(
     'Bug',
@@ -101,22 +104,10 @@ const AGILE: TypeDef[] = [
     '009CCC',
     'icon_book',
     'Common.Priority Common.AcceptanceCriteria Scheduling.StoryPoints Common.Risk Common.ValueArea Common.StackRank',
-    states(`${AGILE_FULL}|Closed:Completed:Acceptance tests pass|Removed:Removed:Removed from the backlog`),
+    AGILE_BACKLOG_STATES,
   ),
-  type(
-    'Feature',
-    '773B93',
-    'icon_trophy',
-    `${PORTFOLIO} Common.Risk`,
-    states(`${AGILE_FULL}|Closed:Completed:Acceptance tests pass|Removed:Removed:Removed from the backlog`),
-  ),
-  type(
-    'Epic',
-    'FF7B00',
-    'icon_crown',
-    `${PORTFOLIO} Common.Risk`,
-    states(`${AGILE_FULL}|Closed:Completed:Acceptance tests pass|Removed:Removed:Removed from the backlog`),
-  ),
+  type('Feature', '773B93', 'icon_trophy', `${PORTFOLIO} Common.Risk`, AGILE_BACKLOG_STATES),
+  type('Epic', 'FF7B00', 'icon_crown', `${PORTFOLIO} Common.Risk`, AGILE_BACKLOG_STATES),
   type(
     'Issue',
     'B4009E',

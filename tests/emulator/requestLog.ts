@@ -1,6 +1,6 @@
 // The request log tests assert on: every request the emulator answered (except the control API),
 // with its classification, spec template, api-version, auth scheme (never the credential) and body.
-import type { RecordedRequest, RequestKind } from './types';
+import type { RecordedRequest } from './types';
 
 const MAX_TEXT = 64 * 1024;
 const MAX_JSON = 1024 * 1024;
@@ -19,18 +19,7 @@ export function recordBody(body: Buffer, contentType: string | null): unknown {
   return body.length > MAX_TEXT ? `${text}…[${body.length - MAX_TEXT} more bytes]` : text;
 }
 
-export interface NewRecord {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  kind: RequestKind;
-  spec: string | null;
-  apiVersion: string | null;
-  contentType: string | null;
-  authScheme: 'Bearer' | 'Basic' | null;
-  body: unknown;
-  bodySize: number;
-}
+export type NewRecord = Omit<RecordedRequest, 'seq' | 'status' | 'fault'>;
 
 export class RequestLog {
   private entries: RecordedRequest[] = [];

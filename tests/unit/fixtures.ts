@@ -1,28 +1,8 @@
 import { readRunContext, RunContext } from '../../tasks/PipelineWorkItem/src/context';
 import type { InputName, InputReader } from '../../tasks/PipelineWorkItem/src/settings';
+import { YAML_VARIABLES } from '../helpers/variables';
 
-/** Pipeline variables of a failed YAML run, as the agent sets them. */
-export const YAML_VARIABLES: Readonly<Record<string, string>> = {
-  'System.TeamFoundationCollectionUri': 'https://dev.azure.com/fabrikam/',
-  'System.TeamProject': 'WebApp',
-  'System.TeamProjectId': '0f4b6a7e-1111-4c1e-9d6e-6a3b2c1d0e0f',
-  'System.HostType': 'build',
-  'Build.BuildId': '812',
-  'Build.BuildNumber': '20261129.3',
-  'Build.DefinitionName': 'WebApp-CI',
-  'Build.SourceBranch': 'refs/heads/main',
-  'Build.SourceVersion': '4f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39',
-  'Build.Repository.Provider': 'TfsGit',
-  'Build.Repository.Uri': 'https://dev.azure.com/fabrikam/WebApp/_git/webapp',
-  'Build.RequestedFor': 'Alex Kim',
-  'Build.RequestedForEmail': 'alex@fabrikam.example',
-  'Build.Reason': 'IndividualCI',
-  'System.StageName': 'Build',
-  'System.StageDisplayName': 'Build',
-  'System.JobName': 'Test',
-  'System.JobDisplayName': 'Unit tests',
-  'Agent.JobStatus': 'Failed',
-};
+export { YAML_VARIABLES };
 
 /** Pipeline variables of a classic release job deploying to Production. */
 export const RELEASE_VARIABLES: Readonly<Record<string, string>> = {
