@@ -273,6 +273,64 @@ describe('packaged task against the Azure DevOps emulator', function () {
     assert.deepEqual(await emulator.workItems(), []);
   });
 
+  it('no permission, reported as 404 (the client drops the body): still names TF237111 and the fix', async () => {
+    await emulator.seedBuild(failedYamlRun(823));
+    await emulator.injectFaults([
+      {
+        method: 'POST',
+        pathRegex: '/_apis/wit/workItems/',
+        status: 404,
+        body: {
+          message:
+            'TF237111: The current user does not have permissions to save work items under the specified area path.',
+        },
+      },
+    ]);
+    const run = await runJob({ variables: buildVariables(823) });
+    assert.equal(run.result, 'SucceededWithIssues');
+    assert.match(run.resultMessage, /answered 404.*\(TF237111\)\. Give "WebApp Build Service \(fabrikam\)"/);
+    assert.deepEqual(await emulator.workItems(), []);
+  });
+
+  it('an area path that does not exist: names TF401347 and the inputs to fix', async () => {
+    await emulator.seedBuild(failedYamlRun(824));
+    const run = await runJob({ variables: buildVariables(824), inputs: { areaPath: 'WebApp\\Backend' } });
+    assert.equal(run.result, 'SucceededWithIssues');
+    assert.match(run.resultMessage, /TF401347/);
+    assert.match(run.resultMessage, /Set 'areaPath' and 'iterationPath' to paths that exist in the project/);
+    assert.equal(run.outputs['WorkItemAction'], 'none');
+  });
+
+  it('a team without a current iteration: files in the default iteration and warns', async () => {
+    await emulator.seedBuild(failedYamlRun(825));
+    const run = await runJob({
+      variables: buildVariables(825),
+      inputs: { project: 'Starter', workItemType: 'Task', iterationPath: '@currentIteration' },
+    });
+    const item = await onlyItem(run);
+    assert.equal(item.fields['System.IterationPath'], 'Starter');
+    assert.match(run.warnings.join('\n'), /the default team of project 'Starter' has no current iteration/);
+    assert.equal(run.result, 'Succeeded');
+  });
+
+  it('a long first error in the title template: the title is cut to 255 characters', async () => {
+    const seed = failedYamlRun(826);
+    const long = `TypeError: ${'x'.repeat(400)}`;
+    await emulator.seedBuild({
+      ...seed,
+      records: (seed.records ?? []).map((r) =>
+        r.id === 'test' ? { ...r, issues: [{ type: 'error' as const, message: long }] } : r,
+      ),
+    });
+    const run = await runJob({
+      variables: buildVariables(826),
+      inputs: { title: '{{pipeline}}: {{firstError}}' },
+    });
+    const title = String((await onlyItem(run)).fields['System.Title']);
+    assert.equal(title.length, 255);
+    assert.ok(title.startsWith('WebApp-CI: TypeError: xxx') && title.endsWith('x…'), title);
+  });
+
   it('an unknown work item type: fails listing the project types, before any write', async () => {
     await emulator.seedBuild(failedYamlRun(820));
     const run = await runJob({ variables: buildVariables(820), inputs: { workItemType: 'Incident' } });

@@ -206,6 +206,37 @@ describe('run', () => {
     assert.equal(f.outputs['WorkItemUrl'], 'https://dev.azure.com/contoso/Mobile/_workitems/edit/42');
   });
 
+  it('files in the default iteration, with a warning, when the team has no current iteration', async () => {
+    const f = fakes({ iterationPath: '@currentIteration' });
+    f.boards.currentIteration.resolves(undefined);
+    await run(f.host);
+    const patch = f.boards.createWorkItem.firstCall.args[2] as { path: string }[];
+    assert.ok(!patch.some((op) => op.path === '/fields/System.IterationPath'));
+    assert.ok(
+      f.logged.includes(
+        "warning: Input 'iterationPath': the default team of project 'WebApp' has no current iteration (check its sprint dates in Project settings › Team configuration › Iterations); the item goes to the project's default iteration.",
+      ),
+      f.logged.join('\n'),
+    );
+    sinon.assert.calledWith(f.result, 'Succeeded');
+  });
+
+  it('files in the default iteration, with a warning, when the team does not exist', async () => {
+    const f = fakes({ iterationPath: 'Ghosts@currentIteration' });
+    f.boards.currentIteration.rejects(
+      new AdoError("Could not read the current iteration of team 'Ghosts': not found.", {}),
+    );
+    await run(f.host);
+    sinon.assert.calledOnce(f.boards.createWorkItem);
+    assert.ok(
+      f.logged.some((line) =>
+        line.startsWith(
+          "warning: Input 'iterationPath': Could not read the current iteration of team 'Ghosts'",
+        ),
+      ),
+    );
+  });
+
   it('fails clearly for a type the project does not have, before writing', async () => {
     const f = fakes({ workItemType: 'Incident' });
     await run(f.host);

@@ -100,10 +100,10 @@ async function fileWorkItem(
       "The job's access token (SystemVssConnection endpoint) is missing. Run this task as a step of an Azure Pipelines agent job.",
     );
   }
-  unsupportedInputWarnings(settings).forEach(warn);
   const boardsCredentials = settings.connection
     ? host.connectionCredentials(settings.connection)
     : jobCredentials;
+  unsupportedInputWarnings(settings).forEach(warn);
   const facts = await runFacts(host.connectPipelines(jobCredentials), context, warn);
   const outcome = runOutcome(context.jobStatus, facts.othersOutcome);
   host.info(`Run outcome: ${outcome} (this job: ${context.jobStatus}).`);
@@ -116,17 +116,12 @@ async function fileWorkItem(
 
   const boards = host.connectBoards(boardsCredentials);
   const project = settings.project ?? context.project;
-  const chosen = chooseWorkItemType(settings.workItemType, await boards.workItemTypes(project), project);
-  if ('problem' in chosen) throw new SettingsError([chosen.problem]);
-  if (chosen.warning) warn(chosen.warning);
-  const target: Target = {
-    type: chosen.type,
-    collectionUri: boardsCredentials.url,
-    iterationPath: await iterationPath(boards, settings, project),
-    secrets: host.secrets(),
-  };
+  const target = await findTarget(boards, settings, project, boardsCredentials.url, warn);
   const values = templateValues(context, facts, outcome);
-  const { draft, warnings } = workItemDraft(settings, context, facts, outcome, values, target);
+  const { draft, warnings } = workItemDraft(settings, context, facts, outcome, values, {
+    ...target,
+    secrets: host.secrets(),
+  });
   warnings.forEach(warn);
   const patch = createPatch(draft);
   const title = String(draft.fields.find(([reference]) => reference === 'System.Title')?.[1] ?? '');
@@ -144,6 +139,24 @@ async function fileWorkItem(
     outputs: { id, url, action: 'created' },
     report: { kind: 'created', type: draft.type, id, url, title },
   };
+}
+
+// The project's answers the draft needs; the two reads are independent, so they run together.
+async function findTarget(
+  boards: Boards,
+  settings: Settings,
+  project: string,
+  collectionUri: string,
+  warn: (message: string) => void,
+): Promise<Omit<Target, 'secrets'>> {
+  const [types, iteration] = await Promise.all([
+    boards.workItemTypes(project),
+    iterationPath(boards, settings, project, warn),
+  ]);
+  const chosen = chooseWorkItemType(settings.workItemType, types, project);
+  if ('problem' in chosen) throw new SettingsError([chosen.problem]);
+  if (chosen.warning) warn(chosen.warning);
+  return { type: chosen.type, collectionUri, iterationPath: iteration };
 }
 
 // The run's records refine the outcome and fill the details; without them the job status still decides.
@@ -172,19 +185,29 @@ async function runFacts(
   }
 }
 
+// A lapsed sprint schedule or a renamed team must not cost the bug: file in the default iteration and say why.
 async function iterationPath(
   boards: Boards,
   settings: Settings,
   project: string,
+  warn: (message: string) => void,
 ): Promise<string | undefined> {
   const choice = settings.iterationPath;
   if (choice.kind === 'default') return undefined;
   if (choice.kind === 'path') return choice.path;
-  const path = await boards.currentIteration(project, choice.team);
-  if (path) return path;
-  throw new SettingsError([
-    `Input 'iterationPath': team '${choice.team ?? `${project} Team`}' has no current iteration. Set the team's iteration dates (Project settings › Team configuration › Iterations) or name an iteration path.`,
-  ]);
+  const team =
+    choice.team === undefined ? `the default team of project '${project}'` : `team '${choice.team}'`;
+  try {
+    const path = await boards.currentIteration(project, choice.team);
+    if (path) return path;
+    warn(
+      `Input 'iterationPath': ${team} has no current iteration (check its sprint dates in Project settings › Team configuration › Iterations); the item goes to the project's default iteration.`,
+    );
+  } catch (error) {
+    if (!(error instanceof AdoError)) throw error;
+    warn(`Input 'iterationPath': ${error.message} The item goes to the project's default iteration.`);
+  }
+  return undefined;
 }
 
 function reportText(report: Report): string {

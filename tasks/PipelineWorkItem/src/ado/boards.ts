@@ -3,7 +3,8 @@ import type { IWorkItemTrackingApi } from 'azure-devops-node-api/WorkItemTrackin
 import type { WorkItemTypeInfo } from '../draft';
 import type { JsonPatchOperation } from '../patch';
 import type { Boards } from '../ports';
-import { toAdoError } from './errors';
+import { AdoError } from '../errors';
+import { permissionFix, toAdoError } from './errors';
 
 type WorkItemTracking = Pick<IWorkItemTrackingApi, 'getWorkItemTypes' | 'createWorkItem'>;
 type Work = Pick<IWorkApi, 'getTeamIterations'>;
@@ -55,8 +56,14 @@ export class AdoBoards implements Boards {
     const call = { action: `create the ${type} in project '${project}'`, url: this.url, project };
     try {
       const item = await this.wit.createWorkItem(null, [...patch], project, type);
-      if (!item?.id)
-        throw new Error(`Azure DevOps did not return the new ${type}: the type or project was not found.`);
+      if (!item?.id) {
+        // The client turns a 404 into null, dropping the body. Project and type were just read, so this is the
+        // service's other way of refusing the area: TF237111 with status 404 (platform notes).
+        throw new AdoError(
+          `Could not create the ${type} in project '${project}': Azure DevOps answered 404, its way of saying the pipeline's identity may not save work items under this area (TF237111). ${permissionFix(this.url, project)}`,
+          { status: 404, code: 'TF237111' },
+        );
+      }
       return { id: item.id };
     } catch (error) {
       throw toAdoError(error, call);

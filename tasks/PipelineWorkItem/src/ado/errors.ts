@@ -49,7 +49,7 @@ export function toAdoError(error: unknown, call: CallContext): AdoError {
   }
   if (code === 'TF237111') {
     return new AdoError(
-      `${where}: the pipeline's identity may not create work items under this area (TF237111). ${permissionFix(call)}`,
+      `${where}: the pipeline's identity may not create work items under this area (TF237111). ${permissionFix(call.url, call.project)}`,
       options,
     );
   }
@@ -89,7 +89,7 @@ export function toAdoError(error: unknown, call: CallContext): AdoError {
   }
   if (status === 403) {
     return new AdoError(
-      `${where}: access denied (HTTP 403). ${serviceMessage} ${permissionFix(call)}`,
+      `${where}: access denied (HTTP 403). ${serviceMessage} ${permissionFix(call.url, call.project)}`,
       options,
     );
   }
@@ -97,9 +97,10 @@ export function toAdoError(error: unknown, call: CallContext): AdoError {
   return new AdoError(`${where}${statusText}: ${serviceMessage}`, options);
 }
 
-function permissionFix(call: CallContext): string {
-  const organization = organizationName(call.url);
-  const project = call.project ?? '<project>';
+/** What to grant, and where, so the pipeline's identity may create work items under an area. */
+export function permissionFix(url: string, projectName: string | undefined): string {
+  const organization = organizationName(url);
+  const project = projectName ?? '<project>';
   return (
     `Give "${project} Build Service (${organization})" (or "Project Collection Build Service (${organization})" when the pipeline's job authorization scope is the collection) ` +
     `"Create work items in this node" and "Edit work items in this node" on the area: Project settings › Boards › Project configuration › Areas › … › Security.`
