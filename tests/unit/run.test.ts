@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as sinon from 'sinon';
 import { AdoError, SettingsError } from '../../tasks/PipelineWorkItem/src/errors';
 import type { TimelineRecord } from '../../tasks/PipelineWorkItem/src/model';
-import type { Boards, Credentials, Pipelines } from '../../tasks/PipelineWorkItem/src/ports';
-import { run, TaskHost } from '../../tasks/PipelineWorkItem/src/run';
+import type { Boards, Credentials, Pipelines, TaskHost } from '../../tasks/PipelineWorkItem/src/ports';
+import { run } from '../../tasks/PipelineWorkItem/src/run';
 import type { InputName } from '../../tasks/PipelineWorkItem/src/settings';
 import { inputs, YAML_VARIABLES } from './fixtures';
 

@@ -5,8 +5,7 @@ import { Writable } from 'node:stream';
 import * as tl from 'azure-pipelines-task-lib/task';
 import { connectBoards, connectPipelines, NetworkOptions } from './ado/connection';
 import { SettingsError } from './errors';
-import type { Credentials } from './ports';
-import type { TaskHost, TaskResult } from './run';
+import type { Credentials, TaskHost, TaskResult } from './ports';
 
 const JOB_ENDPOINT = 'SYSTEMVSSCONNECTION';
 

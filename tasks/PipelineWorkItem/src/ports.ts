@@ -1,7 +1,8 @@
-import type { ReleaseRun } from './context';
+import type { ReleaseRun, VariableReader } from './context';
 import type { WorkItemTypeInfo } from './draft';
 import type { ReleaseDeployment, TimelineRecord } from './model';
 import type { JsonPatchOperation } from './patch';
+import type { InputReader } from './settings';
 
 /** What the task asks of Azure Boards. Implemented in ado/; faked in tests. Failures throw AdoError. */
 export interface Boards {
@@ -33,4 +34,27 @@ export interface Credentials {
   readonly scheme: 'bearer' | 'token' | 'basic';
   readonly token: string;
   readonly username?: string;
+}
+
+export type TaskResult = 'Succeeded' | 'SucceededWithIssues' | 'Failed';
+export type WorkItemAction = 'created' | 'commented' | 'resolved' | 'none';
+
+/** Everything the task does with the agent and the network, given by the launcher (index.ts) or a test. */
+export interface TaskHost {
+  readonly input: InputReader;
+  readonly variable: VariableReader;
+  /** Values to keep out of every log line and work item: secret variables and tokens. */
+  secrets(): string[];
+  /** The job token (`SystemVssConnection`); undefined when the agent did not provide it. */
+  jobCredentials(): Credentials | undefined;
+  /** The credentials of the service connection named by the `connection` input. @throws SettingsError */
+  connectionCredentials(connection: string): Credentials;
+  connectBoards(credentials: Credentials): Boards;
+  connectPipelines(credentials: Credentials): Pipelines;
+  info(message: string): void;
+  warning(message: string): void;
+  debug(message: string): void;
+  setOutput(name: 'WorkItemId' | 'WorkItemUrl' | 'WorkItemAction', value: string): void;
+  writeSummary(markdown: string): void;
+  setResult(result: TaskResult, message: string): void;
 }

@@ -44,3 +44,17 @@ export function summaryMarkdown(report: Report, warnings: readonly string[]): st
   if (warnings.length > 0) lines.push('', ...warnings.map((warning) => `- ⚠ ${plain(warning)}`));
   return `${lines.join('\n')}\n`;
 }
+
+/** One line saying what the task did: the task result's message. */
+export function reportLine(report: Report): string {
+  switch (report.kind) {
+    case 'created':
+      return `Created ${report.type} ${report.id}: ${report.url}`;
+    case 'dryRun':
+      return `Dry run: would create a ${report.type} in project '${report.project}'.`;
+    case 'notFiled':
+      return `Nothing filed: the run's outcome is ${report.outcome} and createOn is ${report.createOn}.`;
+    case 'failed':
+      return report.message;
+  }
+}
