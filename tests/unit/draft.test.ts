@@ -157,9 +157,12 @@ describe('work item draft and JSON Patch', () => {
     ]);
   });
 
-  it('lets the fields input override a field the task sets', () => {
-    const { draft } = draftFor({ fields: 'System.Tags=mine' });
-    assert.equal(Object.fromEntries(draft.fields)['System.Tags'], 'mine');
+  it('lets the fields input override a field the task sets, whatever the case of its name', () => {
+    const { draft } = draftFor({ fields: 'system.tags=mine' });
+    assert.deepEqual(
+      draft.fields.filter(([reference]) => reference.toLowerCase() === 'system.tags'),
+      [['System.Tags', 'mine']],
+    );
   });
 
   it('never puts a secret into a field', () => {

@@ -60,43 +60,74 @@ export function workItemDraft(
   target: Target,
 ): { draft: WorkItemDraft; warnings: string[] } {
   const warnings: string[] = [];
+  const fields = draftFields(settings, context, facts, outcome, values, target, warnings);
+  const redacted = [...fields].map(
+    ([reference, value]) =>
+      [reference, typeof value === 'string' ? redactSecrets(value, target.secrets) : value] as const,
+  );
+  const draft = {
+    type: target.type.name,
+    fields: redacted,
+    relations: draftRelations(settings, context, target),
+  };
+  return { draft, warnings };
+}
+
+function draftFields(
+  settings: Settings,
+  context: RunContext,
+  facts: RunFacts,
+  outcome: Outcome,
+  values: TemplateValues,
+  target: Target,
+  warnings: string[],
+): Map<string, string | number> {
   const has = (reference: string): boolean =>
     target.type.fields.some((field) => field.toLowerCase() === reference.toLowerCase());
   const fields = new Map<string, string | number>();
+  // Reference names are case-insensitive: a later value replaces an earlier one under its first spelling.
   const set = (reference: string, value: string | number | undefined): void => {
-    if (value !== undefined && value !== '') fields.set(reference, value);
+    if (value === undefined || value === '') return;
+    const key = [...fields.keys()].find((k) => k.toLowerCase() === reference.toLowerCase()) ?? reference;
+    fields.set(key, value);
+  };
+  const ignored = (input: string, reference: string): void => {
+    warnings.push(
+      `Work item type '${target.type.name}' has no ${reference} field; input '${input}' is ignored.`,
+    );
   };
 
   set(FIELD.title, workItemTitle(settings.title, context, values, outcome));
   const body = workItemBody(settings, context, facts, outcome, values);
   const bodyField = [FIELD.reproSteps, FIELD.description].find(has);
   if (bodyField) set(bodyField, body);
-  else if (body)
+  else if (body) {
     warnings.push(
-      `Work item type '${target.type.name}' has no Repro Steps or Description field; the details are left out.`,
+      `Work item type '${target.type.name}' has no Repro Steps or Description field; the description and details are left out.`,
     );
+  }
   set(FIELD.areaPath, settings.areaPath);
   set(FIELD.iterationPath, target.iterationPath);
   set(FIELD.assignedTo, assignee(settings, context, warnings));
-  for (const [input, reference, value] of [
-    ['priority', FIELD.priority, settings.priority],
-    ['severity', FIELD.severity, settings.severity],
-  ] as const) {
-    if (value === undefined) continue;
-    if (has(reference)) set(reference, value);
-    else
-      warnings.push(
-        `Work item type '${target.type.name}' has no ${reference} field; input '${input}' is ignored.`,
-      );
+  if (settings.priority !== undefined) {
+    if (has(FIELD.priority)) set(FIELD.priority, settings.priority);
+    else ignored('priority', FIELD.priority);
+  }
+  if (settings.severity !== undefined) {
+    if (has(FIELD.severity)) set(FIELD.severity, settings.severity);
+    else ignored('severity', FIELD.severity);
   }
   set(FIELD.tags, settings.tags.join('; '));
-  const sameCollection = target.collectionUri.toLowerCase() === context.collectionUri.toLowerCase();
-  const build = settings.linkBuild && sameCollection ? context.build : undefined;
+  const build = linkedBuild(settings, context, target);
   if (build && has(FIELD.foundIn)) set(FIELD.foundIn, build.number);
   // `fields` comes last: a user who names a field there means that value.
   for (const field of settings.fields) set(field.reference, renderTemplate(field.value, values));
+  return fields;
+}
 
+function draftRelations(settings: Settings, context: RunContext, target: Target): Relation[] {
   const relations: Relation[] = [];
+  const build = linkedBuild(settings, context, target);
   if (build) {
     relations.push({
       rel: 'ArtifactLink',
@@ -115,12 +146,13 @@ export function workItemDraft(
       attributes: {},
     });
   }
+  return relations;
+}
 
-  const redacted = [...fields].map(
-    ([reference, value]) =>
-      [reference, typeof value === 'string' ? redactSecrets(value, target.secrets) : value] as const,
-  );
-  return { draft: { type: target.type.name, fields: redacted, relations }, warnings };
+// A build of another organization (filing through `connection`) cannot be linked from this one.
+function linkedBuild(settings: Settings, context: RunContext, target: Target): RunContext['build'] {
+  const sameCollection = target.collectionUri.toLowerCase() === context.collectionUri.toLowerCase();
+  return settings.linkBuild && sameCollection ? context.build : undefined;
 }
 
 function assignee(settings: Settings, context: RunContext, warnings: string[]): string | undefined {
