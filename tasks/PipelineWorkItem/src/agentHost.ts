@@ -44,10 +44,15 @@ export function agentHost(): TaskHost {
     debug: (message) => tl.debug(message),
     setOutput: (name, value) => tl.setVariable(name, value, false, true),
     writeSummary: (markdown) => {
-      const directory = tl.getVariable('Agent.TempDirectory') || os.tmpdir();
-      const file = path.join(directory, `PipelineWorkItem-${process.pid}.md`);
-      fs.writeFileSync(file, markdown, 'utf8');
-      tl.uploadSummary(file);
+      // The summary is a courtesy: a full temp disk must not turn a filed item into a failed task.
+      try {
+        const directory = tl.getVariable('Agent.TempDirectory') || os.tmpdir();
+        const file = path.join(directory, `PipelineWorkItem-${process.pid}.md`);
+        fs.writeFileSync(file, markdown, 'utf8');
+        tl.uploadSummary(file);
+      } catch (error) {
+        tl.warning(`Could not attach the run summary: ${(error as Error).message}`);
+      }
     },
     setResult: (result, message) => tl.setResult(RESULTS[result], message),
   };

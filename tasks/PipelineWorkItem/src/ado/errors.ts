@@ -113,7 +113,8 @@ export function organizationName(url: string): string {
     const { hostname, pathname } = new URL(url);
     const legacy = /^([^.]+)\.visualstudio\.com$/i.exec(hostname);
     if (legacy?.[1]) return legacy[1];
-    return pathname.split('/').filter(Boolean)[0] ?? hostname;
+    // dev.azure.com/<organization>/ and on-premises …/tfs/<collection>/: the last segment names it.
+    return pathname.split('/').filter(Boolean).at(-1) ?? hostname;
   } catch {
     return url;
   }

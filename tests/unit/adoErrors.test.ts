@@ -1,0 +1,93 @@
+import * as assert from 'node:assert/strict';
+import { organizationName, toAdoError } from '../../tasks/PipelineWorkItem/src/ado/errors';
+
+const CALL = {
+  action: "create the Bug in project 'WebApp'",
+  url: 'https://dev.azure.com/fabrikam/',
+  project: 'WebApp',
+};
+
+// The shape typed-rest-client throws for a status above 299.
+function serviceError(statusCode: number, message: string, extra: object = {}): Error {
+  return Object.assign(new Error(message), { statusCode, result: { message, ...extra } });
+}
+
+describe('Azure DevOps errors', () => {
+  it('tells which identity needs which permission on TF237111', () => {
+    const error = toAdoError(
+      serviceError(
+        403,
+        'TF237111: The current user does not have permissions to save work items under the specified area path.',
+      ),
+      CALL,
+    );
+    assert.equal(error.code, 'TF237111');
+    assert.equal(error.status, 403);
+    assert.match(
+      error.message,
+      /^Could not create the Bug in project 'WebApp': the pipeline's identity may not create work items under this area \(TF237111\)\./,
+    );
+    assert.match(
+      error.message,
+      /Give "WebApp Build Service \(fabrikam\)" \(or "Project Collection Build Service \(fabrikam\)"/,
+    );
+  });
+
+  it('names the fields input for an unknown field and the path inputs for an invalid path', () => {
+    assert.match(
+      toAdoError(serviceError(400, 'TF51535: Cannot find field Custom.Nope.'), CALL).message,
+      /Check the reference names in the 'fields' input/,
+    );
+    assert.match(
+      toAdoError(
+        serviceError(400, "TF401347: Invalid tree name given for work item -1, field 'System.AreaPath'."),
+        CALL,
+      ).message,
+      /Set 'areaPath' and 'iterationPath' to paths that exist/,
+    );
+  });
+
+  it('lists the rule errors of TF401320', () => {
+    const error = toAdoError(
+      serviceError(
+        400,
+        'TF401320: Rule Error for field Severity. Error code: Required, HasValues, LimitedToValues.',
+        {
+          customProperties: {
+            RuleValidationErrors: [{ errorMessage: "Value '9 - Whatever' is not in the list." }],
+          },
+        },
+      ),
+      CALL,
+    );
+    assert.match(
+      error.message,
+      /breaks the work item type's rules: TF401320: Rule Error for field Severity\..* Value '9 - Whatever' is not in the list\./,
+    );
+  });
+
+  it('explains a rejected token and an unreachable server', () => {
+    assert.match(
+      toAdoError(serviceError(401, 'Unauthorized'), CALL).message,
+      /rejected the credentials \(HTTP 401\)/,
+    );
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    assert.equal(
+      toAdoError(refused, CALL).message,
+      "Could not create the Bug in project 'WebApp': Azure DevOps at https://dev.azure.com/fabrikam/ could not be reached (ECONNREFUSED). Check the agent's network and proxy settings.",
+    );
+  });
+
+  it('keeps the status and message of anything else', () => {
+    assert.equal(
+      toAdoError(serviceError(500, 'Boom'), CALL).message,
+      "Could not create the Bug in project 'WebApp' (HTTP 500): Boom",
+    );
+  });
+
+  it('finds the organization in each URL form', () => {
+    assert.equal(organizationName('https://dev.azure.com/fabrikam/'), 'fabrikam');
+    assert.equal(organizationName('https://fabrikam.visualstudio.com/'), 'fabrikam');
+    assert.equal(organizationName('https://tfs.contoso.local/tfs/DefaultCollection/'), 'DefaultCollection');
+  });
+});
