@@ -3,7 +3,7 @@ import { Target, workItemDraft } from '../../tasks/PipelineWorkItem/src/draft';
 import { NO_FACTS } from '../../tasks/PipelineWorkItem/src/model';
 import { createPatch } from '../../tasks/PipelineWorkItem/src/patch';
 import { InputName, readSettings } from '../../tasks/PipelineWorkItem/src/settings';
-import { templateValues } from '../../tasks/PipelineWorkItem/src/values';
+import { runView } from '../../tasks/PipelineWorkItem/src/values';
 import { chooseWorkItemType } from '../../tasks/PipelineWorkItem/src/workItemType';
 import { inputs, RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
 
@@ -40,14 +40,7 @@ function draftFor(
     secrets: [],
     ...target,
   };
-  return workItemDraft(
-    settings,
-    context,
-    NO_FACTS,
-    'failed',
-    templateValues(context, NO_FACTS, 'failed'),
-    full,
-  );
+  return workItemDraft(settings, runView(context, NO_FACTS, 'failed'), full);
 }
 
 describe('work item draft and JSON Patch', () => {

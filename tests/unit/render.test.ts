@@ -7,7 +7,7 @@ import { redactSecrets } from '../../tasks/PipelineWorkItem/src/redact';
 import { readSettings } from '../../tasks/PipelineWorkItem/src/settings';
 import { parseTemplate, Template } from '../../tasks/PipelineWorkItem/src/templates';
 import { fitTitle, workItemTitle } from '../../tasks/PipelineWorkItem/src/title';
-import { templateValues } from '../../tasks/PipelineWorkItem/src/values';
+import { runView } from '../../tasks/PipelineWorkItem/src/values';
 import { inputs, RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
 
 const facts: RunFacts = {
@@ -33,38 +33,31 @@ function template(source: string): Template {
 
 describe('title', () => {
   const context = runContext();
-  const values = templateValues(context, facts, 'failed');
+  const run = runView(context, facts, 'failed');
 
   it('names pipeline, branch and the first failed step by default', () => {
-    assert.equal(
-      workItemTitle(undefined, context, values, 'failed'),
-      'WebApp-CI failed on main: Build › Unit tests › npm test',
-    );
+    assert.equal(workItemTitle(undefined, run), 'WebApp-CI failed on main: Build › Unit tests › npm test');
   });
 
   it('names release and environment in a release', () => {
     const release = runContext(RELEASE_VARIABLES);
-    const releaseValues = templateValues(release, facts, 'failed');
     assert.equal(
-      workItemTitle(undefined, release, releaseValues, 'failed'),
+      workItemTitle(undefined, runView(release, facts, 'failed')),
       'Release-57 failed in Production',
     );
     assert.equal(
-      workItemTitle(undefined, release, releaseValues, 'succeeded'),
+      workItemTitle(undefined, runView(release, facts, 'succeeded')),
       'Release-57 succeeded in Production',
     );
   });
 
   it('says succeeded with the run for success events', () => {
-    const green = templateValues(context, { ...facts, failures: [] }, 'succeeded');
-    assert.equal(
-      workItemTitle(undefined, context, green, 'succeeded'),
-      'WebApp-CI succeeded on main (20261129.3)',
-    );
+    const green = runView(context, { ...facts, failures: [] }, 'succeeded');
+    assert.equal(workItemTitle(undefined, green), 'WebApp-CI succeeded on main (20261129.3)');
   });
 
   it('fills a template and folds its white space', () => {
-    const title = workItemTitle(template('[{{runName}}]  {{firstError}}\n'), context, values, 'failed');
+    const title = workItemTitle(template('[{{runName}}]  {{firstError}}\n'), run);
     assert.equal(title, '[20261129.3] Expected <div> to equal "a & b"');
   });
 
@@ -79,10 +72,11 @@ describe('title', () => {
 
 describe('details and description', () => {
   const context = runContext({ ...YAML_VARIABLES, 'Build.DefinitionName': '<img src=x onerror=alert(1)>' });
-  const values = templateValues(context, facts, 'failed');
+  const run = runView(context, facts, 'failed');
+  const values = run.values;
 
   it('summarises the run with links, every pipeline value escaped', () => {
-    const html = detailsHtml(context, facts, 'failed');
+    const html = detailsHtml(run);
     assert.ok(html.includes('<td><b>Pipeline</b></td><td>&lt;img src=x onerror=alert(1)&gt;</td>'), html);
     assert.ok(
       html.includes(
@@ -104,7 +98,7 @@ describe('details and description', () => {
 
   it('shows release, environment and artifact versions in a release', () => {
     const release = runContext(RELEASE_VARIABLES);
-    const html = detailsHtml(release, { ...facts, artifacts: ['_WebApp-CI 20261129.3'] }, 'failed');
+    const html = detailsHtml(runView(release, { ...facts, artifacts: ['_WebApp-CI 20261129.3'] }, 'failed'));
     assert.ok(
       html.includes(
         '<td><b>Release</b></td><td><a href="https://dev.azure.com/fabrikam/WebApp/_release?releaseId=57">Release-57</a></td>',
@@ -140,21 +134,18 @@ describe('details and description', () => {
 
   it('puts the description above the details, and leaves the details out when asked', () => {
     const settings = readSettings(inputs({ description: 'Look here' }));
-    const body = workItemBody(settings, context, facts, 'failed', values);
+    const body = workItemBody(settings, run);
     assert.ok(body.startsWith('<p>Look here</p>\n<hr>\n<h3>Pipeline run</h3>'), body);
     const bare = workItemBody(
       readSettings(inputs({ description: 'Look here', includeDetails: 'false' })),
-      context,
-      facts,
-      'failed',
-      values,
+      run,
     );
     assert.equal(bare, '<p>Look here</p>');
   });
 
   it('stays under the field limit with a huge description', () => {
     const settings = readSettings(inputs({ description: 'x'.repeat(1_200_000) }));
-    const body = workItemBody(settings, context, facts, 'failed', values);
+    const body = workItemBody(settings, run);
     assert.ok(body.length < 1_000_000);
     assert.match(body, /cut to fit the work item field/);
   });

@@ -1,9 +1,8 @@
-import type { RunContext } from './context';
 import { detailsHtml } from './details';
 import { descriptionHtml } from './markdown';
-import type { Outcome, RunFacts } from './model';
+import type { RunFacts } from './model';
 import type { Settings } from './settings';
-import type { TemplateValues } from './templates';
+import type { RunView } from './values';
 
 /** HTML and long-text fields hold at most 1,000,000 characters; keep a margin for the service's own markup. */
 export const MAX_BODY_LENGTH = 1_000_000 - 1_000;
@@ -15,13 +14,10 @@ const CUT_NOTE = '<p><i>The details were cut to fit the work item field; see the
 /** The item's HTML body: the description, then the generated details, within the field's limit. */
 export function workItemBody(
   settings: Pick<Settings, 'description' | 'includeDetails'>,
-  context: RunContext,
-  facts: RunFacts,
-  outcome: Outcome,
-  values: TemplateValues,
+  run: RunView,
 ): string {
-  const description = settings.description ? descriptionHtml(settings.description, values) : '';
-  const details = settings.includeDetails ? detailsHtml(context, boundFacts(facts), outcome) : '';
+  const description = settings.description ? descriptionHtml(settings.description, run.values) : '';
+  const details = settings.includeDetails ? detailsHtml({ ...run, facts: boundFacts(run.facts) }) : '';
   const body = [description, details].filter((part) => part !== '').join('\n<hr>\n');
   if (body.length <= MAX_BODY_LENGTH) return body;
   // Cutting HTML mid-tag would break it: drop the generated details first, then the description.

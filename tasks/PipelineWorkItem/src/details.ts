@@ -3,6 +3,7 @@ import { escapeHtml, linkHtml, textHtml } from './html';
 import type { FailedStep, Outcome, RunFacts } from './model';
 import { outcomeText } from './outcome';
 import { stepPath } from './runFacts';
+import type { RunView } from './values';
 
 // Build.Reason values as the web UI words them.
 const REASONS: Record<string, string> = {
@@ -18,7 +19,11 @@ const REASONS: Record<string, string> = {
 };
 
 /** The generated details (brief §4): the run summary, then what failed. HTML, every pipeline value escaped. */
-export function detailsHtml(context: RunContext, facts: RunFacts, outcome: Outcome): string {
+export function detailsHtml({
+  context,
+  facts,
+  outcome,
+}: Pick<RunView, 'context' | 'facts' | 'outcome'>): string {
   return [summaryHtml(context, facts, outcome), failuresHtml(facts.failures)]
     .filter((part) => part !== '')
     .join('\n');

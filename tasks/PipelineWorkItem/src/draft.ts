@@ -1,10 +1,10 @@
 import { workItemBody } from './body';
 import type { RunContext } from './context';
-import type { Outcome, RunFacts } from './model';
 import { redactSecrets } from './redact';
 import type { Settings } from './settings';
-import { renderTemplate, TemplateValues } from './templates';
+import { renderTemplate } from './templates';
 import { workItemTitle } from './title';
+import type { RunView } from './values';
 
 export const FIELD = {
   title: 'System.Title',
@@ -53,14 +53,11 @@ export interface Target {
  */
 export function workItemDraft(
   settings: Settings,
-  context: RunContext,
-  facts: RunFacts,
-  outcome: Outcome,
-  values: TemplateValues,
+  run: RunView,
   target: Target,
 ): { draft: WorkItemDraft; warnings: string[] } {
   const warnings: string[] = [];
-  const fields = draftFields(settings, context, facts, outcome, values, target, warnings);
+  const fields = draftFields(settings, run, target, warnings);
   const redacted = [...fields].map(
     ([reference, value]) =>
       [reference, typeof value === 'string' ? redactSecrets(value, target.secrets) : value] as const,
@@ -68,20 +65,18 @@ export function workItemDraft(
   const draft = {
     type: target.type.name,
     fields: redacted,
-    relations: draftRelations(settings, context, target),
+    relations: draftRelations(settings, run.context, target),
   };
   return { draft, warnings };
 }
 
 function draftFields(
   settings: Settings,
-  context: RunContext,
-  facts: RunFacts,
-  outcome: Outcome,
-  values: TemplateValues,
+  run: RunView,
   target: Target,
   warnings: string[],
 ): Map<string, string | number> {
+  const { context, values } = run;
   const has = (reference: string): boolean =>
     target.type.fields.some((field) => field.toLowerCase() === reference.toLowerCase());
   const fields = new Map<string, string | number>();
@@ -97,8 +92,8 @@ function draftFields(
     );
   };
 
-  set(FIELD.title, workItemTitle(settings.title, context, values, outcome));
-  const body = workItemBody(settings, context, facts, outcome, values);
+  set(FIELD.title, workItemTitle(settings.title, run));
+  const body = workItemBody(settings, run);
   const bodyField = [FIELD.reproSteps, FIELD.description].find(has);
   if (bodyField) set(bodyField, body);
   else if (body) {

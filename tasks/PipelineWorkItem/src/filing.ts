@@ -9,7 +9,7 @@ import { factsFromRelease, factsFromTimeline } from './runFacts';
 import type { Settings } from './settings';
 import type { Report } from './summary';
 import { unsupportedInputWarnings } from './unsupported';
-import { templateValues } from './values';
+import { runView } from './values';
 import { chooseWorkItemType } from './workItemType';
 
 /** What filing needs of the host: credentials and connections. */
@@ -69,8 +69,7 @@ export async function fileWorkItem(
   const boards = host.connectBoards(boardsCredentials);
   const project = settings.project ?? context.project;
   const target = await findTarget(boards, settings, project, boardsCredentials.url, warn);
-  const values = templateValues(context, facts, outcome);
-  const { draft, warnings } = workItemDraft(settings, context, facts, outcome, values, {
+  const { draft, warnings } = workItemDraft(settings, runView(context, facts, outcome), {
     ...target,
     secrets: host.secrets(),
   });

@@ -1,6 +1,6 @@
-import type { RunContext } from './context';
 import type { Outcome } from './model';
-import { renderTemplate, Template, TemplateValues } from './templates';
+import { renderTemplate, Template } from './templates';
+import type { RunView } from './values';
 
 /** System.Title holds at most 255 characters. */
 export const MAX_TITLE_LENGTH = 255;
@@ -16,17 +16,12 @@ const VERB: Record<Outcome, string> = {
  * The item's title: the user's template, or one made from the run, e.g.
  * `CI failed on main: Build › Unit tests` or `Release-12 failed in Production`. Cut to 255 characters with `…`.
  */
-export function workItemTitle(
-  template: Template | undefined,
-  context: RunContext,
-  values: TemplateValues,
-  outcome: Outcome,
-): string {
-  const title = template ? renderTemplate(template, values) : defaultTitle(context, values, outcome);
-  return fitTitle(title.replace(/\s+/g, ' ').trim() || defaultTitle(context, values, outcome));
+export function workItemTitle(template: Template | undefined, run: RunView): string {
+  const title = template ? renderTemplate(template, run.values) : defaultTitle(run);
+  return fitTitle(title.replace(/\s+/g, ' ').trim() || defaultTitle(run));
 }
 
-function defaultTitle(context: RunContext, values: TemplateValues, outcome: Outcome): string {
+function defaultTitle({ context, values, outcome }: RunView): string {
   if (context.release) {
     const where = context.environment ? ` in ${context.environment}` : '';
     return `${context.release.name} ${VERB[outcome]}${where}`;

@@ -4,8 +4,20 @@ import { outcomeText } from './outcome';
 import { stepPath } from './runFacts';
 import type { TemplateValues } from './templates';
 
-/** The values of every `{{placeholder}}` for this run. */
-export function templateValues(context: RunContext, facts: RunFacts, outcome: Outcome): TemplateValues {
+/** The run as the renderers see it: context, facts, outcome and the placeholder values derived from them. */
+export interface RunView {
+  readonly context: RunContext;
+  readonly facts: RunFacts;
+  readonly outcome: Outcome;
+  readonly values: TemplateValues;
+}
+
+/** Builds the run view, deriving the `{{placeholder}}` values once. */
+export function runView(context: RunContext, facts: RunFacts, outcome: Outcome): RunView {
+  return { context, facts, outcome, values: templateValues(context, facts, outcome) };
+}
+
+function templateValues(context: RunContext, facts: RunFacts, outcome: Outcome): TemplateValues {
   const first = facts.failures[0];
   return {
     pipeline: context.pipeline,
