@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import * as tl from 'azure-pipelines-task-lib/task';
 import { connectBoards, connectPipelines, NetworkOptions } from './ado/connection';
+import { withTrailingSlash } from './context';
 import { SettingsError } from './errors';
 import type { Credentials, TaskHost, TaskResult } from './ports';
 
@@ -34,7 +35,7 @@ export function agentHost(): TaskHost {
       const token = tl.getEndpointAuthorization(JOB_ENDPOINT, true)?.parameters?.['AccessToken'];
       const url =
         tl.getVariable('System.TeamFoundationCollectionUri') ?? tl.getEndpointUrl(JOB_ENDPOINT, true);
-      return token && url ? remember({ url: withSlash(url), scheme: 'bearer', token }) : undefined;
+      return token && url ? remember({ url: withTrailingSlash(url), scheme: 'bearer', token }) : undefined;
     },
     connectionCredentials: (connection) => remember(serviceConnection(connection)),
     connectBoards: (credentials) => connectBoards(credentials, network(credentials.url)),
@@ -92,8 +93,8 @@ function serviceConnection(connection: string): Credentials {
     ]);
   }
   if (scheme === 'usernamepassword')
-    return { url: withSlash(url), scheme: 'basic', token, username: parameters['username'] ?? '' };
-  return { url: withSlash(url), scheme: scheme === 'oauth' ? 'bearer' : 'token', token };
+    return { url: withTrailingSlash(url), scheme: 'basic', token, username: parameters['username'] ?? '' };
+  return { url: withTrailingSlash(url), scheme: scheme === 'oauth' ? 'bearer' : 'token', token };
 }
 
 function network(url: string): NetworkOptions {
@@ -104,8 +105,4 @@ function network(url: string): NetworkOptions {
     ...(cert ? { cert } : {}),
     ignoreSslError: (tl.getVariable('Agent.SkipCertValidation') ?? '').toLowerCase() === 'true',
   };
-}
-
-function withSlash(url: string): string {
-  return url.endsWith('/') ? url : `${url}/`;
 }

@@ -73,7 +73,7 @@ export function readRunContext(variable: VariableReader): RunContext {
       'System.TeamFoundationCollectionUri and System.TeamProject are not set: this task runs as a step of an Azure Pipelines job.',
     );
   }
-  const collectionUri = collection.endsWith('/') ? collection : `${collection}/`;
+  const collectionUri = withTrailingSlash(collection);
   const releaseId = positive(get('Release.ReleaseId'));
   const isRelease = get('System.HostType').toLowerCase() === 'release' && releaseId !== undefined;
   const buildId = positive(get('Build.BuildId'));
@@ -130,6 +130,11 @@ function positive(value: string): number | undefined {
 
 function jobStatus(value: string): JobStatus {
   return JOB_STATUSES.find((status) => status.toLowerCase() === value.toLowerCase()) ?? 'Succeeded';
+}
+
+/** Azure DevOps URLs are joined as `<collection>/<project>/…`: keep exactly one slash between. */
+export function withTrailingSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
 }
 
 /** `refs/heads/feature/x` → `feature/x`; `refs/pull/7/merge` → `pull/7/merge`. */

@@ -1,3 +1,4 @@
+import { escapeMarkdown } from './markdown';
 import type { Outcome } from './model';
 import { outcomeText } from './outcome';
 
@@ -14,21 +15,18 @@ export type Report =
   | { readonly kind: 'notFiled'; readonly outcome: Outcome; readonly createOn: string }
   | { readonly kind: 'failed'; readonly message: string };
 
-// Markdown must not turn a pipeline value into a link or emphasis in the summary.
-function plain(text: string): string {
-  return text.replace(/[\\`*_{}[\]()<>#+\-!|~]/g, (char) => `\\${char}`);
-}
-
 /** The run summary's Markdown. */
 export function summaryMarkdown(report: Report, warnings: readonly string[]): string {
   const lines = ['### Pipeline Work Items', ''];
   switch (report.kind) {
     case 'created':
-      lines.push(`Created [${plain(report.type)} ${report.id}](${report.url}): ${plain(report.title)}`);
+      lines.push(
+        `Created [${escapeMarkdown(report.type)} ${report.id}](${report.url}): ${escapeMarkdown(report.title)}`,
+      );
       break;
     case 'dryRun':
       lines.push(
-        `Dry run: would create a ${plain(report.type)} in project ${plain(report.project)}: ${plain(report.title)}`,
+        `Dry run: would create a ${escapeMarkdown(report.type)} in project ${escapeMarkdown(report.project)}: ${escapeMarkdown(report.title)}`,
       );
       lines.push('', 'Nothing was written; the request is in the task log.');
       break;
@@ -38,10 +36,10 @@ export function summaryMarkdown(report: Report, warnings: readonly string[]): st
       );
       break;
     case 'failed':
-      lines.push(`Could not file a work item: ${plain(report.message)}`);
+      lines.push(`Could not file a work item: ${escapeMarkdown(report.message)}`);
       break;
   }
-  if (warnings.length > 0) lines.push('', ...warnings.map((warning) => `- ⚠ ${plain(warning)}`));
+  if (warnings.length > 0) lines.push('', ...warnings.map((warning) => `- ⚠ ${escapeMarkdown(warning)}`));
   return `${lines.join('\n')}\n`;
 }
 
