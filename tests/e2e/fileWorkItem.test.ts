@@ -314,14 +314,7 @@ describe('packaged task against the Azure DevOps emulator', function () {
   });
 
   it('a long first error in the title template: the title is cut to 255 characters', async () => {
-    const seed = failedYamlRun(826);
-    const long = `TypeError: ${'x'.repeat(400)}`;
-    await emulator.seedBuild({
-      ...seed,
-      records: (seed.records ?? []).map((r) =>
-        r.id === 'test' ? { ...r, issues: [{ type: 'error' as const, message: long }] } : r,
-      ),
-    });
+    await emulator.seedBuild(failedYamlRun(826, [`TypeError: ${'x'.repeat(400)}`]));
     const run = await runJob({
       variables: buildVariables(826),
       inputs: { title: '{{pipeline}}: {{firstError}}' },
@@ -362,16 +355,8 @@ describe('packaged task against the Azure DevOps emulator', function () {
   });
 
   it('keeps secret variable values out of the item and the output, even with System.Debug', async () => {
-    const seed = failedYamlRun(822);
     const secret = 's3cr3t-db-password';
-    await emulator.seedBuild({
-      ...seed,
-      records: (seed.records ?? []).map((r) =>
-        r.id === 'test'
-          ? { ...r, issues: [{ type: 'error' as const, message: `login failed for password ${secret}` }] }
-          : r,
-      ),
-    });
+    await emulator.seedBuild(failedYamlRun(822, [`login failed for password ${secret}`]));
     const run = await runJob({
       variables: buildVariables(822, { 'System.Debug': 'true' }),
       secretVariables: { 'Db.Password': secret },

@@ -25,8 +25,13 @@ export function buildVariables(
   };
 }
 
-/** A YAML run whose `npm test` step failed in stage Build, job Unit tests; this task runs in that job. */
-export function failedYamlRun(id: number): BuildSeed {
+const TEST_ERRORS = ['AssertionError: expected <Cart total=3> to equal 4', 'Bash exited with code 1.'];
+
+/**
+ * A YAML run whose `npm test` step failed in stage Build, job Unit tests, with `errors`; this task runs in
+ * that job.
+ */
+export function failedYamlRun(id: number, errors: readonly string[] = TEST_ERRORS): BuildSeed {
   return {
     project: 'WebApp',
     id,
@@ -65,10 +70,7 @@ export function failedYamlRun(id: number): BuildSeed {
         order: 2,
         result: 'failed',
         logId: 4,
-        issues: [
-          { type: 'error', message: 'AssertionError: expected <Cart total=3> to equal 4' },
-          { type: 'error', message: 'Bash exited with code 1.' },
-        ],
+        issues: errors.map((message) => ({ type: 'error' as const, message })),
       },
       {
         id: 'file',
