@@ -5,7 +5,7 @@ import type { Settings } from './settings';
 import type { RunView } from './values';
 
 /** HTML and long-text fields hold at most 1,000,000 characters; keep a margin for the service's own markup. */
-export const MAX_BODY_LENGTH = 1_000_000 - 1_000;
+const MAX_BODY_LENGTH = 1_000_000 - 1_000;
 const MAX_FAILURES = 50;
 const MAX_ERRORS_PER_STEP = 10;
 

@@ -1,5 +1,5 @@
 import type { RunContext } from './context';
-import { Target, workItemDraft } from './draft';
+import { FIELD, Target, workItemDraft } from './draft';
 import { AdoError, EnvironmentError, SettingsError } from './errors';
 import { NO_FACTS, RunFacts } from './model';
 import { runOutcome, shouldFile } from './outcome';
@@ -75,7 +75,7 @@ export async function fileWorkItem(
   });
   warnings.forEach(warn);
   const patch = createPatch(draft);
-  const title = String(draft.fields.find(([reference]) => reference === 'System.Title')?.[1] ?? '');
+  const title = String(draft.fields.find(([reference]) => reference === FIELD.title)?.[1] ?? '');
 
   if (settings.dryRun) {
     log.info(

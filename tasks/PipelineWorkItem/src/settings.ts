@@ -35,9 +35,9 @@ export type InputName = (typeof INPUT_NAMES)[number];
 /** Returns an input's raw value, '' when unset. */
 export type InputReader = (name: InputName) => string;
 
-export const CREATE_ON = ['failure', 'failureOrIssues', 'success', 'always'] as const;
+const CREATE_ON = ['failure', 'failureOrIssues', 'success', 'always'] as const;
 export type CreateOn = (typeof CREATE_ON)[number];
-export const ON_RECURRENCE = ['comment', 'new', 'skip'] as const;
+const ON_RECURRENCE = ['comment', 'new', 'skip'] as const;
 export type OnRecurrence = (typeof ON_RECURRENCE)[number];
 
 export type IterationChoice =

@@ -1,5 +1,5 @@
 /** The `{{name}}` placeholders of product brief §3, shared by title, description, fingerprint and fields. */
-export const PLACEHOLDERS = [
+const PLACEHOLDERS = [
   'pipeline',
   'runName',
   'runUrl',

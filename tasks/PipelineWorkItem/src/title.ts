@@ -3,7 +3,7 @@ import { renderTemplate, Template } from './templates';
 import type { RunView } from './values';
 
 /** System.Title holds at most 255 characters. */
-export const MAX_TITLE_LENGTH = 255;
+const MAX_TITLE_LENGTH = 255;
 
 const VERB: Record<Outcome, string> = {
   failed: 'failed',
