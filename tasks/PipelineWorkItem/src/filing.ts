@@ -66,6 +66,7 @@ export async function fileWorkItem(
     };
   }
 
+  // Boards is read only once the run is known to file: a green run costs one timeline read and nothing more.
   const boards = host.connectBoards(boardsCredentials);
   const project = settings.project ?? context.project;
   const target = await findTarget(boards, settings, project, boardsCredentials.url, warn);
