@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { readRunContext, shortBranch } from '../../tasks/PipelineWorkItem/src/context';
+import { readRunContext, shortBranch } from '../../tasks/PipelineWorkItem/src/facts/context';
 import { EnvironmentError } from '../../tasks/PipelineWorkItem/src/errors';
 import { RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
 

@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { Target, workItemDraft } from '../../tasks/PipelineWorkItem/src/draft';
-import { NO_FACTS } from '../../tasks/PipelineWorkItem/src/model';
-import { createPatch } from '../../tasks/PipelineWorkItem/src/patch';
-import { InputName, readSettings } from '../../tasks/PipelineWorkItem/src/settings';
-import { runView } from '../../tasks/PipelineWorkItem/src/values';
-import { chooseWorkItemType } from '../../tasks/PipelineWorkItem/src/workItemType';
+import { Target, workItemDraft } from '../../tasks/PipelineWorkItem/src/workItem/draft';
+import { NO_FACTS } from '../../tasks/PipelineWorkItem/src/facts/model';
+import { createPatch } from '../../tasks/PipelineWorkItem/src/workItem/patch';
+import { InputName, readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
+import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
+import { chooseWorkItemType } from '../../tasks/PipelineWorkItem/src/workItem/workItemType';
 import { inputs, RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
 
 const BUG = {

@@ -1,5 +1,5 @@
-import { readRunContext, RunContext } from '../../tasks/PipelineWorkItem/src/context';
-import type { InputName, InputReader } from '../../tasks/PipelineWorkItem/src/settings';
+import { readRunContext, RunContext } from '../../tasks/PipelineWorkItem/src/facts/context';
+import type { InputName, InputReader } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import { YAML_VARIABLES } from '../helpers/variables';
 
 export { YAML_VARIABLES };

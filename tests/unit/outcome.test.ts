@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import type { JobStatus } from '../../tasks/PipelineWorkItem/src/context';
-import type { Outcome } from '../../tasks/PipelineWorkItem/src/model';
-import { runOutcome, shouldFile, worstOutcome } from '../../tasks/PipelineWorkItem/src/outcome';
-import type { CreateOn } from '../../tasks/PipelineWorkItem/src/settings';
+import type { JobStatus } from '../../tasks/PipelineWorkItem/src/facts/context';
+import type { Outcome } from '../../tasks/PipelineWorkItem/src/facts/model';
+import { runOutcome, shouldFile, worstOutcome } from '../../tasks/PipelineWorkItem/src/facts/outcome';
+import type { CreateOn } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 
 describe('outcome', () => {
   const runs: [JobStatus, Outcome | undefined, Outcome][] = [

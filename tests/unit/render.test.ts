@@ -1,13 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { workItemBody } from '../../tasks/PipelineWorkItem/src/body';
-import { detailsHtml } from '../../tasks/PipelineWorkItem/src/details';
-import { descriptionHtml, escapeMarkdown } from '../../tasks/PipelineWorkItem/src/markdown';
-import type { RunFacts } from '../../tasks/PipelineWorkItem/src/model';
-import { redactSecrets } from '../../tasks/PipelineWorkItem/src/redact';
-import { readSettings } from '../../tasks/PipelineWorkItem/src/settings';
-import { parseTemplate, Template } from '../../tasks/PipelineWorkItem/src/templates';
-import { fitTitle, workItemTitle } from '../../tasks/PipelineWorkItem/src/title';
-import { runView } from '../../tasks/PipelineWorkItem/src/values';
+import { workItemBody } from '../../tasks/PipelineWorkItem/src/render/body';
+import { detailsHtml } from '../../tasks/PipelineWorkItem/src/render/details';
+import { descriptionHtml, escapeMarkdown } from '../../tasks/PipelineWorkItem/src/text/markdown';
+import type { RunFacts } from '../../tasks/PipelineWorkItem/src/facts/model';
+import { redactSecrets } from '../../tasks/PipelineWorkItem/src/text/redact';
+import { readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
+import { parseTemplate, Template } from '../../tasks/PipelineWorkItem/src/text/templates';
+import { fitTitle, workItemTitle } from '../../tasks/PipelineWorkItem/src/render/title';
+import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import { inputs, RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
 
 const facts: RunFacts = {

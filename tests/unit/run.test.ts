@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as sinon from 'sinon';
 import { AdoError, SettingsError } from '../../tasks/PipelineWorkItem/src/errors';
-import type { TimelineRecord } from '../../tasks/PipelineWorkItem/src/model';
+import type { TimelineRecord } from '../../tasks/PipelineWorkItem/src/facts/model';
 import type { Boards, Credentials, Pipelines, TaskHost } from '../../tasks/PipelineWorkItem/src/ports';
 import { run } from '../../tasks/PipelineWorkItem/src/run';
-import type { InputName } from '../../tasks/PipelineWorkItem/src/settings';
+import type { InputName } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import { inputs, YAML_VARIABLES } from './fixtures';
 
 const JOB: Credentials = { url: 'https://dev.azure.com/fabrikam/', scheme: 'bearer', token: 'job-token-123' };

@@ -1,6 +1,10 @@
 import * as assert from 'node:assert/strict';
-import type { TimelineRecord } from '../../tasks/PipelineWorkItem/src/model';
-import { factsFromRelease, factsFromTimeline, stepPath } from '../../tasks/PipelineWorkItem/src/runFacts';
+import type { TimelineRecord } from '../../tasks/PipelineWorkItem/src/facts/model';
+import {
+  factsFromRelease,
+  factsFromTimeline,
+  stepPath,
+} from '../../tasks/PipelineWorkItem/src/facts/runFacts';
 
 function record(
   fields: Partial<TimelineRecord> & Pick<TimelineRecord, 'id' | 'type' | 'name'>,

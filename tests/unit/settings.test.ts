@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SettingsError } from '../../tasks/PipelineWorkItem/src/errors';
-import { INPUT_NAMES, InputName, readSettings } from '../../tasks/PipelineWorkItem/src/settings';
-import { renderTemplate } from '../../tasks/PipelineWorkItem/src/templates';
+import { INPUT_NAMES, InputName, readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
+import { renderTemplate } from '../../tasks/PipelineWorkItem/src/text/templates';
 import { inputs } from './fixtures';
 import { repoRoot } from '../helpers/repo';
 

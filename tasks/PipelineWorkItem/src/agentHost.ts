@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import * as tl from 'azure-pipelines-task-lib/task';
 import { connectBoards, connectPipelines, NetworkOptions } from './ado/connection';
-import { withTrailingSlash } from './context';
+import { withTrailingSlash } from './facts/context';
 import { SettingsError } from './errors';
 import type { Credentials, TaskHost, TaskResult } from './ports';
 

@@ -1,16 +1,16 @@
-import type { RunContext } from './context';
-import { FIELD, Target, workItemDraft } from './draft';
+import type { RunContext } from './facts/context';
+import { FIELD, Target, workItemDraft } from './workItem/draft';
 import { AdoError, EnvironmentError, SettingsError } from './errors';
-import { NO_FACTS, RunFacts } from './model';
-import { runOutcome, shouldFile } from './outcome';
-import { createPatch } from './patch';
+import { NO_FACTS, RunFacts } from './facts/model';
+import { runOutcome, shouldFile } from './facts/outcome';
+import { createPatch } from './workItem/patch';
 import type { Boards, Pipelines, TaskHost, WorkItemAction } from './ports';
-import { factsFromRelease, factsFromTimeline } from './runFacts';
-import type { Settings } from './settings';
-import type { Report } from './summary';
-import { unsupportedInputWarnings } from './unsupported';
-import { runView } from './values';
-import { chooseWorkItemType } from './workItemType';
+import { factsFromRelease, factsFromTimeline } from './facts/runFacts';
+import type { Settings } from './inputs/settings';
+import type { Report } from './render/summary';
+import { unsupportedInputWarnings } from './inputs/unsupported';
+import { runView } from './facts/values';
+import { chooseWorkItemType } from './workItem/workItemType';
 
 /** What filing needs of the host: credentials and connections. */
 export type FilingHost = Pick<

@@ -1,8 +1,8 @@
-import type { ReleaseRun, VariableReader } from './context';
-import type { WorkItemTypeInfo } from './draft';
-import type { ReleaseDeployment, TimelineRecord } from './model';
-import type { JsonPatchOperation } from './patch';
-import type { InputReader } from './settings';
+import type { ReleaseRun, VariableReader } from './facts/context';
+import type { WorkItemTypeInfo } from './workItem/draft';
+import type { ReleaseDeployment, TimelineRecord } from './facts/model';
+import type { JsonPatchOperation } from './workItem/patch';
+import type { InputReader } from './inputs/settings';
 
 /** What the task asks of Azure Boards. Implemented in ado/; faked in tests. Failures throw AdoError. */
 export interface Boards {

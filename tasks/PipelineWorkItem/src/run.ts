@@ -1,10 +1,10 @@
-import { readRunContext } from './context';
+import { readRunContext } from './facts/context';
 import { AdoError, EnvironmentError, SettingsError } from './errors';
 import { Filed, fileWorkItem, Log } from './filing';
 import type { TaskHost, TaskResult } from './ports';
-import { redactSecrets } from './redact';
-import { readSettings, Settings } from './settings';
-import { reportLine, summaryMarkdown } from './summary';
+import { redactSecrets } from './text/redact';
+import { readSettings, Settings } from './inputs/settings';
+import { reportLine, summaryMarkdown } from './render/summary';
 
 /** Runs the task: the only place that sets the result and the output variables. */
 export async function run(host: TaskHost): Promise<void> {

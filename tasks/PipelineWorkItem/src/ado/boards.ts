@@ -1,7 +1,7 @@
 import type { IWorkApi } from 'azure-devops-node-api/WorkApi';
 import type { IWorkItemTrackingApi } from 'azure-devops-node-api/WorkItemTrackingApi';
-import type { WorkItemTypeInfo } from '../draft';
-import type { JsonPatchOperation } from '../patch';
+import type { WorkItemTypeInfo } from '../workItem/draft';
+import type { JsonPatchOperation } from '../workItem/patch';
 import type { Boards } from '../ports';
 import { AdoError } from '../errors';
 import { permissionFix, toAdoError } from './errors';

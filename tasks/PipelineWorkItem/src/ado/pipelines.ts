@@ -11,8 +11,8 @@ import type {
 } from 'azure-devops-node-api/interfaces/ReleaseInterfaces';
 import type { IBuildApi } from 'azure-devops-node-api/BuildApi';
 import type { IReleaseApi } from 'azure-devops-node-api/ReleaseApi';
-import type { ReleaseRun } from '../context';
-import type { Issue, ReleaseDeployment, ReleaseJob, StepResult, TimelineRecord } from '../model';
+import type { ReleaseRun } from '../facts/context';
+import type { Issue, ReleaseDeployment, ReleaseJob, StepResult, TimelineRecord } from '../facts/model';
 import type { Pipelines } from '../ports';
 import { toAdoError } from './errors';
 

@@ -1,6 +1,6 @@
-import { SettingsError } from './errors';
+import { SettingsError } from '../errors';
 import { FieldAssignment, parseFieldsInput } from './fieldsInput';
-import { parseTemplate, Template } from './templates';
+import { parseTemplate, Template } from '../text/templates';
 
 /** The inputs declared in task.json; a test keeps the two lists equal. */
 export const INPUT_NAMES = [

@@ -1,9 +1,9 @@
-import type { RunContext } from './context';
-import { escapeHtml, linkHtml, textHtml } from './html';
-import type { FailedStep, Outcome, RunFacts } from './model';
-import { outcomeText } from './outcome';
-import { stepPath } from './runFacts';
-import type { RunView } from './values';
+import type { RunContext } from '../facts/context';
+import { escapeHtml, linkHtml, textHtml } from '../text/html';
+import type { FailedStep, Outcome, RunFacts } from '../facts/model';
+import { outcomeText } from '../facts/outcome';
+import { stepPath } from '../facts/runFacts';
+import type { RunView } from '../facts/values';
 
 // Build.Reason values as the web UI words them.
 const REASONS: Record<string, string> = {

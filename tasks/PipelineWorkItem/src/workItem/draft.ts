@@ -1,10 +1,10 @@
-import { workItemBody } from './body';
-import type { RunContext } from './context';
-import { redactSecrets } from './redact';
-import type { Settings } from './settings';
-import { renderTemplate } from './templates';
-import { workItemTitle } from './title';
-import type { RunView } from './values';
+import { workItemBody } from '../render/body';
+import type { RunContext } from '../facts/context';
+import { redactSecrets } from '../text/redact';
+import type { Settings } from '../inputs/settings';
+import { renderTemplate } from '../text/templates';
+import { workItemTitle } from '../render/title';
+import type { RunView } from '../facts/values';
 
 export const FIELD = {
   title: 'System.Title',

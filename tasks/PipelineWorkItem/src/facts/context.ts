@@ -1,4 +1,4 @@
-import { EnvironmentError } from './errors';
+import { EnvironmentError } from '../errors';
 import { visibleName } from './names';
 
 /** Returns a pipeline variable's value (e.g. `Build.BuildId`), undefined when unset. */

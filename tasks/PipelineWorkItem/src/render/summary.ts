@@ -1,6 +1,6 @@
-import { escapeMarkdown } from './markdown';
-import type { Outcome } from './model';
-import { outcomeText } from './outcome';
+import { escapeMarkdown } from '../text/markdown';
+import type { Outcome } from '../facts/model';
+import { outcomeText } from '../facts/outcome';
 
 /** What the task did, for the run summary (Markdown attached to the run) and the log. */
 export type Report =

@@ -1,6 +1,6 @@
-import type { Outcome } from './model';
-import { renderTemplate, Template } from './templates';
-import type { RunView } from './values';
+import type { Outcome } from '../facts/model';
+import { renderTemplate, Template } from '../text/templates';
+import type { RunView } from '../facts/values';
 
 /** System.Title holds at most 255 characters. */
 const MAX_TITLE_LENGTH = 255;

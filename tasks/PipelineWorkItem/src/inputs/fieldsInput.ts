@@ -1,4 +1,4 @@
-import { parseTemplate, Template } from './templates';
+import { parseTemplate, Template } from '../text/templates';
 
 /** One extra field from the `fields` input: a reference name and a value template. */
 export interface FieldAssignment {

@@ -2,7 +2,7 @@ import type { RunContext } from './context';
 import type { Outcome, RunFacts } from './model';
 import { outcomeText } from './outcome';
 import { stepPath } from './runFacts';
-import type { TemplateValues } from './templates';
+import type { TemplateValues } from '../text/templates';
 
 /** The run as the renderers see it: context, facts, outcome and the placeholder values derived from them. */
 export interface RunView {

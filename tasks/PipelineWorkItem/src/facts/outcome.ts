@@ -1,6 +1,6 @@
 import type { JobStatus } from './context';
 import type { Outcome, StepResult } from './model';
-import type { CreateOn } from './settings';
+import type { CreateOn } from '../inputs/settings';
 
 const SEVERITY: Record<Outcome, number> = { succeeded: 0, succeededWithIssues: 1, canceled: 2, failed: 3 };
 

@@ -1,8 +1,8 @@
 import { detailsHtml } from './details';
-import { descriptionHtml } from './markdown';
-import type { RunFacts } from './model';
-import type { Settings } from './settings';
-import type { RunView } from './values';
+import { descriptionHtml } from '../text/markdown';
+import type { RunFacts } from '../facts/model';
+import type { Settings } from '../inputs/settings';
+import type { RunView } from '../facts/values';
 
 /** HTML and long-text fields hold at most 1,000,000 characters; keep a margin for the service's own markup. */
 const MAX_BODY_LENGTH = 1_000_000 - 1_000;
