@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { Target, workItemDraft } from '../../tasks/PipelineWorkItem/src/workItem/draft';
+import { Filing, Target, workItemDraft } from '../../tasks/PipelineWorkItem/src/workItem/draft';
 import { NO_FACTS } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { createPatch } from '../../tasks/PipelineWorkItem/src/workItem/patch';
 import { InputName, readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
@@ -20,11 +20,15 @@ const BUG = {
     'Microsoft.VSTS.Common.Severity',
     'Microsoft.VSTS.Build.FoundIn',
   ],
+  states: [],
 };
 const TASK = {
   name: 'Task',
   fields: ['System.Title', 'System.Description', 'System.Tags', 'Microsoft.VSTS.Common.Priority'],
+  states: [],
 };
+
+const FILING: Filing = { tag: 'pwi:0123456789ab', history: '<p>Filed</p>', attachments: [] };
 
 function draftFor(
   values: Partial<Record<InputName, string>>,
@@ -40,7 +44,7 @@ function draftFor(
     secrets: [],
     ...target,
   };
-  return workItemDraft(settings, runView(context, NO_FACTS, 'failed'), full);
+  return workItemDraft(settings, runView(context, NO_FACTS, 'failed'), full, FILING);
 }
 
 describe('work item draft and JSON Patch', () => {
@@ -68,7 +72,8 @@ describe('work item draft and JSON Patch', () => {
       { op: 'add', path: '/fields/System.AssignedTo', value: 'Alex Kim <alex@fabrikam.example>' },
       { op: 'add', path: '/fields/Microsoft.VSTS.Common.Priority', value: 1 },
       { op: 'add', path: '/fields/Microsoft.VSTS.Common.Severity', value: '2 - High' },
-      { op: 'add', path: '/fields/System.Tags', value: 'pipeline-failure; nightly' },
+      { op: 'add', path: '/fields/System.Tags', value: 'pipeline-failure; nightly; pwi:0123456789ab' },
+      { op: 'add', path: '/fields/System.History', value: '<p>Filed</p>' },
       { op: 'add', path: '/fields/Microsoft.VSTS.Build.FoundIn', value: '20261129.3' },
       { op: 'add', path: '/fields/Custom.Run', value: '20261129.3' },
       {
@@ -166,9 +171,9 @@ describe('work item draft and JSON Patch', () => {
 
 describe('work item type', () => {
   const types = [
-    { name: 'Issue', fields: [] },
-    { name: 'Task', fields: [] },
-    { name: 'Epic', fields: [] },
+    { name: 'Issue', fields: [], states: [] },
+    { name: 'Task', fields: [], states: [] },
+    { name: 'Epic', fields: [], states: [] },
   ];
 
   it('falls back from Bug to Issue with a warning (Basic process)', () => {

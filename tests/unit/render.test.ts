@@ -20,7 +20,7 @@ const facts: RunFacts = {
       step: 'npm test',
       errors: ['Expected <div> to equal "a & b"'],
       warnings: [],
-      logId: 7,
+      log: { kind: 'build', logId: 7 },
     },
   ],
 };

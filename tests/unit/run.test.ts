@@ -11,6 +11,12 @@ const JOB: Credentials = { url: 'https://dev.azure.com/fabrikam/', scheme: 'bear
 const BUG = {
   name: 'Bug',
   fields: ['System.Title', 'Microsoft.VSTS.TCM.ReproSteps', 'System.Tags', 'Microsoft.VSTS.Build.FoundIn'],
+  states: [
+    { name: 'New', category: 'Proposed' },
+    { name: 'Active', category: 'InProgress' },
+    { name: 'Resolved', category: 'Resolved' },
+    { name: 'Closed', category: 'Completed' },
+  ],
 };
 
 const FAILED_TIMELINE: TimelineRecord[] = [
@@ -54,13 +60,27 @@ function fakes(
   const boards = {
     workItemTypes: sinon
       .stub()
-      .resolves([BUG, { name: 'Task', fields: ['System.Title', 'System.Description'] }]),
+      .resolves([BUG, { name: 'Task', fields: ['System.Title', 'System.Description'], states: [] }]),
     currentIteration: sinon.stub().resolves('WebApp\\Sprint 2'),
+    queryIds: sinon.stub().resolves([]),
+    workItemState: sinon.stub().resolves(undefined),
     createWorkItem: sinon.stub().resolves({ id: 42 }),
+    updateWorkItem: sinon.stub().resolves(),
+    comments: sinon.stub().resolves([]),
+    addComment: sinon.stub().resolves(),
+    uploadAttachment: sinon.stub().resolves('https://dev.azure.com/fabrikam/_apis/wit/attachments/1'),
   };
   const pipelines = {
     timeline: sinon.stub().resolves(FAILED_TIMELINE),
     releaseDeployment: sinon.stub().resolves(undefined),
+    buildLogLineCounts: sinon.stub().resolves(new Map([[3, 2]])),
+    buildLogLines: sinon.stub().resolves(['npm ERR! code E404', 'npm ERR! 404 Not Found']),
+    releaseTaskLogLines: sinon.stub().resolves([]),
+    buildLog: sinon.stub().resolves('npm ERR! code E404\nnpm ERR! 404 Not Found'),
+    failedTests: sinon.stub().resolves({ total: 0, refs: [] }),
+    testMessages: sinon.stub().resolves(new Map()),
+    changes: sinon.stub().resolves([]),
+    buildWorkItems: sinon.stub().resolves([]),
   };
   const outputs: Record<string, string> = {};
   const logged: string[] = [];
@@ -75,6 +95,8 @@ function fakes(
       .returns({ url: 'https://dev.azure.com/contoso/', scheme: 'token', token: 'pat' }),
     connectBoards: sinon.stub().returns(boards),
     connectPipelines: sinon.stub().returns(pipelines),
+    findFiles: (patterns) => patterns.map((pattern) => ({ pattern, files: [] })),
+    readFile: () => Buffer.from(''),
     info: (message) => logged.push(message),
     warning: (message) => logged.push(`warning: ${message}`),
     debug: (message) => logged.push(`debug: ${message}`),
@@ -122,10 +144,10 @@ describe('run', () => {
   });
 
   it('files nothing for a green run with createOn failure, and says so', async () => {
-    const f = fakes({}, { ...YAML_VARIABLES, 'Agent.JobStatus': 'Succeeded' });
+    const f = fakes({ resolveOnRecovery: 'false' }, { ...YAML_VARIABLES, 'Agent.JobStatus': 'Succeeded' });
     f.pipelines.timeline.resolves([{ ...FAILED_TIMELINE[0]!, result: 'succeeded' }]);
     await run(f.host);
-    sinon.assert.notCalled(f.host.connectBoards as sinon.SinonStub);
+    for (const read of Object.values(f.boards)) sinon.assert.notCalled(read);
     assert.equal(f.outputs['WorkItemAction'], 'none');
     assert.equal(f.outputs['WorkItemId'], '');
     sinon.assert.calledOnceWithExactly(
@@ -161,7 +183,7 @@ describe('run', () => {
     sinon.assert.calledOnceWithExactly(
       f.result,
       'Succeeded',
-      "Dry run: would create a Bug in project 'WebApp'.",
+      'Dry run: would create a Bug in project WebApp.',
     );
     assert.equal(f.outputs['WorkItemAction'], 'none');
   });
@@ -254,22 +276,6 @@ describe('run', () => {
     await run(f.host);
     assert.ok(!f.logged.join('\n').includes(JOB.token), f.logged.join('\n'));
     assert.ok(!String(f.result.firstCall.args[1]).includes(JOB.token));
-  });
-
-  it('warns about inputs this version does not act on yet, and still files', async () => {
-    const f = fakes({ attachLogs: 'true', fingerprint: '{{pipeline}}' });
-    await run(f.host);
-    sinon.assert.calledOnce(f.boards.createWorkItem);
-    assert.ok(
-      f.logged.includes(
-        "warning: Input 'attachLogs' is not supported by this version of the task yet and is ignored.",
-      ),
-    );
-    assert.ok(
-      f.logged.includes(
-        "warning: Input 'fingerprint' is not supported by this version of the task yet and is ignored.",
-      ),
-    );
   });
 
   it('keeps SettingsError problems as the message', () => {

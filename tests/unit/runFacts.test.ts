@@ -55,7 +55,7 @@ describe('run facts', () => {
         step: 'npm test',
         errors: ['3 tests failed', 'Process completed with exit code 1.'],
         warnings: ['deprecated option'],
-        logId: 7,
+        log: { kind: 'build', logId: 7 },
       },
     ]);
     assert.equal(stepPath(facts.failures[0]!), 'Build › Unit tests › npm test');
@@ -116,11 +116,12 @@ describe('run facts', () => {
           name: 'Deploy web',
           result: 'failed',
           tasks: [
-            { name: 'Download artifacts', result: 'succeeded', issues: [] },
+            { name: 'Download artifacts', result: 'succeeded', issues: [], log: undefined },
             {
               name: 'Azure App Service deploy',
               result: 'failed',
               issues: [{ type: 'error', message: 'Slot not found' }],
+              log: undefined,
             },
           ],
         },

@@ -40,6 +40,16 @@ export function agentHost(): TaskHost {
     connectionCredentials: (connection) => remember(serviceConnection(connection)),
     connectBoards: (credentials) => connectBoards(credentials, network(credentials.url)),
     connectPipelines: (credentials) => connectPipelines(credentials, network(credentials.url)),
+    findFiles: (patterns) => {
+      const root = tl.getVariable('System.DefaultWorkingDirectory') || process.cwd();
+      return patterns.map((pattern) => ({
+        pattern,
+        files: quietly(() => tl.findMatch(root, pattern))
+          .filter((file) => fs.statSync(file).isFile())
+          .map((file) => ({ path: file, size: fs.statSync(file).size })),
+      }));
+    },
+    readFile: (file) => fs.readFileSync(file),
     info: (message) => console.log(message),
     warning: (message) => tl.warning(message),
     debug: (message) => tl.debug(message),

@@ -1,21 +1,33 @@
-import type { RunContext } from './facts/context';
-import { FIELD, Target, workItemDraft } from './workItem/draft';
-import { AdoError, EnvironmentError, SettingsError } from './errors';
-import { NO_FACTS, RunFacts } from './facts/model';
-import { runOutcome, shouldFile } from './facts/outcome';
-import { createPatch } from './workItem/patch';
-import type { Boards, Pipelines, TaskHost, WorkItemAction } from './ports';
-import { factsFromRelease, factsFromTimeline } from './facts/runFacts';
+import { gatherEvidence } from './evidence/gather';
+import { collectAttachments } from './evidence/attachments';
+import { isPullRequestRun, RunContext } from './facts/context';
+import { NO_EVIDENCE } from './facts/model';
+import { jobOutcome, runOutcome } from './facts/outcome';
+import { runView, RunView } from './facts/values';
+import { EnvironmentError } from './errors';
+import { readFacts } from './evidence/records';
+import { chosenType, iterationPath } from './target';
 import type { Settings } from './inputs/settings';
+import { decide, intentFor, intentFromJobOutcome, needsOpenItems } from './lifecycle/decision';
+import { fingerprintOf } from './lifecycle/fingerprint';
+import { markerHtml, runKey } from './lifecycle/marker';
+import type { TaskHost, WorkItemAction } from './ports';
+import { filedHtml } from './render/notes';
 import type { Report } from './render/summary';
-import { unsupportedInputWarnings } from './inputs/unsupported';
-import { runView } from './facts/values';
-import { chooseWorkItemType } from './workItem/workItemType';
+import { FIELD, workItemDraft } from './workItem/draft';
+import { createPatch } from './workItem/patch';
+import { commentOnRecurrence, createItem, openItems, resolveItem, Writer } from './writes';
 
-/** What filing needs of the host: credentials and connections. */
+/** What filing needs of the host: credentials, connections and the agent's files. */
 export type FilingHost = Pick<
   TaskHost,
-  'jobCredentials' | 'connectionCredentials' | 'connectBoards' | 'connectPipelines' | 'secrets'
+  | 'jobCredentials'
+  | 'connectionCredentials'
+  | 'connectBoards'
+  | 'connectPipelines'
+  | 'secrets'
+  | 'findFiles'
+  | 'readFile'
 >;
 
 /** Log lines, already masked of secrets by the caller. */
@@ -33,10 +45,14 @@ export interface Outputs {
 export interface Filed {
   readonly outputs: Outputs;
   readonly report: Report;
+  /** The run's outcome could not be established: the task ends succeeded with issues (brief §5.6). */
+  readonly undetermined?: boolean;
 }
 
 /**
- * Decides whether this run files an item and files it (or, in a dry run, logs what it would send).
+ * Decides what this run does to Boards (file, comment, skip, resolve or nothing) and does it, or in a dry run
+ * logs what it would send. Reads go out together: the run's records, the project's types and, when this job's
+ * own status already says the run files, the evidence of the details.
  * @throws SettingsError, EnvironmentError, AdoError
  */
 export async function fileWorkItem(
@@ -55,109 +71,153 @@ export async function fileWorkItem(
   const boardsCredentials = settings.connection
     ? host.connectionCredentials(settings.connection)
     : jobCredentials;
-  unsupportedInputWarnings(settings).forEach(warn);
-  const facts = await runFacts(host.connectPipelines(jobCredentials), context, warn);
+  if (isPullRequestRun(context) && !settings.includePullRequests) {
+    return { outputs: { action: 'none' }, report: { kind: 'pullRequest' } };
+  }
+  const pipelines = host.connectPipelines(jobCredentials);
+  const boards = host.connectBoards(boardsCredentials);
+  const project = settings.project ?? context.project;
+
+  const early = intentFromJobOutcome(settings, jobOutcome(context.jobStatus));
+  const factsRead = readFacts(pipelines, context, warn);
+  const evidenceRequest = { project: context.project, context, settings };
+  const evidenceRead =
+    early === 'file' && settings.includeDetails
+      ? gatherEvidence(
+          pipelines,
+          evidenceRequest,
+          factsRead.then(({ facts }) => facts),
+          warn,
+        )
+      : undefined;
+  // The types are read ahead only when they will most likely be needed: a green run that resolves nothing
+  // costs no Boards read.
+  const typesAhead = early === undefined ? settings.resolveOnRecovery : early !== 'nothing';
+  const typesRead = typesAhead ? quiet(boards.workItemTypes(project)) : undefined;
+  const iterationRead = early === 'file' ? quiet(iterationPath(boards, settings, project, warn)) : undefined;
+
+  const { facts, readable } = await factsRead;
   const outcome = runOutcome(context.jobStatus, facts.othersOutcome);
+  const intent = intentFor(settings, outcome);
+  if (!readable && early === undefined) {
+    const message = `The run's outcome could not be established: its records stay unreadable and this job's status (${context.jobStatus}) does not decide it, so nothing was filed or resolved. Check the warnings above.`;
+    return { outputs: { action: 'none' }, report: { kind: 'undetermined', message }, undetermined: true };
+  }
   log.info(`Run outcome: ${outcome} (this job: ${context.jobStatus}).`);
-  if (!shouldFile(settings.createOn, outcome)) {
+  if (intent === 'nothing') {
     return {
       outputs: { action: 'none' },
       report: { kind: 'notFiled', outcome, createOn: settings.createOn },
     };
   }
 
-  // Boards is read only once the run is known to file: a green run costs one timeline read and nothing more.
-  const boards = host.connectBoards(boardsCredentials);
-  const project = settings.project ?? context.project;
-  const target = await findTarget(boards, settings, project, boardsCredentials.url, warn);
-  const { draft, warnings } = workItemDraft(settings, runView(context, facts, outcome), {
-    ...target,
-    secrets: host.secrets(),
-  });
+  const type = await chosenType(typesRead ?? boards.workItemTypes(project), settings, project, warn);
+  const writer: Writer = {
+    boards,
+    project,
+    collectionUri: boardsCredentials.url,
+    type,
+    runKey: runKey(context),
+  };
+  const factsView = runView(context, facts, outcome);
+  const fingerprint = fingerprintOf(settings.fingerprint, factsView.values, context);
+  log.info(`Fingerprint: ${fingerprint.text} (tag ${fingerprint.tag}).`);
+  const open = needsOpenItems(intent, settings.onRecurrence) ? await openItems(writer, fingerprint) : [];
+  const action = decide(intent, settings.onRecurrence, open);
+  const urlOf = (id: number): string =>
+    `${boardsCredentials.url}${encodeURIComponent(project)}/_workitems/edit/${id}`;
+
+  switch (action.kind) {
+    case 'none':
+      return { outputs: { action: 'none' }, report: { kind: 'nothingOpen', fingerprint: fingerprint.text } };
+    case 'skip':
+      return {
+        outputs: { id: action.item, url: urlOf(action.item), action: 'none' },
+        report: { kind: 'skipped', type: type.name, id: action.item, url: urlOf(action.item) },
+      };
+    case 'comment': {
+      if (settings.dryRun) return dryRun(log, `comment on ${type.name} ${action.item}`, action.item, urlOf);
+      const { occurrence } = await commentOnRecurrence(writer, action.item, factsView);
+      return {
+        outputs: { id: action.item, url: urlOf(action.item), action: occurrence ? 'commented' : 'none' },
+        report: { kind: 'commented', type: type.name, id: action.item, url: urlOf(action.item), occurrence },
+      };
+    }
+    case 'resolve': {
+      const items = action.items.map((id) => ({ id, url: urlOf(id) }));
+      if (settings.dryRun) {
+        const ids = action.items.join(', ');
+        return dryRun(log, `resolve ${type.name} ${ids}`, action.items[0], urlOf);
+      }
+      await Promise.all(action.items.map((id) => resolveItem(writer, id, factsView)));
+      return {
+        outputs: { id: action.items[0], url: urlOf(action.items[0] ?? 0), action: 'resolved' },
+        report: { kind: 'resolved', type: type.name, items },
+      };
+    }
+    case 'create':
+      break;
+  }
+
+  const evidence = settings.includeDetails
+    ? await (evidenceRead ?? gatherEvidence(pipelines, evidenceRequest, Promise.resolve(facts), warn))
+    : NO_EVIDENCE;
+  const view: RunView = { ...factsView, evidence };
+  const attachments = await collectAttachments(
+    { host, pipelines, boards, log },
+    { settings, context, facts, project, dryRun: settings.dryRun },
+  );
+  const iteration = await (iterationRead ?? iterationPath(boards, settings, project, warn));
+  const history = `${filedHtml(view, fingerprint, settings.resolveOnRecovery)}\n${markerHtml(writer.runKey, 1)}`;
+  const { draft, warnings } = workItemDraft(
+    settings,
+    view,
+    { type, collectionUri: boardsCredentials.url, iterationPath: iteration, secrets: host.secrets() },
+    { tag: fingerprint.tag, history, attachments },
+  );
   warnings.forEach(warn);
   const patch = createPatch(draft);
   const title = String(draft.fields.find(([reference]) => reference === FIELD.title)?.[1] ?? '');
-
   if (settings.dryRun) {
     log.info(
       `Dry run: would create a ${draft.type} in project '${project}' with this request (nothing is written):`,
     );
     log.info(JSON.stringify(patch, null, 2));
-    return { outputs: { action: 'none' }, report: { kind: 'dryRun', type: draft.type, project, title } };
+    return {
+      outputs: { action: 'none' },
+      report: { kind: 'dryRun', plan: `create a ${draft.type} in project ${project}`, title },
+    };
   }
-  const { id } = await boards.createWorkItem(project, draft.type, patch);
-  const url = `${boardsCredentials.url}${encodeURIComponent(project)}/_workitems/edit/${id}`;
+  const created = await createItem(writer, patch, fingerprint, view);
+  if (created.kind === 'raced') {
+    return {
+      outputs: { id: created.id, url: urlOf(created.id), action: 'commented' },
+      report: {
+        kind: 'commented',
+        type: type.name,
+        id: created.id,
+        url: urlOf(created.id),
+        occurrence: created.occurrence,
+        duplicate: created.duplicate,
+      },
+    };
+  }
   return {
-    outputs: { id, url, action: 'created' },
-    report: { kind: 'created', type: draft.type, id, url, title },
+    outputs: { id: created.id, url: urlOf(created.id), action: 'created' },
+    report: { kind: 'created', type: type.name, id: created.id, url: urlOf(created.id), title },
   };
 }
 
-// The project's answers the draft needs; the two reads are independent, so they run together.
-async function findTarget(
-  boards: Boards,
-  settings: Settings,
-  project: string,
-  collectionUri: string,
-  warn: (message: string) => void,
-): Promise<Omit<Target, 'secrets'>> {
-  const [types, iteration] = await Promise.all([
-    boards.workItemTypes(project),
-    iterationPath(boards, settings, project, warn),
-  ]);
-  const chosen = chooseWorkItemType(settings.workItemType, types, project);
-  if ('problem' in chosen) throw new SettingsError([chosen.problem]);
-  if (chosen.warning) warn(chosen.warning);
-  return { type: chosen.type, collectionUri, iterationPath: iteration };
+function dryRun(log: Log, plan: string, id: number | undefined, urlOf: (id: number) => string): Filed {
+  log.info(`Dry run: would ${plan} (nothing is written).`);
+  return {
+    outputs: id === undefined ? { action: 'none' } : { id, url: urlOf(id), action: 'none' },
+    report: { kind: 'dryRun', plan },
+  };
 }
 
-// The run's records refine the outcome and fill the details; without them the job status still decides.
-async function runFacts(
-  pipelines: Pipelines,
-  context: RunContext,
-  warn: (message: string) => void,
-): Promise<RunFacts> {
-  try {
-    if (context.release) {
-      const deployment = await pipelines.releaseDeployment(
-        context.project,
-        context.release,
-        context.environment,
-      );
-      return deployment ? factsFromRelease(deployment) : NO_FACTS;
-    }
-    return context.build
-      ? factsFromTimeline(await pipelines.timeline(context.project, context.build.id))
-      : NO_FACTS;
-  } catch (error) {
-    warn(
-      `${(error as Error).message} Deciding from this job's status alone; the item will have fewer details.`,
-    );
-    return NO_FACTS;
-  }
-}
-
-// A lapsed sprint schedule or a renamed team must not cost the bug: file in the default iteration and say why.
-async function iterationPath(
-  boards: Boards,
-  settings: Settings,
-  project: string,
-  warn: (message: string) => void,
-): Promise<string | undefined> {
-  const choice = settings.iterationPath;
-  if (choice.kind === 'default') return undefined;
-  if (choice.kind === 'path') return choice.path;
-  const team =
-    choice.team === undefined ? `the default team of project '${project}'` : `team '${choice.team}'`;
-  try {
-    const path = await boards.currentIteration(project, choice.team);
-    if (path) return path;
-    warn(
-      `Input 'iterationPath': ${team} has no current iteration (check its sprint dates in Project settings › Team configuration › Iterations); the item goes to the project's default iteration.`,
-    );
-  } catch (error) {
-    if (!(error instanceof AdoError)) throw error;
-    warn(`Input 'iterationPath': ${error.message} The item goes to the project's default iteration.`);
-  }
-  return undefined;
+// A read started before it is known to be needed must not end the process as an unhandled rejection.
+function quiet<T>(read: Promise<T>): Promise<T> {
+  read.catch(() => undefined);
+  return read;
 }

@@ -1,19 +1,54 @@
 import type { ReleaseRun, VariableReader } from './facts/context';
-import type { WorkItemTypeInfo } from './workItem/draft';
-import type { ReleaseDeployment, TimelineRecord } from './facts/model';
-import type { JsonPatchOperation } from './workItem/patch';
+import type { Commit, ReleaseDeployment, ReleaseTaskLog, TimelineRecord } from './facts/model';
 import type { InputReader } from './inputs/settings';
+import type { StateCategory, WorkItemTypeInfo } from './workItem/workItemType';
+import type { JsonPatchOperation } from './workItem/patch';
+
+/** A work item as the lifecycle sees it. */
+export interface WorkItemState {
+  readonly id: number;
+  readonly type: string;
+  readonly state: string;
+}
+
+/** A discussion comment (or System.History entry) of a work item, as HTML. */
+export interface Comment {
+  readonly text: string;
+}
 
 /** What the task asks of Azure Boards. Implemented in ado/; faked in tests. Failures throw AdoError. */
 export interface Boards {
+  /** The project's types with their fields and states. */
   workItemTypes(project: string): Promise<WorkItemTypeInfo[]>;
   /** The iteration path current for `team` (the project's default team when undefined); undefined when none. */
   currentIteration(project: string, team: string | undefined): Promise<string | undefined>;
+  /** Ids of the work items a WIQL query finds, in the query's order. */
+  queryIds(project: string, wiql: string): Promise<number[]>;
+  /** The state of one work item; undefined when it does not exist (any more). */
+  workItemState(project: string, id: number): Promise<WorkItemState | undefined>;
   createWorkItem(
     project: string,
     type: string,
     patch: readonly JsonPatchOperation[],
   ): Promise<{ id: number }>;
+  updateWorkItem(project: string, id: number, patch: readonly JsonPatchOperation[]): Promise<void>;
+  /** The item's newest comments (at most 200), newest first. */
+  comments(project: string, id: number): Promise<Comment[]>;
+  addComment(project: string, id: number, html: string): Promise<void>;
+  /** Uploads a file; returns the attachment's URL for an `AttachedFile` relation. */
+  uploadAttachment(project: string, fileName: string, content: Buffer): Promise<string>;
+}
+
+/** Where the run's failing tests are read from. */
+export type TestScope =
+  | { readonly kind: 'build'; readonly buildId: number }
+  | { readonly kind: 'release'; readonly releaseId: number; readonly environmentId: number };
+
+/** A failing test as the service lists it, before its message is read. */
+export interface FailedTestRef {
+  readonly runId: number;
+  readonly resultId: number;
+  readonly name: string;
 }
 
 /** What the task reads about the run it belongs to. Failures throw AdoError. */
@@ -25,6 +60,37 @@ export interface Pipelines {
     release: ReleaseRun,
     environment: string,
   ): Promise<ReleaseDeployment | undefined>;
+  /** Line count of each of the build's logs, by log id. */
+  buildLogLineCounts(project: string, buildId: number): Promise<Map<number, number>>;
+  /** Lines `first`..`last` (1-based, inclusive) of a build log. */
+  buildLogLines(
+    project: string,
+    buildId: number,
+    logId: number,
+    first: number,
+    last: number,
+  ): Promise<string[]>;
+  /** Lines `first`..`last` (1-based, inclusive) of a classic release task's log; the whole log without them. */
+  releaseTaskLogLines(
+    project: string,
+    releaseId: number,
+    log: ReleaseTaskLog,
+    range?: { first: number; last: number },
+  ): Promise<string[]>;
+  /** The whole build log, for attaching. */
+  buildLog(project: string, buildId: number, logId: number): Promise<string>;
+  /** The run's failed tests (at most `top`) and how many failed in all (capped at `countUpTo`). */
+  failedTests(
+    project: string,
+    scope: TestScope,
+    countUpTo: number,
+  ): Promise<{ total: number; refs: FailedTestRef[] }>;
+  /** Error messages of failed results of one test run, by result id. */
+  testMessages(project: string, runId: number, top: number): Promise<Map<number, string>>;
+  /** The commits that came in with the build, newest first (at most `top`). */
+  changes(project: string, buildId: number, top: number): Promise<Commit[]>;
+  /** Ids of the work items associated with the build (at most `top`). */
+  buildWorkItems(project: string, buildId: number, top: number): Promise<number[]>;
 }
 
 /** How to reach and authenticate to an organization. */
@@ -39,6 +105,12 @@ export interface Credentials {
 export type TaskResult = 'Succeeded' | 'SucceededWithIssues' | 'Failed';
 export type WorkItemAction = 'created' | 'commented' | 'resolved' | 'none';
 
+/** A file matched by the `attachments` input. */
+export interface MatchedFile {
+  readonly path: string;
+  readonly size: number;
+}
+
 /** Everything the task does with the agent and the network, given by the launcher (index.ts) or a test. */
 export interface TaskHost {
   readonly input: InputReader;
@@ -51,6 +123,9 @@ export interface TaskHost {
   connectionCredentials(connection: string): Credentials;
   connectBoards(credentials: Credentials): Boards;
   connectPipelines(credentials: Credentials): Pipelines;
+  /** Files matching the glob patterns, relative to System.DefaultWorkingDirectory; per pattern, in order. */
+  findFiles(patterns: readonly string[]): { pattern: string; files: MatchedFile[] }[];
+  readFile(path: string): Buffer;
   info(message: string): void;
   warning(message: string): void;
   debug(message: string): void;
@@ -58,3 +133,5 @@ export interface TaskHost {
   writeSummary(markdown: string): void;
   setResult(result: TaskResult, message: string): void;
 }
+
+export type { StateCategory, WorkItemTypeInfo };

@@ -23,6 +23,11 @@ export async function run(host: TaskHost): Promise<void> {
   try {
     settings = readSettings(host.input);
     filed = await fileWorkItem(host, settings, readRunContext(host.variable), log);
+    // Never a silent green (brief §5.6).
+    if (filed.undetermined) {
+      result = 'SucceededWithIssues';
+      host.warning(mask(reportLine(filed.report)));
+    }
   } catch (error) {
     host.debug(mask(String((error as Error).stack ?? error)));
     const failed = failure(error, settings);

@@ -1,13 +1,27 @@
+import { Readable } from 'node:stream';
 import type { IWorkApi } from 'azure-devops-node-api/WorkApi';
 import type { IWorkItemTrackingApi } from 'azure-devops-node-api/WorkItemTrackingApi';
-import type { WorkItemTypeInfo } from '../workItem/draft';
-import type { JsonPatchOperation } from '../workItem/patch';
-import type { Boards } from '../ports';
+import type { WorkItemStateColor } from 'azure-devops-node-api/interfaces/WorkItemTrackingInterfaces';
 import { AdoError } from '../errors';
-import { permissionFix, toAdoError } from './errors';
+import type { Boards, Comment, WorkItemState } from '../ports';
+import type { JsonPatchOperation } from '../workItem/patch';
+import type { StateCategory, StateInfo, WorkItemTypeInfo } from '../workItem/workItemType';
+import { CallContext, permissionFix, toAdoError } from './errors';
 
-type WorkItemTracking = Pick<IWorkItemTrackingApi, 'getWorkItemTypes' | 'createWorkItem'>;
+type WorkItemTracking = Pick<
+  IWorkItemTrackingApi,
+  | 'getWorkItemTypes'
+  | 'createWorkItem'
+  | 'updateWorkItem'
+  | 'getWorkItem'
+  | 'queryByWiql'
+  | 'getComments'
+  | 'addComment'
+  | 'createAttachment'
+>;
 type Work = Pick<IWorkApi, 'getTeamIterations'>;
+
+const CATEGORIES: readonly StateCategory[] = ['Proposed', 'InProgress', 'Resolved', 'Completed', 'Removed'];
 
 /** Boards over azure-devops-node-api: the only place that knows its types and quirks. */
 export class AdoBoards implements Boards {
@@ -17,9 +31,17 @@ export class AdoBoards implements Boards {
     private readonly url: string,
   ) {}
 
-  async workItemTypes(project: string): Promise<WorkItemTypeInfo[]> {
-    const call = { action: `read the work item types of project '${project}'`, url: this.url, project };
+  private async call<T>(action: string, project: string, body: () => Promise<T>): Promise<T> {
+    const call: CallContext = { action, url: this.url, project };
     try {
+      return await body();
+    } catch (error) {
+      throw toAdoError(error, call);
+    }
+  }
+
+  workItemTypes(project: string): Promise<WorkItemTypeInfo[]> {
+    return this.call(`read the work item types of project '${project}'`, project, async () => {
       const types = await this.wit.getWorkItemTypes(project);
       // The client resolves a 404 (unknown project) to null instead of throwing.
       if (!types)
@@ -27,34 +49,52 @@ export class AdoBoards implements Boards {
       return types.map((type) => ({
         name: type.name ?? '',
         fields: (type.fields ?? type.fieldInstances ?? []).map((field) => field.referenceName ?? ''),
+        states: (type.states ?? []).flatMap(stateInfo),
       }));
-    } catch (error) {
-      throw toAdoError(error, call);
-    }
+    });
   }
 
-  async currentIteration(project: string, team: string | undefined): Promise<string | undefined> {
-    const call = {
-      action: `read the current iteration of team '${team ?? `${project} Team`}'`,
-      url: this.url,
-      project,
-    };
-    try {
+  currentIteration(project: string, team: string | undefined): Promise<string | undefined> {
+    const name = team ?? `${project} Team`;
+    return this.call(`read the current iteration of team '${name}'`, project, async () => {
       const iterations = await this.work.getTeamIterations({ project, team }, 'current');
-      if (!iterations) throw new Error(`Team '${team}' was not found in project '${project}'.`);
+      if (!iterations) throw new Error(`Team '${name}' was not found in project '${project}'.`);
       return iterations[0]?.path;
-    } catch (error) {
-      throw toAdoError(error, call);
-    }
+    });
   }
 
-  async createWorkItem(
+  queryIds(project: string, wiql: string): Promise<number[]> {
+    return this.call(`query the work items of project '${project}'`, project, async () => {
+      const result = await this.wit.queryByWiql({ query: wiql }, { project });
+      if (!result) throw new Error(`Project '${project}' was not found.`);
+      return (result.workItems ?? []).flatMap((ref) => (ref.id === undefined ? [] : [ref.id]));
+    });
+  }
+
+  workItemState(project: string, id: number): Promise<WorkItemState | undefined> {
+    return this.call(`read work item ${id}`, project, async () => {
+      const item = await this.wit.getWorkItem(
+        id,
+        ['System.WorkItemType', 'System.State'],
+        undefined,
+        undefined,
+        project,
+      );
+      if (!item?.id) return undefined;
+      return {
+        id: item.id,
+        type: String(item.fields?.['System.WorkItemType'] ?? ''),
+        state: String(item.fields?.['System.State'] ?? ''),
+      };
+    });
+  }
+
+  createWorkItem(
     project: string,
     type: string,
     patch: readonly JsonPatchOperation[],
   ): Promise<{ id: number }> {
-    const call = { action: `create the ${type} in project '${project}'`, url: this.url, project };
-    try {
+    return this.call(`create the ${type} in project '${project}'`, project, async () => {
       const item = await this.wit.createWorkItem(null, [...patch], project, type);
       if (!item?.id) {
         // The client turns a 404 into null, dropping the body. Project and type were just read, so this is the
@@ -65,8 +105,51 @@ export class AdoBoards implements Boards {
         );
       }
       return { id: item.id };
-    } catch (error) {
-      throw toAdoError(error, call);
-    }
+    });
   }
+
+  updateWorkItem(project: string, id: number, patch: readonly JsonPatchOperation[]): Promise<void> {
+    return this.call(`update work item ${id}`, project, async () => {
+      const item = await this.wit.updateWorkItem(null, [...patch], id, project);
+      if (!item?.id) {
+        throw new AdoError(
+          `Could not update work item ${id}: it no longer exists, or the pipeline's identity may not edit work items under its area (TF237111). ${permissionFix(this.url, project)}`,
+          { status: 404, code: 'TF237111' },
+        );
+      }
+    });
+  }
+
+  comments(project: string, id: number): Promise<Comment[]> {
+    return this.call(`read the comments of work item ${id}`, project, async () => {
+      const list = await this.wit.getComments(project, id, 200);
+      return (list?.comments ?? []).map((comment) => ({ text: comment.text ?? '' }));
+    });
+  }
+
+  addComment(project: string, id: number, html: string): Promise<void> {
+    return this.call(`comment on work item ${id}`, project, async () => {
+      const comment = await this.wit.addComment({ text: html }, project, id);
+      if (!comment) throw new AdoError(`Work item ${id} no longer exists.`, { status: 404 });
+    });
+  }
+
+  uploadAttachment(project: string, fileName: string, content: Buffer): Promise<string> {
+    return this.call(`upload the attachment '${fileName}'`, project, async () => {
+      const reference = await this.wit.createAttachment(
+        null,
+        Readable.from([content]),
+        fileName,
+        undefined,
+        project,
+      );
+      if (!reference?.url) throw new Error('Azure DevOps returned no attachment URL.');
+      return reference.url;
+    });
+  }
+}
+
+function stateInfo(state: WorkItemStateColor): StateInfo[] {
+  const category = CATEGORIES.find((c) => c.toLowerCase() === (state.category ?? '').toLowerCase());
+  return state.name && category ? [{ name: state.name, category }] : [];
 }

@@ -8,6 +8,7 @@ import { PersonalAccessTokenCredentialHandler } from 'azure-devops-node-api/hand
 import { BuildApi } from 'azure-devops-node-api/BuildApi';
 import { LocationsApi } from 'azure-devops-node-api/LocationsApi';
 import { ReleaseApi } from 'azure-devops-node-api/ReleaseApi';
+import { TestResultsApi } from 'azure-devops-node-api/TestResultsApi';
 import { WorkApi } from 'azure-devops-node-api/WorkApi';
 import { WorkItemTrackingApi } from 'azure-devops-node-api/WorkItemTrackingApi';
 import type { Boards, Credentials, Pipelines } from '../ports';
@@ -15,8 +16,10 @@ import { AdoBoards } from './boards';
 import { AdoPipelines } from './pipelines';
 
 const USER_AGENT = 'PipelineWorkItem-task';
-// Release management lives on its own host in Azure DevOps Services (vsrm.dev.azure.com).
+// Release management and test results live on their own hosts in Azure DevOps Services (vsrm.dev.azure.com,
+// vstmr.dev.azure.com); the organization's resource areas say where.
 const RELEASE_AREA_ID = 'efc2f575-36ef-48e9-b672-0c6fb4a48ac5';
+const TEST_RESULTS_AREA_ID = 'c83eaf52-edf3-4034-ae11-17d38f25404c';
 
 /**
  * Network settings of the agent (proxy, certificates), read by the launcher from task-lib. Only the clients we use
@@ -48,14 +51,24 @@ export function connectBoards(credentials: Credentials, network: NetworkOptions)
 /** The run's own records, always read with the job token of the run's organization. */
 export function connectPipelines(credentials: Credentials, network: NetworkOptions): Pipelines {
   const handlers = [handler(credentials)];
-  const release = async (): Promise<ReleaseApi> => {
-    const areas = await new LocationsApi(credentials.url, handlers, network, USER_AGENT).getResourceAreas();
-    const area = (areas ?? []).find((a) => a.id?.toLowerCase() === RELEASE_AREA_ID);
-    return new ReleaseApi(area?.locationUrl ?? credentials.url, handlers, network, USER_AGENT);
+  let areas: Promise<Map<string, string>> | undefined;
+  // Asked once, and only when a release or test results are read.
+  const hostOf = async (areaId: string): Promise<string> => {
+    areas ??= new LocationsApi(credentials.url, handlers, network, USER_AGENT)
+      .getResourceAreas()
+      .then(
+        (list) => new Map((list ?? []).map((area) => [area.id?.toLowerCase() ?? '', area.locationUrl ?? ''])),
+      );
+    return (await areas).get(areaId) || credentials.url;
+  };
+  const lazy = <T>(create: () => Promise<T>): (() => Promise<T>) => {
+    let client: Promise<T> | undefined;
+    return () => (client ??= create());
   };
   return new AdoPipelines(
     new BuildApi(credentials.url, handlers, network, USER_AGENT),
-    release,
+    lazy(async () => new ReleaseApi(await hostOf(RELEASE_AREA_ID), handlers, network, USER_AGENT)),
+    lazy(async () => new TestResultsApi(await hostOf(TEST_RESULTS_AREA_ID), handlers, network, USER_AGENT)),
     credentials.url,
   );
 }

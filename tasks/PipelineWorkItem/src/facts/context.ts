@@ -50,6 +50,8 @@ export interface RunContext {
   readonly job: string;
   readonly environment: string;
   readonly jobStatus: JobStatus;
+  /** `System.JobAttempt`: 2 and up when the job was re-run. */
+  readonly jobAttempt: number;
 }
 
 const JOB_STATUSES: readonly JobStatus[] = [
@@ -120,7 +122,13 @@ export function readRunContext(variable: VariableReader): RunContext {
     job: visibleName(get('System.JobDisplayName') || get('System.JobName') || get('Agent.JobName')),
     environment: release ? get('Release.EnvironmentName') : get('Environment.Name'),
     jobStatus: jobStatus(get('Agent.JobStatus')),
+    jobAttempt: positive(get('System.JobAttempt')) ?? 1,
   };
+}
+
+/** A pull-request validation run (`Build.Reason` PullRequest): its author's feedback loop, not a Bug. */
+export function isPullRequestRun(context: Pick<RunContext, 'hostType' | 'reason'>): boolean {
+  return context.hostType === 'build' && context.reason.toLowerCase() === 'pullrequest';
 }
 
 function positive(value: string): number | undefined {

@@ -24,7 +24,27 @@ export interface ReleaseTask {
   readonly name: string;
   readonly result: StepResult | undefined;
   readonly issues: readonly Issue[];
+  /** Where the task's log is read from; undefined when the release does not say. */
+  readonly log: ReleaseTaskLog | undefined;
 }
+
+/** The address of a classic release deployment task's log, and its length. */
+export interface ReleaseTaskLog {
+  readonly kind: 'release';
+  readonly environmentId: number;
+  readonly deployPhaseId: number;
+  readonly taskId: number;
+  readonly lineCount: number;
+}
+
+/** A build log, by its id in the build's logs list. */
+export interface BuildLog {
+  readonly kind: 'build';
+  readonly logId: number;
+}
+
+/** Where a failed step's log lives. */
+export type StepLog = BuildLog | ReleaseTaskLog;
 
 export interface ReleaseJob {
   readonly name: string;
@@ -49,7 +69,7 @@ export interface FailedStep {
   readonly step: string;
   readonly errors: readonly string[];
   readonly warnings: readonly string[];
-  readonly logId: number | undefined;
+  readonly log: StepLog | undefined;
 }
 
 /** What the run's own records say, beyond this job's status. */
@@ -61,3 +81,55 @@ export interface RunFacts {
 }
 
 export const NO_FACTS: RunFacts = { othersOutcome: undefined, failures: [], artifacts: [] };
+
+/** A failing test of the run, its error message already cut to its first lines. */
+export interface FailedTest {
+  readonly name: string;
+  readonly message: string;
+}
+
+/** The run's failing tests: the first few with their messages, and how many failed in all. */
+export interface TestFailures {
+  readonly total: number;
+  readonly tests: readonly FailedTest[];
+  /** The run's Tests tab. */
+  readonly url: string;
+}
+
+/** A commit that came in with the run. */
+export interface Commit {
+  readonly id: string;
+  readonly author: string;
+  /** The message's first line. */
+  readonly message: string;
+  /** The commit's web page, when the repository host has one. */
+  readonly url: string | undefined;
+}
+
+/** The last lines of a failed step's log, cleaned for reading. */
+export interface LogTail {
+  /** Index of the step in RunFacts.failures. */
+  readonly step: number;
+  readonly lines: readonly string[];
+  /** Lines in the whole log, to say what the excerpt leaves out. */
+  readonly lineCount: number;
+}
+
+/** A file to attach to the new item: a failed step's full log or a file matched by `attachments`. */
+export interface AttachmentFile {
+  readonly fileName: string;
+  readonly content: Buffer;
+  /** The relation's comment, e.g. "Log of Build › Unit tests › npm test". */
+  readonly comment: string;
+}
+
+/** What the details show beyond the run's records (brief §4); each part absent when it could not be read. */
+export interface Evidence {
+  readonly logTails: readonly LogTail[];
+  readonly tests: TestFailures | undefined;
+  readonly commits: readonly Commit[];
+  /** Ids of the work items associated with the run (linked as Related when `linkWorkItems`). */
+  readonly workItems: readonly number[];
+}
+
+export const NO_EVIDENCE: Evidence = { logTails: [], tests: undefined, commits: [], workItems: [] };

@@ -22,6 +22,12 @@ const JOB_OUTCOME: Record<JobStatus, StepResult> = {
   Skipped: 'skipped',
 };
 
+/** This job's own outcome; undefined when it was skipped (it then says nothing about the run). */
+export function jobOutcome(jobStatus: JobStatus): Outcome | undefined {
+  const result = JOB_OUTCOME[jobStatus];
+  return result === 'skipped' ? undefined : result;
+}
+
 /**
  * The run's outcome (brief §5.1): this job's status, made worse by any other completed stage or job of the run,
  * so a separate job with `condition: failed()` sees the failure of the jobs it depends on.

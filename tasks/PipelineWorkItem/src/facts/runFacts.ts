@@ -27,7 +27,7 @@ export function factsFromTimeline(records: readonly TimelineRecord[]): RunFacts 
     job: visibleName(record.type === 'Job' ? record.name : ancestor(record, 'Job')?.name),
     step: record.type === 'Job' ? '' : record.name,
     ...messages(record.issues),
-    logId: record.logId,
+    log: record.logId === undefined ? undefined : { kind: 'build', logId: record.logId },
   }));
   const finished = records.filter((r) => (r.type === 'Stage' || r.type === 'Job') && r.completed);
   return { othersOutcome: worstOutcome(finished.map((r) => r.result)), failures, artifacts: [] };
@@ -44,7 +44,7 @@ export function factsFromRelease(deployment: ReleaseDeployment): RunFacts {
         job: visibleName(job.name),
         step: task.name,
         ...messages(task.issues),
-        logId: undefined,
+        log: task.log,
       });
     }
     if (failedTasks.length === 0 && job.result === 'failed') {
@@ -54,7 +54,7 @@ export function factsFromRelease(deployment: ReleaseDeployment): RunFacts {
         step: '',
         errors: [],
         warnings: [],
-        logId: undefined,
+        log: undefined,
       });
     }
   }

@@ -25,6 +25,7 @@ export const INPUT_NAMES = [
   'onRecurrence',
   'fingerprint',
   'resolveOnRecovery',
+  'includePullRequests',
   'project',
   'connection',
   'dryRun',
@@ -73,6 +74,7 @@ export interface Settings {
   readonly onRecurrence: OnRecurrence;
   readonly fingerprint: Template | undefined;
   readonly resolveOnRecovery: boolean;
+  readonly includePullRequests: boolean;
   readonly project: string | undefined;
   readonly connection: string | undefined;
   readonly dryRun: boolean;
@@ -156,6 +158,7 @@ export function readSettings(read: InputReader): Settings {
     onRecurrence: pick('onRecurrence', ON_RECURRENCE, 'comment'),
     fingerprint: template('fingerprint'),
     resolveOnRecovery: bool('resolveOnRecovery', true),
+    includePullRequests: bool('includePullRequests', false),
     project: text('project'),
     connection: text('connection'),
     dryRun: bool('dryRun', false),

@@ -5,6 +5,7 @@ import type { Settings } from '../inputs/settings';
 import { renderTemplate } from '../text/templates';
 import { workItemTitle } from '../render/title';
 import type { RunView } from '../facts/values';
+import type { WorkItemTypeInfo } from './workItemType';
 
 export const FIELD = {
   title: 'System.Title',
@@ -17,13 +18,9 @@ export const FIELD = {
   severity: 'Microsoft.VSTS.Common.Severity',
   tags: 'System.Tags',
   foundIn: 'Microsoft.VSTS.Build.FoundIn',
+  history: 'System.History',
+  state: 'System.State',
 } as const;
-
-/** A work item type of the target project: its name as the project spells it, and its field reference names. */
-export interface WorkItemTypeInfo {
-  readonly name: string;
-  readonly fields: readonly string[];
-}
 
 export interface Relation {
   readonly rel: string;
@@ -47,6 +44,15 @@ export interface Target {
   readonly secrets: readonly string[];
 }
 
+/** What the filing adds beyond the inputs: how the item is found again, and files uploaded for it. */
+export interface Filing {
+  /** The fingerprint's tag. */
+  readonly tag: string;
+  /** The first discussion entry: where the item came from, with the run's marker. */
+  readonly history: string;
+  readonly attachments: readonly { readonly url: string; readonly comment: string }[];
+}
+
 /**
  * Decides every field and relation of the new item (brief §4) from the inputs and the run.
  * Returns the draft and warnings for inputs the type cannot take (e.g. a severity on a Task).
@@ -55,9 +61,10 @@ export function workItemDraft(
   settings: Settings,
   run: RunView,
   target: Target,
+  filing: Filing,
 ): { draft: WorkItemDraft; warnings: string[] } {
   const warnings: string[] = [];
-  const fields = draftFields(settings, run, target, warnings);
+  const fields = draftFields(settings, run, target, filing, warnings);
   const redacted = [...fields].map(
     ([reference, value]) =>
       [reference, typeof value === 'string' ? redactSecrets(value, target.secrets) : value] as const,
@@ -65,7 +72,7 @@ export function workItemDraft(
   const draft = {
     type: target.type.name,
     fields: redacted,
-    relations: draftRelations(settings, run.context, target),
+    relations: draftRelations(settings, run, target, filing),
   };
   return { draft, warnings };
 }
@@ -74,6 +81,7 @@ function draftFields(
   settings: Settings,
   run: RunView,
   target: Target,
+  filing: Filing,
   warnings: string[],
 ): Map<string, string | number> {
   const { context, values } = run;
@@ -112,7 +120,8 @@ function draftFields(
     if (has(FIELD.severity)) set(FIELD.severity, settings.severity);
     else ignored('severity', FIELD.severity);
   }
-  set(FIELD.tags, settings.tags.join('; '));
+  set(FIELD.tags, [...settings.tags, filing.tag].join('; '));
+  set(FIELD.history, filing.history);
   const build = linkedBuild(settings, context, target);
   if (build && has(FIELD.foundIn)) set(FIELD.foundIn, build.number);
   // `fields` comes last: a user who names a field there means that value.
@@ -120,7 +129,8 @@ function draftFields(
   return fields;
 }
 
-function draftRelations(settings: Settings, context: RunContext, target: Target): Relation[] {
+function draftRelations(settings: Settings, run: RunView, target: Target, filing: Filing): Relation[] {
+  const { context } = run;
   const relations: Relation[] = [];
   const build = linkedBuild(settings, context, target);
   if (build) {
@@ -137,17 +147,40 @@ function draftRelations(settings: Settings, context: RunContext, target: Target)
   if (settings.parentId !== undefined) {
     relations.push({
       rel: 'System.LinkTypes.Hierarchy-Reverse',
-      url: `${target.collectionUri}_apis/wit/workItems/${settings.parentId}`,
+      url: workItemApiUrl(target.collectionUri, settings.parentId),
       attributes: {},
     });
+  }
+  // Work items of another organization cannot be linked from this one.
+  if (settings.linkWorkItems && sameCollection(context, target)) {
+    for (const id of run.evidence.workItems) {
+      relations.push({
+        rel: 'System.LinkTypes.Related',
+        url: workItemApiUrl(target.collectionUri, id),
+        attributes: {
+          comment: `Associated with ${context.release ? 'the build of ' : ''}run ${context.runName}`,
+        },
+      });
+    }
+  }
+  for (const attachment of filing.attachments) {
+    relations.push({ rel: 'AttachedFile', url: attachment.url, attributes: { comment: attachment.comment } });
   }
   return relations;
 }
 
+/** The API URL other items' relations point to. */
+export function workItemApiUrl(collectionUri: string, id: number): string {
+  return `${collectionUri}_apis/wit/workItems/${id}`;
+}
+
 // A build of another organization (filing through `connection`) cannot be linked from this one.
 function linkedBuild(settings: Settings, context: RunContext, target: Target): RunContext['build'] {
-  const sameCollection = target.collectionUri.toLowerCase() === context.collectionUri.toLowerCase();
-  return settings.linkBuild && sameCollection ? context.build : undefined;
+  return settings.linkBuild && sameCollection(context, target) ? context.build : undefined;
+}
+
+function sameCollection(context: RunContext, target: Target): boolean {
+  return target.collectionUri.toLowerCase() === context.collectionUri.toLowerCase();
 }
 
 function assignee(settings: Settings, context: RunContext, warnings: string[]): string | undefined {

@@ -1,4 +1,4 @@
-import type { WorkItemDraft } from './draft';
+import type { Relation, WorkItemDraft } from './draft';
 
 export interface JsonPatchOperation {
   readonly op: 'add';
@@ -6,14 +6,18 @@ export interface JsonPatchOperation {
   readonly value: unknown;
 }
 
+/** A JSON Patch document that sets `fields` and adds `relations`. */
+export function patchOf(
+  fields: readonly (readonly [reference: string, value: string | number])[],
+  relations: readonly Relation[] = [],
+): JsonPatchOperation[] {
+  return [
+    ...fields.map(([reference, value]) => ({ op: 'add' as const, path: `/fields/${reference}`, value })),
+    ...relations.map((relation) => ({ op: 'add' as const, path: '/relations/-', value: relation })),
+  ];
+}
+
 /** The JSON Patch document of one create request: every field, then every relation. */
 export function createPatch(draft: WorkItemDraft): JsonPatchOperation[] {
-  return [
-    ...draft.fields.map(([reference, value]) => ({
-      op: 'add' as const,
-      path: `/fields/${reference}`,
-      value,
-    })),
-    ...draft.relations.map((relation) => ({ op: 'add' as const, path: '/relations/-', value: relation })),
-  ];
+  return patchOf(draft.fields, draft.relations);
 }

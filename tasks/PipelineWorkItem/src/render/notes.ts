@@ -1,0 +1,51 @@
+import { stepPath } from '../facts/runFacts';
+import type { RunView } from '../facts/values';
+import { escapeHtml, linkHtml } from '../text/html';
+
+/** Failed steps a recurrence comment names; the item's own details hold the first occurrence in full. */
+const MAX_STEPS = 5;
+const MAX_ERROR_LENGTH = 300;
+
+function runLink({ context }: RunView): string {
+  return linkHtml(context.release ? context.release.name : context.runName, context.runUrl);
+}
+
+function where({ context }: RunView): string {
+  if (context.release) return context.environment ? ` in ${escapeHtml(context.environment)}` : '';
+  return context.branch ? ` on ${escapeHtml(context.branch)}` : '';
+}
+
+/** The comment added to the open item when its failure happens again: the run, and what failed this time. */
+export function recurrenceHtml(view: RunView, occurrence: number): string {
+  const steps = view.facts.failures.slice(0, MAX_STEPS).map((failure) => {
+    const error = failure.errors[0];
+    const cut =
+      error !== undefined && error.length > MAX_ERROR_LENGTH ? `${error.slice(0, MAX_ERROR_LENGTH)}…` : error;
+    const message = cut === undefined ? '' : `: ${escapeHtml(cut)}`;
+    return `<li><b>${escapeHtml(stepPath(failure) || 'A job')}</b>${message}</li>`;
+  });
+  const more = view.facts.failures.length - steps.length;
+  if (more > 0) steps.push(`<li>… and ${more} more</li>`);
+  const list = steps.length > 0 ? `\n<ul>\n${steps.join('\n')}\n</ul>` : '';
+  return `<p>Failed again (occurrence ${occurrence}): ${runLink(view)}${where(view)}.</p>${list}`;
+}
+
+/** The history entry of an item resolved because the pipeline recovered. */
+export function recoveredHtml(view: RunView): string {
+  return `<p>The pipeline recovered: ${runLink(view)}${where(view)} succeeded, so Pipeline Work Items resolved this item.</p>`;
+}
+
+/** The history entry of a new item: where it came from and how the task will keep it up to date. */
+export function filedHtml(
+  view: RunView,
+  fingerprint: { text: string; tag: string },
+  resolveOnRecovery: boolean,
+): string {
+  const recovery = resolveOnRecovery ? ' and resolves it when the pipeline recovers' : '';
+  return `<p>Filed by Pipeline Work Items for ${runLink(view)}${where(view)}. Fingerprint <i>${escapeHtml(fingerprint.text)}</i> (tag ${escapeHtml(fingerprint.tag)}): the task comments here when it fails again${recovery}.</p>`;
+}
+
+/** The history entry of an item closed because another run filed the same failure at the same moment. */
+export function duplicateHtml(original: number): string {
+  return `<p>Duplicate of #${original}: another run filed the same failure at the same moment, and it is tracked there.</p>`;
+}
