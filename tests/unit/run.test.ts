@@ -278,6 +278,67 @@ describe('run', () => {
     assert.ok(!String(f.result.firstCall.args[1]).includes(JOB.token));
   });
 
+  it('comments on the open item of a recurring failure instead of filing another', async () => {
+    const f = fakes({});
+    f.boards.queryIds.resolves([7]);
+    f.boards.comments.resolves([
+      { text: '<p>Filed</p><p><small>Pipeline Work Items · occurrence 1 · run build-811.1</small></p>' },
+    ]);
+    await run(f.host);
+    sinon.assert.notCalled(f.boards.createWorkItem);
+    const [, id, html] = f.boards.addComment.firstCall.args as [string, number, string];
+    assert.equal(id, 7);
+    assert.match(html, /Failed again \(occurrence 2\)/);
+    assert.match(html, /occurrence 2 · run build-812\.1/);
+    assert.equal(f.outputs['WorkItemAction'], 'commented');
+    assert.equal(f.outputs['WorkItemId'], '7');
+  });
+
+  it('resolves every open item of the fingerprint when the pipeline recovers', async () => {
+    const f = fakes({}, { ...YAML_VARIABLES, 'Agent.JobStatus': 'Succeeded' });
+    f.pipelines.timeline.resolves([{ ...FAILED_TIMELINE[0]!, result: 'succeeded' }]);
+    f.boards.queryIds.resolves([7, 9]);
+    await run(f.host);
+    sinon.assert.calledTwice(f.boards.updateWorkItem);
+    const patch = f.boards.updateWorkItem.firstCall.args[2] as { path: string; value: unknown }[];
+    assert.deepEqual(patch[0], { op: 'add', path: '/fields/System.State', value: 'Resolved' });
+    assert.deepEqual(f.outputs, {
+      WorkItemId: '7',
+      WorkItemUrl: 'https://dev.azure.com/fabrikam/WebApp/_workitems/edit/7',
+      WorkItemAction: 'resolved',
+    });
+    sinon.assert.calledWith(f.result, 'Succeeded', 'Resolved Bug 7, Bug 9: the pipeline recovered.');
+  });
+
+  it('succeeds with issues, filing nothing, when neither the records nor the job status decide', async () => {
+    const f = fakes({}, { ...YAML_VARIABLES, 'Agent.JobStatus': 'Succeeded' });
+    f.pipelines.timeline.rejects(new AdoError('Could not read the timeline of build 812 (HTTP 500).', {}));
+    await run(f.host);
+    sinon.assert.notCalled(f.boards.createWorkItem);
+    sinon.assert.notCalled(f.boards.queryIds);
+    const [result, message] = f.result.firstCall.args as [string, string];
+    assert.equal(result, 'SucceededWithIssues');
+    assert.match(message, /The run's outcome could not be established/);
+    assert.ok(
+      f.logged.some((line) => line.startsWith("warning: The run's outcome could not be established")),
+    );
+  });
+
+  it('files nothing and connects to nothing for a pull-request run, unless includePullRequests', async () => {
+    const pr = {
+      ...YAML_VARIABLES,
+      'Build.Reason': 'PullRequest',
+      'Build.SourceBranch': 'refs/pull/7/merge',
+    };
+    const quiet = fakes({}, pr);
+    await run(quiet.host);
+    sinon.assert.notCalled(quiet.host.connectPipelines as sinon.SinonStub);
+    assert.equal(quiet.outputs['WorkItemAction'], 'none');
+    const filed = fakes({ includePullRequests: 'true' }, pr);
+    await run(filed.host);
+    sinon.assert.calledOnce(filed.boards.createWorkItem);
+  });
+
   it('keeps SettingsError problems as the message', () => {
     assert.equal(new SettingsError(['a', 'b']).message, 'a\nb');
   });

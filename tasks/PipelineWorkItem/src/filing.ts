@@ -188,7 +188,8 @@ export async function fileWorkItem(
       report: { kind: 'dryRun', plan: `create a ${draft.type} in project ${project}`, title },
     };
   }
-  const created = await createItem(writer, patch, fingerprint, view);
+  const race = settings.onRecurrence === 'new' ? undefined : { fingerprint, view };
+  const created = await createItem(writer, patch, race);
   if (created.kind === 'raced') {
     return {
       outputs: { id: created.id, url: urlOf(created.id), action: 'commented' },

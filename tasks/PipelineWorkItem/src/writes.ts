@@ -33,15 +33,17 @@ export type Created =
 /**
  * Creates the item, then settles a race (brief §5.4): Azure Boards has no lock, so a run that finds an older open
  * item of the fingerprint after its create closes its own as a duplicate of the oldest and comments there instead.
- * Every run decides the same way (the lowest id wins), so racing runs end with one open item.
+ * Every run decides the same way (the lowest id wins), so racing runs end with one open item. Without `race`
+ * (onRecurrence new) every filing stands.
  */
 export async function createItem(
   writer: Writer,
   patch: readonly JsonPatchOperation[],
-  fingerprint: Fingerprint,
-  view: RunView,
+  race: { readonly fingerprint: Fingerprint; readonly view: RunView } | undefined,
 ): Promise<Created> {
   const { id } = await writer.boards.createWorkItem(writer.project, writer.type.name, patch);
+  if (!race) return { kind: 'created', id };
+  const { fingerprint, view } = race;
   const oldest = (await openItems(writer, fingerprint))[0];
   if (oldest === undefined || oldest >= id) return { kind: 'created', id };
   const [commented] = await Promise.all([

@@ -1,0 +1,236 @@
+import * as assert from 'node:assert/strict';
+import type { BuildSeed, WorkItemJson } from '../emulator/harness';
+import {
+  buildVariables,
+  classicRelease,
+  failedYamlRun,
+  greenYamlRun,
+  JOB_TOKEN,
+  releaseVariables,
+} from './pipelines';
+import { Job, useSession } from './session';
+
+// Lifecycle (brief §5.2–5.4): one open item per failure, a comment per recurrence, resolved on recovery.
+describe('packaged task: one open item per failure, resolved on recovery', function () {
+  const session = useSession();
+
+  /** Seeds build `id` (failed or green) in `project` and runs the task in it as the agent would. */
+  async function runBuild(
+    id: number,
+    outcome: 'failed' | 'green',
+    options: { project?: string; variables?: Record<string, string>; inputs?: Record<string, string> } = {},
+  ): Promise<Awaited<ReturnType<typeof session.run>>> {
+    const project = options.project ?? 'WebApp';
+    const seed: BuildSeed = { ...(outcome === 'failed' ? failedYamlRun(id) : greenYamlRun(id)), project };
+    await session.emulator.seedBuild(seed);
+    const job: Job = {
+      variables: buildVariables(id, {
+        'System.TeamProject': project,
+        'Agent.JobStatus': outcome === 'failed' ? 'Failed' : 'Succeeded',
+        ...options.variables,
+      }),
+      inputs: options.inputs,
+    };
+    return session.run(job);
+  }
+
+  async function state(id: number): Promise<string> {
+    const item = await session.emulator.workItem(id);
+    return String(item?.fields['System.State']);
+  }
+
+  async function commentTexts(id: number): Promise<string[]> {
+    return (await session.emulator.comments(id)).map((comment) => comment.text);
+  }
+
+  /** What a person does between runs: edits the title and description and adds a tag, through the REST API. */
+  async function editByHand(item: WorkItemJson): Promise<void> {
+    const url = `${session.emulator.collectionUrl}WebApp/_apis/wit/workitems/${item.id}?api-version=7.1`;
+    const response = await fetch(url, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/json-patch+json', Authorization: `Bearer ${JOB_TOKEN}` },
+      body: JSON.stringify([
+        { op: 'add', path: '/fields/System.Title', value: 'Checkout total is wrong (flaky?)' },
+        { op: 'add', path: '/fields/Microsoft.VSTS.TCM.ReproSteps', value: '<p>Rewritten by Sam.</p>' },
+        { op: 'add', path: '/fields/System.Tags', value: `${String(item.fields['System.Tags'])}; triaged` },
+      ]),
+    });
+    assert.equal(response.status, 200, await response.text());
+  }
+
+  it('Agile: fail → Bug; fail → the same Bug commented; success → Resolved with a comment; fail → a new Bug', async () => {
+    const first = await runBuild(900, 'failed');
+    const [bug] = await session.items(1, first);
+    assert.equal(first.outputs['WorkItemAction'], 'created');
+    assert.equal(state(bug!.id) !== undefined, true);
+    assert.equal(await state(bug!.id), 'New');
+
+    const again = await runBuild(901, 'failed');
+    await session.items(1, again);
+    assert.deepEqual(again.outputs, {
+      WorkItemId: String(bug!.id),
+      WorkItemUrl: `${session.emulator.collectionUrl}WebApp/_workitems/edit/${bug!.id}`,
+      WorkItemAction: 'commented',
+    });
+    const recurrence = (await commentTexts(bug!.id)).find((text) => text.includes('Failed again'));
+    assert.ok(recurrence, (await commentTexts(bug!.id)).join('\n'));
+    assert.match(recurrence, /occurrence 2/);
+    assert.match(recurrence, /buildId=901">20261129\.901<\/a> on main/);
+    assert.match(recurrence, /<b>Build › Unit tests › npm test<\/b>: AssertionError/);
+    assert.match(
+      again.summary,
+      /The failure happened again: commented on \[Bug \d+\]\(.*\) \(occurrence 2\)/,
+    );
+
+    const green = await runBuild(902, 'green');
+    assert.equal(green.outputs['WorkItemAction'], 'resolved');
+    assert.equal(green.outputs['WorkItemId'], String(bug!.id));
+    assert.equal(await state(bug!.id), 'Resolved');
+    assert.ok(
+      (await commentTexts(bug!.id)).some((text) =>
+        /The pipeline recovered: .*20261129\.902<\/a> on main succeeded/.test(text),
+      ),
+    );
+    assert.match(green.summary, /The pipeline recovered: resolved \[Bug \d+\]/);
+
+    const later = await runBuild(903, 'failed');
+    const items = await session.items(2, later);
+    assert.equal(later.outputs['WorkItemAction'], 'created');
+    assert.notEqual(later.outputs['WorkItemId'], String(bug!.id));
+    assert.equal(await state(bug!.id), 'Resolved', 'a resolved item is never reopened');
+    assert.equal((await commentTexts(bug!.id)).filter((t) => t.includes('Failed again')).length, 1);
+    assert.ok(items.some((item) => String(item.id) === later.outputs['WorkItemId']));
+  });
+
+  it('Scrum and Basic: success moves the item to Done (their Completed state: no Resolved category)', async () => {
+    for (const [project, type] of [
+      ['Mobile', 'Bug'],
+      ['Starter', 'Issue'],
+    ] as const) {
+      await session.emulator.reset();
+      await session.emulator.setTokens([JOB_TOKEN]);
+      const failed = await runBuild(910, 'failed', { project });
+      const [item] = await session.items(1, failed);
+      assert.equal(item!.fields['System.WorkItemType'], type);
+      const green = await runBuild(911, 'green', { project });
+      assert.equal(green.outputs['WorkItemAction'], 'resolved', green.stdout);
+      assert.equal(await state(item!.id), 'Done', `${project}: ${green.stdout}`);
+    }
+  });
+
+  it('finds the item again after a person edited its title and description and added a tag', async () => {
+    await runBuild(920, 'failed');
+    const [bug] = await session.items(1);
+    await editByHand(bug!);
+    const again = await runBuild(921, 'failed');
+    await session.items(1, again);
+    assert.equal(again.outputs['WorkItemAction'], 'commented');
+    assert.equal(again.outputs['WorkItemId'], String(bug!.id));
+  });
+
+  it('another branch files its own item; a classic release files one item per environment', async () => {
+    await runBuild(930, 'failed');
+    const other = await runBuild(931, 'failed', {
+      variables: { 'Build.SourceBranch': 'refs/heads/release/2.0' },
+    });
+    assert.equal(other.outputs['WorkItemAction'], 'created');
+    await session.items(2, other);
+
+    await session.emulator.reset();
+    await session.emulator.setTokens([JOB_TOKEN]);
+    const { webUrl } = await session.emulator.seedRelease(classicRelease(57, 'failed'));
+    const production = await session.run({ variables: releaseVariables(57, 'Failed', webUrl) });
+    const qa = await session.run({
+      variables: {
+        ...releaseVariables(57, 'Failed', webUrl),
+        'Release.EnvironmentName': 'QA',
+        'Release.EnvironmentId': '2',
+      },
+    });
+    const productionAgain = await session.run({ variables: releaseVariables(57, 'Failed', webUrl) });
+    const items = await session.items(2, qa);
+    assert.deepEqual(items.map((item) => item.fields['System.Title']).sort(), [
+      'Release-57 failed in Production',
+      'Release-57 failed in QA',
+    ]);
+    assert.equal(production.outputs['WorkItemAction'], 'created');
+    assert.equal(qa.outputs['WorkItemAction'], 'created');
+    // The same release deployment attempt again (another job of it): already recorded, nothing added.
+    assert.equal(productionAgain.outputs['WorkItemId'], production.outputs['WorkItemId']);
+    assert.equal(productionAgain.outputs['WorkItemAction'], 'none');
+  });
+
+  it('onRecurrence skip writes nothing and reports the open item; new files another one', async () => {
+    const first = await runBuild(940, 'failed');
+    await session.emulator.clearRequests();
+    const skipped = await runBuild(941, 'failed', { inputs: { onRecurrence: 'skip' } });
+    assert.deepEqual(await session.writes(), []);
+    assert.equal(skipped.outputs['WorkItemAction'], 'none');
+    assert.equal(skipped.outputs['WorkItemId'], first.outputs['WorkItemId']);
+    assert.match(skipped.summary, /already tracked by \[Bug \d+\].*onRecurrence is skip/);
+
+    const fresh = await runBuild(942, 'failed', { inputs: { onRecurrence: 'new' } });
+    assert.equal(fresh.outputs['WorkItemAction'], 'created');
+    await session.items(2, fresh);
+  });
+
+  it('resolveOnRecovery false leaves the item open', async () => {
+    const failed = await runBuild(950, 'failed');
+    await session.emulator.clearRequests();
+    const green = await runBuild(951, 'green', { inputs: { resolveOnRecovery: 'false' } });
+    assert.equal(green.outputs['WorkItemAction'], 'none');
+    assert.equal(await state(Number(failed.outputs['WorkItemId'])), 'New');
+    assert.deepEqual(await session.writes(), []);
+  });
+
+  it('a failing pull-request run files nothing by default, and its own item with includePullRequests', async () => {
+    await runBuild(960, 'failed');
+    const pullRequest = {
+      'Build.Reason': 'PullRequest',
+      'Build.SourceBranch': 'refs/pull/7/merge',
+      'System.PullRequest.PullRequestId': '7',
+    };
+    await session.emulator.clearRequests();
+    const quiet = await runBuild(961, 'failed', { variables: pullRequest });
+    assert.equal(quiet.outputs['WorkItemAction'], 'none');
+    assert.deepEqual(await session.emulator.requests(), [], 'a pull-request run makes no request at all');
+    assert.match(quiet.resultMessage, /pull-request validation run/);
+
+    const filed = await runBuild(962, 'failed', {
+      variables: pullRequest,
+      inputs: { includePullRequests: 'true' },
+    });
+    assert.equal(filed.outputs['WorkItemAction'], 'created', 'the PR branch has its own fingerprint');
+    await session.items(2, filed);
+  });
+
+  it('two runs failing at the same moment end with one open item', async () => {
+    await session.emulator.seedBuild(failedYamlRun(970));
+    await session.emulator.seedBuild(failedYamlRun(971));
+    // Both creates are held until both runs have looked for an open item: the race Boards cannot prevent.
+    await session.emulator.injectFaults([
+      { method: 'POST', pathRegex: '/_apis/wit/workitems/\\$Bug$', delayMs: 500, times: 2 },
+    ]);
+    const [a, b] = await Promise.all([970, 971].map((id) => session.run({ variables: buildVariables(id) })));
+    const items = await session.items(2);
+    const open = [];
+    for (const item of items) if (['New', 'Active'].includes(await state(item.id))) open.push(item.id);
+    assert.equal(open.length, 1, `open items: ${open.join(', ')}`);
+    const winner = open[0]!;
+    assert.equal(winner, Math.min(...items.map((item) => item.id)), 'the oldest item wins');
+    const loser = items.find((item) => item.id !== winner)!;
+    assert.equal(await state(loser.id), 'Closed');
+    const duplicateOf = (await session.emulator.workItem(loser.id))?.relations?.find(
+      (r) => r.rel === 'System.LinkTypes.Duplicate-Reverse',
+    );
+    assert.ok(duplicateOf?.url.endsWith(`/_apis/wit/workItems/${winner}`), JSON.stringify(duplicateOf));
+    const actions = [a!, b!].map((run) => run.outputs['WorkItemAction']).sort();
+    assert.deepEqual(actions, ['commented', 'created']);
+    assert.deepEqual(
+      [a!, b!].map((run) => run.outputs['WorkItemId']),
+      [String(winner), String(winner)],
+      'both runs report the item that tracks the failure',
+    );
+    assert.ok((await commentTexts(winner)).some((text) => /occurrence 2/.test(text)));
+  });
+});

@@ -1,0 +1,80 @@
+import * as assert from 'node:assert/strict';
+import { Emulator, RecordedRequest, startEmulator, WorkItemJson } from '../emulator/harness';
+import { unpackVsix } from '../helpers/vsix';
+import { AgentJob, runTask, TaskRun } from './agent';
+import { JOB_TOKEN, PAT } from './pipelines';
+
+/** A job as a test gives it: the collection URL and the job token are the session's. */
+export type Job = Omit<AgentJob, 'collectionUrl' | 'jobToken'>;
+
+/** The emulator and the packaged task of one e2e suite, with the checks every run must pass. */
+export interface Session {
+  readonly emulator: Emulator;
+  /** Runs the packaged task as the agent runs it; asserts it printed no token and called only the REST API. */
+  run(job: Job): Promise<TaskRun>;
+  /** The requests that changed something (reads, WIQL queries included, left out), as `METHOD path`. */
+  writes(): Promise<string[]>;
+  /** Every work item, asserting how many there are. */
+  items(count: number, run?: TaskRun): Promise<WorkItemJson[]>;
+}
+
+/**
+ * Starts the emulator and unpacks the VSIX once for the suite (mocha `before`), resets the organization before
+ * each test, and stops the emulator after the suite.
+ */
+export function useSession(): Session {
+  let emulator: Emulator | undefined;
+  let target = '';
+  before(async () => {
+    [emulator, { target }] = await Promise.all([startEmulator(), unpackVsix()]);
+  });
+  after(async () => emulator?.stop());
+  beforeEach(async () => {
+    await session.emulator.reset();
+    await session.emulator.setTokens([
+      JOB_TOKEN,
+      { token: PAT, scheme: 'Basic', identity: 'sam@fabrikam.example' },
+    ]);
+  });
+  const session: Session = {
+    get emulator(): Emulator {
+      if (!emulator) throw new Error('the e2e session has not started (use it inside a mocha suite)');
+      return emulator;
+    },
+    async run(job) {
+      const run = await runTask(target, {
+        collectionUrl: session.emulator.collectionUrl,
+        jobToken: JOB_TOKEN,
+        ...job,
+      });
+      const output = run.stdout + run.stderr;
+      assert.ok(!output.includes(JOB_TOKEN) && !output.includes(PAT), `a token was printed:\n${output}`);
+      assert.equal(run.exitCode, 0, output);
+      const outside = (await session.emulator.requests()).filter(
+        (r) => r.kind !== 'rest' && r.kind !== 'discovery',
+      );
+      assert.deepEqual(outside, [], 'every request must be a REST call of the specs or location discovery');
+      return run;
+    },
+    async writes() {
+      return (await session.emulator.requests()).filter(isWrite).map((r) => `${r.method} ${r.path}`);
+    },
+    async items(count, run) {
+      const items = await session.emulator.workItems();
+      assert.equal(
+        items.length,
+        count,
+        `expected ${count} work item(s), found ${items.length}; the task said:\n${run?.stdout ?? ''}`,
+      );
+      return items;
+    },
+  };
+  return session;
+}
+
+/** A request that changes something: not a read, not a WIQL query. */
+export function isWrite(request: RecordedRequest): boolean {
+  return (
+    request.method !== 'GET' && request.method !== 'OPTIONS' && !request.path.endsWith('/_apis/wit/wiql')
+  );
+}

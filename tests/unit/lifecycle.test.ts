@@ -1,0 +1,170 @@
+import * as assert from 'node:assert/strict';
+import type { Outcome } from '../../tasks/PipelineWorkItem/src/facts/model';
+import { readSettings, InputName } from '../../tasks/PipelineWorkItem/src/inputs/settings';
+import {
+  Action,
+  decide,
+  Intent,
+  intentFor,
+  intentFromJobOutcome,
+  needsOpenItems,
+} from '../../tasks/PipelineWorkItem/src/lifecycle/decision';
+import { fingerprintOf } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
+import { markerHtml, readMarkers, runKey } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
+import { openItemsQuery } from '../../tasks/PipelineWorkItem/src/lifecycle/openItems';
+import { parseTemplate, Template } from '../../tasks/PipelineWorkItem/src/text/templates';
+import {
+  closedState,
+  resolvedState,
+  WorkItemTypeInfo,
+} from '../../tasks/PipelineWorkItem/src/workItem/workItemType';
+import { inputs, RELEASE_VARIABLES, runContext } from './fixtures';
+
+const choices = (values: Partial<Record<InputName, string>>) => readSettings(inputs(values));
+
+const AGILE_BUG: WorkItemTypeInfo = {
+  name: 'Bug',
+  fields: [],
+  states: [
+    { name: 'New', category: 'Proposed' },
+    { name: 'Active', category: 'InProgress' },
+    { name: 'Resolved', category: 'Resolved' },
+    { name: 'Closed', category: 'Completed' },
+  ],
+};
+const SCRUM_BUG: WorkItemTypeInfo = {
+  name: 'Bug',
+  fields: [],
+  states: [
+    { name: 'New', category: 'Proposed' },
+    { name: 'Approved', category: 'Proposed' },
+    { name: 'Committed', category: 'InProgress' },
+    { name: "Won't fix", category: 'Removed' },
+    { name: 'Done', category: 'Completed' },
+  ],
+};
+
+describe('lifecycle decision', () => {
+  const table: [string, Intent, 'comment' | 'new' | 'skip', number[], Action][] = [
+    ['a new failure files', 'file', 'comment', [], { kind: 'create' }],
+    [
+      'a recurrence comments on the oldest open item',
+      'file',
+      'comment',
+      [7, 9],
+      { kind: 'comment', item: 7 },
+    ],
+    ['skip reports the open item', 'file', 'skip', [7], { kind: 'skip', item: 7 }],
+    ['new files even with an open item', 'file', 'new', [7], { kind: 'create' }],
+    ['a recovery resolves every open item', 'recover', 'comment', [7, 9], { kind: 'resolve', items: [7, 9] }],
+    ['a recovery with nothing open does nothing', 'recover', 'comment', [], { kind: 'none' }],
+    ['nothing to do stays nothing', 'nothing', 'comment', [7], { kind: 'none' }],
+  ];
+  for (const [name, intent, onRecurrence, open, action] of table) {
+    it(name, () => assert.deepEqual(decide(intent, onRecurrence, open), action));
+  }
+
+  it('files for the outcomes createOn names, resolves on other green runs when asked', () => {
+    const cases: [Partial<Record<InputName, string>>, Outcome, Intent][] = [
+      [{}, 'failed', 'file'],
+      [{}, 'succeeded', 'recover'],
+      [{}, 'succeededWithIssues', 'recover'],
+      [{}, 'canceled', 'nothing'],
+      [{ resolveOnRecovery: 'false' }, 'succeeded', 'nothing'],
+      [{ createOn: 'failureOrIssues' }, 'succeededWithIssues', 'file'],
+      [{ createOn: 'success' }, 'succeeded', 'file'],
+      [{ createOn: 'success' }, 'failed', 'nothing'],
+      [{ createOn: 'always' }, 'succeeded', 'file'],
+    ];
+    for (const [values, outcome, intent] of cases) {
+      assert.equal(intentFor(choices(values), outcome), intent, `${JSON.stringify(values)} ${outcome}`);
+    }
+  });
+
+  it("knows the intent from this job's status only when no other job can change it", () => {
+    const defaults = choices({});
+    assert.equal(intentFromJobOutcome(defaults, 'failed'), 'file');
+    assert.equal(intentFromJobOutcome(defaults, 'succeeded'), undefined, 'another job may have failed');
+    assert.equal(intentFromJobOutcome(defaults, undefined), undefined);
+    assert.equal(intentFromJobOutcome(choices({ createOn: 'always' }), 'succeeded'), undefined);
+    assert.equal(intentFromJobOutcome(choices({ createOn: 'success' }), 'failed'), 'nothing');
+  });
+
+  it('reads open items only when they change what happens', () => {
+    assert.equal(needsOpenItems('file', 'comment'), true);
+    assert.equal(needsOpenItems('file', 'skip'), true);
+    assert.equal(needsOpenItems('file', 'new'), false);
+    assert.equal(needsOpenItems('recover', 'new'), true);
+    assert.equal(needsOpenItems('nothing', 'comment'), false);
+  });
+});
+
+describe('fingerprint and the open-items query', () => {
+  const context = runContext();
+  const values = { pipeline: 'WebApp-CI', branch: 'main', failedStep: 'Build › npm test' } as never;
+
+  function template(source: string): Template {
+    const parsed = parseTemplate('fingerprint', source);
+    assert.ok(typeof parsed !== 'string', parsed as string);
+    return parsed;
+  }
+
+  it('defaults to pipeline and branch, and adds the environment in a release', () => {
+    assert.equal(fingerprintOf(undefined, values, context).text, 'WebApp-CI · main');
+    const release = runContext(RELEASE_VARIABLES);
+    assert.equal(fingerprintOf(undefined, values, release).text, 'WebApp-CD · main · Production');
+  });
+
+  it('stores a short hash as a tag, ignoring case and spacing, and differs per branch', () => {
+    const a = fingerprintOf(undefined, values, context);
+    assert.match(a.tag, /^pwi:[0-9a-f]{12}$/);
+    assert.equal(fingerprintOf(undefined, values, { ...context, pipeline: 'webapp-ci  ' }).tag, a.tag);
+    assert.notEqual(fingerprintOf(undefined, values, { ...context, branch: 'release/2.0' }).tag, a.tag);
+  });
+
+  it('renders a fingerprint template', () => {
+    const fingerprint = fingerprintOf(template('{{pipeline}} {{failedStep}}'), values, context);
+    assert.equal(fingerprint.text, 'WebApp-CI Build › npm test');
+  });
+
+  it("asks for the type's own open states and the exact tag, oldest first", () => {
+    const fingerprint = { text: "it's", tag: 'pwi:0123456789ab' };
+    assert.equal(
+      openItemsQuery(fingerprint, SCRUM_BUG),
+      "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.WorkItemType] = 'Bug' AND [System.Tags] CONTAINS 'pwi:0123456789ab' AND [System.State] IN ('New', 'Approved', 'Committed') ORDER BY [System.Id]",
+    );
+    assert.equal(
+      openItemsQuery(fingerprint, { ...SCRUM_BUG, name: "O'Brien" })?.includes("'O''Brien'"),
+      true,
+    );
+    assert.equal(openItemsQuery(fingerprint, { ...SCRUM_BUG, states: [] }), undefined);
+  });
+
+  it('resolves to the Resolved category, or Completed where there is none; closes to Completed', () => {
+    assert.equal(resolvedState(AGILE_BUG), 'Resolved');
+    assert.equal(resolvedState(SCRUM_BUG), 'Done');
+    assert.equal(closedState(AGILE_BUG), 'Closed');
+    assert.equal(resolvedState({ ...SCRUM_BUG, states: [] }), undefined);
+  });
+});
+
+describe('run markers', () => {
+  it('names the build and job attempt, or the release deployment', () => {
+    assert.equal(runKey(runContext()), 'build-812.1');
+    assert.equal(runKey({ ...runContext(), jobAttempt: 2 }), 'build-812.2');
+    assert.equal(runKey(runContext(RELEASE_VARIABLES)), 'release-57.3.1');
+  });
+
+  it('reads the highest occurrence and the runs that wrote, ignoring other comments', () => {
+    const comments = [
+      { text: `<p>Looking into it.</p>` },
+      { text: `<p>Filed</p>\n${markerHtml('build-812.1', 1)}` },
+      { text: `<p>Again</p>\n${markerHtml('build-813.1', 2)}` },
+      { text: `<p>Occurrence 9 · run x, written by a person</p>` },
+    ];
+    const markers = readMarkers(comments);
+    assert.equal(markers.lastOccurrence, 2);
+    assert.deepEqual([...markers.runs].sort(), ['build-812.1', 'build-813.1']);
+    assert.deepEqual(readMarkers([]), { lastOccurrence: 0, runs: new Set() });
+  });
+});
