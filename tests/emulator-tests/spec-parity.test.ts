@@ -12,6 +12,8 @@ import { areaLocations } from '../emulator/handlers/discovery';
 import { compilePath, decodeSegments, matchPath } from '../emulator/matcher';
 import { allLocationKeys, location } from '../emulator/locations';
 import { locations, ROUTES, type Location, type Route } from '../emulator/routes';
+import { advertisedVersions, TOPOLOGIES } from '../emulator/topology';
+import { checkApiVersion } from '../emulator/versions';
 
 /** Exposes the client's own route-template expansion. */
 class Expander extends VsoClient {
@@ -21,6 +23,26 @@ class Expander extends VsoClient {
   expand(l: Location, values: Record<string, string>): string {
     return this.getRequestUrl(l.routeTemplate, l.area, l.resourceName, { ...values });
   }
+  /** The api-version the client sends for `requested`, given what discovery advertised. */
+  negotiate(advertised: Record<string, unknown>, requested: string): string {
+    // autoNegotiateApiVersion reads only the version fields of the location.
+    return this.autoNegotiateApiVersion(advertised as never, requested);
+  }
+}
+
+/** locationId → the api-versions azure-devops-node-api asks for it, read from the clients' own source. */
+function clientRequests(): Map<string, Set<string>> {
+  const dir = path.dirname(require.resolve('azure-devops-node-api/VsoClient'));
+  const found = new Map<string, Set<string>>();
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.js'))) {
+    const text = fs.readFileSync(path.join(dir, file), 'utf8');
+    for (const m of text.matchAll(/getVersioningData\("([^"]+)", "[^"]+", "([0-9a-f-]{36})"/g)) {
+      const set = found.get(m[2]) ?? new Set<string>();
+      set.add(m[1]);
+      found.set(m[2], set);
+    }
+  }
+  return found;
 }
 
 function specsFolder(): string | undefined {
@@ -137,6 +159,34 @@ describe('emulator route table', () => {
     }
   });
 
+  it("makes the client's own version negotiation land on a version every topology accepts", () => {
+    const client = new Expander();
+    const requests = clientRequests();
+    for (const t of Object.values(TOPOLOGIES)) {
+      for (const l of locations()) {
+        const asked = [...(requests.get(l.locationId) ?? [])];
+        assert.ok(asked.length > 0, `no client asks for location ${l.locationId}`);
+        const advertised = { ...l, ...advertisedVersions(t, l), id: l.locationId };
+        assert.ok(
+          Number(advertised.releasedVersion) <= Number(advertised.maxVersion),
+          `${t.kind} ${l.locationId}`,
+        );
+        for (const requested of asked) {
+          const sent = client.negotiate(advertised, requested);
+          assert.doesNotThrow(
+            () => checkApiVersion('POST', sent, t.maxVersion),
+            `${t.kind}: ${requested} → ${sent}`,
+          );
+          const what = `${t.kind} ${l.area}/${l.resourceName}: ${requested} → ${sent}`;
+          // A preview-only resource must be asked for as preview, at a resource version the server has.
+          if (advertised.releasedVersion === '0.0') assert.match(sent, /-preview/, what);
+          const resource = /-preview\.(\d+)$/.exec(sent)?.[1];
+          if (resource) assert.ok(Number(resource) <= advertised.resourceVersion, what);
+        }
+      }
+    }
+  });
+
   it('matches the official REST specs (when ../shared/ado-rest-specs is present)', () => {
     const folder = specsFolder();
     if (!folder) {
@@ -147,7 +197,15 @@ describe('emulator route table', () => {
     }
     const files = new Map<
       string,
-      { paths: Record<string, Record<string, { operationId?: string; parameters?: unknown[] }>> }
+      {
+        paths: Record<
+          string,
+          Record<
+            string,
+            { operationId?: string; parameters?: unknown[]; 'x-ms-docs-override-version'?: string }
+          >
+        >;
+      }
     >();
     let checked = 0;
     for (const r of ROUTES.filter((x) => x.file)) {
@@ -161,6 +219,22 @@ describe('emulator route table', () => {
       const op = ops[r.method.toLowerCase()];
       assert.ok(op, `${file} has no ${r.method} ${r.spec}`);
       assert.equal(op.operationId, r.operationId, `${r.method} ${r.spec}`);
+      // The reference documents each operation at 7.1 (released) or 7.1-preview.N (preview only):
+      // discovery must say the same, or the client negotiates what the service would refuse.
+      const documented = op['x-ms-docs-override-version'];
+      if (documented) {
+        const preview = /-preview\.(\d+)$/.exec(documented);
+        const where = `${r.method} ${r.spec}: documented as ${documented}`;
+        if (preview) {
+          assert.equal(r.releasedVersion, '0.0', `${where}, advertised released ${r.releasedVersion}`);
+          assert.ok(
+            r.resourceVersion >= Number(preview[1]),
+            `${where}, advertised preview.${r.resourceVersion}`,
+          );
+        } else {
+          assert.equal(r.releasedVersion, documented, where);
+        }
+      }
       if (r.optionalTail) {
         const param = (op.parameters ?? []).find((p) => (p as { name?: string }).name === r.optionalTail) as
           Record<string, unknown> | undefined;

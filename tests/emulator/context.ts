@@ -3,6 +3,8 @@
 import { AdoError, badRequest, projectNotFound } from './errors';
 import type { Person, Project } from './org';
 import type { Store } from './state';
+import type { Topology } from './topology';
+import type { HostRole } from './types';
 
 export interface RequestContext {
   store: Store;
@@ -15,6 +17,9 @@ export interface RequestContext {
   contentType: string | null;
   /** e.g. `http://127.0.0.1:1234/fabrikam/` (trailing slash), from the Host header. */
   collectionUrl: string;
+  /** Collection URL of every host: ResourceAreas lists them; web links point at the main one. */
+  hosts: Record<HostRole, string>;
+  topology: Topology;
   identity: Person;
   /** Project named in the path, when the path has one (resolved by the server; unknown → 404 before). */
   project: Project | undefined;

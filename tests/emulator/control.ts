@@ -1,6 +1,7 @@
 // The control API tests use to set up and inspect the emulator: /_control/… (JSON, no auth, not
 // recorded in the request log). See harness.ts for the typed client.
 import type { ServerResponse } from 'node:http';
+import { MAX_LATENCY_MS, type Conditions } from './conditions';
 import { AdoError } from './errors';
 import type { FaultQueue } from './faults';
 import { findPersonByUniqueName } from './identities';
@@ -8,14 +9,18 @@ import { commentsOf, renderComment, renderWorkItem } from './render';
 import type { RequestLog } from './requestLog';
 import { SeedError, seedBuild, seedRelease, seedWorkItem } from './seeds';
 import type { Store } from './state';
-import type { FaultSpec, TokenSpec } from './types';
+import type { AttachmentInfo, FaultSpec, HostRole, TokenSpec, TopologyInfo } from './types';
 import { buildUrl } from './buildView';
 import { releaseWebUrl } from './releaseView';
+import { hostCollectionUrls, isTopologyKind, TOPOLOGIES } from './topology';
 
 export interface Emulation {
   store: Store;
   log: RequestLog;
   faults: FaultQueue;
+  conditions: Conditions;
+  /** Port of each host, known once all listen (main.ts). */
+  ports: Record<HostRole, number>;
 }
 
 export interface ControlRequest {
@@ -52,6 +57,20 @@ function tokensFrom(raw: unknown): TokenSpec[] {
   });
 }
 
+function latencyFrom(raw: unknown): number {
+  const ms = (raw as { ms?: unknown } | undefined)?.ms;
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > MAX_LATENCY_MS)
+    throw new SeedError(`latency: expected {ms: N} with 0 ≤ N ≤ ${MAX_LATENCY_MS}`);
+  return ms;
+}
+
+function topologyInfo(em: Emulation, r: ControlRequest): TopologyInfo {
+  return {
+    kind: em.conditions.topology.kind,
+    hosts: hostCollectionUrls(em.ports, 'main', r.collectionUrl),
+  };
+}
+
 function route(em: Emulation, r: ControlRequest): Answer {
   const { store } = em;
   const [head, id, sub] = r.segments;
@@ -63,6 +82,7 @@ function route(em: Emulation, r: ControlRequest): Answer {
       store.reset();
       em.log.clear();
       em.faults.clear();
+      em.conditions.reset();
       return json({ ok: true });
     case 'POST tokens':
       store.tokens = tokensFrom(parse(r.body));
@@ -113,9 +133,30 @@ function route(em: Emulation, r: ControlRequest): Answer {
       }
       return json({ count: list.length });
     }
+    case 'POST latency':
+      em.conditions.latencyMs = latencyFrom(parse(r.body));
+      return json({ ms: em.conditions.latencyMs });
+    case 'POST topology': {
+      const kind = (parse(r.body) as { kind?: unknown } | undefined)?.kind;
+      if (!isTopologyKind(kind))
+        throw new SeedError(`topology: expected {kind: ${Object.keys(TOPOLOGIES).join(' | ')}}`);
+      em.conditions.topology = TOPOLOGIES[kind];
+      return json(topologyInfo(em, r));
+    }
+    case 'GET topology':
+      return json(topologyInfo(em, r));
     case 'DELETE faults':
       em.faults.clear();
       return json({ ok: true });
+    case 'GET attachments':
+      return json(
+        [...store.attachments.values()].map((a): AttachmentInfo => ({
+          id: a.id,
+          fileName: a.fileName,
+          size: a.bytes.length,
+          createdDate: a.createdDate,
+        })),
+      );
     case 'GET attachments/:id': {
       const a = store.attachments.get((id ?? '').toLowerCase());
       return a ? { status: 200, bytes: a.bytes } : json({ message: `no attachment ${id}` }, 404);

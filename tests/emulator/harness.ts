@@ -4,12 +4,16 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { ORGANIZATION, PEOPLE, stableGuid } from './org';
 import type {
+  AttachmentInfo,
   BuildSeed,
   CommentJson,
   FaultSpec,
+  HostRole,
   RecordedRequest,
   ReleaseSeed,
   TokenSpec,
+  TopologyInfo,
+  TopologyKind,
   WorkItemJson,
   WorkItemSeed,
 } from './types';
@@ -45,6 +49,11 @@ export interface Emulator {
   readonly url: string;
   /** `http://127.0.0.1:PORT/fabrikam/` (trailing slash), what SYSTEM_TEAMFOUNDATIONCOLLECTIONURI holds. */
   readonly collectionUrl: string;
+  /**
+   * Collection URL of each host. `release` and `testResults` play vsrm.dev.azure.com and
+   * vstmr.dev.azure.com: they serve their area only in the `services` topology (404 otherwise).
+   */
+  readonly hosts: Readonly<Record<HostRole, string>>;
   seedBuild(build: BuildSeed): Promise<{ id: number; url: string }>;
   seedRelease(release: ReleaseSeed): Promise<{ id: number; webUrl: string }>;
   seedWorkItem(item: WorkItemSeed): Promise<WorkItemJson>;
@@ -53,25 +62,59 @@ export interface Emulator {
   workItem(id: number): Promise<WorkItemJson | null>;
   comments(id: number): Promise<CommentJson[]>;
   attachment(id: string): Promise<Buffer | null>;
+  /** Every stored attachment, in upload order (also those whose upload answer a fault replaced). */
+  attachments(): Promise<AttachmentInfo[]>;
   requests(): Promise<RecordedRequest[]>;
   clearRequests(): Promise<void>;
   injectFaults(faults: FaultSpec[]): Promise<void>;
   clearFaults(): Promise<void>;
-  /** Fresh organization: no work items, builds, releases, tokens, faults or recorded requests. */
+  /** Milliseconds added before every REST and discovery request is answered (not control); 0 = none. */
+  setLatency(ms: number): Promise<void>;
+  /** Which Azure DevOps the emulator plays (see TopologyKind); `reset` goes back to `onPremises`. */
+  setTopology(kind: TopologyKind): Promise<TopologyInfo>;
+  topology(): Promise<TopologyInfo>;
+  /**
+   * Fresh organization: no work items, builds, releases, tokens, faults or recorded requests; no
+   * latency, topology `onPremises`.
+   */
   reset(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * The request log as lines, in arrival order, with times relative to the first request shown:
+ * `+   0.0 ms … +  12.3 ms  POST /fabrikam/WebApp/_apis/wit/workItems/$Bug → 200 (main)`.
+ * For a test to print when it is about to fail, or when it measures round trips.
+ */
+export function requestTimeline(log: readonly RecordedRequest[]): string {
+  const sorted = [...log].sort((a, b) => a.startMs - b.startMs);
+  const t0 = sorted[0]?.startMs ?? 0;
+  const at = (ms: number | null): string =>
+    ms === null ? '(in flight)' : `+${(ms - t0).toFixed(1).padStart(7)} ms`;
+  return sorted
+    .map((r) => `${at(r.startMs)} … ${at(r.endMs)}  ${r.method} ${r.path} → ${r.status ?? '…'} (${r.host})`)
+    .join('\n');
 }
 
 class EmulatorProcess implements Emulator {
   readonly url: string;
   readonly collectionUrl: string;
+  readonly hosts: Readonly<Record<HostRole, string>>;
+  readonly port: number;
 
   constructor(
     private readonly child: ChildProcess,
-    readonly port: number,
+    ports: Record<HostRole, number>,
   ) {
-    this.url = `http://127.0.0.1:${port}`;
-    this.collectionUrl = `${this.url}/${ORGANIZATION}/`;
+    const collection = (port: number): string => `http://127.0.0.1:${port}/${ORGANIZATION}/`;
+    this.port = ports.main;
+    this.url = `http://127.0.0.1:${ports.main}`;
+    this.collectionUrl = collection(ports.main);
+    this.hosts = {
+      main: this.collectionUrl,
+      release: collection(ports.release),
+      testResults: collection(ports.testResults),
+    };
   }
 
   private async call(method: string, route: string, body?: unknown): Promise<Response> {
@@ -103,6 +146,9 @@ class EmulatorProcess implements Emulator {
   injectFaults = async (faults: FaultSpec[]): Promise<void> =>
     void (await this.json('POST', 'faults', faults));
   clearFaults = async (): Promise<void> => void (await this.json('DELETE', 'faults'));
+  setLatency = async (ms: number): Promise<void> => void (await this.json('POST', 'latency', { ms }));
+  setTopology = (kind: TopologyKind): Promise<TopologyInfo> => this.json('POST', 'topology', { kind });
+  topology = (): Promise<TopologyInfo> => this.json('GET', 'topology');
   reset = async (): Promise<void> => void (await this.json('POST', 'reset'));
 
   async workItem(id: number): Promise<WorkItemJson | null> {
@@ -110,6 +156,7 @@ class EmulatorProcess implements Emulator {
     return res.status === 404 ? null : ((await res.json()) as WorkItemJson);
   }
 
+  attachments = (): Promise<AttachmentInfo[]> => this.json('GET', 'attachments');
   comments = (id: number): Promise<CommentJson[]> => this.json('GET', `workitems/${id}/comments`);
 
   async attachment(id: string): Promise<Buffer | null> {
@@ -133,7 +180,13 @@ class EmulatorProcess implements Emulator {
 /** Forks out/tests/emulator/main.js and resolves once it printed its ready line. */
 export function startEmulator(options: { port?: number; timeoutMs?: number } = {}): Promise<Emulator> {
   const main = path.join(__dirname, 'main.js');
-  const env = { ...process.env, EMULATOR_PORT: String(options.port ?? 0) };
+  // The other hosts always take free ports: the ready line tells which.
+  const env = {
+    ...process.env,
+    EMULATOR_PORT: String(options.port ?? 0),
+    EMULATOR_RELEASE_PORT: '0',
+    EMULATOR_TESTRESULTS_PORT: '0',
+  };
   // execArgv: [] so a parent's --inspect or loader flags do not leak into the emulator.
   const child = fork(main, [], { env, execArgv: [], stdio: ['pipe', 'pipe', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
@@ -150,13 +203,19 @@ export function startEmulator(options: { port?: number; timeoutMs?: number } = {
       buffered += chunk.toString('utf8');
       const line = buffered.split('\n')[0];
       if (!buffered.includes('\n')) return;
-      let ready: { emulator?: string; port?: number } = {};
+      let ready: { emulator?: string; port?: number; releasePort?: number; testResultsPort?: number } = {};
       try {
         ready = JSON.parse(line) as typeof ready;
       } catch {
         return fail(`unexpected output: ${line}`);
       }
-      if (ready.emulator !== 'ready' || typeof ready.port !== 'number')
+      const { port, releasePort, testResultsPort } = ready;
+      if (
+        ready.emulator !== 'ready' ||
+        typeof port !== 'number' ||
+        typeof releasePort !== 'number' ||
+        typeof testResultsPort !== 'number'
+      )
         return fail(`unexpected output: ${line}`);
       clearTimeout(timer);
       child.removeAllListeners('exit');
@@ -165,7 +224,7 @@ export function startEmulator(options: { port?: number; timeoutMs?: number } = {
       child.stdout?.destroy();
       child.channel?.unref();
       child.unref();
-      resolve(new EmulatorProcess(child, ready.port));
+      resolve(new EmulatorProcess(child, { main: port, release: releasePort, testResults: testResultsPort }));
     });
   });
 }

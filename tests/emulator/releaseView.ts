@@ -82,10 +82,15 @@ function phaseJson(w: Walk, p: ReleasePhaseSeed, rank: number): Record<string, u
   };
 }
 
-/** The release JSON plus the addresses of every task (for task logs). */
+/**
+ * The release JSON plus the addresses of every task (for task logs). `c` is the collection URL of the
+ * host that serves Release (API links); `web` the main one, where the web UI lives (they differ in
+ * Azure DevOps Services, where Release has its own host).
+ */
 export function renderRelease(
   c: string,
   r: StoredRelease,
+  web = c,
 ): { json: Record<string, unknown>; tasks: TaskAddress[] } {
   const s = r.seed;
   const date = s.createdOn ?? new Date().toISOString();
@@ -177,7 +182,7 @@ export function renderRelease(
     definitionSnapshotRevision: 1,
     logsContainerUrl: `${releaseUrl(c, r)}/logs`,
     url: releaseUrl(c, r),
-    _links: { self: { href: releaseUrl(c, r) }, web: { href: releaseWebUrl(c, r) } },
+    _links: { self: { href: releaseUrl(c, r) }, web: { href: releaseWebUrl(web, r) } },
     tags: [],
     triggeringArtifactAlias: artifacts[0]?.alias ?? null,
     projectReference: { id: r.project.id, name: r.project.name },

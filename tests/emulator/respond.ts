@@ -3,10 +3,11 @@ import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Reply } from './context';
 import type { AdoError } from './errors';
-import { defaultFaultBody } from './faults';
-import type { FaultSpec, RecordedRequest } from './types';
+import { defaultFaultBody, faultHeaders } from './faults';
+import type { FaultSpec } from './types';
 
-export function send(res: ServerResponse, record: RecordedRequest | undefined, reply: Reply): void {
+/** Writes the reply. A client that already closed its socket loses it silently (Node drops the write). */
+export function send(res: ServerResponse, reply: Reply): void {
   const headers: Record<string, string> = {
     ActivityId: randomUUID(),
     'X-TFS-ProcessId': randomUUID(),
@@ -23,7 +24,6 @@ export function send(res: ServerResponse, record: RecordedRequest | undefined, r
     headers['Content-Type'] = reply.contentType;
     payload = reply.bytes;
   }
-  if (record) record.status = reply.status;
   res.writeHead(reply.status, headers).end(payload);
 }
 
@@ -34,7 +34,7 @@ export const errorReply = (e: AdoError): Reply => ({
 });
 
 export function faultReply(fault: FaultSpec, status: number): Reply {
-  const headers = { ...fault.headers };
+  const headers = faultHeaders(fault, status);
   if (typeof fault.body === 'string') {
     const type =
       Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ??

@@ -8,6 +8,7 @@ import * as disc from './handlers/discovery';
 import * as wi from './handlers/workItems';
 import * as talk from './handlers/discussion';
 import * as types from './handlers/types';
+import * as fields from './handlers/fields';
 import * as builds from './handlers/builds';
 import * as tests from './handlers/testResults';
 import * as rel from './handlers/releases';
@@ -109,6 +110,9 @@ export const ROUTES: readonly Route[] = [
     L('typeStates'),
     types.listTypeStates,
   ),
+  // {project} may be left out (organization-level variant): the matcher allows it, as the spec does.
+  get(`${P}/wit/fields`, 'Fields_List', L('fields'), fields.listFields),
+  get(`${P}/wit/fields/{fieldNameOrRefName}`, 'Fields_Get', L('fields'), fields.getField),
   post(`${T}/wit/wiql`, 'Wiql_Query By Wiql', L('wiql'), talk.queryByWiql),
   get(B, 'Builds_Get', L('build'), builds.getBuild),
   get(`${B}/timeline/{timelineId}`, 'Timeline_Get', L('timeline'), builds.getTimeline, {

@@ -1,8 +1,9 @@
-// The HTTP front: classify (control / discovery / REST route / unknown), record, apply faults,
-// authenticate, check the api-version, resolve the project, run the handler, answer like the service.
+// The HTTP front of one host: classify (control / discovery / REST route / unknown, given the topology
+// and which host this is), record, add latency, apply faults, authenticate, check the api-version,
+// resolve the project, run the handler, answer like the service.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { authenticate, parseAuthorization, WWW_AUTHENTICATE } from './auth';
-import type { RequestContext } from './context';
+import { authenticate, parseAuthorization, WWW_AUTHENTICATE, type Credential } from './auth';
+import type { Reply, RequestContext } from './context';
 import { handleControl, type Emulation } from './control';
 import { AdoError, projectNotFound, unauthorized } from './errors';
 import { areaLocations } from './handlers/discovery';
@@ -10,9 +11,10 @@ import { compilePath, decodeSegments, matchPath } from './matcher';
 import { ORGANIZATION } from './org';
 import { recordBody } from './requestLog';
 import { errorReply, faultReply, send } from './respond';
-import { apiVersionOf, checkApiVersion } from './versions';
 import { locations, ROUTES, type Route } from './routes';
-import type { RequestKind } from './types';
+import { hostCollectionUrls, servesArea, type Topology } from './topology';
+import type { FaultSpec, HostRole, RecordedRequest, RequestKind } from './types';
+import { apiVersionOf, checkApiVersion } from './versions';
 
 const MAX_BODY = 130 * 1024 * 1024;
 const COMPILED = ROUTES.map((route) => ({ route, path: compilePath(route.spec, route.optionalTail) }));
@@ -23,17 +25,23 @@ type Target =
   | { kind: 'area'; area: string }
   | { kind: 'unknown'; status: 404 | 405 };
 
-function classify(method: string, segments: string[]): Target {
+/** A route or area another host serves in this topology answers 404 here, as routing would fail. */
+function classify(method: string, segments: string[], topology: Topology, host: HostRole): Target {
   if (segments[0]?.toLowerCase() !== ORGANIZATION) return { kind: 'unknown', status: 404 };
   if (method === 'OPTIONS' && segments.length === 3 && segments[1].toLowerCase() === '_apis') {
-    return areaLocations(LOCATIONS, segments[2]).length > 0
-      ? { kind: 'area', area: segments[2] }
+    const area = segments[2];
+    return areaLocations(LOCATIONS, area).length > 0 && servesArea(topology, host, area)
+      ? { kind: 'area', area }
       : { kind: 'unknown', status: 404 };
   }
   let wrongMethod = false;
   for (const { route, path } of COMPILED) {
     const params = matchPath(path, segments);
-    if (params && route.method === method) return { kind: 'route', route, params };
+    if (params && route.method === method) {
+      return servesArea(topology, host, route.area)
+        ? { kind: 'route', route, params }
+        : { kind: 'unknown', status: 404 };
+    }
     if (params) wrongMethod = true;
   }
   return { kind: 'unknown', status: wrongMethod ? 405 : 404 };
@@ -49,27 +57,136 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
+    // A client that gives up mid-body never sends 'end'; do not leave the handler waiting for it.
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('client closed the request before its body ended'));
+    });
   });
 }
 
-async function handle(em: Emulation, req: IncomingMessage, res: ServerResponse): Promise<void> {
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Incoming {
+  method: string;
+  target: Target;
+  path: string;
+  query: Record<string, string>;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+  contentType: string | null;
+  cred: Credential | undefined;
+  apiVersion: string | null;
+  collectionUrl: string;
+  hosts: Record<HostRole, string>;
+  topology: Topology;
+}
+
+/** The answer the service would give: auth, routing errors, api-version, project, handler. Never throws. */
+async function serve(em: Emulation, r: Incoming): Promise<Reply> {
+  try {
+    const identity = authenticate(r.cred, em.store.tokens);
+    if (!identity)
+      return { ...errorReply(unauthorized()), headers: { 'WWW-Authenticate': WWW_AUTHENTICATE } };
+    const { target } = r;
+    if (target.kind === 'unknown') {
+      const what = `${r.method} ${r.path}`;
+      const message =
+        target.status === 405
+          ? `Emulator: method not served: ${what}`
+          : `Emulator: no route for ${what} on this host (see tests/emulator/routes.ts and topology.ts).`;
+      return errorReply(
+        new AdoError(
+          target.status,
+          message,
+          'RouteNotFoundException',
+          'Microsoft.VisualStudio.Services.WebApi',
+        ),
+      );
+    }
+    if (target.kind === 'area') {
+      const value = areaLocations(LOCATIONS, target.area, r.topology);
+      return { status: 200, json: { count: value.length, value } };
+    }
+    checkApiVersion(r.method, r.apiVersion, r.topology.maxVersion);
+    const projectName = target.params.project;
+    const project = projectName === undefined ? undefined : em.store.project(projectName);
+    if (projectName !== undefined && !project) throw projectNotFound(projectName);
+    const ctx: RequestContext = {
+      store: em.store,
+      method: r.method,
+      params: target.params,
+      query: r.query,
+      headers: r.headers,
+      body: r.body,
+      contentType: r.contentType,
+      collectionUrl: r.collectionUrl,
+      hosts: r.hosts,
+      topology: r.topology,
+      identity,
+      project,
+    };
+    return await target.route.handler(ctx);
+  } catch (e) {
+    if (e instanceof AdoError) return errorReply(e);
+    const message = `Emulator bug: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
+    return {
+      status: 500,
+      json: {
+        $id: '1',
+        innerException: null,
+        message,
+        typeKey: 'EmulatorException',
+        errorCode: 0,
+        eventId: 0,
+      },
+    };
+  }
+}
+
+/** What a fault does in place of the answer; false when the (real) answer should still go out. */
+async function applyFault(
+  fault: FaultSpec,
+  answer: (reply: Reply) => void,
+  drop: () => void,
+): Promise<boolean> {
+  if (fault.delayMs) await sleep(fault.delayMs);
+  if (fault.reset) {
+    drop();
+    return true;
+  }
+  if (fault.status) {
+    answer(faultReply(fault, fault.status));
+    return true;
+  }
+  return false;
+}
+
+async function handle(
+  em: Emulation,
+  host: HostRole,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const startMs = em.log.now();
   const method = (req.method ?? 'GET').toUpperCase();
   const url = new URL(req.url ?? '/', 'http://emulator');
   const query = Object.fromEntries(url.searchParams);
   const body = await readBody(req);
   const segments = decodeSegments(url.pathname) ?? [];
   const collectionUrl = `http://${req.headers.host ?? 'localhost'}/${ORGANIZATION}/`;
-  if (segments[0] === '_control') {
+  if (host === 'main' && segments[0] === '_control') {
     handleControl(em, { method, segments: segments.slice(1), body, collectionUrl }, res);
     return;
   }
-  const target = classify(method, segments);
+  // Read once: a control call while this request waits must not change how it is answered.
+  const { topology, latencyMs } = em.conditions;
+  const target = classify(method, segments, topology, host);
   const contentType = req.headers['content-type'] ?? null;
   const cred = parseAuthorization(req.headers.authorization);
   const kind: RequestKind =
     target.kind === 'route' ? target.route.kind : target.kind === 'area' ? 'discovery' : 'unknown';
   const apiVersion = apiVersionOf(req.headers.accept, query);
-  const record = em.log.add({
+  const record: RecordedRequest = em.log.add({
     method,
     path: `/${segments.join('/')}`,
     query,
@@ -80,85 +197,44 @@ async function handle(em: Emulation, req: IncomingMessage, res: ServerResponse):
     authScheme: cred?.scheme ?? null,
     body: recordBody(body, contentType),
     bodySize: body.length,
+    host,
+    startMs,
   });
+  const answer = (reply: Reply): void => {
+    send(res, reply);
+    em.log.finish(record, reply.status);
+  };
+  const drop = (): void => {
+    em.log.finish(record, 0);
+    req.socket.destroy();
+  };
   const fault = em.faults.take(method, record.path);
-  if (fault) {
-    record.fault = true;
-    if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
-    if (fault.reset) {
-      record.status = 0;
-      req.socket.destroy();
-      return;
-    }
-    if (fault.status) return send(res, record, faultReply(fault, fault.status));
-  }
-  try {
-    const identity = authenticate(cred, em.store.tokens);
-    if (!identity) {
-      const e = unauthorized();
-      return send(res, record, { ...errorReply(e), headers: { 'WWW-Authenticate': WWW_AUTHENTICATE } });
-    }
-    if (target.kind === 'unknown') {
-      const what = `${method} ${record.path}`;
-      const message =
-        target.status === 405
-          ? `Emulator: method not served: ${what}`
-          : `Emulator: no route for ${what} (see tests/emulator/routes.ts).`;
-      return send(
-        res,
-        record,
-        errorReply(
-          new AdoError(
-            target.status,
-            message,
-            'RouteNotFoundException',
-            'Microsoft.VisualStudio.Services.WebApi',
-          ),
-        ),
-      );
-    }
-    if (target.kind === 'area') {
-      const value = areaLocations(LOCATIONS, target.area);
-      return send(res, record, { status: 200, json: { count: value.length, value } });
-    }
-    if (target.route.kind === 'rest') checkApiVersion(method, apiVersion);
-    const projectName = target.params.project;
-    const project = projectName === undefined ? undefined : em.store.project(projectName);
-    if (projectName !== undefined && !project) throw projectNotFound(projectName);
-    const ctx: RequestContext = {
-      store: em.store,
-      method,
-      params: target.params,
-      query,
-      headers: req.headers,
-      body,
-      contentType,
-      collectionUrl,
-      identity,
-      project,
-    };
-    send(res, record, await target.route.handler(ctx));
-  } catch (e) {
-    if (e instanceof AdoError) return send(res, record, errorReply(e));
-    const message = `Emulator bug: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
-    send(res, record, {
-      status: 500,
-      json: {
-        $id: '1',
-        innerException: null,
-        message,
-        typeKey: 'EmulatorException',
-        errorCode: 0,
-        eventId: 0,
-      },
-    });
-  }
+  if (fault) record.fault = true;
+  if (latencyMs > 0) await sleep(latencyMs);
+  if (fault && !fault.after && (await applyFault(fault, answer, drop))) return;
+  const reply = await serve(em, {
+    method,
+    target,
+    path: record.path,
+    query,
+    headers: req.headers,
+    body,
+    contentType,
+    cred,
+    apiVersion,
+    collectionUrl,
+    hosts: hostCollectionUrls(em.ports, host, collectionUrl),
+    topology,
+  });
+  if (fault?.after && (await applyFault(fault, answer, drop))) return;
+  answer(reply);
 }
 
-export function createEmulatorServer(em: Emulation): Server {
+/** One host of the emulator; `host` decides which areas it serves under the current topology. */
+export function createEmulatorServer(em: Emulation, host: HostRole = 'main'): Server {
   return createServer((req, res) => {
-    handle(em, req, res).catch((e: unknown) => {
-      if (!res.headersSent) res.writeHead(500).end(String(e));
+    handle(em, host, req, res).catch((e: unknown) => {
+      if (!res.headersSent && !res.destroyed) res.writeHead(500).end(String(e));
     });
   });
 }

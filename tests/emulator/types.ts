@@ -22,13 +22,41 @@ export interface FaultSpec {
   /** Object → JSON; string → sent as is (text/html unless headers say otherwise). */
   body?: unknown;
   headers?: Record<string, string>;
-  /** Wait before answering (or before handling normally when no status/reset is given). */
+  /**
+   * Without `after`: wait before answering (or before handling normally when no status/reset is given).
+   * With `after`: wait after handling, before the fault's answer (or the real one) goes out.
+   */
   delayMs?: number;
   /** Destroy the socket without answering. */
   reset?: boolean;
+  /**
+   * Handle the request normally first (the write is stored), then send the fault's status/body, or
+   * destroy the socket when `reset`, instead of the real answer: "500 after the write", "timeout after
+   * the write". With neither status nor reset, the real answer goes out, `delayMs` late.
+   */
+  after?: boolean;
 }
 
 export type RequestKind = 'rest' | 'discovery' | 'control' | 'unknown';
+
+/**
+ * What kind of Azure DevOps the emulator plays (see topology.ts):
+ * - `onPremises` (default): one host, empty ResourceAreas, REST up to 7.2;
+ * - `services`: Azure DevOps Services; Release and test results on their own hosts, found through
+ *   ResourceAreas;
+ * - `server2022` / `server2020`: Azure DevOps Server 2022 (REST 7.0) / 2020 (REST 6.0), one host.
+ */
+export type TopologyKind = 'onPremises' | 'services' | 'server2022' | 'server2020';
+
+/** The emulator's hosts: the collection, and the two that play vsrm.dev.azure.com and vstmr.dev.azure.com. */
+export type HostRole = 'main' | 'release' | 'testResults';
+
+/** What `POST /_control/topology` and `GET /_control/topology` answer. */
+export interface TopologyInfo {
+  kind: TopologyKind;
+  /** Collection URL (trailing slash) of each host. */
+  hosts: Record<HostRole, string>;
+}
 
 export interface RecordedRequest {
   seq: number;
@@ -48,6 +76,22 @@ export interface RecordedRequest {
   /** Response status; 0 when the socket was reset by a fault, null while in flight. */
   status: number | null;
   fault: boolean;
+  /** Which host the request reached. */
+  host: HostRole;
+  /**
+   * When the request arrived and when its answer was sent or its socket destroyed (null while in flight):
+   * milliseconds, fractional, from a monotonic clock (performance.now()) counted from emulator start.
+   */
+  startMs: number;
+  endMs: number | null;
+}
+
+/** An uploaded attachment as `GET /_control/attachments` lists it (bytes via `attachment(id)`). */
+export interface AttachmentInfo {
+  id: string;
+  fileName: string;
+  size: number;
+  createdDate: string;
 }
 
 export interface IdentityRef {

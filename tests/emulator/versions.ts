@@ -1,28 +1,40 @@
-// api-version handling: where the client puts it (Accept header, or the query) and what the service
-// accepts.
-import { badRequest } from './errors';
+// api-version handling: where the client puts it (Accept header, or the query) and what the server
+// accepts: no version on a write is refused, and so is a version above the server's latest.
+import { AdoError } from './errors';
+
+const WEBAPI = 'Microsoft.VisualStudio.Services.WebApi';
 
 export function apiVersionOf(accept: string | undefined, query: Record<string, string>): string | null {
   const m = /api-version=([^;,\s]+)/i.exec(accept ?? '');
   return m ? m[1] : (query['api-version'] ?? null);
 }
 
-export function checkApiVersion(method: string, version: string | null): void {
+/** `maxVersion`: the latest REST version of the server being played (topology.ts). */
+export function checkApiVersion(method: string, version: string | null, maxVersion: string): void {
   if (!version) {
     // GETs fall back to the latest released version; writes must say which version they speak.
     if (method !== 'GET') {
-      throw badRequest(
+      throw new AdoError(
+        400,
         `No api-version was supplied for the "${method}" request. The version must be supplied either as part of the Accept header (e.g. "application/json; api-version=1.0") or as a query parameter (e.g. "?api-version=1.0").`,
         'VssVersionNotSpecifiedException',
+        WEBAPI,
       );
     }
     return;
   }
-  const n = Number(/^(\d+(?:\.\d+)?)/.exec(version)?.[1]);
-  if (!(n >= 1 && n <= 7.2)) {
-    throw badRequest(
-      `The requested REST API version of ${version} is out of range for this server. The latest REST API version this server supports is 7.2.`,
+  const numeric = /^(\d+(?:\.\d+)?)/.exec(version)?.[1];
+  const n = Number(numeric);
+  if (!(n >= 1 && n <= Number(maxVersion))) {
+    // Wording as Azure DevOps Server answers (e.g. "…version of 7.2 is out of range for this server. The
+    // latest REST API version this server supports is 6.1.", quoted in public issues): the server formats
+    // the numeric part only, so 7.1-preview.3 is reported as 7.1. Status 400, typeKey
+    // VssVersionOutOfRangeException.
+    throw new AdoError(
+      400,
+      `The requested REST API version of ${numeric ?? version} is out of range for this server. The latest REST API version this server supports is ${maxVersion}.`,
       'VssVersionOutOfRangeException',
+      WEBAPI,
     );
   }
 }

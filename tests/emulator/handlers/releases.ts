@@ -17,7 +17,8 @@ function findRelease(ctx: RequestContext): StoredRelease {
   return r;
 }
 
-export const getRelease: Handler = (ctx) => ok(renderRelease(ctx.collectionUrl, findRelease(ctx)).json);
+export const getRelease: Handler = (ctx) =>
+  ok(renderRelease(ctx.collectionUrl, findRelease(ctx), ctx.hosts.main).json);
 
 export const getReleaseTaskLog: Handler = (ctx) => {
   const r = findRelease(ctx);
