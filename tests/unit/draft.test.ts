@@ -163,9 +163,14 @@ describe('work item draft and JSON Patch', () => {
     );
   });
 
-  it('never puts a secret into a field', () => {
-    const { draft } = draftFor({ title: 'token {{firstError}} {{branch}}' }, { secrets: ['main'] });
-    assert.equal(Object.fromEntries(draft.fields)['System.Title'], 'token ***');
+  it('never puts a secret into a field, and leaves values too short to mask alone', () => {
+    const { draft } = draftFor(
+      { title: 'token s3cr3t-pw {{branch}}', fields: 'Custom.Note=p%26ss s3cr3t-pw' },
+      { secrets: ['s3cr3t-pw', 'p&ss', 'main'] },
+    );
+    const fields = Object.fromEntries(draft.fields);
+    assert.equal(fields['System.Title'], 'token *** main');
+    assert.equal(fields['Custom.Note'], 'p%26ss ***');
   });
 });
 

@@ -2,13 +2,14 @@ import { readRunContext } from './facts/context';
 import { AdoError, EnvironmentError, SettingsError } from './errors';
 import { Filed, fileWorkItem, Log } from './filing';
 import type { TaskHost, TaskResult } from './ports';
-import { redactSecrets } from './text/redact';
+import { redactor } from './text/redact';
 import { readSettings, Settings } from './inputs/settings';
 import { reportLine, summaryMarkdown } from './render/summary';
 
 /** Runs the task: the only place that sets the result and the output variables. */
 export async function run(host: TaskHost): Promise<void> {
-  const mask = (text: string): string => redactSecrets(text, host.secrets());
+  // Asked each time: the tokens join the secrets once credentials have been read.
+  const mask = (text: string): string => redactor(host.secrets())(text);
   const warnings: string[] = [];
   const log: Log = {
     info: (message) => host.info(mask(message)),

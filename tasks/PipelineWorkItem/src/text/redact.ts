@@ -1,18 +1,86 @@
 import { escapeHtml } from './html';
+import { escapeMarkdown } from './markdown';
+
+/**
+ * Secret values with fewer characters than this, not counting surrounding white space, are not masked.
+ * Values such as `1`, `true`, `main` or `prod` stand everywhere in titles, branch names, paths and URLs:
+ * masking them would wreck the item while hiding nothing, as a value that short is guessed in moments.
+ * The credentials that matter (the job token, a PAT) are far longer.
+ */
+export const MIN_SECRET_LENGTH = 5;
 
 const MASK = '***';
 
+/** Whether `secret` is long enough to be masked (see {@link MIN_SECRET_LENGTH}). */
+export function isMaskable(secret: string): boolean {
+  return [...secret.trim()].length >= MIN_SECRET_LENGTH;
+}
+
 /**
- * Replaces every known secret value in `text` with `***`, also where it stands HTML-escaped or URL-encoded,
- * so a secret that reached an error message or a log line never lands in a work item.
+ * The forms in which `secret` can stand in a text: as is, HTML-escaped, Markdown-escaped, URL-encoded and
+ * escaped inside a JSON string.
  */
-export function redactSecrets(text: string, secrets: readonly string[]): string {
-  let result = text;
-  for (const secret of secrets) {
-    if (secret.trim() === '') continue;
-    for (const form of new Set([secret, escapeHtml(secret), encodeURIComponent(secret)])) {
-      result = result.split(form).join(MASK);
+export function secretForms(secret: string): string[] {
+  const forms = [secret, escapeHtml(secret), escapeMarkdown(secret), JSON.stringify(secret).slice(1, -1)];
+  try {
+    forms.push(encodeURIComponent(secret));
+  } catch {
+    // A lone surrogate has no URL-encoded form.
+  }
+  return [...new Set(forms)];
+}
+
+/**
+ * A function that replaces each maskable secret in `secrets`, in any of its forms, with `***`.
+ * Every character of every occurrence is masked, also where occurrences overlap (a secret containing another,
+ * or one form running into another), so no part of a secret is left beside a mask. The replacement repeats
+ * until no form is left, since a mask next to the remaining text could otherwise complete a secret again.
+ */
+export function redactor(secrets: readonly string[]): (text: string) => string {
+  const forms = [...new Set(secrets.filter(isMaskable).flatMap(secretForms))];
+  if (forms.length === 0) return (text) => text;
+  return (text) => {
+    let result = text;
+    let before: string;
+    // Ends: every replacement shortens the text, as every form is longer than the mask.
+    do {
+      before = result;
+      result = maskRanges(result, occurrences(result, forms));
+    } while (result !== before);
+    return result;
+  };
+}
+
+/** Where the forms occur in `text`, as [start, end) ranges, overlapping ones included. */
+function occurrences(text: string, forms: readonly string[]): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (const form of forms) {
+    for (let at = text.indexOf(form); at >= 0; at = text.indexOf(form, at + 1)) {
+      ranges.push([at, at + form.length]);
     }
   }
-  return result;
+  return ranges.sort((a, b) => a[0] - b[0]);
+}
+
+/** `text` with each run of overlapping ranges (sorted by start) replaced by one mask. */
+function maskRanges(text: string, ranges: readonly [number, number][]): string {
+  const parts: string[] = [];
+  let copied = 0;
+  let run: [number, number] | undefined;
+  const flush = (): void => {
+    if (!run) return;
+    parts.push(text.slice(copied, run[0]), MASK);
+    copied = run[1];
+  };
+  for (const [start, end] of ranges) {
+    if (run && start < run[1]) {
+      run[1] = Math.max(run[1], end);
+      continue;
+    }
+    flush();
+    run = [start, end];
+  }
+  flush();
+  parts.push(text.slice(copied));
+  return parts.join('');
 }

@@ -1,4 +1,4 @@
-/** A WIQL string literal: single quotes, a quote inside doubled. */
+/** `value` as a WIQL string literal: in single quotes, each `'` doubled, so nothing in it can end the literal. */
 export function wiqlString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }

@@ -1,6 +1,6 @@
 import { workItemBody } from '../render/body';
 import type { RunContext } from '../facts/context';
-import { redactSecrets } from '../text/redact';
+import { redactor } from '../text/redact';
 import type { Settings } from '../inputs/settings';
 import { renderTemplate } from '../text/templates';
 import { workItemTitle } from '../render/title';
@@ -65,9 +65,9 @@ export function workItemDraft(
 ): { draft: WorkItemDraft; warnings: string[] } {
   const warnings: string[] = [];
   const fields = draftFields(settings, run, target, filing, warnings);
+  const redact = redactor(target.secrets);
   const redacted = [...fields].map(
-    ([reference, value]) =>
-      [reference, typeof value === 'string' ? redactSecrets(value, target.secrets) : value] as const,
+    ([reference, value]) => [reference, typeof value === 'string' ? redact(value) : value] as const,
   );
   const draft = {
     type: target.type.name,

@@ -1,0 +1,119 @@
+import MarkdownIt from 'markdown-it';
+import { escapeHtml, linkHtml, textHtml } from './html';
+
+// Only for its link normalisation and entity decoding; nothing is rendered with it.
+const markdownIt = new MarkdownIt();
+
+// HTML's own white space: JavaScript's \s also matches e.g. U+00A0, which a browser keeps inside names and
+// unquoted values; judging by \s would misplace the end of an attribute.
+const SPACE = '\\t\\n\\f\\r ';
+
+// A start or end tag as a browser reads it: quotes delimit a value only right after `=`, an unclosed quote runs
+// to the end, and the first `>` outside a quoted value ends the tag.
+const TAG = new RegExp(
+  `<(/?)([A-Za-z][^${SPACE}/>]*)((?:[^>=]|=[${SPACE}]*(?:"[^"]*"?|'[^']*'?|[^${SPACE}>]*))*)(>?)`,
+  'g',
+);
+
+// Inside a tag: an attribute with a value, or any other run (a name without value, spaces, slashes). The
+// lookahead-and-backreference makes the name atomic, so a long name without `=` is not rescanned per character.
+const ATTRIBUTE = new RegExp(
+  `(?=(?<name>[^${SPACE}/>=]+))\\k<name>(?<equals>[${SPACE}]*=[${SPACE}]*)` +
+    `(?:(?<quote>["'])(?<quoted>[^]*?)(?<close>\\k<quote>|$)|(?<bare>[^${SPACE}>]*))` +
+    `|[^${SPACE}/>=]+|[^]`,
+  'g',
+);
+
+// Attributes a browser follows or loads as a URL.
+const URL_ATTRIBUTES = new Set([
+  'href',
+  'src',
+  'srcset',
+  'action',
+  'formaction',
+  'cite',
+  'poster',
+  'background',
+  'longdesc',
+  'usemap',
+  'data',
+  'xlink:href',
+]);
+
+// The schemes markdown-it refuses in links.
+const SCRIPT_URL = /^(javascript|vbscript|file|data):/;
+
+const ELEMENTS_WITHOUT_LINKS = new Set(['a', 'code', 'pre']);
+
+const LONE_URL = /^https?:\/\/\S+$/i;
+
+/** Value text for an attribute value within `quote`; unquoted, every character that could end it is encoded. */
+function attributeText(value: string, quote: string): string {
+  const escaped = escapeHtml(value).replace(/'/g, '&#39;');
+  return quote ? escaped : escaped.replace(/[\t\n\f\r =`]/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+function isScriptUrl(attributeValue: string): boolean {
+  // A browser drops ASCII white space and controls from a URL before reading its scheme.
+  const url = markdownIt.utils.unescapeAll(attributeValue).replace(/[\u0000-\u0020]/g, '');
+  return SCRIPT_URL.test(url.toLowerCase());
+}
+
+/**
+ * Replaces every match of `slot` (a global pattern whose first group is the key) in rendered `html` with
+ * `valueOf(key)` escaped for where it stands: element text (line breaks kept, a lone http(s) URL linked),
+ * a quoted or unquoted attribute value (URL attributes normalised, and never a script URL), or elsewhere in a
+ * tag. A value can never open or close an element, and inserted values are never scanned again.
+ */
+export function fillHtmlSlots(html: string, slot: RegExp, valueOf: (key: string) => string): string {
+  const hasSlot = (text: string): boolean => text.search(slot) >= 0;
+  const inTag = (text: string): string =>
+    text.replace(slot, (_, key: string) => attributeText(valueOf(key), ''));
+  let linkless = 0;
+  // Markdown's linkify would have linked a URL standing alone; never inside a link or code.
+  const textValue = (value: string): string =>
+    linkless === 0 && LONE_URL.test(value) ? linkHtml(value, value) : textHtml(value);
+  const inText = (text: string): string => text.replace(slot, (_, key: string) => textValue(valueOf(key)));
+  // `<{{runUrl}}>` is Markdown's autolink syntax; the slot in it made markdown-it see a tag instead.
+  const autolink = new RegExp(`^<${slot.source}>$`);
+
+  const attributes = (text: string): string =>
+    text.replace(ATTRIBUTE, (token: string, ...args: unknown[]) => {
+      const groups = args[args.length - 1] as Record<string, string | undefined>;
+      const { name, equals, quote = '', close = '' } = groups;
+      const value = groups.quoted ?? groups.bare;
+      if (name === undefined || equals === undefined || value === undefined) return inTag(token);
+      if (!hasSlot(token)) return token;
+      const isUrl = URL_ATTRIBUTES.has(name.toLowerCase());
+      let filled = value.replace(slot, (_, key: string) => {
+        const text = valueOf(key);
+        return attributeText(isUrl ? markdownIt.normalizeLink(text) : text, quote);
+      });
+      if (isUrl && isScriptUrl(filled)) filled = '#';
+      // An empty unquoted value would make the browser take what follows as the value.
+      if (!quote && filled === '') return `${inTag(name)}${equals}""`;
+      return `${inTag(name)}${equals}${quote}${filled}${close}`;
+    });
+
+  const tag = (match: RegExpMatchArray): string => {
+    const [whole, slash = '', name = '', rest = '', end = ''] = match;
+    if (!hasSlot(whole)) return whole;
+    const bracketed = autolink.exec(whole);
+    if (bracketed) {
+      const value = valueOf(bracketed[1] ?? '');
+      return LONE_URL.test(value) ? textValue(value) : textHtml(`<${value}>`);
+    }
+    return `<${slash}${inTag(name)}${attributes(rest)}${end}`;
+  };
+
+  const out: string[] = [];
+  let last = 0;
+  for (const match of html.matchAll(TAG)) {
+    out.push(inText(html.slice(last, match.index)), tag(match));
+    const element = (match[2] ?? '').toLowerCase();
+    if (ELEMENTS_WITHOUT_LINKS.has(element)) linkless = Math.max(0, linkless + (match[1] ? -1 : 1));
+    last = match.index + match[0].length;
+  }
+  out.push(inText(html.slice(last)));
+  return out.join('');
+}

@@ -1,0 +1,71 @@
+import { stripVTControlCharacters } from 'node:util';
+
+// The agent's prefix on every line of a build log: `2026-11-29T10:00:00.1234567Z `.
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T(\d{2}:\d{2}:\d{2})(?:\.\d+)?Z(?: |$)/;
+
+// `##[error]text` and its kind; the agent writes these at the start of a line, after the timestamp.
+const MARKER = /^##\[([A-Za-z]+)\](.*)$/s;
+
+// What a marker becomes: a prefix to keep, or undefined to drop the whole line.
+const MARKERS: ReadonlyMap<string, string | undefined> = new Map([
+  ['error', 'Error: '],
+  ['warning', 'Warning: '],
+  ['notice', 'Notice: '],
+  ['debug', 'Debug: '],
+  ['command', '> '],
+  ['section', ''],
+  ['group', ''],
+  ['endgroup', undefined],
+]);
+
+// C0 controls but tab, DEL and C1 controls; terminal escape sequences are stripped before these.
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+
+// A logging command anywhere in a line makes the agent act on it; its text may hold a secret value
+// (`##vso[task.setvariable variable=x;issecret=true]value`), so such a line never reaches an excerpt.
+const LOGGING_COMMAND = /##vso\[/i;
+
+function cleanOnce(line: string): string | undefined {
+  const text = stripVTControlCharacters(line)
+    .replace(CONTROL, '')
+    .replace(/^\uFEFF/, '');
+  if (LOGGING_COMMAND.test(line) || LOGGING_COMMAND.test(text)) return undefined;
+  const stamp = TIMESTAMP.exec(text);
+  const rest = stamp ? text.slice(stamp[0].length) : text;
+  const marker = MARKER.exec(rest);
+  let body = rest;
+  if (marker) {
+    const kind = (marker[1] ?? '').toLowerCase();
+    const prefix = MARKERS.has(kind) ? MARKERS.get(kind) : '';
+    if (prefix === undefined) return undefined;
+    body = `${prefix}${marker[2] ?? ''}`;
+    // A group or section marker alone says nothing once its marker is gone.
+    if (body === '') return undefined;
+  }
+  return (stamp ? `${stamp[1]} ${body}` : body).trimEnd();
+}
+
+/**
+ * One raw build-log line as readable text: terminal colours and other control characters removed, the agent's
+ * timestamp shortened to `hh:mm:ss`, `##[error]`/`##[warning]` written as `Error: `/`Warning: `, `##[command]` as
+ * `> `, group and section markers removed. Returns undefined for a line to leave out: a group end, an empty
+ * group or section marker, and any line with a `##vso[` logging command.
+ */
+export function cleanLogLine(line: string): string | undefined {
+  // Repeated until nothing changes, so that a cleaned line is clean (e.g. a timestamp after a section marker).
+  let current: string | undefined = line;
+  let previous: string;
+  do {
+    previous = current;
+    current = cleanOnce(current);
+  } while (current !== undefined && current !== previous);
+  return current;
+}
+
+/** The lines of a build log, each cleaned by {@link cleanLogLine}, without those it leaves out. */
+export function cleanLogLines(lines: readonly string[]): string[] {
+  return lines.flatMap((line) => {
+    const cleaned = cleanLogLine(line);
+    return cleaned === undefined ? [] : [cleaned];
+  });
+}

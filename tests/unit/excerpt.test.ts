@@ -1,0 +1,31 @@
+import * as assert from 'node:assert/strict';
+import { firstLine, firstLines } from '../../tasks/PipelineWorkItem/src/text/excerpt';
+
+describe('excerpts', () => {
+  const lines: [name: string, text: string, maxLines: number, maxChars: number, expected: string][] = [
+    ['keeps a short message whole', 'Expected 1 to equal 2', 5, 100, 'Expected 1 to equal 2'],
+    ['keeps the first lines and marks the cut', 'a\nb\nc\nd', 2, 100, 'a\nb…'],
+    ['normalises line breaks', 'a\r\nb\rc', 5, 100, 'a\nb\nc'],
+    ['trims surrounding white space and blank lines', '\n\n  a\nb  \n\n', 5, 100, 'a\nb'],
+    ['cuts a long line, the ellipsis counted', 'abcdefghij', 3, 5, 'abcd…'],
+    ['fits the ellipsis when only lines were cut', 'abcde\nf', 1, 5, 'abcd…'],
+    ['never splits a surrogate pair', 'ab😀cd', 1, 4, 'ab…'],
+    ['does not end a cut with white space', 'abc   defgh', 1, 7, 'abc…'],
+    ['gives nothing for no lines', 'abc', 0, 10, ''],
+    ['gives nothing for no characters', 'abc', 3, 0, ''],
+    ['gives just the ellipsis when one character is allowed', 'abc', 3, 1, '…'],
+  ];
+  for (const [name, text, maxLines, maxChars, expected] of lines) {
+    it(`firstLines ${name}`, () => assert.equal(firstLines(text, maxLines, maxChars), expected));
+  }
+
+  const subjects: [name: string, text: string, expected: string][] = [
+    ['takes the subject of a commit message', 'Fix login\n\nThe form posted twice.', 'Fix login'],
+    ['skips leading blank lines', '\n  \r\n  Fix login  \nmore', 'Fix login'],
+    ['understands CR line breaks', 'Fix login\rmore', 'Fix login'],
+    ['gives nothing for a blank message', ' \n ', ''],
+  ];
+  for (const [name, text, expected] of subjects) {
+    it(`firstLine ${name}`, () => assert.equal(firstLine(text), expected));
+  }
+});

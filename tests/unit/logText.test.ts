@@ -1,0 +1,59 @@
+import * as assert from 'node:assert/strict';
+import { cleanLogLine, cleanLogLines } from '../../tasks/PipelineWorkItem/src/text/logText';
+
+describe('log text', () => {
+  const cases: [name: string, line: string, expected: string | undefined][] = [
+    [
+      'shortens the agent timestamp to the time of day',
+      '2026-11-29T10:00:00.1234567Z npm test',
+      '10:00:00 npm test',
+    ],
+    ['keeps a line without timestamp as it is', 'plain text', 'plain text'],
+    ['strips ANSI colours', '\u001b[31mred\u001b[0m and \u001b[1;32mgreen\u001b[m', 'red and green'],
+    [
+      'writes an error marker as Error:',
+      '2026-11-29T10:00:00.1Z ##[error]Process exited 1',
+      '10:00:00 Error: Process exited 1',
+    ],
+    ['writes a warning marker as Warning:', '##[warning]Deprecated', 'Warning: Deprecated'],
+    [
+      'writes a command marker as a prompt',
+      '2026-11-29T10:00:00.1Z ##[command]npm test',
+      '10:00:00 > npm test',
+    ],
+    ['keeps the text after a section marker', '##[section]Starting: npm test', 'Starting: npm test'],
+    ['keeps the title after a group marker', '##[group]Run tests', 'Run tests'],
+    ['drops a group end', '2026-11-29T10:00:00.1Z ##[endgroup]', undefined],
+    ['drops an empty section marker', '##[section]', undefined],
+    ['reads marker names in any case', '##[ERROR]boom', 'Error: boom'],
+    ['drops the marker of an unknown kind and keeps its text', '##[something]text', 'text'],
+    [
+      'drops a logging command, which may carry a secret',
+      '2026-11-29T10:00:00.1Z ##vso[task.setvariable variable=pw;issecret=true]hunter22',
+      undefined,
+    ],
+    ['drops a logging command in the middle of a line', 'echo ##vso[task.complete result=Failed]', undefined],
+    ['drops a logging command hidden by a colour code', '##\u001b[0mvso[task.setsecret]hunter22', undefined],
+    ['drops a logging command in any case', '##VSO[task.setvariable]x', undefined],
+    ['removes control characters but keeps tabs', 'a\u0000b\u0007c\td\r', 'abc\td'],
+    ['removes a byte order mark', '\uFEFF2026-11-29T10:00:00.1Z x', '10:00:00 x'],
+    ['keeps a blank log line blank', '2026-11-29T10:00:00.1Z ', '10:00:00'],
+    [
+      'cleans a timestamp that only appears after a marker',
+      '##[section]2026-11-29T10:00:00.1Z ##[error]x',
+      '10:00:00 Error: x',
+    ],
+    ['reads a marker only at the start of the text', 'see ##[error]x', 'see ##[error]x'],
+    ['does not look up marker names on the object prototype', '##[constructor]x', 'x'],
+  ];
+  for (const [name, line, expected] of cases) {
+    it(name, () => assert.equal(cleanLogLine(line), expected));
+  }
+
+  it('cleans a list of lines, leaving out those it drops', () => {
+    assert.deepEqual(
+      cleanLogLines(['##[group]Build', 'compiling', '##[endgroup]', '##vso[task.setsecret]x']),
+      ['Build', 'compiling'],
+    );
+  });
+});
