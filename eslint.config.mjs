@@ -6,6 +6,7 @@ import tseslint from 'typescript-eslint';
 export default defineConfig(
   globalIgnores([
     'out/',
+    'coverage/',
     'build/',
     'dist/',
     'node_modules/',

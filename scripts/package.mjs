@@ -3,32 +3,40 @@
 //   node scripts/package.mjs [--publisher <id>]
 //
 // Publisher: `--publisher <id>` (or `--publisher=<id>`), else the environment variable PWI_PUBLISHER,
-// else the `publisher` of vss-extension.json (a placeholder: use your Marketplace publisher id).
-// Version: package.json's `version` (X.Y.Z), stamped into the staged vss-extension.json and task.json
-// (version.Major/Minor/Patch); the files in the repository are not changed.
+// else the `publisher` of vss-extension.json (a placeholder: use your Marketplace publisher id). Only the
+// staged copy of vss-extension.json gets it; the files in the repository are not changed.
+// Version: package.json, task.json and vss-extension.json must already hold the same X.Y.Z (set them
+// together with `npm run version -- <major|minor|patch>`); a mismatch fails here instead of being
+// papered over, so what is committed is what ships.
 //
 // Writes dist/<publisher>.<extension id>-<version>.vsix after removing the previous dist/*.vsix.
 // Exits 1 if tfx fails or prints any warning (tfx reports task.json problems only as warnings), or
 // if the VSIX lacks the task's task.json, index.js or icon.png, or holds sources (src/, *.ts).
+//
+// Runs the same on Windows, macOS and Linux: tfx is started as `node <tfx-cli's JS entry point>` with an
+// argument array and no shell (npm's bin shims are .cmd files on Windows, which need a shell).
 import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
-  cpSync,
   existsSync,
   mkdirSync,
   readFileSync,
   readdirSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readZip } from './lib/zip.mjs';
+import yauzl from 'yauzl';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const stage = path.join(root, 'build', 'extension');
 const dist = path.join(root, 'dist');
-const taskDir = 'tasks/PipelineWorkItem';
+const taskDir = path.join('tasks', 'PipelineWorkItem');
+/** The same folder as it is named inside the VSIX (ZIP names use forward slashes). */
+const taskEntry = 'tasks/PipelineWorkItem';
 
 let vsix; // set once tfx may have written it; removed again on failure
 
@@ -58,12 +66,52 @@ function publisherArgument(argv) {
   return undefined;
 }
 
+/** tfx-cli's JavaScript entry point (its package.json `bin.tfx`), run with this Node.js. */
+function tfxEntryPoint() {
+  const require = createRequire(import.meta.url);
+  const manifestFile = require.resolve('tfx-cli/package.json');
+  const { bin } = readJson(manifestFile);
+  const entry = typeof bin === 'string' ? bin : bin?.tfx;
+  if (!entry) fail(`${manifestFile} names no tfx bin`);
+  return path.join(path.dirname(manifestFile), entry);
+}
+
+/** The names of the files (not folders) in a ZIP archive. */
+async function zipFileNames(file) {
+  const zip = await yauzl.openPromise(file, { lazyEntries: true, strictFileNames: true });
+  const names = [];
+  for await (const entry of zip.eachEntry()) {
+    if (!entry.fileName.endsWith('/')) names.push(entry.fileName);
+  }
+  return names;
+}
+
+/** The files the manifest names (icons, screenshots, details, licence …), relative to the root. */
+function referencedFiles(manifest) {
+  const files = [
+    ...Object.values(manifest.icons ?? {}),
+    ...(manifest.screenshots ?? []).map((s) => s.path),
+    ...Object.values(manifest.content ?? {}).map((c) => c.path),
+  ];
+  return [...new Set(files.filter((f) => typeof f === 'string'))];
+}
+
 const started = Date.now();
 const { version } = readJson(path.join(root, 'package.json'));
-const match = /^(\d+)\.(\d+)\.(\d+)$/.exec(version ?? '');
-if (!match) fail(`package.json version must be X.Y.Z (task.json needs numbers), got: ${version}`);
+if (!/^\d+\.\d+\.\d+$/.test(version ?? '')) {
+  fail(`package.json version must be X.Y.Z (task.json needs numbers), got: ${version}`);
+}
 
 const manifest = readJson(path.join(root, 'vss-extension.json'));
+const task = readJson(path.join(root, taskDir, 'task.json'));
+const taskVersion = `${task.version?.Major}.${task.version?.Minor}.${task.version?.Patch}`;
+if (manifest.version !== version || taskVersion !== version) {
+  fail(
+    `versions differ: package.json ${version}, vss-extension.json ${manifest.version}, task.json ${taskVersion}.\n` +
+      '  Set them together with: npm run version -- <major|minor|patch>',
+  );
+}
+
 const publisher =
   publisherArgument(process.argv.slice(2)) ?? (process.env.PWI_PUBLISHER || manifest.publisher);
 if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(publisher ?? '')) fail(`invalid publisher id: ${publisher}`);
@@ -75,22 +123,22 @@ for (const file of ['index.js', 'task.json', 'icon.png']) {
   }
 }
 
-// Stamp the version into the staged copies only.
-writeJson(path.join(stage, 'vss-extension.json'), { ...manifest, publisher, version });
-const task = readJson(path.join(root, taskDir, 'task.json'));
-task.version = { Major: Number(match[1]), Minor: Number(match[2]), Patch: Number(match[3]) };
-writeJson(path.join(stagedTask, 'task.json'), task);
-
-rmSync(path.join(stage, 'images'), { recursive: true, force: true });
-cpSync(path.join(root, 'images'), path.join(stage, 'images'), { recursive: true });
-for (const file of ['overview.md', 'LICENSE']) copyFileSync(path.join(root, file), path.join(stage, file));
+// The publisher goes into the staged manifest only; the files it references are copied beside it.
+writeJson(path.join(stage, 'vss-extension.json'), { ...manifest, publisher });
+for (const file of referencedFiles(manifest)) {
+  const from = path.join(root, ...file.split('/'));
+  if (!existsSync(from)) fail(`vss-extension.json names ${file}, which does not exist`);
+  const to = path.join(stage, ...file.split('/'));
+  mkdirSync(path.dirname(to), { recursive: true });
+  copyFileSync(from, to);
+}
 
 mkdirSync(dist, { recursive: true });
 for (const old of readdirSync(dist).filter((name) => name.endsWith('.vsix'))) rmSync(path.join(dist, old));
 vsix = path.join(dist, `${publisher}.${manifest.id}-${version}.vsix`);
 
-const tfx = path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'tfx.cmd' : 'tfx');
 const args = [
+  tfxEntryPoint(),
   'extension',
   'create',
   '--root',
@@ -102,7 +150,7 @@ const args = [
   '--no-prompt',
   '--no-color',
 ];
-const run = spawnSync(tfx, args, { cwd: root, encoding: 'utf8', shell: process.platform === 'win32' });
+const run = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', shell: false });
 const output = `${run.stdout ?? ''}${run.stderr ?? ''}`;
 if (run.error) fail(`could not run tfx: ${run.error.message}`);
 if (run.status !== 0) fail(`tfx exited with ${run.status}:\n${output}`);
@@ -110,20 +158,23 @@ if (/warn/i.test(output)) fail(`tfx printed warnings (treated as errors):\n${out
 if (!existsSync(vsix)) fail(`tfx did not write ${vsix}:\n${output}`);
 
 // Verify the contents.
-const bytes = readFileSync(vsix);
-const names = readZip(bytes)
-  .map((entry) => entry.name)
-  .filter((name) => !name.endsWith('/'));
+let names;
+try {
+  names = await zipFileNames(vsix);
+} catch (error) {
+  fail(`${path.relative(root, vsix)} cannot be read as a ZIP file: ${error.message}`);
+}
 const problems = [];
 for (const file of ['task.json', 'index.js', 'icon.png']) {
-  if (!names.includes(`${taskDir}/${file}`)) problems.push(`missing ${taskDir}/${file}`);
+  if (!names.includes(`${taskEntry}/${file}`)) problems.push(`missing ${taskEntry}/${file}`);
 }
 for (const name of names) {
   if (/(^|\/)src\//.test(name) || /\.ts$/i.test(name)) problems.push(`source file in the VSIX: ${name}`);
 }
 if (problems.length > 0) fail(`${path.relative(root, vsix)}:\n  ${problems.join('\n  ')}`);
 
+const { size } = statSync(vsix);
 console.log(
-  `package: ${path.relative(root, vsix)} ${bytes.length} bytes, ${names.length} files, ` +
+  `package: ${path.relative(root, vsix)} ${size} bytes, ${names.length} files, ` +
     `publisher ${publisher}, version ${version}, ${Date.now() - started} ms`,
 );

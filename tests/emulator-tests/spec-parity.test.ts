@@ -1,8 +1,8 @@
 // The route table is the emulator's contract with the real service: every REST route must exist (method
 // + path + operationId) in the official OpenAPI 7.1 specs, and every route template handed out by
 // discovery must expand, through azure-devops-node-api's own VsoClient, to a path matching that route.
-// The specs live outside the repository (../shared/ado-rest-specs); without them only the table's
-// own consistency is checked, and the test says so.
+// The specs live outside the repository (../shared/ado-rest-specs, or the folder ADO_REST_SPECS names);
+// without them only the table's own consistency is checked, and the comparison is reported as pending.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -187,13 +187,13 @@ describe('emulator route table', () => {
     }
   });
 
-  it('matches the official REST specs (when ../shared/ado-rest-specs is present)', () => {
+  it('matches the official REST specs in ../shared/ado-rest-specs', function () {
     const folder = specsFolder();
     if (!folder) {
-      console.log(
-        '    ado-rest-specs not found beside the checkout: checked the route table only, not against the specs',
-      );
-      return;
+      // Pending, not passed: nothing was compared. Mocha's skip() takes no reason, so the title carries it.
+      const where = process.env.ADO_REST_SPECS || 'ado-rest-specs beside the checkout (../shared)';
+      this.test!.title += ` — pending: ${where} not found; set ADO_REST_SPECS to the specs folder`;
+      this.skip();
     }
     const files = new Map<
       string,

@@ -1,8 +1,8 @@
-import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { promisify } from 'util';
+import { pipeline } from 'stream/promises';
+import * as yauzl from 'yauzl';
 import { repoRoot, type TaskJson } from './repo';
 
 /** An unpacked VSIX: the folders and the task's entry point as the agent would run it. */
@@ -40,8 +40,7 @@ async function unpack(): Promise<UnpackedVsix> {
 
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-vsix-'));
   process.once('exit', () => fs.rmSync(root, { recursive: true, force: true }));
-  const reader = path.join(repoRoot(), 'scripts', 'lib', 'zip.mjs');
-  await promisify(execFile)(process.execPath, [reader, 'extract', vsix, root]);
+  await extract(vsix, root);
 
   const manifest = JSON.parse(fs.readFileSync(path.join(root, 'extension.vsomanifest'), 'utf8')) as {
     contributions: { type: string; properties: { name: string } }[];
@@ -54,4 +53,20 @@ async function unpack(): Promise<UnpackedVsix> {
   const handler = task.execution.Node20_1;
   if (!handler) throw new Error(`the packaged task.json in ${vsix} has no Node20_1 handler`);
   return { vsix, root, taskDir, target: path.resolve(taskDir, handler.target) };
+}
+
+/** Extracts every file of a ZIP archive into `dir`; yauzl checks sizes and CRCs and rejects unsafe names. */
+async function extract(file: string, dir: string): Promise<void> {
+  const zip = await yauzl.openPromise(file, { lazyEntries: true, strictFileNames: true });
+  for await (const entry of zip.eachEntry()) {
+    const target = path.resolve(dir, ...entry.fileName.split('/'));
+    if (!target.startsWith(path.resolve(dir) + path.sep))
+      throw new Error(`entry outside ${dir}: ${entry.fileName}`);
+    if (entry.fileName.endsWith('/')) {
+      fs.mkdirSync(target, { recursive: true });
+      continue;
+    }
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    await pipeline(await zip.openReadStreamPromise(entry), fs.createWriteStream(target));
+  }
 }
