@@ -262,7 +262,7 @@ describe('packaged task against the Azure DevOps emulator', function () {
     assert.equal(lenient.result, 'SucceededWithIssues');
     assert.match(lenient.resultMessage, /TF237111/);
     assert.match(lenient.resultMessage, /"WebApp Build Service \(fabrikam\)"/);
-    assert.match(lenient.resultMessage, /"Create work items in this node"/);
+    assert.match(lenient.resultMessage, /"View work items in this node" and "Edit work items in this node"/);
     assert.equal(lenient.outputs['WorkItemAction'], 'none');
 
     const strict = await runJob({
@@ -292,13 +292,21 @@ describe('packaged task against the Azure DevOps emulator', function () {
     assert.deepEqual(await emulator.workItems(), []);
   });
 
-  it('an area path that does not exist: names TF401347 and the inputs to fix', async () => {
+  it('an area path that does not exist: files in the default area, naming TF401347 and the input to fix', async () => {
     await emulator.seedBuild(failedYamlRun(824));
     const run = await runJob({ variables: buildVariables(824), inputs: { areaPath: 'WebApp\\Backend' } });
-    assert.equal(run.result, 'SucceededWithIssues');
-    assert.match(run.resultMessage, /TF401347/);
-    assert.match(run.resultMessage, /Set 'areaPath' and 'iterationPath' to paths that exist in the project/);
-    assert.equal(run.outputs['WorkItemAction'], 'none');
+    const item = await onlyItem(run);
+    assert.equal(item.fields['System.AreaPath'], 'WebApp');
+    assert.equal(run.outputs['WorkItemAction'], 'created');
+    const warning = run.warnings.join('\n');
+    assert.match(
+      warning,
+      /refused 'WebApp\\Backend' for System\.AreaPath: .*TF401347.* The item is filed without it\./,
+    );
+    assert.match(
+      warning,
+      /Set 'areaPath' to an area that exists \(Project settings › Boards › Project configuration › Areas\)/,
+    );
   });
 
   it('a team without a current iteration: files in the default iteration and warns', async () => {

@@ -25,12 +25,18 @@ describe('Azure DevOps errors', () => {
     assert.equal(error.status, 403);
     assert.match(
       error.message,
-      /^Could not create the Bug in project 'WebApp': the pipeline's identity may not create work items under this area \(TF237111\)\./,
+      /^Could not create the Bug in project 'WebApp': the pipeline's identity may not save work items under this area \(TF237111\)\./,
+    );
+    assert.match(error.message, /Give "WebApp Build Service \(fabrikam\)" \(the job token's identity/);
+    assert.match(
+      error.message,
+      /or "Project Collection Build Service \(fabrikam\)" \(when it is the collection/,
     );
     assert.match(
       error.message,
-      /Give "WebApp Build Service \(fabrikam\)" \(or "Project Collection Build Service \(fabrikam\)"/,
+      /"View work items in this node" and "Edit work items in this node" on the area/,
     );
+    assert.doesNotMatch(error.message, /Create work items/);
   });
 
   it('names the fields input for an unknown field and the path inputs for an invalid path', () => {

@@ -3,7 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import * as tl from 'azure-pipelines-task-lib/task';
-import { connectBoards, connectPipelines, NetworkOptions } from './ado/connection';
+import { connectBoards, connectPipelines, NetworkOptions, Transport } from './ado/connection';
+import { DEFAULT_LIMITS, RetryLimits, RetryPolicy } from './ado/retry';
 import { withTrailingSlash } from './facts/context';
 import { SettingsError } from './errors';
 import type { Credentials, TaskHost, TaskResult } from './ports';
@@ -22,6 +23,15 @@ export function agentHost(): TaskHost {
     tl.getVariables().flatMap((v) => (v.secret && v.value ? [v.value] : [])),
   );
   const tokens: string[] = [];
+  let transport: Transport | undefined;
+  // One retry policy (one time budget) for every client of the run; the network settings are read once.
+  const connect = (url: string): Transport => {
+    if (transport) return transport;
+    const network = networkOptions(url);
+    tokens.push(...[network.proxy?.proxyPassword, network.cert?.passphrase].filter((v): v is string => !!v));
+    transport = { network, policy: new RetryPolicy(retryLimits()) };
+    return transport;
+  };
   const remember = (credentials: Credentials): Credentials => {
     tokens.push(credentials.token);
     return credentials;
@@ -38,8 +48,8 @@ export function agentHost(): TaskHost {
       return token && url ? remember({ url: withTrailingSlash(url), scheme: 'bearer', token }) : undefined;
     },
     connectionCredentials: (connection) => remember(serviceConnection(connection)),
-    connectBoards: (credentials) => connectBoards(credentials, network(credentials.url)),
-    connectPipelines: (credentials) => connectPipelines(credentials, network(credentials.url)),
+    connectBoards: (credentials) => connectBoards(credentials, connect(credentials.url)),
+    connectPipelines: (credentials) => connectPipelines(credentials, connect(credentials.url)),
     findFiles: (patterns) => {
       const root = tl.getVariable('System.DefaultWorkingDirectory') || process.cwd();
       return patterns.map((pattern) => ({
@@ -107,12 +117,28 @@ function serviceConnection(connection: string): Credentials {
   return { url: withTrailingSlash(url), scheme: scheme === 'oauth' ? 'bearer' : 'token', token };
 }
 
-function network(url: string): NetworkOptions {
-  const proxy = tl.getHttpProxyConfiguration(url);
-  const cert = tl.getHttpCertConfiguration();
+// task-lib debug-prints the proxy and certificate settings it reads, passwords included.
+function networkOptions(url: string): NetworkOptions {
+  const proxy = quietly(() => tl.getHttpProxyConfiguration(url));
+  const cert = quietly(() => tl.getHttpCertConfiguration());
   return {
     ...(proxy ? { proxy } : {}),
     ...(cert ? { cert } : {}),
     ignoreSslError: (tl.getVariable('Agent.SkipCertValidation') ?? '').toLowerCase() === 'true',
+  };
+}
+
+/**
+ * The retry limits: `PipelineWorkItem.RequestTimeout` and `PipelineWorkItem.RetryBudget` (seconds) pipeline
+ * variables override the defaults.
+ */
+function retryLimits(): RetryLimits {
+  const seconds = (name: string): number | undefined => {
+    const value = Number(tl.getVariable(name));
+    return Number.isFinite(value) && value > 0 ? value * 1000 : undefined;
+  };
+  return {
+    requestTimeoutMs: seconds('PipelineWorkItem.RequestTimeout') ?? DEFAULT_LIMITS.requestTimeoutMs,
+    budgetMs: seconds('PipelineWorkItem.RetryBudget') ?? DEFAULT_LIMITS.budgetMs,
   };
 }

@@ -27,11 +27,17 @@ export class EnvironmentError extends Error {
 export class AdoError extends Error {
   readonly status: number | undefined;
   readonly code: string | undefined;
+  /** Reference names of the fields whose values the service refused (TF401320, TF401347). */
+  readonly refusedFields: readonly string[];
 
-  constructor(message: string, options: { status?: number; code?: string; cause?: unknown }) {
+  constructor(
+    message: string,
+    options: { status?: number; code?: string; cause?: unknown; refusedFields?: readonly string[] },
+  ) {
     super(message, { cause: options.cause });
     this.name = 'AdoError';
     this.status = options.status;
     this.code = options.code;
+    this.refusedFields = options.refusedFields ?? [];
   }
 }

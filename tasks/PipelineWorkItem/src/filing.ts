@@ -14,7 +14,7 @@ import { markerHtml, runKey } from './lifecycle/marker';
 import type { TaskHost, WorkItemAction } from './ports';
 import { filedHtml } from './render/notes';
 import type { Report } from './render/summary';
-import { FIELD, workItemDraft } from './workItem/draft';
+import { FIELD, optionalFields, workItemDraft } from './workItem/draft';
 import { createPatch } from './workItem/patch';
 import { commentOnRecurrence, createItem, openItems, resolveItem, Writer } from './writes';
 
@@ -118,6 +118,7 @@ export async function fileWorkItem(
     collectionUri: boardsCredentials.url,
     type,
     runKey: runKey(context),
+    warn,
   };
   const factsView = runView(context, facts, outcome);
   const fingerprint = fingerprintOf(settings.fingerprint, factsView.values, context);
@@ -188,8 +189,13 @@ export async function fileWorkItem(
       report: { kind: 'dryRun', plan: `create a ${draft.type} in project ${project}`, title },
     };
   }
-  const race = settings.onRecurrence === 'new' ? undefined : { fingerprint, view };
-  const created = await createItem(writer, patch, race);
+  const created = await createItem(writer, patch, {
+    fingerprint,
+    view,
+    settleRaces: settings.onRecurrence !== 'new',
+    known: open,
+    optional: optionalFields(settings),
+  });
   if (created.kind === 'raced') {
     return {
       outputs: { id: created.id, url: urlOf(created.id), action: 'commented' },

@@ -26,15 +26,25 @@ export interface Boards {
   queryIds(project: string, wiql: string): Promise<number[]>;
   /** The state of one work item; undefined when it does not exist (any more). */
   workItemState(project: string, id: number): Promise<WorkItemState | undefined>;
+  /**
+   * Writes are sent again only when it is known they did not land: when the outcome of an attempt is unknown
+   * (a timeout, a reset, a 5xx), `landed` is asked first and its answer (the item it finds) ends the write.
+   */
   createWorkItem(
     project: string,
     type: string,
     patch: readonly JsonPatchOperation[],
+    landed: () => Promise<number | undefined>,
   ): Promise<{ id: number }>;
-  updateWorkItem(project: string, id: number, patch: readonly JsonPatchOperation[]): Promise<void>;
+  updateWorkItem(
+    project: string,
+    id: number,
+    patch: readonly JsonPatchOperation[],
+    landed: () => Promise<boolean>,
+  ): Promise<void>;
   /** The item's newest comments (at most 200), newest first. */
   comments(project: string, id: number): Promise<Comment[]>;
-  addComment(project: string, id: number, html: string): Promise<void>;
+  addComment(project: string, id: number, html: string, landed: () => Promise<boolean>): Promise<void>;
   /** Uploads a file; returns the attachment's URL for an `AttachedFile` relation. */
   uploadAttachment(project: string, fileName: string, content: Buffer): Promise<string>;
 }

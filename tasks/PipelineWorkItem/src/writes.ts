@@ -1,3 +1,4 @@
+import { AdoError } from './errors';
 import type { RunView } from './facts/values';
 import type { Fingerprint } from './lifecycle/fingerprint';
 import { markerHtml, readMarkers } from './lifecycle/marker';
@@ -5,8 +6,7 @@ import { openItemsQuery } from './lifecycle/openItems';
 import type { Boards } from './ports';
 import { duplicateHtml, recoveredHtml, recurrenceHtml } from './render/notes';
 import { FIELD, workItemApiUrl } from './workItem/draft';
-import type { JsonPatchOperation } from './workItem/patch';
-import { patchOf } from './workItem/patch';
+import { JsonPatchOperation, patchOf } from './workItem/patch';
 import { closedState, resolvedState, WorkItemTypeInfo } from './workItem/workItemType';
 
 /** Where and as whom the task writes: the project, the item type, and this run's marker key. */
@@ -17,6 +17,7 @@ export interface Writer {
   readonly type: WorkItemTypeInfo;
   /** This run's marker key (lifecycle/marker.ts). */
   readonly runKey: string;
+  readonly warn: (message: string) => void;
 }
 
 /** The open items of the fingerprint, oldest first. */
@@ -25,32 +26,82 @@ export async function openItems(writer: Writer, fingerprint: Fingerprint): Promi
   return query ? writer.boards.queryIds(writer.project, query) : [];
 }
 
+// Whether this run already wrote on the item: its marker is among the item's comments.
+async function marked(writer: Writer, item: number): Promise<boolean> {
+  return readMarkers(await writer.boards.comments(writer.project, item)).runs.has(writer.runKey);
+}
+
+async function inState(writer: Writer, item: number, state: string): Promise<boolean> {
+  return (await writer.boards.workItemState(writer.project, item))?.state === state;
+}
+
 export type Created =
   | { readonly kind: 'created'; readonly id: number }
   /** Another run filed the same failure at the same moment: ours was closed as its duplicate. */
   | { readonly kind: 'raced'; readonly id: number; readonly duplicate: number; readonly occurrence?: number };
 
+export interface Creation {
+  readonly fingerprint: Fingerprint;
+  readonly view: RunView;
+  /** Settle races with other runs (every onRecurrence but new). */
+  readonly settleRaces: boolean;
+  /** The fingerprint's open items before the create: not ours. */
+  readonly known: readonly number[];
+  /** Fields the item can go without when the service refuses their value, with the fix to name. */
+  readonly optional: ReadonlyMap<string, string>;
+}
+
 /**
  * Creates the item, then settles a race (brief §5.4): Azure Boards has no lock, so a run that finds an older open
  * item of the fingerprint after its create closes its own as a duplicate of the oldest and comments there instead.
- * Every run decides the same way (the lowest id wins), so racing runs end with one open item. Without `race`
- * (onRecurrence new) every filing stands.
+ * Every run decides the same way (the lowest id wins), so racing runs end with one open item.
  */
 export async function createItem(
   writer: Writer,
   patch: readonly JsonPatchOperation[],
-  race: { readonly fingerprint: Fingerprint; readonly view: RunView } | undefined,
+  creation: Creation,
 ): Promise<Created> {
-  const { id } = await writer.boards.createWorkItem(writer.project, writer.type.name, patch);
-  if (!race) return { kind: 'created', id };
-  const { fingerprint, view } = race;
-  const oldest = (await openItems(writer, fingerprint))[0];
+  const id = await createDroppingRefused(writer, patch, creation);
+  if (!creation.settleRaces) return { kind: 'created', id };
+  const oldest = (await openItems(writer, creation.fingerprint))[0];
   if (oldest === undefined || oldest >= id) return { kind: 'created', id };
   const [commented] = await Promise.all([
-    commentOnRecurrence(writer, oldest, view),
+    commentOnRecurrence(writer, oldest, creation.view),
     closeAsDuplicate(writer, id, oldest),
   ]);
   return { kind: 'raced', id: oldest, duplicate: id, occurrence: commented.occurrence };
+}
+
+// Brief §5.5: a refused assignee, area, iteration or extra field value costs that value, never the item.
+async function createDroppingRefused(
+  writer: Writer,
+  patch: readonly JsonPatchOperation[],
+  creation: Creation,
+): Promise<number> {
+  // The item of the fingerprint that was not open before and carries this run's marker is the one that landed.
+  const landed = async (): Promise<number | undefined> => {
+    for (const id of await openItems(writer, creation.fingerprint)) {
+      if (!creation.known.includes(id) && (await marked(writer, id))) return id;
+    }
+    return undefined;
+  };
+  let ops = patch;
+  for (;;) {
+    try {
+      return (await writer.boards.createWorkItem(writer.project, writer.type.name, ops, landed)).id;
+    } catch (error) {
+      const refused = error instanceof AdoError ? error.refusedFields : [];
+      const droppable = refused.filter((field) => creation.optional.has(field));
+      if (refused.length === 0 || droppable.length < refused.length) throw error;
+      for (const field of droppable) {
+        const value = ops.find((op) => op.path === `/fields/${field}`)?.value;
+        writer.warn(
+          `Azure DevOps refused '${String(value)}' for ${field}: ${(error as Error).message} The item is filed without it. ${creation.optional.get(field) ?? ''}`.trim(),
+        );
+      }
+      ops = ops.filter((op) => !droppable.some((field) => op.path === `/fields/${field}`));
+    }
+  }
 }
 
 /**
@@ -66,24 +117,25 @@ export async function commentOnRecurrence(
   if (markers.runs.has(writer.runKey)) return {};
   const occurrence = Math.max(markers.lastOccurrence, 1) + 1;
   const html = `${recurrenceHtml(view, occurrence)}\n${markerHtml(writer.runKey, occurrence)}`;
-  await writer.boards.addComment(writer.project, item, html);
+  await writer.boards.addComment(writer.project, item, html, () => marked(writer, item));
   return { occurrence };
 }
 
 /** Moves a recovered item to its type's Resolved-category state (or Completed) with a note naming the run. */
 export async function resolveItem(writer: Writer, item: number, view: RunView): Promise<void> {
   const state = resolvedState(writer.type);
-  if (state === undefined)
-    throw new Error(`Work item type '${writer.type.name}' has no Resolved or Completed state.`);
+  if (state === undefined) {
+    throw new AdoError(
+      `Work item type '${writer.type.name}' has no Resolved or Completed state to move ${item} to.`,
+      {},
+    );
+  }
   const history = `${recoveredHtml(view)}\n${markerHtml(writer.runKey, 0)}`;
-  await writer.boards.updateWorkItem(
-    writer.project,
-    item,
-    patchOf([
-      [FIELD.state, state],
-      [FIELD.history, history],
-    ]),
-  );
+  const patch = patchOf([
+    [FIELD.state, state],
+    [FIELD.history, history],
+  ]);
+  await writer.boards.updateWorkItem(writer.project, item, patch, () => inState(writer, item, state));
 }
 
 async function closeAsDuplicate(writer: Writer, item: number, original: number): Promise<void> {
@@ -91,15 +143,12 @@ async function closeAsDuplicate(writer: Writer, item: number, original: number):
   const history = `${duplicateHtml(original)}\n${markerHtml(writer.runKey, 0)}`;
   const fields: [string, string][] = [[FIELD.history, history]];
   if (state !== undefined) fields.unshift([FIELD.state, state]);
-  await writer.boards.updateWorkItem(
-    writer.project,
-    item,
-    patchOf(fields, [
-      {
-        rel: 'System.LinkTypes.Duplicate-Reverse',
-        url: workItemApiUrl(writer.collectionUri, original),
-        attributes: { comment: 'Filed at the same moment by another run' },
-      },
-    ]),
+  const link = {
+    rel: 'System.LinkTypes.Duplicate-Reverse',
+    url: workItemApiUrl(writer.collectionUri, original),
+    attributes: { comment: 'Filed at the same moment by another run' },
+  };
+  await writer.boards.updateWorkItem(writer.project, item, patchOf(fields, [link]), () =>
+    state === undefined ? marked(writer, item) : inState(writer, item, state),
   );
 }

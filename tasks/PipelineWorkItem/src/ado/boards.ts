@@ -7,6 +7,8 @@ import type { Boards, Comment, WorkItemState } from '../ports';
 import type { JsonPatchOperation } from '../workItem/patch';
 import type { StateCategory, StateInfo, WorkItemTypeInfo } from '../workItem/workItemType';
 import { CallContext, permissionFix, toAdoError } from './errors';
+import { failureOf } from './resilientHttp';
+import { RetryPolicy, verdict } from './retry';
 
 type WorkItemTracking = Pick<
   IWorkItemTrackingApi,
@@ -29,7 +31,35 @@ export class AdoBoards implements Boards {
     private readonly wit: WorkItemTracking,
     private readonly work: Work,
     private readonly url: string,
+    private readonly policy: RetryPolicy,
   ) {}
+
+  /**
+   * Sends a write, and again while its outcome is unknown and `landed` does not find it: a write is never sent
+   * twice when the first one may have landed. When even that check cannot be made, the write is given up.
+   */
+  private write<T>(send: () => Promise<T>, landed: () => Promise<T | undefined>): Promise<T> {
+    let unverifiable = false;
+    const unknown = (error: unknown): boolean =>
+      !unverifiable && verdict(failureOf(error), false) === 'unknownOutcome';
+    return this.policy.run(
+      async () => {
+        try {
+          return await send();
+        } catch (error) {
+          if (!unknown(error)) throw error;
+          const done = await landed().catch(() => {
+            unverifiable = true;
+            return undefined;
+          });
+          if (done !== undefined) return done;
+          throw error;
+        }
+      },
+      unknown,
+      (error) => failureOf(error).retryAfterMs,
+    );
+  }
 
   private async call<T>(action: string, project: string, body: () => Promise<T>): Promise<T> {
     const call: CallContext = { action, url: this.url, project };
@@ -93,9 +123,16 @@ export class AdoBoards implements Boards {
     project: string,
     type: string,
     patch: readonly JsonPatchOperation[],
+    landed: () => Promise<number | undefined>,
   ): Promise<{ id: number }> {
     return this.call(`create the ${type} in project '${project}'`, project, async () => {
-      const item = await this.wit.createWorkItem(null, [...patch], project, type);
+      const item = await this.write(
+        () => this.wit.createWorkItem(null, [...patch], project, type),
+        async () => {
+          const id = await landed();
+          return id === undefined ? undefined : { id };
+        },
+      );
       if (!item?.id) {
         // The client turns a 404 into null, dropping the body. Project and type were just read, so this is the
         // service's other way of refusing the area: TF237111 with status 404 (platform notes).
@@ -108,9 +145,17 @@ export class AdoBoards implements Boards {
     });
   }
 
-  updateWorkItem(project: string, id: number, patch: readonly JsonPatchOperation[]): Promise<void> {
+  updateWorkItem(
+    project: string,
+    id: number,
+    patch: readonly JsonPatchOperation[],
+    landed: () => Promise<boolean>,
+  ): Promise<void> {
     return this.call(`update work item ${id}`, project, async () => {
-      const item = await this.wit.updateWorkItem(null, [...patch], id, project);
+      const item = await this.write(
+        () => this.wit.updateWorkItem(null, [...patch], id, project),
+        async () => ((await landed()) ? { id } : undefined),
+      );
       if (!item?.id) {
         throw new AdoError(
           `Could not update work item ${id}: it no longer exists, or the pipeline's identity may not edit work items under its area (TF237111). ${permissionFix(this.url, project)}`,
@@ -127,21 +172,23 @@ export class AdoBoards implements Boards {
     });
   }
 
-  addComment(project: string, id: number, html: string): Promise<void> {
+  addComment(project: string, id: number, html: string, landed: () => Promise<boolean>): Promise<void> {
     return this.call(`comment on work item ${id}`, project, async () => {
-      const comment = await this.wit.addComment({ text: html }, project, id);
+      const comment = await this.write(
+        () => this.wit.addComment({ text: html }, project, id),
+        async () => ((await landed()) ? { id } : undefined),
+      );
       if (!comment) throw new AdoError(`Work item ${id} no longer exists.`, { status: 404 });
     });
   }
 
   uploadAttachment(project: string, fileName: string, content: Buffer): Promise<string> {
     return this.call(`upload the attachment '${fileName}'`, project, async () => {
-      const reference = await this.wit.createAttachment(
-        null,
-        Readable.from([content]),
-        fileName,
-        undefined,
-        project,
+      // An attachment nobody links is harmless, so an upload is simply sent again (with a fresh stream).
+      const reference = await this.policy.run(
+        () => this.wit.createAttachment(null, Readable.from([content]), fileName, undefined, project),
+        (error) => verdict(failureOf(error), true) === 'retry',
+        (error) => failureOf(error).retryAfterMs,
       );
       if (!reference?.url) throw new Error('Azure DevOps returned no attachment URL.');
       return reference.url;

@@ -13,7 +13,7 @@ interface ServiceError {
   result?: {
     message?: string;
     typeKey?: string;
-    customProperties?: { RuleValidationErrors?: { errorMessage?: string }[] };
+    customProperties?: { RuleValidationErrors?: { errorMessage?: string; fieldReferenceName?: string }[] };
   };
   message?: string;
 }
@@ -38,7 +38,7 @@ export function toAdoError(error: unknown, call: CallContext): AdoError {
   const status = typeof e.statusCode === 'number' ? e.statusCode : undefined;
   const serviceMessage = (e.result?.message ?? e.message ?? String(error)).trim();
   const code = /\b(TF\d{5,6}|VS\d{6})\b/.exec(serviceMessage)?.[1];
-  const options = { status, code, cause: error };
+  const options = { status, code, cause: error, refusedFields: refusedFields(code, e, serviceMessage) };
   const where = `Could not ${call.action}`;
 
   if (e.code && NETWORK_CODES.has(e.code)) {
@@ -49,7 +49,7 @@ export function toAdoError(error: unknown, call: CallContext): AdoError {
   }
   if (code === 'TF237111') {
     return new AdoError(
-      `${where}: the pipeline's identity may not create work items under this area (TF237111). ${permissionFix(call.url, call.project)}`,
+      `${where}: the pipeline's identity may not save work items under this area (TF237111). ${permissionFix(call.url, call.project)}`,
       options,
     );
   }
@@ -97,13 +97,27 @@ export function toAdoError(error: unknown, call: CallContext): AdoError {
   return new AdoError(`${where}${statusText}: ${serviceMessage}`, options);
 }
 
-/** What to grant, and where, so the pipeline's identity may create work items under an area. */
+// TF401320 names each field in RuleValidationErrors; TF401347 names the tree path field in its message.
+function refusedFields(code: string | undefined, e: ServiceError, message: string): string[] {
+  if (code === 'TF401320') {
+    return (e.result?.customProperties?.RuleValidationErrors ?? []).flatMap((rule) =>
+      rule.fieldReferenceName ? [rule.fieldReferenceName] : [],
+    );
+  }
+  if (code === 'TF401347') {
+    const field = /field '([\w.]+)'/.exec(message)?.[1];
+    return field ? [field] : [];
+  }
+  return [];
+}
+
+/** What to grant, and where, so the pipeline's identity may create and update work items under an area. */
 export function permissionFix(url: string, projectName: string | undefined): string {
   const organization = organizationName(url);
   const project = projectName ?? '<project>';
   return (
-    `Give "${project} Build Service (${organization})" (or "Project Collection Build Service (${organization})" when the pipeline's job authorization scope is the collection) ` +
-    `"Create work items in this node" and "Edit work items in this node" on the area: Project settings › Boards › Project configuration › Areas › … › Security.`
+    `Give "${project} Build Service (${organization})" (the job token's identity when the job authorization scope is the project) or "Project Collection Build Service (${organization})" (when it is the collection; see Project settings › Pipelines › Settings, "Limit job authorization scope…", with a separate setting for release pipelines) ` +
+    `"View work items in this node" and "Edit work items in this node" on the area (areas have no "create" permission: creating needs Edit): Project settings › Boards › Project configuration › Areas › … › Security.`
   );
 }
 

@@ -202,3 +202,33 @@ function assignee(settings: Settings, context: RunContext, warnings: string[]): 
     }
   }
 }
+
+const CORE = new Set(
+  [FIELD.title, FIELD.description, FIELD.reproSteps, FIELD.history, FIELD.tags].map((f) => f.toLowerCase()),
+);
+
+/**
+ * The fields an item can be filed without when the service refuses their value (brief §5.5), each with the fix
+ * to name: the assignee, area, iteration, priority, severity and the `fields` input's values. Title, body and
+ * tags are the item itself.
+ */
+export function optionalFields(settings: Pick<Settings, 'fields'>): Map<string, string> {
+  const paths = 'Project settings › Boards › Project configuration';
+  const optional = new Map<string, string>([
+    [
+      FIELD.assignedTo,
+      "Set 'assignTo' to the email (or 'Display Name <email>') of someone in the organization.",
+    ],
+    [FIELD.areaPath, `Set 'areaPath' to an area that exists (${paths} › Areas).`],
+    [FIELD.iterationPath, `Set 'iterationPath' to an iteration that exists (${paths} › Iterations).`],
+    [FIELD.priority, "Set 'priority' to a value the process allows."],
+    [FIELD.severity, "Set 'severity' to one of the process's values, e.g. '2 - High'."],
+    [FIELD.foundIn, ''],
+  ]);
+  for (const field of settings.fields) {
+    if (!CORE.has(field.reference.toLowerCase())) {
+      optional.set(field.reference, `Check the value of ${field.reference} in 'fields'.`);
+    }
+  }
+  return optional;
+}

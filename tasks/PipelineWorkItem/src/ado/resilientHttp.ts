@@ -1,0 +1,101 @@
+import type { IncomingMessage } from 'node:http';
+import { Failure, retryAfterMs, RetryPolicy, verdict } from './retry';
+
+/** The part of typed-rest-client's HttpClient every call of azure-devops-node-api goes through. */
+interface HttpClientLike {
+  request(
+    verb: string,
+    requestUrl: string,
+    data: unknown,
+    headers: Record<string, unknown>,
+  ): Promise<{ message: IncomingMessage; readBody(): Promise<string> }>;
+}
+
+type Response = Awaited<ReturnType<HttpClientLike['request']>>;
+
+// Answered before the attempt's body is read: the policy may want another attempt.
+class RetryableResponse extends Error {
+  constructor(
+    readonly response: Response,
+    readonly body: string,
+  ) {
+    super(`HTTP ${response.message.statusCode}`);
+  }
+}
+
+const RETRIED_STATUS = new Set([429, 500, 502, 503, 504]);
+
+// POSTs that only read: a WIQL query and a batch read of work items.
+const READ_POSTS = /\/_apis\/wit\/(wiql|workitemsbatch)(\/|\?|$)/i;
+
+/** Whether sending the request again can change nothing: reads, and queries sent as POST. */
+export function safeToRepeat(verb: string, url: string): boolean {
+  const method = verb.toUpperCase();
+  return (
+    method === 'GET' ||
+    method === 'HEAD' ||
+    method === 'OPTIONS' ||
+    (method === 'POST' && READ_POSTS.test(url))
+  );
+}
+
+/** What typed-rest-client's error or response says, for the retry policy. */
+export function failureOf(error: unknown): Failure {
+  if (error instanceof RetryableResponse) {
+    return {
+      status: error.response.message.statusCode,
+      retryAfterMs: retryAfterMs(error.response.message.headers['retry-after']),
+    };
+  }
+  const e = (error ?? {}) as {
+    statusCode?: unknown;
+    code?: unknown;
+    message?: unknown;
+    responseHeaders?: unknown;
+  };
+  const headers = (e.responseHeaders ?? {}) as Record<string, string | string[] | undefined>;
+  return {
+    status: typeof e.statusCode === 'number' ? e.statusCode : undefined,
+    code: typeof e.code === 'string' ? e.code : undefined,
+    // typed-rest-client's own idle timeout, and a socket closed without an answer.
+    timedOut: typeof e.message === 'string' && /^Request timeout|socket hang up/i.test(e.message),
+    retryAfterMs: retryAfterMs(headers['retry-after']),
+  };
+}
+
+/**
+ * Puts every request of `client` (location discovery included) under the retry policy. Requests safe to repeat
+ * are retried on 429, 5xx, resets and timeouts; writes only on 429 and when the request never left (their other
+ * failures have an unknown outcome: the Boards adapter checks whether the write landed before sending it again).
+ * A stream body cannot be sent twice, so uploads are left to their adapter.
+ */
+export function makeResilient(client: HttpClientLike, policy: RetryPolicy): void {
+  const send = client.request.bind(client);
+  client.request = async (verb, url, data, headers) => {
+    if (data !== null && data !== undefined && typeof data !== 'string')
+      return send(verb, url, data, headers);
+    const repeatable = safeToRepeat(verb, url);
+    const retryable = (error: unknown): boolean => verdict(failureOf(error), repeatable) === 'retry';
+    try {
+      return await policy.run(
+        async () => {
+          const response = await send(verb, url, data, headers);
+          if (!RETRIED_STATUS.has(response.message.statusCode ?? 0)) return response;
+          // The body must be read to free the socket; it is kept for the caller if this is the last attempt.
+          const body = await response.readBody();
+          const failed = new RetryableResponse(response, body);
+          if (!retryable(failed)) return { message: response.message, readBody: async () => body };
+          throw failed;
+        },
+        retryable,
+        (error) => failureOf(error).retryAfterMs,
+      );
+    } catch (error) {
+      // Out of attempts: hand the last answer to the client, whose own error handling reads it.
+      if (error instanceof RetryableResponse) {
+        return { message: error.response.message, readBody: async () => error.body };
+      }
+      throw error;
+    }
+  };
+}

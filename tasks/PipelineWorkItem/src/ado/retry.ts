@@ -1,0 +1,103 @@
+import pRetry from 'p-retry';
+
+/** How long the task keeps trying, and how long one request may take. */
+export interface RetryLimits {
+  /** One request's idle timeout; the client's own default is 3 minutes. */
+  readonly requestTimeoutMs: number;
+  /** All retries of the whole task run together stop once this much time has passed since the first call. */
+  readonly budgetMs: number;
+}
+
+export const DEFAULT_LIMITS: RetryLimits = { requestTimeoutMs: 30_000, budgetMs: 120_000 };
+
+/** What a failed attempt means for the next one. */
+export type Verdict =
+  /** Nothing was done (or doing it again is harmless): try again. */
+  | 'retry'
+  /** A write may or may not have landed: check before sending it again. */
+  | 'unknownOutcome'
+  | 'fail';
+
+/** A failed attempt as the policy sees it. */
+export interface Failure {
+  readonly status?: number;
+  /** Node's network error code, e.g. ECONNRESET. */
+  readonly code?: string;
+  /** The client gave up waiting for an answer. */
+  readonly timedOut?: boolean;
+  /** What the service asked us to wait (Retry-After), in milliseconds. */
+  readonly retryAfterMs?: number;
+}
+
+const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
+// The request never reached the service.
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+const CUT_OFF = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'ESOCKETTIMEDOUT']);
+
+/**
+ * The one retry rule of the task. 429 is refused before anything happens, so it is always retried; a 5xx, a reset
+ * or a timeout is retried for requests that are safe to repeat (reads, queries) and is an unknown outcome for
+ * writes; other statuses (4xx: the request itself is wrong) are final.
+ */
+export function verdict(failure: Failure, safeToRepeat: boolean): Verdict {
+  if (failure.status === 429) return 'retry';
+  if (failure.code !== undefined && NOT_SENT.has(failure.code)) return 'retry';
+  const cutOff =
+    (failure.status !== undefined && TRANSIENT_STATUS.has(failure.status)) ||
+    failure.timedOut === true ||
+    (failure.code !== undefined && CUT_OFF.has(failure.code));
+  if (!cutOff) return 'fail';
+  return safeToRepeat ? 'retry' : 'unknownOutcome';
+}
+
+/** `Retry-After` in seconds or as an HTTP date, in milliseconds; undefined when absent or unreadable. */
+export function retryAfterMs(
+  value: string | string[] | undefined,
+  now: number = Date.now(),
+): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (!text) return undefined;
+  const seconds = Number(text);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Retries for one task run: every call shares one time budget, so a bad minute cannot hold the job for long. */
+export class RetryPolicy {
+  private readonly deadline: number;
+
+  constructor(
+    readonly limits: RetryLimits,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.deadline = now() + limits.budgetMs;
+  }
+
+  /**
+   * Runs `attempt` until it succeeds, `retryable` says no, or the budget is spent. Exponential backoff with jitter
+   * (0.5 s, 1 s, 2 s … up to 15 s); a Retry-After the service sent is waited first.
+   */
+  async run<T>(
+    attempt: () => Promise<T>,
+    retryable: (error: unknown) => boolean,
+    waitHint: (error: unknown) => number | undefined = () => undefined,
+  ): Promise<T> {
+    const left = (): number => this.deadline - this.now();
+    if (left() <= 0) return attempt();
+    return pRetry(attempt, {
+      retries: 8,
+      minTimeout: 500,
+      maxTimeout: 15_000,
+      randomize: true,
+      maxRetryTime: left(),
+      shouldRetry: ({ error }) => retryable(error) && left() > 0,
+      onFailedAttempt: async ({ error }) => {
+        const wait = waitHint(error);
+        if (!retryable(error) || wait === undefined) return;
+        if (wait >= left()) throw error;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      },
+    });
+  }
+}
