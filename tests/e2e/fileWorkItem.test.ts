@@ -1,64 +1,29 @@
 import * as assert from 'node:assert/strict';
-import { Emulator, startEmulator, WorkItemJson } from '../emulator/harness';
-import { unpackVsix } from '../helpers/vsix';
-import { AgentJob, runTask, TaskRun } from './agent';
+import type { WorkItemJson } from '../emulator/harness';
+import type { TaskRun } from './agent';
 import {
   buildVariables,
   classicRelease,
   failedClassicBuild,
   failedYamlRun,
   greenYamlRun,
-  JOB_TOKEN,
   PAT,
   releaseVariables,
   separateJobRun,
 } from './pipelines';
+import { Job, useSession } from './session';
 
 const CONNECTION_ID = '6f1c2b9e-3a47-4d8e-9b0c-2e5f7a1d4c83';
 
-// The packaged task, run as the agent runs it (`node <target>` from the unzipped VSIX) against the emulator.
+// The packaged task, run as the agent runs it (`node <target>` from the unzipped VSIX) against the session.emulator.
 describe('packaged task against the Azure DevOps emulator', function () {
-  let emulator: Emulator;
-  let target: string;
-
-  before(async () => {
-    [emulator, { target }] = await Promise.all([startEmulator(), unpackVsix()]);
-  });
-  after(async () => emulator?.stop());
-  beforeEach(async () => {
-    await emulator.reset();
-    await emulator.setTokens([JOB_TOKEN, { token: PAT, scheme: 'Basic', identity: 'sam@fabrikam.example' }]);
-  });
-
-  async function runJob(job: Omit<AgentJob, 'collectionUrl' | 'jobToken'>): Promise<TaskRun> {
-    const run = await runTask(target, { collectionUrl: emulator.collectionUrl, jobToken: JOB_TOKEN, ...job });
-    const output = run.stdout + run.stderr;
-    assert.ok(!output.includes(JOB_TOKEN) && !output.includes(PAT), `a token was printed:\n${output}`);
-    assert.equal(run.exitCode, 0, output);
-    const requests = await emulator.requests();
-    const outside = requests.filter((r) => r.kind !== 'rest' && r.kind !== 'discovery');
-    assert.deepEqual(outside, [], 'every request must be a REST call of the specs or location discovery');
-    return run;
-  }
-
-  async function onlyItem(run: TaskRun): Promise<WorkItemJson> {
-    const items = await emulator.workItems();
-    assert.equal(
-      items.length,
-      1,
-      `expected one work item, found ${items.length}; the task said:\n${run.stdout}`,
-    );
-    return items[0]!;
-  }
-
-  async function writes(): Promise<string[]> {
-    return (await emulator.requests())
-      .filter((r) => r.method !== 'GET' && r.method !== 'OPTIONS' && !r.path.endsWith('/_apis/wit/wiql'))
-      .map((r) => `${r.method} ${r.path}`);
-  }
+  const session = useSession();
+  const runJob = (job: Job): Promise<TaskRun> => session.run(job);
+  const onlyItem = async (run: TaskRun): Promise<WorkItemJson> => (await session.items(1, run))[0]!;
+  const writes = (): Promise<string[]> => session.writes();
 
   it('YAML step after a failed step: files a Bug with every field, the run linked, outputs and summary', async () => {
-    await emulator.seedBuild(failedYamlRun(812));
+    await session.emulator.seedBuild(failedYamlRun(812));
     const run = await runJob({
       variables: buildVariables(812),
       inputs: {
@@ -87,7 +52,9 @@ describe('packaged task against the Azure DevOps emulator', function () {
     const body = String(fields['Microsoft.VSTS.TCM.ReproSteps']);
     assert.ok(body.startsWith('<p>Broken by <strong>Alex Kim</strong> in 20261129.812.</p>'), body);
     assert.ok(
-      body.includes(`<a href="${emulator.collectionUrl}WebApp/_build/results?buildId=812">20261129.812</a>`),
+      body.includes(
+        `<a href="${session.emulator.collectionUrl}WebApp/_build/results?buildId=812">20261129.812</a>`,
+      ),
       body,
     );
     assert.ok(body.includes('<li><b>Build › Unit tests › npm test</b>'), body);
@@ -98,12 +65,12 @@ describe('packaged task against the Azure DevOps emulator', function () {
         ['ArtifactLink', 'vstfs:///Build/Build/812', 'Build'],
         [
           'Hyperlink',
-          `${emulator.collectionUrl}WebApp/_build/results?buildId=812`,
+          `${session.emulator.collectionUrl}WebApp/_build/results?buildId=812`,
           'Pipeline run 20261129.812',
         ],
       ],
     );
-    const url = `${emulator.collectionUrl}WebApp/_workitems/edit/${item.id}`;
+    const url = `${session.emulator.collectionUrl}WebApp/_workitems/edit/${item.id}`;
     assert.deepEqual(run.outputs, {
       WorkItemId: String(item.id),
       WorkItemUrl: url,
@@ -120,7 +87,7 @@ describe('packaged task against the Azure DevOps emulator', function () {
   });
 
   it('separate job with condition failed(): files for the failed job of another stage', async () => {
-    await emulator.seedBuild(separateJobRun(813));
+    await session.emulator.seedBuild(separateJobRun(813));
     const run = await runJob({
       variables: buildVariables(813, {
         'System.StageName': 'Report',
@@ -135,7 +102,7 @@ describe('packaged task against the Azure DevOps emulator', function () {
   });
 
   it('classic build: leaves the implicit stage and job names out', async () => {
-    await emulator.seedBuild(failedClassicBuild(814));
+    await session.emulator.seedBuild(failedClassicBuild(814));
     const run = await runJob({
       variables: buildVariables(814, {
         'Build.DefinitionName': 'WebApp-Classic',
@@ -155,7 +122,7 @@ describe('packaged task against the Azure DevOps emulator', function () {
   });
 
   it('classic release: files a Bug naming release and environment, with the failed deployment step', async () => {
-    const { webUrl } = await emulator.seedRelease(classicRelease(57, 'failed'));
+    const { webUrl } = await session.emulator.seedRelease(classicRelease(57, 'failed'));
     const run = await runJob({ variables: releaseVariables(57, 'Succeeded', webUrl) });
     const item = await onlyItem(run);
     assert.equal(item.fields['System.Title'], 'Release-57 failed in Production');
@@ -179,7 +146,7 @@ describe('packaged task against the Azure DevOps emulator', function () {
   });
 
   it('createOn success: files a Task to verify a release that deployed', async () => {
-    const { webUrl } = await emulator.seedRelease(classicRelease(58, 'succeeded'));
+    const { webUrl } = await session.emulator.seedRelease(classicRelease(58, 'succeeded'));
     const run = await runJob({
       variables: releaseVariables(58, 'Succeeded', webUrl),
       inputs: {
@@ -203,7 +170,7 @@ describe('packaged task against the Azure DevOps emulator', function () {
   });
 
   it('Basic process: files an Issue instead of a Bug, with a warning', async () => {
-    await emulator.seedBuild(failedYamlRun(815));
+    await session.emulator.seedBuild(failedYamlRun(815));
     const run = await runJob({ variables: buildVariables(815), inputs: { project: 'Starter' } });
     const item = await onlyItem(run);
     assert.equal(item.fields['System.WorkItemType'], 'Issue');
@@ -212,14 +179,17 @@ describe('packaged task against the Azure DevOps emulator', function () {
     assert.deepEqual(run.warnings, [
       "Project 'Starter' has no 'Bug' work item type (Basic process); filing an 'Issue' instead. Set 'workItemType' to choose another type.",
     ]);
-    assert.equal(run.outputs['WorkItemUrl'], `${emulator.collectionUrl}Starter/_workitems/edit/${item.id}`);
+    assert.equal(
+      run.outputs['WorkItemUrl'],
+      `${session.emulator.collectionUrl}Starter/_workitems/edit/${item.id}`,
+    );
     assert.equal(run.result, 'Succeeded');
   });
 
   it('dryRun: decides and renders, logs the request, writes nothing', async () => {
-    await emulator.seedBuild(failedYamlRun(816));
+    await session.emulator.seedBuild(failedYamlRun(816));
     const run = await runJob({ variables: buildVariables(816), inputs: { dryRun: 'true' } });
-    assert.deepEqual(await emulator.workItems(), []);
+    assert.deepEqual(await session.emulator.workItems(), []);
     assert.deepEqual(await writes(), []);
     assert.ok(run.stdout.includes('"path": "/fields/System.Title"'), run.stdout);
     assert.ok(
@@ -232,21 +202,21 @@ describe('packaged task against the Azure DevOps emulator', function () {
   });
 
   it('invalid fields input: fails naming the input, before any request', async () => {
-    await emulator.seedBuild(failedYamlRun(817));
+    await session.emulator.seedBuild(failedYamlRun(817));
     const run = await runJob({ variables: buildVariables(817), inputs: { fields: 'ValueArea: Business' } });
     assert.equal(run.result, 'Failed');
     assert.match(
       run.resultMessage,
       /^Input 'fields' line 1 \('ValueArea: Business'\) has no 'Reference.Name='/,
     );
-    assert.deepEqual(await emulator.requests(), []);
+    assert.deepEqual(await session.emulator.requests(), []);
     assert.equal(run.outputs['WorkItemAction'], 'none');
   });
 
   it('a green run with createOn failure: files nothing, WorkItemAction none', async () => {
-    await emulator.seedBuild(greenYamlRun(818));
+    await session.emulator.seedBuild(greenYamlRun(818));
     const run = await runJob({ variables: buildVariables(818, { 'Agent.JobStatus': 'Succeeded' }) });
-    assert.deepEqual(await emulator.workItems(), []);
+    assert.deepEqual(await session.emulator.workItems(), []);
     assert.deepEqual(await writes(), []);
     assert.deepEqual(run.outputs, { WorkItemId: '', WorkItemUrl: '', WorkItemAction: 'none' });
     assert.match(run.summary, /The run succeeded and nothing is open for WebApp\\-CI · main\./);
@@ -254,7 +224,7 @@ describe('packaged task against the Azure DevOps emulator', function () {
   });
 
   it('no permission on the area: warns with the fix and succeeds with issues; fails with failTaskOnError', async () => {
-    await emulator.seedBuild(failedYamlRun(819));
+    await session.emulator.seedBuild(failedYamlRun(819));
     const lenient = await runJob({
       variables: buildVariables(819),
       inputs: { areaPath: 'WebApp\\Restricted' },
@@ -270,12 +240,12 @@ describe('packaged task against the Azure DevOps emulator', function () {
       inputs: { areaPath: 'WebApp\\Restricted', failTaskOnError: 'true' },
     });
     assert.equal(strict.result, 'Failed');
-    assert.deepEqual(await emulator.workItems(), []);
+    assert.deepEqual(await session.emulator.workItems(), []);
   });
 
   it('no permission, reported as 404 (the client drops the body): still names TF237111 and the fix', async () => {
-    await emulator.seedBuild(failedYamlRun(823));
-    await emulator.injectFaults([
+    await session.emulator.seedBuild(failedYamlRun(823));
+    await session.emulator.injectFaults([
       {
         method: 'POST',
         pathRegex: '/_apis/wit/workItems/',
@@ -289,11 +259,11 @@ describe('packaged task against the Azure DevOps emulator', function () {
     const run = await runJob({ variables: buildVariables(823) });
     assert.equal(run.result, 'SucceededWithIssues');
     assert.match(run.resultMessage, /answered 404.*\(TF237111\)\. Give "WebApp Build Service \(fabrikam\)"/);
-    assert.deepEqual(await emulator.workItems(), []);
+    assert.deepEqual(await session.emulator.workItems(), []);
   });
 
   it('an area path that does not exist: files in the default area, naming TF401347 and the input to fix', async () => {
-    await emulator.seedBuild(failedYamlRun(824));
+    await session.emulator.seedBuild(failedYamlRun(824));
     const run = await runJob({ variables: buildVariables(824), inputs: { areaPath: 'WebApp\\Backend' } });
     const item = await onlyItem(run);
     assert.equal(item.fields['System.AreaPath'], 'WebApp');
@@ -310,7 +280,7 @@ describe('packaged task against the Azure DevOps emulator', function () {
   });
 
   it('a team without a current iteration: files in the default iteration and warns', async () => {
-    await emulator.seedBuild(failedYamlRun(825));
+    await session.emulator.seedBuild(failedYamlRun(825));
     const run = await runJob({
       variables: buildVariables(825),
       inputs: { project: 'Starter', workItemType: 'Task', iterationPath: '@currentIteration' },
@@ -322,7 +292,7 @@ describe('packaged task against the Azure DevOps emulator', function () {
   });
 
   it('a long first error in the title template: the title is cut to 255 characters', async () => {
-    await emulator.seedBuild(failedYamlRun(826, [`TypeError: ${'x'.repeat(400)}`]));
+    await session.emulator.seedBuild(failedYamlRun(826, [`TypeError: ${'x'.repeat(400)}`]));
     const run = await runJob({
       variables: buildVariables(826),
       inputs: { title: '{{pipeline}}: {{firstError}}' },
@@ -333,7 +303,7 @@ describe('packaged task against the Azure DevOps emulator', function () {
   });
 
   it('an unknown work item type: fails listing the project types, before any write', async () => {
-    await emulator.seedBuild(failedYamlRun(820));
+    await session.emulator.seedBuild(failedYamlRun(820));
     const run = await runJob({ variables: buildVariables(820), inputs: { workItemType: 'Incident' } });
     assert.equal(run.result, 'Failed');
     assert.match(
@@ -344,12 +314,12 @@ describe('packaged task against the Azure DevOps emulator', function () {
   });
 
   it('files through a service connection with its PAT, as that identity', async () => {
-    await emulator.seedBuild(failedYamlRun(821));
+    await session.emulator.seedBuild(failedYamlRun(821));
     const run = await runJob({
       variables: buildVariables(821),
       // The agent passes the connection's id as the input and exports ENDPOINT_*_<ID> in upper case.
       inputs: { connection: CONNECTION_ID, project: 'Mobile' },
-      serviceConnections: { [CONNECTION_ID]: { url: emulator.collectionUrl, token: PAT } },
+      serviceConnections: { [CONNECTION_ID]: { url: session.emulator.collectionUrl, token: PAT } },
     });
     const item = await onlyItem(run);
     assert.equal(item.fields['System.TeamProject'], 'Mobile');
@@ -357,14 +327,14 @@ describe('packaged task against the Azure DevOps emulator', function () {
       (item.fields['System.CreatedBy'] as { uniqueName: string }).uniqueName,
       'sam@fabrikam.example',
     );
-    const create = (await emulator.requests()).find((r) => r.method === 'POST');
+    const create = (await session.emulator.requests()).find((r) => r.method === 'POST');
     assert.equal(create?.authScheme, 'Basic');
     assert.equal(run.result, 'Succeeded');
   });
 
   it('keeps secret variable values out of the item and the output, even with System.Debug', async () => {
     const secret = 's3cr3t-db-password';
-    await emulator.seedBuild(failedYamlRun(822, [`login failed for password ${secret}`]));
+    await session.emulator.seedBuild(failedYamlRun(822, [`login failed for password ${secret}`]));
     const run = await runJob({
       variables: buildVariables(822, { 'System.Debug': 'true' }),
       secretVariables: { 'Db.Password': secret },

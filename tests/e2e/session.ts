@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { Emulator, RecordedRequest, startEmulator, WorkItemJson } from '../emulator/harness';
 import { unpackVsix } from '../helpers/vsix';
 import { AgentJob, runTask, TaskRun } from './agent';
+import { isMaskable, secretForms } from '../../tasks/PipelineWorkItem/src/text/redact';
 import { JOB_TOKEN, PAT } from './pipelines';
 
 /** A job as a test gives it: the collection URL and the job token are the session's. */
@@ -54,6 +55,11 @@ export function useSession(): Session {
         (r) => r.kind !== 'rest' && r.kind !== 'discovery',
       );
       assert.deepEqual(outside, [], 'every request must be a REST call of the specs or location discovery');
+      await assertNoSecrets(session.emulator, run, [
+        JOB_TOKEN,
+        PAT,
+        ...Object.values(job.secretVariables ?? {}),
+      ]);
       return run;
     },
     async writes() {
@@ -77,4 +83,36 @@ export function isWrite(request: RecordedRequest): boolean {
   return (
     request.method !== 'GET' && request.method !== 'OPTIONS' && !request.path.endsWith('/_apis/wit/wiql')
   );
+}
+
+/**
+ * Scans everything the task printed and uploaded, and everything the organization now stores (items, comments,
+ * attachments), for the tokens and secret values in every form they could take: raw, HTML-, Markdown-, JSON- or
+ * URL-escaped.
+ */
+export async function assertNoSecrets(
+  emulator: Emulator,
+  run: TaskRun,
+  secrets: readonly string[],
+): Promise<void> {
+  const items = await emulator.workItems();
+  const comments = await Promise.all(items.map((item) => emulator.comments(item.id)));
+  const attachments = await Promise.all(
+    (await emulator.attachments()).map(
+      async (a) => (await emulator.attachment(a.id))?.toString('utf8') ?? '',
+    ),
+  );
+  const stored = JSON.stringify({ items, comments, attachments });
+  const places: [string, string][] = [
+    ['the task output', run.stdout + run.stderr],
+    ['the run summary', run.summary],
+    ['the organization (items, comments, attachments)', stored],
+  ];
+  for (const secret of secrets.filter(isMaskable)) {
+    for (const form of secretForms(secret)) {
+      for (const [where, text] of places) {
+        assert.ok(!text.includes(form), `a secret (as '${form.slice(0, 3)}…') is in ${where}`);
+      }
+    }
+  }
 }

@@ -1,4 +1,4 @@
-import { readRunContext } from './facts/context';
+import { readRunContext, RunContext } from './facts/context';
 import { AdoError, EnvironmentError, SettingsError } from './errors';
 import { Filed, fileWorkItem, Log } from './filing';
 import type { TaskHost, TaskResult } from './ports';
@@ -21,9 +21,11 @@ export async function run(host: TaskHost): Promise<void> {
   let filed: Filed;
   let result: TaskResult = 'Succeeded';
   let settings: Settings | undefined;
+  let context: RunContext | undefined;
   try {
     settings = readSettings(host.input);
-    filed = await fileWorkItem(host, settings, readRunContext(host.variable), log);
+    context = readRunContext(host.variable);
+    filed = await fileWorkItem(host, settings, context, log);
     // Never a silent green (brief §5.6).
     if (filed.undetermined) {
       result = 'SucceededWithIssues';
@@ -31,7 +33,7 @@ export async function run(host: TaskHost): Promise<void> {
     }
   } catch (error) {
     host.debug(mask(String((error as Error).stack ?? error)));
-    const failed = failure(error, settings);
+    const failed = failure(error, settings, context);
     result = failed.result;
     if (result === 'SucceededWithIssues') host.warning(mask(failed.message));
     filed = { outputs: { action: 'none' }, report: { kind: 'failed', message: failed.message } };
@@ -46,9 +48,20 @@ export async function run(host: TaskHost): Promise<void> {
 
 // Input and environment problems always fail; Azure DevOps problems fail only with failTaskOnError, because
 // the run's own failure should stay the story (brief §2).
-function failure(error: unknown, settings: Settings | undefined): { result: TaskResult; message: string } {
+function failure(
+  error: unknown,
+  settings: Settings | undefined,
+  context: RunContext | undefined,
+): { result: TaskResult; message: string } {
   if (error instanceof SettingsError || error instanceof EnvironmentError) {
     return { result: 'Failed', message: error.message };
+  }
+  // A pull request from a fork runs with a read-only token: being refused is expected, not a failure.
+  if (error instanceof AdoError && context?.pullRequestFromFork && [401, 403].includes(error.status ?? 0)) {
+    return {
+      result: 'SucceededWithIssues',
+      message: `Nothing filed: this pull request comes from a fork, and Azure Pipelines gives such runs a read-only token (${error.code ?? `HTTP ${error.status}`}). ${error.message}`,
+    };
   }
   const message =
     error instanceof AdoError ? error.message : `Unexpected error: ${(error as Error).message ?? error}`;

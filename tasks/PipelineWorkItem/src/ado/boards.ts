@@ -75,7 +75,9 @@ export class AdoBoards implements Boards {
       const types = await this.wit.getWorkItemTypes(project);
       // The client resolves a 404 (unknown project) to null instead of throwing.
       if (!types)
-        throw new Error(`Project '${project}' was not found, or the pipeline's identity cannot read it.`);
+        throw new Error(
+          `Project '${project}' was not found, or the pipeline's identity cannot read it. Check the 'project' input (empty: the run's own project).`,
+        );
       return types.map((type) => ({
         name: type.name ?? '',
         fields: (type.fields ?? type.fieldInstances ?? []).map((field) => field.referenceName ?? ''),
@@ -85,10 +87,14 @@ export class AdoBoards implements Boards {
   }
 
   currentIteration(project: string, team: string | undefined): Promise<string | undefined> {
-    const name = team ?? `${project} Team`;
-    return this.call(`read the current iteration of team '${name}'`, project, async () => {
+    const name = team === undefined ? `the default team of project '${project}'` : `team '${team}'`;
+    return this.call(`read the current iteration of ${name}`, project, async () => {
       const iterations = await this.work.getTeamIterations({ project, team }, 'current');
-      if (!iterations) throw new Error(`Team '${name}' was not found in project '${project}'.`);
+      if (!iterations) {
+        throw new Error(
+          `${name[0]?.toUpperCase()}${name.slice(1)} was not found. Check the team name before '@currentIteration' (Project settings › Teams).`,
+        );
+      }
       return iterations[0]?.path;
     });
   }

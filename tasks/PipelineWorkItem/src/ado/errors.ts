@@ -108,6 +108,10 @@ function refusedFields(code: string | undefined, e: ServiceError, message: strin
     const field = /field '([\w.]+)'/.exec(message)?.[1];
     return field ? [field] : [];
   }
+  if (code === 'TF51535') {
+    const field = /field ([A-Za-z_][\w.]*\w)/i.exec(message)?.[1];
+    return field ? [field] : [];
+  }
   return [];
 }
 

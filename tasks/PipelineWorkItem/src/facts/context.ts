@@ -52,6 +52,8 @@ export interface RunContext {
   readonly jobStatus: JobStatus;
   /** `System.JobAttempt`: 2 and up when the job was re-run. */
   readonly jobAttempt: number;
+  /** A pull-request run from a fork (`System.PullRequest.IsFork`): its token cannot write. */
+  readonly pullRequestFromFork: boolean;
 }
 
 const JOB_STATUSES: readonly JobStatus[] = [
@@ -123,6 +125,7 @@ export function readRunContext(variable: VariableReader): RunContext {
     environment: release ? get('Release.EnvironmentName') : get('Environment.Name'),
     jobStatus: jobStatus(get('Agent.JobStatus')),
     jobAttempt: positive(get('System.JobAttempt')) ?? 1,
+    pullRequestFromFork: get('System.PullRequest.IsFork').toLowerCase() === 'true',
   };
 }
 

@@ -1,0 +1,166 @@
+import * as assert from 'node:assert/strict';
+import { Emulator, FaultSpec, startEmulator } from '../emulator/harness';
+import { unpackVsix } from '../helpers/vsix';
+import { runTask, TaskRun } from './agent';
+import { buildVariables, failedYamlRun, greenYamlRun, JOB_TOKEN } from './pipelines';
+
+// Issue 7's fault matrix: every call the task makes × the faults a busy service produces, each cell the packaged
+// task against its own emulator. The outcome must be the item filed once (details intact or degraded) or a clear
+// failure, never two items and never a silent loss.
+
+type Operation = 'create' | 'comment' | 'state change' | 'query' | 'timeline' | 'logs' | 'tests' | 'upload';
+type Fault =
+  '429 Retry-After: 1' | '503 twice' | 'connection reset' | 'slower than the timeout' | '500 after the write';
+
+const OPERATIONS: Record<
+  Operation,
+  { method: string; path: string; scenario: 'failure' | 'recurrence' | 'recovery' }
+> = {
+  create: { method: 'POST', path: '/_apis/wit/workitems/\\$Bug$', scenario: 'failure' },
+  comment: { method: 'POST', path: '/_apis/wit/workItems/\\d+/comments$', scenario: 'recurrence' },
+  'state change': { method: 'PATCH', path: '/_apis/wit/workitems/\\d+$', scenario: 'recovery' },
+  query: { method: 'POST', path: '/_apis/wit/wiql$', scenario: 'failure' },
+  timeline: { method: 'GET', path: '/_apis/build/builds/\\d+/timeline', scenario: 'failure' },
+  logs: { method: 'GET', path: '/_apis/build/builds/\\d+/logs/\\d+$', scenario: 'failure' },
+  tests: { method: 'GET', path: '/_apis/testresults/resultsbybuild$', scenario: 'failure' },
+  upload: { method: 'POST', path: '/_apis/wit/attachments$', scenario: 'failure' },
+};
+
+// The task's per-request timeout in these runs: 1 s (PipelineWorkItem.RequestTimeout).
+const FAULTS: Record<Fault, Omit<FaultSpec, 'pathRegex' | 'method'>> = {
+  '429 Retry-After: 1': { status: 429, headers: { 'Retry-After': '1' } },
+  '503 twice': { status: 503, times: 2 },
+  'connection reset': { reset: true },
+  'slower than the timeout': { after: true, delayMs: 2500 },
+  '500 after the write': { after: true, status: 500 },
+};
+
+interface Cell {
+  readonly operation: Operation;
+  readonly fault: Fault;
+  readonly items: number;
+  readonly open: number;
+  readonly action: string;
+  readonly result: string;
+  readonly details: 'full' | 'degraded';
+  readonly warnings: number;
+  /** Requests the fault answered: a cell whose fault never matched would prove nothing. */
+  readonly hits: number;
+}
+
+async function runCell(target: string, operation: Operation, fault: Fault): Promise<Cell & { run: TaskRun }> {
+  const emulator = await startEmulator();
+  try {
+    await emulator.setTokens([JOB_TOKEN]);
+    const op = OPERATIONS[operation];
+    const job = (id: number, status: string): Promise<TaskRun> =>
+      runTask(target, {
+        collectionUrl: emulator.collectionUrl,
+        jobToken: JOB_TOKEN,
+        variables: buildVariables(id, {
+          'Agent.JobStatus': status,
+          'PipelineWorkItem.RequestTimeout': '1',
+          'PipelineWorkItem.RetryBudget': '30',
+        }),
+        inputs: { attachLogs: 'true' },
+      });
+    const seed = async (id: number, outcome: 'failed' | 'green'): Promise<void> => {
+      const run = outcome === 'failed' ? failedYamlRun(id) : greenYamlRun(id);
+      await emulator.seedBuild({
+        ...run,
+        testResults: [{ testCaseTitle: 'Cart total', outcome: 'Failed', errorMessage: 'expected 4, got 3' }],
+      });
+    };
+    if (op.scenario !== 'failure') {
+      await seed(100, 'failed');
+      await job(100, 'Failed');
+    }
+    const id = 101;
+    await seed(id, op.scenario === 'recovery' ? 'green' : 'failed');
+    await emulator.injectFaults([{ method: op.method, pathRegex: op.path, times: 1, ...FAULTS[fault] }]);
+    const run = await job(id, op.scenario === 'recovery' ? 'Succeeded' : 'Failed');
+    return { operation, fault, run, ...(await outcome(emulator, run)) };
+  } finally {
+    await emulator.stop();
+  }
+}
+
+async function outcome(emulator: Emulator, run: TaskRun): Promise<Omit<Cell, 'operation' | 'fault'>> {
+  const items = await emulator.workItems();
+  const open = items.filter((item) => ['New', 'Active'].includes(String(item.fields['System.State'])));
+  const newest = items.at(-1);
+  const body = String(newest?.fields['Microsoft.VSTS.TCM.ReproSteps'] ?? '');
+  const attached = (newest?.relations ?? []).some((relation) => relation.rel === 'AttachedFile');
+  const full = body.includes('Cart total') && body.includes('1 failing') && attached;
+  const hits = (await emulator.requests()).filter((request) => request.fault).length;
+  return {
+    hits,
+    items: items.length,
+    open: open.length,
+    action: run.outputs['WorkItemAction'] ?? '',
+    result: run.result ?? '',
+    details: full ? 'full' : 'degraded',
+    warnings: run.warnings.length,
+  };
+}
+
+function table(cells: readonly Cell[]): string {
+  const rows = cells.map((c) =>
+    [
+      c.operation,
+      c.fault,
+      `${c.items} (${c.open} open)`,
+      c.action,
+      c.result,
+      c.details,
+      String(c.warnings),
+    ].join(' | '),
+  );
+  return [
+    '| operation | fault | items at the end | WorkItemAction | result | details | warnings |',
+    '|---|---|---|---|---|---|---|',
+    ...rows.map((row) => `| ${row} |`),
+  ].join('\n');
+}
+
+async function inBatches<T, R>(
+  items: readonly T[],
+  size: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = [];
+  for (let at = 0; at < items.length; at += size)
+    results.push(...(await Promise.all(items.slice(at, at + size).map(work))));
+  return results;
+}
+
+describe('packaged task under faults: the fault matrix', function () {
+  this.timeout(300_000);
+
+  it('files once (or resolves once) whatever single fault hits whichever call', async () => {
+    const { target } = await unpackVsix();
+    const plan = (Object.keys(OPERATIONS) as Operation[]).flatMap((operation) =>
+      (Object.keys(FAULTS) as Fault[]).map((fault) => ({ operation, fault })),
+    );
+    const cells = await inBatches(plan, 8, ({ operation, fault }) => runCell(target, operation, fault));
+    console.log(`\n${table(cells)}\n`);
+    for (const cell of cells) {
+      const where = `${cell.operation} × ${cell.fault}:\n${cell.run.stdout}`;
+      assert.equal(cell.run.exitCode, 0, where);
+      assert.ok(cell.hits >= 1, `the fault never matched: ${where}`);
+      const expected = OPERATIONS[cell.operation].scenario;
+      if (expected === 'recovery') {
+        assert.equal(cell.items, 1, where);
+        assert.equal(cell.open, 0, where);
+        assert.equal(cell.action, 'resolved', where);
+      } else if (expected === 'recurrence') {
+        assert.equal(cell.items, 1, where);
+        assert.equal(cell.action, 'commented', where);
+      } else {
+        assert.equal(cell.items, 1, `exactly one item: ${where}`);
+        assert.equal(cell.action, 'created', where);
+      }
+      assert.equal(cell.result, 'Succeeded', where);
+    }
+  });
+});

@@ -1,0 +1,161 @@
+import * as assert from 'node:assert/strict';
+import { requestTimeline } from '../emulator/harness';
+import {
+  buildVariables,
+  classicRelease,
+  failedYamlRun,
+  JOB_TOKEN,
+  releaseVariables,
+  separateJobRun,
+} from './pipelines';
+import { Job, useSession } from './session';
+
+// Issue 7: an optional value never costs the item, every refusal says what to change, nothing ends silently
+// green, and the task works against Azure DevOps Server 2020 and 2022 and the Services topology.
+describe('packaged task: fallbacks, messages and server versions', function () {
+  const session = useSession();
+
+  async function failure(id: number, job: Job = {}): Promise<Awaited<ReturnType<typeof session.run>>> {
+    await session.emulator.seedBuild(failedYamlRun(id));
+    return session.run({ ...job, variables: { ...buildVariables(id), ...job.variables } });
+  }
+
+  describe('an optional value the service refuses is dropped with a warning naming it and the fix', () => {
+    const cases: [string, Record<string, string>, string, RegExp][] = [
+      [
+        'an assignee the organization does not know',
+        { assignTo: 'nobody@elsewhere.example' },
+        'System.AssignedTo',
+        /refused 'nobody@elsewhere\.example' for System\.AssignedTo: .*TF401320.*Set 'assignTo' to the email/,
+      ],
+      [
+        'an iteration path that does not exist',
+        { iterationPath: 'WebApp\\Sprint 99' },
+        'System.IterationPath',
+        /refused 'WebApp\\Sprint 99' for System\.IterationPath: .*TF401347.*Set 'iterationPath' to an iteration that exists/,
+      ],
+      [
+        'a fields value the field does not allow',
+        { fields: 'Microsoft.VSTS.Common.ValueArea=Nonsense' },
+        'Microsoft.VSTS.Common.ValueArea',
+        /refused 'Nonsense' for Microsoft\.VSTS\.Common\.ValueArea: .*TF401320.*Check the value of Microsoft\.VSTS\.Common\.ValueArea in 'fields'/,
+      ],
+      [
+        'a field the type does not have',
+        { fields: 'Custom.Team=Web' },
+        'Custom.Team',
+        /refused 'Web' for Custom\.Team: .*TF51535/,
+      ],
+    ];
+    for (const [name, inputs, field, warning] of cases) {
+      it(name, async () => {
+        const run = await failure(830, { inputs });
+        const [item] = await session.items(1, run);
+        assert.equal(run.outputs['WorkItemAction'], 'created');
+        assert.equal(run.result, 'Succeeded');
+        assert.match(run.warnings.join('\n'), warning);
+        if (field === 'System.IterationPath') assert.equal(item!.fields[field], 'WebApp');
+        else if (field === 'Microsoft.VSTS.Common.ValueArea') assert.equal(item!.fields[field], 'Business');
+        else assert.equal(item!.fields[field], undefined);
+      });
+    }
+  });
+
+  it('a token the service rejects (401, TF400813): says so and what to check, succeeds with issues', async () => {
+    await session.emulator.setTokens(['another-token']);
+    const run = await failure(831);
+    assert.equal(run.result, 'SucceededWithIssues');
+    assert.match(run.resultMessage, /rejected the credentials \(TF400813\)/);
+    assert.match(run.resultMessage, /check that the job has access to project 'WebApp'/);
+    await session.items(0, run);
+  });
+
+  it('a pull request from a fork (read-only token): warns and skips, even with failTaskOnError', async () => {
+    await session.emulator.setTokens(['another-token']);
+    const run = await failure(832, {
+      inputs: { includePullRequests: 'true', failTaskOnError: 'true' },
+      variables: {
+        'Build.Reason': 'PullRequest',
+        'Build.SourceBranch': 'refs/pull/9/merge',
+        'System.PullRequest.IsFork': 'True',
+      },
+    });
+    assert.equal(run.result, 'SucceededWithIssues');
+    assert.match(run.resultMessage, /this pull request comes from a fork/);
+  });
+
+  it('a refused rule on the item itself (TF401320): fails the filing naming each field and rule once', async () => {
+    const run = await failure(833, { inputs: { fields: `System.Title=${'x'.repeat(300)}` } });
+    assert.equal(run.result, 'SucceededWithIssues');
+    assert.match(run.resultMessage, /breaks the work item type's rules/);
+    assert.equal(run.resultMessage.match(/System\.Title/g)?.length, 1, run.resultMessage);
+    await session.items(0, run);
+  });
+
+  it('an unknown project and an unknown team say which input to fix (never "undefined")', async () => {
+    const project = await failure(834, { inputs: { project: 'Nope' } });
+    assert.match(project.resultMessage, /Project 'Nope' was not found.*Check the 'project' input/);
+    const team = await failure(835, { inputs: { iterationPath: 'Ghosts@currentIteration' } });
+    assert.match(team.warnings.join('\n'), /Team 'Ghosts' was not found/i);
+    assert.doesNotMatch(team.stdout, /undefined/);
+    await session.items(1, team);
+  });
+
+  it('never a silent green: a reporting job whose run records stay unreadable succeeds with issues', async () => {
+    await session.emulator.seedBuild(separateJobRun(836));
+    await session.emulator.injectFaults([
+      { method: 'GET', pathRegex: '/_apis/build/builds/836/timeline', status: 500, times: 100 },
+    ]);
+    const run = await session.run({
+      variables: buildVariables(836, {
+        'Agent.JobStatus': 'Succeeded',
+        'PipelineWorkItem.RetryBudget': '3',
+      }),
+    });
+    assert.equal(run.result, 'SucceededWithIssues');
+    assert.match(run.warnings.join('\n'), /The run's outcome could not be established/);
+    assert.equal(run.outputs['WorkItemAction'], 'none');
+    await session.items(0, run);
+  });
+
+  for (const [topology, version] of [
+    ['server2020', '6.0'],
+    ['server2022', '7.0'],
+  ] as const) {
+    it(`files a failure on Azure DevOps Server ${topology.slice(-4)} (REST ${version})`, async () => {
+      await session.emulator.setTopology(topology);
+      await session.emulator.setTokens([JOB_TOKEN]);
+      const run = await failure(840);
+      assert.equal(run.outputs['WorkItemAction'], 'created', run.stdout);
+      const sent = (await session.emulator.requests())
+        .filter((r) => r.kind === 'rest')
+        .map((r) => r.apiVersion);
+      assert.ok(sent.length > 0);
+      for (const apiVersion of sent)
+        assert.ok(apiVersion?.startsWith(version), `${apiVersion} on ${topology}`);
+      const again = await failure(841);
+      assert.equal(again.outputs['WorkItemAction'], 'commented', again.stdout);
+    });
+  }
+
+  it('Services: reads the release and test results from their own hosts, found through resource areas', async () => {
+    await session.emulator.setTopology('services');
+    await session.emulator.setTokens([JOB_TOKEN]);
+    const { webUrl } = await session.emulator.seedRelease(classicRelease(57, 'failed'));
+    const run = await session.run({ variables: releaseVariables(57, 'Failed', webUrl) });
+    await session.items(1, run);
+    const requests = await session.emulator.requests();
+    assert.ok(
+      requests.some((r) => r.host === 'release' && r.path.endsWith('/_apis/release/releases/57')),
+      requestTimeline(requests),
+    );
+    assert.ok(
+      requests.some((r) => r.host === 'testResults'),
+      requestTimeline(requests),
+    );
+    assert.ok(
+      requests.every((r) => r.status !== 404),
+      requestTimeline(requests),
+    );
+  });
+});
