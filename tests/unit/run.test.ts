@@ -69,6 +69,7 @@ function fakes(
     comments: sinon.stub().resolves([]),
     addComment: sinon.stub().resolves(),
     uploadAttachment: sinon.stub().resolves('https://dev.azure.com/fabrikam/_apis/wit/attachments/1'),
+    htmlFields: sinon.stub().resolves([]),
   };
   const pipelines = {
     timeline: sinon.stub().resolves(FAILED_TIMELINE),
