@@ -143,7 +143,10 @@ describe('failure details in the filed item', function () {
     const run = await session.runJob({
       variables: buildVariables(903),
       secretVariables: { 'Deploy.Key': secret },
-      inputs: { description: 'First error: {{firstError}}' },
+      inputs: {
+        description: 'First error: {{firstError}}',
+        fields: 'Microsoft.VSTS.TCM.SystemInfo=Failed: {{firstError}}',
+      },
     });
     assert.ok(!(run.stdout + run.stderr).includes(secret), run.stdout);
     const item = await session.onlyItem(run);
@@ -158,6 +161,11 @@ describe('failure details in the filed item', function () {
     assert.ok(occurrences(html, '***') >= 7, html);
     assert.ok(html.includes('<p>First error: Error: &lt;img src=x onerror=alert(1)&gt;'), html);
     assert.ok(!html.includes('second line'), html);
+    assert.equal(
+      item.fields['Microsoft.VSTS.TCM.SystemInfo'],
+      `Failed: Error: ${shown} 'single' ***`,
+      'a fields value in an HTML field is text',
+    );
     assert.match(String(item.fields['System.Title']), /npm test <img src=x onerror=alert\(1\)> .*\*\*\*$/);
   });
 
