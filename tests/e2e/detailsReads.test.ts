@@ -122,7 +122,7 @@ describe('failure details: how the evidence is read', function () {
     assert.ok(!html.includes('eslint line'), html);
     assert.ok(html.includes('<h3>Failing tests</h3>'), html);
     assert.equal(run.warnings.length, 2, run.warnings.join('\n'));
-    assert.match(run.warnings.join('\n'), /changes of build 915.*filed without this part of the details/);
+    assert.match(run.warnings.join('\n'), /changes of build 915.*filed without the changes\./);
     assert.match(run.warnings.join('\n'), /log 7 of build 915.*filed without those log excerpts/);
   });
 

@@ -194,7 +194,7 @@ describe('evidence gathering', () => {
     );
     assert.equal(evidence.tests?.total, 3);
     assert.deepEqual(warnings, [
-      'Could not read the changes of build 812 (HTTP 500): boom The item is filed without this part of the details.',
+      'Could not read the changes of build 812 (HTTP 500): boom The item is filed without the changes.',
       'Could not read log 7 of build 812. The item is filed without those log excerpts.',
     ]);
   });

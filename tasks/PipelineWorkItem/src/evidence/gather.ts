@@ -33,29 +33,41 @@ export async function gatherEvidence(
   warn: (message: string) => void,
 ): Promise<Evidence> {
   const { project, context, settings } = request;
-  const optional = <T>(read: () => Promise<T>, fallback: T): Promise<T> =>
+  const optional = <T>(part: string, read: () => Promise<T>, fallback: T): Promise<T> =>
     read().catch((error: unknown) => {
-      warn(`${(error as Error).message} The item is filed without this part of the details.`);
+      warn(`${(error as Error).message} The item is filed without ${part}.`);
       return fallback;
     });
   const details = settings.includeDetails;
   const build = context.release ? undefined : context.build;
   const lineCounts =
     details && build && settings.logLines > 0
-      ? optional(() => pipelines.buildLogLineCounts(project, build.id), new Map<number, number>())
+      ? optional(
+          'the log excerpts',
+          () => pipelines.buildLogLineCounts(project, build.id),
+          new Map<number, number>(),
+        )
       : Promise.resolve(new Map<number, number>());
   const scope = details ? testScope(context) : undefined;
   const tests = scope
-    ? optional(() => failingTests(pipelines, project, scope, testsUrl(context)), undefined)
+    ? optional(
+        'the failing tests',
+        () => failingTests(pipelines, project, scope, testsUrl(context)),
+        undefined,
+      )
     : Promise.resolve(undefined);
   const changed = context.build?.id;
   const commits =
     details && changed !== undefined
-      ? optional(() => pipelines.changes(project, changed, MAX_COMMITS), [])
+      ? optional('the changes', () => pipelines.changes(project, changed, MAX_COMMITS), [])
       : Promise.resolve<Commit[]>([]);
   const workItems =
     settings.linkWorkItems && changed !== undefined
-      ? optional(() => pipelines.buildWorkItems(project, changed, MAX_WORK_ITEMS), [])
+      ? optional(
+          "links to the run's work items",
+          () => pipelines.buildWorkItems(project, changed, MAX_WORK_ITEMS),
+          [],
+        )
       : Promise.resolve<number[]>([]);
   const logTails =
     details && settings.logLines > 0
