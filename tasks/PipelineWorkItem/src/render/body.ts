@@ -1,4 +1,4 @@
-import { ALL, detailsHtml, DetailsLimits } from './details';
+import { NO_LIMITS, detailsHtml, DetailsLimits } from './details';
 import { descriptionHtml } from '../text/markdown';
 import type { RunFacts } from '../facts/model';
 import type { Settings } from '../inputs/settings';
@@ -32,7 +32,7 @@ export function workItemBody(
   const view = { ...run, facts: boundFacts(run.facts) };
   const full = join(detailsHtml(view));
   if (full.length <= maxLength) return full;
-  const fitted = fitDetails(view, maxLength - join('').length - SEPARATOR.length);
+  const fitted = fitDetails(view, maxLength - (description ? description.length + SEPARATOR.length : 0));
   if (fitted !== undefined) return join(fitted);
   const withNote = description ? `${description}\n${CUT_NOTE}` : CUT_NOTE;
   return withNote.length <= maxLength ? withNote : CUT_NOTE;
@@ -47,9 +47,9 @@ function fitDetails(view: RunView, budget: number): string | undefined {
     return `${detailsHtml(view, limits)}\n${note}`;
   };
   const fits = (limits: DetailsLimits): boolean => render(limits).length <= budget;
-  if (fits({ ...ALL, tailLines: 0 })) {
-    const tailLines = largest(longestTail, (n) => fits({ ...ALL, tailLines: n }));
-    return render({ ...ALL, tailLines });
+  if (fits({ ...NO_LIMITS, tailLines: 0 })) {
+    const tailLines = largest(longestTail, (n) => fits({ ...NO_LIMITS, tailLines: n }));
+    return render({ ...NO_LIMITS, tailLines });
   }
   if (!fits({ tailLines: 0, tests: 0 })) return undefined;
   const tests = largest(listedTests, (n) => fits({ tailLines: 0, tests: n }));

@@ -28,7 +28,10 @@ export interface DetailsLimits {
 }
 
 /** Enough for any evidence the task gathers. */
-export const ALL: DetailsLimits = { tailLines: Number.MAX_SAFE_INTEGER, tests: Number.MAX_SAFE_INTEGER };
+export const NO_LIMITS: DetailsLimits = {
+  tailLines: Number.MAX_SAFE_INTEGER,
+  tests: Number.MAX_SAFE_INTEGER,
+};
 
 /**
  * The generated details (brief §4): the run summary, what failed, the log excerpt, the failing tests and the
@@ -36,7 +39,7 @@ export const ALL: DetailsLimits = { tailLines: Number.MAX_SAFE_INTEGER, tests: N
  */
 export function detailsHtml(
   { context, facts, outcome, evidence }: Pick<RunView, 'context' | 'facts' | 'outcome' | 'evidence'>,
-  limits: DetailsLimits = ALL,
+  limits: DetailsLimits = NO_LIMITS,
 ): string {
   return [
     summaryHtml(context, facts, outcome),

@@ -23,7 +23,7 @@ export function readableRun(run: RunView, secrets: readonly string[]): RunView {
     evidence: readableEvidence(run.evidence, text, line),
     values: Object.fromEntries(
       Object.entries(run.values).map(([name, value]) => [name, text(value)]),
-    ) as unknown as TemplateValues,
+    ) as TemplateValues,
   };
 }
 
