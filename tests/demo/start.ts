@@ -3,9 +3,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEmulator, WorkItemJson } from '../emulator/harness';
 import { runTask } from '../e2e/agent';
-import { buildVariables, failedYamlRun, JOB_TOKEN } from '../e2e/pipelines';
+import { COMMITS, failedMultiStageRun, multiStageVariables } from '../e2e/evidenceRuns';
+import { buildVariables, JOB_TOKEN } from '../e2e/pipelines';
 import { repoRoot } from '../helpers/repo';
 import { unpackVsix } from '../helpers/vsix';
+import { htmlToText } from './plainText';
 
 const BODY_FIELDS = ['Microsoft.VSTS.TCM.ReproSteps', 'System.Description'];
 
@@ -13,7 +15,8 @@ async function main(): Promise<void> {
   const [emulator, vsix] = await Promise.all([startEmulator(), unpackVsix()]);
   try {
     await emulator.setTokens([JOB_TOKEN]);
-    await emulator.seedBuild(failedYamlRun(812));
+    // Two failed steps in two stages, with long logs, failing tests and the commits of the run.
+    await emulator.seedBuild(failedMultiStageRun(812, { tests: 4, commits: COMMITS, taskIn: 'lint' }));
     console.log(`Emulator: ${emulator.collectionUrl}`);
     console.log(
       `Task: node ${path.relative(process.cwd(), vsix.target)} (unpacked from ${path.basename(vsix.vsix)})\n`,
@@ -21,14 +24,16 @@ async function main(): Promise<void> {
     const run = await runTask(vsix.target, {
       collectionUrl: emulator.collectionUrl,
       jobToken: JOB_TOKEN,
-      variables: buildVariables(812),
-      inputs: { assignTo: '@requestor', iterationPath: '@currentIteration', priority: '2' },
+      variables: buildVariables(812, multiStageVariables('lint')),
+      inputs: { assignTo: '@requestor', iterationPath: '@currentIteration', priority: '2', logLines: '10' },
     });
     console.log(`Task result: ${run.result} — ${run.resultMessage}`);
     console.log(`Outputs: ${JSON.stringify(run.outputs)}\n`);
     console.log('Requests the task made:');
-    for (const request of await emulator.requests())
-      console.log(`  ${request.method} ${request.path} → ${request.status}`);
+    for (const request of await emulator.requests()) {
+      const query = new URLSearchParams(request.query).toString();
+      console.log(`  ${request.method} ${request.path}${query ? `?${query}` : ''} → ${request.status}`);
+    }
     const items = await emulator.workItems();
     if (items.length === 0) throw new Error(`No work item was filed. The task said:\n${run.stdout}`);
     for (const item of items) show(item);
@@ -56,6 +61,8 @@ function show(item: WorkItemJson): void {
 </head><body><h2>${String(item.fields['System.Title']).replace(/&/g, '&amp;').replace(/</g, '&lt;')}</h2>
 <p><i>${field}</i></p>${String(item.fields[field])}</body></html>\n`;
   fs.writeFileSync(file, page, 'utf8');
+  console.log(`\n${field}, as text:\n`);
+  console.log(htmlToText(String(item.fields[field])).replace(/^/gm, '  '));
   console.log(`\nThe ${field} HTML is in ${path.relative(process.cwd(), file)}; open it in a browser.`);
 }
 

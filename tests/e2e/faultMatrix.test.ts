@@ -161,6 +161,8 @@ describe('packaged task under faults: the fault matrix', function () {
         assert.equal(cell.action, 'created', where);
       }
       assert.equal(cell.result, 'Succeeded', where);
+      // One fault, retried, costs nothing: the log tail, the failing test and the attached log are all there.
+      assert.equal(cell.details, 'full', where);
     }
   });
 });

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import { Emulator, RecordedRequest, startEmulator, WorkItemJson } from '../emulator/harness';
+import { repoRoot } from '../helpers/repo';
 import { unpackVsix } from '../helpers/vsix';
 import { AgentJob, runTask, TaskRun } from './agent';
 import { isMaskable, secretForms } from '../../tasks/PipelineWorkItem/src/text/redact';
@@ -8,16 +10,22 @@ import { JOB_TOKEN, PAT } from './pipelines';
 /** A job as a test gives it: the collection URL and the job token are the session's. */
 export type Job = Omit<AgentJob, 'collectionUrl' | 'jobToken'>;
 
+/** Which build of the task runs: the packaged bundle, or the tsc output with node_modules (no bundling). */
+export type Entry = 'bundle' | 'unbundled';
+
 /** The emulator and the packaged task of one e2e suite, with the checks every run must pass. */
 export interface Session {
   readonly emulator: Emulator;
   /** Runs the packaged task as the agent runs it; asserts it printed no token and called only the REST API. */
-  run(job: Job): Promise<TaskRun>;
+  run(job: Job, entry?: Entry): Promise<TaskRun>;
   /** The requests that changed something (reads, WIQL queries included, left out), as `METHOD path`. */
   writes(): Promise<string[]>;
   /** Every work item, asserting how many there are. */
   items(count: number, run?: TaskRun): Promise<WorkItemJson[]>;
 }
+
+// The tsc output of the task's entry point, run with the repository's node_modules.
+const UNBUNDLED = path.join(repoRoot(), 'out', 'tasks', 'PipelineWorkItem', 'src', 'index.js');
 
 /**
  * Starts the emulator and unpacks the VSIX once for the suite (mocha `before`), resets the organization before
@@ -42,8 +50,8 @@ export function useSession(): Session {
       if (!emulator) throw new Error('the e2e session has not started (use it inside a mocha suite)');
       return emulator;
     },
-    async run(job) {
-      const run = await runTask(target, {
+    async run(job, entry = 'bundle') {
+      const run = await runTask(entry === 'bundle' ? target : UNBUNDLED, {
         collectionUrl: session.emulator.collectionUrl,
         jobToken: JOB_TOKEN,
         ...job,

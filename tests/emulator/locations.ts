@@ -31,6 +31,7 @@ logs             build        35a80daf-7f30-45fc-86e8-6b813d9c90df  logs        
 changes          build        54572c7b-bbd3-45d4-80dc-28be08941620  changes         2   7.1  {project}/_apis/{area}/builds/{buildId}/{resource}
 buildWorkItems   build        5a21f5d2-5642-47e4-a0bd-1356e6731bee  workitems       2   7.1  {project}/_apis/{area}/builds/{buildId}/{resource}
 resultsByBuild   testresults  f48cc885-dbc4-4efc-ab19-ae8c19d1e02a  resultsbybuild  1   0.0  {project}/_apis/{area}/{resource}
+resultsByRelease testresults  3994b949-77e5-495d-8034-edf80d95b84e  resultsbyrelease 1   0.0  {project}/_apis/{area}/{resource}
 testResultsBB    Test         3c191b88-615b-4be2-b7d9-5ff9141e91d4  ResultsByBuild  1   0.0  {project}/_apis/testresults/resultsbybuild
 testResults      Test         4637d869-3a76-4468-8057-0bb02aa385cf  Results         6   7.1  {project}/_apis/{area}/Runs/{runId}/{resource}/{testCaseResultId}
 trResults        testresults  02afa165-e79a-4d70-8f0c-2af0f35b4e07  results         2   0.0  {project}/_apis/{area}/runs/{runId}/{resource}/{testResultId}

@@ -126,6 +126,12 @@ export const ROUTES: readonly Route[] = [
     aliases: [L('testResultsBB')],
   }),
   get(
+    `${P}/testresults/resultsbyrelease`,
+    'Resultsbyrelease_List',
+    L('resultsByRelease'),
+    tests.resultsByRelease,
+  ),
+  get(
     `${P}/testresults/runs/{runId}/results`,
     'Results_Get Test Results',
     L('trResults'),

@@ -134,6 +134,8 @@ export interface ReleaseEnvironmentSeed {
   /** Shorthand for one deploy attempt holding these phases. */
   phases?: ReleasePhaseSeed[];
   attempts?: Array<{ attempt?: number; status?: string; phases: ReleasePhaseSeed[] }>;
+  /** Test results published while deploying this environment (served by results by release). */
+  testResults?: TestResultSeed[];
 }
 
 export interface ReleaseArtifactSeed {

@@ -172,6 +172,19 @@ describe('work item draft and JSON Patch', () => {
     assert.equal(fields['System.Title'], 'token *** main');
     assert.equal(fields['Custom.Note'], 'p%26ss ***');
   });
+
+  it('escapes fields values that go into HTML fields, known or read from the project, as text', () => {
+    const fields = [
+      'Microsoft.VSTS.TCM.SystemInfo=<b>{{branch}}</b>',
+      'custom.notes=Line 1 <i>\\n</i>',
+      'Custom.Plain=<b>{{branch}}</b>',
+    ].join('\n');
+    const { draft } = draftFor({ fields }, { htmlFields: ['Custom.Notes'] });
+    const values = Object.fromEntries(draft.fields);
+    assert.equal(values['Microsoft.VSTS.TCM.SystemInfo'], '&lt;b&gt;main&lt;/b&gt;');
+    assert.equal(values['custom.notes'], 'Line 1 &lt;i&gt;\\n&lt;/i&gt;');
+    assert.equal(values['Custom.Plain'], '<b>main</b>', 'a plain text field keeps the text as it is');
+  });
 });
 
 describe('work item type', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { cleanLogLine, cleanLogLines } from '../../tasks/PipelineWorkItem/src/text/logText';
+import { cleanLogLine, cleanLogLines, plainText } from '../../tasks/PipelineWorkItem/src/text/logText';
 
 describe('log text', () => {
   const cases: [name: string, line: string, expected: string | undefined][] = [
@@ -45,6 +45,11 @@ describe('log text', () => {
     ],
     ['reads a marker only at the start of the text', 'see ##[error]x', 'see ##[error]x'],
     ['does not look up marker names on the object prototype', '##[constructor]x', 'x'],
+    [
+      'keeps the last state of a progress bar redrawn with carriage returns',
+      'progress 10%\rprogress 100%\r',
+      'progress 100%',
+    ],
   ];
   for (const [name, line, expected] of cases) {
     it(name, () => assert.equal(cleanLogLine(line), expected));
@@ -55,5 +60,9 @@ describe('log text', () => {
       cleanLogLines(['##[group]Build', 'compiling', '##[endgroup]', '##vso[task.setsecret]x']),
       ['Build', 'compiling'],
     );
+  });
+
+  it("keeps a message's lines and tabs, without escapes and control characters", () => {
+    assert.equal(plainText('a\u001b]0;title\u0007b\u0000c\td\r\ne\u001b[2Kf'), 'abc\td\nef');
   });
 });

@@ -69,6 +69,7 @@ function fakes(
     comments: sinon.stub().resolves([]),
     addComment: sinon.stub().resolves(),
     uploadAttachment: sinon.stub().resolves('https://dev.azure.com/fabrikam/_apis/wit/attachments/1'),
+    htmlFields: sinon.stub().resolves([]),
   };
   const pipelines = {
     timeline: sinon.stub().resolves(FAILED_TIMELINE),
@@ -161,6 +162,32 @@ describe('run', () => {
     const f = fakes({}, { ...YAML_VARIABLES, 'Agent.JobStatus': 'Succeeded' });
     await run(f.host);
     sinon.assert.calledOnce(f.boards.createWorkItem);
+  });
+
+  it("reads the project's HTML fields with the types only when fields is set; unreadable, the known ones stand in", async () => {
+    const plain = fakes({});
+    await run(plain.host);
+    sinon.assert.notCalled(plain.boards.htmlFields);
+
+    const f = fakes({ fields: 'Custom.Notes=<{{branch}}>\nMicrosoft.VSTS.TCM.SystemInfo=<{{branch}}>' });
+    f.boards.htmlFields.resolves(['Custom.Notes']);
+    await run(f.host);
+    sinon.assert.calledOnceWithExactly(f.boards.htmlFields, 'WebApp');
+    const value = (patch: unknown, field: string): unknown =>
+      (patch as { path: string; value: unknown }[]).find((op) => op.path === `/fields/${field}`)?.value;
+    const patch = f.boards.createWorkItem.firstCall.args[2];
+    assert.equal(value(patch, 'Custom.Notes'), '&lt;main&gt;');
+    assert.equal(value(patch, 'Microsoft.VSTS.TCM.SystemInfo'), '&lt;main&gt;');
+
+    const unreadable = fakes({
+      fields: 'Custom.Notes=<{{branch}}>\nMicrosoft.VSTS.TCM.SystemInfo=<{{branch}}>',
+    });
+    unreadable.boards.htmlFields.rejects(new Error('no fields'));
+    await run(unreadable.host);
+    const fallback = unreadable.boards.createWorkItem.firstCall.args[2];
+    assert.equal(value(fallback, 'Custom.Notes'), '<main>');
+    assert.equal(value(fallback, 'Microsoft.VSTS.TCM.SystemInfo'), '&lt;main&gt;');
+    assert.ok(!unreadable.logged.some((line) => line.startsWith('warning:')), unreadable.logged.join('\n'));
   });
 
   it('fails on bad input before connecting to anything', async () => {

@@ -81,8 +81,9 @@ export async function fileWorkItem(
   const early = intentFromJobOutcome(settings, jobOutcome(context.jobStatus));
   const factsRead = readFacts(pipelines, context, warn);
   const evidenceRequest = { project: context.project, context, settings };
+  const wantsEvidence = settings.includeDetails || settings.linkWorkItems;
   const evidenceRead =
-    early === 'file' && settings.includeDetails
+    early === 'file' && wantsEvidence
       ? gatherEvidence(
           pipelines,
           evidenceRequest,
@@ -94,6 +95,13 @@ export async function fileWorkItem(
   // costs no Boards read.
   const typesAhead = early === undefined ? settings.resolveOnRecovery : early !== 'nothing';
   const typesRead = typesAhead ? quiet(boards.workItemTypes(project)) : undefined;
+  // Only `fields` values need the field types (to escape what goes into HTML fields); the well-known HTML
+  // fields stand in when they cannot be read.
+  const htmlFields = (): Promise<string[] | undefined> =>
+    settings.fields.length > 0
+      ? boards.htmlFields(project).catch(() => undefined)
+      : Promise.resolve(undefined);
+  const htmlFieldsAhead = typesAhead ? htmlFields() : undefined;
   const iterationRead = early === 'file' ? quiet(iterationPath(boards, settings, project, warn)) : undefined;
 
   const { facts, readable } = await factsRead;
@@ -160,20 +168,29 @@ export async function fileWorkItem(
       break;
   }
 
-  const evidence = settings.includeDetails
-    ? await (evidenceRead ?? gatherEvidence(pipelines, evidenceRequest, Promise.resolve(facts), warn))
-    : NO_EVIDENCE;
-  const view: RunView = { ...factsView, evidence };
-  const attachments = await collectAttachments(
+  const htmlFieldsRead = htmlFieldsAhead ?? htmlFields();
+  // Uploads go out while the evidence is still being read: both only add to the one create request.
+  const attachmentsRead = collectAttachments(
     { host, pipelines, boards, log },
     { settings, context, facts, project, dryRun: settings.dryRun },
   );
+  const evidence = wantsEvidence
+    ? await (evidenceRead ?? gatherEvidence(pipelines, evidenceRequest, Promise.resolve(facts), warn))
+    : NO_EVIDENCE;
+  const view: RunView = { ...factsView, evidence };
+  const attachments = await attachmentsRead;
   const iteration = await (iterationRead ?? iterationPath(boards, settings, project, warn));
   const history = `${filedHtml(view, fingerprint, settings.resolveOnRecovery)}\n${markerHtml(writer.runKey, 1)}`;
   const { draft, warnings } = workItemDraft(
     settings,
     view,
-    { type, collectionUri: boardsCredentials.url, iterationPath: iteration, secrets: host.secrets() },
+    {
+      type,
+      collectionUri: boardsCredentials.url,
+      iterationPath: iteration,
+      secrets: host.secrets(),
+      htmlFields: await htmlFieldsRead,
+    },
     { tag: fingerprint.tag, history, attachments },
   );
   warnings.forEach(warn);

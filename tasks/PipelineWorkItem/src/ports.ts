@@ -45,6 +45,8 @@ export interface Boards {
   /** The item's newest comments (at most 200), newest first. */
   comments(project: string, id: number): Promise<Comment[]>;
   addComment(project: string, id: number, html: string, landed: () => Promise<boolean>): Promise<void>;
+  /** Reference names of the fields that hold HTML (types HTML and History) in the project. */
+  htmlFields(project: string): Promise<string[]>;
   /** Uploads a file; returns the attachment's URL for an `AttachedFile` relation. */
   uploadAttachment(project: string, fileName: string, content: Buffer): Promise<string>;
 }

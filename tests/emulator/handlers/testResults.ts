@@ -1,16 +1,22 @@
-// Handlers for test results of a build (Test and testresults areas): shallow results by build, full
-// results by run. Results are seeded with the build (BuildSeed.testResults).
+// Handlers for test results (Test and testresults areas): shallow results by build or by release, full
+// results by run. Results are seeded with the build (BuildSeed.testResults) or with a release environment
+// (ReleaseEnvironmentSeed.testResults).
 import { intParam, list, ok, requireProject, type Handler, type RequestContext } from '../context';
 import { enumName, TEST_OUTCOME } from '../enums';
 import { badRequest, notFound } from '../errors';
 import { buildFacts, projectRef } from '../buildView';
-import type { StoredBuild } from '../state';
+import type { Project } from '../org';
+import type { StoredBuild, StoredRelease } from '../state';
 import type { TestResultSeed } from '../types';
 
 const TEST_NS = 'Microsoft.TeamFoundation.TestManagement.WebApi';
 
 interface Result {
-  build: StoredBuild;
+  project: Project;
+  /** The build the results were published for; undefined for results of a release. */
+  build: StoredBuild | undefined;
+  release: { id: number; environmentId: number } | undefined;
+  date: string;
   seed: TestResultSeed;
   id: number;
   runId: number;
@@ -20,11 +26,31 @@ export const defaultRunId = (buildId: number): number => 1000 + buildId;
 
 function resultsOf(b: StoredBuild): Result[] {
   return (b.seed.testResults ?? []).map((seed, i) => ({
+    project: b.project,
     build: b,
+    release: undefined,
+    date: buildFacts('', b).start,
     seed,
     id: seed.id ?? 100000 + i,
     runId: seed.runId ?? defaultRunId(b.seed.id),
   }));
+}
+
+function releaseResultsOf(r: StoredRelease): Result[] {
+  const date = r.seed.createdOn ?? new Date().toISOString();
+  return (r.seed.environments ?? []).flatMap((e, i) => {
+    // Environment ids as releaseView numbers them.
+    const environmentId = e.id ?? r.seed.id * 10 + i + 1;
+    return (e.testResults ?? []).map((seed, k) => ({
+      project: r.project,
+      build: undefined,
+      release: { id: r.seed.id, environmentId },
+      date,
+      seed,
+      id: seed.id ?? 200000 + environmentId * 1000 + k,
+      runId: seed.runId ?? 5000 + environmentId,
+    }));
+  });
 }
 
 function outcomeFilter(ctx: RequestContext): (r: Result) => boolean {
@@ -50,9 +76,18 @@ const shallow = (r: Result): Record<string, unknown> => ({
 });
 
 function full(ctx: RequestContext, r: Result): Record<string, unknown> {
-  const p = r.build.project;
+  const p = r.project;
   const runUrl = `${ctx.collectionUrl}${p.id}/_apis/test/Runs/${r.runId}`;
-  const date = buildFacts(ctx.collectionUrl, r.build).start;
+  const date = r.date;
+  const origin = r.build
+    ? {
+        build: {
+          id: String(r.build.seed.id),
+          name: buildFacts(ctx.collectionUrl, r.build).number,
+          url: `${ctx.collectionUrl}${p.id}/_apis/build/Builds/${r.build.seed.id}`,
+        },
+      }
+    : { release: { id: r.release?.id, environmentId: r.release?.environmentId } };
   return {
     ...shallow(r),
     project: projectRef(ctx.collectionUrl, p),
@@ -61,14 +96,10 @@ function full(ctx: RequestContext, r: Result): Record<string, unknown> {
     revision: 1,
     state: 'Completed',
     testCase: { name: r.seed.testCaseTitle },
-    testRun: { id: String(r.runId), name: `${r.build.seed.id} test run`, url: runUrl },
+    testRun: { id: String(r.runId), name: `${r.build?.seed.id ?? r.release?.id} test run`, url: runUrl },
     lastUpdatedDate: date,
     computerName: 'Hosted Agent',
-    build: {
-      id: String(r.build.seed.id),
-      name: buildFacts(ctx.collectionUrl, r.build).number,
-      url: `${ctx.collectionUrl}${p.id}/_apis/build/Builds/${r.build.seed.id}`,
-    },
+    ...origin,
     ...(r.seed.errorMessage !== undefined ? { errorMessage: r.seed.errorMessage } : {}),
     ...(r.seed.stackTrace !== undefined ? { stackTrace: r.seed.stackTrace } : {}),
     createdDate: date,
@@ -87,10 +118,25 @@ export const resultsByBuild: Handler = (ctx) => {
   return list(results.filter(outcomeFilter(ctx)).slice(0, top).map(shallow));
 };
 
+export const resultsByRelease: Handler = (ctx) => {
+  const project = requireProject(ctx);
+  if (!ctx.query.releaseId) throw badRequest('The releaseId parameter is required.', 'ArgumentNullException');
+  const r = ctx.store.releases.get(intParam(ctx.query.releaseId, 'releaseId'));
+  const environment = ctx.query.releaseEnvid ? intParam(ctx.query.releaseEnvid, 'releaseEnvid') : undefined;
+  const results = (r && r.project.id === project.id ? releaseResultsOf(r) : []).filter(
+    (x) => environment === undefined || x.release?.environmentId === environment,
+  );
+  const top = Number(ctx.query.$top ?? 0) || undefined;
+  return list(results.filter(outcomeFilter(ctx)).slice(0, top).map(shallow));
+};
+
 function runResults(ctx: RequestContext): Result[] {
   const project = requireProject(ctx);
   const runId = intParam(ctx.params.runId, 'runId');
-  const all = [...ctx.store.builds.values()].filter((b) => b.project.id === project.id).flatMap(resultsOf);
+  const all = [
+    ...[...ctx.store.builds.values()].flatMap(resultsOf),
+    ...[...ctx.store.releases.values()].flatMap(releaseResultsOf),
+  ].filter((r) => r.project.id === project.id);
   const mine = all.filter((r) => r.runId === runId);
   if (mine.length === 0)
     throw notFound(`Test run with Id ${runId} does not exist.`, 'TestObjectNotFoundException', TEST_NS);

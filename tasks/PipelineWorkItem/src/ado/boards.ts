@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { IWorkApi } from 'azure-devops-node-api/WorkApi';
 import type { IWorkItemTrackingApi } from 'azure-devops-node-api/WorkItemTrackingApi';
+import { FieldType } from 'azure-devops-node-api/interfaces/WorkItemTrackingInterfaces';
 import type { WorkItemStateColor } from 'azure-devops-node-api/interfaces/WorkItemTrackingInterfaces';
 import { AdoError } from '../errors';
 import type { Boards, Comment, WorkItemState } from '../ports';
@@ -20,6 +21,7 @@ type WorkItemTracking = Pick<
   | 'getComments'
   | 'addComment'
   | 'createAttachment'
+  | 'getFields'
 >;
 type Work = Pick<IWorkApi, 'getTeamIterations'>;
 
@@ -185,6 +187,17 @@ export class AdoBoards implements Boards {
         async () => ((await landed()) ? { id } : undefined),
       );
       if (!comment) throw new AdoError(`Work item ${id} no longer exists.`, { status: 404 });
+    });
+  }
+
+  htmlFields(project: string): Promise<string[]> {
+    return this.call(`read the fields of project '${project}'`, project, async () => {
+      const fields = (await this.wit.getFields(project)) ?? [];
+      return fields.flatMap((field) =>
+        field.referenceName && (field.type === FieldType.Html || field.type === FieldType.History)
+          ? [field.referenceName]
+          : [],
+      );
     });
   }
 

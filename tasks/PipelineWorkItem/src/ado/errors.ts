@@ -72,12 +72,15 @@ export function toAdoError(error: unknown, call: CallContext): AdoError {
     );
   }
   if (code === 'TF401320') {
-    const rules = (e.result?.customProperties?.RuleValidationErrors ?? [])
-      .map((rule) => rule.errorMessage)
-      .filter(Boolean);
-    const details = rules.length > 0 ? ` ${rules.join(' ')}` : '';
+    // The service repeats the first rule in its message: name each field and each rule once.
+    const rules = (e.result?.customProperties?.RuleValidationErrors ?? []).flatMap((rule) =>
+      rule.errorMessage ? [rule.errorMessage.trim()] : [],
+    );
+    const messages = [...new Set([serviceMessage, ...rules])];
+    const distinct = messages.filter((m) => !messages.some((other) => other !== m && other.includes(m)));
+    const fields = options.refusedFields.length > 0 ? ` (${options.refusedFields.join(', ')})` : '';
     return new AdoError(
-      `${where}: a field value breaks the work item type's rules: ${serviceMessage}${details} Check the inputs that set this field.`,
+      `${where}: a field value breaks the work item type's rules${fields}: ${distinct.join(' ')} Check the inputs that set these fields.`,
       options,
     );
   }

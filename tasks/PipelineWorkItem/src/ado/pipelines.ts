@@ -128,7 +128,7 @@ export class AdoPipelines implements Pipelines {
         range?.first,
         range?.last,
       );
-      const body = await text(stream);
+      const body = (await text(stream)).replace(/\r?\n$/, '');
       return body === '' ? [] : body.split(/\r?\n/);
     });
   }
@@ -240,11 +240,30 @@ export class AdoPipelines implements Pipelines {
   }
 }
 
+// The client's text downloads (getBuildLog, getTaskLog) resolve the raw response whatever its status: an
+// error page must not become a log excerpt or an attached "log".
 async function text(stream: NodeJS.ReadableStream | null | undefined): Promise<string> {
   if (!stream) return '';
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks).toString('utf8');
+  const body = Buffer.concat(chunks).toString('utf8');
+  const statusCode = (stream as { statusCode?: number }).statusCode;
+  if (statusCode !== undefined && statusCode > 299) {
+    throw Object.assign(new Error(serviceMessage(body) || `HTTP ${statusCode}`), {
+      statusCode,
+      result: { message: serviceMessage(body) || `HTTP ${statusCode}` },
+    });
+  }
+  return body;
+}
+
+function serviceMessage(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { message?: unknown };
+    return typeof parsed.message === 'string' ? parsed.message : '';
+  } catch {
+    return '';
+  }
 }
 
 function timelineRecord(record: AdoTimelineRecord): TimelineRecord {

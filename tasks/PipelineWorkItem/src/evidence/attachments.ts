@@ -100,7 +100,7 @@ function matchedFiles(io: Io, { settings }: Request): File[] {
       const fileName = path.basename(file.path);
       if (file.size > MAX_ATTACHMENT_BYTES) {
         io.log.warning(
-          `Input 'attachments': ${fileName} is ${(file.size / 1024 / 1024).toFixed(0)} MB, over Azure DevOps' 130 MB attachment limit; it is not attached.`,
+          `Input 'attachments': ${fileName} is ${Math.ceil(file.size / 1024 / 1024)} MB, over Azure DevOps' 130 MB attachment limit; it is not attached.`,
         );
         return [];
       }

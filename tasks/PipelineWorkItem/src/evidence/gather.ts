@@ -16,14 +16,15 @@ export const MAX_TAILS = 10;
 export interface EvidenceRequest {
   readonly project: string;
   readonly context: RunContext;
-  readonly settings: Pick<Settings, 'logLines' | 'linkWorkItems'>;
+  readonly settings: Pick<Settings, 'includeDetails' | 'logLines' | 'linkWorkItems'>;
 }
 
 /**
  * Reads the evidence of the details (brief §4): log tails of the failed steps, failing tests, changes and the
- * run's work items. Reads that need only the run's identity start at once, together with the facts' own read;
- * the log tails start when the facts are known, all together. Each part is optional: a failed read leaves it out
- * with one warning and never costs the item.
+ * run's work items (those only with `linkWorkItems`; without `includeDetails` they are all that is read).
+ * Reads that need only the run's identity start at once, together with the facts' own read; the log tails
+ * start when the facts are known, all together. Each part is optional: a failed read leaves it out with one
+ * warning and never costs the item.
  */
 export async function gatherEvidence(
   pipelines: Pipelines,
@@ -32,32 +33,46 @@ export async function gatherEvidence(
   warn: (message: string) => void,
 ): Promise<Evidence> {
   const { project, context, settings } = request;
-  const optional = <T>(read: () => Promise<T>, fallback: T): Promise<T> =>
+  const optional = <T>(part: string, read: () => Promise<T>, fallback: T): Promise<T> =>
     read().catch((error: unknown) => {
-      warn(`${(error as Error).message} The item is filed without this part of the details.`);
+      warn(`${(error as Error).message} The item is filed without ${part}.`);
       return fallback;
     });
+  const details = settings.includeDetails;
   const build = context.release ? undefined : context.build;
   const lineCounts =
-    build && settings.logLines > 0
-      ? optional(() => pipelines.buildLogLineCounts(project, build.id), new Map<number, number>())
+    details && build && settings.logLines > 0
+      ? optional(
+          'the log excerpts',
+          () => pipelines.buildLogLineCounts(project, build.id),
+          new Map<number, number>(),
+        )
       : Promise.resolve(new Map<number, number>());
-  const scope = testScope(context);
+  const scope = details ? testScope(context) : undefined;
   const tests = scope
-    ? optional(() => failingTests(pipelines, project, scope, testsUrl(context)), undefined)
+    ? optional(
+        'the failing tests',
+        () => failingTests(pipelines, project, scope, testsUrl(context)),
+        undefined,
+      )
     : Promise.resolve(undefined);
   const changed = context.build?.id;
   const commits =
-    changed === undefined
-      ? Promise.resolve<Commit[]>([])
-      : optional(() => pipelines.changes(project, changed, MAX_COMMITS), []);
+    details && changed !== undefined
+      ? optional('the changes', () => pipelines.changes(project, changed, MAX_COMMITS), [])
+      : Promise.resolve<Commit[]>([]);
   const workItems =
     settings.linkWorkItems && changed !== undefined
-      ? optional(() => pipelines.buildWorkItems(project, changed, MAX_WORK_ITEMS), [])
+      ? optional(
+          "links to the run's work items",
+          () => pipelines.buildWorkItems(project, changed, MAX_WORK_ITEMS),
+          [],
+        )
       : Promise.resolve<number[]>([]);
-  const logTails = facts.then((known) =>
-    settings.logLines === 0 ? [] : optional(() => tails(pipelines, request, known.failures, lineCounts), []),
-  );
+  const logTails =
+    details && settings.logLines > 0
+      ? facts.then((known) => tails(pipelines, request, known.failures, lineCounts, warn))
+      : Promise.resolve([]);
   return {
     logTails: await logTails,
     tests: await tests,
@@ -66,13 +81,16 @@ export async function gatherEvidence(
   };
 }
 
+// Every tail is read at once; one that cannot be read leaves only its own step without an excerpt, and the
+// failures are reported in one warning.
 async function tails(
   pipelines: Pipelines,
   { project, context, settings }: EvidenceRequest,
   failures: readonly FailedStep[],
   lineCounts: Promise<Map<number, number>>,
+  warn: (message: string) => void,
 ): Promise<LogTail[]> {
-  const reads = failures.slice(0, MAX_TAILS).map(async (failure, step): Promise<LogTail[]> => {
+  const read = async (failure: FailedStep, step: number): Promise<LogTail[]> => {
     const log = failure.log;
     if (!log) return [];
     if (log.kind === 'build') {
@@ -84,13 +102,17 @@ async function tails(
     }
     if (log.lineCount === 0 || !context.release) return [];
     const first = Math.max(1, log.lineCount - settings.logLines + 1);
-    const lines = await pipelines.releaseTaskLogLines(project, context.release.id, log, {
-      first,
-      last: log.lineCount,
-    });
+    const range = { first, last: log.lineCount };
+    const lines = await pipelines.releaseTaskLogLines(project, context.release.id, log, range);
     return [{ step, lines, lineCount: log.lineCount }];
-  });
-  return (await Promise.all(reads)).flat();
+  };
+  const results = await Promise.allSettled(failures.slice(0, MAX_TAILS).map(read));
+  const failed = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as Error] : []));
+  if (failed.length > 0) {
+    const more = failed.length > 1 ? ` (and ${failed.length - 1} more log reads failed)` : '';
+    warn(`${failed[0]?.message}${more} The item is filed without those log excerpts.`);
+  }
+  return results.flatMap((result) => (result.status === 'fulfilled' ? result.value : []));
 }
 
 async function failingTests(
@@ -108,7 +130,8 @@ async function failingTests(
   );
   const byRun = new Map(runs.map((run, index) => [run, messages[index]]));
   const message = (ref: FailedTestRef): string => byRun.get(ref.runId)?.get(ref.resultId) ?? '';
-  return { total, tests: listed.map((ref) => ({ name: ref.name, message: message(ref) })), url };
+  const tests = listed.map((ref) => ({ name: ref.name, message: message(ref) }));
+  return { total, atLeast: total >= COUNT_TESTS_UP_TO, tests, url };
 }
 
 function testScope(context: RunContext): TestScope | undefined {

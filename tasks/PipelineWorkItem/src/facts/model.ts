@@ -91,6 +91,8 @@ export interface FailedTest {
 /** The run's failing tests: the first few with their messages, and how many failed in all. */
 export interface TestFailures {
   readonly total: number;
+  /** The count stopped at `total`: more may have failed. */
+  readonly atLeast?: boolean;
   readonly tests: readonly FailedTest[];
   /** The run's Tests tab. */
   readonly url: string;

@@ -1,28 +1,96 @@
-import { detailsHtml } from './details';
+import { NO_LIMITS, detailsHtml, DetailsLimits } from './details';
 import { descriptionHtml } from '../text/markdown';
 import type { RunFacts } from '../facts/model';
 import type { Settings } from '../inputs/settings';
 import type { RunView } from '../facts/values';
 
-/** HTML and long-text fields hold at most 1,000,000 characters; keep a margin for the service's own markup. */
-const MAX_BODY_LENGTH = 1_000_000 - 1_000;
+/** HTML and long-text fields hold at most 1,048,576 characters. */
+export const FIELD_LIMIT = 1_048_576;
+// A margin for what changes the body after it is rendered: masking a secret shorter than `***`.
+const MAX_BODY_LENGTH = FIELD_LIMIT - 4_096;
 const MAX_FAILURES = 50;
 const MAX_ERRORS_PER_STEP = 10;
+const SEPARATOR = '\n<hr>\n';
 
 const CUT_NOTE = '<p><i>The details were cut to fit the work item field; see the run for everything.</i></p>';
 
-/** The item's HTML body: the description, then the generated details, within the field's limit. */
+/**
+ * The item's HTML body: the description, then the generated details, within the field's limit. When the
+ * details do not fit, the log excerpts are shortened first, then fewer failing tests are listed, and a note
+ * says what was trimmed; only when that is not enough are the details left out.
+ * `run` is the readable run (render/readable.ts): secrets already masked.
+ */
 export function workItemBody(
   settings: Pick<Settings, 'description' | 'includeDetails'>,
   run: RunView,
+  maxLength: number = MAX_BODY_LENGTH,
 ): string {
   const description = settings.description ? descriptionHtml(settings.description, run.values) : '';
-  const details = settings.includeDetails ? detailsHtml({ ...run, facts: boundFacts(run.facts) }) : '';
-  const body = [description, details].filter((part) => part !== '').join('\n<hr>\n');
-  if (body.length <= MAX_BODY_LENGTH) return body;
-  // Cutting HTML mid-tag would break it: drop the generated details first, then the description.
-  const withoutDetails = description ? `${description}\n${CUT_NOTE}` : CUT_NOTE;
-  return withoutDetails.length <= MAX_BODY_LENGTH ? withoutDetails : CUT_NOTE;
+  const join = (details: string): string =>
+    [description, details].filter((part) => part !== '').join(SEPARATOR);
+  if (!settings.includeDetails) return fitDescription(description, maxLength);
+  const view = { ...run, facts: boundFacts(run.facts) };
+  const full = join(detailsHtml(view));
+  if (full.length <= maxLength) return full;
+  const fitted = fitDetails(view, maxLength - (description ? description.length + SEPARATOR.length : 0));
+  if (fitted !== undefined) return join(fitted);
+  const withNote = description ? `${description}\n${CUT_NOTE}` : CUT_NOTE;
+  return withNote.length <= maxLength ? withNote : CUT_NOTE;
+}
+
+// Longest details within `budget`: the most log lines per step, then the most tests, that fit with the note.
+function fitDetails(view: RunView, budget: number): string | undefined {
+  const longestTail = Math.max(0, ...view.evidence.logTails.map((tail) => tail.lines.length));
+  const listedTests = view.evidence.tests?.tests.length ?? 0;
+  const render = (limits: DetailsLimits): string => {
+    const note = trimNote(limits, longestTail, listedTests);
+    return `${detailsHtml(view, limits)}\n${note}`;
+  };
+  const fits = (limits: DetailsLimits): boolean => render(limits).length <= budget;
+  if (fits({ ...NO_LIMITS, tailLines: 0 })) {
+    const tailLines = largest(longestTail, (n) => fits({ ...NO_LIMITS, tailLines: n }));
+    return render({ ...NO_LIMITS, tailLines });
+  }
+  if (!fits({ tailLines: 0, tests: 0 })) return undefined;
+  const tests = largest(listedTests, (n) => fits({ tailLines: 0, tests: n }));
+  return render({ tailLines: 0, tests });
+}
+
+function trimNote(limits: DetailsLimits, longestTail: number, listedTests: number): string {
+  const trimmed: string[] = [];
+  if (longestTail > 0 && limits.tailLines < longestTail) {
+    trimmed.push(
+      limits.tailLines === 0
+        ? 'the log excerpts are left out'
+        : `the log excerpts show only the last ${limits.tailLines} lines of each step`,
+    );
+  }
+  if (listedTests > 0 && limits.tests < listedTests) {
+    trimmed.push(
+      limits.tests === 0
+        ? 'the failing tests are not listed'
+        : `only ${limits.tests} of the failing tests are listed`,
+    );
+  }
+  return `<p><i>Trimmed to fit the work item field (${FIELD_LIMIT.toLocaleString('en-US')} characters): ${trimmed.join('; ')}. See the run for everything.</i></p>`;
+}
+
+// The largest n in 0..max with fits(n), for fits true at 0 and monotonic: a binary search, so a long log costs
+// a few renderings, not one per line.
+function largest(max: number, fits: (n: number) => boolean): number {
+  let low = 0;
+  let high = max;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (fits(middle)) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+// Cutting HTML mid-tag would break it: a description too long for the field is replaced by the note.
+function fitDescription(description: string, maxLength: number): string {
+  return description.length <= maxLength ? description : CUT_NOTE;
 }
 
 // A run with thousands of failing steps or errors must not make an unreadable item.

@@ -4,6 +4,7 @@ import type { FailedStep, Outcome, RunFacts } from '../facts/model';
 import { outcomeText } from '../facts/outcome';
 import { stepPath } from '../facts/runFacts';
 import type { RunView } from '../facts/values';
+import { changesHtml, failingTestsHtml, logExcerptHtml } from './evidence';
 
 // Build.Reason values as the web UI words them.
 const REASONS: Record<string, string> = {
@@ -18,13 +19,35 @@ const REASONS: Record<string, string> = {
   checkinshelveset: 'Gated check-in',
 };
 
-/** The generated details (brief §4): the run summary, then what failed. HTML, every pipeline value escaped. */
-export function detailsHtml({
-  context,
-  facts,
-  outcome,
-}: Pick<RunView, 'context' | 'facts' | 'outcome'>): string {
-  return [summaryHtml(context, facts, outcome), failuresHtml(facts.failures)]
+/** How much of the evidence the details show; body.ts lowers these to fit the field. */
+export interface DetailsLimits {
+  /** Log lines per failed step. */
+  readonly tailLines: number;
+  /** Failing tests listed. */
+  readonly tests: number;
+}
+
+/** Enough for any evidence the task gathers. */
+export const NO_LIMITS: DetailsLimits = {
+  tailLines: Number.MAX_SAFE_INTEGER,
+  tests: Number.MAX_SAFE_INTEGER,
+};
+
+/**
+ * The generated details (brief §4): the run summary, what failed, the log excerpt, the failing tests and the
+ * changes, each only when there is something to say. HTML, every pipeline value escaped as text.
+ */
+export function detailsHtml(
+  { context, facts, outcome, evidence }: Pick<RunView, 'context' | 'facts' | 'outcome' | 'evidence'>,
+  limits: DetailsLimits = NO_LIMITS,
+): string {
+  return [
+    summaryHtml(context, facts, outcome),
+    failuresHtml(facts.failures),
+    logExcerptHtml(facts.failures, evidence.logTails, limits.tailLines),
+    failingTestsHtml(evidence.tests, limits.tests),
+    changesHtml(evidence.commits),
+  ]
     .filter((part) => part !== '')
     .join('\n');
 }

@@ -26,7 +26,9 @@ const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
 const LOGGING_COMMAND = /##vso\[/i;
 
 function cleanOnce(line: string): string | undefined {
-  const text = stripVTControlCharacters(line)
+  // A carriage return inside a line is a progress bar redrawing itself: the last state is what remains.
+  const drawn = line.replace(/\r+$/, '');
+  const text = stripVTControlCharacters(drawn.slice(drawn.lastIndexOf('\r') + 1))
     .replace(CONTROL, '')
     .replace(/^\uFEFF/, '');
   if (LOGGING_COMMAND.test(line) || LOGGING_COMMAND.test(text)) return undefined;
@@ -68,4 +70,12 @@ export function cleanLogLines(lines: readonly string[]): string[] {
     const cleaned = cleanLogLine(line);
     return cleaned === undefined ? [] : [cleaned];
   });
+}
+
+// Control characters but tab and line feed: a message keeps its lines.
+const MESSAGE_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** A message (an error, a test failure) as plain text: terminal escapes and control characters removed, lines kept. */
+export function plainText(text: string): string {
+  return stripVTControlCharacters(text.replace(/\r\n?/g, '\n')).replace(MESSAGE_CONTROL, '');
 }

@@ -1,4 +1,7 @@
 import { workItemBody } from '../render/body';
+import { readableRun } from '../render/readable';
+import { textHtml } from '../text/html';
+import { htmlFieldTest } from './htmlFields';
 import type { RunContext } from '../facts/context';
 import { redactor } from '../text/redact';
 import type { Settings } from '../inputs/settings';
@@ -42,6 +45,8 @@ export interface Target {
   readonly collectionUri: string;
   readonly iterationPath: string | undefined;
   readonly secrets: readonly string[];
+  /** Reference names of the project's HTML fields, when they could be read (else the well-known ones). */
+  readonly htmlFields?: readonly string[];
 }
 
 /** What the filing adds beyond the inputs: how the item is found again, and files uploaded for it. */
@@ -64,7 +69,9 @@ export function workItemDraft(
   filing: Filing,
 ): { draft: WorkItemDraft; warnings: string[] } {
   const warnings: string[] = [];
-  const fields = draftFields(settings, run, target, filing, warnings);
+  // Secrets are masked in the raw pipeline text, before titles and details cut and escape it; the final
+  // values are masked again below, for what the inputs themselves brought in.
+  const fields = draftFields(settings, readableRun(run, target.secrets), target, filing, warnings);
   const redact = redactor(target.secrets);
   const redacted = [...fields].map(
     ([reference, value]) => [reference, typeof value === 'string' ? redact(value) : value] as const,
@@ -124,8 +131,13 @@ function draftFields(
   set(FIELD.history, filing.history);
   const build = linkedBuild(settings, context, target);
   if (build && has(FIELD.foundIn)) set(FIELD.foundIn, build.number);
-  // `fields` comes last: a user who names a field there means that value.
-  for (const field of settings.fields) set(field.reference, renderTemplate(field.value, values));
+  // `fields` comes last: a user who names a field there means that value. It is text: in an HTML field it is
+  // escaped, so a placeholder value (a branch name, an error message) can never open an element.
+  const isHtml = htmlFieldTest(target.htmlFields);
+  for (const field of settings.fields) {
+    const value = renderTemplate(field.value, values);
+    set(field.reference, isHtml(field.reference) ? textHtml(value) : value);
+  }
   return fields;
 }
 

@@ -1,0 +1,184 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { RecordedRequest, WorkItemJson } from '../emulator/harness';
+import { assertStartedTogether, mostInFlight, watchInFlight } from './concurrency';
+import { COMMITS, failedMultiStageRun, multiStageVariables } from './evidenceRuns';
+import { buildVariables, greenYamlRun } from './pipelines';
+import { useSession } from './session';
+
+const body = (item: WorkItemJson): string => String(item.fields['Microsoft.VSTS.TCM.ReproSteps']);
+const isTailRead = (r: RecordedRequest): boolean => /\/_apis\/build\/builds\/\d+\/logs\/\d+$/.test(r.path);
+const isLogsList = (r: RecordedRequest): boolean => /\/_apis\/build\/builds\/\d+\/logs$/.test(r.path);
+const isTimeline = (r: RecordedRequest): boolean => /\/timeline$/i.test(r.path);
+const isCreate = (r: RecordedRequest): boolean => r.method === 'POST' && /\/wit\/workItems\/\$/i.test(r.path);
+const EVIDENCE = [
+  /\/build\/builds\/\d+\/(logs(\/\d+)?|changes|workitems)$/i,
+  /\/testresults\//i,
+  /\/tasks\/\d+\/logs$/i,
+];
+const isEvidenceRead = (r: RecordedRequest): boolean =>
+  r.method === 'GET' && EVIDENCE.some((pattern) => pattern.test(r.path));
+
+// How the evidence is read: together, only what is needed, and never at the cost of the item.
+describe('failure details: how the evidence is read', function () {
+  const session = useSession();
+
+  it('reads the log tails of the failed steps together, after the logs list and before the create', async () => {
+    const em = session.emulator;
+    await em.seedBuild(failedMultiStageRun(911));
+    // Each tail read takes 1.5 s: read one after the other, they could never be in flight at once.
+    await em.injectFaults([{ method: 'GET', pathRegex: '/builds/911/logs/\\d+$', delayMs: 1500, times: 2 }]);
+    const watch = watchInFlight(em, isTailRead);
+    const run = await session.run({ variables: buildVariables(911, multiStageVariables('report')) });
+    const snapshots = await watch.stop();
+    await session.items(1, run);
+    assert.equal(mostInFlight(snapshots, isTailRead), 2, 'both tail reads in flight at once');
+    const requests = await em.requests();
+    const list = requests.find(isLogsList);
+    const create = requests.find(isCreate);
+    assert.ok(list && create, 'the logs list and the create request');
+    assertStartedTogether(requests.filter(isTailRead), { after: list, before: create });
+  });
+
+  it("when this job's status decides, the evidence reads start together with the timeline", async () => {
+    const em = session.emulator;
+    await em.seedBuild(failedMultiStageRun(912, { taskIn: 'lint', tests: 3, commits: COMMITS }));
+    await em.injectFaults([{ method: 'GET', pathRegex: '/builds/912/timeline', delayMs: 1500 }]);
+    const watch = watchInFlight(em, isTimeline);
+    const run = await session.run({ variables: buildVariables(912, multiStageVariables('lint')) });
+    const snapshots = await watch.stop();
+    await session.items(1, run);
+    const during = new Set(snapshots.flat().map((r) => r.path.replace(/^.*\/_apis\//, '')));
+    for (const read of ['build/builds/912/logs', 'build/builds/912/changes', 'testresults/resultsbybuild']) {
+      assert.ok(during.has(read), `${read} was not requested while the timeline was read: ${[...during]}`);
+    }
+  });
+
+  it('a green run decided by the timeline costs one timeline read and no evidence read', async () => {
+    const em = session.emulator;
+    await em.seedBuild({ ...greenYamlRun(913), testResults: [], changes: COMMITS });
+    const run = await session.run({ variables: buildVariables(913, { 'Agent.JobStatus': 'Succeeded' }) });
+    assert.equal(run.outputs['WorkItemAction'], 'none');
+    const requests = await em.requests();
+    assert.equal(requests.filter(isTimeline).length, 1);
+    assert.deepEqual(requests.filter(isEvidenceRead), []);
+  });
+
+  it('includeDetails false reads no evidence', async () => {
+    const em = session.emulator;
+    await em.seedBuild(failedMultiStageRun(914, { tests: 2, commits: COMMITS }));
+    const run = await session.run({
+      variables: buildVariables(914, multiStageVariables('lint')),
+      inputs: { includeDetails: 'false' },
+    });
+    assert.equal(run.outputs['WorkItemAction'], 'created');
+    assert.deepEqual((await em.requests()).filter(isEvidenceRead), []);
+  });
+
+  it("linkWorkItems: the run's work items linked as Related in the create request, even without details", async () => {
+    const em = session.emulator;
+    const story = await em.seedWorkItem({
+      project: 'WebApp',
+      type: 'User Story',
+      fields: { 'System.Title': 'Cart' },
+    });
+    await em.seedBuild({
+      ...failedMultiStageRun(917, { tests: 2, commits: COMMITS }),
+      workItemRefs: [story.id],
+    });
+    const run = await session.run({
+      variables: buildVariables(917, multiStageVariables('lint')),
+      inputs: { includeDetails: 'false', linkWorkItems: 'true' },
+    });
+    assert.deepEqual(
+      (await em.requests()).filter(isEvidenceRead).map((r) => r.path.replace(/^.*\/_apis\//, '')),
+      ['build/builds/917/workitems'],
+    );
+    const create = (await em.requests()).find(isCreate);
+    const related = (create?.body as { path: string; value: { rel?: string; url?: string } }[]).filter(
+      (op) => op.path === '/relations/-' && op.value.rel === 'System.LinkTypes.Related',
+    );
+    assert.deepEqual(
+      related.map((op) => op.value.url),
+      [`${em.collectionUrl}_apis/wit/workItems/${story.id}`],
+      run.stdout,
+    );
+  });
+
+  it('a failed evidence read files the Bug without that part, with a warning naming it', async () => {
+    const em = session.emulator;
+    await em.seedBuild(failedMultiStageRun(915, { logLength: 50, tests: 3, commits: COMMITS }));
+    await em.injectFaults([
+      { method: 'GET', pathRegex: '/builds/915/changes$', status: 500, times: 20 },
+      { method: 'GET', pathRegex: '/builds/915/logs/7$', status: 500, times: 20 },
+    ]);
+    const run = await session.run({
+      variables: buildVariables(915, {
+        ...multiStageVariables('report'),
+        'PipelineWorkItem.RetryBudget': '2',
+      }),
+    });
+    const html = body((await session.items(1, run))[0]!);
+    assert.equal(run.outputs['WorkItemAction'], 'created');
+    assert.ok(!html.includes('<h3>Changes</h3>'), html);
+    assert.ok(html.includes('<p><b>Build › Unit tests › npm test</b>: the last 30 lines of 50</p>'), html);
+    assert.ok(!html.includes('eslint line'), html);
+    assert.ok(html.includes('<h3>Failing tests</h3>'), html);
+    assert.equal(run.warnings.length, 2, run.warnings.join('\n'));
+    assert.match(run.warnings.join('\n'), /changes of build 915.*filed without the changes\./);
+    assert.match(run.warnings.join('\n'), /log 7 of build 915.*filed without those log excerpts/);
+  });
+
+  it('attachLogs and attachments: uploaded, then attached with comments in the one create request', async () => {
+    const em = session.emulator;
+    await em.seedBuild(failedMultiStageRun(916, { logLength: 50 }));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-details-attach-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'screenshots'));
+      fs.writeFileSync(path.join(dir, 'screenshots', 'cart.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+      fs.writeFileSync(path.join(dir, 'report.html'), '<html>report</html>');
+      // Sparse: over the 130 MB limit without writing 131 MB.
+      fs.closeSync(fs.openSync(path.join(dir, 'dump.bin'), 'w'));
+      fs.truncateSync(path.join(dir, 'dump.bin'), 131 * 1024 * 1024);
+      const run = await session.run({
+        variables: buildVariables(916, {
+          ...multiStageVariables('report'),
+          'System.DefaultWorkingDirectory': dir,
+        }),
+        inputs: {
+          attachLogs: 'true',
+          attachments: 'screenshots/*.png\nreport.html\nmissing/*.zip\ndump.bin',
+        },
+      });
+      const item = (await session.items(1, run))[0]!;
+      const attached = (item.relations ?? []).filter((r) => r.rel === 'AttachedFile');
+      assert.deepEqual(attached.map((r) => [r.attributes['name'], r.attributes['comment']]).sort(), [
+        ['01-npm-test.log', 'Log of Build › Unit tests › npm test'],
+        ['02-eslint.log', 'Log of Lint › Static analysis › eslint'],
+        ['cart.png', 'Attached by the pipeline (screenshots/*.png)'],
+        ['report.html', 'Attached by the pipeline (report.html)'],
+      ]);
+      const log = attached.find((r) => r.attributes['name'] === '01-npm-test.log');
+      const content = await em.attachment(/attachments\/([0-9a-f-]{36})/i.exec(log?.url ?? '')?.[1] ?? '');
+      assert.equal(content?.toString('utf8').split('\n').length, 50);
+      assert.match(run.warnings.join('\n'), /no file matches 'missing\/\*\.zip'/);
+      assert.match(
+        run.warnings.join('\n'),
+        /dump\.bin is 131 MB, over Azure DevOps' 130 MB attachment limit/,
+      );
+      const writes = (await em.requests())
+        .filter((r) => r.method === 'POST' && !r.path.endsWith('/_apis/wit/wiql'))
+        .map((r) => r.path);
+      assert.equal(writes.length, 5, writes.join('\n'));
+      assert.ok(
+        writes.slice(0, 4).every((p) => p.endsWith('/_apis/wit/attachments')),
+        writes.join('\n'),
+      );
+      assert.match(writes[4] ?? '', /\/_apis\/wit\/workItems\/\$Bug$/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
