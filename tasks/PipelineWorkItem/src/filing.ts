@@ -1,53 +1,20 @@
 import { gatherEvidence } from './evidence/gather';
-import { collectAttachments } from './evidence/attachments';
+import { readFacts } from './evidence/records';
+import { EnvironmentError } from './errors';
 import { isPullRequestRun, RunContext } from './facts/context';
-import { NO_EVIDENCE } from './facts/model';
 import { jobOutcome, runOutcome } from './facts/outcome';
 import { runView, RunView } from './facts/values';
-import { EnvironmentError } from './errors';
-import { readFacts } from './evidence/records';
-import { chosenType, iterationPath } from './target';
+import { dryRun, Filed, FilingHost, Log } from './filed';
 import type { Settings } from './inputs/settings';
 import { decide, intentFor, intentFromJobOutcome, needsOpenItems } from './lifecycle/decision';
 import { fingerprintOf } from './lifecycle/fingerprint';
-import { markerHtml, runKey } from './lifecycle/marker';
-import type { TaskHost, WorkItemAction } from './ports';
-import { filedHtml } from './render/notes';
-import type { Report } from './render/summary';
-import { FIELD, optionalFields, workItemDraft } from './workItem/draft';
-import { createPatch } from './workItem/patch';
-import { commentOnRecurrence, createItem, openItems, resolveItem, Writer } from './writes';
+import { runKey } from './lifecycle/marker';
+import { fileNewItem } from './newItem';
+import { readableRun } from './render/readable';
+import { chosenType, iterationPath } from './target';
+import { commentOnRecurrence, openItems, resolveItem, Writer } from './writes';
 
-/** What filing needs of the host: credentials, connections and the agent's files. */
-export type FilingHost = Pick<
-  TaskHost,
-  | 'jobCredentials'
-  | 'connectionCredentials'
-  | 'connectBoards'
-  | 'connectPipelines'
-  | 'secrets'
-  | 'findFiles'
-  | 'readFile'
->;
-
-/** Log lines, already masked of secrets by the caller. */
-export interface Log {
-  info(message: string): void;
-  warning(message: string): void;
-}
-
-export interface Outputs {
-  readonly id?: number;
-  readonly url?: string;
-  readonly action: WorkItemAction;
-}
-
-export interface Filed {
-  readonly outputs: Outputs;
-  readonly report: Report;
-  /** The run's outcome could not be established: the task ends succeeded with issues (brief §5.6). */
-  readonly undetermined?: boolean;
-}
+export type { Filed, Log };
 
 /**
  * Decides what this run does to Boards (file, comment, skip, resolve or nothing) and does it, or in a dry run
@@ -130,6 +97,8 @@ export async function fileWorkItem(
   };
   const factsView = runView(context, facts, outcome);
   const fingerprint = fingerprintOf(settings.fingerprint, factsView.values, context);
+  // What the notes show of the run: secrets masked and control characters gone before anything is escaped.
+  const shown = (view: RunView): RunView => readableRun(view, host.secrets());
   log.info(`Fingerprint: ${fingerprint.text} (tag ${fingerprint.tag}).`);
   const open = needsOpenItems(intent, settings.onRecurrence) ? await openItems(writer, fingerprint) : [];
   const action = decide(intent, settings.onRecurrence, open);
@@ -145,8 +114,11 @@ export async function fileWorkItem(
         report: { kind: 'skipped', type: type.name, id: action.item, url: urlOf(action.item) },
       };
     case 'comment': {
-      if (settings.dryRun) return dryRun(log, `comment on ${type.name} ${action.item}`, action.item, urlOf);
-      const { occurrence } = await commentOnRecurrence(writer, action.item, factsView);
+      if (settings.dryRun)
+        return dryRun(log, `comment on ${type.name} ${action.item}`, {
+          item: { id: action.item, url: urlOf(action.item) },
+        });
+      const { occurrence } = await commentOnRecurrence(writer, action.item, shown(factsView));
       return {
         outputs: { id: action.item, url: urlOf(action.item), action: occurrence ? 'commented' : 'none' },
         report: { kind: 'commented', type: type.name, id: action.item, url: urlOf(action.item), occurrence },
@@ -155,10 +127,9 @@ export async function fileWorkItem(
     case 'resolve': {
       const items = action.items.map((id) => ({ id, url: urlOf(id) }));
       if (settings.dryRun) {
-        const ids = action.items.join(', ');
-        return dryRun(log, `resolve ${type.name} ${ids}`, action.items[0], urlOf);
+        return dryRun(log, `resolve ${type.name} ${action.items.join(', ')}`, { item: items[0] });
       }
-      await Promise.all(action.items.map((id) => resolveItem(writer, id, factsView)));
+      await Promise.all(action.items.map((id) => resolveItem(writer, id, shown(factsView))));
       return {
         outputs: { id: action.items[0], url: urlOf(action.items[0] ?? 0), action: 'resolved' },
         report: { kind: 'resolved', type: type.name, items },
@@ -168,76 +139,11 @@ export async function fileWorkItem(
       break;
   }
 
-  const htmlFieldsRead = htmlFieldsAhead ?? htmlFields();
-  // Uploads go out while the evidence is still being read: both only add to the one create request.
-  const attachmentsRead = collectAttachments(
-    { host, pipelines, boards, log },
-    { settings, context, facts, project, dryRun: settings.dryRun },
+  return fileNewItem(
+    { host, boards, pipelines, log },
+    { settings, context, project, facts, factsView, fingerprint, writer, known: open, urlOf },
+    { evidence: evidenceRead, htmlFields: htmlFieldsAhead ?? htmlFields(), iteration: iterationRead },
   );
-  const evidence = wantsEvidence
-    ? await (evidenceRead ?? gatherEvidence(pipelines, evidenceRequest, Promise.resolve(facts), warn))
-    : NO_EVIDENCE;
-  const view: RunView = { ...factsView, evidence };
-  const attachments = await attachmentsRead;
-  const iteration = await (iterationRead ?? iterationPath(boards, settings, project, warn));
-  const history = `${filedHtml(view, fingerprint, settings.resolveOnRecovery)}\n${markerHtml(writer.runKey, 1)}`;
-  const { draft, warnings } = workItemDraft(
-    settings,
-    view,
-    {
-      type,
-      collectionUri: boardsCredentials.url,
-      iterationPath: iteration,
-      secrets: host.secrets(),
-      htmlFields: await htmlFieldsRead,
-    },
-    { tag: fingerprint.tag, history, attachments },
-  );
-  warnings.forEach(warn);
-  const patch = createPatch(draft);
-  const title = String(draft.fields.find(([reference]) => reference === FIELD.title)?.[1] ?? '');
-  if (settings.dryRun) {
-    log.info(
-      `Dry run: would create a ${draft.type} in project '${project}' with this request (nothing is written):`,
-    );
-    log.info(JSON.stringify(patch, null, 2));
-    return {
-      outputs: { action: 'none' },
-      report: { kind: 'dryRun', plan: `create a ${draft.type} in project ${project}`, title },
-    };
-  }
-  const created = await createItem(writer, patch, {
-    fingerprint,
-    view,
-    settleRaces: settings.onRecurrence !== 'new',
-    known: open,
-    optional: optionalFields(settings),
-  });
-  if (created.kind === 'raced') {
-    return {
-      outputs: { id: created.id, url: urlOf(created.id), action: 'commented' },
-      report: {
-        kind: 'commented',
-        type: type.name,
-        id: created.id,
-        url: urlOf(created.id),
-        occurrence: created.occurrence,
-        duplicate: created.duplicate,
-      },
-    };
-  }
-  return {
-    outputs: { id: created.id, url: urlOf(created.id), action: 'created' },
-    report: { kind: 'created', type: type.name, id: created.id, url: urlOf(created.id), title },
-  };
-}
-
-function dryRun(log: Log, plan: string, id: number | undefined, urlOf: (id: number) => string): Filed {
-  log.info(`Dry run: would ${plan} (nothing is written).`);
-  return {
-    outputs: id === undefined ? { action: 'none' } : { id, url: urlOf(id), action: 'none' },
-    report: { kind: 'dryRun', plan },
-  };
 }
 
 // A read started before it is known to be needed must not end the process as an unhandled rejection.
