@@ -176,7 +176,7 @@ describe('failure details: how the evidence is read', function () {
         writes.slice(0, 4).every((p) => p.endsWith('/_apis/wit/attachments')),
         writes.join('\n'),
       );
-      assert.match(writes[4] ?? '', /\/_apis\/wit\/workItems\/\$Bug$/);
+      assert.match(writes[4] ?? '', /\/_apis\/wit\/workitems\/\$Bug$/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

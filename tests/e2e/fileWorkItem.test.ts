@@ -83,7 +83,7 @@ describe('packaged task against the Azure DevOps emulator', function () {
         `Created \\[Bug ${item.id}\\]\\(${url.replace(/[.?]/g, '\\$&')}\\): WebApp\\\\-CI failed on main`,
       ),
     );
-    assert.deepEqual(await writes(), ['POST /fabrikam/WebApp/_apis/wit/workItems/$Bug']);
+    assert.deepEqual(await writes(), ['POST /fabrikam/WebApp/_apis/wit/workitems/$Bug']);
   });
 
   it('separate job with condition failed(): files for the failed job of another stage', async () => {

@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
 import * as sinon from 'sinon';
-import { Readable } from 'node:stream';
 import {
   collectAttachments,
   MAX_ATTACHMENT_BYTES,
 } from '../../tasks/PipelineWorkItem/src/evidence/attachments';
 import { gatherEvidence } from '../../tasks/PipelineWorkItem/src/evidence/gather';
 import { AdoPipelines } from '../../tasks/PipelineWorkItem/src/ado/pipelines';
+import { Rest } from '../../tasks/PipelineWorkItem/src/ado/rest';
 import type { FailedStep, RunFacts } from '../../tasks/PipelineWorkItem/src/facts/model';
 import type { Boards, Pipelines } from '../../tasks/PipelineWorkItem/src/ports';
 import { readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
@@ -293,23 +293,29 @@ describe('attachments', () => {
 });
 
 describe('pipelines adapter', () => {
+  const answer = (statusCode: number, body: string) => ({
+    message: { statusCode, headers: {} },
+    readBody: async () => body,
+  });
+
   it('a log download answered with an error status fails instead of becoming the log', async () => {
-    const response = Object.assign(Readable.from([Buffer.from('{"message":"VS800069: log not found"}')]), {
-      statusCode: 404,
-    });
-    const build = { getBuildLog: sinon.stub().resolves(response) };
+    const http = { request: sinon.stub().resolves(answer(404, '{"message":"VS800069: log not found"}')) };
+    const rest = new Rest(http, 'https://dev.azure.com/fabrikam/');
     const adapter = new AdoPipelines(
-      build as never,
-      async () => ({}) as never,
-      async () => ({}) as never,
-      'https://dev.azure.com/fabrikam/',
+      rest,
+      async () => rest,
+      async () => rest,
     );
     await assert.rejects(
       adapter.buildLog('WebApp', 812, 4),
       /Could not read log 4 of build 812 \(HTTP 404\): VS800069: log not found/,
     );
-    const ok = Object.assign(Readable.from([Buffer.from('line 1\nline 2')]), { statusCode: 200 });
-    build.getBuildLog.resolves(ok);
+    http.request.resolves(answer(200, 'line 1\nline 2'));
     assert.equal(await adapter.buildLog('WebApp', 812, 4), 'line 1\nline 2');
+    assert.deepEqual(http.request.lastCall.args.slice(0, 2), [
+      'GET',
+      'https://dev.azure.com/fabrikam/WebApp/_apis/build/builds/812/logs/4?api-version=6.0',
+    ]);
+    assert.equal(http.request.lastCall.args[3].Accept, 'text/plain;api-version=6.0');
   });
 });

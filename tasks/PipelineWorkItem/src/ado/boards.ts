@@ -1,40 +1,46 @@
-import { Readable } from 'node:stream';
-import type { IWorkApi } from 'azure-devops-node-api/WorkApi';
-import type { IWorkItemTrackingApi } from 'azure-devops-node-api/WorkItemTrackingApi';
-import { FieldType } from 'azure-devops-node-api/interfaces/WorkItemTrackingInterfaces';
-import type { WorkItemStateColor } from 'azure-devops-node-api/interfaces/WorkItemTrackingInterfaces';
+import type {
+  CommentList,
+  WorkItem,
+  WorkItemField,
+  WorkItemQueryResult,
+  WorkItemStateColor,
+  WorkItemType,
+} from 'azure-devops-node-api/interfaces/WorkItemTrackingInterfaces';
+import type { TeamSettingsIteration } from 'azure-devops-node-api/interfaces/WorkInterfaces';
 import { AdoError } from '../errors';
 import type { Boards, Comment, WorkItemState } from '../ports';
 import type { JsonPatchOperation } from '../workItem/patch';
 import type { StateCategory, StateInfo, WorkItemTypeInfo } from '../workItem/workItemType';
 import { CallContext, permissionFix, toAdoError } from './errors';
 import { failureOf } from './resilientHttp';
+import { Rest, segment } from './rest';
 import { RetryPolicy, verdict } from './retry';
 
-type WorkItemTracking = Pick<
-  IWorkItemTrackingApi,
-  | 'getWorkItemTypes'
-  | 'createWorkItem'
-  | 'updateWorkItem'
-  | 'getWorkItem'
-  | 'queryByWiql'
-  | 'getComments'
-  | 'addComment'
-  | 'createAttachment'
-  | 'getFields'
->;
-type Work = Pick<IWorkApi, 'getTeamIterations'>;
-
 const CATEGORIES: readonly StateCategory[] = ['Proposed', 'InProgress', 'Resolved', 'Completed', 'Removed'];
+const V = '6.0';
+// The comments API was still a preview in REST 6.0.
+const COMMENTS = '6.0-preview.3';
+const PATCH_JSON = 'application/json-patch+json';
 
-/** Boards over azure-devops-node-api: the only place that knows its types and quirks. */
+interface List<T> {
+  readonly value?: T[];
+}
+
+/** Boards over the Work Item Tracking and Work REST APIs: the only place that knows their shapes and quirks. */
 export class AdoBoards implements Boards {
   constructor(
-    private readonly wit: WorkItemTracking,
-    private readonly work: Work,
-    private readonly url: string,
+    private readonly rest: Rest,
     private readonly policy: RetryPolicy,
   ) {}
+
+  private async call<T>(action: string, project: string, body: () => Promise<T>): Promise<T> {
+    const call: CallContext = { action, url: this.rest.baseUrl, project };
+    try {
+      return await body();
+    } catch (error) {
+      throw toAdoError(error, call);
+    }
+  }
 
   /**
    * Sends a write, and again while its outcome is unknown and `landed` does not find it: a write is never sent
@@ -63,24 +69,19 @@ export class AdoBoards implements Boards {
     );
   }
 
-  private async call<T>(action: string, project: string, body: () => Promise<T>): Promise<T> {
-    const call: CallContext = { action, url: this.url, project };
-    try {
-      return await body();
-    } catch (error) {
-      throw toAdoError(error, call);
-    }
-  }
-
   workItemTypes(project: string): Promise<WorkItemTypeInfo[]> {
     return this.call(`read the work item types of project '${project}'`, project, async () => {
-      const types = await this.wit.getWorkItemTypes(project);
-      // The client resolves a 404 (unknown project) to null instead of throwing.
-      if (!types)
+      const path = `${segment(project)}/_apis/wit/workitemtypes`;
+      const types = await this.rest.json<List<WorkItemType>>(
+        { method: 'GET', path, apiVersion: V },
+        'undefined',
+      );
+      if (!types) {
         throw new Error(
           `Project '${project}' was not found, or the pipeline's identity cannot read it. Check the 'project' input (empty: the run's own project).`,
         );
-      return types.map((type) => ({
+      }
+      return (types.value ?? []).map((type) => ({
         name: type.name ?? '',
         fields: (type.fields ?? type.fieldInstances ?? []).map((field) => field.referenceName ?? ''),
         states: (type.states ?? []).flatMap(stateInfo),
@@ -91,33 +92,40 @@ export class AdoBoards implements Boards {
   currentIteration(project: string, team: string | undefined): Promise<string | undefined> {
     const name = team === undefined ? `the default team of project '${project}'` : `team '${team}'`;
     return this.call(`read the current iteration of ${name}`, project, async () => {
-      const iterations = await this.work.getTeamIterations({ project, team }, 'current');
+      const teamPath = team === undefined ? '' : `/${segment(team)}`;
+      const path = `${segment(project)}${teamPath}/_apis/work/teamsettings/iterations`;
+      const query = { $timeframe: 'current' };
+      const iterations = await this.rest.json<List<TeamSettingsIteration>>(
+        { method: 'GET', path, query, apiVersion: V },
+        'undefined',
+      );
       if (!iterations) {
         throw new Error(
           `${name[0]?.toUpperCase()}${name.slice(1)} was not found. Check the team name before '@currentIteration' (Project settings › Teams).`,
         );
       }
-      return iterations[0]?.path;
+      return iterations.value?.[0]?.path;
     });
   }
 
   queryIds(project: string, wiql: string): Promise<number[]> {
     return this.call(`query the work items of project '${project}'`, project, async () => {
-      const result = await this.wit.queryByWiql({ query: wiql }, { project });
-      if (!result) throw new Error(`Project '${project}' was not found.`);
-      return (result.workItems ?? []).flatMap((ref) => (ref.id === undefined ? [] : [ref.id]));
+      const path = `${segment(project)}/_apis/wit/wiql`;
+      const result = await this.rest.json<WorkItemQueryResult>({
+        method: 'POST',
+        path,
+        body: { query: wiql },
+        apiVersion: V,
+      });
+      return (result?.workItems ?? []).flatMap((ref) => (ref.id === undefined ? [] : [ref.id]));
     });
   }
 
   workItemState(project: string, id: number): Promise<WorkItemState | undefined> {
     return this.call(`read work item ${id}`, project, async () => {
-      const item = await this.wit.getWorkItem(
-        id,
-        ['System.WorkItemType', 'System.State'],
-        undefined,
-        undefined,
-        project,
-      );
+      const path = `${segment(project)}/_apis/wit/workitems/${id}`;
+      const query = { fields: 'System.WorkItemType,System.State' };
+      const item = await this.rest.json<WorkItem>({ method: 'GET', path, query, apiVersion: V }, 'undefined');
       if (!item?.id) return undefined;
       return {
         id: item.id,
@@ -134,18 +142,20 @@ export class AdoBoards implements Boards {
     landed: () => Promise<number | undefined>,
   ): Promise<{ id: number }> {
     return this.call(`create the ${type} in project '${project}'`, project, async () => {
+      const path = `${segment(project)}/_apis/wit/workitems/$${segment(type)}`;
+      const request = { method: 'POST', path, body: patch, contentType: PATCH_JSON, apiVersion: V } as const;
       const item = await this.write(
-        () => this.wit.createWorkItem(null, [...patch], project, type),
+        () => this.rest.json<WorkItem>(request, 'undefined'),
         async () => {
           const id = await landed();
           return id === undefined ? undefined : { id };
         },
       );
       if (!item?.id) {
-        // The client turns a 404 into null, dropping the body. Project and type were just read, so this is the
-        // service's other way of refusing the area: TF237111 with status 404 (platform notes).
+        // Project and type were just read, so a 404 here is the service's other way of refusing the area:
+        // TF237111 with status 404 (platform notes).
         throw new AdoError(
-          `Could not create the ${type} in project '${project}': Azure DevOps answered 404, its way of saying the pipeline's identity may not save work items under this area (TF237111). ${permissionFix(this.url, project)}`,
+          `Could not create the ${type} in project '${project}': Azure DevOps answered 404, its way of saying the pipeline's identity may not save work items under this area (TF237111). ${permissionFix(this.rest.baseUrl, project)}`,
           { status: 404, code: 'TF237111' },
         );
       }
@@ -160,13 +170,15 @@ export class AdoBoards implements Boards {
     landed: () => Promise<boolean>,
   ): Promise<void> {
     return this.call(`update work item ${id}`, project, async () => {
+      const path = `${segment(project)}/_apis/wit/workitems/${id}`;
+      const request = { method: 'PATCH', path, body: patch, contentType: PATCH_JSON, apiVersion: V } as const;
       const item = await this.write(
-        () => this.wit.updateWorkItem(null, [...patch], id, project),
+        () => this.rest.json<WorkItem>(request, 'undefined'),
         async () => ((await landed()) ? { id } : undefined),
       );
       if (!item?.id) {
         throw new AdoError(
-          `Could not update work item ${id}: it no longer exists, or the pipeline's identity may not edit work items under its area (TF237111). ${permissionFix(this.url, project)}`,
+          `Could not update work item ${id}: it no longer exists, or the pipeline's identity may not edit work items under its area (TF237111). ${permissionFix(this.rest.baseUrl, project)}`,
           { status: 404, code: 'TF237111' },
         );
       }
@@ -175,26 +187,35 @@ export class AdoBoards implements Boards {
 
   comments(project: string, id: number): Promise<Comment[]> {
     return this.call(`read the comments of work item ${id}`, project, async () => {
-      const list = await this.wit.getComments(project, id, 200);
+      const path = `${segment(project)}/_apis/wit/workItems/${id}/comments`;
+      const list = await this.rest.json<CommentList>({
+        method: 'GET',
+        path,
+        query: { $top: 200 },
+        apiVersion: COMMENTS,
+      });
       return (list?.comments ?? []).map((comment) => ({ text: comment.text ?? '' }));
     });
   }
 
   addComment(project: string, id: number, html: string, landed: () => Promise<boolean>): Promise<void> {
     return this.call(`comment on work item ${id}`, project, async () => {
-      const comment = await this.write(
-        () => this.wit.addComment({ text: html }, project, id),
-        async () => ((await landed()) ? { id } : undefined),
+      const path = `${segment(project)}/_apis/wit/workItems/${id}/comments`;
+      const request = { method: 'POST', path, body: { text: html }, apiVersion: COMMENTS } as const;
+      await this.write(
+        () => this.rest.send(request),
+        async () => ((await landed()) ? '' : undefined),
       );
-      if (!comment) throw new AdoError(`Work item ${id} no longer exists.`, { status: 404 });
     });
   }
 
   htmlFields(project: string): Promise<string[]> {
     return this.call(`read the fields of project '${project}'`, project, async () => {
-      const fields = (await this.wit.getFields(project)) ?? [];
-      return fields.flatMap((field) =>
-        field.referenceName && (field.type === FieldType.Html || field.type === FieldType.History)
+      const path = `${segment(project)}/_apis/wit/fields`;
+      const fields = await this.rest.json<List<WorkItemField>>({ method: 'GET', path, apiVersion: V });
+      // The REST API spells field types as names; the client's enum numbers are not on the wire.
+      return (fields?.value ?? []).flatMap((field) =>
+        field.referenceName && ['html', 'history'].includes(String(field.type).toLowerCase())
           ? [field.referenceName]
           : [],
       );
@@ -203,9 +224,11 @@ export class AdoBoards implements Boards {
 
   uploadAttachment(project: string, fileName: string, content: Buffer): Promise<string> {
     return this.call(`upload the attachment '${fileName}'`, project, async () => {
-      // An attachment nobody links is harmless, so an upload is simply sent again (with a fresh stream).
+      const path = `${segment(project)}/_apis/wit/attachments`;
+      const query = { fileName, uploadType: 'Simple' };
+      // An attachment nobody links is harmless, so an upload is simply sent again.
       const reference = await this.policy.run(
-        () => this.wit.createAttachment(null, Readable.from([content]), fileName, undefined, project),
+        () => this.rest.json<{ url?: string }>({ method: 'POST', path, query, body: content, apiVersion: V }),
         (error) => verdict(failureOf(error), true) === 'retry',
         (error) => failureOf(error).retryAfterMs,
       );

@@ -1,67 +1,31 @@
+import { AdoHttpClient } from 'azure-devops-node-api/AdoHttpClientBases';
+import { BasicCredentialHandler } from 'azure-devops-node-api/handlers/basiccreds';
+import { BearerCredentialHandler } from 'azure-devops-node-api/handlers/bearertoken';
+import { PersonalAccessTokenCredentialHandler } from 'azure-devops-node-api/handlers/personalaccesstoken';
 import type {
   IRequestHandler,
   IRequestOptions,
 } from 'azure-devops-node-api/interfaces/common/VsoBaseInterfaces';
-import { BasicCredentialHandler } from 'azure-devops-node-api/handlers/basiccreds';
-import { BearerCredentialHandler } from 'azure-devops-node-api/handlers/bearertoken';
-import { PersonalAccessTokenCredentialHandler } from 'azure-devops-node-api/handlers/personalaccesstoken';
-import { BuildApi } from 'azure-devops-node-api/BuildApi';
-import { LocationsApi } from 'azure-devops-node-api/LocationsApi';
-import { ReleaseApi } from 'azure-devops-node-api/ReleaseApi';
-import { TestResultsApi } from 'azure-devops-node-api/TestResultsApi';
-import { WorkApi } from 'azure-devops-node-api/WorkApi';
-import { WorkItemTrackingApi } from 'azure-devops-node-api/WorkItemTrackingApi';
 import type { Boards, Credentials, Pipelines } from '../ports';
 import { AdoBoards } from './boards';
 import { AdoPipelines } from './pipelines';
 import { makeResilient } from './resilientHttp';
+import { HttpClientLike, Rest } from './rest';
 import type { RetryPolicy } from './retry';
 
 const USER_AGENT = 'PipelineWorkItem-task';
-// Release management and test results live on their own hosts in Azure DevOps Services (vsrm.dev.azure.com,
-// vstmr.dev.azure.com); the organization's resource areas say where.
+// Release management and test results live on hosts of their own in Azure DevOps Services (vsrm.dev.azure.com,
+// vstmr.dev.azure.com); the organization's resource areas say where. Azure DevOps Server lists none (one host).
 const RELEASE_AREA_ID = 'efc2f575-36ef-48e9-b672-0c6fb4a48ac5';
 const TEST_RESULTS_AREA_ID = 'c83eaf52-edf3-4034-ae11-17d38f25404c';
 
-/**
- * Network settings of the agent (proxy, certificates), read by the launcher from task-lib. Only the clients we use
- * are built (not the package's WebApi, which imports every client), so these are passed to each one.
- */
+/** Network settings of the agent (proxy, certificates), read by the launcher from task-lib. */
 export type NetworkOptions = Pick<IRequestOptions, 'proxy' | 'cert' | 'ignoreSslError'>;
 
-/** How the clients reach the service: the agent's network settings and the task run's retry policy. */
+/** How the task reaches the service: the agent's network settings and the task run's retry policy. */
 export interface Transport {
   readonly network: NetworkOptions;
   readonly policy: RetryPolicy;
-}
-
-interface Client {
-  readonly http: unknown;
-  readonly rest: { readonly client: unknown };
-}
-
-type Constructor<T> = new (
-  url: string,
-  handlers: IRequestHandler[],
-  options: IRequestOptions,
-  userAgent: string,
-) => T;
-
-// Every client sends through two HttpClients (its own and its RestClient's): both go under the retry policy,
-// with a per-request timeout far below the client's 3-minute default.
-function client<T extends Client>(
-  Api: Constructor<T>,
-  url: string,
-  credentials: Credentials,
-  transport: Transport,
-): T {
-  const options: IRequestOptions = {
-    ...transport.network,
-    socketTimeout: transport.policy.limits.requestTimeoutMs,
-  };
-  const api = new Api(url, [handler(credentials)], options, USER_AGENT);
-  for (const http of [api.http, api.rest.client]) makeResilient(http as never, transport.policy);
-  return api;
 }
 
 function handler(credentials: Credentials): IRequestHandler {
@@ -75,36 +39,45 @@ function handler(credentials: Credentials): IRequestHandler {
   }
 }
 
+// azure-devops-node-api's HttpClient brings the agent's proxy, certificates and the credential handler; every
+// request goes under the retry policy, with a per-request timeout far below the client's 3-minute default.
+function httpClient(credentials: Credentials, transport: Transport): HttpClientLike {
+  const options: IRequestOptions = {
+    ...transport.network,
+    socketTimeout: transport.policy.limits.requestTimeoutMs,
+  };
+  const http = new AdoHttpClient(USER_AGENT, [handler(credentials)], options) as unknown as HttpClientLike;
+  makeResilient(http, transport.policy);
+  return http;
+}
+
 /** Boards for the organization of `credentials` (the job token's, or the `connection` input's). */
 export function connectBoards(credentials: Credentials, transport: Transport): Boards {
-  return new AdoBoards(
-    client(WorkItemTrackingApi, credentials.url, credentials, transport),
-    client(WorkApi, credentials.url, credentials, transport),
-    credentials.url,
-    transport.policy,
-  );
+  return new AdoBoards(new Rest(httpClient(credentials, transport), credentials.url), transport.policy);
 }
 
 /** The run's own records, always read with the job token of the run's organization. */
 export function connectPipelines(credentials: Credentials, transport: Transport): Pipelines {
+  const http = httpClient(credentials, transport);
+  const main = new Rest(http, credentials.url);
   let areas: Promise<Map<string, string>> | undefined;
-  // Asked once, and only when a release or test results are read.
-  const hostOf = async (areaId: string): Promise<string> => {
-    areas ??= client(LocationsApi, credentials.url, credentials, transport)
-      .getResourceAreas()
+  // Asked once, when a release or test results are first read.
+  const hostOf = async (areaId: string): Promise<Rest> => {
+    areas ??= main
+      .json<{ value?: { id?: string; locationUrl?: string }[] }>({
+        method: 'GET',
+        path: '_apis/ResourceAreas',
+        apiVersion: '6.0-preview.1',
+      })
       .then(
-        (list) => new Map((list ?? []).map((area) => [area.id?.toLowerCase() ?? '', area.locationUrl ?? ''])),
+        (list) => new Map((list?.value ?? []).map((a) => [a.id?.toLowerCase() ?? '', a.locationUrl ?? ''])),
       );
-    return (await areas).get(areaId) || credentials.url;
-  };
-  const lazy = <T>(create: () => Promise<T>): (() => Promise<T>) => {
-    let made: Promise<T> | undefined;
-    return () => (made ??= create());
+    const url = (await areas).get(areaId);
+    return url ? new Rest(http, url.endsWith('/') ? url : `${url}/`) : main;
   };
   return new AdoPipelines(
-    client(BuildApi, credentials.url, credentials, transport),
-    lazy(async () => client(ReleaseApi, await hostOf(RELEASE_AREA_ID), credentials, transport)),
-    lazy(async () => client(TestResultsApi, await hostOf(TEST_RESULTS_AREA_ID), credentials, transport)),
-    credentials.url,
+    main,
+    () => hostOf(RELEASE_AREA_ID),
+    () => hostOf(TEST_RESULTS_AREA_ID),
   );
 }

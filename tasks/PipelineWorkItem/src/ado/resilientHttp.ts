@@ -1,15 +1,5 @@
-import type { IncomingMessage } from 'node:http';
+import type { HttpClientLike } from './rest';
 import { Failure, retryAfterMs, RetryPolicy, verdict } from './retry';
-
-/** The part of typed-rest-client's HttpClient every call of azure-devops-node-api goes through. */
-interface HttpClientLike {
-  request(
-    verb: string,
-    requestUrl: string,
-    data: unknown,
-    headers: Record<string, unknown>,
-  ): Promise<{ message: IncomingMessage; readBody(): Promise<string> }>;
-}
 
 type Response = Awaited<ReturnType<HttpClientLike['request']>>;
 

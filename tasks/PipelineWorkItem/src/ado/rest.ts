@@ -1,0 +1,92 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { Readable } from 'node:stream';
+
+/** The part of azure-devops-node-api's HttpClient the task sends through (proxy, certificates, credentials). */
+export interface HttpClientLike {
+  request(
+    verb: string,
+    requestUrl: string,
+    data: string | NodeJS.ReadableStream | null,
+    headers: Record<string, string>,
+  ): Promise<{ message: { statusCode?: number; headers: IncomingHttpHeaders }; readBody(): Promise<string> }>;
+}
+
+/**
+ * A request of a documented REST operation. The API versions are those of Azure DevOps Server 2020 (REST 6.0),
+ * which Server 2022 and Services also serve: the task needs no location discovery round trip first.
+ */
+export interface Request {
+  readonly method: 'GET' | 'POST' | 'PATCH';
+  /** Path below the host's collection URL, e.g. `WebApp/_apis/wit/wiql`; each segment already encoded. */
+  readonly path: string;
+  readonly apiVersion: string;
+  readonly query?: Readonly<Record<string, string | number | undefined>>;
+  /** A JSON value, or raw bytes (uploads). */
+  readonly body?: unknown;
+  readonly contentType?: string;
+  /** `text` for logs served as plain text. */
+  readonly accept?: 'json' | 'text';
+}
+
+/** A failed request, in the shape the retry policy and the error messages read (typed-rest-client's). */
+export interface ServiceFailure extends Error {
+  readonly statusCode: number;
+  readonly result: unknown;
+  readonly responseHeaders: IncomingHttpHeaders;
+}
+
+function failure(status: number, body: string, headers: IncomingHttpHeaders): ServiceFailure {
+  let result: unknown;
+  try {
+    result = body ? JSON.parse(body) : undefined;
+  } catch {
+    result = undefined;
+  }
+  const message = (result as { message?: unknown } | undefined)?.message;
+  const error = new Error(typeof message === 'string' ? message : body.slice(0, 500) || `HTTP ${status}`);
+  return Object.assign(error, { statusCode: status, result, responseHeaders: headers });
+}
+
+/** `segment` encoded for a URL path (project, team and type names may hold spaces and other characters). */
+export const segment = (value: string | number): string => encodeURIComponent(String(value));
+
+/** JSON and text calls to one host of an organization. */
+export class Rest {
+  constructor(
+    private readonly http: HttpClientLike,
+    /** The host's collection URL, with a trailing slash. */
+    readonly baseUrl: string,
+  ) {}
+
+  /** Sends the request; resolves the answer's body, or undefined on 404 when `notFound` allows it. */
+  async send(request: Request, notFound: 'undefined' | 'throw' = 'throw'): Promise<string | undefined> {
+    const query = new URLSearchParams();
+    for (const [name, value] of Object.entries(request.query ?? {})) {
+      if (value !== undefined) query.set(name, String(value));
+    }
+    query.set('api-version', request.apiVersion);
+    const url = `${this.baseUrl}${request.path}?${query.toString()}`;
+    const accept = request.accept === 'text' ? 'text/plain' : 'application/json';
+    const headers: Record<string, string> = { Accept: `${accept};api-version=${request.apiVersion}` };
+    let data: string | NodeJS.ReadableStream | null = null;
+    if (Buffer.isBuffer(request.body)) {
+      data = Readable.from([request.body]);
+      headers['Content-Type'] = request.contentType ?? 'application/octet-stream';
+    } else if (request.body !== undefined) {
+      data = JSON.stringify(request.body);
+      headers['Content-Type'] = request.contentType ?? 'application/json';
+    }
+    const response = await this.http.request(request.method, url, data, headers);
+    const status = response.message.statusCode ?? 0;
+    const body = await response.readBody();
+    if (status === 404 && notFound === 'undefined') return undefined;
+    if (status < 200 || status > 299) throw failure(status, body, response.message.headers);
+    return body;
+  }
+
+  /** The answer's JSON; undefined on 404 when `notFound` allows it. */
+  async json<T>(request: Request, notFound: 'undefined' | 'throw' = 'throw'): Promise<T | undefined> {
+    const body = await this.send(request, notFound);
+    return body === undefined || body === '' ? undefined : (JSON.parse(body) as T);
+  }
+}
