@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import * as tl from 'azure-pipelines-task-lib/task';
-import { connectBoards, connectPipelines, NetworkOptions, Transport } from './ado/connection';
+import type { NetworkOptions, Transport } from './ado/connection';
 import { DEFAULT_LIMITS, RetryLimits, RetryPolicy } from './ado/retry';
 import { withTrailingSlash } from './facts/context';
 import { SettingsError } from './errors';
@@ -48,8 +48,8 @@ export function agentHost(): TaskHost {
       return token && url ? remember({ url: withTrailingSlash(url), scheme: 'bearer', token }) : undefined;
     },
     connectionCredentials: (connection) => remember(serviceConnection(connection)),
-    connectBoards: (credentials) => connectBoards(credentials, connect(credentials.url)),
-    connectPipelines: (credentials) => connectPipelines(credentials, connect(credentials.url)),
+    connectBoards: (credentials) => ado().connectBoards(credentials, connect(credentials.url)),
+    connectPipelines: (credentials) => ado().connectPipelines(credentials, connect(credentials.url)),
     findFiles: (patterns) => {
       const root = tl.getVariable('System.DefaultWorkingDirectory') || process.cwd();
       return patterns.map((pattern) => ({
@@ -77,6 +77,13 @@ export function agentHost(): TaskHost {
     },
     setResult: (result, message) => tl.setResult(RESULTS[result], message),
   };
+}
+
+// The HTTP client (and Node's https with it) is loaded only by a run that talks to Azure DevOps: a run with
+// nothing to do starts about as fast as Node itself.
+function ado(): typeof import('./ado/connection') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a require at first use keeps it lazy in the bundle
+  return require('./ado/connection') as typeof import('./ado/connection');
 }
 
 // task-lib writes each variable's value into a debug line as it reads it, secret ones included; the agent

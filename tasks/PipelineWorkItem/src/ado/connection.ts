@@ -1,11 +1,10 @@
-import { AdoHttpClient } from 'azure-devops-node-api/AdoHttpClientBases';
-import { BasicCredentialHandler } from 'azure-devops-node-api/handlers/basiccreds';
-import { BearerCredentialHandler } from 'azure-devops-node-api/handlers/bearertoken';
-import { PersonalAccessTokenCredentialHandler } from 'azure-devops-node-api/handlers/personalaccesstoken';
-import type {
-  IRequestHandler,
-  IRequestOptions,
-} from 'azure-devops-node-api/interfaces/common/VsoBaseInterfaces';
+// typed-rest-client is the HTTP layer of azure-devops-node-api; taking its pieces one by one leaves out the
+// REST client and the NTLM handler (and the packages they bring) that the task does not use.
+import { BasicCredentialHandler } from 'typed-rest-client/handlers/basiccreds';
+import { BearerCredentialHandler } from 'typed-rest-client/handlers/bearertoken';
+import { PersonalAccessTokenCredentialHandler } from 'typed-rest-client/handlers/personalaccesstoken';
+import { HttpClient } from 'typed-rest-client/HttpClient';
+import type { IRequestHandler, IRequestOptions } from 'typed-rest-client/Interfaces';
 import type { Boards, Credentials, Pipelines } from '../ports';
 import { AdoBoards } from './boards';
 import { AdoPipelines } from './pipelines';
@@ -39,14 +38,14 @@ function handler(credentials: Credentials): IRequestHandler {
   }
 }
 
-// azure-devops-node-api's HttpClient brings the agent's proxy, certificates and the credential handler; every
-// request goes under the retry policy, with a per-request timeout far below the client's 3-minute default.
+// The HttpClient brings the agent's proxy, certificates and the credential handler; every request goes under
+// the retry policy, with a per-request timeout far below the client's 3-minute default.
 function httpClient(credentials: Credentials, transport: Transport): HttpClientLike {
   const options: IRequestOptions = {
     ...transport.network,
     socketTimeout: transport.policy.limits.requestTimeoutMs,
   };
-  const http = new AdoHttpClient(USER_AGENT, [handler(credentials)], options) as unknown as HttpClientLike;
+  const http = new HttpClient(USER_AGENT, [handler(credentials)], options) as unknown as HttpClientLike;
   makeResilient(http, transport.policy);
   return http;
 }

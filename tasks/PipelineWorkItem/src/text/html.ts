@@ -1,7 +1,9 @@
-import MarkdownIt from 'markdown-it';
+import { markdownIt } from './markdownIt';
 
 /** Escapes text for HTML element content and attribute values. */
-export const escapeHtml: (text: string) => string = new MarkdownIt().utils.escapeHtml;
+export function escapeHtml(text: string): string {
+  return markdownIt().utils.escapeHtml(text);
+}
 
 /** Text as HTML, line breaks kept. */
 export function textHtml(text: string): string {

@@ -1,8 +1,5 @@
-import MarkdownIt from 'markdown-it';
 import { escapeHtml, linkHtml, textHtml } from './html';
-
-// Only for its link normalisation and entity decoding; nothing is rendered with it.
-const markdownIt = new MarkdownIt();
+import { markdownIt } from './markdownIt';
 
 // HTML's own white space: JavaScript's \s also matches e.g. U+00A0, which a browser keeps inside names and
 // unquoted values; judging by \s would misplace the end of an attribute.
@@ -55,7 +52,9 @@ function attributeText(value: string, quote: string): string {
 
 function isScriptUrl(attributeValue: string): boolean {
   // A browser drops ASCII white space and controls from a URL before reading its scheme.
-  const url = markdownIt.utils.unescapeAll(attributeValue).replace(/[\u0000-\u0020]/g, '');
+  const url = markdownIt()
+    .utils.unescapeAll(attributeValue)
+    .replace(/[\u0000-\u0020]/g, '');
   return SCRIPT_URL.test(url.toLowerCase());
 }
 
@@ -87,7 +86,7 @@ export function fillHtmlSlots(html: string, slot: RegExp, valueOf: (key: string)
       const isUrl = URL_ATTRIBUTES.has(name.toLowerCase());
       let filled = value.replace(slot, (_, key: string) => {
         const text = valueOf(key);
-        return attributeText(isUrl ? markdownIt.normalizeLink(text) : text, quote);
+        return attributeText(isUrl ? markdownIt().normalizeLink(text) : text, quote);
       });
       if (isUrl && isScriptUrl(filled)) filled = '#';
       // An empty unquoted value would make the browser take what follows as the value.

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import MarkdownIt from 'markdown-it';
 import { fillHtmlSlots } from './htmlSlots';
+import { markdownIt } from './markdownIt';
 import { renderTemplate, Template, TemplateValues } from './templates';
 
 // html: the description is the pipeline author's own text and may be HTML (brief §2); breaks: YAML authors
 // expect their line breaks kept.
-const markdown = new MarkdownIt({ html: true, linkify: true, breaks: true });
+const DESCRIPTION = { html: true, linkify: true, breaks: true };
 
 // Every ASCII punctuation character can be backslash-escaped in CommonMark, which makes a value literal text:
 // no emphasis, no link, no raw HTML (`\<` renders as `&lt;`).
@@ -28,6 +28,6 @@ export function descriptionHtml(template: Template, values: TemplateValues): str
   const nonce = randomBytes(8).toString('hex');
   const slotValues: string[] = [];
   const source = renderTemplate(template, values, (value) => `pwi${nonce}${slotValues.push(value) - 1}z`);
-  const html = markdown.render(source).trim();
+  const html = markdownIt(DESCRIPTION).render(source).trim();
   return fillHtmlSlots(html, new RegExp(`pwi${nonce}(\\d+)z`, 'g'), (key) => slotValues[Number(key)] ?? '');
 }
