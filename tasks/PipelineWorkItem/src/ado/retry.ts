@@ -57,8 +57,10 @@ export function retryAfterMs(
 ): number | undefined {
   const text = Array.isArray(value) ? value[0] : value;
   if (!text) return undefined;
-  const seconds = Number(text);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  if (/^\s*-?\d+(\.\d+)?\s*$/.test(text)) {
+    const seconds = Number(text);
+    return seconds >= 0 ? seconds * 1000 : undefined;
+  }
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -1,0 +1,161 @@
+import * as assert from 'node:assert/strict';
+import * as sinon from 'sinon';
+import { failureOf, makeResilient, safeToRepeat } from '../../tasks/PipelineWorkItem/src/ado/resilientHttp';
+import type { HttpClientLike } from '../../tasks/PipelineWorkItem/src/ado/rest';
+import {
+  Failure,
+  retryAfterMs,
+  RetryPolicy,
+  verdict,
+  Verdict,
+} from '../../tasks/PipelineWorkItem/src/ado/retry';
+
+const answer = (statusCode: number, body = '', headers: Record<string, string> = {}) => ({
+  message: { statusCode, headers },
+  readBody: async () => body,
+});
+
+describe('retry policy', () => {
+  const table: [string, Failure, Verdict, Verdict][] = [
+    ['429 is refused before anything happens', { status: 429 }, 'retry', 'retry'],
+    ['a refused connection never reached the service', { code: 'ECONNREFUSED' }, 'retry', 'retry'],
+    ['an unknown host was never reached', { code: 'ENOTFOUND' }, 'retry', 'retry'],
+    ['500 may have done the write', { status: 500 }, 'retry', 'unknownOutcome'],
+    ['502', { status: 502 }, 'retry', 'unknownOutcome'],
+    ['503', { status: 503 }, 'retry', 'unknownOutcome'],
+    ['504', { status: 504 }, 'retry', 'unknownOutcome'],
+    ['a reset after sending', { code: 'ECONNRESET' }, 'retry', 'unknownOutcome'],
+    ['a timeout', { timedOut: true }, 'retry', 'unknownOutcome'],
+    ['400: the request is wrong', { status: 400 }, 'fail', 'fail'],
+    ['401: the token', { status: 401 }, 'fail', 'fail'],
+    ['403: the permission', { status: 403 }, 'fail', 'fail'],
+    ['404', { status: 404 }, 'fail', 'fail'],
+    ['501 is not transient', { status: 501 }, 'fail', 'fail'],
+    ['another network error', { code: 'EPROTO' }, 'fail', 'fail'],
+  ];
+  for (const [name, failure, read, write] of table) {
+    it(`${name}: ${read} for a read, ${write} for a write`, () => {
+      assert.equal(verdict(failure, true), read);
+      assert.equal(verdict(failure, false), write);
+    });
+  }
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    assert.equal(retryAfterMs('1'), 1000);
+    assert.equal(retryAfterMs(['2']), 2000);
+    assert.equal(retryAfterMs('0'), 0);
+    const now = Date.parse('2026-11-30T10:00:00Z');
+    assert.equal(retryAfterMs('Mon, 30 Nov 2026 10:00:05 GMT', now), 5000);
+    assert.equal(retryAfterMs('Mon, 30 Nov 2026 09:00:00 GMT', now), 0);
+    assert.equal(retryAfterMs('soon'), undefined);
+    assert.equal(retryAfterMs(undefined), undefined);
+    assert.equal(retryAfterMs('-3'), undefined);
+  });
+
+  it('retries what it may, and stops at the first final failure', async () => {
+    const policy = new RetryPolicy({ requestTimeoutMs: 1000, budgetMs: 10_000 });
+    const attempt = sinon.stub();
+    attempt.onFirstCall().rejects(Object.assign(new Error('busy'), { statusCode: 503 }));
+    attempt.onSecondCall().resolves('done');
+    const retryable = (e: unknown): boolean => failureOf(e).status === 503;
+    assert.equal(await policy.run(attempt, retryable), 'done');
+    sinon.assert.calledTwice(attempt);
+    const final = sinon.stub().rejects(Object.assign(new Error('bad'), { statusCode: 400 }));
+    await assert.rejects(policy.run(final, retryable), /bad/);
+    sinon.assert.calledOnce(final);
+  });
+
+  it('gives up at once when the budget is spent, and when a Retry-After would overrun it', async () => {
+    let now = 0;
+    const policy = new RetryPolicy({ requestTimeoutMs: 1000, budgetMs: 5_000 }, () => now);
+    const busy = Object.assign(new Error('throttled'), { statusCode: 429 });
+    const attempt = sinon.stub().rejects(busy);
+    await assert.rejects(
+      policy.run(
+        attempt,
+        () => true,
+        () => 60_000,
+      ),
+      /throttled/,
+    );
+    sinon.assert.calledOnce(attempt);
+    now = 6_000;
+    const late = sinon.stub().rejects(busy);
+    await assert.rejects(
+      policy.run(late, () => true),
+      /throttled/,
+    );
+    sinon.assert.calledOnce(late);
+  });
+});
+
+describe('resilient HTTP client', () => {
+  const policy = (): RetryPolicy => new RetryPolicy({ requestTimeoutMs: 1000, budgetMs: 20_000 });
+
+  it('knows reads, WIQL queries and batch reads as safe to repeat, and writes as not', () => {
+    assert.equal(safeToRepeat('GET', 'https://x/p/_apis/wit/workitems/1'), true);
+    assert.equal(safeToRepeat('options', 'https://x/_apis/wit'), true);
+    assert.equal(safeToRepeat('POST', 'https://x/p/_apis/wit/wiql?api-version=6.0'), true);
+    assert.equal(safeToRepeat('POST', 'https://x/p/_apis/wit/workitemsbatch'), true);
+    assert.equal(safeToRepeat('POST', 'https://x/p/_apis/wit/workitems/$Bug'), false);
+    assert.equal(safeToRepeat('PATCH', 'https://x/p/_apis/wit/workitems/7'), false);
+    assert.equal(safeToRepeat('POST', 'https://x/p/_apis/wit/workItems/7/comments'), false);
+  });
+
+  it('repeats a read answered 503, and hands back the last answer when retries run out', async () => {
+    const request = sinon.stub();
+    request.onFirstCall().resolves(answer(503, 'busy'));
+    request.onSecondCall().resolves(answer(200, '{"ok":true}'));
+    const client: HttpClientLike = { request };
+    makeResilient(client, policy());
+    const response = await client.request('GET', 'https://x/p/_apis/build/builds/1', null, {});
+    assert.equal(response.message.statusCode, 200);
+    assert.equal(await response.readBody(), '{"ok":true}');
+    sinon.assert.calledTwice(request);
+
+    const failing = sinon.stub().resolves(answer(400, '{"message":"TF401320"}'));
+    const other: HttpClientLike = { request: failing };
+    makeResilient(other, policy());
+    const refused = await other.request('GET', 'https://x/p/_apis/wit/workitems/1', null, {});
+    assert.equal(refused.message.statusCode, 400);
+    assert.equal(await refused.readBody(), '{"message":"TF401320"}');
+    sinon.assert.calledOnce(failing);
+  });
+
+  it('sends a write again after 429, but not after a 500 (its outcome is unknown)', async () => {
+    const request = sinon.stub();
+    request.onFirstCall().resolves(answer(429, '', { 'retry-after': '0' }));
+    request.onSecondCall().resolves(answer(500, '{"message":"boom"}'));
+    const client: HttpClientLike = { request };
+    makeResilient(client, policy());
+    const response = await client.request('POST', 'https://x/p/_apis/wit/workitems/$Bug', '[]', {});
+    assert.equal(response.message.statusCode, 500);
+    assert.equal(await response.readBody(), '{"message":"boom"}');
+    sinon.assert.calledTwice(request);
+  });
+
+  it('leaves a stream body to its caller: it cannot be sent twice', async () => {
+    const request = sinon.stub().resolves(answer(503));
+    const client: HttpClientLike = { request };
+    makeResilient(client, policy());
+    const response = await client.request('POST', 'https://x/p/_apis/wit/attachments', process.stdin, {});
+    assert.equal(response.message.statusCode, 503);
+    sinon.assert.calledOnce(request);
+  });
+
+  it('reads the failure of a thrown error, a timeout and a socket hang-up', () => {
+    assert.deepEqual(failureOf(Object.assign(new Error('x'), { code: 'ECONNRESET' })), {
+      status: undefined,
+      code: 'ECONNRESET',
+      timedOut: false,
+      retryAfterMs: undefined,
+    });
+    assert.equal(failureOf(new Error('Request timeout: /x')).timedOut, true);
+    assert.equal(failureOf(new Error('socket hang up')).timedOut, true);
+    assert.equal(
+      failureOf(Object.assign(new Error('t'), { statusCode: 429, responseHeaders: { 'retry-after': '3' } }))
+        .retryAfterMs,
+      3000,
+    );
+  });
+});
