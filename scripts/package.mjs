@@ -11,7 +11,8 @@
 //
 // Writes dist/<publisher>.<extension id>-<version>.vsix after removing the previous dist/*.vsix.
 // Exits 1 if tfx fails or prints any warning (tfx reports task.json problems only as warnings), or
-// if the VSIX lacks the task's task.json, index.js or icon.png, or holds sources (src/, *.ts).
+// if the VSIX lacks the task's task.json, index.js or icon.png or a file the manifest names (icon,
+// screenshots, overview, licence, changelog), or holds sources (src/, *.ts).
 //
 // Runs the same on Windows, macOS and Linux: tfx is started as `node <tfx-cli's JS entry point>` with an
 // argument array and no shell (npm's bin shims are .cmd files on Windows, which need a shell).
@@ -170,6 +171,10 @@ for (const file of ['task.json', 'index.js', 'icon.png']) {
 }
 for (const name of names) {
   if (/(^|\/)src\//.test(name) || /\.ts$/i.test(name)) problems.push(`source file in the VSIX: ${name}`);
+}
+// The Marketplace page and its pictures, the licence and the changelog travel in the VSIX.
+for (const file of referencedFiles(manifest)) {
+  if (!names.includes(file)) problems.push(`missing ${file} (named in vss-extension.json)`);
 }
 if (problems.length > 0) fail(`${path.relative(root, vsix)}:\n  ${problems.join('\n  ')}`);
 

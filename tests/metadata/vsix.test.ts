@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { readJson, taskVersion, type ExtensionManifest, type TaskJson } from '../helpers/repo';
+import * as yauzl from 'yauzl';
+import { readJson, repoRoot, taskVersion, type ExtensionManifest, type TaskJson } from '../helpers/repo';
 import { unpackVsix, type UnpackedVsix } from '../helpers/vsix';
 
 /** All file paths under a folder, relative to it, with forward slashes. */
@@ -13,6 +14,49 @@ function listFiles(dir: string, prefix = ''): string[] {
         ? listFiles(path.join(dir, entry.name), `${prefix}${entry.name}/`)
         : [`${prefix}${entry.name}`],
     );
+}
+
+/**
+ * The files a Markdown text links to or shows by a relative path: `[text](path)`, `![alt](path "title")` and
+ * `<img src="path">`, without `#fragment` or `?query`. Web addresses, `mailto:` and in-page `#anchors` are left
+ * out.
+ */
+function relativeTargets(markdown: string): string[] {
+  const targets = [
+    ...[...markdown.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map((m) => m[1] ?? ''),
+    ...[...markdown.matchAll(/<img\b[^>]*\bsrc\s*=\s*["']([^"']+)["']/gi)].map((m) => m[1] ?? ''),
+  ];
+  return [
+    ...new Set(
+      targets
+        .filter((target) => !/^([a-z][a-z0-9+.-]*:|#)/i.test(target))
+        .map((target) => decodeURI(target.replace(/[#?].*$/, '')))
+        .filter(Boolean),
+    ),
+  ];
+}
+
+/** Each file entry of a ZIP archive with its stored (compressed) size. */
+async function zipEntries(file: string): Promise<{ name: string; compressedSize: number }[]> {
+  const zip = await yauzl.openPromise(file, { lazyEntries: true, strictFileNames: true });
+  const entries: { name: string; compressedSize: number }[] = [];
+  for await (const entry of zip.eachEntry()) {
+    if (!entry.fileName.endsWith('/')) {
+      entries.push({ name: entry.fileName, compressedSize: entry.compressedSize });
+    }
+  }
+  return entries;
+}
+
+/** The `<Asset Type="…" Path="…">` entries of extension.vsixmanifest, as type → path. */
+function manifestAssets(xml: string): Record<string, string> {
+  const assets: Record<string, string> = {};
+  for (const [element] of xml.matchAll(/<Asset\b[^>]*>/g)) {
+    const type = /\bType="([^"]*)"/.exec(element)?.[1];
+    const file = /\bPath="([^"]*)"/.exec(element)?.[1];
+    if (type && file) assets[type] = file;
+  }
+  return assets;
 }
 
 /** Width and height from a PNG's IHDR chunk. */
@@ -79,5 +123,75 @@ describe('packaged VSIX (dist/*.vsix)', () => {
       `Identity in ${vsix.vsix}`,
     );
     assert.strictEqual(path.basename(vsix.vsix), `${publisher}.${manifest.id}-${version}.vsix`);
+  });
+
+  describe('Marketplace content', () => {
+    const manifestFile = (): string =>
+      fs.readFileSync(path.join(vsix.root, 'extension.vsixmanifest'), 'utf8');
+    const files = (): string[] => listFiles(vsix.root);
+
+    it('carries the overview, the licence and the changelog, as the manifest names them', () => {
+      for (const file of ['overview.md', 'LICENSE', 'CHANGELOG.md']) {
+        assert.ok(files().includes(file), `${file} is missing from ${vsix.vsix}`);
+      }
+      const assets = manifestAssets(manifestFile());
+      assert.strictEqual(assets['Microsoft.VisualStudio.Services.Content.Details'], 'overview.md');
+      assert.strictEqual(assets['Microsoft.VisualStudio.Services.Content.License'], 'LICENSE');
+      assert.strictEqual(assets['Microsoft.VisualStudio.Services.Content.Changelog'], 'CHANGELOG.md');
+    });
+
+    it('carries the files of the repository unchanged', () => {
+      for (const file of ['overview.md', 'LICENSE', 'CHANGELOG.md', 'images/screenshot-bug.png']) {
+        const packaged = fs.readFileSync(path.join(vsix.root, ...file.split('/')));
+        const committed = fs.readFileSync(path.join(repoRoot(), ...file.split('/')));
+        assert.ok(packaged.equals(committed), `${file} in the VSIX differs from the repository's`);
+      }
+    });
+
+    it('carries every file overview.md links to or shows, and lists its pictures as screenshots', () => {
+      const overview = fs.readFileSync(path.join(vsix.root, 'overview.md'), 'utf8');
+      const targets = relativeTargets(overview);
+      const pictures = targets.filter((target) => /\.(png|jpe?g|gif)$/i.test(target));
+      assert.ok(pictures.length > 0, 'overview.md shows no picture');
+      const missing = targets.filter((target) => !files().includes(path.posix.normalize(target)));
+      assert.deepStrictEqual(missing, [], `overview.md refers to files that are not in ${vsix.vsix}`);
+      const screenshots = Object.entries(manifestAssets(manifestFile()))
+        .filter(([type]) => type.startsWith('Microsoft.VisualStudio.Services.Screenshots.'))
+        .map(([, file]) => file);
+      for (const picture of pictures)
+        assert.ok(screenshots.includes(picture), `${picture} is not a screenshot`);
+    });
+
+    it('finds the relative links and pictures of Markdown (the check above)', () => {
+      const markdown = [
+        '![Bug](images/a.png "The Bug") and [the licence](LICENSE) and [log](docs/x%20y.md#top)',
+        '<img alt="b" src="images/b.gif"> [web](https://example.com/c.png) [mail](mailto:a@b.c) [up](#install)',
+      ].join('\n');
+      assert.deepStrictEqual(relativeTargets(markdown), [
+        'images/a.png',
+        'LICENSE',
+        'docs/x y.md',
+        'images/b.gif',
+      ]);
+    });
+
+    it('marks the extension Preview and not Public', () => {
+      const flags = /<GalleryFlags>([^<]*)<\/GalleryFlags>/.exec(manifestFile())?.[1]?.split(/\s+/) ?? [];
+      assert.ok(flags.includes('Preview'), `GalleryFlags: ${flags.join(' ')}`);
+      assert.ok(!flags.includes('Public'), `GalleryFlags: ${flags.join(' ')}`);
+    });
+
+    // The VSIX is downloaded with the task by every agent that runs it: the pictures stay small.
+    it('ships a screenshot at most 1000 px wide and 60 KB, and Marketplace files under 80 KB in all', async () => {
+      const shot = path.join(vsix.root, 'images', 'screenshot-bug.png');
+      assert.ok(pngSize(shot).width <= 1000, `screenshot width ${pngSize(shot).width}`);
+      assert.ok(fs.statSync(shot).size <= 60 * 1024, `screenshot ${fs.statSync(shot).size} bytes`);
+      const outsideTask = (await zipEntries(vsix.vsix)).filter((entry) => !entry.name.startsWith('tasks/'));
+      const total = outsideTask.reduce((sum, entry) => sum + entry.compressedSize, 0);
+      assert.ok(
+        total <= 80 * 1024,
+        `${total} bytes: ${outsideTask.map((e) => `${e.name} ${e.compressedSize}`).join(', ')}`,
+      );
+    });
   });
 });
