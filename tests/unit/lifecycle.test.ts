@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
-import type { Outcome } from '../../tasks/PipelineWorkItem/src/facts/model';
+import { NO_FACTS, Outcome } from '../../tasks/PipelineWorkItem/src/facts/model';
+import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
+import { recurrenceHtml } from '../../tasks/PipelineWorkItem/src/render/notes';
 import { readSettings, InputName } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import {
   Action,
@@ -166,5 +168,14 @@ describe('run markers', () => {
     assert.equal(markers.lastOccurrence, 2);
     assert.deepEqual([...markers.runs].sort(), ['build-812.1', 'build-813.1']);
     assert.deepEqual(readMarkers([]), { lastOccurrence: 0, runs: new Set() });
+  });
+});
+
+describe('recurrence note', () => {
+  it('says what happened again: a failure, or the success an item was filed for', () => {
+    const view = runView(runContext(), NO_FACTS, 'failed');
+    assert.match(recurrenceHtml(view, 3), /^<p>Failed again \(occurrence 3\): <a href=/);
+    const success = runView(runContext(), NO_FACTS, 'succeeded');
+    assert.match(recurrenceHtml(success, 2), /^<p>Succeeded again \(occurrence 2\)/);
   });
 });

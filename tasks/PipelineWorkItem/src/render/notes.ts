@@ -1,4 +1,5 @@
 import { stepPath } from '../facts/runFacts';
+import type { Outcome } from '../facts/model';
 import type { RunView } from '../facts/values';
 import { escapeHtml, linkHtml } from '../text/html';
 
@@ -15,6 +16,14 @@ function where({ context }: RunView): string {
   return context.branch ? ` on ${escapeHtml(context.branch)}` : '';
 }
 
+// An item filed for a success event (createOn success) recurs too: say what happened, not "failed".
+const AGAIN: Record<Outcome, string> = {
+  failed: 'Failed again',
+  succeededWithIssues: 'Succeeded with issues again',
+  succeeded: 'Succeeded again',
+  canceled: 'Canceled again',
+};
+
 /** The comment added to the open item when its failure happens again: the run, and what failed this time. */
 export function recurrenceHtml(view: RunView, occurrence: number): string {
   const steps = view.facts.failures.slice(0, MAX_STEPS).map((failure) => {
@@ -27,7 +36,7 @@ export function recurrenceHtml(view: RunView, occurrence: number): string {
   const more = view.facts.failures.length - steps.length;
   if (more > 0) steps.push(`<li>… and ${more} more</li>`);
   const list = steps.length > 0 ? `\n<ul>\n${steps.join('\n')}\n</ul>` : '';
-  return `<p>Failed again (occurrence ${occurrence}): ${runLink(view)}${where(view)}.</p>${list}`;
+  return `<p>${AGAIN[view.outcome]} (occurrence ${occurrence}): ${runLink(view)}${where(view)}.</p>${list}`;
 }
 
 /** The history entry of an item resolved because the pipeline recovered. */
