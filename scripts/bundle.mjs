@@ -7,6 +7,8 @@
 //   build/extension/tasks/PipelineWorkItem/task.json, icon.png      copied beside it
 //   build/extension/tasks/PipelineWorkItem/THIRD-PARTY-NOTICES.txt  licences of the bundled packages
 //   build/sourcemaps/PipelineWorkItem/index.js.map                  for debugging only, never packaged
+//   build/meta/PipelineWorkItem.json                                esbuild's metafile: what each input costs
+//                                                                   (npm run bench reads it), never packaged
 //
 // Exits 1 on any esbuild warning or error.
 import { build, formatMessages } from 'esbuild';
@@ -29,6 +31,7 @@ const entry = path.join(taskSrc, 'src', 'index.ts');
 const stage = path.join(root, 'build', 'extension');
 const taskOut = path.join(stage, 'tasks', taskName);
 const mapOut = path.join(root, 'build', 'sourcemaps', taskName);
+const metaOut = path.join(root, 'build', 'meta', `${taskName}.json`);
 const noticesName = 'THIRD-PARTY-NOTICES.txt';
 
 function fail(message) {
@@ -40,8 +43,10 @@ if (!existsSync(entry)) fail(`entry not found: ${path.relative(root, entry)}`);
 
 rmSync(stage, { recursive: true, force: true });
 rmSync(mapOut, { recursive: true, force: true });
+rmSync(metaOut, { force: true });
 mkdirSync(taskOut, { recursive: true });
 mkdirSync(mapOut, { recursive: true });
+mkdirSync(path.dirname(metaOut), { recursive: true });
 
 const started = Date.now();
 let result;
@@ -92,6 +97,7 @@ for (const file of result.outputFiles) {
   }
 }
 
+writeFileSync(metaOut, JSON.stringify(result.metafile));
 const packages = bundledPackages(result.metafile);
 writeFileSync(path.join(taskOut, noticesName), notices(packages, legalComments));
 

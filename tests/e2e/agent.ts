@@ -46,39 +46,48 @@ function envName(name: string): string {
   return name.replace(/[.\s]/g, '_').toUpperCase();
 }
 
+/**
+ * The environment an Azure Pipelines agent gives a Node task of `job`: inputs, variables, secrets and endpoints,
+ * with `temp` as its temporary, work and default working directory.
+ */
+export function agentEnvironment(job: AgentJob, temp: string): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: process.env['PATH'] ?? '',
+    AGENT_TEMPDIRECTORY: temp,
+    AGENT_WORKFOLDER: temp,
+    SYSTEM_DEFAULTWORKINGDIRECTORY: temp,
+    SYSTEM_TEAMFOUNDATIONCOLLECTIONURI: job.collectionUrl,
+  };
+  for (const [name, value] of Object.entries(job.variables ?? {})) env[envName(name)] = value;
+  for (const [name, value] of Object.entries(job.secretVariables ?? {}))
+    env[`SECRET_${envName(name)}`] = value;
+  for (const [name, value] of Object.entries(job.inputs ?? {})) env[`INPUT_${envName(name)}`] = value;
+  if (job.jobToken !== undefined) {
+    env['ENDPOINT_URL_SYSTEMVSSCONNECTION'] = job.collectionUrl;
+    env['ENDPOINT_AUTH_SYSTEMVSSCONNECTION'] = JSON.stringify({
+      parameters: { AccessToken: job.jobToken },
+      scheme: 'OAuth',
+    });
+    env['ENDPOINT_AUTH_SCHEME_SYSTEMVSSCONNECTION'] = 'OAuth';
+    env['ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN'] = job.jobToken;
+  }
+  for (const [id, connection] of Object.entries(job.serviceConnections ?? {})) {
+    env[`ENDPOINT_URL_${envName(id)}`] = connection.url;
+    env[`ENDPOINT_AUTH_${envName(id)}`] = JSON.stringify({
+      parameters: { apitoken: connection.token },
+      scheme: 'Token',
+    });
+    env[`ENDPOINT_AUTH_SCHEME_${envName(id)}`] = 'Token';
+    env[`ENDPOINT_AUTH_PARAMETER_${envName(id)}_APITOKEN`] = connection.token;
+  }
+  return env;
+}
+
 /** Runs `node <target>` with the environment an Azure Pipelines agent gives a Node task. */
 export async function runTask(target: string, job: AgentJob): Promise<TaskRun> {
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-agent-'));
   try {
-    const env: Record<string, string> = {
-      PATH: process.env['PATH'] ?? '',
-      AGENT_TEMPDIRECTORY: temp,
-      AGENT_WORKFOLDER: temp,
-      SYSTEM_DEFAULTWORKINGDIRECTORY: temp,
-      SYSTEM_TEAMFOUNDATIONCOLLECTIONURI: job.collectionUrl,
-    };
-    for (const [name, value] of Object.entries(job.variables ?? {})) env[envName(name)] = value;
-    for (const [name, value] of Object.entries(job.secretVariables ?? {}))
-      env[`SECRET_${envName(name)}`] = value;
-    for (const [name, value] of Object.entries(job.inputs ?? {})) env[`INPUT_${envName(name)}`] = value;
-    if (job.jobToken !== undefined) {
-      env['ENDPOINT_URL_SYSTEMVSSCONNECTION'] = job.collectionUrl;
-      env['ENDPOINT_AUTH_SYSTEMVSSCONNECTION'] = JSON.stringify({
-        parameters: { AccessToken: job.jobToken },
-        scheme: 'OAuth',
-      });
-      env['ENDPOINT_AUTH_SCHEME_SYSTEMVSSCONNECTION'] = 'OAuth';
-      env['ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN'] = job.jobToken;
-    }
-    for (const [id, connection] of Object.entries(job.serviceConnections ?? {})) {
-      env[`ENDPOINT_URL_${envName(id)}`] = connection.url;
-      env[`ENDPOINT_AUTH_${envName(id)}`] = JSON.stringify({
-        parameters: { apitoken: connection.token },
-        scheme: 'Token',
-      });
-      env[`ENDPOINT_AUTH_SCHEME_${envName(id)}`] = 'Token';
-      env[`ENDPOINT_AUTH_PARAMETER_${envName(id)}_APITOKEN`] = connection.token;
-    }
+    const env = agentEnvironment(job, temp);
     const { exitCode, stdout, stderr } = await node(target, env, temp);
     const commands = parseCommands(stdout);
     const of = (name: string): AgentCommand[] => commands.filter((c) => c.command === name);

@@ -1,0 +1,108 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { isWrite } from '../e2e/session';
+import { startEmulator, type Emulator } from '../emulator/harness';
+import { bundleBuild, packageName, stageUnbundled, type TaskBuild } from './builds';
+import { requestLines } from './figures';
+import { measureColdStart, measureScenario } from './measure';
+import { SCENARIOS } from './scenarios';
+import { bundleCosts, installedCosts, TASK_SOURCE, vsixSize, WRAPPERS } from './sizes';
+import { median, sequentialChain } from './stats';
+import { formatTable, packageRows, sizeRows } from './table';
+
+// `npm run bench` measures time; this keeps its code from rotting with the figures that do not depend on time:
+// sizes, request counts, and the arithmetic. No timing is asserted here.
+describe('bench (npm run bench): sizes, request counts and the arithmetic', function () {
+  this.timeout(120_000);
+  let emulator: Emulator | undefined;
+  let bundle: TaskBuild;
+  let unbundled: TaskBuild;
+  const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-bench-test-'));
+
+  before(async () => {
+    [emulator, bundle] = await Promise.all([startEmulator(), bundleBuild()]);
+    unbundled = stageUnbundled(path.join(stage, 'extension'));
+  });
+  after(async () => {
+    await emulator?.stop();
+    fs.rmSync(stage, { recursive: true, force: true });
+  });
+
+  it('the VSIX stays within a loose bound; the bundle by package adds up to the bundle', async () => {
+    const vsix = await vsixSize(bundle.vsix ?? '');
+    assert.ok(vsix.bytes <= 400_000, `the VSIX is ${vsix.bytes} bytes`);
+    const costs = bundleCosts();
+    assert.equal(costs.outputBytes, fs.statSync(bundle.target).size);
+    const names = costs.packages.map((p) => p.name);
+    for (const name of ['azure-devops-node-api', 'azure-pipelines-task-lib', TASK_SOURCE, WRAPPERS]) {
+      assert.ok(names.includes(name), `${name} is not in ${names.join(', ')}`);
+    }
+    const installed = installedCosts(unbundled.taskDir);
+    const missing = names.filter((name) => !installed.has(name) && name !== WRAPPERS);
+    assert.deepEqual(missing, [], 'every bundled package is a production package of the unbundled build');
+    const rows = packageRows(costs, installed);
+    assert.equal(
+      rows.reduce((sum, row) => sum + (row.bundle ?? 0), 0),
+      costs.outputBytes,
+    );
+    const sizes = { bytes: vsix.bytes, files: vsix.files };
+    const table = formatTable(
+      sizeRows({
+        vsix: { bundle: sizes, unbundled: sizes },
+        taskFolder: { bundle: sizes, unbundled: sizes },
+      }),
+    );
+    assert.match(table, /^VSIX .* <= 150 kB\s+(ok|MISSED)$/m);
+  });
+
+  it('counts the requests of each scenario, the same for the bundle and the unbundled build', async () => {
+    const em = emulator as Emulator;
+    for (const scenario of SCENARIOS) {
+      const [packaged, plain] = [
+        await measureScenario(em, bundle.target, bundle, scenario, 0),
+        await measureScenario(em, bundle.target, unbundled, scenario, 0),
+      ];
+      const lines = (requests: typeof packaged.requests): string[] =>
+        requestLines(requests)
+          .map((r) => `${r.method} ${r.path}`)
+          .sort();
+      assert.ok(packaged.requests.length > 0, scenario.title);
+      assert.deepEqual(lines(plain.requests), lines(packaged.requests), scenario.title);
+      const chain = sequentialChain(packaged.requests).length;
+      assert.ok(chain >= 1 && chain <= packaged.requests.length, `${scenario.title}: chain of ${chain}`);
+      if (scenario.id === 'dryRun' || scenario.id === 'successNothingOpen') {
+        assert.deepEqual(packaged.requests.filter(isWrite), [], `${scenario.title} writes nothing`);
+      }
+    }
+  });
+
+  it('the cold-start run goes through the entry point, files nothing and sends no request', async () => {
+    const samples = await measureColdStart(emulator as Emulator, [bundle, unbundled], {
+      rounds: 1,
+      warmup: 0,
+      rssRuns: 1,
+    });
+    assert.equal(samples.node.length, 1);
+    assert.equal(samples.builds.bundle.length, 1);
+    for (const rss of [...samples.rss.bundle, ...samples.rss.unbundled, ...samples.rss.node]) {
+      assert.ok(Number.isFinite(rss) && rss > 1_000_000, `peak RSS ${rss}`);
+    }
+  });
+
+  it('the sequential chain is the longest run of requests that do not overlap; medians', () => {
+    const at = (startMs: number, endMs: number | null) => ({ startMs, endMs });
+    // Two waves of three reads, a write after them, one slow read across both waves.
+    const log = [at(0, 100), at(1, 101), at(1, 150), at(105, 205), at(106, 206), at(2, 230), at(210, 310)];
+    assert.deepEqual(sequentialChain(log), [at(0, 100), at(105, 205), at(210, 310)]);
+    assert.deepEqual(sequentialChain([at(0, 100), at(100, 200)]).length, 2, 'touching is not overlapping');
+    assert.deepEqual(sequentialChain([at(0, null), at(5, 10)]), [at(5, 10)]);
+    assert.deepEqual(sequentialChain([]), []);
+    assert.equal(median([3, 1, 2]), 2);
+    assert.equal(median([4, 1, 3, 2]), 2.5);
+    assert.ok(Number.isNaN(median([])));
+    assert.equal(packageName('node_modules/a/node_modules/@s/b/lib/x.js'), '@s/b');
+    assert.equal(packageName('node_modules/q/q.js'), 'q');
+  });
+});

@@ -1,0 +1,116 @@
+// The two builds the benchmark compares: the packaged bundle (the VSIX in dist/) and an unbundled build of the
+// same code: the tsc output with the production dependencies beside it, staged as its own extension.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from '../helpers/repo';
+import { unpackVsix } from '../helpers/vsix';
+
+export type BuildName = 'bundle' | 'unbundled';
+
+export interface TaskBuild {
+  readonly name: BuildName;
+  /** What the agent runs: `node <target>`. */
+  readonly target: string;
+  /** The task folder as it is installed on the agent. */
+  readonly taskDir: string;
+  /** The packaged extension, when there is one. */
+  readonly vsix?: string;
+}
+
+const TASK = path.join('tasks', 'PipelineWorkItem');
+
+/** The packaged task: dist/*.vsix unpacked (see tests/helpers/vsix.ts). */
+export async function bundleBuild(): Promise<TaskBuild> {
+  const { vsix, taskDir, target } = await unpackVsix();
+  return { name: 'bundle', target, taskDir, vsix };
+}
+
+/** An npm package of the lockfile: where it is installed (`node_modules/…`) and its name. */
+export interface LockedPackage {
+  readonly location: string;
+  readonly name: string;
+}
+
+/**
+ * The production packages of package-lock.json: every installed package not marked `dev`, i.e. what
+ * `npm ci --omit=dev` installs, read offline. (Optional packages of other platforms are left out by the caller
+ * when they are not installed.)
+ */
+export function productionPackages(): LockedPackage[] {
+  const lock = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dev?: boolean; link?: boolean }>;
+  };
+  return Object.entries(lock.packages)
+    .filter(([location, entry]) => location.startsWith('node_modules/') && !entry.dev && !entry.link)
+    .map(([location]) => ({ location, name: packageName(location) }));
+}
+
+/** `node_modules/a/node_modules/@s/b` → `@s/b`. */
+export function packageName(location: string): string {
+  const parts = location.split('node_modules/').at(-1)?.split('/') ?? [];
+  return (parts[0]?.startsWith('@') ? parts.slice(0, 2) : parts.slice(0, 1)).join('/');
+}
+
+/**
+ * Stages the unbundled extension in `dir`: the packaged extension's root (build/extension, made by
+ * `npm run package`) with the task folder holding the tsc output of the task's sources (out/, no source maps),
+ * task.json, the icon, and node_modules with the production packages copied from the repository's
+ * node_modules, nested as the lockfile nests them. Offline: nothing is downloaded.
+ */
+export function stageUnbundled(dir: string): TaskBuild {
+  const root = repoRoot();
+  const packaged = path.join(root, 'build', 'extension');
+  const compiled = path.join(root, 'out', TASK, 'src');
+  for (const needed of [path.join(packaged, 'vss-extension.json'), path.join(compiled, 'index.js')]) {
+    if (!fs.existsSync(needed)) throw new Error(`${needed} is missing: run npm run package first`);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  const bundled = new Set(['index.js', 'THIRD-PARTY-NOTICES.txt'].map((f) => path.join(packaged, TASK, f)));
+  fs.cpSync(packaged, dir, { recursive: true, filter: (from) => !bundled.has(from) });
+  const taskDir = path.join(dir, TASK);
+  fs.cpSync(compiled, taskDir, {
+    recursive: true,
+    filter: (from) => fs.statSync(from).isDirectory() || from.endsWith('.js'),
+  });
+  for (const { location } of productionPackages()) {
+    const from = path.join(root, ...location.split('/'));
+    if (!fs.existsSync(from)) continue; // an optional package of another platform
+    fs.cpSync(from, path.join(taskDir, ...location.split('/')), {
+      recursive: true,
+      // Nested node_modules are packages of their own in the lockfile: copied when they are production ones.
+      filter: (file) => !path.relative(from, file).split(path.sep).includes('node_modules'),
+    });
+  }
+  return { name: 'unbundled', target: path.join(taskDir, 'index.js'), taskDir };
+}
+
+/** Packages a staged extension with tfx, as scripts/package.mjs does, into `vsix`; returns the build with it. */
+export function packageStaged(build: TaskBuild, stageDir: string, vsix: string): TaskBuild {
+  const tfxManifest = require.resolve('tfx-cli/package.json');
+  const { bin } = JSON.parse(fs.readFileSync(tfxManifest, 'utf8')) as { bin: { tfx: string } };
+  fs.rmSync(vsix, { force: true });
+  const run = spawnSync(
+    process.execPath,
+    [
+      path.join(path.dirname(tfxManifest), bin.tfx),
+      'extension',
+      'create',
+      '--root',
+      stageDir,
+      '--manifest-globs',
+      'vss-extension.json',
+      '--output-path',
+      vsix,
+      '--no-prompt',
+      '--no-color',
+    ],
+    { encoding: 'utf8', shell: false },
+  );
+  if (run.status !== 0 || !fs.existsSync(vsix)) {
+    throw new Error(
+      `tfx could not package ${stageDir}: ${run.error?.message ?? ''}${run.stdout}${run.stderr}`,
+    );
+  }
+  return { ...build, vsix };
+}

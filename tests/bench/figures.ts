@@ -1,0 +1,114 @@
+// From measured runs to the figures the benchmark reports: medians, round trips and request lists.
+import type { RecordedRequest } from '../emulator/harness';
+import type { BuildName } from './builds';
+import type { ColdStartSamples, ScenarioRun } from './measure';
+import type { Scenario } from './scenarios';
+import { median, sequentialChain } from './stats';
+
+/** One request of a run, times relative to the run's first request. */
+export interface RequestLine {
+  readonly method: string;
+  /** Path with its query string. */
+  readonly path: string;
+  readonly startMs: number;
+  readonly endMs: number | null;
+  readonly status: number | null;
+  readonly host: string;
+  /** Part of the longest chain of requests that ran one after the other. */
+  readonly sequential: boolean;
+}
+
+export interface ScenarioFigures {
+  /** Requests of one run (the median; min and max show whether it varied). */
+  readonly requests: number;
+  readonly requestsMin: number;
+  readonly requestsMax: number;
+  /**
+   * Round trips waited for, from wall time: the median over pairs of runs (one at zero latency, the next at the
+   * injected latency) of (wall at the latency − wall at zero) / latency. Start-up and CPU time cancel out.
+   */
+  readonly roundTripsWall: number;
+  /** Length of the longest chain of non-overlapping requests in the request log, at the injected latency. */
+  readonly roundTripsLog: number;
+  readonly wallZeroMs: number;
+  readonly wallLatencyMs: number;
+  readonly maxRssBytes: number;
+  /** The requests of the run at the injected latency whose wall time was the median. */
+  readonly requestList: readonly RequestLine[];
+}
+
+export interface ScenarioResult {
+  readonly id: string;
+  readonly title: string;
+  readonly action: string;
+  readonly targets: Scenario['targets'];
+  readonly builds: Record<BuildName, ScenarioFigures>;
+}
+
+/** The request log as lines, in order of arrival, the sequential chain marked. */
+export function requestLines(requests: readonly RecordedRequest[]): RequestLine[] {
+  const sorted = [...requests].sort((a, b) => a.startMs - b.startMs);
+  const chain = new Set(sequentialChain(sorted));
+  const t0 = sorted[0]?.startMs ?? 0;
+  const relative = (ms: number): number => Math.round((ms - t0) * 10) / 10;
+  return sorted.map((request) => {
+    const query = new URLSearchParams(request.query).toString();
+    return {
+      method: request.method,
+      path: query ? `${request.path}?${query}` : request.path,
+      startMs: relative(request.startMs),
+      endMs: request.endMs === null ? null : relative(request.endMs),
+      status: request.status,
+      host: request.host,
+      sequential: chain.has(request),
+    };
+  });
+}
+
+/** The figures of one build's runs of a scenario: pairs of runs at zero and at `latencyMs`, in order. */
+export function scenarioFigures(runs: readonly ScenarioRun[], latencyMs: number): ScenarioFigures {
+  const zero = runs.filter((run) => run.latencyMs === 0);
+  const slow = runs.filter((run) => run.latencyMs === latencyMs);
+  if (zero.length === 0 || zero.length !== slow.length)
+    throw new Error('pairs of runs at both latencies are needed');
+  const counts = runs.map((run) => run.requests.length);
+  const wallZeroMs = median(zero.map((run) => run.wallMs));
+  const wallLatencyMs = median(slow.map((run) => run.wallMs));
+  const typical = [...slow].sort(
+    (a, b) => Math.abs(a.wallMs - wallLatencyMs) - Math.abs(b.wallMs - wallLatencyMs),
+  )[0];
+  return {
+    requests: median(counts),
+    requestsMin: Math.min(...counts),
+    requestsMax: Math.max(...counts),
+    roundTripsWall: median(slow.map((run, i) => (run.wallMs - zero[i].wallMs) / latencyMs)),
+    roundTripsLog: median(slow.map((run) => sequentialChain(run.requests).length)),
+    wallZeroMs,
+    wallLatencyMs,
+    maxRssBytes: median(runs.map((run) => run.maxRssBytes)),
+    requestList: requestLines(typical.requests),
+  };
+}
+
+export interface ColdStartFigures {
+  readonly nodeMs: number;
+  readonly nodeRssBytes: number;
+  readonly builds: Record<BuildName, { wallMs: number; timesNode: number; maxRssBytes: number }>;
+}
+
+/** Medians of the cold-start samples; the ratio to `node -e 0` is the median of the ratios of each round. */
+export function coldStartFigures(samples: ColdStartSamples): ColdStartFigures {
+  const of = (name: BuildName): ColdStartFigures['builds'][BuildName] => {
+    const times = samples.builds[name];
+    return {
+      wallMs: median(times),
+      timesNode: median(times.map((ms, round) => ms / samples.node[round])),
+      maxRssBytes: median(samples.rss[name]),
+    };
+  };
+  return {
+    nodeMs: median(samples.node),
+    nodeRssBytes: median(samples.rss.node),
+    builds: { bundle: of('bundle'), unbundled: of('unbundled') },
+  };
+}

@@ -1,0 +1,182 @@
+// `npm run bench`: what the packaged task weighs and costs, against an unbundled build of the same code.
+//
+//   npm run bench [-- --requests] [-- --runs N] [-- --rounds N]
+//
+// Packages first (npm run package), then: sizes of both builds (VSIX, task folder, bytes by package), the cold
+// start against `node -e 0` (run in turn), and each scenario against the emulator at 0 ms and at 100 ms injected
+// latency per request (requests, sequential round trips, wall time, peak RSS). Prints one table, writes it with
+// every request list to build/bench/bench.json, and with --requests prints the request lists. Figures are medians
+// of --runs runs (default 5; the cold start: --rounds rounds, default 15). A missed target is reported, never an
+// exit status: the bench exits non-zero only when something fails (a run that does not do what it is set up to).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startEmulator, type Emulator } from '../emulator/harness';
+import { repoRoot } from '../helpers/repo';
+import { bundleBuild, packageStaged, stageUnbundled, type BuildName, type TaskBuild } from './builds';
+import {
+  coldStartFigures,
+  scenarioFigures,
+  type ColdStartFigures,
+  type ScenarioFigures,
+  type ScenarioResult,
+} from './figures';
+import { measureColdStart, measureScenario, type ScenarioRun } from './measure';
+import { SCENARIOS } from './scenarios';
+import { bundleCosts, folderSize, installedCosts, vsixSize } from './sizes';
+import {
+  coldStartRows,
+  formatRequests,
+  formatTable,
+  packageRows,
+  scenarioRows,
+  sizeRows,
+  type Sizes,
+} from './table';
+
+const LATENCY_MS = 100;
+
+interface Options {
+  readonly requests: boolean;
+  readonly runs: number;
+  readonly rounds: number;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const options = { requests: false, runs: 5, rounds: 15 };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--requests') options.requests = true;
+    else if (arg === '--runs' || arg === '--rounds') {
+      const value = Number(argv[++i]);
+      if (!Number.isInteger(value) || value < 1 || value > 100)
+        throw new Error(`${arg} needs a number 1-100`);
+      options[arg === '--runs' ? 'runs' : 'rounds'] = value;
+    } else throw new Error(`unknown argument: ${arg} (use --requests, --runs N, --rounds N)`);
+  }
+  return options;
+}
+
+const progress = (message: string): void => void process.stderr.write(`bench: ${message}\n`);
+
+/** Both builds and their sizes; the unbundled one is staged and packaged in build/bench/. */
+async function prepareBuilds(outDir: string) {
+  progress('staging and packaging the unbundled build');
+  const bundle = await bundleBuild();
+  const stage = path.join(outDir, 'unbundled-extension');
+  const unbundled = packageStaged(stageUnbundled(stage), stage, path.join(outDir, 'unbundled.vsix'));
+  const sizes: Sizes = {
+    vsix: { bundle: await vsixSize(bundle.vsix ?? ''), unbundled: await vsixSize(unbundled.vsix ?? '') },
+    taskFolder: { bundle: folderSize(bundle.taskDir), unbundled: folderSize(unbundled.taskDir) },
+  };
+  return { bundle, unbundled, sizes, costs: bundleCosts(), installed: installedCosts(unbundled.taskDir) };
+}
+
+/** Each scenario `runs` times with each build at zero and at the injected latency. */
+async function measureScenarios(
+  emulator: Emulator,
+  builds: readonly TaskBuild[],
+  runs: number,
+): Promise<ScenarioResult[]> {
+  const results: ScenarioResult[] = [];
+  for (const scenario of SCENARIOS) {
+    progress(`${scenario.title}: ${runs} runs of each build at 0 and ${LATENCY_MS} ms latency`);
+    const measured: ScenarioRun[] = [];
+    // A run at zero latency, then one at the injected latency, with each build in turn: each pair close in time.
+    // The setup runs (an open item to find) use the first build, the bundle.
+    for (let i = 0; i < runs; i++)
+      for (const build of builds)
+        for (const latency of [0, LATENCY_MS])
+          measured.push(await measureScenario(emulator, builds[0].target, build, scenario, latency));
+    const of = (name: BuildName): ScenarioFigures =>
+      scenarioFigures(
+        measured.filter((run) => run.build === name),
+        LATENCY_MS,
+      );
+    const { id, title, action, targets } = scenario;
+    results.push({
+      id,
+      title,
+      action,
+      targets,
+      builds: { bundle: of('bundle'), unbundled: of('unbundled') },
+    });
+  }
+  return results;
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const started = performance.now();
+  const outDir = path.join(repoRoot(), 'build', 'bench');
+  fs.mkdirSync(outDir, { recursive: true });
+  const { bundle, unbundled, sizes, costs, installed } = await prepareBuilds(outDir);
+  const builds = [bundle, unbundled];
+
+  const emulator = await startEmulator();
+  let coldStart: ColdStartFigures;
+  let scenarios: ScenarioResult[];
+  try {
+    progress(`cold start: ${options.rounds} rounds of node -e 0, bundle, unbundled`);
+    const samples = await measureColdStart(emulator, builds, {
+      rounds: options.rounds,
+      warmup: 2,
+      rssRuns: 3,
+    });
+    coldStart = coldStartFigures(samples);
+    scenarios = await measureScenarios(emulator, builds, options.runs);
+  } finally {
+    await emulator.stop();
+  }
+
+  const rows = [
+    ...sizeRows(sizes),
+    ...packageRows(costs, installed),
+    ...coldStartRows(coldStart),
+    ...scenarioRows(scenarios, LATENCY_MS),
+  ];
+  const machine = {
+    node: process.version,
+    platform: process.platform,
+    arch: process.arch,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? '',
+  };
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `Pipeline Work Items bench: node ${machine.node}, ${machine.platform} ${machine.arch}, ${machine.cpus} CPUs; ` +
+      `medians of ${options.runs} runs (cold start: ${options.rounds} rounds); ${LATENCY_MS} ms latency injected ` +
+      `per request for round trips; kB = 1,000 bytes.\n`,
+  );
+  console.log(formatTable(rows));
+  for (const { title, builds: figures } of scenarios) {
+    for (const [name, { requestsMin, requestsMax }] of Object.entries(figures)) {
+      if (requestsMin !== requestsMax)
+        console.log(`note: ${title} (${name}) made ${requestsMin} to ${requestsMax} requests across runs`);
+    }
+  }
+  if (options.requests) console.log(`\n${formatRequests(scenarios, 'bundle', LATENCY_MS)}`);
+  const file = path.join(outDir, 'bench.json');
+  const report = {
+    date: new Date().toISOString(),
+    machine,
+    settings: { runs: options.runs, coldStartRounds: options.rounds, latencyMs: LATENCY_MS },
+    seconds: Math.round(seconds),
+    table: rows,
+    sizes,
+    bundle: costs,
+    installed: Object.fromEntries(installed),
+    coldStart,
+    scenarios,
+  };
+  fs.writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+  console.log(
+    `\n${path.relative(process.cwd(), file)} holds the table and every request list (${seconds.toFixed(0)} s).`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exitCode = 1;
+});
