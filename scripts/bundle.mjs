@@ -21,6 +21,7 @@ import {
   copyFileSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -48,6 +49,22 @@ mkdirSync(taskOut, { recursive: true });
 mkdirSync(mapOut, { recursive: true });
 mkdirSync(path.dirname(metaOut), { recursive: true });
 
+// task-lib embeds its own messages in ten languages (lib-resource.js, 64 KB of the bundle, parsed at every start).
+// The bundle keeps its English messages, which task-lib falls back to in every culture: only task-lib's own
+// internal messages lose their translations; the task's messages keep theirs (task.json, Strings/).
+const libResourceInEnglish = {
+  name: 'task-lib-messages-in-english',
+  setup(plugin) {
+    plugin.onLoad({ filter: /azure-pipelines-task-lib[\\/]lib-resource\.js$/ }, async (args) => {
+      const { messages } = createRequire(import.meta.url)(args.path);
+      return {
+        contents: `module.exports = ${JSON.stringify({ messages, localizedMessages: {} })};`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
 const started = Date.now();
 let result;
 try {
@@ -67,6 +84,7 @@ try {
     metafile: true,
     write: false,
     logLevel: 'silent',
+    plugins: [libResourceInEnglish],
   });
 } catch (error) {
   // esbuild rejects with { errors, warnings } when the build fails.
