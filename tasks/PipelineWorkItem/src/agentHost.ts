@@ -20,8 +20,8 @@ const RESULTS: Record<TaskResult, tl.TaskResult> = {
 
 /** The TaskHost of a real agent: task-lib for inputs, variables, endpoints, logging and results. */
 export function agentHost(): TaskHost {
-  // Every message of the task now reads task.json's, or its translation for System.Culture (the launcher has
-  // set the resource path).
+  // From here on every message comes from tl.loc: task.json's English, or its translation for System.Culture
+  // (index.ts has set the resource path).
   useLocalizer((key, ...args) => tl.loc(key, ...args));
   const secretVariables = quietly(() =>
     tl.getVariables().flatMap((v) => (v.secret && v.value ? [v.value] : [])),
