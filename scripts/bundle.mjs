@@ -5,6 +5,7 @@
 // Output (build/extension/ is the root the VSIX is made from; sources never enter it):
 //   build/extension/tasks/PipelineWorkItem/index.js                 the bundle (minified, no source map link)
 //   build/extension/tasks/PipelineWorkItem/task.json, icon.png      copied beside it
+//   build/extension/tasks/PipelineWorkItem/task.loc.json, Strings/  the localization (npm run loc), copied too
 //   build/extension/tasks/PipelineWorkItem/THIRD-PARTY-NOTICES.txt  licences of the bundled packages
 //   build/sourcemaps/PipelineWorkItem/index.js.map                  for debugging only, never packaged
 //   build/meta/PipelineWorkItem.json                                esbuild's metafile: what each input costs
@@ -19,6 +20,7 @@ import {
   readdirSync,
   rmSync,
   copyFileSync,
+  cpSync,
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -119,11 +121,15 @@ writeFileSync(metaOut, JSON.stringify(result.metafile));
 const packages = bundledPackages(result.metafile);
 writeFileSync(path.join(taskOut, noticesName), notices(packages, legalComments));
 
-for (const file of ['task.json', 'icon.png']) {
+for (const file of ['task.json', 'task.loc.json', 'icon.png']) {
   const from = path.join(taskSrc, file);
   if (!existsSync(from)) fail(`missing ${path.relative(root, from)}`);
   copyFileSync(from, path.join(taskOut, file));
 }
+// Azure DevOps reads task.loc.json with these resources; tl.loc reads the messages' translations from here too.
+const strings = path.join(taskSrc, 'Strings');
+if (!existsSync(strings)) fail(`missing ${path.relative(root, strings)}: run npm run loc`);
+cpSync(strings, path.join(taskOut, 'Strings'), { recursive: true });
 
 const kib = (bundleBytes / 1024).toFixed(1);
 console.log(

@@ -11,8 +11,8 @@
 //
 // Writes dist/<publisher>.<extension id>-<version>.vsix after removing the previous dist/*.vsix.
 // Exits 1 if tfx fails or prints any warning (tfx reports task.json problems only as warnings), or
-// if the VSIX lacks the task's task.json, index.js or icon.png or a file the manifest names (icon,
-// screenshots, overview, licence, changelog), or holds sources (src/, *.ts).
+// if the VSIX lacks the task's task.json, task.loc.json, English resources, index.js or icon.png or a file the
+// manifest names (icon, screenshots, overview, licence, changelog), or holds sources (src/, *.ts).
 //
 // Runs the same on Windows, macOS and Linux: tfx is started as `node <tfx-cli's JS entry point>` with an
 // argument array and no shell (npm's bin shims are .cmd files on Windows, which need a shell).
@@ -38,6 +38,8 @@ const dist = path.join(root, 'dist');
 const taskDir = path.join('tasks', 'PipelineWorkItem');
 /** The same folder as it is named inside the VSIX (ZIP names use forward slashes). */
 const taskEntry = 'tasks/PipelineWorkItem';
+/** The English resources of task.loc.json, inside the task folder. */
+const RESJSON = 'Strings/resources.resjson/en-US/resources.resjson';
 
 let vsix; // set once tfx may have written it; removed again on failure
 
@@ -118,7 +120,7 @@ const publisher =
 if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(publisher ?? '')) fail(`invalid publisher id: ${publisher}`);
 
 const stagedTask = path.join(stage, taskDir);
-for (const file of ['index.js', 'task.json', 'icon.png']) {
+for (const file of ['index.js', 'task.json', 'task.loc.json', 'icon.png']) {
   if (!existsSync(path.join(stagedTask, file))) {
     fail(`${path.relative(root, path.join(stagedTask, file))} is missing: run node scripts/bundle.mjs first`);
   }
@@ -166,7 +168,7 @@ try {
   fail(`${path.relative(root, vsix)} cannot be read as a ZIP file: ${error.message}`);
 }
 const problems = [];
-for (const file of ['task.json', 'index.js', 'icon.png']) {
+for (const file of ['task.json', 'task.loc.json', RESJSON, 'index.js', 'icon.png']) {
   if (!names.includes(`${taskEntry}/${file}`)) problems.push(`missing ${taskEntry}/${file}`);
 }
 for (const name of names) {

@@ -5,16 +5,17 @@
 //   package.json                    version
 //   package-lock.json               version and packages[""].version (the root package)
 //   tasks/PipelineWorkItem/task.json version.Major / Minor / Patch
+//   tasks/PipelineWorkItem/task.loc.json  the same (generated from task.json by npm run loc, kept in step here)
 //   vss-extension.json              version
 //
-// major|minor|patch bumps the current version, which must be the same in all four files (the metadata
+// major|minor|patch bumps the current version, which must be the same in all five files (the metadata
 // test and scripts/package.mjs insist on it too); X.Y.Z sets that version, and so also repairs files that
 // drifted apart. Each file is edited in place with jsonc-parser, so its formatting stays as it is.
 // Prints every change as `file: old → new`.
 //
 // Run by `npm version <part>` (npm's own command bumps package.json and package-lock.json, then runs this
-// "version" script without arguments), it brings task.json and vss-extension.json to package.json's new
-// version and stages them with git, so npm's version commit holds all four files.
+// "version" script without arguments), it brings task.json, task.loc.json and vss-extension.json to
+// package.json's new version and stages them with git, so npm's version commit holds all five files.
 //
 // --root <dir> works on the files under <dir> instead of this repository (the tests use it).
 import { execFileSync } from 'node:child_process';
@@ -25,6 +26,7 @@ import jsonc from 'jsonc-parser';
 
 const USAGE = 'usage: npm run version -- <major|minor|patch|X.Y.Z>';
 const TASK_JSON = path.join('tasks', 'PipelineWorkItem', 'task.json');
+const TASK_LOC_JSON = path.join('tasks', 'PipelineWorkItem', 'task.loc.json');
 
 function fail(message) {
   console.error(`version: ${message}`);
@@ -92,6 +94,7 @@ if (target === undefined && !underNpmVersion) fail(USAGE);
 const pkg = jsonFile(root, 'package.json');
 const lock = jsonFile(root, 'package-lock.json');
 const task = jsonFile(root, TASK_JSON);
+const taskLoc = jsonFile(root, TASK_LOC_JSON);
 const manifest = jsonFile(root, 'vss-extension.json');
 
 const taskVersion = (v) => (v ? `${v.Major}.${v.Minor}.${v.Patch}` : 'none');
@@ -100,6 +103,7 @@ const current = [
   { file: `${lock.name} (version)`, version: String(lock.value.version) },
   { file: `${lock.name} (packages[""].version)`, version: String(lock.value.packages?.['']?.version) },
   { file: task.name, version: taskVersion(task.value.version) },
+  { file: taskLoc.name, version: taskVersion(taskLoc.value.version) },
   { file: manifest.name, version: String(manifest.value.version) },
 ];
 
@@ -127,26 +131,30 @@ const [major, minor, patch] = SEMVER.exec(next).slice(1).map(Number);
 pkg.set(['version'], next);
 lock.set(['version'], next);
 lock.set(['packages', '', 'version'], next);
-task.set(['version', 'Major'], major);
-task.set(['version', 'Minor'], minor);
-task.set(['version', 'Patch'], patch);
+for (const file of [task, taskLoc]) {
+  file.set(['version', 'Major'], major);
+  file.set(['version', 'Minor'], minor);
+  file.set(['version', 'Patch'], patch);
+}
 manifest.set(['version'], next);
 
-const files = underNpmVersion ? [task, manifest] : [pkg, lock, task, manifest];
+const files = underNpmVersion ? [task, taskLoc, manifest] : [pkg, lock, task, taskLoc, manifest];
 for (const file of files) file.save();
 for (const c of current) {
   if (underNpmVersion && (c.file.startsWith(pkg.name) || c.file.startsWith(lock.name))) continue;
   console.log(`${c.file}: ${c.version} → ${next}${c.version === next ? ' (unchanged)' : ''}`);
 }
 if (underNpmVersion) {
-  // npm version commits what is staged; add the two files npm does not know about.
+  // npm version commits what is staged; add the files npm does not know about.
   try {
-    execFileSync('git', ['add', '--', task.name, manifest.name], {
+    execFileSync('git', ['add', '--', task.name, taskLoc.name, manifest.name], {
       cwd: root,
       stdio: 'inherit',
       shell: false,
     });
   } catch (error) {
-    console.warn(`version: could not stage ${task.name} and ${manifest.name} with git: ${error.message}`);
+    console.warn(
+      `version: could not stage ${task.name}, ${taskLoc.name} and ${manifest.name} with git: ${error.message}`,
+    );
   }
 }

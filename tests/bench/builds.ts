@@ -69,10 +69,13 @@ export function stageUnbundled(dir: string): TaskBuild {
   const bundled = new Set(['index.js', 'THIRD-PARTY-NOTICES.txt'].map((f) => path.join(packaged, TASK, f)));
   fs.cpSync(packaged, dir, { recursive: true, filter: (from) => !bundled.has(from) });
   const taskDir = path.join(dir, TASK);
-  fs.cpSync(compiled, taskDir, {
+  // The sources keep their place below task.json (messages.ts imports it as ../../task.json); the task's
+  // execution target, index.js beside task.json, starts them.
+  fs.cpSync(compiled, path.join(taskDir, 'src'), {
     recursive: true,
     filter: (from) => fs.statSync(from).isDirectory() || from.endsWith('.js'),
   });
+  fs.writeFileSync(path.join(taskDir, 'index.js'), "require('./src/index.js');\n");
   for (const { location } of productionPackages()) {
     const from = path.join(root, ...location.split('/'));
     if (!fs.existsSync(from)) continue; // an optional package of another platform

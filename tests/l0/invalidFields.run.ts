@@ -11,4 +11,6 @@ runner.setInput('title', '{{pipeline}} broke: {{oops}}');
 runner.setVariableName('System.TeamFoundationCollectionUri', 'http://127.0.0.1:9/fabrikam/');
 runner.setVariableName('System.TeamProject', 'WebApp');
 runner.setVariableName('Agent.JobStatus', 'Failed');
-runner.run();
+// The real task-lib (noMockTask): its mock would print every message as `loc_mock_<key> <args>`, and this test
+// reads the messages as the agent shows them, from task.json.
+runner.run(true);

@@ -7,7 +7,8 @@ import { promisify } from 'util';
 import { readJson, repoRoot, taskVersion, type ExtensionManifest, type TaskJson } from '../helpers/repo';
 
 const TASK_JSON = path.join('tasks', 'PipelineWorkItem', 'task.json');
-const VERSIONED_FILES = ['package.json', 'package-lock.json', TASK_JSON, 'vss-extension.json'];
+const TASK_LOC_JSON = path.join('tasks', 'PipelineWorkItem', 'task.loc.json');
+const VERSIONED_FILES = ['package.json', 'package-lock.json', TASK_JSON, TASK_LOC_JSON, 'vss-extension.json'];
 
 interface PackageLock {
   version: string;
@@ -19,7 +20,7 @@ describe('versions and extension manifest', () => {
   const manifest = readJson<ExtensionManifest>('vss-extension.json');
   const taskContributions = manifest.contributions.filter((c) => c.type === 'ms.vss-distributed-task.task');
 
-  it('package.json, package-lock.json, task.json and vss-extension.json have the same version', () => {
+  it('package.json, package-lock.json, task.json, task.loc.json and vss-extension.json have the same version', () => {
     const task = readJson<TaskJson>(TASK_JSON);
     const lock = readJson<PackageLock>('package-lock.json');
     assert.deepStrictEqual(
@@ -27,9 +28,16 @@ describe('versions and extension manifest', () => {
         packageLock: lock.version,
         packageLockRoot: lock.packages['']?.version,
         taskJson: taskVersion(task),
+        taskLocJson: taskVersion(readJson<TaskJson>(TASK_LOC_JSON)),
         vssExtension: manifest.version,
       },
-      { packageLock: version, packageLockRoot: version, taskJson: version, vssExtension: version },
+      {
+        packageLock: version,
+        packageLockRoot: version,
+        taskJson: version,
+        taskLocJson: version,
+        vssExtension: version,
+      },
       'set them together with: npm run version -- <major|minor|patch>',
     );
   });
@@ -76,7 +84,7 @@ describe('npm run version (scripts/version.mjs)', () => {
     return fs.readFileSync(path.join(dir, file), 'utf8');
   }
 
-  it('bumps all four files together and changes nothing else in them', async () => {
+  it('bumps all five files together and changes nothing else in them', async () => {
     const { version } = readJson<{ version: string }>('package.json');
     const [major, minor] = version.split('.').map(Number);
     const next = `${major}.${minor + 1}.0`;
@@ -92,10 +100,24 @@ describe('npm run version (scripts/version.mjs)', () => {
         lock.version,
         lock.packages['']?.version,
         taskVersion(task),
+        taskVersion(JSON.parse(read(TASK_LOC_JSON)) as TaskJson),
         manifest.version,
       ],
-      [next, next, next, next, next],
+      [next, next, next, next, next, next],
     );
+    // task.loc.json stays what npm run loc makes of the new task.json.
+    const resjson = path.join(
+      'tasks',
+      'PipelineWorkItem',
+      'Strings',
+      'resources.resjson',
+      'en-US',
+      'resources.resjson',
+    );
+    fs.mkdirSync(path.dirname(path.join(dir, resjson)), { recursive: true });
+    fs.copyFileSync(path.join(repoRoot(), resjson), path.join(dir, resjson));
+    const loc = path.join(repoRoot(), 'scripts', 'loc.mjs');
+    await promisify(execFile)(process.execPath, [loc, '--check', '--root', dir]);
     // Formatting is kept: only the lines holding the version differ.
     for (const file of VERSIONED_FILES) {
       const before = fs.readFileSync(path.join(repoRoot(), file), 'utf8').split('\n');
@@ -120,6 +142,7 @@ describe('npm run version (scripts/version.mjs)', () => {
     await runVersion('3.4.5');
     assert.strictEqual((JSON.parse(read('vss-extension.json')) as ExtensionManifest).version, '3.4.5');
     assert.strictEqual(taskVersion(JSON.parse(read(TASK_JSON)) as TaskJson), '3.4.5');
+    assert.strictEqual(taskVersion(JSON.parse(read(TASK_LOC_JSON)) as TaskJson), '3.4.5');
   });
 
   it('explains its usage without an argument', async () => {

@@ -80,12 +80,14 @@ describe('packaged VSIX (dist/*.vsix)', () => {
     assert.strictEqual(taskVersion(task), version);
   });
 
-  it('holds only the bundle, task.json, the icon and the notices in the task folder', () => {
+  it('holds only the bundle, task.json, its localization, the icon and the notices in the task folder', () => {
     assert.deepStrictEqual(listFiles(vsix.taskDir).sort(), [
+      'Strings/resources.resjson/en-US/resources.resjson',
       'THIRD-PARTY-NOTICES.txt',
       'icon.png',
       'index.js',
       'task.json',
+      'task.loc.json',
     ]);
   });
 

@@ -8,6 +8,7 @@ import { DEFAULT_LIMITS, RetryLimits, RetryPolicy } from './ado/retry';
 import { withTrailingSlash } from './facts/context';
 import { SettingsError } from './errors';
 import type { Credentials, TaskHost, TaskResult } from './ports';
+import { loc, useLocalizer } from './text/messages';
 
 const JOB_ENDPOINT = 'SYSTEMVSSCONNECTION';
 
@@ -19,6 +20,9 @@ const RESULTS: Record<TaskResult, tl.TaskResult> = {
 
 /** The TaskHost of a real agent: task-lib for inputs, variables, endpoints, logging and results. */
 export function agentHost(): TaskHost {
+  // From here on every message comes from tl.loc: task.json's English, or its translation for System.Culture
+  // (index.ts has set the resource path).
+  useLocalizer((key, ...args) => tl.loc(key, ...args));
   const secretVariables = quietly(() =>
     tl.getVariables().flatMap((v) => (v.secret && v.value ? [v.value] : [])),
   );
@@ -72,7 +76,7 @@ export function agentHost(): TaskHost {
         fs.writeFileSync(file, markdown, 'utf8');
         tl.uploadSummary(file);
       } catch (error) {
-        tl.warning(`Could not attach the run summary: ${(error as Error).message}`);
+        tl.warning(loc('SummaryNotAttached', (error as Error).message));
       }
     },
     setResult: (result, message) => tl.setResult(RESULTS[result], message),
@@ -115,9 +119,7 @@ function serviceConnection(connection: string): Credentials {
       ? parameters['password']
       : (parameters['apitoken'] ?? parameters['AccessToken']);
   if (!url || !token) {
-    throw new SettingsError([
-      `Input 'connection': service connection '${connection}' has no URL or token this task can use. Use an "Azure Repos/Team Foundation Server" connection with a personal access token (Work Items: Read & write) and grant this pipeline access to it.`,
-    ]);
+    throw new SettingsError([loc('ConnectionUnusable', connection)]);
   }
   if (scheme === 'usernamepassword')
     return { url: withTrailingSlash(url), scheme: 'basic', token, username: parameters['username'] ?? '' };

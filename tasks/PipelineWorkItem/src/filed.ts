@@ -1,5 +1,6 @@
 import type { Boards, Pipelines, TaskHost, WorkItemAction } from './ports';
 import type { Report } from './render/summary';
+import { loc } from './text/messages';
 
 /** What filing needs of the host: credentials, connections and the agent's files. */
 export type FilingHost = Pick<
@@ -47,6 +48,6 @@ export function dryRun(
   plan: string,
   about: { item?: { id: number; url: string }; title?: string } = {},
 ): Filed {
-  log.info(`Dry run: would ${plan} (nothing is written).`);
+  log.info(loc('DryRunWould', plan));
   return { outputs: { ...about.item, action: 'none' }, report: { kind: 'dryRun', plan, title: about.title } };
 }

@@ -12,6 +12,7 @@ import { runKey } from './lifecycle/marker';
 import { fileNewItem } from './newItem';
 import { readableRun } from './render/readable';
 import { chosenType, iterationPath } from './target';
+import { loc } from './text/messages';
 import { commentOnRecurrence, openItems, resolveItem, Writer } from './writes';
 
 export type { Filed, Log };
@@ -31,9 +32,7 @@ export async function fileWorkItem(
   const warn = log.warning;
   const jobCredentials = host.jobCredentials();
   if (!jobCredentials) {
-    throw new EnvironmentError(
-      "The job's access token (SystemVssConnection endpoint) is missing. Run this task as a step of an Azure Pipelines agent job.",
-    );
+    throw new EnvironmentError(loc('JobTokenMissing'));
   }
   const boardsCredentials = settings.connection
     ? host.connectionCredentials(settings.connection)
@@ -75,10 +74,10 @@ export async function fileWorkItem(
   const outcome = runOutcome(context.jobStatus, facts.othersOutcome);
   const intent = intentFor(settings, outcome);
   if (!readable && early === undefined) {
-    const message = `The run's outcome could not be established: its records stay unreadable and this job's status (${context.jobStatus}) does not decide it, so nothing was filed or resolved. Check the warnings above.`;
+    const message = loc('OutcomeUndetermined', context.jobStatus);
     return { outputs: { action: 'none' }, report: { kind: 'undetermined', message }, undetermined: true };
   }
-  log.info(`Run outcome: ${outcome} (this job: ${context.jobStatus}).`);
+  log.info(loc('RunOutcome', outcome, context.jobStatus));
   if (intent === 'nothing') {
     return {
       outputs: { action: 'none' },
@@ -99,7 +98,7 @@ export async function fileWorkItem(
   const fingerprint = fingerprintOf(settings.fingerprint, factsView.values, context);
   // What the notes show of the run: secrets masked and control characters gone before anything is escaped.
   const shown = (view: RunView): RunView => readableRun(view, host.secrets());
-  log.info(`Fingerprint: ${fingerprint.text} (tag ${fingerprint.tag}).`);
+  log.info(loc('Fingerprint', fingerprint.text, fingerprint.tag));
   const open = needsOpenItems(intent, settings.onRecurrence) ? await openItems(writer, fingerprint) : [];
   const action = decide(intent, settings.onRecurrence, open);
   const urlOf = (id: number): string =>
@@ -115,7 +114,7 @@ export async function fileWorkItem(
       };
     case 'comment': {
       if (settings.dryRun)
-        return dryRun(log, `comment on ${type.name} ${action.item}`, {
+        return dryRun(log, loc('PlanComment', type.name, action.item), {
           item: { id: action.item, url: urlOf(action.item) },
         });
       const { occurrence } = await commentOnRecurrence(writer, action.item, shown(factsView));
@@ -127,7 +126,7 @@ export async function fileWorkItem(
     case 'resolve': {
       const items = action.items.map((id) => ({ id, url: urlOf(id) }));
       if (settings.dryRun) {
-        return dryRun(log, `resolve ${type.name} ${action.items.join(', ')}`, { item: items[0] });
+        return dryRun(log, loc('PlanResolve', type.name, action.items.join(', ')), { item: items[0] });
       }
       await Promise.all(action.items.map((id) => resolveItem(writer, id, shown(factsView))));
       return {

@@ -10,6 +10,7 @@ import { markerHtml } from './lifecycle/marker';
 import { filedHtml } from './render/notes';
 import { readableRun } from './render/readable';
 import { iterationPath } from './target';
+import { loc } from './text/messages';
 import { FIELD, optionalFields, workItemDraft } from './workItem/draft';
 import { createPatch } from './workItem/patch';
 import { createItem, Writer } from './writes';
@@ -75,9 +76,9 @@ export async function fileNewItem(io: Connections, item: NewItem, ahead: ReadsAh
   const patch = createPatch(draft);
   const title = String(draft.fields.find(([reference]) => reference === FIELD.title)?.[1] ?? '');
   if (settings.dryRun) {
-    log.info(`Dry run: the request that would create the ${draft.type}:`);
+    log.info(loc('DryRunRequest', draft.type));
     log.info(JSON.stringify(patch, null, 2));
-    return dryRun(log, `create a ${draft.type} in project ${project}`, { title });
+    return dryRun(log, loc('PlanCreate', draft.type, project), { title });
   }
   const created = await createItem(writer, patch, {
     fingerprint,

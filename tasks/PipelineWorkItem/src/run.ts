@@ -2,6 +2,7 @@ import { readRunContext, RunContext } from './facts/context';
 import { AdoError, EnvironmentError, SettingsError } from './errors';
 import { Filed, fileWorkItem, Log } from './filing';
 import type { TaskHost, TaskResult } from './ports';
+import { loc } from './text/messages';
 import { redactor } from './text/redact';
 import { readSettings, Settings } from './inputs/settings';
 import { reportLine, summaryMarkdown } from './render/summary';
@@ -60,10 +61,12 @@ function failure(
   if (error instanceof AdoError && context?.pullRequestFromFork && [401, 403].includes(error.status ?? 0)) {
     return {
       result: 'SucceededWithIssues',
-      message: `Nothing filed: this pull request comes from a fork, and Azure Pipelines gives such runs a read-only token (${error.code ?? `HTTP ${error.status}`}). ${error.message}`,
+      message: loc('ForkReadOnly', error.code ?? `HTTP ${error.status}`, error.message),
     };
   }
   const message =
-    error instanceof AdoError ? error.message : `Unexpected error: ${(error as Error).message ?? error}`;
+    error instanceof AdoError
+      ? error.message
+      : loc('UnexpectedError', String((error as Error).message ?? error));
   return { result: settings?.failTaskOnError ? 'Failed' : 'SucceededWithIssues', message };
 }

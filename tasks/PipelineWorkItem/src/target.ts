@@ -1,6 +1,7 @@
 import { AdoError, SettingsError } from './errors';
 import type { Settings } from './inputs/settings';
 import type { Boards } from './ports';
+import { loc } from './text/messages';
 import { chooseWorkItemType, WorkItemTypeInfo } from './workItem/workItemType';
 
 /** The requested type among the project's types (Bug falls back to Issue). @throws SettingsError */
@@ -29,17 +30,17 @@ export async function iterationPath(
   const choice = settings.iterationPath;
   if (choice.kind === 'default') return undefined;
   if (choice.kind === 'path') return choice.path;
-  const team =
-    choice.team === undefined ? `the default team of project '${project}'` : `team '${choice.team}'`;
   try {
     const path = await boards.currentIteration(project, choice.team);
     if (path) return path;
     warn(
-      `Input 'iterationPath': ${team} has no current iteration (check its sprint dates in Project settings › Team configuration › Iterations); the item goes to the project's default iteration.`,
+      choice.team === undefined
+        ? loc('NoCurrentIterationDefaultTeam', project)
+        : loc('NoCurrentIterationTeam', choice.team),
     );
   } catch (error) {
     if (!(error instanceof AdoError)) throw error;
-    warn(`Input 'iterationPath': ${error.message} The item goes to the project's default iteration.`);
+    warn(loc('IterationUnreadable', error.message));
   }
   return undefined;
 }

@@ -5,6 +5,7 @@ import { markerHtml, readMarkers } from './lifecycle/marker';
 import { openItemsQuery } from './lifecycle/openItems';
 import type { Boards } from './ports';
 import { duplicateHtml, recoveredHtml, recurrenceHtml } from './render/notes';
+import { loc } from './text/messages';
 import { FIELD, workItemApiUrl } from './workItem/draft';
 import { JsonPatchOperation, patchOf } from './workItem/patch';
 import { closedState, resolvedState, WorkItemTypeInfo } from './workItem/workItemType';
@@ -95,9 +96,8 @@ async function createDroppingRefused(
       if (refused.length === 0 || droppable.length < refused.length) throw error;
       for (const field of droppable) {
         const value = ops.find((op) => op.path === `/fields/${field}`)?.value;
-        writer.warn(
-          `Azure DevOps refused '${String(value)}' for ${field}: ${(error as Error).message} The item is filed without it. ${creation.optional.get(field) ?? ''}`.trim(),
-        );
+        const fix = creation.optional.get(field) ?? '';
+        writer.warn(loc('FieldValueRefused', String(value), field, (error as Error).message, fix).trim());
       }
       ops = ops.filter((op) => !droppable.some((field) => op.path === `/fields/${field}`));
     }
@@ -125,10 +125,7 @@ export async function commentOnRecurrence(
 export async function resolveItem(writer: Writer, item: number, view: RunView): Promise<void> {
   const state = resolvedState(writer.type);
   if (state === undefined) {
-    throw new AdoError(
-      `Work item type '${writer.type.name}' has no Resolved or Completed state to move ${item} to.`,
-      {},
-    );
+    throw new AdoError(loc('NoResolvedState', writer.type.name, item), {});
   }
   const history = `${recoveredHtml(view)}\n${markerHtml(writer.runKey, 0)}`;
   const patch = patchOf([

@@ -9,6 +9,7 @@ import type {
 import type { TeamSettingsIteration } from 'azure-devops-node-api/interfaces/WorkInterfaces';
 import { AdoError } from '../errors';
 import type { Boards, Comment, WorkItemState } from '../ports';
+import { loc } from '../text/messages';
 import type { JsonPatchOperation } from '../workItem/patch';
 import type { StateCategory, StateInfo, WorkItemTypeInfo } from '../workItem/workItemType';
 import { CallContext, permissionFix, toAdoError } from './errors';
@@ -70,16 +71,14 @@ export class AdoBoards implements Boards {
   }
 
   workItemTypes(project: string): Promise<WorkItemTypeInfo[]> {
-    return this.call(`read the work item types of project '${project}'`, project, async () => {
+    return this.call(loc('ActionReadTypes', project), project, async () => {
       const path = `${segment(project)}/_apis/wit/workitemtypes`;
       const types = await this.rest.json<List<WorkItemType>>(
         { method: 'GET', path, apiVersion: V },
         'undefined',
       );
       if (!types) {
-        throw new Error(
-          `Project '${project}' was not found, or the pipeline's identity cannot read it. Check the 'project' input (empty: the run's own project).`,
-        );
+        throw new Error(loc('ProjectNotFound', project));
       }
       return (types.value ?? []).map((type) => ({
         name: type.name ?? '',
@@ -90,8 +89,11 @@ export class AdoBoards implements Boards {
   }
 
   currentIteration(project: string, team: string | undefined): Promise<string | undefined> {
-    const name = team === undefined ? `the default team of project '${project}'` : `team '${team}'`;
-    return this.call(`read the current iteration of ${name}`, project, async () => {
+    const action =
+      team === undefined
+        ? loc('ActionReadIterationDefaultTeam', project)
+        : loc('ActionReadIterationTeam', team);
+    return this.call(action, project, async () => {
       const teamPath = team === undefined ? '' : `/${segment(team)}`;
       const path = `${segment(project)}${teamPath}/_apis/work/teamsettings/iterations`;
       const query = { $timeframe: 'current' };
@@ -100,16 +102,14 @@ export class AdoBoards implements Boards {
         'undefined',
       );
       if (!iterations) {
-        throw new Error(
-          `${name[0]?.toUpperCase()}${name.slice(1)} was not found. Check the team name before '@currentIteration' (Project settings › Teams).`,
-        );
+        throw new Error(team === undefined ? loc('DefaultTeamNotFound', project) : loc('TeamNotFound', team));
       }
       return iterations.value?.[0]?.path;
     });
   }
 
   queryIds(project: string, wiql: string): Promise<number[]> {
-    return this.call(`query the work items of project '${project}'`, project, async () => {
+    return this.call(loc('ActionQuery', project), project, async () => {
       const path = `${segment(project)}/_apis/wit/wiql`;
       const result = await this.rest.json<WorkItemQueryResult>({
         method: 'POST',
@@ -122,7 +122,7 @@ export class AdoBoards implements Boards {
   }
 
   workItemState(project: string, id: number): Promise<WorkItemState | undefined> {
-    return this.call(`read work item ${id}`, project, async () => {
+    return this.call(loc('ActionReadItem', id), project, async () => {
       const path = `${segment(project)}/_apis/wit/workitems/${id}`;
       const query = { fields: 'System.WorkItemType,System.State' };
       const item = await this.rest.json<WorkItem>({ method: 'GET', path, query, apiVersion: V }, 'undefined');
@@ -141,7 +141,7 @@ export class AdoBoards implements Boards {
     patch: readonly JsonPatchOperation[],
     landed: () => Promise<number | undefined>,
   ): Promise<{ id: number }> {
-    return this.call(`create the ${type} in project '${project}'`, project, async () => {
+    return this.call(loc('ActionCreate', type, project), project, async () => {
       const path = `${segment(project)}/_apis/wit/workitems/$${segment(type)}`;
       const request = { method: 'POST', path, body: patch, contentType: PATCH_JSON, apiVersion: V } as const;
       const item = await this.write(
@@ -155,8 +155,11 @@ export class AdoBoards implements Boards {
         // Project and type were just read, so a 404 here is the service's other way of refusing the area:
         // TF237111 with status 404 (platform notes).
         throw new AdoError(
-          `Could not create the ${type} in project '${project}': Azure DevOps answered 404, its way of saying the pipeline's identity may not save work items under this area (TF237111). ${permissionFix(this.rest.baseUrl, project)}`,
-          { status: 404, code: 'TF237111' },
+          loc('CreateAnswered404', type, project, permissionFix(this.rest.baseUrl, project)),
+          {
+            status: 404,
+            code: 'TF237111',
+          },
         );
       }
       return { id: item.id };
@@ -169,7 +172,7 @@ export class AdoBoards implements Boards {
     patch: readonly JsonPatchOperation[],
     landed: () => Promise<boolean>,
   ): Promise<void> {
-    return this.call(`update work item ${id}`, project, async () => {
+    return this.call(loc('ActionUpdate', id), project, async () => {
       const path = `${segment(project)}/_apis/wit/workitems/${id}`;
       const request = { method: 'PATCH', path, body: patch, contentType: PATCH_JSON, apiVersion: V } as const;
       const item = await this.write(
@@ -177,16 +180,16 @@ export class AdoBoards implements Boards {
         async () => ((await landed()) ? { id } : undefined),
       );
       if (!item?.id) {
-        throw new AdoError(
-          `Could not update work item ${id}: it no longer exists, or the pipeline's identity may not edit work items under its area (TF237111). ${permissionFix(this.rest.baseUrl, project)}`,
-          { status: 404, code: 'TF237111' },
-        );
+        throw new AdoError(loc('UpdateAnswered404', id, permissionFix(this.rest.baseUrl, project)), {
+          status: 404,
+          code: 'TF237111',
+        });
       }
     });
   }
 
   comments(project: string, id: number): Promise<Comment[]> {
-    return this.call(`read the comments of work item ${id}`, project, async () => {
+    return this.call(loc('ActionReadComments', id), project, async () => {
       const path = `${segment(project)}/_apis/wit/workItems/${id}/comments`;
       const list = await this.rest.json<CommentList>({
         method: 'GET',
@@ -199,7 +202,7 @@ export class AdoBoards implements Boards {
   }
 
   addComment(project: string, id: number, html: string, landed: () => Promise<boolean>): Promise<void> {
-    return this.call(`comment on work item ${id}`, project, async () => {
+    return this.call(loc('ActionComment', id), project, async () => {
       const path = `${segment(project)}/_apis/wit/workItems/${id}/comments`;
       const request = { method: 'POST', path, body: { text: html }, apiVersion: COMMENTS } as const;
       await this.write(
@@ -210,7 +213,7 @@ export class AdoBoards implements Boards {
   }
 
   htmlFields(project: string): Promise<string[]> {
-    return this.call(`read the fields of project '${project}'`, project, async () => {
+    return this.call(loc('ActionReadFields', project), project, async () => {
       const path = `${segment(project)}/_apis/wit/fields`;
       const fields = await this.rest.json<List<WorkItemField>>({ method: 'GET', path, apiVersion: V });
       // The REST API spells field types as names; the client's enum numbers are not on the wire.
@@ -223,7 +226,7 @@ export class AdoBoards implements Boards {
   }
 
   uploadAttachment(project: string, fileName: string, content: Buffer): Promise<string> {
-    return this.call(`upload the attachment '${fileName}'`, project, async () => {
+    return this.call(loc('ActionUpload', fileName), project, async () => {
       const path = `${segment(project)}/_apis/wit/attachments`;
       const query = { fileName, uploadType: 'Simple' };
       // An attachment nobody links is harmless, so an upload is simply sent again.
@@ -232,7 +235,7 @@ export class AdoBoards implements Boards {
         (error) => verdict(failureOf(error), true) === 'retry',
         (error) => failureOf(error).retryAfterMs,
       );
-      if (!reference?.url) throw new Error('Azure DevOps returned no attachment URL.');
+      if (!reference?.url) throw new Error(loc('NoAttachmentUrl'));
       return reference.url;
     });
   }

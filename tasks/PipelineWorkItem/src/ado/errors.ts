@@ -1,4 +1,5 @@
 import { AdoError } from '../errors';
+import { loc } from '../text/messages';
 
 /** What the failing call was doing, for the message: e.g. "create the Bug in project WebApp". */
 export interface CallContext {
@@ -39,37 +40,22 @@ export function toAdoError(error: unknown, call: CallContext): AdoError {
   const serviceMessage = (e.result?.message ?? e.message ?? String(error)).trim();
   const code = /\b(TF\d{5,6}|VS\d{6})\b/.exec(serviceMessage)?.[1];
   const options = { status, code, cause: error, refusedFields: refusedFields(code, e, serviceMessage) };
-  const where = `Could not ${call.action}`;
+  const action = call.action;
 
   if (e.code && NETWORK_CODES.has(e.code)) {
-    return new AdoError(
-      `${where}: Azure DevOps at ${call.url} could not be reached (${e.code}). Check the agent's network and proxy settings.`,
-      options,
-    );
+    return new AdoError(loc('Unreachable', action, call.url, e.code), options);
   }
   if (code === 'TF237111') {
-    return new AdoError(
-      `${where}: the pipeline's identity may not save work items under this area (TF237111). ${permissionFix(call.url, call.project)}`,
-      options,
-    );
+    return new AdoError(loc('AreaRefused', action, permissionFix(call.url, call.project)), options);
   }
   if (status === 401 || code === 'TF400813') {
-    return new AdoError(
-      `${where}: Azure DevOps rejected the credentials (${code ?? 'HTTP 401'}). With the job token, check that the job has access to project '${call.project ?? ''}'; with the 'connection' input, renew its personal access token with the Work Items (Read & write) scope.`,
-      options,
-    );
+    return new AdoError(loc('CredentialsRejected', action, code ?? 'HTTP 401', call.project ?? ''), options);
   }
   if (code === 'TF401347') {
-    return new AdoError(
-      `${where}: ${serviceMessage} Set 'areaPath' and 'iterationPath' to paths that exist in the project (Project settings › Boards › Project configuration).`,
-      options,
-    );
+    return new AdoError(loc('TreePathRefused', action, serviceMessage), options);
   }
   if (code === 'TF51535') {
-    return new AdoError(
-      `${where}: ${serviceMessage} Check the reference names in the 'fields' input against the work item type's fields.`,
-      options,
-    );
+    return new AdoError(loc('FieldUnknown', action, serviceMessage), options);
   }
   if (code === 'TF401320') {
     // The service repeats the first rule in its message: name each field and each rule once.
@@ -78,26 +64,28 @@ export function toAdoError(error: unknown, call: CallContext): AdoError {
     );
     const messages = [...new Set([serviceMessage, ...rules])];
     const distinct = messages.filter((m) => !messages.some((other) => other !== m && other.includes(m)));
-    const fields = options.refusedFields.length > 0 ? ` (${options.refusedFields.join(', ')})` : '';
+    const broken = distinct.join(' ');
+    const fields = options.refusedFields.join(', ');
     return new AdoError(
-      `${where}: a field value breaks the work item type's rules${fields}: ${distinct.join(' ')} Check the inputs that set these fields.`,
+      fields ? loc('RulesBrokenBy', action, fields, broken) : loc('RulesBroken', action, broken),
       options,
     );
   }
   if (status === 429) {
-    return new AdoError(
-      `${where}: Azure DevOps is rate-limiting this pipeline (HTTP 429). ${serviceMessage}`,
-      options,
-    );
+    return new AdoError(loc('RateLimited', action, serviceMessage), options);
   }
   if (status === 403) {
     return new AdoError(
-      `${where}: access denied (HTTP 403). ${serviceMessage} ${permissionFix(call.url, call.project)}`,
+      loc('AccessDenied', action, serviceMessage, permissionFix(call.url, call.project)),
       options,
     );
   }
-  const statusText = status === undefined ? '' : ` (HTTP ${status})`;
-  return new AdoError(`${where}${statusText}: ${serviceMessage}`, options);
+  return new AdoError(
+    status === undefined
+      ? loc('CallFailed', action, serviceMessage)
+      : loc('CallFailedStatus', action, status, serviceMessage),
+    options,
+  );
 }
 
 // TF401320 names each field in RuleValidationErrors; TF401347 names the tree path field in its message.
@@ -122,10 +110,7 @@ function refusedFields(code: string | undefined, e: ServiceError, message: strin
 export function permissionFix(url: string, projectName: string | undefined): string {
   const organization = organizationName(url);
   const project = projectName ?? '<project>';
-  return (
-    `Give "${project} Build Service (${organization})" (the job token's identity when the job authorization scope is the project) or "Project Collection Build Service (${organization})" (when it is the collection; see Project settings › Pipelines › Settings, "Limit job authorization scope…", with a separate setting for release pipelines) ` +
-    `"View work items in this node" and "Edit work items in this node" on the area (areas have no "create" permission: creating needs Edit): Project settings › Boards › Project configuration › Areas › … › Security.`
-  );
+  return loc('PermissionFix', project, organization, organization);
 }
 
 /** `https://dev.azure.com/fabrikam/` → fabrikam; `https://fabrikam.visualstudio.com/` → fabrikam; on-premises: the collection. */

@@ -1,6 +1,7 @@
 import type { ReleaseRun } from '../facts/context';
 import type { Commit, ReleaseDeployment, ReleaseTaskLog, TimelineRecord } from '../facts/model';
 import type { FailedTestRef, Pipelines, TestScope } from '../ports';
+import { loc } from '../text/messages';
 import { CallContext, toAdoError } from './errors';
 import { Rest, segment } from './rest';
 import { releaseDeployment, timelineRecord, WireRelease, WireTimelineRecord } from './wire';
@@ -36,7 +37,7 @@ export class AdoPipelines implements Pipelines {
   }
 
   timeline(project: string, buildId: number): Promise<TimelineRecord[]> {
-    return this.call(`read the timeline of build ${buildId}`, project, async () => {
+    return this.call(loc('ActionReadTimeline', buildId), project, async () => {
       const path = this.build(project, buildId, '/timeline');
       const timeline = await this.builds.json<{ records?: WireTimelineRecord[] }>({
         method: 'GET',
@@ -48,7 +49,7 @@ export class AdoPipelines implements Pipelines {
   }
 
   buildLogLineCounts(project: string, buildId: number): Promise<Map<number, number>> {
-    return this.call(`list the logs of build ${buildId}`, project, async () => {
+    return this.call(loc('ActionListLogs', buildId), project, async () => {
       const path = this.build(project, buildId, '/logs');
       const logs = await this.builds.json<List<{ id?: number; lineCount?: number }>>({
         method: 'GET',
@@ -68,7 +69,7 @@ export class AdoPipelines implements Pipelines {
     first: number,
     last: number,
   ): Promise<string[]> {
-    return this.call(`read log ${logId} of build ${buildId}`, project, async () => {
+    return this.call(loc('ActionReadLog', logId, buildId), project, async () => {
       const path = this.build(project, buildId, `/logs/${logId}`);
       const query = { startLine: first, endLine: last };
       const lines = await this.builds.json<List<string>>({ method: 'GET', path, query, apiVersion: V });
@@ -77,7 +78,7 @@ export class AdoPipelines implements Pipelines {
   }
 
   buildLog(project: string, buildId: number, logId: number): Promise<string> {
-    return this.call(`read log ${logId} of build ${buildId}`, project, async () => {
+    return this.call(loc('ActionReadLog', logId, buildId), project, async () => {
       const path = this.build(project, buildId, `/logs/${logId}`);
       return (await this.builds.send({ method: 'GET', path, accept: 'text', apiVersion: V })) ?? '';
     });
@@ -89,7 +90,7 @@ export class AdoPipelines implements Pipelines {
     log: ReleaseTaskLog,
     range?: { first: number; last: number },
   ): Promise<string[]> {
-    return this.call(`read the log of task ${log.taskId} of release ${releaseId}`, project, async () => {
+    return this.call(loc('ActionReadReleaseLog', log.taskId, releaseId), project, async () => {
       const path = `${segment(project)}/_apis/release/releases/${releaseId}/environments/${log.environmentId}/deployPhases/${log.deployPhaseId}/tasks/${log.taskId}/logs`;
       const query = { startLine: range?.first, endLine: range?.last };
       const rest = await this.releases();
@@ -105,8 +106,11 @@ export class AdoPipelines implements Pipelines {
     scope: TestScope,
     countUpTo: number,
   ): Promise<{ total: number; refs: FailedTestRef[] }> {
-    const of = scope.kind === 'build' ? `build ${scope.buildId}` : `release ${scope.releaseId}`;
-    return this.call(`read the failed tests of ${of}`, project, async () => {
+    const action =
+      scope.kind === 'build'
+        ? loc('ActionReadBuildTests', scope.buildId)
+        : loc('ActionReadReleaseTests', scope.releaseId);
+    return this.call(action, project, async () => {
       const [resource, query] =
         scope.kind === 'build'
           ? ['resultsbybuild', { buildId: scope.buildId }]
@@ -137,7 +141,7 @@ export class AdoPipelines implements Pipelines {
   }
 
   testMessages(project: string, runId: number, top: number): Promise<Map<number, string>> {
-    return this.call(`read the results of test run ${runId}`, project, async () => {
+    return this.call(loc('ActionReadTestRun', runId), project, async () => {
       const path = `${segment(project)}/_apis/testresults/runs/${runId}/results`;
       const rest = await this.testResults();
       const results = await rest.json<List<{ id?: number; errorMessage?: string }>>({
@@ -155,7 +159,7 @@ export class AdoPipelines implements Pipelines {
   }
 
   changes(project: string, buildId: number, top: number): Promise<Commit[]> {
-    return this.call(`read the changes of build ${buildId}`, project, async () => {
+    return this.call(loc('ActionReadChanges', buildId), project, async () => {
       const path = this.build(project, buildId, '/changes');
       const changes = await this.builds.json<
         List<{
@@ -176,7 +180,7 @@ export class AdoPipelines implements Pipelines {
   }
 
   buildWorkItems(project: string, buildId: number, top: number): Promise<number[]> {
-    return this.call(`read the work items of build ${buildId}`, project, async () => {
+    return this.call(loc('ActionReadBuildWorkItems', buildId), project, async () => {
       const path = this.build(project, buildId, '/workitems');
       const refs = await this.builds.json<List<{ id?: string }>>({
         method: 'GET',
@@ -196,7 +200,7 @@ export class AdoPipelines implements Pipelines {
     run: ReleaseRun,
     environment: string,
   ): Promise<ReleaseDeployment | undefined> {
-    return this.call(`read release ${run.id}`, project, async () => {
+    return this.call(loc('ActionReadRelease', run.id), project, async () => {
       const path = `${segment(project)}/_apis/release/releases/${run.id}`;
       const release = await (
         await this.releases()

@@ -4,6 +4,7 @@ import type { RunFacts } from '../facts/model';
 import { stepPath } from '../facts/runFacts';
 import type { Settings } from '../inputs/settings';
 import type { Boards, Pipelines, TaskHost } from '../ports';
+import { loc } from '../text/messages';
 
 /** Azure DevOps takes at most 130 MB in one (simple) attachment upload. */
 export const MAX_ATTACHMENT_BYTES = 130 * 1024 * 1024;
@@ -40,7 +41,7 @@ export async function collectAttachments(
 ): Promise<{ url: string; comment: string }[]> {
   const files = [...stepLogs(io, request), ...matchedFiles(io, request)];
   if (request.dryRun) {
-    files.forEach((file) => io.log.info(`Dry run: would attach ${file.fileName} (${file.comment}).`));
+    files.forEach((file) => io.log.info(loc('DryRunAttach', file.fileName, file.comment)));
     return [];
   }
   const uploads = files.map(async (file) => {
@@ -48,7 +49,7 @@ export async function collectAttachments(
       const url = await io.boards.uploadAttachment(request.project, file.fileName, await file.content());
       return [{ url, comment: file.comment }];
     } catch (error) {
-      io.log.warning(`${(error as Error).message} The item is filed without ${file.fileName}.`);
+      io.log.warning(loc('AttachmentNotUploaded', (error as Error).message, file.fileName));
       return [];
     }
   });
@@ -91,17 +92,13 @@ function matchedFiles(io: Io, { settings }: Request): File[] {
   if (settings.attachments.length === 0) return [];
   return io.host.findFiles(settings.attachments).flatMap(({ pattern, files }) => {
     if (files.length === 0) {
-      io.log.warning(
-        `Input 'attachments': no file matches '${pattern}' (relative to System.DefaultWorkingDirectory).`,
-      );
+      io.log.warning(loc('AttachmentNoMatch', pattern));
       return [];
     }
     return files.flatMap((file): File[] => {
       const fileName = path.basename(file.path);
       if (file.size > MAX_ATTACHMENT_BYTES) {
-        io.log.warning(
-          `Input 'attachments': ${fileName} is ${Math.ceil(file.size / 1024 / 1024)} MB, over Azure DevOps' 130 MB attachment limit; it is not attached.`,
-        );
+        io.log.warning(loc('AttachmentTooLarge', fileName, Math.ceil(file.size / 1024 / 1024)));
         return [];
       }
       return [

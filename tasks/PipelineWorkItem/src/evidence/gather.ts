@@ -2,6 +2,7 @@ import type { RunContext } from '../facts/context';
 import type { Commit, Evidence, FailedStep, LogTail, RunFacts, TestFailures } from '../facts/model';
 import type { Settings } from '../inputs/settings';
 import type { FailedTestRef, Pipelines, TestScope } from '../ports';
+import { loc } from '../text/messages';
 
 /** Failing tests listed with their messages; the count goes further. */
 export const MAX_TESTS = 20;
@@ -33,9 +34,14 @@ export async function gatherEvidence(
   warn: (message: string) => void,
 ): Promise<Evidence> {
   const { project, context, settings } = request;
-  const optional = <T>(part: string, read: () => Promise<T>, fallback: T): Promise<T> =>
+  // `without` words the warning from the reason the read failed.
+  const optional = <T>(
+    without: (reason: string) => string,
+    read: () => Promise<T>,
+    fallback: T,
+  ): Promise<T> =>
     read().catch((error: unknown) => {
-      warn(`${(error as Error).message} The item is filed without ${part}.`);
+      warn(without((error as Error).message));
       return fallback;
     });
   const details = settings.includeDetails;
@@ -43,7 +49,7 @@ export async function gatherEvidence(
   const lineCounts =
     details && build && settings.logLines > 0
       ? optional(
-          'the log excerpts',
+          (reason) => loc('WithoutLogExcerpts', reason),
           () => pipelines.buildLogLineCounts(project, build.id),
           new Map<number, number>(),
         )
@@ -51,7 +57,7 @@ export async function gatherEvidence(
   const scope = details ? testScope(context) : undefined;
   const tests = scope
     ? optional(
-        'the failing tests',
+        (reason) => loc('WithoutFailingTests', reason),
         () => failingTests(pipelines, project, scope, testsUrl(context)),
         undefined,
       )
@@ -59,12 +65,16 @@ export async function gatherEvidence(
   const changed = context.build?.id;
   const commits =
     details && changed !== undefined
-      ? optional('the changes', () => pipelines.changes(project, changed, MAX_COMMITS), [])
+      ? optional(
+          (reason) => loc('WithoutChanges', reason),
+          () => pipelines.changes(project, changed, MAX_COMMITS),
+          [],
+        )
       : Promise.resolve<Commit[]>([]);
   const workItems =
     settings.linkWorkItems && changed !== undefined
       ? optional(
-          "links to the run's work items",
+          (reason) => loc('WithoutWorkItemLinks', reason),
           () => pipelines.buildWorkItems(project, changed, MAX_WORK_ITEMS),
           [],
         )
@@ -108,10 +118,9 @@ async function tails(
   };
   const results = await Promise.allSettled(failures.slice(0, MAX_TAILS).map(read));
   const failed = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as Error] : []));
-  if (failed.length > 0) {
-    const more = failed.length > 1 ? ` (and ${failed.length - 1} more log reads failed)` : '';
-    warn(`${failed[0]?.message}${more} The item is filed without those log excerpts.`);
-  }
+  const reason = failed[0]?.message ?? '';
+  if (failed.length > 1) warn(loc('WithoutLogTails', reason, failed.length - 1));
+  else if (failed.length === 1) warn(loc('WithoutLogTail', reason));
   return results.flatMap((result) => (result.status === 'fulfilled' ? result.value : []));
 }
 

@@ -2,6 +2,7 @@ import type { RunContext } from '../facts/context';
 import { NO_FACTS, RunFacts } from '../facts/model';
 import { factsFromRelease, factsFromTimeline } from '../facts/runFacts';
 import type { Pipelines } from '../ports';
+import { loc } from '../text/messages';
 
 /** The run's records as far as they could be read. */
 export interface RunRecords {
@@ -32,9 +33,7 @@ export async function readFacts(
         }
       : { facts: NO_FACTS, readable: true };
   } catch (error) {
-    warn(
-      `${(error as Error).message} Deciding from this job's status alone; the item will have fewer details.`,
-    );
+    warn(loc('RecordsUnreadable', (error as Error).message));
     return { facts: NO_FACTS, readable: false };
   }
 }

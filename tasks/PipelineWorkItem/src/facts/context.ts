@@ -1,4 +1,5 @@
 import { EnvironmentError } from '../errors';
+import { loc } from '../text/messages';
 import { visibleName } from './names';
 
 /** Returns a pipeline variable's value (e.g. `Build.BuildId`), undefined when unset. */
@@ -73,9 +74,7 @@ export function readRunContext(variable: VariableReader): RunContext {
   const collection = get('System.TeamFoundationCollectionUri') || get('System.CollectionUri');
   const project = get('System.TeamProject');
   if (!collection || !project) {
-    throw new EnvironmentError(
-      'System.TeamFoundationCollectionUri and System.TeamProject are not set: this task runs as a step of an Azure Pipelines job.',
-    );
+    throw new EnvironmentError(loc('NotInPipelineJob'));
   }
   const collectionUri = withTrailingSlash(collection);
   const releaseId = positive(get('Release.ReleaseId'));

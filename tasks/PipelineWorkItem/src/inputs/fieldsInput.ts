@@ -1,3 +1,4 @@
+import { loc } from '../text/messages';
 import { parseTemplate, Template } from '../text/templates';
 
 /** One extra field from the `fields` input: a reference name and a value template. */
@@ -8,9 +9,6 @@ export interface FieldAssignment {
 
 // Reference names are dotted identifiers (System.Title, Microsoft.VSTS.Common.Priority, Custom.Team).
 const REFERENCE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$/;
-
-const FORMAT_HINT =
-  "Write one 'Reference.Name=value' per line (e.g. Microsoft.VSTS.Common.ValueArea=Business) or one JSON object";
 
 /**
  * Parses the `fields` input: JSON object, or `Reference.Name=value` lines (blank lines and `#` comments skipped).
@@ -24,13 +22,11 @@ export function parseFieldsInput(text: string): { fields: FieldAssignment[]; pro
   const seen = new Set<string>();
   for (const [where, reference, value] of entries.list) {
     if (!REFERENCE_NAME.test(reference)) {
-      problems.push(
-        `Input 'fields' ${where}: '${reference}' is not a field reference name. Use the field's reference name, e.g. Custom.Team or Microsoft.VSTS.Common.ValueArea (Project settings › Process › the work item type › the field).`,
-      );
+      problems.push(loc('FieldsNotReferenceName', where, reference));
       continue;
     }
     if (seen.has(reference.toLowerCase())) {
-      problems.push(`Input 'fields' sets ${reference} twice. Keep one line for it.`);
+      problems.push(loc('FieldsSetTwice', reference));
       continue;
     }
     seen.add(reference.toLowerCase());
@@ -48,21 +44,17 @@ function jsonEntries(text: string): Entries {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    return { problem: `Input 'fields' is not valid JSON (${(error as Error).message}). ${FORMAT_HINT}.` };
+    return { problem: loc('FieldsNotJson', (error as Error).message, loc('FieldsFormatHint')) };
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    return {
-      problem: `Input 'fields' must be one JSON object of field reference names to values. ${FORMAT_HINT}.`,
-    };
+    return { problem: loc('FieldsNotObject', loc('FieldsFormatHint')) };
   }
   const list: [string, string, string][] = [];
   for (const [reference, value] of Object.entries(parsed)) {
     if (!['string', 'number', 'boolean'].includes(typeof value)) {
-      return {
-        problem: `Input 'fields': the value of ${reference} must be a string, number or boolean, not ${JSON.stringify(value)}.`,
-      };
+      return { problem: loc('FieldsValueType', reference, JSON.stringify(value)) };
     }
-    list.push([`key '${reference}'`, reference.trim(), String(value)]);
+    list.push([loc('FieldsWhereKey', reference), reference.trim(), String(value)]);
   }
   return { list };
 }
@@ -75,11 +67,13 @@ function lineEntries(text: string): Entries {
     if (line === '' || line.startsWith('#')) continue;
     const equals = line.indexOf('=');
     if (equals <= 0) {
-      return {
-        problem: `Input 'fields' line ${index + 1} ('${line}') has no 'Reference.Name='. ${FORMAT_HINT}.`,
-      };
+      return { problem: loc('FieldsLineNoEquals', index + 1, line, loc('FieldsFormatHint')) };
     }
-    list.push([`line ${index + 1}`, line.slice(0, equals).trim(), line.slice(equals + 1).trim()]);
+    list.push([
+      loc('FieldsWhereLine', index + 1),
+      line.slice(0, equals).trim(),
+      line.slice(equals + 1).trim(),
+    ]);
   }
   return { list };
 }

@@ -1,5 +1,6 @@
 import { SettingsError } from '../errors';
 import { FieldAssignment, parseFieldsInput } from './fieldsInput';
+import { loc } from '../text/messages';
 import { parseTemplate, Template } from '../text/templates';
 
 /** The inputs declared in task.json; a test keeps the two lists equal. */
@@ -96,7 +97,7 @@ export function readSettings(read: InputReader): Settings {
     const value = text(name)?.toLowerCase();
     if (value === undefined) return fallback;
     if (value === 'true' || value === 'false') return value === 'true';
-    problems.push(`Input '${name}' must be true or false, not '${read(name).trim()}'.`);
+    problems.push(loc('InputNotBoolean', name, read(name).trim()));
     return fallback;
   }
 
@@ -105,7 +106,7 @@ export function readSettings(read: InputReader): Settings {
     if (value === undefined) return fallback;
     const match = options.find((option) => option.toLowerCase() === value.toLowerCase());
     if (match) return match;
-    problems.push(`Input '${name}' must be one of ${options.join(', ')}, not '${value}'.`);
+    problems.push(loc('InputNotOption', name, options.join(', '), value));
     return fallback;
   }
 
@@ -120,12 +121,16 @@ export function readSettings(read: InputReader): Settings {
     return parsed;
   }
 
-  function integer(name: InputName, range: [number, number], hint: string): number | undefined {
+  function integer(
+    name: InputName,
+    range: [number, number],
+    problem: (value: string) => string,
+  ): number | undefined {
     const value = text(name);
     if (value === undefined) return undefined;
     const number = /^\d+$/.test(value) ? Number(value) : NaN;
     if (Number.isSafeInteger(number) && number >= range[0] && number <= range[1]) return number;
-    problems.push(`Input '${name}' must be ${hint}, not '${value}'.`);
+    problems.push(problem(value));
     return undefined;
   }
 
@@ -138,21 +143,18 @@ export function readSettings(read: InputReader): Settings {
     title: template('title'),
     description: template('description'),
     includeDetails: bool('includeDetails', true),
-    logLines: integer('logLines', [0, MAX_LOG_LINES], `a whole number from 0 to ${MAX_LOG_LINES}`) ?? 30,
+    logLines:
+      integer('logLines', [0, MAX_LOG_LINES], (value) => loc('LogLinesInvalid', MAX_LOG_LINES, value)) ?? 30,
     attachLogs: bool('attachLogs', false),
     attachments: lines(read('attachments')),
     areaPath: text('areaPath'),
     iterationPath: iterationChoice(text('iterationPath')),
     assignTo: assignee(text('assignTo')),
-    priority: integer('priority', [1, 4], 'a priority from 1 (highest) to 4'),
+    priority: integer('priority', [1, 4], (value) => loc('PriorityInvalid', value)),
     severity: text('severity'),
     tags: tagList(text('tags') ?? DEFAULT_TAGS),
     fields: fields.fields,
-    parentId: integer(
-      'parentId',
-      [1, Number.MAX_SAFE_INTEGER],
-      'the numeric id of the parent work item, e.g. 1234',
-    ),
+    parentId: integer('parentId', [1, Number.MAX_SAFE_INTEGER], (value) => loc('ParentIdInvalid', value)),
     linkBuild: bool('linkBuild', true),
     linkWorkItems: bool('linkWorkItems', false),
     onRecurrence: pick('onRecurrence', ON_RECURRENCE, 'comment'),
@@ -165,7 +167,7 @@ export function readSettings(read: InputReader): Settings {
     failTaskOnError: bool('failTaskOnError', false),
   };
   if (settings.tags.length > 100) {
-    problems.push(`Input 'tags' has ${settings.tags.length} tags; a work item holds at most 100.`);
+    problems.push(loc('TooManyTags', settings.tags.length));
   }
   if (problems.length > 0) throw new SettingsError(problems);
   return settings;

@@ -1,6 +1,6 @@
 import { escapeMarkdown } from '../text/markdown';
+import { loc } from '../text/messages';
 import type { Outcome } from '../facts/model';
-import { outcomeText } from '../facts/outcome';
 
 /** What the task did, for the run summary (Markdown attached to the run), the log and the result message. */
 export type Report =
@@ -37,10 +37,18 @@ export type Report =
 const md = escapeMarkdown;
 const link = (type: string, id: number, url: string): string => `[${md(type)} ${id}](${url})`;
 
+// How an outcome reads in the summary, in the agent's language (the item says it in English: facts/outcome.ts).
+const OUTCOME: Record<Outcome, () => string> = {
+  succeeded: () => loc('OutcomeSucceeded'),
+  succeededWithIssues: () => loc('OutcomeSucceededWithIssues'),
+  failed: () => loc('OutcomeFailed'),
+  canceled: () => loc('OutcomeCanceled'),
+};
+
 /** The run summary's Markdown. */
 export function summaryMarkdown(report: Report, warnings: readonly string[]): string {
-  const lines = ['### Pipeline Work Items', '', summaryLine(report)];
-  if (report.kind === 'dryRun') lines.push('', 'Nothing was written; the request is in the task log.');
+  const lines = [`### ${loc('SummaryHeading')}`, '', summaryLine(report)];
+  if (report.kind === 'dryRun') lines.push('', loc('SummaryDryRunNote'));
   if (warnings.length > 0) lines.push('', ...warnings.map((warning) => `- ⚠ ${md(warning)}`));
   return `${lines.join('\n')}\n`;
 }
@@ -48,30 +56,35 @@ export function summaryMarkdown(report: Report, warnings: readonly string[]): st
 function summaryLine(report: Report): string {
   switch (report.kind) {
     case 'created':
-      return `Created ${link(report.type, report.id, report.url)}: ${md(report.title)}`;
-    case 'commented':
-      if (report.duplicate !== undefined) {
-        return `Another run filed the same failure at the same moment: commented on ${link(report.type, report.id, report.url)} and closed ${md(report.type)} ${report.duplicate} as its duplicate.`;
-      }
+      return loc('SummaryCreated', link(report.type, report.id, report.url), md(report.title));
+    case 'commented': {
+      const item = link(report.type, report.id, report.url);
+      if (report.duplicate !== undefined) return loc('SummaryRaced', item, md(report.type), report.duplicate);
       return report.occurrence === undefined
-        ? `This run is already recorded on ${link(report.type, report.id, report.url)}; nothing added.`
-        : `The failure happened again: commented on ${link(report.type, report.id, report.url)} (occurrence ${report.occurrence}).`;
+        ? loc('SummaryAlreadyRecorded', item)
+        : loc('SummaryRecurred', item, report.occurrence);
+    }
     case 'skipped':
-      return `The failure is already tracked by ${link(report.type, report.id, report.url)}; onRecurrence is skip, so nothing was written.`;
+      return loc('SummarySkipped', link(report.type, report.id, report.url));
     case 'resolved':
-      return `The pipeline recovered: resolved ${report.items.map((item) => link(report.type, item.id, item.url)).join(', ')}.`;
+      return loc(
+        'SummaryResolved',
+        report.items.map((item) => link(report.type, item.id, item.url)).join(', '),
+      );
     case 'nothingOpen':
-      return `The run succeeded and nothing is open for ${md(report.fingerprint)}.`;
+      return loc('SummaryNothingOpen', md(report.fingerprint));
     case 'dryRun':
-      return `Dry run: would ${md(report.plan)}${report.title ? `: ${md(report.title)}` : ''}.`;
+      return report.title
+        ? loc('SummaryDryRunTitle', md(report.plan), md(report.title))
+        : loc('DryRunPlan', md(report.plan));
     case 'notFiled':
-      return `Nothing filed: the run's outcome is ${outcomeText(report.outcome)} and createOn is ${report.createOn}.`;
+      return loc('NotFiled', OUTCOME[report.outcome](), report.createOn);
     case 'pullRequest':
-      return 'Nothing filed: this is a pull-request validation run (set includePullRequests to file for them).';
+      return loc('SummaryPullRequest');
     case 'undetermined':
       return md(report.message);
     case 'failed':
-      return `Could not file a work item: ${md(report.message)}`;
+      return loc('SummaryFailed', md(report.message));
   }
 }
 
@@ -79,26 +92,26 @@ function summaryLine(report: Report): string {
 export function reportLine(report: Report): string {
   switch (report.kind) {
     case 'created':
-      return `Created ${report.type} ${report.id}: ${report.url}`;
+      return loc('ReportCreated', report.type, report.id, report.url);
     case 'commented':
       if (report.duplicate !== undefined) {
-        return `Commented on ${report.type} ${report.id} (filed at the same moment by another run; ${report.duplicate} closed as its duplicate): ${report.url}`;
+        return loc('ReportRaced', report.type, report.id, report.duplicate, report.url);
       }
       return report.occurrence === undefined
-        ? `This run is already recorded on ${report.type} ${report.id}: ${report.url}`
-        : `Commented on ${report.type} ${report.id} (occurrence ${report.occurrence}): ${report.url}`;
+        ? loc('ReportAlreadyRecorded', report.type, report.id, report.url)
+        : loc('ReportRecurred', report.type, report.id, report.occurrence, report.url);
     case 'skipped':
-      return `Already tracked by ${report.type} ${report.id} (onRecurrence skip): ${report.url}`;
+      return loc('ReportSkipped', report.type, report.id, report.url);
     case 'resolved':
-      return `Resolved ${report.items.map((item) => `${report.type} ${item.id}`).join(', ')}: the pipeline recovered.`;
+      return loc('ReportResolved', report.items.map((item) => `${report.type} ${item.id}`).join(', '));
     case 'nothingOpen':
-      return `Nothing to resolve: no open item for ${report.fingerprint}.`;
+      return loc('ReportNothingOpen', report.fingerprint);
     case 'dryRun':
-      return `Dry run: would ${report.plan}.`;
+      return loc('DryRunPlan', report.plan);
     case 'notFiled':
-      return `Nothing filed: the run's outcome is ${report.outcome} and createOn is ${report.createOn}.`;
+      return loc('NotFiled', report.outcome, report.createOn);
     case 'pullRequest':
-      return 'Nothing filed for a pull-request validation run (includePullRequests is false).';
+      return loc('ReportPullRequest');
     case 'undetermined':
     case 'failed':
       return report.message;

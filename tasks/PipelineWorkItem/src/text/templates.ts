@@ -1,3 +1,5 @@
+import { loc } from './messages';
+
 /** The `{{name}}` placeholders of product brief §3, shared by title, description, fingerprint and fields. */
 const PLACEHOLDERS = [
   'pipeline',
@@ -51,7 +53,9 @@ export function parseTemplate(inputName: string, source: string): Template | str
   if (last < source.length) parts.push({ text: source.slice(last) });
   if (unknown.length > 0) {
     const valid = PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ');
-    return `Input '${inputName}' uses the unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}. Valid placeholders: ${valid}.`;
+    return unknown.length > 1
+      ? loc('UnknownPlaceholders', inputName, unknown.join(', '), valid)
+      : loc('UnknownPlaceholder', inputName, unknown.join(', '), valid);
   }
   return { source, parts };
 }

@@ -3,6 +3,7 @@ import { readableRun } from '../render/readable';
 import { textHtml } from '../text/html';
 import { htmlFieldTest } from './htmlFields';
 import type { RunContext } from '../facts/context';
+import { loc } from '../text/messages';
 import { redactor } from '../text/redact';
 import type { Settings } from '../inputs/settings';
 import { renderTemplate } from '../text/templates';
@@ -102,9 +103,7 @@ function draftFields(
     fields.set(key, value);
   };
   const ignored = (input: string, reference: string): void => {
-    warnings.push(
-      `Work item type '${target.type.name}' has no ${reference} field; input '${input}' is ignored.`,
-    );
+    warnings.push(loc('InputIgnoredNoField', target.type.name, reference, input));
   };
 
   set(FIELD.title, workItemTitle(settings.title, run));
@@ -112,9 +111,7 @@ function draftFields(
   const bodyField = [FIELD.reproSteps, FIELD.description].find(has);
   if (bodyField) set(bodyField, body);
   else if (body) {
-    warnings.push(
-      `Work item type '${target.type.name}' has no Repro Steps or Description field; the description and details are left out.`,
-    );
+    warnings.push(loc('NoBodyField', target.type.name));
   }
   set(FIELD.areaPath, settings.areaPath);
   set(FIELD.iterationPath, target.iterationPath);
@@ -206,10 +203,7 @@ function assignee(settings: Settings, context: RunContext, warnings: string[]): 
       // make the whole create request fail, so such runs stay unassigned.
       const person = context.requestedFor;
       if (person?.email) return `${person.displayName} <${person.email}>`;
-      const who = person ? `'${person.displayName}' (no email: a service identity)` : 'nobody';
-      warnings.push(
-        `Input 'assignTo' is @requestor, but the run was triggered by ${who}; the item is left unassigned.`,
-      );
+      warnings.push(person ? loc('RequestorServiceIdentity', person.displayName) : loc('RequestorNobody'));
       return undefined;
     }
   }
@@ -225,21 +219,17 @@ const CORE = new Set(
  * tags are the item itself.
  */
 export function optionalFields(settings: Pick<Settings, 'fields'>): Map<string, string> {
-  const paths = 'Project settings › Boards › Project configuration';
   const optional = new Map<string, string>([
-    [
-      FIELD.assignedTo,
-      "Set 'assignTo' to the email (or 'Display Name <email>') of someone in the organization.",
-    ],
-    [FIELD.areaPath, `Set 'areaPath' to an area that exists (${paths} › Areas).`],
-    [FIELD.iterationPath, `Set 'iterationPath' to an iteration that exists (${paths} › Iterations).`],
-    [FIELD.priority, "Set 'priority' to a value the process allows."],
-    [FIELD.severity, "Set 'severity' to one of the process's values, e.g. '2 - High'."],
+    [FIELD.assignedTo, loc('FixAssignTo')],
+    [FIELD.areaPath, loc('FixAreaPath')],
+    [FIELD.iterationPath, loc('FixIterationPath')],
+    [FIELD.priority, loc('FixPriority')],
+    [FIELD.severity, loc('FixSeverity')],
     [FIELD.foundIn, ''],
   ]);
   for (const field of settings.fields) {
     if (!CORE.has(field.reference.toLowerCase())) {
-      optional.set(field.reference, `Check the value of ${field.reference} in 'fields'.`);
+      optional.set(field.reference, loc('FixFieldValue', field.reference));
     }
   }
   return optional;

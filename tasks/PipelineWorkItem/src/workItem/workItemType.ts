@@ -1,3 +1,5 @@
+import { loc } from '../text/messages';
+
 /** The state categories Azure Boards gives every state of every process. */
 export type StateCategory = 'Proposed' | 'InProgress' | 'Resolved' | 'Completed' | 'Removed';
 
@@ -32,12 +34,12 @@ export function chooseWorkItemType(
   if (issue) {
     return {
       type: issue,
-      warning: `Project '${project}' has no 'Bug' work item type (Basic process); filing an '${issue.name}' instead. Set 'workItemType' to choose another type.`,
+      warning: loc('BugFallsBackToIssue', project, issue.name),
     };
   }
   const names = types.map((t) => t.name).sort((a, b) => a.localeCompare(b));
   return {
-    problem: `Input 'workItemType': project '${project}' has no work item type '${requested}'. Its types are: ${names.join(', ')}.`,
+    problem: loc('TypeMissing', project, requested, names.join(', ')),
   };
 }
 
