@@ -48,7 +48,7 @@ export async function fileWorkItem(
   const factsRead = readFacts(pipelines, context, warn);
   const evidenceRequest = { project: context.project, context, settings };
   const wantsEvidence = settings.includeDetails || settings.linkWorkItems;
-  const evidenceRead =
+  const evidenceAhead =
     early === 'file' && wantsEvidence
       ? gatherEvidence(
           pipelines,
@@ -68,7 +68,7 @@ export async function fileWorkItem(
       ? boards.htmlFields(project).catch(() => undefined)
       : Promise.resolve(undefined);
   const htmlFieldsAhead = typesAhead ? htmlFields() : undefined;
-  const iterationRead = early === 'file' ? quiet(iterationPath(boards, settings, project, warn)) : undefined;
+  const iterationAhead = early === 'file' ? quiet(iterationPath(boards, settings, project, warn)) : undefined;
 
   const { facts, readable } = await factsRead;
   const outcome = runOutcome(context.jobStatus, facts.othersOutcome);
@@ -84,6 +84,16 @@ export async function fileWorkItem(
       report: { kind: 'notFiled', outcome, createOn: settings.createOn },
     };
   }
+  // Known to file only now (the run's records decided): what a new item needs starts together with the open
+  // items' query; a recurrence leaves it unused, but a new failure is not kept waiting for it.
+  const filing = intent === 'file';
+  const evidenceRead =
+    evidenceAhead ??
+    (filing && wantsEvidence
+      ? quiet(gatherEvidence(pipelines, evidenceRequest, Promise.resolve(facts), warn))
+      : undefined);
+  const iterationRead =
+    iterationAhead ?? (filing ? quiet(iterationPath(boards, settings, project, warn)) : undefined);
 
   const type = await chosenType(typesRead ?? boards.workItemTypes(project), settings, project, warn);
   const writer: Writer = {
