@@ -2,29 +2,14 @@ import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import {
   parseTemplate,
+  PLACEHOLDERS,
   Placeholder,
   renderTemplate,
   TemplateValues,
 } from '../../tasks/PipelineWorkItem/src/text/templates';
 import { hostileText, textAround } from './arbitraries';
 
-const NAMES: readonly Placeholder[] = [
-  'pipeline',
-  'runName',
-  'runUrl',
-  'project',
-  'branch',
-  'commit',
-  'requestedFor',
-  'reason',
-  'stage',
-  'job',
-  'environment',
-  'status',
-  'failedStep',
-  'failedSteps',
-  'firstError',
-];
+const NAMES: readonly Placeholder[] = PLACEHOLDERS;
 const INPUTS = ['title', 'description', 'fingerprint', 'fields'];
 
 /** A placeholder as an author may write it, spaces inside the braces or not. */

@@ -1,7 +1,7 @@
 import { loc } from './messages';
 
 /** The `{{name}}` placeholders of product brief §3, shared by title, description, fingerprint and fields. */
-const PLACEHOLDERS = [
+export const PLACEHOLDERS = [
   'pipeline',
   'runName',
   'runUrl',
