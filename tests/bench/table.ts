@@ -56,7 +56,9 @@ export function sizeRows(sizes: Sizes): Row[] {
     row('VSIX', 'bytes', of('vsix', 'bytes'), { max: 150_000, text: '<= 150 kB' }),
     row('VSIX files', 'count', of('vsix', 'files')),
     row('task folder', 'bytes', of('taskFolder', 'bytes')),
-    row('task folder files', 'count', of('taskFolder', 'files'), { max: 5, text: '<= 5 (a handful)' }),
+    // A handful: the bundle, task.json, task.loc.json and its English resources (the official tasks'
+    // localization), the icon, the bundled packages' licences.
+    row('task folder files', 'count', of('taskFolder', 'files'), { max: 6, text: '<= 6 (a handful)' }),
   ];
 }
 
