@@ -11,6 +11,8 @@ export default defineConfig(
     'dist/',
     'node_modules/',
     '.emulator-output/',
+    'reports/',
+    '.stryker-tmp/',
     // Compiled or bundled JavaScript; the hand-written scripts are *.mjs and stay linted.
     '**/*.js',
   ]),
