@@ -1,0 +1,206 @@
+import * as assert from 'node:assert/strict';
+import { descriptionHtml } from '../../tasks/PipelineWorkItem/src/text/markdown';
+import { parseTemplate, TemplateValues } from '../../tasks/PipelineWorkItem/src/text/templates';
+
+const RUN_URL = 'https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812&view=logs';
+const RUN_URL_HTML = 'https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812&amp;view=logs';
+const RUN_LINK = `<a href="${RUN_URL_HTML}">${RUN_URL_HTML}</a>`;
+const SCRIPT = 'javascript:alert(1)';
+
+const VALUES: TemplateValues = {
+  pipeline: 'WebApp-CI',
+  runName: '20261129.3',
+  runUrl: RUN_URL,
+  project: 'WebApp',
+  branch: 'main',
+  commit: '4f2a9c1d',
+  requestedFor: 'Alex Kim',
+  reason: 'Manual',
+  stage: 'Build',
+  job: 'Unit tests',
+  environment: '',
+  status: 'failed',
+  failedStep: 'Build › Unit tests › npm test',
+  failedSteps: 'Build › Unit tests › npm test',
+  firstError: 'Expected "a & b"',
+};
+
+function render(source: string, values: Partial<TemplateValues> = {}): string {
+  const template = parseTemplate('description', source);
+  assert.ok(typeof template !== 'string', template as string);
+  return descriptionHtml(template, { ...VALUES, ...values });
+}
+
+describe('description placeholders in HTML attributes', () => {
+  describe('never puts a script URL into an attribute a browser follows or loads', () => {
+    const urlAttributes = [
+      'href',
+      'HREF',
+      'src',
+      'srcset',
+      'action',
+      'formaction',
+      'cite',
+      'poster',
+      'background',
+      'longdesc',
+      'usemap',
+      'data',
+      'xlink:href',
+    ];
+    for (const attribute of urlAttributes) {
+      it(`${attribute}`, () => {
+        assert.equal(
+          render(`<span ${attribute}="{{runUrl}}">x</span>`, { runUrl: SCRIPT }),
+          `<p><span ${attribute}="#">x</span></p>`,
+        );
+      });
+    }
+
+    const schemes = [
+      ' JavaScript:alert(1)',
+      'vbscript:msgbox',
+      'data:text/html,<b>x</b>',
+      'file:///etc/passwd',
+    ];
+    for (const url of schemes) {
+      it(`href '${url}'`, () => {
+        assert.equal(render('<a href="{{runUrl}}">run</a>', { runUrl: url }), '<p><a href="#">run</a></p>');
+      });
+    }
+
+    it('an unquoted src', () => {
+      assert.equal(render('<img src={{runUrl}}>', { runUrl: SCRIPT }), '<img src=#>');
+    });
+
+    it('a scheme the author’s own text spells with an entity around the value', () => {
+      assert.equal(render('<a href="java&#9;script:{{branch}}">run</a>'), '<p><a href="#">run</a></p>');
+    });
+  });
+
+  describe('keeps what is not a script URL', () => {
+    const cases: [name: string, source: string, values: Partial<TemplateValues>, expected: string][] = [
+      [
+        'a script scheme later in an https URL',
+        '<a href="{{runUrl}}">run</a>',
+        { runUrl: 'https://x.example/?next=javascript:1' },
+        '<p><a href="https://x.example/?next=javascript:1">run</a></p>',
+      ],
+      [
+        'a script-like value in an attribute that is no URL',
+        '<span title="{{runUrl}}" alt="{{runUrl}}">x</span>',
+        { runUrl: SCRIPT },
+        `<p><span title="${SCRIPT}" alt="${SCRIPT}">x</span></p>`,
+      ],
+      [
+        'the author’s own href beside an attribute with a value',
+        '<a href="javascript:void(0)" title="{{branch}}">run</a>',
+        {},
+        '<p><a href="javascript:void(0)" title="main">run</a></p>',
+      ],
+      [
+        'a URL attribute value as a normalised link, other attributes as written',
+        '<a href="{{runUrl}}" title="{{runUrl}}">run</a>',
+        { runUrl: 'https://x.example/a b' },
+        '<p><a href="https://x.example/a%20b" title="https://x.example/a b">run</a></p>',
+      ],
+    ];
+    for (const [name, source, values, expected] of cases) {
+      it(name, () => assert.equal(render(source, values), expected));
+    }
+  });
+
+  describe('escapes a value for where it stands in a tag', () => {
+    const cases: [name: string, source: string, values: Partial<TemplateValues>, expected: string][] = [
+      [
+        'a double-quoted value',
+        '<b title="{{branch}}">x</b>',
+        { branch: `it's "a" <b>` },
+        '<p><b title="it&#39;s &quot;a&quot; &lt;b&gt;">x</b></p>',
+      ],
+      [
+        'a single-quoted value',
+        "<b title='{{branch}}'>x</b>",
+        { branch: "it's" },
+        "<p><b title='it&#39;s'>x</b></p>",
+      ],
+      [
+        'an unquoted value, every character that could end it encoded',
+        '<b title={{branch}}>x</b>',
+        { branch: 'a b=`c"\td' },
+        '<p><b title=a&#32;b&#61;&#96;c&quot;&#9;d>x</b></p>',
+      ],
+      [
+        'an empty unquoted value, quoted so that nothing after it becomes the value',
+        '<b title={{branch}} class=x>x</b>',
+        { branch: '' },
+        '<p><b title="" class=x>x</b></p>',
+      ],
+      ['an attribute name', '<p {{branch}}=x>t</p>', { branch: 'main' }, '<p main=x>t</p>'],
+      ['an attribute without value', '<p {{branch}}>t</p>', { branch: 'a"b' }, '<p a&quot;b>t</p>'],
+      ['Markdown autolink brackets around a value that is no URL', '<{{branch}}>', {}, '&lt;main&gt;'],
+    ];
+    for (const [name, source, values, expected] of cases) {
+      it(name, () => assert.equal(render(source, values), expected));
+    }
+  });
+
+  describe('links a URL value in text, but not inside a link or code', () => {
+    const cases: [name: string, source: string, expected: string][] = [
+      [
+        'Markdown code, then text',
+        '`{{runUrl}}` and {{runUrl}}',
+        `<p><code>${RUN_URL_HTML}</code> and ${RUN_LINK}</p>`,
+      ],
+      [
+        'HTML code, then text',
+        '<code>{{runUrl}}</code> {{runUrl}}',
+        `<p><code>${RUN_URL_HTML}</code> ${RUN_LINK}</p>`,
+      ],
+      ['upper-case HTML code', '<CODE>{{runUrl}}</CODE>', `<p><CODE>${RUN_URL_HTML}</CODE></p>`],
+      ['a pre block', '<pre>{{runUrl}}</pre>', `<pre>${RUN_URL_HTML}</pre>`],
+      [
+        'the author’s link, then text',
+        '<a href="https://x.example">{{runUrl}}</a> {{runUrl}}',
+        `<p><a href="https://x.example">${RUN_URL_HTML}</a> ${RUN_LINK}</p>`,
+      ],
+      ['text after a stray closing tag', '</code> {{runUrl}}', `<p></code> ${RUN_LINK}</p>`],
+    ];
+    for (const [name, source, expected] of cases) {
+      it(name, () => assert.equal(render(source), expected));
+    }
+
+    const values: [name: string, value: string, expected: string][] = [
+      [
+        'an http URL alone',
+        'http://tfs.fabrikam.example/x',
+        '<p>See <a href="http://tfs.fabrikam.example/x">http://tfs.fabrikam.example/x</a></p>',
+      ],
+      ['not a value with text before the URL', 'at https://x.example/y', '<p>See at https://x.example/y</p>'],
+      [
+        'not a value with text after the URL',
+        'https://x.example/y is down',
+        '<p>See https://x.example/y is down</p>',
+      ],
+    ];
+    for (const [name, value, expected] of values) {
+      it(name, () => assert.equal(render('See {{firstError}}', { firstError: value }), expected));
+    }
+  });
+
+  describe('renders the author’s Markdown as YAML authors expect', () => {
+    it('keeps line breaks, of the text and of values', () => {
+      assert.equal(
+        render('line one\nline two: {{firstError}}', { firstError: 'a\nb' }),
+        '<p>line one<br>\nline two: a<br>b</p>',
+      );
+    });
+
+    it('links a bare URL the author wrote', () => {
+      assert.equal(
+        render('see https://example.com/x now'),
+        '<p>see <a href="https://example.com/x">https://example.com/x</a> now</p>',
+      );
+    });
+  });
+});

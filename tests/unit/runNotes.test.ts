@@ -1,0 +1,110 @@
+import * as assert from 'node:assert/strict';
+import type { FailedStep, RunFacts } from '../../tasks/PipelineWorkItem/src/facts/model';
+import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
+import {
+  duplicateHtml,
+  filedHtml,
+  recoveredHtml,
+  recurrenceHtml,
+} from '../../tasks/PipelineWorkItem/src/render/notes';
+import { RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
+
+const RUN = '<a href="https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812">20261129.3</a>';
+const RELEASE = '<a href="https://dev.azure.com/fabrikam/WebApp/_release?releaseId=57">Release-57</a>';
+
+const step = (name: string, errors: string[] = []): FailedStep => ({
+  stage: 'Build',
+  job: 'Unit tests',
+  step: name,
+  errors,
+  warnings: [],
+  log: undefined,
+});
+const facts = (failures: FailedStep[]): RunFacts => ({ othersOutcome: 'failed', artifacts: [], failures });
+const build = (failures: FailedStep[] = [], variables = YAML_VARIABLES) =>
+  runView(runContext(variables), facts(failures), 'failed');
+const release = (variables = RELEASE_VARIABLES) => runView(runContext(variables), facts([]), 'failed');
+
+describe('notes on the item', () => {
+  describe('a recurrence comment', () => {
+    const cases: [name: string, html: () => string, expected: string][] = [
+      [
+        'names the run, the branch and each failed step with its first error, escaped',
+        () => recurrenceHtml(build([step('npm test', ['3 <tests> failed', 'exit 1']), step('lint')]), 3),
+        `<p>Failed again (occurrence 3): ${RUN} on main.</p>\n<ul>\n<li><b>Build › Unit tests › npm test</b>: 3 &lt;tests&gt; failed</li>\n<li><b>Build › Unit tests › lint</b></li>\n</ul>`,
+      ],
+      [
+        'calls a failed job without name and step "A job", and names no branch it does not know',
+        () =>
+          recurrenceHtml(
+            build([{ ...step(''), stage: '', job: '' }], { ...YAML_VARIABLES, 'Build.SourceBranch': '' }),
+            1,
+          ),
+        `<p>Failed again (occurrence 1): ${RUN}.</p>\n<ul>\n<li><b>A job</b></li>\n</ul>`,
+      ],
+      [
+        'names the release and its environment, escaped, and lists nothing without failed steps',
+        () => recurrenceHtml(release({ ...RELEASE_VARIABLES, 'Release.EnvironmentName': 'Prod <EU>' }), 2),
+        `<p>Failed again (occurrence 2): ${RELEASE} in Prod &lt;EU&gt;.</p>`,
+      ],
+      [
+        'names no environment a release does not have',
+        () => recurrenceHtml(release({ ...RELEASE_VARIABLES, 'Release.EnvironmentName': '' }), 2),
+        `<p>Failed again (occurrence 2): ${RELEASE}.</p>`,
+      ],
+      [
+        'names the first five failed steps and counts the others',
+        () => recurrenceHtml(build(['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((name) => step(name))), 4),
+        `<p>Failed again (occurrence 4): ${RUN} on main.</p>\n<ul>\n${['a', 'b', 'c', 'd', 'e']
+          .map((name) => `<li><b>Build › Unit tests › ${name}</b></li>`)
+          .join('\n')}\n<li>… and 2 more</li>\n</ul>`,
+      ],
+      [
+        'names exactly five failed steps without a count',
+        () => recurrenceHtml(build(['a', 'b', 'c', 'd', 'e'].map((name) => step(name))), 4),
+        `<p>Failed again (occurrence 4): ${RUN} on main.</p>\n<ul>\n${['a', 'b', 'c', 'd', 'e']
+          .map((name) => `<li><b>Build › Unit tests › ${name}</b></li>`)
+          .join('\n')}\n</ul>`,
+      ],
+      [
+        'keeps an error of 300 characters whole and cuts a longer one to 300 with an ellipsis',
+        () =>
+          recurrenceHtml(build([step('x', ['e'.repeat(300)]), step('y', [`${'f'.repeat(300)}<tail>`])]), 5),
+        `<p>Failed again (occurrence 5): ${RUN} on main.</p>\n<ul>\n<li><b>Build › Unit tests › x</b>: ${'e'.repeat(300)}</li>\n<li><b>Build › Unit tests › y</b>: ${'f'.repeat(300)}…</li>\n</ul>`,
+      ],
+    ];
+    for (const [name, html, expected] of cases) {
+      it(name, () => assert.equal(html(), expected));
+    }
+  });
+
+  it('the recovery entry names the run and where it ran', () => {
+    assert.equal(
+      recoveredHtml(runView(runContext(), facts([]), 'succeeded')),
+      `<p>The pipeline recovered: ${RUN} on main succeeded, so Pipeline Work Items resolved this item.</p>`,
+    );
+    assert.equal(
+      recoveredHtml(runView(runContext(RELEASE_VARIABLES), facts([]), 'succeeded')),
+      `<p>The pipeline recovered: ${RELEASE} in Production succeeded, so Pipeline Work Items resolved this item.</p>`,
+    );
+  });
+
+  it('the first entry of a new item names the run and the fingerprint, escaped, and what the task will do', () => {
+    const fingerprint = { text: 'WebApp-CI · <main>', tag: 'pwi:0123456789ab' };
+    assert.equal(
+      filedHtml(build(), fingerprint, true),
+      `<p>Filed by Pipeline Work Items for ${RUN} on main. Fingerprint <i>WebApp-CI · &lt;main&gt;</i> (tag pwi:0123456789ab): the task comments here when it fails again and resolves it when the pipeline recovers.</p>`,
+    );
+    assert.equal(
+      filedHtml(build(), fingerprint, false),
+      `<p>Filed by Pipeline Work Items for ${RUN} on main. Fingerprint <i>WebApp-CI · &lt;main&gt;</i> (tag pwi:0123456789ab): the task comments here when it fails again.</p>`,
+    );
+  });
+
+  it('the duplicate entry names the item that tracks the failure', () => {
+    assert.equal(
+      duplicateHtml(42),
+      '<p>Duplicate of #42: another run filed the same failure at the same moment, and it is tracked there.</p>',
+    );
+  });
+});
