@@ -139,6 +139,12 @@ describe('description placeholders in HTML attributes', () => {
       ['an attribute name', '<p {{branch}}=x>t</p>', { branch: 'main' }, '<p main=x>t</p>'],
       ['an attribute without value', '<p {{branch}}>t</p>', { branch: 'a"b' }, '<p a&quot;b>t</p>'],
       ['Markdown autolink brackets around a value that is no URL', '<{{branch}}>', {}, '&lt;main&gt;'],
+      [
+        'Markdown autolink brackets after other values',
+        '{{branch}} <{{runUrl}}> <{{job}}>',
+        {},
+        `<p>main ${RUN_LINK} &lt;Unit tests&gt;</p>`,
+      ],
     ];
     for (const [name, source, values, expected] of cases) {
       it(name, () => assert.equal(render(source, values), expected));
@@ -181,6 +187,11 @@ describe('description placeholders in HTML attributes', () => {
         'not a value with text after the URL',
         'https://x.example/y is down',
         '<p>See https://x.example/y is down</p>',
+      ],
+      [
+        'not a value of several lines that ends with a URL, whose lines stay',
+        'see\nhttps://x.example/y',
+        '<p>See see<br>https://x.example/y</p>',
       ],
     ];
     for (const [name, value, expected] of values) {

@@ -297,6 +297,8 @@ describe('the body at the field limit', () => {
     const note = trimmed('the log excerpts are left out; the failing tests are not listed');
     const bare = `${detailsHtml(view, { tailLines: 0, tests: 0 })}\n${note}`;
     assert.equal(workItemBody(settingsOf(), run, bare.length), bare);
+    // One character less and not even the summary fits with the note: the details are left out.
+    assert.equal(workItemBody(settingsOf(), run, bare.length - 1), CUT_NOTE);
   });
 
   it('keeps the description with a note when no details fit, or the note alone', () => {

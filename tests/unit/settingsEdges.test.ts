@@ -233,6 +233,13 @@ describe('fields input at its edges', () => {
     ]);
   });
 
+  it('skips lines of white space and indented comments', () => {
+    assert.deepEqual(sources('Custom.A=1\n   \n  # why: the team asked\n\tCustom.B=2'), [
+      ['Custom.A', '1'],
+      ['Custom.B', '2'],
+    ]);
+  });
+
   it('reads a line whose value holds = signs, trimming name and value', () => {
     assert.deepEqual(sources('  Custom.Query =  a=b  '), [['Custom.Query', 'a=b']]);
   });
