@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import type { FailedStep, RunFacts } from '../../tasks/PipelineWorkItem/src/facts/model';
+import type { FailedStep, Outcome, RunFacts } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import {
   duplicateHtml,
@@ -75,6 +75,23 @@ describe('notes on the item', () => {
     ];
     for (const [name, html, expected] of cases) {
       it(name, () => assert.equal(html(), expected));
+    }
+  });
+
+  describe('a recurrence comment says what happened again', () => {
+    const headlines: [Outcome, string][] = [
+      ['failed', 'Failed again'],
+      ['succeeded', 'Succeeded again'],
+      ['succeededWithIssues', 'Succeeded with issues again'],
+      ['canceled', 'Canceled again'],
+    ];
+    for (const [outcome, headline] of headlines) {
+      it(`${outcome}: ${headline}`, () => {
+        assert.equal(
+          recurrenceHtml(runView(runContext(), facts([]), outcome), 2),
+          `<p>${headline} (occurrence 2): ${RUN} on main.</p>`,
+        );
+      });
     }
   });
 

@@ -81,6 +81,24 @@ describe('what the task reports', () => {
       "Nothing filed: the run's outcome is succeededWithIssues and createOn is failure.",
     ],
     [
+      'a failed run with createOn success',
+      { kind: 'notFiled', outcome: 'failed', createOn: 'success' },
+      "Nothing filed: the run's outcome is Failed and createOn is success.",
+      "Nothing filed: the run's outcome is failed and createOn is success.",
+    ],
+    [
+      'a green run with createOn failureOrIssues',
+      { kind: 'notFiled', outcome: 'succeeded', createOn: 'failureOrIssues' },
+      "Nothing filed: the run's outcome is Succeeded and createOn is failureOrIssues.",
+      "Nothing filed: the run's outcome is succeeded and createOn is failureOrIssues.",
+    ],
+    [
+      'a canceled run',
+      { kind: 'notFiled', outcome: 'canceled', createOn: 'always' },
+      "Nothing filed: the run's outcome is Canceled and createOn is always.",
+      "Nothing filed: the run's outcome is canceled and createOn is always.",
+    ],
+    [
       'a pull-request run',
       { kind: 'pullRequest' },
       'Nothing filed: this is a pull-request validation run (set includePullRequests to file for them).',

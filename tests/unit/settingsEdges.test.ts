@@ -292,6 +292,14 @@ describe('fields input at its edges', () => {
     });
   }
 
+  it('explains JSON that does not parse, with the parser’s reason and the two formats', () => {
+    const { fields, problems } = parseFieldsInput('{"Custom.Team": ');
+    assert.deepEqual(fields, []);
+    assert.equal(problems.length, 1);
+    assert.ok(problems[0]?.startsWith("Input 'fields' is not valid JSON ("), problems[0]);
+    assert.ok(problems[0]?.endsWith(`). ${HINT}.`), problems[0]);
+  });
+
   it('keeps the valid fields beside a problem in another line', () => {
     const { fields, problems } = parseFieldsInput('Custom.A=1\nCustom.B={{nope}}\nCustom.C=3');
     assert.deepEqual(
