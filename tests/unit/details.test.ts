@@ -56,6 +56,10 @@ describe('evidence sections', () => {
       logExcerptHtml(failures, [{ step: 0, lines: ['a', 'b', 'c'], lineCount: 3 }], 1),
       /<pre>c<\/pre>/,
     );
+    assert.match(
+      logExcerptHtml(failures, [{ step: 0, lines: ['a', 'b', 'c'], lineCount: 3 }], 1),
+      /: the last line of 3<\/p>/,
+    );
     assert.equal(logExcerptHtml(failures, [{ step: 0, lines: [], lineCount: 0 }], 30), '');
   });
 

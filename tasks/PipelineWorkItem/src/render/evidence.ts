@@ -29,7 +29,7 @@ export function logExcerptHtml(
     const name = escapeHtml(stepPath(failure) || 'A job');
     const extent =
       lines.length < tail.lineCount
-        ? `the last ${count(lines.length)} lines of ${count(tail.lineCount)}`
+        ? `the last ${lines.length === 1 ? 'line' : `${count(lines.length)} lines`} of ${count(tail.lineCount)}`
         : `the whole log (${count(tail.lineCount)} lines)`;
     const text = lines.map((line) => escapeHtml(cut(line))).join('\n');
     return [`<p><b>${name}</b>: ${extent}</p>\n<pre>${text}</pre>`];
