@@ -1,35 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { descriptionHtml } from '../../tasks/PipelineWorkItem/src/text/markdown';
-import { parseTemplate, TemplateValues } from '../../tasks/PipelineWorkItem/src/text/templates';
+import type { TemplateValues } from '../../tasks/PipelineWorkItem/src/text/templates';
+import { renderDescription, RUN_URL_HTML } from './descriptionFixtures';
 
-const RUN_URL = 'https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812&view=logs';
-const RUN_URL_HTML = 'https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812&amp;view=logs';
 const RUN_LINK = `<a href="${RUN_URL_HTML}">${RUN_URL_HTML}</a>`;
 const SCRIPT = 'javascript:alert(1)';
 
-const VALUES: TemplateValues = {
-  pipeline: 'WebApp-CI',
-  runName: '20261129.3',
-  runUrl: RUN_URL,
-  project: 'WebApp',
-  branch: 'main',
-  commit: '4f2a9c1d',
-  requestedFor: 'Alex Kim',
-  reason: 'Manual',
-  stage: 'Build',
-  job: 'Unit tests',
-  environment: '',
-  status: 'failed',
-  failedStep: 'Build › Unit tests › npm test',
-  failedSteps: 'Build › Unit tests › npm test',
-  firstError: 'Expected "a & b"',
-};
-
-function render(source: string, values: Partial<TemplateValues> = {}): string {
-  const template = parseTemplate('description', source);
-  assert.ok(typeof template !== 'string', template as string);
-  return descriptionHtml(template, { ...VALUES, ...values });
-}
+const render = renderDescription;
 
 describe('description placeholders in HTML attributes', () => {
   describe('never puts a script URL into an attribute a browser follows or loads', () => {

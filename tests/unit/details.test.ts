@@ -10,19 +10,13 @@ import {
   logExcerptHtml,
 } from '../../tasks/PipelineWorkItem/src/render/evidence';
 import { readableRun } from '../../tasks/PipelineWorkItem/src/render/readable';
-import { inputs, runContext } from './fixtures';
+import { failedStep, inputs, runContext } from './fixtures';
 
 const HOSTILE = `<img src=x onerror=alert(1)> </pre> {{title}} "q" 'q'`;
 const SHOWN = "&lt;img src=x onerror=alert(1)&gt; &lt;/pre&gt; {{title}} &quot;q&quot; 'q'";
 
-const step = (name: string, errors: string[] = []): FailedStep => ({
-  stage: 'Build',
-  job: 'Unit tests',
-  step: name,
-  errors,
-  warnings: [],
-  log: { kind: 'build', logId: 4 },
-});
+const step = (name: string, errors: string[] = []): FailedStep =>
+  failedStep(name, errors, { kind: 'build', logId: 4 });
 
 const tests = (count: number, total = count): NonNullable<Evidence['tests']> => ({
   total,

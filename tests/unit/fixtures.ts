@@ -1,5 +1,8 @@
+import * as assert from 'node:assert/strict';
+import { SettingsError } from '../../tasks/PipelineWorkItem/src/errors';
 import { readRunContext, RunContext } from '../../tasks/PipelineWorkItem/src/facts/context';
-import type { InputName, InputReader } from '../../tasks/PipelineWorkItem/src/inputs/settings';
+import type { FailedStep, StepLog } from '../../tasks/PipelineWorkItem/src/facts/model';
+import { InputName, InputReader, readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import { YAML_VARIABLES } from '../helpers/variables';
 
 export { YAML_VARIABLES };
@@ -34,4 +37,20 @@ export function runContext(variables: Readonly<Record<string, string>> = YAML_VA
 /** An input reader over the given inputs; every other input is unset (''), as task-lib reports it. */
 export function inputs(values: Partial<Record<InputName, string>> = {}): InputReader {
   return (name) => values[name] ?? '';
+}
+
+/** The problems readSettings reports for these inputs; fails the test when they are accepted. */
+export function problemsOf(values: Partial<Record<InputName, string>>): readonly string[] {
+  try {
+    readSettings(inputs(values));
+  } catch (error) {
+    assert.ok(error instanceof SettingsError, `expected a SettingsError, got ${String(error)}`);
+    return error.problems;
+  }
+  assert.fail('expected the settings to be rejected');
+}
+
+/** A failed step of job Unit tests in stage Build. */
+export function failedStep(name: string, errors: string[] = [], log?: StepLog): FailedStep {
+  return { stage: 'Build', job: 'Unit tests', step: name, errors, warnings: [], log };
 }

@@ -7,19 +7,12 @@ import {
   recoveredHtml,
   recurrenceHtml,
 } from '../../tasks/PipelineWorkItem/src/render/notes';
-import { RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
+import { failedStep, RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
 
 const RUN = '<a href="https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812">20261129.3</a>';
 const RELEASE = '<a href="https://dev.azure.com/fabrikam/WebApp/_release?releaseId=57">Release-57</a>';
 
-const step = (name: string, errors: string[] = []): FailedStep => ({
-  stage: 'Build',
-  job: 'Unit tests',
-  step: name,
-  errors,
-  warnings: [],
-  log: undefined,
-});
+const step = (name: string, errors: string[] = []): FailedStep => failedStep(name, errors);
 const facts = (failures: FailedStep[]): RunFacts => ({ othersOutcome: 'failed', artifacts: [], failures });
 const build = (failures: FailedStep[] = [], variables = YAML_VARIABLES) =>
   runView(runContext(variables), facts(failures), 'failed');

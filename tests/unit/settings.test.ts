@@ -1,10 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SettingsError } from '../../tasks/PipelineWorkItem/src/errors';
-import { INPUT_NAMES, InputName, readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
+import { INPUT_NAMES, readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import { renderTemplate } from '../../tasks/PipelineWorkItem/src/text/templates';
-import { inputs } from './fixtures';
+import { inputs, problemsOf } from './fixtures';
 import { repoRoot } from '../helpers/repo';
 
 interface TaskInput {
@@ -16,16 +15,6 @@ interface TaskInput {
 const taskJson = JSON.parse(
   fs.readFileSync(path.join(repoRoot(), 'tasks/PipelineWorkItem/task.json'), 'utf8'),
 ) as { inputs: TaskInput[] };
-
-function problemsOf(values: Partial<Record<InputName, string>>): readonly string[] {
-  try {
-    readSettings(inputs(values));
-  } catch (error) {
-    assert.ok(error instanceof SettingsError, `expected a SettingsError, got ${String(error)}`);
-    return error.problems;
-  }
-  assert.fail('expected the settings to be rejected');
-}
 
 describe('settings', () => {
   it('reads exactly the inputs task.json declares', () => {

@@ -1,20 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { SettingsError } from '../../tasks/PipelineWorkItem/src/errors';
 import { parseFieldsInput } from '../../tasks/PipelineWorkItem/src/inputs/fieldsInput';
 import { InputName, readSettings, Settings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
-import { inputs } from './fixtures';
-
-type Values = Partial<Record<InputName, string>>;
-
-function problemsOf(values: Values): readonly string[] {
-  try {
-    readSettings(inputs(values));
-  } catch (error) {
-    assert.ok(error instanceof SettingsError, `expected a SettingsError, got ${String(error)}`);
-    return error.problems;
-  }
-  assert.fail('expected the settings to be rejected');
-}
+import { inputs, problemsOf } from './fixtures';
 
 const LOG_LINES = 'a whole number from 0 to 10000';
 const PRIORITY = 'a priority from 1 (highest) to 4';
