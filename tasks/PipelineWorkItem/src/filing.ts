@@ -2,8 +2,9 @@ import { gatherEvidence } from './evidence/gather';
 import { readFacts } from './evidence/records';
 import { EnvironmentError } from './errors';
 import { isPullRequestRun, RunContext } from './facts/context';
+import { NO_EVIDENCE } from './facts/model';
 import { jobOutcome, runOutcome } from './facts/outcome';
-import { runView, RunView } from './facts/values';
+import { runView } from './facts/values';
 import { dryRun, Filed, FilingHost, Log } from './filed';
 import type { Settings } from './inputs/settings';
 import { decide, intentFor, intentFromJobOutcome, needsOpenItems } from './lifecycle/decision';
@@ -91,9 +92,10 @@ export async function fileWorkItem(
     evidenceAhead ??
     (filing && wantsEvidence
       ? quiet(gatherEvidence(pipelines, evidenceRequest, Promise.resolve(facts), warn))
-      : undefined);
+      : Promise.resolve(NO_EVIDENCE));
   const iterationRead =
-    iterationAhead ?? (filing ? quiet(iterationPath(boards, settings, project, warn)) : undefined);
+    iterationAhead ??
+    (filing ? quiet(iterationPath(boards, settings, project, warn)) : Promise.resolve(undefined));
 
   const type = await chosenType(typesRead ?? boards.workItemTypes(project), settings, project, warn);
   const writer: Writer = {
@@ -106,8 +108,6 @@ export async function fileWorkItem(
   };
   const factsView = runView(context, facts, outcome);
   const fingerprint = fingerprintOf(settings.fingerprint, factsView.values, context);
-  // What the notes show of the run: secrets masked and control characters gone before anything is escaped.
-  const shown = (view: RunView): RunView => readableRun(view, host.secrets());
   log.info(loc('Fingerprint', fingerprint.text, fingerprint.tag));
   const open = needsOpenItems(intent, settings.onRecurrence) ? await openItems(writer, fingerprint) : [];
   const action = decide(intent, settings.onRecurrence, open);
@@ -127,7 +127,12 @@ export async function fileWorkItem(
         return dryRun(log, loc('PlanComment', type.name, action.item), {
           item: { id: action.item, url: urlOf(action.item) },
         });
-      const { occurrence } = await commentOnRecurrence(writer, action.item, shown(factsView));
+      const { occurrence } = await commentOnRecurrence(
+        writer,
+        action.item,
+        // The note shows the run with secrets masked and control characters gone, as the item does.
+        readableRun(factsView, host.secrets()),
+      );
       return {
         outputs: { id: action.item, url: urlOf(action.item), action: occurrence ? 'commented' : 'none' },
         report: { kind: 'commented', type: type.name, id: action.item, url: urlOf(action.item), occurrence },
@@ -138,9 +143,10 @@ export async function fileWorkItem(
       if (settings.dryRun) {
         return dryRun(log, loc('PlanResolve', type.name, action.items.join(', ')), { item: items[0] });
       }
-      await Promise.all(action.items.map((id) => resolveItem(writer, id, shown(factsView))));
+      const shownRun = readableRun(factsView, host.secrets());
+      await Promise.all(action.items.map((id) => resolveItem(writer, id, shownRun)));
       return {
-        outputs: { id: action.items[0], url: urlOf(action.items[0] ?? 0), action: 'resolved' },
+        outputs: { ...items[0], action: 'resolved' },
         report: { kind: 'resolved', type: type.name, items },
       };
     }
@@ -150,7 +156,7 @@ export async function fileWorkItem(
 
   return fileNewItem(
     { host, boards, pipelines, log },
-    { settings, context, project, facts, factsView, fingerprint, writer, known: open, urlOf },
+    { settings, project, factsView, fingerprint, writer, known: open, urlOf },
     { evidence: evidenceRead, htmlFields: htmlFieldsAhead ?? htmlFields(), iteration: iterationRead },
   );
 }

@@ -1,7 +1,5 @@
 import { collectAttachments } from './evidence/attachments';
-import { gatherEvidence } from './evidence/gather';
-import type { RunContext } from './facts/context';
-import { Evidence, NO_EVIDENCE, RunFacts } from './facts/model';
+import type { Evidence } from './facts/model';
 import type { RunView } from './facts/values';
 import { Connections, dryRun, Filed } from './filed';
 import type { Settings } from './inputs/settings';
@@ -9,7 +7,6 @@ import type { Fingerprint } from './lifecycle/fingerprint';
 import { markerHtml } from './lifecycle/marker';
 import { filedHtml } from './render/notes';
 import { readableRun } from './render/readable';
-import { iterationPath } from './target';
 import { loc } from './text/messages';
 import { FIELD, optionalFields, workItemDraft } from './workItem/draft';
 import { createPatch } from './workItem/patch';
@@ -18,9 +15,8 @@ import { createItem, Writer } from './writes';
 /** What the decision knew when it chose to file a new item. */
 export interface NewItem {
   readonly settings: Settings;
-  readonly context: RunContext;
   readonly project: string;
-  readonly facts: RunFacts;
+  /** The run as the decision saw it, before the evidence. */
   readonly factsView: RunView;
   readonly fingerprint: Fingerprint;
   readonly writer: Writer;
@@ -29,11 +25,12 @@ export interface NewItem {
   readonly urlOf: (id: number) => string;
 }
 
-/** Reads started before the decision, when the job's status already said the run files. */
+/** Reads the decision started for a new item, so that none of them waits for it. */
 export interface ReadsAhead {
-  readonly evidence: Promise<Evidence> | undefined;
+  /** NO_EVIDENCE when neither the details nor the related items are asked for. */
+  readonly evidence: Promise<Evidence>;
   readonly htmlFields: Promise<string[] | undefined>;
-  readonly iteration: Promise<string | undefined> | undefined;
+  readonly iteration: Promise<string | undefined>;
 }
 
 /**
@@ -41,9 +38,9 @@ export interface ReadsAhead {
  * carrying everything, and the race with other runs settled. A dry run logs the request instead.
  */
 export async function fileNewItem(io: Connections, item: NewItem, ahead: ReadsAhead): Promise<Filed> {
-  const { settings, context, project, facts, fingerprint, writer, urlOf } = item;
-  const { host, boards, pipelines, log } = io;
-  const warn = log.warning;
+  const { settings, project, fingerprint, writer, urlOf } = item;
+  const { context, facts } = item.factsView;
+  const { host, log } = io;
   // Uploads go out while the evidence is still being read: both only add to the one create request.
   const attachmentsRead = collectAttachments(io, {
     settings,
@@ -52,27 +49,22 @@ export async function fileNewItem(io: Connections, item: NewItem, ahead: ReadsAh
     project,
     dryRun: settings.dryRun,
   });
-  const wantsEvidence = settings.includeDetails || settings.linkWorkItems;
-  const evidenceRequest = { project: context.project, context, settings };
-  const evidence = wantsEvidence
-    ? await (ahead.evidence ?? gatherEvidence(pipelines, evidenceRequest, Promise.resolve(facts), warn))
-    : NO_EVIDENCE;
-  const view: RunView = { ...item.factsView, evidence };
-  const shown = readableRun(view, host.secrets());
+  // The run as the item shows it: secrets masked and control characters gone before anything is escaped.
+  const shown = readableRun({ ...item.factsView, evidence: await ahead.evidence }, host.secrets());
   const history = `${filedHtml(shown, fingerprint, settings.resolveOnRecovery)}\n${markerHtml(writer.runKey, 1)}`;
   const { draft, warnings } = workItemDraft(
     settings,
-    view,
+    shown,
     {
       type: writer.type,
       collectionUri: writer.collectionUri,
-      iterationPath: await (ahead.iteration ?? iterationPath(boards, settings, project, warn)),
+      iterationPath: await ahead.iteration,
       secrets: host.secrets(),
       htmlFields: await ahead.htmlFields,
     },
     { tag: fingerprint.tag, history, attachments: await attachmentsRead },
   );
-  warnings.forEach(warn);
+  warnings.forEach(log.warning);
   const patch = createPatch(draft);
   const title = String(draft.fields.find(([reference]) => reference === FIELD.title)?.[1] ?? '');
   if (settings.dryRun) {

@@ -117,14 +117,6 @@ export interface LogTail {
   readonly lineCount: number;
 }
 
-/** A file to attach to the new item: a failed step's full log or a file matched by `attachments`. */
-export interface AttachmentFile {
-  readonly fileName: string;
-  readonly content: Buffer;
-  /** The relation's comment, e.g. "Log of Build › Unit tests › npm test". */
-  readonly comment: string;
-}
-
 /** What the details show beyond the run's records (brief §4); each part absent when it could not be read. */
 export interface Evidence {
   readonly logTails: readonly LogTail[];

@@ -1,5 +1,4 @@
 import { workItemBody } from '../render/body';
-import { readableRun } from '../render/readable';
 import { textHtml } from '../text/html';
 import { htmlFieldTest } from './htmlFields';
 import type { RunContext } from '../facts/context';
@@ -60,7 +59,8 @@ export interface Filing {
 }
 
 /**
- * Decides every field and relation of the new item (brief §4) from the inputs and the run.
+ * Decides every field and relation of the new item (brief §4) from the inputs and the run as shown
+ * (`render/readable.ts`: its pipeline text already masked and cleaned at the source).
  * Returns the draft and warnings for inputs the type cannot take (e.g. a severity on a Task).
  */
 export function workItemDraft(
@@ -70,9 +70,8 @@ export function workItemDraft(
   filing: Filing,
 ): { draft: WorkItemDraft; warnings: string[] } {
   const warnings: string[] = [];
-  // Secrets are masked in the raw pipeline text, before titles and details cut and escape it; the final
-  // values are masked again below, for what the inputs themselves brought in.
-  const fields = draftFields(settings, readableRun(run, target.secrets), target, filing, warnings);
+  // The final values are masked again, for what the inputs themselves brought in.
+  const fields = draftFields(settings, run, target, filing, warnings);
   const redact = redactor(target.secrets);
   const redacted = [...fields].map(
     ([reference, value]) => [reference, typeof value === 'string' ? redact(value) : value] as const,
