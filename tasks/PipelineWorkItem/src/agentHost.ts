@@ -27,14 +27,16 @@ export function agentHost(): TaskHost {
     tl.getVariables().flatMap((v) => (v.secret && v.value ? [v.value] : [])),
   );
   const tokens: string[] = [];
-  let transport: Transport | undefined;
-  // One retry policy (one time budget) for every client of the run; the network settings are read once.
+  let policy: RetryPolicy | undefined;
+  // One retry policy (one time budget) for every client of the run; the proxy may differ by URL (its bypass
+  // list), so the network settings are read for each organization the task talks to.
   const connect = (url: string): Transport => {
-    if (transport) return transport;
     const network = networkOptions(url);
-    tokens.push(...[network.proxy?.proxyPassword, network.cert?.passphrase].filter((v): v is string => !!v));
-    transport = { network, policy: new RetryPolicy(retryLimits()) };
-    return transport;
+    for (const password of [network.proxy?.proxyPassword, network.cert?.passphrase]) {
+      if (password && !tokens.includes(password)) tokens.push(password);
+    }
+    policy ??= new RetryPolicy(retryLimits());
+    return { network, policy };
   };
   const remember = (credentials: Credentials): Credentials => {
     tokens.push(credentials.token);
@@ -58,9 +60,10 @@ export function agentHost(): TaskHost {
       const root = tl.getVariable('System.DefaultWorkingDirectory') || process.cwd();
       return patterns.map((pattern) => ({
         pattern,
-        files: quietly(() => tl.findMatch(root, pattern))
-          .filter((file) => fs.statSync(file).isFile())
-          .map((file) => ({ path: file, size: fs.statSync(file).size })),
+        files: quietly(() => tl.findMatch(root, pattern)).flatMap((file) => {
+          const stat = fs.statSync(file);
+          return stat.isFile() ? [{ path: file, size: stat.size }] : [];
+        }),
       }));
     },
     readFile: (file) => fs.readFileSync(file),

@@ -4,13 +4,6 @@ import type { InputReader } from './inputs/settings';
 import type { StateCategory, WorkItemTypeInfo } from './workItem/workItemType';
 import type { JsonPatchOperation } from './workItem/patch';
 
-/** A work item as the lifecycle sees it. */
-export interface WorkItemState {
-  readonly id: number;
-  readonly type: string;
-  readonly state: string;
-}
-
 /** A discussion comment (or System.History entry) of a work item, as HTML. */
 export interface Comment {
   readonly text: string;
@@ -24,8 +17,8 @@ export interface Boards {
   currentIteration(project: string, team: string | undefined): Promise<string | undefined>;
   /** Ids of the work items a WIQL query finds, in the query's order. */
   queryIds(project: string, wiql: string): Promise<number[]>;
-  /** The state of one work item; undefined when it does not exist (any more). */
-  workItemState(project: string, id: number): Promise<WorkItemState | undefined>;
+  /** The state of one work item (`System.State`); undefined when it does not exist (any more). */
+  workItemState(project: string, id: number): Promise<string | undefined>;
   /**
    * Writes are sent again only when it is known they did not land: when the outcome of an attempt is unknown
    * (a timeout, a reset, a 5xx), `landed` is asked first and its answer (the item it finds) ends the write.

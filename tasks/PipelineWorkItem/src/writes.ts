@@ -33,7 +33,7 @@ async function marked(writer: Writer, item: number): Promise<boolean> {
 }
 
 async function inState(writer: Writer, item: number, state: string): Promise<boolean> {
-  return (await writer.boards.workItemState(writer.project, item))?.state === state;
+  return (await writer.boards.workItemState(writer.project, item)) === state;
 }
 
 export type Created =

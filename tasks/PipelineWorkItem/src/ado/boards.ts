@@ -8,7 +8,7 @@ import type {
 } from 'azure-devops-node-api/interfaces/WorkItemTrackingInterfaces';
 import type { TeamSettingsIteration } from 'azure-devops-node-api/interfaces/WorkInterfaces';
 import { AdoError } from '../errors';
-import type { Boards, Comment, WorkItemState } from '../ports';
+import type { Boards, Comment } from '../ports';
 import { loc } from '../text/messages';
 import type { JsonPatchOperation } from '../workItem/patch';
 import type { StateCategory, StateInfo, WorkItemTypeInfo } from '../workItem/workItemType';
@@ -121,17 +121,12 @@ export class AdoBoards implements Boards {
     });
   }
 
-  workItemState(project: string, id: number): Promise<WorkItemState | undefined> {
+  workItemState(project: string, id: number): Promise<string | undefined> {
     return this.call(loc('ActionReadItem', id), project, async () => {
       const path = `${segment(project)}/_apis/wit/workitems/${id}`;
-      const query = { fields: 'System.WorkItemType,System.State' };
+      const query = { fields: 'System.State' };
       const item = await this.rest.json<WorkItem>({ method: 'GET', path, query, apiVersion: V }, 'undefined');
-      if (!item?.id) return undefined;
-      return {
-        id: item.id,
-        type: String(item.fields?.['System.WorkItemType'] ?? ''),
-        state: String(item.fields?.['System.State'] ?? ''),
-      };
+      return item?.id ? String(item.fields?.['System.State'] ?? '') : undefined;
     });
   }
 

@@ -1,5 +1,6 @@
 import { AdoError } from '../errors';
 import { loc } from '../text/messages';
+import { isNetworkCode } from './retry';
 
 /** What the failing call was doing, for the message: e.g. "create the Bug in project WebApp". */
 export interface CallContext {
@@ -19,18 +20,8 @@ interface ServiceError {
   message?: string;
 }
 
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'EPIPE',
-  'ESOCKETTIMEDOUT',
-]);
-
 /**
- * Turns an azure-devops-node-api / typed-rest-client failure into an AdoError whose message tells the user
+ * Turns a failed REST call (typed-rest-client's network error, or the service's answer) into an AdoError whose message tells the user
  * what happened and what to change. Recognises codes from the message, not the status alone (brief: platform notes).
  */
 export function toAdoError(error: unknown, call: CallContext): AdoError {
@@ -42,7 +33,7 @@ export function toAdoError(error: unknown, call: CallContext): AdoError {
   const options = { status, code, cause: error, refusedFields: refusedFields(code, e, serviceMessage) };
   const action = call.action;
 
-  if (e.code && NETWORK_CODES.has(e.code)) {
+  if (isNetworkCode(e.code)) {
     return new AdoError(loc('Unreachable', action, call.url, e.code), options);
   }
   if (code === 'TF237111') {

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 
-/** The part of azure-devops-node-api's HttpClient the task sends through (proxy, certificates, credentials). */
+/** The part of typed-rest-client's HttpClient the task sends through (proxy, certificates, credentials). */
 export interface HttpClientLike {
   request(
     verb: string,

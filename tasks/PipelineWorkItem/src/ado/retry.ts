@@ -34,6 +34,11 @@ const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 const CUT_OFF = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'ESOCKETTIMEDOUT']);
 
+/** Whether Node's error `code` says the network failed (as opposed to the service answering). */
+export function isNetworkCode(code: string | undefined): code is string {
+  return code !== undefined && (NOT_SENT.has(code) || CUT_OFF.has(code));
+}
+
 /**
  * The one retry rule of the task. 429 is refused before anything happens, so it is always retried; a 5xx, a reset
  * or a timeout is retried for requests that are safe to repeat (reads, queries) and is an unknown outcome for

@@ -159,5 +159,6 @@ function testsUrl(context: RunContext): string {
   if (context.release) {
     return `${project}/_releaseProgress?_a=release-environment-extension&releaseId=${context.release.id}&environmentId=${context.release.environmentId ?? ''}&extensionId=ms.vss-test-web.test-result-in-release-environment-editor-tab`;
   }
-  return `${project}/_build/results?buildId=${context.build?.id ?? ''}&view=ms.vss-test-web.build-test-results-tab`;
+  // A build's run URL is its results page: the Tests tab is a view of it.
+  return `${context.runUrl}&view=ms.vss-test-web.build-test-results-tab`;
 }
