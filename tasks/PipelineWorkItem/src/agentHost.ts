@@ -87,7 +87,7 @@ export function agentHost(): TaskHost {
 }
 
 // The HTTP client (and Node's https with it) is loaded only by a run that talks to Azure DevOps: a run with
-// nothing to do starts about as fast as Node itself.
+// nothing to do does not pay for it.
 function ado(): typeof import('./ado/connection') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a require at first use keeps it lazy in the bundle
   return require('./ado/connection') as typeof import('./ado/connection');

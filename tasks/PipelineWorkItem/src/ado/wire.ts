@@ -53,7 +53,7 @@ const RESULTS: Readonly<Record<string, StepResult>> = {
 };
 
 /** A build result or release task status as the task's model sees it; undefined while it runs. */
-export function stepResult(value: string | null | undefined): StepResult | undefined {
+function stepResult(value: string | null | undefined): StepResult | undefined {
   return value ? RESULTS[value.toLowerCase()] : undefined;
 }
 

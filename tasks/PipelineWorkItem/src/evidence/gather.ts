@@ -5,14 +5,14 @@ import type { FailedTestRef, Pipelines, TestScope } from '../ports';
 import { loc } from '../text/messages';
 
 /** Failing tests listed with their messages; the count goes further. */
-export const MAX_TESTS = 20;
+const MAX_TESTS = 20;
 const COUNT_TESTS_UP_TO = 1000;
 /** Failed results read per test run to find the listed tests' messages. */
 const MESSAGES_PER_RUN = 200;
-export const MAX_COMMITS = 10;
+const MAX_COMMITS = 10;
 const MAX_WORK_ITEMS = 50;
 /** Failed steps whose log tails are read; a run with more shows the first ones. */
-export const MAX_TAILS = 10;
+const MAX_TAILS = 10;
 
 export interface EvidenceRequest {
   readonly project: string;

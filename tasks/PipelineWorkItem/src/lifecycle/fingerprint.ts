@@ -9,7 +9,7 @@ export interface Fingerprint {
 }
 
 /** Tags the task puts on items to find them again; people see them on the item. */
-export const FINGERPRINT_TAG_PREFIX = 'pwi:';
+const FINGERPRINT_TAG_PREFIX = 'pwi:';
 
 /**
  * The fingerprint of this run: the `fingerprint` template, or pipeline + branch (+ environment in releases and

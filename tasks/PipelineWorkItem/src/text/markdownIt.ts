@@ -6,8 +6,8 @@ type Options = { readonly html?: boolean; readonly linkify?: boolean; readonly b
 const made = new Map<string, Renderer>();
 
 /**
- * A markdown-it instance, loaded on first use: most runs render no Markdown, and a run that files nothing
- * should start as fast as Node itself (loading markdown-it costs a fifth of a bare Node start).
+ * A markdown-it instance, loaded on first use: a run that files nothing renders no HTML and should not pay
+ * for loading it (about a fifth of a bare Node.js start).
  */
 export function markdownIt(options: Options = {}): Renderer {
   const key = JSON.stringify(options);
