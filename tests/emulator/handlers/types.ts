@@ -4,6 +4,7 @@ import { notFound } from '../errors';
 import { FIELDS, type FieldDef } from '../fields';
 import type { Project } from '../org';
 import { PROCESSES, type TypeDef } from '../processes';
+import { transitionsOf } from '../workflow';
 import { typeInProject } from '../workItems';
 
 function fieldJson(
@@ -22,7 +23,11 @@ function fieldJson(
   };
   if (withAllowed) {
     json.allowedValues =
-      def.ref === 'System.State' ? t.states.map((s) => s.name) : (def.allowed ?? []).map(String);
+      def.ref === 'System.State'
+        ? t.states.map((s) => s.name)
+        : def.ref === 'System.Reason'
+          ? [...new Set(t.states.flatMap((s) => s.reasons))]
+          : (def.allowed ?? []).map(String);
     json.dependentFields = [];
   }
   return json;
@@ -33,13 +38,13 @@ const defsOf = (t: TypeDef): FieldDef[] =>
 
 function typeJson(ctx: RequestContext, project: Project, t: TypeDef): Record<string, unknown> {
   const fields = defsOf(t).map((d) => fieldJson(ctx, t, d, false));
-  const names = t.states.map((s) => s.name);
-  // Any-to-any transitions, as inherited processes allow today; "" is the initial (create) transition.
-  const transitions: Record<string, Array<{ to: string; actions: null }>> = {
-    '': [{ to: names[0], actions: null }],
-  };
-  for (const from of names)
-    transitions[from] = names.filter((n) => n !== from).map((to) => ({ to, actions: null }));
+  // "" is the initial (create) transition.
+  const transitions = Object.fromEntries(
+    Object.entries(transitionsOf(project, t, ctx.store.rules)).map(([from, to]) => [
+      from,
+      to.map((state) => ({ to: state, actions: null })),
+    ]),
+  );
   return {
     name: t.name,
     referenceName: t.referenceName,
