@@ -49,12 +49,48 @@ describe('what the task reports', () => {
         kind: 'resolved',
         type: 'Product Backlog Item',
         items: [
-          { id: 42, url: `${URL}42` },
-          { id: 44, url: `${URL}44` },
+          { id: 42, url: `${URL}42`, outcome: 'resolved', state: 'Done', reason: 'Work finished' },
+          { id: 44, url: `${URL}44`, outcome: 'resolved', state: 'Done' },
         ],
       },
       `The pipeline recovered: resolved [Product Backlog Item 42](${URL}42), [Product Backlog Item 44](${URL}44).`,
       'Resolved Product Backlog Item 42, Product Backlog Item 44: the pipeline recovered.',
+    ],
+    [
+      'a recovery where each item settled its own way',
+      {
+        kind: 'resolved',
+        type: 'Bug',
+        items: [
+          { id: 42, url: `${URL}42`, outcome: 'resolved', state: 'Resolved', reason: 'Fixed' },
+          { id: 43, url: `${URL}43`, outcome: 'commented', why: 'Root Cause is required.' },
+          { id: 44, url: `${URL}44`, outcome: 'left', state: 'Closed' },
+          { id: 45, url: `${URL}45`, outcome: 'left' },
+          { id: 46, url: `${URL}46`, outcome: 'failed', why: 'timed out' },
+        ],
+      },
+      [
+        `The pipeline recovered: resolved [Bug 42](${URL}42).`,
+        `Could not resolve [Bug 43](${URL}43): Root Cause is required\\. The note is on it as a comment.`,
+        `[Bug 44](${URL}44) is no longer open (Closed): left as it is.`,
+        `[Bug 45](${URL}45) is no longer open (deleted): left as it is.`,
+        `Could not resolve [Bug 46](${URL}46): timed out`,
+      ].join('\n\n'),
+      'The pipeline recovered: resolved Bug 42; Bug 43 commented (Azure DevOps refused the state change); Bug 44 left as Closed; Bug 45 left as deleted; Bug 46 not resolved (timed out).',
+    ],
+    [
+      'a race whose duplicate could not be closed',
+      {
+        kind: 'commented',
+        type: 'Bug',
+        id: 42,
+        url: `${URL}42`,
+        occurrence: 2,
+        duplicate: 43,
+        duplicateOpen: 'State is refused.',
+      },
+      `Another run filed the same failure at the same moment: commented on [Bug 42](${URL}42); Bug 43 filed by this run could not be closed as its duplicate: State is refused\\.`,
+      `Commented on Bug 42 (filed at the same moment by another run; 43 could not be closed as its duplicate, see the warnings): ${URL}42`,
     ],
     [
       'a recovery with nothing open',
@@ -66,6 +102,22 @@ describe('what the task reports', () => {
       'a dry run with a title',
       { kind: 'dryRun', plan: 'create a Bug', title: 'CI [failed]' },
       'Dry run: would create a Bug: CI \\[failed\\].\n\nNothing was written; the request is in the task log.',
+      'Dry run: would create a Bug.',
+    ],
+    [
+      'a dry run the service accepted',
+      { kind: 'dryRun', plan: 'create a Bug', title: 'CI', validation: { accepted: true } },
+      'Dry run: would create a Bug: CI.\n\nAzure DevOps checked the create without saving it (validateOnly): it would be accepted.\n\nNothing was written; the request is in the task log.',
+      'Dry run: would create a Bug.',
+    ],
+    [
+      'a dry run the service refused',
+      {
+        kind: 'dryRun',
+        plan: 'create a Bug',
+        validation: { accepted: false, refusal: 'TF401320: Rule *Error*.' },
+      },
+      'Dry run: would create a Bug.\n\nAzure DevOps checked the create without saving it (validateOnly) and would refuse it: TF401320\\: Rule \\*Error\\*\\.\n\nNothing was written; the request is in the task log.',
       'Dry run: would create a Bug.',
     ],
     [

@@ -7,9 +7,10 @@ import type { Fingerprint } from './lifecycle/fingerprint';
 import { markerHtml } from './lifecycle/marker';
 import { filedHtml } from './render/notes';
 import { readableRun } from './render/readable';
+import type { Validation } from './render/summary';
 import { loc } from './text/messages';
 import { FIELD, optionalFields, workItemDraft } from './workItem/draft';
-import { createPatch } from './workItem/patch';
+import { createPatch, JsonPatchOperation } from './workItem/patch';
 import { createItem, Writer } from './writes';
 
 /** What the decision knew when it chose to file a new item. */
@@ -70,7 +71,8 @@ export async function fileNewItem(io: Connections, item: NewItem, ahead: ReadsAh
   if (settings.dryRun) {
     log.info(loc('DryRunRequest', draft.type));
     log.info(JSON.stringify(patch, null, 2));
-    return dryRun(log, loc('PlanCreate', draft.type, project), { title });
+    const validation = await validated(io, writer, patch);
+    return dryRun(log, loc('PlanCreate', draft.type, project), { title, validation });
   }
   const created = await createItem(writer, patch, {
     fingerprint,
@@ -83,13 +85,43 @@ export async function fileNewItem(io: Connections, item: NewItem, ahead: ReadsAh
   const url = urlOf(created.id);
   if (created.kind === 'raced') {
     const { occurrence, duplicate } = created;
+    const stillOpen =
+      duplicate.kind === 'commented' || duplicate.kind === 'failed' ? duplicate.why : undefined;
     return {
       outputs: { id: created.id, url, action: 'commented' },
-      report: { kind: 'commented', type, id: created.id, url, occurrence, duplicate },
+      report: {
+        kind: 'commented',
+        type,
+        id: created.id,
+        url,
+        occurrence,
+        duplicate: duplicate.id,
+        ...(stillOpen === undefined ? {} : { duplicateOpen: stillOpen }),
+      },
     };
   }
   return {
     outputs: { id: created.id, url, action: 'created' },
     report: { kind: 'created', type, id: created.id, url, title },
   };
+}
+
+/**
+ * Has the service check the create without saving it (validateOnly): permission, type, fields and rules, as the
+ * real create would meet them. A refusal is reported, not thrown: a dry run writes nothing either way.
+ */
+async function validated(
+  io: Connections,
+  writer: Writer,
+  patch: readonly JsonPatchOperation[],
+): Promise<Validation> {
+  try {
+    await io.boards.validateWorkItem(writer.project, writer.type.name, patch);
+    io.log.info(loc('DryRunAccepted'));
+    return { accepted: true };
+  } catch (error) {
+    const refusal = (error as Error).message;
+    io.log.warning(loc('DryRunRefused', refusal));
+    return { accepted: false, refusal };
+  }
 }
