@@ -214,7 +214,7 @@ describe('state changes along the workflow', () => {
       'New',
       'duplicate',
       SCRUM_REASONS,
-      { state: "Won't fix" },
+      { state: "Won't fix", reason: 'Removed from the backlog' },
     ],
     [
       'Basic: no Removed state, a duplicate is done',

@@ -153,13 +153,17 @@ export async function fileWorkItem(
       resolved.forEach((item) => {
         if (item.outcome === 'failed') warn(loc('ResolveFailed', type.name, item.id, item.why));
       });
-      // The outputs name the item the run ended on: the first resolved, else the first that got the note.
+      // The outputs name the item the run ended on: the first resolved, else the first that got the note, else
+      // the first one looked at (left as a person left it, or not written).
       const shown =
         resolved.find((item) => item.outcome === 'resolved') ??
-        resolved.find((item) => item.outcome === 'commented');
-      const outputs: Outputs = shown
-        ? { id: shown.id, url: shown.url, action: shown.outcome === 'resolved' ? 'resolved' : 'commented' }
-        : { action: 'none' };
+        resolved.find((item) => item.outcome === 'commented') ??
+        resolved[0]!;
+      const outputs: Outputs = {
+        id: shown.id,
+        url: shown.url,
+        action: shown.outcome === 'resolved' || shown.outcome === 'commented' ? shown.outcome : 'none',
+      };
       return { outputs, report: { kind: 'resolved', type: type.name, items: resolved } };
     }
     case 'create':

@@ -73,9 +73,10 @@ export interface StateChange {
 
 // The reasons the processes give a fix or a duplicate, best first (Agile and CMMI: Fixed; Scrum and Basic
 // record finished work without a fix reason).
-const REASONS: Record<StateChangePurpose, readonly string[]> = {
+const REASONS: Record<StateChangePurpose | 'removed', readonly string[]> = {
   resolve: ['Fixed', 'Resolved', 'Work finished', 'Completed'],
   duplicate: ['Duplicate'],
+  removed: ['Removed from the backlog', 'Removed'],
 };
 
 // Where each purpose goes, best first. A type that has a category is moved into it or not at all: recovery
@@ -97,7 +98,7 @@ export function plannedChange(
   purpose: StateChangePurpose,
   reasons: readonly string[],
 ): StateChange | undefined {
-  const reasonFor = (wanted: StateChangePurpose): string | undefined => {
+  const reasonFor = (wanted: StateChangePurpose | 'removed'): string | undefined => {
     for (const name of REASONS[wanted]) {
       const found = reasons.find((reason) => same(reason, name));
       if (found) return found;
@@ -120,7 +121,10 @@ export function plannedChange(
       if (fallbackOnly && inCategory.length > 0) return undefined;
       continue;
     }
-    const reason = purpose === 'resolve' ? reasonFor('resolve') : duplicateReason;
+    const reason =
+      purpose === 'resolve'
+        ? reasonFor('resolve')
+        : (duplicateReason ?? (category === 'Removed' ? reasonFor('removed') : undefined));
     return reason === undefined ? { state: state.name } : { state: state.name, reason };
   }
   return undefined;
