@@ -1,5 +1,6 @@
 // Handlers for work item types, their fields and their states.
 import { list, ok, requireProject, type Handler, type RequestContext } from '../context';
+import { enumName, FIELDS_EXPAND } from '../enums';
 import { notFound } from '../errors';
 import { FIELDS, type FieldDef } from '../fields';
 import type { Project } from '../org';
@@ -81,8 +82,9 @@ export const listTypeStates: Handler = (ctx) => {
   return list(t.states.map((s) => ({ name: s.name, color: s.color, category: s.category })));
 };
 
+// By name or by the client's enum number (WorkItemTypeFieldsExpandLevel), as the service reads it.
 const expandsAllowed = (ctx: RequestContext): boolean =>
-  ['allowedvalues', 'all'].includes((ctx.query.$expand ?? '').toLowerCase());
+  ['allowedvalues', 'all'].includes(enumName(ctx.query.$expand, FIELDS_EXPAND) ?? '');
 
 export const listTypeFields: Handler = (ctx) => {
   const t = typeInProject(requireProject(ctx), ctx.params.type);
