@@ -182,6 +182,41 @@ describe('packaged task: state changes follow the workflow', function () {
     assert.deepEqual(runs.map((run) => run.outputs['WorkItemAction']).sort(), ['commented', 'created']);
   });
 
+  it('a raced duplicate the workflow will not close: commented, both runs report the open item', async () => {
+    // An administrator let new Bugs go only to Active: neither Closed nor Resolved is reachable.
+    await session.emulator.addRule({
+      kind: 'restrict',
+      project: 'WebApp',
+      type: 'Bug',
+      from: 'New',
+      to: ['Active'],
+    });
+    await session.emulator.seedBuild(failedYamlRun(1035));
+    await session.emulator.seedBuild(failedYamlRun(1036));
+    await session.emulator.injectFaults([
+      { method: 'POST', pathRegex: '/_apis/wit/workitems/\\$Bug$', delayMs: 500, times: 2 },
+    ]);
+    const runs = await Promise.all([1035, 1036].map((id) => session.run({ variables: buildVariables(id) })));
+    const items = await session.items(2);
+    const winner = Math.min(...items.map((item) => item.id));
+    const loser = Math.max(...items.map((item) => item.id));
+    assert.equal((await fields(loser))['System.State'], 'New', 'nothing is forced past the workflow');
+    assert.ok(
+      (await comments(loser)).some((text) => text.includes(`#${winner}`) || text.includes(String(winner))),
+    );
+    const lost = runs.find((run) => run.outputs['WorkItemAction'] === 'commented')!;
+    assert.equal(lost.outputs['WorkItemId'], String(winner));
+    assert.match(
+      lost.summary,
+      new RegExp(`Bug ${loser} filed by this run could not be closed as its duplicate`),
+    );
+    assert.match(
+      lost.warnings.join('\n'),
+      /declares no transition that takes work item \d+ from its state 'New'/,
+    );
+    assert.doesNotMatch(lost.warnings.join('\n'), /Check the inputs/);
+  });
+
   it('several items, one refused: each reports on its own', async () => {
     const first = await runBuild(1040, 'failed', { project: 'Legacy' });
     const second = await runBuild(1041, 'failed', { project: 'Legacy', inputs: { onRecurrence: 'new' } });
@@ -258,6 +293,17 @@ describe('packaged task: state changes follow the workflow', function () {
       assert.match(run.summary, /would refuse it: .*TF237111/);
       assert.match(run.summary, /Edit work items in this node/);
       assert.match(run.warnings.join('\n'), /Dry run: .* would refuse it/);
+    });
+
+    it('an optional value refused: accepted without it, as the real run files the item', async () => {
+      const run = await runBuild(1062, 'failed', {
+        inputs: { dryRun: 'true', assignTo: 'nobody@elsewhere.example' },
+      });
+      await session.items(0, run);
+      assert.match(
+        run.summary,
+        /it would be accepted without System\\\.AssignedTo, which the run drops with a warning\. It refused: .*TF401320/,
+      );
     });
   });
 });

@@ -111,6 +111,16 @@ describe('what the task reports', () => {
       'Dry run: would create a Bug.',
     ],
     [
+      'a dry run the service accepted without an optional value',
+      {
+        kind: 'dryRun',
+        plan: 'create a Bug',
+        validation: { accepted: true, without: ['System.AssignedTo'], refusal: 'TF401320 on Assigned To' },
+      },
+      'Dry run: would create a Bug.\n\nAzure DevOps checked the create without saving it (validateOnly): it would be accepted without System\\.AssignedTo, which the run drops with a warning. It refused: TF401320 on Assigned To\n\nNothing was written; the request is in the task log.',
+      'Dry run: would create a Bug.',
+    ],
+    [
       'a dry run the service refused',
       {
         kind: 'dryRun',

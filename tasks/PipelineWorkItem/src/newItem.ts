@@ -1,3 +1,4 @@
+import { AdoError } from './errors';
 import { collectAttachments } from './evidence/attachments';
 import type { Evidence } from './facts/model';
 import type { RunView } from './facts/values';
@@ -71,7 +72,7 @@ export async function fileNewItem(io: Connections, item: NewItem, ahead: ReadsAh
   if (settings.dryRun) {
     log.info(loc('DryRunRequest', draft.type));
     log.info(JSON.stringify(patch, null, 2));
-    const validation = await validated(io, writer, patch);
+    const validation = await validated(io, writer, patch, optionalFields(settings));
     return dryRun(log, loc('PlanCreate', draft.type, project), { title, validation });
   }
   const created = await createItem(writer, patch, {
@@ -108,12 +109,14 @@ export async function fileNewItem(io: Connections, item: NewItem, ahead: ReadsAh
 
 /**
  * Has the service check the create without saving it (validateOnly): permission, type, fields and rules, as the
- * real create would meet them. A refusal is reported, not thrown: a dry run writes nothing either way.
+ * real create would meet them. A refusal is reported, not thrown: a dry run writes nothing either way. A refusal
+ * of optional values only is an acceptance without them, since the real run files the item without them.
  */
 async function validated(
   io: Connections,
   writer: Writer,
   patch: readonly JsonPatchOperation[],
+  optional: ReadonlyMap<string, string>,
 ): Promise<Validation> {
   try {
     await io.boards.validateWorkItem(writer.project, writer.type.name, patch);
@@ -121,6 +124,11 @@ async function validated(
     return { accepted: true };
   } catch (error) {
     const refusal = (error as Error).message;
+    const fields = error instanceof AdoError ? error.refusedFields : [];
+    if (fields.length > 0 && fields.every((field) => optional.has(field))) {
+      io.log.info(loc('DryRunAcceptedWithout', fields.join(', '), refusal));
+      return { accepted: true, without: fields, refusal };
+    }
     io.log.warning(loc('DryRunRefused', refusal));
     return { accepted: false, refusal };
   }

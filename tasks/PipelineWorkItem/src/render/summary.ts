@@ -13,7 +13,11 @@ export type ResolvedItem = { readonly id: number; readonly url: string } & (
 );
 
 /** Whether the service validated a dry run's create (validateOnly), and what it refused. */
-export type Validation = { readonly accepted: true } | { readonly accepted: false; readonly refusal: string };
+export type Validation =
+  | { readonly accepted: true }
+  /** Accepted once the optional values the service refused are dropped, as the real run drops them. */
+  | { readonly accepted: true; readonly without: readonly string[]; readonly refusal: string }
+  | { readonly accepted: false; readonly refusal: string };
 
 /** What the task did, for the run summary (Markdown attached to the run), the log and the result message. */
 export type Report =
@@ -70,9 +74,7 @@ const OUTCOME: Record<Outcome, () => string> = {
 export function summaryMarkdown(report: Report, warnings: readonly string[]): string {
   const lines = [`### ${loc('SummaryHeading')}`, '', summaryLine(report)];
   if (report.kind === 'dryRun') {
-    if (report.validation?.accepted === true) lines.push('', loc('SummaryDryRunAccepted'));
-    if (report.validation?.accepted === false)
-      lines.push('', loc('SummaryDryRunRefused', md(report.validation.refusal)));
+    if (report.validation) lines.push('', validationLine(report.validation));
     lines.push('', loc('SummaryDryRunNote'));
   }
   if (warnings.length > 0) lines.push('', ...warnings.map((warning) => `- ⚠ ${md(warning)}`));
@@ -180,4 +182,11 @@ function reportPart(type: string, item: ResolvedItem): string {
     case 'failed':
       return loc('ReportPartFailed', type, item.id, item.why);
   }
+}
+
+function validationLine(validation: Validation): string {
+  if (!validation.accepted) return loc('SummaryDryRunRefused', md(validation.refusal));
+  return 'without' in validation
+    ? loc('SummaryDryRunAcceptedWithout', md(validation.without.join(', ')), md(validation.refusal))
+    : loc('SummaryDryRunAccepted');
 }
