@@ -223,7 +223,7 @@ async function commentInstead(writer: Writer, item: number, note: string, why: s
   return { kind: 'commented', id: item, why };
 }
 
-/** Resolves a recovered item through its workflow, with a note naming the run (brief §5.3, §5.8). */
+/** Resolves a recovered item through its workflow, with a note naming the run. */
 export function resolveItem(writer: Writer, item: number, view: RunView): Promise<Settled> {
   return changeState(writer, item, 'resolve', `${recoveredHtml(view)}\n${markerHtml(writer.runKey, 0)}`);
 }
