@@ -39,7 +39,7 @@ async function marked(writer: Writer, item: number, since?: number): Promise<boo
  * Waits before each look for a create whose answer was lost. A WIQL query may not list an item for a few
  * seconds after it is saved, so one look is not enough to send the create again: four looks over 7 s.
  */
-export const LANDED_LOOKS_MS: readonly number[] = [0, 1_000, 2_000, 4_000];
+const LANDED_LOOKS_MS: readonly number[] = [0, 1_000, 2_000, 4_000];
 
 async function inState(writer: Writer, item: number, state: string): Promise<boolean> {
   return (await writer.boards.workItemState(writer.project, item)) === state;

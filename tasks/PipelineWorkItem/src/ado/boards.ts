@@ -37,12 +37,13 @@ export class AdoBoards implements Boards {
     private readonly identity?: WriterIdentity,
   ) {}
 
-  private context(action: string, project: string): CallContext {
-    return { action, url: this.rest.baseUrl, project, identity: this.identity };
+  // What to grant, to whom, when the service refuses a write under an area of `project`.
+  private permissionFix(project: string): string {
+    return permissionFix({ url: this.rest.baseUrl, project, identity: this.identity });
   }
 
   private async call<T>(action: string, project: string, body: () => Promise<T>): Promise<T> {
-    const call = this.context(action, project);
+    const call: CallContext = { action, url: this.rest.baseUrl, project, identity: this.identity };
     try {
       return await body();
     } catch (error) {
@@ -156,13 +157,10 @@ export class AdoBoards implements Boards {
       if (!item?.id) {
         // Project and type were just read, so a 404 here is the service's other way of refusing the area:
         // TF237111 with status 404 (platform notes).
-        throw new AdoError(
-          loc('CreateAnswered404', type, project, permissionFix(this.context('', project))),
-          {
-            status: 404,
-            code: 'TF237111',
-          },
-        );
+        throw new AdoError(loc('CreateAnswered404', type, project, this.permissionFix(project)), {
+          status: 404,
+          code: 'TF237111',
+        });
       }
       return { id: item.id };
     });
@@ -182,7 +180,7 @@ export class AdoBoards implements Boards {
         async () => ((await landed()) ? { id } : undefined),
       );
       if (!item?.id) {
-        throw new AdoError(loc('UpdateAnswered404', id, permissionFix(this.context('', project))), {
+        throw new AdoError(loc('UpdateAnswered404', id, this.permissionFix(project)), {
           status: 404,
           code: 'TF237111',
         });
