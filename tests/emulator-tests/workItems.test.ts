@@ -90,6 +90,18 @@ describe('emulator: work items', function () {
     assert.equal(log.find((r) => r.path.endsWith('/Starter/_apis/wit/workItems/$Bug'))?.status, 404);
   });
 
+  it('holds at most 1,000,000 characters in a long-text field', async () => {
+    const steps = (length: number) => [
+      title('long'),
+      add('Microsoft.VSTS.TCM.ReproSteps', 'x'.repeat(length)),
+    ];
+    const fits = await wit().createWorkItem(null, steps(1_000_000), 'WebApp', 'Bug');
+    assert.equal(String(fits.fields?.['Microsoft.VSTS.TCM.ReproSteps']).length, 1_000_000);
+    const over = await rejection(wit().createWorkItem(null, steps(1_000_001), 'WebApp', 'Bug'));
+    assert.equal(over.statusCode, 400);
+    assert.match(over.message, /^TF401320: Rule Error for field Repro Steps\. Error code: InvalidTooLong\.$/);
+  });
+
   it('enforces title rules with TF401320 and RuleValidationErrors', async () => {
     const long = await rejection(wit().createWorkItem(null, [title('x'.repeat(256))], 'WebApp', 'Bug'));
     assert.equal(long.statusCode, 400);
