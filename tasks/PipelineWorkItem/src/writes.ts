@@ -1,7 +1,8 @@
 import { AdoError } from './errors';
 import type { RunView } from './facts/values';
 import type { Fingerprint } from './lifecycle/fingerprint';
-import { markerHtml, readMarkers } from './lifecycle/marker';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { markerHtml, readMarkers, recurrenceSettled, writeSettled } from './lifecycle/marker';
 import { openItemsQuery } from './lifecycle/openItems';
 import type { Boards } from './ports';
 import { duplicateHtml, recoveredHtml, recurrenceHtml } from './render/notes';
@@ -27,10 +28,18 @@ export async function openItems(writer: Writer, fingerprint: Fingerprint): Promi
   return query ? writer.boards.queryIds(writer.project, query) : [];
 }
 
-// Whether this run already wrote on the item: its marker is among the item's comments.
-async function marked(writer: Writer, item: number): Promise<boolean> {
-  return readMarkers(await writer.boards.comments(writer.project, item)).runs.has(writer.runKey);
+// Whether this run already wrote on the item: its marker is among the item's comments (those after comment
+// `since`, the newest one before the write, when it is known).
+async function marked(writer: Writer, item: number, since?: number): Promise<boolean> {
+  const read = await writer.boards.comments(writer.project, item, writeSettled(writer.runKey, since));
+  return readMarkers(read).runs.has(writer.runKey);
 }
+
+/**
+ * Waits before each look for a create whose answer was lost. A WIQL query may not list an item for a few
+ * seconds after it is saved, so one look is not enough to send the create again: four looks over 7 s.
+ */
+const LANDED_LOOKS_MS: readonly number[] = [0, 1_000, 2_000, 4_000];
 
 async function inState(writer: Writer, item: number, state: string): Promise<boolean> {
   return (await writer.boards.workItemState(writer.project, item)) === state;
@@ -74,22 +83,22 @@ export async function createItem(
   if (!creation.settleRaces) return { kind: 'created', id };
   const oldest = (await openItems(writer, creation.fingerprint))[0];
   if (oldest === undefined || oldest >= id) return { kind: 'created', id };
+  // The older item is this run's own create, whose answer was lost and which the query listed too late: the run
+  // raced only itself, and filed the older item.
+  const ownOlder = !creation.known.includes(oldest) && (await marked(writer, oldest));
   // The oldest item hears of the failure first: if that cannot be written, this run's item stays the one that
   // tracks it and nothing is closed.
   let occurrence: number | undefined;
-  try {
-    ({ occurrence } = await commentOnRecurrence(writer, oldest, creation.view));
-  } catch (error) {
-    writer.warn(loc('RaceCommentFailed', writer.type.name, oldest, id, (error as Error).message));
-    return { kind: 'created', id };
+  if (!ownOlder) {
+    try {
+      ({ occurrence } = await commentOnRecurrence(writer, oldest, creation.view));
+    } catch (error) {
+      writer.warn(loc('RaceCommentFailed', writer.type.name, oldest, id, (error as Error).message));
+      return { kind: 'created', id };
+    }
   }
-  try {
-    return { kind: 'raced', id: oldest, duplicate: await closeAsDuplicate(writer, id, oldest), occurrence };
-  } catch (error) {
-    const why = (error as Error).message;
-    writer.warn(loc('RaceCloseFailed', writer.type.name, id, oldest, why));
-    return { kind: 'raced', id: oldest, duplicate: { kind: 'failed', id, why }, occurrence };
-  }
+  const duplicate = await settleDuplicate(writer, id, oldest);
+  return ownOlder ? { kind: 'created', id: oldest } : { kind: 'raced', id: oldest, duplicate, occurrence };
 }
 
 // Brief §5.5: a refused assignee, area, iteration or extra field value costs that value, never the item.
@@ -99,9 +108,17 @@ async function createDroppingRefused(
   creation: Creation,
 ): Promise<number> {
   // The item of the fingerprint that was not open before and carries this run's marker is the one that landed.
-  const landed = async (): Promise<number | undefined> => {
+  const look = async (): Promise<number | undefined> => {
     for (const id of await openItems(writer, creation.fingerprint)) {
       if (!creation.known.includes(id) && (await marked(writer, id))) return id;
+    }
+    return undefined;
+  };
+  const landed = async (): Promise<number | undefined> => {
+    for (const wait of LANDED_LOOKS_MS) {
+      await sleep(wait);
+      const id = await look();
+      if (id !== undefined) return id;
     }
     return undefined;
   };
@@ -132,11 +149,13 @@ export async function commentOnRecurrence(
   item: number,
   view: RunView,
 ): Promise<{ occurrence?: number }> {
-  const markers = readMarkers(await writer.boards.comments(writer.project, item));
+  const read = await writer.boards.comments(writer.project, item, recurrenceSettled(writer.runKey));
+  const markers = readMarkers(read);
   if (markers.runs.has(writer.runKey)) return {};
   const occurrence = Math.max(markers.lastOccurrence, 1) + 1;
   const html = `${recurrenceHtml(view, occurrence)}\n${markerHtml(writer.runKey, occurrence)}`;
-  await writer.boards.addComment(writer.project, item, html, () => marked(writer, item));
+  const newest = read[0]?.id;
+  await writer.boards.addComment(writer.project, item, html, () => marked(writer, item, newest));
   return { occurrence };
 }
 
@@ -226,6 +245,17 @@ async function commentInstead(writer: Writer, item: number, note: string, why: s
 /** Resolves a recovered item through its workflow, with a note naming the run. */
 export function resolveItem(writer: Writer, item: number, view: RunView): Promise<Settled> {
   return changeState(writer, item, 'resolve', `${recoveredHtml(view)}\n${markerHtml(writer.runKey, 0)}`);
+}
+
+// Closes this run's item as a duplicate; a failure to write leaves it open, said in a warning.
+async function settleDuplicate(writer: Writer, item: number, original: number): Promise<Settled> {
+  try {
+    return await closeAsDuplicate(writer, item, original);
+  } catch (error) {
+    const why = (error as Error).message;
+    writer.warn(loc('RaceCloseFailed', writer.type.name, item, original, why));
+    return { kind: 'failed', id: item, why };
+  }
 }
 
 function closeAsDuplicate(writer: Writer, item: number, original: number): Promise<Settled> {
