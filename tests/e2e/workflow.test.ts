@@ -71,6 +71,21 @@ describe('packaged task: state changes follow the workflow', function () {
     assert.ok((await comments(bug!.id)).some((text) => /The pipeline recovered/.test(text)));
     assert.match(early.summary, /Could not resolve \[Bug \d+\]/);
 
+    // Green again with nothing changed: the warning again, but no second note.
+    const noted = (await comments(bug!.id)).length;
+    const again = await runBuild(1003, 'green', { project: 'Legacy' });
+    assert.equal((await comments(bug!.id)).length, noted);
+    assert.equal(again.outputs['WorkItemAction'], 'none');
+    assert.equal(again.outputs['WorkItemId'], String(bug!.id));
+    assert.match(
+      again.warnings.join('\n'),
+      /an earlier run's recovery note is the newest on it, so nothing was added/,
+    );
+    assert.match(
+      again.resultMessage,
+      /Bug \d+ still open \(Azure DevOps refuses the state change; already noted\)/,
+    );
+
     await personSaves('Legacy', bug!.id, { 'System.State': 'Active' });
     await session.emulator.clearRequests();
     const green = await runBuild(1002, 'green', { project: 'Legacy' });

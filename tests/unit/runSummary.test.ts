@@ -64,6 +64,7 @@ describe('what the task reports', () => {
         items: [
           { id: 42, url: `${URL}42`, outcome: 'resolved', state: 'Resolved', reason: 'Fixed' },
           { id: 43, url: `${URL}43`, outcome: 'commented', why: 'Root Cause is required.' },
+          { id: 47, url: `${URL}47`, outcome: 'noted', why: 'No transition.' },
           { id: 44, url: `${URL}44`, outcome: 'left', state: 'Closed' },
           { id: 45, url: `${URL}45`, outcome: 'left' },
           { id: 46, url: `${URL}46`, outcome: 'failed', why: 'timed out' },
@@ -72,11 +73,12 @@ describe('what the task reports', () => {
       [
         `The pipeline recovered: resolved [Bug 42](${URL}42).`,
         `Could not resolve [Bug 43](${URL}43): Root Cause is required\\. The note is on it as a comment.`,
+        `Could not resolve [Bug 47](${URL}47): No transition\\. An earlier run's recovery note is on it already; nothing was added.`,
         `[Bug 44](${URL}44) is no longer open (Closed): left as it is.`,
         `[Bug 45](${URL}45) is no longer open (deleted): left as it is.`,
         `Could not resolve [Bug 46](${URL}46): timed out`,
       ].join('\n\n'),
-      'The pipeline recovered: resolved Bug 42; Bug 43 commented (Azure DevOps refused the state change); Bug 44 left as Closed; Bug 45 left as deleted; Bug 46 not resolved (timed out).',
+      'The pipeline recovered: resolved Bug 42; Bug 43 commented (Azure DevOps refused the state change); Bug 47 still open (Azure DevOps refuses the state change; already noted); Bug 44 left as Closed; Bug 45 left as deleted; Bug 46 not resolved (timed out).',
     ],
     [
       'a race whose duplicate could not be closed',

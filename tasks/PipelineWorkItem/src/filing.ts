@@ -200,6 +200,8 @@ function resolvedItem(
       return { ...item, outcome: 'resolved', state: settled.state, reason: settled.reason };
     case 'commented':
       return { ...item, outcome: 'commented', why: settled.why };
+    case 'noted':
+      return { ...item, outcome: 'noted', why: settled.why };
     case 'left':
       return { ...item, outcome: 'left', state: settled.state };
     case 'failed':

@@ -167,6 +167,8 @@ export type Settled =
   | { readonly kind: 'commented'; readonly id: number; readonly why: string }
   /** No longer open when the task came to it: a person decided, and the task does not overrule them. */
   | { readonly kind: 'left'; readonly id: number; readonly state?: string }
+  /** Refused again, and an earlier run's recovery note is the newest on the item: nothing added. */
+  | { readonly kind: 'noted'; readonly id: number; readonly why: string }
   /** Nothing could be written (the service could not be reached, the token was refused, …). */
   | { readonly kind: 'failed'; readonly id: number; readonly why: string };
 
@@ -211,7 +213,7 @@ async function changeState(
     const change = plannedChange(writer.type, current.state, purpose, await reasons);
     if (change === undefined) {
       const why = loc('NoTransition', writer.type.name, item, current.state);
-      return commentInstead(writer, item, note, why);
+      return commentInstead(writer, item, purpose, note, why);
     }
     const fields: [string, string][] = [[FIELD.state, change.state]];
     if (change.reason !== undefined) fields.push([FIELD.reason, change.reason]);
@@ -231,15 +233,40 @@ async function changeState(
       const why = fields
         ? loc('StateChangeRefusedFields', writer.type.name, item, to, said, fields)
         : loc('StateChangeRefused', writer.type.name, item, to, said);
-      return commentInstead(writer, item, note, why);
+      return commentInstead(writer, item, purpose, note, why);
     }
   }
 }
 
-async function commentInstead(writer: Writer, item: number, note: string, why: string): Promise<Settled> {
+async function commentInstead(
+  writer: Writer,
+  item: number,
+  purpose: StateChangePurpose,
+  note: string,
+  why: string,
+): Promise<Settled> {
+  if (purpose === 'resolve' && (await recoveryNoted(writer, item))) {
+    writer.warn(loc('StillRefused', why, writer.type.name, item));
+    return { kind: 'noted', id: item, why };
+  }
   await writer.boards.addComment(writer.project, item, note, () => marked(writer, item));
   writer.warn(loc('NoteAsComment', why, writer.type.name, item));
   return { kind: 'commented', id: item, why };
+}
+
+// Whether the task's newest note on the item is a recovery note (a write that is no filing): then the pipeline
+// has not failed since a run said it recovered, and a rule that keeps blocking the change costs the item no
+// comment per green run.
+async function recoveryNoted(writer: Writer, item: number): Promise<boolean> {
+  const newestMarked = (comments: readonly { text: string }[]): { text: string } | undefined =>
+    comments.find((comment) => readMarkers([comment]).runs.size > 0);
+  const read = await writer.boards.comments(
+    writer.project,
+    item,
+    (newestFirst) => !!newestMarked(newestFirst),
+  );
+  const newest = newestMarked(read);
+  return newest !== undefined && readMarkers([newest]).lastOccurrence === 0;
 }
 
 /** Resolves a recovered item through its workflow, with a note naming the run. */

@@ -9,6 +9,8 @@ export type ResolvedItem = { readonly id: number; readonly url: string } & (
   | { readonly outcome: 'commented'; readonly why: string }
   /** No longer open when the task came to it (a person closed or removed it): left as it is. */
   | { readonly outcome: 'left'; readonly state?: string }
+  /** Refused again; an earlier run's note is on it already, so nothing was added. */
+  | { readonly outcome: 'noted'; readonly why: string }
   | { readonly outcome: 'failed'; readonly why: string }
 );
 
@@ -164,6 +166,7 @@ function resolvedSummary(type: string, items: readonly ResolvedItem[]): string {
   for (const item of items) {
     const shown = link(type, item.id, item.url);
     if (item.outcome === 'commented') lines.push(loc('SummaryResolveRefused', shown, md(item.why)));
+    if (item.outcome === 'noted') lines.push(loc('SummaryResolveNoted', shown, md(item.why)));
     if (item.outcome === 'left')
       lines.push(loc('SummaryResolveLeft', shown, md(item.state ?? loc('ItemDeleted'))));
     if (item.outcome === 'failed') lines.push(loc('SummaryResolveFailed', shown, md(item.why)));
@@ -177,6 +180,8 @@ function reportPart(type: string, item: ResolvedItem): string {
       return loc('ReportPartResolved', type, item.id);
     case 'commented':
       return loc('ReportPartRefused', type, item.id);
+    case 'noted':
+      return loc('ReportPartNoted', type, item.id);
     case 'left':
       return loc('ReportPartLeft', type, item.id, item.state ?? loc('ItemDeleted'));
     case 'failed':
