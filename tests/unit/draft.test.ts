@@ -28,7 +28,11 @@ const TASK = {
   states: [],
 };
 
-const FILING: Filing = { tag: 'pwi:0123456789ab', history: '<p>Filed</p>', attachments: [] };
+const FILING: Filing = {
+  tags: ['pwi:0123456789ab', 'pwi:scope-0123456789ab'],
+  history: '<p>Filed</p>',
+  attachments: [],
+};
 
 function draftFor(
   values: Partial<Record<InputName, string>>,
@@ -69,10 +73,10 @@ describe('work item draft and JSON Patch', () => {
       { op: 'add', path: '/fields/Microsoft.VSTS.TCM.ReproSteps', value: '<p>Failed.</p>' },
       { op: 'add', path: '/fields/System.AreaPath', value: 'WebApp\\Frontend' },
       { op: 'add', path: '/fields/System.IterationPath', value: 'WebApp\\Sprint 2' },
-      { op: 'add', path: '/fields/System.AssignedTo', value: 'Alex Kim <alex@fabrikam.example>' },
+      { op: 'add', path: '/fields/System.AssignedTo', value: 'alex@fabrikam.example' },
       { op: 'add', path: '/fields/Microsoft.VSTS.Common.Priority', value: 1 },
       { op: 'add', path: '/fields/Microsoft.VSTS.Common.Severity', value: '2 - High' },
-      { op: 'add', path: '/fields/System.Tags', value: 'pipeline-failure; nightly; pwi:0123456789ab' },
+      { op: 'add', path: '/fields/System.Tags', value: 'pipeline-failure; nightly; pwi:0123456789ab; pwi:scope-0123456789ab' },
       { op: 'add', path: '/fields/System.History', value: '<p>Filed</p>' },
       { op: 'add', path: '/fields/Microsoft.VSTS.Build.FoundIn', value: '20261129.3' },
       { op: 'add', path: '/fields/Custom.Run', value: '20261129.3' },
@@ -155,11 +159,19 @@ describe('work item draft and JSON Patch', () => {
     ]);
   });
 
-  it('lets the fields input override a field the task sets, whatever the case of its name', () => {
-    const { draft } = draftFor({ fields: 'system.tags=mine' });
+  it('adds the tags of fields System.Tags to the task\'s, whatever the case of its name; the own tags stay', () => {
+    const { draft } = draftFor({ fields: 'system.tags=mine; PWI:0123456789AB;team-{{branch}}' });
     assert.deepEqual(
       draft.fields.filter(([reference]) => reference.toLowerCase() === 'system.tags'),
-      [['System.Tags', 'mine']],
+      [['System.Tags', 'pipeline-failure; mine; team-main; pwi:0123456789ab; pwi:scope-0123456789ab']],
+    );
+  });
+
+  it('lets the fields input override another field the task sets, whatever the case of its name', () => {
+    const { draft } = draftFor({ fields: 'system.title=Mine' });
+    assert.deepEqual(
+      draft.fields.filter(([reference]) => reference.toLowerCase() === 'system.title'),
+      [['System.Title', 'Mine']],
     );
   });
 
