@@ -76,7 +76,11 @@ describe('work item draft and JSON Patch', () => {
       { op: 'add', path: '/fields/System.AssignedTo', value: 'alex@fabrikam.example' },
       { op: 'add', path: '/fields/Microsoft.VSTS.Common.Priority', value: 1 },
       { op: 'add', path: '/fields/Microsoft.VSTS.Common.Severity', value: '2 - High' },
-      { op: 'add', path: '/fields/System.Tags', value: 'pipeline-failure; nightly; pwi:0123456789ab; pwi:scope-0123456789ab' },
+      {
+        op: 'add',
+        path: '/fields/System.Tags',
+        value: 'pipeline-failure; nightly; pwi:0123456789ab; pwi:scope-0123456789ab',
+      },
       { op: 'add', path: '/fields/System.History', value: '<p>Filed</p>' },
       { op: 'add', path: '/fields/Microsoft.VSTS.Build.FoundIn', value: '20261129.3' },
       { op: 'add', path: '/fields/Custom.Run', value: '20261129.3' },
@@ -159,7 +163,7 @@ describe('work item draft and JSON Patch', () => {
     ]);
   });
 
-  it('adds the tags of fields System.Tags to the task\'s, whatever the case of its name; the own tags stay', () => {
+  it("adds the tags of fields System.Tags to the task's, whatever the case of its name; the own tags stay", () => {
     const { draft } = draftFor({ fields: 'system.tags=mine; PWI:0123456789AB;team-{{branch}}' });
     assert.deepEqual(
       draft.fields.filter(([reference]) => reference.toLowerCase() === 'system.tags'),

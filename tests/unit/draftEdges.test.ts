@@ -126,16 +126,21 @@ describe('work item draft at its edges', () => {
         'dana@fabrikam.example',
         [],
       ],
-      ...['ceo@fabrikam.example> <dana@fabrikam.example', 'a@x.example, b@x.example', 'a@x.example;b', 'a b@x', 'a@x\tb']
-        .map((email): [string, string, Record<string, string>, undefined, string[]] => [
-          `nobody when the unique name is not one plain name: ${JSON.stringify(email)}`,
-          '@requestor',
-          { ...YAML_VARIABLES, 'Build.RequestedForEmail': email },
-          undefined,
-          [
-            `Input 'assignTo' is @requestor, but the requester's unique name '${email}' is not one plain unique name; the item is left unassigned.`,
-          ],
-        ]),
+      ...[
+        'ceo@fabrikam.example> <dana@fabrikam.example',
+        'a@x.example, b@x.example',
+        'a@x.example;b',
+        'a b@x',
+        'a@x\tb',
+      ].map((email): [string, string, Record<string, string>, undefined, string[]] => [
+        `nobody when the unique name is not one plain name: ${JSON.stringify(email)}`,
+        '@requestor',
+        { ...YAML_VARIABLES, 'Build.RequestedForEmail': email },
+        undefined,
+        [
+          `Input 'assignTo' is @requestor, but the requester's unique name '${email}' is not one plain unique name; the item is left unassigned.`,
+        ],
+      ]),
       [
         'nobody when no one triggered the run',
         '@requestor',

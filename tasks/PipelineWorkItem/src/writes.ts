@@ -125,7 +125,7 @@ function droppable(
       writer.type.fields.some((known) => known.toLowerCase() === field.toLowerCase());
     const unknown = [...creation.optional.keys()].filter((field) => !has(field) && sent(ops, field));
     const fields = [...new Set([...refused, ...unknown])];
-    writer.warn(loc('FieldsUnknownDropped', writer.type.name, fields.join(', '), error.message));
+    writer.warn(loc('FieldsUnknownDropped', error.message, writer.type.name, fields.join(', ')));
     return fields;
   }
   for (const field of refused) {

@@ -33,13 +33,15 @@ export function descriptionHtml(template: Template, values: TemplateValues): str
 export function descriptionProblems(template: Template): string[] {
   const names = Object.fromEntries(PLACEHOLDERS.map((name) => [name, `{{${name}}}`])) as TemplateValues;
   const slotted = slottedHtml(template, names);
+  const named = (text: string): string =>
+    text.replace(slotted.slot, (_, key: string) => slotted.values[Number(key)] ?? '');
   return misplacedSlots(slotted.html, slotted.slot).map((place) => {
     const placeholder = slotted.values[Number(place.key)] ?? '';
     switch (place.kind) {
       case 'attribute':
         return loc('DescriptionPlaceholderInAttribute', placeholder, place.attribute);
       case 'tag':
-        return loc('DescriptionPlaceholderInTag', placeholder, place.element);
+        return loc('DescriptionPlaceholderInTag', placeholder, named(place.element));
       case 'rawText':
         return loc('DescriptionPlaceholderInCode', placeholder, place.element);
     }
