@@ -171,6 +171,39 @@ describe('work item draft and JSON Patch', () => {
     );
   });
 
+  it("leaves out people's tags of the task's own form, with a warning: they would move the item to another lane", () => {
+    const { draft, warnings } = draftFor({
+      tags: 'pwi:9d3027273b35; ok',
+      fields: 'System.Tags=PWI:pr-0123456789ab;pwi:0123456789ab',
+    });
+    assert.deepEqual(
+      draft.fields.filter(([reference]) => reference === 'System.Tags'),
+      [['System.Tags', 'ok; pwi:0123456789ab; pwi:scope-0123456789ab']],
+    );
+    assert.deepEqual(warnings, [
+      "Left out the tags pwi:9d3027273b35; PWI:pr-0123456789ab: tags starting with 'pwi:' are the task's own, by which it finds its items again.",
+    ]);
+  });
+
+  it('leaves out the tags beyond 100 that placeholders add, keeping the task’s own', () => {
+    const many = Array.from({ length: 120 }, (_, i) => `t${i}`);
+    const { draft, warnings } = draftFor(
+      { fields: 'System.Tags={{branch}}' },
+      {},
+      {
+        ...YAML_VARIABLES,
+        'Build.SourceBranch': `refs/heads/${many.join(';')}`,
+      },
+    );
+    const tags = String(Object.fromEntries(draft.fields)['System.Tags']).split('; ');
+    assert.equal(tags.length, 100);
+    assert.deepEqual(tags.slice(0, 2), ['pipeline-failure', 't0']);
+    assert.deepEqual(tags.slice(-2), ['pwi:0123456789ab', 'pwi:scope-0123456789ab']);
+    assert.deepEqual(warnings, [
+      `The item would carry 123 tags, but a work item holds at most 100; left out: ${many.slice(97).join('; ')}.`,
+    ]);
+  });
+
   it('lets the fields input override another field the task sets, whatever the case of its name', () => {
     const { draft } = draftFor({ fields: 'system.title=Mine' });
     assert.deepEqual(

@@ -18,8 +18,10 @@ const FINGERPRINT_TAG_PREFIX = 'pwi:';
 const PULL_REQUEST_TAG_PREFIX = 'pwi:pr-';
 const SCOPE_TAG_PREFIX = 'pwi:scope-';
 
-/** How many tags every new item carries beside the `tags` input: the fingerprint's and the scope's. */
-export const OWN_TAG_COUNT = 2;
+/** Whether a tag has the form of the task's own tags (`pwi:` and more), which only the task may put on an item. */
+export function isTaskTag(tag: string): boolean {
+  return tag.toLowerCase().startsWith(FINGERPRINT_TAG_PREFIX);
+}
 
 type Lane = Pick<RunContext, 'project' | 'pipeline' | 'branch' | 'environment' | 'pullRequest'>;
 

@@ -5,6 +5,7 @@ import type { RunContext } from '../facts/context';
 import { loc } from '../text/messages';
 import { redactor } from '../text/redact';
 import { MAX_TAGS, Settings } from '../inputs/settings';
+import { isTaskTag } from '../lifecycle/fingerprint';
 import { renderTemplate } from '../text/templates';
 import { workItemTitle } from '../render/title';
 import type { RunView } from '../facts/values';
@@ -143,7 +144,8 @@ const isTags = (reference: string): boolean => reference.toLowerCase() === FIELD
 /**
  * The item's tags: the `tags` input, then the tags `fields` gives System.Tags (added, never replacing), then the
  * task's own, which always stay: without them the item would never be found again. Tags are case-insensitive in
- * Boards; a work item holds at most 100, so the people's tags that do not fit are left out with a warning.
+ * Boards; a work item holds at most 100, so the people's tags that do not fit are left out with a warning, as
+ * are tags of the task's own form.
  */
 function itemTags(
   settings: Pick<Settings, 'tags' | 'fields'>,
@@ -156,11 +158,14 @@ function itemTags(
     .flatMap((field) => renderTemplate(field.value, values).split(';'));
   const taken = new Set(own.map((tag) => tag.toLowerCase()));
   const people: string[] = [];
+  const reserved: string[] = [];
   for (const tag of [...settings.tags, ...fromFields].map((t) => t.trim())) {
     if (tag === '' || taken.has(tag.toLowerCase())) continue;
     taken.add(tag.toLowerCase());
-    people.push(tag);
+    (isTaskTag(tag) ? reserved : people).push(tag);
   }
+  // A tag of the task's own form would make the item another fingerprint's, scope's or lane's.
+  if (reserved.length > 0) warnings.push(loc('TagsReserved', reserved.join('; ')));
   const room = MAX_TAGS - own.length;
   if (people.length > room) {
     warnings.push(loc('TagsCut', people.length + own.length, MAX_TAGS, people.slice(room).join('; ')));
