@@ -58,7 +58,10 @@ describe('packaged task: pull-request lanes, recovery by scope, guarded inputs',
       [],
       "the pull request wrote nothing on main's item",
     );
-    assert.match(failing.stdout, /Fingerprint: WebApp-CI · pull request 7 \(tag pwi:pr-[0-9a-f]{12}\)/);
+    assert.match(
+      failing.stdout,
+      /Fingerprint: WebApp-CI · pull request 7 \(tag pwi:pr-[0-9a-f]{12}; scope tag pwi:scope-[0-9a-f]{12}\)/,
+    );
 
     const green = await runBuild(1002, 'green', { inputs, variables: PULL_REQUEST });
     assert.equal(green.outputs['WorkItemAction'], 'resolved');

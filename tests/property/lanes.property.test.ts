@@ -4,6 +4,12 @@ import { parseFieldsInput } from '../../tasks/PipelineWorkItem/src/inputs/fields
 import { fingerprintOf } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
 import { descriptionProblems } from '../../tasks/PipelineWorkItem/src/text/markdown';
 import { parseTemplate, TemplateValues } from '../../tasks/PipelineWorkItem/src/text/templates';
+import { readRunContext } from '../../tasks/PipelineWorkItem/src/facts/context';
+import { NO_FACTS } from '../../tasks/PipelineWorkItem/src/facts/model';
+import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
+import { readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
+import { workItemDraft } from '../../tasks/PipelineWorkItem/src/workItem/draft';
+import { YAML_VARIABLES } from '../helpers/variables';
 import { hostileText } from './arbitraries';
 
 const lane = fc.record({
@@ -116,6 +122,50 @@ describe('fields input limits (properties)', () => {
         for (const problem of problems) assert.match(problem, /Input 'fields'/);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('@requestor (properties)', () => {
+  const settings = readSettings((name) => (name === 'assignTo' ? '@requestor' : ''));
+  const type = { name: 'Bug', fields: ['System.Title', 'System.Description', 'System.AssignedTo'], states: [] };
+  const target = {
+    type,
+    collectionUri: 'https://dev.azure.com/fabrikam/',
+    iterationPath: undefined,
+    secrets: [],
+  };
+  const filing = { tags: [], history: '', attachments: [] };
+  const email = fc.oneof(
+    hostileText(30),
+    fc.emailAddress(),
+    fc.tuple(hostileText(10), fc.emailAddress()).map(([name, address]) => `${name} <${address}>`),
+  );
+
+  it('assigns exactly one plain unique name, never a display name, or nobody with a warning', () => {
+    fc.assert(
+      fc.property(hostileText(30), email, (displayName, uniqueName) => {
+        const variables: Record<string, string> = {
+          ...YAML_VARIABLES,
+          'Build.RequestedFor': displayName,
+          'Build.RequestedForEmail': uniqueName,
+        };
+        const context = readRunContext((name) => variables[name]);
+        const { draft, warnings } = workItemDraft(
+          settings,
+          runView(context, NO_FACTS, 'failed'),
+          target,
+          filing,
+        );
+        const assigned = Object.fromEntries(draft.fields)['System.AssignedTo'];
+        if (assigned === undefined) assert.equal(warnings.length, 1);
+        else {
+          assert.equal(assigned, uniqueName.trim());
+          assert.doesNotMatch(String(assigned), /[<>\s,;]/);
+          assert.deepEqual(warnings, []);
+        }
+      }),
+      { numRuns: 1000 },
     );
   });
 });
