@@ -128,7 +128,11 @@ describe('fields input limits (properties)', () => {
 
 describe('@requestor (properties)', () => {
   const settings = readSettings((name) => (name === 'assignTo' ? '@requestor' : ''));
-  const type = { name: 'Bug', fields: ['System.Title', 'System.Description', 'System.AssignedTo'], states: [] };
+  const type = {
+    name: 'Bug',
+    fields: ['System.Title', 'System.Description', 'System.AssignedTo'],
+    states: [],
+  };
   const target = {
     type,
     collectionUri: 'https://dev.azure.com/fabrikam/',
