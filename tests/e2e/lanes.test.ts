@@ -86,6 +86,21 @@ describe('packaged task: pull-request lanes, recovery by scope, guarded inputs',
     await session.items(3, mainGreen);
   });
 
+  it('main, failing after a pull request filed its item, files its own and never comments on it', async () => {
+    const inputs = { includePullRequests: 'true', fingerprint: '{{pipeline}}' };
+    const pr = await runBuild(1006, 'failed', { inputs, variables: PULL_REQUEST });
+    const main = await runBuild(1007, 'failed', { inputs });
+    assert.equal(main.outputs['WorkItemAction'], 'created', main.stdout);
+    assert.notEqual(main.outputs['WorkItemId'], pr.outputs['WorkItemId']);
+    assert.deepEqual(
+      (await comments(pr.outputs['WorkItemId']!)).filter((text) => text.includes('Failed again')),
+      [],
+    );
+    const green = await runBuild(1008, 'green', { inputs });
+    assert.equal(green.outputs['WorkItemId'], main.outputs['WorkItemId']);
+    assert.equal(await state(pr.outputs['WorkItemId']!), 'New');
+  });
+
   it('finds and resolves an item 1.0.0 filed, by its fingerprint tag alone', async () => {
     const old = await session.emulator.seedWorkItem({
       project: 'WebApp',
@@ -162,6 +177,11 @@ describe('packaged task: pull-request lanes, recovery by scope, guarded inputs',
         'fields JSON nested 20,000 deep',
         { fields: `{"Custom.A": ${'['.repeat(19_999)}${']'.repeat(19_999)}}` },
         /Input 'fields' nests JSON 20000 levels deep; it may nest at most 10/,
+      ],
+      [
+        'fields longer than 100,000 characters',
+        { fields: `Custom.A=${'x'.repeat(100_000)}` },
+        /Input 'fields' has 100009 characters; it may have at most 100000\./,
       ],
       [
         '4,000 fields',
