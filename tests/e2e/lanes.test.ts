@@ -191,7 +191,7 @@ describe('packaged task: pull-request lanes, recovery by scope, guarded inputs',
       [
         'a placeholder in a style attribute of the description',
         { description: '<p style="background: url({{branch}})">Broken</p>' },
-        /the placeholder \{\{branch\}\} stands in the attribute 'style'/,
+        /the placeholder \{\{branch\}\} stands in the attribute 'style' of <p>/,
       ],
     ];
     for (const [name, inputs, message] of cases) {

@@ -235,7 +235,8 @@ describe('description placeholders in attributes', () => {
     if (typeof parsed === 'string') assert.fail(parsed);
     return descriptionProblems(parsed);
   };
-  const where = 'Placeholders may stand in text and in href or src values only.';
+  const where =
+    'Placeholders may stand in text and in href or src values only (not those of script, style, iframe, frame, embed, object, base, link or meta).';
 
   const allowed: [name: string, source: string][] = [
     ['text', 'Failed on {{branch}}: **{{firstError}}** `{{commit}}`'],
@@ -256,33 +257,46 @@ describe('description placeholders in attributes', () => {
     [
       'style',
       '<p style="color: {{branch}}">x</p>',
-      [`Input 'description': the placeholder {{branch}} stands in the attribute 'style'. ${where}`],
+      [`Input 'description': the placeholder {{branch}} stands in the attribute 'style' of <p>. ${where}`],
     ],
     [
       'srcdoc',
       "<iframe srcdoc='{{firstError}}'></iframe>",
-      [`Input 'description': the placeholder {{firstError}} stands in the attribute 'srcdoc'. ${where}`],
+      [
+        `Input 'description': the placeholder {{firstError}} stands in the attribute 'srcdoc' of <iframe>. ${where}`,
+      ],
     ],
     [
       '<meta content>',
       '<meta http-equiv="refresh" content="0;url={{runUrl}}">',
-      [`Input 'description': the placeholder {{runUrl}} stands in the attribute 'content'. ${where}`],
+      [
+        `Input 'description': the placeholder {{runUrl}} stands in the attribute 'content' of <meta>. ${where}`,
+      ],
     ],
     [
       'an event handler, unquoted',
       '<b onmouseover={{branch}}>x</b>',
-      [`Input 'description': the placeholder {{branch}} stands in the attribute 'onmouseover'. ${where}`],
+      [
+        `Input 'description': the placeholder {{branch}} stands in the attribute 'onmouseover' of <b>. ${where}`,
+      ],
     ],
     [
       'a Markdown link title',
       '[run]({{runUrl}} "{{status}}")',
-      [`Input 'description': the placeholder {{status}} stands in the attribute 'title'. ${where}`],
+      [`Input 'description': the placeholder {{status}} stands in the attribute 'title' of <a>. ${where}`],
     ],
     [
       'srcset, a URL attribute that is neither href nor src',
       '<img src="{{runUrl}}" srcset="{{runUrl}} 2x">',
-      [`Input 'description': the placeholder {{runUrl}} stands in the attribute 'srcset'. ${where}`],
+      [`Input 'description': the placeholder {{runUrl}} stands in the attribute 'srcset' of <img>. ${where}`],
     ],
+    ...['script', 'iframe', 'embed', 'base', 'link'].map((element): [string, string, string[]] => [
+      `the src or href of <${element}>, which loads code or moves every link`,
+      `<${element} ${element === 'base' || element === 'link' ? 'href' : 'src'}="{{runUrl}}">`,
+      [
+        `Input 'description': the placeholder {{runUrl}} stands in the attribute '${element === 'base' || element === 'link' ? 'href' : 'src'}' of <${element}>. ${where}`,
+      ],
+    ]),
     [
       'an attribute name',
       '<b {{branch}}="x">y</b>',
@@ -306,8 +320,8 @@ describe('description placeholders in attributes', () => {
       'each misplaced placeholder, in order',
       '<p title="{{job}}" style="{{stage}}">{{branch}}</p>',
       [
-        `Input 'description': the placeholder {{job}} stands in the attribute 'title'. ${where}`,
-        `Input 'description': the placeholder {{stage}} stands in the attribute 'style'. ${where}`,
+        `Input 'description': the placeholder {{job}} stands in the attribute 'title' of <p>. ${where}`,
+        `Input 'description': the placeholder {{stage}} stands in the attribute 'style' of <p>. ${where}`,
       ],
     ],
   ];
@@ -319,7 +333,7 @@ describe('description placeholders in attributes', () => {
 
   it('is a settings error while reading the inputs', () => {
     assert.deepEqual(problemsOf({ description: '<p style="{{branch}}">x</p>' }), [
-      `Input 'description': the placeholder {{branch}} stands in the attribute 'style'. ${where}`,
+      `Input 'description': the placeholder {{branch}} stands in the attribute 'style' of <p>. ${where}`,
     ]);
   });
 });

@@ -47,6 +47,20 @@ const ELEMENTS_WITHOUT_LINKS = new Set(['a', 'code', 'pre']);
 // `<meta content>`), where no escaping makes a value harmless.
 const PLACEHOLDER_ATTRIBUTES = new Set(['href', 'src']);
 
+// Elements whose href or src loads code, a page or a style, or changes where every other link points: even a
+// well-formed https URL there is the pusher's choice of what runs.
+const ACTIVE_ELEMENTS = new Set([
+  'script',
+  'style',
+  'iframe',
+  'frame',
+  'embed',
+  'object',
+  'base',
+  'link',
+  'meta',
+]);
+
 // Elements whose content a browser reads as code, not as text.
 const RAW_TEXT_ELEMENTS = new Set(['script', 'style']);
 
@@ -68,12 +82,13 @@ function isScriptUrl(attributeValue: string): boolean {
 
 /** Where a slot stands that no value may fill: an attribute's name, or a tag or element outside the text. */
 export type Misplaced =
-  | { readonly key: string; readonly kind: 'attribute'; readonly attribute: string }
+  | { readonly key: string; readonly kind: 'attribute'; readonly attribute: string; readonly element: string }
   | { readonly key: string; readonly kind: 'tag' | 'rawText'; readonly element: string };
 
 /**
- * Every match of `slot` in rendered `html` that stands anywhere but in element text or an href or src value, in
- * order, read the way fillHtmlSlots reads tags (a Markdown autolink `<slot>` is text).
+ * Every match of `slot` in rendered `html` that stands anywhere but in element text or an href or src value (of an
+ * element that loads no code), in order, read the way fillHtmlSlots reads tags (a Markdown autolink `<slot>` is
+ * text).
  */
 export function misplacedSlots(html: string, slot: RegExp): Misplaced[] {
   const keys = (text: string): string[] => [...text.matchAll(slot)].map((match) => match[1] ?? '');
@@ -107,8 +122,10 @@ export function misplacedSlots(html: string, slot: RegExp): Misplaced[] {
         continue;
       }
       misplaced.push(...inTag(attribute));
-      if (!PLACEHOLDER_ATTRIBUTES.has(attribute.toLowerCase())) {
-        misplaced.push(...keys(value).map((key) => ({ key, kind: 'attribute' as const, attribute })));
+      if (!PLACEHOLDER_ATTRIBUTES.has(attribute.toLowerCase()) || ACTIVE_ELEMENTS.has(element)) {
+        misplaced.push(
+          ...keys(value).map((key) => ({ key, kind: 'attribute' as const, attribute, element })),
+        );
       }
     }
   }

@@ -27,8 +27,8 @@ export function descriptionHtml(template: Template, values: TemplateValues): str
 }
 
 /**
- * The placeholders of a `description` that stand where no value may go (any attribute but href and src, inside
- * a tag, in a style or script element), each as a problem naming the placeholder and the place.
+ * The placeholders of a `description` that stand where no value may go (any attribute but href and src, those
+ * of an element that loads code, inside a tag, in a style or script element), each as a problem naming the placeholder and the place.
  */
 export function descriptionProblems(template: Template): string[] {
   const names = Object.fromEntries(PLACEHOLDERS.map((name) => [name, `{{${name}}}`])) as TemplateValues;
@@ -39,7 +39,7 @@ export function descriptionProblems(template: Template): string[] {
     const placeholder = slotted.values[Number(place.key)] ?? '';
     switch (place.kind) {
       case 'attribute':
-        return loc('DescriptionPlaceholderInAttribute', placeholder, place.attribute);
+        return loc('DescriptionPlaceholderInAttribute', placeholder, place.attribute, named(place.element));
       case 'tag':
         return loc('DescriptionPlaceholderInTag', placeholder, named(place.element));
       case 'rawText':
