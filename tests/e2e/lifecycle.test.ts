@@ -220,6 +220,7 @@ describe('packaged task: one open item per failure, resolved on recovery', funct
     assert.equal(winner, Math.min(...items.map((item) => item.id)), 'the oldest item wins');
     const loser = items.find((item) => item.id !== winner)!;
     assert.equal(await state(loser.id), 'Closed');
+    assert.equal((await session.emulator.workItem(loser.id))?.fields['System.Reason'], 'Duplicate');
     const duplicateOf = (await session.emulator.workItem(loser.id))?.relations?.find(
       (r) => r.rel === 'System.LinkTypes.Duplicate-Reverse',
     );

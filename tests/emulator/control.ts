@@ -10,7 +10,16 @@ import { commentsOf, renderComment, renderWorkItem } from './render';
 import type { RequestLog } from './requestLog';
 import { SeedError, seedBuild, seedRelease, seedWorkItem } from './seeds';
 import type { Store } from './state';
-import type { AttachmentInfo, FaultSpec, HostRole, TokenSpec, TopologyInfo } from './types';
+import { findState, findType } from './processes';
+import type {
+  AttachmentInfo,
+  FaultSpec,
+  HostRole,
+  Intervention,
+  TokenSpec,
+  TopologyInfo,
+  WorkflowRule,
+} from './types';
 import { buildUrl } from './buildView';
 import { releaseWebUrl } from './releaseView';
 import { hostCollectionUrls, isTopologyKind, TOPOLOGIES } from './topology';
@@ -57,6 +66,47 @@ function tokensFrom(raw: unknown): TokenSpec[] {
       throw new SeedError(`unknown identity '${spec.identity}'`);
     return spec;
   });
+}
+
+function ruleFrom(store: Store, raw: unknown): WorkflowRule {
+  const rule = (raw ?? {}) as Partial<Record<string, unknown>>;
+  const project = typeof rule.project === 'string' ? store.project(rule.project) : undefined;
+  if (!project) throw new SeedError('rules: expected {kind, project, type, …} naming a project');
+  const type = findType(project.process, String(rule.type));
+  if (!type) throw new SeedError(`rules: project ${project.name} has no type '${String(rule.type)}'`);
+  const known = (state: unknown): string => {
+    const found = typeof state === 'string' ? findState(type, state) : undefined;
+    if (!found) throw new SeedError(`rules: ${type.name} has no state '${String(state)}'`);
+    return found.name;
+  };
+  if (rule.kind === 'require' && typeof rule.field === 'string') {
+    return {
+      kind: 'require',
+      project: project.name,
+      type: type.name,
+      state: known(rule.state),
+      field: rule.field,
+    };
+  }
+  if (rule.kind === 'restrict' && Array.isArray(rule.to)) {
+    return {
+      kind: 'restrict',
+      project: project.name,
+      type: type.name,
+      from: known(rule.from),
+      to: rule.to.map(known),
+    };
+  }
+  throw new SeedError("rules: expected kind 'require' {state, field} or 'restrict' {from, to: [...]}");
+}
+
+function interventionFrom(raw: unknown): Intervention {
+  const edit = (raw ?? {}) as Partial<Intervention>;
+  if (typeof edit.id !== 'number' || !edit.fields || typeof edit.fields !== 'object')
+    throw new SeedError('interventions: expected {id, fields, identity?}');
+  if (edit.identity !== undefined && !findPersonByUniqueName(edit.identity))
+    throw new SeedError(`unknown identity '${edit.identity}'`);
+  return { id: edit.id, fields: edit.fields, identity: edit.identity };
 }
 
 function msFrom(raw: unknown, what: string): number {
@@ -118,6 +168,15 @@ function route(em: Emulation, r: ControlRequest): Answer {
       const w = workItem();
       if (!w) return json({ message: `no work item ${id}` }, 404);
       return json(commentsOf(store, w.id).map((c) => renderComment(c, w.projectId, r.collectionUrl)));
+    }
+    case 'POST rules':
+      store.rules.push(ruleFrom(store, parse(r.body)));
+      return json({ count: store.rules.length });
+    case 'POST interventions': {
+      const edit = interventionFrom(parse(r.body));
+      if (!store.workItems.has(edit.id)) return json({ message: `no work item ${edit.id}` }, 404);
+      store.interventions.push(edit);
+      return json({ count: store.interventions.length });
     }
     case 'GET requests':
       return json(em.log.all());

@@ -36,8 +36,6 @@ export type RuleCode =
   | 'InvalidTooLong'
   | 'LimitedToValues'
   | 'InvalidListValue'
-  | 'ReadOnly'
-  | 'InvalidNotOldValue'
   | 'ValidIdentity'
   | 'InvalidIdentity'
   | 'InvalidType';
@@ -55,8 +53,6 @@ const STATUS_CODE: Record<RuleCode, number> = {
   InvalidTooLong: 8,
   LimitedToValues: 16,
   InvalidListValue: 32,
-  ReadOnly: 64,
-  InvalidNotOldValue: 128,
   ValidIdentity: 256,
   InvalidIdentity: 512,
   InvalidType: 1024,
@@ -83,6 +79,14 @@ export function ruleError(violations: RuleViolation[]): AdoError {
     RuleValidationErrors: errors,
   });
 }
+
+/** What the service answers for a value sent to a read-only field (System.BoardColumn, System.CreatedDate, …). */
+export const readOnlyField = (ref: string): AdoError =>
+  new AdoError(
+    400,
+    `TF401326: Invalid field status 'ReadOnly' for field '${ref}'.`,
+    'WorkItemFieldInvalidException',
+  );
 
 export const unknownField = (ref: string): AdoError =>
   new AdoError(400, `TF51535: Cannot find field ${ref}.`, 'WorkItemFieldInvalidException');

@@ -1,7 +1,7 @@
 // Field rules the service enforces on save: types, lengths, allowed values, identities, tree paths,
-// read-only system fields, required Title, and defaults for new items. Collects TF401320 violations
-// for all fields (as the service does); tree path errors (TF401347) stop at the first one.
-import { ruleError, invalidTreePath, type RuleCode, type RuleViolation } from './errors';
+// read-only system fields (TF401326), required Title, and defaults for new items. Collects TF401320
+// violations for all fields (as the service does); tree path (TF401347) and read-only errors stop at the first.
+import { ruleError, invalidTreePath, readOnlyField, type RuleCode, type RuleViolation } from './errors';
 import { FIELDS, type FieldDef } from './fields';
 import { resolveIdentity } from './identities';
 import { canonicalPath, type Person, type Project } from './org';
@@ -108,8 +108,7 @@ export function applyFieldRules(d: Draft, ctx: RuleContext): void {
         d.fields[ref] = old;
         continue;
       }
-      violations.push({ field: ref, fieldName: def.name, codes: ['ReadOnly', 'InvalidNotOldValue'] });
-      continue;
+      throw readOnlyField(ref);
     }
     if (raw === undefined || raw === null || raw === '') {
       delete d.fields[ref];

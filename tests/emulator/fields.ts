@@ -77,6 +77,14 @@ const FIELD_LIST: FieldDef[] = [
   f('Microsoft.VSTS.Scheduling.TargetDate', 'Target Date', 'dateTime'),
   f('Microsoft.VSTS.TCM.Steps', 'Steps', 'html'),
   f('Microsoft.VSTS.TCM.AutomatedTestName', 'Automated Test Name', 'string'),
+  f('Microsoft.VSTS.CMMI.RootCause', 'Root Cause', 'string', {
+    allowed: ['Coding Error', 'Design Error', 'Specification Error', 'Communication Error', 'Unknown'],
+  }),
+  f('Microsoft.VSTS.Common.Triage', 'Triage', 'string', {
+    allowed: ['Pending', 'More Info', 'Info Received', 'Triaged'],
+  }),
+  // Set by the board when a card moves; the service refuses it in a JSON Patch (TF401326).
+  f('System.BoardColumn', 'Board Column', 'string', ro),
 ];
 
 export const FIELDS: ReadonlyMap<string, FieldDef> = new Map(FIELD_LIST.map((d) => [d.ref.toLowerCase(), d]));
@@ -108,4 +116,5 @@ export const CORE_FIELDS = [
   'System.WorkItemType',
   'System.CommentCount',
   'Microsoft.VSTS.Common.StateChangeDate',
+  'System.BoardColumn',
 ];

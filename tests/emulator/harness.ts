@@ -8,12 +8,14 @@ import type {
   BuildSeed,
   CommentJson,
   FaultSpec,
+  Intervention,
   HostRole,
   RecordedRequest,
   ReleaseSeed,
   TokenSpec,
   TopologyInfo,
   TopologyKind,
+  WorkflowRule,
   WorkItemJson,
   WorkItemSeed,
 } from './types';
@@ -41,6 +43,12 @@ export const PROJECTS = {
     defaultTeam: 'Starter Team',
     teams: ['Starter Team'],
   },
+  Legacy: {
+    id: stableGuid('project:Legacy'),
+    process: 'CMMI',
+    defaultTeam: 'Legacy Team',
+    teams: ['Legacy Team'],
+  },
 } as const;
 
 export interface Emulator {
@@ -57,6 +65,10 @@ export interface Emulator {
   seedBuild(build: BuildSeed): Promise<{ id: number; url: string }>;
   seedRelease(release: ReleaseSeed): Promise<{ id: number; webUrl: string }>;
   seedWorkItem(item: WorkItemSeed): Promise<WorkItemJson>;
+  /** Adds a workflow rule of a type (a required field in a state, or restricted transitions). */
+  addRule(rule: WorkflowRule): Promise<void>;
+  /** Arms a person's edit of an item that lands just before the next PATCH of that item. */
+  intervene(edit: Intervention): Promise<void>;
   setTokens(tokens: Array<string | TokenSpec>): Promise<void>;
   workItems(): Promise<WorkItemJson[]>;
   workItem(id: number): Promise<WorkItemJson | null>;
@@ -145,6 +157,9 @@ class EmulatorProcess implements Emulator {
   seedRelease = (release: ReleaseSeed): Promise<{ id: number; webUrl: string }> =>
     this.json('POST', 'releases', release);
   seedWorkItem = (item: WorkItemSeed): Promise<WorkItemJson> => this.json('POST', 'workitems', item);
+  addRule = async (rule: WorkflowRule): Promise<void> => void (await this.json('POST', 'rules', rule));
+  intervene = async (edit: Intervention): Promise<void> =>
+    void (await this.json('POST', 'interventions', edit));
   setTokens = async (tokens: Array<string | TokenSpec>): Promise<void> =>
     void (await this.json('POST', 'tokens', { tokens }));
   workItems = (): Promise<WorkItemJson[]> => this.json('GET', 'workitems');

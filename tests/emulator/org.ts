@@ -31,7 +31,7 @@ export const PEOPLE = {
 /** The identity the job token authenticates as; it lacks permissions on restricted areas. */
 export const BUILD_IDENTITY: Person = PEOPLE.build;
 
-export type ProcessName = 'Agile' | 'Scrum' | 'Basic';
+export type ProcessName = 'Agile' | 'Scrum' | 'Basic' | 'CMMI';
 export type TimeFrame = 'past' | 'current' | 'future';
 
 export interface Iteration {
@@ -59,6 +59,11 @@ export interface Project {
   iterations: string[];
   teams: Team[];
   defaultTeam: string;
+  /**
+   * The project's process is an XML process (Azure DevOps Server's on-premises XML model): only the
+   * transitions its workflow declares are allowed. Inherited processes allow any transition.
+   */
+  xmlProcess?: boolean;
 }
 
 const DAY = 86_400_000;
@@ -139,6 +144,17 @@ export function buildProjects(): Project[] {
       defaultTeam: 'Starter Team',
       // No iterations selected for the team: "current iteration" is empty here.
       teams: [team('Starter', 'Starter Team', [])],
+    },
+    {
+      id: stableGuid('project:Legacy'),
+      name: 'Legacy',
+      process: 'CMMI',
+      xmlProcess: true,
+      areas: ['Legacy'],
+      restrictedAreas: [],
+      iterations: ['Legacy', 'Legacy\\Iteration 1'],
+      defaultTeam: 'Legacy Team',
+      teams: [team('Legacy', 'Legacy Team', [['Iteration 1', 'current']])],
     },
   ];
 }

@@ -133,12 +133,20 @@ export function applyPatch(d: Draft, ops: PatchOp[]): void {
   }
 }
 
-// Emulator-chosen wording; the service rejects a failed "test" op with 412 on /rev (concurrency).
+// A failed test of /rev is the service's optimistic-concurrency refusal: TF26071, the message Azure Boards
+// gives whenever a save is based on an old revision (status 412, Precondition Failed). A failed test of any
+// other path keeps an emulator-chosen wording.
 function testFailed(path: string): AdoError {
-  const status = path.toLowerCase() === '/rev' ? 412 : 400;
+  if (path.toLowerCase() === '/rev') {
+    return new AdoError(
+      412,
+      'TF26071: This work item has been changed by someone else since you opened it. You will need to refresh it and discard your changes.',
+      'WorkItemRevisionMismatchException',
+    );
+  }
   return new AdoError(
-    status,
-    `TF26071: The test operation for path '${path}' failed: the work item has been changed.`,
+    400,
+    `The test operation for path '${path}' failed: the value is not the expected one.`,
     'WorkItemTestOperationFailedException',
   );
 }

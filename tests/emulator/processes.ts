@@ -1,4 +1,4 @@
-// Work item types of the Agile, Scrum and Basic processes: their own fields, states (with
+// Work item types of the Agile, Scrum, Basic and CMMI processes: their own fields, states (with
 // categories and colours), defaults and icons. Mirrors the real processes' differences that matter
 // to the task: Bug has Repro Steps/Severity/Found In, Task does not, Basic has no Bug at all.
 import { CORE_FIELDS } from './fields';
@@ -10,8 +10,10 @@ export interface StateDef {
   name: string;
   category: StateCategory;
   color: string;
-  /** Reason recorded when an item enters this state without an explicit reason (approximation). */
+  /** Reason recorded when an item enters this state without an explicit reason: the first of `reasons`. */
   reason: string;
+  /** Reasons a transition into this state may give. */
+  reasons: string[];
 }
 
 export interface TypeDef {
@@ -24,6 +26,11 @@ export interface TypeDef {
   fields: string[];
   states: StateDef[];
   defaults: Record<string, string | number>;
+  /**
+   * The workflow as the process template declares it (from-state → to-states, '' = create). An XML process
+   * refuses any other transition; inherited processes allow every transition unless a rule restricts it.
+   */
+  workflow: Record<string, string[]>;
 }
 
 const COLOR: Record<StateCategory, string> = {
@@ -34,14 +41,29 @@ const COLOR: Record<StateCategory, string> = {
   Removed: 'ffffff',
 };
 
-/** States from "Name:Category:default reason|…". */
+/** States from "Name:Category:default reason,other reason|…". */
 function states(spec: string): StateDef[] {
   return spec.split('|').map((part) => {
-    const [name, category, reason] = part.split(':');
+    const [name, category, reasonList] = part.split(':');
     if (!(category in COLOR)) throw new Error(`processes.ts: bad state category in '${part}'`);
     const cat = category as StateCategory;
-    return { name, category: cat, color: COLOR[cat], reason };
+    const reasons = reasonList.split(',');
+    return { name, category: cat, color: COLOR[cat], reason: reasons[0], reasons };
   });
+}
+
+/** A workflow from "From>To,To|…"; the first state is where a new item starts. */
+function workflow(st: StateDef[], spec?: string): Record<string, string[]> {
+  const flow: Record<string, string[]> = { '': [st[0].name] };
+  if (spec === undefined) {
+    for (const from of st) flow[from.name] = st.filter((to) => to !== from).map((to) => to.name);
+    return flow;
+  }
+  for (const part of spec.split('|')) {
+    const [from, to] = part.split('>');
+    flow[from] = to.split(',');
+  }
+  return flow;
 }
 
 // Defaults the processes give these fields on new items, when the type has the field.
@@ -52,7 +74,14 @@ const FIELD_DEFAULTS: Record<string, string | number> = {
 };
 
 /** A type whose own fields are given as "Common.Priority TCM.ReproSteps …" (Microsoft.VSTS. implied). */
-function type(name: string, color: string, icon: string, own: string, st: StateDef[]): TypeDef {
+function type(
+  name: string,
+  color: string,
+  icon: string,
+  own: string,
+  st: StateDef[],
+  flow?: string,
+): TypeDef {
   const fields = [
     ...CORE_FIELDS,
     ...own
@@ -70,6 +99,7 @@ function type(name: string, color: string, icon: string, own: string, st: StateD
     fields,
     states: st,
     defaults,
+    workflow: workflow(st, flow),
   };
 }
 
@@ -78,7 +108,8 @@ const BUG =
 const PORTFOLIO = 'Common.Priority Common.ValueArea Common.BusinessValue Scheduling.TargetDate';
 
 // Agile: the Bug has no Removed state in the real process (User Story, Task, Feature, Epic do).
-const AGILE_FULL = 'New:Proposed:New|Active:InProgress:Implementation started|Resolved:Resolved:Fixed';
+const AGILE_FULL =
+  'New:Proposed:New,Build failure|Active:InProgress:Implementation started,Approved,Investigate,Reactivated|Resolved:Resolved:Fixed,As Designed,Cannot Reproduce,Deferred,Duplicate,Obsolete,Copied to Backlog';
 const AGILE_BACKLOG_STATES = states(
   `${AGILE_FULL}|Closed:Completed:Acceptance tests pass|Removed:Removed:Removed from the backlog`,
 );
@@ -88,7 +119,9 @@ const AGILE: TypeDef[] = [
     'CC293D',
     'icon_insect',
     `${BUG} Common.StackRank Common.ResolvedReason Common.ValueArea Scheduling.StoryPoints`,
-    states(`${AGILE_FULL}|Closed:Completed:Verified`),
+    states(
+      `${AGILE_FULL}|Closed:Completed:Verified,As Designed,Cannot Reproduce,Deferred,Duplicate,Obsolete`,
+    ),
   ),
   type(
     'Task',
@@ -176,7 +209,21 @@ const BASIC: TypeDef[] = [
   type('Epic', 'FF7B00', 'icon_crown', 'Common.Priority Scheduling.Effort', states(BASIC_STATES)),
 ];
 
-export const PROCESSES: Record<ProcessName, TypeDef[]> = { Agile: AGILE, Scrum: SCRUM, Basic: BASIC };
+// CMMI, as an on-premises XML process declares it: a Bug goes Proposed → Active → Resolved → Closed, and a
+// Proposed item cannot be resolved without being made Active first.
+const CMMI_STATES =
+  'Proposed:Proposed:New,Build Failure|Active:InProgress:Approved,Investigate,Reactivated|Resolved:Resolved:Fixed,As Designed,Cannot Reproduce,Deferred,Duplicate,Obsolete|Closed:Completed:Verified,Rejected,Duplicate';
+const CMMI_FLOW = 'Proposed>Active,Closed|Active>Proposed,Resolved|Resolved>Active,Closed|Closed>Active';
+const CMMI: TypeDef[] = [
+  type('Bug', 'CC293D', 'icon_insect', `${BUG} CMMI.RootCause Common.Triage`, states(CMMI_STATES), CMMI_FLOW),
+  type('Task', 'F2CB1D', 'icon_clipboard', 'Common.Priority Common.Activity', states(CMMI_STATES), CMMI_FLOW),
+  type('Requirement', '009CCC', 'icon_book', 'Common.Priority', states(CMMI_STATES), CMMI_FLOW),
+  type('Issue', 'B4009E', 'icon_traffic_cone', 'Common.Priority', states(CMMI_STATES), CMMI_FLOW),
+  type('Feature', '773B93', 'icon_trophy', PORTFOLIO, states(CMMI_STATES), CMMI_FLOW),
+  type('Epic', 'FF7B00', 'icon_crown', PORTFOLIO, states(CMMI_STATES), CMMI_FLOW),
+];
+
+export const PROCESSES: Record<ProcessName, TypeDef[]> = { Agile: AGILE, Scrum: SCRUM, Basic: BASIC, CMMI };
 
 export function findType(process: ProcessName, name: string): TypeDef | undefined {
   const key = name.toLowerCase();

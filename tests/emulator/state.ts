@@ -1,7 +1,7 @@
 // The emulator's in-memory store: work items (with revisions), comments, attachments, seeded builds
 // and releases, and the accepted tokens. One instance per process; `reset()` gives a fresh organization.
 import { buildProjects, findProject, type Person, type Project } from './org';
-import type { BuildSeed, ReleaseSeed, TokenSpec } from './types';
+import type { BuildSeed, Intervention, ReleaseSeed, TokenSpec, WorkflowRule } from './types';
 
 /** Identity fields hold the Person; everything else a string or number. */
 export type FieldValue = string | number | Person;
@@ -63,6 +63,8 @@ export class Store {
   builds = new Map<number, StoredBuild>();
   releases = new Map<number, StoredRelease>();
   tokens: TokenSpec[] = [];
+  rules: WorkflowRule[] = [];
+  interventions: Intervention[] = [];
   /**
    * How long a new work item stays out of WIQL results (ms). The service saves an item at once but its query
    * index catches up later (eventual consistency), so a query right after a create may not list it.

@@ -133,3 +133,22 @@ export interface CommentJson {
   isDeleted: boolean;
   url: string;
 }
+
+/**
+ * A workflow rule of a type in a project, as an administrator sets one up in an inherited process:
+ * `require` makes `field` required when an item is in `state` ("apply rules to workflow states");
+ * `restrict` leaves only the transitions `from` → `to` ("restrict state transitions").
+ */
+export type WorkflowRule =
+  | { kind: 'require'; project: string; type: string; state: string; field: string }
+  | { kind: 'restrict'; project: string; type: string; from: string; to: string[] };
+
+/**
+ * A person's edit of an item that lands between the task's read and its next write: applied just before
+ * the next PATCH of work item `id` is handled, as `identity` (default Sam Rivera).
+ */
+export interface Intervention {
+  id: number;
+  fields: Record<string, string | number>;
+  identity?: string;
+}

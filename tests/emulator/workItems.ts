@@ -1,4 +1,4 @@
-// Create and update of work items: patch → field rules → permissions → relations → save, with
+// Create and update of work items: patch → field rules → workflow → permissions → relations → save, with
 // revisions, System.History turned into a discussion comment, and reverse links on linked items.
 import { noAreaPermission, typeNotFound } from './errors';
 import { applyFieldRules } from './fieldRules';
@@ -6,6 +6,7 @@ import { BUILD_IDENTITY, isRestricted, type Person, type Project } from './org';
 import { applyPatch, newDraft, type Draft, type PatchOp } from './patch';
 import { findType, type TypeDef } from './processes';
 import { validateRelations, type InverseChange } from './relations';
+import { checkWorkflow } from './workflow';
 import type { FieldValue, Store, StoredRelation, StoredWorkItem } from './state';
 
 export interface SaveOptions {
@@ -78,6 +79,7 @@ function run(
   const date = now();
   applyPatch(d, ops);
   applyFieldRules(d, { project, identity: opts.identity, now: date, bypassRules: !!opts.bypassRules });
+  if (!opts.bypassRules) checkWorkflow(d, project, store.rules);
   checkPermission(d, project, opts.identity);
   const changes = validateRelations(d, store, opts.collectionUrl, date);
   return { d, changes, date };

@@ -40,6 +40,18 @@ describe('Azure DevOps errors', () => {
     assert.doesNotMatch(error.message, /Create work items/);
   });
 
+  it('TF401326: names the read-only field, keeps the service message, and tells to remove it from fields', () => {
+    const said = "TF401326: Invalid field status 'ReadOnly' for field 'System.BoardColumn'.";
+    const error = toAdoError(serviceError(400, said), CALL);
+    assert.equal(error.code, 'TF401326');
+    assert.deepEqual(error.refusedFields, ['System.BoardColumn']);
+    assert.equal(error.serviceMessage, said);
+    assert.equal(
+      error.message,
+      `Could not create the Bug in project 'WebApp': ${said} The field is read-only (Azure Boards sets it itself): remove it from the 'fields' input.`,
+    );
+  });
+
   it('names the fields input for an unknown field and the path inputs for an invalid path', () => {
     assert.match(
       toAdoError(serviceError(400, 'TF51535: Cannot find field Custom.Nope.'), CALL).message,

@@ -12,11 +12,7 @@ import {
 } from '../../tasks/PipelineWorkItem/src/workItem/draft';
 import { htmlFieldTest } from '../../tasks/PipelineWorkItem/src/workItem/htmlFields';
 import { patchOf } from '../../tasks/PipelineWorkItem/src/workItem/patch';
-import {
-  closedState,
-  resolvedState,
-  WorkItemTypeInfo,
-} from '../../tasks/PipelineWorkItem/src/workItem/workItemType';
+import { plannedChange, WorkItemTypeInfo } from '../../tasks/PipelineWorkItem/src/workItem/workItemType';
 import { inputs, RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
 
 const BUG: WorkItemTypeInfo = {
@@ -314,10 +310,13 @@ describe('JSON Patch and states at their edges', () => {
         { name: 'Fixed', category: 'Resolved' },
       ],
     };
-    assert.equal(closedState(resolvedOnly), 'Fixed');
-    assert.equal(resolvedState(resolvedOnly), 'Fixed');
+    assert.deepEqual(plannedChange(resolvedOnly, 'Active', 'duplicate', ['Duplicate']), {
+      state: 'Fixed',
+      reason: 'Duplicate',
+    });
+    assert.deepEqual(plannedChange(resolvedOnly, 'Active', 'resolve', []), { state: 'Fixed' });
     const openOnly = { ...resolvedOnly, states: [{ name: 'Active', category: 'InProgress' as const }] };
-    assert.equal(closedState(openOnly), undefined);
-    assert.equal(resolvedState(openOnly), undefined);
+    assert.equal(plannedChange(openOnly, 'Active', 'duplicate', ['Duplicate']), undefined);
+    assert.equal(plannedChange(openOnly, 'Active', 'resolve', ['Fixed']), undefined);
   });
 });

@@ -16,8 +16,10 @@ import { markerHtml, readMarkers, runKey } from '../../tasks/PipelineWorkItem/sr
 import { openItemsQuery } from '../../tasks/PipelineWorkItem/src/lifecycle/openItems';
 import { parseTemplate, Template } from '../../tasks/PipelineWorkItem/src/text/templates';
 import {
-  closedState,
-  resolvedState,
+  isOpenState,
+  plannedChange,
+  StateChange,
+  StateChangePurpose,
   WorkItemTypeInfo,
 } from '../../tasks/PipelineWorkItem/src/workItem/workItemType';
 import { inputs, RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
@@ -142,6 +144,14 @@ describe('fingerprint and the open-items query', () => {
     assert.equal(openItemsQuery(fingerprint, { ...SCRUM_BUG, states: [] }), undefined);
   });
 
+  it('counts only the Proposed and InProgress categories as open, in any case', () => {
+    assert.equal(isOpenState(SCRUM_BUG, 'approved'), true);
+    assert.equal(isOpenState(SCRUM_BUG, 'Committed'), true);
+    assert.equal(isOpenState(SCRUM_BUG, 'Done'), false);
+    assert.equal(isOpenState(SCRUM_BUG, "Won't fix"), false);
+    assert.equal(isOpenState(SCRUM_BUG, 'Gone'), false);
+  });
+
   it("a recovery also asks for the scope's tag", () => {
     const fingerprint = { text: 'x', tag: 'pwi:0123456789ab', scopeTag: 'pwi:scope-0123456789ab' };
     assert.equal(
@@ -149,13 +159,131 @@ describe('fingerprint and the open-items query', () => {
       "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.WorkItemType] = 'Bug' AND ([System.Tags] CONTAINS 'pwi:0123456789ab' OR [System.Tags] CONTAINS 'pwi:scope-0123456789ab') AND [System.State] IN ('New', 'Approved', 'Committed') ORDER BY [System.Id]",
     );
   });
+});
 
-  it('resolves to the Resolved category, or Completed where there is none; closes to Completed', () => {
-    assert.equal(resolvedState(AGILE_BUG), 'Resolved');
-    assert.equal(resolvedState(SCRUM_BUG), 'Done');
-    assert.equal(closedState(AGILE_BUG), 'Closed');
-    assert.equal(resolvedState({ ...SCRUM_BUG, states: [] }), undefined);
-  });
+describe('state changes along the workflow', () => {
+  const AGILE_REASONS = ['New', 'Fixed', 'As Designed', 'Duplicate', 'Verified'];
+  const SCRUM_REASONS = ['New backlog item', 'Work finished', 'Removed from the backlog'];
+  // CMMI on an XML process: a Proposed bug must be made Active before it can be resolved.
+  const CMMI_BUG: WorkItemTypeInfo = {
+    name: 'Bug',
+    fields: [],
+    states: [
+      { name: 'Proposed', category: 'Proposed' },
+      { name: 'Active', category: 'InProgress' },
+      { name: 'Resolved', category: 'Resolved' },
+      { name: 'Closed', category: 'Completed' },
+    ],
+    transitions: {
+      '': ['Proposed'],
+      Proposed: ['Active', 'Closed'],
+      Active: ['Proposed', 'Resolved'],
+      Resolved: ['Active', 'Closed'],
+      Closed: ['Active'],
+    },
+  };
+  const BASIC_ISSUE: WorkItemTypeInfo = {
+    name: 'Issue',
+    fields: [],
+    states: [
+      { name: 'To Do', category: 'Proposed' },
+      { name: 'Doing', category: 'InProgress' },
+      { name: 'Done', category: 'Completed' },
+    ],
+  };
+  const table: [string, WorkItemTypeInfo, string, StateChangePurpose, string[], StateChange | undefined][] = [
+    [
+      'Agile: recovery resolves as Fixed',
+      AGILE_BUG,
+      'New',
+      'resolve',
+      AGILE_REASONS,
+      { state: 'Resolved', reason: 'Fixed' },
+    ],
+    [
+      'Agile: a duplicate closes as Duplicate',
+      AGILE_BUG,
+      'Active',
+      'duplicate',
+      AGILE_REASONS,
+      { state: 'Closed', reason: 'Duplicate' },
+    ],
+    [
+      'Scrum: recovery is finished work',
+      SCRUM_BUG,
+      'Committed',
+      'resolve',
+      SCRUM_REASONS,
+      { state: 'Done', reason: 'Work finished' },
+    ],
+    [
+      'Scrum: a duplicate is removed, not done',
+      SCRUM_BUG,
+      'New',
+      'duplicate',
+      SCRUM_REASONS,
+      { state: "Won't fix", reason: 'Removed from the backlog' },
+    ],
+    [
+      'Basic: no Removed state, a duplicate is done',
+      BASIC_ISSUE,
+      'To Do',
+      'duplicate',
+      [],
+      { state: 'Done' },
+    ],
+    [
+      'reasons match in any case, spelled as the type does',
+      AGILE_BUG,
+      'New',
+      'resolve',
+      ['fixed'],
+      { state: 'Resolved', reason: 'fixed' },
+    ],
+    [
+      'XML: Active → Resolved is declared',
+      CMMI_BUG,
+      'Active',
+      'resolve',
+      ['Fixed'],
+      { state: 'Resolved', reason: 'Fixed' },
+    ],
+    [
+      'XML: Proposed has no transition to Resolved: nothing is closed instead',
+      CMMI_BUG,
+      'proposed',
+      'resolve',
+      ['Fixed'],
+      undefined,
+    ],
+    [
+      'XML: a Proposed duplicate closes as Duplicate',
+      CMMI_BUG,
+      'Proposed',
+      'duplicate',
+      ['Fixed', 'Duplicate'],
+      { state: 'Closed', reason: 'Duplicate' },
+    ],
+    [
+      'XML: a state the workflow does not list has no transition',
+      CMMI_BUG,
+      'Gone',
+      'resolve',
+      ['Fixed'],
+      undefined,
+    ],
+    [
+      'a restricted workflow without a way out',
+      { ...CMMI_BUG, transitions: { Proposed: ['Active'] } },
+      'Proposed',
+      'resolve',
+      ['Fixed'],
+      undefined,
+    ],
+  ];
+  for (const [name, type, from, purpose, reasons, expected] of table) {
+    it(name, () => assert.deepEqual(plannedChange(type, from, purpose, reasons), expected));
+  }
 });
 
 describe('run markers', () => {

@@ -64,6 +64,9 @@ function fakes(
     currentIteration: sinon.stub().resolves('WebApp\\Sprint 2'),
     queryIds: sinon.stub().resolves([]),
     workItemState: sinon.stub().resolves(undefined),
+    workItemRevision: sinon.stub().resolves({ state: 'New', rev: 3 }),
+    stateReasons: sinon.stub().resolves(['New', 'Fixed', 'Duplicate']),
+    validateWorkItem: sinon.stub().resolves(),
     createWorkItem: sinon.stub().resolves({ id: 42 }),
     updateWorkItem: sinon.stub().resolves(),
     comments: sinon.stub().resolves([]),
@@ -328,13 +331,84 @@ describe('run', () => {
     await run(f.host);
     sinon.assert.calledTwice(f.boards.updateWorkItem);
     const patch = f.boards.updateWorkItem.firstCall.args[2] as { path: string; value: unknown }[];
-    assert.deepEqual(patch[0], { op: 'add', path: '/fields/System.State', value: 'Resolved' });
+    // The revision read is the guard: a person's save in between makes the service refuse the write.
+    assert.deepEqual(patch.slice(0, 3), [
+      { op: 'test', path: '/rev', value: 3 },
+      { op: 'add', path: '/fields/System.State', value: 'Resolved' },
+      { op: 'add', path: '/fields/System.Reason', value: 'Fixed' },
+    ]);
+    sinon.assert.calledOnceWithExactly(f.boards.stateReasons, 'WebApp', 'Bug');
     assert.deepEqual(f.outputs, {
       WorkItemId: '7',
       WorkItemUrl: 'https://dev.azure.com/fabrikam/WebApp/_workitems/edit/7',
       WorkItemAction: 'resolved',
     });
     sinon.assert.calledWith(f.result, 'Succeeded', 'Resolved Bug 7, Bug 9: the pipeline recovered.');
+  });
+
+  it('settles each item on its own: one refused, one unreachable, one closed by a person meanwhile', async () => {
+    const f = fakes({}, { ...YAML_VARIABLES, 'Agent.JobStatus': 'Succeeded' });
+    f.pipelines.timeline.resolves([{ ...FAILED_TIMELINE[0]!, result: 'succeeded' }]);
+    f.boards.queryIds.resolves([7, 8, 9]);
+    f.boards.workItemRevision.withArgs('WebApp', 9).resolves({ state: 'Closed', rev: 5 });
+    const rule = new AdoError('Could not update work item 7: …', {
+      status: 400,
+      code: 'TF401320',
+      refusedFields: ['Microsoft.VSTS.CMMI.RootCause'],
+      serviceMessage: 'TF401320: Rule Error for field Root Cause. Error code: Required, InvalidEmpty.',
+    });
+    f.boards.updateWorkItem.withArgs('WebApp', 7).rejects(rule);
+    f.boards.updateWorkItem.withArgs('WebApp', 8).rejects(new AdoError('Could not reach Azure DevOps.', {}));
+    await run(f.host);
+    sinon.assert.calledOnceWithMatch(f.boards.addComment, 'WebApp', 7, sinon.match(/recovered/));
+    assert.deepEqual(f.outputs, {
+      WorkItemId: '7',
+      WorkItemUrl: 'https://dev.azure.com/fabrikam/WebApp/_workitems/edit/7',
+      WorkItemAction: 'commented',
+    });
+    sinon.assert.calledWith(
+      f.result,
+      'Succeeded',
+      'The pipeline recovered: Bug 7 commented (Azure DevOps refused the state change); Bug 8 not resolved (Could not reach Azure DevOps.); Bug 9 left as Closed.',
+    );
+    const warnings = f.logged.filter((line) => line.startsWith('warning: '));
+    assert.ok(
+      warnings.some(
+        (line) =>
+          line.includes(
+            'refused to move Bug 7 to Resolved (Fixed): TF401320: Rule Error for field Root Cause',
+          ) &&
+          line.includes('(field: Microsoft.VSTS.CMMI.RootCause)') &&
+          line.includes('The note went in as a comment on Bug 7'),
+      ),
+      warnings.join('\n'),
+    );
+    assert.ok(
+      warnings.some((line) => line.includes('Could not resolve Bug 8: Could not reach Azure DevOps.')),
+    );
+  });
+
+  it('re-reads after a conflict and retries once while the item is still open', async () => {
+    const f = fakes({}, { ...YAML_VARIABLES, 'Agent.JobStatus': 'Succeeded' });
+    f.pipelines.timeline.resolves([{ ...FAILED_TIMELINE[0]!, result: 'succeeded' }]);
+    f.boards.queryIds.resolves([7]);
+    f.boards.workItemRevision.onSecondCall().resolves({ state: 'Active', rev: 4 });
+    f.boards.updateWorkItem.onFirstCall().rejects(new AdoError('TF26071', { status: 412, code: 'TF26071' }));
+    await run(f.host);
+    sinon.assert.calledTwice(f.boards.updateWorkItem);
+    const retry = f.boards.updateWorkItem.secondCall.args[2] as { op: string; value: unknown }[];
+    assert.deepEqual(retry[0], { op: 'test', path: '/rev', value: 4 });
+    assert.equal(f.outputs['WorkItemAction'], 'resolved');
+  });
+
+  it('fails the filing only when every item failed', async () => {
+    const f = fakes({}, { ...YAML_VARIABLES, 'Agent.JobStatus': 'Succeeded' });
+    f.pipelines.timeline.resolves([{ ...FAILED_TIMELINE[0]!, result: 'succeeded' }]);
+    f.boards.queryIds.resolves([7, 9]);
+    f.boards.updateWorkItem.rejects(new AdoError('Could not reach Azure DevOps.', {}));
+    await run(f.host);
+    sinon.assert.calledWith(f.result, 'SucceededWithIssues', 'Could not reach Azure DevOps.');
+    assert.equal(f.outputs['WorkItemAction'], 'none');
   });
 
   it('succeeds with issues, filing nothing, when neither the records nor the job status decide', async () => {

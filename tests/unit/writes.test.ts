@@ -30,6 +30,9 @@ function writerOver(comments: Record<number, Comment[]>): {
     currentIteration: sinon.stub(),
     queryIds: sinon.stub().resolves([7, 8]),
     workItemState: sinon.stub().resolves('Closed'),
+    workItemRevision: sinon.stub().resolves({ state: 'Active', rev: 2 }),
+    stateReasons: sinon.stub().resolves(['Completed', 'Duplicate']),
+    validateWorkItem: sinon.stub(),
     createWorkItem: sinon.stub().resolves({ id: 8 }),
     updateWorkItem: sinon.stub().resolves(),
     comments: sinon.stub().callsFake(async (_project: string, id: number) => comments[id] ?? []),
@@ -72,11 +75,16 @@ describe('creating an item and settling races', () => {
     assert.deepEqual(await createItem(writer, [], creation), {
       kind: 'raced',
       id: 7,
-      duplicate: 8,
+      duplicate: { kind: 'changed', id: 8, state: 'Closed', reason: 'Duplicate' },
       occurrence: 2,
     });
     sinon.assert.calledOnce(boards.addComment);
     assert.equal(boards.updateWorkItem.firstCall.args[1], 8);
+    assert.deepEqual((boards.updateWorkItem.firstCall.args[2] as unknown[])[0], {
+      op: 'test',
+      path: '/rev',
+      value: 2,
+    });
   });
 });
 

@@ -27,17 +27,26 @@ export class EnvironmentError extends Error {
 export class AdoError extends Error {
   readonly status: number | undefined;
   readonly code: string | undefined;
-  /** Reference names of the fields whose values the service refused (TF401320, TF401347). */
+  /** Reference names of the fields whose values the service refused (TF401320, TF401347, TF401326, TF51535). */
   readonly refusedFields: readonly string[];
+  /** The service's own words, for a message that gives its own fix. */
+  readonly serviceMessage: string | undefined;
 
   constructor(
     message: string,
-    options: { status?: number; code?: string; cause?: unknown; refusedFields?: readonly string[] },
+    options: {
+      status?: number;
+      code?: string;
+      cause?: unknown;
+      refusedFields?: readonly string[];
+      serviceMessage?: string;
+    },
   ) {
     super(message, { cause: options.cause });
     this.name = 'AdoError';
     this.status = options.status;
     this.code = options.code;
     this.refusedFields = options.refusedFields ?? [];
+    this.serviceMessage = options.serviceMessage;
   }
 }

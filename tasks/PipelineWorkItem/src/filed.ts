@@ -1,5 +1,5 @@
 import type { Boards, Pipelines, TaskHost, WorkItemAction } from './ports';
-import type { Report } from './render/summary';
+import type { Report, Validation } from './render/summary';
 import { loc } from './text/messages';
 
 /** What filing needs of the host: credentials, connections and the agent's files. */
@@ -46,8 +46,9 @@ export interface Connections {
 export function dryRun(
   log: Log,
   plan: string,
-  about: { item?: { id: number; url: string }; title?: string } = {},
+  about: { item?: { id: number; url: string }; title?: string; validation?: Validation } = {},
 ): Filed {
   log.info(loc('DryRunWould', plan));
-  return { outputs: { ...about.item, action: 'none' }, report: { kind: 'dryRun', plan, title: about.title } };
+  const { title, validation } = about;
+  return { outputs: { ...about.item, action: 'none' }, report: { kind: 'dryRun', plan, title, validation } };
 }

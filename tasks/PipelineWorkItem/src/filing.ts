@@ -5,7 +5,7 @@ import { isPullRequestRun, RunContext } from './facts/context';
 import { NO_EVIDENCE } from './facts/model';
 import { jobOutcome, runOutcome } from './facts/outcome';
 import { runView } from './facts/values';
-import { dryRun, Filed, FilingHost, Log } from './filed';
+import { dryRun, Filed, FilingHost, Log, Outputs } from './filed';
 import type { Settings } from './inputs/settings';
 import { decide, intentFor, intentFromJobOutcome, needsOpenItems } from './lifecycle/decision';
 import { fingerprintOf } from './lifecycle/fingerprint';
@@ -15,7 +15,8 @@ import { fileNewItem } from './newItem';
 import { readableRun } from './render/readable';
 import { chosenType, iterationPath } from './target';
 import { loc } from './text/messages';
-import { commentOnRecurrence, openItems, resolveItem, Writer } from './writes';
+import type { ResolvedItem } from './render/summary';
+import { commentOnRecurrence, openItems, resolveItem, Settled, Writer } from './writes';
 
 export type { Filed, Log };
 
@@ -152,11 +153,26 @@ export async function fileWorkItem(
         return dryRun(log, loc('PlanResolve', type.name, action.items.join(', ')), { item: items[0] });
       }
       const shownRun = readableRun(factsView, host.secrets());
-      await Promise.all(action.items.map((id) => resolveItem(writer, id, shownRun)));
-      return {
-        outputs: { ...items[0], action: 'resolved' },
-        report: { kind: 'resolved', type: type.name, items },
+      // Each item settles on its own: one refusal or failure does not hide what happened to the others.
+      const settled = await Promise.allSettled(action.items.map((id) => resolveItem(writer, id, shownRun)));
+      const resolved = items.map((item, index) => resolvedItem(item, settled[index]!));
+      const failures = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+      if (failures.length === settled.length) throw failures[0];
+      resolved.forEach((item) => {
+        if (item.outcome === 'failed') warn(loc('ResolveFailed', type.name, item.id, item.why));
+      });
+      // The outputs name the item the run ended on: the first resolved, else the first that got the note, else
+      // the first one looked at (left as a person left it, or not written).
+      const shown =
+        resolved.find((item) => item.outcome === 'resolved') ??
+        resolved.find((item) => item.outcome === 'commented') ??
+        resolved[0]!;
+      const outputs: Outputs = {
+        id: shown.id,
+        url: shown.url,
+        action: shown.outcome === 'resolved' || shown.outcome === 'commented' ? shown.outcome : 'none',
       };
+      return { outputs, report: { kind: 'resolved', type: type.name, items: resolved } };
     }
     case 'create':
       break;
@@ -173,6 +189,28 @@ export async function fileWorkItem(
 function quiet<T>(read: Promise<T>): Promise<T> {
   read.catch(() => undefined);
   return read;
+}
+
+function resolvedItem(
+  item: { id: number; url: string },
+  result: PromiseSettledResult<Settled>,
+): ResolvedItem {
+  if (result.status === 'rejected') {
+    return { ...item, outcome: 'failed', why: String((result.reason as Error)?.message ?? result.reason) };
+  }
+  const settled = result.value;
+  switch (settled.kind) {
+    case 'changed':
+      return { ...item, outcome: 'resolved', state: settled.state, reason: settled.reason };
+    case 'commented':
+      return { ...item, outcome: 'commented', why: settled.why };
+    case 'noted':
+      return { ...item, outcome: 'noted', why: settled.why };
+    case 'left':
+      return { ...item, outcome: 'left', state: settled.state };
+    case 'failed':
+      return { ...item, outcome: 'failed', why: settled.why };
+  }
 }
 
 // The job token acts as the build service of the run's own project (or of the collection), whatever project the

@@ -1,3 +1,4 @@
+import { AdoError } from './errors';
 import { collectAttachments } from './evidence/attachments';
 import type { Evidence } from './facts/model';
 import type { RunView } from './facts/values';
@@ -7,9 +8,10 @@ import type { Fingerprint } from './lifecycle/fingerprint';
 import { markerHtml } from './lifecycle/marker';
 import { filedHtml } from './render/notes';
 import { readableRun } from './render/readable';
+import type { Validation } from './render/summary';
 import { loc } from './text/messages';
 import { FIELD, optionalFields, workItemDraft } from './workItem/draft';
-import { createPatch } from './workItem/patch';
+import { createPatch, JsonPatchOperation } from './workItem/patch';
 import { createItem, Writer } from './writes';
 
 /** What the decision knew when it chose to file a new item. */
@@ -70,7 +72,8 @@ export async function fileNewItem(io: Connections, item: NewItem, ahead: ReadsAh
   if (settings.dryRun) {
     log.info(loc('DryRunRequest', draft.type));
     log.info(JSON.stringify(patch, null, 2));
-    return dryRun(log, loc('PlanCreate', draft.type, project), { title });
+    const validation = await validated(io, writer, patch, optionalFields(settings));
+    return dryRun(log, loc('PlanCreate', draft.type, project), { title, validation });
   }
   const created = await createItem(writer, patch, {
     fingerprint,
@@ -83,13 +86,50 @@ export async function fileNewItem(io: Connections, item: NewItem, ahead: ReadsAh
   const url = urlOf(created.id);
   if (created.kind === 'raced') {
     const { occurrence, duplicate } = created;
+    const stillOpen =
+      duplicate.kind === 'commented' || duplicate.kind === 'failed' ? duplicate.why : undefined;
     return {
       outputs: { id: created.id, url, action: 'commented' },
-      report: { kind: 'commented', type, id: created.id, url, occurrence, duplicate },
+      report: {
+        kind: 'commented',
+        type,
+        id: created.id,
+        url,
+        occurrence,
+        duplicate: duplicate.id,
+        ...(stillOpen === undefined ? {} : { duplicateOpen: stillOpen }),
+      },
     };
   }
   return {
     outputs: { id: created.id, url, action: 'created' },
     report: { kind: 'created', type, id: created.id, url, title },
   };
+}
+
+/**
+ * Has the service check the create without saving it (validateOnly): permission, type, fields and rules, as the
+ * real create would meet them. A refusal is reported, not thrown: a dry run writes nothing either way. A refusal
+ * of optional values only is an acceptance without them, since the real run files the item without them.
+ */
+async function validated(
+  io: Connections,
+  writer: Writer,
+  patch: readonly JsonPatchOperation[],
+  optional: ReadonlyMap<string, string>,
+): Promise<Validation> {
+  try {
+    await io.boards.validateWorkItem(writer.project, writer.type.name, patch);
+    io.log.info(loc('DryRunAccepted'));
+    return { accepted: true };
+  } catch (error) {
+    const refusal = (error as Error).message;
+    const fields = error instanceof AdoError ? error.refusedFields : [];
+    if (fields.length > 0 && fields.every((field) => optional.has(field))) {
+      io.log.info(loc('DryRunAcceptedWithout', fields.join(', '), refusal));
+      return { accepted: true, without: fields, refusal };
+    }
+    io.log.warning(loc('DryRunRefused', refusal));
+    return { accepted: false, refusal };
+  }
 }

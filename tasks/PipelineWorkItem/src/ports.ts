@@ -20,6 +20,12 @@ export interface Boards {
   queryIds(project: string, wiql: string): Promise<number[]>;
   /** The state of one work item (`System.State`); undefined when it does not exist (any more). */
   workItemState(project: string, id: number): Promise<string | undefined>;
+  /** The state and revision of one work item; undefined when it does not exist (any more). */
+  workItemRevision(project: string, id: number): Promise<{ state: string; rev: number } | undefined>;
+  /** The reasons (`System.Reason` values) the type allows on its transitions. */
+  stateReasons(project: string, type: string): Promise<string[]>;
+  /** Has the service check a create (permission, type, fields, rules) without saving anything. */
+  validateWorkItem(project: string, type: string, patch: readonly JsonPatchOperation[]): Promise<void>;
   /**
    * Writes are sent again only when it is known they did not land: when the outcome of an attempt is unknown
    * (a timeout, a reset, a 5xx), `landed` is asked first and its answer (the item it finds) ends the write.

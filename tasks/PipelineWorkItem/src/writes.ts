@@ -7,9 +7,9 @@ import { openItemsQuery, Search } from './lifecycle/openItems';
 import type { Boards } from './ports';
 import { duplicateHtml, recoveredHtml, recurrenceHtml } from './render/notes';
 import { loc } from './text/messages';
-import { FIELD, workItemApiUrl } from './workItem/draft';
-import { JsonPatchOperation, patchOf } from './workItem/patch';
-import { closedState, resolvedState, WorkItemTypeInfo } from './workItem/workItemType';
+import { FIELD, Relation, workItemApiUrl } from './workItem/draft';
+import { JsonPatchOperation, patchOf, testRevision } from './workItem/patch';
+import { isOpenState, plannedChange, StateChangePurpose, WorkItemTypeInfo } from './workItem/workItemType';
 
 /** Where and as whom the task writes: the project, the item type, and this run's marker key. */
 export interface Writer {
@@ -51,8 +51,16 @@ async function inState(writer: Writer, item: number, state: string): Promise<boo
 
 export type Created =
   | { readonly kind: 'created'; readonly id: number }
-  /** Another run filed the same failure at the same moment: ours was closed as its duplicate. */
-  | { readonly kind: 'raced'; readonly id: number; readonly duplicate: number; readonly occurrence?: number };
+  /**
+   * Another run filed the same failure at the same moment: this run commented on the oldest item, and its own
+   * is settled as `duplicate` says (closed as a duplicate, or left open with the note as a comment).
+   */
+  | {
+      readonly kind: 'raced';
+      readonly id: number;
+      readonly duplicate: Settled;
+      readonly occurrence?: number;
+    };
 
 export interface Creation {
   readonly fingerprint: Fingerprint;
@@ -81,15 +89,20 @@ export async function createItem(
   if (oldest === undefined || oldest >= id) return { kind: 'created', id };
   // The older item is this run's own create, whose answer was lost and which the query listed too late: the run
   // raced only itself, and filed the older item.
-  if (!creation.known.includes(oldest) && (await marked(writer, oldest))) {
-    await closeAsDuplicate(writer, id, oldest);
-    return { kind: 'created', id: oldest };
+  const ownOlder = !creation.known.includes(oldest) && (await marked(writer, oldest));
+  // The oldest item hears of the failure first: if that cannot be written, this run's item stays the one that
+  // tracks it and nothing is closed.
+  let occurrence: number | undefined;
+  if (!ownOlder) {
+    try {
+      ({ occurrence } = await commentOnRecurrence(writer, oldest, creation.view));
+    } catch (error) {
+      writer.warn(loc('RaceCommentFailed', writer.type.name, oldest, id, (error as Error).message));
+      return { kind: 'created', id };
+    }
   }
-  const [commented] = await Promise.all([
-    commentOnRecurrence(writer, oldest, creation.view),
-    closeAsDuplicate(writer, id, oldest),
-  ]);
-  return { kind: 'raced', id: oldest, duplicate: id, occurrence: commented.occurrence };
+  const duplicate = await settleDuplicate(writer, id, oldest);
+  return ownOlder ? { kind: 'created', id: oldest } : { kind: 'raced', id: oldest, duplicate, occurrence };
 }
 
 // How many times a create is sent again without refused values: a rule can refuse one value per answer, but a
@@ -182,31 +195,138 @@ export async function commentOnRecurrence(
   return { occurrence };
 }
 
-/** Moves a recovered item to its type's Resolved-category state (or Completed) with a note naming the run. */
-export async function resolveItem(writer: Writer, item: number, view: RunView): Promise<void> {
-  const state = resolvedState(writer.type);
-  if (state === undefined) {
-    throw new AdoError(loc('NoResolvedState', writer.type.name, item), {});
+/** What a state change came to on one item. */
+export type Settled =
+  /** Moved along the workflow. */
+  | { readonly kind: 'changed'; readonly id: number; readonly state: string; readonly reason?: string }
+  /** The service refused the change (a rule, a required field, the workflow): the note went in as a comment. */
+  | { readonly kind: 'commented'; readonly id: number; readonly why: string }
+  /** No longer open when the task came to it: a person decided, and the task does not overrule them. */
+  | { readonly kind: 'left'; readonly id: number; readonly state?: string }
+  /** Refused again, and an earlier run's recovery note is the newest on the item: nothing added. */
+  | { readonly kind: 'noted'; readonly id: number; readonly why: string }
+  /** Nothing could be written (the service could not be reached, the token was refused, …). */
+  | { readonly kind: 'failed'; readonly id: number; readonly why: string };
+
+// The reasons of the type are read once per run, only when a state is about to change.
+const reasonsRead = new WeakMap<Writer, Promise<string[]>>();
+function reasonsOf(writer: Writer): Promise<string[]> {
+  let read = reasonsRead.get(writer);
+  if (!read) {
+    // Without the list the transition's default reason is recorded: a missing reason never costs the change.
+    read = writer.boards.stateReasons(writer.project, writer.type.name).catch(() => []);
+    reasonsRead.set(writer, read);
   }
-  const history = `${recoveredHtml(view)}\n${markerHtml(writer.runKey, 0)}`;
-  const patch = patchOf([
-    [FIELD.state, state],
-    [FIELD.history, history],
-  ]);
-  await writer.boards.updateWorkItem(writer.project, item, patch, () => inState(writer, item, state));
+  return read;
 }
 
-async function closeAsDuplicate(writer: Writer, item: number, original: number): Promise<void> {
-  const state = closedState(writer.type);
-  const history = `${duplicateHtml(original)}\n${markerHtml(writer.runKey, 0)}`;
-  const fields: [string, string][] = [[FIELD.history, history]];
-  if (state !== undefined) fields.unshift([FIELD.state, state]);
+// A failed `test /rev`: someone saved the item after the task read it.
+const conflicted = (error: unknown): boolean =>
+  error instanceof AdoError && (error.status === 409 || error.status === 412 || error.code === 'TF26071');
+
+// The service refused the content of the change (a rule, a read-only or unknown field, the workflow).
+const refused = (error: unknown): error is AdoError => error instanceof AdoError && error.status === 400;
+
+/**
+ * Moves an open item along its type's workflow for `purpose`, with the note (and relations) as one revision
+ * guarded by `test /rev`. A person's save in between is re-read: an item no longer open is left as they left it,
+ * one still open is tried once more. A change the service refuses leaves the item as it is and adds the note as
+ * a comment, so nothing is lost.
+ */
+async function changeState(
+  writer: Writer,
+  item: number,
+  purpose: StateChangePurpose,
+  note: string,
+  relations: readonly Relation[] = [],
+): Promise<Settled> {
+  const reasons = reasonsOf(writer);
+  for (let attempt = 1; ; attempt += 1) {
+    const current = await writer.boards.workItemRevision(writer.project, item);
+    if (current === undefined || !isOpenState(writer.type, current.state)) {
+      return { kind: 'left', id: item, state: current?.state };
+    }
+    const change = plannedChange(writer.type, current.state, purpose, await reasons);
+    if (change === undefined) {
+      const why = loc('NoTransition', writer.type.name, item, current.state);
+      return commentInstead(writer, item, purpose, note, why);
+    }
+    const fields: [string, string][] = [[FIELD.state, change.state]];
+    if (change.reason !== undefined) fields.push([FIELD.reason, change.reason]);
+    fields.push([FIELD.history, note]);
+    const patch = [testRevision(current.rev), ...patchOf(fields, relations)];
+    try {
+      await writer.boards.updateWorkItem(writer.project, item, patch, () =>
+        inState(writer, item, change.state),
+      );
+      return { kind: 'changed', id: item, ...change };
+    } catch (error) {
+      if (conflicted(error) && attempt < 2) continue;
+      if (!refused(error) && !conflicted(error)) throw error;
+      const to = change.reason === undefined ? change.state : `${change.state} (${change.reason})`;
+      const said = error instanceof AdoError ? (error.serviceMessage ?? error.message) : String(error);
+      const fields = error instanceof AdoError ? error.refusedFields.join(', ') : '';
+      const why = fields
+        ? loc('StateChangeRefusedFields', writer.type.name, item, to, said, fields)
+        : loc('StateChangeRefused', writer.type.name, item, to, said);
+      return commentInstead(writer, item, purpose, note, why);
+    }
+  }
+}
+
+async function commentInstead(
+  writer: Writer,
+  item: number,
+  purpose: StateChangePurpose,
+  note: string,
+  why: string,
+): Promise<Settled> {
+  if (purpose === 'resolve' && (await recoveryNoted(writer, item))) {
+    writer.warn(loc('StillRefused', why, writer.type.name, item));
+    return { kind: 'noted', id: item, why };
+  }
+  await writer.boards.addComment(writer.project, item, note, () => marked(writer, item));
+  writer.warn(loc('NoteAsComment', why, writer.type.name, item));
+  return { kind: 'commented', id: item, why };
+}
+
+// Whether the task's newest note on the item is a recovery note (a write that is no filing): then the pipeline
+// has not failed since a run said it recovered, and a rule that keeps blocking the change costs the item no
+// comment per green run.
+async function recoveryNoted(writer: Writer, item: number): Promise<boolean> {
+  const newestMarked = (comments: readonly { text: string }[]): { text: string } | undefined =>
+    comments.find((comment) => readMarkers([comment]).runs.size > 0);
+  const read = await writer.boards.comments(
+    writer.project,
+    item,
+    (newestFirst) => !!newestMarked(newestFirst),
+  );
+  const newest = newestMarked(read);
+  return newest !== undefined && readMarkers([newest]).lastOccurrence === 0;
+}
+
+/** Resolves a recovered item through its workflow, with a note naming the run. */
+export function resolveItem(writer: Writer, item: number, view: RunView): Promise<Settled> {
+  return changeState(writer, item, 'resolve', `${recoveredHtml(view)}\n${markerHtml(writer.runKey, 0)}`);
+}
+
+// Closes this run's item as a duplicate; a failure to write leaves it open, said in a warning.
+async function settleDuplicate(writer: Writer, item: number, original: number): Promise<Settled> {
+  try {
+    return await closeAsDuplicate(writer, item, original);
+  } catch (error) {
+    const why = (error as Error).message;
+    writer.warn(loc('RaceCloseFailed', writer.type.name, item, original, why));
+    return { kind: 'failed', id: item, why };
+  }
+}
+
+function closeAsDuplicate(writer: Writer, item: number, original: number): Promise<Settled> {
   const link = {
     rel: 'System.LinkTypes.Duplicate-Reverse',
     url: workItemApiUrl(writer.collectionUri, original),
     attributes: { comment: 'Filed at the same moment by another run' },
   };
-  await writer.boards.updateWorkItem(writer.project, item, patchOf(fields, [link]), () =>
-    state === undefined ? marked(writer, item) : inState(writer, item, state),
-  );
+  const note = `${duplicateHtml(original)}\n${markerHtml(writer.runKey, 0)}`;
+  return changeState(writer, item, 'duplicate', note, [link]);
 }

@@ -1,9 +1,11 @@
 // Handlers for work item types, their fields and their states.
 import { list, ok, requireProject, type Handler, type RequestContext } from '../context';
+import { enumName, FIELDS_EXPAND } from '../enums';
 import { notFound } from '../errors';
 import { FIELDS, type FieldDef } from '../fields';
 import type { Project } from '../org';
 import { PROCESSES, type TypeDef } from '../processes';
+import { transitionsOf } from '../workflow';
 import { typeInProject } from '../workItems';
 
 function fieldJson(
@@ -22,7 +24,11 @@ function fieldJson(
   };
   if (withAllowed) {
     json.allowedValues =
-      def.ref === 'System.State' ? t.states.map((s) => s.name) : (def.allowed ?? []).map(String);
+      def.ref === 'System.State'
+        ? t.states.map((s) => s.name)
+        : def.ref === 'System.Reason'
+          ? [...new Set(t.states.flatMap((s) => s.reasons))]
+          : (def.allowed ?? []).map(String);
     json.dependentFields = [];
   }
   return json;
@@ -33,13 +39,13 @@ const defsOf = (t: TypeDef): FieldDef[] =>
 
 function typeJson(ctx: RequestContext, project: Project, t: TypeDef): Record<string, unknown> {
   const fields = defsOf(t).map((d) => fieldJson(ctx, t, d, false));
-  const names = t.states.map((s) => s.name);
-  // Any-to-any transitions, as inherited processes allow today; "" is the initial (create) transition.
-  const transitions: Record<string, Array<{ to: string; actions: null }>> = {
-    '': [{ to: names[0], actions: null }],
-  };
-  for (const from of names)
-    transitions[from] = names.filter((n) => n !== from).map((to) => ({ to, actions: null }));
+  // "" is the initial (create) transition.
+  const transitions = Object.fromEntries(
+    Object.entries(transitionsOf(project, t, ctx.store.rules)).map(([from, to]) => [
+      from,
+      to.map((state) => ({ to: state, actions: null })),
+    ]),
+  );
   return {
     name: t.name,
     referenceName: t.referenceName,
@@ -76,8 +82,9 @@ export const listTypeStates: Handler = (ctx) => {
   return list(t.states.map((s) => ({ name: s.name, color: s.color, category: s.category })));
 };
 
+// By name or by the client's enum number (WorkItemTypeFieldsExpandLevel), as the service reads it.
 const expandsAllowed = (ctx: RequestContext): boolean =>
-  ['allowedvalues', 'all'].includes((ctx.query.$expand ?? '').toLowerCase());
+  ['allowedvalues', 'all'].includes(enumName(ctx.query.$expand, FIELDS_EXPAND) ?? '');
 
 export const listTypeFields: Handler = (ctx) => {
   const t = typeInProject(requireProject(ctx), ctx.params.type);

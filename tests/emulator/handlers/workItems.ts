@@ -11,6 +11,8 @@ import {
 } from '../context';
 import { enumName, ERROR_POLICY } from '../enums';
 import { badRequest, unsupportedContentType, workItemNotFound } from '../errors';
+import { findPersonByUniqueName } from '../identities';
+import { PEOPLE } from '../org';
 import { parsePatch } from '../patch';
 import { asOf, parseExpand, renderRevision, renderWorkItem, type Expand } from '../render';
 import type { StoredWorkItem } from '../state';
@@ -60,9 +62,25 @@ export const createItem: Handler = (ctx) => {
 };
 
 export const updateItem: Handler = (ctx) => {
-  const item = lookup(ctx, intParam(ctx.params.id, 'id'));
-  return renderSaved(ctx, updateWorkItem(ctx.store, item, patchBody(ctx), saveOptions(ctx)));
+  const id = intParam(ctx.params.id, 'id');
+  intervene(ctx, lookup(ctx, id));
+  return renderSaved(ctx, updateWorkItem(ctx.store, lookup(ctx, id), patchBody(ctx), saveOptions(ctx)));
 };
+
+// A person's edit armed through the control API lands first, as if saved a moment before this request.
+function intervene(ctx: RequestContext, item: StoredWorkItem): void {
+  const { store } = ctx;
+  const index = store.interventions.findIndex((i) => i.id === item.id);
+  if (index < 0) return;
+  const [edit] = store.interventions.splice(index, 1);
+  const ops = Object.entries(edit.fields).map(([ref, value]) => ({
+    op: 'add' as const,
+    path: `/fields/${ref}`,
+    value,
+  }));
+  const identity = findPersonByUniqueName(edit.identity ?? PEOPLE.sam.uniqueName) ?? PEOPLE.sam;
+  updateWorkItem(store, item, ops, { identity, collectionUrl: ctx.collectionUrl });
+}
 
 export const getItem: Handler = (ctx) => {
   const fields = fieldsParam(ctx.query.fields);

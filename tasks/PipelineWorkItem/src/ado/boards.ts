@@ -4,7 +4,9 @@ import type {
   WorkItemField,
   WorkItemQueryResult,
   WorkItemStateColor,
+  WorkItemStateTransition,
   WorkItemType,
+  WorkItemTypeFieldWithReferences,
 } from 'azure-devops-node-api/interfaces/WorkItemTrackingInterfaces';
 import type { TeamSettingsIteration } from 'azure-devops-node-api/interfaces/WorkInterfaces';
 import { AdoError } from '../errors';
@@ -92,6 +94,7 @@ export class AdoBoards implements Boards {
         name: type.name ?? '',
         fields: (type.fields ?? type.fieldInstances ?? []).map((field) => field.referenceName ?? ''),
         states: (type.states ?? []).flatMap(stateInfo),
+        ...(type.transitions ? { transitions: transitionsOf(type.transitions) } : {}),
       }));
     });
   }
@@ -135,6 +138,47 @@ export class AdoBoards implements Boards {
       const query = { fields: 'System.State' };
       const item = await this.rest.json<WorkItem>({ method: 'GET', path, query, apiVersion: V }, 'undefined');
       return item?.id ? String(item.fields?.['System.State'] ?? '') : undefined;
+    });
+  }
+
+  stateReasons(project: string, type: string): Promise<string[]> {
+    return this.call(loc('ActionReadReasons', type, project), project, async () => {
+      const path = `${segment(project)}/_apis/wit/workitemtypes/${segment(type)}/fields/System.Reason`;
+      const query = { $expand: 'allowedValues' };
+      const field = await this.rest.json<WorkItemTypeFieldWithReferences>(
+        { method: 'GET', path, query, apiVersion: V },
+        'undefined',
+      );
+      return (field?.allowedValues ?? []).map(String);
+    });
+  }
+
+  workItemRevision(project: string, id: number): Promise<{ state: string; rev: number } | undefined> {
+    return this.call(loc('ActionReadItem', id), project, async () => {
+      const path = `${segment(project)}/_apis/wit/workitems/${id}`;
+      const query = { fields: 'System.State' };
+      const item = await this.rest.json<WorkItem>({ method: 'GET', path, query, apiVersion: V }, 'undefined');
+      return item?.id && item.rev !== undefined
+        ? { state: String(item.fields?.['System.State'] ?? ''), rev: item.rev }
+        : undefined;
+    });
+  }
+
+  validateWorkItem(project: string, type: string, patch: readonly JsonPatchOperation[]): Promise<void> {
+    return this.call(loc('ActionValidate', type, project), project, async () => {
+      const path = `${segment(project)}/_apis/wit/workitems/$${segment(type)}`;
+      const query = { validateOnly: 'true' };
+      // Nothing is saved, so a failed attempt is simply not repeated.
+      const answer = await this.rest.json<WorkItem>(
+        { method: 'POST', path, query, body: patch, contentType: PATCH_JSON, apiVersion: V },
+        'undefined',
+      );
+      if (!answer) {
+        throw new AdoError(loc('CreateAnswered404', type, project, this.permissionFix(project)), {
+          status: 404,
+          code: 'TF237111',
+        });
+      }
     });
   }
 
@@ -253,4 +297,13 @@ export class AdoBoards implements Boards {
 function stateInfo(state: WorkItemStateColor): StateInfo[] {
   const category = CATEGORIES.find((c) => c.toLowerCase() === (state.category ?? '').toLowerCase());
   return state.name && category ? [{ name: state.name, category }] : [];
+}
+
+function transitionsOf(transitions: { [from: string]: WorkItemStateTransition[] }): Record<string, string[]> {
+  return Object.fromEntries(
+    Object.entries(transitions).map(([from, to]) => [
+      from,
+      (to ?? []).flatMap((transition) => (transition.to ? [transition.to] : [])),
+    ]),
+  );
 }

@@ -33,7 +33,13 @@ export function toAdoError(error: unknown, call: CallContext): AdoError {
   const status = typeof e.statusCode === 'number' ? e.statusCode : undefined;
   const serviceMessage = (e.result?.message ?? e.message ?? String(error)).trim();
   const code = /\b(TF\d{5,6}|VS\d{6})\b/.exec(serviceMessage)?.[1];
-  const options = { status, code, cause: error, refusedFields: refusedFields(code, e, serviceMessage) };
+  const options = {
+    status,
+    code,
+    cause: error,
+    refusedFields: refusedFields(code, e, serviceMessage),
+    serviceMessage,
+  };
   const action = call.action;
 
   if (isNetworkCode(e.code)) {
@@ -50,6 +56,9 @@ export function toAdoError(error: unknown, call: CallContext): AdoError {
   }
   if (code === 'TF51535') {
     return new AdoError(loc('FieldUnknown', action, serviceMessage), options);
+  }
+  if (code === 'TF401326') {
+    return new AdoError(loc('FieldReadOnly', action, serviceMessage), options);
   }
   if (code === 'TF401320') {
     // The service repeats the first rule in its message: name each field and each rule once.
@@ -79,14 +88,14 @@ export function toAdoError(error: unknown, call: CallContext): AdoError {
   );
 }
 
-// TF401320 names each field in RuleValidationErrors; TF401347 names the tree path field in its message.
+// TF401320 names each field in RuleValidationErrors; TF401347 and TF401326 name the field in their message.
 function refusedFields(code: string | undefined, e: ServiceError, message: string): string[] {
   if (code === 'TF401320') {
     return (e.result?.customProperties?.RuleValidationErrors ?? []).flatMap((rule) =>
       rule.fieldReferenceName ? [rule.fieldReferenceName] : [],
     );
   }
-  if (code === 'TF401347') {
+  if (code === 'TF401347' || code === 'TF401326') {
     const field = /field '([\w.]+)'/.exec(message)?.[1];
     return field ? [field] : [];
   }

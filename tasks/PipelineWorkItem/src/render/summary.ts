@@ -2,6 +2,25 @@ import { escapeMarkdown } from '../text/markdown';
 import { loc } from '../text/messages';
 import type { Outcome } from '../facts/model';
 
+/** What became of one open item a recovered run tried to resolve. */
+export type ResolvedItem = { readonly id: number; readonly url: string } & (
+  | { readonly outcome: 'resolved'; readonly state: string; readonly reason?: string }
+  /** The service refused the change; the note went in as a comment. */
+  | { readonly outcome: 'commented'; readonly why: string }
+  /** No longer open when the task came to it (a person closed or removed it): left as it is. */
+  | { readonly outcome: 'left'; readonly state?: string }
+  /** Refused again; an earlier run's note is on it already, so nothing was added. */
+  | { readonly outcome: 'noted'; readonly why: string }
+  | { readonly outcome: 'failed'; readonly why: string }
+);
+
+/** Whether the service validated a dry run's create (validateOnly), and what it refused. */
+export type Validation =
+  | { readonly accepted: true }
+  /** Accepted once the optional values the service refused are dropped, as the real run drops them. */
+  | { readonly accepted: true; readonly without: readonly string[]; readonly refusal: string }
+  | { readonly accepted: false; readonly refusal: string };
+
 /** What the task did, for the run summary (Markdown attached to the run), the log and the result message. */
 export type Report =
   | {
@@ -20,15 +39,23 @@ export type Report =
       readonly occurrence: number | undefined;
       /** The item this run filed and closed as a duplicate of `id` (a race with another run). */
       readonly duplicate?: number;
+      /** Why that duplicate could not be closed and stays open (the note is on it as a comment when it could be). */
+      readonly duplicateOpen?: string;
     }
   | { readonly kind: 'skipped'; readonly type: string; readonly id: number; readonly url: string }
   | {
       readonly kind: 'resolved';
       readonly type: string;
-      readonly items: readonly { readonly id: number; readonly url: string }[];
+      readonly items: readonly ResolvedItem[];
     }
   | { readonly kind: 'nothingOpen'; readonly fingerprint: string }
-  | { readonly kind: 'dryRun'; readonly plan: string; readonly title?: string }
+  | {
+      readonly kind: 'dryRun';
+      readonly plan: string;
+      readonly title?: string;
+      /** The service's check of the create, when the plan is one. */
+      readonly validation?: Validation;
+    }
   | { readonly kind: 'notFiled'; readonly outcome: Outcome; readonly createOn: string }
   | { readonly kind: 'pullRequest' }
   | { readonly kind: 'undetermined'; readonly message: string }
@@ -48,7 +75,10 @@ const OUTCOME: Record<Outcome, () => string> = {
 /** The run summary's Markdown. */
 export function summaryMarkdown(report: Report, warnings: readonly string[]): string {
   const lines = [`### ${loc('SummaryHeading')}`, '', summaryLine(report)];
-  if (report.kind === 'dryRun') lines.push('', loc('SummaryDryRunNote'));
+  if (report.kind === 'dryRun') {
+    if (report.validation) lines.push('', validationLine(report.validation));
+    lines.push('', loc('SummaryDryRunNote'));
+  }
   if (warnings.length > 0) lines.push('', ...warnings.map((warning) => `- ⚠ ${md(warning)}`));
   return `${lines.join('\n')}\n`;
 }
@@ -59,6 +89,9 @@ function summaryLine(report: Report): string {
       return loc('SummaryCreated', link(report.type, report.id, report.url), md(report.title));
     case 'commented': {
       const item = link(report.type, report.id, report.url);
+      if (report.duplicateOpen !== undefined && report.duplicate !== undefined) {
+        return loc('SummaryRacedOpen', item, md(report.type), report.duplicate, md(report.duplicateOpen));
+      }
       if (report.duplicate !== undefined) return loc('SummaryRaced', item, md(report.type), report.duplicate);
       return report.occurrence === undefined
         ? loc('SummaryAlreadyRecorded', item)
@@ -67,10 +100,7 @@ function summaryLine(report: Report): string {
     case 'skipped':
       return loc('SummarySkipped', link(report.type, report.id, report.url));
     case 'resolved':
-      return loc(
-        'SummaryResolved',
-        report.items.map((item) => link(report.type, item.id, item.url)).join(', '),
-      );
+      return resolvedSummary(report.type, report.items);
     case 'nothingOpen':
       return loc('SummaryNothingOpen', md(report.fingerprint));
     case 'dryRun':
@@ -94,6 +124,9 @@ export function reportLine(report: Report): string {
     case 'created':
       return loc('ReportCreated', report.type, report.id, report.url);
     case 'commented':
+      if (report.duplicateOpen !== undefined && report.duplicate !== undefined) {
+        return loc('ReportRacedOpen', report.type, report.id, report.duplicate, report.url);
+      }
       if (report.duplicate !== undefined) {
         return loc('ReportRaced', report.type, report.id, report.duplicate, report.url);
       }
@@ -102,8 +135,13 @@ export function reportLine(report: Report): string {
         : loc('ReportRecurred', report.type, report.id, report.occurrence, report.url);
     case 'skipped':
       return loc('ReportSkipped', report.type, report.id, report.url);
-    case 'resolved':
-      return loc('ReportResolved', report.items.map((item) => `${report.type} ${item.id}`).join(', '));
+    case 'resolved': {
+      const { type, items } = report;
+      if (items.every((item) => item.outcome === 'resolved')) {
+        return loc('ReportResolved', items.map((item) => `${type} ${item.id}`).join(', '));
+      }
+      return loc('ReportRecovered', items.map((item) => reportPart(type, item)).join('; '));
+    }
     case 'nothingOpen':
       return loc('ReportNothingOpen', report.fingerprint);
     case 'dryRun':
@@ -116,4 +154,44 @@ export function reportLine(report: Report): string {
     case 'failed':
       return report.message;
   }
+}
+
+// One paragraph for the items resolved, then one for each item that was not.
+function resolvedSummary(type: string, items: readonly ResolvedItem[]): string {
+  const resolved = items.filter((item) => item.outcome === 'resolved');
+  const lines =
+    resolved.length > 0
+      ? [loc('SummaryResolved', resolved.map((item) => link(type, item.id, item.url)).join(', '))]
+      : [];
+  for (const item of items) {
+    const shown = link(type, item.id, item.url);
+    if (item.outcome === 'commented') lines.push(loc('SummaryResolveRefused', shown, md(item.why)));
+    if (item.outcome === 'noted') lines.push(loc('SummaryResolveNoted', shown, md(item.why)));
+    if (item.outcome === 'left')
+      lines.push(loc('SummaryResolveLeft', shown, md(item.state ?? loc('ItemDeleted'))));
+    if (item.outcome === 'failed') lines.push(loc('SummaryResolveFailed', shown, md(item.why)));
+  }
+  return lines.join('\n\n');
+}
+
+function reportPart(type: string, item: ResolvedItem): string {
+  switch (item.outcome) {
+    case 'resolved':
+      return loc('ReportPartResolved', type, item.id);
+    case 'commented':
+      return loc('ReportPartRefused', type, item.id);
+    case 'noted':
+      return loc('ReportPartNoted', type, item.id);
+    case 'left':
+      return loc('ReportPartLeft', type, item.id, item.state ?? loc('ItemDeleted'));
+    case 'failed':
+      return loc('ReportPartFailed', type, item.id, item.why);
+  }
+}
+
+function validationLine(validation: Validation): string {
+  if (!validation.accepted) return loc('SummaryDryRunRefused', md(validation.refusal));
+  return 'without' in validation
+    ? loc('SummaryDryRunAcceptedWithout', md(validation.without.join(', ')), md(validation.refusal))
+    : loc('SummaryDryRunAccepted');
 }

@@ -24,6 +24,7 @@ export const FIELD = {
   foundIn: 'Microsoft.VSTS.Build.FoundIn',
   history: 'System.History',
   state: 'System.State',
+  reason: 'System.Reason',
 } as const;
 
 export interface Relation {

@@ -1,9 +1,14 @@
 import type { Relation, WorkItemDraft } from './draft';
 
 export interface JsonPatchOperation {
-  readonly op: 'add';
+  readonly op: 'add' | 'test';
   readonly path: string;
   readonly value: unknown;
+}
+
+/** The optimistic-concurrency guard: the write applies only while the item is still at revision `rev`. */
+export function testRevision(rev: number): JsonPatchOperation {
+  return { op: 'test', path: '/rev', value: rev };
 }
 
 /** A JSON Patch document that sets `fields` and adds `relations`. */

@@ -15,6 +15,11 @@ export interface WorkItemTypeInfo {
   /** Field reference names. */
   readonly fields: readonly string[];
   readonly states: readonly StateInfo[];
+  /**
+   * The transitions the type declares: from-state → the states it may move to. Absent when the service did not
+   * list them (then any state change is tried and the service decides).
+   */
+  readonly transitions?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -50,19 +55,77 @@ export function openStates(type: WorkItemTypeInfo): string[] {
     .map((state) => state.name);
 }
 
-/**
- * The state a recovered item moves to: the type's Resolved-category state, or its Completed one where it has
- * none (Scrum, Basic). undefined when the type has neither.
- */
-export function resolvedState(type: WorkItemTypeInfo): string | undefined {
-  const of = (category: StateCategory): string | undefined =>
-    type.states.find((state) => state.category === category)?.name;
-  return of('Resolved') ?? of('Completed');
+const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+/** Whether an item in `state` counts as open (its category is Proposed or InProgress). */
+export function isOpenState(type: WorkItemTypeInfo, state: string): boolean {
+  return openStates(type).some((open) => same(open, state));
 }
 
-/** The state a duplicate is closed in: the type's Completed-category state, else its Resolved one. */
-export function closedState(type: WorkItemTypeInfo): string | undefined {
-  const of = (category: StateCategory): string | undefined =>
-    type.states.find((state) => state.category === category)?.name;
-  return of('Completed') ?? of('Resolved');
+/** Why the task changes an item's state: the pipeline recovered, or the item duplicates another run's. */
+export type StateChangePurpose = 'resolve' | 'duplicate';
+
+/** A state change the type's workflow allows, with the reason to record (undefined: the transition's default). */
+export interface StateChange {
+  readonly state: string;
+  readonly reason?: string;
+}
+
+// The reasons the processes give a fix or a duplicate, best first (Agile and CMMI: Fixed; Scrum and Basic
+// record finished work without a fix reason).
+const REASONS: Record<StateChangePurpose | 'removed', readonly string[]> = {
+  resolve: ['Fixed', 'Resolved', 'Work finished', 'Completed'],
+  duplicate: ['Duplicate'],
+  removed: ['Removed from the backlog', 'Removed'],
+};
+
+// Where each purpose goes, best first. A type that has a category is moved into it or not at all: recovery
+// falls back to Completed only where the type has no Resolved state (Scrum, Basic), and a duplicate that cannot
+// be called one is removed, never counted as finished work, unless the type has no Removed state (Basic).
+const TARGETS: Record<StateChangePurpose | 'removed', readonly StateCategory[]> = {
+  resolve: ['Resolved', 'Completed'],
+  duplicate: ['Completed', 'Resolved'],
+  removed: ['Removed', 'Completed'],
+};
+
+/**
+ * The state change for `purpose` that the workflow declares from `current`, with the first fitting reason
+ * among `reasons` (the type's allowed reasons). undefined when no declared transition leads where it must.
+ */
+export function plannedChange(
+  type: WorkItemTypeInfo,
+  current: string,
+  purpose: StateChangePurpose,
+  reasons: readonly string[],
+): StateChange | undefined {
+  const reasonFor = (wanted: StateChangePurpose | 'removed'): string | undefined => {
+    for (const name of REASONS[wanted]) {
+      const found = reasons.find((reason) => same(reason, name));
+      if (found) return found;
+    }
+    return undefined;
+  };
+  const declared = type.transitions
+    ? (Object.entries(type.transitions).find(([from]) => same(from, current))?.[1] ?? [])
+    : undefined;
+  const reachable = (state: StateInfo): boolean =>
+    !same(state.name, current) && (declared === undefined || declared.some((to) => same(to, state.name)));
+  const duplicateReason = purpose === 'duplicate' ? reasonFor('duplicate') : undefined;
+  const targets =
+    purpose === 'duplicate' && duplicateReason === undefined ? TARGETS.removed : TARGETS[purpose];
+  const fallbackOnly = purpose === 'resolve' || duplicateReason === undefined;
+  for (const category of targets) {
+    const inCategory = type.states.filter((candidate) => candidate.category === category);
+    const state = inCategory.find(reachable);
+    if (!state) {
+      if (fallbackOnly && inCategory.length > 0) return undefined;
+      continue;
+    }
+    const reason =
+      purpose === 'resolve'
+        ? reasonFor('resolve')
+        : (duplicateReason ?? (category === 'Removed' ? reasonFor('removed') : undefined));
+    return reason === undefined ? { state: state.name } : { state: state.name, reason };
+  }
+  return undefined;
 }

@@ -1,0 +1,170 @@
+// Workflow rules through the real WorkItemTrackingApi client: transitions per process, reasons, rules an
+// administrator sets, read-only fields, optimistic concurrency and a person's edit armed mid-run.
+import * as assert from 'node:assert/strict';
+import { assertOnlyKnownRequests, clients, rejection, useEmulator } from './helpers';
+
+type PatchOp = { op: 'add' | 'test'; path: string; value?: unknown };
+const add = (field: string, value: unknown): PatchOp => ({ op: 'add', path: `/fields/${field}`, value });
+
+describe('emulator: workflow', function () {
+  this.timeout(20_000);
+  const em = useEmulator();
+  const wit = () => clients(em()).wit;
+
+  async function bug(project: string, state?: string): Promise<number> {
+    const created = await wit().createWorkItem(null, [add('System.Title', 'CI failed')], project, 'Bug');
+    if (state) await wit().updateWorkItem(null, [add('System.State', state)], created.id!, project);
+    return created.id!;
+  }
+
+  it('lists any-to-any transitions in an inherited process and only the declared ones in an XML process', async () => {
+    const agile = await wit().getWorkItemType('WebApp', 'Bug');
+    assert.deepEqual(
+      agile.transitions?.['New']?.map((t) => t.to),
+      ['Active', 'Resolved', 'Closed'],
+    );
+    const cmmi = await wit().getWorkItemType('Legacy', 'Bug');
+    assert.deepEqual(
+      Object.fromEntries(
+        Object.entries(cmmi.transitions ?? {}).map(([from, to]) => [from, to.map((t) => t.to)]),
+      ),
+      {
+        '': ['Proposed'],
+        Proposed: ['Active', 'Closed'],
+        Active: ['Proposed', 'Resolved'],
+        Resolved: ['Active', 'Closed'],
+        Closed: ['Active'],
+      },
+    );
+  });
+
+  it('lists the reasons of every state as the allowed values of System.Reason', async () => {
+    const reason = await wit().getWorkItemTypeFieldWithReferences('Mobile', 'Bug', 'System.Reason', 1);
+    assert.ok(reason.allowedValues?.includes('Removed from the backlog'));
+    assert.ok(!reason.allowedValues?.includes('Duplicate'), 'Scrum has no Duplicate reason');
+    const agile = await wit().getWorkItemTypeFieldWithReferences('WebApp', 'Bug', 'System.Reason', 1);
+    assert.ok(agile.allowedValues?.includes('Fixed') && agile.allowedValues.includes('Duplicate'));
+  });
+
+  it('refuses an undeclared transition in an XML process and a reason the new state does not have', async () => {
+    const id = await bug('Legacy');
+    const undeclared = await rejection(
+      wit().updateWorkItem(null, [add('System.State', 'Resolved')], id, 'Legacy'),
+    );
+    assert.equal(undeclared.statusCode, 400);
+    assert.match(undeclared.message, /^TF401320: Rule Error for field State\. Error code: LimitedToValues/);
+    await wit().updateWorkItem(null, [add('System.State', 'Active')], id, 'Legacy');
+    const reason = await rejection(
+      wit().updateWorkItem(
+        null,
+        [add('System.State', 'Resolved'), add('System.Reason', 'Verified')],
+        id,
+        'Legacy',
+      ),
+    );
+    assert.match(reason.message, /^TF401320: Rule Error for field Reason\./);
+    const done = await wit().updateWorkItem(
+      null,
+      [add('System.State', 'Resolved'), add('System.Reason', 'Fixed')],
+      id,
+      'Legacy',
+    );
+    assert.equal(done.fields?.['System.Reason'], 'Fixed');
+  });
+
+  it('applies the rules a control call sets: a required field in a state, restricted transitions', async () => {
+    await em().addRule({
+      kind: 'require',
+      project: 'WebApp',
+      type: 'Bug',
+      state: 'Resolved',
+      field: 'Microsoft.VSTS.Common.ResolvedReason',
+    });
+    await em().addRule({ kind: 'restrict', project: 'WebApp', type: 'Bug', from: 'New', to: ['Active'] });
+    const listed = await wit().getWorkItemType('WebApp', 'Bug');
+    assert.deepEqual(
+      listed.transitions?.['New']?.map((t) => t.to),
+      ['Active'],
+    );
+    const id = await bug('WebApp');
+    const restricted = await rejection(
+      wit().updateWorkItem(null, [add('System.State', 'Closed')], id, 'WebApp'),
+    );
+    assert.match(restricted.message, /Rule Error for field State/);
+    await wit().updateWorkItem(null, [add('System.State', 'Active')], id, 'WebApp');
+    const required = await rejection(
+      wit().updateWorkItem(null, [add('System.State', 'Resolved')], id, 'WebApp'),
+    );
+    assert.match(
+      required.message,
+      /^TF401320: Rule Error for field Resolved Reason\. Error code: Required, InvalidEmpty\.$/,
+    );
+    const rule = (
+      required as unknown as { result: { customProperties: { RuleValidationErrors: unknown[] } } }
+    ).result.customProperties.RuleValidationErrors[0] as { fieldReferenceName: string };
+    assert.equal(rule.fieldReferenceName, 'Microsoft.VSTS.Common.ResolvedReason');
+    const resolved = await wit().updateWorkItem(
+      null,
+      [add('System.State', 'Resolved'), add('Microsoft.VSTS.Common.ResolvedReason', 'Fixed')],
+      id,
+      'WebApp',
+    );
+    assert.equal(resolved.fields?.['System.State'], 'Resolved');
+    const bad = await rejection(
+      em().addRule({ kind: 'restrict', project: 'WebApp', type: 'Bug', from: 'Nowhere', to: [] }),
+    );
+    assert.match(bad.message, /has no state 'Nowhere'/);
+  });
+
+  it('refuses a read-only field with TF401326 and accepts its current value', async () => {
+    const created = await rejection(
+      wit().createWorkItem(
+        null,
+        [add('System.Title', 't'), add('System.BoardColumn', 'Doing')],
+        'WebApp',
+        'Bug',
+      ),
+    );
+    assert.equal(created.statusCode, 400);
+    assert.equal(
+      created.message,
+      "TF401326: Invalid field status 'ReadOnly' for field 'System.BoardColumn'.",
+    );
+    const id = await bug('WebApp');
+    const current = await wit().getWorkItem(id);
+    const same = await wit().updateWorkItem(
+      null,
+      [add('System.TeamProject', current.fields?.['System.TeamProject'])],
+      id,
+      'WebApp',
+    );
+    assert.equal(same.rev, 2);
+  });
+
+  it('answers a failed test of /rev with 412 TF26071; a person edit armed by control lands before the next PATCH', async () => {
+    const id = await bug('Mobile');
+    await em().intervene({ id, fields: { 'System.State': 'Done' } });
+    const stale = await rejection(
+      wit().updateWorkItem(
+        null,
+        [{ op: 'test', path: '/rev', value: 1 }, add('System.State', 'Removed')],
+        id,
+        'Mobile',
+      ),
+    );
+    assert.equal(stale.statusCode, 412);
+    assert.match(
+      stale.message,
+      /^TF26071: This work item has been changed by someone else since you opened it\./,
+    );
+    const item = await em().workItem(id);
+    assert.equal(item?.fields['System.State'], 'Done');
+    assert.equal(
+      (item?.fields['System.ChangedBy'] as { uniqueName: string }).uniqueName,
+      'sam@fabrikam.example',
+    );
+    const unknown = await rejection(em().intervene({ id: 999, fields: {} }));
+    assert.match(unknown.message, /no work item 999/);
+    await assertOnlyKnownRequests(em());
+  });
+});
