@@ -84,10 +84,10 @@ export async function collectAttachments(
     return [];
   }
   // Files the service refused as too large, and those skipped once its limit was known.
-  const overServerLimit: string[] = [];
+  const overServerLimit = new Set<File>();
   const upload = async (file: File): Promise<{ url: string; comment: string }[]> => {
     if (file.size !== undefined && file.size > limit) {
-      overServerLimit.push(file.fileName);
+      overServerLimit.add(file);
       return [];
     }
     try {
@@ -101,7 +101,7 @@ export async function collectAttachments(
     } catch (error) {
       if (error instanceof AdoError && error.code === TOO_LARGE) {
         limit = Math.min(limit, learnedLimit(file.size ?? Number.MAX_SAFE_INTEGER, error.message));
-        overServerLimit.push(file.fileName);
+        overServerLimit.add(file);
       } else {
         io.log.warning(loc('AttachmentNotUploaded', (error as Error).message, file.fileName));
       }
@@ -109,8 +109,9 @@ export async function collectAttachments(
     }
   };
   const attached = (await inParallel(files, PARALLEL_UPLOADS, upload)).flat();
-  if (overServerLimit.length > 0) {
-    io.log.warning(loc('AttachmentOverServerLimit', megabytes(limit), overServerLimit.join(', ')));
+  if (overServerLimit.size > 0) {
+    const names = files.filter((file) => overServerLimit.has(file)).map((file) => file.fileName);
+    io.log.warning(loc('AttachmentOverServerLimit', megabytes(limit), names.join(', ')));
   }
   return attached;
 }
