@@ -36,19 +36,14 @@ export function learnedLimit(size: number, message: string): number {
 }
 
 /**
- * The first of `sizes` (in pattern order) that fit the item: at most `maxFiles` files (`alreadyTaken` counted)
- * and `maxBytes` bytes together. Returns how many fit; the rest are left out.
+ * How many of `sizes` (in pattern order) fit one item: the first ones, at most MAX_FILES_PER_ITEM files and
+ * MAX_BYTES_PER_ITEM bytes together. The rest are left out.
  */
-export function fitting(
-  sizes: readonly number[],
-  alreadyTaken = 0,
-  maxFiles = MAX_FILES_PER_ITEM,
-  maxBytes = MAX_BYTES_PER_ITEM,
-): number {
+export function fitting(sizes: readonly number[]): number {
   let bytes = 0;
   let count = 0;
   for (const size of sizes) {
-    if (alreadyTaken + count >= maxFiles || bytes + size > maxBytes) break;
+    if (count >= MAX_FILES_PER_ITEM || bytes + size > MAX_BYTES_PER_ITEM) break;
     bytes += size;
     count += 1;
   }
