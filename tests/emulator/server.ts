@@ -53,8 +53,8 @@ function readBody(req: IncomingMessage): Promise<{ body: Buffer; size: number }>
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
-      if (size + c.length <= MAX_BODY) chunks.push(c);
       size += c.length;
+      if (size <= MAX_BODY) chunks.push(c);
     });
     req.on('end', () => resolve({ body: Buffer.concat(chunks), size }));
     req.on('error', reject);

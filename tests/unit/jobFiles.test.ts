@@ -85,8 +85,15 @@ describe('finding the job files', () => {
     );
   });
 
-  it('a folder link inside is followed; a line with ! leaves out what the lines before matched', () => {
-    const [zips, pngs] = find('staging/*.zip', 'results/*.png', '!**/link-*.png', '!**/dangling.png');
+  it('a folder link inside is followed; a line with ! leaves out what the lines before matched; # is a comment', () => {
+    const [zips, pngs, ...none] = find(
+      'staging/*.zip',
+      '# screenshots',
+      'results/*.png',
+      '!**/link-*.png',
+      '!**/dangling.png',
+    );
+    assert.deepEqual(none, []);
     assert.deepEqual(names(zips!), ['staging/staged.zip']);
     assert.deepEqual(names(pngs!), ['results/.hidden.png', 'results/a.png']);
     assert.deepEqual(pngs!.refused, []);

@@ -134,7 +134,7 @@ function descend(walk: Walk, dir: string, real: string, seen: Set<string>): void
 
 /**
  * The files `patterns` match (one line each, relative to `defaultRoot` unless absolute; `!` lines leave out what
- * earlier lines matched), confined to `roots` (the job's directories, resolved): regular files whose real path is
+ * earlier lines matched; `#` lines are comments), confined to `roots` (the job's directories, resolved): regular files whose real path is
  * inside, found without following any symlink out. Each match that is refused says why; a pattern that fails says
  * so and leaves the others alone.
  */
@@ -145,6 +145,8 @@ export function findJobFiles(
 ): FoundFiles[] {
   const results: FoundFiles[] = [];
   for (const line of patterns) {
+    // A comment, as findMatch reads one.
+    if (line.startsWith('#')) continue;
     const negated = /^!+/.exec(line)?.[0].length ?? 0;
     const matcher = new Minimatch(rootedPattern(defaultRoot, line.slice(negated)), MATCH_OPTIONS);
     if (negated % 2 === 1) {
