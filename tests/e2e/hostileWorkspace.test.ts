@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { WorkItemJson } from '../emulator/harness';
 import type { JobDirectories } from './agent';
+import { failedMultiStageRun, multiStageVariables } from './evidenceRuns';
 import { buildVariables, failedYamlRun, JOB_TOKEN } from './pipelines';
 import { Job, useSession } from './session';
 
@@ -227,7 +228,7 @@ describe('attachments from a hostile workspace', function () {
     assert.deepEqual(names, ['f.bin']);
     assert.match(
       warnings,
-      /^Azure DevOps refuses attachments over 4 MB \(on Azure DevOps Server: the collection's maximum attachment size, 4 MB unless raised, up to 2 GB\), so a\.bin, b\.bin, c\.bin, d\.bin, e\.bin are not attached\.$/,
+      /^Azure DevOps refuses attachments over 4 MB \(on Azure DevOps Server: the collection's maximum attachment size, 4 MB unless raised, up to 2 GB\); not attached: a\.bin, b\.bin, c\.bin, d\.bin, e\.bin\.$/,
     );
     const sent = (await session.emulator.requests()).filter((r) => r.path.endsWith('/_apis/wit/attachments'));
     assert.deepEqual(sent.map((r) => r.query['fileName']).sort(), [
@@ -237,6 +238,31 @@ describe('attachments from a hostile workspace', function () {
       'd.bin',
       'f.bin',
     ]);
+  });
+
+  it("attachLogs: a step log over the server's limit is refused like any file; the other log is attached", async () => {
+    // About 5 MB: over Azure DevOps Server's default 4 MB.
+    const long = Array.from(
+      { length: 60_000 },
+      (_, i) => `npm test line ${String(i).padStart(6, '0')} ${'x'.repeat(60)}`,
+    );
+    await session.emulator.seedBuild({
+      ...failedMultiStageRun(813),
+      logs: { '4': long, '7': ['eslint line 1'] },
+    });
+    const run = await session.run({
+      variables: buildVariables(813, multiStageVariables('report')),
+      inputs: { attachLogs: 'true' },
+    });
+    const [item] = await session.items(1, run);
+    const names = (item?.relations ?? [])
+      .filter((r) => r.rel === 'AttachedFile')
+      .map((r) => r.attributes['name']);
+    assert.deepEqual(names, ['02-eslint.log']);
+    assert.match(
+      run.warnings.join('\n'),
+      /Azure DevOps refuses attachments over 4 MB \(on Azure DevOps Server: the collection's maximum attachment size.*\); not attached: 01-npm-test\.log\./,
+    );
   });
 
   it('Server with a 2 GB limit: large files are uploaded up to 250 MB per item', async () => {

@@ -199,7 +199,7 @@ describe('attachments', () => {
     );
     assert.deepEqual(t.opened.at(-1), ['/work/1/s/f.bin', 4 * MB]);
     assert.deepEqual(t.warnings, [
-      "Azure DevOps refuses attachments over 4 MB (on Azure DevOps Server: the collection's maximum attachment size, 4 MB unless raised, up to 2 GB), so a.bin, b.bin, c.bin, d.bin, e.bin are not attached.",
+      "Azure DevOps refuses attachments over 4 MB (on Azure DevOps Server: the collection's maximum attachment size, 4 MB unless raised, up to 2 GB); not attached: a.bin, b.bin, c.bin, d.bin, e.bin.",
     ]);
   });
 
