@@ -167,7 +167,7 @@ describe('failure details: how the evidence is read', function () {
       assert.match(run.warnings.join('\n'), /no file matches 'missing\/\*\.zip'/);
       assert.match(
         run.warnings.join('\n'),
-        /dump\.bin is 131 MB, over the 130 MB Azure DevOps takes in one attachment here/,
+        /dump\.bin is 131 MB, over the 130 MB the task sends in one upload \(larger files would need a chunked upload\)/,
       );
       const writes = (await em.requests())
         .filter((r) => r.method === 'POST' && !r.path.endsWith('/_apis/wit/wiql'))

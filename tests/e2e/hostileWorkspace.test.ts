@@ -201,7 +201,10 @@ describe('attachments from a hostile workspace', function () {
     );
     assert.equal(names.length, 8);
     assert.ok(!names.includes('core.bin'));
-    assert.match(warnings, /core\.bin is 61 MB, over the 60 MB Azure DevOps takes in one attachment here/);
+    assert.match(
+      warnings,
+      /core\.bin is 61 MB, over the 60 MB Azure DevOps Services takes in one attachment/,
+    );
     const uploads = (await session.emulator.requests()).filter((r) =>
       r.path.endsWith('/_apis/wit/attachments'),
     );

@@ -122,7 +122,7 @@ describe('attachments', () => {
       "Input 'attachments': /work/1/s/shots/gone.png is not attached: it is a symbolic link whose target does not exist.",
       "Input 'attachments': /work/1/s/shots/locked could not be read; it is not attached.",
       "Input 'attachments': /work/1/s/shots/cache is a folder link leading outside the job's directories; nothing in it is attached.",
-      "Input 'attachments': big.png is 61 MB, over the 60 MB Azure DevOps takes in one attachment here; it is not attached.",
+      "Input 'attachments': big.png is 61 MB, over the 60 MB Azure DevOps Services takes in one attachment; it is not attached.",
       "Input 'attachments': no file matches '*.zip' (relative to System.DefaultWorkingDirectory).",
       "Input 'attachments': the pattern '[broken' could not be searched (EACCES: permission denied); the other patterns still are.",
     ]);
@@ -200,6 +200,22 @@ describe('attachments', () => {
     assert.deepEqual(t.opened.at(-1), ['/work/1/s/f.bin', 4 * MB]);
     assert.deepEqual(t.warnings, [
       "Azure DevOps refuses attachments over 4 MB (on Azure DevOps Server: the collection's maximum attachment size, 4 MB unless raised, up to 2 GB); not attached: a.bin, b.bin, c.bin, d.bin, e.bin.",
+    ]);
+  });
+
+  it('on Server, leaves out unread a file over what one upload takes (130 MB), whatever the collection allows', async () => {
+    const t = setup({
+      serverType: 'OnPremises',
+      found: [{ pattern: '*.dmp', files: [file('core.dmp', 131 * MB), file('small.dmp')], refused: [] }],
+    });
+    const attached = await collectAttachments(t.io, t.request({ attachments: '*.dmp' }));
+    assert.deepEqual(
+      attached.map((a) => a.url),
+      ['https://x/_apis/wit/attachments/small.dmp'],
+    );
+    assert.deepEqual(t.opened, [['/work/1/s/small.dmp', 130 * MB]]);
+    assert.deepEqual(t.warnings, [
+      "Input 'attachments': core.dmp is 131 MB, over the 130 MB the task sends in one upload (larger files would need a chunked upload); it is not attached.",
     ]);
   });
 

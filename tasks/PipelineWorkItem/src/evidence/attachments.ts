@@ -16,6 +16,7 @@ import {
   MAX_FILES_PER_ITEM,
   megabytes,
   PARALLEL_UPLOADS,
+  SERVICES_ATTACHMENT_LIMIT,
 } from './limits';
 
 /** The service's answer to an attachment over the per-attachment limit. */
@@ -185,7 +186,12 @@ function matchedFiles(io: Io, { settings }: Request, limit: number): File[] {
       seen.add(file.realPath);
       const fileName = path.basename(file.path);
       if (file.size > limit) {
-        io.log.warning(loc('AttachmentTooLarge', fileName, megabytes(file.size), megabytes(limit)));
+        const [size, most] = [megabytes(file.size), megabytes(limit)];
+        io.log.warning(
+          limit === SERVICES_ATTACHMENT_LIMIT
+            ? loc('AttachmentTooLarge', fileName, size, most)
+            : loc('AttachmentTooLargeForOneUpload', fileName, size, most),
+        );
         return [];
       }
       return [
