@@ -19,7 +19,11 @@ describe('attachment uploads on the wire', () => {
         const status = answers.shift() ?? 201;
         const body =
           status === 201 ? '{"id":"1","url":"https://x/_apis/wit/attachments/1"}' : '{"message":"busy"}';
-        return { message: { statusCode: status, headers: {} }, readBody: async () => body };
+        const message = Object.assign(Readable.from([Buffer.from(body)]), {
+          statusCode: status,
+          headers: {},
+        });
+        return { message, readBody: async () => body };
       },
     };
     const policy = new RetryPolicy({ requestTimeoutMs: 1000, budgetMs: 60_000 });

@@ -1,11 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
-/** An answer's head; on the wire it is also the body's stream (typed-rest-client's IncomingMessage). */
-export interface ResponseHead {
+/** An answer's head, and the stream of its body (typed-rest-client's IncomingMessage). */
+export interface ResponseHead extends AsyncIterable<Buffer> {
   readonly statusCode?: number;
   readonly headers: IncomingHttpHeaders;
-  [Symbol.asyncIterator]?(): AsyncIterator<Buffer>;
-  destroy?(): void;
+  destroy(): void;
 }
 
 /** The part of typed-rest-client's HttpClient the task sends through (proxy, certificates, credentials). */
@@ -84,18 +83,15 @@ export class Rest {
   async sendCapped(request: Request, maxBytes: number): Promise<{ body: string; over: boolean }> {
     const response = await this.request(request);
     const status = response.message.statusCode ?? 0;
-    const iterate = response.message[Symbol.asyncIterator]?.bind(response.message);
-    if (status < 200 || status > 299 || !iterate) {
-      const body = await response.readBody();
-      if (status < 200 || status > 299) throw failure(status, body, response.message.headers);
-      return { body: body.slice(0, maxBytes), over: Buffer.byteLength(body) > maxBytes };
+    if (status < 200 || status > 299) {
+      throw failure(status, await response.readBody(), response.message.headers);
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of { [Symbol.asyncIterator]: iterate }) {
+    for await (const chunk of response.message) {
       size += chunk.length;
       if (size > maxBytes) {
-        response.message.destroy?.();
+        response.message.destroy();
         return { body: '', over: true };
       }
       chunks.push(chunk);
