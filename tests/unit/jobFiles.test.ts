@@ -117,6 +117,12 @@ describe('finding the job files', () => {
     );
   });
 
+  it('a pattern that cannot be read fails alone; the lines after it are still searched', () => {
+    const [tooLong, pngs] = find(`results/${'x'.repeat(70 * 1024)}`, 'results/a.png');
+    assert.match(tooLong!.failed ?? '', /too long/);
+    assert.deepEqual(names(pngs!), ['results/a.png']);
+  });
+
   it('a FIFO is refused without being opened', function () {
     if (process.platform === 'win32') {
       // No FIFOs on Windows: a folder is the non-file that matches there, and it is neither attached nor refused.

@@ -148,25 +148,31 @@ export function findJobFiles(
     // A comment, as findMatch reads one.
     if (line.startsWith('#')) continue;
     const negated = /^!+/.exec(line)?.[0].length ?? 0;
-    const matcher = new Minimatch(rootedPattern(defaultRoot, line.slice(negated)), MATCH_OPTIONS);
-    if (negated % 2 === 1) {
-      for (const result of results) {
-        result.files = result.files.filter((f) => !matcher.match(slashes(f.path)));
-        result.refused = result.refused.filter((r) => !matcher.match(slashes(r.path)));
-      }
-      continue;
-    }
-    const walk: Walk = { matcher, roots, files: [], refused: [] };
     let failed: string | undefined;
+    let walk: Walk | undefined;
     try {
+      const matcher = new Minimatch(rootedPattern(defaultRoot, line.slice(negated)), MATCH_OPTIONS);
+      if (negated % 2 === 1) {
+        leaveOut(results, matcher);
+        continue;
+      }
+      walk = { matcher, roots, files: [], refused: [] };
       search(walk);
     } catch (error) {
       failed = (error as Error).message;
     }
-    const files = walk.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    results.push({ pattern: line, files, refused: walk.refused, ...(failed ? { failed } : {}) });
+    const files = (walk?.files ?? []).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    results.push({ pattern: line, files, refused: walk?.refused ?? [], ...(failed ? { failed } : {}) });
   }
   return results;
+}
+
+/** What earlier lines found, less what an exclusion line matches. */
+function leaveOut(results: FoundFiles[], matcher: IMinimatch): void {
+  for (const result of results) {
+    result.files = result.files.filter((f) => !matcher.match(slashes(f.path)));
+    result.refused = result.refused.filter((r) => !matcher.match(slashes(r.path)));
+  }
 }
 
 function search(walk: Walk): void {

@@ -56,7 +56,7 @@ const REFUSALS: Record<Refusal, (file: string) => string> = {
 };
 
 /**
- * Uploads the files the new item carries (brief §4): each failed step's full log (`attachLogs`) and the files the
+ * Uploads the files the new item carries: each failed step's full log (`attachLogs`) and the files the
  * `attachments` patterns match inside the job's directories, within the item's limits (files, bytes) and the
  * service's per-attachment limit, four at a time, streamed. Returns their URLs and comments for `AttachedFile`
  * relations of the create request. A file that is refused, cannot be read or cannot be uploaded is left out with
