@@ -134,9 +134,9 @@ function descend(walk: Walk, dir: string, real: string, seen: Set<string>): void
 
 /**
  * The files `patterns` match (one line each, relative to `defaultRoot` unless absolute; `!` lines leave out what
- * earlier lines matched; `#` lines are comments), confined to `roots` (the job's directories, resolved): regular files whose real path is
- * inside, found without following any symlink out. Each match that is refused says why; a pattern that fails says
- * so and leaves the others alone.
+ * earlier lines matched; `#` lines are comments), confined to `roots` (the job's directories, resolved): regular
+ * files whose real path is inside, found without following any symlink out. Each match that is refused says why;
+ * a pattern that fails says so and leaves the others alone.
  */
 export function findJobFiles(
   patterns: readonly string[],
