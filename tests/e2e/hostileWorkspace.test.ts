@@ -72,6 +72,8 @@ describe('attachments from a hostile workspace', function () {
       .filter((r) => r.rel === 'AttachedFile')
       .map((r) => String(r.attributes['name']))
       .sort();
+    // Nothing was stored beside what the item links: no refused file reached the organization, not even unlinked.
+    assert.deepEqual(stored.map((a) => a.fileName).sort(), names);
     return { item, warnings: run.warnings.join('\n'), names };
   }
 
