@@ -22,7 +22,13 @@ import {
   type ScenarioFigures,
   type ScenarioResult,
 } from './figures';
-import { measureColdStart, measureScenario, type ScenarioRun } from './measure';
+import {
+  measureAttachments,
+  measureColdStart,
+  measureScenario,
+  type AttachmentsRun,
+  type ScenarioRun,
+} from './measure';
 import { SCENARIOS } from './scenarios';
 import { bundleCosts, folderSize, installedCosts, vsixSize } from './sizes';
 import {
@@ -117,6 +123,7 @@ async function main(): Promise<void> {
   const emulator = await startEmulator();
   let coldStart: ColdStartFigures;
   let scenarios: ScenarioResult[];
+  let attachments: AttachmentsRun;
   try {
     progress(`cold start: ${options.rounds} rounds of node -e 0, bundle, unbundled`);
     const samples = await measureColdStart(emulator, builds, {
@@ -126,6 +133,8 @@ async function main(): Promise<void> {
     });
     coldStart = coldStartFigures(samples);
     scenarios = await measureScenarios(emulator, builds, options.runs);
+    progress('attachments: six 100 MB files on a Server with a 2 GB attachment limit (bundle)');
+    attachments = await measureAttachments(emulator, bundle.target);
   } finally {
     await emulator.stop();
   }
@@ -156,6 +165,12 @@ async function main(): Promise<void> {
         console.log(`note: ${title} (${name}) made ${requestsMin} to ${requestsMax} requests across runs`);
     }
   }
+  const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0);
+  console.log(
+    `\nattachments (bundle): ${attachments.files} files of ${mb(attachments.fileBytes / attachments.files)} MB matched, ` +
+      `${attachments.uploads} uploaded (${mb(attachments.uploadedBytes)} MB streamed; 250 MB per item), ` +
+      `peak RSS ${mb(attachments.maxRssBytes)} MB, ${(attachments.wallMs / 1000).toFixed(1)} s`,
+  );
   if (options.requests) console.log(`\n${formatRequests(scenarios, 'bundle', LATENCY_MS)}`);
   const file = path.join(outDir, 'bench.json');
   const report = {
@@ -169,6 +184,7 @@ async function main(): Promise<void> {
     installed: Object.fromEntries(installed),
     coldStart,
     scenarios,
+    attachments,
   };
   fs.writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
   console.log(

@@ -7,7 +7,60 @@ import { JOB_TOKEN } from '../e2e/pipelines';
 import type { Emulator, RecordedRequest } from '../emulator/harness';
 import type { BuildName, TaskBuild } from './builds';
 import { runAgentTask, runNode, taskSaid, type NodeRun, type TimedTaskRun } from './processes';
-import { COLD_START, type Job, type Scenario } from './scenarios';
+import { COLD_START, seedFailedRun, type Job, type Scenario } from './scenarios';
+
+/** The attachments run: what it uploaded and its peak memory. */
+export interface AttachmentsRun {
+  readonly files: number;
+  readonly fileBytes: number;
+  readonly uploads: number;
+  readonly uploadedBytes: number;
+  readonly maxRssBytes: number;
+  readonly wallMs: number;
+}
+
+const MB = 1024 * 1024;
+
+/**
+ * A new failure attaching six 100 MB files (sparse: cheap on disk) on an Azure DevOps Server whose collection
+ * takes attachments up to 2 GB: each file is streamed from disk, so peak memory must not follow their size. The
+ * item takes the first two (250 MB per item); the run's peak RSS is the figure.
+ */
+export async function measureAttachments(emulator: Emulator, target: string): Promise<AttachmentsRun> {
+  const files = 6;
+  await emulator.reset();
+  await emulator.setTokens([JOB_TOKEN]);
+  await emulator.setServerAttachmentLimit(2048 * MB);
+  const { variables } = await seedFailedRun(emulator);
+  const run = await runAgentTask(
+    target,
+    {
+      collectionUrl: emulator.collectionUrl,
+      jobToken: JOB_TOKEN,
+      variables,
+      inputs: { attachments: 'dumps/*.bin' },
+      workspace: ({ sources }) => {
+        fs.mkdirSync(path.join(sources, 'dumps'));
+        for (let i = 1; i <= files; i++) {
+          const file = path.join(sources, 'dumps', `dump-${i}.bin`);
+          fs.closeSync(fs.openSync(file, 'w'));
+          fs.truncateSync(file, 100 * MB);
+        }
+      },
+    },
+    { measureRss: true },
+  );
+  check(run, 'created', 'attachments (bundle)');
+  const stored = await emulator.attachments();
+  return {
+    files,
+    fileBytes: files * 100 * MB,
+    uploads: stored.length,
+    uploadedBytes: stored.reduce((sum, a) => sum + a.size, 0),
+    maxRssBytes: run.maxRssBytes,
+    wallMs: run.wallMs,
+  };
+}
 
 /** One measured run of a scenario. */
 export interface ScenarioRun {

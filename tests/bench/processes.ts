@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { AgentJob, agentEnvironment, parseCommands } from '../e2e/agent';
+import { AgentJob, agentEnvironment, buildDirectories, parseCommands } from '../e2e/agent';
 
 /** Compiled beside this file; see rssPreload.ts. */
 const RSS_PRELOAD = path.join(__dirname, 'rssPreload.js');
@@ -80,6 +80,9 @@ export async function runAgentTask(
 ): Promise<TimedTaskRun> {
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-bench-'));
   try {
+    const { build, sources } = buildDirectories(temp);
+    fs.mkdirSync(sources, { recursive: true });
+    job.workspace?.({ build, sources, temp });
     const run = await runNode([target], { env: agentEnvironment(job, temp), cwd: temp, ...options });
     return { ...run, ...taskSaid(run.stdout) };
   } finally {

@@ -40,6 +40,9 @@ async function seedFailure(emulator: Emulator, id: number): Promise<Job> {
   return { variables: buildVariables(id, multiStageVariables('lint')) };
 }
 
+/** The new-failure run, seeded: the job to measure with other inputs. */
+export const seedFailedRun = (emulator: Emulator): Promise<Job> => seedFailure(emulator, FIRST);
+
 /** A green run of the same pipeline and branch: this job succeeded, so did the others. */
 async function seedGreen(emulator: Emulator, id: number): Promise<Job> {
   await emulator.seedBuild(greenYamlRun(id));

@@ -28,6 +28,16 @@ export interface TaskRun {
   readonly summary: string;
 }
 
+/** The job's directories on the agent. */
+export interface JobDirectories {
+  /** Agent.BuildDirectory: sources, staging and test results live beneath it. */
+  readonly build: string;
+  /** System.DefaultWorkingDirectory (the sources), inside `build`. */
+  readonly sources: string;
+  /** Agent.TempDirectory. */
+  readonly temp: string;
+}
+
 export interface AgentJob {
   /** Task inputs by their task.json names. */
   readonly inputs?: Readonly<Record<string, string>>;
@@ -39,6 +49,8 @@ export interface AgentJob {
   readonly collectionUrl: string;
   /** Service connections (for the `connection` input): id → url and PAT. */
   readonly serviceConnections?: Readonly<Record<string, { url: string; token: string }>>;
+  /** Lays out files, symlinks or FIFOs in (and outside) the job's directories before the task starts. */
+  readonly workspace?: (directories: JobDirectories) => void;
 }
 
 // The agent's names: upper case, `.` and spaces become `_` (platform notes).
@@ -46,16 +58,25 @@ function envName(name: string): string {
   return name.replace(/[.\s]/g, '_').toUpperCase();
 }
 
+/** The build directory and the sources in it, under the agent's `temp` folder of a run. */
+export function buildDirectories(temp: string): { build: string; sources: string } {
+  const build = path.join(temp, '1');
+  return { build, sources: path.join(build, 's') };
+}
+
 /**
  * The environment an Azure Pipelines agent gives a Node task of `job`: inputs, variables, secrets and endpoints,
- * with `temp` as its temporary, work and default working directory.
+ * with `temp` as its temporary and work directory, and the build directory (sources as the default working
+ * directory) beneath it.
  */
 export function agentEnvironment(job: AgentJob, temp: string): Record<string, string> {
+  const { build, sources } = buildDirectories(temp);
   const env: Record<string, string> = {
     PATH: process.env['PATH'] ?? '',
     AGENT_TEMPDIRECTORY: temp,
     AGENT_WORKFOLDER: temp,
-    SYSTEM_DEFAULTWORKINGDIRECTORY: temp,
+    AGENT_BUILDDIRECTORY: build,
+    SYSTEM_DEFAULTWORKINGDIRECTORY: sources,
     SYSTEM_TEAMFOUNDATIONCOLLECTIONURI: job.collectionUrl,
   };
   for (const [name, value] of Object.entries(job.variables ?? {})) env[envName(name)] = value;
@@ -87,6 +108,9 @@ export function agentEnvironment(job: AgentJob, temp: string): Record<string, st
 export async function runTask(target: string, job: AgentJob): Promise<TaskRun> {
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-agent-'));
   try {
+    const { build, sources } = buildDirectories(temp);
+    fs.mkdirSync(sources, { recursive: true });
+    job.workspace?.({ build, sources, temp });
     const env = agentEnvironment(job, temp);
     const { exitCode, stdout, stderr } = await node(target, env, temp);
     const commands = parseCommands(stdout);

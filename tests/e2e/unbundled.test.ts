@@ -45,7 +45,11 @@ describe('packaged bundle and unbundled build behave the same', function () {
     const runs: TaskRun[] = [];
     const job = (id: number, status: string, extra: Partial<Job> = {}): Job => ({
       variables: {
-        ...buildVariables(id, { 'Agent.JobStatus': status, 'System.DefaultWorkingDirectory': dir }),
+        ...buildVariables(id, {
+          'Agent.JobStatus': status,
+          'System.DefaultWorkingDirectory': dir,
+          'Agent.BuildDirectory': dir,
+        }),
       },
       secretVariables: { 'Deploy.Password': 'Pa55word-for-the-parity-test' },
       ...extra,

@@ -219,6 +219,42 @@ describe('emulator: work items', function () {
     assert.equal((await em().attachment(ref.id ?? ''))?.toString(), 'log line 1\nlog line 2\n');
   });
 
+  it('refuses an attachment over the limit as the service does (TF237082), per topology and collection setting', async () => {
+    const MB = 1024 * 1024;
+    // Sent in chunks, as a stream of unknown length is.
+    const upload = (size: number, name: string) =>
+      wit().createAttachment(
+        null,
+        Readable.from([Buffer.alloc(size / 2), Buffer.alloc(size / 2)]),
+        name,
+        undefined,
+        'WebApp',
+      );
+    const server = await rejection(upload(4 * MB + 2, 'over-default.bin'));
+    assert.equal(server.statusCode, 400);
+    assert.match(
+      server.message,
+      /^TF237082: The file you are trying to upload exceeds the supported file upload size \(4\.000 MB\(s\)\)\./,
+    );
+    assert.equal((await upload(4 * MB, 'at-default.bin')).id?.length, 36);
+    await em().setServerAttachmentLimit(8 * MB);
+    assert.equal((await upload(6 * MB, 'raised.bin')).id?.length, 36);
+    await em().setTopology('services');
+    const services = await rejection(upload(60 * MB + 2, 'over-services.bin'));
+    assert.match(services.message, /upload size \(60\.000 MB\(s\)\)/);
+    assert.deepEqual(
+      (await em().attachments()).filter((a) => a.fileName.endsWith('.bin')).map((a) => [a.fileName, a.size]),
+      [
+        ['at-default.bin', 4 * MB],
+        ['raised.bin', 6 * MB],
+      ],
+    );
+    await assert.rejects(
+      em().setServerAttachmentLimit(3 * 1024 * MB),
+      /attachmentlimit: expected \{bytes: N\}/,
+    );
+  });
+
   it('runs WIQL with @project, IN, CONTAINS on tags, ORDER BY and $top', async () => {
     const mk = (t: string, tags: string) =>
       wit().createWorkItem(null, [title(t), add('System.Tags', tags)], 'WebApp', 'Bug');

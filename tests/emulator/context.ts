@@ -13,7 +13,11 @@ export interface RequestContext {
   params: Record<string, string>;
   query: Record<string, string>;
   headers: Record<string, string | string[] | undefined>;
+  /** The body as received, at most the first 130 MB of it (`bodySize` counts all of it). */
   body: Buffer;
+  bodySize: number;
+  /** The per-attachment limit of the server played (topology and collection setting). */
+  attachmentLimit: number;
   contentType: string | null;
   /** e.g. `http://127.0.0.1:1234/fabrikam/` (trailing slash), from the Host header. */
   collectionUrl: string;

@@ -1,7 +1,7 @@
 // The control API tests use to set up and inspect the emulator: /_control/… (JSON, no auth, not
 // recorded in the request log). See harness.ts for the typed client.
 import type { ServerResponse } from 'node:http';
-import { MAX_LATENCY_MS, type Conditions } from './conditions';
+import { MAX_LATENCY_MS, SERVER_MAX_ATTACHMENT_LIMIT, type Conditions } from './conditions';
 import { AdoError } from './errors';
 import type { FaultQueue } from './faults';
 import { findPersonByUniqueName } from './identities';
@@ -116,6 +116,20 @@ function msFrom(raw: unknown, what: string): number {
   return ms;
 }
 
+function attachmentLimitFrom(raw: unknown): number {
+  const bytes = (raw as { bytes?: unknown } | undefined)?.bytes;
+  if (
+    typeof bytes !== 'number' ||
+    !Number.isInteger(bytes) ||
+    bytes < 1 ||
+    bytes > SERVER_MAX_ATTACHMENT_LIMIT
+  )
+    throw new SeedError(
+      `attachmentlimit: expected {bytes: N} with 1 ≤ N ≤ ${SERVER_MAX_ATTACHMENT_LIMIT} (2 GB)`,
+    );
+  return bytes;
+}
+
 function topologyInfo(em: Emulation, r: ControlRequest): TopologyInfo {
   return {
     kind: em.conditions.topology.kind,
@@ -219,6 +233,9 @@ function route(em: Emulation, r: ControlRequest): Answer {
       em.conditions.topology = TOPOLOGIES[kind];
       return json(topologyInfo(em, r));
     }
+    case 'POST attachmentlimit':
+      em.conditions.serverAttachmentLimit = attachmentLimitFrom(parse(r.body));
+      return json({ bytes: em.conditions.serverAttachmentLimit });
     case 'GET topology':
       return json(topologyInfo(em, r));
     case 'DELETE faults':

@@ -93,6 +93,11 @@ export interface Emulator {
   setTopology(kind: TopologyKind): Promise<TopologyInfo>;
   topology(): Promise<TopologyInfo>;
   /**
+   * The collection's maximum attachment size (bytes) the Azure DevOps Server topologies refuse uploads above;
+   * 4 MB until set, and after `reset`. Services always takes 60 MB.
+   */
+  setServerAttachmentLimit(bytes: number): Promise<void>;
+  /**
    * Fresh organization: no work items, builds, releases, tokens, faults or recorded requests; no
    * latency, no WIQL lag, topology `onPremises`.
    */
@@ -174,6 +179,8 @@ class EmulatorProcess implements Emulator {
   setWiqlLag = async (ms: number): Promise<void> => void (await this.json('POST', 'wiqlLag', { ms }));
   setTopology = (kind: TopologyKind): Promise<TopologyInfo> => this.json('POST', 'topology', { kind });
   topology = (): Promise<TopologyInfo> => this.json('GET', 'topology');
+  setServerAttachmentLimit = async (bytes: number): Promise<void> =>
+    void (await this.json('POST', 'attachmentlimit', { bytes }));
   reset = async (): Promise<void> => void (await this.json('POST', 'reset'));
 
   async workItem(id: number): Promise<WorkItemJson | null> {

@@ -47,7 +47,8 @@ function classify(method: string, segments: string[], topology: Topology, host: 
   return { kind: 'unknown', status: wrongMethod ? 405 : 404 };
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+// Streamed (chunked) bodies are read as they come; beyond MAX_BODY they are only counted.
+function readBody(req: IncomingMessage): Promise<{ body: Buffer; size: number }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -55,7 +56,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
       size += c.length;
       if (size <= MAX_BODY) chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => resolve({ body: Buffer.concat(chunks), size }));
     req.on('error', reject);
     // A client that gives up mid-body never sends 'end'; do not leave the handler waiting for it.
     req.on('close', () => {
@@ -73,6 +74,8 @@ interface Incoming {
   query: Record<string, string>;
   headers: IncomingMessage['headers'];
   body: Buffer;
+  bodySize: number;
+  attachmentLimit: number;
   contentType: string | null;
   cred: Credential | undefined;
   apiVersion: string | null;
@@ -118,6 +121,8 @@ async function serve(em: Emulation, r: Incoming): Promise<Reply> {
       query: r.query,
       headers: r.headers,
       body: r.body,
+      bodySize: r.bodySize,
+      attachmentLimit: r.attachmentLimit,
       contentType: r.contentType,
       collectionUrl: r.collectionUrl,
       hosts: r.hosts,
@@ -171,7 +176,7 @@ async function handle(
   const method = (req.method ?? 'GET').toUpperCase();
   const url = new URL(req.url ?? '/', 'http://emulator');
   const query = Object.fromEntries(url.searchParams);
-  const body = await readBody(req);
+  const { body, size: bodySize } = await readBody(req);
   const segments = decodeSegments(url.pathname) ?? [];
   const collectionUrl = `http://${req.headers.host ?? 'localhost'}/${ORGANIZATION}/`;
   if (host === 'main' && segments[0] === '_control') {
@@ -196,7 +201,7 @@ async function handle(
     contentType,
     authScheme: cred?.scheme ?? null,
     body: recordBody(body, contentType),
-    bodySize: body.length,
+    bodySize,
     host,
     startMs,
   });
@@ -219,6 +224,8 @@ async function handle(
     query,
     headers: req.headers,
     body,
+    bodySize,
+    attachmentLimit: em.conditions.attachmentLimit(),
     contentType,
     cred,
     apiVersion,

@@ -1,14 +1,11 @@
 import * as assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import * as sinon from 'sinon';
-import {
-  collectAttachments,
-  MAX_ATTACHMENT_BYTES,
-} from '../../tasks/PipelineWorkItem/src/evidence/attachments';
 import { gatherEvidence } from '../../tasks/PipelineWorkItem/src/evidence/gather';
 import { AdoPipelines } from '../../tasks/PipelineWorkItem/src/ado/pipelines';
 import { Rest } from '../../tasks/PipelineWorkItem/src/ado/rest';
 import type { FailedStep, RunFacts } from '../../tasks/PipelineWorkItem/src/facts/model';
-import type { Boards, Pipelines } from '../../tasks/PipelineWorkItem/src/ports';
+import type { Pipelines } from '../../tasks/PipelineWorkItem/src/ports';
 import { readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import { inputs, RELEASE_VARIABLES, runContext } from './fixtures';
 
@@ -209,92 +206,10 @@ describe('evidence gathering', () => {
   });
 });
 
-describe('attachments', () => {
-  const boards = (): Stubbed<Pick<Boards, 'uploadAttachment'>> => ({
-    uploadAttachment: sinon
-      .stub()
-      .callsFake(async (_p, name: string) => `https://x/_apis/wit/attachments/${name}`),
-  });
-  const io = (upload = boards(), files: Record<string, number> = {}) => {
-    const log = { info: sinon.stub(), warning: sinon.stub() };
-    return {
-      log,
-      upload,
-      io: {
-        host: {
-          findFiles: (patterns: readonly string[]) =>
-            patterns.map((pattern) => ({
-              pattern,
-              files: Object.entries(files)
-                .filter(([file]) => file.endsWith(pattern.replace('*', '')))
-                .map(([file, size]) => ({ path: `/work/${file}`, size })),
-            })),
-          readFile: (file: string) => Buffer.from(`content of ${file}`),
-        },
-        pipelines: pipelines(),
-        boards: upload as unknown as Boards,
-        log,
-      },
-    };
-  };
-  const attach = (values: Record<string, string>, dryRun = false) => ({
-    settings: readSettings(inputs(values)),
-    context: runContext(),
-    facts: FACTS,
-    project: 'WebApp',
-    dryRun,
-  });
-
-  it('uploads each failed step log and each matched file, with comments naming them', async () => {
-    const t = io(boards(), { 'shot.png': 10, 'big.dmp': MAX_ATTACHMENT_BYTES + 1 });
-    const attached = await collectAttachments(
-      t.io,
-      attach({ attachLogs: 'true', attachments: '*.png\n*.dmp\n*.zip' }),
-    );
-    assert.deepEqual(attached, [
-      {
-        url: 'https://x/_apis/wit/attachments/01-npm-test.log',
-        comment: 'Log of Build › Unit tests › npm test',
-      },
-      { url: 'https://x/_apis/wit/attachments/02-eslint.log', comment: 'Log of Build › Unit tests › eslint' },
-      { url: 'https://x/_apis/wit/attachments/shot.png', comment: 'Attached by the pipeline (*.png)' },
-    ]);
-    sinon.assert.calledWith(
-      t.upload.uploadAttachment,
-      'WebApp',
-      'shot.png',
-      Buffer.from('content of /work/shot.png'),
-    );
-    const warnings = t.log.warning.args.map(([w]) => String(w));
-    assert.equal(warnings.length, 2, warnings.join('\n'));
-    assert.match(warnings[0] ?? '', /big\.dmp is 131 MB, over Azure DevOps' 130 MB attachment limit/);
-    assert.match(warnings[1] ?? '', /no file matches '\*\.zip'/);
-  });
-
-  it('a failed upload leaves out that file with a warning; a dry run uploads nothing', async () => {
-    const failing = boards();
-    failing.uploadAttachment.withArgs('WebApp', '02-eslint.log').rejects(new Error('Could not upload.'));
-    const t = io(failing);
-    const attached = await collectAttachments(t.io, attach({ attachLogs: 'true' }));
-    assert.deepEqual(
-      attached.map((a) => a.comment),
-      ['Log of Build › Unit tests › npm test'],
-    );
-    sinon.assert.calledWithMatch(
-      t.log.warning,
-      /Could not upload\. The item is filed without 02-eslint\.log\./,
-    );
-
-    const dry = io();
-    assert.deepEqual(await collectAttachments(dry.io, attach({ attachLogs: 'true' }, true)), []);
-    sinon.assert.notCalled(dry.upload.uploadAttachment);
-    sinon.assert.calledWithMatch(dry.log.info, /Dry run: would attach 01-npm-test\.log/);
-  });
-});
-
 describe('pipelines adapter', () => {
+  // As typed-rest-client answers: the message is the body's stream.
   const answer = (statusCode: number, body: string) => ({
-    message: { statusCode, headers: {} },
+    message: Object.assign(Readable.from([Buffer.from(body)]), { statusCode, headers: {} }),
     readBody: async () => body,
   });
 
@@ -307,15 +222,33 @@ describe('pipelines adapter', () => {
       async () => rest,
     );
     await assert.rejects(
-      adapter.buildLog('WebApp', 812, 4),
+      adapter.buildLog('WebApp', 812, 4, 1000),
       /Could not read log 4 of build 812 \(HTTP 404\): VS800069: log not found/,
     );
     http.request.resolves(answer(200, 'line 1\nline 2'));
-    assert.equal(await adapter.buildLog('WebApp', 812, 4), 'line 1\nline 2');
+    assert.equal(await adapter.buildLog('WebApp', 812, 4, 1000), 'line 1\nline 2');
     assert.deepEqual(http.request.lastCall.args.slice(0, 2), [
       'GET',
       'https://dev.azure.com/fabrikam/WebApp/_apis/build/builds/812/logs/4?api-version=6.0',
     ]);
     assert.equal(http.request.lastCall.args[3].Accept, 'text/plain;api-version=6.0');
+  });
+
+  it('a log longer than the attachment limit is not read to its end', async () => {
+    const chunks = (function* () {
+      yield Buffer.alloc(600, 'a');
+      yield Buffer.alloc(600, 'b');
+      throw new Error('read past the limit');
+    })();
+    const message = Object.assign(Readable.from(chunks), { statusCode: 200, headers: {} });
+    const http = { request: sinon.stub().resolves({ message, readBody: async () => assert.fail() }) };
+    const rest = new Rest(http, 'https://dev.azure.com/fabrikam/');
+    const adapter = new AdoPipelines(
+      rest,
+      async () => rest,
+      async () => rest,
+    );
+    assert.equal(await adapter.buildLog('WebApp', 812, 4, 1000), undefined);
+    assert.equal(message.destroyed, true, 'the rest of the answer is not read');
   });
 });

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import * as sinon from 'sinon';
 import { failureOf, makeResilient, safeToRepeat } from '../../tasks/PipelineWorkItem/src/ado/resilientHttp';
 import type { HttpClientLike } from '../../tasks/PipelineWorkItem/src/ado/rest';
@@ -11,7 +12,7 @@ import {
 } from '../../tasks/PipelineWorkItem/src/ado/retry';
 
 const answer = (statusCode: number, body = '', headers: Record<string, string> = {}) => ({
-  message: { statusCode, headers },
+  message: Object.assign(Readable.from([Buffer.from(body)]), { statusCode, headers }),
   readBody: async () => body,
 });
 

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import * as sinon from 'sinon';
 import { AdoError, SettingsError } from '../../tasks/PipelineWorkItem/src/errors';
 import type { TimelineRecord } from '../../tasks/PipelineWorkItem/src/facts/model';
@@ -99,8 +100,8 @@ function fakes(
       .returns({ url: 'https://dev.azure.com/contoso/', scheme: 'token', token: 'pat' }),
     connectBoards: sinon.stub().returns(boards),
     connectPipelines: sinon.stub().returns(pipelines),
-    findFiles: (patterns) => patterns.map((pattern) => ({ pattern, files: [] })),
-    readFile: () => Buffer.from(''),
+    findFiles: (patterns) => patterns.map((pattern) => ({ pattern, files: [], refused: [] })),
+    openFile: () => Readable.from([]),
     info: (message) => logged.push(message),
     warning: (message) => logged.push(`warning: ${message}`),
     debug: (message) => logged.push(`debug: ${message}`),

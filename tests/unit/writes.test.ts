@@ -101,7 +101,7 @@ describe('reading comments page by page', () => {
     const json = sinon.stub();
     pages.forEach((answer, at) => json.onCall(at).resolves(answer));
     const rest = { baseUrl: 'https://dev.azure.com/fabrikam/', json } as unknown as Rest;
-    return { boards: new AdoBoards(rest, new RetryPolicy(DEFAULT_LIMITS)), json };
+    return { boards: new AdoBoards(rest, new RetryPolicy(DEFAULT_LIMITS), () => []), json };
   }
 
   it('asks for newest first, 200 a page, and follows the continuation token until the reader has enough', async () => {

@@ -7,6 +7,7 @@ import type { NetworkOptions, Transport } from './ado/connection';
 import { DEFAULT_LIMITS, RetryLimits, RetryPolicy } from './ado/retry';
 import { withTrailingSlash } from './facts/context';
 import { SettingsError } from './errors';
+import { findJobFiles, jobRoots, openJobFile } from './jobFiles';
 import type { Credentials, TaskHost, TaskResult } from './ports';
 import { loc, useLocalizer } from './text/messages';
 
@@ -27,6 +28,7 @@ export function agentHost(): TaskHost {
     tl.getVariables().flatMap((v) => (v.secret && v.value ? [v.value] : [])),
   );
   const tokens: string[] = [];
+  const secrets = (): string[] => [...tokens, ...secretVariables];
   let policy: RetryPolicy | undefined;
   // One retry policy (one time budget) for every client of the run; the proxy may differ by URL (its bypass
   // list), so the network settings are read for each organization the task talks to.
@@ -36,7 +38,7 @@ export function agentHost(): TaskHost {
       if (password && !tokens.includes(password)) tokens.push(password);
     }
     policy ??= new RetryPolicy(retryLimits());
-    return { network, policy };
+    return { network, policy, secrets };
   };
   const remember = (credentials: Credentials): Credentials => {
     tokens.push(credentials.token);
@@ -45,7 +47,7 @@ export function agentHost(): TaskHost {
   return {
     input: (name) => tl.getInput(name, false) ?? '',
     variable: (name) => tl.getVariable(name),
-    secrets: () => [...tokens, ...secretVariables],
+    secrets,
     jobCredentials: () => {
       // getEndpointAuthorizationParameter would write the token into a debug line; read the whole object instead.
       const token = tl.getEndpointAuthorization(JOB_ENDPOINT, true)?.parameters?.['AccessToken'];
@@ -56,17 +58,13 @@ export function agentHost(): TaskHost {
     connectionCredentials: (connection) => remember(serviceConnection(connection)),
     connectBoards: (credentials) => ado().connectBoards(credentials, connect(credentials.url)),
     connectPipelines: (credentials) => ado().connectPipelines(credentials, connect(credentials.url)),
+    // task-lib's findMatch follows every symlink and throws on a dangling one: the job's files are searched
+    // without it, confined to the job's directories.
     findFiles: (patterns) => {
       const root = tl.getVariable('System.DefaultWorkingDirectory') || process.cwd();
-      return patterns.map((pattern) => ({
-        pattern,
-        files: quietly(() => tl.findMatch(root, pattern)).flatMap((file) => {
-          const stat = fs.statSync(file);
-          return stat.isFile() ? [{ path: file, size: stat.size }] : [];
-        }),
-      }));
+      return findJobFiles(patterns, root, jobRoots(tl.getVariable));
     },
-    readFile: (file) => fs.readFileSync(file),
+    openFile: openJobFile,
     info: (message) => console.log(message),
     warning: (message) => tl.warning(message),
     debug: (message) => tl.debug(message),

@@ -11,7 +11,8 @@ export type FilingHost = Pick<
   | 'connectPipelines'
   | 'secrets'
   | 'findFiles'
-  | 'readFile'
+  | 'openFile'
+  | 'variable'
 >;
 
 /** Log lines, already masked of secrets by the caller. */

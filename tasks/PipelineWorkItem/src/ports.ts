@@ -1,3 +1,4 @@
+import type { Refusal } from './evidence/confinement';
 import type { ReleaseRun, VariableReader } from './facts/context';
 import type { Commit, ReleaseDeployment, ReleaseTaskLog, TimelineRecord } from './facts/model';
 import type { InputReader } from './inputs/settings';
@@ -54,8 +55,11 @@ export interface Boards {
   addComment(project: string, id: number, html: string, landed: () => Promise<boolean>): Promise<void>;
   /** Reference names of the fields that hold HTML (types HTML and History) in the project. */
   htmlFields(project: string): Promise<string[]>;
-  /** Uploads a file; returns the attachment's URL for an `AttachedFile` relation. */
-  uploadAttachment(project: string, fileName: string, content: Buffer): Promise<string>;
+  /**
+   * Uploads a file, streamed from `body` (called again for each attempt); text is masked of secrets on the way.
+   * Returns the attachment's URL for an `AttachedFile` relation.
+   */
+  uploadAttachment(project: string, fileName: string, body: () => NodeJS.ReadableStream): Promise<string>;
 }
 
 /** Where the run's failing tests are read from. */
@@ -96,8 +100,8 @@ export interface Pipelines {
     log: ReleaseTaskLog,
     range?: { first: number; last: number },
   ): Promise<string[]>;
-  /** The whole build log, for attaching. */
-  buildLog(project: string, buildId: number, logId: number): Promise<string>;
+  /** The whole build log, for attaching; undefined when it is longer than `maxBytes` (no more is read). */
+  buildLog(project: string, buildId: number, logId: number, maxBytes: number): Promise<string | undefined>;
   /** The run's failed tests (at most `top`) and how many failed in all (capped at `countUpTo`). */
   failedTests(
     project: string,
@@ -140,10 +144,28 @@ export interface Credentials {
 export type TaskResult = 'Succeeded' | 'SucceededWithIssues' | 'Failed';
 export type WorkItemAction = 'created' | 'commented' | 'resolved' | 'none';
 
-/** A file matched by the `attachments` input. */
+/** A file matched by the `attachments` input, confined to the job's directories. */
 export interface MatchedFile {
+  /** The path as the pattern matched it. */
   readonly path: string;
+  /** Where it really is (every symlink followed): what is opened. */
+  readonly realPath: string;
   readonly size: number;
+}
+
+/** A match that is not attached, and why. */
+export interface RefusedMatch {
+  readonly path: string;
+  readonly reason: Refusal;
+}
+
+/** What one line of the `attachments` input found. */
+export interface FoundFiles {
+  readonly pattern: string;
+  files: MatchedFile[];
+  refused: RefusedMatch[];
+  /** The pattern could not be searched (its other lines still are). */
+  readonly failed?: string;
 }
 
 /** Everything the task does with the agent and the network, given by the launcher (index.ts) or a test. */
@@ -158,9 +180,13 @@ export interface TaskHost {
   connectionCredentials(connection: string): Credentials;
   connectBoards(credentials: Credentials): Boards;
   connectPipelines(credentials: Credentials): Pipelines;
-  /** Files matching the glob patterns, relative to System.DefaultWorkingDirectory; per pattern, in order. */
-  findFiles(patterns: readonly string[]): { pattern: string; files: MatchedFile[] }[];
-  readFile(path: string): Buffer;
+  /**
+   * Files matching the glob patterns, relative to System.DefaultWorkingDirectory, confined to the job's
+   * directories; per pattern, in order.
+   */
+  findFiles(patterns: readonly string[]): FoundFiles[];
+  /** A matched file's content (by its real path), never read past `maxBytes`. */
+  openFile(realPath: string, maxBytes: number): NodeJS.ReadableStream;
   info(message: string): void;
   warning(message: string): void;
   debug(message: string): void;

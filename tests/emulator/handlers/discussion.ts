@@ -82,6 +82,21 @@ export const getComment: Handler = (ctx) => {
   return ok(renderComment(c, item.projectId, ctx.collectionUrl));
 };
 
+const SIMPLE_UPLOAD_LIMIT = 130 * 1024 * 1024;
+
+/**
+ * TF237082, the service's refusal of a file over the per-attachment limit; the wording is the one public
+ * reports quote from Azure DevOps Services ("… (60.000 MB(s)) …"). Status 400 and the typeKey are
+ * emulator-chosen: no reference documents them.
+ */
+function attachmentTooLarge(limit: number): AdoError {
+  const size = (limit / (1024 * 1024)).toFixed(3);
+  return badRequest(
+    `TF237082: The file you are trying to upload exceeds the supported file upload size (${size} MB(s)). Instead of uploading the file, add the file to version control or to the team project web site, and then link the file to the work item.`,
+    'AttachmentSizeExceededException',
+  );
+}
+
 const attachmentUrl = (ctx: RequestContext, id: string, fileName: string): string =>
   `${ctx.collectionUrl}${ctx.project ? `${ctx.project.id}/` : ''}_apis/wit/attachments/${id}?fileName=${encodeURIComponent(fileName)}`;
 
@@ -95,6 +110,9 @@ export const createAttachment: Handler = (ctx) => {
   }
   const fileName = ctx.query.fileName ?? '';
   if (!fileName) throw badRequest('The fileName parameter is required.', 'ArgumentNullException');
+  // One simple upload takes at most 130 MB whatever the collection allows (larger ones go in chunks).
+  const limit = Math.min(ctx.attachmentLimit, SIMPLE_UPLOAD_LIMIT);
+  if (ctx.bodySize > limit) throw attachmentTooLarge(limit);
   const id = randomUUID();
   ctx.store.attachments.set(id, { id, fileName, bytes: ctx.body, createdDate: now() });
   // 201 Created (the 7.1 spec lists 200; azure-devops-node-api accepts both).

@@ -12,6 +12,7 @@ import type { TeamSettingsIteration } from 'azure-devops-node-api/interfaces/Wor
 import { AdoError } from '../errors';
 import type { Boards, Comment, WriterIdentity } from '../ports';
 import { loc } from '../text/messages';
+import { maskingStream } from '../text/streamRedact';
 import type { JsonPatchOperation } from '../workItem/patch';
 import type { StateCategory, StateInfo, WorkItemTypeInfo } from '../workItem/workItemType';
 import { CallContext, permissionFix, toAdoError } from './errors';
@@ -36,6 +37,7 @@ export class AdoBoards implements Boards {
   constructor(
     private readonly rest: Rest,
     private readonly policy: RetryPolicy,
+    private readonly secrets: () => readonly string[],
     private readonly identity?: WriterIdentity,
   ) {}
 
@@ -278,13 +280,36 @@ export class AdoBoards implements Boards {
     });
   }
 
-  uploadAttachment(project: string, fileName: string, content: Buffer): Promise<string> {
+  uploadAttachment(project: string, fileName: string, body: () => NodeJS.ReadableStream): Promise<string> {
     return this.call(loc('ActionUpload', fileName), project, async () => {
       const path = `${segment(project)}/_apis/wit/attachments`;
       const query = { fileName, uploadType: 'Simple' };
+      // Each attempt opens the file again and masks it on the way: nothing is held in memory. A body that
+      // fails midway ends the request early, and the service stores what it got: that upload is not used.
+      const attempt = async (): Promise<{ url?: string } | undefined> => {
+        let broken: Error | undefined;
+        const stream = (): NodeJS.ReadableStream => {
+          const source = body();
+          const masked = maskingStream(this.secrets());
+          source.on('error', (error: Error) => {
+            broken ??= error;
+            masked.destroy();
+          });
+          return source.pipe(masked);
+        };
+        const answer = await this.rest.json<{ url?: string }>({
+          method: 'POST',
+          path,
+          query,
+          stream,
+          apiVersion: V,
+        });
+        if (broken) throw broken;
+        return answer;
+      };
       // An attachment nobody links is harmless, so an upload is simply sent again.
       const reference = await this.policy.run(
-        () => this.rest.json<{ url?: string }>({ method: 'POST', path, query, body: content, apiVersion: V }),
+        attempt,
         (error) => verdict(failureOf(error), true) === 'retry',
         (error) => failureOf(error).retryAfterMs,
       );

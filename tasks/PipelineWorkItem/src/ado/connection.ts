@@ -25,6 +25,8 @@ export type NetworkOptions = Pick<IRequestOptions, 'proxy' | 'cert' | 'ignoreSsl
 export interface Transport {
   readonly network: NetworkOptions;
   readonly policy: RetryPolicy;
+  /** The host's current secrets (tokens, secret variables), asked at each use: tokens join as credentials are read. */
+  readonly secrets: () => readonly string[];
 }
 
 function handler(credentials: Credentials): IRequestHandler {
@@ -53,7 +55,7 @@ function httpClient(credentials: Credentials, transport: Transport): HttpClientL
 /** Boards for the organization of `credentials` (the job token's, or the `connection` input's). */
 export function connectBoards(credentials: Credentials, transport: Transport): Boards {
   const rest = new Rest(httpClient(credentials, transport), credentials.url);
-  return new AdoBoards(rest, transport.policy, credentials.identity);
+  return new AdoBoards(rest, transport.policy, transport.secrets, credentials.identity);
 }
 
 /** The run's own records, always read with the job token of the run's organization. */

@@ -77,10 +77,14 @@ export class AdoPipelines implements Pipelines {
     });
   }
 
-  buildLog(project: string, buildId: number, logId: number): Promise<string> {
+  buildLog(project: string, buildId: number, logId: number, maxBytes: number): Promise<string | undefined> {
     return this.call(loc('ActionReadLog', logId, buildId), project, async () => {
       const path = this.build(project, buildId, `/logs/${logId}`);
-      return (await this.builds.send({ method: 'GET', path, accept: 'text', apiVersion: V })) ?? '';
+      const { body, over } = await this.builds.sendCapped(
+        { method: 'GET', path, accept: 'text', apiVersion: V },
+        maxBytes,
+      );
+      return over ? undefined : body;
     });
   }
 

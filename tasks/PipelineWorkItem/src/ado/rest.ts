@@ -1,5 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { Readable } from 'node:stream';
+
+/** An answer's head, and the stream of its body (typed-rest-client's IncomingMessage). */
+export interface ResponseHead extends AsyncIterable<Buffer> {
+  readonly statusCode?: number;
+  readonly headers: IncomingHttpHeaders;
+  destroy(): void;
+}
 
 /** The part of typed-rest-client's HttpClient the task sends through (proxy, certificates, credentials). */
 export interface HttpClientLike {
@@ -8,7 +14,7 @@ export interface HttpClientLike {
     requestUrl: string,
     data: string | NodeJS.ReadableStream | null,
     headers: Record<string, string>,
-  ): Promise<{ message: { statusCode?: number; headers: IncomingHttpHeaders }; readBody(): Promise<string> }>;
+  ): Promise<{ message: ResponseHead; readBody(): Promise<string> }>;
 }
 
 /**
@@ -21,8 +27,10 @@ export interface Request {
   readonly path: string;
   readonly apiVersion: string;
   readonly query?: Readonly<Record<string, string | number | undefined>>;
-  /** A JSON value, or raw bytes (uploads). */
+  /** A JSON value. */
   readonly body?: unknown;
+  /** A streamed body (uploads), opened anew for each attempt. */
+  readonly stream?: () => NodeJS.ReadableStream;
   readonly contentType?: string;
   /** `text` for logs served as plain text. */
   readonly accept?: 'json' | 'text';
@@ -60,6 +68,38 @@ export class Rest {
 
   /** Sends the request; resolves the answer's body, or undefined on 404 when `notFound` allows it. */
   async send(request: Request, notFound: 'undefined' | 'throw' = 'throw'): Promise<string | undefined> {
+    const response = await this.request(request);
+    const status = response.message.statusCode ?? 0;
+    const body = await response.readBody();
+    if (status === 404 && notFound === 'undefined') return undefined;
+    if (status < 200 || status > 299) throw failure(status, body, response.message.headers);
+    return body;
+  }
+
+  /**
+   * Sends the request and reads at most `maxBytes` of a successful answer: a longer one is cut off (its
+   * connection closed) and `over` is true.
+   */
+  async sendCapped(request: Request, maxBytes: number): Promise<{ body: string; over: boolean }> {
+    const response = await this.request(request);
+    const status = response.message.statusCode ?? 0;
+    if (status < 200 || status > 299) {
+      throw failure(status, await response.readBody(), response.message.headers);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.message) {
+      size += chunk.length;
+      if (size > maxBytes) {
+        response.message.destroy();
+        return { body: '', over: true };
+      }
+      chunks.push(chunk);
+    }
+    return { body: Buffer.concat(chunks).toString('utf8'), over: false };
+  }
+
+  private request(request: Request): ReturnType<HttpClientLike['request']> {
     const query = new URLSearchParams();
     for (const [name, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) query.set(name, String(value));
@@ -69,19 +109,15 @@ export class Rest {
     const accept = request.accept === 'text' ? 'text/plain' : 'application/json';
     const headers: Record<string, string> = { Accept: `${accept};api-version=${request.apiVersion}` };
     let data: string | NodeJS.ReadableStream | null = null;
-    if (Buffer.isBuffer(request.body)) {
-      data = Readable.from([request.body]);
+    if (request.stream) {
+      // Sent chunked: a masked text's length is known only once it has been sent.
+      data = request.stream();
       headers['Content-Type'] = request.contentType ?? 'application/octet-stream';
     } else if (request.body !== undefined) {
       data = JSON.stringify(request.body);
       headers['Content-Type'] = request.contentType ?? 'application/json';
     }
-    const response = await this.http.request(request.method, url, data, headers);
-    const status = response.message.statusCode ?? 0;
-    const body = await response.readBody();
-    if (status === 404 && notFound === 'undefined') return undefined;
-    if (status < 200 || status > 299) throw failure(status, body, response.message.headers);
-    return body;
+    return this.http.request(request.method, url, data, headers);
   }
 
   /** The answer's JSON; undefined on 404 when `notFound` allows it. */

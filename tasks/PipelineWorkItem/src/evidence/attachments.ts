@@ -1,16 +1,29 @@
 import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { AdoError } from '../errors';
 import type { RunContext } from '../facts/context';
 import type { RunFacts } from '../facts/model';
 import { stepPath } from '../facts/runFacts';
 import type { Settings } from '../inputs/settings';
-import type { Boards, Pipelines, TaskHost } from '../ports';
+import type { Boards, FoundFiles, Pipelines, TaskHost } from '../ports';
 import { loc } from '../text/messages';
+import type { Refusal } from './confinement';
+import {
+  fitting,
+  initialLimit,
+  learnedLimit,
+  MAX_BYTES_PER_ITEM,
+  MAX_FILES_PER_ITEM,
+  megabytes,
+  PARALLEL_UPLOADS,
+  SERVICES_ATTACHMENT_LIMIT,
+} from './limits';
 
-/** Azure DevOps takes at most 130 MB in one (simple) attachment upload. */
-export const MAX_ATTACHMENT_BYTES = 130 * 1024 * 1024;
+/** The service's answer to an attachment over the per-attachment limit. */
+const TOO_LARGE = 'TF237082';
 
 interface Io {
-  readonly host: Pick<TaskHost, 'findFiles' | 'readFile'>;
+  readonly host: Pick<TaskHost, 'findFiles' | 'openFile' | 'variable'>;
   readonly pipelines: Pipelines;
   readonly boards: Boards;
   readonly log: { info(message: string): void; warning(message: string): void };
@@ -27,34 +40,101 @@ interface Request {
 interface File {
   readonly fileName: string;
   readonly comment: string;
-  readonly content: () => Promise<Buffer>;
+  /** Known for matched files; a step log's size is known only once it is read. */
+  readonly size?: number;
+  /** The content, read within `limit` bytes; undefined when it is longer (a log). */
+  readonly content: (limit: number) => Promise<(() => NodeJS.ReadableStream) | undefined>;
 }
 
+const REFUSALS: Record<Refusal, (file: string) => string> = {
+  outside: (file) => loc('AttachmentOutside', file),
+  proc: (file) => loc('AttachmentProcFile', file),
+  special: (file) => loc('AttachmentNotRegular', file),
+  dangling: (file) => loc('AttachmentDangling', file),
+  unreadable: (file) => loc('AttachmentUnreadable', file),
+  folderOutside: (file) => loc('AttachmentFolderOutside', file),
+};
+
 /**
- * Uploads the files the new item carries (brief §4): each failed step's full log (`attachLogs`) and the files the
- * `attachments` patterns match. Returns their URLs and comments for `AttachedFile` relations of the create
- * request. A file that cannot be read or uploaded is left out with a warning: attachments never cost the item.
+ * Uploads the files the new item carries: each failed step's full log (`attachLogs`) and the files the
+ * `attachments` patterns match inside the job's directories, within the item's limits (files, bytes) and the
+ * service's per-attachment limit, four at a time, streamed. Returns their URLs and comments for `AttachedFile`
+ * relations of the create request. A file that is refused, cannot be read or cannot be uploaded is left out with
+ * a warning: attachments never cost the item.
  */
 export async function collectAttachments(
   io: Io,
   request: Request,
 ): Promise<{ url: string; comment: string }[]> {
-  const files = [...stepLogs(io, request), ...matchedFiles(io, request)];
+  let limit = initialLimit(io.host.variable('System.ServerType'));
+  const candidates = [...stepLogs(io, request), ...matchedFiles(io, request, limit)];
+  const kept = fitting(candidates.map((file) => file.size ?? 0));
+  if (kept < candidates.length) {
+    io.log.warning(
+      loc(
+        'AttachmentsOverItemLimit',
+        candidates.length - kept,
+        MAX_FILES_PER_ITEM,
+        megabytes(MAX_BYTES_PER_ITEM),
+      ),
+    );
+  }
+  const files = candidates.slice(0, kept);
   if (request.dryRun) {
     files.forEach((file) => io.log.info(loc('DryRunAttach', file.fileName, file.comment)));
     return [];
   }
-  const uploads = files.map(async (file) => {
-    try {
-      const url = await io.boards.uploadAttachment(request.project, file.fileName, await file.content());
-      return [{ url, comment: file.comment }];
-    } catch (error) {
-      io.log.warning(loc('AttachmentNotUploaded', (error as Error).message, file.fileName));
+  // Files the service refused as too large, and those skipped once its limit was known.
+  const overServerLimit = new Set<File>();
+  const upload = async (file: File): Promise<{ url: string; comment: string }[]> => {
+    if (file.size !== undefined && file.size > limit) {
+      overServerLimit.add(file);
       return [];
     }
-  });
-  return (await Promise.all(uploads)).flat();
+    try {
+      const body = await file.content(limit);
+      if (!body) {
+        io.log.warning(loc('AttachmentLogTooLarge', file.fileName, megabytes(limit)));
+        return [];
+      }
+      const url = await io.boards.uploadAttachment(request.project, file.fileName, body);
+      return [{ url, comment: file.comment }];
+    } catch (error) {
+      if (error instanceof AdoError && error.code === TOO_LARGE) {
+        limit = Math.min(limit, learnedLimit(file.size ?? Number.MAX_SAFE_INTEGER, error.message));
+        overServerLimit.add(file);
+      } else {
+        io.log.warning(loc('AttachmentNotUploaded', (error as Error).message, file.fileName));
+      }
+      return [];
+    }
+  };
+  const attached = (await inParallel(files, PARALLEL_UPLOADS, upload)).flat();
+  if (overServerLimit.size > 0) {
+    const names = files.filter((file) => overServerLimit.has(file)).map((file) => file.fileName);
+    io.log.warning(loc('AttachmentOverServerLimit', megabytes(limit), names.join(', ')));
+  }
+  return attached;
 }
+
+/** `work` over `items`, at most `width` at a time; the results in the items' order. */
+async function inParallel<T, R>(
+  items: readonly T[],
+  width: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    for (let index = next++; index < items.length; index = next++) {
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, lane));
+  return results;
+}
+
+const oneChunk = (text: string) => (): NodeJS.ReadableStream => Readable.from([Buffer.from(text)]);
 
 function stepLogs(io: Io, { settings, context, facts, project }: Request): File[] {
   if (!settings.attachLogs) return [];
@@ -69,7 +149,10 @@ function stepLogs(io: Io, { settings, context, facts, project }: Request): File[
         {
           fileName,
           comment,
-          content: async () => Buffer.from(await io.pipelines.buildLog(project, buildId, log.logId)),
+          content: async (limit) => {
+            const text = await io.pipelines.buildLog(project, buildId, log.logId, limit);
+            return text === undefined ? undefined : oneChunk(text);
+          },
         },
       ];
     }
@@ -79,8 +162,10 @@ function stepLogs(io: Io, { settings, context, facts, project }: Request): File[
         {
           fileName,
           comment,
-          content: async () =>
-            Buffer.from((await io.pipelines.releaseTaskLogLines(project, releaseId, log)).join('\n')),
+          content: async (limit) => {
+            const text = (await io.pipelines.releaseTaskLogLines(project, releaseId, log)).join('\n');
+            return Buffer.byteLength(text) > limit ? undefined : oneChunk(text);
+          },
         },
       ];
     }
@@ -88,24 +173,33 @@ function stepLogs(io: Io, { settings, context, facts, project }: Request): File[
   });
 }
 
-function matchedFiles(io: Io, { settings }: Request): File[] {
+function matchedFiles(io: Io, { settings }: Request, limit: number): File[] {
   if (settings.attachments.length === 0) return [];
-  return io.host.findFiles(settings.attachments).flatMap(({ pattern, files }) => {
-    if (files.length === 0) {
-      io.log.warning(loc('AttachmentNoMatch', pattern));
-      return [];
-    }
+  const seen = new Set<string>();
+  return io.host.findFiles(settings.attachments).flatMap((found: FoundFiles) => {
+    const { pattern, files, refused, failed } = found;
+    refused.forEach(({ path: file, reason }) => io.log.warning(REFUSALS[reason](file)));
+    if (failed !== undefined) io.log.warning(loc('AttachmentPatternFailed', pattern, failed));
+    else if (files.length === 0 && refused.length === 0) io.log.warning(loc('AttachmentNoMatch', pattern));
     return files.flatMap((file): File[] => {
+      if (seen.has(file.realPath)) return [];
+      seen.add(file.realPath);
       const fileName = path.basename(file.path);
-      if (file.size > MAX_ATTACHMENT_BYTES) {
-        io.log.warning(loc('AttachmentTooLarge', fileName, Math.ceil(file.size / 1024 / 1024)));
+      if (file.size > limit) {
+        const [size, most] = [megabytes(file.size), megabytes(limit)];
+        io.log.warning(
+          limit === SERVICES_ATTACHMENT_LIMIT
+            ? loc('AttachmentTooLarge', fileName, size, most)
+            : loc('AttachmentTooLargeForOneUpload', fileName, size, most),
+        );
         return [];
       }
       return [
         {
           fileName,
           comment: `Attached by the pipeline (${pattern})`,
-          content: async () => io.host.readFile(file.path),
+          size: file.size,
+          content: async (max) => () => io.host.openFile(file.realPath, max),
         },
       ];
     });

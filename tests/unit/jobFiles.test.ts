@@ -1,0 +1,178 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { text } from 'node:stream/consumers';
+import {
+  findJobFiles,
+  jobRoots,
+  openJobFile,
+  rootedPattern,
+} from '../../tasks/PipelineWorkItem/src/jobFiles';
+
+// The walk on a real file system: the job's directories (build with sources, temp) and a folder beside them.
+describe('finding the job files', () => {
+  let base = '';
+  let build = '';
+  let sources = '';
+  let temp = '';
+  let outside = '';
+  let roots: string[] = [];
+  const write = (file: string, content = 'x'): void => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  };
+  const find = (...patterns: string[]) => findJobFiles(patterns, sources, roots);
+  const names = (found: ReturnType<typeof find>[number]): string[] =>
+    found.files.map((f) => path.relative(sources, f.path).split(path.sep).join('/'));
+
+  before(() => {
+    base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-jobfiles-')));
+    build = path.join(base, 'work', '1');
+    sources = path.join(build, 's');
+    temp = path.join(base, 'work', '_temp');
+    outside = path.join(base, 'elsewhere');
+    write(path.join(sources, 'results', 'a.png'));
+    write(path.join(sources, 'results', 'deep', 'b.png'));
+    write(path.join(sources, 'results', '.hidden.png'));
+    write(path.join(sources, 'results', 'notes.txt'));
+    write(path.join(outside, 'secret.png'), 'outside');
+    write(path.join(build, 'a', 'staged.zip'));
+    fs.mkdirSync(temp, { recursive: true });
+    fs.symlinkSync(path.join(outside, 'secret.png'), path.join(sources, 'results', 'link-out.png'));
+    fs.symlinkSync(path.join(sources, 'results', 'a.png'), path.join(sources, 'results', 'link-in.png'));
+    fs.symlinkSync(path.join(sources, 'missing.png'), path.join(sources, 'results', 'dangling.png'));
+    fs.symlinkSync(outside, path.join(sources, 'results', 'out-folder'), 'junction');
+    fs.symlinkSync(path.join(build, 'a'), path.join(sources, 'staging'), 'junction');
+    fs.symlinkSync(sources, path.join(sources, 'results', 'loop'), 'junction');
+    roots = jobRoots((name) => ({ 'Agent.BuildDirectory': build, 'Agent.TempDirectory': temp })[name]);
+  });
+  after(() => fs.rmSync(base, { recursive: true, force: true }));
+
+  it('the job directories are the build and temp directories, resolved; the sources only when neither is set', () => {
+    assert.deepEqual(roots, [build, temp]);
+    const only = jobRoots((name) => (name === 'System.DefaultWorkingDirectory' ? sources : undefined));
+    assert.deepEqual(only, [sources]);
+    assert.deepEqual(
+      jobRoots((name) => (name === 'Agent.ReleaseDirectory' ? path.join(base, 'gone') : undefined)),
+      [],
+    );
+  });
+
+  // A folder is read once, whatever links lead to it again (`loop` points back at the sources).
+  it('matches like findMatch (dot files, **), follows links only inside, and says why each other match is left out', () => {
+    const [found] = find('results/**/*.png');
+    assert.ok(found);
+    assert.deepEqual(names(found), [
+      'results/.hidden.png',
+      'results/a.png',
+      'results/deep/b.png',
+      'results/link-in.png',
+    ]);
+    const refused = found.refused.map((r) => [
+      path.relative(sources, r.path).split(path.sep).join('/'),
+      r.reason,
+    ]);
+    assert.deepEqual(refused.sort(), [
+      ['results/dangling.png', 'dangling'],
+      ['results/link-out.png', 'outside'],
+      ['results/out-folder', 'folderOutside'],
+    ]);
+    assert.equal(
+      found.files.find((f) => f.path.endsWith('link-in.png'))?.realPath,
+      path.join(sources, 'results', 'a.png'),
+    );
+  });
+
+  it('a folder link inside is followed; a line with ! leaves out what the lines before matched; # is a comment', () => {
+    const [zips, pngs, ...none] = find(
+      'staging/*.zip',
+      '# screenshots',
+      'results/*.png',
+      '!**/link-*.png',
+      '!**/dangling.png',
+    );
+    assert.deepEqual(none, []);
+    assert.deepEqual(names(zips!), ['staging/staged.zip']);
+    assert.deepEqual(names(pngs!), ['results/.hidden.png', 'results/a.png']);
+    assert.deepEqual(pngs!.refused, []);
+  });
+
+  it('absolute patterns: outside refused, above the job directories only searched inside them', () => {
+    const [file, above, none] = find(path.join(outside, 'secret.png'), `${base}/**/*.zip`, 'nothing/*.png');
+    assert.deepEqual(file!.files, []);
+    assert.deepEqual(file!.refused, [
+      { path: rootedPattern(sources, path.join(outside, 'secret.png')), reason: 'outside' },
+    ]);
+    assert.deepEqual(
+      above!.files.map((f) => f.realPath),
+      [path.join(build, 'a', 'staged.zip')],
+    );
+    assert.deepEqual([none!.files, none!.refused], [[], []]);
+    const [elsewhere] = find(`${outside}/*.png`);
+    assert.deepEqual(
+      elsewhere!.refused.map((r) => r.reason),
+      ['outside'],
+    );
+  });
+
+  it('a pattern that cannot be read fails alone; the lines after it are still searched', () => {
+    const [tooLong, pngs] = find(`results/${'x'.repeat(70 * 1024)}`, 'results/a.png');
+    assert.match(tooLong!.failed ?? '', /too long/);
+    assert.deepEqual(names(pngs!), ['results/a.png']);
+  });
+
+  it('a FIFO is refused without being opened', function () {
+    if (process.platform === 'win32') {
+      // No FIFOs on Windows: a folder is the non-file that matches there, and it is neither attached nor refused.
+      fs.mkdirSync(path.join(sources, 'pipes', 'fifo'), { recursive: true });
+      const [found] = find('pipes/*');
+      assert.deepEqual([found!.files, found!.refused], [[], []]);
+      return;
+    }
+    fs.mkdirSync(path.join(sources, 'pipes'), { recursive: true });
+    execFileSync('mkfifo', [path.join(sources, 'pipes', 'fifo')]);
+    const [found] = find('pipes/*');
+    assert.deepEqual(found!.files, []);
+    assert.deepEqual(
+      found!.refused.map((r) => r.reason),
+      ['special'],
+    );
+  });
+
+  it('an unreadable folder is refused and the search goes on', function () {
+    if (process.platform === 'win32' || process.getuid?.() === 0) {
+      // Permissions do not stop this user from reading: the folder's file is found like any other.
+      write(path.join(sources, 'locked', 'in.txt'));
+      assert.deepEqual(names(find('locked/*.txt')[0]!), ['locked/in.txt']);
+      return;
+    }
+    write(path.join(sources, 'locked', 'in.txt'));
+    fs.chmodSync(path.join(sources, 'locked'), 0);
+    try {
+      const [found] = find('locked/*.txt');
+      assert.deepEqual(
+        found!.refused.map((r) => r.reason),
+        ['unreadable'],
+      );
+    } finally {
+      fs.chmodSync(path.join(sources, 'locked'), 0o755);
+    }
+  });
+
+  it('opens a file by its real path, streams it, and fails once it is longer than the limit', async () => {
+    const file = path.join(sources, 'results', 'notes.txt');
+    fs.writeFileSync(file, 'hello world');
+    assert.equal(await text(openJobFile(file, 11)), 'hello world');
+    await assert.rejects(text(openJobFile(file, 5)), /notes\.txt grew past 5 bytes/);
+    await assert.rejects(
+      text(openJobFile(path.join(sources, 'results', 'link-in.png'), 10)),
+      /ELOOP|symbolic/i,
+    );
+    await assert.rejects(
+      text(openJobFile(path.join(sources, 'results'), 10)),
+      /no longer a regular file|EISDIR/,
+    );
+  });
+});
