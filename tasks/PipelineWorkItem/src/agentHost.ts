@@ -8,7 +8,9 @@ import { DEFAULT_LIMITS, RetryLimits, RetryPolicy } from './ado/retry';
 import { withTrailingSlash } from './facts/context';
 import { SettingsError } from './errors';
 import type { Credentials, TaskHost, TaskResult } from './ports';
+import { inertLines, inertText } from './text/agentText';
 import { loc, useLocalizer } from './text/messages';
+import { redactor } from './text/redact';
 
 const JOB_ENDPOINT = 'SYSTEMVSSCONNECTION';
 
@@ -18,7 +20,11 @@ const RESULTS: Record<TaskResult, tl.TaskResult> = {
   Failed: tl.TaskResult.Failed,
 };
 
-/** The TaskHost of a real agent: task-lib for inputs, variables, endpoints, logging and results. */
+/**
+ * The TaskHost of a real agent: task-lib for inputs, variables, endpoints, logging and results. Everything it
+ * prints, as plain lines or inside task-lib's commands, is masked and made inert first (see `inertLines`), so the
+ * logging commands task-lib writes for the task are the only ones the agent sees.
+ */
 export function agentHost(): TaskHost {
   // From here on every message comes from tl.loc: task.json's English, or its translation for System.Culture
   // (index.ts has set the resource path).
@@ -27,6 +33,16 @@ export function agentHost(): TaskHost {
     tl.getVariables().flatMap((v) => (v.secret && v.value ? [v.value] : [])),
   );
   const tokens: string[] = [];
+  const secrets = (): string[] => [...tokens, ...secretVariables];
+  const safe = (text: string): string => inertText(redactor(secrets())(text));
+  const debug = (message: string): void => tl.debug(safe(message));
+  // task-lib debug-prints `name=value` raw for each input and variable it reads; a value can hold a branch name
+  // or a commit message (the agent expands macros in inputs), so the task prints that line itself, made safe.
+  const read = (name: string, get: () => string | undefined): string | undefined => {
+    const value = quietly(get);
+    debug(`${name}=${value ?? ''}`);
+    return value;
+  };
   let policy: RetryPolicy | undefined;
   // One retry policy (one time budget) for every client of the run; the proxy may differ by URL (its bypass
   // list), so the network settings are read for each organization the task talks to.
@@ -36,16 +52,16 @@ export function agentHost(): TaskHost {
       if (password && !tokens.includes(password)) tokens.push(password);
     }
     policy ??= new RetryPolicy(retryLimits());
-    return { network, policy };
+    return { network, policy, secrets };
   };
   const remember = (credentials: Credentials): Credentials => {
     tokens.push(credentials.token);
     return credentials;
   };
   return {
-    input: (name) => tl.getInput(name, false) ?? '',
-    variable: (name) => tl.getVariable(name),
-    secrets: () => [...tokens, ...secretVariables],
+    input: (name) => read(name, () => tl.getInput(name, false)) ?? '',
+    variable: (name) => read(name, () => tl.getVariable(name)),
+    secrets,
     jobCredentials: () => {
       // getEndpointAuthorizationParameter would write the token into a debug line; read the whole object instead.
       const token = tl.getEndpointAuthorization(JOB_ENDPOINT, true)?.parameters?.['AccessToken'];
@@ -67,22 +83,24 @@ export function agentHost(): TaskHost {
       }));
     },
     readFile: (file) => fs.readFileSync(file),
-    info: (message) => console.log(message),
-    warning: (message) => tl.warning(message),
-    debug: (message) => tl.debug(message),
+    info: (message) => {
+      for (const line of inertLines(redactor(secrets())(message))) process.stdout.write(`${line}${os.EOL}`);
+    },
+    warning: (message) => tl.warning(safe(message)),
+    debug,
     setOutput: (name, value) => tl.setVariable(name, value, false, true),
     writeSummary: (markdown) => {
       // The summary is a courtesy: a full temp disk must not turn a filed item into a failed task.
       try {
         const directory = tl.getVariable('Agent.TempDirectory') || os.tmpdir();
         const file = path.join(directory, `PipelineWorkItem-${process.pid}.md`);
-        fs.writeFileSync(file, markdown, 'utf8');
+        fs.writeFileSync(file, safe(markdown), 'utf8');
         tl.uploadSummary(file);
       } catch (error) {
-        tl.warning(loc('SummaryNotAttached', (error as Error).message));
+        tl.warning(safe(loc('SummaryNotAttached', (error as Error).message)));
       }
     },
-    setResult: (result, message) => tl.setResult(RESULTS[result], message),
+    setResult: (result, message) => tl.setResult(RESULTS[result], safe(message)),
   };
 }
 

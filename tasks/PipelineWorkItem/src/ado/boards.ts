@@ -9,7 +9,9 @@ import type {
 import type { TeamSettingsIteration } from 'azure-devops-node-api/interfaces/WorkInterfaces';
 import { AdoError } from '../errors';
 import type { Boards, Comment } from '../ports';
+import { stripBidi } from '../text/bidi';
 import { loc } from '../text/messages';
+import { redactor } from '../text/redact';
 import type { JsonPatchOperation } from '../workItem/patch';
 import type { StateCategory, StateInfo, WorkItemTypeInfo } from '../workItem/workItemType';
 import { CallContext, permissionFix, toAdoError } from './errors';
@@ -27,12 +29,21 @@ interface List<T> {
   readonly value?: T[];
 }
 
-/** Boards over the Work Item Tracking and Work REST APIs: the only place that knows their shapes and quirks. */
+/**
+ * Boards over the Work Item Tracking and Work REST APIs: the only place that knows their shapes and quirks. Every
+ * text it sends (fields, comments, history, relation attributes, file names, queries) is masked on the way out.
+ */
 export class AdoBoards implements Boards {
+  private readonly rest: Rest;
+
   constructor(
-    private readonly rest: Rest,
+    rest: Rest,
     private readonly policy: RetryPolicy,
-  ) {}
+    /** Values no request may carry, asked at each request: tokens join once credentials are read. */
+    secrets: () => readonly string[],
+  ) {
+    this.rest = rest.masking((text) => redactor(secrets())(text));
+  }
 
   private async call<T>(action: string, project: string, body: () => Promise<T>): Promise<T> {
     const call: CallContext = { action, url: this.rest.baseUrl, project };
@@ -223,7 +234,7 @@ export class AdoBoards implements Boards {
   uploadAttachment(project: string, fileName: string, content: Buffer): Promise<string> {
     return this.call(loc('ActionUpload', fileName), project, async () => {
       const path = `${segment(project)}/_apis/wit/attachments`;
-      const query = { fileName, uploadType: 'Simple' };
+      const query = { fileName: stripBidi(fileName), uploadType: 'Simple' };
       // An attachment nobody links is harmless, so an upload is simply sent again.
       const reference = await this.policy.run(
         () => this.rest.json<{ url?: string }>({ method: 'POST', path, query, body: content, apiVersion: V }),

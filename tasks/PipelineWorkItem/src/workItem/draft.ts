@@ -1,4 +1,5 @@
 import { workItemBody } from '../render/body';
+import { stripBidi } from '../text/bidi';
 import { textHtml } from '../text/html';
 import { htmlFieldTest } from './htmlFields';
 import type { RunContext } from '../facts/context';
@@ -123,7 +124,7 @@ function draftFields(
     if (has(FIELD.severity)) set(FIELD.severity, settings.severity);
     else ignored('severity', FIELD.severity);
   }
-  set(FIELD.tags, [...settings.tags, filing.tag].join('; '));
+  set(FIELD.tags, stripBidi([...settings.tags, filing.tag].join('; ')));
   set(FIELD.history, filing.history);
   const build = linkedBuild(settings, context, target);
   if (build && has(FIELD.foundIn)) set(FIELD.foundIn, build.number);
