@@ -14,7 +14,10 @@ const LINE_END = /\r\n|[\r\n\u0085\u2028\u2029]/;
 // so they are allowed anywhere in a match: `#\u200B#VſO[` is made inert as well as `##vso[`.
 const IGNORABLE = '[\\p{Cf}]*';
 // The first `#` of each `##[` or `##vso[`, in any case.
-const COMMAND_START = new RegExp(`#(?=${IGNORABLE}#${IGNORABLE}(?:v${IGNORABLE}s${IGNORABLE}o${IGNORABLE})?\\[)`, 'giu');
+const COMMAND_START = new RegExp(
+  `#(?=${IGNORABLE}#${IGNORABLE}(?:v${IGNORABLE}s${IGNORABLE}o${IGNORABLE})?\\[)`,
+  'giu',
+);
 
 /**
  * `text` as lines the agent runs no command from. Each `##vso[` and `##[` becomes `# #vso[` and `# #[`: a space

@@ -51,7 +51,9 @@ function base64Forms(bytes: Buffer): string[] {
     const length = before + bytes.length;
     // Each character holds six bits: the last partial one also holds bits of the bytes after.
     const whole = Math.floor((length * 8) / 6);
-    return Buffer.concat([Buffer.alloc(before), bytes]).toString('base64').slice(skip, whole);
+    return Buffer.concat([Buffer.alloc(before), bytes])
+      .toString('base64')
+      .slice(skip, whole);
   });
 }
 
