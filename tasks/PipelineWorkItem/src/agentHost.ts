@@ -40,7 +40,7 @@ export function agentHost(): TaskHost {
   // or a commit message (the agent expands macros in inputs), so the task prints that line itself, made safe.
   const read = (name: string, get: () => string | undefined): string | undefined => {
     const value = quietly(get);
-    debug(`${name}=${value ?? ''}`);
+    debug(loc('ValueRead', name, value ?? ''));
     return value;
   };
   let policy: RetryPolicy | undefined;
