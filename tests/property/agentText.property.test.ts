@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { TaskCommand } from 'azure-pipelines-task-lib/taskcommand';
-import { inertLines, inertText } from '../../tasks/PipelineWorkItem/src/text/agentText';
+import { inertLines } from '../../tasks/PipelineWorkItem/src/text/agentText';
 import { parseCommands } from '../e2e/agent';
 import { textAround } from './arbitraries';
 
@@ -53,7 +53,11 @@ describe('text the agent reads (properties)', () => {
   it("inside one of task-lib's commands, the text adds no command to it", () => {
     fc.assert(
       fc.property(hostile, (text) => {
-        const line = new TaskCommand('task.issue', { type: 'warning' }, inertText(text)).toString();
+        const line = new TaskCommand(
+          'task.issue',
+          { type: 'warning' },
+          inertLines(text).join('\n'),
+        ).toString();
         assert.deepEqual(
           parseCommands(line).map((c) => c.command),
           ['task.issue'],

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { inertLines, inertText } from '../../tasks/PipelineWorkItem/src/text/agentText';
+import { inertLines } from '../../tasks/PipelineWorkItem/src/text/agentText';
 
 describe('text the agent reads', () => {
   const cases: { name: string; text: string; lines: string[] }[] = [
@@ -40,8 +40,4 @@ describe('text the agent reads', () => {
   for (const { name, text, lines } of cases) {
     it(name, () => assert.deepEqual(inertLines(text), lines));
   }
-
-  it('joins the lines with LF for task-lib, which escapes them inside its commands', () => {
-    assert.equal(inertText('a\u2028##[b\r\nc'), 'a\n# #[b\nc');
-  });
 });

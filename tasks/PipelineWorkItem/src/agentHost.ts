@@ -8,7 +8,7 @@ import { DEFAULT_LIMITS, RetryLimits, RetryPolicy } from './ado/retry';
 import { withTrailingSlash } from './facts/context';
 import { SettingsError } from './errors';
 import type { Credentials, TaskHost, TaskResult } from './ports';
-import { inertLines, inertText } from './text/agentText';
+import { inertLines } from './text/agentText';
 import { loc, useLocalizer } from './text/messages';
 import { redactor } from './text/redact';
 
@@ -34,7 +34,10 @@ export function agentHost(): TaskHost {
   );
   const tokens: string[] = [];
   const secrets = (): string[] => [...tokens, ...secretVariables];
-  const safe = (text: string): string => inertText(redactor(secrets())(text));
+  // The one way out for text: masked, then cut into lines that hold no command (task-lib's commands escape the
+  // line ends of their message, so a message stays one command).
+  const lines = (text: string): string[] => inertLines(redactor(secrets())(text));
+  const safe = (text: string): string => lines(text).join('\n');
   const debug = (message: string): void => tl.debug(safe(message));
   // task-lib debug-prints `name=value` raw for each input and variable it reads; a value can hold a branch name
   // or a commit message (the agent expands macros in inputs), so the task prints that line itself, made safe.
@@ -84,7 +87,7 @@ export function agentHost(): TaskHost {
     },
     readFile: (file) => fs.readFileSync(file),
     info: (message) => {
-      for (const line of inertLines(redactor(secrets())(message))) process.stdout.write(`${line}${os.EOL}`);
+      for (const line of lines(message)) process.stdout.write(`${line}${os.EOL}`);
     },
     warning: (message) => tl.warning(safe(message)),
     debug,

@@ -26,8 +26,3 @@ const COMMAND_START = new RegExp(
 export function inertLines(text: string): string[] {
   return text.split(LINE_END).map((line) => line.replace(COMMAND_START, '# '));
 }
-
-/** `text` with its lines made inert (see {@link inertLines}), joined by LF. */
-export function inertText(text: string): string {
-  return inertLines(text).join('\n');
-}
