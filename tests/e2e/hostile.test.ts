@@ -91,4 +91,11 @@ describe('packaged task: pipeline text cannot command the agent', function () {
       .map((r) => String(r.attributes['name']));
     assert.ok(names.includes('invoicegnp.exe.png'), names.join(', '));
   });
+
+  it('a service connection id holding a command fails the task with its own result only', async () => {
+    await session.emulator.seedBuild(hostileRun(963));
+    const run = await session.run(job(963, { connection: `x ${SET_DEPLOY_TARGET}` }));
+    assertOwn(run, 'Failed', 'none');
+    assert.match(run.resultMessage, /service connection 'x # #vso\[task\.setvariable/);
+  });
 });

@@ -127,11 +127,12 @@ function quietly<T>(read: () => T): T {
 
 function serviceConnection(connection: string): Credentials {
   // The input holds the connection's id as typed; the agent exports ENDPOINT_URL_<ID> upper-cased, and
-  // process.env is case-sensitive on Linux (task-lib's vault lower-cases the auth lookup itself).
-  const url = tl.getEndpointUrl(connection.toUpperCase(), true);
+  // process.env is case-sensitive on Linux (task-lib's vault lower-cases the auth lookup itself). task-lib
+  // debug-prints the id it looks up raw, and the id is whatever the input says.
+  const url = quietly(() => tl.getEndpointUrl(connection.toUpperCase(), true));
   let auth: tl.EndpointAuthorization | undefined;
   try {
-    auth = tl.getEndpointAuthorization(connection, true);
+    auth = quietly(() => tl.getEndpointAuthorization(connection, true));
   } catch {
     // task-lib's message would quote the raw authorization, token included.
     auth = undefined;
