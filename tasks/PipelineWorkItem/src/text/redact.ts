@@ -29,7 +29,7 @@ export function secretForms(secret: string): string[] {
   } catch {
     // A lone surrogate has no URL-encoded form.
   }
-  const bytes = Buffer.from(secret, 'utf8');
+  const bytes = Buffer.from(secret);
   const hex = bytes.toString('hex');
   forms.push(hex, hex.toUpperCase());
   for (const base64 of base64Forms(bytes)) {
