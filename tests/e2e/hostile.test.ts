@@ -81,9 +81,11 @@ describe('packaged task: pipeline text cannot command the agent', function () {
 
   it('a real run files the item and reports its own result and outputs', async () => {
     await session.emulator.seedBuild(hostileRun(961));
-    const run = await session.run(job(961, {}));
+    // The first error as a value the field refuses: the warning that names it carries the payload too.
+    const run = await session.run(job(961, { fields: 'Microsoft.VSTS.Common.ValueArea={{firstError}}' }));
     const [item] = await session.items(1, run);
     assertOwn(run, 'Succeeded', 'created');
+    assert.match(run.warnings.join('\n'), /refused '# #vso\[task\.setvariable variable=DEPLOY_TARGET\]prod/);
     assert.equal(run.outputs['WorkItemId'], String(item!.id));
     assert.ok(!String(item!.fields['System.Title']).includes('\u202e'));
     const names = (item!.relations ?? [])
