@@ -142,6 +142,9 @@ function node(
   });
 }
 
+// What parseCommands names a `##vso[` the agent cannot parse.
+const MALFORMED = '(malformed)';
+
 // The output variables task.json declares: the only variables the task sets.
 const OUTPUT_VARIABLES: readonly string[] = ['WorkItemId', 'WorkItemUrl', 'WorkItemAction'];
 
@@ -151,7 +154,7 @@ const OUTPUT_VARIABLES: readonly string[] = ['WorkItemId', 'WorkItemUrl', 'WorkI
  * line, stdout alone carries them, and they are debug lines, issues, the three output variables, at most one
  * summary and exactly one result. No line holds a formatting command (`##[`) at all.
  */
-function assertOwnCommands(run: TaskRun): void {
+export function assertOwnCommands(run: Pick<TaskRun, 'stdout' | 'stderr' | 'commands'>): void {
   const streams: [string, string][] = [
     ['stdout', run.stdout],
     ['stderr', run.stderr],
@@ -185,9 +188,6 @@ function assertOwnCommands(run: TaskRun): void {
   assert.ok(count('task.uploadsummary') <= 1, 'more than one run summary');
   assert.equal(count('task.complete'), 1, 'the task must set its result exactly once');
 }
-
-/** The name {@link parseCommands} gives a `##vso[` the agent cannot parse. */
-export const MALFORMED = '(malformed)';
 
 /** The lines of an output as the agent reads them: a CR, an LF or both end a line. */
 export function agentLines(output: string): string[] {
