@@ -90,6 +90,18 @@ describe('emulator: work items', function () {
     assert.equal(log.find((r) => r.path.endsWith('/Starter/_apis/wit/workItems/$Bug'))?.status, 404);
   });
 
+  it('holds at most 1,000,000 characters in a long-text field', async () => {
+    const steps = (length: number) => [
+      title('long'),
+      add('Microsoft.VSTS.TCM.ReproSteps', 'x'.repeat(length)),
+    ];
+    const fits = await wit().createWorkItem(null, steps(1_000_000), 'WebApp', 'Bug');
+    assert.equal(String(fits.fields?.['Microsoft.VSTS.TCM.ReproSteps']).length, 1_000_000);
+    const over = await rejection(wit().createWorkItem(null, steps(1_000_001), 'WebApp', 'Bug'));
+    assert.equal(over.statusCode, 400);
+    assert.match(over.message, /^TF401320: Rule Error for field Repro Steps\. Error code: InvalidTooLong\.$/);
+  });
+
   it('enforces title rules with TF401320 and RuleValidationErrors', async () => {
     const long = await rejection(wit().createWorkItem(null, [title('x'.repeat(256))], 'WebApp', 'Bug'));
     assert.equal(long.statusCode, 400);
@@ -180,7 +192,7 @@ describe('emulator: work items', function () {
     const comments = await wit().getComments('Mobile', id);
     assert.deepEqual(
       comments.comments?.map((c) => c.text),
-      ['Failed again in run 44', 'Fixed by run 43'],
+      ['Fixed by run 43', 'Failed again in run 44'],
     );
     assert.equal((await em().comments(id)).length, 2);
     const revisions = await wit().getRevisions(id);
@@ -310,6 +322,57 @@ describe('emulator: work items', function () {
     const p = await wit().getWorkItem(parent.id ?? 0, undefined, undefined, 1);
     assert.equal(p.relations, undefined);
     assert.equal(p.rev, 3);
+  });
+
+  it('pages comments: oldest first unless order says otherwise, $top capped at 200, continuationToken', async () => {
+    const item = await wit().createWorkItem(null, [title('nightly')], 'WebApp', 'Bug');
+    const id = item.id ?? 0;
+    await em().addComments(
+      id,
+      Array.from({ length: 450 }, (_, i) => `c${i + 1}`),
+    );
+    const texts = (list: { comments?: { text?: string }[] }): string[] =>
+      (list.comments ?? []).map((c) => c.text ?? '');
+    const first = await wit().getComments('WebApp', id);
+    assert.equal(first.totalCount, 450);
+    assert.equal(first.count, 200);
+    assert.deepEqual(texts(first).slice(0, 2), ['c1', 'c2']);
+    const read = async (order: number): Promise<string[]> => {
+      const all: string[] = [];
+      let token: string | undefined;
+      let pages = 0;
+      do {
+        const page = await wit().getComments('WebApp', id, 200, token, undefined, undefined, order);
+        all.push(...texts(page));
+        token = page.continuationToken ?? undefined;
+        pages += 1;
+      } while (token);
+      assert.equal(pages, 3);
+      return all;
+    };
+    const asc = await read(1);
+    assert.deepEqual(
+      asc,
+      Array.from({ length: 450 }, (_, i) => `c${i + 1}`),
+    );
+    assert.deepEqual(await read(2), [...asc].reverse());
+    const capped = await wit().getComments('WebApp', id, 500);
+    assert.equal(capped.count, 200);
+    assert.ok(capped.continuationToken);
+    const foreign = await rejection(wit().getComments('WebApp', id, 10, 'not-a-token'));
+    assert.equal(foreign.statusCode, 400);
+  });
+
+  it('lists a new work item in WIQL only once the lag has passed; reads by id see it at once', async () => {
+    const query = "SELECT [System.Id] FROM WorkItems WHERE [System.Title] = 'lagging'";
+    const listed = async (): Promise<number[]> =>
+      ((await wit().queryByWiql({ query }, { project: 'WebApp' })).workItems ?? []).map((w) => w.id ?? 0);
+    await em().setWiqlLag(60_000);
+    const item = await wit().createWorkItem(null, [title('lagging')], 'WebApp', 'Bug');
+    assert.deepEqual(await listed(), []);
+    assert.equal((await wit().getWorkItem(item.id ?? 0)).id, item.id);
+    await em().setWiqlLag(0);
+    assert.deepEqual(await listed(), [item.id]);
   });
 
   it('runs WIQL with OR, parentheses, NOT IN and <>', async () => {

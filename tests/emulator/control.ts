@@ -5,6 +5,7 @@ import { MAX_LATENCY_MS, type Conditions } from './conditions';
 import { AdoError } from './errors';
 import type { FaultQueue } from './faults';
 import { findPersonByUniqueName } from './identities';
+import { PEOPLE } from './org';
 import { commentsOf, renderComment, renderWorkItem } from './render';
 import type { RequestLog } from './requestLog';
 import { SeedError, seedBuild, seedRelease, seedWorkItem } from './seeds';
@@ -13,6 +14,7 @@ import type { AttachmentInfo, FaultSpec, HostRole, TokenSpec, TopologyInfo } fro
 import { buildUrl } from './buildView';
 import { releaseWebUrl } from './releaseView';
 import { hostCollectionUrls, isTopologyKind, TOPOLOGIES } from './topology';
+import { now } from './workItems';
 
 export interface Emulation {
   store: Store;
@@ -57,10 +59,10 @@ function tokensFrom(raw: unknown): TokenSpec[] {
   });
 }
 
-function latencyFrom(raw: unknown): number {
+function msFrom(raw: unknown, what: string): number {
   const ms = (raw as { ms?: unknown } | undefined)?.ms;
   if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > MAX_LATENCY_MS)
-    throw new SeedError(`latency: expected {ms: N} with 0 ≤ N ≤ ${MAX_LATENCY_MS}`);
+    throw new SeedError(`${what}: expected {ms: N} with 0 ≤ N ≤ ${MAX_LATENCY_MS}`);
   return ms;
 }
 
@@ -133,8 +135,23 @@ function route(em: Emulation, r: ControlRequest): Answer {
       }
       return json({ count: list.length });
     }
+    case 'POST workitems/:id/comments': {
+      const w = workItem();
+      if (!w) return json({ message: `no work item ${id}` }, 404);
+      const texts = (parse(r.body) as { texts?: unknown } | undefined)?.texts;
+      if (!Array.isArray(texts) || !texts.every((t) => typeof t === 'string' && t !== ''))
+        throw new SeedError('comments: expected {texts: [non-empty strings]}');
+      const added = texts.map((text: string) => store.addComment(w.id, text, 'html', PEOPLE.alex, now()));
+      return json(
+        added.map((c) => renderComment(c, w.projectId, r.collectionUrl)),
+        201,
+      );
+    }
+    case 'POST wiqlLag':
+      store.wiqlLagMs = msFrom(parse(r.body), 'wiqlLag');
+      return json({ ms: store.wiqlLagMs });
     case 'POST latency':
-      em.conditions.latencyMs = latencyFrom(parse(r.body));
+      em.conditions.latencyMs = msFrom(parse(r.body), 'latency');
       return json({ ms: em.conditions.latencyMs });
     case 'POST topology': {
       const kind = (parse(r.body) as { kind?: unknown } | undefined)?.kind;

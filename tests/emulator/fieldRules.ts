@@ -9,7 +9,8 @@ import { findState, initialState } from './processes';
 import type { Draft } from './patch';
 
 const MAX_STRING = 255;
-const MAX_HTML = 1_048_576;
+// Long text and HTML fields: "1M characters" (Microsoft Learn, work tracking object limits).
+const MAX_HTML = 1_000_000;
 
 export interface RuleContext {
   project: Project;

@@ -70,12 +70,19 @@ export interface Emulator {
   clearFaults(): Promise<void>;
   /** Milliseconds added before every REST and discovery request is answered (not control); 0 = none. */
   setLatency(ms: number): Promise<void>;
+  /** Adds discussion comments to a work item, oldest first, as Alex Kim (no revisions: seeded history). */
+  addComments(id: number, texts: readonly string[]): Promise<CommentJson[]>;
+  /**
+   * How long work items created from now on stay out of WIQL results (the query index lags the store);
+   * 0 = none. Items created earlier keep their lag unless this one is shorter (0 lets every item show).
+   */
+  setWiqlLag(ms: number): Promise<void>;
   /** Which Azure DevOps the emulator plays (see TopologyKind); `reset` goes back to `onPremises`. */
   setTopology(kind: TopologyKind): Promise<TopologyInfo>;
   topology(): Promise<TopologyInfo>;
   /**
    * Fresh organization: no work items, builds, releases, tokens, faults or recorded requests; no
-   * latency, topology `onPremises`.
+   * latency, no WIQL lag, topology `onPremises`.
    */
   reset(): Promise<void>;
   stop(): Promise<void>;
@@ -147,6 +154,9 @@ class EmulatorProcess implements Emulator {
     void (await this.json('POST', 'faults', faults));
   clearFaults = async (): Promise<void> => void (await this.json('DELETE', 'faults'));
   setLatency = async (ms: number): Promise<void> => void (await this.json('POST', 'latency', { ms }));
+  addComments = (id: number, texts: readonly string[]): Promise<CommentJson[]> =>
+    this.json('POST', `workitems/${id}/comments`, { texts });
+  setWiqlLag = async (ms: number): Promise<void> => void (await this.json('POST', 'wiqlLag', { ms }));
   setTopology = (kind: TopologyKind): Promise<TopologyInfo> => this.json('POST', 'topology', { kind });
   topology = (): Promise<TopologyInfo> => this.json('GET', 'topology');
   reset = async (): Promise<void> => void (await this.json('POST', 'reset'));

@@ -63,6 +63,13 @@ export class Store {
   builds = new Map<number, StoredBuild>();
   releases = new Map<number, StoredRelease>();
   tokens: TokenSpec[] = [];
+  /**
+   * How long a new work item stays out of WIQL results (ms). The service saves an item at once but its query
+   * index catches up later (eventual consistency), so a query right after a create may not list it.
+   */
+  wiqlLagMs = 0;
+  /** Work items created while a lag was set: when (Date.now() milliseconds) and with which lag. */
+  private readonly lagging = new Map<number, { created: number; lagMs: number }>();
   private nextWorkItemId = 1;
   private nextCommentId = 1;
 
@@ -81,7 +88,15 @@ export class Store {
   }
 
   allocateWorkItemId(): number {
-    return this.nextWorkItemId++;
+    const id = this.nextWorkItemId++;
+    if (this.wiqlLagMs > 0) this.lagging.set(id, { created: Date.now(), lagMs: this.wiqlLagMs });
+    return id;
+  }
+
+  /** Whether WIQL lists the work item yet: its lag has passed, or the lag was lowered since (0 = all caught up). */
+  queryable(id: number, now: number = Date.now()): boolean {
+    const lag = this.lagging.get(id);
+    return lag === undefined || now >= lag.created + Math.min(lag.lagMs, this.wiqlLagMs);
   }
 
   /** Comment ids are unique across the organization (they are in the service too). */

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { organizationName, toAdoError } from '../../tasks/PipelineWorkItem/src/ado/errors';
+import { organizationName, permissionFix, toAdoError } from '../../tasks/PipelineWorkItem/src/ado/errors';
+import type { WriterIdentity } from '../../tasks/PipelineWorkItem/src/ports';
 
 const CALL = {
   action: "create the Bug in project 'WebApp'",
@@ -95,5 +96,74 @@ describe('Azure DevOps errors', () => {
     assert.equal(organizationName('https://dev.azure.com/fabrikam/'), 'fabrikam');
     assert.equal(organizationName('https://fabrikam.visualstudio.com/'), 'fabrikam');
     assert.equal(organizationName('https://tfs.contoso.local/tfs/DefaultCollection/'), 'DefaultCollection');
+  });
+
+  describe('names the identity that lacks the permission', () => {
+    const SERVICES = 'https://dev.azure.com/fabrikam/';
+    const SERVER = 'https://tfs.contoso.local/tfs/DefaultCollection/';
+    const cases: [
+      name: string,
+      url: string,
+      identity: WriterIdentity | undefined,
+      says: RegExp[],
+      never: RegExp[],
+    ][] = [
+      [
+        'the job token of a build writing to its own project',
+        SERVICES,
+        { kind: 'jobToken', runProject: 'WebApp', release: false },
+        [
+          /^Give "WebApp Build Service \(fabrikam\)"/,
+          /non-release pipelines/,
+          /"Project Collection Build Service \(fabrikam\)"/,
+        ],
+        [/Server 2020/],
+      ],
+      [
+        'the job token of a build writing to another project: its own project’s build service',
+        SERVICES,
+        { kind: 'jobToken', runProject: 'Mobile', release: false },
+        [/^Give "Mobile Build Service \(fabrikam\)"/, /on the area in project 'WebApp'/],
+        [/WebApp Build Service/],
+      ],
+      [
+        'a classic release on Services: the release pipelines setting',
+        SERVICES,
+        { kind: 'jobToken', runProject: 'WebApp', release: true },
+        [/current project for release pipelines/],
+        [/Server 2020/, /non-release/],
+      ],
+      [
+        'a classic release on a Server: the collection identity of Server 2020 too',
+        SERVER,
+        { kind: 'jobToken', runProject: 'WebApp', release: true },
+        [
+          /"Project Collection Build Service \(DefaultCollection\)" \(when it is the collection, and always on Azure DevOps Server 2020/,
+        ],
+        [],
+      ],
+      [
+        'a service connection',
+        SERVICES,
+        { kind: 'connection', connection: 'boards-pat' },
+        [/^Give the identity of service connection 'boards-pat'/],
+        [/Build Service/],
+      ],
+      [
+        'an unknown identity: the job token of the project written to',
+        SERVICES,
+        undefined,
+        [/^Give "WebApp Build Service \(fabrikam\)"/],
+        [],
+      ],
+    ];
+    for (const [name, url, identity, says, never] of cases) {
+      it(name, () => {
+        const fix = permissionFix({ url, project: 'WebApp', identity });
+        for (const pattern of says) assert.match(fix, pattern);
+        for (const pattern of never) assert.doesNotMatch(fix, pattern);
+        assert.match(fix, /"View work items in this node" and "Edit work items in this node"/);
+      });
+    }
   });
 });

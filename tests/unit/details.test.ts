@@ -129,7 +129,7 @@ describe('details with evidence and the field limit', () => {
     assert.ok(body.includes('line 500 ') && !body.includes('line 1 '), 'the last lines stay');
     assert.match(
       body,
-      /Trimmed to fit the work item field \(1,048,576 characters\): the log excerpts show only the last \d+ lines of each step\. See the run/,
+      /Trimmed to fit the work item field \(1,000,000 characters\): the log excerpts show only the last \d+ lines of each step\. See the run/,
     );
     assert.equal(body.split('<li><b>test ').length - 1, 20, 'all tests stay while the logs can give');
   });

@@ -20,7 +20,7 @@ import {
   resolvedState,
   WorkItemTypeInfo,
 } from '../../tasks/PipelineWorkItem/src/workItem/workItemType';
-import { inputs, RELEASE_VARIABLES, runContext } from './fixtures';
+import { inputs, RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
 
 const choices = (values: Partial<Record<InputName, string>>) => readSettings(inputs(values));
 
@@ -151,10 +151,11 @@ describe('fingerprint and the open-items query', () => {
 });
 
 describe('run markers', () => {
-  it('names the build and job attempt, or the release deployment', () => {
-    assert.equal(runKey(runContext()), 'build-812.1');
-    assert.equal(runKey({ ...runContext(), jobAttempt: 2 }), 'build-812.2');
-    assert.equal(runKey(runContext(RELEASE_VARIABLES)), 'release-57.3.1');
+  it('names the build, job attempt and job, or the release deployment and job', () => {
+    assert.equal(runKey(runContext()), 'build-812.1.Test');
+    assert.equal(runKey({ ...runContext(), jobAttempt: 2 }), 'build-812.2.Test');
+    assert.equal(runKey(runContext({ ...YAML_VARIABLES, 'System.JobId': 'a1b2' })), 'build-812.1.a1b2');
+    assert.match(runKey(runContext(RELEASE_VARIABLES)), /^release-57\.3\.1/);
   });
 
   it('reads the highest occurrence and the runs that wrote, ignoring other comments', () => {

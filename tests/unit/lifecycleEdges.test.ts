@@ -1,9 +1,16 @@
 import * as assert from 'node:assert/strict';
+import * as fc from 'fast-check';
 import type { Outcome } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { InputName, readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import { Intent, intentFromJobOutcome } from '../../tasks/PipelineWorkItem/src/lifecycle/decision';
 import { fingerprintOf } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
-import { markerHtml, readMarkers, runKey } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
+import {
+  markerHtml,
+  readMarkers,
+  recurrenceSettled,
+  runKey,
+  writeSettled,
+} from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
 import { inputs, runContext } from './fixtures';
 
 const choices = (values: Partial<Record<InputName, string>>) => readSettings(inputs(values));
@@ -48,8 +55,31 @@ describe('lifecycle at its edges', () => {
 
   describe('run markers', () => {
     const keys: [name: string, context: Parameters<typeof runKey>[0], expected: string][] = [
-      ['a build', { build: { id: 9, number: '9' }, release: undefined, jobAttempt: 3 }, 'build-9.3'],
-      ['a job without a build id', { build: undefined, release: undefined, jobAttempt: 1 }, 'build-0.1'],
+      [
+        'a build job without a job id or name',
+        { build: { id: 9, number: '9' }, release: undefined, jobAttempt: 3, jobId: undefined },
+        'build-9.3',
+      ],
+      [
+        'a job without a build id',
+        { build: undefined, release: undefined, jobAttempt: 1, jobId: undefined },
+        'build-0.1',
+      ],
+      [
+        'a build job by its System.JobId',
+        {
+          build: { id: 9, number: '9' },
+          release: undefined,
+          jobAttempt: 1,
+          jobId: '12f1170f-54f2-53f3-20dd-22fc7dff55f9',
+        },
+        'build-9.1.12f1170f-54f2-53f3-20dd-22fc7dff55f9',
+      ],
+      [
+        'a job name outside the marker characters',
+        { build: { id: 9, number: '9' }, release: undefined, jobAttempt: 2, jobId: 'Unit tests · ARM64/é' },
+        'build-9.2.Unit_tests_ARM64_',
+      ],
       [
         'a release without environment id and attempt',
         {
@@ -62,6 +92,7 @@ describe('lifecycle at its edges', () => {
             attempt: undefined,
           },
           jobAttempt: 2,
+          jobId: undefined,
         },
         'release-57.0.1',
       ],
@@ -71,8 +102,9 @@ describe('lifecycle at its edges', () => {
           build: { id: 9, number: '9' },
           release: { id: 57, name: 'Release-57', definitionName: 'CD', environmentId: 3, attempt: 4 },
           jobAttempt: 2,
+          jobId: 'Deploy',
         },
-        'release-57.3.4',
+        'release-57.3.4.Deploy',
       ],
     ];
     for (const [name, context, expected] of keys) {
@@ -101,6 +133,52 @@ describe('lifecycle at its edges', () => {
         },
       ]);
       assert.deepEqual(markers, { lastOccurrence: 3, runs: new Set(['build-9.1']) });
+    });
+
+    const page = (...texts: string[]): { id: number; text: string }[] =>
+      texts.map((text, index) => ({ id: 100 - index, text }));
+    const settles: [name: string, read: { id: number; text: string }[], recurrence: boolean][] = [
+      ['nothing read', [], false],
+      ['only comments of people', page('<p>Flaky again?</p>', '<p>Looking.</p>'), false],
+      ['a resolve marker (occurrence 0) of another run', page(markerHtml('build-7.1.Test', 0)), false],
+      ['a filing marker of another run', page('<p>x</p>', markerHtml('build-7.1.Test', 4)), true],
+      ['a 1.0.0 filing marker', page(markerHtml('build-7.1', 2)), true],
+      ["this run's marker, even of occurrence 0", page(markerHtml('build-9.1.Test', 0)), true],
+    ];
+    for (const [name, read, expected] of settles) {
+      it(`a recurrence is ${expected ? '' : 'not '}settled by ${name}`, () =>
+        assert.equal(recurrenceSettled('build-9.1.Test')(read), expected));
+    }
+
+    const writes: [
+      name: string,
+      read: { id: number; text: string }[],
+      since: number | undefined,
+      done: boolean,
+    ][] = [
+      ['comments after the write began', page('<p>a</p>', '<p>b</p>'), 90, false],
+      ['the comment that was newest before the write', page('<p>a</p>', '<p>b</p>'), 99, true],
+      ["this run's marker", page(markerHtml('build-9.1.Test', 3)), 50, true],
+      ['a sibling job of the same run', page(markerHtml('build-9.1.Lint', 3)), 50, false],
+      ['everything but no bound', page('<p>a</p>'), undefined, false],
+    ];
+    for (const [name, read, since, expected] of writes) {
+      it(`whether the write landed is ${expected ? '' : 'not '}settled by ${name}`, () =>
+        assert.equal(writeSettled('build-9.1.Test', since)(read), expected));
+    }
+
+    it('reads back every key it writes, whatever the job is called', () => {
+      fc.assert(
+        fc.property(fc.nat(), fc.integer({ min: 1, max: 9 }), fc.string(), (id, attempt, job) => {
+          const key = runKey({
+            build: { id, number: String(id) },
+            release: undefined,
+            jobAttempt: attempt,
+            jobId: job,
+          });
+          assert.deepEqual([...readMarkers([{ text: markerHtml(key, 2) }]).runs], [key]);
+        }),
+      );
     });
   });
 });

@@ -47,7 +47,7 @@ const withFailures = (failures: FailedStep[]): RunFacts => ({
 });
 const settingsOf = (values: Partial<Record<InputName, string>> = {}) => readSettings(inputs(values));
 const trimmed = (what: string) =>
-  `<p><i>Trimmed to fit the work item field (1,048,576 characters): ${what}. See the run for everything.</i></p>`;
+  `<p><i>Trimmed to fit the work item field (1,000,000 characters): ${what}. See the run for everything.</i></p>`;
 
 describe('details at their edges', () => {
   it('summarises a YAML run in one table, leaving out what the run does not have', () => {
@@ -279,7 +279,7 @@ describe('the body at the field limit', () => {
     const body = workItemBody(settingsOf(), run, 8000);
     assert.match(
       body,
-      /\n<p><i>Trimmed to fit the work item field \(1,048,576 characters\): the log excerpts show only the last \d+ lines of each step\. See the run for everything\.<\/i><\/p>$/,
+      /\n<p><i>Trimmed to fit the work item field \(1,000,000 characters\): the log excerpts show only the last \d+ lines of each step\. See the run for everything\.<\/i><\/p>$/,
     );
   });
 
@@ -288,7 +288,7 @@ describe('the body at the field limit', () => {
     const body = workItemBody(settingsOf(), noLogs, 1500);
     assert.match(
       body,
-      /\n<p><i>Trimmed to fit the work item field \(1,048,576 characters\): only \d+ of the failing tests are listed\. See the run for everything\.<\/i><\/p>$/,
+      /\n<p><i>Trimmed to fit the work item field \(1,000,000 characters\): only \d+ of the failing tests are listed\. See the run for everything\.<\/i><\/p>$/,
     );
   });
 
@@ -311,8 +311,8 @@ describe('the body at the field limit', () => {
   it('leaves a margin of 4,096 characters under the field limit for masking', () => {
     const settings = (length: number) =>
       settingsOf({ description: 'x'.repeat(length), includeDetails: 'false' });
-    // '<p>' + text + '</p>': 1,048,576 - 4,096 characters in all.
-    const fits = 1_048_576 - 4_096 - 7;
+    // '<p>' + text + '</p>': 1,000,000 - 4,096 characters in all.
+    const fits = 1_000_000 - 4_096 - 7;
     assert.equal(workItemBody(settings(fits), run), `<p>${'x'.repeat(fits)}</p>`);
     assert.equal(workItemBody(settings(fits + 1), run), CUT_NOTE);
   });

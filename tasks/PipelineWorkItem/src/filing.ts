@@ -10,6 +10,7 @@ import type { Settings } from './inputs/settings';
 import { decide, intentFor, intentFromJobOutcome, needsOpenItems } from './lifecycle/decision';
 import { fingerprintOf } from './lifecycle/fingerprint';
 import { runKey } from './lifecycle/marker';
+import type { Credentials, WriterIdentity } from './ports';
 import { fileNewItem } from './newItem';
 import { readableRun } from './render/readable';
 import { chosenType, iterationPath } from './target';
@@ -35,9 +36,12 @@ export async function fileWorkItem(
   if (!jobCredentials) {
     throw new EnvironmentError(loc('JobTokenMissing'));
   }
-  const boardsCredentials = settings.connection
-    ? host.connectionCredentials(settings.connection)
-    : jobCredentials;
+  const boardsCredentials: Credentials = settings.connection
+    ? {
+        ...host.connectionCredentials(settings.connection),
+        identity: { kind: 'connection', connection: settings.connection },
+      }
+    : { ...jobCredentials, identity: jobTokenIdentity(context) };
   if (isPullRequestRun(context) && !settings.includePullRequests) {
     return { outputs: { action: 'none' }, report: { kind: 'pullRequest' } };
   }
@@ -165,4 +169,10 @@ export async function fileWorkItem(
 function quiet<T>(read: Promise<T>): Promise<T> {
   read.catch(() => undefined);
   return read;
+}
+
+// The job token acts as the build service of the run's own project (or of the collection), whatever project the
+// task writes to.
+function jobTokenIdentity(context: RunContext): WriterIdentity {
+  return { kind: 'jobToken', runProject: context.project, release: context.hostType === 'release' };
 }

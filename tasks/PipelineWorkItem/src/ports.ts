@@ -4,8 +4,9 @@ import type { InputReader } from './inputs/settings';
 import type { StateCategory, WorkItemTypeInfo } from './workItem/workItemType';
 import type { JsonPatchOperation } from './workItem/patch';
 
-/** A discussion comment (or System.History entry) of a work item, as HTML. */
+/** A discussion comment (or System.History entry) of a work item, as HTML; a newer comment has a higher id. */
 export interface Comment {
+  readonly id: number;
   readonly text: string;
 }
 
@@ -35,8 +36,15 @@ export interface Boards {
     patch: readonly JsonPatchOperation[],
     landed: () => Promise<boolean>,
   ): Promise<void>;
-  /** The item's newest comments (at most 200), newest first. */
-  comments(project: string, id: number): Promise<Comment[]>;
+  /**
+   * The item's comments, newest first, read page by page until `enough` says the comments read so far answer the
+   * question (or every comment is read). An item with few comments costs one read.
+   */
+  comments(
+    project: string,
+    id: number,
+    enough: (newestFirst: readonly Comment[]) => boolean,
+  ): Promise<Comment[]>;
   addComment(project: string, id: number, html: string, landed: () => Promise<boolean>): Promise<void>;
   /** Reference names of the fields that hold HTML (types HTML and History) in the project. */
   htmlFields(project: string): Promise<string[]>;
@@ -98,6 +106,20 @@ export interface Pipelines {
   buildWorkItems(project: string, buildId: number, top: number): Promise<number[]>;
 }
 
+/**
+ * Who writes to Boards, to name in a message about a missing permission: the job token (whose identity is the
+ * build service of the run's project, or of the collection) or the `connection` input's service connection.
+ */
+export type WriterIdentity =
+  | {
+      readonly kind: 'jobToken';
+      /** The project the run belongs to, whatever project the task writes to. */
+      readonly runProject: string;
+      /** A classic release job: its job authorization scope has a setting of its own. */
+      readonly release: boolean;
+    }
+  | { readonly kind: 'connection'; readonly connection: string };
+
 /** How to reach and authenticate to an organization. */
 export interface Credentials {
   /** Collection URL with a trailing slash. */
@@ -105,6 +127,8 @@ export interface Credentials {
   readonly scheme: 'bearer' | 'token' | 'basic';
   readonly token: string;
   readonly username?: string;
+  /** As whom the credentials act, when the caller knows it. */
+  readonly identity?: WriterIdentity;
 }
 
 export type TaskResult = 'Succeeded' | 'SucceededWithIssues' | 'Failed';

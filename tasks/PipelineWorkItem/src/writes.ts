@@ -1,7 +1,8 @@
 import { AdoError } from './errors';
 import type { RunView } from './facts/values';
 import type { Fingerprint } from './lifecycle/fingerprint';
-import { markerHtml, readMarkers } from './lifecycle/marker';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { markerHtml, readMarkers, recurrenceSettled, writeSettled } from './lifecycle/marker';
 import { openItemsQuery } from './lifecycle/openItems';
 import type { Boards } from './ports';
 import { duplicateHtml, recoveredHtml, recurrenceHtml } from './render/notes';
@@ -27,10 +28,18 @@ export async function openItems(writer: Writer, fingerprint: Fingerprint): Promi
   return query ? writer.boards.queryIds(writer.project, query) : [];
 }
 
-// Whether this run already wrote on the item: its marker is among the item's comments.
-async function marked(writer: Writer, item: number): Promise<boolean> {
-  return readMarkers(await writer.boards.comments(writer.project, item)).runs.has(writer.runKey);
+// Whether this run already wrote on the item: its marker is among the item's comments (those after comment
+// `since`, the newest one before the write, when it is known).
+async function marked(writer: Writer, item: number, since?: number): Promise<boolean> {
+  const read = await writer.boards.comments(writer.project, item, writeSettled(writer.runKey, since));
+  return readMarkers(read).runs.has(writer.runKey);
 }
+
+/**
+ * Waits before each look for a create whose answer was lost. A WIQL query may not list an item for a few
+ * seconds after it is saved, so one look is not enough to send the create again: four looks over 7 s.
+ */
+const LANDED_LOOKS_MS: readonly number[] = [0, 1_000, 2_000, 4_000];
 
 async function inState(writer: Writer, item: number, state: string): Promise<boolean> {
   return (await writer.boards.workItemState(writer.project, item)) === state;
@@ -66,6 +75,12 @@ export async function createItem(
   if (!creation.settleRaces) return { kind: 'created', id };
   const oldest = (await openItems(writer, creation.fingerprint))[0];
   if (oldest === undefined || oldest >= id) return { kind: 'created', id };
+  // The older item is this run's own create, whose answer was lost and which the query listed too late: the run
+  // raced only itself, and filed the older item.
+  if (!creation.known.includes(oldest) && (await marked(writer, oldest))) {
+    await closeAsDuplicate(writer, id, oldest);
+    return { kind: 'created', id: oldest };
+  }
   const [commented] = await Promise.all([
     commentOnRecurrence(writer, oldest, creation.view),
     closeAsDuplicate(writer, id, oldest),
@@ -80,9 +95,17 @@ async function createDroppingRefused(
   creation: Creation,
 ): Promise<number> {
   // The item of the fingerprint that was not open before and carries this run's marker is the one that landed.
-  const landed = async (): Promise<number | undefined> => {
+  const look = async (): Promise<number | undefined> => {
     for (const id of await openItems(writer, creation.fingerprint)) {
       if (!creation.known.includes(id) && (await marked(writer, id))) return id;
+    }
+    return undefined;
+  };
+  const landed = async (): Promise<number | undefined> => {
+    for (const wait of LANDED_LOOKS_MS) {
+      await sleep(wait);
+      const id = await look();
+      if (id !== undefined) return id;
     }
     return undefined;
   };
@@ -113,11 +136,13 @@ export async function commentOnRecurrence(
   item: number,
   view: RunView,
 ): Promise<{ occurrence?: number }> {
-  const markers = readMarkers(await writer.boards.comments(writer.project, item));
+  const read = await writer.boards.comments(writer.project, item, recurrenceSettled(writer.runKey));
+  const markers = readMarkers(read);
   if (markers.runs.has(writer.runKey)) return {};
   const occurrence = Math.max(markers.lastOccurrence, 1) + 1;
   const html = `${recurrenceHtml(view, occurrence)}\n${markerHtml(writer.runKey, occurrence)}`;
-  await writer.boards.addComment(writer.project, item, html, () => marked(writer, item));
+  const newest = read[0]?.id;
+  await writer.boards.addComment(writer.project, item, html, () => marked(writer, item, newest));
   return { occurrence };
 }
 

@@ -24,20 +24,51 @@ export const addComment: Handler = (ctx) => {
   return ok(renderComment(comment, item.projectId, ctx.collectionUrl));
 };
 
+// The most comments one page holds: the service caps `$top` at 200 and pages the rest (sources in README.md).
+const MAX_COMMENTS_PAGE = 200;
+
 export const listComments: Handler = (ctx) => {
   const item = lookup(ctx, intParam(ctx.params.workItemId, 'workItemId'));
-  // Newest first unless order=asc (the service's default order is descending).
-  const asc = enumName(ctx.query.order, COMMENT_ORDER) === 'asc';
-  const all = [...commentsOf(ctx.store, item.id)].sort((a, b) => (asc ? a.id - b.id : b.id - a.id));
-  const top = Math.min(Number(ctx.query.$top ?? 200) || 200, 200);
-  const page = all.slice(0, top).map((c) => renderComment(c, item.projectId, ctx.collectionUrl));
+  // The reference documents `order` without a default: oldest first when it is not sent, the order that
+  // breaks a client counting on newest first (the stricter choice).
+  const desc = enumName(ctx.query.order, COMMENT_ORDER) === 'desc';
+  const asked = ctx.query.$top === undefined ? MAX_COMMENTS_PAGE : intParam(ctx.query.$top, '$top');
+  if (asked < 1) {
+    // Emulator-chosen wording for a page size below one.
+    throw badRequest('$top must be at least 1.', 'ArgumentOutOfRangeException');
+  }
+  const top = Math.min(asked, MAX_COMMENTS_PAGE);
+  const all = [...commentsOf(ctx.store, item.id)].sort((a, b) => (desc ? b.id - a.id : a.id - b.id));
+  // The token is opaque to clients; here it names the first comment of the next page and the order it is for.
+  const token = ctx.query.continuationToken;
+  const from = token === undefined ? 0 : pageStart(token, all, desc);
+  const page = all.slice(from, from + top);
+  const next = all[from + top];
+  const continuationToken = next
+    ? Buffer.from(`${desc ? 'desc' : 'asc'}:${next.id}`).toString('base64url')
+    : undefined;
+  const url = `${ctx.collectionUrl}${item.projectId}/_apis/wit/workItems/${item.id}/comments`;
+  const nextQuery = continuationToken
+    ? new URLSearchParams({ $top: String(top), order: desc ? 'desc' : 'asc', continuationToken }).toString()
+    : '';
   return ok({
     totalCount: all.length,
     count: page.length,
-    comments: page,
-    url: `${ctx.collectionUrl}${item.projectId}/_apis/wit/workItems/${item.id}/comments`,
+    comments: page.map((c) => renderComment(c, item.projectId, ctx.collectionUrl)),
+    ...(continuationToken ? { continuationToken, nextPage: `${url}?${nextQuery}` } : {}),
+    url,
   });
 };
+
+function pageStart(token: string, all: readonly { id: number }[], desc: boolean): number {
+  const [order, id] = Buffer.from(token, 'base64url').toString().split(':');
+  const at = all.findIndex((c) => String(c.id) === id);
+  // Emulator-chosen wording for a token the emulator did not hand out (or for another order).
+  if (order !== (desc ? 'desc' : 'asc') || at < 0) {
+    throw badRequest(`The continuation token '${token}' is not valid.`, 'ArgumentException');
+  }
+  return at;
+}
 
 export const getComment: Handler = (ctx) => {
   const item = lookup(ctx, intParam(ctx.params.workItemId, 'workItemId'));

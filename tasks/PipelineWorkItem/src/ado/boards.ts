@@ -8,7 +8,7 @@ import type {
 } from 'azure-devops-node-api/interfaces/WorkItemTrackingInterfaces';
 import type { TeamSettingsIteration } from 'azure-devops-node-api/interfaces/WorkInterfaces';
 import { AdoError } from '../errors';
-import type { Boards, Comment } from '../ports';
+import type { Boards, Comment, WriterIdentity } from '../ports';
 import { stripBidi } from '../text/bidi';
 import { loc } from '../text/messages';
 import { redactor } from '../text/redact';
@@ -23,6 +23,8 @@ const CATEGORIES: readonly StateCategory[] = ['Proposed', 'InProgress', 'Resolve
 const V = '6.0';
 // The comments API was still a preview in REST 6.0.
 const COMMENTS = '6.0-preview.3';
+// The most comments the service returns in one page.
+const COMMENTS_PAGE = 200;
 const PATCH_JSON = 'application/json-patch+json';
 
 interface List<T> {
@@ -41,12 +43,18 @@ export class AdoBoards implements Boards {
     private readonly policy: RetryPolicy,
     /** Values no request may carry, asked at each request: tokens join once credentials are read. */
     secrets: () => readonly string[],
+    private readonly identity?: WriterIdentity,
   ) {
     this.rest = rest.masking((text) => redactor(secrets())(text));
   }
 
+  // What to grant, to whom, when the service refuses a write under an area of `project`.
+  private permissionFix(project: string): string {
+    return permissionFix({ url: this.rest.baseUrl, project, identity: this.identity });
+  }
+
   private async call<T>(action: string, project: string, body: () => Promise<T>): Promise<T> {
-    const call: CallContext = { action, url: this.rest.baseUrl, project };
+    const call: CallContext = { action, url: this.rest.baseUrl, project, identity: this.identity };
     try {
       return await body();
     } catch (error) {
@@ -160,13 +168,10 @@ export class AdoBoards implements Boards {
       if (!item?.id) {
         // Project and type were just read, so a 404 here is the service's other way of refusing the area:
         // TF237111 with status 404 (platform notes).
-        throw new AdoError(
-          loc('CreateAnswered404', type, project, permissionFix(this.rest.baseUrl, project)),
-          {
-            status: 404,
-            code: 'TF237111',
-          },
-        );
+        throw new AdoError(loc('CreateAnswered404', type, project, this.permissionFix(project)), {
+          status: 404,
+          code: 'TF237111',
+        });
       }
       return { id: item.id };
     });
@@ -186,7 +191,7 @@ export class AdoBoards implements Boards {
         async () => ((await landed()) ? { id } : undefined),
       );
       if (!item?.id) {
-        throw new AdoError(loc('UpdateAnswered404', id, permissionFix(this.rest.baseUrl, project)), {
+        throw new AdoError(loc('UpdateAnswered404', id, this.permissionFix(project)), {
           status: 404,
           code: 'TF237111',
         });
@@ -194,16 +199,25 @@ export class AdoBoards implements Boards {
     });
   }
 
-  comments(project: string, id: number): Promise<Comment[]> {
+  comments(
+    project: string,
+    id: number,
+    enough: (newestFirst: readonly Comment[]) => boolean,
+  ): Promise<Comment[]> {
     return this.call(loc('ActionReadComments', id), project, async () => {
       const path = `${segment(project)}/_apis/wit/workItems/${id}/comments`;
-      const list = await this.rest.json<CommentList>({
-        method: 'GET',
-        path,
-        query: { $top: 200 },
-        apiVersion: COMMENTS,
-      });
-      return (list?.comments ?? []).map((comment) => ({ text: comment.text ?? '' }));
+      const read: Comment[] = [];
+      let continuationToken: string | undefined;
+      do {
+        // The order is sent: the service documents none by default. Newest first lets a reader stop early.
+        const query = { $top: COMMENTS_PAGE, order: 'desc', continuationToken };
+        const page = await this.rest.json<CommentList>({ method: 'GET', path, query, apiVersion: COMMENTS });
+        for (const comment of page?.comments ?? []) {
+          if (comment.id !== undefined) read.push({ id: comment.id, text: comment.text ?? '' });
+        }
+        continuationToken = page?.continuationToken || undefined;
+      } while (continuationToken !== undefined && !enough(read));
+      return read;
     });
   }
 

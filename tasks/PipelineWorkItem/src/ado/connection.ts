@@ -56,11 +56,8 @@ function httpClient(credentials: Credentials, transport: Transport): HttpClientL
 
 /** Boards for the organization of `credentials` (the job token's, or the `connection` input's). */
 export function connectBoards(credentials: Credentials, transport: Transport): Boards {
-  return new AdoBoards(
-    new Rest(httpClient(credentials, transport), credentials.url),
-    transport.policy,
-    transport.secrets,
-  );
+  const rest = new Rest(httpClient(credentials, transport), credentials.url);
+  return new AdoBoards(rest, transport.policy, transport.secrets, credentials.identity);
 }
 
 /** The run's own records, always read with the job token of the run's organization. */

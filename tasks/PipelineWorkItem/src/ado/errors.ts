@@ -1,4 +1,5 @@
 import { AdoError } from '../errors';
+import type { WriterIdentity } from '../ports';
 import { loc } from '../text/messages';
 import { isNetworkCode } from './retry';
 
@@ -7,6 +8,8 @@ export interface CallContext {
   readonly action: string;
   readonly url: string;
   readonly project?: string;
+  /** As whom the call was made; the job token of the call's project when not told. */
+  readonly identity?: WriterIdentity;
 }
 
 interface ServiceError {
@@ -37,7 +40,7 @@ export function toAdoError(error: unknown, call: CallContext): AdoError {
     return new AdoError(loc('Unreachable', action, call.url, e.code), options);
   }
   if (code === 'TF237111') {
-    return new AdoError(loc('AreaRefused', action, permissionFix(call.url, call.project)), options);
+    return new AdoError(loc('AreaRefused', action, permissionFix(call)), options);
   }
   if (status === 401 || code === 'TF400813') {
     return new AdoError(loc('CredentialsRejected', action, code ?? 'HTTP 401', call.project ?? ''), options);
@@ -66,10 +69,7 @@ export function toAdoError(error: unknown, call: CallContext): AdoError {
     return new AdoError(loc('RateLimited', action, serviceMessage), options);
   }
   if (status === 403) {
-    return new AdoError(
-      loc('AccessDenied', action, serviceMessage, permissionFix(call.url, call.project)),
-      options,
-    );
+    return new AdoError(loc('AccessDenied', action, serviceMessage, permissionFix(call)), options);
   }
   return new AdoError(
     status === undefined
@@ -97,11 +97,34 @@ function refusedFields(code: string | undefined, e: ServiceError, message: strin
   return [];
 }
 
-/** What to grant, and where, so the pipeline's identity may create and update work items under an area. */
-export function permissionFix(url: string, projectName: string | undefined): string {
-  const organization = organizationName(url);
-  const project = projectName ?? '<project>';
-  return loc('PermissionFix', project, organization, organization);
+/**
+ * What to grant, to whom and where, so the writing identity may create and update work items under an area of
+ * `project`. The job token acts as the build service of the run's project, or of the collection, whichever
+ * project it writes to; a service connection acts as its own identity.
+ */
+export function permissionFix(call: Pick<CallContext, 'url' | 'project' | 'identity'>): string {
+  const organization = organizationName(call.url);
+  const project = call.project ?? '<project>';
+  const identity = call.identity ?? { kind: 'jobToken', runProject: project, release: false };
+  return loc('PermissionFix', writerNamed(identity, organization, call.url), project);
+}
+
+function writerNamed(identity: WriterIdentity, organization: string, url: string): string {
+  if (identity.kind === 'connection') return loc('PermissionWhoConnection', identity.connection);
+  if (!identity.release) return loc('PermissionWhoJob', identity.runProject, organization, organization);
+  // Azure DevOps Server 2020 ignores the scope setting for classic releases: they always run with the
+  // collection's identity. Services is the one place that is known not to be a Server.
+  return isServices(url)
+    ? loc('PermissionWhoRelease', identity.runProject, organization, organization)
+    : loc('PermissionWhoReleaseServer', identity.runProject, organization, organization);
+}
+
+function isServices(url: string): boolean {
+  try {
+    return /(^|\.)dev\.azure\.com$|\.visualstudio\.com$/i.test(new URL(url).hostname);
+  } catch {
+    return false;
+  }
 }
 
 /** `https://dev.azure.com/fabrikam/` → fabrikam; `https://fabrikam.visualstudio.com/` → fabrikam; on-premises: the collection. */

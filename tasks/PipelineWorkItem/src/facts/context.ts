@@ -53,6 +53,8 @@ export interface RunContext {
   readonly jobStatus: JobStatus;
   /** `System.JobAttempt`: 2 and up when the job was re-run. */
   readonly jobAttempt: number;
+  /** Names this job among the run's jobs: `System.JobId`, else the job's name; undefined when neither is set. */
+  readonly jobId: string | undefined;
   /** A pull-request run from a fork (`System.PullRequest.IsFork`): its token cannot write. */
   readonly pullRequestFromFork: boolean;
 }
@@ -124,6 +126,7 @@ export function readRunContext(variable: VariableReader): RunContext {
     environment: release ? get('Release.EnvironmentName') : get('Environment.Name'),
     jobStatus: jobStatus(get('Agent.JobStatus')),
     jobAttempt: positive(get('System.JobAttempt')) ?? 1,
+    jobId: get('System.JobId') || get('System.JobName') || get('Agent.JobName') || undefined,
     pullRequestFromFork: get('System.PullRequest.IsFork').toLowerCase() === 'true',
   };
 }

@@ -2,22 +2,40 @@ import type { RunContext } from '../facts/context';
 
 /**
  * Every write the task makes to an item carries a marker naming the run (and, for filings, the occurrence), so
- * a later run can count occurrences and a retried write can tell whether the first attempt landed.
+ * a later run can count occurrences and a retried write can tell whether the first attempt landed. Markers of
+ * 1.0.0 name the run without the job (`build-812.1`); they still count.
  */
 const MARKER = /Pipeline Work Items · occurrence (\d+) · run ([\w.-]+)/;
 
-/** This job's run: the build (or release deployment) and the job attempt, e.g. `build-812.1`, `release-57.3.2`. */
-export function runKey(context: Pick<RunContext, 'build' | 'release' | 'jobAttempt'>): string {
+/** A discussion entry as the marker reading needs it: its id (newer entries have higher ids) and its HTML. */
+export interface MarkedComment {
+  readonly id: number;
+  readonly text: string;
+}
+
+/**
+ * This job's run: the build (or release deployment), the job attempt and the job, e.g. `build-812.1.Test`,
+ * `release-57.3.2.Deploy`. Every job of a run has a key of its own, so one job never takes another's write for
+ * its own.
+ */
+export function runKey(context: Pick<RunContext, 'build' | 'release' | 'jobAttempt' | 'jobId'>): string {
   const { release, build } = context;
-  if (release) {
-    return `release-${release.id}.${release.environmentId ?? 0}.${release.attempt ?? 1}`;
-  }
-  return `build-${build?.id ?? 0}.${context.jobAttempt}`;
+  const run = release
+    ? `release-${release.id}.${release.environmentId ?? 0}.${release.attempt ?? 1}`
+    : `build-${build?.id ?? 0}.${context.jobAttempt}`;
+  // The marker's own character set, so that the key reads back whole.
+  const job = context.jobId?.replace(/[^\w.-]+/g, '_');
+  return job ? `${run}.${job}` : run;
 }
 
 /** The marker line, as HTML, of a filing (occurrence ≥ 1) or of another write (occurrence 0). */
 export function markerHtml(key: string, occurrence: number): string {
   return `<p><small>Pipeline Work Items · occurrence ${occurrence} · run ${key}</small></p>`;
+}
+
+function markerOf(comment: { text: string }): { occurrence: number; run: string } | undefined {
+  const match = MARKER.exec(comment.text.replace(/<[^>]*>/g, ''));
+  return match ? { occurrence: Number(match[1]), run: match[2] ?? '' } : undefined;
 }
 
 /** What the markers in an item's comments say: the highest occurrence recorded and the runs that wrote. */
@@ -28,10 +46,37 @@ export function readMarkers(comments: readonly { text: string }[]): {
   let lastOccurrence = 0;
   const runs = new Set<string>();
   for (const comment of comments) {
-    const match = MARKER.exec(comment.text.replace(/<[^>]*>/g, ''));
-    if (!match) continue;
-    lastOccurrence = Math.max(lastOccurrence, Number(match[1]));
-    runs.add(match[2] ?? '');
+    const marker = markerOf(comment);
+    if (!marker) continue;
+    lastOccurrence = Math.max(lastOccurrence, marker.occurrence);
+    runs.add(marker.run);
   }
   return { lastOccurrence, runs };
+}
+
+/**
+ * Whether comments read newest first already settle a recurrence: once this run's marker or the newest filing
+ * marker is among them, older comments change nothing. Each run numbers its occurrence one above the highest it
+ * read, so the newest filing marker holds the highest number.
+ */
+export function recurrenceSettled(key: string): (newestFirst: readonly MarkedComment[]) => boolean {
+  return (newestFirst) =>
+    newestFirst.some((comment) => {
+      const marker = markerOf(comment);
+      return marker !== undefined && (marker.run === key || marker.occurrence >= 1);
+    });
+}
+
+/**
+ * Whether comments read newest first already settle if this run wrote on the item: its marker is among them,
+ * or they reach back to comment `since`, the newest one before the write (a write cannot land before it).
+ */
+export function writeSettled(
+  key: string,
+  since: number | undefined,
+): (newestFirst: readonly MarkedComment[]) => boolean {
+  return (newestFirst) =>
+    newestFirst.some(
+      (comment) => markerOf(comment)?.run === key || (since !== undefined && comment.id <= since),
+    );
 }

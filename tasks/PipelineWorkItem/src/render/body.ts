@@ -4,8 +4,8 @@ import type { RunFacts } from '../facts/model';
 import type { Settings } from '../inputs/settings';
 import type { RunView } from '../facts/values';
 
-/** HTML and long-text fields hold at most 1,048,576 characters. */
-export const FIELD_LIMIT = 1_048_576;
+/** HTML and long-text fields hold at most 1,000,000 characters (Azure Boards documents "1M characters"). */
+export const FIELD_LIMIT = 1_000_000;
 // A margin for what changes the body after it is rendered: masking a secret shorter than `***`.
 const MAX_BODY_LENGTH = FIELD_LIMIT - 4_096;
 const MAX_FAILURES = 50;
