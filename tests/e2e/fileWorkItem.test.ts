@@ -46,7 +46,10 @@ describe('packaged task against the Azure DevOps emulator', function () {
     assert.equal((fields['System.AssignedTo'] as { uniqueName: string }).uniqueName, 'alex@fabrikam.example');
     assert.equal(fields['Microsoft.VSTS.Common.Priority'], 2);
     assert.equal(fields['Microsoft.VSTS.Common.Severity'], '2 - High');
-    assert.match(String(fields['System.Tags']), /^nightly; pipeline-failure; pwi:[0-9a-f]{12}$/);
+    assert.match(
+      String(fields['System.Tags']),
+      /^nightly; pipeline-failure; pwi:[0-9a-f]{12}; pwi:scope-[0-9a-f]{12}$/,
+    );
     assert.equal(fields['Microsoft.VSTS.Common.ValueArea'], 'Architectural');
     assert.equal(fields['Microsoft.VSTS.Build.FoundIn'], '20261129.812');
     const body = String(fields['Microsoft.VSTS.TCM.ReproSteps']);

@@ -44,7 +44,7 @@ describe('packaged task: fallbacks, messages and server versions', function () {
         'a field the type does not have',
         { fields: 'Custom.Team=Web' },
         'Custom.Team',
-        /refused 'Web' for Custom\.Team: .*TF51535/,
+        /TF51535: Cannot find field Custom\.Team\..*The item is filed without the fields work item type 'Bug' does not have: Custom\.Team\./,
       ],
     ];
     for (const [name, inputs, field, warning] of cases) {

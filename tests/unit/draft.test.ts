@@ -28,7 +28,11 @@ const TASK = {
   states: [],
 };
 
-const FILING: Filing = { tag: 'pwi:0123456789ab', history: '<p>Filed</p>', attachments: [] };
+const FILING: Filing = {
+  tags: ['pwi:0123456789ab', 'pwi:scope-0123456789ab'],
+  history: '<p>Filed</p>',
+  attachments: [],
+};
 
 function draftFor(
   values: Partial<Record<InputName, string>>,
@@ -69,10 +73,14 @@ describe('work item draft and JSON Patch', () => {
       { op: 'add', path: '/fields/Microsoft.VSTS.TCM.ReproSteps', value: '<p>Failed.</p>' },
       { op: 'add', path: '/fields/System.AreaPath', value: 'WebApp\\Frontend' },
       { op: 'add', path: '/fields/System.IterationPath', value: 'WebApp\\Sprint 2' },
-      { op: 'add', path: '/fields/System.AssignedTo', value: 'Alex Kim <alex@fabrikam.example>' },
+      { op: 'add', path: '/fields/System.AssignedTo', value: 'alex@fabrikam.example' },
       { op: 'add', path: '/fields/Microsoft.VSTS.Common.Priority', value: 1 },
       { op: 'add', path: '/fields/Microsoft.VSTS.Common.Severity', value: '2 - High' },
-      { op: 'add', path: '/fields/System.Tags', value: 'pipeline-failure; nightly; pwi:0123456789ab' },
+      {
+        op: 'add',
+        path: '/fields/System.Tags',
+        value: 'pipeline-failure; nightly; pwi:0123456789ab; pwi:scope-0123456789ab',
+      },
       { op: 'add', path: '/fields/System.History', value: '<p>Filed</p>' },
       { op: 'add', path: '/fields/Microsoft.VSTS.Build.FoundIn', value: '20261129.3' },
       { op: 'add', path: '/fields/Custom.Run', value: '20261129.3' },
@@ -155,11 +163,52 @@ describe('work item draft and JSON Patch', () => {
     ]);
   });
 
-  it('lets the fields input override a field the task sets, whatever the case of its name', () => {
-    const { draft } = draftFor({ fields: 'system.tags=mine' });
+  it("adds the tags of fields System.Tags to the task's, whatever the case of its name; the own tags stay", () => {
+    const { draft } = draftFor({ fields: 'system.tags=mine; PWI:0123456789AB;team-{{branch}}' });
     assert.deepEqual(
       draft.fields.filter(([reference]) => reference.toLowerCase() === 'system.tags'),
-      [['System.Tags', 'mine']],
+      [['System.Tags', 'pipeline-failure; mine; team-main; pwi:0123456789ab; pwi:scope-0123456789ab']],
+    );
+  });
+
+  it("leaves out people's tags of the task's own form, with a warning: they would move the item to another lane", () => {
+    const { draft, warnings } = draftFor({
+      tags: 'pwi:9d3027273b35; ok',
+      fields: 'System.Tags=PWI:pr-0123456789ab;pwi:0123456789ab',
+    });
+    assert.deepEqual(
+      draft.fields.filter(([reference]) => reference === 'System.Tags'),
+      [['System.Tags', 'ok; pwi:0123456789ab; pwi:scope-0123456789ab']],
+    );
+    assert.deepEqual(warnings, [
+      "Left out the tags pwi:9d3027273b35; PWI:pr-0123456789ab: tags starting with 'pwi:' are the task's own, by which it finds its items again.",
+    ]);
+  });
+
+  it('leaves out the tags beyond 100 that placeholders add, keeping the task’s own', () => {
+    const many = Array.from({ length: 120 }, (_, i) => `t${i}`);
+    const { draft, warnings } = draftFor(
+      { fields: 'System.Tags={{branch}}' },
+      {},
+      {
+        ...YAML_VARIABLES,
+        'Build.SourceBranch': `refs/heads/${many.join(';')}`,
+      },
+    );
+    const tags = String(Object.fromEntries(draft.fields)['System.Tags']).split('; ');
+    assert.equal(tags.length, 100);
+    assert.deepEqual(tags.slice(0, 2), ['pipeline-failure', 't0']);
+    assert.deepEqual(tags.slice(-2), ['pwi:0123456789ab', 'pwi:scope-0123456789ab']);
+    assert.deepEqual(warnings, [
+      `The item would carry 123 tags, but a work item holds at most 100; left out: ${many.slice(97).join('; ')}.`,
+    ]);
+  });
+
+  it('lets the fields input override another field the task sets, whatever the case of its name', () => {
+    const { draft } = draftFor({ fields: 'system.title=Mine' });
+    assert.deepEqual(
+      draft.fields.filter(([reference]) => reference.toLowerCase() === 'system.title'),
+      [['System.Title', 'Mine']],
     );
   });
 

@@ -27,7 +27,11 @@ const BUG: WorkItemTypeInfo = {
 // A custom type with neither a body field nor Priority.
 const NOTE: WorkItemTypeInfo = { name: 'Note', fields: ['System.Title', 'System.Tags'], states: [] };
 
-const FILING: Filing = { tag: 'pwi:0123456789ab', history: '<p>Filed</p>', attachments: [] };
+const FILING: Filing = {
+  tags: ['pwi:0123456789ab', 'pwi:scope-0123456789ab'],
+  history: '<p>Filed</p>',
+  attachments: [],
+};
 const RUN_URL = 'https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812';
 
 function draftFor(
@@ -101,7 +105,42 @@ describe('work item draft at its edges', () => {
         'Sam Rivera <sam@fabrikam.example>',
         [],
       ],
-      ['the requestor with the email', '@requestor', YAML_VARIABLES, 'Alex Kim <alex@fabrikam.example>', []],
+      ['the requestor by unique name alone', '@requestor', YAML_VARIABLES, 'alex@fabrikam.example', []],
+      [
+        'the requestor by unique name, whatever display name the pusher chose',
+        '@requestor',
+        { ...YAML_VARIABLES, 'Build.RequestedFor': 'Mallory <ceo@fabrikam.example>' },
+        'alex@fabrikam.example',
+        [],
+      ],
+      [
+        'the release requestor by Release.RequestedForEmail',
+        '@requestor',
+        {
+          ...YAML_VARIABLES,
+          'System.HostType': 'release',
+          'Release.ReleaseId': '57',
+          'Release.RequestedFor': 'Dana <ceo@fabrikam.example>',
+          'Release.RequestedForEmail': 'dana@fabrikam.example',
+        },
+        'dana@fabrikam.example',
+        [],
+      ],
+      ...[
+        'ceo@fabrikam.example> <dana@fabrikam.example',
+        'a@x.example, b@x.example',
+        'a@x.example;b',
+        'a b@x',
+        'a@x\tb',
+      ].map((email): [string, string, Record<string, string>, undefined, string[]] => [
+        `nobody when the unique name is not one plain name: ${JSON.stringify(email)}`,
+        '@requestor',
+        { ...YAML_VARIABLES, 'Build.RequestedForEmail': email },
+        undefined,
+        [
+          `Input 'assignTo' is @requestor, but the requester's unique name '${email}' is not one plain unique name; the item is left unassigned.`,
+        ],
+      ]),
       [
         'nobody when no one triggered the run',
         '@requestor',
@@ -215,7 +254,7 @@ describe('work item draft at its edges', () => {
 
   it('names the fix for each field the item can be filed without, and for the fields input', () => {
     const settings = readSettings(
-      inputs({ fields: 'Custom.Team=Web\nSystem.Title=Mine\nsystem.tags=a\nSYSTEM.HISTORY=h' }),
+      inputs({ fields: 'Custom.Team=Web\nSystem.Title=Mine\nsystem.tags=a\nSystem.Description=d' }),
     );
     const paths = 'Project settings › Boards › Project configuration';
     assert.deepEqual(

@@ -130,7 +130,7 @@ describe('fingerprint and the open-items query', () => {
   });
 
   it("asks for the type's own open states and the exact tag, oldest first", () => {
-    const fingerprint = { text: "it's", tag: 'pwi:0123456789ab' };
+    const fingerprint = { text: "it's", tag: 'pwi:0123456789ab', scopeTag: 'pwi:scope-0123456789ab' };
     assert.equal(
       openItemsQuery(fingerprint, SCRUM_BUG),
       "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.WorkItemType] = 'Bug' AND [System.Tags] CONTAINS 'pwi:0123456789ab' AND [System.State] IN ('New', 'Approved', 'Committed') ORDER BY [System.Id]",
@@ -140,6 +140,14 @@ describe('fingerprint and the open-items query', () => {
       true,
     );
     assert.equal(openItemsQuery(fingerprint, { ...SCRUM_BUG, states: [] }), undefined);
+  });
+
+  it("a recovery also asks for the scope's tag", () => {
+    const fingerprint = { text: 'x', tag: 'pwi:0123456789ab', scopeTag: 'pwi:scope-0123456789ab' };
+    assert.equal(
+      openItemsQuery(fingerprint, SCRUM_BUG, 'recovery'),
+      "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.WorkItemType] = 'Bug' AND ([System.Tags] CONTAINS 'pwi:0123456789ab' OR [System.Tags] CONTAINS 'pwi:scope-0123456789ab') AND [System.State] IN ('New', 'Approved', 'Committed') ORDER BY [System.Id]",
+    );
   });
 
   it('resolves to the Resolved category, or Completed where there is none; closes to Completed', () => {

@@ -38,18 +38,14 @@ describe('lifecycle at its edges', () => {
     const values = { pipeline: 'WebApp-CI', branch: 'main' } as never;
 
     it('stores the first 12 hex digits of the SHA-256 of the lower-cased text', () => {
-      assert.deepEqual(fingerprintOf(undefined, values, runContext()), {
-        text: 'WebApp-CI · main',
-        tag: 'pwi:9d3027273b35',
-      });
+      const { text, tag } = fingerprintOf(undefined, values, runContext());
+      assert.deepEqual({ text, tag }, { text: 'WebApp-CI · main', tag: 'pwi:9d3027273b35' });
     });
 
     it('trims white space around the whole text', () => {
-      const context = { pipeline: ' WebApp-CI', branch: 'main\n', environment: '' };
-      assert.deepEqual(fingerprintOf(undefined, values, context), {
-        text: 'WebApp-CI · main',
-        tag: 'pwi:9d3027273b35',
-      });
+      const context = { project: 'WebApp', pipeline: ' WebApp-CI', branch: 'main\n', environment: '' };
+      const { text, tag } = fingerprintOf(undefined, values, context);
+      assert.deepEqual({ text, tag }, { text: 'WebApp-CI · main', tag: 'pwi:9d3027273b35' });
     });
   });
 

@@ -176,15 +176,25 @@ describe('settings at their edges', () => {
   describe('tags', () => {
     const many = (n: number): string => Array.from({ length: n }, (_, i) => `t${i}`).join(';');
 
-    it('takes up to 100 tags', () => {
-      assert.equal(readSettings(inputs({ tags: many(100) })).tags.length, 100);
+    it("takes up to 98 tags: the item also carries the task's fingerprint and scope tags", () => {
+      assert.equal(readSettings(inputs({ tags: many(98) })).tags.length, 98);
     });
 
-    it('rejects 101 tags, counting each distinct tag once', () => {
-      assert.deepEqual(problemsOf({ tags: many(101) }), [
-        "Input 'tags' has 101 tags; a work item holds at most 100.",
+    it('rejects 99 tags, counting each distinct tag once', () => {
+      assert.deepEqual(problemsOf({ tags: many(99) }), [
+        "Input 'tags' (with the System.Tags of 'fields') has 99 tags; with the task's own 2 a work item would hold more than 100.",
       ]);
-      assert.equal(readSettings(inputs({ tags: `${many(100)};T0;t99` })).tags.length, 100);
+      assert.equal(readSettings(inputs({ tags: `${many(98)};T0;t97` })).tags.length, 98);
+    });
+
+    it('counts the tags fields gives System.Tags with the tags input, each distinct tag once', () => {
+      assert.deepEqual(problemsOf({ tags: many(90), fields: `System.Tags=${many(98)};T1;x` }), [
+        "Input 'tags' (with the System.Tags of 'fields') has 99 tags; with the task's own 2 a work item would hold more than 100.",
+      ]);
+      assert.equal(
+        readSettings(inputs({ tags: many(90), fields: `system.tags=${many(98)}` })).tags.length,
+        90,
+      );
     });
 
     it('keeps the first spelling of a tag repeated in another case', () => {

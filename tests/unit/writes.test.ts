@@ -49,7 +49,7 @@ function writerOver(comments: Record<number, Comment[]>): {
 }
 
 const creation = {
-  fingerprint: { text: 'WebApp-CI · main', tag: 'pwi:0123456789ab' },
+  fingerprint: { text: 'WebApp-CI · main', tag: 'pwi:0123456789ab', scopeTag: 'pwi:scope-0123456789ab' },
   view: runView(runContext(), NO_FACTS, 'failed'),
   settleRaces: true,
   known: [],

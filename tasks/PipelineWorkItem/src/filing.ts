@@ -112,8 +112,12 @@ export async function fileWorkItem(
   };
   const factsView = runView(context, facts, outcome);
   const fingerprint = fingerprintOf(settings.fingerprint, factsView.values, context);
-  log.info(loc('Fingerprint', fingerprint.text, fingerprint.tag));
-  const open = needsOpenItems(intent, settings.onRecurrence) ? await openItems(writer, fingerprint) : [];
+  log.info(loc('Fingerprint', fingerprint.text, fingerprint.tag, fingerprint.scopeTag));
+  // A green run recovers everything its scope filed, whatever the fingerprint template made of the run.
+  const search = intent === 'recover' ? 'recovery' : 'fingerprint';
+  const open = needsOpenItems(intent, settings.onRecurrence)
+    ? await openItems(writer, fingerprint, search)
+    : [];
   const action = decide(intent, settings.onRecurrence, open);
   const urlOf = (id: number): string =>
     `${boardsCredentials.url}${encodeURIComponent(project)}/_workitems/edit/${id}`;

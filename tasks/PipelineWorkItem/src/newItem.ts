@@ -62,7 +62,7 @@ export async function fileNewItem(io: Connections, item: NewItem, ahead: ReadsAh
       secrets: host.secrets(),
       htmlFields: await ahead.htmlFields,
     },
-    { tag: fingerprint.tag, history, attachments: await attachmentsRead },
+    { tags: [fingerprint.tag, fingerprint.scopeTag], history, attachments: await attachmentsRead },
   );
   warnings.forEach(log.warning);
   const patch = createPatch(draft);

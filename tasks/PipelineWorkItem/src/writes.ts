@@ -3,7 +3,7 @@ import type { RunView } from './facts/values';
 import type { Fingerprint } from './lifecycle/fingerprint';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { markerHtml, readMarkers, recurrenceSettled, writeSettled } from './lifecycle/marker';
-import { openItemsQuery } from './lifecycle/openItems';
+import { openItemsQuery, Search } from './lifecycle/openItems';
 import type { Boards } from './ports';
 import { duplicateHtml, recoveredHtml, recurrenceHtml } from './render/notes';
 import { loc } from './text/messages';
@@ -22,9 +22,13 @@ export interface Writer {
   readonly warn: (message: string) => void;
 }
 
-/** The open items of the fingerprint, oldest first. */
-export async function openItems(writer: Writer, fingerprint: Fingerprint): Promise<number[]> {
-  const query = openItemsQuery(fingerprint, writer.type);
+/** The open items of the fingerprint (or, for a recovery, also of the run's scope), oldest first. */
+export async function openItems(
+  writer: Writer,
+  fingerprint: Fingerprint,
+  search: Search = 'fingerprint',
+): Promise<number[]> {
+  const query = openItemsQuery(fingerprint, writer.type, search);
   return query ? writer.boards.queryIds(writer.project, query) : [];
 }
 
@@ -88,6 +92,10 @@ export async function createItem(
   return { kind: 'raced', id: oldest, duplicate: id, occurrence: commented.occurrence };
 }
 
+// How many times a create is sent again without refused values: a rule can refuse one value per answer, but a
+// service that keeps refusing must not keep the run waiting.
+const MAX_REFUSED_RETRIES = 3;
+
 // Brief §5.5: a refused assignee, area, iteration or extra field value costs that value, never the item.
 async function createDroppingRefused(
   writer: Writer,
@@ -110,21 +118,49 @@ async function createDroppingRefused(
     return undefined;
   };
   let ops = patch;
-  for (;;) {
+  for (let retries = 0; ; retries += 1) {
     try {
       return (await writer.boards.createWorkItem(writer.project, writer.type.name, ops, landed)).id;
     } catch (error) {
-      const refused = error instanceof AdoError ? error.refusedFields : [];
-      const droppable = refused.filter((field) => creation.optional.has(field));
-      if (refused.length === 0 || droppable.length < refused.length) throw error;
-      for (const field of droppable) {
-        const value = ops.find((op) => op.path === `/fields/${field}`)?.value;
-        const fix = creation.optional.get(field) ?? '';
-        writer.warn(loc('FieldValueRefused', String(value), field, (error as Error).message, fix).trim());
-      }
-      ops = ops.filter((op) => !droppable.some((field) => op.path === `/fields/${field}`));
+      const dropped = retries < MAX_REFUSED_RETRIES ? droppable(writer, ops, creation, error) : [];
+      if (dropped.length === 0) throw error;
+      ops = ops.filter((op) => !dropped.some((field) => op.path === `/fields/${field}`));
     }
   }
+}
+
+/**
+ * The fields to send the create again without, each warned about; none when the refusal is not only about
+ * optional fields. The service names one unknown field per answer (TF51535): every `fields` entry the type does
+ * not have goes with it, so a list of unknown fields costs one retry.
+ */
+function droppable(
+  writer: Writer,
+  ops: readonly JsonPatchOperation[],
+  creation: Creation,
+  error: unknown,
+): string[] {
+  if (!(error instanceof AdoError)) return [];
+  const refused = error.refusedFields.filter((field) => sent(ops, field));
+  if (refused.length === 0 || refused.some((field) => !creation.optional.has(field))) return [];
+  if (error.code === 'TF51535') {
+    const has = (field: string): boolean =>
+      writer.type.fields.some((known) => known.toLowerCase() === field.toLowerCase());
+    const unknown = [...creation.optional.keys()].filter((field) => !has(field) && sent(ops, field));
+    const fields = [...new Set([...refused, ...unknown])];
+    writer.warn(loc('FieldsUnknownDropped', error.message, writer.type.name, fields.join(', ')));
+    return fields;
+  }
+  for (const field of refused) {
+    const value = ops.find((op) => op.path === `/fields/${field}`)?.value;
+    const fix = creation.optional.get(field) ?? '';
+    writer.warn(loc('FieldValueRefused', String(value), field, error.message, fix).trim());
+  }
+  return refused;
+}
+
+function sent(ops: readonly JsonPatchOperation[], field: string): boolean {
+  return ops.some((op) => op.path === `/fields/${field}`);
 }
 
 /**

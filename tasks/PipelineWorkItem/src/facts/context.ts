@@ -57,6 +57,8 @@ export interface RunContext {
   readonly jobId: string | undefined;
   /** A pull-request run from a fork (`System.PullRequest.IsFork`): its token cannot write. */
   readonly pullRequestFromFork: boolean;
+  /** The pull request a pull-request validation run checks (its id or number); undefined for other runs. */
+  readonly pullRequest?: string;
 }
 
 const JOB_STATUSES: readonly JobStatus[] = [
@@ -102,6 +104,10 @@ export function readRunContext(variable: VariableReader): RunContext {
     ? get('Release.ReleaseWebUrl') || releaseUrl(collectionUri, project, release.id)
     : buildUrl;
 
+  const reason = release ? get('Release.Reason') : get('Build.Reason');
+  const pullRequest = isPullRequestRun({ hostType: release ? 'release' : 'build', reason })
+    ? pullRequestId(get, branchRef)
+    : undefined;
   return {
     hostType: release ? 'release' : 'build',
     collectionUri,
@@ -120,7 +126,7 @@ export function readRunContext(variable: VariableReader): RunContext {
       get(release ? 'Release.RequestedFor' : 'Build.RequestedFor'),
       get(release ? 'Release.RequestedForEmail' : 'Build.RequestedForEmail'),
     ),
-    reason: release ? get('Release.Reason') : get('Build.Reason'),
+    reason,
     stage: visibleName(get('System.StageDisplayName') || get('System.StageName')),
     job: visibleName(get('System.JobDisplayName') || get('System.JobName') || get('Agent.JobName')),
     environment: release ? get('Release.EnvironmentName') : get('Environment.Name'),
@@ -128,7 +134,21 @@ export function readRunContext(variable: VariableReader): RunContext {
     jobAttempt: positive(get('System.JobAttempt')) ?? 1,
     jobId: get('System.JobId') || get('System.JobName') || get('Agent.JobName') || undefined,
     pullRequestFromFork: get('System.PullRequest.IsFork').toLowerCase() === 'true',
+    ...(pullRequest === undefined ? {} : { pullRequest }),
   };
+}
+
+/**
+ * The pull request of a validation run: `System.PullRequest.PullRequestId`, else `…PullRequestNumber` (GitHub),
+ * else the number in `refs/pull/<n>/merge`; else the source branch, so the run still has a lane of its own.
+ */
+function pullRequestId(get: (name: string) => string, branchRef: string): string {
+  const numbers = [
+    get('System.PullRequest.PullRequestId'),
+    get('System.PullRequest.PullRequestNumber'),
+    /^refs\/pull\/(\d+)\//.exec(branchRef)?.[1] ?? '',
+  ];
+  return numbers.find((value) => /^\d+$/.test(value)) ?? branchRef;
 }
 
 /** A pull-request validation run (`Build.Reason` PullRequest): its author's feedback loop, not a Bug. */

@@ -10,19 +10,46 @@ export interface FieldAssignment {
 // Reference names are dotted identifiers (System.Title, Microsoft.VSTS.Common.Priority, Custom.Team).
 const REFERENCE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$/;
 
+/** Bounds of the `fields` input: it may carry `$(…)` macros a pusher fills, so nothing in it is unbounded. */
+export const FIELDS_LIMITS = { characters: 100_000, entries: 100, depth: 10 } as const;
+
+/**
+ * Fields the item's lifecycle depends on, with what to use instead: the first discussion entry carries the run's
+ * marker that retries and recurrences read, the state is the task's to set, the rest are the service's.
+ */
+const LIFECYCLE_FIELDS = new Map<string, () => string>([
+  ['system.history', () => loc('FieldsTaskSets', 'System.History', loc('FieldsUseDescription'))],
+  ['system.state', () => loc('FieldsTaskSets', 'System.State', loc('FieldsStateByTask'))],
+  ['system.reason', () => loc('FieldsTaskSets', 'System.Reason', loc('FieldsStateByTask'))],
+  ['system.id', () => loc('FieldsServiceSets', 'System.Id')],
+  ['system.rev', () => loc('FieldsServiceSets', 'System.Rev')],
+  ['system.workitemtype', () => loc('FieldsUseInput', 'System.WorkItemType', 'workItemType')],
+]);
+
 /**
  * Parses the `fields` input: JSON object, or `Reference.Name=value` lines (blank lines and `#` comments skipped).
  * Returns the assignments and the problems found, each naming the input and the fix.
  */
 export function parseFieldsInput(text: string): { fields: FieldAssignment[]; problems: string[] } {
+  if (text.length > FIELDS_LIMITS.characters) {
+    return { fields: [], problems: [loc('FieldsTooLong', text.length, FIELDS_LIMITS.characters)] };
+  }
   const entries = text.trimStart().startsWith('{') ? jsonEntries(text) : lineEntries(text);
   if ('problem' in entries) return { fields: [], problems: [entries.problem] };
+  if (entries.list.length > FIELDS_LIMITS.entries) {
+    return { fields: [], problems: [loc('FieldsTooMany', entries.list.length, FIELDS_LIMITS.entries)] };
+  }
   const fields: FieldAssignment[] = [];
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const [where, reference, value] of entries.list) {
     if (!REFERENCE_NAME.test(reference)) {
       problems.push(loc('FieldsNotReferenceName', where, reference));
+      continue;
+    }
+    const lifecycle = LIFECYCLE_FIELDS.get(reference.toLowerCase());
+    if (lifecycle) {
+      problems.push(lifecycle());
       continue;
     }
     if (seen.has(reference.toLowerCase())) {
@@ -40,6 +67,10 @@ export function parseFieldsInput(text: string): { fields: FieldAssignment[]; pro
 type Entries = { list: [where: string, reference: string, value: string][] } | { problem: string };
 
 function jsonEntries(text: string): Entries {
+  const depth = nesting(text);
+  if (depth > FIELDS_LIMITS.depth) {
+    return { problem: loc('FieldsTooDeep', depth, FIELDS_LIMITS.depth) };
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -57,6 +88,26 @@ function jsonEntries(text: string): Entries {
     list.push([loc('FieldsWhereKey', reference), reference.trim(), String(value)]);
   }
   return { list };
+}
+
+/**
+ * How deep brackets nest in JSON text, strings skipped: counted in one pass, because what reads a parsed value
+ * (JSON.stringify of a wrong value, for one) recurses once per level and would run out of stack.
+ */
+function nesting(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index];
+    if (inString) {
+      if (char === '\\') index += 1;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '{' || char === '[') deepest = Math.max(deepest, ++depth);
+    else if (char === '}' || char === ']') depth -= 1;
+  }
+  return deepest;
 }
 
 function lineEntries(text: string): Entries {

@@ -1,6 +1,7 @@
 import { SettingsError } from '../errors';
 import { FieldAssignment, parseFieldsInput } from './fieldsInput';
 import { loc } from '../text/messages';
+import { descriptionProblems } from '../text/markdown';
 import { parseTemplate, Template } from '../text/templates';
 
 /** The inputs declared in task.json; a test keeps the two lists equal. */
@@ -83,6 +84,10 @@ export interface Settings {
 }
 
 const DEFAULT_TAGS = 'pipeline-failure';
+/** Azure Boards holds at most 100 tags on a work item. */
+export const MAX_TAGS = 100;
+/** The tags every new item carries beside the people's: its fingerprint's and its scope's (lifecycle/fingerprint.ts). */
+export const OWN_TAG_COUNT = 2;
 const MAX_LOG_LINES = 10000;
 
 /**
@@ -118,6 +123,7 @@ export function readSettings(read: InputReader): Settings {
       problems.push(parsed);
       return undefined;
     }
+    if (name === 'description') problems.push(...descriptionProblems(parsed));
     return parsed;
   }
 
@@ -166,8 +172,13 @@ export function readSettings(read: InputReader): Settings {
     dryRun: bool('dryRun', false),
     failTaskOnError: bool('failTaskOnError', false),
   };
-  if (settings.tags.length > 100) {
-    problems.push(loc('TooManyTags', settings.tags.length));
+  // Placeholders in a System.Tags value count as one tag each here; the draft cuts what they add beyond the limit.
+  const fieldTags = settings.fields
+    .filter((field) => field.reference.toLowerCase() === 'system.tags')
+    .flatMap((field) => tagList(field.value.source));
+  const tags = tagList([...settings.tags, ...fieldTags].join(';'));
+  if (tags.length + OWN_TAG_COUNT > MAX_TAGS) {
+    problems.push(loc('TooManyTags', tags.length, OWN_TAG_COUNT, MAX_TAGS));
   }
   if (problems.length > 0) throw new SettingsError(problems);
   return settings;

@@ -2,29 +2,75 @@ import { createHash } from 'node:crypto';
 import type { RunContext } from '../facts/context';
 import { renderTemplate, Template, TemplateValues } from '../text/templates';
 
-/** The grouping key of recurring failures: its readable text and the tag that stores it on the item. */
+/**
+ * The grouping key of recurring failures: its readable text and the tag that stores it on the item, and the tag of
+ * the run's scope (pipeline, branch, environment and pull-request lane), which recovery finds items by.
+ */
 export interface Fingerprint {
   readonly text: string;
   readonly tag: string;
+  readonly scopeTag: string;
 }
 
 /** Tags the task puts on items to find them again; people see them on the item. */
 const FINGERPRINT_TAG_PREFIX = 'pwi:';
+// The other prefixes never take the place of a hexadecimal 1.0.0 tag: `p` and `s` are no hex digits.
+const PULL_REQUEST_TAG_PREFIX = 'pwi:pr-';
+const SCOPE_TAG_PREFIX = 'pwi:scope-';
+
+/** Whether a tag has the form of the task's own tags (`pwi:` and more), which only the task may put on an item. */
+export function isTaskTag(tag: string): boolean {
+  return tag.toLowerCase().startsWith(FINGERPRINT_TAG_PREFIX);
+}
+
+type Lane = Pick<RunContext, 'project' | 'pipeline' | 'branch' | 'environment' | 'pullRequest'>;
 
 /**
  * The fingerprint of this run: the `fingerprint` template, or pipeline + branch (+ environment in releases and
  * deployment jobs). Stored as a tag (a hash of the text, case and spacing ignored) because a tag survives people
  * editing the title and description, can be matched exactly by WIQL, and needs no process customization.
+ * A pull-request run's fingerprint always holds its pull request, whatever the template, and its hash is taken
+ * in a domain of its own, so that a pull request never finds (comments on, resolves) an item of another lane;
+ * other runs keep the tag of 1.0.0, by which their open items are found.
  */
 export function fingerprintOf(
   template: Template | undefined,
   values: TemplateValues,
-  context: Pick<RunContext, 'pipeline' | 'branch' | 'environment'>,
+  context: Lane,
 ): Fingerprint {
   const raw = template
     ? renderTemplate(template, values)
     : [context.pipeline, context.branch, context.environment].filter((part) => part !== '').join(' · ');
-  const text = raw.replace(/\s+/g, ' ').trim();
-  const hash = createHash('sha256').update(text.toLowerCase(), 'utf8').digest('hex');
-  return { text, tag: `${FINGERPRINT_TAG_PREFIX}${hash.slice(0, 12)}` };
+  const text = normalized(raw);
+  const scopeTag = `${SCOPE_TAG_PREFIX}${digest('scope', scopeParts(context))}`;
+  if (context.pullRequest === undefined) {
+    return { text, tag: `${FINGERPRINT_TAG_PREFIX}${hash(text.toLowerCase())}`, scopeTag };
+  }
+  return {
+    text: `${text} · pull request ${context.pullRequest}`,
+    tag: `${PULL_REQUEST_TAG_PREFIX}${digest('pull-request', [context.pullRequest, text])}`,
+    scopeTag,
+  };
+}
+
+function scopeParts(context: Lane): string[] {
+  const parts = [context.project, context.pipeline, context.branch, context.environment];
+  return context.pullRequest === undefined
+    ? [...parts, '']
+    : [...parts, `pull request ${context.pullRequest}`];
+}
+
+function normalized(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+// The hash of each part's length and text, after a domain name: no two different part lists (or domains) can
+// spell the same input, so the only way two tags meet is a hash collision.
+function digest(domain: string, parts: readonly string[]): string {
+  const encoded = parts.map((part) => normalized(part).toLowerCase()).map((part) => `${part.length}:${part}`);
+  return hash(`${domain}\u0000${encoded.join('\u0000')}`);
+}
+
+function hash(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 12);
 }

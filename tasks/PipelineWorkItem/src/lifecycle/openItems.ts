@@ -2,18 +2,29 @@ import { wiqlString } from '../text/wiql';
 import { openStates, WorkItemTypeInfo } from '../workItem/workItemType';
 import type { Fingerprint } from './fingerprint';
 
+/** Which open items a run looks for: a failure's fingerprint, or everything a green run recovers. */
+export type Search = 'fingerprint' | 'recovery';
+
 /**
- * The one WIQL query that finds the open items of a fingerprint: items of the type carrying the fingerprint's tag,
- * in one of the type's own Proposed or InProgress states, oldest first. undefined when the type has no such state.
+ * The one WIQL query that finds open items: items of the type in one of the type's own Proposed or InProgress
+ * states, oldest first, carrying the fingerprint's tag or, for a recovery, also the run's scope tag (so a template
+ * whose text changes on a green run, e.g. with `{{failedStep}}`, still recovers; items of 1.0.0 carry only the
+ * fingerprint's tag). undefined when the type has no such state.
  */
-export function openItemsQuery(fingerprint: Fingerprint, type: WorkItemTypeInfo): string | undefined {
+export function openItemsQuery(
+  fingerprint: Fingerprint,
+  type: WorkItemTypeInfo,
+  search: Search = 'fingerprint',
+): string | undefined {
   const states = openStates(type);
   if (states.length === 0) return undefined;
+  const tags = search === 'recovery' ? [fingerprint.tag, fingerprint.scopeTag] : [fingerprint.tag];
+  const tagged = tags.map((tag) => `[System.Tags] CONTAINS ${wiqlString(tag)}`);
   return [
     'SELECT [System.Id] FROM WorkItems',
     'WHERE [System.TeamProject] = @project',
     `AND [System.WorkItemType] = ${wiqlString(type.name)}`,
-    `AND [System.Tags] CONTAINS ${wiqlString(fingerprint.tag)}`,
+    `AND ${tagged.length === 1 ? tagged.join('') : `(${tagged.join(' OR ')})`}`,
     `AND [System.State] IN (${states.map(wiqlString).join(', ')})`,
     'ORDER BY [System.Id]',
   ].join(' ');

@@ -42,6 +42,28 @@ const SCRIPT_URL = /^(javascript|vbscript|file|data):/;
 
 const ELEMENTS_WITHOUT_LINKS = new Set(['a', 'code', 'pre']);
 
+// Attributes a placeholder may fill: a link's target and a loaded resource, both normalised and checked below.
+// Any other attribute is read by the browser as style, markup, script or metadata (`style`, `srcdoc`, `on*`,
+// `<meta content>`), where no escaping makes a value harmless.
+const PLACEHOLDER_ATTRIBUTES = new Set(['href', 'src']);
+
+// Elements whose href or src loads code, a page or a style, or changes where every other link points: even a
+// well-formed https URL there is the pusher's choice of what runs.
+const ACTIVE_ELEMENTS = new Set([
+  'script',
+  'style',
+  'iframe',
+  'frame',
+  'embed',
+  'object',
+  'base',
+  'link',
+  'meta',
+]);
+
+// Elements whose content a browser reads as code, not as text.
+const RAW_TEXT_ELEMENTS = new Set(['script', 'style']);
+
 const LONE_URL = /^https?:\/\/\S+$/i;
 
 /** Value text for an attribute value within `quote`; unquoted, every character that could end it is encoded. */
@@ -56,6 +78,59 @@ function isScriptUrl(attributeValue: string): boolean {
     .utils.unescapeAll(attributeValue)
     .replace(/[\u0000-\u0020]/g, '');
   return SCRIPT_URL.test(url.toLowerCase());
+}
+
+/** Where a slot stands that no value may fill: an attribute's name, or a tag or element outside the text. */
+export type Misplaced =
+  | { readonly key: string; readonly kind: 'attribute'; readonly attribute: string; readonly element: string }
+  | { readonly key: string; readonly kind: 'tag' | 'rawText'; readonly element: string };
+
+/**
+ * Every match of `slot` in rendered `html` that stands anywhere but in element text or an href or src value (of an
+ * element that loads no code), in order, read the way fillHtmlSlots reads tags (a Markdown autolink `<slot>` is
+ * text).
+ */
+export function misplacedSlots(html: string, slot: RegExp): Misplaced[] {
+  const keys = (text: string): string[] => [...text.matchAll(slot)].map((match) => match[1] ?? '');
+  const autolink = new RegExp(`^<${slot.source}>$`);
+  const misplaced: Misplaced[] = [];
+  let rawText: string | undefined;
+  let last = 0;
+  const text = (end: number): void => {
+    const element = rawText;
+    if (element)
+      misplaced.push(
+        ...keys(html.slice(last, end)).map((key) => ({ key, kind: 'rawText' as const, element })),
+      );
+  };
+  for (const match of html.matchAll(TAG)) {
+    text(match.index);
+    last = match.index + match[0].length;
+    const [whole, slash = '', name = '', rest = ''] = match;
+    const element = name.toLowerCase();
+    if (RAW_TEXT_ELEMENTS.has(element)) rawText = slash ? undefined : element;
+    if (autolink.test(whole)) continue;
+    const inTag = (part: string): Misplaced[] =>
+      keys(part).map((key) => ({ key, kind: 'tag' as const, element }));
+    misplaced.push(...inTag(name));
+    for (const token of rest.matchAll(ATTRIBUTE)) {
+      const groups = token.groups ?? {};
+      const value = groups.quoted ?? groups.bare;
+      const attribute = groups.name;
+      if (attribute === undefined || groups.equals === undefined || value === undefined) {
+        misplaced.push(...inTag(token[0]));
+        continue;
+      }
+      misplaced.push(...inTag(attribute));
+      if (!PLACEHOLDER_ATTRIBUTES.has(attribute.toLowerCase()) || ACTIVE_ELEMENTS.has(element)) {
+        misplaced.push(
+          ...keys(value).map((key) => ({ key, kind: 'attribute' as const, attribute, element })),
+        );
+      }
+    }
+  }
+  text(html.length);
+  return misplaced;
 }
 
 /**

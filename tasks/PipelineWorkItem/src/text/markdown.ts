@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { fillHtmlSlots } from './htmlSlots';
+import { fillHtmlSlots, misplacedSlots } from './htmlSlots';
+import { loc } from './messages';
 import { markdownIt } from './markdownIt';
-import { renderTemplate, Template, TemplateValues } from './templates';
+import { PLACEHOLDERS, renderTemplate, Template, TemplateValues } from './templates';
 
 // html: the description is the pipeline author's own text and may be HTML (brief §2); breaks: YAML authors
 // expect their line breaks kept.
@@ -21,13 +22,43 @@ export function escapeMarkdown(value: string): string {
  * where it lands: text (even in bold or code), a link target, or an attribute of the author's own HTML.
  */
 export function descriptionHtml(template: Template, values: TemplateValues): string {
-  // Placeholders are rendered as lower-case alphanumeric slots, which markdown-it leaves as they are in text,
-  // in link targets and in raw HTML; the values go in afterwards, so no value is ever read as Markdown or HTML.
-  // The random nonce keeps text in the description (which `$(Variable)` macros may have filled) from posing
-  // as a slot.
+  const slotted = slottedHtml(template, values);
+  return fillHtmlSlots(slotted.html, slotted.slot, (key) => slotted.values[Number(key)] ?? '');
+}
+
+/**
+ * The placeholders of a `description` that stand where no value may go (any attribute but href and src, those
+ * of an element that loads code, inside a tag, in a style or script element), each as a problem naming the placeholder and the place.
+ */
+export function descriptionProblems(template: Template): string[] {
+  const names = Object.fromEntries(PLACEHOLDERS.map((name) => [name, `{{${name}}}`])) as TemplateValues;
+  const slotted = slottedHtml(template, names);
+  const named = (text: string): string =>
+    text.replace(slotted.slot, (_, key: string) => slotted.values[Number(key)] ?? '');
+  return misplacedSlots(slotted.html, slotted.slot).map((place) => {
+    const placeholder = slotted.values[Number(place.key)] ?? '';
+    switch (place.kind) {
+      case 'attribute':
+        return loc('DescriptionPlaceholderInAttribute', placeholder, place.attribute, named(place.element));
+      case 'tag':
+        return loc('DescriptionPlaceholderInTag', placeholder, named(place.element));
+      case 'rawText':
+        return loc('DescriptionPlaceholderInCode', placeholder, place.element);
+    }
+  });
+}
+
+// Placeholders are rendered as lower-case alphanumeric slots, which markdown-it leaves as they are in text, in
+// link targets and in raw HTML; the values go in afterwards, so no value is ever read as Markdown or HTML.
+// The random nonce keeps text in the description (which `$(Variable)` macros may have filled) from posing as a
+// slot.
+function slottedHtml(
+  template: Template,
+  values: TemplateValues,
+): { html: string; slot: RegExp; values: readonly string[] } {
   const nonce = randomBytes(8).toString('hex');
   const slotValues: string[] = [];
   const source = renderTemplate(template, values, (value) => `pwi${nonce}${slotValues.push(value) - 1}z`);
   const html = markdownIt(DESCRIPTION).render(source).trim();
-  return fillHtmlSlots(html, new RegExp(`pwi${nonce}(\\d+)z`, 'g'), (key) => slotValues[Number(key)] ?? '');
+  return { html, slot: new RegExp(`pwi${nonce}(\\d+)z`, 'g'), values: slotValues };
 }

@@ -5,7 +5,8 @@ import { htmlFieldTest } from './htmlFields';
 import type { RunContext } from '../facts/context';
 import { loc } from '../text/messages';
 import { redactor } from '../text/redact';
-import type { Settings } from '../inputs/settings';
+import { MAX_TAGS, Settings } from '../inputs/settings';
+import { isTaskTag } from '../lifecycle/fingerprint';
 import { renderTemplate } from '../text/templates';
 import { workItemTitle } from '../render/title';
 import type { RunView } from '../facts/values';
@@ -52,8 +53,8 @@ export interface Target {
 
 /** What the filing adds beyond the inputs: how the item is found again, and files uploaded for it. */
 export interface Filing {
-  /** The fingerprint's tag. */
-  readonly tag: string;
+  /** The tags the task finds the item by: its fingerprint's and its scope's. */
+  readonly tags: readonly string[];
   /** The first discussion entry: where the item came from, with the run's marker. */
   readonly history: string;
   readonly attachments: readonly { readonly url: string; readonly comment: string }[];
@@ -124,7 +125,7 @@ function draftFields(
     if (has(FIELD.severity)) set(FIELD.severity, settings.severity);
     else ignored('severity', FIELD.severity);
   }
-  set(FIELD.tags, stripBidi([...settings.tags, filing.tag].join('; ')));
+  set(FIELD.tags, itemTags(settings, values, filing.tags, warnings).join('; '));
   set(FIELD.history, filing.history);
   const build = linkedBuild(settings, context, target);
   if (build && has(FIELD.foundIn)) set(FIELD.foundIn, build.number);
@@ -132,10 +133,46 @@ function draftFields(
   // escaped, so a placeholder value (a branch name, an error message) can never open an element.
   const isHtml = htmlFieldTest(target.htmlFields);
   for (const field of settings.fields) {
+    if (isTags(field.reference)) continue;
     const value = renderTemplate(field.value, values);
     set(field.reference, isHtml(field.reference) ? textHtml(value) : value);
   }
   return fields;
+}
+
+const isTags = (reference: string): boolean => reference.toLowerCase() === FIELD.tags.toLowerCase();
+
+/**
+ * The item's tags: the `tags` input, then the tags `fields` gives System.Tags (added, never replacing), then the
+ * task's own, which always stay: without them the item would never be found again. Tags are case-insensitive in
+ * Boards; a work item holds at most 100, so the people's tags that do not fit are left out with a warning, as
+ * are tags of the task's own form.
+ */
+function itemTags(
+  settings: Pick<Settings, 'tags' | 'fields'>,
+  values: RunView['values'],
+  own: readonly string[],
+  warnings: string[],
+): string[] {
+  const fromFields = settings.fields
+    .filter((field) => isTags(field.reference))
+    .flatMap((field) => renderTemplate(field.value, values).split(';'));
+  const taken = new Set(own.map((tag) => tag.toLowerCase()));
+  const people: string[] = [];
+  const reserved: string[] = [];
+  // Without bidi controls first, so that a tag that only looks like another is the same tag.
+  for (const tag of [...settings.tags, ...fromFields].map((t) => stripBidi(t).trim())) {
+    if (tag === '' || taken.has(tag.toLowerCase())) continue;
+    taken.add(tag.toLowerCase());
+    (isTaskTag(tag) ? reserved : people).push(tag);
+  }
+  // A tag of the task's own form would make the item another fingerprint's, scope's or lane's.
+  if (reserved.length > 0) warnings.push(loc('TagsReserved', reserved.join('; ')));
+  const room = MAX_TAGS - own.length;
+  if (people.length > room) {
+    warnings.push(loc('TagsCut', people.length + own.length, MAX_TAGS, people.slice(room).join('; ')));
+  }
+  return [...people.slice(0, room), ...own];
 }
 
 function draftRelations(settings: Settings, run: RunView, target: Target, filing: Filing): Relation[] {
@@ -202,12 +239,20 @@ function assignee(settings: Settings, context: RunContext, warnings: string[]): 
       // Scheduled and service-triggered runs name a service identity without an email; assigning one would
       // make the whole create request fail, so such runs stay unassigned.
       const person = context.requestedFor;
-      if (person?.email) return `${person.displayName} <${person.email}>`;
-      warnings.push(person ? loc('RequestorServiceIdentity', person.displayName) : loc('RequestorNobody'));
+      if (!person?.email) {
+        warnings.push(person ? loc('RequestorServiceIdentity', person.displayName) : loc('RequestorNobody'));
+        return undefined;
+      }
+      // Only the unique name: the display name is the pusher's to choose (`Mallory <ceo@…>`), and the service
+      // resolves whichever address a value spells. A value that is not one plain name assigns nobody.
+      if (PLAIN_UNIQUE_NAME.test(person.email)) return person.email;
+      warnings.push(loc('RequestorNotUniqueName', person.email));
       return undefined;
     }
   }
 }
+
+const PLAIN_UNIQUE_NAME = /^[^<>\s,;]+$/;
 
 const CORE = new Set(
   [FIELD.title, FIELD.description, FIELD.reproSteps, FIELD.history, FIELD.tags].map((f) => f.toLowerCase()),

@@ -1,0 +1,264 @@
+import * as assert from 'node:assert/strict';
+import type { BuildSeed } from '../emulator/harness';
+import { buildVariables, failedYamlRun, greenYamlRun } from './pipelines';
+import { useSession } from './session';
+
+// Pull-request runs stay in their lane, recovery goes by scope, and `fields`, `description` and `@requestor`
+// cannot undo the lifecycle or reach another identity.
+describe('packaged task: pull-request lanes, recovery by scope, guarded inputs', function () {
+  const session = useSession();
+
+  const PULL_REQUEST = {
+    'Build.Reason': 'PullRequest',
+    'Build.SourceBranch': 'refs/pull/7/merge',
+    'System.PullRequest.PullRequestId': '7',
+  };
+
+  async function runBuild(
+    id: number,
+    outcome: 'failed' | 'green',
+    options: { variables?: Record<string, string>; inputs?: Record<string, string> } = {},
+  ): Promise<Awaited<ReturnType<typeof session.run>>> {
+    const seed: BuildSeed = outcome === 'failed' ? failedYamlRun(id) : greenYamlRun(id);
+    await session.emulator.seedBuild(seed);
+    return session.run({
+      variables: buildVariables(id, {
+        'Agent.JobStatus': outcome === 'failed' ? 'Failed' : 'Succeeded',
+        ...options.variables,
+      }),
+      inputs: options.inputs,
+    });
+  }
+
+  async function state(id: number | string): Promise<string> {
+    return String((await session.emulator.workItem(Number(id)))?.fields['System.State']);
+  }
+
+  async function comments(id: number | string): Promise<string[]> {
+    return (await session.emulator.comments(Number(id))).map((comment) => comment.text);
+  }
+
+  async function creates(): Promise<number> {
+    return (await session.writes()).filter((write) => write.startsWith('POST') && write.includes('/$Bug'))
+      .length;
+  }
+
+  it('a pull request with a branchless fingerprint never comments on, resolves or is resolved by main’s item', async () => {
+    const inputs = { includePullRequests: 'true', fingerprint: '{{pipeline}}' };
+    const main = await runBuild(1000, 'failed', { inputs });
+    assert.equal(main.outputs['WorkItemAction'], 'created');
+    const mainItem = main.outputs['WorkItemId']!;
+
+    const failing = await runBuild(1001, 'failed', { inputs, variables: PULL_REQUEST });
+    assert.equal(failing.outputs['WorkItemAction'], 'created', failing.stdout);
+    const prItem = failing.outputs['WorkItemId']!;
+    assert.notEqual(prItem, mainItem);
+    assert.deepEqual(
+      (await comments(mainItem)).filter((text) => text.includes('Failed again')),
+      [],
+      "the pull request wrote nothing on main's item",
+    );
+    assert.match(
+      failing.stdout,
+      /Fingerprint: WebApp-CI · pull request 7 \(tag pwi:pr-[0-9a-f]{12}; scope tag pwi:scope-[0-9a-f]{12}\)/,
+    );
+
+    const green = await runBuild(1002, 'green', { inputs, variables: PULL_REQUEST });
+    assert.equal(green.outputs['WorkItemAction'], 'resolved');
+    assert.equal(green.outputs['WorkItemId'], prItem);
+    assert.equal(await state(prItem), 'Resolved');
+    assert.equal(await state(mainItem), 'New', "a green pull request leaves main's item open");
+
+    // And the reverse: main fails again (a comment on its own item only), then goes green.
+    const again = await runBuild(1003, 'failed', { inputs, variables: PULL_REQUEST });
+    const reopenedLane = again.outputs['WorkItemId']!;
+    const mainAgain = await runBuild(1004, 'failed', { inputs });
+    assert.equal(mainAgain.outputs['WorkItemAction'], 'commented');
+    assert.equal(mainAgain.outputs['WorkItemId'], mainItem);
+    const mainGreen = await runBuild(1005, 'green', { inputs });
+    assert.equal(mainGreen.outputs['WorkItemAction'], 'resolved');
+    assert.equal(await state(mainItem), 'Resolved');
+    assert.equal(await state(reopenedLane), 'New', "main's recovery leaves the pull request's item open");
+    assert.deepEqual(
+      (await comments(reopenedLane)).filter((text) => /Failed again|recovered/.test(text)),
+      [],
+    );
+    await session.items(3, mainGreen);
+  });
+
+  it('main, failing after a pull request filed its item, files its own and never comments on it', async () => {
+    const inputs = { includePullRequests: 'true', fingerprint: '{{pipeline}}' };
+    const pr = await runBuild(1006, 'failed', { inputs, variables: PULL_REQUEST });
+    const main = await runBuild(1007, 'failed', { inputs });
+    assert.equal(main.outputs['WorkItemAction'], 'created', main.stdout);
+    assert.notEqual(main.outputs['WorkItemId'], pr.outputs['WorkItemId']);
+    assert.deepEqual(
+      (await comments(pr.outputs['WorkItemId']!)).filter((text) => text.includes('Failed again')),
+      [],
+    );
+    const green = await runBuild(1008, 'green', { inputs });
+    assert.equal(green.outputs['WorkItemId'], main.outputs['WorkItemId']);
+    assert.equal(await state(pr.outputs['WorkItemId']!), 'New');
+  });
+
+  it('finds and resolves an item 1.0.0 filed, by its fingerprint tag alone', async () => {
+    const old = await session.emulator.seedWorkItem({
+      project: 'WebApp',
+      type: 'Bug',
+      fields: { 'System.Title': 'Filed by 1.0.0', 'System.Tags': 'pipeline-failure; pwi:9d3027273b35' },
+    });
+    const failed = await runBuild(1010, 'failed');
+    assert.equal(failed.outputs['WorkItemAction'], 'commented');
+    assert.equal(failed.outputs['WorkItemId'], String(old.id));
+    const green = await runBuild(1011, 'green');
+    assert.equal(green.outputs['WorkItemAction'], 'resolved');
+    assert.equal(await state(old.id), 'Resolved');
+    await session.items(1, green);
+  });
+
+  it('a {{failedStep}} fingerprint (empty on a green run) still recovers, by the scope tag', async () => {
+    const inputs = { fingerprint: '{{pipeline}} {{branch}} {{failedStep}}' };
+    const failed = await runBuild(1020, 'failed', { inputs });
+    assert.equal(failed.outputs['WorkItemAction'], 'created');
+    const green = await runBuild(1021, 'green', { inputs });
+    assert.equal(green.outputs['WorkItemAction'], 'resolved', green.stdout);
+    assert.equal(await state(failed.outputs['WorkItemId']!), 'Resolved');
+  });
+
+  it('a green run of another branch leaves the item open, whatever the fingerprint', async () => {
+    const inputs = { fingerprint: '{{failedStep}}' };
+    const failed = await runBuild(1030, 'failed', { inputs });
+    const green = await runBuild(1031, 'green', {
+      inputs,
+      variables: { 'Build.SourceBranch': 'refs/heads/release/2.0' },
+    });
+    assert.equal(green.outputs['WorkItemAction'], 'none');
+    assert.equal(await state(failed.outputs['WorkItemId']!), 'New');
+  });
+
+  it('fields System.Tags adds tags and keeps the lifecycle: recurrence comments, recovery resolves', async () => {
+    const inputs = { fields: 'System.Tags=team-web; {{branch}}' };
+    const first = await runBuild(1040, 'failed', { inputs });
+    const [item] = await session.items(1, first);
+    const tags = String(item!.fields['System.Tags']).split('; ');
+    assert.deepEqual(
+      tags.filter((tag) => !tag.startsWith('pwi:')),
+      ['main', 'pipeline-failure', 'team-web'],
+    );
+    assert.equal(
+      tags.filter((tag) => /^pwi:([0-9a-f]{12}|scope-[0-9a-f]{12})$/.test(tag)).length,
+      2,
+      tags.join('; '),
+    );
+    const again = await runBuild(1041, 'failed', { inputs });
+    assert.equal(again.outputs['WorkItemAction'], 'commented');
+    assert.equal(again.outputs['WorkItemId'], String(item!.id));
+    assert.ok((await comments(item!.id)).some((text) => /occurrence 2/.test(text)));
+    const green = await runBuild(1042, 'green', { inputs });
+    assert.equal(green.outputs['WorkItemAction'], 'resolved');
+    assert.equal(await state(item!.id), 'Resolved');
+    await session.items(1, green);
+  });
+
+  describe('inputs that would undo the lifecycle fail before any request', () => {
+    const cases: [name: string, inputs: Record<string, string>, message: RegExp][] = [
+      [
+        'System.History in fields',
+        { fields: 'System.History=<p>hi</p>' },
+        /cannot set System\.History: the task sets it/,
+      ],
+      [
+        'System.State in JSON fields, any case',
+        { fields: '{"system.STATE": "Closed"}' },
+        /cannot set System\.State/,
+      ],
+      ['System.WorkItemType', { fields: 'System.WorkItemType=Task' }, /use the 'workItemType' input instead/],
+      [
+        'fields JSON nested 20,000 deep',
+        { fields: `{"Custom.A": ${'['.repeat(19_999)}${']'.repeat(19_999)}}` },
+        /Input 'fields' nests JSON 20000 levels deep; it may nest at most 10/,
+      ],
+      [
+        'fields longer than 100,000 characters',
+        { fields: `Custom.A=${'x'.repeat(100_000)}` },
+        /Input 'fields' has 100009 characters; it may have at most 100000\./,
+      ],
+      [
+        '4,000 fields',
+        { fields: Array.from({ length: 4000 }, (_, i) => `Custom.F${i}=x`).join('\n') },
+        /Input 'fields' sets 4000 fields; it may set at most 100\./,
+      ],
+      [
+        'a placeholder in a style attribute of the description',
+        { description: '<p style="background: url({{branch}})">Broken</p>' },
+        /the placeholder \{\{branch\}\} stands in the attribute 'style' of <p>/,
+      ],
+    ];
+    for (const [name, inputs, message] of cases) {
+      it(name, async () => {
+        await session.emulator.clearRequests();
+        const run = await session.run({ variables: buildVariables(1050), inputs });
+        assert.equal(run.result, 'Failed');
+        assert.match(run.resultMessage, message);
+        assert.doesNotMatch(run.stdout + run.stderr, /Maximum call stack|unexpected/i);
+        assert.deepEqual(await session.emulator.requests(), [], 'no request at all');
+      });
+    }
+  });
+
+  it('several fields the type does not have cost one retry and one warning naming them all', async () => {
+    await session.emulator.clearRequests();
+    const unknown = ['Custom.Alpha', 'Custom.Beta', 'Custom.Gamma', 'Custom.Delta'];
+    const run = await runBuild(1060, 'failed', {
+      inputs: {
+        fields: [...unknown.map((f) => `${f}=x`), 'Microsoft.VSTS.Common.ValueArea=Business'].join('\n'),
+      },
+    });
+    assert.equal(run.outputs['WorkItemAction'], 'created');
+    const [item] = await session.items(1, run);
+    assert.equal(item!.fields['Microsoft.VSTS.Common.ValueArea'], 'Business');
+    assert.equal(await creates(), 2, 'the first create and one retry');
+    const dropped = run.warnings.filter((warning) => warning.includes('TF51535'));
+    assert.equal(dropped.length, 1, run.warnings.join('\n'));
+    assert.match(dropped[0]!, new RegExp(`does not have: ${unknown.join(', ').replace(/\./g, '\\.')}\\.$`));
+  });
+
+  describe('@requestor assigns by unique name alone', () => {
+    it('whatever display name the pusher chose', async () => {
+      await session.emulator.clearRequests();
+      const run = await runBuild(1070, 'failed', {
+        inputs: { assignTo: '@requestor' },
+        variables: {
+          'Build.RequestedFor': 'Mallory <sam@fabrikam.example>',
+          'Build.RequestedForEmail': 'alex@fabrikam.example',
+        },
+      });
+      const [item] = await session.items(1, run);
+      assert.equal(
+        (item!.fields['System.AssignedTo'] as { uniqueName: string }).uniqueName,
+        'alex@fabrikam.example',
+      );
+      const create = (await session.emulator.requests()).find(
+        (r) => r.method === 'POST' && r.path.endsWith('/$Bug'),
+      );
+      const sent = (create?.body as { path: string; value: unknown }[]).find(
+        (op) => op.path === '/fields/System.AssignedTo',
+      );
+      assert.equal(sent?.value, 'alex@fabrikam.example');
+    });
+
+    it('leaves the item unassigned, with a warning, when the unique name is not one plain name', async () => {
+      const run = await runBuild(1071, 'failed', {
+        inputs: { assignTo: '@requestor' },
+        variables: { 'Build.RequestedForEmail': 'sam@fabrikam.example> <alex@fabrikam.example' },
+      });
+      const [item] = await session.items(1, run);
+      assert.equal(item!.fields['System.AssignedTo'], undefined);
+      assert.equal(run.outputs['WorkItemAction'], 'created');
+      assert.ok(
+        run.warnings.some((w) => w.includes('is not one plain unique name; the item is left unassigned')),
+        run.warnings.join('\n'),
+      );
+    });
+  });
+});
