@@ -15,7 +15,8 @@ const VERB: Record<Outcome, string> = {
 
 /**
  * The item's title: the user's template, or one made from the run, e.g.
- * `CI failed on main: Build › Unit tests` or `Release-12 failed in Production`, without bidirectional controls. Cut to 255 characters with `…`.
+ * `CI failed on main: Build › Unit tests` or `Release-12 failed in Production`, without bidirectional controls.
+ * Cut to 255 characters with `…`.
  */
 export function workItemTitle(template: Template | undefined, run: RunView): string {
   const title = template ? renderTemplate(template, run.values) : defaultTitle(run);
