@@ -53,8 +53,8 @@ function cleanOnce(line: string): string | undefined {
 /**
  * One raw build-log line as readable text: terminal colours, bidirectional and other control characters removed,
  * the agent's timestamp shortened to `hh:mm:ss`, `##[error]`/`##[warning]` written as `Error: `/`Warning: `,
- * `##[command]` as `> `, group and section markers removed. Returns undefined for a line to leave out: a group end, an empty
- * group or section marker, and any line with a `##vso[` logging command.
+ * `##[command]` as `> `, group and section markers removed. Returns undefined for a line to leave out: a group
+ * end, an empty group or section marker, and any line with a `##vso[` logging command.
  */
 export function cleanLogLine(line: string): string | undefined {
   // Repeated until nothing changes, so that a cleaned line is clean (e.g. a timestamp after a section marker).
