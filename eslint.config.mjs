@@ -23,4 +23,18 @@ export default defineConfig(
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
+  {
+    // The agent runs logging commands found in a task's output: the task prints only through agentHost.ts,
+    // which masks every line and makes the commands in it inert.
+    files: ['tasks/PipelineWorkItem/src/**/*.ts'],
+    ignores: ['tasks/PipelineWorkItem/src/agentHost.ts'],
+    rules: {
+      'no-console': 'error',
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'stdout', message: 'Print through the TaskHost (agentHost.ts).' },
+        { object: 'process', property: 'stderr', message: 'Print through the TaskHost (agentHost.ts).' },
+      ],
+    },
+  },
 );

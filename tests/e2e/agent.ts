@@ -1,3 +1,4 @@
+import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -104,7 +105,10 @@ export function agentEnvironment(job: AgentJob, temp: string): Record<string, st
   return env;
 }
 
-/** Runs `node <target>` with the environment an Azure Pipelines agent gives a Node task. */
+/**
+ * Runs `node <target>` with the environment an Azure Pipelines agent gives a Node task, and asserts that the
+ * agent would run only the task's own commands from its output.
+ */
 export async function runTask(target: string, job: AgentJob): Promise<TaskRun> {
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-agent-'));
   try {
@@ -113,11 +117,11 @@ export async function runTask(target: string, job: AgentJob): Promise<TaskRun> {
     job.workspace?.({ build, sources, temp });
     const env = agentEnvironment(job, temp);
     const { exitCode, stdout, stderr } = await node(target, env, temp);
-    const commands = parseCommands(stdout);
+    const commands = [...parseCommands(stdout), ...parseCommands(stderr)];
     const of = (name: string): AgentCommand[] => commands.filter((c) => c.command === name);
     const complete = of('task.complete').at(-1);
     const summaryPath = of('task.uploadsummary').at(-1)?.message;
-    return {
+    const run: TaskRun = {
       exitCode,
       stdout,
       stderr,
@@ -137,6 +141,8 @@ export async function runTask(target: string, job: AgentJob): Promise<TaskRun> {
         .map((c) => c.message),
       summary: summaryPath && fs.existsSync(summaryPath) ? fs.readFileSync(summaryPath, 'utf8') : '',
     };
+    assertOwnCommands(run);
+    return run;
   } finally {
     fs.rmSync(temp, { recursive: true, force: true });
   }
@@ -160,13 +166,72 @@ function node(
   });
 }
 
-/** Parses the `##vso[…]` lines of a task's output with task-lib's own parser. */
-export function parseCommands(stdout: string): AgentCommand[] {
-  return stdout
-    .split(/\r?\n/)
-    .filter((line) => line.startsWith('##vso['))
-    .map((line) => {
-      const command = commandFromString(line);
-      return { command: command.command, properties: command.properties, message: command.message };
-    });
+// What parseCommands names a `##vso[` the agent cannot parse.
+const MALFORMED = '(malformed)';
+
+// The output variables task.json declares: the only variables the task sets.
+const OUTPUT_VARIABLES: readonly string[] = ['WorkItemId', 'WorkItemUrl', 'WorkItemAction'];
+
+/**
+ * Reads the task's stdout and stderr as the agent does (a line ends at CR or LF; `##vso[` is found anywhere in a
+ * line, in any case) and asserts that every command the agent would run is one the task means: each starts its
+ * line, stdout alone carries them, and they are debug lines, issues, the three output variables, at most one
+ * summary and exactly one result. No line holds a formatting command (`##[`) at all.
+ */
+export function assertOwnCommands(run: Pick<TaskRun, 'stdout' | 'stderr' | 'commands'>): void {
+  const streams: [string, string][] = [
+    ['stdout', run.stdout],
+    ['stderr', run.stderr],
+  ];
+  for (const [stream, output] of streams) {
+    for (const line of agentLines(output)) {
+      assert.ok(!line.includes('##['), `a formatting command in ${stream}: ${line}`);
+      const at = line.toLowerCase().indexOf('##vso[');
+      if (at < 0) continue;
+      assert.ok(stream === 'stdout', `a logging command in stderr: ${line}`);
+      assert.ok(
+        at === 0 && !line.toLowerCase().includes('##vso[', 1),
+        `a logging command inside a line: ${line}`,
+      );
+    }
+  }
+  const count = (name: string): number => run.commands.filter((c) => c.command === name).length;
+  for (const { command, properties } of run.commands) {
+    assert.ok(
+      ['task.debug', 'task.issue', 'task.setvariable', 'task.uploadsummary', 'task.complete'].includes(
+        command,
+      ),
+      `a command the task does not write: ${command}`,
+    );
+    if (command === 'task.issue') assert.ok(['warning', 'error'].includes(properties['type'] ?? ''));
+    if (command === 'task.setvariable') {
+      assert.ok(OUTPUT_VARIABLES.includes(properties['variable'] ?? ''), `sets ${properties['variable']}`);
+      assert.equal(properties['isOutput'], 'true');
+    }
+  }
+  assert.ok(count('task.uploadsummary') <= 1, 'more than one run summary');
+  assert.equal(count('task.complete'), 1, 'the task must set its result exactly once');
+}
+
+/** The lines of an output as the agent reads them: a CR, an LF or both end a line. */
+export function agentLines(output: string): string[] {
+  return output.split(/\r\n|\r|\n/);
+}
+
+/**
+ * The logging commands the agent runs from an output, parsed with task-lib's own parser: the agent looks for
+ * `##vso[` anywhere in a line (in any case), not only at its start, and runs the command from there.
+ */
+export function parseCommands(output: string): AgentCommand[] {
+  return agentLines(output).flatMap((line) => {
+    const at = line.toLowerCase().indexOf('##vso[');
+    if (at < 0) return [];
+    try {
+      const command = commandFromString(`##vso[${line.slice(at + '##vso['.length)}`);
+      return [{ command: command.command, properties: command.properties, message: command.message }];
+    } catch {
+      // The agent reports a malformed command instead of running it; a check still sees that one was there.
+      return [{ command: MALFORMED, properties: {}, message: line }];
+    }
+  });
 }

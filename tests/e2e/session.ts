@@ -16,7 +16,10 @@ export type Entry = 'bundle' | 'unbundled';
 /** The emulator and the packaged task of one e2e suite, with the checks every run must pass. */
 export interface Session {
   readonly emulator: Emulator;
-  /** Runs the packaged task as the agent runs it; asserts it printed no token and called only the REST API. */
+  /**
+   * Runs the packaged task as the agent runs it (which checks the commands the agent would see); asserts it
+   * printed no token, exited cleanly, called only the REST API, and left no form of a secret anywhere.
+   */
   run(job: Job, entry?: Entry): Promise<TaskRun>;
   /** The requests that changed something (reads, WIQL queries included, left out), as `METHOD path`. */
   writes(): Promise<string[]>;

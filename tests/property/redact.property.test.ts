@@ -104,3 +104,44 @@ describe('redaction (properties)', () => {
     );
   });
 });
+
+describe('redaction of encoded secrets (properties)', () => {
+  const secret = fc
+    .string({ unit: hostileChar, minLength: MIN_SECRET_LENGTH, maxLength: 16 })
+    .filter(isMaskable);
+  const bytes = fc.uint8Array({ maxLength: 8 }).map((array) => Buffer.from(array));
+  const encodings: Record<string, (data: Buffer) => string> = {
+    base64: (data) => data.toString('base64'),
+    'URL-safe base64': (data) => data.toString('base64url'),
+    hex: (data) => data.toString('hex'),
+    'upper-case hex': (data) => data.toString('hex').toUpperCase(),
+  };
+
+  it('finds a form of the secret in any data holding it, at any byte offset, and masks it', () => {
+    fc.assert(
+      fc.property(secret, bytes, bytes, (value, before, after) => {
+        const data = Buffer.concat([before, Buffer.from(value, 'utf8'), after]);
+        const forms = secretForms(value);
+        for (const [name, encode] of Object.entries(encodings)) {
+          const text = encode(data);
+          const redacted = redactor([value])(text);
+          assert.ok(
+            forms.some((form) => text.includes(form)),
+            `${name} of ${JSON.stringify(value)} in ${text}`,
+          );
+          assert.ok(!forms.some((form) => redacted.includes(form)), `${name}: ${redacted}`);
+          assert.ok(redacted.includes('***'), redacted);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('gives every maskable secret only forms longer than the mask, so masking always ends', () => {
+    fc.assert(
+      fc.property(secret, (value) => {
+        for (const form of secretForms(value)) assert.ok(form.length > 3, JSON.stringify(form));
+      }),
+    );
+  });
+});

@@ -82,11 +82,73 @@ describe('redaction', () => {
   });
 
   it('lists each distinct form of a secret once', () => {
-    assert.deepEqual(secretForms('plain'), ['plain']);
-    assert.deepEqual(secretForms('a&b c'), ['a&b c', 'a&amp;b c', 'a\\&b c', 'a%26b%20c']);
+    assert.deepEqual(secretForms('plain'), [
+      'plain',
+      '706c61696e',
+      '706C61696E',
+      'cGxhaW',
+      'BsYWlu',
+      'wbGFpb',
+    ]);
+    assert.deepEqual(secretForms('a&b c'), [
+      'a&b c',
+      'a&amp;b c',
+      'a\\&b c',
+      'a%26b%20c',
+      '6126622063',
+      'YSZiIG',
+      'EmYiBj',
+      'hJmIgY',
+    ]);
   });
 
   it('has no URL-encoded form for a lone surrogate, and does not throw', () => {
-    assert.deepEqual(secretForms('ab\ud800cd'), ['ab\ud800cd', 'ab\\ud800cd']);
+    const forms = secretForms('ab\ud800cd');
+    assert.deepEqual(forms.slice(0, 2), ['ab\ud800cd', 'ab\\ud800cd']);
+    assert.ok(!forms.some((form) => form.includes('%')));
+  });
+
+  // A secret whose Base64 holds `+` and `/`, so the URL-safe alphabet differs.
+  const KEY = 'k3y>>>???~';
+  const base64 = (text: string): string => Buffer.from(text).toString('base64');
+  const urlSafe = (text: string): string => base64(text).replace(/\+/g, '-').replace(/\//g, '_');
+  const encoded: { name: string; text: string; expected: string }[] = [
+    { name: 'Base64 alone', text: base64(KEY), expected: '***g==' },
+    { name: 'Base64 after 0 bytes of a group', text: base64(`abc${KEY}tail`), expected: 'YWJj***nRhaWw=' },
+    { name: 'Base64 after 1 byte of a group', text: base64(`x${KEY}tail`), expected: 'eG***50YWls' },
+    { name: 'Base64 after 2 bytes of a group', text: base64(`xy${KEY}tail`), expected: 'eHl***dGFpbA==' },
+    { name: 'URL-safe Base64 after 0 bytes', text: urlSafe(`${KEY}tail`), expected: '***nRhaWw=' },
+    { name: 'URL-safe Base64 after 1 byte', text: urlSafe(`x${KEY}tail`), expected: 'eG***50YWls' },
+    { name: 'URL-safe Base64 after 2 bytes', text: urlSafe(`xy${KEY}tail`), expected: 'eHl***dGFpbA==' },
+    {
+      name: "a Basic header of a token, base64(':' + token)",
+      text: `Authorization: Basic ${base64(`:${KEY}`)}`,
+      expected: 'Authorization: Basic Om***4=',
+    },
+    {
+      name: "a Basic header of a PAT, base64(user + ':' + pat)",
+      text: `Authorization: Basic ${base64(`sam@fabrikam.example:${KEY}`)}`,
+      expected: 'Authorization: Basic c2FtQGZhYnJpa2FtLmV4YW1wbGU6***g==',
+    },
+    { name: 'lower-case hex', text: `0x${Buffer.from(KEY).toString('hex')}`, expected: '0x***' },
+    {
+      name: 'upper-case hex',
+      text: `0x${Buffer.from(KEY).toString('hex').toUpperCase()}`,
+      expected: '0x***',
+    },
+  ];
+  for (const { name, text, expected } of encoded) {
+    it(`masks the secret encoded: ${name}`, () => assert.equal(redactor([KEY])(text), expected));
+  }
+
+  it('adds no encoded form shorter than six characters, even for the shortest maskable secret', () => {
+    for (const secret of ['abcde', '12345', '     abcde']) {
+      const encodedForms = secretForms(secret).filter((form) => !form.includes(secret.trim()));
+      assert.ok(encodedForms.length >= 4, encodedForms.join(' '));
+      assert.ok(
+        encodedForms.every((form) => form.length >= 6),
+        encodedForms.join(' '),
+      );
+    }
   });
 });

@@ -9,7 +9,9 @@ import { withTrailingSlash } from './facts/context';
 import { SettingsError } from './errors';
 import { findJobFiles, jobRoots, openJobFile } from './jobFiles';
 import type { Credentials, TaskHost, TaskResult } from './ports';
+import { inertLines } from './text/agentText';
 import { loc, useLocalizer } from './text/messages';
+import { redactor } from './text/redact';
 
 const JOB_ENDPOINT = 'SYSTEMVSSCONNECTION';
 
@@ -19,7 +21,11 @@ const RESULTS: Record<TaskResult, tl.TaskResult> = {
   Failed: tl.TaskResult.Failed,
 };
 
-/** The TaskHost of a real agent: task-lib for inputs, variables, endpoints, logging and results. */
+/**
+ * The TaskHost of a real agent: task-lib for inputs, variables, endpoints, logging and results. Everything it
+ * prints, as plain lines or inside task-lib's commands, is masked and made inert first (see `inertLines`), so the
+ * logging commands task-lib writes for the task are the only ones the agent sees.
+ */
 export function agentHost(): TaskHost {
   // From here on every message comes from tl.loc: task.json's English, or its translation for System.Culture
   // (index.ts has set the resource path).
@@ -29,6 +35,19 @@ export function agentHost(): TaskHost {
   );
   const tokens: string[] = [];
   const secrets = (): string[] => [...tokens, ...secretVariables];
+  // The one way out for text: masked, then cut into lines that hold no command (task-lib's commands escape the
+  // line ends of their message, so a message stays one command).
+  const lines = (text: string): string[] => inertLines(redactor(secrets())(text));
+  const safe = (text: string): string => lines(text).join('\n');
+  const debug = (message: string): void => tl.debug(safe(message));
+  // task-lib debug-prints `name=value` raw for each input and variable it reads; a value can hold a branch name
+  // or a commit message (the agent expands macros in inputs), so the task prints that line itself, made safe.
+  const read = (name: string, get: () => string | undefined): string | undefined => {
+    const value = quietly(get);
+    debug(loc('ValueRead', name, value ?? ''));
+    return value;
+  };
+  const variable = (name: string): string | undefined => read(name, () => tl.getVariable(name));
   let policy: RetryPolicy | undefined;
   // One retry policy (one time budget) for every client of the run; the proxy may differ by URL (its bypass
   // list), so the network settings are read for each organization the task talks to.
@@ -45,8 +64,8 @@ export function agentHost(): TaskHost {
     return credentials;
   };
   return {
-    input: (name) => tl.getInput(name, false) ?? '',
-    variable: (name) => tl.getVariable(name),
+    input: (name) => read(name, () => tl.getInput(name, false)) ?? '',
+    variable,
     secrets,
     jobCredentials: () => {
       // getEndpointAuthorizationParameter would write the token into a debug line; read the whole object instead.
@@ -61,26 +80,28 @@ export function agentHost(): TaskHost {
     // task-lib's findMatch follows every symlink and throws on a dangling one: the job's files are searched
     // without it, confined to the job's directories.
     findFiles: (patterns) => {
-      const root = tl.getVariable('System.DefaultWorkingDirectory') || process.cwd();
-      return findJobFiles(patterns, root, jobRoots(tl.getVariable));
+      const root = variable('System.DefaultWorkingDirectory') || process.cwd();
+      return findJobFiles(patterns, root, jobRoots(variable));
     },
     openFile: openJobFile,
-    info: (message) => console.log(message),
-    warning: (message) => tl.warning(message),
-    debug: (message) => tl.debug(message),
+    info: (message) => {
+      for (const line of lines(message)) process.stdout.write(`${line}${os.EOL}`);
+    },
+    warning: (message) => tl.warning(safe(message)),
+    debug,
     setOutput: (name, value) => tl.setVariable(name, value, false, true),
     writeSummary: (markdown) => {
       // The summary is a courtesy: a full temp disk must not turn a filed item into a failed task.
       try {
-        const directory = tl.getVariable('Agent.TempDirectory') || os.tmpdir();
+        const directory = variable('Agent.TempDirectory') || os.tmpdir();
         const file = path.join(directory, `PipelineWorkItem-${process.pid}.md`);
-        fs.writeFileSync(file, markdown, 'utf8');
+        fs.writeFileSync(file, safe(markdown), 'utf8');
         tl.uploadSummary(file);
       } catch (error) {
-        tl.warning(loc('SummaryNotAttached', (error as Error).message));
+        tl.warning(safe(loc('SummaryNotAttached', (error as Error).message)));
       }
     },
-    setResult: (result, message) => tl.setResult(RESULTS[result], message),
+    setResult: (result, message) => tl.setResult(RESULTS[result], safe(message)),
   };
 }
 
@@ -104,11 +125,12 @@ function quietly<T>(read: () => T): T {
 
 function serviceConnection(connection: string): Credentials {
   // The input holds the connection's id as typed; the agent exports ENDPOINT_URL_<ID> upper-cased, and
-  // process.env is case-sensitive on Linux (task-lib's vault lower-cases the auth lookup itself).
-  const url = tl.getEndpointUrl(connection.toUpperCase(), true);
+  // process.env is case-sensitive on Linux (task-lib's vault lower-cases the auth lookup itself). task-lib
+  // debug-prints the id it looks up raw, and the id is whatever the input says.
+  const url = quietly(() => tl.getEndpointUrl(connection.toUpperCase(), true));
   let auth: tl.EndpointAuthorization | undefined;
   try {
-    auth = tl.getEndpointAuthorization(connection, true);
+    auth = quietly(() => tl.getEndpointAuthorization(connection, true));
   } catch {
     // task-lib's message would quote the raw authorization, token included.
     auth = undefined;

@@ -12,7 +12,6 @@ import { loc } from './text/messages';
 const beside = path.join(__dirname, 'task.json');
 tl.setResourcePath(fs.existsSync(beside) ? beside : path.join(__dirname, '..', 'task.json'));
 
-// run() sets the result itself; this only catches a bug in the launcher's host.
-run(agentHost()).catch((error: unknown) =>
-  tl.setResult(tl.TaskResult.Failed, loc('UnexpectedError', String(error))),
-);
+// run() sets the result itself; this only catches a bug in the launcher's host, and still prints through it.
+const host = agentHost();
+run(host).catch((error: unknown) => host.setResult('Failed', loc('UnexpectedError', String(error))));

@@ -11,8 +11,10 @@ import type {
 import type { TeamSettingsIteration } from 'azure-devops-node-api/interfaces/WorkInterfaces';
 import { AdoError } from '../errors';
 import type { Boards, Comment, WriterIdentity } from '../ports';
+import { stripBidi } from '../text/bidi';
 import { loc } from '../text/messages';
 import { maskingStream } from '../text/streamRedact';
+import { redactor } from '../text/redact';
 import type { JsonPatchOperation } from '../workItem/patch';
 import type { StateCategory, StateInfo, WorkItemTypeInfo } from '../workItem/workItemType';
 import { CallContext, permissionFix, toAdoError } from './errors';
@@ -32,14 +34,22 @@ interface List<T> {
   readonly value?: T[];
 }
 
-/** Boards over the Work Item Tracking and Work REST APIs: the only place that knows their shapes and quirks. */
+/**
+ * Boards over the Work Item Tracking and Work REST APIs: the only place that knows their shapes and quirks. Every
+ * text it sends (fields, comments, history, relation attributes, file names, queries) is masked on the way out.
+ */
 export class AdoBoards implements Boards {
+  private readonly rest: Rest;
+
   constructor(
-    private readonly rest: Rest,
+    rest: Rest,
     private readonly policy: RetryPolicy,
+    /** Values no request may carry, asked at each request: tokens join once credentials are read. */
     private readonly secrets: () => readonly string[],
     private readonly identity?: WriterIdentity,
-  ) {}
+  ) {
+    this.rest = rest.masking((text) => redactor(secrets())(text));
+  }
 
   // What to grant, to whom, when the service refuses a write under an area of `project`.
   private permissionFix(project: string): string {
@@ -283,7 +293,7 @@ export class AdoBoards implements Boards {
   uploadAttachment(project: string, fileName: string, body: () => NodeJS.ReadableStream): Promise<string> {
     return this.call(loc('ActionUpload', fileName), project, async () => {
       const path = `${segment(project)}/_apis/wit/attachments`;
-      const query = { fileName, uploadType: 'Simple' };
+      const query = { fileName: stripBidi(fileName), uploadType: 'Simple' };
       // Each attempt opens the file again and masks it on the way: nothing is held in memory. A body that
       // fails midway ends the request early, and the service stores what it got: that upload is not used.
       const attempt = async (): Promise<{ url?: string } | undefined> => {

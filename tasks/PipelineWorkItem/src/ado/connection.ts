@@ -21,7 +21,10 @@ const TEST_RESULTS_AREA_ID = 'c83eaf52-edf3-4034-ae11-17d38f25404c';
 /** Network settings of the agent (proxy, certificates), read by the launcher from task-lib. */
 export type NetworkOptions = Pick<IRequestOptions, 'proxy' | 'cert' | 'ignoreSslError'>;
 
-/** How the task reaches the service: the agent's network settings and the task run's retry policy. */
+/**
+ * How the task reaches the service: the agent's network settings, the task run's retry policy, and the values
+ * no request may carry (asked at each use: tokens join once credentials are read).
+ */
 export interface Transport {
   readonly network: NetworkOptions;
   readonly policy: RetryPolicy;

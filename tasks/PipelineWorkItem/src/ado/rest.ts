@@ -58,13 +58,40 @@ function failure(status: number, body: string, headers: IncomingHttpHeaders): Se
 /** `segment` encoded for a URL path (project, team and type names may hold spaces and other characters). */
 export const segment = (value: string | number): string => encodeURIComponent(String(value));
 
+// Members of a JSON Patch operation that address the document (`/fields/System.Title`, `/relations/-`): the task
+// writes them from names, and masking one would send a request the service cannot apply.
+const PATCH_ADDRESSES: ReadonlySet<string> = new Set(['op', 'path', 'from']);
+
+/** `value` with `mask` applied to every string in it (object keys and JSON Patch addresses aside). */
+function maskStrings(value: unknown, mask: (text: string) => string): unknown {
+  if (typeof value === 'string') return mask(value);
+  if (Array.isArray(value)) return value.map((item) => maskStrings(item, mask));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([name, item]) => [
+      name,
+      PATCH_ADDRESSES.has(name) && typeof item === 'string' ? item : maskStrings(item, mask),
+    ]),
+  );
+}
+
 /** JSON and text calls to one host of an organization. */
 export class Rest {
   constructor(
     private readonly http: HttpClientLike,
     /** The host's collection URL, with a trailing slash. */
     readonly baseUrl: string,
+    /** Applied to every string of a JSON body and to every query value before they are sent. */
+    private readonly outgoing: (text: string) => string = (text) => text,
   ) {}
+
+  /**
+   * Calls to the same host that pass every string they send (each JSON body's, each query value) through `mask`:
+   * one place that no write path can go around.
+   */
+  masking(mask: (text: string) => string): Rest {
+    return new Rest(this.http, this.baseUrl, mask);
+  }
 
   /** Sends the request; resolves the answer's body, or undefined on 404 when `notFound` allows it. */
   async send(request: Request, notFound: 'undefined' | 'throw' = 'throw'): Promise<string | undefined> {
@@ -102,7 +129,7 @@ export class Rest {
   private request(request: Request): ReturnType<HttpClientLike['request']> {
     const query = new URLSearchParams();
     for (const [name, value] of Object.entries(request.query ?? {})) {
-      if (value !== undefined) query.set(name, String(value));
+      if (value !== undefined) query.set(name, this.outgoing(String(value)));
     }
     query.set('api-version', request.apiVersion);
     const url = `${this.baseUrl}${request.path}?${query.toString()}`;
@@ -114,7 +141,7 @@ export class Rest {
       data = request.stream();
       headers['Content-Type'] = request.contentType ?? 'application/octet-stream';
     } else if (request.body !== undefined) {
-      data = JSON.stringify(request.body);
+      data = JSON.stringify(maskStrings(request.body, this.outgoing));
       headers['Content-Type'] = request.contentType ?? 'application/json';
     }
     return this.http.request(request.method, url, data, headers);

@@ -1,4 +1,5 @@
 import type { Outcome } from '../facts/model';
+import { stripBidi } from '../text/bidi';
 import { renderTemplate, Template } from '../text/templates';
 import type { RunView } from '../facts/values';
 
@@ -14,11 +15,12 @@ const VERB: Record<Outcome, string> = {
 
 /**
  * The item's title: the user's template, or one made from the run, e.g.
- * `CI failed on main: Build › Unit tests` or `Release-12 failed in Production`. Cut to 255 characters with `…`.
+ * `CI failed on main: Build › Unit tests` or `Release-12 failed in Production`, without bidirectional controls.
+ * Cut to 255 characters with `…`.
  */
 export function workItemTitle(template: Template | undefined, run: RunView): string {
   const title = template ? renderTemplate(template, run.values) : defaultTitle(run);
-  return fitTitle(title.replace(/\s+/g, ' ').trim() || defaultTitle(run));
+  return fitTitle(stripBidi(title).replace(/\s+/g, ' ').trim() || defaultTitle(run));
 }
 
 function defaultTitle({ context, values, outcome }: RunView): string {

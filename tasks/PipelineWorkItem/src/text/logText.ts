@@ -1,4 +1,5 @@
 import { stripVTControlCharacters } from 'node:util';
+import { stripBidi } from './bidi';
 
 // The agent's prefix on every line of a build log: `2026-11-29T10:00:00.1234567Z `.
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T(\d{2}:\d{2}:\d{2})(?:\.\d+)?Z(?: |$)/;
@@ -28,9 +29,11 @@ const LOGGING_COMMAND = /##vso\[/i;
 function cleanOnce(line: string): string | undefined {
   // A carriage return inside a line is a progress bar redrawing itself: the last state is what remains.
   const drawn = line.replace(/\r+$/, '');
-  const text = stripVTControlCharacters(drawn.slice(drawn.lastIndexOf('\r') + 1))
-    .replace(CONTROL, '')
-    .replace(/^\uFEFF/, '');
+  const text = stripBidi(
+    stripVTControlCharacters(drawn.slice(drawn.lastIndexOf('\r') + 1))
+      .replace(CONTROL, '')
+      .replace(/^\uFEFF/, ''),
+  );
   if (LOGGING_COMMAND.test(line) || LOGGING_COMMAND.test(text)) return undefined;
   const stamp = TIMESTAMP.exec(text);
   const rest = stamp ? text.slice(stamp[0].length) : text;
@@ -48,10 +51,10 @@ function cleanOnce(line: string): string | undefined {
 }
 
 /**
- * One raw build-log line as readable text: terminal colours and other control characters removed, the agent's
- * timestamp shortened to `hh:mm:ss`, `##[error]`/`##[warning]` written as `Error: `/`Warning: `, `##[command]` as
- * `> `, group and section markers removed. Returns undefined for a line to leave out: a group end, an empty
- * group or section marker, and any line with a `##vso[` logging command.
+ * One raw build-log line as readable text: terminal colours, bidirectional and other control characters removed,
+ * the agent's timestamp shortened to `hh:mm:ss`, `##[error]`/`##[warning]` written as `Error: `/`Warning: `,
+ * `##[command]` as `> `, group and section markers removed. Returns undefined for a line to leave out: a group
+ * end, an empty group or section marker, and any line with a `##vso[` logging command.
  */
 export function cleanLogLine(line: string): string | undefined {
   // Repeated until nothing changes, so that a cleaned line is clean (e.g. a timestamp after a section marker).
@@ -75,7 +78,10 @@ export function cleanLogLines(lines: readonly string[]): string[] {
 // Control characters but tab and line feed: a message keeps its lines.
 const MESSAGE_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
-/** A message (an error, a test failure) as plain text: terminal escapes and control characters removed, lines kept. */
+/**
+ * A message (an error, a test failure) as plain text: terminal escapes, control characters and bidirectional
+ * controls removed, lines kept.
+ */
 export function plainText(text: string): string {
-  return stripVTControlCharacters(text.replace(/\r\n?/g, '\n')).replace(MESSAGE_CONTROL, '');
+  return stripBidi(stripVTControlCharacters(text.replace(/\r\n?/g, '\n')).replace(MESSAGE_CONTROL, ''));
 }

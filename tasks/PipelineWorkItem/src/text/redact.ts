@@ -17,8 +17,10 @@ export function isMaskable(secret: string): boolean {
 }
 
 /**
- * The forms in which `secret` can stand in a text: as is, HTML-escaped, Markdown-escaped, URL-encoded and
- * escaped inside a JSON string.
+ * The forms in which `secret` can stand in a text: as is, HTML-escaped, Markdown-escaped, URL-encoded, escaped
+ * inside a JSON string, Base64-encoded (standard and URL-safe alphabets) inside longer data, and hex-encoded in
+ * lower and upper case. The encoded forms of a maskable secret have at least six characters (five bytes give
+ * six Base64 characters at any alignment, ten hex digits), too many to stand in ordinary text by chance.
  */
 export function secretForms(secret: string): string[] {
   const forms = [secret, escapeHtml(secret), escapeMarkdown(secret), JSON.stringify(secret).slice(1, -1)];
@@ -27,7 +29,32 @@ export function secretForms(secret: string): string[] {
   } catch {
     // A lone surrogate has no URL-encoded form.
   }
+  const bytes = Buffer.from(secret);
+  const hex = bytes.toString('hex');
+  forms.push(hex, hex.toUpperCase());
+  for (const base64 of base64Forms(bytes)) {
+    forms.push(base64, base64.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
   return [...new Set(forms)];
+}
+
+/**
+ * The Base64 characters that `bytes` alone determine wherever they stand in encoded data: Base64 writes each
+ * three bytes as four characters, so the secret's first byte falls at one of three positions in its group, and
+ * the characters that also hold bits of the bytes before or after it differ from one text to the next. These
+ * three forms cover, for instance, an `Authorization: Basic` header, `base64(user + ":" + password)`.
+ */
+function base64Forms(bytes: Buffer): string[] {
+  // Characters whose bits are partly the bytes before, for 0, 1 and 2 bytes before in the group.
+  const leading = [0, 2, 3];
+  return leading.map((skip, before) => {
+    const length = before + bytes.length;
+    // Each character holds six bits: the last partial one also holds bits of the bytes after.
+    const whole = Math.floor((length * 8) / 6);
+    return Buffer.concat([Buffer.alloc(before), bytes])
+      .toString('base64')
+      .slice(skip, whole);
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { workItemBody } from '../render/body';
+import { stripBidi } from '../text/bidi';
 import { textHtml } from '../text/html';
 import { htmlFieldTest } from './htmlFields';
 import type { RunContext } from '../facts/context';
@@ -160,7 +161,8 @@ function itemTags(
   const taken = new Set(own.map((tag) => tag.toLowerCase()));
   const people: string[] = [];
   const reserved: string[] = [];
-  for (const tag of [...settings.tags, ...fromFields].map((t) => t.trim())) {
+  // Without bidi controls first, so that a tag that only looks like another is the same tag.
+  for (const tag of [...settings.tags, ...fromFields].map((t) => stripBidi(t).trim())) {
     if (tag === '' || taken.has(tag.toLowerCase())) continue;
     taken.add(tag.toLowerCase());
     (isTaskTag(tag) ? reserved : people).push(tag);

@@ -1,0 +1,28 @@
+/**
+ * Text the agent reads as it runs the task. The agent ends a line at CR or LF and runs a logging command
+ * (`##vso[area.action …]`) found anywhere in a line of stdout or stderr; `##[` starts a formatting command
+ * (`##[error]`, `##[group]`, …). The task prints text that whoever can push a branch controls (commit messages,
+ * step names, errors, test names, file names), so a line it prints must never hold either.
+ */
+
+// Line ends of every kind: those the agent splits on (CR, LF), and those other readers (and a future agent)
+// could split on: NEL and the Unicode line and paragraph separators.
+const LINE_END = /\r\n|[\r\n\u0085\u2028\u2029]/;
+
+// Format characters (zero-width spaces, joiners, bidi controls, the soft hyphen) are invisible and ignorable
+// under some string comparisons, and letters can fold to `vso` under case-insensitive ones (`ſ` folds to `s`),
+// so they are allowed anywhere in a match: `#\u200B#VſO[` is made inert as well as `##vso[`.
+const IGNORABLE = '[\\p{Cf}]*';
+// The first `#` of each `##[` or `##vso[`, in any case.
+const COMMAND_START = new RegExp(
+  `#(?=${IGNORABLE}#${IGNORABLE}(?:v${IGNORABLE}s${IGNORABLE}o${IGNORABLE})?\\[)`,
+  'giu',
+);
+
+/**
+ * `text` as lines the agent runs no command from. Each `##vso[` and `##[` becomes `# #vso[` and `# #[`: a space
+ * after the first `#` breaks the marker, and the text stays readable and says what was there.
+ */
+export function inertLines(text: string): string[] {
+  return text.split(LINE_END).map((line) => line.replace(COMMAND_START, '# '));
+}

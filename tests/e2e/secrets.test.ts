@@ -1,0 +1,65 @@
+import * as assert from 'node:assert/strict';
+import type { BuildSeed } from '../emulator/harness';
+import type { TaskRun } from './agent';
+import { buildVariables, failedYamlRun, greenYamlRun } from './pipelines';
+import { Job, useSession } from './session';
+
+const SECRET = 'Sup3r-s3cret-deploy-key';
+const base64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
+
+// Encoded forms of the secret as tools print them: Basic headers of a token and of a user's PAT, the secret
+// inside other Base64 data (URL-safe alphabet), and hex in both cases.
+const ENCODED_ERRORS = [
+  `401 with Authorization: Basic ${base64(`:${SECRET}`)}`,
+  `curl -H "Authorization: Basic ${base64(`deploy@fabrikam.example:${SECRET}`)}"`,
+  `payload ${base64(`{"k":"${SECRET}"}`).replace(/\+/g, '-').replace(/\//g, '_')}`,
+  `key bytes ${Buffer.from(SECRET).toString('hex')} / ${Buffer.from(SECRET).toString('hex').toUpperCase()}`,
+];
+
+// The secret inside the branch name and the build number: both reach the title, the fields, the relation
+// comments, and the recurrence and resolution notes. The session's scan looks for every form of it everywhere.
+describe('packaged task: a secret is masked in every form and in every write', function () {
+  const session = useSession();
+
+  async function runBuild(id: number, outcome: 'failed' | 'green'): Promise<TaskRun> {
+    const buildNumber = `20261206.${id}-${SECRET}`;
+    const run = outcome === 'failed' ? failedYamlRun(id, ENCODED_ERRORS) : greenYamlRun(id);
+    const seed: BuildSeed = { ...run, buildNumber, sourceBranch: `refs/heads/fix/${SECRET}` };
+    await session.emulator.seedBuild(seed);
+    const job: Job = {
+      variables: buildVariables(id, {
+        'Build.BuildNumber': buildNumber,
+        'Build.SourceBranch': `refs/heads/fix/${SECRET}`,
+        'Build.SourceBranchName': SECRET,
+        'Agent.JobStatus': outcome === 'failed' ? 'Failed' : 'Succeeded',
+      }),
+      secretVariables: { 'Deploy.Key': SECRET },
+    };
+    return session.run(job);
+  }
+
+  it('fields, relation comments, the recurrence comment and the resolution note carry only masks', async () => {
+    const first = await runBuild(970, 'failed');
+    const [item] = await session.items(1, first);
+    assert.equal(first.outputs['WorkItemAction'], 'created', first.stdout);
+    const body = String(item!.fields['Microsoft.VSTS.TCM.ReproSteps']);
+    assert.match(body, /Authorization: Basic \w{0,3}\*\*\*</, body);
+    assert.match(body, /key bytes \*\*\* \/ \*\*\*/, body);
+    const links = (item!.relations ?? []).map((r) => String(r.attributes['comment'] ?? ''));
+    assert.ok(links.includes('Pipeline run 20261206.970-***'), links.join('\n'));
+
+    const again = await runBuild(971, 'failed');
+    assert.equal(again.outputs['WorkItemAction'], 'commented', again.stdout);
+    const green = await runBuild(972, 'green');
+    assert.equal(green.outputs['WorkItemAction'], 'resolved', green.stdout);
+    const comments = (await session.emulator.comments(item!.id)).map((c) => c.text);
+    assert.ok(
+      comments.some((text) => text.includes('Failed again') && text.includes('20261206.971-***')),
+      comments.join('\n'),
+    );
+    assert.ok(
+      comments.some((text) => text.includes('The pipeline recovered') && text.includes('20261206.972-***')),
+      comments.join('\n'),
+    );
+  });
+});

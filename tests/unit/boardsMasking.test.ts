@@ -1,0 +1,91 @@
+import * as assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import * as sinon from 'sinon';
+import { AdoBoards } from '../../tasks/PipelineWorkItem/src/ado/boards';
+import { Rest } from '../../tasks/PipelineWorkItem/src/ado/rest';
+import { DEFAULT_LIMITS, RetryPolicy } from '../../tasks/PipelineWorkItem/src/ado/retry';
+
+const SECRET = 'hunter2-deploy-key';
+const BASIC = Buffer.from(`:${SECRET}`).toString('base64');
+
+/** Boards over a fake HTTP client answering `body`, with the secrets the test holds (read at each request). */
+function boards(secrets: string[], body = '{"id":7,"url":"https://x.example/_apis/wit/attachments/1"}') {
+  // Each answer is a fresh body stream, as typed-rest-client's IncomingMessage is.
+  const answer = () => ({
+    message: Object.assign(Readable.from([Buffer.from(body)]), { statusCode: 200, headers: {} }),
+    readBody: async () => body,
+  });
+  const http = { request: sinon.stub().callsFake(async () => answer()) };
+  const rest = new Rest(http, 'https://dev.azure.com/fabrikam/');
+  return { http, boards: new AdoBoards(rest, new RetryPolicy(DEFAULT_LIMITS), () => secrets) };
+}
+
+const sentBody = (http: { request: sinon.SinonStub }): unknown =>
+  JSON.parse(String(http.request.lastCall.args[2]));
+
+describe('Boards adapter: every text it sends is masked', () => {
+  it('masks field values and relation comments of a create, leaving the patch addresses alone', async () => {
+    const { http, boards: adapter } = boards([SECRET]);
+    await adapter.createWorkItem(
+      'WebApp',
+      'Bug',
+      [
+        { op: 'add', path: '/fields/System.Title', value: `CI failed on fix/${SECRET}` },
+        { op: 'add', path: '/fields/System.History', value: `<p>Basic ${BASIC}</p>` },
+        {
+          op: 'add',
+          path: '/relations/-',
+          value: { rel: 'Hyperlink', url: 'https://x.example/run', attributes: { comment: `Run ${SECRET}` } },
+        },
+        { op: 'add', path: '/fields/Microsoft.VSTS.Common.Priority', value: 2 },
+      ],
+      async () => undefined,
+    );
+    assert.deepEqual(sentBody(http), [
+      { op: 'add', path: '/fields/System.Title', value: 'CI failed on fix/***' },
+      { op: 'add', path: '/fields/System.History', value: '<p>Basic Om***Q==</p>' },
+      {
+        op: 'add',
+        path: '/relations/-',
+        value: { rel: 'Hyperlink', url: 'https://x.example/run', attributes: { comment: 'Run ***' } },
+      },
+      { op: 'add', path: '/fields/Microsoft.VSTS.Common.Priority', value: 2 },
+    ]);
+  });
+
+  it('masks comments, and secrets that joined after the adapter was made', async () => {
+    const secrets: string[] = [];
+    const { http, boards: adapter } = boards(secrets, '');
+    secrets.push(SECRET);
+    const hex = Buffer.from(SECRET).toString('hex');
+    await adapter.addComment('WebApp', 7, `<p>Failed again on ${SECRET}: ${hex}</p>`, async () => false);
+    assert.deepEqual(sentBody(http), { text: '<p>Failed again on ***: ***</p>' });
+  });
+
+  it('masks an update, and a query', async () => {
+    const { http, boards: adapter } = boards([SECRET], '{"id":7,"workItems":[]}');
+    await adapter.updateWorkItem(
+      'WebApp',
+      7,
+      [{ op: 'add', path: '/fields/System.History', value: `recovered on ${SECRET}` }],
+      async () => false,
+    );
+    assert.deepEqual(sentBody(http), [
+      { op: 'add', path: '/fields/System.History', value: 'recovered on ***' },
+    ]);
+    await adapter.queryIds('WebApp', `SELECT [System.Id] FROM WorkItems WHERE [System.Title] = '${SECRET}'`);
+    assert.deepEqual(sentBody(http), {
+      query: "SELECT [System.Id] FROM WorkItems WHERE [System.Title] = '***'",
+    });
+  });
+
+  it('masks an upload file name and strips its bidi controls', async () => {
+    const { http, boards: adapter } = boards([SECRET]);
+    await adapter.uploadAttachment('WebApp', `${SECRET}-invoice\u202egnp.exe`, () =>
+      Readable.from([Buffer.from('MZ')]),
+    );
+    const url = new URL(String(http.request.lastCall.args[1]));
+    assert.equal(url.searchParams.get('fileName'), '***-invoicegnp.exe');
+    assert.equal(url.searchParams.get('uploadType'), 'Simple');
+  });
+});
