@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { BuildSeed } from '../emulator/harness';
 import type { TaskRun } from './agent';
 import { buildVariables, failedYamlRun } from './pipelines';
-import { useSession } from './session';
+import { isWrite, useSession } from './session';
 
 // What whoever can push a branch writes into a run: logging and formatting commands, behind every kind of line
 // end the agent or another reader splits on, in any case.
@@ -51,6 +51,8 @@ describe('packaged task: pipeline text cannot command the agent', function () {
     variables: buildVariables(id, {
       'Build.SourceBranch': `refs/heads/${SET_DEPLOY_TARGET}`,
       'Build.SourceBranchName': SET_DEPLOY_TARGET,
+      // The files lie in the job's build directory: attachments come only from the job's directories.
+      'Agent.BuildDirectory': dir,
       'System.DefaultWorkingDirectory': dir,
     }),
     inputs: { fingerprint: '{{failedStep}} {{firstError}}', attachments: '*.png', ...inputs },
@@ -76,7 +78,13 @@ describe('packaged task: pipeline text cannot command the agent', function () {
     assert.ok(run.stdout.includes('# #VSO[task.setvariable variable=WorkItemAction'), run.stdout);
     assert.match(run.stdout, /^Fingerprint: .*# #vso\[task\.complete result=Failed;\]done/m);
     assert.match(run.stdout, /^# #vso\[task\.setvariable variable=X\]x\.png/m);
-    assert.deepEqual(await session.writes(), []);
+    // Nothing is saved: the one write is the service's check of the create (validateOnly).
+    assert.deepEqual(await session.emulator.workItems(), []);
+    const checks = (await session.emulator.requests()).filter(isWrite);
+    assert.deepEqual(
+      checks.map((r) => `${r.method} ${r.path} validateOnly=${r.query['validateOnly']}`),
+      ['POST /fabrikam/WebApp/_apis/wit/workitems/$Bug validateOnly=true'],
+    );
   });
 
   it('a real run files the item and reports its own result and outputs', async () => {

@@ -70,8 +70,7 @@ export function agentHost(): TaskHost {
     jobCredentials: () => {
       // getEndpointAuthorizationParameter would write the token into a debug line; read the whole object instead.
       const token = tl.getEndpointAuthorization(JOB_ENDPOINT, true)?.parameters?.['AccessToken'];
-      const url =
-        tl.getVariable('System.TeamFoundationCollectionUri') ?? tl.getEndpointUrl(JOB_ENDPOINT, true);
+      const url = variable('System.TeamFoundationCollectionUri') ?? tl.getEndpointUrl(JOB_ENDPOINT, true);
       return token && url ? remember({ url: withTrailingSlash(url), scheme: 'bearer', token }) : undefined;
     },
     connectionCredentials: (connection) => remember(serviceConnection(connection)),
