@@ -34,6 +34,7 @@ export interface TaskJson {
     defaultValue?: string | boolean;
     options?: Record<string, string>;
     groupName?: string;
+    helpMarkDown?: string;
   }[];
   outputVariables?: { name: string }[];
   execution: Record<string, { target: string }>;
