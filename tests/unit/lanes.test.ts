@@ -8,7 +8,7 @@ import { parseTemplate, Template, TemplateValues } from '../../tasks/PipelineWor
 import { descriptionProblems } from '../../tasks/PipelineWorkItem/src/text/markdown';
 import { optionalFields } from '../../tasks/PipelineWorkItem/src/workItem/draft';
 import { patchOf } from '../../tasks/PipelineWorkItem/src/workItem/patch';
-import { createItem, Writer } from '../../tasks/PipelineWorkItem/src/writes';
+import { createItem, Writer } from '../../tasks/PipelineWorkItem/src/act/writes';
 import { readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import { inputs, problemsOf, runContext, YAML_VARIABLES } from './fixtures';
 

@@ -8,7 +8,7 @@ import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import { markerHtml } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
 import type { Boards, Comment } from '../../tasks/PipelineWorkItem/src/ports';
 import type { WorkItemTypeInfo } from '../../tasks/PipelineWorkItem/src/workItem/workItemType';
-import { createItem, Writer } from '../../tasks/PipelineWorkItem/src/writes';
+import { createItem, Writer } from '../../tasks/PipelineWorkItem/src/act/writes';
 import { runContext } from './fixtures';
 
 const BUG: WorkItemTypeInfo = {

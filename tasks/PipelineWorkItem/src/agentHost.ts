@@ -7,7 +7,7 @@ import type { NetworkOptions, Transport } from './ado/connection';
 import { DEFAULT_LIMITS, RetryLimits, RetryPolicy } from './ado/retry';
 import { withTrailingSlash } from './facts/context';
 import { SettingsError } from './errors';
-import { findJobFiles, jobRoots, openJobFile } from './jobFiles';
+import { findJobFiles, jobRoots, openJobFile } from './evidence/jobFiles';
 import type { Credentials, TaskHost, TaskResult } from './ports';
 import { inertLines } from './text/agentText';
 import { loc, useLocalizer } from './text/messages';

@@ -1,6 +1,6 @@
 import { readRunContext, RunContext } from './facts/context';
 import { AdoError, EnvironmentError, SettingsError } from './errors';
-import { Filed, fileWorkItem, Log } from './filing';
+import { Filed, fileWorkItem, Log } from './flow';
 import type { TaskHost, TaskResult } from './ports';
 import { loc } from './text/messages';
 import { redactor } from './text/redact';

@@ -1,17 +1,17 @@
-import { AdoError } from './errors';
-import { collectAttachments } from './evidence/attachments';
-import type { Evidence } from './facts/model';
-import type { RunView } from './facts/values';
-import { Connections, dryRun, Filed } from './filed';
-import type { Settings } from './inputs/settings';
-import type { Fingerprint } from './lifecycle/fingerprint';
-import { markerHtml } from './lifecycle/marker';
-import { filedHtml } from './render/notes';
-import { readableRun } from './render/readable';
-import type { Validation } from './render/summary';
-import { loc } from './text/messages';
-import { FIELD, optionalFields, workItemDraft } from './workItem/draft';
-import { createPatch, JsonPatchOperation } from './workItem/patch';
+import { AdoError } from '../errors';
+import { collectAttachments } from '../evidence/attachments';
+import type { Evidence } from '../facts/model';
+import type { RunView } from '../facts/values';
+import { Connections, dryRun, Filed } from './acted';
+import type { Settings } from '../inputs/settings';
+import type { Fingerprint } from '../lifecycle/fingerprint';
+import { markerHtml } from '../lifecycle/marker';
+import { filedHtml } from '../render/notes';
+import { readableRun } from '../render/readable';
+import type { Validation } from '../render/summary';
+import { loc } from '../text/messages';
+import { FIELD, optionalFields, workItemDraft } from '../workItem/draft';
+import { createPatch, JsonPatchOperation } from '../workItem/patch';
 import { createItem, Writer } from './writes';
 
 /** What the decision knew when it chose to file a new item. */

@@ -1,15 +1,15 @@
-import { AdoError } from './errors';
-import type { RunView } from './facts/values';
-import type { Fingerprint } from './lifecycle/fingerprint';
+import { AdoError } from '../errors';
+import type { RunView } from '../facts/values';
+import type { Fingerprint } from '../lifecycle/fingerprint';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { markerHtml, readMarkers, recurrenceSettled, writeSettled } from './lifecycle/marker';
-import { openItemsQuery, Search } from './lifecycle/openItems';
-import type { Boards } from './ports';
-import { duplicateHtml, recoveredHtml, recurrenceHtml } from './render/notes';
-import { loc } from './text/messages';
-import { FIELD, Relation, workItemApiUrl } from './workItem/draft';
-import { JsonPatchOperation, patchOf, testRevision } from './workItem/patch';
-import { isOpenState, plannedChange, StateChangePurpose, WorkItemTypeInfo } from './workItem/workItemType';
+import { markerHtml, readMarkers, recurrenceSettled, writeSettled } from '../lifecycle/marker';
+import { openItemsQuery, Search } from '../lifecycle/openItems';
+import type { Boards } from '../ports';
+import { duplicateHtml, recoveredHtml, recurrenceHtml } from '../render/notes';
+import { loc } from '../text/messages';
+import { FIELD, Relation, workItemApiUrl } from '../workItem/draft';
+import { JsonPatchOperation, patchOf, testRevision } from '../workItem/patch';
+import { isOpenState, plannedChange, StateChangePurpose, WorkItemTypeInfo } from '../workItem/workItemType';
 
 /** Where and as whom the task writes: the project, the item type, and this run's marker key. */
 export interface Writer {

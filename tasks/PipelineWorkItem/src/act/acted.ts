@@ -1,6 +1,6 @@
-import type { Boards, Pipelines, TaskHost, WorkItemAction } from './ports';
-import type { Report, Validation } from './render/summary';
-import { loc } from './text/messages';
+import type { Boards, Pipelines, TaskHost, WorkItemAction } from '../ports';
+import type { Report, Validation } from '../render/summary';
+import { loc } from '../text/messages';
 
 /** What filing needs of the host: credentials, connections and the agent's files. */
 export type FilingHost = Pick<

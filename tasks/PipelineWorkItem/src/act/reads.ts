@@ -1,8 +1,8 @@
-import { AdoError, SettingsError } from './errors';
-import type { Settings } from './inputs/settings';
-import type { Boards } from './ports';
-import { loc } from './text/messages';
-import { chooseWorkItemType, WorkItemTypeInfo } from './workItem/workItemType';
+import { AdoError, SettingsError } from '../errors';
+import type { Settings } from '../inputs/settings';
+import type { Boards } from '../ports';
+import { loc } from '../text/messages';
+import { chooseWorkItemType, WorkItemTypeInfo } from '../workItem/workItemType';
 
 /** The requested type among the project's types (Bug falls back to Issue). @throws SettingsError */
 export async function chosenType(

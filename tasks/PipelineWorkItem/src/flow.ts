@@ -5,18 +5,18 @@ import { isPullRequestRun, RunContext } from './facts/context';
 import { NO_EVIDENCE } from './facts/model';
 import { jobOutcome, runOutcome } from './facts/outcome';
 import { runView } from './facts/values';
-import { dryRun, Filed, FilingHost, Log, Outputs } from './filed';
+import { dryRun, Filed, FilingHost, Log, Outputs } from './act/acted';
 import type { Settings } from './inputs/settings';
 import { decide, intentFor, intentFromJobOutcome, needsOpenItems } from './lifecycle/decision';
 import { fingerprintOf } from './lifecycle/fingerprint';
 import { runKey } from './lifecycle/marker';
 import type { Credentials, WriterIdentity } from './ports';
-import { fileNewItem } from './newItem';
+import { fileNewItem } from './act/create';
 import { readableRun } from './render/readable';
-import { chosenType, iterationPath } from './target';
+import { chosenType, iterationPath } from './act/reads';
 import { loc } from './text/messages';
 import type { ResolvedItem } from './render/summary';
-import { commentOnRecurrence, openItems, resolveItem, Settled, Writer } from './writes';
+import { commentOnRecurrence, openItems, resolveItem, Settled, Writer } from './act/writes';
 
 export type { Filed, Log };
 
