@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { Filing, Target, workItemDraft } from '../../tasks/PipelineWorkItem/src/workItem/draft';
 import { NO_FACTS } from '../../tasks/PipelineWorkItem/src/facts/model';
-import { createPatch } from '../../tasks/PipelineWorkItem/src/workItem/patch';
+import { patchOf } from '../../tasks/PipelineWorkItem/src/workItem/patch';
 import { InputName, readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import { chooseWorkItemType } from '../../tasks/PipelineWorkItem/src/workItem/workItemType';
@@ -68,7 +68,7 @@ describe('work item draft and JSON Patch', () => {
       { iterationPath: 'WebApp\\Sprint 2' },
     );
     assert.deepEqual(warnings, []);
-    assert.deepEqual(createPatch(draft), [
+    assert.deepEqual(patchOf(draft.fields, draft.relations), [
       { op: 'add', path: '/fields/System.Title', value: 'WebApp-CI failed on main' },
       { op: 'add', path: '/fields/Microsoft.VSTS.TCM.ReproSteps', value: '<p>Failed.</p>' },
       { op: 'add', path: '/fields/System.AreaPath', value: 'WebApp\\Frontend' },

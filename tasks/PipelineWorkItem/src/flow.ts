@@ -1,82 +1,46 @@
-import { gatherEvidence } from './evidence/gather';
-import { readFacts } from './evidence/records';
+import { act } from './act/act';
+import type { Acted, Acting, ActingHost, Log } from './act/acted';
+import { chosenType, readsOf } from './act/reads';
+import { openItems } from './act/writes';
 import { EnvironmentError } from './errors';
+import { readFacts } from './evidence/records';
 import { isPullRequestRun, RunContext } from './facts/context';
-import { NO_EVIDENCE } from './facts/model';
 import { jobOutcome, runOutcome } from './facts/outcome';
 import { runView } from './facts/values';
-import { dryRun, Filed, FilingHost, Log, Outputs } from './act/acted';
 import type { Settings } from './inputs/settings';
 import { decide, intentFor, intentFromJobOutcome, needsOpenItems } from './lifecycle/decision';
 import { fingerprintOf } from './lifecycle/fingerprint';
 import { runKey } from './lifecycle/marker';
-import type { Credentials, WriterIdentity } from './ports';
-import { fileNewItem } from './act/create';
-import { readableRun } from './render/readable';
-import { chosenType, iterationPath } from './act/reads';
+import type { Credentials } from './ports';
 import { loc } from './text/messages';
-import type { ResolvedItem } from './render/summary';
-import { commentOnRecurrence, openItems, resolveItem, Settled, Writer } from './act/writes';
 
-export type { Filed, Log };
+export type { Acted, Log };
 
 /**
- * Decides what this run does to Boards (file, comment, skip, resolve or nothing) and does it, or in a dry run
- * logs what it would send. Reads go out together: the run's records, the project's types and, when this job's
- * own status already says the run files, the evidence of the details.
+ * The task's flow: the run's facts, what it asks for (its intent), the open items of its fingerprint, the
+ * decision (file, comment, skip, resolve or nothing), and the act, or in a dry run what it would send. The reads
+ * that may start early are started in `reads` alone.
  * @throws SettingsError, EnvironmentError, AdoError
  */
 export async function fileWorkItem(
-  host: FilingHost,
+  host: ActingHost,
   settings: Settings,
   context: RunContext,
   log: Log,
-): Promise<Filed> {
-  const warn = log.warning;
-  const jobCredentials = host.jobCredentials();
-  if (!jobCredentials) {
-    throw new EnvironmentError(loc('JobTokenMissing'));
-  }
-  const boardsCredentials: Credentials = settings.connection
-    ? {
-        ...host.connectionCredentials(settings.connection),
-        identity: { kind: 'connection', connection: settings.connection },
-      }
-    : { ...jobCredentials, identity: jobTokenIdentity(context) };
+): Promise<Acted> {
+  const credentials = credentialsOf(host, settings, context);
   if (isPullRequestRun(context) && !settings.includePullRequests) {
     return { outputs: { action: 'none' }, report: { kind: 'pullRequest' } };
   }
-  const pipelines = host.connectPipelines(jobCredentials);
-  const boards = host.connectBoards(boardsCredentials);
+  const pipelines = host.connectPipelines(credentials.job);
+  const boards = host.connectBoards(credentials.boards);
   const project = settings.project ?? context.project;
-
   const early = intentFromJobOutcome(settings, jobOutcome(context.jobStatus));
-  const factsRead = readFacts(pipelines, context, warn);
-  const evidenceRequest = { project: context.project, context, settings };
-  const wantsEvidence = settings.includeDetails || settings.linkWorkItems;
-  const evidenceAhead =
-    early === 'file' && wantsEvidence
-      ? gatherEvidence(
-          pipelines,
-          evidenceRequest,
-          factsRead.then(({ facts }) => facts),
-          warn,
-        )
-      : undefined;
-  // The types are read ahead only when they will most likely be needed: a green run that resolves nothing
-  // costs no Boards read.
-  const typesAhead = early === undefined ? settings.resolveOnRecovery : early !== 'nothing';
-  const typesRead = typesAhead ? quiet(boards.workItemTypes(project)) : undefined;
-  // Only `fields` values need the field types (to escape what goes into HTML fields); the well-known HTML
-  // fields stand in when they cannot be read.
-  const htmlFields = (): Promise<string[] | undefined> =>
-    settings.fields.length > 0
-      ? boards.htmlFields(project).catch(() => undefined)
-      : Promise.resolve(undefined);
-  const htmlFieldsAhead = typesAhead ? htmlFields() : undefined;
-  const iterationAhead = early === 'file' ? quiet(iterationPath(boards, settings, project, warn)) : undefined;
+  const recordsRead = readFacts(pipelines, context, log.warning);
+  const reads = readsOf({ boards, pipelines, settings, project, context, warn: log.warning }, recordsRead);
+  reads.startEarly(early);
 
-  const { facts, readable } = await factsRead;
+  const { facts, readable } = await recordsRead;
   const outcome = runOutcome(context.jobStatus, facts.othersOutcome);
   const intent = intentFor(settings, outcome);
   if (!readable && early === undefined) {
@@ -90,131 +54,53 @@ export async function fileWorkItem(
       report: { kind: 'notFiled', outcome, createOn: settings.createOn },
     };
   }
-  // Known to file only now (the run's records decided): what a new item needs starts together with the open
-  // items' query; a recurrence leaves it unused, but a new failure is not kept waiting for it.
-  const filing = intent === 'file';
-  const evidenceRead =
-    evidenceAhead ??
-    (filing && wantsEvidence
-      ? quiet(gatherEvidence(pipelines, evidenceRequest, Promise.resolve(facts), warn))
-      : Promise.resolve(NO_EVIDENCE));
-  const iterationRead =
-    iterationAhead ??
-    (filing ? quiet(iterationPath(boards, settings, project, warn)) : Promise.resolve(undefined));
+  if (intent === 'file') reads.startFiling();
 
-  const type = await chosenType(typesRead ?? boards.workItemTypes(project), settings, project, warn);
-  const writer: Writer = {
+  const type = await chosenType(reads.types(), settings, project, log.warning);
+  const collectionUri = credentials.boards.url;
+  const acting: Acting = {
+    host,
     boards,
+    pipelines,
+    log,
+    settings,
     project,
-    collectionUri: boardsCredentials.url,
+    collectionUri,
     type,
     runKey: runKey(context),
-    warn,
+    reads,
   };
-  const factsView = runView(context, facts, outcome);
-  const fingerprint = fingerprintOf(settings.fingerprint, factsView.values, context);
+  const view = runView(context, facts, outcome);
+  const fingerprint = fingerprintOf(settings.fingerprint, view.values, context);
   log.info(loc('Fingerprint', fingerprint.text, fingerprint.tag, fingerprint.scopeTag));
   // A green run recovers everything its scope filed, whatever the fingerprint template made of the run.
   const search = intent === 'recover' ? 'recovery' : 'fingerprint';
   const open = needsOpenItems(intent, settings.onRecurrence)
-    ? await openItems(writer, fingerprint, search)
+    ? await openItems(acting, fingerprint, search)
     : [];
-  const action = decide(intent, settings.onRecurrence, open);
-  const urlOf = (id: number): string =>
-    `${boardsCredentials.url}${encodeURIComponent(project)}/_workitems/edit/${id}`;
+  return act(acting, decide(intent, settings.onRecurrence, open), { view, fingerprint, known: open });
+}
 
-  switch (action.kind) {
-    case 'none':
-      return { outputs: { action: 'none' }, report: { kind: 'nothingOpen', fingerprint: fingerprint.text } };
-    case 'skip':
-      return {
-        outputs: { id: action.item, url: urlOf(action.item), action: 'none' },
-        report: { kind: 'skipped', type: type.name, id: action.item, url: urlOf(action.item) },
-      };
-    case 'comment': {
-      if (settings.dryRun)
-        return dryRun(log, loc('PlanComment', type.name, action.item), {
-          item: { id: action.item, url: urlOf(action.item) },
-        });
-      const { occurrence } = await commentOnRecurrence(
-        writer,
-        action.item,
-        // The note shows the run with secrets masked and control characters gone, as the item does.
-        readableRun(factsView, host.secrets()),
-      );
-      return {
-        outputs: { id: action.item, url: urlOf(action.item), action: occurrence ? 'commented' : 'none' },
-        report: { kind: 'commented', type: type.name, id: action.item, url: urlOf(action.item), occurrence },
-      };
-    }
-    case 'resolve': {
-      const items = action.items.map((id) => ({ id, url: urlOf(id) }));
-      if (settings.dryRun) {
-        return dryRun(log, loc('PlanResolve', type.name, action.items.join(', ')), { item: items[0] });
+/**
+ * The job token (which reads the run's records) and the credentials that write to Boards: the `connection`
+ * input's service connection, else the job token, acting as the build service of the run's own project (or of
+ * the collection), whatever project the task writes to.
+ */
+function credentialsOf(
+  host: ActingHost,
+  settings: Settings,
+  context: RunContext,
+): { job: Credentials; boards: Credentials } {
+  const job = host.jobCredentials();
+  if (!job) throw new EnvironmentError(loc('JobTokenMissing'));
+  const boards: Credentials = settings.connection
+    ? {
+        ...host.connectionCredentials(settings.connection),
+        identity: { kind: 'connection', connection: settings.connection },
       }
-      const shownRun = readableRun(factsView, host.secrets());
-      // Each item settles on its own: one refusal or failure does not hide what happened to the others.
-      const settled = await Promise.allSettled(action.items.map((id) => resolveItem(writer, id, shownRun)));
-      const resolved = items.map((item, index) => resolvedItem(item, settled[index]!));
-      const failures = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
-      if (failures.length === settled.length) throw failures[0];
-      resolved.forEach((item) => {
-        if (item.outcome === 'failed') warn(loc('ResolveFailed', type.name, item.id, item.why));
-      });
-      // The outputs name the item the run ended on: the first resolved, else the first that got the note, else
-      // the first one looked at (left as a person left it, or not written).
-      const shown =
-        resolved.find((item) => item.outcome === 'resolved') ??
-        resolved.find((item) => item.outcome === 'commented') ??
-        resolved[0]!;
-      const outputs: Outputs = {
-        id: shown.id,
-        url: shown.url,
-        action: shown.outcome === 'resolved' || shown.outcome === 'commented' ? shown.outcome : 'none',
+    : {
+        ...job,
+        identity: { kind: 'jobToken', runProject: context.project, release: context.hostType === 'release' },
       };
-      return { outputs, report: { kind: 'resolved', type: type.name, items: resolved } };
-    }
-    case 'create':
-      break;
-  }
-
-  return fileNewItem(
-    { host, boards, pipelines, log },
-    { settings, project, factsView, fingerprint, writer, known: open, urlOf },
-    { evidence: evidenceRead, htmlFields: htmlFieldsAhead ?? htmlFields(), iteration: iterationRead },
-  );
-}
-
-// A read started before it is known to be needed must not end the process as an unhandled rejection.
-function quiet<T>(read: Promise<T>): Promise<T> {
-  read.catch(() => undefined);
-  return read;
-}
-
-function resolvedItem(
-  item: { id: number; url: string },
-  result: PromiseSettledResult<Settled>,
-): ResolvedItem {
-  if (result.status === 'rejected') {
-    return { ...item, outcome: 'failed', why: String((result.reason as Error)?.message ?? result.reason) };
-  }
-  const settled = result.value;
-  switch (settled.kind) {
-    case 'changed':
-      return { ...item, outcome: 'resolved', state: settled.state, reason: settled.reason };
-    case 'commented':
-      return { ...item, outcome: 'commented', why: settled.why };
-    case 'noted':
-      return { ...item, outcome: 'noted', why: settled.why };
-    case 'left':
-      return { ...item, outcome: 'left', state: settled.state };
-    case 'failed':
-      return { ...item, outcome: 'failed', why: settled.why };
-  }
-}
-
-// The job token acts as the build service of the run's own project (or of the collection), whatever project the
-// task writes to.
-function jobTokenIdentity(context: RunContext): WriterIdentity {
-  return { kind: 'jobToken', runProject: context.project, release: context.hostType === 'release' };
+  return { job, boards };
 }

@@ -1,6 +1,6 @@
 import { readRunContext, RunContext } from './facts/context';
 import { AdoError, EnvironmentError, SettingsError } from './errors';
-import { Filed, fileWorkItem, Log } from './flow';
+import { Acted, fileWorkItem, Log } from './flow';
 import type { TaskHost, TaskResult } from './ports';
 import { loc } from './text/messages';
 import { redactor } from './text/redact';
@@ -19,7 +19,7 @@ export async function run(host: TaskHost): Promise<void> {
       host.warning(mask(message));
     },
   };
-  let filed: Filed;
+  let filed: Acted;
   let result: TaskResult = 'Succeeded';
   let settings: Settings | undefined;
   let context: RunContext | undefined;
@@ -27,7 +27,7 @@ export async function run(host: TaskHost): Promise<void> {
     settings = readSettings(host.input);
     context = readRunContext(host.variable);
     filed = await fileWorkItem(host, settings, context, log);
-    // Never a silent green (brief §5.6).
+    // Never a silent green: an undetermined run is said to be one.
     if (filed.undetermined) {
       result = 'SucceededWithIssues';
       host.warning(mask(reportLine(filed.report)));

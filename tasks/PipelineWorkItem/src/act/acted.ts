@@ -1,9 +1,12 @@
+import type { Settings } from '../inputs/settings';
 import type { Boards, Pipelines, TaskHost, WorkItemAction } from '../ports';
 import type { Report, Validation } from '../render/summary';
 import { loc } from '../text/messages';
+import type { WorkItemTypeInfo } from '../workItem/workItemType';
+import type { Reads } from './reads';
 
-/** What filing needs of the host: credentials, connections and the agent's files. */
-export type FilingHost = Pick<
+/** What acting needs of the host: credentials, connections and the agent's files. */
+export type ActingHost = Pick<
   TaskHost,
   | 'jobCredentials'
   | 'connectionCredentials'
@@ -28,19 +31,46 @@ export interface Outputs {
 }
 
 /** What the task did: its output variables and its report. */
-export interface Filed {
+export interface Acted {
   readonly outputs: Outputs;
   readonly report: Report;
-  /** The run's outcome could not be established: the task ends succeeded with issues (brief §5.6). */
+  /**
+   * The run's outcome could not be established: the task ends succeeded with issues, since a green result
+   * would claim a run was checked that was not.
+   */
   readonly undetermined?: boolean;
 }
 
-/** The connections of one task run. */
-export interface Connections {
-  readonly host: FilingHost;
+/**
+ * Everything acting on Boards needs, one object for every step: the connections, the inputs, the Boards scope
+ * (project, collection, type) the items live in, this run's marker key and the reads that may have started
+ * early.
+ */
+export interface Acting {
+  readonly host: ActingHost;
   readonly boards: Boards;
   readonly pipelines: Pipelines;
   readonly log: Log;
+  readonly settings: Settings;
+  /** The project the items go to: the `project` input, else the run's own. */
+  readonly project: string;
+  /** Collection URL with a trailing slash. */
+  readonly collectionUri: string;
+  readonly type: WorkItemTypeInfo;
+  /** This run's marker key (lifecycle/marker.ts). */
+  readonly runKey: string;
+  readonly reads: Reads;
+}
+
+/** What the Boards writes need of {@link Acting}. */
+export type BoardsWrites = Pick<Acting, 'boards' | 'project' | 'collectionUri' | 'type' | 'runKey' | 'log'>;
+
+/** An item and the URL of its form. */
+export function itemLink(
+  acting: Pick<Acting, 'collectionUri' | 'project'>,
+  id: number,
+): { id: number; url: string } {
+  return { id, url: `${acting.collectionUri}${encodeURIComponent(acting.project)}/_workitems/edit/${id}` };
 }
 
 /** Logs what a dry run would do; nothing is written. */
@@ -48,7 +78,7 @@ export function dryRun(
   log: Log,
   plan: string,
   about: { item?: { id: number; url: string }; title?: string; validation?: Validation } = {},
-): Filed {
+): Acted {
   log.info(loc('DryRunWould', plan));
   const { title, validation } = about;
   return { outputs: { ...about.item, action: 'none' }, report: { kind: 'dryRun', plan, title, validation } };

@@ -4,39 +4,32 @@ import type { Fingerprint } from '../lifecycle/fingerprint';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { markerHtml, readMarkers, recurrenceSettled, writeSettled } from '../lifecycle/marker';
 import { openItemsQuery, Search } from '../lifecycle/openItems';
-import type { Boards } from '../ports';
+import type { BoardsWrites } from './acted';
 import { duplicateHtml, recoveredHtml, recurrenceHtml } from '../render/notes';
 import { loc } from '../text/messages';
 import { FIELD, Relation, workItemApiUrl } from '../workItem/draft';
 import { JsonPatchOperation, patchOf, testRevision } from '../workItem/patch';
-import { isOpenState, plannedChange, StateChangePurpose, WorkItemTypeInfo } from '../workItem/workItemType';
-
-/** Where and as whom the task writes: the project, the item type, and this run's marker key. */
-export interface Writer {
-  readonly boards: Boards;
-  readonly project: string;
-  readonly collectionUri: string;
-  readonly type: WorkItemTypeInfo;
-  /** This run's marker key (lifecycle/marker.ts). */
-  readonly runKey: string;
-  readonly warn: (message: string) => void;
-}
+import { isOpenState, openStates, plannedChange, StateChangePurpose } from '../workItem/workItemType';
 
 /** The open items of the fingerprint (or, for a recovery, also of the run's scope), oldest first. */
 export async function openItems(
-  writer: Writer,
+  scope: BoardsWrites,
   fingerprint: Fingerprint,
   search: Search = 'fingerprint',
 ): Promise<number[]> {
-  const query = openItemsQuery(fingerprint, writer.type, search);
-  return query ? writer.boards.queryIds(writer.project, query) : [];
+  const query = openItemsQuery(
+    fingerprint,
+    { name: scope.type.name, openStates: openStates(scope.type) },
+    search,
+  );
+  return query ? scope.boards.queryIds(scope.project, query) : [];
 }
 
 // Whether this run already wrote on the item: its marker is among the item's comments (those after comment
 // `since`, the newest one before the write, when it is known).
-async function marked(writer: Writer, item: number, since?: number): Promise<boolean> {
-  const read = await writer.boards.comments(writer.project, item, writeSettled(writer.runKey, since));
-  return readMarkers(read).runs.has(writer.runKey);
+async function marked(scope: BoardsWrites, item: number, since?: number): Promise<boolean> {
+  const read = await scope.boards.comments(scope.project, item, writeSettled(scope.runKey, since));
+  return readMarkers(read).runs.has(scope.runKey);
 }
 
 /**
@@ -45,8 +38,8 @@ async function marked(writer: Writer, item: number, since?: number): Promise<boo
  */
 const LANDED_LOOKS_MS: readonly number[] = [0, 1_000, 2_000, 4_000];
 
-async function inState(writer: Writer, item: number, state: string): Promise<boolean> {
-  return (await writer.boards.workItemState(writer.project, item)) === state;
+async function inState(scope: BoardsWrites, item: number, state: string): Promise<boolean> {
+  return (await scope.boards.workItemState(scope.project, item)) === state;
 }
 
 export type Created =
@@ -79,29 +72,29 @@ export interface Creation {
  * Every run decides the same way (the lowest id wins), so racing runs end with one open item.
  */
 export async function createItem(
-  writer: Writer,
+  scope: BoardsWrites,
   patch: readonly JsonPatchOperation[],
   creation: Creation,
 ): Promise<Created> {
-  const id = await createDroppingRefused(writer, patch, creation);
+  const id = await createDroppingRefused(scope, patch, creation);
   if (!creation.settleRaces) return { kind: 'created', id };
-  const oldest = (await openItems(writer, creation.fingerprint))[0];
+  const oldest = (await openItems(scope, creation.fingerprint))[0];
   if (oldest === undefined || oldest >= id) return { kind: 'created', id };
   // The older item is this run's own create, whose answer was lost and which the query listed too late: the run
   // raced only itself, and filed the older item.
-  const ownOlder = !creation.known.includes(oldest) && (await marked(writer, oldest));
+  const ownOlder = !creation.known.includes(oldest) && (await marked(scope, oldest));
   // The oldest item hears of the failure first: if that cannot be written, this run's item stays the one that
   // tracks it and nothing is closed.
   let occurrence: number | undefined;
   if (!ownOlder) {
     try {
-      ({ occurrence } = await commentOnRecurrence(writer, oldest, creation.view));
+      ({ occurrence } = await commentOnRecurrence(scope, oldest, creation.view));
     } catch (error) {
-      writer.warn(loc('RaceCommentFailed', writer.type.name, oldest, id, (error as Error).message));
+      scope.log.warning(loc('RaceCommentFailed', scope.type.name, oldest, id, (error as Error).message));
       return { kind: 'created', id };
     }
   }
-  const duplicate = await settleDuplicate(writer, id, oldest);
+  const duplicate = await settleDuplicate(scope, id, oldest);
   return ownOlder ? { kind: 'created', id: oldest } : { kind: 'raced', id: oldest, duplicate, occurrence };
 }
 
@@ -111,14 +104,14 @@ const MAX_REFUSED_RETRIES = 3;
 
 // Brief §5.5: a refused assignee, area, iteration or extra field value costs that value, never the item.
 async function createDroppingRefused(
-  writer: Writer,
+  scope: BoardsWrites,
   patch: readonly JsonPatchOperation[],
   creation: Creation,
 ): Promise<number> {
   // The item of the fingerprint that was not open before and carries this run's marker is the one that landed.
   const look = async (): Promise<number | undefined> => {
-    for (const id of await openItems(writer, creation.fingerprint)) {
-      if (!creation.known.includes(id) && (await marked(writer, id))) return id;
+    for (const id of await openItems(scope, creation.fingerprint)) {
+      if (!creation.known.includes(id) && (await marked(scope, id))) return id;
     }
     return undefined;
   };
@@ -133,9 +126,9 @@ async function createDroppingRefused(
   let ops = patch;
   for (let retries = 0; ; retries += 1) {
     try {
-      return (await writer.boards.createWorkItem(writer.project, writer.type.name, ops, landed)).id;
+      return (await scope.boards.createWorkItem(scope.project, scope.type.name, ops, landed)).id;
     } catch (error) {
-      const dropped = retries < MAX_REFUSED_RETRIES ? droppable(writer, ops, creation, error) : [];
+      const dropped = retries < MAX_REFUSED_RETRIES ? droppable(scope, ops, creation, error) : [];
       if (dropped.length === 0) throw error;
       ops = ops.filter((op) => !dropped.some((field) => op.path === `/fields/${field}`));
     }
@@ -148,7 +141,7 @@ async function createDroppingRefused(
  * not have goes with it, so a list of unknown fields costs one retry.
  */
 function droppable(
-  writer: Writer,
+  scope: BoardsWrites,
   ops: readonly JsonPatchOperation[],
   creation: Creation,
   error: unknown,
@@ -158,16 +151,16 @@ function droppable(
   if (refused.length === 0 || refused.some((field) => !creation.optional.has(field))) return [];
   if (error.code === 'TF51535') {
     const has = (field: string): boolean =>
-      writer.type.fields.some((known) => known.toLowerCase() === field.toLowerCase());
+      scope.type.fields.some((known) => known.toLowerCase() === field.toLowerCase());
     const unknown = [...creation.optional.keys()].filter((field) => !has(field) && sent(ops, field));
     const fields = [...new Set([...refused, ...unknown])];
-    writer.warn(loc('FieldsUnknownDropped', error.message, writer.type.name, fields.join(', ')));
+    scope.log.warning(loc('FieldsUnknownDropped', error.message, scope.type.name, fields.join(', ')));
     return fields;
   }
   for (const field of refused) {
     const value = ops.find((op) => op.path === `/fields/${field}`)?.value;
     const fix = creation.optional.get(field) ?? '';
-    writer.warn(loc('FieldValueRefused', String(value), field, error.message, fix).trim());
+    scope.log.warning(loc('FieldValueRefused', String(value), field, error.message, fix).trim());
   }
   return refused;
 }
@@ -181,17 +174,17 @@ function sent(ops: readonly JsonPatchOperation[], field: string): boolean {
  * on the item (another job of the same run, or a retried write that landed) adds nothing.
  */
 export async function commentOnRecurrence(
-  writer: Writer,
+  scope: BoardsWrites,
   item: number,
   view: RunView,
 ): Promise<{ occurrence?: number }> {
-  const read = await writer.boards.comments(writer.project, item, recurrenceSettled(writer.runKey));
+  const read = await scope.boards.comments(scope.project, item, recurrenceSettled(scope.runKey));
   const markers = readMarkers(read);
-  if (markers.runs.has(writer.runKey)) return {};
+  if (markers.runs.has(scope.runKey)) return {};
   const occurrence = Math.max(markers.lastOccurrence, 1) + 1;
-  const html = `${recurrenceHtml(view, occurrence)}\n${markerHtml(writer.runKey, occurrence)}`;
+  const html = `${recurrenceHtml(view, occurrence)}\n${markerHtml(scope.runKey, occurrence)}`;
   const newest = read[0]?.id;
-  await writer.boards.addComment(writer.project, item, html, () => marked(writer, item, newest));
+  await scope.boards.addComment(scope.project, item, html, () => marked(scope, item, newest));
   return { occurrence };
 }
 
@@ -209,13 +202,13 @@ export type Settled =
   | { readonly kind: 'failed'; readonly id: number; readonly why: string };
 
 // The reasons of the type are read once per run, only when a state is about to change.
-const reasonsRead = new WeakMap<Writer, Promise<string[]>>();
-function reasonsOf(writer: Writer): Promise<string[]> {
-  let read = reasonsRead.get(writer);
+const reasonsRead = new WeakMap<BoardsWrites, Promise<string[]>>();
+function reasonsOf(scope: BoardsWrites): Promise<string[]> {
+  let read = reasonsRead.get(scope);
   if (!read) {
     // Without the list the transition's default reason is recorded: a missing reason never costs the change.
-    read = writer.boards.stateReasons(writer.project, writer.type.name).catch(() => []);
-    reasonsRead.set(writer, read);
+    read = scope.boards.stateReasons(scope.project, scope.type.name).catch(() => []);
+    reasonsRead.set(scope, read);
   }
   return read;
 }
@@ -234,31 +227,29 @@ const refused = (error: unknown): error is AdoError => error instanceof AdoError
  * a comment, so nothing is lost.
  */
 async function changeState(
-  writer: Writer,
+  scope: BoardsWrites,
   item: number,
   purpose: StateChangePurpose,
   note: string,
   relations: readonly Relation[] = [],
 ): Promise<Settled> {
-  const reasons = reasonsOf(writer);
+  const reasons = reasonsOf(scope);
   for (let attempt = 1; ; attempt += 1) {
-    const current = await writer.boards.workItemRevision(writer.project, item);
-    if (current === undefined || !isOpenState(writer.type, current.state)) {
+    const current = await scope.boards.workItemRevision(scope.project, item);
+    if (current === undefined || !isOpenState(scope.type, current.state)) {
       return { kind: 'left', id: item, state: current?.state };
     }
-    const change = plannedChange(writer.type, current.state, purpose, await reasons);
+    const change = plannedChange(scope.type, current.state, purpose, await reasons);
     if (change === undefined) {
-      const why = loc('NoTransition', writer.type.name, item, current.state);
-      return commentInstead(writer, item, purpose, note, why);
+      const why = loc('NoTransition', scope.type.name, item, current.state);
+      return commentInstead(scope, item, purpose, note, why);
     }
     const fields: [string, string][] = [[FIELD.state, change.state]];
     if (change.reason !== undefined) fields.push([FIELD.reason, change.reason]);
     fields.push([FIELD.history, note]);
     const patch = [testRevision(current.rev), ...patchOf(fields, relations)];
     try {
-      await writer.boards.updateWorkItem(writer.project, item, patch, () =>
-        inState(writer, item, change.state),
-      );
+      await scope.boards.updateWorkItem(scope.project, item, patch, () => inState(scope, item, change.state));
       return { kind: 'changed', id: item, ...change };
     } catch (error) {
       if (conflicted(error) && attempt < 2) continue;
@@ -267,66 +258,62 @@ async function changeState(
       const said = error instanceof AdoError ? (error.serviceMessage ?? error.message) : String(error);
       const fields = error instanceof AdoError ? error.refusedFields.join(', ') : '';
       const why = fields
-        ? loc('StateChangeRefusedFields', writer.type.name, item, to, said, fields)
-        : loc('StateChangeRefused', writer.type.name, item, to, said);
-      return commentInstead(writer, item, purpose, note, why);
+        ? loc('StateChangeRefusedFields', scope.type.name, item, to, said, fields)
+        : loc('StateChangeRefused', scope.type.name, item, to, said);
+      return commentInstead(scope, item, purpose, note, why);
     }
   }
 }
 
 async function commentInstead(
-  writer: Writer,
+  scope: BoardsWrites,
   item: number,
   purpose: StateChangePurpose,
   note: string,
   why: string,
 ): Promise<Settled> {
-  if (purpose === 'resolve' && (await recoveryNoted(writer, item))) {
-    writer.warn(loc('StillRefused', why, writer.type.name, item));
+  if (purpose === 'resolve' && (await recoveryNoted(scope, item))) {
+    scope.log.warning(loc('StillRefused', why, scope.type.name, item));
     return { kind: 'noted', id: item, why };
   }
-  await writer.boards.addComment(writer.project, item, note, () => marked(writer, item));
-  writer.warn(loc('NoteAsComment', why, writer.type.name, item));
+  await scope.boards.addComment(scope.project, item, note, () => marked(scope, item));
+  scope.log.warning(loc('NoteAsComment', why, scope.type.name, item));
   return { kind: 'commented', id: item, why };
 }
 
 // Whether the task's newest note on the item is a recovery note (a write that is no filing): then the pipeline
 // has not failed since a run said it recovered, and a rule that keeps blocking the change costs the item no
 // comment per green run.
-async function recoveryNoted(writer: Writer, item: number): Promise<boolean> {
+async function recoveryNoted(scope: BoardsWrites, item: number): Promise<boolean> {
   const newestMarked = (comments: readonly { text: string }[]): { text: string } | undefined =>
     comments.find((comment) => readMarkers([comment]).runs.size > 0);
-  const read = await writer.boards.comments(
-    writer.project,
-    item,
-    (newestFirst) => !!newestMarked(newestFirst),
-  );
+  const read = await scope.boards.comments(scope.project, item, (newestFirst) => !!newestMarked(newestFirst));
   const newest = newestMarked(read);
   return newest !== undefined && readMarkers([newest]).lastOccurrence === 0;
 }
 
 /** Resolves a recovered item through its workflow, with a note naming the run. */
-export function resolveItem(writer: Writer, item: number, view: RunView): Promise<Settled> {
-  return changeState(writer, item, 'resolve', `${recoveredHtml(view)}\n${markerHtml(writer.runKey, 0)}`);
+export function resolveItem(scope: BoardsWrites, item: number, view: RunView): Promise<Settled> {
+  return changeState(scope, item, 'resolve', `${recoveredHtml(view)}\n${markerHtml(scope.runKey, 0)}`);
 }
 
 // Closes this run's item as a duplicate; a failure to write leaves it open, said in a warning.
-async function settleDuplicate(writer: Writer, item: number, original: number): Promise<Settled> {
+async function settleDuplicate(scope: BoardsWrites, item: number, original: number): Promise<Settled> {
   try {
-    return await closeAsDuplicate(writer, item, original);
+    return await closeAsDuplicate(scope, item, original);
   } catch (error) {
     const why = (error as Error).message;
-    writer.warn(loc('RaceCloseFailed', writer.type.name, item, original, why));
+    scope.log.warning(loc('RaceCloseFailed', scope.type.name, item, original, why));
     return { kind: 'failed', id: item, why };
   }
 }
 
-function closeAsDuplicate(writer: Writer, item: number, original: number): Promise<Settled> {
+function closeAsDuplicate(scope: BoardsWrites, item: number, original: number): Promise<Settled> {
   const link = {
     rel: 'System.LinkTypes.Duplicate-Reverse',
-    url: workItemApiUrl(writer.collectionUri, original),
+    url: workItemApiUrl(scope.collectionUri, original),
     attributes: { comment: 'Filed at the same moment by another run' },
   };
-  const note = `${duplicateHtml(original)}\n${markerHtml(writer.runKey, 0)}`;
-  return changeState(writer, item, 'duplicate', note, [link]);
+  const note = `${duplicateHtml(original)}\n${markerHtml(scope.runKey, 0)}`;
+  return changeState(scope, item, 'duplicate', note, [link]);
 }
