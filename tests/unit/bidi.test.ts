@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { stripBidi } from '../../tasks/PipelineWorkItem/src/text/bidi';
+import { stripBidi } from '../../tasks/PipelineWorkItem/src/text/agentText';
 import { cleanLogLine, plainText } from '../../tasks/PipelineWorkItem/src/text/logText';
 import { workItemTitle } from '../../tasks/PipelineWorkItem/src/render/title';
 import { parseTemplate, Template } from '../../tasks/PipelineWorkItem/src/text/templates';

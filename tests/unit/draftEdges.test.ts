@@ -10,7 +10,7 @@ import {
   Target,
   workItemDraft,
 } from '../../tasks/PipelineWorkItem/src/workItem/draft';
-import { htmlFieldTest } from '../../tasks/PipelineWorkItem/src/workItem/htmlFields';
+import { htmlFieldTest } from '../../tasks/PipelineWorkItem/src/workItem/draft';
 import { patchOf } from '../../tasks/PipelineWorkItem/src/workItem/patch';
 import { plannedChange, WorkItemTypeInfo } from '../../tasks/PipelineWorkItem/src/workItem/workItemType';
 import { inputs, RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';

@@ -132,7 +132,10 @@ describe('fingerprint and the open-items query', () => {
     assert.equal(fingerprint.text, 'WebApp-CI Build › npm test');
   });
 
-  const searched = (type: WorkItemTypeInfo): OpenStatesOf => ({ name: type.name, openStates: openStates(type) });
+  const searched = (type: WorkItemTypeInfo): OpenStatesOf => ({
+    name: type.name,
+    openStates: openStates(type),
+  });
 
   it("asks for the type's own open states and the exact tag, oldest first", () => {
     const fingerprint = { text: "it's", tag: 'pwi:0123456789ab', scopeTag: 'pwi:scope-0123456789ab' };

@@ -11,7 +11,7 @@ import type {
 import type { TeamSettingsIteration } from 'azure-devops-node-api/interfaces/WorkInterfaces';
 import { AdoError } from '../errors';
 import type { Boards, Comment, WriterIdentity } from '../ports';
-import { stripBidi } from '../text/bidi';
+import { stripBidi } from '../text/agentText';
 import { loc } from '../text/messages';
 import { maskingStream } from '../text/streamRedact';
 import { redactor } from '../text/redact';

@@ -1,6 +1,5 @@
 import { EnvironmentError } from '../errors';
 import { loc } from '../text/messages';
-import { visibleName } from './names';
 
 /** Returns a pipeline variable's value (e.g. `Build.BuildId`), undefined when unset. */
 export type VariableReader = (name: string) => string | undefined;
@@ -194,4 +193,12 @@ function commitUrl(provider: string, repositoryUri: string, commit: string): str
     return undefined;
   }
   return `${repositoryUri.replace(/\/+$/, '').replace(/\.git$/, '')}/commit/${commit}`;
+}
+
+// Names the agent gives to the implicit stage/job of single-job pipelines; they add nothing where a person reads.
+const IMPLICIT_NAMES = new Set(['__default', 'job', 'phase_1', 'agent job']);
+
+/** The name as a person should see it: '' for the implicit stage/job names. */
+export function visibleName(name: string | undefined): string {
+  return name === undefined || IMPLICIT_NAMES.has(name.trim().toLowerCase()) ? '' : name.trim();
 }

@@ -1,5 +1,4 @@
-import { escapeHtml, linkHtml, textHtml } from './html';
-import { markdownIt } from './markdownIt';
+import { escapeHtml, linkHtml, markdownIt, textHtml } from './html';
 
 // HTML's own white space: JavaScript's \s also matches e.g. U+00A0, which a browser keeps inside names and
 // unquoted values; judging by \s would misplace the end of an attribute.

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { fillHtmlSlots, misplacedSlots } from './htmlSlots';
 import { loc } from './messages';
-import { markdownIt } from './markdownIt';
+import { markdownIt } from './html';
 import { PLACEHOLDERS, renderTemplate, Template, TemplateValues } from './templates';
 
 // html: the description is the pipeline author's own text and may be HTML (brief §2); breaks: YAML authors
