@@ -3,12 +3,12 @@ import type { Acted, Acting, ActingHost, Log } from './act/acted';
 import { chosenType, readsOf } from './act/reads';
 import { openItems } from './act/writes';
 import { EnvironmentError } from './errors';
-import { readFacts } from './evidence/records';
+import { readFacts, RunRecords } from './evidence/records';
 import { isPullRequestRun, RunContext } from './facts/context';
 import { jobOutcome, runOutcome } from './facts/outcome';
 import { runView } from './facts/values';
 import type { Settings } from './inputs/settings';
-import { decide, intentFor, intentFromJobOutcome, needsOpenItems } from './lifecycle/decision';
+import { decide, Intent, intentFor, intentFromJobOutcome, needsOpenItems } from './lifecycle/decision';
 import { fingerprintOf } from './lifecycle/fingerprint';
 import { runKey } from './lifecycle/marker';
 import type { Credentials } from './ports';
@@ -32,15 +32,8 @@ export async function fileWorkItem(
   if (isPullRequestRun(context) && !settings.includePullRequests) {
     return { outputs: { action: 'none' }, report: { kind: 'pullRequest' } };
   }
-  const pipelines = host.connectPipelines(credentials.job);
-  const boards = host.connectBoards(credentials.boards);
-  const project = settings.project ?? context.project;
-  const early = intentFromJobOutcome(settings, jobOutcome(context.jobStatus));
-  const recordsRead = readFacts(pipelines, context, log.warning);
-  const reads = readsOf({ boards, pipelines, settings, project, context, warn: log.warning }, recordsRead);
-  reads.startEarly(early);
-
-  const { facts, readable } = await recordsRead;
+  const { connected, records, early } = connect({ host, settings, context, log }, credentials);
+  const { facts, readable } = await records;
   const outcome = runOutcome(context.jobStatus, facts.othersOutcome);
   const intent = intentFor(settings, outcome);
   if (!readable && early === undefined) {
@@ -54,11 +47,45 @@ export async function fileWorkItem(
       report: { kind: 'notFiled', outcome, createOn: settings.createOn },
     };
   }
-  if (intent === 'file') reads.startFiling();
+  if (intent === 'file') connected.reads.startFiling();
 
-  const type = await chosenType(reads.types(), settings, project, log.warning);
+  const type = await chosenType(connected.reads.types(), settings, connected.project, log.warning);
+  const acting: Acting = { ...connected, type };
+  const view = runView(context, facts, outcome);
+  const fingerprint = fingerprintOf(settings.fingerprint, view.values, context);
+  log.info(loc('Fingerprint', fingerprint.text, fingerprint.tag, fingerprint.scopeTag));
+  // A green run recovers everything its scope filed, whatever the fingerprint template made of the run.
+  const search = intent === 'recover' ? 'recovery' : 'fingerprint';
+  const needed = needsOpenItems(intent, settings.onRecurrence);
+  const open = needed ? await openItems(acting, fingerprint, search) : [];
+  return act(acting, decide(intent, settings.onRecurrence, open), { view, fingerprint, known: open });
+}
+
+interface Run {
+  readonly host: ActingHost;
+  readonly settings: Settings;
+  readonly context: RunContext;
+  readonly log: Log;
+}
+
+/**
+ * Connects to the pipelines and to Boards, starts the read of the run's records and, from this job's own
+ * status (the intent it implies, when it implies one), the reads that status already calls for.
+ */
+function connect(
+  run: Run,
+  credentials: { job: Credentials; boards: Credentials },
+): { connected: Omit<Acting, 'type'>; records: Promise<RunRecords>; early: Intent | undefined } {
+  const { host, settings, context, log } = run;
+  const pipelines = host.connectPipelines(credentials.job);
+  const boards = host.connectBoards(credentials.boards);
+  const project = settings.project ?? context.project;
+  const early = intentFromJobOutcome(settings, jobOutcome(context.jobStatus));
+  const records = readFacts(pipelines, context, log.warning);
+  const reads = readsOf({ boards, pipelines, settings, project, context, warn: log.warning }, records);
+  reads.startEarly(early);
   const collectionUri = credentials.boards.url;
-  const acting: Acting = {
+  const connected = {
     host,
     boards,
     pipelines,
@@ -66,19 +93,10 @@ export async function fileWorkItem(
     settings,
     project,
     collectionUri,
-    type,
     runKey: runKey(context),
     reads,
   };
-  const view = runView(context, facts, outcome);
-  const fingerprint = fingerprintOf(settings.fingerprint, view.values, context);
-  log.info(loc('Fingerprint', fingerprint.text, fingerprint.tag, fingerprint.scopeTag));
-  // A green run recovers everything its scope filed, whatever the fingerprint template made of the run.
-  const search = intent === 'recover' ? 'recovery' : 'fingerprint';
-  const open = needsOpenItems(intent, settings.onRecurrence)
-    ? await openItems(acting, fingerprint, search)
-    : [];
-  return act(acting, decide(intent, settings.onRecurrence, open), { view, fingerprint, known: open });
+  return { connected, records, early };
 }
 
 /**

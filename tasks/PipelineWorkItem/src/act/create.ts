@@ -26,7 +26,30 @@ export interface Decided {
  * carrying everything, and the race with other runs settled. A dry run logs the request instead.
  */
 export async function fileNewItem(acting: Acting, decided: Decided): Promise<Acted> {
-  const { settings, project, host, log, reads } = acting;
+  const { settings, project, log } = acting;
+  const { shown, type, patch, title } = await newItem(acting, decided);
+  if (settings.dryRun) {
+    log.info(loc('DryRunRequest', type));
+    log.info(JSON.stringify(patch, null, 2));
+    const validation = await validated(acting, patch, optionalFields(settings));
+    return dryRun(log, loc('PlanCreate', type, project), { title, validation });
+  }
+  const created = await createItem(acting, patch, {
+    fingerprint: decided.fingerprint,
+    view: shown,
+    settleRaces: settings.onRecurrence !== 'new',
+    known: decided.known,
+    optional: optionalFields(settings),
+  });
+  return createdOutcome(acting, created, title);
+}
+
+/** The create request of the new item, with the run as it shows it and its title; its warnings logged. */
+async function newItem(
+  acting: Acting,
+  decided: Decided,
+): Promise<{ shown: RunView; type: string; patch: JsonPatchOperation[]; title: string }> {
+  const { settings, project, host, reads } = acting;
   const { fingerprint } = decided;
   const { context, facts } = decided.view;
   // Uploads go out while the evidence is still being read: both only add to the one create request.
@@ -52,23 +75,9 @@ export async function fileNewItem(acting: Acting, decided: Decided): Promise<Act
     },
     { tags: [fingerprint.tag, fingerprint.scopeTag], history, attachments: await attachmentsRead },
   );
-  warnings.forEach(log.warning);
-  const patch = patchOf(draft.fields, draft.relations);
+  warnings.forEach(acting.log.warning);
   const title = String(draft.fields.find(([reference]) => reference === FIELD.title)?.[1] ?? '');
-  if (settings.dryRun) {
-    log.info(loc('DryRunRequest', draft.type));
-    log.info(JSON.stringify(patch, null, 2));
-    const validation = await validated(acting, patch, optionalFields(settings));
-    return dryRun(log, loc('PlanCreate', draft.type, project), { title, validation });
-  }
-  const created = await createItem(acting, patch, {
-    fingerprint,
-    view: shown,
-    settleRaces: settings.onRecurrence !== 'new',
-    known: decided.known,
-    optional: optionalFields(settings),
-  });
-  return createdOutcome(acting, created, title);
+  return { shown, type: draft.type, patch: patchOf(draft.fields, draft.relations), title };
 }
 
 function createdOutcome(acting: Acting, created: Created, title: string): Acted {

@@ -80,29 +80,9 @@ export function readRunContext(variable: VariableReader): RunContext {
     throw new EnvironmentError(loc('NotInPipelineJob'));
   }
   const collectionUri = withTrailingSlash(collection);
-  const releaseId = positive(get('Release.ReleaseId'));
-  const isRelease = get('System.HostType').toLowerCase() === 'release' && releaseId !== undefined;
-  const buildId = positive(get('Build.BuildId'));
-  const build =
-    buildId === undefined ? undefined : { id: buildId, number: get('Build.BuildNumber') || String(buildId) };
-  const release: ReleaseRun | undefined =
-    isRelease && releaseId !== undefined
-      ? {
-          id: releaseId,
-          name: get('Release.ReleaseName') || `Release ${releaseId}`,
-          definitionName: get('Release.DefinitionName'),
-          environmentId: positive(get('Release.EnvironmentId')),
-          attempt: positive(get('Release.AttemptNumber')),
-        }
-      : undefined;
+  const { build, release, runUrl } = runIdentity(get, collectionUri, project);
   const branchRef = get('Build.SourceBranch');
   const commit = get('Build.SourceVersion');
-  const buildUrl =
-    build && `${collectionUri}${encodeURIComponent(project)}/_build/results?buildId=${build.id}`;
-  const runUrl = release
-    ? get('Release.ReleaseWebUrl') || releaseUrl(collectionUri, project, release.id)
-    : buildUrl;
-
   const reason = release ? get('Release.Reason') : get('Build.Reason');
   const pullRequest = isPullRequestRun({ hostType: release ? 'release' : 'build', reason })
     ? pullRequestId(get, branchRef)
@@ -135,6 +115,35 @@ export function readRunContext(variable: VariableReader): RunContext {
     pullRequestFromFork: get('System.PullRequest.IsFork').toLowerCase() === 'true',
     ...(pullRequest === undefined ? {} : { pullRequest }),
   };
+}
+
+// The build or release the job belongs to, and the page that shows it.
+function runIdentity(
+  get: (name: string) => string,
+  collectionUri: string,
+  project: string,
+): { build?: { id: number; number: string }; release?: ReleaseRun; runUrl?: string } {
+  const releaseId = positive(get('Release.ReleaseId'));
+  const isRelease = get('System.HostType').toLowerCase() === 'release' && releaseId !== undefined;
+  const buildId = positive(get('Build.BuildId'));
+  const build =
+    buildId === undefined ? undefined : { id: buildId, number: get('Build.BuildNumber') || String(buildId) };
+  const release: ReleaseRun | undefined =
+    isRelease && releaseId !== undefined
+      ? {
+          id: releaseId,
+          name: get('Release.ReleaseName') || `Release ${releaseId}`,
+          definitionName: get('Release.DefinitionName'),
+          environmentId: positive(get('Release.EnvironmentId')),
+          attempt: positive(get('Release.AttemptNumber')),
+        }
+      : undefined;
+  const buildUrl =
+    build && `${collectionUri}${encodeURIComponent(project)}/_build/results?buildId=${build.id}`;
+  const runUrl = release
+    ? get('Release.ReleaseWebUrl') || releaseUrl(collectionUri, project, release.id)
+    : buildUrl;
+  return { build, release, runUrl };
 }
 
 /**
