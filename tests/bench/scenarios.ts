@@ -22,7 +22,7 @@ export interface Scenario {
   readonly title: string;
   /** The WorkItemAction the measured run must report. */
   readonly action: string;
-  /** Issue 8's targets: sequential round trips and requests at most. */
+  /** The targets: sequential round trips and requests at most. */
   readonly targets: { readonly roundTrips?: number; readonly requests?: number };
   /** Seeds the organization and returns the job to measure. */
   prepare(setup: Setup): Promise<Job>;

@@ -1,5 +1,5 @@
 // The one table the benchmark prints (and writes as JSON): each figure for the bundle and the unbundled build,
-// their ratio, and issue 8's target with a mark. Targets apply to the bundle, the build that ships.
+// their ratio, and the target with a mark (docs/performance.md). Targets apply to the bundle, the build that ships.
 import type { BuildName } from './builds';
 import type { ColdStartFigures, ScenarioFigures, ScenarioResult } from './figures';
 import { TASK_SOURCE, WRAPPERS, type BundleCosts, type Size } from './sizes';

@@ -8,7 +8,7 @@ import { DEFAULT_LIMITS, RetryLimits, RetryPolicy } from './ado/retry';
 import { withTrailingSlash } from './facts/context';
 import { SettingsError } from './errors';
 import { findJobFiles, jobRoots, openJobFile } from './evidence/jobFiles';
-import type { Credentials, TaskHost, TaskResult } from './ports';
+import type { Credentials, FoundFiles, TaskHost, TaskResult } from './ports';
 import { inertLines } from './text/agentText';
 import { loc, useLocalizer } from './text/messages';
 import { redactor } from './text/redact';
@@ -54,23 +54,33 @@ export function agentHost(): TaskHost {
     variable,
     secrets,
     jobCredentials: () => {
-      // getEndpointAuthorizationParameter would write the token into a debug line; read the whole object instead.
-      const token = tl.getEndpointAuthorization(JOB_ENDPOINT, true)?.parameters?.['AccessToken'];
-      const url = variable('System.TeamFoundationCollectionUri') ?? tl.getEndpointUrl(JOB_ENDPOINT, true);
-      return token && url ? remember({ url: withTrailingSlash(url), scheme: 'bearer', token }) : undefined;
+      const credentials = jobCredentials(variable);
+      return credentials && remember(credentials);
     },
     connectionCredentials: (connection) => remember(serviceConnection(connection)),
     connectBoards: (credentials) => ado().connectBoards(credentials, connect(credentials.url)),
     connectPipelines: (credentials) => ado().connectPipelines(credentials, connect(credentials.url)),
-    // task-lib's findMatch follows every symlink and throws on a dangling one: the job's files are searched
-    // without it, confined to the job's directories.
-    findFiles: (patterns) => {
-      const root = variable('System.DefaultWorkingDirectory') || process.cwd();
-      return findJobFiles(patterns, root, jobRoots(variable));
-    },
+    findFiles: (patterns) => findFiles(patterns, variable),
     openFile: openJobFile,
     ...output,
   };
+}
+
+// getEndpointAuthorizationParameter would write the token into a debug line; the whole object is read instead.
+function jobCredentials(variable: (name: string) => string | undefined): Credentials | undefined {
+  const token = tl.getEndpointAuthorization(JOB_ENDPOINT, true)?.parameters?.['AccessToken'];
+  const url = variable('System.TeamFoundationCollectionUri') ?? tl.getEndpointUrl(JOB_ENDPOINT, true);
+  return token && url ? { url: withTrailingSlash(url), scheme: 'bearer', token } : undefined;
+}
+
+// task-lib's findMatch follows every symlink and throws on a dangling one: the job's files are searched without
+// it, confined to the job's directories.
+function findFiles(
+  patterns: readonly string[],
+  variable: (name: string) => string | undefined,
+): FoundFiles[] {
+  const root = variable('System.DefaultWorkingDirectory') || process.cwd();
+  return findJobFiles(patterns, root, jobRoots(variable));
 }
 
 // One retry policy (one time budget) for every client of the run; the proxy may differ by URL (its bypass

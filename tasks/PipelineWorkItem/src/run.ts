@@ -48,7 +48,7 @@ export async function run(host: TaskHost): Promise<void> {
 }
 
 // Input and environment problems always fail; Azure DevOps problems fail only with failTaskOnError, because
-// the run's own failure should stay the story (brief §2).
+// the run's own failure should stay the story.
 function failure(
   error: unknown,
   settings: Settings | undefined,

@@ -67,7 +67,7 @@ export interface Creation {
 }
 
 /**
- * Creates the item, then settles a race (brief §5.4): Azure Boards has no lock, so a run that finds an older open
+ * Creates the item, then settles a race: Azure Boards has no lock, so a run that finds an older open
  * item of the fingerprint after its create closes its own as a duplicate of the oldest and comments there instead.
  * Every run decides the same way (the lowest id wins), so racing runs end with one open item.
  */
@@ -102,7 +102,7 @@ export async function createItem(
 // service that keeps refusing must not keep the run waiting.
 const MAX_REFUSED_RETRIES = 3;
 
-// Brief §5.5: a refused assignee, area, iteration or extra field value costs that value, never the item.
+// A refused assignee, area, iteration or extra field value costs that value, never the item.
 async function createDroppingRefused(
   scope: BoardsWrites,
   patch: readonly JsonPatchOperation[],

@@ -76,19 +76,16 @@ export function readRunContext(variable: VariableReader): RunContext {
   const get = (name: string): string => variable(name)?.trim() ?? '';
   const collection = get('System.TeamFoundationCollectionUri') || get('System.CollectionUri');
   const project = get('System.TeamProject');
-  if (!collection || !project) {
-    throw new EnvironmentError(loc('NotInPipelineJob'));
-  }
+  if (!collection || !project) throw new EnvironmentError(loc('NotInPipelineJob'));
   const collectionUri = withTrailingSlash(collection);
   const { build, release, runUrl } = runIdentity(get, collectionUri, project);
   const branchRef = get('Build.SourceBranch');
   const commit = get('Build.SourceVersion');
   const reason = release ? get('Release.Reason') : get('Build.Reason');
-  const pullRequest = isPullRequestRun({ hostType: release ? 'release' : 'build', reason })
-    ? pullRequestId(get, branchRef)
-    : undefined;
+  const hostType = release ? 'release' : 'build';
+  const pullRequest = isPullRequestRun({ hostType, reason }) ? pullRequestId(get, branchRef) : undefined;
   return {
-    hostType: release ? 'release' : 'build',
+    hostType,
     collectionUri,
     project,
     projectId: get('System.TeamProjectId') || undefined,
@@ -101,10 +98,9 @@ export function readRunContext(variable: VariableReader): RunContext {
     branchRef,
     commit,
     commitUrl: commitUrl(get('Build.Repository.Provider'), get('Build.Repository.Uri'), commit),
-    requestedFor: person(
-      get(release ? 'Release.RequestedFor' : 'Build.RequestedFor'),
-      get(release ? 'Release.RequestedForEmail' : 'Build.RequestedForEmail'),
-    ),
+    requestedFor: release
+      ? person(get('Release.RequestedFor'), get('Release.RequestedForEmail'))
+      : person(get('Build.RequestedFor'), get('Build.RequestedForEmail')),
     reason,
     stage: visibleName(get('System.StageDisplayName') || get('System.StageName')),
     job: visibleName(get('System.JobDisplayName') || get('System.JobName') || get('Agent.JobName')),

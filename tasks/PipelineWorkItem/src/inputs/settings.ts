@@ -117,7 +117,6 @@ function settingsOf(input: Parse, fields: Settings['fields']): Settings {
   const bool = (name: InputName, fallback: boolean): boolean => readBool(input, name, fallback);
   const pick = <T extends string>(name: InputName, options: readonly T[], fallback: T): T =>
     readPick(input, name, options, fallback);
-  const template = (name: InputName): Template | undefined => readTemplate(input, name);
   const integer = (
     name: InputName,
     range: [number, number],
@@ -126,8 +125,8 @@ function settingsOf(input: Parse, fields: Settings['fields']): Settings {
   return {
     workItemType: text('workItemType') ?? 'Bug',
     createOn: pick('createOn', CREATE_ON, 'failure'),
-    title: template('title'),
-    description: template('description'),
+    title: readTemplate(input, 'title'),
+    description: readTemplate(input, 'description'),
     includeDetails: bool('includeDetails', true),
     logLines:
       integer('logLines', [0, MAX_LOG_LINES], (value) => loc('LogLinesInvalid', MAX_LOG_LINES, value)) ?? 30,
@@ -144,7 +143,7 @@ function settingsOf(input: Parse, fields: Settings['fields']): Settings {
     linkBuild: bool('linkBuild', true),
     linkWorkItems: bool('linkWorkItems', false),
     onRecurrence: pick('onRecurrence', ON_RECURRENCE, 'comment'),
-    fingerprint: template('fingerprint'),
+    fingerprint: readTemplate(input, 'fingerprint'),
     resolveOnRecovery: bool('resolveOnRecovery', true),
     includePullRequests: bool('includePullRequests', false),
     project: text('project'),

@@ -34,7 +34,7 @@ export const NO_LIMITS: DetailsLimits = {
 };
 
 /**
- * The generated details (brief §4): the run summary, what failed, the log excerpt, the failing tests and the
+ * The generated details: the run summary, what failed, the log excerpt, the failing tests and the
  * changes, each only when there is something to say. HTML, every pipeline value escaped as text.
  */
 export function detailsHtml(

@@ -61,7 +61,7 @@ export interface Filing {
 }
 
 /**
- * Decides every field and relation of the new item (brief §4) from the inputs and the run as shown
+ * Decides every field and relation of the new item from the inputs and the run as shown
  * (`render/readable.ts`: its pipeline text already masked and cleaned at the source).
  * Returns the draft and warnings for inputs the type cannot take (e.g. a severity on a Task).
  */
@@ -259,7 +259,7 @@ const CORE = new Set(
 );
 
 /**
- * The fields an item can be filed without when the service refuses their value (brief §5.5), each with the fix
+ * The fields an item can be filed without when the service refuses their value, each with the fix
  * to name: the assignee, area, iteration, priority, severity and the `fields` input's values. Title, body and
  * tags are the item itself.
  */
