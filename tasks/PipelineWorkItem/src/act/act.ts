@@ -50,8 +50,10 @@ async function resolve(acting: Acting, ids: readonly number[], decided: Decided)
   const shownRun = readableRun(decided.view, acting.host.secrets());
   // Each item settles on its own: one refusal or failure does not hide what happened to the others.
   const settled = await Promise.allSettled(ids.map((id) => resolveItem(acting, id, shownRun)));
-  const resolved = items.map((item, index) => resolvedItem(item, settled[index]!));
-  const failures = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+  const resolved = items.map((item, index) => resolvedItem(item, settled[index]));
+  const failures = settled.flatMap((result) =>
+    result.status === 'rejected' ? [result.reason as unknown] : [],
+  );
   if (failures.length === settled.length) throw failures[0];
   resolved.forEach((item) => {
     if (item.outcome === 'failed') acting.log.warning(loc('ResolveFailed', type, item.id, item.why));
@@ -61,7 +63,7 @@ async function resolve(acting: Acting, ids: readonly number[], decided: Decided)
   const shown =
     resolved.find((item) => item.outcome === 'resolved') ??
     resolved.find((item) => item.outcome === 'commented') ??
-    resolved[0]!;
+    resolved[0];
   const outputs: Outputs = {
     id: shown.id,
     url: shown.url,

@@ -20,8 +20,8 @@ export type ActingHost = Pick<
 
 /** Log lines, already masked of secrets by the caller. */
 export interface Log {
-  info(message: string): void;
-  warning(message: string): void;
+  readonly info: (message: string) => void;
+  readonly warning: (message: string) => void;
 }
 
 export interface Outputs {

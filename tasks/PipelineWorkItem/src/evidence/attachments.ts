@@ -146,7 +146,7 @@ async function inParallel<T, R>(
   let next = 0;
   const lane = async (): Promise<void> => {
     for (let index = next++; index < items.length; index = next++) {
-      results[index] = await work(items[index] as T);
+      results[index] = await work(items[index]);
     }
   };
   await Promise.all(Array.from({ length: Math.min(width, items.length) }, lane));
@@ -218,7 +218,7 @@ function matchedFiles(io: Io, { settings }: Request, limit: number): File[] {
           fileName,
           comment: `Attached by the pipeline (${pattern})`,
           size: file.size,
-          content: async (max) => () => io.host.openFile(file.realPath, max),
+          content: (max) => Promise.resolve(() => io.host.openFile(file.realPath, max)),
         },
       ];
     });

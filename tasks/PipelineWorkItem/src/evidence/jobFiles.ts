@@ -81,7 +81,7 @@ const refuse = (walk: Walk, p: string, reason: Refusal): void => {
 };
 
 const partial = (walk: Walk, p: string): boolean =>
-  walk.matcher.matchOne(slashes(p).split('/'), walk.matcher.set[0] ?? [], true);
+  walk.matcher.matchOne(slashes(p).split('/'), (walk.matcher.set[0] ?? []) as string[], true);
 
 /** A path that matched: attached when the confinement rule allows it, refused with its reason otherwise. */
 function settle(walk: Walk, logical: string): void {
