@@ -1,7 +1,7 @@
 import type { RunContext } from '../facts/context';
 import type { Evidence, FailedStep, LogTail, RunFacts, TestFailures } from '../facts/model';
 import type { Settings } from '../inputs/settings';
-import type { FailedTestRef, Pipelines, TestScope } from '../ports';
+import type { FailedTestRef, LineRange, Pipelines, TestScope } from '../ports';
 import { loc } from '../text/messages';
 
 /** Failing tests listed with their messages; the count goes further. */
@@ -99,13 +99,12 @@ async function tails(
     if (log.kind === 'build') {
       const lineCount = (await lineCounts).get(log.logId) ?? 0;
       if (lineCount === 0 || !context.build) return [];
-      const first = Math.max(1, lineCount - settings.logLines + 1);
-      const lines = await pipelines.buildLogLines(project, context.build.id, log.logId, first, lineCount);
+      const range = lastLines(lineCount, settings.logLines);
+      const lines = await pipelines.buildLogLines(project, context.build.id, log.logId, range);
       return [{ step, lines, lineCount }];
     }
     if (log.lineCount === 0 || !context.release) return [];
-    const first = Math.max(1, log.lineCount - settings.logLines + 1);
-    const range = { first, last: log.lineCount };
+    const range = lastLines(log.lineCount, settings.logLines);
     const lines = await pipelines.releaseTaskLogLines(project, context.release.id, log, range);
     return [{ step, lines, lineCount: log.lineCount }];
   };
@@ -115,6 +114,11 @@ async function tails(
   if (failed.length > 1) warn(loc('WithoutLogTails', reason, failed.length - 1));
   else if (failed.length === 1) warn(loc('WithoutLogTail', reason));
   return results.flatMap((result) => (result.status === 'fulfilled' ? result.value : []));
+}
+
+// The last `count` lines of a log of `lineCount` lines.
+function lastLines(lineCount: number, count: number): LineRange {
+  return { first: Math.max(1, lineCount - count + 1), last: lineCount };
 }
 
 async function failingTests(
