@@ -1,5 +1,5 @@
 import type { Action } from '../lifecycle/decision';
-import { readableRun } from '../render/readable';
+import { maskedRun } from '../render/readable';
 import type { ResolvedItem } from '../render/summary';
 import { loc } from '../text/messages';
 import { Acted, Acting, dryRun, itemLink, Outputs } from './acted';
@@ -33,8 +33,8 @@ async function comment(acting: Acting, id: number, decided: Decided): Promise<Ac
   const item = itemLink(acting, id);
   if (acting.settings.dryRun) return dryRun(acting.log, loc('PlanComment', type, id), { item });
   // The note shows the run with secrets masked and control characters gone, as the item does.
-  const shownRun = readableRun(decided.view, acting.host.secrets());
-  const { occurrence } = await commentOnRecurrence(acting, id, shownRun);
+  const maskedView = maskedRun(decided.view, acting.host.secrets());
+  const { occurrence } = await commentOnRecurrence(acting, id, maskedView);
   return {
     outputs: { ...item, action: occurrence ? 'commented' : 'none' },
     report: { kind: 'commented', type, ...item, occurrence },
@@ -47,9 +47,9 @@ async function resolve(acting: Acting, ids: readonly number[], decided: Decided)
   if (acting.settings.dryRun) {
     return dryRun(acting.log, loc('PlanResolve', type, ids.join(', ')), { item: items[0] });
   }
-  const shownRun = readableRun(decided.view, acting.host.secrets());
+  const maskedView = maskedRun(decided.view, acting.host.secrets());
   // Each item settles on its own: one refusal or failure does not hide what happened to the others.
-  const settled = await Promise.allSettled(ids.map((id) => resolveItem(acting, id, shownRun)));
+  const settled = await Promise.allSettled(ids.map((id) => resolveItem(acting, id, maskedView)));
   const resolved = items.map((item, index) => resolvedItem(item, settled[index]));
   const failures = settled.flatMap((result) =>
     result.status === 'rejected' ? [result.reason as unknown] : [],

@@ -5,7 +5,7 @@ import { Acted, Acting, dryRun, itemLink } from './acted';
 import type { Fingerprint } from '../lifecycle/fingerprint';
 import { markerHtml } from '../lifecycle/marker';
 import { filedHtml } from '../render/notes';
-import { readableRun } from '../render/readable';
+import { maskedRun } from '../render/readable';
 import type { Validation } from '../render/summary';
 import { loc } from '../text/messages';
 import { FIELD, optionalFields, workItemDraft } from '../workItem/draft';
@@ -61,7 +61,7 @@ async function newItem(
     dryRun: settings.dryRun,
   });
   // The run as the item shows it: secrets masked and control characters gone before anything is escaped.
-  const shown = readableRun({ ...decided.view, evidence: await reads.evidence() }, host.secrets());
+  const shown = maskedRun({ ...decided.view, evidence: await reads.evidence() }, host.secrets());
   const history = `${filedHtml(shown, fingerprint, settings.resolveOnRecovery)}\n${markerHtml(acting.runKey, 1)}`;
   const { draft, warnings } = workItemDraft(
     settings,

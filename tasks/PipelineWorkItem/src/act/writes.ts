@@ -11,25 +11,25 @@ import { FIELD, Relation, workItemApiUrl } from '../workItem/draft';
 import { JsonPatchOperation, patchOf, testRevision } from '../workItem/patch';
 import { isOpenState, openStates, plannedChange, StateChangePurpose } from '../workItem/workItemType';
 
-/** The open items of the fingerprint (or, for a recovery, also of the run's scope), oldest first. */
+/** The open items of the fingerprint (or, for a recovery, also of the run's acting), oldest first. */
 export async function openItems(
-  scope: BoardsWrites,
+  acting: BoardsWrites,
   fingerprint: Fingerprint,
   search: Search = 'fingerprint',
 ): Promise<number[]> {
   const query = openItemsQuery(
     fingerprint,
-    { name: scope.type.name, openStates: openStates(scope.type) },
+    { name: acting.type.name, openStates: openStates(acting.type) },
     search,
   );
-  return query ? scope.boards.queryIds(scope.project, query) : [];
+  return query ? acting.boards.queryIds(acting.project, query) : [];
 }
 
 // Whether this run already wrote on the item: its marker is among the item's comments (those after comment
 // `since`, the newest one before the write, when it is known).
-async function marked(scope: BoardsWrites, item: number, since?: number): Promise<boolean> {
-  const read = await scope.boards.comments(scope.project, item, writeSettled(scope.runKey, since));
-  return readMarkers(read).runs.has(scope.runKey);
+async function marked(acting: BoardsWrites, item: number, since?: number): Promise<boolean> {
+  const read = await acting.boards.comments(acting.project, item, writeSettled(acting.runKey, since));
+  return readMarkers(read).runs.has(acting.runKey);
 }
 
 /**
@@ -38,8 +38,8 @@ async function marked(scope: BoardsWrites, item: number, since?: number): Promis
  */
 const LANDED_LOOKS_MS: readonly number[] = [0, 1_000, 2_000, 4_000];
 
-async function inState(scope: BoardsWrites, item: number, state: string): Promise<boolean> {
-  return (await scope.boards.workItemState(scope.project, item)) === state;
+async function inState(acting: BoardsWrites, item: number, state: string): Promise<boolean> {
+  return (await acting.boards.workItemState(acting.project, item)) === state;
 }
 
 export type Created =
@@ -72,29 +72,29 @@ export interface Creation {
  * Every run decides the same way (the lowest id wins), so racing runs end with one open item.
  */
 export async function createItem(
-  scope: BoardsWrites,
+  acting: BoardsWrites,
   patch: readonly JsonPatchOperation[],
   creation: Creation,
 ): Promise<Created> {
-  const id = await createDroppingRefused(scope, patch, creation);
+  const id = await createDroppingRefused(acting, patch, creation);
   if (!creation.settleRaces) return { kind: 'created', id };
-  const oldest = (await openItems(scope, creation.fingerprint))[0];
+  const oldest = (await openItems(acting, creation.fingerprint))[0];
   if (oldest === undefined || oldest >= id) return { kind: 'created', id };
   // The older item is this run's own create, whose answer was lost and which the query listed too late: the run
   // raced only itself, and filed the older item.
-  const ownOlder = !creation.known.includes(oldest) && (await marked(scope, oldest));
+  const ownOlder = !creation.known.includes(oldest) && (await marked(acting, oldest));
   // The oldest item hears of the failure first: if that cannot be written, this run's item stays the one that
   // tracks it and nothing is closed.
   let occurrence: number | undefined;
   if (!ownOlder) {
     try {
-      ({ occurrence } = await commentOnRecurrence(scope, oldest, creation.view));
+      ({ occurrence } = await commentOnRecurrence(acting, oldest, creation.view));
     } catch (error) {
-      scope.log.warning(loc('RaceCommentFailed', scope.type.name, oldest, id, (error as Error).message));
+      acting.log.warning(loc('RaceCommentFailed', acting.type.name, oldest, id, (error as Error).message));
       return { kind: 'created', id };
     }
   }
-  const duplicate = await settleDuplicate(scope, id, oldest);
+  const duplicate = await settleDuplicate(acting, id, oldest);
   return ownOlder ? { kind: 'created', id: oldest } : { kind: 'raced', id: oldest, duplicate, occurrence };
 }
 
@@ -104,14 +104,14 @@ const MAX_REFUSED_RETRIES = 3;
 
 // A refused assignee, area, iteration or extra field value costs that value, never the item.
 async function createDroppingRefused(
-  scope: BoardsWrites,
+  acting: BoardsWrites,
   patch: readonly JsonPatchOperation[],
   creation: Creation,
 ): Promise<number> {
   // The item of the fingerprint that was not open before and carries this run's marker is the one that landed.
   const look = async (): Promise<number | undefined> => {
-    for (const id of await openItems(scope, creation.fingerprint)) {
-      if (!creation.known.includes(id) && (await marked(scope, id))) return id;
+    for (const id of await openItems(acting, creation.fingerprint)) {
+      if (!creation.known.includes(id) && (await marked(acting, id))) return id;
     }
     return undefined;
   };
@@ -126,9 +126,9 @@ async function createDroppingRefused(
   let ops = patch;
   for (let retries = 0; ; retries += 1) {
     try {
-      return (await scope.boards.createWorkItem(scope.project, scope.type.name, ops, landed)).id;
+      return (await acting.boards.createWorkItem(acting.project, acting.type.name, ops, landed)).id;
     } catch (error) {
-      const dropped = retries < MAX_REFUSED_RETRIES ? droppable(scope, ops, creation, error) : [];
+      const dropped = retries < MAX_REFUSED_RETRIES ? droppable(acting, ops, creation, error) : [];
       if (dropped.length === 0) throw error;
       ops = ops.filter((op) => !dropped.some((field) => op.path === `/fields/${field}`));
     }
@@ -141,7 +141,7 @@ async function createDroppingRefused(
  * not have goes with it, so a list of unknown fields costs one retry.
  */
 function droppable(
-  scope: BoardsWrites,
+  acting: BoardsWrites,
   ops: readonly JsonPatchOperation[],
   creation: Creation,
   error: unknown,
@@ -151,16 +151,16 @@ function droppable(
   if (refused.length === 0 || refused.some((field) => !creation.optional.has(field))) return [];
   if (error.code === 'TF51535') {
     const has = (field: string): boolean =>
-      scope.type.fields.some((known) => known.toLowerCase() === field.toLowerCase());
+      acting.type.fields.some((known) => known.toLowerCase() === field.toLowerCase());
     const unknown = [...creation.optional.keys()].filter((field) => !has(field) && sent(ops, field));
     const fields = [...new Set([...refused, ...unknown])];
-    scope.log.warning(loc('FieldsUnknownDropped', error.message, scope.type.name, fields.join(', ')));
+    acting.log.warning(loc('FieldsUnknownDropped', error.message, acting.type.name, fields.join(', ')));
     return fields;
   }
   for (const field of refused) {
     const value = ops.find((op) => op.path === `/fields/${field}`)?.value;
     const fix = creation.optional.get(field) ?? '';
-    scope.log.warning(loc('FieldValueRefused', String(value), field, error.message, fix).trim());
+    acting.log.warning(loc('FieldValueRefused', String(value), field, error.message, fix).trim());
   }
   return refused;
 }
@@ -174,17 +174,17 @@ function sent(ops: readonly JsonPatchOperation[], field: string): boolean {
  * on the item (another job of the same run, or a retried write that landed) adds nothing.
  */
 export async function commentOnRecurrence(
-  scope: BoardsWrites,
+  acting: BoardsWrites,
   item: number,
   view: RunView,
 ): Promise<{ occurrence?: number }> {
-  const read = await scope.boards.comments(scope.project, item, recurrenceSettled(scope.runKey));
+  const read = await acting.boards.comments(acting.project, item, recurrenceSettled(acting.runKey));
   const markers = readMarkers(read);
-  if (markers.runs.has(scope.runKey)) return {};
+  if (markers.runs.has(acting.runKey)) return {};
   const occurrence = Math.max(markers.lastOccurrence, 1) + 1;
-  const html = `${recurrenceHtml(view, occurrence)}\n${markerHtml(scope.runKey, occurrence)}`;
+  const html = `${recurrenceHtml(view, occurrence)}\n${markerHtml(acting.runKey, occurrence)}`;
   const newest = read[0]?.id;
-  await scope.boards.addComment(scope.project, item, html, () => marked(scope, item, newest));
+  await acting.boards.addComment(acting.project, item, html, () => marked(acting, item, newest));
   return { occurrence };
 }
 
@@ -203,12 +203,12 @@ export type Settled =
 
 // The reasons of the type are read once per run, only when a state is about to change.
 const reasonsRead = new WeakMap<BoardsWrites, Promise<string[]>>();
-function reasonsOf(scope: BoardsWrites): Promise<string[]> {
-  let read = reasonsRead.get(scope);
+function reasonsOf(acting: BoardsWrites): Promise<string[]> {
+  let read = reasonsRead.get(acting);
   if (!read) {
     // Without the list the transition's default reason is recorded: a missing reason never costs the change.
-    read = scope.boards.stateReasons(scope.project, scope.type.name).catch(() => []);
-    reasonsRead.set(scope, read);
+    read = acting.boards.stateReasons(acting.project, acting.type.name).catch(() => []);
+    reasonsRead.set(acting, read);
   }
   return read;
 }
@@ -227,29 +227,31 @@ const refused = (error: unknown): error is AdoError => error instanceof AdoError
  * a comment, so nothing is lost.
  */
 async function changeState(
-  scope: BoardsWrites,
+  acting: BoardsWrites,
   item: number,
   purpose: StateChangePurpose,
   note: string,
   relations: readonly Relation[] = [],
 ): Promise<Settled> {
-  const reasons = reasonsOf(scope);
+  const reasons = reasonsOf(acting);
   for (let attempt = 1; ; attempt += 1) {
-    const current = await scope.boards.workItemRevision(scope.project, item);
-    if (current === undefined || !isOpenState(scope.type, current.state)) {
+    const current = await acting.boards.workItemRevision(acting.project, item);
+    if (current === undefined || !isOpenState(acting.type, current.state)) {
       return { kind: 'left', id: item, state: current?.state };
     }
-    const change = plannedChange(scope.type, current.state, purpose, await reasons);
+    const change = plannedChange(acting.type, current.state, purpose, await reasons);
     if (change === undefined) {
-      const why = loc('NoTransition', scope.type.name, item, current.state);
-      return commentInstead(scope, item, purpose, note, why);
+      const why = loc('NoTransition', acting.type.name, item, current.state);
+      return commentInstead(acting, item, purpose, note, why);
     }
     const fields: [string, string][] = [[FIELD.state, change.state]];
     if (change.reason !== undefined) fields.push([FIELD.reason, change.reason]);
     fields.push([FIELD.history, note]);
     const patch = [testRevision(current.rev), ...patchOf(fields, relations)];
     try {
-      await scope.boards.updateWorkItem(scope.project, item, patch, () => inState(scope, item, change.state));
+      await acting.boards.updateWorkItem(acting.project, item, patch, () =>
+        inState(acting, item, change.state),
+      );
       return { kind: 'changed', id: item, ...change };
     } catch (error) {
       if (conflicted(error) && attempt < 2) continue;
@@ -258,62 +260,66 @@ async function changeState(
       const said = error instanceof AdoError ? (error.serviceMessage ?? error.message) : String(error);
       const fields = error instanceof AdoError ? error.refusedFields.join(', ') : '';
       const why = fields
-        ? loc('StateChangeRefusedFields', scope.type.name, item, to, said, fields)
-        : loc('StateChangeRefused', scope.type.name, item, to, said);
-      return commentInstead(scope, item, purpose, note, why);
+        ? loc('StateChangeRefusedFields', acting.type.name, item, to, said, fields)
+        : loc('StateChangeRefused', acting.type.name, item, to, said);
+      return commentInstead(acting, item, purpose, note, why);
     }
   }
 }
 
 async function commentInstead(
-  scope: BoardsWrites,
+  acting: BoardsWrites,
   item: number,
   purpose: StateChangePurpose,
   note: string,
   why: string,
 ): Promise<Settled> {
-  if (purpose === 'resolve' && (await recoveryNoted(scope, item))) {
-    scope.log.warning(loc('StillRefused', why, scope.type.name, item));
+  if (purpose === 'resolve' && (await recoveryNoted(acting, item))) {
+    acting.log.warning(loc('StillRefused', why, acting.type.name, item));
     return { kind: 'noted', id: item, why };
   }
-  await scope.boards.addComment(scope.project, item, note, () => marked(scope, item));
-  scope.log.warning(loc('NoteAsComment', why, scope.type.name, item));
+  await acting.boards.addComment(acting.project, item, note, () => marked(acting, item));
+  acting.log.warning(loc('NoteAsComment', why, acting.type.name, item));
   return { kind: 'commented', id: item, why };
 }
 
 // Whether the task's newest note on the item is a recovery note (a write that is no filing): then the pipeline
 // has not failed since a run said it recovered, and a rule that keeps blocking the change costs the item no
 // comment per green run.
-async function recoveryNoted(scope: BoardsWrites, item: number): Promise<boolean> {
+async function recoveryNoted(acting: BoardsWrites, item: number): Promise<boolean> {
   const newestMarked = (comments: readonly { text: string }[]): { text: string } | undefined =>
     comments.find((comment) => readMarkers([comment]).runs.size > 0);
-  const read = await scope.boards.comments(scope.project, item, (newestFirst) => !!newestMarked(newestFirst));
+  const read = await acting.boards.comments(
+    acting.project,
+    item,
+    (newestFirst) => !!newestMarked(newestFirst),
+  );
   const newest = newestMarked(read);
   return newest !== undefined && readMarkers([newest]).lastOccurrence === 0;
 }
 
 /** Resolves a recovered item through its workflow, with a note naming the run. */
-export function resolveItem(scope: BoardsWrites, item: number, view: RunView): Promise<Settled> {
-  return changeState(scope, item, 'resolve', `${recoveredHtml(view)}\n${markerHtml(scope.runKey, 0)}`);
+export function resolveItem(acting: BoardsWrites, item: number, view: RunView): Promise<Settled> {
+  return changeState(acting, item, 'resolve', `${recoveredHtml(view)}\n${markerHtml(acting.runKey, 0)}`);
 }
 
 // Closes this run's item as a duplicate; a failure to write leaves it open, said in a warning.
-async function settleDuplicate(scope: BoardsWrites, item: number, original: number): Promise<Settled> {
+async function settleDuplicate(acting: BoardsWrites, item: number, original: number): Promise<Settled> {
   try {
-    return await closeAsDuplicate(scope, item, original);
+    return await closeAsDuplicate(acting, item, original);
   } catch (error) {
     const why = (error as Error).message;
-    scope.log.warning(loc('RaceCloseFailed', scope.type.name, item, original, why));
+    acting.log.warning(loc('RaceCloseFailed', acting.type.name, item, original, why));
     return { kind: 'failed', id: item, why };
   }
 }
 
-function closeAsDuplicate(scope: BoardsWrites, item: number, original: number): Promise<Settled> {
+function closeAsDuplicate(acting: BoardsWrites, item: number, original: number): Promise<Settled> {
   const link = {
     rel: 'System.LinkTypes.Duplicate-Reverse',
-    url: workItemApiUrl(scope.collectionUri, original),
+    url: workItemApiUrl(acting.collectionUri, original),
     attributes: { comment: 'Filed at the same moment by another run' },
   };
-  const note = `${duplicateHtml(original)}\n${markerHtml(scope.runKey, 0)}`;
-  return changeState(scope, item, 'duplicate', note, [link]);
+  const note = `${duplicateHtml(original)}\n${markerHtml(acting.runKey, 0)}`;
+  return changeState(acting, item, 'duplicate', note, [link]);
 }
