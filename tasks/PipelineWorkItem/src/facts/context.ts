@@ -78,9 +78,10 @@ export function readRunContext(variable: VariableReader): RunContext {
   const project = get('System.TeamProject');
   if (!collection || !project) throw new EnvironmentError(loc('NotInPipelineJob'));
   const collectionUri = withTrailingSlash(collection);
-  const { build, release, runUrl } = runIdentity(get, collectionUri, project);
+  const { build, release } = runOf(get);
   const branchRef = get('Build.SourceBranch');
   const commit = get('Build.SourceVersion');
+  const runUrl = runUrlOf(get, { collectionUri, project }, build, release);
   const reason = release ? get('Release.Reason') : get('Build.Reason');
   const hostType = release ? 'release' : 'build';
   const pullRequest = isPullRequestRun({ hostType, reason }) ? pullRequestId(get, branchRef) : undefined;
@@ -98,9 +99,7 @@ export function readRunContext(variable: VariableReader): RunContext {
     branchRef,
     commit,
     commitUrl: commitUrl(get('Build.Repository.Provider'), get('Build.Repository.Uri'), commit),
-    requestedFor: release
-      ? person(get('Release.RequestedFor'), get('Release.RequestedForEmail'))
-      : person(get('Build.RequestedFor'), get('Build.RequestedForEmail')),
+    requestedFor: requester(get, release !== undefined),
     reason,
     stage: visibleName(get('System.StageDisplayName') || get('System.StageName')),
     job: visibleName(get('System.JobDisplayName') || get('System.JobName') || get('Agent.JobName')),
@@ -113,12 +112,15 @@ export function readRunContext(variable: VariableReader): RunContext {
   };
 }
 
-// The build or release the job belongs to, and the page that shows it.
-function runIdentity(
-  get: (name: string) => string,
-  collectionUri: string,
-  project: string,
-): { build?: { id: number; number: string }; release?: ReleaseRun; runUrl?: string } {
+// Who started the run: the release's or the build's requester.
+function requester(get: (name: string) => string, release: boolean): Person | undefined {
+  return release
+    ? person(get('Release.RequestedFor'), get('Release.RequestedForEmail'))
+    : person(get('Build.RequestedFor'), get('Build.RequestedForEmail'));
+}
+
+// The build or release the job belongs to.
+function runOf(get: (name: string) => string): { build?: BuildRun; release?: ReleaseRun } {
   const releaseId = positive(get('Release.ReleaseId'));
   const isRelease = get('System.HostType').toLowerCase() === 'release' && releaseId !== undefined;
   const buildId = positive(get('Build.BuildId'));
@@ -134,12 +136,18 @@ function runIdentity(
           attempt: positive(get('Release.AttemptNumber')),
         }
       : undefined;
-  const buildUrl =
-    build && `${collectionUri}${encodeURIComponent(project)}/_build/results?buildId=${build.id}`;
-  const runUrl = release
-    ? get('Release.ReleaseWebUrl') || releaseUrl(collectionUri, project, release.id)
-    : buildUrl;
-  return { build, release, runUrl };
+  return { build, release };
+}
+
+// The page that shows the run: the release's, or the build's results page.
+function runUrlOf(
+  get: (name: string) => string,
+  { collectionUri, project }: { collectionUri: string; project: string },
+  build: BuildRun | undefined,
+  release: ReleaseRun | undefined,
+): string | undefined {
+  if (release) return get('Release.ReleaseWebUrl') || releaseUrl(collectionUri, project, release.id);
+  return build && `${collectionUri}${encodeURIComponent(project)}/_build/results?buildId=${build.id}`;
 }
 
 /**
