@@ -411,6 +411,22 @@ describe('emulator: work items', function () {
     assert.deepEqual(await listed(), [item.id]);
   });
 
+  it('leaves a new work item out of the next N WIQL queries when the lag is counted in queries', async () => {
+    const query = "SELECT [System.Id] FROM WorkItems WHERE [System.Title] = 'counted'";
+    const listed = async (): Promise<number[]> =>
+      ((await wit().queryByWiql({ query }, { project: 'WebApp' })).workItems ?? []).map((w) => w.id ?? 0);
+    await em().setWiqlQueryLag(2);
+    const first = await wit().createWorkItem(null, [title('counted')], 'WebApp', 'Bug');
+    assert.deepEqual(await listed(), []);
+    const second = await wit().createWorkItem(null, [title('counted')], 'WebApp', 'Bug');
+    assert.deepEqual(await listed(), [], 'the first item has waited one query of two');
+    assert.deepEqual(await listed(), [first.id], 'the second item has waited one query of two');
+    await em().setWiqlQueryLag(0);
+    assert.deepEqual(await listed(), [first.id, second.id], 'lowering the lag lets every item show');
+    await assert.rejects(em().setWiqlQueryLag(-1), /wiqlQueryLag: expected \{queries: N\}/);
+    await assert.rejects(em().setWiqlQueryLag(1.5), /wiqlQueryLag/);
+  });
+
   it('runs WIQL with OR, parentheses, NOT IN and <>', async () => {
     const q = await wit().queryByWiql(
       {

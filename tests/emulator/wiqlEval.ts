@@ -136,9 +136,9 @@ export function runQuery(q: Query, ctx: EvalContext, top: number | undefined): S
   for (const f of [...q.select, ...q.orderBy.map((o) => o.field)]) fieldOf(f);
   if (q.where) validate(q.where, ctx);
   const where = q.where;
-  const now = Date.now();
+  const listed = ctx.store.queryIndex();
   const hits = [...ctx.store.workItems.values()].filter(
-    (item) => ctx.store.queryable(item.id, now) && (!where || matches(where, item, ctx)),
+    (item) => listed(item.id) && (!where || matches(where, item, ctx)),
   );
   const order = q.orderBy.length > 0 ? q.orderBy : [{ field: 'System.Id', desc: false }];
   hits.sort((x, y) => {
