@@ -61,7 +61,7 @@ describe('emulator: timing, latency and faults', function () {
       const [before] = await em().requests();
       await em().reset();
       await em().setTokens([JOB_TOKEN]);
-      await fetch(`${em().collectionUrl}_apis/projects`, {
+      await fetch(`${em().collectionUrl}_apis/ResourceAreas`, {
         headers: { Authorization: `Bearer ${JOB_TOKEN}` },
       });
       const [after] = await em().requests();
@@ -281,14 +281,14 @@ describe('emulator: timing, latency and faults', function () {
     it("lets the fault's headers win, whatever their case, and '' leave one out", async () => {
       await em().injectFaults([
         {
-          pathRegex: '/projects$',
+          pathRegex: '/ResourceAreas$',
           status: 429,
           headers: { 'retry-after': '3', 'X-RATELIMIT-RESOURCE': 'Core' },
         },
-        { pathRegex: '/projects$', status: 429, headers: { 'Retry-After': '' } },
+        { pathRegex: '/ResourceAreas$', status: 429, headers: { 'Retry-After': '' } },
       ]);
       const get = () =>
-        fetch(`${em().collectionUrl}_apis/projects`, { headers: { Authorization: `Bearer ${JOB_TOKEN}` } });
+        fetch(`${em().collectionUrl}_apis/ResourceAreas`, { headers: { Authorization: `Bearer ${JOB_TOKEN}` } });
       const now = Math.floor(Date.now() / 1000);
       const first = await get();
       assert.equal(first.status, 429);
@@ -303,8 +303,8 @@ describe('emulator: timing, latency and faults', function () {
     });
 
     it('adds no rate-limit headers to other statuses', async () => {
-      await em().injectFaults([{ pathRegex: '/projects$', status: 503 }]);
-      const res = await fetch(`${em().collectionUrl}_apis/projects`, {
+      await em().injectFaults([{ pathRegex: '/ResourceAreas$', status: 503 }]);
+      const res = await fetch(`${em().collectionUrl}_apis/ResourceAreas`, {
         headers: { Authorization: `Bearer ${JOB_TOKEN}` },
       });
       assert.equal(res.status, 503);

@@ -1,4 +1,4 @@
-// The emulator's in-memory store: work items (with revisions), comments, attachments, seeded builds
+// The emulator's in-memory store: work items, comments, attachments, seeded builds
 // and releases, and the accepted tokens. One instance per process; `reset()` gives a fresh organization.
 import { buildProjects, findProject, type Person, type Project } from './org';
 import type { BuildSeed, Intervention, ReleaseSeed, TokenSpec, WorkflowRule } from './types';
@@ -12,12 +12,6 @@ export interface StoredRelation {
   attributes: Record<string, unknown>;
 }
 
-export interface Revision {
-  rev: number;
-  fields: Record<string, FieldValue>;
-  relations: StoredRelation[];
-}
-
 export interface StoredWorkItem {
   id: number;
   projectId: string;
@@ -25,7 +19,6 @@ export interface StoredWorkItem {
   rev: number;
   fields: Record<string, FieldValue>;
   relations: StoredRelation[];
-  revisions: Revision[];
 }
 
 export interface StoredComment {
