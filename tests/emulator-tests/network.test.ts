@@ -288,7 +288,9 @@ describe('emulator: timing, latency and faults', function () {
         { pathRegex: '/ResourceAreas$', status: 429, headers: { 'Retry-After': '' } },
       ]);
       const get = () =>
-        fetch(`${em().collectionUrl}_apis/ResourceAreas`, { headers: { Authorization: `Bearer ${JOB_TOKEN}` } });
+        fetch(`${em().collectionUrl}_apis/ResourceAreas`, {
+          headers: { Authorization: `Bearer ${JOB_TOKEN}` },
+        });
       const now = Math.floor(Date.now() / 1000);
       const first = await get();
       assert.equal(first.status, 429);

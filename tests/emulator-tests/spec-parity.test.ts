@@ -107,7 +107,11 @@ describe('emulator route table', () => {
     const byId = new Map<string, string>();
     for (const l of ROUTES) {
       const facts = `${l.area}|${l.resourceName}|${l.routeTemplate}|${l.resourceVersion}|${l.releasedVersion}`;
-      assert.equal(byId.get(l.locationId) ?? facts, facts, `location ${l.locationId} is declared inconsistently`);
+      assert.equal(
+        byId.get(l.locationId) ?? facts,
+        facts,
+        `location ${l.locationId} is declared inconsistently`,
+      );
       byId.set(l.locationId, facts);
     }
   });
@@ -141,7 +145,11 @@ describe('emulator route table', () => {
         const url = expander.expand(r, values);
         const hit = routeFor(r.method, url);
         assert.ok(hit, `${r.area}/${r.resourceName}: ${url} matches no route`);
-        assert.equal(hit.route.spec, r.spec, `${r.area}/${r.resourceName}: ${url} routes to ${hit.route.spec}`);
+        assert.equal(
+          hit.route.spec,
+          r.spec,
+          `${r.area}/${r.resourceName}: ${url} routes to ${hit.route.spec}`,
+        );
         assert.deepEqual(hit.params, { organization: 'fabrikam', ...values }, url);
       }
     }
