@@ -22,7 +22,7 @@ export function typeInProject(project: Project, typeName: string): TypeDef {
   return t;
 }
 
-/** A timestamp strictly after every earlier one, so revisions order by ChangedDate like the service. */
+/** A timestamp strictly after every earlier one, so successive saves order by ChangedDate like the service. */
 let lastNow = 0;
 export function now(): string {
   lastNow = Math.max(Date.now(), lastNow + 1);
