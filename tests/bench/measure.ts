@@ -111,44 +111,75 @@ export async function measureScenario(
   return { build: build.name, latencyMs, wallMs: run.wallMs, maxRssBytes: run.maxRssBytes, requests };
 }
 
-/** Wall times of the cold-start run and of `node -e 0`, run in turn. */
+/** Wall times of the cold-start run, of the floor and of `node -e 0`, run in turn. */
 export interface ColdStartSamples {
   /** `node -e 0` with the same environment. */
   readonly node: number[];
+  /** The floor (floor.ts) with the same environment. */
+  readonly floor: number[];
   readonly builds: Record<BuildName, number[]>;
-  /** Peak RSS of the cold-start run (and of `node -e 0`), measured in separate runs. */
-  readonly rss: Record<BuildName | 'node', number[]>;
+  /** Peak RSS of the cold-start run (and of the floor and `node -e 0`), measured in separate runs. */
+  readonly rss: Record<BuildName | 'node' | 'floor', number[]>;
+}
+
+/** The cold-start run's environment (the agent's, for a pull-request run) in `temp`. */
+function coldStartEnvironment(emulator: Emulator, temp: string): Record<string, string> {
+  return agentEnvironment(
+    { collectionUrl: emulator.collectionUrl, jobToken: JOB_TOKEN, ...COLD_START.job },
+    temp,
+  );
+}
+
+/** Fails the benchmark when the floor did not end the normal way. */
+function checkFloor(run: NodeRun): void {
+  if (run.exitCode === 0 && taskSaid(run.stdout).result === 'Succeeded') return;
+  throw new Error(
+    `the floor did not succeed (exit ${run.exitCode}):\n${run.stdout.slice(-4000)}${run.stderr}`,
+  );
+}
+
+/** One run of the floor (`node <floor>`) with the cold-start run's environment: its wall time in ms. */
+export async function timeFloor(emulator: Emulator, floor: string): Promise<number> {
+  const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-bench-floor-'));
+  try {
+    const run = await runNode([floor], { env: coldStartEnvironment(emulator, temp), cwd: temp });
+    checkFloor(run);
+    return run.wallMs;
+  } finally {
+    fs.rmSync(temp, { recursive: true, force: true });
+  }
 }
 
 /**
- * Runs `node -e 0` and each build's cold-start run in turn (A B C A B C …), `warmup` rounds uncounted, then
+ * Runs `node -e 0`, the floor and each build's cold-start run in turn (A B C D A B C D …), `warmup` rounds uncounted, then
  * `rounds` counted, so that a machine getting slower or faster affects all of them alike; then `rssRuns` runs of
  * each with the RSS preload (kept out of the timed runs). Fails when the cold-start run sent a request.
  */
 export async function measureColdStart(
   emulator: Emulator,
   builds: readonly TaskBuild[],
+  floor: string,
   options: { rounds: number; warmup: number; rssRuns: number },
 ): Promise<ColdStartSamples> {
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-bench-cold-'));
   try {
-    const env = agentEnvironment(
-      { collectionUrl: emulator.collectionUrl, jobToken: JOB_TOKEN, ...COLD_START.job },
-      temp,
-    );
-    const commands: { name: BuildName | 'node'; args: string[] }[] = [
+    const env = coldStartEnvironment(emulator, temp);
+    const commands: { name: BuildName | 'node' | 'floor'; args: string[] }[] = [
       { name: 'node', args: ['-e', '0'] },
+      { name: 'floor', args: [floor] },
       ...builds.map((build) => ({ name: build.name, args: [build.target] })),
     ];
     const samples: ColdStartSamples = {
       node: [],
+      floor: [],
       builds: { bundle: [], unbundled: [] },
-      rss: { node: [], bundle: [], unbundled: [] },
+      rss: { node: [], floor: [], bundle: [], unbundled: [] },
     };
     await emulator.reset();
     const once = async (command: (typeof commands)[number], measureRss: boolean): Promise<NodeRun> => {
       const run = await runNode(command.args, { env, cwd: temp, measureRss });
-      if (command.name !== 'node')
+      if (command.name === 'floor') checkFloor(run);
+      else if (command.name !== 'node')
         check({ ...run, ...taskSaid(run.stdout) }, COLD_START.action, 'cold start');
       return run;
     };
@@ -156,7 +187,7 @@ export async function measureColdStart(
       for (const command of commands) {
         const { wallMs } = await once(command, false);
         if (round < options.warmup) continue;
-        if (command.name === 'node') samples.node.push(wallMs);
+        if (command.name === 'node' || command.name === 'floor') samples[command.name].push(wallMs);
         else samples.builds[command.name].push(wallMs);
       }
     }
