@@ -94,6 +94,7 @@ describe('bench (npm run bench): sizes, request counts and the arithmetic', func
     assert.equal(samples.node.length, 1);
     assert.equal(samples.floor.length, 1);
     assert.equal(samples.builds.bundle.length, 1);
+    for (const cpu of Object.values(samples.cpu).flat()) assert.ok(cpu > 0, `CPU time ${cpu}`);
     for (const rss of Object.values(samples.rss).flat()) {
       assert.ok(Number.isFinite(rss) && rss > 1_000_000, `peak RSS ${rss}`);
     }
@@ -112,11 +113,14 @@ describe('bench (npm run bench): sizes, request counts and the arithmetic', func
       floor: [40, 80, 40],
       builds: { bundle: [50, 120, 50], unbundled: [60, 120, 80] },
       rss: { node: [1], floor: [2], bundle: [3], unbundled: [4] },
+      cpu: { node: [10, 10, 10], floor: [20, 40, 20], bundle: [30, 40, 26], unbundled: [30, 60, 30] },
     });
     assert.equal(cold.builds.bundle.timesFloor, 1.25);
     assert.equal(cold.builds.unbundled.timesFloor, 1.5);
     assert.equal(cold.builds.bundle.timesNode, 2.5);
     assert.equal(cold.floorTimesNode, 2);
+    assert.equal(cold.builds.bundle.cpuTimesFloor, 1.3);
+    assert.equal(cold.floorCpuMs, 20);
     const table = formatTable(coldStartRows(cold));
     assert.match(table, /^ {2}\/ floor +1\.25x +1\.50x +0\.83 +<= 1\.35x +ok$/m);
     assert.match(table, /^ {2}floor itself .* 40 ms +40 ms/m);

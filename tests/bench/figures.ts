@@ -109,9 +109,17 @@ export interface ColdStartFigures {
   readonly floorMs: number;
   readonly floorTimesNode: number;
   readonly floorRssBytes: number;
+  readonly floorCpuMs: number;
   readonly builds: Record<
     BuildName,
-    { wallMs: number; timesFloor: number; timesNode: number; maxRssBytes: number }
+    {
+      wallMs: number;
+      timesFloor: number;
+      timesNode: number;
+      maxRssBytes: number;
+      cpuMs: number;
+      cpuTimesFloor: number;
+    }
   >;
 }
 
@@ -129,6 +137,8 @@ export function coldStartFigures(samples: ColdStartSamples): ColdStartFigures {
       timesFloor: ratio(times, samples.floor),
       timesNode: ratio(times, samples.node),
       maxRssBytes: median(samples.rss[name]),
+      cpuMs: median(samples.cpu[name]),
+      cpuTimesFloor: ratio(samples.cpu[name], samples.cpu.floor),
     };
   };
   return {
@@ -137,6 +147,7 @@ export function coldStartFigures(samples: ColdStartSamples): ColdStartFigures {
     floorMs: median(samples.floor),
     floorTimesNode: ratio(samples.floor, samples.node),
     floorRssBytes: median(samples.rss.floor),
+    floorCpuMs: median(samples.cpu.floor),
     builds: { bundle: of('bundle'), unbundled: of('unbundled') },
   };
 }

@@ -146,7 +146,7 @@ async function main(): Promise<void> {
     const samples = await measureColdStart(emulator, builds, floor, {
       rounds: options.rounds,
       warmup: 2,
-      rssRuns: 3,
+      rssRuns: 9,
     });
     coldStart = coldStartFigures(samples);
     scenarios = await measureScenarios(emulator, builds, floor, options.runs);

@@ -120,6 +120,8 @@ export interface ColdStartSamples {
   readonly builds: Record<BuildName, number[]>;
   /** Peak RSS of the cold-start run (and of the floor and `node -e 0`), measured in separate runs. */
   readonly rss: Record<BuildName | 'node' | 'floor', number[]>;
+  /** CPU time of the same runs as `rss`, in turn like the timed ones. */
+  readonly cpu: Record<BuildName | 'node' | 'floor', number[]>;
 }
 
 /** The cold-start run's environment (the agent's, for a pull-request run) in `temp`. */
@@ -152,8 +154,8 @@ export async function timeFloor(emulator: Emulator, floor: string): Promise<numb
 
 /**
  * Runs `node -e 0`, the floor and each build's cold-start run in turn (A B C D A B C D …), `warmup` rounds uncounted, then
- * `rounds` counted, so that a machine getting slower or faster affects all of them alike; then `rssRuns` runs of
- * each with the RSS preload (kept out of the timed runs). Fails when the cold-start run sent a request.
+ * `rounds` counted, so that a machine getting slower or faster affects all of them alike; then `rssRuns` rounds of
+ * each with the preload that records peak RSS and CPU time (kept out of the timed runs). Fails when the cold-start run sent a request.
  */
 export async function measureColdStart(
   emulator: Emulator,
@@ -174,6 +176,7 @@ export async function measureColdStart(
       floor: [],
       builds: { bundle: [], unbundled: [] },
       rss: { node: [], floor: [], bundle: [], unbundled: [] },
+      cpu: { node: [], floor: [], bundle: [], unbundled: [] },
     };
     await emulator.reset();
     const once = async (command: (typeof commands)[number], measureRss: boolean): Promise<NodeRun> => {
@@ -192,7 +195,11 @@ export async function measureColdStart(
       }
     }
     for (let i = 0; i < options.rssRuns; i++) {
-      for (const command of commands) samples.rss[command.name].push((await once(command, true)).maxRssBytes);
+      for (const command of commands) {
+        const { maxRssBytes, cpuMs } = await once(command, true);
+        samples.rss[command.name].push(maxRssBytes);
+        samples.cpu[command.name].push(cpuMs);
+      }
     }
     const requests = await emulator.requests();
     if (requests.length > 0) {

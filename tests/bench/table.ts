@@ -112,6 +112,10 @@ export function coldStartRows(cold: ColdStartFigures): Row[] {
     row('  floor itself (task-lib, an input, the result)', 'ms', both(cold.floorMs)),
     row('  floor / node -e 0', 'times', both(cold.floorTimesNode)),
     row('  node -e 0 itself', 'ms', both(cold.nodeMs)),
+    // CPU time is what the process itself costs: a busy machine stretches wall times, hardly this.
+    row('  CPU time', 'ms', of('cpuMs')),
+    row('  CPU time / floor', 'times', of('cpuTimesFloor')),
+    row('  CPU time of the floor', 'ms', both(cold.floorCpuMs)),
     row('  peak RSS', 'bytes', of('maxRssBytes')),
     row('  peak RSS of the floor', 'bytes', both(cold.floorRssBytes)),
     row('  peak RSS of node -e 0', 'bytes', both(cold.nodeRssBytes)),
