@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { isWrite } from '../e2e/session';
 import { startEmulator, type Emulator } from '../emulator/harness';
 import { buildFloor, bundleBuild, packageName, stageUnbundled, type TaskBuild } from './builds';
-import { coldStartFigures, requestLines } from './figures';
+import { coldStartFigures, requestLines, scenarioFigures } from './figures';
 import { measureColdStart, measureScenario } from './measure';
 import { SCENARIOS } from './scenarios';
 import { bundleCosts, installedCosts, TASK_SOURCE, vsixSize, WRAPPERS } from './sizes';
@@ -124,6 +124,21 @@ describe('bench (npm run bench): sizes, request counts and the arithmetic', func
     const table = formatTable(coldStartRows(cold));
     assert.match(table, /^ {2}\/ floor +1\.25x +1\.50x +0\.83 +<= 1\.35x +ok$/m);
     assert.match(table, /^ {2}floor itself .* 40 ms +40 ms/m);
+  });
+
+  it('a scenario at zero latency is set against the floor run with it, wall and CPU time', () => {
+    const run = (latencyMs: number, wallMs: number, cpuMs: number) =>
+      ({ build: 'bundle', latencyMs, wallMs, cpuMs, maxRssBytes: 1, requests: [] }) as const;
+    const runs = [run(0, 90, 60), run(100, 590, 61), run(0, 200, 80), run(100, 700, 82), run(0, 100, 50)];
+    const figures = scenarioFigures([...runs, run(100, 600, 50)], 100, [
+      { wallMs: 60, cpuMs: 40 },
+      { wallMs: 100, cpuMs: 40 },
+      { wallMs: 50, cpuMs: 40 },
+    ]);
+    assert.equal(figures.timesFloor, 2);
+    assert.equal(figures.cpuTimesFloor, 1.5);
+    assert.equal(figures.roundTripsWall, 5);
+    assert.throws(() => scenarioFigures(runs, 100, []), /pairs of runs/);
   });
 
   it('the sequential chain is the longest run of requests that do not overlap; medians', () => {

@@ -1,7 +1,7 @@
 // From measured runs to the figures the benchmark reports: medians, round trips and request lists.
 import type { RecordedRequest } from '../emulator/harness';
 import type { BuildName } from './builds';
-import type { ColdStartSamples, ScenarioRun } from './measure';
+import type { ColdStartSamples, FloorRun, ScenarioRun } from './measure';
 import type { Scenario } from './scenarios';
 import { median, sequentialChain } from './stats';
 
@@ -36,6 +36,8 @@ export interface ScenarioFigures {
    * wall time divided by the floor's, run right after it.
    */
   readonly timesFloor: number;
+  /** The same for the CPU time (user and system) of the runs at zero latency. */
+  readonly cpuTimesFloor: number;
   readonly wallLatencyMs: number;
   readonly maxRssBytes: number;
   /** The requests of the run at the injected latency whose wall time was the median. */
@@ -72,16 +74,16 @@ export function requestLines(requests: readonly RecordedRequest[]): RequestLine[
 
 /**
  * The figures of one build's runs of a scenario: pairs of runs at zero and at `latencyMs`, in order, and the
- * floor's wall time measured with each pair.
+ * floor's run made with each pair.
  */
 export function scenarioFigures(
   runs: readonly ScenarioRun[],
   latencyMs: number,
-  floorMs: readonly number[],
+  floor: readonly FloorRun[],
 ): ScenarioFigures {
   const zero = runs.filter((run) => run.latencyMs === 0);
   const slow = runs.filter((run) => run.latencyMs === latencyMs);
-  if (zero.length === 0 || zero.length !== slow.length || zero.length !== floorMs.length)
+  if (zero.length === 0 || zero.length !== slow.length || zero.length !== floor.length)
     throw new Error('pairs of runs at both latencies, each with a run of the floor, are needed');
   const counts = runs.map((run) => run.requests.length);
   const wallZeroMs = median(zero.map((run) => run.wallMs));
@@ -96,7 +98,8 @@ export function scenarioFigures(
     roundTripsWall: median(slow.map((run, i) => (run.wallMs - zero[i].wallMs) / latencyMs)),
     roundTripsLog: median(slow.map((run) => sequentialChain(run.requests).length)),
     wallZeroMs,
-    timesFloor: median(zero.map((run, i) => run.wallMs / floorMs[i])),
+    timesFloor: median(zero.map((run, i) => run.wallMs / floor[i].wallMs)),
+    cpuTimesFloor: median(zero.map((run, i) => run.cpuMs / floor[i].cpuMs)),
     wallLatencyMs,
     maxRssBytes: median(runs.map((run) => run.maxRssBytes)),
     requestList: requestLines(typical.requests),

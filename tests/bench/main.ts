@@ -34,7 +34,8 @@ import {
   measureAttachments,
   measureColdStart,
   measureScenario,
-  timeFloor,
+  runFloor,
+  type FloorRun,
   type AttachmentsRun,
   type ScenarioRun,
 } from './measure';
@@ -99,7 +100,7 @@ async function measureScenarios(
   for (const scenario of SCENARIOS) {
     progress(`${scenario.title}: ${runs} runs of each build at 0 and ${LATENCY_MS} ms latency`);
     const measured: ScenarioRun[] = [];
-    const floorMs: number[] = [];
+    const floorRuns: FloorRun[] = [];
     // A run at zero latency, then one at the injected latency, with each build in turn, then the floor: each
     // pair, and each run at zero latency with the floor, close in time. The setup runs (an open item to find)
     // use the first build, the bundle.
@@ -107,13 +108,13 @@ async function measureScenarios(
       for (const build of builds)
         for (const latency of [0, LATENCY_MS])
           measured.push(await measureScenario(emulator, builds[0].target, build, scenario, latency));
-      floorMs.push(await timeFloor(emulator, floor));
+      floorRuns.push(await runFloor(emulator, floor));
     }
     const of = (name: BuildName): ScenarioFigures =>
       scenarioFigures(
         measured.filter((run) => run.build === name),
         LATENCY_MS,
-        floorMs,
+        floorRuns,
       );
     const { id, title, action, targets } = scenario;
     results.push({

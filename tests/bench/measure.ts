@@ -68,6 +68,7 @@ export interface ScenarioRun {
   readonly latencyMs: number;
   readonly wallMs: number;
   readonly maxRssBytes: number;
+  readonly cpuMs: number;
   readonly requests: readonly RecordedRequest[];
 }
 
@@ -108,7 +109,8 @@ export async function measureScenario(
   }
   check(run, scenario.action, `${scenario.title} (${build.name}, ${latencyMs} ms)`);
   const requests = await emulator.requests();
-  return { build: build.name, latencyMs, wallMs: run.wallMs, maxRssBytes: run.maxRssBytes, requests };
+  const { wallMs, maxRssBytes, cpuMs } = run;
+  return { build: build.name, latencyMs, wallMs, maxRssBytes, cpuMs, requests };
 }
 
 /** Wall times of the cold-start run, of the floor and of `node -e 0`, run in turn. */
@@ -140,13 +142,23 @@ function checkFloor(run: NodeRun): void {
   );
 }
 
-/** One run of the floor (`node <floor>`) with the cold-start run's environment: its wall time in ms. */
-export async function timeFloor(emulator: Emulator, floor: string): Promise<number> {
+/** A run of the floor: wall time and CPU time in ms. */
+export interface FloorRun {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+}
+
+/**
+ * One run of the floor (`node <floor>`) with the cold-start run's environment and, like the scenario runs, the
+ * preload that records its CPU time.
+ */
+export async function runFloor(emulator: Emulator, floor: string): Promise<FloorRun> {
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-bench-floor-'));
   try {
-    const run = await runNode([floor], { env: coldStartEnvironment(emulator, temp), cwd: temp });
+    const env = coldStartEnvironment(emulator, temp);
+    const run = await runNode([floor], { env, cwd: temp, measureRss: true });
     checkFloor(run);
-    return run.wallMs;
+    return { wallMs: run.wallMs, cpuMs: run.cpuMs };
   } finally {
     fs.rmSync(temp, { recursive: true, force: true });
   }

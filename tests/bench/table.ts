@@ -153,6 +153,7 @@ export function scenarioRows(scenarios: readonly ScenarioResult[], latencyMs: nu
         of('timesFloor'),
         timesFloor === undefined ? undefined : { max: timesFloor, text: `<= ${timesFloor}x` },
       ),
+      row('  CPU time, 0 ms latency / floor', 'times', of('cpuTimesFloor')),
       row(`  wall, ${latencyMs} ms latency`, 'ms', of('wallLatencyMs')),
       row('  peak RSS', 'bytes', of('maxRssBytes')),
     ];
