@@ -165,9 +165,10 @@ export async function runFloor(emulator: Emulator, floor: string): Promise<Floor
 }
 
 /**
- * Runs `node -e 0`, the floor and each build's cold-start run in turn (A B C D A B C D …), `warmup` rounds uncounted, then
- * `rounds` counted, so that a machine getting slower or faster affects all of them alike; then `rssRuns` rounds of
- * each with the preload that records peak RSS and CPU time (kept out of the timed runs). Fails when the cold-start run sent a request.
+ * Runs `node -e 0`, the floor and each build's cold-start run in turn (A B C D A B C D …), `warmup` rounds
+ * uncounted, then `rounds` counted, so that a machine getting slower or faster affects all of them alike; then
+ * `rssRuns` rounds of each with the preload that records peak RSS and CPU time (kept out of the timed runs).
+ * Fails when the cold-start run sent a request.
  */
 export async function measureColdStart(
   emulator: Emulator,
