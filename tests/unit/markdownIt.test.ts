@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 
-type Module = typeof import('../../tasks/PipelineWorkItem/src/text/html');
+type Module = typeof import('../../tasks/PipelineWorkItem/src/text/markdownIt');
 
 /** The module as a run first loads it, without the instances earlier tests made. */
 function fresh(): Module['markdownIt'] {
-  const file = require.resolve('../../tasks/PipelineWorkItem/src/text/html');
+  const file = require.resolve('../../tasks/PipelineWorkItem/src/text/markdownIt');
   delete require.cache[file];
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a new copy of the module, on purpose
   return (require(file) as Module).markdownIt;

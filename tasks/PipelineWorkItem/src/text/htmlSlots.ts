@@ -1,4 +1,5 @@
-import { escapeHtml, linkHtml, markdownIt, textHtml } from './html';
+import { escapeHtml, linkHtml, textHtml } from './html';
+import { markdownIt } from './markdownIt';
 
 // HTML's own white space: JavaScript's \s also matches e.g. U+00A0, which a browser keeps inside names and
 // unquoted values; judging by \s would misplace the end of an attribute.

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { fillHtmlSlots, misplacedSlots } from './htmlSlots';
 import { loc } from './messages';
-import { markdownIt } from './html';
+import { markdownIt } from './markdownIt';
 import { PLACEHOLDERS, renderTemplate, Template, TemplateValues } from './templates';
 
 // html: the description is the pipeline author's own text and may be HTML; breaks: YAML authors
