@@ -4,7 +4,7 @@ import { unpackVsix } from '../helpers/vsix';
 import { runTask, TaskRun } from './agent';
 import { buildVariables, failedYamlRun, greenYamlRun, JOB_TOKEN } from './pipelines';
 
-// Issue 7's fault matrix: every call the task makes × the faults a busy service produces, each cell the packaged
+// The fault matrix: every call the task makes × the faults a busy service produces, each cell the packaged
 // task against its own emulator. The outcome must be the item filed once (details intact or degraded) or a clear
 // failure, never two items and never a silent loss.
 

@@ -98,7 +98,7 @@ export const invalidTreePath = (id: number, field: string): AdoError =>
     'WorkItemFieldInvalidTreeNameException',
   );
 
-// Status 403: the platform notes saw TF237111 as 403 or 404; inject a 404 fault to test the other case.
+// Status 403: the service answers TF237111 with 403 or 404; inject a 404 fault to test the other case.
 export const noAreaPermission = (): AdoError =>
   new AdoError(
     403,

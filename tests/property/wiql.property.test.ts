@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { wiqlString } from '../../tasks/PipelineWorkItem/src/text/wiql';
+import { wiqlString } from '../../tasks/PipelineWorkItem/src/lifecycle/openItems';
 import { hostileText, textAround } from './arbitraries';
 
 /** Reads a WIQL string literal at the start of `query`: its value and where it ends, or undefined. */

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { stripBidi } from '../../tasks/PipelineWorkItem/src/text/bidi';
+import { stripBidi } from '../../tasks/PipelineWorkItem/src/text/agentText';
 import { cleanLogLine, plainText } from '../../tasks/PipelineWorkItem/src/text/logText';
 import { workItemTitle } from '../../tasks/PipelineWorkItem/src/render/title';
 import { parseTemplate, Template } from '../../tasks/PipelineWorkItem/src/text/templates';
@@ -7,7 +7,7 @@ import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import { NO_FACTS } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import { workItemDraft } from '../../tasks/PipelineWorkItem/src/workItem/draft';
-import { createPatch } from '../../tasks/PipelineWorkItem/src/workItem/patch';
+import { patchOf } from '../../tasks/PipelineWorkItem/src/workItem/patch';
 import { inputs, runContext } from './fixtures';
 
 describe('bidirectional controls', () => {
@@ -57,7 +57,7 @@ describe('bidirectional controls', () => {
       },
       { tags: ['pwi:0123456789ab'], history: '', attachments: [] },
     );
-    const tags = createPatch(draft).find((op) => op.path === '/fields/System.Tags');
+    const tags = patchOf(draft.fields, draft.relations).find((op) => op.path === '/fields/System.Tags');
     assert.equal(tags?.value, 'nightly; ci; pwi:0123456789ab');
   });
 });

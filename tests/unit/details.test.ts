@@ -11,7 +11,7 @@ import {
   failingTestsHtml,
   logExcerptHtml,
 } from '../../tasks/PipelineWorkItem/src/render/evidence';
-import { readableRun } from '../../tasks/PipelineWorkItem/src/render/readable';
+import { maskedRun } from '../../tasks/PipelineWorkItem/src/render/readable';
 import { failedStep, inputs, runContext } from './fixtures';
 
 const HOSTILE = `<img src=x onerror=alert(1)> </pre> {{title}} "q" 'q'`;
@@ -182,7 +182,7 @@ describe('readable run', () => {
       failures: [step(`deploy ${secret}`, [`key ${secret}`])],
     };
     const long = `${'y'.repeat(990)}${secret}`;
-    const run = readableRun(
+    const run = maskedRun(
       runView(context, facts, 'failed', {
         logTails: [
           {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { Filing, Target, workItemDraft } from '../../tasks/PipelineWorkItem/src/workItem/draft';
+import { Tracking, Destination, workItemDraft } from '../../tasks/PipelineWorkItem/src/workItem/draft';
 import { NO_FACTS } from '../../tasks/PipelineWorkItem/src/facts/model';
-import { createPatch } from '../../tasks/PipelineWorkItem/src/workItem/patch';
+import { patchOf } from '../../tasks/PipelineWorkItem/src/workItem/patch';
 import { InputName, readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import { chooseWorkItemType } from '../../tasks/PipelineWorkItem/src/workItem/workItemType';
@@ -28,7 +28,7 @@ const TASK = {
   states: [],
 };
 
-const FILING: Filing = {
+const TRACKING: Tracking = {
   tags: ['pwi:0123456789ab', 'pwi:scope-0123456789ab'],
   history: '<p>Filed</p>',
   attachments: [],
@@ -36,19 +36,19 @@ const FILING: Filing = {
 
 function draftFor(
   values: Partial<Record<InputName, string>>,
-  target: Partial<Target> = {},
+  destination: Partial<Destination> = {},
   variables = YAML_VARIABLES,
 ) {
   const context = runContext(variables);
   const settings = readSettings(inputs(values));
-  const full: Target = {
+  const full: Destination = {
     type: BUG,
     collectionUri: 'https://dev.azure.com/fabrikam/',
     iterationPath: undefined,
     secrets: [],
-    ...target,
+    ...destination,
   };
-  return workItemDraft(settings, runView(context, NO_FACTS, 'failed'), full, FILING);
+  return workItemDraft(settings, runView(context, NO_FACTS, 'failed'), full, TRACKING);
 }
 
 describe('work item draft and JSON Patch', () => {
@@ -68,7 +68,7 @@ describe('work item draft and JSON Patch', () => {
       { iterationPath: 'WebApp\\Sprint 2' },
     );
     assert.deepEqual(warnings, []);
-    assert.deepEqual(createPatch(draft), [
+    assert.deepEqual(patchOf(draft.fields, draft.relations), [
       { op: 'add', path: '/fields/System.Title', value: 'WebApp-CI failed on main' },
       { op: 'add', path: '/fields/Microsoft.VSTS.TCM.ReproSteps', value: '<p>Failed.</p>' },
       { op: 'add', path: '/fields/System.AreaPath', value: 'WebApp\\Frontend' },
@@ -131,7 +131,7 @@ describe('work item draft and JSON Patch', () => {
     assert.equal(Object.fromEntries(draft.fields)['Microsoft.VSTS.Build.FoundIn'], undefined);
   });
 
-  it('does not link a build of another organization when filing through a connection', () => {
+  it('does not link a build of another organization when tracking through a connection', () => {
     const { draft } = draftFor({}, { collectionUri: 'https://dev.azure.com/contoso/' });
     assert.deepEqual(
       draft.relations.map((r) => r.rel),

@@ -4,13 +4,13 @@ import { NO_EVIDENCE, NO_FACTS } from '../../tasks/PipelineWorkItem/src/facts/mo
 import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import { InputName, readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import {
-  Filing,
+  Tracking,
   optionalFields,
   Relation,
-  Target,
+  Destination,
   workItemDraft,
 } from '../../tasks/PipelineWorkItem/src/workItem/draft';
-import { htmlFieldTest } from '../../tasks/PipelineWorkItem/src/workItem/htmlFields';
+import { htmlFieldTest } from '../../tasks/PipelineWorkItem/src/workItem/draft';
 import { patchOf } from '../../tasks/PipelineWorkItem/src/workItem/patch';
 import { plannedChange, WorkItemTypeInfo } from '../../tasks/PipelineWorkItem/src/workItem/workItemType';
 import { inputs, RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
@@ -23,7 +23,7 @@ const BUG: WorkItemTypeInfo = {
 // A custom type with neither a body field nor Priority.
 const NOTE: WorkItemTypeInfo = { name: 'Note', fields: ['System.Title', 'System.Tags'], states: [] };
 
-const FILING: Filing = {
+const TRACKING: Tracking = {
   tags: ['pwi:0123456789ab', 'pwi:scope-0123456789ab'],
   history: '<p>Filed</p>',
   attachments: [],
@@ -32,22 +32,27 @@ const RUN_URL = 'https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=81
 
 function draftFor(
   values: Partial<Record<InputName, string>>,
-  options: { target?: Partial<Target>; context?: RunContext; workItems?: number[]; filing?: Filing } = {},
+  options: {
+    destination?: Partial<Destination>;
+    context?: RunContext;
+    workItems?: number[];
+    tracking?: Tracking;
+  } = {},
 ) {
   const context = options.context ?? runContext();
-  const target: Target = {
+  const destination: Destination = {
     type: BUG,
     collectionUri: 'https://dev.azure.com/fabrikam/',
     iterationPath: undefined,
     secrets: [],
-    ...options.target,
+    ...options.destination,
   };
   const evidence = { ...NO_EVIDENCE, workItems: options.workItems ?? [] };
   return workItemDraft(
     readSettings(inputs(values)),
     runView(context, NO_FACTS, 'failed', evidence),
-    target,
-    options.filing ?? FILING,
+    destination,
+    options.tracking ?? TRACKING,
   );
 }
 
@@ -64,7 +69,7 @@ describe('work item draft at its edges', () => {
     });
 
     it('warns when the type has no field for the body, and for a priority it cannot take', () => {
-      const { draft, warnings } = draftFor({ priority: '2' }, { target: { type: NOTE } });
+      const { draft, warnings } = draftFor({ priority: '2' }, { destination: { type: NOTE } });
       assert.deepEqual(fieldsOf(draft), ['System.Title', 'System.Tags', 'System.History']);
       assert.deepEqual(warnings, [
         "Work item type 'Note' has no Repro Steps or Description field; the description and details are left out.",
@@ -73,12 +78,12 @@ describe('work item draft at its edges', () => {
     });
 
     it('does not warn about the body of a type without body field when there is none', () => {
-      assert.deepEqual(draftFor({ includeDetails: 'false' }, { target: { type: NOTE } }).warnings, []);
+      assert.deepEqual(draftFor({ includeDetails: 'false' }, { destination: { type: NOTE } }).warnings, []);
     });
 
     it('sets the priority of a type that has the field, in any case', () => {
       const type = { ...BUG, fields: [...BUG.fields, 'microsoft.vsts.common.priority'] };
-      const { draft, warnings } = draftFor({ priority: '4' }, { target: { type } });
+      const { draft, warnings } = draftFor({ priority: '4' }, { destination: { type } });
       assert.deepEqual(
         draft.fields.find(([reference]) => reference === 'Microsoft.VSTS.Common.Priority'),
         ['Microsoft.VSTS.Common.Priority', 4],
@@ -222,21 +227,21 @@ describe('work item draft at its edges', () => {
       assert.deepEqual(
         draftFor(
           { linkWorkItems: 'true', linkBuild: 'false' },
-          { workItems: [5], target: { collectionUri: 'https://dev.azure.com/contoso/' } },
+          { workItems: [5], destination: { collectionUri: 'https://dev.azure.com/contoso/' } },
         ).draft.relations,
         [],
       );
     });
 
     it('attaches the uploaded files last, each with its comment', () => {
-      const filing: Filing = {
-        ...FILING,
+      const tracking: Tracking = {
+        ...TRACKING,
         attachments: [
           { url: 'https://dev.azure.com/fabrikam/_apis/wit/attachments/a', comment: 'Log of npm test' },
           { url: 'https://dev.azure.com/fabrikam/_apis/wit/attachments/b', comment: 'screen.png' },
         ],
       };
-      const { draft } = draftFor({ linkBuild: 'false' }, { filing });
+      const { draft } = draftFor({ linkBuild: 'false' }, { tracking });
       assert.deepEqual(relationsOf(draft.relations), [
         [
           'AttachedFile',

@@ -82,8 +82,8 @@ describe('evidence gathering', () => {
     resolveFacts(FACTS);
     const evidence = await gathered;
     // 1-based and inclusive: the last 30 of 1,000 lines are 971..1000.
-    sinon.assert.calledWithExactly(fake.buildLogLines, 'WebApp', 812, 4, 971, 1000);
-    sinon.assert.calledWithExactly(fake.buildLogLines, 'WebApp', 812, 7, 1, 12);
+    sinon.assert.calledWithExactly(fake.buildLogLines, 'WebApp', 812, 4, { first: 971, last: 1000 });
+    sinon.assert.calledWithExactly(fake.buildLogLines, 'WebApp', 812, 7, { first: 1, last: 12 });
     assert.deepEqual(evidence.logTails, [
       { step: 0, lines: ['tail of 4'], lineCount: 1000 },
       { step: 1, lines: ['tail of 7'], lineCount: 12 },

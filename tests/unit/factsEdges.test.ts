@@ -7,7 +7,7 @@ import {
   shortBranch,
 } from '../../tasks/PipelineWorkItem/src/facts/context';
 import { NO_EVIDENCE, NO_FACTS, Outcome, TimelineRecord } from '../../tasks/PipelineWorkItem/src/facts/model';
-import { visibleName } from '../../tasks/PipelineWorkItem/src/facts/names';
+import { visibleName } from '../../tasks/PipelineWorkItem/src/facts/context';
 import { jobOutcome, outcomeText, worstOutcome } from '../../tasks/PipelineWorkItem/src/facts/outcome';
 import { factsFromRelease, factsFromTimeline } from '../../tasks/PipelineWorkItem/src/facts/runFacts';
 import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';

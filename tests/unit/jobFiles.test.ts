@@ -9,7 +9,7 @@ import {
   jobRoots,
   openJobFile,
   rootedPattern,
-} from '../../tasks/PipelineWorkItem/src/jobFiles';
+} from '../../tasks/PipelineWorkItem/src/evidence/jobFiles';
 
 // The walk on a real file system: the job's directories (build with sources, temp) and a folder beside them.
 describe('finding the job files', () => {

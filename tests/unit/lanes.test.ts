@@ -8,7 +8,8 @@ import { parseTemplate, Template, TemplateValues } from '../../tasks/PipelineWor
 import { descriptionProblems } from '../../tasks/PipelineWorkItem/src/text/markdown';
 import { optionalFields } from '../../tasks/PipelineWorkItem/src/workItem/draft';
 import { patchOf } from '../../tasks/PipelineWorkItem/src/workItem/patch';
-import { createItem, Writer } from '../../tasks/PipelineWorkItem/src/writes';
+import type { BoardsWrites } from '../../tasks/PipelineWorkItem/src/act/acted';
+import { createItem } from '../../tasks/PipelineWorkItem/src/act/writes';
 import { readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import { inputs, problemsOf, runContext, YAML_VARIABLES } from './fixtures';
 
@@ -341,16 +342,16 @@ describe('description placeholders in attributes', () => {
 describe('a create refused for its fields', () => {
   const type = { name: 'Bug', fields: ['System.Title', 'System.Tags', 'Custom.Known'], states: [] };
 
-  function writerFor(createWorkItem: sinon.SinonStub): { writer: Writer; warnings: string[] } {
+  function writerFor(createWorkItem: sinon.SinonStub): { writer: BoardsWrites; warnings: string[] } {
     const warnings: string[] = [];
     const boards = { createWorkItem, queryIds: sinon.stub().resolves([]) } as Partial<Boards> as Boards;
-    const writer: Writer = {
+    const writer: BoardsWrites = {
       boards,
       project: 'WebApp',
       collectionUri: 'https://dev.azure.com/fabrikam/',
       type,
       runKey: 'build-812.1',
-      warn: (message) => warnings.push(message),
+      log: { info: () => undefined, warning: (message) => warnings.push(message) },
     };
     return { writer, warnings };
   }

@@ -13,10 +13,11 @@ import {
 } from '../../tasks/PipelineWorkItem/src/lifecycle/decision';
 import { fingerprintOf } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
 import { markerHtml, readMarkers, runKey } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
-import { openItemsQuery } from '../../tasks/PipelineWorkItem/src/lifecycle/openItems';
+import { openItemsQuery, OpenStatesOf } from '../../tasks/PipelineWorkItem/src/lifecycle/openItems';
 import { parseTemplate, Template } from '../../tasks/PipelineWorkItem/src/text/templates';
 import {
   isOpenState,
+  openStates,
   plannedChange,
   StateChange,
   StateChangePurpose,
@@ -131,17 +132,22 @@ describe('fingerprint and the open-items query', () => {
     assert.equal(fingerprint.text, 'WebApp-CI Build › npm test');
   });
 
+  const searched = (type: WorkItemTypeInfo): OpenStatesOf => ({
+    name: type.name,
+    openStates: openStates(type),
+  });
+
   it("asks for the type's own open states and the exact tag, oldest first", () => {
     const fingerprint = { text: "it's", tag: 'pwi:0123456789ab', scopeTag: 'pwi:scope-0123456789ab' };
     assert.equal(
-      openItemsQuery(fingerprint, SCRUM_BUG),
+      openItemsQuery(fingerprint, searched(SCRUM_BUG)),
       "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.WorkItemType] = 'Bug' AND [System.Tags] CONTAINS 'pwi:0123456789ab' AND [System.State] IN ('New', 'Approved', 'Committed') ORDER BY [System.Id]",
     );
     assert.equal(
-      openItemsQuery(fingerprint, { ...SCRUM_BUG, name: "O'Brien" })?.includes("'O''Brien'"),
+      openItemsQuery(fingerprint, searched({ ...SCRUM_BUG, name: "O'Brien" }))?.includes("'O''Brien'"),
       true,
     );
-    assert.equal(openItemsQuery(fingerprint, { ...SCRUM_BUG, states: [] }), undefined);
+    assert.equal(openItemsQuery(fingerprint, searched({ ...SCRUM_BUG, states: [] })), undefined);
   });
 
   it('counts only the Proposed and InProgress categories as open, in any case', () => {
@@ -155,7 +161,7 @@ describe('fingerprint and the open-items query', () => {
   it("a recovery also asks for the scope's tag", () => {
     const fingerprint = { text: 'x', tag: 'pwi:0123456789ab', scopeTag: 'pwi:scope-0123456789ab' };
     assert.equal(
-      openItemsQuery(fingerprint, SCRUM_BUG, 'recovery'),
+      openItemsQuery(fingerprint, searched(SCRUM_BUG), 'recovery'),
       "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.WorkItemType] = 'Bug' AND ([System.Tags] CONTAINS 'pwi:0123456789ab' OR [System.Tags] CONTAINS 'pwi:scope-0123456789ab') AND [System.State] IN ('New', 'Approved', 'Committed') ORDER BY [System.Id]",
     );
   });

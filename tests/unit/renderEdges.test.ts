@@ -16,7 +16,7 @@ import {
   failingTestsHtml,
   logExcerptHtml,
 } from '../../tasks/PipelineWorkItem/src/render/evidence';
-import { readableRun } from '../../tasks/PipelineWorkItem/src/render/readable';
+import { maskedRun } from '../../tasks/PipelineWorkItem/src/render/readable';
 import { fitTitle, workItemTitle } from '../../tasks/PipelineWorkItem/src/render/title';
 import { inputs, RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
 
@@ -405,7 +405,7 @@ describe('titles at their edges', () => {
 
 describe('readable run at its edges', () => {
   it('drops the log lines cleaning leaves out, and keeps the failing tests, masked', () => {
-    const run = readableRun(
+    const run = maskedRun(
       runView(runContext(), withFailures([step('B', 'J', 's')]), 'failed', {
         ...NO_EVIDENCE,
         logTails: [{ step: 0, lineCount: 3, lines: ['##[group]Run', '##[endgroup]', 'token hunter22'] }],
@@ -426,6 +426,6 @@ describe('readable run at its edges', () => {
   });
 
   it('leaves missing test results missing', () => {
-    assert.equal(readableRun(runView(runContext(), NO_FACTS, 'failed'), []).evidence.tests, undefined);
+    assert.equal(maskedRun(runView(runContext(), NO_FACTS, 'failed'), []).evidence.tests, undefined);
   });
 });

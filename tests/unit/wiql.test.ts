@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { wiqlString } from '../../tasks/PipelineWorkItem/src/text/wiql';
+import { wiqlString } from '../../tasks/PipelineWorkItem/src/lifecycle/openItems';
 
 describe('WIQL string literals', () => {
   const cases: [name: string, value: string, expected: string][] = [

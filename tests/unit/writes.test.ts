@@ -8,7 +8,8 @@ import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import { markerHtml } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
 import type { Boards, Comment } from '../../tasks/PipelineWorkItem/src/ports';
 import type { WorkItemTypeInfo } from '../../tasks/PipelineWorkItem/src/workItem/workItemType';
-import { createItem, Writer } from '../../tasks/PipelineWorkItem/src/writes';
+import type { BoardsWrites } from '../../tasks/PipelineWorkItem/src/act/acted';
+import { createItem } from '../../tasks/PipelineWorkItem/src/act/writes';
 import { runContext } from './fixtures';
 
 const BUG: WorkItemTypeInfo = {
@@ -22,7 +23,7 @@ const BUG: WorkItemTypeInfo = {
 const KEY = 'build-812.1.Test';
 
 function writerOver(comments: Record<number, Comment[]>): {
-  writer: Writer;
+  writer: BoardsWrites;
   boards: { [K in keyof Boards]: sinon.SinonStub };
 } {
   const boards = {
@@ -40,13 +41,13 @@ function writerOver(comments: Record<number, Comment[]>): {
     htmlFields: sinon.stub(),
     uploadAttachment: sinon.stub(),
   };
-  const writer: Writer = {
+  const writer: BoardsWrites = {
     boards,
     project: 'WebApp',
     collectionUri: 'https://dev.azure.com/fabrikam/',
     type: BUG,
     runKey: KEY,
-    warn: () => undefined,
+    log: { info: () => undefined, warning: () => undefined },
   };
   return { writer, boards };
 }

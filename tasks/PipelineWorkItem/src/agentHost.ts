@@ -7,8 +7,8 @@ import type { NetworkOptions, Transport } from './ado/connection';
 import { DEFAULT_LIMITS, RetryLimits, RetryPolicy } from './ado/retry';
 import { withTrailingSlash } from './facts/context';
 import { SettingsError } from './errors';
-import { findJobFiles, jobRoots, openJobFile } from './jobFiles';
-import type { Credentials, TaskHost, TaskResult } from './ports';
+import { findJobFiles, jobRoots, openJobFile } from './evidence/jobFiles';
+import type { Credentials, FoundFiles, TaskHost, TaskResult } from './ports';
 import { inertLines } from './text/agentText';
 import { loc, useLocalizer } from './text/messages';
 import { redactor } from './text/redact';
@@ -35,30 +35,16 @@ export function agentHost(): TaskHost {
   );
   const tokens: string[] = [];
   const secrets = (): string[] => [...tokens, ...secretVariables];
-  // The one way out for text: masked, then cut into lines that hold no command (task-lib's commands escape the
-  // line ends of their message, so a message stays one command).
-  const lines = (text: string): string[] => inertLines(redactor(secrets())(text));
-  const safe = (text: string): string => lines(text).join('\n');
-  const debug = (message: string): void => tl.debug(safe(message));
+  const output = agentOutput(secrets, (name) => variable(name));
   // task-lib debug-prints `name=value` raw for each input and variable it reads; a value can hold a branch name
   // or a commit message (the agent expands macros in inputs), so the task prints that line itself, made safe.
   const read = (name: string, get: () => string | undefined): string | undefined => {
     const value = quietly(get);
-    debug(loc('ValueRead', name, value ?? ''));
+    output.debug(loc('ValueRead', name, value ?? ''));
     return value;
   };
   const variable = (name: string): string | undefined => read(name, () => tl.getVariable(name));
-  let policy: RetryPolicy | undefined;
-  // One retry policy (one time budget) for every client of the run; the proxy may differ by URL (its bypass
-  // list), so the network settings are read for each organization the task talks to.
-  const connect = (url: string): Transport => {
-    const network = networkOptions(url);
-    for (const password of [network.proxy?.proxyPassword, network.cert?.passphrase]) {
-      if (password && !tokens.includes(password)) tokens.push(password);
-    }
-    policy ??= new RetryPolicy(retryLimits());
-    return { network, policy, secrets };
-  };
+  const connect = connector(tokens, secrets);
   const remember = (credentials: Credentials): Credentials => {
     tokens.push(credentials.token);
     return credentials;
@@ -68,26 +54,62 @@ export function agentHost(): TaskHost {
     variable,
     secrets,
     jobCredentials: () => {
-      // getEndpointAuthorizationParameter would write the token into a debug line; read the whole object instead.
-      const token = tl.getEndpointAuthorization(JOB_ENDPOINT, true)?.parameters?.['AccessToken'];
-      const url = variable('System.TeamFoundationCollectionUri') ?? tl.getEndpointUrl(JOB_ENDPOINT, true);
-      return token && url ? remember({ url: withTrailingSlash(url), scheme: 'bearer', token }) : undefined;
+      const credentials = jobCredentials(variable);
+      return credentials && remember(credentials);
     },
     connectionCredentials: (connection) => remember(serviceConnection(connection)),
     connectBoards: (credentials) => ado().connectBoards(credentials, connect(credentials.url)),
     connectPipelines: (credentials) => ado().connectPipelines(credentials, connect(credentials.url)),
-    // task-lib's findMatch follows every symlink and throws on a dangling one: the job's files are searched
-    // without it, confined to the job's directories.
-    findFiles: (patterns) => {
-      const root = variable('System.DefaultWorkingDirectory') || process.cwd();
-      return findJobFiles(patterns, root, jobRoots(variable));
-    },
+    findFiles: (patterns) => findFiles(patterns, variable),
     openFile: openJobFile,
+    ...output,
+  };
+}
+
+// getEndpointAuthorizationParameter would write the token into a debug line; the whole object is read instead.
+function jobCredentials(variable: (name: string) => string | undefined): Credentials | undefined {
+  const token = tl.getEndpointAuthorization(JOB_ENDPOINT, true)?.parameters?.['AccessToken'];
+  const url = variable('System.TeamFoundationCollectionUri') ?? tl.getEndpointUrl(JOB_ENDPOINT, true);
+  return token && url ? { url: withTrailingSlash(url), scheme: 'bearer', token } : undefined;
+}
+
+// task-lib's findMatch follows every symlink and throws on a dangling one: the job's files are searched without
+// it, confined to the job's directories.
+function findFiles(
+  patterns: readonly string[],
+  variable: (name: string) => string | undefined,
+): FoundFiles[] {
+  const root = variable('System.DefaultWorkingDirectory') || process.cwd();
+  return findJobFiles(patterns, root, jobRoots(variable));
+}
+
+// One retry policy (one time budget) for every client of the run; the proxy may differ by URL (its bypass
+// list), so the network settings are read for each organization the task talks to.
+function connector(tokens: string[], secrets: () => string[]): (url: string) => Transport {
+  let policy: RetryPolicy | undefined;
+  return (url) => {
+    const network = networkOptions(url);
+    for (const password of [network.proxy?.proxyPassword, network.cert?.passphrase]) {
+      if (password && !tokens.includes(password)) tokens.push(password);
+    }
+    policy ??= new RetryPolicy(retryLimits());
+    return { network, policy, secrets };
+  };
+}
+
+type AgentOutput = Pick<TaskHost, 'info' | 'warning' | 'debug' | 'setOutput' | 'writeSummary' | 'setResult'>;
+
+// The one way out for text: masked, then cut into lines that hold no command (task-lib's commands escape the
+// line ends of their message, so a message stays one command).
+function agentOutput(secrets: () => string[], variable: (name: string) => string | undefined): AgentOutput {
+  const lines = (text: string): string[] => inertLines(redactor(secrets())(text));
+  const safe = (text: string): string => lines(text).join('\n');
+  return {
     info: (message) => {
       for (const line of lines(message)) process.stdout.write(`${line}${os.EOL}`);
     },
     warning: (message) => tl.warning(safe(message)),
-    debug,
+    debug: (message) => tl.debug(safe(message)),
     setOutput: (name, value) => tl.setVariable(name, value, false, true),
     writeSummary: (markdown) => {
       // The summary is a courtesy: a full temp disk must not turn a filed item into a failed task.

@@ -62,6 +62,12 @@ export interface Boards {
   uploadAttachment(project: string, fileName: string, body: () => NodeJS.ReadableStream): Promise<string>;
 }
 
+/** Lines `first` to `last` of a log, 1-based and inclusive. */
+export interface LineRange {
+  readonly first: number;
+  readonly last: number;
+}
+
 /** Where the run's failing tests are read from. */
 export type TestScope =
   | { readonly kind: 'build'; readonly buildId: number }
@@ -85,20 +91,14 @@ export interface Pipelines {
   ): Promise<ReleaseDeployment | undefined>;
   /** Line count of each of the build's logs, by log id. */
   buildLogLineCounts(project: string, buildId: number): Promise<Map<number, number>>;
-  /** Lines `first`..`last` (1-based, inclusive) of a build log. */
-  buildLogLines(
-    project: string,
-    buildId: number,
-    logId: number,
-    first: number,
-    last: number,
-  ): Promise<string[]>;
-  /** Lines `first`..`last` (1-based, inclusive) of a classic release task's log; the whole log without them. */
+  /** The lines of `range` of a build log. */
+  buildLogLines(project: string, buildId: number, logId: number, range: LineRange): Promise<string[]>;
+  /** The lines of `range` of a classic release task's log; the whole log without one. */
   releaseTaskLogLines(
     project: string,
     releaseId: number,
     log: ReleaseTaskLog,
-    range?: { first: number; last: number },
+    range?: LineRange,
   ): Promise<string[]>;
   /** The whole build log, for attaching; undefined when it is longer than `maxBytes` (no more is read). */
   buildLog(project: string, buildId: number, logId: number, maxBytes: number): Promise<string | undefined>;

@@ -1,6 +1,6 @@
 import { readRunContext, RunContext } from './facts/context';
 import { AdoError, EnvironmentError, SettingsError } from './errors';
-import { Filed, fileWorkItem, Log } from './filing';
+import { Acted, fileWorkItem, Log } from './flow';
 import type { TaskHost, TaskResult } from './ports';
 import { loc } from './text/messages';
 import { redactor } from './text/redact';
@@ -19,36 +19,36 @@ export async function run(host: TaskHost): Promise<void> {
       host.warning(mask(message));
     },
   };
-  let filed: Filed;
+  let acted: Acted;
   let result: TaskResult = 'Succeeded';
   let settings: Settings | undefined;
   let context: RunContext | undefined;
   try {
     settings = readSettings(host.input);
     context = readRunContext(host.variable);
-    filed = await fileWorkItem(host, settings, context, log);
-    // Never a silent green (brief §5.6).
-    if (filed.undetermined) {
+    acted = await fileWorkItem(host, settings, context, log);
+    // Never a silent green: an undetermined run is said to be one.
+    if (acted.undetermined) {
       result = 'SucceededWithIssues';
-      host.warning(mask(reportLine(filed.report)));
+      host.warning(mask(reportLine(acted.report)));
     }
   } catch (error) {
     host.debug(mask(String((error as Error).stack ?? error)));
     const failed = failure(error, settings, context);
     result = failed.result;
     if (result === 'SucceededWithIssues') host.warning(mask(failed.message));
-    filed = { outputs: { action: 'none' }, report: { kind: 'failed', message: failed.message } };
+    acted = { outputs: { action: 'none' }, report: { kind: 'failed', message: failed.message } };
   }
-  host.writeSummary(mask(summaryMarkdown(filed.report, warnings)));
-  const { id, url, action } = filed.outputs;
+  host.writeSummary(mask(summaryMarkdown(acted.report, warnings)));
+  const { id, url, action } = acted.outputs;
   host.setOutput('WorkItemId', id === undefined ? '' : String(id));
   host.setOutput('WorkItemUrl', url ?? '');
   host.setOutput('WorkItemAction', action);
-  host.setResult(result, mask(reportLine(filed.report)));
+  host.setResult(result, mask(reportLine(acted.report)));
 }
 
 // Input and environment problems always fail; Azure DevOps problems fail only with failTaskOnError, because
-// the run's own failure should stay the story (brief §2).
+// the run's own failure should stay the story.
 function failure(
   error: unknown,
   settings: Settings | undefined,

@@ -11,7 +11,7 @@ import type {
 import type { TeamSettingsIteration } from 'azure-devops-node-api/interfaces/WorkInterfaces';
 import { AdoError } from '../errors';
 import type { Boards, Comment, WriterIdentity } from '../ports';
-import { stripBidi } from '../text/bidi';
+import { stripBidi } from '../text/agentText';
 import { loc } from '../text/messages';
 import { maskingStream } from '../text/streamRedact';
 import { redactor } from '../text/redact';
@@ -212,7 +212,7 @@ export class AdoBoards implements Boards {
       );
       if (!item?.id) {
         // Project and type were just read, so a 404 here is the service's other way of refusing the area:
-        // TF237111 with status 404 (platform notes).
+        // TF237111, which it sends with status 404 as well as 403.
         throw new AdoError(loc('CreateAnswered404', type, project, this.permissionFix(project)), {
           status: 404,
           code: 'TF237111',

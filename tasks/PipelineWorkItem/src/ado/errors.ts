@@ -25,7 +25,8 @@ interface ServiceError {
 
 /**
  * Turns a failed REST call (typed-rest-client's network error, or the service's answer) into an AdoError whose message tells the user
- * what happened and what to change. Recognises codes from the message, not the status alone (brief: platform notes).
+ * what happened and what to change. Recognises codes from the message, not the status alone: the service
+ * answers many different refusals with the same 400.
  */
 export function toAdoError(error: unknown, call: CallContext): AdoError {
   if (error instanceof AdoError) return error;
@@ -33,59 +34,55 @@ export function toAdoError(error: unknown, call: CallContext): AdoError {
   const status = typeof e.statusCode === 'number' ? e.statusCode : undefined;
   const serviceMessage = (e.result?.message ?? e.message ?? String(error)).trim();
   const code = /\b(TF\d{5,6}|VS\d{6})\b/.exec(serviceMessage)?.[1];
-  const options = {
-    status,
-    code,
-    cause: error,
-    refusedFields: refusedFields(code, e, serviceMessage),
-    serviceMessage,
-  };
-  const action = call.action;
+  const refused = refusedFields(code, e, serviceMessage);
+  const failure: Failure = { e, status, code, serviceMessage, refused, call, action: call.action };
+  const message = MESSAGES.find(([applies]) => applies(failure))?.[1](failure) ?? fallbackMessage(failure);
+  return new AdoError(message, { status, code, cause: error, refusedFields: refused, serviceMessage });
+}
 
-  if (isNetworkCode(e.code)) {
-    return new AdoError(loc('Unreachable', action, call.url, e.code), options);
-  }
-  if (code === 'TF237111') {
-    return new AdoError(loc('AreaRefused', action, permissionFix(call)), options);
-  }
-  if (status === 401 || code === 'TF400813') {
-    return new AdoError(loc('CredentialsRejected', action, code ?? 'HTTP 401', call.project ?? ''), options);
-  }
-  if (code === 'TF401347') {
-    return new AdoError(loc('TreePathRefused', action, serviceMessage), options);
-  }
-  if (code === 'TF51535') {
-    return new AdoError(loc('FieldUnknown', action, serviceMessage), options);
-  }
-  if (code === 'TF401326') {
-    return new AdoError(loc('FieldReadOnly', action, serviceMessage), options);
-  }
-  if (code === 'TF401320') {
-    // The service repeats the first rule in its message: name each field and each rule once.
-    const rules = (e.result?.customProperties?.RuleValidationErrors ?? []).flatMap((rule) =>
-      rule.errorMessage ? [rule.errorMessage.trim()] : [],
-    );
-    const messages = [...new Set([serviceMessage, ...rules])];
-    const distinct = messages.filter((m) => !messages.some((other) => other !== m && other.includes(m)));
-    const broken = distinct.join(' ');
-    const fields = options.refusedFields.join(', ');
-    return new AdoError(
-      fields ? loc('RulesBrokenBy', action, fields, broken) : loc('RulesBroken', action, broken),
-      options,
-    );
-  }
-  if (status === 429) {
-    return new AdoError(loc('RateLimited', action, serviceMessage), options);
-  }
-  if (status === 403) {
-    return new AdoError(loc('AccessDenied', action, serviceMessage, permissionFix(call)), options);
-  }
-  return new AdoError(
-    status === undefined
-      ? loc('CallFailed', action, serviceMessage)
-      : loc('CallFailedStatus', action, status, serviceMessage),
-    options,
+/** A failed call as the messages read it. */
+interface Failure {
+  readonly e: ServiceError;
+  readonly status: number | undefined;
+  readonly code: string | undefined;
+  readonly serviceMessage: string;
+  readonly refused: readonly string[];
+  readonly call: CallContext;
+  readonly action: string;
+}
+
+// The message of a failure, the first that applies, in this order.
+const MESSAGES: readonly (readonly [applies: (f: Failure) => boolean, message: (f: Failure) => string])[] = [
+  [(f) => isNetworkCode(f.e.code), (f) => loc('Unreachable', f.action, f.call.url, f.e.code ?? '')],
+  [(f) => f.code === 'TF237111', (f) => loc('AreaRefused', f.action, permissionFix(f.call))],
+  [
+    (f) => f.status === 401 || f.code === 'TF400813',
+    (f) => loc('CredentialsRejected', f.action, f.code ?? 'HTTP 401', f.call.project ?? ''),
+  ],
+  [(f) => f.code === 'TF401347', (f) => loc('TreePathRefused', f.action, f.serviceMessage)],
+  [(f) => f.code === 'TF51535', (f) => loc('FieldUnknown', f.action, f.serviceMessage)],
+  [(f) => f.code === 'TF401326', (f) => loc('FieldReadOnly', f.action, f.serviceMessage)],
+  [(f) => f.code === 'TF401320', rulesBroken],
+  [(f) => f.status === 429, (f) => loc('RateLimited', f.action, f.serviceMessage)],
+  [(f) => f.status === 403, (f) => loc('AccessDenied', f.action, f.serviceMessage, permissionFix(f.call))],
+];
+
+function fallbackMessage(f: Failure): string {
+  return f.status === undefined
+    ? loc('CallFailed', f.action, f.serviceMessage)
+    : loc('CallFailedStatus', f.action, f.status, f.serviceMessage);
+}
+
+// The service repeats the first rule in its message: name each field and each rule once.
+function rulesBroken(f: Failure): string {
+  const rules = (f.e.result?.customProperties?.RuleValidationErrors ?? []).flatMap((rule) =>
+    rule.errorMessage ? [rule.errorMessage.trim()] : [],
   );
+  const messages = [...new Set([f.serviceMessage, ...rules])];
+  const distinct = messages.filter((m) => !messages.some((other) => other !== m && other.includes(m)));
+  const broken = distinct.join(' ');
+  const fields = f.refused.join(', ');
+  return fields ? loc('RulesBrokenBy', f.action, fields, broken) : loc('RulesBroken', f.action, broken);
 }
 
 // TF401320 names each field in RuleValidationErrors; TF401347 and TF401326 name the field in their message.

@@ -1,6 +1,6 @@
 import type { ReleaseRun } from '../facts/context';
 import type { Commit, ReleaseDeployment, ReleaseTaskLog, TimelineRecord } from '../facts/model';
-import type { FailedTestRef, Pipelines, TestScope } from '../ports';
+import type { FailedTestRef, LineRange, Pipelines, TestScope } from '../ports';
 import { loc } from '../text/messages';
 import { CallContext, toAdoError } from './errors';
 import { Rest, segment } from './rest';
@@ -62,16 +62,10 @@ export class AdoPipelines implements Pipelines {
     });
   }
 
-  buildLogLines(
-    project: string,
-    buildId: number,
-    logId: number,
-    first: number,
-    last: number,
-  ): Promise<string[]> {
+  buildLogLines(project: string, buildId: number, logId: number, range: LineRange): Promise<string[]> {
     return this.call(loc('ActionReadLog', logId, buildId), project, async () => {
       const path = this.build(project, buildId, `/logs/${logId}`);
-      const query = { startLine: first, endLine: last };
+      const query = { startLine: range.first, endLine: range.last };
       const lines = await this.builds.json<List<string>>({ method: 'GET', path, query, apiVersion: V });
       return lines?.value ?? [];
     });
@@ -92,7 +86,7 @@ export class AdoPipelines implements Pipelines {
     project: string,
     releaseId: number,
     log: ReleaseTaskLog,
-    range?: { first: number; last: number },
+    range?: LineRange,
   ): Promise<string[]> {
     return this.call(loc('ActionReadReleaseLog', log.taskId, releaseId), project, async () => {
       const path = `${segment(project)}/_apis/release/releases/${releaseId}/environments/${log.environmentId}/deployPhases/${log.deployPhaseId}/tasks/${log.taskId}/logs`;

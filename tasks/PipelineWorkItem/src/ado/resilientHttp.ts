@@ -74,7 +74,7 @@ export function makeResilient(client: HttpClientLike, policy: RetryPolicy): void
           // The body must be read to free the socket; it is kept for the caller if this is the last attempt.
           const body = await response.readBody();
           const failed = new RetryableResponse(response, body);
-          if (!retryable(failed)) return { message: response.message, readBody: async () => body };
+          if (!retryable(failed)) return { message: response.message, readBody: () => Promise.resolve(body) };
           throw failed;
         },
         retryable,
@@ -83,7 +83,7 @@ export function makeResilient(client: HttpClientLike, policy: RetryPolicy): void
     } catch (error) {
       // Out of attempts: hand the last answer to the client, whose own error handling reads it.
       if (error instanceof RetryableResponse) {
-        return { message: error.response.message, readBody: async () => error.body };
+        return { message: error.response.message, readBody: () => Promise.resolve(error.body) };
       }
       throw error;
     }

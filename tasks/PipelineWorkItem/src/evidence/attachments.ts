@@ -66,8 +66,11 @@ export async function collectAttachments(
   io: Io,
   request: Request,
 ): Promise<{ url: string; comment: string }[]> {
-  let limit = initialLimit(io.host.variable('System.ServerType'));
-  const candidates = [...stepLogs(io, request), ...matchedFiles(io, request, limit)];
+  const uploads: Uploads = {
+    limit: initialLimit(io.host.variable('System.ServerType')),
+    overServerLimit: new Set(),
+  };
+  const candidates = [...stepLogs(io, request), ...matchedFiles(io, request, uploads.limit)];
   const kept = fitting(candidates.map((file) => file.size ?? 0));
   if (kept < candidates.length) {
     io.log.warning(
@@ -84,37 +87,53 @@ export async function collectAttachments(
     files.forEach((file) => io.log.info(loc('DryRunAttach', file.fileName, file.comment)));
     return [];
   }
-  // Files the service refused as too large, and those skipped once its limit was known.
-  const overServerLimit = new Set<File>();
-  const upload = async (file: File): Promise<{ url: string; comment: string }[]> => {
-    if (file.size !== undefined && file.size > limit) {
-      overServerLimit.add(file);
-      return [];
-    }
-    try {
-      const body = await file.content(limit);
-      if (!body) {
-        io.log.warning(loc('AttachmentLogTooLarge', file.fileName, megabytes(limit)));
-        return [];
-      }
-      const url = await io.boards.uploadAttachment(request.project, file.fileName, body);
-      return [{ url, comment: file.comment }];
-    } catch (error) {
-      if (error instanceof AdoError && error.code === TOO_LARGE) {
-        limit = Math.min(limit, learnedLimit(file.size ?? Number.MAX_SAFE_INTEGER, error.message));
-        overServerLimit.add(file);
-      } else {
-        io.log.warning(loc('AttachmentNotUploaded', (error as Error).message, file.fileName));
-      }
-      return [];
-    }
-  };
-  const attached = (await inParallel(files, PARALLEL_UPLOADS, upload)).flat();
-  if (overServerLimit.size > 0) {
-    const names = files.filter((file) => overServerLimit.has(file)).map((file) => file.fileName);
-    io.log.warning(loc('AttachmentOverServerLimit', megabytes(limit), names.join(', ')));
+  const attached = (
+    await inParallel(files, PARALLEL_UPLOADS, (file) => uploadOne(io, request, uploads, file))
+  ).flat();
+  if (uploads.overServerLimit.size > 0) {
+    const names = files.filter((file) => uploads.overServerLimit.has(file)).map((file) => file.fileName);
+    io.log.warning(loc('AttachmentOverServerLimit', megabytes(uploads.limit), names.join(', ')));
   }
   return attached;
+}
+
+/** The uploads of one item: the service's per-attachment limit as far as known, and the files over it. */
+interface Uploads {
+  limit: number;
+  /** Files the service refused as too large, and those skipped once its limit was known. */
+  readonly overServerLimit: Set<File>;
+}
+
+async function uploadOne(
+  io: Io,
+  request: Request,
+  uploads: Uploads,
+  file: File,
+): Promise<{ url: string; comment: string }[]> {
+  if (file.size !== undefined && file.size > uploads.limit) {
+    uploads.overServerLimit.add(file);
+    return [];
+  }
+  try {
+    const body = await file.content(uploads.limit);
+    if (!body) {
+      io.log.warning(loc('AttachmentLogTooLarge', file.fileName, megabytes(uploads.limit)));
+      return [];
+    }
+    const url = await io.boards.uploadAttachment(request.project, file.fileName, body);
+    return [{ url, comment: file.comment }];
+  } catch (error) {
+    if (error instanceof AdoError && error.code === TOO_LARGE) {
+      uploads.limit = Math.min(
+        uploads.limit,
+        learnedLimit(file.size ?? Number.MAX_SAFE_INTEGER, error.message),
+      );
+      uploads.overServerLimit.add(file);
+    } else {
+      io.log.warning(loc('AttachmentNotUploaded', (error as Error).message, file.fileName));
+    }
+    return [];
+  }
 }
 
 /** `work` over `items`, at most `width` at a time; the results in the items' order. */
@@ -127,7 +146,7 @@ async function inParallel<T, R>(
   let next = 0;
   const lane = async (): Promise<void> => {
     for (let index = next++; index < items.length; index = next++) {
-      results[index] = await work(items[index] as T);
+      results[index] = await work(items[index]);
     }
   };
   await Promise.all(Array.from({ length: Math.min(width, items.length) }, lane));
@@ -199,7 +218,7 @@ function matchedFiles(io: Io, { settings }: Request, limit: number): File[] {
           fileName,
           comment: `Attached by the pipeline (${pattern})`,
           size: file.size,
-          content: async (max) => () => io.host.openFile(file.realPath, max),
+          content: (max) => Promise.resolve(() => io.host.openFile(file.realPath, max)),
         },
       ];
     });

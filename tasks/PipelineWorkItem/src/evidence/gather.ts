@@ -1,7 +1,7 @@
 import type { RunContext } from '../facts/context';
-import type { Commit, Evidence, FailedStep, LogTail, RunFacts, TestFailures } from '../facts/model';
+import type { Evidence, FailedStep, LogTail, RunFacts, TestFailures } from '../facts/model';
 import type { Settings } from '../inputs/settings';
-import type { FailedTestRef, Pipelines, TestScope } from '../ports';
+import type { FailedTestRef, LineRange, Pipelines, TestScope } from '../ports';
 import { loc } from '../text/messages';
 
 /** Failing tests listed with their messages; the count goes further. */
@@ -21,7 +21,7 @@ export interface EvidenceRequest {
 }
 
 /**
- * Reads the evidence of the details (brief §4): log tails of the failed steps, failing tests, changes and the
+ * Reads the evidence of the details: log tails of the failed steps, failing tests, changes and the
  * run's work items (those only with `linkWorkItems`; without `includeDetails` they are all that is read).
  * Reads that need only the run's identity start at once, together with the facts' own read; the log tails
  * start when the facts are known, all together. Each part is optional: a failed read leaves it out with one
@@ -34,85 +34,77 @@ export async function gatherEvidence(
   warn: (message: string) => void,
 ): Promise<Evidence> {
   const { project, context, settings } = request;
-  // `without` words the warning from the reason the read failed.
-  const optional = <T>(
-    without: (reason: string) => string,
-    read: () => Promise<T>,
-    fallback: T,
-  ): Promise<T> =>
-    read().catch((error: unknown) => {
-      warn(without((error as Error).message));
-      return fallback;
-    });
+  const optional = optionalRead(warn);
   const details = settings.includeDetails;
   const build = context.release ? undefined : context.build;
-  const lineCounts =
+  const lineCounts = optional(
     details && build && settings.logLines > 0
-      ? optional(
-          (reason) => loc('WithoutLogExcerpts', reason),
-          () => pipelines.buildLogLineCounts(project, build.id),
-          new Map<number, number>(),
-        )
-      : Promise.resolve(new Map<number, number>());
+      ? () => pipelines.buildLogLineCounts(project, build.id)
+      : undefined,
+    (reason) => loc('WithoutLogExcerpts', reason),
+    new Map<number, number>(),
+  );
   const scope = details ? testScope(context) : undefined;
-  const tests = scope
-    ? optional(
-        (reason) => loc('WithoutFailingTests', reason),
-        () => failingTests(pipelines, project, scope, testsUrl(context)),
-        undefined,
-      )
-    : Promise.resolve(undefined);
+  const tests = optional(
+    scope ? () => failingTests(pipelines, project, scope, testsUrl(context)) : undefined,
+    (reason) => loc('WithoutFailingTests', reason),
+    undefined,
+  );
   const changed = context.build?.id;
-  const commits =
-    details && changed !== undefined
-      ? optional(
-          (reason) => loc('WithoutChanges', reason),
-          () => pipelines.changes(project, changed, MAX_COMMITS),
-          [],
-        )
-      : Promise.resolve<Commit[]>([]);
-  const workItems =
+  const commits = optional(
+    details && changed !== undefined ? () => pipelines.changes(project, changed, MAX_COMMITS) : undefined,
+    (reason) => loc('WithoutChanges', reason),
+    [],
+  );
+  const workItems = optional(
     settings.linkWorkItems && changed !== undefined
-      ? optional(
-          (reason) => loc('WithoutWorkItemLinks', reason),
-          () => pipelines.buildWorkItems(project, changed, MAX_WORK_ITEMS),
-          [],
-        )
-      : Promise.resolve<number[]>([]);
-  const logTails =
-    details && settings.logLines > 0
-      ? facts.then((known) => tails(pipelines, request, known.failures, lineCounts, warn))
-      : Promise.resolve([]);
-  return {
-    logTails: await logTails,
-    tests: await tests,
-    commits: await commits,
-    workItems: await workItems,
-  };
+      ? () => pipelines.buildWorkItems(project, changed, MAX_WORK_ITEMS)
+      : undefined,
+    (reason) => loc('WithoutWorkItemLinks', reason),
+    [],
+  );
+  const logTails = tails(pipelines, request, facts, lineCounts, warn);
+  return { logTails: await logTails, tests: await tests, commits: await commits, workItems: await workItems };
 }
 
-// Every tail is read at once; one that cannot be read leaves only its own step without an excerpt, and the
-// failures are reported in one warning.
+// A part of the evidence: `read` when it is asked for, else `fallback`; a failed read gives `fallback` too, with
+// a warning that `without` words from the reason.
+function optionalRead(
+  warn: (message: string) => void,
+): <T>(read: (() => Promise<T>) | undefined, without: (reason: string) => string, fallback: T) => Promise<T> {
+  return (read, without, fallback) =>
+    read
+      ? read().catch((error: unknown) => {
+          warn(without((error as Error).message));
+          return fallback;
+        })
+      : Promise.resolve(fallback);
+}
+
+// The tails of the failed steps' logs, once the facts name the steps, when the details show log lines. Every
+// tail is read at once; one that cannot be read leaves only its own step without an excerpt, and the failures
+// are reported in one warning.
 async function tails(
   pipelines: Pipelines,
   { project, context, settings }: EvidenceRequest,
-  failures: readonly FailedStep[],
+  facts: Promise<RunFacts>,
   lineCounts: Promise<Map<number, number>>,
   warn: (message: string) => void,
 ): Promise<LogTail[]> {
+  if (!settings.includeDetails || settings.logLines <= 0) return [];
+  const { failures } = await facts;
   const read = async (failure: FailedStep, step: number): Promise<LogTail[]> => {
     const log = failure.log;
     if (!log) return [];
     if (log.kind === 'build') {
       const lineCount = (await lineCounts).get(log.logId) ?? 0;
       if (lineCount === 0 || !context.build) return [];
-      const first = Math.max(1, lineCount - settings.logLines + 1);
-      const lines = await pipelines.buildLogLines(project, context.build.id, log.logId, first, lineCount);
+      const range = lastLines(lineCount, settings.logLines);
+      const lines = await pipelines.buildLogLines(project, context.build.id, log.logId, range);
       return [{ step, lines, lineCount }];
     }
     if (log.lineCount === 0 || !context.release) return [];
-    const first = Math.max(1, log.lineCount - settings.logLines + 1);
-    const range = { first, last: log.lineCount };
+    const range = lastLines(log.lineCount, settings.logLines);
     const lines = await pipelines.releaseTaskLogLines(project, context.release.id, log, range);
     return [{ step, lines, lineCount: log.lineCount }];
   };
@@ -122,6 +114,11 @@ async function tails(
   if (failed.length > 1) warn(loc('WithoutLogTails', reason, failed.length - 1));
   else if (failed.length === 1) warn(loc('WithoutLogTail', reason));
   return results.flatMap((result) => (result.status === 'fulfilled' ? result.value : []));
+}
+
+// The last `count` lines of a log of `lineCount` lines.
+function lastLines(lineCount: number, count: number): LineRange {
+  return { first: Math.max(1, lineCount - count + 1), last: lineCount };
 }
 
 async function failingTests(

@@ -1,6 +1,5 @@
 import { EnvironmentError } from '../errors';
 import { loc } from '../text/messages';
-import { visibleName } from './names';
 
 /** Returns a pipeline variable's value (e.g. `Build.BuildId`), undefined when unset. */
 export type VariableReader = (name: string) => string | undefined;
@@ -77,10 +76,51 @@ export function readRunContext(variable: VariableReader): RunContext {
   const get = (name: string): string => variable(name)?.trim() ?? '';
   const collection = get('System.TeamFoundationCollectionUri') || get('System.CollectionUri');
   const project = get('System.TeamProject');
-  if (!collection || !project) {
-    throw new EnvironmentError(loc('NotInPipelineJob'));
-  }
+  if (!collection || !project) throw new EnvironmentError(loc('NotInPipelineJob'));
   const collectionUri = withTrailingSlash(collection);
+  const { build, release } = runOf(get);
+  const branchRef = get('Build.SourceBranch');
+  const commit = get('Build.SourceVersion');
+  const runUrl = runUrlOf(get, { collectionUri, project }, build, release);
+  const reason = release ? get('Release.Reason') : get('Build.Reason');
+  const hostType = release ? 'release' : 'build';
+  const pullRequest = isPullRequestRun({ hostType, reason }) ? pullRequestId(get, branchRef) : undefined;
+  return {
+    hostType,
+    collectionUri,
+    project,
+    projectId: get('System.TeamProjectId') || undefined,
+    pipeline: release ? release.definitionName || release.name : get('Build.DefinitionName') || project,
+    runName: release ? release.name : (build?.number ?? ''),
+    runUrl: runUrl ?? collectionUri,
+    build,
+    release,
+    branch: shortBranch(branchRef) || get('Build.SourceBranchName'),
+    branchRef,
+    commit,
+    commitUrl: commitUrl(get('Build.Repository.Provider'), get('Build.Repository.Uri'), commit),
+    requestedFor: requester(get, release !== undefined),
+    reason,
+    stage: visibleName(get('System.StageDisplayName') || get('System.StageName')),
+    job: visibleName(get('System.JobDisplayName') || get('System.JobName') || get('Agent.JobName')),
+    environment: release ? get('Release.EnvironmentName') : get('Environment.Name'),
+    jobStatus: jobStatus(get('Agent.JobStatus')),
+    jobAttempt: positive(get('System.JobAttempt')) ?? 1,
+    jobId: get('System.JobId') || get('System.JobName') || get('Agent.JobName') || undefined,
+    pullRequestFromFork: get('System.PullRequest.IsFork').toLowerCase() === 'true',
+    ...(pullRequest === undefined ? {} : { pullRequest }),
+  };
+}
+
+// Who started the run: the release's or the build's requester.
+function requester(get: (name: string) => string, release: boolean): Person | undefined {
+  return release
+    ? person(get('Release.RequestedFor'), get('Release.RequestedForEmail'))
+    : person(get('Build.RequestedFor'), get('Build.RequestedForEmail'));
+}
+
+// The build or release the job belongs to.
+function runOf(get: (name: string) => string): { build?: BuildRun; release?: ReleaseRun } {
   const releaseId = positive(get('Release.ReleaseId'));
   const isRelease = get('System.HostType').toLowerCase() === 'release' && releaseId !== undefined;
   const buildId = positive(get('Build.BuildId'));
@@ -96,46 +136,18 @@ export function readRunContext(variable: VariableReader): RunContext {
           attempt: positive(get('Release.AttemptNumber')),
         }
       : undefined;
-  const branchRef = get('Build.SourceBranch');
-  const commit = get('Build.SourceVersion');
-  const buildUrl =
-    build && `${collectionUri}${encodeURIComponent(project)}/_build/results?buildId=${build.id}`;
-  const runUrl = release
-    ? get('Release.ReleaseWebUrl') || releaseUrl(collectionUri, project, release.id)
-    : buildUrl;
+  return { build, release };
+}
 
-  const reason = release ? get('Release.Reason') : get('Build.Reason');
-  const pullRequest = isPullRequestRun({ hostType: release ? 'release' : 'build', reason })
-    ? pullRequestId(get, branchRef)
-    : undefined;
-  return {
-    hostType: release ? 'release' : 'build',
-    collectionUri,
-    project,
-    projectId: get('System.TeamProjectId') || undefined,
-    pipeline: release ? release.definitionName || release.name : get('Build.DefinitionName') || project,
-    runName: release ? release.name : (build?.number ?? ''),
-    runUrl: runUrl ?? collectionUri,
-    build,
-    release,
-    branch: shortBranch(branchRef) || get('Build.SourceBranchName'),
-    branchRef,
-    commit,
-    commitUrl: commitUrl(get('Build.Repository.Provider'), get('Build.Repository.Uri'), commit),
-    requestedFor: person(
-      get(release ? 'Release.RequestedFor' : 'Build.RequestedFor'),
-      get(release ? 'Release.RequestedForEmail' : 'Build.RequestedForEmail'),
-    ),
-    reason,
-    stage: visibleName(get('System.StageDisplayName') || get('System.StageName')),
-    job: visibleName(get('System.JobDisplayName') || get('System.JobName') || get('Agent.JobName')),
-    environment: release ? get('Release.EnvironmentName') : get('Environment.Name'),
-    jobStatus: jobStatus(get('Agent.JobStatus')),
-    jobAttempt: positive(get('System.JobAttempt')) ?? 1,
-    jobId: get('System.JobId') || get('System.JobName') || get('Agent.JobName') || undefined,
-    pullRequestFromFork: get('System.PullRequest.IsFork').toLowerCase() === 'true',
-    ...(pullRequest === undefined ? {} : { pullRequest }),
-  };
+// The page that shows the run: the release's, or the build's results page.
+function runUrlOf(
+  get: (name: string) => string,
+  { collectionUri, project }: { collectionUri: string; project: string },
+  build: BuildRun | undefined,
+  release: ReleaseRun | undefined,
+): string | undefined {
+  if (release) return get('Release.ReleaseWebUrl') || releaseUrl(collectionUri, project, release.id);
+  return build && `${collectionUri}${encodeURIComponent(project)}/_build/results?buildId=${build.id}`;
 }
 
 /**
@@ -194,4 +206,12 @@ function commitUrl(provider: string, repositoryUri: string, commit: string): str
     return undefined;
   }
   return `${repositoryUri.replace(/\/+$/, '').replace(/\.git$/, '')}/commit/${commit}`;
+}
+
+// Names the agent gives to the implicit stage/job of single-job pipelines; they add nothing where a person reads.
+const IMPLICIT_NAMES = new Set(['__default', 'job', 'phase_1', 'agent job']);
+
+/** The name as a person should see it: '' for the implicit stage/job names. */
+export function visibleName(name: string | undefined): string {
+  return name === undefined || IMPLICIT_NAMES.has(name.trim().toLowerCase()) ? '' : name.trim();
 }

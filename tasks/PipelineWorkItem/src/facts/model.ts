@@ -117,7 +117,7 @@ export interface LogTail {
   readonly lineCount: number;
 }
 
-/** What the details show beyond the run's records (brief §4); each part absent when it could not be read. */
+/** What the details show beyond the run's records; each part absent when it could not be read. */
 export interface Evidence {
   readonly logTails: readonly LogTail[];
   readonly tests: TestFailures | undefined;

@@ -29,7 +29,7 @@ export function jobOutcome(jobStatus: JobStatus): Outcome | undefined {
 }
 
 /**
- * The run's outcome (brief §5.1): this job's status, made worse by any other completed stage or job of the run,
+ * The run's outcome: this job's status, made worse by any other completed stage or job of the run,
  * so a separate job with `condition: failed()` sees the failure of the jobs it depends on.
  */
 export function runOutcome(jobStatus: JobStatus, othersOutcome: Outcome | undefined): Outcome {

@@ -1,5 +1,5 @@
 import type { FailedStep, Issue, ReleaseDeployment, RunFacts, TimelineRecord } from './model';
-import { visibleName } from './names';
+import { visibleName } from './context';
 import { worstOutcome } from './outcome';
 
 /** How many warnings of a failed step the details show; errors are all kept. */

@@ -95,76 +95,55 @@ const MAX_LOG_LINES = 10000;
  * @throws SettingsError listing every problem, each naming the input and the fix.
  */
 export function readSettings(read: InputReader): Settings {
-  const problems: string[] = [];
-  const text = (name: InputName): string | undefined => read(name).trim() || undefined;
-
-  function bool(name: InputName, fallback: boolean): boolean {
-    const value = text(name)?.toLowerCase();
-    if (value === undefined) return fallback;
-    if (value === 'true' || value === 'false') return value === 'true';
-    problems.push(loc('InputNotBoolean', name, read(name).trim()));
-    return fallback;
+  const input: Parse = { read, problems: [] };
+  const fields = parseFieldsInput(read('fields'));
+  input.problems.push(...fields.problems);
+  const settings = settingsOf(input, fields.fields);
+  // Placeholders in a System.Tags value count as one tag each here; the draft cuts what they add beyond the limit.
+  const fieldTags = settings.fields
+    .filter((field) => field.reference.toLowerCase() === 'system.tags')
+    .flatMap((field) => tagList(field.value.source));
+  const tags = tagList([...settings.tags, ...fieldTags].join(';'));
+  if (tags.length + OWN_TAG_COUNT > MAX_TAGS) {
+    input.problems.push(loc('TooManyTags', tags.length, OWN_TAG_COUNT, MAX_TAGS));
   }
+  if (input.problems.length > 0) throw new SettingsError(input.problems);
+  return settings;
+}
 
-  function pick<T extends string>(name: InputName, options: readonly T[], fallback: T): T {
-    const value = text(name);
-    if (value === undefined) return fallback;
-    const match = options.find((option) => option.toLowerCase() === value.toLowerCase());
-    if (match) return match;
-    problems.push(loc('InputNotOption', name, options.join(', '), value));
-    return fallback;
-  }
-
-  function template(name: InputName): Template | undefined {
-    const value = name === 'description' ? read(name).replace(/\s+$/, '') : text(name);
-    if (!value) return undefined;
-    const parsed = parseTemplate(name, value);
-    if (typeof parsed === 'string') {
-      problems.push(parsed);
-      return undefined;
-    }
-    if (name === 'description') problems.push(...descriptionProblems(parsed));
-    return parsed;
-  }
-
-  function integer(
+// Every input in task.json order, each read with its parser; what cannot be read joins `problems`.
+function settingsOf(input: Parse, fields: Settings['fields']): Settings {
+  const text = (name: InputName): string | undefined => readText(input, name);
+  const bool = (name: InputName, fallback: boolean): boolean => readBool(input, name, fallback);
+  const pick = <T extends string>(name: InputName, options: readonly T[], fallback: T): T =>
+    readPick(input, name, options, fallback);
+  const integer = (
     name: InputName,
     range: [number, number],
     problem: (value: string) => string,
-  ): number | undefined {
-    const value = text(name);
-    if (value === undefined) return undefined;
-    const number = /^\d+$/.test(value) ? Number(value) : NaN;
-    if (Number.isSafeInteger(number) && number >= range[0] && number <= range[1]) return number;
-    problems.push(problem(value));
-    return undefined;
-  }
-
-  const fields = parseFieldsInput(read('fields'));
-  problems.push(...fields.problems);
-
-  const settings: Settings = {
+  ): number | undefined => readInteger(input, name, range, problem);
+  return {
     workItemType: text('workItemType') ?? 'Bug',
     createOn: pick('createOn', CREATE_ON, 'failure'),
-    title: template('title'),
-    description: template('description'),
+    title: readTemplate(input, 'title'),
+    description: readTemplate(input, 'description'),
     includeDetails: bool('includeDetails', true),
     logLines:
       integer('logLines', [0, MAX_LOG_LINES], (value) => loc('LogLinesInvalid', MAX_LOG_LINES, value)) ?? 30,
     attachLogs: bool('attachLogs', false),
-    attachments: lines(read('attachments')),
+    attachments: lines(input.read('attachments')),
     areaPath: text('areaPath'),
     iterationPath: iterationChoice(text('iterationPath')),
     assignTo: assignee(text('assignTo')),
     priority: integer('priority', [1, 4], (value) => loc('PriorityInvalid', value)),
     severity: text('severity'),
     tags: tagList(text('tags') ?? DEFAULT_TAGS),
-    fields: fields.fields,
+    fields,
     parentId: integer('parentId', [1, Number.MAX_SAFE_INTEGER], (value) => loc('ParentIdInvalid', value)),
     linkBuild: bool('linkBuild', true),
     linkWorkItems: bool('linkWorkItems', false),
     onRecurrence: pick('onRecurrence', ON_RECURRENCE, 'comment'),
-    fingerprint: template('fingerprint'),
+    fingerprint: readTemplate(input, 'fingerprint'),
     resolveOnRecovery: bool('resolveOnRecovery', true),
     includePullRequests: bool('includePullRequests', false),
     project: text('project'),
@@ -172,16 +151,6 @@ export function readSettings(read: InputReader): Settings {
     dryRun: bool('dryRun', false),
     failTaskOnError: bool('failTaskOnError', false),
   };
-  // Placeholders in a System.Tags value count as one tag each here; the draft cuts what they add beyond the limit.
-  const fieldTags = settings.fields
-    .filter((field) => field.reference.toLowerCase() === 'system.tags')
-    .flatMap((field) => tagList(field.value.source));
-  const tags = tagList([...settings.tags, ...fieldTags].join(';'));
-  if (tags.length + OWN_TAG_COUNT > MAX_TAGS) {
-    problems.push(loc('TooManyTags', tags.length, OWN_TAG_COUNT, MAX_TAGS));
-  }
-  if (problems.length > 0) throw new SettingsError(problems);
-  return settings;
 }
 
 function lines(value: string): string[] {
@@ -213,4 +182,57 @@ function assignee(value: string | undefined): Assignee {
   if (value === undefined) return { kind: 'none' };
   if (value.toLowerCase() === '@requestor') return { kind: 'requestor' };
   return { kind: 'identity', identity: value };
+}
+
+/** The inputs and the problems found in them so far. */
+interface Parse {
+  readonly read: InputReader;
+  readonly problems: string[];
+}
+
+function readText(input: Parse, name: InputName): string | undefined {
+  return input.read(name).trim() || undefined;
+}
+
+function readBool(input: Parse, name: InputName, fallback: boolean): boolean {
+  const value = readText(input, name)?.toLowerCase();
+  if (value === undefined) return fallback;
+  if (value === 'true' || value === 'false') return value === 'true';
+  input.problems.push(loc('InputNotBoolean', name, input.read(name).trim()));
+  return fallback;
+}
+
+function readPick<T extends string>(input: Parse, name: InputName, options: readonly T[], fallback: T): T {
+  const value = readText(input, name);
+  if (value === undefined) return fallback;
+  const match = options.find((option) => option.toLowerCase() === value.toLowerCase());
+  if (match) return match;
+  input.problems.push(loc('InputNotOption', name, options.join(', '), value));
+  return fallback;
+}
+
+function readTemplate(input: Parse, name: InputName): Template | undefined {
+  const value = name === 'description' ? input.read(name).replace(/\s+$/, '') : readText(input, name);
+  if (!value) return undefined;
+  const parsed = parseTemplate(name, value);
+  if (typeof parsed === 'string') {
+    input.problems.push(parsed);
+    return undefined;
+  }
+  if (name === 'description') input.problems.push(...descriptionProblems(parsed));
+  return parsed;
+}
+
+function readInteger(
+  input: Parse,
+  name: InputName,
+  range: [number, number],
+  problem: (value: string) => string,
+): number | undefined {
+  const value = readText(input, name);
+  if (value === undefined) return undefined;
+  const number = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (Number.isSafeInteger(number) && number >= range[0] && number <= range[1]) return number;
+  input.problems.push(problem(value));
+  return undefined;
 }

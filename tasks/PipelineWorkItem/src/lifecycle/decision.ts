@@ -17,7 +17,7 @@ type Choices = Pick<Settings, 'createOn' | 'resolveOnRecovery' | 'onRecurrence'>
 
 const RECOVERED: readonly Outcome[] = ['succeeded', 'succeededWithIssues'];
 
-/** Brief §5.2–3: a run whose outcome `createOn` names files; a green one that does not resolves (if asked). */
+/** A run whose outcome `createOn` names files; a green one that does not resolves (if asked). */
 export function intentFor(choices: Choices, outcome: Outcome): Intent {
   if (shouldFile(choices.createOn, outcome)) return 'file';
   if (choices.resolveOnRecovery && RECOVERED.includes(outcome)) return 'recover';
@@ -41,7 +41,7 @@ export function needsOpenItems(intent: Intent, onRecurrence: OnRecurrence): bool
   return intent === 'recover' || (intent === 'file' && onRecurrence !== 'new');
 }
 
-/** Run outcome × open items × inputs → one action (brief §5.2–3). `open` is oldest first. */
+/** Run outcome × open items × inputs → one action. `open` is oldest first. */
 export function decide(intent: Intent, onRecurrence: OnRecurrence, open: readonly number[]): Action {
   const oldest = open[0];
   switch (intent) {

@@ -1,9 +1,13 @@
-import { wiqlString } from '../text/wiql';
-import { openStates, WorkItemTypeInfo } from '../workItem/workItemType';
 import type { Fingerprint } from './fingerprint';
 
 /** Which open items a run looks for: a failure's fingerprint, or everything a green run recovers. */
 export type Search = 'fingerprint' | 'recovery';
+
+/** The item type searched: its name and its states that count as open (Proposed or InProgress). */
+export interface OpenStatesOf {
+  readonly name: string;
+  readonly openStates: readonly string[];
+}
 
 /**
  * The one WIQL query that finds open items: items of the type in one of the type's own Proposed or InProgress
@@ -13,11 +17,10 @@ export type Search = 'fingerprint' | 'recovery';
  */
 export function openItemsQuery(
   fingerprint: Fingerprint,
-  type: WorkItemTypeInfo,
+  type: OpenStatesOf,
   search: Search = 'fingerprint',
 ): string | undefined {
-  const states = openStates(type);
-  if (states.length === 0) return undefined;
+  if (type.openStates.length === 0) return undefined;
   const tags = search === 'recovery' ? [fingerprint.tag, fingerprint.scopeTag] : [fingerprint.tag];
   const tagged = tags.map((tag) => `[System.Tags] CONTAINS ${wiqlString(tag)}`);
   return [
@@ -25,7 +28,12 @@ export function openItemsQuery(
     'WHERE [System.TeamProject] = @project',
     `AND [System.WorkItemType] = ${wiqlString(type.name)}`,
     `AND ${tagged.length === 1 ? tagged.join('') : `(${tagged.join(' OR ')})`}`,
-    `AND [System.State] IN (${states.map(wiqlString).join(', ')})`,
+    `AND [System.State] IN (${type.openStates.map(wiqlString).join(', ')})`,
     'ORDER BY [System.Id]',
   ].join(' ');
+}
+
+/** `value` as a WIQL string literal: in single quotes, each `'` doubled, so nothing in it can end the literal. */
+export function wiqlString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
 }

@@ -34,7 +34,7 @@ export const NO_LIMITS: DetailsLimits = {
 };
 
 /**
- * The generated details (brief §4): the run summary, what failed, the log excerpt, the failing tests and the
+ * The generated details: the run table, what failed, the log excerpt, the failing tests and the
  * changes, each only when there is something to say. HTML, every pipeline value escaped as text.
  */
 export function detailsHtml(
@@ -42,7 +42,7 @@ export function detailsHtml(
   limits: DetailsLimits = NO_LIMITS,
 ): string {
   return [
-    summaryHtml(context, facts, outcome),
+    runTableHtml(context, facts, outcome),
     failuresHtml(facts.failures),
     logExcerptHtml(facts.failures, evidence.logTails, limits.tailLines),
     failingTestsHtml(evidence.tests, limits.tests),
@@ -52,7 +52,7 @@ export function detailsHtml(
     .join('\n');
 }
 
-function summaryHtml(context: RunContext, facts: RunFacts, outcome: Outcome): string {
+function runTableHtml(context: RunContext, facts: RunFacts, outcome: Outcome): string {
   const rows: [string, string][] = [];
   const add = (label: string, html: string): void => {
     if (html !== '') rows.push([label, html]);

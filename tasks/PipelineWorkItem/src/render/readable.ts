@@ -9,7 +9,7 @@ import { redactor } from '../text/redact';
  * (`cleanLogLine`), and every known secret masked. This happens on the raw text, before anything cuts or
  * escapes it: a secret cut in half by a length limit, or split by HTML escaping, could no longer be found.
  */
-export function readableRun(run: RunView, secrets: readonly string[]): RunView {
+export function maskedRun(run: RunView, secrets: readonly string[]): RunView {
   const mask = redactor(secrets);
   // Masked before cleaning and again after: a secret split by a colour code is whole once the code is gone.
   const text = (value: string): string => mask(plainText(mask(value)));

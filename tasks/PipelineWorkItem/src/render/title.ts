@@ -1,5 +1,5 @@
 import type { Outcome } from '../facts/model';
-import { stripBidi } from '../text/bidi';
+import { stripBidi } from '../text/agentText';
 import { renderTemplate, Template } from '../text/templates';
 import type { RunView } from '../facts/values';
 

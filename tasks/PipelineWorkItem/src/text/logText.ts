@@ -1,5 +1,5 @@
 import { stripVTControlCharacters } from 'node:util';
-import { stripBidi } from './bidi';
+import { stripBidi } from './agentText';
 
 // The agent's prefix on every line of a build log: `2026-11-29T10:00:00.1234567Z `.
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T(\d{2}:\d{2}:\d{2})(?:\.\d+)?Z(?: |$)/;

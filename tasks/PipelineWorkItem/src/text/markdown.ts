@@ -4,7 +4,7 @@ import { loc } from './messages';
 import { markdownIt } from './markdownIt';
 import { PLACEHOLDERS, renderTemplate, Template, TemplateValues } from './templates';
 
-// html: the description is the pipeline author's own text and may be HTML (brief §2); breaks: YAML authors
+// html: the description is the pipeline author's own text and may be HTML; breaks: YAML authors
 // expect their line breaks kept.
 const DESCRIPTION = { html: true, linkify: true, breaks: true };
 

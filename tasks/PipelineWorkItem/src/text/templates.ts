@@ -1,6 +1,6 @@
 import { loc } from './messages';
 
-/** The `{{name}}` placeholders of product brief §3, shared by title, description, fingerprint and fields. */
+/** The `{{name}}` placeholders, shared by title, description, fingerprint and fields. */
 export const PLACEHOLDERS = [
   'pipeline',
   'runName',

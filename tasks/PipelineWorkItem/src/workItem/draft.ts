@@ -1,7 +1,6 @@
 import { workItemBody } from '../render/body';
-import { stripBidi } from '../text/bidi';
+import { stripBidi } from '../text/agentText';
 import { textHtml } from '../text/html';
-import { htmlFieldTest } from './htmlFields';
 import type { RunContext } from '../facts/context';
 import { loc } from '../text/messages';
 import { redactor } from '../text/redact';
@@ -41,8 +40,8 @@ export interface WorkItemDraft {
   readonly relations: readonly Relation[];
 }
 
-/** What the draft needs beyond settings, run context and facts: answers the project gave. */
-export interface Target {
+/** Where the item is filed, beyond the inputs: the type, the organization, the iteration, and what to mask. */
+export interface Destination {
   readonly type: WorkItemTypeInfo;
   /** Collection URL (trailing slash) of the organization the item is filed in. */
   readonly collectionUri: string;
@@ -52,8 +51,8 @@ export interface Target {
   readonly htmlFields?: readonly string[];
 }
 
-/** What the filing adds beyond the inputs: how the item is found again, and files uploaded for it. */
-export interface Filing {
+/** What the tracking adds beyond the inputs: how the item is found again, and files uploaded for it. */
+export interface Tracking {
   /** The tags the task finds the item by: its fingerprint's and its scope's. */
   readonly tags: readonly string[];
   /** The first discussion entry: where the item came from, with the run's marker. */
@@ -62,27 +61,27 @@ export interface Filing {
 }
 
 /**
- * Decides every field and relation of the new item (brief §4) from the inputs and the run as shown
+ * Decides every field and relation of the new item from the inputs and the run as shown
  * (`render/readable.ts`: its pipeline text already masked and cleaned at the source).
  * Returns the draft and warnings for inputs the type cannot take (e.g. a severity on a Task).
  */
 export function workItemDraft(
   settings: Settings,
   run: RunView,
-  target: Target,
-  filing: Filing,
+  destination: Destination,
+  tracking: Tracking,
 ): { draft: WorkItemDraft; warnings: string[] } {
   const warnings: string[] = [];
   // The final values are masked again, for what the inputs themselves brought in.
-  const fields = draftFields(settings, run, target, filing, warnings);
-  const redact = redactor(target.secrets);
+  const fields = draftFields(settings, run, destination, tracking, warnings);
+  const redact = redactor(destination.secrets);
   const redacted = [...fields].map(
     ([reference, value]) => [reference, typeof value === 'string' ? redact(value) : value] as const,
   );
   const draft = {
-    type: target.type.name,
+    type: destination.type.name,
     fields: redacted,
-    relations: draftRelations(settings, run, target, filing),
+    relations: draftRelations(settings, run, destination, tracking),
   };
   return { draft, warnings };
 }
@@ -90,13 +89,13 @@ export function workItemDraft(
 function draftFields(
   settings: Settings,
   run: RunView,
-  target: Target,
-  filing: Filing,
+  destination: Destination,
+  tracking: Tracking,
   warnings: string[],
 ): Map<string, string | number> {
   const { context, values } = run;
   const has = (reference: string): boolean =>
-    target.type.fields.some((field) => field.toLowerCase() === reference.toLowerCase());
+    destination.type.fields.some((field) => field.toLowerCase() === reference.toLowerCase());
   const fields = new Map<string, string | number>();
   // Reference names are case-insensitive: a later value replaces an earlier one under its first spelling.
   const set = (reference: string, value: string | number | undefined): void => {
@@ -105,7 +104,7 @@ function draftFields(
     fields.set(key, value);
   };
   const ignored = (input: string, reference: string): void => {
-    warnings.push(loc('InputIgnoredNoField', target.type.name, reference, input));
+    warnings.push(loc('InputIgnoredNoField', destination.type.name, reference, input));
   };
 
   set(FIELD.title, workItemTitle(settings.title, run));
@@ -113,10 +112,10 @@ function draftFields(
   const bodyField = [FIELD.reproSteps, FIELD.description].find(has);
   if (bodyField) set(bodyField, body);
   else if (body) {
-    warnings.push(loc('NoBodyField', target.type.name));
+    warnings.push(loc('NoBodyField', destination.type.name));
   }
   set(FIELD.areaPath, settings.areaPath);
-  set(FIELD.iterationPath, target.iterationPath);
+  set(FIELD.iterationPath, destination.iterationPath);
   set(FIELD.assignedTo, assignee(settings, context, warnings));
   if (settings.priority !== undefined) {
     if (has(FIELD.priority)) set(FIELD.priority, settings.priority);
@@ -126,13 +125,13 @@ function draftFields(
     if (has(FIELD.severity)) set(FIELD.severity, settings.severity);
     else ignored('severity', FIELD.severity);
   }
-  set(FIELD.tags, itemTags(settings, values, filing.tags, warnings).join('; '));
-  set(FIELD.history, filing.history);
-  const build = linkedBuild(settings, context, target);
+  set(FIELD.tags, itemTags(settings, values, tracking.tags, warnings).join('; '));
+  set(FIELD.history, tracking.history);
+  const build = linkedBuild(settings, context, destination);
   if (build && has(FIELD.foundIn)) set(FIELD.foundIn, build.number);
   // `fields` comes last: a user who names a field there means that value. It is text: in an HTML field it is
   // escaped, so a placeholder value (a branch name, an error message) can never open an element.
-  const isHtml = htmlFieldTest(target.htmlFields);
+  const isHtml = htmlFieldTest(destination.htmlFields);
   for (const field of settings.fields) {
     if (isTags(field.reference)) continue;
     const value = renderTemplate(field.value, values);
@@ -176,10 +175,15 @@ function itemTags(
   return [...people.slice(0, room), ...own];
 }
 
-function draftRelations(settings: Settings, run: RunView, target: Target, filing: Filing): Relation[] {
+function draftRelations(
+  settings: Settings,
+  run: RunView,
+  destination: Destination,
+  tracking: Tracking,
+): Relation[] {
   const { context } = run;
   const relations: Relation[] = [];
-  const build = linkedBuild(settings, context, target);
+  const build = linkedBuild(settings, context, destination);
   if (build) {
     relations.push({
       rel: 'ArtifactLink',
@@ -194,23 +198,14 @@ function draftRelations(settings: Settings, run: RunView, target: Target, filing
   if (settings.parentId !== undefined) {
     relations.push({
       rel: 'System.LinkTypes.Hierarchy-Reverse',
-      url: workItemApiUrl(target.collectionUri, settings.parentId),
+      url: workItemApiUrl(destination.collectionUri, settings.parentId),
       attributes: {},
     });
   }
   // Work items of another organization cannot be linked from this one.
-  if (settings.linkWorkItems && sameCollection(context, target)) {
-    for (const id of run.evidence.workItems) {
-      relations.push({
-        rel: 'System.LinkTypes.Related',
-        url: workItemApiUrl(target.collectionUri, id),
-        attributes: {
-          comment: `Associated with ${context.release ? 'the build of ' : ''}run ${context.runName}`,
-        },
-      });
-    }
-  }
-  for (const attachment of filing.attachments) {
+  if (settings.linkWorkItems && sameCollection(context, destination))
+    relations.push(...related(run, destination));
+  for (const attachment of tracking.attachments) {
     relations.push({ rel: 'AttachedFile', url: attachment.url, attributes: { comment: attachment.comment } });
   }
   return relations;
@@ -221,13 +216,25 @@ export function workItemApiUrl(collectionUri: string, id: number): string {
   return `${collectionUri}_apis/wit/workItems/${id}`;
 }
 
-// A build of another organization (filing through `connection`) cannot be linked from this one.
-function linkedBuild(settings: Settings, context: RunContext, target: Target): RunContext['build'] {
-  return settings.linkBuild && sameCollection(context, target) ? context.build : undefined;
+// A build of another organization (tracking through `connection`) cannot be linked from this one.
+// The run's associated work items, as related items.
+function related(run: RunView, destination: Destination): Relation[] {
+  const { context } = run;
+  return run.evidence.workItems.map((id) => ({
+    rel: 'System.LinkTypes.Related',
+    url: workItemApiUrl(destination.collectionUri, id),
+    attributes: {
+      comment: `Associated with ${context.release ? 'the build of ' : ''}run ${context.runName}`,
+    },
+  }));
 }
 
-function sameCollection(context: RunContext, target: Target): boolean {
-  return target.collectionUri.toLowerCase() === context.collectionUri.toLowerCase();
+function linkedBuild(settings: Settings, context: RunContext, destination: Destination): RunContext['build'] {
+  return settings.linkBuild && sameCollection(context, destination) ? context.build : undefined;
+}
+
+function sameCollection(context: RunContext, destination: Destination): boolean {
+  return destination.collectionUri.toLowerCase() === context.collectionUri.toLowerCase();
 }
 
 function assignee(settings: Settings, context: RunContext, warnings: string[]): string | undefined {
@@ -260,7 +267,7 @@ const CORE = new Set(
 );
 
 /**
- * The fields an item can be filed without when the service refuses their value (brief §5.5), each with the fix
+ * The fields an item can be filed without when the service refuses their value, each with the fix
  * to name: the assignee, area, iteration, priority, severity and the `fields` input's values. Title, body and
  * tags are the item itself.
  */
@@ -279,4 +286,23 @@ export function optionalFields(settings: Pick<Settings, 'fields'>): Map<string, 
     }
   }
   return optional;
+}
+
+// HTML fields of the system and of the inherited processes, for when the project's field types are unknown.
+const KNOWN_HTML_FIELDS = [
+  'System.Description',
+  'System.History',
+  'Microsoft.VSTS.TCM.ReproSteps',
+  'Microsoft.VSTS.TCM.SystemInfo',
+  'Microsoft.VSTS.Common.AcceptanceCriteria',
+  'Microsoft.VSTS.Common.Resolution',
+];
+
+/**
+ * Whether a field (by reference name, in any case) holds HTML: one of `projectHtmlFields` (the project's fields
+ * of type HTML or History, when they could be read) or a well-known HTML field.
+ */
+export function htmlFieldTest(projectHtmlFields: readonly string[] = []): (reference: string) => boolean {
+  const html = new Set([...KNOWN_HTML_FIELDS, ...projectHtmlFields].map((field) => field.toLowerCase()));
+  return (reference) => html.has(reference.toLowerCase());
 }

@@ -1,4 +1,4 @@
-import type { Relation, WorkItemDraft } from './draft';
+import type { Relation } from './draft';
 
 export interface JsonPatchOperation {
   readonly op: 'add' | 'test';
@@ -20,9 +20,4 @@ export function patchOf(
     ...fields.map(([reference, value]) => ({ op: 'add' as const, path: `/fields/${reference}`, value })),
     ...relations.map((relation) => ({ op: 'add' as const, path: '/relations/-', value: relation })),
   ];
-}
-
-/** The JSON Patch document of one create request: every field, then every relation. */
-export function createPatch(draft: WorkItemDraft): JsonPatchOperation[] {
-  return patchOf(draft.fields, draft.relations);
 }

@@ -48,7 +48,7 @@ export function chooseWorkItemType(
   };
 }
 
-/** The type's states in which an item counts as open: the Proposed and InProgress categories (brief §5.2). */
+/** The type's states in which an item counts as open: the Proposed and InProgress categories. */
 export function openStates(type: WorkItemTypeInfo): string[] {
   return type.states
     .filter((state) => state.category === 'Proposed' || state.category === 'InProgress')

@@ -1,42 +1,35 @@
-import { AdoError } from './errors';
-import type { RunView } from './facts/values';
-import type { Fingerprint } from './lifecycle/fingerprint';
+import { AdoError } from '../errors';
+import type { RunView } from '../facts/values';
+import type { Fingerprint } from '../lifecycle/fingerprint';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { markerHtml, readMarkers, recurrenceSettled, writeSettled } from './lifecycle/marker';
-import { openItemsQuery, Search } from './lifecycle/openItems';
-import type { Boards } from './ports';
-import { duplicateHtml, recoveredHtml, recurrenceHtml } from './render/notes';
-import { loc } from './text/messages';
-import { FIELD, Relation, workItemApiUrl } from './workItem/draft';
-import { JsonPatchOperation, patchOf, testRevision } from './workItem/patch';
-import { isOpenState, plannedChange, StateChangePurpose, WorkItemTypeInfo } from './workItem/workItemType';
+import { markerHtml, readMarkers, recurrenceSettled, writeSettled } from '../lifecycle/marker';
+import { openItemsQuery, Search } from '../lifecycle/openItems';
+import type { BoardsWrites } from './acted';
+import { duplicateHtml, recoveredHtml, recurrenceHtml } from '../render/notes';
+import { loc } from '../text/messages';
+import { FIELD, Relation, workItemApiUrl } from '../workItem/draft';
+import { JsonPatchOperation, patchOf, testRevision } from '../workItem/patch';
+import { isOpenState, openStates, plannedChange, StateChangePurpose } from '../workItem/workItemType';
 
-/** Where and as whom the task writes: the project, the item type, and this run's marker key. */
-export interface Writer {
-  readonly boards: Boards;
-  readonly project: string;
-  readonly collectionUri: string;
-  readonly type: WorkItemTypeInfo;
-  /** This run's marker key (lifecycle/marker.ts). */
-  readonly runKey: string;
-  readonly warn: (message: string) => void;
-}
-
-/** The open items of the fingerprint (or, for a recovery, also of the run's scope), oldest first. */
+/** The open items of the fingerprint (or, for a recovery, also of the run's acting), oldest first. */
 export async function openItems(
-  writer: Writer,
+  acting: BoardsWrites,
   fingerprint: Fingerprint,
   search: Search = 'fingerprint',
 ): Promise<number[]> {
-  const query = openItemsQuery(fingerprint, writer.type, search);
-  return query ? writer.boards.queryIds(writer.project, query) : [];
+  const query = openItemsQuery(
+    fingerprint,
+    { name: acting.type.name, openStates: openStates(acting.type) },
+    search,
+  );
+  return query ? acting.boards.queryIds(acting.project, query) : [];
 }
 
 // Whether this run already wrote on the item: its marker is among the item's comments (those after comment
 // `since`, the newest one before the write, when it is known).
-async function marked(writer: Writer, item: number, since?: number): Promise<boolean> {
-  const read = await writer.boards.comments(writer.project, item, writeSettled(writer.runKey, since));
-  return readMarkers(read).runs.has(writer.runKey);
+async function marked(acting: BoardsWrites, item: number, since?: number): Promise<boolean> {
+  const read = await acting.boards.comments(acting.project, item, writeSettled(acting.runKey, since));
+  return readMarkers(read).runs.has(acting.runKey);
 }
 
 /**
@@ -45,8 +38,8 @@ async function marked(writer: Writer, item: number, since?: number): Promise<boo
  */
 const LANDED_LOOKS_MS: readonly number[] = [0, 1_000, 2_000, 4_000];
 
-async function inState(writer: Writer, item: number, state: string): Promise<boolean> {
-  return (await writer.boards.workItemState(writer.project, item)) === state;
+async function inState(acting: BoardsWrites, item: number, state: string): Promise<boolean> {
+  return (await acting.boards.workItemState(acting.project, item)) === state;
 }
 
 export type Created =
@@ -74,34 +67,34 @@ export interface Creation {
 }
 
 /**
- * Creates the item, then settles a race (brief §5.4): Azure Boards has no lock, so a run that finds an older open
+ * Creates the item, then settles a race: Azure Boards has no lock, so a run that finds an older open
  * item of the fingerprint after its create closes its own as a duplicate of the oldest and comments there instead.
  * Every run decides the same way (the lowest id wins), so racing runs end with one open item.
  */
 export async function createItem(
-  writer: Writer,
+  acting: BoardsWrites,
   patch: readonly JsonPatchOperation[],
   creation: Creation,
 ): Promise<Created> {
-  const id = await createDroppingRefused(writer, patch, creation);
+  const id = await createDroppingRefused(acting, patch, creation);
   if (!creation.settleRaces) return { kind: 'created', id };
-  const oldest = (await openItems(writer, creation.fingerprint))[0];
+  const oldest = (await openItems(acting, creation.fingerprint))[0];
   if (oldest === undefined || oldest >= id) return { kind: 'created', id };
   // The older item is this run's own create, whose answer was lost and which the query listed too late: the run
   // raced only itself, and filed the older item.
-  const ownOlder = !creation.known.includes(oldest) && (await marked(writer, oldest));
+  const ownOlder = !creation.known.includes(oldest) && (await marked(acting, oldest));
   // The oldest item hears of the failure first: if that cannot be written, this run's item stays the one that
   // tracks it and nothing is closed.
   let occurrence: number | undefined;
   if (!ownOlder) {
     try {
-      ({ occurrence } = await commentOnRecurrence(writer, oldest, creation.view));
+      ({ occurrence } = await commentOnRecurrence(acting, oldest, creation.view));
     } catch (error) {
-      writer.warn(loc('RaceCommentFailed', writer.type.name, oldest, id, (error as Error).message));
+      acting.log.warning(loc('RaceCommentFailed', acting.type.name, oldest, id, (error as Error).message));
       return { kind: 'created', id };
     }
   }
-  const duplicate = await settleDuplicate(writer, id, oldest);
+  const duplicate = await settleDuplicate(acting, id, oldest);
   return ownOlder ? { kind: 'created', id: oldest } : { kind: 'raced', id: oldest, duplicate, occurrence };
 }
 
@@ -109,16 +102,16 @@ export async function createItem(
 // service that keeps refusing must not keep the run waiting.
 const MAX_REFUSED_RETRIES = 3;
 
-// Brief §5.5: a refused assignee, area, iteration or extra field value costs that value, never the item.
+// A refused assignee, area, iteration or extra field value costs that value, never the item.
 async function createDroppingRefused(
-  writer: Writer,
+  acting: BoardsWrites,
   patch: readonly JsonPatchOperation[],
   creation: Creation,
 ): Promise<number> {
   // The item of the fingerprint that was not open before and carries this run's marker is the one that landed.
   const look = async (): Promise<number | undefined> => {
-    for (const id of await openItems(writer, creation.fingerprint)) {
-      if (!creation.known.includes(id) && (await marked(writer, id))) return id;
+    for (const id of await openItems(acting, creation.fingerprint)) {
+      if (!creation.known.includes(id) && (await marked(acting, id))) return id;
     }
     return undefined;
   };
@@ -133,9 +126,9 @@ async function createDroppingRefused(
   let ops = patch;
   for (let retries = 0; ; retries += 1) {
     try {
-      return (await writer.boards.createWorkItem(writer.project, writer.type.name, ops, landed)).id;
+      return (await acting.boards.createWorkItem(acting.project, acting.type.name, ops, landed)).id;
     } catch (error) {
-      const dropped = retries < MAX_REFUSED_RETRIES ? droppable(writer, ops, creation, error) : [];
+      const dropped = retries < MAX_REFUSED_RETRIES ? droppable(acting, ops, creation, error) : [];
       if (dropped.length === 0) throw error;
       ops = ops.filter((op) => !dropped.some((field) => op.path === `/fields/${field}`));
     }
@@ -148,7 +141,7 @@ async function createDroppingRefused(
  * not have goes with it, so a list of unknown fields costs one retry.
  */
 function droppable(
-  writer: Writer,
+  acting: BoardsWrites,
   ops: readonly JsonPatchOperation[],
   creation: Creation,
   error: unknown,
@@ -158,16 +151,16 @@ function droppable(
   if (refused.length === 0 || refused.some((field) => !creation.optional.has(field))) return [];
   if (error.code === 'TF51535') {
     const has = (field: string): boolean =>
-      writer.type.fields.some((known) => known.toLowerCase() === field.toLowerCase());
+      acting.type.fields.some((known) => known.toLowerCase() === field.toLowerCase());
     const unknown = [...creation.optional.keys()].filter((field) => !has(field) && sent(ops, field));
     const fields = [...new Set([...refused, ...unknown])];
-    writer.warn(loc('FieldsUnknownDropped', error.message, writer.type.name, fields.join(', ')));
+    acting.log.warning(loc('FieldsUnknownDropped', error.message, acting.type.name, fields.join(', ')));
     return fields;
   }
   for (const field of refused) {
     const value = ops.find((op) => op.path === `/fields/${field}`)?.value;
     const fix = creation.optional.get(field) ?? '';
-    writer.warn(loc('FieldValueRefused', String(value), field, error.message, fix).trim());
+    acting.log.warning(loc('FieldValueRefused', String(value), field, error.message, fix).trim());
   }
   return refused;
 }
@@ -181,17 +174,17 @@ function sent(ops: readonly JsonPatchOperation[], field: string): boolean {
  * on the item (another job of the same run, or a retried write that landed) adds nothing.
  */
 export async function commentOnRecurrence(
-  writer: Writer,
+  acting: BoardsWrites,
   item: number,
   view: RunView,
 ): Promise<{ occurrence?: number }> {
-  const read = await writer.boards.comments(writer.project, item, recurrenceSettled(writer.runKey));
+  const read = await acting.boards.comments(acting.project, item, recurrenceSettled(acting.runKey));
   const markers = readMarkers(read);
-  if (markers.runs.has(writer.runKey)) return {};
+  if (markers.runs.has(acting.runKey)) return {};
   const occurrence = Math.max(markers.lastOccurrence, 1) + 1;
-  const html = `${recurrenceHtml(view, occurrence)}\n${markerHtml(writer.runKey, occurrence)}`;
+  const html = `${recurrenceHtml(view, occurrence)}\n${markerHtml(acting.runKey, occurrence)}`;
   const newest = read[0]?.id;
-  await writer.boards.addComment(writer.project, item, html, () => marked(writer, item, newest));
+  await acting.boards.addComment(acting.project, item, html, () => marked(acting, item, newest));
   return { occurrence };
 }
 
@@ -209,13 +202,13 @@ export type Settled =
   | { readonly kind: 'failed'; readonly id: number; readonly why: string };
 
 // The reasons of the type are read once per run, only when a state is about to change.
-const reasonsRead = new WeakMap<Writer, Promise<string[]>>();
-function reasonsOf(writer: Writer): Promise<string[]> {
-  let read = reasonsRead.get(writer);
+const reasonsRead = new WeakMap<BoardsWrites, Promise<string[]>>();
+function reasonsOf(acting: BoardsWrites): Promise<string[]> {
+  let read = reasonsRead.get(acting);
   if (!read) {
     // Without the list the transition's default reason is recorded: a missing reason never costs the change.
-    read = writer.boards.stateReasons(writer.project, writer.type.name).catch(() => []);
-    reasonsRead.set(writer, read);
+    read = acting.boards.stateReasons(acting.project, acting.type.name).catch(() => []);
+    reasonsRead.set(acting, read);
   }
   return read;
 }
@@ -234,30 +227,30 @@ const refused = (error: unknown): error is AdoError => error instanceof AdoError
  * a comment, so nothing is lost.
  */
 async function changeState(
-  writer: Writer,
+  acting: BoardsWrites,
   item: number,
   purpose: StateChangePurpose,
   note: string,
   relations: readonly Relation[] = [],
 ): Promise<Settled> {
-  const reasons = reasonsOf(writer);
+  const reasons = reasonsOf(acting);
   for (let attempt = 1; ; attempt += 1) {
-    const current = await writer.boards.workItemRevision(writer.project, item);
-    if (current === undefined || !isOpenState(writer.type, current.state)) {
+    const current = await acting.boards.workItemRevision(acting.project, item);
+    if (current === undefined || !isOpenState(acting.type, current.state)) {
       return { kind: 'left', id: item, state: current?.state };
     }
-    const change = plannedChange(writer.type, current.state, purpose, await reasons);
+    const change = plannedChange(acting.type, current.state, purpose, await reasons);
     if (change === undefined) {
-      const why = loc('NoTransition', writer.type.name, item, current.state);
-      return commentInstead(writer, item, purpose, note, why);
+      const why = loc('NoTransition', acting.type.name, item, current.state);
+      return commentInstead(acting, item, purpose, note, why);
     }
     const fields: [string, string][] = [[FIELD.state, change.state]];
     if (change.reason !== undefined) fields.push([FIELD.reason, change.reason]);
     fields.push([FIELD.history, note]);
     const patch = [testRevision(current.rev), ...patchOf(fields, relations)];
     try {
-      await writer.boards.updateWorkItem(writer.project, item, patch, () =>
-        inState(writer, item, change.state),
+      await acting.boards.updateWorkItem(acting.project, item, patch, () =>
+        inState(acting, item, change.state),
       );
       return { kind: 'changed', id: item, ...change };
     } catch (error) {
@@ -267,37 +260,37 @@ async function changeState(
       const said = error instanceof AdoError ? (error.serviceMessage ?? error.message) : String(error);
       const fields = error instanceof AdoError ? error.refusedFields.join(', ') : '';
       const why = fields
-        ? loc('StateChangeRefusedFields', writer.type.name, item, to, said, fields)
-        : loc('StateChangeRefused', writer.type.name, item, to, said);
-      return commentInstead(writer, item, purpose, note, why);
+        ? loc('StateChangeRefusedFields', acting.type.name, item, to, said, fields)
+        : loc('StateChangeRefused', acting.type.name, item, to, said);
+      return commentInstead(acting, item, purpose, note, why);
     }
   }
 }
 
 async function commentInstead(
-  writer: Writer,
+  acting: BoardsWrites,
   item: number,
   purpose: StateChangePurpose,
   note: string,
   why: string,
 ): Promise<Settled> {
-  if (purpose === 'resolve' && (await recoveryNoted(writer, item))) {
-    writer.warn(loc('StillRefused', why, writer.type.name, item));
+  if (purpose === 'resolve' && (await recoveryNoted(acting, item))) {
+    acting.log.warning(loc('StillRefused', why, acting.type.name, item));
     return { kind: 'noted', id: item, why };
   }
-  await writer.boards.addComment(writer.project, item, note, () => marked(writer, item));
-  writer.warn(loc('NoteAsComment', why, writer.type.name, item));
+  await acting.boards.addComment(acting.project, item, note, () => marked(acting, item));
+  acting.log.warning(loc('NoteAsComment', why, acting.type.name, item));
   return { kind: 'commented', id: item, why };
 }
 
 // Whether the task's newest note on the item is a recovery note (a write that is no filing): then the pipeline
 // has not failed since a run said it recovered, and a rule that keeps blocking the change costs the item no
 // comment per green run.
-async function recoveryNoted(writer: Writer, item: number): Promise<boolean> {
+async function recoveryNoted(acting: BoardsWrites, item: number): Promise<boolean> {
   const newestMarked = (comments: readonly { text: string }[]): { text: string } | undefined =>
     comments.find((comment) => readMarkers([comment]).runs.size > 0);
-  const read = await writer.boards.comments(
-    writer.project,
+  const read = await acting.boards.comments(
+    acting.project,
     item,
     (newestFirst) => !!newestMarked(newestFirst),
   );
@@ -306,27 +299,27 @@ async function recoveryNoted(writer: Writer, item: number): Promise<boolean> {
 }
 
 /** Resolves a recovered item through its workflow, with a note naming the run. */
-export function resolveItem(writer: Writer, item: number, view: RunView): Promise<Settled> {
-  return changeState(writer, item, 'resolve', `${recoveredHtml(view)}\n${markerHtml(writer.runKey, 0)}`);
+export function resolveItem(acting: BoardsWrites, item: number, view: RunView): Promise<Settled> {
+  return changeState(acting, item, 'resolve', `${recoveredHtml(view)}\n${markerHtml(acting.runKey, 0)}`);
 }
 
 // Closes this run's item as a duplicate; a failure to write leaves it open, said in a warning.
-async function settleDuplicate(writer: Writer, item: number, original: number): Promise<Settled> {
+async function settleDuplicate(acting: BoardsWrites, item: number, original: number): Promise<Settled> {
   try {
-    return await closeAsDuplicate(writer, item, original);
+    return await closeAsDuplicate(acting, item, original);
   } catch (error) {
     const why = (error as Error).message;
-    writer.warn(loc('RaceCloseFailed', writer.type.name, item, original, why));
+    acting.log.warning(loc('RaceCloseFailed', acting.type.name, item, original, why));
     return { kind: 'failed', id: item, why };
   }
 }
 
-function closeAsDuplicate(writer: Writer, item: number, original: number): Promise<Settled> {
+function closeAsDuplicate(acting: BoardsWrites, item: number, original: number): Promise<Settled> {
   const link = {
     rel: 'System.LinkTypes.Duplicate-Reverse',
-    url: workItemApiUrl(writer.collectionUri, original),
+    url: workItemApiUrl(acting.collectionUri, original),
     attributes: { comment: 'Filed at the same moment by another run' },
   };
-  const note = `${duplicateHtml(original)}\n${markerHtml(writer.runKey, 0)}`;
-  return changeState(writer, item, 'duplicate', note, [link]);
+  const note = `${duplicateHtml(original)}\n${markerHtml(acting.runKey, 0)}`;
+  return changeState(acting, item, 'duplicate', note, [link]);
 }

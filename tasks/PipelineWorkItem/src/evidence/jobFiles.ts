@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { Minimatch, type IMinimatch, type IOptions } from 'minimatch';
-import { confine, type EntryKind, isInside, isProcFile, type Refusal } from './evidence/confinement';
-import type { FoundFiles, MatchedFile, RefusedMatch } from './ports';
+import { confine, type EntryKind, isInside, isProcFile, type Refusal } from './confinement';
+import type { FoundFiles, MatchedFile, RefusedMatch } from '../ports';
 
 // task-lib's findMatch options, so patterns mean what they meant: dot files match, no brace expansion,
 // case-insensitive on Windows.
@@ -81,7 +81,7 @@ const refuse = (walk: Walk, p: string, reason: Refusal): void => {
 };
 
 const partial = (walk: Walk, p: string): boolean =>
-  walk.matcher.matchOne(slashes(p).split('/'), walk.matcher.set[0] ?? [], true);
+  walk.matcher.matchOne(slashes(p).split('/'), (walk.matcher.set[0] ?? []) as string[], true);
 
 /** A path that matched: attached when the confinement rule allows it, refused with its reason otherwise. */
 function settle(walk: Walk, logical: string): void {

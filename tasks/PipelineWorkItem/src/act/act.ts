@@ -1,0 +1,95 @@
+import type { Action } from '../lifecycle/decision';
+import { maskedRun } from '../render/readable';
+import type { ResolvedItem } from '../render/summary';
+import { loc } from '../text/messages';
+import { Acted, Acting, dryRun, itemLink, Outputs } from './acted';
+import { Decided, fileNewItem } from './create';
+import { commentOnRecurrence, resolveItem, Settled } from './writes';
+
+/** Does what the decision chose (or, in a dry run, logs what it would do) and says what came of it. */
+export async function act(acting: Acting, action: Action, decided: Decided): Promise<Acted> {
+  const type = acting.type.name;
+  switch (action.kind) {
+    case 'none':
+      return {
+        outputs: { action: 'none' },
+        report: { kind: 'nothingOpen', fingerprint: decided.fingerprint.text },
+      };
+    case 'skip': {
+      const item = itemLink(acting, action.item);
+      return { outputs: { ...item, action: 'none' }, report: { kind: 'skipped', type, ...item } };
+    }
+    case 'comment':
+      return comment(acting, action.item, decided);
+    case 'resolve':
+      return resolve(acting, action.items, decided);
+    case 'create':
+      return fileNewItem(acting, decided);
+  }
+}
+
+async function comment(acting: Acting, id: number, decided: Decided): Promise<Acted> {
+  const type = acting.type.name;
+  const item = itemLink(acting, id);
+  if (acting.settings.dryRun) return dryRun(acting.log, loc('PlanComment', type, id), { item });
+  // The note shows the run with secrets masked and control characters gone, as the item does.
+  const maskedView = maskedRun(decided.view, acting.host.secrets());
+  const { occurrence } = await commentOnRecurrence(acting, id, maskedView);
+  return {
+    outputs: { ...item, action: occurrence ? 'commented' : 'none' },
+    report: { kind: 'commented', type, ...item, occurrence },
+  };
+}
+
+async function resolve(acting: Acting, ids: readonly number[], decided: Decided): Promise<Acted> {
+  const type = acting.type.name;
+  const items = ids.map((id) => itemLink(acting, id));
+  if (acting.settings.dryRun) {
+    return dryRun(acting.log, loc('PlanResolve', type, ids.join(', ')), { item: items[0] });
+  }
+  const maskedView = maskedRun(decided.view, acting.host.secrets());
+  // Each item settles on its own: one refusal or failure does not hide what happened to the others.
+  const settled = await Promise.allSettled(ids.map((id) => resolveItem(acting, id, maskedView)));
+  const resolved = items.map((item, index) => resolvedItem(item, settled[index]));
+  const failures = settled.flatMap((result) =>
+    result.status === 'rejected' ? [result.reason as unknown] : [],
+  );
+  if (failures.length === settled.length) throw failures[0];
+  resolved.forEach((item) => {
+    if (item.outcome === 'failed') acting.log.warning(loc('ResolveFailed', type, item.id, item.why));
+  });
+  // The outputs name the item the run ended on: the first resolved, else the first that got the note, else
+  // the first one looked at (left as a person left it, or not written).
+  const shown =
+    resolved.find((item) => item.outcome === 'resolved') ??
+    resolved.find((item) => item.outcome === 'commented') ??
+    resolved[0];
+  const outputs: Outputs = {
+    id: shown.id,
+    url: shown.url,
+    action: shown.outcome === 'resolved' || shown.outcome === 'commented' ? shown.outcome : 'none',
+  };
+  return { outputs, report: { kind: 'resolved', type, items: resolved } };
+}
+
+function resolvedItem(
+  item: { id: number; url: string },
+  result: PromiseSettledResult<Settled>,
+): ResolvedItem {
+  if (result.status === 'rejected') {
+    return { ...item, outcome: 'failed', why: String((result.reason as Error)?.message ?? result.reason) };
+  }
+  const settled = result.value;
+  switch (settled.kind) {
+    case 'changed':
+      return { ...item, outcome: 'resolved', state: settled.state, reason: settled.reason };
+    case 'commented':
+      return { ...item, outcome: 'commented', why: settled.why };
+    case 'noted':
+      return { ...item, outcome: 'noted', why: settled.why };
+    case 'left':
+      return { ...item, outcome: 'left', state: settled.state };
+    case 'failed':
+      return { ...item, outcome: 'failed', why: settled.why };
+  }
+}

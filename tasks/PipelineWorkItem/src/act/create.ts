@@ -1,0 +1,133 @@
+import { AdoError } from '../errors';
+import { collectAttachments } from '../evidence/attachments';
+import type { RunView } from '../facts/values';
+import { Acted, Acting, dryRun, itemLink } from './acted';
+import type { Fingerprint } from '../lifecycle/fingerprint';
+import { markerHtml } from '../lifecycle/marker';
+import { filedHtml } from '../render/notes';
+import { maskedRun } from '../render/readable';
+import type { Validation } from '../render/summary';
+import { loc } from '../text/messages';
+import { FIELD, optionalFields, workItemDraft } from '../workItem/draft';
+import { JsonPatchOperation, patchOf } from '../workItem/patch';
+import { createItem, Created } from './writes';
+
+/** What the decision knew when it chose to file a new item. */
+export interface Decided {
+  /** The run as the decision saw it, before the evidence. */
+  readonly view: RunView;
+  readonly fingerprint: Fingerprint;
+  /** The fingerprint's open items seen before the create (onRecurrence new). */
+  readonly known: readonly number[];
+}
+
+/**
+ * Files the new item: evidence, uploads and the project's answers gathered, then one create request
+ * carrying everything, and the race with other runs settled. A dry run logs the request instead.
+ */
+export async function fileNewItem(acting: Acting, decided: Decided): Promise<Acted> {
+  const { settings, project, log } = acting;
+  const { shown, type, patch, title } = await newItem(acting, decided);
+  if (settings.dryRun) {
+    log.info(loc('DryRunRequest', type));
+    log.info(JSON.stringify(patch, null, 2));
+    const validation = await validated(acting, patch, optionalFields(settings));
+    return dryRun(log, loc('PlanCreate', type, project), { title, validation });
+  }
+  const created = await createItem(acting, patch, {
+    fingerprint: decided.fingerprint,
+    view: shown,
+    settleRaces: settings.onRecurrence !== 'new',
+    known: decided.known,
+    optional: optionalFields(settings),
+  });
+  return createdOutcome(acting, created, title);
+}
+
+/** The create request of the new item, with the run as it shows it and its title; its warnings logged. */
+async function newItem(
+  acting: Acting,
+  decided: Decided,
+): Promise<{ shown: RunView; type: string; patch: JsonPatchOperation[]; title: string }> {
+  const { settings, project, host, reads } = acting;
+  const { fingerprint } = decided;
+  const { context, facts } = decided.view;
+  // Uploads go out while the evidence is still being read: both only add to the one create request.
+  const attachmentsRead = collectAttachments(acting, {
+    settings,
+    context,
+    facts,
+    project,
+    dryRun: settings.dryRun,
+  });
+  // The run as the item shows it: secrets masked and control characters gone before anything is escaped.
+  const shown = maskedRun({ ...decided.view, evidence: await reads.evidence() }, host.secrets());
+  const history = `${filedHtml(shown, fingerprint, settings.resolveOnRecovery)}\n${markerHtml(acting.runKey, 1)}`;
+  const { draft, warnings } = workItemDraft(
+    settings,
+    shown,
+    {
+      type: acting.type,
+      collectionUri: acting.collectionUri,
+      iterationPath: await reads.iteration(),
+      secrets: host.secrets(),
+      htmlFields: await reads.htmlFields(),
+    },
+    { tags: [fingerprint.tag, fingerprint.scopeTag], history, attachments: await attachmentsRead },
+  );
+  warnings.forEach(acting.log.warning);
+  const title = String(draft.fields.find(([reference]) => reference === FIELD.title)?.[1] ?? '');
+  return { shown, type: draft.type, patch: patchOf(draft.fields, draft.relations), title };
+}
+
+function createdOutcome(acting: Acting, created: Created, title: string): Acted {
+  const type = acting.type.name;
+  const { id, url } = itemLink(acting, created.id);
+  if (created.kind === 'raced') {
+    const { occurrence, duplicate } = created;
+    const stillOpen =
+      duplicate.kind === 'commented' || duplicate.kind === 'failed' ? duplicate.why : undefined;
+    return {
+      outputs: { id, url, action: 'commented' },
+      report: {
+        kind: 'commented',
+        type,
+        id,
+        url,
+        occurrence,
+        duplicate: duplicate.id,
+        ...(stillOpen === undefined ? {} : { duplicateOpen: stillOpen }),
+      },
+    };
+  }
+  return {
+    outputs: { id, url, action: 'created' },
+    report: { kind: 'created', type, id, url, title },
+  };
+}
+
+/**
+ * Has the service check the create without saving it (validateOnly): permission, type, fields and rules, as the
+ * real create would meet them. A refusal is reported, not thrown: a dry run writes nothing either way. A refusal
+ * of optional values only is an acceptance without them, since the real run files the item without them.
+ */
+async function validated(
+  acting: Acting,
+  patch: readonly JsonPatchOperation[],
+  optional: ReadonlyMap<string, string>,
+): Promise<Validation> {
+  try {
+    await acting.boards.validateWorkItem(acting.project, acting.type.name, patch);
+    acting.log.info(loc('DryRunAccepted'));
+    return { accepted: true };
+  } catch (error) {
+    const refusal = (error as Error).message;
+    const fields = error instanceof AdoError ? error.refusedFields : [];
+    if (fields.length > 0 && fields.every((field) => optional.has(field))) {
+      acting.log.info(loc('DryRunAcceptedWithout', fields.join(', '), refusal));
+      return { accepted: true, without: fields, refusal };
+    }
+    acting.log.warning(loc('DryRunRefused', refusal));
+    return { accepted: false, refusal };
+  }
+}

@@ -1,0 +1,139 @@
+import { AdoError, SettingsError } from '../errors';
+import { gatherEvidence } from '../evidence/gather';
+import type { RunRecords } from '../evidence/records';
+import type { RunContext } from '../facts/context';
+import { Evidence, NO_EVIDENCE } from '../facts/model';
+import type { Settings } from '../inputs/settings';
+import type { Intent } from '../lifecycle/decision';
+import type { Boards, Pipelines } from '../ports';
+import { loc } from '../text/messages';
+import { chooseWorkItemType, WorkItemTypeInfo } from '../workItem/workItemType';
+
+/**
+ * The reads that may start before it is known they are needed, each started at most once: a step that needs
+ * one asks for it and gets the read already under way, or starts it then.
+ */
+export interface Reads {
+  /** The project's work item types. */
+  types(): Promise<WorkItemTypeInfo[]>;
+  /** What the details show; NO_EVIDENCE when neither the details nor the related items are asked for. */
+  evidence(): Promise<Evidence>;
+  /** The iteration a new item goes to; undefined = the project's default. */
+  iteration(): Promise<string | undefined>;
+  /** The project's HTML fields; undefined when not needed or unreadable (the well-known ones stand in). */
+  htmlFields(): Promise<string[] | undefined>;
+  /**
+   * Starts, from this job's own status alone, what the run will most likely need: the types as soon as anything
+   * may be written (a green run that resolves nothing costs no Boards read), and what a new item needs when the
+   * run files. undefined = the status does not decide: only a recovery's types start.
+   */
+  startEarly(early: Intent | undefined): void;
+  /**
+   * Starts what a new item needs once the run's records say it files: they go out together with the open
+   * items' query; a recurrence leaves them unused, but a new failure is not kept waiting for them.
+   */
+  startFiling(): void;
+}
+
+interface ReadsOf {
+  readonly boards: Boards;
+  readonly pipelines: Pipelines;
+  readonly settings: Settings;
+  readonly project: string;
+  readonly context: RunContext;
+  readonly warn: (message: string) => void;
+}
+
+/** The memoised reads of one run; the evidence waits for the run's records where it needs them. */
+export function readsOf(of: ReadsOf, records: Promise<RunRecords>): Reads {
+  const { boards, pipelines, settings, project, context, warn } = of;
+  const wantsEvidence = settings.includeDetails || settings.linkWorkItems;
+  const evidenceRequest = { project: context.project, context, settings };
+  const reads: Reads = {
+    types: once(() => boards.workItemTypes(project)),
+    evidence: once(() =>
+      wantsEvidence
+        ? gatherEvidence(
+            pipelines,
+            evidenceRequest,
+            records.then(({ facts }) => facts),
+            warn,
+          )
+        : Promise.resolve(NO_EVIDENCE),
+    ),
+    iteration: once(() => iterationPath(boards, settings, project, warn)),
+    // Only `fields` values need the field types (to escape what goes into HTML fields).
+    htmlFields: once(() =>
+      settings.fields.length > 0
+        ? boards.htmlFields(project).catch(() => undefined)
+        : Promise.resolve(undefined),
+    ),
+    startEarly: (early) => {
+      if (early === 'file') void reads.evidence();
+      if (early === undefined ? settings.resolveOnRecovery : early !== 'nothing') {
+        void reads.types();
+        void reads.htmlFields();
+      }
+      if (early === 'file') void reads.iteration();
+    },
+    startFiling: () => {
+      void reads.evidence();
+      void reads.iteration();
+    },
+  };
+  return reads;
+}
+
+// The read starts on the first call; a read started before it is known to be needed must not end the process
+// as an unhandled rejection, so its failure surfaces only where it is awaited.
+function once<T>(start: () => Promise<T>): () => Promise<T> {
+  let read: Promise<T> | undefined;
+  return () => {
+    if (!read) {
+      read = start();
+      read.catch(() => undefined);
+    }
+    return read;
+  };
+}
+
+/** The requested type among the project's types (Bug falls back to Issue). @throws SettingsError */
+export async function chosenType(
+  types: Promise<WorkItemTypeInfo[]>,
+  settings: Settings,
+  project: string,
+  warn: (message: string) => void,
+): Promise<WorkItemTypeInfo> {
+  const chosen = chooseWorkItemType(settings.workItemType, await types, project);
+  if ('problem' in chosen) throw new SettingsError([chosen.problem]);
+  if (chosen.warning) warn(chosen.warning);
+  return chosen.type;
+}
+
+/**
+ * The iteration the item goes to; undefined = the project's default. A lapsed sprint schedule or a renamed team
+ * must not cost the bug: it then files in the default iteration and says why.
+ */
+async function iterationPath(
+  boards: Boards,
+  settings: Settings,
+  project: string,
+  warn: (message: string) => void,
+): Promise<string | undefined> {
+  const choice = settings.iterationPath;
+  if (choice.kind === 'default') return undefined;
+  if (choice.kind === 'path') return choice.path;
+  try {
+    const path = await boards.currentIteration(project, choice.team);
+    if (path) return path;
+    warn(
+      choice.team === undefined
+        ? loc('NoCurrentIterationDefaultTeam', project)
+        : loc('NoCurrentIterationTeam', choice.team),
+    );
+  } catch (error) {
+    if (!(error instanceof AdoError)) throw error;
+    warn(loc('IterationUnreadable', error.message));
+  }
+  return undefined;
+}

@@ -1,0 +1,124 @@
+import { act } from './act/act';
+import type { Acted, Acting, ActingHost, Log } from './act/acted';
+import { chosenType, readsOf } from './act/reads';
+import { openItems } from './act/writes';
+import { EnvironmentError } from './errors';
+import { readFacts, RunRecords } from './evidence/records';
+import { isPullRequestRun, RunContext } from './facts/context';
+import { jobOutcome, runOutcome } from './facts/outcome';
+import { runView } from './facts/values';
+import type { Settings } from './inputs/settings';
+import { decide, Intent, intentFor, intentFromJobOutcome, needsOpenItems } from './lifecycle/decision';
+import { fingerprintOf } from './lifecycle/fingerprint';
+import { runKey } from './lifecycle/marker';
+import type { Credentials } from './ports';
+import { loc } from './text/messages';
+
+export type { Acted, Log };
+
+/**
+ * The task's flow: the run's facts, what it asks for (its intent), the open items of its fingerprint, the
+ * decision (file, comment, skip, resolve or nothing), and the act, or in a dry run what it would send. The reads
+ * that may start early are started in `reads` alone.
+ * @throws SettingsError, EnvironmentError, AdoError
+ */
+export async function fileWorkItem(
+  host: ActingHost,
+  settings: Settings,
+  context: RunContext,
+  log: Log,
+): Promise<Acted> {
+  const credentials = credentialsOf(host, settings, context);
+  if (isPullRequestRun(context) && !settings.includePullRequests) {
+    return { outputs: { action: 'none' }, report: { kind: 'pullRequest' } };
+  }
+  const { connected, records, early } = connect({ host, settings, context, log }, credentials);
+  const { facts, readable } = await records;
+  const outcome = runOutcome(context.jobStatus, facts.othersOutcome);
+  const intent = intentFor(settings, outcome);
+  if (!readable && early === undefined) {
+    const message = loc('OutcomeUndetermined', context.jobStatus);
+    return { outputs: { action: 'none' }, report: { kind: 'undetermined', message }, undetermined: true };
+  }
+  log.info(loc('RunOutcome', outcome, context.jobStatus));
+  if (intent === 'nothing') {
+    return {
+      outputs: { action: 'none' },
+      report: { kind: 'notFiled', outcome, createOn: settings.createOn },
+    };
+  }
+  if (intent === 'file') connected.reads.startFiling();
+
+  const type = await chosenType(connected.reads.types(), settings, connected.project, log.warning);
+  const acting: Acting = { ...connected, type };
+  const view = runView(context, facts, outcome);
+  const fingerprint = fingerprintOf(settings.fingerprint, view.values, context);
+  log.info(loc('Fingerprint', fingerprint.text, fingerprint.tag, fingerprint.scopeTag));
+  // A green run recovers everything its scope filed, whatever the fingerprint template made of the run.
+  const search = intent === 'recover' ? 'recovery' : 'fingerprint';
+  const needed = needsOpenItems(intent, settings.onRecurrence);
+  const open = needed ? await openItems(acting, fingerprint, search) : [];
+  return act(acting, decide(intent, settings.onRecurrence, open), { view, fingerprint, known: open });
+}
+
+interface Run {
+  readonly host: ActingHost;
+  readonly settings: Settings;
+  readonly context: RunContext;
+  readonly log: Log;
+}
+
+/**
+ * Connects to the pipelines and to Boards, starts the read of the run's records and, from this job's own
+ * status (the intent it implies, when it implies one), the reads that status already calls for.
+ */
+function connect(
+  run: Run,
+  credentials: { job: Credentials; boards: Credentials },
+): { connected: Omit<Acting, 'type'>; records: Promise<RunRecords>; early: Intent | undefined } {
+  const { host, settings, context, log } = run;
+  const pipelines = host.connectPipelines(credentials.job);
+  const boards = host.connectBoards(credentials.boards);
+  const project = settings.project ?? context.project;
+  const early = intentFromJobOutcome(settings, jobOutcome(context.jobStatus));
+  const records = readFacts(pipelines, context, log.warning);
+  const reads = readsOf({ boards, pipelines, settings, project, context, warn: log.warning }, records);
+  reads.startEarly(early);
+  const collectionUri = credentials.boards.url;
+  const connected = {
+    host,
+    boards,
+    pipelines,
+    log,
+    settings,
+    project,
+    collectionUri,
+    runKey: runKey(context),
+    reads,
+  };
+  return { connected, records, early };
+}
+
+/**
+ * The job token (which reads the run's records) and the credentials that write to Boards: the `connection`
+ * input's service connection, else the job token, acting as the build service of the run's own project (or of
+ * the collection), whatever project the task writes to.
+ */
+function credentialsOf(
+  host: ActingHost,
+  settings: Settings,
+  context: RunContext,
+): { job: Credentials; boards: Credentials } {
+  const job = host.jobCredentials();
+  if (!job) throw new EnvironmentError(loc('JobTokenMissing'));
+  const boards: Credentials = settings.connection
+    ? {
+        ...host.connectionCredentials(settings.connection),
+        identity: { kind: 'connection', connection: settings.connection },
+      }
+    : {
+        ...job,
+        identity: { kind: 'jobToken', runProject: context.project, release: context.hostType === 'release' },
+      };
+  return { job, boards };
+}

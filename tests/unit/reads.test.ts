@@ -1,0 +1,132 @@
+import * as assert from 'node:assert/strict';
+import * as sinon from 'sinon';
+import { readsOf } from '../../tasks/PipelineWorkItem/src/act/reads';
+import type { RunRecords } from '../../tasks/PipelineWorkItem/src/evidence/records';
+import { NO_EVIDENCE, NO_FACTS } from '../../tasks/PipelineWorkItem/src/facts/model';
+import { InputName, readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
+import type { Boards, Pipelines } from '../../tasks/PipelineWorkItem/src/ports';
+import { inputs, runContext } from './fixtures';
+
+// The reads that may start before they are known to be needed: which ones this job's own status starts, and
+// that each goes out once however many steps ask for it.
+function readsFor(values: Partial<Record<InputName, string>> = {}): {
+  reads: ReturnType<typeof readsOf>;
+  boards: { [K in keyof Boards]: sinon.SinonStub };
+  pipelines: { changes: sinon.SinonStub; buildLogLineCounts: sinon.SinonStub };
+} {
+  const boards = {
+    workItemTypes: sinon.stub().resolves([]),
+    currentIteration: sinon.stub().resolves('WebApp\\Sprint 7'),
+    queryIds: sinon.stub(),
+    workItemState: sinon.stub(),
+    workItemRevision: sinon.stub(),
+    stateReasons: sinon.stub(),
+    validateWorkItem: sinon.stub(),
+    createWorkItem: sinon.stub(),
+    updateWorkItem: sinon.stub(),
+    comments: sinon.stub(),
+    addComment: sinon.stub(),
+    htmlFields: sinon.stub().resolves(['Custom.Notes']),
+    uploadAttachment: sinon.stub(),
+  };
+  const pipelines = {
+    changes: sinon.stub().resolves([]),
+    buildLogLineCounts: sinon.stub().resolves(new Map()),
+    failedTests: sinon.stub().resolves({ total: 0, refs: [] }),
+    buildWorkItems: sinon.stub().resolves([]),
+  };
+  const settings = readSettings(inputs(values));
+  const records: Promise<RunRecords> = Promise.resolve({ facts: NO_FACTS, readable: true });
+  const reads = readsOf(
+    {
+      boards,
+      pipelines: pipelines as unknown as Pipelines,
+      settings,
+      project: 'WebApp',
+      context: runContext(),
+      warn: () => undefined,
+    },
+    records,
+  );
+  return { reads, boards, pipelines };
+}
+
+const CURRENT_ITERATION = { iterationPath: '@currentIteration' } as const;
+
+describe('the reads that may start early', () => {
+  afterEach(() => sinon.restore());
+
+  it('a job status that files starts the types, the field types, the iteration and the evidence', () => {
+    const { reads, boards, pipelines } = readsFor({
+      ...CURRENT_ITERATION,
+      fields: 'Custom.Notes={{branch}}',
+    });
+    reads.startEarly('file');
+    sinon.assert.calledOnceWithExactly(boards.workItemTypes, 'WebApp');
+    sinon.assert.calledOnceWithExactly(boards.htmlFields, 'WebApp');
+    sinon.assert.calledOnce(boards.currentIteration);
+    sinon.assert.calledOnce(pipelines.changes);
+  });
+
+  it('a job status that resolves starts only the types, and no Boards read when nothing is resolved', () => {
+    const recovering = readsFor(CURRENT_ITERATION);
+    recovering.reads.startEarly('recover');
+    sinon.assert.calledOnce(recovering.boards.workItemTypes);
+    sinon.assert.notCalled(recovering.boards.currentIteration);
+    sinon.assert.notCalled(recovering.pipelines.changes);
+
+    const green = readsFor({ resolveOnRecovery: 'false' });
+    green.reads.startEarly('nothing');
+    sinon.assert.notCalled(green.boards.workItemTypes);
+  });
+
+  it('a status that does not decide starts the types only when a recovery may resolve', () => {
+    const resolving = readsFor();
+    resolving.reads.startEarly(undefined);
+    sinon.assert.calledOnce(resolving.boards.workItemTypes);
+    sinon.assert.notCalled(resolving.pipelines.changes);
+
+    const notResolving = readsFor({ resolveOnRecovery: 'false' });
+    notResolving.reads.startEarly(undefined);
+    sinon.assert.notCalled(notResolving.boards.workItemTypes);
+  });
+
+  it('once the records say the run files, starts the evidence and the iteration but not the field types', () => {
+    const { reads, boards, pipelines } = readsFor({
+      ...CURRENT_ITERATION,
+      fields: 'Custom.Notes={{branch}}',
+    });
+    reads.startFiling();
+    sinon.assert.calledOnce(pipelines.changes);
+    sinon.assert.calledOnce(boards.currentIteration);
+    sinon.assert.notCalled(boards.htmlFields);
+    sinon.assert.notCalled(boards.workItemTypes);
+  });
+
+  it('sends each read once, however many steps ask for it', async () => {
+    const { reads, boards } = readsFor(CURRENT_ITERATION);
+    reads.startEarly('file');
+    reads.startFiling();
+    assert.equal(await reads.iteration(), 'WebApp\\Sprint 7');
+    await reads.types();
+    await reads.types();
+    sinon.assert.calledOnce(boards.workItemTypes);
+    sinon.assert.calledOnce(boards.currentIteration);
+  });
+
+  it('reads no evidence when neither the details nor the related items are asked for', async () => {
+    const { reads, pipelines } = readsFor({ includeDetails: 'false' });
+    reads.startEarly('file');
+    assert.equal(await reads.evidence(), NO_EVIDENCE);
+    sinon.assert.notCalled(pipelines.changes);
+  });
+
+  it('keeps a failed early read for the step that awaits it', async () => {
+    const { reads, boards } = readsFor();
+    boards.workItemTypes.rejects(new Error('TF400813: not authorized'));
+    reads.startEarly('recover');
+    await new Promise((resolve) => setImmediate(resolve));
+    await assert.rejects(reads.types(), /TF400813/);
+    sinon.assert.calledOnce(boards.workItemTypes);
+  });
+});
