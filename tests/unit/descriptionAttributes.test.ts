@@ -1,8 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { renderDescription, RUN_URL_HTML } from './descriptionFixtures';
 import { parseTemplate, TemplateValues } from '../../tasks/PipelineWorkItem/src/text/templates';
 import { descriptionProblems } from '../../tasks/PipelineWorkItem/src/text/markdown';
-import { problemsOf } from './fixtures';
+import { problemsOf, renderDescription, RUN_URL_HTML } from './fixtures';
 
 const RUN_LINK = `<a href="${RUN_URL_HTML}">${RUN_URL_HTML}</a>`;
 const SCRIPT = 'javascript:alert(1)';
