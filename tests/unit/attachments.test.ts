@@ -7,9 +7,8 @@ import { collectAttachments } from '../../tasks/PipelineWorkItem/src/evidence/at
 import type { RunFacts } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import type { Boards, FoundFiles, Pipelines } from '../../tasks/PipelineWorkItem/src/ports';
-import { inputs, runContext, step } from './fixtures';
+import { inputs, runContext, step, MB } from './fixtures';
 
-const MB = 1024 * 1024;
 const FACTS: RunFacts = {
   othersOutcome: 'failed',
   artifacts: [],

@@ -24,6 +24,9 @@ import { YAML_VARIABLES } from '../helpers/variables';
 
 export { YAML_VARIABLES };
 
+/** One megabyte, in bytes, as the attachment limits count. */
+export const MB = 1024 * 1024;
+
 /** Pipeline variables of a classic release job deploying to Production. */
 export const RELEASE_VARIABLES: Readonly<Record<string, string>> = {
   'System.TeamFoundationCollectionUri': 'https://dev.azure.com/fabrikam/',
