@@ -14,7 +14,7 @@ const body = (item: WorkItemJson): string => String(item.fields['Microsoft.VSTS.
 const occurrences = (text: string, part: string): number => text.split(part).length - 1;
 const isLogRead = (r: RecordedRequest): boolean => /\/_apis\/build\/builds\/\d+\/logs\/\d+$/.test(r.path);
 
-// What the filed item says about the failure (brief §4), from the packaged task run against the emulator.
+// What the filed item says about the failure, from the packaged task run against the emulator.
 describe('failure details in the filed item', function () {
   const session = useSession();
 

@@ -10,7 +10,7 @@ import {
 } from './pipelines';
 import { Job, useSession } from './session';
 
-// Lifecycle (brief §5.2–5.4): one open item per failure, a comment per recurrence, resolved on recovery.
+// Lifecycle: one open item per failure, a comment per recurrence, resolved on recovery.
 describe('packaged task: one open item per failure, resolved on recovery', function () {
   const session = useSession();
 

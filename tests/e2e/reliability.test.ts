@@ -10,7 +10,7 @@ import {
 } from './pipelines';
 import { Job, useSession } from './session';
 
-// Issue 7: an optional value never costs the item, every refusal says what to change, nothing ends silently
+// An optional value never costs the item, every refusal says what to change, nothing ends silently
 // green, and the task works against Azure DevOps Server 2020 and 2022 and the Services topology.
 describe('packaged task: fallbacks, messages and server versions', function () {
   const session = useSession();
