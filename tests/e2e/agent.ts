@@ -54,7 +54,7 @@ export interface AgentJob {
   readonly workspace?: (directories: JobDirectories) => void;
 }
 
-// The agent's names: upper case, `.` and spaces become `_`, as the agent names the environment variables of a job.
+// How the agent names an input or variable in the environment: upper case, `.` and spaces become `_`.
 function envName(name: string): string {
   return name.replace(/[.\s]/g, '_').toUpperCase();
 }

@@ -6,11 +6,9 @@ import type {
   TestResultSeed,
   TimelineRecordSeed,
 } from '../emulator/harness';
-import { classicRelease, failedYamlRun } from './pipelines';
+import { ALEX, classicRelease, failedYamlRun } from './pipelines';
 
 const SAM = { displayName: 'Sam Rivera', uniqueName: 'sam@fabrikam.example' };
-const ALEX = { displayName: 'Alex Kim', uniqueName: 'alex@fabrikam.example' };
-
 /** A step's log of `count` lines, `<name> line 0001` …, ending with `last` (which counts towards `count`). */
 export function stepLog(name: string, count: number, last: readonly string[] = []): string[] {
   const numbered = Array.from(

@@ -5,7 +5,8 @@ import { YAML_VARIABLES } from '../helpers/variables';
 export const JOB_TOKEN = 'job-token-7f3c9a1e5b2d4c6e8a0b';
 export const PAT = 'pat-4d2e8b6a1c9f3e7d5b0a';
 
-const ALEX = { displayName: 'Alex Kim', uniqueName: 'alex@fabrikam.example' };
+/** The person who requested the runs the e2e tests seed. */
+export const ALEX = { displayName: 'Alex Kim', uniqueName: 'alex@fabrikam.example' };
 const COMMIT = '4f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39';
 
 /** Variables the agent sets in a YAML (or classic) build job of run `buildId` in project WebApp. */

@@ -1,6 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
+/** The task's folder, and its task.json and task.loc.json, relative to the repository root. */
+export const TASK_DIR = path.join('tasks', 'PipelineWorkItem');
+export const TASK_JSON = path.join(TASK_DIR, 'task.json');
+export const TASK_LOC_JSON = path.join(TASK_DIR, 'task.loc.json');
+
 let root: string | undefined;
 
 /**

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { pipeline } from 'stream/promises';
 import * as yauzl from 'yauzl';
-import { repoRoot, type TaskJson } from './repo';
+import { readJson, repoRoot, type ExtensionManifest, type TaskJson } from './repo';
 
 /** An unpacked VSIX: the folders and the task's entry point as the agent would run it. */
 export interface UnpackedVsix {
@@ -28,15 +28,59 @@ export function unpackVsix(): Promise<UnpackedVsix> {
   return unpacked;
 }
 
-async function unpack(): Promise<UnpackedVsix> {
+/**
+ * The one VSIX in dist/, checked to be at least as new as every file it is built from (the task folder with
+ * its sources, the manifest and the files it names, the lockfile). Throws a message that says to run
+ * `npm run package` when it is missing or older: a stale VSIX would test code that is no longer there.
+ */
+export function packagedVsix(): string {
   const dist = path.join(repoRoot(), 'dist');
   const found = fs.existsSync(dist) ? fs.readdirSync(dist).filter((name) => name.endsWith('.vsix')) : [];
   if (found.length !== 1) {
-    throw new Error(
-      `expected one VSIX in ${dist}, found ${found.length} (${found.join(', ')}): run npm run package`,
-    );
+    const which = found.length === 0 ? 'none' : found.join(', ');
+    throw new Error(`expected one VSIX in ${dist}, found ${which}: run npm run package first`);
   }
   const vsix = path.join(dist, found[0]);
+  const built = fs.statSync(vsix).mtimeMs;
+  const newer = packagedSources().find((file) => fs.statSync(file).mtimeMs > built);
+  if (newer !== undefined) {
+    const name = path.relative(repoRoot(), newer);
+    throw new Error(`${vsix} is older than ${name}, which it is built from: run npm run package first`);
+  }
+  return vsix;
+}
+
+/** The files `npm run package` builds the VSIX from, as absolute paths. */
+function packagedSources(): string[] {
+  const manifest = readJson<ExtensionManifest & PackagedContent>('vss-extension.json');
+  const named = [
+    'vss-extension.json',
+    'package-lock.json',
+    ...manifest.files.map((file) => file.path),
+    ...Object.values(manifest.icons ?? {}),
+    ...(manifest.screenshots ?? []).map((shot) => shot.path),
+    ...Object.values(manifest.content ?? {}).map((item) => item.path),
+  ];
+  return named.flatMap((name) => filesUnder(path.join(repoRoot(), name)));
+}
+
+/** What vss-extension.json names beside `files`: the pictures and the Marketplace texts. */
+interface PackagedContent {
+  icons?: Record<string, string>;
+  screenshots?: { path: string }[];
+  content?: Record<string, { path: string }>;
+}
+
+function filesUnder(file: string): string[] {
+  if (!fs.statSync(file).isDirectory()) return [file];
+  return fs
+    .readdirSync(file)
+    .filter((name) => name !== 'node_modules')
+    .flatMap((name) => filesUnder(path.join(file, name)));
+}
+
+async function unpack(): Promise<UnpackedVsix> {
+  const vsix = packagedVsix();
 
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-vsix-'));
   process.once('exit', () => fs.rmSync(root, { recursive: true, force: true }));

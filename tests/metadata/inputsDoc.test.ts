@@ -4,9 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { readJson, repoRoot, type TaskJson } from '../helpers/repo';
+import { readJson, repoRoot, TASK_JSON, type TaskJson } from '../helpers/repo';
 
-const TASK_JSON = path.join('tasks', 'PipelineWorkItem', 'task.json');
 const DOCUMENTS = ['README.md', 'overview.md'];
 
 /** Runs `node scripts/inputs-doc.mjs [--check]` on the files under `root`. */

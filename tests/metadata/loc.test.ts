@@ -4,12 +4,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { readJson, repoRoot, type TaskJson } from '../helpers/repo';
+import { readJson, repoRoot, TASK_DIR, TASK_JSON, TASK_LOC_JSON, type TaskJson } from '../helpers/repo';
 
-const TASK = path.join('tasks', 'PipelineWorkItem');
-const TASK_JSON = path.join(TASK, 'task.json');
-const TASK_LOC_JSON = path.join(TASK, 'task.loc.json');
-const RESJSON = path.join(TASK, 'Strings', 'resources.resjson', 'en-US', 'resources.resjson');
+const RESJSON = path.join(TASK_DIR, 'Strings', 'resources.resjson', 'en-US', 'resources.resjson');
 
 /** Runs `node scripts/loc.mjs --check` on the files under `root`. */
 function check(root: string): Promise<{ stdout: string; stderr: string }> {

@@ -1,8 +1,7 @@
 import * as assert from 'assert';
 import Ajv, { type ErrorObject } from 'ajv';
-import { readJson, type TaskJson } from '../helpers/repo';
+import { readJson, TASK_JSON, type TaskJson } from '../helpers/repo';
 
-const TASK_JSON = 'tasks/PipelineWorkItem/task.json';
 const SCHEMA = 'tests/schemas/task.schema.json';
 /** The first agent with the Node20_1 handler. */
 const NODE20_AGENT = '3.232.1';

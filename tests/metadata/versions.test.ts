@@ -4,10 +4,16 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
-import { readJson, repoRoot, taskVersion, type ExtensionManifest, type TaskJson } from '../helpers/repo';
+import {
+  readJson,
+  repoRoot,
+  TASK_JSON,
+  TASK_LOC_JSON,
+  taskVersion,
+  type ExtensionManifest,
+  type TaskJson,
+} from '../helpers/repo';
 
-const TASK_JSON = path.join('tasks', 'PipelineWorkItem', 'task.json');
-const TASK_LOC_JSON = path.join('tasks', 'PipelineWorkItem', 'task.loc.json');
 const VERSIONED_FILES = ['package.json', 'package-lock.json', TASK_JSON, TASK_LOC_JSON, 'vss-extension.json'];
 
 interface PackageLock {

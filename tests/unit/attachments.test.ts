@@ -4,24 +4,18 @@ import { text } from 'node:stream/consumers';
 import * as sinon from 'sinon';
 import { AdoError } from '../../tasks/PipelineWorkItem/src/errors';
 import { collectAttachments } from '../../tasks/PipelineWorkItem/src/evidence/attachments';
-import type { FailedStep, RunFacts } from '../../tasks/PipelineWorkItem/src/facts/model';
+import type { RunFacts } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import type { Boards, FoundFiles, Pipelines } from '../../tasks/PipelineWorkItem/src/ports';
-import { inputs, runContext } from './fixtures';
+import { inputs, runContext, step, MB } from './fixtures';
 
-const MB = 1024 * 1024;
-const step = (name: string, logId: number): FailedStep => ({
-  stage: 'Build',
-  job: 'Unit tests',
-  step: name,
-  errors: [],
-  warnings: [],
-  log: { kind: 'build', logId },
-});
 const FACTS: RunFacts = {
   othersOutcome: 'failed',
   artifacts: [],
-  failures: [step('npm test', 4), step('eslint', 7)],
+  failures: [
+    step('npm test', { log: { kind: 'build', logId: 4 } }),
+    step('eslint', { log: { kind: 'build', logId: 7 } }),
+  ],
 };
 
 const file = (name: string, size = 10) => ({

@@ -1,7 +1,39 @@
 import * as assert from 'node:assert/strict';
-import { readRunContext, shortBranch } from '../../tasks/PipelineWorkItem/src/facts/context';
+import {
+  readRunContext,
+  shortBranch,
+  isPullRequestRun,
+  RunContext,
+} from '../../tasks/PipelineWorkItem/src/facts/context';
 import { EnvironmentError } from '../../tasks/PipelineWorkItem/src/errors';
 import { RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
+import { visibleName } from '../../tasks/PipelineWorkItem/src/facts/context';
+
+const COMMIT = '4f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39';
+
+/** The YAML run's variables with some changed; `undefined` removes one. */
+function yaml(changes: Record<string, string | undefined>): RunContext {
+  return withVariables(YAML_VARIABLES, changes);
+}
+
+function release(changes: Record<string, string | undefined>): RunContext {
+  return withVariables(RELEASE_VARIABLES, changes);
+}
+
+function withVariables(
+  base: Readonly<Record<string, string>>,
+  changes: Record<string, string | undefined>,
+): RunContext {
+  const variables: Record<string, string | undefined> = { ...base, ...changes };
+  return readRunContext((name) => variables[name]);
+}
+
+const PR_VARIABLES = {
+  ...YAML_VARIABLES,
+  'Build.Reason': 'PullRequest',
+  'Build.SourceBranch': 'refs/pull/7/merge',
+  'System.PullRequest.PullRequestId': '7',
+};
 
 describe('run context', () => {
   it('reads a YAML run: pipeline, run link, branch, commit link, requestor, stage and job', () => {
@@ -86,4 +118,316 @@ describe('run context', () => {
   it('explains that it must run in a pipeline job when the collection is unknown', () => {
     assert.throws(() => readRunContext(() => undefined), EnvironmentError);
   });
+});
+
+describe('run context from pipeline variables', () => {
+  describe('the job status', () => {
+    const cases: [raw: string | undefined, expected: RunContext['jobStatus']][] = [
+      ['Succeeded', 'Succeeded'],
+      ['canceled', 'Canceled'],
+      ['SKIPPED', 'Skipped'],
+      ['Failed', 'Failed'],
+      // Unknown or unset: the job is running this task, so it has not failed.
+      ['Abandoned', 'Succeeded'],
+      [undefined, 'Succeeded'],
+    ];
+    for (const [raw, expected] of cases) {
+      it(`Agent.JobStatus '${raw ?? ''}' is ${expected}`, () => {
+        assert.equal(yaml({ 'Agent.JobStatus': raw }).jobStatus, expected);
+      });
+    }
+  });
+
+  describe('needs the collection and the project', () => {
+    const message =
+      'System.TeamFoundationCollectionUri and System.TeamProject are not set: this task runs as a step of an Azure Pipelines job.';
+    const missing: [name: string, changes: Record<string, string | undefined>][] = [
+      ['the project', { 'System.TeamProject': undefined }],
+      ['the collection', { 'System.TeamFoundationCollectionUri': undefined }],
+      ['both, blank', { 'System.TeamProject': '  ', 'System.TeamFoundationCollectionUri': ' ' }],
+    ];
+    for (const [name, changes] of missing) {
+      it(`fails without ${name}`, () => {
+        assert.throws(
+          () => yaml(changes),
+          (error: unknown) => {
+            assert.ok(error instanceof EnvironmentError);
+            assert.equal(error.message, message);
+            return true;
+          },
+        );
+      });
+    }
+
+    it('takes System.CollectionUri when the older name is unset, and adds the trailing slash', () => {
+      const context = yaml({
+        'System.TeamFoundationCollectionUri': undefined,
+        'System.CollectionUri': 'https://tfs.fabrikam.example/DefaultCollection',
+      });
+      assert.equal(context.collectionUri, 'https://tfs.fabrikam.example/DefaultCollection/');
+      assert.equal(
+        context.runUrl,
+        'https://tfs.fabrikam.example/DefaultCollection/WebApp/_build/results?buildId=812',
+      );
+    });
+
+    it('trims every variable', () => {
+      const context = yaml({ 'System.TeamProject': ' WebApp ', 'Build.DefinitionName': ' WebApp-CI\n' });
+      assert.equal(context.project, 'WebApp');
+      assert.equal(context.pipeline, 'WebApp-CI');
+    });
+  });
+
+  describe('a build run', () => {
+    it('keeps the project id, or leaves it unset', () => {
+      assert.equal(yaml({}).projectId, '0f4b6a7e-1111-4c1e-9d6e-6a3b2c1d0e0f');
+      assert.equal(yaml({ 'System.TeamProjectId': '' }).projectId, undefined);
+    });
+
+    it('is a build when System.HostType says release but no release id is set', () => {
+      const context = yaml({ 'System.HostType': 'release' });
+      assert.equal(context.hostType, 'build');
+      assert.equal(context.release, undefined);
+    });
+
+    it('is not a release when only the release id is set', () => {
+      const context = yaml({ 'Release.ReleaseId': '57' });
+      assert.equal(context.hostType, 'build');
+      assert.equal(context.release, undefined);
+    });
+
+    it('without a build id has no build, no run name, and the collection as its link', () => {
+      const context = yaml({ 'Build.BuildId': undefined, 'Build.BuildNumber': undefined });
+      assert.equal(context.build, undefined);
+      assert.equal(context.runName, '');
+      assert.equal(context.runUrl, 'https://dev.azure.com/fabrikam/');
+    });
+
+    it('names the run by its id when it has no build number', () => {
+      assert.deepEqual(yaml({ 'Build.BuildNumber': '' }).build, { id: 812, number: '812' });
+    });
+
+    it('takes the branch name when the branch ref is unset', () => {
+      const context = yaml({ 'Build.SourceBranch': undefined, 'Build.SourceBranchName': 'main' });
+      assert.equal(context.branch, 'main');
+      assert.equal(context.branchRef, '');
+    });
+
+    it('prefers display names for stage and job, then the names', () => {
+      const context = yaml({ 'System.StageDisplayName': 'Build and test', 'System.StageName': 'build' });
+      assert.equal(context.stage, 'Build and test');
+      assert.equal(
+        yaml({ 'System.StageDisplayName': undefined, 'System.StageName': 'build' }).stage,
+        'build',
+      );
+      assert.equal(yaml({ 'System.JobDisplayName': undefined }).job, 'Test');
+      assert.equal(
+        yaml({
+          'System.JobDisplayName': undefined,
+          'System.JobName': undefined,
+          'Agent.JobName': 'Agent job 2',
+        }).job,
+        'Agent job 2',
+      );
+    });
+
+    it('counts the job attempt from System.JobAttempt, 1 when unset', () => {
+      assert.equal(yaml({ 'System.JobAttempt': '3' }).jobAttempt, 3);
+      assert.equal(yaml({}).jobAttempt, 1);
+    });
+
+    it('knows a pull request from a fork in any case', () => {
+      assert.equal(yaml({ 'System.PullRequest.IsFork': 'True' }).pullRequestFromFork, true);
+      assert.equal(yaml({ 'System.PullRequest.IsFork': 'False' }).pullRequestFromFork, false);
+      assert.equal(yaml({}).pullRequestFromFork, false);
+    });
+
+    const requestors: [
+      name: string,
+      changes: Record<string, string | undefined>,
+      expected: RunContext['requestedFor'],
+    ][] = [
+      ['nobody', { 'Build.RequestedFor': undefined, 'Build.RequestedForEmail': undefined }, undefined],
+      [
+        'a service identity without email',
+        { 'Build.RequestedForEmail': undefined, 'Build.RequestedFor': 'Project Collection Build Service' },
+        { displayName: 'Project Collection Build Service', email: undefined },
+      ],
+      [
+        'an email without name',
+        { 'Build.RequestedFor': undefined },
+        { displayName: 'alex@fabrikam.example', email: 'alex@fabrikam.example' },
+      ],
+    ];
+    for (const [name, changes, expected] of requestors) {
+      it(`is requested for ${name}`, () => assert.deepEqual(yaml(changes).requestedFor, expected));
+    }
+  });
+
+  describe('commit links', () => {
+    const cases: [name: string, changes: Record<string, string | undefined>, expected: string | undefined][] =
+      [
+        [
+          'GitHub Enterprise',
+          {
+            'Build.Repository.Provider': 'GitHubEnterprise',
+            'Build.Repository.Uri': 'https://git.fabrikam.example/f/w',
+          },
+          `https://git.fabrikam.example/f/w/commit/${COMMIT}`,
+        ],
+        [
+          'a repository URL with trailing slashes',
+          { 'Build.Repository.Uri': 'https://dev.azure.com/fabrikam/WebApp/_git/webapp//' },
+          `https://dev.azure.com/fabrikam/WebApp/_git/webapp/commit/${COMMIT}`,
+        ],
+        [
+          'a repository whose name only contains .git',
+          {
+            'Build.Repository.Provider': 'GitHub',
+            'Build.Repository.Uri': 'https://github.com/f/f.github.io',
+          },
+          `https://github.com/f/f.github.io/commit/${COMMIT}`,
+        ],
+        ['no commit', { 'Build.SourceVersion': undefined }, undefined],
+        ['no repository URL', { 'Build.Repository.Uri': undefined }, undefined],
+      ];
+    for (const [name, changes, expected] of cases) {
+      it(`${name}: ${expected ?? 'no link'}`, () => assert.equal(yaml(changes).commitUrl, expected));
+    }
+  });
+
+  describe('a classic release', () => {
+    it('reads its requestor and reason from the release', () => {
+      const context = release({});
+      assert.deepEqual(context.requestedFor, { displayName: 'Sam Rivera', email: 'sam@fabrikam.example' });
+      assert.equal(context.reason, 'ContinuousIntegration');
+      assert.equal(context.jobStatus, 'Failed');
+    });
+
+    it('reads System.HostType in any case', () => {
+      assert.equal(release({ 'System.HostType': 'Release' }).hostType, 'release');
+    });
+
+    it('names and links a release without name and web URL by its id', () => {
+      const context = release({ 'Release.ReleaseName': undefined, 'Release.ReleaseWebUrl': undefined });
+      assert.equal(context.runName, 'Release 57');
+      assert.equal(
+        context.runUrl,
+        'https://dev.azure.com/fabrikam/WebApp/_releaseProgress?_a=release-pipeline-progress&releaseId=57',
+      );
+    });
+
+    it('has no build when no build artifact is set', () => {
+      assert.equal(release({ 'Build.BuildId': undefined }).build, undefined);
+    });
+
+    const ids: [raw: string, expected: number | undefined][] = [
+      ['3', 3],
+      ['0', undefined],
+      ['-3', undefined],
+      ['1.5', undefined],
+      ['three', undefined],
+      ['', undefined],
+    ];
+    for (const [raw, expected] of ids) {
+      it(`Release.EnvironmentId '${raw}' is ${expected}`, () => {
+        assert.equal(release({ 'Release.EnvironmentId': raw }).release?.environmentId, expected);
+      });
+    }
+  });
+
+  describe('pull-request runs', () => {
+    const cases: [RunContext['hostType'], string, boolean][] = [
+      ['build', 'PullRequest', true],
+      ['build', 'pullrequest', true],
+      ['build', 'IndividualCI', false],
+      ['release', 'PullRequest', false],
+    ];
+    for (const [hostType, reason, expected] of cases) {
+      it(`a ${hostType} for reason ${reason} is ${expected ? '' : 'not '}one`, () => {
+        assert.equal(isPullRequestRun({ hostType, reason }), expected);
+      });
+    }
+  });
+
+  describe('branch refs', () => {
+    const cases: [string, string][] = [
+      ['refs/heads/main', 'main'],
+      ['main', 'main'],
+      ['users/refs/heads/x', 'users/refs/heads/x'],
+      ['refs/heads/team/refs/x', 'team/refs/x'],
+      ['refs/heads/team/refs/heads/x', 'team/refs/heads/x'],
+    ];
+    for (const [ref, expected] of cases) {
+      it(`'${ref}' is '${expected}'`, () => assert.equal(shortBranch(ref), expected));
+    }
+  });
+
+  describe('implicit stage and job names', () => {
+    const cases: [string | undefined, string][] = [
+      ['__default', ''],
+      [' Job ', ''],
+      ['Phase_1', ''],
+      ['Agent job', ''],
+      ['AGENT JOB', ''],
+      [undefined, ''],
+      ['  Build  ', 'Build'],
+      ['Agent job 2', 'Agent job 2'],
+    ];
+    for (const [name, expected] of cases) {
+      it(`'${name}' shows as '${expected}'`, () => assert.equal(visibleName(name), expected));
+    }
+  });
+});
+
+describe('reads the pull request of a validation run', () => {
+  const cases: [name: string, variables: Record<string, string>, expected: string | undefined][] = [
+    ['its id', PR_VARIABLES, '7'],
+    [
+      'its number when there is no id (GitHub)',
+      {
+        ...PR_VARIABLES,
+        'System.PullRequest.PullRequestId': '',
+        'System.PullRequest.PullRequestNumber': '12',
+      },
+      '12',
+    ],
+    [
+      'the number in refs/pull/<n>/merge when neither is set',
+      {
+        ...PR_VARIABLES,
+        'System.PullRequest.PullRequestId': '',
+        'Build.SourceBranch': 'refs/pull/31/merge',
+      },
+      '31',
+    ],
+    ['the id before the number', { ...PR_VARIABLES, 'System.PullRequest.PullRequestNumber': '12' }, '7'],
+    [
+      'a number, never other text the variable holds',
+      {
+        ...PR_VARIABLES,
+        'System.PullRequest.PullRequestId': '7 OR 1=1',
+        'Build.SourceBranch': 'refs/pull/8/merge',
+      },
+      '8',
+    ],
+    [
+      'the source branch when nothing names a number',
+      { ...PR_VARIABLES, 'System.PullRequest.PullRequestId': '', 'Build.SourceBranch': 'refs/heads/topic' },
+      'refs/heads/topic',
+    ],
+    ['nothing for a run that is not a pull request', YAML_VARIABLES, undefined],
+    [
+      'nothing for a CI run of a pull-request branch',
+      {
+        ...YAML_VARIABLES,
+        'Build.SourceBranch': 'refs/pull/7/merge',
+        'System.PullRequest.PullRequestId': '7',
+      },
+      undefined,
+    ],
+  ];
+  for (const [name, variables, expected] of cases) {
+    it(name, () => assert.equal(runContext(variables).pullRequest, expected));
+  }
 });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { TemplateValues } from '../../tasks/PipelineWorkItem/src/text/templates';
-import { renderDescription, RUN_URL_HTML } from './descriptionFixtures';
+import { renderDescription, RUN_URL_HTML } from './fixtures';
 
 const XSS = '<img src=x onerror=alert(1)>';
 

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
-import type { TemplateValues } from '../../tasks/PipelineWorkItem/src/text/templates';
-import { renderDescription, RUN_URL_HTML } from './descriptionFixtures';
+import { parseTemplate, TemplateValues } from '../../tasks/PipelineWorkItem/src/text/templates';
+import { descriptionProblems } from '../../tasks/PipelineWorkItem/src/text/markdown';
+import { problemsOf, renderDescription, RUN_URL_HTML } from './fixtures';
 
 const RUN_LINK = `<a href="${RUN_URL_HTML}">${RUN_URL_HTML}</a>`;
 const SCRIPT = 'javascript:alert(1)';
@@ -189,5 +190,114 @@ describe('description placeholders in HTML attributes', () => {
         '<p>see <a href="https://example.com/x">https://example.com/x</a> now</p>',
       );
     });
+  });
+});
+
+describe('description placeholders in attributes', () => {
+  const problems = (source: string): string[] => {
+    const parsed = parseTemplate('description', source);
+    if (typeof parsed === 'string') assert.fail(parsed);
+    return descriptionProblems(parsed);
+  };
+  const where =
+    'Placeholders may stand in text and in href or src values only (not those of script, style, iframe, frame, embed, object, base, link or meta).';
+
+  const allowed: [name: string, source: string][] = [
+    ['text', 'Failed on {{branch}}: **{{firstError}}** `{{commit}}`'],
+    ['a Markdown link and image', '[run]({{runUrl}}) ![chart]({{runUrl}})'],
+    ['an autolink', '<{{runUrl}}>'],
+    [
+      'href and src of the author’s HTML, in any case and quoting',
+      '<a HREF="{{runUrl}}">x</a> <img src={{runUrl}}>',
+    ],
+    ['text of an element with attributes', '<p style="color: red">{{firstError}}</p>'],
+    ['text after a closed style element', '<style>p{}</style>\n\n{{branch}}'],
+  ];
+  for (const [name, source] of allowed) {
+    it(`allows ${name}`, () => assert.deepEqual(problems(source), []));
+  }
+
+  const refused: [name: string, source: string, expected: string[]][] = [
+    [
+      'style',
+      '<p style="color: {{branch}}">x</p>',
+      [`Input 'description': the placeholder {{branch}} stands in the attribute 'style' of <p>. ${where}`],
+    ],
+    [
+      'srcdoc',
+      "<iframe srcdoc='{{firstError}}'></iframe>",
+      [
+        `Input 'description': the placeholder {{firstError}} stands in the attribute 'srcdoc' of <iframe>. ${where}`,
+      ],
+    ],
+    [
+      '<meta content>',
+      '<meta http-equiv="refresh" content="0;url={{runUrl}}">',
+      [
+        `Input 'description': the placeholder {{runUrl}} stands in the attribute 'content' of <meta>. ${where}`,
+      ],
+    ],
+    [
+      'an event handler, unquoted',
+      '<b onmouseover={{branch}}>x</b>',
+      [
+        `Input 'description': the placeholder {{branch}} stands in the attribute 'onmouseover' of <b>. ${where}`,
+      ],
+    ],
+    [
+      'a Markdown link title',
+      '[run]({{runUrl}} "{{status}}")',
+      [`Input 'description': the placeholder {{status}} stands in the attribute 'title' of <a>. ${where}`],
+    ],
+    [
+      'srcset, a URL attribute that is neither href nor src',
+      '<img src="{{runUrl}}" srcset="{{runUrl}} 2x">',
+      [`Input 'description': the placeholder {{runUrl}} stands in the attribute 'srcset' of <img>. ${where}`],
+    ],
+    ...['script', 'iframe', 'embed', 'base', 'link'].map((element): [string, string, string[]] => [
+      `the src or href of <${element}>, which loads code or moves every link`,
+      `<${element} ${element === 'base' || element === 'link' ? 'href' : 'src'}="{{runUrl}}">`,
+      [
+        `Input 'description': the placeholder {{runUrl}} stands in the attribute '${element === 'base' || element === 'link' ? 'href' : 'src'}' of <${element}>. ${where}`,
+      ],
+    ]),
+    [
+      'an attribute name',
+      '<b {{branch}}="x">y</b>',
+      [
+        `Input 'description': the placeholder {{branch}} stands inside the tag <b>, outside an attribute value. ${where}`,
+      ],
+    ],
+    [
+      'a tag name',
+      '<b{{branch}}>y</b>',
+      [
+        `Input 'description': the placeholder {{branch}} stands inside the tag <b{{branch}}>, outside an attribute value. ${where}`,
+      ],
+    ],
+    [
+      'a style element',
+      '<style>\np { color: {{branch}} }\n</style>',
+      [`Input 'description': the placeholder {{branch}} stands inside a <style> element. ${where}`],
+    ],
+    [
+      'each misplaced placeholder, in order',
+      '<p title="{{job}}" style="{{stage}}">{{branch}}</p>',
+      [
+        `Input 'description': the placeholder {{job}} stands in the attribute 'title' of <p>. ${where}`,
+        `Input 'description': the placeholder {{stage}} stands in the attribute 'style' of <p>. ${where}`,
+      ],
+    ],
+  ];
+  for (const [name, source, expected] of refused) {
+    it(`refuses one in ${name}`, () => {
+      assert.deepEqual(problems(source), expected);
+    });
+  }
+
+  it('is a settings error while reading the inputs', () => {
+    assert.deepEqual(problemsOf({ description: '<p style="{{branch}}">x</p>' }), [
+      `Input 'description': the placeholder {{branch}} stands in the attribute 'style' of <p>. ${where}`,
+    ]);
   });
 });

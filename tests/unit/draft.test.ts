@@ -1,55 +1,34 @@
 import * as assert from 'node:assert/strict';
-import { Tracking, Destination, workItemDraft } from '../../tasks/PipelineWorkItem/src/workItem/draft';
-import { NO_FACTS } from '../../tasks/PipelineWorkItem/src/facts/model';
+import {
+  htmlFieldTest,
+  optionalFields,
+  Relation,
+  Tracking,
+} from '../../tasks/PipelineWorkItem/src/workItem/draft';
 import { patchOf } from '../../tasks/PipelineWorkItem/src/workItem/patch';
-import { InputName, readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
-import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
-import { chooseWorkItemType } from '../../tasks/PipelineWorkItem/src/workItem/workItemType';
-import { inputs, RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
+import { readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
+import { WorkItemTypeInfo } from '../../tasks/PipelineWorkItem/src/workItem/workItemType';
+import { inputs, RELEASE_VARIABLES, runContext, YAML_VARIABLES, BUG, TRACKING, draftFor } from './fixtures';
 
-const BUG = {
-  name: 'Bug',
-  fields: [
-    'System.Title',
-    'System.AreaPath',
-    'System.IterationPath',
-    'System.AssignedTo',
-    'System.Tags',
-    'Microsoft.VSTS.TCM.ReproSteps',
-    'Microsoft.VSTS.Common.Priority',
-    'Microsoft.VSTS.Common.Severity',
-    'Microsoft.VSTS.Build.FoundIn',
-  ],
-  states: [],
-};
 const TASK = {
   name: 'Task',
   fields: ['System.Title', 'System.Description', 'System.Tags', 'Microsoft.VSTS.Common.Priority'],
   states: [],
 };
 
-const TRACKING: Tracking = {
-  tags: ['pwi:0123456789ab', 'pwi:scope-0123456789ab'],
-  history: '<p>Filed</p>',
-  attachments: [],
+// A Bug with only the fields every draft may set (no Found In, area, iteration, assignee or severity).
+const LEAN_BUG: WorkItemTypeInfo = {
+  name: 'Bug',
+  fields: ['System.Title', 'System.Tags', 'Microsoft.VSTS.TCM.ReproSteps', 'Microsoft.VSTS.Common.Priority'],
+  states: [],
 };
+// A custom type with neither a body field nor Priority.
+const NOTE: WorkItemTypeInfo = { name: 'Note', fields: ['System.Title', 'System.Tags'], states: [] };
+const RUN_URL = 'https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812';
 
-function draftFor(
-  values: Partial<Record<InputName, string>>,
-  destination: Partial<Destination> = {},
-  variables = YAML_VARIABLES,
-) {
-  const context = runContext(variables);
-  const settings = readSettings(inputs(values));
-  const full: Destination = {
-    type: BUG,
-    collectionUri: 'https://dev.azure.com/fabrikam/',
-    iterationPath: undefined,
-    secrets: [],
-    ...destination,
-  };
-  return workItemDraft(settings, runView(context, NO_FACTS, 'failed'), full, TRACKING);
-}
+const fieldsOf = (draft: { fields: readonly (readonly [string, string | number])[] }) =>
+  draft.fields.map(([reference]) => reference);
+const relationsOf = (relations: readonly Relation[]) => relations.map((r) => [r.rel, r.url, r.attributes]);
 
 describe('work item draft and JSON Patch', () => {
   it('puts every field and relation of a Bug into one patch, in a stable order', () => {
@@ -65,7 +44,7 @@ describe('work item draft and JSON Patch', () => {
         includeDetails: 'false',
         description: 'Failed.',
       },
-      { iterationPath: 'WebApp\\Sprint 2' },
+      { destination: { iterationPath: 'WebApp\\Sprint 2' } },
     );
     assert.deepEqual(warnings, []);
     assert.deepEqual(patchOf(draft.fields, draft.relations), [
@@ -113,7 +92,7 @@ describe('work item draft and JSON Patch', () => {
   it('puts the body in System.Description and skips Bug-only fields for a Task, with warnings', () => {
     const { draft, warnings } = draftFor(
       { severity: '1 - Critical', description: 'x', includeDetails: 'false' },
-      { type: TASK },
+      { destination: { type: TASK } },
     );
     const fields = Object.fromEntries(draft.fields);
     assert.equal(fields['System.Description'], '<p>x</p>');
@@ -131,8 +110,8 @@ describe('work item draft and JSON Patch', () => {
     assert.equal(Object.fromEntries(draft.fields)['Microsoft.VSTS.Build.FoundIn'], undefined);
   });
 
-  it('does not link a build of another organization when tracking through a connection', () => {
-    const { draft } = draftFor({}, { collectionUri: 'https://dev.azure.com/contoso/' });
+  it('does not link a build of another organization when filing through a connection', () => {
+    const { draft } = draftFor({}, { destination: { collectionUri: 'https://dev.azure.com/contoso/' } });
     assert.deepEqual(
       draft.relations.map((r) => r.rel),
       ['Hyperlink'],
@@ -140,7 +119,7 @@ describe('work item draft and JSON Patch', () => {
   });
 
   it('links the release page in a release', () => {
-    const { draft } = draftFor({}, {}, RELEASE_VARIABLES);
+    const { draft } = draftFor({}, { context: runContext(RELEASE_VARIABLES) });
     assert.deepEqual(
       draft.relations.map((r) => [r.rel, r.url]),
       [
@@ -156,7 +135,7 @@ describe('work item draft and JSON Patch', () => {
       'Build.RequestedFor': 'Microsoft.VisualStudio.Services.TFS',
       'Build.RequestedForEmail': '',
     };
-    const { draft, warnings } = draftFor({ assignTo: '@requestor' }, {}, scheduled);
+    const { draft, warnings } = draftFor({ assignTo: '@requestor' }, { context: runContext(scheduled) });
     assert.equal(Object.fromEntries(draft.fields)['System.AssignedTo'], undefined);
     assert.deepEqual(warnings, [
       "Input 'assignTo' is @requestor, but the run was triggered by 'Microsoft.VisualStudio.Services.TFS' (no email: a service identity); the item is left unassigned.",
@@ -189,11 +168,7 @@ describe('work item draft and JSON Patch', () => {
     const many = Array.from({ length: 120 }, (_, i) => `t${i}`);
     const { draft, warnings } = draftFor(
       { fields: 'System.Tags={{branch}}' },
-      {},
-      {
-        ...YAML_VARIABLES,
-        'Build.SourceBranch': `refs/heads/${many.join(';')}`,
-      },
+      { context: runContext({ ...YAML_VARIABLES, 'Build.SourceBranch': `refs/heads/${many.join(';')}` }) },
     );
     const tags = String(Object.fromEntries(draft.fields)['System.Tags']).split('; ');
     assert.equal(tags.length, 100);
@@ -215,7 +190,7 @@ describe('work item draft and JSON Patch', () => {
   it('never puts a secret into a field, and leaves values too short to mask alone', () => {
     const { draft } = draftFor(
       { title: 'token s3cr3t-pw {{branch}}', fields: 'Custom.Note=p%26ss s3cr3t-pw' },
-      { secrets: ['s3cr3t-pw', 'p&ss', 'main'] },
+      { destination: { secrets: ['s3cr3t-pw', 'p&ss', 'main'] } },
     );
     const fields = Object.fromEntries(draft.fields);
     assert.equal(fields['System.Title'], 'token *** main');
@@ -228,41 +203,255 @@ describe('work item draft and JSON Patch', () => {
       'custom.notes=Line 1 <i>\\n</i>',
       'Custom.Plain=<b>{{branch}}</b>',
     ].join('\n');
-    const { draft } = draftFor({ fields }, { htmlFields: ['Custom.Notes'] });
+    const { draft } = draftFor({ fields }, { destination: { htmlFields: ['Custom.Notes'] } });
     const values = Object.fromEntries(draft.fields);
     assert.equal(values['Microsoft.VSTS.TCM.SystemInfo'], '&lt;b&gt;main&lt;/b&gt;');
     assert.equal(values['custom.notes'], 'Line 1 &lt;i&gt;\\n&lt;/i&gt;');
     assert.equal(values['Custom.Plain'], '<b>main</b>', 'a plain text field keeps the text as it is');
   });
+
+  it('sets only the fields when there are no relations', () => {
+    assert.deepEqual(patchOf([['System.State', 'Resolved']]), [
+      { op: 'add', path: '/fields/System.State', value: 'Resolved' },
+    ]);
+  });
 });
 
-describe('work item type', () => {
-  const types = [
-    { name: 'Issue', fields: [], states: [] },
-    { name: 'Task', fields: [], states: [] },
-    { name: 'Epic', fields: [], states: [] },
-  ];
+describe('work item draft at its edges', () => {
+  describe('fields', () => {
+    it('sets no body field when there is neither description nor details', () => {
+      const { draft, warnings } = draftFor({ includeDetails: 'false' }, { destination: { type: LEAN_BUG } });
+      assert.deepEqual(fieldsOf(draft), ['System.Title', 'System.Tags', 'System.History']);
+      assert.deepEqual(warnings, []);
+    });
 
-  it('falls back from Bug to Issue with a warning (Basic process)', () => {
-    const chosen = chooseWorkItemType('Bug', types, 'Starter');
-    assert.ok('type' in chosen);
-    assert.equal(chosen.type.name, 'Issue');
-    assert.match(
-      chosen.warning ?? '',
-      /has no 'Bug' work item type \(Basic process\); filing an 'Issue' instead/,
+    it('warns when the type has no field for the body, and for a priority it cannot take', () => {
+      const { draft, warnings } = draftFor({ priority: '2' }, { destination: { type: NOTE } });
+      assert.deepEqual(fieldsOf(draft), ['System.Title', 'System.Tags', 'System.History']);
+      assert.deepEqual(warnings, [
+        "Work item type 'Note' has no Repro Steps or Description field; the description and details are left out.",
+        "Work item type 'Note' has no Microsoft.VSTS.Common.Priority field; input 'priority' is ignored.",
+      ]);
+    });
+
+    it('does not warn about the body of a type without body field when there is none', () => {
+      assert.deepEqual(draftFor({ includeDetails: 'false' }, { destination: { type: NOTE } }).warnings, []);
+    });
+
+    it('sets the priority of a type that has the field, in any case', () => {
+      const type = { ...BUG, fields: [...BUG.fields, 'microsoft.vsts.common.priority'] };
+      const { draft, warnings } = draftFor({ priority: '4' }, { destination: { type } });
+      assert.deepEqual(
+        draft.fields.find(([reference]) => reference === 'Microsoft.VSTS.Common.Priority'),
+        ['Microsoft.VSTS.Common.Priority', 4],
+      );
+      assert.deepEqual(warnings, []);
+    });
+
+    const assignees: [
+      name: string,
+      assignTo: string,
+      variables: Record<string, string>,
+      value: string | undefined,
+      warnings: string[],
+    ][] = [
+      ['nobody when not asked', '', YAML_VARIABLES, undefined, []],
+      [
+        'the identity as written',
+        'Sam Rivera <sam@fabrikam.example>',
+        YAML_VARIABLES,
+        'Sam Rivera <sam@fabrikam.example>',
+        [],
+      ],
+      ['the requestor by unique name alone', '@requestor', YAML_VARIABLES, 'alex@fabrikam.example', []],
+      [
+        'the requestor by unique name, whatever display name the pusher chose',
+        '@requestor',
+        { ...YAML_VARIABLES, 'Build.RequestedFor': 'Mallory <ceo@fabrikam.example>' },
+        'alex@fabrikam.example',
+        [],
+      ],
+      [
+        'the release requestor by Release.RequestedForEmail',
+        '@requestor',
+        {
+          ...YAML_VARIABLES,
+          'System.HostType': 'release',
+          'Release.ReleaseId': '57',
+          'Release.RequestedFor': 'Dana <ceo@fabrikam.example>',
+          'Release.RequestedForEmail': 'dana@fabrikam.example',
+        },
+        'dana@fabrikam.example',
+        [],
+      ],
+      ...[
+        'ceo@fabrikam.example> <dana@fabrikam.example',
+        'a@x.example, b@x.example',
+        'a@x.example;b',
+        'a b@x',
+        'a@x\tb',
+      ].map((email): [string, string, Record<string, string>, undefined, string[]] => [
+        `nobody when the unique name is not one plain name: ${JSON.stringify(email)}`,
+        '@requestor',
+        { ...YAML_VARIABLES, 'Build.RequestedForEmail': email },
+        undefined,
+        [
+          `Input 'assignTo' is @requestor, but the requester's unique name '${email}' is not one plain unique name; the item is left unassigned.`,
+        ],
+      ]),
+      [
+        'nobody when no one triggered the run',
+        '@requestor',
+        { ...YAML_VARIABLES, 'Build.RequestedFor': '', 'Build.RequestedForEmail': '' },
+        undefined,
+        ["Input 'assignTo' is @requestor, but the run was triggered by nobody; the item is left unassigned."],
+      ],
+    ];
+    for (const [name, assignTo, variables, value, warnings] of assignees) {
+      it(`assigns ${name}`, () => {
+        const result = draftFor({ assignTo }, { context: runContext(variables) });
+        assert.equal(Object.fromEntries(result.draft.fields)['System.AssignedTo'], value);
+        assert.deepEqual(result.warnings, warnings);
+      });
+    }
+  });
+
+  describe('relations', () => {
+    const hyperlinks: [name: string, runUrl: string, linked: boolean][] = [
+      ['an https run page', RUN_URL, true],
+      [
+        'an http run page (Azure DevOps Server)',
+        'http://tfs.fabrikam.example/tfs/DefaultCollection/WebApp/_build',
+        true,
+      ],
+      ['a run page in capitals', 'HTTPS://DEV.AZURE.COM/x', true],
+      ['no web page', 'vstfs:///Build/Build/812', false],
+      ['a URL later in the text', 'run at https://dev.azure.com/x', false],
+    ];
+    for (const [name, runUrl, linked] of hyperlinks) {
+      it(`${linked ? 'links' : 'does not link'} ${name}`, () => {
+        const { draft } = draftFor({}, { context: { ...runContext(), runUrl } });
+        assert.deepEqual(
+          draft.relations.filter((r) => r.rel === 'Hyperlink').map((r) => r.url),
+          linked ? [runUrl] : [],
+        );
+      });
+    }
+
+    it('links the release page with the release named', () => {
+      const { draft } = draftFor({}, { context: runContext(RELEASE_VARIABLES) });
+      assert.deepEqual(draft.relations.find((r) => r.rel === 'Hyperlink')?.attributes, {
+        comment: 'Release Release-57',
+      });
+    });
+
+    it("links the run's work items as Related when asked, after the parent", () => {
+      const { draft } = draftFor(
+        { linkWorkItems: 'true', parentId: '17', linkBuild: 'false' },
+        { workItems: [5, 6] },
+      );
+      assert.deepEqual(relationsOf(draft.relations), [
+        ['System.LinkTypes.Hierarchy-Reverse', 'https://dev.azure.com/fabrikam/_apis/wit/workItems/17', {}],
+        [
+          'System.LinkTypes.Related',
+          'https://dev.azure.com/fabrikam/_apis/wit/workItems/5',
+          { comment: 'Associated with run 20261129.3' },
+        ],
+        [
+          'System.LinkTypes.Related',
+          'https://dev.azure.com/fabrikam/_apis/wit/workItems/6',
+          { comment: 'Associated with run 20261129.3' },
+        ],
+      ]);
+    });
+
+    it('says the work items of a release came with its build', () => {
+      const { draft } = draftFor(
+        { linkWorkItems: 'true', linkBuild: 'false' },
+        { context: runContext(RELEASE_VARIABLES), workItems: [5] },
+      );
+      assert.deepEqual(relationsOf(draft.relations), [
+        [
+          'System.LinkTypes.Related',
+          'https://dev.azure.com/fabrikam/_apis/wit/workItems/5',
+          { comment: 'Associated with the build of run Release-57' },
+        ],
+      ]);
+    });
+
+    it('links no work items unless asked, nor those of another organization', () => {
+      assert.deepEqual(draftFor({ linkBuild: 'false' }, { workItems: [5] }).draft.relations, []);
+      assert.deepEqual(
+        draftFor(
+          { linkWorkItems: 'true', linkBuild: 'false' },
+          { workItems: [5], destination: { collectionUri: 'https://dev.azure.com/contoso/' } },
+        ).draft.relations,
+        [],
+      );
+    });
+
+    it('attaches the uploaded files last, each with its comment', () => {
+      const tracking: Tracking = {
+        ...TRACKING,
+        attachments: [
+          { url: 'https://dev.azure.com/fabrikam/_apis/wit/attachments/a', comment: 'Log of npm test' },
+          { url: 'https://dev.azure.com/fabrikam/_apis/wit/attachments/b', comment: 'screen.png' },
+        ],
+      };
+      const { draft } = draftFor({ linkBuild: 'false' }, { tracking });
+      assert.deepEqual(relationsOf(draft.relations), [
+        [
+          'AttachedFile',
+          'https://dev.azure.com/fabrikam/_apis/wit/attachments/a',
+          { comment: 'Log of npm test' },
+        ],
+        ['AttachedFile', 'https://dev.azure.com/fabrikam/_apis/wit/attachments/b', { comment: 'screen.png' }],
+      ]);
+    });
+  });
+
+  it('names the fix for each field the item can be filed without, and for the fields input', () => {
+    const settings = readSettings(
+      inputs({ fields: 'Custom.Team=Web\nSystem.Title=Mine\nsystem.tags=a\nSystem.Description=d' }),
+    );
+    const paths = 'Project settings › Boards › Project configuration';
+    assert.deepEqual(
+      [...optionalFields(settings)],
+      [
+        [
+          'System.AssignedTo',
+          "Set 'assignTo' to the email (or 'Display Name <email>') of someone in the organization.",
+        ],
+        ['System.AreaPath', `Set 'areaPath' to an area that exists (${paths} › Areas).`],
+        ['System.IterationPath', `Set 'iterationPath' to an iteration that exists (${paths} › Iterations).`],
+        ['Microsoft.VSTS.Common.Priority', "Set 'priority' to a value the process allows."],
+        ['Microsoft.VSTS.Common.Severity', "Set 'severity' to one of the process's values, e.g. '2 - High'."],
+        ['Microsoft.VSTS.Build.FoundIn', ''],
+        ['Custom.Team', "Check the value of Custom.Team in 'fields'."],
+      ],
     );
   });
+});
 
-  it("uses the project's spelling of the type", () => {
-    const chosen = chooseWorkItemType('task', types, 'Starter');
-    assert.ok('type' in chosen);
-    assert.equal(chosen.type.name, 'Task');
-  });
-
-  it('lists the project types when the type does not exist', () => {
-    assert.deepEqual(chooseWorkItemType('Story', types, 'Starter'), {
-      problem:
-        "Input 'workItemType': project 'Starter' has no work item type 'Story'. Its types are: Epic, Issue, Task.",
+describe('HTML fields', () => {
+  const known = [
+    'System.Description',
+    'System.History',
+    'Microsoft.VSTS.TCM.ReproSteps',
+    'Microsoft.VSTS.TCM.SystemInfo',
+    'Microsoft.VSTS.Common.AcceptanceCriteria',
+    'Microsoft.VSTS.Common.Resolution',
+  ];
+  for (const field of known) {
+    it(`${field} holds HTML, in any case`, () => {
+      assert.equal(htmlFieldTest()(field), true);
+      assert.equal(htmlFieldTest([])(field.toUpperCase()), true);
     });
+  }
+
+  it('a plain field does not, unless the project says so', () => {
+    assert.equal(htmlFieldTest()('System.Title'), false);
+    assert.equal(htmlFieldTest()('Custom.Notes'), false);
+    assert.equal(htmlFieldTest(['Custom.Notes'])('custom.notes'), true);
   });
 });

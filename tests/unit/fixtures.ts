@@ -1,11 +1,31 @@
 import * as assert from 'node:assert/strict';
 import { SettingsError } from '../../tasks/PipelineWorkItem/src/errors';
 import { readRunContext, RunContext } from '../../tasks/PipelineWorkItem/src/facts/context';
-import type { FailedStep, StepLog } from '../../tasks/PipelineWorkItem/src/facts/model';
-import { InputName, InputReader, readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
+import {
+  Evidence,
+  FailedStep,
+  NO_EVIDENCE,
+  NO_FACTS,
+  RunFacts,
+  StepLog,
+} from '../../tasks/PipelineWorkItem/src/facts/model';
+import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
+import {
+  InputName,
+  InputReader,
+  readSettings,
+  Settings,
+} from '../../tasks/PipelineWorkItem/src/inputs/settings';
+import { descriptionHtml } from '../../tasks/PipelineWorkItem/src/text/markdown';
+import { parseTemplate, TemplateValues } from '../../tasks/PipelineWorkItem/src/text/templates';
+import { Destination, Tracking, workItemDraft } from '../../tasks/PipelineWorkItem/src/workItem/draft';
+import type { WorkItemTypeInfo } from '../../tasks/PipelineWorkItem/src/workItem/workItemType';
 import { YAML_VARIABLES } from '../helpers/variables';
 
 export { YAML_VARIABLES };
+
+/** One megabyte, in bytes, as the attachment limits count. */
+export const MB = 1024 * 1024;
 
 /** Pipeline variables of a classic release job deploying to Production. */
 export const RELEASE_VARIABLES: Readonly<Record<string, string>> = {
@@ -50,7 +70,124 @@ export function problemsOf(values: Partial<Record<InputName, string>>): readonly
   assert.fail('expected the settings to be rejected');
 }
 
-/** A failed step of job Unit tests in stage Build. */
-export function failedStep(name: string, errors: string[] = [], log?: StepLog): FailedStep {
-  return { stage: 'Build', job: 'Unit tests', step: name, errors, warnings: [], log };
+/** The settings these inputs give; every other input unset. */
+export function settingsOf(values: Partial<Record<InputName, string>> = {}): Settings {
+  return readSettings(inputs(values));
+}
+
+/** A failed step `name` of job Unit tests in stage Build, without errors, warnings or log, unless `parts` sets them. */
+export function step(name: string, parts: Partial<Omit<FailedStep, 'step'>> = {}): FailedStep {
+  return {
+    stage: 'Build',
+    job: 'Unit tests',
+    step: name,
+    errors: [],
+    warnings: [],
+    log: undefined,
+    ...parts,
+  };
+}
+
+/** The build log (id 4) of a failed step whose log tail the evidence shows. */
+export const BUILD_LOG: StepLog = { kind: 'build', logId: 4 };
+
+/** The facts of a failed run: these failed steps, no artifacts. */
+export function withFailures(failures: FailedStep[]): RunFacts {
+  return { ...NO_FACTS, othersOutcome: 'failed', failures };
+}
+
+/** `count` failing tests of `total`, each with its message, and the run's Tests tab. */
+export function failingTests(count: number, total = count): NonNullable<Evidence['tests']> {
+  return {
+    total,
+    tests: Array.from({ length: count }, (_, i) => ({ name: `test ${i + 1}`, message: `boom ${i + 1}` })),
+    url: 'https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812&view=tests',
+  };
+}
+
+/** An Agile Bug: the fields the task sets on a Bug, and its workflow. */
+export const BUG: WorkItemTypeInfo = {
+  name: 'Bug',
+  fields: [
+    'System.Title',
+    'System.AreaPath',
+    'System.IterationPath',
+    'System.AssignedTo',
+    'System.Tags',
+    'Microsoft.VSTS.TCM.ReproSteps',
+    'Microsoft.VSTS.Common.Priority',
+    'Microsoft.VSTS.Common.Severity',
+    'Microsoft.VSTS.Build.FoundIn',
+  ],
+  states: [
+    { name: 'New', category: 'Proposed' },
+    { name: 'Active', category: 'InProgress' },
+    { name: 'Resolved', category: 'Resolved' },
+    { name: 'Closed', category: 'Completed' },
+  ],
+};
+
+/** What tracking adds to a new item: the tags that find it again, the history entry, no attachments. */
+export const TRACKING: Tracking = {
+  tags: ['pwi:0123456789ab', 'pwi:scope-0123456789ab'],
+  history: '<p>Filed</p>',
+  attachments: [],
+};
+
+/**
+ * The draft of a Bug for these inputs in a failed YAML run, unless `options` names another destination (type,
+ * collection, iteration, secrets), run context, linked work items or tracking.
+ */
+export function draftFor(
+  values: Partial<Record<InputName, string>>,
+  options: {
+    destination?: Partial<Destination>;
+    context?: RunContext;
+    workItems?: number[];
+    tracking?: Tracking;
+  } = {},
+): ReturnType<typeof workItemDraft> {
+  const destination: Destination = {
+    type: BUG,
+    collectionUri: 'https://dev.azure.com/fabrikam/',
+    iterationPath: undefined,
+    secrets: [],
+    ...options.destination,
+  };
+  const evidence = { ...NO_EVIDENCE, workItems: options.workItems ?? [] };
+  return workItemDraft(
+    settingsOf(values),
+    runView(options.context ?? runContext(), NO_FACTS, 'failed', evidence),
+    destination,
+    options.tracking ?? TRACKING,
+  );
+}
+
+// The description tests' run: its URL has a query with `&`, which HTML must write as `&amp;`.
+export const RUN_URL = 'https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812&view=logs';
+export const RUN_URL_HTML = 'https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812&amp;view=logs';
+
+const VALUES: TemplateValues = {
+  pipeline: 'WebApp-CI',
+  runName: '20261129.3',
+  runUrl: RUN_URL,
+  project: 'WebApp',
+  branch: 'main',
+  commit: '4f2a9c1d',
+  requestedFor: 'Alex Kim',
+  reason: 'Manual',
+  stage: 'Build',
+  job: 'Unit tests',
+  environment: '',
+  status: 'failed',
+  failedStep: 'Build › Unit tests › npm test',
+  failedSteps: 'Build › Unit tests › npm test',
+  firstError: 'Expected "a & b"',
+};
+
+/** The `description` input `source` rendered with the test run's values, some replaced by `values`. */
+export function renderDescription(source: string, values: Partial<TemplateValues> = {}): string {
+  const template = parseTemplate('description', source);
+  assert.ok(typeof template !== 'string', template as string);
+  return descriptionHtml(template, { ...VALUES, ...values });
 }

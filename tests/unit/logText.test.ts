@@ -66,3 +66,31 @@ describe('log text', () => {
     assert.equal(plainText('a\u001b]0;title\u0007b\u0000c\td\r\ne\u001b[2Kf'), 'abc\td\nef');
   });
 });
+
+describe('log lines', () => {
+  const cases: [name: string, line: string, expected: string | undefined][] = [
+    ['writes a notice marker as Notice:', '##[notice]Cache restored', 'Notice: Cache restored'],
+    ['writes a debug marker as Debug:', '##[debug]Evaluating condition', 'Debug: Evaluating condition'],
+    ['drops a group end even with text after it', '##[endgroup]trailing', undefined],
+    [
+      'shortens a timestamp without fraction of a second',
+      '2026-11-29T10:00:00Z npm test',
+      '10:00:00 npm test',
+    ],
+    ['shortens a timestamp that is the whole line', '2026-11-29T10:00:00.1234567Z', '10:00:00'],
+    ['keeps a timestamp that runs into the text', '2026-11-29T10:00:00.1Zx', '2026-11-29T10:00:00.1Zx'],
+    [
+      'keeps the text before several carriage returns at the end',
+      'Downloading 100%\r\r\r',
+      'Downloading 100%',
+    ],
+    ['keeps a zero-width no-break space inside a line', 'a\uFEFFb', 'a\uFEFFb'],
+  ];
+  for (const [name, line, expected] of cases) {
+    it(name, () => assert.equal(cleanLogLine(line), expected));
+  }
+
+  it('reads a lone carriage return in a message as a line break', () => {
+    assert.equal(plainText('first\rsecond\r\nthird'), 'first\nsecond\nthird');
+  });
+});

@@ -1,8 +1,14 @@
 import * as assert from 'node:assert/strict';
 import type { JobStatus } from '../../tasks/PipelineWorkItem/src/facts/context';
-import type { Outcome } from '../../tasks/PipelineWorkItem/src/facts/model';
-import { runOutcome, shouldFile, worstOutcome } from '../../tasks/PipelineWorkItem/src/facts/outcome';
+import {
+  runOutcome,
+  shouldFile,
+  worstOutcome,
+  jobOutcome,
+  outcomeText,
+} from '../../tasks/PipelineWorkItem/src/facts/outcome';
 import type { CreateOn } from '../../tasks/PipelineWorkItem/src/inputs/settings';
+import { Outcome } from '../../tasks/PipelineWorkItem/src/facts/model';
 
 describe('outcome', () => {
   const runs: [JobStatus, Outcome | undefined, Outcome][] = [
@@ -40,4 +46,27 @@ describe('outcome', () => {
       for (const outcome of skips) assert.equal(shouldFile(createOn, outcome), false, outcome);
     });
   }
+});
+
+describe('outcomes', () => {
+  const texts: [Outcome, string][] = [
+    ['succeeded', 'Succeeded'],
+    ['succeededWithIssues', 'Succeeded with issues'],
+    ['failed', 'Failed'],
+    ['canceled', 'Canceled'],
+  ];
+  for (const [outcome, text] of texts) {
+    it(`${outcome} reads '${text}'`, () => assert.equal(outcomeText(outcome), text));
+  }
+
+  it("a skipped job says nothing about the run; the others' own outcome", () => {
+    assert.equal(jobOutcome('Skipped'), undefined);
+    assert.equal(jobOutcome('Canceled'), 'canceled');
+    assert.equal(jobOutcome('SucceededWithIssues'), 'succeededWithIssues');
+  });
+
+  it('takes the first of equally bad outcomes and ignores skipped parts wherever they stand', () => {
+    assert.equal(worstOutcome(['skipped']), undefined);
+    assert.equal(worstOutcome(['canceled', 'skipped', 'succeeded']), 'canceled');
+  });
 });

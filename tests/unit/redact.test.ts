@@ -152,3 +152,16 @@ describe('redaction', () => {
     }
   });
 });
+
+describe('secret masking', () => {
+  const cases: [name: string, secrets: string[], text: string, expected: string][] = [
+    ['masks two occurrences that touch with a mask each', ['hunter2'], 'hunter2hunter2', '******'],
+    ['masks overlapping occurrences with one mask', ['abcab'], 'abcabcab', '***'],
+    ['masks a secret of exactly five characters', ['s3cr3'], 'pw s3cr3.', 'pw ***.'],
+    ['leaves a value of four characters', ['s3cr'], 'pw s3cr.', 'pw s3cr.'],
+    ['masks at the start and the end of the text', ['hunter2'], 'hunter2 x hunter2', '*** x ***'],
+  ];
+  for (const [name, secrets, text, expected] of cases) {
+    it(name, () => assert.equal(redactor(secrets)(text), expected));
+  }
+});

@@ -6,19 +6,9 @@ import type { TimelineRecord } from '../../tasks/PipelineWorkItem/src/facts/mode
 import type { Boards, Credentials, Pipelines, TaskHost } from '../../tasks/PipelineWorkItem/src/ports';
 import { run } from '../../tasks/PipelineWorkItem/src/run';
 import type { InputName } from '../../tasks/PipelineWorkItem/src/inputs/settings';
-import { inputs, YAML_VARIABLES } from './fixtures';
+import { inputs, YAML_VARIABLES, BUG } from './fixtures';
 
 const JOB: Credentials = { url: 'https://dev.azure.com/fabrikam/', scheme: 'bearer', token: 'job-token-123' };
-const BUG = {
-  name: 'Bug',
-  fields: ['System.Title', 'Microsoft.VSTS.TCM.ReproSteps', 'System.Tags', 'Microsoft.VSTS.Build.FoundIn'],
-  states: [
-    { name: 'New', category: 'Proposed' },
-    { name: 'Active', category: 'InProgress' },
-    { name: 'Resolved', category: 'Resolved' },
-    { name: 'Closed', category: 'Completed' },
-  ],
-};
 
 const FAILED_TIMELINE: TimelineRecord[] = [
   {

@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
-import type { TimelineRecord } from '../../tasks/PipelineWorkItem/src/facts/model';
 import {
   factsFromRelease,
   factsFromTimeline,
   stepPath,
 } from '../../tasks/PipelineWorkItem/src/facts/runFacts';
+import { Outcome, TimelineRecord } from '../../tasks/PipelineWorkItem/src/facts/model';
 
 function record(
   fields: Partial<TimelineRecord> & Pick<TimelineRecord, 'id' | 'type' | 'name'>,
@@ -134,5 +134,108 @@ describe('run facts', () => {
       facts.failures.map((f) => [stepPath(f), f.errors]),
       [['Production › Deploy web › Azure App Service deploy', ['Slot not found']]],
     );
+  });
+});
+
+describe('run facts at their edges', () => {
+  const base = {
+    parentId: undefined,
+    order: 1,
+    completed: true,
+    result: 'succeeded' as const,
+    issues: [],
+    logId: undefined,
+  };
+  const record = (fields: Partial<TimelineRecord> & Pick<TimelineRecord, 'id' | 'type' | 'name'>) =>
+    ({ ...base, ...fields }) as TimelineRecord;
+
+  it('gives a failed step whose job record is missing, without job or log', () => {
+    const facts = factsFromTimeline([
+      record({
+        id: 't',
+        parentId: 'gone',
+        type: 'Task',
+        name: 'npm test',
+        result: 'failed',
+        issues: [{ type: 'error', message: '  exit code 1 \n' }],
+      }),
+    ]);
+    assert.deepEqual(facts, {
+      othersOutcome: undefined,
+      failures: [
+        { stage: '', job: '', step: 'npm test', errors: ['exit code 1'], warnings: [], log: undefined },
+      ],
+      artifacts: [],
+    });
+  });
+
+  it('keeps the first three warnings of a step, trimmed', () => {
+    const warning = (message: string) => ({ type: 'warning' as const, message });
+    const facts = factsFromTimeline([
+      record({
+        id: 't',
+        type: 'Task',
+        name: 'build',
+        result: 'failed',
+        issues: [warning(' one '), warning('two'), warning('three'), warning('four')],
+      }),
+    ]);
+    assert.deepEqual(facts.failures[0]?.warnings, ['one', 'two', 'three']);
+  });
+
+  const outcomes: [name: string, records: TimelineRecord[], expected: Outcome | undefined][] = [
+    [
+      'only completed stages and jobs count',
+      [
+        record({ id: 'p', type: 'Phase', name: 'p', result: 'failed' }),
+        record({ id: 'c', type: 'Checkpoint', name: 'c', result: 'canceled' }),
+        record({ id: 't', type: 'Task', name: 't', result: 'succeededWithIssues' }),
+        record({ id: 'j', type: 'Job', name: 'j', result: 'succeeded' }),
+      ],
+      'succeeded',
+    ],
+    ['a failed stage', [record({ id: 's', type: 'Stage', name: 's', result: 'failed' })], 'failed'],
+    ['a failed job', [record({ id: 'j', type: 'Job', name: 'j', result: 'failed' })], 'failed'],
+    [
+      'not a job that is still running',
+      [record({ id: 'j', type: 'Job', name: 'j', result: 'failed', completed: false })],
+      undefined,
+    ],
+  ];
+  for (const [name, records, expected] of outcomes) {
+    it(`the others' outcome: ${name}`, () =>
+      assert.equal(factsFromTimeline(records).othersOutcome, expected));
+  }
+
+  it('orders steps by their order as numbers', () => {
+    const facts = factsFromTimeline([
+      record({ id: 'j', type: 'Job', name: 'A', result: 'failed' }),
+      record({ id: 't10', parentId: 'j', type: 'Task', name: 'tenth', order: 10, result: 'failed' }),
+      record({ id: 't2', parentId: 'j', type: 'Task', name: 'second', order: 2, result: 'failed' }),
+    ]);
+    assert.deepEqual(
+      facts.failures.map((failure) => failure.step),
+      ['second', 'tenth'],
+    );
+  });
+
+  it('reports a release job that failed without a failed task', () => {
+    const facts = factsFromRelease({
+      environment: 'Production',
+      artifacts: [],
+      jobs: [
+        {
+          name: 'Agent job',
+          result: 'failed',
+          tasks: [{ name: 'Deploy', result: 'canceled', issues: [], log: undefined }],
+        },
+        { name: 'Smoke test', result: 'succeeded', tasks: [] },
+      ],
+    });
+    assert.deepEqual(facts, {
+      othersOutcome: 'failed',
+      failures: [{ stage: 'Production', job: '', step: '', errors: [], warnings: [], log: undefined }],
+      artifacts: [],
+    });
   });
 });

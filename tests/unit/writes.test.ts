@@ -7,19 +7,14 @@ import { NO_FACTS } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import { markerHtml } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
 import type { Boards, Comment } from '../../tasks/PipelineWorkItem/src/ports';
-import type { WorkItemTypeInfo } from '../../tasks/PipelineWorkItem/src/workItem/workItemType';
 import type { BoardsWrites } from '../../tasks/PipelineWorkItem/src/act/acted';
 import { createItem } from '../../tasks/PipelineWorkItem/src/act/writes';
-import { runContext } from './fixtures';
+import { runContext, inputs, BUG } from './fixtures';
+import { AdoError } from '../../tasks/PipelineWorkItem/src/errors';
+import { optionalFields } from '../../tasks/PipelineWorkItem/src/workItem/draft';
+import { patchOf } from '../../tasks/PipelineWorkItem/src/workItem/patch';
+import { readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 
-const BUG: WorkItemTypeInfo = {
-  name: 'Bug',
-  fields: [],
-  states: [
-    { name: 'Active', category: 'InProgress' },
-    { name: 'Closed', category: 'Completed' },
-  ],
-};
 const KEY = 'build-812.1.Test';
 
 function writerOver(comments: Record<number, Comment[]>): {
@@ -131,5 +126,95 @@ describe('reading comments page by page', () => {
     const all = boardsAnswering(page([3], 'a'), page([2], 'b'), page([1]));
     assert.equal((await all.boards.comments('WebApp', 9, () => false)).length, 3);
     sinon.assert.calledThrice(all.json);
+  });
+});
+
+describe('a create refused for its fields', () => {
+  const type = { name: 'Bug', fields: ['System.Title', 'System.Tags', 'Custom.Known'], states: [] };
+
+  function writerFor(createWorkItem: sinon.SinonStub): { writer: BoardsWrites; warnings: string[] } {
+    const warnings: string[] = [];
+    const boards = { createWorkItem, queryIds: sinon.stub().resolves([]) } as Partial<Boards> as Boards;
+    const writer: BoardsWrites = {
+      boards,
+      project: 'WebApp',
+      collectionUri: 'https://dev.azure.com/fabrikam/',
+      type,
+      runKey: 'build-812.1',
+      log: { info: () => undefined, warning: (message) => warnings.push(message) },
+    };
+    return { writer, warnings };
+  }
+
+  function creation(fieldsInput: string) {
+    return {
+      fingerprint: { text: 'x', tag: 'pwi:0123456789ab', scopeTag: 'pwi:scope-0123456789ab' },
+      view: undefined as never,
+      settleRaces: false,
+      known: [],
+      optional: optionalFields(readSettings(inputs({ fields: fieldsInput }))),
+    };
+  }
+
+  const unknown = (field: string): AdoError =>
+    new AdoError(`Could not create the Bug: TF51535: Cannot find field ${field}.`, {
+      status: 400,
+      code: 'TF51535',
+      refusedFields: [field],
+    });
+
+  it('drops every field the type does not have in one retry, with one warning naming them', async () => {
+    const fields = Array.from({ length: 50 }, (_, i) => `Custom.F${i}`);
+    const patch = patchOf([
+      ['System.Title', 't'],
+      ['Custom.Known', 'k'],
+      ...fields.map((field) => [field, 'x'] as const),
+    ]);
+    const create = sinon.stub();
+    create.onFirstCall().rejects(unknown('Custom.F0'));
+    create.onSecondCall().resolves({ id: 5 });
+    const { writer, warnings } = writerFor(create);
+    const created = await createItem(
+      writer,
+      patch,
+      creation([...fields, 'Custom.Known'].map((f) => `${f}=x`).join('\n')),
+    );
+    assert.deepEqual(created, { kind: 'created', id: 5 });
+    sinon.assert.calledTwice(create);
+    const retried = (create.secondCall.args[2] as { path: string }[]).map((op) => op.path);
+    assert.deepEqual(retried, ['/fields/System.Title', '/fields/Custom.Known']);
+    assert.deepEqual(warnings, [
+      `Could not create the Bug: TF51535: Cannot find field Custom.F0. The item is filed without the fields work item type 'Bug' does not have: ${fields.join(', ')}.`,
+    ]);
+  });
+
+  it('stops after 3 retries of refused values, reporting the refusal as it came', async () => {
+    const names = ['Custom.A', 'Custom.B', 'Custom.C', 'Custom.D', 'Custom.E'];
+    const patch = patchOf([['System.Title', 't'], ...names.map((field) => [field, 'x'] as const)]);
+    const create = sinon.stub();
+    const refusals = names.map(
+      (field) =>
+        new AdoError(`Could not create the Bug: TF401320 rule broken by ${field}`, {
+          status: 400,
+          code: 'TF401320',
+          refusedFields: [field],
+        }),
+    );
+    refusals.forEach((refusal, index) => create.onCall(index).rejects(refusal));
+    const { writer, warnings } = writerFor(create);
+    await assert.rejects(
+      createItem(writer, patch, creation(names.map((f) => `${f}=x`).join('\n'))),
+      (error) => error === refusals[3],
+    );
+    sinon.assert.callCount(create, 4);
+    assert.equal(warnings.length, 3);
+  });
+
+  it('does not retry a refusal of a field the item cannot go without', async () => {
+    const create = sinon.stub().rejects(unknown('System.Title'));
+    const { writer, warnings } = writerFor(create);
+    await assert.rejects(createItem(writer, patchOf([['System.Title', 't']]), creation('')));
+    sinon.assert.calledOnce(create);
+    assert.deepEqual(warnings, []);
   });
 });

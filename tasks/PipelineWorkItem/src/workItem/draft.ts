@@ -51,7 +51,7 @@ export interface Destination {
   readonly htmlFields?: readonly string[];
 }
 
-/** What the tracking adds beyond the inputs: how the item is found again, and files uploaded for it. */
+/** What the task adds beyond the inputs to track the item: how the item is found again, and files uploaded for it. */
 export interface Tracking {
   /** The tags the task finds the item by: its fingerprint's and its scope's. */
   readonly tags: readonly string[];
@@ -216,7 +216,7 @@ export function workItemApiUrl(collectionUri: string, id: number): string {
   return `${collectionUri}_apis/wit/workItems/${id}`;
 }
 
-// A build of another organization (tracking through `connection`) cannot be linked from this one.
+// A build of another organization (filing through `connection`) cannot be linked from this one.
 // The run's associated work items, as related items.
 function related(run: RunView, destination: Destination): Relation[] {
   const { context } = run;

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import type { FailedStep, Outcome, RunFacts } from '../../tasks/PipelineWorkItem/src/facts/model';
+import type { FailedStep } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import {
   duplicateHtml,
@@ -7,23 +7,26 @@ import {
   recoveredHtml,
   recurrenceHtml,
 } from '../../tasks/PipelineWorkItem/src/render/notes';
-import { failedStep, RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
+import { RELEASE_VARIABLES, runContext, YAML_VARIABLES, step, withFailures } from './fixtures';
+import { NO_FACTS, Outcome } from '../../tasks/PipelineWorkItem/src/facts/model';
 
 const RUN = '<a href="https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812">20261129.3</a>';
 const RELEASE = '<a href="https://dev.azure.com/fabrikam/WebApp/_release?releaseId=57">Release-57</a>';
 
-const step = (name: string, errors: string[] = []): FailedStep => failedStep(name, errors);
-const facts = (failures: FailedStep[]): RunFacts => ({ othersOutcome: 'failed', artifacts: [], failures });
 const build = (failures: FailedStep[] = [], variables = YAML_VARIABLES) =>
-  runView(runContext(variables), facts(failures), 'failed');
-const release = (variables = RELEASE_VARIABLES) => runView(runContext(variables), facts([]), 'failed');
+  runView(runContext(variables), withFailures(failures), 'failed');
+const release = (variables = RELEASE_VARIABLES) => runView(runContext(variables), withFailures([]), 'failed');
 
 describe('notes on the item', () => {
   describe('a recurrence comment', () => {
     const cases: [name: string, html: () => string, expected: string][] = [
       [
         'names the run, the branch and each failed step with its first error, escaped',
-        () => recurrenceHtml(build([step('npm test', ['3 <tests> failed', 'exit 1']), step('lint')]), 3),
+        () =>
+          recurrenceHtml(
+            build([step('npm test', { errors: ['3 <tests> failed', 'exit 1'] }), step('lint')]),
+            3,
+          ),
         `<p>Failed again (occurrence 3): ${RUN} on main.</p>\n<ul>\n<li><b>Build › Unit tests › npm test</b>: 3 &lt;tests&gt; failed</li>\n<li><b>Build › Unit tests › lint</b></li>\n</ul>`,
       ],
       [
@@ -62,7 +65,13 @@ describe('notes on the item', () => {
       [
         'keeps an error of 300 characters whole and cuts a longer one to 300 with an ellipsis',
         () =>
-          recurrenceHtml(build([step('x', ['e'.repeat(300)]), step('y', [`${'f'.repeat(300)}<tail>`])]), 5),
+          recurrenceHtml(
+            build([
+              step('x', { errors: ['e'.repeat(300)] }),
+              step('y', { errors: [`${'f'.repeat(300)}<tail>`] }),
+            ]),
+            5,
+          ),
         `<p>Failed again (occurrence 5): ${RUN} on main.</p>\n<ul>\n<li><b>Build › Unit tests › x</b>: ${'e'.repeat(300)}</li>\n<li><b>Build › Unit tests › y</b>: ${'f'.repeat(300)}…</li>\n</ul>`,
       ],
     ];
@@ -81,7 +90,7 @@ describe('notes on the item', () => {
     for (const [outcome, headline] of headlines) {
       it(`${outcome}: ${headline}`, () => {
         assert.equal(
-          recurrenceHtml(runView(runContext(), facts([]), outcome), 2),
+          recurrenceHtml(runView(runContext(), withFailures([]), outcome), 2),
           `<p>${headline} (occurrence 2): ${RUN} on main.</p>`,
         );
       });
@@ -90,11 +99,11 @@ describe('notes on the item', () => {
 
   it('the recovery entry names the run and where it ran', () => {
     assert.equal(
-      recoveredHtml(runView(runContext(), facts([]), 'succeeded')),
+      recoveredHtml(runView(runContext(), withFailures([]), 'succeeded')),
       `<p>The pipeline recovered: ${RUN} on main succeeded, so Pipeline Work Items resolved this item.</p>`,
     );
     assert.equal(
-      recoveredHtml(runView(runContext(RELEASE_VARIABLES), facts([]), 'succeeded')),
+      recoveredHtml(runView(runContext(RELEASE_VARIABLES), withFailures([]), 'succeeded')),
       `<p>The pipeline recovered: ${RELEASE} in Production succeeded, so Pipeline Work Items resolved this item.</p>`,
     );
   });
@@ -116,5 +125,14 @@ describe('notes on the item', () => {
       duplicateHtml(42),
       '<p>Duplicate of #42: another run filed the same failure at the same moment, and it is tracked there.</p>',
     );
+  });
+});
+
+describe('recurrence note', () => {
+  it('says what happened again: a failure, or the success an item was filed for', () => {
+    const view = runView(runContext(), NO_FACTS, 'failed');
+    assert.match(recurrenceHtml(view, 3), /^<p>Failed again \(occurrence 3\): <a href=/);
+    const success = runView(runContext(), NO_FACTS, 'succeeded');
+    assert.match(recurrenceHtml(success, 2), /^<p>Succeeded again \(occurrence 2\)/);
   });
 });

@@ -1,0 +1,306 @@
+import * as assert from 'node:assert/strict';
+import { workItemBody } from '../../tasks/PipelineWorkItem/src/render/body';
+import { detailsHtml } from '../../tasks/PipelineWorkItem/src/render/details';
+import { descriptionHtml, escapeMarkdown } from '../../tasks/PipelineWorkItem/src/text/markdown';
+import { readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
+import { parseTemplate } from '../../tasks/PipelineWorkItem/src/text/templates';
+import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
+import {
+  inputs,
+  RELEASE_VARIABLES,
+  runContext,
+  YAML_VARIABLES,
+  settingsOf,
+  step,
+  BUILD_LOG,
+  withFailures,
+  failingTests,
+} from './fixtures';
+import { Evidence, RunFacts } from '../../tasks/PipelineWorkItem/src/facts/model';
+
+const facts: RunFacts = {
+  othersOutcome: 'failed',
+  artifacts: [],
+  failures: [
+    {
+      stage: 'Build',
+      job: 'Unit tests',
+      step: 'npm test',
+      errors: ['Expected <div> to equal "a & b"'],
+      warnings: [],
+      log: { kind: 'build', logId: 7 },
+    },
+  ],
+};
+
+const CUT_NOTE = '<p><i>The details were cut to fit the work item field; see the run for everything.</i></p>';
+
+const trimmed = (what: string) =>
+  `<p><i>Trimmed to fit the work item field (1,000,000 characters): ${what}. See the run for everything.</i></p>`;
+
+describe('details and description', () => {
+  const context = runContext({ ...YAML_VARIABLES, 'Build.DefinitionName': '<img src=x onerror=alert(1)>' });
+  const run = runView(context, facts, 'failed');
+  const values = run.values;
+
+  it('summarises the run with links, every pipeline value escaped', () => {
+    const html = detailsHtml(run);
+    assert.ok(html.includes('<td><b>Pipeline</b></td><td>&lt;img src=x onerror=alert(1)&gt;</td>'), html);
+    assert.ok(
+      html.includes(
+        '<a href="https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812">20261129.3</a>',
+      ),
+      html,
+    );
+    assert.ok(
+      html.includes(
+        '<a href="https://dev.azure.com/fabrikam/WebApp/_git/webapp/commit/4f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39">4f2a9c1d</a>',
+      ),
+      html,
+    );
+    assert.ok(html.includes('<td><b>Triggered by</b></td><td>Alex Kim</td>'), html);
+    assert.ok(html.includes('<td><b>Reason</b></td><td>Continuous integration</td>'), html);
+    assert.ok(html.includes('<li>Expected &lt;div&gt; to equal &quot;a &amp; b&quot;</li>'), html);
+    assert.ok(!html.includes('<img'), html);
+  });
+
+  it('shows release, environment and artifact versions in a release', () => {
+    const release = runContext(RELEASE_VARIABLES);
+    const html = detailsHtml(runView(release, { ...facts, artifacts: ['_WebApp-CI 20261129.3'] }, 'failed'));
+    assert.ok(
+      html.includes(
+        '<td><b>Release</b></td><td><a href="https://dev.azure.com/fabrikam/WebApp/_release?releaseId=57">Release-57</a></td>',
+      ),
+      html,
+    );
+    assert.ok(html.includes('<td><b>Environment</b></td><td>Production</td>'), html);
+    assert.ok(html.includes('<td><b>Artifacts</b></td><td>_WebApp-CI 20261129.3</td>'), html);
+  });
+
+  it('renders the Markdown description but shows placeholder values as text', () => {
+    const description = parseTemplate(
+      'description',
+      '**Broken** by {{requestedFor}}: {{firstError}} in [the run]({{runUrl}})',
+    );
+    assert.ok(typeof description !== 'string');
+    const html = descriptionHtml(description, { ...values, requestedFor: '*Mallory* <script>x</script>' });
+    assert.equal(
+      html,
+      '<p><strong>Broken</strong> by *Mallory* &lt;script&gt;x&lt;/script&gt;: Expected &lt;div&gt; to equal &quot;a &amp; b&quot; in <a href="https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812">the run</a></p>',
+    );
+  });
+
+  it('keeps HTML the pipeline author wrote in the description', () => {
+    const description = parseTemplate('description', '<b>Owner:</b> web team');
+    assert.ok(typeof description !== 'string');
+    assert.equal(descriptionHtml(description, values), '<p><b>Owner:</b> web team</p>');
+  });
+
+  it('escapes every Markdown-active character of a value', () => {
+    assert.equal(escapeMarkdown('a_b*c[d](e)<f>`g`'), 'a\\_b\\*c\\[d\\]\\(e\\)\\<f\\>\\`g\\`');
+  });
+
+  it('puts the description above the details, and leaves the details out when asked', () => {
+    const settings = readSettings(inputs({ description: 'Look here' }));
+    const body = workItemBody(settings, run);
+    assert.ok(body.startsWith('<p>Look here</p>\n<hr>\n<h3>Pipeline run</h3>'), body);
+    const bare = workItemBody(
+      readSettings(inputs({ description: 'Look here', includeDetails: 'false' })),
+      run,
+    );
+    assert.equal(bare, '<p>Look here</p>');
+  });
+
+  it('stays under the field limit with a huge description', () => {
+    const settings = readSettings(inputs({ description: 'x'.repeat(1_200_000) }));
+    const body = workItemBody(settings, run);
+    assert.ok(body.length < 1_000_000);
+    assert.match(body, /cut to fit the work item field/);
+  });
+});
+
+describe('details with evidence and the field limit', () => {
+  const context = runContext();
+  const facts: RunFacts = {
+    othersOutcome: 'failed',
+    artifacts: [],
+    failures: [step('npm test', { errors: ['boom'], log: BUILD_LOG })],
+  };
+  const evidence = (lines: number, listed: number): Evidence => ({
+    logTails: [
+      {
+        step: 0,
+        lineCount: 5000,
+        lines: Array.from({ length: lines }, (_, i) => `line ${i + 1} ${'x'.repeat(90)}`),
+      },
+    ],
+    tests: failingTests(listed, 30),
+    commits: [{ id: 'abcdef123456', author: 'Sam', message: 'Fix', url: undefined }],
+    workItems: [],
+  });
+  const settings = readSettings(inputs({}));
+
+  it('puts summary, what failed, log excerpt, failing tests and changes in that order', () => {
+    const html = detailsHtml(runView(context, facts, 'failed', evidence(3, 2)));
+    const heads = ['Pipeline run', 'What failed', 'Log excerpt', 'Failing tests', 'Changes'].map((h) =>
+      html.indexOf(`<h3>${h}</h3>`),
+    );
+    assert.ok(
+      heads.every((at, i) => at >= 0 && (i === 0 || at > heads[i - 1]!)),
+      html,
+    );
+  });
+
+  it('shortens the log excerpts first, keeping their last lines, and says so', () => {
+    const run = runView(context, facts, 'failed', evidence(500, 20));
+    const body = workItemBody(settings, run, 30_000);
+    assert.ok(body.length <= 30_000, String(body.length));
+    assert.ok(body.includes('line 500 ') && !body.includes('line 1 '), 'the last lines stay');
+    assert.match(
+      body,
+      /Trimmed to fit the work item field \(1,000,000 characters\): the log excerpts show only the last \d+ lines of each step\. See the run/,
+    );
+    assert.equal(body.split('<li><b>test ').length - 1, 20, 'all tests stay while the logs can give');
+  });
+
+  it('then lists fewer tests, and only then leaves the details out', () => {
+    const run = runView(context, facts, 'failed', evidence(500, 20));
+    const withoutLogs = workItemBody(
+      settings,
+      { ...run, evidence: { ...run.evidence, logTails: [] } },
+      100_000,
+    );
+    const budget = withoutLogs.length - 60;
+    const body = workItemBody(settings, run, budget);
+    assert.ok(body.length <= budget);
+    assert.match(body, /the log excerpts are left out; only \d+ of the failing tests are listed/);
+    assert.ok(!body.includes('<h3>Log excerpt</h3>'), body);
+    assert.equal(
+      workItemBody(settings, run, 500),
+      '<p><i>The details were cut to fit the work item field; see the run for everything.</i></p>',
+    );
+  });
+});
+
+describe('the body at the field limit', () => {
+  const context = runContext();
+  const facts = withFailures([step('npm test', { errors: ['boom'] })]);
+  // Short log lines, so that a few characters more or less change how many fit.
+  const evidence = (lines: number, listed: number, total = 30): Evidence => ({
+    logTails: [{ step: 0, lineCount: 5000, lines: Array.from({ length: lines }, (_, i) => `l${i + 1}`) }],
+    tests: {
+      total,
+      tests: Array.from({ length: listed }, (_, i) => ({ name: `test ${i + 1}`, message: 'boom' })),
+      url: 'https://x.example/tests',
+    },
+    commits: [],
+    workItems: [],
+  });
+  const run = runView(context, facts, 'failed', evidence(2000, 20));
+
+  it('gives the whole body when it is exactly the limit, and trims it one character below', () => {
+    const settings = settingsOf();
+    const full = workItemBody(settings, run, 10_000_000);
+    assert.ok(!full.includes('Trimmed'), full);
+    assert.equal(workItemBody(settings, run, full.length), full);
+    const below = workItemBody(settings, run, full.length - 1);
+    assert.ok(below.length <= full.length - 1);
+    assert.ok(below.endsWith(trimmed('the log excerpts show only the last 1957 lines of each step')), below);
+  });
+
+  for (const description of ['', 'Look at this run.']) {
+    it(`fills the limit as far as whole log lines go${description ? ', below a description' : ''}`, () => {
+      const settings = settingsOf({ description });
+      for (const limit of [3000, 5000, 8000, 12_000]) {
+        const body = workItemBody(settings, run, limit);
+        assert.ok(body.length <= limit, `${body.length} > ${limit}`);
+        // The longest body that fits: the same body comes back with its own length as the limit.
+        assert.equal(workItemBody(settings, run, body.length), body);
+        assert.equal(
+          body.startsWith(
+            description ? '<p>Look at this run.</p>\n<hr>\n<h3>Pipeline run</h3>' : '<h3>Pipeline run</h3>',
+          ),
+          true,
+        );
+      }
+    });
+  }
+
+  it('names only the log excerpts when every failing test still fits', () => {
+    const body = workItemBody(settingsOf(), run, 8000);
+    assert.match(
+      body,
+      /\n<p><i>Trimmed to fit the work item field \(1,000,000 characters\): the log excerpts show only the last \d+ lines of each step\. See the run for everything\.<\/i><\/p>$/,
+    );
+  });
+
+  it('names only the failing tests when there is no log excerpt', () => {
+    const noLogs = runView(context, facts, 'failed', { ...evidence(0, 20), logTails: [] });
+    const body = workItemBody(settingsOf(), noLogs, 1500);
+    assert.match(
+      body,
+      /\n<p><i>Trimmed to fit the work item field \(1,000,000 characters\): only \d+ of the failing tests are listed\. See the run for everything\.<\/i><\/p>$/,
+    );
+  });
+
+  it('says the failing tests are not listed when none fits', () => {
+    const view = { ...run, facts: run.facts };
+    const note = trimmed('the log excerpts are left out; the failing tests are not listed');
+    const bare = `${detailsHtml(view, { tailLines: 0, tests: 0 })}\n${note}`;
+    assert.equal(workItemBody(settingsOf(), run, bare.length), bare);
+    // One character less and not even the summary fits with the note: the details are left out.
+    assert.equal(workItemBody(settingsOf(), run, bare.length - 1), CUT_NOTE);
+  });
+
+  it('keeps the description with a note when no details fit, or the note alone', () => {
+    const settings = settingsOf({ description: 'Look at this run.' });
+    const withNote = `<p>Look at this run.</p>\n${CUT_NOTE}`;
+    assert.equal(workItemBody(settings, run, withNote.length), withNote);
+    assert.equal(workItemBody(settings, run, withNote.length - 1), CUT_NOTE);
+  });
+
+  it('leaves a margin of 4,096 characters under the field limit for masking', () => {
+    const settings = (length: number) =>
+      settingsOf({ description: 'x'.repeat(length), includeDetails: 'false' });
+    // '<p>' + text + '</p>': 1,000,000 - 4,096 characters in all.
+    const fits = 1_000_000 - 4_096 - 7;
+    assert.equal(workItemBody(settings(fits), run), `<p>${'x'.repeat(fits)}</p>`);
+    assert.equal(workItemBody(settings(fits + 1), run), CUT_NOTE);
+  });
+
+  it('gives an empty body without description and details', () => {
+    assert.equal(workItemBody(settingsOf({ includeDetails: 'false' }), run), '');
+  });
+
+  it('lists the first 10 errors of a step and counts the others', () => {
+    const errors = (n: number) => Array.from({ length: n }, (_, i) => `e${i + 1}`);
+    const html = (n: number) =>
+      workItemBody(
+        settingsOf(),
+        runView(context, withFailures([step('s', { stage: 'B', job: 'J', errors: errors(n) })]), 'failed'),
+      );
+    assert.ok(
+      html(10).includes(
+        `${errors(10)
+          .map((e) => `<li>${e}</li>`)
+          .join('\n')}\n</ul></li>`,
+      ),
+      html(10),
+    );
+    assert.ok(
+      html(11).includes(
+        `${errors(10)
+          .map((e) => `<li>${e}</li>`)
+          .join('\n')}\n<li>… and 1 more errors</li>\n</ul></li>`,
+      ),
+      html(11),
+    );
+  });
+
+  it('lists the first 50 failed steps', () => {
+    const steps = Array.from({ length: 51 }, (_, i) => step(`s${i + 1}`, { stage: 'B', job: 'J' }));
+    const body = workItemBody(settingsOf(), runView(context, withFailures(steps), 'failed'));
+    assert.equal(body.split('<li><b>B › J › s').length - 1, 50);
+    assert.ok(body.includes('<li><b>B › J › s50</b></li>\n</ul>'), body);
+  });
+});

@@ -1,0 +1,185 @@
+import * as assert from 'node:assert/strict';
+import { fingerprintOf } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
+import { openItemsQuery, OpenStatesOf } from '../../tasks/PipelineWorkItem/src/lifecycle/openItems';
+import { parseTemplate, Template, TemplateValues } from '../../tasks/PipelineWorkItem/src/text/templates';
+import {
+  isOpenState,
+  openStates,
+  WorkItemTypeInfo,
+} from '../../tasks/PipelineWorkItem/src/workItem/workItemType';
+import { RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
+
+const SCRUM_BUG: WorkItemTypeInfo = {
+  name: 'Bug',
+  fields: [],
+  states: [
+    { name: 'New', category: 'Proposed' },
+    { name: 'Approved', category: 'Proposed' },
+    { name: 'Committed', category: 'InProgress' },
+    { name: "Won't fix", category: 'Removed' },
+    { name: 'Done', category: 'Completed' },
+  ],
+};
+
+// What the query needs of a type: its name and its own open states.
+const searched = (type: WorkItemTypeInfo): OpenStatesOf => ({
+  name: type.name,
+  openStates: openStates(type),
+});
+
+function template(source: string): Template {
+  const parsed = parseTemplate('fingerprint', source);
+  if (typeof parsed === 'string') assert.fail(parsed);
+  return parsed;
+}
+
+const PR_VARIABLES = {
+  ...YAML_VARIABLES,
+  'Build.Reason': 'PullRequest',
+  'Build.SourceBranch': 'refs/pull/7/merge',
+  'System.PullRequest.PullRequestId': '7',
+};
+
+describe('fingerprint and the open-items query', () => {
+  const context = runContext();
+  const values = { pipeline: 'WebApp-CI', branch: 'main', failedStep: 'Build › npm test' } as never;
+
+  function template(source: string): Template {
+    const parsed = parseTemplate('fingerprint', source);
+    assert.ok(typeof parsed !== 'string', parsed as string);
+    return parsed;
+  }
+
+  it('defaults to pipeline and branch, and adds the environment in a release', () => {
+    assert.equal(fingerprintOf(undefined, values, context).text, 'WebApp-CI · main');
+    const release = runContext(RELEASE_VARIABLES);
+    assert.equal(fingerprintOf(undefined, values, release).text, 'WebApp-CD · main · Production');
+  });
+
+  it('stores a short hash as a tag, ignoring case and spacing, and differs per branch', () => {
+    const a = fingerprintOf(undefined, values, context);
+    assert.match(a.tag, /^pwi:[0-9a-f]{12}$/);
+    assert.equal(fingerprintOf(undefined, values, { ...context, pipeline: 'webapp-ci  ' }).tag, a.tag);
+    assert.notEqual(fingerprintOf(undefined, values, { ...context, branch: 'release/2.0' }).tag, a.tag);
+  });
+
+  it('renders a fingerprint template', () => {
+    const fingerprint = fingerprintOf(template('{{pipeline}} {{failedStep}}'), values, context);
+    assert.equal(fingerprint.text, 'WebApp-CI Build › npm test');
+  });
+
+  it("asks for the type's own open states and the exact tag, oldest first", () => {
+    const fingerprint = { text: "it's", tag: 'pwi:0123456789ab', scopeTag: 'pwi:scope-0123456789ab' };
+    assert.equal(
+      openItemsQuery(fingerprint, searched(SCRUM_BUG)),
+      "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.WorkItemType] = 'Bug' AND [System.Tags] CONTAINS 'pwi:0123456789ab' AND [System.State] IN ('New', 'Approved', 'Committed') ORDER BY [System.Id]",
+    );
+    assert.equal(
+      openItemsQuery(fingerprint, searched({ ...SCRUM_BUG, name: "O'Brien" }))?.includes("'O''Brien'"),
+      true,
+    );
+    assert.equal(openItemsQuery(fingerprint, searched({ ...SCRUM_BUG, states: [] })), undefined);
+  });
+
+  it('counts only the Proposed and InProgress categories as open, in any case', () => {
+    assert.equal(isOpenState(SCRUM_BUG, 'approved'), true);
+    assert.equal(isOpenState(SCRUM_BUG, 'Committed'), true);
+    assert.equal(isOpenState(SCRUM_BUG, 'Done'), false);
+    assert.equal(isOpenState(SCRUM_BUG, "Won't fix"), false);
+    assert.equal(isOpenState(SCRUM_BUG, 'Gone'), false);
+  });
+
+  it("a recovery also asks for the scope's tag", () => {
+    const fingerprint = { text: 'x', tag: 'pwi:0123456789ab', scopeTag: 'pwi:scope-0123456789ab' };
+    assert.equal(
+      openItemsQuery(fingerprint, searched(SCRUM_BUG), 'recovery'),
+      "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.WorkItemType] = 'Bug' AND ([System.Tags] CONTAINS 'pwi:0123456789ab' OR [System.Tags] CONTAINS 'pwi:scope-0123456789ab') AND [System.State] IN ('New', 'Approved', 'Committed') ORDER BY [System.Id]",
+    );
+  });
+});
+
+describe('fingerprints', () => {
+  const values = { pipeline: 'WebApp-CI', branch: 'main' } as never;
+
+  it('stores the first 12 hex digits of the SHA-256 of the lower-cased text', () => {
+    const { text, tag } = fingerprintOf(undefined, values, runContext());
+    assert.deepEqual({ text, tag }, { text: 'WebApp-CI · main', tag: 'pwi:9d3027273b35' });
+  });
+
+  it('trims white space around the whole text', () => {
+    const context = { project: 'WebApp', pipeline: ' WebApp-CI', branch: 'main\n', environment: '' };
+    const { text, tag } = fingerprintOf(undefined, values, context);
+    assert.deepEqual({ text, tag }, { text: 'WebApp-CI · main', tag: 'pwi:9d3027273b35' });
+  });
+});
+
+describe('the pull-request lane', () => {
+  const values = { pipeline: 'WebApp-CI', branch: 'main', failedStep: 'Build › npm test' } as TemplateValues;
+  const main = runContext();
+  const pullRequest = runContext(PR_VARIABLES);
+
+  it('keeps the 1.0.0 tag of a run that is not a pull request, whatever the template', () => {
+    assert.equal(fingerprintOf(undefined, values, main).tag, 'pwi:9d3027273b35');
+    const branchless = fingerprintOf(template('{{pipeline}}'), values, main);
+    assert.deepEqual(
+      { text: branchless.text, tag: branchless.tag },
+      { text: 'WebApp-CI', tag: 'pwi:f5a322737d98' },
+    );
+  });
+
+  it("puts a pull request's id into its fingerprint, whatever the template, in a tag of its own form", () => {
+    const branchless = fingerprintOf(template('{{pipeline}}'), values, pullRequest);
+    assert.equal(branchless.text, 'WebApp-CI · pull request 7');
+    assert.match(branchless.tag, /^pwi:pr-[0-9a-f]{12}$/);
+    assert.notEqual(branchless.tag, fingerprintOf(template('{{pipeline}}'), values, main).tag);
+    const other = runContext({ ...PR_VARIABLES, 'System.PullRequest.PullRequestId': '8' });
+    assert.notEqual(fingerprintOf(template('{{pipeline}}'), values, other).tag, branchless.tag);
+  });
+
+  it("never takes a run's fingerprint text as a pull request's, nor the reverse", () => {
+    // A branch that spells what the pull request's text says still hashes in the other domain.
+    const spelled = fingerprintOf(template('WebApp-CI · pull request 7'), values, main);
+    const pr = fingerprintOf(template('{{pipeline}}'), values, pullRequest);
+    assert.equal(spelled.text, pr.text);
+    assert.notEqual(spelled.tag, pr.tag);
+  });
+
+  describe('scope tags', () => {
+    const scope = (variables: Record<string, string>, source?: string): string =>
+      fingerprintOf(source ? template(source) : undefined, values, runContext(variables)).scopeTag;
+
+    it('are one per pipeline, branch, environment and lane, whatever the template', () => {
+      const base = scope(YAML_VARIABLES);
+      assert.match(base, /^pwi:scope-[0-9a-f]{12}$/);
+      assert.equal(scope(YAML_VARIABLES, '{{pipeline}} {{failedStep}}'), base);
+      assert.equal(
+        scope({ ...YAML_VARIABLES, 'Build.DefinitionName': 'webapp-ci ' }),
+        base,
+        'case and spacing',
+      );
+      const others = [
+        scope({ ...YAML_VARIABLES, 'Build.DefinitionName': 'Other' }),
+        scope({ ...YAML_VARIABLES, 'Build.SourceBranch': 'refs/heads/release/2.0' }),
+        scope({ ...YAML_VARIABLES, 'Environment.Name': 'Production' }),
+        scope({ ...YAML_VARIABLES, 'System.TeamProject': 'Mobile' }),
+        scope(PR_VARIABLES),
+        scope({ ...PR_VARIABLES, 'System.PullRequest.PullRequestId': '8' }),
+      ];
+      assert.equal(new Set([base, ...others]).size, others.length + 1);
+    });
+
+    it('cannot be spelled by moving text between the parts', () => {
+      const a = scope({
+        ...YAML_VARIABLES,
+        'Build.DefinitionName': 'a b',
+        'Build.SourceBranch': 'refs/heads/c',
+      });
+      const b = scope({
+        ...YAML_VARIABLES,
+        'Build.DefinitionName': 'a',
+        'Build.SourceBranch': 'refs/heads/b c',
+      });
+      assert.notEqual(a, b);
+    });
+  });
+});

@@ -1,0 +1,161 @@
+import * as assert from 'node:assert/strict';
+import {
+  markerHtml,
+  readMarkers,
+  runKey,
+  recurrenceSettled,
+  writeSettled,
+} from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
+import { RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
+import * as fc from 'fast-check';
+
+describe('run markers', () => {
+  it('names the build, job attempt and job, or the release deployment and job', () => {
+    assert.equal(runKey(runContext()), 'build-812.1.Test');
+    assert.equal(runKey({ ...runContext(), jobAttempt: 2 }), 'build-812.2.Test');
+    assert.equal(runKey(runContext({ ...YAML_VARIABLES, 'System.JobId': 'a1b2' })), 'build-812.1.a1b2');
+    assert.match(runKey(runContext(RELEASE_VARIABLES)), /^release-57\.3\.1/);
+  });
+
+  it('reads the highest occurrence and the runs that wrote, ignoring other comments', () => {
+    const comments = [
+      { text: `<p>Looking into it.</p>` },
+      { text: `<p>Filed</p>\n${markerHtml('build-812.1', 1)}` },
+      { text: `<p>Again</p>\n${markerHtml('build-813.1', 2)}` },
+      { text: `<p>Occurrence 9 · run x, written by a person</p>` },
+    ];
+    const markers = readMarkers(comments);
+    assert.equal(markers.lastOccurrence, 2);
+    assert.deepEqual([...markers.runs].sort(), ['build-812.1', 'build-813.1']);
+    assert.deepEqual(readMarkers([]), { lastOccurrence: 0, runs: new Set() });
+  });
+});
+
+describe('run markers', () => {
+  const keys: [name: string, context: Parameters<typeof runKey>[0], expected: string][] = [
+    [
+      'a build job without a job id or name',
+      { build: { id: 9, number: '9' }, release: undefined, jobAttempt: 3, jobId: undefined },
+      'build-9.3',
+    ],
+    [
+      'a job without a build id',
+      { build: undefined, release: undefined, jobAttempt: 1, jobId: undefined },
+      'build-0.1',
+    ],
+    [
+      'a build job by its System.JobId',
+      {
+        build: { id: 9, number: '9' },
+        release: undefined,
+        jobAttempt: 1,
+        jobId: '12f1170f-54f2-53f3-20dd-22fc7dff55f9',
+      },
+      'build-9.1.12f1170f-54f2-53f3-20dd-22fc7dff55f9',
+    ],
+    [
+      'a job name outside the marker characters',
+      { build: { id: 9, number: '9' }, release: undefined, jobAttempt: 2, jobId: 'Unit tests · ARM64/é' },
+      'build-9.2.Unit_tests_ARM64_',
+    ],
+    [
+      'a release without environment id and attempt',
+      {
+        build: undefined,
+        release: {
+          id: 57,
+          name: 'Release-57',
+          definitionName: 'CD',
+          environmentId: undefined,
+          attempt: undefined,
+        },
+        jobAttempt: 2,
+        jobId: undefined,
+      },
+      'release-57.0.1',
+    ],
+    [
+      'a release deployment attempt',
+      {
+        build: { id: 9, number: '9' },
+        release: { id: 57, name: 'Release-57', definitionName: 'CD', environmentId: 3, attempt: 4 },
+        jobAttempt: 2,
+        jobId: 'Deploy',
+      },
+      'release-57.3.4.Deploy',
+    ],
+  ];
+  for (const [name, context, expected] of keys) {
+    it(`names ${name} ${expected}`, () => assert.equal(runKey(context), expected));
+  }
+
+  it('writes the marker as a small paragraph', () => {
+    assert.equal(
+      markerHtml('build-812.1', 12),
+      '<p><small>Pipeline Work Items · occurrence 12 · run build-812.1</small></p>',
+    );
+  });
+
+  it('reads occurrences of several digits', () => {
+    const markers = readMarkers([
+      { text: markerHtml('build-1.1', 9) },
+      { text: markerHtml('build-2.1', 12) },
+    ]);
+    assert.equal(markers.lastOccurrence, 12);
+  });
+
+  it('reads a marker whose words the service wrapped in elements', () => {
+    const markers = readMarkers([
+      {
+        text: '<p><small>Pipeline Work Items · occurrence <span class="x">3</span> · run build-9.1</small></p>',
+      },
+    ]);
+    assert.deepEqual(markers, { lastOccurrence: 3, runs: new Set(['build-9.1']) });
+  });
+
+  const page = (...texts: string[]): { id: number; text: string }[] =>
+    texts.map((text, index) => ({ id: 100 - index, text }));
+  const settles: [name: string, read: { id: number; text: string }[], recurrence: boolean][] = [
+    ['nothing read', [], false],
+    ['only comments of people', page('<p>Flaky again?</p>', '<p>Looking.</p>'), false],
+    ['a resolve marker (occurrence 0) of another run', page(markerHtml('build-7.1.Test', 0)), false],
+    ['a filing marker of another run', page('<p>x</p>', markerHtml('build-7.1.Test', 4)), true],
+    ['a 1.0.0 filing marker', page(markerHtml('build-7.1', 2)), true],
+    ["this run's marker, even of occurrence 0", page(markerHtml('build-9.1.Test', 0)), true],
+  ];
+  for (const [name, read, expected] of settles) {
+    it(`a recurrence is ${expected ? '' : 'not '}settled by ${name}`, () =>
+      assert.equal(recurrenceSettled('build-9.1.Test')(read), expected));
+  }
+
+  const writes: [
+    name: string,
+    read: { id: number; text: string }[],
+    since: number | undefined,
+    done: boolean,
+  ][] = [
+    ['comments after the write began', page('<p>a</p>', '<p>b</p>'), 90, false],
+    ['the comment that was newest before the write', page('<p>a</p>', '<p>b</p>'), 99, true],
+    ["this run's marker", page(markerHtml('build-9.1.Test', 3)), 50, true],
+    ['a sibling job of the same run', page(markerHtml('build-9.1.Lint', 3)), 50, false],
+    ['everything but no bound', page('<p>a</p>'), undefined, false],
+  ];
+  for (const [name, read, since, expected] of writes) {
+    it(`whether the write landed is ${expected ? '' : 'not '}settled by ${name}`, () =>
+      assert.equal(writeSettled('build-9.1.Test', since)(read), expected));
+  }
+
+  it('reads back every key it writes, whatever the job is called', () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.integer({ min: 1, max: 9 }), fc.string(), (id, attempt, job) => {
+        const key = runKey({
+          build: { id, number: String(id) },
+          release: undefined,
+          jobAttempt: attempt,
+          jobId: job,
+        });
+        assert.deepEqual([...readMarkers([{ text: markerHtml(key, 2) }]).runs], [key]);
+      }),
+    );
+  });
+});

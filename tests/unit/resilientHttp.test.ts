@@ -1,0 +1,82 @@
+import * as assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import * as sinon from 'sinon';
+import { failureOf, makeResilient, safeToRepeat } from '../../tasks/PipelineWorkItem/src/ado/resilientHttp';
+import type { HttpClientLike } from '../../tasks/PipelineWorkItem/src/ado/rest';
+import { RetryPolicy } from '../../tasks/PipelineWorkItem/src/ado/retry';
+
+const answer = (statusCode: number, body = '', headers: Record<string, string> = {}) => ({
+  message: Object.assign(Readable.from([Buffer.from(body)]), { statusCode, headers }),
+  readBody: async () => body,
+});
+
+describe('resilient HTTP client', () => {
+  const policy = (): RetryPolicy => new RetryPolicy({ requestTimeoutMs: 1000, budgetMs: 20_000 });
+
+  it('knows reads, WIQL queries and batch reads as safe to repeat, and writes as not', () => {
+    assert.equal(safeToRepeat('GET', 'https://x/p/_apis/wit/workitems/1'), true);
+    assert.equal(safeToRepeat('options', 'https://x/_apis/wit'), true);
+    assert.equal(safeToRepeat('POST', 'https://x/p/_apis/wit/wiql?api-version=6.0'), true);
+    assert.equal(safeToRepeat('POST', 'https://x/p/_apis/wit/workitemsbatch'), true);
+    assert.equal(safeToRepeat('POST', 'https://x/p/_apis/wit/workitems/$Bug'), false);
+    assert.equal(safeToRepeat('PATCH', 'https://x/p/_apis/wit/workitems/7'), false);
+    assert.equal(safeToRepeat('POST', 'https://x/p/_apis/wit/workItems/7/comments'), false);
+  });
+
+  it('repeats a read answered 503, and hands back the last answer when retries run out', async () => {
+    const request = sinon.stub();
+    request.onFirstCall().resolves(answer(503, 'busy'));
+    request.onSecondCall().resolves(answer(200, '{"ok":true}'));
+    const client: HttpClientLike = { request };
+    makeResilient(client, policy());
+    const response = await client.request('GET', 'https://x/p/_apis/build/builds/1', null, {});
+    assert.equal(response.message.statusCode, 200);
+    assert.equal(await response.readBody(), '{"ok":true}');
+    sinon.assert.calledTwice(request);
+
+    const failing = sinon.stub().resolves(answer(400, '{"message":"TF401320"}'));
+    const other: HttpClientLike = { request: failing };
+    makeResilient(other, policy());
+    const refused = await other.request('GET', 'https://x/p/_apis/wit/workitems/1', null, {});
+    assert.equal(refused.message.statusCode, 400);
+    assert.equal(await refused.readBody(), '{"message":"TF401320"}');
+    sinon.assert.calledOnce(failing);
+  });
+
+  it('sends a write again after 429, but not after a 500 (its outcome is unknown)', async () => {
+    const request = sinon.stub();
+    request.onFirstCall().resolves(answer(429, '', { 'retry-after': '0' }));
+    request.onSecondCall().resolves(answer(500, '{"message":"boom"}'));
+    const client: HttpClientLike = { request };
+    makeResilient(client, policy());
+    const response = await client.request('POST', 'https://x/p/_apis/wit/workitems/$Bug', '[]', {});
+    assert.equal(response.message.statusCode, 500);
+    assert.equal(await response.readBody(), '{"message":"boom"}');
+    sinon.assert.calledTwice(request);
+  });
+
+  it('leaves a stream body to its caller: it cannot be sent twice', async () => {
+    const request = sinon.stub().resolves(answer(503));
+    const client: HttpClientLike = { request };
+    makeResilient(client, policy());
+    const response = await client.request('POST', 'https://x/p/_apis/wit/attachments', process.stdin, {});
+    assert.equal(response.message.statusCode, 503);
+    sinon.assert.calledOnce(request);
+  });
+
+  it('reads the failure of a thrown error, a timeout and a socket hang-up', () => {
+    assert.deepEqual(failureOf(Object.assign(new Error('x'), { code: 'ECONNRESET' })), {
+      status: undefined,
+      code: 'ECONNRESET',
+      timedOut: false,
+      retryAfterMs: undefined,
+    });
+    assert.equal(failureOf(new Error('Request timeout: /x')).timedOut, true);
+    assert.equal(failureOf(new Error('socket hang up')).timedOut, true);
+    assert.equal(
+      failureOf(Object.assign(new Error('t'), { statusCode: 429, responseHeaders: { 'retry-after': '3' } }))
+        .retryAfterMs,
+      3000,
+    );
+  });
+});

@@ -1,0 +1,118 @@
+import * as assert from 'node:assert/strict';
+import { parseTemplate, Template } from '../../tasks/PipelineWorkItem/src/text/templates';
+import { fitTitle, workItemTitle } from '../../tasks/PipelineWorkItem/src/render/title';
+import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
+import { RELEASE_VARIABLES, runContext, YAML_VARIABLES, step, withFailures } from './fixtures';
+import { NO_FACTS, Outcome, RunFacts } from '../../tasks/PipelineWorkItem/src/facts/model';
+
+const facts: RunFacts = {
+  othersOutcome: 'failed',
+  artifacts: [],
+  failures: [
+    {
+      stage: 'Build',
+      job: 'Unit tests',
+      step: 'npm test',
+      errors: ['Expected <div> to equal "a & b"'],
+      warnings: [],
+      log: { kind: 'build', logId: 7 },
+    },
+  ],
+};
+
+function template(source: string): Template {
+  const parsed = parseTemplate('title', source);
+  assert.ok(typeof parsed !== 'string', parsed as string);
+  return parsed;
+}
+
+describe('title', () => {
+  const context = runContext();
+  const run = runView(context, facts, 'failed');
+
+  it('names pipeline, branch and the first failed step by default', () => {
+    assert.equal(workItemTitle(undefined, run), 'WebApp-CI failed on main: Build › Unit tests › npm test');
+  });
+
+  it('names release and environment in a release', () => {
+    const release = runContext(RELEASE_VARIABLES);
+    assert.equal(
+      workItemTitle(undefined, runView(release, facts, 'failed')),
+      'Release-57 failed in Production',
+    );
+    assert.equal(
+      workItemTitle(undefined, runView(release, facts, 'succeeded')),
+      'Release-57 succeeded in Production',
+    );
+  });
+
+  it('says succeeded with the run for success events', () => {
+    const green = runView(context, { ...facts, failures: [] }, 'succeeded');
+    assert.equal(workItemTitle(undefined, green), 'WebApp-CI succeeded on main (20261129.3)');
+  });
+
+  it('fills a template and folds its white space', () => {
+    const title = workItemTitle(template('[{{runName}}]  {{firstError}}\n'), run);
+    assert.equal(title, '[20261129.3] Expected <div> to equal "a & b"');
+  });
+
+  it('cuts at 255 characters with an ellipsis, never splitting a character', () => {
+    assert.equal(fitTitle('a'.repeat(255)), 'a'.repeat(255));
+    const cut = fitTitle('a'.repeat(253) + '😀😀😀');
+    assert.equal(cut, 'a'.repeat(253) + '…');
+    assert.ok(cut.length <= 255);
+    assert.equal(fitTitle('b'.repeat(400)).length, 255);
+  });
+});
+
+describe('titles at their edges', () => {
+  const verbs: [Outcome, string, string][] = [
+    ['succeeded', 'WebApp-CI succeeded on main (20261129.3)', 'Release-57 succeeded in Production'],
+    [
+      'succeededWithIssues',
+      'WebApp-CI succeeded with issues on main (20261129.3)',
+      'Release-57 succeeded with issues in Production',
+    ],
+    ['canceled', 'WebApp-CI was canceled on main (20261129.3)', 'Release-57 was canceled in Production'],
+    ['failed', 'WebApp-CI failed on main', 'Release-57 failed in Production'],
+  ];
+  for (const [outcome, build, release] of verbs) {
+    it(`a run that ${outcome}`, () => {
+      assert.equal(workItemTitle(undefined, runView(runContext(), NO_FACTS, outcome)), build);
+      assert.equal(
+        workItemTitle(undefined, runView(runContext(RELEASE_VARIABLES), NO_FACTS, outcome)),
+        release,
+      );
+    });
+  }
+
+  it('names the failed step only of a failed run', () => {
+    const facts = withFailures([step('npm test')]);
+    assert.equal(
+      workItemTitle(undefined, runView(runContext(), facts, 'succeededWithIssues')),
+      'WebApp-CI succeeded with issues on main (20261129.3)',
+    );
+  });
+
+  it('leaves out a branch or environment the run does not have', () => {
+    const facts = withFailures([step('npm test')]);
+    assert.equal(
+      workItemTitle(
+        undefined,
+        runView(runContext({ ...YAML_VARIABLES, 'Build.SourceBranch': '' }), facts, 'failed'),
+      ),
+      'WebApp-CI failed: Build › Unit tests › npm test',
+    );
+    assert.equal(
+      workItemTitle(
+        undefined,
+        runView(runContext({ ...RELEASE_VARIABLES, 'Release.EnvironmentName': '' }), NO_FACTS, 'failed'),
+      ),
+      'Release-57 failed',
+    );
+  });
+
+  it('does not end a cut title with white space before the ellipsis', () => {
+    assert.equal(fitTitle(`${'a'.repeat(250)}      ${'b'.repeat(10)}`), `${'a'.repeat(250)}…`);
+  });
+});

@@ -1,0 +1,207 @@
+import * as assert from 'node:assert/strict';
+import {
+  chooseWorkItemType,
+  plannedChange,
+  StateChange,
+  StateChangePurpose,
+  WorkItemTypeInfo,
+} from '../../tasks/PipelineWorkItem/src/workItem/workItemType';
+
+const AGILE_BUG: WorkItemTypeInfo = {
+  name: 'Bug',
+  fields: [],
+  states: [
+    { name: 'New', category: 'Proposed' },
+    { name: 'Active', category: 'InProgress' },
+    { name: 'Resolved', category: 'Resolved' },
+    { name: 'Closed', category: 'Completed' },
+  ],
+};
+const SCRUM_BUG: WorkItemTypeInfo = {
+  name: 'Bug',
+  fields: [],
+  states: [
+    { name: 'New', category: 'Proposed' },
+    { name: 'Approved', category: 'Proposed' },
+    { name: 'Committed', category: 'InProgress' },
+    { name: "Won't fix", category: 'Removed' },
+    { name: 'Done', category: 'Completed' },
+  ],
+};
+
+describe('work item type', () => {
+  const types = [
+    { name: 'Issue', fields: [], states: [] },
+    { name: 'Task', fields: [], states: [] },
+    { name: 'Epic', fields: [], states: [] },
+  ];
+
+  it('falls back from Bug to Issue with a warning (Basic process)', () => {
+    const chosen = chooseWorkItemType('Bug', types, 'Starter');
+    assert.ok('type' in chosen);
+    assert.equal(chosen.type.name, 'Issue');
+    assert.match(
+      chosen.warning ?? '',
+      /has no 'Bug' work item type \(Basic process\); filing an 'Issue' instead/,
+    );
+  });
+
+  it("uses the project's spelling of the type", () => {
+    const chosen = chooseWorkItemType('task', types, 'Starter');
+    assert.ok('type' in chosen);
+    assert.equal(chosen.type.name, 'Task');
+  });
+
+  it('lists the project types when the type does not exist', () => {
+    assert.deepEqual(chooseWorkItemType('Story', types, 'Starter'), {
+      problem:
+        "Input 'workItemType': project 'Starter' has no work item type 'Story'. Its types are: Epic, Issue, Task.",
+    });
+  });
+});
+
+describe('state changes along the workflow', () => {
+  const AGILE_REASONS = ['New', 'Fixed', 'As Designed', 'Duplicate', 'Verified'];
+  const SCRUM_REASONS = ['New backlog item', 'Work finished', 'Removed from the backlog'];
+  // CMMI on an XML process: a Proposed bug must be made Active before it can be resolved.
+  const CMMI_BUG: WorkItemTypeInfo = {
+    name: 'Bug',
+    fields: [],
+    states: [
+      { name: 'Proposed', category: 'Proposed' },
+      { name: 'Active', category: 'InProgress' },
+      { name: 'Resolved', category: 'Resolved' },
+      { name: 'Closed', category: 'Completed' },
+    ],
+    transitions: {
+      '': ['Proposed'],
+      Proposed: ['Active', 'Closed'],
+      Active: ['Proposed', 'Resolved'],
+      Resolved: ['Active', 'Closed'],
+      Closed: ['Active'],
+    },
+  };
+  const BASIC_ISSUE: WorkItemTypeInfo = {
+    name: 'Issue',
+    fields: [],
+    states: [
+      { name: 'To Do', category: 'Proposed' },
+      { name: 'Doing', category: 'InProgress' },
+      { name: 'Done', category: 'Completed' },
+    ],
+  };
+  const table: [string, WorkItemTypeInfo, string, StateChangePurpose, string[], StateChange | undefined][] = [
+    [
+      'Agile: recovery resolves as Fixed',
+      AGILE_BUG,
+      'New',
+      'resolve',
+      AGILE_REASONS,
+      { state: 'Resolved', reason: 'Fixed' },
+    ],
+    [
+      'Agile: a duplicate closes as Duplicate',
+      AGILE_BUG,
+      'Active',
+      'duplicate',
+      AGILE_REASONS,
+      { state: 'Closed', reason: 'Duplicate' },
+    ],
+    [
+      'Scrum: recovery is finished work',
+      SCRUM_BUG,
+      'Committed',
+      'resolve',
+      SCRUM_REASONS,
+      { state: 'Done', reason: 'Work finished' },
+    ],
+    [
+      'Scrum: a duplicate is removed, not done',
+      SCRUM_BUG,
+      'New',
+      'duplicate',
+      SCRUM_REASONS,
+      { state: "Won't fix", reason: 'Removed from the backlog' },
+    ],
+    [
+      'Basic: no Removed state, a duplicate is done',
+      BASIC_ISSUE,
+      'To Do',
+      'duplicate',
+      [],
+      { state: 'Done' },
+    ],
+    [
+      'reasons match in any case, spelled as the type does',
+      AGILE_BUG,
+      'New',
+      'resolve',
+      ['fixed'],
+      { state: 'Resolved', reason: 'fixed' },
+    ],
+    [
+      'XML: Active → Resolved is declared',
+      CMMI_BUG,
+      'Active',
+      'resolve',
+      ['Fixed'],
+      { state: 'Resolved', reason: 'Fixed' },
+    ],
+    [
+      'XML: Proposed has no transition to Resolved: nothing is closed instead',
+      CMMI_BUG,
+      'proposed',
+      'resolve',
+      ['Fixed'],
+      undefined,
+    ],
+    [
+      'XML: a Proposed duplicate closes as Duplicate',
+      CMMI_BUG,
+      'Proposed',
+      'duplicate',
+      ['Fixed', 'Duplicate'],
+      { state: 'Closed', reason: 'Duplicate' },
+    ],
+    [
+      'XML: a state the workflow does not list has no transition',
+      CMMI_BUG,
+      'Gone',
+      'resolve',
+      ['Fixed'],
+      undefined,
+    ],
+    [
+      'a restricted workflow without a way out',
+      { ...CMMI_BUG, transitions: { Proposed: ['Active'] } },
+      'Proposed',
+      'resolve',
+      ['Fixed'],
+      undefined,
+    ],
+  ];
+  for (const [name, type, from, purpose, reasons, expected] of table) {
+    it(name, () => assert.deepEqual(plannedChange(type, from, purpose, reasons), expected));
+  }
+});
+
+describe('states at their edges', () => {
+  it('closes in the Resolved state when the type has no Completed one, and finds none without either', () => {
+    const resolvedOnly: WorkItemTypeInfo = {
+      name: 'Bug',
+      fields: [],
+      states: [
+        { name: 'Active', category: 'InProgress' },
+        { name: 'Fixed', category: 'Resolved' },
+      ],
+    };
+    assert.deepEqual(plannedChange(resolvedOnly, 'Active', 'duplicate', ['Duplicate']), {
+      state: 'Fixed',
+      reason: 'Duplicate',
+    });
+    assert.deepEqual(plannedChange(resolvedOnly, 'Active', 'resolve', []), { state: 'Fixed' });
+    const openOnly = { ...resolvedOnly, states: [{ name: 'Active', category: 'InProgress' as const }] };
+    assert.equal(plannedChange(openOnly, 'Active', 'duplicate', ['Duplicate']), undefined);
+    assert.equal(plannedChange(openOnly, 'Active', 'resolve', ['Fixed']), undefined);
+  });
+});
