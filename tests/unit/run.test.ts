@@ -3,12 +3,17 @@ import { Readable } from 'node:stream';
 import * as sinon from 'sinon';
 import { AdoError, SettingsError } from '../../tasks/PipelineWorkItem/src/errors';
 import type { TimelineRecord } from '../../tasks/PipelineWorkItem/src/facts/model';
-import type { Boards, Credentials, Pipelines, TaskHost } from '../../tasks/PipelineWorkItem/src/ports';
+import type { Boards, Pipelines, TaskHost, TokenCredentials } from '../../tasks/PipelineWorkItem/src/ports';
+import type { FederatedConnection } from '../../tasks/PipelineWorkItem/src/inputs/connectionChoice';
 import { run } from '../../tasks/PipelineWorkItem/src/run';
 import type { InputName } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import { inputs, YAML_VARIABLES } from './fixtures';
 
-const JOB: Credentials = { url: 'https://dev.azure.com/fabrikam/', scheme: 'bearer', token: 'job-token-123' };
+const JOB: TokenCredentials = {
+  url: 'https://dev.azure.com/fabrikam/',
+  scheme: 'bearer',
+  token: 'job-token-123',
+};
 const BUG = {
   name: 'Bug',
   fields: ['System.Title', 'Microsoft.VSTS.TCM.ReproSteps', 'System.Tags', 'Microsoft.VSTS.Build.FoundIn'],
@@ -98,6 +103,18 @@ function fakes(
     connectionCredentials: sinon
       .stub()
       .returns({ url: 'https://dev.azure.com/contoso/', scheme: 'token', token: 'pat' }),
+    federatedCredentials: sinon.stub().callsFake((choice: FederatedConnection) => ({
+      url: choice.organizationUrl ?? 'https://dev.azure.com/contoso/',
+      scheme: 'federated',
+      federation: {
+        connection: choice.connection,
+        oidcRequestUri: 'https://dev.azure.com/fabrikam/oidc',
+        jobToken: JOB.token,
+        tenantId: 'tenant',
+        clientId: 'client-id',
+        authority: 'https://login.microsoftonline.com/',
+      },
+    })),
     connectBoards: sinon.stub().returns(boards),
     connectPipelines: sinon.stub().returns(pipelines),
     findFiles: (patterns) => patterns.map((pattern) => ({ pattern, files: [], refused: [] })),

@@ -7,8 +7,10 @@ import type { NetworkOptions, Transport } from './ado/connection';
 import { DEFAULT_LIMITS, RetryLimits, RetryPolicy } from './ado/retry';
 import { withTrailingSlash } from './facts/context';
 import { SettingsError } from './errors';
+import type { FederatedConnection } from './inputs/connectionChoice';
+import { EndpointView, federatedEndpoint, oidcRequestUri } from './inputs/connectionEndpoint';
 import { findJobFiles, jobRoots, openJobFile } from './jobFiles';
-import type { Credentials, TaskHost, TaskResult } from './ports';
+import type { Credentials, TaskHost, TaskResult, TokenCredentials } from './ports';
 import { inertLines } from './text/agentText';
 import { loc, useLocalizer } from './text/messages';
 import { redactor } from './text/redact';
@@ -51,16 +53,22 @@ export function agentHost(): TaskHost {
   let policy: RetryPolicy | undefined;
   // One retry policy (one time budget) for every client of the run; the proxy may differ by URL (its bypass
   // list), so the network settings are read for each organization the task talks to.
-  const connect = (url: string): Transport => {
+  const networkOf = (url: string): NetworkOptions => {
     const network = networkOptions(url);
     for (const password of [network.proxy?.proxyPassword, network.cert?.passphrase]) {
       if (password && !tokens.includes(password)) tokens.push(password);
     }
-    policy ??= new RetryPolicy(retryLimits());
-    return { network, policy, secrets };
+    return network;
   };
-  const remember = (credentials: Credentials): Credentials => {
-    tokens.push(credentials.token);
+  const secret = (value: string): void => {
+    tokens.push(value);
+  };
+  const connect = (url: string): Transport => {
+    policy ??= new RetryPolicy(retryLimits());
+    return { network: networkOf(url), policy, secrets, secret, networkOf };
+  };
+  const remember = (credentials: TokenCredentials): TokenCredentials => {
+    secret(credentials.token);
     return credentials;
   };
   return {
@@ -74,6 +82,7 @@ export function agentHost(): TaskHost {
       return token && url ? remember({ url: withTrailingSlash(url), scheme: 'bearer', token }) : undefined;
     },
     connectionCredentials: (connection) => remember(serviceConnection(connection)),
+    federatedCredentials: (choice, job) => federatedCredentials(choice, job, variable),
     connectBoards: (credentials) => ado().connectBoards(credentials, connect(credentials.url)),
     connectPipelines: (credentials) => ado().connectPipelines(credentials, connect(credentials.url)),
     // task-lib's findMatch follows every symlink and throws on a dangling one: the job's files are searched
@@ -122,7 +131,7 @@ function quietly<T>(read: () => T): T {
   }
 }
 
-function serviceConnection(connection: string): Credentials {
+function serviceConnection(connection: string): TokenCredentials {
   // The input holds the connection's id as typed; the agent exports ENDPOINT_URL_<ID> upper-cased, and
   // process.env is case-sensitive on Linux (task-lib's vault lower-cases the auth lookup itself). task-lib
   // debug-prints the id it looks up raw, and the id is whatever the input says.
@@ -146,6 +155,47 @@ function serviceConnection(connection: string): Credentials {
   if (scheme === 'usernamepassword')
     return { url: withTrailingSlash(url), scheme: 'basic', token, username: parameters['username'] ?? '' };
   return { url: withTrailingSlash(url), scheme: scheme === 'oauth' ? 'bearer' : 'token', token };
+}
+
+// The ID token request needs the job token: the federated connection itself holds no secret.
+function federatedCredentials(
+  choice: FederatedConnection,
+  job: TokenCredentials,
+  variable: (name: string) => string | undefined,
+): Credentials {
+  const id = choice.connection;
+  const endpoint = quietly((): EndpointView => {
+    let auth: tl.EndpointAuthorization | undefined;
+    try {
+      auth = tl.getEndpointAuthorization(id, true);
+    } catch {
+      auth = undefined;
+    }
+    return {
+      url: tl.getEndpointUrl(id.toUpperCase(), true),
+      scheme: auth?.scheme,
+      parameters: lowerKeys(auth?.parameters ?? {}),
+      data: lowerKeys({
+        activeDirectoryAuthority: tl.getEndpointDataParameter(
+          id.toUpperCase(),
+          'activeDirectoryAuthority',
+          true,
+        ),
+        organizationUrl: tl.getEndpointDataParameter(id.toUpperCase(), 'organizationUrl', true),
+      }),
+    };
+  });
+  const target = federatedEndpoint(choice, endpoint);
+  const uri = oidcRequestUri(variable('System.OidcRequestUri'), id);
+  return {
+    url: target.organizationUrl,
+    scheme: 'federated',
+    federation: { connection: id, oidcRequestUri: uri, jobToken: job.token, ...target },
+  };
+}
+
+function lowerKeys(record: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(record).map(([name, value]) => [name.toLowerCase(), value]));
 }
 
 // task-lib debug-prints the proxy and certificate settings it reads, passwords included.

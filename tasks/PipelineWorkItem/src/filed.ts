@@ -7,6 +7,7 @@ export type FilingHost = Pick<
   TaskHost,
   | 'jobCredentials'
   | 'connectionCredentials'
+  | 'federatedCredentials'
   | 'connectBoards'
   | 'connectPipelines'
   | 'secrets'

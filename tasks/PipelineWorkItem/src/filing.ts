@@ -10,12 +10,12 @@ import type { Settings } from './inputs/settings';
 import { decide, intentFor, intentFromJobOutcome, needsOpenItems } from './lifecycle/decision';
 import { fingerprintOf } from './lifecycle/fingerprint';
 import { runKey } from './lifecycle/marker';
-import type { Credentials, WriterIdentity } from './ports';
 import { fileNewItem } from './newItem';
 import { readableRun } from './render/readable';
 import { chosenType, iterationPath } from './target';
 import { loc } from './text/messages';
 import type { ResolvedItem } from './render/summary';
+import { writerCredentials } from './writerCredentials';
 import { commentOnRecurrence, openItems, resolveItem, Settled, Writer } from './writes';
 
 export type { Filed, Log };
@@ -37,12 +37,7 @@ export async function fileWorkItem(
   if (!jobCredentials) {
     throw new EnvironmentError(loc('JobTokenMissing'));
   }
-  const boardsCredentials: Credentials = settings.connection
-    ? {
-        ...host.connectionCredentials(settings.connection),
-        identity: { kind: 'connection', connection: settings.connection },
-      }
-    : { ...jobCredentials, identity: jobTokenIdentity(context) };
+  const boardsCredentials = writerCredentials(host, settings, context, jobCredentials);
   if (isPullRequestRun(context) && !settings.includePullRequests) {
     return { outputs: { action: 'none' }, report: { kind: 'pullRequest' } };
   }
@@ -211,10 +206,4 @@ function resolvedItem(
     case 'failed':
       return { ...item, outcome: 'failed', why: settled.why };
   }
-}
-
-// The job token acts as the build service of the run's own project (or of the collection), whatever project the
-// task writes to.
-function jobTokenIdentity(context: RunContext): WriterIdentity {
-  return { kind: 'jobToken', runProject: context.project, release: context.hostType === 'release' };
 }

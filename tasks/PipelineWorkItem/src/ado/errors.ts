@@ -48,6 +48,25 @@ export function toAdoError(error: unknown, call: CallContext): AdoError {
   if (code === 'TF237111') {
     return new AdoError(loc('AreaRefused', action, permissionFix(call)), options);
   }
+  if (
+    (status === 401 || code === 'TF400813') &&
+    call.identity?.kind === 'connection' &&
+    call.identity.servicePrincipal
+  ) {
+    // The exchange succeeded (a renewed token was refused too): the identity is not a user of the organization.
+    const { connection, servicePrincipal } = call.identity;
+    return new AdoError(
+      loc(
+        'FederatedIdentityNotInOrganization',
+        action,
+        servicePrincipal,
+        connection,
+        code ?? 'HTTP 401',
+        organizationName(call.url),
+      ),
+      options,
+    );
+  }
   if (status === 401 || code === 'TF400813') {
     return new AdoError(loc('CredentialsRejected', action, code ?? 'HTTP 401', call.project ?? ''), options);
   }
@@ -119,7 +138,10 @@ export function permissionFix(call: Pick<CallContext, 'url' | 'project' | 'ident
 }
 
 function writerNamed(identity: WriterIdentity, organization: string, url: string): string {
-  if (identity.kind === 'connection') return loc('PermissionWhoConnection', identity.connection);
+  if (identity.kind === 'connection')
+    return identity.servicePrincipal
+      ? loc('PermissionWhoFederated', identity.servicePrincipal, identity.connection)
+      : loc('PermissionWhoConnection', identity.connection);
   if (!identity.release) return loc('PermissionWhoJob', identity.runProject, organization, organization);
   // Azure DevOps Server 2020 ignores the scope setting for classic releases: they always run with the
   // collection's identity. Services is the one place that is known not to be a Server.
