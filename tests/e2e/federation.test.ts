@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { Emulator, PROJECTS, RecordedRequest, startEmulator } from '../emulator/harness';
 import type { FederatedAppSpec } from '../emulator/federation';
 import type { EndpointSpec, TaskRun } from './agent';
+import { AgentNetwork, agentNetwork } from './agentNetwork';
 import { buildVariables, failedYamlRun, greenYamlRun } from './pipelines';
 import { assertNoSecrets, isWrite, useSession } from './session';
 
@@ -11,27 +12,37 @@ import { assertNoSecrets, isWrite, useSession } from './session';
 describe('packaged task: workload identity federation to another organization', function () {
   const session = useSession();
   let target: Emulator | undefined;
+  let network: AgentNetwork | undefined;
   const other = (): Emulator => {
     if (!target) throw new Error('the target organization has not started');
     return target;
   };
   before(async () => {
     target = await startEmulator();
+    network = await agentNetwork({ port: target.port });
   });
-  after(async () => target?.stop());
+  after(async () => {
+    await network?.stop();
+    await target?.stop();
+  });
 
   const ARM = '5f0c2e7a-3b1d-4c8e-9a6f-2d4b8e1c7a93';
+  const ADO = '9d3b7f1e-6a2c-4e8d-b5f7-1c3e5a7b9d02';
+  const ADO_NAME = 'boards-ado';
   const TENANT = 'a7e3c1d9-4b2f-4e68-8d1a-3f5c7b9e2d04';
   const CLIENT = 'c4d8e2f6-1a3b-4c5d-9e7f-8a0b2c4d6e81';
   const NAME = 'boards-wif';
   const SUBJECT = `sc://fabrikam/WebApp/${NAME}`;
   const ISSUER = 'https://vstoken.dev.azure.com/fabrikam';
 
+  // One app registration with a federated credential for each connection.
   const app = (overrides: Partial<FederatedAppSpec> = {}): FederatedAppSpec => ({
     tenantId: TENANT,
     clientId: CLIENT,
-    issuer: ISSUER,
-    subject: SUBJECT,
+    credentials: [
+      { issuer: ISSUER, subject: SUBJECT },
+      { issuer: ISSUER, subject: `sc://fabrikam/WebApp/${ADO_NAME}` },
+    ],
     inOrganization: true,
     identity: 'sam@fabrikam.example',
     ...overrides,
@@ -39,8 +50,14 @@ describe('packaged task: workload identity federation to another organization', 
 
   beforeEach(async () => {
     await other().reset();
-    await session.emulator.setFederation({ connections: [{ id: ARM, name: NAME, project: 'WebApp' }] });
+    await session.emulator.setFederation({
+      connections: [
+        { id: ARM, name: NAME, project: 'WebApp' },
+        { id: ADO, name: ADO_NAME, project: 'WebApp' },
+      ],
+    });
     await other().setFederation({ apps: [app()] });
+    network?.tunnels.splice(0);
   });
 
   /** The Azure Resource Manager connection as the agent exports it: its cloud's authority is organization B. */
@@ -58,15 +75,51 @@ describe('packaged task: workload identity federation to another organization', 
 
   const OIDC_PATH = `${PROJECTS.WebApp.id}/_apis/distributedtask/hubs/build/plans/6f1e2d3c-4b5a-4968-8776-5a4b3c2d1e0f/jobs/7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d/oidctoken`;
 
+  /**
+   * The Azure DevOps connection as the agent exports it: its URL is organization B; it signs in at the public
+   * cloud's authority, which the agent reaches through its proxy.
+   */
+  function azureDevOpsConnection(): EndpointSpec {
+    return {
+      url: other().collectionUrl,
+      scheme: 'WorkloadIdentityFederation',
+      parameters: { serviceprincipalid: CLIENT, tenantid: TENANT },
+    };
+  }
+
+  const KINDS = {
+    azureRM: () => ({
+      inputs: {
+        connectionType: 'azureRM',
+        azureResourceManagerConnection: ARM,
+        organizationUrl: other().collectionUrl,
+      },
+      connections: { [ARM]: armConnection() },
+      variables: {},
+    }),
+    azureDevOps: () => ({
+      inputs: { connectionType: 'azureDevOps', azureDevOpsConnection: ADO },
+      connections: { [ADO]: azureDevOpsConnection() },
+      variables: network?.variables ?? {},
+    }),
+  };
+  type Kind = keyof typeof KINDS;
+
   async function runFederated(
     id: number,
     outcome: 'failed' | 'green',
-    options: { inputs?: Record<string, string>; variables?: Record<string, string | undefined> } = {},
+    options: {
+      kind?: Kind;
+      inputs?: Record<string, string>;
+      variables?: Record<string, string | undefined>;
+    } = {},
   ): Promise<TaskRun> {
+    const kind = KINDS[options.kind ?? 'azureRM']();
     await session.emulator.seedBuild(outcome === 'failed' ? failedYamlRun(id) : greenYamlRun(id));
     const variables: Record<string, string> = buildVariables(id, {
       'Agent.JobStatus': outcome === 'failed' ? 'Failed' : 'Succeeded',
       'System.OidcRequestUri': `${session.emulator.collectionUrl}${OIDC_PATH}`,
+      ...kind.variables,
     });
     for (const [name, value] of Object.entries(options.variables ?? {})) {
       if (value === undefined) delete variables[name];
@@ -74,13 +127,8 @@ describe('packaged task: workload identity federation to another organization', 
     }
     const run = await session.run({
       variables,
-      inputs: {
-        connectionType: 'azureRM',
-        azureResourceManagerConnection: ARM,
-        organizationUrl: other().collectionUrl,
-        ...options.inputs,
-      },
-      serviceConnections: { [ARM]: armConnection() },
+      inputs: { ...kind.inputs, ...options.inputs },
+      serviceConnections: kind.connections,
     });
     // The ID tokens (issued by A) and the access tokens (issued by B) are secrets like the job token.
     const issued = [await session.emulator.issuedTokens(), await other().issuedTokens()];
@@ -94,37 +142,44 @@ describe('packaged task: workload identity federation to another organization', 
   const federation = async (em: Emulator): Promise<RecordedRequest[]> =>
     (await em.requests()).filter((r) => r.kind === 'federation');
 
-  it('files, comments on the recurrence and resolves on recovery in the other organization', async () => {
-    const first = await runFederated(1601, 'failed');
-    assert.equal(first.result, 'Succeeded', said(first));
-    assert.equal(first.outputs['WorkItemAction'], 'created');
-    assert.deepEqual(await session.emulator.workItems(), [], 'nothing is filed in the job organization');
-    const [item] = await other().workItems();
-    assert.ok(item, said(first));
-    assert.equal(
-      (item.fields['System.CreatedBy'] as { uniqueName: string }).uniqueName,
-      'sam@fabrikam.example',
-    );
-    assert.equal(first.outputs['WorkItemUrl'], `${other().collectionUrl}WebApp/_workitems/edit/${item.id}`);
-    // One ID token and one exchange for the run; every call to B carries the exchanged token.
-    const oidc = await federation(session.emulator);
-    assert.deepEqual(
-      oidc.map((r) => [r.method, r.authScheme, r.query['serviceConnectionId'], r.query['api-version']]),
-      [['POST', 'Bearer', ARM, '7.1']],
-    );
-    const exchanges = await federation(other());
-    assert.equal(exchanges.length, 1);
-    const calls = (await other().requests()).filter((r) => r.kind !== 'federation');
-    assert.ok(calls.length > 0 && calls.every((r) => r.authScheme === 'Bearer' && r.status !== 401));
+  for (const [kind, connection, base] of [
+    ['azureRM', ARM, 1601],
+    ['azureDevOps', ADO, 1611],
+  ] as const) {
+    it(`${kind}: files, comments on the recurrence and resolves on recovery in the other organization`, async () => {
+      const first = await runFederated(base, 'failed', { kind });
+      assert.equal(first.result, 'Succeeded', said(first));
+      assert.equal(first.outputs['WorkItemAction'], 'created');
+      assert.deepEqual(await session.emulator.workItems(), [], 'nothing is filed in the job organization');
+      const [item] = await other().workItems();
+      assert.ok(item, said(first));
+      assert.equal(
+        (item.fields['System.CreatedBy'] as { uniqueName: string }).uniqueName,
+        'sam@fabrikam.example',
+      );
+      assert.equal(first.outputs['WorkItemUrl'], `${other().collectionUrl}WebApp/_workitems/edit/${item.id}`);
+      // One ID token and one exchange for the run; every call to B carries the exchanged token.
+      const oidc = await federation(session.emulator);
+      assert.deepEqual(
+        oidc.map((r) => [r.method, r.authScheme, r.query['serviceConnectionId'], r.query['api-version']]),
+        [['POST', 'Bearer', connection, '7.1']],
+      );
+      const exchanges = await federation(other());
+      assert.equal(exchanges.length, 1);
+      const calls = (await other().requests()).filter((r) => r.kind !== 'federation');
+      assert.ok(calls.length > 0 && calls.every((r) => r.authScheme === 'Bearer' && r.status !== 401));
 
-    const again = await runFederated(1602, 'failed');
-    assert.equal(again.outputs['WorkItemAction'], 'commented', said(again));
-    assert.equal((await other().comments(item.id)).length, 2);
+      assert.deepEqual(network?.tunnels, kind === 'azureDevOps' ? ['login.microsoftonline.com:443'] : []);
 
-    const green = await runFederated(1603, 'green');
-    assert.equal(green.outputs['WorkItemAction'], 'resolved', said(green));
-    assert.equal((await other().workItem(item.id))?.fields['System.State'], 'Resolved');
-  });
+      const again = await runFederated(base + 1, 'failed', { kind });
+      assert.equal(again.outputs['WorkItemAction'], 'commented', said(again));
+      assert.equal((await other().comments(item.id)).length, 2);
+
+      const green = await runFederated(base + 2, 'green', { kind });
+      assert.equal(green.outputs['WorkItemAction'], 'resolved', said(green));
+      assert.equal((await other().workItem(item.id))?.fields['System.State'], 'Resolved');
+    });
+  }
 
   it('renews the token once when a write meets an expired one, and writes once', async () => {
     await other().injectFaults([
@@ -164,7 +219,9 @@ describe('packaged task: workload identity federation to another organization', 
   });
 
   it('AADSTS70021: names the issuer and the subject the pipeline presented', async () => {
-    await other().setFederation({ apps: [app({ subject: 'sc://fabrikam/WebApp/another-connection' })] });
+    await other().setFederation({
+      apps: [app({ credentials: [{ issuer: ISSUER, subject: 'sc://fabrikam/WebApp/another-connection' }] })],
+    });
     const run = await runFederated(1606, 'failed');
     assert.equal(run.result, 'SucceededWithIssues');
     assert.match(

@@ -4,7 +4,7 @@ import type { ServerResponse } from 'node:http';
 import { MAX_LATENCY_MS, SERVER_MAX_ATTACHMENT_LIMIT, type Conditions } from './conditions';
 import { AdoError } from './errors';
 import type { FaultQueue } from './faults';
-import type { FederationSpec } from './federation';
+import type { FederatedAppSpec, FederationSpec } from './federation';
 import { findPersonByUniqueName } from './identities';
 import { PEOPLE } from './org';
 import { commentsOf, renderComment, renderWorkItem } from './render';
@@ -75,8 +75,12 @@ function federationFrom(raw: unknown): FederationSpec {
     names.every((name) => typeof (value as Record<string, unknown>)[name] === 'string');
   if (!(spec.connections ?? []).every((c) => strings(c, ['id', 'name', 'project'])))
     throw new SeedError('federation: every connection needs id, name and project');
-  if (!(spec.apps ?? []).every((a) => strings(a, ['tenantId', 'clientId', 'issuer', 'subject'])))
-    throw new SeedError('federation: every app needs tenantId, clientId, issuer and subject');
+  const valid = (a: FederatedAppSpec): boolean =>
+    strings(a, ['tenantId', 'clientId']) &&
+    Array.isArray(a.credentials) &&
+    a.credentials.every((c) => strings(c, ['issuer', 'subject']));
+  if (!(spec.apps ?? []).every(valid))
+    throw new SeedError('federation: every app needs tenantId, clientId and credentials [{issuer, subject}]');
   for (const app of spec.apps ?? []) {
     if (app.identity !== undefined && !findPersonByUniqueName(app.identity))
       throw new SeedError(`unknown identity '${app.identity}'`);

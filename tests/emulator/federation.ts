@@ -32,12 +32,11 @@ export interface FederatedConnectionSpec {
   project: string;
 }
 
-/** An app registration (or managed identity) with one federated credential. */
+/** An app registration (or managed identity) and its federated credentials. */
 export interface FederatedAppSpec {
   tenantId: string;
   clientId: string;
-  issuer: string;
-  subject: string;
+  credentials: { issuer: string; subject: string }[];
   /** Added to the organization: its access tokens are accepted by Boards here. */
   inOrganization: boolean;
   /** uniqueName it acts as in Boards; default the build service. */
@@ -194,7 +193,7 @@ export function exchangeToken(
       'invalid_client',
       'AADSTS700024: Client assertion is not within its valid time range, or is not valid.',
     );
-  if (claims['iss'] !== app.issuer || claims['sub'] !== app.subject) {
+  if (!app.credentials.some((c) => c.issuer === claims['iss'] && c.subject === claims['sub'])) {
     return refusal(
       400,
       'invalid_request',
