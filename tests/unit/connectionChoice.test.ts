@@ -47,16 +47,16 @@ describe('connection inputs', () => {
 
   it('names each missing or misplaced connection input and its fix', () => {
     assert.deepEqual(problemsOf({ connectionType: 'azureRM', azureResourceManagerConnection: 'arm' }), [
-      'Input organizationUrl: an Azure Resource Manager connection names no organization. Set it to the organization to file in, e.g. https://dev.azure.com/fabrikam/.',
+      "Input 'organizationUrl': an Azure Resource Manager connection names no organization. Set it to the organization to file in, e.g. https://dev.azure.com/fabrikam/.",
     ]);
     assert.deepEqual(problemsOf({ connectionType: 'azureDevOps' }), [
-      'Input azureDevOpsConnection: connectionType azureDevOps needs a service connection here.',
+      "Input 'azureDevOpsConnection': connectionType azureDevOps needs a service connection here.",
     ]);
     assert.deepEqual(problemsOf({ azureDevOpsConnection: 'wif' }), [
-      'Input azureDevOpsConnection is set but connectionType is token, so it would not be used. Set connectionType to azureDevOps (or clear azureDevOpsConnection).',
+      "Input 'azureDevOpsConnection' is set but connectionType is token, so it would not be used. Set connectionType to azureDevOps (or clear azureDevOpsConnection).",
     ]);
     assert.deepEqual(problemsOf({ azureResourceManagerConnection: 'arm' }), [
-      'Input azureResourceManagerConnection is set but connectionType is token, so it would not be used. Set connectionType to azureRM (or clear azureResourceManagerConnection).',
+      "Input 'azureResourceManagerConnection' is set but connectionType is token, so it would not be used. Set connectionType to azureRM (or clear azureResourceManagerConnection).",
     ]);
     assert.deepEqual(
       problemsOf({
@@ -65,7 +65,7 @@ describe('connection inputs', () => {
         organizationUrl: 'dev.azure.com/x',
       }),
       [
-        "Input organizationUrl: 'dev.azure.com/x' is not an http(s) URL. Use the organization's URL, e.g. https://dev.azure.com/fabrikam/.",
+        "Input 'organizationUrl': 'dev.azure.com/x' is not an http(s) URL. Use the organization's URL, e.g. https://dev.azure.com/fabrikam/.",
       ],
     );
     assert.deepEqual(
@@ -75,7 +75,7 @@ describe('connection inputs', () => {
         organizationUrl: 'ftp://x/',
       }),
       [
-        "Input organizationUrl: 'ftp://x/' is not an http(s) URL. Use the organization's URL, e.g. https://dev.azure.com/fabrikam/.",
+        "Input 'organizationUrl': 'ftp://x/' is not an http(s) URL. Use the organization's URL, e.g. https://dev.azure.com/fabrikam/.",
       ],
     );
     assert.match(problemsOf({ connectionType: 'oauth' })[0] ?? '', /connectionType/);

@@ -74,7 +74,7 @@ describe('federated connection endpoint', () => {
   it('refuses a connection with another scheme or without its service principal, tenant or URL', () => {
     assert.equal(
       problem(() => federatedEndpoint(ARM, endpoint({ scheme: 'ServicePrincipal' }))),
-      "Input azureResourceManagerConnection: service connection 'arm' authenticates with ServicePrincipal. This task needs a connection whose scheme is workload identity federation (edit the connection and convert it), or use connectionType token with a personal access token connection.",
+      "Input 'azureResourceManagerConnection': service connection 'arm' authenticates with ServicePrincipal. This task needs a connection whose scheme is workload identity federation (edit the connection and convert it), or use connectionType token with a personal access token connection.",
     );
     assert.match(
       problem(() => federatedEndpoint(ADO, endpoint({ scheme: undefined }))),
@@ -82,7 +82,7 @@ describe('federated connection endpoint', () => {
     );
     assert.equal(
       problem(() => federatedEndpoint(ADO, endpoint({ parameters: { tenantid: 'tenant' } }))),
-      "Input azureDevOpsConnection: service connection 'wif' has no serviceprincipalid this task can use. Grant this pipeline access to the connection and check that it is a workload identity federation connection.",
+      "Input 'azureDevOpsConnection': service connection 'wif' has no serviceprincipalid this task can use. Grant this pipeline access to the connection and check that it is a workload identity federation connection.",
     );
     assert.match(
       problem(() => federatedEndpoint(ADO, endpoint({ parameters: { serviceprincipalid: 'c' } }))),
