@@ -23,9 +23,9 @@ import {
   cpSync,
   writeFileSync,
 } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { taskBundleOptions } from './lib/taskBundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const taskName = 'PipelineWorkItem';
@@ -51,34 +51,12 @@ mkdirSync(taskOut, { recursive: true });
 mkdirSync(mapOut, { recursive: true });
 mkdirSync(path.dirname(metaOut), { recursive: true });
 
-// task-lib embeds its own messages in ten languages (lib-resource.js, 64 KB of the bundle, parsed at every start).
-// The bundle keeps its English messages, which task-lib falls back to in every culture: only task-lib's own
-// internal messages lose their translations; the task's messages keep theirs (task.json, Strings/).
-const libResourceInEnglish = {
-  name: 'task-lib-messages-in-english',
-  setup(plugin) {
-    plugin.onLoad({ filter: /azure-pipelines-task-lib[\\/]lib-resource\.js$/ }, async (args) => {
-      const { messages } = createRequire(import.meta.url)(args.path);
-      return {
-        contents: `module.exports = ${JSON.stringify({ messages, localizedMessages: {} })};`,
-        loader: 'js',
-      };
-    });
-  },
-};
-
 const started = Date.now();
 let result;
 try {
   result = await build({
+    ...taskBundleOptions(entry, path.join(taskOut, 'index.js')),
     absWorkingDir: root,
-    entryPoints: [entry],
-    outfile: path.join(taskOut, 'index.js'),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: true,
     // 'external' without a URL comment: the map is written outside the staging root below.
     sourcemap: 'external',
     // Collected into THIRD-PARTY-NOTICES.txt together with the packages' licence files.
@@ -86,7 +64,6 @@ try {
     metafile: true,
     write: false,
     logLevel: 'silent',
-    plugins: [libResourceInEnglish],
   });
 } catch (error) {
   // esbuild rejects with { errors, warnings } when the build fails.

@@ -3,9 +3,9 @@
 //   npm run screenshot
 //
 // (`prescreenshot` packages first, as `prestart` does.) Like `npm start`, it unpacks dist/*.vsix, seeds the
-// emulator with the demo's failed multi-stage run (npm test failed in Build, eslint in Lint, failing tests,
-// two commits) and runs the packaged task with the demo's inputs; only the run's log lines and test
-// messages read like a real run's here. Then it shows the filed item, its fields, tags, relations and the
+// emulator with the demo's failed multi-stage run (tests/demo/demoRun.ts: npm test failed in Build, eslint in
+// Lint, failing tests, two commits, logs that read like a real run's) and runs the packaged task with the demo's
+// inputs. Then it shows the filed item, its fields, tags, relations and the
 // HTML of its Repro Steps exactly as the task wrote them, in headless Chromium in scripts/screenshot.html, a
 // frame laid out like the Azure Boards work item form, and saves the form as a palette PNG (image-q reduces
 // it to a few colours, fast-png writes it): small enough for the VSIX.
@@ -42,59 +42,10 @@ function helpers() {
   return {
     ...load('emulator/harness.js'),
     ...load('e2e/agent.js'),
-    ...load('e2e/evidenceRuns.js'),
+    ...load('demo/demoRun.js'),
     ...load('e2e/pipelines.js'),
     ...load('helpers/vsix.js'),
   };
-}
-
-// The agent's colour codes, as a real log has them (the task strips them).
-const RED = '\u001b[31m';
-const DIM = '\u001b[2m';
-const RESET = '\u001b[0m';
-
-/** Log lines and test results of a plausible failing run, for the demo's run shape. */
-function realisticEvidence(totalLines) {
-  const pad = (step, lines) => [
-    ...Array.from({ length: totalLines - lines.length }, (_, i) => `${step}: line ${i + 1}`),
-    ...lines,
-  ];
-  const npmTest = pad('npm test', [
-    '  Cart',
-    '    ✔ adds an item',
-    '    1) rounds the total',
-    '  2 passing (41ms)',
-    '  1 failing',
-    '  1) Cart rounds the total:',
-    '     AssertionError: expected 3 to equal 4',
-    '      at Context.<anonymous> (test/cart.test.ts:18:12)',
-    '##[error]Bash exited with code 1.',
-  ]);
-  const eslint = pad('eslint', [
-    '> webapp@2.4.0 lint',
-    '> eslint src',
-    '/home/vsts/work/1/s/src/cart.ts',
-    `  ${DIM}12:5${RESET}  ${RED}error${RESET}  'rounded' is assigned a value but never used  ${DIM}no-unused-vars${RESET}`,
-    `${RED}✖ 1 problem (1 error, 0 warnings)${RESET}`,
-    '##[error]Bash exited with code 1.',
-  ]);
-  const tests = [
-    {
-      testCaseTitle: 'rounds the total',
-      automatedTestName: 'Cart rounds the total',
-      outcome: 'Failed',
-      errorMessage: 'AssertionError: expected 3 to equal 4',
-      stackTrace: 'at Context.<anonymous> (test/cart.test.ts:18:12)',
-    },
-    {
-      testCaseTitle: 'charges the rounded total',
-      automatedTestName: 'Checkout charges the rounded total',
-      outcome: 'Failed',
-      errorMessage: 'AssertionError: expected 9.99 to equal 10',
-      stackTrace: 'at Context.<anonymous> (test/checkout.test.ts:31:7)',
-    },
-  ];
-  return { logs: { 4: npmTest, 7: eslint }, tests };
 }
 
 /** Files the Bug with the packaged task against the emulator; returns the item as the emulator stores it. */
@@ -102,14 +53,13 @@ async function fileBug(h) {
   const [emulator, vsix] = await Promise.all([h.startEmulator(), h.unpackVsix()]);
   try {
     await emulator.setTokens([h.JOB_TOKEN]);
-    const run = h.failedMultiStageRun(812, { commits: h.COMMITS, taskIn: 'lint' });
-    const evidence = realisticEvidence(200);
-    await emulator.seedBuild({ ...run, logs: evidence.logs, testResults: evidence.tests });
+    await emulator.seedBuild(h.demoBuild());
     const result = await h.runTask(vsix.target, {
       collectionUrl: emulator.collectionUrl,
       jobToken: h.JOB_TOKEN,
-      variables: h.buildVariables(812, h.multiStageVariables('lint')),
-      inputs: { assignTo: '@requestor', iterationPath: '@currentIteration', priority: '2', logLines: '6' },
+      variables: h.demoVariables(),
+      // Fewer log lines than the demo prints, so the form fits the picture.
+      inputs: { ...h.DEMO_INPUTS, logLines: '6' },
     });
     const [item] = await emulator.workItems();
     if (result.result !== 'Succeeded' || !item) {

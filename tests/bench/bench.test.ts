@@ -4,13 +4,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { isWrite } from '../e2e/session';
 import { startEmulator, type Emulator } from '../emulator/harness';
-import { bundleBuild, packageName, stageUnbundled, type TaskBuild } from './builds';
-import { requestLines } from './figures';
+import { buildFloor, bundleBuild, packageName, stageUnbundled, type TaskBuild } from './builds';
+import { coldStartFigures, requestLines, scenarioFigures } from './figures';
 import { measureColdStart, measureScenario } from './measure';
 import { SCENARIOS } from './scenarios';
 import { bundleCosts, installedCosts, TASK_SOURCE, vsixSize, WRAPPERS } from './sizes';
 import { median, sequentialChain } from './stats';
-import { formatTable, packageRows, sizeRows } from './table';
+import { coldStartRows, formatTable, packageRows, sizeRows } from './table';
 
 // `npm run bench` measures time; this keeps its code from rotting with the figures that do not depend on time:
 // sizes, request counts, and the arithmetic. No timing is asserted here.
@@ -19,10 +19,15 @@ describe('bench (npm run bench): sizes, request counts and the arithmetic', func
   let emulator: Emulator | undefined;
   let bundle: TaskBuild;
   let unbundled: TaskBuild;
+  let floor: string;
   const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-bench-test-'));
 
   before(async () => {
-    [emulator, bundle] = await Promise.all([startEmulator(), bundleBuild()]);
+    [emulator, bundle, floor] = await Promise.all([
+      startEmulator(),
+      bundleBuild(),
+      buildFloor(path.join(stage, 'floor')),
+    ]);
     unbundled = stageUnbundled(path.join(stage, 'extension'));
   });
   after(async () => {
@@ -81,16 +86,59 @@ describe('bench (npm run bench): sizes, request counts and the arithmetic', func
   });
 
   it('the cold-start run goes through the entry point, files nothing and sends no request', async () => {
-    const samples = await measureColdStart(emulator as Emulator, [bundle, unbundled], {
+    const samples = await measureColdStart(emulator as Emulator, [bundle, unbundled], floor, {
       rounds: 1,
       warmup: 0,
       rssRuns: 1,
     });
     assert.equal(samples.node.length, 1);
+    assert.equal(samples.floor.length, 1);
     assert.equal(samples.builds.bundle.length, 1);
-    for (const rss of [...samples.rss.bundle, ...samples.rss.unbundled, ...samples.rss.node]) {
+    for (const cpu of Object.values(samples.cpu).flat()) assert.ok(cpu > 0, `CPU time ${cpu}`);
+    for (const rss of Object.values(samples.rss).flat()) {
       assert.ok(Number.isFinite(rss) && rss > 1_000_000, `peak RSS ${rss}`);
     }
+  });
+
+  it('the floor is task-lib bundled as the task is, without the task', () => {
+    const code = fs.readFileSync(floor, 'utf8');
+    assert.match(code, /##vso\[/, "task-lib's logging commands are in it");
+    assert.doesNotMatch(code, /Pipeline Work Items|markdown-it/i);
+    assert.ok(code.length < fs.statSync(bundle.target).size / 2, `the floor is ${code.length} bytes`);
+  });
+
+  it('the cold start is marked against the floor, each ratio the median of the rounds', () => {
+    const cold = coldStartFigures({
+      node: [20, 40, 20],
+      floor: [40, 80, 40],
+      builds: { bundle: [50, 120, 50], unbundled: [60, 120, 80] },
+      rss: { node: [1], floor: [2], bundle: [3], unbundled: [4] },
+      cpu: { node: [10, 10, 10], floor: [20, 40, 20], bundle: [30, 40, 26], unbundled: [30, 60, 30] },
+    });
+    assert.equal(cold.builds.bundle.timesFloor, 1.25);
+    assert.equal(cold.builds.unbundled.timesFloor, 1.5);
+    assert.equal(cold.builds.bundle.timesNode, 2.5);
+    assert.equal(cold.floorTimesNode, 2);
+    assert.equal(cold.builds.bundle.cpuTimesFloor, 1.3);
+    assert.equal(cold.floorCpuMs, 20);
+    const table = formatTable(coldStartRows(cold));
+    assert.match(table, /^ {2}\/ floor +1\.25x +1\.50x +0\.83 +<= 1\.35x +ok$/m);
+    assert.match(table, /^ {2}floor itself .* 40 ms +40 ms/m);
+  });
+
+  it('a scenario at zero latency is set against the floor run with it, wall and CPU time', () => {
+    const run = (latencyMs: number, wallMs: number, cpuMs: number) =>
+      ({ build: 'bundle', latencyMs, wallMs, cpuMs, maxRssBytes: 1, requests: [] }) as const;
+    const runs = [run(0, 90, 60), run(100, 590, 61), run(0, 200, 80), run(100, 700, 82), run(0, 100, 50)];
+    const figures = scenarioFigures([...runs, run(100, 600, 50)], 100, [
+      { wallMs: 60, cpuMs: 40 },
+      { wallMs: 100, cpuMs: 40 },
+      { wallMs: 50, cpuMs: 40 },
+    ]);
+    assert.equal(figures.timesFloor, 2);
+    assert.equal(figures.cpuTimesFloor, 1.5);
+    assert.equal(figures.roundTripsWall, 5);
+    assert.throws(() => scenarioFigures(runs, 100, []), /pairs of runs/);
   });
 
   it('the sequential chain is the longest run of requests that do not overlap; medians', () => {

@@ -1,6 +1,8 @@
 // The two builds the benchmark compares: the packaged bundle (the VSIX in dist/) and an unbundled build of the
-// same code: the tsc output with the production dependencies beside it, staged as its own extension.
+// same code: the tsc output with the production dependencies beside it, staged as its own extension; and the
+// floor both are measured against (floor.ts), bundled as the task is.
 import { spawnSync } from 'node:child_process';
+import { build, type BuildOptions } from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../helpers/repo';
@@ -86,6 +88,31 @@ export function stageUnbundled(dir: string): TaskBuild {
     });
   }
   return { name: 'unbundled', target: path.join(taskDir, 'index.js'), taskDir };
+}
+
+/** scripts/lib/taskBundle.mjs: how scripts/bundle.mjs bundles a task. */
+interface TaskBundleModule {
+  taskBundleOptions(entry: string, outfile: string): BuildOptions;
+}
+
+/**
+ * The floor the task's start is measured against (floor.ts), bundled into `dir` with the options that
+ * scripts/bundle.mjs bundles the task with; returns what to run (`node <target>`).
+ */
+export async function buildFloor(dir: string): Promise<string> {
+  const root = repoRoot();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the build script's own module (ESM), shared
+  const { taskBundleOptions } = require(
+    path.join(root, 'scripts', 'lib', 'taskBundle.mjs'),
+  ) as TaskBundleModule;
+  const target = path.join(dir, 'index.js');
+  fs.rmSync(dir, { recursive: true, force: true });
+  await build({
+    ...taskBundleOptions(path.join(root, 'tests', 'bench', 'floor.ts'), target),
+    absWorkingDir: root,
+    logLevel: 'error',
+  });
+  return target;
 }
 
 /** Packages a staged extension with tfx, as scripts/package.mjs does, into `vsix`; returns the build with it. */

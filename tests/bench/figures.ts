@@ -1,7 +1,7 @@
 // From measured runs to the figures the benchmark reports: medians, round trips and request lists.
 import type { RecordedRequest } from '../emulator/harness';
 import type { BuildName } from './builds';
-import type { ColdStartSamples, ScenarioRun } from './measure';
+import type { ColdStartSamples, FloorRun, ScenarioRun } from './measure';
 import type { Scenario } from './scenarios';
 import { median, sequentialChain } from './stats';
 
@@ -31,6 +31,13 @@ export interface ScenarioFigures {
   /** Length of the longest chain of non-overlapping requests in the request log, at the injected latency. */
   readonly roundTripsLog: number;
   readonly wallZeroMs: number;
+  /**
+   * The wall time at zero latency against the floor's: the median over the runs at zero latency of each one's
+   * wall time divided by the floor's, run right after it.
+   */
+  readonly timesFloor: number;
+  /** The same for the CPU time (user and system) of the runs at zero latency. */
+  readonly cpuTimesFloor: number;
   readonly wallLatencyMs: number;
   readonly maxRssBytes: number;
   /** The requests of the run at the injected latency whose wall time was the median. */
@@ -65,12 +72,19 @@ export function requestLines(requests: readonly RecordedRequest[]): RequestLine[
   });
 }
 
-/** The figures of one build's runs of a scenario: pairs of runs at zero and at `latencyMs`, in order. */
-export function scenarioFigures(runs: readonly ScenarioRun[], latencyMs: number): ScenarioFigures {
+/**
+ * The figures of one build's runs of a scenario: pairs of runs at zero and at `latencyMs`, in order, and the
+ * floor's run made with each pair.
+ */
+export function scenarioFigures(
+  runs: readonly ScenarioRun[],
+  latencyMs: number,
+  floor: readonly FloorRun[],
+): ScenarioFigures {
   const zero = runs.filter((run) => run.latencyMs === 0);
   const slow = runs.filter((run) => run.latencyMs === latencyMs);
-  if (zero.length === 0 || zero.length !== slow.length)
-    throw new Error('pairs of runs at both latencies are needed');
+  if (zero.length === 0 || zero.length !== slow.length || zero.length !== floor.length)
+    throw new Error('pairs of runs at both latencies, each with a run of the floor, are needed');
   const counts = runs.map((run) => run.requests.length);
   const wallZeroMs = median(zero.map((run) => run.wallMs));
   const wallLatencyMs = median(slow.map((run) => run.wallMs));
@@ -84,6 +98,8 @@ export function scenarioFigures(runs: readonly ScenarioRun[], latencyMs: number)
     roundTripsWall: median(slow.map((run, i) => (run.wallMs - zero[i].wallMs) / latencyMs)),
     roundTripsLog: median(slow.map((run) => sequentialChain(run.requests).length)),
     wallZeroMs,
+    timesFloor: median(zero.map((run, i) => run.wallMs / floor[i].wallMs)),
+    cpuTimesFloor: median(zero.map((run, i) => run.cpuMs / floor[i].cpuMs)),
     wallLatencyMs,
     maxRssBytes: median(runs.map((run) => run.maxRssBytes)),
     requestList: requestLines(typical.requests),
@@ -93,22 +109,48 @@ export function scenarioFigures(runs: readonly ScenarioRun[], latencyMs: number)
 export interface ColdStartFigures {
   readonly nodeMs: number;
   readonly nodeRssBytes: number;
-  readonly builds: Record<BuildName, { wallMs: number; timesNode: number; maxRssBytes: number }>;
+  readonly floorMs: number;
+  readonly floorTimesNode: number;
+  readonly floorRssBytes: number;
+  readonly floorCpuMs: number;
+  readonly builds: Record<
+    BuildName,
+    {
+      wallMs: number;
+      timesFloor: number;
+      timesNode: number;
+      maxRssBytes: number;
+      cpuMs: number;
+      cpuTimesFloor: number;
+    }
+  >;
 }
 
-/** Medians of the cold-start samples; the ratio to `node -e 0` is the median of the ratios of each round. */
+/**
+ * Medians of the cold-start samples; each ratio (to the floor, to `node -e 0`) is the median of the ratios of
+ * each round, so that a machine getting slower or faster during the rounds does not tilt it.
+ */
 export function coldStartFigures(samples: ColdStartSamples): ColdStartFigures {
+  const ratio = (times: readonly number[], to: readonly number[]): number =>
+    median(times.map((ms, round) => ms / to[round]));
   const of = (name: BuildName): ColdStartFigures['builds'][BuildName] => {
     const times = samples.builds[name];
     return {
       wallMs: median(times),
-      timesNode: median(times.map((ms, round) => ms / samples.node[round])),
+      timesFloor: ratio(times, samples.floor),
+      timesNode: ratio(times, samples.node),
       maxRssBytes: median(samples.rss[name]),
+      cpuMs: median(samples.cpu[name]),
+      cpuTimesFloor: ratio(samples.cpu[name], samples.cpu.floor),
     };
   };
   return {
     nodeMs: median(samples.node),
     nodeRssBytes: median(samples.rss.node),
+    floorMs: median(samples.floor),
+    floorTimesNode: ratio(samples.floor, samples.node),
+    floorRssBytes: median(samples.rss.floor),
+    floorCpuMs: median(samples.cpu.floor),
     builds: { bundle: of('bundle'), unbundled: of('unbundled') },
   };
 }

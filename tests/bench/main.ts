@@ -3,8 +3,9 @@
 //   npm run bench [-- --requests] [-- --runs N] [-- --rounds N]
 //
 // Packages first (npm run package), then: sizes of both builds (VSIX, task folder, bytes by package), the cold
-// start against `node -e 0` (run in turn), and each scenario against the emulator at 0 ms and at 100 ms injected
-// latency per request (requests, sequential round trips, wall time, peak RSS). Prints one table, writes it with
+// start against the floor (floor.ts, bundled as the task is) and `node -e 0` (run in turn), and each scenario
+// against the emulator at 0 ms and at 100 ms injected latency per request (requests, sequential round trips,
+// wall time and its ratio to the floor's, peak RSS). Prints one table, writes it with
 // every request list to build/bench/bench.json, and with --requests prints the request lists. Figures are medians
 // of --runs runs (default 5; the cold start: --rounds rounds, default 15). A missed target is reported, never an
 // exit status: the bench exits non-zero only when something fails (a run that does not do what it is set up to).
@@ -14,7 +15,14 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startEmulator, type Emulator } from '../emulator/harness';
 import { repoRoot } from '../helpers/repo';
-import { bundleBuild, packageStaged, stageUnbundled, type BuildName, type TaskBuild } from './builds';
+import {
+  buildFloor,
+  bundleBuild,
+  packageStaged,
+  stageUnbundled,
+  type BuildName,
+  type TaskBuild,
+} from './builds';
 import {
   coldStartFigures,
   scenarioFigures,
@@ -26,6 +34,8 @@ import {
   measureAttachments,
   measureColdStart,
   measureScenario,
+  runFloor,
+  type FloorRun,
   type AttachmentsRun,
   type ScenarioRun,
 } from './measure';
@@ -79,26 +89,32 @@ async function prepareBuilds(outDir: string) {
   return { bundle, unbundled, sizes, costs: bundleCosts(), installed: installedCosts(unbundled.taskDir) };
 }
 
-/** Each scenario `runs` times with each build at zero and at the injected latency. */
+/** Each scenario `runs` times with each build at zero and at the injected latency, the floor once with each. */
 async function measureScenarios(
   emulator: Emulator,
   builds: readonly TaskBuild[],
+  floor: string,
   runs: number,
 ): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
   for (const scenario of SCENARIOS) {
     progress(`${scenario.title}: ${runs} runs of each build at 0 and ${LATENCY_MS} ms latency`);
     const measured: ScenarioRun[] = [];
-    // A run at zero latency, then one at the injected latency, with each build in turn: each pair close in time.
-    // The setup runs (an open item to find) use the first build, the bundle.
-    for (let i = 0; i < runs; i++)
+    const floorRuns: FloorRun[] = [];
+    // A run at zero latency, then one at the injected latency, with each build in turn, then the floor: each
+    // pair, and each run at zero latency with the floor, close in time. The setup runs (an open item to find)
+    // use the first build, the bundle.
+    for (let i = 0; i < runs; i++) {
       for (const build of builds)
         for (const latency of [0, LATENCY_MS])
           measured.push(await measureScenario(emulator, builds[0].target, build, scenario, latency));
+      floorRuns.push(await runFloor(emulator, floor));
+    }
     const of = (name: BuildName): ScenarioFigures =>
       scenarioFigures(
         measured.filter((run) => run.build === name),
         LATENCY_MS,
+        floorRuns,
       );
     const { id, title, action, targets } = scenario;
     results.push({
@@ -119,20 +135,22 @@ async function main(): Promise<void> {
   fs.mkdirSync(outDir, { recursive: true });
   const { bundle, unbundled, sizes, costs, installed } = await prepareBuilds(outDir);
   const builds = [bundle, unbundled];
+  progress('bundling the floor (task-lib loaded, one input read, the result set)');
+  const floor = await buildFloor(path.join(outDir, 'floor'));
 
   const emulator = await startEmulator();
   let coldStart: ColdStartFigures;
   let scenarios: ScenarioResult[];
   let attachments: AttachmentsRun;
   try {
-    progress(`cold start: ${options.rounds} rounds of node -e 0, bundle, unbundled`);
-    const samples = await measureColdStart(emulator, builds, {
+    progress(`cold start: ${options.rounds} rounds of node -e 0, floor, bundle, unbundled`);
+    const samples = await measureColdStart(emulator, builds, floor, {
       rounds: options.rounds,
       warmup: 2,
-      rssRuns: 3,
+      rssRuns: 9,
     });
     coldStart = coldStartFigures(samples);
-    scenarios = await measureScenarios(emulator, builds, options.runs);
+    scenarios = await measureScenarios(emulator, builds, floor, options.runs);
     progress('attachments: six 100 MB files on a Server with a 2 GB attachment limit (bundle)');
     attachments = await measureAttachments(emulator, bundle.target);
   } finally {

@@ -68,6 +68,7 @@ export interface ScenarioRun {
   readonly latencyMs: number;
   readonly wallMs: number;
   readonly maxRssBytes: number;
+  readonly cpuMs: number;
   readonly requests: readonly RecordedRequest[];
 }
 
@@ -108,47 +109,93 @@ export async function measureScenario(
   }
   check(run, scenario.action, `${scenario.title} (${build.name}, ${latencyMs} ms)`);
   const requests = await emulator.requests();
-  return { build: build.name, latencyMs, wallMs: run.wallMs, maxRssBytes: run.maxRssBytes, requests };
+  const { wallMs, maxRssBytes, cpuMs } = run;
+  return { build: build.name, latencyMs, wallMs, maxRssBytes, cpuMs, requests };
 }
 
-/** Wall times of the cold-start run and of `node -e 0`, run in turn. */
+/** Wall times of the cold-start run, of the floor and of `node -e 0`, run in turn. */
 export interface ColdStartSamples {
   /** `node -e 0` with the same environment. */
   readonly node: number[];
+  /** The floor (floor.ts) with the same environment. */
+  readonly floor: number[];
   readonly builds: Record<BuildName, number[]>;
-  /** Peak RSS of the cold-start run (and of `node -e 0`), measured in separate runs. */
-  readonly rss: Record<BuildName | 'node', number[]>;
+  /** Peak RSS of the cold-start run (and of the floor and `node -e 0`), measured in separate runs. */
+  readonly rss: Record<BuildName | 'node' | 'floor', number[]>;
+  /** CPU time of the same runs as `rss`, in turn like the timed ones. */
+  readonly cpu: Record<BuildName | 'node' | 'floor', number[]>;
+}
+
+/** The cold-start run's environment (the agent's, for a pull-request run) in `temp`. */
+function coldStartEnvironment(emulator: Emulator, temp: string): Record<string, string> {
+  return agentEnvironment(
+    { collectionUrl: emulator.collectionUrl, jobToken: JOB_TOKEN, ...COLD_START.job },
+    temp,
+  );
+}
+
+/** Fails the benchmark when the floor did not end the normal way. */
+function checkFloor(run: NodeRun): void {
+  if (run.exitCode === 0 && taskSaid(run.stdout).result === 'Succeeded') return;
+  throw new Error(
+    `the floor did not succeed (exit ${run.exitCode}):\n${run.stdout.slice(-4000)}${run.stderr}`,
+  );
+}
+
+/** A run of the floor: wall time and CPU time in ms. */
+export interface FloorRun {
+  readonly wallMs: number;
+  readonly cpuMs: number;
 }
 
 /**
- * Runs `node -e 0` and each build's cold-start run in turn (A B C A B C …), `warmup` rounds uncounted, then
- * `rounds` counted, so that a machine getting slower or faster affects all of them alike; then `rssRuns` runs of
- * each with the RSS preload (kept out of the timed runs). Fails when the cold-start run sent a request.
+ * One run of the floor (`node <floor>`) with the cold-start run's environment and, like the scenario runs, the
+ * preload that records its CPU time.
+ */
+export async function runFloor(emulator: Emulator, floor: string): Promise<FloorRun> {
+  const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-bench-floor-'));
+  try {
+    const env = coldStartEnvironment(emulator, temp);
+    const run = await runNode([floor], { env, cwd: temp, measureRss: true });
+    checkFloor(run);
+    return { wallMs: run.wallMs, cpuMs: run.cpuMs };
+  } finally {
+    fs.rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs `node -e 0`, the floor and each build's cold-start run in turn (A B C D A B C D …), `warmup` rounds
+ * uncounted, then `rounds` counted, so that a machine getting slower or faster affects all of them alike; then
+ * `rssRuns` rounds of each with the preload that records peak RSS and CPU time (kept out of the timed runs).
+ * Fails when the cold-start run sent a request.
  */
 export async function measureColdStart(
   emulator: Emulator,
   builds: readonly TaskBuild[],
+  floor: string,
   options: { rounds: number; warmup: number; rssRuns: number },
 ): Promise<ColdStartSamples> {
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-bench-cold-'));
   try {
-    const env = agentEnvironment(
-      { collectionUrl: emulator.collectionUrl, jobToken: JOB_TOKEN, ...COLD_START.job },
-      temp,
-    );
-    const commands: { name: BuildName | 'node'; args: string[] }[] = [
+    const env = coldStartEnvironment(emulator, temp);
+    const commands: { name: BuildName | 'node' | 'floor'; args: string[] }[] = [
       { name: 'node', args: ['-e', '0'] },
+      { name: 'floor', args: [floor] },
       ...builds.map((build) => ({ name: build.name, args: [build.target] })),
     ];
     const samples: ColdStartSamples = {
       node: [],
+      floor: [],
       builds: { bundle: [], unbundled: [] },
-      rss: { node: [], bundle: [], unbundled: [] },
+      rss: { node: [], floor: [], bundle: [], unbundled: [] },
+      cpu: { node: [], floor: [], bundle: [], unbundled: [] },
     };
     await emulator.reset();
     const once = async (command: (typeof commands)[number], measureRss: boolean): Promise<NodeRun> => {
       const run = await runNode(command.args, { env, cwd: temp, measureRss });
-      if (command.name !== 'node')
+      if (command.name === 'floor') checkFloor(run);
+      else if (command.name !== 'node')
         check({ ...run, ...taskSaid(run.stdout) }, COLD_START.action, 'cold start');
       return run;
     };
@@ -156,12 +203,16 @@ export async function measureColdStart(
       for (const command of commands) {
         const { wallMs } = await once(command, false);
         if (round < options.warmup) continue;
-        if (command.name === 'node') samples.node.push(wallMs);
+        if (command.name === 'node' || command.name === 'floor') samples[command.name].push(wallMs);
         else samples.builds[command.name].push(wallMs);
       }
     }
     for (let i = 0; i < options.rssRuns; i++) {
-      for (const command of commands) samples.rss[command.name].push((await once(command, true)).maxRssBytes);
+      for (const command of commands) {
+        const { maxRssBytes, cpuMs } = await once(command, true);
+        samples.rss[command.name].push(maxRssBytes);
+        samples.cpu[command.name].push(cpuMs);
+      }
     }
     const requests = await emulator.requests();
     if (requests.length > 0) {

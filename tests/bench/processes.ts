@@ -18,12 +18,14 @@ export interface NodeRun {
   readonly stderr: string;
   /** Peak resident set size in bytes; NaN when not measured. */
   readonly maxRssBytes: number;
+  /** CPU time (user and system) in ms; NaN when not measured. */
+  readonly cpuMs: number;
 }
 
 export interface NodeOptions {
   readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;
-  /** Preload rssPreload.js to record the peak RSS (adds one small require to the start). */
+  /** Preload rssPreload.js to record the peak RSS and the CPU time (adds one small require to the start). */
   readonly measureRss?: boolean;
 }
 
@@ -48,14 +50,16 @@ export function runNode(args: readonly string[], options: NodeOptions): Promise<
     child.once('close', (code) => {
       const wallMs = performance.now() - started;
       clearTimeout(timer);
-      const rss =
-        options.measureRss && fs.existsSync(rssFile) ? Number(fs.readFileSync(rssFile, 'utf8')) : NaN;
+      const usage = (
+        options.measureRss && fs.existsSync(rssFile) ? JSON.parse(fs.readFileSync(rssFile, 'utf8')) : {}
+      ) as { maxRssBytes?: number; cpuMs?: number };
       resolve({
         exitCode: code ?? 1,
         wallMs,
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: Buffer.concat(err).toString('utf8'),
-        maxRssBytes: rss,
+        maxRssBytes: usage.maxRssBytes ?? NaN,
+        cpuMs: usage.cpuMs ?? NaN,
       });
     });
   });

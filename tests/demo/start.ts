@@ -3,10 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEmulator, WorkItemJson } from '../emulator/harness';
 import { runTask } from '../e2e/agent';
-import { COMMITS, failedMultiStageRun, multiStageVariables } from '../e2e/evidenceRuns';
-import { buildVariables, JOB_TOKEN } from '../e2e/pipelines';
+import { JOB_TOKEN } from '../e2e/pipelines';
 import { repoRoot } from '../helpers/repo';
 import { unpackVsix } from '../helpers/vsix';
+import { demoBuild, DEMO_INPUTS, demoVariables } from './demoRun';
 import { htmlToText } from './plainText';
 
 const BODY_FIELDS = ['Microsoft.VSTS.TCM.ReproSteps', 'System.Description'];
@@ -15,8 +15,8 @@ async function main(): Promise<void> {
   const [emulator, vsix] = await Promise.all([startEmulator(), unpackVsix()]);
   try {
     await emulator.setTokens([JOB_TOKEN]);
-    // Two failed steps in two stages, with long logs, failing tests and the commits of the run.
-    await emulator.seedBuild(failedMultiStageRun(812, { tests: 4, commits: COMMITS, taskIn: 'lint' }));
+    // Two failed steps in two stages, with their logs, the failing tests and the commits of the run.
+    await emulator.seedBuild(demoBuild());
     console.log(`Emulator: ${emulator.collectionUrl}`);
     console.log(
       `Task: node ${path.relative(process.cwd(), vsix.target)} (unpacked from ${path.basename(vsix.vsix)})\n`,
@@ -24,8 +24,8 @@ async function main(): Promise<void> {
     const run = await runTask(vsix.target, {
       collectionUrl: emulator.collectionUrl,
       jobToken: JOB_TOKEN,
-      variables: buildVariables(812, multiStageVariables('lint')),
-      inputs: { assignTo: '@requestor', iterationPath: '@currentIteration', priority: '2', logLines: '10' },
+      variables: demoVariables(),
+      inputs: DEMO_INPUTS,
     });
     console.log(`Task result: ${run.result} — ${run.resultMessage}`);
     console.log(`Outputs: ${JSON.stringify(run.outputs)}\n`);

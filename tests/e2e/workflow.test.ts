@@ -31,6 +31,17 @@ describe('packaged task: state changes follow the workflow', function () {
   }
 
   /** What a person does in the web UI between runs: saves fields of the item, as Sam Rivera. */
+  // The CMMI rule people add most: a Bug cannot be resolved without its root cause.
+  function requireRootCauseOnResolved(): Promise<void> {
+    return session.emulator.addRule({
+      kind: 'require',
+      project: 'Legacy',
+      type: 'Bug',
+      state: 'Resolved',
+      field: 'Microsoft.VSTS.CMMI.RootCause',
+    });
+  }
+
   async function personSaves(project: string, id: number, values: Record<string, string>): Promise<void> {
     const url = `${session.emulator.collectionUrl}${project}/_apis/wit/workitems/${id}?api-version=7.1`;
     const response = await fetch(url, {
@@ -113,13 +124,7 @@ describe('packaged task: state changes follow the workflow', function () {
     const failed = await runBuild(1010, 'failed', { project: 'Legacy' });
     const [bug] = await session.items(1, failed);
     await personSaves('Legacy', bug!.id, { 'System.State': 'Active' });
-    await session.emulator.addRule({
-      kind: 'require',
-      project: 'Legacy',
-      type: 'Bug',
-      state: 'Resolved',
-      field: 'Microsoft.VSTS.CMMI.RootCause',
-    });
+    await requireRootCauseOnResolved();
     const green = await runBuild(1011, 'green', { project: 'Legacy' });
     assert.deepEqual(green.outputs, {
       WorkItemId: String(bug!.id),
@@ -240,13 +245,7 @@ describe('packaged task: state changes follow the workflow', function () {
       'Microsoft.VSTS.CMMI.RootCause': 'Coding Error',
     });
     await personSaves('Legacy', b!.id, { 'System.State': 'Active' });
-    await session.emulator.addRule({
-      kind: 'require',
-      project: 'Legacy',
-      type: 'Bug',
-      state: 'Resolved',
-      field: 'Microsoft.VSTS.CMMI.RootCause',
-    });
+    await requireRootCauseOnResolved();
     const green = await runBuild(1042, 'green', { project: 'Legacy' });
     assert.equal((await fields(a!.id))['System.State'], 'Resolved');
     assert.equal((await fields(b!.id))['System.State'], 'Active');

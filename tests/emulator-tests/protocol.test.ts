@@ -56,7 +56,7 @@ describe('emulator: protocol', function () {
     );
     assert.equal(wrong.statusCode, 401);
     assert.match(wrong.message, /^TF400813/);
-    const missing = await fetch(`${em().collectionUrl}_apis/projects`);
+    const missing = await fetch(`${em().collectionUrl}_apis/ResourceAreas`);
     assert.equal(missing.status, 401);
     assert.match(missing.headers.get('www-authenticate') ?? '', /^Bearer/);
     const pat = clients(em(), new PersonalAccessTokenCredentialHandler('alex-pat')).wit;

@@ -120,7 +120,7 @@ describe('emulator: topologies', function () {
       const options = await fetch(`${em().collectionUrl}_apis/Release`, { method: 'OPTIONS', headers: auth });
       assert.equal(options.status, 404);
       assert.equal(await get(`${em().hosts.release}WebApp/_apis/testresults/resultsbybuild?buildId=42`), 404);
-      assert.equal(await get(`${em().hosts.release}_apis/projects`), 404);
+      assert.equal(await get(`${em().hosts.release}WebApp/_apis/wit/workitemtypes`), 404);
       assert.equal(await get(`${em().hosts.testResults}WebApp/_apis/Release/releases/7`), 404);
       assert.equal(await get(`${em().hosts.release}_apis/ResourceAreas`), 404);
       // A client pointed at the main host cannot find the Release locations there.
@@ -229,7 +229,7 @@ describe('emulator: topologies', function () {
 
   it('onPremises accepts up to 7.2 and refuses 7.3', async () => {
     const get = (v: string) =>
-      fetch(`${em().collectionUrl}_apis/projects`, {
+      fetch(`${em().collectionUrl}_apis/ResourceAreas`, {
         headers: { ...auth, Accept: `application/json;api-version=${v}` },
       });
     assert.equal((await get('7.2-preview.4')).status, 200);

@@ -195,12 +195,9 @@ describe('emulator: work items', function () {
       ['Fixed by run 43', 'Failed again in run 44'],
     );
     assert.equal((await em().comments(id)).length, 2);
-    const revisions = await wit().getRevisions(id);
-    assert.deepEqual(
-      revisions.map((r) => r.rev),
-      [1, 2, 3],
-    );
-    assert.equal((await em().workItem(id))?.fields['System.CommentCount'], 2);
+    const stored = await em().workItem(id);
+    assert.equal(stored?.rev, 3, 'the comment is a revision of its own');
+    assert.equal(stored?.fields['System.CommentCount'], 2);
   });
 
   it('uploads an attachment and links it as AttachedFile', async () => {
@@ -285,47 +282,21 @@ describe('emulator: work items', function () {
     assert.match(field.message, /^TF51005/);
   });
 
-  it('describes types and their states per process', async () => {
+  it('describes types, their fields and their states per process', async () => {
     const types = await wit().getWorkItemTypes('Starter');
     assert.deepEqual(
       types.map((t) => t.name),
       ['Issue', 'Task', 'Epic'],
     );
-    const bug = await wit().getWorkItemType('WebApp', 'Bug');
-    const refs = (bug.fields ?? []).map((f) => f.referenceName);
+    const bug = (await wit().getWorkItemTypes('WebApp')).find((t) => t.name === 'Bug');
+    const refs = (bug?.fields ?? []).map((f) => f.referenceName);
     assert.ok(
       refs.includes('Microsoft.VSTS.TCM.ReproSteps') && refs.includes('Microsoft.VSTS.Build.FoundIn'),
     );
-    const states = await wit().getWorkItemTypeStates('Mobile', 'Bug');
+    const mobileBug = (await wit().getWorkItemTypes('Mobile')).find((t) => t.name === 'Bug');
     assert.deepEqual(
-      states.map((s) => `${s.name}:${s.category}`),
+      mobileBug?.states?.map((s) => `${s.name}:${s.category}`),
       ['New:Proposed', 'Approved:Proposed', 'Committed:InProgress', 'Done:Completed', 'Removed:Removed'],
-    );
-    assert.equal(await wit().getWorkItemType('Starter', 'Bug'), null);
-  });
-
-  it('reads many items (ids, fields, errorPolicy) and batches', async () => {
-    const a = await wit().createWorkItem(null, [title('one')], 'WebApp', 'Task');
-    const b = await wit().createWorkItem(null, [title('two')], 'WebApp', 'Task');
-    const ids = [a.id ?? 0, b.id ?? 0];
-    const some = await wit().getWorkItems(ids, ['System.Title', 'System.Id']);
-    assert.deepEqual(
-      some.map((w) => w.fields),
-      [
-        { 'System.Title': 'one', 'System.Id': ids[0] },
-        { 'System.Title': 'two', 'System.Id': ids[1] },
-      ],
-    );
-    const missing = await wit().getWorkItems([ids[0], 9999], undefined, undefined, undefined, 2 /* Omit */);
-    assert.deepEqual(
-      missing.map((w) => w?.id ?? null),
-      [ids[0], null],
-    );
-    assert.equal(await wit().getWorkItems([9999]), null, 'a missing id is a 404 by default');
-    const batch = await wit().getWorkItemsBatch({ ids, fields: ['System.State'] });
-    assert.deepEqual(
-      batch.map((w) => w.fields?.['System.State']),
-      ['New', 'New'],
     );
   });
 
@@ -411,32 +382,59 @@ describe('emulator: work items', function () {
     assert.deepEqual(await listed(), [item.id]);
   });
 
-  it('runs WIQL with OR, parentheses, NOT IN and <>', async () => {
+  it('leaves a new work item out of the next N WIQL queries when the lag is counted in queries', async () => {
+    const query = "SELECT [System.Id] FROM WorkItems WHERE [System.Title] = 'counted'";
+    const listed = async (): Promise<number[]> =>
+      ((await wit().queryByWiql({ query }, { project: 'WebApp' })).workItems ?? []).map((w) => w.id ?? 0);
+    await em().setWiqlQueryLag(2);
+    const first = await wit().createWorkItem(null, [title('counted')], 'WebApp', 'Bug');
+    assert.deepEqual(await listed(), []);
+    const second = await wit().createWorkItem(null, [title('counted')], 'WebApp', 'Bug');
+    assert.deepEqual(await listed(), [], 'the first item has waited one query of two');
+    assert.deepEqual(await listed(), [first.id], 'the second item has waited one query of two');
+    await em().setWiqlQueryLag(0);
+    assert.deepEqual(await listed(), [first.id, second.id], 'lowering the lag lets every item show');
+    await assert.rejects(em().setWiqlQueryLag(-1), /wiqlQueryLag: expected \{queries: N\}/);
+    await assert.rejects(em().setWiqlQueryLag(1.5), /wiqlQueryLag/);
+  });
+
+  it('runs WIQL with OR in parentheses, as the task asks for the fingerprint or the scope tag', async () => {
+    const mk = (t: string, tags: string) =>
+      wit().createWorkItem(null, [title(t), add('System.Tags', tags)], 'Mobile', 'Bug');
+    const fingerprint = await mk('by fingerprint', 'pwi:aaa');
+    const scope = await mk('by scope', 'pwi:scope-bbb');
+    await mk('neither', 'pwi:ccc');
     const q = await wit().queryByWiql(
       {
         query:
-          "SELECT [System.Id] FROM WorkItems WHERE ([System.WorkItemType] = 'Task' OR [System.WorkItemType] = 'Feature') AND [System.State] NOT IN ('Closed', 'Removed') AND [System.Title] <> 'one' AND [System.AreaPath] UNDER 'WebApp'",
+          "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND ([System.Tags] CONTAINS 'pwi:aaa' OR [System.Tags] CONTAINS 'pwi:scope-bbb') AND [System.State] IN ('New', 'Approved', 'Committed') ORDER BY [System.Id]",
       },
-      { project: 'WebApp', team: 'Platform' },
+      { project: 'Mobile', team: 'Mobile Team' },
     );
-    const titles = (await wit().getWorkItems(q.workItems?.map((w) => w.id ?? 0) ?? [], ['System.Title'])).map(
-      (w) => w.fields?.['System.Title'],
+    assert.deepEqual(
+      q.workItems?.map((w) => w.id),
+      [fingerprint.id, scope.id],
     );
-    assert.ok(titles.includes('two') && titles.includes('p') && !titles.includes('one'), titles.join());
   });
 
-  it('downloads attachment content through the client', async () => {
-    const ref = await wit().createAttachment(
-      null,
-      Readable.from([Buffer.from('bytes!')]),
-      'a.txt',
-      undefined,
-      'WebApp',
-    );
-    const stream = await wit().getAttachmentContent(ref.id ?? '', 'a.txt', 'WebApp');
-    const chunks: Buffer[] = [];
-    for await (const c of stream) chunks.push(Buffer.from(c));
-    assert.equal(Buffer.concat(chunks).toString(), 'bytes!');
+  it('refuses WIQL the emulator does not model with 400, never a wrong answer', async () => {
+    for (const where of [
+      "[System.State] <> 'Closed'",
+      "NOT [System.State] = 'Closed'",
+      "[System.AreaPath] UNDER 'WebApp'",
+      "[System.Title] CONTAINS WORDS 'total'",
+      '[System.AssignedTo] = @me',
+      "[System.ChangedDate] = '2026-01-01'",
+    ]) {
+      const e = await rejection(
+        wit().queryByWiql(
+          { query: `SELECT [System.Id] FROM WorkItems WHERE ${where}` },
+          { project: 'WebApp' },
+        ),
+      );
+      assert.equal(e.statusCode, 400, where);
+      assert.match(e.message, /^Emulator: unsupported WIQL/, where);
+    }
   });
 
   it('made only REST and discovery requests', async () => {

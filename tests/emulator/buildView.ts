@@ -1,8 +1,7 @@
 // Renders a seeded build (BuildSeed + defaults) as the Build REST resources: build, timeline, logs.
 // Defaults aim at "a YAML CI run that is still in progress", which is when the task runs.
 import { createHash } from 'node:crypto';
-import { identityRef, seedPerson } from './identities';
-import { PEOPLE, stableGuid, type Project } from './org';
+import { stableGuid, type Project } from './org';
 import type { StoredBuild } from './state';
 import type { TimelineRecordSeed } from './types';
 
@@ -50,77 +49,6 @@ export function buildFacts(
     },
     sha: s.sourceVersion ?? createHash('sha1').update(`commit:${s.id}`).digest('hex'),
     start,
-  };
-}
-
-export function renderBuild(c: string, b: StoredBuild): Record<string, unknown> {
-  const s = b.seed;
-  const f = buildFacts(c, b);
-  const url = buildUrl(c, b);
-  const status = s.status ?? 'inProgress';
-  const requestedFor = identityRef(seedPerson(s.requestedFor, PEOPLE.alex), c);
-  const web = `${c}${encodeURIComponent(b.project.name)}/_build/results?buildId=${s.id}`;
-  const plan = stableGuid(`plan:${s.id}`);
-  return {
-    _links: {
-      self: { href: url },
-      web: { href: web },
-      sourceVersionDisplayUri: { href: `${url}/sources` },
-      timeline: { href: `${url}/Timeline` },
-      badge: { href: `${c}${b.project.id}/_apis/build/status/${f.definition.id}` },
-    },
-    properties: {},
-    tags: [],
-    validationResults: [],
-    plans: [{ planId: plan }],
-    triggerInfo: {},
-    id: s.id,
-    buildNumber: f.number,
-    status,
-    ...(s.result ? { result: s.result } : {}),
-    queueTime: s.queueTime ?? f.start,
-    startTime: f.start,
-    ...(s.finishTime || status === 'completed'
-      ? { finishTime: s.finishTime ?? new Date().toISOString() }
-      : {}),
-    url,
-    definition: {
-      drafts: [],
-      id: f.definition.id,
-      name: f.definition.name,
-      url: `${c}${b.project.id}/_apis/build/Definitions/${f.definition.id}?revision=1`,
-      uri: `vstfs:///Build/Definition/${f.definition.id}`,
-      path: f.definition.path,
-      type: 'build',
-      queueStatus: 'enabled',
-      revision: 1,
-      project: projectRef(c, b.project),
-    },
-    buildNumberRevision: 1,
-    project: projectRef(c, b.project),
-    uri: `vstfs:///Build/Build/${s.id}`,
-    sourceBranch: s.sourceBranch ?? 'refs/heads/main',
-    sourceVersion: f.sha,
-    queue: { id: 9, name: 'Azure Pipelines', pool: { id: 9, name: 'Azure Pipelines', isHosted: true } },
-    priority: 'normal',
-    reason: s.reason ?? 'individualCI',
-    requestedFor,
-    requestedBy: s.requestedBy ? identityRef(seedPerson(s.requestedBy, PEOPLE.alex), c) : requestedFor,
-    lastChangedDate: f.start,
-    lastChangedBy: identityRef(PEOPLE.build, c),
-    orchestrationPlan: { planId: plan },
-    logs: { id: 0, type: 'Container', url: `${url}/logs` },
-    repository: {
-      id: f.repo.id,
-      type: f.repo.type,
-      name: f.repo.name,
-      url: f.repo.url,
-      clean: null,
-      checkoutSubmodules: false,
-    },
-    retainedByRelease: false,
-    triggeredByBuild: null,
-    appendCommitMessageToRunName: true,
   };
 }
 

@@ -1,6 +1,6 @@
 // What a route handler receives and returns. Handlers are plain functions of (context) → reply; they
 // throw AdoError for service errors. The server builds the context after routing and auth.
-import { AdoError, badRequest, projectNotFound } from './errors';
+import { badRequest, projectNotFound } from './errors';
 import type { Person, Project } from './org';
 import type { Store } from './state';
 import type { Topology } from './topology';
@@ -66,8 +66,4 @@ export function intParam(value: string | undefined, name: string): number {
 
 export function boolQuery(ctx: RequestContext, name: string): boolean {
   return (ctx.query[name] ?? '').toLowerCase() === 'true';
-}
-
-export function isAdoError(e: unknown): e is AdoError {
-  return e instanceof AdoError;
 }

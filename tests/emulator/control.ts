@@ -136,6 +136,16 @@ function msFrom(raw: unknown, what: string): number {
   return ms;
 }
 
+/** Upper bound for the WIQL lag in queries: a client looks a few times, never thousands. */
+const MAX_LAG_QUERIES = 1000;
+
+function queriesFrom(raw: unknown): number {
+  const queries = (raw as { queries?: unknown } | undefined)?.queries;
+  if (typeof queries !== 'number' || !Number.isInteger(queries) || queries < 0 || queries > MAX_LAG_QUERIES)
+    throw new SeedError(`wiqlQueryLag: expected {queries: N} with 0 ≤ N ≤ ${MAX_LAG_QUERIES}`);
+  return queries;
+}
+
 function attachmentLimitFrom(raw: unknown): number {
   const bytes = (raw as { bytes?: unknown } | undefined)?.bytes;
   if (
@@ -248,6 +258,9 @@ function route(em: Emulation, r: ControlRequest): Answer {
     case 'POST wiqlLag':
       store.wiqlLagMs = msFrom(parse(r.body), 'wiqlLag');
       return json({ ms: store.wiqlLagMs });
+    case 'POST wiqlQueryLag':
+      store.wiqlLagQueries = queriesFrom(parse(r.body));
+      return json({ queries: store.wiqlLagQueries });
     case 'POST latency':
       em.conditions.latencyMs = msFrom(parse(r.body), 'latency');
       return json({ ms: em.conditions.latencyMs });

@@ -94,6 +94,12 @@ export interface Emulator {
    * 0 = none. Items created earlier keep their lag unless this one is shorter (0 lets every item show).
    */
   setWiqlLag(ms: number): Promise<void>;
+  /**
+   * The same lag counted in queries: work items created from now on stay out of the next `queries` WIQL queries
+   * (each query the emulator answers counts, whatever it asks); 0 = none, and lowering it lets earlier items show
+   * sooner. Deterministic where a time lag would race the client's own waits.
+   */
+  setWiqlQueryLag(queries: number): Promise<void>;
   /** Which Azure DevOps the emulator plays (see TopologyKind); `reset` goes back to `onPremises`. */
   setTopology(kind: TopologyKind): Promise<TopologyInfo>;
   topology(): Promise<TopologyInfo>;
@@ -104,7 +110,7 @@ export interface Emulator {
   setServerAttachmentLimit(bytes: number): Promise<void>;
   /**
    * Fresh organization: no work items, builds, releases, tokens, faults or recorded requests; no
-   * latency, no WIQL lag, topology `onPremises`.
+   * latency, no WIQL lag (in time or queries), topology `onPremises`.
    */
   reset(): Promise<void>;
   stop(): Promise<void>;
@@ -185,6 +191,8 @@ class EmulatorProcess implements Emulator {
   addComments = (id: number, texts: readonly string[]): Promise<CommentJson[]> =>
     this.json('POST', `workitems/${id}/comments`, { texts });
   setWiqlLag = async (ms: number): Promise<void> => void (await this.json('POST', 'wiqlLag', { ms }));
+  setWiqlQueryLag = async (queries: number): Promise<void> =>
+    void (await this.json('POST', 'wiqlQueryLag', { queries }));
   setTopology = (kind: TopologyKind): Promise<TopologyInfo> => this.json('POST', 'topology', { kind });
   topology = (): Promise<TopologyInfo> => this.json('GET', 'topology');
   setServerAttachmentLimit = async (bytes: number): Promise<void> =>

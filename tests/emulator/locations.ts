@@ -16,36 +16,25 @@ export interface Location {
 const TABLE = `
 createWi         wit          62d3d110-0047-428c-ad3c-4fe872c91c74  workItems       3   7.1  {project}/_apis/{area}/{resource}/\${type}
 workItems        wit          72c7ddf8-2cdc-4f60-90cd-ab71c14a399b  workItems       3   7.1  {project}/_apis/{area}/{resource}/{id}
-batch            wit          908509b6-4248-4475-a1cd-829139ba419f  workItemsBatch  1   7.1  {project}/_apis/{area}/{resource}
-revisions        wit          a00c85a5-80fa-4565-99c3-bcd2181434bb  revisions       3   7.1  {project}/_apis/{area}/workItems/{id}/{resource}/{revisionNumber}
 comments         wit          608aac0a-32e1-4493-a863-b9cf4566d257  comments        4   0.0  {project}/_apis/{area}/workItems/{workItemId}/{resource}/{commentId}
 attachments      wit          e07b5fa4-1499-494d-a496-64b860fd64ff  attachments     3   7.1  {project}/_apis/{area}/{resource}/{id}/{fileName}
 types            wit          7c8d7a76-4a09-43e8-b5df-bd792f4ac6aa  workItemTypes   2   7.1  {project}/_apis/{area}/{resource}/{type}
 typeFields       wit          bd293ce5-3d25-4192-8e67-e8092e879efb  fields          3   7.1  {project}/_apis/{area}/workitemtypes/{type}/{resource}/{field}
 fields           wit          b51fd764-e5c2-4b9b-aaf7-3395cf4bdd94  fields          2   7.1  {project}/_apis/{area}/{resource}/{fieldNameOrRefName}
-typeStates       wit          7c9d7a76-4a09-43e8-b5df-bd792f4ac6aa  states          1   7.1  {project}/_apis/{area}/workitemtypes/{type}/{resource}
 wiql             wit          1a9c53f7-f243-4447-b110-35ef023636e4  wiql            2   7.1  {project}/{team}/_apis/{area}/{resource}/{id}
-build            build        0cd358e1-9217-4d94-8269-1c1ee6f93dcf  builds          7   7.1  {project}/_apis/{area}/{resource}/{buildId}
 timeline         build        8baac422-4c6e-4de5-8532-db96d92acffa  Timeline        3   7.1  {project}/_apis/{area}/builds/{buildId}/{resource}/{timelineId}
 logs             build        35a80daf-7f30-45fc-86e8-6b813d9c90df  logs            2   7.1  {project}/_apis/{area}/builds/{buildId}/{resource}/{logId}
 changes          build        54572c7b-bbd3-45d4-80dc-28be08941620  changes         2   7.1  {project}/_apis/{area}/builds/{buildId}/{resource}
 buildWorkItems   build        5a21f5d2-5642-47e4-a0bd-1356e6731bee  workitems       2   7.1  {project}/_apis/{area}/builds/{buildId}/{resource}
 resultsByBuild   testresults  f48cc885-dbc4-4efc-ab19-ae8c19d1e02a  resultsbybuild  1   0.0  {project}/_apis/{area}/{resource}
 resultsByRelease testresults  3994b949-77e5-495d-8034-edf80d95b84e  resultsbyrelease 1   0.0  {project}/_apis/{area}/{resource}
-testResultsBB    Test         3c191b88-615b-4be2-b7d9-5ff9141e91d4  ResultsByBuild  1   0.0  {project}/_apis/testresults/resultsbybuild
-testResults      Test         4637d869-3a76-4468-8057-0bb02aa385cf  Results         6   7.1  {project}/_apis/{area}/Runs/{runId}/{resource}/{testCaseResultId}
 trResults        testresults  02afa165-e79a-4d70-8f0c-2af0f35b4e07  results         2   0.0  {project}/_apis/{area}/runs/{runId}/{resource}/{testResultId}
 release          Release      a166fde7-27ad-408e-ba75-703c2cc9d500  releases        9   7.1  {project}/_apis/{area}/{resource}/{releaseId}
 releaseTaskLog   Release      17c91af7-09fd-4256-bff1-c24ee4f73bc0  logs            2   7.1  {project}/_apis/{area}/releases/{releaseId}/environments/{environmentId}/deployPhases/{releaseDeployPhaseId}/tasks/{taskId}/{resource}
 iterations       work         c9175577-28a1-4b06-9197-8636af9f64ad  iterations      1   7.1  {project}/{team}/_apis/{area}/teamsettings/{resource}/{id}
-projects         core         603fe2ac-9723-48b9-88ad-09305aa6c6e1  projects        4   7.1  _apis/{resource}/{*projectId}
-teams            core         d30a3dd1-f8ba-442a-b86a-bd0c0c383e59  teams           3   7.1  _apis/projects/{projectId}/{resource}/{*teamId}
 resourceAreas    Location     e81700f7-3be2-46de-8624-2eb35882fcaa  ResourceAreas   1   7.1  _apis/{resource}/{areaId}
-connectionData   Location     00d9565f-ed9c-4a06-9a50-00e7896ccab4  ConnectionData  1   7.1  _apis/{resource}
 `;
 // trResults: the 7.1 reference documents it as 7.1-preview.2 only, hence preview (0.0).
-// testResultsBB: the legacy Test-area location has no path in the 7.1 specs, so its template sends the
-// client to the documented testresults path instead.
 
 const parsed = new Map<string, Location>(
   TABLE.trim()

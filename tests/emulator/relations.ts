@@ -177,5 +177,3 @@ export function validateRelations(
   );
   return changes;
 }
-
-export const linkNameOf = (rel: string): string | undefined => LINK_NAMES[rel];

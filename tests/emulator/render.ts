@@ -3,7 +3,7 @@
 import { enumName, WORK_ITEM_EXPAND } from './enums';
 import { badRequest } from './errors';
 import { identityRef } from './identities';
-import type { FieldValue, Revision, Store, StoredComment, StoredWorkItem } from './state';
+import type { FieldValue, Store, StoredComment, StoredWorkItem } from './state';
 import type { CommentJson, WorkItemJson } from './types';
 
 export type Expand = 'none' | 'relations' | 'fields' | 'links' | 'all';
@@ -90,30 +90,6 @@ export function renderWorkItem(
     json._links = links(item, collectionUrl);
   }
   return json;
-}
-
-export function renderRevision(
-  item: StoredWorkItem,
-  rev: Revision,
-  collectionUrl: string,
-  expand: Expand,
-): WorkItemJson {
-  const at: StoredWorkItem = { ...item, rev: rev.rev, fields: rev.fields, relations: rev.relations };
-  const json = renderWorkItem(at, collectionUrl, { expand });
-  json.url = `${workItemUrl(collectionUrl, item.projectId, item.id)}/revisions/${rev.rev}`;
-  delete json._links;
-  return json;
-}
-
-/** The item as it was at `asOf` (last revision changed at or before it), or undefined if it did not exist. */
-export function asOf(item: StoredWorkItem, when: string | undefined): StoredWorkItem | undefined {
-  if (!when) return item;
-  const t = new Date(when).getTime();
-  if (Number.isNaN(t))
-    throw badRequest(`The value '${when}' is not a valid date for asOf.`, 'ArgumentException');
-  const revs = item.revisions.filter((r) => new Date(String(r.fields['System.ChangedDate'])).getTime() <= t);
-  const rev = revs[revs.length - 1];
-  return rev ? { ...item, rev: rev.rev, fields: rev.fields, relations: rev.relations } : undefined;
 }
 
 export function renderComment(c: StoredComment, projectId: string, collectionUrl: string): CommentJson {

@@ -26,8 +26,6 @@ export interface Route extends Location {
   kind: 'rest' | 'discovery';
   /** Trailing path parameter the client may leave out (x-ms-required: false in the spec). */
   optionalTail?: string;
-  /** Other client locations that reach the same operation (e.g. the legacy Test area). */
-  aliases?: Location[];
   handler: Handler;
 }
 
@@ -42,7 +40,7 @@ const FILES: Record<string, string> = {
   core: 'core/7.1/core.json',
 };
 
-type Extra = Pick<Route, 'optionalTail' | 'aliases'>;
+type Extra = Pick<Route, 'optionalTail'>;
 
 const op =
   (method: Route['method']) =>
@@ -81,40 +79,19 @@ export const ROUTES: readonly Route[] = [
   post(`${P}/wit/workitems/\${type}`, 'Work Items_Create', L('createWi'), wi.createItem),
   get(`${P}/wit/workitems/{id}`, 'Work Items_Get Work Item', L('workItems'), wi.getItem),
   patch(`${P}/wit/workitems/{id}`, 'Work Items_Update', L('workItems'), wi.updateItem),
-  get(`${P}/wit/workitems`, 'Work Items_List', L('workItems'), wi.getItems),
-  post(`${P}/wit/workitemsbatch`, 'Work Items_Get Work Items Batch', L('batch'), wi.getItemsBatch),
-  get(`${P}/wit/workItems/{id}/revisions`, 'Revisions_List', L('revisions'), wi.listRevisions),
-  get(`${P}/wit/workItems/{id}/revisions/{revisionNumber}`, 'Revisions_Get', L('revisions'), wi.getRevision),
   post(`${WI}/comments`, 'Comments_Add Comment', L('comments'), talk.addComment),
   get(`${WI}/comments`, 'Comments_Get Comments Batch', L('comments'), talk.listComments),
-  get(`${WI}/comments/{commentId}`, 'Comments_Get Comment', L('comments'), talk.getComment),
   post(`${P}/wit/attachments`, 'Attachments_Create', L('attachments'), talk.createAttachment),
-  get(`${P}/wit/attachments/{id}`, 'Attachments_Get', L('attachments'), talk.getAttachment),
   get(`${P}/wit/workitemtypes`, 'Work Item Types_List', L('types'), types.listTypes),
-  get(`${P}/wit/workitemtypes/{type}`, 'Work Item Types_Get', L('types'), types.getType),
-  get(
-    `${P}/wit/workitemtypes/{type}/fields`,
-    'Work Item Types Field_List',
-    L('typeFields'),
-    types.listTypeFields,
-  ),
   get(
     `${P}/wit/workitemtypes/{type}/fields/{field}`,
     'Work Item Types Field_Get',
     L('typeFields'),
     types.getTypeField,
   ),
-  get(
-    `${P}/wit/workitemtypes/{type}/states`,
-    'Work Item Type States_List',
-    L('typeStates'),
-    types.listTypeStates,
-  ),
   // {project} may be left out (organization-level variant): the matcher allows it, as the spec does.
   get(`${P}/wit/fields`, 'Fields_List', L('fields'), fields.listFields),
-  get(`${P}/wit/fields/{fieldNameOrRefName}`, 'Fields_Get', L('fields'), fields.getField),
   post(`${T}/wit/wiql`, 'Wiql_Query By Wiql', L('wiql'), talk.queryByWiql),
-  get(B, 'Builds_Get', L('build'), builds.getBuild),
   get(`${B}/timeline/{timelineId}`, 'Timeline_Get', L('timeline'), builds.getTimeline, {
     optionalTail: 'timelineId',
   }),
@@ -122,9 +99,7 @@ export const ROUTES: readonly Route[] = [
   get(`${B}/logs/{logId}`, 'Builds_Get Build Log', L('logs'), builds.getLog),
   get(`${B}/changes`, 'Builds_Get Build Changes', L('changes'), builds.getChanges),
   get(`${B}/workitems`, 'Builds_Get Build Work Items Refs', L('buildWorkItems'), builds.getWorkItemRefs),
-  get(`${P}/testresults/resultsbybuild`, 'Resultsbybuild_List', L('resultsByBuild'), tests.resultsByBuild, {
-    aliases: [L('testResultsBB')],
-  }),
+  get(`${P}/testresults/resultsbybuild`, 'Resultsbybuild_List', L('resultsByBuild'), tests.resultsByBuild),
   get(
     `${P}/testresults/resultsbyrelease`,
     'Resultsbyrelease_List',
@@ -137,14 +112,6 @@ export const ROUTES: readonly Route[] = [
     L('trResults'),
     tests.resultsOfRun,
   ),
-  get(
-    `${P}/testresults/runs/{runId}/results/{testResultId}`,
-    'Results_Get Test Result By Id',
-    L('trResults'),
-    tests.resultById,
-  ),
-  get(`${P}/test/Runs/{runId}/results`, 'Results_List', L('testResults'), tests.resultsOfRun),
-  get(`${P}/test/Runs/{runId}/results/{testCaseResultId}`, 'Results_Get', L('testResults'), tests.resultById),
   get(RE, 'Releases_Get Release Revision', L('release'), rel.getRelease),
   get(
     `${RE}/environments/{environmentId}/deployPhases/{releaseDeployPhaseId}/tasks/{taskId}/logs`,
@@ -153,31 +120,22 @@ export const ROUTES: readonly Route[] = [
     rel.getReleaseTaskLog,
   ),
   get(`${T}/work/teamsettings/iterations`, 'Iterations_List', L('iterations'), teams.listTeamIterations),
-  get(`${T}/work/teamsettings/iterations/{id}`, 'Iterations_Get', L('iterations'), teams.getTeamIteration),
-  get(`${O}/projects`, 'Projects_List', L('projects'), teams.listProjects),
-  get(`${O}/projects/{projectId}`, 'Projects_Get', L('projects'), teams.getProject),
-  get(`${O}/projects/{projectId}/teams`, 'Teams_Get Teams', L('teams'), teams.listTeams),
-  get(`${O}/projects/{projectId}/teams/{teamId}`, 'Teams_Get', L('teams'), teams.getTeam),
   discovery(`${O}/ResourceAreas`, L('resourceAreas'), disc.resourceAreas),
-  discovery(`${O}/connectionData`, L('connectionData'), disc.connectionData),
 ];
 
-/** Every location the client can discover: primary locations and aliases, once per location id. */
+/** Every location the client can discover, once per location id. */
 export function locations(): Location[] {
   const byId = new Map<string, Location>();
-  for (const r of ROUTES) {
-    for (const l of [r, ...(r.aliases ?? [])]) {
-      const { area, locationId, resourceName, routeTemplate, resourceVersion, releasedVersion } = l;
-      if (!byId.has(locationId))
-        byId.set(locationId, {
-          area,
-          locationId,
-          resourceName,
-          routeTemplate,
-          resourceVersion,
-          releasedVersion,
-        });
-    }
+  for (const { area, locationId, resourceName, routeTemplate, resourceVersion, releasedVersion } of ROUTES) {
+    if (!byId.has(locationId))
+      byId.set(locationId, {
+        area,
+        locationId,
+        resourceName,
+        routeTemplate,
+        resourceVersion,
+        releasedVersion,
+      });
   }
   return [...byId.values()];
 }

@@ -1,4 +1,4 @@
-// The emulator's in-memory store: work items (with revisions), comments, attachments, seeded builds
+// The emulator's in-memory store: work items, comments, attachments, seeded builds
 // and releases, and the accepted tokens. One instance per process; `reset()` gives a fresh organization.
 import { buildProjects, findProject, type Person, type Project } from './org';
 import { Federation } from './federation';
@@ -13,12 +13,6 @@ export interface StoredRelation {
   attributes: Record<string, unknown>;
 }
 
-export interface Revision {
-  rev: number;
-  fields: Record<string, FieldValue>;
-  relations: StoredRelation[];
-}
-
 export interface StoredWorkItem {
   id: number;
   projectId: string;
@@ -26,7 +20,6 @@ export interface StoredWorkItem {
   rev: number;
   fields: Record<string, FieldValue>;
   relations: StoredRelation[];
-  revisions: Revision[];
 }
 
 export interface StoredComment {
@@ -72,8 +65,14 @@ export class Store {
    * index catches up later (eventual consistency), so a query right after a create may not list it.
    */
   wiqlLagMs = 0;
-  /** Work items created while a lag was set: when (Date.now() milliseconds) and with which lag. */
-  private readonly lagging = new Map<number, { created: number; lagMs: number }>();
+  /**
+   * The same lag counted in queries: a new work item stays out of the next N WIQL queries. A test device: the
+   * service lags in time, but a client that looks a fixed number of times can only be shown looking past the lag
+   * deterministically by counting its looks.
+   */
+  wiqlLagQueries = 0;
+  /** Work items created while a lag was set: when (Date.now() milliseconds), for how long, and for how many queries. */
+  private readonly lagging = new Map<number, { created: number; lagMs: number; queries: number }>();
   private nextWorkItemId = 1;
   private nextCommentId = 1;
 
@@ -93,14 +92,27 @@ export class Store {
 
   allocateWorkItemId(): number {
     const id = this.nextWorkItemId++;
-    if (this.wiqlLagMs > 0) this.lagging.set(id, { created: Date.now(), lagMs: this.wiqlLagMs });
+    if (this.wiqlLagMs > 0 || this.wiqlLagQueries > 0)
+      this.lagging.set(id, { created: Date.now(), lagMs: this.wiqlLagMs, queries: this.wiqlLagQueries });
     return id;
   }
 
-  /** Whether WIQL lists the work item yet: its lag has passed, or the lag was lowered since (0 = all caught up). */
-  queryable(id: number, now: number = Date.now()): boolean {
-    const lag = this.lagging.get(id);
-    return lag === undefined || now >= lag.created + Math.min(lag.lagMs, this.wiqlLagMs);
+  /**
+   * One WIQL query: which work items it may list. An item is listed once its lag has passed in time and in
+   * queries, or once the lag was lowered below what it has waited (0 lets every item show); every item still
+   * left out counts this query.
+   */
+  queryIndex(now: number = Date.now()): (id: number) => boolean {
+    const hidden = new Set<number>();
+    for (const [id, lag] of this.lagging) {
+      const waiting =
+        now < lag.created + Math.min(lag.lagMs, this.wiqlLagMs) ||
+        Math.min(lag.queries, this.wiqlLagQueries) > 0;
+      if (!waiting) continue;
+      hidden.add(id);
+      lag.queries -= 1;
+    }
+    return (id) => !hidden.has(id);
   }
 
   /** Comment ids are unique across the organization (they are in the service too). */

@@ -1,20 +1,16 @@
-// A WIQL parser for the subset the task needs: SELECT [fields] FROM WorkItems [WHERE …] [ORDER BY …]
-// with = <> < > <= >= [NOT] IN, [NOT] CONTAINS [WORDS], [NOT] UNDER, IS [NOT] EMPTY, AND/OR/NOT,
-// parentheses, '…' strings ('' escapes), numbers and macros. Anything else fails loudly with 400 so a
-// test notices the emulator would not answer like the service.
+// A WIQL parser for what the task sends: SELECT [fields] FROM WorkItems [WHERE …] [ORDER BY …] with =, IN and
+// CONTAINS, AND/OR and parentheses, '…' strings ('' escapes), numbers and @project. Anything else (other
+// operators, NOT, other macros, ASOF, MODE) fails loudly with 400, so a test notices the emulator would not
+// answer like the service.
 import { AdoError } from './errors';
 
 export type Literal = { kind: 'str'; v: string } | { kind: 'num'; v: number } | { kind: 'macro'; v: string };
-export type CmpOp = '=' | '<>' | '<' | '>' | '<=' | '>=';
 export type Expr =
-  | { kind: 'cmp'; field: string; op: CmpOp; value: Literal }
-  | { kind: 'in'; field: string; values: Literal[]; negate: boolean }
-  | { kind: 'contains'; field: string; value: Literal; negate: boolean; words: boolean }
-  | { kind: 'under'; field: string; value: Literal; negate: boolean }
-  | { kind: 'empty'; field: string; negate: boolean }
+  | { kind: 'eq'; field: string; value: Literal }
+  | { kind: 'in'; field: string; values: Literal[] }
+  | { kind: 'contains'; field: string; value: Literal }
   | { kind: 'and'; left: Expr; right: Expr }
-  | { kind: 'or'; left: Expr; right: Expr }
-  | { kind: 'not'; expr: Expr };
+  | { kind: 'or'; left: Expr; right: Expr };
 
 export interface Query {
   select: string[];
@@ -37,18 +33,17 @@ export const unsupported = (what: string): AdoError =>
 function tokenize(text: string): Token[] {
   const out: Token[] = [];
   const re =
-    /\s+|\[([^\]]*)\]|'((?:[^']|'')*)'|"((?:[^"]|"")*)"|(-?\d+(?:\.\d+)?)\b|@([A-Za-z]+)|(<>|!=|>=|<=|=|<|>|[-+])|([(),])|([A-Za-z_][\w.]*)|(.)/gy;
+    /\s+|\[([^\]]*)\]|'((?:[^']|'')*)'|(-?\d+(?:\.\d+)?)\b|@([A-Za-z]+)|(<>|!=|>=|<=|=|<|>)|([(),])|([A-Za-z_][\w.]*)|(.)/gy;
   let m: RegExpExecArray | null;
   while (re.lastIndex < text.length && (m = re.exec(text))) {
     if (m[1] !== undefined) out.push({ t: 'field', v: m[1].trim() });
     else if (m[2] !== undefined) out.push({ t: 'str', v: m[2].replace(/''/g, "'") });
-    else if (m[3] !== undefined) out.push({ t: 'str', v: m[3].replace(/""/g, '"') });
-    else if (m[4] !== undefined) out.push({ t: 'num', v: m[4] });
-    else if (m[5] !== undefined) out.push({ t: 'macro', v: m[5].toLowerCase() });
-    else if (m[6] !== undefined) out.push({ t: 'op', v: m[6] === '!=' ? '<>' : m[6] });
-    else if (m[7] !== undefined) out.push({ t: 'punct', v: m[7] });
-    else if (m[8] !== undefined) out.push({ t: 'word', v: m[8].toUpperCase() });
-    else if (m[9] !== undefined) throw syntax('a valid token', m[9]);
+    else if (m[3] !== undefined) out.push({ t: 'num', v: m[3] });
+    else if (m[4] !== undefined) out.push({ t: 'macro', v: m[4].toLowerCase() });
+    else if (m[5] !== undefined) out.push({ t: 'op', v: m[5] });
+    else if (m[6] !== undefined) out.push({ t: 'punct', v: m[6] });
+    else if (m[7] !== undefined) out.push({ t: 'word', v: m[7].toUpperCase() });
+    else if (m[8] !== undefined) throw syntax('a valid token', m[8]);
   }
   return out;
 }
@@ -86,12 +81,7 @@ class Parser {
     const t = this.next();
     if (t.t === 'str') return { kind: 'str', v: t.v };
     if (t.t === 'num') return { kind: 'num', v: Number(t.v) };
-    if (t.t === 'macro') {
-      const n = this.peek();
-      if (n && (n.t === 'num' || (n.t === 'op' && n.v !== '=')))
-        throw unsupported(`macro arithmetic after @${t.v}`);
-      return { kind: 'macro', v: t.v };
-    }
+    if (t.t === 'macro') return { kind: 'macro', v: t.v };
     if (t.t === 'field') throw unsupported(`field-to-field comparison with [${t.v}]`);
     throw syntax('a value', t.v);
   }
@@ -145,27 +135,23 @@ class Parser {
     return left;
   }
   private factor(): Expr {
-    if (this.isWord('NOT')) {
-      this.next();
-      return { kind: 'not', expr: this.factor() };
-    }
     if (this.peek()?.v === '(') {
       this.next();
       const e = this.or();
       this.punct(')');
       return e;
     }
+    if (this.isWord('NOT')) throw unsupported('NOT');
     return this.condition();
   }
   private condition(): Expr {
     const field = this.field();
     const t = this.next();
-    if (t.t === 'op') return { kind: 'cmp', field, op: t.v as CmpOp, value: this.literal() };
-    if (t.t !== 'word') throw syntax('an operator', t.v);
-    const negate = t.v === 'NOT';
-    const op = negate ? this.next().v : t.v;
-    if (op === 'IN') {
-      if (this.isWord('GROUP')) throw unsupported('IN GROUP');
+    if (t.t === 'op') {
+      if (t.v !== '=') throw unsupported(`operator ${t.v}`);
+      return { kind: 'eq', field, value: this.literal() };
+    }
+    if (t.t === 'word' && t.v === 'IN') {
       this.punct('(');
       const values = [this.literal()];
       while (this.peek()?.v === ',') {
@@ -173,22 +159,14 @@ class Parser {
         values.push(this.literal());
       }
       this.punct(')');
-      return { kind: 'in', field, values, negate };
+      return { kind: 'in', field, values };
     }
-    if (op === 'CONTAINS') {
-      const words = this.isWord('WORDS');
-      if (words) this.next();
-      return { kind: 'contains', field, value: this.literal(), negate, words };
+    if (t.t === 'word' && t.v === 'CONTAINS') {
+      if (this.isWord('WORDS')) throw unsupported('CONTAINS WORDS');
+      return { kind: 'contains', field, value: this.literal() };
     }
-    if (op === 'UNDER') return { kind: 'under', field, value: this.literal(), negate };
-    if (op === 'IS') {
-      const not = this.isWord('NOT');
-      if (not) this.next();
-      this.word('EMPTY');
-      return { kind: 'empty', field, negate: not };
-    }
-    if (op === 'EVER') throw unsupported('EVER');
-    throw syntax('an operator', op);
+    if (t.t === 'word') throw unsupported(`operator ${t.v}`);
+    throw syntax('an operator', t.v);
   }
 }
 

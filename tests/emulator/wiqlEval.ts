@@ -1,16 +1,14 @@
-// Runs a parsed WIQL query over the store: field checks (TF51005), macro resolution (@project, @me),
-// comparison semantics per field kind (identities, numbers, dates, tags, tree paths), ordering, $top.
+// Runs a parsed WIQL query over the store: field checks (TF51005), @project, equality and order per field kind
+// (numbers, text; tags matched whole), ordering, $top, and the index lag (state.ts) of new items.
 import { AdoError } from './errors';
 import { findField, type FieldDef } from './fields';
-import { resolveIdentity } from './identities';
-import type { Person, Project } from './org';
-import type { FieldValue, Store, StoredWorkItem } from './state';
+import type { Project } from './org';
+import type { Store, StoredWorkItem } from './state';
 import { unsupported, type Expr, type Literal, type Query } from './wiql';
 
 export interface EvalContext {
   store: Store;
   project: Project | undefined;
-  identity: Person;
 }
 
 const noField = (name: string): AdoError =>
@@ -20,102 +18,71 @@ const noField = (name: string): AdoError =>
     'QueryException',
   );
 
-export function fieldOf(name: string): FieldDef {
+function fieldOf(name: string): FieldDef {
   const def = findField(name);
   if (!def) throw noField(name);
+  if (def.kind === 'identity' || def.kind === 'dateTime')
+    throw unsupported(`a condition or order on ${def.kind} field ${def.ref}`);
   return def;
 }
 
-type Scalar = string | number | Person | undefined;
+type Scalar = string | number | undefined;
 
 function valueOf(item: StoredWorkItem, def: FieldDef): Scalar {
   if (def.ref === 'System.Id') return item.id;
   if (def.ref === 'System.Rev') return item.rev;
-  const v: FieldValue | undefined = item.fields[def.ref];
-  return v;
+  const v = item.fields[def.ref];
+  return typeof v === 'object' ? v.uniqueName : v;
 }
 
-function literal(lit: Literal, def: FieldDef, ctx: EvalContext): Scalar {
+function literal(lit: Literal, ctx: EvalContext): Scalar {
   if (lit.kind !== 'macro') return lit.v;
-  if (lit.v === 'project') {
-    if (!ctx.project)
-      throw new AdoError(
-        400,
-        'TF51011: The @project macro requires a project in the request.',
-        'QueryException',
-      );
-    return ctx.project.name;
-  }
-  if (lit.v === 'me') return ctx.identity;
-  throw unsupported(`macro @${lit.v} (field ${def.ref})`);
+  if (lit.v !== 'project') throw unsupported(`macro @${lit.v}`);
+  if (!ctx.project)
+    throw new AdoError(
+      400,
+      'TF51011: The @project macro requires a project in the request.',
+      'QueryException',
+    );
+  return ctx.project.name;
 }
 
-const text = (v: Scalar): string =>
-  (v === undefined ? '' : typeof v === 'object' ? v.uniqueName : String(v)).toLowerCase();
+const text = (v: Scalar): string => (v === undefined ? '' : String(v)).toLowerCase();
 
-/** -1/0/1, or NaN when the values cannot be ordered. */
+/** Numbers by value, everything else as case-insensitive text (WIQL compares strings without case). */
 function compare(a: Scalar, b: Scalar, def: FieldDef): number {
-  if (def.kind === 'identity') {
-    const right = typeof b === 'object' ? b : resolveIdentity(b);
-    const l = typeof a === 'object' ? a.uniqueName : '';
-    const r = right ? right.uniqueName : String(b ?? '');
-    return l.toLowerCase() === r.toLowerCase() ? 0 : NaN;
-  }
-  if (a === undefined || a === '') return b === undefined || b === '' ? 0 : NaN;
-  if (def.kind === 'integer' || def.kind === 'double') return Math.sign(Number(a) - Number(b));
-  if (def.kind === 'dateTime')
-    return Math.sign(new Date(String(a)).getTime() - new Date(String(b)).getTime());
+  if (def.kind === 'integer' || def.kind === 'double') return Math.sign(Number(a ?? 0) - Number(b ?? 0));
   return text(a).localeCompare(text(b));
 }
 
-function contains(a: Scalar, b: Scalar, def: FieldDef, words: boolean): boolean {
+function contains(a: Scalar, b: Scalar, def: FieldDef): boolean {
   const needle = text(b);
+  // Tags are matched whole: CONTAINS 'ci' does not match the tag 'ci-nightly'.
   if (def.ref === 'System.Tags')
     return text(a)
       .split(';')
       .some((t) => t.trim() === needle);
-  if (!words) return text(a).includes(needle);
-  const esc = needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(^|\\W)${esc}(\\W|$)`).test(text(a));
+  return text(a).includes(needle);
 }
 
-export function matches(e: Expr, item: StoredWorkItem, ctx: EvalContext): boolean {
+function matches(e: Expr, item: StoredWorkItem, ctx: EvalContext): boolean {
   switch (e.kind) {
     case 'and':
       return matches(e.left, item, ctx) && matches(e.right, item, ctx);
     case 'or':
       return matches(e.left, item, ctx) || matches(e.right, item, ctx);
-    case 'not':
-      return !matches(e.expr, item, ctx);
-    default:
-      break;
-  }
-  const def = fieldOf(e.field);
-  const value = valueOf(item, def);
-  switch (e.kind) {
-    case 'cmp': {
-      const c = compare(value, literal(e.value, def, ctx), def);
-      const table: Record<typeof e.op, boolean> = {
-        '=': c === 0,
-        '<>': c !== 0,
-        '<': c < 0,
-        '>': c > 0,
-        '<=': c <= 0,
-        '>=': c >= 0,
-      };
-      return table[e.op];
+    case 'eq': {
+      const def = fieldOf(e.field);
+      return compare(valueOf(item, def), literal(e.value, ctx), def) === 0;
     }
-    case 'in':
-      return e.values.some((l) => compare(value, literal(l, def, ctx), def) === 0) !== e.negate;
-    case 'contains':
-      return contains(value, literal(e.value, def, ctx), def, e.words) !== e.negate;
-    case 'under': {
-      const root = text(literal(e.value, def, ctx));
-      const v = text(value);
-      return (v === root || v.startsWith(`${root}\\`)) !== e.negate;
+    case 'in': {
+      const def = fieldOf(e.field);
+      return e.values.some((l) => compare(valueOf(item, def), literal(l, ctx), def) === 0);
     }
-    case 'empty':
-      return (value === undefined || value === '') !== e.negate;
+    case 'contains': {
+      const def = fieldOf(e.field);
+      return contains(valueOf(item, def), literal(e.value, ctx), def);
+    }
   }
 }
 
@@ -124,28 +91,28 @@ function validate(e: Expr, ctx: EvalContext): void {
   if (e.kind === 'and' || e.kind === 'or') {
     validate(e.left, ctx);
     validate(e.right, ctx);
-  } else if (e.kind === 'not') validate(e.expr, ctx);
-  else {
-    const def = fieldOf(e.field);
-    const lits = e.kind === 'in' ? e.values : e.kind === 'empty' ? [] : [e.value];
-    for (const l of lits) literal(l, def, ctx);
+    return;
   }
+  fieldOf(e.field);
+  for (const l of e.kind === 'in' ? e.values : [e.value]) literal(l, ctx);
 }
 
 export function runQuery(q: Query, ctx: EvalContext, top: number | undefined): StoredWorkItem[] {
-  for (const f of [...q.select, ...q.orderBy.map((o) => o.field)]) fieldOf(f);
+  for (const f of [...q.select, ...q.orderBy.map((o) => o.field)]) {
+    if (!findField(f)) throw noField(f);
+  }
+  for (const o of q.orderBy) fieldOf(o.field);
   if (q.where) validate(q.where, ctx);
   const where = q.where;
-  const now = Date.now();
+  const listed = ctx.store.queryIndex();
   const hits = [...ctx.store.workItems.values()].filter(
-    (item) => ctx.store.queryable(item.id, now) && (!where || matches(where, item, ctx)),
+    (item) => listed(item.id) && (!where || matches(where, item, ctx)),
   );
   const order = q.orderBy.length > 0 ? q.orderBy : [{ field: 'System.Id', desc: false }];
   hits.sort((x, y) => {
     for (const o of order) {
       const def = fieldOf(o.field);
-      const c = compare(valueOf(x, def), valueOf(y, def), def);
-      const n = Number.isNaN(c) ? text(valueOf(x, def)).localeCompare(text(valueOf(y, def))) : c;
+      const n = compare(valueOf(x, def), valueOf(y, def), def);
       if (n !== 0) return o.desc ? -n : n;
     }
     return x.id - y.id;

@@ -1,5 +1,5 @@
 // Create and update of work items: patch → field rules → workflow → permissions → relations → save, with
-// revisions, System.History turned into a discussion comment, and reverse links on linked items.
+// revision numbers, System.History turned into a discussion comment, and reverse links on linked items.
 import { noAreaPermission, typeNotFound } from './errors';
 import { applyFieldRules } from './fieldRules';
 import { BUILD_IDENTITY, isRestricted, type Person, type Project } from './org';
@@ -22,7 +22,7 @@ export function typeInProject(project: Project, typeName: string): TypeDef {
   return t;
 }
 
-/** A timestamp strictly after every earlier one, so revisions order by ChangedDate like the service. */
+/** A timestamp strictly after every earlier one, so successive saves order by ChangedDate like the service. */
 let lastNow = 0;
 export function now(): string {
   lastNow = Math.max(Date.now(), lastNow + 1);
@@ -34,14 +34,6 @@ function checkPermission(d: Draft, project: Project, identity: Person): void {
   const area = String(d.fields['System.AreaPath'] ?? '');
   const before = String(d.original['System.AreaPath'] ?? '');
   if (isRestricted(project, area) || (before && isRestricted(project, before))) throw noAreaPermission();
-}
-
-function snapshot(item: StoredWorkItem): void {
-  item.revisions.push({
-    rev: item.rev,
-    fields: { ...item.fields },
-    relations: item.relations.map((r) => ({ ...r, attributes: { ...r.attributes } })),
-  });
 }
 
 function applyInverse(
@@ -65,7 +57,6 @@ function applyInverse(
     delete target.fields['System.History'];
     target.fields['System.ChangedBy'] = opts.identity;
     target.fields['System.ChangedDate'] = date;
-    snapshot(target);
   }
 }
 
@@ -101,7 +92,6 @@ function commit(
     item.fields['System.CommentCount'] = (Number(item.fields['System.CommentCount']) || 0) + 1;
   }
   store.workItems.set(item.id, item);
-  snapshot(item);
   applyInverse(store, item.id, changes, opts, date);
 }
 
@@ -121,7 +111,6 @@ export function createWorkItem(
     rev: 1,
     fields: {},
     relations: [],
-    revisions: [],
   };
   if (opts.validateOnly) {
     item.fields = d.fields as Record<string, FieldValue>;
@@ -167,5 +156,4 @@ export function recordComment(item: StoredWorkItem, text: string, identity: Pers
   item.fields['System.History'] = text;
   item.fields['System.ChangedBy'] = identity;
   item.fields['System.ChangedDate'] = date;
-  snapshot(item);
 }

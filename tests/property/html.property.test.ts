@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { escapeHtml } from '../../tasks/PipelineWorkItem/src/text/html';
+import { markdownIt } from '../../tasks/PipelineWorkItem/src/text/markdownIt';
 import { hostileText } from './arbitraries';
 
 const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"' };
@@ -17,6 +18,15 @@ describe('HTML escaping (properties)', () => {
         assert.doesNotMatch(escaped, /[<>"]/);
         assert.doesNotMatch(escaped, /&(?!(?:amp|lt|gt|quot);)/);
       }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('escapes as markdown-it does in the HTML it renders, so a text (and a secret) has one escaped form', () => {
+    fc.assert(
+      fc.property(hostileText(80), (text) =>
+        assert.equal(escapeHtml(text), markdownIt().utils.escapeHtml(text)),
+      ),
       { numRuns: 500 },
     );
   });

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fc from 'fast-check';
 import type { Evidence, FailedStep, RunFacts } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import { readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
@@ -6,6 +7,7 @@ import { workItemBody } from '../../tasks/PipelineWorkItem/src/render/body';
 import { detailsHtml } from '../../tasks/PipelineWorkItem/src/render/details';
 import {
   changesHtml,
+  count,
   failingTestsHtml,
   logExcerptHtml,
 } from '../../tasks/PipelineWorkItem/src/render/evidence';
@@ -80,6 +82,22 @@ describe('evidence sections', () => {
     assert.match(failingTestsHtml(tests(1), 20), /<p>1 test failed\. All results/);
     assert.match(failingTestsHtml({ ...tests(20, 1000), atLeast: true }, 20), /At least 1,000 tests failed/);
     assert.equal(failingTestsHtml(undefined, 20), '');
+  });
+
+  it("writes counts as en-US does (12,345), without asking the locale's number format", () => {
+    assert.deepEqual([0, 999, 1000, 123456, 1234567].map(count), [
+      '0',
+      '999',
+      '1,000',
+      '123,456',
+      '1,234,567',
+    ]);
+    fc.assert(
+      fc.property(fc.nat({ max: Number.MAX_SAFE_INTEGER }), (n) =>
+        assert.equal(count(n), n.toLocaleString('en-US')),
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('lists commits by short id (linked when the host has a page), author and first line', () => {

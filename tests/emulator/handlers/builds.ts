@@ -1,7 +1,7 @@
-// Handlers for the Build area: build, timeline, logs, changes, associated work items.
+// Handlers for the Build area: timeline, logs, changes, associated work items.
 import { intParam, list, ok, requireProject, type Handler, type RequestContext } from '../context';
 import { notFound } from '../errors';
-import { buildFacts, buildUrl, logLines, renderBuild, renderRecord, timelineId } from '../buildView';
+import { buildFacts, buildUrl, logLines, renderRecord, timelineId } from '../buildView';
 import { identityRef, seedPerson } from '../identities';
 import { PEOPLE } from '../org';
 import type { StoredBuild } from '../state';
@@ -17,8 +17,6 @@ export function findBuild(ctx: RequestContext): StoredBuild {
   }
   return b;
 }
-
-export const getBuild: Handler = (ctx) => ok(renderBuild(ctx.collectionUrl, findBuild(ctx)));
 
 export const getTimeline: Handler = (ctx) => {
   const b = findBuild(ctx);

@@ -1,10 +1,8 @@
 // Location discovery, as azure-devops-node-api performs it before any REST call: OPTIONS
 // {collection}/_apis/{area} lists the area's resource locations; WebApi (and the task) also ask for
 // ResourceAreas (an empty list means "everything on this host", as on-premises; Azure DevOps Services
-// lists where each area lives) and sometimes connectionData.
-import { list, ok, type Handler } from '../context';
-import { identityRef } from '../identities';
-import { stableGuid } from '../org';
+// lists where each area lives).
+import { list, type Handler } from '../context';
 import type { Location } from '../routes';
 import { advertisedVersions, DEFAULT_TOPOLOGY, resourceAreas as areasOf, type Topology } from '../topology';
 
@@ -32,27 +30,3 @@ export function areaLocations(
 }
 
 export const resourceAreas: Handler = (ctx) => list(areasOf(ctx.topology, ctx.hosts));
-
-export const connectionData: Handler = (ctx) => {
-  const me = identityRef(ctx.identity, ctx.collectionUrl);
-  const user = {
-    id: me.id,
-    descriptor: me.descriptor,
-    providerDisplayName: me.displayName,
-    isActive: true,
-    properties: {},
-  };
-  return ok({
-    authenticatedUser: user,
-    authorizedUser: user,
-    instanceId: stableGuid('instance:fabrikam'),
-    deploymentId: stableGuid('deployment:fabrikam'),
-    deploymentType: 'hosted',
-    locationServiceData: {
-      serviceOwner: '00025394-6065-48ca-87d9-7f5672854ef7',
-      defaultAccessMappingMoniker: 'PublicAccessMapping',
-      lastChangeId: 1,
-      lastChangeId64: 1,
-    },
-  });
-};

@@ -70,18 +70,6 @@ function pageStart(token: string, all: readonly { id: number }[], desc: boolean)
   return at;
 }
 
-export const getComment: Handler = (ctx) => {
-  const item = lookup(ctx, intParam(ctx.params.workItemId, 'workItemId'));
-  const id = intParam(ctx.params.commentId, 'commentId');
-  const c = commentsOf(ctx.store, item.id).find((x) => x.id === id);
-  if (!c)
-    throw notFound(
-      `TF401270: Comment ${id} on work item ${item.id} does not exist.`,
-      'CommentNotFoundException',
-    );
-  return ok(renderComment(c, item.projectId, ctx.collectionUrl));
-};
-
 const SIMPLE_UPLOAD_LIMIT = 130 * 1024 * 1024;
 
 /**
@@ -119,21 +107,6 @@ export const createAttachment: Handler = (ctx) => {
   return ok({ id, url: attachmentUrl(ctx, id, fileName) }, 201);
 };
 
-export const getAttachment: Handler = (ctx) => {
-  const id = (ctx.params.id ?? '').toLowerCase();
-  const a = ctx.store.attachments.get(id);
-  // Emulator-chosen code for a missing attachment.
-  if (!a) throw notFound(`VS402475: The attachment ${id} does not exist.`, 'AttachmentNotFoundException');
-  const name = ctx.query.fileName ?? a.fileName;
-  const disposition = (ctx.query.download ?? '').toLowerCase() === 'true' ? 'attachment' : 'inline';
-  return {
-    status: 200,
-    bytes: a.bytes,
-    contentType: 'application/octet-stream',
-    headers: { 'Content-Disposition': `${disposition}; filename="${name.replace(/"/g, '')}"` },
-  };
-};
-
 export const queryByWiql: Handler = (ctx) => {
   if (ctx.project && ctx.params.team && !findTeam(ctx.project, ctx.params.team)) {
     throw notFound(
@@ -153,7 +126,7 @@ export const queryByWiql: Handler = (ctx) => {
   const query = parseWiql(body.query);
   const topRaw = ctx.query.$top;
   const top = topRaw === undefined ? undefined : intParam(topRaw, '$top');
-  const items = runQuery(query, { store: ctx.store, project: ctx.project, identity: ctx.identity }, top);
+  const items = runQuery(query, { store: ctx.store, project: ctx.project }, top);
   const column = (name: string): Record<string, string> => {
     const def = findField(name);
     const ref = def?.ref ?? name;

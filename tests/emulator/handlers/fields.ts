@@ -1,9 +1,8 @@
-// Handlers for the collection's field definitions (Fields_List / Fields_Get): what a client reads to
+// The collection's field definitions (Fields_List): what a client reads to
 // learn a field's kind (html or plain text, identity, tree path, …) and whether it may set it.
 // With a project in the path, only the fields of that project's process; without, every field.
-import { list, ok, type Handler, type RequestContext } from '../context';
-import { notFound } from '../errors';
-import { FIELDS, findField, type FieldDef, type FieldKind } from '../fields';
+import { list, type Handler, type RequestContext } from '../context';
+import { FIELDS, type FieldDef, type FieldKind } from '../fields';
 import { PROCESSES } from '../processes';
 
 /** Long text cannot be sorted on in queries. */
@@ -43,12 +42,3 @@ function fieldsInScope(ctx: RequestContext): FieldDef[] {
 }
 
 export const listFields: Handler = (ctx) => list(fieldsInScope(ctx).map((d) => fieldJson(ctx, d)));
-
-export const getField: Handler = (ctx) => {
-  const wanted = ctx.params.fieldNameOrRefName ?? '';
-  const def = findField(wanted);
-  if (!def || !fieldsInScope(ctx).includes(def))
-    // TF51535 as for unknown fields elsewhere; status 404 and typeKey emulator-chosen.
-    throw notFound(`TF51535: Cannot find field ${wanted}.`, 'WorkItemFieldInvalidException');
-  return ok(fieldJson(ctx, def));
-};

@@ -1,7 +1,7 @@
-// Handlers for test results (Test and testresults areas): shallow results by build or by release, full
+// Handlers for test results (testresults area): shallow results by build or by release, full
 // results by run. Results are seeded with the build (BuildSeed.testResults) or with a release environment
 // (ReleaseEnvironmentSeed.testResults).
-import { intParam, list, ok, requireProject, type Handler, type RequestContext } from '../context';
+import { intParam, list, requireProject, type Handler, type RequestContext } from '../context';
 import { enumName, TEST_OUTCOME } from '../enums';
 import { badRequest, notFound } from '../errors';
 import { buildFacts, projectRef } from '../buildView';
@@ -152,12 +152,4 @@ export const resultsOfRun: Handler = (ctx) => {
       .slice(skip, skip + top)
       .map((r) => full(ctx, r)),
   );
-};
-
-export const resultById: Handler = (ctx) => {
-  const id = intParam(ctx.params.testCaseResultId ?? ctx.params.testResultId, 'testCaseResultId');
-  const hit = runResults(ctx).find((r) => r.id === id);
-  if (!hit)
-    throw notFound(`Test result with Id ${id} does not exist.`, 'TestObjectNotFoundException', TEST_NS);
-  return ok(full(ctx, hit));
 };

@@ -1,4 +1,4 @@
-// Handlers for work item types, their fields and their states.
+// Handlers for work item types (with their fields, states and transitions) and a type's field.
 import { list, ok, requireProject, type Handler, type RequestContext } from '../context';
 import { enumName, FIELDS_EXPAND } from '../enums';
 import { notFound } from '../errors';
@@ -72,24 +72,9 @@ export const listTypes: Handler = (ctx) => {
   return list(PROCESSES[project.process].map((t) => typeJson(ctx, project, t)));
 };
 
-export const getType: Handler = (ctx) => {
-  const project = requireProject(ctx);
-  return ok(typeJson(ctx, project, typeInProject(project, ctx.params.type)));
-};
-
-export const listTypeStates: Handler = (ctx) => {
-  const t = typeInProject(requireProject(ctx), ctx.params.type);
-  return list(t.states.map((s) => ({ name: s.name, color: s.color, category: s.category })));
-};
-
 // By name or by the client's enum number (WorkItemTypeFieldsExpandLevel), as the service reads it.
 const expandsAllowed = (ctx: RequestContext): boolean =>
   ['allowedvalues', 'all'].includes(enumName(ctx.query.$expand, FIELDS_EXPAND) ?? '');
-
-export const listTypeFields: Handler = (ctx) => {
-  const t = typeInProject(requireProject(ctx), ctx.params.type);
-  return list(defsOf(t).map((d) => fieldJson(ctx, t, d, expandsAllowed(ctx))));
-};
 
 export const getTypeField: Handler = (ctx) => {
   const t = typeInProject(requireProject(ctx), ctx.params.type);

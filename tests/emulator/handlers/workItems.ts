@@ -1,25 +1,22 @@
-// Handlers for the work item resource: create, get one/many, batch, update, revisions.
+// Handlers for the work item resource: create, get, update.
 import {
   boolQuery,
   intParam,
-  list,
   ok,
   parseJsonBody,
   requireProject,
   type Handler,
   type RequestContext,
 } from '../context';
-import { enumName, ERROR_POLICY } from '../enums';
-import { badRequest, unsupportedContentType, workItemNotFound } from '../errors';
+import { unsupportedContentType, workItemNotFound } from '../errors';
 import { findPersonByUniqueName } from '../identities';
 import { PEOPLE } from '../org';
 import { parsePatch } from '../patch';
-import { asOf, parseExpand, renderRevision, renderWorkItem, type Expand } from '../render';
+import { parseExpand, renderWorkItem } from '../render';
 import type { StoredWorkItem } from '../state';
 import { createWorkItem, updateWorkItem, type SaveOptions } from '../workItems';
 
 const PATCH_TYPE = 'application/json-patch+json';
-const MAX_IDS = 200;
 
 function patchBody(ctx: RequestContext): ReturnType<typeof parsePatch> {
   const type = (ctx.contentType ?? '').split(';')[0].trim().toLowerCase();
@@ -85,85 +82,7 @@ function intervene(ctx: RequestContext, item: StoredWorkItem): void {
 export const getItem: Handler = (ctx) => {
   const fields = fieldsParam(ctx.query.fields);
   const expand = parseExpand(ctx.query.$expand, fields);
-  const id = intParam(ctx.params.id, 'id');
-  const item = asOf(lookup(ctx, id), ctx.query.asOf);
-  if (!item) throw workItemNotFound(id);
-  return ok(renderWorkItem(item, ctx.collectionUrl, { expand, fields }));
-};
-
-function many(
-  ctx: RequestContext,
-  ids: number[],
-  fields: string[] | undefined,
-  expand: Expand,
-  when: string | undefined,
-  policy: string,
-): ReturnType<typeof ok> {
-  if (ids.length === 0) throw badRequest('The ids parameter is required.', 'ArgumentNullException');
-  if (ids.length > MAX_IDS)
-    throw badRequest(`VS402337: The number of ids must not exceed ${MAX_IDS}.`, 'ArgumentException');
-  const omit = enumName(policy, ERROR_POLICY) === 'omit';
-  const value = ids.map((id) => {
-    const stored = ctx.store.workItems.get(id);
-    const item =
-      stored && (!ctx.project || ctx.project.id === stored.projectId) ? asOf(stored, when) : undefined;
-    if (!item) {
-      if (omit) return null;
-      throw workItemNotFound(id);
-    }
-    return renderWorkItem(item, ctx.collectionUrl, { expand, fields });
-  });
-  return list(value);
-}
-
-export const getItems: Handler = (ctx) => {
-  const fields = fieldsParam(ctx.query.fields);
-  const ids = (ctx.query.ids ?? '')
-    .split(',')
-    .filter(Boolean)
-    .map((x) => intParam(x.trim(), 'ids'));
-  return many(
-    ctx,
-    ids,
-    fields,
-    parseExpand(ctx.query.$expand, fields),
-    ctx.query.asOf,
-    ctx.query.errorPolicy ?? 'fail',
+  return ok(
+    renderWorkItem(lookup(ctx, intParam(ctx.params.id, 'id')), ctx.collectionUrl, { expand, fields }),
   );
-};
-
-export const getItemsBatch: Handler = (ctx) => {
-  const body = (parseJsonBody(ctx) ?? {}) as Record<string, unknown>;
-  const ids = Array.isArray(body.ids) ? body.ids.map((x) => intParam(String(x), 'ids')) : [];
-  const fields = Array.isArray(body.fields) ? body.fields.map(String) : undefined;
-  const rawExpand =
-    typeof body.$expand === 'string' || typeof body.$expand === 'number' ? String(body.$expand) : undefined;
-  const expand = parseExpand(rawExpand, fields);
-  const when = typeof body.asOf === 'string' ? body.asOf : undefined;
-  return many(
-    ctx,
-    ids,
-    fields,
-    expand,
-    when,
-    body.errorPolicy === undefined ? 'fail' : String(body.errorPolicy),
-  );
-};
-
-export const listRevisions: Handler = (ctx) => {
-  const item = lookup(ctx, intParam(ctx.params.id, 'id'));
-  const expand = parseExpand(ctx.query.$expand, undefined);
-  const skip = Number(ctx.query.$skip ?? 0) || 0;
-  const top = Number(ctx.query.$top ?? 200) || 200;
-  return list(
-    item.revisions.slice(skip, skip + top).map((r) => renderRevision(item, r, ctx.collectionUrl, expand)),
-  );
-};
-
-export const getRevision: Handler = (ctx) => {
-  const item = lookup(ctx, intParam(ctx.params.id, 'id'));
-  const n = intParam(ctx.params.revisionNumber, 'revisionNumber');
-  const rev = item.revisions.find((r) => r.rev === n);
-  if (!rev) throw workItemNotFound(`${item.id} revision ${n}`);
-  return ok(renderRevision(item, rev, ctx.collectionUrl, parseExpand(ctx.query.$expand, undefined)));
 };

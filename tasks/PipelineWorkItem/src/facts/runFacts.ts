@@ -15,7 +15,11 @@ export function factsFromTimeline(records: readonly TimelineRecord[]): RunFacts 
   const parent = (record: TimelineRecord): TimelineRecord | undefined =>
     record.parentId === undefined ? undefined : byId.get(record.parentId);
 
-  const sorted = [...records].sort((a, b) => path(a, parent).localeCompare(path(b, parent)));
+  // Paths are digits and slashes: comparing code units orders them as a collation would, without loading one.
+  const sorted = [...records].sort((a, b) => {
+    const [x, y] = [path(a, parent), path(b, parent)];
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
   const failedTasks = sorted.filter((r) => r.type === 'Task' && r.result === 'failed');
   const jobsWithFailedTask = new Set(failedTasks.map((task) => ancestor(task, 'Job')?.id));
   const failedJobs = sorted.filter(

@@ -1,4 +1,5 @@
 import { NO_LIMITS, detailsHtml, DetailsLimits } from './details';
+import { count } from './evidence';
 import { descriptionHtml } from '../text/markdown';
 import type { RunFacts } from '../facts/model';
 import type { Settings } from '../inputs/settings';
@@ -72,7 +73,7 @@ function trimNote(limits: DetailsLimits, longestTail: number, listedTests: numbe
         : `only ${limits.tests} of the failing tests are listed`,
     );
   }
-  return `<p><i>Trimmed to fit the work item field (${FIELD_LIMIT.toLocaleString('en-US')} characters): ${trimmed.join('; ')}. See the run for everything.</i></p>`;
+  return `<p><i>Trimmed to fit the work item field (${count(FIELD_LIMIT)} characters): ${trimmed.join('; ')}. See the run for everything.</i></p>`;
 }
 
 // The largest n in 0..max with fits(n), for fits true at 0 and monotonic: a binary search, so a long log costs
