@@ -15,7 +15,7 @@ import { readableRun } from './render/readable';
 import { chosenType, iterationPath } from './target';
 import { loc } from './text/messages';
 import type { ResolvedItem } from './render/summary';
-import { writerCredentials } from './writerCredentials';
+import { writerCredentials } from './act/writerCredentials';
 import { commentOnRecurrence, openItems, resolveItem, Settled, Writer } from './writes';
 
 export type { Filed, Log };

@@ -1,7 +1,7 @@
-import type { FilingHost } from './filed';
-import type { RunContext } from './facts/context';
-import type { Settings } from './inputs/settings';
-import type { Credentials, TokenCredentials, WriterIdentity } from './ports';
+import type { FilingHost } from '../filed';
+import type { RunContext } from '../facts/context';
+import type { Settings } from '../inputs/settings';
+import type { Credentials, TokenCredentials, WriterIdentity } from '../ports';
 
 /**
  * Who writes to Boards, as the inputs choose: a workload identity federation connection, a personal access
