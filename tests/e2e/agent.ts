@@ -48,10 +48,21 @@ export interface AgentJob {
   /** The job token the agent hands over as the SystemVssConnection endpoint; omitted = no endpoint. */
   readonly jobToken?: string;
   readonly collectionUrl: string;
-  /** Service connections (for the `connection` input): id → url and PAT. */
-  readonly serviceConnections?: Readonly<Record<string, { url: string; token: string }>>;
+  /**
+   * Service connections: id → url and PAT (for the `connection` input), or url, scheme, authorization
+   * parameters and data (a workload identity federation connection).
+   */
+  readonly serviceConnections?: Readonly<Record<string, { url: string; token: string } | EndpointSpec>>;
   /** Lays out files, symlinks or FIFOs in (and outside) the job's directories before the task starts. */
   readonly workspace?: (directories: JobDirectories) => void;
+}
+
+/** A service connection as the agent exports it: `ENDPOINT_URL_`, `ENDPOINT_AUTH_`, `ENDPOINT_DATA_<ID>_<NAME>`. */
+export interface EndpointSpec {
+  readonly url: string;
+  readonly scheme: string;
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly data?: Readonly<Record<string, string>>;
 }
 
 // How the agent names an input or variable in the environment: upper case, `.` and spaces become `_`.
@@ -94,13 +105,20 @@ export function agentEnvironment(job: AgentJob, temp: string): Record<string, st
     env['ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN'] = job.jobToken;
   }
   for (const [id, connection] of Object.entries(job.serviceConnections ?? {})) {
-    env[`ENDPOINT_URL_${envName(id)}`] = connection.url;
+    const endpoint: EndpointSpec =
+      'token' in connection
+        ? { url: connection.url, scheme: 'Token', parameters: { apitoken: connection.token } }
+        : connection;
+    env[`ENDPOINT_URL_${envName(id)}`] = endpoint.url;
     env[`ENDPOINT_AUTH_${envName(id)}`] = JSON.stringify({
-      parameters: { apitoken: connection.token },
-      scheme: 'Token',
+      parameters: endpoint.parameters,
+      scheme: endpoint.scheme,
     });
-    env[`ENDPOINT_AUTH_SCHEME_${envName(id)}`] = 'Token';
-    env[`ENDPOINT_AUTH_PARAMETER_${envName(id)}_APITOKEN`] = connection.token;
+    env[`ENDPOINT_AUTH_SCHEME_${envName(id)}`] = endpoint.scheme;
+    for (const [name, value] of Object.entries(endpoint.parameters))
+      env[`ENDPOINT_AUTH_PARAMETER_${envName(id)}_${name.toUpperCase()}`] = value;
+    for (const [name, value] of Object.entries(endpoint.data ?? {}))
+      env[`ENDPOINT_DATA_${envName(id)}_${name.toUpperCase()}`] = value;
   }
   return env;
 }

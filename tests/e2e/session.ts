@@ -63,7 +63,7 @@ export function useSession(): Session {
       assert.ok(!output.includes(JOB_TOKEN) && !output.includes(PAT), `a token was printed:\n${output}`);
       assert.equal(run.exitCode, 0, output);
       const outside = (await session.emulator.requests()).filter(
-        (r) => r.kind !== 'rest' && r.kind !== 'discovery',
+        (r) => r.kind !== 'rest' && r.kind !== 'discovery' && r.kind !== 'federation',
       );
       assert.deepEqual(outside, [], 'every request must be a REST call of the specs or location discovery');
       await assertNoSecrets(session.emulator, run, [

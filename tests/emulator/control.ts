@@ -4,6 +4,7 @@ import type { ServerResponse } from 'node:http';
 import { MAX_LATENCY_MS, SERVER_MAX_ATTACHMENT_LIMIT, type Conditions } from './conditions';
 import { AdoError } from './errors';
 import type { FaultQueue } from './faults';
+import type { FederatedAppSpec, FederationSpec } from './federation';
 import { findPersonByUniqueName } from './identities';
 import { PEOPLE } from './org';
 import { commentsOf, renderComment, renderWorkItem } from './render';
@@ -66,6 +67,25 @@ function tokensFrom(raw: unknown): TokenSpec[] {
       throw new SeedError(`unknown identity '${spec.identity}'`);
     return spec;
   });
+}
+
+function federationFrom(raw: unknown): FederationSpec {
+  const spec = (raw ?? {}) as FederationSpec;
+  const strings = (value: object, names: string[]): boolean =>
+    names.every((name) => typeof (value as Record<string, unknown>)[name] === 'string');
+  if (!(spec.connections ?? []).every((c) => strings(c, ['id', 'name', 'project'])))
+    throw new SeedError('federation: every connection needs id, name and project');
+  const valid = (a: FederatedAppSpec): boolean =>
+    strings(a, ['tenantId', 'clientId']) &&
+    Array.isArray(a.credentials) &&
+    a.credentials.every((c) => strings(c, ['issuer', 'subject']));
+  if (!(spec.apps ?? []).every(valid))
+    throw new SeedError('federation: every app needs tenantId, clientId and credentials [{issuer, subject}]');
+  for (const app of spec.apps ?? []) {
+    if (app.identity !== undefined && !findPersonByUniqueName(app.identity))
+      throw new SeedError(`unknown identity '${app.identity}'`);
+  }
+  return spec;
 }
 
 function ruleFrom(store: Store, raw: unknown): WorkflowRule {
@@ -163,6 +183,11 @@ function route(em: Emulation, r: ControlRequest): Answer {
     case 'POST tokens':
       store.tokens = tokensFrom(parse(r.body));
       return json({ count: store.tokens.length });
+    case 'POST federation':
+      store.federation.spec = federationFrom(parse(r.body));
+      return json({ ok: true });
+    case 'GET federation':
+      return json(store.federation.issued);
     case 'POST builds': {
       const b = seedBuild(store, parse(r.body));
       return json({ id: b.seed.id, url: buildUrl(r.collectionUrl, b) }, 201);

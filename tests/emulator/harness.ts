@@ -1,5 +1,6 @@
 // Test harness: starts the emulator in its own process (never in-process: tests may run the task
 // with spawnSync, which would freeze an in-process server) and wraps the control API with types.
+import type { FederationSpec, IssuedTokens } from './federation';
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { ORGANIZATION, PEOPLE, stableGuid } from './org';
@@ -70,6 +71,10 @@ export interface Emulator {
   /** Arms a person's edit of an item that lands just before the next PATCH of that item. */
   intervene(edit: Intervention): Promise<void>;
   setTokens(tokens: Array<string | TokenSpec>): Promise<void>;
+  /** The service connections the job may ask ID tokens for, and the app registrations Entra knows here. */
+  setFederation(spec: FederationSpec): Promise<void>;
+  /** The ID tokens and access tokens issued here so far. */
+  issuedTokens(): Promise<IssuedTokens>;
   workItems(): Promise<WorkItemJson[]>;
   workItem(id: number): Promise<WorkItemJson | null>;
   comments(id: number): Promise<CommentJson[]>;
@@ -173,6 +178,9 @@ class EmulatorProcess implements Emulator {
     void (await this.json('POST', 'interventions', edit));
   setTokens = async (tokens: Array<string | TokenSpec>): Promise<void> =>
     void (await this.json('POST', 'tokens', { tokens }));
+  setFederation = async (spec: FederationSpec): Promise<void> =>
+    void (await this.json('POST', 'federation', spec));
+  issuedTokens = (): Promise<IssuedTokens> => this.json('GET', 'federation');
   workItems = (): Promise<WorkItemJson[]> => this.json('GET', 'workitems');
   requests = (): Promise<RecordedRequest[]> => this.json('GET', 'requests');
   clearRequests = async (): Promise<void> => void (await this.json('DELETE', 'requests'));

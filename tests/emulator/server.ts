@@ -6,6 +6,7 @@ import { authenticate, parseAuthorization, WWW_AUTHENTICATE, type Credential } f
 import type { Reply, RequestContext } from './context';
 import { handleControl, type Emulation } from './control';
 import { AdoError, projectNotFound, unauthorized } from './errors';
+import { exchangeToken, federationRoute, issueIdToken, type FederationRoute } from './federation';
 import { areaLocations } from './handlers/discovery';
 import { compilePath, decodeSegments, matchPath } from './matcher';
 import { ORGANIZATION } from './org';
@@ -22,11 +23,16 @@ const LOCATIONS = locations();
 
 type Target =
   | { kind: 'route'; route: Route; params: Record<string, string> }
+  | { kind: 'federation'; route: FederationRoute; tenant: string }
   | { kind: 'area'; area: string }
   | { kind: 'unknown'; status: 404 | 405 };
 
 /** A route or area another host serves in this topology answers 404 here, as routing would fail. */
 function classify(method: string, segments: string[], topology: Topology, host: HostRole): Target {
+  const federation = host === 'main' ? federationRoute(method, segments) : undefined;
+  if (federation === 'entra') return { kind: 'federation', route: federation, tenant: segments[0] ?? '' };
+  if (federation && segments[0]?.toLowerCase() === ORGANIZATION)
+    return { kind: 'federation', route: federation, tenant: '' };
   if (segments[0]?.toLowerCase() !== ORGANIZATION) return { kind: 'unknown', status: 404 };
   if (method === 'OPTIONS' && segments.length === 3 && segments[1].toLowerCase() === '_apis') {
     const area = segments[2];
@@ -87,6 +93,12 @@ interface Incoming {
 /** The answer the service would give: auth, routing errors, api-version, project, handler. Never throws. */
 async function serve(em: Emulation, r: Incoming): Promise<Reply> {
   try {
+    if (r.target.kind === 'federation') {
+      const { federation, tokens } = em.store;
+      return r.target.route === 'oidc'
+        ? issueIdToken(federation, ORGANIZATION, authenticate(r.cred, tokens) !== undefined, r.query)
+        : exchangeToken(federation, r.target.tenant, new URLSearchParams(r.body.toString('utf8')), tokens);
+    }
     const identity = authenticate(r.cred, em.store.tokens);
     if (!identity)
       return { ...errorReply(unauthorized()), headers: { 'WWW-Authenticate': WWW_AUTHENTICATE } };
@@ -189,7 +201,13 @@ async function handle(
   const contentType = req.headers['content-type'] ?? null;
   const cred = parseAuthorization(req.headers.authorization);
   const kind: RequestKind =
-    target.kind === 'route' ? target.route.kind : target.kind === 'area' ? 'discovery' : 'unknown';
+    target.kind === 'route'
+      ? target.route.kind
+      : target.kind === 'area'
+        ? 'discovery'
+        : target.kind === 'federation'
+          ? 'federation'
+          : 'unknown';
   const apiVersion = apiVersionOf(req.headers.accept, query);
   const record: RecordedRequest = em.log.add({
     method,

@@ -1,6 +1,7 @@
 // The emulator's in-memory store: work items, comments, attachments, seeded builds
 // and releases, and the accepted tokens. One instance per process; `reset()` gives a fresh organization.
 import { buildProjects, findProject, type Person, type Project } from './org';
+import { Federation } from './federation';
 import type { BuildSeed, Intervention, ReleaseSeed, TokenSpec, WorkflowRule } from './types';
 
 /** Identity fields hold the Person; everything else a string or number. */
@@ -56,6 +57,7 @@ export class Store {
   builds = new Map<number, StoredBuild>();
   releases = new Map<number, StoredRelease>();
   tokens: TokenSpec[] = [];
+  federation = new Federation();
   rules: WorkflowRule[] = [];
   interventions: Intervention[] = [];
   /**

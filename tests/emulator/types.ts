@@ -37,7 +37,8 @@ export interface FaultSpec {
   after?: boolean;
 }
 
-export type RequestKind = 'rest' | 'discovery' | 'control' | 'unknown';
+/** `federation`: the job's ID token request and the Microsoft Entra token endpoint (federation.ts). */
+export type RequestKind = 'rest' | 'discovery' | 'federation' | 'control' | 'unknown';
 
 /**
  * What kind of Azure DevOps the emulator plays (see topology.ts):

@@ -3,12 +3,23 @@ import { Readable } from 'node:stream';
 import * as sinon from 'sinon';
 import { AdoError, SettingsError } from '../../tasks/PipelineWorkItem/src/errors';
 import type { TimelineRecord } from '../../tasks/PipelineWorkItem/src/facts/model';
-import type { Boards, Credentials, Pipelines, TaskHost } from '../../tasks/PipelineWorkItem/src/ports';
+import type {
+  Boards,
+  Credentials,
+  Pipelines,
+  TaskHost,
+  TokenCredentials,
+} from '../../tasks/PipelineWorkItem/src/ports';
+import type { FederatedConnection } from '../../tasks/PipelineWorkItem/src/inputs/connectionChoice';
 import { run } from '../../tasks/PipelineWorkItem/src/run';
 import type { InputName } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import { inputs, YAML_VARIABLES, BUG } from './fixtures';
 
-const JOB: Credentials = { url: 'https://dev.azure.com/fabrikam/', scheme: 'bearer', token: 'job-token-123' };
+const JOB: TokenCredentials = {
+  url: 'https://dev.azure.com/fabrikam/',
+  scheme: 'bearer',
+  token: 'job-token-123',
+};
 
 const FAILED_TIMELINE: TimelineRecord[] = [
   {
@@ -88,6 +99,18 @@ function fakes(
     connectionCredentials: sinon
       .stub()
       .returns({ url: 'https://dev.azure.com/contoso/', scheme: 'token', token: 'pat' }),
+    federatedCredentials: sinon.stub().callsFake((choice: FederatedConnection) => ({
+      url: choice.organizationUrl ?? 'https://dev.azure.com/contoso/',
+      scheme: 'federated',
+      federation: {
+        connection: choice.connection,
+        oidcRequestUri: 'https://dev.azure.com/fabrikam/oidc',
+        jobToken: JOB.token,
+        tenantId: 'tenant',
+        clientId: 'client-id',
+        authority: 'https://login.microsoftonline.com/',
+      },
+    })),
     connectBoards: sinon.stub().returns(boards),
     connectPipelines: sinon.stub().returns(pipelines),
     findFiles: (patterns) => patterns.map((pattern) => ({ pattern, files: [], refused: [] })),
@@ -247,6 +270,34 @@ describe('run', () => {
       patch.some((op) => op.path === '/fields/System.IterationPath' && op.value === 'WebApp\\Sprint 2'),
     );
     assert.equal(f.outputs['WorkItemUrl'], 'https://dev.azure.com/contoso/Mobile/_workitems/edit/42');
+  });
+
+  it('writes through a federated connection as its service principal; the run is read with the job token', async () => {
+    const f = fakes({
+      connectionType: 'azureRM',
+      azureResourceManagerConnection: 'arm',
+      organizationUrl: 'https://dev.azure.com/contoso',
+    });
+    await run(f.host);
+    sinon.assert.calledOnceWithExactly(
+      f.host.federatedCredentials as sinon.SinonStub,
+      {
+        kind: 'azureRM',
+        input: 'azureResourceManagerConnection',
+        connection: 'arm',
+        organizationUrl: 'https://dev.azure.com/contoso/',
+      },
+      JOB,
+    );
+    const boardsCredentials = (f.host.connectBoards as sinon.SinonStub).firstCall.args[0] as Credentials;
+    assert.equal(boardsCredentials.scheme, 'federated');
+    assert.deepEqual(boardsCredentials.identity, {
+      kind: 'connection',
+      connection: 'arm',
+      servicePrincipal: 'client-id',
+    });
+    sinon.assert.calledOnceWithExactly(f.host.connectPipelines as sinon.SinonStub, JOB);
+    assert.equal(f.outputs['WorkItemUrl'], 'https://dev.azure.com/contoso/WebApp/_workitems/edit/42');
   });
 
   it('files in the default iteration, with a warning, when the team has no current iteration', async () => {

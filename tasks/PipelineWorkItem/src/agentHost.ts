@@ -8,7 +8,9 @@ import { DEFAULT_LIMITS, RetryLimits, RetryPolicy } from './ado/retry';
 import { withTrailingSlash } from './facts/context';
 import { SettingsError } from './errors';
 import { findJobFiles, jobRoots, openJobFile } from './evidence/jobFiles';
-import type { Credentials, FoundFiles, TaskHost, TaskResult } from './ports';
+import type { FederatedConnection } from './inputs/connectionChoice';
+import { EndpointView, federatedEndpoint, oidcRequestUri } from './inputs/connectionEndpoint';
+import type { Credentials, FoundFiles, TaskHost, TaskResult, TokenCredentials } from './ports';
 import { inertLines } from './text/agentText';
 import { loc, useLocalizer } from './text/messages';
 import { redactor } from './text/redact';
@@ -45,7 +47,7 @@ export function agentHost(): TaskHost {
   };
   const variable = (name: string): string | undefined => read(name, () => tl.getVariable(name));
   const connect = connector(tokens, secrets);
-  const remember = (credentials: Credentials): Credentials => {
+  const remember = (credentials: TokenCredentials): TokenCredentials => {
     tokens.push(credentials.token);
     return credentials;
   };
@@ -58,6 +60,7 @@ export function agentHost(): TaskHost {
       return credentials && remember(credentials);
     },
     connectionCredentials: (connection) => remember(serviceConnection(connection)),
+    federatedCredentials: (choice, job) => federatedCredentials(choice, job, variable),
     connectBoards: (credentials) => ado().connectBoards(credentials, connect(credentials.url)),
     connectPipelines: (credentials) => ado().connectPipelines(credentials, connect(credentials.url)),
     findFiles: (patterns) => findFiles(patterns, variable),
@@ -67,7 +70,7 @@ export function agentHost(): TaskHost {
 }
 
 // getEndpointAuthorizationParameter would write the token into a debug line; the whole object is read instead.
-function jobCredentials(variable: (name: string) => string | undefined): Credentials | undefined {
+function jobCredentials(variable: (name: string) => string | undefined): TokenCredentials | undefined {
   const token = tl.getEndpointAuthorization(JOB_ENDPOINT, true)?.parameters?.['AccessToken'];
   const url = variable('System.TeamFoundationCollectionUri') ?? tl.getEndpointUrl(JOB_ENDPOINT, true);
   return token && url ? { url: withTrailingSlash(url), scheme: 'bearer', token } : undefined;
@@ -84,16 +87,23 @@ function findFiles(
 }
 
 // One retry policy (one time budget) for every client of the run; the proxy may differ by URL (its bypass
-// list), so the network settings are read for each organization the task talks to.
+// list), so the network settings are read for each organization the task talks to. Passwords among them, and
+// tokens the transport obtains itself (a federated connection's), join the secrets.
 function connector(tokens: string[], secrets: () => string[]): (url: string) => Transport {
   let policy: RetryPolicy | undefined;
-  return (url) => {
+  const networkOf = (url: string): NetworkOptions => {
     const network = networkOptions(url);
     for (const password of [network.proxy?.proxyPassword, network.cert?.passphrase]) {
       if (password && !tokens.includes(password)) tokens.push(password);
     }
+    return network;
+  };
+  const secret = (value: string): void => {
+    tokens.push(value);
+  };
+  return (url) => {
     policy ??= new RetryPolicy(retryLimits());
-    return { network, policy, secrets };
+    return { network: networkOf(url), policy, secrets, secret, networkOf };
   };
 }
 
@@ -144,7 +154,7 @@ function quietly<T>(read: () => T): T {
   }
 }
 
-function serviceConnection(connection: string): Credentials {
+function serviceConnection(connection: string): TokenCredentials {
   // The input holds the connection's id as typed; the agent exports ENDPOINT_URL_<ID> upper-cased, and
   // process.env is case-sensitive on Linux (task-lib's vault lower-cases the auth lookup itself). task-lib
   // debug-prints the id it looks up raw, and the id is whatever the input says.
@@ -168,6 +178,47 @@ function serviceConnection(connection: string): Credentials {
   if (scheme === 'usernamepassword')
     return { url: withTrailingSlash(url), scheme: 'basic', token, username: parameters['username'] ?? '' };
   return { url: withTrailingSlash(url), scheme: scheme === 'oauth' ? 'bearer' : 'token', token };
+}
+
+// The ID token request needs the job token: the federated connection itself holds no secret.
+function federatedCredentials(
+  choice: FederatedConnection,
+  job: TokenCredentials,
+  variable: (name: string) => string | undefined,
+): Credentials {
+  const id = choice.connection;
+  const endpoint = quietly((): EndpointView => {
+    let auth: tl.EndpointAuthorization | undefined;
+    try {
+      auth = tl.getEndpointAuthorization(id, true);
+    } catch {
+      auth = undefined;
+    }
+    return {
+      url: tl.getEndpointUrl(id.toUpperCase(), true),
+      scheme: auth?.scheme,
+      parameters: lowerKeys(auth?.parameters ?? {}),
+      data: lowerKeys({
+        activeDirectoryAuthority: tl.getEndpointDataParameter(
+          id.toUpperCase(),
+          'activeDirectoryAuthority',
+          true,
+        ),
+        organizationUrl: tl.getEndpointDataParameter(id.toUpperCase(), 'organizationUrl', true),
+      }),
+    };
+  });
+  const target = federatedEndpoint(choice, endpoint);
+  const uri = oidcRequestUri(variable('System.OidcRequestUri'), id);
+  return {
+    url: target.organizationUrl,
+    scheme: 'federated',
+    federation: { connection: id, oidcRequestUri: uri, jobToken: job.token, ...target },
+  };
+}
+
+function lowerKeys(record: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(record).map(([name, value]) => [name.toLowerCase(), value]));
 }
 
 // task-lib debug-prints the proxy and certificate settings it reads, passwords included.

@@ -1,5 +1,6 @@
 import { act } from './act/act';
 import type { Acted, Acting, ActingHost, Log } from './act/acted';
+import { writerCredentials } from './act/writerCredentials';
 import { chosenType, readsOf } from './act/reads';
 import { openItems } from './act/writes';
 import { EnvironmentError } from './errors';
@@ -99,11 +100,7 @@ function connect(
   return { connected, records, early };
 }
 
-/**
- * The job token (which reads the run's records) and the credentials that write to Boards: the `connection`
- * input's service connection, else the job token, acting as the build service of the run's own project (or of
- * the collection), whatever project the task writes to.
- */
+/** The job token, which reads the run's records, and the credentials that write to Boards. */
 function credentialsOf(
   host: ActingHost,
   settings: Settings,
@@ -111,14 +108,5 @@ function credentialsOf(
 ): { job: Credentials; boards: Credentials } {
   const job = host.jobCredentials();
   if (!job) throw new EnvironmentError(loc('JobTokenMissing'));
-  const boards: Credentials = settings.connection
-    ? {
-        ...host.connectionCredentials(settings.connection),
-        identity: { kind: 'connection', connection: settings.connection },
-      }
-    : {
-        ...job,
-        identity: { kind: 'jobToken', runProject: context.project, release: context.hostType === 'release' },
-      };
-  return { job, boards };
+  return { job, boards: writerCredentials(host, settings, context, job) };
 }

@@ -1,6 +1,7 @@
 import type { Refusal } from './evidence/confinement';
 import type { ReleaseRun, VariableReader } from './facts/context';
 import type { Commit, ReleaseDeployment, ReleaseTaskLog, TimelineRecord } from './facts/model';
+import type { FederatedConnection } from './inputs/connectionChoice';
 import type { InputReader } from './inputs/settings';
 import type { StateCategory, WorkItemTypeInfo } from './workItem/workItemType';
 import type { JsonPatchOperation } from './workItem/patch';
@@ -128,18 +129,45 @@ export type WriterIdentity =
       /** A classic release job: its job authorization scope has a setting of its own. */
       readonly release: boolean;
     }
-  | { readonly kind: 'connection'; readonly connection: string };
+  | {
+      readonly kind: 'connection';
+      readonly connection: string;
+      /** The client id of the connection's service principal, when it is a federated one. */
+      readonly servicePrincipal?: string;
+    };
+
+/**
+ * A service connection's federated identity: the pipeline issues an ID token for it, which Microsoft Entra ID
+ * exchanges for an Azure DevOps access token.
+ */
+export interface Federation {
+  /** The connection's id, as the agent passes it. */
+  readonly connection: string;
+  /** `System.OidcRequestUri`: where the job asks for the ID token. */
+  readonly oidcRequestUri: string;
+  /** The job token, which authorizes the ID token request. */
+  readonly jobToken: string;
+  readonly tenantId: string;
+  /** The service principal's (app's) client id. */
+  readonly clientId: string;
+  /** The Microsoft Entra authority, with a trailing slash, e.g. `https://login.microsoftonline.com/`. */
+  readonly authority: string;
+}
 
 /** How to reach and authenticate to an organization. */
-export interface Credentials {
+export type Credentials = {
   /** Collection URL with a trailing slash. */
   readonly url: string;
-  readonly scheme: 'bearer' | 'token' | 'basic';
-  readonly token: string;
-  readonly username?: string;
   /** As whom the credentials act, when the caller knows it. */
   readonly identity?: WriterIdentity;
-}
+} & (
+  | { readonly scheme: 'bearer' | 'token' | 'basic'; readonly token: string; readonly username?: string }
+  /** The access token is asked for right before the first request. */
+  | { readonly scheme: 'federated'; readonly federation: Federation }
+);
+
+/** Credentials that carry their token (the job's, a personal access token). */
+export type TokenCredentials = Exclude<Credentials, { readonly scheme: 'federated' }>;
 
 export type TaskResult = 'Succeeded' | 'SucceededWithIssues' | 'Failed';
 export type WorkItemAction = 'created' | 'commented' | 'resolved' | 'none';
@@ -175,9 +203,14 @@ export interface TaskHost {
   /** Values to keep out of every log line and work item: secret variables and tokens. */
   secrets(): string[];
   /** The job token (`SystemVssConnection`); undefined when the agent did not provide it. */
-  jobCredentials(): Credentials | undefined;
+  jobCredentials(): TokenCredentials | undefined;
   /** The credentials of the service connection named by the `connection` input. @throws SettingsError */
   connectionCredentials(connection: string): Credentials;
+  /**
+   * The credentials of a workload identity federation connection; `job` authorizes its ID token request.
+   * @throws SettingsError, EnvironmentError
+   */
+  federatedCredentials(connection: FederatedConnection, job: TokenCredentials): Credentials;
   connectBoards(credentials: Credentials): Boards;
   connectPipelines(credentials: Credentials): Pipelines;
   /**

@@ -10,6 +10,7 @@ export type ActingHost = Pick<
   TaskHost,
   | 'jobCredentials'
   | 'connectionCredentials'
+  | 'federatedCredentials'
   | 'connectBoards'
   | 'connectPipelines'
   | 'secrets'

@@ -5,8 +5,9 @@ import { BearerCredentialHandler } from 'typed-rest-client/handlers/bearertoken'
 import { PersonalAccessTokenCredentialHandler } from 'typed-rest-client/handlers/personalaccesstoken';
 import { HttpClient } from 'typed-rest-client/HttpClient';
 import type { IRequestHandler, IRequestOptions } from 'typed-rest-client/Interfaces';
-import type { Boards, Credentials, Pipelines } from '../ports';
+import type { Boards, Credentials, Pipelines, TokenCredentials } from '../ports';
 import { AdoBoards } from './boards';
+import { authorizeWith, FederatedToken } from './federation';
 import { AdoPipelines } from './pipelines';
 import { makeResilient } from './resilientHttp';
 import { HttpClientLike, Rest } from './rest';
@@ -30,9 +31,17 @@ export interface Transport {
   readonly policy: RetryPolicy;
   /** The host's current secrets (tokens, secret variables), asked at each use: tokens join as credentials are read. */
   readonly secrets: () => readonly string[];
+  /** Adds a value no output may carry: a token the task obtained itself. */
+  readonly secret: (value: string) => void;
+  /** The agent's network settings for another host (the proxy's bypass list is by URL). */
+  readonly networkOf: (url: string) => NetworkOptions;
 }
 
-function handler(credentials: Credentials): IRequestHandler {
+function handlers(credentials: Credentials): IRequestHandler[] {
+  return credentials.scheme === 'federated' ? [] : [handler(credentials)];
+}
+
+function handler(credentials: TokenCredentials): IRequestHandler {
   switch (credentials.scheme) {
     case 'bearer':
       return new BearerCredentialHandler(credentials.token);
@@ -50,8 +59,16 @@ function httpClient(credentials: Credentials, transport: Transport): HttpClientL
     ...transport.network,
     socketTimeout: transport.policy.limits.requestTimeoutMs,
   };
-  const http = new HttpClient(USER_AGENT, [handler(credentials)], options) as unknown as HttpClientLike;
+  const http = new HttpClient(USER_AGENT, handlers(credentials), options) as unknown as HttpClientLike;
   makeResilient(http, transport.policy);
+  if (credentials.scheme === 'federated') {
+    // The token requests go out with the agent's network settings for the authority's host, under the same
+    // retry policy.
+    const authority = { ...options, ...transport.networkOf(credentials.federation.authority) };
+    const tokens = new HttpClient(USER_AGENT, [], authority) as unknown as HttpClientLike;
+    makeResilient(tokens, transport.policy);
+    authorizeWith(http, new FederatedToken(credentials.federation, tokens, transport.secret));
+  }
   return http;
 }
 

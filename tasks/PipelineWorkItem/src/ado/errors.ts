@@ -55,10 +55,10 @@ interface Failure {
 const MESSAGES: readonly (readonly [applies: (f: Failure) => boolean, message: (f: Failure) => string])[] = [
   [(f) => isNetworkCode(f.e.code), (f) => loc('Unreachable', f.action, f.call.url, f.e.code ?? '')],
   [(f) => f.code === 'TF237111', (f) => loc('AreaRefused', f.action, permissionFix(f.call))],
-  [
-    (f) => f.status === 401 || f.code === 'TF400813',
-    (f) => loc('CredentialsRejected', f.action, f.code ?? 'HTTP 401', f.call.project ?? ''),
-  ],
+  // A federated identity refused after a successful exchange (a renewed token too) is not a user of the
+  // organization.
+  [(f) => isRejected(f) && federatedIdentity(f.call) !== undefined, federatedNotInOrganization],
+  [isRejected, (f) => loc('CredentialsRejected', f.action, f.code ?? 'HTTP 401', f.call.project ?? '')],
   [(f) => f.code === 'TF401347', (f) => loc('TreePathRefused', f.action, f.serviceMessage)],
   [(f) => f.code === 'TF51535', (f) => loc('FieldUnknown', f.action, f.serviceMessage)],
   [(f) => f.code === 'TF401326', (f) => loc('FieldReadOnly', f.action, f.serviceMessage)],
@@ -66,6 +66,33 @@ const MESSAGES: readonly (readonly [applies: (f: Failure) => boolean, message: (
   [(f) => f.status === 429, (f) => loc('RateLimited', f.action, f.serviceMessage)],
   [(f) => f.status === 403, (f) => loc('AccessDenied', f.action, f.serviceMessage, permissionFix(f.call))],
 ];
+
+function isRejected(f: Failure): boolean {
+  return f.status === 401 || f.code === 'TF400813';
+}
+
+function federatedIdentity(call: CallContext): { connection: string; servicePrincipal: string } | undefined {
+  const identity = call.identity;
+  return identity?.kind === 'connection' && identity.servicePrincipal
+    ? { connection: identity.connection, servicePrincipal: identity.servicePrincipal }
+    : undefined;
+}
+
+function federatedNotInOrganization(f: Failure): string {
+  const { connection, servicePrincipal } = federatedIdentity(f.call) ?? {
+    connection: '',
+    servicePrincipal: '',
+  };
+  const code = f.code ?? 'HTTP 401';
+  return loc(
+    'FederatedIdentityNotInOrganization',
+    f.action,
+    servicePrincipal,
+    connection,
+    code,
+    organizationName(f.call.url),
+  );
+}
 
 function fallbackMessage(f: Failure): string {
   return f.status === undefined
@@ -116,7 +143,10 @@ export function permissionFix(call: Pick<CallContext, 'url' | 'project' | 'ident
 }
 
 function writerNamed(identity: WriterIdentity, organization: string, url: string): string {
-  if (identity.kind === 'connection') return loc('PermissionWhoConnection', identity.connection);
+  if (identity.kind === 'connection')
+    return identity.servicePrincipal
+      ? loc('PermissionWhoFederated', identity.servicePrincipal, identity.connection)
+      : loc('PermissionWhoConnection', identity.connection);
   if (!identity.release) return loc('PermissionWhoJob', identity.runProject, organization, organization);
   // Azure DevOps Server 2020 ignores the scope setting for classic releases: they always run with the
   // collection's identity. Services is the one place that is known not to be a Server.

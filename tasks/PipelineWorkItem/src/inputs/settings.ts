@@ -3,6 +3,7 @@ import { FieldAssignment, parseFieldsInput } from './fieldsInput';
 import { loc } from '../text/messages';
 import { descriptionProblems } from '../text/markdown';
 import { parseTemplate, Template } from '../text/templates';
+import { CONNECTION_TYPES, connectionChoice, FederatedConnection } from './connectionChoice';
 
 /** The inputs declared in task.json; a test keeps the two lists equal. */
 export const INPUT_NAMES = [
@@ -29,7 +30,11 @@ export const INPUT_NAMES = [
   'resolveOnRecovery',
   'includePullRequests',
   'project',
+  'connectionType',
   'connection',
+  'azureDevOpsConnection',
+  'azureResourceManagerConnection',
+  'organizationUrl',
   'dryRun',
   'failTaskOnError',
 ] as const;
@@ -78,7 +83,10 @@ export interface Settings {
   readonly resolveOnRecovery: boolean;
   readonly includePullRequests: boolean;
   readonly project: string | undefined;
+  /** The PAT connection (`connectionType` token). */
   readonly connection: string | undefined;
+  /** The workload identity federation connection, when `connectionType` names one. */
+  readonly federation: FederatedConnection | undefined;
   readonly dryRun: boolean;
   readonly failTaskOnError: boolean;
 }
@@ -147,7 +155,7 @@ function settingsOf(input: Parse, fields: Settings['fields']): Settings {
     resolveOnRecovery: bool('resolveOnRecovery', true),
     includePullRequests: bool('includePullRequests', false),
     project: text('project'),
-    connection: text('connection'),
+    ...connectionChoice(pick('connectionType', CONNECTION_TYPES, 'token'), text, input.problems),
     dryRun: bool('dryRun', false),
     failTaskOnError: bool('failTaskOnError', false),
   };

@@ -1,0 +1,67 @@
+import { loc } from '../text/messages';
+
+/** The `connectionType` options: who writes to Boards. */
+export const CONNECTION_TYPES = ['token', 'azureDevOps', 'azureRM'] as const;
+export type ConnectionType = (typeof CONNECTION_TYPES)[number];
+
+/** A service connection whose identity is federated with Microsoft Entra ID (no secret in the connection). */
+export interface FederatedConnection {
+  /** `azureDevOps`: type WorkloadIdentityUser; `azureRM`: type AzureRM, scheme WorkloadIdentityFederation. */
+  readonly kind: 'azureDevOps' | 'azureRM';
+  /** The input that names it, for messages. */
+  readonly input: 'azureDevOpsConnection' | 'azureResourceManagerConnection';
+  /** The connection's id, as the agent passes it. */
+  readonly connection: string;
+  /** The target organization's URL with a trailing slash; undefined = the connection's own. */
+  readonly organizationUrl: string | undefined;
+}
+
+const INPUT_OF = {
+  azureDevOps: 'azureDevOpsConnection',
+  azureRM: 'azureResourceManagerConnection',
+} as const;
+
+type ConnectionInput =
+  'connection' | 'azureDevOpsConnection' | 'azureResourceManagerConnection' | 'organizationUrl';
+
+/**
+ * The connection inputs as `connectionType` selects them. An input of another kind that is set is a problem
+ * (a YAML step that names a federated connection but forgot `connectionType` would otherwise write as the job).
+ */
+export function connectionChoice(
+  type: ConnectionType,
+  text: (name: ConnectionInput) => string | undefined,
+  problems: string[],
+): { connection: string | undefined; federation: FederatedConnection | undefined } {
+  const unused = (name: ConnectionInput, wanted: string): void => {
+    if (text(name) !== undefined) problems.push(loc('ConnectionInputUnused', name, type, wanted, name));
+  };
+  if (type === 'token') {
+    unused('azureDevOpsConnection', 'azureDevOps');
+    unused('azureResourceManagerConnection', 'azureRM');
+    return { connection: text('connection'), federation: undefined };
+  }
+  const input = INPUT_OF[type];
+  const connection = text(input);
+  const organizationUrl = organization(text('organizationUrl'), problems);
+  if (connection === undefined) problems.push(loc('ConnectionInputMissing', input, type));
+  if (type === 'azureRM' && text('organizationUrl') === undefined)
+    problems.push(loc('OrganizationUrlMissing'));
+  if (connection === undefined) return { connection: undefined, federation: undefined };
+  return { connection: undefined, federation: { kind: type, input, connection, organizationUrl } };
+}
+
+function organization(value: string | undefined, problems: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol)) {
+    problems.push(loc('OrganizationUrlInvalid', value));
+    return undefined;
+  }
+  return value.endsWith('/') ? value : `${value}/`;
+}

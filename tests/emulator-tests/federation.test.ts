@@ -1,0 +1,132 @@
+// Workload identity federation: the job's ID token request and the Entra token endpoint refuse what the real
+// ones refuse, and Boards accepts an issued token only for an app added to the organization.
+import * as assert from 'node:assert/strict';
+import { PEOPLE, PROJECTS } from '../emulator/harness';
+import { JOB_TOKEN, useEmulator } from './helpers';
+
+const CONNECTION = '3c5e7a9b-1d2f-4a6b-8c0d-2e4f6a8b0c1d';
+const TENANT = 'tenant-1';
+const CLIENT = 'client-1';
+const SCOPE = '499b84ac-1321-427f-aa17-267ca6975798/.default';
+const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+describe('emulator: workload identity federation', function () {
+  this.timeout(20_000);
+  const em = useEmulator();
+  const base = (): string => em().collectionUrl.replace(/fabrikam\/$/, '');
+  const oidcUrl = (): string =>
+    `${em().collectionUrl}${PROJECTS.WebApp.id}/_apis/distributedtask/hubs/build/plans/p/jobs/j/oidctoken?api-version=7.1&serviceConnectionId=${CONNECTION}`;
+
+  beforeEach(async () => {
+    await em().reset();
+    await em().setTokens([JOB_TOKEN]);
+    await em().setFederation({
+      connections: [{ id: CONNECTION, name: 'boards', project: 'WebApp' }],
+      apps: [
+        {
+          tenantId: TENANT,
+          clientId: CLIENT,
+          credentials: [
+            { issuer: 'https://vstoken.dev.azure.com/fabrikam', subject: 'sc://fabrikam/WebApp/boards' },
+          ],
+          inOrganization: true,
+          identity: PEOPLE.sam.uniqueName,
+        },
+      ],
+    });
+  });
+
+  async function idToken(token = JOB_TOKEN): Promise<Response> {
+    return fetch(oidcUrl(), { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: '{}' });
+  }
+
+  async function exchange(
+    form: Record<string, string>,
+  ): Promise<{ status: number; json: Record<string, unknown> }> {
+    const response = await fetch(`${base()}${TENANT}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+    });
+    return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+  }
+
+  const request = (assertion: string, overrides: Record<string, string> = {}): Record<string, string> => ({
+    client_id: CLIENT,
+    client_assertion_type: JWT_BEARER,
+    client_assertion: assertion,
+    grant_type: 'client_credentials',
+    scope: SCOPE,
+    ...overrides,
+  });
+
+  it('issues an ID token for the job token only, for the connections the pipeline may use', async () => {
+    assert.equal((await idToken('not-the-job-token')).status, 401);
+    const issued = await idToken();
+    assert.equal(issued.status, 200);
+    const { oidcToken } = (await issued.json()) as { oidcToken: string };
+    const claims = JSON.parse(
+      Buffer.from(oidcToken.split('.')[1] ?? '', 'base64url').toString('utf8'),
+    ) as Record<string, unknown>;
+    assert.equal(claims['sub'], 'sc://fabrikam/WebApp/boards');
+    assert.equal(claims['aud'], 'api://AzureADTokenExchange');
+    await em().setFederation({ connections: [] });
+    assert.equal((await idToken()).status, 403);
+    assert.deepEqual((await em().issuedTokens()).idTokens, [oidcToken]);
+  });
+
+  it('exchanges a valid assertion for a token Boards accepts as the app', async () => {
+    const { oidcToken } = (await (await idToken()).json()) as { oidcToken: string };
+    const answer = await exchange(request(oidcToken));
+    assert.equal(answer.status, 200, JSON.stringify(answer.json));
+    const token = String(answer.json['access_token']);
+    const boards = await fetch(`${em().collectionUrl}WebApp/_apis/wit/workitems/$Task?api-version=7.1`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json-patch+json' },
+      body: JSON.stringify([{ op: 'add', path: '/fields/System.Title', value: 'by the app' }]),
+    });
+    assert.equal(boards.status, 200);
+    const item = (await boards.json()) as { fields: Record<string, { uniqueName?: string }> };
+    assert.equal(item.fields['System.CreatedBy']?.uniqueName, PEOPLE.sam.uniqueName);
+  });
+
+  it('refuses a wrong grant, assertion type, scope, client, signature or subject', async () => {
+    const { oidcToken } = (await (await idToken()).json()) as { oidcToken: string };
+    const codes = async (form: Record<string, string>): Promise<string> => {
+      const answer = await exchange(form);
+      assert.equal(answer.status, 400);
+      return String(answer.json['error_description']).split(':')[0] ?? '';
+    };
+    assert.equal(await codes(request(oidcToken, { grant_type: 'password' })), 'AADSTS70003');
+    assert.equal(await codes(request(oidcToken, { client_assertion_type: 'secret' })), 'AADSTS50027');
+    assert.equal(
+      await codes(request(oidcToken, { scope: 'https://graph.microsoft.com/.default' })),
+      'AADSTS70011',
+    );
+    assert.equal(await codes(request(oidcToken, { client_id: 'client-2' })), 'AADSTS700016');
+    const [header, payload] = oidcToken.split('.');
+    assert.equal(await codes(request(`${header}.${payload}.forged`)), 'AADSTS700024');
+    await em().setFederation({
+      connections: [{ id: CONNECTION, name: 'other', project: 'WebApp' }],
+      apps: [],
+    });
+    const other = (await (await idToken()).json()) as { oidcToken: string };
+    await em().setFederation({
+      apps: [
+        {
+          tenantId: TENANT,
+          clientId: CLIENT,
+          credentials: [
+            { issuer: 'https://vstoken.dev.azure.com/fabrikam', subject: 'sc://fabrikam/WebApp/boards' },
+          ],
+          inOrganization: true,
+        },
+      ],
+    });
+    const refused = await exchange(request(other.oidcToken));
+    assert.match(
+      String(refused.json['error_description']),
+      /^AADSTS70021: .*Assertion Subject: 'sc:\/\/fabrikam\/WebApp\/other'/,
+    );
+  });
+});

@@ -1,0 +1,226 @@
+import * as assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { authorizeWith, claimsOf, FederatedToken } from '../../tasks/PipelineWorkItem/src/ado/federation';
+import { permissionFix, toAdoError } from '../../tasks/PipelineWorkItem/src/ado/errors';
+import type { HttpClientLike } from '../../tasks/PipelineWorkItem/src/ado/rest';
+import { AdoError } from '../../tasks/PipelineWorkItem/src/errors';
+import type { Federation } from '../../tasks/PipelineWorkItem/src/ports';
+
+const FEDERATION: Federation = {
+  connection: 'arm-id',
+  oidcRequestUri:
+    'https://dev.azure.com/fabrikam/p/_apis/distributedtask/hubs/build/plans/1/jobs/2/oidctoken',
+  jobToken: 'job-token',
+  tenantId: 'tenant',
+  clientId: 'client',
+  authority: 'https://login.microsoftonline.com/',
+};
+
+interface Sent {
+  verb: string;
+  url: string;
+  data: string | NodeJS.ReadableStream | null;
+  headers: Record<string, string>;
+}
+
+type Answer = { status: number; body: unknown };
+
+/** An HttpClientLike that answers from `answer` and records what was sent. */
+function fakeHttp(answer: (sent: Sent) => Answer): HttpClientLike & { sent: Sent[] } {
+  const sent: Sent[] = [];
+  return {
+    sent,
+    request: async (verb, url, data, headers) => {
+      const request = { verb, url, data, headers };
+      sent.push(request);
+      const { status, body } = answer(request);
+      const text = typeof body === 'string' ? body : JSON.stringify(body);
+      return {
+        message: Object.assign(Readable.from([]), { statusCode: status, headers: {} }),
+        readBody: async () => text,
+      };
+    },
+  };
+}
+
+const jwt = (claims: object): string =>
+  `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.signature`;
+const ID_TOKENS = [
+  jwt({ iss: 'https://vstoken.dev.azure.com/org', sub: 'sc://fabrikam/WebApp/wif', n: 1 }),
+  jwt({ n: 2 }),
+];
+
+/** OIDC answers ID token n, Entra answers access-n; `entra` overrides Entra's answer. */
+function services(entra?: (sent: Sent) => Answer): HttpClientLike & { sent: Sent[] } {
+  let issued = 0;
+  return fakeHttp((sent) => {
+    if (sent.url.includes('oidctoken')) return { status: 200, body: { oidcToken: ID_TOKENS[issued++ % 2] } };
+    return entra?.(sent) ?? { status: 200, body: { access_token: `access-${issued}`, expires_in: 3599 } };
+  });
+}
+
+describe('federated token', () => {
+  it('asks for the ID token with the job token, then exchanges it with the documented request', async () => {
+    const http = services();
+    const secrets: string[] = [];
+    const source = new FederatedToken(FEDERATION, http, (value) => secrets.push(value));
+    assert.equal(await source.token(), 'access-1');
+    assert.equal(await source.token(), 'access-1', 'asked once');
+    const [oidc, exchange] = http.sent;
+    assert.equal(http.sent.length, 2);
+    assert.equal(oidc?.verb, 'POST');
+    assert.equal(oidc?.url, `${FEDERATION.oidcRequestUri}?api-version=7.1&serviceConnectionId=arm-id`);
+    assert.equal(oidc?.headers['Authorization'], 'Bearer job-token');
+    assert.equal(exchange?.url, 'https://login.microsoftonline.com/tenant/oauth2/v2.0/token');
+    assert.equal(exchange?.headers['Content-Type'], 'application/x-www-form-urlencoded');
+    assert.equal(exchange?.headers['Authorization'], undefined);
+    assert.deepEqual(Object.fromEntries(new URLSearchParams(String(exchange?.data))), {
+      client_id: 'client',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: ID_TOKENS[0],
+      grant_type: 'client_credentials',
+      scope: '499b84ac-1321-427f-aa17-267ca6975798/.default',
+    });
+    assert.deepEqual(secrets, [ID_TOKENS[0], 'access-1'], 'both tokens are secrets');
+  });
+
+  it('renews once, and only a token that is still the current one', async () => {
+    const source = new FederatedToken(FEDERATION, services(), () => undefined);
+    const first = await source.token();
+    assert.equal(await source.renew('older'), first, 'a stale token already replaced');
+    const second = await source.renew(first);
+    assert.equal(second, 'access-2');
+    assert.equal(await source.renew('access-2'), undefined, 'at most one renewal a run');
+  });
+
+  it('an ID token request refused: the pipeline is not authorized to use the connection', async () => {
+    const http = fakeHttp(() => ({ status: 403, body: { message: 'Pipeline is not authorized.' } }));
+    await assert.rejects(
+      new FederatedToken(FEDERATION, http, () => undefined).token(),
+      (error: unknown) =>
+        error instanceof AdoError &&
+        error.status === 403 &&
+        error.message ===
+          "Could not get an ID token for service connection 'arm-id' (HTTP 403): the pipeline is not authorized to use it. Authorize it (Project settings > Service connections > arm-id > Security > Pipeline permissions), or approve the run's resource request. The service said: Pipeline is not authorized.",
+    );
+    const html = fakeHttp(() => ({ status: 500, body: '<html>oops</html>' }));
+    await assert.rejects(
+      new FederatedToken(FEDERATION, html, () => undefined).token(),
+      /The service said: <html>oops<\/html>$/,
+    );
+    const empty = fakeHttp(() => ({ status: 200, body: {} }));
+    await assert.rejects(new FederatedToken(FEDERATION, empty, () => undefined).token(), /\(HTTP 200\)/);
+  });
+
+  it('AADSTS70021: names the issuer and the subject the ID token presented', async () => {
+    const http = services(() => ({
+      status: 400,
+      body: {
+        error: 'invalid_request',
+        error_description: 'AADSTS70021: No matching federated identity record found.',
+      },
+    }));
+    await assert.rejects(
+      new FederatedToken(FEDERATION, http, () => undefined).token(),
+      (error: unknown) =>
+        error instanceof AdoError &&
+        error.code === 'AADSTS70021' &&
+        error.message ===
+          "Microsoft Entra ID found no federated credential of app client that matches the ID token of service connection 'arm-id' (AADSTS70021). Add a federated credential with issuer 'https://vstoken.dev.azure.com/org' and subject 'sc://fabrikam/WebApp/wif' to that app registration or managed identity.",
+    );
+  });
+
+  it('AADSTS700016 and other refusals of the exchange', async () => {
+    const notFound = services(() => ({
+      status: 400,
+      body: { error_description: 'AADSTS700016: Application not found.' },
+    }));
+    await assert.rejects(
+      new FederatedToken(FEDERATION, notFound, () => undefined).token(),
+      /^AdoError: Microsoft Entra ID has no application client in tenant tenant \(AADSTS700016\)\. Check the service principal \(client\) id and the tenant id of service connection 'arm-id'/,
+    );
+    const other = services(() => ({
+      status: 401,
+      body: { error_description: 'AADSTS7000215: Invalid client secret.' },
+    }));
+    await assert.rejects(
+      new FederatedToken(FEDERATION, other, () => undefined).token(),
+      /^AdoError: Microsoft Entra ID refused the token exchange for service connection 'arm-id' \(AADSTS7000215\): AADSTS7000215: Invalid client secret\.$/,
+    );
+    const down = services(() => ({ status: 503, body: 'unavailable' }));
+    await assert.rejects(
+      new FederatedToken(FEDERATION, down, () => undefined).token(),
+      /\(HTTP 503\): unavailable$/,
+    );
+  });
+
+  it('reads the claims of an ID token, and nothing from a malformed one', () => {
+    assert.deepEqual(claimsOf(jwt({ iss: 'i', sub: 's' })), { iss: 'i', sub: 's' });
+    assert.deepEqual(claimsOf(jwt({ iss: 1 })), { iss: undefined, sub: undefined });
+    assert.deepEqual(claimsOf('not-a-jwt'), {});
+  });
+});
+
+describe('requests with a federated token', () => {
+  it('carry the token, and are sent once more with a renewed one after a 401', async () => {
+    let boardsCalls = 0;
+    const boards = fakeHttp(() => ({ status: ++boardsCalls === 1 ? 401 : 200, body: {} }));
+    const source = new FederatedToken(FEDERATION, services(), () => undefined);
+    authorizeWith(boards, source);
+    const response = await boards.request('POST', 'https://dev.azure.com/x/_apis/wit', '[]', { Accept: 'a' });
+    assert.equal(response.message.statusCode, 200);
+    assert.deepEqual(
+      boards.sent.map((s) => [s.headers['Authorization'], s.headers['Accept']]),
+      [
+        ['Bearer access-1', 'a'],
+        ['Bearer access-2', 'a'],
+      ],
+    );
+  });
+
+  it('a second 401 goes to the caller; so does the 401 of a streamed body, which cannot be sent again', async () => {
+    const boards = fakeHttp(() => ({ status: 401, body: {} }));
+    authorizeWith(boards, new FederatedToken(FEDERATION, services(), () => undefined));
+    assert.equal((await boards.request('GET', 'https://x/', null, {})).message.statusCode, 401);
+    assert.equal((await boards.request('GET', 'https://x/', null, {})).message.statusCode, 401);
+    assert.equal(boards.sent.length, 3, 'renewed once in the run');
+    const uploads = fakeHttp(() => ({ status: 401, body: {} }));
+    authorizeWith(uploads, new FederatedToken(FEDERATION, services(), () => undefined));
+    await uploads.request('POST', 'https://x/', Readable.from(['bytes']), {});
+    assert.equal(uploads.sent.length, 1);
+  });
+});
+
+describe('errors of a federated identity', () => {
+  const identity = { kind: 'connection', connection: 'arm-id', servicePrincipal: 'client' } as const;
+  const call = {
+    action: "create the Bug in project 'WebApp'",
+    url: 'https://dev.azure.com/contoso/',
+    project: 'WebApp',
+    identity,
+  };
+
+  it('401 after the exchange: add the service principal to the organization with Basic access', () => {
+    const refused = Object.assign(
+      new Error('TF400813: The user is not authorized to access this resource.'),
+      {
+        statusCode: 401,
+      },
+    );
+    assert.equal(
+      toAdoError(refused, call).message,
+      "Could not create the Bug in project 'WebApp': Azure DevOps did not accept the service principal (client id client) of service connection 'arm-id' (TF400813) after a successful token exchange. Add the service principal to organization contoso with Basic access (Organization settings > Users > Add users), then give it the area permission.",
+    );
+    assert.match(
+      toAdoError(Object.assign(new Error('no'), { statusCode: 401 }), call).message,
+      /\(HTTP 401\)/,
+    );
+  });
+
+  it('the area permission names the service principal of the connection', () => {
+    assert.match(
+      permissionFix(call),
+      /^Give the service principal \(client id client\) of service connection 'arm-id' /,
+    );
+  });
+});
