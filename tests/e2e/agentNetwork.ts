@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
+import * as selfsigned from 'selfsigned';
 
 /** The public cloud's Microsoft Entra host, which an Azure DevOps connection signs in at. */
 export const ENTRA_HOST = 'login.microsoftonline.com';
@@ -27,35 +27,25 @@ const listen = (server: net.Server): Promise<number> =>
  * What an agent behind a TLS-inspecting proxy has: `Agent.ProxyUrl` (local addresses bypass it) and
  * `Agent.CAInfo`, the certificate authority the proxy's certificates chain to. The proxy tunnels the Entra host
  * to a TLS endpoint holding a certificate for that name, which hands the requests to `entra` (the emulator
- * playing Microsoft Entra ID); it refuses every other host. The certificate is made for the run with openssl.
+ * playing Microsoft Entra ID); it refuses every other host. The certificate is made for the run (selfsigned, Node's own
+ * crypto: no tool to install on any OS).
  */
 export async function agentNetwork(entra: { port: number }): Promise<AgentNetwork> {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-network-'));
   const key = path.join(directory, 'key.pem');
   const cert = path.join(directory, 'ca.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-subj',
-      `/CN=${ENTRA_HOST}`,
-      '-addext',
-      `subjectAltName=DNS:${ENTRA_HOST}`,
+  // A self-signed certificate for the Entra host that is also its own authority, as a proxy's CA file holds it.
+  const made = await selfsigned.generate([{ name: 'commonName', value: ENTRA_HOST }], {
+    keyType: 'ec',
+    algorithm: 'sha256',
+    notAfterDate: new Date(Date.now() + 24 * 60 * 60 * 1000),
+    extensions: [
+      { name: 'basicConstraints', cA: true },
+      { name: 'subjectAltName', altNames: [{ type: 2, value: ENTRA_HOST }] },
     ],
-    { stdio: 'ignore' },
-  );
+  });
+  fs.writeFileSync(key, made.private);
+  fs.writeFileSync(cert, made.cert);
   // Every socket is ended at stop: a relayed keep-alive connection would keep the servers open.
   const sockets = new Set<net.Socket>();
   const relay = (from: net.Socket, to: net.Socket): void => {
