@@ -10,6 +10,14 @@ const CLIENT = 'client-1';
 const SCOPE = '499b84ac-1321-427f-aa17-267ca6975798/.default';
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
+// The connection's app in the tenant, federated with the pipeline's connection and a user of the organization.
+const APP = {
+  tenantId: TENANT,
+  clientId: CLIENT,
+  credentials: [{ issuer: 'https://vstoken.dev.azure.com/fabrikam', subject: 'sc://fabrikam/WebApp/boards' }],
+  inOrganization: true,
+};
+
 describe('emulator: workload identity federation', function () {
   this.timeout(20_000);
   const em = useEmulator();
@@ -22,17 +30,7 @@ describe('emulator: workload identity federation', function () {
     await em().setTokens([JOB_TOKEN]);
     await em().setFederation({
       connections: [{ id: CONNECTION, name: 'boards', project: 'WebApp' }],
-      apps: [
-        {
-          tenantId: TENANT,
-          clientId: CLIENT,
-          credentials: [
-            { issuer: 'https://vstoken.dev.azure.com/fabrikam', subject: 'sc://fabrikam/WebApp/boards' },
-          ],
-          inOrganization: true,
-          identity: PEOPLE.sam.uniqueName,
-        },
-      ],
+      apps: [{ ...APP, identity: PEOPLE.sam.uniqueName }],
     });
   });
 
@@ -112,16 +110,7 @@ describe('emulator: workload identity federation', function () {
     });
     const other = (await (await idToken()).json()) as { oidcToken: string };
     await em().setFederation({
-      apps: [
-        {
-          tenantId: TENANT,
-          clientId: CLIENT,
-          credentials: [
-            { issuer: 'https://vstoken.dev.azure.com/fabrikam', subject: 'sc://fabrikam/WebApp/boards' },
-          ],
-          inOrganization: true,
-        },
-      ],
+      apps: [APP],
     });
     const refused = await exchange(request(other.oidcToken));
     assert.match(

@@ -15,23 +15,11 @@ import {
   BUILD_LOG,
   withFailures,
   failingTests,
+  NPM_TEST_FAILED,
 } from './fixtures';
 import { Evidence, RunFacts } from '../../tasks/PipelineWorkItem/src/facts/model';
 
-const facts: RunFacts = {
-  othersOutcome: 'failed',
-  artifacts: [],
-  failures: [
-    {
-      stage: 'Build',
-      job: 'Unit tests',
-      step: 'npm test',
-      errors: ['Expected <div> to equal "a & b"'],
-      warnings: [],
-      log: { kind: 'build', logId: 7 },
-    },
-  ],
-};
+const facts = NPM_TEST_FAILED;
 
 const CUT_NOTE = '<p><i>The details were cut to fit the work item field; see the run for everything.</i></p>';
 

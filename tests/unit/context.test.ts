@@ -6,7 +6,7 @@ import {
   RunContext,
 } from '../../tasks/PipelineWorkItem/src/facts/context';
 import { EnvironmentError } from '../../tasks/PipelineWorkItem/src/errors';
-import { RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
+import { RELEASE_VARIABLES, runContext, withVariables, YAML_VARIABLES } from './fixtures';
 import { visibleName } from '../../tasks/PipelineWorkItem/src/facts/context';
 
 const COMMIT = '4f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39';
@@ -18,14 +18,6 @@ function yaml(changes: Record<string, string | undefined>): RunContext {
 
 function release(changes: Record<string, string | undefined>): RunContext {
   return withVariables(RELEASE_VARIABLES, changes);
-}
-
-function withVariables(
-  base: Readonly<Record<string, string>>,
-  changes: Record<string, string | undefined>,
-): RunContext {
-  const variables: Record<string, string | undefined> = { ...base, ...changes };
-  return readRunContext((name) => variables[name]);
 }
 
 const PR_VARIABLES = {

@@ -7,19 +7,7 @@ import {
   openStates,
   WorkItemTypeInfo,
 } from '../../tasks/PipelineWorkItem/src/workItem/workItemType';
-import { RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
-
-const SCRUM_BUG: WorkItemTypeInfo = {
-  name: 'Bug',
-  fields: [],
-  states: [
-    { name: 'New', category: 'Proposed' },
-    { name: 'Approved', category: 'Proposed' },
-    { name: 'Committed', category: 'InProgress' },
-    { name: "Won't fix", category: 'Removed' },
-    { name: 'Done', category: 'Completed' },
-  ],
-};
+import { RELEASE_VARIABLES, runContext, SCRUM_BUG, YAML_VARIABLES } from './fixtures';
 
 // What the query needs of a type: its name and its own open states.
 const searched = (type: WorkItemTypeInfo): OpenStatesOf => ({

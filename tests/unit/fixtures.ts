@@ -54,6 +54,15 @@ export function runContext(variables: Readonly<Record<string, string>> = YAML_VA
   return readRunContext((name) => variables[name]);
 }
 
+/** The run context of `base` with some variables changed; `undefined` removes one. */
+export function withVariables(
+  base: Readonly<Record<string, string>>,
+  changes: Record<string, string | undefined>,
+): RunContext {
+  const variables: Record<string, string | undefined> = { ...base, ...changes };
+  return readRunContext((name) => variables[name]);
+}
+
 /** An input reader over the given inputs; every other input is unset (''), as task-lib reports it. */
 export function inputs(values: Partial<Record<InputName, string>> = {}): InputReader {
   return (name) => values[name] ?? '';
@@ -106,6 +115,35 @@ export function failingTests(count: number, total = count): NonNullable<Evidence
 }
 
 /** An Agile Bug: the fields the task sets on a Bug, and its workflow. */
+/** A run whose `npm test` step failed with an error that holds HTML's special characters. */
+export const NPM_TEST_FAILED: RunFacts = {
+  othersOutcome: 'failed',
+  artifacts: [],
+  failures: [
+    {
+      stage: 'Build',
+      job: 'Unit tests',
+      step: 'npm test',
+      errors: ['Expected <div> to equal "a & b"'],
+      warnings: [],
+      log: { kind: 'build', logId: 7 },
+    },
+  ],
+};
+
+/** Scrum's Bug: two Proposed states, one InProgress, and neither Resolved nor a Duplicate reason. */
+export const SCRUM_BUG: WorkItemTypeInfo = {
+  name: 'Bug',
+  fields: [],
+  states: [
+    { name: 'New', category: 'Proposed' },
+    { name: 'Approved', category: 'Proposed' },
+    { name: 'Committed', category: 'InProgress' },
+    { name: "Won't fix", category: 'Removed' },
+    { name: 'Done', category: 'Completed' },
+  ],
+};
+
 export const BUG: WorkItemTypeInfo = {
   name: 'Bug',
   fields: [

@@ -2,23 +2,17 @@ import * as assert from 'node:assert/strict';
 import { parseTemplate, Template } from '../../tasks/PipelineWorkItem/src/text/templates';
 import { fitTitle, workItemTitle } from '../../tasks/PipelineWorkItem/src/render/title';
 import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
-import { RELEASE_VARIABLES, runContext, YAML_VARIABLES, step, withFailures } from './fixtures';
-import { NO_FACTS, Outcome, RunFacts } from '../../tasks/PipelineWorkItem/src/facts/model';
+import {
+  NPM_TEST_FAILED,
+  RELEASE_VARIABLES,
+  runContext,
+  YAML_VARIABLES,
+  step,
+  withFailures,
+} from './fixtures';
+import { NO_FACTS, Outcome } from '../../tasks/PipelineWorkItem/src/facts/model';
 
-const facts: RunFacts = {
-  othersOutcome: 'failed',
-  artifacts: [],
-  failures: [
-    {
-      stage: 'Build',
-      job: 'Unit tests',
-      step: 'npm test',
-      errors: ['Expected <div> to equal "a & b"'],
-      warnings: [],
-      log: { kind: 'build', logId: 7 },
-    },
-  ],
-};
+const facts = NPM_TEST_FAILED;
 
 function template(source: string): Template {
   const parsed = parseTemplate('title', source);

@@ -1,20 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { readRunContext, RunContext } from '../../tasks/PipelineWorkItem/src/facts/context';
+import type { RunContext } from '../../tasks/PipelineWorkItem/src/facts/context';
 import { NO_EVIDENCE, NO_FACTS } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
-import { runContext, YAML_VARIABLES } from './fixtures';
+import { runContext, withVariables, YAML_VARIABLES } from './fixtures';
 
 /** The YAML run's variables with some changed; `undefined` removes one. */
 function yaml(changes: Record<string, string | undefined>): RunContext {
   return withVariables(YAML_VARIABLES, changes);
-}
-
-function withVariables(
-  base: Readonly<Record<string, string>>,
-  changes: Record<string, string | undefined>,
-): RunContext {
-  const variables: Record<string, string | undefined> = { ...base, ...changes };
-  return readRunContext((name) => variables[name]);
 }
 
 describe('placeholder values', () => {

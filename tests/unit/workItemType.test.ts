@@ -6,6 +6,7 @@ import {
   StateChangePurpose,
   WorkItemTypeInfo,
 } from '../../tasks/PipelineWorkItem/src/workItem/workItemType';
+import { SCRUM_BUG } from './fixtures';
 
 const AGILE_BUG: WorkItemTypeInfo = {
   name: 'Bug',
@@ -15,17 +16,6 @@ const AGILE_BUG: WorkItemTypeInfo = {
     { name: 'Active', category: 'InProgress' },
     { name: 'Resolved', category: 'Resolved' },
     { name: 'Closed', category: 'Completed' },
-  ],
-};
-const SCRUM_BUG: WorkItemTypeInfo = {
-  name: 'Bug',
-  fields: [],
-  states: [
-    { name: 'New', category: 'Proposed' },
-    { name: 'Approved', category: 'Proposed' },
-    { name: 'Committed', category: 'InProgress' },
-    { name: "Won't fix", category: 'Removed' },
-    { name: 'Done', category: 'Completed' },
   ],
 };
 
