@@ -236,6 +236,19 @@ describe('acting: resolving recovered items', () => {
     assert.deepEqual(warnings, [loc('StillRefused', why, 'Bug', 7)]);
   });
 
+  it('refused after a recurrence comment (the pipeline failed since): the note goes in as a comment', async () => {
+    const boards = fakeBoards();
+    boards.comments.resolves([
+      { id: 31, text: `<p>Failed again</p>${markerHtml('build-811.1.Test', 3)}` },
+      { id: 30, text: `<p>Recovered</p>${markerHtml('build-809.1.Test', 0)}` },
+    ]);
+    boards.updateWorkItem.rejects(new AdoError('refused', { status: 400, serviceMessage: 'No' }));
+    const { acting } = actingOver(boards);
+    const acted = await act(acting, { kind: 'resolve', items: [7] }, decided());
+    assert.equal(acted.outputs.action, 'commented');
+    sinon.assert.calledOnce(boards.addComment);
+  });
+
   it('a type with no way to Resolved from the state: the note as a comment, no update sent', async () => {
     const boards = fakeBoards();
     boards.workItemRevision.resolves({ state: 'New', rev: 1 });
