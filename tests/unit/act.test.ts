@@ -4,9 +4,16 @@ import { act } from '../../tasks/PipelineWorkItem/src/act/act';
 import { AdoError } from '../../tasks/PipelineWorkItem/src/errors';
 import { markerHtml } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
 import { loc } from '../../tasks/PipelineWorkItem/src/text/messages';
-import { actingOver, decided, fakeBoards, FakeBoards, RUN_KEY, step, withFailures } from './fixtures';
-
-const url = (id: number): string => `https://dev.azure.com/fabrikam/WebApp/_workitems/edit/${id}`;
+import {
+  actingOver,
+  decided,
+  fakeBoards,
+  FakeBoards,
+  itemUrl as url,
+  RUN_KEY,
+  step,
+  withFailures,
+} from './fixtures';
 
 // Every Boards call the fake saw, by method name.
 const calls = (boards: FakeBoards): string[] =>

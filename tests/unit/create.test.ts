@@ -5,9 +5,8 @@ import { fileNewItem } from '../../tasks/PipelineWorkItem/src/act/create';
 import { AdoError } from '../../tasks/PipelineWorkItem/src/errors';
 import { markerHtml } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
 import { loc } from '../../tasks/PipelineWorkItem/src/text/messages';
-import { actingOver, decided, fakeBoards, FakeBoards, RUN_KEY } from './fixtures';
+import { actingOver, decided, fakeBoards, FakeBoards, itemUrl as url, RUN_KEY } from './fixtures';
 
-const url = (id: number): string => `https://dev.azure.com/fabrikam/WebApp/_workitems/edit/${id}`;
 const TITLE = 'WebApp-CI failed on main';
 
 interface Op {

@@ -255,6 +255,9 @@ export function fakeBoards(): FakeBoards {
   };
 }
 
+/** The form of item `id` in the acting tests' project. */
+export const itemUrl = (id: number): string => `https://dev.azure.com/fabrikam/WebApp/_workitems/edit/${id}`;
+
 /** This run's marker key in the acting tests. */
 export const RUN_KEY = 'build-812.1.Test';
 
