@@ -197,6 +197,28 @@ describe('filing a new item', () => {
     assert.equal(boards.updateWorkItem.firstCall.args[1], 8);
   });
 
+  it('a create whose answer was lost: the item it filed is the new one of the fingerprint with its marker', async () => {
+    const boards = boardsFinding([7, 8, 9]);
+    boards.comments
+      .withArgs('WebApp', 8)
+      .resolves([{ id: 1, text: `<p>Filed</p>${markerHtml('build-812.1.Lint', 1)}` }]);
+    boards.comments
+      .withArgs('WebApp', 9)
+      .resolves([{ id: 2, text: `<p>Filed</p>${markerHtml(RUN_KEY, 1)}` }]);
+    boards.createWorkItem.callsFake(async (...args: unknown[]) => {
+      const landed = args[3] as () => Promise<number | undefined>;
+      return { id: await landed() };
+    });
+    const { acting } = actingOver(boards, { onRecurrence: 'new' });
+    const acted = await fileNewItem(acting, decided([7]));
+    assert.deepEqual(acted.outputs, { id: 9, url: url(9), action: 'created' });
+    // 7 was open before the create: its comments are never read to find this run's item.
+    assert.deepEqual(
+      boards.comments.getCalls().map((call) => call.args[1]),
+      [8, 9],
+    );
+  });
+
   it('uploads the matched files first and attaches them in the one create request', async () => {
     const boards = boardsFinding([8]);
     const { acting } = actingOver(boards, { attachments: 'logs/*.txt' });
