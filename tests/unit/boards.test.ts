@@ -5,6 +5,8 @@ import { AdoBoards } from '../../tasks/PipelineWorkItem/src/ado/boards';
 import { Rest, HttpClientLike } from '../../tasks/PipelineWorkItem/src/ado/rest';
 import { DEFAULT_LIMITS, RetryPolicy } from '../../tasks/PipelineWorkItem/src/ado/retry';
 import { text } from 'node:stream/consumers';
+import { AdoError } from '../../tasks/PipelineWorkItem/src/errors';
+import { loc } from '../../tasks/PipelineWorkItem/src/text/messages';
 
 const SECRET = 'hunter2-deploy-key';
 const BASIC = Buffer.from(`:${SECRET}`).toString('base64');
@@ -141,5 +143,275 @@ describe('attachment uploads on the wire', () => {
         })(),
       );
     await assert.rejects(adapter.uploadAttachment('WebApp', 'big.bin', broken), /grew past 10 bytes/);
+  });
+});
+
+// The Boards adapter over a fake HTTP client that answers in turn and records every request: the paths, queries,
+// API versions and bodies the adapter sends, and what it makes of each answer.
+interface Answer {
+  readonly status: number;
+  readonly body?: unknown;
+}
+
+interface Sent {
+  readonly verb: string;
+  readonly url: string;
+  readonly body: unknown;
+  readonly contentType?: string;
+}
+
+function wire(answers: Answer[], budgetMs = 60_000): { adapter: AdoBoards; sent: Sent[] } {
+  const sent: Sent[] = [];
+  const http: HttpClientLike = {
+    async request(verb, url, data, headers) {
+      sent.push({
+        verb,
+        url: decodeURIComponent(url),
+        body: typeof data === 'string' ? JSON.parse(data) : undefined,
+        contentType: headers['Content-Type'],
+      });
+      const { status, body } = answers.shift() ?? { status: 500, body: { message: 'no answer left' } };
+      const text = body === undefined ? '' : JSON.stringify(body);
+      const message = Object.assign(Readable.from([Buffer.from(text)]), { statusCode: status, headers: {} });
+      return { message, readBody: async () => text };
+    },
+  };
+  const policy = new RetryPolicy({ requestTimeoutMs: 1000, budgetMs });
+  return {
+    adapter: new AdoBoards(new Rest(http, 'https://dev.azure.com/fabrikam/'), policy, () => []),
+    sent,
+  };
+}
+
+const API = 'https://dev.azure.com/fabrikam/';
+const PATCH = [{ op: 'add', path: '/fields/System.Title', value: 'WebApp-CI failed on main' }] as const;
+const notFound: Answer = { status: 404, body: { message: 'not found' } };
+const busy: Answer = { status: 503, body: { message: 'busy' } };
+
+describe('Boards adapter: reads', () => {
+  it('types: fields (or field instances), states of a known category, transitions by target', async () => {
+    const { adapter, sent } = wire([
+      {
+        status: 200,
+        body: {
+          value: [
+            {
+              name: 'Bug',
+              fields: [{ referenceName: 'System.Title' }, {}],
+              states: [
+                { name: 'Active', category: 'inprogress' },
+                { name: 'Odd', category: 'Unknown' },
+                { category: 'Completed' },
+              ],
+              transitions: { Active: [{ to: 'Resolved' }, {}], New: null },
+            },
+            { name: 'Task', fieldInstances: [{ referenceName: 'System.State' }] },
+            {},
+          ],
+        },
+      },
+    ]);
+    assert.deepEqual(await adapter.workItemTypes('Web App'), [
+      {
+        name: 'Bug',
+        fields: ['System.Title', ''],
+        states: [{ name: 'Active', category: 'InProgress' }],
+        transitions: { Active: ['Resolved'], New: [] },
+      },
+      { name: 'Task', fields: ['System.State'], states: [] },
+      { name: '', fields: [], states: [] },
+    ]);
+    assert.deepEqual(sent, [
+      {
+        verb: 'GET',
+        url: `${API}Web App/_apis/wit/workitemtypes?api-version=6.0`,
+        body: undefined,
+        contentType: undefined,
+      },
+    ]);
+  });
+
+  it('types of a project that does not exist: an error naming it', async () => {
+    const { adapter } = wire([notFound]);
+    await assert.rejects(adapter.workItemTypes('WebApp'), (error: Error) =>
+      error.message.includes(loc('ProjectNotFound', 'WebApp')),
+    );
+  });
+
+  it('the current iteration of the default team or of a named one; none; an unknown team named', async () => {
+    const { adapter, sent } = wire([
+      { status: 200, body: { value: [{ path: 'WebApp\\Sprint 12' }] } },
+      { status: 200, body: { value: [] } },
+      notFound,
+      notFound,
+    ]);
+    assert.equal(await adapter.currentIteration('WebApp', undefined), 'WebApp\\Sprint 12');
+    assert.equal(await adapter.currentIteration('WebApp', 'Web Team'), undefined);
+    assert.deepEqual(
+      sent.map((request) => request.url),
+      [
+        `${API}WebApp/_apis/work/teamsettings/iterations?$timeframe=current&api-version=6.0`,
+        `${API}WebApp/Web Team/_apis/work/teamsettings/iterations?$timeframe=current&api-version=6.0`,
+      ],
+    );
+    await assert.rejects(adapter.currentIteration('WebApp', undefined), (error: Error) =>
+      error.message.includes(loc('DefaultTeamNotFound', 'WebApp')),
+    );
+    await assert.rejects(adapter.currentIteration('WebApp', 'Ops'), (error: Error) =>
+      error.message.includes(loc('TeamNotFound', 'Ops')),
+    );
+  });
+
+  it('a query’s ids, in its order, the WIQL posted as is', async () => {
+    const { adapter, sent } = wire([{ status: 200, body: { workItems: [{ id: 9 }, {}, { id: 4 }] } }]);
+    assert.deepEqual(await adapter.queryIds('WebApp', 'SELECT [System.Id] FROM WorkItems'), [9, 4]);
+    assert.deepEqual(sent[0], {
+      verb: 'POST',
+      url: `${API}WebApp/_apis/wit/wiql?api-version=6.0`,
+      body: { query: 'SELECT [System.Id] FROM WorkItems' },
+      contentType: 'application/json',
+    });
+  });
+
+  it('an item’s state and revision; undefined for an item that no longer exists', async () => {
+    const item = { status: 200, body: { id: 7, rev: 4, fields: { 'System.State': 'Active' } } };
+    const { adapter, sent } = wire([item, item, notFound, notFound, { status: 200, body: { id: 7 } }]);
+    assert.equal(await adapter.workItemState('WebApp', 7), 'Active');
+    assert.deepEqual(await adapter.workItemRevision('WebApp', 7), { state: 'Active', rev: 4 });
+    assert.equal(await adapter.workItemState('WebApp', 7), undefined);
+    assert.equal(await adapter.workItemRevision('WebApp', 7), undefined);
+    assert.equal(await adapter.workItemRevision('WebApp', 7), undefined, 'an answer without a revision');
+    assert.equal(sent[0].url, `${API}WebApp/_apis/wit/workitems/7?fields=System.State&api-version=6.0`);
+  });
+
+  it('the reasons the type allows, and the project’s HTML fields', async () => {
+    const { adapter, sent } = wire([
+      { status: 200, body: { allowedValues: ['Fixed', 'Duplicate'] } },
+      {
+        status: 200,
+        body: {
+          value: [
+            { referenceName: 'System.Description', type: 'html' },
+            { referenceName: 'System.History', type: 'History' },
+            { referenceName: 'System.Title', type: 'string' },
+            { type: 'html' },
+          ],
+        },
+      },
+    ]);
+    assert.deepEqual(await adapter.stateReasons('WebApp', 'User Story'), ['Fixed', 'Duplicate']);
+    assert.deepEqual(await adapter.htmlFields('WebApp'), ['System.Description', 'System.History']);
+    assert.deepEqual(
+      sent.map((request) => request.url),
+      [
+        `${API}WebApp/_apis/wit/workitemtypes/User Story/fields/System.Reason?$expand=allowedValues&api-version=6.0`,
+        `${API}WebApp/_apis/wit/fields?api-version=6.0`,
+      ],
+    );
+  });
+});
+
+describe('Boards adapter: writes', () => {
+  it('validates a create with validateOnly, once even when the answer is unknown', async () => {
+    const { adapter, sent } = wire([{ status: 200, body: { id: 0 } }, busy]);
+    await adapter.validateWorkItem('WebApp', 'Bug', PATCH);
+    assert.deepEqual(sent[0], {
+      verb: 'POST',
+      url: `${API}WebApp/_apis/wit/workitems/$Bug?validateOnly=true&api-version=6.0`,
+      body: PATCH,
+      contentType: 'application/json-patch+json',
+    });
+    await assert.rejects(
+      adapter.validateWorkItem('WebApp', 'Bug', PATCH),
+      (error: AdoError) => error.status === 503,
+    );
+    assert.equal(sent.length, 2);
+  });
+
+  it('a create or a validation answered 404 is the area refused (TF237111)', async () => {
+    const { adapter } = wire([notFound, notFound]);
+    for (const call of [
+      () => adapter.validateWorkItem('WebApp', 'Bug', PATCH),
+      () => adapter.createWorkItem('WebApp', 'Bug', PATCH, async () => undefined),
+    ]) {
+      await assert.rejects(call(), (error: AdoError) => error.status === 404 && error.code === 'TF237111');
+    }
+  });
+
+  it('a create whose answer was lost and that landed is not sent again', async () => {
+    const { adapter, sent } = wire([busy]);
+    const landed = sinon.stub().resolves(9);
+    assert.deepEqual(await adapter.createWorkItem('WebApp', 'Bug', PATCH, landed), { id: 9 });
+    sinon.assert.calledOnce(landed);
+    assert.equal(sent.length, 1);
+    assert.deepEqual(sent[0], {
+      verb: 'POST',
+      url: `${API}WebApp/_apis/wit/workitems/$Bug?api-version=6.0`,
+      body: PATCH,
+      contentType: 'application/json-patch+json',
+    });
+  });
+
+  it('a create whose answer was lost and that did not land is sent again', async () => {
+    const { adapter, sent } = wire([busy, { status: 200, body: { id: 8 } }]);
+    assert.deepEqual(await adapter.createWorkItem('WebApp', 'Bug', PATCH, async () => undefined), { id: 8 });
+    assert.equal(sent.length, 2);
+  });
+
+  it('a create whose landing cannot be checked is given up, never sent twice', async () => {
+    const { adapter, sent } = wire([busy, { status: 200, body: { id: 8 } }]);
+    const landed = sinon.stub().rejects(new Error('query failed'));
+    await assert.rejects(
+      adapter.createWorkItem('WebApp', 'Bug', PATCH, landed),
+      (error: AdoError) => error.status === 503,
+    );
+    assert.equal(sent.length, 1);
+  });
+
+  it('an update is a PATCH; answered 404 the area is refused; a refusal names its fields', async () => {
+    const { adapter, sent } = wire([
+      { status: 200, body: { id: 7 } },
+      notFound,
+      {
+        status: 400,
+        body: { message: 'TF401320: Rule Error for field Root Cause. Error code: Required, InvalidEmpty.' },
+      },
+    ]);
+    await adapter.updateWorkItem('WebApp', 7, PATCH, async () => false);
+    assert.deepEqual(sent[0], {
+      verb: 'PATCH',
+      url: `${API}WebApp/_apis/wit/workitems/7?api-version=6.0`,
+      body: PATCH,
+      contentType: 'application/json-patch+json',
+    });
+    await assert.rejects(
+      adapter.updateWorkItem('WebApp', 7, PATCH, async () => false),
+      (error: AdoError) => error.status === 404 && error.code === 'TF237111',
+    );
+    await assert.rejects(
+      adapter.updateWorkItem('WebApp', 7, PATCH, async () => false),
+      (error: AdoError) => error.status === 400 && error.code === 'TF401320',
+    );
+  });
+
+  it('a comment whose answer was lost and that landed is not sent again', async () => {
+    const { adapter, sent } = wire([busy]);
+    await adapter.addComment('WebApp', 7, '<p>Failed again</p>', async () => true);
+    assert.deepEqual(sent, [
+      {
+        verb: 'POST',
+        url: `${API}WebApp/_apis/wit/workItems/7/comments?api-version=6.0-preview.3`,
+        body: { text: '<p>Failed again</p>' },
+        contentType: 'application/json',
+      },
+    ]);
+  });
+
+  it('an upload answered without a URL fails', async () => {
+    const { adapter } = wire([{ status: 201, body: { id: '1' } }]);
+    await assert.rejects(
+      adapter.uploadAttachment('WebApp', 'notes.log', () => Readable.from([Buffer.from('x')])),
+      (error: Error) => error.message.includes(loc('NoAttachmentUrl')),
+    );
   });
 });

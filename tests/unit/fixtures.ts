@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import * as sinon from 'sinon';
+import type { Acting } from '../../tasks/PipelineWorkItem/src/act/acted';
 import { SettingsError } from '../../tasks/PipelineWorkItem/src/errors';
 import { readRunContext, RunContext } from '../../tasks/PipelineWorkItem/src/facts/context';
 import {
@@ -10,6 +12,8 @@ import {
   StepLog,
 } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
+import type { Fingerprint } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
+import type { Boards, Pipelines } from '../../tasks/PipelineWorkItem/src/ports';
 import {
   InputName,
   InputReader,
@@ -228,4 +232,93 @@ export function renderDescription(source: string, values: Partial<TemplateValues
   const template = parseTemplate('description', source);
   assert.ok(typeof template !== 'string', template as string);
   return descriptionHtml(template, { ...VALUES, ...values });
+}
+
+/** Boards as sinon stubs: one open item 7 (Active, revision 2) that the query finds, a create that answers 8. */
+export type FakeBoards = { [K in keyof Boards]: sinon.SinonStub };
+
+export function fakeBoards(): FakeBoards {
+  return {
+    workItemTypes: sinon.stub().resolves([BUG]),
+    currentIteration: sinon.stub().resolves(undefined),
+    queryIds: sinon.stub().resolves([7]),
+    workItemState: sinon.stub().resolves('Resolved'),
+    workItemRevision: sinon.stub().resolves({ state: 'Active', rev: 2 }),
+    stateReasons: sinon.stub().resolves(['Fixed', 'Duplicate']),
+    validateWorkItem: sinon.stub().resolves(),
+    createWorkItem: sinon.stub().resolves({ id: 8 }),
+    updateWorkItem: sinon.stub().resolves(),
+    comments: sinon.stub().resolves([]),
+    addComment: sinon.stub().resolves(),
+    htmlFields: sinon.stub().resolves(['System.Description', 'System.History']),
+    uploadAttachment: sinon.stub().resolves('https://dev.azure.com/fabrikam/_apis/wit/attachments/1'),
+  };
+}
+
+/** The form of item `id` in the acting tests' project. */
+export const itemUrl = (id: number): string => `https://dev.azure.com/fabrikam/WebApp/_workitems/edit/${id}`;
+
+/** This run's marker key in the acting tests. */
+export const RUN_KEY = 'build-812.1.Test';
+
+export const FINGERPRINT: Fingerprint = {
+  text: 'WebApp-CI · main',
+  tag: 'pwi:0123456789ab',
+  scopeTag: 'pwi:scope-0123456789ab',
+};
+
+/**
+ * Acting on `boards` in WebApp of fabrikam with a Bug, for these inputs, the host holding `secrets`; the log
+ * lines kept in `infos` and `warnings`. Nothing else is read: no evidence, no iteration, no files.
+ */
+export function actingOver(
+  boards: FakeBoards,
+  values: Partial<Record<InputName, string>> = {},
+  secrets: string[] = [],
+): { acting: Acting; infos: string[]; warnings: string[] } {
+  const infos: string[] = [];
+  const warnings: string[] = [];
+  const unused = (): never => assert.fail('not read by acting');
+  const acting: Acting = {
+    host: {
+      jobCredentials: unused,
+      connectionCredentials: unused,
+      federatedCredentials: unused,
+      connectBoards: unused,
+      connectPipelines: unused,
+      secrets: () => secrets,
+      findFiles: () => [],
+      openFile: unused,
+      variable: () => undefined,
+    },
+    boards,
+    pipelines: {} as Pipelines,
+    log: { info: (message) => infos.push(message), warning: (message) => warnings.push(message) },
+    settings: settingsOf(values),
+    project: 'WebApp',
+    collectionUri: 'https://dev.azure.com/fabrikam/',
+    type: BUG,
+    runKey: RUN_KEY,
+    reads: {
+      types: async () => [BUG],
+      evidence: async () => NO_EVIDENCE,
+      iteration: async () => undefined,
+      htmlFields: async () => ['System.Description', 'System.History'],
+      startEarly: () => undefined,
+      startFiling: () => undefined,
+    },
+  };
+  return { acting, infos, warnings };
+}
+
+/** What the decision knew in a failed YAML run with these facts (none by default) and `known` open items. */
+export function decided(
+  known: number[] = [],
+  facts: RunFacts = NO_FACTS,
+): {
+  view: ReturnType<typeof runView>;
+  fingerprint: Fingerprint;
+  known: number[];
+} {
+  return { view: runView(runContext(), facts, 'failed'), fingerprint: FINGERPRINT, known };
 }

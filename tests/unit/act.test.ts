@@ -1,0 +1,335 @@
+import * as assert from 'node:assert/strict';
+import * as sinon from 'sinon';
+import { act } from '../../tasks/PipelineWorkItem/src/act/act';
+import { AdoError } from '../../tasks/PipelineWorkItem/src/errors';
+import { markerHtml } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
+import { loc } from '../../tasks/PipelineWorkItem/src/text/messages';
+import {
+  actingOver,
+  decided,
+  fakeBoards,
+  FakeBoards,
+  itemUrl as url,
+  RUN_KEY,
+  step,
+  withFailures,
+} from './fixtures';
+
+// Every Boards call the fake saw, by method name.
+const calls = (boards: FakeBoards): string[] =>
+  Object.entries(boards).flatMap(([name, stub]) => (stub.called ? [name] : []));
+
+const history = (patch: unknown): string =>
+  String(
+    (patch as { path: string; value: unknown }[]).find((op) => op.path === '/fields/System.History')?.value,
+  );
+
+describe('acting: nothing open, and skip', () => {
+  it('nothing open: no Boards call, action none, the fingerprint reported', async () => {
+    const boards = fakeBoards();
+    const { acting } = actingOver(boards);
+    assert.deepEqual(await act(acting, { kind: 'none' }, decided()), {
+      outputs: { action: 'none' },
+      report: { kind: 'nothingOpen', fingerprint: 'WebApp-CI · main' },
+    });
+    assert.deepEqual(calls(boards), []);
+  });
+
+  it('skip: names the open item, writes nothing', async () => {
+    const boards = fakeBoards();
+    const { acting } = actingOver(boards, { onRecurrence: 'skip' });
+    assert.deepEqual(await act(acting, { kind: 'skip', item: 7 }, decided()), {
+      outputs: { id: 7, url: url(7), action: 'none' },
+      report: { kind: 'skipped', type: 'Bug', id: 7, url: url(7) },
+    });
+    assert.deepEqual(calls(boards), []);
+  });
+});
+
+describe('acting: a comment on the open item', () => {
+  it('adds one comment numbering the occurrence after the newest, with this run’s marker', async () => {
+    const boards = fakeBoards();
+    boards.comments.resolves([
+      { id: 12, text: `<p>Again</p>${markerHtml('build-811.1.Test', 3)}` },
+      { id: 11, text: `<p>Filed</p>${markerHtml('build-800.1.Test', 1)}` },
+    ]);
+    const { acting } = actingOver(boards);
+    assert.deepEqual(await act(acting, { kind: 'comment', item: 7 }, decided()), {
+      outputs: { id: 7, url: url(7), action: 'commented' },
+      report: { kind: 'commented', type: 'Bug', id: 7, url: url(7), occurrence: 4 },
+    });
+    sinon.assert.calledOnce(boards.addComment);
+    const [project, item, html] = boards.addComment.firstCall.args as [string, number, string];
+    assert.deepEqual([project, item], ['WebApp', 7]);
+    assert.ok(html.endsWith(markerHtml(RUN_KEY, 4)), html);
+    assert.deepEqual(calls(boards), ['comments', 'addComment']);
+  });
+
+  it('masks the host’s secrets in the note', async () => {
+    const boards = fakeBoards();
+    const { acting } = actingOver(boards, {}, ['s3cr3t-value']);
+    const facts = withFailures([step('Test', { errors: ['npm ERR! token s3cr3t-value refused'] })]);
+    await act(acting, { kind: 'comment', item: 7 }, decided([], facts));
+    const html = String(boards.addComment.firstCall.args[2]);
+    assert.match(html, /<li><b>[^<]*Test<\/b>: npm ERR! token \*\*\* refused<\/li>/);
+  });
+
+  it('this run’s marker already on the item (another job, a landed retry): nothing added, action none', async () => {
+    const boards = fakeBoards();
+    boards.comments.resolves([{ id: 12, text: `<p>Again</p>${markerHtml(RUN_KEY, 2)}` }]);
+    const { acting } = actingOver(boards);
+    assert.deepEqual(await act(acting, { kind: 'comment', item: 7 }, decided()), {
+      outputs: { id: 7, url: url(7), action: 'none' },
+      report: { kind: 'commented', type: 'Bug', id: 7, url: url(7), occurrence: undefined },
+    });
+    sinon.assert.notCalled(boards.addComment);
+  });
+
+  it('a dry run logs the plan and reads nothing', async () => {
+    const boards = fakeBoards();
+    const { acting, infos } = actingOver(boards, { dryRun: 'true' });
+    const plan = loc('PlanComment', 'Bug', 7);
+    assert.deepEqual(await act(acting, { kind: 'comment', item: 7 }, decided()), {
+      outputs: { id: 7, url: url(7), action: 'none' },
+      report: { kind: 'dryRun', plan, title: undefined, validation: undefined },
+    });
+    assert.deepEqual(infos, [loc('DryRunWould', plan)]);
+    assert.deepEqual(calls(boards), []);
+  });
+});
+
+describe('acting: resolving recovered items', () => {
+  it('moves the item to Resolved with the reason, its note as history, guarded by test /rev', async () => {
+    const boards = fakeBoards();
+    const { acting } = actingOver(boards);
+    assert.deepEqual(await act(acting, { kind: 'resolve', items: [7] }, decided()), {
+      outputs: { id: 7, url: url(7), action: 'resolved' },
+      report: {
+        kind: 'resolved',
+        type: 'Bug',
+        items: [{ id: 7, url: url(7), outcome: 'resolved', state: 'Resolved', reason: 'Fixed' }],
+      },
+    });
+    sinon.assert.calledOnce(boards.updateWorkItem);
+    const [project, item, patch, landed] = boards.updateWorkItem.firstCall.args as [
+      string,
+      number,
+      { op: string; path: string; value: unknown }[],
+      () => Promise<boolean>,
+    ];
+    assert.deepEqual([project, item], ['WebApp', 7]);
+    assert.deepEqual(
+      patch.map(({ op, path, value }) => [op, path, path === '/fields/System.History' ? '…' : value]),
+      [
+        ['test', '/rev', 2],
+        ['add', '/fields/System.State', 'Resolved'],
+        ['add', '/fields/System.Reason', 'Fixed'],
+        ['add', '/fields/System.History', '…'],
+      ],
+    );
+    assert.ok(history(patch).endsWith(markerHtml(RUN_KEY, 0)));
+    // A write whose answer was lost landed when the item is in the new state.
+    assert.equal(await landed(), true);
+    sinon.assert.calledWith(boards.workItemState, 'WebApp', 7);
+    sinon.assert.notCalled(boards.addComment);
+  });
+
+  it('without the type’s reasons, the transition’s default reason is left to the service', async () => {
+    const boards = fakeBoards();
+    boards.stateReasons.rejects(new Error('503'));
+    const { acting } = actingOver(boards);
+    const acted = await act(acting, { kind: 'resolve', items: [7] }, decided());
+    assert.deepEqual(acted.report, {
+      kind: 'resolved',
+      type: 'Bug',
+      items: [{ id: 7, url: url(7), outcome: 'resolved', state: 'Resolved', reason: undefined }],
+    });
+    const paths = (boards.updateWorkItem.firstCall.args[2] as { path: string }[]).map((op) => op.path);
+    assert.deepEqual(paths, ['/rev', '/fields/System.State', '/fields/System.History']);
+  });
+
+  it('a person saved the item in between (409): read again and sent once more with the new revision', async () => {
+    const boards = fakeBoards();
+    boards.workItemRevision.onSecondCall().resolves({ state: 'Active', rev: 5 });
+    boards.updateWorkItem
+      .onFirstCall()
+      .rejects(new AdoError('conflict', { status: 409, code: 'TF26071' }))
+      .onSecondCall()
+      .resolves();
+    const { acting } = actingOver(boards);
+    const acted = await act(acting, { kind: 'resolve', items: [7] }, decided());
+    assert.equal(acted.outputs.action, 'resolved');
+    sinon.assert.calledTwice(boards.workItemRevision);
+    sinon.assert.calledTwice(boards.updateWorkItem);
+    const revs = boards.updateWorkItem.getCalls().map((call) => (call.args[2] as { value: unknown }[])[0]);
+    assert.deepEqual(revs, [
+      { op: 'test', path: '/rev', value: 2 },
+      { op: 'test', path: '/rev', value: 5 },
+    ]);
+    sinon.assert.calledOnce(boards.stateReasons);
+  });
+
+  it('the re-read finds the item closed by a person: left as they left it, nothing written', async () => {
+    const boards = fakeBoards();
+    boards.workItemRevision.onSecondCall().resolves({ state: 'Closed', rev: 3 });
+    boards.updateWorkItem.rejects(new AdoError('precondition failed', { status: 412 }));
+    const { acting } = actingOver(boards);
+    assert.deepEqual(await act(acting, { kind: 'resolve', items: [7] }, decided()), {
+      outputs: { id: 7, url: url(7), action: 'none' },
+      report: {
+        kind: 'resolved',
+        type: 'Bug',
+        items: [{ id: 7, url: url(7), outcome: 'left', state: 'Closed' }],
+      },
+    });
+    sinon.assert.calledOnce(boards.updateWorkItem);
+    sinon.assert.notCalled(boards.addComment);
+  });
+
+  it('a second conflict ends in the note as a comment, not a third try', async () => {
+    const boards = fakeBoards();
+    boards.updateWorkItem.rejects(new AdoError('conflict', { status: 409 }));
+    const { acting } = actingOver(boards);
+    const acted = await act(acting, { kind: 'resolve', items: [7] }, decided());
+    assert.equal(acted.outputs.action, 'commented');
+    sinon.assert.calledTwice(boards.updateWorkItem);
+    sinon.assert.calledOnce(boards.addComment);
+  });
+
+  it('a refused change: the note goes in as a comment, with a warning naming the refused fields', async () => {
+    const boards = fakeBoards();
+    const refusal = new AdoError('Could not update item 7', {
+      status: 400,
+      code: 'TF401320',
+      serviceMessage: 'Rule error for field Custom.RootCause',
+      refusedFields: ['Custom.RootCause'],
+    });
+    boards.updateWorkItem.rejects(refusal);
+    const { acting, warnings } = actingOver(boards);
+    const acted = await act(acting, { kind: 'resolve', items: [7] }, decided());
+    const why = loc(
+      'StateChangeRefusedFields',
+      'Bug',
+      7,
+      'Resolved (Fixed)',
+      'Rule error for field Custom.RootCause',
+      'Custom.RootCause',
+    );
+    assert.deepEqual(acted, {
+      outputs: { id: 7, url: url(7), action: 'commented' },
+      report: { kind: 'resolved', type: 'Bug', items: [{ id: 7, url: url(7), outcome: 'commented', why }] },
+    });
+    sinon.assert.calledOnce(boards.addComment);
+    const [, item, html] = boards.addComment.firstCall.args as [string, number, string];
+    assert.equal(item, 7);
+    assert.equal(html, history(boards.updateWorkItem.firstCall.args[2]));
+    assert.deepEqual(warnings, [loc('NoteAsComment', why, 'Bug', 7)]);
+  });
+
+  it('refused again after an earlier run’s recovery note: nothing added, a warning says so', async () => {
+    const boards = fakeBoards();
+    boards.comments.resolves([{ id: 30, text: `<p>Recovered</p>${markerHtml('build-811.1.Test', 0)}` }]);
+    boards.updateWorkItem.rejects(new AdoError('refused', { status: 400, serviceMessage: 'No' }));
+    const { acting, warnings } = actingOver(boards);
+    const acted = await act(acting, { kind: 'resolve', items: [7] }, decided());
+    const why = loc('StateChangeRefused', 'Bug', 7, 'Resolved (Fixed)', 'No');
+    assert.deepEqual(acted.report, {
+      kind: 'resolved',
+      type: 'Bug',
+      items: [{ id: 7, url: url(7), outcome: 'noted', why }],
+    });
+    assert.equal(acted.outputs.action, 'none');
+    sinon.assert.notCalled(boards.addComment);
+    assert.deepEqual(warnings, [loc('StillRefused', why, 'Bug', 7)]);
+  });
+
+  it('refused after a recurrence comment (the pipeline failed since): the note goes in as a comment', async () => {
+    const boards = fakeBoards();
+    boards.comments.resolves([
+      { id: 31, text: `<p>Failed again</p>${markerHtml('build-811.1.Test', 3)}` },
+      { id: 30, text: `<p>Recovered</p>${markerHtml('build-809.1.Test', 0)}` },
+    ]);
+    boards.updateWorkItem.rejects(new AdoError('refused', { status: 400, serviceMessage: 'No' }));
+    const { acting } = actingOver(boards);
+    const acted = await act(acting, { kind: 'resolve', items: [7] }, decided());
+    assert.equal(acted.outputs.action, 'commented');
+    sinon.assert.calledOnce(boards.addComment);
+  });
+
+  it('a type with no way to Resolved from the state: the note as a comment, no update sent', async () => {
+    const boards = fakeBoards();
+    boards.workItemRevision.resolves({ state: 'New', rev: 1 });
+    const { acting } = actingOver(boards);
+    const typed = { ...acting, type: { ...acting.type, transitions: { New: ['Active'] } } };
+    const acted = await act(typed, { kind: 'resolve', items: [7] }, decided());
+    assert.deepEqual(acted.report, {
+      kind: 'resolved',
+      type: 'Bug',
+      items: [{ id: 7, url: url(7), outcome: 'commented', why: loc('NoTransition', 'Bug', 7, 'New') }],
+    });
+    sinon.assert.notCalled(boards.updateWorkItem);
+    sinon.assert.calledOnce(boards.addComment);
+  });
+
+  it('several items settle each on their own; the outputs name the first resolved', async () => {
+    const boards = fakeBoards();
+    boards.workItemRevision.withArgs('WebApp', 9).resolves({ state: 'Closed', rev: 4 });
+    boards.updateWorkItem.withArgs('WebApp', 7).rejects(new Error('socket hang up'));
+    const { acting, warnings } = actingOver(boards);
+    assert.deepEqual(await act(acting, { kind: 'resolve', items: [7, 8, 9] }, decided()), {
+      outputs: { id: 8, url: url(8), action: 'resolved' },
+      report: {
+        kind: 'resolved',
+        type: 'Bug',
+        items: [
+          { id: 7, url: url(7), outcome: 'failed', why: 'socket hang up' },
+          { id: 8, url: url(8), outcome: 'resolved', state: 'Resolved', reason: 'Fixed' },
+          { id: 9, url: url(9), outcome: 'left', state: 'Closed' },
+        ],
+      },
+    });
+    assert.deepEqual(
+      boards.updateWorkItem.getCalls().map((call) => call.args[1]),
+      [7, 8],
+    );
+    // The type's reasons are read once for the run, not once per item.
+    sinon.assert.calledOnce(boards.stateReasons);
+    assert.deepEqual(warnings, [loc('ResolveFailed', 'Bug', 7, 'socket hang up')]);
+  });
+
+  it('no item resolved: the outputs name the first that got the note, else the first one', async () => {
+    const boards = fakeBoards();
+    boards.workItemRevision.withArgs('WebApp', 7).resolves({ state: 'Closed', rev: 4 });
+    boards.updateWorkItem.rejects(new AdoError('refused', { status: 400 }));
+    const { acting } = actingOver(boards);
+    const commented = await act(acting, { kind: 'resolve', items: [7, 8] }, decided());
+    assert.deepEqual(commented.outputs, { id: 8, url: url(8), action: 'commented' });
+    boards.workItemRevision.resolves({ state: 'Closed', rev: 4 });
+    const left = await act(acting, { kind: 'resolve', items: [7, 8] }, decided());
+    assert.deepEqual(left.outputs, { id: 7, url: url(7), action: 'none' });
+  });
+
+  it('every item failed: the run fails with the first failure', async () => {
+    const boards = fakeBoards();
+    const first = new Error('401 Unauthorized');
+    boards.workItemRevision.withArgs('WebApp', 7).rejects(first);
+    boards.workItemRevision.withArgs('WebApp', 8).rejects(new Error('403'));
+    const { acting } = actingOver(boards);
+    await assert.rejects(
+      act(acting, { kind: 'resolve', items: [7, 8] }, decided()),
+      (error) => error === first,
+    );
+  });
+
+  it('a dry run logs the plan for every item and writes nothing', async () => {
+    const boards = fakeBoards();
+    const { acting, infos } = actingOver(boards, { dryRun: 'true' });
+    const plan = loc('PlanResolve', 'Bug', '7, 8');
+    assert.deepEqual(await act(acting, { kind: 'resolve', items: [7, 8] }, decided()), {
+      outputs: { id: 7, url: url(7), action: 'none' },
+      report: { kind: 'dryRun', plan, title: undefined, validation: undefined },
+    });
+    assert.deepEqual(infos, [loc('DryRunWould', plan)]);
+    assert.deepEqual(calls(boards), []);
+  });
+});

@@ -1,0 +1,338 @@
+import * as assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import * as sinon from 'sinon';
+import { fileNewItem } from '../../tasks/PipelineWorkItem/src/act/create';
+import { AdoError } from '../../tasks/PipelineWorkItem/src/errors';
+import { markerHtml } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
+import { loc } from '../../tasks/PipelineWorkItem/src/text/messages';
+import { actingOver, decided, fakeBoards, FakeBoards, itemUrl as url, RUN_KEY } from './fixtures';
+
+const TITLE = 'WebApp-CI failed on main';
+
+interface Op {
+  readonly op: string;
+  readonly path: string;
+  readonly value: unknown;
+}
+
+const sent = (stub: sinon.SinonStub, call = 0): Op[] => stub.getCall(call).args[2] as Op[];
+const paths = (ops: readonly Op[]): string[] => ops.map((op) => op.path);
+const field = (ops: readonly Op[], name: string): unknown =>
+  ops.find((op) => op.path === `/fields/${name}`)?.value;
+
+/** Boards where the create answers 8 and the fingerprint's query then finds `open`. */
+function boardsFinding(open: number[]): FakeBoards {
+  const boards = fakeBoards();
+  boards.queryIds.resolves(open);
+  return boards;
+}
+
+describe('filing a new item', () => {
+  it('sends one create carrying the title, the tags that find it again and the history with the marker', async () => {
+    const boards = boardsFinding([8]);
+    const { acting } = actingOver(boards);
+    assert.deepEqual(await fileNewItem(acting, decided()), {
+      outputs: { id: 8, url: url(8), action: 'created' },
+      report: {
+        kind: 'created',
+        type: 'Bug',
+        id: 8,
+        url: url(8),
+        title: TITLE,
+      },
+    });
+    sinon.assert.calledOnce(boards.createWorkItem);
+    const [project, type, ops] = boards.createWorkItem.firstCall.args as [string, string, Op[]];
+    assert.deepEqual([project, type], ['WebApp', 'Bug']);
+    assert.ok(ops.every((op) => op.op === 'add'));
+    assert.deepEqual(paths(ops), [
+      '/fields/System.Title',
+      '/fields/Microsoft.VSTS.TCM.ReproSteps',
+      '/fields/System.Tags',
+      '/fields/System.History',
+      '/fields/Microsoft.VSTS.Build.FoundIn',
+      '/relations/-',
+      '/relations/-',
+    ]);
+    assert.equal(field(ops, 'System.Title'), TITLE);
+    assert.equal(field(ops, 'System.Tags'), 'pipeline-failure; pwi:0123456789ab; pwi:scope-0123456789ab');
+    assert.ok(String(field(ops, 'System.History')).endsWith(markerHtml(RUN_KEY, 1)));
+    // The race check: one query after the create, nothing written besides.
+    sinon.assert.calledOnce(boards.queryIds);
+    sinon.assert.callOrder(boards.createWorkItem, boards.queryIds);
+    sinon.assert.notCalled(boards.updateWorkItem);
+    sinon.assert.notCalled(boards.addComment);
+  });
+
+  it('onRecurrence new: no race to settle, so no query after the create', async () => {
+    const boards = boardsFinding([7, 8]);
+    const { acting } = actingOver(boards, { onRecurrence: 'new' });
+    const acted = await fileNewItem(acting, decided([7]));
+    assert.deepEqual(acted.outputs, { id: 8, url: url(8), action: 'created' });
+    sinon.assert.notCalled(boards.queryIds);
+  });
+
+  it('a refused assignee costs the value, not the item: sent again without it, with a warning', async () => {
+    const boards = boardsFinding([8]);
+    const refusal = new AdoError('TF401320: Rule Error for field Assigned To', {
+      status: 400,
+      code: 'TF401320',
+      refusedFields: ['System.AssignedTo'],
+    });
+    boards.createWorkItem.onFirstCall().rejects(refusal);
+    const { acting, warnings } = actingOver(boards, { assignTo: 'ana@fabrikam.com' });
+    const acted = await fileNewItem(acting, decided());
+    assert.equal(acted.outputs.action, 'created');
+    sinon.assert.calledTwice(boards.createWorkItem);
+    const [first, second] = [sent(boards.createWorkItem, 0), sent(boards.createWorkItem, 1)];
+    assert.equal(field(first, 'System.AssignedTo'), 'ana@fabrikam.com');
+    assert.deepEqual(
+      paths(second),
+      paths(first).filter((path) => path !== '/fields/System.AssignedTo'),
+    );
+    assert.deepEqual(warnings, [
+      loc(
+        'FieldValueRefused',
+        'ana@fabrikam.com',
+        'System.AssignedTo',
+        refusal.message,
+        loc('FixAssignTo'),
+      ).trim(),
+    ]);
+  });
+
+  it('another run filed the same failure first: comments on its item, closes this one as the duplicate', async () => {
+    const boards = boardsFinding([7, 8]);
+    boards.comments
+      .withArgs('WebApp', 7)
+      .resolves([{ id: 1, text: `<p>Filed</p>${markerHtml('build-812.1.Lint', 1)}` }]);
+    const { acting } = actingOver(boards);
+    assert.deepEqual(await fileNewItem(acting, decided()), {
+      outputs: { id: 7, url: url(7), action: 'commented' },
+      report: { kind: 'commented', type: 'Bug', id: 7, url: url(7), occurrence: 2, duplicate: 8 },
+    });
+    sinon.assert.calledOnce(boards.addComment);
+    assert.equal(boards.addComment.firstCall.args[1], 7);
+    assert.ok(String(boards.addComment.firstCall.args[2]).endsWith(markerHtml(RUN_KEY, 2)));
+    sinon.assert.calledOnce(boards.updateWorkItem);
+    const [, item, ops] = boards.updateWorkItem.firstCall.args as [string, number, Op[]];
+    assert.equal(item, 8);
+    assert.deepEqual(
+      ops.filter((op) => op.path !== '/fields/System.History'),
+      [
+        { op: 'test', path: '/rev', value: 2 },
+        { op: 'add', path: '/fields/System.State', value: 'Closed' },
+        { op: 'add', path: '/fields/System.Reason', value: 'Duplicate' },
+        {
+          op: 'add',
+          path: '/relations/-',
+          value: {
+            rel: 'System.LinkTypes.Duplicate-Reverse',
+            url: 'https://dev.azure.com/fabrikam/_apis/wit/workItems/7',
+            attributes: { comment: 'Filed at the same moment by another run' },
+          },
+        },
+      ],
+    );
+  });
+
+  it('this run’s duplicate could not be closed: reported open, with why', async () => {
+    const boards = boardsFinding([7, 8]);
+    boards.updateWorkItem.rejects(new Error('socket hang up'));
+    const { acting, warnings } = actingOver(boards);
+    const acted = await fileNewItem(acting, decided());
+    assert.deepEqual(acted.report, {
+      kind: 'commented',
+      type: 'Bug',
+      id: 7,
+      url: url(7),
+      occurrence: 2,
+      duplicate: 8,
+      duplicateOpen: 'socket hang up',
+    });
+    assert.deepEqual(warnings, [loc('RaceCloseFailed', 'Bug', 8, 7, 'socket hang up')]);
+  });
+
+  it('the older item cannot hear of the failure: this run’s item stays the one that tracks it', async () => {
+    const boards = boardsFinding([7, 8]);
+    boards.addComment.rejects(new Error('403 Forbidden'));
+    const { acting, warnings } = actingOver(boards);
+    const acted = await fileNewItem(acting, decided());
+    assert.deepEqual(acted.outputs, { id: 8, url: url(8), action: 'created' });
+    sinon.assert.notCalled(boards.updateWorkItem);
+    assert.deepEqual(warnings, [loc('RaceCommentFailed', 'Bug', 7, 8, '403 Forbidden')]);
+  });
+
+  it('the older item is this run’s own lost create: reported as created, the later copy closed', async () => {
+    const boards = boardsFinding([7, 8]);
+    boards.comments
+      .withArgs('WebApp', 7)
+      .resolves([{ id: 1, text: `<p>Filed</p>${markerHtml(RUN_KEY, 1)}` }]);
+    const { acting } = actingOver(boards);
+    assert.deepEqual(await fileNewItem(acting, decided()), {
+      outputs: { id: 7, url: url(7), action: 'created' },
+      report: {
+        kind: 'created',
+        type: 'Bug',
+        id: 7,
+        url: url(7),
+        title: TITLE,
+      },
+    });
+    sinon.assert.notCalled(boards.addComment);
+    sinon.assert.calledOnce(boards.updateWorkItem);
+    assert.equal(boards.updateWorkItem.firstCall.args[1], 8);
+  });
+
+  it('an older item that was open before the create is another’s, even with this run’s marker', async () => {
+    const boards = boardsFinding([7, 8]);
+    boards.comments
+      .withArgs('WebApp', 7)
+      .resolves([{ id: 1, text: `<p>Again</p>${markerHtml(RUN_KEY, 3)}` }]);
+    const { acting } = actingOver(boards);
+    const acted = await fileNewItem(acting, decided([7]));
+    assert.deepEqual(acted.outputs, { id: 7, url: url(7), action: 'commented' });
+    // This run already wrote on 7 (its marker): nothing more is added there.
+    sinon.assert.notCalled(boards.addComment);
+    assert.equal(boards.updateWorkItem.firstCall.args[1], 8);
+  });
+
+  it('a create whose answer was lost: the item it filed is the new one of the fingerprint with its marker', async () => {
+    const boards = boardsFinding([7, 8, 9]);
+    boards.comments
+      .withArgs('WebApp', 8)
+      .resolves([{ id: 1, text: `<p>Filed</p>${markerHtml('build-812.1.Lint', 1)}` }]);
+    boards.comments
+      .withArgs('WebApp', 9)
+      .resolves([{ id: 2, text: `<p>Filed</p>${markerHtml(RUN_KEY, 1)}` }]);
+    boards.createWorkItem.callsFake(async (...args: unknown[]) => {
+      const landed = args[3] as () => Promise<number | undefined>;
+      return { id: await landed() };
+    });
+    const { acting } = actingOver(boards, { onRecurrence: 'new' });
+    const acted = await fileNewItem(acting, decided([7]));
+    assert.deepEqual(acted.outputs, { id: 9, url: url(9), action: 'created' });
+    // 7 was open before the create: its comments are never read to find this run's item.
+    assert.deepEqual(
+      boards.comments.getCalls().map((call) => call.args[1]),
+      [8, 9],
+    );
+  });
+
+  it('uploads the matched files first and attaches them in the one create request', async () => {
+    const boards = boardsFinding([8]);
+    const { acting } = actingOver(boards, { attachments: 'logs/*.txt' });
+    const opened: string[] = [];
+    const host = {
+      ...acting.host,
+      findFiles: () => [
+        {
+          pattern: 'logs/*.txt',
+          files: [{ path: 'logs/test.txt', realPath: '/agent/_work/1/s/logs/test.txt', size: 5 }],
+          refused: [],
+        },
+      ],
+      openFile: (realPath: string) => {
+        opened.push(realPath);
+        return Readable.from([Buffer.from('hello')]);
+      },
+    };
+    await fileNewItem({ ...acting, host }, decided());
+    sinon.assert.calledOnce(boards.uploadAttachment);
+    assert.deepEqual(boards.uploadAttachment.firstCall.args.slice(0, 2), ['WebApp', 'test.txt']);
+    (boards.uploadAttachment.firstCall.args[2] as () => unknown)();
+    assert.deepEqual(opened, ['/agent/_work/1/s/logs/test.txt']);
+    sinon.assert.callOrder(boards.uploadAttachment, boards.createWorkItem);
+    assert.deepEqual(
+      sent(boards.createWorkItem).filter(
+        (op) => op.path === '/relations/-' && (op.value as { rel: string }).rel === 'AttachedFile',
+      ),
+      [
+        {
+          op: 'add',
+          path: '/relations/-',
+          value: {
+            rel: 'AttachedFile',
+            url: 'https://dev.azure.com/fabrikam/_apis/wit/attachments/1',
+            attributes: { comment: 'Attached by the pipeline (logs/*.txt)' },
+          },
+        },
+      ],
+    );
+  });
+});
+
+describe('a dry run of a new item', () => {
+  function dryRunOver(boards: FakeBoards, values: Record<string, string> = {}) {
+    return actingOver(boards, { dryRun: 'true', ...values });
+  }
+
+  it('logs the request, has the service validate exactly that (validateOnly) and writes nothing', async () => {
+    const boards = fakeBoards();
+    const { acting, infos } = dryRunOver(boards);
+    const acted = await fileNewItem(acting, decided());
+    sinon.assert.calledOnce(boards.validateWorkItem);
+    const [project, type, ops] = boards.validateWorkItem.firstCall.args as [string, string, Op[]];
+    assert.deepEqual([project, type], ['WebApp', 'Bug']);
+    const title = String(field(ops, 'System.Title'));
+    const plan = loc('PlanCreate', 'Bug', 'WebApp');
+    assert.deepEqual(acted, {
+      outputs: { action: 'none' },
+      report: { kind: 'dryRun', plan, title, validation: { accepted: true } },
+    });
+    assert.deepEqual(infos, [
+      loc('DryRunRequest', 'Bug'),
+      JSON.stringify(ops, null, 2),
+      loc('DryRunAccepted'),
+      loc('DryRunWould', plan),
+    ]);
+    sinon.assert.notCalled(boards.createWorkItem);
+    sinon.assert.notCalled(boards.uploadAttachment);
+    sinon.assert.notCalled(boards.queryIds);
+  });
+
+  it('a refusal is reported, not thrown, even when some of its fields are optional', async () => {
+    const boards = fakeBoards();
+    const refusal = new AdoError('TF401320: Rule Error for field Custom.Team', {
+      status: 400,
+      refusedFields: ['System.AssignedTo', 'System.Title'],
+    });
+    boards.validateWorkItem.rejects(refusal);
+    const { acting, warnings } = dryRunOver(boards, { assignTo: 'ana@fabrikam.com' });
+    const acted = await fileNewItem(acting, decided());
+    assert.deepEqual((acted.report as { validation?: unknown }).validation, {
+      accepted: false,
+      refusal: refusal.message,
+    });
+    assert.deepEqual(warnings, [loc('DryRunRefused', refusal.message)]);
+  });
+
+  it('a refusal of a plain error (no fields named) is a refusal too', async () => {
+    const boards = fakeBoards();
+    boards.validateWorkItem.rejects(new Error('connect ECONNREFUSED'));
+    const { acting } = dryRunOver(boards);
+    const acted = await fileNewItem(acting, decided());
+    assert.deepEqual((acted.report as { validation?: unknown }).validation, {
+      accepted: false,
+      refusal: 'connect ECONNREFUSED',
+    });
+  });
+
+  it('a refusal of optional values only is an acceptance without them', async () => {
+    const boards = fakeBoards();
+    const refusal = new AdoError('TF401320: Rule Error for field Assigned To', {
+      status: 400,
+      refusedFields: ['System.AssignedTo'],
+    });
+    boards.validateWorkItem.rejects(refusal);
+    const { acting, infos, warnings } = dryRunOver(boards, { assignTo: 'ana@fabrikam.com' });
+    const acted = await fileNewItem(acting, decided());
+    assert.deepEqual((acted.report as { validation?: unknown }).validation, {
+      accepted: true,
+      without: ['System.AssignedTo'],
+      refusal: refusal.message,
+    });
+    assert.ok(infos.includes(loc('DryRunAcceptedWithout', 'System.AssignedTo', refusal.message)));
+    assert.deepEqual(warnings, []);
+  });
+});
