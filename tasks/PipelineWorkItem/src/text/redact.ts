@@ -64,6 +64,16 @@ function base64Forms(bytes: Buffer): string[] {
  * until no form is left, since a mask next to the remaining text could otherwise complete a secret again.
  */
 export function redactor(secrets: readonly string[]): (text: string) => string {
+  // Callers ask with the current secrets at every write (tokens join as credentials are read); their forms
+  // (escapes, three Base64 alignments, hex) are made again only when the secrets change.
+  const key = JSON.stringify(secrets);
+  if (key !== last.key) last = { key, redact: buildRedactor(secrets) };
+  return last.redact;
+}
+
+let last: { key: string; redact: (text: string) => string } = { key: '[]', redact: (text) => text };
+
+function buildRedactor(secrets: readonly string[]): (text: string) => string {
   const forms = [...new Set(secrets.filter(isMaskable).flatMap(secretForms))];
   if (forms.length === 0) return (text) => text;
   return (text) => {
