@@ -14,6 +14,7 @@ import {
 import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import type { Fingerprint } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
 import type { Boards, Pipelines } from '../../tasks/PipelineWorkItem/src/ports';
+import type { Reads } from '../../tasks/PipelineWorkItem/src/act/reads';
 import {
   InputName,
   InputReader,
@@ -299,16 +300,33 @@ export function actingOver(
     collectionUri: 'https://dev.azure.com/fabrikam/',
     type: BUG,
     runKey: RUN_KEY,
-    reads: {
-      types: async () => [BUG],
-      evidence: async () => NO_EVIDENCE,
-      iteration: async () => undefined,
-      htmlFields: async () => ['System.Description', 'System.History'],
-      startEarly: () => undefined,
-      startFiling: () => undefined,
-    },
+    reads: readsOver(boards),
   };
   return { acting, infos, warnings };
+}
+
+/**
+ * Reads as a run of a Bug in project WebApp has them, none started early: the type's state reasons come from
+ * `boards`, once per type, and an unreadable list is empty, as the task's own reads have it.
+ */
+export function readsOver(boards: Pick<Boards, 'stateReasons'>): Reads {
+  const reasons = new Map<string, Promise<string[]>>();
+  return {
+    types: async () => [BUG],
+    evidence: async () => NO_EVIDENCE,
+    iteration: async () => undefined,
+    htmlFields: async () => ['System.Description', 'System.History'],
+    stateReasons: (type) => {
+      let read = reasons.get(type);
+      if (!read) {
+        read = boards.stateReasons('WebApp', type).catch((): string[] => []);
+        reasons.set(type, read);
+      }
+      return read;
+    },
+    startEarly: () => undefined,
+    startFiling: () => undefined,
+  };
 }
 
 /** What the decision knew in a failed YAML run with these facts (none by default) and `known` open items. */

@@ -114,6 +114,18 @@ describe('the reads that may start early', () => {
     sinon.assert.calledOnce(boards.currentIteration);
   });
 
+  it("reads a type's state reasons once, only when asked, and an unreadable list as none", async () => {
+    const { reads, boards } = readsFor();
+    boards.stateReasons.withArgs('WebApp', 'Bug').resolves(['Fixed', 'Duplicate']);
+    boards.stateReasons.withArgs('WebApp', 'Task').rejects(new Error('TF400813: not authorized'));
+    reads.startEarly('recover');
+    sinon.assert.notCalled(boards.stateReasons);
+    assert.deepEqual(await reads.stateReasons('Bug'), ['Fixed', 'Duplicate']);
+    assert.deepEqual(await reads.stateReasons('Bug'), ['Fixed', 'Duplicate']);
+    assert.deepEqual(await reads.stateReasons('Task'), []);
+    sinon.assert.calledTwice(boards.stateReasons);
+  });
+
   it('reads no evidence when neither the details nor the related items are asked for', async () => {
     const { reads, pipelines } = readsFor({ includeDetails: 'false' });
     reads.startEarly('file');

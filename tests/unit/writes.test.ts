@@ -9,7 +9,7 @@ import { markerHtml } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
 import type { Boards, Comment } from '../../tasks/PipelineWorkItem/src/ports';
 import type { BoardsWrites } from '../../tasks/PipelineWorkItem/src/act/acted';
 import { createItem } from '../../tasks/PipelineWorkItem/src/act/writes';
-import { runContext, inputs, BUG } from './fixtures';
+import { runContext, inputs, BUG, readsOver } from './fixtures';
 import { AdoError } from '../../tasks/PipelineWorkItem/src/errors';
 import { optionalFields } from '../../tasks/PipelineWorkItem/src/workItem/draft';
 import { patchOf } from '../../tasks/PipelineWorkItem/src/workItem/patch';
@@ -43,6 +43,7 @@ function writerOver(comments: Record<number, Comment[]>): {
     type: BUG,
     runKey: KEY,
     log: { info: () => undefined, warning: () => undefined },
+    reads: readsOver(boards),
   };
   return { writer, boards };
 }
@@ -142,6 +143,7 @@ describe('a create refused for its fields', () => {
       type,
       runKey: 'build-812.1',
       log: { info: () => undefined, warning: (message) => warnings.push(message) },
+      reads: readsOver(boards),
     };
     return { writer, warnings };
   }

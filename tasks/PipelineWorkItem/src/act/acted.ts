@@ -64,7 +64,10 @@ export interface Acting {
 }
 
 /** What the Boards writes need of {@link Acting}. */
-export type BoardsWrites = Pick<Acting, 'boards' | 'project' | 'collectionUri' | 'type' | 'runKey' | 'log'>;
+export type BoardsWrites = Pick<
+  Acting,
+  'boards' | 'project' | 'collectionUri' | 'type' | 'runKey' | 'log' | 'reads'
+>;
 
 /** An item and the URL of its form. */
 export function itemLink(

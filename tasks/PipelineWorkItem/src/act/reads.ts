@@ -23,6 +23,11 @@ export interface Reads {
   /** The project's HTML fields; undefined when not needed or unreadable (the well-known ones stand in). */
   htmlFields(): Promise<string[] | undefined>;
   /**
+   * The state reasons of a type, read only when a state is about to change; empty when unreadable (the
+   * transition's default reason is then recorded: a missing reason never costs the change).
+   */
+  stateReasons(type: string): Promise<string[]>;
+  /**
    * Starts, from this job's own status alone, what the run will most likely need: the types as soon as anything
    * may be written (a green run that resolves nothing costs no Boards read), and what a new item needs when the
    * run files. undefined = the status does not decide: only a recovery's types start.
@@ -68,6 +73,7 @@ export function readsOf(of: ReadsOf, records: Promise<RunRecords>): Reads {
         ? boards.htmlFields(project).catch(() => undefined)
         : Promise.resolve(undefined),
     ),
+    stateReasons: perKey((type) => boards.stateReasons(project, type).catch(() => [])),
     startEarly: (early) => {
       if (early === 'file') void reads.evidence();
       if (early === undefined ? settings.resolveOnRecovery : early !== 'nothing') {
@@ -94,6 +100,19 @@ function once<T>(start: () => Promise<T>): () => Promise<T> {
       read.catch(() => undefined);
     }
     return read;
+  };
+}
+
+// `once` for a read that depends on a key.
+function perKey<T>(start: (key: string) => Promise<T>): (key: string) => Promise<T> {
+  const reads = new Map<string, () => Promise<T>>();
+  return (key) => {
+    let read = reads.get(key);
+    if (!read) {
+      read = once(() => start(key));
+      reads.set(key, read);
+    }
+    return read();
   };
 }
 

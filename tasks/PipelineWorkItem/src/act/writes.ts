@@ -201,18 +201,6 @@ export type Settled =
   /** Nothing could be written (the service could not be reached, the token was refused, …). */
   | { readonly kind: 'failed'; readonly id: number; readonly why: string };
 
-// The reasons of the type are read once per run, only when a state is about to change.
-const reasonsRead = new WeakMap<BoardsWrites, Promise<string[]>>();
-function reasonsOf(acting: BoardsWrites): Promise<string[]> {
-  let read = reasonsRead.get(acting);
-  if (!read) {
-    // Without the list the transition's default reason is recorded: a missing reason never costs the change.
-    read = acting.boards.stateReasons(acting.project, acting.type.name).catch(() => []);
-    reasonsRead.set(acting, read);
-  }
-  return read;
-}
-
 // A failed `test /rev`: someone saved the item after the task read it.
 const conflicted = (error: unknown): boolean =>
   error instanceof AdoError && (error.status === 409 || error.status === 412 || error.code === 'TF26071');
@@ -233,7 +221,7 @@ async function changeState(
   note: string,
   relations: readonly Relation[] = [],
 ): Promise<Settled> {
-  const reasons = reasonsOf(acting);
+  const reasons = acting.reads.stateReasons(acting.type.name);
   for (let attempt = 1; ; attempt += 1) {
     const current = await acting.boards.workItemRevision(acting.project, item);
     if (current === undefined || !isOpenState(acting.type, current.state)) {
