@@ -144,13 +144,9 @@ export class AdoBoards implements Boards {
     });
   }
 
-  workItemState(project: string, id: number): Promise<string | undefined> {
-    return this.call(loc('ActionReadItem', id), project, async () => {
-      const path = `${segment(project)}/_apis/wit/workitems/${id}`;
-      const query = { fields: 'System.State' };
-      const item = await this.rest.json<WorkItem>({ method: 'GET', path, query, apiVersion: V }, 'undefined');
-      return item?.id ? String(item.fields?.['System.State'] ?? '') : undefined;
-    });
+  async workItemState(project: string, id: number): Promise<string | undefined> {
+    const item = await this.itemState(project, id);
+    return item?.id ? String(item.fields?.['System.State'] ?? '') : undefined;
   }
 
   stateReasons(project: string, type: string): Promise<string[]> {
@@ -165,15 +161,26 @@ export class AdoBoards implements Boards {
     });
   }
 
-  workItemRevision(project: string, id: number): Promise<{ state: string; rev: number } | undefined> {
-    return this.call(loc('ActionReadItem', id), project, async () => {
+  async workItemRevision(project: string, id: number): Promise<{ state: string; rev: number } | undefined> {
+    const item = await this.itemState(project, id);
+    return item?.id && item.rev !== undefined
+      ? { state: String(item.fields?.['System.State'] ?? ''), rev: item.rev }
+      : undefined;
+  }
+
+  // The item's state and revision (the answer carries `rev` whatever fields are asked for); undefined on 404.
+  private itemState(project: string, id: number): Promise<WorkItem | undefined> {
+    return this.call(loc('ActionReadItem', id), project, () => {
       const path = `${segment(project)}/_apis/wit/workitems/${id}`;
       const query = { fields: 'System.State' };
-      const item = await this.rest.json<WorkItem>({ method: 'GET', path, query, apiVersion: V }, 'undefined');
-      return item?.id && item.rev !== undefined
-        ? { state: String(item.fields?.['System.State'] ?? ''), rev: item.rev }
-        : undefined;
+      return this.rest.json<WorkItem>({ method: 'GET', path, query, apiVersion: V }, 'undefined');
     });
+  }
+
+  // Project and type were read before any write, so a 404 on one is the service's other way of refusing the
+  // area: TF237111, which it sends with status 404 as well as 403.
+  private areaRefused(message: string): AdoError {
+    return new AdoError(message, { status: 404, code: 'TF237111' });
   }
 
   validateWorkItem(project: string, type: string, patch: readonly JsonPatchOperation[]): Promise<void> {
@@ -185,12 +192,8 @@ export class AdoBoards implements Boards {
         { method: 'POST', path, query, body: patch, contentType: PATCH_JSON, apiVersion: V },
         'undefined',
       );
-      if (!answer) {
-        throw new AdoError(loc('CreateAnswered404', type, project, this.permissionFix(project)), {
-          status: 404,
-          code: 'TF237111',
-        });
-      }
+      if (!answer)
+        throw this.areaRefused(loc('CreateAnswered404', type, project, this.permissionFix(project)));
     });
   }
 
@@ -210,14 +213,8 @@ export class AdoBoards implements Boards {
           return id === undefined ? undefined : { id };
         },
       );
-      if (!item?.id) {
-        // Project and type were just read, so a 404 here is the service's other way of refusing the area:
-        // TF237111, which it sends with status 404 as well as 403.
-        throw new AdoError(loc('CreateAnswered404', type, project, this.permissionFix(project)), {
-          status: 404,
-          code: 'TF237111',
-        });
-      }
+      if (!item?.id)
+        throw this.areaRefused(loc('CreateAnswered404', type, project, this.permissionFix(project)));
       return { id: item.id };
     });
   }
@@ -235,12 +232,7 @@ export class AdoBoards implements Boards {
         () => this.rest.json<WorkItem>(request, 'undefined'),
         async () => ((await landed()) ? { id } : undefined),
       );
-      if (!item?.id) {
-        throw new AdoError(loc('UpdateAnswered404', id, this.permissionFix(project)), {
-          status: 404,
-          code: 'TF237111',
-        });
-      }
+      if (!item?.id) throw this.areaRefused(loc('UpdateAnswered404', id, this.permissionFix(project)));
     });
   }
 
