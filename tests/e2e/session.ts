@@ -21,7 +21,10 @@ export interface Session {
    * printed no token, exited cleanly, called only the REST API, and left no form of a secret anywhere.
    */
   run(job: Job, entry?: Entry): Promise<TaskRun>;
-  /** The requests that changed something (reads, WIQL queries included, left out), as `METHOD path`. */
+  /**
+   * The requests that changed something (reads, WIQL queries included, left out), as `METHOD path`; a create
+   * the service only checks (a dry run's) ends in ` (validateOnly)`.
+   */
   writes(): Promise<string[]>;
   /** Every work item, asserting how many there are. */
   items(count: number, run?: TaskRun): Promise<WorkItemJson[]>;
@@ -74,7 +77,9 @@ export function useSession(): Session {
       return run;
     },
     async writes() {
-      return (await session.emulator.requests()).filter(isWrite).map((r) => `${r.method} ${r.path}`);
+      return (await session.emulator.requests())
+        .filter(isWrite)
+        .map((r) => `${r.method} ${r.path}${r.query['validateOnly'] === 'true' ? ' (validateOnly)' : ''}`);
     },
     async items(count, run) {
       const items = await session.emulator.workItems();
