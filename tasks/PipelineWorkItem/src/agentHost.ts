@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import * as tl from 'azure-pipelines-task-lib/task';
 import type { NetworkOptions, Transport } from './ado/connection';
 import { DEFAULT_LIMITS, RetryLimits, RetryPolicy } from './ado/retry';
-import { withTrailingSlash } from './facts/context';
+import { withTrailingSlash } from './text/html';
 import { SettingsError } from './errors';
 import { findJobFiles, jobRoots, openJobFile } from './evidence/jobFiles';
 import type { FederatedConnection } from './inputs/connectionChoice';

@@ -6,6 +6,7 @@ import { PersonalAccessTokenCredentialHandler } from 'typed-rest-client/handlers
 import { HttpClient } from 'typed-rest-client/HttpClient';
 import type { IRequestHandler, IRequestOptions } from 'typed-rest-client/Interfaces';
 import type { Boards, Credentials, Pipelines, TokenCredentials } from '../ports';
+import { withTrailingSlash } from '../text/html';
 import { AdoBoards } from './boards';
 import { authorizeWith, FederatedToken } from './federation';
 import { AdoPipelines } from './pipelines';
@@ -95,7 +96,7 @@ export function connectPipelines(credentials: Credentials, transport: Transport)
         (list) => new Map((list?.value ?? []).map((a) => [a.id?.toLowerCase() ?? '', a.locationUrl ?? ''])),
       );
     const url = (await areas).get(areaId);
-    return url ? new Rest(http, url.endsWith('/') ? url : `${url}/`) : main;
+    return url ? new Rest(http, withTrailingSlash(url)) : main;
   };
   return new AdoPipelines(
     main,

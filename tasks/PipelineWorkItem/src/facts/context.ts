@@ -1,5 +1,6 @@
 import { EnvironmentError } from '../errors';
 import { loc } from '../text/messages';
+import { withTrailingSlash } from '../text/html';
 
 /** Returns a pipeline variable's value (e.g. `Build.BuildId`), undefined when unset. */
 export type VariableReader = (name: string) => string | undefined;
@@ -175,11 +176,6 @@ function positive(value: string): number | undefined {
 
 function jobStatus(value: string): JobStatus {
   return JOB_STATUSES.find((status) => status.toLowerCase() === value.toLowerCase()) ?? 'Succeeded';
-}
-
-/** Azure DevOps URLs are joined as `<collection>/<project>/…`: keep exactly one slash between. */
-export function withTrailingSlash(url: string): string {
-  return url.endsWith('/') ? url : `${url}/`;
 }
 
 /** `refs/heads/feature/x` → `feature/x`; `refs/pull/7/merge` → `pull/7/merge`. */

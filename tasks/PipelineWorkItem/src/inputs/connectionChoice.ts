@@ -1,3 +1,4 @@
+import { withTrailingSlash } from '../text/html';
 import { loc } from '../text/messages';
 
 /** The `connectionType` options: who writes to Boards. */
@@ -63,5 +64,5 @@ function organization(value: string | undefined, problems: string[]): string | u
     problems.push(loc('OrganizationUrlInvalid', value));
     return undefined;
   }
-  return value.endsWith('/') ? value : `${value}/`;
+  return withTrailingSlash(value);
 }

@@ -1,4 +1,5 @@
 import { EnvironmentError, SettingsError } from '../errors';
+import { withTrailingSlash } from '../text/html';
 import { loc } from '../text/messages';
 import type { FederatedConnection } from './connectionChoice';
 
@@ -25,8 +26,6 @@ export interface FederatedEndpoint {
 /** The public cloud's authority: the one an Azure DevOps connection (whose data names none) signs in at. */
 export const PUBLIC_AUTHORITY = 'https://login.microsoftonline.com/';
 
-const slash = (url: string): string => (url.endsWith('/') ? url : `${url}/`);
-
 /**
  * Reads a workload identity federation connection: its scheme, service principal, tenant, authority (an Azure
  * Resource Manager connection's `activeDirectoryAuthority` names its cloud) and organization.
@@ -51,10 +50,10 @@ export function federatedEndpoint(choice: FederatedConnection, endpoint: Endpoin
   if (!organizationUrl) throw missing('URL');
   const authority = endpoint.data['activedirectoryauthority'];
   return {
-    organizationUrl: slash(organizationUrl),
+    organizationUrl: withTrailingSlash(organizationUrl),
     tenantId,
     clientId,
-    authority: authority ? slash(authority) : PUBLIC_AUTHORITY,
+    authority: authority ? withTrailingSlash(authority) : PUBLIC_AUTHORITY,
   };
 }
 

@@ -20,3 +20,8 @@ export function linkHtml(text: string, url: string | undefined): string {
   if (!url || !/^https?:\/\//i.test(url)) return escapeHtml(text);
   return `<a href="${escapeHtml(url)}">${escapeHtml(text)}</a>`;
 }
+
+/** Azure DevOps URLs are joined as `<collection>/<project>/…`: keep exactly one slash between. */
+export function withTrailingSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
