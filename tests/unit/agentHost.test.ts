@@ -1,0 +1,338 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as sinon from 'sinon';
+import { SettingsError } from '../../tasks/PipelineWorkItem/src/errors';
+import type { TaskHost } from '../../tasks/PipelineWorkItem/src/ports';
+import { loc, useLocalizer } from '../../tasks/PipelineWorkItem/src/text/messages';
+import { repoRoot, TASK_JSON } from '../helpers/repo';
+
+// The agent host over task-lib itself, in this process: the job's variables, inputs and endpoints are put in the
+// environment as the agent exports them, task-lib's store is loaded again from it, and what the host prints is
+// read from stdout as the agent reads it.
+
+type AgentHostModule = typeof import('../../tasks/PipelineWorkItem/src/agentHost');
+type TaskLibInternal = typeof import('azure-pipelines-task-lib/internal');
+
+let agentHost: AgentHostModule['agentHost'];
+let taskLib: TaskLibInternal;
+let setResourcePath: (file: string) => void;
+
+/** An endpoint as the agent exports it. */
+interface Endpoint {
+  readonly url?: string;
+  readonly auth?: { scheme: string; parameters: Record<string, string> };
+  readonly data?: Record<string, string>;
+}
+
+/** What the agent gives the job. */
+interface Job {
+  readonly variables?: Record<string, string>;
+  readonly secrets?: Record<string, string>;
+  readonly inputs?: Record<string, string>;
+  readonly endpoints?: Record<string, Endpoint>;
+}
+
+const envName = (name: string): string => name.replace(/[.\s]/g, '_').toUpperCase();
+
+const SET: string[] = [];
+const TEMP = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-host-'));
+
+/** The host of an agent that runs `job`. */
+function hostOf(job: Job): TaskHost {
+  for (const name of SET.splice(0)) delete process.env[name];
+  const env: Record<string, string> = { AGENT_TEMPDIRECTORY: TEMP };
+  for (const [name, value] of Object.entries(job.variables ?? {})) env[envName(name)] = value;
+  for (const [name, value] of Object.entries(job.secrets ?? {})) env[`SECRET_${envName(name)}`] = value;
+  env['VSTS_SECRET_VARIABLES'] = JSON.stringify(Object.keys(job.secrets ?? {}));
+  for (const [name, value] of Object.entries(job.inputs ?? {})) env[`INPUT_${envName(name)}`] = value;
+  for (const [id, endpoint] of Object.entries(job.endpoints ?? {})) {
+    if (endpoint.url) env[`ENDPOINT_URL_${id}`] = endpoint.url;
+    if (endpoint.auth) env[`ENDPOINT_AUTH_${id}`] = JSON.stringify(endpoint.auth);
+    for (const [key, value] of Object.entries(endpoint.data ?? {})) {
+      env[`ENDPOINT_DATA_${id}_${key.toUpperCase()}`] = value;
+    }
+  }
+  Object.assign(process.env, env);
+  SET.push(...Object.keys(env));
+  printed(() => taskLib._loadData());
+  return printed(() => agentHost()).result;
+}
+
+/** What `action` printed to stdout, line by line, and what it returned. */
+function printed<T>(action: () => T): { lines: string[]; result: T } {
+  const chunks: string[] = [];
+  const write = sinon.stub(process.stdout, 'write').callsFake((chunk: string | Uint8Array) => {
+    chunks.push(String(chunk));
+    return true;
+  });
+  try {
+    const result = action();
+    return { lines: chunks.join('').split(os.EOL).slice(0, -1), result };
+  } finally {
+    write.restore();
+  }
+}
+
+const linesOf = (action: () => unknown): string[] => printed(action).lines;
+
+const JOB_TOKEN = 'job-token-5e1f0c2a';
+const JOB_ENDPOINT: Endpoint = {
+  url: 'https://dev.azure.com/fabrikam',
+  auth: { scheme: 'OAuth', parameters: { AccessToken: JOB_TOKEN } },
+};
+
+describe('agent host', () => {
+  const crashHandlers = process.listeners('uncaughtException');
+  const rejectionHandlers = process.listeners('unhandledRejection');
+
+  before(async () => {
+    // task-lib prints what it reads as it loads.
+    const write = sinon.stub(process.stdout, 'write').returns(true);
+    try {
+      ({ agentHost } = await import('../../tasks/PipelineWorkItem/src/agentHost'));
+      taskLib = await import('azure-pipelines-task-lib/internal');
+      ({ setResourcePath } = await import('azure-pipelines-task-lib/task'));
+    } finally {
+      write.restore();
+    }
+    // task-lib fails the task on any error it sees: the test runner handles those itself.
+    for (const handler of process.listeners('uncaughtException')) {
+      if (!crashHandlers.includes(handler)) process.removeListener('uncaughtException', handler);
+    }
+    for (const handler of process.listeners('unhandledRejection')) {
+      if (!rejectionHandlers.includes(handler)) process.removeListener('unhandledRejection', handler);
+    }
+    printed(() => setResourcePath(path.join(repoRoot(), TASK_JSON)));
+  });
+
+  afterEach(() => {
+    for (const name of SET.splice(0)) delete process.env[name];
+    useLocalizer(undefined);
+  });
+
+  after(() => fs.rmSync(TEMP, { recursive: true, force: true }));
+
+  describe('output', () => {
+    it('prints each line masked of secret variables, with no logging command left in it', () => {
+      const host = hostOf({ secrets: { 'Deploy.Key': 'k3y-9f8e7d' } });
+      assert.deepEqual(
+        linesOf(() => host.info('key k3y-9f8e7d\n##vso[task.setvariable variable=x]1\r##[error]boom')),
+        ['key ***', '# #vso[task.setvariable variable=x]1', '# #[error]boom'],
+      );
+    });
+
+    it('warns, debugs, ends and sets outputs through task-lib commands, their text masked and inert', () => {
+      const host = hostOf({ secrets: { 'Deploy.Key': 'k3y-9f8e7d' } });
+      assert.deepEqual(
+        linesOf(() => {
+          host.warning('bad k3y-9f8e7d ##vso[task.complete result=Succeeded]');
+          host.debug('saw k3y-9f8e7d');
+          host.setOutput('WorkItemId', '42');
+          host.setResult('SucceededWithIssues', 'filed with k3y-9f8e7d');
+        }),
+        [
+          '##vso[task.issue type=warning;source=TaskInternal;]bad *** # #vso[task.complete result=Succeeded]',
+          '##vso[task.debug]saw ***',
+          '##vso[task.debug]set WorkItemId=42',
+          '##vso[task.setvariable variable=WorkItemId;isOutput=true;issecret=false;]42',
+          '##vso[task.debug]task result: SucceededWithIssues',
+          '##vso[task.issue type=warning;source=TaskInternal;]filed with ***',
+          '##vso[task.complete result=SucceededWithIssues;]filed with ***',
+        ],
+      );
+      assert.deepEqual(
+        linesOf(() => {
+          host.setResult('Failed', 'no');
+          host.setResult('Succeeded', 'yes');
+        }),
+        [
+          '##vso[task.debug]task result: Failed',
+          '##vso[task.issue type=error;source=TaskInternal;]no',
+          '##vso[task.complete result=Failed;]no',
+          '##vso[task.debug]task result: Succeeded',
+          '##vso[task.complete result=Succeeded;]yes',
+        ],
+      );
+    });
+
+    it('reads inputs and variables, printing each value it read masked, in English', () => {
+      const host = hostOf({
+        inputs: { title: 'Build of k3y-9f8e7d failed' },
+        variables: { 'Build.SourceBranch': 'refs/heads/main' },
+        secrets: { 'Deploy.Key': 'k3y-9f8e7d' },
+      });
+      const { lines, result } = printed(() => [
+        host.input('title'),
+        host.input('project'),
+        host.variable('Build.SourceBranch'),
+      ]);
+      assert.deepEqual(result, ['Build of k3y-9f8e7d failed', '', 'refs/heads/main']);
+      assert.deepEqual(lines, [
+        '##vso[task.debug]title = Build of *** failed',
+        '##vso[task.debug]project = ',
+        '##vso[task.debug]Build.SourceBranch = refs/heads/main',
+      ]);
+      assert.deepEqual(host.secrets(), ['k3y-9f8e7d']);
+    });
+
+    it('attaches the run summary from the agent’s temp folder, masked', () => {
+      const host = hostOf({
+        variables: { 'Agent.TempDirectory': TEMP },
+        secrets: { 'Deploy.Key': 'k3y-9f8e7d' },
+      });
+      const file = path.join(TEMP, `PipelineWorkItem-${process.pid}.md`);
+      const lines = linesOf(() => host.writeSummary('# Filed\nwith k3y-9f8e7d'));
+      assert.deepEqual(lines.slice(-1), [`##vso[task.uploadsummary]${file}`]);
+      assert.equal(fs.readFileSync(file, 'utf8'), '# Filed\nwith ***');
+    });
+
+    it('a summary that cannot be written is a warning, not a failure', () => {
+      const missing = path.join(TEMP, 'gone');
+      const host = hostOf({});
+      process.env['AGENT_TEMPDIRECTORY'] = missing;
+      const lines = linesOf(() => host.writeSummary('# Filed'));
+      const warning = lines.find((line) => line.startsWith('##vso[task.issue type=warning;'));
+      assert.match(warning ?? '', /\]Could not attach the run summary: ENOENT.*gone/);
+      assert.ok(!lines.some((line) => line.startsWith('##vso[task.uploadsummary]')));
+    });
+  });
+
+  describe('credentials', () => {
+    it('the job token, for the collection of the run, joins the secrets', () => {
+      const host = hostOf({
+        variables: { 'System.TeamFoundationCollectionUri': 'https://dev.azure.com/contoso' },
+        endpoints: { SYSTEMVSSCONNECTION: JOB_ENDPOINT },
+      });
+      const lines = linesOf(() =>
+        assert.deepEqual(host.jobCredentials(), {
+          url: 'https://dev.azure.com/contoso/',
+          scheme: 'bearer',
+          token: JOB_TOKEN,
+        }),
+      );
+      assert.deepEqual(host.secrets(), [JOB_TOKEN]);
+      assert.ok(!lines.some((line) => line.includes(JOB_TOKEN)), lines.join('\n'));
+    });
+
+    it('the job token with the endpoint’s URL when the collection is not named; none without a token', () => {
+      const withEndpoint = hostOf({ endpoints: { SYSTEMVSSCONNECTION: JOB_ENDPOINT } });
+      assert.deepEqual(printed(() => withEndpoint.jobCredentials()).result, {
+        url: 'https://dev.azure.com/fabrikam/',
+        scheme: 'bearer',
+        token: JOB_TOKEN,
+      });
+      const noToken = hostOf({
+        endpoints: { SYSTEMVSSCONNECTION: { ...JOB_ENDPOINT, auth: { scheme: 'OAuth', parameters: {} } } },
+      });
+      assert.equal(printed(() => noToken.jobCredentials()).result, undefined);
+      assert.deepEqual(noToken.secrets(), []);
+      const noUrl = hostOf({ endpoints: { SYSTEMVSSCONNECTION: { auth: JOB_ENDPOINT.auth } } });
+      assert.equal(printed(() => noUrl.jobCredentials()).result, undefined);
+    });
+
+    const CONNECTIONS: [string, Endpoint['auth'], object][] = [
+      [
+        'a personal access token',
+        { scheme: 'Token', parameters: { apitoken: 'pat-1' } },
+        { scheme: 'token', token: 'pat-1' },
+      ],
+      [
+        'a user name and password',
+        { scheme: 'UsernamePassword', parameters: { username: 'svc', password: 'pat-1' } },
+        { scheme: 'basic', token: 'pat-1', username: 'svc' },
+      ],
+      [
+        'a password without a user name',
+        { scheme: 'UsernamePassword', parameters: { password: 'pat-1', apitoken: 'other' } },
+        { scheme: 'basic', token: 'pat-1', username: '' },
+      ],
+      [
+        'an OAuth token',
+        { scheme: 'OAuth', parameters: { AccessToken: 'pat-1' } },
+        { scheme: 'bearer', token: 'pat-1' },
+      ],
+    ];
+    for (const [name, auth, expected] of CONNECTIONS) {
+      it(`a service connection with ${name}, its token joining the secrets`, () => {
+        // The input names the connection in lower case; the agent exports its URL upper-cased.
+        const host = hostOf({
+          endpoints: { 'A1B2-C3': { url: 'https://tfs.contoso.example/tfs/Main', auth } },
+        });
+        const { lines, result } = printed(() => host.connectionCredentials('a1b2-c3'));
+        assert.deepEqual(result, { url: 'https://tfs.contoso.example/tfs/Main/', ...expected });
+        assert.deepEqual(host.secrets(), ['pat-1']);
+        assert.ok(!lines.some((line) => line.includes('pat-1')), lines.join('\n'));
+      });
+    }
+
+    it('a service connection without a URL or token is a settings problem naming it, never its token', () => {
+      const host = hostOf({
+        endpoints: {
+          NOURL: { auth: { scheme: 'Token', parameters: { apitoken: 'pat-2' } } },
+          NOTOKEN: { url: 'https://x.example/', auth: { scheme: 'Token', parameters: {} } },
+          BROKEN: { url: 'https://x.example/' },
+        },
+      });
+      process.env['ENDPOINT_AUTH_BROKEN'] = '{not json pat-3';
+      printed(() => taskLib._loadData());
+      for (const connection of ['NOURL', 'NOTOKEN', 'BROKEN', 'MISSING']) {
+        const { lines } = printed(() =>
+          assert.throws(
+            () => host.connectionCredentials(connection),
+            (error: SettingsError) =>
+              error instanceof SettingsError && error.problems[0] === loc('ConnectionUnusable', connection),
+          ),
+        );
+        assert.ok(!lines.some((line) => /pat-\d/.test(line)), lines.join('\n'));
+      }
+    });
+
+    it('a federated connection: its tenant, client, authority and organization, and the job’s ID token request', () => {
+      const host = hostOf({
+        variables: {
+          'System.OidcRequestUri': 'https://dev.azure.com/fabrikam/WebApp/_apis/oidctoken',
+        },
+        endpoints: {
+          'WIF-1': {
+            url: 'https://management.azure.com/',
+            auth: {
+              scheme: 'WorkloadIdentityFederation',
+              parameters: { TenantId: 'tenant-1', ServicePrincipalId: 'client-1' },
+            },
+            data: {
+              activeDirectoryAuthority: 'https://login.microsoftonline.us/',
+              organizationUrl: 'https://dev.azure.com/contoso/',
+            },
+          },
+        },
+      });
+      const job = { url: 'https://dev.azure.com/fabrikam/', scheme: 'bearer', token: JOB_TOKEN } as const;
+      const { result } = printed(() =>
+        host.federatedCredentials(
+          {
+            kind: 'azureDevOps',
+            input: 'azureDevOpsConnection',
+            connection: 'wif-1',
+            organizationUrl: undefined,
+          },
+          job,
+        ),
+      );
+      assert.deepEqual(result, {
+        url: 'https://dev.azure.com/contoso/',
+        scheme: 'federated',
+        federation: {
+          connection: 'wif-1',
+          oidcRequestUri: 'https://dev.azure.com/fabrikam/WebApp/_apis/oidctoken',
+          jobToken: JOB_TOKEN,
+          organizationUrl: 'https://dev.azure.com/contoso/',
+          tenantId: 'tenant-1',
+          clientId: 'client-1',
+          authority: 'https://login.microsoftonline.us/',
+        },
+      });
+    });
+  });
+});

@@ -1,0 +1,228 @@
+import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { connectBoards, connectPipelines, Transport } from '../../tasks/PipelineWorkItem/src/ado/connection';
+import { RetryPolicy } from '../../tasks/PipelineWorkItem/src/ado/retry';
+import type { Credentials } from '../../tasks/PipelineWorkItem/src/ports';
+
+// The connections over real HTTP, to a server in this process: the credentials each request carries, the host
+// each area is read from, and the retry policy and timeout every request goes under.
+
+interface Seen {
+  readonly method: string;
+  readonly url: string;
+  readonly authorization: string | undefined;
+  readonly userAgent: string | undefined;
+  readonly body: string;
+}
+
+type Route = (seen: Seen) => { status: number; body?: unknown } | 'hang';
+
+async function serve(route: Route): Promise<{ url: string; seen: Seen[]; close: () => Promise<void> }> {
+  const seen: Seen[] = [];
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const one: Seen = {
+        method: request.method ?? '',
+        url: request.url ?? '',
+        authorization: request.headers.authorization,
+        userAgent: request.headers['user-agent'],
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
+      seen.push(one);
+      const answer = route(one);
+      if (answer === 'hang') return;
+      response.writeHead(answer.status, { 'Content-Type': 'application/json' });
+      response.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    seen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function transport(limits = { requestTimeoutMs: 5_000, budgetMs: 20_000 }): Transport & { tokens: string[] } {
+  const tokens: string[] = [];
+  return {
+    tokens,
+    network: {},
+    policy: new RetryPolicy(limits),
+    secrets: () => tokens,
+    secret: (value) => {
+      tokens.push(value);
+    },
+    networkOf: () => ({}),
+  };
+}
+
+const TYPES = { status: 200, body: { value: [{ name: 'Bug' }] } };
+
+describe('connections', () => {
+  let server: Awaited<ReturnType<typeof serve>> | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  const SCHEMES: [string, Credentials, string][] = [
+    ['the job token as a bearer token', { url: '', scheme: 'bearer', token: 'job-1' }, 'Bearer job-1'],
+    [
+      'a personal access token',
+      { url: '', scheme: 'token', token: 'pat-1' },
+      `Basic ${Buffer.from('PAT:pat-1').toString('base64')}`,
+    ],
+    [
+      'a user name and password',
+      { url: '', scheme: 'basic', token: 'pat-1', username: 'svc' },
+      `Basic ${Buffer.from('svc:pat-1').toString('base64')}`,
+    ],
+    [
+      'a password without a user name',
+      { url: '', scheme: 'basic', token: 'pat-1' },
+      `Basic ${Buffer.from(':pat-1').toString('base64')}`,
+    ],
+  ];
+  for (const [name, credentials, authorization] of SCHEMES) {
+    it(`Boards with ${name}: every request carries it, as the task`, async () => {
+      server = await serve(() => TYPES);
+      const boards = connectBoards({ ...credentials, url: `${server.url}fabrikam/` }, transport());
+      assert.deepEqual(
+        (await boards.workItemTypes('WebApp')).map((type) => type.name),
+        ['Bug'],
+      );
+      assert.deepEqual(server.seen, [
+        {
+          method: 'GET',
+          url: '/fabrikam/WebApp/_apis/wit/workitemtypes?api-version=6.0',
+          authorization,
+          userAgent: 'PipelineWorkItem-task',
+          body: '',
+        },
+      ]);
+    });
+  }
+
+  it('a read answered 503 is read again, under the transport’s retry policy', async () => {
+    let busy = 1;
+    server = await serve(() => (busy-- > 0 ? { status: 503, body: { message: 'busy' } } : TYPES));
+    const boards = connectBoards(
+      { url: `${server.url}fabrikam/`, scheme: 'bearer', token: 't' },
+      transport(),
+    );
+    assert.equal((await boards.workItemTypes('WebApp')).length, 1);
+    assert.equal(server.seen.length, 2);
+  });
+
+  it('a request that gets no answer times out after the transport’s request timeout', async () => {
+    server = await serve(() => 'hang');
+    const boards = connectBoards(
+      { url: `${server.url}fabrikam/`, scheme: 'bearer', token: 't' },
+      transport({ requestTimeoutMs: 200, budgetMs: 300 }),
+    );
+    await assert.rejects(boards.workItemTypes('WebApp'), /timeout/i);
+  });
+
+  it('a federated connection: the job’s ID token exchanged at Microsoft Entra ID, the access token sent', async () => {
+    server = await serve((seen) => {
+      if (seen.url.startsWith('/oidc')) return { status: 200, body: { oidcToken: 'id-token-1' } };
+      if (seen.url.startsWith('/entra/')) return { status: 200, body: { access_token: 'access-1' } };
+      return TYPES;
+    });
+    const via = transport();
+    const boards = connectBoards(
+      {
+        url: `${server.url}contoso/`,
+        scheme: 'federated',
+        federation: {
+          connection: 'wif-1',
+          oidcRequestUri: `${server.url}oidc`,
+          jobToken: 'job-1',
+          tenantId: 'tenant-1',
+          clientId: 'client-1',
+          authority: `${server.url}entra/`,
+        },
+      },
+      via,
+    );
+    await boards.workItemTypes('WebApp');
+    assert.deepEqual(
+      server.seen.map((seen) => [seen.method, seen.url.split('?')[0], seen.authorization]),
+      [
+        ['POST', '/oidc', 'Bearer job-1'],
+        ['POST', '/entra/tenant-1/oauth2/v2.0/token', undefined],
+        ['GET', '/contoso/WebApp/_apis/wit/workitemtypes', 'Bearer access-1'],
+      ],
+    );
+    assert.deepEqual(via.tokens, ['id-token-1', 'access-1']);
+  });
+
+  it('pipelines: a release and test results from the hosts the resource areas name, asked once', async () => {
+    server = await serve((seen) => {
+      if (seen.url.startsWith('/fabrikam/_apis/ResourceAreas')) {
+        return {
+          status: 200,
+          body: {
+            value: [
+              { id: 'EFC2F575-36EF-48E9-B672-0C6FB4A48AC5', locationUrl: `${server?.url}vsrm/fabrikam` },
+              { id: 'c83eaf52-edf3-4034-ae11-17d38f25404c', locationUrl: `${server?.url}vstmr/fabrikam/` },
+              {},
+            ],
+          },
+        };
+      }
+      return { status: 200, body: { value: [] } };
+    });
+    const pipelines = connectPipelines(
+      { url: `${server.url}fabrikam/`, scheme: 'bearer', token: 'job-1' },
+      transport(),
+    );
+    const run = { id: 57, name: 'Release-57', definitionName: 'CD', environmentId: 3, attempt: 1 };
+    await pipelines.releaseDeployment('WebApp', run, 'Production');
+    await pipelines.failedTests('WebApp', { kind: 'build', buildId: 812 }, 10);
+    await pipelines.releaseDeployment('WebApp', run, 'Production');
+    await pipelines.timeline('WebApp', 812);
+    assert.deepEqual(
+      server.seen.map((seen) => [seen.url.split('?')[0], seen.authorization]),
+      [
+        ['/fabrikam/_apis/ResourceAreas', 'Bearer job-1'],
+        ['/vsrm/fabrikam/WebApp/_apis/release/releases/57', 'Bearer job-1'],
+        ['/vstmr/fabrikam/WebApp/_apis/testresults/resultsbybuild', 'Bearer job-1'],
+        ['/vsrm/fabrikam/WebApp/_apis/release/releases/57', 'Bearer job-1'],
+        ['/fabrikam/WebApp/_apis/build/builds/812/timeline', 'Bearer job-1'],
+      ],
+    );
+  });
+
+  it('pipelines on a server that lists no resource areas: everything from the collection', async () => {
+    server = await serve((seen) =>
+      seen.url.startsWith('/tfs/Main/_apis/ResourceAreas')
+        ? { status: 200, body: {} }
+        : { status: 200, body: { value: [] } },
+    );
+    const pipelines = connectPipelines(
+      { url: `${server.url}tfs/Main/`, scheme: 'token', token: 'pat-1' },
+      transport(),
+    );
+    const run = { id: 57, name: 'Release-57', definitionName: 'CD', environmentId: 3, attempt: 1 };
+    await pipelines.releaseDeployment('WebApp', run, 'Production');
+    await pipelines.failedTests('WebApp', { kind: 'build', buildId: 812 }, 10);
+    assert.deepEqual(
+      server.seen.map((seen) => seen.url.split('?')[0]),
+      [
+        '/tfs/Main/_apis/ResourceAreas',
+        '/tfs/Main/WebApp/_apis/release/releases/57',
+        '/tfs/Main/WebApp/_apis/testresults/resultsbybuild',
+      ],
+    );
+  });
+});

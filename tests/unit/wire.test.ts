@@ -1,0 +1,266 @@
+import * as assert from 'node:assert/strict';
+import { releaseDeployment, timelineRecord, WireRelease } from '../../tasks/PipelineWorkItem/src/ado/wire';
+import type { ReleaseRun } from '../../tasks/PipelineWorkItem/src/facts/context';
+
+// The REST shapes of timelines and releases, as the service sends them, in the task's model.
+
+describe('wire: timeline records', () => {
+  it('a completed failed task with its errors and warnings and its log', () => {
+    assert.deepEqual(
+      timelineRecord({
+        id: 't1',
+        parentId: 'j1',
+        type: 'Task',
+        name: 'Run tests',
+        order: 3,
+        state: 'completed',
+        result: 'failed',
+        issues: [
+          { type: 'error', message: 'Tests failed' },
+          { type: 'Warning', message: 'Slow' },
+          { type: 'info', message: 'ignored' },
+          { type: 'error' },
+        ],
+        log: { id: 12 },
+      }),
+      {
+        id: 't1',
+        parentId: 'j1',
+        type: 'Task',
+        name: 'Run tests',
+        order: 3,
+        completed: true,
+        result: 'failed',
+        issues: [
+          { type: 'error', message: 'Tests failed' },
+          { type: 'warning', message: 'Slow' },
+          { type: 'error', message: '' },
+        ],
+        logId: 12,
+      },
+    );
+  });
+
+  it('a record still running, with nothing but its id', () => {
+    assert.deepEqual(
+      timelineRecord({ id: 'j2', parentId: null, state: 'inProgress', result: null, issues: null }),
+      {
+        id: 'j2',
+        parentId: undefined,
+        type: '',
+        name: '',
+        order: 0,
+        completed: false,
+        result: undefined,
+        issues: [],
+        logId: undefined,
+      },
+    );
+    assert.deepEqual(timelineRecord({}), {
+      id: '',
+      parentId: undefined,
+      type: '',
+      name: '',
+      order: 0,
+      completed: false,
+      result: undefined,
+      issues: [],
+      logId: undefined,
+    });
+  });
+
+  const RESULTS: [string | null, string | undefined][] = [
+    ['succeeded', 'succeeded'],
+    ['Success', 'succeeded'],
+    ['succeededWithIssues', 'succeededWithIssues'],
+    ['partiallySucceeded', 'succeededWithIssues'],
+    ['Failed', 'failed'],
+    ['failure', 'failed'],
+    ['canceled', 'canceled'],
+    ['Cancelled', 'canceled'],
+    ['abandoned', 'canceled'],
+    ['skipped', 'skipped'],
+    ['pending', undefined],
+    ['', undefined],
+    [null, undefined],
+  ];
+  for (const [wire, result] of RESULTS) {
+    it(`result ${JSON.stringify(wire)} is ${String(result)}`, () => {
+      assert.equal(timelineRecord({ result: wire }).result, result);
+    });
+  }
+});
+
+describe('wire: a release’s deployment', () => {
+  const task = (id: number | undefined, name: string, status: string, lineCount?: number) => ({
+    id,
+    name,
+    status,
+    lineCount,
+    issues: [{ issueType: 'Error', message: `${name} broke` }],
+  });
+
+  const RELEASE: WireRelease = {
+    environments: [
+      { id: 2, name: 'Staging', deploySteps: [{ attempt: 1, releaseDeployPhases: [] }] },
+      {
+        id: 3,
+        name: 'Production',
+        deploySteps: [
+          {
+            attempt: 1,
+            releaseDeployPhases: [
+              {
+                id: 7,
+                name: 'Agent job',
+                deploymentJobs: [
+                  { job: { name: 'Deploy web', status: 'failed' }, tasks: [task(1, 'Old', 'failed')] },
+                ],
+              },
+            ],
+          },
+          {
+            attempt: 2,
+            releaseDeployPhases: [
+              {
+                id: 8,
+                name: 'Agent job',
+                deploymentJobs: [
+                  {
+                    job: { name: 'Deploy web', status: 'inProgress' },
+                    tasks: [
+                      task(4, 'Download', 'succeeded', 12),
+                      task(5, 'Deploy', 'failed', 300),
+                      task(undefined, 'Odd', 'failed'),
+                    ],
+                  },
+                  { tasks: [] },
+                ],
+              },
+              { name: 'Gate' },
+            ],
+          },
+        ],
+      },
+    ],
+    artifacts: [
+      { alias: '_WebApp-CI', definitionReference: { version: { name: '20261129.3' } } },
+      { alias: 'tools' },
+      { definitionReference: { version: { name: '7' } } },
+    ],
+  };
+
+  const run = (environmentId: number | undefined, attempt: number | undefined): ReleaseRun => ({
+    id: 57,
+    name: 'Release-57',
+    definitionName: 'WebApp-CD',
+    environmentId,
+    attempt,
+  });
+
+  it('the attempt this run deploys, by the environment’s id: jobs, tasks with their logs, artifacts', () => {
+    assert.deepEqual(releaseDeployment(RELEASE, run(3, 2), 'ignored'), {
+      environment: 'Production',
+      jobs: [
+        {
+          name: 'Deploy web',
+          result: undefined,
+          tasks: [
+            {
+              name: 'Download',
+              result: 'succeeded',
+              issues: [{ type: 'error', message: 'Download broke' }],
+              log: { kind: 'release', environmentId: 3, deployPhaseId: 8, taskId: 4, lineCount: 12 },
+            },
+            {
+              name: 'Deploy',
+              result: 'failed',
+              issues: [{ type: 'error', message: 'Deploy broke' }],
+              log: { kind: 'release', environmentId: 3, deployPhaseId: 8, taskId: 5, lineCount: 300 },
+            },
+            {
+              name: 'Odd',
+              result: 'failed',
+              issues: [{ type: 'error', message: 'Odd broke' }],
+              log: undefined,
+            },
+          ],
+        },
+        { name: 'Agent job', result: undefined, tasks: [] },
+      ],
+      artifacts: ['_WebApp-CI 20261129.3', 'tools', '7'],
+    });
+  });
+
+  it('an earlier attempt when the run names it; the latest when the run names none', () => {
+    const first = releaseDeployment(RELEASE, run(3, 1), 'Production');
+    assert.deepEqual(
+      first?.jobs.map((job) => [job.name, job.result, job.tasks.map((t) => t.log?.deployPhaseId)]),
+      [['Deploy web', 'failed', [7]]],
+    );
+    const latest = releaseDeployment(RELEASE, run(3, undefined), 'Production');
+    assert.deepEqual(
+      latest?.jobs[0]?.tasks.map((t) => t.name),
+      ['Download', 'Deploy', 'Odd'],
+    );
+    const unknownAttempt = releaseDeployment(RELEASE, run(3, 9), 'Production');
+    assert.deepEqual(
+      unknownAttempt?.jobs[0]?.tasks.map((t) => t.name),
+      ['Download', 'Deploy', 'Odd'],
+    );
+  });
+
+  it('the environment by name when the run has no environment id; undefined when it is not there', () => {
+    assert.equal(releaseDeployment(RELEASE, run(undefined, undefined), 'Staging')?.environment, 'Staging');
+    assert.deepEqual(releaseDeployment(RELEASE, run(undefined, undefined), 'Staging')?.jobs, []);
+    assert.equal(releaseDeployment(RELEASE, run(9, 1), 'Production'), undefined);
+    assert.equal(releaseDeployment(RELEASE, run(undefined, 1), 'QA'), undefined);
+    assert.equal(releaseDeployment({}, run(3, 1), 'Production'), undefined);
+  });
+
+  it('an environment without a name, steps or artifacts: the name the run knows, no jobs', () => {
+    assert.deepEqual(releaseDeployment({ environments: [{ id: 4 }] }, run(4, 1), 'QA'), {
+      environment: 'QA',
+      jobs: [],
+      artifacts: [],
+    });
+    // A task without an id, or a phase without one, has no log address.
+    const noPhaseId: WireRelease = {
+      environments: [
+        { id: 4, deploySteps: [{ releaseDeployPhases: [{ deploymentJobs: [{ tasks: [{ id: 1 }] }] }] }] },
+      ],
+    };
+    assert.deepEqual(releaseDeployment(noPhaseId, run(4, undefined), 'QA')?.jobs, [
+      { name: '', result: undefined, tasks: [{ name: '', result: undefined, issues: [], log: undefined }] },
+    ]);
+    const noEnvironmentId: WireRelease = {
+      environments: [
+        {
+          name: 'QA',
+          deploySteps: [
+            { releaseDeployPhases: [{ id: 2, deploymentJobs: [{ tasks: [{ id: 1, lineCount: 5 }] }] }] },
+          ],
+        },
+      ],
+    };
+    assert.equal(
+      releaseDeployment(noEnvironmentId, run(undefined, undefined), 'QA')?.jobs[0]?.tasks[0]?.log,
+      undefined,
+    );
+    const withIds: WireRelease = {
+      environments: [
+        {
+          id: 4,
+          deploySteps: [{ releaseDeployPhases: [{ id: 2, deploymentJobs: [{ tasks: [{ id: 1 }] }] }] }],
+        },
+      ],
+    };
+    assert.deepEqual(releaseDeployment(withIds, run(4, undefined), 'QA')?.jobs[0]?.tasks[0]?.log, {
+      kind: 'release',
+      environmentId: 4,
+      deployPhaseId: 2,
+      taskId: 1,
+      lineCount: 0,
+    });
+  });
+});
