@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { organizationName, permissionFix, toAdoError } from '../../tasks/PipelineWorkItem/src/ado/errors';
 import type { WriterIdentity } from '../../tasks/PipelineWorkItem/src/ports';
+import { loc } from '../../tasks/PipelineWorkItem/src/text/messages';
 
 const CALL = {
   action: "create the Bug in project 'WebApp'",
@@ -108,6 +109,135 @@ describe('Azure DevOps errors', () => {
     assert.equal(organizationName('https://dev.azure.com/fabrikam/'), 'fabrikam');
     assert.equal(organizationName('https://fabrikam.visualstudio.com/'), 'fabrikam');
     assert.equal(organizationName('https://tfs.contoso.local/tfs/DefaultCollection/'), 'DefaultCollection');
+    assert.equal(organizationName('https://www.fabrikam.visualstudio.com/'), 'www.fabrikam.visualstudio.com');
+    assert.equal(
+      organizationName('https://fabrikam.visualstudio.com.contoso.local/'),
+      'fabrikam.visualstudio.com.contoso.local',
+    );
+    assert.equal(organizationName('not a URL'), 'not a URL');
+  });
+
+  it('a throttled call, a denied one and a refused token each say so, with the service’s words', () => {
+    const said = (status: number, message: string) => toAdoError(serviceError(status, message), CALL);
+    const throttled = said(429, 'Request was blocked due to exceeding usage of resource.');
+    assert.equal(
+      throttled.message,
+      loc('RateLimited', CALL.action, 'Request was blocked due to exceeding usage of resource.'),
+    );
+    assert.equal(throttled.status, 429);
+    assert.equal(
+      said(403, 'Access denied.').message,
+      loc('AccessDenied', CALL.action, 'Access denied.', permissionFix(CALL)),
+    );
+    assert.equal(
+      said(401, 'Unauthorized').message,
+      loc('CredentialsRejected', CALL.action, 'HTTP 401', 'WebApp'),
+    );
+    assert.equal(
+      said(400, 'TF400813: The user is not authorized to access this resource.').message,
+      loc('CredentialsRejected', CALL.action, 'TF400813', 'WebApp'),
+    );
+    assert.equal(
+      toAdoError(serviceError(401, 'Unauthorized'), { action: CALL.action, url: CALL.url }).message,
+      loc('CredentialsRejected', CALL.action, 'HTTP 401', ''),
+    );
+  });
+
+  it('a federated identity refused after its token exchange is not in the organization', () => {
+    const call = {
+      ...CALL,
+      identity: { kind: 'connection', connection: 'wif-1', servicePrincipal: 'client-1' } as const,
+    };
+    assert.equal(
+      toAdoError(serviceError(401, 'Unauthorized'), call).message,
+      loc('FederatedIdentityNotInOrganization', CALL.action, 'client-1', 'wif-1', 'HTTP 401', 'fabrikam'),
+    );
+    assert.equal(
+      toAdoError(serviceError(400, 'TF400813: not authorized'), call).message,
+      loc('FederatedIdentityNotInOrganization', CALL.action, 'client-1', 'wif-1', 'TF400813', 'fabrikam'),
+    );
+    const pat = { ...CALL, identity: { kind: 'connection', connection: 'boards-pat' } as const };
+    assert.equal(
+      toAdoError(serviceError(401, 'Unauthorized'), pat).message,
+      loc('CredentialsRejected', CALL.action, 'HTTP 401', 'WebApp'),
+    );
+  });
+
+  it('the service’s message over the client’s, trimmed; the codes it names; anything thrown', () => {
+    const answered = Object.assign(new Error('Failed request: Bad Request(400)'), {
+      statusCode: 400,
+      result: { message: '  VS800075: The project with id WebApp does not exist.  ' },
+    });
+    const error = toAdoError(answered, CALL);
+    assert.equal(error.code, 'VS800075');
+    assert.equal(error.serviceMessage, 'VS800075: The project with id WebApp does not exist.');
+    assert.equal(
+      error.message,
+      loc('CallFailedStatus', CALL.action, 400, 'VS800075: The project with id WebApp does not exist.'),
+    );
+    const closed = toAdoError(new Error(' socket closed '), CALL);
+    assert.equal(closed.message, loc('CallFailed', CALL.action, 'socket closed'));
+    assert.equal(closed.status, undefined);
+    assert.equal(toAdoError('boom', CALL).message, loc('CallFailed', CALL.action, 'boom'));
+    const oddStatus = Object.assign(new Error('Boom'), { statusCode: '500' });
+    assert.equal(toAdoError(oddStatus, CALL).message, loc('CallFailed', CALL.action, 'Boom'));
+  });
+
+  it('the rules broken: each field and each rule once, the service’s own words first', () => {
+    const message =
+      'TF401320: Rule Error for field Severity. Error code: Required, HasValues, LimitedToValues.';
+    const error = toAdoError(
+      serviceError(400, message, {
+        customProperties: {
+          RuleValidationErrors: [
+            {
+              fieldReferenceName: 'Microsoft.VSTS.Common.Severity',
+              errorMessage: ' Rule Error for field Severity. ',
+            },
+            { fieldReferenceName: 'Custom.Team', errorMessage: "  Value 'Ops' is not in the list.  " },
+            { errorMessage: "Value 'Ops' is not in the list." },
+            {},
+          ],
+        },
+      }),
+      CALL,
+    );
+    assert.deepEqual(error.refusedFields, ['Microsoft.VSTS.Common.Severity', 'Custom.Team']);
+    assert.equal(
+      error.message,
+      loc(
+        'RulesBrokenBy',
+        CALL.action,
+        'Microsoft.VSTS.Common.Severity, Custom.Team',
+        `${message} Value 'Ops' is not in the list.`,
+      ),
+    );
+    const bare = toAdoError(Object.assign(new Error(message), { statusCode: 400 }), CALL);
+    assert.deepEqual(bare.refusedFields, []);
+    assert.equal(bare.message, loc('RulesBroken', CALL.action, message));
+  });
+
+  it('the field a refusal names: quoted for an invalid path or a read-only field, bare for an unknown one', () => {
+    const refused = (message: string) => toAdoError(serviceError(400, message), CALL).refusedFields;
+    assert.deepEqual(
+      refused("TF401347: Invalid tree name given for work item -1, field 'System.AreaPath'."),
+      ['System.AreaPath'],
+    );
+    assert.deepEqual(refused("TF401326: Invalid field status 'ReadOnly' for field 'System.BoardColumn'."), [
+      'System.BoardColumn',
+    ]);
+    assert.deepEqual(refused('TF401347: Invalid tree name given for work item -1.'), []);
+    assert.deepEqual(refused('TF51535: Cannot find field Custom.Nope_2.'), ['Custom.Nope_2']);
+    assert.deepEqual(refused('TF51535: Cannot find field _x.'), ['_x']);
+    assert.deepEqual(refused('TF51535: Cannot find field 9x.'), []);
+    assert.deepEqual(refused('TF51535: Cannot find the field.'), []);
+    assert.deepEqual(
+      refused(
+        "TF237111: No permission to save under the area given for field System.AreaPath ('System.AreaPath').",
+      ),
+      [],
+    );
+    assert.deepEqual(refused("VS402337: field 'System.Title' is too long."), []);
   });
 
   describe('names the identity that lacks the permission', () => {
@@ -165,7 +295,35 @@ describe('Azure DevOps errors', () => {
         'an unknown identity: the job token of the project written to',
         SERVICES,
         undefined,
-        [/^Give "WebApp Build Service \(fabrikam\)"/],
+        [/^Give "WebApp Build Service \(fabrikam\)"/, /non-release pipelines/],
+        [/current project for release pipelines/],
+      ],
+      [
+        'a classic release on a host that only looks like Services',
+        'https://dev.azure.com.contoso.local/tfs/DefaultCollection/',
+        { kind: 'jobToken', runProject: 'WebApp', release: true },
+        [/always on Azure DevOps Server 2020/],
+        [],
+      ],
+      [
+        'a classic release on a legacy Services host',
+        'https://fabrikam.visualstudio.com/',
+        { kind: 'jobToken', runProject: 'WebApp', release: true },
+        [/current project for release pipelines/],
+        [/Server 2020/],
+      ],
+      [
+        'a classic release on a host below a legacy Services name',
+        'https://fabrikam.visualstudio.com.contoso.local/tfs/DefaultCollection/',
+        { kind: 'jobToken', runProject: 'WebApp', release: true },
+        [/always on Azure DevOps Server 2020/],
+        [],
+      ],
+      [
+        'a classic release whose collection URL is not a URL',
+        'DefaultCollection',
+        { kind: 'jobToken', runProject: 'WebApp', release: true },
+        [/always on Azure DevOps Server 2020/],
         [],
       ],
     ];
@@ -177,5 +335,9 @@ describe('Azure DevOps errors', () => {
         assert.match(fix, /"View work items in this node" and "Edit work items in this node"/);
       });
     }
+
+    it('a call that names no project: the project left for the user to fill in', () => {
+      assert.match(permissionFix({ url: SERVICES }), /on the area in project '<project>'/);
+    });
   });
 });

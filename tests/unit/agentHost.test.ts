@@ -14,10 +14,12 @@ import { repoRoot, TASK_JSON } from '../helpers/repo';
 
 type AgentHostModule = typeof import('../../tasks/PipelineWorkItem/src/agentHost');
 type TaskLibInternal = typeof import('azure-pipelines-task-lib/internal');
+type Connection = typeof import('../../tasks/PipelineWorkItem/src/ado/connection');
 
 let agentHost: AgentHostModule['agentHost'];
 let taskLib: TaskLibInternal;
 let setResourcePath: (file: string) => void;
+let connection: Connection;
 
 /** An endpoint as the agent exports it. */
 interface Endpoint {
@@ -45,6 +47,7 @@ function hostOf(job: Job): TaskHost {
   const env: Record<string, string> = { AGENT_TEMPDIRECTORY: TEMP };
   for (const [name, value] of Object.entries(job.variables ?? {})) env[envName(name)] = value;
   for (const [name, value] of Object.entries(job.secrets ?? {})) env[`SECRET_${envName(name)}`] = value;
+  env['VSTS_PUBLIC_VARIABLES'] = JSON.stringify(Object.keys(job.variables ?? {}));
   env['VSTS_SECRET_VARIABLES'] = JSON.stringify(Object.keys(job.secrets ?? {}));
   for (const [name, value] of Object.entries(job.inputs ?? {})) env[`INPUT_${envName(name)}`] = value;
   for (const [id, endpoint] of Object.entries(job.endpoints ?? {})) {
@@ -94,6 +97,7 @@ describe('agent host', () => {
       ({ agentHost } = await import('../../tasks/PipelineWorkItem/src/agentHost'));
       taskLib = await import('azure-pipelines-task-lib/internal');
       ({ setResourcePath } = await import('azure-pipelines-task-lib/task'));
+      connection = await import('../../tasks/PipelineWorkItem/src/ado/connection');
     } finally {
       write.restore();
     }
@@ -333,6 +337,129 @@ describe('agent host', () => {
           authority: 'https://login.microsoftonline.us/',
         },
       });
+    });
+  });
+
+  describe('connections and files', () => {
+    const CREDENTIALS = {
+      url: 'https://dev.azure.com/fabrikam/',
+      scheme: 'bearer',
+      token: JOB_TOKEN,
+    } as const;
+
+    /** The transports the host hands the connections it makes. */
+    function transports(): { boards: sinon.SinonStub; pipelines: sinon.SinonStub } {
+      return {
+        boards: sinon
+          .stub(connection, 'connectBoards')
+          .returns({} as ReturnType<Connection['connectBoards']>),
+        pipelines: sinon
+          .stub(connection, 'connectPipelines')
+          .returns({} as ReturnType<Connection['connectPipelines']>),
+      };
+    }
+    afterEach(() => sinon.restore());
+
+    it('the agent’s proxy and certificates for each organization, their passwords joining the secrets once', () => {
+      const host = hostOf({
+        variables: {
+          'Agent.ProxyUrl': 'http://proxy.contoso.local:8888',
+          'Agent.ProxyUsername': 'builder',
+          'Agent.ProxyPassword': 'proxy-pw-1',
+          'Agent.ProxyBypassList': '["login.contoso"]',
+          'Agent.CAInfo': '/certs/ca.pem',
+          'Agent.ClientCert': '/certs/client.pem',
+          'Agent.ClientCertKey': '/certs/client.key',
+          'Agent.ClientCertArchive': '/certs/client.pfx',
+          'Agent.ClientCertPassword': 'cert-pw-1',
+          'Agent.SkipCertValidation': 'True',
+        },
+      });
+      const connect = transports();
+      printed(() => host.connectBoards(CREDENTIALS));
+      printed(() => host.connectPipelines(CREDENTIALS));
+      const [credentials, transport] = connect.boards.firstCall.args as Parameters<
+        Connection['connectBoards']
+      >;
+      assert.equal(credentials, CREDENTIALS);
+      assert.equal(transport.network.proxy?.proxyUrl, 'http://proxy.contoso.local:8888');
+      assert.equal(transport.network.proxy?.proxyPassword, 'proxy-pw-1');
+      assert.deepEqual(transport.network.cert, {
+        caFile: '/certs/ca.pem',
+        certFile: '/certs/client.pem',
+        keyFile: '/certs/client.key',
+        certArchiveFile: '/certs/client.pfx',
+        passphrase: 'cert-pw-1',
+      });
+      assert.equal(transport.network.ignoreSslError, true);
+      assert.deepEqual(
+        printed(() => transport.networkOf('https://login.contoso.local/')).result.proxy,
+        undefined,
+      );
+      assert.deepEqual(host.secrets(), ['proxy-pw-1', 'cert-pw-1']);
+      const [, pipelinesTransport] = connect.pipelines.firstCall.args as Parameters<
+        Connection['connectPipelines']
+      >;
+      assert.equal(pipelinesTransport.policy, transport.policy, 'one retry budget for the whole run');
+    });
+
+    it('no proxy, no certificates: the agent’s defaults, certificates checked', () => {
+      const host = hostOf({ secrets: { 'Deploy.Key': 'k3y-9f8e7d' } });
+      const connect = transports();
+      printed(() => host.connectBoards(CREDENTIALS));
+      const [, transport] = connect.boards.firstCall.args as Parameters<Connection['connectBoards']>;
+      assert.deepEqual(transport.network, { ignoreSslError: false });
+      assert.deepEqual(transport.secrets(), ['k3y-9f8e7d']);
+      transport.secret('access-token-1');
+      assert.deepEqual(host.secrets(), ['access-token-1', 'k3y-9f8e7d']);
+      assert.deepEqual(transport.policy.limits, { requestTimeoutMs: 30_000, budgetMs: 120_000 });
+    });
+
+    const LIMITS: [string, Record<string, string>, { requestTimeoutMs: number; budgetMs: number }][] = [
+      [
+        'in seconds',
+        { 'PipelineWorkItem.RequestTimeout': '12', 'PipelineWorkItem.RetryBudget': '0.5' },
+        { requestTimeoutMs: 12_000, budgetMs: 500 },
+      ],
+      [
+        'but not when zero, negative or not a number',
+        { 'PipelineWorkItem.RequestTimeout': '0', 'PipelineWorkItem.RetryBudget': '-5' },
+        { requestTimeoutMs: 30_000, budgetMs: 120_000 },
+      ],
+      [
+        'nor when infinite or text',
+        { 'PipelineWorkItem.RequestTimeout': 'Infinity', 'PipelineWorkItem.RetryBudget': 'soon' },
+        { requestTimeoutMs: 30_000, budgetMs: 120_000 },
+      ],
+    ];
+    for (const [name, variables, limits] of LIMITS) {
+      it(`the retry limits from pipeline variables, ${name}`, () => {
+        const host = hostOf({ variables });
+        const connect = transports();
+        printed(() => host.connectBoards(CREDENTIALS));
+        const [, transport] = connect.boards.firstCall.args as Parameters<Connection['connectBoards']>;
+        assert.deepEqual(transport.policy.limits, limits);
+      });
+    }
+
+    it('attachments are found from the default working directory, or from the current one', () => {
+      const sources = fs.mkdtempSync(path.join(TEMP, 's-'));
+      fs.writeFileSync(path.join(sources, 'build.log'), 'log');
+      const host = hostOf({
+        variables: { 'Agent.BuildDirectory': sources, 'System.DefaultWorkingDirectory': sources },
+      });
+      const real = fs.realpathSync(path.join(sources, 'build.log'));
+      assert.deepEqual(printed(() => host.findFiles(['*.log'])).result, [
+        { pattern: '*.log', files: [{ path: `${sources}/build.log`, realPath: real, size: 3 }], refused: [] },
+      ]);
+      const cwd = process.cwd();
+      const here = hostOf({ variables: { 'Agent.BuildDirectory': sources } });
+      process.chdir(sources);
+      try {
+        assert.deepEqual(printed(() => here.findFiles(['*.log'])).result[0]?.files.length, 1);
+      } finally {
+        process.chdir(cwd);
+      }
     });
   });
 });

@@ -71,6 +71,10 @@ describe('federated token', () => {
     assert.equal(oidc?.verb, 'POST');
     assert.equal(oidc?.url, `${FEDERATION.oidcRequestUri}?api-version=7.1&serviceConnectionId=arm-id`);
     assert.equal(oidc?.headers['Authorization'], 'Bearer job-token');
+    assert.equal(oidc?.data, '{}');
+    assert.equal(oidc?.headers['Content-Type'], 'application/json');
+    assert.equal(oidc?.headers['Accept'], 'application/json');
+    assert.equal(exchange?.headers['Accept'], 'application/json');
     assert.equal(exchange?.url, 'https://login.microsoftonline.com/tenant/oauth2/v2.0/token');
     assert.equal(exchange?.headers['Content-Type'], 'application/x-www-form-urlencoded');
     assert.equal(exchange?.headers['Authorization'], undefined);
@@ -110,6 +114,60 @@ describe('federated token', () => {
     );
     const empty = fakeHttp(() => ({ status: 200, body: {} }));
     await assert.rejects(new FederatedToken(FEDERATION, empty, () => undefined).token(), /\(HTTP 200\)/);
+  });
+
+  it('only a 200 answer’s token is taken, and only a token that is a non-empty string', async () => {
+    const refusals: [string, Answer, RegExp][] = [
+      ['an ID token in an error answer', { status: 500, body: { oidcToken: 'id' } }, /\(HTTP 500\)/],
+      ['an empty ID token', { status: 200, body: { oidcToken: '' } }, /\(HTTP 200\)/],
+      ['an ID token that is no string', { status: 200, body: { oidcToken: 7 } }, /\(HTTP 200\)/],
+      [
+        'a long error page, cut',
+        { status: 502, body: `<html>${'x'.repeat(400)}</html>` },
+        /said: <html>x{294}$/,
+      ],
+      ['an empty error answer', { status: 502, body: '' }, /said: -$/],
+    ];
+    for (const [name, answer, says] of refusals) {
+      const http = fakeHttp(() => answer);
+      await assert.rejects(new FederatedToken(FEDERATION, http, () => undefined).token(), says, name);
+    }
+    const exchanges: [string, Answer, RegExp][] = [
+      ['an access token in an error answer', { status: 400, body: { access_token: 'a' } }, /\(HTTP 400\)/],
+      ['an empty access token', { status: 200, body: { access_token: '' } }, /\(HTTP 200\)/],
+      [
+        'a long error page, cut',
+        { status: 502, body: `<p>${'y'.repeat(400)}</p>` },
+        /\(HTTP 502\): <p>y{297}$/,
+      ],
+      ['an empty error answer', { status: 502, body: '' }, /\(HTTP 502\): -$/],
+    ];
+    for (const [name, answer, says] of exchanges) {
+      await assert.rejects(
+        new FederatedToken(
+          FEDERATION,
+          services(() => answer),
+          () => undefined,
+        ).token(),
+        says,
+        name,
+      );
+    }
+  });
+
+  it('AADSTS70021 for an ID token without readable claims: the issuer and subject unknown', async () => {
+    const http = fakeHttp((sent) =>
+      sent.url.includes('oidctoken')
+        ? { status: 200, body: { oidcToken: jwt({ iss: 5, sub: 6 }) } }
+        : {
+            status: 400,
+            body: { error_description: 'AADSTS70021: No matching federated identity record found.' },
+          },
+    );
+    await assert.rejects(
+      new FederatedToken(FEDERATION, http, () => undefined).token(),
+      /with issuer '\?' and subject '\?'/,
+    );
   });
 
   it('AADSTS70021: names the issuer and the subject the ID token presented', async () => {
@@ -176,6 +234,16 @@ describe('requests with a federated token', () => {
         ['Bearer access-2', 'a'],
       ],
     );
+  });
+
+  it('an accepted request is sent once, its token asked for once', async () => {
+    const boards = fakeHttp(() => ({ status: 200, body: {} }));
+    const tokens = services();
+    authorizeWith(boards, new FederatedToken(FEDERATION, tokens, () => undefined));
+    assert.equal((await boards.request('GET', 'https://x/', null, {})).message.statusCode, 200);
+    assert.equal((await boards.request('GET', 'https://x/', null, {})).message.statusCode, 200);
+    assert.equal(boards.sent.length, 2);
+    assert.equal(tokens.sent.length, 2, 'one ID token request and one exchange');
   });
 
   it('a second 401 goes to the caller; so does the 401 of a streamed body, which cannot be sent again', async () => {

@@ -16,6 +16,7 @@ describe('resilient HTTP client', () => {
   it('knows reads, WIQL queries and batch reads as safe to repeat, and writes as not', () => {
     assert.equal(safeToRepeat('GET', 'https://x/p/_apis/wit/workitems/1'), true);
     assert.equal(safeToRepeat('options', 'https://x/_apis/wit'), true);
+    assert.equal(safeToRepeat('HEAD', 'https://x/p/_apis/wit/workitems/1'), true);
     assert.equal(safeToRepeat('POST', 'https://x/p/_apis/wit/wiql?api-version=6.0'), true);
     assert.equal(safeToRepeat('POST', 'https://x/p/_apis/wit/workitemsbatch'), true);
     assert.equal(safeToRepeat('POST', 'https://x/p/_apis/wit/workitems/$Bug'), false);
@@ -62,6 +63,52 @@ describe('resilient HTTP client', () => {
     const response = await client.request('POST', 'https://x/p/_apis/wit/attachments', process.stdin, {});
     assert.equal(response.message.statusCode, 503);
     sinon.assert.calledOnce(request);
+    request.resolves(answer(429, '', { 'retry-after': '0' }));
+    const throttled = await client.request('POST', 'https://x/p/_apis/wit/attachments', process.stdin, {});
+    assert.equal(throttled.message.statusCode, 429);
+    sinon.assert.calledTwice(request);
+  });
+
+  it('a write without a body (undefined) is retried after 429 like any other', async () => {
+    const request = sinon.stub();
+    request.onFirstCall().resolves(answer(429, '', { 'retry-after': '0' }));
+    request.onSecondCall().resolves(answer(200, '{}'));
+    const client: HttpClientLike = { request };
+    makeResilient(client, policy());
+    const response = await client.request(
+      'POST',
+      'https://x/p/_apis/wit/workitems/$Bug',
+      undefined as unknown as null,
+      {},
+    );
+    assert.equal(response.message.statusCode, 200);
+    sinon.assert.calledTwice(request);
+  });
+
+  it('gives up at once when the service asks to wait past the budget, handing back its answer', async () => {
+    const request = sinon.stub();
+    request.onFirstCall().resolves(answer(429, '{"message":"slow down"}', { 'retry-after': '60' }));
+    request.onSecondCall().resolves(answer(200, '{}'));
+    const client: HttpClientLike = { request };
+    makeResilient(client, policy());
+    const response = await client.request('GET', 'https://x/p/_apis/wit/workitems/1', null, {});
+    assert.equal(response.message.statusCode, 429);
+    assert.equal(await response.readBody(), '{"message":"slow down"}');
+    sinon.assert.calledOnce(request);
+  });
+
+  it('hands back the last answer of a read whose retries ran out', async () => {
+    let now = 0;
+    const request = sinon.stub().callsFake(async () => {
+      now += 15_000;
+      return answer(503, '{"message":"still busy"}');
+    });
+    const client: HttpClientLike = { request };
+    makeResilient(client, new RetryPolicy({ requestTimeoutMs: 1000, budgetMs: 20_000 }, () => now));
+    const response = await client.request('GET', 'https://x/p/_apis/wit/workitems/1', null, {});
+    assert.equal(response.message.statusCode, 503);
+    assert.equal(await response.readBody(), '{"message":"still busy"}');
+    sinon.assert.calledTwice(request);
   });
 
   it('reads the failure of a thrown error, a timeout and a socket hang-up', () => {
@@ -73,6 +120,13 @@ describe('resilient HTTP client', () => {
     });
     assert.equal(failureOf(new Error('Request timeout: /x')).timedOut, true);
     assert.equal(failureOf(new Error('socket hang up')).timedOut, true);
+    assert.equal(failureOf(new Error('TF400898: Request timeout of the query')).timedOut, false);
+    assert.deepEqual(failureOf(Object.assign(new Error('x'), { statusCode: '503', code: 5 })), {
+      status: undefined,
+      code: undefined,
+      timedOut: false,
+      retryAfterMs: undefined,
+    });
     assert.equal(
       failureOf(Object.assign(new Error('t'), { statusCode: 429, responseHeaders: { 'retry-after': '3' } }))
         .retryAfterMs,

@@ -3,6 +3,7 @@ import * as sinon from 'sinon';
 import { failureOf } from '../../tasks/PipelineWorkItem/src/ado/resilientHttp';
 import {
   Failure,
+  isNetworkCode,
   retryAfterMs,
   RetryPolicy,
   verdict,
@@ -14,11 +15,16 @@ describe('retry policy', () => {
     ['429 is refused before anything happens', { status: 429 }, 'retry', 'retry'],
     ['a refused connection never reached the service', { code: 'ECONNREFUSED' }, 'retry', 'retry'],
     ['an unknown host was never reached', { code: 'ENOTFOUND' }, 'retry', 'retry'],
+    ['a failed DNS lookup was never sent', { code: 'EAI_AGAIN' }, 'retry', 'retry'],
     ['500 may have done the write', { status: 500 }, 'retry', 'unknownOutcome'],
     ['502', { status: 502 }, 'retry', 'unknownOutcome'],
     ['503', { status: 503 }, 'retry', 'unknownOutcome'],
     ['504', { status: 504 }, 'retry', 'unknownOutcome'],
     ['a reset after sending', { code: 'ECONNRESET' }, 'retry', 'unknownOutcome'],
+    ['a socket that timed out', { code: 'ETIMEDOUT' }, 'retry', 'unknownOutcome'],
+    ['a broken pipe', { code: 'EPIPE' }, 'retry', 'unknownOutcome'],
+    ['an aborted connection', { code: 'ECONNABORTED' }, 'retry', 'unknownOutcome'],
+    ['an idle socket closed', { code: 'ESOCKETTIMEDOUT' }, 'retry', 'unknownOutcome'],
     ['a timeout', { timedOut: true }, 'retry', 'unknownOutcome'],
     ['400: the request is wrong', { status: 400 }, 'fail', 'fail'],
     ['401: the token', { status: 401 }, 'fail', 'fail'],
@@ -34,6 +40,14 @@ describe('retry policy', () => {
     });
   }
 
+  it('knows the network failures from other error codes', () => {
+    for (const code of ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']) {
+      assert.equal(isNetworkCode(code), true, code);
+    }
+    assert.equal(isNetworkCode('EPROTO'), false);
+    assert.equal(isNetworkCode(undefined), false);
+  });
+
   it('reads Retry-After as seconds or as an HTTP date', () => {
     assert.equal(retryAfterMs('1'), 1000);
     assert.equal(retryAfterMs(['2']), 2000);
@@ -44,6 +58,10 @@ describe('retry policy', () => {
     assert.equal(retryAfterMs('soon'), undefined);
     assert.equal(retryAfterMs(undefined), undefined);
     assert.equal(retryAfterMs('-3'), undefined);
+    assert.equal(retryAfterMs(' 3 '), 3000);
+    assert.equal(retryAfterMs('12'), 12_000);
+    assert.equal(retryAfterMs('1.25'), 1250);
+    assert.equal(retryAfterMs('01 Dec 2026 10:00:05 GMT', Date.parse('2026-12-01T10:00:00Z')), 5000);
   });
 
   it('retries what it may, and stops at the first final failure', async () => {
@@ -80,5 +98,37 @@ describe('retry policy', () => {
       /throttled/,
     );
     sinon.assert.calledOnce(late);
+  });
+
+  it('stops retrying the moment the budget is spent', async () => {
+    let now = 0;
+    const policy = new RetryPolicy({ requestTimeoutMs: 1000, budgetMs: 5_000 }, () => now);
+    const attempt = sinon.stub();
+    attempt.onFirstCall().callsFake(async () => {
+      now = 5_000;
+      throw Object.assign(new Error('busy'), { statusCode: 503 });
+    });
+    attempt.onSecondCall().resolves('done');
+    await assert.rejects(
+      policy.run(attempt, () => true),
+      /busy/,
+    );
+    sinon.assert.calledOnce(attempt);
+  });
+
+  it('gives up when the service asks to wait exactly what is left of the budget', async () => {
+    const policy = new RetryPolicy({ requestTimeoutMs: 1000, budgetMs: 5_000 }, () => 0);
+    const attempt = sinon.stub();
+    attempt.onFirstCall().rejects(Object.assign(new Error('throttled'), { statusCode: 429 }));
+    attempt.onSecondCall().resolves('done');
+    await assert.rejects(
+      policy.run(
+        attempt,
+        () => true,
+        () => 5_000,
+      ),
+      /throttled/,
+    );
+    sinon.assert.calledOnce(attempt);
   });
 });
