@@ -7,6 +7,8 @@ import { DEFAULT_LIMITS, RetryPolicy } from '../../tasks/PipelineWorkItem/src/ad
 import { text } from 'node:stream/consumers';
 import { AdoError } from '../../tasks/PipelineWorkItem/src/errors';
 import { loc } from '../../tasks/PipelineWorkItem/src/text/messages';
+import { permissionFix } from '../../tasks/PipelineWorkItem/src/ado/errors';
+import type { WriterIdentity } from '../../tasks/PipelineWorkItem/src/ports';
 
 const SECRET = 'hunter2-deploy-key';
 const BASIC = Buffer.from(`:${SECRET}`).toString('base64');
@@ -151,6 +153,7 @@ describe('attachment uploads on the wire', () => {
 interface Answer {
   readonly status: number;
   readonly body?: unknown;
+  readonly headers?: Record<string, string>;
 }
 
 interface Sent {
@@ -160,7 +163,11 @@ interface Sent {
   readonly contentType?: string;
 }
 
-function wire(answers: Answer[], budgetMs = 60_000): { adapter: AdoBoards; sent: Sent[] } {
+function wire(
+  answers: Answer[],
+  budgetMs = 60_000,
+  identity?: WriterIdentity,
+): { adapter: AdoBoards; sent: Sent[] } {
   const sent: Sent[] = [];
   const http: HttpClientLike = {
     async request(verb, url, data, headers) {
@@ -170,15 +177,25 @@ function wire(answers: Answer[], budgetMs = 60_000): { adapter: AdoBoards; sent:
         body: typeof data === 'string' ? JSON.parse(data) : undefined,
         contentType: headers['Content-Type'],
       });
-      const { status, body } = answers.shift() ?? { status: 500, body: { message: 'no answer left' } };
+      const {
+        status,
+        body,
+        headers: answered = {},
+      } = answers.shift() ?? {
+        status: 500,
+        body: { message: 'no answer left' },
+      };
       const text = body === undefined ? '' : JSON.stringify(body);
-      const message = Object.assign(Readable.from([Buffer.from(text)]), { statusCode: status, headers: {} });
+      const message = Object.assign(Readable.from([Buffer.from(text)]), {
+        statusCode: status,
+        headers: answered,
+      });
       return { message, readBody: async () => text };
     },
   };
   const policy = new RetryPolicy({ requestTimeoutMs: 1000, budgetMs });
   return {
-    adapter: new AdoBoards(new Rest(http, 'https://dev.azure.com/fabrikam/'), policy, () => []),
+    adapter: new AdoBoards(new Rest(http, 'https://dev.azure.com/fabrikam/'), policy, () => [], identity),
     sent,
   };
 }
@@ -413,5 +430,222 @@ describe('Boards adapter: writes', () => {
       adapter.uploadAttachment('WebApp', 'notes.log', () => Readable.from([Buffer.from('x')])),
       (error: Error) => error.message.includes(loc('NoAttachmentUrl')),
     );
+  });
+});
+
+describe('Boards adapter: each call on the wire and in its errors', () => {
+  const refusal: Answer = { status: 400, body: { message: 'VS402337: refused' } };
+  const upload = (): Readable => Readable.from([Buffer.from('x')]);
+  const calls: [string, (adapter: AdoBoards) => Promise<unknown>, string, string][] = [
+    [
+      'types',
+      (a) => a.workItemTypes('WebApp'),
+      'GET WebApp/_apis/wit/workitemtypes',
+      loc('ActionReadTypes', 'WebApp'),
+    ],
+    [
+      'iteration of the default team',
+      (a) => a.currentIteration('WebApp', undefined),
+      'GET WebApp/_apis/work/teamsettings/iterations',
+      loc('ActionReadIterationDefaultTeam', 'WebApp'),
+    ],
+    [
+      'iteration of a team',
+      (a) => a.currentIteration('WebApp', 'Ops'),
+      'GET WebApp/Ops/_apis/work/teamsettings/iterations',
+      loc('ActionReadIterationTeam', 'Ops'),
+    ],
+    [
+      'query',
+      (a) => a.queryIds('WebApp', 'SELECT'),
+      'POST WebApp/_apis/wit/wiql',
+      loc('ActionQuery', 'WebApp'),
+    ],
+    [
+      'state',
+      (a) => a.workItemState('WebApp', 7),
+      'GET WebApp/_apis/wit/workitems/7',
+      loc('ActionReadItem', 7),
+    ],
+    [
+      'reasons',
+      (a) => a.stateReasons('WebApp', 'Bug'),
+      'GET WebApp/_apis/wit/workitemtypes/Bug/fields/System.Reason',
+      loc('ActionReadReasons', 'Bug', 'WebApp'),
+    ],
+    [
+      'validation',
+      (a) => a.validateWorkItem('WebApp', 'Bug', PATCH),
+      'POST WebApp/_apis/wit/workitems/$Bug',
+      loc('ActionValidate', 'Bug', 'WebApp'),
+    ],
+    [
+      'create',
+      (a) => a.createWorkItem('WebApp', 'Bug', PATCH, async () => 9),
+      'POST WebApp/_apis/wit/workitems/$Bug',
+      loc('ActionCreate', 'Bug', 'WebApp'),
+    ],
+    [
+      'update',
+      (a) => a.updateWorkItem('WebApp', 7, PATCH, async () => true),
+      'PATCH WebApp/_apis/wit/workitems/7',
+      loc('ActionUpdate', 7),
+    ],
+    [
+      'comments',
+      (a) => a.comments('WebApp', 7, () => true),
+      'GET WebApp/_apis/wit/workItems/7/comments',
+      loc('ActionReadComments', 7),
+    ],
+    [
+      'comment',
+      (a) => a.addComment('WebApp', 7, '<p>x</p>', async () => true),
+      'POST WebApp/_apis/wit/workItems/7/comments',
+      loc('ActionComment', 7),
+    ],
+    [
+      'fields',
+      (a) => a.htmlFields('WebApp'),
+      'GET WebApp/_apis/wit/fields',
+      loc('ActionReadFields', 'WebApp'),
+    ],
+    [
+      'upload',
+      (a) => a.uploadAttachment('WebApp', 'build.log', upload),
+      'POST WebApp/_apis/wit/attachments',
+      loc('ActionUpload', 'build.log'),
+    ],
+  ];
+  for (const [name, call, request, action] of calls) {
+    it(`${name}: ${request}, and a refusal says what it was doing`, async () => {
+      const { adapter, sent } = wire([refusal]);
+      await assert.rejects(call(adapter), (error: AdoError) => {
+        assert.equal(error.message, loc('CallFailedStatus', action, 400, 'VS402337: refused'));
+        return true;
+      });
+      assert.equal(`${sent[0]?.verb} ${sent[0]?.url.slice(API.length).split('?')[0]}`, request);
+      assert.equal(sent.length, 1);
+    });
+  }
+
+  it('a create, a validation or an update answered 404 names what the writer must be granted', async () => {
+    const identity = { kind: 'connection', connection: 'boards-pat' } as const;
+    const fix = permissionFix({ url: API, project: 'WebApp', identity });
+    const { adapter } = wire([notFound, notFound, notFound], 60_000, identity);
+    const refused = (message: string) => (error: AdoError) => {
+      assert.equal(error.message, message);
+      return true;
+    };
+    await assert.rejects(
+      adapter.validateWorkItem('WebApp', 'Bug', PATCH),
+      refused(loc('CreateAnswered404', 'Bug', 'WebApp', fix)),
+    );
+    await assert.rejects(
+      adapter.createWorkItem('WebApp', 'Bug', PATCH, async () => undefined),
+      refused(loc('CreateAnswered404', 'Bug', 'WebApp', fix)),
+    );
+    await assert.rejects(
+      adapter.updateWorkItem('WebApp', 7, PATCH, async () => false),
+      refused(loc('UpdateAnswered404', 7, fix)),
+    );
+  });
+
+  it('a refused write is never looked for as if it might have landed', async () => {
+    const { adapter, sent } = wire([refusal, refusal]);
+    const landed = sinon.stub().resolves(9);
+    await assert.rejects(
+      adapter.createWorkItem('WebApp', 'Bug', PATCH, landed),
+      (error: AdoError) => error.status === 400,
+    );
+    const updated = sinon.stub().resolves(true);
+    await assert.rejects(
+      adapter.updateWorkItem('WebApp', 7, PATCH, updated),
+      (error: AdoError) => error.status === 400,
+    );
+    sinon.assert.notCalled(landed);
+    sinon.assert.notCalled(updated);
+    assert.equal(sent.length, 2);
+  });
+
+  it('an update whose answer was lost and that landed is not sent again', async () => {
+    const { adapter, sent } = wire([busy]);
+    await adapter.updateWorkItem('WebApp', 7, PATCH, async () => true);
+    assert.equal(sent.length, 1);
+  });
+
+  it('a lost write the service asks to retry only after the budget is given up, not sent again', async () => {
+    const later: Answer = { status: 503, body: { message: 'busy' }, headers: { 'retry-after': '3600' } };
+    const { adapter, sent } = wire([later, { status: 200, body: { id: 8 } }]);
+    await assert.rejects(
+      adapter.createWorkItem('WebApp', 'Bug', PATCH, async () => undefined),
+      (error: AdoError) => error.status === 503,
+    );
+    assert.equal(sent.length, 1);
+    const uploads = wire([later, { status: 201, body: { url: 'https://x/a/1' } }]);
+    await assert.rejects(
+      uploads.adapter.uploadAttachment('WebApp', 'build.log', upload),
+      (error: AdoError) => error.status === 503,
+    );
+    assert.equal(uploads.sent.length, 1);
+  });
+
+  it('comments page by page, newest first, until the reader has enough', async () => {
+    const { adapter, sent } = wire([
+      {
+        status: 200,
+        body: { comments: [{ id: 3, text: 'c' }, { text: 'no id' }, { id: 2 }], continuationToken: 'tok' },
+      },
+      { status: 200, body: { comments: [{ id: 1, text: 'a' }], continuationToken: '' } },
+      { status: 200, body: { comments: [{ id: 5, text: 'e' }], continuationToken: 'more' } },
+      { status: 200 },
+    ]);
+    assert.deepEqual(await adapter.comments('WebApp', 7, () => false), [
+      { id: 3, text: 'c' },
+      { id: 2, text: '' },
+      { id: 1, text: 'a' },
+    ]);
+    assert.deepEqual(
+      sent.map((request) => request.url.slice(API.length)),
+      [
+        'WebApp/_apis/wit/workItems/7/comments?$top=200&order=desc&api-version=6.0-preview.3',
+        'WebApp/_apis/wit/workItems/7/comments?$top=200&order=desc&continuationToken=tok&api-version=6.0-preview.3',
+      ],
+    );
+    assert.deepEqual(await adapter.comments('WebApp', 7, (read) => read.length > 0), [{ id: 5, text: 'e' }]);
+    assert.equal(sent.length, 3);
+    assert.deepEqual(await adapter.comments('WebApp', 7, () => false), []);
+  });
+
+  it('answers without their lists read as empty', async () => {
+    const empty: Answer = { status: 200, body: {} };
+    const { adapter } = wire([
+      empty,
+      empty,
+      empty,
+      { status: 200 },
+      { status: 200 },
+      empty,
+      { status: 200, body: { id: 7 } },
+    ]);
+    assert.deepEqual(await adapter.workItemTypes('WebApp'), []);
+    assert.equal(await adapter.currentIteration('WebApp', undefined), undefined);
+    assert.deepEqual(await adapter.queryIds('WebApp', 'SELECT'), []);
+    assert.deepEqual(await adapter.stateReasons('WebApp', 'Bug'), []);
+    assert.deepEqual(await adapter.htmlFields('WebApp'), []);
+    assert.deepEqual(await adapter.stateReasons('WebApp', 'Bug'), []);
+    assert.equal(await adapter.workItemState('WebApp', 7), '');
+  });
+
+  it('the reasons of a type that is gone are none, not a failure; an upload answered empty fails', async () => {
+    const { adapter } = wire([notFound, { status: 201 }]);
+    assert.deepEqual(await adapter.stateReasons('WebApp', 'Bug'), []);
+    await assert.rejects(adapter.uploadAttachment('WebApp', 'build.log', upload), (error: Error) =>
+      error.message.includes(loc('NoAttachmentUrl')),
+    );
+  });
+
+  it('an item’s revision without fields: its state is empty', async () => {
+    const { adapter } = wire([{ status: 200, body: { id: 7, rev: 2 } }]);
+    assert.deepEqual(await adapter.workItemRevision('WebApp', 7), { state: '', rev: 2 });
   });
 });
