@@ -7,7 +7,7 @@ import { collectAttachments } from '../../tasks/PipelineWorkItem/src/evidence/at
 import type { RunFacts } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import type { Boards, FoundFiles, Pipelines } from '../../tasks/PipelineWorkItem/src/ports';
-import { inputs, runContext, step, MB } from './fixtures';
+import { inputs, RELEASE_VARIABLES, runContext, step, MB } from './fixtures';
 
 const FACTS: RunFacts = {
   othersOutcome: 'failed',
@@ -29,6 +29,7 @@ interface Fixture {
   serverType?: string;
   upload?: (name: string, body: string) => Promise<string>;
   buildLog?: (logId: number, max: number) => Promise<string | undefined>;
+  releaseLines?: string[];
 }
 
 function setup(fixture: Fixture = {}) {
@@ -59,6 +60,7 @@ function setup(fixture: Fixture = {}) {
         .callsFake(async (_p: string, _b: number, logId: number, max: number) =>
           fixture.buildLog ? fixture.buildLog(logId, max) : `log ${logId}`,
         ),
+      releaseTaskLogLines: sinon.stub().callsFake(async () => fixture.releaseLines ?? []),
     } as unknown as Pipelines,
     boards: { uploadAttachment } as unknown as Boards,
     log: { info: (m: string) => infos.push(m), warning: (m: string) => warnings.push(m) },
@@ -236,5 +238,110 @@ describe('attachments', () => {
       'Dry run: would attach 02-eslint.log (Log of Build › Unit tests › eslint).',
       'Dry run: would attach a.png (Attached by the pipeline (*.png)).',
     ]);
+  });
+
+  it('a release task’s log: its lines from the release; a log of the other kind of run is left out', async () => {
+    const log = { kind: 'release', environmentId: 3, deployPhaseId: 8, taskId: 5, lineCount: 2 } as const;
+    const t = setup({ releaseLines: ['Deploying', 'Failed: 403'] });
+    const release = {
+      ...t.request({ attachLogs: 'true' }),
+      context: runContext(RELEASE_VARIABLES),
+      facts: {
+        ...FACTS,
+        failures: [step('Deploy', { job: 'Deploy web', log }), step('Smoke', { log: undefined })],
+      },
+    };
+    assert.deepEqual(await collectAttachments(t.io, release), [
+      { url: 'https://x/_apis/wit/attachments/01-Deploy.log', comment: 'Log of Build › Deploy web › Deploy' },
+    ]);
+    assert.deepEqual(t.uploaded, [['01-Deploy.log', 'Deploying\nFailed: 403']]);
+    assert.deepEqual(t.warnings, []);
+    const build = setup();
+    const mismatched = {
+      ...build.request({ attachLogs: 'true' }),
+      facts: { ...FACTS, failures: [step('Deploy', { log })] },
+    };
+    assert.deepEqual(await collectAttachments(build.io, mismatched), []);
+    const noBuild = {
+      ...release,
+      facts: FACTS,
+      context: { ...runContext(RELEASE_VARIABLES), build: undefined },
+    };
+    assert.deepEqual(await collectAttachments(build.io, noBuild), []);
+    assert.deepEqual(build.uploaded, []);
+  });
+
+  it('a release task’s log over the limit is left out with a warning', async () => {
+    const log = { kind: 'release', environmentId: 3, deployPhaseId: 8, taskId: 5, lineCount: 2 } as const;
+    const t = setup({ releaseLines: ['x'.repeat(131 * MB)] });
+    const release = {
+      ...t.request({ attachLogs: 'true' }),
+      context: runContext(RELEASE_VARIABLES),
+      facts: { ...FACTS, failures: [step('Deploy', { log })] },
+    };
+    assert.deepEqual(await collectAttachments(t.io, release), []);
+    assert.deepEqual(t.warnings, [
+      'The log 01-Deploy.log is over the 130 MB Azure DevOps takes in one attachment; it is not attached.',
+    ]);
+  });
+
+  it('names each log after its step (or job), readable and valid on every OS', async () => {
+    const log = { kind: 'build', logId: 4 } as const;
+    const t = setup();
+    const request = {
+      ...t.request({ attachLogs: 'true' }),
+      facts: {
+        ...FACTS,
+        failures: [
+          step('--Deploy: web app--', { log }),
+          step('', { job: 'Deploy web', log }),
+          step('', { stage: '', job: '', log }),
+          step('***', { log }),
+          step('x'.repeat(100), { log }),
+        ],
+      },
+    };
+    const attached = await collectAttachments(t.io, request);
+    assert.deepEqual(
+      t.uploaded.map(([name]) => name),
+      ['01-Deploy-web-app.log', '02-Deploy-web.log', '03-job.log', '04-step.log', `05-${'x'.repeat(80)}.log`],
+    );
+    assert.deepEqual(
+      attached.slice(0, 3).map((a) => a.comment),
+      ['Log of Build › Unit tests › --Deploy: web app--', 'Log of Build › Deploy web', 'Log of the job'],
+    );
+  });
+
+  it('a file of exactly the limit is attached; a refusal that is not about size is a warning', async () => {
+    const t = setup({
+      serverType: 'Hosted',
+      found: [{ pattern: '*.bin', files: [file('max.bin', 60 * MB), file('other.bin')], refused: [] }],
+      upload: async (name) =>
+        name === 'other.bin'
+          ? Promise.reject(new AdoError('VS403403: forbidden', { status: 403, code: 'VS403403' }))
+          : `u/${name}`,
+    });
+    const attached = await collectAttachments(t.io, t.request({ attachments: '*.bin' }));
+    assert.deepEqual(attached, [{ url: 'u/max.bin', comment: 'Attached by the pipeline (*.bin)' }]);
+    assert.deepEqual(t.warnings, ['VS403403: forbidden The item is filed without other.bin.']);
+  });
+
+  it('a log refused as too large teaches the limit the refusal names', async () => {
+    const t = setup({
+      serverType: 'OnPremises',
+      upload: () =>
+        Promise.reject(
+          new AdoError('TF237082: … exceeds the supported file upload size (4 MB(s)).', {
+            status: 400,
+            code: 'TF237082',
+          }),
+        ),
+    });
+    assert.deepEqual(await collectAttachments(t.io, t.request({ attachLogs: 'true' })), []);
+    assert.equal(t.warnings.length, 1);
+    assert.match(
+      t.warnings[0] ?? '',
+      /^Azure DevOps refuses attachments over 4 MB .*not attached: 01-npm-test\.log, 02-eslint\.log\.$/,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { text } from 'node:stream/consumers';
@@ -123,7 +124,7 @@ describe('finding the job files', () => {
     assert.deepEqual(names(pngs!), ['results/a.png']);
   });
 
-  it('a FIFO is refused without being opened', function () {
+  it('a FIFO or a socket is refused without being opened', async function () {
     if (process.platform === 'win32') {
       // No FIFOs on Windows: a folder is the non-file that matches there, and it is neither attached nor refused.
       fs.mkdirSync(path.join(sources, 'pipes', 'fifo'), { recursive: true });
@@ -133,12 +134,18 @@ describe('finding the job files', () => {
     }
     fs.mkdirSync(path.join(sources, 'pipes'), { recursive: true });
     execFileSync('mkfifo', [path.join(sources, 'pipes', 'fifo')]);
-    const [found] = find('pipes/*');
-    assert.deepEqual(found!.files, []);
-    assert.deepEqual(
-      found!.refused.map((r) => r.reason),
-      ['special'],
-    );
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(path.join(sources, 'pipes', 'agent.sock'), resolve));
+    try {
+      const [found] = find('pipes/*');
+      assert.deepEqual(found!.files, []);
+      assert.deepEqual(found!.refused.map((r) => [path.basename(r.path), r.reason]).sort(), [
+        ['agent.sock', 'special'],
+        ['fifo', 'special'],
+      ]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('an unreadable folder is refused and the search goes on', function () {
@@ -172,7 +179,68 @@ describe('finding the job files', () => {
     );
     await assert.rejects(
       text(openJobFile(path.join(sources, 'results'), 10)),
-      /no longer a regular file|EISDIR/,
+      // Windows refuses to open a folder at all; elsewhere it opens, and is found to be no file.
+      process.platform === 'win32' ? /EISDIR|EPERM|EACCES/ : /results is no longer a regular file/,
+    );
+  });
+
+  it('an exclusion leaves the refusals it does not match; !! is no exclusion', () => {
+    const [pngs, twice] = find('results/*.png', '!**/link-*.png', '!!results/notes.txt');
+    assert.deepEqual(
+      pngs!.refused.map((r) => [path.basename(r.path), r.reason]),
+      [['dangling.png', 'dangling']],
+    );
+    assert.equal(twice!.pattern, '!!results/notes.txt');
+    assert.deepEqual(names(twice!), ['results/notes.txt']);
+  });
+
+  it('a folder that matches is neither attached nor refused; a path that is not there is no refusal', () => {
+    const [all, exactFolder, missing, missingFolder] = find(
+      'results/*',
+      'results/deep',
+      'results/none.png',
+      'nothing/*.png',
+    );
+    assert.ok(!all!.refused.some((r) => r.reason === 'unreadable'), JSON.stringify(all!.refused));
+    assert.ok(!all!.files.some((f) => f.path.endsWith('/deep')));
+    assert.deepEqual([exactFolder!.files, exactFolder!.refused], [[], []]);
+    assert.deepEqual([missing!.files, missing!.refused, missing!.failed], [[], [], undefined]);
+    assert.deepEqual(
+      [missingFolder!.files, missingFolder!.refused, missingFolder!.failed],
+      [[], [], undefined],
+    );
+  });
+
+  it('braces are literal and extended globs match, as in findMatch', () => {
+    const [braces, extended] = find('results/{a,notes}.*', 'results/@(a|notes).*');
+    assert.deepEqual(names(braces!), []);
+    assert.deepEqual(names(extended!), ['results/a.png', 'results/notes.txt']);
+  });
+
+  it('glob characters in the default folder’s name are literal', () => {
+    const odd = path.join(build, 'odd (1) [x]');
+    write(path.join(odd, 'run.log'));
+    assert.deepEqual(
+      findJobFiles(['*.log'], odd, roots)[0]!.files.map((f) => f.realPath),
+      [path.join(odd, 'run.log')],
+    );
+    assert.equal(rootedPattern('/work/1/s//', 'a.png'), '/work/1/s/a.png');
+  });
+
+  it('a search from outside the job’s directories is refused where it starts', () => {
+    const [elsewhere] = find(`${outside}/*.png`);
+    assert.deepEqual(elsewhere!.refused, [{ path: outside, reason: 'outside' }]);
+    if (process.platform === 'linux') {
+      const [proc] = find('/proc/self/*');
+      assert.deepEqual(proc!.refused, [{ path: '/proc/self', reason: 'proc' }]);
+      assert.deepEqual(proc!.files, []);
+    }
+  });
+
+  it('a classic release’s directory is one of the job’s', () => {
+    assert.deepEqual(
+      jobRoots((name) => (name === 'Agent.ReleaseDirectory' ? temp : undefined)),
+      [temp],
     );
   });
 });

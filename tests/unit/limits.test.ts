@@ -27,6 +27,10 @@ describe('attachment limits', () => {
     ['with decimals', 61 * MB, 'TF237082: … upload size (60.000 MB(s)). …', 60 * MB],
     ['a size no smaller than the file: the file itself was too large', 5 * MB, '… (8 MB(s)) …', 5 * MB - 1],
     ['no size named', 7 * MB, 'TF237082: too large', 7 * MB - 1],
+    ['written without spaces', 5 * MB, '… upload size (4MB(s)). …', 4 * MB],
+    ['written with spaces', 5 * MB, '… upload size ( 4  MB(s) ). …', 4 * MB],
+    ['a size of zero: the file itself was too large', 5 * MB, '… (0 MB(s)) …', 5 * MB - 1],
+    ['the file’s own size: the file itself was too large', 4 * MB, '… (4 MB(s)) …', 4 * MB - 1],
   ];
   for (const [name, size, message, expected] of refusals) {
     it(`learns the limit from a refusal: ${name}`, () => assert.equal(learnedLimit(size, message), expected));
