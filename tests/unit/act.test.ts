@@ -65,6 +65,23 @@ describe('acting: a comment on the open item', () => {
     assert.deepEqual(calls(boards), ['comments', 'addComment']);
   });
 
+  it('a comment whose answer was lost has landed when this run’s marker is among the comments after the newest', async () => {
+    const boards = fakeBoards();
+    boards.comments.resolves([{ id: 12, text: `<p>Again</p>${markerHtml('build-811.1.Test', 3)}` }]);
+    const { acting } = actingOver(boards);
+    await act(acting, { kind: 'comment', item: 7 }, decided());
+    const landed = boards.addComment.firstCall.args[3] as () => Promise<boolean>;
+    boards.comments.resetHistory();
+    boards.comments.resolves([
+      { id: 13, text: `<p>Again</p>${markerHtml(RUN_KEY, 4)}` },
+      { id: 12, text: `<p>Again</p>${markerHtml('build-811.1.Test', 3)}` },
+    ]);
+    assert.equal(await landed(), true);
+    assert.deepEqual(boards.comments.firstCall.args.slice(0, 2), ['WebApp', 7]);
+    boards.comments.resolves([{ id: 12, text: `<p>Again</p>${markerHtml('build-811.1.Test', 3)}` }]);
+    assert.equal(await landed(), false);
+  });
+
   it('masks the host’s secrets in the note', async () => {
     const boards = fakeBoards();
     const { acting } = actingOver(boards, {}, ['s3cr3t-value']);
@@ -224,6 +241,12 @@ describe('acting: resolving recovered items', () => {
     assert.equal(item, 7);
     assert.equal(html, history(boards.updateWorkItem.firstCall.args[2]));
     assert.deepEqual(warnings, [loc('NoteAsComment', why, 'Bug', 7)]);
+    // A note whose answer was lost has landed when this run's marker is on the item.
+    const landed = boards.addComment.firstCall.args[3] as () => Promise<boolean>;
+    boards.comments.resolves([{ id: 20, text: `<p>Recovered</p>${markerHtml(RUN_KEY, 0)}` }]);
+    assert.equal(await landed(), true);
+    boards.comments.resolves([]);
+    assert.equal(await landed(), false);
   });
 
   it('refused again after an earlier run’s recovery note: nothing added, a warning says so', async () => {

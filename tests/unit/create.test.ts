@@ -219,6 +219,24 @@ describe('filing a new item', () => {
     );
   });
 
+  it('a lost create that the query lists only a moment later is still found, not filed twice', async () => {
+    const boards = boardsFinding([7]);
+    boards.queryIds.onFirstCall().resolves([7]);
+    boards.queryIds.onSecondCall().resolves([7, 9]);
+    boards.comments
+      .withArgs('WebApp', 9)
+      .resolves([{ id: 2, text: `<p>Filed</p>${markerHtml(RUN_KEY, 1)}` }]);
+    boards.createWorkItem.callsFake(async (...args: unknown[]) => {
+      const landed = args[3] as () => Promise<number | undefined>;
+      return { id: await landed() };
+    });
+    const { acting } = actingOver(boards, { onRecurrence: 'new' });
+    const acted = await fileNewItem(acting, decided([7]));
+    assert.deepEqual(acted.outputs, { id: 9, url: url(9), action: 'created' });
+    sinon.assert.calledOnce(boards.createWorkItem);
+    sinon.assert.calledTwice(boards.queryIds);
+  });
+
   it('uploads the matched files first and attaches them in the one create request', async () => {
     const boards = boardsFinding([8]);
     const { acting } = actingOver(boards, { attachments: 'logs/*.txt' });
