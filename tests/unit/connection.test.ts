@@ -51,17 +51,24 @@ async function serve(route: Route): Promise<{ url: string; seen: Seen[]; close: 
   };
 }
 
-function transport(limits = { requestTimeoutMs: 5_000, budgetMs: 20_000 }): Transport & { tokens: string[] } {
+function transport(
+  limits = { requestTimeoutMs: 5_000, budgetMs: 20_000 },
+): Transport & { tokens: string[]; hosts: string[] } {
   const tokens: string[] = [];
+  const hosts: string[] = [];
   return {
     tokens,
+    hosts,
     network: {},
     policy: new RetryPolicy(limits),
     secrets: () => tokens,
     secret: (value) => {
       tokens.push(value);
     },
-    networkOf: () => ({}),
+    networkOf: (url) => {
+      hosts.push(url);
+      return {};
+    },
   };
 }
 
@@ -164,6 +171,7 @@ describe('connections', () => {
       ],
     );
     assert.deepEqual(via.tokens, ['id-token-1', 'access-1']);
+    assert.deepEqual(via.hosts, [`${server.url}entra/`], 'the agent’s network settings for the authority');
   });
 
   it('pipelines: a release and test results from the hosts the resource areas name, asked once', async () => {
@@ -191,6 +199,9 @@ describe('connections', () => {
     await pipelines.failedTests('WebApp', { kind: 'build', buildId: 812 }, 10);
     await pipelines.releaseDeployment('WebApp', run, 'Production');
     await pipelines.timeline('WebApp', 812);
+    assert.deepEqual(server.seen.map((seen) => [seen.method, seen.url]).slice(0, 1), [
+      ['GET', '/fabrikam/_apis/ResourceAreas?api-version=6.0-preview.1'],
+    ]);
     assert.deepEqual(
       server.seen.map((seen) => [seen.url.split('?')[0], seen.authorization]),
       [
@@ -206,7 +217,7 @@ describe('connections', () => {
   it('pipelines on a server that lists no resource areas: everything from the collection', async () => {
     server = await serve((seen) =>
       seen.url.startsWith('/tfs/Main/_apis/ResourceAreas')
-        ? { status: 200, body: {} }
+        ? { status: 200 }
         : { status: 200, body: { value: [] } },
     );
     const pipelines = connectPipelines(
@@ -224,5 +235,20 @@ describe('connections', () => {
         '/tfs/Main/WebApp/_apis/testresults/resultsbybuild',
       ],
     );
+  });
+
+  it('pipelines: an area listed without a location is read from the collection', async () => {
+    server = await serve((seen) =>
+      seen.url.startsWith('/fabrikam/_apis/ResourceAreas')
+        ? { status: 200, body: { value: [{ id: 'efc2f575-36ef-48e9-b672-0c6fb4a48ac5' }] } }
+        : { status: 200, body: { value: [] } },
+    );
+    const pipelines = connectPipelines(
+      { url: `${server.url}fabrikam/`, scheme: 'bearer', token: 'job-1' },
+      transport(),
+    );
+    const run = { id: 57, name: 'Release-57', definitionName: 'CD', environmentId: 3, attempt: 1 };
+    await pipelines.releaseDeployment('WebApp', run, 'Production');
+    assert.equal(server.seen[1]?.url.split('?')[0], '/fabrikam/WebApp/_apis/release/releases/57');
   });
 });
