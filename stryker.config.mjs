@@ -1,9 +1,11 @@
-// StrykerJS: mutation testing of the task's pure core, on demand only (`npm run mutate`; not part of
-// `npm test` or CI). Stryker copies the repository into a sandbox under .stryker-tmp/ (node_modules is
-// linked, not copied), mutates the TypeScript sources listed in `mutate`, compiles the sandbox with tsc and
-// runs the unit and property tests on the compiled output in out/. The e2e tests are left out: they run
-// the packaged bundle, which never contains a mutant. Reports: reports/mutation/index.html and
-// reports/mutation/mutation.json.
+// StrykerJS: mutation testing, on demand only (`npm run mutate`; not part of `npm test` or CI), of the
+// task's pure core and of the code that talks to Azure DevOps and the agent (ado/, evidence/, act/,
+// agentHost.ts), which the unit tests run in process: the HTTP layer faked or a local HTTP server, task-lib
+// given the agent's environment. One folder: `npm run mutate -- --mutate "<glob>"`. Stryker copies the
+// repository into a sandbox under .stryker-tmp/ (node_modules is linked, not copied), mutates the TypeScript
+// sources listed in `mutate`, compiles the sandbox with tsc and runs the unit and property tests on the
+// compiled output in out/. The e2e tests are left out: they run the packaged bundle, which never contains a
+// mutant. Reports: reports/mutation/index.html and reports/mutation/mutation.json.
 import { createRequire } from 'module';
 
 const require = createRequire(import.meta.url);
