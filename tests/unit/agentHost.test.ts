@@ -38,12 +38,38 @@ interface Job {
 
 const envName = (name: string): string => name.replace(/[.\s]/g, '_').toUpperCase();
 
-const SET: string[] = [];
+// The environment's values before a test set them, restored after it: the tests may run inside a pipeline.
+const saved = new Map<string, string | undefined>();
+
+function setEnv(env: Record<string, string | undefined>): void {
+  for (const [name, value] of Object.entries(env)) {
+    if (!saved.has(name)) saved.set(name, process.env[name]);
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+}
+
+// What the agent would export of a job that is not the test's own: the job the tests run in, if any.
+const AGENT_ENV = /^(SYSTEM|AGENT|BUILD|RELEASE|ENDPOINT|INPUT|SECRET|PIPELINEWORKITEM)_/;
+
+function restoreEnv(): void {
+  for (const [name, value] of saved) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  saved.clear();
+}
+
 const TEMP = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-host-'));
 
 /** The host of an agent that runs `job`. */
 function hostOf(job: Job): TaskHost {
-  for (const name of SET.splice(0)) delete process.env[name];
+  restoreEnv();
+  setEnv(
+    Object.fromEntries(
+      Object.keys(process.env).flatMap((name) => (AGENT_ENV.test(name) ? [[name, undefined]] : [])),
+    ),
+  );
   const env: Record<string, string> = { AGENT_TEMPDIRECTORY: TEMP };
   for (const [name, value] of Object.entries(job.variables ?? {})) env[envName(name)] = value;
   for (const [name, value] of Object.entries(job.secrets ?? {})) env[`SECRET_${envName(name)}`] = value;
@@ -57,8 +83,7 @@ function hostOf(job: Job): TaskHost {
       env[`ENDPOINT_DATA_${id}_${key.toUpperCase()}`] = value;
     }
   }
-  Object.assign(process.env, env);
-  SET.push(...Object.keys(env));
+  setEnv(env);
   printed(() => taskLib._loadData());
   return printed(() => agentHost()).result;
 }
@@ -112,7 +137,7 @@ describe('agent host', () => {
   });
 
   afterEach(() => {
-    for (const name of SET.splice(0)) delete process.env[name];
+    restoreEnv();
     useLocalizer(undefined);
   });
 
@@ -195,7 +220,7 @@ describe('agent host', () => {
     it('a summary that cannot be written is a warning, not a failure', () => {
       const missing = path.join(TEMP, 'gone');
       const host = hostOf({});
-      process.env['AGENT_TEMPDIRECTORY'] = missing;
+      setEnv({ AGENT_TEMPDIRECTORY: missing });
       const lines = linesOf(() => host.writeSummary('# Filed'));
       const warning = lines.find((line) => line.startsWith('##vso[task.issue type=warning;'));
       assert.match(warning ?? '', /\]Could not attach the run summary: ENOENT.*gone/);
@@ -279,7 +304,7 @@ describe('agent host', () => {
           BROKEN: { url: 'https://x.example/' },
         },
       });
-      process.env['ENDPOINT_AUTH_BROKEN'] = '{not json pat-3';
+      setEnv({ ENDPOINT_AUTH_BROKEN: '{not json pat-3' });
       printed(() => taskLib._loadData());
       for (const connection of ['NOURL', 'NOTOKEN', 'BROKEN', 'MISSING']) {
         const { lines } = printed(() =>
