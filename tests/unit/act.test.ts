@@ -186,6 +186,44 @@ describe('acting: resolving recovered items', () => {
     sinon.assert.calledOnce(boards.stateReasons);
   });
 
+  it('a conflict the service names only by its code (TF26071) is read again too', async () => {
+    const boards = fakeBoards();
+    boards.updateWorkItem
+      .onFirstCall()
+      .rejects(new AdoError('TF26071: changed by someone else', { status: 400, code: 'TF26071' }))
+      .onSecondCall()
+      .resolves();
+    const { acting } = actingOver(boards);
+    assert.equal((await act(acting, { kind: 'resolve', items: [7] }, decided())).outputs.action, 'resolved');
+    sinon.assert.calledTwice(boards.updateWorkItem);
+    sinon.assert.notCalled(boards.addComment);
+  });
+
+  it('an item deleted before the task came to it is left, nothing written', async () => {
+    const boards = fakeBoards();
+    boards.workItemRevision.resolves(undefined);
+    const { acting } = actingOver(boards);
+    assert.deepEqual((await act(acting, { kind: 'resolve', items: [7] }, decided())).report, {
+      kind: 'resolved',
+      type: 'Bug',
+      items: [{ id: 7, url: url(7), outcome: 'left', state: undefined }],
+    });
+    sinon.assert.notCalled(boards.updateWorkItem);
+    sinon.assert.notCalled(boards.addComment);
+  });
+
+  it('a refused change without a reason names the state alone', async () => {
+    const boards = fakeBoards();
+    boards.stateReasons.rejects(new Error('503'));
+    boards.updateWorkItem.rejects(
+      new AdoError('Could not update item 7', { status: 400, serviceMessage: 'The state is locked.' }),
+    );
+    const { acting, warnings } = actingOver(boards);
+    await act(acting, { kind: 'resolve', items: [7] }, decided());
+    const why = loc('StateChangeRefused', 'Bug', 7, 'Resolved', 'The state is locked.');
+    assert.deepEqual(warnings, [loc('NoteAsComment', why, 'Bug', 7)]);
+  });
+
   it('the re-read finds the item closed by a person: left as they left it, nothing written', async () => {
     const boards = fakeBoards();
     boards.workItemRevision.onSecondCall().resolves({ state: 'Closed', rev: 3 });

@@ -6,6 +6,8 @@ import { NO_EVIDENCE, NO_FACTS } from '../../tasks/PipelineWorkItem/src/facts/mo
 import { InputName, readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import type { Boards, Pipelines } from '../../tasks/PipelineWorkItem/src/ports';
 import { inputs, runContext } from './fixtures';
+import { AdoError } from '../../tasks/PipelineWorkItem/src/errors';
+import { loc } from '../../tasks/PipelineWorkItem/src/text/messages';
 
 // The reads that may start before they are known to be needed: which ones this job's own status starts, and
 // that each goes out once however many steps ask for it.
@@ -13,7 +15,9 @@ function readsFor(values: Partial<Record<InputName, string>> = {}): {
   reads: ReturnType<typeof readsOf>;
   boards: { [K in keyof Boards]: sinon.SinonStub };
   pipelines: { changes: sinon.SinonStub; buildLogLineCounts: sinon.SinonStub };
+  warnings: string[];
 } {
+  const warnings: string[] = [];
   const boards = {
     workItemTypes: sinon.stub().resolves([]),
     currentIteration: sinon.stub().resolves('WebApp\\Sprint 7'),
@@ -44,11 +48,13 @@ function readsFor(values: Partial<Record<InputName, string>> = {}): {
       settings,
       project: 'WebApp',
       context: runContext(),
-      warn: () => undefined,
+      warn: (message) => {
+        warnings.push(message);
+      },
     },
     records,
   );
-  return { reads, boards, pipelines };
+  return { reads, boards, pipelines, warnings };
 }
 
 const CURRENT_ITERATION = { iterationPath: '@currentIteration' } as const;
@@ -140,5 +146,40 @@ describe('the reads that may start early', () => {
     await new Promise((resolve) => setImmediate(resolve));
     await assert.rejects(reads.types(), /TF400813/);
     sinon.assert.calledOnce(boards.workItemTypes);
+  });
+
+  it('the iteration: the project’s default, a path as given, or the current one of the default team', async () => {
+    const none = readsFor();
+    assert.equal(await none.reads.iteration(), undefined);
+    const path = readsFor({ iterationPath: 'WebApp\\Release 2' });
+    assert.equal(await path.reads.iteration(), 'WebApp\\Release 2');
+    sinon.assert.notCalled(none.boards.currentIteration);
+    sinon.assert.notCalled(path.boards.currentIteration);
+    const current = readsFor(CURRENT_ITERATION);
+    assert.equal(await current.reads.iteration(), 'WebApp\\Sprint 7');
+    sinon.assert.calledOnceWithExactly(current.boards.currentIteration, 'WebApp', undefined);
+  });
+
+  it('no current iteration, or none readable: the default iteration, and a warning saying why', async () => {
+    const team = readsFor({ iterationPath: 'Ops @currentIteration' });
+    team.boards.currentIteration.resolves(undefined);
+    assert.equal(await team.reads.iteration(), undefined);
+    sinon.assert.calledOnceWithExactly(team.boards.currentIteration, 'WebApp', 'Ops');
+    assert.deepEqual(team.warnings, [loc('NoCurrentIterationTeam', 'Ops')]);
+    const defaultTeam = readsFor(CURRENT_ITERATION);
+    defaultTeam.boards.currentIteration.resolves(undefined);
+    assert.equal(await defaultTeam.reads.iteration(), undefined);
+    assert.deepEqual(defaultTeam.warnings, [loc('NoCurrentIterationDefaultTeam', 'WebApp')]);
+    const unreadable = readsFor(CURRENT_ITERATION);
+    unreadable.boards.currentIteration.rejects(
+      new AdoError('Could not read the iteration: team gone', { status: 404 }),
+    );
+    assert.equal(await unreadable.reads.iteration(), undefined);
+    assert.deepEqual(unreadable.warnings, [
+      loc('IterationUnreadable', 'Could not read the iteration: team gone'),
+    ]);
+    const broken = readsFor(CURRENT_ITERATION);
+    broken.boards.currentIteration.rejects(new TypeError('a bug'));
+    await assert.rejects(broken.reads.iteration(), TypeError);
   });
 });
