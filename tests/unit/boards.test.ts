@@ -648,4 +648,20 @@ describe('Boards adapter: each call on the wire and in its errors', () => {
     const { adapter } = wire([{ status: 200, body: { id: 7, rev: 2 } }]);
     assert.deepEqual(await adapter.workItemRevision('WebApp', 7), { state: '', rev: 2 });
   });
+
+  it('a state of each of the five categories keeps its category, whatever its case', async () => {
+    const states = ['Proposed', 'InProgress', 'Resolved', 'Completed', 'Removed'].map((category) => ({
+      name: `S-${category}`,
+      category: category.toUpperCase(),
+    }));
+    const { adapter } = wire([{ status: 200, body: { value: [{ name: 'Bug', states }] } }]);
+    const [bug] = await adapter.workItemTypes('WebApp');
+    assert.deepEqual(bug?.states, [
+      { name: 'S-Proposed', category: 'Proposed' },
+      { name: 'S-InProgress', category: 'InProgress' },
+      { name: 'S-Resolved', category: 'Resolved' },
+      { name: 'S-Completed', category: 'Completed' },
+      { name: 'S-Removed', category: 'Removed' },
+    ]);
+  });
 });

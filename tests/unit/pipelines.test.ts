@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import * as sinon from 'sinon';
 import { AdoPipelines } from '../../tasks/PipelineWorkItem/src/ado/pipelines';
-import { Rest } from '../../tasks/PipelineWorkItem/src/ado/rest';
+import { HttpClientLike, Rest } from '../../tasks/PipelineWorkItem/src/ado/rest';
+import { loc } from '../../tasks/PipelineWorkItem/src/text/messages';
 
 describe('pipelines adapter', () => {
   // As typed-rest-client answers: the message is the body's stream.
@@ -49,4 +50,201 @@ describe('pipelines adapter', () => {
     assert.equal(await adapter.buildLog('WebApp', 812, 4, 1000), undefined);
     assert.equal(message.destroyed, true, 'the rest of the answer is not read');
   });
+});
+
+// The adapter over a fake HTTP client that answers in turn and records each request; releases on a host of
+// their own, as on Azure DevOps Services.
+function recorded(answers: { status: number; body?: unknown }[]): { adapter: AdoPipelines; sent: string[] } {
+  const sent: string[] = [];
+  const http: HttpClientLike = {
+    async request(verb, url, _data, headers) {
+      sent.push(`${verb} ${decodeURIComponent(url)} ${headers['Accept']}`);
+      const { status, body } = answers.shift() ?? { status: 500, body: { message: 'no answer left' } };
+      const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
+      const message = Object.assign(Readable.from([Buffer.from(text)]), { statusCode: status, headers: {} });
+      return { message, readBody: async () => text };
+    },
+  };
+  const builds = new Rest(http, 'https://dev.azure.com/fabrikam/');
+  const releases = new Rest(http, 'https://vsrm.dev.azure.com/fabrikam/');
+  return {
+    adapter: new AdoPipelines(
+      builds,
+      async () => releases,
+      async () => builds,
+    ),
+    sent,
+  };
+}
+
+const JSON_6 = 'application/json;api-version=6.0';
+
+describe('pipelines adapter: the build and release records on the wire', () => {
+  it('a timeline’s records, and none from an answer without them', async () => {
+    const { adapter, sent } = recorded([
+      {
+        status: 200,
+        body: {
+          records: [{ id: 'j1', type: 'Job', name: 'Unit tests', state: 'completed', result: 'failed' }],
+        },
+      },
+      { status: 200, body: {} },
+    ]);
+    const [job] = await adapter.timeline('Web App', 812);
+    assert.deepEqual([job?.id, job?.type, job?.completed, job?.result], ['j1', 'Job', true, 'failed']);
+    assert.deepEqual(await adapter.timeline('Web App', 812), []);
+    assert.equal(
+      sent[0],
+      `GET https://dev.azure.com/fabrikam/Web App/_apis/build/builds/812/timeline?api-version=6.0 ${JSON_6}`,
+    );
+  });
+
+  it('the line counts of a build’s logs, and a range of one log’s lines', async () => {
+    const { adapter, sent } = recorded([
+      { status: 200, body: { value: [{ id: 4, lineCount: 120 }, { id: 5 }, { lineCount: 3 }] } },
+      { status: 200, body: { value: ['line 10', 'line 11'] } },
+      { status: 200, body: {} },
+      { status: 200, body: {} },
+    ]);
+    assert.deepEqual(
+      [...(await adapter.buildLogLineCounts('WebApp', 812))],
+      [
+        [4, 120],
+        [5, 0],
+      ],
+    );
+    assert.deepEqual(await adapter.buildLogLines('WebApp', 812, 4, { first: 10, last: 11 }), [
+      'line 10',
+      'line 11',
+    ]);
+    assert.deepEqual(await adapter.buildLogLines('WebApp', 812, 4, { first: 1, last: 2 }), []);
+    assert.deepEqual([...(await adapter.buildLogLineCounts('WebApp', 812))], []);
+    assert.deepEqual(sent.slice(0, 2), [
+      `GET https://dev.azure.com/fabrikam/WebApp/_apis/build/builds/812/logs?api-version=6.0 ${JSON_6}`,
+      `GET https://dev.azure.com/fabrikam/WebApp/_apis/build/builds/812/logs/4?startLine=10&endLine=11&api-version=6.0 ${JSON_6}`,
+    ]);
+  });
+
+  it('a release task’s log from the release host, as lines, its last line end dropped', async () => {
+    const log = { kind: 'release', environmentId: 3, deployPhaseId: 8, taskId: 5, lineCount: 2 } as const;
+    const { adapter, sent } = recorded([
+      { status: 200, body: 'Deploying\r\nFailed: 403\n' },
+      { status: 200, body: '' },
+    ]);
+    assert.deepEqual(await adapter.releaseTaskLogLines('WebApp', 57, log, { first: 1, last: 2 }), [
+      'Deploying',
+      'Failed: 403',
+    ]);
+    assert.deepEqual(await adapter.releaseTaskLogLines('WebApp', 57, log), []);
+    assert.deepEqual(sent, [
+      'GET https://vsrm.dev.azure.com/fabrikam/WebApp/_apis/release/releases/57/environments/3/deployPhases/8/tasks/5/logs?startLine=1&endLine=2&api-version=6.0 text/plain;api-version=6.0',
+      'GET https://vsrm.dev.azure.com/fabrikam/WebApp/_apis/release/releases/57/environments/3/deployPhases/8/tasks/5/logs?api-version=6.0 text/plain;api-version=6.0',
+    ]);
+  });
+
+  it('the changes of a build: author, first line of the message, and a link only when it is a web address', async () => {
+    const { adapter, sent } = recorded([
+      {
+        status: 200,
+        body: {
+          value: [
+            {
+              id: 'abc',
+              author: { displayName: 'Sam' },
+              message: 'Fix login\r\nLong text',
+              displayUri: 'https://x/c/abc',
+            },
+            { id: 'def', pusher: 'Ana', message: 'Tweak', displayUri: 'javascript:alert(1)' },
+            {},
+          ],
+        },
+      },
+      { status: 200, body: {} },
+    ]);
+    assert.deepEqual(await adapter.changes('WebApp', 812, 5), [
+      { id: 'abc', author: 'Sam', message: 'Fix login', url: 'https://x/c/abc' },
+      { id: 'def', author: 'Ana', message: 'Tweak', url: undefined },
+      { id: '', author: '', message: '', url: undefined },
+    ]);
+    assert.deepEqual(await adapter.changes('WebApp', 812, 5), []);
+    assert.equal(
+      sent[0],
+      `GET https://dev.azure.com/fabrikam/WebApp/_apis/build/builds/812/changes?$top=5&api-version=6.0 ${JSON_6}`,
+    );
+  });
+
+  it('the work items of a build: their ids, anything that is no id left out', async () => {
+    const { adapter, sent } = recorded([
+      {
+        status: 200,
+        body: {
+          value: [{ id: '42' }, { id: '0' }, { id: '-3' }, { id: '1.5' }, { id: 'x' }, {}, { id: '7' }],
+        },
+      },
+      { status: 200, body: {} },
+    ]);
+    assert.deepEqual(await adapter.buildWorkItems('WebApp', 812, 10), [42, 7]);
+    assert.deepEqual(await adapter.buildWorkItems('WebApp', 812, 10), []);
+    assert.equal(
+      sent[0],
+      `GET https://dev.azure.com/fabrikam/WebApp/_apis/build/builds/812/workitems?$top=10&api-version=6.0 ${JSON_6}`,
+    );
+  });
+
+  it('a release from the release host; a release that is gone is none', async () => {
+    const run = { id: 57, name: 'Release-57', definitionName: 'CD', environmentId: 3, attempt: 1 };
+    const { adapter, sent } = recorded([
+      { status: 200, body: { environments: [{ id: 3, name: 'Production' }] } },
+      { status: 404, body: { message: 'VS402853: release not found' } },
+    ]);
+    assert.equal((await adapter.releaseDeployment('WebApp', run, 'Production'))?.environment, 'Production');
+    assert.equal(await adapter.releaseDeployment('WebApp', run, 'Production'), undefined);
+    assert.equal(
+      sent[0],
+      `GET https://vsrm.dev.azure.com/fabrikam/WebApp/_apis/release/releases/57?api-version=6.0 ${JSON_6}`,
+    );
+  });
+
+  const calls: [string, (adapter: AdoPipelines) => Promise<unknown>, string][] = [
+    ['timeline', (a) => a.timeline('WebApp', 812), loc('ActionReadTimeline', 812)],
+    ['logs', (a) => a.buildLogLineCounts('WebApp', 812), loc('ActionListLogs', 812)],
+    [
+      'log lines',
+      (a) => a.buildLogLines('WebApp', 812, 4, { first: 1, last: 2 }),
+      loc('ActionReadLog', 4, 812),
+    ],
+    [
+      'release log',
+      (a) =>
+        a.releaseTaskLogLines('WebApp', 57, {
+          kind: 'release',
+          environmentId: 3,
+          deployPhaseId: 8,
+          taskId: 5,
+          lineCount: 2,
+        }),
+      loc('ActionReadReleaseLog', 5, 57),
+    ],
+    ['changes', (a) => a.changes('WebApp', 812, 5), loc('ActionReadChanges', 812)],
+    ['work items', (a) => a.buildWorkItems('WebApp', 812, 5), loc('ActionReadBuildWorkItems', 812)],
+    [
+      'release',
+      (a) =>
+        a.releaseDeployment(
+          'WebApp',
+          { id: 57, name: 'R', definitionName: 'CD', environmentId: 3, attempt: 1 },
+          'P',
+        ),
+      loc('ActionReadRelease', 57),
+    ],
+  ];
+  for (const [name, call, action] of calls) {
+    it(`a refused read of the ${name} says what it was reading`, async () => {
+      const { adapter } = recorded([{ status: 400, body: { message: 'VS402337: refused' } }]);
+      await assert.rejects(call(adapter), (error: Error) => {
+        assert.equal(error.message, loc('CallFailedStatus', action, 400, 'VS402337: refused'));
+        return true;
+      });
+    });
+  }
 });
