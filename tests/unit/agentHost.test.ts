@@ -14,12 +14,28 @@ import { repoRoot, TASK_JSON } from '../helpers/repo';
 
 type AgentHostModule = typeof import('../../tasks/PipelineWorkItem/src/agentHost');
 type TaskLibInternal = typeof import('azure-pipelines-task-lib/internal');
+type TaskLib = typeof import('azure-pipelines-task-lib/task');
 type Connection = typeof import('../../tasks/PipelineWorkItem/src/ado/connection');
 
-let agentHost: AgentHostModule['agentHost'];
-let taskLib: TaskLibInternal;
-let setResourcePath: (file: string) => void;
-let connection: Connection;
+// task-lib prints what it reads as it loads, and adds handlers that fail the task on any error the process meets
+// (the test runner handles those itself). It loads with this file, quietly, so that the host's module-level
+// tables run before every test: Stryker then runs them all against a mutant there.
+const crashHandlers = process.listeners('uncaughtException');
+const rejectionHandlers = process.listeners('unhandledRejection');
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded while stdout is muted, which an import cannot be */
+const { agentHost, taskLib, setResourcePath, connection } = printed(() => ({
+  agentHost: (require('../../tasks/PipelineWorkItem/src/agentHost') as AgentHostModule).agentHost,
+  taskLib: require('azure-pipelines-task-lib/internal') as TaskLibInternal,
+  setResourcePath: (require('azure-pipelines-task-lib/task') as TaskLib).setResourcePath,
+  connection: require('../../tasks/PipelineWorkItem/src/ado/connection') as Connection,
+})).result;
+/* eslint-enable @typescript-eslint/no-require-imports */
+for (const handler of process.listeners('uncaughtException')) {
+  if (!crashHandlers.includes(handler)) process.removeListener('uncaughtException', handler);
+}
+for (const handler of process.listeners('unhandledRejection')) {
+  if (!rejectionHandlers.includes(handler)) process.removeListener('unhandledRejection', handler);
+}
 
 /** An endpoint as the agent exports it. */
 interface Endpoint {
@@ -112,27 +128,7 @@ const JOB_ENDPOINT: Endpoint = {
 };
 
 describe('agent host', () => {
-  const crashHandlers = process.listeners('uncaughtException');
-  const rejectionHandlers = process.listeners('unhandledRejection');
-
-  before(async () => {
-    // task-lib prints what it reads as it loads.
-    const write = sinon.stub(process.stdout, 'write').returns(true);
-    try {
-      ({ agentHost } = await import('../../tasks/PipelineWorkItem/src/agentHost'));
-      taskLib = await import('azure-pipelines-task-lib/internal');
-      ({ setResourcePath } = await import('azure-pipelines-task-lib/task'));
-      connection = await import('../../tasks/PipelineWorkItem/src/ado/connection');
-    } finally {
-      write.restore();
-    }
-    // task-lib fails the task on any error it sees: the test runner handles those itself.
-    for (const handler of process.listeners('uncaughtException')) {
-      if (!crashHandlers.includes(handler)) process.removeListener('uncaughtException', handler);
-    }
-    for (const handler of process.listeners('unhandledRejection')) {
-      if (!rejectionHandlers.includes(handler)) process.removeListener('unhandledRejection', handler);
-    }
+  before(() => {
     printed(() => setResourcePath(path.join(repoRoot(), TASK_JSON)));
   });
 
