@@ -14,6 +14,7 @@ import {
   step,
   BUILD_LOG,
   withFailures,
+  failedTest,
   failingTests,
   NPM_TEST_FAILED,
 } from './fixtures';
@@ -178,7 +179,9 @@ describe('the body at the field limit', () => {
     logTails: [{ step: 0, lineCount: 5000, lines: Array.from({ length: lines }, (_, i) => `l${i + 1}`) }],
     tests: {
       total,
-      tests: Array.from({ length: listed }, (_, i) => ({ name: `test ${i + 1}`, message: 'boom' })),
+      tests: Array.from({ length: listed }, (_, i) => failedTest(`test ${i + 1}`, 'boom')),
+      flaky: [],
+      suspects: [],
       url: 'https://x.example/tests',
     },
     commits: [],

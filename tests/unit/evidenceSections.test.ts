@@ -6,7 +6,7 @@ import {
   failingTestsHtml,
   logExcerptHtml,
 } from '../../tasks/PipelineWorkItem/src/render/evidence';
-import { step, BUILD_LOG, failingTests } from './fixtures';
+import { step, BUILD_LOG, failedTest, failingTests } from './fixtures';
 import { Evidence } from '../../tasks/PipelineWorkItem/src/facts/model';
 
 const HOSTILE = `<img src=x onerror=alert(1)> </pre> {{title}} "q" 'q'`;
@@ -49,10 +49,7 @@ describe('evidence sections', () => {
     const html = failingTestsHtml(
       {
         ...failingTests(2, 25),
-        tests: [
-          { name: HOSTILE, message: `line 1\n${HOSTILE}\n3\n4\n5\n6` },
-          { name: 't', message: '' },
-        ],
+        tests: [failedTest(HOSTILE, `line 1\n${HOSTILE}\n3\n4\n5\n6`), failedTest('t', '')],
       },
       20,
     );
@@ -106,10 +103,9 @@ describe('evidence sections at their edges', () => {
   const failed = (listed: number, total: number, atLeast?: boolean): Evidence['tests'] => ({
     total,
     atLeast,
-    tests: Array.from({ length: listed }, (_, i) => ({
-      name: `t${i + 1}`,
-      message: i === 0 ? '' : `m${i + 1}`,
-    })),
+    tests: Array.from({ length: listed }, (_, i) => failedTest(`t${i + 1}`, i === 0 ? '' : `m${i + 1}`)),
+    flaky: [],
+    suspects: [],
     url: URL,
   });
   const LINK = `<a href="${URL}">the run's Tests tab</a>`;

@@ -6,6 +6,7 @@ import { readRunContext, RunContext } from '../../tasks/PipelineWorkItem/src/fac
 import {
   Evidence,
   FailedStep,
+  FailedTest,
   NO_EVIDENCE,
   NO_FACTS,
   RunFacts,
@@ -110,11 +111,18 @@ export function withFailures(failures: FailedStep[]): RunFacts {
   return { ...NO_FACTS, othersOutcome: 'failed', failures };
 }
 
+/** A new failure of the run, as the item lists it. */
+export function failedTest(name: string, message: string, resultId = 100000): FailedTest {
+  return { runId: 1000, resultId, name, message, stackTrace: '', standing: 'new' };
+}
+
 /** `count` failing tests of `total`, each with its message, and the run's Tests tab. */
 export function failingTests(count: number, total = count): NonNullable<Evidence['tests']> {
   return {
     total,
-    tests: Array.from({ length: count }, (_, i) => ({ name: `test ${i + 1}`, message: `boom ${i + 1}` })),
+    tests: Array.from({ length: count }, (_, i) => failedTest(`test ${i + 1}`, `boom ${i + 1}`)),
+    flaky: [],
+    suspects: [],
     url: 'https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812&view=tests',
   };
 }

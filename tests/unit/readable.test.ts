@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import { detailsHtml } from '../../tasks/PipelineWorkItem/src/render/details';
 import { maskedRun } from '../../tasks/PipelineWorkItem/src/render/readable';
-import { runContext, step, BUILD_LOG, withFailures } from './fixtures';
+import { runContext, step, BUILD_LOG, failedTest, failingTests, withFailures } from './fixtures';
 import { NO_EVIDENCE, NO_FACTS, RunFacts } from '../../tasks/PipelineWorkItem/src/facts/model';
 
 describe('readable run', () => {
@@ -29,7 +29,7 @@ describe('readable run', () => {
             ],
           },
         ],
-        tests: { total: 1, tests: [{ name: secret, message: `<${secret}>` }], url: 'https://x/' },
+        tests: { ...failingTests(0, 1), tests: [failedTest(secret, `<${secret}>`)], url: 'https://x/' },
         commits: [{ id: 'abc', author: secret, message: secret, url: undefined }],
         workItems: [],
       }),
@@ -51,7 +51,9 @@ describe('readable run at its edges', () => {
         logTails: [{ step: 0, lineCount: 3, lines: ['##[group]Run', '##[endgroup]', 'token hunter22'] }],
         tests: {
           total: 1,
-          tests: [{ name: 'logs in hunter22', message: '\u001b[31mhunter22\u001b[0m' }],
+          tests: [failedTest('logs in hunter22', '\u001b[31mhunter22\u001b[0m')],
+          flaky: [],
+          suspects: [],
           url: 'u',
         },
       }),
@@ -60,7 +62,9 @@ describe('readable run at its edges', () => {
     assert.deepEqual(run.evidence.logTails, [{ step: 0, lineCount: 3, lines: ['Run', 'token ***'] }]);
     assert.deepEqual(run.evidence.tests, {
       total: 1,
-      tests: [{ name: 'logs in ***', message: '***' }],
+      tests: [failedTest('logs in ***', '***')],
+      flaky: [],
+      suspects: [],
       url: 'u',
     });
   });

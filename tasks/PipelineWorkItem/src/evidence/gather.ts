@@ -136,8 +136,13 @@ async function failingTests(
   );
   const byRun = new Map(runs.map((run, index) => [run, messages[index]]));
   const message = (ref: FailedTestRef): string => byRun.get(ref.runId)?.get(ref.resultId) ?? '';
-  const tests = listed.map((ref) => ({ name: ref.name, message: message(ref) }));
-  return { total, atLeast: total >= COUNT_TESTS_UP_TO, tests, url };
+  const tests = listed.map((ref) => ({
+    ...ref,
+    message: message(ref),
+    stackTrace: '',
+    standing: 'new' as const,
+  }));
+  return { total, atLeast: total >= COUNT_TESTS_UP_TO, tests, flaky: [], suspects: [], url };
 }
 
 function testScope(context: RunContext): TestScope | undefined {

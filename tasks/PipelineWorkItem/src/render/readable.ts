@@ -1,4 +1,4 @@
-import type { Evidence, FailedStep, RunFacts } from '../facts/model';
+import type { Evidence, FailedStep, FailedTest, RunFacts } from '../facts/model';
 import type { RunView } from '../facts/values';
 import type { TemplateValues } from '../text/templates';
 import { cleanLogLine, plainText } from '../text/logText';
@@ -46,7 +46,8 @@ function readableEvidence(
 ): Evidence {
   const tests = evidence.tests && {
     ...evidence.tests,
-    tests: evidence.tests.tests.map((test) => ({ name: text(test.name), message: text(test.message) })),
+    tests: evidence.tests.tests.map((test) => readableTest(test, text)),
+    flaky: evidence.tests.flaky.map((test) => readableTest(test, text)),
   };
   return {
     ...evidence,
@@ -58,4 +59,8 @@ function readableEvidence(
       message: text(commit.message),
     })),
   };
+}
+
+function readableTest(test: FailedTest, text: (value: string) => string): FailedTest {
+  return { ...test, name: text(test.name), message: text(test.message), stackTrace: text(test.stackTrace) };
 }
