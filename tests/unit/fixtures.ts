@@ -252,6 +252,7 @@ export function fakeBoards(): FakeBoards {
     currentIteration: sinon.stub().resolves(undefined),
     queryIds: sinon.stub().resolves([7]),
     workItemState: sinon.stub().resolves('Resolved'),
+    workItemTags: sinon.stub().resolves(new Map()),
     workItemRevision: sinon.stub().resolves({ state: 'Active', rev: 2 }),
     stateReasons: sinon.stub().resolves(['Fixed', 'Duplicate']),
     validateWorkItem: sinon.stub().resolves(),

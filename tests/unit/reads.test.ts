@@ -19,6 +19,7 @@ function readsFor(values: Partial<Record<InputName, string>> = {}): {
     currentIteration: sinon.stub().resolves('WebApp\\Sprint 7'),
     queryIds: sinon.stub(),
     workItemState: sinon.stub(),
+    workItemTags: sinon.stub().resolves(new Map()),
     workItemRevision: sinon.stub(),
     stateReasons: sinon.stub(),
     validateWorkItem: sinon.stub(),

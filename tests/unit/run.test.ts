@@ -66,6 +66,7 @@ function fakes(
     currentIteration: sinon.stub().resolves('WebApp\\Sprint 2'),
     queryIds: sinon.stub().resolves([]),
     workItemState: sinon.stub().resolves(undefined),
+    workItemTags: sinon.stub().resolves(new Map()),
     workItemRevision: sinon.stub().resolves({ state: 'New', rev: 3 }),
     stateReasons: sinon.stub().resolves(['New', 'Fixed', 'Duplicate']),
     validateWorkItem: sinon.stub().resolves(),

@@ -24,6 +24,8 @@ export interface Boards {
   workItemState(project: string, id: number): Promise<string | undefined>;
   /** The state and revision of one work item; undefined when it does not exist (any more). */
   workItemRevision(project: string, id: number): Promise<{ state: string; rev: number } | undefined>;
+  /** The tags of each of the items (`System.Tags`), by id; an item that no longer exists is left out. */
+  workItemTags(project: string, ids: readonly number[]): Promise<Map<number, string[]>>;
   /** The reasons (`System.Reason` values) the type allows on its transitions. */
   stateReasons(project: string, type: string): Promise<string[]>;
   /** Has the service check a create (permission, type, fields, rules) without saving anything. */

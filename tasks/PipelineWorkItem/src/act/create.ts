@@ -4,7 +4,7 @@ import type { RunView } from '../facts/values';
 import { Acted, Acting, dryRun, itemLink } from './acted';
 import type { Fingerprint } from '../lifecycle/fingerprint';
 import { markerHtml } from '../lifecycle/marker';
-import { filedHtml } from '../render/notes';
+import { filedHtml, recurrenceHtml } from '../render/notes';
 import { maskedRun } from '../render/readable';
 import type { Validation } from '../render/summary';
 import { loc } from '../text/messages';
@@ -36,7 +36,7 @@ export async function fileNewItem(acting: Acting, decided: Decided): Promise<Act
   }
   const created = await createItem(acting, patch, {
     fingerprint: decided.fingerprint,
-    view: shown,
+    recurrence: (occurrence) => recurrenceHtml(shown, occurrence),
     settleRaces: settings.onRecurrence !== 'new',
     known: decided.known,
     optional: optionalFields(settings),

@@ -14,6 +14,39 @@ export type ResolvedItem = { readonly id: number; readonly url: string } & (
   | { readonly outcome: 'failed'; readonly why: string }
 );
 
+/** An item the task wrote on, and the test it is for when it is a test's own item. */
+export interface Linked {
+  readonly id: number;
+  readonly url: string;
+  readonly name?: string;
+}
+
+/** What `trackTests: perTest` did with the failing tests' own items. */
+export interface TestItems {
+  readonly type: string;
+  readonly created: readonly Linked[];
+  readonly commented: readonly Linked[];
+  readonly resolved: readonly Linked[];
+  /** Failing tests left without an item of their own: over the cap of new items per run. */
+  readonly overCap: number;
+  /** Writes that failed (each warned about). */
+  readonly failed: number;
+}
+
+/** What became of the pipeline's flaky-tests item in this run. */
+export interface FlakyItem {
+  readonly type: string;
+  readonly id: number;
+  readonly url: string;
+  readonly action: 'created' | 'commented' | 'none';
+}
+
+/** What the task did beyond the run's own item. */
+export interface SideItems {
+  readonly tests?: TestItems;
+  readonly flaky?: FlakyItem;
+}
+
 /** Whether the service validated a dry run's create (validateOnly), and what it refused. */
 export type Validation =
   | { readonly accepted: true }

@@ -1,0 +1,238 @@
+import { inParallel } from '../evidence/limits';
+import type { FailedTest, Suspects, TestFailures } from '../facts/model';
+import type { RunView } from '../facts/values';
+import { decide } from '../lifecycle/decision';
+import { Fingerprint, testFingerprintOf } from '../lifecycle/fingerprint';
+import { markerHtml } from '../lifecycle/marker';
+import { openItemsQuery } from '../lifecycle/openItems';
+import type { Linked, TestItems } from '../render/summary';
+import {
+  testFiledHtml,
+  testItemHtml,
+  testItemTitle,
+  testPassedHtml,
+  testRecurrenceHtml,
+} from '../render/testItems';
+import { loc } from '../text/messages';
+import { Content, optionalFields, workItemDraft } from '../workItem/draft';
+import { patchOf } from '../workItem/patch';
+import { openStates } from '../workItem/workItemType';
+import { Acting, itemLink } from './acted';
+import { commentOnRecurrence, createItem, resolveItem } from './writes';
+
+/** New test items one run files at most; the other failing tests are counted in the run's item. */
+export const MAX_NEW_TEST_ITEMS = 20;
+/** Test items written at the same time. */
+const PARALLEL_WRITES = 4;
+
+/** The names of the tests that passed in this run; `complete` false when not every result could be read. */
+export type PassedTests = () => Promise<{ readonly names: ReadonlySet<string>; readonly complete: boolean }>;
+
+interface TestItem {
+  readonly test: FailedTest;
+  readonly fingerprint: Fingerprint;
+}
+
+/**
+ * `trackTests: perTest`: each failing test's own item. A test with an open item gets a comment (as
+ * `onRecurrence` says), one without gets a new item (at most 20 per run), and an open item whose test passed
+ * in this run is resolved. The open test items of the pipeline and branch are found with one query and one read
+ * of their tags; each write settles on its own, a failure warned about and counted.
+ */
+export async function trackTestItems(
+  acting: Acting,
+  view: RunView,
+  tests: TestFailures | undefined,
+  passed: PassedTests,
+): Promise<TestItems> {
+  const failing = uniqueByName(tests?.tests ?? []).map((test) => ({
+    test,
+    fingerprint: testFingerprintOf(view.context, test.name),
+  }));
+  const open = await openTestItems(acting, view);
+  const actions = failing.map((item) => ({
+    item,
+    action: decide('file', acting.settings.onRecurrence, open.get(item.fingerprint.tag) ?? []),
+  }));
+  const creates = actions.filter(({ action }) => action.kind === 'create').map(({ item }) => item);
+  const toCreate = creates.slice(0, MAX_NEW_TEST_ITEMS);
+  const toComment = actions.flatMap(({ item, action }) =>
+    action.kind === 'comment' ? [{ ...item, id: action.item }] : [],
+  );
+  const toResolve = acting.settings.resolveOnRecovery
+    ? await passedItems(acting, view, { open, failing, passed })
+    : [];
+  const base = { type: acting.type.name, overCap: creates.length - toCreate.length };
+  if (acting.settings.dryRun) {
+    acting.log.info(
+      loc('DryRunWould', loc('PlanTestItems', toCreate.length, toComment.length, toResolve.length)),
+    );
+    return { ...base, created: [], commented: [], resolved: [], failed: 0 };
+  }
+  const testsUrl = tests?.url ?? '';
+  const settled = await inParallel(
+    [
+      ...toCreate.map(
+        (item) => () => createTestItem(acting, view, item, tests, testsUrl).then(tagged('created')),
+      ),
+      ...toComment.map((item) => () => commentTestItem(acting, view, item).then(tagged('commented'))),
+      ...toResolve.map((item) => () => resolveTestItem(acting, view, item).then(tagged('resolved'))),
+    ],
+    PARALLEL_WRITES,
+    (write) => write().catch((error: unknown) => failedWrite(acting, error)),
+  );
+  const of = (kind: Written['kind']): Linked[] =>
+    settled.flatMap((written) => (written?.kind === kind && written.item ? [written.item] : []));
+  return {
+    ...base,
+    created: of('created'),
+    commented: of('commented'),
+    resolved: of('resolved'),
+    failed: settled.filter((written) => written === undefined).length,
+  };
+}
+
+interface Written {
+  readonly kind: 'created' | 'commented' | 'resolved';
+  /** undefined when the write added nothing (already written by this run, or left as a person left it). */
+  readonly item: Linked | undefined;
+}
+
+const tagged =
+  (kind: Written['kind']) =>
+  (item: Linked | undefined): Written => ({ kind, item });
+
+function failedWrite(acting: Acting, error: unknown): undefined {
+  acting.log.warning(loc('TestItemFailed', acting.type.name, (error as Error).message));
+  return undefined;
+}
+
+// The same test can fail in several test runs of one pipeline run (configurations, jobs): it has one item.
+function uniqueByName(tests: readonly FailedTest[]): FailedTest[] {
+  const seen = new Set<string>();
+  return tests.filter((test) => {
+    const key = test.name.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+// The open test items of the run's pipeline and branch (and lane), by their test's tag, oldest first.
+async function openTestItems(acting: Acting, view: RunView): Promise<Map<string, number[]>> {
+  const scope = testFingerprintOf(view.context, '').scopeTag;
+  const query = openItemsQuery(
+    { text: '', tag: scope, scopeTag: scope },
+    { name: acting.type.name, openStates: openStates(acting.type) },
+  );
+  const ids = query ? await acting.boards.queryIds(acting.project, query) : [];
+  const byTag = new Map<string, number[]>();
+  if (ids.length === 0) return byTag;
+  const tags = await acting.boards.workItemTags(acting.project, ids);
+  for (const id of ids) {
+    for (const tag of tags.get(id) ?? []) {
+      const key = tag.toLowerCase();
+      if (key === scope.toLowerCase()) continue;
+      byTag.set(key, [...(byTag.get(key) ?? []), id]);
+    }
+  }
+  return byTag;
+}
+
+// The open items of tests that did not fail in this run and passed in it. A test that did not run (a skipped
+// stage, a filter) keeps its item: only a pass resolves it.
+async function passedItems(
+  acting: Acting,
+  view: RunView,
+  {
+    open,
+    failing,
+    passed,
+  }: { open: ReadonlyMap<string, number[]>; failing: readonly TestItem[]; passed: PassedTests },
+): Promise<{ id: number }[]> {
+  const failingTags = new Set(failing.map((item) => item.fingerprint.tag.toLowerCase()));
+  const candidates = [...open.keys()].filter((tag) => !failingTags.has(tag));
+  if (candidates.length === 0) return [];
+  const { names, complete } = await passed();
+  if (!complete) acting.log.warning(loc('PassedTestsIncomplete'));
+  const passedTags = new Set(
+    [...names].map((name) => testFingerprintOf(view.context, name).tag.toLowerCase()),
+  );
+  return candidates
+    .filter((tag) => passedTags.has(tag))
+    .flatMap((tag) => (open.get(tag) ?? []).map((id) => ({ id })));
+}
+
+async function createTestItem(
+  acting: Acting,
+  view: RunView,
+  { test, fingerprint }: TestItem,
+  tests: TestFailures | undefined,
+  testsUrl: string,
+): Promise<Linked> {
+  const { settings, host, reads } = acting;
+  const content: Content = {
+    title: testItemTitle(test, view),
+    body: testItemHtml(test, view, suspectsOf(test, tests?.suspects ?? []), testsUrl),
+  };
+  const history = `${testFiledHtml(view, fingerprint)}\n${markerHtml(acting.runKey, 1)}`;
+  const link = {
+    rel: 'ArtifactLink',
+    url: `vstfs:///TestManagement/TcmResult/${test.runId}.${test.resultId}`,
+    attributes: { name: 'Test Result' },
+  };
+  const { draft, warnings } = workItemDraft(
+    settings,
+    view,
+    {
+      type: acting.type,
+      collectionUri: acting.collectionUri,
+      iterationPath: await reads.iteration(),
+      secrets: host.secrets(),
+      htmlFields: await reads.htmlFields(),
+    },
+    { tags: [fingerprint.tag, fingerprint.scopeTag], history, attachments: [], links: [link] },
+    content,
+  );
+  warnings.forEach(acting.log.warning);
+  const created = await createItem(acting, patchOf(draft.fields, draft.relations), {
+    fingerprint,
+    recurrence: (occurrence) => testRecurrenceHtml(test, view, occurrence),
+    settleRaces: settings.onRecurrence !== 'new',
+    known: [],
+    optional: optionalFields(settings),
+  });
+  return { ...itemLink(acting, created.id), name: test.name };
+}
+
+async function commentTestItem(
+  acting: Acting,
+  view: RunView,
+  { test, id }: TestItem & { id: number },
+): Promise<Linked | undefined> {
+  const { occurrence } = await commentOnRecurrence(acting, id, (n) => testRecurrenceHtml(test, view, n));
+  return occurrence === undefined ? undefined : { ...itemLink(acting, id), name: test.name };
+}
+
+async function resolveTestItem(
+  acting: Acting,
+  view: RunView,
+  { id }: { id: number },
+): Promise<Linked | undefined> {
+  const settled = await resolveItem(acting, id, testPassedHtml(view));
+  if (settled.kind === 'changed') return itemLink(acting, id);
+  if (settled.kind === 'commented' || settled.kind === 'failed') {
+    acting.log.warning(loc('ResolveFailed', acting.type.name, id, settled.why));
+  }
+  return undefined;
+}
+
+// The suspects of a test: this run's changes for a new failure, the changes of the build where it began failing.
+function suspectsOf(test: FailedTest, suspects: readonly Suspects[]): Suspects | undefined {
+  const since = test.standing === 'failingSince' ? test.since?.run : undefined;
+  return suspects.find((group) =>
+    since === undefined
+      ? group.run === undefined
+      : group.run?.kind === since.kind && group.run.id === since.id,
+  );
+}
