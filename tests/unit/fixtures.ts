@@ -323,6 +323,8 @@ export function readsOver(boards: Pick<Boards, 'stateReasons'>): Reads {
   return {
     types: async () => [BUG],
     evidence: async () => NO_EVIDENCE,
+    tests: async () => undefined,
+    passedTests: async () => ({ names: new Set<string>(), complete: true }),
     iteration: async () => undefined,
     htmlFields: async () => ['System.Description', 'System.History'],
     stateReasons: (type) => {

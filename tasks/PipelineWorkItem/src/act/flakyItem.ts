@@ -5,8 +5,8 @@ import { markerHtml } from '../lifecycle/marker';
 import type { FlakyItem } from '../render/summary';
 import { flakyFiledHtml, flakyItemHtml, flakyItemTitle, flakyRunHtml } from '../render/testItems';
 import { loc } from '../text/messages';
-import { optionalFields, workItemDraft } from '../workItem/draft';
-import { patchOf } from '../workItem/patch';
+import { optionalFields } from '../workItem/draft';
+import { draftedPatch } from './create';
 import { Acting, itemLink } from './acted';
 import { commentOnRecurrence, createItem, openItems } from './writes';
 
@@ -34,25 +34,14 @@ export async function recordFlaky(
     const { occurrence } = await commentOnRecurrence(acting, open, note);
     return { type, ...itemLink(acting, open), action: occurrence === undefined ? 'none' : 'commented' };
   }
-  const { draft, warnings } = workItemDraft(
-    acting.settings,
+  const history = `${flakyFiledHtml(view)}\n${markerHtml(acting.runKey, 1)}`;
+  const { patch } = await draftedPatch(
+    acting,
     view,
-    {
-      type: acting.type,
-      collectionUri: acting.collectionUri,
-      iterationPath: await acting.reads.iteration(),
-      secrets: acting.host.secrets(),
-      htmlFields: await acting.reads.htmlFields(),
-    },
-    {
-      tags: [fingerprint.tag],
-      history: `${flakyFiledHtml(view)}\n${markerHtml(acting.runKey, 1)}`,
-      attachments: [],
-    },
+    { tags: [fingerprint.tag], history, attachments: [] },
     { title: flakyItemTitle(view), body: flakyItemHtml(tests.flaky, view, tests.url) },
   );
-  warnings.forEach(acting.log.warning);
-  const created = await createItem(acting, patchOf(draft.fields, draft.relations), {
+  const created = await createItem(acting, patch, {
     fingerprint,
     recurrence: note,
     settleRaces: true,

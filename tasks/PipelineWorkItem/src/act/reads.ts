@@ -2,10 +2,11 @@ import { AdoError, SettingsError } from '../errors';
 import { gatherEvidence } from '../evidence/gather';
 import type { RunRecords } from '../evidence/records';
 import type { RunContext } from '../facts/context';
-import { Evidence, NO_EVIDENCE } from '../facts/model';
+import { Evidence, NO_EVIDENCE, TestFailures } from '../facts/model';
 import type { Settings } from '../inputs/settings';
 import type { Intent } from '../lifecycle/decision';
 import type { Boards, Pipelines } from '../ports';
+import type { PassedTests } from './testItems';
 import { loc } from '../text/messages';
 import { chooseWorkItemType, WorkItemTypeInfo } from '../workItem/workItemType';
 
@@ -18,6 +19,10 @@ export interface Reads {
   types(): Promise<WorkItemTypeInfo[]>;
   /** What the details show; NO_EVIDENCE when neither the details nor the related items are asked for. */
   evidence(): Promise<Evidence>;
+  /** The run's failing tests, classified; undefined when no test failed or they could not be read. */
+  tests(): Promise<TestFailures | undefined>;
+  /** The names of the tests that passed in this run (per-test items' recovery). */
+  passedTests: PassedTests;
   /** The iteration a new item goes to; undefined = the project's default. */
   iteration(): Promise<string | undefined>;
   /** The project's HTML fields; undefined when not needed or unreadable (the well-known ones stand in). */
@@ -51,21 +56,12 @@ interface ReadsOf {
 
 /** The memoised reads of one run; the evidence waits for the run's records where it needs them. */
 export function readsOf(of: ReadsOf, records: Promise<RunRecords>): Reads {
-  const { boards, pipelines, settings, project, context, warn } = of;
-  const wantsEvidence = settings.includeDetails || settings.linkWorkItems;
-  const evidenceRequest = { project: context.project, context, settings };
+  const { boards, settings, project, warn } = of;
   const reads: Reads = {
     types: once(() => boards.workItemTypes(project)),
-    evidence: once(() =>
-      wantsEvidence
-        ? gatherEvidence(
-            pipelines,
-            evidenceRequest,
-            records.then(({ facts }) => facts),
-            warn,
-          )
-        : Promise.resolve(NO_EVIDENCE),
-    ),
+    evidence: once(() => evidenceOf(of, records)),
+    tests: once(() => reads.evidence().then((evidence) => evidence.tests)),
+    passedTests: once(() => Promise.resolve({ names: new Set<string>(), complete: false })),
     iteration: once(() => iterationPath(boards, settings, project, warn)),
     // Only `fields` values need the field types (to escape what goes into HTML fields).
     htmlFields: once(() =>
@@ -88,6 +84,21 @@ export function readsOf(of: ReadsOf, records: Promise<RunRecords>): Reads {
     },
   };
   return reads;
+}
+
+// The details' evidence, once the run's records are read where it needs them; none when nothing shows it.
+function evidenceOf(
+  { pipelines, settings, context, warn }: ReadsOf,
+  records: Promise<RunRecords>,
+): Promise<Evidence> {
+  if (!settings.includeDetails && !settings.linkWorkItems) return Promise.resolve(NO_EVIDENCE);
+  const request = { project: context.project, context, settings };
+  return gatherEvidence(
+    pipelines,
+    request,
+    records.then(({ facts }) => facts),
+    warn,
+  );
 }
 
 // The read starts on the first call; a read started before it is known to be needed must not end the process

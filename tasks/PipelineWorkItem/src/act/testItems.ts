@@ -14,8 +14,8 @@ import {
   testRecurrenceHtml,
 } from '../render/testItems';
 import { loc } from '../text/messages';
-import { Content, optionalFields, workItemDraft } from '../workItem/draft';
-import { patchOf } from '../workItem/patch';
+import { Content, optionalFields } from '../workItem/draft';
+import { draftedPatch } from './create';
 import { openStates } from '../workItem/workItemType';
 import { Acting, itemLink } from './acted';
 import { commentOnRecurrence, createItem, resolveItem } from './writes';
@@ -45,6 +45,44 @@ export async function trackTestItems(
   tests: TestFailures | undefined,
   passed: PassedTests,
 ): Promise<TestItems> {
+  const plan = await planned(acting, view, tests, passed);
+  const base = { type: acting.type.name, overCap: plan.overCap };
+  if (acting.settings.dryRun) {
+    const counts = [plan.create.length, plan.comment.length, plan.resolve.length] as const;
+    acting.log.info(loc('DryRunWould', loc('PlanTestItems', ...counts)));
+    return { ...base, created: [], commented: [], resolved: [], failed: 0 };
+  }
+  const testsUrl = tests?.url ?? '';
+  const writes = [
+    ...plan.create.map(
+      (item) => () => createTestItem(acting, view, item, tests, testsUrl).then(tagged('created')),
+    ),
+    ...plan.comment.map((item) => () => commentTestItem(acting, view, item).then(tagged('commented'))),
+    ...plan.resolve.map((item) => () => resolveTestItem(acting, view, item).then(tagged('resolved'))),
+  ];
+  const settled = await inParallel(writes, PARALLEL_WRITES, (write) =>
+    write().catch((error: unknown) => failedWrite(acting, error)),
+  );
+  const of = (kind: Written['kind']): Linked[] =>
+    settled.flatMap((written) => (written?.kind === kind && written.item ? [written.item] : []));
+  const failed = settled.filter((written) => written === undefined).length;
+  return { ...base, created: of('created'), commented: of('commented'), resolved: of('resolved'), failed };
+}
+
+interface Plan {
+  readonly create: readonly TestItem[];
+  readonly comment: readonly (TestItem & { id: number })[];
+  readonly resolve: readonly { id: number }[];
+  readonly overCap: number;
+}
+
+// What each failing test's item needs (as `onRecurrence` says), and which open items' tests passed.
+async function planned(
+  acting: Acting,
+  view: RunView,
+  tests: TestFailures | undefined,
+  passed: PassedTests,
+): Promise<Plan> {
   const failing = uniqueByName(tests?.tests ?? []).map((test) => ({
     test,
     fingerprint: testFingerprintOf(view.context, test.name),
@@ -52,44 +90,17 @@ export async function trackTestItems(
   const open = await openTestItems(acting, view);
   const actions = failing.map((item) => ({
     item,
-    action: decide('file', acting.settings.onRecurrence, open.get(item.fingerprint.tag) ?? []),
+    action: decide('file', acting.settings.onRecurrence, open.get(item.fingerprint.tag.toLowerCase()) ?? []),
   }));
   const creates = actions.filter(({ action }) => action.kind === 'create').map(({ item }) => item);
-  const toCreate = creates.slice(0, MAX_NEW_TEST_ITEMS);
-  const toComment = actions.flatMap(({ item, action }) =>
+  const comment = actions.flatMap(({ item, action }) =>
     action.kind === 'comment' ? [{ ...item, id: action.item }] : [],
   );
-  const toResolve = acting.settings.resolveOnRecovery
+  const resolve = acting.settings.resolveOnRecovery
     ? await passedItems(acting, view, { open, failing, passed })
     : [];
-  const base = { type: acting.type.name, overCap: creates.length - toCreate.length };
-  if (acting.settings.dryRun) {
-    acting.log.info(
-      loc('DryRunWould', loc('PlanTestItems', toCreate.length, toComment.length, toResolve.length)),
-    );
-    return { ...base, created: [], commented: [], resolved: [], failed: 0 };
-  }
-  const testsUrl = tests?.url ?? '';
-  const settled = await inParallel(
-    [
-      ...toCreate.map(
-        (item) => () => createTestItem(acting, view, item, tests, testsUrl).then(tagged('created')),
-      ),
-      ...toComment.map((item) => () => commentTestItem(acting, view, item).then(tagged('commented'))),
-      ...toResolve.map((item) => () => resolveTestItem(acting, view, item).then(tagged('resolved'))),
-    ],
-    PARALLEL_WRITES,
-    (write) => write().catch((error: unknown) => failedWrite(acting, error)),
-  );
-  const of = (kind: Written['kind']): Linked[] =>
-    settled.flatMap((written) => (written?.kind === kind && written.item ? [written.item] : []));
-  return {
-    ...base,
-    created: of('created'),
-    commented: of('commented'),
-    resolved: of('resolved'),
-    failed: settled.filter((written) => written === undefined).length,
-  };
+  const create = creates.slice(0, MAX_NEW_TEST_ITEMS);
+  return { create, comment, resolve, overCap: creates.length - create.length };
 }
 
 interface Written {
@@ -170,7 +181,7 @@ async function createTestItem(
   tests: TestFailures | undefined,
   testsUrl: string,
 ): Promise<Linked> {
-  const { settings, host, reads } = acting;
+  const { settings } = acting;
   const content: Content = {
     title: testItemTitle(test, view),
     body: testItemHtml(test, view, suspectsOf(test, tests?.suspects ?? []), testsUrl),
@@ -181,21 +192,9 @@ async function createTestItem(
     url: `vstfs:///TestManagement/TcmResult/${test.runId}.${test.resultId}`,
     attributes: { name: 'Test Result' },
   };
-  const { draft, warnings } = workItemDraft(
-    settings,
-    view,
-    {
-      type: acting.type,
-      collectionUri: acting.collectionUri,
-      iterationPath: await reads.iteration(),
-      secrets: host.secrets(),
-      htmlFields: await reads.htmlFields(),
-    },
-    { tags: [fingerprint.tag, fingerprint.scopeTag], history, attachments: [], links: [link] },
-    content,
-  );
-  warnings.forEach(acting.log.warning);
-  const created = await createItem(acting, patchOf(draft.fields, draft.relations), {
+  const tracking = { tags: [fingerprint.tag, fingerprint.scopeTag], history, attachments: [], links: [link] };
+  const { patch } = await draftedPatch(acting, view, tracking, content);
+  const created = await createItem(acting, patch, {
     fingerprint,
     recurrence: (occurrence) => testRecurrenceHtml(test, view, occurrence),
     settleRaces: settings.onRecurrence !== 'new',

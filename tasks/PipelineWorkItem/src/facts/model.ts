@@ -69,6 +69,8 @@ export interface FailedStep {
   readonly job: string;
   /** '' when the job itself failed (timeout, agent lost, checkpoint). */
   readonly step: string;
+  /** The name of the task the step runs, when the records say. */
+  readonly task?: string;
   readonly errors: readonly string[];
   readonly warnings: readonly string[];
   readonly log: StepLog | undefined;
@@ -159,6 +161,8 @@ export interface TestFailures {
   readonly tests: readonly FailedTest[];
   /** Flaky results shown apart (`flakyTests: separate`); empty otherwise. */
   readonly flaky: readonly FailedTest[];
+  /** Failed results set apart as flaky, not counted in `total` (any `flakyTests` but `include`). */
+  readonly flakyFailures?: number;
   readonly suspects: readonly Suspects[];
   /** The run's Tests tab. */
   readonly url: string;

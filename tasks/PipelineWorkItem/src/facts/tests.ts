@@ -1,5 +1,15 @@
 import type { FlakyTests } from '../inputs/settings';
-import type { Commit, FailedTest, RunRef, Suspects, TestFailures, TestReads, TestResult } from './model';
+import type {
+  Commit,
+  FailedStep,
+  FailedTest,
+  RunFacts,
+  RunRef,
+  Suspects,
+  TestFailures,
+  TestReads,
+  TestResult,
+} from './model';
 
 /** The run the task reports on, as test results name runs. */
 export interface CurrentRun {
@@ -41,6 +51,7 @@ export function classifyTests(
       : [];
   return {
     total: Math.max(reads.failedCount - flakyFailed, failures.length),
+    flakyFailures: flakyFailed,
     tests: ordered,
     flaky,
     suspects: suspectsOf(ordered, thisRunChanges, reads.changesOf),
@@ -87,4 +98,25 @@ function suspectsOf(
     suspects.push({ run, commits: changesOf.get(run.id) ?? [] });
   }
   return suspects;
+}
+
+/** Test tasks whose failure is the failing tests they report (step names are the pipeline author's to choose). */
+const TEST_TASKS = new Set(['vstest', 'publishtestresults']);
+
+function isTestStep(step: FailedStep): boolean {
+  const task = (step.task ?? '').toLowerCase();
+  return TEST_TASKS.has(task) || (task === 'dotnetcorecli' && /test/i.test(step.step));
+}
+
+/**
+ * Whether the run failed only because of flaky test results: every failed step runs tests, and every failed
+ * result is flaky. Never with `flakyTests: include`, which counts them as failures.
+ */
+export function onlyFlakyFailures(
+  facts: RunFacts,
+  tests: TestFailures | undefined,
+  flakyTests: FlakyTests,
+): boolean {
+  if (flakyTests === 'include' || !tests || facts.failures.length === 0) return false;
+  return tests.total === 0 && (tests.flakyFailures ?? 0) > 0 && facts.failures.every(isTestStep);
 }

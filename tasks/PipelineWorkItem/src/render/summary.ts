@@ -91,6 +91,8 @@ export type Report =
     }
   | { readonly kind: 'notFiled'; readonly outcome: Outcome; readonly createOn: string }
   | { readonly kind: 'pullRequest' }
+  /** Every failure of the run was a flaky test result: no item of the run's own. */
+  | { readonly kind: 'flakyOnly'; readonly count: number }
   | { readonly kind: 'undetermined'; readonly message: string }
   | { readonly kind: 'failed'; readonly message: string };
 
@@ -106,8 +108,8 @@ const OUTCOME: Record<Outcome, () => string> = {
 };
 
 /** The run summary's Markdown. */
-export function summaryMarkdown(report: Report, warnings: readonly string[]): string {
-  const lines = [`### ${loc('SummaryHeading')}`, '', summaryLine(report)];
+export function summaryMarkdown(report: Report, warnings: readonly string[], side: SideItems = {}): string {
+  const lines = [`### ${loc('SummaryHeading')}`, '', summaryLine(report), ...sideLines(side)];
   if (report.kind === 'dryRun') {
     if (report.validation) lines.push('', validationLine(report.validation));
     lines.push('', loc('SummaryDryRunNote'));
@@ -144,6 +146,8 @@ function summaryLine(report: Report): string {
       return loc('NotFiled', OUTCOME[report.outcome](), report.createOn);
     case 'pullRequest':
       return loc('SummaryPullRequest');
+    case 'flakyOnly':
+      return loc('SummaryFlakyOnly', report.count);
     case 'undetermined':
       return md(report.message);
     case 'failed':
@@ -183,10 +187,38 @@ export function reportLine(report: Report): string {
       return loc('NotFiled', report.outcome, report.createOn);
     case 'pullRequest':
       return loc('ReportPullRequest');
+    case 'flakyOnly':
+      return loc('ReportFlakyOnly', report.count);
     case 'undetermined':
     case 'failed':
       return report.message;
   }
+}
+
+// A paragraph for the failing tests' own items and one for the flaky-tests item, when the run wrote on them.
+function sideLines({ tests, flaky }: SideItems): string[] {
+  const lines: string[] = [];
+  const items = (linked: readonly Linked[], type: string): string =>
+    linked
+      .map((item) => `${link(type, item.id, item.url)}${item.name ? ` (${md(item.name)})` : ''}`)
+      .join(', ');
+  if (tests) {
+    const parts = [
+      tests.created.length > 0 ? loc('SummaryTestItemsCreated', items(tests.created, tests.type)) : '',
+      tests.commented.length > 0 ? loc('SummaryTestItemsCommented', items(tests.commented, tests.type)) : '',
+      tests.resolved.length > 0 ? loc('SummaryTestItemsResolved', items(tests.resolved, tests.type)) : '',
+      tests.overCap > 0 ? loc('SummaryTestItemsOverCap', tests.overCap) : '',
+    ].filter((part) => part !== '');
+    if (parts.length > 0) lines.push('', ...parts);
+  }
+  if (flaky && flaky.action !== 'none') {
+    const shown = link(flaky.type, flaky.id, flaky.url);
+    lines.push(
+      '',
+      flaky.action === 'created' ? loc('SummaryFlakyCreated', shown) : loc('SummaryFlakyCommented', shown),
+    );
+  }
+  return lines;
 }
 
 // One paragraph for the items resolved, then one for each item that was not.
