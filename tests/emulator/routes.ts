@@ -77,6 +77,7 @@ const RE = `${P}/release/releases/{releaseId}`;
 
 export const ROUTES: readonly Route[] = [
   post(`${P}/wit/workitems/\${type}`, 'Work Items_Create', L('createWi'), wi.createItem),
+  get(`${P}/wit/workitems`, 'Work Items_List', L('workItems'), wi.listItems),
   get(`${P}/wit/workitems/{id}`, 'Work Items_Get Work Item', L('workItems'), wi.getItem),
   patch(`${P}/wit/workitems/{id}`, 'Work Items_Update', L('workItems'), wi.updateItem),
   post(`${WI}/comments`, 'Comments_Add Comment', L('comments'), talk.addComment),
