@@ -53,7 +53,7 @@ interface ReadsOf {
 export function readsOf(of: ReadsOf, records: Promise<RunRecords>): Reads {
   const { boards, pipelines, settings, project, context, warn } = of;
   const wantsEvidence = settings.includeDetails || settings.linkWorkItems;
-  const evidenceRequest = { project: context.project, context, settings };
+  const evidenceRequest = { project: context.project, context, settings, tests: settings.includeDetails };
   const reads: Reads = {
     types: once(() => boards.workItemTypes(project)),
     evidence: once(() =>
