@@ -6,6 +6,8 @@ import type { LineRange, Pipelines, TestRunCounts, TestScope } from '../ports';
 import { loc } from '../text/messages';
 import { readResults, suspectBuilds, suspectChanges, testReads } from './testResults';
 
+/** Failures the item lists (new ones first); the count goes further. */
+const MAX_LISTED = 20;
 const MAX_COMMITS = 10;
 const MAX_WORK_ITEMS = 50;
 /** Failed steps whose log tails are read; a run with more shows the first ones. */
@@ -152,7 +154,8 @@ async function failingTests(
   if (failure) warn(loc('WithoutSuspects', failure.message));
   const reads = testReads(runs, results.failed, passedOnRerun, changesOf, testsUrl(context));
   const tests = classifyTests(reads, await first.commits, { flakyTests: settings.flakyTests, current });
-  return tests.total > 0 || tests.flaky.length > 0 ? tests : undefined;
+  if (tests.total === 0 && tests.flaky.length === 0) return undefined;
+  return { ...tests, tests: tests.tests.slice(0, MAX_LISTED) };
 }
 
 function testScope(context: RunContext): TestScope | undefined {
