@@ -123,9 +123,9 @@ describe('failure details in the filed item', function () {
       taskLog.map((r) => [r.query['startLine'], r.query['endLine']]),
       [['171', '200']],
     );
-    const byRelease = requests.find((r) => r.path.endsWith('/_apis/testresults/resultsbyrelease'));
-    assert.equal(byRelease?.query['releaseId'], '57');
-    assert.equal(byRelease?.query['releaseEnvid'], '3');
+    const byRelease = requests.find((r) => r.path.endsWith('/_apis/test/runs'));
+    assert.equal(byRelease?.query['releaseIds'], '57');
+    assert.equal(byRelease?.query['releaseEnvIds'], '3');
   });
 
   it('hostile pipeline text is shown as text: no element, no placeholder, secret masked, colours gone', async () => {

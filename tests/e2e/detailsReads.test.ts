@@ -15,7 +15,7 @@ const isTimeline = (r: RecordedRequest): boolean => /\/timeline$/i.test(r.path);
 const isCreate = (r: RecordedRequest): boolean => r.method === 'POST' && /\/wit\/workItems\/\$/i.test(r.path);
 const EVIDENCE = [
   /\/build\/builds\/\d+\/(logs(\/\d+)?|changes|workitems)$/i,
-  /\/testresults\//i,
+  /\/test\/runs(\/\d+\/results)?$/i,
   /\/tasks\/\d+\/logs$/i,
 ];
 const isEvidenceRead = (r: RecordedRequest): boolean =>
@@ -51,7 +51,7 @@ describe('failure details: how the evidence is read', function () {
     const snapshots = await watch.stop();
     await session.items(1, run);
     const during = new Set(snapshots.flat().map((r) => r.path.replace(/^.*\/_apis\//, '')));
-    for (const read of ['build/builds/912/logs', 'build/builds/912/changes', 'testresults/resultsbybuild']) {
+    for (const read of ['build/builds/912/logs', 'build/builds/912/changes', 'test/runs']) {
       assert.ok(during.has(read), `${read} was not requested while the timeline was read: ${[...during]}`);
     }
   });

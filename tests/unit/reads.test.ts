@@ -33,7 +33,8 @@ function readsFor(values: Partial<Record<InputName, string>> = {}): {
   const pipelines = {
     changes: sinon.stub().resolves([]),
     buildLogLineCounts: sinon.stub().resolves(new Map()),
-    failedTests: sinon.stub().resolves({ total: 0, refs: [] }),
+    testRuns: sinon.stub().resolves([]),
+    testResults: sinon.stub().resolves([]),
     buildWorkItems: sinon.stub().resolves([]),
   };
   const settings = readSettings(inputs(values));

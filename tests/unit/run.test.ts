@@ -84,8 +84,8 @@ function fakes(
     buildLogLines: sinon.stub().resolves(['npm ERR! code E404', 'npm ERR! 404 Not Found']),
     releaseTaskLogLines: sinon.stub().resolves([]),
     buildLog: sinon.stub().resolves('npm ERR! code E404\nnpm ERR! 404 Not Found'),
-    failedTests: sinon.stub().resolves({ total: 0, refs: [] }),
-    testMessages: sinon.stub().resolves(new Map()),
+    testRuns: sinon.stub().resolves([]),
+    testResults: sinon.stub().resolves([]),
     changes: sinon.stub().resolves([]),
     buildWorkItems: sinon.stub().resolves([]),
   };

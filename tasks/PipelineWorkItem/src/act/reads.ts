@@ -1,5 +1,6 @@
 import { AdoError, SettingsError } from '../errors';
-import { gatherEvidence } from '../evidence/gather';
+import { gatherEvidence, testScope } from '../evidence/gather';
+import { passedTestNames } from '../evidence/testResults';
 import type { RunRecords } from '../evidence/records';
 import type { RunContext } from '../facts/context';
 import { Evidence, NO_EVIDENCE, TestFailures } from '../facts/model';
@@ -56,12 +57,23 @@ interface ReadsOf {
 
 /** The memoised reads of one run; the evidence waits for the run's records where it needs them. */
 export function readsOf(of: ReadsOf, records: Promise<RunRecords>): Reads {
-  const { boards, settings, project, warn } = of;
+  const { boards, pipelines, settings, project, context, warn } = of;
+  let filing = false;
   const reads: Reads = {
     types: once(() => boards.workItemTypes(project)),
-    evidence: once(() => evidenceOf(of, records)),
-    tests: once(() => reads.evidence().then((evidence) => evidence.tests)),
-    passedTests: once(() => Promise.resolve({ names: new Set<string>(), complete: false })),
+    evidence: once(() => {
+      filing = true;
+      return evidenceOf(of, records);
+    }),
+    // A filing run's details read the tests; any other run reads them alone.
+    tests: once(async () =>
+      filing && settings.includeDetails ? (await reads.evidence()).tests : testsOf(of, records),
+    ),
+    passedTests: once(() => {
+      const scope = testScope(context);
+      const runs = scope ? passedTestNames(pipelines, context.project, scope, MAX_PASSED) : undefined;
+      return runs ?? Promise.resolve({ names: new Set<string>(), complete: true });
+    }),
     iteration: once(() => iterationPath(boards, settings, project, warn)),
     // Only `fields` values need the field types (to escape what goes into HTML fields).
     htmlFields: once(() =>
@@ -86,19 +98,39 @@ export function readsOf(of: ReadsOf, records: Promise<RunRecords>): Reads {
   return reads;
 }
 
+/** Passed results read at most to tell which test items' tests passed. */
+const MAX_PASSED = 20_000;
+
 // The details' evidence, once the run's records are read where it needs them; none when nothing shows it.
 function evidenceOf(
   { pipelines, settings, context, warn }: ReadsOf,
   records: Promise<RunRecords>,
 ): Promise<Evidence> {
   if (!settings.includeDetails && !settings.linkWorkItems) return Promise.resolve(NO_EVIDENCE);
-  const request = { project: context.project, context, settings };
+  const request = { project: context.project, context, settings, tests: settings.includeDetails };
   return gatherEvidence(
     pipelines,
     request,
     records.then(({ facts }) => facts),
     warn,
   );
+}
+
+// The run's tests alone, for a decision or the test items, when no details read them.
+async function testsOf(
+  { pipelines, settings, context, warn }: ReadsOf,
+  records: Promise<RunRecords>,
+): Promise<TestFailures | undefined> {
+  const alone = { ...settings, includeDetails: false, linkWorkItems: false };
+  const request = { project: context.project, context, settings: alone, tests: true };
+  return (
+    await gatherEvidence(
+      pipelines,
+      request,
+      records.then(({ facts }) => facts),
+      warn,
+    )
+  ).tests;
 }
 
 // The read starts on the first call; a read started before it is known to be needed must not end the process

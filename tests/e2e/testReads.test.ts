@@ -1,0 +1,72 @@
+import * as assert from 'node:assert/strict';
+import type { RecordedRequest, TopologyKind, WorkItemJson } from '../emulator/harness';
+import { requestTimeline } from '../emulator/harness';
+import { buildVariables, JOB_TOKEN, runWithMixedTests } from './pipelines';
+import { useSession } from './session';
+
+const body = (item: WorkItemJson): string => String(item.fields['Microsoft.VSTS.TCM.ReproSteps']);
+const isTestRead = (r: RecordedRequest): boolean => /\/_apis\/test\/runs(\/\d+\/results)?$/i.test(r.path);
+
+// The failing tests are read on the collection's host on every server: the build's test runs, then the failed
+// results of the runs that have some, then the changes of the earlier build where a failure began.
+describe('packaged task: failing tests read on the collection, on every server', function () {
+  const session = useSession();
+
+  const SERVERS: Array<{ kind: TopologyKind; version: string }> = [
+    { kind: 'server2020', version: '6.0' },
+    { kind: 'server2022', version: '6.0' },
+    { kind: 'services', version: '6.0' },
+  ];
+
+  for (const [index, server] of SERVERS.entries()) {
+    it(`${server.kind}: lists the new failure before the one failing since an earlier build, flaky ones apart`, async () => {
+      const em = session.emulator;
+      await em.setTopology(server.kind);
+      await em.setTokens([JOB_TOKEN]);
+      const id = 940 + index;
+      const since = 930 + index;
+      const { run: failed, earlier } = runWithMixedTests(id, since);
+      await em.seedBuild(earlier);
+      await em.seedBuild(failed);
+      const run = await session.run({ variables: buildVariables(id) });
+      const html = body((await session.items(1, run))[0]!);
+      // Four failed, two of them flagged flaky: two are counted, the new one first.
+      assert.ok(html.includes('<p>2 tests failed. All results: <a href="'), html);
+      const newOne = html.indexOf('<b>WebApp.Tests.CartTests.adds_tax</b>');
+      const older = html.indexOf('<b>WebApp.Tests.CartTests.rounds_down</b>');
+      assert.ok(newOne > 0 && older > newOne, html);
+      assert.ok(html.includes('Expected 3 but was 4'), html);
+      assert.ok(!html.includes('checks_out') && !html.includes('loads_the_page'), html);
+
+      const requests = await em.requests();
+      const tests = requests.filter(isTestRead);
+      const results = `test/Runs/${1000 + id}/results`;
+      assert.deepEqual(
+        tests
+          .map((r) => {
+            const page = r.query['outcomes']
+              ? `${r.query['outcomes']} ${r.query['$skip']}+${r.query['$top']}`
+              : '';
+            return [r.path.replace(/^.*\/_apis\//, ''), page, r.apiVersion, r.status];
+          })
+          .sort(),
+        [
+          // The statistics count 4 failed and 2 passed, one of them on a rerun: that one is looked for too.
+          [results, 'Failed 0+4', server.version, 200],
+          [results, 'Passed 0+2', server.version, 200],
+          ['test/runs', '', server.version, 200],
+        ],
+        requestTimeline(requests),
+      );
+      assert.equal(tests[0]?.query['buildUri'], `vstfs:///Build/Build/${id}`);
+      // The earlier build's changes are read once its failure is known: the suspects of `rounds_down`.
+      const failedRead = tests.find((r) => r.query['outcomes'] === 'Failed');
+      const suspects = requests.find((r) => r.path.endsWith(`/build/builds/${since}/changes`));
+      assert.ok(suspects && suspects.startMs >= (failedRead?.endMs ?? Infinity), requestTimeline(requests));
+      assert.ok(
+        requests.every((r) => r.host === 'main' && r.status === 200),
+        requestTimeline(requests),
+      );
+    });
+  }
+});
