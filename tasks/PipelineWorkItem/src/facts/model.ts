@@ -24,6 +24,8 @@ export interface TimelineRecord {
 
 export interface ReleaseTask {
   readonly name: string;
+  /** The name of the task it runs (`VSTest`, `PublishTestResults`, …), when the release says. */
+  readonly task?: string;
   readonly result: StepResult | undefined;
   readonly issues: readonly Issue[];
   /** Where the task's log is read from; undefined when the release does not say. */
@@ -69,6 +71,8 @@ export interface FailedStep {
   readonly job: string;
   /** '' when the job itself failed (timeout, agent lost, checkpoint). */
   readonly step: string;
+  /** The name of the task the step runs (`VSTest`, `DotNetCoreCLI`, …), when the records say. */
+  readonly task?: string;
   readonly errors: readonly string[];
   readonly warnings: readonly string[];
   readonly log: StepLog | undefined;
@@ -159,6 +163,8 @@ export interface TestFailures {
   readonly tests: readonly FailedTest[];
   /** Flaky results shown apart (`flakyTests: separate`); empty otherwise. */
   readonly flaky: readonly FailedTest[];
+  /** Failed results left out of `total` as flaky (none with `flakyTests: include`); undefined = none known. */
+  readonly flakyFailed?: number;
   readonly suspects: readonly Suspects[];
   /** The run's Tests tab. */
   readonly url: string;

@@ -1,5 +1,14 @@
 import type { FlakyTests } from '../inputs/settings';
-import type { Commit, FailedTest, RunRef, Suspects, TestFailures, TestReads, TestResult } from './model';
+import type {
+  Commit,
+  FailedStep,
+  FailedTest,
+  RunRef,
+  Suspects,
+  TestFailures,
+  TestReads,
+  TestResult,
+} from './model';
 
 /** The run the task reports on, as test results name runs. */
 export interface CurrentRun {
@@ -13,6 +22,32 @@ export interface CurrentRun {
  */
 export function isFlaky(result: TestResult): boolean {
   return result.flagged || result.rerun;
+}
+
+/**
+ * Tasks whose failure is the test failures they report: they run tests (VSTest) or publish their results
+ * (PublishTestResults, which fails on failed tests when asked to). Tasks that also build, such as Maven or Gradle,
+ * are left out: their failure may be a compile error.
+ */
+const TEST_TASKS = new Set(['vstest', 'publishtestresults']);
+/** Runs every dotnet command; only its test command is a test step. */
+const DOTNET_TASK = 'dotnetcorecli';
+/**
+ * A display name that says test: a word starting with "test" ("dotnet test", the task's own name for its test
+ * command; "Run tests") or "Test" inside a word ("UnitTests").
+ */
+const SAYS_TEST = /(?:^|[^A-Za-z])[Tt][Ee][Ss][Tt]|Test/;
+
+/**
+ * Whether a failed step is a test step, whose errors are the test failures it reports. The records name the
+ * step's task but not the command a .NET step ran, so a DotNetCoreCLI step counts when its display name says
+ * test.
+ */
+export function isTestStep(step: FailedStep): boolean {
+  const task = step.task?.toLowerCase();
+  if (task === undefined || step.step === '') return false;
+  if (TEST_TASKS.has(task)) return true;
+  return task === DOTNET_TASK && SAYS_TEST.test(step.step);
 }
 
 /**
@@ -43,6 +78,7 @@ export function classifyTests(
     total: Math.max(reads.failedCount - flakyFailed, failures.length),
     tests: ordered,
     flaky,
+    flakyFailed,
     suspects: suspectsOf(ordered, thisRunChanges, reads.changesOf),
     url: reads.url,
   };
