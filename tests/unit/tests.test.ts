@@ -168,22 +168,24 @@ describe('failing tests classified', () => {
 
 describe('flaky tests classified', () => {
   const flagged = testResult('flagged', { flagged: true, resultId: 1 });
-  const rerun = testResult('rerun', { rerun: true, resultId: 2, failingSince: since() });
+  const failedRerun = testResult('failed rerun', { rerun: true, resultId: 2, failingSince: since() });
   const passed = testResult('passed on rerun', { outcome: 'passed', rerun: true, resultId: 3 });
   const broken = testResult('broken', { resultId: 4 });
-  const read = reads([flagged, broken, rerun], { failedCount: 5, passedOnRerun: [passed] });
+  const read = reads([flagged, broken, failedRerun], { failedCount: 5, passedOnRerun: [passed] });
 
-  it('flagged by flaky detection or run again within the run: flaky', () => {
-    assert.deepEqual(
-      [flagged, rerun, broken, testResult('both', { flagged: true, rerun: true })].map(isFlaky),
-      [true, true, false, true],
-    );
+  it('flagged by flaky detection, or passed when run again within the run: flaky', () => {
+    const flaggedRerun = testResult('both', { flagged: true, rerun: true });
+    assert.deepEqual([flagged, passed, flaggedRerun].map(isFlaky), [true, true, true]);
+  });
+
+  it('failed on every attempt of a rerun, or simply failed: not flaky', () => {
+    assert.deepEqual([failedRerun, broken, { ...passed, rerun: false }].map(isFlaky), [false, false, false]);
   });
 
   const modes: [FlakyTests, string[], string[], number, number][] = [
-    ['separate', ['broken'], ['flagged', 'rerun', 'passed on rerun'], 3, 2],
-    ['ignore', ['broken'], [], 3, 2],
-    ['include', ['flagged', 'broken', 'rerun'], [], 5, 0],
+    ['separate', ['broken', 'failed rerun'], ['flagged', 'passed on rerun'], 4, 1],
+    ['ignore', ['broken', 'failed rerun'], [], 4, 1],
+    ['include', ['flagged', 'broken', 'failed rerun'], [], 5, 0],
   ];
   for (const [mode, failures, flaky, total, flakyFailed] of modes) {
     it(`flakyTests: ${mode}`, () => {
@@ -193,8 +195,8 @@ describe('flaky tests classified', () => {
         failures,
       );
       assert.deepEqual(
-        classified.flaky.map((test) => [test.name, test.standing]),
-        flaky.map((name) => [name, 'flaky']),
+        classified.flaky.map((test) => [test.name, test.standing, test.flakyReason]),
+        flaky.map((name) => [name, 'flaky', name === 'flagged' ? 'flagged' : 'passedOnRerun']),
       );
       assert.equal(classified.total, total, 'the failed results counted, read or not');
       assert.equal(classified.flakyFailed, flakyFailed);
@@ -202,22 +204,25 @@ describe('flaky tests classified', () => {
     });
   }
 
-  it('a flaky result is shown without when its failures began', () => {
-    assert.deepEqual(classify(reads([rerun])).flaky, [
+  const flaggedSince = { ...flagged, failingSince: since() };
+
+  it('a flaky result is shown with why, without when its failures began', () => {
+    assert.deepEqual(classify(reads([flaggedSince])).flaky, [
       {
         runId: 1000,
-        resultId: 2,
-        name: 'rerun',
-        message: 'rerun broke',
-        stackTrace: 'at rerun',
+        resultId: 1,
+        name: 'flagged',
+        message: 'flagged broke',
+        stackTrace: 'at flagged',
         standing: 'flaky',
+        flakyReason: 'flagged',
       },
     ]);
   });
 
   it('a flaky failure brings no suspects', () => {
-    assert.deepEqual(classify(reads([rerun])).suspects, []);
-    assert.deepEqual(classify(reads([rerun]), 'include').suspects, [
+    assert.deepEqual(classify(reads([flaggedSince])).suspects, []);
+    assert.deepEqual(classify(reads([flaggedSince]), 'include').suspects, [
       { run: earlier, commits: [commit('c790')] },
     ]);
   });

@@ -134,6 +134,9 @@ export interface TestReads {
 /** How a failing test stands: failing first in this run, failing since an earlier run, or flaky. */
 export type TestStanding = 'new' | 'failingSince' | 'flaky';
 
+/** What marks a result flaky: Azure DevOps' flaky detection, or a pass when the test was run again. */
+export type FlakyReason = 'flagged' | 'passedOnRerun';
+
 /** A test result as the item shows it. */
 export interface FailedTest {
   readonly runId: number;
@@ -144,6 +147,8 @@ export interface FailedTest {
   readonly standing: TestStanding;
   /** For `failingSince`: the earlier run and when it failed there. */
   readonly since?: { readonly run: RunRef; readonly date: string | undefined };
+  /** For `flaky`: why. */
+  readonly flakyReason?: FlakyReason;
 }
 
 /** The commits suspected of a group of failures: this run's (new failures) or an earlier build's. */

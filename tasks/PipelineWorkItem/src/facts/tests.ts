@@ -17,11 +17,11 @@ export interface CurrentRun {
 }
 
 /**
- * Whether Azure DevOps marks the result flaky: its flaky detection flagged it, or the test was run again within
- * the run (a rerun group).
+ * Whether Azure DevOps marks the result flaky: its flaky detection flagged it, or it passed when the test was run
+ * again within the run. A rerun group that still failed failed every attempt: that is a failure, not a flake.
  */
 export function isFlaky(result: TestResult): boolean {
-  return result.flagged || result.rerun;
+  return result.flagged || (result.rerun && result.outcome === 'passed');
 }
 
 /**
@@ -93,8 +93,10 @@ function failedTest(result: TestResult, current: CurrentRun): FailedTest {
     : { ...base, standing: 'failingSince', since };
 }
 
+// A result read among those that passed on a rerun is flaky for that reason, whatever else marks it.
 function flakyTest(result: TestResult): FailedTest {
-  return { ...pick(result), standing: 'flaky' };
+  const flakyReason = result.outcome === 'passed' ? 'passedOnRerun' : 'flagged';
+  return { ...pick(result), standing: 'flaky', flakyReason };
 }
 
 function pick(result: TestResult): Omit<FailedTest, 'standing'> {
