@@ -10,7 +10,9 @@ import {
   NO_EVIDENCE,
   NO_FACTS,
   RunFacts,
+  RunRef,
   StepLog,
+  TestResult,
 } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import type { Fingerprint } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
@@ -114,6 +116,32 @@ export function withFailures(failures: FailedStep[]): RunFacts {
 /** A new failure of the run, as the item lists it. */
 export function failedTest(name: string, message: string, resultId = 100000): FailedTest {
   return { runId: 1000, resultId, name, message, stackTrace: '', standing: 'new' };
+}
+
+/** Build `id` of the fabrikam WebApp project, numbered `name`, with its results page. */
+export function buildRef(id: number, name: string): RunRef {
+  return {
+    kind: 'build',
+    id,
+    name,
+    url: `https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=${id}`,
+  };
+}
+
+/** A failed result `name` of test run 1000 as the service returns it: not flaky, failing since unknown. */
+export function testResult(name: string, parts: Partial<TestResult> = {}): TestResult {
+  return {
+    runId: 1000,
+    resultId: 100000,
+    name,
+    outcome: 'failed',
+    message: `${name} broke`,
+    stackTrace: `at ${name}`,
+    failingSince: undefined,
+    flagged: false,
+    rerun: false,
+    ...parts,
+  };
 }
 
 /** `count` failing tests of `total`, each with its message, and the run's Tests tab. */

@@ -9,7 +9,7 @@ import { isPullRequestRun, RunContext } from './facts/context';
 import { jobOutcome, runOutcome } from './facts/outcome';
 import { RunView, runView } from './facts/values';
 import { NO_EVIDENCE, TestFailures } from './facts/model';
-import { onlyFlakyFailures } from './facts/tests';
+import { onlyFlakyFailures } from './lifecycle/flakyOnly';
 import { recordFlaky } from './act/flakyItem';
 import { trackTestItems } from './act/testItems';
 import { maskedRun } from './render/readable';
@@ -92,7 +92,7 @@ function testsNeeded(settings: Settings, intent: 'file' | 'recover'): boolean {
 
 /** A run whose only failures are flaky test results files no item of its own; its flakes are noted. */
 async function flakyOnly(acting: Acting, view: RunView, tests: TestFailures | undefined): Promise<Acted> {
-  const count = tests?.flakyFailures ?? 0;
+  const count = tests?.flakyFailed ?? 0;
   acting.log.info(loc('FlakyOnly', count));
   const flaky =
     acting.settings.flakyTests === 'separate'

@@ -21,11 +21,18 @@ export interface WireTimelineRecord {
   result?: string | null;
   issues?: { type?: string; message?: string }[] | null;
   log?: { id?: number } | null;
+  task?: WireTaskReference | null;
+}
+
+/** The task a timeline record or release task runs (`TaskReference`, `WorkflowTaskReference`). */
+interface WireTaskReference {
+  name?: string;
 }
 
 interface WireReleaseTask {
   id?: number;
   name?: string;
+  task?: WireTaskReference | null;
   status?: string;
   lineCount?: number;
   issues?: { issueType?: string; message?: string }[] | null;
@@ -86,7 +93,13 @@ export function timelineRecord(record: WireTimelineRecord): TimelineRecord {
     result: stepResult(record.result),
     issues: issues(record.issues),
     logId: record.log?.id,
+    ...taskName(record.task),
   };
+}
+
+// The task's name, only when the record names one: jobs, stages and checkpoints run no task.
+function taskName(task: WireTaskReference | null | undefined): { task?: string } {
+  return task?.name ? { task: task.name } : {};
 }
 
 /** The deployment of the environment `run` deploys (its attempt, else the latest); undefined when absent. */
@@ -107,6 +120,7 @@ export function releaseDeployment(
       result: stepResult(job.job?.status),
       tasks: (job.tasks ?? []).map((task) => ({
         name: task.name ?? '',
+        ...taskName(task.task),
         result: stepResult(task.status),
         issues: issues(task.issues),
         log: taskLog(stage.id, phase.id, task),

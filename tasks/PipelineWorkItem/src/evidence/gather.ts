@@ -153,7 +153,7 @@ async function failingTests(
   const reads = testReads(runs, results.failed, passedOnRerun, changesOf, testsUrl(context));
   const tests = classifyTests(reads, await first.commits, { flakyTests: settings.flakyTests, current });
   // A run whose only failures are flaky keeps them counted, even when flakyTests ignore shows none of them.
-  if (tests.total === 0 && tests.flaky.length === 0 && !tests.flakyFailures) return undefined;
+  if (tests.total === 0 && tests.flaky.length === 0 && !tests.flakyFailed) return undefined;
   return tests;
 }
 

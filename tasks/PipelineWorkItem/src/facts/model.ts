@@ -24,6 +24,8 @@ export interface TimelineRecord {
 
 export interface ReleaseTask {
   readonly name: string;
+  /** The name of the task it runs (`VSTest`, `PublishTestResults`, …), when the release says. */
+  readonly task?: string;
   readonly result: StepResult | undefined;
   readonly issues: readonly Issue[];
   /** Where the task's log is read from; undefined when the release does not say. */
@@ -69,7 +71,7 @@ export interface FailedStep {
   readonly job: string;
   /** '' when the job itself failed (timeout, agent lost, checkpoint). */
   readonly step: string;
-  /** The name of the task the step runs, when the records say. */
+  /** The name of the task the step runs (`VSTest`, `DotNetCoreCLI`, …), when the records say. */
   readonly task?: string;
   readonly errors: readonly string[];
   readonly warnings: readonly string[];
@@ -132,6 +134,9 @@ export interface TestReads {
 /** How a failing test stands: failing first in this run, failing since an earlier run, or flaky. */
 export type TestStanding = 'new' | 'failingSince' | 'flaky';
 
+/** What marks a result flaky: Azure DevOps' flaky detection, or a pass when the test was run again. */
+export type FlakyReason = 'flagged' | 'passedOnRerun';
+
 /** A test result as the item shows it. */
 export interface FailedTest {
   readonly runId: number;
@@ -142,6 +147,8 @@ export interface FailedTest {
   readonly standing: TestStanding;
   /** For `failingSince`: the earlier run and when it failed there. */
   readonly since?: { readonly run: RunRef; readonly date: string | undefined };
+  /** For `flaky`: why. */
+  readonly flakyReason?: FlakyReason;
 }
 
 /** The commits suspected of a group of failures: this run's (new failures) or an earlier build's. */
@@ -161,8 +168,8 @@ export interface TestFailures {
   readonly tests: readonly FailedTest[];
   /** Flaky results shown apart (`flakyTests: separate`); empty otherwise. */
   readonly flaky: readonly FailedTest[];
-  /** Failed results set apart as flaky, not counted in `total` (any `flakyTests` but `include`). */
-  readonly flakyFailures?: number;
+  /** Failed results left out of `total` as flaky (none with `flakyTests: include`); undefined = none known. */
+  readonly flakyFailed?: number;
   readonly suspects: readonly Suspects[];
   /** The run's Tests tab. */
   readonly url: string;

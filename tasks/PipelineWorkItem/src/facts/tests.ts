@@ -3,7 +3,6 @@ import type {
   Commit,
   FailedStep,
   FailedTest,
-  RunFacts,
   RunRef,
   Suspects,
   TestFailures,
@@ -18,11 +17,37 @@ export interface CurrentRun {
 }
 
 /**
- * Whether Azure DevOps marks the result flaky: its flaky detection flagged it, or the test was run again within
- * the run (a rerun group).
+ * Whether Azure DevOps marks the result flaky: its flaky detection flagged it, or it passed when the test was run
+ * again within the run. A rerun group that still failed failed every attempt: that is a failure, not a flake.
  */
 export function isFlaky(result: TestResult): boolean {
-  return result.flagged || result.rerun;
+  return result.flagged || (result.rerun && result.outcome === 'passed');
+}
+
+/**
+ * Tasks whose failure is the test failures they report: they run tests (VSTest) or publish their results
+ * (PublishTestResults, which fails on failed tests when asked to). Tasks that also build, such as Maven or Gradle,
+ * are left out: their failure may be a compile error.
+ */
+const TEST_TASKS = new Set(['vstest', 'publishtestresults']);
+/** Runs every dotnet command; only its test command is a test step. */
+const DOTNET_TASK = 'dotnetcorecli';
+/**
+ * A display name that says test: a word starting with "test" ("dotnet test", the task's own name for its test
+ * command; "Run tests") or "Test" inside a word ("UnitTests").
+ */
+const SAYS_TEST = /(?:^|[^A-Za-z])[Tt][Ee][Ss][Tt]|Test/;
+
+/**
+ * Whether a failed step is a test step, whose errors are the test failures it reports. The records name the
+ * step's task but not the command a .NET step ran, so a DotNetCoreCLI step counts when its display name says
+ * test.
+ */
+export function isTestStep(step: FailedStep): boolean {
+  const task = step.task?.toLowerCase();
+  if (task === undefined || step.step === '') return false;
+  if (TEST_TASKS.has(task)) return true;
+  return task === DOTNET_TASK && SAYS_TEST.test(step.step);
 }
 
 /**
@@ -51,9 +76,9 @@ export function classifyTests(
       : [];
   return {
     total: Math.max(reads.failedCount - flakyFailed, failures.length),
-    flakyFailures: flakyFailed,
     tests: ordered,
     flaky,
+    flakyFailed,
     suspects: suspectsOf(ordered, thisRunChanges, reads.changesOf),
     url: reads.url,
   };
@@ -68,8 +93,10 @@ function failedTest(result: TestResult, current: CurrentRun): FailedTest {
     : { ...base, standing: 'failingSince', since };
 }
 
+// A result read among those that passed on a rerun is flaky for that reason, whatever else marks it.
 function flakyTest(result: TestResult): FailedTest {
-  return { ...pick(result), standing: 'flaky' };
+  const flakyReason = result.outcome === 'passed' ? 'passedOnRerun' : 'flagged';
+  return { ...pick(result), standing: 'flaky', flakyReason };
 }
 
 function pick(result: TestResult): Omit<FailedTest, 'standing'> {
@@ -98,25 +125,4 @@ function suspectsOf(
     suspects.push({ run, commits: changesOf.get(run.id) ?? [] });
   }
   return suspects;
-}
-
-/** Test tasks whose failure is the failing tests they report (step names are the pipeline author's to choose). */
-const TEST_TASKS = new Set(['vstest', 'publishtestresults']);
-
-function isTestStep(step: FailedStep): boolean {
-  const task = (step.task ?? '').toLowerCase();
-  return TEST_TASKS.has(task) || (task === 'dotnetcorecli' && /test/i.test(step.step));
-}
-
-/**
- * Whether the run failed only because of flaky test results: every failed step runs tests, and every failed
- * result is flaky. Never with `flakyTests: include`, which counts them as failures.
- */
-export function onlyFlakyFailures(
-  facts: RunFacts,
-  tests: TestFailures | undefined,
-  flakyTests: FlakyTests,
-): boolean {
-  if (flakyTests === 'include' || !tests || facts.failures.length === 0) return false;
-  return tests.total === 0 && (tests.flakyFailures ?? 0) > 0 && facts.failures.every(isTestStep);
 }
