@@ -57,7 +57,7 @@ interface ReadsOf {
 
 /** The memoised reads of one run; the evidence waits for the run's records where it needs them. */
 export function readsOf(of: ReadsOf, records: Promise<RunRecords>): Reads {
-  const { boards, pipelines, settings, project, context, warn } = of;
+  const { boards, settings, project, warn } = of;
   let filing = false;
   const reads: Reads = {
     types: once(() => boards.workItemTypes(project)),
@@ -69,11 +69,7 @@ export function readsOf(of: ReadsOf, records: Promise<RunRecords>): Reads {
     tests: once(async () =>
       filing && settings.includeDetails ? (await reads.evidence()).tests : testsOf(of, records),
     ),
-    passedTests: once(() => {
-      const scope = testScope(context);
-      const runs = scope ? passedTestNames(pipelines, context.project, scope, MAX_PASSED) : undefined;
-      return runs ?? Promise.resolve({ names: new Set<string>(), complete: true });
-    }),
+    passedTests: once(() => passedTestsOf(of)),
     iteration: once(() => iterationPath(boards, settings, project, warn)),
     // Only `fields` values need the field types (to escape what goes into HTML fields).
     htmlFields: once(() =>
@@ -114,6 +110,13 @@ function evidenceOf(
     records.then(({ facts }) => facts),
     warn,
   );
+}
+
+// The names of the tests that passed in the run; none when the run has no tests to read.
+function passedTestsOf({ pipelines, context }: ReadsOf): ReturnType<PassedTests> {
+  const scope = testScope(context);
+  if (!scope) return Promise.resolve({ names: new Set<string>(), complete: true });
+  return passedTestNames(pipelines, context.project, scope, MAX_PASSED);
 }
 
 // The run's tests alone, for a decision or the test items, when no details read them.

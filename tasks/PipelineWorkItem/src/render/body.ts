@@ -1,7 +1,7 @@
 import { NO_LIMITS, detailsHtml, DetailsLimits } from './details';
 import { count } from './evidence';
 import { descriptionHtml } from '../text/markdown';
-import type { RunFacts } from '../facts/model';
+import type { Evidence, RunFacts } from '../facts/model';
 import type { Settings } from '../inputs/settings';
 import type { RunView } from '../facts/values';
 
@@ -11,6 +11,7 @@ export const FIELD_LIMIT = 1_000_000;
 const MAX_BODY_LENGTH = FIELD_LIMIT - 4_096;
 const MAX_FAILURES = 50;
 const MAX_ERRORS_PER_STEP = 10;
+const MAX_LISTED_TESTS = 20;
 const SEPARATOR = '\n<hr>\n';
 
 const CUT_NOTE = '<p><i>The details were cut to fit the work item field; see the run for everything.</i></p>';
@@ -30,7 +31,7 @@ export function workItemBody(
   const join = (details: string): string =>
     [description, details].filter((part) => part !== '').join(SEPARATOR);
   if (!settings.includeDetails) return fitDescription(description, maxLength);
-  const view = { ...run, facts: boundFacts(run.facts) };
+  const view = { ...run, facts: boundFacts(run.facts), evidence: boundEvidence(run.evidence) };
   const full = join(detailsHtml(view));
   if (full.length <= maxLength) return full;
   const fitted = fitDetails(view, maxLength - (description ? description.length + SEPARATOR.length : 0));
@@ -92,6 +93,13 @@ function largest(max: number, fits: (n: number) => boolean): number {
 // Cutting HTML mid-tag would break it: a description too long for the field is replaced by the note.
 function fitDescription(description: string, maxLength: number): string {
   return description.length <= maxLength ? description : CUT_NOTE;
+}
+
+// The item lists the first failing tests (new ones first); the count and the Tests tab say the rest.
+function boundEvidence(evidence: Evidence): Evidence {
+  const tests = evidence.tests;
+  if (!tests || tests.tests.length <= MAX_LISTED_TESTS) return evidence;
+  return { ...evidence, tests: { ...tests, tests: tests.tests.slice(0, MAX_LISTED_TESTS) } };
 }
 
 // A run with thousands of failing steps or errors must not make an unreadable item.
