@@ -28,6 +28,8 @@ export interface TimelineRecordSeed {
   parentId?: string | null;
   type: RecordType;
   name: string;
+  /** The task a Task record runs (`VSTest`, `PublishTestResults`, …); defaults to the record's name. */
+  task?: string;
   identifier?: string;
   state?: 'completed' | 'inProgress' | 'pending';
   /** Defaults to 'succeeded' for completed records, null otherwise. */
