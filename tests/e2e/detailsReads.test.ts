@@ -56,14 +56,29 @@ describe('failure details: how the evidence is read', function () {
     }
   });
 
-  it('a green run decided by the timeline costs one timeline read and no evidence read', async () => {
+  it('a green run decided by the timeline costs one timeline read, and of the evidence only its test runs', async () => {
     const em = session.emulator;
     await em.seedBuild({ ...greenYamlRun(913), testResults: [], changes: COMMITS });
     const run = await session.run({ variables: buildVariables(913, { 'Agent.JobStatus': 'Succeeded' }) });
     assert.equal(run.outputs['WorkItemAction'], 'none');
     const requests = await em.requests();
     assert.equal(requests.filter(isTimeline).length, 1);
-    assert.deepEqual(requests.filter(isEvidenceRead), []);
+    // The test runs' statistics say whether a result passed only on a rerun, which flakyTests separate notes.
+    assert.deepEqual(
+      requests.filter(isEvidenceRead).map((r) => r.path.replace(/^.*\/_apis\//, '')),
+      ['test/runs'],
+    );
+  });
+
+  it('a green run with flakyTests ignore reads no evidence at all', async () => {
+    const em = session.emulator;
+    await em.seedBuild({ ...greenYamlRun(918), testResults: [], changes: COMMITS });
+    const run = await session.run({
+      variables: buildVariables(918, { 'Agent.JobStatus': 'Succeeded' }),
+      inputs: { flakyTests: 'ignore' },
+    });
+    assert.equal(run.outputs['WorkItemAction'], 'none');
+    assert.deepEqual((await em.requests()).filter(isEvidenceRead), []);
   });
 
   it('includeDetails false reads no evidence', async () => {

@@ -8,7 +8,8 @@ import { readFacts, RunRecords } from './evidence/records';
 import { isPullRequestRun, RunContext } from './facts/context';
 import { jobOutcome, runOutcome } from './facts/outcome';
 import { RunView, runView } from './facts/values';
-import { NO_EVIDENCE, TestFailures } from './facts/model';
+import { NO_EVIDENCE, RunFacts, TestFailures } from './facts/model';
+import { isTestStep } from './facts/tests';
 import { onlyFlakyFailures } from './lifecycle/flakyOnly';
 import { recordFlaky } from './act/flakyItem';
 import { trackTestItems } from './act/testItems';
@@ -71,7 +72,7 @@ async function actOn(acting: Acting, view: RunView, intent: 'file' | 'recover'):
   // The open items are asked for while the tests are still being read: a failure decides on both.
   const openRead = needed ? openItems(acting, fingerprint, search) : Promise.resolve([]);
   openRead.catch(() => undefined);
-  const tests = testsNeeded(settings, intent) ? await reads.tests() : undefined;
+  const tests = testsNeeded(settings, intent, view.facts) ? await reads.tests() : undefined;
   if (intent === 'file' && onlyFlakyFailures(view.facts, tests, settings.flakyTests)) {
     return flakyOnly(acting, view, tests);
   }
@@ -84,10 +85,16 @@ async function actOn(acting: Acting, view: RunView, intent: 'file' | 'recover'):
   return { ...acted, side: await sideItems(acting, view, tests, acted) };
 }
 
-// The tests decide whether a failure is only flaky, make the test items, and show a green run's flaky results.
-function testsNeeded(settings: Settings, intent: 'file' | 'recover'): boolean {
+/**
+ * Whether the run's tests are read for more than the details: for the test items; for a failure, when its
+ * details read them anyway or when every failed step runs tests (only then can it be flaky alone); for a green
+ * run, to note results that passed only on a rerun.
+ */
+function testsNeeded(settings: Settings, intent: 'file' | 'recover', facts: RunFacts): boolean {
   if (settings.trackTests === 'perTest') return true;
-  return intent === 'file' ? settings.flakyTests !== 'include' : settings.flakyTests === 'separate';
+  if (intent === 'recover') return settings.flakyTests === 'separate';
+  const flakyAlone = facts.failures.length > 0 && facts.failures.every(isTestStep);
+  return settings.flakyTests !== 'include' && (settings.includeDetails || flakyAlone);
 }
 
 /** A run whose only failures are flaky test results files no item of its own; its flakes are noted. */
