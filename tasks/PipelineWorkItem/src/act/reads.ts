@@ -6,7 +6,8 @@ import type { RunContext } from '../facts/context';
 import { Evidence, NO_EVIDENCE, TestFailures } from '../facts/model';
 import type { Settings } from '../inputs/settings';
 import type { Intent } from '../lifecycle/decision';
-import type { Boards, Pipelines } from '../ports';
+import type { Boards, Comment, Pipelines } from '../ports';
+import { commentsAheadOf } from './commentsAhead';
 import type { PassedTests } from './testItems';
 import { loc } from '../text/messages';
 import { chooseWorkItemType, WorkItemTypeInfo } from '../workItem/workItemType';
@@ -40,6 +41,13 @@ export interface Reads {
    */
   startEarly(early: Intent | undefined): void;
   /**
+   * The comments of `item` read ahead for a recurrence, once: when this job's status says the run files and the
+   * fingerprint is the default one (pipeline, branch, environment: known before the run's records), the newest
+   * item with its tag is found with the first reads and its comments read with the second, while the open items
+   * are still being queried. undefined when `item` is not that item (or its read failed): read them then.
+   */
+  commentsAhead(item: number): Promise<Comment[] | undefined>;
+  /**
    * Starts what a new item needs once the run's records say it files: they go out together with the open
    * items' query; a recurrence leaves them unused, but a new failure is not kept waiting for them.
    */
@@ -57,8 +65,9 @@ interface ReadsOf {
 
 /** The memoised reads of one run; the evidence waits for the run's records where it needs them. */
 export function readsOf(of: ReadsOf, records: Promise<RunRecords>): Reads {
-  const { boards, settings, project, warn } = of;
+  const { boards, settings, project, context, warn } = of;
   let filing = false;
+  const ahead = commentsAheadOf(boards, project, context);
   const reads: Reads = {
     types: once(() => boards.workItemTypes(project)),
     evidence: once(() => {
@@ -79,6 +88,7 @@ export function readsOf(of: ReadsOf, records: Promise<RunRecords>): Reads {
     ),
     stateReasons: perKey((type) => boards.stateReasons(project, type).catch(() => [])),
     startEarly: (early) => {
+      if (early === 'file' && settings.onRecurrence === 'comment' && !settings.fingerprint) ahead.start();
       if (early === 'file') void reads.evidence();
       if (early === undefined ? settings.resolveOnRecovery : early !== 'nothing') {
         void reads.types();
@@ -90,6 +100,7 @@ export function readsOf(of: ReadsOf, records: Promise<RunRecords>): Reads {
       void reads.evidence();
       void reads.iteration();
     },
+    commentsAhead: (item) => ahead.take(item),
   };
   return reads;
 }

@@ -178,7 +178,9 @@ export async function commentOnRecurrence(
   item: number,
   note: (occurrence: number) => string,
 ): Promise<{ occurrence?: number }> {
-  const read = await acting.boards.comments(acting.project, item, recurrenceSettled(acting.runKey));
+  const read =
+    (await acting.reads.commentsAhead(item)) ??
+    (await acting.boards.comments(acting.project, item, recurrenceSettled(acting.runKey)));
   const markers = readMarkers(read);
   if (markers.runs.has(acting.runKey)) return {};
   const occurrence = Math.max(markers.lastOccurrence, 1) + 1;
