@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { RecordedRequest, TopologyKind, WorkItemJson } from '../emulator/harness';
 import { requestTimeline } from '../emulator/harness';
-import { buildVariables, JOB_TOKEN, runWithMixedTests } from './pipelines';
+import { failedReleaseWithEvidence } from './evidenceRuns';
+import { buildVariables, JOB_TOKEN, releaseVariables, runWithMixedTests } from './pipelines';
 import { useSession } from './session';
 
 const body = (item: WorkItemJson): string => String(item.fields['Microsoft.VSTS.TCM.ReproSteps']);
@@ -69,4 +70,26 @@ describe('packaged task: failing tests read on the collection, on every server',
       );
     });
   }
+
+  it("server2020: a classic release's test runs are queried on the collection in a window the server accepts", async () => {
+    const em = session.emulator;
+    await em.setTopology('server2020');
+    await em.setTokens([JOB_TOKEN]);
+    const { webUrl } = await em.seedRelease(failedReleaseWithEvidence(61, 3));
+    const run = await session.run({ variables: releaseVariables(61, 'Failed', webUrl) });
+    const html = body((await session.items(1, run))[0]!);
+    assert.ok(html.includes('<p>3 tests failed. All results: <a href="'), html);
+    assert.ok(html.includes('<b>WebApp.Tests.Cart.total_03</b>'), html);
+    const requests = await em.requests();
+    const query = requests.find((r) => r.path.endsWith('/_apis/test/runs'));
+    assert.deepEqual(
+      [query?.query['releaseIds'], query?.query['releaseEnvIds'], query?.apiVersion, query?.status],
+      ['61', '3', '6.0', 200],
+      requestTimeline(requests),
+    );
+    const window =
+      Date.parse(query?.query['maxLastUpdatedDate'] ?? '') -
+      Date.parse(query?.query['minLastUpdatedDate'] ?? '');
+    assert.equal(window, 7 * 24 * 3_600_000);
+  });
 });

@@ -101,6 +101,14 @@ describe('pipelines adapter', () => {
     assert.equal(new URL(http.request.lastCall.args[1] as string).searchParams.get('$skip'), '100');
   });
 
+  it('stops after 1,000 runs of a build, even when a server ignores $skip', async () => {
+    const full = json({ value: Array.from({ length: 100 }, (_, i) => ({ id: i + 1, runStatistics: [] })) });
+    const http = { request: sinon.stub().resolves(full) };
+    const runs = await adapterWith(http).testRuns('WebApp', { kind: 'build', buildId: 812 });
+    assert.equal(runs.length, 1000);
+    assert.equal(http.request.callCount, 10);
+  });
+
   it("queries a release environment's test runs in a window of 7 days ending an hour from now", async () => {
     const http = { request: sinon.stub().resolves(json({ value: [{ id: 3, runStatistics: [] }] })) };
     const runs = await adapterWith(http).testRuns('WebApp', {

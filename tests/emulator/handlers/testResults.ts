@@ -327,8 +327,8 @@ export const listResults: Handler = (ctx) => {
   const skip = ctx.query.$skip === undefined ? 0 : intParam(ctx.query.$skip, '$skip');
   const top = ctx.query.$top === undefined ? MAX_RESULTS : intParam(ctx.query.$top, '$top');
   if (top > MAX_RESULTS) {
-    // The service's wording for a page over its limit, as a client library's users have quoted it; the status
-    // and type key are emulator-chosen.
+    // The service's wording for a page over its limit, as public reports quote it for the limit with details
+    // (100); the status and type key are emulator-chosen.
     throw new AdoError(
       400,
       `Maximum ${MAX_RESULTS} test results can be processed in a single call.`,

@@ -16,8 +16,10 @@ import {
 } from './wire';
 
 const V = '6.0';
-/** Runs - List and Runs - Query answer at most 100 runs a page. */
+/** Runs - Query answers at most 100 runs; Runs - List is read in pages of the same size. */
 const RUNS_PAGE = 100;
+/** Pages of a build's runs read at most: no build publishes 1,000 test runs. */
+const MAX_RUN_PAGES = 10;
 const HOUR = 60 * 60 * 1000;
 /** The widest window of last-update dates Runs - Query accepts: 7 days. */
 const RUNS_QUERY_WINDOW = 7 * 24 * HOUR;
@@ -131,8 +133,8 @@ export class AdoPipelines implements Pipelines {
   // Runs - List pages with $skip and $top; a build seldom has more runs than one page holds.
   private async buildRuns(project: string, buildId: number): Promise<WireTestRun[]> {
     const runs: WireTestRun[] = [];
-    for (;;) {
-      const page = await this.builds.json<List<WireTestRun>>({
+    for (let page = 0; page < MAX_RUN_PAGES; page++) {
+      const answer = await this.builds.json<List<WireTestRun>>({
         method: 'GET',
         path: `${segment(project)}/_apis/test/runs`,
         query: {
@@ -143,10 +145,11 @@ export class AdoPipelines implements Pipelines {
         },
         apiVersion: V,
       });
-      const value = page?.value ?? [];
+      const value = answer?.value ?? [];
       runs.push(...value);
-      if (value.length < RUNS_PAGE) return runs;
+      if (value.length < RUNS_PAGE) break;
     }
+    return runs;
   }
 
   // Runs - Query must be given a window of last-update dates of at most 7 days. The task runs inside the
