@@ -39,10 +39,15 @@ export function workItemBody(
   return withNote.length <= maxLength ? withNote : CUT_NOTE;
 }
 
-// Longest details within `budget`: the most log lines per step, then the most tests, that fit with the note.
+// Longest details within `budget`: the most log lines per step, then the most tests (failing and flaky), that fit
+// with the note.
 function fitDetails(view: RunView, budget: number): string | undefined {
   const longestTail = Math.max(0, ...view.evidence.logTails.map((tail) => tail.lines.length));
-  const listedTests = view.evidence.tests?.tests.length ?? 0;
+  const { tests: failing } = view.evidence;
+  const listedTests = Math.min(
+    NO_LIMITS.tests,
+    Math.max(failing?.tests.length ?? 0, failing?.flaky.length ?? 0),
+  );
   const render = (limits: DetailsLimits): string => {
     const note = trimNote(limits, longestTail, listedTests);
     return `${detailsHtml(view, limits)}\n${note}`;

@@ -1,6 +1,7 @@
 import { escapeMarkdown } from '../text/markdown';
 import { loc } from '../text/messages';
-import type { Outcome } from '../facts/model';
+import type { Outcome, TestFailures } from '../facts/model';
+import { count } from './evidence';
 
 /** What became of one open item a recovered run tried to resolve. */
 export type ResolvedItem = { readonly id: number; readonly url: string } & (
@@ -72,15 +73,30 @@ const OUTCOME: Record<Outcome, () => string> = {
   canceled: () => loc('OutcomeCanceled'),
 };
 
-/** The run summary's Markdown. */
-export function summaryMarkdown(report: Report, warnings: readonly string[]): string {
+/** The run summary's Markdown; `tests`, the run's failing tests, add their counts in one line when there are some. */
+export function summaryMarkdown(report: Report, warnings: readonly string[], tests?: TestFailures): string {
   const lines = [`### ${loc('SummaryHeading')}`, '', summaryLine(report)];
+  const counts = tests && testsLine(tests);
+  if (counts) lines.push('', counts);
   if (report.kind === 'dryRun') {
     if (report.validation) lines.push('', validationLine(report.validation));
     lines.push('', loc('SummaryDryRunNote'));
   }
   if (warnings.length > 0) lines.push('', ...warnings.map((warning) => `- ⚠ ${md(warning)}`));
   return `${lines.join('\n')}\n`;
+}
+
+// How many tests failed, new in this run or failing since an earlier one, and the flaky results not counted;
+// '' when none did and none was flaky.
+function testsLine(tests: TestFailures): string {
+  const flaky = Math.max(tests.flaky.length, tests.flakyFailed ?? 0);
+  if (tests.total === 0 && flaky === 0) return '';
+  const of = (standing: string): string =>
+    count(tests.tests.filter((test) => test.standing === standing).length);
+  const total = count(tests.total);
+  return flaky > 0
+    ? loc('SummaryTestsFlaky', total, of('new'), of('failingSince'), count(flaky))
+    : loc('SummaryTests', total, of('new'), of('failingSince'));
 }
 
 function summaryLine(report: Report): string {
