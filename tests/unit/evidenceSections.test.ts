@@ -62,7 +62,7 @@ describe('evidence sections', () => {
     );
     assert.ok(
       html.startsWith(
-        '<h3>Failing tests</h3>\n<p>25 tests failed: 2 new failures, 23 not read; the first 2 are listed below. All results: <a href="https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812&amp;view=tests">',
+        '<h3>Failing tests</h3>\n<p>25 tests failed; the first 2 are listed below: 2 new failures. All results: <a href="https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812&amp;view=tests">',
       ),
       html,
     );
@@ -71,11 +71,14 @@ describe('evidence sections', () => {
       html,
     );
     assert.ok(html.includes('<li><b>t</b>: new in this run</li>'), html);
-    assert.match(failingTestsHtml(failingTests(20, 25), 5), /the first 5 are listed below/);
+    assert.match(
+      failingTestsHtml(failingTests(20, 25), 5),
+      /<p>25 tests failed \(of the first 20: 20 new failures\); the first 5 are listed below\. All/,
+    );
     assert.match(failingTestsHtml(failingTests(1), 20), /<p>1 test failed: 1 new failure\. All results/);
     assert.match(
       failingTestsHtml({ ...failingTests(20, 1000), atLeast: true }, 20),
-      /At least 1,000 tests failed: 20 new failures, 980 not read;/,
+      /At least 1,000 tests failed; the first 20 are listed below: 20 new failures\. All/,
     );
     assert.equal(failingTestsHtml(undefined, 20), '');
   });
@@ -136,7 +139,7 @@ describe('evidence sections at their edges', () => {
     [
       'a capped count: at least, and the first listed',
       () => failingTestsHtml(failed(2, 1500, true), 20),
-      `<h3>Failing tests</h3>\n<p>At least 1,500 tests failed: 2 new failures, 1,498 not read; the first 2 are listed below. All results: ${LINK}.</p>\n<ul>\n<li><b>t1</b>: new in this run</li>\n<li><b>t2</b>: new in this run<br>\nm2</li>\n</ul>`,
+      `<h3>Failing tests</h3>\n<p>At least 1,500 tests failed; the first 2 are listed below: 2 new failures. All results: ${LINK}.</p>\n<ul>\n<li><b>t1</b>: new in this run</li>\n<li><b>t2</b>: new in this run<br>\nm2</li>\n</ul>`,
     ],
     [
       'none to list: the count and the link alone',
@@ -200,7 +203,7 @@ describe('failing tests: since when, suspects and flaky results', () => {
   const sam = { id: 'a1b2c3d4e5', author: 'Sam', message: 'Round totals', url: undefined };
   const ana = { id: '9f8e7d6c5b', author: 'Ana', message: 'New login', url: 'https://host/c/9f8e' };
   const tests: TestFailures = {
-    total: 6,
+    total: 5,
     tests: [
       test('Cart rounds'),
       test('Checkout charges'),
@@ -223,7 +226,7 @@ describe('failing tests: since when, suspects and flaky results', () => {
       failingTestsHtml(tests, 20),
       [
         '<h3>Failing tests</h3>',
-        `<p>6 tests failed: 2 new failures, 1 failing since ${A750}, 2 failing since ${A790} (2026-12-01 14:03 UTC), 1 not read; the first 5 are listed below. All results: ${LINK}.</p>`,
+        `<p>5 tests failed: 2 new failures, 1 failing since ${A750}, 2 failing since ${A790} (2026-12-01 14:03 UTC). All results: ${LINK}.</p>`,
         '<ul>',
         '<li><b>Cart rounds</b>: new in this run<br>\nCart rounds broke</li>',
         '<li><b>Checkout charges</b>: new in this run<br>\nCheckout charges broke</li>',
@@ -249,7 +252,10 @@ describe('failing tests: since when, suspects and flaky results', () => {
 
   it('lists as many of each list as the limit allows, the counts whole', () => {
     const html = failingTestsHtml(tests, 1);
-    assert.match(html, /6 tests failed: 2 new failures, 1 failing since .*; the first 1 are listed below\./);
+    assert.match(
+      html,
+      /<p>5 tests failed: 2 new failures, 1 failing since .*; the first 1 are listed below\. All/,
+    );
     assert.equal(html.split('<li><b>').length - 1, 2, 'one failure, one flaky result');
     assert.match(
       html,
@@ -277,6 +283,24 @@ describe('failing tests: since when, suspects and flaky results', () => {
         '<p>1 result Azure DevOps marks flaky (by its flaky test detection, a Services feature, or as passed when run again), not counted as failures.</p>',
         '<ul>\n<li><b>Search finds</b>: passed when run again</li>\n</ul>',
       ].join('\n'),
+    );
+  });
+
+  it('fewer read than failed: the groups count those read, and say so unless they are the ones listed', () => {
+    const groups = `2 new failures, 1 failing since ${A750}, 2 failing since ${A790} (2026-12-01 14:03 UTC)`;
+    const more = { ...tests, total: 1200, atLeast: true };
+    assert.ok(
+      failingTestsHtml(more, 20).includes(
+        `<p>At least 1,200 tests failed; the first 5 are listed below: ${groups}. All results`,
+      ),
+    );
+    assert.ok(
+      failingTestsHtml(more, 2).includes(
+        `<p>At least 1,200 tests failed (of the first 5: ${groups}); the first 2 are listed below. All results`,
+      ),
+    );
+    assert.ok(
+      failingTestsHtml({ ...more, tests: [] }, 2).includes('<p>At least 1,200 tests failed. All results'),
     );
   });
 

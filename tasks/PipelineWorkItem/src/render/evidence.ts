@@ -63,11 +63,7 @@ export function failingTestsHtml(tests: TestFailures | undefined, maxListed: num
   const limit = Math.max(0, maxListed);
   const listed = tests.tests.slice(0, limit);
   const link = linkHtml("the run's Tests tab", tests.url);
-  const which =
-    listed.length > 0 && listed.length < tests.total
-      ? `; the first ${count(listed.length)} are listed below`
-      : '';
-  const summary = `<p>${headline(tests)}${which}. All results: ${link}.</p>`;
+  const summary = `<p>${headline(tests, listed.length)}. All results: ${link}.</p>`;
   const items = listed.map((test) => {
     const message = firstLines(test.message, TEST_MESSAGE_LINES, TEST_MESSAGE_LINES * MAX_LINE_LENGTH);
     return `<li><b>${escapeHtml(cut(test.name))}</b>: ${standingHtml(test)}${message ? `<br>\n${textHtml(message)}` : ''}</li>`;
@@ -83,20 +79,25 @@ export function failingTestsHtml(tests: TestFailures | undefined, maxListed: num
     .join('\n');
 }
 
-// "5 tests failed: 3 new failures, 2 failing since 20261201.4 (…)", the groups in the order listed; failures
-// counted but not read are named apart.
-function headline(tests: TestFailures): string {
+// "5 tests failed: 3 new failures, 2 failing since 20261201.4 (…)", the groups in the order listed, and how many
+// are listed. When fewer were read than failed, the groups count those read.
+function headline(tests: TestFailures, listed: number): string {
   if (tests.total === 0) return 'No test failed except the flaky ones below';
   const plural = tests.total === 1 ? 'test' : 'tests';
   const total = `${tests.atLeast ? 'At least ' : ''}${count(tests.total)} ${plural} failed`;
-  const groups = [...sinceGroups(tests.tests).values()].map(({ since, size }) =>
-    since === undefined
-      ? `${count(size)} new ${size === 1 ? 'failure' : 'failures'}`
-      : `${count(size)} failing since ${sinceHtml(since)}`,
-  );
-  const unread = tests.total - tests.tests.length;
-  if (groups.length > 0 && unread > 0) groups.push(`${count(unread)} not read`);
-  return groups.length > 0 ? `${total}: ${groups.join(', ')}` : total;
+  const read = tests.tests.length;
+  const which = listed > 0 && listed < tests.total ? `; the first ${count(listed)} are listed below` : '';
+  const groups = [...sinceGroups(tests.tests).values()]
+    .map(({ since, size }) =>
+      since === undefined
+        ? `${count(size)} new ${size === 1 ? 'failure' : 'failures'}`
+        : `${count(size)} failing since ${sinceHtml(since)}`,
+    )
+    .join(', ');
+  if (read === 0) return `${total}${which}`;
+  if (read >= tests.total) return `${total}: ${groups}${which}`;
+  if (read === listed) return `${total}${which}: ${groups}`;
+  return `${total} (of the first ${count(read)}: ${groups})${which}`;
 }
 
 type Since = NonNullable<FailedTest['since']>;
