@@ -117,26 +117,27 @@ function sinceGroups(tests: readonly FailedTest[]): Map<string, { since: Since |
   return groups;
 }
 
-function standingHtml(test: FailedTest): string {
+/** Whether a test fails first in this run, or since which earlier run (linked, dated). HTML. */
+export function standingHtml(test: FailedTest): string {
   return test.since ? `failing since ${sinceHtml(test.since)}` : 'new in this run';
 }
 
 // The earlier run, linked, with the date its failures began.
 function sinceHtml(since: Since): string {
-  const date = utcTime(since.date);
+  const date = utcDate(since.date);
   return `${linkHtml(since.run.name, since.run.url)}${date ? ` (${date})` : ''}`;
 }
 
 /**
  * A date and time of the service (ISO 8601) in UTC, to the minute: `2026-12-01 14:03 UTC`. Written from the
- * ISO form rather than `toLocaleString`, which would load the locale data at the first call. undefined when it is
- * not a date.
+ * ISO form rather than `toLocaleString`, which would load the locale data at the first call. '' when it is not a
+ * date of the years 0 to 9999.
  */
-export function utcTime(value: string | undefined): string | undefined {
-  const time = value === undefined ? NaN : Date.parse(value);
-  if (Number.isNaN(time)) return undefined;
-  const iso = new Date(time).toISOString();
-  return /^\d{4}-/.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : undefined;
+export function utcDate(iso: string | undefined): string {
+  const time = iso === undefined ? NaN : Date.parse(iso);
+  if (Number.isNaN(time)) return '';
+  const [day = '', clock = ''] = new Date(time).toISOString().split('T');
+  return /^\d{4}-/.test(day) ? `${day} ${clock.slice(0, 5)} UTC` : '';
 }
 
 // The changes where the listed failures began: this run's for the new ones (shown under Changes), each earlier
