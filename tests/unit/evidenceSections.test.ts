@@ -304,6 +304,12 @@ describe('failing tests: since when, suspects and flaky results', () => {
     );
   });
 
+  it('a suspect run none of the failures given began in: named without a count', () => {
+    const html = failingTestsHtml({ ...tests, tests: tests.tests.slice(0, 2) }, 20);
+    assert.ok(html.includes(`<p><b>Changes of ${A750}</b>, where failures began: none known.</p>`), html);
+    assert.ok(html.includes(`<p><b>Changes of ${A790}</b>, where failures began:</p>`), html);
+  });
+
   it("this run's changes unknown: says so", () => {
     const html = failingTestsHtml({ ...tests, suspects: [{ run: undefined, commits: [] }] }, 20);
     assert.ok(html.includes('<p><b>Changes in this run</b>, where 2 failures began: none known.</p>'), html);

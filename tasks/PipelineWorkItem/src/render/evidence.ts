@@ -144,7 +144,9 @@ export function utcDate(iso: string | undefined): string {
 // build's for those that began there.
 function suspectsHtml(tests: TestFailures): string {
   if (tests.suspects.length === 0) return '';
-  const began = (size: number): string => `where ${count(size)} ${size === 1 ? 'failure' : 'failures'} began`;
+  // A suspect run none of the failures read began in (they were cut before this) is named without a count.
+  const began = (size: number): string =>
+    size === 0 ? 'where failures began' : `where ${count(size)} ${size === 1 ? 'failure' : 'failures'} began`;
   const groups = sinceGroups(tests.tests);
   const parts = tests.suspects.map(({ run, commits }) => {
     const size = groups.get(runKey(run))?.size ?? 0;
