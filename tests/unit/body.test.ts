@@ -305,3 +305,47 @@ describe('the body at the field limit', () => {
     assert.ok(body.includes('<li><b>B › J › s50</b></li>\n</ul>'), body);
   });
 });
+
+describe('the body with many failing and flaky tests', () => {
+  const context = runContext();
+  const facts = withFailures([step('npm test', { errors: ['boom'] })]);
+  const many = (prefix: string, count: number) =>
+    Array.from({ length: count }, (_, i) => failedTest(`${prefix} ${i + 1}`, 'boom'));
+  const evidence = (failing: number, flaky: number): Evidence => ({
+    logTails: [],
+    tests: {
+      total: failing,
+      tests: many('failing', failing),
+      flaky: many('flaky', flaky).map((test) => ({ ...test, standing: 'flaky', flakyReason: 'flagged' })),
+      suspects: [],
+      url: 'https://x.example/tests',
+    },
+    commits: [],
+    workItems: [],
+  });
+  const listed = (body: string, prefix: string): number => body.split(`<li><b>${prefix} `).length - 1;
+
+  it('lists 20 failing tests and 20 flaky results at most, however many were read, with their counts', () => {
+    const body = workItemBody(settingsOf(), runView(context, facts, 'failed', evidence(150, 30)));
+    assert.deepEqual([listed(body, 'failing'), listed(body, 'flaky')], [20, 20]);
+    assert.match(body, /150 tests failed: 150 new failures; the first 20 are listed below\./);
+    assert.match(body, /30 results Azure DevOps marks flaky .*; the first 20 are listed\./);
+    assert.ok(!body.includes('Trimmed'), 'the limit of the list is no trimming');
+  });
+
+  it('lists fewer of both to fit the field, and says so', () => {
+    const run = runView(context, facts, 'failed', evidence(150, 30));
+    const budget = workItemBody(settingsOf(), run).length - 500;
+    const body = workItemBody(settingsOf(), run, budget);
+    assert.ok(body.length <= budget, String(body.length));
+    const [failing, flaky] = [listed(body, 'failing'), listed(body, 'flaky')];
+    assert.ok(failing > 0 && failing < 20 && failing === flaky, `${failing} and ${flaky} listed`);
+    assert.ok(body.endsWith(trimmed(`only ${failing} of the failing tests are listed`)), body);
+    // Flaky results alone are trimmed the same way.
+    const onlyFlaky = runView(context, facts, 'failed', evidence(0, 30));
+    const flakyBudget = workItemBody(settingsOf(), onlyFlaky).length - 200;
+    const flakyBody = workItemBody(settingsOf(), onlyFlaky, flakyBudget);
+    assert.ok(flakyBody.length <= flakyBudget && listed(flakyBody, 'flaky') < 20, flakyBody);
+    assert.match(flakyBody, /only \d+ of the failing tests are listed/);
+  });
+});

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
+import type { FailedTest, TestFailures } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { Report, reportLine, summaryMarkdown } from '../../tasks/PipelineWorkItem/src/render/summary';
+import { buildRef, failedTest, failingTests } from './fixtures';
 
 const URL = 'https://dev.azure.com/fabrikam/WebApp/_workitems/edit/';
 const HEAD = '### Pipeline Work Items\n\n';
@@ -191,5 +193,43 @@ describe('what the task reports', () => {
       summaryMarkdown({ kind: 'pullRequest' }, ['No log for step_1', 'second']),
       `${HEAD}Nothing filed: this is a pull-request validation run (set includePullRequests to file for them).\n\n- ⚠ No log for step\\_1\n- ⚠ second\n`,
     );
+  });
+
+  describe('with failing tests', () => {
+    const created: Report = { kind: 'created', type: 'Bug', id: 42, url: `${URL}42`, title: 'x' };
+    const CREATED = `Created [Bug 42](${URL}42): x`;
+    const since: FailedTest = {
+      ...failedTest('s', ''),
+      standing: 'failingSince',
+      since: { run: buildRef(790, '20261201.4'), date: undefined },
+    };
+    const flaky: FailedTest = { ...failedTest('f', ''), standing: 'flaky', flakyReason: 'flagged' };
+    const tests = (parts: Partial<TestFailures>): TestFailures => ({ ...failingTests(0), ...parts });
+
+    const cases: [string, TestFailures, string | undefined][] = [
+      [
+        'new and failing since',
+        tests({ total: 1234, tests: [failedTest('a', ''), failedTest('b', ''), since] }),
+        'Failing tests: 1,234 (2 new in this run, 1 failing since an earlier run).',
+      ],
+      [
+        'flaky results apart',
+        tests({ total: 1, tests: [since], flaky: [flaky, flaky], flakyFailed: 1 }),
+        'Failing tests: 1 (0 new in this run, 1 failing since an earlier run); 2 flaky results not counted.',
+      ],
+      [
+        'flaky results ignored, counted all the same',
+        tests({ total: 0, flakyFailed: 3 }),
+        'Failing tests: 0 (0 new in this run, 0 failing since an earlier run); 3 flaky results not counted.',
+      ],
+      ['no test failed', tests({}), undefined],
+    ];
+    for (const [name, failures, line] of cases) {
+      it(`${name}: one line under what the task did`, () =>
+        assert.equal(
+          summaryMarkdown(created, ['w'], { failing: failures }),
+          `${HEAD}${CREATED}\n\n${line === undefined ? '' : `${line}\n\n`}- ⚠ w\n`,
+        ));
+    }
   });
 });

@@ -108,7 +108,7 @@ async function flakyOnly(acting: Acting, view: RunView, tests: TestFailures | un
   const outputs = flaky
     ? { id: flaky.id, url: flaky.url, action: flaky.action }
     : { action: 'none' as const };
-  return { outputs, report: { kind: 'flakyOnly', count }, side: { flaky } };
+  return { outputs, report: { kind: 'flakyOnly', count }, side: { failing: tests, flaky } };
 }
 
 /**
@@ -132,7 +132,7 @@ async function sideItems(
     settings.trackTests === 'perTest'
       ? await trackTestItems(acting, masked, tests, acting.reads.passedTests)
       : undefined;
-  return { tests: testItems, flaky };
+  return { failing: tests, tests: testItems, flaky };
 }
 
 // The run with its failing tests as items show them: secrets masked, control characters gone.

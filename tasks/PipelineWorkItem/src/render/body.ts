@@ -1,7 +1,7 @@
 import { NO_LIMITS, detailsHtml, DetailsLimits } from './details';
 import { count } from './evidence';
 import { descriptionHtml } from '../text/markdown';
-import type { Evidence, RunFacts } from '../facts/model';
+import type { RunFacts } from '../facts/model';
 import type { Settings } from '../inputs/settings';
 import type { RunView } from '../facts/values';
 
@@ -11,7 +11,6 @@ export const FIELD_LIMIT = 1_000_000;
 const MAX_BODY_LENGTH = FIELD_LIMIT - 4_096;
 const MAX_FAILURES = 50;
 const MAX_ERRORS_PER_STEP = 10;
-const MAX_LISTED_TESTS = 20;
 const SEPARATOR = '\n<hr>\n';
 
 const CUT_NOTE = '<p><i>The details were cut to fit the work item field; see the run for everything.</i></p>';
@@ -31,7 +30,7 @@ export function workItemBody(
   const join = (details: string): string =>
     [description, details].filter((part) => part !== '').join(SEPARATOR);
   if (!settings.includeDetails) return fitDescription(description, maxLength);
-  const view = { ...run, facts: boundFacts(run.facts), evidence: boundEvidence(run.evidence) };
+  const view = { ...run, facts: boundFacts(run.facts) };
   const full = join(detailsHtml(view));
   if (full.length <= maxLength) return full;
   const fitted = fitDetails(view, maxLength - (description ? description.length + SEPARATOR.length : 0));
@@ -40,10 +39,15 @@ export function workItemBody(
   return withNote.length <= maxLength ? withNote : CUT_NOTE;
 }
 
-// Longest details within `budget`: the most log lines per step, then the most tests, that fit with the note.
+// Longest details within `budget`: the most log lines per step, then the most tests (failing and flaky), that fit
+// with the note.
 function fitDetails(view: RunView, budget: number): string | undefined {
   const longestTail = Math.max(0, ...view.evidence.logTails.map((tail) => tail.lines.length));
-  const listedTests = view.evidence.tests?.tests.length ?? 0;
+  const { tests: failing } = view.evidence;
+  const listedTests = Math.min(
+    NO_LIMITS.tests,
+    Math.max(failing?.tests.length ?? 0, failing?.flaky.length ?? 0),
+  );
   const render = (limits: DetailsLimits): string => {
     const note = trimNote(limits, longestTail, listedTests);
     return `${detailsHtml(view, limits)}\n${note}`;
@@ -93,13 +97,6 @@ function largest(max: number, fits: (n: number) => boolean): number {
 // Cutting HTML mid-tag would break it: a description too long for the field is replaced by the note.
 function fitDescription(description: string, maxLength: number): string {
   return description.length <= maxLength ? description : CUT_NOTE;
-}
-
-// The item lists the first failing tests (new ones first); the count and the Tests tab say the rest.
-function boundEvidence(evidence: Evidence): Evidence {
-  const tests = evidence.tests;
-  if (!tests || tests.tests.length <= MAX_LISTED_TESTS) return evidence;
-  return { ...evidence, tests: { ...tests, tests: tests.tests.slice(0, MAX_LISTED_TESTS) } };
 }
 
 // A run with thousands of failing steps or errors must not make an unreadable item.

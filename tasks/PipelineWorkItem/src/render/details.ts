@@ -4,7 +4,7 @@ import type { FailedStep, Outcome, RunFacts } from '../facts/model';
 import { outcomeText } from '../facts/outcome';
 import { stepPath } from '../facts/runFacts';
 import type { RunView } from '../facts/values';
-import { changesHtml, failingTestsHtml, logExcerptHtml } from './evidence';
+import { changesHtml, failingTestsHtml, LISTED_TESTS, logExcerptHtml } from './evidence';
 
 // Build.Reason values as the web UI words them.
 const REASONS: Record<string, string> = {
@@ -23,14 +23,14 @@ const REASONS: Record<string, string> = {
 export interface DetailsLimits {
   /** Log lines per failed step. */
   readonly tailLines: number;
-  /** Failing tests listed. */
+  /** Failing tests listed, and flaky results. */
   readonly tests: number;
 }
 
-/** Enough for any evidence the task gathers. */
+/** The most the details show: every log line gathered, and LISTED_TESTS failing tests and flaky results each. */
 export const NO_LIMITS: DetailsLimits = {
   tailLines: Number.MAX_SAFE_INTEGER,
-  tests: Number.MAX_SAFE_INTEGER,
+  tests: LISTED_TESTS,
 };
 
 /**

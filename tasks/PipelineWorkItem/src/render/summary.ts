@@ -1,6 +1,7 @@
 import { escapeMarkdown } from '../text/markdown';
 import { loc } from '../text/messages';
-import type { Outcome } from '../facts/model';
+import type { Outcome, TestFailures } from '../facts/model';
+import { count } from './evidence';
 
 /** What became of one open item a recovered run tried to resolve. */
 export type ResolvedItem = { readonly id: number; readonly url: string } & (
@@ -41,8 +42,9 @@ export interface FlakyItem {
   readonly action: 'created' | 'commented' | 'none';
 }
 
-/** What the task did beyond the run's own item. */
+/** What the task did beyond the run's own item, and the run's failing tests it counted. */
 export interface SideItems {
+  readonly failing?: TestFailures;
   readonly tests?: TestItems;
   readonly flaky?: FlakyItem;
 }
@@ -107,15 +109,31 @@ const OUTCOME: Record<Outcome, () => string> = {
   canceled: () => loc('OutcomeCanceled'),
 };
 
-/** The run summary's Markdown. */
+/** The run summary's Markdown: what the task did, the counts of the run's failing tests, its side items. */
 export function summaryMarkdown(report: Report, warnings: readonly string[], side: SideItems = {}): string {
-  const lines = [`### ${loc('SummaryHeading')}`, '', summaryLine(report), ...sideLines(side)];
+  const lines = [`### ${loc('SummaryHeading')}`, '', summaryLine(report)];
+  const counts = side.failing && testsLine(side.failing);
+  if (counts) lines.push('', counts);
+  lines.push(...sideLines(side));
   if (report.kind === 'dryRun') {
     if (report.validation) lines.push('', validationLine(report.validation));
     lines.push('', loc('SummaryDryRunNote'));
   }
   if (warnings.length > 0) lines.push('', ...warnings.map((warning) => `- ⚠ ${md(warning)}`));
   return `${lines.join('\n')}\n`;
+}
+
+// How many tests failed, new in this run or failing since an earlier one, and the flaky results not counted;
+// '' when none did and none was flaky.
+function testsLine(tests: TestFailures): string {
+  const flaky = Math.max(tests.flaky.length, tests.flakyFailed ?? 0);
+  if (tests.total === 0 && flaky === 0) return '';
+  const of = (standing: string): string =>
+    count(tests.tests.filter((test) => test.standing === standing).length);
+  const total = count(tests.total);
+  return flaky > 0
+    ? loc('SummaryTestsFlaky', total, of('new'), of('failingSince'), count(flaky))
+    : loc('SummaryTests', total, of('new'), of('failingSince'));
 }
 
 function summaryLine(report: Report): string {

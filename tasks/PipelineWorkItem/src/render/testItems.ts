@@ -2,7 +2,7 @@ import type { FailedTest, Suspects } from '../facts/model';
 import type { RunView } from '../facts/values';
 import { escapeHtml, linkHtml } from '../text/html';
 import { firstLines } from '../text/excerpt';
-import { changesHtml } from './evidence';
+import { changesHtml, standingHtml } from './evidence';
 import { runTableHtml } from './details';
 import { fitTitle } from './title';
 
@@ -21,21 +21,6 @@ function runLink({ context }: RunView): string {
 function where({ context }: RunView): string {
   if (context.release) return context.environment ? ` in ${context.environment}` : '';
   return context.branch ? ` on ${context.branch}` : '';
-}
-
-/** `YYYY-MM-DD HH:MM UTC` from an ISO date; '' when there is none (formatted without locale data). */
-export function utcDate(iso: string | undefined): string {
-  const time = iso === undefined ? NaN : Date.parse(iso);
-  if (Number.isNaN(time)) return '';
-  const [day, clock] = new Date(time).toISOString().split('T');
-  return `${day} ${clock.slice(0, 5)} UTC`;
-}
-
-/** Whether a test fails first in this run, or since which earlier run (linked, dated). HTML. */
-export function standingHtml(test: FailedTest): string {
-  if (test.standing !== 'failingSince' || !test.since) return 'new in this run';
-  const date = utcDate(test.since.date);
-  return `failing since ${linkHtml(test.since.run.name, test.since.run.url)}${date ? ` (${date})` : ''}`;
 }
 
 /** The title of a failing test's own item, e.g. `Checkout.PaysWithCard fails in WebApp-CI on main`. */
