@@ -31,13 +31,21 @@ describe('packaged task: failing tests read on the collection, on every server',
       await em.seedBuild(failed);
       const run = await session.run({ variables: buildVariables(id) });
       const html = body((await session.items(1, run))[0]!);
-      // Four failed, two of them flagged flaky: two are counted, the new one first.
-      assert.ok(html.includes('<p>2 tests failed. All results: <a href="'), html);
+      // Four failed, two of them flagged flaky: two are counted, the new one first, since when each fails said.
+      assert.match(
+        html,
+        /<p>2 tests failed: 1 new failure, 1 failing since <a href="[^"]*buildId=\d+">20261201\.\d+<\/a> \(2026-12-01 08:00 UTC\)\./,
+      );
       const newOne = html.indexOf('<b>WebApp.Tests.CartTests.adds_tax</b>');
       const older = html.indexOf('<b>WebApp.Tests.CartTests.rounds_down</b>');
       assert.ok(newOne > 0 && older > newOne, html);
       assert.ok(html.includes('Expected 3 but was 4'), html);
-      assert.ok(!html.includes('checks_out') && !html.includes('loads_the_page'), html);
+      // The flaky ones (and the one that passed on a rerun) are listed apart, after the failures.
+      const flaky = html.indexOf('<h4>Flaky tests</h4>');
+      assert.ok(flaky > older, html);
+      for (const name of ['checks_out', 'loads_the_page', 'sends_the_receipt']) {
+        assert.ok(html.indexOf(name) > flaky, `${name} under Flaky tests:\n${html}`);
+      }
 
       const requests = await em.requests();
       const tests = requests.filter(isTestRead);
@@ -78,7 +86,7 @@ describe('packaged task: failing tests read on the collection, on every server',
     const { webUrl } = await em.seedRelease(failedReleaseWithEvidence(61, 3));
     const run = await session.run({ variables: releaseVariables(61, 'Failed', webUrl) });
     const html = body((await session.items(1, run))[0]!);
-    assert.ok(html.includes('<p>3 tests failed. All results: <a href="'), html);
+    assert.ok(html.includes('<p>3 tests failed: 3 new failures. All results: <a href="'), html);
     assert.ok(html.includes('<b>WebApp.Tests.Cart.total_03</b>'), html);
     const requests = await em.requests();
     const query = requests.find((r) => r.path.endsWith('/_apis/test/runs'));
