@@ -1,10 +1,12 @@
 import * as assert from 'node:assert/strict';
 import * as sinon from 'sinon';
 import { recordFlaky } from '../../tasks/PipelineWorkItem/src/act/flakyItem';
-import { NO_FACTS, TestFailures } from '../../tasks/PipelineWorkItem/src/facts/model';
+import type { Acting } from '../../tasks/PipelineWorkItem/src/act/acted';
+import { NO_EVIDENCE, NO_FACTS, TestFailures } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import { fingerprintOf, flakyFingerprintOf } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
 import { markerHtml } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
+import type { FlakyItem } from '../../tasks/PipelineWorkItem/src/render/summary';
 import type { JsonPatchOperation } from '../../tasks/PipelineWorkItem/src/workItem/patch';
 import { actingOver, failedTest, fakeBoards, itemUrl, RUN_KEY, runContext, YAML_VARIABLES } from './fixtures';
 
@@ -21,6 +23,10 @@ function withFlaky(...names: string[]): TestFailures {
   return { total: 0, tests: [], flaky, suspects: [], url: TESTS_URL };
 }
 
+// The run as the task hands it to the flaky-tests item: its tests in its evidence.
+const record = (acting: Acting, tests: TestFailures | undefined): Promise<FlakyItem | undefined> =>
+  recordFlaky(acting, runView(context, NO_FACTS, 'failed', { ...NO_EVIDENCE, tests }));
+
 const field = (ops: readonly JsonPatchOperation[], name: string): unknown =>
   ops.find((op) => op.path === `/fields/${name}`)?.value;
 
@@ -28,8 +34,8 @@ describe('the flaky-tests item', () => {
   it('no flaky results (or no tests read): nothing is asked or written', async () => {
     const boards = fakeBoards();
     const { acting } = actingOver(boards);
-    assert.equal(await recordFlaky(acting, view, undefined), undefined);
-    assert.equal(await recordFlaky(acting, view, withFlaky()), undefined);
+    assert.equal(await record(acting, undefined), undefined);
+    assert.equal(await record(acting, withFlaky()), undefined);
     sinon.assert.notCalled(boards.queryIds);
   });
 
@@ -37,7 +43,7 @@ describe('the flaky-tests item', () => {
     const boards = fakeBoards();
     boards.comments.resolves([{ id: 2, text: `<p>Filed</p>${markerHtml('build-800.1.Test', 1)}` }]);
     const { acting } = actingOver(boards);
-    const flaky = await recordFlaky(acting, view, withFlaky('Cart.<Adds>', 'Search.Finds'));
+    const flaky = await record(acting, withFlaky('Cart.<Adds>', 'Search.Finds'));
     assert.deepEqual(flaky, { type: 'Bug', id: 7, url: itemUrl(7), action: 'commented' });
     const query = String(boards.queryIds.firstCall.args[1]);
     assert.match(query, new RegExp(`\\[System.Tags\\] CONTAINS '${FLAKY_TAG}'`));
@@ -55,7 +61,7 @@ describe('the flaky-tests item', () => {
     const boards = fakeBoards();
     boards.comments.resolves([{ id: 2, text: `<p>Flaky</p>${markerHtml(RUN_KEY, 3)}` }]);
     const { acting } = actingOver(boards);
-    const flaky = await recordFlaky(acting, view, withFlaky('Cart.Adds'));
+    const flaky = await record(acting, withFlaky('Cart.Adds'));
     assert.deepEqual(flaky, { type: 'Bug', id: 7, url: itemUrl(7), action: 'none' });
     sinon.assert.notCalled(boards.addComment);
   });
@@ -65,7 +71,7 @@ describe('the flaky-tests item', () => {
     boards.queryIds.onFirstCall().resolves([]);
     boards.queryIds.resolves([8]);
     const { acting } = actingOver(boards);
-    const flaky = await recordFlaky(acting, view, withFlaky('Cart.Adds'));
+    const flaky = await record(acting, withFlaky('Cart.Adds'));
     assert.deepEqual(flaky, { type: 'Bug', id: 8, url: itemUrl(8), action: 'created' });
     const ops = boards.createWorkItem.firstCall.args[2] as JsonPatchOperation[];
     assert.equal(field(ops, 'System.Title'), 'Flaky tests in WebApp-CI');
@@ -89,7 +95,7 @@ describe('the flaky-tests item', () => {
       id === 5 ? [{ id: 1, text: `<p>Filed</p>${markerHtml('build-811.1.Test', 1)}` }] : [],
     );
     const { acting } = actingOver(boards);
-    const flaky = await recordFlaky(acting, view, withFlaky('Cart.Adds'));
+    const flaky = await record(acting, withFlaky('Cart.Adds'));
     assert.deepEqual(flaky, { type: 'Bug', id: 5, url: itemUrl(5), action: 'commented' });
     sinon.assert.calledOnce(boards.addComment);
     assert.equal(boards.addComment.firstCall.args[1], 5);
@@ -106,7 +112,10 @@ describe('the flaky-tests item', () => {
       'System.PullRequest.PullRequestId': '7',
     });
     const { acting } = actingOver(boards);
-    await recordFlaky(acting, runView(pr, NO_FACTS, 'failed'), withFlaky('Cart.Adds'));
+    await recordFlaky(
+      acting,
+      runView(pr, NO_FACTS, 'failed', { ...NO_EVIDENCE, tests: withFlaky('Cart.Adds') }),
+    );
     const query = String(boards.queryIds.firstCall.args[1]);
     assert.ok(query.includes(flakyFingerprintOf(pr).tag));
     assert.ok(!query.includes(FLAKY_TAG));
@@ -117,14 +126,14 @@ describe('the flaky-tests item', () => {
   it('dry run: plans the comment (names the open item) or the create, writes nothing', async () => {
     const boards = fakeBoards();
     const { acting, infos } = actingOver(boards, { dryRun: 'true' });
-    assert.deepEqual(await recordFlaky(acting, view, withFlaky('Cart.Adds')), {
+    assert.deepEqual(await record(acting, withFlaky('Cart.Adds')), {
       type: 'Bug',
       id: 7,
       url: itemUrl(7),
       action: 'none',
     });
     boards.queryIds.resolves([]);
-    assert.equal(await recordFlaky(acting, view, withFlaky('Cart.Adds')), undefined);
+    assert.equal(await record(acting, withFlaky('Cart.Adds')), undefined);
     for (const write of ['createWorkItem', 'addComment', 'updateWorkItem'] as const) {
       sinon.assert.notCalled(boards[write]);
     }

@@ -6,11 +6,13 @@ import {
   trackTestItems,
 } from '../../tasks/PipelineWorkItem/src/act/testItems';
 import { AdoError } from '../../tasks/PipelineWorkItem/src/errors';
-import { NO_FACTS, TestFailures } from '../../tasks/PipelineWorkItem/src/facts/model';
+import type { Acting } from '../../tasks/PipelineWorkItem/src/act/acted';
+import { NO_EVIDENCE, NO_FACTS, TestFailures } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import { fingerprintOf, testFingerprintOf } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
 import { markerHtml } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
 import type { InputName } from '../../tasks/PipelineWorkItem/src/inputs/settings';
+import type { TestItems } from '../../tasks/PipelineWorkItem/src/render/summary';
 import type { JsonPatchOperation } from '../../tasks/PipelineWorkItem/src/workItem/patch';
 import { actingOver, failedTest, fakeBoards, FakeBoards, itemUrl, RUN_KEY, runContext } from './fixtures';
 
@@ -23,6 +25,10 @@ const TESTS_URL = 'https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=
 function failures(...tests: ReturnType<typeof failedTest>[]): TestFailures {
   return { total: tests.length, tests, flaky: [], suspects: [], url: TESTS_URL };
 }
+
+// The run as the task hands it to the test items: its failing tests in its evidence.
+const track = (acting: Acting, tests: TestFailures | undefined, passed: PassedTests): Promise<TestItems> =>
+  trackTestItems(acting, runView(context, NO_FACTS, 'failed', { ...NO_EVIDENCE, tests }), passed);
 
 const passing =
   (...names: string[]): PassedTests =>
@@ -74,7 +80,7 @@ describe('per-test items: the open items and what is created', () => {
   it('finds the open test items with one WIQL on the tests scope tag and one read of their tags', async () => {
     const boards = boardsHolding({ 7: [tagOf('Checkout.Pays'), TESTS_SCOPE] });
     const { acting } = actingFor(boards);
-    await trackTestItems(acting, view, failures(failedTest('Checkout.Pays', 'boom')), passing());
+    await track(acting, failures(failedTest('Checkout.Pays', 'boom')), passing());
     const query = String(boards.queryIds.firstCall.args[1]);
     assert.match(query, new RegExp(`\\[System.Tags\\] CONTAINS '${TESTS_SCOPE}'`));
     assert.match(query, /\[System.WorkItemType\] = 'Bug'/);
@@ -86,9 +92,8 @@ describe('per-test items: the open items and what is created', () => {
   it('nothing open: no tags read, and each failing test gets an item of its own', async () => {
     const boards = boardsHolding({});
     const { acting, warnings } = actingFor(boards);
-    const result = await trackTestItems(
+    const result = await track(
       acting,
-      view,
       failures(failedTest('Checkout.Pays', 'boom', 11), failedTest('Cart.Adds', 'bang', 12)),
       passing(),
     );
@@ -110,7 +115,7 @@ describe('per-test items: the open items and what is created', () => {
   it('the create: the test’s tag and the tests scope tag, not the run scope tag; a link to the test result; the title; the marker', async () => {
     const boards = boardsHolding({});
     const { acting } = actingFor(boards);
-    await trackTestItems(acting, view, failures(failedTest('Checkout.Pays', 'boom', 42)), passing());
+    await track(acting, failures(failedTest('Checkout.Pays', 'boom', 42)), passing());
     const ops = createdOps(boards);
     const fingerprint = testFingerprintOf(context, 'Checkout.Pays');
     const tags = String(field(ops, 'System.Tags')).split('; ');
@@ -143,7 +148,7 @@ describe('per-test items: the open items and what is created', () => {
       ...failedTest('Evil<script>alert(1)</script>', 'expected <b>"a & b"</b>'),
       stackTrace: 'at <img src=x onerror=alert(2)>',
     };
-    await trackTestItems(acting, view, failures(test), passing());
+    await track(acting, failures(test), passing());
     const ops = createdOps(boards);
     const body = String(field(ops, 'Microsoft.VSTS.TCM.ReproSteps'));
     assert.ok(body.includes('Evil&lt;script&gt;alert(1)&lt;/script&gt;'), body);
@@ -156,9 +161,8 @@ describe('per-test items: the open items and what is created', () => {
   it('files one item for a test that failed in several test runs (names differing in case)', async () => {
     const boards = boardsHolding({});
     const { acting } = actingFor(boards);
-    const result = await trackTestItems(
+    const result = await track(
       acting,
-      view,
       failures(failedTest('Cart.Adds', 'a', 1), failedTest('cart.adds', 'b', 2)),
       passing(),
     );
@@ -173,7 +177,7 @@ describe('per-test items: the open items and what is created', () => {
     const boards = boardsHolding({});
     const { acting } = actingFor(boards);
     const tests = Array.from({ length: 25 }, (_, i) => failedTest(`T.test${i + 1}`, 'boom', i + 1));
-    const result = await trackTestItems(acting, view, failures(...tests), passing());
+    const result = await track(acting, failures(...tests), passing());
     assert.equal(boards.createWorkItem.callCount, MAX_NEW_TEST_ITEMS);
     assert.equal(result.created.length, MAX_NEW_TEST_ITEMS);
     assert.equal(result.overCap, 5);
@@ -200,7 +204,7 @@ describe('per-test items: the open items and what is created', () => {
       ...Array.from({ length: 5 }, (_, i) => failedTest(`T.open${i}`, 'boom')),
       ...Array.from({ length: 21 }, (_, i) => failedTest(`T.new${i}`, 'boom')),
     ];
-    const result = await trackTestItems(acting, view, failures(...tests), passing());
+    const result = await track(acting, failures(...tests), passing());
     assert.equal(result.commented.length, 5);
     assert.equal(result.created.length, MAX_NEW_TEST_ITEMS);
     assert.equal(result.overCap, 1);
@@ -215,9 +219,8 @@ describe('per-test items: recurrence', () => {
     });
     boards.comments.resolves([{ id: 3, text: `<p>Filed</p>${markerHtml('build-800.1.Test', 1)}` }]);
     const { acting } = actingFor(boards);
-    const result = await trackTestItems(
+    const result = await track(
       acting,
-      view,
       failures(failedTest('Checkout.Pays', 'expected <1> & got 2')),
       passing(),
     );
@@ -234,7 +237,7 @@ describe('per-test items: recurrence', () => {
   it('finds the open item by its tag whatever its case', async () => {
     const boards = boardsHolding({ 7: [tagOf('Checkout.Pays').toUpperCase(), TESTS_SCOPE.toUpperCase()] });
     const { acting } = actingFor(boards);
-    const result = await trackTestItems(acting, view, failures(failedTest('Checkout.Pays', 'b')), passing());
+    const result = await track(acting, failures(failedTest('Checkout.Pays', 'b')), passing());
     sinon.assert.notCalled(boards.createWorkItem);
     assert.deepEqual(
       result.commented.map((item) => item.id),
@@ -246,7 +249,7 @@ describe('per-test items: recurrence', () => {
     const boards = boardsHolding({ 7: [tagOf('Checkout.Pays'), TESTS_SCOPE] });
     boards.comments.resolves([{ id: 3, text: `<p>Again</p>${markerHtml(RUN_KEY, 2)}` }]);
     const { acting } = actingFor(boards);
-    const result = await trackTestItems(acting, view, failures(failedTest('Checkout.Pays', 'b')), passing());
+    const result = await track(acting, failures(failedTest('Checkout.Pays', 'b')), passing());
     sinon.assert.notCalled(boards.addComment);
     assert.deepEqual(result.commented, []);
     assert.equal(result.failed, 0);
@@ -255,7 +258,7 @@ describe('per-test items: recurrence', () => {
   it('onRecurrence skip: the open item is left alone and nothing is filed for it', async () => {
     const boards = boardsHolding({ 7: [tagOf('Checkout.Pays'), TESTS_SCOPE] });
     const { acting } = actingFor(boards, { onRecurrence: 'skip' });
-    const result = await trackTestItems(acting, view, failures(failedTest('Checkout.Pays', 'b')), passing());
+    const result = await track(acting, failures(failedTest('Checkout.Pays', 'b')), passing());
     sinon.assert.notCalled(boards.addComment);
     sinon.assert.notCalled(boards.createWorkItem);
     assert.deepEqual([result.created, result.commented], [[], []]);
@@ -264,7 +267,7 @@ describe('per-test items: recurrence', () => {
   it('onRecurrence new: a new item even though one is open', async () => {
     const boards = boardsHolding({ 7: [tagOf('Checkout.Pays'), TESTS_SCOPE] });
     const { acting } = actingFor(boards, { onRecurrence: 'new' });
-    const result = await trackTestItems(acting, view, failures(failedTest('Checkout.Pays', 'b')), passing());
+    const result = await track(acting, failures(failedTest('Checkout.Pays', 'b')), passing());
     sinon.assert.notCalled(boards.addComment);
     assert.deepEqual(
       result.created.map((item) => item.id),
@@ -284,7 +287,7 @@ describe('per-test items: resolving on a pass', () => {
     const boards = boardsHolding(open);
     const { acting } = actingFor(boards);
     const passed = sinon.spy(passing('Cart.Adds', 'Other.Test'));
-    const result = await trackTestItems(acting, view, failures(failedTest('Checkout.Pays', 'b')), passed);
+    const result = await track(acting, failures(failedTest('Checkout.Pays', 'b')), passed);
     sinon.assert.calledOnce(passed);
     sinon.assert.calledOnce(boards.updateWorkItem);
     const [, id, patch] = boards.updateWorkItem.firstCall.args as [string, number, JsonPatchOperation[]];
@@ -307,7 +310,7 @@ describe('per-test items: resolving on a pass', () => {
   it('a pass under another name case still resolves the item', async () => {
     const boards = boardsHolding(open);
     const { acting } = actingFor(boards);
-    const result = await trackTestItems(acting, view, failures(), passing('cart.adds'));
+    const result = await track(acting, failures(), passing('cart.adds'));
     assert.deepEqual(
       result.resolved.map((item) => item.id),
       [7],
@@ -317,12 +320,7 @@ describe('per-test items: resolving on a pass', () => {
   it('a test that failed in this run is not resolved even when another result of it passed', async () => {
     const boards = boardsHolding(open);
     const { acting } = actingFor(boards);
-    const result = await trackTestItems(
-      acting,
-      view,
-      failures(failedTest('Cart.Adds', 'b')),
-      passing('Cart.Adds'),
-    );
+    const result = await track(acting, failures(failedTest('Cart.Adds', 'b')), passing('Cart.Adds'));
     sinon.assert.notCalled(boards.updateWorkItem);
     assert.deepEqual(result.resolved, []);
   });
@@ -331,7 +329,7 @@ describe('per-test items: resolving on a pass', () => {
     const boards = boardsHolding(open);
     const { acting } = actingFor(boards, { resolveOnRecovery: 'false' });
     const passed = sinon.spy(passing('Cart.Adds'));
-    const result = await trackTestItems(acting, view, failures(), passed);
+    const result = await track(acting, failures(), passed);
     sinon.assert.notCalled(passed);
     sinon.assert.notCalled(boards.updateWorkItem);
     assert.deepEqual(result.resolved, []);
@@ -340,7 +338,7 @@ describe('per-test items: resolving on a pass', () => {
   it('the passed results could not all be read: warns, and resolves only those read', async () => {
     const boards = boardsHolding(open);
     const { acting, warnings } = actingFor(boards);
-    const result = await trackTestItems(acting, view, failures(), async () => ({
+    const result = await track(acting, failures(), async () => ({
       names: new Set(['Search.Finds']),
       complete: false,
     }));
@@ -356,7 +354,7 @@ describe('per-test items: resolving on a pass', () => {
     const boards = boardsHolding(open);
     boards.workItemRevision.resolves({ state: 'Closed', rev: 4 });
     const { acting } = actingFor(boards);
-    const result = await trackTestItems(acting, view, failures(), passing('Cart.Adds'));
+    const result = await track(acting, failures(), passing('Cart.Adds'));
     sinon.assert.notCalled(boards.updateWorkItem);
     assert.deepEqual(result.resolved, []);
     assert.equal(result.failed, 0);
@@ -366,7 +364,7 @@ describe('per-test items: resolving on a pass', () => {
     const boards = boardsHolding({});
     const { acting } = actingFor(boards);
     const passed = sinon.spy(passing('Cart.Adds'));
-    await trackTestItems(acting, view, undefined, passed);
+    await track(acting, undefined, passed);
     sinon.assert.notCalled(passed);
   });
 });
@@ -378,9 +376,8 @@ describe('per-test items: dry run and failing writes', () => {
       8: [tagOf('Checkout.Pays'), TESTS_SCOPE],
     });
     const { acting, infos } = actingFor(boards, { dryRun: 'true' });
-    const result = await trackTestItems(
+    const result = await track(
       acting,
-      view,
       failures(failedTest('Checkout.Pays', 'b'), failedTest('New.One', 'b'), failedTest('New.Two', 'b')),
       passing('Cart.Adds'),
     );
@@ -408,9 +405,8 @@ describe('per-test items: dry run and failing writes', () => {
         : undefined,
     );
     const { acting, warnings } = actingFor(boards);
-    const result = await trackTestItems(
+    const result = await track(
       acting,
-      view,
       failures(failedTest('First.Fails', 'b'), failedTest('Second.Files', 'b'), failedTest('Cart.Adds', 'b')),
       passing(),
     );

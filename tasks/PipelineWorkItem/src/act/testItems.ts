@@ -37,14 +37,11 @@ interface TestItem {
  * `trackTests: perTest`: each failing test's own item. A test with an open item gets a comment (as
  * `onRecurrence` says), one without gets a new item (at most 20 per run), and an open item whose test passed
  * in this run is resolved. The open test items of the pipeline and branch are found with one query and one read
- * of their tags; each write settles on its own, a failure warned about and counted.
+ * of their tags; each write settles on its own, a failure warned about and counted. The failing tests are those of
+ * the run as items show it (`view`: masked and readable before anything cuts or escapes them).
  */
-export async function trackTestItems(
-  acting: Acting,
-  view: RunView,
-  tests: TestFailures | undefined,
-  passed: PassedTests,
-): Promise<TestItems> {
+export async function trackTestItems(acting: Acting, view: RunView, passed: PassedTests): Promise<TestItems> {
+  const tests = view.evidence.tests;
   const plan = await planned(acting, view, tests, passed);
   const base = { type: acting.type.name, overCap: plan.overCap };
   if (acting.settings.dryRun) {
