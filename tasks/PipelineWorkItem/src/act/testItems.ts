@@ -216,11 +216,9 @@ async function resolveTestItem(
   { id }: { id: number },
 ): Promise<Linked | undefined> {
   const settled = await resolveItem(acting, id, testPassedHtml(view));
-  if (settled.kind === 'changed') return itemLink(acting, id);
-  if (settled.kind === 'commented' || settled.kind === 'failed') {
-    acting.log.warning(loc('ResolveFailed', acting.type.name, id, settled.why));
-  }
-  return undefined;
+  // A refused change put the note in as a comment and said so in a warning of its own; a write that failed
+  // throws, and is warned about as a failed write.
+  return settled.kind === 'changed' ? itemLink(acting, id) : undefined;
 }
 
 // The suspects of a test: this run's changes for a new failure, the changes of the build where it began failing.
