@@ -360,6 +360,29 @@ describe('per-test items: resolving on a pass', () => {
     assert.equal(result.failed, 0);
   });
 
+  it('a resolve the service refuses: the note goes in as a comment, warned about once', async () => {
+    const boards = boardsHolding(open);
+    boards.updateWorkItem.rejects(new AdoError('TF401320: Rule Error for field Root Cause', { status: 400 }));
+    const { acting, warnings } = actingFor(boards);
+    const result = await track(acting, failures(), passing('Cart.Adds'));
+    sinon.assert.calledOnce(boards.addComment);
+    assert.equal(boards.addComment.firstCall.args[1], 7);
+    assert.match(String(boards.addComment.firstCall.args[2]), /^<p>The test passed in /);
+    assert.deepEqual([result.resolved, result.failed], [[], 0]);
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0], /TF401320.*The note went in as a comment on Bug 7/);
+  });
+
+  it('a resolve that cannot be written is warned about and counted as a failed write', async () => {
+    const boards = boardsHolding(open);
+    boards.updateWorkItem.rejects(new AdoError('TF400813: not authorized', { status: 401 }));
+    const { acting, warnings } = actingFor(boards);
+    const result = await track(acting, failures(), passing('Cart.Adds'));
+    assert.deepEqual([result.resolved, result.failed], [[], 1]);
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0], /A failing test's own Bug could not be written: .*TF400813/);
+  });
+
   it('no test item open: the passed tests are not read', async () => {
     const boards = boardsHolding({});
     const { acting } = actingFor(boards);
