@@ -80,10 +80,9 @@ async function planned(
   tests: TestFailures | undefined,
   passed: PassedTests,
 ): Promise<Plan> {
-  const failing = uniqueByName(tests?.tests ?? []).map((test) => ({
-    test,
-    fingerprint: testFingerprintOf(view.context, test.name),
-  }));
+  const failing = oneByTest(
+    (tests?.tests ?? []).map((test) => ({ test, fingerprint: testFingerprintOf(view.context, test.name) })),
+  );
   const open = await openTestItems(acting, view);
   const actions = failing.map((item) => ({
     item,
@@ -115,11 +114,12 @@ function failedWrite(acting: Acting, error: unknown): undefined {
   return undefined;
 }
 
-// The same test can fail in several test runs of one pipeline run (configurations, jobs): it has one item.
-function uniqueByName(tests: readonly FailedTest[]): FailedTest[] {
+// The same test can fail in several test runs of one pipeline run (configurations, jobs): it has one item, as
+// its fingerprint says (names that differ only in case or spacing are one test).
+function oneByTest(items: readonly TestItem[]): TestItem[] {
   const seen = new Set<string>();
-  return tests.filter((test) => {
-    const key = test.name.toLowerCase();
+  return items.filter(({ fingerprint }) => {
+    const key = fingerprint.tag.toLowerCase();
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
