@@ -173,6 +173,21 @@ describe('per-test items: the open items and what is created', () => {
     );
   });
 
+  it('files one item for names that differ only in spacing, as their fingerprint does', async () => {
+    const boards = boardsHolding({});
+    const { acting } = actingFor(boards);
+    const result = await track(
+      acting,
+      failures(failedTest('Data Row (a, b)', 'a', 1), failedTest('Data  Row (a,\tb) ', 'b', 2)),
+      passing(),
+    );
+    sinon.assert.calledOnce(boards.createWorkItem);
+    assert.deepEqual(
+      result.created.map((item) => item.id),
+      [100],
+    );
+  });
+
   it(`files at most ${MAX_NEW_TEST_ITEMS} new items a run, and counts the rest over the cap`, async () => {
     const boards = boardsHolding({});
     const { acting } = actingFor(boards);
