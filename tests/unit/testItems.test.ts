@@ -158,6 +158,47 @@ describe('per-test items: the open items and what is created', () => {
     assert.equal(field(ops, 'System.Title'), 'Evil<script>alert(1)</script> fails in WebApp-CI on main');
   });
 
+  it('suspects: this run’s changes for a new failure, the earlier build’s for a test failing since then', async () => {
+    const boards = boardsHolding({});
+    const { acting } = actingFor(boards);
+    const earlier = {
+      kind: 'build' as const,
+      id: 790,
+      name: '20261127.2',
+      url: 'https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=790',
+    };
+    const commit = (id: string, message: string) => ({ id, author: 'Dana', message, url: undefined });
+    const since = {
+      ...failedTest('Old.Fails', 'b', 2),
+      standing: 'failingSince' as const,
+      since: { run: earlier, date: undefined },
+    };
+    await track(
+      acting,
+      {
+        ...failures(failedTest('New.Fails', 'a', 1), since),
+        suspects: [
+          { run: undefined, commits: [commit('aaaaaaaa11', 'This run’s change')] },
+          { run: earlier, commits: [commit('bbbbbbbb22', 'The earlier change')] },
+        ],
+      },
+      passing(),
+    );
+    const bodyOf = (title: string): string => {
+      const call = boards.createWorkItem
+        .getCalls()
+        .find((c) => String(field(c.args[2], 'System.Title')).startsWith(title));
+      return String(call && field(call.args[2], 'Microsoft.VSTS.TCM.ReproSteps'));
+    };
+    assert.match(bodyOf('New.Fails'), /the changes of this run, where it began failing[^]*This run’s change/);
+    assert.doesNotMatch(bodyOf('New.Fails'), /The earlier change/);
+    assert.match(
+      bodyOf('Old.Fails'),
+      /the changes of <a [^>]+>20261127\.2<\/a>, where it began failing[^]*The earlier change/,
+    );
+    assert.doesNotMatch(bodyOf('Old.Fails'), /This run’s change/);
+  });
+
   it('files one item for a test that failed in several test runs (names differing in case)', async () => {
     const boards = boardsHolding({});
     const { acting } = actingFor(boards);
