@@ -355,7 +355,7 @@ describe('per-test items: resolving on a pass', () => {
       /^<p>The test passed in <a href="[^"]+">20261129\.3<\/a> on main, so Pipeline Work Items/,
     );
     assert.ok(note.endsWith(markerHtml(RUN_KEY, 0)), note);
-    assert.deepEqual(result.resolved, [{ id: 7, url: itemUrl(7) }]);
+    assert.deepEqual(result.resolved, [{ id: 7, url: itemUrl(7), name: 'Cart.Adds' }]);
     assert.deepEqual(
       result.commented.map((item) => item.id),
       [8],

@@ -69,7 +69,7 @@ export async function trackTestItems(acting: Acting, view: RunView, passed: Pass
 interface Plan {
   readonly create: readonly TestItem[];
   readonly comment: readonly (TestItem & { id: number })[];
-  readonly resolve: readonly { id: number }[];
+  readonly resolve: readonly Passed[];
   readonly overCap: number;
 }
 
@@ -147,6 +147,12 @@ async function openTestItems(acting: Acting, view: RunView): Promise<Map<string,
   return byTag;
 }
 
+/** An open test item whose test passed in this run, and the test's name as the run has it. */
+interface Passed {
+  readonly id: number;
+  readonly name: string;
+}
+
 // The open items of tests that did not fail in this run and passed in it. A test that did not run (a skipped
 // stage, a filter) keeps its item: only a pass resolves it.
 async function passedItems(
@@ -157,18 +163,19 @@ async function passedItems(
     failing,
     passed,
   }: { open: ReadonlyMap<string, number[]>; failing: readonly TestItem[]; passed: PassedTests },
-): Promise<{ id: number }[]> {
+): Promise<Passed[]> {
   const failingTags = new Set(failing.map((item) => item.fingerprint.tag.toLowerCase()));
   const candidates = [...open.keys()].filter((tag) => !failingTags.has(tag));
   if (candidates.length === 0) return [];
   const { names, complete } = await passed();
   if (!complete) acting.log.warning(loc('PassedTestsIncomplete'));
-  const passedTags = new Set(
-    [...names].map((name) => testFingerprintOf(view.context, name).tag.toLowerCase()),
+  const passedTags = new Map(
+    [...names].map((name) => [testFingerprintOf(view.context, name).tag.toLowerCase(), name]),
   );
-  return candidates
-    .filter((tag) => passedTags.has(tag))
-    .flatMap((tag) => (open.get(tag) ?? []).map((id) => ({ id })));
+  return candidates.flatMap((tag) => {
+    const name = passedTags.get(tag);
+    return name === undefined ? [] : (open.get(tag) ?? []).map((id) => ({ id, name }));
+  });
 }
 
 async function createTestItem(
@@ -213,12 +220,12 @@ async function commentTestItem(
 async function resolveTestItem(
   acting: Acting,
   view: RunView,
-  { id }: { id: number },
+  { id, name }: Passed,
 ): Promise<Linked | undefined> {
   const settled = await resolveItem(acting, id, testPassedHtml(view));
   // A refused change put the note in as a comment and said so in a warning of its own; a write that failed
   // throws, and is warned about as a failed write.
-  return settled.kind === 'changed' ? itemLink(acting, id) : undefined;
+  return settled.kind === 'changed' ? { ...itemLink(acting, id), name } : undefined;
 }
 
 // The suspects of a test: this run's changes for a new failure, the changes of the build where it began failing.
