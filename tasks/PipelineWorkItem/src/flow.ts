@@ -103,7 +103,7 @@ async function flakyOnly(acting: Acting, view: RunView, tests: TestFailures | un
   acting.log.info(loc('FlakyOnly', count));
   const flaky =
     acting.settings.flakyTests === 'separate'
-      ? await recordFlaky(acting, shown(acting, view, tests), tests)
+      ? await recordFlaky(acting, shown(acting, view, tests))
       : undefined;
   const outputs = flaky
     ? { id: flaky.id, url: flaky.url, action: flaky.action }
@@ -125,12 +125,10 @@ async function sideItems(
   const masked = shown(acting, view, tests);
   const listedInItem = acted.outputs.action === 'created' && settings.includeDetails;
   const flaky =
-    settings.flakyTests === 'separate' && !listedInItem
-      ? await recordFlaky(acting, masked, tests)
-      : undefined;
+    settings.flakyTests === 'separate' && !listedInItem ? await recordFlaky(acting, masked) : undefined;
   const testItems =
     settings.trackTests === 'perTest'
-      ? await trackTestItems(acting, masked, tests, acting.reads.passedTests)
+      ? await trackTestItems(acting, masked, acting.reads.passedTests)
       : undefined;
   return { failing: tests, tests: testItems, flaky };
 }

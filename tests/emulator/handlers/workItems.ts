@@ -8,6 +8,7 @@ import {
   type Handler,
   type RequestContext,
 } from '../context';
+import { enumName, WORK_ITEM_ERROR_POLICY } from '../enums';
 import { badRequest, unsupportedContentType, workItemNotFound } from '../errors';
 import { findPersonByUniqueName } from '../identities';
 import { PEOPLE } from '../org';
@@ -31,10 +32,10 @@ const saveOptions = (ctx: RequestContext): SaveOptions => ({
   bypassRules: boolQuery(ctx, 'bypassRules'),
 });
 
-/** The item, checked against the project in the path when there is one. */
 /** Work Items - List takes at most 200 ids (its reference page). */
 const MAX_LIST_IDS = 200;
 
+/** The item, checked against the project in the path when there is one. */
 export function lookup(ctx: RequestContext, id: number, status = 404): StoredWorkItem {
   const item = ctx.store.workItems.get(id);
   if (!item || (ctx.project && ctx.project.id !== item.projectId)) throw workItemNotFound(id, status);
@@ -94,7 +95,14 @@ export const listItems: Handler = (ctx) => {
     throw badRequest(`The maximum number of work items per request is ${MAX_LIST_IDS}.`, 'ArgumentException');
   }
   const fields = fieldsParam(ctx.query.fields);
-  const omit = (ctx.query.errorPolicy ?? '').toLowerCase() === 'omit';
+  const policy = enumName(ctx.query.errorPolicy, WORK_ITEM_ERROR_POLICY) ?? 'fail';
+  if (policy !== 'fail' && policy !== 'omit') {
+    throw badRequest(
+      `The value '${ctx.query.errorPolicy}' is not valid for errorPolicy.`,
+      'ArgumentException',
+    );
+  }
+  const omit = policy === 'omit';
   const value = ids.map((id) => {
     const item = ctx.store.workItems.get(id);
     if (item && (!ctx.project || ctx.project.id === item.projectId)) {

@@ -1,4 +1,3 @@
-import type { TestFailures } from '../facts/model';
 import type { RunView } from '../facts/values';
 import { flakyFingerprintOf } from '../lifecycle/fingerprint';
 import { markerHtml } from '../lifecycle/marker';
@@ -13,13 +12,11 @@ import { commentOnRecurrence, createItem, openItems } from './writes';
 /**
  * `flakyTests: separate` when the run files no item of its own: the run's flaky results go on the pipeline's
  * flaky-tests item, one open item per pipeline (and lane) that every run with flaky results comments on. It is
- * never resolved by the task: flaky tests stay flaky until people fix them. undefined when the run saw none.
+ * never resolved by the task: flaky tests stay flaky until people fix them. undefined when the run saw none. The
+ * flaky results are those of the run as items show it (`view`: masked and readable before anything cuts them).
  */
-export async function recordFlaky(
-  acting: Acting,
-  view: RunView,
-  tests: TestFailures | undefined,
-): Promise<FlakyItem | undefined> {
+export async function recordFlaky(acting: Acting, view: RunView): Promise<FlakyItem | undefined> {
+  const tests = view.evidence.tests;
   if (!tests || tests.flaky.length === 0) return undefined;
   const type = acting.type.name;
   const fingerprint = flakyFingerprintOf(view.context);

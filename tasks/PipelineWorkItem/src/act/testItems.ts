@@ -37,14 +37,11 @@ interface TestItem {
  * `trackTests: perTest`: each failing test's own item. A test with an open item gets a comment (as
  * `onRecurrence` says), one without gets a new item (at most 20 per run), and an open item whose test passed
  * in this run is resolved. The open test items of the pipeline and branch are found with one query and one read
- * of their tags; each write settles on its own, a failure warned about and counted.
+ * of their tags; each write settles on its own, a failure warned about and counted. The failing tests are those of
+ * the run as items show it (`view`: masked and readable before anything cuts or escapes them).
  */
-export async function trackTestItems(
-  acting: Acting,
-  view: RunView,
-  tests: TestFailures | undefined,
-  passed: PassedTests,
-): Promise<TestItems> {
+export async function trackTestItems(acting: Acting, view: RunView, passed: PassedTests): Promise<TestItems> {
+  const tests = view.evidence.tests;
   const plan = await planned(acting, view, tests, passed);
   const base = { type: acting.type.name, overCap: plan.overCap };
   if (acting.settings.dryRun) {
@@ -72,7 +69,7 @@ export async function trackTestItems(
 interface Plan {
   readonly create: readonly TestItem[];
   readonly comment: readonly (TestItem & { id: number })[];
-  readonly resolve: readonly { id: number }[];
+  readonly resolve: readonly Passed[];
   readonly overCap: number;
 }
 
@@ -83,10 +80,9 @@ async function planned(
   tests: TestFailures | undefined,
   passed: PassedTests,
 ): Promise<Plan> {
-  const failing = uniqueByName(tests?.tests ?? []).map((test) => ({
-    test,
-    fingerprint: testFingerprintOf(view.context, test.name),
-  }));
+  const failing = oneByTest(
+    (tests?.tests ?? []).map((test) => ({ test, fingerprint: testFingerprintOf(view.context, test.name) })),
+  );
   const open = await openTestItems(acting, view);
   const actions = failing.map((item) => ({
     item,
@@ -118,11 +114,12 @@ function failedWrite(acting: Acting, error: unknown): undefined {
   return undefined;
 }
 
-// The same test can fail in several test runs of one pipeline run (configurations, jobs): it has one item.
-function uniqueByName(tests: readonly FailedTest[]): FailedTest[] {
+// The same test can fail in several test runs of one pipeline run (configurations, jobs): it has one item, as
+// its fingerprint says (names that differ only in case or spacing are one test).
+function oneByTest(items: readonly TestItem[]): TestItem[] {
   const seen = new Set<string>();
-  return tests.filter((test) => {
-    const key = test.name.toLowerCase();
+  return items.filter(({ fingerprint }) => {
+    const key = fingerprint.tag.toLowerCase();
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -150,6 +147,12 @@ async function openTestItems(acting: Acting, view: RunView): Promise<Map<string,
   return byTag;
 }
 
+/** An open test item whose test passed in this run, and the test's name as the run has it. */
+interface Passed {
+  readonly id: number;
+  readonly name: string;
+}
+
 // The open items of tests that did not fail in this run and passed in it. A test that did not run (a skipped
 // stage, a filter) keeps its item: only a pass resolves it.
 async function passedItems(
@@ -160,18 +163,19 @@ async function passedItems(
     failing,
     passed,
   }: { open: ReadonlyMap<string, number[]>; failing: readonly TestItem[]; passed: PassedTests },
-): Promise<{ id: number }[]> {
+): Promise<Passed[]> {
   const failingTags = new Set(failing.map((item) => item.fingerprint.tag.toLowerCase()));
   const candidates = [...open.keys()].filter((tag) => !failingTags.has(tag));
   if (candidates.length === 0) return [];
   const { names, complete } = await passed();
   if (!complete) acting.log.warning(loc('PassedTestsIncomplete'));
-  const passedTags = new Set(
-    [...names].map((name) => testFingerprintOf(view.context, name).tag.toLowerCase()),
+  const passedTags = new Map(
+    [...names].map((name) => [testFingerprintOf(view.context, name).tag.toLowerCase(), name]),
   );
-  return candidates
-    .filter((tag) => passedTags.has(tag))
-    .flatMap((tag) => (open.get(tag) ?? []).map((id) => ({ id })));
+  return candidates.flatMap((tag) => {
+    const name = passedTags.get(tag);
+    return name === undefined ? [] : (open.get(tag) ?? []).map((id) => ({ id, name }));
+  });
 }
 
 async function createTestItem(
@@ -216,14 +220,12 @@ async function commentTestItem(
 async function resolveTestItem(
   acting: Acting,
   view: RunView,
-  { id }: { id: number },
+  { id, name }: Passed,
 ): Promise<Linked | undefined> {
   const settled = await resolveItem(acting, id, testPassedHtml(view));
-  if (settled.kind === 'changed') return itemLink(acting, id);
-  if (settled.kind === 'commented' || settled.kind === 'failed') {
-    acting.log.warning(loc('ResolveFailed', acting.type.name, id, settled.why));
-  }
-  return undefined;
+  // A refused change put the note in as a comment and said so in a warning of its own; a write that failed
+  // throws, and is warned about as a failed write.
+  return settled.kind === 'changed' ? { ...itemLink(acting, id), name } : undefined;
 }
 
 // The suspects of a test: this run's changes for a new failure, the changes of the build where it began failing.
