@@ -7,14 +7,13 @@ import {
   flakyItemHtml,
   flakyItemTitle,
   flakyRunHtml,
-  standingHtml,
   testFiledHtml,
   testItemHtml,
   testItemTitle,
   testPassedHtml,
   testRecurrenceHtml,
-  utcDate,
 } from '../../tasks/PipelineWorkItem/src/render/testItems';
+import { standingHtml, utcDate } from '../../tasks/PipelineWorkItem/src/render/evidence';
 import { failedTest, RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
 
 const view = runView(runContext(), NO_FACTS, 'failed');

@@ -375,10 +375,20 @@ describe('run', () => {
       query.includes(testTag.scopeTag) ? [7] : [],
     );
     f.boards.workItemTags.resolves(new Map([[7, [testTag.tag, testTag.scopeTag]]]));
-    f.pipelines.failedTests.resolves({ total: 1, refs: [{ runId: 5, resultId: 9, name: 'Checkout.Pays' }] });
-    f.pipelines.testMessages.resolves(
-      new Map([[9, `\u001b[31mcheckout refused token ${JOB.token}\u001b[39m`]]),
-    );
+    f.pipelines.testRuns.resolves([{ id: 5, failed: 1, passed: 0, passedOnRerun: 0, flaky: 0 }]);
+    f.pipelines.testResults.resolves([
+      {
+        runId: 5,
+        resultId: 9,
+        name: 'Checkout.Pays',
+        outcome: 'failed',
+        message: `\u001b[31mcheckout refused token ${JOB.token}\u001b[39m`,
+        stackTrace: '',
+        failingSince: undefined,
+        flagged: false,
+        rerun: false,
+      },
+    ]);
     await run(f.host);
     const comment = f.boards.addComment.getCalls().find((call) => call.args[1] === 7);
     assert.ok(comment, 'the test item is commented on');
