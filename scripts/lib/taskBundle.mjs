@@ -21,10 +21,12 @@ const libResourceInEnglish = {
 
 /**
  * The packages the task requires only at first use, by chunk: markdown-it when a run renders Markdown, the HTTP
- * client when it talks to Azure DevOps. Each name lists every module path the task imports of it.
+ * client when it talks to Azure DevOps, stringify-entities at the first text with a character to escape for
+ * HTML. Each name lists every module path the task imports of it.
  */
 export const EMBEDDED_CHUNKS = {
   'markdown-it': ['markdown-it'],
+  'html-entities': ['stringify-entities'],
   'http-client': [
     'typed-rest-client/HttpClient',
     'typed-rest-client/handlers/basiccreds',
