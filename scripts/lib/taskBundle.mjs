@@ -41,7 +41,7 @@ const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]
 
 /**
  * V8 parses the whole of a script at every start, also the functions it never calls: the lazily required
- * packages cost every run their parse (about 45 % of the bundle), not only the runs that use them. Each chunk is
+ * packages (over 40 % of the bundle's code) cost every run their parse, not only the runs that use them. Each chunk is
  * bundled on its own and kept in the task's one file as a string, which V8 only scans; the first require of one
  * of its modules compiles it (`vm.compileFunction`, named `index.js#<chunk>` in stack traces; its source map is
  * written beside the bundle's). A chunk shares no package with the bundle (checked by scripts/bundle.mjs), so
@@ -58,7 +58,7 @@ function embeddedChunks(built) {
     setup(plugin) {
       plugin.onResolve({ filter, namespace: 'file' }, (args) => {
         const chunk = chunkOf.get(args.path);
-        if (chunk) return { path: args.path, namespace: CHUNK_MODULE, pluginData: chunk };
+        if (chunk) return { path: args.path, namespace: CHUNK_MODULE };
         return { errors: [{ text: `${args.path} is not in EMBEDDED_CHUNKS (scripts/lib/taskBundle.mjs)` }] };
       });
       plugin.onResolve({ filter: /.*/, namespace: CHUNK_MODULE }, (args) => ({
