@@ -41,11 +41,11 @@ const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]
 
 /**
  * V8 parses the whole of a script at every start, also the functions it never calls: the lazily required
- * packages (over 40 % of the bundle's code) cost every run their parse, not only the runs that use them. Each chunk is
- * bundled on its own and kept in the task's one file as a string, which V8 only scans; the first require of one
- * of its modules compiles it (`vm.compileFunction`, named `index.js#<chunk>` in stack traces; its source map is
- * written beside the bundle's). A chunk shares no package with the bundle (checked by scripts/bundle.mjs), so
- * no module exists twice. `built` collects each chunk's code, map and metafile.
+ * packages (over 40 % of the bundle's code) cost every run their parse, not only the runs that use them. Each
+ * chunk is bundled on its own and kept in the task's one file as a string, which V8 only scans; the first
+ * require of one of its modules compiles it (`vm.compileFunction`, named `index.js#<chunk>` in stack traces;
+ * its source map is written beside the bundle's). A chunk shares no package with the bundle (checked by
+ * scripts/bundle.mjs), so no module exists twice. `built` collects each chunk's code, map and metafile.
  */
 function embeddedChunks(built) {
   const chunkOf = new Map(
@@ -65,10 +65,10 @@ function embeddedChunks(built) {
         path: args.path,
         namespace: CHUNK,
       }));
-      plugin.onLoad({ filter: /.*/, namespace: CHUNK_MODULE }, (args) => ({
-        contents: `module.exports = require(${JSON.stringify(chunkOf.get(args.path))})[${JSON.stringify(args.path)}];`,
-        loader: 'js',
-      }));
+      plugin.onLoad({ filter: /.*/, namespace: CHUNK_MODULE }, (args) => {
+        const [chunk, modulePath] = [chunkOf.get(args.path), args.path].map((text) => JSON.stringify(text));
+        return { contents: `module.exports = require(${chunk})[${modulePath}];`, loader: 'js' };
+      });
       plugin.onLoad({ filter: /.*/, namespace: CHUNK }, async (args) => {
         const chunk = await buildChunk(args.path, plugin.initialOptions);
         built.set(args.path, chunk);
