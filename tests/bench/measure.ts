@@ -69,6 +69,8 @@ export interface ScenarioRun {
   readonly wallMs: number;
   readonly maxRssBytes: number;
   readonly cpuMs: number;
+  /** The bundle's embedded chunks the run compiled. */
+  readonly chunks: readonly string[];
   readonly requests: readonly RecordedRequest[];
 }
 
@@ -111,8 +113,8 @@ export async function measureScenario(
   }
   check(run, scenario.action, `${scenario.title} (${build.name}, ${latencyMs} ms)`);
   const requests = await emulator.requests();
-  const { wallMs, maxRssBytes, cpuMs } = run;
-  return { build: build.name, latencyMs, wallMs, maxRssBytes, cpuMs, requests };
+  const { wallMs, maxRssBytes, cpuMs, chunks } = run;
+  return { build: build.name, latencyMs, wallMs, maxRssBytes, cpuMs, chunks, requests };
 }
 
 /** Wall times of the cold-start run, of the floor and of `node -e 0`, run in turn. */
