@@ -89,6 +89,19 @@ describe('packaged task: flaky results and one item per failing test', function 
       assert.equal(item?.fields['System.State'], 'New');
     });
 
+    it('a green run with a test that passed only on a rerun notes it on the flaky-tests item', async () => {
+      const rerun: TestResultSeed = { ...passing('sends_receipt'), resultGroupType: 'rerun' };
+      const green = await run(
+        { ...greenYamlRun(966), testResults: [rerun, passing('lists_items')] },
+        {},
+        'Succeeded',
+      );
+      const [flaky] = await session.items(1, green);
+      assert.equal(title(flaky!), 'Flaky tests in WebApp-CI');
+      assert.match(body(flaky!), /WebApp\.Tests\.sends_receipt/);
+      assert.match(green.summary, /Flaky test results noted on a new flaky-tests item/);
+    });
+
     it('ignore: no Bug and no flaky-tests item', async () => {
       const only = await run(flakyOnly(963), { flakyTests: 'ignore' });
       await session.items(0, only);
