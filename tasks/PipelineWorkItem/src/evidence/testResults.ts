@@ -1,5 +1,6 @@
 import type { Commit, RunRef, TestReads, TestResult } from '../facts/model';
 import type { Pipelines, ResultsPage, TestRunCounts, TestScope } from '../ports';
+import { inParallel } from './limits';
 
 /** Results - List answers at most 1,000 results a page (without details). */
 const RESULTS_PAGE = 1000;
@@ -121,15 +122,10 @@ export async function passedTestNames(
   const runs = 'kind' in of ? await pipelines.testRuns(project, of) : of;
   const pages = plan(runs, (run) => run.passed, cap);
   const names = new Set<string>();
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < pages.length) {
-      const { runId, page } = pages[next++];
-      for (const result of await pipelines.testResults(project, runId, 'Passed', page))
-        names.add(result.name);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_PAGES, pages.length) }, worker));
+  // Only the names are kept: a page's results are let go as soon as it is read.
+  await inParallel(pages, PARALLEL_PAGES, async ({ runId, page }) => {
+    for (const result of await pipelines.testResults(project, runId, 'Passed', page)) names.add(result.name);
+  });
   const passed = runs.reduce((sum, run) => sum + run.passed, 0);
   return { names, complete: passed <= cap };
 }
