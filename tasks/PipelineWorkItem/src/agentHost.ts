@@ -28,10 +28,15 @@ const RESULTS: Record<TaskResult, tl.TaskResult> = {
  * prints, as plain lines or inside task-lib's commands, is masked and made inert first (see `inertLines`), so the
  * logging commands task-lib writes for the task are the only ones the agent sees.
  */
-export function agentHost(): TaskHost {
-  // From here on every message comes from tl.loc: task.json's English, or its translation for System.Culture
-  // (index.ts has set the resource path).
-  useLocalizer((key, ...args) => tl.loc(key, ...args));
+export function agentHost(resources: () => string): TaskHost {
+  // An English agent takes the messages from the bundle: task.json's, which the en-US resources repeat word for
+  // word (npm run loc makes them, a test keeps them so), without task-lib reading both files at every start.
+  // In another language every message comes from tl.loc: task.json's translation for System.Culture.
+  const culture = quietly(() => tl.getVariable('System.Culture'));
+  if (culture !== undefined && culture.trim() !== '' && culture.trim().toLowerCase() !== 'en-us') {
+    tl.setResourcePath(resources());
+    useLocalizer((key, ...args) => tl.loc(key, ...args));
+  }
   const secretVariables = quietly(() =>
     tl.getVariables().flatMap((v) => (v.secret && v.value ? [v.value] : [])),
   );
