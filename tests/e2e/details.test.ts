@@ -69,10 +69,10 @@ describe('failure details in the filed item', function () {
     const tab = `${em.collectionUrl}WebApp/_build/results?buildId=902&amp;view=ms.vss-test-web.build-test-results-tab`;
     assert.ok(
       html.includes(
-        `<p>25 tests failed; the first 20 are listed below: 20 new failures. All results: <a href="${tab}">the run&#39;s Tests tab</a>.</p>`,
+        `<p>25 tests failed: 25 new failures; the first 20 are listed below. All results: <a href="${tab}">the run&#39;s Tests tab</a>.</p>`,
       ) ||
         html.includes(
-          `<p>25 tests failed; the first 20 are listed below: 20 new failures. All results: <a href="${tab}">the run's Tests tab</a>.</p>`,
+          `<p>25 tests failed: 25 new failures; the first 20 are listed below. All results: <a href="${tab}">the run's Tests tab</a>.</p>`,
         ),
       html,
     );
@@ -126,9 +126,9 @@ describe('failure details in the filed item', function () {
       taskLog.map((r) => [r.query['startLine'], r.query['endLine']]),
       [['171', '200']],
     );
-    const byRelease = requests.find((r) => r.path.endsWith('/_apis/testresults/resultsbyrelease'));
-    assert.equal(byRelease?.query['releaseId'], '57');
-    assert.equal(byRelease?.query['releaseEnvid'], '3');
+    const byRelease = requests.find((r) => r.path.endsWith('/_apis/test/runs'));
+    assert.equal(byRelease?.query['releaseIds'], '57');
+    assert.equal(byRelease?.query['releaseEnvIds'], '3');
   });
 
   it('hostile pipeline text is shown as text: no element, no placeholder, secret masked, colours gone', async () => {

@@ -140,6 +140,16 @@ describe('details with evidence and the field limit', () => {
     );
   });
 
+  it('lists the first 20 failing tests of all those read, and counts every failure', () => {
+    const html = workItemBody(
+      settings,
+      runView(context, facts, 'failed', { ...evidence(3, 0), tests: failingTests(45, 45) }),
+    );
+    assert.match(html, /<b>test 20<\/b>/);
+    assert.doesNotMatch(html, /<b>test 21<\/b>/);
+    assert.match(html, /45 tests failed/);
+  });
+
   it('shortens the log excerpts first, keeping their last lines, and says so', () => {
     const run = runView(context, facts, 'failed', evidence(500, 20));
     const body = workItemBody(settings, run, 30_000);

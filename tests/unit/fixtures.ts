@@ -280,6 +280,7 @@ export function fakeBoards(): FakeBoards {
     currentIteration: sinon.stub().resolves(undefined),
     queryIds: sinon.stub().resolves([7]),
     workItemState: sinon.stub().resolves('Resolved'),
+    workItemTags: sinon.stub().resolves(new Map()),
     workItemRevision: sinon.stub().resolves({ state: 'Active', rev: 2 }),
     stateReasons: sinon.stub().resolves(['Fixed', 'Duplicate']),
     validateWorkItem: sinon.stub().resolves(),
@@ -350,6 +351,9 @@ export function readsOver(boards: Pick<Boards, 'stateReasons'>): Reads {
   return {
     types: async () => [BUG],
     evidence: async () => NO_EVIDENCE,
+    tests: async () => undefined,
+    commentsAhead: async () => undefined,
+    passedTests: async () => ({ names: new Set<string>(), complete: true }),
     iteration: async () => undefined,
     htmlFields: async () => ['System.Description', 'System.History'],
     stateReasons: (type) => {

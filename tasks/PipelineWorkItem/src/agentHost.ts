@@ -144,9 +144,12 @@ function ado(): typeof import('./ado/connection') {
 }
 
 // task-lib writes each variable's value into a debug line as it reads it, secret ones included; the agent
-// masks them, but the task's own output should not carry them at all.
+// masks them, but the task's own output should not carry them at all. One sink serves every read (a run reads
+// some fifty inputs and variables at start).
+const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
+
 function quietly<T>(read: () => T): T {
-  tl.setStdStream(new Writable({ write: (_chunk, _encoding, done) => done() }));
+  tl.setStdStream(discard);
   try {
     return read();
   } finally {

@@ -52,7 +52,7 @@ export function detailsHtml(
     .join('\n');
 }
 
-function runTableHtml(context: RunContext, facts: RunFacts, outcome: Outcome): string {
+export function runTableHtml(context: RunContext, facts: RunFacts, outcome: Outcome): string {
   const rows: [string, string][] = [];
   const add = (label: string, html: string): void => {
     if (html !== '') rows.push([label, html]);
