@@ -173,7 +173,13 @@ describe('packaged task: flaky results and one item per failing test', function 
       const results = Array.from({ length: 23 }, (_, i) => failing(`t${String(i + 1).padStart(2, '0')}`));
       const many = await run(testRun(975, results), perTest);
       const items = await session.items(21, many);
-      assert.equal(items.filter((item) => title(item).endsWith('fails in WebApp-CI on main')).length, 20);
+      const testItems = items.filter((item) => title(item).endsWith('fails in WebApp-CI on main'));
+      assert.equal(testItems.length, 20);
+      const runItem = items.find((item) => !testItems.includes(item))!;
+      assert.match(
+        body(runItem),
+        /3 failing tests have no item of their own yet: a run files at most 20 new test items\./,
+      );
       assert.match(many.summary, /3 more failing tests have no item of their own/);
     });
   });

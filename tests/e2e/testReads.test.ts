@@ -40,6 +40,10 @@ describe('packaged task: failing tests read on the collection, on every server',
       const older = html.indexOf('<b>WebApp.Tests.CartTests.rounds_down</b>');
       assert.ok(newOne > 0 && older > newOne, html);
       assert.ok(html.includes('Expected 3 but was 4'), html);
+      // The suspects: the earlier build's commit for the failure that began there, listed, never assigned.
+      const suspectsAt = html.indexOf('Suspects');
+      assert.ok(suspectsAt > older && html.indexOf('Round prices half-even') > suspectsAt, html);
+      assert.ok(!html.includes('System.AssignedTo'), html);
       // The flaky ones (and the one that passed on a rerun) are listed apart, after the failures.
       const flaky = html.indexOf('<h4>Flaky tests</h4>');
       assert.ok(flaky > older, html);

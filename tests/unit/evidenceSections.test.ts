@@ -146,6 +146,16 @@ describe('evidence sections at their edges', () => {
       () => failingTestsHtml(failed(3, 3), 0),
       `<h3>Failing tests</h3>\n<p>3 tests failed: 3 new failures. All results: ${LINK}.</p>`,
     ],
+    [
+      'failing tests without an item of their own (one item per test, over the cap): counted, singular',
+      () => failingTestsHtml({ ...failed(1, 1)!, untracked: 1 }, 20),
+      `<h3>Failing tests</h3>\n<p>1 test failed: 1 new failure. All results: ${LINK}.</p>\n<ul>\n<li><b>t1</b>: new in this run</li>\n</ul>\n<p>1 failing test has no item of its own yet: a run files at most 20 new test items.</p>`,
+    ],
+    [
+      'failing tests without an item of their own: plural, grouped',
+      () => failingTestsHtml({ ...failed(0, 1234)!, untracked: 1214 }, 20),
+      `<h3>Failing tests</h3>\n<p>1,234 tests failed. All results: ${LINK}.</p>\n<p>1,214 failing tests have no item of their own yet: a run files at most 20 new test items.</p>`,
+    ],
     ['no commits: nothing', () => changesHtml([]), ''],
     [
       'a commit without author and link: short id and subject',

@@ -3,6 +3,7 @@ import * as sinon from 'sinon';
 import {
   MAX_NEW_TEST_ITEMS,
   PassedTests,
+  planTestItems,
   trackTestItems,
 } from '../../tasks/PipelineWorkItem/src/act/testItems';
 import { AdoError } from '../../tasks/PipelineWorkItem/src/errors';
@@ -27,8 +28,14 @@ function failures(...tests: ReturnType<typeof failedTest>[]): TestFailures {
 }
 
 // The run as the task hands it to the test items: its failing tests in its evidence.
-const track = (acting: Acting, tests: TestFailures | undefined, passed: PassedTests): Promise<TestItems> =>
-  trackTestItems(acting, runView(context, NO_FACTS, 'failed', { ...NO_EVIDENCE, tests }), passed);
+async function track(
+  acting: Acting,
+  tests: TestFailures | undefined,
+  passed: PassedTests,
+): Promise<TestItems> {
+  const shown = runView(context, NO_FACTS, 'failed', { ...NO_EVIDENCE, tests });
+  return trackTestItems(acting, shown, await planTestItems(acting, shown), passed);
+}
 
 const passing =
   (...names: string[]): PassedTests =>

@@ -12,7 +12,7 @@ import { NO_EVIDENCE, RunFacts, TestFailures } from './facts/model';
 import { isTestStep } from './facts/tests';
 import { onlyFlakyFailures } from './lifecycle/flakyOnly';
 import { recordFlaky } from './act/flakyItem';
-import { trackTestItems } from './act/testItems';
+import { planTestItems, trackTestItems, TestItemsPlan } from './act/testItems';
 import { maskedRun } from './render/readable';
 import type { SideItems } from './render/summary';
 import type { Settings } from './inputs/settings';
@@ -76,13 +76,15 @@ async function actOn(acting: Acting, view: RunView, intent: 'file' | 'recover'):
   if (intent === 'file' && onlyFlakyFailures(view.facts, tests, settings.flakyTests)) {
     return flakyOnly(acting, view, tests);
   }
+  const testItems =
+    settings.trackTests === 'perTest' ? planTestItems(acting, shown(acting, view, tests)) : undefined;
+  testItems?.catch(() => undefined);
   const open = await openRead;
-  const acted = await act(acting, decide(intent, settings.onRecurrence, open), {
-    view,
-    fingerprint,
-    known: open,
-  });
-  return { ...acted, side: await sideItems(acting, view, tests, acted) };
+  // The run's item says how many failing tests get no item of their own.
+  const untrackedTests = (await testItems)?.overCap;
+  const decided = { view, fingerprint, known: open, untrackedTests };
+  const acted = await act(acting, decide(intent, settings.onRecurrence, open), decided);
+  return { ...acted, side: await sideItems(acting, view, tests, { acted, testItems: await testItems }) };
 }
 
 /**
@@ -119,18 +121,17 @@ async function sideItems(
   acting: Acting,
   view: RunView,
   tests: TestFailures | undefined,
-  acted: Acted,
+  { acted, testItems }: { acted: Acted; testItems: TestItemsPlan | undefined },
 ): Promise<SideItems> {
   const { settings } = acting;
   const masked = shown(acting, view, tests);
   const listedInItem = acted.outputs.action === 'created' && settings.includeDetails;
   const flaky =
     settings.flakyTests === 'separate' && !listedInItem ? await recordFlaky(acting, masked) : undefined;
-  const testItems =
-    settings.trackTests === 'perTest'
-      ? await trackTestItems(acting, masked, acting.reads.passedTests)
-      : undefined;
-  return { failing: tests, tests: testItems, flaky };
+  const written = testItems
+    ? await trackTestItems(acting, masked, testItems, acting.reads.passedTests)
+    : undefined;
+  return { failing: tests, tests: written, flaky };
 }
 
 // The run with its failing tests as items show them: secrets masked, control characters gone.

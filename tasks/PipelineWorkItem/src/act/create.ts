@@ -1,5 +1,6 @@
 import { AdoError } from '../errors';
 import { collectAttachments } from '../evidence/attachments';
+import type { Evidence } from '../facts/model';
 import type { RunView } from '../facts/values';
 import { Acted, Acting, dryRun, itemLink } from './acted';
 import type { Fingerprint } from '../lifecycle/fingerprint';
@@ -19,6 +20,8 @@ export interface Decided {
   readonly fingerprint: Fingerprint;
   /** The fingerprint's open items seen before the create (onRecurrence new). */
   readonly known: readonly number[];
+  /** Failing tests that get no item of their own this run (`trackTests: perTest`, over the cap). */
+  readonly untrackedTests?: number;
 }
 
 /**
@@ -61,7 +64,10 @@ async function newItem(
     dryRun: settings.dryRun,
   });
   // The run as the item shows it: secrets masked and control characters gone before anything is escaped.
-  const shown = maskedRun({ ...decided.view, evidence: await reads.evidence() }, host.secrets());
+  const shown = maskedRun(
+    { ...decided.view, evidence: untracked(await reads.evidence(), decided) },
+    host.secrets(),
+  );
   const history = `${filedHtml(shown, fingerprint, settings.resolveOnRecovery)}\n${markerHtml(acting.runKey, 1)}`;
   const tracking = {
     tags: [fingerprint.tag, fingerprint.scopeTag],
@@ -145,4 +151,10 @@ async function validated(
     acting.log.warning(loc('DryRunRefused', refusal));
     return { accepted: false, refusal };
   }
+}
+
+// The evidence with the count of failing tests that get no item of their own, for the failing tests' section.
+function untracked(evidence: Evidence, { untrackedTests }: Decided): Evidence {
+  if (!untrackedTests || !evidence.tests) return evidence;
+  return { ...evidence, tests: { ...evidence.tests, untracked: untrackedTests } };
 }

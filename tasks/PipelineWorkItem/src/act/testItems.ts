@@ -40,9 +40,17 @@ interface TestItem {
  * of their tags; each write settles on its own, a failure warned about and counted. The failing tests are those of
  * the run as items show it (`view`: masked and readable before anything cuts or escapes them).
  */
-export async function trackTestItems(acting: Acting, view: RunView, passed: PassedTests): Promise<TestItems> {
+export async function trackTestItems(
+  acting: Acting,
+  view: RunView,
+  planned: TestItemsPlan,
+  passed: PassedTests,
+): Promise<TestItems> {
   const tests = view.evidence.tests;
-  const plan = await planned(acting, view, tests, passed);
+  const resolve = acting.settings.resolveOnRecovery
+    ? await passedItems(acting, view, { ...planned, passed })
+    : [];
+  const plan = { ...planned, resolve };
   const base = { type: acting.type.name, overCap: plan.overCap };
   if (acting.settings.dryRun) {
     const counts = [plan.create.length, plan.comment.length, plan.resolve.length] as const;
@@ -66,20 +74,22 @@ export async function trackTestItems(acting: Acting, view: RunView, passed: Pass
   return { ...base, created: of('created'), commented: of('commented'), resolved: of('resolved'), failed };
 }
 
-interface Plan {
+/** What the failing tests' items need, before anything is written. */
+export interface TestItemsPlan {
   readonly create: readonly TestItem[];
   readonly comment: readonly (TestItem & { id: number })[];
-  readonly resolve: readonly Passed[];
+  /** Failing tests without an item that get none: over the cap of new test items per run. */
   readonly overCap: number;
+  readonly open: ReadonlyMap<string, number[]>;
+  readonly failing: readonly TestItem[];
 }
 
-// What each failing test's item needs (as `onRecurrence` says), and which open items' tests passed.
-async function planned(
-  acting: Acting,
-  view: RunView,
-  tests: TestFailures | undefined,
-  passed: PassedTests,
-): Promise<Plan> {
+/**
+ * What each failing test's item needs (as `onRecurrence` says): found before the run's own item is written,
+ * so that it can say how many failing tests get no item of their own.
+ */
+export async function planTestItems(acting: Acting, view: RunView): Promise<TestItemsPlan> {
+  const tests = view.evidence.tests;
   const failing = oneByTest(
     (tests?.tests ?? []).map((test) => ({ test, fingerprint: testFingerprintOf(view.context, test.name) })),
   );
@@ -92,11 +102,8 @@ async function planned(
   const comment = actions.flatMap(({ item, action }) =>
     action.kind === 'comment' ? [{ ...item, id: action.item }] : [],
   );
-  const resolve = acting.settings.resolveOnRecovery
-    ? await passedItems(acting, view, { open, failing, passed })
-    : [];
   const create = creates.slice(0, MAX_NEW_TEST_ITEMS);
-  return { create, comment, resolve, overCap: creates.length - create.length };
+  return { create, comment, overCap: creates.length - create.length, open, failing };
 }
 
 interface Written {

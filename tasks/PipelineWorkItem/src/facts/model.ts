@@ -168,6 +168,8 @@ export interface TestFailures {
   readonly tests: readonly FailedTest[];
   /** Flaky results shown apart (`flakyTests: separate`); empty otherwise. */
   readonly flaky: readonly FailedTest[];
+  /** Failing tests that get no item of their own this run (`trackTests: perTest`, over the cap of new ones). */
+  readonly untracked?: number;
   /** Failed results left out of `total` as flaky (none with `flakyTests: include`); undefined = none known. */
   readonly flakyFailed?: number;
   readonly suspects: readonly Suspects[];

@@ -72,11 +72,22 @@ export function failingTestsHtml(tests: TestFailures | undefined, maxListed: num
     '<h3>Failing tests</h3>',
     summary,
     items.length > 0 ? `<ul>\n${items.join('\n')}\n</ul>` : '',
+    untrackedHtml(tests.untracked),
     suspectsHtml(tests),
     flakyHtml(tests.flaky, limit),
   ]
     .filter((part) => part !== '')
     .join('\n');
+}
+
+// With one item per failing test: how many failing tests get none this run, a run filing at most 20 new ones.
+function untrackedHtml(untracked: number | undefined): string {
+  if (!untracked) return '';
+  const tests =
+    untracked === 1
+      ? '1 failing test has no item of its own'
+      : `${count(untracked)} failing tests have no item of their own`;
+  return `<p>${tests} yet: a run files at most 20 new test items.</p>`;
 }
 
 // "5 tests failed: 3 new failures, 2 failing since 20261201.4 (…)", the groups in the order listed, and how many
