@@ -220,8 +220,13 @@ describe('what the task reports', () => {
       ],
       [
         'flaky results apart',
-        tests({ total: 1, tests: [since], flaky: [flaky, flaky], flakyFailed: 1 }),
-        'Failing tests: 1 (0 new in this run, 1 failing since an earlier run); 2 flaky results not counted.',
+        tests({
+          total: 3,
+          tests: [failedTest('a', ''), since, since],
+          flaky: [flaky, flaky],
+          flakyFailed: 1,
+        }),
+        'Failing tests: 3 (1 new in this run, 2 failing since an earlier run); 2 flaky results not counted.',
       ],
       [
         'flaky results ignored, counted all the same',

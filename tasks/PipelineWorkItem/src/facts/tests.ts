@@ -44,8 +44,8 @@ const SAYS_TEST = /(?:^|[^A-Za-z])[Tt][Ee][Ss][Tt]|Test/;
  * test.
  */
 export function isTestStep(step: FailedStep): boolean {
-  const task = step.task?.toLowerCase();
-  if (task === undefined || step.step === '') return false;
+  const task = step.task?.toLowerCase() ?? '';
+  if (step.step === '') return false;
   if (TEST_TASKS.has(task)) return true;
   return task === DOTNET_TASK && SAYS_TEST.test(step.step);
 }

@@ -28,7 +28,7 @@ export interface DetailsLimits {
 }
 
 /** The most the details show: every log line gathered, and LISTED_TESTS failing tests and flaky results each. */
-export const NO_LIMITS: DetailsLimits = {
+export const FULL_DETAILS: DetailsLimits = {
   tailLines: Number.MAX_SAFE_INTEGER,
   tests: LISTED_TESTS,
 };
@@ -39,7 +39,7 @@ export const NO_LIMITS: DetailsLimits = {
  */
 export function detailsHtml(
   { context, facts, outcome, evidence }: Pick<RunView, 'context' | 'facts' | 'outcome' | 'evidence'>,
-  limits: DetailsLimits = NO_LIMITS,
+  limits: DetailsLimits = FULL_DETAILS,
 ): string {
   return [
     runTableHtml(context, facts, outcome),

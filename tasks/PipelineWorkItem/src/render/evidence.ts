@@ -145,9 +145,9 @@ function sinceHtml(since: Since): string {
  * date of the years 0 to 9999.
  */
 export function utcDate(iso: string | undefined): string {
-  const time = iso === undefined ? NaN : Date.parse(iso);
+  const time = Date.parse(iso ?? '');
   if (Number.isNaN(time)) return '';
-  const [day = '', clock = ''] = new Date(time).toISOString().split('T');
+  const [day, clock] = new Date(time).toISOString().split('T');
   return /^\d{4}-/.test(day) ? `${day} ${clock.slice(0, 5)} UTC` : '';
 }
 
@@ -190,7 +190,7 @@ function flakyHtml(flaky: readonly FailedTest[], limit: number): string {
   const note = `<p>${count(flaky.length)} ${plural} Azure DevOps marks flaky (by its flaky test detection, a Services feature, or as passed when run again), not counted as failures${which}.</p>`;
   const items = listed.map(
     (test) =>
-      `<li><b>${escapeHtml(cut(test.name))}</b>: ${FLAKY_REASONS[test.flakyReason ?? 'flagged']}</li>`,
+      `<li><b>${escapeHtml(cut(test.name))}</b>${test.flakyReason ? `: ${FLAKY_REASONS[test.flakyReason]}` : ''}</li>`,
   );
   return [
     '<h4>Flaky tests</h4>',

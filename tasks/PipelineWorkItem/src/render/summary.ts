@@ -1,6 +1,6 @@
 import { escapeMarkdown } from '../text/markdown';
 import { loc } from '../text/messages';
-import type { Outcome, TestFailures } from '../facts/model';
+import type { Outcome, TestFailures, TestStanding } from '../facts/model';
 import { count } from './evidence';
 
 /** What became of one open item a recovered run tried to resolve. */
@@ -128,7 +128,7 @@ export function summaryMarkdown(report: Report, warnings: readonly string[], sid
 function testsLine(tests: TestFailures): string {
   const flaky = Math.max(tests.flaky.length, tests.flakyFailed ?? 0);
   if (tests.total === 0 && flaky === 0) return '';
-  const of = (standing: string): string =>
+  const of = (standing: TestStanding): string =>
     count(tests.tests.filter((test) => test.standing === standing).length);
   const total = count(tests.total);
   return flaky > 0
