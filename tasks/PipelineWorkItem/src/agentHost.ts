@@ -17,6 +17,18 @@ import { redactor } from './text/redact';
 
 const JOB_ENDPOINT = 'SYSTEMVSSCONNECTION';
 
+/**
+ * An English agent takes the messages from the bundle: task.json's, which the en-US resources repeat word for
+ * word (npm run loc makes them, a test keeps them so), without task-lib reading both files at every start. In
+ * another language every message comes from tl.loc: task.json's translation for System.Culture.
+ */
+function localize(resources: () => string): void {
+  const culture = quietly(() => tl.getVariable('System.Culture'))?.trim() ?? '';
+  if (culture === '' || culture.toLowerCase() === 'en-us') return;
+  tl.setResourcePath(resources());
+  useLocalizer((key, ...args) => tl.loc(key, ...args));
+}
+
 const RESULTS: Record<TaskResult, tl.TaskResult> = {
   Succeeded: tl.TaskResult.Succeeded,
   SucceededWithIssues: tl.TaskResult.SucceededWithIssues,
@@ -29,14 +41,7 @@ const RESULTS: Record<TaskResult, tl.TaskResult> = {
  * logging commands task-lib writes for the task are the only ones the agent sees.
  */
 export function agentHost(resources: () => string): TaskHost {
-  // An English agent takes the messages from the bundle: task.json's, which the en-US resources repeat word for
-  // word (npm run loc makes them, a test keeps them so), without task-lib reading both files at every start.
-  // In another language every message comes from tl.loc: task.json's translation for System.Culture.
-  const culture = quietly(() => tl.getVariable('System.Culture'));
-  if (culture !== undefined && culture.trim() !== '' && culture.trim().toLowerCase() !== 'en-us') {
-    tl.setResourcePath(resources());
-    useLocalizer((key, ...args) => tl.loc(key, ...args));
-  }
+  localize(resources);
   const secretVariables = quietly(() =>
     tl.getVariables().flatMap((v) => (v.secret && v.value ? [v.value] : [])),
   );
