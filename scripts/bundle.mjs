@@ -53,9 +53,10 @@ mkdirSync(path.dirname(metaOut), { recursive: true });
 
 const started = Date.now();
 let result;
+const chunks = new Map();
 try {
   result = await build({
-    ...taskBundleOptions(entry, path.join(taskOut, 'index.js')),
+    ...taskBundleOptions(entry, path.join(taskOut, 'index.js'), chunks),
     absWorkingDir: root,
     // 'external' without a URL comment: the map is written outside the staging root below.
     sourcemap: 'external',
@@ -94,8 +95,13 @@ for (const file of result.outputFiles) {
   }
 }
 
-writeFileSync(metaOut, JSON.stringify(result.metafile));
-const packages = bundledPackages(result.metafile);
+for (const [name, chunk] of chunks) {
+  if (chunk.map) writeFileSync(path.join(mapOut, `${name}.js.map`), chunk.map);
+  legalComments = [legalComments, chunk.legal.trim()].filter(Boolean).join('\n\n');
+}
+const metafile = withChunks(result.metafile, chunks);
+writeFileSync(metaOut, JSON.stringify(metafile));
+const packages = bundledPackages(metafile);
 writeFileSync(path.join(taskOut, noticesName), notices(packages, legalComments));
 
 for (const file of ['task.json', 'task.loc.json', 'icon.png']) {
@@ -113,6 +119,32 @@ console.log(
   `bundle: ${path.relative(root, path.join(taskOut, 'index.js'))} ${bundleBytes} bytes (${kib} KiB), ` +
     `${packages.length} packages, ${Date.now() - started} ms`,
 );
+
+/**
+ * The metafile with each embedded chunk's inputs in place of the module that holds its text, so that what a
+ * package weighs and its licence are accounted for wherever it is bundled (the text's escapes count as wrappers).
+ * Fails when a package is in a chunk and in the bundle: it would exist twice, each copy with its own state.
+ */
+function withChunks(metafile, chunks) {
+  const name = Object.keys(metafile.outputs).find((file) => file.endsWith('/index.js'));
+  const output = metafile.outputs[name];
+  const inputs = Object.fromEntries(
+    Object.entries(output.inputs).filter(([input]) => !input.startsWith('embedded-chunk')),
+  );
+  const bundled = new Set(Object.keys(inputs).map((input) => packageDir(path.resolve(root, input))));
+  const all = { ...metafile.inputs };
+  for (const [chunk, { metafile: meta }] of chunks) {
+    const [chunkOutput] = Object.values(meta.outputs).filter((o) => o.entryPoint !== undefined);
+    for (const [input, used] of Object.entries(chunkOutput.inputs)) {
+      const dir = packageDir(path.resolve(root, input));
+      if (dir && bundled.has(dir)) fail(`${path.relative(root, dir)} is in the bundle and in chunk ${chunk}`);
+      if (input.startsWith('<stdin>')) continue;
+      inputs[input] = used;
+      all[input] = meta.inputs[input];
+    }
+  }
+  return { inputs: all, outputs: { ...metafile.outputs, [name]: { ...output, inputs } } };
+}
 
 /**
  * The npm packages whose files ended up in the bundle, from esbuild's metafile

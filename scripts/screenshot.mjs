@@ -53,6 +53,7 @@ async function fileBug(h) {
   const [emulator, vsix] = await Promise.all([h.startEmulator(), h.unpackVsix()]);
   try {
     await emulator.setTokens([h.JOB_TOKEN]);
+    await emulator.seedBuild(h.demoEarlierBuild());
     await emulator.seedBuild(h.demoBuild());
     const result = await h.runTask(vsix.target, {
       collectionUrl: emulator.collectionUrl,

@@ -2,12 +2,14 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { JOB_TOKEN } from '../e2e/pipelines';
 import { isWrite } from '../e2e/session';
 import { startEmulator, type Emulator } from '../emulator/harness';
 import { buildFloor, bundleBuild, packageName, stageUnbundled, type TaskBuild } from './builds';
 import { coldStartFigures, requestLines, scenarioFigures } from './figures';
 import { measureColdStart, measureScenario } from './measure';
-import { SCENARIOS } from './scenarios';
+import { runAgentTask } from './processes';
+import { COLD_START, SCENARIOS, seedFailedRun } from './scenarios';
 import { bundleCosts, installedCosts, TASK_SOURCE, vsixSize, WRAPPERS } from './sizes';
 import { median, sequentialChain } from './stats';
 import { coldStartRows, formatTable, packageRows, sizeRows } from './table';
@@ -74,6 +76,9 @@ describe('bench (npm run bench): sizes, request counts and the arithmetic', func
           .map((r) => `${r.method} ${r.path}`)
           .sort();
       assert.ok(packaged.requests.length > 0, scenario.title);
+      // The HTTP client is compiled at the run's first request, once; the unbundled build has no chunks.
+      assert.equal(packaged.chunks.filter((c) => c === 'http-client').length, 1, scenario.title);
+      assert.deepEqual(plain.chunks, [], scenario.title);
       assert.deepEqual(lines(plain.requests), lines(packaged.requests), scenario.title);
       const chain = sequentialChain(packaged.requests).length;
       assert.ok(chain >= 1 && chain <= packaged.requests.length, `${scenario.title}: chain of ${chain}`);
@@ -98,6 +103,24 @@ describe('bench (npm run bench): sizes, request counts and the arithmetic', func
     for (const rss of Object.values(samples.rss).flat()) {
       assert.ok(Number.isFinite(rss) && rss > 1_000_000, `peak RSS ${rss}`);
     }
+  });
+
+  it('compiles an embedded chunk only in a run that requires it, once: none at cold start', async () => {
+    const em = emulator as Emulator;
+    const job = { collectionUrl: em.collectionUrl, jobToken: JOB_TOKEN };
+    const coldStart = await runAgentTask(bundle.target, { ...job, ...COLD_START.job }, { measureRss: true });
+    assert.equal(coldStart.action, COLD_START.action, coldStart.stdout);
+    assert.deepEqual(coldStart.chunks, []);
+    await em.reset();
+    await em.setTokens([JOB_TOKEN]);
+    const failed = await seedFailedRun(em);
+    const inputs = { description: 'See **the runbook**.' };
+    const filed = await runAgentTask(bundle.target, { ...job, ...failed, inputs }, { measureRss: true });
+    assert.equal(filed.action, 'created', filed.stdout);
+    for (const chunk of ['http-client', 'markdown-it']) {
+      assert.ok(filed.chunks.includes(chunk), `${chunk} is not in ${filed.chunks.join(', ')}`);
+    }
+    assert.equal(new Set(filed.chunks).size, filed.chunks.length, filed.chunks.join(', '));
   });
 
   it('the floor is task-lib bundled as the task is, without the task', () => {
@@ -128,7 +151,7 @@ describe('bench (npm run bench): sizes, request counts and the arithmetic', func
 
   it('a scenario at zero latency is set against the floor run with it, wall and CPU time', () => {
     const run = (latencyMs: number, wallMs: number, cpuMs: number) =>
-      ({ build: 'bundle', latencyMs, wallMs, cpuMs, maxRssBytes: 1, requests: [] }) as const;
+      ({ build: 'bundle', latencyMs, wallMs, cpuMs, maxRssBytes: 1, chunks: [], requests: [] }) as const;
     const runs = [run(0, 90, 60), run(100, 590, 61), run(0, 200, 80), run(100, 700, 82), run(0, 100, 50)];
     const figures = scenarioFigures([...runs, run(100, 600, 50)], 100, [
       { wallMs: 60, cpuMs: 40 },

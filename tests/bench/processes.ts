@@ -20,12 +20,17 @@ export interface NodeRun {
   readonly maxRssBytes: number;
   /** CPU time (user and system) in ms; NaN when not measured. */
   readonly cpuMs: number;
+  /** The embedded chunks of the bundle the process compiled, in order; empty when not measured. */
+  readonly chunks: readonly string[];
 }
 
 export interface NodeOptions {
   readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;
-  /** Preload rssPreload.js to record the peak RSS and the CPU time (adds one small require to the start). */
+  /**
+   * Preload rssPreload.js to record the peak RSS, the CPU time and the chunks compiled (adds one small require
+   * to the start).
+   */
   readonly measureRss?: boolean;
 }
 
@@ -52,7 +57,7 @@ export function runNode(args: readonly string[], options: NodeOptions): Promise<
       clearTimeout(timer);
       const usage = (
         options.measureRss && fs.existsSync(rssFile) ? JSON.parse(fs.readFileSync(rssFile, 'utf8')) : {}
-      ) as { maxRssBytes?: number; cpuMs?: number };
+      ) as { maxRssBytes?: number; cpuMs?: number; chunks?: string[] };
       resolve({
         exitCode: code ?? 1,
         wallMs,
@@ -60,6 +65,7 @@ export function runNode(args: readonly string[], options: NodeOptions): Promise<
         stderr: Buffer.concat(err).toString('utf8'),
         maxRssBytes: usage.maxRssBytes ?? NaN,
         cpuMs: usage.cpuMs ?? NaN,
+        chunks: usage.chunks ?? [],
       });
     });
   });

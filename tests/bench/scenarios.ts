@@ -67,14 +67,14 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'newFailure',
     title: 'new failure, full details',
     action: 'created',
-    targets: { roundTrips: 5, requests: 14, timesFloor: 1.8 },
+    targets: { roundTrips: 4, requests: 14, timesFloor: 1.8 },
     prepare: ({ emulator }) => seedFailure(emulator, FIRST),
   },
   {
     id: 'recurrence',
     title: 'recurrence (comment)',
     action: 'commented',
-    targets: { roundTrips: 5 },
+    targets: { roundTrips: 3 },
     prepare: async (setup) => {
       await leaveOpenItem(setup);
       return seedFailure(setup.emulator, AGAIN);
@@ -94,7 +94,7 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'successNothingOpen',
     title: 'success, nothing open',
     action: 'none',
-    targets: { roundTrips: 3, requests: 6 },
+    targets: { roundTrips: 2, requests: 6 },
     prepare: ({ emulator }) => seedGreen(emulator, FIRST),
   },
   {

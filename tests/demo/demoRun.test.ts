@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { demoBuild, DEMO_TESTS, eslintLog, npmTestLog } from './demoRun';
+import { demoBuild, demoEarlierBuild, DEMO_FLAKY, DEMO_TESTS, eslintLog, npmTestLog } from './demoRun';
 
 // The demo shows what the task makes of a real run's output, so its logs must read like one.
 describe('the demo run', () => {
@@ -24,6 +24,16 @@ describe('the demo run', () => {
     }
     assert.match(log, new RegExp(`\\n {2}${DEMO_TESTS.length} failing\\n`));
     assert.match(log, /> tsc -p tsconfig\.json/);
+  });
+
+  it('shows the flaky test passing in mocha’s report, and the earlier build failing the test that fails since', () => {
+    const log = npmTestLog().join('\n');
+    for (const test of DEMO_FLAKY) assert.ok(log.includes(`✔ ${test.testCaseTitle}\n`), test.testCaseTitle);
+    const since = DEMO_TESTS.filter((test) => test.failingSince?.buildId === demoEarlierBuild().id);
+    assert.deepEqual(
+      since.map((test) => test.automatedTestName),
+      demoEarlierBuild().testResults?.map((test) => test.automatedTestName),
+    );
   });
 
   it('counts in eslint’s summary the problems it lists', () => {

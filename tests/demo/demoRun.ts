@@ -1,11 +1,14 @@
 // The run `npm start` and `npm run screenshot` file a Bug for: the multi-stage run of the e2e tests (npm test failed
 // in stage Build, eslint in stage Lint, where the task runs), with logs and test results that read like a real
-// run's: the agent's step header, npm's install output, the TypeScript build, mocha's report and eslint's.
-import type { BuildSeed, TestResultSeed } from '../emulator/harness';
+// run's: the agent's step header, npm's install output, the TypeScript build, mocha's report and eslint's. One
+// failing test is new, the other has failed since an earlier build of the pipeline, and one passed on a rerun.
+import type { BuildSeed, ChangeSeed, TestResultSeed } from '../emulator/harness';
 import { COMMITS, failedMultiStageRun, multiStageVariables } from '../e2e/evidenceRuns';
-import { buildVariables } from '../e2e/pipelines';
+import { buildVariables, failedYamlRun } from '../e2e/pipelines';
 
 export const DEMO_BUILD_ID = 812;
+/** The earlier build of the same pipeline where the checkout test began to fail. */
+export const DEMO_EARLIER_BUILD_ID = 805;
 
 /** The inputs of the demo's task step. */
 export const DEMO_INPUTS: Readonly<Record<string, string>> = {
@@ -172,7 +175,18 @@ export function eslintLog(): string[] {
   ]);
 }
 
-/** The two failures of the mocha report, as the pipeline's test results hold them. */
+const CHECKOUT_FAILED: TestResultSeed = {
+  testCaseTitle: 'charges the rounded total',
+  automatedTestName: 'Checkout charges the rounded total',
+  outcome: 'Failed',
+  errorMessage: 'AssertionError: expected 9.99 to equal 10',
+  stackTrace: 'at Context.<anonymous> (test/checkout.test.ts:31:7)',
+};
+
+/**
+ * The two failures of the mocha report, as the pipeline's test results hold them: the cart's new in this run, the
+ * checkout's failing since the earlier build.
+ */
 export const DEMO_TESTS: readonly TestResultSeed[] = [
   {
     testCaseTitle: 'rounds the total',
@@ -181,21 +195,47 @@ export const DEMO_TESTS: readonly TestResultSeed[] = [
     errorMessage: 'AssertionError: expected 3 to equal 4',
     stackTrace: 'at Context.<anonymous> (test/cart.test.ts:18:12)',
   },
+  { ...CHECKOUT_FAILED, failingSince: { buildId: DEMO_EARLIER_BUILD_ID } },
+];
+
+/** A test of the mocha report that failed once and passed when mocha ran it again: flaky. */
+export const DEMO_FLAKY: readonly TestResultSeed[] = [
   {
-    testCaseTitle: 'charges the rounded total',
-    automatedTestName: 'Checkout charges the rounded total',
-    outcome: 'Failed',
-    errorMessage: 'AssertionError: expected 9.99 to equal 10',
-    stackTrace: 'at Context.<anonymous> (test/checkout.test.ts:31:7)',
+    testCaseTitle: 'retries a declined card once',
+    automatedTestName: 'Checkout retries a declined card once',
+    outcome: 'Passed',
+    resultGroupType: 'rerun',
   },
 ];
+
+/** The change the earlier build came with: the suspect of the checkout test. */
+const EARLIER_COMMITS: ChangeSeed[] = [
+  {
+    id: '5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d',
+    message: 'Charge the cart total at checkout\n\nThe payment used the total before rounding.',
+    author: { displayName: 'Alex Kim', uniqueName: 'alex@fabrikam.example' },
+  },
+];
+
+/** The earlier run of the pipeline where the checkout test failed first, with its own change. */
+export function demoEarlierBuild(): BuildSeed {
+  return {
+    ...failedYamlRun(DEMO_EARLIER_BUILD_ID),
+    buildNumber: '20261127.3',
+    startTime: '2026-11-27T16:42:00.000Z',
+    status: 'completed',
+    result: 'failed',
+    changes: EARLIER_COMMITS,
+    testResults: [CHECKOUT_FAILED],
+  };
+}
 
 /** The demo's failed run, with the two commits it built, and the task in the failed Lint job. */
 export function demoBuild(): BuildSeed {
   return {
     ...failedMultiStageRun(DEMO_BUILD_ID, { commits: COMMITS, taskIn: 'lint' }),
     logs: { '4': npmTestLog(), '7': eslintLog() },
-    testResults: [...DEMO_TESTS],
+    testResults: [...DEMO_TESTS, ...DEMO_FLAKY],
   };
 }
 

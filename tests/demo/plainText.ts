@@ -33,10 +33,11 @@ export function htmlToText(html: string): string {
     at = match.index + match[0].length;
     const closing = match[1] === '/';
     const tag = (match[2] ?? '').toLowerCase();
-    if (tag === 'h3' && !closing) heading = ' ';
-    else if (tag === 'h3') {
+    // Sections underlined with dashes, their parts with dots.
+    if ((tag === 'h3' || tag === 'h4') && !closing) heading = ' ';
+    else if (tag === 'h3' || tag === 'h4') {
       const title = heading.trim();
-      out += `\n\n${title}\n${'-'.repeat(title.length)}\n`;
+      out += `\n\n${title}\n${(tag === 'h3' ? '-' : '.').repeat(title.length)}\n`;
       heading = '';
     } else if (tag === 'pre') {
       inPre = !closing;

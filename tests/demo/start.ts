@@ -6,7 +6,7 @@ import { runTask } from '../e2e/agent';
 import { JOB_TOKEN } from '../e2e/pipelines';
 import { repoRoot } from '../helpers/repo';
 import { unpackVsix } from '../helpers/vsix';
-import { demoBuild, DEMO_INPUTS, demoVariables } from './demoRun';
+import { demoBuild, demoEarlierBuild, DEMO_INPUTS, demoVariables } from './demoRun';
 import { htmlToText } from './plainText';
 
 const BODY_FIELDS = ['Microsoft.VSTS.TCM.ReproSteps', 'System.Description'];
@@ -15,7 +15,9 @@ async function main(): Promise<void> {
   const [emulator, vsix] = await Promise.all([startEmulator(), unpackVsix()]);
   try {
     await emulator.setTokens([JOB_TOKEN]);
-    // Two failed steps in two stages, with their logs, the failing tests and the commits of the run.
+    // Two failed steps in two stages, with their logs, the failing tests and the commits of the run, and the
+    // earlier build where one of the tests began to fail.
+    await emulator.seedBuild(demoEarlierBuild());
     await emulator.seedBuild(demoBuild());
     console.log(`Emulator: ${emulator.collectionUrl}`);
     console.log(

@@ -69,15 +69,18 @@ describe('failure details in the filed item', function () {
     const tab = `${em.collectionUrl}WebApp/_build/results?buildId=902&amp;view=ms.vss-test-web.build-test-results-tab`;
     assert.ok(
       html.includes(
-        `<p>25 tests failed; the first 20 are listed below. All results: <a href="${tab}">the run&#39;s Tests tab</a>.</p>`,
+        `<p>25 tests failed: 25 new failures; the first 20 are listed below. All results: <a href="${tab}">the run&#39;s Tests tab</a>.</p>`,
       ) ||
         html.includes(
-          `<p>25 tests failed; the first 20 are listed below. All results: <a href="${tab}">the run's Tests tab</a>.</p>`,
+          `<p>25 tests failed: 25 new failures; the first 20 are listed below. All results: <a href="${tab}">the run's Tests tab</a>.</p>`,
         ),
       html,
     );
     assert.equal(occurrences(html, '<li><b>WebApp.Tests.Cart.total_'), 20);
-    assert.ok(html.includes('<li><b>WebApp.Tests.Cart.total_20</b><br>\nExpected 23 but was 22<br>'), html);
+    assert.ok(
+      html.includes('<li><b>WebApp.Tests.Cart.total_20</b>: new in this run<br>\nExpected 23 but was 22<br>'),
+      html,
+    );
     assert.ok(!html.includes('total_21'), html);
 
     const repo = `${em.collectionUrl}WebApp/_git/WebApp/commit`;
@@ -114,7 +117,7 @@ describe('failure details in the filed item', function () {
     assert.ok(html.includes(`<p><b>${step}</b>: the last 30 lines of 200</p>`), html);
     assert.ok(html.includes('deploy line 0171') && !html.includes('deploy line 0170'), html);
     assert.match(html, /Error: Slot (&#39;|')staging(&#39;|') was not found\.<\/pre>/);
-    assert.ok(html.includes('<p>2 tests failed. All results: <a href="'), html);
+    assert.ok(html.includes('<p>2 tests failed: 2 new failures. All results: <a href="'), html);
     assert.ok(html.includes('releaseId=57&amp;environmentId=3'), html);
 
     const requests = await em.requests();
@@ -123,9 +126,9 @@ describe('failure details in the filed item', function () {
       taskLog.map((r) => [r.query['startLine'], r.query['endLine']]),
       [['171', '200']],
     );
-    const byRelease = requests.find((r) => r.path.endsWith('/_apis/testresults/resultsbyrelease'));
-    assert.equal(byRelease?.query['releaseId'], '57');
-    assert.equal(byRelease?.query['releaseEnvid'], '3');
+    const byRelease = requests.find((r) => r.path.endsWith('/_apis/test/runs'));
+    assert.equal(byRelease?.query['releaseIds'], '57');
+    assert.equal(byRelease?.query['releaseEnvIds'], '3');
   });
 
   it('hostile pipeline text is shown as text: no element, no placeholder, secret masked, colours gone', async () => {

@@ -15,7 +15,7 @@ const isTimeline = (r: RecordedRequest): boolean => /\/timeline$/i.test(r.path);
 const isCreate = (r: RecordedRequest): boolean => r.method === 'POST' && /\/wit\/workItems\/\$/i.test(r.path);
 const EVIDENCE = [
   /\/build\/builds\/\d+\/(logs(\/\d+)?|changes|workitems)$/i,
-  /\/testresults\//i,
+  /\/test\/runs(\/\d+\/results)?$/i,
   /\/tasks\/\d+\/logs$/i,
 ];
 const isEvidenceRead = (r: RecordedRequest): boolean =>
@@ -51,19 +51,34 @@ describe('failure details: how the evidence is read', function () {
     const snapshots = await watch.stop();
     await session.items(1, run);
     const during = new Set(snapshots.flat().map((r) => r.path.replace(/^.*\/_apis\//, '')));
-    for (const read of ['build/builds/912/logs', 'build/builds/912/changes', 'testresults/resultsbybuild']) {
+    for (const read of ['build/builds/912/logs', 'build/builds/912/changes', 'test/runs']) {
       assert.ok(during.has(read), `${read} was not requested while the timeline was read: ${[...during]}`);
     }
   });
 
-  it('a green run decided by the timeline costs one timeline read and no evidence read', async () => {
+  it('a green run decided by the timeline costs one timeline read, and of the evidence only its test runs', async () => {
     const em = session.emulator;
     await em.seedBuild({ ...greenYamlRun(913), testResults: [], changes: COMMITS });
     const run = await session.run({ variables: buildVariables(913, { 'Agent.JobStatus': 'Succeeded' }) });
     assert.equal(run.outputs['WorkItemAction'], 'none');
     const requests = await em.requests();
     assert.equal(requests.filter(isTimeline).length, 1);
-    assert.deepEqual(requests.filter(isEvidenceRead), []);
+    // The test runs' statistics say whether a result passed only on a rerun, which flakyTests separate notes.
+    assert.deepEqual(
+      requests.filter(isEvidenceRead).map((r) => r.path.replace(/^.*\/_apis\//, '')),
+      ['test/runs'],
+    );
+  });
+
+  it('a green run with flakyTests ignore reads no evidence at all', async () => {
+    const em = session.emulator;
+    await em.seedBuild({ ...greenYamlRun(918), testResults: [], changes: COMMITS });
+    const run = await session.run({
+      variables: buildVariables(918, { 'Agent.JobStatus': 'Succeeded' }),
+      inputs: { flakyTests: 'ignore' },
+    });
+    assert.equal(run.outputs['WorkItemAction'], 'none');
+    assert.deepEqual((await em.requests()).filter(isEvidenceRead), []);
   });
 
   it('includeDetails false reads no evidence', async () => {

@@ -27,7 +27,7 @@ const OPERATIONS: Record<
   query: { method: 'POST', path: '/_apis/wit/wiql$', scenario: 'failure' },
   timeline: { method: 'GET', path: '/_apis/build/builds/\\d+/timeline', scenario: 'failure' },
   logs: { method: 'GET', path: '/_apis/build/builds/\\d+/logs/\\d+$', scenario: 'failure' },
-  tests: { method: 'GET', path: '/_apis/testresults/resultsbybuild$', scenario: 'failure' },
+  tests: { method: 'GET', path: '/_apis/test/runs$', scenario: 'failure' },
   upload: { method: 'POST', path: '/_apis/wit/attachments$', scenario: 'failure' },
 };
 

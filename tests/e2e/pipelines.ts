@@ -1,4 +1,4 @@
-import type { BuildSeed, ReleaseSeed } from '../emulator/harness';
+import type { BuildSeed, ChangeSeed, ReleaseSeed, TestResultSeed } from '../emulator/harness';
 import { YAML_VARIABLES } from '../helpers/variables';
 
 /** A token the agent hands the task; tests assert it never appears in the task's output. */
@@ -287,5 +287,101 @@ export function releaseVariables(
     'Build.SourceVersion': COMMIT,
     'System.JobDisplayName': 'File work item',
     'Agent.JobStatus': jobStatus,
+  };
+}
+
+const SAM = { displayName: 'Sam Rivera', uniqueName: 'sam@fabrikam.example' };
+
+/** The commit that came in with the earlier build where `CartTests.rounds_down` began to fail. */
+export const EARLIER_CHANGES: ChangeSeed[] = [
+  {
+    id: '7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b',
+    message: 'Round prices half-even\n\nBankers rounding for the invoice totals.',
+    author: SAM,
+  },
+];
+
+/**
+ * An earlier run of the same pipeline (WebApp-CI on main), whose `npm test` failed first with
+ * `CartTests.rounds_down`: the build a later failing-since result names, with its own changes.
+ */
+export function earlierFailedRun(id: number): BuildSeed {
+  return {
+    ...failedYamlRun(id),
+    buildNumber: `20261201.${id}`,
+    startTime: '2026-12-01T08:00:00.000Z',
+    status: 'completed',
+    result: 'failed',
+    changes: EARLIER_CHANGES,
+    testResults: [
+      {
+        testCaseTitle: 'rounds down',
+        automatedTestName: 'WebApp.Tests.CartTests.rounds_down',
+        outcome: 'Failed',
+        errorMessage: 'Expected 3 but was 4',
+      },
+    ],
+  };
+}
+
+/**
+ * The test results of a run in which tests fail in every way the task tells apart: a new failure, one failing
+ * since the earlier build `since` (see `earlierFailedRun`), one that Azure DevOps flagged flaky, one of
+ * `OutcomeConfidence` 0, one that passed only on a rerun, and a test that passed.
+ */
+export function mixedTestResults(since: number): TestResultSeed[] {
+  return [
+    {
+      testCaseTitle: 'adds tax',
+      automatedTestName: 'WebApp.Tests.CartTests.adds_tax',
+      outcome: 'Failed',
+      errorMessage: 'Expected 10.8 but was 10',
+      stackTrace: 'at CartTests.adds_tax() in CartTests.cs:line 42',
+      owner: ALEX,
+    },
+    {
+      testCaseTitle: 'rounds down',
+      automatedTestName: 'WebApp.Tests.CartTests.rounds_down',
+      outcome: 'Failed',
+      errorMessage: 'Expected 3 but was 4',
+      stackTrace: 'at CartTests.rounds_down() in CartTests.cs:line 57',
+      failingSince: { buildId: since },
+    },
+    {
+      testCaseTitle: 'checks out',
+      automatedTestName: 'WebApp.Tests.CheckoutTests.checks_out',
+      outcome: 'Failed',
+      errorMessage: 'Timed out after 30000 ms',
+      customFields: [{ fieldName: 'IsTestResultFlaky', value: true }],
+    },
+    {
+      testCaseTitle: 'loads the page',
+      automatedTestName: 'WebApp.Tests.CheckoutTests.loads_the_page',
+      outcome: 'Failed',
+      errorMessage: 'Connection reset',
+      customFields: [{ fieldName: 'OutcomeConfidence', value: 0 }],
+    },
+    {
+      testCaseTitle: 'sends the receipt',
+      automatedTestName: 'WebApp.Tests.MailTests.sends_the_receipt',
+      outcome: 'Passed',
+      resultGroupType: 'rerun',
+    },
+    {
+      testCaseTitle: 'lists items',
+      automatedTestName: 'WebApp.Tests.CartTests.lists_items',
+      outcome: 'Passed',
+    },
+  ];
+}
+
+/**
+ * A failed YAML run (`failedYamlRun`) whose tests fail as `mixedTestResults` says, and the earlier build `since`
+ * of the same pipeline where `rounds_down` began to fail; seed both.
+ */
+export function runWithMixedTests(id: number, since: number): { run: BuildSeed; earlier: BuildSeed } {
+  return {
+    run: { ...failedYamlRun(id), testResults: mixedTestResults(since) },
+    earlier: earlierFailedRun(since),
   };
 }

@@ -140,7 +140,7 @@ describe('packaged task: fallbacks, messages and server versions', function () {
     });
   }
 
-  it('Services: reads the release and test results from their own hosts, found through resource areas', async () => {
+  it('Services: reads the release from its own host, found through resource areas, and the tests from the collection', async () => {
     await session.emulator.setTopology('services');
     await session.emulator.setTokens([JOB_TOKEN]);
     const { webUrl } = await session.emulator.seedRelease(classicRelease(57, 'failed'));
@@ -152,9 +152,11 @@ describe('packaged task: fallbacks, messages and server versions', function () {
       requestTimeline(requests),
     );
     assert.ok(
-      requests.some(
-        (r) => r.host === 'testResults' && r.path.endsWith('/_apis/testresults/resultsbyrelease'),
-      ),
+      requests.some((r) => r.host === 'main' && r.path.endsWith('/_apis/test/runs')),
+      requestTimeline(requests),
+    );
+    assert.ok(
+      requests.every((r) => r.host !== 'testResults'),
       requestTimeline(requests),
     );
     // The build the release deploys is not in this organization's seed: only its changes may be missing.

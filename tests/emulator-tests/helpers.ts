@@ -6,7 +6,6 @@ import { CoreApi } from 'azure-devops-node-api/CoreApi';
 import { BearerCredentialHandler } from 'azure-devops-node-api/handlers/bearertoken';
 import { ReleaseApi } from 'azure-devops-node-api/ReleaseApi';
 import { TestApi } from 'azure-devops-node-api/TestApi';
-import { TestResultsApi } from 'azure-devops-node-api/TestResultsApi';
 import { WorkApi } from 'azure-devops-node-api/WorkApi';
 import { WorkItemTrackingApi } from 'azure-devops-node-api/WorkItemTrackingApi';
 import type { IRequestHandler } from 'azure-devops-node-api/interfaces/common/VsoBaseInterfaces';
@@ -37,7 +36,6 @@ export function clients(em: Emulator, handler: IRequestHandler = new BearerCrede
     wit: new WorkItemTrackingApi(url, [handler]),
     build: new BuildApi(url, [handler]),
     test: new TestApi(url, [handler]),
-    testResults: new TestResultsApi(url, [handler]),
     release: new ReleaseApi(url, [handler]),
     work: new WorkApi(url, [handler]),
     core: new CoreApi(url, [handler]),

@@ -1,7 +1,7 @@
-// Build records, test results, release and work (team iterations) through the real clients.
+// Build records, test runs and results, release and work (team iterations) through the real clients.
 import * as assert from 'node:assert/strict';
 import type { BuildSeed } from '../emulator/harness';
-import { assertOnlyKnownRequests, clients, useEmulator } from './helpers';
+import { assertOnlyKnownRequests, clients, JOB_TOKEN, rejection, useEmulator } from './helpers';
 
 const readAll = async (stream: NodeJS.ReadableStream): Promise<string> => {
   const chunks: Buffer[] = [];
@@ -46,8 +46,23 @@ const BUILD: BuildSeed = {
       outcome: 'Failed',
       errorMessage: 'expected 2',
       stackTrace: 'at x',
+      owner: { displayName: 'Sam Rivera', uniqueName: 'sam@fabrikam.example' },
     },
+    {
+      testCaseTitle: 'multiplies',
+      outcome: 'Failed',
+      failingSince: { buildId: 40 },
+      customFields: [{ fieldName: 'IsTestResultFlaky', value: true }],
+    },
+    { testCaseTitle: 'subtracts', outcome: 'Passed', resultGroupType: 'rerun' },
+    { testCaseTitle: 'rounds', outcome: 'Failed', runId: 77 },
   ],
+};
+const EARLIER: BuildSeed = {
+  project: 'WebApp',
+  id: 40,
+  buildNumber: '20240430.2',
+  startTime: '2024-04-30T09:00:00Z',
 };
 
 describe('emulator: build records, tests, releases, iterations', function () {
@@ -56,6 +71,7 @@ describe('emulator: build records, tests, releases, iterations', function () {
   const api = () => clients(em());
 
   before(async () => {
+    await em().seedBuild(EARLIER);
     await em().seedBuild(BUILD);
     await em().seedRelease({
       project: 'WebApp',
@@ -71,8 +87,10 @@ describe('emulator: build records, tests, releases, iterations', function () {
       ],
       environments: [
         {
+          id: 91,
           name: 'Production',
           status: 'rejected',
+          testResults: [{ testCaseTitle: 'smoke', outcome: 'Failed', errorMessage: 'down' }],
           phases: [
             {
               name: 'Deploy',
@@ -133,16 +151,119 @@ describe('emulator: build records, tests, releases, iterations', function () {
     );
   });
 
-  it('serves test results by build, with a filter on the outcome, and full results by run', async () => {
-    const failed = await api().testResults.getTestResultsByBuild('WebApp', 42, undefined, [3 /* Failed */]);
-    assert.deepEqual(
-      failed.map((r) => r.testCaseTitle),
-      ['divides'],
+  it("lists a build's test runs with their statistics, rerun and flaky counted apart", async () => {
+    const runs = await api().test.getTestRuns(
+      'WebApp',
+      'vstfs:///Build/Build/42',
+      undefined,
+      undefined,
+      undefined,
+      true,
     );
-    assert.equal((await api().testResults.getTestResultsByBuild('WebApp', 42)).length, 2);
-    const byRun = await api().testResults.getTestResults('WebApp', failed[0].runId ?? 0);
-    const full = byRun.find((r) => r.outcome === 'Failed');
-    assert.deepEqual([full?.errorMessage, full?.stackTrace], ['expected 2', 'at x']);
+    assert.deepEqual(
+      runs.map((r) => r.id),
+      [77, 1042],
+    );
+    const main = runs[1];
+    assert.equal(main.totalTests, 4);
+    assert.equal(main.build?.id, '42');
+    const stats = (main.runStatistics ?? []).map((st) => [st.outcome, st.count, st.resultMetadata]);
+    assert.deepEqual(stats, [
+      ['Passed', 1, undefined],
+      ['Failed', 1, undefined],
+      ['Failed', 1, 2 /* flaky */],
+      ['Passed', 1, 1 /* rerun */],
+    ]);
+    const shallow = await api().test.getTestRuns(
+      'WebApp',
+      'vstfs:///Build/Build/42',
+      undefined,
+      undefined,
+      undefined,
+      false,
+      undefined,
+      1,
+      1,
+    );
+    assert.deepEqual(
+      shallow.map((r) => [r.id, r.runStatistics]),
+      [[1042, undefined]],
+    );
+    assert.deepEqual(await api().test.getTestRuns('WebApp', 'vstfs:///Build/Build/40'), []);
+  });
+
+  it("serves a run's results by outcome with failing-since, flaky flags, rerun groups and owners, in pages", async () => {
+    const failed = await api().test.getTestResults(
+      'WebApp',
+      1042,
+      undefined,
+      undefined,
+      undefined,
+      [3 /* Failed */],
+    );
+    assert.deepEqual(
+      failed.map((r) => [r.testCaseTitle, r.failingSince?.build?.id, r.failingSince?.build?.number]),
+      [
+        ['divides', 42, '20240501.7'],
+        ['multiplies', 40, '20240430.2'],
+      ],
+    );
+    const [divides, multiplies] = failed;
+    assert.deepEqual(
+      [divides.errorMessage, divides.stackTrace, divides.owner?.displayName],
+      ['expected 2', 'at x', 'Sam Rivera'],
+    );
+    assert.equal(multiplies.failingSince?.date?.toISOString(), '2024-04-30T09:00:00.000Z');
+    assert.deepEqual(multiplies.customFields, [{ fieldName: 'IsTestResultFlaky', value: true }]);
+    const passed = await api().test.getTestResults('WebApp', 1042, undefined, 1, 1, [2 /* Passed */]);
+    assert.deepEqual(
+      passed.map((r) => [r.testCaseTitle, r.resultGroupType, r.failingSince]),
+      [['subtracts', 1 /* rerun */, undefined]],
+    );
+    const error = await rejection(api().test.getTestResults('WebApp', 1042, undefined, 0, 1001));
+    assert.equal(error.statusCode, 400);
+    assert.equal(error.message, 'Maximum 1000 test results can be processed in a single call.');
+    // The client resolves a 404 (no such run) as null.
+    assert.equal(await api().test.getTestResults('WebApp', 9), null);
+  });
+
+  it("queries a release environment's runs within a window of at most 7 days", async () => {
+    const now = Date.now();
+    const day = 24 * 3_600_000;
+    const query = (min: number, max: number) =>
+      api().test.queryTestRuns(
+        'WebApp',
+        new Date(min),
+        new Date(max),
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        [9],
+        undefined,
+        [91],
+      );
+    const runs = await query(now - 6 * day, now + 3_600_000);
+    assert.deepEqual(
+      runs.map((r) => [r.id, r.release?.id, r.release?.environmentId, r.runStatistics?.[0]?.count]),
+      [[5091, 9, 91, 1]],
+    );
+    const [smoke] = await api().test.getTestResults('WebApp', 5091);
+    assert.deepEqual([smoke.failingSince?.release?.id, smoke.failingSince?.release?.name], [9, 'Release-9']);
+    assert.deepEqual(await query(now - 7 * day, now - 6 * day), [], 'updated outside the window');
+    const tooWide = await rejection(query(now - 8 * day, now));
+    assert.equal(tooWide.statusCode, 400);
+    assert.match(tooWide.message, /7 days/);
+    const res = await fetch(
+      `${em().collectionUrl}WebApp/_apis/test/runs?minLastUpdatedDate=2024-01-01T00:00:00Z`,
+      {
+        headers: { Authorization: `Bearer ${JOB_TOKEN}` },
+      },
+    );
+    assert.equal(res.status, 400);
   });
 
   it('serves a release with environments, deploy steps, phases, jobs, tasks and task logs', async () => {

@@ -1,13 +1,11 @@
-// Topologies: one on-premises host (default), Azure DevOps Services with Release and test results on
-// their own hosts found through ResourceAreas, and Azure DevOps Server 2022/2020 with their REST
-// versions, exercised with the real clients (whose version negotiation decides what they send).
+// Topologies: one on-premises host (default), Azure DevOps Services with Release on its own host found
+// through ResourceAreas (and a test-results host the task no longer calls), and Azure DevOps Server 2022/2020
+// with their REST versions, exercised with the real clients (whose version negotiation decides what they send).
 import * as assert from 'node:assert/strict';
 import { WebApi } from 'azure-devops-node-api';
 import { BearerCredentialHandler } from 'azure-devops-node-api/handlers/bearertoken';
 import { LocationsApi } from 'azure-devops-node-api/LocationsApi';
 import { ReleaseApi } from 'azure-devops-node-api/ReleaseApi';
-import { TestResultsApi } from 'azure-devops-node-api/TestResultsApi';
-import { TestOutcome } from 'azure-devops-node-api/interfaces/TestInterfaces';
 import type { RecordedRequest, TopologyKind } from '../emulator/harness';
 import { clients, JOB_TOKEN, rejection, useEmulator } from './helpers';
 
@@ -83,17 +81,15 @@ describe('emulator: topologies', function () {
       for (const a of body.value) assert.deepEqual(Object.keys(a).sort(), ['id', 'locationUrl', 'name']);
     });
 
-    it('serves Release and test results on their own hosts, found as WebApi finds them', async () => {
+    it('serves Release on its own host and test runs on the main one, found as WebApi finds them', async () => {
       const webApi = new WebApi(em().collectionUrl, handler());
       const release = await (await webApi.getReleaseApi()).getRelease('WebApp', 7);
       assert.equal(release.id, 7);
       // API links on the release host, the web link on the main one (where the web UI lives).
       assert.ok(release.url?.startsWith(em().hosts.release), release.url);
       assert.ok(release._links.web.href.startsWith(em().collectionUrl), release._links.web.href);
-      const results = await (
-        await webApi.getTestResultsApi()
-      ).getTestResultsByBuild('WebApp', 42, undefined, [TestOutcome.Failed]);
-      assert.equal(results.length, 1);
+      const runs = await (await webApi.getTestApi()).getTestRuns('WebApp', 'vstfs:///Build/Build/42');
+      assert.equal(runs.length, 1);
       const wit = await webApi.getWorkItemTrackingApi();
       assert.ok(await wit.createWorkItem(null, title('on main'), 'WebApp', 'Bug'));
       const log = (await em().requests()).map(line);
@@ -102,10 +98,9 @@ describe('emulator: topologies', function () {
         [
           'release discovery OPTIONS /fabrikam/_apis/Release 200',
           'release rest GET /fabrikam/WebApp/_apis/Release/releases/7 200',
-          'testResults discovery OPTIONS /fabrikam/_apis/testresults 200',
-          'testResults rest GET /fabrikam/WebApp/_apis/testresults/resultsbybuild 200',
         ],
       );
+      assert.ok(log.includes('main rest GET /fabrikam/WebApp/_apis/Test/Runs 200'), log.join('\n'));
       assert.ok(log.includes('main rest POST /fabrikam/WebApp/_apis/wit/workItems/$Bug 200'), log.join('\n'));
       assert.equal(
         log.filter((l) => l.startsWith('main discovery GET /fabrikam/_apis/ResourceAreas')).length,
@@ -113,13 +108,15 @@ describe('emulator: topologies', function () {
       );
     });
 
-    it('answers 404 for Release and test results on the main host, and for other areas on theirs', async () => {
+    it('answers 404 for Release on the main host, and for other areas on the other hosts', async () => {
       const get = async (url: string) => (await fetch(url, { headers: auth })).status;
+      const runs = 'WebApp/_apis/test/runs?buildUri=vstfs:///Build/Build/42';
       assert.equal(await get(`${em().collectionUrl}WebApp/_apis/Release/releases/7`), 404);
-      assert.equal(await get(`${em().collectionUrl}WebApp/_apis/testresults/resultsbybuild?buildId=42`), 404);
+      assert.equal(await get(`${em().collectionUrl}${runs}`), 200);
+      assert.equal(await get(`${em().hosts.testResults}${runs}`), 404);
       const options = await fetch(`${em().collectionUrl}_apis/Release`, { method: 'OPTIONS', headers: auth });
       assert.equal(options.status, 404);
-      assert.equal(await get(`${em().hosts.release}WebApp/_apis/testresults/resultsbybuild?buildId=42`), 404);
+      assert.equal(await get(`${em().hosts.release}${runs}`), 404);
       assert.equal(await get(`${em().hosts.release}WebApp/_apis/wit/workitemtypes`), 404);
       assert.equal(await get(`${em().hosts.testResults}WebApp/_apis/Release/releases/7`), 404);
       assert.equal(await get(`${em().hosts.release}_apis/ResourceAreas`), 404);
@@ -134,8 +131,6 @@ describe('emulator: topologies', function () {
     it('shares one store: a release seeded through control is read on the release host', async () => {
       const direct = new ReleaseApi(em().hosts.release, [handler()]);
       assert.equal((await direct.getRelease('WebApp', 7)).name, 'Release-7');
-      const tr = new TestResultsApi(em().hosts.testResults, [handler()]);
-      assert.equal((await tr.getTestResultsByBuild('WebApp', 42)).length, 1);
     });
 
     it('goes back to onPremises on reset', async () => {
@@ -179,7 +174,8 @@ describe('emulator: topologies', function () {
         const item = await c.wit.createWorkItem(null, title('x'), 'WebApp', 'Bug');
         await c.wit.addComment({ text: 'hello' }, 'WebApp', item.id ?? 0);
         await c.release.getRelease('WebApp', 7);
-        await c.testResults.getTestResultsByBuild('WebApp', 42);
+        await c.test.getTestRuns('WebApp', 'vstfs:///Build/Build/42', undefined, undefined, undefined, true);
+        await c.test.getTestResults('WebApp', 1042);
         const areas = await new LocationsApi(em().collectionUrl, [handler()]).getResourceAreas();
         assert.equal(areas.length, 0);
         const rest = (await em().requests()).filter((r) => r.kind !== 'unknown' && r.method !== 'OPTIONS');
@@ -189,7 +185,8 @@ describe('emulator: topologies', function () {
             `POST /fabrikam/WebApp/_apis/wit/workItems/$Bug ${s.max} 200`,
             `POST /fabrikam/WebApp/_apis/wit/workItems/1/comments ${s.comments} 200`,
             `GET /fabrikam/WebApp/_apis/Release/releases/7 ${s.max} 200`,
-            `GET /fabrikam/WebApp/_apis/testresults/resultsbybuild ${s.max}-preview.1 200`,
+            `GET /fabrikam/WebApp/_apis/Test/Runs ${s.max} 200`,
+            `GET /fabrikam/WebApp/_apis/Test/Runs/1042/Results ${s.max} 200`,
             `GET /fabrikam/_apis/ResourceAreas ${s.max} 200`,
           ],
         );

@@ -2,7 +2,8 @@
 import * as assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { PEOPLE } from '../emulator/harness';
-import { assertOnlyKnownRequests, clients, rejection, useEmulator } from './helpers';
+import { WorkItemErrorPolicy } from 'azure-devops-node-api/interfaces/WorkItemTrackingInterfaces';
+import { assertOnlyKnownRequests, clients, JOB_TOKEN, rejection, useEmulator } from './helpers';
 
 // String ops, as the task sends them (the client's typings use the numeric Operation enum).
 type PatchOp = { op: 'add' | 'replace' | 'remove' | 'test'; path: string; value?: unknown };
@@ -435,6 +436,81 @@ describe('emulator: work items', function () {
       assert.equal(e.statusCode, 400, where);
       assert.match(e.message, /^Emulator: unsupported WIQL/, where);
     }
+  });
+
+  // Work Items - List
+  const list = async (query: string): Promise<{ status: number; body: Record<string, unknown> }> => {
+    const res = await fetch(`${em().collectionUrl}WebApp/_apis/wit/workitems?${query}&api-version=6.0`, {
+      headers: { Authorization: `Bearer ${JOB_TOKEN}` },
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  const mk = (t: string, project: string, tags?: string) =>
+    wit().createWorkItem(
+      null,
+      [title(t), ...(tags === undefined ? [] : [add('System.Tags', tags)])],
+      project,
+      'Bug',
+    );
+
+  it('lists the fields asked for of each id, in the order asked, and null for a missing one with errorPolicy omit', async () => {
+    const tagged = await mk('tagged', 'WebApp', 'pwi:test-aaa; pwi:tests-bbb');
+    const bare = await mk('bare', 'WebApp');
+    const other = await mk('elsewhere', 'Mobile', 'pwi:test-ccc');
+    const { status, body } = await list(
+      `ids=${bare.id},999999,${other.id},${tagged.id}&fields=System.Tags&errorPolicy=omit`,
+    );
+    assert.equal(status, 200);
+    assert.equal(body.count, 4);
+    const value = body.value as ({ id: number; fields: Record<string, unknown> } | null)[];
+    assert.deepEqual(
+      value.map((item) => item && { id: item.id, fields: item.fields }),
+      [
+        { id: bare.id, fields: {} },
+        null,
+        null,
+        { id: tagged.id, fields: { 'System.Tags': 'pwi:test-aaa; pwi:tests-bbb' } },
+      ],
+      'an item of another project is not found in this one',
+    );
+  });
+
+  it('lists with errorPolicy given as a number too, as azure-devops-node-api sends it', async () => {
+    const item = await mk('tagged', 'WebApp', 'pwi:test-aaa');
+    const read = await wit().getWorkItems(
+      [item.id ?? 0, 999999],
+      ['System.Tags'],
+      undefined,
+      undefined,
+      WorkItemErrorPolicy.Omit,
+      'WebApp',
+    );
+    assert.deepEqual(
+      read.map((got) => got && got.fields?.['System.Tags']),
+      ['pwi:test-aaa', null],
+    );
+    const failed = await wit().getWorkItems(
+      [999999],
+      undefined,
+      undefined,
+      undefined,
+      WorkItemErrorPolicy.Fail,
+      'WebApp',
+    );
+    assert.equal(failed, null, 'a 404, which the client answers as null');
+  });
+
+  it('lists: a missing id without errorPolicy omit is a 404; no ids, more than 200 or an unknown policy a 400', async () => {
+    const item = await mk('tagged', 'WebApp', 'pwi:test-aaa');
+    const missing = await list(`ids=${item.id},999999`);
+    assert.equal(missing.status, 404);
+    assert.match(String(missing.body.message), /999999/);
+    assert.equal((await list('ids=')).status, 400);
+    const many = Array.from({ length: 201 }, (_, i) => i + 1).join(',');
+    assert.equal((await list(`ids=${many}&errorPolicy=omit`)).status, 400);
+    const most = Array.from({ length: 200 }, (_, i) => i + 1).join(',');
+    assert.equal((await list(`ids=${most}&errorPolicy=omit`)).status, 200);
+    assert.equal((await list(`ids=${item.id}&errorPolicy=ignore`)).status, 400);
   });
 
   it('made only REST and discovery requests', async () => {

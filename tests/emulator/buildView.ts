@@ -93,7 +93,10 @@ export function renderRecord(
       r.logId === undefined
         ? null
         : { id: r.logId, type: 'Container', url: `${buildUrl(c, b)}/logs/${r.logId}` },
-    task: r.type === 'Task' ? { id: stableGuid(`task:${r.name}`), name: r.name, version: '1.0.0' } : null,
+    task:
+      r.type === 'Task'
+        ? { id: stableGuid(`task:${r.task ?? r.name}`), name: r.task ?? r.name, version: '1.0.0' }
+        : null,
     attempt: 1,
     identifier: r.identifier ?? null,
     issues: issues.map((i) => ({

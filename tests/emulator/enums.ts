@@ -8,6 +8,7 @@ const names = (list: string[], first = 0): Record<number, string> =>
 export const WORK_ITEM_EXPAND = names(['None', 'Relations', 'Fields', 'Links', 'All']);
 export const FIELDS_EXPAND = names(['None', 'AllowedValues', 'DependentFields', 'All']);
 export const COMMENT_ORDER = names(['Asc', 'Desc'], 1);
+export const WORK_ITEM_ERROR_POLICY = names(['Fail', 'Omit'], 1);
 export const COMMENT_FORMAT = names(['Markdown', 'Html']);
 export const TEST_OUTCOME = names([
   'Unspecified',

@@ -26,15 +26,13 @@ timeline         build        8baac422-4c6e-4de5-8532-db96d92acffa  Timeline    
 logs             build        35a80daf-7f30-45fc-86e8-6b813d9c90df  logs            2   7.1  {project}/_apis/{area}/builds/{buildId}/{resource}/{logId}
 changes          build        54572c7b-bbd3-45d4-80dc-28be08941620  changes         2   7.1  {project}/_apis/{area}/builds/{buildId}/{resource}
 buildWorkItems   build        5a21f5d2-5642-47e4-a0bd-1356e6731bee  workitems       2   7.1  {project}/_apis/{area}/builds/{buildId}/{resource}
-resultsByBuild   testresults  f48cc885-dbc4-4efc-ab19-ae8c19d1e02a  resultsbybuild  1   0.0  {project}/_apis/{area}/{resource}
-resultsByRelease testresults  3994b949-77e5-495d-8034-edf80d95b84e  resultsbyrelease 1   0.0  {project}/_apis/{area}/{resource}
-trResults        testresults  02afa165-e79a-4d70-8f0c-2af0f35b4e07  results         2   0.0  {project}/_apis/{area}/runs/{runId}/{resource}/{testResultId}
+testRuns         Test         cadb3810-d47d-4a3c-a234-fe5f3be50138  Runs            3   7.1  {project}/_apis/{area}/{resource}/{runId}
+testResults      Test         4637d869-3a76-4468-8057-0bb02aa385cf  Results         6   7.1  {project}/_apis/{area}/Runs/{runId}/{resource}/{testCaseResultId}
 release          Release      a166fde7-27ad-408e-ba75-703c2cc9d500  releases        9   7.1  {project}/_apis/{area}/{resource}/{releaseId}
 releaseTaskLog   Release      17c91af7-09fd-4256-bff1-c24ee4f73bc0  logs            2   7.1  {project}/_apis/{area}/releases/{releaseId}/environments/{environmentId}/deployPhases/{releaseDeployPhaseId}/tasks/{taskId}/{resource}
 iterations       work         c9175577-28a1-4b06-9197-8636af9f64ad  iterations      1   7.1  {project}/{team}/_apis/{area}/teamsettings/{resource}/{id}
 resourceAreas    Location     e81700f7-3be2-46de-8624-2eb35882fcaa  ResourceAreas   1   7.1  _apis/{resource}/{areaId}
 `;
-// trResults: the 7.1 reference documents it as 7.1-preview.2 only, hence preview (0.0).
 
 const parsed = new Map<string, Location>(
   TABLE.trim()

@@ -34,7 +34,6 @@ const FILES: Record<string, string> = {
   wit: 'wit/7.1/workItemTracking.json',
   build: 'build/7.1/build.json',
   test: 'test/7.1/test.json',
-  testresults: 'testResults/7.1/testResults.json',
   release: 'release/7.1/release.json',
   work: 'work/7.1/work.json',
   core: 'core/7.1/core.json',
@@ -77,6 +76,7 @@ const RE = `${P}/release/releases/{releaseId}`;
 
 export const ROUTES: readonly Route[] = [
   post(`${P}/wit/workitems/\${type}`, 'Work Items_Create', L('createWi'), wi.createItem),
+  get(`${P}/wit/workitems`, 'Work Items_List', L('workItems'), wi.listItems),
   get(`${P}/wit/workitems/{id}`, 'Work Items_Get Work Item', L('workItems'), wi.getItem),
   patch(`${P}/wit/workitems/{id}`, 'Work Items_Update', L('workItems'), wi.updateItem),
   post(`${WI}/comments`, 'Comments_Add Comment', L('comments'), talk.addComment),
@@ -99,19 +99,9 @@ export const ROUTES: readonly Route[] = [
   get(`${B}/logs/{logId}`, 'Builds_Get Build Log', L('logs'), builds.getLog),
   get(`${B}/changes`, 'Builds_Get Build Changes', L('changes'), builds.getChanges),
   get(`${B}/workitems`, 'Builds_Get Build Work Items Refs', L('buildWorkItems'), builds.getWorkItemRefs),
-  get(`${P}/testresults/resultsbybuild`, 'Resultsbybuild_List', L('resultsByBuild'), tests.resultsByBuild),
-  get(
-    `${P}/testresults/resultsbyrelease`,
-    'Resultsbyrelease_List',
-    L('resultsByRelease'),
-    tests.resultsByRelease,
-  ),
-  get(
-    `${P}/testresults/runs/{runId}/results`,
-    'Results_Get Test Results',
-    L('trResults'),
-    tests.resultsOfRun,
-  ),
+  // Runs - Query shares the path of Runs - List (its mandatory date range tells them apart), as on the service.
+  get(`${P}/test/runs`, 'Runs_List', L('testRuns'), tests.listRuns),
+  get(`${P}/test/Runs/{runId}/results`, 'Results_List', L('testResults'), tests.listResults),
   get(RE, 'Releases_Get Release Revision', L('release'), rel.getRelease),
   get(
     `${RE}/environments/{environmentId}/deployPhases/{releaseDeployPhaseId}/tasks/{taskId}/logs`,

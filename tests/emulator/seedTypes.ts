@@ -28,6 +28,8 @@ export interface TimelineRecordSeed {
   parentId?: string | null;
   type: RecordType;
   name: string;
+  /** The task a Task record runs (`VSTest`, `PublishTestResults`, …); defaults to the record's name. */
+  task?: string;
   identifier?: string;
   state?: 'completed' | 'inProgress' | 'pending';
   /** Defaults to 'succeeded' for completed records, null otherwise. */
@@ -51,6 +53,10 @@ export interface ChangeSeed {
   displayUri?: string;
 }
 
+/**
+ * A test result. Results with the same `runId` (default: one run per build, one per release environment) form
+ * one test run, whose statistics count them.
+ */
 export interface TestResultSeed {
   id?: number;
   runId?: number;
@@ -61,6 +67,16 @@ export interface TestResultSeed {
   errorMessage?: string;
   stackTrace?: string;
   durationInMs?: number;
+  owner?: PersonSeed;
+  /**
+   * Where a failed result's current run of failures began: an earlier build or release (its number or name and
+   * date come from the seeded one when it exists). Absent, a failed result is new: it names its own run.
+   */
+  failingSince?: { buildId?: number; releaseId?: number; date?: string };
+  /** e.g. `{fieldName: 'IsTestResultFlaky', value: true}` or `{fieldName: 'OutcomeConfidence', value: 0}`. */
+  customFields?: Array<{ fieldName: string; value: unknown }>;
+  /** `rerun`: the test was run again within the run (a passed one counts as passed on rerun). */
+  resultGroupType?: 'none' | 'rerun' | 'dataDriven' | 'orderedTest' | 'generic';
 }
 
 /** A build run. Only `project` and `id` are required; everything else has a plausible default. */
@@ -134,8 +150,10 @@ export interface ReleaseEnvironmentSeed {
   /** Shorthand for one deploy attempt holding these phases. */
   phases?: ReleasePhaseSeed[];
   attempts?: Array<{ attempt?: number; status?: string; phases: ReleasePhaseSeed[] }>;
-  /** Test results published while deploying this environment (served by results by release). */
+  /** Test results published while deploying this environment (its test runs, found by Runs - Query). */
   testResults?: TestResultSeed[];
+  /** When those runs were last updated (default: when the release is seeded, so a query of the last days finds them). */
+  testRunsUpdatedOn?: string;
 }
 
 export interface ReleaseArtifactSeed {

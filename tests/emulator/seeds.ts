@@ -60,6 +60,8 @@ export function seedRelease(store: Store, raw: unknown): StoredRelease {
   positiveId(o, 'release');
   const seed = { ...(o as unknown as ReleaseSeed) };
   seed.createdOn ??= new Date(Date.now() - 3_600_000).toISOString();
+  const now = new Date().toISOString();
+  seed.environments = seed.environments?.map((e) => (e?.testResults ? { testRunsUpdatedOn: now, ...e } : e));
   for (const e of seed.environments ?? []) {
     if (!e || typeof e.name !== 'string') throw new SeedError('every release environment needs a name');
     for (const p of [...(e.phases ?? []), ...(e.attempts ?? []).flatMap((a) => a.phases)]) {

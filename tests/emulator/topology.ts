@@ -86,6 +86,7 @@ const SERVICE_AREAS: ReadonlyArray<{ id: string; name: string }> = [
   { id: '5264459e-e5e0-4bd8-b118-0985e68a4ec5', name: 'wit' },
   { id: '965220d5-5bb9-42cf-8d67-9b146df2a5a4', name: 'build' },
   { id: '1d4f49f9-02b9-4e26-b826-2cdb6195f2a9', name: 'work' },
+  { id: 'c2aa639c-3ccc-4740-b3b6-ce2a1e1d984e', name: 'Test' },
   { id: 'c83eaf52-edf3-4034-ae11-17d38f25404c', name: 'testresults' },
   { id: 'efc2f575-36ef-48e9-b672-0c6fb4a48ac5', name: 'Release' },
 ];

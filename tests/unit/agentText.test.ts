@@ -36,6 +36,8 @@ describe('text the agent reads', () => {
     },
     { name: 'keeps empty lines', text: '\n', lines: ['', ''] },
     { name: 'leaves a marker without its bracket', text: '##vso ##vs[ #[', lines: ['##vso ##vs[ #['] },
+    { name: 'leaves hashes with a bracket only before them', text: '[x] ##vso ##', lines: ['[x] ##vso ##'] },
+    { name: 'breaks a command after a bracket', text: '[x] ##[warning]y', lines: ['[x] # #[warning]y'] },
   ];
   for (const { name, text, lines } of cases) {
     it(name, () => assert.deepEqual(inertLines(text), lines));

@@ -326,6 +326,55 @@ describe('Boards adapter: reads', () => {
       ],
     );
   });
+
+  it('the tags of items: Work Items - List of their tags, deleted items left out, tags split and trimmed', async () => {
+    const { adapter, sent } = wire([
+      {
+        status: 200,
+        body: {
+          count: 4,
+          value: [
+            { id: 7, fields: { 'System.Tags': ' pwi:test-0123456789ab;pipeline-failure ; ;' } },
+            null,
+            { id: 9, fields: {} },
+            { fields: { 'System.Tags': 'orphan' } },
+          ],
+        },
+      },
+    ]);
+    assert.deepEqual(
+      await adapter.workItemTags('Web App', [7, 8, 9]),
+      new Map([
+        [7, ['pwi:test-0123456789ab', 'pipeline-failure']],
+        [9, []],
+      ]),
+    );
+    assert.deepEqual(sent, [
+      {
+        verb: 'GET',
+        url: `${API}Web App/_apis/wit/workitems?ids=7,8,9&fields=System.Tags&errorPolicy=omit&api-version=6.0`,
+        body: undefined,
+        contentType: undefined,
+      },
+    ]);
+  });
+
+  it('the tags of more than 200 items: 200 ids a request, in order; none asked for no ids', async () => {
+    const ids = Array.from({ length: 450 }, (_, i) => i + 1);
+    const page = (from: number, to: number): Answer => ({
+      status: 200,
+      body: { value: ids.slice(from, to).map((id) => ({ id, fields: { 'System.Tags': `t${id}` } })) },
+    });
+    const { adapter, sent } = wire([page(0, 200), page(200, 400), page(400, 450)]);
+    const tags = await adapter.workItemTags('WebApp', ids);
+    assert.equal(tags.size, 450);
+    assert.deepEqual(tags.get(450), ['t450']);
+    const asked = sent.map((request) => new URL(request.url).searchParams.get('ids')?.split(',').map(Number));
+    assert.deepEqual(asked, [ids.slice(0, 200), ids.slice(200, 400), ids.slice(400)]);
+    const { adapter: idle, sent: none } = wire([]);
+    assert.deepEqual(await idle.workItemTags('WebApp', []), new Map());
+    assert.deepEqual(none, []);
+  });
 });
 
 describe('Boards adapter: writes', () => {

@@ -14,6 +14,7 @@ import {
   step,
   BUILD_LOG,
   withFailures,
+  failedTest,
   failingTests,
   NPM_TEST_FAILED,
 } from './fixtures';
@@ -139,6 +140,16 @@ describe('details with evidence and the field limit', () => {
     );
   });
 
+  it('lists the first 20 failing tests of all those read, and counts every failure', () => {
+    const html = workItemBody(
+      settings,
+      runView(context, facts, 'failed', { ...evidence(3, 0), tests: failingTests(45, 45) }),
+    );
+    assert.match(html, /<b>test 20<\/b>/);
+    assert.doesNotMatch(html, /<b>test 21<\/b>/);
+    assert.match(html, /45 tests failed/);
+  });
+
   it('shortens the log excerpts first, keeping their last lines, and says so', () => {
     const run = runView(context, facts, 'failed', evidence(500, 20));
     const body = workItemBody(settings, run, 30_000);
@@ -178,7 +189,9 @@ describe('the body at the field limit', () => {
     logTails: [{ step: 0, lineCount: 5000, lines: Array.from({ length: lines }, (_, i) => `l${i + 1}`) }],
     tests: {
       total,
-      tests: Array.from({ length: listed }, (_, i) => ({ name: `test ${i + 1}`, message: 'boom' })),
+      tests: Array.from({ length: listed }, (_, i) => failedTest(`test ${i + 1}`, 'boom')),
+      flaky: [],
+      suspects: [],
       url: 'https://x.example/tests',
     },
     commits: [],
@@ -290,5 +303,49 @@ describe('the body at the field limit', () => {
     const body = workItemBody(settingsOf(), runView(context, withFailures(steps), 'failed'));
     assert.equal(body.split('<li><b>B › J › s').length - 1, 50);
     assert.ok(body.includes('<li><b>B › J › s50</b></li>\n</ul>'), body);
+  });
+});
+
+describe('the body with many failing and flaky tests', () => {
+  const context = runContext();
+  const facts = withFailures([step('npm test', { errors: ['boom'] })]);
+  const many = (prefix: string, count: number) =>
+    Array.from({ length: count }, (_, i) => failedTest(`${prefix} ${i + 1}`, 'boom'));
+  const evidence = (failing: number, flaky: number): Evidence => ({
+    logTails: [],
+    tests: {
+      total: failing,
+      tests: many('failing', failing),
+      flaky: many('flaky', flaky).map((test) => ({ ...test, standing: 'flaky', flakyReason: 'flagged' })),
+      suspects: [],
+      url: 'https://x.example/tests',
+    },
+    commits: [],
+    workItems: [],
+  });
+  const listed = (body: string, prefix: string): number => body.split(`<li><b>${prefix} `).length - 1;
+
+  it('lists 20 failing tests and 20 flaky results at most, however many were read, with their counts', () => {
+    const body = workItemBody(settingsOf(), runView(context, facts, 'failed', evidence(150, 30)));
+    assert.deepEqual([listed(body, 'failing'), listed(body, 'flaky')], [20, 20]);
+    assert.match(body, /150 tests failed: 150 new failures; the first 20 are listed below\./);
+    assert.match(body, /30 results Azure DevOps marks flaky .*; the first 20 are listed\./);
+    assert.ok(!body.includes('Trimmed'), 'the limit of the list is no trimming');
+  });
+
+  it('lists fewer of both to fit the field, and says so', () => {
+    const run = runView(context, facts, 'failed', evidence(150, 30));
+    const budget = workItemBody(settingsOf(), run).length - 500;
+    const body = workItemBody(settingsOf(), run, budget);
+    assert.ok(body.length <= budget, String(body.length));
+    const [failing, flaky] = [listed(body, 'failing'), listed(body, 'flaky')];
+    assert.ok(failing > 0 && failing < 20 && failing === flaky, `${failing} and ${flaky} listed`);
+    assert.ok(body.endsWith(trimmed(`only ${failing} of the failing tests are listed`)), body);
+    // Flaky results alone are trimmed the same way.
+    const onlyFlaky = runView(context, facts, 'failed', evidence(0, 30));
+    const flakyBudget = workItemBody(settingsOf(), onlyFlaky).length - 200;
+    const flakyBody = workItemBody(settingsOf(), onlyFlaky, flakyBudget);
+    assert.ok(flakyBody.length <= flakyBudget && listed(flakyBody, 'flaky') < 20, flakyBody);
+    assert.match(flakyBody, /only \d+ of the failing tests are listed/);
   });
 });

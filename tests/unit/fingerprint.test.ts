@@ -1,5 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { fingerprintOf } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
+import {
+  fingerprintOf,
+  flakyFingerprintOf,
+  testFingerprintOf,
+} from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
 import { openItemsQuery, OpenStatesOf } from '../../tasks/PipelineWorkItem/src/lifecycle/openItems';
 import { parseTemplate, Template, TemplateValues } from '../../tasks/PipelineWorkItem/src/text/templates';
 import {
@@ -169,5 +173,79 @@ describe('the pull-request lane', () => {
       });
       assert.notEqual(a, b);
     });
+  });
+});
+
+describe('the fingerprints of a test’s own item and of the flaky-tests item', () => {
+  const values = { pipeline: 'WebApp-CI', branch: 'main' } as TemplateValues;
+  const main = runContext();
+  const run = fingerprintOf(undefined, values, main);
+  const test = (name: string, variables: Record<string, string> = YAML_VARIABLES) =>
+    testFingerprintOf(runContext(variables), name);
+
+  it('a test’s: pipeline, branch and test as its text; tags of their own form, never the run’s', () => {
+    const pays = test('Checkout.Pays');
+    assert.equal(pays.text, 'WebApp-CI · main · Checkout.Pays');
+    assert.match(pays.tag, /^pwi:test-[0-9a-f]{12}$/);
+    assert.match(pays.scopeTag, /^pwi:tests-[0-9a-f]{12}$/);
+    assert.equal(new Set([pays.tag, pays.scopeTag, run.tag, run.scopeTag]).size, 4);
+    assert.equal(
+      testFingerprintOf(runContext(RELEASE_VARIABLES), 'Checkout.Pays').text,
+      'WebApp-CD · main · Production · Checkout.Pays',
+    );
+  });
+
+  it('one tag per test, its name’s case and spacing ignored; one scope tag for every test of the pipeline and branch', () => {
+    const pays = test('Checkout.Pays');
+    assert.equal(test(' checkout.PAYS\n').tag, pays.tag);
+    assert.equal(test('Data  Row (a,\tb)').tag, test('data row (a, b)').tag);
+    assert.notEqual(test('Checkout.Refunds').tag, pays.tag);
+    assert.equal(test('Checkout.Refunds').scopeTag, pays.scopeTag);
+  });
+
+  it('a test’s tags differ per pipeline, branch and pull-request lane', () => {
+    const pays = test('Checkout.Pays');
+    const others = [
+      test('Checkout.Pays', { ...YAML_VARIABLES, 'Build.DefinitionName': 'Other' }),
+      test('Checkout.Pays', { ...YAML_VARIABLES, 'Build.SourceBranch': 'refs/heads/release/2.0' }),
+      test('Checkout.Pays', PR_VARIABLES),
+      test('Checkout.Pays', { ...PR_VARIABLES, 'System.PullRequest.PullRequestId': '8' }),
+    ];
+    assert.equal(new Set([pays.tag, ...others.map((other) => other.tag)]).size, 5);
+    assert.equal(new Set([pays.scopeTag, ...others.map((other) => other.scopeTag)]).size, 5);
+    assert.equal(
+      test('Checkout.Pays', PR_VARIABLES).text,
+      'WebApp-CI · pull/7/merge · Checkout.Pays · pull request 7',
+    );
+  });
+
+  it('a test’s tag cannot be spelled by moving text between the branch and the test name', () => {
+    const a = test('x · y', { ...YAML_VARIABLES, 'Build.SourceBranch': 'refs/heads/main' });
+    const b = test('y', { ...YAML_VARIABLES, 'Build.SourceBranch': 'refs/heads/main · x' });
+    assert.equal(a.text, b.text);
+    assert.notEqual(a.tag, b.tag);
+  });
+
+  it('the flaky-tests item’s: one per pipeline whatever the branch, its own tag as its scope, a lane per pull request', () => {
+    const flaky = flakyFingerprintOf(main);
+    assert.match(flaky.tag, /^pwi:flaky-[0-9a-f]{12}$/);
+    assert.equal(flaky.scopeTag, flaky.tag);
+    assert.equal(flaky.text, 'flaky tests · WebApp-CI');
+    assert.ok(![run.tag, run.scopeTag, test('').scopeTag].includes(flaky.tag));
+    const branch = runContext({ ...YAML_VARIABLES, 'Build.SourceBranch': 'refs/heads/release/2.0' });
+    assert.equal(flakyFingerprintOf(branch).tag, flaky.tag);
+    assert.equal(
+      flakyFingerprintOf(runContext({ ...YAML_VARIABLES, 'Build.DefinitionName': ' webapp-ci' })).tag,
+      flaky.tag,
+    );
+    const pr = flakyFingerprintOf(runContext(PR_VARIABLES));
+    assert.equal(pr.text, 'flaky tests · WebApp-CI · pull request 7');
+    const others = [
+      pr.tag,
+      flakyFingerprintOf(runContext({ ...PR_VARIABLES, 'System.PullRequest.PullRequestId': '8' })).tag,
+      flakyFingerprintOf(runContext({ ...YAML_VARIABLES, 'Build.DefinitionName': 'Other' })).tag,
+      flakyFingerprintOf(runContext({ ...YAML_VARIABLES, 'System.TeamProject': 'Mobile' })).tag,
+    ];
+    assert.equal(new Set([flaky.tag, ...others]).size, 5);
   });
 });

@@ -6,10 +6,13 @@ import { readRunContext, RunContext } from '../../tasks/PipelineWorkItem/src/fac
 import {
   Evidence,
   FailedStep,
+  FailedTest,
   NO_EVIDENCE,
   NO_FACTS,
   RunFacts,
+  RunRef,
   StepLog,
+  TestResult,
 } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import type { Fingerprint } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
@@ -110,11 +113,44 @@ export function withFailures(failures: FailedStep[]): RunFacts {
   return { ...NO_FACTS, othersOutcome: 'failed', failures };
 }
 
+/** A new failure of the run, as the item lists it. */
+export function failedTest(name: string, message: string, resultId = 100000): FailedTest {
+  return { runId: 1000, resultId, name, message, stackTrace: '', standing: 'new' };
+}
+
+/** Build `id` of the fabrikam WebApp project, numbered `name`, with its results page. */
+export function buildRef(id: number, name: string): RunRef {
+  return {
+    kind: 'build',
+    id,
+    name,
+    url: `https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=${id}`,
+  };
+}
+
+/** A failed result `name` of test run 1000 as the service returns it: not flaky, failing since unknown. */
+export function testResult(name: string, parts: Partial<TestResult> = {}): TestResult {
+  return {
+    runId: 1000,
+    resultId: 100000,
+    name,
+    outcome: 'failed',
+    message: `${name} broke`,
+    stackTrace: `at ${name}`,
+    failingSince: undefined,
+    flagged: false,
+    rerun: false,
+    ...parts,
+  };
+}
+
 /** `count` failing tests of `total`, each with its message, and the run's Tests tab. */
 export function failingTests(count: number, total = count): NonNullable<Evidence['tests']> {
   return {
     total,
-    tests: Array.from({ length: count }, (_, i) => ({ name: `test ${i + 1}`, message: `boom ${i + 1}` })),
+    tests: Array.from({ length: count }, (_, i) => failedTest(`test ${i + 1}`, `boom ${i + 1}`)),
+    flaky: [],
+    suspects: [],
     url: 'https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812&view=tests',
   };
 }
@@ -244,6 +280,7 @@ export function fakeBoards(): FakeBoards {
     currentIteration: sinon.stub().resolves(undefined),
     queryIds: sinon.stub().resolves([7]),
     workItemState: sinon.stub().resolves('Resolved'),
+    workItemTags: sinon.stub().resolves(new Map()),
     workItemRevision: sinon.stub().resolves({ state: 'Active', rev: 2 }),
     stateReasons: sinon.stub().resolves(['Fixed', 'Duplicate']),
     validateWorkItem: sinon.stub().resolves(),
@@ -314,6 +351,9 @@ export function readsOver(boards: Pick<Boards, 'stateReasons'>): Reads {
   return {
     types: async () => [BUG],
     evidence: async () => NO_EVIDENCE,
+    tests: async () => undefined,
+    commentsAhead: async () => undefined,
+    passedTests: async () => ({ names: new Set<string>(), complete: true }),
     iteration: async () => undefined,
     htmlFields: async () => ['System.Description', 'System.History'],
     stateReasons: (type) => {

@@ -1,12 +1,38 @@
 import * as assert from 'node:assert/strict';
 import * as sinon from 'sinon';
 import { gatherEvidence } from '../../tasks/PipelineWorkItem/src/evidence/gather';
-import type { FailedStep, RunFacts } from '../../tasks/PipelineWorkItem/src/facts/model';
-import type { Pipelines } from '../../tasks/PipelineWorkItem/src/ports';
+import type { FailedStep, RunFacts, TestResult } from '../../tasks/PipelineWorkItem/src/facts/model';
+import type { Pipelines, TestRunCounts } from '../../tasks/PipelineWorkItem/src/ports';
 import { readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import { inputs, RELEASE_VARIABLES, runContext } from './fixtures';
 
 type Stubbed<T> = { [K in keyof T]: sinon.SinonStub };
+
+const run = (id: number, failed: number, more: Partial<TestRunCounts> = {}): TestRunCounts => ({
+  id,
+  failed,
+  passed: 0,
+  passedOnRerun: 0,
+  flaky: 0,
+  ...more,
+});
+const result = (
+  runId: number,
+  resultId: number,
+  name: string,
+  more: Partial<TestResult> = {},
+): TestResult => ({
+  runId,
+  resultId,
+  name,
+  outcome: 'failed',
+  message: `${name} broke`,
+  stackTrace: '',
+  failingSince: undefined,
+  flagged: false,
+  rerun: false,
+  ...more,
+});
 
 const failure = (step: string, logId: number | undefined): FailedStep => ({
   stage: 'Build',
@@ -35,22 +61,16 @@ function pipelines(): Stubbed<Pipelines> {
     buildLogLines: sinon.stub().callsFake(async (_p, _b, logId: number) => [`tail of ${logId}`]),
     releaseTaskLogLines: sinon.stub().resolves(['deploy failed']),
     buildLog: sinon.stub().resolves('whole log'),
-    failedTests: sinon.stub().resolves({
-      total: 3,
-      refs: [
-        { runId: 1, resultId: 10, name: 'a' },
-        { runId: 2, resultId: 20, name: 'b' },
-        { runId: 1, resultId: 11, name: 'c' },
-      ],
-    }),
-    testMessages: sinon.stub().callsFake(async (_p, runId: number) =>
-      runId === 1
-        ? new Map([
-            [10, 'a broke'],
-            [11, 'c broke'],
-          ])
-        : new Map([[20, 'b broke']]),
-    ),
+    testRuns: sinon.stub().resolves([run(1, 2), run(2, 1)]),
+    testResults: sinon
+      .stub()
+      .callsFake(async (_p, runId: number, outcome: string) =>
+        outcome === 'Failed'
+          ? runId === 1
+            ? [result(1, 10, 'a'), result(1, 11, 'c')]
+            : [result(2, 20, 'b')]
+          : [],
+      ),
     changes: sinon.stub().resolves([{ id: 'abc', author: 'Sam', message: 'Fix', url: undefined }]),
     buildWorkItems: sinon.stub().resolves([5, 6]),
   };
@@ -60,6 +80,7 @@ const request = (values: Record<string, string> = {}, variables?: Record<string,
   project: 'WebApp',
   context: runContext(variables),
   settings: readSettings(inputs(values)),
+  tests: values.includeDetails !== 'false',
 });
 
 describe('evidence gathering', () => {
@@ -72,7 +93,7 @@ describe('evidence gathering', () => {
     const gathered = gatherEvidence(fake, request({ linkWorkItems: 'true' }), facts, assert.fail);
     await new Promise((resolve) => setImmediate(resolve));
     sinon.assert.calledOnceWithExactly(fake.buildLogLineCounts, 'WebApp', 812);
-    sinon.assert.calledOnce(fake.failedTests);
+    sinon.assert.calledOnceWithExactly(fake.testRuns, 'WebApp', { kind: 'build', buildId: 812 });
     sinon.assert.calledOnceWithExactly(fake.changes, 'WebApp', 812, 10);
     sinon.assert.calledOnceWithExactly(fake.buildWorkItems, 'WebApp', 812, 50);
     sinon.assert.notCalled(fake.buildLogLines);
@@ -85,12 +106,18 @@ describe('evidence gathering', () => {
       { step: 0, lines: ['tail of 4'], lineCount: 1000 },
       { step: 1, lines: ['tail of 7'], lineCount: 12 },
     ]);
-    assert.deepEqual(evidence.tests?.tests, [
-      { name: 'a', message: 'a broke' },
-      { name: 'b', message: 'b broke' },
-      { name: 'c', message: 'c broke' },
+    assert.deepEqual(
+      evidence.tests?.tests.map(({ name, message }) => ({ name, message })),
+      [
+        { name: 'a', message: 'a broke' },
+        { name: 'c', message: 'c broke' },
+        { name: 'b', message: 'b broke' },
+      ],
+    );
+    assert.deepEqual(fake.testResults.args, [
+      ['WebApp', 1, 'Failed', { skip: 0, top: 2 }],
+      ['WebApp', 2, 'Failed', { skip: 0, top: 1 }],
     ]);
-    assert.equal(fake.testMessages.callCount, 2, 'one read per test run');
     assert.equal(evidence.tests?.total, 3);
     assert.equal(
       evidence.tests?.url,
@@ -138,7 +165,7 @@ describe('evidence gathering', () => {
         last: 200,
       },
     );
-    sinon.assert.calledWithMatch(fake.failedTests, 'WebApp', {
+    sinon.assert.calledWithMatch(fake.testRuns, 'WebApp', {
       kind: 'release',
       releaseId: 57,
       environmentId: 3,
@@ -193,12 +220,161 @@ describe('evidence gathering', () => {
     ]);
   });
 
-  it('says "at least" when the count of failing tests reached its cap', async () => {
+  it('counts the failures from the statistics and reads up to 1,000 of them, every one kept', async () => {
     const fake = pipelines();
-    const refs = Array.from({ length: 1000 }, (_, i) => ({ runId: 1, resultId: i, name: `t${i}` }));
-    fake.failedTests.resolves({ total: 1000, refs });
+    fake.testRuns.resolves([run(1, 1500), run(2, 700)]);
+    const pending: (() => void)[] = [];
+    fake.testResults.callsFake(
+      (_p, runId: number, _o, page: { top: number }) =>
+        new Promise((resolve) =>
+          pending.push(() =>
+            resolve(Array.from({ length: page.top }, (_, i) => result(runId, i, `t${runId}.${i}`))),
+          ),
+        ),
+    );
+    const gathered = gatherEvidence(fake, request(), Promise.resolve(FACTS), assert.fail);
+    while (pending.length < 1) await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(fake.testResults.args, [['WebApp', 1, 'Failed', { skip: 0, top: 1000 }]]);
+    pending.forEach((answer) => answer());
+    const evidence = await gathered;
+    assert.equal(evidence.tests?.total, 2200);
+    assert.equal(evidence.tests?.tests.length, 1000, 'the test items see every failure read');
+  });
+
+  it('reads the pages of several runs together, and of one run past 1,000', async () => {
+    const fake = pipelines();
+    fake.testRuns.resolves([run(1, 600), run(2, 300)]);
+    fake.testResults.resolves([]);
+    await gatherEvidence(fake, request(), Promise.resolve(FACTS), assert.fail);
+    assert.deepEqual(fake.testResults.args, [
+      ['WebApp', 1, 'Failed', { skip: 0, top: 600 }],
+      ['WebApp', 2, 'Failed', { skip: 0, top: 300 }],
+    ]);
+  });
+
+  it('reads no result when no run failed, and no tests when they are not wanted', async () => {
+    const fake = pipelines();
+    fake.testRuns.resolves([run(1, 0, { passed: 40 })]);
+    assert.equal(
+      (await gatherEvidence(fake, request(), Promise.resolve(FACTS), assert.fail)).tests,
+      undefined,
+    );
+    sinon.assert.notCalled(fake.testResults);
+    const without = { ...request(), tests: false };
+    await gatherEvidence(fake, without, Promise.resolve(FACTS), assert.fail);
+    sinon.assert.calledOnce(fake.testRuns);
+  });
+
+  it('reads tests without details when the request wants them', async () => {
+    const fake = pipelines();
+    const evidence = await gatherEvidence(
+      fake,
+      { ...request({ includeDetails: 'false' }), tests: true },
+      Promise.resolve(FACTS),
+      assert.fail,
+    );
+    assert.equal(evidence.tests?.total, 3);
+    sinon.assert.notCalled(fake.buildLogLineCounts);
+    sinon.assert.notCalled(fake.changes);
+  });
+
+  it('reads the changes of the earlier builds where failures began, after the results, as their suspects', async () => {
+    const fake = pipelines();
+    const since = (id: number) => ({
+      run: { kind: 'build' as const, id, name: `2026120${id - 800}.1`, url: `u${id}` },
+      date: '2026-12-01T10:00:00Z',
+    });
+    fake.testRuns.resolves([run(1, 8)]);
+    fake.testResults.resolves([
+      result(1, 1, 'new', { failingSince: since(812) }),
+      ...[803, 801, 805, 806, 804, 802, 803].map((id, i) =>
+        result(1, 10 + i, `old${i}`, { failingSince: since(id) }),
+      ),
+    ]);
+    fake.changes.callsFake(async (_p, id: number) => [
+      { id: `c${id}`, author: 'Alex', message: 'm', url: undefined },
+    ]);
     const evidence = await gatherEvidence(fake, request(), Promise.resolve(FACTS), assert.fail);
-    assert.equal(evidence.tests?.atLeast, true);
-    assert.equal(evidence.tests?.tests.length, 20);
+    assert.deepEqual(
+      fake.changes.args.map((args) => [args[1], args[2]]),
+      [
+        [812, 10],
+        [801, 10],
+        [802, 10],
+        [803, 10],
+        [804, 10],
+        [805, 10],
+      ],
+    );
+    assert.deepEqual(
+      evidence.tests?.suspects.map((s) => [s.run?.id, s.commits.map((c) => c.id)]),
+      [
+        [undefined, ['c812']],
+        [801, ['c801']],
+        [802, ['c802']],
+        [803, ['c803']],
+        [804, ['c804']],
+        [805, ['c805']],
+        [806, []],
+      ],
+    );
+    assert.equal(evidence.tests?.tests[0]?.standing, 'new');
+  });
+
+  it('reads what passed only on a rerun when the statistics say some did, and shows it as flaky', async () => {
+    const fake = pipelines();
+    fake.testRuns.resolves([run(1, 1, { flaky: 1 }), run(2, 0, { passed: 3, passedOnRerun: 1 })]);
+    fake.testResults.callsFake(async (_p, runId: number, outcome: string) =>
+      outcome === 'Failed'
+        ? [result(runId, 1, 'flagged', { flagged: true })]
+        : [
+            result(runId, 2, 'steady', { outcome: 'passed' }),
+            result(runId, 3, 'rerun', { outcome: 'passed', rerun: true }),
+          ],
+    );
+    const evidence = await gatherEvidence(fake, request(), Promise.resolve(FACTS), assert.fail);
+    assert.deepEqual(fake.testResults.args, [
+      ['WebApp', 2, 'Passed', { skip: 0, top: 3 }],
+      ['WebApp', 1, 'Failed', { skip: 0, top: 1 }],
+    ]);
+    assert.deepEqual(
+      evidence.tests?.flaky.map((test) => test.name),
+      ['flagged', 'rerun'],
+    );
+    assert.equal(evidence.tests?.total, 0);
+  });
+
+  it('leaves the tests out with one warning when their results cannot be read', async () => {
+    const fake = pipelines();
+    fake.testResults.rejects(new Error('Could not read the results of test run 1 (HTTP 500): boom'));
+    const warnings: string[] = [];
+    const evidence = await gatherEvidence(fake, request(), Promise.resolve(FACTS), (w) => warnings.push(w));
+    assert.equal(evidence.tests, undefined);
+    assert.deepEqual(warnings, [
+      'Could not read the results of test run 1 (HTTP 500): boom The item is filed without the failing tests.',
+    ]);
+  });
+
+  it('files without the reruns or the suspects, with one warning each, when only those cannot be read', async () => {
+    const fake = pipelines();
+    fake.testRuns.resolves([run(1, 1, { passed: 1, passedOnRerun: 1 })]);
+    fake.testResults.withArgs('WebApp', 1, 'Passed').rejects(new Error('no reruns'));
+    fake.testResults.withArgs('WebApp', 1, 'Failed').resolves([
+      result(1, 1, 'old', {
+        failingSince: { run: { kind: 'build', id: 700, name: '7', url: 'u' }, date: undefined },
+      }),
+    ]);
+    fake.changes.withArgs('WebApp', 700).rejects(new Error('no changes'));
+    const warnings: string[] = [];
+    const evidence = await gatherEvidence(fake, request(), Promise.resolve(FACTS), (w) => warnings.push(w));
+    assert.deepEqual(
+      evidence.tests?.tests.map((test) => test.standing),
+      ['failingSince'],
+    );
+    assert.deepEqual(warnings, [
+      'no reruns The item is filed without the tests that passed only on a rerun.',
+      'no changes The item is filed without the changes of the build where a failing test began.',
+    ]);
   });
 });

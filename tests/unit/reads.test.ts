@@ -23,6 +23,7 @@ function readsFor(values: Partial<Record<InputName, string>> = {}): {
     currentIteration: sinon.stub().resolves('WebApp\\Sprint 7'),
     queryIds: sinon.stub(),
     workItemState: sinon.stub(),
+    workItemTags: sinon.stub().resolves(new Map()),
     workItemRevision: sinon.stub(),
     stateReasons: sinon.stub(),
     validateWorkItem: sinon.stub(),
@@ -36,7 +37,8 @@ function readsFor(values: Partial<Record<InputName, string>> = {}): {
   const pipelines = {
     changes: sinon.stub().resolves([]),
     buildLogLineCounts: sinon.stub().resolves(new Map()),
-    failedTests: sinon.stub().resolves({ total: 0, refs: [] }),
+    testRuns: sinon.stub().resolves([]),
+    testResults: sinon.stub().resolves([]),
     buildWorkItems: sinon.stub().resolves([]),
   };
   const settings = readSettings(inputs(values));

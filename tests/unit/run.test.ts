@@ -13,7 +13,8 @@ import type {
 import type { FederatedConnection } from '../../tasks/PipelineWorkItem/src/inputs/connectionChoice';
 import { run } from '../../tasks/PipelineWorkItem/src/run';
 import type { InputName } from '../../tasks/PipelineWorkItem/src/inputs/settings';
-import { inputs, YAML_VARIABLES, BUG } from './fixtures';
+import { testFingerprintOf } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
+import { inputs, YAML_VARIABLES, BUG, runContext } from './fixtures';
 
 const JOB: TokenCredentials = {
   url: 'https://dev.azure.com/fabrikam/',
@@ -66,6 +67,7 @@ function fakes(
     currentIteration: sinon.stub().resolves('WebApp\\Sprint 2'),
     queryIds: sinon.stub().resolves([]),
     workItemState: sinon.stub().resolves(undefined),
+    workItemTags: sinon.stub().resolves(new Map()),
     workItemRevision: sinon.stub().resolves({ state: 'New', rev: 3 }),
     stateReasons: sinon.stub().resolves(['New', 'Fixed', 'Duplicate']),
     validateWorkItem: sinon.stub().resolves(),
@@ -83,8 +85,8 @@ function fakes(
     buildLogLines: sinon.stub().resolves(['npm ERR! code E404', 'npm ERR! 404 Not Found']),
     releaseTaskLogLines: sinon.stub().resolves([]),
     buildLog: sinon.stub().resolves('npm ERR! code E404\nnpm ERR! 404 Not Found'),
-    failedTests: sinon.stub().resolves({ total: 0, refs: [] }),
-    testMessages: sinon.stub().resolves(new Map()),
+    testRuns: sinon.stub().resolves([]),
+    testResults: sinon.stub().resolves([]),
     changes: sinon.stub().resolves([]),
     buildWorkItems: sinon.stub().resolves([]),
   };
@@ -364,6 +366,35 @@ describe('run', () => {
     assert.match(html, /occurrence 2 · run build-812\.1/);
     assert.equal(f.outputs['WorkItemAction'], 'commented');
     assert.equal(f.outputs['WorkItemId'], '7');
+  });
+
+  it('writes on the failing tests’ own items their tests as the run shows them: secrets masked, escape codes gone', async () => {
+    const f = fakes({ trackTests: 'perTest' });
+    const testTag = testFingerprintOf(runContext(), 'Checkout.Pays');
+    f.boards.queryIds.callsFake(async (_project: string, query: string) =>
+      query.includes(testTag.scopeTag) ? [7] : [],
+    );
+    f.boards.workItemTags.resolves(new Map([[7, [testTag.tag, testTag.scopeTag]]]));
+    f.pipelines.testRuns.resolves([{ id: 5, failed: 1, passed: 0, passedOnRerun: 0, flaky: 0 }]);
+    f.pipelines.testResults.resolves([
+      {
+        runId: 5,
+        resultId: 9,
+        name: 'Checkout.Pays',
+        outcome: 'failed',
+        message: `\u001b[31mcheckout refused token ${JOB.token}\u001b[39m`,
+        stackTrace: '',
+        failingSince: undefined,
+        flagged: false,
+        rerun: false,
+      },
+    ]);
+    await run(f.host);
+    const comment = f.boards.addComment.getCalls().find((call) => call.args[1] === 7);
+    assert.ok(comment, 'the test item is commented on');
+    const html = String(comment.args[2]);
+    assert.ok(html.includes('<pre>checkout refused token ***</pre>'), html);
+    assert.ok(!html.includes(JOB.token) && !html.includes('\u001b'), html);
   });
 
   it('resolves every open item of the fingerprint when the pipeline recovers', async () => {

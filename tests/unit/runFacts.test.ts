@@ -5,6 +5,7 @@ import {
   stepPath,
 } from '../../tasks/PipelineWorkItem/src/facts/runFacts';
 import { Outcome, TimelineRecord } from '../../tasks/PipelineWorkItem/src/facts/model';
+import { releaseDeployment, timelineRecord } from '../../tasks/PipelineWorkItem/src/ado/wire';
 
 function record(
   fields: Partial<TimelineRecord> & Pick<TimelineRecord, 'id' | 'type' | 'name'>,
@@ -237,5 +238,76 @@ describe('run facts at their edges', () => {
       failures: [{ stage: 'Production', job: '', step: '', errors: [], warnings: [], log: undefined }],
       artifacts: [],
     });
+  });
+
+  it("names the task a failed step runs, as the timeline's record or the release's task says", () => {
+    const build = factsFromTimeline(
+      [
+        { id: 'j', type: 'Job', name: 'Test', state: 'completed', result: 'failed' },
+        {
+          id: 'v',
+          parentId: 'j',
+          type: 'Task',
+          name: 'Run tests',
+          order: 1,
+          result: 'failed',
+          task: { name: 'VSTest' },
+        },
+        { id: 's', parentId: 'j', type: 'Task', name: 'npm test', order: 2, result: 'failed', task: null },
+        { id: 'k', type: 'Job', name: 'Lint', order: 2, result: 'failed' },
+      ].map(timelineRecord),
+    );
+    assert.deepEqual(
+      build.failures.map((failure) => [failure.step, failure.task]),
+      [
+        ['Run tests', 'VSTest'],
+        ['npm test', undefined],
+        ['', undefined],
+      ],
+    );
+    assert.ok(!('task' in build.failures[1]!), 'no task, no property');
+    const deployment = releaseDeployment(
+      {
+        environments: [
+          {
+            id: 3,
+            name: 'Production',
+            deploySteps: [
+              {
+                attempt: 1,
+                releaseDeployPhases: [
+                  {
+                    id: 4,
+                    deploymentJobs: [
+                      {
+                        job: { name: 'Agent job', status: 'failed' },
+                        tasks: [
+                          {
+                            id: 5,
+                            name: 'Publish results',
+                            status: 'failed',
+                            task: { name: 'PublishTestResults' },
+                          },
+                          { id: 6, name: 'Smoke', status: 'failed' },
+                        ],
+                      },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+      { id: 57, name: 'Release-57', definitionName: 'WebApp-CD', environmentId: 3, attempt: 1 },
+      'Production',
+    );
+    assert.deepEqual(
+      factsFromRelease(deployment!).failures.map((failure) => [failure.step, failure.task]),
+      [
+        ['Publish results', 'PublishTestResults'],
+        ['Smoke', undefined],
+      ],
+    );
   });
 });

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
+import type { FailedTest, TestFailures } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { Report, reportLine, summaryMarkdown } from '../../tasks/PipelineWorkItem/src/render/summary';
+import { buildRef, failedTest, failingTests } from './fixtures';
 
 const URL = 'https://dev.azure.com/fabrikam/WebApp/_workitems/edit/';
 const HEAD = '### Pipeline Work Items\n\n';
@@ -169,6 +171,12 @@ describe('what the task reports', () => {
       'Nothing filed for a pull-request validation run (includePullRequests is false).',
     ],
     [
+      'a run that failed only through flaky results',
+      { kind: 'flakyOnly', count: 3 },
+      'Only flaky test results failed this run (3): no item was filed for it.',
+      'Only flaky test results failed this run (3): no item was filed for it.',
+    ],
+    [
       'an undetermined outcome',
       { kind: 'undetermined', message: 'The run_records could not be read.' },
       'The run\\_records could not be read\\.',
@@ -190,6 +198,108 @@ describe('what the task reports', () => {
     assert.equal(
       summaryMarkdown({ kind: 'pullRequest' }, ['No log for step_1', 'second']),
       `${HEAD}Nothing filed: this is a pull-request validation run (set includePullRequests to file for them).\n\n- ⚠ No log for step\\_1\n- ⚠ second\n`,
+    );
+  });
+
+  describe('with failing tests', () => {
+    const created: Report = { kind: 'created', type: 'Bug', id: 42, url: `${URL}42`, title: 'x' };
+    const CREATED = `Created [Bug 42](${URL}42): x`;
+    const since: FailedTest = {
+      ...failedTest('s', ''),
+      standing: 'failingSince',
+      since: { run: buildRef(790, '20261201.4'), date: undefined },
+    };
+    const flaky: FailedTest = { ...failedTest('f', ''), standing: 'flaky', flakyReason: 'flagged' };
+    const tests = (parts: Partial<TestFailures>): TestFailures => ({ ...failingTests(0), ...parts });
+
+    const cases: [string, TestFailures, string | undefined][] = [
+      [
+        'new and failing since',
+        tests({ total: 1234, tests: [failedTest('a', ''), failedTest('b', ''), since] }),
+        'Failing tests: 1,234 (2 new in this run, 1 failing since an earlier run).',
+      ],
+      [
+        'flaky results apart',
+        tests({
+          total: 3,
+          tests: [failedTest('a', ''), since, since],
+          flaky: [flaky, flaky],
+          flakyFailed: 1,
+        }),
+        'Failing tests: 3 (1 new in this run, 2 failing since an earlier run); 2 flaky results not counted.',
+      ],
+      [
+        'flaky results ignored, counted all the same',
+        tests({ total: 0, flakyFailed: 3 }),
+        'Failing tests: 0 (0 new in this run, 0 failing since an earlier run); 3 flaky results not counted.',
+      ],
+      ['no test failed', tests({}), undefined],
+    ];
+    for (const [name, failures, line] of cases) {
+      it(`${name}: one line under what the task did`, () =>
+        assert.equal(
+          summaryMarkdown(created, ['w'], { failing: failures }),
+          `${HEAD}${CREATED}\n\n${line === undefined ? '' : `${line}\n\n`}- ⚠ w\n`,
+        ));
+    }
+  });
+});
+
+describe('what the task reports beyond the run’s item', () => {
+  const created: Report = { kind: 'created', type: 'Bug', id: 42, url: `${URL}42`, title: 'CI failed' };
+  const line = `Created [Bug 42](${URL}42): CI failed`;
+  const none = { type: 'Bug', created: [], commented: [], resolved: [], overCap: 0, failed: 0 };
+
+  it('the test items created, commented on and resolved, each linked with its test (escaped), and those over the cap', () => {
+    const tests = {
+      ...none,
+      created: [
+        { id: 50, url: `${URL}50`, name: 'Cart_Adds' },
+        { id: 51, url: `${URL}51`, name: 'Pays *twice*' },
+      ],
+      commented: [{ id: 44, url: `${URL}44`, name: 'Search.Finds' }],
+      resolved: [{ id: 40, url: `${URL}40` }],
+      overCap: 3,
+    };
+    assert.equal(
+      summaryMarkdown(created, [], { tests }),
+      `${HEAD}${line}\n\n` +
+        `Failing tests, each its own item: filed [Bug 50](${URL}50) (Cart\\_Adds), [Bug 51](${URL}51) (Pays \\*twice\\*).\n` +
+        `Failing again, commented on: [Bug 44](${URL}44) (Search\\.Finds).\n` +
+        `Passing again, resolved: [Bug 40](${URL}40).\n` +
+        "3 more failing tests have no item of their own: a run files at most 20; the run's item lists them.\n",
+    );
+  });
+
+  it('only what happened is said; test items that wrote nothing add no line', () => {
+    assert.equal(
+      summaryMarkdown(created, [], { tests: { ...none, overCap: 2 } }),
+      `${HEAD}${line}\n\n2 more failing tests have no item of their own: a run files at most 20; the run's item lists them.\n`,
+    );
+    assert.equal(summaryMarkdown(created, [], { tests: { ...none, failed: 2 } }), `${HEAD}${line}\n`);
+  });
+
+  it('the flaky-tests item, created or commented on; nothing when this run added nothing there', () => {
+    const flaky = { type: 'Task', id: 60, url: `${URL}60` };
+    assert.equal(
+      summaryMarkdown({ kind: 'flakyOnly', count: 1 }, [], { flaky: { ...flaky, action: 'created' } }),
+      `${HEAD}Only flaky test results failed this run (1): no item was filed for it.\n\nFlaky test results noted on a new flaky-tests item: [Task 60](${URL}60).\n`,
+    );
+    assert.equal(
+      summaryMarkdown(created, [], { flaky: { ...flaky, action: 'commented' } }),
+      `${HEAD}${line}\n\nFlaky test results noted on the flaky-tests item [Task 60](${URL}60).\n`,
+    );
+    assert.equal(summaryMarkdown(created, [], { flaky: { ...flaky, action: 'none' } }), `${HEAD}${line}\n`);
+  });
+
+  it('the side lines come before the dry-run note and the warnings', () => {
+    const flaky = { type: 'Bug', id: 60, url: `${URL}60`, action: 'commented' as const };
+    const markdown = summaryMarkdown({ kind: 'dryRun', plan: 'create a Bug' }, ['careful'], { flaky });
+    assert.ok(
+      markdown.endsWith(
+        `[Bug 60](${URL}60).\n\nNothing was written; the request is in the task log.\n\n- ⚠ careful\n`,
+      ),
+      markdown,
     );
   });
 });

@@ -6,6 +6,7 @@ import { DEFAULT_LIMITS, RetryPolicy } from '../../tasks/PipelineWorkItem/src/ad
 import { NO_FACTS } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import { markerHtml } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
+import { recurrenceHtml } from '../../tasks/PipelineWorkItem/src/render/notes';
 import type { Boards, Comment } from '../../tasks/PipelineWorkItem/src/ports';
 import type { BoardsWrites } from '../../tasks/PipelineWorkItem/src/act/acted';
 import { createItem } from '../../tasks/PipelineWorkItem/src/act/writes';
@@ -26,6 +27,7 @@ function writerOver(comments: Record<number, Comment[]>): {
     currentIteration: sinon.stub(),
     queryIds: sinon.stub().resolves([7, 8]),
     workItemState: sinon.stub().resolves('Closed'),
+    workItemTags: sinon.stub().resolves(new Map()),
     workItemRevision: sinon.stub().resolves({ state: 'Active', rev: 2 }),
     stateReasons: sinon.stub().resolves(['Completed', 'Duplicate']),
     validateWorkItem: sinon.stub(),
@@ -50,7 +52,7 @@ function writerOver(comments: Record<number, Comment[]>): {
 
 const creation = {
   fingerprint: { text: 'WebApp-CI · main', tag: 'pwi:0123456789ab', scopeTag: 'pwi:scope-0123456789ab' },
-  view: runView(runContext(), NO_FACTS, 'failed'),
+  recurrence: (occurrence: number) => recurrenceHtml(runView(runContext(), NO_FACTS, 'failed'), occurrence),
   settleRaces: true,
   known: [],
   optional: new Map<string, string>(),
@@ -151,7 +153,7 @@ describe('a create refused for its fields', () => {
   function creation(fieldsInput: string) {
     return {
       fingerprint: { text: 'x', tag: 'pwi:0123456789ab', scopeTag: 'pwi:scope-0123456789ab' },
-      view: undefined as never,
+      recurrence: () => assert.fail('no race to settle'),
       settleRaces: false,
       known: [],
       optional: optionalFields(readSettings(inputs({ fields: fieldsInput }))),

@@ -17,6 +17,18 @@ import { redactor } from './text/redact';
 
 const JOB_ENDPOINT = 'SYSTEMVSSCONNECTION';
 
+/**
+ * An English agent takes the messages from the bundle: task.json's, which the en-US resources repeat word for
+ * word (npm run loc makes them, a test keeps them so), without task-lib reading both files at every start. In
+ * another language every message comes from tl.loc: task.json's translation for System.Culture.
+ */
+function localize(resources: () => string): void {
+  const culture = quietly(() => tl.getVariable('System.Culture'))?.trim() ?? '';
+  if (culture === '' || culture.toLowerCase() === 'en-us') return;
+  tl.setResourcePath(resources());
+  useLocalizer((key, ...args) => tl.loc(key, ...args));
+}
+
 const RESULTS: Record<TaskResult, tl.TaskResult> = {
   Succeeded: tl.TaskResult.Succeeded,
   SucceededWithIssues: tl.TaskResult.SucceededWithIssues,
@@ -28,10 +40,8 @@ const RESULTS: Record<TaskResult, tl.TaskResult> = {
  * prints, as plain lines or inside task-lib's commands, is masked and made inert first (see `inertLines`), so the
  * logging commands task-lib writes for the task are the only ones the agent sees.
  */
-export function agentHost(): TaskHost {
-  // From here on every message comes from tl.loc: task.json's English, or its translation for System.Culture
-  // (index.ts has set the resource path).
-  useLocalizer((key, ...args) => tl.loc(key, ...args));
+export function agentHost(resources: () => string): TaskHost {
+  localize(resources);
   const secretVariables = quietly(() =>
     tl.getVariables().flatMap((v) => (v.secret && v.value ? [v.value] : [])),
   );
@@ -144,9 +154,12 @@ function ado(): typeof import('./ado/connection') {
 }
 
 // task-lib writes each variable's value into a debug line as it reads it, secret ones included; the agent
-// masks them, but the task's own output should not carry them at all.
+// masks them, but the task's own output should not carry them at all. One sink serves every read (a run reads
+// some fifty inputs and variables at start).
+const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
+
 function quietly<T>(read: () => T): T {
-  tl.setStdStream(new Writable({ write: (_chunk, _encoding, done) => done() }));
+  tl.setStdStream(discard);
   try {
     return read();
   } finally {

@@ -7,7 +7,14 @@ import { EnvironmentError } from './errors';
 import { readFacts, RunRecords } from './evidence/records';
 import { isPullRequestRun, RunContext } from './facts/context';
 import { jobOutcome, runOutcome } from './facts/outcome';
-import { runView } from './facts/values';
+import { RunView, runView } from './facts/values';
+import { NO_EVIDENCE, RunFacts, TestFailures } from './facts/model';
+import { isTestStep } from './facts/tests';
+import { onlyFlakyFailures } from './lifecycle/flakyOnly';
+import { recordFlaky } from './act/flakyItem';
+import { planTestItems, trackTestItems, TestItemsPlan } from './act/testItems';
+import { maskedRun } from './render/readable';
+import type { SideItems } from './render/summary';
 import type { Settings } from './inputs/settings';
 import { decide, Intent, intentFor, intentFromJobOutcome, needsOpenItems } from './lifecycle/decision';
 import { fingerprintOf } from './lifecycle/fingerprint';
@@ -51,15 +58,85 @@ export async function fileWorkItem(
   if (intent === 'file') connected.reads.startFiling();
 
   const type = await chosenType(connected.reads.types(), settings, connected.project, log.warning);
-  const acting: Acting = { ...connected, type };
-  const view = runView(context, facts, outcome);
-  const fingerprint = fingerprintOf(settings.fingerprint, view.values, context);
+  return actOn({ ...connected, type }, runView(context, facts, outcome), intent);
+}
+
+/** The fingerprint's open items, the decision and the act; then the items of the run's tests. */
+async function actOn(acting: Acting, view: RunView, intent: 'file' | 'recover'): Promise<Acted> {
+  const { settings, log, reads } = acting;
+  const fingerprint = fingerprintOf(settings.fingerprint, view.values, view.context);
   log.info(loc('Fingerprint', fingerprint.text, fingerprint.tag, fingerprint.scopeTag));
   // A green run recovers everything its scope filed, whatever the fingerprint template made of the run.
   const search = intent === 'recover' ? 'recovery' : 'fingerprint';
   const needed = needsOpenItems(intent, settings.onRecurrence);
-  const open = needed ? await openItems(acting, fingerprint, search) : [];
-  return act(acting, decide(intent, settings.onRecurrence, open), { view, fingerprint, known: open });
+  // The open items are asked for while the tests are still being read: a failure decides on both.
+  const openRead = needed ? openItems(acting, fingerprint, search) : Promise.resolve([]);
+  openRead.catch(() => undefined);
+  const tests = testsNeeded(settings, intent, view.facts) ? await reads.tests() : undefined;
+  if (intent === 'file' && onlyFlakyFailures(view.facts, tests, settings.flakyTests)) {
+    return flakyOnly(acting, view, tests);
+  }
+  const testItems =
+    settings.trackTests === 'perTest' ? planTestItems(acting, shown(acting, view, tests)) : undefined;
+  testItems?.catch(() => undefined);
+  const open = await openRead;
+  // The run's item says how many failing tests get no item of their own.
+  const untrackedTests = (await testItems)?.overCap;
+  const decided = { view, fingerprint, known: open, untrackedTests };
+  const acted = await act(acting, decide(intent, settings.onRecurrence, open), decided);
+  return { ...acted, side: await sideItems(acting, view, tests, { acted, testItems: await testItems }) };
+}
+
+/**
+ * Whether the run's tests are read for more than the details: for the test items; for a failure, when its
+ * details read them anyway or when every failed step runs tests (only then can it be flaky alone); for a green
+ * run, to note results that passed only on a rerun.
+ */
+function testsNeeded(settings: Settings, intent: 'file' | 'recover', facts: RunFacts): boolean {
+  if (settings.trackTests === 'perTest') return true;
+  if (intent === 'recover') return settings.flakyTests === 'separate';
+  const flakyAlone = facts.failures.length > 0 && facts.failures.every(isTestStep);
+  return settings.flakyTests !== 'include' && (settings.includeDetails || flakyAlone);
+}
+
+/** A run whose only failures are flaky test results files no item of its own; its flakes are noted. */
+async function flakyOnly(acting: Acting, view: RunView, tests: TestFailures | undefined): Promise<Acted> {
+  const count = tests?.flakyFailed ?? 0;
+  acting.log.info(loc('FlakyOnly', count));
+  const flaky =
+    acting.settings.flakyTests === 'separate'
+      ? await recordFlaky(acting, shown(acting, view, tests))
+      : undefined;
+  const outputs = flaky
+    ? { id: flaky.id, url: flaky.url, action: flaky.action }
+    : { action: 'none' as const };
+  return { outputs, report: { kind: 'flakyOnly', count }, side: { failing: tests, flaky } };
+}
+
+/**
+ * Beyond the run's own item: the failing tests' own items (`trackTests: perTest`), and the flaky results on the
+ * pipeline's flaky-tests item when no new item of the run lists them.
+ */
+async function sideItems(
+  acting: Acting,
+  view: RunView,
+  tests: TestFailures | undefined,
+  { acted, testItems }: { acted: Acted; testItems: TestItemsPlan | undefined },
+): Promise<SideItems> {
+  const { settings } = acting;
+  const masked = shown(acting, view, tests);
+  const listedInItem = acted.outputs.action === 'created' && settings.includeDetails;
+  const flaky =
+    settings.flakyTests === 'separate' && !listedInItem ? await recordFlaky(acting, masked) : undefined;
+  const written = testItems
+    ? await trackTestItems(acting, masked, testItems, acting.reads.passedTests)
+    : undefined;
+  return { failing: tests, tests: written, flaky };
+}
+
+// The run with its failing tests as items show them: secrets masked, control characters gone.
+function shown(acting: Acting, view: RunView, tests: TestFailures | undefined): RunView {
+  return maskedRun({ ...view, evidence: { ...NO_EVIDENCE, tests } }, acting.host.secrets());
 }
 
 interface Run {

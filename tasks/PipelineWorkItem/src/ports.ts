@@ -1,6 +1,6 @@
 import type { Refusal } from './evidence/confinement';
 import type { ReleaseRun, VariableReader } from './facts/context';
-import type { Commit, ReleaseDeployment, ReleaseTaskLog, TimelineRecord } from './facts/model';
+import type { Commit, ReleaseDeployment, ReleaseTaskLog, TestResult, TimelineRecord } from './facts/model';
 import type { FederatedConnection } from './inputs/connectionChoice';
 import type { InputReader } from './inputs/settings';
 import type { StateCategory, WorkItemTypeInfo } from './workItem/workItemType';
@@ -24,6 +24,8 @@ export interface Boards {
   workItemState(project: string, id: number): Promise<string | undefined>;
   /** The state and revision of one work item; undefined when it does not exist (any more). */
   workItemRevision(project: string, id: number): Promise<{ state: string; rev: number } | undefined>;
+  /** The tags of each of the items (`System.Tags`), by id; an item that no longer exists is left out. */
+  workItemTags(project: string, ids: readonly number[]): Promise<Map<number, string[]>>;
   /** The reasons (`System.Reason` values) the type allows on its transitions. */
   stateReasons(project: string, type: string): Promise<string[]>;
   /** Has the service check a create (permission, type, fields, rules) without saving anything. */
@@ -69,16 +71,28 @@ export interface LineRange {
   readonly last: number;
 }
 
-/** Where the run's failing tests are read from. */
+/** Where the run's test runs are read from: a build, or a classic release's environment. */
 export type TestScope =
   | { readonly kind: 'build'; readonly buildId: number }
   | { readonly kind: 'release'; readonly releaseId: number; readonly environmentId: number };
 
-/** A failing test as the service lists it, before its message is read. */
-export interface FailedTestRef {
-  readonly runId: number;
-  readonly resultId: number;
-  readonly name: string;
+/** A test run of the pipeline run, with the counts its statistics give. */
+export interface TestRunCounts {
+  readonly id: number;
+  /** Failed results, flaky ones included. */
+  readonly failed: number;
+  /** Passed results, those that passed only on a rerun included. */
+  readonly passed: number;
+  /** Results that passed only when the test was run again. */
+  readonly passedOnRerun: number;
+  /** Results Azure DevOps flagged flaky. */
+  readonly flaky: number;
+}
+
+/** A page of a test run's results: `top` results after the first `skip`. */
+export interface ResultsPage {
+  readonly skip: number;
+  readonly top: number;
 }
 
 /** What the task reads about the run it belongs to. Failures throw AdoError. */
@@ -103,14 +117,15 @@ export interface Pipelines {
   ): Promise<string[]>;
   /** The whole build log, for attaching; undefined when it is longer than `maxBytes` (no more is read). */
   buildLog(project: string, buildId: number, logId: number, maxBytes: number): Promise<string | undefined>;
-  /** The run's failed tests (at most `top`) and how many failed in all (capped at `countUpTo`). */
-  failedTests(
+  /** The test runs published for the build or the release's environment, with their statistics. */
+  testRuns(project: string, scope: TestScope): Promise<TestRunCounts[]>;
+  /** One page of a test run's results of one outcome, in the service's order. */
+  testResults(
     project: string,
-    scope: TestScope,
-    countUpTo: number,
-  ): Promise<{ total: number; refs: FailedTestRef[] }>;
-  /** Error messages of failed results of one test run, by result id. */
-  testMessages(project: string, runId: number, top: number): Promise<Map<number, string>>;
+    runId: number,
+    outcome: 'Failed' | 'Passed',
+    page: ResultsPage,
+  ): Promise<TestResult[]>;
   /** The commits that came in with the build, newest first (at most `top`). */
   changes(project: string, buildId: number, top: number): Promise<Commit[]>;
   /** Ids of the work items associated with the build (at most `top`). */

@@ -39,7 +39,7 @@ export async function run(host: TaskHost): Promise<void> {
     if (result === 'SucceededWithIssues') host.warning(mask(failed.message));
     acted = { outputs: { action: 'none' }, report: { kind: 'failed', message: failed.message } };
   }
-  host.writeSummary(mask(summaryMarkdown(acted.report, warnings)));
+  host.writeSummary(mask(summaryMarkdown(acted.report, warnings, acted.side)));
   const { id, url, action } = acted.outputs;
   host.setOutput('WorkItemId', id === undefined ? '' : String(id));
   host.setOutput('WorkItemUrl', url ?? '');

@@ -1,4 +1,4 @@
-// Handlers for the work item resource: create, get, update.
+// Handlers for the work item resource: create, get, list, update.
 import {
   boolQuery,
   intParam,
@@ -8,7 +8,8 @@ import {
   type Handler,
   type RequestContext,
 } from '../context';
-import { unsupportedContentType, workItemNotFound } from '../errors';
+import { enumName, WORK_ITEM_ERROR_POLICY } from '../enums';
+import { badRequest, unsupportedContentType, workItemNotFound } from '../errors';
 import { findPersonByUniqueName } from '../identities';
 import { PEOPLE } from '../org';
 import { parsePatch } from '../patch';
@@ -30,6 +31,9 @@ const saveOptions = (ctx: RequestContext): SaveOptions => ({
   validateOnly: boolQuery(ctx, 'validateOnly'),
   bypassRules: boolQuery(ctx, 'bypassRules'),
 });
+
+/** Work Items - List takes at most 200 ids (its reference page). */
+const MAX_LIST_IDS = 200;
 
 /** The item, checked against the project in the path when there is one. */
 export function lookup(ctx: RequestContext, id: number, status = 404): StoredWorkItem {
@@ -78,6 +82,37 @@ function intervene(ctx: RequestContext, item: StoredWorkItem): void {
   const identity = findPersonByUniqueName(edit.identity ?? PEOPLE.sam.uniqueName) ?? PEOPLE.sam;
   updateWorkItem(store, item, ops, { identity, collectionUrl: ctx.collectionUrl });
 }
+
+/** Work Items - List: at most 200 ids; errorPolicy omit answers null for an item that does not exist. */
+export const listItems: Handler = (ctx) => {
+  const ids = (ctx.query.ids ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean)
+    .map((id) => intParam(id, 'ids'));
+  if (ids.length === 0) throw badRequest('The ids parameter is required.', 'ArgumentNullException');
+  if (ids.length > MAX_LIST_IDS) {
+    throw badRequest(`The maximum number of work items per request is ${MAX_LIST_IDS}.`, 'ArgumentException');
+  }
+  const fields = fieldsParam(ctx.query.fields);
+  const policy = enumName(ctx.query.errorPolicy, WORK_ITEM_ERROR_POLICY) ?? 'fail';
+  if (policy !== 'fail' && policy !== 'omit') {
+    throw badRequest(
+      `The value '${ctx.query.errorPolicy}' is not valid for errorPolicy.`,
+      'ArgumentException',
+    );
+  }
+  const omit = policy === 'omit';
+  const value = ids.map((id) => {
+    const item = ctx.store.workItems.get(id);
+    if (item && (!ctx.project || ctx.project.id === item.projectId)) {
+      return renderWorkItem(item, ctx.collectionUrl, { expand: parseExpand(undefined, fields), fields });
+    }
+    if (omit) return null;
+    throw workItemNotFound(id, 404);
+  });
+  return ok({ count: value.length, value });
+};
 
 export const getItem: Handler = (ctx) => {
   const fields = fieldsParam(ctx.query.fields);

@@ -1,4 +1,5 @@
 import type { Action } from '../lifecycle/decision';
+import { recoveredHtml, recurrenceHtml } from '../render/notes';
 import { maskedRun } from '../render/readable';
 import type { ResolvedItem } from '../render/summary';
 import { loc } from '../text/messages';
@@ -34,7 +35,7 @@ async function comment(acting: Acting, id: number, decided: Decided): Promise<Ac
   if (acting.settings.dryRun) return dryRun(acting.log, loc('PlanComment', type, id), { item });
   // The note shows the run with secrets masked and control characters gone, as the item does.
   const maskedView = maskedRun(decided.view, acting.host.secrets());
-  const { occurrence } = await commentOnRecurrence(acting, id, maskedView);
+  const { occurrence } = await commentOnRecurrence(acting, id, (n) => recurrenceHtml(maskedView, n));
   return {
     outputs: { ...item, action: occurrence ? 'commented' : 'none' },
     report: { kind: 'commented', type, ...item, occurrence },
@@ -49,7 +50,8 @@ async function resolve(acting: Acting, ids: readonly number[], decided: Decided)
   }
   const maskedView = maskedRun(decided.view, acting.host.secrets());
   // Each item settles on its own: one refusal or failure does not hide what happened to the others.
-  const settled = await Promise.allSettled(ids.map((id) => resolveItem(acting, id, maskedView)));
+  const note = recoveredHtml(maskedView);
+  const settled = await Promise.allSettled(ids.map((id) => resolveItem(acting, id, note)));
   const resolved = items.map((item, index) => resolvedItem(item, settled[index]));
   const failures = settled.flatMap((result) =>
     result.status === 'rejected' ? [result.reason as unknown] : [],

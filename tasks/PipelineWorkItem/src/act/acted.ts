@@ -1,6 +1,6 @@
 import type { Settings } from '../inputs/settings';
 import type { Boards, Pipelines, TaskHost, WorkItemAction } from '../ports';
-import type { Report, Validation } from '../render/summary';
+import type { Report, SideItems, Validation } from '../render/summary';
 import { loc } from '../text/messages';
 import type { WorkItemTypeInfo } from '../workItem/workItemType';
 import type { Reads } from './reads';
@@ -35,6 +35,8 @@ export interface Outputs {
 export interface Acted {
   readonly outputs: Outputs;
   readonly report: Report;
+  /** What the task did beyond the run's own item: test items, the flaky-tests item. */
+  readonly side?: SideItems;
   /**
    * The run's outcome could not be established: the task ends succeeded with issues, since a green result
    * would claim a run was checked that was not.

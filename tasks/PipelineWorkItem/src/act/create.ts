@@ -1,14 +1,15 @@
 import { AdoError } from '../errors';
 import { collectAttachments } from '../evidence/attachments';
+import type { Evidence } from '../facts/model';
 import type { RunView } from '../facts/values';
 import { Acted, Acting, dryRun, itemLink } from './acted';
 import type { Fingerprint } from '../lifecycle/fingerprint';
 import { markerHtml } from '../lifecycle/marker';
-import { filedHtml } from '../render/notes';
+import { filedHtml, recurrenceHtml } from '../render/notes';
 import { maskedRun } from '../render/readable';
 import type { Validation } from '../render/summary';
 import { loc } from '../text/messages';
-import { FIELD, optionalFields, workItemDraft } from '../workItem/draft';
+import { Content, FIELD, optionalFields, Tracking, workItemDraft } from '../workItem/draft';
 import { JsonPatchOperation, patchOf } from '../workItem/patch';
 import { createItem, Created } from './writes';
 
@@ -19,6 +20,8 @@ export interface Decided {
   readonly fingerprint: Fingerprint;
   /** The fingerprint's open items seen before the create (onRecurrence new). */
   readonly known: readonly number[];
+  /** Failing tests that get no item of their own this run (`trackTests: perTest`, over the cap). */
+  readonly untrackedTests?: number;
 }
 
 /**
@@ -36,7 +39,7 @@ export async function fileNewItem(acting: Acting, decided: Decided): Promise<Act
   }
   const created = await createItem(acting, patch, {
     fingerprint: decided.fingerprint,
-    view: shown,
+    recurrence: (occurrence) => recurrenceHtml(shown, occurrence),
     settleRaces: settings.onRecurrence !== 'new',
     known: decided.known,
     optional: optionalFields(settings),
@@ -61,23 +64,41 @@ async function newItem(
     dryRun: settings.dryRun,
   });
   // The run as the item shows it: secrets masked and control characters gone before anything is escaped.
-  const shown = maskedRun({ ...decided.view, evidence: await reads.evidence() }, host.secrets());
-  const history = `${filedHtml(shown, fingerprint, settings.resolveOnRecovery)}\n${markerHtml(acting.runKey, 1)}`;
-  const { draft, warnings } = workItemDraft(
-    settings,
-    shown,
-    {
-      type: acting.type,
-      collectionUri: acting.collectionUri,
-      iterationPath: await reads.iteration(),
-      secrets: host.secrets(),
-      htmlFields: await reads.htmlFields(),
-    },
-    { tags: [fingerprint.tag, fingerprint.scopeTag], history, attachments: await attachmentsRead },
+  const shown = maskedRun(
+    { ...decided.view, evidence: untracked(await reads.evidence(), decided) },
+    host.secrets(),
   );
+  const history = `${filedHtml(shown, fingerprint, settings.resolveOnRecovery)}\n${markerHtml(acting.runKey, 1)}`;
+  const tracking = {
+    tags: [fingerprint.tag, fingerprint.scopeTag],
+    history,
+    attachments: await attachmentsRead,
+  };
+  return { shown, ...(await draftedPatch(acting, shown, tracking)) };
+}
+
+/**
+ * The create request of an item: its content (the run's item's by default), the inputs' fields and the
+ * tracking; the draft's warnings logged.
+ */
+export async function draftedPatch(
+  acting: Acting,
+  shown: RunView,
+  tracking: Tracking,
+  content?: Content,
+): Promise<{ type: string; patch: JsonPatchOperation[]; title: string }> {
+  const { settings, host, reads } = acting;
+  const destination = {
+    type: acting.type,
+    collectionUri: acting.collectionUri,
+    iterationPath: await reads.iteration(),
+    secrets: host.secrets(),
+    htmlFields: await reads.htmlFields(),
+  };
+  const { draft, warnings } = workItemDraft(settings, shown, destination, tracking, content);
   warnings.forEach(acting.log.warning);
   const title = String(draft.fields.find(([reference]) => reference === FIELD.title)?.[1] ?? '');
-  return { shown, type: draft.type, patch: patchOf(draft.fields, draft.relations), title };
+  return { type: draft.type, patch: patchOf(draft.fields, draft.relations), title };
 }
 
 function createdOutcome(acting: Acting, created: Created, title: string): Acted {
@@ -130,4 +151,10 @@ async function validated(
     acting.log.warning(loc('DryRunRefused', refusal));
     return { accepted: false, refusal };
   }
+}
+
+// The evidence with the count of failing tests that get no item of their own, for the failing tests' section.
+function untracked(evidence: Evidence, { untrackedTests }: Decided): Evidence {
+  if (!untrackedTests || !evidence.tests) return evidence;
+  return { ...evidence, tests: { ...evidence.tests, untracked: untrackedTests } };
 }

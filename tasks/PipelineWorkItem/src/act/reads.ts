@@ -1,11 +1,14 @@
 import { AdoError, SettingsError } from '../errors';
-import { gatherEvidence } from '../evidence/gather';
+import { gatherEvidence, testScope } from '../evidence/gather';
+import { passedTestNames } from '../evidence/testResults';
 import type { RunRecords } from '../evidence/records';
 import type { RunContext } from '../facts/context';
-import { Evidence, NO_EVIDENCE } from '../facts/model';
+import { Evidence, NO_EVIDENCE, TestFailures } from '../facts/model';
 import type { Settings } from '../inputs/settings';
 import type { Intent } from '../lifecycle/decision';
-import type { Boards, Pipelines } from '../ports';
+import type { Boards, Comment, Pipelines } from '../ports';
+import { commentsAheadOf } from './commentsAhead';
+import type { PassedTests } from './testItems';
 import { loc } from '../text/messages';
 import { chooseWorkItemType, WorkItemTypeInfo } from '../workItem/workItemType';
 
@@ -18,6 +21,10 @@ export interface Reads {
   types(): Promise<WorkItemTypeInfo[]>;
   /** What the details show; NO_EVIDENCE when neither the details nor the related items are asked for. */
   evidence(): Promise<Evidence>;
+  /** The run's failing tests, classified; undefined when no test failed or they could not be read. */
+  tests(): Promise<TestFailures | undefined>;
+  /** The names of the tests that passed in this run (per-test items' recovery). */
+  passedTests: PassedTests;
   /** The iteration a new item goes to; undefined = the project's default. */
   iteration(): Promise<string | undefined>;
   /** The project's HTML fields; undefined when not needed or unreadable (the well-known ones stand in). */
@@ -33,6 +40,13 @@ export interface Reads {
    * run files. undefined = the status does not decide: only a recovery's types start.
    */
   startEarly(early: Intent | undefined): void;
+  /**
+   * The comments of `item` read ahead for a recurrence, once: when this job's status says the run files and the
+   * fingerprint is the default one (pipeline, branch, environment: known before the run's records), the newest
+   * item with its tag is found with the first reads and its comments read with the second, while the open items
+   * are still being queried. undefined when `item` is not that item (or its read failed): read them then.
+   */
+  commentsAhead(item: number): Promise<Comment[] | undefined>;
   /**
    * Starts what a new item needs once the run's records say it files: they go out together with the open
    * items' query; a recurrence leaves them unused, but a new failure is not kept waiting for them.
@@ -51,21 +65,20 @@ interface ReadsOf {
 
 /** The memoised reads of one run; the evidence waits for the run's records where it needs them. */
 export function readsOf(of: ReadsOf, records: Promise<RunRecords>): Reads {
-  const { boards, pipelines, settings, project, context, warn } = of;
-  const wantsEvidence = settings.includeDetails || settings.linkWorkItems;
-  const evidenceRequest = { project: context.project, context, settings };
+  const { boards, settings, project, context, warn } = of;
+  let filing = false;
+  const ahead = commentsAheadOf(boards, project, context);
   const reads: Reads = {
     types: once(() => boards.workItemTypes(project)),
-    evidence: once(() =>
-      wantsEvidence
-        ? gatherEvidence(
-            pipelines,
-            evidenceRequest,
-            records.then(({ facts }) => facts),
-            warn,
-          )
-        : Promise.resolve(NO_EVIDENCE),
+    evidence: once(() => {
+      filing = true;
+      return evidenceOf(of, records);
+    }),
+    // A filing run's details read the tests; any other run reads them alone.
+    tests: once(async () =>
+      filing && settings.includeDetails ? (await reads.evidence()).tests : testsOf(of, records),
     ),
+    passedTests: once(() => passedTestsOf(of)),
     iteration: once(() => iterationPath(boards, settings, project, warn)),
     // Only `fields` values need the field types (to escape what goes into HTML fields).
     htmlFields: once(() =>
@@ -75,6 +88,7 @@ export function readsOf(of: ReadsOf, records: Promise<RunRecords>): Reads {
     ),
     stateReasons: perKey((type) => boards.stateReasons(project, type).catch(() => [])),
     startEarly: (early) => {
+      if (early === 'file' && settings.onRecurrence === 'comment' && !settings.fingerprint) ahead.start();
       if (early === 'file') void reads.evidence();
       if (early === undefined ? settings.resolveOnRecovery : early !== 'nothing') {
         void reads.types();
@@ -86,8 +100,51 @@ export function readsOf(of: ReadsOf, records: Promise<RunRecords>): Reads {
       void reads.evidence();
       void reads.iteration();
     },
+    commentsAhead: (item) => ahead.take(item),
   };
   return reads;
+}
+
+/** Passed results read at most to tell which test items' tests passed. */
+const MAX_PASSED = 20_000;
+
+// The details' evidence, once the run's records are read where it needs them; none when nothing shows it.
+function evidenceOf(
+  { pipelines, settings, context, warn }: ReadsOf,
+  records: Promise<RunRecords>,
+): Promise<Evidence> {
+  if (!settings.includeDetails && !settings.linkWorkItems) return Promise.resolve(NO_EVIDENCE);
+  const request = { project: context.project, context, settings, tests: settings.includeDetails };
+  return gatherEvidence(
+    pipelines,
+    request,
+    records.then(({ facts }) => facts),
+    warn,
+  );
+}
+
+// The names of the tests that passed in the run; none when the run has no tests to read.
+function passedTestsOf({ pipelines, context }: ReadsOf): ReturnType<PassedTests> {
+  const scope = testScope(context);
+  if (!scope) return Promise.resolve({ names: new Set<string>(), complete: true });
+  return passedTestNames(pipelines, context.project, scope, MAX_PASSED);
+}
+
+// The run's tests alone, for a decision or the test items, when no details read them.
+async function testsOf(
+  { pipelines, settings, context, warn }: ReadsOf,
+  records: Promise<RunRecords>,
+): Promise<TestFailures | undefined> {
+  const alone = { ...settings, includeDetails: false, linkWorkItems: false };
+  const request = { project: context.project, context, settings: alone, tests: true };
+  return (
+    await gatherEvidence(
+      pipelines,
+      request,
+      records.then(({ facts }) => facts),
+      warn,
+    )
+  ).tests;
 }
 
 // The read starts on the first call; a read started before it is known to be needed must not end the process

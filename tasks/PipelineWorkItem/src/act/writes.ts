@@ -1,11 +1,10 @@
 import { AdoError } from '../errors';
-import type { RunView } from '../facts/values';
 import type { Fingerprint } from '../lifecycle/fingerprint';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { markerHtml, readMarkers, recurrenceSettled, writeSettled } from '../lifecycle/marker';
 import { openItemsQuery, Search } from '../lifecycle/openItems';
 import type { BoardsWrites } from './acted';
-import { duplicateHtml, recoveredHtml, recurrenceHtml } from '../render/notes';
+import { duplicateHtml } from '../render/notes';
 import { loc } from '../text/messages';
 import { FIELD, Relation, workItemApiUrl } from '../workItem/draft';
 import { JsonPatchOperation, patchOf, testRevision } from '../workItem/patch';
@@ -57,7 +56,8 @@ export type Created =
 
 export interface Creation {
   readonly fingerprint: Fingerprint;
-  readonly view: RunView;
+  /** The note for the oldest item when another run filed the same failure first, by occurrence. */
+  readonly recurrence: (occurrence: number) => string;
   /** Settle races with other runs (every onRecurrence but new). */
   readonly settleRaces: boolean;
   /** The fingerprint's open items before the create: not ours. */
@@ -88,7 +88,7 @@ export async function createItem(
   let occurrence: number | undefined;
   if (!ownOlder) {
     try {
-      ({ occurrence } = await commentOnRecurrence(acting, oldest, creation.view));
+      ({ occurrence } = await commentOnRecurrence(acting, oldest, creation.recurrence));
     } catch (error) {
       acting.log.warning(loc('RaceCommentFailed', acting.type.name, oldest, id, (error as Error).message));
       return { kind: 'created', id };
@@ -170,19 +170,21 @@ function sent(ops: readonly JsonPatchOperation[], field: string): boolean {
 }
 
 /**
- * Comments on the open item that the failure happened again, numbering the occurrence. A run that already wrote
- * on the item (another job of the same run, or a retried write that landed) adds nothing.
+ * Comments on the open item that the failure happened again, numbering the occurrence (`note` words it). A run
+ * that already wrote on the item (another job of the same run, or a retried write that landed) adds nothing.
  */
 export async function commentOnRecurrence(
   acting: BoardsWrites,
   item: number,
-  view: RunView,
+  note: (occurrence: number) => string,
 ): Promise<{ occurrence?: number }> {
-  const read = await acting.boards.comments(acting.project, item, recurrenceSettled(acting.runKey));
+  const read =
+    (await acting.reads.commentsAhead(item)) ??
+    (await acting.boards.comments(acting.project, item, recurrenceSettled(acting.runKey)));
   const markers = readMarkers(read);
   if (markers.runs.has(acting.runKey)) return {};
   const occurrence = Math.max(markers.lastOccurrence, 1) + 1;
-  const html = `${recurrenceHtml(view, occurrence)}\n${markerHtml(acting.runKey, occurrence)}`;
+  const html = `${note(occurrence)}\n${markerHtml(acting.runKey, occurrence)}`;
   const newest = read[0]?.id;
   await acting.boards.addComment(acting.project, item, html, () => marked(acting, item, newest));
   return { occurrence };
@@ -286,9 +288,9 @@ async function recoveryNoted(acting: BoardsWrites, item: number): Promise<boolea
   return newest !== undefined && readMarkers([newest]).lastOccurrence === 0;
 }
 
-/** Resolves a recovered item through its workflow, with a note naming the run. */
-export function resolveItem(acting: BoardsWrites, item: number, view: RunView): Promise<Settled> {
-  return changeState(acting, item, 'resolve', `${recoveredHtml(view)}\n${markerHtml(acting.runKey, 0)}`);
+/** Resolves a recovered item through its workflow, with a note (HTML) naming the run. */
+export function resolveItem(acting: BoardsWrites, item: number, note: string): Promise<Settled> {
+  return changeState(acting, item, 'resolve', `${note}\n${markerHtml(acting.runKey, 0)}`);
 }
 
 // Closes this run's item as a duplicate; a failure to write leaves it open, said in a warning.

@@ -24,6 +24,8 @@ import { RetryPolicy, verdict } from './retry';
 
 const CATEGORIES: readonly StateCategory[] = ['Proposed', 'InProgress', 'Resolved', 'Completed', 'Removed'];
 const V = '6.0';
+/** Work Items - List takes at most 200 ids. */
+const MAX_IDS_PER_LIST = 200;
 // The comments API was still a preview in REST 6.0.
 const COMMENTS = '6.0-preview.3';
 // The most comments the service returns in one page.
@@ -166,6 +168,31 @@ export class AdoBoards implements Boards {
     return item?.id && item.rev !== undefined
       ? { state: String(item.fields?.['System.State'] ?? ''), rev: item.rev }
       : undefined;
+  }
+
+  async workItemTags(project: string, ids: readonly number[]): Promise<Map<number, string[]>> {
+    const tags = new Map<number, string[]>();
+    // The list takes at most 200 ids per request; deleted items are left out (errorPolicy omit), not an error.
+    for (let start = 0; start < ids.length; start += MAX_IDS_PER_LIST) {
+      const batch = ids.slice(start, start + MAX_IDS_PER_LIST);
+      const items = await this.call(loc('ActionReadItems', batch.join(', ')), project, () => {
+        const path = `${segment(project)}/_apis/wit/workitems`;
+        const query = { ids: batch.join(','), fields: 'System.Tags', errorPolicy: 'omit' };
+        return this.rest.json<{ value?: (WorkItem | null)[] }>({ method: 'GET', path, query, apiVersion: V });
+      });
+      for (const item of items?.value ?? []) {
+        if (!item?.id) continue;
+        const value = String(item.fields?.['System.Tags'] ?? '');
+        tags.set(
+          item.id,
+          value
+            .split(';')
+            .map((tag) => tag.trim())
+            .filter((tag) => tag !== ''),
+        );
+      }
+    }
+    return tags;
   }
 
   // The item's state and revision (the answer carries `rev` whatever fields are asked for); undefined on 404.

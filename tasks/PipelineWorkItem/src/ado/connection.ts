@@ -15,10 +15,9 @@ import { HttpClientLike, Rest } from './rest';
 import type { RetryPolicy } from './retry';
 
 const USER_AGENT = 'PipelineWorkItem-task';
-// Release management and test results live on hosts of their own in Azure DevOps Services (vsrm.dev.azure.com,
-// vstmr.dev.azure.com); the organization's resource areas say where. Azure DevOps Server lists none (one host).
+// Release management lives on a host of its own in Azure DevOps Services (vsrm.dev.azure.com); the
+// organization's resource areas say where. Azure DevOps Server lists none (one host).
 const RELEASE_AREA_ID = 'efc2f575-36ef-48e9-b672-0c6fb4a48ac5';
-const TEST_RESULTS_AREA_ID = 'c83eaf52-edf3-4034-ae11-17d38f25404c';
 
 /** Network settings of the agent (proxy, certificates), read by the launcher from task-lib. */
 export type NetworkOptions = Pick<IRequestOptions, 'proxy' | 'cert' | 'ignoreSslError'>;
@@ -84,7 +83,7 @@ export function connectPipelines(credentials: Credentials, transport: Transport)
   const http = httpClient(credentials, transport);
   const main = new Rest(http, credentials.url);
   let areas: Promise<Map<string, string>> | undefined;
-  // Asked once, when a release or test results are first read.
+  // Asked once, when a release is first read.
   const hostOf = async (areaId: string): Promise<Rest> => {
     areas ??= main
       .json<{ value?: { id?: string; locationUrl?: string }[] }>({
@@ -98,9 +97,5 @@ export function connectPipelines(credentials: Credentials, transport: Transport)
     const url = (await areas).get(areaId);
     return url ? new Rest(http, withTrailingSlash(url)) : main;
   };
-  return new AdoPipelines(
-    main,
-    () => hostOf(RELEASE_AREA_ID),
-    () => hostOf(TEST_RESULTS_AREA_ID),
-  );
+  return new AdoPipelines(main, () => hostOf(RELEASE_AREA_ID));
 }

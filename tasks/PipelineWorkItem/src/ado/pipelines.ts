@@ -1,26 +1,43 @@
 import type { ReleaseRun } from '../facts/context';
-import type { Commit, ReleaseDeployment, ReleaseTaskLog, TimelineRecord } from '../facts/model';
-import type { FailedTestRef, LineRange, Pipelines, TestScope } from '../ports';
+import type { Commit, ReleaseDeployment, ReleaseTaskLog, TestResult, TimelineRecord } from '../facts/model';
+import type { LineRange, Pipelines, ResultsPage, TestRunCounts, TestScope } from '../ports';
 import { loc } from '../text/messages';
 import { CallContext, toAdoError } from './errors';
 import { Rest, segment } from './rest';
-import { releaseDeployment, timelineRecord, WireRelease, WireTimelineRecord } from './wire';
+import {
+  releaseDeployment,
+  testResult,
+  testRunCounts,
+  timelineRecord,
+  WireRelease,
+  WireTestResult,
+  WireTestRun,
+  WireTimelineRecord,
+} from './wire';
 
 const V = '6.0';
-// Test results by build or release, and a run's results, were previews in REST 6.0.
-const TEST_RESULTS = '6.0-preview.1';
+/** Runs - Query answers at most 100 runs; Runs - List is read in pages of the same size. */
+const RUNS_PAGE = 100;
+/** Pages of a build's runs read at most: no build publishes 1,000 test runs. */
+const MAX_RUN_PAGES = 10;
+const HOUR = 60 * 60 * 1000;
+/** The widest window of last-update dates Runs - Query accepts: 7 days. */
+const RUNS_QUERY_WINDOW = 7 * 24 * HOUR;
 
 interface List<T> {
   readonly value?: T[];
 }
 
-/** The run's records over the Build, Release and Test Results REST APIs, decoded into the task's model. */
+/**
+ * The run's records over the Build, Release and Test REST APIs, decoded into the task's model. Builds and tests
+ * are on the collection's host on every server; release management may live on a host of its own.
+ */
 export class AdoPipelines implements Pipelines {
   constructor(
     private readonly builds: Rest,
-    /** Release management and test results may live on hosts of their own (Azure DevOps Services). */
     private readonly releases: () => Promise<Rest>,
-    private readonly testResults: () => Promise<Rest>,
+    /** The clock the test runs' date window is taken from. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   private async call<T>(action: string, project: string, body: () => Promise<T>): Promise<T> {
@@ -99,60 +116,81 @@ export class AdoPipelines implements Pipelines {
     });
   }
 
-  failedTests(
-    project: string,
-    scope: TestScope,
-    countUpTo: number,
-  ): Promise<{ total: number; refs: FailedTestRef[] }> {
+  testRuns(project: string, scope: TestScope): Promise<TestRunCounts[]> {
     const action =
       scope.kind === 'build'
         ? loc('ActionReadBuildTests', scope.buildId)
         : loc('ActionReadReleaseTests', scope.releaseId);
     return this.call(action, project, async () => {
-      const [resource, query] =
+      const runs =
         scope.kind === 'build'
-          ? ['resultsbybuild', { buildId: scope.buildId }]
-          : ['resultsbyrelease', { releaseId: scope.releaseId, releaseEnvid: scope.environmentId }];
-      const path = `${segment(project)}/_apis/testresults/${resource}`;
-      const rest = await this.testResults();
-      const results = await rest.json<
-        List<{ id?: number; runId?: number; automatedTestName?: string; testCaseTitle?: string }>
-      >({
-        method: 'GET',
-        path,
-        query: { ...query, outcomes: 'Failed', $top: countUpTo },
-        apiVersion: TEST_RESULTS,
-      });
-      const refs = (results?.value ?? []).flatMap((result): FailedTestRef[] =>
-        result.runId === undefined || result.id === undefined
-          ? []
-          : [
-              {
-                runId: result.runId,
-                resultId: result.id,
-                name: result.automatedTestName || result.testCaseTitle || `Test ${result.id}`,
-              },
-            ],
-      );
-      return { total: refs.length, refs };
+          ? await this.buildRuns(project, scope.buildId)
+          : await this.releaseRuns(project, scope);
+      return runs.flatMap((run) => testRunCounts(run) ?? []);
     });
   }
 
-  testMessages(project: string, runId: number, top: number): Promise<Map<number, string>> {
-    return this.call(loc('ActionReadTestRun', runId), project, async () => {
-      const path = `${segment(project)}/_apis/testresults/runs/${runId}/results`;
-      const rest = await this.testResults();
-      const results = await rest.json<List<{ id?: number; errorMessage?: string }>>({
+  // Runs - List pages with $skip and $top; a build seldom has more runs than one page holds.
+  private async buildRuns(project: string, buildId: number): Promise<WireTestRun[]> {
+    const runs: WireTestRun[] = [];
+    for (let page = 0; page < MAX_RUN_PAGES; page++) {
+      const answer = await this.builds.json<List<WireTestRun>>({
         method: 'GET',
-        path,
-        query: { outcomes: 'Failed', $top: top },
-        apiVersion: TEST_RESULTS,
+        path: `${segment(project)}/_apis/test/runs`,
+        query: {
+          buildUri: `vstfs:///Build/Build/${buildId}`,
+          includeRunDetails: 'true',
+          $skip: runs.length,
+          $top: RUNS_PAGE,
+        },
+        apiVersion: V,
       });
-      return new Map(
-        (results?.value ?? []).flatMap((result) =>
-          result.id === undefined ? [] : [[result.id, result.errorMessage ?? '']],
-        ),
-      );
+      const value = answer?.value ?? [];
+      runs.push(...value);
+      if (value.length < RUNS_PAGE) break;
+    }
+    return runs;
+  }
+
+  // Runs - Query must be given a window of last-update dates of at most 7 days. The task runs inside the
+  // deployment whose runs it reads, so their last updates lie in the days before now; the window ends an hour
+  // ahead of the agent's clock, which may lag the service's. One page holds 100 runs, more than a deployment of
+  // one environment publishes.
+  private async releaseRuns(
+    project: string,
+    scope: Extract<TestScope, { kind: 'release' }>,
+  ): Promise<WireTestRun[]> {
+    const max = this.now() + HOUR;
+    const runs = await this.builds.json<List<WireTestRun>>({
+      method: 'GET',
+      path: `${segment(project)}/_apis/test/runs`,
+      query: {
+        minLastUpdatedDate: new Date(max - RUNS_QUERY_WINDOW).toISOString(),
+        maxLastUpdatedDate: new Date(max).toISOString(),
+        releaseIds: scope.releaseId,
+        releaseEnvIds: scope.environmentId,
+        $top: RUNS_PAGE,
+      },
+      apiVersion: V,
+    });
+    return runs?.value ?? [];
+  }
+
+  testResults(
+    project: string,
+    runId: number,
+    outcome: 'Failed' | 'Passed',
+    page: ResultsPage,
+  ): Promise<TestResult[]> {
+    return this.call(loc('ActionReadTestRun', runId), project, async () => {
+      const results = await this.builds.json<List<WireTestResult>>({
+        method: 'GET',
+        path: `${segment(project)}/_apis/test/Runs/${runId}/results`,
+        query: { outcomes: outcome, $skip: page.skip, $top: page.top },
+        apiVersion: V,
+      });
+      const web = { collection: this.builds.baseUrl, project };
+      return (results?.value ?? []).flatMap((result) => testResult(result, runId, web) ?? []);
     });
   }
 

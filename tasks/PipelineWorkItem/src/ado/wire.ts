@@ -1,5 +1,13 @@
 import type { ReleaseRun } from '../facts/context';
-import type { Issue, ReleaseDeployment, ReleaseTaskLog, StepResult, TimelineRecord } from '../facts/model';
+import type {
+  Issue,
+  ReleaseDeployment,
+  ReleaseTaskLog,
+  StepResult,
+  TestResult,
+  TimelineRecord,
+} from '../facts/model';
+import type { TestRunCounts } from '../ports';
 
 // The REST shapes the task reads, as they are on the wire: enums are camelCase names, not the client's numbers.
 
@@ -13,11 +21,18 @@ export interface WireTimelineRecord {
   result?: string | null;
   issues?: { type?: string; message?: string }[] | null;
   log?: { id?: number } | null;
+  task?: WireTaskReference | null;
+}
+
+/** The task a timeline record or release task runs (`TaskReference`, `WorkflowTaskReference`). */
+interface WireTaskReference {
+  name?: string;
 }
 
 interface WireReleaseTask {
   id?: number;
   name?: string;
+  task?: WireTaskReference | null;
   status?: string;
   lineCount?: number;
   issues?: { issueType?: string; message?: string }[] | null;
@@ -78,7 +93,13 @@ export function timelineRecord(record: WireTimelineRecord): TimelineRecord {
     result: stepResult(record.result),
     issues: issues(record.issues),
     logId: record.log?.id,
+    ...taskName(record.task),
   };
+}
+
+// The task's name, only when the record names one: jobs, stages and checkpoints run no task.
+function taskName(task: WireTaskReference | null | undefined): { task?: string } {
+  return task?.name ? { task: task.name } : {};
 }
 
 /** The deployment of the environment `run` deploys (its attempt, else the latest); undefined when absent. */
@@ -99,6 +120,7 @@ export function releaseDeployment(
       result: stepResult(job.job?.status),
       tasks: (job.tasks ?? []).map((task) => ({
         name: task.name ?? '',
+        ...taskName(task.task),
         result: stepResult(task.status),
         issues: issues(task.issues),
         log: taskLog(stage.id, phase.id, task),
@@ -118,4 +140,117 @@ function taskLog(
 ): ReleaseTaskLog | undefined {
   if (environmentId === undefined || deployPhaseId === undefined || task.id === undefined) return undefined;
   return { kind: 'release', environmentId, deployPhaseId, taskId: task.id, lineCount: task.lineCount ?? 0 };
+}
+
+/** A test run as Runs - List (with its details) and Runs - Query answer. */
+export interface WireTestRun {
+  id?: number;
+  totalTests?: number;
+  passedTests?: number;
+  incompleteTests?: number;
+  notApplicableTests?: number;
+  /** Counts per outcome; a count with `resultMetadata` is apart from the plain one of the same outcome. */
+  runStatistics?: { outcome?: string; count?: number; resultMetadata?: string | null }[] | null;
+}
+
+/** A test result (`TestCaseResult`) as Results - List answers. */
+export interface WireTestResult {
+  id?: number;
+  testRun?: { id?: string | number } | null;
+  automatedTestName?: string | null;
+  testCaseTitle?: string | null;
+  outcome?: string | null;
+  errorMessage?: string | null;
+  stackTrace?: string | null;
+  failingSince?: {
+    date?: string | null;
+    build?: { id?: number | string; number?: string | null } | null;
+    release?: { id?: number | string; name?: string | null } | null;
+  } | null;
+  customFields?: { fieldName?: string; value?: unknown }[] | null;
+  resultGroupType?: string | null;
+}
+
+/** The counts of a test run; a run without statistics is counted from its totals. */
+export function testRunCounts(run: WireTestRun): TestRunCounts | undefined {
+  if (run.id === undefined) return undefined;
+  const statistics = run.runStatistics;
+  if (!statistics) {
+    const passed = run.passedTests ?? 0;
+    const others = passed + (run.incompleteTests ?? 0) + (run.notApplicableTests ?? 0);
+    return {
+      id: run.id,
+      failed: Math.max(0, (run.totalTests ?? 0) - others),
+      passed,
+      passedOnRerun: 0,
+      flaky: 0,
+    };
+  }
+  const count = (outcome: string, metadata?: string): number =>
+    statistics
+      .filter(
+        (s) =>
+          (s.outcome ?? '').toLowerCase() === outcome &&
+          (metadata === undefined || (s.resultMetadata ?? '').toLowerCase() === metadata),
+      )
+      .reduce((sum, s) => sum + (s.count ?? 0), 0);
+  return {
+    id: run.id,
+    failed: count('failed'),
+    passed: count('passed'),
+    passedOnRerun: count('passed', 'rerun'),
+    flaky: count('failed', 'flaky'),
+  };
+}
+
+/** Where the test results' run references lead: the collection and the run's project. */
+export interface WebOf {
+  /** The collection URL with a trailing slash. */
+  readonly collection: string;
+  readonly project: string;
+}
+
+/** A test result in the task's model; undefined without the ids that address it. */
+export function testResult(result: WireTestResult, runId: number, web: WebOf): TestResult | undefined {
+  if (result.id === undefined) return undefined;
+  return {
+    runId,
+    resultId: result.id,
+    name: result.automatedTestName || result.testCaseTitle || `Test ${result.id}`,
+    outcome: (result.outcome ?? '').toLowerCase() === 'passed' ? 'passed' : 'failed',
+    message: result.errorMessage ?? '',
+    stackTrace: result.stackTrace ?? '',
+    failingSince: failingSince(result.failingSince, web),
+    flagged: (result.customFields ?? []).some(flagsFlaky),
+    rerun: (result.resultGroupType ?? '').toLowerCase() === 'rerun',
+  };
+}
+
+// Azure DevOps' flaky detection marks a result with `IsTestResultFlaky` (a boolean, sent as true or "True"), or
+// gives it an `OutcomeConfidence` of 0.
+function flagsFlaky(field: { fieldName?: string; value?: unknown }): boolean {
+  const name = (field.fieldName ?? '').toLowerCase();
+  const value = String(field.value).toLowerCase();
+  return (
+    (name === 'istestresultflaky' && value === 'true') ||
+    (name === 'outcomeconfidence' && Number(value) === 0 && value !== '')
+  );
+}
+
+function failingSince(since: WireTestResult['failingSince'], web: WebOf): TestResult['failingSince'] {
+  const project = `${web.collection}${encodeURIComponent(web.project)}`;
+  const date = since?.date ?? undefined;
+  // A result of a release names the release (and may name its artifact's build too); one of a build only the build.
+  const releaseId = Number(since?.release?.id);
+  if (Number.isSafeInteger(releaseId) && releaseId > 0) {
+    const url = `${project}/_releaseProgress?releaseId=${releaseId}&_a=release-pipeline-progress`;
+    const name = since?.release?.name || String(releaseId);
+    return { run: { kind: 'release', id: releaseId, name, url }, date };
+  }
+  const buildId = Number(since?.build?.id);
+  if (Number.isSafeInteger(buildId) && buildId > 0) {
+    const url = `${project}/_build/results?buildId=${buildId}`;
+    return { run: { kind: 'build', id: buildId, name: since?.build?.number || String(buildId), url }, date };
+  }
+  return undefined;
 }

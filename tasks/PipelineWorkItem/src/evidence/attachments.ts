@@ -15,6 +15,7 @@ import {
   MAX_BYTES_PER_ITEM,
   MAX_FILES_PER_ITEM,
   megabytes,
+  inParallel,
   PARALLEL_UPLOADS,
   SERVICES_ATTACHMENT_LIMIT,
 } from './limits';
@@ -134,23 +135,6 @@ async function uploadOne(
     }
     return [];
   }
-}
-
-/** `work` over `items`, at most `width` at a time; the results in the items' order. */
-async function inParallel<T, R>(
-  items: readonly T[],
-  width: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    for (let index = next++; index < items.length; index = next++) {
-      results[index] = await work(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, lane));
-  return results;
 }
 
 const oneChunk = (text: string) => (): NodeJS.ReadableStream => Readable.from([Buffer.from(text)]);

@@ -1,14 +1,11 @@
 import type { RunContext } from '../facts/context';
-import type { Evidence, FailedStep, LogTail, RunFacts, TestFailures } from '../facts/model';
+import type { Commit, Evidence, FailedStep, LogTail, RunFacts, TestFailures } from '../facts/model';
+import { classifyTests, CurrentRun } from '../facts/tests';
 import type { Settings } from '../inputs/settings';
-import type { FailedTestRef, LineRange, Pipelines, TestScope } from '../ports';
+import type { LineRange, Pipelines, TestRunCounts, TestScope } from '../ports';
 import { loc } from '../text/messages';
+import { readResults, suspectBuilds, suspectChanges, testReads } from './testResults';
 
-/** Failing tests listed with their messages; the count goes further. */
-const MAX_TESTS = 20;
-const COUNT_TESTS_UP_TO = 1000;
-/** Failed results read per test run to find the listed tests' messages. */
-const MESSAGES_PER_RUN = 200;
 const MAX_COMMITS = 10;
 const MAX_WORK_ITEMS = 50;
 /** Failed steps whose log tails are read; a run with more shows the first ones. */
@@ -17,14 +14,18 @@ const MAX_TAILS = 10;
 export interface EvidenceRequest {
   readonly project: string;
   readonly context: RunContext;
-  readonly settings: Pick<Settings, 'includeDetails' | 'logLines' | 'linkWorkItems'>;
+  readonly settings: Pick<Settings, 'includeDetails' | 'logLines' | 'linkWorkItems' | 'flakyTests'>;
+  /** Whether the run's tests are read: for the details, or for a decision that needs them without details. */
+  readonly tests: boolean;
 }
 
 /**
  * Reads the evidence of the details: log tails of the failed steps, failing tests, changes and the
- * run's work items (those only with `linkWorkItems`; without `includeDetails` they are all that is read).
- * Reads that need only the run's identity start at once, together with the facts' own read; the log tails
- * start when the facts are known, all together. Each part is optional: a failed read leaves it out with one
+ * run's work items (those only with `linkWorkItems`; without `includeDetails` they and the tests when asked for
+ * are all that is read). Reads that need only the run's identity (the test runs among them) start at once,
+ * together with the facts' own read; the log tails start when the facts are known, and the failed test results
+ * when the test runs are, so both go out in the second round. The changes of an earlier build where a failing
+ * test began follow only when there is one. Each part is optional: a failed read leaves it out with one
  * warning and never costs the item.
  */
 export async function gatherEvidence(
@@ -44,11 +45,11 @@ export async function gatherEvidence(
     (reason) => loc('WithoutLogExcerpts', reason),
     new Map<number, number>(),
   );
-  const scope = details ? testScope(context) : undefined;
-  const tests = optional(
-    scope ? () => failingTests(pipelines, project, scope, testsUrl(context)) : undefined,
+  const scope = request.tests ? testScope(context) : undefined;
+  const runs = optional(
+    scope ? () => pipelines.testRuns(project, scope) : undefined,
     (reason) => loc('WithoutFailingTests', reason),
-    undefined,
+    [],
   );
   const changed = context.build?.id;
   const commits = optional(
@@ -64,6 +65,7 @@ export async function gatherEvidence(
     [],
   );
   const logTails = tails(pipelines, request, facts, lineCounts, warn);
+  const tests = scope ? failingTests(pipelines, request, scope, { runs, commits }, warn) : undefined;
   return { logTails: await logTails, tests: await tests, commits: await commits, workItems: await workItems };
 }
 
@@ -121,26 +123,42 @@ function lastLines(lineCount: number, count: number): LineRange {
   return { first: Math.max(1, lineCount - count + 1), last: lineCount };
 }
 
+// The run's failing tests, classified, once the test runs are known: undefined when none failed or passed only on
+// a rerun, or when the failed results cannot be read.
 async function failingTests(
   pipelines: Pipelines,
-  project: string,
+  { project, context, settings }: EvidenceRequest,
   scope: TestScope,
-  url: string,
+  first: { readonly runs: Promise<TestRunCounts[]>; readonly commits: Promise<Commit[]> },
+  warn: (message: string) => void,
 ): Promise<TestFailures | undefined> {
-  const { total, refs } = await pipelines.failedTests(project, scope, COUNT_TESTS_UP_TO);
-  if (total === 0) return undefined;
-  const listed = refs.slice(0, MAX_TESTS);
-  const runs = [...new Set(listed.map((ref) => ref.runId))];
-  const messages = await Promise.all(
-    runs.map((run) => pipelines.testMessages(project, run, MESSAGES_PER_RUN)),
-  );
-  const byRun = new Map(runs.map((run, index) => [run, messages[index]]));
-  const message = (ref: FailedTestRef): string => byRun.get(ref.runId)?.get(ref.resultId) ?? '';
-  const tests = listed.map((ref) => ({ name: ref.name, message: message(ref) }));
-  return { total, atLeast: total >= COUNT_TESTS_UP_TO, tests, url };
+  const runs = await first.runs;
+  if (!runs.some((run) => run.failed > 0 || run.passedOnRerun > 0)) return undefined;
+  let results: Awaited<ReturnType<typeof readResults>>;
+  try {
+    results = await readResults(pipelines, project, runs);
+  } catch (error) {
+    warn(loc('WithoutFailingTests', (error as Error).message));
+    return undefined;
+  }
+  const current: CurrentRun =
+    scope.kind === 'build' ? { kind: 'build', id: scope.buildId } : { kind: 'release', id: scope.releaseId };
+  const suspects = suspectChanges(pipelines, project, suspectBuilds(results.failed, current));
+  const passedOnRerun = await results.passedOnRerun.catch((error: unknown) => {
+    warn(loc('WithoutRerunTests', (error as Error).message));
+    return [];
+  });
+  const { changesOf, failure } = await suspects;
+  if (failure) warn(loc('WithoutSuspects', failure.message));
+  const reads = testReads(runs, results.failed, passedOnRerun, changesOf, testsUrl(context));
+  const tests = classifyTests(reads, await first.commits, { flakyTests: settings.flakyTests, current });
+  // A run whose only failures are flaky keeps them counted, even when flakyTests ignore shows none of them.
+  if (tests.total === 0 && tests.flaky.length === 0 && !tests.flakyFailed) return undefined;
+  return tests;
 }
 
-function testScope(context: RunContext): TestScope | undefined {
+/** Where the run's tests are read from: its build, or its release environment; undefined when neither is known. */
+export function testScope(context: RunContext): TestScope | undefined {
   if (context.release) {
     const environmentId = context.release.environmentId;
     return environmentId === undefined

@@ -13,6 +13,8 @@ export interface TimelineRecord {
   readonly parentId: string | undefined;
   readonly type: string;
   readonly name: string;
+  /** The name of the task a step runs (`VSTest`, `PublishTestResults`, …); undefined for other records. */
+  readonly task?: string;
   readonly order: number;
   readonly completed: boolean;
   readonly result: StepResult | undefined;
@@ -22,6 +24,8 @@ export interface TimelineRecord {
 
 export interface ReleaseTask {
   readonly name: string;
+  /** The name of the task it runs (`VSTest`, `PublishTestResults`, …), when the release says. */
+  readonly task?: string;
   readonly result: StepResult | undefined;
   readonly issues: readonly Issue[];
   /** Where the task's log is read from; undefined when the release does not say. */
@@ -67,6 +71,8 @@ export interface FailedStep {
   readonly job: string;
   /** '' when the job itself failed (timeout, agent lost, checkpoint). */
   readonly step: string;
+  /** The name of the task the step runs (`VSTest`, `DotNetCoreCLI`, …), when the records say. */
+  readonly task?: string;
   readonly errors: readonly string[];
   readonly warnings: readonly string[];
   readonly log: StepLog | undefined;
@@ -82,18 +88,91 @@ export interface RunFacts {
 
 export const NO_FACTS: RunFacts = { othersOutcome: undefined, failures: [], artifacts: [] };
 
-/** A failing test of the run, its error message already cut to its first lines. */
-export interface FailedTest {
+/** A build or release that a test result names: where its run of failures began. */
+export interface RunRef {
+  readonly kind: 'build' | 'release';
+  readonly id: number;
+  /** The build number or release name, e.g. `20261201.4`. */
   readonly name: string;
-  readonly message: string;
+  /** Its results page in the web UI. */
+  readonly url: string;
 }
 
-/** The run's failing tests: the first few with their messages, and how many failed in all. */
+/** A test result the task reads: one that failed, or one that passed only on a rerun. */
+export interface TestResult {
+  /** The test run and the result's id in it (`vstfs:///TestManagement/TcmResult/{runId}.{resultId}`). */
+  readonly runId: number;
+  readonly resultId: number;
+  /** `automatedTestName`, else the test case title. */
+  readonly name: string;
+  readonly outcome: 'failed' | 'passed';
+  /** The error message and stack trace as the service has them ('' when none). */
+  readonly message: string;
+  readonly stackTrace: string;
+  /** The run where this test's current run of failures began; undefined when the service does not say. */
+  readonly failingSince: { readonly run: RunRef; readonly date: string | undefined } | undefined;
+  /** Azure DevOps flagged it flaky: custom field `IsTestResultFlaky` true, or an `OutcomeConfidence` of 0. */
+  readonly flagged: boolean;
+  /** A rerun group (`resultGroupType` `rerun`): the test was run again within the run. */
+  readonly rerun: boolean;
+}
+
+/** The run's test results as read, before they are classified. */
+export interface TestReads {
+  /** Failed results in all, from the test runs' statistics (flaky ones included). */
+  readonly failedCount: number;
+  /** The failed results read (every one up to a cap, in the service's order). */
+  readonly failed: readonly TestResult[];
+  /** Results that passed only on a rerun (read when the runs' statistics say there are some). */
+  readonly passedOnRerun: readonly TestResult[];
+  /** The commits of each earlier build where a listed failure began (its suspects), by build id. */
+  readonly changesOf: ReadonlyMap<number, readonly Commit[]>;
+  /** The run's Tests tab. */
+  readonly url: string;
+}
+
+/** How a failing test stands: failing first in this run, failing since an earlier run, or flaky. */
+export type TestStanding = 'new' | 'failingSince' | 'flaky';
+
+/** What marks a result flaky: Azure DevOps' flaky detection, or a pass when the test was run again. */
+export type FlakyReason = 'flagged' | 'passedOnRerun';
+
+/** A test result as the item shows it. */
+export interface FailedTest {
+  readonly runId: number;
+  readonly resultId: number;
+  readonly name: string;
+  readonly message: string;
+  readonly stackTrace: string;
+  readonly standing: TestStanding;
+  /** For `failingSince`: the earlier run and when it failed there. */
+  readonly since?: { readonly run: RunRef; readonly date: string | undefined };
+  /** For `flaky`: why. */
+  readonly flakyReason?: FlakyReason;
+}
+
+/** The commits suspected of a group of failures: this run's (new failures) or an earlier build's. */
+export interface Suspects {
+  /** undefined = this run's own changes. */
+  readonly run: RunRef | undefined;
+  readonly commits: readonly Commit[];
+}
+
+/** The run's failing tests, classified: new failures first, then those failing since an earlier run. */
 export interface TestFailures {
+  /** Failures counted (flaky results only with `flakyTests: include`). */
   readonly total: number;
   /** The count stopped at `total`: more may have failed. */
   readonly atLeast?: boolean;
+  /** Every failure read, in the order the item lists them (new first). */
   readonly tests: readonly FailedTest[];
+  /** Flaky results shown apart (`flakyTests: separate`); empty otherwise. */
+  readonly flaky: readonly FailedTest[];
+  /** Failing tests that get no item of their own this run (`trackTests: perTest`, over the cap of new ones). */
+  readonly untracked?: number;
+  /** Failed results left out of `total` as flaky (none with `flakyTests: include`); undefined = none known. */
+  readonly flakyFailed?: number;
+  readonly suspects: readonly Suspects[];
   /** The run's Tests tab. */
   readonly url: string;
 }

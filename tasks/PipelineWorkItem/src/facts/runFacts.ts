@@ -30,6 +30,7 @@ export function factsFromTimeline(records: readonly TimelineRecord[]): RunFacts 
     stage: visibleName(ancestor(record, 'Stage')?.name),
     job: visibleName(record.type === 'Job' ? record.name : ancestor(record, 'Job')?.name),
     step: record.type === 'Job' ? '' : record.name,
+    ...taskOf(record),
     ...messages(record.issues),
     log: record.logId === undefined ? undefined : { kind: 'build', logId: record.logId },
   }));
@@ -47,6 +48,7 @@ export function factsFromRelease(deployment: ReleaseDeployment): RunFacts {
         stage: deployment.environment,
         job: visibleName(job.name),
         step: task.name,
+        ...taskOf(task),
         ...messages(task.issues),
         log: task.log,
       });
@@ -67,6 +69,11 @@ export function factsFromRelease(deployment: ReleaseDeployment): RunFacts {
     failures,
     artifacts: deployment.artifacts,
   };
+}
+
+// The task a failed step runs, only when its record names one (a failed job runs none).
+function taskOf(record: { readonly task?: string }): Pick<FailedStep, 'task'> {
+  return record.task === undefined ? {} : { task: record.task };
 }
 
 /** `Stage › Job › Step`, leaving out what is empty. */

@@ -29,6 +29,8 @@ export const INPUT_NAMES = [
   'fingerprint',
   'resolveOnRecovery',
   'includePullRequests',
+  'flakyTests',
+  'trackTests',
   'project',
   'connectionType',
   'connection',
@@ -47,6 +49,10 @@ const CREATE_ON = ['failure', 'failureOrIssues', 'success', 'always'] as const;
 export type CreateOn = (typeof CREATE_ON)[number];
 const ON_RECURRENCE = ['comment', 'new', 'skip'] as const;
 export type OnRecurrence = (typeof ON_RECURRENCE)[number];
+const FLAKY_TESTS = ['separate', 'ignore', 'include'] as const;
+export type FlakyTests = (typeof FLAKY_TESTS)[number];
+const TRACK_TESTS = ['off', 'perTest'] as const;
+export type TrackTests = (typeof TRACK_TESTS)[number];
 
 export type IterationChoice =
   | { readonly kind: 'default' }
@@ -82,6 +88,10 @@ export interface Settings {
   readonly fingerprint: Template | undefined;
   readonly resolveOnRecovery: boolean;
   readonly includePullRequests: boolean;
+  /** Where results Azure DevOps marks flaky go: a section of their own, nowhere, or among the failures. */
+  readonly flakyTests: FlakyTests;
+  /** `perTest`: each failing test also gets an item of its own. */
+  readonly trackTests: TrackTests;
   readonly project: string | undefined;
   /** The PAT connection (`connectionType` token). */
   readonly connection: string | undefined;
@@ -121,15 +131,7 @@ export function readSettings(read: InputReader): Settings {
 
 // Every input in task.json order, each read with its parser; what cannot be read joins `problems`.
 function settingsOf(input: Parse, fields: Settings['fields']): Settings {
-  const text = (name: InputName): string | undefined => readText(input, name);
-  const bool = (name: InputName, fallback: boolean): boolean => readBool(input, name, fallback);
-  const pick = <T extends string>(name: InputName, options: readonly T[], fallback: T): T =>
-    readPick(input, name, options, fallback);
-  const integer = (
-    name: InputName,
-    range: [number, number],
-    problem: (value: string) => string,
-  ): number | undefined => readInteger(input, name, range, problem);
+  const { text, bool, pick, integer } = readersOf(input);
   return {
     workItemType: text('workItemType') ?? 'Bug',
     createOn: pick('createOn', CREATE_ON, 'failure'),
@@ -154,10 +156,31 @@ function settingsOf(input: Parse, fields: Settings['fields']): Settings {
     fingerprint: readTemplate(input, 'fingerprint'),
     resolveOnRecovery: bool('resolveOnRecovery', true),
     includePullRequests: bool('includePullRequests', false),
+    flakyTests: pick('flakyTests', FLAKY_TESTS, 'separate'),
+    trackTests: pick('trackTests', TRACK_TESTS, 'off'),
     project: text('project'),
     ...connectionChoice(pick('connectionType', CONNECTION_TYPES, 'token'), text, input.problems),
     dryRun: bool('dryRun', false),
     failTaskOnError: bool('failTaskOnError', false),
+  };
+}
+
+// The parsers of `settingsOf`, bound to the inputs being read.
+function readersOf(input: Parse): {
+  text: (name: InputName) => string | undefined;
+  bool: (name: InputName, fallback: boolean) => boolean;
+  pick: <T extends string>(name: InputName, options: readonly T[], fallback: T) => T;
+  integer: (
+    name: InputName,
+    range: [number, number],
+    problem: (value: string) => string,
+  ) => number | undefined;
+} {
+  return {
+    text: (name) => readText(input, name),
+    bool: (name, fallback) => readBool(input, name, fallback),
+    pick: (name, options, fallback) => readPick(input, name, options, fallback),
+    integer: (name, range, problem) => readInteger(input, name, range, problem),
   };
 }
 

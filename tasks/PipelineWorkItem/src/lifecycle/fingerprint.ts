@@ -17,6 +17,9 @@ const FINGERPRINT_TAG_PREFIX = 'pwi:';
 // The other prefixes never take the place of a hexadecimal 1.0.0 tag: `p` and `s` are no hex digits.
 const PULL_REQUEST_TAG_PREFIX = 'pwi:pr-';
 const SCOPE_TAG_PREFIX = 'pwi:scope-';
+const TEST_TAG_PREFIX = 'pwi:test-';
+const TESTS_SCOPE_TAG_PREFIX = 'pwi:tests-';
+const FLAKY_TAG_PREFIX = 'pwi:flaky-';
 
 /** Whether a tag has the form of the task's own tags (`pwi:` and more), which only the task may put on an item. */
 export function isTaskTag(tag: string): boolean {
@@ -51,6 +54,33 @@ export function fingerprintOf(
     tag: `${PULL_REQUEST_TAG_PREFIX}${digest('pull-request', [context.pullRequest, text])}`,
     scopeTag,
   };
+}
+
+/**
+ * The fingerprint of one failing test's own item (`trackTests: perTest`): pipeline, branch (and environment) and
+ * the test's name, in the run's lane. Its scope tag is that of every test item of the pipeline and branch, so
+ * that one query finds them all; it is not the run's scope tag, which a green run resolves by: a test item is
+ * resolved only when its own test passes.
+ */
+export function testFingerprintOf(context: Lane, test: string): Fingerprint {
+  const parts = scopeParts(context);
+  const where = [context.pipeline, context.branch, context.environment].filter((part) => part !== '');
+  const lane = context.pullRequest === undefined ? '' : ` · pull request ${context.pullRequest}`;
+  return {
+    text: normalized(`${[...where, test].join(' · ')}${lane}`),
+    tag: `${TEST_TAG_PREFIX}${digest('test', [...parts, test])}`,
+    scopeTag: `${TESTS_SCOPE_TAG_PREFIX}${digest('tests', parts)}`,
+  };
+}
+
+/**
+ * The fingerprint of the pipeline's flaky-tests item, in the run's lane: one per pipeline (every branch and
+ * environment), never resolved by a green run, so it carries only its own tag.
+ */
+export function flakyFingerprintOf(context: Lane): Fingerprint {
+  const lane = context.pullRequest === undefined ? '' : ` · pull request ${context.pullRequest}`;
+  const tag = `${FLAKY_TAG_PREFIX}${digest('flaky', [context.project, context.pipeline, lane])}`;
+  return { text: normalized(`flaky tests · ${context.pipeline}${lane}`), tag, scopeTag: tag };
 }
 
 function scopeParts(context: Lane): string[] {

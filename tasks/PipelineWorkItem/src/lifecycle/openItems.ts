@@ -33,6 +33,16 @@ export function openItemsQuery(
   ].join(' ');
 }
 
+/** The items carrying `tag`, of any type and in any state, newest first. */
+export function newestTaggedQuery(tag: string): string {
+  return [
+    'SELECT [System.Id] FROM WorkItems',
+    'WHERE [System.TeamProject] = @project',
+    `AND [System.Tags] CONTAINS ${wiqlString(tag)}`,
+    'ORDER BY [System.Id] DESC',
+  ].join(' ');
+}
+
 /** `value` as a WIQL string literal: in single quotes, each `'` doubled, so nothing in it can end the literal. */
 export function wiqlString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;

@@ -1,4 +1,4 @@
-import { NO_LIMITS, detailsHtml, DetailsLimits } from './details';
+import { FULL_DETAILS, detailsHtml, DetailsLimits } from './details';
 import { count } from './evidence';
 import { descriptionHtml } from '../text/markdown';
 import type { RunFacts } from '../facts/model';
@@ -39,18 +39,23 @@ export function workItemBody(
   return withNote.length <= maxLength ? withNote : CUT_NOTE;
 }
 
-// Longest details within `budget`: the most log lines per step, then the most tests, that fit with the note.
+// Longest details within `budget`: the most log lines per step, then the most tests (failing and flaky), that fit
+// with the note.
 function fitDetails(view: RunView, budget: number): string | undefined {
   const longestTail = Math.max(0, ...view.evidence.logTails.map((tail) => tail.lines.length));
-  const listedTests = view.evidence.tests?.tests.length ?? 0;
+  const { tests: failing } = view.evidence;
+  const listedTests = Math.min(
+    FULL_DETAILS.tests,
+    Math.max(failing?.tests.length ?? 0, failing?.flaky.length ?? 0),
+  );
   const render = (limits: DetailsLimits): string => {
     const note = trimNote(limits, longestTail, listedTests);
     return `${detailsHtml(view, limits)}\n${note}`;
   };
   const fits = (limits: DetailsLimits): boolean => render(limits).length <= budget;
-  if (fits({ ...NO_LIMITS, tailLines: 0 })) {
-    const tailLines = largest(longestTail, (n) => fits({ ...NO_LIMITS, tailLines: n }));
-    return render({ ...NO_LIMITS, tailLines });
+  if (fits({ ...FULL_DETAILS, tailLines: 0 })) {
+    const tailLines = largest(longestTail, (n) => fits({ ...FULL_DETAILS, tailLines: n }));
+    return render({ ...FULL_DETAILS, tailLines });
   }
   if (!fits({ tailLines: 0, tests: 0 })) return undefined;
   const tests = largest(listedTests, (n) => fits({ tailLines: 0, tests: n }));

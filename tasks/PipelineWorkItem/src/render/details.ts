@@ -4,7 +4,7 @@ import type { FailedStep, Outcome, RunFacts } from '../facts/model';
 import { outcomeText } from '../facts/outcome';
 import { stepPath } from '../facts/runFacts';
 import type { RunView } from '../facts/values';
-import { changesHtml, failingTestsHtml, logExcerptHtml } from './evidence';
+import { changesHtml, failingTestsHtml, LISTED_TESTS, logExcerptHtml } from './evidence';
 
 // Build.Reason values as the web UI words them.
 const REASONS: Record<string, string> = {
@@ -23,14 +23,14 @@ const REASONS: Record<string, string> = {
 export interface DetailsLimits {
   /** Log lines per failed step. */
   readonly tailLines: number;
-  /** Failing tests listed. */
+  /** Failing tests listed, and flaky results. */
   readonly tests: number;
 }
 
-/** Enough for any evidence the task gathers. */
-export const NO_LIMITS: DetailsLimits = {
+/** The most the details show: every log line gathered, and LISTED_TESTS failing tests and flaky results each. */
+export const FULL_DETAILS: DetailsLimits = {
   tailLines: Number.MAX_SAFE_INTEGER,
-  tests: Number.MAX_SAFE_INTEGER,
+  tests: LISTED_TESTS,
 };
 
 /**
@@ -39,7 +39,7 @@ export const NO_LIMITS: DetailsLimits = {
  */
 export function detailsHtml(
   { context, facts, outcome, evidence }: Pick<RunView, 'context' | 'facts' | 'outcome' | 'evidence'>,
-  limits: DetailsLimits = NO_LIMITS,
+  limits: DetailsLimits = FULL_DETAILS,
 ): string {
   return [
     runTableHtml(context, facts, outcome),
@@ -52,7 +52,7 @@ export function detailsHtml(
     .join('\n');
 }
 
-function runTableHtml(context: RunContext, facts: RunFacts, outcome: Outcome): string {
+export function runTableHtml(context: RunContext, facts: RunFacts, outcome: Outcome): string {
   const rows: [string, string][] = [];
   const add = (label: string, html: string): void => {
     if (html !== '') rows.push([label, html]);

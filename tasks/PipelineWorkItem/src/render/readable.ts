@@ -1,4 +1,4 @@
-import type { Evidence, FailedStep, RunFacts } from '../facts/model';
+import type { Commit, Evidence, FailedStep, FailedTest, RunFacts, RunRef } from '../facts/model';
 import type { RunView } from '../facts/values';
 import type { TemplateValues } from '../text/templates';
 import { cleanLogLine, plainText } from '../text/logText';
@@ -44,18 +44,32 @@ function readableEvidence(
   text: (value: string) => string,
   line: (value: string) => string[],
 ): Evidence {
+  const commit = (value: Commit): Commit => ({
+    ...value,
+    author: text(value.author),
+    message: text(value.message),
+  });
+  const run = (value: RunRef): RunRef => ({ ...value, name: text(value.name) });
+  const test = (value: FailedTest): FailedTest => ({
+    ...value,
+    name: text(value.name),
+    message: text(value.message),
+    stackTrace: text(value.stackTrace),
+    ...(value.since && { since: { ...value.since, run: run(value.since.run) } }),
+  });
   const tests = evidence.tests && {
     ...evidence.tests,
-    tests: evidence.tests.tests.map((test) => ({ name: text(test.name), message: text(test.message) })),
+    tests: evidence.tests.tests.map(test),
+    flaky: evidence.tests.flaky.map(test),
+    suspects: evidence.tests.suspects.map((suspects) => ({
+      run: suspects.run && run(suspects.run),
+      commits: suspects.commits.map(commit),
+    })),
   };
   return {
     ...evidence,
     logTails: evidence.logTails.map((tail) => ({ ...tail, lines: tail.lines.flatMap(line) })),
     tests,
-    commits: evidence.commits.map((commit) => ({
-      ...commit,
-      author: text(commit.author),
-      message: text(commit.message),
-    })),
+    commits: evidence.commits.map(commit),
   };
 }

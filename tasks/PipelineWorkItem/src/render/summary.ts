@@ -1,6 +1,7 @@
 import { escapeMarkdown } from '../text/markdown';
 import { loc } from '../text/messages';
-import type { Outcome } from '../facts/model';
+import type { Outcome, TestFailures, TestStanding } from '../facts/model';
+import { count } from './evidence';
 
 /** What became of one open item a recovered run tried to resolve. */
 export type ResolvedItem = { readonly id: number; readonly url: string } & (
@@ -13,6 +14,40 @@ export type ResolvedItem = { readonly id: number; readonly url: string } & (
   | { readonly outcome: 'noted'; readonly why: string }
   | { readonly outcome: 'failed'; readonly why: string }
 );
+
+/** An item the task wrote on, and the test it is for when it is a test's own item. */
+export interface Linked {
+  readonly id: number;
+  readonly url: string;
+  readonly name?: string;
+}
+
+/** What `trackTests: perTest` did with the failing tests' own items. */
+export interface TestItems {
+  readonly type: string;
+  readonly created: readonly Linked[];
+  readonly commented: readonly Linked[];
+  readonly resolved: readonly Linked[];
+  /** Failing tests left without an item of their own: over the cap of new items per run. */
+  readonly overCap: number;
+  /** Writes that failed (each warned about). */
+  readonly failed: number;
+}
+
+/** What became of the pipeline's flaky-tests item in this run. */
+export interface FlakyItem {
+  readonly type: string;
+  readonly id: number;
+  readonly url: string;
+  readonly action: 'created' | 'commented' | 'none';
+}
+
+/** What the task did beyond the run's own item, and the run's failing tests it counted. */
+export interface SideItems {
+  readonly failing?: TestFailures;
+  readonly tests?: TestItems;
+  readonly flaky?: FlakyItem;
+}
 
 /** Whether the service validated a dry run's create (validateOnly), and what it refused. */
 export type Validation =
@@ -58,6 +93,8 @@ export type Report =
     }
   | { readonly kind: 'notFiled'; readonly outcome: Outcome; readonly createOn: string }
   | { readonly kind: 'pullRequest' }
+  /** Every failure of the run was a flaky test result: no item of the run's own. */
+  | { readonly kind: 'flakyOnly'; readonly count: number }
   | { readonly kind: 'undetermined'; readonly message: string }
   | { readonly kind: 'failed'; readonly message: string };
 
@@ -72,15 +109,31 @@ const OUTCOME: Record<Outcome, () => string> = {
   canceled: () => loc('OutcomeCanceled'),
 };
 
-/** The run summary's Markdown. */
-export function summaryMarkdown(report: Report, warnings: readonly string[]): string {
+/** The run summary's Markdown: what the task did, the counts of the run's failing tests, its side items. */
+export function summaryMarkdown(report: Report, warnings: readonly string[], side: SideItems = {}): string {
   const lines = [`### ${loc('SummaryHeading')}`, '', summaryLine(report)];
+  const counts = side.failing && testsLine(side.failing);
+  if (counts) lines.push('', counts);
+  lines.push(...sideLines(side));
   if (report.kind === 'dryRun') {
     if (report.validation) lines.push('', validationLine(report.validation));
     lines.push('', loc('SummaryDryRunNote'));
   }
   if (warnings.length > 0) lines.push('', ...warnings.map((warning) => `- ⚠ ${md(warning)}`));
   return `${lines.join('\n')}\n`;
+}
+
+// How many tests failed, new in this run or failing since an earlier one, and the flaky results not counted;
+// '' when none did and none was flaky.
+function testsLine(tests: TestFailures): string {
+  const flaky = Math.max(tests.flaky.length, tests.flakyFailed ?? 0);
+  if (tests.total === 0 && flaky === 0) return '';
+  const of = (standing: TestStanding): string =>
+    count(tests.tests.filter((test) => test.standing === standing).length);
+  const total = count(tests.total);
+  return flaky > 0
+    ? loc('SummaryTestsFlaky', total, of('new'), of('failingSince'), count(flaky))
+    : loc('SummaryTests', total, of('new'), of('failingSince'));
 }
 
 function summaryLine(report: Report): string {
@@ -111,6 +164,8 @@ function summaryLine(report: Report): string {
       return loc('NotFiled', OUTCOME[report.outcome](), report.createOn);
     case 'pullRequest':
       return loc('SummaryPullRequest');
+    case 'flakyOnly':
+      return loc('SummaryFlakyOnly', report.count);
     case 'undetermined':
       return md(report.message);
     case 'failed':
@@ -150,10 +205,38 @@ export function reportLine(report: Report): string {
       return loc('NotFiled', report.outcome, report.createOn);
     case 'pullRequest':
       return loc('ReportPullRequest');
+    case 'flakyOnly':
+      return loc('ReportFlakyOnly', report.count);
     case 'undetermined':
     case 'failed':
       return report.message;
   }
+}
+
+// A paragraph for the failing tests' own items and one for the flaky-tests item, when the run wrote on them.
+function sideLines({ tests, flaky }: SideItems): string[] {
+  const lines: string[] = [];
+  const items = (linked: readonly Linked[], type: string): string =>
+    linked
+      .map((item) => `${link(type, item.id, item.url)}${item.name ? ` (${md(item.name)})` : ''}`)
+      .join(', ');
+  if (tests) {
+    const parts = [
+      tests.created.length > 0 ? loc('SummaryTestItemsCreated', items(tests.created, tests.type)) : '',
+      tests.commented.length > 0 ? loc('SummaryTestItemsCommented', items(tests.commented, tests.type)) : '',
+      tests.resolved.length > 0 ? loc('SummaryTestItemsResolved', items(tests.resolved, tests.type)) : '',
+      tests.overCap > 0 ? loc('SummaryTestItemsOverCap', tests.overCap) : '',
+    ].filter((part) => part !== '');
+    if (parts.length > 0) lines.push('', ...parts);
+  }
+  if (flaky && flaky.action !== 'none') {
+    const shown = link(flaky.type, flaky.id, flaky.url);
+    lines.push(
+      '',
+      flaky.action === 'created' ? loc('SummaryFlakyCreated', shown) : loc('SummaryFlakyCommented', shown),
+    );
+  }
+  return lines;
 }
 
 // One paragraph for the items resolved, then one for each item that was not.

@@ -1,13 +1,21 @@
-import { stringifyEntities } from 'stringify-entities';
+import type * as StringifyEntities from 'stringify-entities';
 
 // The characters markdown-it escapes in the HTML it renders, so that text escaped here and there reads the same
 // (and a secret has one HTML form to mask). A library of its own: masking escapes every secret at start-up, and a
 // run that renders nothing should not load markdown-it for that.
 const ESCAPED = { subset: ['&', '<', '>', '"'], useNamedReferences: true };
+const ESCAPABLE = /[&<>"]/;
+
+let stringify: typeof StringifyEntities.stringifyEntities | undefined;
 
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(text: string): string {
-  return stringifyEntities(text, ESCAPED);
+  // Text without those characters is its own HTML (a token always is): the library and its tables of entity
+  // names are loaded at the first text that needs them.
+  if (!ESCAPABLE.test(text)) return text;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a require at first use keeps it lazy in the bundle
+  stringify ??= (require('stringify-entities') as typeof StringifyEntities).stringifyEntities;
+  return stringify(text, ESCAPED);
 }
 
 /** Text as HTML, line breaks kept. */

@@ -58,6 +58,14 @@ export interface Tracking {
   /** The first discussion entry: where the item came from, with the run's marker. */
   readonly history: string;
   readonly attachments: readonly { readonly url: string; readonly comment: string }[];
+  /** Links beyond those the inputs ask for (a test item's link to its test result). */
+  readonly links?: readonly Relation[];
+}
+
+/** The item's title and HTML body. */
+export interface Content {
+  readonly title: string;
+  readonly body: string;
 }
 
 /**
@@ -70,10 +78,11 @@ export function workItemDraft(
   run: RunView,
   destination: Destination,
   tracking: Tracking,
+  content: Content = runContent(settings, run),
 ): { draft: WorkItemDraft; warnings: string[] } {
   const warnings: string[] = [];
   // The final values are masked again, for what the inputs themselves brought in.
-  const fields = draftFields(settings, run, destination, tracking, warnings);
+  const fields = draftFields(settings, { run, content }, destination, tracking, warnings);
   const redact = redactor(destination.secrets);
   const redacted = [...fields].map(
     ([reference, value]) => [reference, typeof value === 'string' ? redact(value) : value] as const,
@@ -86,9 +95,14 @@ export function workItemDraft(
   return { draft, warnings };
 }
 
+/** The run's item: the `title` and `description` inputs, or the task's own, with the details. */
+function runContent(settings: Settings, run: RunView): Content {
+  return { title: workItemTitle(settings.title, run), body: workItemBody(settings, run) };
+}
+
 function draftFields(
   settings: Settings,
-  run: RunView,
+  { run, content }: { run: RunView; content: Content },
   destination: Destination,
   tracking: Tracking,
   warnings: string[],
@@ -107,8 +121,8 @@ function draftFields(
     warnings.push(loc('InputIgnoredNoField', destination.type.name, reference, input));
   };
 
-  set(FIELD.title, workItemTitle(settings.title, run));
-  const body = workItemBody(settings, run);
+  set(FIELD.title, content.title);
+  const body = content.body;
   const bodyField = [FIELD.reproSteps, FIELD.description].find(has);
   if (bodyField) set(bodyField, body);
   else if (body) {
@@ -205,6 +219,7 @@ function draftRelations(
   // Work items of another organization cannot be linked from this one.
   if (settings.linkWorkItems && sameCollection(context, destination))
     relations.push(...related(run, destination));
+  relations.push(...(tracking.links ?? []));
   for (const attachment of tracking.attachments) {
     relations.push({ rel: 'AttachedFile', url: attachment.url, attributes: { comment: attachment.comment } });
   }

@@ -1,0 +1,53 @@
+import type { RunView } from '../facts/values';
+import { flakyFingerprintOf } from '../lifecycle/fingerprint';
+import { markerHtml } from '../lifecycle/marker';
+import type { FlakyItem } from '../render/summary';
+import { flakyFiledHtml, flakyItemHtml, flakyItemTitle, flakyRunHtml } from '../render/testItems';
+import { loc } from '../text/messages';
+import { optionalFields } from '../workItem/draft';
+import { draftedPatch } from './create';
+import { Acting, itemLink } from './acted';
+import { commentOnRecurrence, createItem, openItems } from './writes';
+
+/**
+ * `flakyTests: separate` when the run files no item of its own: the run's flaky results go on the pipeline's
+ * flaky-tests item, one open item per pipeline (and lane) that every run with flaky results comments on. It is
+ * never resolved by the task: flaky tests stay flaky until people fix them. undefined when the run saw none. The
+ * flaky results are those of the run as items show it (`view`: masked and readable before anything cuts them).
+ */
+export async function recordFlaky(acting: Acting, view: RunView): Promise<FlakyItem | undefined> {
+  const tests = view.evidence.tests;
+  if (!tests || tests.flaky.length === 0) return undefined;
+  const type = acting.type.name;
+  const fingerprint = flakyFingerprintOf(view.context);
+  const [open] = await openItems(acting, fingerprint);
+  const note = (): string => flakyRunHtml(tests.flaky, view, tests.url);
+  if (acting.settings.dryRun) {
+    const plan = open === undefined ? loc('PlanFlakyCreate', type) : loc('PlanFlakyComment', type, open);
+    acting.log.info(loc('DryRunWould', plan));
+    return open === undefined ? undefined : { type, ...itemLink(acting, open), action: 'none' };
+  }
+  if (open !== undefined) {
+    const { occurrence } = await commentOnRecurrence(acting, open, note);
+    return { type, ...itemLink(acting, open), action: occurrence === undefined ? 'none' : 'commented' };
+  }
+  const history = `${flakyFiledHtml(view)}\n${markerHtml(acting.runKey, 1)}`;
+  const { patch } = await draftedPatch(
+    acting,
+    view,
+    { tags: [fingerprint.tag], history, attachments: [] },
+    { title: flakyItemTitle(view), body: flakyItemHtml(tests.flaky, view, tests.url) },
+  );
+  const created = await createItem(acting, patch, {
+    fingerprint,
+    recurrence: note,
+    settleRaces: true,
+    known: [],
+    optional: optionalFields(acting.settings),
+  });
+  return {
+    type,
+    ...itemLink(acting, created.id),
+    action: created.kind === 'created' ? 'created' : 'commented',
+  };
+}

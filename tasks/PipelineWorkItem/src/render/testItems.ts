@@ -1,0 +1,109 @@
+import type { FailedTest, Suspects } from '../facts/model';
+import type { RunView } from '../facts/values';
+import { escapeHtml, linkHtml } from '../text/html';
+import { firstLines } from '../text/excerpt';
+import { changesHtml, standingHtml } from './evidence';
+import { runTableHtml } from './details';
+import { fitTitle } from './title';
+
+/** Lines of a test's error message and stack trace its own item shows; the result in Azure DevOps has all. */
+const MESSAGE_LINES = 50;
+const STACK_LINES = 100;
+const MAX_CHARS = 20_000;
+/** Flaky results a comment or the flaky-tests item lists; the run's Tests tab has the rest. */
+const MAX_FLAKY = 50;
+
+function runLink({ context }: RunView): string {
+  return linkHtml(context.release ? context.release.name : context.runName, context.runUrl);
+}
+
+// Where the run ran, as the title and the notes say it: its branch, or a release's environment.
+function where({ context }: RunView): string {
+  if (context.release) return context.environment ? ` in ${context.environment}` : '';
+  return context.branch ? ` on ${context.branch}` : '';
+}
+
+/** The title of a failing test's own item, e.g. `Checkout.PaysWithCard fails in WebApp-CI on main`. */
+export function testItemTitle(test: FailedTest, view: RunView): string {
+  return fitTitle(`${test.name} fails in ${view.context.pipeline}${where(view)}`.replace(/\s+/g, ' ').trim());
+}
+
+/**
+ * The body of a failing test's own item: the test and since when it fails, its message and stack trace, the
+ * suspected changes, the run and a link to its Tests tab. Every pipeline value escaped as text.
+ */
+export function testItemHtml(
+  test: FailedTest,
+  view: RunView,
+  suspects: Suspects | undefined,
+  testsUrl: string,
+): string {
+  const message = firstLines(test.message, MESSAGE_LINES, MAX_CHARS);
+  const stack = firstLines(test.stackTrace, STACK_LINES, MAX_CHARS);
+  const parts = [
+    `<h3>Failing test</h3>\n<p><b>${escapeHtml(test.name)}</b>: ${standingHtml(test)}. All results: ${linkHtml("the run's Tests tab", testsUrl)}.</p>`,
+    message ? `<h3>Error message</h3>\n<pre>${escapeHtml(message)}</pre>` : '',
+    stack ? `<h3>Stack trace</h3>\n<pre>${escapeHtml(stack)}</pre>` : '',
+    suspectsHtml(suspects),
+    runTableHtml(view.context, view.facts, view.outcome),
+  ];
+  return parts.filter((part) => part !== '').join('\n');
+}
+
+function suspectsHtml(suspects: Suspects | undefined): string {
+  if (!suspects || suspects.commits.length === 0) return '';
+  const whose = suspects.run
+    ? `the changes of ${linkHtml(suspects.run.name, suspects.run.url)}, where it began failing`
+    : 'the changes of this run, where it began failing';
+  const list = changesHtml(suspects.commits).replace(/^<h3>Changes<\/h3>\n/, '');
+  return `<h3>Suspects</h3>\n<p>Listed, not blamed: ${whose}.</p>\n${list}`;
+}
+
+/** The history entry of a new test item: where it came from and how the task keeps it up to date. */
+export function testFiledHtml(view: RunView, fingerprint: { text: string; tag: string }): string {
+  return `<p>Filed by Pipeline Work Items for ${runLink(view)}${escapeHtml(where(view))}. Fingerprint <i>${escapeHtml(fingerprint.text)}</i> (tag ${escapeHtml(fingerprint.tag)}): the task comments here when the test fails again and resolves this item when it passes.</p>`;
+}
+
+/** The comment on a test's open item when the test fails again. */
+export function testRecurrenceHtml(test: FailedTest, view: RunView, occurrence: number): string {
+  const message = firstLines(test.message, 5, 1_000);
+  const said = message ? `\n<pre>${escapeHtml(message)}</pre>` : '';
+  return `<p>Failed again (occurrence ${occurrence}): ${runLink(view)}${escapeHtml(where(view))}.</p>${said}`;
+}
+
+/** The history entry of a test's item resolved because the test passed. */
+export function testPassedHtml(view: RunView): string {
+  return `<p>The test passed in ${runLink(view)}${escapeHtml(where(view))}, so Pipeline Work Items resolved this item.</p>`;
+}
+
+/** The title of the pipeline's flaky-tests item. */
+export function flakyItemTitle(view: RunView): string {
+  const lane = view.context.pullRequest === undefined ? '' : ` (pull request ${view.context.pullRequest})`;
+  return fitTitle(`Flaky tests in ${view.context.pipeline}${lane}`.replace(/\s+/g, ' ').trim());
+}
+
+/** The flaky results of one run: which tests, why each counts as flaky, and the run. */
+export function flakyRunHtml(flaky: readonly FailedTest[], view: RunView, testsUrl: string): string {
+  const listed = flaky.slice(0, MAX_FLAKY).map((test) => {
+    const message = firstLines(test.message, 1, 300);
+    return `<li><b>${escapeHtml(test.name)}</b>${message ? `: ${escapeHtml(message)}` : ''}</li>`;
+  });
+  const more = flaky.length - listed.length;
+  if (more > 0) listed.push(`<li>… and ${more} more</li>`);
+  const count = flaky.length === 1 ? '1 flaky test result' : `${flaky.length} flaky test results`;
+  const tab = linkHtml("the run's Tests tab", testsUrl);
+  return `<p>${count} in ${runLink(view)}${escapeHtml(where(view))} (${tab}):</p>\n<ul>\n${listed.join('\n')}\n</ul>`;
+}
+
+/** The history entry of the flaky-tests item. */
+export function flakyFiledHtml(view: RunView): string {
+  return `<p>Filed by Pipeline Work Items for ${runLink(view)}: each run of this pipeline that sees flaky test results comments here.</p>`;
+}
+
+/** The body of the pipeline's flaky-tests item, filed by the first run that saw flaky results. */
+export function flakyItemHtml(flaky: readonly FailedTest[], view: RunView, testsUrl: string): string {
+  const about =
+    '<p>Test results Azure DevOps marks flaky: flagged by its flaky test detection, or passed only when run ' +
+    "again. They do not file the run's own item; each run that sees some adds a comment here.</p>";
+  return `<h3>Flaky tests</h3>\n${about}\n${flakyRunHtml(flaky, view, testsUrl)}`;
+}

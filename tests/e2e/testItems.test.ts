@@ -1,0 +1,199 @@
+import * as assert from 'node:assert/strict';
+import type { BuildSeed, TestResultSeed, WorkItemJson } from '../emulator/harness';
+import { buildVariables, failedYamlRun, greenYamlRun, JOB_TOKEN } from './pipelines';
+import { useSession } from './session';
+
+const title = (item: WorkItemJson): string => String(item.fields['System.Title']);
+const tags = (item: WorkItemJson): string[] =>
+  String(item.fields['System.Tags'])
+    .split(';')
+    .map((tag) => tag.trim());
+const body = (item: WorkItemJson): string => String(item.fields['Microsoft.VSTS.TCM.ReproSteps']);
+
+/** A failed result of test `name` (`WebApp.Tests.<name>`). */
+const failing = (name: string, more: Partial<TestResultSeed> = {}): TestResultSeed => ({
+  testCaseTitle: name,
+  automatedTestName: `WebApp.Tests.${name}`,
+  outcome: 'Failed',
+  errorMessage: `${name} broke`,
+  stackTrace: `at ${name}() in Tests.cs:line 7`,
+  ...more,
+});
+const passing = (name: string): TestResultSeed => ({
+  testCaseTitle: name,
+  automatedTestName: `WebApp.Tests.${name}`,
+  outcome: 'Passed',
+});
+const flagged = (name: string): TestResultSeed =>
+  failing(name, { customFields: [{ fieldName: 'IsTestResultFlaky', value: true }] });
+
+/** A failed run of WebApp-CI on main whose failed step is the VSTest task, with these results. */
+function testRun(id: number, results: TestResultSeed[]): BuildSeed {
+  const run = failedYamlRun(id);
+  return {
+    ...run,
+    records: run.records?.map((record) => (record.id === 'test' ? { ...record, task: 'VSTest' } : record)),
+    testResults: results,
+  };
+}
+
+// Flaky results and one item per failing test, through the packaged task against the emulator.
+describe('packaged task: flaky results and one item per failing test', function () {
+  const session = useSession();
+
+  async function run(seed: BuildSeed, inputs: Record<string, string> = {}, status = 'Failed') {
+    await session.emulator.setTokens([JOB_TOKEN]);
+    await session.emulator.seedBuild(seed);
+    return session.run({ variables: buildVariables(seed.id, { 'Agent.JobStatus': status }), inputs });
+  }
+
+  describe('a run whose only failures are flaky', () => {
+    const flakyOnly = (id: number): BuildSeed =>
+      testRun(id, [
+        flagged('checks_out'),
+        failing('loads_page', { customFields: [{ fieldName: 'OutcomeConfidence', value: 0 }] }),
+        passing('lists_items'),
+      ]);
+
+    it("separate (the default): no Bug; the pipeline's flaky-tests item notes them, a comment per later run", async () => {
+      const first = await run(flakyOnly(960));
+      const [flaky] = await session.items(1, first);
+      assert.equal(title(flaky!), 'Flaky tests in WebApp-CI');
+      assert.ok(
+        tags(flaky!).some((tag) => tag.startsWith('pwi:flaky-')),
+        tags(flaky!).join('; '),
+      );
+      assert.ok(!tags(flaky!).some((tag) => tag.startsWith('pwi:scope-')), 'a green run never resolves it');
+      assert.match(body(flaky!), /WebApp\.Tests\.checks_out/);
+      assert.match(body(flaky!), /WebApp\.Tests\.loads_page/);
+      assert.match(
+        first.summary,
+        /Only flaky test results failed this run \(2\): no item was filed for it\./,
+      );
+      assert.equal(first.outputs['WorkItemAction'], 'created');
+      assert.equal(first.result, 'Succeeded');
+
+      const second = await run(flakyOnly(961));
+      await session.items(1, second);
+      assert.equal(second.outputs['WorkItemAction'], 'commented');
+      assert.equal(second.outputs['WorkItemId'], String(flaky!.id));
+      const comments = (await session.emulator.comments(flaky!.id)).map((comment) => comment.text);
+      assert.ok(
+        comments.some((text) => text.includes('buildId=961') && text.includes('checks_out')),
+        comments.join('\n'),
+      );
+
+      // A green run of the pipeline leaves the flaky-tests item open.
+      await run(greenYamlRun(962), {}, 'Succeeded');
+      const item = await session.emulator.workItem(flaky!.id);
+      assert.equal(item?.fields['System.State'], 'New');
+    });
+
+    it('a green run with a test that passed only on a rerun notes it on the flaky-tests item', async () => {
+      const rerun: TestResultSeed = { ...passing('sends_receipt'), resultGroupType: 'rerun' };
+      const green = await run(
+        { ...greenYamlRun(966), testResults: [rerun, passing('lists_items')] },
+        {},
+        'Succeeded',
+      );
+      const [flaky] = await session.items(1, green);
+      assert.equal(title(flaky!), 'Flaky tests in WebApp-CI');
+      assert.match(body(flaky!), /WebApp\.Tests\.sends_receipt/);
+      assert.match(green.summary, /Flaky test results noted on a new flaky-tests item/);
+    });
+
+    it('ignore: no Bug and no flaky-tests item', async () => {
+      const only = await run(flakyOnly(963), { flakyTests: 'ignore' });
+      await session.items(0, only);
+      assert.equal(only.outputs['WorkItemAction'], 'none');
+      assert.match(only.summary, /Only flaky test results failed this run \(2\)/);
+    });
+
+    it('include: the flaky results are failures, and the run files its Bug listing them', async () => {
+      const included = await run(flakyOnly(964), { flakyTests: 'include' });
+      const [bug] = await session.items(1, included);
+      assert.equal(included.outputs['WorkItemAction'], 'created');
+      assert.match(title(bug!), /^WebApp-CI failed on main/);
+      assert.match(body(bug!), /2 tests failed/);
+      assert.match(body(bug!), /<b>WebApp\.Tests\.checks_out<\/b>/);
+    });
+
+    it('a failed step that is not a test step still files the Bug, flaky results apart', async () => {
+      const seed = { ...flakyOnly(965), records: failedYamlRun(965).records };
+      const notOnlyTests = await run(seed);
+      const [bug] = await session.items(1, notOnlyTests);
+      assert.match(title(bug!), /^WebApp-CI failed on main/);
+      const html = body(bug!);
+      const flaky = html.indexOf('<h4>Flaky tests</h4>');
+      assert.ok(flaky > 0 && html.indexOf('WebApp.Tests.checks_out') > flaky, html);
+      assert.match(html, /2 results? Azure DevOps marks flaky|flaky/);
+    });
+  });
+
+  describe('trackTests: perTest', () => {
+    const perTest = { trackTests: 'perTest' };
+
+    it('files an item per failing test, comments when it fails again, resolves it when it passes', async () => {
+      const first = await run(
+        testRun(970, [failing('adds_tax'), failing('rounds_down'), passing('lists_items')]),
+        perTest,
+      );
+      const items = await session.items(3, first);
+      const byTitle = new Map(items.map((item) => [title(item), item]));
+      const tax = byTitle.get('WebApp.Tests.adds_tax fails in WebApp-CI on main');
+      const round = byTitle.get('WebApp.Tests.rounds_down fails in WebApp-CI on main');
+      assert.ok(tax && round, [...byTitle.keys()].join('\n'));
+      const runBug = items.find((item) => item !== tax && item !== round)!;
+      assert.equal(first.outputs['WorkItemId'], String(runBug.id), "the outputs name the run's own item");
+      assert.match(body(tax), /Expected|adds_tax broke/);
+      assert.match(body(tax), /at adds_tax\(\) in Tests\.cs:line 7/);
+      assert.ok(
+        tags(tax).some((tag) => tag.startsWith('pwi:test-')),
+        tags(tax).join('; '),
+      );
+      assert.ok(
+        tags(tax).some((tag) => tag.startsWith('pwi:tests-')),
+        tags(tax).join('; '),
+      );
+      assert.ok(!tags(tax).some((tag) => tag.startsWith('pwi:scope-')), tags(tax).join('; '));
+      const full = await session.emulator.workItem(tax.id);
+      const link = full?.relations?.find(
+        (relation) => relation.rel === 'ArtifactLink' && relation.attributes?.['name'] === 'Test Result',
+      );
+      assert.match(String(link?.url), /^vstfs:\/\/\/TestManagement\/TcmResult\/\d+\.\d+$/);
+      assert.match(first.summary, /Failing tests, each its own item: filed/);
+
+      // adds_tax fails again, rounds_down passes: a comment on the one, the other resolved.
+      const second = await run(testRun(971, [failing('adds_tax'), passing('rounds_down')]), perTest);
+      await session.items(3, second);
+      const comments = (await session.emulator.comments(tax.id)).map((comment) => comment.text);
+      assert.ok(
+        comments.some((text) => /Failed again \(occurrence 2\)/.test(text) && text.includes('buildId=971')),
+        comments.join('\n'),
+      );
+      assert.equal((await session.emulator.workItem(round.id))?.fields['System.State'], 'Resolved');
+      assert.equal((await session.emulator.workItem(tax.id))?.fields['System.State'], 'New');
+      assert.match(second.summary, /Passing again, resolved: \[Bug \d+\]/);
+
+      // A run in which adds_tax does not run leaves its item open; one in which it passes resolves it.
+      await run(greenYamlRun(972), perTest, 'Succeeded');
+      assert.equal((await session.emulator.workItem(tax.id))?.fields['System.State'], 'New');
+      await run({ ...greenYamlRun(973), testResults: [passing('adds_tax')] }, perTest, 'Succeeded');
+      assert.equal((await session.emulator.workItem(tax.id))?.fields['System.State'], 'Resolved');
+    });
+
+    it('files at most 20 new test items in a run, and counts the others in the summary', async () => {
+      const results = Array.from({ length: 23 }, (_, i) => failing(`t${String(i + 1).padStart(2, '0')}`));
+      const many = await run(testRun(975, results), perTest);
+      const items = await session.items(21, many);
+      const testItems = items.filter((item) => title(item).endsWith('fails in WebApp-CI on main'));
+      assert.equal(testItems.length, 20);
+      const runItem = items.find((item) => !testItems.includes(item))!;
+      assert.match(
+        body(runItem),
+        /3 failing tests have no item of their own yet: a run files at most 20 new test items\./,
+      );
+      assert.match(many.summary, /3 more failing tests have no item of their own/);
+    });
+  });
+});

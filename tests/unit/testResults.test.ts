@@ -1,0 +1,79 @@
+import * as assert from 'node:assert/strict';
+import * as sinon from 'sinon';
+import { passedTestNames } from '../../tasks/PipelineWorkItem/src/evidence/testResults';
+import type { TestResult } from '../../tasks/PipelineWorkItem/src/facts/model';
+import type { Pipelines, ResultsPage, TestRunCounts } from '../../tasks/PipelineWorkItem/src/ports';
+
+const run = (id: number, passed: number): TestRunCounts => ({
+  id,
+  failed: 0,
+  passed,
+  passedOnRerun: 0,
+  flaky: 0,
+});
+const passed = (runId: number, resultId: number): TestResult => ({
+  runId,
+  resultId,
+  name: `run${runId}.test${resultId}`,
+  outcome: 'passed',
+  message: '',
+  stackTrace: '',
+  failingSince: undefined,
+  flagged: false,
+  rerun: false,
+});
+
+function pipelines(runs: TestRunCounts[]) {
+  let inFlight = 0;
+  let most = 0;
+  const testResults = sinon
+    .stub()
+    .callsFake(async (_p: string, runId: number, _o: string, page: ResultsPage) => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight -= 1;
+      return Array.from({ length: page.top }, (_, i) => passed(runId, page.skip + i));
+    });
+  const fake = { testRuns: sinon.stub().resolves(runs), testResults };
+  return { fake, pipelines: fake as unknown as Pipelines, most: () => most };
+}
+
+describe('passed test names', () => {
+  it('reads every page of passed results of every run of the scope, a few at a time', async () => {
+    const { fake, pipelines: p, most } = pipelines([run(1, 2500), run(2, 10), run(3, 0), run(4, 4000)]);
+    const { names, complete } = await passedTestNames(p, 'WebApp', { kind: 'build', buildId: 812 }, 20_000);
+    sinon.assert.calledOnceWithExactly(fake.testRuns, 'WebApp', { kind: 'build', buildId: 812 });
+    assert.equal(names.size, 6510);
+    assert.ok(names.has('run1.test2499') && names.has('run4.test3999') && names.has('run2.test9'));
+    assert.equal(complete, true);
+    assert.deepEqual(
+      fake.testResults.args.map((args) => [args[1], args[2], args[3]]),
+      [
+        [1, 'Passed', { skip: 0, top: 1000 }],
+        [1, 'Passed', { skip: 1000, top: 1000 }],
+        [1, 'Passed', { skip: 2000, top: 500 }],
+        [2, 'Passed', { skip: 0, top: 10 }],
+        [4, 'Passed', { skip: 0, top: 1000 }],
+        [4, 'Passed', { skip: 1000, top: 1000 }],
+        [4, 'Passed', { skip: 2000, top: 1000 }],
+        [4, 'Passed', { skip: 3000, top: 1000 }],
+      ],
+    );
+    assert.ok(most() > 1 && most() <= 6, `pages in flight at once: ${most()}`);
+  });
+
+  it('stops at the cap and says the names are not complete; given runs are not read again', async () => {
+    const { fake, pipelines: p } = pipelines([]);
+    const { names, complete } = await passedTestNames(p, 'WebApp', [run(1, 1500), run(2, 800)], 2000);
+    sinon.assert.notCalled(fake.testRuns);
+    assert.equal(names.size, 2000);
+    assert.equal(complete, false);
+  });
+
+  it('fails when a page cannot be read', async () => {
+    const { fake, pipelines: p } = pipelines([run(1, 10)]);
+    fake.testResults.rejects(new Error('boom'));
+    await assert.rejects(passedTestNames(p, 'WebApp', { kind: 'build', buildId: 1 }, 100), /boom/);
+  });
+});
