@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as sinon from 'sinon';
 import { SettingsError } from '../../tasks/PipelineWorkItem/src/errors';
 import type { TaskHost } from '../../tasks/PipelineWorkItem/src/ports';
-import { loc, useLocalizer } from '../../tasks/PipelineWorkItem/src/text/messages';
+import { loc } from '../../tasks/PipelineWorkItem/src/text/messages';
 import { repoRoot, TASK_JSON } from '../helpers/repo';
 
 // The agent host over task-lib itself, in this process: the job's variables, inputs and endpoints are put in the
@@ -14,7 +14,6 @@ import { repoRoot, TASK_JSON } from '../helpers/repo';
 
 type AgentHostModule = typeof import('../../tasks/PipelineWorkItem/src/agentHost');
 type TaskLibInternal = typeof import('azure-pipelines-task-lib/internal');
-type TaskLib = typeof import('azure-pipelines-task-lib/task');
 type Connection = typeof import('../../tasks/PipelineWorkItem/src/ado/connection');
 
 // task-lib prints what it reads as it loads, and adds handlers that fail the task on any error the process meets
@@ -23,10 +22,9 @@ type Connection = typeof import('../../tasks/PipelineWorkItem/src/ado/connection
 const crashHandlers = process.listeners('uncaughtException');
 const rejectionHandlers = process.listeners('unhandledRejection');
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded while stdout is muted, which an import cannot be */
-const { agentHost, taskLib, setResourcePath, connection } = printed(() => ({
+const { agentHost, taskLib, connection } = printed(() => ({
   agentHost: (require('../../tasks/PipelineWorkItem/src/agentHost') as AgentHostModule).agentHost,
   taskLib: require('azure-pipelines-task-lib/internal') as TaskLibInternal,
-  setResourcePath: (require('azure-pipelines-task-lib/task') as TaskLib).setResourcePath,
   connection: require('../../tasks/PipelineWorkItem/src/ado/connection') as Connection,
 })).result;
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -101,7 +99,7 @@ function hostOf(job: Job): TaskHost {
   }
   setEnv(env);
   printed(() => taskLib._loadData());
-  return printed(() => agentHost()).result;
+  return printed(() => agentHost(() => path.join(repoRoot(), TASK_JSON))).result;
 }
 
 /** What `action` printed to stdout, line by line, and what it returned. */
@@ -128,14 +126,7 @@ const JOB_ENDPOINT: Endpoint = {
 };
 
 describe('agent host', () => {
-  before(() => {
-    printed(() => setResourcePath(path.join(repoRoot(), TASK_JSON)));
-  });
-
-  afterEach(() => {
-    restoreEnv();
-    useLocalizer(undefined);
-  });
+  afterEach(() => restoreEnv());
 
   after(() => fs.rmSync(TEMP, { recursive: true, force: true }));
 

@@ -247,11 +247,7 @@ function recorded(answers: { status: number; body?: unknown }[]): { adapter: Ado
   const builds = new Rest(http, 'https://dev.azure.com/fabrikam/');
   const releases = new Rest(http, 'https://vsrm.dev.azure.com/fabrikam/');
   return {
-    adapter: new AdoPipelines(
-      builds,
-      async () => releases,
-      async () => builds,
-    ),
+    adapter: new AdoPipelines(builds, async () => releases),
     sent,
   };
 }
