@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as sinon from 'sinon';
 import { SettingsError } from '../../tasks/PipelineWorkItem/src/errors';
 import type { TaskHost } from '../../tasks/PipelineWorkItem/src/ports';
-import { loc } from '../../tasks/PipelineWorkItem/src/text/messages';
+import { loc, useLocalizer } from '../../tasks/PipelineWorkItem/src/text/messages';
 import { repoRoot, TASK_JSON } from '../helpers/repo';
 
 // The agent host over task-lib itself, in this process: the job's variables, inputs and endpoints are put in the
@@ -76,8 +76,8 @@ function restoreEnv(): void {
 
 const TEMP = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-host-'));
 
-/** The host of an agent that runs `job`. */
-function hostOf(job: Job): TaskHost {
+/** The host of an agent that runs `job`, task.json (and its translations) where `resources` says. */
+function hostOf(job: Job, resources = (): string => path.join(repoRoot(), TASK_JSON)): TaskHost {
   restoreEnv();
   setEnv(
     Object.fromEntries(
@@ -99,7 +99,7 @@ function hostOf(job: Job): TaskHost {
   }
   setEnv(env);
   printed(() => taskLib._loadData());
-  return printed(() => agentHost(() => path.join(repoRoot(), TASK_JSON))).result;
+  return printed(() => agentHost(resources)).result;
 }
 
 /** What `action` printed to stdout, line by line, and what it returned. */
@@ -191,6 +191,38 @@ describe('agent host', () => {
         '##vso[task.debug]Build.SourceBranch = refs/heads/main',
       ]);
       assert.deepEqual(host.secrets(), ['k3y-9f8e7d']);
+    });
+
+    it('an agent in another language prints the translation beside task.json; an English one the bundle’s', () => {
+      const task = path.join(TEMP, 'task');
+      const german = path.join(task, 'Strings', 'resources.resjson', 'de-DE');
+      fs.mkdirSync(german, { recursive: true });
+      fs.copyFileSync(path.join(repoRoot(), TASK_JSON), path.join(task, 'task.json'));
+      fs.writeFileSync(
+        path.join(german, 'resources.resjson'),
+        JSON.stringify({ 'loc.messages.ValueRead': '%s ist %s' }),
+      );
+      const resources = sinon.stub().returns(path.join(task, 'task.json'));
+      try {
+        for (const [culture, line] of [
+          ['en-US', '##vso[task.debug]title = Build failed'],
+          ['', '##vso[task.debug]title = Build failed'],
+          ['de-DE', '##vso[task.debug]title ist Build failed'],
+        ]) {
+          const host = hostOf(
+            { variables: { 'System.Culture': culture }, inputs: { title: 'Build failed' } },
+            resources,
+          );
+          assert.deepEqual(
+            linesOf(() => host.input('title')),
+            [line],
+            culture,
+          );
+        }
+      } finally {
+        useLocalizer(undefined);
+      }
+      sinon.assert.calledOnce(resources);
     });
 
     it('attaches the run summary from the agent’s temp folder, masked', () => {
