@@ -184,4 +184,23 @@ describe('the reads that may start early', () => {
     broken.boards.currentIteration.rejects(new TypeError('a bug'));
     await assert.rejects(broken.reads.iteration(), TypeError);
   });
+
+  it('a job status that files reads a recurrence’s comments ahead, with the default fingerprint only', async () => {
+    const ahead = readsFor();
+    ahead.boards.queryIds.resolves([7]);
+    ahead.boards.comments.resolves([{ id: 12, text: '<p>Filed</p>' }]);
+    ahead.reads.startEarly('file');
+    assert.deepEqual(await ahead.reads.commentsAhead(7), [{ id: 12, text: '<p>Filed</p>' }]);
+    sinon.assert.calledOnce(ahead.boards.queryIds);
+    for (const [status, values] of [
+      ['file', { onRecurrence: 'new' }],
+      ['file', { fingerprint: '{{pipeline}}' }],
+      ['recover', {}],
+    ] as const) {
+      const none = readsFor(values);
+      none.reads.startEarly(status);
+      assert.equal(await none.reads.commentsAhead(7), undefined, `${status} ${JSON.stringify(values)}`);
+      sinon.assert.notCalled(none.boards.queryIds);
+    }
+  });
 });
