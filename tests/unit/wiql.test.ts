@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { wiqlString } from '../../tasks/PipelineWorkItem/src/lifecycle/openItems';
+import { newestTaggedQuery, wiqlString } from '../../tasks/PipelineWorkItem/src/lifecycle/openItems';
 
 describe('WIQL string literals', () => {
   const cases: [name: string, value: string, expected: string][] = [
@@ -17,4 +17,17 @@ describe('WIQL string literals', () => {
   for (const [name, value, expected] of cases) {
     it(name, () => assert.equal(wiqlString(value), expected));
   }
+});
+
+describe('the newest item carrying a tag', () => {
+  it('asks for every item of the project with the tag, in any state and of any type, newest first', () => {
+    assert.equal(
+      newestTaggedQuery('pwi:0123456789ab'),
+      "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.Tags] CONTAINS 'pwi:0123456789ab' ORDER BY [System.Id] DESC",
+    );
+  });
+
+  it('keeps a quote in the tag inside its literal', () => {
+    assert.match(newestTaggedQuery("it's"), /CONTAINS 'it''s' ORDER BY/);
+  });
 });
