@@ -78,6 +78,39 @@ function embeddedChunks(built) {
   };
 }
 
+/**
+ * Modules that a chunk's package requires when it loads but only uses in a path the task may never take, by the
+ * requiring file: typed-rest-client's Util loads qs (with its own dependencies, several milliseconds of set-up)
+ * for query strings the task never passes, and zlib for a gzipped answer. Each is required at its first use.
+ */
+const LAZY_REQUIRES = [{ importer: /typed-rest-client[\\/]Util\.js$/, modules: ['qs', 'zlib'] }];
+
+const LAZY = 'lazy-require';
+
+/** Stands a module of LAZY_REQUIRES with an object that requires the module at the first read of a property. */
+const lazyRequires = {
+  name: 'lazy-requires',
+  setup(plugin) {
+    for (const { importer, modules } of LAZY_REQUIRES) {
+      const filter = new RegExp(`^(${modules.join('|')})$`);
+      plugin.onResolve({ filter, namespace: 'file' }, (args) =>
+        importer.test(args.importer)
+          ? { path: args.path, namespace: LAZY, pluginData: { resolveDir: args.resolveDir } }
+          : undefined,
+      );
+    }
+    plugin.onLoad({ filter: /.*/, namespace: LAZY }, (args) => ({
+      contents: [
+        `let loaded;`,
+        `const load = () => (loaded ??= require(${JSON.stringify(args.path)}));`,
+        `module.exports = new Proxy({}, { get: (_, key) => load()[key] });`,
+      ].join('\n'),
+      resolveDir: args.pluginData.resolveDir,
+      loader: 'js',
+    }));
+  },
+};
+
 /** Bundles the modules of `chunk` into one CommonJS text whose exports map each module path to its exports. */
 async function buildChunk(chunk, options) {
   const entry = EMBEDDED_CHUNKS[chunk].map((p) => `  ${JSON.stringify(p)}: require(${JSON.stringify(p)}),`);
@@ -95,6 +128,7 @@ async function buildChunk(chunk, options) {
     metafile: true,
     write: false,
     logLevel: 'silent',
+    plugins: [lazyRequires],
   });
   if (result.warnings.length > 0) throw new Error(`${chunk}: ${result.warnings[0].text}`);
   const file = (suffix) => result.outputFiles.find((f) => f.path.endsWith(`${chunk}.js${suffix}`));
