@@ -138,7 +138,9 @@ function withChunks(metafile, chunks) {
     for (const [input, used] of Object.entries(chunkOutput.inputs)) {
       const dir = packageDir(path.resolve(root, input));
       if (dir && bundled.has(dir)) fail(`${path.relative(root, dir)} is in the bundle and in chunk ${chunk}`);
-      if (input.startsWith('<stdin>')) continue;
+      // A chunk's own chunk (the text of a lazily required package) is accounted for by its inputs; the objects
+      // that stand for lazily required modules are generated code, like esbuild's wrappers.
+      if (/^(<stdin>|embedded-chunk|lazy-require)/.test(input)) continue;
       inputs[input] = used;
       all[input] = meta.inputs[input];
     }

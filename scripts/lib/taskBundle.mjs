@@ -70,7 +70,7 @@ function embeddedChunks(built) {
         return { contents: `module.exports = require(${chunk})[${modulePath}];`, loader: 'js' };
       });
       plugin.onLoad({ filter: /.*/, namespace: CHUNK }, async (args) => {
-        const chunk = await buildChunk(args.path, plugin.initialOptions);
+        const chunk = await buildChunk(args.path, EMBEDDED_CHUNKS[args.path], plugin.initialOptions, built);
         built.set(args.path, chunk);
         return { contents: chunkLoader(args.path, chunk), loader: 'js' };
       });
@@ -78,11 +78,75 @@ function embeddedChunks(built) {
   };
 }
 
-/** Bundles the modules of `chunk` into one CommonJS text whose exports map each module path to its exports. */
-async function buildChunk(chunk, options) {
-  const entry = EMBEDDED_CHUNKS[chunk].map((p) => `  ${JSON.stringify(p)}: require(${JSON.stringify(p)}),`);
+/**
+ * Modules that a chunk's package requires when it loads but only uses in a path the task may never take, by the
+ * requiring file: typed-rest-client's Util loads qs (with its own dependencies, several milliseconds of set-up
+ * and three quarters of the HTTP client's code) for query strings the task never passes, and zlib for a gzipped
+ * answer. Each is required at its first use; a package among them is a chunk of its own inside the chunk, so
+ * that compiling the HTTP client does not parse it either.
+ */
+const LAZY_REQUIRES = [{ importer: /typed-rest-client[\\/]Util\.js$/, modules: ['qs', 'zlib'] }];
+
+const LAZY = 'lazy-require';
+
+/**
+ * Stands a module of LAZY_REQUIRES with an object that requires the module at the first read of a property;
+ * a package is embedded as a chunk named after it, which `built` receives like the others.
+ */
+function lazyRequires(built) {
+  return {
+    name: 'lazy-requires',
+    setup(plugin) {
+      for (const { importer, modules } of LAZY_REQUIRES) {
+        const filter = new RegExp(`^(${modules.join('|')})$`);
+        plugin.onResolve({ filter, namespace: 'file' }, (args) =>
+          importer.test(args.importer)
+            ? { path: args.path, namespace: LAZY, pluginData: { resolveDir: args.resolveDir } }
+            : undefined,
+        );
+      }
+      plugin.onResolve({ filter: /.*/, namespace: LAZY }, (args) =>
+        builtins.has(args.path)
+          ? { path: args.path, external: true }
+          : { path: args.path, namespace: CHUNK, pluginData: args.pluginData },
+      );
+      plugin.onLoad({ filter: /.*/, namespace: LAZY }, (args) => {
+        const id = JSON.stringify(args.path);
+        const module = builtins.has(args.path) ? `require(${id})` : `require(${id})[${id}]`;
+        return {
+          contents: [
+            `let loaded;`,
+            `const load = () => (loaded ??= ${module});`,
+            `module.exports = new Proxy({}, { get: (_, key) => load()[key] });`,
+          ].join('\n'),
+          pluginData: args.pluginData,
+          loader: 'js',
+        };
+      });
+      plugin.onLoad({ filter: /.*/, namespace: CHUNK }, async (args) => {
+        const { initialOptions } = plugin;
+        const chunk = await buildChunk(
+          args.path,
+          [args.path],
+          initialOptions,
+          built,
+          args.pluginData.resolveDir,
+        );
+        built.set(args.path, chunk);
+        return { contents: chunkLoader(args.path, chunk), loader: 'js' };
+      });
+    },
+  };
+}
+
+/**
+ * Bundles `modules` into the one CommonJS text of `chunk`, whose exports map each module path to its exports
+ * (resolved from `resolveDir`, the project by default); `built` receives the chunks embedded in it.
+ */
+async function buildChunk(chunk, modules, options, built, resolveDir = options.absWorkingDir) {
+  const entry = modules.map((p) => `  ${JSON.stringify(p)}: require(${JSON.stringify(p)}),`);
   const result = await build({
-    stdin: { contents: `module.exports = {\n${entry.join('\n')}\n};\n`, resolveDir: options.absWorkingDir },
+    stdin: { contents: `module.exports = {\n${entry.join('\n')}\n};\n`, resolveDir },
     absWorkingDir: options.absWorkingDir,
     outfile: `${chunk}.js`,
     bundle: true,
@@ -95,6 +159,7 @@ async function buildChunk(chunk, options) {
     metafile: true,
     write: false,
     logLevel: 'silent',
+    plugins: [lazyRequires(built)],
   });
   if (result.warnings.length > 0) throw new Error(`${chunk}: ${result.warnings[0].text}`);
   const file = (suffix) => result.outputFiles.find((f) => f.path.endsWith(`${chunk}.js${suffix}`));
