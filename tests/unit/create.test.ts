@@ -27,6 +27,13 @@ function boardsFinding(open: number[]): FakeBoards {
   return boards;
 }
 
+// The create's answer is lost: the service saved the item, and the task finds it only by looking for it.
+function answerLost(boards: FakeBoards): void {
+  boards.createWorkItem.callsFake(async (...args: unknown[]) => {
+    const landed = args[3] as () => Promise<number | undefined>;
+    return { id: await landed() };
+  });
+}
 describe('filing a new item', () => {
   it('sends one create carrying the title, the tags that find it again and the history with the marker', async () => {
     const boards = boardsFinding([8]);
@@ -205,10 +212,7 @@ describe('filing a new item', () => {
     boards.comments
       .withArgs('WebApp', 9)
       .resolves([{ id: 2, text: `<p>Filed</p>${markerHtml(RUN_KEY, 1)}` }]);
-    boards.createWorkItem.callsFake(async (...args: unknown[]) => {
-      const landed = args[3] as () => Promise<number | undefined>;
-      return { id: await landed() };
-    });
+    answerLost(boards);
     const { acting } = actingOver(boards, { onRecurrence: 'new' });
     const acted = await fileNewItem(acting, decided([7]));
     assert.deepEqual(acted.outputs, { id: 9, url: url(9), action: 'created' });
@@ -226,10 +230,7 @@ describe('filing a new item', () => {
     boards.comments
       .withArgs('WebApp', 9)
       .resolves([{ id: 2, text: `<p>Filed</p>${markerHtml(RUN_KEY, 1)}` }]);
-    boards.createWorkItem.callsFake(async (...args: unknown[]) => {
-      const landed = args[3] as () => Promise<number | undefined>;
-      return { id: await landed() };
-    });
+    answerLost(boards);
     const { acting } = actingOver(boards, { onRecurrence: 'new' });
     const acted = await fileNewItem(acting, decided([7]));
     assert.deepEqual(acted.outputs, { id: 9, url: url(9), action: 'created' });

@@ -4,6 +4,18 @@ import type { ReleaseRun } from '../../tasks/PipelineWorkItem/src/facts/context'
 
 // The REST shapes of timelines and releases, as the service sends them, in the task's model.
 
+// A timeline record the service sent without any of its fields, as the task's model holds it.
+const EMPTY_RECORD = {
+  id: '',
+  parentId: undefined,
+  type: '',
+  name: '',
+  order: 0,
+  completed: false,
+  result: undefined,
+  issues: [],
+  logId: undefined,
+};
 describe('wire: timeline records', () => {
   it('a completed failed task with its errors and warnings and its log', () => {
     assert.deepEqual(
@@ -44,29 +56,9 @@ describe('wire: timeline records', () => {
   it('a record still running, with nothing but its id', () => {
     assert.deepEqual(
       timelineRecord({ id: 'j2', parentId: null, state: 'inProgress', result: null, issues: null }),
-      {
-        id: 'j2',
-        parentId: undefined,
-        type: '',
-        name: '',
-        order: 0,
-        completed: false,
-        result: undefined,
-        issues: [],
-        logId: undefined,
-      },
+      { ...EMPTY_RECORD, id: 'j2' },
     );
-    assert.deepEqual(timelineRecord({}), {
-      id: '',
-      parentId: undefined,
-      type: '',
-      name: '',
-      order: 0,
-      completed: false,
-      result: undefined,
-      issues: [],
-      logId: undefined,
-    });
+    assert.deepEqual(timelineRecord({}), EMPTY_RECORD);
   });
 
   const RESULTS: [string | null, string | undefined][] = [
