@@ -34,6 +34,7 @@ function answerLost(boards: FakeBoards): void {
     return { id: await landed() };
   });
 }
+
 describe('filing a new item', () => {
   it('sends one create carrying the title, the tags that find it again and the history with the marker', async () => {
     const boards = boardsFinding([8]);
