@@ -92,6 +92,13 @@ describe('rendering a test’s item: the title', () => {
     assert.equal(title.length, 255);
     assert.ok(title.endsWith('…'));
   });
+
+  it('strips bidirectional controls from a test name, as from every title', () => {
+    assert.equal(
+      testItemTitle(failedTest('Cart\u202Eevil\u202C.adds', ''), view),
+      'Cartevil.adds fails in WebApp-CI on main',
+    );
+  });
 });
 
 describe('rendering a test’s item: the body', () => {

@@ -7,14 +7,19 @@ import { escapeHtml, linkHtml } from '../text/html';
 const MAX_STEPS = 5;
 const MAX_ERROR_LENGTH = 300;
 
-function runLink({ context }: RunView): string {
+/** The run (the release, for a classic release), linked to its results page. HTML. */
+export function runLink({ context }: RunView): string {
   return linkHtml(context.release ? context.release.name : context.runName, context.runUrl);
 }
 
-function where({ context }: RunView): string {
-  if (context.release) return context.environment ? ` in ${escapeHtml(context.environment)}` : '';
-  return context.branch ? ` on ${escapeHtml(context.branch)}` : '';
+/** Where the run ran, as titles and notes say it: ` on <branch>`, or ` in <environment>` for a release. Text. */
+export function whereText({ context }: RunView): string {
+  if (context.release) return context.environment ? ` in ${context.environment}` : '';
+  return context.branch ? ` on ${context.branch}` : '';
 }
+
+/** `whereText`, escaped for HTML. */
+export const whereHtml = (view: RunView): string => escapeHtml(whereText(view));
 
 // An item filed for a success event (createOn success) recurs too: say what happened, not "failed".
 const AGAIN: Record<Outcome, string> = {
@@ -36,12 +41,12 @@ export function recurrenceHtml(view: RunView, occurrence: number): string {
   const more = view.facts.failures.length - steps.length;
   if (more > 0) steps.push(`<li>… and ${more} more</li>`);
   const list = steps.length > 0 ? `\n<ul>\n${steps.join('\n')}\n</ul>` : '';
-  return `<p>${AGAIN[view.outcome]} (occurrence ${occurrence}): ${runLink(view)}${where(view)}.</p>${list}`;
+  return `<p>${AGAIN[view.outcome]} (occurrence ${occurrence}): ${runLink(view)}${whereHtml(view)}.</p>${list}`;
 }
 
 /** The history entry of an item resolved because the pipeline recovered. */
 export function recoveredHtml(view: RunView): string {
-  return `<p>The pipeline recovered: ${runLink(view)}${where(view)} succeeded, so Pipeline Work Items resolved this item.</p>`;
+  return `<p>The pipeline recovered: ${runLink(view)}${whereHtml(view)} succeeded, so Pipeline Work Items resolved this item.</p>`;
 }
 
 /** The history entry of a new item: where it came from and how the task will keep it up to date. */
@@ -51,7 +56,7 @@ export function filedHtml(
   resolveOnRecovery: boolean,
 ): string {
   const recovery = resolveOnRecovery ? ' and resolves it when the pipeline recovers' : '';
-  return `<p>Filed by Pipeline Work Items for ${runLink(view)}${where(view)}. Fingerprint <i>${escapeHtml(fingerprint.text)}</i> (tag ${escapeHtml(fingerprint.tag)}): the task comments here when it fails again${recovery}.</p>`;
+  return `<p>Filed by Pipeline Work Items for ${runLink(view)}${whereHtml(view)}. Fingerprint <i>${escapeHtml(fingerprint.text)}</i> (tag ${escapeHtml(fingerprint.tag)}): the task comments here when it fails again${recovery}.</p>`;
 }
 
 /** The history entry of an item closed because another run filed the same failure at the same moment. */

@@ -4,7 +4,8 @@ import { escapeHtml, linkHtml } from '../text/html';
 import { firstLines } from '../text/excerpt';
 import { changesHtml, standingHtml } from './evidence';
 import { runTableHtml } from './details';
-import { fitTitle } from './title';
+import { runLink, whereHtml, whereText } from './notes';
+import { fitTitle, plainTitle } from './title';
 
 /** Lines of a test's error message and stack trace its own item shows; the result in Azure DevOps has all. */
 const MESSAGE_LINES = 50;
@@ -13,19 +14,9 @@ const MAX_CHARS = 20_000;
 /** Flaky results a comment or the flaky-tests item lists; the run's Tests tab has the rest. */
 const MAX_FLAKY = 50;
 
-function runLink({ context }: RunView): string {
-  return linkHtml(context.release ? context.release.name : context.runName, context.runUrl);
-}
-
-// Where the run ran, as the title and the notes say it: its branch, or a release's environment.
-function where({ context }: RunView): string {
-  if (context.release) return context.environment ? ` in ${context.environment}` : '';
-  return context.branch ? ` on ${context.branch}` : '';
-}
-
 /** The title of a failing test's own item, e.g. `Checkout.PaysWithCard fails in WebApp-CI on main`. */
 export function testItemTitle(test: FailedTest, view: RunView): string {
-  return fitTitle(`${test.name} fails in ${view.context.pipeline}${where(view)}`.replace(/\s+/g, ' ').trim());
+  return fitTitle(plainTitle(`${test.name} fails in ${view.context.pipeline}${whereText(view)}`));
 }
 
 /**
@@ -61,25 +52,25 @@ function suspectsHtml(suspects: Suspects | undefined): string {
 
 /** The history entry of a new test item: where it came from and how the task keeps it up to date. */
 export function testFiledHtml(view: RunView, fingerprint: { text: string; tag: string }): string {
-  return `<p>Filed by Pipeline Work Items for ${runLink(view)}${escapeHtml(where(view))}. Fingerprint <i>${escapeHtml(fingerprint.text)}</i> (tag ${escapeHtml(fingerprint.tag)}): the task comments here when the test fails again and resolves this item when it passes.</p>`;
+  return `<p>Filed by Pipeline Work Items for ${runLink(view)}${whereHtml(view)}. Fingerprint <i>${escapeHtml(fingerprint.text)}</i> (tag ${escapeHtml(fingerprint.tag)}): the task comments here when the test fails again and resolves this item when it passes.</p>`;
 }
 
 /** The comment on a test's open item when the test fails again. */
 export function testRecurrenceHtml(test: FailedTest, view: RunView, occurrence: number): string {
   const message = firstLines(test.message, 5, 1_000);
   const said = message ? `\n<pre>${escapeHtml(message)}</pre>` : '';
-  return `<p>Failed again (occurrence ${occurrence}): ${runLink(view)}${escapeHtml(where(view))}.</p>${said}`;
+  return `<p>Failed again (occurrence ${occurrence}): ${runLink(view)}${whereHtml(view)}.</p>${said}`;
 }
 
 /** The history entry of a test's item resolved because the test passed. */
 export function testPassedHtml(view: RunView): string {
-  return `<p>The test passed in ${runLink(view)}${escapeHtml(where(view))}, so Pipeline Work Items resolved this item.</p>`;
+  return `<p>The test passed in ${runLink(view)}${whereHtml(view)}, so Pipeline Work Items resolved this item.</p>`;
 }
 
 /** The title of the pipeline's flaky-tests item. */
 export function flakyItemTitle(view: RunView): string {
   const lane = view.context.pullRequest === undefined ? '' : ` (pull request ${view.context.pullRequest})`;
-  return fitTitle(`Flaky tests in ${view.context.pipeline}${lane}`.replace(/\s+/g, ' ').trim());
+  return fitTitle(plainTitle(`Flaky tests in ${view.context.pipeline}${lane}`));
 }
 
 /** The flaky results of one run: which tests, why each counts as flaky, and the run. */
@@ -92,7 +83,7 @@ export function flakyRunHtml(flaky: readonly FailedTest[], view: RunView, testsU
   if (more > 0) listed.push(`<li>… and ${more} more</li>`);
   const count = flaky.length === 1 ? '1 flaky test result' : `${flaky.length} flaky test results`;
   const tab = linkHtml("the run's Tests tab", testsUrl);
-  return `<p>${count} in ${runLink(view)}${escapeHtml(where(view))} (${tab}):</p>\n<ul>\n${listed.join('\n')}\n</ul>`;
+  return `<p>${count} in ${runLink(view)}${whereHtml(view)} (${tab}):</p>\n<ul>\n${listed.join('\n')}\n</ul>`;
 }
 
 /** The history entry of the flaky-tests item. */

@@ -20,7 +20,12 @@ const VERB: Record<Outcome, string> = {
  */
 export function workItemTitle(template: Template | undefined, run: RunView): string {
   const title = template ? renderTemplate(template, run.values) : defaultTitle(run);
-  return fitTitle(stripBidi(title).replace(/\s+/g, ' ').trim() || defaultTitle(run));
+  return fitTitle(plainTitle(title) || defaultTitle(run));
+}
+
+/** A title as one line of plain text: bidirectional controls stripped, white space runs made one space. */
+export function plainTitle(text: string): string {
+  return stripBidi(text).replace(/\s+/g, ' ').trim();
 }
 
 function defaultTitle({ context, values, outcome }: RunView): string {
