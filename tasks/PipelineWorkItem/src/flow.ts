@@ -8,7 +8,7 @@ import { readFacts, RunRecords } from './evidence/records';
 import { isPullRequestRun, RunContext } from './facts/context';
 import { jobOutcome, runOutcome } from './facts/outcome';
 import { RunView, runView } from './facts/values';
-import { NO_EVIDENCE, RunFacts, TestFailures } from './facts/model';
+import { NO_EVIDENCE, RunFacts } from './facts/model';
 import { isTestStep } from './facts/tests';
 import { onlyFlakyFailures } from './lifecycle/flakyOnly';
 import { recordFlaky } from './act/flakyItem';
@@ -73,18 +73,19 @@ async function actOn(acting: Acting, view: RunView, intent: 'file' | 'recover'):
   const openRead = needed ? openItems(acting, fingerprint, search) : Promise.resolve([]);
   openRead.catch(() => undefined);
   const tests = testsNeeded(settings, intent, view.facts) ? await reads.tests() : undefined;
+  // The run with its failing tests as the side items show them: secrets masked, control characters gone.
+  const masked = maskedRun({ ...view, evidence: { ...NO_EVIDENCE, tests } }, acting.host.secrets());
   if (intent === 'file' && onlyFlakyFailures(view.facts, tests, settings.flakyTests)) {
-    return flakyOnly(acting, view, tests);
+    return flakyOnly(acting, masked);
   }
-  const testItems =
-    settings.trackTests === 'perTest' ? planTestItems(acting, shown(acting, view, tests)) : undefined;
+  const testItems = settings.trackTests === 'perTest' ? planTestItems(acting, masked) : undefined;
   testItems?.catch(() => undefined);
   const open = await openRead;
   // The run's item says how many failing tests get no item of their own.
   const untrackedTests = (await testItems)?.overCap;
   const decided = { view, fingerprint, known: open, untrackedTests };
   const acted = await act(acting, decide(intent, settings.onRecurrence, open), decided);
-  return { ...acted, side: await sideItems(acting, view, tests, { acted, testItems: await testItems }) };
+  return { ...acted, side: await sideItems(acting, masked, { acted, testItems: await testItems }) };
 }
 
 /**
@@ -100,13 +101,11 @@ function testsNeeded(settings: Settings, intent: 'file' | 'recover', facts: RunF
 }
 
 /** A run whose only failures are flaky test results files no item of its own; its flakes are noted. */
-async function flakyOnly(acting: Acting, view: RunView, tests: TestFailures | undefined): Promise<Acted> {
+async function flakyOnly(acting: Acting, masked: RunView): Promise<Acted> {
+  const tests = masked.evidence.tests;
   const count = tests?.flakyFailed ?? 0;
   acting.log.info(loc('FlakyOnly', count));
-  const flaky =
-    acting.settings.flakyTests === 'separate'
-      ? await recordFlaky(acting, shown(acting, view, tests))
-      : undefined;
+  const flaky = acting.settings.flakyTests === 'separate' ? await recordFlaky(acting, masked) : undefined;
   const outputs = flaky
     ? { id: flaky.id, url: flaky.url, action: flaky.action }
     : { action: 'none' as const };
@@ -119,24 +118,19 @@ async function flakyOnly(acting: Acting, view: RunView, tests: TestFailures | un
  */
 async function sideItems(
   acting: Acting,
-  view: RunView,
-  tests: TestFailures | undefined,
+  masked: RunView,
   { acted, testItems }: { acted: Acted; testItems: TestItemsPlan | undefined },
 ): Promise<SideItems> {
   const { settings } = acting;
-  const masked = shown(acting, view, tests);
   const listedInItem = acted.outputs.action === 'created' && settings.includeDetails;
-  const flaky =
-    settings.flakyTests === 'separate' && !listedInItem ? await recordFlaky(acting, masked) : undefined;
-  const written = testItems
-    ? await trackTestItems(acting, masked, testItems, acting.reads.passedTests)
-    : undefined;
-  return { failing: tests, tests: written, flaky };
-}
-
-// The run with its failing tests as items show them: secrets masked, control characters gone.
-function shown(acting: Acting, view: RunView, tests: TestFailures | undefined): RunView {
-  return maskedRun({ ...view, evidence: { ...NO_EVIDENCE, tests } }, acting.host.secrets());
+  // The two touch different items: they are written together, and each finishes before a failure is told.
+  const [flaky, written] = await Promise.allSettled([
+    settings.flakyTests === 'separate' && !listedInItem ? recordFlaky(acting, masked) : undefined,
+    testItems ? trackTestItems(acting, masked, testItems, acting.reads.passedTests) : undefined,
+  ]);
+  if (flaky.status === 'rejected') throw flaky.reason;
+  if (written.status === 'rejected') throw written.reason;
+  return { failing: masked.evidence.tests, tests: written.value, flaky: flaky.value };
 }
 
 interface Run {
