@@ -27,6 +27,12 @@ function boardsFinding(open: number[]): FakeBoards {
   return boards;
 }
 
+// What filing reports when the create filed item `id`.
+const created = (id: number) => ({
+  outputs: { id, url: url(id), action: 'created' },
+  report: { kind: 'created', type: 'Bug', id, url: url(id), title: TITLE },
+});
+
 // The create's answer is lost: the service saved the item, and the task finds it only by looking for it.
 function answerLost(boards: FakeBoards): void {
   boards.createWorkItem.callsFake(async (...args: unknown[]) => {
@@ -39,16 +45,7 @@ describe('filing a new item', () => {
   it('sends one create carrying the title, the tags that find it again and the history with the marker', async () => {
     const boards = boardsFinding([8]);
     const { acting } = actingOver(boards);
-    assert.deepEqual(await fileNewItem(acting, decided()), {
-      outputs: { id: 8, url: url(8), action: 'created' },
-      report: {
-        kind: 'created',
-        type: 'Bug',
-        id: 8,
-        url: url(8),
-        title: TITLE,
-      },
-    });
+    assert.deepEqual(await fileNewItem(acting, decided()), created(8));
     sinon.assert.calledOnce(boards.createWorkItem);
     const [project, type, ops] = boards.createWorkItem.firstCall.args as [string, string, Op[]];
     assert.deepEqual([project, type], ['WebApp', 'Bug']);
@@ -177,16 +174,7 @@ describe('filing a new item', () => {
       .withArgs('WebApp', 7)
       .resolves([{ id: 1, text: `<p>Filed</p>${markerHtml(RUN_KEY, 1)}` }]);
     const { acting } = actingOver(boards);
-    assert.deepEqual(await fileNewItem(acting, decided()), {
-      outputs: { id: 7, url: url(7), action: 'created' },
-      report: {
-        kind: 'created',
-        type: 'Bug',
-        id: 7,
-        url: url(7),
-        title: TITLE,
-      },
-    });
+    assert.deepEqual(await fileNewItem(acting, decided()), created(7));
     sinon.assert.notCalled(boards.addComment);
     sinon.assert.calledOnce(boards.updateWorkItem);
     assert.equal(boards.updateWorkItem.firstCall.args[1], 8);
