@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import * as selfsigned from 'selfsigned';
 import { connectBoards, connectPipelines, Transport } from '../../tasks/PipelineWorkItem/src/ado/connection';
 import { RetryPolicy } from '../../tasks/PipelineWorkItem/src/ado/retry';
 import type { Credentials } from '../../tasks/PipelineWorkItem/src/ports';
@@ -14,13 +16,21 @@ interface Seen {
   readonly authorization: string | undefined;
   readonly userAgent: string | undefined;
   readonly body: string;
+  /** Which of the server's connections the request came on, counted from 1. */
+  readonly connection: number;
 }
 
 type Route = (seen: Seen) => { status: number; body?: unknown } | 'hang';
 
-async function serve(route: Route): Promise<{ url: string; seen: Seen[]; close: () => Promise<void> }> {
+/** A server on 127.0.0.1 that records each request and answers it by `route`; over TLS with `tls`'s certificate. */
+async function serve(
+  route: Route,
+  tls?: { key: string; cert: string },
+): Promise<{ url: string; seen: Seen[]; close: () => Promise<void> }> {
   const seen: Seen[] = [];
-  const server = http.createServer((request, response) => {
+  const connections = new Map<object, number>();
+  const listener: http.RequestListener = (request, response) => {
+    if (!connections.has(request.socket)) connections.set(request.socket, connections.size + 1);
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -30,6 +40,7 @@ async function serve(route: Route): Promise<{ url: string; seen: Seen[]; close: 
         authorization: request.headers.authorization,
         userAgent: request.headers['user-agent'],
         body: Buffer.concat(chunks).toString('utf8'),
+        connection: connections.get(request.socket) ?? 0,
       };
       seen.push(one);
       const answer = route(one);
@@ -37,11 +48,12 @@ async function serve(route: Route): Promise<{ url: string; seen: Seen[]; close: 
       response.writeHead(answer.status, { 'Content-Type': 'application/json' });
       response.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
     });
-  });
+  };
+  const server = tls ? https.createServer(tls, listener) : http.createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/`,
     seen,
     close: () =>
       new Promise<void>((resolve) => {
@@ -114,10 +126,24 @@ describe('connections', () => {
           authorization,
           userAgent: 'PipelineWorkItem-task',
           body: '',
+          connection: 1,
         },
       ]);
     });
   }
+
+  it('requests one after another share one kept-alive connection', async () => {
+    server = await serve(() => TYPES);
+    const boards = connectBoards(
+      { url: `${server.url}fabrikam/`, scheme: 'bearer', token: 't' },
+      transport(),
+    );
+    for (let i = 0; i < 3; i++) await boards.workItemTypes('WebApp');
+    assert.deepEqual(
+      server.seen.map((seen) => seen.connection),
+      [1, 1, 1],
+    );
+  });
 
   it('a read answered 503 is read again, under the transport’s retry policy', async () => {
     let busy = 1;
@@ -209,6 +235,34 @@ describe('connections', () => {
         ['/vsrm/fabrikam/WebApp/_apis/release/releases/57', 'Bearer job-1'],
       ],
     );
+  });
+
+  it('pipelines: a release host of another scheme than the collection is read with a client of its own', async () => {
+    const made = await selfsigned.generate([{ name: 'commonName', value: '127.0.0.1' }], { keyType: 'ec' });
+    const releaseHost = await serve(() => ({ status: 200, body: { value: [] } }), {
+      key: made.private,
+      cert: made.cert,
+    });
+    try {
+      server = await serve(() => ({
+        status: 200,
+        body: {
+          value: [{ id: 'efc2f575-36ef-48e9-b672-0c6fb4a48ac5', locationUrl: `${releaseHost.url}fabrikam` }],
+        },
+      }));
+      const pipelines = connectPipelines(
+        { url: `${server.url}fabrikam/`, scheme: 'bearer', token: 'job-1' },
+        { ...transport(), network: { ignoreSslError: true } },
+      );
+      const run = { id: 57, name: 'Release-57', definitionName: 'CD', environmentId: 3, attempt: 1 };
+      await pipelines.releaseDeployment('WebApp', run, 'Production');
+      assert.deepEqual(
+        releaseHost.seen.map((seen) => [seen.url.split('?')[0], seen.authorization]),
+        [['/fabrikam/WebApp/_apis/release/releases/57', 'Bearer job-1']],
+      );
+    } finally {
+      await releaseHost.close();
+    }
   });
 
   it('pipelines on a server that lists no resource areas: everything from the collection', async () => {
