@@ -83,6 +83,7 @@ export const ROUTES: readonly Route[] = [
   get(`${WI}/comments`, 'Comments_Get Comments Batch', L('comments'), talk.listComments),
   post(`${P}/wit/attachments`, 'Attachments_Create', L('attachments'), talk.createAttachment),
   get(`${P}/wit/workitemtypes`, 'Work Item Types_List', L('types'), types.listTypes),
+  get(`${P}/wit/workitemtypes/{type}`, 'Work Item Types_Get', L('types'), types.getType),
   get(
     `${P}/wit/workitemtypes/{type}/fields/{field}`,
     'Work Item Types Field_Get',

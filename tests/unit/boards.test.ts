@@ -248,6 +248,35 @@ describe('Boards adapter: reads', () => {
     ]);
   });
 
+  it('one type, by its name encoded in the path, decoded as the list decodes each; none when the project has none', async () => {
+    const { adapter, sent } = wire([
+      {
+        status: 200,
+        body: {
+          name: 'User Story',
+          fieldInstances: [{ referenceName: 'System.Title' }],
+          states: [{ name: 'New', category: 'Proposed' }],
+          transitions: { New: [{ to: 'Active' }] },
+        },
+      },
+      notFound,
+    ]);
+    assert.deepEqual(await adapter.workItemType('Web App', 'user story'), {
+      name: 'User Story',
+      fields: ['System.Title'],
+      states: [{ name: 'New', category: 'Proposed' }],
+      transitions: { New: ['Active'] },
+    });
+    assert.equal(await adapter.workItemType('WebApp', 'Bug'), undefined);
+    assert.deepEqual(
+      sent.map((request) => [request.verb, request.url]),
+      [
+        ['GET', `${API}Web App/_apis/wit/workitemtypes/user story?api-version=6.0`],
+        ['GET', `${API}WebApp/_apis/wit/workitemtypes/Bug?api-version=6.0`],
+      ],
+    );
+  });
+
   it('types of a project that does not exist: an error naming it', async () => {
     const { adapter } = wire([notFound]);
     await assert.rejects(adapter.workItemTypes('WebApp'), (error: Error) =>

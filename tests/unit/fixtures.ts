@@ -276,6 +276,7 @@ export type FakeBoards = { [K in keyof Boards]: sinon.SinonStub };
 
 export function fakeBoards(): FakeBoards {
   return {
+    workItemType: sinon.stub().resolves(BUG),
     workItemTypes: sinon.stub().resolves([BUG]),
     currentIteration: sinon.stub().resolves(undefined),
     queryIds: sinon.stub().resolves([7]),

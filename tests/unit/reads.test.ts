@@ -5,7 +5,7 @@ import type { RunRecords } from '../../tasks/PipelineWorkItem/src/evidence/recor
 import { NO_EVIDENCE, NO_FACTS } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { InputName, readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import type { Boards, Pipelines } from '../../tasks/PipelineWorkItem/src/ports';
-import { inputs, runContext } from './fixtures';
+import { BUG, inputs, runContext, SCRUM_BUG } from './fixtures';
 import { AdoError } from '../../tasks/PipelineWorkItem/src/errors';
 import { loc } from '../../tasks/PipelineWorkItem/src/text/messages';
 
@@ -19,7 +19,8 @@ function readsFor(values: Partial<Record<InputName, string>> = {}): {
 } {
   const warnings: string[] = [];
   const boards = {
-    workItemTypes: sinon.stub().resolves([]),
+    workItemType: sinon.stub().resolves(BUG),
+    workItemTypes: sinon.stub().resolves([BUG, SCRUM_BUG]),
     currentIteration: sinon.stub().resolves('WebApp\\Sprint 7'),
     queryIds: sinon.stub(),
     workItemState: sinon.stub(),
@@ -70,7 +71,7 @@ describe('the reads that may start early', () => {
       fields: 'Custom.Notes={{branch}}',
     });
     reads.startEarly('file');
-    sinon.assert.calledOnceWithExactly(boards.workItemTypes, 'WebApp');
+    sinon.assert.calledOnceWithExactly(boards.workItemType, 'WebApp', 'Bug');
     sinon.assert.calledOnceWithExactly(boards.htmlFields, 'WebApp');
     sinon.assert.calledOnce(boards.currentIteration);
     sinon.assert.calledOnce(pipelines.changes);
@@ -79,24 +80,24 @@ describe('the reads that may start early', () => {
   it('a job status that resolves starts only the types, and no Boards read when nothing is resolved', () => {
     const recovering = readsFor(CURRENT_ITERATION);
     recovering.reads.startEarly('recover');
-    sinon.assert.calledOnce(recovering.boards.workItemTypes);
+    sinon.assert.calledOnce(recovering.boards.workItemType);
     sinon.assert.notCalled(recovering.boards.currentIteration);
     sinon.assert.notCalled(recovering.pipelines.changes);
 
     const green = readsFor({ resolveOnRecovery: 'false' });
     green.reads.startEarly('nothing');
-    sinon.assert.notCalled(green.boards.workItemTypes);
+    sinon.assert.notCalled(green.boards.workItemType);
   });
 
   it('a status that does not decide starts the types only when a recovery may resolve', () => {
     const resolving = readsFor();
     resolving.reads.startEarly(undefined);
-    sinon.assert.calledOnce(resolving.boards.workItemTypes);
+    sinon.assert.calledOnce(resolving.boards.workItemType);
     sinon.assert.notCalled(resolving.pipelines.changes);
 
     const notResolving = readsFor({ resolveOnRecovery: 'false' });
     notResolving.reads.startEarly(undefined);
-    sinon.assert.notCalled(notResolving.boards.workItemTypes);
+    sinon.assert.notCalled(notResolving.boards.workItemType);
   });
 
   it('once the records say the run files, starts the evidence and the iteration but not the field types', () => {
@@ -108,7 +109,7 @@ describe('the reads that may start early', () => {
     sinon.assert.calledOnce(pipelines.changes);
     sinon.assert.calledOnce(boards.currentIteration);
     sinon.assert.notCalled(boards.htmlFields);
-    sinon.assert.notCalled(boards.workItemTypes);
+    sinon.assert.notCalled(boards.workItemType);
   });
 
   it('sends each read once, however many steps ask for it', async () => {
@@ -118,7 +119,7 @@ describe('the reads that may start early', () => {
     assert.equal(await reads.iteration(), 'WebApp\\Sprint 7');
     await reads.types();
     await reads.types();
-    sinon.assert.calledOnce(boards.workItemTypes);
+    sinon.assert.calledOnce(boards.workItemType);
     sinon.assert.calledOnce(boards.currentIteration);
   });
 
@@ -143,11 +144,23 @@ describe('the reads that may start early', () => {
 
   it('keeps a failed early read for the step that awaits it', async () => {
     const { reads, boards } = readsFor();
-    boards.workItemTypes.rejects(new Error('TF400813: not authorized'));
+    boards.workItemType.rejects(new Error('TF400813: not authorized'));
     reads.startEarly('recover');
     await new Promise((resolve) => setImmediate(resolve));
     await assert.rejects(reads.types(), /TF400813/);
-    sinon.assert.calledOnce(boards.workItemTypes);
+    sinon.assert.calledOnce(boards.workItemType);
+  });
+
+  it('the types: the requested one alone when the project has it, the project’s list only when it has not', async () => {
+    const found = readsFor({ workItemType: 'bug' });
+    assert.deepEqual(await found.reads.types(), [BUG]);
+    sinon.assert.calledOnceWithExactly(found.boards.workItemType, 'WebApp', 'bug');
+    sinon.assert.notCalled(found.boards.workItemTypes);
+
+    const missing = readsFor();
+    missing.boards.workItemType.resolves(undefined);
+    assert.deepEqual(await missing.reads.types(), [BUG, SCRUM_BUG]);
+    sinon.assert.calledOnceWithExactly(missing.boards.workItemTypes, 'WebApp');
   });
 
   it('the iteration: the project’s default, a path as given, or the current one of the default team', async () => {

@@ -60,10 +60,14 @@ function fakes(
   values: Partial<Record<InputName, string>>,
   variables: Record<string, string> = YAML_VARIABLES,
 ): Fakes {
+  const types = [BUG, { name: 'Task', fields: ['System.Title', 'System.Description'], states: [] }];
   const boards = {
-    workItemTypes: sinon
+    workItemType: sinon
       .stub()
-      .resolves([BUG, { name: 'Task', fields: ['System.Title', 'System.Description'], states: [] }]),
+      .callsFake((_project: string, name: string) =>
+        Promise.resolve(types.find((type) => type.name.toLowerCase() === name.toLowerCase())),
+      ),
+    workItemTypes: sinon.stub().resolves(types),
     currentIteration: sinon.stub().resolves('WebApp\\Sprint 2'),
     queryIds: sinon.stub().resolves([]),
     workItemState: sinon.stub().resolves(undefined),
@@ -134,7 +138,8 @@ describe('run', () => {
     const f = fakes({});
     await run(f.host);
     sinon.assert.calledOnceWithExactly(f.pipelines.timeline, 'WebApp', 812);
-    sinon.assert.calledOnceWithExactly(f.boards.workItemTypes, 'WebApp');
+    sinon.assert.calledOnceWithExactly(f.boards.workItemType, 'WebApp', 'Bug');
+    sinon.assert.notCalled(f.boards.workItemTypes);
     sinon.assert.calledOnce(f.boards.createWorkItem);
     const [project, type, patch] = f.boards.createWorkItem.firstCall.args as [
       string,

@@ -23,6 +23,7 @@ function writerOver(comments: Record<number, Comment[]>): {
   boards: { [K in keyof Boards]: sinon.SinonStub };
 } {
   const boards = {
+    workItemType: sinon.stub(),
     workItemTypes: sinon.stub(),
     currentIteration: sinon.stub(),
     queryIds: sinon.stub().resolves([7, 8]),

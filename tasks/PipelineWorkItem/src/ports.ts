@@ -14,6 +14,8 @@ export interface Comment {
 
 /** What the task asks of Azure Boards. Implemented in ado/; faked in tests. Failures throw AdoError. */
 export interface Boards {
+  /** The project's type named `name` (in any case) with its fields and states; undefined when it has none. */
+  workItemType(project: string, name: string): Promise<WorkItemTypeInfo | undefined>;
   /** The project's types with their fields and states. */
   workItemTypes(project: string): Promise<WorkItemTypeInfo[]>;
   /** The iteration path current for `team` (the project's default team when undefined); undefined when none. */

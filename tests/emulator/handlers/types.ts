@@ -72,6 +72,12 @@ export const listTypes: Handler = (ctx) => {
   return list(PROCESSES[project.process].map((t) => typeJson(ctx, project, t)));
 };
 
+/** Work Item Types - Get: the type named in the path, in any case (404 VS402323 when the project has none). */
+export const getType: Handler = (ctx) => {
+  const project = requireProject(ctx);
+  return ok(typeJson(ctx, project, typeInProject(project, ctx.params.type ?? '')));
+};
+
 // By name or by the client's enum number (WorkItemTypeFieldsExpandLevel), as the service reads it.
 const expandsAllowed = (ctx: RequestContext): boolean =>
   ['allowedvalues', 'all'].includes(enumName(ctx.query.$expand, FIELDS_EXPAND) ?? '');

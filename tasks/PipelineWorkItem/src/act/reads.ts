@@ -17,7 +17,7 @@ import { chooseWorkItemType, WorkItemTypeInfo } from '../workItem/workItemType';
  * one asks for it and gets the read already under way, or starts it then.
  */
 export interface Reads {
-  /** The project's work item types. */
+  /** The requested work item type alone when the project has it, otherwise all of the project's types. */
   types(): Promise<WorkItemTypeInfo[]>;
   /** What the details show; NO_EVIDENCE when neither the details nor the related items are asked for. */
   evidence(): Promise<Evidence>;
@@ -69,7 +69,7 @@ export function readsOf(of: ReadsOf, records: Promise<RunRecords>): Reads {
   let filing = false;
   const ahead = commentsAheadOf(boards, project, context);
   const reads: Reads = {
-    types: once(() => boards.workItemTypes(project)),
+    types: once(() => typesOf(boards, settings.workItemType, project)),
     evidence: once(() => {
       filing = true;
       return evidenceOf(of, records);
@@ -171,6 +171,15 @@ function perKey<T>(start: (key: string) => Promise<T>): (key: string) => Promise
     }
     return read();
   };
+}
+
+/**
+ * The requested type alone, as most runs find it: the project's list holds every type's fields, states and form.
+ * The list is read only when the project has no type of that name (to fall back to Issue, or to name its types).
+ */
+async function typesOf(boards: Boards, requested: string, project: string): Promise<WorkItemTypeInfo[]> {
+  const type = await boards.workItemType(project, requested);
+  return type ? [type] : boards.workItemTypes(project);
 }
 
 /** The requested type among the project's types (Bug falls back to Issue). @throws SettingsError */

@@ -94,6 +94,14 @@ export class AdoBoards implements Boards {
     );
   }
 
+  workItemType(project: string, name: string): Promise<WorkItemTypeInfo | undefined> {
+    return this.call(loc('ActionReadTypes', project), project, async () => {
+      const path = `${segment(project)}/_apis/wit/workitemtypes/${segment(name)}`;
+      const type = await this.rest.json<WorkItemType>({ method: 'GET', path, apiVersion: V }, 'undefined');
+      return type && typeInfo(type);
+    });
+  }
+
   workItemTypes(project: string): Promise<WorkItemTypeInfo[]> {
     return this.call(loc('ActionReadTypes', project), project, async () => {
       const path = `${segment(project)}/_apis/wit/workitemtypes`;
@@ -104,12 +112,7 @@ export class AdoBoards implements Boards {
       if (!types) {
         throw new Error(loc('ProjectNotFound', project));
       }
-      return (types.value ?? []).map((type) => ({
-        name: type.name ?? '',
-        fields: (type.fields ?? type.fieldInstances ?? []).map((field) => field.referenceName ?? ''),
-        states: (type.states ?? []).flatMap(stateInfo),
-        ...(type.transitions ? { transitions: transitionsOf(type.transitions) } : {}),
-      }));
+      return (types.value ?? []).map(typeInfo);
     });
   }
 
@@ -346,6 +349,15 @@ export class AdoBoards implements Boards {
       return reference.url;
     });
   }
+}
+
+function typeInfo(type: WorkItemType): WorkItemTypeInfo {
+  return {
+    name: type.name ?? '',
+    fields: (type.fields ?? type.fieldInstances ?? []).map((field) => field.referenceName ?? ''),
+    states: (type.states ?? []).flatMap(stateInfo),
+    ...(type.transitions ? { transitions: transitionsOf(type.transitions) } : {}),
+  };
 }
 
 function stateInfo(state: WorkItemStateColor): StateInfo[] {
