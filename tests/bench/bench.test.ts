@@ -6,8 +6,8 @@ import { JOB_TOKEN } from '../e2e/pipelines';
 import { isWrite } from '../e2e/session';
 import { startEmulator, type Emulator } from '../emulator/harness';
 import { buildFloor, bundleBuild, packageName, stageUnbundled, type TaskBuild } from './builds';
-import { coldStartFigures, requestLines, scenarioFigures } from './figures';
-import { measureColdStart, measureScenario } from './measure';
+import { coldStartFigures, ioFloorFigures, requestLines, scenarioFigures } from './figures';
+import { measureColdStart, measureIoFloor, measureScenario, replayRounds } from './measure';
 import { runAgentTask } from './processes';
 import { COLD_START, SCENARIOS, seedFailedRun } from './scenarios';
 import { bundleCosts, installedCosts, TASK_SOURCE, vsixSize, WRAPPERS } from './sizes';
@@ -22,13 +22,15 @@ describe('bench (npm run bench): sizes, request counts and the arithmetic', func
   let bundle: TaskBuild;
   let unbundled: TaskBuild;
   let floor: string;
+  let ioFloor: string;
   const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-bench-test-'));
 
   before(async () => {
-    [emulator, bundle, floor] = await Promise.all([
+    [emulator, bundle, floor, ioFloor] = await Promise.all([
       startEmulator(),
       bundleBuild(),
       buildFloor(path.join(stage, 'floor')),
+      buildFloor(path.join(stage, 'ioFloor'), 'ioFloor.ts'),
     ]);
     unbundled = stageUnbundled(path.join(stage, 'extension'));
   });
@@ -88,6 +90,89 @@ describe('bench (npm run bench): sizes, request counts and the arithmetic', func
         assert.deepEqual(saving, [], `${scenario.title} writes nothing`);
       }
     }
+  });
+
+  it('the I/O floor sends a new failure’s requests in its round trips and gets the answers the task got', async () => {
+    const em = emulator as Emulator;
+    const scenario = SCENARIOS.find((s) => s.id === 'newFailure');
+    assert.ok(scenario);
+    const filed = await measureScenario(em, bundle.target, bundle, scenario, 100);
+    const rounds = replayRounds(filed.requests, em.hosts);
+    assert.equal(rounds.length, sequentialChain(filed.requests).length, 'one round per round trip');
+    const run = await measureIoFloor(em, bundle.target, ioFloor, scenario, rounds);
+    assert.ok(run.cpuMs > 0 && run.wallMs > 0);
+    const lines = (requests: typeof filed.requests): string[] =>
+      requestLines(requests)
+        .map((r) => `${r.method} ${r.path} ${r.status}`)
+        .sort();
+    assert.deepEqual(lines(await em.requests()), lines(filed.requests));
+    await assert.rejects(
+      measureIoFloor(em, bundle.target, ioFloor, scenario, [[{ ...rounds[0][0], status: 418 }]]),
+      /I\/O floor\): 1 of 1 requests, result Failed/,
+    );
+  });
+
+  it('the replay’s rounds: a request follows the last one that ended before it started', () => {
+    const hosts = {
+      main: 'http://127.0.0.1:1/fabrikam/',
+      release: 'http://127.0.0.1:2/fabrikam/',
+      testResults: '',
+    };
+    const request = (seq: number, startMs: number, endMs: number, extra: object = {}) =>
+      ({
+        seq,
+        method: 'GET',
+        path: `/fabrikam/Web App/_apis/r${seq}`,
+        query: { 'api-version': '6.0' },
+        body: null,
+        contentType: null,
+        status: 200,
+        host: 'main',
+        startMs,
+        endMs,
+        ...extra,
+      }) as unknown as Parameters<typeof replayRounds>[0][number];
+    const rounds = replayRounds(
+      [
+        request(3, 105, 205, { method: 'POST', body: { query: 'SELECT' }, contentType: 'application/json' }),
+        request(1, 0, 100),
+        request(2, 1, 150, { host: 'release', status: 404 }),
+        request(4, 151, 251),
+      ],
+      hosts,
+    );
+    assert.deepEqual(
+      rounds.map((round) => round.map((r) => [r.method, r.url, r.status])),
+      [
+        [
+          ['GET', 'http://127.0.0.1:1/fabrikam/Web%20App/_apis/r1?api-version=6.0', 200],
+          ['GET', 'http://127.0.0.1:2/fabrikam/Web%20App/_apis/r2?api-version=6.0', 404],
+        ],
+        [
+          ['POST', 'http://127.0.0.1:1/fabrikam/Web%20App/_apis/r3?api-version=6.0', 200],
+          ['GET', 'http://127.0.0.1:1/fabrikam/Web%20App/_apis/r4?api-version=6.0', 200],
+        ],
+      ],
+    );
+    assert.equal(rounds[1][0].body, '{"query":"SELECT"}');
+    assert.equal(rounds[1][0].contentType, 'application/json');
+    assert.equal(rounds[0][0].body, undefined);
+    assert.deepEqual(
+      ioFloorFigures(
+        [
+          { wallMs: 90, cpuMs: 60 },
+          { wallMs: 120, cpuMs: 90 },
+          { wallMs: 100, cpuMs: 50 },
+        ],
+        [
+          { wallMs: 60, cpuMs: 40 },
+          { wallMs: 100, cpuMs: 60 },
+          { wallMs: 50, cpuMs: 40 },
+        ],
+      ),
+      { wallMs: 100, timesFloor: 1.5, cpuTimesFloor: 1.5 },
+    );
+    assert.throws(() => ioFloorFigures([], []), /I\/O floor needs a run of the floor/);
   });
 
   it('the cold-start run goes through the entry point, files nothing and sends no request', async () => {

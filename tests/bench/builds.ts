@@ -96,10 +96,14 @@ interface TaskBundleModule {
 }
 
 /**
- * The floor the task's start is measured against (floor.ts), bundled into `dir` with the options that
- * scripts/bundle.mjs bundles the task with; returns what to run (`node <target>`).
+ * A floor the task is measured against, `entry` of tests/bench/ (floor.ts: the start; ioFloor.ts: a scenario's
+ * requests alone), bundled into `dir` with the options that scripts/bundle.mjs bundles the task with; returns
+ * what to run (`node <target>`).
  */
-export async function buildFloor(dir: string): Promise<string> {
+export async function buildFloor(
+  dir: string,
+  entry: 'floor.ts' | 'ioFloor.ts' = 'floor.ts',
+): Promise<string> {
   const root = repoRoot();
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the build script's own module (ESM), shared
   const { taskBundleOptions } = require(
@@ -108,7 +112,7 @@ export async function buildFloor(dir: string): Promise<string> {
   const target = path.join(dir, 'index.js');
   fs.rmSync(dir, { recursive: true, force: true });
   await build({
-    ...taskBundleOptions(path.join(root, 'tests', 'bench', 'floor.ts'), target),
+    ...taskBundleOptions(path.join(root, 'tests', 'bench', entry), target),
     absWorkingDir: root,
     logLevel: 'error',
   });

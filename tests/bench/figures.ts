@@ -44,12 +44,32 @@ export interface ScenarioFigures {
   readonly requestList: readonly RequestLine[];
 }
 
+/** The scenario's requests sent alone (ioFloor.ts), against the floor: what the I/O costs without the task. */
+export interface IoFloorFigures {
+  readonly wallMs: number;
+  /** Median over the runs of each one's wall time divided by the floor's, run right after it. */
+  readonly timesFloor: number;
+  readonly cpuTimesFloor: number;
+}
+
 export interface ScenarioResult {
   readonly id: string;
   readonly title: string;
   readonly action: string;
   readonly targets: Scenario['targets'];
   readonly builds: Record<BuildName, ScenarioFigures>;
+  readonly ioFloor: IoFloorFigures;
+}
+
+/** The I/O floor's runs, each against the floor's run of the same round. */
+export function ioFloorFigures(runs: readonly FloorRun[], floor: readonly FloorRun[]): IoFloorFigures {
+  if (runs.length === 0 || runs.length !== floor.length)
+    throw new Error('each run of the I/O floor needs a run of the floor');
+  return {
+    wallMs: median(runs.map((run) => run.wallMs)),
+    timesFloor: median(runs.map((run, i) => run.wallMs / floor[i].wallMs)),
+    cpuTimesFloor: median(runs.map((run, i) => run.cpuMs / floor[i].cpuMs)),
+  };
 }
 
 /** The request log as lines, in order of arrival, the sequential chain marked. */

@@ -25,6 +25,7 @@ import {
 } from './builds';
 import {
   coldStartFigures,
+  ioFloorFigures,
   scenarioFigures,
   type ColdStartFigures,
   type ScenarioFigures,
@@ -33,7 +34,9 @@ import {
 import {
   measureAttachments,
   measureColdStart,
+  measureIoFloor,
   measureScenario,
+  replayRounds,
   runFloor,
   type FloorRun,
   type AttachmentsRun,
@@ -89,11 +92,14 @@ async function prepareBuilds(outDir: string) {
   return { bundle, unbundled, sizes, costs: bundleCosts(), installed: installedCosts(unbundled.taskDir) };
 }
 
-/** Each scenario `runs` times with each build at zero and at the injected latency, the floor once with each. */
+/**
+ * Each scenario `runs` times with each build at zero and at the injected latency, its requests alone (the I/O
+ * floor) and the floor once with each.
+ */
 async function measureScenarios(
   emulator: Emulator,
   builds: readonly TaskBuild[],
-  floor: string,
+  floors: { floor: string; ioFloor: string },
   runs: number,
 ): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
@@ -101,14 +107,18 @@ async function measureScenarios(
     progress(`${scenario.title}: ${runs} runs of each build at 0 and ${LATENCY_MS} ms latency`);
     const measured: ScenarioRun[] = [];
     const floorRuns: FloorRun[] = [];
-    // A run at zero latency, then one at the injected latency, with each build in turn, then the floor: each
-    // pair, and each run at zero latency with the floor, close in time. The setup runs (an open item to find)
-    // use the first build, the bundle.
+    const ioFloorRuns: FloorRun[] = [];
+    // A run at zero latency, then one at the injected latency, with each build in turn, then the bundle's
+    // requests alone, then the floor: each pair, and each run at zero latency with the floor, close in time. The
+    // setup runs (an open item to find) use the first build, the bundle.
     for (let i = 0; i < runs; i++) {
       for (const build of builds)
         for (const latency of [0, LATENCY_MS])
           measured.push(await measureScenario(emulator, builds[0].target, build, scenario, latency));
-      floorRuns.push(await runFloor(emulator, floor));
+      const sent = measured.filter((run) => run.build === 'bundle' && run.latencyMs === LATENCY_MS).at(-1);
+      const rounds = replayRounds(sent?.requests ?? [], emulator.hosts);
+      ioFloorRuns.push(await measureIoFloor(emulator, builds[0].target, floors.ioFloor, scenario, rounds));
+      floorRuns.push(await runFloor(emulator, floors.floor));
     }
     const of = (name: BuildName): ScenarioFigures =>
       scenarioFigures(
@@ -123,6 +133,7 @@ async function measureScenarios(
       action,
       targets,
       builds: { bundle: of('bundle'), unbundled: of('unbundled') },
+      ioFloor: ioFloorFigures(ioFloorRuns, floorRuns),
     });
   }
   return results;
@@ -135,8 +146,9 @@ async function main(): Promise<void> {
   fs.mkdirSync(outDir, { recursive: true });
   const { bundle, unbundled, sizes, costs, installed } = await prepareBuilds(outDir);
   const builds = [bundle, unbundled];
-  progress('bundling the floor (task-lib loaded, one input read, the result set)');
+  progress('bundling the floor (task-lib loaded, one input read, the result set) and the I/O floor');
   const floor = await buildFloor(path.join(outDir, 'floor'));
+  const ioFloor = await buildFloor(path.join(outDir, 'ioFloor'), 'ioFloor.ts');
 
   const emulator = await startEmulator();
   let coldStart: ColdStartFigures;
@@ -150,7 +162,7 @@ async function main(): Promise<void> {
       rssRuns: 9,
     });
     coldStart = coldStartFigures(samples);
-    scenarios = await measureScenarios(emulator, builds, floor, options.runs);
+    scenarios = await measureScenarios(emulator, builds, { floor, ioFloor }, options.runs);
     progress('attachments: six 100 MB files on a Server with a 2 GB attachment limit (bundle)');
     attachments = await measureAttachments(emulator, bundle.target);
   } finally {

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { agentEnvironment } from '../e2e/agent';
 import { JOB_TOKEN } from '../e2e/pipelines';
-import type { Emulator, RecordedRequest } from '../emulator/harness';
+import type { Emulator, HostRole, RecordedRequest } from '../emulator/harness';
 import type { BuildName, TaskBuild } from './builds';
 import { runAgentTask, runNode, taskSaid, type NodeRun, type TimedTaskRun } from './processes';
 import { COLD_START, seedFailedRun, type Job, type Scenario } from './scenarios';
@@ -115,6 +115,90 @@ export async function measureScenario(
   const requests = await emulator.requests();
   const { wallMs, maxRssBytes, cpuMs, chunks } = run;
   return { build: build.name, latencyMs, wallMs, maxRssBytes, cpuMs, chunks, requests };
+}
+
+/** A request of a task run as the I/O floor (ioFloor.ts) sends it again, with the status the task got. */
+export interface Replayed {
+  readonly method: string;
+  readonly url: string;
+  readonly body?: string;
+  readonly contentType?: string;
+  readonly status: number;
+}
+
+/**
+ * The requests of a run in its round trips, each with the URL of the host it reached: a request joins the round
+ * after the last one whose answer it followed (one that started after a request ended may have waited for it).
+ * Made from a run at the injected latency, where a round trip is a clear step in time.
+ */
+export function replayRounds(
+  requests: readonly RecordedRequest[],
+  hosts: Readonly<Record<HostRole, string>>,
+): Replayed[][] {
+  const sorted = [...requests].sort((a, b) => a.startMs - b.startMs);
+  const rounds: Replayed[][] = [];
+  const roundOf = new Map<RecordedRequest, number>();
+  for (const request of sorted) {
+    const before = sorted.filter((other) => other.endMs !== null && other.endMs <= request.startMs);
+    const round = Math.max(-1, ...before.map((other) => roundOf.get(other) ?? -1)) + 1;
+    roundOf.set(request, round);
+    const query = new URLSearchParams(request.query).toString();
+    const url = new URL(`${encodeURI(request.path)}${query ? `?${query}` : ''}`, hosts[request.host]).href;
+    const body =
+      request.body === null
+        ? undefined
+        : typeof request.body === 'string'
+          ? request.body
+          : JSON.stringify(request.body);
+    (rounds[round] ??= []).push({
+      method: request.method,
+      url,
+      ...(body === undefined ? {} : { body }),
+      ...(request.contentType ? { contentType: request.contentType } : {}),
+      status: request.status ?? 0,
+    });
+  }
+  return rounds;
+}
+
+/**
+ * One run of a scenario's I/O floor (`ioFloor`, the bundled ioFloor.ts) at zero latency: the scenario's setup,
+ * then `rounds` sent as the task sent them. Fails when the replay did not get the task's answers or sent other
+ * requests.
+ */
+export async function measureIoFloor(
+  emulator: Emulator,
+  setupTarget: string,
+  ioFloor: string,
+  scenario: Scenario,
+  rounds: readonly (readonly Replayed[])[],
+): Promise<FloorRun> {
+  const agentJob = (job: Job) => ({ collectionUrl: emulator.collectionUrl, jobToken: JOB_TOKEN, ...job });
+  await emulator.reset();
+  await emulator.setTokens([JOB_TOKEN]);
+  await emulator.setTopology('services');
+  const job = await scenario.prepare({
+    emulator,
+    runTask: async (setupJob) => (await runAgentTask(setupTarget, agentJob(setupJob))).action,
+  });
+  await emulator.clearRequests();
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-bench-replay-')), 'rounds.json');
+  try {
+    fs.writeFileSync(file, JSON.stringify(rounds));
+    const variables = { ...job.variables, PWI_BENCH_REPLAY: file };
+    const run = await runAgentTask(ioFloor, agentJob({ ...job, variables }), { measureRss: true });
+    const sent = (await emulator.requests()).length;
+    const expected = rounds.flat().length;
+    if (run.exitCode !== 0 || run.result !== 'Succeeded' || sent !== expected) {
+      throw new Error(
+        `${scenario.title} (I/O floor): ${sent} of ${expected} requests, result ${run.result ?? 'none'} ` +
+          `(exit ${run.exitCode}):\n${run.stdout.slice(-4000)}${run.stderr}`,
+      );
+    }
+    return { wallMs: run.wallMs, cpuMs: run.cpuMs };
+  } finally {
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
 }
 
 /** Wall times of the cold-start run, of the floor and of `node -e 0`, run in turn. */

@@ -154,6 +154,15 @@ export function scenarioRows(scenarios: readonly ScenarioResult[], latencyMs: nu
         timesFloor === undefined ? undefined : { max: timesFloor, text: `<= ${timesFloor}x` },
       ),
       row('  CPU time, 0 ms latency / floor', 'times', of('cpuTimesFloor')),
+      // The same requests without the task: one set, whichever build sent them.
+      row('  its requests alone (I/O floor), wall / floor', 'times', {
+        bundle: scenario.ioFloor.timesFloor,
+        unbundled: null,
+      }),
+      row('  its requests alone, CPU time / floor', 'times', {
+        bundle: scenario.ioFloor.cpuTimesFloor,
+        unbundled: null,
+      }),
       row(`  wall, ${latencyMs} ms latency`, 'ms', of('wallLatencyMs')),
       row('  peak RSS', 'bytes', of('maxRssBytes')),
     ];
