@@ -1,7 +1,7 @@
 // Workflow rules through the real WorkItemTrackingApi client: transitions per process, reasons, rules an
 // administrator sets, read-only fields, optimistic concurrency and a person's edit armed mid-run.
 import * as assert from 'node:assert/strict';
-import { assertOnlyKnownRequests, clients, rejection, useEmulator } from './helpers';
+import { assertOnlyKnownRequests, clients, JOB_TOKEN, rejection, useEmulator } from './helpers';
 
 type PatchOp = { op: 'add' | 'test'; path: string; value?: unknown };
 const add = (field: string, value: unknown): PatchOp => ({ op: 'add', path: `/fields/${field}`, value });
@@ -11,9 +11,9 @@ describe('emulator: workflow', function () {
   const em = useEmulator();
   const wit = () => clients(em()).wit;
 
-  /** A type as the task reads it: from the list of the project's types. */
+  /** A type as the task reads it: alone, by its name. */
   async function typeOf(project: string, name: string) {
-    const type = (await wit().getWorkItemTypes(project)).find((t) => t.name === name);
+    const type = await wit().getWorkItemType(project, name);
     assert.ok(type, `${project} has no type ${name}`);
     return type;
   }
@@ -43,6 +43,19 @@ describe('emulator: workflow', function () {
         Closed: ['Active'],
       },
     );
+  });
+
+  it('answers one type by its name in any case as the list has it, and 404 for one the process lacks', async () => {
+    const listed = (await wit().getWorkItemTypes('WebApp')).find((type) => type.name === 'Bug');
+    assert.ok(listed?.transitions && listed.states?.length);
+    assert.deepEqual(await wit().getWorkItemType('WebApp', 'bug'), listed);
+    assert.equal(await wit().getWorkItemType('Starter', 'Bug'), null);
+    const missing = await fetch(`${em().collectionUrl}Starter/_apis/wit/workitemtypes/Bug?api-version=7.1`, {
+      headers: { authorization: `Bearer ${JOB_TOKEN}` },
+    });
+    assert.equal(missing.status, 404);
+    const { message } = (await missing.json()) as { message: string };
+    assert.match(message, /^VS402323: Work item type Bug does not exist in project Starter/);
   });
 
   it('lists the reasons of every state as the allowed values of System.Reason', async () => {

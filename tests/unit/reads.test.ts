@@ -14,7 +14,12 @@ import { loc } from '../../tasks/PipelineWorkItem/src/text/messages';
 function readsFor(values: Partial<Record<InputName, string>> = {}): {
   reads: ReturnType<typeof readsOf>;
   boards: { [K in keyof Boards]: sinon.SinonStub };
-  pipelines: { changes: sinon.SinonStub; buildLogLineCounts: sinon.SinonStub };
+  pipelines: {
+    changes: sinon.SinonStub;
+    buildLogLineCounts: sinon.SinonStub;
+    testRuns: sinon.SinonStub;
+    testResults: sinon.SinonStub;
+  };
   warnings: string[];
 } {
   const warnings: string[] = [];
@@ -196,6 +201,24 @@ describe('the reads that may start early', () => {
     const broken = readsFor(CURRENT_ITERATION);
     broken.boards.currentIteration.rejects(new TypeError('a bug'));
     await assert.rejects(broken.reads.iteration(), TypeError);
+  });
+
+  it('reads the run’s test runs once for the details, the run’s tests and the test items’ recovery', async () => {
+    const { reads, pipelines } = readsFor({ trackTests: 'perTest' });
+    const runs = [{ id: 1, failed: 1, passed: 2, passedOnRerun: 0, flaky: 0 }];
+    pipelines.testRuns.resolves(runs);
+    pipelines.testResults.callsFake((_p: string, runId: number, outcome: string) =>
+      Promise.resolve(
+        outcome === 'Passed'
+          ? [{ runId, resultId: 2, name: 'Passes', outcome: 'passed' }]
+          : [{ runId, resultId: 1, name: 'Breaks', outcome: 'failed', message: 'no' }],
+      ),
+    );
+    reads.startEarly('file');
+    await reads.evidence();
+    await reads.tests();
+    assert.deepEqual([...(await reads.passedTests()).names], ['Passes']);
+    sinon.assert.calledOnceWithExactly(pipelines.testRuns, 'WebApp', { kind: 'build', buildId: 812 });
   });
 
   it('a job status that files reads a recurrence’s comments ahead, with the default fingerprint only', async () => {

@@ -6,7 +6,7 @@ import type { RunContext } from '../facts/context';
 import { Evidence, NO_EVIDENCE, TestFailures } from '../facts/model';
 import type { Settings } from '../inputs/settings';
 import type { Intent } from '../lifecycle/decision';
-import type { Boards, Comment, Pipelines } from '../ports';
+import type { Boards, Comment, Pipelines, TestScope } from '../ports';
 import { commentsAheadOf } from './commentsAhead';
 import type { PassedTests } from './testItems';
 import { loc } from '../text/messages';
@@ -64,7 +64,8 @@ interface ReadsOf {
 }
 
 /** The memoised reads of one run; the evidence waits for the run's records where it needs them. */
-export function readsOf(of: ReadsOf, records: Promise<RunRecords>): Reads {
+export function readsOf(given: ReadsOf, records: Promise<RunRecords>): Reads {
+  const of = { ...given, pipelines: testRunsReadOnce(given.pipelines) };
   const { boards, settings, project, context, warn } = of;
   let filing = false;
   const ahead = commentsAheadOf(boards, project, context);
@@ -80,12 +81,7 @@ export function readsOf(of: ReadsOf, records: Promise<RunRecords>): Reads {
     ),
     passedTests: once(() => passedTestsOf(of)),
     iteration: once(() => iterationPath(boards, settings, project, warn)),
-    // Only `fields` values need the field types (to escape what goes into HTML fields).
-    htmlFields: once(() =>
-      settings.fields.length > 0
-        ? boards.htmlFields(project).catch(() => undefined)
-        : Promise.resolve(undefined),
-    ),
+    htmlFields: once(() => htmlFieldsOf(boards, settings, project)),
     stateReasons: perKey((type) => boards.stateReasons(project, type).catch(() => [])),
     startEarly: (early) => {
       if (early === 'file' && settings.onRecurrence === 'comment' && !settings.fingerprint) ahead.start();
@@ -103,6 +99,23 @@ export function readsOf(of: ReadsOf, records: Promise<RunRecords>): Reads {
     commentsAhead: (item) => ahead.take(item),
   };
   return reads;
+}
+
+// Only `fields` values need the field types (to escape what goes into HTML fields); unreadable, none.
+function htmlFieldsOf(boards: Boards, settings: Settings, project: string): Promise<string[] | undefined> {
+  return settings.fields.length > 0
+    ? boards.htmlFields(project).catch(() => undefined)
+    : Promise.resolve(undefined);
+}
+
+/**
+ * `pipelines` reading the run's test runs once, whoever asks first: the details, the flaky decision and the test
+ * items' recovery start from the same list.
+ */
+function testRunsReadOnce(pipelines: Pipelines): Pipelines {
+  const runs = perKey((key) => pipelines.testRuns(...(JSON.parse(key) as [string, TestScope])));
+  const testRuns: Pipelines['testRuns'] = (project, scope) => runs(JSON.stringify([project, scope]));
+  return Object.assign(Object.create(pipelines) as Pipelines, { testRuns });
 }
 
 /** Passed results read at most to tell which test items' tests passed. */
