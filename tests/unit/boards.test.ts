@@ -277,6 +277,15 @@ describe('Boards adapter: reads', () => {
     );
   });
 
+  it('one type that cannot be read: an error saying what was being read', async () => {
+    const { adapter } = wire([{ status: 401, body: { message: 'TF400813: not authorized' } }]);
+    await assert.rejects(
+      adapter.workItemType('WebApp', 'Bug'),
+      (error: Error) =>
+        error.message.includes(loc('ActionReadTypes', 'WebApp')) && /TF400813/.test(error.message),
+    );
+  });
+
   it('types of a project that does not exist: an error naming it', async () => {
     const { adapter } = wire([notFound]);
     await assert.rejects(adapter.workItemTypes('WebApp'), (error: Error) =>

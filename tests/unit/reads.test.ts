@@ -1,17 +1,20 @@
 import * as assert from 'node:assert/strict';
 import * as sinon from 'sinon';
-import { readsOf } from '../../tasks/PipelineWorkItem/src/act/reads';
+import { chosenType, readsOf } from '../../tasks/PipelineWorkItem/src/act/reads';
 import type { RunRecords } from '../../tasks/PipelineWorkItem/src/evidence/records';
 import { NO_EVIDENCE, NO_FACTS } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { InputName, readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import type { Boards, Pipelines } from '../../tasks/PipelineWorkItem/src/ports';
-import { BUG, inputs, runContext, SCRUM_BUG } from './fixtures';
+import { BUG, inputs, runContext, SCRUM_BUG, withVariables, YAML_VARIABLES } from './fixtures';
 import { AdoError } from '../../tasks/PipelineWorkItem/src/errors';
 import { loc } from '../../tasks/PipelineWorkItem/src/text/messages';
 
 // The reads that may start before they are known to be needed: which ones this job's own status starts, and
 // that each goes out once however many steps ask for it.
-function readsFor(values: Partial<Record<InputName, string>> = {}): {
+function readsFor(
+  values: Partial<Record<InputName, string>> = {},
+  context = runContext(),
+): {
   reads: ReturnType<typeof readsOf>;
   boards: { [K in keyof Boards]: sinon.SinonStub };
   pipelines: {
@@ -55,7 +58,7 @@ function readsFor(values: Partial<Record<InputName, string>> = {}): {
       pipelines: pipelines as unknown as Pipelines,
       settings,
       project: 'WebApp',
-      context: runContext(),
+      context,
       warn: (message) => {
         warnings.push(message);
       },
@@ -219,6 +222,58 @@ describe('the reads that may start early', () => {
     await reads.tests();
     assert.deepEqual([...(await reads.passedTests()).names], ['Passes']);
     sinon.assert.calledOnceWithExactly(pipelines.testRuns, 'WebApp', { kind: 'build', buildId: 812 });
+  });
+
+  it('the run’s tests: the details’ in a filing run, read alone (no logs, no changes) in any other', async () => {
+    const runs = [{ id: 1, failed: 1, passed: 0, passedOnRerun: 0, flaky: 0 }];
+    const failedResult = { runId: 1, resultId: 1, name: 'Breaks', outcome: 'failed', message: 'no' };
+    const filing = readsFor();
+    filing.pipelines.testRuns.resolves(runs);
+    filing.pipelines.testResults.resolves([failedResult]);
+    filing.reads.startFiling();
+    assert.equal((await filing.reads.tests())?.total, 1);
+    assert.equal(await filing.reads.tests(), (await filing.reads.evidence()).tests);
+    sinon.assert.calledOnce(filing.pipelines.testResults);
+    sinon.assert.calledOnce(filing.pipelines.buildLogLineCounts);
+
+    const recovering = readsFor();
+    recovering.pipelines.testRuns.resolves(runs);
+    recovering.pipelines.testResults.resolves([failedResult]);
+    const tests = await recovering.reads.tests();
+    assert.deepEqual(
+      tests?.tests.map((test) => test.name),
+      ['Breaks'],
+    );
+    sinon.assert.notCalled(recovering.pipelines.buildLogLineCounts);
+    sinon.assert.notCalled(recovering.pipelines.changes);
+
+    const withoutDetails = readsFor({ includeDetails: 'false' });
+    withoutDetails.pipelines.testRuns.resolves(runs);
+    withoutDetails.pipelines.testResults.resolves([failedResult]);
+    withoutDetails.reads.startFiling();
+    assert.equal((await withoutDetails.reads.tests())?.total, 1);
+    sinon.assert.notCalled(withoutDetails.pipelines.buildLogLineCounts);
+  });
+
+  it('a run with neither a build nor a release has no test runs: no passed tests, and complete', async () => {
+    const { reads, pipelines } = readsFor({}, withVariables(YAML_VARIABLES, { 'Build.BuildId': undefined }));
+    assert.deepEqual(await reads.passedTests(), { names: new Set(), complete: true });
+    sinon.assert.notCalled(pipelines.testRuns);
+  });
+
+  it('a job status that files starts the types even when a recovery would not resolve', () => {
+    const { reads, boards } = readsFor({ resolveOnRecovery: 'false' });
+    reads.startEarly('file');
+    sinon.assert.calledOnce(boards.workItemType);
+  });
+
+  it('the chosen type: the project’s Issue for a Bug in a Basic project, with a warning', async () => {
+    const warnings: string[] = [];
+    const issue = { ...BUG, name: 'Issue' };
+    const settings = readSettings(inputs({}));
+    const chosen = await chosenType(Promise.resolve([issue]), settings, 'Starter', (w) => warnings.push(w));
+    assert.equal(chosen, issue);
+    assert.deepEqual(warnings, [loc('BugFallsBackToIssue', 'Starter', 'Issue')]);
   });
 
   it('a job status that files reads a recurrence’s comments ahead, with the default fingerprint only', async () => {
