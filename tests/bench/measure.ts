@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { agentEnvironment } from '../e2e/agent';
+import { agentEnvironment, type AgentJob } from '../e2e/agent';
 import { JOB_TOKEN } from '../e2e/pipelines';
 import type { Emulator, HostRole, RecordedRequest } from '../emulator/harness';
 import type { BuildName, TaskBuild } from './builds';
@@ -84,6 +84,32 @@ function check(run: NodeRun & { result?: string; action: string }, action: strin
 }
 
 /**
+ * A fresh organization on the Services topology (where a read that went to another host, Release or test
+ * results, would show as one) with the scenario's setup done at zero latency with `setupTarget`, and an empty
+ * request log; the job to run.
+ */
+async function preparedScenario(
+  emulator: Emulator,
+  setupTarget: string,
+  scenario: Scenario,
+): Promise<AgentJob> {
+  const agentJob = (job: Job): AgentJob => ({
+    collectionUrl: emulator.collectionUrl,
+    jobToken: JOB_TOKEN,
+    ...job,
+  });
+  await emulator.reset();
+  await emulator.setTokens([JOB_TOKEN]);
+  await emulator.setTopology('services');
+  const job = await scenario.prepare({
+    emulator,
+    runTask: async (setupJob) => (await runAgentTask(setupTarget, agentJob(setupJob))).action,
+  });
+  await emulator.clearRequests();
+  return agentJob(job);
+}
+
+/**
  * Measures one run of `scenario` with `build` at `latencyMs` injected per request: a fresh organization, the
  * scenario's setup (at zero latency, with `setupTarget`), then the measured run alone in the request log.
  */
@@ -94,20 +120,11 @@ export async function measureScenario(
   scenario: Scenario,
   latencyMs: number,
 ): Promise<ScenarioRun> {
-  const agentJob = (job: Job) => ({ collectionUrl: emulator.collectionUrl, jobToken: JOB_TOKEN, ...job });
-  await emulator.reset();
-  await emulator.setTokens([JOB_TOKEN]);
-  // Azure DevOps Services, where a read that went to another host (Release, test results) would show as one.
-  await emulator.setTopology('services');
-  const job = await scenario.prepare({
-    emulator,
-    runTask: async (setupJob) => (await runAgentTask(setupTarget, agentJob(setupJob))).action,
-  });
-  await emulator.clearRequests();
+  const job = await preparedScenario(emulator, setupTarget, scenario);
   await emulator.setLatency(latencyMs);
   let run: TimedTaskRun;
   try {
-    run = await runAgentTask(build.target, agentJob(job), { measureRss: true });
+    run = await runAgentTask(build.target, job, { measureRss: true });
   } finally {
     await emulator.setLatency(0);
   }
@@ -173,20 +190,12 @@ export async function measureIoFloor(
   scenario: Scenario,
   rounds: readonly (readonly Replayed[])[],
 ): Promise<FloorRun> {
-  const agentJob = (job: Job) => ({ collectionUrl: emulator.collectionUrl, jobToken: JOB_TOKEN, ...job });
-  await emulator.reset();
-  await emulator.setTokens([JOB_TOKEN]);
-  await emulator.setTopology('services');
-  const job = await scenario.prepare({
-    emulator,
-    runTask: async (setupJob) => (await runAgentTask(setupTarget, agentJob(setupJob))).action,
-  });
-  await emulator.clearRequests();
+  const job = await preparedScenario(emulator, setupTarget, scenario);
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-bench-replay-')), 'rounds.json');
   try {
     fs.writeFileSync(file, JSON.stringify(rounds));
     const variables = { ...job.variables, PWI_BENCH_REPLAY: file };
-    const run = await runAgentTask(ioFloor, agentJob({ ...job, variables }), { measureRss: true });
+    const run = await runAgentTask(ioFloor, { ...job, variables }, { measureRss: true });
     const sent = (await emulator.requests()).length;
     const expected = rounds.flat().length;
     if (run.exitCode !== 0 || run.result !== 'Succeeded' || sent !== expected) {
