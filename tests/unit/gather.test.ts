@@ -4,6 +4,7 @@ import { gatherEvidence } from '../../tasks/PipelineWorkItem/src/evidence/gather
 import type { FailedStep, RunFacts, TestResult } from '../../tasks/PipelineWorkItem/src/facts/model';
 import type { Pipelines, TestRunCounts } from '../../tasks/PipelineWorkItem/src/ports';
 import { readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
+import { loc } from '../../tasks/PipelineWorkItem/src/text/messages';
 import { inputs, RELEASE_VARIABLES, runContext } from './fixtures';
 
 type Stubbed<T> = { [K in keyof T]: sinon.SinonStub };
@@ -218,6 +219,130 @@ describe('evidence gathering', () => {
       'Could not read the changes of build 812 (HTTP 500): boom The item is filed without the changes.',
       'Could not read log 7 of build 812. The item is filed without those log excerpts.',
     ]);
+  });
+
+  it('warns what each unreadable read leaves out: the log excerpts, the failing tests, the links', async () => {
+    const fake = pipelines();
+    fake.buildLogLineCounts.rejects(new Error('counts gone'));
+    fake.testRuns.rejects(new Error('runs gone'));
+    fake.buildWorkItems.rejects(new Error('links gone'));
+    const warnings: string[] = [];
+    const evidence = await gatherEvidence(
+      fake,
+      request({ linkWorkItems: 'true' }),
+      Promise.resolve(FACTS),
+      (w) => warnings.push(w),
+    );
+    assert.deepEqual(evidence.logTails, []);
+    assert.equal(evidence.tests, undefined);
+    assert.deepEqual(evidence.workItems, []);
+    assert.deepEqual(
+      [...warnings].sort(),
+      [
+        loc('WithoutLogExcerpts', 'counts gone'),
+        loc('WithoutFailingTests', 'runs gone'),
+        loc('WithoutWorkItemLinks', 'links gone'),
+      ].sort(),
+    );
+  });
+
+  it('tails that cannot be read: one warning naming the first reason and counting the others', async () => {
+    const fake = pipelines();
+    fake.buildLogLines.withArgs('WebApp', 812, 4).rejects(new Error('log 4 gone'));
+    fake.buildLogLines.withArgs('WebApp', 812, 7).rejects(new Error('log 7 gone'));
+    const warnings: string[] = [];
+    const evidence = await gatherEvidence(fake, request(), Promise.resolve(FACTS), (w) => warnings.push(w));
+    assert.deepEqual(evidence.logTails, []);
+    assert.deepEqual(warnings, [loc('WithoutLogTails', 'log 4 gone', 1)]);
+  });
+
+  it('reads the tails of the first 10 failed steps, and none of a log without lines', async () => {
+    const fake = pipelines();
+    const many: RunFacts = {
+      ...FACTS,
+      failures: [failure('empty', 4), ...Array.from({ length: 11 }, (_, i) => failure(`step ${i}`, 100 + i))],
+    };
+    fake.buildLogLineCounts.resolves(
+      new Map<number, number>([
+        [4, 0],
+        ...Array.from({ length: 11 }, (_, i): [number, number] => [100 + i, 50]),
+      ]),
+    );
+    const evidence = await gatherEvidence(fake, request(), Promise.resolve(many), assert.fail);
+    assert.deepEqual(
+      fake.buildLogLines.args.map((args) => args[2]),
+      [100, 101, 102, 103, 104, 105, 106, 107, 108],
+    );
+    assert.deepEqual(
+      evidence.logTails.map((tail) => tail.step),
+      [1, 2, 3, 4, 5, 6, 7, 8, 9],
+    );
+  });
+
+  it('a release: no task log with logLines 0 or without lines; the tests of its environment, since it', async () => {
+    const fake = pipelines();
+    const releaseFacts = (lineCount: number): RunFacts => ({
+      ...FACTS,
+      failures: [
+        {
+          ...failure('Deploy', undefined),
+          log: { kind: 'release', environmentId: 3, deployPhaseId: 2, taskId: 4, lineCount },
+        },
+      ],
+    });
+    const noLines = request({ logLines: '0' }, RELEASE_VARIABLES);
+    await gatherEvidence(fake, noLines, Promise.resolve(releaseFacts(200)), assert.fail);
+    await gatherEvidence(fake, request({}, RELEASE_VARIABLES), Promise.resolve(releaseFacts(0)), assert.fail);
+    sinon.assert.notCalled(fake.releaseTaskLogLines);
+    fake.testRuns.resolves([run(1, 1)]);
+    fake.testResults.resolves([
+      result(1, 1, 'since this release', {
+        failingSince: { run: { kind: 'release', id: 57, name: 'Release-57', url: 'r57' }, date: undefined },
+      }),
+    ]);
+    const evidence = await gatherEvidence(
+      fake,
+      request({}, RELEASE_VARIABLES),
+      Promise.resolve(releaseFacts(0)),
+      assert.fail,
+    );
+    assert.equal(evidence.tests?.tests[0]?.standing, 'new');
+    assert.equal(
+      evidence.tests?.url,
+      `${runContext(RELEASE_VARIABLES).collectionUri}WebApp/_releaseProgress?_a=release-environment-extension` +
+        '&releaseId=57&environmentId=3&extensionId=ms.vss-test-web.test-result-in-release-environment-editor-tab',
+    );
+  });
+
+  it('reads the results of a run whose tests only passed on a rerun, and keeps a run of flaky failures', async () => {
+    const fake = pipelines();
+    fake.testRuns.resolves([run(1, 0, { passed: 3, passedOnRerun: 1 })]);
+    fake.testResults
+      .withArgs('WebApp', 1, 'Passed')
+      .resolves([
+        result(1, 2, 'retried', { outcome: 'passed', rerun: true }),
+        result(1, 3, 'plain', { outcome: 'passed' }),
+      ]);
+    const rerun = await gatherEvidence(fake, request(), Promise.resolve(FACTS), assert.fail);
+    assert.deepEqual(
+      rerun.tests?.flaky.map((test) => test.name),
+      ['retried'],
+    );
+    const vanished = pipelines();
+    vanished.testRuns.resolves([run(1, 1)]);
+    vanished.testResults.resolves([]);
+    const none = await gatherEvidence(vanished, request(), Promise.resolve(FACTS), assert.fail);
+    assert.deepEqual(
+      [none.tests?.total, none.tests?.tests],
+      [1, []],
+      'counted from the statistics, though no failed result is listed',
+    );
+    const flaky = pipelines();
+    flaky.testRuns.resolves([run(1, 1)]);
+    flaky.testResults.resolves([result(1, 1, 'shaky', { flagged: true })]);
+    const onlyFlaky = await gatherEvidence(flaky, request(), Promise.resolve(FACTS), assert.fail);
+    assert.equal(onlyFlaky.tests?.total, 0);
+    assert.equal(onlyFlaky.tests?.flakyFailed, 1);
   });
 
   it('counts the failures from the statistics and reads up to 1,000 of them, every one kept', async () => {
