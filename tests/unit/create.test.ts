@@ -5,7 +5,16 @@ import { fileNewItem } from '../../tasks/PipelineWorkItem/src/act/create';
 import { AdoError } from '../../tasks/PipelineWorkItem/src/errors';
 import { markerHtml } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
 import { loc } from '../../tasks/PipelineWorkItem/src/text/messages';
-import { actingOver, decided, fakeBoards, FakeBoards, itemUrl as url, RUN_KEY } from './fixtures';
+import { NO_EVIDENCE } from '../../tasks/PipelineWorkItem/src/facts/model';
+import {
+  actingOver,
+  decided,
+  failingTests,
+  fakeBoards,
+  FakeBoards,
+  itemUrl as url,
+  RUN_KEY,
+} from './fixtures';
 
 const TITLE = 'WebApp-CI failed on main';
 
@@ -119,6 +128,7 @@ describe('filing a new item', () => {
     sinon.assert.calledOnce(boards.addComment);
     assert.equal(boards.addComment.firstCall.args[1], 7);
     assert.ok(String(boards.addComment.firstCall.args[2]).endsWith(markerHtml(RUN_KEY, 2)));
+    assert.match(String(boards.addComment.firstCall.args[2]), /^<p>[^<]* \(occurrence 2\): /);
     sinon.assert.calledOnce(boards.updateWorkItem);
     const [, item, ops] = boards.updateWorkItem.firstCall.args as [string, number, Op[]];
     assert.equal(item, 8);
@@ -156,6 +166,15 @@ describe('filing a new item', () => {
       duplicateOpen: 'socket hang up',
     });
     assert.deepEqual(warnings, [loc('RaceCloseFailed', 'Bug', 8, 7, 'socket hang up')]);
+  });
+
+  it('this run’s duplicate closed as such, or already closed by someone: not reported open', async () => {
+    const boards = boardsFinding([7, 8]);
+    boards.workItemRevision.resolves({ state: 'Closed', rev: 3 });
+    const { acting } = actingOver(boards);
+    const acted = await fileNewItem(acting, decided());
+    assert.equal((acted.report as { duplicateOpen?: string }).duplicateOpen, undefined);
+    assert.equal(acted.outputs.action, 'commented');
   });
 
   it('the older item cannot hear of the failure: this run’s item stays the one that tracks it', async () => {
@@ -225,6 +244,25 @@ describe('filing a new item', () => {
     assert.deepEqual(acted.outputs, { id: 9, url: url(9), action: 'created' });
     sinon.assert.calledOnce(boards.createWorkItem);
     sinon.assert.calledTwice(boards.queryIds);
+  });
+
+  it('counts in its failing tests those that got no item of their own, only when there are some', async () => {
+    const repro = async (untrackedTests: number | undefined): Promise<string> => {
+      const boards = boardsFinding([8]);
+      const { acting } = actingOver(boards);
+      const withTests = {
+        ...acting,
+        reads: { ...acting.reads, evidence: async () => ({ ...NO_EVIDENCE, tests: failingTests(25) }) },
+      };
+      await fileNewItem(withTests, { ...decided(), untrackedTests });
+      return String(field(sent(boards.createWorkItem), 'Microsoft.VSTS.TCM.ReproSteps'));
+    };
+    assert.match(
+      await repro(5),
+      /<p>5 failing tests have no item of their own yet: a run files at most 20 new test items\.<\/p>/,
+    );
+    assert.doesNotMatch(await repro(undefined), /no item of their own/);
+    assert.doesNotMatch(await repro(0), /no item of their own/);
   });
 
   it('uploads the matched files first and attaches them in the one create request', async () => {
@@ -342,5 +380,18 @@ describe('a dry run of a new item', () => {
     });
     assert.ok(infos.includes(loc('DryRunAcceptedWithout', 'System.AssignedTo', refusal.message)));
     assert.deepEqual(warnings, []);
+  });
+
+  it('optional values refused together are named together', async () => {
+    const boards = fakeBoards();
+    const refused = ['System.AssignedTo', 'Microsoft.VSTS.Common.Priority'];
+    const refusal = new AdoError('TF401320: Rule Error', { status: 400, refusedFields: refused });
+    boards.validateWorkItem.rejects(refusal);
+    const { acting, infos } = dryRunOver(boards, { assignTo: 'ana@fabrikam.com', priority: '1' });
+    await fileNewItem(acting, decided());
+    assert.ok(
+      infos.includes(loc('DryRunAcceptedWithout', refused.join(', '), refusal.message)),
+      infos.join('\n'),
+    );
   });
 });
