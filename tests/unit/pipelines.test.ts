@@ -366,6 +366,37 @@ describe('pipelines adapter: the build and release records on the wire', () => {
     );
   });
 
+  it('answers without a body are empty lists; lines and messages break at a lone line feed too', async () => {
+    const log = { kind: 'release', environmentId: 3, deployPhaseId: 8, taskId: 5, lineCount: 2 } as const;
+    const { adapter } = recorded([
+      { status: 200 },
+      { status: 200 },
+      { status: 200 },
+      { status: 200 },
+      { status: 200 },
+      { status: 200 },
+      { status: 200 },
+      { status: 200, body: 'one\ntwo\n' },
+      { status: 200, body: { value: [{ id: 'a1', message: 'First\nSecond', displayUri: 'http://x/c/a1' }] } },
+      {
+        status: 200,
+        body: { value: [{ id: 'b2', message: 'M', displayUri: 'javascript:void(0)//https://x/c/b2' }] },
+      },
+    ]);
+    assert.deepEqual(await adapter.timeline('WebApp', 812), []);
+    assert.deepEqual([...(await adapter.buildLogLineCounts('WebApp', 812))], []);
+    assert.deepEqual(await adapter.buildLogLines('WebApp', 812, 4, { first: 1, last: 2 }), []);
+    assert.deepEqual(await adapter.testRuns('WebApp', { kind: 'build', buildId: 812 }), []);
+    assert.deepEqual(await adapter.testResults('WebApp', 9, 'Failed', { skip: 0, top: 10 }), []);
+    assert.deepEqual(await adapter.changes('WebApp', 812, 5), []);
+    assert.deepEqual(await adapter.buildWorkItems('WebApp', 812, 5), []);
+    assert.deepEqual(await adapter.releaseTaskLogLines('WebApp', 57, log), ['one', 'two']);
+    assert.deepEqual(await adapter.changes('WebApp', 812, 5), [
+      { id: 'a1', author: '', message: 'First', url: 'http://x/c/a1' },
+    ]);
+    assert.equal((await adapter.changes('WebApp', 812, 5))[0]?.url, undefined);
+  });
+
   it('a release from the release host; a release that is gone is none', async () => {
     const run = { id: 57, name: 'Release-57', definitionName: 'CD', environmentId: 3, attempt: 1 };
     const { adapter, sent } = recorded([
@@ -399,6 +430,16 @@ describe('pipelines adapter: the build and release records on the wire', () => {
           lineCount: 2,
         }),
       loc('ActionReadReleaseLog', 5, 57),
+    ],
+    [
+      'build’s test runs',
+      (a) => a.testRuns('WebApp', { kind: 'build', buildId: 812 }),
+      loc('ActionReadBuildTests', 812),
+    ],
+    [
+      'release’s test runs',
+      (a) => a.testRuns('WebApp', { kind: 'release', releaseId: 57, environmentId: 3 }),
+      loc('ActionReadReleaseTests', 57),
     ],
     ['changes', (a) => a.changes('WebApp', 812, 5), loc('ActionReadChanges', 812)],
     ['work items', (a) => a.buildWorkItems('WebApp', 812, 5), loc('ActionReadBuildWorkItems', 812)],
