@@ -14,7 +14,7 @@ import {
   testRecurrenceHtml,
 } from '../../tasks/PipelineWorkItem/src/render/testItems';
 import { standingHtml, utcDate } from '../../tasks/PipelineWorkItem/src/render/evidence';
-import { failedTest, RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
+import { failedTest, failingTests, RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
 
 const view = runView(runContext(), NO_FACTS, 'failed');
 const release = runView(runContext(RELEASE_VARIABLES), NO_FACTS, 'failed');
@@ -30,6 +30,11 @@ const pullRequest = runView(
 );
 const RUN_LINK = '<a href="https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812">20261129.3</a>';
 const TESTS_URL = 'https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812&view=tests';
+/** The run of `view` whose tests, read at TESTS_URL, hold the `flaky` results. */
+const withTests = (flaky: readonly FailedTest[] = []) => ({
+  ...view,
+  evidence: { ...view.evidence, tests: { ...failingTests(0), url: TESTS_URL, flaky } },
+});
 
 const EARLIER: RunRef = {
   kind: 'build',
@@ -107,7 +112,7 @@ describe('rendering a test’s item: the body', () => {
       ...failedTest('Evil<b>Test</b>', 'Expected "<div>" & got\n<span>'),
       stackTrace: 'at x (<anonymous>)',
     };
-    const body = testItemHtml(test, view, undefined, TESTS_URL);
+    const body = testItemHtml(test, withTests(), undefined);
     assert.ok(
       body.startsWith(
         '<h3>Failing test</h3>\n<p><b>Evil&lt;b&gt;Test&lt;/b&gt;</b>: new in this run. All results: <a href="https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812&amp;view=tests">the run\'s Tests tab</a>.</p>\n' +
@@ -121,13 +126,13 @@ describe('rendering a test’s item: the body', () => {
   });
 
   it('no message or stack trace: no empty sections', () => {
-    const body = testItemHtml(failedTest('A', ''), view, undefined, TESTS_URL);
+    const body = testItemHtml(failedTest('A', ''), withTests(), undefined);
     assert.doesNotMatch(body, /Error message|Stack trace|<pre>/);
   });
 
   it('keeps the first 50 lines of the message and 100 of the stack trace, saying more was left out', () => {
     const test = { ...failedTest('A', lines(60, 'message')), stackTrace: lines(120, 'frame') };
-    const body = testItemHtml(test, view, undefined, TESTS_URL);
+    const body = testItemHtml(test, withTests(), undefined);
     assert.ok(body.includes('message 50…</pre>'), body);
     assert.ok(!body.includes('message 51'));
     assert.ok(body.includes('frame 100…</pre>'), body);
@@ -138,7 +143,7 @@ describe('rendering a test’s item: the body', () => {
     const commits = [
       { id: 'abcdef0123456789', author: 'Dana <dev>', message: 'Fix <cart>\n\nbody', url: undefined },
     ];
-    const body = testItemHtml(failedTest('A', ''), view, { run: undefined, commits }, TESTS_URL);
+    const body = testItemHtml(failedTest('A', ''), withTests(), { run: undefined, commits });
     assert.ok(
       body.includes(
         '<h3>Suspects</h3>\n<p>Listed, not blamed: the changes of this run, where it began failing.</p>\n<ul>\n<li>abcdef01 Dana &lt;dev&gt;: Fix &lt;cart&gt;</li>\n</ul>',
@@ -152,7 +157,7 @@ describe('rendering a test’s item: the body', () => {
       { id: '0123456789abcdef', author: 'Lee', message: 'Bump', url: 'https://x.example/c/1' },
     ];
     const test = failingSince('A', undefined);
-    const body = testItemHtml(test, view, { run: EARLIER, commits }, TESTS_URL);
+    const body = testItemHtml(test, withTests(), { run: EARLIER, commits });
     assert.ok(
       body.includes(
         '<p>Listed, not blamed: the changes of <a href="https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=790">20261127.2</a>, where it began failing.</p>',
@@ -160,7 +165,7 @@ describe('rendering a test’s item: the body', () => {
       body,
     );
     assert.ok(body.includes('<li><a href="https://x.example/c/1">01234567</a> Lee: Bump</li>'), body);
-    assert.doesNotMatch(testItemHtml(test, view, { run: EARLIER, commits: [] }, TESTS_URL), /Suspects/);
+    assert.doesNotMatch(testItemHtml(test, withTests(), { run: EARLIER, commits: [] }), /Suspects/);
   });
 });
 
@@ -205,24 +210,24 @@ describe('rendering the flaky-tests item', () => {
 
   it('a run’s flaky results: counted, each with the first line of its message, escaped', () => {
     assert.equal(
-      flakyRunHtml([flaky('A<1>', 'timed out\nafter 5 s'), flaky('B')], view, TESTS_URL),
+      flakyRunHtml(withTests([flaky('A<1>', 'timed out\nafter 5 s'), flaky('B')])),
       `<p>2 flaky test results in ${RUN_LINK} on main (<a href="https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812&amp;view=tests">the run's Tests tab</a>):</p>\n<ul>\n<li><b>A&lt;1&gt;</b>: timed out…</li>\n<li><b>B</b></li>\n</ul>`,
     );
-    assert.match(flakyRunHtml([flaky('A')], view, TESTS_URL), /^<p>1 flaky test result in /);
+    assert.match(flakyRunHtml(withTests([flaky('A')])), /^<p>1 flaky test result in /);
   });
 
   it('lists at most 50 and counts the rest', () => {
     const many = Array.from({ length: 53 }, (_, i) => flaky(`T${i + 1}`));
-    const html = flakyRunHtml(many, view, TESTS_URL);
+    const html = flakyRunHtml(withTests(many));
     assert.equal(html.match(/<li><b>/g)?.length, 50);
     assert.ok(html.includes('<li><b>T50</b></li>\n<li>… and 3 more</li>\n</ul>'), html);
     assert.match(html, /^<p>53 flaky test results in /);
   });
 
   it('its body says what counts as flaky, then the first run’s flaky results; its history names the run', () => {
-    const body = flakyItemHtml([flaky('A')], view, TESTS_URL);
+    const body = flakyItemHtml(withTests([flaky('A')]));
     assert.match(body, /^<h3>Flaky tests<\/h3>\n<p>Test results Azure DevOps marks flaky: /);
-    assert.ok(body.endsWith(flakyRunHtml([flaky('A')], view, TESTS_URL)));
+    assert.ok(body.endsWith(flakyRunHtml(withTests([flaky('A')]))));
     assert.equal(
       flakyFiledHtml(view),
       `<p>Filed by Pipeline Work Items for ${RUN_LINK}: each run of this pipeline that sees flaky test results comments here.</p>`,

@@ -21,7 +21,7 @@ export async function recordFlaky(acting: Acting, view: RunView): Promise<FlakyI
   const type = acting.type.name;
   const fingerprint = flakyFingerprintOf(view.context);
   const [open] = await openItems(acting, fingerprint);
-  const note = (): string => flakyRunHtml(tests.flaky, view, tests.url);
+  const note = (): string => flakyRunHtml(view);
   if (acting.settings.dryRun) {
     const plan = open === undefined ? loc('PlanFlakyCreate', type) : loc('PlanFlakyComment', type, open);
     acting.log.info(loc('DryRunWould', plan));
@@ -36,7 +36,7 @@ export async function recordFlaky(acting: Acting, view: RunView): Promise<FlakyI
     acting,
     view,
     { tags: [fingerprint.tag], history, attachments: [] },
-    { title: flakyItemTitle(view), body: flakyItemHtml(tests.flaky, view, tests.url) },
+    { title: flakyItemTitle(view), body: flakyItemHtml(view) },
   );
   const created = await createItem(acting, patch, {
     fingerprint,

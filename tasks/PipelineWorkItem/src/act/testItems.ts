@@ -1,5 +1,5 @@
 import { inParallel } from '../evidence/limits';
-import type { FailedTest, Suspects, TestFailures } from '../facts/model';
+import type { FailedTest, Suspects } from '../facts/model';
 import type { RunView } from '../facts/values';
 import { decide } from '../lifecycle/decision';
 import { Fingerprint, testFingerprintOf } from '../lifecycle/fingerprint';
@@ -46,7 +46,6 @@ export async function trackTestItems(
   planned: TestItemsPlan,
   passed: PassedTests,
 ): Promise<TestItems> {
-  const tests = view.evidence.tests;
   const resolve = acting.settings.resolveOnRecovery
     ? await passedItems(acting, view, { ...planned, passed })
     : [];
@@ -57,11 +56,8 @@ export async function trackTestItems(
     acting.log.info(loc('DryRunWould', loc('PlanTestItems', ...counts)));
     return { ...base, created: [], commented: [], resolved: [], failed: 0 };
   }
-  const testsUrl = tests?.url ?? '';
   const writes = [
-    ...plan.create.map(
-      (item) => () => createTestItem(acting, view, item, tests, testsUrl).then(tagged('created')),
-    ),
+    ...plan.create.map((item) => () => createTestItem(acting, view, item).then(tagged('created'))),
     ...plan.comment.map((item) => () => commentTestItem(acting, view, item).then(tagged('commented'))),
     ...plan.resolve.map((item) => () => resolveTestItem(acting, view, item).then(tagged('resolved'))),
   ];
@@ -189,13 +185,11 @@ async function createTestItem(
   acting: Acting,
   view: RunView,
   { test, fingerprint }: TestItem,
-  tests: TestFailures | undefined,
-  testsUrl: string,
 ): Promise<Linked> {
   const { settings } = acting;
   const content: Content = {
     title: testItemTitle(test, view),
-    body: testItemHtml(test, view, suspectsOf(test, tests?.suspects ?? []), testsUrl),
+    body: testItemHtml(test, view, suspectsOf(test, view.evidence.tests?.suspects ?? [])),
   };
   const history = `${testFiledHtml(view, fingerprint)}\n${markerHtml(acting.runKey, 1)}`;
   const link = {

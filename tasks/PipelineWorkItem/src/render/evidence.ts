@@ -204,7 +204,8 @@ export function changesHtml(commits: readonly Commit[]): string {
   return commits.length === 0 ? '' : `<h3>Changes</h3>\n${commitList(commits)}`;
 }
 
-function commitList(commits: readonly Commit[]): string {
+/** The commits as a list: short id (linked), author, first line of the message. */
+export function commitList(commits: readonly Commit[]): string {
   const items = commits.map((commit) => {
     const id = linkHtml(commit.id.slice(0, 8), commit.url);
     const author = commit.author ? ` ${escapeHtml(commit.author)}:` : '';

@@ -2,7 +2,7 @@ import type { FailedTest, Suspects } from '../facts/model';
 import type { RunView } from '../facts/values';
 import { escapeHtml, linkHtml } from '../text/html';
 import { firstLines } from '../text/excerpt';
-import { changesHtml, standingHtml } from './evidence';
+import { commitList, standingHtml } from './evidence';
 import { runTableHtml } from './details';
 import { runLink, whereHtml, whereText } from './notes';
 import { fitTitle, plainTitle } from './title';
@@ -23,16 +23,11 @@ export function testItemTitle(test: FailedTest, view: RunView): string {
  * The body of a failing test's own item: the test and since when it fails, its message and stack trace, the
  * suspected changes, the run and a link to its Tests tab. Every pipeline value escaped as text.
  */
-export function testItemHtml(
-  test: FailedTest,
-  view: RunView,
-  suspects: Suspects | undefined,
-  testsUrl: string,
-): string {
+export function testItemHtml(test: FailedTest, view: RunView, suspects: Suspects | undefined): string {
   const message = firstLines(test.message, MESSAGE_LINES, MAX_CHARS);
   const stack = firstLines(test.stackTrace, STACK_LINES, MAX_CHARS);
   const parts = [
-    `<h3>Failing test</h3>\n<p><b>${escapeHtml(test.name)}</b>: ${standingHtml(test)}. All results: ${linkHtml("the run's Tests tab", testsUrl)}.</p>`,
+    `<h3>Failing test</h3>\n<p><b>${escapeHtml(test.name)}</b>: ${standingHtml(test)}. All results: ${testsTab(view)}.</p>`,
     message ? `<h3>Error message</h3>\n<pre>${escapeHtml(message)}</pre>` : '',
     stack ? `<h3>Stack trace</h3>\n<pre>${escapeHtml(stack)}</pre>` : '',
     suspectsHtml(suspects),
@@ -46,8 +41,7 @@ function suspectsHtml(suspects: Suspects | undefined): string {
   const whose = suspects.run
     ? `the changes of ${linkHtml(suspects.run.name, suspects.run.url)}, where it began failing`
     : 'the changes of this run, where it began failing';
-  const list = changesHtml(suspects.commits).replace(/^<h3>Changes<\/h3>\n/, '');
-  return `<h3>Suspects</h3>\n<p>Listed, not blamed: ${whose}.</p>\n${list}`;
+  return `<h3>Suspects</h3>\n<p>Listed, not blamed: ${whose}.</p>\n${commitList(suspects.commits)}`;
 }
 
 /** The history entry of a new test item: where it came from and how the task keeps it up to date. */
@@ -73,8 +67,12 @@ export function flakyItemTitle(view: RunView): string {
   return fitTitle(plainTitle(`Flaky tests in ${view.context.pipeline}${lane}`));
 }
 
-/** The flaky results of one run: which tests, why each counts as flaky, and the run. */
-export function flakyRunHtml(flaky: readonly FailedTest[], view: RunView, testsUrl: string): string {
+// The run's Tests tab, linked.
+const testsTab = (view: RunView): string => linkHtml("the run's Tests tab", view.evidence.tests?.url);
+
+/** The flaky results of the run: which tests, why each counts as flaky, and the run. */
+export function flakyRunHtml(view: RunView): string {
+  const flaky = view.evidence.tests?.flaky ?? [];
   const listed = flaky.slice(0, MAX_FLAKY).map((test) => {
     const message = firstLines(test.message, 1, 300);
     return `<li><b>${escapeHtml(test.name)}</b>${message ? `: ${escapeHtml(message)}` : ''}</li>`;
@@ -82,8 +80,7 @@ export function flakyRunHtml(flaky: readonly FailedTest[], view: RunView, testsU
   const more = flaky.length - listed.length;
   if (more > 0) listed.push(`<li>… and ${more} more</li>`);
   const count = flaky.length === 1 ? '1 flaky test result' : `${flaky.length} flaky test results`;
-  const tab = linkHtml("the run's Tests tab", testsUrl);
-  return `<p>${count} in ${runLink(view)}${whereHtml(view)} (${tab}):</p>\n<ul>\n${listed.join('\n')}\n</ul>`;
+  return `<p>${count} in ${runLink(view)}${whereHtml(view)} (${testsTab(view)}):</p>\n<ul>\n${listed.join('\n')}\n</ul>`;
 }
 
 /** The history entry of the flaky-tests item. */
@@ -92,9 +89,9 @@ export function flakyFiledHtml(view: RunView): string {
 }
 
 /** The body of the pipeline's flaky-tests item, filed by the first run that saw flaky results. */
-export function flakyItemHtml(flaky: readonly FailedTest[], view: RunView, testsUrl: string): string {
+export function flakyItemHtml(view: RunView): string {
   const about =
     '<p>Test results Azure DevOps marks flaky: flagged by its flaky test detection, or passed only when run ' +
     "again. They do not file the run's own item; each run that sees some adds a comment here.</p>";
-  return `<h3>Flaky tests</h3>\n${about}\n${flakyRunHtml(flaky, view, testsUrl)}`;
+  return `<h3>Flaky tests</h3>\n${about}\n${flakyRunHtml(view)}`;
 }
