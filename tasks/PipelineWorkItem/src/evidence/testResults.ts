@@ -109,17 +109,17 @@ export function testReads(
 }
 
 /**
- * The names of the tests that passed in the run: every page of passed results of every test run (given, or read
- * for `scope`), a few pages at a time, at most `cap` results. `complete` is false when the runs hold more passed
- * results than `cap`: a test missing from `names` may then have passed too. A failed read rejects.
+ * The names of the tests that passed in the run: every page of passed results of every test run of `scope`, a
+ * few pages at a time, at most `cap` results. `complete` is false when the runs hold more passed results than
+ * `cap`: a test missing from `names` may then have passed too. A failed read rejects.
  */
 export async function passedTestNames(
   pipelines: Pipelines,
   project: string,
-  of: TestScope | readonly TestRunCounts[],
+  scope: TestScope,
   cap: number,
 ): Promise<{ names: Set<string>; complete: boolean }> {
-  const runs = 'kind' in of ? await pipelines.testRuns(project, of) : of;
+  const runs = await pipelines.testRuns(project, scope);
   const pages = plan(runs, (run) => run.passed, cap);
   const names = new Set<string>();
   // Only the names are kept: a page's results are let go as soon as it is read.
