@@ -397,7 +397,7 @@ describe('Boards adapter: reads', () => {
     ]);
   });
 
-  it('the tags of more than 200 items: 200 ids a request, in order; none asked for no ids', async () => {
+  it('the tags of more than 200 items: 200 ids a request, sent together; none asked for no ids', async () => {
     const ids = Array.from({ length: 450 }, (_, i) => i + 1);
     const page = (from: number, to: number): Answer => ({
       status: 200,

@@ -174,15 +174,19 @@ export class AdoBoards implements Boards {
   }
 
   async workItemTags(project: string, ids: readonly number[]): Promise<Map<number, string[]>> {
-    const tags = new Map<number, string[]>();
-    // The list takes at most 200 ids per request; deleted items are left out (errorPolicy omit), not an error.
-    for (let start = 0; start < ids.length; start += MAX_IDS_PER_LIST) {
-      const batch = ids.slice(start, start + MAX_IDS_PER_LIST);
-      const items = await this.call(loc('ActionReadItems', batch.join(', ')), project, () => {
+    // The list takes at most 200 ids per request, the batches read together; deleted items are left out
+    // (errorPolicy omit), not an error.
+    const batches = Array.from({ length: Math.ceil(ids.length / MAX_IDS_PER_LIST) }, (_, i) =>
+      ids.slice(i * MAX_IDS_PER_LIST, (i + 1) * MAX_IDS_PER_LIST),
+    );
+    const read = (batch: readonly number[]) =>
+      this.call(loc('ActionReadItems', batch.join(', ')), project, () => {
         const path = `${segment(project)}/_apis/wit/workitems`;
         const query = { ids: batch.join(','), fields: 'System.Tags', errorPolicy: 'omit' };
         return this.rest.json<{ value?: (WorkItem | null)[] }>({ method: 'GET', path, query, apiVersion: V });
       });
+    const tags = new Map<number, string[]>();
+    for (const items of await Promise.all(batches.map(read))) {
       for (const item of items?.value ?? []) {
         if (!item?.id) continue;
         const value = String(item.fields?.['System.Tags'] ?? '');
