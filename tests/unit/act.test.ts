@@ -9,6 +9,7 @@ import {
   decided,
   fakeBoards,
   FakeBoards,
+  filedComment,
   itemUrl as url,
   RUN_KEY,
   step,
@@ -51,7 +52,7 @@ describe('acting: a comment on the open item', () => {
     const boards = fakeBoards();
     boards.comments.resolves([
       { id: 12, text: `<p>Again</p>${markerHtml('build-811.1.Test', 3)}` },
-      { id: 11, text: `<p>Filed</p>${markerHtml('build-800.1.Test', 1)}` },
+      filedComment(11, 'build-800.1.Test'),
     ]);
     const { acting } = actingOver(boards);
     assert.deepEqual(await act(acting, { kind: 'comment', item: 7 }, decided()), {

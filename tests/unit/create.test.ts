@@ -12,6 +12,7 @@ import {
   failingTests,
   fakeBoards,
   FakeBoards,
+  filedComment,
   itemUrl as url,
   RUN_KEY,
 } from './fixtures';
@@ -117,9 +118,7 @@ describe('filing a new item', () => {
 
   it('another run filed the same failure first: comments on its item, closes this one as the duplicate', async () => {
     const boards = boardsFinding([7, 8]);
-    boards.comments
-      .withArgs('WebApp', 7)
-      .resolves([{ id: 1, text: `<p>Filed</p>${markerHtml('build-812.1.Lint', 1)}` }]);
+    boards.comments.withArgs('WebApp', 7).resolves([filedComment(1, 'build-812.1.Lint')]);
     const { acting } = actingOver(boards);
     assert.deepEqual(await fileNewItem(acting, decided()), {
       outputs: { id: 7, url: url(7), action: 'commented' },
@@ -189,9 +188,7 @@ describe('filing a new item', () => {
 
   it('the older item is this run’s own lost create: reported as created, the later copy closed', async () => {
     const boards = boardsFinding([7, 8]);
-    boards.comments
-      .withArgs('WebApp', 7)
-      .resolves([{ id: 1, text: `<p>Filed</p>${markerHtml(RUN_KEY, 1)}` }]);
+    boards.comments.withArgs('WebApp', 7).resolves([filedComment(1, RUN_KEY)]);
     const { acting } = actingOver(boards);
     assert.deepEqual(await fileNewItem(acting, decided()), created(7));
     sinon.assert.notCalled(boards.addComment);
@@ -214,12 +211,8 @@ describe('filing a new item', () => {
 
   it('a create whose answer was lost: the item it filed is the new one of the fingerprint with its marker', async () => {
     const boards = boardsFinding([7, 8, 9]);
-    boards.comments
-      .withArgs('WebApp', 8)
-      .resolves([{ id: 1, text: `<p>Filed</p>${markerHtml('build-812.1.Lint', 1)}` }]);
-    boards.comments
-      .withArgs('WebApp', 9)
-      .resolves([{ id: 2, text: `<p>Filed</p>${markerHtml(RUN_KEY, 1)}` }]);
+    boards.comments.withArgs('WebApp', 8).resolves([filedComment(1, 'build-812.1.Lint')]);
+    boards.comments.withArgs('WebApp', 9).resolves([filedComment(2, RUN_KEY)]);
     answerLost(boards);
     const { acting } = actingOver(boards, { onRecurrence: 'new' });
     const acted = await fileNewItem(acting, decided([7]));
@@ -235,9 +228,7 @@ describe('filing a new item', () => {
     const boards = boardsFinding([7]);
     boards.queryIds.onFirstCall().resolves([7]);
     boards.queryIds.onSecondCall().resolves([7, 9]);
-    boards.comments
-      .withArgs('WebApp', 9)
-      .resolves([{ id: 2, text: `<p>Filed</p>${markerHtml(RUN_KEY, 1)}` }]);
+    boards.comments.withArgs('WebApp', 9).resolves([filedComment(2, RUN_KEY)]);
     answerLost(boards);
     const { acting } = actingOver(boards, { onRecurrence: 'new' });
     const acted = await fileNewItem(acting, decided([7]));

@@ -1,3 +1,4 @@
+import { markerHtml } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
 import * as assert from 'node:assert/strict';
 import * as sinon from 'sinon';
 import type { Acting } from '../../tasks/PipelineWorkItem/src/act/acted';
@@ -16,7 +17,7 @@ import {
 } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import type { Fingerprint } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
-import type { Boards, Pipelines } from '../../tasks/PipelineWorkItem/src/ports';
+import type { Boards, Comment, Pipelines } from '../../tasks/PipelineWorkItem/src/ports';
 import type { Reads } from '../../tasks/PipelineWorkItem/src/act/reads';
 import {
   InputName,
@@ -299,6 +300,12 @@ export const itemUrl = (id: number): string => `https://dev.azure.com/fabrikam/W
 
 /** This run's marker key in the acting tests. */
 export const RUN_KEY = 'build-812.1.Test';
+
+/** The comment a run whose marker key is `runKey` wrote when it filed an item: its history entry, marked. */
+export const filedComment = (id: number, runKey: string): Comment => ({
+  id,
+  text: `<p>Filed</p>${markerHtml(runKey, 1)}`,
+});
 
 export const FINGERPRINT: Fingerprint = {
   text: 'WebApp-CI · main',

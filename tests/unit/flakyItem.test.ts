@@ -8,7 +8,16 @@ import { fingerprintOf, flakyFingerprintOf } from '../../tasks/PipelineWorkItem/
 import { markerHtml } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
 import type { FlakyItem } from '../../tasks/PipelineWorkItem/src/render/summary';
 import type { JsonPatchOperation } from '../../tasks/PipelineWorkItem/src/workItem/patch';
-import { actingOver, failedTest, fakeBoards, itemUrl, RUN_KEY, runContext, YAML_VARIABLES } from './fixtures';
+import {
+  actingOver,
+  failedTest,
+  fakeBoards,
+  filedComment,
+  itemUrl,
+  RUN_KEY,
+  runContext,
+  YAML_VARIABLES,
+} from './fixtures';
 
 const context = runContext();
 const view = runView(context, NO_FACTS, 'failed');
@@ -41,7 +50,7 @@ describe('the flaky-tests item', () => {
 
   it('comments on the open one, found by the flaky tag, listing the run’s flaky results escaped', async () => {
     const boards = fakeBoards();
-    boards.comments.resolves([{ id: 2, text: `<p>Filed</p>${markerHtml('build-800.1.Test', 1)}` }]);
+    boards.comments.resolves([filedComment(2, 'build-800.1.Test')]);
     const { acting } = actingOver(boards);
     const flaky = await record(acting, withFlaky('Cart.<Adds>', 'Search.Finds'));
     assert.deepEqual(flaky, { type: 'Bug', id: 7, url: itemUrl(7), action: 'commented' });
@@ -92,7 +101,7 @@ describe('the flaky-tests item', () => {
     boards.queryIds.onFirstCall().resolves([]);
     boards.queryIds.resolves([5, 8]);
     boards.comments.callsFake(async (_project: string, id: number) =>
-      id === 5 ? [{ id: 1, text: `<p>Filed</p>${markerHtml('build-811.1.Test', 1)}` }] : [],
+      id === 5 ? [filedComment(1, 'build-811.1.Test')] : [],
     );
     const { acting } = actingOver(boards);
     const flaky = await record(acting, withFlaky('Cart.Adds'));

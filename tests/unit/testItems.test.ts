@@ -15,7 +15,16 @@ import { markerHtml } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
 import type { InputName } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import type { TestItems } from '../../tasks/PipelineWorkItem/src/render/summary';
 import type { JsonPatchOperation } from '../../tasks/PipelineWorkItem/src/workItem/patch';
-import { actingOver, failedTest, fakeBoards, FakeBoards, itemUrl, RUN_KEY, runContext } from './fixtures';
+import {
+  actingOver,
+  failedTest,
+  fakeBoards,
+  FakeBoards,
+  filedComment,
+  itemUrl,
+  RUN_KEY,
+  runContext,
+} from './fixtures';
 
 const context = runContext();
 const view = runView(context, NO_FACTS, 'failed');
@@ -280,7 +289,7 @@ describe('per-test items: recurrence', () => {
       7: [tagOf('Checkout.Pays'), TESTS_SCOPE],
       9: [TESTS_SCOPE, tagOf('Checkout.Pays')],
     });
-    boards.comments.resolves([{ id: 3, text: `<p>Filed</p>${markerHtml('build-800.1.Test', 1)}` }]);
+    boards.comments.resolves([filedComment(3, 'build-800.1.Test')]);
     const { acting } = actingFor(boards);
     const result = await track(
       acting,

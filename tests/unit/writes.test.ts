@@ -5,12 +5,11 @@ import type { Rest } from '../../tasks/PipelineWorkItem/src/ado/rest';
 import { DEFAULT_LIMITS, RetryPolicy } from '../../tasks/PipelineWorkItem/src/ado/retry';
 import { NO_FACTS } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
-import { markerHtml } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
 import { recurrenceHtml } from '../../tasks/PipelineWorkItem/src/render/notes';
 import type { Boards, Comment } from '../../tasks/PipelineWorkItem/src/ports';
 import type { BoardsWrites } from '../../tasks/PipelineWorkItem/src/act/acted';
 import { createItem } from '../../tasks/PipelineWorkItem/src/act/writes';
-import { runContext, inputs, BUG, readsOver } from './fixtures';
+import { BUG, filedComment, inputs, readsOver, runContext } from './fixtures';
 import { AdoError } from '../../tasks/PipelineWorkItem/src/errors';
 import { optionalFields } from '../../tasks/PipelineWorkItem/src/workItem/draft';
 import { patchOf } from '../../tasks/PipelineWorkItem/src/workItem/patch';
@@ -61,7 +60,7 @@ const creation = {
 
 describe('creating an item and settling races', () => {
   it('a run that raced only itself (its own create, listed late) reports the older item as created', async () => {
-    const { writer, boards } = writerOver({ 7: [{ id: 1, text: `<p>Filed</p>${markerHtml(KEY, 1)}` }] });
+    const { writer, boards } = writerOver({ 7: [filedComment(1, KEY)] });
     assert.deepEqual(await createItem(writer, [], creation), { kind: 'created', id: 7 });
     sinon.assert.calledOnce(boards.updateWorkItem);
     assert.equal(boards.updateWorkItem.firstCall.args[1], 8, 'the later copy is closed as the duplicate');
@@ -70,7 +69,7 @@ describe('creating an item and settling races', () => {
 
   it('another run’s older item: comments there and closes this run’s as its duplicate', async () => {
     const { writer, boards } = writerOver({
-      7: [{ id: 1, text: `<p>Filed</p>${markerHtml('build-812.1.Lint', 1)}` }],
+      7: [filedComment(1, 'build-812.1.Lint')],
     });
     assert.deepEqual(await createItem(writer, [], creation), {
       kind: 'raced',
