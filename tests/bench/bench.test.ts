@@ -4,14 +4,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { JOB_TOKEN } from '../e2e/pipelines';
 import { isWrite } from '../e2e/session';
-import { startEmulator, type Emulator } from '../emulator/harness';
+import { startEmulator, type Emulator, type RecordedRequest } from '../emulator/harness';
 import { buildFloor, bundleBuild, packageName, stageUnbundled, type TaskBuild } from './builds';
-import { coldStartFigures, ioFloorFigures, requestLines, scenarioFigures } from './figures';
+import { againstFloor, coldStartFigures, requestLines, scenarioFigures } from './figures';
 import { measureColdStart, measureIoFloor, measureScenario, replayRounds } from './measure';
+import { spawnSync } from 'node:child_process';
 import { runAgentTask } from './processes';
 import { COLD_START, SCENARIOS, seedFailedRun } from './scenarios';
 import { bundleCosts, installedCosts, TASK_SOURCE, vsixSize, WRAPPERS } from './sizes';
 import { median, sequentialChain } from './stats';
+import { neverCalled, trimmedBundle, withoutIdle } from './trimmed';
 import { coldStartRows, formatTable, packageRows, sizeRows } from './table';
 
 // `npm run bench` measures time; this keeps its code from rotting with the figures that do not depend on time:
@@ -158,7 +160,8 @@ describe('bench (npm run bench): sizes, request counts and the arithmetic', func
     assert.equal(rounds[1][0].contentType, 'application/json');
     assert.equal(rounds[0][0].body, undefined);
     assert.deepEqual(
-      ioFloorFigures(
+      againstFloor(
+        'the I/O floor',
         [
           { wallMs: 90, cpuMs: 60 },
           { wallMs: 120, cpuMs: 90 },
@@ -172,7 +175,67 @@ describe('bench (npm run bench): sizes, request counts and the arithmetic', func
       ),
       { wallMs: 100, timesFloor: 1.5, cpuTimesFloor: 1.5 },
     );
-    assert.throws(() => ioFloorFigures([], []), /I\/O floor needs a run of the floor/);
+    assert.throws(
+      () => againstFloor('the I/O floor', [], []),
+      /each run of the I\/O floor needs a run of the floor/,
+    );
+  });
+
+  it('trims a script to what one run of it ran, from V8 coverage, and it still runs the same', () => {
+    const dir = fs.mkdtempSync(path.join(stage, 'trim-'));
+    const script = path.join(dir, 'script.js');
+    const code = [
+      'function used(x) { return x > 0 ? x * 2 : (() => -x)(); }',
+      'function unused() { const inner = () => 1; return inner() + 41; }',
+      'const later = (a) => a.map((v) => v + 1);',
+      'const table = { show(v) { return `v=${v}`; }, hide(v) { return v; } };',
+      // V8 may report the `.map(…)` after the awaits as a block never run: only calls count.
+      'async function listed(c) { return (c ? await g([1]) : await g([2])).map((v) => v * 21); }',
+      'async function g(v) { return v; }',
+      'listed(true).then(([n]) => console.log(table.show(used(n))));',
+    ].join('\n');
+    fs.writeFileSync(script, code);
+    const coverage = path.join(dir, 'coverage');
+    const run = (file: string) =>
+      spawnSync(process.execPath, [file], {
+        encoding: 'utf8',
+        env: { ...process.env, NODE_V8_COVERAGE: coverage },
+      });
+    assert.equal(run(script).stdout, 'v=42\n');
+    const trimmed = withoutIdle(code, neverCalled(coverage, script));
+    assert.equal(
+      trimmed,
+      [
+        'function used(x) { return x > 0 ? x * 2 : (() => 0)(); }',
+        'function unused() {}',
+        'const later = (a) => 0;',
+        'const table = { show(v) { return `v=${v}`; }, hide(v) {} };',
+        'async function listed(c) { return (c ? await g([1]) : await g([2])).map((v) => v * 21); }',
+        'async function g(v) { return v; }',
+        'listed(true).then(([n]) => console.log(table.show(used(n))));',
+      ].join('\n'),
+    );
+    const trimmedScript = path.join(dir, 'trimmed.js');
+    fs.writeFileSync(trimmedScript, trimmed);
+    assert.equal(run(trimmedScript).stdout, 'v=42\n');
+    assert.throws(() => neverCalled(coverage, path.join(dir, 'other.js')), /no coverage of .*other\.js/);
+  });
+
+  it('the trimmed bundle of a new failure files it with the same requests, and is smaller', async () => {
+    const em = emulator as Emulator;
+    const scenario = SCENARIOS.find((s) => s.id === 'newFailure');
+    assert.ok(scenario);
+    const trimmed = await trimmedBundle(em, bundle, scenario, path.join(stage, 'trimmed'));
+    assert.ok(
+      fs.statSync(trimmed.target).size < fs.statSync(bundle.target).size * 0.75,
+      `the trimmed bundle is ${fs.statSync(trimmed.target).size} bytes`,
+    );
+    assert.doesNotMatch(fs.readFileSync(trimmed.target, 'utf8'), /markdown-it/, 'the chunk no run required');
+    const lines = (requests: readonly RecordedRequest[]): string[] =>
+      requests.map((r) => `${r.method} ${r.path} ${r.status}`).sort();
+    const whole = await measureScenario(em, bundle.target, bundle, scenario, 0);
+    const part = await measureScenario(em, bundle.target, trimmed, scenario, 0);
+    assert.deepEqual(lines(part.requests), lines(whole.requests));
   });
 
   it('the cold-start run goes through the entry point, files nothing and sends no request', async () => {

@@ -44,8 +44,12 @@ export interface ScenarioFigures {
   readonly requestList: readonly RequestLine[];
 }
 
-/** The scenario's requests sent alone (ioFloor.ts), against the floor: what the I/O costs without the task. */
-export interface IoFloorFigures {
+/**
+ * A stand-in run in a scenario's place against the floor: the scenario's requests sent alone (ioFloor.ts, what
+ * the I/O costs without the task) or the bundle with only the code the run ran (trimmed.ts, the bound of loading
+ * code lazily).
+ */
+export interface AgainstFloor {
   readonly wallMs: number;
   /** Median over the runs of each one's wall time divided by the floor's, run right after it. */
   readonly timesFloor: number;
@@ -58,13 +62,18 @@ export interface ScenarioResult {
   readonly action: string;
   readonly targets: Scenario['targets'];
   readonly builds: Record<BuildName, ScenarioFigures>;
-  readonly ioFloor: IoFloorFigures;
+  readonly ioFloor: AgainstFloor;
+  readonly trimmed: AgainstFloor;
 }
 
-/** The I/O floor's runs, each against the floor's run of the same round. */
-export function ioFloorFigures(runs: readonly FloorRun[], floor: readonly FloorRun[]): IoFloorFigures {
+/** Stand-in runs (`what`), each against the floor's run of the same round. */
+export function againstFloor(
+  what: string,
+  runs: readonly FloorRun[],
+  floor: readonly FloorRun[],
+): AgainstFloor {
   if (runs.length === 0 || runs.length !== floor.length)
-    throw new Error('each run of the I/O floor needs a run of the floor');
+    throw new Error(`each run of ${what} needs a run of the floor`);
   return {
     wallMs: median(runs.map((run) => run.wallMs)),
     timesFloor: median(runs.map((run, i) => run.wallMs / floor[i].wallMs)),

@@ -5,8 +5,8 @@
 // Packages first (npm run package), then: sizes of both builds (VSIX, task folder, bytes by package), the cold
 // start against the floor (floor.ts, bundled as the task is) and `node -e 0` (run in turn), and each scenario
 // against the emulator at 0 ms and at 100 ms injected latency per request (requests, sequential round trips,
-// wall time and its ratio to the floor's, peak RSS). Prints one table, writes it with
-// every request list to build/bench/bench.json, and with --requests prints the request lists. Figures are medians
+// wall time and its ratio to the floor's, the same ratio for its requests alone and for the bundle with only the
+// code the run ran, peak RSS). Prints one table, writes it with every request list to build/bench/bench.json, and with --requests prints the request lists. Figures are medians
 // of --runs runs (default 5; the cold start: --rounds rounds, default 15). A missed target is reported, never an
 // exit status: the bench exits non-zero only when something fails (a run that does not do what it is set up to).
 import * as fs from 'node:fs';
@@ -24,8 +24,8 @@ import {
   type TaskBuild,
 } from './builds';
 import {
+  againstFloor,
   coldStartFigures,
-  ioFloorFigures,
   scenarioFigures,
   type ColdStartFigures,
   type ScenarioFigures,
@@ -44,6 +44,7 @@ import {
 } from './measure';
 import { SCENARIOS } from './scenarios';
 import { bundleCosts, folderSize, installedCosts, vsixSize } from './sizes';
+import { trimmedBundle } from './trimmed';
 import {
   coldStartRows,
   formatRequests,
@@ -94,23 +95,31 @@ async function prepareBuilds(outDir: string) {
 
 /**
  * Each scenario `runs` times with each build at zero and at the injected latency, its requests alone (the I/O
- * floor) and the floor once with each.
+ * floor), the bundle with only the code one run of it ran (trimmed.ts, made in `trimmedDir`) and the floor once
+ * with each.
  */
 async function measureScenarios(
   emulator: Emulator,
   builds: readonly TaskBuild[],
-  floors: { floor: string; ioFloor: string },
+  floors: { floor: string; ioFloor: string; trimmedDir: string },
   runs: number,
 ): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
   for (const scenario of SCENARIOS) {
     progress(`${scenario.title}: ${runs} runs of each build at 0 and ${LATENCY_MS} ms latency`);
+    const trimmed = await trimmedBundle(
+      emulator,
+      builds[0],
+      scenario,
+      path.join(floors.trimmedDir, scenario.id),
+    );
     const measured: ScenarioRun[] = [];
     const floorRuns: FloorRun[] = [];
     const ioFloorRuns: FloorRun[] = [];
+    const trimmedRuns: FloorRun[] = [];
     // A run at zero latency, then one at the injected latency, with each build in turn, then the bundle's
-    // requests alone, then the floor: each pair, and each run at zero latency with the floor, close in time. The
-    // setup runs (an open item to find) use the first build, the bundle.
+    // requests alone and the trimmed bundle, then the floor: each pair, and each run at zero latency with the
+    // floor, close in time. The setup runs (an open item to find) use the first build, the bundle.
     for (let i = 0; i < runs; i++) {
       for (const build of builds)
         for (const latency of [0, LATENCY_MS])
@@ -118,6 +127,7 @@ async function measureScenarios(
       const sent = measured.filter((run) => run.build === 'bundle' && run.latencyMs === LATENCY_MS).at(-1);
       const rounds = replayRounds(sent?.requests ?? [], emulator.hosts);
       ioFloorRuns.push(await measureIoFloor(emulator, builds[0].target, floors.ioFloor, scenario, rounds));
+      trimmedRuns.push(await measureScenario(emulator, builds[0].target, trimmed, scenario, 0));
       floorRuns.push(await runFloor(emulator, floors.floor));
     }
     const of = (name: BuildName): ScenarioFigures =>
@@ -133,7 +143,8 @@ async function measureScenarios(
       action,
       targets,
       builds: { bundle: of('bundle'), unbundled: of('unbundled') },
-      ioFloor: ioFloorFigures(ioFloorRuns, floorRuns),
+      ioFloor: againstFloor('the I/O floor', ioFloorRuns, floorRuns),
+      trimmed: againstFloor('the trimmed bundle', trimmedRuns, floorRuns),
     });
   }
   return results;
@@ -162,7 +173,12 @@ async function main(): Promise<void> {
       rssRuns: 9,
     });
     coldStart = coldStartFigures(samples);
-    scenarios = await measureScenarios(emulator, builds, { floor, ioFloor }, options.runs);
+    scenarios = await measureScenarios(
+      emulator,
+      builds,
+      { floor, ioFloor, trimmedDir: path.join(outDir, 'trimmed') },
+      options.runs,
+    );
     progress('attachments: six 100 MB files on a Server with a 2 GB attachment limit (bundle)');
     attachments = await measureAttachments(emulator, bundle.target);
   } finally {

@@ -88,7 +88,7 @@ function check(run: NodeRun & { result?: string; action: string }, action: strin
  * results, would show as one) with the scenario's setup done at zero latency with `setupTarget`, and an empty
  * request log; the job to run.
  */
-async function preparedScenario(
+export async function preparedScenario(
   emulator: Emulator,
   setupTarget: string,
   scenario: Scenario,
