@@ -1,6 +1,6 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { EOL, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import * as tl from 'azure-pipelines-task-lib/task';
 import type { NetworkOptions, Transport } from './ado/connection';
@@ -126,7 +126,7 @@ function agentOutput(secrets: () => string[], variable: (name: string) => string
   const safe = (text: string): string => lines(text).join('\n');
   return {
     info: (message) => {
-      for (const line of lines(message)) process.stdout.write(`${line}${os.EOL}`);
+      for (const line of lines(message)) process.stdout.write(`${line}${EOL}`);
     },
     warning: (message) => tl.warning(safe(message)),
     debug: (message) => tl.debug(safe(message)),
@@ -134,9 +134,9 @@ function agentOutput(secrets: () => string[], variable: (name: string) => string
     writeSummary: (markdown) => {
       // The summary is a courtesy: a full temp disk must not turn a filed item into a failed task.
       try {
-        const directory = variable('Agent.TempDirectory') || os.tmpdir();
-        const file = path.join(directory, `PipelineWorkItem-${process.pid}.md`);
-        fs.writeFileSync(file, safe(markdown), 'utf8');
+        const directory = variable('Agent.TempDirectory') || tmpdir();
+        const file = join(directory, `PipelineWorkItem-${process.pid}.md`);
+        writeFileSync(file, safe(markdown), 'utf8');
         tl.uploadSummary(file);
       } catch (error) {
         tl.warning(safe(loc('SummaryNotAttached', (error as Error).message)));

@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { agentHost } from './agentHost';
 import { run } from './run';
 import { loc } from './text/messages';
@@ -9,8 +9,8 @@ import { loc } from './text/messages';
 // output that the unbundled e2e and L0 tests run (out/tasks/PipelineWorkItem/src/index.js) finds the copy of
 // task.json that tsc emits for the JSON import of text/messages.ts one folder up.
 const resources = (): string => {
-  const beside = path.join(__dirname, 'task.json');
-  return fs.existsSync(beside) ? beside : path.join(__dirname, '..', 'task.json');
+  const beside = join(__dirname, 'task.json');
+  return existsSync(beside) ? beside : join(__dirname, '..', 'task.json');
 };
 
 // run() sets the result itself; this only catches a bug in the launcher's host, and still prints through it.

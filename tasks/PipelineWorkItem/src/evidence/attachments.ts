@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { AdoError } from '../errors';
 import type { RunContext } from '../facts/context';
@@ -187,7 +187,7 @@ function matchedFiles(io: Io, { settings }: Request, limit: number): File[] {
     return files.flatMap((file): File[] => {
       if (seen.has(file.realPath)) return [];
       seen.add(file.realPath);
-      const fileName = path.basename(file.path);
+      const fileName = basename(file.path);
       if (file.size > limit) {
         const [size, most] = [megabytes(file.size), megabytes(limit)];
         io.log.warning(

@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import { resolve, sep } from 'node:path';
 
 /** What a matched path is, once every symlink on the way is resolved. */
 export type EntryKind = 'file' | 'directory' | 'fifo' | 'socket' | 'device' | 'other';
@@ -29,7 +29,7 @@ export interface Examined {
 const windows = process.platform === 'win32';
 
 function comparable(p: string): string {
-  const normal = path.resolve(p);
+  const normal = resolve(p);
   return windows ? normal.toLowerCase() : normal;
 }
 
@@ -38,7 +38,7 @@ export function isInside(child: string, root: string): boolean {
   const c = comparable(child);
   const r = comparable(root);
   if (c === r) return true;
-  return c.startsWith(r.endsWith(path.sep) ? r : r + path.sep);
+  return c.startsWith(r.endsWith(sep) ? r : r + sep);
 }
 
 /** Whether `p` lies in the kernel's process file system. */

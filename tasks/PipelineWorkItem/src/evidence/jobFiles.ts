@@ -1,5 +1,17 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import {
+  closeSync,
+  constants,
+  createReadStream,
+  existsSync,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  realpathSync,
+  type Dirent,
+  type Stats,
+} from 'node:fs';
+import { basename, isAbsolute, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { Minimatch, type IMinimatch, type IOptions } from 'minimatch';
 import { confine, type EntryKind, isInside, isProcFile, type Refusal } from './confinement';
@@ -28,7 +40,7 @@ function escapeGlob(root: string): string {
 /** `pattern` rooted at `defaultRoot` unless it is absolute, with forward slashes. */
 export function rootedPattern(defaultRoot: string, pattern: string): string {
   const p = slashes(pattern);
-  if (path.isAbsolute(pattern)) return p;
+  if (isAbsolute(pattern)) return p;
   return `${escapeGlob(slashes(defaultRoot)).replace(/\/+$/, '')}/${p}`;
 }
 
@@ -43,7 +55,7 @@ function searchRoot(matcher: IMinimatch): { start: string; exact: boolean } {
   return { start: literal.join('/') || '/', exact: literal.length === parts.length };
 }
 
-function kindOf(stat: fs.Stats | fs.Dirent): EntryKind {
+function kindOf(stat: Stats | Dirent): EntryKind {
   if (stat.isFile()) return 'file';
   if (stat.isDirectory()) return 'directory';
   if (stat.isFIFO()) return 'fifo';
@@ -56,13 +68,13 @@ function kindOf(stat: fs.Stats | fs.Dirent): EntryKind {
 function examine(p: string): { real: string | undefined; kind: EntryKind | undefined; size: number } {
   let real: string;
   try {
-    real = fs.realpathSync(p);
+    real = realpathSync(p);
   } catch {
     return { real: undefined, kind: undefined, size: 0 };
   }
   try {
     // lstat: the real path has no symlink left, and a FIFO must not be opened to learn what it is.
-    const stat = fs.lstatSync(real);
+    const stat = lstatSync(real);
     return { real, kind: kindOf(stat), size: stat.size };
   } catch {
     return { real, kind: 'other', size: 0 };
@@ -102,16 +114,16 @@ function descend(walk: Walk, dir: string, real: string, seen: Set<string>): void
     const [logical, actual] = stack.pop() as [string, string];
     if (seen.has(actual)) continue;
     seen.add(actual);
-    let entries: fs.Dirent[];
+    let entries: Dirent[];
     try {
-      entries = fs.readdirSync(actual, { withFileTypes: true });
+      entries = readdirSync(actual, { withFileTypes: true });
     } catch {
       refuse(walk, logical, 'unreadable');
       continue;
     }
     for (const entry of entries) {
       const child = `${logical.replace(/\/+$/, '')}/${entry.name}`;
-      const childActual = path.join(actual, entry.name);
+      const childActual = join(actual, entry.name);
       if (entry.isDirectory()) {
         if (partial(walk, child)) stack.push([child, childActual]);
         continue;
@@ -178,7 +190,7 @@ function leaveOut(results: FoundFiles[], matcher: IMinimatch): void {
 function search(walk: Walk): void {
   const { start, exact } = searchRoot(walk.matcher);
   if (exact) {
-    if (fs.existsSync(start) || isLink(start)) settle(walk, start);
+    if (existsSync(start) || isLink(start)) settle(walk, start);
     return;
   }
   const origin = examine(start);
@@ -199,7 +211,7 @@ function search(walk: Walk): void {
 
 function isLink(p: string): boolean {
   try {
-    return fs.lstatSync(p).isSymbolicLink();
+    return lstatSync(p).isSymbolicLink();
   } catch {
     return false;
   }
@@ -217,7 +229,7 @@ export function jobRoots(variable: (name: string) => string | undefined): string
   const chosen = named.length > 0 ? named : [variable('System.DefaultWorkingDirectory') ?? ''];
   return chosen.flatMap((dir) => {
     try {
-      return dir ? [fs.realpathSync(dir)] : [];
+      return dir ? [realpathSync(dir)] : [];
     } catch {
       return [];
     }
@@ -237,28 +249,25 @@ const failing = (error: Error): Readable =>
  * (a file that grew past it fails the stream).
  */
 export function openJobFile(realPath: string, maxBytes: number): Readable {
-  const flags = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
+  const flags = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
   let fd: number;
   try {
-    fd = fs.openSync(realPath, flags);
+    fd = openSync(realPath, flags);
   } catch (error) {
     return failing(error as Error);
   }
-  if (!fs.fstatSync(fd).isFile()) {
-    fs.closeSync(fd);
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
     return failing(new Error(`${realPath} is no longer a regular file`));
   }
   let read = 0;
   const cap = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       read += chunk.length;
-      done(
-        read > maxBytes ? new Error(`${path.basename(realPath)} grew past ${maxBytes} bytes`) : null,
-        chunk,
-      );
+      done(read > maxBytes ? new Error(`${basename(realPath)} grew past ${maxBytes} bytes`) : null, chunk);
     },
   });
-  const source = fs.createReadStream('', { fd, start: 0, end: maxBytes });
+  const source = createReadStream('', { fd, start: 0, end: maxBytes });
   source.on('error', (error) => cap.destroy(error));
   // An upload given up (or a cap exceeded) closes the file.
   cap.on('close', () => source.destroy());
