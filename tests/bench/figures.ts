@@ -24,8 +24,9 @@ export interface ScenarioFigures {
   readonly requestsMin: number;
   readonly requestsMax: number;
   /**
-   * Round trips waited for, from wall time: the median over pairs of runs (one at zero latency, the next at the
-   * injected latency) of (wall at the latency − wall at zero) / latency. Start-up and CPU time cancel out.
+   * Round trips waited for, from wall time: the median over pairs of runs (one at zero latency, one at the
+   * injected latency, in the same round) of (wall at the latency − wall at zero) / latency. Start-up and CPU
+   * time cancel out.
    */
   readonly roundTripsWall: number;
   /** Length of the longest chain of non-overlapping requests in the request log, at the injected latency. */
@@ -33,7 +34,7 @@ export interface ScenarioFigures {
   readonly wallZeroMs: number;
   /**
    * The wall time at zero latency against the floor's: the median over the runs at zero latency of each one's
-   * wall time divided by the floor's, run right after it.
+   * wall time divided by the floor's, run in the same round.
    */
   readonly timesFloor: number;
   /** The same for the CPU time (user and system) of the runs at zero latency. */
@@ -51,7 +52,7 @@ export interface ScenarioFigures {
  */
 export interface AgainstFloor {
   readonly wallMs: number;
-  /** Median over the runs of each one's wall time divided by the floor's, run right after it. */
+  /** Median over the runs of each one's wall time divided by the floor's, run in the same round. */
   readonly timesFloor: number;
   readonly cpuTimesFloor: number;
 }

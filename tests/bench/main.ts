@@ -117,18 +117,32 @@ async function measureScenarios(
     const floorRuns: FloorRun[] = [];
     const ioFloorRuns: FloorRun[] = [];
     const trimmedRuns: FloorRun[] = [];
-    // A run at zero latency, then one at the injected latency, with each build in turn, then the bundle's
-    // requests alone and the trimmed bundle, then the floor: each pair, and each run at zero latency with the
-    // floor, close in time. The setup runs (an open item to find) use the first build, the bundle.
+    // Each round: each build at the injected latency, then, in an order drawn anew, each build at zero latency,
+    // the bundle's requests alone (as it sent them in this round), the trimmed bundle and the floor, so that all
+    // a ratio compares ran close in time and none always follows the same run. The setup runs (an open item to
+    // find) use the first build, the bundle.
     for (let i = 0; i < runs; i++) {
       for (const build of builds)
-        for (const latency of [0, LATENCY_MS])
-          measured.push(await measureScenario(emulator, builds[0].target, build, scenario, latency));
+        measured.push(await measureScenario(emulator, builds[0].target, build, scenario, LATENCY_MS));
       const sent = measured.filter((run) => run.build === 'bundle' && run.latencyMs === LATENCY_MS).at(-1);
       const rounds = replayRounds(sent?.requests ?? [], emulator.hosts);
-      ioFloorRuns.push(await measureIoFloor(emulator, builds[0].target, floors.ioFloor, scenario, rounds));
-      trimmedRuns.push(await measureScenario(emulator, builds[0].target, trimmed, scenario, 0));
-      floorRuns.push(await runFloor(emulator, floors.floor));
+      const zeroLatency: (() => Promise<void>)[] = [
+        ...builds.map((build) => async () => {
+          measured.push(await measureScenario(emulator, builds[0].target, build, scenario, 0));
+        }),
+        async () => {
+          ioFloorRuns.push(
+            await measureIoFloor(emulator, builds[0].target, floors.ioFloor, scenario, rounds),
+          );
+        },
+        async () => {
+          trimmedRuns.push(await measureScenario(emulator, builds[0].target, trimmed, scenario, 0));
+        },
+        async () => {
+          floorRuns.push(await runFloor(emulator, floors.floor));
+        },
+      ];
+      for (const run of shuffled(zeroLatency)) await run();
     }
     const of = (name: BuildName): ScenarioFigures =>
       scenarioFigures(
@@ -148,6 +162,16 @@ async function measureScenarios(
     });
   }
   return results;
+}
+
+/** `items` in a random order (Fisher-Yates). */
+function shuffled<T>(items: readonly T[]): T[] {
+  const order = [...items];
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
 }
 
 async function main(): Promise<void> {
