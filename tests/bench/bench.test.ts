@@ -7,13 +7,19 @@ import { isWrite } from '../e2e/session';
 import { startEmulator, type Emulator, type RecordedRequest } from '../emulator/harness';
 import { buildFloor, bundleBuild, packageName, stageUnbundled, type TaskBuild } from './builds';
 import { againstFloor, coldStartFigures, requestLines, scenarioFigures } from './figures';
-import { measureColdStart, measureIoFloor, measureScenario, replayRounds } from './measure';
+import {
+  coldStartCoverage,
+  measureColdStart,
+  measureIoFloor,
+  measureScenario,
+  replayRounds,
+} from './measure';
 import { spawnSync } from 'node:child_process';
 import { runAgentTask } from './processes';
 import { COLD_START, SCENARIOS, seedFailedRun } from './scenarios';
 import { bundleCosts, installedCosts, TASK_SOURCE, vsixSize, WRAPPERS } from './sizes';
 import { median, sequentialChain } from './stats';
-import { neverCalled, trimmedBundle, withoutIdle } from './trimmed';
+import { neverCalled, scenarioCoverage, trimmedBundle, withoutIdle } from './trimmed';
 import { coldStartRows, formatTable, packageRows, sizeRows } from './table';
 
 // `npm run bench` measures time; this keeps its code from rotting with the figures that do not depend on time:
@@ -225,7 +231,11 @@ describe('bench (npm run bench): sizes, request counts and the arithmetic', func
     const em = emulator as Emulator;
     const scenario = SCENARIOS.find((s) => s.id === 'newFailure');
     assert.ok(scenario);
-    const trimmed = await trimmedBundle(em, bundle, scenario, path.join(stage, 'trimmed'));
+    const trimmed = await trimmedBundle(
+      bundle,
+      path.join(stage, 'trimmed'),
+      scenarioCoverage(em, bundle.target, scenario),
+    );
     assert.ok(
       fs.statSync(trimmed.target).size < fs.statSync(bundle.target).size * 0.75,
       `the trimmed bundle is ${fs.statSync(trimmed.target).size} bytes`,
@@ -238,8 +248,21 @@ describe('bench (npm run bench): sizes, request counts and the arithmetic', func
     assert.deepEqual(lines(part.requests), lines(whole.requests));
   });
 
-  it('the cold-start run goes through the entry point, files nothing and sends no request', async () => {
-    const samples = await measureColdStart(emulator as Emulator, [bundle, unbundled], floor, {
+  it('the cold-start run, whole and trimmed, goes through the entry point, files nothing and sends no request', async () => {
+    const em = emulator as Emulator;
+    const trimmed = await trimmedBundle(
+      bundle,
+      path.join(stage, 'cold'),
+      coldStartCoverage(em, bundle.target),
+    );
+    const size = fs.statSync(trimmed.target).size;
+    assert.ok(size < fs.statSync(bundle.target).size / 3, `the trimmed bundle is ${size} bytes`);
+    assert.doesNotMatch(
+      fs.readFileSync(trimmed.target, 'utf8'),
+      /typed-rest-client/,
+      'no request: no client',
+    );
+    const samples = await measureColdStart(em, [bundle, unbundled], floor, trimmed.target, {
       rounds: 1,
       warmup: 0,
       rssRuns: 1,
@@ -247,6 +270,7 @@ describe('bench (npm run bench): sizes, request counts and the arithmetic', func
     assert.equal(samples.node.length, 1);
     assert.equal(samples.floor.length, 1);
     assert.equal(samples.builds.bundle.length, 1);
+    assert.equal(samples.trimmed.length, 1);
     for (const cpu of Object.values(samples.cpu).flat()) assert.ok(cpu > 0, `CPU time ${cpu}`);
     for (const rss of Object.values(samples.rss).flat()) {
       assert.ok(Number.isFinite(rss) && rss > 1_000_000, `peak RSS ${rss}`);
@@ -283,8 +307,15 @@ describe('bench (npm run bench): sizes, request counts and the arithmetic', func
       node: [20, 40, 20],
       floor: [40, 80, 40],
       builds: { bundle: [50, 120, 50], unbundled: [60, 120, 80] },
-      rss: { node: [1], floor: [2], bundle: [3], unbundled: [4] },
-      cpu: { node: [10, 10, 10], floor: [20, 40, 20], bundle: [30, 40, 26], unbundled: [30, 60, 30] },
+      trimmed: [44, 100, 48],
+      rss: { node: [1], floor: [2], bundle: [3], unbundled: [4], trimmed: [5] },
+      cpu: {
+        node: [10, 10, 10],
+        floor: [20, 40, 20],
+        bundle: [30, 40, 26],
+        unbundled: [30, 60, 30],
+        trimmed: [22, 60, 24],
+      },
     });
     assert.equal(cold.builds.bundle.timesFloor, 1.25);
     assert.equal(cold.builds.unbundled.timesFloor, 1.5);
@@ -292,7 +323,9 @@ describe('bench (npm run bench): sizes, request counts and the arithmetic', func
     assert.equal(cold.floorTimesNode, 2);
     assert.equal(cold.builds.bundle.cpuTimesFloor, 1.3);
     assert.equal(cold.floorCpuMs, 20);
+    assert.deepEqual(cold.trimmed, { timesFloor: 1.2, cpuTimesFloor: 1.2 });
     const table = formatTable(coldStartRows(cold));
+    assert.match(table, /^ {2}only the code it ran \(lazy-load bound\) \/ floor +1\.20x +- *$/m);
     assert.match(table, /^ {2}\/ floor +1\.25x +1\.50x +0\.83 +<= 1\.35x +ok$/m);
     assert.match(table, /^ {2}floor itself .* 40 ms +40 ms/m);
   });

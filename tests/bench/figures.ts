@@ -154,6 +154,8 @@ export interface ColdStartFigures {
       cpuTimesFloor: number;
     }
   >;
+  /** The bundle with only the code a cold-start run called (trimmed.ts), against the floor. */
+  readonly trimmed: { readonly timesFloor: number; readonly cpuTimesFloor: number };
 }
 
 /**
@@ -182,5 +184,9 @@ export function coldStartFigures(samples: ColdStartSamples): ColdStartFigures {
     floorRssBytes: median(samples.rss.floor),
     floorCpuMs: median(samples.cpu.floor),
     builds: { bundle: of('bundle'), unbundled: of('unbundled') },
+    trimmed: {
+      timesFloor: ratio(samples.trimmed, samples.floor),
+      cpuTimesFloor: ratio(samples.cpu.trimmed, samples.cpu.floor),
+    },
   };
 }

@@ -33,6 +33,7 @@ import {
 } from './figures';
 import {
   measureAttachments,
+  coldStartCoverage,
   measureColdStart,
   measureIoFloor,
   measureScenario,
@@ -44,7 +45,7 @@ import {
 } from './measure';
 import { SCENARIOS } from './scenarios';
 import { bundleCosts, folderSize, installedCosts, vsixSize } from './sizes';
-import { trimmedBundle } from './trimmed';
+import { scenarioCoverage, trimmedBundle } from './trimmed';
 import {
   coldStartRows,
   formatRequests,
@@ -108,10 +109,9 @@ async function measureScenarios(
   for (const scenario of SCENARIOS) {
     progress(`${scenario.title}: ${runs} runs of each build at 0 and ${LATENCY_MS} ms latency`);
     const trimmed = await trimmedBundle(
-      emulator,
       builds[0],
-      scenario,
       path.join(floors.trimmedDir, scenario.id),
+      scenarioCoverage(emulator, builds[0].target, scenario),
     );
     const measured: ScenarioRun[] = [];
     const floorRuns: FloorRun[] = [];
@@ -190,19 +190,20 @@ async function main(): Promise<void> {
   let scenarios: ScenarioResult[];
   let attachments: AttachmentsRun;
   try {
-    progress(`cold start: ${options.rounds} rounds of node -e 0, floor, bundle, unbundled`);
-    const samples = await measureColdStart(emulator, builds, floor, {
+    const trimmedDir = path.join(outDir, 'trimmed');
+    const coldTrimmed = await trimmedBundle(
+      bundle,
+      path.join(trimmedDir, 'coldStart'),
+      coldStartCoverage(emulator, bundle.target),
+    );
+    progress(`cold start: ${options.rounds} rounds of node -e 0, floor, bundle, unbundled, trimmed bundle`);
+    const samples = await measureColdStart(emulator, builds, floor, coldTrimmed.target, {
       rounds: options.rounds,
       warmup: 2,
       rssRuns: 9,
     });
     coldStart = coldStartFigures(samples);
-    scenarios = await measureScenarios(
-      emulator,
-      builds,
-      { floor, ioFloor, trimmedDir: path.join(outDir, 'trimmed') },
-      options.runs,
-    );
+    scenarios = await measureScenarios(emulator, builds, { floor, ioFloor, trimmedDir }, options.runs);
     progress('attachments: six 100 MB files on a Server with a 2 GB attachment limit (bundle)');
     attachments = await measureAttachments(emulator, bundle.target);
   } finally {

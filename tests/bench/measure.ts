@@ -210,6 +210,9 @@ export async function measureIoFloor(
   }
 }
 
+/** What the cold start runs in turn. */
+export type ColdStartRun = BuildName | 'node' | 'floor' | 'trimmed';
+
 /** Wall times of the cold-start run, of the floor and of `node -e 0`, run in turn. */
 export interface ColdStartSamples {
   /** `node -e 0` with the same environment. */
@@ -217,10 +220,12 @@ export interface ColdStartSamples {
   /** The floor (floor.ts) with the same environment. */
   readonly floor: number[];
   readonly builds: Record<BuildName, number[]>;
-  /** Peak RSS of the cold-start run (and of the floor and `node -e 0`), measured in separate runs. */
-  readonly rss: Record<BuildName | 'node' | 'floor', number[]>;
+  /** The bundle with only the code a cold-start run called (trimmed.ts). */
+  readonly trimmed: number[];
+  /** Peak RSS of the cold-start run (and of the others), measured in separate runs. */
+  readonly rss: Record<ColdStartRun, number[]>;
   /** CPU time of the same runs as `rss`, in turn like the timed ones. */
-  readonly cpu: Record<BuildName | 'node' | 'floor', number[]>;
+  readonly cpu: Record<ColdStartRun, number[]>;
 }
 
 /** The cold-start run's environment (the agent's, for a pull-request run) in `temp`. */
@@ -229,6 +234,20 @@ function coldStartEnvironment(emulator: Emulator, temp: string): Record<string, 
     { collectionUrl: emulator.collectionUrl, jobToken: JOB_TOKEN, ...COLD_START.job },
     temp,
   );
+}
+
+/** The cold-start run of `target` with NODE_V8_COVERAGE set to the folder it is given (trimmed.ts). */
+export function coldStartCoverage(emulator: Emulator, target: string): (coverage: string) => Promise<void> {
+  return async (coverage) => {
+    const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-bench-cold-'));
+    try {
+      const env = { ...coldStartEnvironment(emulator, temp), NODE_V8_COVERAGE: coverage };
+      const run = await runNode([target], { env, cwd: temp });
+      check({ ...run, ...taskSaid(run.stdout) }, COLD_START.action, 'cold start (coverage run)');
+    } finally {
+      fs.rmSync(temp, { recursive: true, force: true });
+    }
+  };
 }
 
 /** Fails the benchmark when the floor did not end the normal way. */
@@ -262,7 +281,8 @@ export async function runFloor(emulator: Emulator, floor: string): Promise<Floor
 }
 
 /**
- * Runs `node -e 0`, the floor and each build's cold-start run in turn (A B C D A B C D …), `warmup` rounds
+ * Runs `node -e 0`, the floor, each build's cold-start run and `trimmed` (the bundle with only the code such a
+ * run called) in turn (A B C D E A B C D E …), `warmup` rounds
  * uncounted, then `rounds` counted, so that a machine getting slower or faster affects all of them alike; then
  * `rssRuns` rounds of each with the preload that records peak RSS and CPU time (kept out of the timed runs).
  * Fails when the cold-start run sent a request.
@@ -271,22 +291,25 @@ export async function measureColdStart(
   emulator: Emulator,
   builds: readonly TaskBuild[],
   floor: string,
+  trimmed: string,
   options: { rounds: number; warmup: number; rssRuns: number },
 ): Promise<ColdStartSamples> {
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-bench-cold-'));
   try {
     const env = coldStartEnvironment(emulator, temp);
-    const commands: { name: BuildName | 'node' | 'floor'; args: string[] }[] = [
+    const commands: { name: ColdStartRun; args: string[] }[] = [
       { name: 'node', args: ['-e', '0'] },
       { name: 'floor', args: [floor] },
       ...builds.map((build) => ({ name: build.name, args: [build.target] })),
+      { name: 'trimmed', args: [trimmed] },
     ];
     const samples: ColdStartSamples = {
       node: [],
       floor: [],
       builds: { bundle: [], unbundled: [] },
-      rss: { node: [], floor: [], bundle: [], unbundled: [] },
-      cpu: { node: [], floor: [], bundle: [], unbundled: [] },
+      trimmed: [],
+      rss: { node: [], floor: [], bundle: [], unbundled: [], trimmed: [] },
+      cpu: { node: [], floor: [], bundle: [], unbundled: [], trimmed: [] },
     };
     await emulator.reset();
     const once = async (command: (typeof commands)[number], measureRss: boolean): Promise<NodeRun> => {
@@ -300,8 +323,9 @@ export async function measureColdStart(
       for (const command of commands) {
         const { wallMs } = await once(command, false);
         if (round < options.warmup) continue;
-        if (command.name === 'node' || command.name === 'floor') samples[command.name].push(wallMs);
-        else samples.builds[command.name].push(wallMs);
+        const { name } = command;
+        if (name === 'node' || name === 'floor' || name === 'trimmed') samples[name].push(wallMs);
+        else samples.builds[name].push(wallMs);
       }
     }
     for (let i = 0; i < options.rssRuns; i++) {

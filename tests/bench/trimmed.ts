@@ -72,23 +72,17 @@ export function withoutIdle(code: string, idle: readonly CoveredRange[]): string
 }
 
 /**
- * The bundle of `build` trimmed to what one run of `scenario` (set up as the bench sets it up, at zero
- * latency) ran, as a task folder in `dir`.
+ * The bundle of `build` trimmed to what one run of it ran, as a task folder in `dir`: `run` runs it once with
+ * NODE_V8_COVERAGE set to the folder it is given.
  */
 export async function trimmedBundle(
-  emulator: Emulator,
   build: TaskBuild,
-  scenario: Scenario,
   dir: string,
+  run: (coverage: string) => Promise<void>,
 ): Promise<TaskBuild> {
   const coverage = fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-bench-coverage-'));
   try {
-    const job = await preparedScenario(emulator, build.target, scenario);
-    const variables = { ...job.variables, NODE_V8_COVERAGE: coverage };
-    const run = await runAgentTask(build.target, { ...job, variables });
-    if (run.action !== scenario.action) {
-      throw new Error(`${scenario.title} (coverage run): '${run.action}':\n${run.stdout.slice(-4000)}`);
-    }
+    await run(coverage);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.cpSync(build.taskDir, dir, { recursive: true });
     const target = path.join(dir, path.relative(build.taskDir, build.target));
@@ -98,4 +92,22 @@ export async function trimmedBundle(
   } finally {
     fs.rmSync(coverage, { recursive: true, force: true });
   }
+}
+
+/** A run of `scenario` with `target` (set up as the bench sets it up, at zero latency) for trimmedBundle. */
+export function scenarioCoverage(
+  emulator: Emulator,
+  target: string,
+  scenario: Scenario,
+): (coverage: string) => Promise<void> {
+  return async (coverage) => {
+    const job = await preparedScenario(emulator, target, scenario);
+    const run = await runAgentTask(target, {
+      ...job,
+      variables: { ...job.variables, NODE_V8_COVERAGE: coverage },
+    });
+    if (run.action !== scenario.action) {
+      throw new Error(`${scenario.title} (coverage run): '${run.action}':\n${run.stdout.slice(-4000)}`);
+    }
+  };
 }
