@@ -1,8 +1,8 @@
 // The bundle without the code a run never ran: a copy of the task folder whose index.js has the body of every
-// function that a run of the scenario did not call emptied, found with V8's coverage of that run. Run in the
-// scenario's place, it costs what the scenario would cost if code the run does not use were free to load (no
-// parse, no set-up): the bound of loading code lazily. What stays above it is the code that runs and the
-// requests. Embedded chunks the run never required go with their stand-in module's body.
+// function that one run (of a scenario, or the cold start) did not call emptied, found with V8's coverage of
+// that run. Run in that run's place, it costs what the run would cost if code it does not use were free to
+// load (no parse, no set-up): the bound of loading code lazily. What stays above it is the code that runs and
+// the requests. Embedded chunks the run never required go with their stand-in module's body.
 import { parse, type Node } from 'acorn';
 import { full } from 'acorn-walk';
 import * as fs from 'node:fs';
@@ -102,6 +102,7 @@ export function scenarioCoverage(
 ): (coverage: string) => Promise<void> {
   return async (coverage) => {
     const job = await preparedScenario(emulator, target, scenario);
+    // The agent gives a task each variable as an environment variable of the same name.
     const run = await runAgentTask(target, {
       ...job,
       variables: { ...job.variables, NODE_V8_COVERAGE: coverage },
