@@ -2,6 +2,7 @@
 // measured against (a bundle that only loads task-lib), so that both pay the same for the same code.
 import { build } from 'esbuild';
 import { builtinModules, createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 // task-lib embeds its own messages in ten languages (lib-resource.js, 64 KB of the bundle, parsed at every start).
 // The bundle keeps its English messages, which task-lib falls back to in every culture: only task-lib's own
@@ -203,7 +204,7 @@ function chunkLoader(name, chunk) {
 
 /**
  * esbuild's options for one task: `entry` bundled into the one CommonJS file `outfile`, minified, the packages
- * of EMBEDDED_CHUNKS embedded as text. `chunks` receives each chunk's code, source map, legal comments and
+ * of EMBEDDED_CHUNKS embedded as text, `performance.now()` a clock that loads nothing. `chunks` receives each chunk's code, source map, legal comments and
  * metafile (scripts/bundle.mjs accounts for them).
  */
 export function taskBundleOptions(entry, outfile, chunks = new Map()) {
@@ -215,6 +216,9 @@ export function taskBundleOptions(entry, outfile, chunks = new Map()) {
     target: 'node20',
     format: 'cjs',
     minify: true,
+    // p-retry times its retries with `performance.now()`; see monotonicNow.mjs.
+    define: { 'performance.now': 'monotonicNow' },
+    inject: [fileURLToPath(new URL('./monotonicNow.mjs', import.meta.url))],
     plugins: [libResourceInEnglish, embeddedChunks(chunks)],
   };
 }

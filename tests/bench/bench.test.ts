@@ -277,12 +277,17 @@ describe('bench (npm run bench): sizes, request counts and the arithmetic', func
     }
   });
 
-  it('compiles an embedded chunk only in a run that requires it, once: none at cold start', async () => {
+  it('compiles an embedded chunk only in a run that requires it, once: none at cold start; no perf_hooks', async () => {
     const em = emulator as Emulator;
     const job = { collectionUrl: em.collectionUrl, jobToken: JOB_TOKEN };
     const coldStart = await runAgentTask(bundle.target, { ...job, ...COLD_START.job }, { measureRss: true });
     assert.equal(coldStart.action, COLD_START.action, coldStart.stdout);
     assert.deepEqual(coldStart.chunks, []);
+    const loaded = (run: typeof coldStart, names: readonly string[]): string[] =>
+      names.filter((name) => run.builtins.includes(name));
+    // Node.js's HTTP stack comes with the HTTP client; its timing modules with a first `performance.now()`.
+    assert.deepEqual(loaded(coldStart, ['http', 'https', 'tls', 'perf_hooks']), []);
+    assert.ok(coldStart.builtins.includes('crypto'), 'task-lib loads crypto at import');
     await em.reset();
     await em.setTokens([JOB_TOKEN]);
     const failed = await seedFailedRun(em);
@@ -293,6 +298,7 @@ describe('bench (npm run bench): sizes, request counts and the arithmetic', func
       assert.ok(filed.chunks.includes(chunk), `${chunk} is not in ${filed.chunks.join(', ')}`);
     }
     assert.equal(new Set(filed.chunks).size, filed.chunks.length, filed.chunks.join(', '));
+    assert.deepEqual(loaded(filed, ['http', 'https', 'tls', 'perf_hooks']), ['http', 'https', 'tls']);
   });
 
   it('the floor is task-lib bundled as the task is, without the task', () => {

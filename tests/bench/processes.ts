@@ -22,14 +22,16 @@ export interface NodeRun {
   readonly cpuMs: number;
   /** The embedded chunks of the bundle the process compiled, in order; empty when not measured. */
   readonly chunks: readonly string[];
+  /** The Node.js built-in modules the process loaded (`http`, `internal/…`); empty when not measured. */
+  readonly builtins: readonly string[];
 }
 
 export interface NodeOptions {
   readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;
   /**
-   * Preload rssPreload.js to record the peak RSS, the CPU time and the chunks compiled (adds one small require
-   * to the start).
+   * Preload rssPreload.js to record the peak RSS, the CPU time, the chunks compiled and the built-in modules
+   * loaded (adds one small require to the start).
    */
   readonly measureRss?: boolean;
 }
@@ -57,7 +59,7 @@ export function runNode(args: readonly string[], options: NodeOptions): Promise<
       clearTimeout(timer);
       const usage = (
         options.measureRss && fs.existsSync(rssFile) ? JSON.parse(fs.readFileSync(rssFile, 'utf8')) : {}
-      ) as { maxRssBytes?: number; cpuMs?: number; chunks?: string[] };
+      ) as { maxRssBytes?: number; cpuMs?: number; chunks?: string[]; builtins?: string[] };
       resolve({
         exitCode: code ?? 1,
         wallMs,
@@ -66,6 +68,7 @@ export function runNode(args: readonly string[], options: NodeOptions): Promise<
         maxRssBytes: usage.maxRssBytes ?? NaN,
         cpuMs: usage.cpuMs ?? NaN,
         chunks: usage.chunks ?? [],
+        builtins: usage.builtins ?? [],
       });
     });
   });
