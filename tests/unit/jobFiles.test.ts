@@ -121,10 +121,11 @@ describe('finding the job files', () => {
   it('a pattern that cannot be read fails alone; the lines after it are still searched', () => {
     const [tooLong, pngs] = find(`results/${'x'.repeat(70 * 1024)}`, 'results/a.png');
     assert.match(tooLong!.failed ?? '', /too long/);
+    assert.deepEqual([tooLong!.files, tooLong!.refused], [[], []]);
     assert.deepEqual(names(pngs!), ['results/a.png']);
   });
 
-  it('a FIFO or a socket is refused without being opened', async function () {
+  it('a FIFO, a socket or a device is refused without being opened', async function () {
     if (process.platform === 'win32') {
       // No FIFOs on Windows: a folder is the non-file that matches there, and it is neither attached nor refused.
       fs.mkdirSync(path.join(sources, 'pipes', 'fifo'), { recursive: true });
@@ -143,6 +144,15 @@ describe('finding the job files', () => {
         ['agent.sock', 'special'],
         ['fifo', 'special'],
       ]);
+      // A device inside the job's directories (here /dev stands for them): reading /dev/zero never ends.
+      const devices = findJobFiles(['/dev/zero', '/dev/null'], sources, ['/dev']);
+      assert.deepEqual(
+        devices.map((found) => [found.files, found.refused]),
+        [
+          [[], [{ path: '/dev/zero', reason: 'special' }]],
+          [[], [{ path: '/dev/null', reason: 'special' }]],
+        ],
+      );
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
@@ -158,11 +168,13 @@ describe('finding the job files', () => {
     write(path.join(sources, 'locked', 'in.txt'));
     fs.chmodSync(path.join(sources, 'locked'), 0);
     try {
-      const [found] = find('locked/*.txt');
+      const [found, beside] = find('locked/*.txt', 'results/*.png');
       assert.deepEqual(
         found!.refused.map((r) => r.reason),
         ['unreadable'],
       );
+      // A folder no pattern leads into is not read, so it is no refusal of that pattern.
+      assert.ok(!beside!.refused.some((r) => r.reason === 'unreadable'), JSON.stringify(beside!.refused));
     } finally {
       fs.chmodSync(path.join(sources, 'locked'), 0o755);
     }
@@ -209,6 +221,27 @@ describe('finding the job files', () => {
       [missingFolder!.files, missingFolder!.refused, missingFolder!.failed],
       [[], [], undefined],
     );
+  });
+
+  it('a link named exactly whose target is gone is refused as dangling, not taken for a missing file', () => {
+    const [exact] = find('results/dangling.png');
+    assert.deepEqual(exact!.files, []);
+    assert.deepEqual(exact!.refused, [
+      { path: rootedPattern(sources, 'results/dangling.png'), reason: 'dangling' },
+    ]);
+  });
+
+  it('the files of a pattern come in path order, whatever order the folders are read in', () => {
+    // The walk settles a folder's files before the folders beneath it, and those last seen first.
+    for (const name of ['z.log', 'x/1.log', 'y/2.log', 'y/a/3.log', 'b.log'])
+      write(path.join(sources, 'ordered', name));
+    assert.deepEqual(names(find('ordered/**/*.log')[0]!), [
+      'ordered/b.log',
+      'ordered/x/1.log',
+      'ordered/y/2.log',
+      'ordered/y/a/3.log',
+      'ordered/z.log',
+    ]);
   });
 
   it('braces are literal and extended globs match, as in findMatch', () => {
