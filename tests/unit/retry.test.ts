@@ -116,6 +116,27 @@ describe('retry policy', () => {
     sinon.assert.calledOnce(attempt);
   });
 
+  it('a final failure is not waited for, whatever Retry-After it carries', async () => {
+    // No timer ever fires here: a wait before giving up would leave the run hanging.
+    const clock = sinon.useFakeTimers();
+    try {
+      const policy = new RetryPolicy({ requestTimeoutMs: 1000, budgetMs: 60_000 }, () => 0);
+      const final = sinon.stub().rejects(Object.assign(new Error('refused'), { statusCode: 400 }));
+      await assert.rejects(
+        policy.run(
+          final,
+          () => false,
+          () => 30_000,
+        ),
+        /refused/,
+      );
+      sinon.assert.calledOnce(final);
+      assert.equal(clock.countTimers(), 0);
+    } finally {
+      clock.restore();
+    }
+  });
+
   it('gives up when the service asks to wait exactly what is left of the budget', async () => {
     const policy = new RetryPolicy({ requestTimeoutMs: 1000, budgetMs: 5_000 }, () => 0);
     const attempt = sinon.stub();

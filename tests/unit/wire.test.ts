@@ -1,5 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { releaseDeployment, timelineRecord, WireRelease } from '../../tasks/PipelineWorkItem/src/ado/wire';
+import {
+  releaseDeployment,
+  testResult,
+  testRunCounts,
+  timelineRecord,
+  WireRelease,
+} from '../../tasks/PipelineWorkItem/src/ado/wire';
 import type { ReleaseRun } from '../../tasks/PipelineWorkItem/src/facts/context';
 
 // The REST shapes of timelines and releases, as the service sends them, in the task's model.
@@ -254,5 +260,70 @@ describe('wire: a release’s deployment', () => {
       taskId: 1,
       lineCount: 0,
     });
+  });
+});
+
+describe('wire: test runs and results', () => {
+  const WEB = { collection: 'https://dev.azure.com/fabrikam/', project: 'Web App' };
+  const flagged = (customFields: { fieldName?: string; value?: unknown }[]): boolean | undefined =>
+    testResult({ id: 1, customFields }, 7, WEB)?.flagged;
+
+  it('a result is flaky when flaky detection flags it or gives it an outcome confidence of 0, and only then', () => {
+    assert.equal(flagged([{ fieldName: 'IsTestResultFlaky', value: true }]), true);
+    assert.equal(flagged([{ fieldName: 'IsTestResultFlaky', value: 'True' }]), true);
+    assert.equal(flagged([{ fieldName: 'OutcomeConfidence', value: 0 }]), true);
+    assert.equal(flagged([{ fieldName: 'OutcomeConfidence', value: '0' }]), true);
+    // One field that flags it is enough, whatever the others say.
+    assert.equal(
+      flagged([
+        { fieldName: 'Owner', value: 'true' },
+        { fieldName: 'IsTestResultFlaky', value: 'true' },
+      ]),
+      true,
+    );
+    assert.equal(flagged([{ fieldName: 'IsTestResultFlaky', value: false }]), false);
+    assert.equal(flagged([{ fieldName: 'OutcomeConfidence', value: 1 }]), false);
+    assert.equal(flagged([{ fieldName: 'OutcomeConfidence', value: '' }]), false);
+    assert.equal(flagged([{ fieldName: 'Owner', value: 'true' }]), false);
+    assert.equal(flagged([{ fieldName: 'Priority', value: 0 }]), false);
+    assert.equal(flagged([]), false);
+  });
+
+  it('failing since: a release with a usable id, else the build, else nothing', () => {
+    const since = (failingSince: object) => testResult({ id: 1, failingSince }, 7, WEB)?.failingSince;
+    assert.deepEqual(since({ release: { id: 0 }, build: { id: 812, number: '20261206.3' }, date: 'd' }), {
+      run: {
+        kind: 'build',
+        id: 812,
+        name: '20261206.3',
+        url: 'https://dev.azure.com/fabrikam/Web%20App/_build/results?buildId=812',
+      },
+      date: 'd',
+    });
+    assert.deepEqual(since({ release: { id: 57 } })?.run, {
+      kind: 'release',
+      id: 57,
+      name: '57',
+      url: 'https://dev.azure.com/fabrikam/Web%20App/_releaseProgress?releaseId=57&_a=release-pipeline-progress',
+    });
+    assert.equal(since({ build: { id: 0 } }), undefined);
+    assert.equal(since({ date: 'd' }), undefined);
+    assert.equal(since({ build: { id: 1.5 } }), undefined);
+  });
+
+  it('a run without statistics: failed is what is neither passed, incomplete nor not applicable', () => {
+    assert.deepEqual(
+      testRunCounts({ id: 3, totalTests: 10, passedTests: 5, incompleteTests: 2, notApplicableTests: 1 }),
+      { id: 3, failed: 2, passed: 5, passedOnRerun: 0, flaky: 0 },
+    );
+  });
+
+  it('an artifact without a version is named by its alias alone', () => {
+    const release: WireRelease = {
+      environments: [{ id: 1, name: 'QA' }],
+      artifacts: [{ alias: 'drop', definitionReference: {} }],
+    };
+    const run = { id: 5, name: 'Release-5', definitionName: 'CD', environmentId: 1, attempt: 1 };
+    assert.deepEqual(releaseDeployment(release, run, 'QA')?.artifacts, ['drop']);
   });
 });
