@@ -193,7 +193,12 @@ describe('per-test items: the open items and what is created', () => {
       acting,
       {
         ...failures(failedTest('New.Fails', 'a', 1), since),
+        // Another build's changes come first: neither test may take them for its own.
         suspects: [
+          {
+            run: { ...earlier, id: 700, name: '20261120.1' },
+            commits: [commit('cccccccc33', 'An unrelated change')],
+          },
           { run: undefined, commits: [commit('aaaaaaaa11', 'This run’s change')] },
           { run: earlier, commits: [commit('bbbbbbbb22', 'The earlier change')] },
         ],
@@ -213,6 +218,7 @@ describe('per-test items: the open items and what is created', () => {
       /the changes of <a [^>]+>20261127\.2<\/a>, where it began failing[^]*The earlier change/,
     );
     assert.doesNotMatch(bodyOf('Old.Fails'), /This run’s change/);
+    for (const title of ['New.Fails', 'Old.Fails']) assert.doesNotMatch(bodyOf(title), /An unrelated change/);
   });
 
   it('files one item for a test that failed in several test runs (names differing in case)', async () => {
@@ -334,6 +340,24 @@ describe('per-test items: recurrence', () => {
     sinon.assert.notCalled(boards.addComment);
     sinon.assert.notCalled(boards.createWorkItem);
     assert.deepEqual([result.created, result.commented], [[], []]);
+  });
+
+  it('a run that filed the same test at the same moment: ours is closed as its duplicate; not with onRecurrence new', async () => {
+    for (const [onRecurrence, settled] of [
+      ['comment', true],
+      ['new', false],
+    ] as const) {
+      const boards = boardsHolding({});
+      // Another run's create lands just before ours: the query after ours lists both.
+      boards.createWorkItem.callsFake(async () => {
+        boards.queryIds.callsFake(async () => [99, 100]);
+        return { id: 100 };
+      });
+      const { acting } = actingFor(boards, { onRecurrence });
+      await track(acting, failures(failedTest('Checkout.Pays', 'boom')), passing());
+      assert.equal(boards.addComment.calledWith(sinon.match.any, 99), settled, onRecurrence);
+      assert.equal(boards.updateWorkItem.calledWith(sinon.match.any, 100), settled, onRecurrence);
+    }
   });
 
   it('onRecurrence new: a new item even though one is open', async () => {
@@ -488,7 +512,7 @@ describe('per-test items: dry run and failing writes', () => {
       failed: 0,
     });
     assert.ok(
-      infos.some((line) => line.includes('file 2 test items, comment on 1 and resolve 1')),
+      infos.includes('Dry run: would file 2 test items, comment on 1 and resolve 1 (nothing is written).'),
       infos.join('\n'),
     );
   });
