@@ -214,6 +214,49 @@ describe('a create refused for its fields', () => {
     assert.equal(warnings.length, 3);
   });
 
+  it('a refused value is left out with a warning naming it, its field, the refusal and the fix, if any', async () => {
+    const refusal = new AdoError('Could not create the Bug: TF401326: Invalid field value.', {
+      status: 400,
+      code: 'TF401326',
+      refusedFields: ['Microsoft.VSTS.Build.FoundIn'],
+    });
+    const create = sinon.stub();
+    create.onFirstCall().rejects(refusal);
+    create.onSecondCall().resolves({ id: 6 });
+    const { writer, warnings } = writerFor(create);
+    const patch = patchOf([
+      ['System.Title', 't'],
+      ['Microsoft.VSTS.Build.FoundIn', '20261206.3'],
+    ]);
+    assert.deepEqual(await createItem(writer, patch, creation('')), { kind: 'created', id: 6 });
+    assert.deepEqual(
+      (create.secondCall.args[2] as { path: string }[]).map((op) => op.path),
+      ['/fields/System.Title'],
+    );
+    // Found In has no fix to name: the line ends with the sentence before it.
+    assert.deepEqual(warnings, [
+      "Azure DevOps refused '20261206.3' for Microsoft.VSTS.Build.FoundIn: Could not create the Bug: TF401326: " +
+        'Invalid field value. The item is filed without it.',
+    ]);
+  });
+
+  it('a refusal of an optional field together with one the item cannot go without is not retried', async () => {
+    const refusal = new AdoError('Could not create the Bug: TF401320 rule broken', {
+      status: 400,
+      code: 'TF401320',
+      refusedFields: ['Custom.Known', 'System.Title'],
+    });
+    const create = sinon.stub().rejects(refusal);
+    const { writer, warnings } = writerFor(create);
+    const patch = patchOf([
+      ['System.Title', 't'],
+      ['Custom.Known', 'k'],
+    ]);
+    await assert.rejects(createItem(writer, patch, creation('Custom.Known=k')), (error) => error === refusal);
+    sinon.assert.calledOnce(create);
+    assert.deepEqual(warnings, []);
+  });
+
   it('does not retry a refusal of a field the item cannot go without', async () => {
     const create = sinon.stub().rejects(unknown('System.Title'));
     const { writer, warnings } = writerFor(create);
