@@ -18,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { runAgentTask } from './processes';
 import { COLD_START, SCENARIOS, seedFailedRun } from './scenarios';
 import { bundleCosts, installedCosts, TASK_SOURCE, vsixSize, WRAPPERS } from './sizes';
-import { median, sequentialChain } from './stats';
+import { mean, median, sequentialChain } from './stats';
 import { neverCalled, scenarioCoverage, trimmedBundle, withoutIdle } from './trimmed';
 import { coldStartRows, formatTable, packageRows, sizeRows } from './table';
 
@@ -362,6 +362,8 @@ describe('bench (npm run bench): sizes, request counts and the arithmetic', func
     assert.equal(median([3, 1, 2]), 2);
     assert.equal(median([4, 1, 3, 2]), 2.5);
     assert.ok(Number.isNaN(median([])));
+    assert.equal(mean([1, 2, 6]), 3);
+    assert.ok(Number.isNaN(mean([])));
     assert.equal(packageName('node_modules/a/node_modules/@s/b/lib/x.js'), '@s/b');
     assert.equal(packageName('node_modules/q/q.js'), 'q');
   });

@@ -8,6 +8,7 @@ import type { Emulator, HostRole, RecordedRequest } from '../emulator/harness';
 import type { BuildName, TaskBuild } from './builds';
 import { runAgentTask, runNode, taskSaid, type NodeRun, type TimedTaskRun } from './processes';
 import { COLD_START, seedFailedRun, type Job, type Scenario } from './scenarios';
+import { mean } from './stats';
 
 /** The attachments run: what it uploaded and its peak memory. */
 export interface AttachmentsRun {
@@ -281,8 +282,9 @@ export async function runFloor(emulator: Emulator, floor: string): Promise<Floor
 }
 
 /**
- * Runs `node -e 0`, the floor, each build's cold-start run and `trimmed` (the bundle with only the code such a
- * run called) in turn (A B C D E A B C D E …), `warmup` rounds
+ * Runs `node -e 0`, the floor, each build's cold-start run, `trimmed` (the bundle with only the code such a
+ * run called) and the floor again in turn (A F B C D F A F B C D F …; a round's floor is the mean of its two
+ * runs, which halves the variance the floor's spread adds to the ratios), `warmup` rounds
  * uncounted, then `rounds` counted, so that a machine getting slower or faster affects all of them alike; then
  * `rssRuns` rounds of each with the preload that records peak RSS and CPU time (kept out of the timed runs).
  * Fails when the cold-start run sent a request.
@@ -302,6 +304,7 @@ export async function measureColdStart(
       { name: 'floor', args: [floor] },
       ...builds.map((build) => ({ name: build.name, args: [build.target] })),
       { name: 'trimmed', args: [trimmed] },
+      { name: 'floor', args: [floor] },
     ];
     const samples: ColdStartSamples = {
       node: [],
@@ -320,20 +323,26 @@ export async function measureColdStart(
       return run;
     };
     for (let round = 0; round < options.warmup + options.rounds; round++) {
+      const floorMs: number[] = [];
       for (const command of commands) {
         const { wallMs } = await once(command, false);
         if (round < options.warmup) continue;
         const { name } = command;
-        if (name === 'node' || name === 'floor' || name === 'trimmed') samples[name].push(wallMs);
+        if (name === 'floor') floorMs.push(wallMs);
+        else if (name === 'node' || name === 'trimmed') samples[name].push(wallMs);
         else samples.builds[name].push(wallMs);
       }
+      if (round >= options.warmup) samples.floor.push(mean(floorMs));
     }
     for (let i = 0; i < options.rssRuns; i++) {
+      const floorCpuMs: number[] = [];
       for (const command of commands) {
         const { maxRssBytes, cpuMs } = await once(command, true);
         samples.rss[command.name].push(maxRssBytes);
-        samples.cpu[command.name].push(cpuMs);
+        if (command.name === 'floor') floorCpuMs.push(cpuMs);
+        else samples.cpu[command.name].push(cpuMs);
       }
+      samples.cpu.floor.push(mean(floorCpuMs));
     }
     const requests = await emulator.requests();
     if (requests.length > 0) {

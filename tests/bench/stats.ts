@@ -1,4 +1,4 @@
-// Pure helpers of the benchmark: medians, and the chain of requests that ran one after the other.
+// Pure helpers of the benchmark: medians and means, and the chain of requests that ran one after the other.
 
 /** The median of `values` (the mean of the middle two for an even count); NaN for none. */
 export function median(values: readonly number[]): number {
@@ -6,6 +6,11 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** The mean of `values`; NaN for none. */
+export function mean(values: readonly number[]): number {
+  return values.length === 0 ? Number.NaN : values.reduce((sum, value) => sum + value, 0) / values.length;
 }
 
 /** A request as the emulator's log times it: arrival and answer, in ms (`endMs` null while in flight). */
