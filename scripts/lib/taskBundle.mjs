@@ -204,8 +204,8 @@ function chunkLoader(name, chunk) {
 
 /**
  * esbuild's options for one task: `entry` bundled into the one CommonJS file `outfile`, minified, the packages
- * of EMBEDDED_CHUNKS embedded as text, `performance.now()` a clock that loads nothing. `chunks` receives each chunk's code, source map, legal comments and
- * metafile (scripts/bundle.mjs accounts for them).
+ * of EMBEDDED_CHUNKS embedded as text, `performance.now()` a clock that loads nothing. `chunks` receives each
+ * chunk's code, source map, legal comments and metafile (scripts/bundle.mjs accounts for them).
  */
 export function taskBundleOptions(entry, outfile, chunks = new Map()) {
   return {

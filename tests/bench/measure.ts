@@ -218,7 +218,7 @@ export type ColdStartRun = BuildName | 'node' | 'floor' | 'trimmed';
 export interface ColdStartSamples {
   /** `node -e 0` with the same environment. */
   readonly node: number[];
-  /** The floor (floor.ts) with the same environment. */
+  /** The floor (floor.ts) with the same environment: each round's mean of its two runs. */
   readonly floor: number[];
   readonly builds: Record<BuildName, number[]>;
   /** The bundle with only the code a cold-start run called (trimmed.ts). */
