@@ -1,6 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as sinon from 'sinon';
-import { passedTestNames } from '../../tasks/PipelineWorkItem/src/evidence/testResults';
+import {
+  passedTestNames,
+  readResults,
+  suspectBuilds,
+} from '../../tasks/PipelineWorkItem/src/evidence/testResults';
 import type { TestResult } from '../../tasks/PipelineWorkItem/src/facts/model';
 import type { Pipelines, ResultsPage, TestRunCounts } from '../../tasks/PipelineWorkItem/src/ports';
 
@@ -70,9 +74,46 @@ describe('passed test names', () => {
     assert.equal(complete, false);
   });
 
+  it('all the passed results read, exactly at the cap: the names are complete', async () => {
+    const { pipelines: p } = pipelines([run(1, 1200), run(2, 800)]);
+    const { names, complete } = await passedTestNames(p, 'WebApp', { kind: 'build', buildId: 812 }, 2000);
+    assert.equal(names.size, 2000);
+    assert.equal(complete, true);
+  });
+
   it('fails when a page cannot be read', async () => {
     const { fake, pipelines: p } = pipelines([run(1, 10)]);
     fake.testResults.rejects(new Error('boom'));
     await assert.rejects(passedTestNames(p, 'WebApp', { kind: 'build', buildId: 1 }, 100), /boom/);
+  });
+});
+
+describe('failed results and the suspects of a run', () => {
+  it('reads passed results only of the runs whose statistics count a pass on a rerun', async () => {
+    const { fake, pipelines: p } = pipelines([]);
+    const counts = (id: number, passedOnRerun: number): TestRunCounts => ({
+      ...run(id, 30),
+      failed: 2,
+      passedOnRerun,
+    });
+    const { failed, passedOnRerun } = await readResults(p, 'WebApp', [counts(1, 0), counts(2, 3)]);
+    await passedOnRerun;
+    assert.equal(failed.length, 4);
+    assert.deepEqual(
+      fake.testResults.args.filter((args) => args[2] === 'Passed').map((args) => args[1]),
+      [2],
+    );
+  });
+
+  it('the suspect builds: earlier builds where a failure began, oldest first, not this run nor a release', () => {
+    const since = (kind: 'build' | 'release', id: number): TestResult => ({
+      ...passed(1, id),
+      outcome: 'failed',
+      failingSince: { run: { kind, id, name: String(id), url: '' }, date: undefined },
+    });
+    const failed = [since('build', 805), since('build', 812), since('release', 790), since('build', 801)];
+    assert.deepEqual(suspectBuilds(failed, { kind: 'build', id: 812 }), [801, 805]);
+    // A release's run: builds with its id are other runs.
+    assert.deepEqual(suspectBuilds(failed, { kind: 'release', id: 812 }), [801, 805, 812]);
   });
 });
