@@ -167,6 +167,20 @@ describe('filing a new item', () => {
     assert.deepEqual(warnings, [loc('RaceCloseFailed', 'Bug', 8, 7, 'socket hang up')]);
   });
 
+  it('this run’s duplicate refused its closing (a rule): reported open, with the service’s words', async () => {
+    const boards = boardsFinding([7, 8]);
+    boards.updateWorkItem.rejects(
+      new AdoError('TF401320: Rule Error for field Closed Reason', { status: 400, refusedFields: [] }),
+    );
+    const { acting } = actingOver(boards);
+    const acted = await fileNewItem(acting, decided());
+    const open = (acted.report as { duplicateOpen?: string }).duplicateOpen ?? '';
+    assert.match(open, /TF401320: Rule Error for field Closed Reason/);
+    assert.equal(acted.outputs.action, 'commented');
+    // The note went in as a comment on the duplicate instead.
+    assert.ok(boards.addComment.getCalls().some((call) => call.args[1] === 8));
+  });
+
   it('this run’s duplicate closed as such, or already closed by someone: not reported open', async () => {
     const boards = boardsFinding([7, 8]);
     boards.workItemRevision.resolves({ state: 'Closed', rev: 3 });
