@@ -34,7 +34,7 @@ export interface ScenarioFigures {
   readonly wallZeroMs: number;
   /**
    * The wall time at zero latency against the floor's: the median over the runs at zero latency of each one's
-   * wall time divided by the floor's, run in the same round.
+   * wall time divided by the floor's in the same round.
    */
   readonly timesFloor: number;
   /** The same for the CPU time (user and system) of the runs at zero latency. */
@@ -52,7 +52,7 @@ export interface ScenarioFigures {
  */
 export interface AgainstFloor {
   readonly wallMs: number;
-  /** Median over the runs of each one's wall time divided by the floor's, run in the same round. */
+  /** Median over the runs of each one's wall time divided by the floor's in the same round. */
   readonly timesFloor: number;
   readonly cpuTimesFloor: number;
 }
@@ -67,7 +67,7 @@ export interface ScenarioResult {
   readonly trimmed: AgainstFloor;
 }
 
-/** Stand-in runs (`what`), each against the floor's run of the same round. */
+/** Stand-in runs (`what`), each against the floor of the same round (the mean of its runs there). */
 export function againstFloor(
   what: string,
   runs: readonly FloorRun[],
@@ -104,7 +104,7 @@ export function requestLines(requests: readonly RecordedRequest[]): RequestLine[
 
 /**
  * The figures of one build's runs of a scenario: pairs of runs at zero and at `latencyMs`, in order, and the
- * floor's run made with each pair.
+ * floor of each pair's round (the mean of its runs there).
  */
 export function scenarioFigures(
   runs: readonly ScenarioRun[],

@@ -6,8 +6,9 @@
 // start against the floor (floor.ts, bundled as the task is) and `node -e 0` (run in turn), and each scenario
 // against the emulator at 0 ms and at 100 ms injected latency per request (requests, sequential round trips,
 // wall time and its ratio to the floor's, the same ratio for its requests alone and for the bundle with only the
-// code the run ran, peak RSS). Prints one table, writes it with every request list to build/bench/bench.json, and with --requests prints the request lists. Figures are medians
-// of --runs runs (default 5; the cold start: --rounds rounds, default 15). A missed target is reported, never an
+// code the run ran, peak RSS). Prints one table, writes it with every request list to build/bench/bench.json,
+// and with --requests prints the request lists. Figures are medians of --runs runs (default 5; the cold start:
+// --rounds rounds, default 15). A missed target is reported, never an
 // exit status: the bench exits non-zero only when something fails (a run that does not do what it is set up to).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -97,8 +98,8 @@ async function prepareBuilds(outDir: string) {
 
 /**
  * Each scenario `runs` times with each build at zero and at the injected latency, its requests alone (the I/O
- * floor), the bundle with only the code one run of it ran (trimmed.ts, made in `trimmedDir`) and the floor once
- * with each.
+ * floor), the bundle with only the code one run of it ran (trimmed.ts, made in `trimmedDir`) and the floor
+ * twice a round.
  */
 async function measureScenarios(
   emulator: Emulator,
@@ -120,8 +121,8 @@ async function measureScenarios(
     const trimmedRuns: FloorRun[] = [];
     // Each round: each build at the injected latency, then, in an order drawn anew, each build at zero latency,
     // the bundle's requests alone (as it sent them in this round), the trimmed bundle and the floor twice, so
-    // that all a ratio compares ran close in time and none always follows the same run. The setup runs (an open item to
-    // find) use the first build, the bundle.
+    // that all a ratio compares ran close in time and none always follows the same run. The setup runs (an
+    // open item to find) use the first build, the bundle.
     for (let i = 0; i < runs; i++) {
       for (const build of builds)
         measured.push(await measureScenario(emulator, builds[0].target, build, scenario, LATENCY_MS));
