@@ -162,31 +162,28 @@ export interface ColdStartFigures {
  * Medians of the cold-start samples; each ratio (to the floor, to `node -e 0`) is the median of the ratios of
  * each round, so that a machine getting slower or faster during the rounds does not tilt it.
  */
-export function coldStartFigures(samples: ColdStartSamples): ColdStartFigures {
+export function coldStartFigures({ wall, rss, cpu }: ColdStartSamples): ColdStartFigures {
   const ratio = (times: readonly number[], to: readonly number[]): number =>
     median(times.map((ms, round) => ms / to[round]));
-  const of = (name: BuildName): ColdStartFigures['builds'][BuildName] => {
-    const times = samples.builds[name];
-    return {
-      wallMs: median(times),
-      timesFloor: ratio(times, samples.floor),
-      timesNode: ratio(times, samples.node),
-      maxRssBytes: median(samples.rss[name]),
-      cpuMs: median(samples.cpu[name]),
-      cpuTimesFloor: ratio(samples.cpu[name], samples.cpu.floor),
-    };
-  };
+  const of = (name: BuildName): ColdStartFigures['builds'][BuildName] => ({
+    wallMs: median(wall[name]),
+    timesFloor: ratio(wall[name], wall.floor),
+    timesNode: ratio(wall[name], wall.node),
+    maxRssBytes: median(rss[name]),
+    cpuMs: median(cpu[name]),
+    cpuTimesFloor: ratio(cpu[name], cpu.floor),
+  });
   return {
-    nodeMs: median(samples.node),
-    nodeRssBytes: median(samples.rss.node),
-    floorMs: median(samples.floor),
-    floorTimesNode: ratio(samples.floor, samples.node),
-    floorRssBytes: median(samples.rss.floor),
-    floorCpuMs: median(samples.cpu.floor),
+    nodeMs: median(wall.node),
+    nodeRssBytes: median(rss.node),
+    floorMs: median(wall.floor),
+    floorTimesNode: ratio(wall.floor, wall.node),
+    floorRssBytes: median(rss.floor),
+    floorCpuMs: median(cpu.floor),
     builds: { bundle: of('bundle'), unbundled: of('unbundled') },
     trimmed: {
-      timesFloor: ratio(samples.trimmed, samples.floor),
-      cpuTimesFloor: ratio(samples.cpu.trimmed, samples.cpu.floor),
+      timesFloor: ratio(wall.trimmed, wall.floor),
+      cpuTimesFloor: ratio(cpu.trimmed, cpu.floor),
     },
   };
 }

@@ -214,41 +214,45 @@ export async function measureIoFloor(
 /** What the cold start runs in turn. */
 export type ColdStartRun = BuildName | 'node' | 'floor' | 'trimmed';
 
-/** Wall times of the cold-start run, of the floor and of `node -e 0`, run in turn. */
+/** One figure of a run. */
+type Figure = (run: NodeRun) => number;
+
+/**
+ * The cold start's runs in turn, by what ran, one figure a round: the floor's is the mean of its two runs in the
+ * round.
+ */
 export interface ColdStartSamples {
-  /** `node -e 0` with the same environment. */
-  readonly node: number[];
-  /** The floor (floor.ts) with the same environment: each round's mean of its two runs. */
-  readonly floor: number[];
-  readonly builds: Record<BuildName, number[]>;
-  /** The bundle with only the code a cold-start run called (trimmed.ts). */
-  readonly trimmed: number[];
-  /** Peak RSS of the cold-start run (and of the others), measured in separate runs. */
+  readonly wall: Record<ColdStartRun, number[]>;
+  /** Peak RSS, measured in separate rounds with the preload that records it. */
   readonly rss: Record<ColdStartRun, number[]>;
-  /** CPU time of the same runs as `rss`, in turn like the timed ones. */
+  /** CPU time (user and system) of the same runs as `rss`. */
   readonly cpu: Record<ColdStartRun, number[]>;
 }
 
-/** The cold-start run's environment (the agent's, for a pull-request run) in `temp`. */
-function coldStartEnvironment(emulator: Emulator, temp: string): Record<string, string> {
-  return agentEnvironment(
-    { collectionUrl: emulator.collectionUrl, jobToken: JOB_TOKEN, ...COLD_START.job },
-    temp,
-  );
+/**
+ * `use` with the cold-start run's environment (the agent's, for a pull-request run) and a fresh temporary
+ * working directory, removed afterwards.
+ */
+async function inColdStart<T>(
+  emulator: Emulator,
+  use: (env: Record<string, string>, cwd: string) => Promise<T>,
+): Promise<T> {
+  const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-bench-cold-'));
+  try {
+    const job = { collectionUrl: emulator.collectionUrl, jobToken: JOB_TOKEN, ...COLD_START.job };
+    return await use(agentEnvironment(job, temp), temp);
+  } finally {
+    fs.rmSync(temp, { recursive: true, force: true });
+  }
 }
 
 /** The cold-start run of `target` with NODE_V8_COVERAGE set to the folder it is given (trimmed.ts). */
 export function coldStartCoverage(emulator: Emulator, target: string): (coverage: string) => Promise<void> {
-  return async (coverage) => {
-    const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-bench-cold-'));
-    try {
-      const env = { ...coldStartEnvironment(emulator, temp), NODE_V8_COVERAGE: coverage };
-      const run = await runNode([target], { env, cwd: temp });
+  return (coverage) =>
+    inColdStart(emulator, async (env, cwd) => {
+      const run = await runNode([target], { env: { ...env, NODE_V8_COVERAGE: coverage }, cwd });
       check({ ...run, ...taskSaid(run.stdout) }, COLD_START.action, 'cold start (coverage run)');
-    } finally {
-      fs.rmSync(temp, { recursive: true, force: true });
-    }
-  };
+    });
 }
 
 /** Fails the benchmark when the floor did not end the normal way. */
@@ -269,16 +273,12 @@ export interface FloorRun {
  * One run of the floor (`node <floor>`) with the cold-start run's environment and, like the scenario runs, the
  * preload that records its CPU time.
  */
-export async function runFloor(emulator: Emulator, floor: string): Promise<FloorRun> {
-  const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-bench-floor-'));
-  try {
-    const env = coldStartEnvironment(emulator, temp);
-    const run = await runNode([floor], { env, cwd: temp, measureRss: true });
+export function runFloor(emulator: Emulator, floor: string): Promise<FloorRun> {
+  return inColdStart(emulator, async (env, cwd) => {
+    const run = await runNode([floor], { env, cwd, measureRss: true });
     checkFloor(run);
     return { wallMs: run.wallMs, cpuMs: run.cpuMs };
-  } finally {
-    fs.rmSync(temp, { recursive: true, force: true });
-  }
+  });
 }
 
 /**
@@ -296,60 +296,50 @@ export async function measureColdStart(
   trimmed: string,
   options: { rounds: number; warmup: number; rssRuns: number },
 ): Promise<ColdStartSamples> {
-  const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-bench-cold-'));
-  try {
-    const env = coldStartEnvironment(emulator, temp);
-    const commands: { name: ColdStartRun; args: string[] }[] = [
-      { name: 'node', args: ['-e', '0'] },
-      { name: 'floor', args: [floor] },
-      ...builds.map((build) => ({ name: build.name, args: [build.target] })),
-      { name: 'trimmed', args: [trimmed] },
-      { name: 'floor', args: [floor] },
-    ];
-    const samples: ColdStartSamples = {
-      node: [],
-      floor: [],
-      builds: { bundle: [], unbundled: [] },
-      trimmed: [],
-      rss: { node: [], floor: [], bundle: [], unbundled: [], trimmed: [] },
-      cpu: { node: [], floor: [], bundle: [], unbundled: [], trimmed: [] },
-    };
-    await emulator.reset();
-    const once = async (command: (typeof commands)[number], measureRss: boolean): Promise<NodeRun> => {
-      const run = await runNode(command.args, { env, cwd: temp, measureRss });
-      if (command.name === 'floor') checkFloor(run);
-      else if (command.name !== 'node')
-        check({ ...run, ...taskSaid(run.stdout) }, COLD_START.action, 'cold start');
-      return run;
-    };
-    for (let round = 0; round < options.warmup + options.rounds; round++) {
-      const floorMs: number[] = [];
+  const commands: { name: ColdStartRun; args: string[] }[] = [
+    { name: 'node', args: ['-e', '0'] },
+    { name: 'floor', args: [floor] },
+    ...builds.map((build) => ({ name: build.name, args: [build.target] })),
+    { name: 'trimmed', args: [trimmed] },
+    { name: 'floor', args: [floor] },
+  ];
+  const byRun = (): Record<ColdStartRun, number[]> => ({
+    node: [],
+    floor: [],
+    bundle: [],
+    unbundled: [],
+    trimmed: [],
+  });
+  const samples: ColdStartSamples = { wall: byRun(), rss: byRun(), cpu: byRun() };
+  // Adds to `into`, for each command, the mean of `figure` over its runs of one round.
+  const keep = (into: Record<ColdStartRun, number[]>, ran: Map<ColdStartRun, NodeRun[]>, figure: Figure) => {
+    for (const [name, runs] of ran) into[name].push(mean(runs.map(figure)));
+  };
+  await emulator.reset();
+  await inColdStart(emulator, async (env, cwd) => {
+    // Every command once, in turn.
+    const round = async (measureRss: boolean): Promise<Map<ColdStartRun, NodeRun[]>> => {
+      const ran = new Map<ColdStartRun, NodeRun[]>();
       for (const command of commands) {
-        const { wallMs } = await once(command, false);
-        if (round < options.warmup) continue;
-        const { name } = command;
-        if (name === 'floor') floorMs.push(wallMs);
-        else if (name === 'node' || name === 'trimmed') samples[name].push(wallMs);
-        else samples.builds[name].push(wallMs);
+        const run = await runNode(command.args, { env, cwd, measureRss });
+        if (command.name === 'floor') checkFloor(run);
+        else if (command.name !== 'node')
+          check({ ...run, ...taskSaid(run.stdout) }, COLD_START.action, 'cold start');
+        ran.set(command.name, [...(ran.get(command.name) ?? []), run]);
       }
-      if (round >= options.warmup) samples.floor.push(mean(floorMs));
-    }
+      return ran;
+    };
+    for (let i = 0; i < options.warmup; i++) await round(false);
+    for (let i = 0; i < options.rounds; i++) keep(samples.wall, await round(false), (run) => run.wallMs);
     for (let i = 0; i < options.rssRuns; i++) {
-      const floorCpuMs: number[] = [];
-      for (const command of commands) {
-        const { maxRssBytes, cpuMs } = await once(command, true);
-        samples.rss[command.name].push(maxRssBytes);
-        if (command.name === 'floor') floorCpuMs.push(cpuMs);
-        else samples.cpu[command.name].push(cpuMs);
-      }
-      samples.cpu.floor.push(mean(floorCpuMs));
+      const ran = await round(true);
+      keep(samples.rss, ran, (run) => run.maxRssBytes);
+      keep(samples.cpu, ran, (run) => run.cpuMs);
     }
-    const requests = await emulator.requests();
-    if (requests.length > 0) {
-      throw new Error(`the cold-start run sent ${requests.length} request(s): ${requests[0]?.path}`);
-    }
-    return samples;
-  } finally {
-    fs.rmSync(temp, { recursive: true, force: true });
+  });
+  const requests = await emulator.requests();
+  if (requests.length > 0) {
+    throw new Error(`the cold-start run sent ${requests.length} request(s): ${requests[0]?.path}`);
   }
+  return samples;
 }
