@@ -41,6 +41,12 @@ function row(figure: string, unit: Unit, values: Record<BuildName, number | null
   };
 }
 
+// A figure only the bundle has (what it weighs in wrappers, its requests alone, its trimmed copy).
+const bundleOnly = (value: number | null): Record<BuildName, number | null> => ({
+  bundle: value,
+  unbundled: null,
+});
+
 export interface Sizes {
   readonly vsix: Record<BuildName, Size>;
   readonly taskFolder: Record<BuildName, Size>;
@@ -91,7 +97,7 @@ export function packageRows(bundle: BundleCosts, installed: ReadonlyMap<string, 
       bundle: ownBytes(TASK_SOURCE),
       unbundled: installedBytes(TASK_SOURCE),
     }),
-    row(`  ${WRAPPERS}`, 'bytes', { bundle: ownBytes(WRAPPERS), unbundled: null }),
+    row(`  ${WRAPPERS}`, 'bytes', bundleOnly(ownBytes(WRAPPERS))),
   ];
 }
 
@@ -109,10 +115,7 @@ export function coldStartRows(cold: ColdStartFigures): Row[] {
     row('cold start (pull-request run, no request)', 'ms', of('wallMs')),
     row('  / floor', 'times', of('timesFloor'), { max: 1.35, text: '<= 1.35x' }),
     // The bundle with only the code the run called: what loading code lazily could at most save.
-    row('  only the code it ran (lazy-load bound) / floor', 'times', {
-      bundle: cold.trimmed.timesFloor,
-      unbundled: null,
-    }),
+    row('  only the code it ran (lazy-load bound) / floor', 'times', bundleOnly(cold.trimmed.timesFloor)),
     row('  / node -e 0', 'times', of('timesNode')),
     row('  floor itself (task-lib, an input, the result)', 'ms', both(cold.floorMs)),
     row('  floor / node -e 0', 'times', both(cold.floorTimesNode)),
@@ -120,10 +123,7 @@ export function coldStartRows(cold: ColdStartFigures): Row[] {
     // CPU time is what the process itself costs: a busy machine stretches wall times, hardly this.
     row('  CPU time', 'ms', of('cpuMs')),
     row('  CPU time / floor', 'times', of('cpuTimesFloor')),
-    row('  only the code it ran, CPU time / floor', 'times', {
-      bundle: cold.trimmed.cpuTimesFloor,
-      unbundled: null,
-    }),
+    row('  only the code it ran, CPU time / floor', 'times', bundleOnly(cold.trimmed.cpuTimesFloor)),
     row('  CPU time of the floor', 'ms', both(cold.floorCpuMs)),
     row('  peak RSS', 'bytes', of('maxRssBytes')),
     row('  peak RSS of the floor', 'bytes', both(cold.floorRssBytes)),
@@ -164,23 +164,15 @@ export function scenarioRows(scenarios: readonly ScenarioResult[], latencyMs: nu
       ),
       row('  CPU time, 0 ms latency / floor', 'times', of('cpuTimesFloor')),
       // The same requests without the task: one set, whichever build sent them.
-      row('  its requests alone (I/O floor), wall / floor', 'times', {
-        bundle: scenario.ioFloor.timesFloor,
-        unbundled: null,
-      }),
-      row('  its requests alone, CPU time / floor', 'times', {
-        bundle: scenario.ioFloor.cpuTimesFloor,
-        unbundled: null,
-      }),
+      row('  its requests alone (I/O floor), wall / floor', 'times', bundleOnly(scenario.ioFloor.timesFloor)),
+      row('  its requests alone, CPU time / floor', 'times', bundleOnly(scenario.ioFloor.cpuTimesFloor)),
       // The bundle with only the code the run ran: what loading code lazily could at most save.
-      row('  only the code it ran (lazy-load bound), wall / floor', 'times', {
-        bundle: scenario.trimmed.timesFloor,
-        unbundled: null,
-      }),
-      row('  only the code it ran, CPU time / floor', 'times', {
-        bundle: scenario.trimmed.cpuTimesFloor,
-        unbundled: null,
-      }),
+      row(
+        '  only the code it ran (lazy-load bound), wall / floor',
+        'times',
+        bundleOnly(scenario.trimmed.timesFloor),
+      ),
+      row('  only the code it ran, CPU time / floor', 'times', bundleOnly(scenario.trimmed.cpuTimesFloor)),
       row(`  wall, ${latencyMs} ms latency`, 'ms', of('wallLatencyMs')),
       row('  peak RSS', 'bytes', of('maxRssBytes')),
     ];
