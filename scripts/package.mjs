@@ -14,9 +14,7 @@
 // if the VSIX lacks the task's task.json, task.loc.json, English resources, index.js or icon.png or a file the
 // manifest names (icon, screenshots, overview, licence, changelog), or holds sources (src/, *.ts).
 //
-// Runs the same on Windows, macOS and Linux: tfx is started as `node <tfx-cli's JS entry point>` with an
-// argument array and no shell (npm's bin shims are .cmd files on Windows, which need a shell).
-import { spawnSync } from 'node:child_process';
+// Runs the same on Windows, macOS and Linux (scripts/lib/tfx.mjs starts tfx without a shell).
 import {
   copyFileSync,
   existsSync,
@@ -27,10 +25,10 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yauzl from 'yauzl';
+import { createVsix } from './lib/tfx.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const stage = path.join(root, 'build', 'extension');
@@ -67,16 +65,6 @@ function publisherArgument(argv) {
     fail(`unknown argument: ${argv[i]}`);
   }
   return undefined;
-}
-
-/** tfx-cli's JavaScript entry point (its package.json `bin.tfx`), run with this Node.js. */
-function tfxEntryPoint() {
-  const require = createRequire(import.meta.url);
-  const manifestFile = require.resolve('tfx-cli/package.json');
-  const { bin } = readJson(manifestFile);
-  const entry = typeof bin === 'string' ? bin : bin?.tfx;
-  if (!entry) fail(`${manifestFile} names no tfx bin`);
-  return path.join(path.dirname(manifestFile), entry);
 }
 
 /** The names of the files (not folders) in a ZIP archive. */
@@ -140,23 +128,9 @@ mkdirSync(dist, { recursive: true });
 for (const old of readdirSync(dist).filter((name) => name.endsWith('.vsix'))) rmSync(path.join(dist, old));
 vsix = path.join(dist, `${publisher}.${manifest.id}-${version}.vsix`);
 
-const args = [
-  tfxEntryPoint(),
-  'extension',
-  'create',
-  '--root',
-  stage,
-  '--manifest-globs',
-  'vss-extension.json',
-  '--output-path',
-  vsix,
-  '--no-prompt',
-  '--no-color',
-];
-const run = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', shell: false });
-const output = `${run.stdout ?? ''}${run.stderr ?? ''}`;
-if (run.error) fail(`could not run tfx: ${run.error.message}`);
-if (run.status !== 0) fail(`tfx exited with ${run.status}:\n${output}`);
+const { error, status, output } = createVsix(stage, vsix, root);
+if (error) fail(`could not run tfx: ${error.message}`);
+if (status !== 0) fail(`tfx exited with ${status}:\n${output}`);
 if (/warn/i.test(output)) fail(`tfx printed warnings (treated as errors):\n${output}`);
 if (!existsSync(vsix)) fail(`tfx did not write ${vsix}:\n${output}`);
 

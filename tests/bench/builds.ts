@@ -1,7 +1,6 @@
 // The two builds the benchmark compares: the packaged bundle (the VSIX in dist/) and an unbundled build of the
 // same code: the tsc output with the production dependencies beside it, staged as its own extension; and the
 // floor both are measured against (floor.ts), bundled as the task is.
-import { spawnSync } from 'node:child_process';
 import { build, type BuildOptions } from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -119,32 +118,24 @@ export async function buildFloor(
   return target;
 }
 
+/** scripts/lib/tfx.mjs: how scripts/package.mjs runs tfx. */
+interface TfxModule {
+  createVsix(
+    stage: string,
+    vsix: string,
+    cwd: string,
+  ): { error: Error | undefined; status: number | null; output: string };
+}
+
 /** Packages a staged extension with tfx, as scripts/package.mjs does, into `vsix`; returns the build with it. */
 export function packageStaged(build: TaskBuild, stageDir: string, vsix: string): TaskBuild {
-  const tfxManifest = require.resolve('tfx-cli/package.json');
-  const { bin } = JSON.parse(fs.readFileSync(tfxManifest, 'utf8')) as { bin: { tfx: string } };
+  const root = repoRoot();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the build script's own module (ESM), shared
+  const { createVsix } = require(path.join(root, 'scripts', 'lib', 'tfx.mjs')) as TfxModule;
   fs.rmSync(vsix, { force: true });
-  const run = spawnSync(
-    process.execPath,
-    [
-      path.join(path.dirname(tfxManifest), bin.tfx),
-      'extension',
-      'create',
-      '--root',
-      stageDir,
-      '--manifest-globs',
-      'vss-extension.json',
-      '--output-path',
-      vsix,
-      '--no-prompt',
-      '--no-color',
-    ],
-    { encoding: 'utf8', shell: false },
-  );
-  if (run.status !== 0 || !fs.existsSync(vsix)) {
-    throw new Error(
-      `tfx could not package ${stageDir}: ${run.error?.message ?? ''}${run.stdout}${run.stderr}`,
-    );
+  const { error, status, output } = createVsix(stageDir, vsix, root);
+  if (status !== 0 || !fs.existsSync(vsix)) {
+    throw new Error(`tfx could not package ${stageDir}: ${error?.message ?? ''}${output}`);
   }
   return { ...build, vsix };
 }
