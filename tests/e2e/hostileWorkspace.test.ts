@@ -169,21 +169,33 @@ describe('attachments from a hostile workspace', function () {
     assert.equal(warnings.split('\n').length, 1, warnings);
   });
 
-  it('text is masked of secrets, also where one runs across two chunks of the stream; binaries go as they are', async () => {
+  it('every file is masked of secrets, also across two chunks, in a binary and in UTF-16; others go as they are', async () => {
     // The read stream hands over 64 KB chunks: the secret starts 6 bytes before the first chunk ends.
     const text = `${'a'.repeat(64 * 1024 - 6)}${SECRET_VARIABLE} and ${JOB_TOKEN}\n`;
     const binary = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0]), Buffer.from('plain bytes')]);
-    const { names } = await file(809, 'notes.log\nimage.png', ({ sources }) => {
+    const dump = (token: string): Buffer =>
+      Buffer.concat([
+        Buffer.from([0x4d, 0x44, 0x4d, 0x50, 0, 0]),
+        Buffer.from(`Authorization: Bearer ${token}`),
+        Buffer.from([0]),
+      ]);
+    // Windows PowerShell 5's `>` writes UTF-16LE with a byte order mark.
+    const powershell = (token: string): Buffer => Buffer.from(`\ufeffDeploying with ${token}\r\n`, 'utf16le');
+    const { names } = await file(809, 'notes.log\nimage.png\ncore.dmp\nps.log', ({ sources }) => {
       write(path.join(sources, 'notes.log'), text);
       write(path.join(sources, 'image.png'), binary);
+      write(path.join(sources, 'core.dmp'), dump(JOB_TOKEN));
+      write(path.join(sources, 'ps.log'), powershell(SECRET_VARIABLE));
     });
-    assert.deepEqual(names, ['image.png', 'notes.log']);
+    assert.deepEqual(names, ['core.dmp', 'image.png', 'notes.log', 'ps.log']);
     const stored = await session.emulator.attachments();
     const content = async (name: string): Promise<Buffer> =>
       (await session.emulator.attachment(stored.find((a) => a.fileName === name)?.id ?? '')) ??
       Buffer.alloc(0);
     assert.equal((await content('notes.log')).toString('utf8'), `${'a'.repeat(64 * 1024 - 6)}*** and ***\n`);
     assert.deepEqual(await content('image.png'), binary);
+    assert.deepEqual(await content('core.dmp'), dump('***'));
+    assert.equal((await content('ps.log')).toString('utf16le'), '\ufeffDeploying with ***\r\n');
   });
 
   it('Services: a file over 60 MB is left out unread; the others are uploaded four at a time', async () => {

@@ -3,11 +3,7 @@ import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import * as fc from 'fast-check';
 import { isMaskable, redactor, secretForms } from '../../tasks/PipelineWorkItem/src/text/redact';
-import {
-  ChunkedRedactor,
-  maskingStream,
-  SNIFF_BYTES,
-} from '../../tasks/PipelineWorkItem/src/text/streamRedact';
+import { ChunkedRedactor, maskingStream } from '../../tasks/PipelineWorkItem/src/text/streamRedact';
 
 // Secrets of letters, digits and the characters escapes write, never a `*` (a mask beside text must not be
 // able to complete a secret: then one pass is all redactor takes too).
@@ -21,29 +17,78 @@ function chunks(whole: string, cuts: readonly number[]): string[] {
   return [...at, whole.length].map((end, i) => whole.slice(i === 0 ? 0 : at[i - 1], end));
 }
 
-// Streaming masks what masking the whole text masks, wherever the chunks end: the tail that could begin a
-// secret is carried over into the next chunk.
-describe('masking a text that arrives in chunks', () => {
-  it('gives what redactor gives for the whole text, however it is cut', () => {
+type Encoding = 'utf8' | 'utf16le' | 'utf16be';
+
+/** `text` in `encoding`, one character a byte (latin1), as the masker sees a file. */
+function encoded(text: string, encoding: Encoding): string {
+  const bytes = encoding === 'utf16be' ? Buffer.from(text, 'utf16le').swap16() : Buffer.from(text, encoding);
+  return bytes.toString('latin1');
+}
+
+const ENCODINGS: readonly Encoding[] = ['utf8', 'utf16le', 'utf16be'];
+
+// Streaming masks what masking the whole file masks, wherever the chunks end: the tail that could begin a
+// secret is carried over into the next chunk. No form of a secret is left in any encoding.
+describe('masking a file that arrives in chunks', () => {
+  it('gives what masking it whole gives, however it is cut, and leaves no form of a secret', () => {
     fc.assert(
       fc.property(
         fc.array(secret, { minLength: 1, maxLength: 3 }),
         fc.array(fc.oneof(fc.string({ maxLength: 8 }), fc.constant('SECRET')), { maxLength: 12 }),
         fc.array(fc.nat(), { maxLength: 10 }),
-        (secrets, parts, cuts) => {
-          // Latin1 in, latin1 out: the bytes of the UTF-8 text, one character each.
-          const whole = Buffer.from(
+        fc.constantFrom(...ENCODINGS),
+        (secrets, parts, cuts, encoding) => {
+          const whole = encoded(
             parts.map((p, i) => (p === 'SECRET' ? (secrets[i % secrets.length] as string) : p)).join(''),
-            'utf8',
-          ).toString('latin1');
+            encoding,
+          );
           const masker = new ChunkedRedactor(secrets);
           const streamed =
             chunks(whole, cuts)
               .map((c) => masker.push(c))
               .join('') + masker.end();
-          const bytewise = secrets.map((s) => Buffer.from(s, 'utf8').toString('latin1'));
-          assert.equal(streamed, redactor(bytewise)(whole));
-          for (const form of bytewise.flatMap(secretForms)) assert.ok(!streamed.includes(form));
+          const once = new ChunkedRedactor(secrets);
+          assert.equal(streamed, once.push(whole) + once.end());
+          for (const form of secrets.flatMap(secretForms)) {
+            for (const each of ENCODINGS) assert.ok(!streamed.includes(encoded(form, each)));
+          }
+        },
+      ),
+    );
+  });
+
+  it('masks a UTF-8 text as redactor masks the text itself', () => {
+    fc.assert(
+      fc.property(
+        fc.array(secret, { minLength: 1, maxLength: 3 }),
+        fc.array(fc.oneof(fc.string({ maxLength: 8 }), fc.constant('SECRET')), { maxLength: 12 }),
+        (secrets, parts) => {
+          const text = parts
+            .map((p, i) => (p === 'SECRET' ? (secrets[i % secrets.length] as string) : p))
+            .join('');
+          const masker = new ChunkedRedactor(secrets);
+          const bytes = masker.push(encoded(text, 'utf8')) + masker.end();
+          assert.equal(Buffer.from(bytes, 'latin1').toString('utf8'), redactor(secrets)(text));
+        },
+      ),
+    );
+  });
+
+  it('masks a UTF-16 text as redactor masks it, two bytes a character, in either byte order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(secret, { minLength: 1, maxLength: 3 }),
+        fc.array(fc.oneof(fc.string({ maxLength: 8 }), fc.constant('SECRET')), { maxLength: 12 }),
+        (secrets, parts) => {
+          const text = parts
+            .map((p, i) => (p === 'SECRET' ? (secrets[i % secrets.length] as string) : p))
+            .join('');
+          const le = new ChunkedRedactor(secrets);
+          const masked = Buffer.from(le.push(encoded(text, 'utf16le')) + le.end(), 'latin1');
+          assert.equal(masked.toString('utf16le'), redactor(secrets)(text));
+          const be = new ChunkedRedactor(secrets);
+          const big = Buffer.from(be.push(encoded(text, 'utf16be')) + be.end(), 'latin1');
+          assert.equal(big.swap16().toString('utf16le'), redactor(secrets)(text));
         },
       ),
     );
@@ -72,13 +117,19 @@ describe('the masking stream', () => {
     );
   });
 
-  it('passes a binary (a NUL byte in its first 8 KB) as it is, and masks one whose NUL comes later', async () => {
-    const binary = [Buffer.from([0, 1, 2]), Buffer.from('s3cret-value')];
-    assert.deepEqual(await bytes(binary, ['s3cret-value']), Buffer.concat(binary));
-    const late = [Buffer.alloc(SNIFF_BYTES, 'a'), Buffer.from('s3cret-value'), Buffer.from([0])];
+  it('masks a binary too: a secret after NUL bytes, and one written in UTF-16 of either byte order', async () => {
+    const utf16le = Buffer.from('token=s3cret-value;', 'utf16le');
+    const utf16be = Buffer.from('token=s3cret-value;', 'utf16le').swap16();
+    const dump = [Buffer.from([0, 1, 2]), Buffer.from('s3cret-value'), Buffer.from([0]), utf16le, utf16be];
     assert.deepEqual(
-      await bytes(late, ['s3cret-value']),
-      Buffer.concat([Buffer.alloc(SNIFF_BYTES, 'a'), Buffer.from('***'), Buffer.from([0])]),
+      await bytes(dump, ['s3cret-value']),
+      Buffer.concat([
+        Buffer.from([0, 1, 2]),
+        Buffer.from('***'),
+        Buffer.from([0]),
+        Buffer.from('token=***;', 'utf16le'),
+        Buffer.from('token=***;', 'utf16le').swap16(),
+      ]),
     );
   });
 

@@ -74,7 +74,14 @@ export function redactor(secrets: readonly string[]): (text: string) => string {
 let last: { key: string; redact: (text: string) => string } = { key: '[]', redact: (text) => text };
 
 function buildRedactor(secrets: readonly string[]): (text: string) => string {
-  const forms = [...new Set(secrets.filter(isMaskable).flatMap(secretForms))];
+  return formsRedactor([...new Set(secrets.filter(isMaskable).flatMap(secretForms))], MASK);
+}
+
+/**
+ * A function that replaces each of `forms` in a text with `mask`, as `redactor` does with a secret's forms. Every
+ * form must be longer than the mask.
+ */
+export function formsRedactor(forms: readonly string[], mask: string): (text: string) => string {
   if (forms.length === 0) return (text) => text;
   return (text) => {
     let result = text;
@@ -82,7 +89,7 @@ function buildRedactor(secrets: readonly string[]): (text: string) => string {
     // Ends: every replacement shortens the text, as every form is longer than the mask.
     do {
       before = result;
-      result = maskRanges(result, occurrences(result, forms));
+      result = maskRanges(result, occurrences(result, forms), mask);
     } while (result !== before);
     return result;
   };
@@ -92,21 +99,25 @@ function buildRedactor(secrets: readonly string[]): (text: string) => string {
 function occurrences(text: string, forms: readonly string[]): [number, number][] {
   const ranges: [number, number][] = [];
   for (const form of forms) {
-    for (let at = text.indexOf(form); at >= 0; at = text.indexOf(form, at + 1)) {
-      ranges.push([at, at + form.length]);
+    // Searched from its first character that is not a NUL (a form in UTF-16 big-endian starts with one): V8
+    // looks for a pattern's first character first, which stops at every byte of a zero-filled file.
+    const skip = Math.max(0, form.search(/[^\0]/));
+    const rest = form.slice(skip);
+    for (let at = text.indexOf(rest, skip); at >= 0; at = text.indexOf(rest, at + 1)) {
+      if (text.startsWith(form, at - skip)) ranges.push([at - skip, at - skip + form.length]);
     }
   }
   return ranges.sort((a, b) => a[0] - b[0]);
 }
 
-/** `text` with each run of overlapping ranges (sorted by start) replaced by one mask. */
-function maskRanges(text: string, ranges: readonly [number, number][]): string {
+/** `text` with each run of overlapping ranges (sorted by start) replaced by one `mask`. */
+function maskRanges(text: string, ranges: readonly [number, number][], mask: string): string {
   const parts: string[] = [];
   let copied = 0;
   let run: [number, number] | undefined;
   const flush = (): void => {
     if (!run) return;
-    parts.push(text.slice(copied, run[0]), MASK);
+    parts.push(text.slice(copied, run[0]), mask);
     copied = run[1];
   };
   for (const [start, end] of ranges) {

@@ -1,13 +1,35 @@
-import { Transform, type TransformCallback } from 'node:stream';
-import { isMaskable, redactor, secretForms } from './redact';
+import { PassThrough, Transform, type TransformCallback } from 'node:stream';
+import { formsRedactor, isMaskable, secretForms } from './redact';
 
-/** How much of a file decides whether it is text: no NUL byte in its first 8 KB. */
-export const SNIFF_BYTES = 8 * 1024;
+/** `bytes` as a string of one character per byte. */
+const latin1 = (bytes: Buffer): string => bytes.toString('latin1');
+
+/** The bytes of `text` in UTF-16 big-endian. */
+const utf16be = (text: string): Buffer => Buffer.from(text, 'utf16le').swap16();
 
 /**
- * Masks secrets in a text that arrives in chunks, as `redactor` masks it whole. Text is handled as latin1 (one
- * character per byte), and so are the secrets' UTF-8 bytes, so any encoding passes through byte for byte.
- * The tail of each chunk that could be the start of a secret is held back and masked with the next one.
+ * How each secret can stand in a file's bytes, with the mask written in the same encoding: every form `redactor`
+ * masks in a text (the secret, its escapes and its encodings), in UTF-8 and in UTF-16 of either byte order, the
+ * encodings a tool on Windows writes its text in (PowerShell's `>`, for one). In UTF-16 the mask keeps the text's
+ * two bytes per character, so the rest of the file still reads as it did.
+ */
+function byteForms(secrets: readonly string[]): { forms: string[]; mask: string }[] {
+  const forms = [...new Set(secrets.filter(isMaskable).flatMap(secretForms))];
+  return [
+    { forms: forms.map((form) => latin1(Buffer.from(form, 'utf8'))), mask: '***' },
+    {
+      forms: forms.map((form) => latin1(Buffer.from(form, 'utf16le'))),
+      mask: latin1(Buffer.from('***', 'utf16le')),
+    },
+    { forms: forms.map((form) => latin1(utf16be(form))), mask: latin1(utf16be('***')) },
+  ];
+}
+
+/**
+ * Masks secrets in a file's bytes that arrive in chunks, as a whole text is masked. The bytes are handled as
+ * latin1 (one character per byte), and so are the secrets' forms in each encoding, so any file passes through
+ * byte for byte but where a secret stood. The tail of each chunk that could be the start of a secret is held
+ * back and masked with the next one.
  */
 export class ChunkedRedactor {
   private readonly redact: (text: string) => string;
@@ -16,9 +38,19 @@ export class ChunkedRedactor {
   private pending = '';
 
   constructor(secrets: readonly string[]) {
-    const bytewise = secrets.filter(isMaskable).map((s) => Buffer.from(s, 'utf8').toString('latin1'));
-    this.redact = redactor(bytewise);
-    this.forms = [...new Set(bytewise.flatMap(secretForms))];
+    const encodings = byteForms(secrets);
+    const redactors = encodings.map(({ forms, mask }) => formsRedactor(forms, mask));
+    // Until none is left: a mask of one encoding could stand beside the rest of a form of another.
+    this.redact = (text) => {
+      let result = text;
+      let before: string;
+      do {
+        before = result;
+        result = redactors.reduce((masked, redact) => redact(masked), result);
+      } while (result !== before);
+      return result;
+    };
+    this.forms = [...new Set(encodings.flatMap(({ forms }) => forms))];
     this.keep = Math.max(0, ...this.forms.map((form) => form.length - 1));
   }
 
@@ -63,43 +95,21 @@ export class ChunkedRedactor {
 }
 
 /**
- * A stream that masks secrets in text and passes binaries as they are: the first 8 KB decide (a NUL byte means
- * binary). Memory stays bounded by the chunk size and the longest secret, whatever the file's size.
+ * A stream that masks secrets in a file, text or binary alike: a binary that holds a secret's bytes (a process
+ * dump, a log in an archive stored uncompressed) must not carry it to the item, and is changed where it did.
+ * Memory stays bounded by the chunk size and the longest form of a secret, whatever the file's size.
  */
 export function maskingStream(secrets: readonly string[]): Transform {
-  const masker = secrets.some(isMaskable) ? new ChunkedRedactor(secrets) : undefined;
-  let head: Buffer[] = [];
-  let headBytes = 0;
-  let mode: 'sniffing' | 'text' | 'binary' = masker ? 'sniffing' : 'binary';
-  const forward = (stream: Transform, data: Buffer): void => {
-    if (mode === 'binary' || !masker) stream.push(data);
-    else {
-      const out = masker.push(data.toString('latin1'));
-      if (out) stream.push(Buffer.from(out, 'latin1'));
-    }
-  };
-  const decide = (stream: Transform): void => {
-    const sniffed = Buffer.concat(head);
-    head = [];
-    mode = sniffed.subarray(0, SNIFF_BYTES).includes(0) ? 'binary' : 'text';
-    forward(stream, sniffed);
-  };
+  if (!secrets.some(isMaskable)) return new PassThrough();
+  const masker = new ChunkedRedactor(secrets);
   return new Transform({
     transform(chunk: Buffer, _encoding, done: TransformCallback) {
-      if (mode === 'sniffing') {
-        head.push(chunk);
-        headBytes += chunk.length;
-        if (headBytes >= SNIFF_BYTES) decide(this);
-      } else forward(this, chunk);
-      done();
+      const out = masker.push(latin1(chunk));
+      done(null, out ? Buffer.from(out, 'latin1') : undefined);
     },
     flush(done: TransformCallback) {
-      if (mode === 'sniffing') decide(this);
-      if (mode === 'text' && masker) {
-        const rest = masker.end();
-        if (rest) this.push(Buffer.from(rest, 'latin1'));
-      }
-      done();
+      const rest = masker.end();
+      done(null, rest ? Buffer.from(rest, 'latin1') : undefined);
     },
   });
 }
