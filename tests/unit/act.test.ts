@@ -349,6 +349,7 @@ describe('acting: resolving recovered items', () => {
           { id: 9, url: url(9), outcome: 'left', state: 'Closed' },
         ],
       },
+      incomplete: true,
     });
     assert.deepEqual(
       boards.updateWorkItem.getCalls().map((call) => call.args[1]),
@@ -366,6 +367,8 @@ describe('acting: resolving recovered items', () => {
     const { acting } = actingOver(boards);
     const commented = await act(acting, { kind: 'resolve', items: [7, 8] }, decided());
     assert.deepEqual(commented.outputs, { id: 8, url: url(8), action: 'commented' });
+    // A refused change whose note went in as a comment, or an item a person closed, is not a failed write.
+    assert.equal(commented.incomplete, undefined);
     boards.workItemRevision.resolves({ state: 'Closed', rev: 4 });
     const left = await act(acting, { kind: 'resolve', items: [7, 8] }, decided());
     assert.deepEqual(left.outputs, { id: 7, url: url(7), action: 'none' });

@@ -165,6 +165,8 @@ describe('filing a new item', () => {
       duplicateOpen: 'socket hang up',
     });
     assert.deepEqual(warnings, [loc('RaceCloseFailed', 'Bug', 8, 7, 'socket hang up')]);
+    // Two items stay open for one failure: the task ends with issues.
+    assert.equal(acted.incomplete, true);
   });
 
   it('this run’s duplicate refused its closing (a rule): reported open, with the service’s words', async () => {
@@ -177,6 +179,8 @@ describe('filing a new item', () => {
     const open = (acted.report as { duplicateOpen?: string }).duplicateOpen ?? '';
     assert.match(open, /TF401320: Rule Error for field Closed Reason/);
     assert.equal(acted.outputs.action, 'commented');
+    // The workflow's refusal is the service's answer, warned about, not a failed write.
+    assert.equal(acted.incomplete, undefined);
     // The note went in as a comment on the duplicate instead.
     assert.ok(boards.addComment.getCalls().some((call) => call.args[1] === 8));
   });

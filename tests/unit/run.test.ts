@@ -12,8 +12,12 @@ import type {
 } from '../../tasks/PipelineWorkItem/src/ports';
 import type { FederatedConnection } from '../../tasks/PipelineWorkItem/src/inputs/connectionChoice';
 import { run } from '../../tasks/PipelineWorkItem/src/run';
+import { loc } from '../../tasks/PipelineWorkItem/src/text/messages';
 import type { InputName } from '../../tasks/PipelineWorkItem/src/inputs/settings';
-import { testFingerprintOf } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
+import {
+  flakyFingerprintOf,
+  testFingerprintOf,
+} from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
 import { inputs, YAML_VARIABLES, BUG, runContext } from './fixtures';
 
 const JOB: TokenCredentials = {
@@ -444,9 +448,10 @@ describe('run', () => {
       WorkItemUrl: 'https://dev.azure.com/fabrikam/WebApp/_workitems/edit/7',
       WorkItemAction: 'commented',
     });
+    // One item could not be reached: not everything the run set out to write was written.
     sinon.assert.calledWith(
       f.result,
-      'Succeeded',
+      'SucceededWithIssues',
       'The pipeline recovered: Bug 7 commented (Azure DevOps refused the state change); Bug 8 not resolved (Could not reach Azure DevOps.); Bug 9 left as Closed.',
     );
     const warnings = f.logged.filter((line) => line.startsWith('warning: '));
@@ -464,6 +469,85 @@ describe('run', () => {
     assert.ok(
       warnings.some((line) => line.includes('Could not resolve Bug 8: Could not reach Azure DevOps.')),
     );
+  });
+
+  it('an item it could not resolve beside one it did fails the task with failTaskOnError; the outputs name the one resolved', async () => {
+    const f = fakes({ failTaskOnError: 'true' }, { ...YAML_VARIABLES, 'Agent.JobStatus': 'Succeeded' });
+    f.pipelines.timeline.resolves([{ ...FAILED_TIMELINE[0]!, result: 'succeeded' }]);
+    f.boards.queryIds.resolves([7, 8]);
+    f.boards.updateWorkItem.withArgs('WebApp', 7).rejects(new AdoError('Could not reach Azure DevOps.', {}));
+    await run(f.host);
+    assert.deepEqual(f.outputs, {
+      WorkItemId: '8',
+      WorkItemUrl: 'https://dev.azure.com/fabrikam/WebApp/_workitems/edit/8',
+      WorkItemAction: 'resolved',
+    });
+    sinon.assert.calledWith(f.result, 'Failed', sinon.match(/Bug 7 not resolved/));
+  });
+
+  const failingTest = {
+    runId: 5,
+    resultId: 9,
+    name: 'Checkout.Pays',
+    outcome: 'failed',
+    message: 'expected 200, got 500',
+    stackTrace: '',
+    failingSince: undefined,
+    flagged: false,
+    rerun: false,
+  };
+
+  for (const failTaskOnError of ['false', 'true']) {
+    it(`a failing test's item that cannot be written leaves the run's item in the outputs (failTaskOnError ${failTaskOnError})`, async () => {
+      const f = fakes({ trackTests: 'perTest', failTaskOnError });
+      f.pipelines.testRuns.resolves([{ id: 5, failed: 1, passed: 0, passedOnRerun: 0, flaky: 0 }]);
+      f.pipelines.testResults.resolves([failingTest]);
+      f.boards.createWorkItem.onFirstCall().resolves({ id: 42 });
+      f.boards.createWorkItem.onSecondCall().rejects(new AdoError('Could not reach Azure DevOps.', {}));
+      await run(f.host);
+      assert.deepEqual(f.outputs, {
+        WorkItemId: '42',
+        WorkItemUrl: 'https://dev.azure.com/fabrikam/WebApp/_workitems/edit/42',
+        WorkItemAction: 'created',
+      });
+      assert.ok(
+        f.logged.includes(`warning: ${loc('TestItemFailed', 'Bug', 'Could not reach Azure DevOps.')}`),
+        f.logged.join('\n'),
+      );
+      sinon.assert.calledWith(
+        f.result,
+        failTaskOnError === 'true' ? 'Failed' : 'SucceededWithIssues',
+        sinon.match(/^Created Bug 42/),
+      );
+    });
+  }
+
+  it('the flaky-tests item failing after the run commented keeps the comment in the outputs and the summary', async () => {
+    const f = fakes({});
+    const flakyTag = flakyFingerprintOf(runContext()).tag;
+    f.boards.queryIds.callsFake(async (_project: string, query: string) => {
+      if (query.includes(flakyTag))
+        throw new AdoError('Could not query work items (HTTP 503): unavailable', { status: 503 });
+      return [7];
+    });
+    f.pipelines.testRuns.resolves([{ id: 5, failed: 1, passed: 1, passedOnRerun: 1, flaky: 0 }]);
+    f.pipelines.testResults.callsFake(async (_project: string, _run: number, outcome: string) =>
+      outcome === 'Passed'
+        ? [{ ...failingTest, name: 'Cart.Adds', outcome: 'passed', message: '', rerun: true }]
+        : [failingTest],
+    );
+    await run(f.host);
+    assert.equal(f.outputs.WorkItemAction, 'commented');
+    assert.equal(f.outputs.WorkItemId, '7');
+    assert.ok(
+      f.logged.includes(
+        `warning: ${loc('FlakyItemFailed', 'Could not query work items (HTTP 503): unavailable')}`,
+      ),
+      f.logged.join('\n'),
+    );
+    const summary = f.logged.find((line) => line.startsWith('summary: ')) ?? '';
+    assert.match(summary, /Bug 7/);
+    sinon.assert.calledWith(f.result, 'SucceededWithIssues');
   });
 
   it('re-reads after a conflict and retries once while the item is still open', async () => {

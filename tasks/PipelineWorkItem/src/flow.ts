@@ -85,7 +85,8 @@ async function actOn(acting: Acting, view: RunView, intent: 'file' | 'recover'):
   const untrackedTests = (await testItems)?.overCap;
   const decided = { view, fingerprint, known: open, untrackedTests };
   const acted = await act(acting, decide(intent, settings.onRecurrence, open), decided);
-  return { ...acted, side: await sideItems(acting, masked, { acted, testItems: await testItems }) };
+  const { side, incomplete } = await sideItems(acting, masked, { acted, testItems: await testItems });
+  return incomplete ? { ...acted, side, incomplete } : { ...acted, side };
 }
 
 /**
@@ -114,23 +115,36 @@ async function flakyOnly(acting: Acting, masked: RunView): Promise<Acted> {
 
 /**
  * Beyond the run's own item: the failing tests' own items (`trackTests: perTest`), and the flaky results on the
- * pipeline's flaky-tests item when no new item of the run lists them.
+ * pipeline's flaky-tests item when no new item of the run lists them. A failure here is warned about and leaves
+ * the run's own item, already written, as it is: `incomplete` says that something was not written.
  */
 async function sideItems(
   acting: Acting,
   masked: RunView,
   { acted, testItems }: { acted: Acted; testItems: TestItemsPlan | undefined },
-): Promise<SideItems> {
-  const { settings } = acting;
+): Promise<{ side: SideItems; incomplete: boolean }> {
+  const { settings, log } = acting;
   const listedInItem = acted.outputs.action === 'created' && settings.includeDetails;
   // The two touch different items: they are written together, and each finishes before a failure is told.
   const [flaky, written] = await Promise.allSettled([
     settings.flakyTests === 'separate' && !listedInItem ? recordFlaky(acting, masked) : undefined,
     testItems ? trackTestItems(acting, masked, testItems, acting.reads.passedTests) : undefined,
   ]);
-  if (flaky.status === 'rejected') throw flaky.reason;
-  if (written.status === 'rejected') throw written.reason;
-  return { failing: masked.evidence.tests, tests: written.value, flaky: flaky.value };
+  if (flaky.status === 'rejected') log.warning(loc('FlakyItemFailed', messageOf(flaky.reason)));
+  if (written.status === 'rejected') log.warning(loc('TestItemsFailed', messageOf(written.reason)));
+  const tests = written.status === 'fulfilled' ? written.value : undefined;
+  return {
+    side: {
+      failing: masked.evidence.tests,
+      tests,
+      flaky: flaky.status === 'fulfilled' ? flaky.value : undefined,
+    },
+    incomplete: flaky.status === 'rejected' || written.status === 'rejected' || (tests?.failed ?? 0) > 0,
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 interface Run {

@@ -31,6 +31,9 @@ export async function run(host: TaskHost): Promise<void> {
     if (acted.undetermined) {
       result = 'SucceededWithIssues';
       host.warning(mask(reportLine(acted.report)));
+    } else if (acted.incomplete) {
+      // What failed was warned about where it failed; the result says that not everything was written.
+      result = settings.failTaskOnError ? 'Failed' : 'SucceededWithIssues';
     }
   } catch (error) {
     host.debug(mask(String((error as Error).stack ?? error)));

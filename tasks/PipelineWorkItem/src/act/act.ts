@@ -71,7 +71,10 @@ async function resolve(acting: Acting, ids: readonly number[], decided: Decided)
     url: shown.url,
     action: shown.outcome === 'resolved' || shown.outcome === 'commented' ? shown.outcome : 'none',
   };
-  return { outputs, report: { kind: 'resolved', type, items: resolved } };
+  const report = { kind: 'resolved' as const, type, items: resolved };
+  return resolved.some((item) => item.outcome === 'failed')
+    ? { outputs, report, incomplete: true }
+    : { outputs, report };
 }
 
 function resolvedItem(

@@ -42,6 +42,12 @@ export interface Acted {
    * would claim a run was checked that was not.
    */
   readonly undetermined?: boolean;
+  /**
+   * A write the task set out to make failed, and was warned about, while the rest went through: one of several
+   * items to resolve, a failing test's own item, the flaky-tests item. The outputs still name what was done; the
+   * task ends succeeded with issues (failed with `failTaskOnError`), as when nothing could be written.
+   */
+  readonly incomplete?: boolean;
 }
 
 /**

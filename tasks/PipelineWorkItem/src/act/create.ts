@@ -119,6 +119,8 @@ function createdOutcome(acting: Acting, created: Created, title: string): Acted 
         duplicate: duplicate.id,
         ...(stillOpen === undefined ? {} : { duplicateOpen: stillOpen }),
       },
+      // This run's item could not be closed: two items stay open for one failure.
+      ...(duplicate.kind === 'failed' ? { incomplete: true } : {}),
     };
   }
   return {
