@@ -192,7 +192,7 @@ describe('run', () => {
     sinon.assert.calledOnce(f.boards.createWorkItem);
   });
 
-  it("reads the project's HTML fields with the types only when fields is set; unreadable, the known ones stand in", async () => {
+  it("reads the project's HTML fields with the types only when fields is set; unreadable, a value that could hold markup is escaped anywhere", async () => {
     const plain = fakes({});
     await run(plain.host);
     sinon.assert.notCalled(plain.boards.htmlFields);
@@ -207,15 +207,21 @@ describe('run', () => {
     assert.equal(value(patch, 'Custom.Notes'), '&lt;main&gt;');
     assert.equal(value(patch, 'Microsoft.VSTS.TCM.SystemInfo'), '&lt;main&gt;');
 
+    // Unread types: Custom.Notes may be an HTML field, so a pushed `<img …>` must not reach it as markup.
     const unreadable = fakes({
-      fields: 'Custom.Notes=<{{branch}}>\nMicrosoft.VSTS.TCM.SystemInfo=<{{branch}}>',
+      fields:
+        'Custom.Notes=<{{branch}}>\nMicrosoft.VSTS.TCM.SystemInfo=<{{branch}}>\nCustom.Team=Web {{branch}}',
     });
     unreadable.boards.htmlFields.rejects(new Error('no fields'));
     await run(unreadable.host);
     const fallback = unreadable.boards.createWorkItem.firstCall.args[2];
-    assert.equal(value(fallback, 'Custom.Notes'), '<main>');
+    assert.equal(value(fallback, 'Custom.Notes'), '&lt;main&gt;');
     assert.equal(value(fallback, 'Microsoft.VSTS.TCM.SystemInfo'), '&lt;main&gt;');
-    assert.ok(!unreadable.logged.some((line) => line.startsWith('warning:')), unreadable.logged.join('\n'));
+    assert.equal(value(fallback, 'Custom.Team'), 'Web main');
+    assert.deepEqual(
+      unreadable.logged.filter((line) => line.startsWith('warning:')),
+      [`warning: ${loc('FieldTypesUnread', 'Custom.Notes')}`],
+    );
   });
 
   it('fails on bad input before connecting to anything', async () => {
@@ -548,6 +554,21 @@ describe('run', () => {
     const summary = f.logged.find((line) => line.startsWith('summary: ')) ?? '';
     assert.match(summary, /Bug 7/);
     sinon.assert.calledWith(f.result, 'SucceededWithIssues');
+  });
+
+  it('includeDetails false: the flaky results of a run that files are still noted on the flaky-tests item', async () => {
+    const f = fakes({ includeDetails: 'false' });
+    const flakyTag = flakyFingerprintOf(runContext()).tag;
+    f.pipelines.testRuns.resolves([{ id: 5, failed: 0, passed: 1, passedOnRerun: 1, flaky: 0 }]);
+    f.pipelines.testResults.resolves([
+      { ...failingTest, name: 'Cart.Adds', outcome: 'passed', message: '', rerun: true },
+    ]);
+    await run(f.host);
+    assert.equal(f.outputs.WorkItemAction, 'created');
+    const flakyQuery = f.boards.queryIds.getCalls().find((call) => String(call.args[1]).includes(flakyTag));
+    assert.ok(flakyQuery, 'the flaky-tests item is looked for');
+    assert.equal(f.boards.createWorkItem.callCount, 2, "the run's item and the flaky-tests item");
+    sinon.assert.calledWith(f.result, 'Succeeded');
   });
 
   it('re-reads after a conflict and retries once while the item is still open', async () => {

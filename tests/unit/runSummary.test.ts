@@ -267,14 +267,14 @@ describe('what the task reports beyond the run’s item', () => {
         `Failing tests, each its own item: filed [Bug 50](${URL}50) (Cart\\_Adds), [Bug 51](${URL}51) (Pays \\*twice\\*).\n` +
         `Failing again, commented on: [Bug 44](${URL}44) (Search\\.Finds).\n` +
         `Passing again, resolved: [Bug 40](${URL}40).\n` +
-        "3 more failing tests have no item of their own: a run files at most 20; the run's item lists them.\n",
+        '3 more failing tests have no item of their own: a run files at most 20 test items.\n',
     );
   });
 
   it('only what happened is said; test items that wrote nothing add no line', () => {
     assert.equal(
       summaryMarkdown(created, [], { tests: { ...none, overCap: 2 } }),
-      `${HEAD}${line}\n\n2 more failing tests have no item of their own: a run files at most 20; the run's item lists them.\n`,
+      `${HEAD}${line}\n\n2 more failing tests have no item of their own: a run files at most 20 test items.\n`,
     );
     assert.equal(summaryMarkdown(created, [], { tests: { ...none, failed: 2 } }), `${HEAD}${line}\n`);
   });

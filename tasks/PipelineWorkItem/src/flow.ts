@@ -91,14 +91,16 @@ async function actOn(acting: Acting, view: RunView, intent: 'file' | 'recover'):
 
 /**
  * Whether the run's tests are read for more than the details: for the test items; for a failure, when its
- * details read them anyway or when every failed step runs tests (only then can it be flaky alone); for a green
+ * details read them anyway, when every failed step runs tests (only then can it be flaky alone) or when flaky
+ * results go to the flaky-tests item (which notes them when the run's item does not list them); for a green
  * run, to note results that passed only on a rerun.
  */
 function testsNeeded(settings: Settings, intent: 'file' | 'recover', facts: RunFacts): boolean {
   if (settings.trackTests === 'perTest') return true;
-  if (intent === 'recover') return settings.flakyTests === 'separate';
+  if (settings.flakyTests === 'separate') return true;
+  if (intent === 'recover') return false;
   const flakyAlone = facts.failures.length > 0 && facts.failures.every(isTestStep);
-  return settings.flakyTests !== 'include' && (settings.includeDetails || flakyAlone);
+  return settings.flakyTests === 'ignore' && (settings.includeDetails || flakyAlone);
 }
 
 /** A run whose only failures are flaky test results files no item of its own; its flakes are noted. */

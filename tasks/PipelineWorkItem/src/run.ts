@@ -27,14 +27,8 @@ export async function run(host: TaskHost): Promise<void> {
     settings = readSettings(host.input);
     context = readRunContext(host.variable);
     acted = await fileWorkItem(host, settings, context, log);
-    // Never a silent green: an undetermined run is said to be one.
-    if (acted.undetermined) {
-      result = 'SucceededWithIssues';
-      host.warning(mask(reportLine(acted.report)));
-    } else if (acted.incomplete) {
-      // What failed was warned about where it failed; the result says that not everything was written.
-      result = settings.failTaskOnError ? 'Failed' : 'SucceededWithIssues';
-    }
+    if (acted.undetermined) host.warning(mask(reportLine(acted.report)));
+    result = resultOf(acted, settings);
   } catch (error) {
     host.debug(mask(String((error as Error).stack ?? error)));
     const failed = failure(error, settings, context);
@@ -48,6 +42,16 @@ export async function run(host: TaskHost): Promise<void> {
   host.setOutput('WorkItemUrl', url ?? '');
   host.setOutput('WorkItemAction', action);
   host.setResult(result, mask(reportLine(acted.report)));
+}
+
+/**
+ * Never a silent green: an undetermined run is said to be one. A write that failed while the rest went through
+ * was warned about where it failed; the result says that not everything was written.
+ */
+function resultOf(acted: Acted, settings: Settings): TaskResult {
+  if (acted.undetermined) return 'SucceededWithIssues';
+  if (acted.incomplete) return settings.failTaskOnError ? 'Failed' : 'SucceededWithIssues';
+  return 'Succeeded';
 }
 
 // Input and environment problems always fail; Azure DevOps problems fail only with failTaskOnError, because

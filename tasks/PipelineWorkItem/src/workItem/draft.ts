@@ -143,15 +143,36 @@ function draftFields(
   set(FIELD.history, tracking.history);
   const build = linkedBuild(settings, context, destination);
   if (build && has(FIELD.foundIn)) set(FIELD.foundIn, build.number);
-  // `fields` comes last: a user who names a field there means that value. It is text: in an HTML field it is
-  // escaped, so a placeholder value (a branch name, an error message) can never open an element.
-  const isHtml = htmlFieldTest(destination.htmlFields);
-  for (const field of settings.fields) {
-    if (isTags(field.reference)) continue;
-    const value = renderTemplate(field.value, values);
-    set(field.reference, isHtml(field.reference) ? textHtml(value) : value);
-  }
+  // `fields` comes last: a user who names a field there means that value.
+  for (const [reference, value] of userFields(settings, values, destination, warnings)) set(reference, value);
   return fields;
+}
+
+/**
+ * The `fields` values, rendered. They are text: in an HTML field escaped, so a placeholder value (a branch name,
+ * an error message) can never open an element. The project's field types unread, any field may be an HTML one:
+ * a value that could open an element or an entity is escaped wherever it goes, which in a plain field shows it
+ * escaped rather than risk markup.
+ */
+function userFields(
+  settings: Settings,
+  values: RunView['values'],
+  destination: Destination,
+  warnings: string[],
+): [string, string][] {
+  const isHtml = htmlFieldTest(destination.htmlFields);
+  const unknownTypes = destination.htmlFields === undefined;
+  const escapedUnknown: string[] = [];
+  const rendered = settings.fields
+    .filter((field) => !isTags(field.reference))
+    .map(({ reference, value: template }): [string, string] => {
+      const value = renderTemplate(template, values);
+      const markup = unknownTypes && !isHtml(reference) && /[<&]/.test(value);
+      if (markup) escapedUnknown.push(reference);
+      return [reference, isHtml(reference) || markup ? textHtml(value) : value];
+    });
+  if (escapedUnknown.length > 0) warnings.push(loc('FieldTypesUnread', escapedUnknown.join(', ')));
+  return rendered;
 }
 
 const isTags = (reference: string): boolean => reference.toLowerCase() === FIELD.tags.toLowerCase();
