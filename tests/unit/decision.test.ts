@@ -4,6 +4,7 @@ import { InputName } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import {
   Action,
   decide,
+  filesForSuccess,
   Intent,
   intentFor,
   intentFromJobOutcome,
@@ -46,6 +47,15 @@ describe('lifecycle decision', () => {
     for (const [values, outcome, intent] of cases) {
       assert.equal(intentFor(settingsOf(values), outcome), intent, `${JSON.stringify(values)} ${outcome}`);
     }
+  });
+
+  it('files for a success a succeeded run, and one with issues only when createOn asks for successes', () => {
+    assert.equal(filesForSuccess('success', 'succeeded'), true);
+    assert.equal(filesForSuccess('always', 'succeeded'), true);
+    assert.equal(filesForSuccess('success', 'succeededWithIssues'), true);
+    assert.equal(filesForSuccess('always', 'succeededWithIssues'), false);
+    assert.equal(filesForSuccess('failureOrIssues', 'succeededWithIssues'), false);
+    assert.equal(filesForSuccess('always', 'failed'), false);
   });
 
   it("knows the intent from this job's status only when no other job can change it", () => {

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import {
   fingerprintOf,
   flakyFingerprintOf,
+  successFingerprintOf,
   testFingerprintOf,
 } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
 import { openItemsQuery, OpenStatesOf } from '../../tasks/PipelineWorkItem/src/lifecycle/openItems';
@@ -53,6 +54,20 @@ describe('fingerprint and the open-items query', () => {
     assert.match(a.tag, /^pwi:[0-9a-f]{12}$/);
     assert.equal(fingerprintOf(undefined, values, { ...context, pipeline: 'webapp-ci  ' }).tag, a.tag);
     assert.notEqual(fingerprintOf(undefined, values, { ...context, branch: 'release/2.0' }).tag, a.tag);
+  });
+
+  it("a success's items are a series of their own: never a failure's tag or scope, and one tag", () => {
+    const failure = fingerprintOf(undefined, values, context);
+    const success = successFingerprintOf(failure);
+    assert.equal(success.text, 'WebApp-CI · main · succeeded');
+    assert.match(success.tag, /^pwi:success-[0-9a-f]{12}$/);
+    assert.notEqual(success.tag, failure.tag);
+    assert.notEqual(success.tag, failure.scopeTag);
+    // One tag: a green run's recovery, which searches by the scope tag, never finds it.
+    assert.equal(success.scopeTag, success.tag);
+    assert.equal(successFingerprintOf(fingerprintOf(undefined, values, context)).tag, success.tag);
+    const otherBranch = fingerprintOf(undefined, values, { ...context, branch: 'release/2.0' });
+    assert.notEqual(successFingerprintOf(otherBranch).tag, success.tag);
   });
 
   it('renders a fingerprint template', () => {

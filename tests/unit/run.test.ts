@@ -15,6 +15,7 @@ import { run } from '../../tasks/PipelineWorkItem/src/run';
 import { loc } from '../../tasks/PipelineWorkItem/src/text/messages';
 import type { InputName } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import {
+  fingerprintOf,
   flakyFingerprintOf,
   testFingerprintOf,
 } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
@@ -569,6 +570,23 @@ describe('run', () => {
     assert.ok(flakyQuery, 'the flaky-tests item is looked for');
     assert.equal(f.boards.createWorkItem.callCount, 2, "the run's item and the flaky-tests item");
     sinon.assert.calledWith(f.result, 'Succeeded');
+  });
+
+  it("createOn always: a green run files its success apart, never commenting on the failure's open item", async () => {
+    const f = fakes({ createOn: 'always' }, { ...YAML_VARIABLES, 'Agent.JobStatus': 'Succeeded' });
+    f.pipelines.timeline.resolves([{ ...FAILED_TIMELINE[0]!, result: 'succeeded' }]);
+    const failureTag = fingerprintOf(undefined, {} as never, runContext()).tag;
+    f.boards.queryIds.callsFake(async (_project: string, query: string) =>
+      query.includes(failureTag) ? [7] : [],
+    );
+    await run(f.host);
+    sinon.assert.notCalled(f.boards.addComment);
+    sinon.assert.calledOnce(f.boards.createWorkItem);
+    assert.equal(f.outputs.WorkItemAction, 'created');
+    const patch = f.boards.createWorkItem.firstCall.args[2] as { path: string; value: unknown }[];
+    const tags = String(patch.find((op) => op.path === '/fields/System.Tags')?.value);
+    assert.match(tags, /pwi:success-[0-9a-f]{12}/);
+    assert.ok(!tags.includes(failureTag), tags);
   });
 
   it('re-reads after a conflict and retries once while the item is still open', async () => {

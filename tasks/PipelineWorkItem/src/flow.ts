@@ -16,8 +16,15 @@ import { planTestItems, trackTestItems, TestItemsPlan } from './act/testItems';
 import { maskedRun } from './render/readable';
 import type { SideItems } from './render/summary';
 import type { Settings } from './inputs/settings';
-import { decide, Intent, intentFor, intentFromJobOutcome, needsOpenItems } from './lifecycle/decision';
-import { fingerprintOf } from './lifecycle/fingerprint';
+import {
+  decide,
+  filesForSuccess,
+  Intent,
+  intentFor,
+  intentFromJobOutcome,
+  needsOpenItems,
+} from './lifecycle/decision';
+import { fingerprintOf, successFingerprintOf } from './lifecycle/fingerprint';
 import { runKey } from './lifecycle/marker';
 import type { Credentials } from './ports';
 import { loc } from './text/messages';
@@ -64,7 +71,9 @@ export async function fileWorkItem(
 /** The fingerprint's open items, the decision and the act; then the items of the run's tests. */
 async function actOn(acting: Acting, view: RunView, intent: 'file' | 'recover'): Promise<Acted> {
   const { settings, log, reads } = acting;
-  const fingerprint = fingerprintOf(settings.fingerprint, view.values, view.context);
+  const ofRun = fingerprintOf(settings.fingerprint, view.values, view.context);
+  const success = intent === 'file' && filesForSuccess(settings.createOn, view.outcome);
+  const fingerprint = success ? successFingerprintOf(ofRun) : ofRun;
   log.info(loc('Fingerprint', fingerprint.text, fingerprint.tag, fingerprint.scopeTag));
   // A green run recovers everything its scope filed, whatever the fingerprint template made of the run.
   const search = intent === 'recover' ? 'recovery' : 'fingerprint';

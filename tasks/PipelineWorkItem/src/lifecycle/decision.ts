@@ -24,6 +24,14 @@ export function intentFor(choices: Choices, outcome: Outcome): Intent {
   return 'nothing';
 }
 
+/**
+ * Whether the item a filing run files is for its success rather than a failure: a succeeded run, or one with
+ * issues when `createOn` asks for successes (`failureOrIssues` and `always` file those as problems).
+ */
+export function filesForSuccess(createOn: Choices['createOn'], outcome: Outcome): boolean {
+  return outcome === 'succeeded' || (outcome === 'succeededWithIssues' && createOn === 'success');
+}
+
 const SEVERITY: readonly Outcome[] = ['succeeded', 'succeededWithIssues', 'canceled', 'failed'];
 
 /**

@@ -20,6 +20,7 @@ const SCOPE_TAG_PREFIX = 'pwi:scope-';
 const TEST_TAG_PREFIX = 'pwi:test-';
 const TESTS_SCOPE_TAG_PREFIX = 'pwi:tests-';
 const FLAKY_TAG_PREFIX = 'pwi:flaky-';
+const SUCCESS_TAG_PREFIX = 'pwi:success-';
 
 /** Whether a tag has the form of the task's own tags (`pwi:` and more), which only the task may put on an item. */
 export function isTaskTag(tag: string): boolean {
@@ -54,6 +55,16 @@ export function fingerprintOf(
     tag: `${PULL_REQUEST_TAG_PREFIX}${digest('pull-request', [context.pullRequest, text])}`,
     scopeTag,
   };
+}
+
+/**
+ * The fingerprint of an item a run files for its success (`createOn` `success`, or `always` on a succeeded run):
+ * a series of its own, so that a success never comments on a failure's open item, nor a failure on a success's,
+ * whatever the template made of the run. A green run's recovery never resolves it, so it carries only its own tag.
+ */
+export function successFingerprintOf(failure: Fingerprint): Fingerprint {
+  const tag = `${SUCCESS_TAG_PREFIX}${digest('success', [failure.tag])}`;
+  return { text: `${failure.text} · succeeded`, tag, scopeTag: tag };
 }
 
 /**
