@@ -48,6 +48,8 @@ export interface AgentJob {
   /** The job token the agent hands over as the SystemVssConnection endpoint; omitted = no endpoint. */
   readonly jobToken?: string;
   readonly collectionUrl: string;
+  /** The SystemVssConnection endpoint's URL: `collectionUrl` unless given (a classic release job's is the Release host). */
+  readonly jobConnectionUrl?: string;
   /**
    * Service connections: id → url and PAT (for the `connection` input), or url, scheme, authorization
    * parameters and data (a workload identity federation connection).
@@ -96,7 +98,7 @@ export function agentEnvironment(job: AgentJob, temp: string): Record<string, st
     env[`SECRET_${envName(name)}`] = value;
   for (const [name, value] of Object.entries(job.inputs ?? {})) env[`INPUT_${envName(name)}`] = value;
   if (job.jobToken !== undefined) {
-    env['ENDPOINT_URL_SYSTEMVSSCONNECTION'] = job.collectionUrl;
+    env['ENDPOINT_URL_SYSTEMVSSCONNECTION'] = job.jobConnectionUrl ?? job.collectionUrl;
     env['ENDPOINT_AUTH_SYSTEMVSSCONNECTION'] = JSON.stringify({
       parameters: { AccessToken: job.jobToken },
       scheme: 'OAuth',

@@ -9,7 +9,7 @@ import * as selfsigned from 'selfsigned';
 /** The public cloud's Microsoft Entra host, which an Azure DevOps connection signs in at. */
 export const ENTRA_HOST = 'login.microsoftonline.com';
 
-/** An agent's network in which the Entra host is reached through the agent's proxy. */
+/** An agent's network in which named hosts (the Entra host, Azure DevOps Services' hosts) are reached through the agent's proxy. */
 export interface AgentNetwork {
   /** The agent's proxy and certificate settings, as pipeline variables. */
   readonly variables: Readonly<Record<string, string>>;
@@ -25,23 +25,27 @@ const listen = (server: net.Server): Promise<number> =>
 
 /**
  * What an agent behind a TLS-inspecting proxy has: `Agent.ProxyUrl` (local addresses bypass it) and
- * `Agent.CAInfo`, the certificate authority the proxy's certificates chain to. The proxy tunnels the Entra host
- * to a TLS endpoint holding a certificate for that name, which hands the requests to `entra` (the emulator
- * playing Microsoft Entra ID); it refuses every other host. The certificate is made for the run (selfsigned, Node's own
- * crypto: no tool to install on any OS).
+ * `Agent.CAInfo`, the certificate authority the proxy's certificates chain to. The proxy tunnels each host of
+ * `routes` (port 443) to a TLS endpoint holding a certificate for those names, which hands the requests to the
+ * local port the host is routed to (an emulator playing Microsoft Entra ID, or the organization); it refuses
+ * every other host. The certificate is made for the run (selfsigned, Node's own crypto: no tool to install on any
+ * OS).
  */
-export async function agentNetwork(entra: { port: number }): Promise<AgentNetwork> {
+export async function agentNetwork(
+  routes: Readonly<Record<string, { port: number }>>,
+): Promise<AgentNetwork> {
+  const hosts = Object.keys(routes);
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-network-'));
   const key = path.join(directory, 'key.pem');
   const cert = path.join(directory, 'ca.pem');
-  // A self-signed certificate for the Entra host that is also its own authority, as a proxy's CA file holds it.
-  const made = await selfsigned.generate([{ name: 'commonName', value: ENTRA_HOST }], {
+  // A self-signed certificate for the routed hosts that is also its own authority, as a proxy's CA file holds it.
+  const made = await selfsigned.generate([{ name: 'commonName', value: 'Agent proxy' }], {
     keyType: 'ec',
     algorithm: 'sha256',
     notAfterDate: new Date(Date.now() + 24 * 60 * 60 * 1000),
     extensions: [
       { name: 'basicConstraints', cA: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: ENTRA_HOST }] },
+      { name: 'subjectAltName', altNames: hosts.map((value) => ({ type: 2, value })) },
     ],
   });
   fs.writeFileSync(key, made.private);
@@ -57,14 +61,20 @@ export async function agentNetwork(entra: { port: number }): Promise<AgentNetwor
     to.on('error', () => from.destroy());
     from.pipe(to).pipe(from);
   };
-  const terminator = tls.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, (socket) =>
-    relay(socket, net.connect(entra.port, '127.0.0.1')),
+  // The client names the host it tunnelled to (SNI): its requests go to that host's port.
+  const terminator = tls.createServer(
+    { key: fs.readFileSync(key), cert: fs.readFileSync(cert) },
+    (socket) => {
+      const route = typeof socket.servername === 'string' ? routes[socket.servername] : undefined;
+      if (route) relay(socket, net.connect(route.port, '127.0.0.1'));
+      else socket.destroy();
+    },
   );
   const tunnels: string[] = [];
   const proxy = http.createServer((_request, response) => response.writeHead(405).end());
   proxy.on('connect', (request: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
     tunnels.push(request.url ?? '');
-    if (request.url !== `${ENTRA_HOST}:443`) {
+    if (!hosts.some((host) => request.url === `${host}:443`)) {
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { Emulator, PROJECTS, RecordedRequest, startEmulator } from '../emulator/harness';
 import type { FederatedAppSpec } from '../emulator/federation';
 import type { EndpointSpec, TaskRun } from './agent';
-import { AgentNetwork, agentNetwork } from './agentNetwork';
+import { AgentNetwork, agentNetwork, ENTRA_HOST } from './agentNetwork';
 import { buildVariables, failedYamlRun, greenYamlRun } from './pipelines';
 import { assertNoSecrets, isWrite, useSession } from './session';
 
@@ -19,7 +19,7 @@ describe('packaged task: workload identity federation to another organization', 
   };
   before(async () => {
     target = await startEmulator();
-    network = await agentNetwork({ port: target.port });
+    network = await agentNetwork({ [ENTRA_HOST]: { port: target.port } });
   });
   after(async () => {
     await network?.stop();

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as sinon from 'sinon';
-import { SettingsError } from '../../tasks/PipelineWorkItem/src/errors';
+import { EnvironmentError, SettingsError } from '../../tasks/PipelineWorkItem/src/errors';
 import type { TaskHost } from '../../tasks/PipelineWorkItem/src/ports';
 import { loc, useLocalizer } from '../../tasks/PipelineWorkItem/src/text/messages';
 import { repoRoot, TASK_JSON } from '../helpers/repo';
@@ -249,9 +249,10 @@ describe('agent host', () => {
 
   describe('credentials', () => {
     it('the job token, for the collection of the run, joins the secrets', () => {
+      // A classic release job: the connection is the Release host, the collection its organization's.
       const host = hostOf({
         variables: { 'System.TeamFoundationCollectionUri': 'https://dev.azure.com/contoso' },
-        endpoints: { SYSTEMVSSCONNECTION: JOB_ENDPOINT },
+        endpoints: { SYSTEMVSSCONNECTION: { ...JOB_ENDPOINT, url: 'https://vsrm.dev.azure.com/contoso/' } },
       });
       const lines = linesOf(() =>
         assert.deepEqual(host.jobCredentials(), {
@@ -276,8 +277,32 @@ describe('agent host', () => {
       });
       assert.equal(printed(() => noToken.jobCredentials()).result, undefined);
       assert.deepEqual(noToken.secrets(), []);
-      const noUrl = hostOf({ endpoints: { SYSTEMVSSCONNECTION: { auth: JOB_ENDPOINT.auth } } });
+      const noUrl = hostOf({
+        variables: { 'System.TeamFoundationCollectionUri': 'https://dev.azure.com/fabrikam/' },
+        endpoints: { SYSTEMVSSCONNECTION: { auth: JOB_ENDPOINT.auth } },
+      });
       assert.equal(printed(() => noUrl.jobCredentials()).result, undefined);
+    });
+
+    it('a collection a step pointed elsewhere: an environment error, the token neither sent nor printed', () => {
+      const host = hostOf({
+        variables: { 'System.TeamFoundationCollectionUri': 'https://dev.azure.com@evil.example/' },
+        endpoints: { SYSTEMVSSCONNECTION: JOB_ENDPOINT },
+      });
+      const lines = linesOf(() =>
+        assert.throws(
+          () => host.jobCredentials(),
+          (error: unknown) =>
+            error instanceof EnvironmentError &&
+            error.message ===
+              loc(
+                'CollectionUriUntrusted',
+                'https://dev.azure.com@evil.example/',
+                'https://dev.azure.com/fabrikam',
+              ),
+        ),
+      );
+      assert.ok(!lines.some((line) => line.includes(JOB_TOKEN)), lines.join('\n'));
     });
 
     const CONNECTIONS: [string, Endpoint['auth'], object][] = [
@@ -337,37 +362,33 @@ describe('agent host', () => {
       }
     });
 
+    const WIF_ENDPOINT: Endpoint = {
+      url: 'https://management.azure.com/',
+      auth: {
+        scheme: 'WorkloadIdentityFederation',
+        parameters: { TenantId: 'tenant-1', ServicePrincipalId: 'client-1' },
+      },
+      data: {
+        activeDirectoryAuthority: 'https://login.microsoftonline.us/',
+        organizationUrl: 'https://dev.azure.com/contoso/',
+      },
+    };
+    const WIF_CHOICE = {
+      kind: 'azureDevOps',
+      input: 'azureDevOpsConnection',
+      connection: 'wif-1',
+      organizationUrl: undefined,
+    } as const;
+    const JOB = { url: 'https://dev.azure.com/fabrikam/', scheme: 'bearer', token: JOB_TOKEN } as const;
+
     it('a federated connection: its tenant, client, authority and organization, and the job’s ID token request', () => {
       const host = hostOf({
         variables: {
           'System.OidcRequestUri': 'https://dev.azure.com/fabrikam/WebApp/_apis/oidctoken',
         },
-        endpoints: {
-          'WIF-1': {
-            url: 'https://management.azure.com/',
-            auth: {
-              scheme: 'WorkloadIdentityFederation',
-              parameters: { TenantId: 'tenant-1', ServicePrincipalId: 'client-1' },
-            },
-            data: {
-              activeDirectoryAuthority: 'https://login.microsoftonline.us/',
-              organizationUrl: 'https://dev.azure.com/contoso/',
-            },
-          },
-        },
+        endpoints: { SYSTEMVSSCONNECTION: JOB_ENDPOINT, 'WIF-1': WIF_ENDPOINT },
       });
-      const job = { url: 'https://dev.azure.com/fabrikam/', scheme: 'bearer', token: JOB_TOKEN } as const;
-      const { result } = printed(() =>
-        host.federatedCredentials(
-          {
-            kind: 'azureDevOps',
-            input: 'azureDevOpsConnection',
-            connection: 'wif-1',
-            organizationUrl: undefined,
-          },
-          job,
-        ),
-      );
+      const { result } = printed(() => host.federatedCredentials(WIF_CHOICE, JOB));
       assert.deepEqual(result, {
         url: 'https://dev.azure.com/contoso/',
         scheme: 'federated',
@@ -381,6 +402,27 @@ describe('agent host', () => {
           authority: 'https://login.microsoftonline.us/',
         },
       });
+    });
+
+    it('an ID token request URL a step pointed outside the job’s organization: an environment error', () => {
+      const host = hostOf({
+        variables: { 'System.OidcRequestUri': 'https://dev.azure.com/otherorg/_apis/oidctoken' },
+        endpoints: { SYSTEMVSSCONNECTION: JOB_ENDPOINT, 'WIF-1': WIF_ENDPOINT },
+      });
+      printed(() =>
+        assert.throws(
+          () => host.federatedCredentials(WIF_CHOICE, JOB),
+          (error: unknown) =>
+            error instanceof EnvironmentError &&
+            error.message ===
+              loc(
+                'OidcRequestUriUntrusted',
+                'https://dev.azure.com/otherorg/_apis/oidctoken',
+                'https://dev.azure.com/fabrikam',
+                'wif-1',
+              ),
+        ),
+      );
     });
   });
 

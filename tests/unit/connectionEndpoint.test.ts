@@ -4,7 +4,9 @@ import type { FederatedConnection } from '../../tasks/PipelineWorkItem/src/input
 import {
   EndpointView,
   federatedEndpoint,
+  jobCollectionUrl,
   oidcRequestUri,
+  ofJobOrganization,
   PUBLIC_AUTHORITY,
 } from '../../tasks/PipelineWorkItem/src/inputs/connectionEndpoint';
 
@@ -95,9 +97,12 @@ describe('federated connection endpoint', () => {
   });
 
   it('Azure DevOps Server gives no ID token request URL: an environment error naming the PAT connection', () => {
-    assert.equal(oidcRequestUri('https://dev.azure.com/x/oidc', 'wif'), 'https://dev.azure.com/x/oidc');
+    assert.equal(
+      oidcRequestUri('https://dev.azure.com/x/oidc', 'wif', 'https://dev.azure.com/x/'),
+      'https://dev.azure.com/x/oidc',
+    );
     assert.throws(
-      () => oidcRequestUri(undefined, 'wif'),
+      () => oidcRequestUri(undefined, 'wif', 'https://dev.azure.com/x/'),
       (error: unknown) =>
         error instanceof EnvironmentError &&
         /^Service connection 'wif': workload identity federation is an Azure DevOps Services feature/.test(
@@ -106,4 +111,132 @@ describe('federated connection endpoint', () => {
         /set connectionType to token/.test(error.message),
     );
   });
+
+  it('an ID token request URL outside the job’s organization: an environment error naming the variable', () => {
+    assert.throws(
+      () => oidcRequestUri('https://evil.example/oidc', 'wif', 'https://dev.azure.com/fabrikam/'),
+      (error: unknown) =>
+        error instanceof EnvironmentError &&
+        error.message.startsWith(
+          "System.OidcRequestUri (https://evil.example/oidc) is not in the organization of the job's connection (https://dev.azure.com/fabrikam/), so the job token was not sent there and service connection 'wif' did not sign in.",
+        ) &&
+        /stop it from setting System\.OidcRequestUri/.test(error.message),
+    );
+    // A classic release job's connection is the Release host; its ID token request may name either host.
+    const release = 'https://vsrm.dev.azure.com/fabrikam/';
+    for (const uri of [
+      'https://vsrm.dev.azure.com/fabrikam/p/_apis/oidctoken',
+      'https://dev.azure.com/fabrikam/p/_apis/oidctoken',
+    ]) {
+      assert.equal(oidcRequestUri(uri, 'wif', release), uri);
+    }
+  });
+});
+
+describe('the job token’s collection', () => {
+  const BUILD = 'https://dev.azure.com/fabrikam/';
+
+  it('the connection’s own URL when System.TeamFoundationCollectionUri is unset', () => {
+    assert.equal(jobCollectionUrl('https://dev.azure.com/fabrikam', undefined), BUILD);
+    assert.equal(jobCollectionUrl(BUILD, ''), BUILD);
+  });
+
+  it('the variable when it is the connection’s collection, or in a release job the collection of the Release host', () => {
+    assert.equal(jobCollectionUrl(BUILD, 'https://dev.azure.com/fabrikam'), BUILD);
+    assert.equal(jobCollectionUrl('https://vsrm.dev.azure.com/fabrikam/', BUILD), BUILD);
+    assert.equal(
+      jobCollectionUrl('https://fabrikam.vsrm.visualstudio.com/', 'https://fabrikam.visualstudio.com/'),
+      'https://fabrikam.visualstudio.com/',
+    );
+    assert.equal(
+      jobCollectionUrl(
+        'https://tfs.contoso.example/tfs/DefaultCollection/',
+        'https://tfs.contoso.example/tfs/defaultcollection',
+      ),
+      'https://tfs.contoso.example/tfs/defaultcollection/',
+    );
+  });
+
+  it('a variable outside the connection’s organization: an environment error naming the variable and the fix', () => {
+    assert.throws(
+      () => jobCollectionUrl(BUILD, 'https://evil.example/'),
+      (error: unknown) =>
+        error instanceof EnvironmentError &&
+        error.message.startsWith(
+          "System.TeamFoundationCollectionUri (https://evil.example/) is not in the organization of the job's connection (https://dev.azure.com/fabrikam/), so the job token was not sent there and nothing was filed.",
+        ) &&
+        /stop it from setting System\.TeamFoundationCollectionUri/.test(error.message),
+    );
+  });
+
+  const SAME: [string, string, string][] = [
+    ['the same collection', BUILD, 'https://dev.azure.com/fabrikam/'],
+    ['the host and organization in other case', BUILD, 'HTTPS://Dev.Azure.COM/FABRIKAM/'],
+    ['the default port spelled out', BUILD, 'https://dev.azure.com:443/fabrikam/'],
+    ['a path within the organization', BUILD, 'https://dev.azure.com/fabrikam/WebApp/_apis/x'],
+    ['the Release host beside its collection', 'https://vsrm.dev.azure.com/fabrikam/', BUILD],
+    ['the collection beside its Release host', BUILD, 'https://vsrm.dev.azure.com/fabrikam/'],
+    [
+      'the legacy Release host beside its collection',
+      'https://fabrikam.vsrm.visualstudio.com/',
+      'https://fabrikam.visualstudio.com/',
+    ],
+    ['the legacy and the new URL of one organization', 'https://fabrikam.vsrm.visualstudio.com/', BUILD],
+    [
+      'a server’s collection',
+      'http://tfs:8080/tfs/DefaultCollection/',
+      'http://tfs:8080/tfs/DefaultCollection/',
+    ],
+  ];
+  for (const [name, connection, url] of SAME) {
+    it(`trusts ${name}`, () => assert.equal(ofJobOrganization(connection, url), true));
+  }
+
+  const FOREIGN: [string, string, string][] = [
+    ['another host', BUILD, 'https://evil.example/fabrikam/'],
+    ['user info before the host', BUILD, 'https://dev.azure.com@evil.example/fabrikam/'],
+    ['user info naming the host', BUILD, 'https://user:dev.azure.com@evil.example/'],
+    ['a host that only starts like it', BUILD, 'https://dev.azure.com.evil.example/fabrikam/'],
+    ['a trailing dot', BUILD, 'https://dev.azure.com./fabrikam/'],
+    ['another port', BUILD, 'https://dev.azure.com:8443/fabrikam/'],
+    ['plain http', BUILD, 'http://dev.azure.com/fabrikam/'],
+    ['another organization', BUILD, 'https://dev.azure.com/otherorg/'],
+    ['another organization after ..', BUILD, 'https://dev.azure.com/fabrikam/../otherorg/'],
+    ['another organization after encoded ..', BUILD, 'https://dev.azure.com/fabrikam/%2e%2e/otherorg/'],
+    ['an organization that starts like it', BUILD, 'https://dev.azure.com/fabrikam2/'],
+    ['no organization', BUILD, 'https://dev.azure.com/'],
+    ['a vsrm prefix on a foreign host', BUILD, 'https://vsrm.evil.example/fabrikam/'],
+    [
+      'a foreign host beside a Release host',
+      'https://vsrm.dev.azure.com/fabrikam/',
+      'https://evil.example/fabrikam/',
+    ],
+    [
+      'another organization’s collection beside a Release host',
+      'https://vsrm.dev.azure.com/fabrikam/',
+      'https://dev.azure.com/otherorg/',
+    ],
+    [
+      'another legacy organization',
+      'https://fabrikam.vsrm.visualstudio.com/',
+      'https://contoso.visualstudio.com/',
+    ],
+    [
+      'a vsrm prefix on a foreign server',
+      'http://tfs:8080/tfs/DefaultCollection/',
+      'http://vsrm.tfs:8080/tfs/DefaultCollection/',
+    ],
+    [
+      'another collection of a server',
+      'http://tfs:8080/tfs/DefaultCollection/',
+      'http://tfs:8080/tfs/Other/',
+    ],
+    ['another scheme', BUILD, 'file:///dev.azure.com/fabrikam/'],
+    ['no URL', BUILD, 'dev.azure.com/fabrikam'],
+    ['a malformed escape', BUILD, 'https://dev.azure.com/%E0%A4%A/'],
+    ['a connection that is no URL', 'fabrikam', BUILD],
+  ];
+  for (const [name, connection, url] of FOREIGN) {
+    it(`refuses ${name}`, () => assert.equal(ofJobOrganization(connection, url), false));
+  }
 });

@@ -9,7 +9,12 @@ import { withTrailingSlash } from './text/html';
 import { SettingsError } from './errors';
 import { findJobFiles, jobRoots, openJobFile } from './evidence/jobFiles';
 import type { FederatedConnection } from './inputs/connectionChoice';
-import { EndpointView, federatedEndpoint, oidcRequestUri } from './inputs/connectionEndpoint';
+import {
+  EndpointView,
+  federatedEndpoint,
+  jobCollectionUrl,
+  oidcRequestUri,
+} from './inputs/connectionEndpoint';
 import type { Credentials, FoundFiles, TaskHost, TaskResult, TokenCredentials } from './ports';
 import { inertLines } from './text/agentText';
 import { loc, useLocalizer } from './text/messages';
@@ -80,10 +85,17 @@ export function agentHost(resources: () => string): TaskHost {
 }
 
 // getEndpointAuthorizationParameter would write the token into a debug line; the whole object is read instead.
+// A step can set any variable, the agent's own included: the token goes only where the endpoint, which no step
+// can change, allows.
 function jobCredentials(variable: (name: string) => string | undefined): TokenCredentials | undefined {
   const token = tl.getEndpointAuthorization(JOB_ENDPOINT, true)?.parameters?.['AccessToken'];
-  const url = variable('System.TeamFoundationCollectionUri') ?? tl.getEndpointUrl(JOB_ENDPOINT, true);
-  return token && url ? { url: withTrailingSlash(url), scheme: 'bearer', token } : undefined;
+  const connection = tl.getEndpointUrl(JOB_ENDPOINT, true);
+  if (!token || !connection) return undefined;
+  return {
+    url: jobCollectionUrl(connection, variable('System.TeamFoundationCollectionUri')),
+    scheme: 'bearer',
+    token,
+  };
 }
 
 // task-lib's findMatch follows every symlink and throws on a dangling one: the job's files are searched without
@@ -222,7 +234,11 @@ function federatedCredentials(
     };
   });
   const target = federatedEndpoint(choice, endpoint);
-  const uri = oidcRequestUri(variable('System.OidcRequestUri'), id);
+  const uri = oidcRequestUri(
+    variable('System.OidcRequestUri'),
+    id,
+    tl.getEndpointUrl(JOB_ENDPOINT, true) ?? '',
+  );
   return {
     url: target.organizationUrl,
     scheme: 'federated',

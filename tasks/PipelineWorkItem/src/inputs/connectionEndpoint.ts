@@ -58,11 +58,95 @@ export function federatedEndpoint(choice: FederatedConnection, endpoint: Endpoin
 }
 
 /**
- * The job's ID token request URL (`System.OidcRequestUri`). Azure DevOps Server gives none: federation is an
- * Azure DevOps Services feature.
+ * The job's ID token request URL (`System.OidcRequestUri`), which receives the job token: only within the
+ * organization of the job's connection (see `ofJobOrganization`). Azure DevOps Server gives none: federation is
+ * an Azure DevOps Services feature.
  * @throws EnvironmentError naming the fix
  */
-export function oidcRequestUri(value: string | undefined, connection: string): string {
+export function oidcRequestUri(
+  value: string | undefined,
+  connection: string,
+  jobConnectionUrl: string,
+): string {
   if (!value) throw new EnvironmentError(loc('FederationNeedsServices', connection));
+  if (!ofJobOrganization(jobConnectionUrl, value)) {
+    throw new EnvironmentError(loc('OidcRequestUriUntrusted', value, jobConnectionUrl, connection));
+  }
   return value;
+}
+
+/**
+ * The collection the job token works with: the job connection's URL when `System.TeamFoundationCollectionUri`
+ * is unset, else the variable if it lies within the connection's organization (in a classic release job the
+ * connection is the Release host, and Boards and builds are served by the collection's).
+ * A variable outside that organization fails the run rather than falling back to the connection: a step
+ * rewrote a variable the agent set (it only warns), or the job is misconfigured, and an administrator must see
+ * either rather than have the item filed as if nothing happened.
+ * @throws EnvironmentError naming the variable and the fix, before the token goes anywhere
+ */
+export function jobCollectionUrl(jobConnectionUrl: string, variable: string | undefined): string {
+  if (!variable) return withTrailingSlash(jobConnectionUrl);
+  if (!ofJobOrganization(jobConnectionUrl, variable)) {
+    throw new EnvironmentError(loc('CollectionUriUntrusted', variable, jobConnectionUrl));
+  }
+  return withTrailingSlash(variable);
+}
+
+/** Where a request to an http(s) URL goes. */
+interface Place {
+  readonly protocol: string;
+  readonly host: string;
+  /** The path's segments, decoded and lower-cased (collection and organization names ignore case). */
+  readonly segments: readonly string[];
+}
+
+// Undefined for another scheme, text that is no URL, user info, or an escape that does not decode.
+function placeOf(url: string): Place | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  // User info is where `https://dev.azure.com@evil/` hides its real host.
+  if (!['http:', 'https:'].includes(parsed.protocol) || parsed.username || parsed.password) return undefined;
+  const segments: string[] = [];
+  for (const segment of parsed.pathname.split('/')) {
+    if (segment === '') continue;
+    try {
+      segments.push(decodeURIComponent(segment).toLowerCase());
+    } catch {
+      return undefined;
+    }
+  }
+  // URL lower-cases the host, drops a default port and resolves `..`; a trailing dot stays, and differs.
+  return { protocol: parsed.protocol, host: parsed.host, segments };
+}
+
+/**
+ * The organization of Azure DevOps Services a URL names, lower-cased: Services serves one at dev.azure.com/<org>/
+ * and <org>.visualstudio.com, and its classic releases at vsrm.dev.azure.com/<org>/ and <org>.vsrm.visualstudio.com.
+ */
+function servicesOrganization(place: Place): string | undefined {
+  if (place.protocol !== 'https:') return undefined;
+  if (place.host === 'dev.azure.com' || place.host === 'vsrm.dev.azure.com') return place.segments[0];
+  return /^([a-z0-9][a-z0-9-]*)\.(?:vsrm\.)?visualstudio\.com$/.exec(place.host)?.[1];
+}
+
+/**
+ * Whether `url` lies within the organization or collection of the job's connection (`SystemVssConnection`, which
+ * the agent sets and a step cannot): on its scheme, host and port, under its path; or, on Azure DevOps Services,
+ * on any host of the same organization.
+ */
+export function ofJobOrganization(jobConnectionUrl: string, url: string): boolean {
+  const job = placeOf(jobConnectionUrl);
+  const place = placeOf(url);
+  if (!job || !place) return false;
+  const organization = servicesOrganization(job);
+  if (organization !== undefined && organization === servicesOrganization(place)) return true;
+  return (
+    place.protocol === job.protocol &&
+    place.host === job.host &&
+    job.segments.every((segment, index) => place.segments[index] === segment)
+  );
 }

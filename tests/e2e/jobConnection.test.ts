@@ -1,0 +1,138 @@
+import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AgentNetwork, agentNetwork } from './agentNetwork';
+import { buildVariables, classicRelease, failedYamlRun, releaseVariables } from './pipelines';
+import { useSession } from './session';
+
+/** A second organization's stand-in on this machine: it answers nothing, and counts every connection made to it. */
+interface Listener {
+  readonly url: string;
+  readonly connections: () => number;
+  close(): Promise<void>;
+}
+
+async function listener(): Promise<Listener> {
+  let connections = 0;
+  const server = http.createServer((_request, response) => response.writeHead(500).end());
+  server.on('connection', () => {
+    connections += 1;
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/fabrikam/`,
+    connections: () => connections,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+// The job token goes where the job's SystemVssConnection endpoint, which the agent sets and no step can change,
+// allows: a step that points System.TeamFoundationCollectionUri or System.OidcRequestUri elsewhere (a logging
+// command in a tool's output is enough) fails the task before any request, and the other host hears nothing.
+describe('packaged task: the job token stays in the job’s organization', function () {
+  const session = useSession();
+  let elsewhere: Listener | undefined;
+  let network: AgentNetwork | undefined;
+  const other = (): Listener => {
+    if (!elsewhere) throw new Error('the other listener has not started');
+    return elsewhere;
+  };
+  before(async () => {
+    elsewhere = await listener();
+    // Azure DevOps Services' hosts of the organization, played by the emulator behind the agent's proxy.
+    network = await agentNetwork({
+      'dev.azure.com': { port: session.emulator.port },
+      'vsrm.dev.azure.com': { port: session.emulator.port },
+    });
+  });
+  after(async () => {
+    await network?.stop();
+    await elsewhere?.close();
+  });
+  beforeEach(() => network?.tunnels.splice(0));
+
+  it('System.TeamFoundationCollectionUri set by a step to another host: fails naming it, nothing is sent', async () => {
+    await session.emulator.seedBuild(failedYamlRun(1701));
+    const run = await session.run({
+      variables: buildVariables(1701, { 'System.TeamFoundationCollectionUri': other().url }),
+    });
+    assert.equal(run.result, 'Failed', run.stdout);
+    assert.match(
+      run.resultMessage,
+      new RegExp(
+        `^System\\.TeamFoundationCollectionUri \\(${other().url}\\) is not in the organization of the job's connection \\(${session.emulator.collectionUrl}\\), so the job token was not sent there and nothing was filed\\..*stop it from setting System\\.TeamFoundationCollectionUri`,
+      ),
+    );
+    assert.equal(other().connections(), 0);
+    assert.deepEqual(await session.emulator.requests(), []);
+  });
+
+  it('System.OidcRequestUri set by a step to another host: the federated sign-in is refused, nothing is sent', async () => {
+    const connection = '5f0c2e7a-3b1d-4c8e-9a6f-2d4b8e1c7a93';
+    await session.emulator.seedBuild(failedYamlRun(1702));
+    const run = await session.run({
+      variables: buildVariables(1702, { 'System.OidcRequestUri': `${other().url}_apis/oidctoken` }),
+      inputs: {
+        connectionType: 'azureRM',
+        azureResourceManagerConnection: connection,
+        organizationUrl: session.emulator.collectionUrl,
+      },
+      serviceConnections: {
+        [connection]: {
+          url: 'https://management.azure.com/',
+          scheme: 'WorkloadIdentityFederation',
+          parameters: { serviceprincipalid: 'client-1', tenantid: 'tenant-1' },
+          data: { activeDirectoryAuthority: session.emulator.url },
+        },
+      },
+    });
+    assert.equal(run.result, 'Failed', run.stdout);
+    assert.match(
+      run.resultMessage,
+      new RegExp(
+        `^System\\.OidcRequestUri \\(${other().url}_apis/oidctoken\\) is not in the organization of the job's connection .*service connection '${connection}' did not sign in\\.`,
+      ),
+    );
+    assert.equal(other().connections(), 0);
+    assert.deepEqual(await session.emulator.requests(), []);
+  });
+
+  it('classic release: the connection is the Release host, the Bug is filed in its organization’s collection', async () => {
+    const { webUrl } = await session.emulator.seedRelease(classicRelease(57, 'failed'));
+    const run = await session.run({
+      jobConnectionUrl: 'https://vsrm.dev.azure.com/fabrikam/',
+      variables: {
+        ...releaseVariables(57, 'Succeeded', webUrl),
+        ...network?.variables,
+        'System.TeamFoundationCollectionUri': 'https://dev.azure.com/fabrikam/',
+      },
+    });
+    assert.equal(run.result, 'Succeeded', run.stdout);
+    const [item] = await session.items(1, run);
+    assert.equal(item?.fields['System.Title'], 'Release-57 failed in Production');
+    assert.deepEqual([...new Set(network?.tunnels)], ['dev.azure.com:443']);
+  });
+
+  it('classic release: a collection of another organization beside the Release host fails, nothing is sent', async () => {
+    const { webUrl } = await session.emulator.seedRelease(classicRelease(58, 'failed'));
+    const run = await session.run({
+      jobConnectionUrl: 'https://vsrm.dev.azure.com/fabrikam/',
+      variables: {
+        ...releaseVariables(58, 'Succeeded', webUrl),
+        ...network?.variables,
+        'System.TeamFoundationCollectionUri': 'https://dev.azure.com/otherorg/',
+      },
+    });
+    assert.equal(run.result, 'Failed', run.stdout);
+    assert.match(
+      run.resultMessage,
+      /^System\.TeamFoundationCollectionUri \(https:\/\/dev\.azure\.com\/otherorg\/\)/,
+    );
+    assert.deepEqual(network?.tunnels, []);
+    assert.deepEqual(await session.emulator.requests(), []);
+  });
+});
