@@ -81,15 +81,32 @@ describe('failure details: how the evidence is read', function () {
     assert.deepEqual((await em.requests()).filter(isEvidenceRead), []);
   });
 
-  it('includeDetails false reads no evidence', async () => {
+  it('includeDetails false reads no evidence but the tests, which flakyTests separate notes apart', async () => {
     const em = session.emulator;
     await em.seedBuild(failedMultiStageRun(914, { tests: 2, commits: COMMITS }));
     const run = await session.run({
       variables: buildVariables(914, multiStageVariables('lint')),
-      inputs: { includeDetails: 'false' },
+      inputs: { includeDetails: 'false', flakyTests: 'ignore' },
     });
     assert.equal(run.outputs['WorkItemAction'], 'created');
     assert.deepEqual((await em.requests()).filter(isEvidenceRead), []);
+
+    // The default, flakyTests separate: the item lists no flaky results, so the flaky-tests item notes them.
+    await em.seedBuild(failedMultiStageRun(919, { tests: 2, commits: COMMITS }));
+    const from = (await em.requests()).length;
+    const separate = await session.run({
+      variables: buildVariables(919, multiStageVariables('lint')),
+      inputs: { includeDetails: 'false' },
+    });
+    // The same pipeline and branch: the second failure comments on the first one's item.
+    assert.equal(separate.outputs['WorkItemAction'], 'commented');
+    assert.deepEqual(
+      (await em.requests())
+        .slice(from)
+        .filter(isEvidenceRead)
+        .map((r) => r.path.replace(/^.*\/_apis\//, '')),
+      ['test/runs', 'test/Runs/1919/results'],
+    );
   });
 
   it("linkWorkItems: the run's work items linked as Related in the create request, even without details", async () => {
@@ -105,7 +122,7 @@ describe('failure details: how the evidence is read', function () {
     });
     const run = await session.run({
       variables: buildVariables(917, multiStageVariables('lint')),
-      inputs: { includeDetails: 'false', linkWorkItems: 'true' },
+      inputs: { includeDetails: 'false', linkWorkItems: 'true', flakyTests: 'ignore' },
     });
     assert.deepEqual(
       (await em.requests()).filter(isEvidenceRead).map((r) => r.path.replace(/^.*\/_apis\//, '')),
