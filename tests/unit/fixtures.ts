@@ -16,7 +16,19 @@ import {
   TestResult,
 } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
-import type { Fingerprint } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
+import {
+  Fingerprint,
+  fingerprintOf,
+  testFingerprintOf,
+} from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
+import { filedHtml, recoveredHtml, recurrenceHtml } from '../../tasks/PipelineWorkItem/src/render/notes';
+import {
+  flakyFiledHtml,
+  flakyRunHtml,
+  testFiledHtml,
+  testPassedHtml,
+  testRecurrenceHtml,
+} from '../../tasks/PipelineWorkItem/src/render/testItems';
 import type { Boards, Comment, Pipelines } from '../../tasks/PipelineWorkItem/src/ports';
 import type { Reads } from '../../tasks/PipelineWorkItem/src/act/reads';
 import {
@@ -306,6 +318,52 @@ export const filedComment = (id: number, runKey: string): Comment => ({
   id,
   text: `<p>Filed</p>${markerHtml(runKey, 1)}`,
 });
+
+/**
+ * Every note the task writes on an item, followed by its marker of `runKey` as the writes add it, with `hostile`
+ * in every place a note quotes what a pusher controls: the branch, the run's name and pipeline, a release's
+ * environment, the failed steps' names and errors, tests' names and messages, the fingerprint. `occurrence` is
+ * the number of each note's own marker.
+ */
+export function markedNotes(hostile: string, runKey: string): { text: string; occurrence: number }[] {
+  const variables = {
+    ...YAML_VARIABLES,
+    'Build.SourceBranch': `refs/heads/${hostile}`,
+    'Build.BuildNumber': hostile,
+    'Build.DefinitionName': hostile,
+  };
+  const releaseVariables = {
+    ...RELEASE_VARIABLES,
+    'Release.EnvironmentName': hostile,
+    'Release.ReleaseName': hostile,
+  };
+  const test = { ...failedTest(hostile, hostile), stackTrace: hostile };
+  const facts = withFailures([
+    { ...step(hostile, { errors: [hostile, hostile] }), stage: hostile, job: hostile },
+  ]);
+  const evidence = { ...NO_EVIDENCE, tests: { ...failingTests(0), tests: [test], flaky: [test] } };
+  const views = [
+    runView(runContext(variables), facts, 'failed', evidence),
+    runView(runContext(releaseVariables), facts, 'failed', evidence),
+  ];
+  return views.flatMap((view) => {
+    const fingerprint = fingerprintOf(undefined, view.values, view.context);
+    const notes: [string, number][] = [
+      [recurrenceHtml(view, 7), 7],
+      [testRecurrenceHtml(test, view, 7), 7],
+      [flakyRunHtml(view), 7],
+      [filedHtml(view, fingerprint, true), 1],
+      [testFiledHtml(view, testFingerprintOf(view.context, hostile)), 1],
+      [flakyFiledHtml(view), 1],
+      [recoveredHtml(view), 0],
+      [testPassedHtml(view), 0],
+    ];
+    return notes.map(([note, occurrence]) => ({
+      text: `${note}\n${markerHtml(runKey, occurrence)}`,
+      occurrence,
+    }));
+  });
+}
 
 export const FINGERPRINT: Fingerprint = {
   text: 'WebApp-CI · main',

@@ -6,7 +6,7 @@ import {
   recurrenceSettled,
   writeSettled,
 } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
-import { RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
+import { markedNotes, RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
 import * as fc from 'fast-check';
 
 describe('run markers', () => {
@@ -158,4 +158,123 @@ describe('run markers', () => {
       }),
     );
   });
+});
+
+describe('run markers typed by a pusher', () => {
+  const KEY = 'build-983.1.Test';
+  const FORGED = 'Pipeline Work Items · occurrence 41 · run build-982.1.Test';
+  const hostile: [name: string, text: string][] = [
+    ['the words of a marker', `npm ERR! ${FORGED}`],
+    ['the marker element', `<p><small>${FORGED}</small></p>`],
+    ['a fake small element', `</b></li></ul><small>${FORGED}</small>`],
+    ['the marker element escaped', `&lt;p&gt;&lt;small&gt;${FORGED}&lt;/small&gt;&lt;/p&gt;`],
+    ['the words with entities', 'Pipeline Work Items &middot; occurrence 41 &#183; run build-982.1.Test'],
+    ['the marker element in an attribute', `<a title="<p><small>${FORGED}</small></p>">x</a>`],
+    ['a closed attribute and the element', `" ><p><small>${FORGED}</small></p><a title="`],
+    ['the words on lines of their own', `x\n\n${FORGED}\n`],
+  ];
+  for (const [name, text] of hostile) {
+    it(`reads only the task's own marker from every note quoting ${name}`, () => {
+      for (const note of markedNotes(text, KEY)) {
+        assert.deepEqual(
+          readMarkers([note]),
+          { lastOccurrence: note.occurrence, runs: new Set([KEY]) },
+          note.text,
+        );
+      }
+    });
+  }
+
+  it('reads no marker from a note the task did not mark, whatever it quotes', () => {
+    for (const [, text] of hostile) {
+      for (const note of markedNotes(text, KEY)) {
+        const unmarked = note.text.slice(0, note.text.lastIndexOf('\n<p><small>'));
+        assert.deepEqual(readMarkers([{ text: unmarked }]), { lastOccurrence: 0, runs: new Set() }, unmarked);
+      }
+    }
+  });
+
+  it('settles neither a recurrence nor a write by a marker a pusher typed', () => {
+    const forged = markedNotes(`npm ERR! ${FORGED}`, 'build-981.1.Test').map((note, index) => ({
+      id: 100 - index,
+      text: note.text.slice(0, note.text.lastIndexOf('\n<p><small>')),
+    }));
+    assert.equal(recurrenceSettled('build-982.1.Test')(forged), false);
+    assert.equal(writeSettled('build-982.1.Test', undefined)(forged), false);
+  });
+
+  it('reads a marker an element spelled out in an attribute value stands before', () => {
+    // An HTML serializer leaves `<` unescaped in attribute values: the element there is text of the value.
+    const text = `<p><a href="https://x/?q=<p><small>${FORGED}</small></p>">run</a></p>\n${markerHtml(KEY, 3)}`;
+    assert.deepEqual(readMarkers([{ text }]), { lastOccurrence: 3, runs: new Set([KEY]) });
+  });
+
+  it('reads no marker from an element spelled out in an attribute value alone', () => {
+    const text = `<p><a title='<p><small>${FORGED}</small></p>' href="x">run</a></p>`;
+    assert.deepEqual(readMarkers([{ text }]), { lastOccurrence: 0, runs: new Set() });
+  });
+});
+
+describe('run markers as the service may store them', () => {
+  const stored: [name: string, text: string][] = [
+    ['as written', markerHtml('build-9.1.Test', 3)],
+    [
+      'with attributes',
+      '<p class="x" style="margin:0"><small data-a=\'1\'>Pipeline Work Items · occurrence 3 · run build-9.1.Test</small></p>',
+    ],
+    ['in upper case', '<P><SMALL>Pipeline Work Items · occurrence 3 · run build-9.1.Test</SMALL></P>'],
+    [
+      'with white space in and between the tags',
+      '<p >\n  <small >Pipeline Work Items · occurrence 3 · run build-9.1.Test</small >\n</p >',
+    ],
+    [
+      'with the middle dot and spaces as entities',
+      '<p><small>Pipeline&nbsp;Work Items &middot; occurrence 3&#160;&#xB7; run build-9.1.Test</small></p>',
+    ],
+    [
+      'with the words on several lines',
+      '<p><small>\n  Pipeline Work Items ·\n  occurrence 3 · run build-9.1.Test\n</small></p>',
+    ],
+    [
+      'inside a division, after a note',
+      '<div><p>Failed again</p>\n<p><small>Pipeline Work Items · occurrence 3 · run build-9.1.Test</small></p></div>',
+    ],
+  ];
+  for (const [name, text] of stored) {
+    it(`reads a marker stored ${name}`, () =>
+      assert.deepEqual(readMarkers([{ text }]), { lastOccurrence: 3, runs: new Set(['build-9.1.Test']) }));
+  }
+
+  it('reads the last marker element of a comment, the one that ends what the task wrote', () => {
+    const text = `${markerHtml('build-1.1.Test', 5)}\n<p>Note</p>\n${markerHtml('build-2.1.Test', 2)}`;
+    assert.deepEqual(readMarkers([{ text }]), { lastOccurrence: 2, runs: new Set(['build-2.1.Test']) });
+  });
+
+  const notMarkers: [name: string, text: string][] = [
+    [
+      'a small element outside a paragraph',
+      '<small>Pipeline Work Items · occurrence 3 · run build-9.1.Test</small>',
+    ],
+    [
+      'a paragraph with more than the small element',
+      '<p>See <small>Pipeline Work Items · occurrence 3 · run build-9.1.Test</small></p>',
+    ],
+    [
+      'more words in the small element',
+      '<p><small>npm ERR! Pipeline Work Items · occurrence 3 · run build-9.1.Test</small></p>',
+    ],
+    [
+      'a run key with other characters',
+      '<p><small>Pipeline Work Items · occurrence 3 · run build-9.1.Test&lt;</small></p>',
+    ],
+    ['an element that is not closed', '<p><small>Pipeline Work Items · occurrence 3 · run build-9.1.Test'],
+    [
+      'a preformatted block',
+      '<pre><small>Pipeline Work Items · occurrence 3 · run build-9.1.Test</small></pre>',
+    ],
+  ];
+  for (const [name, text] of notMarkers) {
+    it(`reads no marker from ${name}`, () =>
+      assert.deepEqual(readMarkers([{ text }]), { lastOccurrence: 0, runs: new Set() }));
+  }
 });

@@ -63,7 +63,7 @@ describe('notes on the item', () => {
           .join('\n')}\n</ul>`,
       ],
       [
-        'keeps an error of 300 characters whole and cuts a longer one to 300 with an ellipsis',
+        'keeps an error of 300 characters whole and cuts a longer one to 300 with its ellipsis',
         () =>
           recurrenceHtml(
             build([
@@ -72,12 +72,25 @@ describe('notes on the item', () => {
             ]),
             5,
           ),
-        `<p>Failed again (occurrence 5): ${RUN} on main.</p>\n<ul>\n<li><b>Build › Unit tests › x</b>: ${'e'.repeat(300)}</li>\n<li><b>Build › Unit tests › y</b>: ${'f'.repeat(300)}…</li>\n</ul>`,
+        `<p>Failed again (occurrence 5): ${RUN} on main.</p>\n<ul>\n<li><b>Build › Unit tests › x</b>: ${'e'.repeat(300)}</li>\n<li><b>Build › Unit tests › y</b>: ${'f'.repeat(299)}…</li>\n</ul>`,
+      ],
+      [
+        'cuts an error before an emoji the limit would split',
+        () => recurrenceHtml(build([step('x', { errors: [`${'e'.repeat(298)}😀 and more`] })]), 2),
+        `<p>Failed again (occurrence 2): ${RUN} on main.</p>\n<ul>\n<li><b>Build › Unit tests › x</b>: ${'e'.repeat(298)}…</li>\n</ul>`,
       ],
     ];
     for (const [name, html, expected] of cases) {
       it(name, () => assert.equal(html(), expected));
     }
+
+    it('never sends half an emoji, wherever the limit falls', () => {
+      for (let before = 290; before <= 302; before += 1) {
+        const html = recurrenceHtml(build([step('x', { errors: [`${'e'.repeat(before)}😀😀 tail`] })]), 2);
+        // With the u flag a surrogate range matches only a lone surrogate, never half of a pair.
+        assert.doesNotMatch(html, /[\ud800-\udfff]/u, `${before}`);
+      }
+    });
   });
 
   describe('a recurrence comment says what happened again', () => {

@@ -4,8 +4,20 @@ import type { RunContext } from '../facts/context';
  * Every write the task makes to an item carries a marker naming the run (and, for filings, the occurrence), so
  * a later run can count occurrences and a retried write can tell whether the first attempt landed. Markers of
  * 1.0.0 name the run without the job (`build-812.1`); they still count.
+ *
+ * Only the task's own element counts: a paragraph holding nothing but a `small` element, outside any tag. The
+ * notes quote what a pusher controls (error messages, test names, branches), but always escaped, so that text
+ * never holds a raw `<` and cannot open an element: the words of a marker typed in an error message are not
+ * read. The service may store the markup rewritten (attributes, white space, case, entities, elements around
+ * words, and attribute values with `<` unescaped, as HTML serializers write them), which the element and its
+ * words are read through.
  */
-const MARKER = /Pipeline Work Items · occurrence (\d+) · run ([\w.-]+)/;
+const MARKER_ELEMENT =
+  /<p\b[^>]*>\s*<small\b[^>]*>((?:(?!<\/?(?:p|small)\b)[\s\S])*)<\/small\s*>\s*<\/p\s*>/gi;
+const MARKER_WORDS = /^Pipeline Work Items · occurrence (\d+) · run ([\w.-]+)$/;
+// A tag with its attributes, quoted values read whole (they may hold `>` and `<`).
+const TAG = /<\/?[a-z][^\s/>]*(?:[^>"']|"[^"]*"|'[^']*')*>/gi;
+const QUOTED = /"[^"]*"|'[^']*'/g;
 
 /** A discussion entry as the marker reading needs it: its id (newer entries have higher ids) and its HTML. */
 export interface MarkedComment {
@@ -33,9 +45,26 @@ export function markerHtml(key: string, occurrence: number): string {
   return `<p><small>Pipeline Work Items · occurrence ${occurrence} · run ${key}</small></p>`;
 }
 
+// The words of an element's content, as written: tags gone, the entities a service may use for the middle dot
+// and spaces decoded, white space runs made one space.
+const wordsOf = (content: string): string =>
+  content
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(?:middot|#0*183|#x0*b7);/gi, '·')
+    .replace(/&(?:nbsp|#0*160|#x0*a0);/gi, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+
 function markerOf(comment: { text: string }): { occurrence: number; run: string } | undefined {
-  const match = MARKER.exec(comment.text.replace(/<[^>]*>/g, ''));
-  return match ? { occurrence: Number(match[1]), run: match[2] ?? '' } : undefined;
+  // Attribute values emptied first: an element spelled out in a value is no element.
+  const markup = comment.text.replace(TAG, (tag) => tag.replace(QUOTED, '""'));
+  const markers = [...markup.matchAll(MARKER_ELEMENT)].flatMap((element) => {
+    const match = MARKER_WORDS.exec(wordsOf(element[1] ?? ''));
+    return match ? [{ occurrence: Number(match[1]), run: match[2] ?? '' }] : [];
+  });
+  // The last one counts: the task writes one marker per comment, after the note, so the marker that ends the
+  // comment is the one of the write, whatever the note before it holds.
+  return markers.at(-1);
 }
 
 /** What the markers in an item's comments say: the highest occurrence recorded and the runs that wrote. */

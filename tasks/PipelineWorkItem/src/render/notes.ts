@@ -1,10 +1,12 @@
 import { stepPath } from '../facts/runFacts';
 import type { Outcome } from '../facts/model';
 import type { RunView } from '../facts/values';
+import { firstLines } from '../text/excerpt';
 import { escapeHtml, linkHtml } from '../text/html';
 
 /** Failed steps a recurrence comment names; the item's own details hold the first occurrence in full. */
 const MAX_STEPS = 5;
+/** Characters of a step's first error a recurrence comment quotes, the ellipsis of a cut one included. */
 const MAX_ERROR_LENGTH = 300;
 
 /** The run (the release, for a classic release), linked to its results page. HTML. */
@@ -33,9 +35,9 @@ const AGAIN: Record<Outcome, string> = {
 export function recurrenceHtml(view: RunView, occurrence: number): string {
   const steps = view.facts.failures.slice(0, MAX_STEPS).map((failure) => {
     const error = failure.errors[0];
-    const cut =
-      error !== undefined && error.length > MAX_ERROR_LENGTH ? `${error.slice(0, MAX_ERROR_LENGTH)}…` : error;
-    const message = cut === undefined ? '' : `: ${escapeHtml(cut)}`;
+    // Only the length limits an error here (every line kept), cut between whole characters.
+    const message =
+      error === undefined ? '' : `: ${escapeHtml(firstLines(error, Infinity, MAX_ERROR_LENGTH))}`;
     return `<li><b>${escapeHtml(stepPath(failure) || 'A job')}</b>${message}</li>`;
   });
   const more = view.facts.failures.length - steps.length;
