@@ -64,7 +64,7 @@ export async function fileWorkItem(
 /** The fingerprint's open items, the decision and the act; then the items of the run's tests. */
 async function actOn(acting: Acting, view: RunView, intent: 'file' | 'recover'): Promise<Acted> {
   const { settings, log, reads } = acting;
-  const fingerprint = fingerprintOf(settings.fingerprint, view.values, view.context);
+  const fingerprint = fingerprintOf(settings.fingerprint, view.values, view.lane);
   log.info(loc('Fingerprint', fingerprint.text, fingerprint.tag, fingerprint.scopeTag));
   // A green run recovers everything its scope filed, whatever the fingerprint template made of the run.
   const search = intent === 'recover' ? 'recovery' : 'fingerprint';
