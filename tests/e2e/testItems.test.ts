@@ -182,6 +182,37 @@ describe('packaged task: flaky results and one item per failing test', function 
       assert.equal((await session.emulator.workItem(tax.id))?.fields['System.State'], 'Resolved');
     });
 
+    it('a secret and a bidi override in the branch: a long test name’s title is cut after the branch is masked', async () => {
+      const secret = 'Sup3r-s3cret-deploy-key';
+      const branch = `refs/heads/fix/${secret}\u202E`;
+      const name = 'WebApp.Tests.Checkout.'.padEnd(206, 'PaysWithCard');
+      await session.emulator.setTokens([JOB_TOKEN]);
+      await session.emulator.seedBuild({
+        ...testRun(976, [failing('pays', { automatedTestName: name })]),
+        sourceBranch: branch,
+      });
+      const hostile = await session.run({
+        variables: buildVariables(976, {
+          'Agent.JobStatus': 'Failed',
+          'Build.SourceBranch': branch,
+          'Build.RequestedFor': 'Mallory\u001b[8m\u202Egpj.exe',
+        }),
+        secretVariables: { 'Deploy.Key': secret },
+        inputs: perTest,
+      });
+      const items = await session.items(2, hostile);
+      assert.ok(
+        items.some((item) => title(item) === `${name} fails in WebApp-CI on fix/***`),
+        items.map(title).join('\n'),
+      );
+      for (const item of items) {
+        const comments = (await session.emulator.comments(item.id)).map((comment) => comment.text);
+        const texts = [...Object.values(item.fields).map(String), ...comments].join('\n');
+        assert.ok(!texts.includes(secret.slice(0, 5)), texts);
+        assert.ok(!/[\u202E\u001B]/.test(texts), texts);
+      }
+    });
+
     it('files at most 20 new test items in a run, and counts the others in the summary', async () => {
       const results = Array.from({ length: 23 }, (_, i) => failing(`t${String(i + 1).padStart(2, '0')}`));
       const many = await run(testRun(975, results), perTest);

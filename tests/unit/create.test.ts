@@ -5,7 +5,7 @@ import { fileNewItem } from '../../tasks/PipelineWorkItem/src/act/create';
 import { AdoError } from '../../tasks/PipelineWorkItem/src/errors';
 import { markerHtml } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
 import { loc } from '../../tasks/PipelineWorkItem/src/text/messages';
-import { NO_EVIDENCE } from '../../tasks/PipelineWorkItem/src/facts/model';
+import { NO_EVIDENCE, NO_FACTS } from '../../tasks/PipelineWorkItem/src/facts/model';
 import {
   actingOver,
   decided,
@@ -15,7 +15,11 @@ import {
   filedComment,
   itemUrl as url,
   RUN_KEY,
+  withVariables,
+  YAML_VARIABLES,
 } from './fixtures';
+import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
+import { fingerprintOf } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
 
 const TITLE = 'WebApp-CI failed on main';
 
@@ -77,6 +81,22 @@ describe('filing a new item', () => {
     sinon.assert.callOrder(boards.createWorkItem, boards.queryIds);
     sinon.assert.notCalled(boards.updateWorkItem);
     sinon.assert.notCalled(boards.addComment);
+  });
+
+  it('a hostile branch: the history shows the fingerprint masked and cleaned; the tags are the raw fingerprint’s', async () => {
+    const secret = 'Sup3r-s3cret-deploy-key';
+    const context = withVariables(YAML_VARIABLES, { 'Build.SourceBranch': `refs/heads/fix/${secret}\u202E` });
+    const view = runView(context, NO_FACTS, 'failed');
+    const fingerprint = fingerprintOf(undefined, view.values, view.lane);
+    const boards = boardsFinding([8]);
+    const { acting } = actingOver(boards, { attachLogs: 'false' }, [secret]);
+    await fileNewItem(acting, { view, fingerprint, known: [] });
+    const ops = sent(boards.createWorkItem);
+    assert.equal(field(ops, 'System.Tags'), `pipeline-failure; ${fingerprint.tag}; ${fingerprint.scopeTag}`);
+    const history = String(field(ops, 'System.History'));
+    assert.ok(history.includes('Fingerprint <i>WebApp-CI · fix/***</i>'), history);
+    const texts = JSON.stringify(ops);
+    assert.ok(!texts.includes(secret.slice(0, 5)) && !/\u202E|\\u202e/i.test(texts), texts);
   });
 
   it('onRecurrence new: no race to settle, so no query after the create', async () => {

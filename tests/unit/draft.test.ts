@@ -197,6 +197,17 @@ describe('work item draft and JSON Patch', () => {
     assert.equal(fields['Custom.Note'], 'p%26ss ***');
   });
 
+  it('cuts the title to 255 characters only once it is masked: no part of a secret at the cut', () => {
+    const secret = 's3cr3t-deploy-key-value';
+    const { draft } = draftFor(
+      { title: `${'b'.repeat(240)} ${secret} ${'c'.repeat(20)}` },
+      { destination: { secrets: [secret] } },
+    );
+    const title = String(Object.fromEntries(draft.fields)['System.Title']);
+    assert.equal(title, `${'b'.repeat(240)} *** ${'c'.repeat(9)}…`);
+    assert.equal(title.length, 255);
+  });
+
   it('escapes fields values that go into HTML fields, known or read from the project, as text', () => {
     const fields = [
       'Microsoft.VSTS.TCM.SystemInfo=<b>{{branch}}</b>',

@@ -15,20 +15,27 @@ import {
   StepLog,
   TestResult,
 } from '../../tasks/PipelineWorkItem/src/facts/model';
-import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
+import { RunView, runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import {
   Fingerprint,
   fingerprintOf,
   testFingerprintOf,
 } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
+import { workItemBody } from '../../tasks/PipelineWorkItem/src/render/body';
 import { filedHtml, recoveredHtml, recurrenceHtml } from '../../tasks/PipelineWorkItem/src/render/notes';
+import { maskedRun, shownFingerprint } from '../../tasks/PipelineWorkItem/src/render/readable';
 import {
   flakyFiledHtml,
+  flakyItemHtml,
+  flakyItemTitle,
   flakyRunHtml,
   testFiledHtml,
+  testItemHtml,
+  testItemTitle,
   testPassedHtml,
   testRecurrenceHtml,
 } from '../../tasks/PipelineWorkItem/src/render/testItems';
+import { workItemTitle } from '../../tasks/PipelineWorkItem/src/render/title';
 import type { Boards, Comment, Pipelines } from '../../tasks/PipelineWorkItem/src/ports';
 import type { Reads } from '../../tasks/PipelineWorkItem/src/act/reads';
 import {
@@ -39,7 +46,12 @@ import {
 } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import { descriptionHtml } from '../../tasks/PipelineWorkItem/src/text/markdown';
 import { parseTemplate, TemplateValues } from '../../tasks/PipelineWorkItem/src/text/templates';
-import { Destination, Tracking, workItemDraft } from '../../tasks/PipelineWorkItem/src/workItem/draft';
+import {
+  Content,
+  Destination,
+  Tracking,
+  workItemDraft,
+} from '../../tasks/PipelineWorkItem/src/workItem/draft';
 import type { WorkItemTypeInfo } from '../../tasks/PipelineWorkItem/src/workItem/workItemType';
 import { YAML_VARIABLES } from '../helpers/variables';
 
@@ -445,4 +457,58 @@ export function decided(
   known: number[];
 } {
   return { view: runView(runContext(), facts, 'failed'), fingerprint: FINGERPRINT, known };
+}
+
+/**
+ * Every text the task writes on items for the run `raw` (its failing tests in its evidence), by what writes it:
+ * the renderers given the run as items show it (`maskedRun`), as the task gives it to them, and the drafts of the
+ * run's item, of its first failing test's item and of the flaky-tests item, whose titles the draft cuts.
+ */
+export function itemTexts(raw: RunView, secrets: readonly string[]): Record<string, string> {
+  const view = maskedRun(raw, secrets);
+  const test = view.evidence.tests?.tests[0] ?? failedTest('T', '');
+  const destination: Destination = {
+    type: BUG,
+    collectionUri: 'https://dev.azure.com/fabrikam/',
+    iterationPath: undefined,
+    secrets,
+  };
+  const drafted = (content?: Content): string => {
+    const { draft } = workItemDraft(settingsOf(), view, destination, TRACKING, content);
+    const comments = draft.relations.map((relation) => Object.values(relation.attributes).join('\n'));
+    return [...draft.fields.map(([, value]) => String(value)), ...comments].join('\n');
+  };
+  const testItem = { title: testItemTitle(test, view), body: testItemHtml(test, view, undefined) };
+  const flakyItem = { title: flakyItemTitle(view), body: flakyItemHtml(view) };
+  return {
+    workItemTitle: workItemTitle(undefined, view),
+    workItemBody: workItemBody({ description: undefined, includeDetails: true }, view),
+    runItemDraft: drafted(),
+    recurrenceHtml: recurrenceHtml(view, 2),
+    recoveredHtml: recoveredHtml(view),
+    filedHtml: filedHtml(
+      view,
+      shownFingerprint(fingerprintOf(undefined, raw.values, raw.lane), secrets),
+      true,
+    ),
+    testItemTitle: testItem.title,
+    testItemHtml: testItem.body,
+    testItemDraft: drafted(testItem),
+    testFiledHtml: testFiledHtml(view, shownFingerprint(testFingerprintOf(raw.lane, test.name), secrets)),
+    testRecurrenceHtml: testRecurrenceHtml(test, view, 2),
+    testPassedHtml: testPassedHtml(view),
+    flakyItemTitle: flakyItem.title,
+    flakyItemHtml: flakyItem.body,
+    flakyItemDraft: drafted(flakyItem),
+    flakyRunHtml: flakyRunHtml(view),
+    flakyFiledHtml: flakyFiledHtml(view),
+  };
+}
+
+/** The texts of `texts` that hold `secret`, a prefix of it of 5 characters or more, a bidi override or an ESC. */
+export function leaking(texts: Record<string, string>, secret: string): string[] {
+  const prefix = secret.slice(0, 5);
+  return Object.entries(texts)
+    .filter(([, text]) => text.includes(prefix) || /[\u202E\u001B]/.test(text))
+    .map(([name, text]) => `${name}: ${text}`);
 }

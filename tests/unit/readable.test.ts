@@ -2,7 +2,25 @@ import * as assert from 'node:assert/strict';
 import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import { detailsHtml } from '../../tasks/PipelineWorkItem/src/render/details';
 import { maskedRun } from '../../tasks/PipelineWorkItem/src/render/readable';
-import { runContext, step, BUILD_LOG, buildRef, failedTest, failingTests, withFailures } from './fixtures';
+import {
+  flakyFingerprintOf,
+  fingerprintOf,
+  testFingerprintOf,
+} from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
+import {
+  runContext,
+  step,
+  BUILD_LOG,
+  buildRef,
+  failedTest,
+  failingTests,
+  itemTexts,
+  leaking,
+  RELEASE_VARIABLES,
+  withFailures,
+  withVariables,
+  YAML_VARIABLES,
+} from './fixtures';
 import {
   Commit,
   NO_EVIDENCE,
@@ -133,5 +151,104 @@ describe('readable run at its edges', () => {
 
   it('leaves missing test results missing', () => {
     assert.equal(maskedRun(runView(runContext(), NO_FACTS, 'failed'), []).evidence.tests, undefined);
+  });
+});
+
+describe('the run context as items show it', () => {
+  const secret = 'Sup3r-s3cret-deploy-key';
+  // Every name of the run a pusher can choose, each with the secret, a bidi override and a hidden-text escape.
+  const hostile = (name: string): string => `${name} \u001b[8m${secret}\u001b[0m \u202Efdp.exe`;
+  const build = withVariables(YAML_VARIABLES, {
+    'Build.DefinitionName': hostile('WebApp-CI'),
+    'Build.SourceBranch': `refs/heads/${hostile('fix')}`,
+    'Build.BuildNumber': hostile('20261129.3'),
+    'Build.RequestedFor': hostile('Mallory'),
+    'Build.Reason': hostile('Manual'),
+    'System.StageDisplayName': hostile('Build'),
+    'System.JobDisplayName': hostile('Unit tests'),
+    'Environment.Name': hostile('staging'),
+  });
+  const release = withVariables(RELEASE_VARIABLES, {
+    'Release.ReleaseName': hostile('Release-57'),
+    'Release.DefinitionName': hostile('WebApp-CD'),
+    'Release.EnvironmentName': hostile('Production'),
+    'Release.RequestedFor': hostile('Mallory'),
+  });
+  const pullRequest = withVariables(YAML_VARIABLES, {
+    'Build.Reason': 'PullRequest',
+    'Build.SourceBranch': `refs/heads/${hostile('fix')}`,
+    'Build.RequestedFor': hostile('Mallory'),
+  });
+  const tests = {
+    ...failingTests(0, 1),
+    tests: [failedTest('Checkout.Pays', 'boom')],
+    flaky: [{ ...failedTest('Cart.Adds', 'timed out'), standing: 'flaky' as const }],
+    url: 'https://x/',
+  };
+  const facts = withFailures([step('npm test', { errors: ['exit 1'] })]);
+  const runs = { build, release, 'pull request': pullRequest };
+
+  for (const [kind, context] of Object.entries(runs)) {
+    for (const outcome of ['failed', 'succeeded'] as const) {
+      it(`a ${kind} run that ${outcome}: every title, body and comment without the secret or its controls`, () => {
+        const raw = runView(context, facts, outcome, { ...NO_EVIDENCE, tests });
+        const texts = itemTexts(raw, [secret]);
+        assert.deepEqual(leaking(texts, secret), []);
+        // The names are still there, only cleaned.
+        assert.ok(texts.workItemBody.includes('Mallory *** fdp.exe'), texts.workItemBody);
+      });
+    }
+  }
+
+  it('a test item’s title is cut only after the branch is masked: no part of the secret at the cut', () => {
+    const context = withVariables(YAML_VARIABLES, { 'Build.SourceBranch': `refs/heads/fix/${secret}` });
+    const name = `Checkout.${'PaysWithCard'.repeat(16)}.Work`;
+    assert.equal(name.length, 206);
+    const raw = runView(context, NO_FACTS, 'failed', {
+      ...NO_EVIDENCE,
+      tests: { ...tests, tests: [failedTest(name, '')] },
+    });
+    const texts = itemTexts(raw, [secret]);
+    assert.deepEqual(leaking(texts, secret), []);
+    assert.equal(texts.testItemTitle, `${name} fails in WebApp-CI on fix/***`);
+  });
+
+  it('keeps what the task finds and links by, and the lane its fingerprints are taken from, as the pipeline gave them', () => {
+    const raw = runView(build, facts, 'failed', { ...NO_EVIDENCE, tests });
+    const shown = maskedRun(raw, [secret]);
+    assert.equal(shown.context.branch, 'fix *** fdp.exe');
+    assert.equal(shown.context.requestedFor?.displayName, 'Mallory *** fdp.exe');
+    assert.equal(shown.context.build?.number, '20261129.3 *** fdp.exe');
+    assert.equal(shown.lane, build);
+    for (const key of [
+      'runUrl',
+      'commit',
+      'commitUrl',
+      'branchRef',
+      'project',
+      'jobId',
+      'collectionUri',
+    ] as const) {
+      assert.equal(shown.context[key], build[key], key);
+    }
+    assert.equal(shown.context.requestedFor?.email, build.requestedFor?.email);
+    assert.equal(shown.context.build?.id, 812);
+    assert.deepEqual(
+      fingerprintOf(undefined, raw.values, shown.lane),
+      fingerprintOf(undefined, raw.values, build),
+    );
+    assert.deepEqual(testFingerprintOf(shown.lane, 'T'), testFingerprintOf(build, 'T'));
+    assert.deepEqual(flakyFingerprintOf(shown.lane), flakyFingerprintOf(build));
+  });
+
+  it('cleans a release’s names and a pull request’s lane as it shows them', () => {
+    const shown = maskedRun(runView(release, NO_FACTS, 'failed'), [secret]).context;
+    assert.equal(shown.release?.name, 'Release-57 *** fdp.exe');
+    assert.equal(shown.release?.definitionName, 'WebApp-CD *** fdp.exe');
+    assert.equal(shown.pipeline, 'WebApp-CD *** fdp.exe');
+    assert.equal(shown.environment, 'Production *** fdp.exe');
+    assert.equal(shown.release?.id, 57);
+    const lane = maskedRun(runView(pullRequest, NO_FACTS, 'failed'), [secret]).context.pullRequest;
+    assert.equal(lane, 'refs/heads/fix *** fdp.exe');
   });
 });

@@ -88,14 +88,13 @@ describe('rendering a test’s item: the title', () => {
     );
   });
 
-  it('one line whatever spacing the test name has, at most 255 characters', () => {
+  it('one line whatever spacing the test name has, and whole: the draft cuts it, once masked', () => {
     assert.equal(
       testItemTitle(failedTest('  Data\n\tRow (a,\r\n b) ', ''), view),
       'Data Row (a, b) fails in WebApp-CI on main',
     );
-    const title = testItemTitle(failedTest(`T.${'x'.repeat(300)}`, ''), view);
-    assert.equal(title.length, 255);
-    assert.ok(title.endsWith('…'));
+    const name = `T.${'x'.repeat(300)}`;
+    assert.equal(testItemTitle(failedTest(name, ''), view), `${name} fails in WebApp-CI on main`);
   });
 
   it('strips bidirectional controls from a test name, as from every title', () => {

@@ -24,7 +24,10 @@ import {
   itemUrl,
   RUN_KEY,
   runContext,
+  withVariables,
+  YAML_VARIABLES,
 } from './fixtures';
+import { maskedRun } from '../../tasks/PipelineWorkItem/src/render/readable';
 
 const context = runContext();
 const view = runView(context, NO_FACTS, 'failed');
@@ -155,6 +158,32 @@ describe('per-test items: the open items and what is created', () => {
     const history = String(field(ops, 'System.History'));
     assert.ok(history.includes(fingerprint.tag), history);
     assert.ok(history.endsWith(markerHtml(RUN_KEY, 1)), history);
+  });
+
+  it('a hostile branch: the item shows it masked and cleaned, its tags are those of the branch as the pipeline gave it', async () => {
+    const secret = 'Sup3r-s3cret-deploy-key';
+    const hostile = withVariables(YAML_VARIABLES, {
+      'Build.SourceBranch': `refs/heads/fix/${secret}\u202E\u001b[8m`,
+    });
+    const name = `Checkout.${'PaysWithCard'.repeat(16)}.Work`;
+    const boards = boardsHolding({});
+    const { acting } = actingOver(boards, { trackTests: 'perTest' }, [secret]);
+    // As the flow hands it over: the run as items show it.
+    const shown = maskedRun(
+      runView(hostile, NO_FACTS, 'failed', { ...NO_EVIDENCE, tests: failures(failedTest(name, 'boom')) }),
+      [secret],
+    );
+    await trackTestItems(acting, shown, await planTestItems(acting, shown), passing());
+    const ops = createdOps(boards);
+    const raw = testFingerprintOf(hostile, name);
+    assert.deepEqual(String(field(ops, 'System.Tags')).split('; '), [
+      'pipeline-failure',
+      raw.tag,
+      raw.scopeTag,
+    ]);
+    assert.equal(field(ops, 'System.Title'), `${name} fails in WebApp-CI on fix/***`);
+    const texts = ops.map((op) => JSON.stringify(op.value)).join('\n');
+    assert.ok(!texts.includes(secret.slice(0, 5)) && !/\\u(202e|001b)|\u202E/i.test(texts), texts);
   });
 
   it('escapes a hostile test name, message and stack trace in the body, and keeps the title as text', async () => {

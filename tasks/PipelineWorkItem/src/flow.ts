@@ -71,7 +71,7 @@ export async function fileWorkItem(
 /** The fingerprint's open items, the decision and the act; then the items of the run's tests. */
 async function actOn(acting: Acting, view: RunView, intent: 'file' | 'recover'): Promise<Acted> {
   const { settings, log, reads } = acting;
-  const ofRun = fingerprintOf(settings.fingerprint, view.values, view.context);
+  const ofRun = fingerprintOf(settings.fingerprint, view.values, view.lane);
   const success = intent === 'file' && filesForSuccess(settings.createOn, view.outcome);
   const fingerprint = success ? successFingerprintOf(ofRun) : ofRun;
   log.info(loc('Fingerprint', fingerprint.text, fingerprint.tag, fingerprint.scopeTag));

@@ -6,7 +6,7 @@ import { Acted, Acting, dryRun, itemLink } from './acted';
 import type { Fingerprint } from '../lifecycle/fingerprint';
 import { markerHtml } from '../lifecycle/marker';
 import { filedHtml, recurrenceHtml } from '../render/notes';
-import { maskedRun } from '../render/readable';
+import { maskedRun, shownFingerprint } from '../render/readable';
 import type { Validation } from '../render/summary';
 import { loc } from '../text/messages';
 import { Content, FIELD, optionalFields, Tracking, workItemDraft } from '../workItem/draft';
@@ -54,8 +54,10 @@ async function newItem(
 ): Promise<{ shown: RunView; type: string; patch: JsonPatchOperation[]; title: string }> {
   const { settings, project, host, reads } = acting;
   const { fingerprint } = decided;
-  const { context, facts } = decided.view;
-  // Uploads go out while the evidence is still being read: both only add to the one create request.
+  const secrets = host.secrets();
+  // Uploads go out while the evidence is still being read: both only add to the one create request. The logs'
+  // file names are cut from the step names, so they are made of the names as the item shows them.
+  const { context, facts } = maskedRun(decided.view, secrets);
   const attachmentsRead = collectAttachments(acting, {
     settings,
     context,
@@ -64,11 +66,10 @@ async function newItem(
     dryRun: settings.dryRun,
   });
   // The run as the item shows it: secrets masked and control characters gone before anything is escaped.
-  const shown = maskedRun(
-    { ...decided.view, evidence: untracked(await reads.evidence(), decided) },
-    host.secrets(),
-  );
-  const history = `${filedHtml(shown, fingerprint, settings.resolveOnRecovery)}\n${markerHtml(acting.runKey, 1)}`;
+  const shown = maskedRun({ ...decided.view, evidence: untracked(await reads.evidence(), decided) }, secrets);
+  // The fingerprint's text is made of the lane's raw values: the item shows it as it shows the rest.
+  const filed = filedHtml(shown, shownFingerprint(fingerprint, secrets), settings.resolveOnRecovery);
+  const history = `${filed}\n${markerHtml(acting.runKey, 1)}`;
   const tracking = {
     tags: [fingerprint.tag, fingerprint.scopeTag],
     history,

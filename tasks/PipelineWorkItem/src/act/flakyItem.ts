@@ -19,7 +19,7 @@ export async function recordFlaky(acting: Acting, view: RunView): Promise<FlakyI
   const tests = view.evidence.tests;
   if (!tests || tests.flaky.length === 0) return undefined;
   const type = acting.type.name;
-  const fingerprint = flakyFingerprintOf(view.context);
+  const fingerprint = flakyFingerprintOf(view.lane);
   const [open] = await openItems(acting, fingerprint);
   const note = (): string => flakyRunHtml(view);
   if (acting.settings.dryRun) {

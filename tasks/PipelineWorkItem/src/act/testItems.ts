@@ -13,6 +13,7 @@ import {
   testPassedHtml,
   testRecurrenceHtml,
 } from '../render/testItems';
+import { shownFingerprint } from '../render/readable';
 import { loc } from '../text/messages';
 import { Content, optionalFields } from '../workItem/draft';
 import { draftedPatch } from './create';
@@ -87,7 +88,7 @@ export interface TestItemsPlan {
 export async function planTestItems(acting: Acting, view: RunView): Promise<TestItemsPlan> {
   const tests = view.evidence.tests;
   const failing = oneByTest(
-    (tests?.tests ?? []).map((test) => ({ test, fingerprint: testFingerprintOf(view.context, test.name) })),
+    (tests?.tests ?? []).map((test) => ({ test, fingerprint: testFingerprintOf(view.lane, test.name) })),
   );
   const open = await openTestItems(acting, view);
   const actions = failing.map((item) => ({
@@ -131,7 +132,7 @@ function oneByTest(items: readonly TestItem[]): TestItem[] {
 
 // The open test items of the run's pipeline and branch (and lane), by their test's tag, oldest first.
 async function openTestItems(acting: Acting, view: RunView): Promise<Map<string, number[]>> {
-  const scope = testFingerprintOf(view.context, '').scopeTag;
+  const scope = testFingerprintOf(view.lane, '').scopeTag;
   const query = openItemsQuery(
     { text: '', tag: scope, scopeTag: scope },
     { name: acting.type.name, openStates: openStates(acting.type) },
@@ -173,7 +174,7 @@ async function passedItems(
   const { names, complete } = await passed();
   if (!complete) acting.log.warning(loc('PassedTestsIncomplete'));
   const passedTags = new Map(
-    [...names].map((name) => [testFingerprintOf(view.context, name).tag.toLowerCase(), name]),
+    [...names].map((name) => [testFingerprintOf(view.lane, name).tag.toLowerCase(), name]),
   );
   return candidates.flatMap((tag) => {
     const name = passedTags.get(tag);
@@ -191,7 +192,8 @@ async function createTestItem(
     title: testItemTitle(test, view),
     body: testItemHtml(test, view, suspectsOf(test, view.evidence.tests?.suspects ?? [])),
   };
-  const history = `${testFiledHtml(view, fingerprint)}\n${markerHtml(acting.runKey, 1)}`;
+  const filed = testFiledHtml(view, shownFingerprint(fingerprint, acting.host.secrets()));
+  const history = `${filed}\n${markerHtml(acting.runKey, 1)}`;
   const link = {
     rel: 'ArtifactLink',
     url: `vstfs:///TestManagement/TcmResult/${test.runId}.${test.resultId}`,

@@ -61,6 +61,12 @@ export interface RunContext {
   readonly pullRequest?: string;
 }
 
+/**
+ * What places a run in its lane: pipeline, branch, environment and pull request, in its project. Fingerprints
+ * are taken from these values as the pipeline gave them, never as an item shows them.
+ */
+export type Lane = Pick<RunContext, 'project' | 'pipeline' | 'branch' | 'environment' | 'pullRequest'>;
+
 const JOB_STATUSES: readonly JobStatus[] = [
   'Succeeded',
   'SucceededWithIssues',

@@ -1,4 +1,4 @@
-import type { RunContext } from './context';
+import type { Lane, RunContext } from './context';
 import { NO_EVIDENCE, type Evidence, type Outcome, type RunFacts } from './model';
 import { outcomeText } from './outcome';
 import { stepPath } from './runFacts';
@@ -10,6 +10,11 @@ import type { TemplateValues } from '../text/templates';
  */
 export interface RunView {
   readonly context: RunContext;
+  /**
+   * The run's lane as the pipeline gave it, which fingerprints are taken from: `context` as an item shows it
+   * (render/readable.ts) is masked and cleaned, and a fingerprint must not change with how a value is shown.
+   */
+  readonly lane: Lane;
   readonly facts: RunFacts;
   readonly outcome: Outcome;
   readonly evidence: Evidence;
@@ -23,7 +28,14 @@ export function runView(
   outcome: Outcome,
   evidence: Evidence = NO_EVIDENCE,
 ): RunView {
-  return { context, facts, outcome, evidence, values: templateValues(context, facts, outcome) };
+  return {
+    context,
+    lane: context,
+    facts,
+    outcome,
+    evidence,
+    values: templateValues(context, facts, outcome),
+  };
 }
 
 function templateValues(context: RunContext, facts: RunFacts, outcome: Outcome): TemplateValues {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RunContext } from '../facts/context';
+import type { Lane } from '../facts/context';
 import { renderTemplate, Template, TemplateValues } from '../text/templates';
 
 /**
@@ -26,8 +26,6 @@ const SUCCESS_TAG_PREFIX = 'pwi:success-';
 export function isTaskTag(tag: string): boolean {
   return tag.toLowerCase().startsWith(FINGERPRINT_TAG_PREFIX);
 }
-
-type Lane = Pick<RunContext, 'project' | 'pipeline' | 'branch' | 'environment' | 'pullRequest'>;
 
 /**
  * The fingerprint of this run: the `fingerprint` template, or pipeline + branch (+ environment in releases and

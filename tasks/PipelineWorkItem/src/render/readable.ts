@@ -1,3 +1,4 @@
+import type { RunContext } from '../facts/context';
 import type { Commit, Evidence, FailedStep, FailedTest, RunFacts, RunRef } from '../facts/model';
 import type { RunView } from '../facts/values';
 import type { TemplateValues } from '../text/templates';
@@ -5,25 +6,73 @@ import { cleanLogLine, plainText } from '../text/logText';
 import { redactor } from '../text/redact';
 
 /**
- * The run view as the renderers show it: escape sequences and control characters gone, log lines cleaned
- * (`cleanLogLine`), and every known secret masked. This happens on the raw text, before anything cuts or
- * escapes it: a secret cut in half by a length limit, or split by HTML escaping, could no longer be found.
+ * Pipeline text as an item shows it: every known secret masked, escape sequences, control and bidirectional
+ * characters gone. Masked before cleaning and again after: a secret split by a colour code is whole once the
+ * code is gone.
+ */
+export function readableText(secrets: readonly string[]): (value: string) => string {
+  return readableWith(redactor(secrets));
+}
+
+/** A fingerprint with its text as an item shows it; its tags, which find the item, stay as they are. */
+export function shownFingerprint<F extends { readonly text: string }>(
+  fingerprint: F,
+  secrets: readonly string[],
+): F {
+  return { ...fingerprint, text: readableText(secrets)(fingerprint.text) };
+}
+
+const readableWith =
+  (mask: (text: string) => string) =>
+  (value: string): string =>
+    mask(plainText(mask(value)));
+
+/**
+ * The run view as the renderers show it: the run's context, facts and evidence without escape sequences and
+ * control characters, log lines cleaned (`cleanLogLine`), and every known secret masked. This happens on the raw
+ * text, before anything cuts or escapes it: a secret cut in half by a length limit, or split by HTML escaping,
+ * could no longer be found. The lane keeps the raw values, which fingerprints are taken from.
  */
 export function maskedRun(run: RunView, secrets: readonly string[]): RunView {
   const mask = redactor(secrets);
-  // Masked before cleaning and again after: a secret split by a colour code is whole once the code is gone.
-  const text = (value: string): string => mask(plainText(mask(value)));
+  const text = readableWith(mask);
   const line = (value: string): string[] => {
     const clean = cleanLogLine(mask(value));
     return clean === undefined ? [] : [mask(clean)];
   };
   return {
     ...run,
+    context: readableContext(run.context, text),
     facts: readableFacts(run.facts, text),
     evidence: readableEvidence(run.evidence, text, line),
     values: Object.fromEntries(
       Object.entries(run.values).map(([name, value]) => [name, text(value)]),
     ) as TemplateValues,
+  };
+}
+
+// The names the item shows. What the task finds or links things by stays as it is: the URLs, the ids, the
+// commit, the project, the requester's unique name (whom an item is assigned to) and the job that names the run's
+// marker.
+function readableContext(context: RunContext, text: (value: string) => string): RunContext {
+  const { requestedFor, build, release, pullRequest } = context;
+  return {
+    ...context,
+    build: build && { ...build, number: text(build.number) },
+    pipeline: text(context.pipeline),
+    runName: text(context.runName),
+    branch: text(context.branch),
+    requestedFor: requestedFor && { ...requestedFor, displayName: text(requestedFor.displayName) },
+    reason: text(context.reason),
+    stage: text(context.stage),
+    job: text(context.job),
+    environment: text(context.environment),
+    release: release && {
+      ...release,
+      name: text(release.name),
+      definitionName: text(release.definitionName),
+    },
+    ...(pullRequest === undefined ? {} : { pullRequest: text(pullRequest) }),
   };
 }
 

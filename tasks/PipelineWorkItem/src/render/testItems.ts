@@ -5,7 +5,7 @@ import { firstLines } from '../text/excerpt';
 import { commitList, standingHtml } from './evidence';
 import { runTableHtml } from './details';
 import { runLink, whereHtml, whereText } from './notes';
-import { fitTitle, plainTitle } from './title';
+import { plainTitle } from './title';
 
 /** Lines of a test's error message and stack trace its own item shows; the result in Azure DevOps has all. */
 const MESSAGE_LINES = 50;
@@ -14,9 +14,12 @@ const MAX_CHARS = 20_000;
 /** Flaky results a comment or the flaky-tests item lists; the run's Tests tab has the rest. */
 const MAX_FLAKY = 50;
 
-/** The title of a failing test's own item, e.g. `Checkout.PaysWithCard fails in WebApp-CI on main`. */
+/**
+ * The title of a failing test's own item, e.g. `Checkout.PaysWithCard fails in WebApp-CI on main`; the draft
+ * cuts it to fit, once masked.
+ */
 export function testItemTitle(test: FailedTest, view: RunView): string {
-  return fitTitle(plainTitle(`${test.name} fails in ${view.context.pipeline}${whereText(view)}`));
+  return plainTitle(`${test.name} fails in ${view.context.pipeline}${whereText(view)}`);
 }
 
 /**
@@ -61,10 +64,10 @@ export function testPassedHtml(view: RunView): string {
   return `<p>The test passed in ${runLink(view)}${whereHtml(view)}, so Pipeline Work Items resolved this item.</p>`;
 }
 
-/** The title of the pipeline's flaky-tests item. */
+/** The title of the pipeline's flaky-tests item; the draft cuts it to fit, once masked. */
 export function flakyItemTitle(view: RunView): string {
   const lane = view.context.pullRequest === undefined ? '' : ` (pull request ${view.context.pullRequest})`;
-  return fitTitle(plainTitle(`Flaky tests in ${view.context.pipeline}${lane}`));
+  return plainTitle(`Flaky tests in ${view.context.pipeline}${lane}`);
 }
 
 // The run's Tests tab, linked.

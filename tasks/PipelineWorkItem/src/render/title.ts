@@ -3,7 +3,7 @@ import { stripBidi } from '../text/agentText';
 import { renderTemplate, Template } from '../text/templates';
 import type { RunView } from '../facts/values';
 
-/** System.Title holds at most 255 characters. */
+/** System.Title holds at most 255 characters; the draft cuts a title to fit, once it is masked. */
 const MAX_TITLE_LENGTH = 255;
 
 const VERB: Record<Outcome, string> = {
@@ -16,11 +16,11 @@ const VERB: Record<Outcome, string> = {
 /**
  * The item's title: the user's template, or one made from the run, e.g.
  * `CI failed on main: Build › Unit tests` or `Release-12 failed in Production`, without bidirectional controls.
- * Cut to 255 characters with `…`.
+ * Not cut: the template's own text may hold a secret, which the draft masks before it cuts (`fitTitle`).
  */
 export function workItemTitle(template: Template | undefined, run: RunView): string {
   const title = template ? renderTemplate(template, run.values) : defaultTitle(run);
-  return fitTitle(plainTitle(title) || defaultTitle(run));
+  return plainTitle(title) || defaultTitle(run);
 }
 
 /** A title as one line of plain text: bidirectional controls stripped, white space runs made one space. */

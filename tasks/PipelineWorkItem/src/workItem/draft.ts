@@ -7,7 +7,7 @@ import { redactor } from '../text/redact';
 import { MAX_TAGS, Settings } from '../inputs/settings';
 import { isTaskTag } from '../lifecycle/fingerprint';
 import { renderTemplate } from '../text/templates';
-import { workItemTitle } from '../render/title';
+import { fitTitle, workItemTitle } from '../render/title';
 import type { RunView } from '../facts/values';
 import type { WorkItemTypeInfo } from './workItemType';
 
@@ -62,7 +62,7 @@ export interface Tracking {
   readonly links?: readonly Relation[];
 }
 
-/** The item's title and HTML body. */
+/** The item's title (whole: the draft cuts it to fit once masked) and HTML body. */
 export interface Content {
   readonly title: string;
   readonly body: string;
@@ -81,9 +81,18 @@ export function workItemDraft(
   content: Content = runContent(settings, run),
 ): { draft: WorkItemDraft; warnings: string[] } {
   const warnings: string[] = [];
-  // The final values are masked again, for what the inputs themselves brought in.
-  const fields = draftFields(settings, { run, content }, destination, tracking, warnings);
   const redact = redactor(destination.secrets);
+  // The title is cut only once masked: a secret cut in half (by a long test name, or in the `title` input's own
+  // text) could no longer be found.
+  const title = fitTitle(redact(content.title));
+  // The final values are masked again, for what the inputs themselves brought in.
+  const fields = draftFields(
+    settings,
+    { run, content: { ...content, title } },
+    destination,
+    tracking,
+    warnings,
+  );
   const redacted = [...fields].map(
     ([reference, value]) => [reference, typeof value === 'string' ? redact(value) : value] as const,
   );
