@@ -572,21 +572,56 @@ describe('run', () => {
     sinon.assert.calledWith(f.result, 'Succeeded');
   });
 
-  it("createOn always: a green run files its success apart, never commenting on the failure's open item", async () => {
-    const f = fakes({ createOn: 'always' }, { ...YAML_VARIABLES, 'Agent.JobStatus': 'Succeeded' });
-    f.pipelines.timeline.resolves([{ ...FAILED_TIMELINE[0]!, result: 'succeeded' }]);
-    const failureTag = fingerprintOf(undefined, {} as never, runContext()).tag;
-    f.boards.queryIds.callsFake(async (_project: string, query: string) =>
-      query.includes(failureTag) ? [7] : [],
-    );
-    await run(f.host);
-    sinon.assert.notCalled(f.boards.addComment);
-    sinon.assert.calledOnce(f.boards.createWorkItem);
-    assert.equal(f.outputs.WorkItemAction, 'created');
-    const patch = f.boards.createWorkItem.firstCall.args[2] as { path: string; value: unknown }[];
-    const tags = String(patch.find((op) => op.path === '/fields/System.Tags')?.value);
-    assert.match(tags, /pwi:success-[0-9a-f]{12}/);
-    assert.ok(!tags.includes(failureTag), tags);
+  describe('createOn always, a green run', () => {
+    const green = { ...YAML_VARIABLES, 'Agent.JobStatus': 'Succeeded' };
+    const failure = fingerprintOf(undefined, {} as never, runContext());
+    const withOpenFailure = (values: Partial<Record<InputName, string>>): Fakes => {
+      const f = fakes({ createOn: 'always', ...values }, green);
+      f.pipelines.timeline.resolves([{ ...FAILED_TIMELINE[0]!, result: 'succeeded' }]);
+      // The failure's Bug 7 is open: found by its tag and by its scope tag, never by the success's.
+      f.boards.queryIds.callsFake(async (_project: string, query: string) =>
+        query.includes(failure.tag) || query.includes(failure.scopeTag) ? [7] : [],
+      );
+      return f;
+    };
+    const tagsOf = (f: Fakes): string => {
+      const patch = f.boards.createWorkItem.firstCall.args[2] as { path: string; value: unknown }[];
+      return String(patch.find((op) => op.path === '/fields/System.Tags')?.value);
+    };
+
+    it("files its success apart, never commenting on the failure's open item, and resolves that one", async () => {
+      const f = withOpenFailure({});
+      await run(f.host);
+      sinon.assert.notCalled(f.boards.addComment);
+      sinon.assert.calledOnce(f.boards.createWorkItem);
+      assert.match(tagsOf(f), /pwi:success-[0-9a-f]{12}/);
+      assert.ok(!tagsOf(f).includes(failure.tag), tagsOf(f));
+      sinon.assert.calledOnceWithMatch(f.boards.updateWorkItem, 'WebApp', 7);
+      assert.equal(f.outputs.WorkItemAction, 'created');
+      assert.equal(f.outputs.WorkItemId, '42');
+      const summary = f.logged.find((line) => line.startsWith('summary: ')) ?? '';
+      assert.match(summary, /The pipeline recovered: resolved \[Bug 7\]/);
+      sinon.assert.calledWith(f.result, 'Succeeded');
+    });
+
+    it('without resolveOnRecovery, leaves the failure open', async () => {
+      const f = withOpenFailure({ resolveOnRecovery: 'false' });
+      await run(f.host);
+      sinon.assert.notCalled(f.boards.updateWorkItem);
+      sinon.assert.calledOnce(f.boards.createWorkItem);
+    });
+
+    it('a failure to resolve it is warned about, the success item stays in the outputs', async () => {
+      const f = withOpenFailure({});
+      f.boards.updateWorkItem.rejects(new AdoError('Could not reach Azure DevOps.', {}));
+      await run(f.host);
+      assert.equal(f.outputs.WorkItemId, '42');
+      assert.ok(
+        f.logged.some((line) => line.startsWith('warning: ') && line.includes('Bug 7')),
+        f.logged.join('\n'),
+      );
+      sinon.assert.calledWith(f.result, 'SucceededWithIssues');
+    });
   });
 
   it('re-reads after a conflict and retries once while the item is still open', async () => {

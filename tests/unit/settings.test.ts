@@ -339,14 +339,14 @@ describe('settings at their edges', () => {
 
     it('rejects 99 tags, counting each distinct tag once', () => {
       assert.deepEqual(problemsOf({ tags: many(99) }), [
-        "Input 'tags' (with the System.Tags of 'fields') has 99 tags; with the task's own 2 a work item would hold more than 100.",
+        "Input 'tags' (with the System.Tags of 'fields') has 99 tags; with the task's own 2 a work item would hold more than 100. Remove tags from 'tags' or from System.Tags in 'fields'.",
       ]);
       assert.equal(readSettings(inputs({ tags: `${many(98)};T0;t97` })).tags.length, 98);
     });
 
     it('counts the tags fields gives System.Tags with the tags input, each distinct tag once', () => {
       assert.deepEqual(problemsOf({ tags: many(90), fields: `System.Tags=${many(98)};T1;x` }), [
-        "Input 'tags' (with the System.Tags of 'fields') has 99 tags; with the task's own 2 a work item would hold more than 100.",
+        "Input 'tags' (with the System.Tags of 'fields') has 99 tags; with the task's own 2 a work item would hold more than 100. Remove tags from 'tags' or from System.Tags in 'fields'.",
       ]);
       assert.equal(
         readSettings(inputs({ tags: many(90), fields: `system.tags=${many(98)}` })).tags.length,

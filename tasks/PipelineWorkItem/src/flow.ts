@@ -24,7 +24,7 @@ import {
   intentFromJobOutcome,
   needsOpenItems,
 } from './lifecycle/decision';
-import { fingerprintOf, successFingerprintOf } from './lifecycle/fingerprint';
+import { Fingerprint, fingerprintOf, successFingerprintOf } from './lifecycle/fingerprint';
 import { runKey } from './lifecycle/marker';
 import type { Credentials } from './ports';
 import { loc } from './text/messages';
@@ -94,8 +94,44 @@ async function actOn(acting: Acting, view: RunView, intent: 'file' | 'recover'):
   const untrackedTests = (await testItems)?.overCap;
   const decided = { view, fingerprint, known: open, untrackedTests };
   const acted = await act(acting, decide(intent, settings.onRecurrence, open), decided);
+  const recovery = success && settings.resolveOnRecovery ? await recoverBeside(acting, view, ofRun) : {};
   const { side, incomplete } = await sideItems(acting, masked, { acted, testItems: await testItems });
-  return incomplete ? { ...acted, side, incomplete } : { ...acted, side };
+  const settled = { ...acted, side: { ...side, ...recovery.side } };
+  return incomplete || recovery.incomplete ? { ...settled, incomplete: true } : settled;
+}
+
+/**
+ * A green run that filed for its success also recovers: the failures' open items of its scope are resolved, as
+ * a run that files nothing resolves them. Their settling is reported beside the run's item; a failure to
+ * resolve is warned about and leaves the run's item as it is.
+ */
+async function recoverBeside(
+  acting: Acting,
+  view: RunView,
+  failures: Fingerprint,
+): Promise<{ side?: Pick<SideItems, 'recovered'>; incomplete?: boolean }> {
+  const { log, type } = acting;
+  let open: number[];
+  try {
+    open = await openItems(acting, failures, 'recovery');
+  } catch (error) {
+    log.warning(loc('RecoveryBesideUnread', messageOf(error)));
+    return { incomplete: true };
+  }
+  if (open.length === 0) return {};
+  try {
+    const acted = await act(
+      acting,
+      { kind: 'resolve', items: open },
+      { view, fingerprint: failures, known: open },
+    );
+    if (acted.report.kind !== 'resolved') return {};
+    return { side: { recovered: acted.report }, incomplete: acted.incomplete };
+  } catch (error) {
+    const items = open.map((id) => `${type.name} ${id}`).join(', ');
+    log.warning(loc('RecoveryBesideFailed', items, messageOf(error)));
+    return { incomplete: true };
+  }
 }
 
 /**

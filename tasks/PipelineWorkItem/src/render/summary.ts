@@ -47,6 +47,8 @@ export interface SideItems {
   readonly failing?: TestFailures;
   readonly tests?: TestItems;
   readonly flaky?: FlakyItem;
+  /** The failures' open items a green run resolved beside the item it filed for its success. */
+  readonly recovered?: { readonly type: string; readonly items: readonly ResolvedItem[] };
 }
 
 /** Whether the service validated a dry run's create (validateOnly), and what it refused. */
@@ -213,9 +215,11 @@ export function reportLine(report: Report): string {
   }
 }
 
-// A paragraph for the failing tests' own items and one for the flaky-tests item, when the run wrote on them.
-function sideLines({ tests, flaky }: SideItems): string[] {
+// The failures' items resolved beside a success's, a paragraph for the failing tests' own items and one for the
+// flaky-tests item, when the run wrote on them.
+function sideLines({ tests, flaky, recovered }: SideItems): string[] {
   const lines: string[] = [];
+  if (recovered) lines.push('', resolvedSummary(recovered.type, recovered.items));
   const items = (linked: readonly Linked[], type: string): string =>
     linked
       .map((item) => `${link(type, item.id, item.url)}${item.name ? ` (${md(item.name)})` : ''}`)
