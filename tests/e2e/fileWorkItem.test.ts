@@ -220,6 +220,41 @@ describe('packaged task against the Azure DevOps emulator', function () {
     assert.equal(run.outputs['WorkItemAction'], 'none');
   });
 
+  it("createOn always: a green run files its success apart and resolves the failure's Bug; the next failure files anew", async () => {
+    const em = session.emulator;
+    await em.seedBuild(failedYamlRun(840));
+    const failed = await runJob({ variables: buildVariables(840), inputs: { createOn: 'always' } });
+    assert.equal(failed.outputs['WorkItemAction'], 'created');
+    const bug = Number(failed.outputs['WorkItemId']);
+
+    await em.seedBuild(greenYamlRun(841));
+    const green = await runJob({
+      variables: buildVariables(841, { 'Agent.JobStatus': 'Succeeded' }),
+      inputs: { createOn: 'always' },
+    });
+    assert.equal(green.outputs['WorkItemAction'], 'created');
+    const success = Number(green.outputs['WorkItemId']);
+    assert.notEqual(success, bug);
+    const items = await em.workItems();
+    const byId = (id: number): WorkItemJson | undefined => items.find((item) => item.id === id);
+    assert.match(String(byId(success)?.fields['System.Title']), /succeeded/);
+    assert.match(String(byId(success)?.fields['System.Tags']), /pwi:success-[0-9a-f]{12}/);
+    assert.equal(byId(bug)?.fields['System.State'], 'Resolved');
+    assert.ok(
+      !(await em.comments(bug)).some((comment) => /Succeeded again/.test(comment.text)),
+      'no success note on the failure',
+    );
+    assert.match(green.summary, new RegExp(`The pipeline recovered: resolved \\[Bug ${bug}\\]`));
+    assert.equal(green.result, 'Succeeded');
+
+    await em.seedBuild(failedYamlRun(842));
+    const again = await runJob({ variables: buildVariables(842), inputs: { createOn: 'always' } });
+    // The failure's Bug is resolved and the success item is of another series: a new Bug, no comment on either.
+    assert.equal(again.outputs['WorkItemAction'], 'created');
+    assert.ok(![bug, success].includes(Number(again.outputs['WorkItemId'])));
+    assert.ok(!(await em.comments(success)).some((comment) => /Failed again/.test(comment.text)));
+  });
+
   it('a green run with createOn failure: files nothing, WorkItemAction none', async () => {
     await session.emulator.seedBuild(greenYamlRun(818));
     const run = await runJob({ variables: buildVariables(818, { 'Agent.JobStatus': 'Succeeded' }) });
