@@ -20,7 +20,7 @@ interface Seen {
   readonly connection: number;
 }
 
-type Route = (seen: Seen) => { status: number; body?: unknown } | 'hang';
+type Route = (seen: Seen) => { status: number; body?: unknown; headers?: Record<string, string> } | 'hang';
 
 /** A server on 127.0.0.1 that records each request and answers it by `route`; over TLS with `tls`'s certificate. */
 async function serve(
@@ -45,7 +45,7 @@ async function serve(
       seen.push(one);
       const answer = route(one);
       if (answer === 'hang') return;
-      response.writeHead(answer.status, { 'Content-Type': 'application/json' });
+      response.writeHead(answer.status, { 'Content-Type': 'application/json', ...answer.headers });
       response.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
     });
   };
@@ -198,6 +198,46 @@ describe('connections', () => {
     );
     assert.deepEqual(via.tokens, ['id-token-1', 'access-1']);
     assert.deepEqual(via.hosts, [`${server.url}entra/`], 'the agent’s network settings for the authority');
+  });
+
+  it('a federated connection follows no redirect: the job token and the access token stay on their hosts', async () => {
+    const elsewhere = await serve(() => ({
+      status: 200,
+      body: { oidcToken: 'stolen', access_token: 'stolen' },
+    }));
+    try {
+      for (const moved of ['/oidc', '/contoso/']) {
+        server = await serve((seen) => {
+          if (seen.url.startsWith(moved)) {
+            return { status: 307, headers: { Location: `${elsewhere.url}steal` } };
+          }
+          if (seen.url.startsWith('/oidc')) return { status: 200, body: { oidcToken: 'id-token-1' } };
+          if (seen.url.startsWith('/entra/')) return { status: 200, body: { access_token: 'access-1' } };
+          return TYPES;
+        });
+        const boards = connectBoards(
+          {
+            url: `${server.url}contoso/`,
+            scheme: 'federated',
+            federation: {
+              connection: 'wif-1',
+              oidcRequestUri: `${server.url}oidc`,
+              jobToken: 'job-1',
+              tenantId: 'tenant-1',
+              clientId: 'client-1',
+              authority: `${server.url}entra/`,
+            },
+          },
+          transport(),
+        );
+        await assert.rejects(boards.workItemTypes('WebApp'));
+        await server.close();
+        server = undefined;
+      }
+      assert.deepEqual(elsewhere.seen, []);
+    } finally {
+      await elsewhere.close();
+    }
   });
 
   it('pipelines: a release from the host the resource areas name, asked once; builds from the collection', async () => {

@@ -3,11 +3,13 @@ import { EnvironmentError, SettingsError } from '../../tasks/PipelineWorkItem/sr
 import type { FederatedConnection } from '../../tasks/PipelineWorkItem/src/inputs/connectionChoice';
 import {
   EndpointView,
+  PUBLIC_AUTHORITY,
+  collectionOf,
   federatedEndpoint,
   jobCollectionUrl,
-  oidcRequestUri,
   ofJobOrganization,
-  PUBLIC_AUTHORITY,
+  oidcRequestUri,
+  releaseHostOf,
 } from '../../tasks/PipelineWorkItem/src/inputs/connectionEndpoint';
 
 const ADO: FederatedConnection = {
@@ -167,6 +169,63 @@ describe('the job token’s collection', () => {
         ) &&
         /stop it from setting System\.TeamFoundationCollectionUri/.test(error.message),
     );
+  });
+
+  it('only a collection root, rebuilt: no query, fragment or path further into the organization', () => {
+    // Every request is <root><path>?<query>: a root reaching into a repository's file, or ending in a query or a
+    // fragment, turns the task's requests into another one (the resource areas read from a pushed file).
+    const refused = [
+      'https://dev.azure.com/fabrikam/WebApp/_apis/git/repositories/r/items?path=/areas.json&$format=octetStream#',
+      'https://dev.azure.com/fabrikam/WebApp/_apis/git/repositories/r/items/',
+      'https://dev.azure.com/fabrikam/?x=1',
+      'https://dev.azure.com/fabrikam/#',
+      'https://fabrikam.visualstudio.com/WebApp/',
+      'https://tfs.contoso.example/tfs/DefaultCollection/WebApp/',
+    ];
+    for (const variable of refused) {
+      const connection = variable.includes('contoso')
+        ? 'https://tfs.contoso.example/tfs/DefaultCollection/'
+        : BUILD;
+      assert.throws(() => jobCollectionUrl(connection, variable), EnvironmentError, variable);
+    }
+    assert.equal(
+      collectionOf(BUILD, 'https://vsrm.dev.azure.com/fabrikam'),
+      'https://vsrm.dev.azure.com/fabrikam/',
+    );
+    assert.equal(
+      collectionOf(BUILD, 'https://fabrikam.vsrm.visualstudio.com'),
+      'https://fabrikam.vsrm.visualstudio.com/',
+    );
+  });
+
+  it('the release host the resource areas name: on Services a root of the organization, elsewhere as named', () => {
+    assert.equal(
+      releaseHostOf(BUILD, 'https://vsrm.dev.azure.com/fabrikam/'),
+      'https://vsrm.dev.azure.com/fabrikam/',
+    );
+    for (const foreign of [
+      'https://vsrm.dev.azure.com/otherorg/',
+      'https://evil.example/fabrikam/',
+      'https://vsrm.dev.azure.com/fabrikam/WebApp/_apis/git/repositories/r/items',
+      'http://vsrm.dev.azure.com/fabrikam/',
+    ]) {
+      assert.equal(releaseHostOf(BUILD, foreign), undefined, foreign);
+    }
+    const server = 'https://tfs.contoso.example/tfs/DefaultCollection/';
+    assert.equal(releaseHostOf(server, 'https://tfs.contoso.example/tfs/DefaultCollection'), server);
+    assert.equal(releaseHostOf(server, 'https://tfs.contoso.example/tfs/DefaultCollection/?x#y'), undefined);
+    assert.equal(
+      releaseHostOf(server, 'https://user:pw@tfs.contoso.example/tfs/DefaultCollection/'),
+      undefined,
+    );
+  });
+
+  it('an ID token request URL within the organization is sent rebuilt, and one with a query or fragment is refused', () => {
+    const oidc =
+      'https://dev.azure.com/fabrikam/00000000-0000-0000-0000-000000000001/_apis/distributedtask/oidctoken';
+    assert.equal(oidcRequestUri(oidc, 'wif', BUILD), oidc);
+    assert.throws(() => oidcRequestUri(`${oidc}?x=1`, 'wif', BUILD), EnvironmentError);
+    assert.throws(() => oidcRequestUri(`${oidc}#`, 'wif', BUILD), EnvironmentError);
   });
 
   const SAME: [string, string, string][] = [

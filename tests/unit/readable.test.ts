@@ -241,6 +241,14 @@ describe('the run context as items show it', () => {
     assert.deepEqual(flakyFingerprintOf(shown.lane), flakyFingerprintOf(build));
   });
 
+  it('shows a commit a step set to a secret masked, never its first characters', () => {
+    const context = withVariables(YAML_VARIABLES, { 'Build.SourceVersion': secret });
+    const html = detailsHtml(maskedRun(runView(context, facts, 'failed'), [secret]));
+    // The link's URL is masked with the whole body before it is sent; its text is cut, so it is masked first.
+    assert.ok(!html.includes(`>${secret.slice(0, 8)}`), html);
+    assert.match(html, /<b>Commit<\/b><\/td><td><a href="[^"]*">\*\*\*<\/a>/);
+  });
+
   it('cleans a release’s names and a pull request’s lane as it shows them', () => {
     const shown = maskedRun(runView(release, NO_FACTS, 'failed'), [secret]).context;
     assert.equal(shown.release?.name, 'Release-57 *** fdp.exe');

@@ -89,17 +89,42 @@ describe('redaction', () => {
       'cGxhaW',
       'BsYWlu',
       'wbGFpb',
+      // Base64 of its UTF-16 bytes, as PowerShell's -EncodedCommand takes a command.
+      'cABsAGEAaQBuA',
+      'AAbABhAGkAbg',
+      'wAGwAYQBpAG4A',
     ]);
     assert.deepEqual(secretForms('a&b c'), [
       'a&b c',
       'a&amp;b c',
       'a\\&b c',
+      // In a JSON string as .NET's encoder writes it.
+      'a\\u0026b c',
       'a%26b%20c',
       '6126622063',
       'YSZiIG',
       'EmYiBj',
       'hJmIgY',
+      'YQAmAGIAIABjA',
+      'EAJgBiACAAYw',
+      'hACYAYgAgAGMA',
     ]);
+  });
+
+  it('also masks the secret trimmed, with its white space made one space, and in more escapes', () => {
+    const mask = redactor(['  Zx9+Qw/Er4\n  Ty7Ui0Op=\n']);
+    const secret = 'Zx9+Qw/Er4\n  Ty7Ui0Op=';
+    for (const text of [
+      secret,
+      'Zx9+Qw/Er4 Ty7Ui0Op=',
+      'Zx9\\u002BQw/Er4\\n  Ty7Ui0Op=',
+      JSON.stringify(secret).slice(1, -1).replace(/\//g, '\\/'),
+      encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
+      Buffer.from(secret, 'utf16le').toString('base64'),
+    ]) {
+      // Base64 keeps the characters that also hold bits of what follows the secret (here its padding).
+      assert.match(mask(`[${text}]`), /^\[\*\*\*(A=)?\]$/, text);
+    }
   });
 
   it('has no URL-encoded form for a lone surrogate, and does not throw', () => {

@@ -5,8 +5,10 @@ import { BearerCredentialHandler } from 'typed-rest-client/handlers/bearertoken'
 import { PersonalAccessTokenCredentialHandler } from 'typed-rest-client/handlers/personalaccesstoken';
 import { HttpClient } from 'typed-rest-client/HttpClient';
 import type { IRequestHandler, IRequestOptions } from 'typed-rest-client/Interfaces';
+import { EnvironmentError } from '../errors';
+import { releaseHostOf } from '../inputs/connectionEndpoint';
 import type { Boards, Credentials, Pipelines, TokenCredentials } from '../ports';
-import { withTrailingSlash } from '../text/html';
+import { loc } from '../text/messages';
 import { AdoBoards } from './boards';
 import { authorizeWith, FederatedToken } from './federation';
 import { AdoPipelines } from './pipelines';
@@ -63,6 +65,9 @@ function httpClient(credentials: Credentials, transport: Transport): HttpClientL
     ...transport.network,
     socketTimeout: transport.policy.limits.requestTimeoutMs,
     keepAlive: true,
+    // A federated token is set as a header of each request, which a redirect would carry to another host; the
+    // credential handlers set theirs only for the host they first served.
+    ...(credentials.scheme === 'federated' ? { allowRedirects: false } : {}),
   };
   const http = new HttpClient(USER_AGENT, handlers(credentials), options) as unknown as HttpClientLike;
   makeResilient(http, transport.policy);
@@ -70,7 +75,12 @@ function httpClient(credentials: Credentials, transport: Transport): HttpClientL
     // The token requests go out with the agent's network settings for the authority's host, under the same
     // retry policy.
     const authority = { ...options, ...transport.networkOf(credentials.federation.authority) };
-    const tokens = new HttpClient(USER_AGENT, [], authority) as unknown as HttpClientLike;
+    // The token requests carry the job token or the ID token in a header of their own, which a redirect would
+    // take to wherever it points: none is followed.
+    const tokens = new HttpClient(USER_AGENT, [], {
+      ...authority,
+      allowRedirects: false,
+    }) as unknown as HttpClientLike;
     makeResilient(tokens, transport.policy);
     authorizeWith(http, new FederatedToken(credentials.federation, tokens, transport.secret));
   }
@@ -100,10 +110,15 @@ export function connectPipelines(credentials: Credentials, transport: Transport)
       .then(
         (list) => new Map((list?.value ?? []).map((a) => [a.id?.toLowerCase() ?? '', a.locationUrl ?? ''])),
       );
-    const url = (await areas).get(areaId);
-    if (!url) return main;
+    const location = (await areas).get(areaId);
+    if (!location) return main;
+    // The service's answer names where the job token goes next: on Services, only its own organization.
+    const url = releaseHostOf(credentials.url, location);
+    if (url === undefined) {
+      throw new EnvironmentError(loc('ResourceAreaUntrusted', location, credentials.url));
+    }
     const client = scheme(url) === scheme(credentials.url) ? http : httpClient(credentials, transport);
-    return new Rest(client, withTrailingSlash(url));
+    return new Rest(client, url);
   };
   return new AdoPipelines(main, () => hostOf(RELEASE_AREA_ID));
 }

@@ -69,10 +69,11 @@ export function oidcRequestUri(
   jobConnectionUrl: string,
 ): string {
   if (!value) throw new EnvironmentError(loc('FederationNeedsServices', connection));
-  if (!ofJobOrganization(jobConnectionUrl, value)) {
+  const place = placeOf(value);
+  if (!place || !ofJobOrganization(jobConnectionUrl, value)) {
     throw new EnvironmentError(loc('OidcRequestUriUntrusted', value, jobConnectionUrl, connection));
   }
-  return value;
+  return place.href;
 }
 
 /**
@@ -86,21 +87,60 @@ export function oidcRequestUri(
  */
 export function jobCollectionUrl(jobConnectionUrl: string, variable: string | undefined): string {
   if (!variable) return withTrailingSlash(jobConnectionUrl);
-  if (!ofJobOrganization(jobConnectionUrl, variable)) {
+  const collection = collectionOf(jobConnectionUrl, variable);
+  if (collection === undefined) {
     throw new EnvironmentError(loc('CollectionUriUntrusted', variable, jobConnectionUrl));
   }
-  return withTrailingSlash(variable);
+  return collection;
+}
+
+/**
+ * `url` as the root of a collection of the organization of `trusted` (the job's connection, or a collection
+ * already trusted), rebuilt from its scheme, host and path; undefined for anything else. Every request is
+ * `<root><path>?<query>`: a root that reached further into the organization (a repository's file, through
+ * the Git items API) or held a query or fragment would turn the task's paths into another request. On Azure
+ * DevOps Services a root is `dev.azure.com/<org>/` or `<org>.visualstudio.com/` (with `vsrm.` for releases);
+ * on Azure DevOps Server, the path of the trusted collection itself.
+ */
+export function collectionOf(trusted: string, url: string): string | undefined {
+  const job = placeOf(trusted);
+  const place = placeOf(url);
+  if (!job || !place || !ofJobOrganization(trusted, url)) return undefined;
+  const rootDepth =
+    servicesOrganization(place) === undefined
+      ? job.segments.length
+      : place.host.endsWith('dev.azure.com')
+        ? 1
+        : 0;
+  return place.segments.length === rootDepth ? withTrailingSlash(place.href) : undefined;
+}
+
+/**
+ * The release host the organization's resource areas name (`locationUrl`), as the root the task's paths are
+ * joined to; undefined when it cannot be one. On Azure DevOps Services it must be a root of the collection's own
+ * organization; elsewhere the answer of the trusted collection is taken as it is, rebuilt without user info,
+ * query or fragment (on Azure DevOps Server it names the collection itself).
+ */
+export function releaseHostOf(collection: string, location: string): string | undefined {
+  const home = placeOf(collection);
+  const place = placeOf(location);
+  if (!home || !place) return undefined;
+  if (servicesOrganization(home) !== undefined) return collectionOf(collection, location);
+  return withTrailingSlash(place.href);
 }
 
 /** Where a request to an http(s) URL goes. */
 interface Place {
+  /** The URL rebuilt from its scheme, host and path alone. */
+  readonly href: string;
   readonly protocol: string;
   readonly host: string;
   /** The path's segments, decoded and lower-cased (collection and organization names ignore case). */
   readonly segments: readonly string[];
 }
 
-// Undefined for another scheme, text that is no URL, user info, or an escape that does not decode.
+// Undefined for another scheme, text that is no URL, user info, a query or fragment, or an escape that does not
+// decode.
 function placeOf(url: string): Place | undefined {
   let parsed: URL;
   try {
@@ -110,6 +150,8 @@ function placeOf(url: string): Place | undefined {
   }
   // User info is where `https://dev.azure.com@evil/` hides its real host.
   if (!['http:', 'https:'].includes(parsed.protocol) || parsed.username || parsed.password) return undefined;
+  // A query or a fragment has no place in a collection or a token request URL; `#` alone leaves `hash` empty.
+  if (parsed.search !== '' || parsed.hash !== '' || parsed.href.includes('#')) return undefined;
   const segments: string[] = [];
   for (const segment of parsed.pathname.split('/')) {
     if (segment === '') continue;
@@ -120,7 +162,8 @@ function placeOf(url: string): Place | undefined {
     }
   }
   // URL lower-cases the host, drops a default port and resolves `..`; a trailing dot stays, and differs.
-  return { protocol: parsed.protocol, host: parsed.host, segments };
+  const href = `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  return { href, protocol: parsed.protocol, host: parsed.host, segments };
 }
 
 /**

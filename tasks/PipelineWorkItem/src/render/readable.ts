@@ -51,15 +51,16 @@ export function maskedRun(run: RunView, secrets: readonly string[]): RunView {
   };
 }
 
-// The names the item shows. What the task finds or links things by stays as it is: the URLs, the ids, the
-// commit, the project, the requester's unique name (whom an item is assigned to) and the job that names the run's
-// marker.
+// The names the item shows, and the commit (a step can set it; the item shows its first characters). What the
+// task finds or links things by stays as it is: the URLs, the ids, the project, the requester's unique name (whom
+// an item is assigned to) and the job that names the run's marker.
 function readableContext(context: RunContext, text: (value: string) => string): RunContext {
   const { requestedFor, build, release, pullRequest } = context;
   return {
     ...context,
     build: build && { ...build, number: text(build.number) },
     pipeline: text(context.pipeline),
+    commit: context.commit && text(context.commit),
     runName: text(context.runName),
     branch: text(context.branch),
     requestedFor: requestedFor && { ...requestedFor, displayName: text(requestedFor.displayName) },

@@ -17,25 +17,48 @@ export function isMaskable(secret: string): boolean {
 }
 
 /**
- * The forms in which `secret` can stand in a text: as is, HTML-escaped, Markdown-escaped, URL-encoded, escaped
- * inside a JSON string, Base64-encoded (standard and URL-safe alphabets) inside longer data, and hex-encoded in
- * lower and upper case. The encoded forms of a maskable secret have at least six characters (five bytes give
- * six Base64 characters at any alignment, ten hex digits), too many to stand in ordinary text by chance.
+ * The forms in which `secret` can stand in a text: as is, trimmed, and with its white space runs made one space
+ * (a key of several lines in a one-line text); each HTML-escaped, Markdown-escaped, URL-encoded (either case of
+ * hex digits), escaped inside a JSON string (also with `\/`, and as .NET's encoder writes it, `\u002B`),
+ * Base64-encoded (standard and URL-safe alphabets, of its UTF-8 and of its UTF-16 bytes, as PowerShell's
+ * `-EncodedCommand` takes it) inside longer data, and hex-encoded in lower and upper case. The encoded forms of
+ * a maskable secret have at least six characters (five bytes give six Base64 characters at any alignment, ten
+ * hex digits), too many to stand in ordinary text by chance.
  */
 export function secretForms(secret: string): string[] {
-  const forms = [secret, escapeHtml(secret), escapeMarkdown(secret), JSON.stringify(secret).slice(1, -1)];
+  const reshaped = [secret.trim(), secret.replace(/\s+/g, ' ').trim()].filter(isMaskable);
+  return [...new Set([secret, ...reshaped].flatMap(formsOf))];
+}
+
+function formsOf(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1);
+  const forms = [
+    secret,
+    escapeHtml(secret),
+    escapeMarkdown(secret),
+    json,
+    json.replace(/\//g, '\\/'),
+    json.replace(
+      /[<>&'+`]|[^\x00-\x7f]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`,
+    ),
+  ];
   try {
-    forms.push(encodeURIComponent(secret));
+    const url = encodeURIComponent(secret);
+    forms.push(
+      url,
+      url.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
+    );
   } catch {
     // A lone surrogate has no URL-encoded form.
   }
   const bytes = Buffer.from(secret);
   const hex = bytes.toString('hex');
   forms.push(hex, hex.toUpperCase());
-  for (const base64 of base64Forms(bytes)) {
+  for (const base64 of [...base64Forms(bytes), ...base64Forms(Buffer.from(secret, 'utf16le'))]) {
     forms.push(base64, base64.replace(/\+/g, '-').replace(/\//g, '_'));
   }
-  return [...new Set(forms)];
+  return forms;
 }
 
 /**
@@ -74,59 +97,87 @@ export function redactor(secrets: readonly string[]): (text: string) => string {
 let last: { key: string; redact: (text: string) => string } = { key: '[]', redact: (text) => text };
 
 function buildRedactor(secrets: readonly string[]): (text: string) => string {
-  return formsRedactor([...new Set(secrets.filter(isMaskable).flatMap(secretForms))], MASK);
+  const forms = [...new Set(secrets.filter(isMaskable).flatMap(secretForms))];
+  return formsRedactor(forms.map((form) => ({ form, mask: MASK })));
 }
 
 /**
- * A function that replaces each of `forms` in a text with `mask`, as `redactor` does with a secret's forms. Every
- * form must be longer than the mask.
+ * A form of a secret, and what stands in its place: a mask in the same encoding. `width`: the bytes of one
+ * character in that encoding, when more than one (UTF-16: 2).
  */
-export function formsRedactor(forms: readonly string[], mask: string): (text: string) => string {
+export interface MaskedForm {
+  readonly form: string;
+  readonly mask: string;
+  readonly width?: number;
+}
+
+/**
+ * A function that replaces each form in a text with its mask, as `redactor` does with a secret's forms. Every
+ * form must be longer than its mask. Overlapping occurrences become one mask, the mask of the one that starts
+ * first (at one start, the longest). A text of several bytes a character starts at a character's first byte:
+ * a UTF-16 form of one byte order also stands one byte off across the characters of the other, and such a
+ * shadow of an occurrence at a character's start is left out, so that the mask keeps the text's characters.
+ */
+export function formsRedactor(forms: readonly MaskedForm[]): (text: string) => string {
   if (forms.length === 0) return (text) => text;
   return (text) => {
     let result = text;
     let before: string;
-    // Ends: every replacement shortens the text, as every form is longer than the mask.
+    // Ends: every replacement shortens the text, as every form is longer than its mask.
     do {
       before = result;
-      result = maskRanges(result, occurrences(result, forms), mask);
+      result = maskRanges(result, occurrences(result, forms));
     } while (result !== before);
     return result;
   };
 }
 
-/** Where the forms occur in `text`, as [start, end) ranges, overlapping ones included. */
-function occurrences(text: string, forms: readonly string[]): [number, number][] {
-  const ranges: [number, number][] = [];
-  for (const form of forms) {
+interface Range {
+  start: number;
+  end: number;
+  readonly mask: string;
+  /** Where in a character of its encoding the occurrence starts: 0 at the first byte. */
+  readonly offset: number;
+}
+
+/** Where the forms occur in `text`, overlapping ones included, by start and, at one start, longest first. */
+function occurrences(text: string, forms: readonly MaskedForm[]): Range[] {
+  const ranges: Range[] = [];
+  for (const { form, mask, width = 1 } of forms) {
     // Searched from its first character that is not a NUL (a form in UTF-16 big-endian starts with one): V8
     // looks for a pattern's first character first, which stops at every byte of a zero-filled file.
     const skip = Math.max(0, form.search(/[^\0]/));
     const rest = form.slice(skip);
     for (let at = text.indexOf(rest, skip); at >= 0; at = text.indexOf(rest, at + 1)) {
-      if (text.startsWith(form, at - skip)) ranges.push([at - skip, at - skip + form.length]);
+      const start = at - skip;
+      if (text.startsWith(form, start)) {
+        ranges.push({ start, end: start + form.length, mask, offset: start % width });
+      }
     }
   }
-  return ranges.sort((a, b) => a[0] - b[0]);
+  const aligned = new Map(ranges.filter((r) => r.offset === 0).map((r) => [r.start, r.mask]));
+  const shadow = (r: Range): boolean =>
+    r.offset !== 0 && [r.start - 1, r.start + 1].some((at) => ![undefined, r.mask].includes(aligned.get(at)));
+  return ranges.filter((r) => !shadow(r)).sort((a, b) => a.start - b.start || b.end - a.end);
 }
 
-/** `text` with each run of overlapping ranges (sorted by start) replaced by one `mask`. */
-function maskRanges(text: string, ranges: readonly [number, number][], mask: string): string {
+/** `text` with each run of overlapping ranges (sorted by start) replaced by the mask of its first. */
+function maskRanges(text: string, ranges: readonly Range[]): string {
   const parts: string[] = [];
   let copied = 0;
-  let run: [number, number] | undefined;
+  let run: Range | undefined;
   const flush = (): void => {
     if (!run) return;
-    parts.push(text.slice(copied, run[0]), mask);
-    copied = run[1];
+    parts.push(text.slice(copied, run.start), run.mask);
+    copied = run.end;
   };
-  for (const [start, end] of ranges) {
-    if (run && start < run[1]) {
-      run[1] = Math.max(run[1], end);
+  for (const range of ranges) {
+    if (run && range.start < run.end) {
+      run.end = Math.max(run.end, range.end);
       continue;
     }
     flush();
-    run = [start, end];
+    run = { ...range };
   }
   flush();
   parts.push(text.slice(copied));

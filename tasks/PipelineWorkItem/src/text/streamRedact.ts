@@ -1,5 +1,5 @@
 import { PassThrough, Transform, type TransformCallback } from 'node:stream';
-import { formsRedactor, isMaskable, secretForms } from './redact';
+import { formsRedactor, isMaskable, MaskedForm, secretForms } from './redact';
 
 /** `bytes` as a string of one character per byte. */
 const latin1 = (bytes: Buffer): string => bytes.toString('latin1');
@@ -13,16 +13,15 @@ const utf16be = (text: string): Buffer => Buffer.from(text, 'utf16le').swap16();
  * encodings a tool on Windows writes its text in (PowerShell's `>`, for one). In UTF-16 the mask keeps the text's
  * two bytes per character, so the rest of the file still reads as it did.
  */
-function byteForms(secrets: readonly string[]): { forms: string[]; mask: string }[] {
+function byteForms(secrets: readonly string[]): MaskedForm[] {
   const forms = [...new Set(secrets.filter(isMaskable).flatMap(secretForms))];
-  return [
-    { forms: forms.map((form) => latin1(Buffer.from(form, 'utf8'))), mask: '***' },
-    {
-      forms: forms.map((form) => latin1(Buffer.from(form, 'utf16le'))),
-      mask: latin1(Buffer.from('***', 'utf16le')),
-    },
-    { forms: forms.map((form) => latin1(utf16be(form))), mask: latin1(utf16be('***')) },
-  ];
+  const in16le = latin1(Buffer.from('***', 'utf16le'));
+  const in16be = latin1(utf16be('***'));
+  return forms.flatMap((form) => [
+    { form: latin1(Buffer.from(form, 'utf8')), mask: '***' },
+    { form: latin1(Buffer.from(form, 'utf16le')), mask: in16le, width: 2 },
+    { form: latin1(utf16be(form)), mask: in16be, width: 2 },
+  ]);
 }
 
 /**
@@ -38,25 +37,16 @@ export class ChunkedRedactor {
   private pending = '';
 
   constructor(secrets: readonly string[]) {
-    const encodings = byteForms(secrets);
-    const redactors = encodings.map(({ forms, mask }) => formsRedactor(forms, mask));
-    // Until none is left: a mask of one encoding could stand beside the rest of a form of another.
-    this.redact = (text) => {
-      let result = text;
-      let before: string;
-      do {
-        before = result;
-        result = redactors.reduce((masked, redact) => redact(masked), result);
-      } while (result !== before);
-      return result;
-    };
-    this.forms = [...new Set(encodings.flatMap(({ forms }) => forms))];
+    const forms = byteForms(secrets);
+    this.redact = formsRedactor(forms);
+    this.forms = [...new Set(forms.map(({ form }) => form))];
     this.keep = Math.max(0, ...this.forms.map((form) => form.length - 1));
   }
 
   /** Masked text that is final, for the next `chunk` (latin1). */
   push(chunk: string): string {
     this.pending += chunk;
+    // An even cut: the text held back starts where a character of UTF-16 starts, as the file does.
     const cut = this.safeCut(this.pending.length - this.keep);
     if (cut <= 0) return '';
     const ready = this.pending.slice(0, cut);
@@ -71,9 +61,9 @@ export class ChunkedRedactor {
     return rest;
   }
 
-  /** `cut`, moved back before any occurrence of a form that runs across it. */
+  /** `cut`, moved back before any occurrence of a form that runs across it, and to an even byte. */
   private safeCut(cut: number): number {
-    let at = cut;
+    let at = cut - (cut % 2);
     for (let moved = true; moved && at > 0;) {
       moved = false;
       for (const form of this.forms) {
@@ -84,7 +74,7 @@ export class ChunkedRedactor {
           i = this.pending.indexOf(form, i + 1)
         ) {
           if (i + form.length > at) {
-            at = i;
+            at = i - (i % 2);
             moved = true;
           }
         }
