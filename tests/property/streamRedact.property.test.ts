@@ -123,6 +123,14 @@ describe('the masking stream', () => {
     );
   });
 
+  it('masks only the secrets long enough to be masked, in a file as in a text', async () => {
+    const input = [Buffer.from('short s3c; long s3cret-value; '), Buffer.from('s3c', 'utf16le')];
+    assert.deepEqual(
+      await bytes(input, ['s3c', 's3cret-value']),
+      Buffer.concat([Buffer.from('short s3c; long ***; '), Buffer.from('s3c', 'utf16le')]),
+    );
+  });
+
   it('without maskable secrets passes everything unchanged', async () => {
     const input = [Buffer.from('short s3c'), Buffer.from('ret')];
     assert.deepEqual(await bytes(input, ['s3c', '']), Buffer.concat(input));

@@ -70,6 +70,61 @@ describe('fingerprint and the open-items query', () => {
     assert.notEqual(successFingerprintOf(otherBranch).tag, success.tag);
   });
 
+  it('keeps every tag as earlier runs wrote it: open items are found by them', () => {
+    const pr = { ...context, pullRequest: '7' };
+    const run = fingerprintOf(undefined, values, context);
+    assert.deepEqual(
+      {
+        run,
+        pullRequest: fingerprintOf(undefined, values, pr),
+        release: fingerprintOf(undefined, values, runContext(RELEASE_VARIABLES)),
+        test: testFingerprintOf(context, 'Checkout.Pays'),
+        pullRequestTest: testFingerprintOf(pr, 'Checkout.Pays'),
+        flaky: flakyFingerprintOf(context),
+        pullRequestFlaky: flakyFingerprintOf(pr),
+        success: successFingerprintOf(run),
+      },
+      {
+        run: { text: 'WebApp-CI · main', tag: 'pwi:9d3027273b35', scopeTag: 'pwi:scope-c9b24630620c' },
+        pullRequest: {
+          text: 'WebApp-CI · main · pull request 7',
+          tag: 'pwi:pr-3dbcf4e07208',
+          scopeTag: 'pwi:scope-403c4dba79c4',
+        },
+        release: {
+          text: 'WebApp-CD · main · Production',
+          tag: 'pwi:bd3eae359c65',
+          scopeTag: 'pwi:scope-89d5e2655ef3',
+        },
+        test: {
+          text: 'WebApp-CI · main · Checkout.Pays',
+          tag: 'pwi:test-2f7112428069',
+          scopeTag: 'pwi:tests-ce6129e962dd',
+        },
+        pullRequestTest: {
+          text: 'WebApp-CI · main · Checkout.Pays · pull request 7',
+          tag: 'pwi:test-c279f3496d8c',
+          scopeTag: 'pwi:tests-db676a3138ce',
+        },
+        flaky: {
+          text: 'flaky tests · WebApp-CI',
+          tag: 'pwi:flaky-4ff8ca00c7a6',
+          scopeTag: 'pwi:flaky-4ff8ca00c7a6',
+        },
+        pullRequestFlaky: {
+          text: 'flaky tests · WebApp-CI · pull request 7',
+          tag: 'pwi:flaky-fa5ff814cfdc',
+          scopeTag: 'pwi:flaky-fa5ff814cfdc',
+        },
+        success: {
+          text: 'WebApp-CI · main · succeeded',
+          tag: 'pwi:success-341b38fd203f',
+          scopeTag: 'pwi:success-341b38fd203f',
+        },
+      },
+    );
+  });
+
   it('renders a fingerprint template', () => {
     const fingerprint = fingerprintOf(template('{{pipeline}} {{failedStep}}'), values, context);
     assert.equal(fingerprint.text, 'WebApp-CI Build › npm test');
