@@ -305,6 +305,38 @@ describe('connections', () => {
     }
   });
 
+  it('pipelines: a release host named with a query or a fragment is not sent the job token', async () => {
+    for (const named of ['vsrm/fabrikam/?x=1', 'vsrm/fabrikam/#'] as const) {
+      server = await serve((seen) =>
+        seen.url.startsWith('/fabrikam/_apis/ResourceAreas')
+          ? {
+              status: 200,
+              body: {
+                value: [
+                  { id: 'efc2f575-36ef-48e9-b672-0c6fb4a48ac5', locationUrl: `${server?.url}${named}` },
+                ],
+              },
+            }
+          : { status: 200, body: { value: [] } },
+      );
+      const pipelines = connectPipelines(
+        { url: `${server.url}fabrikam/`, scheme: 'bearer', token: 'job-1' },
+        transport(),
+      );
+      const run = { id: 57, name: 'Release-57', definitionName: 'CD', environmentId: 3, attempt: 1 };
+      await assert.rejects(
+        pipelines.releaseDeployment('WebApp', run, 'Production'),
+        /as the release host of the organization, which is not a collection of the organization of .*: the job token is not sent there/,
+      );
+      assert.deepEqual(
+        server.seen.map((seen) => seen.url.split('?')[0]),
+        ['/fabrikam/_apis/ResourceAreas'],
+      );
+      await server.close();
+      server = undefined;
+    }
+  });
+
   it('pipelines on a server that lists no resource areas: everything from the collection', async () => {
     server = await serve((seen) =>
       seen.url.startsWith('/tfs/Main/_apis/ResourceAreas')

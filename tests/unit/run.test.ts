@@ -611,6 +611,22 @@ describe('run', () => {
       sinon.assert.calledOnce(f.boards.createWorkItem);
     });
 
+    it('the failures’ open items that cannot be looked up are warned about, the success item stays', async () => {
+      const f = withOpenFailure({});
+      f.boards.queryIds.callsFake(async (_project: string, query: string) => {
+        if (query.includes(failure.scopeTag)) throw new AdoError('Could not reach Azure DevOps.', {});
+        return [];
+      });
+      await run(f.host);
+      assert.equal(f.outputs.WorkItemId, '42');
+      assert.ok(
+        f.logged.includes(`warning: ${loc('RecoveryBesideUnread', 'Could not reach Azure DevOps.')}`),
+        f.logged.join('\n'),
+      );
+      sinon.assert.notCalled(f.boards.updateWorkItem);
+      sinon.assert.calledWith(f.result, 'SucceededWithIssues');
+    });
+
     it('a failure to resolve it is warned about, the success item stays in the outputs', async () => {
       const f = withOpenFailure({});
       f.boards.updateWorkItem.rejects(new AdoError('Could not reach Azure DevOps.', {}));
