@@ -113,7 +113,7 @@ describe('packaged task: long discussions, several jobs of a run, and whose perm
     assert.doesNotMatch(run.resultMessage, /WebApp Build Service/);
   });
 
-  it('a classic release on a server names the release setting and the collection identity of Server 2020', async () => {
+  it('a classic release on a server names the release setting and the collection identity', async () => {
     const { webUrl } = await session.emulator.seedRelease(classicRelease(57, 'failed'));
     const run = await session.run({
       variables: releaseVariables(57, 'Failed', webUrl),
@@ -127,7 +127,7 @@ describe('packaged task: long discussions, several jobs of a run, and whose perm
     );
     assert.match(
       run.resultMessage,
-      /always on Azure DevOps Server 2020, where classic release pipelines run/,
+      /or "Project Collection Build Service \(fabrikam\)" \(when it is the collection\)/,
     );
   });
 

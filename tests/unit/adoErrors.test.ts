@@ -276,15 +276,6 @@ describe('Azure DevOps errors', () => {
         [/Server 2020/, /non-release/],
       ],
       [
-        'a classic release on a Server: the collection identity of Server 2020 too',
-        SERVER,
-        { kind: 'jobToken', runProject: 'WebApp', release: true },
-        [
-          /"Project Collection Build Service \(DefaultCollection\)" \(when it is the collection, and always on Azure DevOps Server 2020/,
-        ],
-        [],
-      ],
-      [
         'a service connection',
         SERVICES,
         { kind: 'connection', connection: 'boards-pat' },
@@ -299,11 +290,11 @@ describe('Azure DevOps errors', () => {
         [/current project for release pipelines/],
       ],
       [
-        'a classic release on a host that only looks like Services',
-        'https://dev.azure.com.contoso.local/tfs/DefaultCollection/',
+        'a classic release on a Server: the release pipelines setting, as on Services',
+        SERVER,
         { kind: 'jobToken', runProject: 'WebApp', release: true },
-        [/always on Azure DevOps Server 2020/],
-        [],
+        [/current project for release pipelines/, /"Project Collection Build Service \(DefaultCollection\)"/],
+        [/Server 2020/, /non-release/],
       ],
       [
         'a classic release on a legacy Services host',
@@ -311,20 +302,6 @@ describe('Azure DevOps errors', () => {
         { kind: 'jobToken', runProject: 'WebApp', release: true },
         [/current project for release pipelines/],
         [/Server 2020/],
-      ],
-      [
-        'a classic release on a host below a legacy Services name',
-        'https://fabrikam.visualstudio.com.contoso.local/tfs/DefaultCollection/',
-        { kind: 'jobToken', runProject: 'WebApp', release: true },
-        [/always on Azure DevOps Server 2020/],
-        [],
-      ],
-      [
-        'a classic release whose collection URL is not a URL',
-        'DefaultCollection',
-        { kind: 'jobToken', runProject: 'WebApp', release: true },
-        [/always on Azure DevOps Server 2020/],
-        [],
       ],
     ];
     for (const [name, url, identity, says, never] of cases) {

@@ -139,28 +139,17 @@ export function permissionFix(call: Pick<CallContext, 'url' | 'project' | 'ident
   const organization = organizationName(call.url);
   const project = call.project ?? '<project>';
   const identity = call.identity ?? { kind: 'jobToken', runProject: project, release: false };
-  return loc('PermissionFix', writerNamed(identity, organization, call.url), project);
+  return loc('PermissionFix', writerNamed(identity, organization), project);
 }
 
-function writerNamed(identity: WriterIdentity, organization: string, url: string): string {
+function writerNamed(identity: WriterIdentity, organization: string): string {
   if (identity.kind === 'connection')
     return identity.servicePrincipal
       ? loc('PermissionWhoFederated', identity.servicePrincipal, identity.connection)
       : loc('PermissionWhoConnection', identity.connection);
-  if (!identity.release) return loc('PermissionWhoJob', identity.runProject, organization, organization);
-  // Azure DevOps Server 2020 ignores the scope setting for classic releases: they always run with the
-  // collection's identity. Services is the one place that is known not to be a Server.
-  return isServices(url)
+  return identity.release
     ? loc('PermissionWhoRelease', identity.runProject, organization, organization)
-    : loc('PermissionWhoReleaseServer', identity.runProject, organization, organization);
-}
-
-function isServices(url: string): boolean {
-  try {
-    return /(^|\.)dev\.azure\.com$|\.visualstudio\.com$/i.test(new URL(url).hostname);
-  } catch {
-    return false;
-  }
+    : loc('PermissionWhoJob', identity.runProject, organization, organization);
 }
 
 /** `https://dev.azure.com/fabrikam/` → fabrikam; `https://fabrikam.visualstudio.com/` → fabrikam; on-premises: the collection. */
