@@ -20,6 +20,22 @@ interface Seen {
   readonly connection: number;
 }
 
+/** A federated connection whose ID token, token exchange and organization are all served at `base`. */
+function federatedOn(base: string): Credentials {
+  return {
+    url: `${base}contoso/`,
+    scheme: 'federated',
+    federation: {
+      connection: 'wif-1',
+      oidcRequestUri: `${base}oidc`,
+      jobToken: 'job-1',
+      tenantId: 'tenant-1',
+      clientId: 'client-1',
+      authority: `${base}entra/`,
+    },
+  };
+}
+
 type Route = (seen: Seen) => { status: number; body?: unknown; headers?: Record<string, string> } | 'hang';
 
 /** A server on 127.0.0.1 that records each request and answers it by `route`; over TLS with `tls`'s certificate. */
@@ -172,21 +188,7 @@ describe('connections', () => {
       return TYPES;
     });
     const via = transport();
-    const boards = connectBoards(
-      {
-        url: `${server.url}contoso/`,
-        scheme: 'federated',
-        federation: {
-          connection: 'wif-1',
-          oidcRequestUri: `${server.url}oidc`,
-          jobToken: 'job-1',
-          tenantId: 'tenant-1',
-          clientId: 'client-1',
-          authority: `${server.url}entra/`,
-        },
-      },
-      via,
-    );
+    const boards = connectBoards(federatedOn(server.url), via);
     await boards.workItemTypes('WebApp');
     assert.deepEqual(
       server.seen.map((seen) => [seen.method, seen.url.split('?')[0], seen.authorization]),
@@ -215,21 +217,7 @@ describe('connections', () => {
           if (seen.url.startsWith('/entra/')) return { status: 200, body: { access_token: 'access-1' } };
           return TYPES;
         });
-        const boards = connectBoards(
-          {
-            url: `${server.url}contoso/`,
-            scheme: 'federated',
-            federation: {
-              connection: 'wif-1',
-              oidcRequestUri: `${server.url}oidc`,
-              jobToken: 'job-1',
-              tenantId: 'tenant-1',
-              clientId: 'client-1',
-              authority: `${server.url}entra/`,
-            },
-          },
-          transport(),
-        );
+        const boards = connectBoards(federatedOn(server.url), transport());
         await assert.rejects(boards.workItemTypes('WebApp'));
         await server.close();
         server = undefined;
