@@ -75,6 +75,25 @@ describe('masking a file that arrives in chunks', () => {
     );
   });
 
+  it('masks a secret wherever two chunks meet, at every byte of it, in every encoding', () => {
+    const secrets = ['s3cret-value', 's3cret'];
+    for (const encoding of ENCODINGS) {
+      const whole = encoded('ab s3cret-value; s3cret! s3cret-values', encoding);
+      const expected = maskedWhole(secrets, whole);
+      assert.equal(decoded(expected, encoding), 'ab ***; ***! ***s');
+      for (let first = 0; first <= whole.length; first++) {
+        for (const second of [first, first + 1, first + 7, whole.length]) {
+          const masker = new ChunkedRedactor(secrets);
+          const streamed =
+            chunks(whole, [first, second])
+              .map((c) => masker.push(c))
+              .join('') + masker.end();
+          assert.equal(streamed, expected, `${encoding} cut at ${first} and ${second}`);
+        }
+      }
+    }
+  });
+
   it('masks a text in UTF-8, or UTF-16 of either byte order, as redactor masks it, in the same encoding', () => {
     fc.assert(
       fc.property(secretsInText, fc.constantFrom(...ENCODINGS), ({ secrets, text }, encoding) => {
