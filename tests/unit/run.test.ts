@@ -604,6 +604,14 @@ describe('run', () => {
       sinon.assert.calledWith(f.result, 'Succeeded');
     });
 
+    it('createOn success: resolves nothing, the failures being another step’s (and an earlier version’s success items carry their tag)', async () => {
+      const f = withOpenFailure({ createOn: 'success' });
+      await run(f.host);
+      sinon.assert.calledOnce(f.boards.createWorkItem);
+      sinon.assert.notCalled(f.boards.updateWorkItem);
+      sinon.assert.notCalled(f.boards.addComment);
+    });
+
     it('without resolveOnRecovery, leaves the failure open', async () => {
       const f = withOpenFailure({ resolveOnRecovery: 'false' });
       await run(f.host);

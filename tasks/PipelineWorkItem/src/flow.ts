@@ -94,15 +94,18 @@ async function actOn(acting: Acting, view: RunView, intent: 'file' | 'recover'):
   const untrackedTests = (await testItems)?.overCap;
   const decided = { view, fingerprint, known: open, untrackedTests };
   const acted = await act(acting, decide(intent, settings.onRecurrence, open), decided);
-  const recovery = success && settings.resolveOnRecovery ? await recoverBeside(acting, view, ofRun) : {};
+  // With `always` one step files both series; with `success` another step files the failures and resolves
+  // them, and the open items of this scope may be success items an earlier version filed with a failure's tag.
+  const besideSuccess = success && settings.createOn === 'always' && settings.resolveOnRecovery;
+  const recovery = besideSuccess ? await recoverBeside(acting, view, ofRun) : {};
   const { side, incomplete } = await sideItems(acting, masked, { acted, testItems: await testItems });
   const settled = { ...acted, side: { ...side, ...recovery.side } };
   return incomplete || recovery.incomplete ? { ...settled, incomplete: true } : settled;
 }
 
 /**
- * A green run that filed for its success also recovers: the failures' open items of its scope are resolved, as
- * a run that files nothing resolves them. Their settling is reported beside the run's item; a failure to
+ * A green run that filed for its success under `createOn: always` also recovers: the failures' open items of its
+ * scope are resolved, as a run that files nothing resolves them. Their settling is reported beside the run's item; a failure to
  * resolve is warned about and leaves the run's item as it is.
  */
 async function recoverBeside(
