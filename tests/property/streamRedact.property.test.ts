@@ -126,6 +126,15 @@ describe('the masking stream', () => {
     );
   });
 
+  it('passes the tail it held back to the end byte for byte, bytes over 127 too', async () => {
+    // The last bytes could begin a secret, so they wait for the end of the file before they go out.
+    const tail = Buffer.from([0x73, 0x33, 0x63, 0xe9, 0xff, 0x00]);
+    assert.deepEqual(
+      await bytes([Buffer.from('x '), tail], ['s3cret-value']),
+      Buffer.concat([Buffer.from('x '), tail]),
+    );
+  });
+
   it('masks a binary too: a secret after NUL bytes, and one written in UTF-16 of either byte order', async () => {
     const utf16le = Buffer.from('token=s3cret-value;', 'utf16le');
     const utf16be = Buffer.from('token=s3cret-value;', 'utf16le').swap16();
