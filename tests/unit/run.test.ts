@@ -648,6 +648,71 @@ describe('run', () => {
     });
   });
 
+  it('the check for a race after the create failing keeps the item filed in the outputs and the summary', async () => {
+    const f = fakes({});
+    let openQueries = 0;
+    f.boards.queryIds.callsFake(async (_project: string, query: string) => {
+      if (query.endsWith('DESC')) return [];
+      openQueries += 1;
+      if (openQueries > 1)
+        throw new AdoError('Could not query work items (HTTP 503): unavailable', { status: 503 });
+      return [];
+    });
+    await run(f.host);
+    assert.equal(openQueries, 2, 'the open items before the create, and the check after it');
+    assert.deepEqual(f.outputs, {
+      WorkItemId: '42',
+      WorkItemUrl: 'https://dev.azure.com/fabrikam/WebApp/_workitems/edit/42',
+      WorkItemAction: 'created',
+    });
+    assert.ok(
+      f.logged.includes(
+        `warning: ${loc('RaceCheckFailed', 'Bug', 42, 'Could not query work items (HTTP 503): unavailable')}`,
+      ),
+      f.logged.join('\n'),
+    );
+    sinon.assert.calledWith(f.result, 'SucceededWithIssues', sinon.match(/^Created Bug 42/));
+  });
+
+  it("the failing tests' open items that cannot be looked up cost their items, not the run's", async () => {
+    const f = fakes({ trackTests: 'perTest' });
+    const testsScope = testFingerprintOf(runContext(), 'Checkout.Pays').scopeTag;
+    f.boards.queryIds.callsFake(async (_project: string, query: string) => {
+      if (query.includes(testsScope))
+        throw new AdoError('Could not query work items (HTTP 503): unavailable', { status: 503 });
+      return [];
+    });
+    f.pipelines.testRuns.resolves([{ id: 5, failed: 1, passed: 0, passedOnRerun: 0, flaky: 0 }]);
+    f.pipelines.testResults.resolves([failingTest]);
+    await run(f.host);
+    assert.equal(f.outputs.WorkItemAction, 'created');
+    sinon.assert.calledOnce(f.boards.createWorkItem);
+    assert.ok(
+      f.logged.includes(
+        `warning: ${loc('TestItemsFailed', 'Could not query work items (HTTP 503): unavailable')}`,
+      ),
+      f.logged.join('\n'),
+    );
+    sinon.assert.calledWith(f.result, 'SucceededWithIssues');
+  });
+
+  it('a dry run that would file the item plans no flaky-tests item: the item would list the flaky results', async () => {
+    const f = fakes({ dryRun: 'true' });
+    const flakyTag = flakyFingerprintOf(runContext()).tag;
+    f.pipelines.testRuns.resolves([{ id: 5, failed: 1, passed: 1, passedOnRerun: 1, flaky: 0 }]);
+    f.pipelines.testResults.callsFake(async (_project: string, _run: number, outcome: string) =>
+      outcome === 'Passed'
+        ? [{ ...failingTest, name: 'Cart.Adds', outcome: 'passed', message: '', rerun: true }]
+        : [failingTest],
+    );
+    await run(f.host);
+    assert.ok(
+      !f.boards.queryIds.getCalls().some((call) => String(call.args[1]).includes(flakyTag)),
+      'no flaky-tests item looked for',
+    );
+    assert.ok(!f.logged.some((line) => /flaky-tests/.test(line)), f.logged.join('\n'));
+  });
+
   it('re-reads after a conflict and retries once while the item is still open', async () => {
     const f = fakes({}, { ...YAML_VARIABLES, 'Agent.JobStatus': 'Succeeded' });
     f.pipelines.timeline.resolves([{ ...FAILED_TIMELINE[0]!, result: 'succeeded' }]);

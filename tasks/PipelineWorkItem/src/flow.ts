@@ -90,15 +90,16 @@ async function actOn(acting: Acting, view: RunView, intent: 'file' | 'recover'):
   const testItems = settings.trackTests === 'perTest' ? planTestItems(acting, masked) : undefined;
   testItems?.catch(() => undefined);
   const open = await openRead;
-  // The run's item says how many failing tests get no item of their own.
-  const untrackedTests = (await testItems)?.overCap;
+  // The run's item says how many failing tests get no item of their own: none known when they could not be
+  // looked up, which the side items warn about without costing the run's item.
+  const untrackedTests = (await testItems?.catch(() => undefined))?.overCap;
   const decided = { view, fingerprint, known: open, untrackedTests };
   const acted = await act(acting, decide(intent, settings.onRecurrence, open), decided);
   // With `always` one step files both series; with `success` another step files the failures and resolves
   // them, and the open items of this scope may be success items an earlier version filed with a failure's tag.
   const besideSuccess = success && settings.createOn === 'always' && settings.resolveOnRecovery;
   const recovery = besideSuccess ? await recoverBeside(acting, view, ofRun) : {};
-  const { side, incomplete } = await sideItems(acting, masked, { acted, testItems: await testItems });
+  const { side, incomplete } = await sideItems(acting, masked, { acted, testItems });
   const settled = { ...acted, side: { ...side, ...recovery.side } };
   return incomplete || recovery.incomplete ? { ...settled, incomplete: true } : settled;
 }
@@ -171,14 +172,18 @@ async function flakyOnly(acting: Acting, masked: RunView): Promise<Acted> {
 async function sideItems(
   acting: Acting,
   masked: RunView,
-  { acted, testItems }: { acted: Acted; testItems: TestItemsPlan | undefined },
+  { acted, testItems }: { acted: Acted; testItems: Promise<TestItemsPlan> | undefined },
 ): Promise<{ side: SideItems; incomplete: boolean }> {
   const { settings, log } = acting;
-  const listedInItem = acted.outputs.action === 'created' && settings.includeDetails;
+  // A dry run that plans a create lists them in the item it would file, as the real run does.
+  const files =
+    acted.outputs.action === 'created' ||
+    (acted.report.kind === 'dryRun' && acted.report.title !== undefined);
+  const listedInItem = files && settings.includeDetails;
   // The two touch different items: they are written together, and each finishes before a failure is told.
   const [flaky, written] = await Promise.allSettled([
     settings.flakyTests === 'separate' && !listedInItem ? recordFlaky(acting, masked) : undefined,
-    testItems ? trackTestItems(acting, masked, testItems, acting.reads.passedTests) : undefined,
+    testItems?.then((plan) => trackTestItems(acting, masked, plan, acting.reads.passedTests)),
   ]);
   if (flaky.status === 'rejected') log.warning(loc('FlakyItemFailed', messageOf(flaky.reason)));
   if (written.status === 'rejected') log.warning(loc('TestItemsFailed', messageOf(written.reason)));

@@ -127,6 +127,7 @@ function createdOutcome(acting: Acting, created: Created, title: string): Acted 
   return {
     outputs: { id, url, action: 'created' },
     report: { kind: 'created', type, id, url, title },
+    ...(created.unsettled === true ? { incomplete: true } : {}),
   };
 }
 

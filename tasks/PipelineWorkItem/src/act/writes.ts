@@ -42,7 +42,8 @@ async function inState(acting: BoardsWrites, item: number, state: string): Promi
 }
 
 export type Created =
-  | { readonly kind: 'created'; readonly id: number }
+  /** `unsettled`: whether another run filed the same failure at the same moment could not be checked. */
+  | { readonly kind: 'created'; readonly id: number; readonly unsettled?: boolean }
   /**
    * Another run filed the same failure at the same moment: this run commented on the oldest item, and its own
    * is settled as `duplicate` says (closed as a duplicate, or left open with the note as a comment).
@@ -78,6 +79,17 @@ export async function createItem(
 ): Promise<Created> {
   const id = await createDroppingRefused(acting, patch, creation);
   if (!creation.settleRaces) return { kind: 'created', id };
+  // The item is filed: a failure to settle a race leaves it as it is, said in a warning, never unreported.
+  try {
+    return await settleRace(acting, id, creation);
+  } catch (error) {
+    acting.log.warning(loc('RaceCheckFailed', acting.type.name, id, (error as Error).message));
+    return { kind: 'created', id, unsettled: true };
+  }
+}
+
+/** Whether an older open item of the fingerprint appeared, and if so, the comment there and the duplicate. */
+async function settleRace(acting: BoardsWrites, id: number, creation: Creation): Promise<Created> {
   const oldest = (await openItems(acting, creation.fingerprint))[0];
   if (oldest === undefined || oldest >= id) return { kind: 'created', id };
   // The older item is this run's own create, whose answer was lost and which the query listed too late: the run
