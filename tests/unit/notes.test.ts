@@ -124,12 +124,17 @@ describe('notes on the item', () => {
   it('the first entry of a new item names the run and the fingerprint, escaped, and what the task will do', () => {
     const fingerprint = { text: 'WebApp-CI · <main>', tag: 'pwi:0123456789ab' };
     assert.equal(
-      filedHtml(build(), fingerprint, true),
+      filedHtml(build(), fingerprint, { resolveOnRecovery: true, success: false }),
       `<p>Filed by Pipeline Work Items for ${RUN} on main. Fingerprint <i>WebApp-CI · &lt;main&gt;</i> (tag pwi:0123456789ab): the task comments here when it fails again and resolves it when the pipeline recovers.</p>`,
     );
     assert.equal(
-      filedHtml(build(), fingerprint, false),
+      filedHtml(build(), fingerprint, { resolveOnRecovery: false, success: false }),
       `<p>Filed by Pipeline Work Items for ${RUN} on main. Fingerprint <i>WebApp-CI · &lt;main&gt;</i> (tag pwi:0123456789ab): the task comments here when it fails again.</p>`,
+    );
+    // An item filed for a success is commented when the run succeeds again, and no recovery resolves it.
+    assert.equal(
+      filedHtml(build(), fingerprint, { resolveOnRecovery: true, success: true }),
+      `<p>Filed by Pipeline Work Items for ${RUN} on main. Fingerprint <i>WebApp-CI · &lt;main&gt;</i> (tag pwi:0123456789ab): the task comments here when it succeeds again.</p>`,
     );
   });
 

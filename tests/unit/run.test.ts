@@ -17,6 +17,7 @@ import type { InputName } from '../../tasks/PipelineWorkItem/src/inputs/settings
 import {
   fingerprintOf,
   flakyFingerprintOf,
+  successFingerprintOf,
   testFingerprintOf,
 } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
 import { inputs, YAML_VARIABLES, BUG, runContext } from './fixtures';
@@ -610,6 +611,20 @@ describe('run', () => {
       sinon.assert.calledOnce(f.boards.createWorkItem);
       sinon.assert.notCalled(f.boards.updateWorkItem);
       sinon.assert.notCalled(f.boards.addComment);
+    });
+
+    it('comments on the open success item, saying the run succeeded again', async () => {
+      const f = withOpenFailure({});
+      const success = successFingerprintOf(failure).tag;
+      f.boards.queryIds.callsFake(async (_project: string, query: string) =>
+        query.includes(success) ? [11] : query.includes(failure.scopeTag) ? [7] : [],
+      );
+      await run(f.host);
+      sinon.assert.notCalled(f.boards.createWorkItem);
+      sinon.assert.calledWithMatch(f.boards.addComment, 'WebApp', 11, sinon.match(/Succeeded again/));
+      const summary = f.logged.find((line) => line.startsWith('summary: ')) ?? '';
+      assert.match(summary, /Succeeded again: commented on \[Bug 11\]/);
+      assert.doesNotMatch(summary, /failure happened again/);
     });
 
     it('without resolveOnRecovery, leaves the failure open', async () => {

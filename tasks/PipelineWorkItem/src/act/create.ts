@@ -3,6 +3,7 @@ import { collectAttachments } from '../evidence/attachments';
 import type { Evidence } from '../facts/model';
 import type { RunView } from '../facts/values';
 import { Acted, Acting, dryRun, itemLink } from './acted';
+import { filesForSuccess } from '../lifecycle/decision';
 import type { Fingerprint } from '../lifecycle/fingerprint';
 import { markerHtml } from '../lifecycle/marker';
 import { filedHtml, recurrenceHtml } from '../render/notes';
@@ -68,7 +69,11 @@ async function newItem(
   // The run as the item shows it: secrets masked and control characters gone before anything is escaped.
   const shown = maskedRun({ ...decided.view, evidence: untracked(await reads.evidence(), decided) }, secrets);
   // The fingerprint's text is made of the lane's raw values: the item shows it as it shows the rest.
-  const filed = filedHtml(shown, shownFingerprint(fingerprint, secrets), settings.resolveOnRecovery);
+  const success = filesForSuccess(settings.createOn, decided.view.outcome);
+  const filed = filedHtml(shown, shownFingerprint(fingerprint, secrets), {
+    resolveOnRecovery: settings.resolveOnRecovery,
+    success,
+  });
   const history = `${filed}\n${markerHtml(acting.runKey, 1)}`;
   const tracking = {
     tags: [fingerprint.tag, fingerprint.scopeTag],

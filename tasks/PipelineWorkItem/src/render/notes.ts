@@ -55,10 +55,13 @@ export function recoveredHtml(view: RunView): string {
 export function filedHtml(
   view: RunView,
   fingerprint: { text: string; tag: string },
-  resolveOnRecovery: boolean,
+  after: { readonly resolveOnRecovery: boolean; readonly success: boolean },
 ): string {
-  const recovery = resolveOnRecovery ? ' and resolves it when the pipeline recovers' : '';
-  return `<p>Filed by Pipeline Work Items for ${runLink(view)}${whereHtml(view)}. Fingerprint <i>${escapeHtml(fingerprint.text)}</i> (tag ${escapeHtml(fingerprint.tag)}): the task comments here when it fails again${recovery}.</p>`;
+  // An item filed for a success is commented when the run succeeds again, and never resolved by a recovery.
+  const later = after.success
+    ? 'succeeds again'
+    : `fails again${after.resolveOnRecovery ? ' and resolves it when the pipeline recovers' : ''}`;
+  return `<p>Filed by Pipeline Work Items for ${runLink(view)}${whereHtml(view)}. Fingerprint <i>${escapeHtml(fingerprint.text)}</i> (tag ${escapeHtml(fingerprint.tag)}): the task comments here when it ${later}.</p>`;
 }
 
 /** The history entry of an item closed because another run filed the same failure at the same moment. */

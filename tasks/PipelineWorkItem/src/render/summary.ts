@@ -78,6 +78,8 @@ export type Report =
       readonly duplicate?: number;
       /** Why that duplicate could not be closed and stays open (the note is on it as a comment when it could be). */
       readonly duplicateOpen?: string;
+      /** The item was filed for a success, which happened again. */
+      readonly success?: true;
     }
   | { readonly kind: 'skipped'; readonly type: string; readonly id: number; readonly url: string }
   | {
@@ -148,8 +150,9 @@ function summaryLine(report: Report): string {
         return loc('SummaryRacedOpen', item, md(report.type), report.duplicate, md(report.duplicateOpen));
       }
       if (report.duplicate !== undefined) return loc('SummaryRaced', item, md(report.type), report.duplicate);
-      return report.occurrence === undefined
-        ? loc('SummaryAlreadyRecorded', item)
+      if (report.occurrence === undefined) return loc('SummaryAlreadyRecorded', item);
+      return report.success
+        ? loc('SummarySucceededAgain', item, report.occurrence)
         : loc('SummaryRecurred', item, report.occurrence);
     }
     case 'skipped':
