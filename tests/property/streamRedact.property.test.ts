@@ -126,6 +126,16 @@ describe('the masking stream', () => {
     );
   });
 
+  it('passes every byte value through unchanged where no secret stands, in chunks of any size', async () => {
+    const all = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7) % 256));
+    for (const size of [1, 100, 4096]) {
+      const input = Array.from({ length: Math.ceil(all.length / size) }, (_, i) =>
+        all.subarray(i * size, (i + 1) * size),
+      );
+      assert.deepEqual(await bytes(input, ['s3cret-value']), all, `chunks of ${size}`);
+    }
+  });
+
   it('passes the tail it held back to the end byte for byte, bytes over 127 too', async () => {
     // The last bytes could begin a secret, so they wait for the end of the file before they go out.
     const tail = Buffer.from([0x73, 0x33, 0x63, 0xe9, 0xff, 0x00]);
