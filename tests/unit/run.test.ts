@@ -627,6 +627,15 @@ describe('run', () => {
       assert.doesNotMatch(summary, /failure happened again/);
     });
 
+    it('a dry run says in the summary that it would resolve the failure, and writes nothing', async () => {
+      const f = withOpenFailure({ dryRun: 'true' });
+      await run(f.host);
+      sinon.assert.notCalled(f.boards.createWorkItem);
+      sinon.assert.notCalled(f.boards.updateWorkItem);
+      const summary = f.logged.find((line) => line.startsWith('summary: ')) ?? '';
+      assert.match(summary, /Dry run: would resolve Bug 7\./);
+    });
+
     it('without resolveOnRecovery, leaves the failure open', async () => {
       const f = withOpenFailure({ resolveOnRecovery: 'false' });
       await run(f.host);

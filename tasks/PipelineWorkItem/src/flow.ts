@@ -113,7 +113,7 @@ async function recoverBeside(
   acting: Acting,
   view: RunView,
   failures: Fingerprint,
-): Promise<{ side?: Pick<SideItems, 'recovered'>; incomplete?: boolean }> {
+): Promise<{ side?: Pick<SideItems, 'recovered' | 'recoveryPlan'>; incomplete?: boolean }> {
   const { log, type } = acting;
   let open: number[];
   try {
@@ -129,6 +129,7 @@ async function recoverBeside(
       { kind: 'resolve', items: open },
       { view, fingerprint: failures, known: open },
     );
+    if (acted.report.kind === 'dryRun') return { side: { recoveryPlan: acted.report.plan } };
     if (acted.report.kind !== 'resolved') return {};
     return { side: { recovered: acted.report }, incomplete: acted.incomplete };
   } catch (error) {

@@ -49,6 +49,8 @@ export interface SideItems {
   readonly flaky?: FlakyItem;
   /** The failures' open items a green run resolved beside the item it filed for its success. */
   readonly recovered?: { readonly type: string; readonly items: readonly ResolvedItem[] };
+  /** In a dry run, what resolving them would be. */
+  readonly recoveryPlan?: string;
 }
 
 /** Whether the service validated a dry run's create (validateOnly), and what it refused. */
@@ -220,9 +222,10 @@ export function reportLine(report: Report): string {
 
 // The failures' items resolved beside a success's, a paragraph for the failing tests' own items and one for the
 // flaky-tests item, when the run wrote on them.
-function sideLines({ tests, flaky, recovered }: SideItems): string[] {
+function sideLines({ tests, flaky, recovered, recoveryPlan }: SideItems): string[] {
   const lines: string[] = [];
   if (recovered) lines.push('', resolvedSummary(recovered.type, recovered.items));
+  if (recoveryPlan) lines.push('', loc('DryRunPlan', md(recoveryPlan)));
   const items = (linked: readonly Linked[], type: string): string =>
     linked
       .map((item) => `${link(type, item.id, item.url)}${item.name ? ` (${md(item.name)})` : ''}`)
