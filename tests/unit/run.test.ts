@@ -505,6 +505,16 @@ describe('run', () => {
     rerun: false,
   };
 
+  // A failing test, and Cart.Adds, which passed only on a rerun: a flaky result.
+  const withRerunPass = (f: Fakes): void => {
+    f.pipelines.testRuns.resolves([{ id: 5, failed: 1, passed: 1, passedOnRerun: 1, flaky: 0 }]);
+    f.pipelines.testResults.callsFake(async (_project: string, _run: number, outcome: string) =>
+      outcome === 'Passed'
+        ? [{ ...failingTest, name: 'Cart.Adds', outcome: 'passed', message: '', rerun: true }]
+        : [failingTest],
+    );
+  };
+
   for (const failTaskOnError of ['false', 'true']) {
     it(`a failing test's item that cannot be written leaves the run's item in the outputs (failTaskOnError ${failTaskOnError})`, async () => {
       const f = fakes({ trackTests: 'perTest', failTaskOnError });
@@ -538,12 +548,7 @@ describe('run', () => {
         throw new AdoError('Could not query work items (HTTP 503): unavailable', { status: 503 });
       return [7];
     });
-    f.pipelines.testRuns.resolves([{ id: 5, failed: 1, passed: 1, passedOnRerun: 1, flaky: 0 }]);
-    f.pipelines.testResults.callsFake(async (_project: string, _run: number, outcome: string) =>
-      outcome === 'Passed'
-        ? [{ ...failingTest, name: 'Cart.Adds', outcome: 'passed', message: '', rerun: true }]
-        : [failingTest],
-    );
+    withRerunPass(f);
     await run(f.host);
     assert.equal(f.outputs.WorkItemAction, 'commented');
     assert.equal(f.outputs.WorkItemId, '7');
@@ -723,12 +728,7 @@ describe('run', () => {
   it('a dry run that would file the item plans no flaky-tests item: the item would list the flaky results', async () => {
     const f = fakes({ dryRun: 'true' });
     const flakyTag = flakyFingerprintOf(runContext()).tag;
-    f.pipelines.testRuns.resolves([{ id: 5, failed: 1, passed: 1, passedOnRerun: 1, flaky: 0 }]);
-    f.pipelines.testResults.callsFake(async (_project: string, _run: number, outcome: string) =>
-      outcome === 'Passed'
-        ? [{ ...failingTest, name: 'Cart.Adds', outcome: 'passed', message: '', rerun: true }]
-        : [failingTest],
-    );
+    withRerunPass(f);
     await run(f.host);
     assert.ok(
       !f.boards.queryIds.getCalls().some((call) => String(call.args[1]).includes(flakyTag)),
