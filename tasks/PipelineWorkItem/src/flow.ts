@@ -106,8 +106,8 @@ async function actOn(acting: Acting, view: RunView, intent: 'file' | 'recover'):
 
 /**
  * A green run that filed for its success under `createOn: always` also recovers: the failures' open items of its
- * scope are resolved, as a run that files nothing resolves them. Their settling is reported beside the run's item; a failure to
- * resolve is warned about and leaves the run's item as it is.
+ * scope are resolved, as a run that files nothing resolves them. Their settling is reported beside the run's
+ * item (in a dry run, the plan); a failure to resolve is warned about and leaves the run's item as it is.
  */
 async function recoverBeside(
   acting: Acting,
