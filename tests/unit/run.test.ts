@@ -641,6 +641,17 @@ describe('run', () => {
       assert.match(summary, /Dry run: would resolve Bug 7\./);
     });
 
+    it('a success item the service refuses still leaves the failure resolved, and the run says it filed nothing', async () => {
+      const f = withOpenFailure({});
+      f.boards.createWorkItem.rejects(
+        new AdoError('Could not create the work item: TF401320', { status: 400 }),
+      );
+      await run(f.host);
+      sinon.assert.calledOnceWithMatch(f.boards.updateWorkItem, 'WebApp', 7);
+      assert.equal(f.outputs.WorkItemAction, 'none');
+      sinon.assert.calledWith(f.result, 'SucceededWithIssues', sinon.match(/TF401320/));
+    });
+
     it('without resolveOnRecovery, leaves the failure open', async () => {
       const f = withOpenFailure({ resolveOnRecovery: 'false' });
       await run(f.host);

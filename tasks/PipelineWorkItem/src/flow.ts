@@ -94,14 +94,34 @@ async function actOn(acting: Acting, view: RunView, intent: 'file' | 'recover'):
   // looked up, which the side items warn about without costing the run's item.
   const untrackedTests = (await testItems?.catch(() => undefined))?.overCap;
   const decided = { view, fingerprint, known: open, untrackedTests };
-  const acted = await act(acting, decide(intent, settings.onRecurrence, open), decided);
   // With `always` one step files both series; with `success` another step files the failures and resolves
   // them, and the open items of this scope may be success items an earlier version filed with a failure's tag.
   const besideSuccess = success && settings.createOn === 'always' && settings.resolveOnRecovery;
-  const recovery = besideSuccess ? await recoverBeside(acting, view, ofRun) : {};
+  const { acted, recovery } = await actBeside(
+    () => act(acting, decide(intent, settings.onRecurrence, open), decided),
+    besideSuccess ? () => recoverBeside(acting, view, ofRun) : undefined,
+  );
   const { side, incomplete } = await sideItems(acting, masked, { acted, testItems });
   const settled = { ...acted, side: { ...side, ...recovery.side } };
   return incomplete || recovery.incomplete ? { ...settled, incomplete: true } : settled;
+}
+
+type Recovery = { side?: Pick<SideItems, 'recovered' | 'recoveryPlan'>; incomplete?: boolean };
+
+/**
+ * The act, and beside it the failures' recovery when there is one: the two touch different items, so the
+ * failures are resolved also when the success item cannot be filed (whose error then ends the run).
+ */
+async function actBeside(
+  acting: () => Promise<Acted>,
+  recover: (() => Promise<Recovery>) | undefined,
+): Promise<{ acted: Acted; recovery: Recovery }> {
+  const recovering = recover ? recover() : Promise.resolve<Recovery>({});
+  const acted = await acting().catch(async (error: unknown) => {
+    await recovering;
+    throw error;
+  });
+  return { acted, recovery: await recovering };
 }
 
 /**
@@ -109,11 +129,7 @@ async function actOn(acting: Acting, view: RunView, intent: 'file' | 'recover'):
  * scope are resolved, as a run that files nothing resolves them. Their settling is reported beside the run's
  * item (in a dry run, the plan); a failure to resolve is warned about and leaves the run's item as it is.
  */
-async function recoverBeside(
-  acting: Acting,
-  view: RunView,
-  failures: Fingerprint,
-): Promise<{ side?: Pick<SideItems, 'recovered' | 'recoveryPlan'>; incomplete?: boolean }> {
+async function recoverBeside(acting: Acting, view: RunView, failures: Fingerprint): Promise<Recovery> {
   const { log, type } = acting;
   let open: number[];
   try {
