@@ -93,7 +93,7 @@ async function actOn(acting: Acting, view: RunView, intent: 'file' | 'recover'):
   // The run's item says how many failing tests get no item of their own: none known when they could not be
   // looked up, which the side items warn about without costing the run's item.
   const untrackedTests = (await testItems?.catch(() => undefined))?.overCap;
-  const decided = { view, fingerprint, known: open, untrackedTests };
+  const decided = { view, fingerprint, known: open, untrackedTests, success };
   // With `always` one step files both series; with `success` another step files the failures and resolves
   // them, and the open items of this scope may be success items an earlier version filed with a failure's tag.
   const besideSuccess = success && settings.createOn === 'always' && settings.resolveOnRecovery;

@@ -1,4 +1,4 @@
-import { Action, filesForSuccess } from '../lifecycle/decision';
+import type { Action } from '../lifecycle/decision';
 import { recoveredHtml, recurrenceHtml } from '../render/notes';
 import { maskedRun } from '../render/readable';
 import type { ResolvedItem } from '../render/summary';
@@ -36,10 +36,9 @@ async function comment(acting: Acting, id: number, decided: Decided): Promise<Ac
   // The note shows the run with secrets masked and control characters gone, as the item does.
   const maskedView = maskedRun(decided.view, acting.host.secrets());
   const { occurrence } = await commentOnRecurrence(acting, id, (n) => recurrenceHtml(maskedView, n));
-  const success = filesForSuccess(acting.settings.createOn, decided.view.outcome);
   return {
     outputs: { ...item, action: occurrence ? 'commented' : 'none' },
-    report: { kind: 'commented', type, ...item, occurrence, ...(success ? { success } : {}) },
+    report: { kind: 'commented', type, ...item, occurrence, ...(decided.success ? { success: true } : {}) },
   };
 }
 

@@ -3,7 +3,6 @@ import { collectAttachments } from '../evidence/attachments';
 import type { Evidence } from '../facts/model';
 import type { RunView } from '../facts/values';
 import { Acted, Acting, dryRun, itemLink } from './acted';
-import { filesForSuccess } from '../lifecycle/decision';
 import type { Fingerprint } from '../lifecycle/fingerprint';
 import { markerHtml } from '../lifecycle/marker';
 import { filedHtml, recurrenceHtml } from '../render/notes';
@@ -23,6 +22,8 @@ export interface Decided {
   readonly known: readonly number[];
   /** Failing tests that get no item of their own this run (`trackTests: perTest`, over the cap). */
   readonly untrackedTests?: number;
+  /** The item is filed for a success (`filesForSuccess`): a series of its own, told apart in its notes. */
+  readonly success?: boolean;
 }
 
 /**
@@ -69,10 +70,9 @@ async function newItem(
   // The run as the item shows it: secrets masked and control characters gone before anything is escaped.
   const shown = maskedRun({ ...decided.view, evidence: untracked(await reads.evidence(), decided) }, secrets);
   // The fingerprint's text is made of the lane's raw values: the item shows it as it shows the rest.
-  const success = filesForSuccess(settings.createOn, decided.view.outcome);
   const filed = filedHtml(shown, shownFingerprint(fingerprint, secrets), {
     resolveOnRecovery: settings.resolveOnRecovery,
-    success,
+    success: decided.success === true,
   });
   const history = `${filed}\n${markerHtml(acting.runKey, 1)}`;
   const tracking = {
