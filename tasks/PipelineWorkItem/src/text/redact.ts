@@ -97,8 +97,12 @@ export function redactor(secrets: readonly string[]): (text: string) => string {
 let last: { key: string; redact: (text: string) => string } = { key: '[]', redact: (text) => text };
 
 function buildRedactor(secrets: readonly string[]): (text: string) => string {
-  const forms = [...new Set(secrets.filter(isMaskable).flatMap(secretForms))];
-  return formsRedactor(forms.map((form) => ({ form, mask: MASK })));
+  return formsRedactor(maskableForms(secrets).map((form) => ({ form, mask: MASK })));
+}
+
+/** Every form of every secret long enough to be masked, each once. */
+export function maskableForms(secrets: readonly string[]): string[] {
+  return [...new Set(secrets.filter(isMaskable).flatMap(secretForms))];
 }
 
 /**
@@ -155,9 +159,15 @@ function occurrences(text: string, forms: readonly MaskedForm[]): Range[] {
       }
     }
   }
+  // The mask of the occurrence that starts a character at each position: a shadow stands one byte from one of
+  // another encoding.
   const aligned = new Map(ranges.filter((r) => r.offset === 0).map((r) => [r.start, r.mask]));
   const shadow = (r: Range): boolean =>
-    r.offset !== 0 && [r.start - 1, r.start + 1].some((at) => ![undefined, r.mask].includes(aligned.get(at)));
+    r.offset !== 0 &&
+    [r.start - 1, r.start + 1].some((at) => {
+      const mask = aligned.get(at);
+      return mask !== undefined && mask !== r.mask;
+    });
   return ranges.filter((r) => !shadow(r)).sort((a, b) => a.start - b.start || b.end - a.end);
 }
 

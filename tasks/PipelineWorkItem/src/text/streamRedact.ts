@@ -1,5 +1,5 @@
 import { PassThrough, Transform, type TransformCallback } from 'node:stream';
-import { formsRedactor, isMaskable, MaskedForm, secretForms } from './redact';
+import { formsRedactor, isMaskable, maskableForms, MaskedForm } from './redact';
 
 /** `bytes` as a string of one character per byte. */
 const latin1 = (bytes: Buffer): string => bytes.toString('latin1');
@@ -14,7 +14,7 @@ const utf16be = (text: string): Buffer => Buffer.from(text, 'utf16le').swap16();
  * two bytes per character, so the rest of the file still reads as it did.
  */
 function byteForms(secrets: readonly string[]): MaskedForm[] {
-  const forms = [...new Set(secrets.filter(isMaskable).flatMap(secretForms))];
+  const forms = maskableForms(secrets);
   const in16le = latin1(Buffer.from('***', 'utf16le'));
   const in16be = latin1(utf16be('***'));
   return forms.flatMap((form) => [
