@@ -105,14 +105,15 @@ export function jobCollectionUrl(jobConnectionUrl: string, variable: string | un
 export function collectionOf(trusted: string, url: string): string | undefined {
   const job = placeOf(trusted);
   const place = placeOf(url);
-  if (!job || !place || !ofJobOrganization(trusted, url)) return undefined;
-  const rootDepth =
-    servicesOrganization(place) === undefined
-      ? job.segments.length
-      : place.host.endsWith('dev.azure.com')
-        ? 1
-        : 0;
-  return place.segments.length === rootDepth ? withTrailingSlash(place.href) : undefined;
+  if (!job || !place || !sameOrganization(job, place)) return undefined;
+  return place.segments.length === rootDepth(job, place) ? withTrailingSlash(place.href) : undefined;
+}
+
+// The path segments of a collection's root: on Services the organization on dev.azure.com and none on
+// <org>.visualstudio.com; on a server those of the trusted collection.
+function rootDepth(trusted: Place, place: Place): number {
+  if (servicesOrganization(place) === undefined) return trusted.segments.length;
+  return place.host.endsWith('dev.azure.com') ? 1 : 0;
 }
 
 /**
@@ -184,7 +185,10 @@ function servicesOrganization(place: Place): string | undefined {
 export function ofJobOrganization(jobConnectionUrl: string, url: string): boolean {
   const job = placeOf(jobConnectionUrl);
   const place = placeOf(url);
-  if (!job || !place) return false;
+  return job !== undefined && place !== undefined && sameOrganization(job, place);
+}
+
+function sameOrganization(job: Place, place: Place): boolean {
   const organization = servicesOrganization(job);
   if (organization !== undefined && organization === servicesOrganization(place)) return true;
   return (
