@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { TaskRun } from './agent';
 import { AgentNetwork, agentNetwork } from './agentNetwork';
 import { buildVariables, classicRelease, failedYamlRun, releaseVariables } from './pipelines';
 import { useSession } from './session';
@@ -101,16 +102,21 @@ describe('packaged task: the job token stays in the job’s organization', funct
     assert.deepEqual(await session.emulator.requests(), []);
   });
 
-  it('classic release: the connection is the Release host, the Bug is filed in its organization’s collection', async () => {
-    const { webUrl } = await session.emulator.seedRelease(classicRelease(57, 'failed'));
-    const run = await session.run({
+  // A failed classic release whose job connection is fabrikam's Release host, with the collection URI given.
+  const releaseRun = async (id: number, collectionUri: string): Promise<TaskRun> => {
+    const { webUrl } = await session.emulator.seedRelease(classicRelease(id, 'failed'));
+    return session.run({
       jobConnectionUrl: 'https://vsrm.dev.azure.com/fabrikam/',
       variables: {
-        ...releaseVariables(57, 'Succeeded', webUrl),
+        ...releaseVariables(id, 'Succeeded', webUrl),
         ...network?.variables,
-        'System.TeamFoundationCollectionUri': 'https://dev.azure.com/fabrikam/',
+        'System.TeamFoundationCollectionUri': collectionUri,
       },
     });
+  };
+
+  it('classic release: the connection is the Release host, the Bug is filed in its organization’s collection', async () => {
+    const run = await releaseRun(57, 'https://dev.azure.com/fabrikam/');
     assert.equal(run.result, 'Succeeded', run.stdout);
     const [item] = await session.items(1, run);
     assert.equal(item?.fields['System.Title'], 'Release-57 failed in Production');
@@ -118,15 +124,7 @@ describe('packaged task: the job token stays in the job’s organization', funct
   });
 
   it('classic release: a collection of another organization beside the Release host fails, nothing is sent', async () => {
-    const { webUrl } = await session.emulator.seedRelease(classicRelease(58, 'failed'));
-    const run = await session.run({
-      jobConnectionUrl: 'https://vsrm.dev.azure.com/fabrikam/',
-      variables: {
-        ...releaseVariables(58, 'Succeeded', webUrl),
-        ...network?.variables,
-        'System.TeamFoundationCollectionUri': 'https://dev.azure.com/otherorg/',
-      },
-    });
+    const run = await releaseRun(58, 'https://dev.azure.com/otherorg/');
     assert.equal(run.result, 'Failed', run.stdout);
     assert.match(
       run.resultMessage,
