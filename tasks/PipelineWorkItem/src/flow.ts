@@ -81,6 +81,9 @@ async function actOn(acting: Acting, view: RunView, intent: 'file' | 'recover'):
   // The open items are asked for while the tests are still being read: a failure decides on both.
   const openRead = needed ? openItems(acting, fingerprint, search) : Promise.resolve([]);
   openRead.catch(() => undefined);
+  // The recovery touches other items than the act: it starts with the open items' read, and settles whatever
+  // becomes of the success item.
+  const recovering = recoverBeside(acting, view, success ? ofRun : undefined);
   const tests = testsNeeded(settings, intent, view.facts) ? await reads.tests() : undefined;
   // The run with its failing tests as the side items show them: secrets masked, control characters gone.
   const masked = maskedRun({ ...view, evidence: { ...NO_EVIDENCE, tests } }, acting.host.secrets());
@@ -94,13 +97,13 @@ async function actOn(acting: Acting, view: RunView, intent: 'file' | 'recover'):
   // looked up, which the side items warn about without costing the run's item.
   const untrackedTests = (await testItems?.catch(() => undefined))?.overCap;
   const decided = { view, fingerprint, known: open, untrackedTests, success };
-  // With `always` one step files both series; with `success` another step files the failures and resolves
-  // them, and the open items of this scope may be success items an earlier version filed with a failure's tag.
-  const besideSuccess = success && settings.createOn === 'always' && settings.resolveOnRecovery;
-  const { acted, recovery } = await actBeside(
-    () => act(acting, decide(intent, settings.onRecurrence, open), decided),
-    besideSuccess ? () => recoverBeside(acting, view, ofRun) : undefined,
+  const acted = await act(acting, decide(intent, settings.onRecurrence, open), decided).catch(
+    async (error: unknown) => {
+      await recovering;
+      throw error;
+    },
   );
+  const recovery = await recovering;
   const { side, incomplete } = await sideItems(acting, masked, { acted, testItems });
   const settled = { ...acted, side: { ...side, ...recovery.side } };
   return incomplete || recovery.incomplete ? { ...settled, incomplete: true } : settled;
@@ -109,28 +112,20 @@ async function actOn(acting: Acting, view: RunView, intent: 'file' | 'recover'):
 type Recovery = { side?: Pick<SideItems, 'recovered' | 'recoveryPlan'>; incomplete?: boolean };
 
 /**
- * The act, and beside it the failures' recovery when there is one: the two touch different items, so the
- * failures are resolved also when the success item cannot be filed (whose error then ends the run).
+ * A green run that files for its success (`failures`: the fingerprint of the run's failures) under
+ * `createOn: always` also recovers: the failures' open items of its scope are resolved, as a run that files
+ * nothing resolves them. Their settling is reported beside the run's item (in a dry run, the plan); a failure
+ * to resolve is warned about and leaves the run's item as it is. Any other run: nothing.
  */
-async function actBeside(
-  acting: () => Promise<Acted>,
-  recover: (() => Promise<Recovery>) | undefined,
-): Promise<{ acted: Acted; recovery: Recovery }> {
-  const recovering = recover ? recover() : Promise.resolve<Recovery>({});
-  const acted = await acting().catch(async (error: unknown) => {
-    await recovering;
-    throw error;
-  });
-  return { acted, recovery: await recovering };
-}
-
-/**
- * A green run that filed for its success under `createOn: always` also recovers: the failures' open items of its
- * scope are resolved, as a run that files nothing resolves them. Their settling is reported beside the run's
- * item (in a dry run, the plan); a failure to resolve is warned about and leaves the run's item as it is.
- */
-async function recoverBeside(acting: Acting, view: RunView, failures: Fingerprint): Promise<Recovery> {
-  const { log, type } = acting;
+async function recoverBeside(
+  acting: Acting,
+  view: RunView,
+  failures: Fingerprint | undefined,
+): Promise<Recovery> {
+  const { log, type, settings } = acting;
+  // With `always` one step files both series; with `success` another step files the failures and resolves
+  // them, and the open items of this scope may be success items an earlier version filed with a failure's tag.
+  if (!failures || settings.createOn !== 'always' || !settings.resolveOnRecovery) return {};
   let open: number[];
   try {
     open = await openItems(acting, failures, 'recovery');
