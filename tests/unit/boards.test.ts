@@ -21,7 +21,7 @@ function boards(secrets: string[], body = '{"id":7,"url":"https://x.example/_api
     readBody: async () => body,
   });
   const http = { request: sinon.stub().callsFake(async () => answer()) };
-  const rest = new Rest(http, 'https://dev.azure.com/fabrikam/');
+  const rest = new Rest(http, 'https://dev.azure.com/fabrikam/', () => []);
   return { http, boards: new AdoBoards(rest, new RetryPolicy(DEFAULT_LIMITS), () => secrets) };
 }
 
@@ -117,7 +117,10 @@ describe('attachment uploads on the wire', () => {
       },
     };
     const policy = new RetryPolicy({ requestTimeoutMs: 1000, budgetMs: 60_000 });
-    return { bodies, adapter: new AdoBoards(new Rest(http, 'https://x/'), policy, () => [UPLOAD_SECRET]) };
+    return {
+      bodies,
+      adapter: new AdoBoards(new Rest(http, 'https://x/', () => []), policy, () => [UPLOAD_SECRET]),
+    };
   }
 
   it('masks secrets in text and opens the body again for a retried attempt', async () => {
@@ -195,7 +198,12 @@ function wire(
   };
   const policy = new RetryPolicy({ requestTimeoutMs: 1000, budgetMs });
   return {
-    adapter: new AdoBoards(new Rest(http, 'https://dev.azure.com/fabrikam/'), policy, () => [], identity),
+    adapter: new AdoBoards(
+      new Rest(http, 'https://dev.azure.com/fabrikam/', () => []),
+      policy,
+      () => [],
+      identity,
+    ),
     sent,
   };
 }

@@ -63,7 +63,12 @@ describe('federated token', () => {
   it('asks for the ID token with the job token, then exchanges it with the documented request', async () => {
     const http = services();
     const secrets: string[] = [];
-    const source = new FederatedToken(FEDERATION, http, (value) => secrets.push(value));
+    const source = new FederatedToken(
+      FEDERATION,
+      http,
+      (value) => secrets.push(value),
+      () => secrets,
+    );
     assert.equal(await source.token(), 'access-1');
     assert.equal(await source.token(), 'access-1', 'asked once');
     const [oidc, exchange] = http.sent;
@@ -89,7 +94,12 @@ describe('federated token', () => {
   });
 
   it('renews once, and only a token that is still the current one', async () => {
-    const source = new FederatedToken(FEDERATION, services(), () => undefined);
+    const source = new FederatedToken(
+      FEDERATION,
+      services(),
+      () => undefined,
+      () => [],
+    );
     const first = await source.token();
     assert.equal(await source.renew('older'), first, 'a stale token already replaced');
     const second = await source.renew(first);
@@ -100,7 +110,12 @@ describe('federated token', () => {
   it('an ID token request refused: the pipeline is not authorized to use the connection', async () => {
     const http = fakeHttp(() => ({ status: 403, body: { message: 'Pipeline is not authorized.' } }));
     await assert.rejects(
-      new FederatedToken(FEDERATION, http, () => undefined).token(),
+      new FederatedToken(
+        FEDERATION,
+        http,
+        () => undefined,
+        () => [],
+      ).token(),
       (error: unknown) =>
         error instanceof AdoError &&
         error.status === 403 &&
@@ -109,11 +124,24 @@ describe('federated token', () => {
     );
     const html = fakeHttp(() => ({ status: 500, body: '<html>oops</html>' }));
     await assert.rejects(
-      new FederatedToken(FEDERATION, html, () => undefined).token(),
+      new FederatedToken(
+        FEDERATION,
+        html,
+        () => undefined,
+        () => [],
+      ).token(),
       /The service said: <html>oops<\/html>$/,
     );
     const empty = fakeHttp(() => ({ status: 200, body: {} }));
-    await assert.rejects(new FederatedToken(FEDERATION, empty, () => undefined).token(), /\(HTTP 200\)/);
+    await assert.rejects(
+      new FederatedToken(
+        FEDERATION,
+        empty,
+        () => undefined,
+        () => [],
+      ).token(),
+      /\(HTTP 200\)/,
+    );
   });
 
   it('only a 200 answer’s token is taken, and only a token that is a non-empty string', async () => {
@@ -124,13 +152,22 @@ describe('federated token', () => {
       [
         'a long error page, cut',
         { status: 502, body: `<html>${'x'.repeat(400)}</html>` },
-        /said: <html>x{294}$/,
+        /said: <html>x{293}…$/,
       ],
       ['an empty error answer', { status: 502, body: '' }, /said: -$/],
     ];
     for (const [name, answer, says] of refusals) {
       const http = fakeHttp(() => answer);
-      await assert.rejects(new FederatedToken(FEDERATION, http, () => undefined).token(), says, name);
+      await assert.rejects(
+        new FederatedToken(
+          FEDERATION,
+          http,
+          () => undefined,
+          () => [],
+        ).token(),
+        says,
+        name,
+      );
     }
     const exchanges: [string, Answer, RegExp][] = [
       ['an access token in an error answer', { status: 400, body: { access_token: 'a' } }, /\(HTTP 400\)/],
@@ -138,7 +175,7 @@ describe('federated token', () => {
       [
         'a long error page, cut',
         { status: 502, body: `<p>${'y'.repeat(400)}</p>` },
-        /\(HTTP 502\): <p>y{297}$/,
+        /\(HTTP 502\): <p>y{296}…$/,
       ],
       ['an empty error answer', { status: 502, body: '' }, /\(HTTP 502\): -$/],
     ];
@@ -148,11 +185,33 @@ describe('federated token', () => {
           FEDERATION,
           services(() => answer),
           () => undefined,
+          () => [],
         ).token(),
         says,
         name,
       );
     }
+  });
+
+  it('an error page that echoes the ID token at the cut is masked before it is cut', async () => {
+    const secrets: string[] = [];
+    // The ID token starts 5 characters before the 300th: a cut before the mask would keep 5 of it.
+    const http = services((sent) => ({
+      status: 400,
+      body: `${'z'.repeat(294)}${new URLSearchParams(String(sent.data)).get('client_assertion')}${'z'.repeat(50)}`,
+    }));
+    const refused = new FederatedToken(
+      FEDERATION,
+      http,
+      (value) => secrets.push(value),
+      () => secrets,
+    ).token();
+    await assert.rejects(refused, (error: unknown) => {
+      const { message } = error as Error;
+      assert.ok(message.endsWith(`(HTTP 400): ${'z'.repeat(294)}***zz…`), message.slice(-40));
+      assert.ok(!message.includes((ID_TOKENS[0] ?? '').slice(0, 4)));
+      return true;
+    });
   });
 
   it('AADSTS70021 for an ID token without readable claims: the issuer and subject unknown', async () => {
@@ -165,7 +224,12 @@ describe('federated token', () => {
           },
     );
     await assert.rejects(
-      new FederatedToken(FEDERATION, http, () => undefined).token(),
+      new FederatedToken(
+        FEDERATION,
+        http,
+        () => undefined,
+        () => [],
+      ).token(),
       /with issuer '\?' and subject '\?'/,
     );
   });
@@ -179,7 +243,12 @@ describe('federated token', () => {
       },
     }));
     await assert.rejects(
-      new FederatedToken(FEDERATION, http, () => undefined).token(),
+      new FederatedToken(
+        FEDERATION,
+        http,
+        () => undefined,
+        () => [],
+      ).token(),
       (error: unknown) =>
         error instanceof AdoError &&
         error.code === 'AADSTS70021' &&
@@ -194,7 +263,12 @@ describe('federated token', () => {
       body: { error_description: 'AADSTS700016: Application not found.' },
     }));
     await assert.rejects(
-      new FederatedToken(FEDERATION, notFound, () => undefined).token(),
+      new FederatedToken(
+        FEDERATION,
+        notFound,
+        () => undefined,
+        () => [],
+      ).token(),
       /^AdoError: Microsoft Entra ID has no application client in tenant tenant \(AADSTS700016\)\. Check the service principal \(client\) id and the tenant id of service connection 'arm-id'/,
     );
     const other = services(() => ({
@@ -202,12 +276,22 @@ describe('federated token', () => {
       body: { error_description: 'AADSTS7000215: Invalid client secret.' },
     }));
     await assert.rejects(
-      new FederatedToken(FEDERATION, other, () => undefined).token(),
+      new FederatedToken(
+        FEDERATION,
+        other,
+        () => undefined,
+        () => [],
+      ).token(),
       /^AdoError: Microsoft Entra ID refused the token exchange for service connection 'arm-id' \(AADSTS7000215\): AADSTS7000215: Invalid client secret\.$/,
     );
     const down = services(() => ({ status: 503, body: 'unavailable' }));
     await assert.rejects(
-      new FederatedToken(FEDERATION, down, () => undefined).token(),
+      new FederatedToken(
+        FEDERATION,
+        down,
+        () => undefined,
+        () => [],
+      ).token(),
       /\(HTTP 503\): unavailable$/,
     );
   });
@@ -223,7 +307,12 @@ describe('requests with a federated token', () => {
   it('carry the token, and are sent once more with a renewed one after a 401', async () => {
     let boardsCalls = 0;
     const boards = fakeHttp(() => ({ status: ++boardsCalls === 1 ? 401 : 200, body: {} }));
-    const source = new FederatedToken(FEDERATION, services(), () => undefined);
+    const source = new FederatedToken(
+      FEDERATION,
+      services(),
+      () => undefined,
+      () => [],
+    );
     authorizeWith(boards, source);
     const response = await boards.request('POST', 'https://dev.azure.com/x/_apis/wit', '[]', { Accept: 'a' });
     assert.equal(response.message.statusCode, 200);
@@ -239,7 +328,15 @@ describe('requests with a federated token', () => {
   it('an accepted request is sent once, its token asked for once', async () => {
     const boards = fakeHttp(() => ({ status: 200, body: {} }));
     const tokens = services();
-    authorizeWith(boards, new FederatedToken(FEDERATION, tokens, () => undefined));
+    authorizeWith(
+      boards,
+      new FederatedToken(
+        FEDERATION,
+        tokens,
+        () => undefined,
+        () => [],
+      ),
+    );
     assert.equal((await boards.request('GET', 'https://x/', null, {})).message.statusCode, 200);
     assert.equal((await boards.request('GET', 'https://x/', null, {})).message.statusCode, 200);
     assert.equal(boards.sent.length, 2);
@@ -248,12 +345,28 @@ describe('requests with a federated token', () => {
 
   it('a second 401 goes to the caller; so does the 401 of a streamed body, which cannot be sent again', async () => {
     const boards = fakeHttp(() => ({ status: 401, body: {} }));
-    authorizeWith(boards, new FederatedToken(FEDERATION, services(), () => undefined));
+    authorizeWith(
+      boards,
+      new FederatedToken(
+        FEDERATION,
+        services(),
+        () => undefined,
+        () => [],
+      ),
+    );
     assert.equal((await boards.request('GET', 'https://x/', null, {})).message.statusCode, 401);
     assert.equal((await boards.request('GET', 'https://x/', null, {})).message.statusCode, 401);
     assert.equal(boards.sent.length, 3, 'renewed once in the run');
     const uploads = fakeHttp(() => ({ status: 401, body: {} }));
-    authorizeWith(uploads, new FederatedToken(FEDERATION, services(), () => undefined));
+    authorizeWith(
+      uploads,
+      new FederatedToken(
+        FEDERATION,
+        services(),
+        () => undefined,
+        () => [],
+      ),
+    );
     await uploads.request('POST', 'https://x/', Readable.from(['bytes']), {});
     assert.equal(uploads.sent.length, 1);
   });

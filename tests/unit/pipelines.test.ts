@@ -14,7 +14,7 @@ describe('pipelines adapter', () => {
 
   it('a log download answered with an error status fails instead of becoming the log', async () => {
     const http = { request: sinon.stub().resolves(answer(404, '{"message":"VS800069: log not found"}')) };
-    const rest = new Rest(http, 'https://dev.azure.com/fabrikam/');
+    const rest = new Rest(http, 'https://dev.azure.com/fabrikam/', () => []);
     const adapter = new AdoPipelines(rest, async () => rest);
     await assert.rejects(
       adapter.buildLog('WebApp', 812, 4, 1000),
@@ -37,7 +37,7 @@ describe('pipelines adapter', () => {
     })();
     const message = Object.assign(Readable.from(chunks), { statusCode: 200, headers: {} });
     const http = { request: sinon.stub().resolves({ message, readBody: async () => assert.fail() }) };
-    const rest = new Rest(http, 'https://dev.azure.com/fabrikam/');
+    const rest = new Rest(http, 'https://dev.azure.com/fabrikam/', () => []);
     const adapter = new AdoPipelines(rest, async () => rest);
     assert.equal(await adapter.buildLog('WebApp', 812, 4, 1000), undefined);
     assert.equal(message.destroyed, true, 'the rest of the answer is not read');
@@ -45,7 +45,7 @@ describe('pipelines adapter', () => {
 
   const json = (body: unknown) => answer(200, JSON.stringify(body));
   const adapterWith = (http: { request: sinon.SinonStub }) => {
-    const rest = new Rest(http, 'https://dev.azure.com/fabrikam/');
+    const rest = new Rest(http, 'https://dev.azure.com/fabrikam/', () => []);
     return new AdoPipelines(
       rest,
       async () => assert.fail('tests are on the collection'),
@@ -244,8 +244,8 @@ function recorded(answers: { status: number; body?: unknown }[]): { adapter: Ado
       return { message, readBody: async () => text };
     },
   };
-  const builds = new Rest(http, 'https://dev.azure.com/fabrikam/');
-  const releases = new Rest(http, 'https://vsrm.dev.azure.com/fabrikam/');
+  const builds = new Rest(http, 'https://dev.azure.com/fabrikam/', () => []);
+  const releases = new Rest(http, 'https://vsrm.dev.azure.com/fabrikam/', () => []);
   return {
     adapter: new AdoPipelines(builds, async () => releases),
     sent,

@@ -18,7 +18,10 @@ interface Answer {
   readonly chunks?: Buffer[];
 }
 
-function restOver(answers: Answer[]): { rest: Rest; sent: Sent[]; destroyed: () => boolean } {
+function restOver(
+  answers: Answer[],
+  secrets: readonly string[] = [],
+): { rest: Rest; sent: Sent[]; destroyed: () => boolean } {
   const sent: Sent[] = [];
   let destroyed = false;
   const http: HttpClientLike = {
@@ -35,7 +38,11 @@ function restOver(answers: Answer[]): { rest: Rest; sent: Sent[]; destroyed: () 
       return { message, readBody: async () => body };
     },
   };
-  return { rest: new Rest(http, 'https://dev.azure.com/fabrikam/'), sent, destroyed: () => destroyed };
+  return {
+    rest: new Rest(http, 'https://dev.azure.com/fabrikam/', () => secrets),
+    sent,
+    destroyed: () => destroyed,
+  };
 }
 
 const failureOf = async (call: Promise<unknown>): Promise<ServiceFailure> => {
@@ -205,7 +212,7 @@ describe('REST calls', () => {
     assert.deepEqual(refused.result, { message: 'TF401320: Rule Error', typeKey: 'RuleValidationException' });
     assert.deepEqual(refused.responseHeaders, { 'x-trace': 'abc' });
     const html = await failureOf(rest.send(request));
-    assert.equal(html.message, `<html>${'x'.repeat(494)}`);
+    assert.equal(html.message, `<html>${'x'.repeat(493)}…`);
     assert.equal(html.result, undefined);
     assert.equal((await failureOf(rest.send(request))).message, 'HTTP 503');
     assert.equal((await failureOf(rest.send(request))).message, '{"message":{"text":"odd"}}');
@@ -213,6 +220,21 @@ describe('REST calls', () => {
     assert.equal((await failureOf(rest.send(request))).message, 'HTTP 300');
     assert.equal((await failureOf(rest.send(request))).message, 'HTTP 199');
     assert.equal((await failureOf(rest.send(request))).message, 'HTTP 0');
+  });
+
+  it('an answer quoted in a failure is masked before it is cut: no part of a secret at the cut is left', async () => {
+    const secret = 'Sup3r-S3cret-Value';
+    // The secret starts 6 characters before the 500th: a cut before the mask would keep its first 6.
+    const page = (start: number): string => `${'x'.repeat(start)}${secret}${'y'.repeat(600)}`;
+    const answers = [494, 480, 0].map((start) => ({ status: 502, body: page(start) }));
+    const { rest } = restOver(answers, [secret]);
+    const request = { method: 'GET', path: 'p/x', apiVersion: '6.0' } as const;
+    for (const start of [494, 480, 0]) {
+      const { message } = await failureOf(rest.sendCapped(request, 10));
+      assert.ok(!message.includes(secret.slice(0, 5)), `${start}: ${message.slice(start - 10, start + 20)}`);
+      assert.ok(message.startsWith(`${'x'.repeat(start)}***`), String(start));
+      assert.ok(message.length <= 500 && message.endsWith('…'), String(start));
+    }
   });
 
   it('a capped read: the whole answer up to the limit, nothing but “over” past it, its connection closed', async () => {

@@ -82,21 +82,24 @@ function httpClient(credentials: Credentials, transport: Transport): HttpClientL
       allowRedirects: false,
     }) as unknown as HttpClientLike;
     makeResilient(tokens, transport.policy);
-    authorizeWith(http, new FederatedToken(credentials.federation, tokens, transport.secret));
+    authorizeWith(
+      http,
+      new FederatedToken(credentials.federation, tokens, transport.secret, transport.secrets),
+    );
   }
   return http;
 }
 
 /** Boards for the organization of `credentials` (the job token's, or the `connection` input's). */
 export function connectBoards(credentials: Credentials, transport: Transport): Boards {
-  const rest = new Rest(httpClient(credentials, transport), credentials.url);
+  const rest = new Rest(httpClient(credentials, transport), credentials.url, transport.secrets);
   return new AdoBoards(rest, transport.policy, transport.secrets, credentials.identity);
 }
 
 /** The run's own records, always read with the job token of the run's organization. */
 export function connectPipelines(credentials: Credentials, transport: Transport): Pipelines {
   const http = httpClient(credentials, transport);
-  const main = new Rest(http, credentials.url);
+  const main = new Rest(http, credentials.url, transport.secrets);
   const scheme = (url: string): string => new URL(url).protocol;
   let areas: Promise<Map<string, string>> | undefined;
   // Asked once, when a release is first read.
@@ -118,7 +121,7 @@ export function connectPipelines(credentials: Credentials, transport: Transport)
       throw new EnvironmentError(loc('ResourceAreaUntrusted', location, credentials.url));
     }
     const client = scheme(url) === scheme(credentials.url) ? http : httpClient(credentials, transport);
-    return new Rest(client, url);
+    return new Rest(client, url, transport.secrets);
   };
   return new AdoPipelines(main, () => hostOf(RELEASE_AREA_ID));
 }

@@ -1,7 +1,7 @@
 import { AdoError } from '../errors';
 import type { Federation } from '../ports';
 import { loc } from '../text/messages';
-import type { HttpClientLike } from './rest';
+import { answerExcerpt, type HttpClientLike } from './rest';
 
 /** The resource id of Azure DevOps in Microsoft Entra ID: tokens for it are Azure DevOps access tokens. */
 const AZURE_DEVOPS_SCOPE = '499b84ac-1321-427f-aa17-267ca6975798/.default';
@@ -22,6 +22,8 @@ export class FederatedToken {
     private readonly http: HttpClientLike,
     /** Each ID token and access token joins the values no output may carry, before anything can print it. */
     private readonly secret: (value: string) => void,
+    /** The values no output may carry, asked at each use: an error quoting an answer masks them first. */
+    private readonly secrets: () => readonly string[],
   ) {}
 
   /** The access token, asked for on the first call. */
@@ -60,7 +62,8 @@ export class FederatedToken {
     });
     const token = answer.status === 200 ? stringField(answer.json, 'oidcToken') : undefined;
     if (token) return token;
-    const said = stringField(answer.json, 'message') ?? (answer.body.slice(0, 300) || '-');
+    const said =
+      stringField(answer.json, 'message') ?? (answerExcerpt(answer.body, this.secrets(), 300) || '-');
     throw new AdoError(loc('OidcRefused', connection, `HTTP ${answer.status}`, connection, said), {
       status: answer.status,
       serviceMessage: said,
@@ -83,7 +86,9 @@ export class FederatedToken {
     });
     const token = answer.status === 200 ? stringField(answer.json, 'access_token') : undefined;
     if (token) return token;
-    const description = stringField(answer.json, 'error_description') ?? (answer.body.slice(0, 300) || '-');
+    const description =
+      stringField(answer.json, 'error_description') ??
+      (answerExcerpt(answer.body, this.secrets(), 300) || '-');
     const code = /\bAADSTS\d+\b/.exec(description)?.[0];
     const options = { status: answer.status, code, serviceMessage: description };
     if (code === 'AADSTS70021') {

@@ -1,4 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { firstLines } from '../text/excerpt';
+import { redactor } from '../text/redact';
 
 /** An answer's head, and the stream of its body (typed-rest-client's IncomingMessage). */
 export interface ResponseHead extends AsyncIterable<Buffer> {
@@ -43,7 +45,20 @@ export interface ServiceFailure extends Error {
   readonly responseHeaders: IncomingHttpHeaders;
 }
 
-function failure(status: number, body: string, headers: IncomingHttpHeaders): ServiceFailure {
+/**
+ * The start of an answer that is not the service's JSON (a proxy's or a gateway's page), for an error message to
+ * quote: masked whole before it is cut, so that no cut leaves part of a secret the log's mask would no longer find.
+ */
+export function answerExcerpt(body: string, secrets: readonly string[], maxChars: number): string {
+  return firstLines(redactor(secrets)(body), 10, maxChars);
+}
+
+function failure(
+  status: number,
+  body: string,
+  headers: IncomingHttpHeaders,
+  secrets: readonly string[],
+): ServiceFailure {
   let result: unknown;
   try {
     result = body ? JSON.parse(body) : undefined;
@@ -51,7 +66,9 @@ function failure(status: number, body: string, headers: IncomingHttpHeaders): Se
     result = undefined;
   }
   const message = (result as { message?: unknown } | undefined)?.message;
-  const error = new Error(typeof message === 'string' ? message : body.slice(0, 500) || `HTTP ${status}`);
+  const error = new Error(
+    typeof message === 'string' ? message : answerExcerpt(body, secrets, 500) || `HTTP ${status}`,
+  );
   return Object.assign(error, { statusCode: status, result, responseHeaders: headers });
 }
 
@@ -81,6 +98,8 @@ export class Rest {
     private readonly http: HttpClientLike,
     /** The host's collection URL, with a trailing slash. */
     readonly baseUrl: string,
+    /** Values no text may carry, asked at each use: an error quoting an answer masks them first. */
+    private readonly secrets: () => readonly string[],
     /** Applied to every string of a JSON body and to every query value before they are sent. */
     private readonly outgoing: (text: string) => string = (text) => text,
   ) {}
@@ -90,7 +109,7 @@ export class Rest {
    * one place that no write path can go around.
    */
   masking(mask: (text: string) => string): Rest {
-    return new Rest(this.http, this.baseUrl, mask);
+    return new Rest(this.http, this.baseUrl, this.secrets, mask);
   }
 
   /** Sends the request; resolves the answer's body, or undefined on 404 when `notFound` allows it. */
@@ -99,7 +118,7 @@ export class Rest {
     const status = response.message.statusCode ?? 0;
     const body = await response.readBody();
     if (status === 404 && notFound === 'undefined') return undefined;
-    if (status < 200 || status > 299) throw failure(status, body, response.message.headers);
+    if (status < 200 || status > 299) throw failure(status, body, response.message.headers, this.secrets());
     return body;
   }
 
@@ -111,7 +130,7 @@ export class Rest {
     const response = await this.request(request);
     const status = response.message.statusCode ?? 0;
     if (status < 200 || status > 299) {
-      throw failure(status, await response.readBody(), response.message.headers);
+      throw failure(status, await response.readBody(), response.message.headers, this.secrets());
     }
     const chunks: Buffer[] = [];
     let size = 0;
