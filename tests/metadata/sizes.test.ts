@@ -83,11 +83,16 @@ describe('product code sizes', () => {
   });
 
   it('measures what it reads: a function of 61 lines is one over the limit', () => {
-    const probe = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sizes-')), 'probe.ts');
-    fs.writeFileSync(probe, `export function probe(): void {\n${'  void 0;\n'.repeat(59)}}\n`);
-    assert.deepEqual(
-      functionSizes(probe).map(({ lines }) => lines),
-      [61],
-    );
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sizes-'));
+    const probe = path.join(dir, 'probe.ts');
+    try {
+      fs.writeFileSync(probe, `export function probe(): void {\n${'  void 0;\n'.repeat(59)}}\n`);
+      assert.deepEqual(
+        functionSizes(probe).map(({ lines }) => lines),
+        [61],
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -74,7 +74,8 @@ function restoreEnv(): void {
   saved.clear();
 }
 
-const TEMP = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-host-'));
+// Made when the tests start, not when the file loads: a run that selects none of them leaves nothing behind.
+let TEMP = '';
 
 /** The host of an agent that runs `job`, task.json (and its translations) where `resources` says. */
 function hostOf(job: Job, resources = (): string => path.join(repoRoot(), TASK_JSON)): TaskHost {
@@ -128,6 +129,9 @@ const JOB_ENDPOINT: Endpoint = {
 describe('agent host', () => {
   afterEach(() => restoreEnv());
 
+  before(() => {
+    TEMP = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-host-'));
+  });
   after(() => fs.rmSync(TEMP, { recursive: true, force: true }));
 
   describe('output', () => {
