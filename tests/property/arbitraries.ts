@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 
 /** Characters that mean something to HTML, Markdown, URLs, JSON, templates or terminals. */
 export const SPECIAL_CHARS = [
-  ...'<>&"\'`=/\\*_[](){}#%;:!|~-+.@$ ',
+  ...'<>&"\'`=/\\*_[](){}#%;:!|~-+.@$^? ',
   '\n',
   '\r',
   '\t',
