@@ -5,6 +5,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { text } from 'node:stream/consumers';
+import * as sinon from 'sinon';
 import {
   findJobFiles,
   jobRoots,
@@ -115,6 +116,47 @@ describe('finding the job files', () => {
     assert.deepEqual(
       elsewhere!.refused.map((r) => r.reason),
       ['outside'],
+    );
+  });
+
+  it('a pattern through a link above the job directories finds the files it spells there', () => {
+    // /tmp on macOS is /private/tmp: the real path of the job's directories is not the one the pattern spells.
+    const alias = path.join(base, 'alias');
+    fs.symlinkSync(path.join(base, 'work'), alias, 'junction');
+    try {
+      const [zips] = find(`${alias}/*/a/*.zip`);
+      assert.deepEqual(
+        zips!.files.map((f) => [f.path, f.realPath]),
+        [[`${alias}/1/a/staged.zip`, path.join(build, 'a', 'staged.zip')]],
+      );
+      assert.deepEqual(zips!.refused, []);
+    } finally {
+      fs.rmSync(alias);
+    }
+  });
+
+  it('ignoring case, as on Windows, a search still starts where the pattern spells, not at the root', () => {
+    const platform = sinon.stub(process, 'platform').value('win32');
+    try {
+      const [up, mixed] = find('../a/*.zip', 'results/*/*.PNG');
+      assert.deepEqual(
+        up!.files.map((f) => f.realPath),
+        [path.join(build, 'a', 'staged.zip')],
+      );
+      assert.deepEqual(
+        mixed!.files.map((f) => f.realPath),
+        [path.join(sources, 'results', 'deep', 'b.png')],
+      );
+    } finally {
+      platform.restore();
+    }
+  });
+
+  it('a path that starts with two slashes (a UNC path on Windows) keeps them', () => {
+    const [zips] = find(`/${build}/a/*.zip`);
+    assert.deepEqual(
+      zips!.files.map((f) => f.path),
+      [`/${build}/a/staged.zip`],
     );
   });
 

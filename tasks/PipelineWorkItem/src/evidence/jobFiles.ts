@@ -11,7 +11,7 @@ import {
   type Dirent,
   type Stats,
 } from 'node:fs';
-import { basename, isAbsolute, join } from 'node:path';
+import { basename, isAbsolute, join, relative } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { Minimatch, type IMinimatch, type IOptions } from 'minimatch';
 import { confine, type EntryKind, isInside, isProcFile, type Refusal } from './confinement';
@@ -19,16 +19,16 @@ import type { FoundFiles, MatchedFile, RefusedMatch } from '../ports';
 
 // task-lib's findMatch options, so patterns mean what they meant: dot files match, no brace expansion,
 // case-insensitive on Windows.
-const MATCH_OPTIONS: IOptions = {
+const matchOptions = (nocase = process.platform === 'win32'): IOptions => ({
   dot: true,
   nobrace: true,
   noglobstar: false,
   noext: false,
-  nocase: process.platform === 'win32',
+  nocase,
   matchBase: false,
   nocomment: true,
   nonegate: true,
-};
+});
 
 const slashes = (p: string): string => (process.platform === 'win32' ? p.replace(/\\/g, '/') : p);
 
@@ -46,13 +46,18 @@ export function rootedPattern(defaultRoot: string, pattern: string): string {
 
 /** The literal directory a pattern's matches all lie under, and whether the pattern is that path itself. */
 function searchRoot(matcher: IMinimatch): { start: string; exact: boolean } {
-  const parts = matcher.set[0] ?? [];
+  // Read case-sensitively: ignoring case (Windows), minimatch makes every part a pattern, and the search would
+  // start at the drive's root, where a pattern with `..` or a link on the way matches nothing.
+  const parts = new Minimatch(matcher.pattern, matchOptions(false)).set[0] ?? [];
   const literal: string[] = [];
   for (const part of parts) {
     if (typeof part !== 'string') break;
     literal.push(part);
   }
-  return { start: literal.join('/') || '/', exact: literal.length === parts.length };
+  const start = literal.join('/');
+  // minimatch reads the `//` that starts a UNC path (`//server/share`) as one slash.
+  const unc = matcher.pattern.startsWith('//') && !start.startsWith('//');
+  return { start: (unc ? `/${start}` : start) || '/', exact: literal.length === parts.length };
 }
 
 function kindOf(stat: Stats | Dirent): EntryKind {
@@ -163,7 +168,7 @@ export function findJobFiles(
     let failed: string | undefined;
     let walk: Walk | undefined;
     try {
-      const matcher = new Minimatch(rootedPattern(defaultRoot, line.slice(negated)), MATCH_OPTIONS);
+      const matcher = new Minimatch(rootedPattern(defaultRoot, line.slice(negated)), matchOptions());
       if (negated % 2 === 1) {
         leaveOut(results, matcher);
         continue;
@@ -200,13 +205,18 @@ function search(walk: Walk): void {
     descend(walk, start, origin.real, seen);
     return;
   }
-  // A search that starts above the job's directories looks only inside them.
-  const below = walk.roots.filter((r) => isInside(r, origin.real as string));
+  // A search that starts above the job's directories looks only inside them, each by the path the pattern
+  // spells (through a link on the way, /tmp to /private/tmp on macOS, the path is not the real one).
+  const real = origin.real;
+  const below = walk.roots.filter((r) => isInside(r, real));
   if (below.length === 0) {
-    refuse(walk, start, isProcFile(origin.real) ? 'proc' : 'outside');
+    refuse(walk, start, isProcFile(real) ? 'proc' : 'outside');
     return;
   }
-  for (const root of below) if (partial(walk, root)) descend(walk, slashes(root), root, seen);
+  for (const root of below) {
+    const logical = slashes(join(start, relative(real, root)));
+    if (partial(walk, logical)) descend(walk, logical, root, seen);
+  }
 }
 
 function isLink(p: string): boolean {
