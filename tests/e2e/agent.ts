@@ -78,6 +78,20 @@ export function buildDirectories(temp: string): { build: string; sources: string
   return { build, sources: path.join(build, 's') };
 }
 
+// On Windows a process cannot open a socket without SystemRoot (Winsock loads its providers from there), and
+// Node.js finds its temporary folder and home through the others: the agent's environment always has them.
+const WINDOWS_ESSENTIALS = ['SystemRoot', 'TEMP', 'TMP', 'USERPROFILE', 'PATHEXT', 'ComSpec'];
+
+function windowsEssentials(): Record<string, string> {
+  if (process.platform !== 'win32') return {};
+  return Object.fromEntries(
+    WINDOWS_ESSENTIALS.flatMap((name) => {
+      const value = process.env[name];
+      return value === undefined ? [] : [[name, value]];
+    }),
+  );
+}
+
 /**
  * The environment an Azure Pipelines agent gives a Node task of `job`: inputs, variables, secrets and endpoints,
  * with `temp` as its temporary and work directory, and the build directory (sources as the default working
@@ -86,6 +100,7 @@ export function buildDirectories(temp: string): { build: string; sources: string
 export function agentEnvironment(job: AgentJob, temp: string): Record<string, string> {
   const { build, sources } = buildDirectories(temp);
   const env: Record<string, string> = {
+    ...windowsEssentials(),
     PATH: process.env['PATH'] ?? '',
     AGENT_TEMPDIRECTORY: temp,
     AGENT_WORKFOLDER: temp,

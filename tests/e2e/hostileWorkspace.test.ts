@@ -8,6 +8,7 @@ import type { JobDirectories } from './agent';
 import { failedMultiStageRun, multiStageVariables } from './evidenceRuns';
 import { buildVariables, failedYamlRun, JOB_TOKEN } from './pipelines';
 import { Job, useSession } from './session';
+import { fileLink } from '../helpers/links';
 
 const MB = 1024 * 1024;
 // What a file outside the job's directories holds: it must never reach the organization.
@@ -36,7 +37,8 @@ describe('attachments from a hostile workspace', function () {
   // A directory link is a junction on Windows, which needs no privilege.
   const link = (target: string, at: string, type: 'file' | 'junction' = 'file'): void => {
     fs.mkdirSync(path.dirname(at), { recursive: true });
-    fs.symlinkSync(target, at, type);
+    if (type === 'file') fileLink(target, at);
+    else fs.symlinkSync(target, at, type);
   };
   const sparse = (file: string, size: number): void => {
     fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -540,7 +540,12 @@ describe('agent host', () => {
       });
       const real = fs.realpathSync(path.join(sources, 'build.log'));
       assert.deepEqual(printed(() => host.findFiles(['*.log'])).result, [
-        { pattern: '*.log', files: [{ path: `${sources}/build.log`, realPath: real, size: 3 }], refused: [] },
+        {
+          pattern: '*.log',
+          // Patterns and the paths they match are written with forward slashes, on Windows too.
+          files: [{ path: `${sources.split(path.sep).join('/')}/build.log`, realPath: real, size: 3 }],
+          refused: [],
+        },
       ]);
       const cwd = process.cwd();
       const here = hostOf({ variables: { 'Agent.BuildDirectory': sources } });

@@ -12,6 +12,7 @@ import {
   openJobFile,
   rootedPattern,
 } from '../../tasks/PipelineWorkItem/src/evidence/jobFiles';
+import { fileLink } from '../helpers/links';
 
 // The walk on a real file system: the job's directories (build with sources, temp) and a folder beside them.
 describe('finding the job files', () => {
@@ -42,9 +43,9 @@ describe('finding the job files', () => {
     write(path.join(outside, 'secret.png'), 'outside');
     write(path.join(build, 'a', 'staged.zip'));
     fs.mkdirSync(temp, { recursive: true });
-    fs.symlinkSync(path.join(outside, 'secret.png'), path.join(sources, 'results', 'link-out.png'));
-    fs.symlinkSync(path.join(sources, 'results', 'a.png'), path.join(sources, 'results', 'link-in.png'));
-    fs.symlinkSync(path.join(sources, 'missing.png'), path.join(sources, 'results', 'dangling.png'));
+    fileLink(path.join(outside, 'secret.png'), path.join(sources, 'results', 'link-out.png'));
+    fileLink(path.join(sources, 'results', 'a.png'), path.join(sources, 'results', 'link-in.png'));
+    fileLink(path.join(sources, 'missing.png'), path.join(sources, 'results', 'dangling.png'));
     fs.symlinkSync(outside, path.join(sources, 'results', 'out-folder'), 'junction');
     fs.symlinkSync(path.join(build, 'a'), path.join(sources, 'staging'), 'junction');
     fs.symlinkSync(sources, path.join(sources, 'results', 'loop'), 'junction');
