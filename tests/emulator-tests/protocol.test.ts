@@ -50,22 +50,31 @@ describe('emulator: protocol', function () {
     ]);
   });
 
-  it('rejects a wrong or missing token with 401 TF400813, and accepts a PAT as Basic', async () => {
-    const wrong = await rejection(
-      clients(em(), new BearerCredentialHandler('nope')).wit.getWorkItemTypes('WebApp'),
-    );
-    assert.equal(wrong.statusCode, 401);
-    assert.match(wrong.message, /^TF400813/);
-    const missing = await fetch(`${em().collectionUrl}_apis/ResourceAreas`);
+  it('refuses a wrong or missing token: 401 TF400813 to a client that asks for it, else the sign-in page as 203', async () => {
+    const types = `${em().collectionUrl}WebApp/_apis/wit/workitemtypes?api-version=6.0`;
+    const plain = { 'X-TFS-FedAuthRedirect': 'Suppress' };
+    const wrong = await fetch(types, { headers: { ...plain, Authorization: 'Bearer nope' } });
+    assert.equal(wrong.status, 401);
+    assert.match(((await wrong.json()) as { message: string }).message, /^TF400813/);
+    const missing = await fetch(`${em().collectionUrl}_apis/ResourceAreas`, { headers: plain });
     assert.equal(missing.status, 401);
     assert.match(missing.headers.get('www-authenticate') ?? '', /^Bearer/);
+    const pages: Record<string, string>[] = [
+      { Authorization: 'Bearer nope' },
+      {},
+      { 'X-TFS-FedAuthRedirect': 'Other' },
+    ];
+    for (const headers of pages) {
+      const page = await fetch(types, { headers });
+      assert.equal(page.status, 203, JSON.stringify(headers));
+      assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+      assert.match(await page.text(), /Sign In/);
+    }
     const pat = clients(em(), new PersonalAccessTokenCredentialHandler('alex-pat')).wit;
     const item = await pat.createWorkItem(null, title('by Alex'), 'WebApp', 'Bug');
     assert.equal(item.fields?.['System.CreatedBy'].uniqueName, PEOPLE.alex.uniqueName);
-    const patAsBearer = await rejection(
-      clients(em(), new BearerCredentialHandler('alex-pat')).wit.getWorkItemTypes('WebApp'),
-    );
-    assert.equal(patAsBearer.statusCode, 401, 'a token limited to Basic is not accepted as Bearer');
+    const patAsBearer = await fetch(types, { headers: { ...plain, Authorization: 'Bearer alex-pat' } });
+    assert.equal(patAsBearer.status, 401, 'a token limited to Basic is not accepted as Bearer');
     const schemes = (await em().requests()).map((r) => r.authScheme);
     assert.ok(schemes.includes('Basic') && schemes.includes('Bearer'));
   });

@@ -90,6 +90,20 @@ interface Incoming {
   topology: Topology;
 }
 
+/**
+ * Credentials refused: a client that does not ask for a plain refusal (`X-TFS-FedAuthRedirect: Suppress`) gets
+ * the sign-in page as a 203, which a client reading only the status takes for an answer.
+ */
+function rejected(headers: IncomingMessage['headers']): Reply {
+  if (String(headers['x-tfs-fedauthredirect'] ?? '').toLowerCase() !== 'suppress') {
+    return { status: 203, text: SIGN_IN_PAGE, contentType: 'text/html; charset=utf-8' };
+  }
+  return { ...errorReply(unauthorized()), headers: { 'WWW-Authenticate': WWW_AUTHENTICATE } };
+}
+
+const SIGN_IN_PAGE =
+  '<!DOCTYPE html><html><head><title>Azure DevOps Services | Sign In</title></head><body>Sign in</body></html>';
+
 /** The answer the service would give: auth, routing errors, api-version, project, handler. Never throws. */
 async function serve(em: Emulation, r: Incoming): Promise<Reply> {
   try {
@@ -100,8 +114,7 @@ async function serve(em: Emulation, r: Incoming): Promise<Reply> {
         : exchangeToken(federation, r.target.tenant, new URLSearchParams(r.body.toString('utf8')), tokens);
     }
     const identity = authenticate(r.cred, em.store.tokens);
-    if (!identity)
-      return { ...errorReply(unauthorized()), headers: { 'WWW-Authenticate': WWW_AUTHENTICATE } };
+    if (!identity) return rejected(r.headers);
     const { target } = r;
     if (target.kind === 'unknown') {
       const what = `${r.method} ${r.path}`;

@@ -91,6 +91,11 @@ describe('Azure DevOps errors', () => {
       toAdoError(serviceError(401, 'Unauthorized'), CALL).message,
       /rejected the credentials \(HTTP 401\)/,
     );
+    const signIn = Object.assign(new Error('<html>Sign In</html>'), { statusCode: 203, result: undefined });
+    assert.match(
+      toAdoError(signIn, CALL).message,
+      /rejected the credentials \(HTTP 203\)\. With the job token/,
+    );
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
     assert.equal(
       toAdoError(refused, CALL).message,

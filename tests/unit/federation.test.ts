@@ -75,6 +75,7 @@ describe('federated token', () => {
     assert.equal(http.sent.length, 2);
     assert.equal(oidc?.verb, 'POST');
     assert.equal(oidc?.url, `${FEDERATION.oidcRequestUri}?api-version=7.1&serviceConnectionId=arm-id`);
+    assert.equal(oidc?.headers['X-TFS-FedAuthRedirect'], 'Suppress', 'refused, a 401, not the sign-in page');
     assert.equal(oidc?.headers['Authorization'], 'Bearer job-token');
     assert.equal(oidc?.data, '{}');
     assert.equal(oidc?.headers['Content-Type'], 'application/json');

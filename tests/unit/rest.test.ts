@@ -69,7 +69,7 @@ describe('REST calls', () => {
         verb: 'GET',
         url: 'https://dev.azure.com/fabrikam/Web%20App/_apis/wit/fields?%24expand=all+values&%24top=5&api-version=6.0',
         data: null,
-        headers: { Accept: 'application/json;api-version=6.0' },
+        headers: { Accept: 'application/json;api-version=6.0', 'X-TFS-FedAuthRedirect': 'Suppress' },
       },
     ]);
   });
@@ -85,7 +85,10 @@ describe('REST calls', () => {
       }),
       'line 1\n',
     );
-    assert.deepEqual(sent[0]?.headers, { Accept: 'text/plain;api-version=6.0' });
+    assert.deepEqual(sent[0]?.headers, {
+      Accept: 'text/plain;api-version=6.0',
+      'X-TFS-FedAuthRedirect': 'Suppress',
+    });
   });
 
   it('a JSON body is sent as JSON, or as the content type the request names', async () => {
@@ -220,6 +223,27 @@ describe('REST calls', () => {
     assert.equal((await failureOf(rest.send(request))).message, 'HTTP 300');
     assert.equal((await failureOf(rest.send(request))).message, 'HTTP 199');
     assert.equal((await failureOf(rest.send(request))).message, 'HTTP 0');
+  });
+
+  it('the sign-in page (203) that answers refused credentials is a failure, however the answer is read', async () => {
+    const page = { status: 203, body: '<html><title>Azure DevOps Services | Sign In</title></html>' };
+    const { rest, sent } = restOver([page, page, page]);
+    const request = {
+      method: 'GET',
+      path: 'p/_apis/build/builds/1/logs/2',
+      accept: 'text',
+      apiVersion: '6.0',
+    } as const;
+    for (const read of [
+      () => rest.send(request),
+      () => rest.json(request),
+      () => rest.sendCapped(request, 1000),
+    ]) {
+      const refused = await failureOf(read());
+      assert.equal(refused.statusCode, 203);
+      assert.match(refused.message, /Sign In/);
+    }
+    assert.ok(sent.every((r) => r.headers['X-TFS-FedAuthRedirect'] === 'Suppress'));
   });
 
   it('an answer quoted in a failure is masked before it is cut: no part of a secret at the cut is left', async () => {

@@ -58,7 +58,10 @@ const MESSAGES: readonly (readonly [applies: (f: Failure) => boolean, message: (
   // A federated identity refused after a successful exchange (a renewed token too) is not a user of the
   // organization.
   [(f) => isRejected(f) && federatedIdentity(f.call) !== undefined, federatedNotInOrganization],
-  [isRejected, (f) => loc('CredentialsRejected', f.action, f.code ?? 'HTTP 401', f.call.project ?? '')],
+  [
+    isRejected,
+    (f) => loc('CredentialsRejected', f.action, f.code ?? `HTTP ${f.status ?? 401}`, f.call.project ?? ''),
+  ],
   [(f) => f.code === 'TF401347', (f) => loc('TreePathRefused', f.action, f.serviceMessage)],
   [(f) => f.code === 'TF51535', (f) => loc('FieldUnknown', f.action, f.serviceMessage)],
   [(f) => f.code === 'TF401326', (f) => loc('FieldReadOnly', f.action, f.serviceMessage)],
@@ -67,8 +70,9 @@ const MESSAGES: readonly (readonly [applies: (f: Failure) => boolean, message: (
   [(f) => f.status === 403, (f) => loc('AccessDenied', f.action, f.serviceMessage, permissionFix(f.call))],
 ];
 
+// 203: the sign-in page, the answer to refused credentials of a request that did not ask for a 401.
 function isRejected(f: Failure): boolean {
-  return f.status === 401 || f.code === 'TF400813';
+  return f.status === 401 || f.status === 203 || f.code === 'TF400813';
 }
 
 function federatedIdentity(call: CallContext): { connection: string; servicePrincipal: string } | undefined {
@@ -83,7 +87,7 @@ function federatedNotInOrganization(f: Failure): string {
     connection: '',
     servicePrincipal: '',
   };
-  const code = f.code ?? 'HTTP 401';
+  const code = f.code ?? `HTTP ${f.status ?? 401}`;
   return loc(
     'FederatedIdentityNotInOrganization',
     f.action,

@@ -1,7 +1,7 @@
 import { AdoError } from '../errors';
 import type { Federation } from '../ports';
 import { loc } from '../text/messages';
-import { answerExcerpt, type HttpClientLike } from './rest';
+import { answerExcerpt, PLAIN_REFUSAL, type HttpClientLike } from './rest';
 
 /** The resource id of Azure DevOps in Microsoft Entra ID: tokens for it are Azure DevOps access tokens. */
 const AZURE_DEVOPS_SCOPE = '499b84ac-1321-427f-aa17-267ca6975798/.default';
@@ -59,6 +59,7 @@ export class FederatedToken {
       Authorization: `Bearer ${jobToken}`,
       'Content-Type': 'application/json',
       Accept: 'application/json',
+      [PLAIN_REFUSAL]: 'Suppress',
     });
     const token = answer.status === 200 ? stringField(answer.json, 'oidcToken') : undefined;
     if (token) return token;

@@ -72,6 +72,15 @@ function failure(
   return Object.assign(error, { statusCode: status, result, responseHeaders: headers });
 }
 
+/**
+ * The header that asks Azure DevOps to refuse credentials it does not accept with a 401: without it, a GET or
+ * POST with an expired token or a revoked PAT gets the sign-in page with status 203.
+ */
+export const PLAIN_REFUSAL = 'X-TFS-FedAuthRedirect';
+
+// A 203 is the sign-in page, whatever a client asked for: the credentials were refused.
+const succeeded = (status: number): boolean => status >= 200 && status <= 299 && status !== 203;
+
 /** `segment` encoded for a URL path (project, team and type names may hold spaces and other characters). */
 export const segment = (value: string | number): string => encodeURIComponent(String(value));
 
@@ -118,7 +127,7 @@ export class Rest {
     const status = response.message.statusCode ?? 0;
     const body = await response.readBody();
     if (status === 404 && notFound === 'undefined') return undefined;
-    if (status < 200 || status > 299) throw failure(status, body, response.message.headers, this.secrets());
+    if (!succeeded(status)) throw failure(status, body, response.message.headers, this.secrets());
     return body;
   }
 
@@ -129,7 +138,7 @@ export class Rest {
   async sendCapped(request: Request, maxBytes: number): Promise<{ body: string; over: boolean }> {
     const response = await this.request(request);
     const status = response.message.statusCode ?? 0;
-    if (status < 200 || status > 299) {
+    if (!succeeded(status)) {
       throw failure(status, await response.readBody(), response.message.headers, this.secrets());
     }
     const chunks: Buffer[] = [];
@@ -153,7 +162,10 @@ export class Rest {
     query.set('api-version', request.apiVersion);
     const url = `${this.baseUrl}${request.path}?${query.toString()}`;
     const accept = request.accept === 'text' ? 'text/plain' : 'application/json';
-    const headers: Record<string, string> = { Accept: `${accept};api-version=${request.apiVersion}` };
+    const headers: Record<string, string> = {
+      Accept: `${accept};api-version=${request.apiVersion}`,
+      [PLAIN_REFUSAL]: 'Suppress',
+    };
     let data: string | NodeJS.ReadableStream | null = null;
     if (request.stream) {
       // Sent chunked: a masked text's length is known only once it has been sent.
