@@ -83,6 +83,39 @@ describe('packaged task: failing tests read on the collection, on every server',
     });
   }
 
+  it('runs listed without their statistics: each one’s are read, and what passed on a rerun is still listed', async () => {
+    const em = session.emulator;
+    await em.setTopology('services');
+    await em.setTokens([JOB_TOKEN]);
+    await em.setRunStatisticsListed(false);
+    const { run: failed, earlier } = runWithMixedTests(945, 935);
+    await em.seedBuild(earlier);
+    await em.seedBuild(failed);
+    const run = await session.run({ variables: buildVariables(945) });
+    const html = body((await session.items(1, run))[0]!);
+    assert.match(html, /<p>2 tests failed: 1 new failure, 1 failing since/);
+    const flaky = html.indexOf('<h4>Flaky tests</h4>');
+    assert.ok(flaky > 0, html);
+    for (const name of ['checks_out', 'loads_the_page', 'sends_the_receipt']) {
+      assert.ok(html.indexOf(name) > flaky, `${name} under Flaky tests:\n${html}`);
+    }
+    const requests = await em.requests();
+    const reads = requests
+      .filter((r) => /\/_apis\/test\//i.test(r.path))
+      .map((r) => `${r.path.replace(/^.*\/_apis\//, '')} ${r.query['outcomes'] ?? ''}`.trim())
+      .sort();
+    assert.deepEqual(
+      reads,
+      [
+        'test/Runs/1945/results Failed',
+        'test/Runs/1945/results Passed',
+        'test/runs',
+        'test/runs/1945/Statistics',
+      ],
+      requestTimeline(requests),
+    );
+  });
+
   it("server2020: a classic release's test runs are queried on the collection in a window the server accepts", async () => {
     const em = session.emulator;
     await em.setTopology('server2020');

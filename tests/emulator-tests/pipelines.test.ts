@@ -192,6 +192,47 @@ describe('emulator: build records, tests, releases, iterations', function () {
     assert.deepEqual(await api().test.getTestRuns('WebApp', 'vstfs:///Build/Build/40'), []);
   });
 
+  it('serves a run’s statistics on their own, and lists runs without them when told to', async () => {
+    const alone = await api().test.getTestRunStatistics('WebApp', 1042);
+    assert.equal(alone.run?.id, '1042');
+    assert.deepEqual(
+      (alone.runStatistics ?? []).map((st) => [st.outcome, st.count, st.resultMetadata]),
+      [
+        ['Passed', 1, undefined],
+        ['Failed', 1, undefined],
+        ['Failed', 1, 2 /* flaky */],
+        ['Passed', 1, 1 /* rerun */],
+      ],
+    );
+    const unknown = await fetch(
+      `${em().collectionUrl}WebApp/_apis/test/runs/4242/Statistics?api-version=6.0`,
+      {
+        headers: { Authorization: `Bearer ${JOB_TOKEN}` },
+      },
+    );
+    assert.equal(unknown.status, 404);
+    await em().setRunStatisticsListed(false);
+    try {
+      const runs = await api().test.getTestRuns(
+        'WebApp',
+        'vstfs:///Build/Build/42',
+        undefined,
+        undefined,
+        undefined,
+        true,
+      );
+      assert.deepEqual(
+        runs.map((r) => [r.id, r.totalTests, r.runStatistics]),
+        [
+          [77, 1, undefined],
+          [1042, 4, undefined],
+        ],
+      );
+    } finally {
+      await em().setRunStatisticsListed(true);
+    }
+  });
+
   it("serves a run's results by outcome with failing-since, flaky flags, rerun groups and owners, in pages", async () => {
     const failed = await api().test.getTestResults(
       'WebApp',

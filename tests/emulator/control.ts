@@ -261,6 +261,12 @@ function route(em: Emulation, r: ControlRequest): Answer {
     case 'POST wiqlQueryLag':
       store.wiqlLagQueries = queriesFrom(parse(r.body));
       return json({ queries: store.wiqlLagQueries });
+    case 'POST runstatistics': {
+      const listed = (parse(r.body) as { listed?: unknown } | undefined)?.listed;
+      if (typeof listed !== 'boolean') throw new SeedError('runstatistics: expected {listed: boolean}');
+      store.runStatisticsListed = listed;
+      return json({ listed });
+    }
     case 'POST latency':
       em.conditions.latencyMs = msFrom(parse(r.body), 'latency');
       return json({ ms: em.conditions.latencyMs });

@@ -94,6 +94,8 @@ export interface Emulator {
    * 0 = none. Items created earlier keep their lag unless this one is shorter (0 lets every item show).
    */
   setWiqlLag(ms: number): Promise<void>;
+  /** Whether Runs - List and Runs - Query carry each run's statistics (true until a reset says so). */
+  setRunStatisticsListed(listed: boolean): Promise<void>;
   /**
    * The same lag counted in queries: work items created from now on stay out of the next `queries` WIQL queries
    * (each query the emulator answers counts, whatever it asks); 0 = none, and lowering it lets earlier items show
@@ -191,6 +193,8 @@ class EmulatorProcess implements Emulator {
   addComments = (id: number, texts: readonly string[]): Promise<CommentJson[]> =>
     this.json('POST', `workitems/${id}/comments`, { texts });
   setWiqlLag = async (ms: number): Promise<void> => void (await this.json('POST', 'wiqlLag', { ms }));
+  setRunStatisticsListed = async (listed: boolean): Promise<void> =>
+    void (await this.json('POST', 'runstatistics', { listed }));
   setWiqlQueryLag = async (queries: number): Promise<void> =>
     void (await this.json('POST', 'wiqlQueryLag', { queries }));
   setTopology = (kind: TopologyKind): Promise<TopologyInfo> => this.json('POST', 'topology', { kind });

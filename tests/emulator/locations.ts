@@ -28,6 +28,7 @@ changes          build        54572c7b-bbd3-45d4-80dc-28be08941620  changes     
 buildWorkItems   build        5a21f5d2-5642-47e4-a0bd-1356e6731bee  workitems       2   7.1  {project}/_apis/{area}/builds/{buildId}/{resource}
 testRuns         Test         cadb3810-d47d-4a3c-a234-fe5f3be50138  Runs            3   7.1  {project}/_apis/{area}/{resource}/{runId}
 testResults      Test         4637d869-3a76-4468-8057-0bb02aa385cf  Results         6   7.1  {project}/_apis/{area}/Runs/{runId}/{resource}/{testCaseResultId}
+testRunStats     Test         0a42c424-d764-4a16-a2d5-5c85f87d0ae8  Statistics      3   7.1  {project}/_apis/{area}/Runs/{runId}/{resource}
 release          Release      a166fde7-27ad-408e-ba75-703c2cc9d500  releases        9   7.1  {project}/_apis/{area}/{resource}/{releaseId}
 releaseTaskLog   Release      17c91af7-09fd-4256-bff1-c24ee4f73bc0  logs            2   7.1  {project}/_apis/{area}/releases/{releaseId}/environments/{environmentId}/deployPhases/{releaseDeployPhaseId}/tasks/{taskId}/{resource}
 iterations       work         c9175577-28a1-4b06-9197-8636af9f64ad  iterations      1   7.1  {project}/{team}/_apis/{area}/teamsettings/{resource}/{id}

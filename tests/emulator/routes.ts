@@ -103,6 +103,12 @@ export const ROUTES: readonly Route[] = [
   // Runs - Query shares the path of Runs - List (its mandatory date range tells them apart), as on the service.
   get(`${P}/test/runs`, 'Runs_List', L('testRuns'), tests.listRuns),
   get(`${P}/test/Runs/{runId}/results`, 'Results_List', L('testResults'), tests.listResults),
+  get(
+    `${P}/test/runs/{runId}/Statistics`,
+    'Runs_Get Test Run Statistics',
+    L('testRunStats'),
+    tests.getRunStatistics,
+  ),
   get(RE, 'Releases_Get Release Revision', L('release'), rel.getRelease),
   get(
     `${RE}/environments/{environmentId}/deployPhases/{releaseDeployPhaseId}/tasks/{taskId}/logs`,

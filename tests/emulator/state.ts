@@ -66,6 +66,12 @@ export class Store {
    */
   wiqlLagMs = 0;
   /**
+   * Whether Runs - List and Runs - Query carry each run's `runStatistics`. The reference says
+   * `includeRunDetails` includes all the properties of the runs, and its example shows none: a test plays a
+   * service that leaves them to Runs - Get Test Run Statistics.
+   */
+  runStatisticsListed = true;
+  /**
    * The same lag counted in queries: a new work item stays out of the next N WIQL queries. A test device: the
    * service lags in time, but a client that looks a fixed number of times can only be shown looking past the lag
    * deterministically by counting its looks.

@@ -2,7 +2,7 @@
 // build, Runs - Query (a release environment's runs, in a window of last-update dates), Results - List of a run.
 // Results are seeded with the build (BuildSeed.testResults) or with a release environment
 // (ReleaseEnvironmentSeed.testResults); results with the same runId form one run.
-import { intParam, boolQuery, list, requireProject, type Handler, type RequestContext } from '../context';
+import { intParam, boolQuery, list, ok, requireProject, type Handler, type RequestContext } from '../context';
 import { enumName, TEST_OUTCOME } from '../enums';
 import { AdoError, badRequest, notFound } from '../errors';
 import { buildFacts, projectRef } from '../buildView';
@@ -162,9 +162,25 @@ function runJson(ctx: RequestContext, run: Run, details: boolean): Record<string
     project: projectRef(ctx.collectionUrl, run.project),
     webAccessUrl: `${ctx.collectionUrl}${run.project.id}/_TestManagement/Runs?runId=${run.id}&_a=runCharts`,
     ...runRefs(ctx, run),
-    runStatistics: runStatistics(run),
+    ...(ctx.store.runStatisticsListed ? { runStatistics: runStatistics(run) } : {}),
   };
 }
+
+function findRun(ctx: RequestContext): Run {
+  const project = requireProject(ctx);
+  const runId = intParam(ctx.params.runId, 'runId');
+  const run = allRuns(ctx.store).find((r) => r.id === runId && r.project.id === project.id);
+  if (!run)
+    throw notFound(`Test run with Id ${runId} does not exist.`, 'TestObjectNotFoundException', TEST_NS);
+  return run;
+}
+
+/** Runs - Get Test Run Statistics: the run's counts per outcome (and result metadata). */
+export const getRunStatistics: Handler = (ctx) => {
+  const run = findRun(ctx);
+  const url = `${ctx.collectionUrl}${run.project.id}/_apis/test/Runs/${run.id}`;
+  return ok({ run: { id: String(run.id), name: runName(run), url }, runStatistics: runStatistics(run) });
+};
 
 /** Runs - List: the runs of the build `buildUri` names (every run without one); `$skip`, `$top`. */
 export const listRuns: Handler = (ctx) => {
@@ -319,11 +335,7 @@ function resultJson(ctx: RequestContext, run: Run, r: Result): Record<string, un
 
 /** Results - List: a run's results, filtered by `outcomes`, `$skip` then `$top` (at most 1,000). */
 export const listResults: Handler = (ctx) => {
-  const project = requireProject(ctx);
-  const runId = intParam(ctx.params.runId, 'runId');
-  const run = allRuns(ctx.store).find((r) => r.id === runId && r.project.id === project.id);
-  if (!run)
-    throw notFound(`Test run with Id ${runId} does not exist.`, 'TestObjectNotFoundException', TEST_NS);
+  const run = findRun(ctx);
   const skip = ctx.query.$skip === undefined ? 0 : intParam(ctx.query.$skip, '$skip');
   const top = ctx.query.$top === undefined ? MAX_RESULTS : intParam(ctx.query.$top, '$top');
   if (top > MAX_RESULTS) {

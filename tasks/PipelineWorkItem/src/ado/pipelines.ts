@@ -20,6 +20,8 @@ const V = '6.0';
 const RUNS_PAGE = 100;
 /** Pages of a build's runs read at most: no build publishes 1,000 test runs. */
 const MAX_RUN_PAGES = 10;
+/** Runs listed without their statistics whose statistics are read at once. */
+const PARALLEL_STATISTICS = 6;
 const HOUR = 60 * 60 * 1000;
 /** The widest window of last-update dates Runs - Query accepts: 7 days. */
 const RUNS_QUERY_WINDOW = 7 * 24 * HOUR;
@@ -126,8 +128,30 @@ export class AdoPipelines implements Pipelines {
         scope.kind === 'build'
           ? await this.buildRuns(project, scope.buildId)
           : await this.releaseRuns(project, scope);
-      return runs.flatMap((run) => testRunCounts(run) ?? []);
+      return (await this.withStatistics(project, runs)).flatMap((run) => testRunCounts(run) ?? []);
     });
+  }
+
+  // The lists are asked for every property of the runs, their statistics among them; a run listed without
+  // them (and with results) has them read on their own, as only they tell the results that passed on a rerun
+  // or were flagged flaky. Without them (that read failing too) the run is counted from its totals.
+  private async withStatistics(project: string, runs: readonly WireTestRun[]): Promise<WireTestRun[]> {
+    const read = async (run: WireTestRun): Promise<WireTestRun> => {
+      if (run.runStatistics || run.id === undefined || !run.totalTests) return run;
+      const answer = await this.builds
+        .json<{ runStatistics?: WireTestRun['runStatistics'] }>({
+          method: 'GET',
+          path: `${segment(project)}/_apis/test/runs/${run.id}/Statistics`,
+          apiVersion: V,
+        })
+        .catch(() => undefined);
+      return answer?.runStatistics?.length ? { ...run, runStatistics: answer.runStatistics } : run;
+    };
+    const counted: WireTestRun[] = [];
+    for (let at = 0; at < runs.length; at += PARALLEL_STATISTICS) {
+      counted.push(...(await Promise.all(runs.slice(at, at + PARALLEL_STATISTICS).map(read))));
+    }
+    return counted;
   }
 
   // Runs - List pages with $skip and $top; a build seldom has more runs than one page holds.
