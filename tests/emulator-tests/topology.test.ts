@@ -218,6 +218,50 @@ describe('emulator: topologies', function () {
     });
   }
 
+  it('refuses a preview-only resource asked for without -preview, and a version that is not one', async () => {
+    const get = (path: string, v: string) =>
+      fetch(`${em().collectionUrl}${path}`, {
+        headers: { ...auth, Accept: `application/json;api-version=${v}` },
+      });
+    const item = (await clients(em()).wit.createWorkItem(null, title('x'), 'WebApp', 'Bug')).id ?? 0;
+    const comments = `WebApp/_apis/wit/workItems/${item}/comments`;
+    const taskLog = 'WebApp/_apis/release/releases/7/environments/71/deployPhases/1/tasks/5/logs';
+    // 400: refused for its version; 0: past the version check (the seeded release has no such task: 404).
+    const answers: Array<[TopologyKind, string, string, 400 | 0 | 200]> = [
+      ['services', comments, '6.0', 400],
+      ['services', comments, '6.0-preview.3', 200],
+      ['server2022', comments, '7.0', 400],
+      // Released at 7.0: preview on Azure DevOps Server 2020, whose latest version is 6.0.
+      ['server2020', taskLog, '6.0', 400],
+      ['server2020', taskLog, '6.0-preview.2', 0],
+      ['server2022', taskLog, '6.0', 0],
+      ['services', 'WebApp/_apis/wit/workitemtypes', '6.0-foo', 400],
+      ['services', 'WebApp/_apis/wit/workitemtypes', '6', 400],
+    ];
+    for (const [kind, path, version, status] of answers) {
+      await em().setTopology(kind);
+      const answer = await get(path, version);
+      const what = `${kind} ${path} ${version}`;
+      if (status === 0) assert.notEqual(answer.status, 400, what);
+      else assert.equal(answer.status, status, what);
+      if (status !== 400) continue;
+      const body = (await answer.json()) as { message: string; typeKey: string };
+      if (version.includes('.')) {
+        assert.equal(
+          body.typeKey,
+          version === '6.0-foo' ? 'VssInvalidApiVersionException' : 'VssInvalidPreviewVersionException',
+          what,
+        );
+      }
+      if (body.typeKey === 'VssInvalidPreviewVersionException') {
+        assert.equal(
+          body.message,
+          `The requested version "${version}" of the resource is under preview. The -preview flag must be supplied in the api-version for such requests. For example: "${version}-preview"`,
+        );
+      }
+    }
+  });
+
   it('refuses an unknown topology and keeps the current one', async () => {
     await em().setTopology('server2020');
     await assert.rejects(em().setTopology('cloud' as TopologyKind), /topology/);

@@ -13,7 +13,7 @@ import { ORGANIZATION } from './org';
 import { recordBody } from './requestLog';
 import { errorReply, faultReply, send } from './respond';
 import { locations, ROUTES, type Route } from './routes';
-import { hostCollectionUrls, servesArea, type Topology } from './topology';
+import { advertisedVersions, hostCollectionUrls, servesArea, type Topology } from './topology';
 import type { FaultSpec, HostRole, RecordedRequest, RequestKind } from './types';
 import { apiVersionOf, checkApiVersion } from './versions';
 
@@ -135,7 +135,8 @@ async function serve(em: Emulation, r: Incoming): Promise<Reply> {
       const value = areaLocations(LOCATIONS, target.area, r.topology);
       return { status: 200, json: { count: value.length, value } };
     }
-    checkApiVersion(r.method, r.apiVersion, r.topology.maxVersion);
+    const { releasedVersion } = advertisedVersions(r.topology, target.route);
+    checkApiVersion(r.method, r.apiVersion, r.topology.maxVersion, releasedVersion);
     const projectName = target.params.project;
     const project = projectName === undefined ? undefined : em.store.project(projectName);
     if (projectName !== undefined && !project) throw projectNotFound(projectName);

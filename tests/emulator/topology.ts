@@ -58,6 +58,14 @@ export function servesArea(t: Topology, role: HostRole, area: string): boolean {
   return t.splitHosts ? serviceHostOf(area) === role : role === 'main';
 }
 
+/**
+ * Resources released later than REST 6.0, by location id: the release task log is preview-only in the 6.0
+ * reference (`Releases_Get Task Log`, `x-ms-preview`, 6.0-preview.2) and released in 7.0.
+ */
+const FIRST_RELEASED: Readonly<Record<string, string>> = {
+  '17c91af7-09fd-4256-bff1-c24ee4f73bc0': '7.0',
+};
+
 /** The version fields discovery advertises for a location on this server. */
 export function advertisedVersions(
   t: Topology,
@@ -65,10 +73,16 @@ export function advertisedVersions(
 ): { resourceVersion: number; minVersion: string; maxVersion: string; releasedVersion: string } {
   const released = Number(l.releasedVersion);
   // A resource released by 7.1 counts as released on an older server too (6.0/7.0 shipped the same
-  // resources as released); preview-only (0.0) stays preview. Never above maxVersion: the client's
-  // negotiation compares the two strings for equality, so the capped value is maxVersion itself.
+  // resources as released), unless it was released later than the server's version: then, as one
+  // preview-only everywhere (0.0), it is preview there. Never above maxVersion: the client's negotiation
+  // compares the two strings for equality, so the capped value is maxVersion itself.
+  const first = Number(FIRST_RELEASED[l.locationId] ?? '0');
   const releasedVersion =
-    released === 0 ? '0.0' : released > Number(t.maxVersion) ? t.maxVersion : l.releasedVersion;
+    released === 0 || first > Number(t.maxVersion)
+      ? '0.0'
+      : released > Number(t.maxVersion)
+        ? t.maxVersion
+        : l.releasedVersion;
   return {
     resourceVersion: t.resourceVersions[l.locationId] ?? l.resourceVersion,
     minVersion: '1.0',

@@ -9,8 +9,16 @@ export function apiVersionOf(accept: string | undefined, query: Record<string, s
   return m ? m[1] : (query['api-version'] ?? null);
 }
 
-/** `maxVersion`: the latest REST version of the server being played (topology.ts). */
-export function checkApiVersion(method: string, version: string | null, maxVersion: string): void {
+/**
+ * `maxVersion`: the latest REST version of the server being played (topology.ts); `releasedVersion`: the
+ * highest version in which the route's resource is released on that server (0.0: preview only).
+ */
+export function checkApiVersion(
+  method: string,
+  version: string | null,
+  maxVersion: string,
+  releasedVersion: string,
+): void {
   if (!version) {
     // GETs fall back to the latest released version; writes must say which version they speak.
     if (method !== 'GET') {
@@ -23,6 +31,16 @@ export function checkApiVersion(method: string, version: string | null, maxVersi
     }
     return;
   }
+  if (!/^\d+\.\d+(-preview(\.\d+)?)?$/i.test(version)) {
+    // A version is major.minor, with -preview or -preview.N after it (REST API versioning); wording and type
+    // key emulator-chosen.
+    throw new AdoError(
+      400,
+      `The api-version '${version}' is not valid. Use major.minor, optionally followed by -preview or -preview.N (e.g. "6.0" or "6.0-preview.3").`,
+      'VssInvalidApiVersionException',
+      WEBAPI,
+    );
+  }
   const numeric = /^(\d+(?:\.\d+)?)/.exec(version)?.[1];
   const n = Number(numeric);
   if (!(n >= 1 && n <= Number(maxVersion))) {
@@ -34,6 +52,16 @@ export function checkApiVersion(method: string, version: string | null, maxVersi
       400,
       `The requested REST API version of ${numeric ?? version} is out of range for this server. The latest REST API version this server supports is ${maxVersion}.`,
       'VssVersionOutOfRangeException',
+      WEBAPI,
+    );
+  }
+  if (!/-preview/i.test(version) && n > Number(releasedVersion)) {
+    // A resource that is in preview at the version asked for must be asked for with -preview: the wording of
+    // VssInvalidPreviewVersionException as the service answers it.
+    throw new AdoError(
+      400,
+      `The requested version "${version}" of the resource is under preview. The -preview flag must be supplied in the api-version for such requests. For example: "${version}-preview"`,
+      'VssInvalidPreviewVersionException',
       WEBAPI,
     );
   }

@@ -345,8 +345,8 @@ describe('pipelines adapter: the build and release records on the wire', () => {
     ]);
     assert.deepEqual(await adapter.releaseTaskLogLines('WebApp', 57, log), []);
     assert.deepEqual(sent, [
-      'GET https://vsrm.dev.azure.com/fabrikam/WebApp/_apis/release/releases/57/environments/3/deployPhases/8/tasks/5/logs?startLine=1&endLine=2&api-version=6.0 text/plain;api-version=6.0',
-      'GET https://vsrm.dev.azure.com/fabrikam/WebApp/_apis/release/releases/57/environments/3/deployPhases/8/tasks/5/logs?api-version=6.0 text/plain;api-version=6.0',
+      'GET https://vsrm.dev.azure.com/fabrikam/WebApp/_apis/release/releases/57/environments/3/deployPhases/8/tasks/5/logs?startLine=1&endLine=2&api-version=6.0-preview.2 text/plain;api-version=6.0-preview.2',
+      'GET https://vsrm.dev.azure.com/fabrikam/WebApp/_apis/release/releases/57/environments/3/deployPhases/8/tasks/5/logs?api-version=6.0-preview.2 text/plain;api-version=6.0-preview.2',
     ]);
   });
 

@@ -16,6 +16,8 @@ import {
 } from './wire';
 
 const V = '6.0';
+/** A release task's log is preview at REST 6.0 (Azure DevOps Server 2020) and released from 7.0 on. */
+const TASK_LOG_VERSION = '6.0-preview.2';
 /** Runs - Query answers at most 100 runs; Runs - List is read in pages of the same size. */
 const RUNS_PAGE = 100;
 /** Pages of a build's runs read at most: no build publishes 1,000 test runs. */
@@ -112,7 +114,7 @@ export class AdoPipelines implements Pipelines {
       const query = { startLine: range?.first, endLine: range?.last };
       const rest = await this.releases();
       const body = (
-        (await rest.send({ method: 'GET', path, query, accept: 'text', apiVersion: V })) ?? ''
+        (await rest.send({ method: 'GET', path, query, accept: 'text', apiVersion: TASK_LOG_VERSION })) ?? ''
       ).replace(/\r?\n$/, '');
       return body === '' ? [] : body.split(/\r?\n/);
     });
