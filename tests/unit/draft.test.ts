@@ -179,6 +179,17 @@ describe('work item draft and JSON Patch', () => {
     ]);
   });
 
+  it('keeps 98 tags of the tags input with the task’s two, and refuses a 99th before anything is drafted', () => {
+    const tags = (count: number): string[] => Array.from({ length: count }, (_, i) => `tag${i}`);
+    const fit = draftFor({ tags: tags(98).join(';') });
+    assert.equal(String(Object.fromEntries(fit.draft.fields)['System.Tags']).split('; ').length, 100);
+    assert.deepEqual(fit.warnings, []);
+    assert.throws(
+      () => draftFor({ tags: tags(99).join(';') }),
+      /Input 'tags' \(with the System.Tags of 'fields'\) has 99 tags; with the task's own 2 a work item would hold more than 100\./,
+    );
+  });
+
   it('lets the fields input override another field the task sets, whatever the case of its name', () => {
     const { draft } = draftFor({ fields: 'system.title=Mine' });
     assert.deepEqual(

@@ -99,6 +99,21 @@ describe('evidence sections', () => {
     );
   });
 
+  it('cuts a log line at 1,000 characters and a commit’s first line at 200', () => {
+    const log = logExcerptHtml(
+      failures,
+      [{ step: 0, lines: ['x'.repeat(1_500), 'y'.repeat(1_000)], lineCount: 2 }],
+      30,
+    );
+    assert.ok(log.includes(`<pre>${'x'.repeat(999)}…\n${'y'.repeat(1_000)}</pre>`), log);
+    const changes = changesHtml([
+      { id: 'abcdef123', author: 'Sam', message: 'z'.repeat(300), url: undefined },
+      { id: 'abcdef124', author: 'Sam', message: 'w'.repeat(200), url: undefined },
+    ]);
+    assert.ok(changes.includes(`Sam: ${'z'.repeat(199)}…</li>`), changes);
+    assert.ok(changes.includes(`Sam: ${'w'.repeat(200)}</li>`), changes);
+  });
+
   it('lists commits by short id (linked when the host has a page), author and first line', () => {
     const html = changesHtml([
       { id: '9b1c2d3e4f5a', author: 'Sam', message: `Fix ${HOSTILE}\nmore`, url: 'https://host/commit/9b1c' },

@@ -129,6 +129,13 @@ describe('rendering a test’s item: the body', () => {
     assert.doesNotMatch(body, /Error message|Stack trace|<pre>/);
   });
 
+  it('cuts a message or a stack trace at 20,000 characters, however few its lines', () => {
+    const test = { ...failedTest('A', 'm'.repeat(30_000)), stackTrace: 's'.repeat(20_000) };
+    const body = testItemHtml(test, withTests(), undefined);
+    assert.ok(body.includes(`<pre>${'m'.repeat(19_999)}…</pre>`), 'the message cut');
+    assert.ok(body.includes(`<pre>${'s'.repeat(20_000)}</pre>`), 'a stack trace of exactly 20,000 whole');
+  });
+
   it('keeps the first 50 lines of the message and 100 of the stack trace, saying more was left out', () => {
     const test = { ...failedTest('A', lines(60, 'message')), stackTrace: lines(120, 'frame') };
     const body = testItemHtml(test, withTests(), undefined);
