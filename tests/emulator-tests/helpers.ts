@@ -63,7 +63,6 @@ export async function rejection(p: Promise<unknown>): Promise<ClientError> {
 
 export async function assertOnlyKnownRequests(em: Emulator): Promise<void> {
   const log = await em.requests();
-  assert.ok(log.length > 0, 'expected recorded requests');
   const odd = log.filter((r) => r.kind !== 'rest' && r.kind !== 'discovery');
   assert.deepEqual(
     odd.map((r) => `${r.method} ${r.path}`),

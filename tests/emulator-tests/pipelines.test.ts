@@ -68,6 +68,8 @@ const EARLIER: BuildSeed = {
 describe('emulator: build records, tests, releases, iterations', function () {
   this.timeout(20_000);
   const em = useEmulator();
+  // Every test here talks to the emulator only through the REST routes and discovery.
+  afterEach(async () => assertOnlyKnownRequests(em()));
   const api = () => clients(em());
 
   before(async () => {
@@ -337,9 +339,5 @@ describe('emulator: build records, tests, releases, iterations', function () {
     );
     assert.deepEqual(await api().work.getTeamIterations({ project: 'Starter' }, 'current'), []);
     assert.equal(await api().work.getTeamIterations({ project: 'WebApp', team: 'Nobody' }, 'current'), null);
-  });
-
-  it('made only REST and discovery requests', async () => {
-    await assertOnlyKnownRequests(em());
   });
 });

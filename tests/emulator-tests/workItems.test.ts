@@ -19,6 +19,8 @@ const title = (t: string): PatchOp => add('System.Title', t);
 describe('emulator: work items', function () {
   this.timeout(20_000);
   const em = useEmulator();
+  // Every test here talks to the emulator only through the REST routes and discovery.
+  afterEach(async () => assertOnlyKnownRequests(em()));
   const wit = () => clients(em()).wit;
 
   it('creates a Bug with fields and relations and reads it back', async () => {
@@ -511,9 +513,5 @@ describe('emulator: work items', function () {
     const most = Array.from({ length: 200 }, (_, i) => i + 1).join(',');
     assert.equal((await list(`ids=${most}&errorPolicy=omit`)).status, 200);
     assert.equal((await list(`ids=${item.id}&errorPolicy=ignore`)).status, 400);
-  });
-
-  it('made only REST and discovery requests', async () => {
-    await assertOnlyKnownRequests(em());
   });
 });
