@@ -10,7 +10,10 @@ import { requestTimeline, type RecordedRequest } from '../emulator/harness';
 import { clients, JOB_TOKEN, rejection, useEmulator } from './helpers';
 
 const title = (t: string) => [{ op: 'add', path: '/fields/System.Title', value: t }];
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits until `done` says so, asking every 20 ms: what a test waits for, not a guess at how long it takes. */
+async function until(done: () => Promise<boolean>): Promise<void> {
+  while (!(await done())) await new Promise((resolve) => setTimeout(resolve, 20));
+}
 const BUG = 'workItems/\\$Bug$';
 
 /** A work item client that gives up after `ms` (typed-rest-client destroys the socket then). */
@@ -88,7 +91,7 @@ describe('emulator: timing, latency and faults', function () {
         { method: 'POST', pathRegex: BUG, reset: true },
       ]);
       const slow = wit().createWorkItem(null, title('slow'), 'WebApp', 'Bug');
-      await sleep(150);
+      await until(async () => rest(await em().requests()).length === 1);
       const inFlight = rest(await em().requests());
       assert.equal(inFlight.length, 1);
       assert.equal(inFlight[0].status, null);
@@ -201,7 +204,7 @@ describe('emulator: timing, latency and faults', function () {
       );
       assert.match(e.message, /Request timeout/);
       assert.equal((await em().workItems()).length, 1, 'stored before the client gave up');
-      await sleep(550);
+      await until(async () => rest(await em().requests())[0]?.status !== null);
       const [post] = rest(await em().requests());
       assert.equal(post.status, 200, 'the answer went out to a closed socket');
       assert.ok(await wit().getWorkItem(1), 'the emulator still serves');
@@ -214,7 +217,7 @@ describe('emulator: timing, latency and faults', function () {
       );
       assert.match(e.message, /Request timeout/);
       assert.equal((await em().workItems()).length, 0, 'not yet written when the client gave up');
-      await sleep(500);
+      await until(async () => (await em().workItems()).length > 0);
       assert.equal((await em().workItems()).length, 1, 'written after the delay');
     });
 
@@ -235,7 +238,7 @@ describe('emulator: timing, latency and faults', function () {
         headers: { Authorization: `Bearer ${JOB_TOKEN}` },
         signal: aborted.signal,
       }).catch((e: unknown) => e);
-      await sleep(50);
+      await until(async () => (await em().requests()).some((r) => r.path.endsWith('/workitemtypes')));
       aborted.abort();
       assert.ok((await pending) instanceof Error);
       await new Promise<void>((resolve) => {
@@ -250,7 +253,9 @@ describe('emulator: timing, latency and faults', function () {
           resolve();
         }, 50);
       });
-      await sleep(300);
+      await until(async () =>
+        (await em().requests()).some((r) => r.path.endsWith('/workitemtypes') && r.status !== null),
+      );
       await em().setLatency(0);
       assert.ok(await wit().getWorkItemTypes('WebApp'), 'the emulator still serves');
       const log = await em().requests();
