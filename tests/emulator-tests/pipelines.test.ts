@@ -71,6 +71,9 @@ describe('emulator: build records, tests, releases, iterations', function () {
   // Every test here talks to the emulator only through the REST routes and discovery.
   afterEach(async () => assertOnlyKnownRequests(em()));
   const api = () => clients(em());
+  // Runs - List of build 42 with every property of its runs (includeRunDetails).
+  const detailedRuns = () =>
+    api().test.getTestRuns('WebApp', 'vstfs:///Build/Build/42', undefined, undefined, undefined, true);
 
   before(async () => {
     await em().seedBuild(EARLIER);
@@ -154,14 +157,7 @@ describe('emulator: build records, tests, releases, iterations', function () {
   });
 
   it("lists a build's test runs with their statistics, rerun and flaky counted apart", async () => {
-    const runs = await api().test.getTestRuns(
-      'WebApp',
-      'vstfs:///Build/Build/42',
-      undefined,
-      undefined,
-      undefined,
-      true,
-    );
+    const runs = await detailedRuns();
     assert.deepEqual(
       runs.map((r) => r.id),
       [77, 1042],
@@ -215,14 +211,7 @@ describe('emulator: build records, tests, releases, iterations', function () {
     assert.equal(unknown.status, 404);
     await em().setRunStatisticsListed(false);
     try {
-      const runs = await api().test.getTestRuns(
-        'WebApp',
-        'vstfs:///Build/Build/42',
-        undefined,
-        undefined,
-        undefined,
-        true,
-      );
+      const runs = await detailedRuns();
       assert.deepEqual(
         runs.map((r) => [r.id, r.totalTests, r.runStatistics]),
         [

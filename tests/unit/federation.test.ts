@@ -59,6 +59,15 @@ function services(entra?: (sent: Sent) => Answer): HttpClientLike & { sent: Sent
   });
 }
 
+/** A token source over `http` that keeps no secrets: for the tests that look only at requests and refusals. */
+const quietToken = (http: HttpClientLike): FederatedToken =>
+  new FederatedToken(
+    FEDERATION,
+    http,
+    () => undefined,
+    () => [],
+  );
+
 describe('federated token', () => {
   it('asks for the ID token with the job token, then exchanges it with the documented request', async () => {
     const http = services();
@@ -95,12 +104,7 @@ describe('federated token', () => {
   });
 
   it('renews once, and only a token that is still the current one', async () => {
-    const source = new FederatedToken(
-      FEDERATION,
-      services(),
-      () => undefined,
-      () => [],
-    );
+    const source = quietToken(services());
     const first = await source.token();
     assert.equal(await source.renew('older'), first, 'a stale token already replaced');
     const second = await source.renew(first);
@@ -111,12 +115,7 @@ describe('federated token', () => {
   it('an ID token request refused: the pipeline is not authorized to use the connection', async () => {
     const http = fakeHttp(() => ({ status: 403, body: { message: 'Pipeline is not authorized.' } }));
     await assert.rejects(
-      new FederatedToken(
-        FEDERATION,
-        http,
-        () => undefined,
-        () => [],
-      ).token(),
+      quietToken(http).token(),
       (error: unknown) =>
         error instanceof AdoError &&
         error.status === 403 &&
@@ -124,25 +123,9 @@ describe('federated token', () => {
           "Could not get an ID token for service connection 'arm-id' (HTTP 403): the pipeline is not authorized to use it. Authorize it (Project settings > Service connections > arm-id > Security > Pipeline permissions), or approve the run's resource request. The service said: Pipeline is not authorized.",
     );
     const html = fakeHttp(() => ({ status: 500, body: '<html>oops</html>' }));
-    await assert.rejects(
-      new FederatedToken(
-        FEDERATION,
-        html,
-        () => undefined,
-        () => [],
-      ).token(),
-      /The service said: <html>oops<\/html>$/,
-    );
+    await assert.rejects(quietToken(html).token(), /The service said: <html>oops<\/html>$/);
     const empty = fakeHttp(() => ({ status: 200, body: {} }));
-    await assert.rejects(
-      new FederatedToken(
-        FEDERATION,
-        empty,
-        () => undefined,
-        () => [],
-      ).token(),
-      /\(HTTP 200\)/,
-    );
+    await assert.rejects(quietToken(empty).token(), /\(HTTP 200\)/);
   });
 
   it('only a 200 answer’s token is taken, and only a token that is a non-empty string', async () => {
@@ -159,16 +142,7 @@ describe('federated token', () => {
     ];
     for (const [name, answer, says] of refusals) {
       const http = fakeHttp(() => answer);
-      await assert.rejects(
-        new FederatedToken(
-          FEDERATION,
-          http,
-          () => undefined,
-          () => [],
-        ).token(),
-        says,
-        name,
-      );
+      await assert.rejects(quietToken(http).token(), says, name);
     }
     const exchanges: [string, Answer, RegExp][] = [
       ['an access token in an error answer', { status: 400, body: { access_token: 'a' } }, /\(HTTP 400\)/],
@@ -181,16 +155,7 @@ describe('federated token', () => {
       ['an empty error answer', { status: 502, body: '' }, /\(HTTP 502\): -$/],
     ];
     for (const [name, answer, says] of exchanges) {
-      await assert.rejects(
-        new FederatedToken(
-          FEDERATION,
-          services(() => answer),
-          () => undefined,
-          () => [],
-        ).token(),
-        says,
-        name,
-      );
+      await assert.rejects(quietToken(services(() => answer)).token(), says, name);
     }
   });
 
@@ -224,15 +189,7 @@ describe('federated token', () => {
             body: { error_description: 'AADSTS70021: No matching federated identity record found.' },
           },
     );
-    await assert.rejects(
-      new FederatedToken(
-        FEDERATION,
-        http,
-        () => undefined,
-        () => [],
-      ).token(),
-      /with issuer '\?' and subject '\?'/,
-    );
+    await assert.rejects(quietToken(http).token(), /with issuer '\?' and subject '\?'/);
   });
 
   it('AADSTS70021: names the issuer and the subject the ID token presented', async () => {
@@ -244,12 +201,7 @@ describe('federated token', () => {
       },
     }));
     await assert.rejects(
-      new FederatedToken(
-        FEDERATION,
-        http,
-        () => undefined,
-        () => [],
-      ).token(),
+      quietToken(http).token(),
       (error: unknown) =>
         error instanceof AdoError &&
         error.code === 'AADSTS70021' &&
@@ -264,12 +216,7 @@ describe('federated token', () => {
       body: { error_description: 'AADSTS700016: Application not found.' },
     }));
     await assert.rejects(
-      new FederatedToken(
-        FEDERATION,
-        notFound,
-        () => undefined,
-        () => [],
-      ).token(),
+      quietToken(notFound).token(),
       /^AdoError: Microsoft Entra ID has no application client in tenant tenant \(AADSTS700016\)\. Check the service principal \(client\) id and the tenant id of service connection 'arm-id'/,
     );
     const other = services(() => ({
@@ -277,24 +224,11 @@ describe('federated token', () => {
       body: { error_description: 'AADSTS7000215: Invalid client secret.' },
     }));
     await assert.rejects(
-      new FederatedToken(
-        FEDERATION,
-        other,
-        () => undefined,
-        () => [],
-      ).token(),
+      quietToken(other).token(),
       /^AdoError: Microsoft Entra ID refused the token exchange for service connection 'arm-id' \(AADSTS7000215\): AADSTS7000215: Invalid client secret\.$/,
     );
     const down = services(() => ({ status: 503, body: 'unavailable' }));
-    await assert.rejects(
-      new FederatedToken(
-        FEDERATION,
-        down,
-        () => undefined,
-        () => [],
-      ).token(),
-      /\(HTTP 503\): unavailable$/,
-    );
+    await assert.rejects(quietToken(down).token(), /\(HTTP 503\): unavailable$/);
   });
 
   it('reads the claims of an ID token, and nothing from a malformed one', () => {
@@ -308,12 +242,7 @@ describe('requests with a federated token', () => {
   it('carry the token, and are sent once more with a renewed one after a 401', async () => {
     let boardsCalls = 0;
     const boards = fakeHttp(() => ({ status: ++boardsCalls === 1 ? 401 : 200, body: {} }));
-    const source = new FederatedToken(
-      FEDERATION,
-      services(),
-      () => undefined,
-      () => [],
-    );
+    const source = quietToken(services());
     authorizeWith(boards, source);
     const response = await boards.request('POST', 'https://dev.azure.com/x/_apis/wit', '[]', { Accept: 'a' });
     assert.equal(response.message.statusCode, 200);
@@ -329,15 +258,7 @@ describe('requests with a federated token', () => {
   it('an accepted request is sent once, its token asked for once', async () => {
     const boards = fakeHttp(() => ({ status: 200, body: {} }));
     const tokens = services();
-    authorizeWith(
-      boards,
-      new FederatedToken(
-        FEDERATION,
-        tokens,
-        () => undefined,
-        () => [],
-      ),
-    );
+    authorizeWith(boards, quietToken(tokens));
     assert.equal((await boards.request('GET', 'https://x/', null, {})).message.statusCode, 200);
     assert.equal((await boards.request('GET', 'https://x/', null, {})).message.statusCode, 200);
     assert.equal(boards.sent.length, 2);
@@ -346,28 +267,12 @@ describe('requests with a federated token', () => {
 
   it('a second 401 goes to the caller; so does the 401 of a streamed body, which cannot be sent again', async () => {
     const boards = fakeHttp(() => ({ status: 401, body: {} }));
-    authorizeWith(
-      boards,
-      new FederatedToken(
-        FEDERATION,
-        services(),
-        () => undefined,
-        () => [],
-      ),
-    );
+    authorizeWith(boards, quietToken(services()));
     assert.equal((await boards.request('GET', 'https://x/', null, {})).message.statusCode, 401);
     assert.equal((await boards.request('GET', 'https://x/', null, {})).message.statusCode, 401);
     assert.equal(boards.sent.length, 3, 'renewed once in the run');
     const uploads = fakeHttp(() => ({ status: 401, body: {} }));
-    authorizeWith(
-      uploads,
-      new FederatedToken(
-        FEDERATION,
-        services(),
-        () => undefined,
-        () => [],
-      ),
-    );
+    authorizeWith(uploads, quietToken(services()));
     await uploads.request('POST', 'https://x/', Readable.from(['bytes']), {});
     assert.equal(uploads.sent.length, 1);
   });
