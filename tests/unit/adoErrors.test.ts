@@ -161,6 +161,10 @@ describe('Azure DevOps errors', () => {
       toAdoError(serviceError(400, 'TF400813: not authorized'), call).message,
       loc('FederatedIdentityNotInOrganization', CALL.action, 'client-1', 'wif-1', 'TF400813', 'fabrikam'),
     );
+    assert.equal(
+      toAdoError(serviceError(203, '<html>Sign In</html>'), call).message,
+      loc('FederatedIdentityNotInOrganization', CALL.action, 'client-1', 'wif-1', 'HTTP 203', 'fabrikam'),
+    );
     const pat = { ...CALL, identity: { kind: 'connection', connection: 'boards-pat' } as const };
     assert.equal(
       toAdoError(serviceError(401, 'Unauthorized'), pat).message,

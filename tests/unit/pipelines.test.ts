@@ -93,10 +93,10 @@ describe('pipelines adapter', () => {
     });
   });
 
-  it('reads the statistics of a run listed without them, and of no run without results', async () => {
+  it('reads the statistics of a run listed without them, not of one listed with them or without results', async () => {
     const http = {
       request: sinon.stub().callsFake(async (_verb: string, url: string) =>
-        url.includes('/Statistics')
+        url.includes('/runs/8/Statistics')
           ? json({
               run: { id: '8' },
               runStatistics: [
@@ -105,22 +105,32 @@ describe('pipelines adapter', () => {
                 { outcome: 'Failed', count: 3, resultMetadata: 'flaky' },
               ],
             })
-          : json({
-              value: [
-                { id: 8, totalTests: 9, passedTests: 6 },
-                { id: 9, totalTests: 0 },
-              ],
-            }),
+          : url.includes('/Statistics')
+            ? json({ run: { id: '10' } })
+            : json({
+                value: [
+                  { id: 8, totalTests: 9, passedTests: 6 },
+                  { id: 9, totalTests: 0 },
+                  { id: 7, totalTests: 2, runStatistics: [{ outcome: 'Failed', count: 2 }] },
+                  { totalTests: 4 },
+                  { id: 10, totalTests: 4, passedTests: 1 },
+                ],
+              }),
       ),
     };
     const runs = await adapterWith(http).testRuns('Web App', { kind: 'build', buildId: 812 });
     assert.deepEqual(runs, [
       { id: 8, failed: 3, passed: 6, passedOnRerun: 1, flaky: 3 },
       { id: 9, failed: 0, passed: 0, passedOnRerun: 0, flaky: 0 },
+      { id: 7, failed: 2, passed: 0, passedOnRerun: 0, flaky: 0 },
+      // Its statistics read said nothing: counted from its totals.
+      { id: 10, failed: 3, passed: 1, passedOnRerun: 0, flaky: 0 },
     ]);
     assert.deepEqual(
-      http.request.args.map((call) => (call[1] as string).replace(/^.*\/_apis\//, '').replace(/\?.*$/, '')),
-      ['test/runs', 'test/runs/8/Statistics'],
+      http.request.args.map(
+        (call) => `${call[0]} ${(call[1] as string).replace(/^.*\/_apis\//, '').replace(/\?.*$/, '')}`,
+      ),
+      ['GET test/runs', 'GET test/runs/8/Statistics', 'GET test/runs/10/Statistics'],
     );
   });
 
