@@ -62,4 +62,19 @@ describe('packaged task: a secret is masked in every form and in every write', f
       comments.join('\n'),
     );
   });
+
+  it('a secret as long as a certificate is masked like any other, and the task still files', async () => {
+    // A signing certificate in a secret variable (a Key Vault-linked group holds such): 12 KB of Base64.
+    const pfx = Buffer.from(Array.from({ length: 9_216 }, (_, i) => (i * 37) % 256)).toString('base64');
+    const run = failedYamlRun(973, [`signing with ${pfx} failed`]);
+    await session.emulator.seedBuild(run);
+    const filed = await session.run({
+      variables: buildVariables(973, { 'Agent.JobStatus': 'Failed' }),
+      secretVariables: { 'Signing.Pfx': pfx },
+    });
+    assert.equal(filed.result, 'Succeeded', filed.stdout.slice(0, 2000));
+    assert.equal(filed.outputs['WorkItemAction'], 'created');
+    const [item] = await session.items(1, filed);
+    assert.match(String(item!.fields['Microsoft.VSTS.TCM.ReproSteps']), /signing with \*\*\* failed/);
+  });
 });

@@ -153,11 +153,15 @@ describe('finding the job files', () => {
     }
   });
 
-  it('a path that starts with two slashes (a UNC path on Windows) keeps them', () => {
-    const [zips] = find(`/${build}/a/*.zip`);
+  it('a path that starts with two slashes (a UNC path on Windows) keeps them, and is searched below', () => {
+    const [zips, pngs] = find(`/${build}/a/*.zip`, `/${sources}/results/**/b.png`);
     assert.deepEqual(
       zips!.files.map((f) => f.path),
       [`/${build}/a/staged.zip`],
+    );
+    assert.deepEqual(
+      pngs!.files.map((f) => f.path),
+      [`/${sources}/results/deep/b.png`],
     );
   });
 

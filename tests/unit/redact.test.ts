@@ -74,6 +74,19 @@ describe('redaction', () => {
     it(name, () => assert.equal(redactor(secrets)(text), expected));
   }
 
+  it('masks a secret as long as a certificate in every form, the longest too, without failing', () => {
+    // A PFX in a secret variable: its Base64-of-UTF-16 form alone is longer than one alternative of a regular
+    // expression may be.
+    const pfx = Buffer.from(Array.from({ length: 9_216 }, (_, i) => (i * 37) % 256)).toString('base64');
+    const accents = 'é'.repeat(6_000);
+    const mask = redactor([pfx, accents, 'short-one']);
+    const utf16 = Buffer.from(pfx, 'utf16le').toString('base64');
+    assert.equal(mask(`pfx ${pfx} short-one`), 'pfx *** ***');
+    assert.equal(mask(`-EncodedCommand ${utf16}`), '-EncodedCommand ***');
+    assert.equal(mask(`q=${encodeURIComponent(accents)}`), 'q=***');
+    assert.equal(mask('nothing here'), 'nothing here');
+  });
+
   it('masks from five characters on', () => {
     assert.equal(MIN_SECRET_LENGTH, 5);
     assert.equal(isMaskable('abcd'), false);

@@ -261,6 +261,15 @@ describe('REST calls', () => {
     }
   });
 
+  it('an answer that echoes a multi-line secret with other line ends is masked all the same', async () => {
+    const secret = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7';
+    const echoed = `${'x'.repeat(250)} echo: ${secret.replace('\n', '\r\n')} ${'y'.repeat(300)}`;
+    const { rest } = restOver([{ status: 502, body: echoed }], [secret]);
+    const { message } = await failureOf(rest.send({ method: 'GET', path: 'p/x', apiVersion: '6.0' }));
+    assert.ok(!message.includes('MIIEvQ'), message.slice(240, 320));
+    assert.ok(message.includes('echo: ***'), message.slice(240, 320));
+  });
+
   it('a capped read: the whole answer up to the limit, nothing but “over” past it, its connection closed', async () => {
     const { rest, destroyed } = restOver([
       { status: 200, chunks: [Buffer.from('12345'), Buffer.from('67890')] },

@@ -50,7 +50,9 @@ export interface ServiceFailure extends Error {
  * quote: masked whole before it is cut, so that no cut leaves part of a secret the log's mask would no longer find.
  */
 export function answerExcerpt(body: string, secrets: readonly string[], maxChars: number): string {
-  return firstLines(redactor(secrets)(body), 10, maxChars);
+  // Line ends made one before the mask: the excerpt makes them one, which could complete a secret echoed with
+  // other line ends than its own after it was looked for.
+  return firstLines(redactor(secrets)(body.replace(/\r\n?/g, '\n')), 10, maxChars);
 }
 
 function failure(

@@ -97,8 +97,9 @@ const refuse = (walk: Walk, p: string, reason: Refusal): void => {
   walk.refused.push({ path: p, reason });
 };
 
+// Split as minimatch splits the pattern, at every run of slashes (a UNC path's leading `//` is one).
 const partial = (walk: Walk, p: string): boolean =>
-  walk.matcher.matchOne(slashes(p).split('/'), (walk.matcher.set[0] ?? []) as string[], true);
+  walk.matcher.matchOne(slashes(p).split(/\/+/), (walk.matcher.set[0] ?? []) as string[], true);
 
 /** A path that matched: attached when the confinement rule allows it, refused with its reason otherwise. */
 function settle(walk: Walk, logical: string): void {

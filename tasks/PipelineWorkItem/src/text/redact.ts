@@ -96,13 +96,25 @@ export function redactor(secrets: readonly string[]): (text: string) => string {
 
 let last: { key: string; redact: (text: string) => string } = { key: '[]', redact: (text) => text };
 
+/** Characters of each form the test for any form looks for. */
+const PREFILTER_CHARS = 64;
+
 function buildRedactor(secrets: readonly string[]): (text: string) => string {
   const forms = maskableForms(secrets);
   if (forms.length === 0) return (text) => text;
   const redact = formsRedactor(forms.map((form) => ({ form, mask: MASK })));
   // Most texts hold no form at all: one pass of one pattern says so, instead of a search for each form. (Not
-  // for a file's bytes: on a zero-filled file the searches for each form are the faster.)
-  const anyForm = new RegExp(forms.map((form) => form.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')).join('|'));
+  // for a file's bytes: on a zero-filled file the searches for each form are the faster.) The pattern holds
+  // the start of each form only: a text that holds a form holds its start, and a long secret (a certificate)
+  // would make a pattern larger than V8 compiles.
+  const starts = [...new Set(forms.map((form) => form.slice(0, PREFILTER_CHARS)))];
+  let anyForm: RegExp;
+  try {
+    anyForm = new RegExp(starts.map((start) => start.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')).join('|'));
+    anyForm.test('');
+  } catch {
+    return redact;
+  }
   return (text) => (anyForm.test(text) ? redact(text) : text);
 }
 
