@@ -139,13 +139,18 @@ describe('finding the job files', () => {
   it('ignoring case, as on Windows, a search still starts where the pattern spells, not at the root', () => {
     const platform = sinon.stub(process, 'platform').value('win32');
     try {
-      const [up, mixed] = find('../a/*.zip', 'results/*/*.PNG');
+      const [up, mixed, backslashed] = find('../a/*.zip', 'results/*/*.PNG', 'results\\deep\\*.png');
       assert.deepEqual(
         up!.files.map((f) => f.realPath),
         [path.join(build, 'a', 'staged.zip')],
       );
       assert.deepEqual(
         mixed!.files.map((f) => f.realPath),
+        [path.join(sources, 'results', 'deep', 'b.png')],
+      );
+      // Backslashes separate folders on Windows, in the pattern as in paths.
+      assert.deepEqual(
+        backslashed!.files.map((f) => f.realPath),
         [path.join(sources, 'results', 'deep', 'b.png')],
       );
     } finally {
