@@ -1,6 +1,7 @@
 import type { ReleaseRun } from '../facts/context';
 import type { Commit, ReleaseDeployment, ReleaseTaskLog, TestResult, TimelineRecord } from '../facts/model';
 import type { LineRange, Pipelines, ResultsPage, TestRunCounts, TestScope } from '../ports';
+import { inParallel } from '../evidence/limits';
 import { loc } from '../text/messages';
 import { CallContext, toAdoError } from './errors';
 import { Rest, segment } from './rest';
@@ -149,11 +150,7 @@ export class AdoPipelines implements Pipelines {
         .catch(() => undefined);
       return answer?.runStatistics?.length ? { ...run, runStatistics: answer.runStatistics } : run;
     };
-    const counted: WireTestRun[] = [];
-    for (let at = 0; at < runs.length; at += PARALLEL_STATISTICS) {
-      counted.push(...(await Promise.all(runs.slice(at, at + PARALLEL_STATISTICS).map(read))));
-    }
-    return counted;
+    return inParallel(runs, PARALLEL_STATISTICS, read);
   }
 
   // Runs - List pages with $skip and $top; a build seldom has more runs than one page holds.
