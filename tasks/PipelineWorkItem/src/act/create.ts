@@ -6,7 +6,7 @@ import { Acted, Acting, dryRun, itemLink } from './acted';
 import type { Fingerprint } from '../lifecycle/fingerprint';
 import { markerHtml } from '../lifecycle/marker';
 import { filedHtml, recurrenceHtml } from '../render/notes';
-import { maskedRun, shownFingerprint } from '../render/readable';
+import { maskedEvidence, maskedRun, shownFingerprint } from '../render/readable';
 import type { Validation } from '../render/summary';
 import { loc } from '../text/messages';
 import { Content, FIELD, optionalFields, Tracking, workItemDraft } from '../workItem/draft';
@@ -59,16 +59,16 @@ async function newItem(
   const secrets = host.secrets();
   // Uploads go out while the evidence is still being read: both only add to the one create request. The logs'
   // file names are cut from the step names, so they are made of the names as the item shows them.
-  const { context, facts } = maskedRun(decided.view, secrets);
+  const masked = maskedRun(decided.view, secrets);
   const attachmentsRead = collectAttachments(acting, {
     settings,
-    context,
-    facts,
+    context: masked.context,
+    facts: masked.facts,
     project,
     dryRun: settings.dryRun,
   });
   // The run as the item shows it: secrets masked and control characters gone before anything is escaped.
-  const shown = maskedRun({ ...decided.view, evidence: untracked(await reads.evidence(), decided) }, secrets);
+  const shown = { ...masked, evidence: maskedEvidence(untracked(await reads.evidence(), decided), secrets) };
   // The fingerprint's text is made of the lane's raw values: the item shows it as it shows the rest.
   const filed = filedHtml(shown, shownFingerprint(fingerprint, secrets), {
     resolveOnRecovery: settings.resolveOnRecovery,

@@ -10,8 +10,16 @@ import { redactor } from '../text/redact';
  * characters gone. Masked before cleaning and again after: a secret split by a colour code is whole once the
  * code is gone.
  */
-export function readableText(secrets: readonly string[]): (value: string) => string {
-  return readableWith(redactor(secrets));
+function readers(secrets: readonly string[]): {
+  text: (value: string) => string;
+  line: (value: string) => string[];
+} {
+  const mask = redactor(secrets);
+  const line = (value: string): string[] => {
+    const clean = cleanLogLine(mask(value));
+    return clean === undefined ? [] : [mask(clean)];
+  };
+  return { text: (value) => mask(plainText(mask(value))), line };
 }
 
 /** A fingerprint with its text as an item shows it; its tags, which find the item, stay as they are. */
@@ -19,13 +27,8 @@ export function shownFingerprint<F extends { readonly text: string }>(
   fingerprint: F,
   secrets: readonly string[],
 ): F {
-  return { ...fingerprint, text: readableText(secrets)(fingerprint.text) };
+  return { ...fingerprint, text: readers(secrets).text(fingerprint.text) };
 }
-
-const readableWith =
-  (mask: (text: string) => string) =>
-  (value: string): string =>
-    mask(plainText(mask(value)));
 
 /**
  * The run view as the renderers show it: the run's context, facts and evidence without escape sequences and
@@ -34,12 +37,7 @@ const readableWith =
  * could no longer be found. The lane keeps the raw values, which fingerprints are taken from.
  */
 export function maskedRun(run: RunView, secrets: readonly string[]): RunView {
-  const mask = redactor(secrets);
-  const text = readableWith(mask);
-  const line = (value: string): string[] => {
-    const clean = cleanLogLine(mask(value));
-    return clean === undefined ? [] : [mask(clean)];
-  };
+  const { text, line } = readers(secrets);
   return {
     ...run,
     context: readableContext(run.context, text),
@@ -49,6 +47,12 @@ export function maskedRun(run: RunView, secrets: readonly string[]): RunView {
       Object.entries(run.values).map(([name, value]) => [name, text(value)]),
     ) as TemplateValues,
   };
+}
+
+/** The evidence as `maskedRun` shows it, for evidence read after the rest of the run was masked. */
+export function maskedEvidence(evidence: Evidence, secrets: readonly string[]): Evidence {
+  const { text, line } = readers(secrets);
+  return readableEvidence(evidence, text, line);
 }
 
 // The names the item shows, and the commit (a step can set it; the item shows its first characters). What the
