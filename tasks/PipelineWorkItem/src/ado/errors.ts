@@ -58,10 +58,7 @@ const MESSAGES: readonly (readonly [applies: (f: Failure) => boolean, message: (
   // A federated identity refused after a successful exchange (a renewed token too) is not a user of the
   // organization.
   [(f) => isRejected(f) && federatedIdentity(f.call) !== undefined, federatedNotInOrganization],
-  [
-    isRejected,
-    (f) => loc('CredentialsRejected', f.action, f.code ?? `HTTP ${f.status ?? 401}`, f.call.project ?? ''),
-  ],
+  [isRejected, (f) => loc('CredentialsRejected', f.action, refusalCode(f), f.call.project ?? '')],
   [(f) => f.code === 'TF401347', (f) => loc('TreePathRefused', f.action, f.serviceMessage)],
   [(f) => f.code === 'TF51535', (f) => loc('FieldUnknown', f.action, f.serviceMessage)],
   [(f) => f.code === 'TF401326', (f) => loc('FieldReadOnly', f.action, f.serviceMessage)],
@@ -75,6 +72,9 @@ function isRejected(f: Failure): boolean {
   return f.status === 401 || f.status === 203 || f.code === 'TF400813';
 }
 
+/** What a refusal of credentials is known by: its TF code, else its status. */
+const refusalCode = (f: Failure): string => f.code ?? `HTTP ${f.status ?? 401}`;
+
 function federatedIdentity(call: CallContext): { connection: string; servicePrincipal: string } | undefined {
   const identity = call.identity;
   return identity?.kind === 'connection' && identity.servicePrincipal
@@ -87,13 +87,12 @@ function federatedNotInOrganization(f: Failure): string {
     connection: '',
     servicePrincipal: '',
   };
-  const code = f.code ?? `HTTP ${f.status ?? 401}`;
   return loc(
     'FederatedIdentityNotInOrganization',
     f.action,
     servicePrincipal,
     connection,
-    code,
+    refusalCode(f),
     organizationName(f.call.url),
   );
 }
