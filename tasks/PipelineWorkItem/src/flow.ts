@@ -135,11 +135,11 @@ async function recoverBeside(
   }
   if (open.length === 0) return {};
   try {
-    const acted = await act(
-      acting,
-      { kind: 'resolve', items: open },
-      { view, fingerprint: failures, known: open },
-    );
+    const acted = await act(acting, decide('recover', settings.onRecurrence, open), {
+      view,
+      fingerprint: failures,
+      known: open,
+    });
     if (acted.report.kind === 'dryRun') return { side: { recoveryPlan: acted.report.plan } };
     if (acted.report.kind !== 'resolved') return {};
     return { side: { recovered: acted.report }, incomplete: acted.incomplete };
