@@ -48,7 +48,8 @@ export function rootedPattern(defaultRoot: string, pattern: string): string {
 function searchRoot(matcher: IMinimatch): { start: string; exact: boolean } {
   // Read case-sensitively: ignoring case (Windows), minimatch makes every part a pattern, and the search would
   // start at the drive's root, where a pattern with `..` or a link on the way matches nothing.
-  const parts = new Minimatch(matcher.pattern, matchOptions(false)).set[0] ?? [];
+  const literalRead = matcher.options.nocase ? new Minimatch(matcher.pattern, matchOptions(false)) : matcher;
+  const parts = literalRead.set[0] ?? [];
   const literal: string[] = [];
   for (const part of parts) {
     if (typeof part !== 'string') break;
