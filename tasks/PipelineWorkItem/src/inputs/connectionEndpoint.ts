@@ -69,11 +69,10 @@ export function oidcRequestUri(
   jobConnectionUrl: string,
 ): string {
   if (!value) throw new EnvironmentError(loc('FederationNeedsServices', connection));
-  const place = placeOf(value);
-  if (!place || !ofJobOrganization(jobConnectionUrl, value)) {
+  const within = placesWithin(jobConnectionUrl, value);
+  if (!within)
     throw new EnvironmentError(loc('OidcRequestUriUntrusted', value, jobConnectionUrl, connection));
-  }
-  return place.href;
+  return within.place.href;
 }
 
 /**
@@ -103,10 +102,13 @@ export function jobCollectionUrl(jobConnectionUrl: string, variable: string | un
  * on Azure DevOps Server, the path of the trusted collection itself.
  */
 export function collectionOf(trusted: string, url: string): string | undefined {
-  const job = placeOf(trusted);
-  const place = placeOf(url);
-  if (!job || !place || !sameOrganization(job, place)) return undefined;
-  return place.segments.length === rootDepth(job, place) ? withTrailingSlash(place.href) : undefined;
+  const within = placesWithin(trusted, url);
+  return within && rootOf(within.job, within.place);
+}
+
+// `place` (of the organization of `trusted`) as a collection root, or undefined when it is not one.
+function rootOf(trusted: Place, place: Place): string | undefined {
+  return place.segments.length === rootDepth(trusted, place) ? withTrailingSlash(place.href) : undefined;
 }
 
 // The path segments of a collection's root: on Services the organization on dev.azure.com and none on
@@ -126,8 +128,8 @@ export function releaseHostOf(collection: string, location: string): string | un
   const home = placeOf(collection);
   const place = placeOf(location);
   if (!home || !place) return undefined;
-  if (servicesOrganization(home) !== undefined) return collectionOf(collection, location);
-  return withTrailingSlash(place.href);
+  if (servicesOrganization(home) === undefined) return withTrailingSlash(place.href);
+  return sameOrganization(home, place) ? rootOf(home, place) : undefined;
 }
 
 /** Where a request to an http(s) URL goes. */
@@ -183,9 +185,14 @@ function servicesOrganization(place: Place): string | undefined {
  * on any host of the same organization.
  */
 export function ofJobOrganization(jobConnectionUrl: string, url: string): boolean {
-  const job = placeOf(jobConnectionUrl);
+  return placesWithin(jobConnectionUrl, url) !== undefined;
+}
+
+// Both URLs as places when `url` lies within the organization of `trusted`; undefined otherwise.
+function placesWithin(trusted: string, url: string): { job: Place; place: Place } | undefined {
+  const job = placeOf(trusted);
   const place = placeOf(url);
-  return job !== undefined && place !== undefined && sameOrganization(job, place);
+  return job && place && sameOrganization(job, place) ? { job, place } : undefined;
 }
 
 function sameOrganization(job: Place, place: Place): boolean {
