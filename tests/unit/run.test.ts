@@ -265,6 +265,21 @@ describe('run', () => {
     sinon.assert.calledOnceWithExactly(strict.result, 'Failed', refused.message);
   });
 
+  it('a pull request from a fork whose token is refused (401, 403, or the 203 sign-in page) only warns', async () => {
+    const fork = {
+      ...YAML_VARIABLES,
+      'Build.Reason': 'PullRequest',
+      'Build.SourceBranch': 'refs/pull/9/merge',
+      'System.PullRequest.IsFork': 'True',
+    };
+    for (const status of [401, 403, 203]) {
+      const f = fakes({ includePullRequests: 'true', failTaskOnError: 'true' }, fork);
+      f.boards.createWorkItem.rejects(new AdoError('Could not create the Bug: refused', { status }));
+      await run(f.host);
+      sinon.assert.calledOnceWithMatch(f.result, 'SucceededWithIssues', sinon.match(/comes from a fork/));
+    }
+  });
+
   it('still files from the job status when the run records cannot be read', async () => {
     const f = fakes({});
     f.pipelines.timeline.rejects(

@@ -64,8 +64,13 @@ function failure(
   if (error instanceof SettingsError || error instanceof EnvironmentError) {
     return { result: 'Failed', message: error.message };
   }
-  // A pull request from a fork runs with a read-only token: being refused is expected, not a failure.
-  if (error instanceof AdoError && context?.pullRequestFromFork && [401, 403].includes(error.status ?? 0)) {
+  // A pull request from a fork runs with a read-only token: being refused is expected, not a failure (203: the
+  // sign-in page that refuses credentials).
+  if (
+    error instanceof AdoError &&
+    context?.pullRequestFromFork &&
+    [401, 403, 203].includes(error.status ?? 0)
+  ) {
     return {
       result: 'SucceededWithIssues',
       message: loc('ForkReadOnly', error.code ?? `HTTP ${error.status}`, error.message),
