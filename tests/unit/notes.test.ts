@@ -75,6 +75,12 @@ describe('notes on the item', () => {
         `<p>Failed again (occurrence 5): ${RUN} on main.</p>\n<ul>\n<li><b>Build › Unit tests › x</b>: ${'e'.repeat(300)}</li>\n<li><b>Build › Unit tests › y</b>: ${'f'.repeat(299)}…</li>\n</ul>`,
       ],
       [
+        'keeps each line of a multi-line error on its own line',
+        () =>
+          recurrenceHtml(build([step('x', { errors: ['expected:\n  total: 3\r\nactual:\n  total: 4'] })]), 2),
+        `<p>Failed again (occurrence 2): ${RUN} on main.</p>\n<ul>\n<li><b>Build › Unit tests › x</b>: expected:<br>  total: 3<br>actual:<br>  total: 4</li>\n</ul>`,
+      ],
+      [
         'cuts an error before an emoji the limit would split',
         () => recurrenceHtml(build([step('x', { errors: [`${'e'.repeat(298)}😀 and more`] })]), 2),
         `<p>Failed again (occurrence 2): ${RUN} on main.</p>\n<ul>\n<li><b>Build › Unit tests › x</b>: ${'e'.repeat(298)}…</li>\n</ul>`,

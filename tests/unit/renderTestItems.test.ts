@@ -124,6 +124,16 @@ describe('rendering a test’s item: the body', () => {
     assert.doesNotMatch(body, /<h3>Suspects/);
   });
 
+  it('a data-driven test name of any length: one line of at most 1,000 characters, as in the run’s item', () => {
+    const name = `Checkout(${'x'.repeat(5_000)})\nsecond line`;
+    const body = testItemHtml(failedTest(name, ''), withTests(), undefined);
+    assert.ok(
+      body.startsWith(`<h3>Failing test</h3>\n<p><b>Checkout(${'x'.repeat(990)}…</b>: new in this run.`),
+      body,
+    );
+    assert.doesNotMatch(body, /second line/);
+  });
+
   it('no message or stack trace: no empty sections', () => {
     const body = testItemHtml(failedTest('A', ''), withTests(), undefined);
     assert.doesNotMatch(body, /Error message|Stack trace|<pre>/);
@@ -220,6 +230,12 @@ describe('rendering the flaky-tests item', () => {
       `<p>2 flaky test results in ${RUN_LINK} on main (<a href="https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812&amp;view=tests">the run's Tests tab</a>):</p>\n<ul>\n<li><b>A&lt;1&gt;</b>: timed out…</li>\n<li><b>B</b></li>\n</ul>`,
     );
     assert.match(flakyRunHtml(withTests([flaky('A')])), /^<p>1 flaky test result in /);
+  });
+
+  it('cuts each flaky test’s name to one line of at most 1,000 characters', () => {
+    const html = flakyRunHtml(withTests([flaky(`Pay(${'y'.repeat(5_000)})`)]));
+    assert.ok(html.includes(`<li><b>Pay(${'y'.repeat(995)}…</b></li>`), html);
+    assert.ok(html.length < 1_500, `${html.length} characters`);
   });
 
   it('lists at most 50 and counts the rest', () => {

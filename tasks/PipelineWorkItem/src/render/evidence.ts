@@ -19,6 +19,11 @@ const MAX_COMMIT_MESSAGE = 200;
 
 const cut = (text: string, max: number = MAX_LINE_LENGTH): string => firstLines(text, 1, max);
 
+/** A test's name as every item shows it: escaped, one line, cut like a log line (a data-driven name can be huge). */
+export function testNameHtml(name: string): string {
+  return escapeHtml(cut(name));
+}
+
 /**
  * A count with thousands separators (12,345), as `toLocaleString('en-US')` writes it, without the locale data
  * that its first call loads (milliseconds at every start of a run that files).
@@ -66,7 +71,7 @@ export function failingTestsHtml(tests: TestFailures | undefined, maxListed: num
   const summary = `<p>${headline(tests, listed.length)}. All results: ${link}.</p>`;
   const items = listed.map((test) => {
     const message = firstLines(test.message, TEST_MESSAGE_LINES, TEST_MESSAGE_LINES * MAX_LINE_LENGTH);
-    return `<li><b>${escapeHtml(cut(test.name))}</b>: ${standingHtml(test)}${message ? `<br>\n${textHtml(message)}` : ''}</li>`;
+    return `<li><b>${testNameHtml(test.name)}</b>: ${standingHtml(test)}${message ? `<br>\n${textHtml(message)}` : ''}</li>`;
   });
   return [
     '<h3>Failing tests</h3>',
@@ -190,7 +195,7 @@ function flakyHtml(flaky: readonly FailedTest[], limit: number): string {
   const note = `<p>${count(flaky.length)} ${plural} Azure DevOps marks flaky (by its flaky test detection, a Services feature, or as passed when run again), not counted as failures${which}.</p>`;
   const items = listed.map(
     (test) =>
-      `<li><b>${escapeHtml(cut(test.name))}</b>${test.flakyReason ? `: ${FLAKY_REASONS[test.flakyReason]}` : ''}</li>`,
+      `<li><b>${testNameHtml(test.name)}</b>${test.flakyReason ? `: ${FLAKY_REASONS[test.flakyReason]}` : ''}</li>`,
   );
   return [
     '<h4>Flaky tests</h4>',

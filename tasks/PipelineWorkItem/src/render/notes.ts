@@ -2,7 +2,7 @@ import { stepPath } from '../facts/runFacts';
 import type { Outcome } from '../facts/model';
 import type { RunView } from '../facts/values';
 import { firstLines } from '../text/excerpt';
-import { escapeHtml, linkHtml } from '../text/html';
+import { escapeHtml, linkHtml, textHtml } from '../text/html';
 
 /** Failed steps a recurrence comment names; the item's own details hold the first occurrence in full. */
 const MAX_STEPS = 5;
@@ -35,9 +35,8 @@ const AGAIN: Record<Outcome, string> = {
 export function recurrenceHtml(view: RunView, occurrence: number): string {
   const steps = view.facts.failures.slice(0, MAX_STEPS).map((failure) => {
     const error = failure.errors[0];
-    // Only the length limits an error here (every line kept), cut between whole characters.
-    const message =
-      error === undefined ? '' : `: ${escapeHtml(firstLines(error, Infinity, MAX_ERROR_LENGTH))}`;
+    // Only the length limits an error here (every line kept, each on its own), cut between whole characters.
+    const message = error === undefined ? '' : `: ${textHtml(firstLines(error, Infinity, MAX_ERROR_LENGTH))}`;
     return `<li><b>${escapeHtml(stepPath(failure) || 'A job')}</b>${message}</li>`;
   });
   const more = view.facts.failures.length - steps.length;

@@ -2,7 +2,7 @@ import type { FailedTest, Suspects } from '../facts/model';
 import type { RunView } from '../facts/values';
 import { escapeHtml, linkHtml } from '../text/html';
 import { firstLines } from '../text/excerpt';
-import { commitList, standingHtml } from './evidence';
+import { commitList, standingHtml, testNameHtml } from './evidence';
 import { runTableHtml } from './details';
 import { runLink, whereHtml, whereText } from './notes';
 import { plainTitle } from './title';
@@ -30,7 +30,7 @@ export function testItemHtml(test: FailedTest, view: RunView, suspects: Suspects
   const message = firstLines(test.message, MESSAGE_LINES, MAX_CHARS);
   const stack = firstLines(test.stackTrace, STACK_LINES, MAX_CHARS);
   const parts = [
-    `<h3>Failing test</h3>\n<p><b>${escapeHtml(test.name)}</b>: ${standingHtml(test)}. All results: ${testsTab(view)}.</p>`,
+    `<h3>Failing test</h3>\n<p><b>${testNameHtml(test.name)}</b>: ${standingHtml(test)}. All results: ${testsTab(view)}.</p>`,
     message ? `<h3>Error message</h3>\n<pre>${escapeHtml(message)}</pre>` : '',
     stack ? `<h3>Stack trace</h3>\n<pre>${escapeHtml(stack)}</pre>` : '',
     suspectsHtml(suspects),
@@ -78,7 +78,7 @@ export function flakyRunHtml(view: RunView): string {
   const flaky = view.evidence.tests?.flaky ?? [];
   const listed = flaky.slice(0, MAX_FLAKY).map((test) => {
     const message = firstLines(test.message, 1, 300);
-    return `<li><b>${escapeHtml(test.name)}</b>${message ? `: ${escapeHtml(message)}` : ''}</li>`;
+    return `<li><b>${testNameHtml(test.name)}</b>${message ? `: ${escapeHtml(message)}` : ''}</li>`;
   });
   const more = flaky.length - listed.length;
   if (more > 0) listed.push(`<li>… and ${more} more</li>`);
