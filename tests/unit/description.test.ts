@@ -34,6 +34,18 @@ describe('description placeholders', () => {
       `<a href="${RUN_URL_HTML}">${RUN_URL_HTML}</a>`,
     ],
     [
+      'shows a web address that came from the pipeline as text, never as a link',
+      'Error: {{firstError}} on {{branch}}',
+      { firstError: 'https://evil.example/login?x=1', branch: 'https://evil.example/b' },
+      '<p>Error: https://evil.example/login?x=1 on https://evil.example/b</p>',
+    ],
+    [
+      'shows such an address in Markdown autolink brackets as text too',
+      '<{{firstError}}>',
+      { firstError: 'https://evil.example/login' },
+      'https://evil.example/login',
+    ],
+    [
       'makes bold text of the literal error',
       '**{{firstError}}**',
       {},

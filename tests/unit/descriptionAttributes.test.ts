@@ -172,7 +172,7 @@ describe('description placeholders in HTML attributes', () => {
       ],
     ];
     for (const [name, value, expected] of values) {
-      it(name, () => assert.equal(render('See {{firstError}}', { firstError: value }), expected));
+      it(name, () => assert.equal(render('See {{runUrl}}', { runUrl: value }), expected));
     }
   });
 

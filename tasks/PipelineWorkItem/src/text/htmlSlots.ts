@@ -135,19 +135,27 @@ export function misplacedSlots(html: string, slot: RegExp): Misplaced[] {
 
 /**
  * Replaces every match of `slot` (a global pattern whose first group is the key) in rendered `html` with
- * `valueOf(key)` escaped for where it stands: element text (line breaks kept, a lone http(s) URL linked),
+ * `valueOf(key)` escaped for where it stands: element text (line breaks kept, a lone http(s) URL linked when
+ * `linkable(key)`),
  * a quoted or unquoted attribute value (URL attributes normalised, and never a script URL), or elsewhere in a
  * tag. A value can never open or close an element, and inserted values are never scanned again.
  */
-export function fillHtmlSlots(html: string, slot: RegExp, valueOf: (key: string) => string): string {
+export function fillHtmlSlots(
+  html: string,
+  slot: RegExp,
+  valueOf: (key: string) => string,
+  linkable: (key: string) => boolean,
+): string {
   const hasSlot = (text: string): boolean => text.search(slot) >= 0;
   const inTag = (text: string): string =>
     text.replace(slot, (_, key: string) => attributeText(valueOf(key), ''));
   let linkless = 0;
   // Markdown's linkify would have linked a URL standing alone; never inside a link or code.
-  const textValue = (value: string): string =>
-    linkless === 0 && LONE_URL.test(value) ? linkHtml(value, value) : textHtml(value);
-  const inText = (text: string): string => text.replace(slot, (_, key: string) => textValue(valueOf(key)));
+  const textValue = (key: string): string => {
+    const value = valueOf(key);
+    return linkless === 0 && linkable(key) && LONE_URL.test(value) ? linkHtml(value, value) : textHtml(value);
+  };
+  const inText = (text: string): string => text.replace(slot, (_, key: string) => textValue(key));
   // `<{{runUrl}}>` is Markdown's autolink syntax; the slot in it made markdown-it see a tag instead.
   const autolink = new RegExp(`^<${slot.source}>$`);
 
@@ -174,8 +182,8 @@ export function fillHtmlSlots(html: string, slot: RegExp, valueOf: (key: string)
     if (!hasSlot(whole)) return whole;
     const bracketed = autolink.exec(whole);
     if (bracketed) {
-      const value = valueOf(bracketed[1] ?? '');
-      return LONE_URL.test(value) ? textValue(value) : textHtml(`<${value}>`);
+      const key = bracketed[1] ?? '';
+      return LONE_URL.test(valueOf(key)) ? textValue(key) : textHtml(`<${valueOf(key)}>`);
     }
     return `<${slash}${inTag(name)}${attributes(rest)}${end}`;
   };

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { fillHtmlSlots, misplacedSlots } from './htmlSlots';
 import { loc } from './messages';
 import { markdownIt } from './markdownIt';
-import { PLACEHOLDERS, renderTemplate, Template, TemplateValues } from './templates';
+import { Placeholder, PLACEHOLDERS, renderTemplate, Template, TemplateValues } from './templates';
 
 // html: the description is the pipeline author's own text and may be HTML; breaks: YAML authors
 // expect their line breaks kept.
@@ -23,7 +23,12 @@ export function escapeMarkdown(value: string): string {
  */
 export function descriptionHtml(template: Template, values: TemplateValues): string {
   const slotted = slottedHtml(template, values);
-  return fillHtmlSlots(slotted.html, slotted.slot, (key) => slotted.values[Number(key)] ?? '');
+  return fillHtmlSlots(
+    slotted.html,
+    slotted.slot,
+    (key) => slotted.values[Number(key)] ?? '',
+    (key) => slotted.links.has(Number(key)),
+  );
 }
 
 /**
@@ -48,6 +53,10 @@ export function descriptionProblems(template: Template): string[] {
   });
 }
 
+// The only placeholder whose value standing alone in text becomes a link: the task builds it. Any other value
+// that looks like a web address (an error message, a branch) comes from whoever pushed, and stays text.
+const LINKED: ReadonlySet<Placeholder> = new Set(['runUrl']);
+
 // Placeholders are rendered as lower-case alphanumeric slots, which markdown-it leaves as they are in text, in
 // link targets and in raw HTML; the values go in afterwards, so no value is ever read as Markdown or HTML.
 // The random nonce keeps text in the description (which `$(Variable)` macros may have filled) from posing as a
@@ -55,10 +64,15 @@ export function descriptionProblems(template: Template): string[] {
 function slottedHtml(
   template: Template,
   values: TemplateValues,
-): { html: string; slot: RegExp; values: readonly string[] } {
+): { html: string; slot: RegExp; values: readonly string[]; links: ReadonlySet<number> } {
   const nonce = randomBytes(8).toString('hex');
   const slotValues: string[] = [];
-  const source = renderTemplate(template, values, (value) => `pwi${nonce}${slotValues.push(value) - 1}z`);
+  const links = new Set<number>();
+  const source = renderTemplate(template, values, (value, placeholder) => {
+    const key = slotValues.push(value) - 1;
+    if (LINKED.has(placeholder)) links.add(key);
+    return `pwi${nonce}${key}z`;
+  });
   const html = markdownIt(DESCRIPTION).render(source).trim();
-  return { html, slot: new RegExp(`pwi${nonce}(\\d+)z`, 'g'), values: slotValues };
+  return { html, slot: new RegExp(`pwi${nonce}(\\d+)z`, 'g'), values: slotValues, links };
 }

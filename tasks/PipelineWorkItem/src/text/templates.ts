@@ -64,9 +64,9 @@ export function parseTemplate(inputName: string, source: string): Template | str
 export function renderTemplate(
   template: Template,
   values: TemplateValues,
-  escape: (value: string) => string = (value) => value,
+  escape: (value: string, placeholder: Placeholder) => string = (value) => value,
 ): string {
   return template.parts
-    .map((part) => ('text' in part ? part.text : escape(values[part.placeholder])))
+    .map((part) => ('text' in part ? part.text : escape(values[part.placeholder], part.placeholder)))
     .join('');
 }
