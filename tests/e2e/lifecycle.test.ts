@@ -160,6 +160,48 @@ describe('packaged task: one open item per failure, resolved on recovery', funct
     assert.equal(productionAgain.outputs['WorkItemAction'], 'none');
   });
 
+  it('an item at the 10,000 revisions the REST API may change: each write tried once, the fix named', async () => {
+    const old = await session.emulator.seedWorkItem({
+      project: 'WebApp',
+      type: 'Bug',
+      fields: { 'System.Title': 'Failing for months', 'System.Tags': 'pipeline-failure; pwi:9d3027273b35' },
+      rev: 10_000,
+    });
+    const writes = async (): Promise<string[]> =>
+      (await session.emulator.requests())
+        .filter((r) => r.kind === 'rest' && r.method !== 'GET' && !r.path.includes('/wiql'))
+        .map((r) => `${r.method} ${r.status}`);
+
+    const failed = await runBuild(930, 'failed');
+    assert.deepEqual(await writes(), ['POST 500'], 'the comment, sent once and never looked for');
+    assert.equal(failed.result, 'SucceededWithIssues');
+    assert.match(
+      failed.warnings.join('\n'),
+      new RegExp(`comment on work item ${old.id}: the item has as many revisions`),
+    );
+    assert.match(
+      failed.warnings.join('\n'),
+      /Open it in Azure Boards, where people can still change it, and close or remove it/,
+    );
+    assert.deepEqual(await commentTexts(old.id), []);
+
+    await session.emulator.reset();
+    await session.emulator.setTokens([JOB_TOKEN]);
+    const stuck = await session.emulator.seedWorkItem({
+      project: 'WebApp',
+      type: 'Bug',
+      fields: { 'System.Title': 'Failing for months', 'System.Tags': 'pipeline-failure; pwi:9d3027273b35' },
+      rev: 10_000,
+    });
+    const green = await runBuild(931, 'green');
+    assert.deepEqual(await writes(), ['PATCH 500'], 'the state change, sent once');
+    assert.equal(await state(stuck.id), 'New');
+    assert.match(
+      green.warnings.join('\n'),
+      new RegExp(`update work item ${stuck.id}: the item has as many revisions`),
+    );
+  });
+
   it('onRecurrence skip writes nothing and reports the open item; new files another one', async () => {
     const first = await runBuild(940, 'failed');
     await session.emulator.clearRequests();

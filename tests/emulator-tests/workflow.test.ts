@@ -187,4 +187,28 @@ describe('emulator: workflow', function () {
     assert.match(unknown.message, /no work item 999/);
     await assertOnlyKnownRequests(em());
   });
+
+  it('refuses every change through the REST API to an item with 10,000 revisions, not a person’s edit', async () => {
+    const seeded = await em().seedWorkItem({
+      project: 'WebApp',
+      type: 'Bug',
+      fields: { 'System.Title': 'long-lived' },
+      rev: 9_999,
+    });
+    const id = seeded.id;
+    await wit().addComment({ text: 'the 10,000th revision' }, 'WebApp', id);
+    const limit = `Work item ${id} has 10000 revisions, but currently, when updating via the API, only work items with up to 10,000 revisions are supported.`;
+    const comment = await rejection(wit().addComment({ text: 'one more' }, 'WebApp', id));
+    assert.deepEqual([comment.statusCode, comment.message], [500, limit]);
+    const update = await rejection(wit().updateWorkItem(null, [add('System.State', 'Active')], id, 'WebApp'));
+    assert.deepEqual([update.statusCode, update.message], [500, limit]);
+    // A person still changes it in the web portal, armed here to land before the next request.
+    await em().intervene({ id, fields: { 'System.State': 'Active' } });
+    const after = await rejection(wit().updateWorkItem(null, [add('System.Title', 'x')], id, 'WebApp'));
+    assert.equal(after.message, limit.replace('10000 revisions', '10001 revisions'));
+    const stored = await em().workItem(id);
+    assert.deepEqual([stored?.rev, stored?.fields['System.State']], [10_001, 'Active']);
+    await assert.rejects(em().seedWorkItem({ project: 'WebApp', type: 'Bug', fields: {}, rev: 0 }), /rev/);
+    await assertOnlyKnownRequests(em());
+  });
 });

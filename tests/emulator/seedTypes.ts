@@ -186,5 +186,7 @@ export interface WorkItemSeed {
   project: string;
   type: string;
   fields: Record<string, string | number>;
+  /** The revisions the item already has (a long-lived item); 1 when not given. */
+  rev?: number;
   relations?: Array<{ rel: string; url: string; attributes?: Record<string, string | number | boolean> }>;
 }

@@ -87,9 +87,14 @@ export function seedWorkItem(store: Store, raw: unknown, collectionUrl: string):
     })),
     ...(o.relations ?? []).map((value) => ({ op: 'add' as const, path: '/relations/-', value })),
   ];
-  return createWorkItem(store, project, o.type, ops, {
+  if (o.rev !== undefined && (!Number.isInteger(o.rev) || o.rev < 1)) {
+    throw new SeedError('workItem rev must be a whole number of at least 1');
+  }
+  const item = createWorkItem(store, project, o.type, ops, {
     identity: PEOPLE.alex,
     collectionUrl,
     bypassRules: true,
   });
+  item.rev = o.rev ?? item.rev;
+  return item;
 }

@@ -1,6 +1,6 @@
 // Create and update of work items: patch → field rules → workflow → permissions → relations → save, with
 // revision numbers, System.History turned into a discussion comment, and reverse links on linked items.
-import { noAreaPermission, typeNotFound } from './errors';
+import { AdoError, noAreaPermission, typeNotFound } from './errors';
 import { applyFieldRules } from './fieldRules';
 import { BUILD_IDENTITY, isRestricted, type Person, type Project } from './org';
 import { applyPatch, newDraft, type Draft, type PatchOp } from './patch';
@@ -147,6 +147,20 @@ export function updateWorkItem(
   }
   commit(store, next, d, changes, opts, date);
   return next;
+}
+
+// Azure DevOps Services refuses any change through the REST API to an item that has this many revisions, with a
+// 500 (sources in README.md); the web portal, where people work, may still change it.
+const MAX_API_REVISIONS = 10_000;
+
+/** Throws the service's refusal when the REST API may no longer change `item`. */
+export function checkRevisionLimit(item: StoredWorkItem): void {
+  if (item.rev < MAX_API_REVISIONS) return;
+  throw new AdoError(
+    500,
+    `Work item ${item.id} has ${item.rev} revisions, but currently, when updating via the API, only work items with up to 10,000 revisions are supported.`,
+    'WorkItemRevisionLimitExceededException',
+  );
 }
 
 /** A comment added through the comments API also makes a revision (Comment Count, History). */

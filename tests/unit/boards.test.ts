@@ -519,6 +519,29 @@ describe('Boards adapter: writes', () => {
     ]);
   });
 
+  it('a change refused for the item’s 10,000 revisions is final: not looked for, not sent again, and says what to do', async () => {
+    const atLimit = {
+      status: 500,
+      body: {
+        message:
+          'Work item 7 has 10000 revisions, but currently, when updating via the API, only work items with up to 10,000 revisions are supported.',
+      },
+    };
+    const { adapter, sent } = wire([atLimit, atLimit]);
+    const landed = sinon.stub().resolves(true);
+    const message = loc('RevisionLimit', loc('ActionComment', 7), atLimit.body.message);
+    await assert.rejects(
+      adapter.addComment('WebApp', 7, '<p>Failed again</p>', landed),
+      (error: AdoError) => error.status === 500 && error.message === message,
+    );
+    await assert.rejects(
+      adapter.updateWorkItem('WebApp', 7, PATCH, landed),
+      (error: AdoError) => error.status === 500 && error.message.includes('close or remove it'),
+    );
+    sinon.assert.notCalled(landed);
+    assert.equal(sent.length, 2);
+  });
+
   it('an upload answered without a URL fails', async () => {
     const { adapter } = wire([{ status: 201, body: { id: '1' } }]);
     await assert.rejects(

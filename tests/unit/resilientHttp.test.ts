@@ -117,6 +117,7 @@ describe('resilient HTTP client', () => {
       code: 'ECONNRESET',
       timedOut: false,
       retryAfterMs: undefined,
+      final: false,
     });
     assert.equal(failureOf(new Error('Request timeout: /x')).timedOut, true);
     assert.equal(failureOf(new Error('socket hang up')).timedOut, true);
@@ -126,7 +127,14 @@ describe('resilient HTTP client', () => {
       code: undefined,
       timedOut: false,
       retryAfterMs: undefined,
+      final: false,
     });
+    // The revision limit is a 500 that no attempt changes, whichever digits the service writes.
+    for (const limit of ['10,000', '10000', '10.000']) {
+      const message = `Work item 12 has 10000 revisions, but currently, when updating via the API, only work items with up to ${limit} revisions are supported.`;
+      assert.equal(failureOf(Object.assign(new Error(message), { statusCode: 500 })).final, true, limit);
+    }
+    assert.equal(failureOf(Object.assign(new Error('revisions'), { statusCode: 500 })).final, false);
     assert.equal(
       failureOf(Object.assign(new Error('t'), { statusCode: 429, responseHeaders: { 'retry-after': '3' } }))
         .retryAfterMs,

@@ -32,6 +32,7 @@ describe('retry policy', () => {
     ['404', { status: 404 }, 'fail', 'fail'],
     ['501 is not transient', { status: 501 }, 'fail', 'fail'],
     ['another network error', { code: 'EPROTO' }, 'fail', 'fail'],
+    ['a 500 the service explains as final', { status: 500, final: true }, 'fail', 'fail'],
   ];
   for (const [name, failure, read, write] of table) {
     it(`${name}: ${read} for a read, ${write} for a write`, () => {

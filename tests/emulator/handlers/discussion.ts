@@ -8,11 +8,12 @@ import { findTeam } from '../org';
 import { commentsOf, renderComment } from '../render';
 import { parseWiql } from '../wiql';
 import { runQuery } from '../wiqlEval';
-import { now, recordComment } from '../workItems';
+import { checkRevisionLimit, now, recordComment } from '../workItems';
 import { lookup } from './workItems';
 
 export const addComment: Handler = (ctx) => {
   const item = lookup(ctx, intParam(ctx.params.workItemId, 'workItemId'));
+  checkRevisionLimit(item);
   const body = (parseJsonBody(ctx) ?? {}) as Record<string, unknown>;
   const text = typeof body.text === 'string' ? body.text : '';
   // Emulator-chosen wording for an empty comment.

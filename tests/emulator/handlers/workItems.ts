@@ -15,7 +15,7 @@ import { PEOPLE } from '../org';
 import { parsePatch } from '../patch';
 import { parseExpand, renderWorkItem } from '../render';
 import type { StoredWorkItem } from '../state';
-import { createWorkItem, updateWorkItem, type SaveOptions } from '../workItems';
+import { checkRevisionLimit, createWorkItem, updateWorkItem, type SaveOptions } from '../workItems';
 
 const PATCH_TYPE = 'application/json-patch+json';
 
@@ -65,6 +65,7 @@ export const createItem: Handler = (ctx) => {
 export const updateItem: Handler = (ctx) => {
   const id = intParam(ctx.params.id, 'id');
   intervene(ctx, lookup(ctx, id));
+  checkRevisionLimit(lookup(ctx, id));
   return renderSaved(ctx, updateWorkItem(ctx.store, lookup(ctx, id), patchBody(ctx), saveOptions(ctx)));
 };
 

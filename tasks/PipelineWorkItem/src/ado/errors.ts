@@ -1,7 +1,7 @@
 import { AdoError } from '../errors';
 import type { WriterIdentity } from '../ports';
 import { loc } from '../text/messages';
-import { isNetworkCode } from './retry';
+import { atRevisionLimit, isNetworkCode } from './retry';
 
 /** What the failing call was doing, for the message: e.g. "create the Bug in project WebApp". */
 export interface CallContext {
@@ -63,6 +63,7 @@ const MESSAGES: readonly (readonly [applies: (f: Failure) => boolean, message: (
   [(f) => f.code === 'TF51535', (f) => loc('FieldUnknown', f.action, f.serviceMessage)],
   [(f) => f.code === 'TF401326', (f) => loc('FieldReadOnly', f.action, f.serviceMessage)],
   [(f) => f.code === 'TF401320', rulesBroken],
+  [(f) => atRevisionLimit(f.serviceMessage), (f) => loc('RevisionLimit', f.action, f.serviceMessage)],
   [(f) => f.status === 429, (f) => loc('RateLimited', f.action, f.serviceMessage)],
   [(f) => f.status === 403, (f) => loc('AccessDenied', f.action, f.serviceMessage, permissionFix(f.call))],
 ];

@@ -1,5 +1,5 @@
 import type { HttpClientLike } from './rest';
-import { Failure, retryAfterMs, RetryPolicy, verdict } from './retry';
+import { atRevisionLimit, Failure, retryAfterMs, RetryPolicy, verdict } from './retry';
 
 type Response = Awaited<ReturnType<HttpClientLike['request']>>;
 
@@ -35,6 +35,7 @@ export function failureOf(error: unknown): Failure {
     return {
       status: error.response.message.statusCode,
       retryAfterMs: retryAfterMs(error.response.message.headers['retry-after']),
+      final: atRevisionLimit(error.body),
     };
   }
   const e = (error ?? {}) as {
@@ -50,6 +51,7 @@ export function failureOf(error: unknown): Failure {
     // typed-rest-client's own idle timeout, and a socket closed without an answer.
     timedOut: typeof e.message === 'string' && /^Request timeout|socket hang up/i.test(e.message),
     retryAfterMs: retryAfterMs(headers['retry-after']),
+    final: typeof e.message === 'string' && atRevisionLimit(e.message),
   };
 }
 

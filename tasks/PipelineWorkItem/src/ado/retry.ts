@@ -27,6 +27,18 @@ export interface Failure {
   readonly timedOut?: boolean;
   /** What the service asked us to wait (Retry-After), in milliseconds. */
   readonly retryAfterMs?: number;
+  /** The service said why it refused, and trying again cannot change it (a 5xx that is not transient). */
+  readonly final?: boolean;
+}
+
+// Azure DevOps Services refuses every change through the REST API to an item with 10,000 revisions, with a 500
+// and this sentence (`Work item 12 has 10000 revisions, but currently, when updating via the API, only work
+// items with up to 10,000 revisions are supported.`); people can still change it in the web portal.
+const REVISION_LIMIT = /only work items with up to [\d.,\s]+ revisions are supported/i;
+
+/** Whether the service's message says the item has reached the revisions the REST API may add to. */
+export function atRevisionLimit(message: string): boolean {
+  return REVISION_LIMIT.test(message);
 }
 
 const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
@@ -42,9 +54,10 @@ export function isNetworkCode(code: string | undefined): code is string {
 /**
  * The one retry rule of the task. 429 is refused before anything happens, so it is always retried; a 5xx, a reset
  * or a timeout is retried for requests that are safe to repeat (reads, queries) and is an unknown outcome for
- * writes; other statuses (4xx: the request itself is wrong) are final.
+ * writes; other statuses (4xx: the request itself is wrong), and a refusal the service explains, are final.
  */
 export function verdict(failure: Failure, safeToRepeat: boolean): Verdict {
+  if (failure.final === true) return 'fail';
   if (failure.status === 429) return 'retry';
   if (failure.code !== undefined && NOT_SENT.has(failure.code)) return 'retry';
   const cutOff =
