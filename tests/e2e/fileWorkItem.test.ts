@@ -6,7 +6,9 @@ import {
   classicRelease,
   failedClassicBuild,
   failedYamlRun,
+  greenBesideLeg,
   greenYamlRun,
+  OWN_JOB,
   PAT,
   releaseVariables,
   separateJobRun,
@@ -253,6 +255,28 @@ describe('packaged task against the Azure DevOps emulator', function () {
     assert.equal(again.outputs['WorkItemAction'], 'created');
     assert.ok(![bug, success].includes(Number(again.outputs['WorkItemId'])));
     assert.ok(!(await em.comments(success)).some((comment) => /Failed again/.test(comment.text)));
+  });
+
+  it('createOn always: a green job beside jobs still to finish files its success but resolves no failure yet', async () => {
+    const em = session.emulator;
+    await em.seedBuild(failedYamlRun(845));
+    const bug = Number(
+      (await runJob({ variables: buildVariables(845), inputs: { createOn: 'always' } })).outputs[
+        'WorkItemId'
+      ],
+    );
+    await em.seedBuild(greenBesideLeg(846, { state: 'pending', result: null }));
+    const green = await runJob({
+      variables: buildVariables(846, { 'Agent.JobStatus': 'Succeeded', 'System.JobId': OWN_JOB }),
+      inputs: { createOn: 'always' },
+    });
+    assert.equal(green.outputs['WorkItemAction'], 'created');
+    assert.equal((await em.workItem(bug))?.fields['System.State'], 'New');
+    assert.match(
+      green.warnings.join('\n'),
+      /Nothing resolved: other jobs of this run had not finished \(Build › Windows\)/,
+    );
+    assert.match(green.summary, /- ⚠ Nothing resolved\\: other jobs/);
   });
 
   it('a green run with createOn failure: files nothing, WorkItemAction none', async () => {

@@ -4,8 +4,10 @@ import {
   buildVariables,
   classicRelease,
   failedYamlRun,
+  greenBesideLeg,
   greenYamlRun,
   JOB_TOKEN,
+  OWN_JOB,
   releaseVariables,
 } from './pipelines';
 import { Job, useSession } from './session';
@@ -200,6 +202,33 @@ describe('packaged task: one open item per failure, resolved on recovery', funct
       green.warnings.join('\n'),
       new RegExp(`update work item ${stuck.id}: the item has as many revisions`),
     );
+  });
+
+  it('a green job beside jobs still to finish resolves nothing and says where to run the task; once they are done, it resolves', async () => {
+    const failed = await runBuild(940, 'failed');
+    const bug = failed.outputs['WorkItemId']!;
+    const job = (id: number): Job => ({
+      variables: buildVariables(id, {
+        'Agent.JobStatus': 'Succeeded',
+        'System.JobId': OWN_JOB.toUpperCase(),
+      }),
+    });
+
+    await session.emulator.seedBuild(greenBesideLeg(941, { state: 'inProgress', result: null }));
+    const early = await session.run(job(941));
+    assert.equal(early.outputs['WorkItemAction'], 'none');
+    assert.equal(early.result, 'Succeeded');
+    assert.match(
+      early.warnings.join('\n'),
+      /Nothing resolved: other jobs of this run had not finished \(Build › Windows\), so the run's outcome is not known yet\. To resolve on recovery, run the task in a job or stage that depends on all the others/,
+    );
+    assert.match(early.summary, /Nothing resolved: other jobs of this run had not finished/);
+    assert.equal(await state(Number(bug)), 'New');
+
+    await session.emulator.seedBuild(greenBesideLeg(942, { state: 'completed', result: 'succeeded' }));
+    const done = await session.run(job(942));
+    assert.equal(done.outputs['WorkItemAction'], 'resolved', done.stdout);
+    assert.equal(await state(Number(bug)), 'Resolved');
   });
 
   it('onRecurrence skip writes nothing and reports the open item; new files another one', async () => {

@@ -1,4 +1,10 @@
-import type { BuildSeed, ChangeSeed, ReleaseSeed, TestResultSeed } from '../emulator/harness';
+import type {
+  BuildSeed,
+  ChangeSeed,
+  ReleaseSeed,
+  TestResultSeed,
+  TimelineRecordSeed,
+} from '../emulator/harness';
 import { YAML_VARIABLES } from '../helpers/variables';
 
 /** A token the agent hands the task; tests assert it never appears in the task's output. */
@@ -187,6 +193,32 @@ export function greenYamlRun(id: number): BuildSeed {
       record.id === 'test' ? { ...record, result: 'succeeded' as const, issues: [] } : record,
     ),
   };
+}
+
+/** The timeline record id of the job the task runs in, in the runs that name it (`System.JobId`). */
+export const OWN_JOB = '3f6c1a52-9d0e-4b7a-8c21-5e4d3c2b1a09';
+
+/**
+ * A green run whose job `Unit tests` (record `OWN_JOB`) runs the task while a matrix leg of the same stage,
+ * `Windows`, is as `leg` says (still running, or done).
+ */
+export function greenBesideLeg(id: number, leg: Pick<TimelineRecordSeed, 'state' | 'result'>): BuildSeed {
+  const run = greenYamlRun(id);
+  const records = (run.records ?? []).map((record) =>
+    record.id === 'job'
+      ? { ...record, id: OWN_JOB }
+      : record.parentId === 'job'
+        ? { ...record, parentId: OWN_JOB }
+        : record,
+  );
+  const windows: TimelineRecordSeed = {
+    id: 'windows',
+    parentId: 'phase',
+    type: 'Job',
+    name: 'Windows',
+    order: 2,
+  };
+  return { ...run, records: [...records, { ...windows, ...leg }] };
 }
 
 /** Release-57 of WebApp-CD: its Production deployment's job `Deploy web` failed at the App Service deploy. */

@@ -70,6 +70,50 @@ describe('run facts', () => {
     assert.equal(factsFromTimeline(green).othersOutcome, 'succeeded');
   });
 
+  describe('the other jobs still to finish', () => {
+    // This task's job (Report › File bug) runs beside a job of the Build stage that is still running and another
+    // waiting for an agent; job ids are GUIDs the variable may spell in another case.
+    const running: TimelineRecord[] = [
+      ...timeline.map((r) => (r.id === 'j3' ? { ...r, id: 'AB12-CD', unfinished: true } : r)),
+      record({
+        id: 'j4',
+        parentId: 'p1',
+        type: 'Job',
+        name: 'Windows',
+        order: 3,
+        completed: false,
+        unfinished: true,
+      }),
+      record({
+        id: 'j5',
+        parentId: 'p1',
+        type: 'Job',
+        name: 'Job',
+        order: 4,
+        completed: false,
+        unfinished: true,
+      }),
+      record({ id: 's3', type: 'Stage', name: 'Deploy', order: 3, completed: false, unfinished: true }),
+    ];
+
+    it('names each other unfinished job, stage first, but not this job nor a stage without jobs', () => {
+      assert.deepEqual(factsFromTimeline(running, 'ab12-cd').unfinishedJobs, [
+        'Build › Windows',
+        'Build › Job',
+      ]);
+    });
+
+    it('none when this job is not among the records: it could not be told from the others', () => {
+      assert.equal(factsFromTimeline(running, 'elsewhere').unfinishedJobs, undefined);
+      assert.equal(factsFromTimeline(running).unfinishedJobs, undefined);
+    });
+
+    it('none when every other job has finished', () => {
+      const done = running.filter((r) => r.id !== 'j4' && r.id !== 'j5');
+      assert.equal('unfinishedJobs' in factsFromTimeline(done, 'AB12-CD'), false);
+    });
+  });
+
   it('reports a job that failed without a failed step (timeout, agent lost)', () => {
     const facts = factsFromTimeline([
       record({
@@ -89,7 +133,7 @@ describe('run facts', () => {
 
   it('leaves implicit stage and job names out of the step path', () => {
     const facts = factsFromTimeline([
-      record({ id: 's', type: 'Stage', name: '__default', result: 'failed' }),
+      record({ id: 's', type: 'Stage', name: 'Job', result: 'failed' }),
       record({ id: 'j', parentId: 's', type: 'Job', name: 'Job', result: 'failed' }),
       record({ id: 't', parentId: 'j', type: 'Task', name: 'Build solution', result: 'failed' }),
     ]);

@@ -18,6 +18,7 @@ const EMPTY_RECORD = {
   name: '',
   order: 0,
   completed: false,
+  unfinished: false,
   result: undefined,
   issues: [],
   logId: undefined,
@@ -48,6 +49,7 @@ describe('wire: timeline records', () => {
         name: 'Run tests',
         order: 3,
         completed: true,
+        unfinished: false,
         result: 'failed',
         issues: [
           { type: 'error', message: 'Tests failed' },
@@ -62,9 +64,19 @@ describe('wire: timeline records', () => {
   it('a record still running, with nothing but its id', () => {
     assert.deepEqual(
       timelineRecord({ id: 'j2', parentId: null, state: 'inProgress', result: null, issues: null }),
-      { ...EMPTY_RECORD, id: 'j2' },
+      { ...EMPTY_RECORD, id: 'j2', unfinished: true },
     );
     assert.deepEqual(timelineRecord({}), EMPTY_RECORD);
+  });
+
+  it('a record is unfinished while pending or in progress, in any case; not once completed or without a state', () => {
+    const unfinished = (state: string | undefined) => timelineRecord({ state }).unfinished;
+    assert.deepEqual(
+      ['pending', 'inProgress', 'InProgress', 'completed', 'Completed', '', undefined, 'queued'].map(
+        unfinished,
+      ),
+      [true, true, true, false, false, false, false, false],
+    );
   });
 
   const RESULTS: [string | null, string | undefined][] = [

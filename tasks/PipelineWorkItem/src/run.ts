@@ -27,7 +27,9 @@ export async function run(host: TaskHost): Promise<void> {
     settings = readSettings(host.input);
     context = readRunContext(host.variable);
     acted = await fileWorkItem(host, settings, context, log);
-    if (acted.undetermined) host.warning(mask(reportLine(acted.report)));
+    // Said as a warning too: the run's item was left as it is for want of the run's outcome.
+    if (acted.undetermined || acted.report.kind === 'unfinished')
+      host.warning(mask(reportLine(acted.report)));
     result = resultOf(acted, settings);
   } catch (error) {
     host.debug(mask(String((error as Error).stack ?? error)));

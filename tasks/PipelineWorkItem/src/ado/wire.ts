@@ -90,6 +90,7 @@ export function timelineRecord(record: WireTimelineRecord): TimelineRecord {
     name: record.name ?? '',
     order: record.order ?? 0,
     completed: (record.state ?? '').toLowerCase() === 'completed',
+    unfinished: /^(pending|inProgress)$/i.test(record.state ?? ''),
     result: stepResult(record.result),
     issues: issues(record.issues),
     logId: record.log?.id,

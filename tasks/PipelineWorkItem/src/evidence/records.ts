@@ -28,7 +28,10 @@ export async function readFacts(
     }
     return context.build
       ? {
-          facts: factsFromTimeline(await pipelines.timeline(context.project, context.build.id)),
+          facts: factsFromTimeline(
+            await pipelines.timeline(context.project, context.build.id),
+            context.jobId,
+          ),
           readable: true,
         }
       : { facts: NO_FACTS, readable: true };

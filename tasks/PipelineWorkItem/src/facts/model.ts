@@ -17,6 +17,8 @@ export interface TimelineRecord {
   readonly task?: string;
   readonly order: number;
   readonly completed: boolean;
+  /** Pending or in progress: its result is still to come. */
+  readonly unfinished?: boolean;
   readonly result: StepResult | undefined;
   readonly issues: readonly Issue[];
   readonly logId: number | undefined;
@@ -82,6 +84,11 @@ export interface FailedStep {
 export interface RunFacts {
   /** The worst result among the run's completed stages and jobs; undefined when none completed. */
   readonly othersOutcome: Outcome | undefined;
+  /**
+   * The run's other jobs that had not finished when the task read the run (`Stage › Job`); absent when there are
+   * none, or when the task's own job is not among the run's records (then it cannot tell the others from it).
+   */
+  readonly unfinishedJobs?: readonly string[];
   readonly failures: readonly FailedStep[];
   readonly artifacts: readonly string[];
 }

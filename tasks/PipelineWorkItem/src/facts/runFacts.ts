@@ -5,8 +5,8 @@ import { worstOutcome } from './outcome';
 /** How many warnings of a failed step the details show; errors are all kept. */
 const MAX_WARNINGS = 3;
 
-/** Facts of a build run (YAML or classic) from its timeline. */
-export function factsFromTimeline(records: readonly TimelineRecord[]): RunFacts {
+/** Facts of a build run (YAML or classic) from its timeline; `ownJob` is the task's job (`System.JobId`). */
+export function factsFromTimeline(records: readonly TimelineRecord[], ownJob?: string): RunFacts {
   const byId = new Map(records.map((record) => [record.id, record]));
   const ancestor = (record: TimelineRecord, type: string): TimelineRecord | undefined => {
     for (let at = parent(record); at; at = parent(at)) if (at.type === type) return at;
@@ -35,7 +35,24 @@ export function factsFromTimeline(records: readonly TimelineRecord[]): RunFacts 
     log: record.logId === undefined ? undefined : { kind: 'build', logId: record.logId },
   }));
   const finished = records.filter((r) => (r.type === 'Stage' || r.type === 'Job') && r.completed);
-  return { othersOutcome: worstOutcome(finished.map((r) => r.result)), failures, artifacts: [] };
+  const othersOutcome = worstOutcome(finished.map((r) => r.result));
+  const unfinishedJobs = otherJobsUnfinished(sorted, ownJob, ancestor);
+  return { othersOutcome, ...(unfinishedJobs.length > 0 && { unfinishedJobs }), failures, artifacts: [] };
+}
+
+// The other jobs whose result is still to come, only when the task's own job is found among the records: a
+// record is the job's when its id is the job's id, and without it every job would look like another one.
+function otherJobsUnfinished(
+  sorted: readonly TimelineRecord[],
+  ownJob: string | undefined,
+  ancestor: (record: TimelineRecord, type: string) => TimelineRecord | undefined,
+): string[] {
+  const same = (record: TimelineRecord): boolean => record.id.toLowerCase() === ownJob?.toLowerCase();
+  const jobs = sorted.filter((record) => record.type === 'Job');
+  if (!jobs.some(same)) return [];
+  return jobs
+    .filter((job) => job.unfinished === true && !same(job))
+    .map((job) => stepPath({ stage: visibleName(ancestor(job, 'Stage')?.name), job: job.name, step: '' }));
 }
 
 /** Facts of a classic release from the current environment's latest deployment. */
@@ -77,7 +94,7 @@ function taskOf(record: { readonly task?: string }): Pick<FailedStep, 'task'> {
 }
 
 /** `Stage › Job › Step`, leaving out what is empty. */
-export function stepPath(step: FailedStep): string {
+export function stepPath(step: Pick<FailedStep, 'stage' | 'job' | 'step'>): string {
   return [step.stage, step.job, step.step].filter((part) => part !== '').join(' › ');
 }
 

@@ -102,6 +102,8 @@ export type Report =
   /** Every failure of the run was a flaky test result: no item of the run's own. */
   | { readonly kind: 'flakyOnly'; readonly count: number }
   | { readonly kind: 'undetermined'; readonly message: string }
+  /** A green run of which other jobs had not finished: no outcome yet, nothing resolved. */
+  | { readonly kind: 'unfinished'; readonly jobs: readonly string[] }
   | { readonly kind: 'failed'; readonly message: string };
 
 const md = escapeMarkdown;
@@ -175,6 +177,8 @@ function summaryLine(report: Report): string {
       return loc('SummaryFlakyOnly', report.count);
     case 'undetermined':
       return md(report.message);
+    case 'unfinished':
+      return unfinishedLine(report.jobs.map(md));
     case 'failed':
       return loc('SummaryFailed', md(report.message));
   }
@@ -214,10 +218,19 @@ export function reportLine(report: Report): string {
       return loc('ReportPullRequest');
     case 'flakyOnly':
       return loc('ReportFlakyOnly', report.count);
+    case 'unfinished':
+      return unfinishedLine(report.jobs);
     case 'undetermined':
     case 'failed':
       return report.message;
   }
+}
+
+/** Why nothing was resolved while other jobs of the run are still to finish: the first five by name, as given. */
+export function unfinishedLine(jobs: readonly string[]): string {
+  const named = jobs.slice(0, 5).join(', ');
+  const listed = jobs.length > 5 ? loc('AndMore', named, jobs.length - 5) : named;
+  return loc('NotResolvedUnfinished', listed);
 }
 
 // The failures' items resolved beside a success's, a paragraph for the failing tests' own items and one for the
