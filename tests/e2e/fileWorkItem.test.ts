@@ -106,6 +106,40 @@ describe('packaged task against the Azure DevOps emulator', function () {
     assert.equal(run.outputs['WorkItemAction'], 'created');
   });
 
+  it('a stage refused by its approval before any job ran: the stage is what failed, with the approval’s words', async () => {
+    const green = greenYamlRun(815);
+    await session.emulator.seedBuild({
+      ...green,
+      records: [
+        ...(green.records ?? []).map((record) =>
+          ['stage', 'phase', 'job'].includes(record.id ?? '')
+            ? { ...record, state: 'completed' as const, result: 'succeeded' as const }
+            : record,
+        ),
+        { id: 'prod', type: 'Stage', name: 'Deploy prod', order: 2, state: 'completed', result: 'failed' },
+        {
+          id: 'approval',
+          parentId: 'prod',
+          type: 'Checkpoint',
+          name: 'Checkpoint',
+          state: 'completed',
+          result: 'failed',
+          issues: [{ type: 'error', message: 'Approval rejected by Sam Rivera: not this week.' }],
+        },
+        { id: 'report', type: 'Stage', name: 'Report', order: 3, state: 'inProgress', result: null },
+      ],
+    });
+    const run = await runJob({
+      variables: buildVariables(815, { 'System.StageName': 'Report', 'Agent.JobStatus': 'Succeeded' }),
+    });
+    const item = await onlyItem(run);
+    assert.equal(item.fields['System.Title'], 'WebApp-CI failed on main: Deploy prod');
+    assert.match(
+      String(item.fields['Microsoft.VSTS.TCM.ReproSteps']),
+      /<b>Deploy prod<\/b>[\s\S]*Approval rejected by Sam Rivera: not this week\./,
+    );
+  });
+
   it('classic build: leaves the implicit stage and job names out', async () => {
     await session.emulator.seedBuild(failedClassicBuild(814));
     const run = await runJob({

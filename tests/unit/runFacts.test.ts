@@ -114,6 +114,46 @@ describe('run facts', () => {
     });
   });
 
+  it('reports a stage a check or an approval failed before its jobs ran, with what the check said', () => {
+    const refused: TimelineRecord[] = [
+      ...timeline
+        .filter((r) => r.id !== 't2')
+        .map((r) => ({ ...r, result: r.result && ('succeeded' as const) })),
+      record({ id: 's9', type: 'Stage', name: 'Deploy prod', order: 3, result: 'failed' }),
+      record({
+        id: 'c1',
+        parentId: 's9',
+        type: 'Checkpoint',
+        name: 'Checkpoint',
+        result: 'failed',
+        issues: [{ type: 'error', message: 'Approval rejected by Sam Rivera.' }],
+      }),
+      record({
+        id: 'c2',
+        parentId: 'c1',
+        type: 'Checkpoint.Approval',
+        name: 'Approval',
+        result: 'succeeded',
+        issues: [{ type: 'error', message: 'not failed' }],
+      }),
+    ];
+    assert.deepEqual(factsFromTimeline(refused).failures, [
+      {
+        stage: 'Deploy prod',
+        job: '',
+        step: '',
+        errors: ['Approval rejected by Sam Rivera.'],
+        warnings: [],
+        log: undefined,
+      },
+    ]);
+    // A stage whose job failed is told through the job, not again as a stage.
+    assert.deepEqual(
+      factsFromTimeline(timeline).failures.map((f) => stepPath(f)),
+      ['Build › Unit tests › npm test'],
+    );
+  });
+
   it('reports a job that failed without a failed step (timeout, agent lost)', () => {
     const facts = factsFromTimeline([
       record({

@@ -34,6 +34,8 @@ export function factsFromTimeline(records: readonly TimelineRecord[], ownJob?: s
     ...messages(record.issues),
     log: record.logId === undefined ? undefined : { kind: 'build', logId: record.logId },
   }));
+  const stagesWithFailures = new Set([...failedTasks, ...failedJobs].map((r) => ancestor(r, 'Stage')?.id));
+  failures.push(...stagesFailedBeforeTheirJobs(sorted, stagesWithFailures, ancestor));
   const finished = records.filter((r) => (r.type === 'Stage' || r.type === 'Job') && r.completed);
   const othersOutcome = worstOutcome(finished.map((r) => r.result));
   const unfinishedJobs = otherJobsUnfinished(sorted, ownJob, ancestor);
@@ -53,6 +55,28 @@ function otherJobsUnfinished(
   return jobs
     .filter((job) => job.unfinished === true && !same(job))
     .map((job) => stepPath({ stage: visibleName(ancestor(job, 'Stage')?.name), job: job.name, step: '' }));
+}
+
+// A stage can fail before any of its jobs runs: a check or an approval of its environment refused it. The stage
+// is then the failure, with what its own record and every failed record beneath it (the checks) say.
+function stagesFailedBeforeTheirJobs(
+  sorted: readonly TimelineRecord[],
+  stagesWithFailures: ReadonlySet<string | undefined>,
+  ancestor: (record: TimelineRecord, type: string) => TimelineRecord | undefined,
+): FailedStep[] {
+  const failedStages = sorted.filter((r) => r.type === 'Stage' && r.result === 'failed');
+  return failedStages
+    .filter((stage) => !stagesWithFailures.has(stage.id))
+    .map((stage) => {
+      const beneath = sorted.filter((r) => r.result === 'failed' && ancestor(r, 'Stage') === stage);
+      return {
+        stage: visibleName(stage.name) || stage.name,
+        job: '',
+        step: '',
+        ...messages([...stage.issues, ...beneath.flatMap((r) => r.issues)]),
+        log: undefined,
+      };
+    });
 }
 
 /** Facts of a classic release from the current environment's latest deployment. */
