@@ -125,6 +125,29 @@ describe('packaged task: pull-request lanes, recovery by scope, guarded inputs',
     assert.equal(await state(failed.outputs['WorkItemId']!), 'Resolved');
   });
 
+  it('a pipeline is its definition: one of the same name in another folder never recovers its items; a rename does', async () => {
+    // Two pipelines named WebApp-CI in two folders, each with a fingerprint of its own.
+    const teamA = {
+      variables: { 'System.DefinitionId': '12' },
+      inputs: { fingerprint: 'team A {{branch}}' },
+    };
+    const teamB = {
+      variables: { 'System.DefinitionId': '13' },
+      inputs: { fingerprint: 'team B {{branch}}' },
+    };
+    const failed = await runBuild(1040, 'failed', teamA);
+    assert.equal(failed.outputs['WorkItemAction'], 'created');
+    const otherFolder = await runBuild(1041, 'green', teamB);
+    assert.equal(otherFolder.outputs['WorkItemAction'], 'none', otherFolder.stdout);
+    assert.equal(await state(failed.outputs['WorkItemId']!), 'New');
+    const renamed = await runBuild(1042, 'green', {
+      ...teamA,
+      variables: { ...teamA.variables, 'Build.DefinitionName': 'WebApp CI (renamed)' },
+    });
+    assert.equal(renamed.outputs['WorkItemAction'], 'resolved', renamed.stdout);
+    assert.equal(await state(failed.outputs['WorkItemId']!), 'Resolved');
+  });
+
   it('a green run of another branch leaves the item open, whatever the fingerprint', async () => {
     const inputs = { fingerprint: '{{failedStep}}' };
     const failed = await runBuild(1030, 'failed', { inputs });

@@ -307,6 +307,7 @@ export function releaseVariables(
     'Release.ReleaseId': String(releaseId),
     'Release.ReleaseName': `Release-${releaseId}`,
     'Release.DefinitionName': 'WebApp-CD',
+    'Release.DefinitionId': '4',
     'Release.EnvironmentName': 'Production',
     'Release.EnvironmentId': '3',
     'Release.AttemptNumber': '1',

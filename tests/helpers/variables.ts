@@ -7,6 +7,7 @@ export const YAML_VARIABLES: Readonly<Record<string, string>> = {
   'Build.BuildId': '812',
   'Build.BuildNumber': '20261129.3',
   'Build.DefinitionName': 'WebApp-CI',
+  'System.DefinitionId': '12',
   'Build.SourceBranch': 'refs/heads/main',
   'Build.SourceVersion': '4f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39',
   'Build.Repository.Provider': 'TfsGit',

@@ -65,6 +65,14 @@ describe('run context', () => {
     assert.equal(context.requestedFor?.displayName, 'Sam Rivera');
   });
 
+  it('reads the definition’s id of a build and of a release, and none the agent did not set', () => {
+    assert.equal(runContext(YAML_VARIABLES).pipelineId, '12');
+    assert.equal(runContext(RELEASE_VARIABLES).pipelineId, '4');
+    assert.equal('pipelineId' in yaml({ 'System.DefinitionId': undefined }), false);
+    // A release's own definition, never the id of the build it deploys.
+    assert.equal(runContext({ ...RELEASE_VARIABLES, 'System.DefinitionId': '12' }).pipelineId, '4');
+  });
+
   it('drops the implicit stage and job names of classic pipelines', () => {
     const context = runContext({
       ...YAML_VARIABLES,

@@ -26,6 +26,11 @@ function template(source: string): Template {
   return parsed;
 }
 
+// A job whose agent did not say which definition runs it: the pipeline is known by its name alone.
+const NAMED = Object.fromEntries(
+  Object.entries(YAML_VARIABLES).filter(([name]) => name !== 'System.DefinitionId'),
+);
+
 const PR_VARIABLES = {
   ...YAML_VARIABLES,
   'Build.Reason': 'PullRequest',
@@ -85,36 +90,36 @@ describe('fingerprint and the open-items query', () => {
         success: successFingerprintOf(run),
       },
       {
-        run: { text: 'WebApp-CI · main', tag: 'pwi:9d3027273b35', scopeTag: 'pwi:scope-c9b24630620c' },
+        run: { text: 'WebApp-CI · main', tag: 'pwi:9d3027273b35', scopeTag: 'pwi:scope-19c22e4d2d90' },
         pullRequest: {
           text: 'WebApp-CI · main · pull request 7',
           tag: 'pwi:pr-3dbcf4e07208',
-          scopeTag: 'pwi:scope-403c4dba79c4',
+          scopeTag: 'pwi:scope-a4272b8c3c2a',
         },
         release: {
           text: 'WebApp-CD · main · Production',
           tag: 'pwi:bd3eae359c65',
-          scopeTag: 'pwi:scope-89d5e2655ef3',
+          scopeTag: 'pwi:scope-33e7a167020e',
         },
         test: {
           text: 'WebApp-CI · main · Checkout.Pays',
-          tag: 'pwi:test-2f7112428069',
-          scopeTag: 'pwi:tests-ce6129e962dd',
+          tag: 'pwi:test-22576db999bf',
+          scopeTag: 'pwi:tests-282a91becf9c',
         },
         pullRequestTest: {
           text: 'WebApp-CI · main · Checkout.Pays · pull request 7',
-          tag: 'pwi:test-c279f3496d8c',
-          scopeTag: 'pwi:tests-db676a3138ce',
+          tag: 'pwi:test-43b114d90970',
+          scopeTag: 'pwi:tests-559131a8e1b7',
         },
         flaky: {
           text: 'flaky tests · WebApp-CI',
-          tag: 'pwi:flaky-4ff8ca00c7a6',
-          scopeTag: 'pwi:flaky-4ff8ca00c7a6',
+          tag: 'pwi:flaky-8e8dd9f1939d',
+          scopeTag: 'pwi:flaky-8e8dd9f1939d',
         },
         pullRequestFlaky: {
           text: 'flaky tests · WebApp-CI · pull request 7',
-          tag: 'pwi:flaky-fa5ff814cfdc',
-          scopeTag: 'pwi:flaky-fa5ff814cfdc',
+          tag: 'pwi:flaky-97d84f1b9db9',
+          scopeTag: 'pwi:flaky-97d84f1b9db9',
         },
         success: {
           text: 'WebApp-CI · main · succeeded',
@@ -220,7 +225,8 @@ describe('the pull-request lane', () => {
         'case and spacing',
       );
       const others = [
-        scope({ ...YAML_VARIABLES, 'Build.DefinitionName': 'Other' }),
+        // A pipeline of the same name in another folder.
+        scope({ ...YAML_VARIABLES, 'System.DefinitionId': '13' }),
         scope({ ...YAML_VARIABLES, 'Build.SourceBranch': 'refs/heads/release/2.0' }),
         scope({ ...YAML_VARIABLES, 'Environment.Name': 'Production' }),
         scope({ ...YAML_VARIABLES, 'System.TeamProject': 'Mobile' }),
@@ -230,14 +236,23 @@ describe('the pull-request lane', () => {
       assert.equal(new Set([base, ...others]).size, others.length + 1);
     });
 
+    it('follow the pipeline through a rename; without its id, the name tells pipelines apart', () => {
+      const base = scope(YAML_VARIABLES);
+      assert.equal(scope({ ...YAML_VARIABLES, 'Build.DefinitionName': 'WebApp-CI (old)' }), base);
+      const named = scope(NAMED);
+      assert.notEqual(named, base);
+      assert.notEqual(scope({ ...NAMED, 'Build.DefinitionName': 'Other' }), named);
+      assert.equal(scope({ ...NAMED, 'Build.DefinitionName': ' webapp-ci' }), named);
+    });
+
     it('cannot be spelled by moving text between the parts', () => {
       const a = scope({
-        ...YAML_VARIABLES,
+        ...NAMED,
         'Build.DefinitionName': 'a b',
         'Build.SourceBranch': 'refs/heads/c',
       });
       const b = scope({
-        ...YAML_VARIABLES,
+        ...NAMED,
         'Build.DefinitionName': 'a',
         'Build.SourceBranch': 'refs/heads/b c',
       });
@@ -276,7 +291,7 @@ describe('the fingerprints of a test’s own item and of the flaky-tests item', 
   it('a test’s tags differ per pipeline, branch and pull-request lane', () => {
     const pays = test('Checkout.Pays');
     const others = [
-      test('Checkout.Pays', { ...YAML_VARIABLES, 'Build.DefinitionName': 'Other' }),
+      test('Checkout.Pays', { ...YAML_VARIABLES, 'System.DefinitionId': '13' }),
       test('Checkout.Pays', { ...YAML_VARIABLES, 'Build.SourceBranch': 'refs/heads/release/2.0' }),
       test('Checkout.Pays', PR_VARIABLES),
       test('Checkout.Pays', { ...PR_VARIABLES, 'System.PullRequest.PullRequestId': '8' }),
@@ -313,7 +328,7 @@ describe('the fingerprints of a test’s own item and of the flaky-tests item', 
     const others = [
       pr.tag,
       flakyFingerprintOf(runContext({ ...PR_VARIABLES, 'System.PullRequest.PullRequestId': '8' })).tag,
-      flakyFingerprintOf(runContext({ ...YAML_VARIABLES, 'Build.DefinitionName': 'Other' })).tag,
+      flakyFingerprintOf(runContext({ ...YAML_VARIABLES, 'System.DefinitionId': '13' })).tag,
       flakyFingerprintOf(runContext({ ...YAML_VARIABLES, 'System.TeamProject': 'Mobile' })).tag,
     ];
     assert.equal(new Set([flaky.tag, ...others]).size, 5);

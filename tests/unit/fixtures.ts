@@ -68,6 +68,7 @@ export const RELEASE_VARIABLES: Readonly<Record<string, string>> = {
   'Release.ReleaseId': '57',
   'Release.ReleaseName': 'Release-57',
   'Release.DefinitionName': 'WebApp-CD',
+  'Release.DefinitionId': '4',
   'Release.EnvironmentName': 'Production',
   'Release.EnvironmentId': '3',
   'Release.AttemptNumber': '1',

@@ -35,6 +35,11 @@ export interface RunContext {
   readonly projectId: string | undefined;
   /** Pipeline (build definition) name, or the release definition name. */
   readonly pipeline: string;
+  /**
+   * The definition's id (`System.DefinitionId`, `Release.DefinitionId`): it tells apart pipelines of one name in
+   * different folders, and stays when a pipeline is renamed. undefined when the agent did not set it.
+   */
+  readonly pipelineId?: string;
   /** Build number, or the release name. */
   readonly runName: string;
   readonly runUrl: string;
@@ -65,7 +70,10 @@ export interface RunContext {
  * What places a run in its lane: pipeline, branch, environment and pull request, in its project. Fingerprints
  * are taken from these values as the pipeline gave them, never as an item shows them.
  */
-export type Lane = Pick<RunContext, 'project' | 'pipeline' | 'branch' | 'environment' | 'pullRequest'>;
+export type Lane = Pick<
+  RunContext,
+  'project' | 'pipeline' | 'pipelineId' | 'branch' | 'environment' | 'pullRequest'
+>;
 
 const JOB_STATUSES: readonly JobStatus[] = [
   'Succeeded',
@@ -98,6 +106,7 @@ export function readRunContext(variable: VariableReader): RunContext {
     project,
     projectId: get('System.TeamProjectId') || undefined,
     pipeline: release ? release.definitionName || release.name : get('Build.DefinitionName') || project,
+    ...pipelineIdOf(get, release !== undefined),
     runName: release ? release.name : (build?.number ?? ''),
     runUrl: runUrl ?? collectionUri,
     build,
@@ -117,6 +126,12 @@ export function readRunContext(variable: VariableReader): RunContext {
     pullRequestFromFork: get('System.PullRequest.IsFork').toLowerCase() === 'true',
     ...(pullRequest === undefined ? {} : { pullRequest }),
   };
+}
+
+// The definition's id, when the agent sets it.
+function pipelineIdOf(get: (name: string) => string, release: boolean): Pick<RunContext, 'pipelineId'> {
+  const pipelineId = get(release ? 'Release.DefinitionId' : 'System.DefinitionId');
+  return pipelineId ? { pipelineId } : {};
 }
 
 // Who started the run: the release's or the build's requester.

@@ -88,15 +88,22 @@ export function testFingerprintOf(context: Lane, test: string): Fingerprint {
  */
 export function flakyFingerprintOf(context: Lane): Fingerprint {
   const lane = context.pullRequest === undefined ? '' : ` · pull request ${context.pullRequest}`;
-  const tag = `${FLAKY_TAG_PREFIX}${digest('flaky', [context.project, context.pipeline, lane])}`;
+  const tag = `${FLAKY_TAG_PREFIX}${digest('flaky', [context.project, pipelineKey(context), lane])}`;
   return { text: normalized(`flaky tests · ${context.pipeline}${lane}`), tag, scopeTag: tag };
 }
 
 function scopeParts(context: Lane): string[] {
-  const parts = [context.project, context.pipeline, context.branch, context.environment];
+  const parts = [context.project, pipelineKey(context), context.branch, context.environment];
   return context.pullRequest === undefined
     ? [...parts, '']
     : [...parts, `pull request ${context.pullRequest}`];
+}
+
+// The pipeline in the tags that only this version writes: its definition's id where the agent gives it, so that
+// two pipelines of one name in different folders keep apart and a renamed pipeline keeps its items. (The
+// fingerprint's own tag keeps the name, as 1.0.0 wrote it.)
+function pipelineKey(context: Lane): string {
+  return context.pipelineId === undefined ? context.pipeline : `definition ${context.pipelineId}`;
 }
 
 function normalized(text: string): string {
