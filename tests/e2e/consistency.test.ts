@@ -59,7 +59,7 @@ describe('packaged task: long discussions, several jobs of a run, and whose perm
     assert.equal(run.result, 'Succeeded');
   });
 
-  it('two jobs of one run: the second comments on the first one’s item, reading its comments once', async () => {
+  it('two jobs of one run: the second notes its failure on the first one’s item under the same occurrence, reading its comments once', async () => {
     await session.emulator.seedBuild(failedYamlRun(200));
     const job = (jobId: string) => ({ variables: buildVariables(200, { 'System.JobId': jobId }) });
     const first = await session.run(job('4e3f8b9a-0c1d-4a6b-8e2f-1a2b3c4d5e6f'));
@@ -71,14 +71,25 @@ describe('packaged task: long discussions, several jobs of a run, and whose perm
     const [item] = await session.items(1);
     const texts = (await session.emulator.comments(item!.id)).map((c) => c.text);
     assert.ok(
-      texts.at(-1)!.includes(marker(2, 'build-200.1.9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a')),
+      texts.at(-1)!.includes(marker(1, 'build-200.1.9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a')),
       texts.at(-1),
+    );
+    assert.match(texts.at(-1)!, /^<p>Failed in another job of this run too \(occurrence 1\): /);
+    assert.match(
+      second.summary,
+      /Another job of this run had recorded this occurrence: commented on \[Bug \d+\]/,
     );
     assert.equal(
       commentReads(await session.emulator.requests()).length,
       1,
       'an item of few comments: one read',
     );
+    // The next run is the second occurrence.
+    await session.emulator.seedBuild(failedYamlRun(202));
+    const next = await session.run({ variables: buildVariables(202, { 'System.JobId': 'Test' }) });
+    assert.equal(next.outputs['WorkItemAction'], 'commented');
+    const newest = (await session.emulator.comments(item!.id)).map((c) => c.text).at(-1)!;
+    assert.match(newest, /^<p>Failed again \(occurrence 2\): /);
   });
 
   it('two jobs of one run filing apart (onRecurrence new): a lost create is never taken for the sibling’s item', async () => {

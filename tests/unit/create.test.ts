@@ -138,7 +138,7 @@ describe('filing a new item', () => {
 
   it('another run filed the same failure first: comments on its item, closes this one as the duplicate', async () => {
     const boards = boardsFinding([7, 8]);
-    boards.comments.withArgs('WebApp', 7).resolves([filedComment(1, 'build-812.1.Lint')]);
+    boards.comments.withArgs('WebApp', 7).resolves([filedComment(1, 'build-811.1.Test')]);
     const { acting } = actingOver(boards);
     assert.deepEqual(await fileNewItem(acting, decided()), {
       outputs: { id: 7, url: url(7), action: 'commented' },

@@ -99,6 +99,13 @@ describe('notes on the item', () => {
     });
   });
 
+  it('another job of the run that recorded the occurrence says so, under the same number', () => {
+    assert.equal(
+      recurrenceHtml(build([step('lint')]), 3, true),
+      `<p>Failed in another job of this run too (occurrence 3): ${RUN} on main.</p>\n<ul>\n<li><b>Build › Unit tests › lint</b></li>\n</ul>`,
+    );
+  });
+
   describe('a recurrence comment says what happened again', () => {
     const headlines: [Outcome, string][] = [
       ['failed', 'Failed again'],

@@ -205,6 +205,13 @@ describe('rendering a test’s item: notes', () => {
     );
   });
 
+  it('a recurrence another job of the run had recorded: said so, under the same number', () => {
+    assert.match(
+      testRecurrenceHtml(failedTest('A', ''), view, 4, true),
+      /^<p>Failed in another job of this run too \(occurrence 4\): /,
+    );
+  });
+
   it('a pass: names the run where the test passed', () => {
     assert.equal(
       testPassedHtml(view),

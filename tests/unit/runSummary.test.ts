@@ -183,6 +183,12 @@ describe('what the task reports', () => {
       'The run_records could not be read.',
     ],
     [
+      'a recurrence another job of the run had recorded',
+      { kind: 'commented', type: 'Bug', id: 7, url: 'https://x.example/7', occurrence: 3, sameRun: true },
+      'Another job of this run had recorded this occurrence: commented on [Bug 7](https://x.example/7) under the same number (occurrence 3).',
+      'Commented on Bug 7 (occurrence 3, recorded by another job of this run): https://x.example/7',
+    ],
+    [
       'a green run beside jobs still to finish, each named once escaped',
       { kind: 'unfinished', jobs: ['Build › Windows_x64'] },
       "Nothing resolved: other jobs of this run had not finished (Build › Windows\\_x64), so the run's outcome is not known yet. To resolve on recovery, run the task in a job or stage that depends on all the others, with condition always().",

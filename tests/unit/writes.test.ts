@@ -8,7 +8,8 @@ import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import { recurrenceHtml } from '../../tasks/PipelineWorkItem/src/render/notes';
 import type { Boards, Comment } from '../../tasks/PipelineWorkItem/src/ports';
 import type { BoardsWrites } from '../../tasks/PipelineWorkItem/src/act/acted';
-import { createItem } from '../../tasks/PipelineWorkItem/src/act/writes';
+import { commentOnRecurrence, createItem } from '../../tasks/PipelineWorkItem/src/act/writes';
+import { markerHtml } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
 import { BUG, filedComment, inputs, readsOver, runContext } from './fixtures';
 import { AdoError } from '../../tasks/PipelineWorkItem/src/errors';
 import { optionalFields } from '../../tasks/PipelineWorkItem/src/workItem/draft';
@@ -69,7 +70,7 @@ describe('creating an item and settling races', () => {
 
   it('another run’s older item: comments there and closes this run’s as its duplicate', async () => {
     const { writer, boards } = writerOver({
-      7: [filedComment(1, 'build-812.1.Lint')],
+      7: [filedComment(1, 'build-811.1.Test')],
     });
     assert.deepEqual(await createItem(writer, [], creation), {
       kind: 'raced',
@@ -84,6 +85,46 @@ describe('creating an item and settling races', () => {
       path: '/rev',
       value: 2,
     });
+  });
+});
+
+describe('a recurrence in several jobs of one run', () => {
+  // A note with its marker of `key` at `occurrence`; ids fall with age, as comments read newest first.
+  const noted = (id: number, occurrence: number, key: string): Comment => ({
+    id,
+    text: `<p>note</p>${markerHtml(key, occurrence)}`,
+  });
+  const note = (occurrence: number, sameRun: boolean) =>
+    `<p>${sameRun ? 'same run' : 'again'} ${occurrence}</p>`;
+
+  it('another job of the run that recorded the occurrence notes it under the same number', async () => {
+    const { writer, boards } = writerOver({
+      7: [noted(9, 2, 'build-812.1.Lint'), noted(5, 1, 'build-811.1.Test')],
+    });
+    assert.deepEqual(await commentOnRecurrence(writer, 7, note), { occurrence: 2, sameRun: true });
+    assert.equal(boards.addComment.firstCall.args[2], `<p>same run 2</p>\n${markerHtml(KEY, 2)}`);
+  });
+
+  it('a rerun of the job (another attempt), another build or a 1.0.0 marker of another build counts one more', async () => {
+    for (const key of [
+      'build-812.2.Lint',
+      'build-81.1.Test',
+      'build-8120.1.Test',
+      'build-811.1',
+      'release-812.1.1.Test',
+    ]) {
+      const { writer, boards } = writerOver({ 7: [noted(9, 2, key)] });
+      assert.deepEqual(await commentOnRecurrence(writer, 7, note), { occurrence: 3 }, key);
+      assert.equal(boards.addComment.firstCall.args[2], `<p>again 3</p>\n${markerHtml(KEY, 3)}`, key);
+    }
+  });
+
+  it('the run of the highest occurrence decides, not a newer note of another run', async () => {
+    // A recovery note (occurrence 0) of this run after an older filing of another run.
+    const { writer } = writerOver({
+      7: [noted(9, 0, 'build-812.1.Lint'), noted(5, 4, 'build-811.1.Test')],
+    });
+    assert.deepEqual(await commentOnRecurrence(writer, 7, note), { occurrence: 5 });
   });
 });
 

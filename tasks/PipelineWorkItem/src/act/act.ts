@@ -35,10 +35,13 @@ async function comment(acting: Acting, id: number, decided: Decided): Promise<Ac
   if (acting.settings.dryRun) return dryRun(acting.log, loc('PlanComment', type, id), { item });
   // The note shows the run with secrets masked and control characters gone, as the item does.
   const maskedView = maskedRun(decided.view, acting.host.secrets());
-  const { occurrence } = await commentOnRecurrence(acting, id, (n) => recurrenceHtml(maskedView, n));
+  const { occurrence, sameRun } = await commentOnRecurrence(acting, id, (n, again) =>
+    recurrenceHtml(maskedView, n, again),
+  );
+  const said = { ...(decided.success && { success: true as const }), ...(sameRun && { sameRun }) };
   return {
     outputs: { ...item, action: occurrence ? 'commented' : 'none' },
-    report: { kind: 'commented', type, ...item, occurrence, ...(decided.success ? { success: true } : {}) },
+    report: { kind: 'commented', type, ...item, occurrence, ...said },
   };
 }
 

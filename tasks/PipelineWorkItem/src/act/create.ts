@@ -41,7 +41,7 @@ export async function fileNewItem(acting: Acting, decided: Decided): Promise<Act
   }
   const created = await createItem(acting, patch, {
     fingerprint: decided.fingerprint,
-    recurrence: (occurrence) => recurrenceHtml(shown, occurrence),
+    recurrence: (occurrence, sameRun) => recurrenceHtml(shown, occurrence, sameRun),
     settleRaces: settings.onRecurrence !== 'new',
     known: decided.known,
     optional: optionalFields(settings),

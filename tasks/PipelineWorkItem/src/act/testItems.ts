@@ -203,7 +203,7 @@ async function createTestItem(
   const { patch } = await draftedPatch(acting, view, tracking, content);
   const created = await createItem(acting, patch, {
     fingerprint,
-    recurrence: (occurrence) => testRecurrenceHtml(test, view, occurrence),
+    recurrence: (occurrence, sameRun) => testRecurrenceHtml(test, view, occurrence, sameRun),
     settleRaces: settings.onRecurrence !== 'new',
     known: [],
     optional: optionalFields(settings),
@@ -216,7 +216,9 @@ async function commentTestItem(
   view: RunView,
   { test, id }: TestItem & { id: number },
 ): Promise<Linked | undefined> {
-  const { occurrence } = await commentOnRecurrence(acting, id, (n) => testRecurrenceHtml(test, view, n));
+  const { occurrence } = await commentOnRecurrence(acting, id, (n, sameRun) =>
+    testRecurrenceHtml(test, view, n, sameRun),
+  );
   return occurrence === undefined ? undefined : { ...itemLink(acting, id), name: test.name };
 }
 

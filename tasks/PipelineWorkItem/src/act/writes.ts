@@ -1,7 +1,14 @@
 import { AdoError } from '../errors';
 import type { Fingerprint } from '../lifecycle/fingerprint';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { markerHtml, readMarkers, recurrenceSettled, writeSettled } from '../lifecycle/marker';
+import {
+  lastOccurrenceRun,
+  markerHtml,
+  readMarkers,
+  recurrenceSettled,
+  sameRun,
+  writeSettled,
+} from '../lifecycle/marker';
 import { openItemsQuery, Search } from '../lifecycle/openItems';
 import type { BoardsWrites } from './acted';
 import { duplicateHtml } from '../render/notes';
@@ -58,7 +65,7 @@ export type Created =
 export interface Creation {
   readonly fingerprint: Fingerprint;
   /** The note for the oldest item when another run filed the same failure first, by occurrence. */
-  readonly recurrence: (occurrence: number) => string;
+  readonly recurrence: RecurrenceNote;
   /** Settle races with other runs (every onRecurrence but new). */
   readonly settleRaces: boolean;
   /** The fingerprint's open items before the create: not ours. */
@@ -181,25 +188,31 @@ function sent(ops: readonly JsonPatchOperation[], field: string): boolean {
   return ops.some((op) => op.path === `/fields/${field}`);
 }
 
+/** The note of a recurrence: its occurrence, and whether another job of this run recorded it already. */
+export type RecurrenceNote = (occurrence: number, sameRun: boolean) => string;
+
 /**
- * Comments on the open item that the failure happened again, numbering the occurrence (`note` words it). A run
- * that already wrote on the item (another job of the same run, or a retried write that landed) adds nothing.
+ * Comments on the open item that the failure happened again, numbering the occurrence (`note` words it). Another
+ * job of the run that recorded the newest occurrence adds its note under the same number: one run is one
+ * occurrence. A job that already wrote on the item (a retried write that landed) adds nothing.
  */
 export async function commentOnRecurrence(
   acting: BoardsWrites,
   item: number,
-  note: (occurrence: number) => string,
-): Promise<{ occurrence?: number }> {
+  note: RecurrenceNote,
+): Promise<{ occurrence?: number; sameRun?: boolean }> {
   const read =
     (await acting.reads.commentsAhead(item)) ??
     (await acting.boards.comments(acting.project, item, recurrenceSettled(acting.runKey)));
   const markers = readMarkers(read);
   if (markers.runs.has(acting.runKey)) return {};
-  const occurrence = Math.max(markers.lastOccurrence, 1) + 1;
-  const html = `${note(occurrence)}\n${markerHtml(acting.runKey, occurrence)}`;
+  const recordedBy = lastOccurrenceRun(read);
+  const again = recordedBy !== undefined && sameRun(recordedBy, acting.runKey);
+  const occurrence = Math.max(markers.lastOccurrence, 1) + (again ? 0 : 1);
+  const html = `${note(occurrence, again)}\n${markerHtml(acting.runKey, occurrence)}`;
   const newest = read[0]?.id;
   await acting.boards.addComment(acting.project, item, html, () => marked(acting, item, newest));
-  return { occurrence };
+  return again ? { occurrence, sameRun: true } : { occurrence };
 }
 
 /** What a state change came to on one item. */

@@ -83,6 +83,26 @@ export function readMarkers(comments: readonly { text: string }[]): {
   return { lastOccurrence, runs };
 }
 
+/** The run that recorded the highest occurrence among comments read newest first: the newest marker holding it. */
+export function lastOccurrenceRun(newestFirst: readonly { text: string }[]): string | undefined {
+  let last: { occurrence: number; run: string } | undefined;
+  for (const comment of newestFirst) {
+    const marker = markerOf(comment);
+    if (marker && marker.occurrence > (last?.occurrence ?? 0)) last = marker;
+  }
+  return last?.run;
+}
+
+// The run of a key, without the job: `build-812.1` of `build-812.1.Test`, `release-57.3.2` of
+// `release-57.3.2.Deploy` (a 1.0.0 key is a run alone).
+const RUN_OF_KEY = /^(?:build-\d+\.\d+|release-\d+\.\d+\.\d+)/;
+
+/** Whether two keys are of one run (other jobs, or the same job). */
+export function sameRun(key: string, other: string): boolean {
+  const run = RUN_OF_KEY.exec(key)?.[0];
+  return run !== undefined && run === RUN_OF_KEY.exec(other)?.[0];
+}
+
 /**
  * Whether comments read newest first already settle a recurrence: once this run's marker or the newest filing
  * marker is among them, older comments change nothing. Each run numbers its occurrence one above the highest it

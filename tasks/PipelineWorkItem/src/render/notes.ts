@@ -31,8 +31,19 @@ const AGAIN: Record<Outcome, string> = {
   canceled: 'Canceled again',
 };
 
-/** The comment added to the open item when its failure happens again: the run, and what failed this time. */
-export function recurrenceHtml(view: RunView, occurrence: number): string {
+// Another job of a run that recorded the occurrence already: the same occurrence, seen from one more job.
+const IN_ANOTHER_JOB: Record<Outcome, string> = {
+  failed: 'Failed in another job of this run too',
+  succeededWithIssues: 'Succeeded with issues in another job of this run too',
+  succeeded: 'Succeeded in another job of this run too',
+  canceled: 'Canceled in another job of this run too',
+};
+
+/**
+ * The comment added to the open item when its failure happens again (or, `sameRun`, when another job of the run
+ * that recorded this occurrence sees it too): the run, and what failed this time.
+ */
+export function recurrenceHtml(view: RunView, occurrence: number, sameRun = false): string {
   const steps = view.facts.failures.slice(0, MAX_STEPS).map((failure) => {
     const error = failure.errors[0];
     // Only the length limits an error here (every line kept, each on its own), cut between whole characters.
@@ -42,7 +53,8 @@ export function recurrenceHtml(view: RunView, occurrence: number): string {
   const more = view.facts.failures.length - steps.length;
   if (more > 0) steps.push(`<li>… and ${more} more</li>`);
   const list = steps.length > 0 ? `\n<ul>\n${steps.join('\n')}\n</ul>` : '';
-  return `<p>${AGAIN[view.outcome]} (occurrence ${occurrence}): ${runLink(view)}${whereHtml(view)}.</p>${list}`;
+  const headline = (sameRun ? IN_ANOTHER_JOB : AGAIN)[view.outcome];
+  return `<p>${headline} (occurrence ${occurrence}): ${runLink(view)}${whereHtml(view)}.</p>${list}`;
 }
 
 /** The history entry of an item resolved because the pipeline recovered. */

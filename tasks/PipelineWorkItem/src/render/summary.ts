@@ -76,6 +76,8 @@ export type Report =
       readonly url: string;
       /** undefined when this run had already written on the item (nothing added). */
       readonly occurrence: number | undefined;
+      /** Another job of this run had recorded the occurrence: this job added its note under the same number. */
+      readonly sameRun?: boolean;
       /** The item this run filed and closed as a duplicate of `id` (a race with another run). */
       readonly duplicate?: number;
       /** Why that duplicate could not be closed and stays open (the note is on it as a comment when it could be). */
@@ -155,6 +157,7 @@ function summaryLine(report: Report): string {
       }
       if (report.duplicate !== undefined) return loc('SummaryRaced', item, md(report.type), report.duplicate);
       if (report.occurrence === undefined) return loc('SummaryAlreadyRecorded', item);
+      if (report.sameRun) return loc('SummarySameRun', item, report.occurrence);
       return report.success
         ? loc('SummarySucceededAgain', item, report.occurrence)
         : loc('SummaryRecurred', item, report.occurrence);
@@ -190,15 +193,7 @@ export function reportLine(report: Report): string {
     case 'created':
       return loc('ReportCreated', report.type, report.id, report.url);
     case 'commented':
-      if (report.duplicateOpen !== undefined && report.duplicate !== undefined) {
-        return loc('ReportRacedOpen', report.type, report.id, report.duplicate, report.url);
-      }
-      if (report.duplicate !== undefined) {
-        return loc('ReportRaced', report.type, report.id, report.duplicate, report.url);
-      }
-      return report.occurrence === undefined
-        ? loc('ReportAlreadyRecorded', report.type, report.id, report.url)
-        : loc('ReportRecurred', report.type, report.id, report.occurrence, report.url);
+      return commentedLine(report);
     case 'skipped':
       return loc('ReportSkipped', report.type, report.id, report.url);
     case 'resolved': {
@@ -231,6 +226,17 @@ export function unfinishedLine(jobs: readonly string[]): string {
   const named = jobs.slice(0, 5).join(', ');
   const listed = jobs.length > 5 ? loc('AndMore', named, jobs.length - 5) : named;
   return loc('NotResolvedUnfinished', listed);
+}
+
+function commentedLine(report: Extract<Report, { kind: 'commented' }>): string {
+  const { type, id, url, duplicate, occurrence } = report;
+  if (report.duplicateOpen !== undefined && duplicate !== undefined) {
+    return loc('ReportRacedOpen', type, id, duplicate, url);
+  }
+  if (duplicate !== undefined) return loc('ReportRaced', type, id, duplicate, url);
+  if (occurrence === undefined) return loc('ReportAlreadyRecorded', type, id, url);
+  if (report.sameRun) return loc('ReportSameRun', type, id, occurrence, url);
+  return loc('ReportRecurred', type, id, occurrence, url);
 }
 
 // The failures' items resolved beside a success's, a paragraph for the failing tests' own items and one for the

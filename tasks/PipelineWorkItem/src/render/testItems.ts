@@ -52,11 +52,17 @@ export function testFiledHtml(view: RunView, fingerprint: { text: string; tag: s
   return `<p>Filed by Pipeline Work Items for ${runLink(view)}${whereHtml(view)}. Fingerprint <i>${escapeHtml(fingerprint.text)}</i> (tag ${escapeHtml(fingerprint.tag)}): the task comments here when the test fails again and resolves this item when it passes.</p>`;
 }
 
-/** The comment on a test's open item when the test fails again. */
-export function testRecurrenceHtml(test: FailedTest, view: RunView, occurrence: number): string {
+/** The comment on a test's open item when the test fails again (or, `sameRun`, in another job of that run). */
+export function testRecurrenceHtml(
+  test: FailedTest,
+  view: RunView,
+  occurrence: number,
+  sameRun = false,
+): string {
   const message = firstLines(test.message, 5, 1_000);
   const said = message ? `\n<pre>${escapeHtml(message)}</pre>` : '';
-  return `<p>Failed again (occurrence ${occurrence}): ${runLink(view)}${whereHtml(view)}.</p>${said}`;
+  const headline = sameRun ? 'Failed in another job of this run too' : 'Failed again';
+  return `<p>${headline} (occurrence ${occurrence}): ${runLink(view)}${whereHtml(view)}.</p>${said}`;
 }
 
 /** The history entry of a test's item resolved because the test passed. */
