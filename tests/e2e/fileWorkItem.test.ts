@@ -136,7 +136,27 @@ describe('packaged task against the Azure DevOps emulator', function () {
     assert.equal(item.fields['System.Title'], 'WebApp-CI failed on main: Deploy prod');
     assert.match(
       String(item.fields['Microsoft.VSTS.TCM.ReproSteps']),
-      /<b>Deploy prod<\/b>[\s\S]*Approval rejected by Sam Rivera: not this week\./,
+      /<b>Deploy prod<\/b> \(the stage failed before its jobs ran\)\n<ul>\n<li>Approval rejected by Sam Rivera: not this week\.<\/li>/,
+    );
+  });
+
+  it('createOn failureOrIssues: a step that failed and let the run go on is what the item names', async () => {
+    const run = failedYamlRun(816);
+    await session.emulator.seedBuild({
+      ...run,
+      records: (run.records ?? []).map((record) =>
+        record.id === 'test' ? { ...record, result: 'succeededWithIssues' as const } : record,
+      ),
+    });
+    const filed = await runJob({
+      variables: buildVariables(816, { 'Agent.JobStatus': 'SucceededWithIssues' }),
+      inputs: { createOn: 'failureOrIssues' },
+    });
+    const item = await onlyItem(filed);
+    assert.equal(item.fields['System.Title'], 'WebApp-CI succeeded with issues on main (20261129.816)');
+    assert.match(
+      String(item.fields['Microsoft.VSTS.TCM.ReproSteps']),
+      /<b>Build › Unit tests › npm test<\/b> \(failed, and the run went on: succeeded with issues\)\n<ul>\n<li>AssertionError: expected &lt;Cart total=3&gt; to equal 4<\/li>/,
     );
   });
 

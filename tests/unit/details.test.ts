@@ -98,12 +98,14 @@ describe('details at their edges', () => {
     }
   });
 
-  it('lists each failed step with its errors and warnings, and jobs that failed without a step', () => {
+  it('lists each failed step with its errors and warnings, jobs and stages that failed without a step, and steps that let the run go on', () => {
     const facts = withFailures([
       step('npm test', { errors: ['a\nb'], warnings: ['w <1>'] }),
       step('', { stage: 'Deploy', job: 'Web' }),
       step('', { stage: '', job: '' }),
       step('eslint', { job: 'Lint' }),
+      { ...step('', { stage: 'Prod', job: '' }), kind: 'stage' },
+      { ...step('flaky e2e', { job: 'E2E' }), kind: 'withIssues' },
     ]);
     const html = detailsHtml(runView(runContext(), facts, 'failed'));
     assert.ok(
@@ -120,6 +122,8 @@ describe('details at their edges', () => {
           '<li><b>Deploy › Web</b> (the job failed)</li>',
           '<li><b>A job</b> (the job failed)</li>',
           '<li><b>Build › Lint › eslint</b></li>',
+          '<li><b>Prod</b> (the stage failed before its jobs ran)</li>',
+          '<li><b>Build › E2E › flaky e2e</b> (failed, and the run went on: succeeded with issues)</li>',
           '</ul>',
         ].join('\n'),
       ),

@@ -139,6 +139,7 @@ describe('run facts', () => {
     ];
     assert.deepEqual(factsFromTimeline(refused).failures, [
       {
+        kind: 'stage',
         stage: 'Deploy prod',
         job: '',
         step: '',
@@ -151,6 +152,26 @@ describe('run facts', () => {
     assert.deepEqual(
       factsFromTimeline(timeline).failures.map((f) => stepPath(f)),
       ['Build › Unit tests › npm test'],
+    );
+  });
+
+  it('a run without failures lists the steps that failed and let it go on (succeeded with issues), only then', () => {
+    const lenient = timeline.map((r) =>
+      r.id === 't2'
+        ? { ...r, result: 'succeededWithIssues' as const }
+        : { ...r, result: r.result && ('succeeded' as const) },
+    );
+    assert.deepEqual(
+      factsFromTimeline(lenient).failures.map((f) => [f.kind, stepPath(f), f.errors.length]),
+      [['withIssues', 'Build › Unit tests › npm test', 2]],
+    );
+    const failing = [
+      ...timeline,
+      record({ id: 't3', parentId: 'j2', type: 'Task', name: 'lint', result: 'succeededWithIssues' }),
+    ];
+    assert.deepEqual(
+      factsFromTimeline(failing).failures.map((f) => [f.kind, stepPath(f)]),
+      [[undefined, 'Build › Unit tests › npm test']],
     );
   });
 

@@ -71,8 +71,13 @@ export interface ReleaseDeployment {
 export interface FailedStep {
   readonly stage: string;
   readonly job: string;
-  /** '' when the job itself failed (timeout, agent lost, checkpoint). */
+  /** '' when the job itself failed (agent lost), or the stage before any of its jobs ran. */
   readonly step: string;
+  /**
+   * What the entry is when it is not a failed step or job: a stage a check or an approval refused before its jobs
+   * ran, or a step that failed and let the run go on (`continueOnError`: succeeded with issues).
+   */
+  readonly kind?: 'stage' | 'withIssues';
   /** The name of the task the step runs (`VSTest`, `DotNetCoreCLI`, …), when the records say. */
   readonly task?: string;
   readonly errors: readonly string[];

@@ -26,20 +26,36 @@ export function factsFromTimeline(records: readonly TimelineRecord[], ownJob?: s
     (r) => r.type === 'Job' && r.result === 'failed' && !jobsWithFailedTask.has(r.id),
   );
 
-  const failures = [...failedTasks, ...failedJobs].map((record): FailedStep => ({
-    stage: visibleName(ancestor(record, 'Stage')?.name),
-    job: visibleName(record.type === 'Job' ? record.name : ancestor(record, 'Job')?.name),
-    step: record.type === 'Job' ? '' : record.name,
-    ...taskOf(record),
-    ...messages(record.issues),
-    log: record.logId === undefined ? undefined : { kind: 'build', logId: record.logId },
-  }));
+  // A run with no failure may still have steps that failed and let it go on: they say what "with issues" means.
+  const withIssues =
+    failedTasks.length + failedJobs.length === 0
+      ? sorted.filter((r) => r.type === 'Task' && r.result === 'succeededWithIssues')
+      : [];
+  const failures = [...failedTasks, ...failedJobs, ...withIssues].map((record) =>
+    failedStepOf(record, ancestor),
+  );
   const stagesWithFailures = new Set([...failedTasks, ...failedJobs].map((r) => ancestor(r, 'Stage')?.id));
   failures.push(...stagesFailedBeforeTheirJobs(sorted, stagesWithFailures, ancestor));
   const finished = records.filter((r) => (r.type === 'Stage' || r.type === 'Job') && r.completed);
   const othersOutcome = worstOutcome(finished.map((r) => r.result));
   const unfinishedJobs = otherJobsUnfinished(sorted, ownJob, ancestor);
   return { othersOutcome, ...(unfinishedJobs.length > 0 && { unfinishedJobs }), failures, artifacts: [] };
+}
+
+// A failed (or succeeded-with-issues) step or job of the timeline, named by its stage and job.
+function failedStepOf(
+  record: TimelineRecord,
+  ancestor: (record: TimelineRecord, type: string) => TimelineRecord | undefined,
+): FailedStep {
+  return {
+    ...(record.result === 'succeededWithIssues' && { kind: 'withIssues' as const }),
+    stage: visibleName(ancestor(record, 'Stage')?.name),
+    job: visibleName(record.type === 'Job' ? record.name : ancestor(record, 'Job')?.name),
+    step: record.type === 'Job' ? '' : record.name,
+    ...taskOf(record),
+    ...messages(record.issues),
+    log: record.logId === undefined ? undefined : { kind: 'build', logId: record.logId },
+  };
 }
 
 // The other jobs whose result is still to come, only when the task's own job is found among the records: a
@@ -70,6 +86,7 @@ function stagesFailedBeforeTheirJobs(
     .map((stage) => {
       const beneath = sorted.filter((r) => r.result === 'failed' && ancestor(r, 'Stage') === stage);
       return {
+        kind: 'stage' as const,
         stage: visibleName(stage.name) || stage.name,
         job: '',
         step: '',

@@ -76,10 +76,18 @@ export function runTableHtml(context: RunContext, facts: RunFacts, outcome: Outc
   return `<h3>Pipeline run</h3>\n<table>\n${body}\n</table>`;
 }
 
+// What a failure's name is followed by: nothing for a failed step.
+const NOTED: Record<NonNullable<FailedStep['kind']> | 'step' | 'job', string> = {
+  step: '',
+  job: ' (the job failed)',
+  stage: ' (the stage failed before its jobs ran)',
+  withIssues: ' (failed, and the run went on: succeeded with issues)',
+};
+
 function failuresHtml(failures: readonly FailedStep[]): string {
   if (failures.length === 0) return '';
   const items = failures.map((failure) => {
-    const title = `<b>${escapeHtml(stepPath(failure) || 'A job')}</b>${failure.step ? '' : ' (the job failed)'}`;
+    const title = `<b>${escapeHtml(stepPath(failure) || 'A job')}</b>${NOTED[failure.kind ?? (failure.step ? 'step' : 'job')]}`;
     const messages = [
       ...failure.errors.map((error) => `<li>${textHtml(error)}</li>`),
       ...failure.warnings.map((warning) => `<li><i>Warning:</i> ${textHtml(warning)}</li>`),
