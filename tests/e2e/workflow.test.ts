@@ -133,7 +133,12 @@ describe('packaged task: state changes follow the workflow', function () {
       WorkItemAction: 'commented',
     });
     assert.equal((await fields(bug!.id))['System.State'], 'Active', 'the item stays as it was');
-    assert.ok((await comments(bug!.id)).some((text) => /The pipeline recovered/.test(text)));
+    const note = (await comments(bug!.id)).find((text) => /The pipeline recovered/.test(text));
+    assert.match(
+      note ?? '',
+      /<p>It stays Active: Azure DevOps refused to move Bug \d+ to Resolved \(Fixed\): TF401320/,
+    );
+    assert.doesNotMatch(note ?? '', /moved this item/, 'the comment never says the item was moved');
     const warning = green.warnings.find((line) => line.includes('refused to move Bug'));
     assert.ok(warning, green.warnings.join('\n'));
     assert.match(warning, /to Resolved \(Fixed\): TF401320: Rule Error for field Root Cause/);

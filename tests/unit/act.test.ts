@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as sinon from 'sinon';
+import { movedHtml, stayedHtml } from '../../tasks/PipelineWorkItem/src/render/notes';
 import { act } from '../../tasks/PipelineWorkItem/src/act/act';
 import { AdoError } from '../../tasks/PipelineWorkItem/src/errors';
 import { markerHtml } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
@@ -278,7 +279,10 @@ describe('acting: resolving recovered items', () => {
     sinon.assert.calledOnce(boards.addComment);
     const [, item, html] = boards.addComment.firstCall.args as [string, number, string];
     assert.equal(item, 7);
-    assert.equal(html, history(boards.updateWorkItem.firstCall.args[2]));
+    // The comment is the note the change would have carried, saying why the item stays instead of where it went.
+    const attempted = history(boards.updateWorkItem.firstCall.args[2]);
+    assert.ok(attempted.includes(movedHtml('Resolved (Fixed)')), attempted);
+    assert.equal(html, attempted.replace(movedHtml('Resolved (Fixed)'), stayedHtml('Active', why)));
     assert.deepEqual(warnings, [loc('NoteAsComment', why, 'Bug', 7)]);
     // A note whose answer was lost has landed when this run's marker is on the item.
     const landed = boards.addComment.firstCall.args[3] as () => Promise<boolean>;

@@ -4,6 +4,8 @@ import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import {
   duplicateHtml,
   filedHtml,
+  movedHtml,
+  stayedHtml,
   recoveredHtml,
   recurrenceHtml,
 } from '../../tasks/PipelineWorkItem/src/render/notes';
@@ -126,11 +128,22 @@ describe('notes on the item', () => {
   it('the recovery entry names the run and where it ran', () => {
     assert.equal(
       recoveredHtml(runView(runContext(), withFailures([]), 'succeeded')),
-      `<p>The pipeline recovered: ${RUN} on main succeeded, so Pipeline Work Items resolved this item.</p>`,
+      `<p>The pipeline recovered: ${RUN} on main succeeded.</p>`,
     );
     assert.equal(
       recoveredHtml(runView(runContext(RELEASE_VARIABLES), withFailures([]), 'succeeded')),
-      `<p>The pipeline recovered: ${RELEASE} in Production succeeded, so Pipeline Work Items resolved this item.</p>`,
+      `<p>The pipeline recovered: ${RELEASE} in Production succeeded.</p>`,
+    );
+  });
+
+  it('what the task did after the reason: where it moved the item, or why it stays, escaped, lines kept', () => {
+    assert.equal(
+      movedHtml('Done (Work <finished>)'),
+      '<p>Pipeline Work Items moved this item to Done (Work &lt;finished&gt;).</p>',
+    );
+    assert.equal(
+      stayedHtml('Active <1>', 'Refused:\n<p><small>Pipeline Work Items · occurrence 9 · run x</small></p>'),
+      '<p>It stays Active &lt;1&gt;: Refused:<br>&lt;p&gt;&lt;small&gt;Pipeline Work Items · occurrence 9 · run x&lt;/small&gt;&lt;/p&gt;</p>',
     );
   });
 

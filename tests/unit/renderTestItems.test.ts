@@ -213,10 +213,7 @@ describe('rendering a test’s item: notes', () => {
   });
 
   it('a pass: names the run where the test passed', () => {
-    assert.equal(
-      testPassedHtml(view),
-      `<p>The test passed in ${RUN_LINK} on main, so Pipeline Work Items resolved this item.</p>`,
-    );
+    assert.equal(testPassedHtml(view), `<p>The test passed in ${RUN_LINK} on main.</p>`);
   });
 });
 

@@ -421,7 +421,7 @@ describe('per-test items: resolving on a pass', () => {
     const note = String(field(patch, 'System.History'));
     assert.match(
       note,
-      /^<p>The test passed in <a href="[^"]+">20261129\.3<\/a> on main, so Pipeline Work Items/,
+      /^<p>The test passed in <a href="[^"]+">20261129\.3<\/a> on main\.<\/p>\n<p>Pipeline Work Items moved this item to Resolved \(Fixed\)\.<\/p>\n/,
     );
     assert.ok(note.endsWith(markerHtml(RUN_KEY, 0)), note);
     assert.deepEqual(result.resolved, [{ id: 7, url: itemUrl(7), name: 'Cart.Adds' }]);

@@ -11,7 +11,7 @@ import {
 } from '../lifecycle/marker';
 import { openItemsQuery, Search } from '../lifecycle/openItems';
 import type { BoardsWrites } from './acted';
-import { duplicateHtml } from '../render/notes';
+import { duplicateHtml, movedHtml, stayedHtml } from '../render/notes';
 import { loc } from '../text/messages';
 import { FIELD, Relation, workItemApiUrl } from '../workItem/draft';
 import { JsonPatchOperation, patchOf, testRevision } from '../workItem/patch';
@@ -236,10 +236,10 @@ const conflicted = (error: unknown): boolean =>
 const refused = (error: unknown): error is AdoError => error instanceof AdoError && error.status === 400;
 
 /**
- * Moves an open item along its type's workflow for `purpose`, with the note (and relations) as one revision
- * guarded by `test /rev`. A person's save in between is re-read: an item no longer open is left as they left it,
- * one still open is tried once more. A change the service refuses leaves the item as it is and adds the note as
- * a comment, so nothing is lost.
+ * Moves an open item along its type's workflow for `purpose`, with the note (why; and relations) and where it
+ * went as one revision guarded by `test /rev`. A person's save in between is re-read: an item no longer open is
+ * left as they left it, one still open is tried once more. A change the service refuses leaves the item as it is
+ * and adds the note, with why it stays, as a comment, so nothing is lost.
  */
 async function changeState(
   acting: BoardsWrites,
@@ -255,13 +255,14 @@ async function changeState(
       return { kind: 'left', id: item, state: current?.state };
     }
     const change = plannedChange(acting.type, current.state, purpose, await reasons);
-    if (change === undefined) {
-      const why = loc('NoTransition', acting.type.name, item, current.state);
-      return commentInstead(acting, item, purpose, note, why);
-    }
+    const marker = markerHtml(acting.runKey, 0);
+    const instead = (why: string): Promise<Settled> =>
+      commentInstead(acting, item, purpose, `${note}\n${stayedHtml(current.state, why)}\n${marker}`, why);
+    if (change === undefined) return instead(loc('NoTransition', acting.type.name, item, current.state));
+    const to = change.reason === undefined ? change.state : `${change.state} (${change.reason})`;
     const fields: [string, string][] = [[FIELD.state, change.state]];
     if (change.reason !== undefined) fields.push([FIELD.reason, change.reason]);
-    fields.push([FIELD.history, note]);
+    fields.push([FIELD.history, `${note}\n${movedHtml(to)}\n${marker}`]);
     const patch = [testRevision(current.rev), ...patchOf(fields, relations)];
     try {
       await acting.boards.updateWorkItem(acting.project, item, patch, () =>
@@ -271,13 +272,12 @@ async function changeState(
     } catch (error) {
       if (conflicted(error) && attempt < 2) continue;
       if (!refused(error) && !conflicted(error)) throw error;
-      const to = change.reason === undefined ? change.state : `${change.state} (${change.reason})`;
       const said = error instanceof AdoError ? (error.serviceMessage ?? error.message) : String(error);
       const fields = error instanceof AdoError ? error.refusedFields.join(', ') : '';
       const why = fields
         ? loc('StateChangeRefusedFields', acting.type.name, item, to, said, fields)
         : loc('StateChangeRefused', acting.type.name, item, to, said);
-      return commentInstead(acting, item, purpose, note, why);
+      return instead(why);
     }
   }
 }
@@ -315,7 +315,7 @@ async function recoveryNoted(acting: BoardsWrites, item: number): Promise<boolea
 
 /** Resolves a recovered item through its workflow, with a note (HTML) naming the run. */
 export function resolveItem(acting: BoardsWrites, item: number, note: string): Promise<Settled> {
-  return changeState(acting, item, 'resolve', `${note}\n${markerHtml(acting.runKey, 0)}`);
+  return changeState(acting, item, 'resolve', note);
 }
 
 // Closes this run's item as a duplicate; a failure to write leaves it open, said in a warning.
@@ -335,6 +335,5 @@ function closeAsDuplicate(acting: BoardsWrites, item: number, original: number):
     url: workItemApiUrl(acting.collectionUri, original),
     attributes: { comment: 'Filed at the same moment by another run' },
   };
-  const note = `${duplicateHtml(original)}\n${markerHtml(acting.runKey, 0)}`;
-  return changeState(acting, item, 'duplicate', note, [link]);
+  return changeState(acting, item, 'duplicate', duplicateHtml(original), [link]);
 }

@@ -57,9 +57,19 @@ export function recurrenceHtml(view: RunView, occurrence: number, sameRun = fals
   return `<p>${headline} (occurrence ${occurrence}): ${runLink(view)}${whereHtml(view)}.</p>${list}`;
 }
 
-/** The history entry of an item resolved because the pipeline recovered. */
+/** Why the task resolves an item: the pipeline recovered (what it did follows, `movedHtml` or `stayedHtml`). */
 export function recoveredHtml(view: RunView): string {
-  return `<p>The pipeline recovered: ${runLink(view)}${whereHtml(view)} succeeded, so Pipeline Work Items resolved this item.</p>`;
+  return `<p>The pipeline recovered: ${runLink(view)}${whereHtml(view)} succeeded.</p>`;
+}
+
+/** What the task did after a note's reason: moved the item to `to` (a state, and its reason in brackets). */
+export function movedHtml(to: string): string {
+  return `<p>Pipeline Work Items moved this item to ${escapeHtml(to)}.</p>`;
+}
+
+/** What the task could not do after a note's reason: the item stays in `state`, and `why`. */
+export function stayedHtml(state: string, why: string): string {
+  return `<p>It stays ${escapeHtml(state)}: ${textHtml(why)}</p>`;
 }
 
 /** The history entry of a new item: where it came from and how the task will keep it up to date. */

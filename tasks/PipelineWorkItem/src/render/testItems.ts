@@ -67,7 +67,7 @@ export function testRecurrenceHtml(
 
 /** The history entry of a test's item resolved because the test passed. */
 export function testPassedHtml(view: RunView): string {
-  return `<p>The test passed in ${runLink(view)}${whereHtml(view)}, so Pipeline Work Items resolved this item.</p>`;
+  return `<p>The test passed in ${runLink(view)}${whereHtml(view)}.</p>`;
 }
 
 /** The title of the pipeline's flaky-tests item; the draft cuts it to fit, once masked. */
