@@ -45,19 +45,26 @@ describe('packaged task: one open item per failure, resolved on recovery', funct
     return (await session.emulator.comments(id)).map((comment) => comment.text);
   }
 
-  /** What a person does between runs: edits the title and description and adds a tag, through the REST API. */
-  async function editByHand(item: WorkItemJson): Promise<void> {
-    const url = `${session.emulator.collectionUrl}WebApp/_apis/wit/workitems/${item.id}?api-version=7.1`;
+  /** What a person saves on item `id` between runs, through the REST API (as the web portal does). */
+  async function saveByHand(id: number, fields: Record<string, string>): Promise<void> {
+    const url = `${session.emulator.collectionUrl}WebApp/_apis/wit/workitems/${id}?api-version=7.1`;
     const response = await fetch(url, {
       method: 'PATCH',
       headers: { 'Content-Type': 'application/json-patch+json', Authorization: `Bearer ${JOB_TOKEN}` },
-      body: JSON.stringify([
-        { op: 'add', path: '/fields/System.Title', value: 'Checkout total is wrong (flaky?)' },
-        { op: 'add', path: '/fields/Microsoft.VSTS.TCM.ReproSteps', value: '<p>Rewritten by Sam.</p>' },
-        { op: 'add', path: '/fields/System.Tags', value: `${String(item.fields['System.Tags'])}; triaged` },
-      ]),
+      body: JSON.stringify(
+        Object.entries(fields).map(([field, value]) => ({ op: 'add', path: `/fields/${field}`, value })),
+      ),
     });
     assert.equal(response.status, 200, await response.text());
+  }
+
+  /** What a person does between runs: edits the title and description and adds a tag. */
+  async function editByHand(item: WorkItemJson): Promise<void> {
+    await saveByHand(item.id, {
+      'System.Title': 'Checkout total is wrong (flaky?)',
+      'Microsoft.VSTS.TCM.ReproSteps': '<p>Rewritten by Sam.</p>',
+      'System.Tags': `${String(item.fields['System.Tags'])}; triaged`,
+    });
   }
 
   it('Agile: fail → Bug; fail → the same Bug commented; success → Resolved with a comment; fail → a new Bug', async () => {
@@ -229,6 +236,28 @@ describe('packaged task: one open item per failure, resolved on recovery', funct
     const done = await session.run(job(942));
     assert.equal(done.outputs['WorkItemAction'], 'resolved', done.stdout);
     assert.equal(await state(Number(bug)), 'Resolved');
+  });
+
+  it('an item a person reopened after a recovery stays open until the pipeline fails again', async () => {
+    const failed = await runBuild(950, 'failed');
+    const bug = Number(failed.outputs['WorkItemId']);
+    assert.equal((await runBuild(951, 'green')).outputs['WorkItemAction'], 'resolved');
+    assert.match(
+      (await commentTexts(bug)).at(-1)!,
+      /<p>Pipeline Work Items moved this item to Resolved \(Fixed\)\.<\/p>/,
+    );
+    // Sam reopens it in the web portal: not fixed after all.
+    await saveByHand(bug, { 'System.State': 'Active' });
+    const green = await runBuild(952, 'green');
+    assert.equal(green.outputs['WorkItemAction'], 'none');
+    assert.equal(await state(bug), 'Active', 'the person’s reopening stands');
+    assert.match(
+      green.summary,
+      /is open again \(Active\): a person reopened it after Pipeline Work Items moved it/,
+    );
+    assert.equal((await runBuild(953, 'failed')).outputs['WorkItemAction'], 'commented');
+    assert.equal((await runBuild(954, 'green')).outputs['WorkItemAction'], 'resolved');
+    assert.equal(await state(bug), 'Resolved');
   });
 
   it('onRecurrence skip writes nothing and reports the open item; new files another one', async () => {

@@ -201,6 +201,56 @@ describe('acting: resolving recovered items', () => {
     sinon.assert.notCalled(boards.addComment);
   });
 
+  describe('an item a person reopened after the task moved it', () => {
+    const moved = (id: number, key: string) => ({
+      id,
+      text: `<p>The pipeline recovered.</p>\n${movedHtml('Resolved (Fixed)')}\n${markerHtml(key, 0)}`,
+    });
+
+    it('is left open while no failure came since: nothing written', async () => {
+      const boards = fakeBoards();
+      boards.comments.resolves([moved(30, 'build-811.1.Test'), filedComment(12, 'build-810.1.Test')]);
+      const { acting } = actingOver(boards);
+      assert.deepEqual((await act(acting, { kind: 'resolve', items: [7] }, decided())).report, {
+        kind: 'resolved',
+        type: 'Bug',
+        items: [{ id: 7, url: url(7), outcome: 'left', state: 'Active', reopened: true }],
+      });
+      sinon.assert.notCalled(boards.updateWorkItem);
+      sinon.assert.notCalled(boards.addComment);
+    });
+
+    it('is resolved again once a failure was noted on it since', async () => {
+      const boards = fakeBoards();
+      boards.comments.resolves([filedComment(40, 'build-812.1.Lint'), moved(30, 'build-811.1.Test')]);
+      const { acting } = actingOver(boards);
+      assert.equal(
+        (await act(acting, { kind: 'resolve', items: [7] }, decided())).outputs.action,
+        'resolved',
+      );
+      sinon.assert.calledOnce(boards.updateWorkItem);
+    });
+
+    it('a note that the change was refused, or comments that cannot be read, leave the change to be tried', async () => {
+      for (const comments of [
+        sinon
+          .stub()
+          .resolves([
+            { id: 30, text: `<p>x</p>\n${stayedHtml('Active', 'refused')}\n${markerHtml('b', 0)}` },
+          ]),
+        sinon.stub().rejects(new Error('503')),
+      ]) {
+        const boards = { ...fakeBoards(), comments };
+        const { acting } = actingOver(boards);
+        assert.equal(
+          (await act(acting, { kind: 'resolve', items: [7] }, decided())).outputs.action,
+          'resolved',
+        );
+        sinon.assert.calledOnce(boards.updateWorkItem);
+      }
+    });
+  });
+
   it('an item deleted before the task came to it is left, nothing written', async () => {
     const boards = fakeBoards();
     boards.workItemRevision.resolves(undefined);

@@ -96,7 +96,7 @@ function resolvedItem(
     case 'noted':
       return { ...item, outcome: 'noted', why: settled.why };
     case 'left':
-      return { ...item, outcome: 'left', state: settled.state };
+      return { ...item, outcome: 'left', state: settled.state, ...(settled.reopened && { reopened: true }) };
     case 'failed':
       return { ...item, outcome: 'failed', why: settled.why };
   }

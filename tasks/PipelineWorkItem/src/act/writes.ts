@@ -11,7 +11,7 @@ import {
 } from '../lifecycle/marker';
 import { openItemsQuery, Search } from '../lifecycle/openItems';
 import type { BoardsWrites } from './acted';
-import { duplicateHtml, movedHtml, stayedHtml } from '../render/notes';
+import { duplicateHtml, movedHtml, saysMoved, stayedHtml } from '../render/notes';
 import { loc } from '../text/messages';
 import { FIELD, Relation, workItemApiUrl } from '../workItem/draft';
 import { JsonPatchOperation, patchOf, testRevision } from '../workItem/patch';
@@ -221,8 +221,11 @@ export type Settled =
   | { readonly kind: 'changed'; readonly id: number; readonly state: string; readonly reason?: string }
   /** The service refused the change (a rule, a required field, the workflow): the note went in as a comment. */
   | { readonly kind: 'commented'; readonly id: number; readonly why: string }
-  /** No longer open when the task came to it: a person decided, and the task does not overrule them. */
-  | { readonly kind: 'left'; readonly id: number; readonly state?: string }
+  /**
+   * No longer open when the task came to it, or `reopened`: open again after the task moved it, with no failure
+   * since. A person decided, and the task does not overrule them.
+   */
+  | { readonly kind: 'left'; readonly id: number; readonly state?: string; readonly reopened?: true }
   /** Refused again, and an earlier run's recovery note is the newest on the item: nothing added. */
   | { readonly kind: 'noted'; readonly id: number; readonly why: string }
   /** Nothing could be written (the service could not be reached, the token was refused, …). */
@@ -249,10 +252,15 @@ async function changeState(
   relations: readonly Relation[] = [],
 ): Promise<Settled> {
   const reasons = acting.reads.stateReasons(acting.type.name);
+  // Read beside the item's state: the task's last word on it, which may show a person reopened it.
+  const lastNote = purpose === 'resolve' ? newestNote(acting, item).catch(() => undefined) : undefined;
   for (let attempt = 1; ; attempt += 1) {
     const current = await acting.boards.workItemRevision(acting.project, item);
     if (current === undefined || !isOpenState(acting.type, current.state)) {
       return { kind: 'left', id: item, state: current?.state };
+    }
+    if (saysMoved((await lastNote)?.text ?? '')) {
+      return { kind: 'left', id: item, state: current.state, reopened: true };
     }
     const change = plannedChange(acting.type, current.state, purpose, await reasons);
     const marker = markerHtml(acting.runKey, 0);
@@ -260,10 +268,8 @@ async function changeState(
       commentInstead(acting, item, purpose, `${note}\n${stayedHtml(current.state, why)}\n${marker}`, why);
     if (change === undefined) return instead(loc('NoTransition', acting.type.name, item, current.state));
     const to = change.reason === undefined ? change.state : `${change.state} (${change.reason})`;
-    const fields: [string, string][] = [[FIELD.state, change.state]];
-    if (change.reason !== undefined) fields.push([FIELD.reason, change.reason]);
-    fields.push([FIELD.history, `${note}\n${movedHtml(to)}\n${marker}`]);
-    const patch = [testRevision(current.rev), ...patchOf(fields, relations)];
+    const history = `${note}\n${movedHtml(to)}\n${marker}`;
+    const patch = [testRevision(current.rev), ...patchOf(changedFields(change, history), relations)];
     try {
       await acting.boards.updateWorkItem(acting.project, item, patch, () =>
         inState(acting, item, change.state),
@@ -272,14 +278,24 @@ async function changeState(
     } catch (error) {
       if (conflicted(error) && attempt < 2) continue;
       if (!refused(error) && !conflicted(error)) throw error;
-      const said = error instanceof AdoError ? (error.serviceMessage ?? error.message) : String(error);
-      const fields = error instanceof AdoError ? error.refusedFields.join(', ') : '';
-      const why = fields
-        ? loc('StateChangeRefusedFields', acting.type.name, item, to, said, fields)
-        : loc('StateChangeRefused', acting.type.name, item, to, said);
-      return instead(why);
+      return instead(refusalOf(error, acting.type.name, item, to));
     }
   }
+}
+
+// The fields of a state change: the state, its reason when there is one, and the history entry.
+function changedFields(change: { state: string; reason?: string }, history: string): [string, string][] {
+  const reason: [string, string][] = change.reason === undefined ? [] : [[FIELD.reason, change.reason]];
+  return [[FIELD.state, change.state], ...reason, [FIELD.history, history]];
+}
+
+// Why the service refused to move the item to `to`: its own words, and the fields it named.
+function refusalOf(error: unknown, type: string, item: number, to: string): string {
+  const said = error instanceof AdoError ? (error.serviceMessage ?? error.message) : String(error);
+  const fields = error instanceof AdoError ? error.refusedFields.join(', ') : '';
+  return fields
+    ? loc('StateChangeRefusedFields', type, item, to, said, fields)
+    : loc('StateChangeRefused', type, item, to, said);
 }
 
 async function commentInstead(
@@ -298,18 +314,20 @@ async function commentInstead(
   return { kind: 'commented', id: item, why };
 }
 
+// The task's newest note on the item (a comment or history entry carrying its marker), read newest first.
+async function newestNote(acting: BoardsWrites, item: number): Promise<{ text: string } | undefined> {
+  const newestMarked = (comments: readonly { text: string }[]): { text: string } | undefined =>
+    comments.find((comment) => readMarkers([comment]).runs.size > 0);
+  return newestMarked(
+    await acting.boards.comments(acting.project, item, (newestFirst) => !!newestMarked(newestFirst)),
+  );
+}
+
 // Whether the task's newest note on the item is a recovery note (a write that is no filing): then the pipeline
 // has not failed since a run said it recovered, and a rule that keeps blocking the change costs the item no
 // comment per green run.
 async function recoveryNoted(acting: BoardsWrites, item: number): Promise<boolean> {
-  const newestMarked = (comments: readonly { text: string }[]): { text: string } | undefined =>
-    comments.find((comment) => readMarkers([comment]).runs.size > 0);
-  const read = await acting.boards.comments(
-    acting.project,
-    item,
-    (newestFirst) => !!newestMarked(newestFirst),
-  );
-  const newest = newestMarked(read);
+  const newest = await newestNote(acting, item);
   return newest !== undefined && readMarkers([newest]).lastOccurrence === 0;
 }
 

@@ -67,6 +67,14 @@ export function movedHtml(to: string): string {
   return `<p>Pipeline Work Items moved this item to ${escapeHtml(to)}.</p>`;
 }
 
+// The element `movedHtml` writes; a note quotes what a pusher controls only escaped, so text cannot spell it.
+const MOVED = /<p\b[^>]*>\s*Pipeline Work Items moved this item to /i;
+
+/** Whether a note of the task (its HTML as stored) says the task moved the item out of its state. */
+export function saysMoved(html: string): boolean {
+  return MOVED.test(html);
+}
+
 /** What the task could not do after a note's reason: the item stays in `state`, and `why`. */
 export function stayedHtml(state: string, why: string): string {
   return `<p>It stays ${escapeHtml(state)}: ${textHtml(why)}</p>`;

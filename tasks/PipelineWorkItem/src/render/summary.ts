@@ -8,8 +8,11 @@ export type ResolvedItem = { readonly id: number; readonly url: string } & (
   | { readonly outcome: 'resolved'; readonly state: string; readonly reason?: string }
   /** The service refused the change; the note went in as a comment. */
   | { readonly outcome: 'commented'; readonly why: string }
-  /** No longer open when the task came to it (a person closed or removed it): left as it is. */
-  | { readonly outcome: 'left'; readonly state?: string }
+  /**
+   * No longer open when the task came to it (a person closed or removed it), or `reopened` by a person after the
+   * task moved it: left as it is.
+   */
+  | { readonly outcome: 'left'; readonly state?: string; readonly reopened?: true }
   /** Refused again; an earlier run's note is on it already, so nothing was added. */
   | { readonly outcome: 'noted'; readonly why: string }
   | { readonly outcome: 'failed'; readonly why: string }
@@ -279,11 +282,16 @@ function resolvedSummary(type: string, items: readonly ResolvedItem[]): string {
     const shown = link(type, item.id, item.url);
     if (item.outcome === 'commented') lines.push(loc('SummaryResolveRefused', shown, md(item.why)));
     if (item.outcome === 'noted') lines.push(loc('SummaryResolveNoted', shown, md(item.why)));
-    if (item.outcome === 'left')
-      lines.push(loc('SummaryResolveLeft', shown, md(item.state ?? loc('ItemDeleted'))));
+    if (item.outcome === 'left') lines.push(leftLine(shown, item));
     if (item.outcome === 'failed') lines.push(loc('SummaryResolveFailed', shown, md(item.why)));
   }
   return lines.join('\n\n');
+}
+
+function leftLine(shown: string, item: Extract<ResolvedItem, { outcome: 'left' }>): string {
+  return item.reopened
+    ? loc('SummaryResolveReopened', shown, md(item.state ?? ''))
+    : loc('SummaryResolveLeft', shown, md(item.state ?? loc('ItemDeleted')));
 }
 
 function reportPart(type: string, item: ResolvedItem): string {
@@ -295,7 +303,9 @@ function reportPart(type: string, item: ResolvedItem): string {
     case 'noted':
       return loc('ReportPartNoted', type, item.id);
     case 'left':
-      return loc('ReportPartLeft', type, item.id, item.state ?? loc('ItemDeleted'));
+      return item.reopened
+        ? loc('ReportPartReopened', type, item.id, item.state ?? '')
+        : loc('ReportPartLeft', type, item.id, item.state ?? loc('ItemDeleted'));
     case 'failed':
       return loc('ReportPartFailed', type, item.id, item.why);
   }
