@@ -74,10 +74,10 @@ describe('packaged task: long discussions, several jobs of a run, and whose perm
       texts.at(-1)!.includes(marker(1, 'build-200.1.9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a')),
       texts.at(-1),
     );
-    assert.match(texts.at(-1)!, /^<p>Failed in another job of this run too \(occurrence 1\): /);
+    assert.match(texts.at(-1)!, /^<p>Failed again in this run \(occurrence 1\): /);
     assert.match(
       second.summary,
-      /Another job of this run had recorded this occurrence: commented on \[Bug \d+\]/,
+      /Another job or attempt of this run had recorded this occurrence: commented on \[Bug \d+\]/,
     );
     assert.equal(
       commentReads(await session.emulator.requests()).length,

@@ -136,7 +136,7 @@ describe('packaged task against the Azure DevOps emulator', function () {
     assert.equal(item.fields['System.Title'], 'WebApp-CI failed on main: Deploy prod');
     assert.match(
       String(item.fields['Microsoft.VSTS.TCM.ReproSteps']),
-      /<b>Deploy prod<\/b> \(the stage failed before its jobs ran\)\n<ul>\n<li>Approval rejected by Sam Rivera: not this week\.<\/li>/,
+      /<b>Deploy prod<\/b> \(the stage failed\)\n<ul>\n<li>Approval rejected by Sam Rivera: not this week\.<\/li>/,
     );
   });
 

@@ -232,7 +232,32 @@ describe('packaged task: one open item per failure, resolved on recovery', funct
     assert.match(early.summary, /Nothing resolved: other jobs of this run had not finished/);
     assert.equal(await state(Number(bug)), 'New');
 
-    await session.emulator.seedBuild(greenBesideLeg(942, { state: 'completed', result: 'succeeded' }));
+    // Once the leg is done, a job of another phase that waits (it depends on this one) is not waited for.
+    const done942 = greenBesideLeg(942, { state: 'completed', result: 'succeeded' });
+    await session.emulator.seedBuild({
+      ...done942,
+      records: [
+        ...(done942.records ?? []),
+        {
+          id: 'publish-phase',
+          parentId: 'stage',
+          type: 'Phase',
+          name: 'Publish',
+          order: 3,
+          state: 'pending',
+          result: null,
+        },
+        {
+          id: 'publish',
+          parentId: 'publish-phase',
+          type: 'Job',
+          name: 'Publish',
+          order: 1,
+          state: 'pending',
+          result: null,
+        },
+      ],
+    });
     const done = await session.run(job(942));
     assert.equal(done.outputs['WorkItemAction'], 'resolved', done.stdout);
     assert.equal(await state(Number(bug)), 'Resolved');

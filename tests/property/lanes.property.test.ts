@@ -30,9 +30,10 @@ function fingerprint(
   run: Record<string, string>,
   context: { project: string; pipeline: string; branch: string; environment: string; pullRequest?: string },
 ) {
+  const lane = { hostType: 'build' as const, ...context };
   const parsed = source === undefined ? undefined : parseTemplate('fingerprint', source);
   if (typeof parsed === 'string') assert.fail(parsed);
-  return fingerprintOf(parsed, run as TemplateValues, context);
+  return fingerprintOf(parsed, run as TemplateValues, lane);
 }
 
 describe('the pull-request lane (properties)', () => {

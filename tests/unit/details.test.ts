@@ -122,7 +122,7 @@ describe('details at their edges', () => {
           '<li><b>Deploy › Web</b> (the job failed)</li>',
           '<li><b>A job</b> (the job failed)</li>',
           '<li><b>Build › Lint › eslint</b></li>',
-          '<li><b>Prod</b> (the stage failed before its jobs ran)</li>',
+          '<li><b>Prod</b> (the stage failed)</li>',
           '<li><b>Build › E2E › flaky e2e</b> (failed, and the run went on: succeeded with issues)</li>',
           '</ul>',
         ].join('\n'),

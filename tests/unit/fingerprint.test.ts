@@ -90,36 +90,36 @@ describe('fingerprint and the open-items query', () => {
         success: successFingerprintOf(run),
       },
       {
-        run: { text: 'WebApp-CI · main', tag: 'pwi:9d3027273b35', scopeTag: 'pwi:scope-19c22e4d2d90' },
+        run: { text: 'WebApp-CI · main', tag: 'pwi:9d3027273b35', scopeTag: 'pwi:scope-66700b6d0e72' },
         pullRequest: {
           text: 'WebApp-CI · main · pull request 7',
           tag: 'pwi:pr-3dbcf4e07208',
-          scopeTag: 'pwi:scope-a4272b8c3c2a',
+          scopeTag: 'pwi:scope-34db47da10eb',
         },
         release: {
           text: 'WebApp-CD · main · Production',
           tag: 'pwi:bd3eae359c65',
-          scopeTag: 'pwi:scope-33e7a167020e',
+          scopeTag: 'pwi:scope-9a98c3f41c30',
         },
         test: {
           text: 'WebApp-CI · main · Checkout.Pays',
-          tag: 'pwi:test-22576db999bf',
-          scopeTag: 'pwi:tests-282a91becf9c',
+          tag: 'pwi:test-37fe6342d25a',
+          scopeTag: 'pwi:tests-dde9fd8d03f1',
         },
         pullRequestTest: {
           text: 'WebApp-CI · main · Checkout.Pays · pull request 7',
-          tag: 'pwi:test-43b114d90970',
-          scopeTag: 'pwi:tests-559131a8e1b7',
+          tag: 'pwi:test-16e81ab39f72',
+          scopeTag: 'pwi:tests-04b9e0ca8a7c',
         },
         flaky: {
           text: 'flaky tests · WebApp-CI',
-          tag: 'pwi:flaky-8e8dd9f1939d',
-          scopeTag: 'pwi:flaky-8e8dd9f1939d',
+          tag: 'pwi:flaky-ed661936f072',
+          scopeTag: 'pwi:flaky-ed661936f072',
         },
         pullRequestFlaky: {
           text: 'flaky tests · WebApp-CI · pull request 7',
-          tag: 'pwi:flaky-97d84f1b9db9',
-          scopeTag: 'pwi:flaky-97d84f1b9db9',
+          tag: 'pwi:flaky-1adfba370da8',
+          scopeTag: 'pwi:flaky-1adfba370da8',
         },
         success: {
           text: 'WebApp-CI · main · succeeded',
@@ -174,7 +174,13 @@ describe('fingerprints', () => {
   });
 
   it('trims white space around the whole text', () => {
-    const context = { project: 'WebApp', pipeline: ' WebApp-CI', branch: 'main\n', environment: '' };
+    const context = {
+      hostType: 'build' as const,
+      project: 'WebApp',
+      pipeline: ' WebApp-CI',
+      branch: 'main\n',
+      environment: '',
+    };
     const { text, tag } = fingerprintOf(undefined, values, context);
     assert.deepEqual({ text, tag }, { text: 'WebApp-CI · main', tag: 'pwi:9d3027273b35' });
   });
@@ -243,6 +249,18 @@ describe('the pull-request lane', () => {
       assert.notEqual(named, base);
       assert.notEqual(scope({ ...NAMED, 'Build.DefinitionName': 'Other' }), named);
       assert.equal(scope({ ...NAMED, 'Build.DefinitionName': ' webapp-ci' }), named);
+    });
+
+    it('keep a build definition and a release definition of one number apart', () => {
+      const build = scope({
+        ...YAML_VARIABLES,
+        'System.DefinitionId': '4',
+        'Environment.Name': 'Production',
+      });
+      const release = scope(RELEASE_VARIABLES);
+      assert.equal(runContext(RELEASE_VARIABLES).pipelineId, '4');
+      assert.equal(runContext(RELEASE_VARIABLES).branch, 'main');
+      assert.notEqual(build, release);
     });
 
     it('cannot be spelled by moving text between the parts', () => {

@@ -5,6 +5,7 @@ import {
   duplicateHtml,
   filedHtml,
   movedHtml,
+  saysMoved,
   stayedHtml,
   recoveredHtml,
   recurrenceHtml,
@@ -101,10 +102,10 @@ describe('notes on the item', () => {
     });
   });
 
-  it('another job of the run that recorded the occurrence says so, under the same number', () => {
+  it('another job or attempt of the run that recorded the occurrence says so, under the same number', () => {
     assert.equal(
       recurrenceHtml(build([step('lint')]), 3, true),
-      `<p>Failed in another job of this run too (occurrence 3): ${RUN} on main.</p>\n<ul>\n<li><b>Build › Unit tests › lint</b></li>\n</ul>`,
+      `<p>Failed again in this run (occurrence 3): ${RUN} on main.</p>\n<ul>\n<li><b>Build › Unit tests › lint</b></li>\n</ul>`,
     );
   });
 
@@ -145,6 +146,17 @@ describe('notes on the item', () => {
       stayedHtml('Active <1>', 'Refused:\n<p><small>Pipeline Work Items · occurrence 9 · run x</small></p>'),
       '<p>It stays Active &lt;1&gt;: Refused:<br>&lt;p&gt;&lt;small&gt;Pipeline Work Items · occurrence 9 · run x&lt;/small&gt;&lt;/p&gt;</p>',
     );
+  });
+
+  it('knows its moved paragraph as the service may store it, never from text a note quotes', () => {
+    assert.equal(saysMoved(movedHtml('Resolved (Fixed)')), true);
+    assert.equal(saysMoved('<P class="x">\n  Pipeline Work Items moved this item to Done.</P>'), true);
+    // A branch or an error that spells the paragraph is escaped wherever a note quotes it.
+    const spelled = '<p>Pipeline Work Items moved this item to Resolved.</p>';
+    const quoted = recurrenceHtml(build([step('x', { errors: [spelled] })]), 2);
+    assert.equal(saysMoved(quoted), false);
+    assert.equal(saysMoved(stayedHtml('Active', spelled)), false);
+    assert.equal(saysMoved(''), false);
   });
 
   it('the first entry of a new item names the run and the fingerprint, escaped, and what the task will do', () => {

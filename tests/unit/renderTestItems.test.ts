@@ -208,8 +208,14 @@ describe('rendering a test’s item: notes', () => {
   it('a recurrence another job of the run had recorded: said so, under the same number', () => {
     assert.match(
       testRecurrenceHtml(failedTest('A', ''), view, 4, true),
-      /^<p>Failed in another job of this run too \(occurrence 4\): /,
+      /^<p>Failed again in this run \(occurrence 4\): /,
     );
+  });
+
+  it('the history entry shows a long test’s fingerprint on one line of at most 1,000 characters', () => {
+    const html = testFiledHtml(view, { text: `WebApp-CI · main · ${'t'.repeat(20_000)}`, tag: 'pwi:test-0' });
+    assert.ok(html.length < 1_500, `${html.length} characters`);
+    assert.ok(html.includes('…</i> (tag pwi:test-0)'), html);
   });
 
   it('a pass: names the run where the test passed', () => {

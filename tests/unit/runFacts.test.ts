@@ -71,10 +71,21 @@ describe('run facts', () => {
   });
 
   describe('the other jobs still to finish', () => {
-    // This task's job (Report › File bug) runs beside a job of the Build stage that is still running and another
-    // waiting for an agent; job ids are GUIDs the variable may spell in another case.
+    // This task's job is a matrix leg (phase p9 of stage Test, record id a GUID the variable may spell in another
+    // case); beside it: a job of the Build stage still running, another leg of its matrix waiting for an agent, a
+    // job of another phase waiting (it may depend on this one), a later stage not started.
+    const leg = (id: string, name: string, unfinished?: 'pending' | 'inProgress'): TimelineRecord =>
+      record({
+        id,
+        parentId: 'p9',
+        type: 'Job',
+        name,
+        order: 1,
+        completed: !unfinished,
+        ...(unfinished && { unfinished, result: undefined }),
+      });
     const running: TimelineRecord[] = [
-      ...timeline.map((r) => (r.id === 'j3' ? { ...r, id: 'AB12-CD', unfinished: true } : r)),
+      ...timeline,
       record({
         id: 'j4',
         parentId: 'p1',
@@ -82,24 +93,63 @@ describe('run facts', () => {
         name: 'Windows',
         order: 3,
         completed: false,
-        unfinished: true,
+        unfinished: 'inProgress',
+        result: undefined,
       }),
       record({
-        id: 'j5',
-        parentId: 'p1',
+        id: 's9',
+        type: 'Stage',
+        name: 'Test',
+        order: 3,
+        completed: false,
+        unfinished: 'inProgress',
+        result: undefined,
+      }),
+      record({
+        id: 'p9',
+        parentId: 's9',
+        type: 'Phase',
+        name: 'Matrix',
+        completed: false,
+        unfinished: 'inProgress',
+        result: undefined,
+      }),
+      leg('AB12-CD', 'Test linux', 'inProgress'),
+      leg('j6', 'Test windows', 'pending'),
+      leg('j7', 'Test mac'),
+      record({
+        id: 'p8',
+        parentId: 's9',
+        type: 'Phase',
+        name: 'Publish',
+        completed: false,
+        unfinished: 'pending',
+        result: undefined,
+      }),
+      record({
+        id: 'j8',
+        parentId: 'p8',
         type: 'Job',
-        name: 'Job',
+        name: 'Publish',
+        completed: false,
+        unfinished: 'pending',
+        result: undefined,
+      }),
+      record({
+        id: 's3',
+        type: 'Stage',
+        name: 'Deploy',
         order: 4,
         completed: false,
-        unfinished: true,
+        unfinished: 'pending',
+        result: undefined,
       }),
-      record({ id: 's3', type: 'Stage', name: 'Deploy', order: 3, completed: false, unfinished: true }),
     ];
 
-    it('names each other unfinished job, stage first, but not this job nor a stage without jobs', () => {
+    it('names the jobs running beside it and its matrix’s waiting legs, not those that may wait for it', () => {
       assert.deepEqual(factsFromTimeline(running, 'ab12-cd').unfinishedJobs, [
         'Build › Windows',
-        'Build › Job',
+        'Test › Test windows',
       ]);
     });
 
@@ -108,8 +158,8 @@ describe('run facts', () => {
       assert.equal(factsFromTimeline(running).unfinishedJobs, undefined);
     });
 
-    it('none when every other job has finished', () => {
-      const done = running.filter((r) => r.id !== 'j4' && r.id !== 'j5');
+    it('none when the jobs beside it and its matrix’s legs have finished, whatever waits in other phases', () => {
+      const done = running.filter((r) => r.id !== 'j4' && r.id !== 'j6');
       assert.equal('unfinishedJobs' in factsFromTimeline(done, 'AB12-CD'), false);
     });
   });

@@ -79,7 +79,7 @@ describe('what the task reports', () => {
         `Could not resolve [Bug 47](${URL}47): No transition\\. An earlier run's recovery note is on it already; nothing was added.`,
         `[Bug 44](${URL}44) is no longer open (Closed): left as it is.`,
         `[Bug 45](${URL}45) is no longer open (deleted): left as it is.`,
-        `[Bug 48](${URL}48) is open again (Active): a person reopened it after Pipeline Work Items moved it, so it is left as it is until the pipeline fails again.`,
+        `[Bug 48](${URL}48) is open again (Active): a person reopened it after Pipeline Work Items moved it, so it is left as it is until a failure is noted on it.`,
         `Could not resolve [Bug 46](${URL}46): timed out`,
       ].join('\n\n'),
       'The pipeline recovered: resolved Bug 42; Bug 43 commented (Azure DevOps refused the state change); Bug 47 still open (Azure DevOps refuses the state change; already noted); Bug 44 left as Closed; Bug 45 left as deleted; Bug 48 left Active (reopened by a person); Bug 46 not resolved (timed out).',
@@ -187,8 +187,8 @@ describe('what the task reports', () => {
     [
       'a recurrence another job of the run had recorded',
       { kind: 'commented', type: 'Bug', id: 7, url: 'https://x.example/7', occurrence: 3, sameRun: true },
-      'Another job of this run had recorded this occurrence: commented on [Bug 7](https://x.example/7) under the same number (occurrence 3).',
-      'Commented on Bug 7 (occurrence 3, recorded by another job of this run): https://x.example/7',
+      'Another job or attempt of this run had recorded this occurrence: commented on [Bug 7](https://x.example/7) under the same number (occurrence 3).',
+      'Commented on Bug 7 (occurrence 3, recorded by another job or attempt of this run): https://x.example/7',
     ],
     [
       'a green run beside jobs still to finish, each named once escaped',
@@ -289,6 +289,16 @@ describe('what the task reports beyond the run’s item', () => {
         `Passing again, resolved: [Bug 40](${URL}40).\n` +
         '3 more failing tests have no item of their own: a run files at most 20 test items.\n',
     );
+  });
+
+  it('a test item’s name on one line of at most 1,000 characters', () => {
+    const tests = {
+      ...none,
+      created: [{ id: 50, url: `${URL}50`, name: `Pays(${'x'.repeat(5_000)})\nmore` }],
+    };
+    const markdown = summaryMarkdown(created, [], { tests });
+    assert.ok(markdown.includes(`(Pays\\(${'x'.repeat(994)}…)`), markdown.slice(0, 300));
+    assert.doesNotMatch(markdown, /more/);
   });
 
   it('only what happened is said; test items that wrote nothing add no line', () => {

@@ -18,7 +18,6 @@ const EMPTY_RECORD = {
   name: '',
   order: 0,
   completed: false,
-  unfinished: false,
   result: undefined,
   issues: [],
   logId: undefined,
@@ -49,7 +48,6 @@ describe('wire: timeline records', () => {
         name: 'Run tests',
         order: 3,
         completed: true,
-        unfinished: false,
         result: 'failed',
         issues: [
           { type: 'error', message: 'Tests failed' },
@@ -64,7 +62,7 @@ describe('wire: timeline records', () => {
   it('a record still running, with nothing but its id', () => {
     assert.deepEqual(
       timelineRecord({ id: 'j2', parentId: null, state: 'inProgress', result: null, issues: null }),
-      { ...EMPTY_RECORD, id: 'j2', unfinished: true },
+      { ...EMPTY_RECORD, id: 'j2', unfinished: 'inProgress' },
     );
     assert.deepEqual(timelineRecord({}), EMPTY_RECORD);
   });
@@ -75,7 +73,7 @@ describe('wire: timeline records', () => {
       ['pending', 'inProgress', 'InProgress', 'completed', 'Completed', '', undefined, 'queued'].map(
         unfinished,
       ),
-      [true, true, true, false, false, false, false, false],
+      ['pending', 'inProgress', 'inProgress', undefined, undefined, undefined, undefined, undefined],
     );
   });
 

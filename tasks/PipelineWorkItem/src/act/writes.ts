@@ -193,8 +193,8 @@ export type RecurrenceNote = (occurrence: number, sameRun: boolean) => string;
 
 /**
  * Comments on the open item that the failure happened again, numbering the occurrence (`note` words it). Another
- * job of the run that recorded the newest occurrence adds its note under the same number: one run is one
- * occurrence. A job that already wrote on the item (a retried write that landed) adds nothing.
+ * job or attempt of the run that recorded the newest occurrence adds its note under the same number: one run is
+ * one occurrence. A job that already wrote on the item (a retried write that landed) adds nothing.
  */
 export async function commentOnRecurrence(
   acting: BoardsWrites,

@@ -72,7 +72,7 @@ export interface RunContext {
  */
 export type Lane = Pick<
   RunContext,
-  'project' | 'pipeline' | 'pipelineId' | 'branch' | 'environment' | 'pullRequest'
+  'hostType' | 'project' | 'pipeline' | 'pipelineId' | 'branch' | 'environment' | 'pullRequest'
 >;
 
 const JOB_STATUSES: readonly JobStatus[] = [

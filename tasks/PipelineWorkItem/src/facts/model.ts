@@ -17,8 +17,8 @@ export interface TimelineRecord {
   readonly task?: string;
   readonly order: number;
   readonly completed: boolean;
-  /** Pending or in progress: its result is still to come. */
-  readonly unfinished?: boolean;
+  /** While its result is still to come: waiting to start (`pending`), or running (`inProgress`). */
+  readonly unfinished?: 'pending' | 'inProgress';
   readonly result: StepResult | undefined;
   readonly issues: readonly Issue[];
   readonly logId: number | undefined;

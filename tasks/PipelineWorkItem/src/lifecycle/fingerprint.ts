@@ -102,8 +102,11 @@ function scopeParts(context: Lane): string[] {
 // The pipeline in the tags that only this version writes: its definition's id where the agent gives it, so that
 // two pipelines of one name in different folders keep apart and a renamed pipeline keeps its items. (The
 // fingerprint's own tag keeps the name, as 1.0.0 wrote it.)
+// Build and release definitions are numbered apart, so the kind is part of the key.
 function pipelineKey(context: Lane): string {
-  return context.pipelineId === undefined ? context.pipeline : `definition ${context.pipelineId}`;
+  return context.pipelineId === undefined
+    ? context.pipeline
+    : `${context.hostType} definition ${context.pipelineId}`;
 }
 
 function normalized(text: string): string {

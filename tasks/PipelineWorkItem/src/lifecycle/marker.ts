@@ -93,11 +93,11 @@ export function lastOccurrenceRun(newestFirst: readonly { text: string }[]): str
   return last?.run;
 }
 
-// The run of a key, without the job: `build-812.1` of `build-812.1.Test`, `release-57.3.2` of
-// `release-57.3.2.Deploy` (a 1.0.0 key is a run alone).
-const RUN_OF_KEY = /^(?:build-\d+\.\d+|release-\d+\.\d+\.\d+)/;
+// The run of a key, without the attempt and the job: `build-812` of `build-812.2.Test`, `release-57.3` (the
+// release's deployment to environment 3) of `release-57.3.2.Deploy`. A rerun is an attempt of the same run.
+const RUN_OF_KEY = /^(?:build-\d+|release-\d+\.\d+)(?=\.|$)/;
 
-/** Whether two keys are of one run (other jobs, or the same job). */
+/** Whether two keys are of one run (other jobs or attempts, or the same job). */
 export function sameRun(key: string, other: string): boolean {
   const run = RUN_OF_KEY.exec(key)?.[0];
   return run !== undefined && run === RUN_OF_KEY.exec(other)?.[0];

@@ -80,7 +80,7 @@ export function runTableHtml(context: RunContext, facts: RunFacts, outcome: Outc
 const NOTED: Record<NonNullable<FailedStep['kind']> | 'step' | 'job', string> = {
   step: '',
   job: ' (the job failed)',
-  stage: ' (the stage failed before its jobs ran)',
+  stage: ' (the stage failed)',
   withIssues: ' (failed, and the run went on: succeeded with issues)',
 };
 

@@ -19,7 +19,12 @@ const MAX_COMMIT_MESSAGE = 200;
 
 const cut = (text: string, max: number = MAX_LINE_LENGTH): string => firstLines(text, 1, max);
 
-/** A test's name as every item shows it: escaped, one line, cut like a log line (a data-driven name can be huge). */
+/** A name as every item and the summary show it: one line, cut like a log line (a data-driven test's can be huge). */
+export function shownName(name: string): string {
+  return cut(name);
+}
+
+/** A test's name as every item shows it: escaped, one line, cut like a log line. */
 export function testNameHtml(name: string): string {
   return escapeHtml(cut(name));
 }

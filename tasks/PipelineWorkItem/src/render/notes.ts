@@ -31,17 +31,17 @@ const AGAIN: Record<Outcome, string> = {
   canceled: 'Canceled again',
 };
 
-// Another job of a run that recorded the occurrence already: the same occurrence, seen from one more job.
-const IN_ANOTHER_JOB: Record<Outcome, string> = {
-  failed: 'Failed in another job of this run too',
-  succeededWithIssues: 'Succeeded with issues in another job of this run too',
-  succeeded: 'Succeeded in another job of this run too',
-  canceled: 'Canceled in another job of this run too',
+// Another job or attempt of a run that recorded the occurrence already: the same occurrence, seen once more.
+const AGAIN_IN_RUN: Record<Outcome, string> = {
+  failed: 'Failed again in this run',
+  succeededWithIssues: 'Succeeded with issues again in this run',
+  succeeded: 'Succeeded again in this run',
+  canceled: 'Canceled again in this run',
 };
 
 /**
- * The comment added to the open item when its failure happens again (or, `sameRun`, when another job of the run
- * that recorded this occurrence sees it too): the run, and what failed this time.
+ * The comment added to the open item when its failure happens again (or, `sameRun`, when another job or attempt
+ * of the run that recorded this occurrence sees it too): the run, and what failed this time.
  */
 export function recurrenceHtml(view: RunView, occurrence: number, sameRun = false): string {
   const steps = view.facts.failures.slice(0, MAX_STEPS).map((failure) => {
@@ -53,7 +53,7 @@ export function recurrenceHtml(view: RunView, occurrence: number, sameRun = fals
   const more = view.facts.failures.length - steps.length;
   if (more > 0) steps.push(`<li>… and ${more} more</li>`);
   const list = steps.length > 0 ? `\n<ul>\n${steps.join('\n')}\n</ul>` : '';
-  const headline = (sameRun ? IN_ANOTHER_JOB : AGAIN)[view.outcome];
+  const headline = (sameRun ? AGAIN_IN_RUN : AGAIN)[view.outcome];
   return `<p>${headline} (occurrence ${occurrence}): ${runLink(view)}${whereHtml(view)}.</p>${list}`;
 }
 

@@ -1,7 +1,7 @@
 import { escapeMarkdown } from '../text/markdown';
 import { loc } from '../text/messages';
 import type { Outcome, TestFailures, TestStanding } from '../facts/model';
-import { count } from './evidence';
+import { count, shownName } from './evidence';
 
 /** What became of one open item a recovered run tried to resolve. */
 export type ResolvedItem = { readonly id: number; readonly url: string } & (
@@ -79,7 +79,7 @@ export type Report =
       readonly url: string;
       /** undefined when this run had already written on the item (nothing added). */
       readonly occurrence: number | undefined;
-      /** Another job of this run had recorded the occurrence: this job added its note under the same number. */
+      /** Another job or attempt of this run had recorded the occurrence: this one's note has the same number. */
       readonly sameRun?: boolean;
       /** The item this run filed and closed as a duplicate of `id` (a race with another run). */
       readonly duplicate?: number;
@@ -250,7 +250,7 @@ function sideLines({ tests, flaky, recovered, recoveryPlan }: SideItems): string
   if (recoveryPlan) lines.push('', loc('DryRunPlan', md(recoveryPlan)));
   const items = (linked: readonly Linked[], type: string): string =>
     linked
-      .map((item) => `${link(type, item.id, item.url)}${item.name ? ` (${md(item.name)})` : ''}`)
+      .map((item) => `${link(type, item.id, item.url)}${item.name ? ` (${md(shownName(item.name))})` : ''}`)
       .join(', ');
   if (tests) {
     const parts = [

@@ -2,7 +2,7 @@ import type { FailedTest, Suspects } from '../facts/model';
 import type { RunView } from '../facts/values';
 import { escapeHtml, linkHtml } from '../text/html';
 import { firstLines } from '../text/excerpt';
-import { commitList, standingHtml, testNameHtml } from './evidence';
+import { commitList, shownName, standingHtml, testNameHtml } from './evidence';
 import { runTableHtml } from './details';
 import { runLink, whereHtml, whereText } from './notes';
 import { plainTitle } from './title';
@@ -49,10 +49,10 @@ function suspectsHtml(suspects: Suspects | undefined): string {
 
 /** The history entry of a new test item: where it came from and how the task keeps it up to date. */
 export function testFiledHtml(view: RunView, fingerprint: { text: string; tag: string }): string {
-  return `<p>Filed by Pipeline Work Items for ${runLink(view)}${whereHtml(view)}. Fingerprint <i>${escapeHtml(fingerprint.text)}</i> (tag ${escapeHtml(fingerprint.tag)}): the task comments here when the test fails again and resolves this item when it passes.</p>`;
+  return `<p>Filed by Pipeline Work Items for ${runLink(view)}${whereHtml(view)}. Fingerprint <i>${escapeHtml(shownName(fingerprint.text))}</i> (tag ${escapeHtml(fingerprint.tag)}): the task comments here when the test fails again and resolves this item when it passes.</p>`;
 }
 
-/** The comment on a test's open item when the test fails again (or, `sameRun`, in another job of that run). */
+/** The comment on a test's open item when the test fails again (or, `sameRun`, in another job or attempt of that run). */
 export function testRecurrenceHtml(
   test: FailedTest,
   view: RunView,
@@ -61,7 +61,7 @@ export function testRecurrenceHtml(
 ): string {
   const message = firstLines(test.message, 5, 1_000);
   const said = message ? `\n<pre>${escapeHtml(message)}</pre>` : '';
-  const headline = sameRun ? 'Failed in another job of this run too' : 'Failed again';
+  const headline = sameRun ? 'Failed again in this run' : 'Failed again';
   return `<p>${headline} (occurrence ${occurrence}): ${runLink(view)}${whereHtml(view)}.</p>${said}`;
 }
 
