@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { recordId } from '../emulator/buildView';
 import type { RecordedRequest } from '../emulator/harness';
 import { buildVariables, classicRelease, failedYamlRun, JOB_TOKEN, PAT, releaseVariables } from './pipelines';
 import { useSession } from './session';
@@ -41,11 +42,11 @@ describe('packaged task: long discussions, several jobs of a run, and whose perm
     const run = await failedBuild(105);
 
     assert.equal(run.outputs['WorkItemAction'], 'commented', run.stdout);
-    const mine = (await session.emulator.comments(item!.id)).filter((c) =>
-      c.text.includes('run build-105.1.Test'),
-    );
+    // The job's key: the build, its attempt and the job's id (its timeline record, as the agent names it).
+    const key = `build-105.1.${recordId(105, 'job')}`;
+    const mine = (await session.emulator.comments(item!.id)).filter((c) => c.text.includes(`run ${key}`));
     assert.equal(mine.length, 1, 'the retried comment was posted twice');
-    assert.ok(mine[0]!.text.includes(marker(5, 'build-105.1.Test')), mine[0]!.text);
+    assert.ok(mine[0]!.text.includes(marker(5, key)), mine[0]!.text);
     // Newest first, 200 a page: two pages to reach the newest marker, one to find the comment that landed.
     const reads = commentReads(await session.emulator.requests());
     assert.deepEqual(

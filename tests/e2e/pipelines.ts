@@ -5,6 +5,7 @@ import type {
   TestResultSeed,
   TimelineRecordSeed,
 } from '../emulator/harness';
+import { recordId } from '../emulator/buildView';
 import { YAML_VARIABLES } from '../helpers/variables';
 
 /** A token the agent hands the task; tests assert it never appears in the task's output. */
@@ -28,6 +29,8 @@ export function buildVariables(
     ...Object.fromEntries(agent),
     'Build.BuildId': String(buildId),
     'Build.BuildNumber': `20261129.${buildId}`,
+    // The agent names the job by its timeline record: the runs below run the task in their job `job`.
+    'System.JobId': recordId(buildId, 'job'),
     ...overrides,
   };
 }
