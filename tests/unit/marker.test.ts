@@ -1,9 +1,11 @@
 import * as assert from 'node:assert/strict';
 import {
+  lastOccurrenceRun,
   markerHtml,
   readMarkers,
   runKey,
   recurrenceSettled,
+  sameRun,
   writeSettled,
 } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
 import { markedNotes, RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
@@ -277,4 +279,38 @@ describe('run markers as the service may store them', () => {
     it(`reads no marker from ${name}`, () =>
       assert.deepEqual(readMarkers([{ text }]), { lastOccurrence: 0, runs: new Set() }));
   }
+});
+
+describe('runs of a marker key', () => {
+  it('a build is one run whatever its attempt and job; a release deployment is one per environment', () => {
+    const cases: [string, string, boolean][] = [
+      ['build-812.1.Test', 'build-812.2.Lint', true],
+      ['build-812.1.Test', 'build-812.1', true],
+      ['build-812.1.Test', 'build-8120.1.Test', false],
+      ['build-812.1.Test', 'build-81.1.Test', false],
+      ['release-57.3.1.Deploy', 'release-57.3.2.Web', true],
+      ['release-57.3.1.Deploy', 'release-57.4.1.Deploy', false],
+      ['release-57.3.1.Deploy', 'release-5.3.1.Deploy', false],
+      ['release-57.31.1.Deploy', 'release-57.3.1.Deploy', false],
+      ['build-57.3.1', 'release-57.3.1', false],
+      ['garbage', 'garbage', false],
+      ['', '', false],
+    ];
+    for (const [a, b, same] of cases) assert.equal(sameRun(a, b), same, `${a} / ${b}`);
+  });
+
+  it('the run of the highest occurrence: the newest marker holding it, not an older one of the same number', () => {
+    const note = (occurrence: number, key: string) => ({ text: `<p>x</p>${markerHtml(key, occurrence)}` });
+    assert.equal(
+      lastOccurrenceRun([
+        note(0, 'build-9.1.A'),
+        note(2, 'build-8.1.B'),
+        note(2, 'build-7.1.C'),
+        note(1, 'build-6.1.D'),
+      ]),
+      'build-8.1.B',
+    );
+    assert.equal(lastOccurrenceRun([note(0, 'build-9.1.A')]), undefined);
+    assert.equal(lastOccurrenceRun([]), undefined);
+  });
 });

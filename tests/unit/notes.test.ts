@@ -117,10 +117,12 @@ describe('notes on the item', () => {
       ['canceled', 'Canceled again'],
     ];
     for (const [outcome, headline] of headlines) {
-      it(`${outcome}: ${headline}`, () => {
+      it(`${outcome}: ${headline}, or ${headline} in this run`, () => {
+        const view = runView(runContext(), withFailures([]), outcome);
+        assert.equal(recurrenceHtml(view, 2), `<p>${headline} (occurrence 2): ${RUN} on main.</p>`);
         assert.equal(
-          recurrenceHtml(runView(runContext(), withFailures([]), outcome), 2),
-          `<p>${headline} (occurrence 2): ${RUN} on main.</p>`,
+          recurrenceHtml(view, 2, true),
+          `<p>${headline} in this run (occurrence 2): ${RUN} on main.</p>`,
         );
       });
     }

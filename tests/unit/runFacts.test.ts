@@ -223,6 +223,18 @@ describe('run facts', () => {
       factsFromTimeline(failing).failures.map((f) => [f.kind, stepPath(f)]),
       [[undefined, 'Build › Unit tests › npm test']],
     );
+    // A failed step and a job that failed without one: still failures, not a run with issues.
+    const both = [
+      ...failing,
+      record({ id: 'j9', parentId: 'p1', type: 'Job', name: 'Agent lost', order: 5, result: 'failed' }),
+    ];
+    assert.deepEqual(
+      factsFromTimeline(both).failures.map((f) => [f.kind, stepPath(f)]),
+      [
+        [undefined, 'Build › Unit tests › npm test'],
+        [undefined, 'Build › Agent lost'],
+      ],
+    );
   });
 
   it('reports a job that failed without a failed step (timeout, agent lost)', () => {
