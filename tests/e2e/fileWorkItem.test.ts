@@ -319,7 +319,7 @@ describe('packaged task against the Azure DevOps emulator', function () {
         'WorkItemId'
       ],
     );
-    await em.seedBuild(greenBesideLeg(846, { state: 'pending', result: null }));
+    await em.seedBuild(greenBesideLeg(846, { state: 'inProgress', result: null }));
     const green = await runJob({
       variables: buildVariables(846, { 'Agent.JobStatus': 'Succeeded', 'System.JobId': OWN_JOB }),
       inputs: { createOn: 'always' },
@@ -328,7 +328,7 @@ describe('packaged task against the Azure DevOps emulator', function () {
     assert.equal((await em.workItem(bug))?.fields['System.State'], 'New');
     assert.match(
       green.warnings.join('\n'),
-      /Nothing resolved: other jobs of this run had not finished \(Build › Windows\)/,
+      /Nothing resolved: other jobs of this run were still running \(Build › Windows\)/,
     );
     assert.match(green.summary, /- ⚠ Nothing resolved\\: other jobs/);
   });

@@ -227,12 +227,12 @@ describe('packaged task: one open item per failure, resolved on recovery', funct
     assert.equal(early.result, 'Succeeded');
     assert.match(
       early.warnings.join('\n'),
-      /Nothing resolved: other jobs of this run had not finished \(Build › Windows\), so the run's outcome is not known yet\. To resolve on recovery, run the task in a job or stage that depends on all the others/,
+      /Nothing resolved: other jobs of this run were still running \(Build › Windows\), so the run's outcome is not known yet\. To resolve on recovery, run the task in a job or stage that depends on all the others/,
     );
-    assert.match(early.summary, /Nothing resolved: other jobs of this run had not finished/);
+    assert.match(early.summary, /Nothing resolved: other jobs of this run were still running/);
     assert.equal(await state(Number(bug)), 'New');
 
-    // Once the leg is done, a job of another phase that waits (it depends on this one) is not waited for.
+    // Once the leg is done, a job that has not started (it may depend on this one) is not waited for.
     const done942 = greenBesideLeg(942, { state: 'completed', result: 'succeeded' });
     await session.emulator.seedBuild({
       ...done942,

@@ -193,14 +193,14 @@ describe('what the task reports', () => {
     [
       'a green run beside jobs still to finish, each named once escaped',
       { kind: 'unfinished', jobs: ['Build › Windows_x64'] },
-      "Nothing resolved: other jobs of this run had not finished (Build › Windows\\_x64), so the run's outcome is not known yet. To resolve on recovery, run the task in a job or stage that depends on all the others, with condition always().",
-      "Nothing resolved: other jobs of this run had not finished (Build › Windows_x64), so the run's outcome is not known yet. To resolve on recovery, run the task in a job or stage that depends on all the others, with condition always().",
+      "Nothing resolved: other jobs of this run were still running (Build › Windows\\_x64), so the run's outcome is not known yet. To resolve on recovery, run the task in a job or stage that depends on all the others, with condition always().",
+      "Nothing resolved: other jobs of this run were still running (Build › Windows_x64), so the run's outcome is not known yet. To resolve on recovery, run the task in a job or stage that depends on all the others, with condition always().",
     ],
     [
       'more than five jobs still to finish: the first five, and a count',
       { kind: 'unfinished', jobs: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] },
-      "Nothing resolved: other jobs of this run had not finished (a, b, c, d, e and 2 more), so the run's outcome is not known yet. To resolve on recovery, run the task in a job or stage that depends on all the others, with condition always().",
-      "Nothing resolved: other jobs of this run had not finished (a, b, c, d, e and 2 more), so the run's outcome is not known yet. To resolve on recovery, run the task in a job or stage that depends on all the others, with condition always().",
+      "Nothing resolved: other jobs of this run were still running (a, b, c, d, e and 2 more), so the run's outcome is not known yet. To resolve on recovery, run the task in a job or stage that depends on all the others, with condition always().",
+      "Nothing resolved: other jobs of this run were still running (a, b, c, d, e and 2 more), so the run's outcome is not known yet. To resolve on recovery, run the task in a job or stage that depends on all the others, with condition always().",
     ],
     [
       'a failure',

@@ -56,8 +56,8 @@ export async function fileWorkItem(
     return { outputs: { action: 'none' }, report: { kind: 'undetermined', message }, undetermined: true };
   }
   log.info(loc('RunOutcome', outcome, context.jobStatus));
-  // A green run of which other jobs are still to finish has no outcome yet: a recovery now could be followed by
-  // one of them failing, and filing a new item a minute after this one was resolved.
+  // A green run with jobs running beside this one has no outcome yet: a recovery now could be followed by one of
+  // them failing, and filing a new item a minute after this one was resolved.
   if (intent === 'recover' && facts.unfinishedJobs) {
     return { outputs: { action: 'none' }, report: { kind: 'unfinished', jobs: facts.unfinishedJobs } };
   }

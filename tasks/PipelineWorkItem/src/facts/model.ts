@@ -90,8 +90,8 @@ export interface RunFacts {
   /** The worst result among the run's completed stages and jobs; undefined when none completed. */
   readonly othersOutcome: Outcome | undefined;
   /**
-   * The run's other jobs that had not finished when the task read the run (`Stage › Job`); absent when there are
-   * none, or when the task's own job is not among the run's records (then it cannot tell the others from it).
+   * The run's other jobs running beside this one when the task read the run (`Stage › Job`); absent when there
+   * are none, or when the task's own job is not among the run's records (then it cannot tell the others from it).
    */
   readonly unfinishedJobs?: readonly string[];
   readonly failures: readonly FailedStep[];

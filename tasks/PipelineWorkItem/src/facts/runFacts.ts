@@ -58,11 +58,10 @@ function failedStepOf(
   };
 }
 
-// The other jobs whose result is still to come and that do not wait for this one: those running beside it, and
-// the legs of its own matrix (jobs of its phase) still waiting for an agent. A job of another phase that waits
-// may depend on this one (dependsOn, a later stage), so it cannot be waited for. Only when the task's own job is
-// found among the records: a record is the job's when its id is the job's id, and without it every job would
-// look like another one.
+// The other jobs running beside this one: their result is still to come, and none of them waits for this job. A
+// job that has not started may (dependsOn, a later stage, a deployment's on-success hook), so it cannot be
+// waited for. Only when the task's own job is found among the records: a record is the job's when its id is the
+// job's id, and without it every job would look like another one.
 function otherJobsUnfinished(
   sorted: readonly TimelineRecord[],
   ownJob: string | undefined,
@@ -70,14 +69,9 @@ function otherJobsUnfinished(
 ): string[] {
   const same = (record: TimelineRecord): boolean => record.id.toLowerCase() === ownJob?.toLowerCase();
   const jobs = sorted.filter((record) => record.type === 'Job');
-  const own = jobs.find(same);
-  if (!own) return [];
+  if (!jobs.some(same)) return [];
   return jobs
-    .filter(
-      (job) =>
-        !same(job) &&
-        (job.unfinished === 'inProgress' || (job.unfinished === 'pending' && job.parentId === own?.parentId)),
-    )
+    .filter((job) => !same(job) && job.unfinished === 'inProgress')
     .map((job) => stepPath({ stage: visibleName(ancestor(job, 'Stage')?.name), job: job.name, step: '' }));
 }
 

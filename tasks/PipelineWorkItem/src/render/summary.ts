@@ -107,7 +107,7 @@ export type Report =
   /** Every failure of the run was a flaky test result: no item of the run's own. */
   | { readonly kind: 'flakyOnly'; readonly count: number }
   | { readonly kind: 'undetermined'; readonly message: string }
-  /** A green run of which other jobs had not finished: no outcome yet, nothing resolved. */
+  /** A green run with jobs running beside this one: no outcome yet, nothing resolved. */
   | { readonly kind: 'unfinished'; readonly jobs: readonly string[] }
   | { readonly kind: 'failed'; readonly message: string };
 
