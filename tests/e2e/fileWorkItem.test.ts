@@ -185,6 +185,13 @@ describe('packaged task against the Azure DevOps emulator', function () {
     const run = await runJob({ variables: releaseVariables(57, 'Succeeded', webUrl) });
     const item = await onlyItem(run);
     assert.equal(item.fields['System.Title'], 'Release-57 failed in Production');
+    // A deployment group job of the same release (System.HostType deployment) is the release's, not a build's.
+    await session.emulator.seedRelease(classicRelease(59, 'failed'));
+    const group = await runJob({
+      variables: { ...releaseVariables(59, 'Succeeded', webUrl), 'System.HostType': 'deployment' },
+    });
+    assert.equal(group.outputs['WorkItemAction'], 'commented', group.stdout);
+    assert.equal(group.outputs['WorkItemId'], String(item.id));
     const body = String(item.fields['Microsoft.VSTS.TCM.ReproSteps']);
     assert.ok(body.includes('<td><b>Environment</b></td><td>Production</td>'), body);
     assert.ok(body.includes('_WebApp-CI 20261129.812'), body);

@@ -308,6 +308,14 @@ describe('run context from pipeline variables', () => {
       assert.equal(release({ 'System.HostType': 'Release' }).hostType, 'release');
     });
 
+    it('a deployment group job (System.HostType deployment) is the release’s too, keyed by its definition', () => {
+      const context = release({ 'System.HostType': 'deployment', 'System.DefinitionId': '4' });
+      assert.equal(context.hostType, 'release');
+      assert.equal(context.release?.id, 57);
+      assert.equal(context.pipeline, 'WebApp-CD');
+      assert.equal(context.pipelineId, '4');
+    });
+
     it('names and links a release without name and web URL by its id', () => {
       const context = release({ 'Release.ReleaseName': undefined, 'Release.ReleaseWebUrl': undefined });
       assert.equal(context.runName, 'Release 57');

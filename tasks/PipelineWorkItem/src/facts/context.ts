@@ -142,9 +142,12 @@ function requester(get: (name: string) => string, release: boolean): Person | un
 }
 
 // The build or release the job belongs to.
+const RELEASE_HOSTS = new Set(['release', 'deployment']);
+
 function runOf(get: (name: string) => string): { build?: BuildRun; release?: ReleaseRun } {
   const releaseId = positive(get('Release.ReleaseId'));
-  const isRelease = get('System.HostType').toLowerCase() === 'release' && releaseId !== undefined;
+  // A classic release's agent job says `release`; its deployment group job, `deployment`.
+  const isRelease = RELEASE_HOSTS.has(get('System.HostType').toLowerCase()) && releaseId !== undefined;
   const buildId = positive(get('Build.BuildId'));
   const build =
     buildId === undefined ? undefined : { id: buildId, number: get('Build.BuildNumber') || String(buildId) };
