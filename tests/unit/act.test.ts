@@ -357,6 +357,8 @@ describe('acting: resolving recovered items', () => {
     assert.equal(acted.outputs.action, 'none');
     sinon.assert.notCalled(boards.addComment);
     assert.deepEqual(warnings, [loc('StillRefused', why, 'Bug', 7)]);
+    // The comments were read once, beside the item's state, and serve both questions.
+    sinon.assert.calledOnce(boards.comments);
   });
 
   it('refused after a recurrence comment (the pipeline failed since): the note goes in as a comment', async () => {

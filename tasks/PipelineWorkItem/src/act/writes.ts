@@ -252,20 +252,22 @@ async function changeState(
   relations: readonly Relation[] = [],
 ): Promise<Settled> {
   const reasons = acting.reads.stateReasons(acting.type.name);
-  // Read beside the item's state: the task's last word on it, which may show a person reopened it.
-  const lastNote = purpose === 'resolve' ? newestNote(acting, item).catch(() => undefined) : undefined;
+  // Read beside the item's state, once: the task's last word on it, which may show a person reopened it, or that
+  // an earlier run's recovery was refused already.
+  const lastNote = purpose === 'resolve' ? newestNote(acting, item) : undefined;
+  lastNote?.catch(() => undefined);
   for (let attempt = 1; ; attempt += 1) {
     const current = await acting.boards.workItemRevision(acting.project, item);
     if (current === undefined || !isOpenState(acting.type, current.state)) {
       return { kind: 'left', id: item, state: current?.state };
     }
-    if (saysMoved((await lastNote)?.text ?? '')) {
+    if (saysMoved((await lastNote?.catch(() => undefined))?.text ?? '')) {
       return { kind: 'left', id: item, state: current.state, reopened: true };
     }
     const change = plannedChange(acting.type, current.state, purpose, await reasons);
     const marker = markerHtml(acting.runKey, 0);
     const instead = (why: string): Promise<Settled> =>
-      commentInstead(acting, item, purpose, `${note}\n${stayedHtml(current.state, why)}\n${marker}`, why);
+      commentInstead(acting, item, `${note}\n${stayedHtml(current.state, why)}\n${marker}`, why, lastNote);
     if (change === undefined) return instead(loc('NoTransition', acting.type.name, item, current.state));
     const to = change.reason === undefined ? change.state : `${change.state} (${change.reason})`;
     const history = `${note}\n${movedHtml(to)}\n${marker}`;
@@ -298,14 +300,15 @@ function refusalOf(error: unknown, type: string, item: number, to: string): stri
     : loc('StateChangeRefused', type, item, to, said);
 }
 
+// `lastNote`: the task's newest note on the item, read for a recovery (undefined for any other change).
 async function commentInstead(
   acting: BoardsWrites,
   item: number,
-  purpose: StateChangePurpose,
   note: string,
   why: string,
+  lastNote: Promise<{ text: string } | undefined> | undefined,
 ): Promise<Settled> {
-  if (purpose === 'resolve' && (await recoveryNoted(acting, item))) {
+  if (lastNote !== undefined && recoveryNoted(await lastNote)) {
     acting.log.warning(loc('StillRefused', why, acting.type.name, item));
     return { kind: 'noted', id: item, why };
   }
@@ -326,8 +329,7 @@ async function newestNote(acting: BoardsWrites, item: number): Promise<{ text: s
 // Whether the task's newest note on the item is a recovery note (a write that is no filing): then the pipeline
 // has not failed since a run said it recovered, and a rule that keeps blocking the change costs the item no
 // comment per green run.
-async function recoveryNoted(acting: BoardsWrites, item: number): Promise<boolean> {
-  const newest = await newestNote(acting, item);
+function recoveryNoted(newest: { text: string } | undefined): boolean {
   return newest !== undefined && readMarkers([newest]).lastOccurrence === 0;
 }
 
