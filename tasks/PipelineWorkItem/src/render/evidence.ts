@@ -26,7 +26,7 @@ export function shownName(name: string): string {
 
 /** A test's name as every item shows it: escaped, one line, cut like a log line. */
 export function testNameHtml(name: string): string {
-  return escapeHtml(cut(name));
+  return escapeHtml(shownName(name));
 }
 
 /**

@@ -39,6 +39,11 @@ const AGAIN_IN_RUN: Record<Outcome, string> = {
   canceled: 'Canceled again in this run',
 };
 
+/** How a recurrence's note begins: `Failed again`, or `Failed again in this run` for another job or attempt. */
+export function againHeadline(outcome: Outcome, sameRun: boolean): string {
+  return (sameRun ? AGAIN_IN_RUN : AGAIN)[outcome];
+}
+
 /**
  * The comment added to the open item when its failure happens again (or, `sameRun`, when another job or attempt
  * of the run that recorded this occurrence sees it too): the run, and what failed this time.
@@ -53,8 +58,7 @@ export function recurrenceHtml(view: RunView, occurrence: number, sameRun = fals
   const more = view.facts.failures.length - steps.length;
   if (more > 0) steps.push(`<li>… and ${more} more</li>`);
   const list = steps.length > 0 ? `\n<ul>\n${steps.join('\n')}\n</ul>` : '';
-  const headline = (sameRun ? AGAIN_IN_RUN : AGAIN)[view.outcome];
-  return `<p>${headline} (occurrence ${occurrence}): ${runLink(view)}${whereHtml(view)}.</p>${list}`;
+  return `<p>${againHeadline(view.outcome, sameRun)} (occurrence ${occurrence}): ${runLink(view)}${whereHtml(view)}.</p>${list}`;
 }
 
 /** Why the task resolves an item: the pipeline recovered (what it did follows, `movedHtml` or `stayedHtml`). */

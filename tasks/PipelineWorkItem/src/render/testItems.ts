@@ -4,7 +4,7 @@ import { escapeHtml, linkHtml } from '../text/html';
 import { firstLines } from '../text/excerpt';
 import { commitList, shownName, standingHtml, testNameHtml } from './evidence';
 import { runTableHtml } from './details';
-import { runLink, whereHtml, whereText } from './notes';
+import { againHeadline, runLink, whereHtml, whereText } from './notes';
 import { plainTitle } from './title';
 
 /** Lines of a test's error message and stack trace its own item shows; the result in Azure DevOps has all. */
@@ -61,8 +61,7 @@ export function testRecurrenceHtml(
 ): string {
   const message = firstLines(test.message, 5, 1_000);
   const said = message ? `\n<pre>${escapeHtml(message)}</pre>` : '';
-  const headline = sameRun ? 'Failed again in this run' : 'Failed again';
-  return `<p>${headline} (occurrence ${occurrence}): ${runLink(view)}${whereHtml(view)}.</p>${said}`;
+  return `<p>${againHeadline('failed', sameRun)} (occurrence ${occurrence}): ${runLink(view)}${whereHtml(view)}.</p>${said}`;
 }
 
 /** The history entry of a test's item resolved because the test passed. */
