@@ -74,7 +74,7 @@ describe('run facts', () => {
     // This task's job is a matrix leg (phase p9 of stage Test, record id a GUID the variable may spell in another
     // case); beside it: a job of the Build stage still running, another leg of its matrix waiting for an agent, a
     // job of another phase waiting (it may depend on this one), a later stage not started.
-    const leg = (id: string, name: string, unfinished?: 'pending' | 'inProgress'): TimelineRecord =>
+    const leg = (id: string, name: string, unfinished?: 'pending' | 'running'): TimelineRecord =>
       record({
         id,
         parentId: 'p9',
@@ -82,7 +82,8 @@ describe('run facts', () => {
         name,
         order: 1,
         completed: !unfinished,
-        ...(unfinished && { unfinished, result: undefined }),
+        ...(unfinished && { result: undefined }),
+        ...(unfinished === 'running' && { running: true }),
       });
     const running: TimelineRecord[] = [
       ...timeline,
@@ -93,7 +94,7 @@ describe('run facts', () => {
         name: 'Windows',
         order: 3,
         completed: false,
-        unfinished: 'inProgress',
+        running: true,
         result: undefined,
       }),
       record({
@@ -102,7 +103,7 @@ describe('run facts', () => {
         name: 'Test',
         order: 3,
         completed: false,
-        unfinished: 'inProgress',
+        running: true,
         result: undefined,
       }),
       record({
@@ -111,10 +112,10 @@ describe('run facts', () => {
         type: 'Phase',
         name: 'Matrix',
         completed: false,
-        unfinished: 'inProgress',
+        running: true,
         result: undefined,
       }),
-      leg('AB12-CD', 'Test linux', 'inProgress'),
+      leg('AB12-CD', 'Test linux', 'running'),
       leg('j6', 'Test windows', 'pending'),
       leg('j7', 'Test mac'),
       record({
@@ -123,7 +124,6 @@ describe('run facts', () => {
         type: 'Phase',
         name: 'Publish',
         completed: false,
-        unfinished: 'pending',
         result: undefined,
       }),
       record({
@@ -132,7 +132,6 @@ describe('run facts', () => {
         type: 'Job',
         name: 'Publish',
         completed: false,
-        unfinished: 'pending',
         result: undefined,
       }),
       record({
@@ -141,7 +140,6 @@ describe('run facts', () => {
         name: 'Deploy',
         order: 4,
         completed: false,
-        unfinished: 'pending',
         result: undefined,
       }),
     ];

@@ -62,18 +62,16 @@ describe('wire: timeline records', () => {
   it('a record still running, with nothing but its id', () => {
     assert.deepEqual(
       timelineRecord({ id: 'j2', parentId: null, state: 'inProgress', result: null, issues: null }),
-      { ...EMPTY_RECORD, id: 'j2', unfinished: 'inProgress' },
+      { ...EMPTY_RECORD, id: 'j2', running: true },
     );
     assert.deepEqual(timelineRecord({}), EMPTY_RECORD);
   });
 
-  it('a record is unfinished while pending or in progress, in any case; not once completed or without a state', () => {
-    const unfinished = (state: string | undefined) => timelineRecord({ state }).unfinished;
+  it('a record is running while in progress, in any case; not while pending, once completed or without a state', () => {
+    const running = (state: string | undefined) => timelineRecord({ state }).running;
     assert.deepEqual(
-      ['pending', 'inProgress', 'InProgress', 'completed', 'Completed', '', undefined, 'queued'].map(
-        unfinished,
-      ),
-      ['pending', 'inProgress', 'inProgress', undefined, undefined, undefined, undefined, undefined],
+      ['pending', 'inProgress', 'InProgress', 'completed', 'Completed', '', undefined, 'queued'].map(running),
+      [undefined, true, true, undefined, undefined, undefined, undefined, undefined],
     );
   });
 

@@ -90,19 +90,12 @@ export function timelineRecord(record: WireTimelineRecord): TimelineRecord {
     name: record.name ?? '',
     order: record.order ?? 0,
     completed: (record.state ?? '').toLowerCase() === 'completed',
-    ...unfinishedOf(record.state),
+    ...(/^inProgress$/i.test(record.state ?? '') && { running: true as const }),
     result: stepResult(record.result),
     issues: issues(record.issues),
     logId: record.log?.id,
     ...taskName(record.task),
   };
-}
-
-// A record's state while its result is still to come, in the model's spelling.
-function unfinishedOf(state: string | null | undefined): Pick<TimelineRecord, 'unfinished'> {
-  const lower = (state ?? '').toLowerCase();
-  if (lower === 'pending') return { unfinished: 'pending' };
-  return lower === 'inprogress' ? { unfinished: 'inProgress' } : {};
 }
 
 // The task's name, only when the record names one: jobs, stages and checkpoints run no task.

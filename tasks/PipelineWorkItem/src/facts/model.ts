@@ -17,8 +17,8 @@ export interface TimelineRecord {
   readonly task?: string;
   readonly order: number;
   readonly completed: boolean;
-  /** While its result is still to come: waiting to start (`pending`), or running (`inProgress`). */
-  readonly unfinished?: 'pending' | 'inProgress';
+  /** Running now (`inProgress`): its result is still to come. */
+  readonly running?: true;
   readonly result: StepResult | undefined;
   readonly issues: readonly Issue[];
   readonly logId: number | undefined;

@@ -71,7 +71,7 @@ function otherJobsUnfinished(
   const jobs = sorted.filter((record) => record.type === 'Job');
   if (!jobs.some(same)) return [];
   return jobs
-    .filter((job) => !same(job) && job.unfinished === 'inProgress')
+    .filter((job) => !same(job) && job.running === true)
     .map((job) => stepPath({ stage: visibleName(ancestor(job, 'Stage')?.name), job: job.name, step: '' }));
 }
 
