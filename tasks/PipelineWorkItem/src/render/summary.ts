@@ -224,7 +224,7 @@ export function reportLine(report: Report): string {
   }
 }
 
-/** Why nothing was resolved while other jobs of the run are still to finish: the first five by name, as given. */
+/** Why nothing was resolved while other jobs of the run are running: the first five by name, as given. */
 export function unfinishedLine(jobs: readonly string[]): string {
   const named = jobs.slice(0, 5).join(', ');
   const listed = jobs.length > 5 ? loc('AndMore', named, jobs.length - 5) : named;
