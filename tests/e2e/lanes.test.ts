@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import type { BuildSeed } from '../emulator/harness';
-import { buildVariables, failedYamlRun, greenYamlRun } from './pipelines';
+import type { BuildSeed, ReleaseSeed } from '../emulator/harness';
+import { buildVariables, classicRelease, failedYamlRun, greenYamlRun, releaseVariables } from './pipelines';
 import { useSession } from './session';
 
 // Pull-request runs stay in their lane, recovery goes by scope, and `fields`, `description` and `@requestor`
@@ -99,6 +99,62 @@ describe('packaged task: pull-request lanes, recovery by scope, guarded inputs',
     const green = await runBuild(1008, 'green', { inputs });
     assert.equal(green.outputs['WorkItemId'], main.outputs['WorkItemId']);
     assert.equal(await state(pr.outputs['WorkItemId']!), 'New');
+  });
+
+  it('a classic release a pull request triggered files nothing unless asked, then only in its pull request’s lane', async () => {
+    // A pull request's build deployed by the release's pull-request trigger: the primary artifact's branch is the
+    // pull request's merge ref, the release's reason PullRequest.
+    const pullRequestRelease = (id: number, outcome: 'failed' | 'succeeded'): ReleaseSeed => {
+      const release = classicRelease(id, outcome);
+      return {
+        ...release,
+        reason: 'pullRequest',
+        artifacts: release.artifacts?.map((artifact) => ({ ...artifact, branch: 'refs/pull/31/merge' })),
+      };
+    };
+    const run = async (
+      id: number,
+      pullRequest: boolean,
+      outcome: 'failed' | 'succeeded',
+      includePullRequests = 'true',
+    ) => {
+      const { webUrl } = await session.emulator.seedRelease(
+        pullRequest ? pullRequestRelease(id, outcome) : classicRelease(id, outcome),
+      );
+      const variables = releaseVariables(id, outcome === 'failed' ? 'Failed' : 'Succeeded', webUrl);
+      return session.run({
+        variables: pullRequest
+          ? { ...variables, 'Release.Reason': 'PullRequest', 'Build.SourceBranch': 'refs/pull/31/merge' }
+          : variables,
+        inputs: { includePullRequests, fingerprint: '{{pipeline}}' },
+      });
+    };
+    const main = await run(60, false, 'failed');
+    assert.equal(main.outputs['WorkItemAction'], 'created', main.stdout);
+    const mainItem = main.outputs['WorkItemId']!;
+
+    const quiet = await run(61, true, 'failed', 'false');
+    assert.equal(quiet.outputs['WorkItemAction'], 'none');
+    assert.match(
+      quiet.stdout,
+      /Nothing filed for a pull-request validation run \(includePullRequests is false\)/,
+    );
+    assert.deepEqual(
+      (await comments(mainItem)).filter((text) => text.includes('Failed again')),
+      [],
+      "the pull request's deployment wrote nothing on main's item",
+    );
+
+    const filed = await run(62, true, 'failed');
+    assert.equal(filed.outputs['WorkItemAction'], 'created', filed.stdout);
+    assert.notEqual(filed.outputs['WorkItemId'], mainItem);
+    assert.match(filed.stdout, /Fingerprint: WebApp-CD · pull request 31 \(tag pwi:pr-[0-9a-f]{12};/);
+
+    const green = await run(63, true, 'succeeded');
+    assert.equal(green.outputs['WorkItemAction'], 'resolved', green.stdout);
+    assert.equal(green.outputs['WorkItemId'], filed.outputs['WorkItemId']);
+    assert.equal(await state(mainItem), 'New', "a green pull request's deployment leaves main's item open");
+    await session.items(2, green);
   });
 
   it('finds and resolves an item 1.0.0 filed, by its fingerprint tag alone', async () => {

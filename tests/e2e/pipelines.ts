@@ -317,6 +317,7 @@ export function releaseVariables(
     'Release.ReleaseWebUrl': webUrl,
     'Release.RequestedFor': 'Sam Rivera',
     'Release.RequestedForEmail': 'sam@fabrikam.example',
+    'Release.Reason': 'ContinuousIntegration',
     'Build.BuildId': '812',
     'Build.BuildNumber': '20261129.812',
     'Build.SourceBranch': 'refs/heads/main',

@@ -349,13 +349,34 @@ describe('run context from pipeline variables', () => {
       ['build', 'PullRequest', true],
       ['build', 'pullrequest', true],
       ['build', 'IndividualCI', false],
-      ['release', 'PullRequest', false],
+      ['release', 'PullRequest', true],
+      ['release', 'ContinuousIntegration', false],
     ];
     for (const [hostType, reason, expected] of cases) {
       it(`a ${hostType} for reason ${reason} is ${expected ? '' : 'not '}one`, () => {
-        assert.equal(isPullRequestRun({ hostType, reason }), expected);
+        const variables =
+          hostType === 'build'
+            ? { ...YAML_VARIABLES, 'Build.Reason': reason }
+            : { ...RELEASE_VARIABLES, 'Release.Reason': reason };
+        assert.equal(isPullRequestRun(runContext(variables)), expected);
       });
     }
+
+    it('a release a pull request triggered is in the lane of the pull request its primary artifact built', () => {
+      const context = release({
+        'Release.Reason': 'PullRequest',
+        'Build.SourceBranch': 'refs/pull/31/merge',
+        'Build.Reason': 'IndividualCI',
+      });
+      assert.equal(context.pullRequest, '31');
+      assert.equal(context.hostType, 'release');
+    });
+
+    it('a release is read by its own reason, never by the build it deploys', () => {
+      const context = release({ 'Build.Reason': 'PullRequest', 'Build.SourceBranch': 'refs/pull/31/merge' });
+      assert.equal(isPullRequestRun(context), false);
+      assert.equal(context.pullRequest, undefined);
+    });
   });
 
   describe('branch refs', () => {

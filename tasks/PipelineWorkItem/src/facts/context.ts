@@ -99,7 +99,7 @@ export function readRunContext(variable: VariableReader): RunContext {
   const runUrl = runUrlOf(get, { collectionUri, project }, build, release);
   const reason = release ? get('Release.Reason') : get('Build.Reason');
   const hostType = release ? 'release' : 'build';
-  const pullRequest = isPullRequestRun({ hostType, reason }) ? pullRequestId(get, branchRef) : undefined;
+  const pullRequest = isPullRequestRun({ reason }) ? pullRequestId(get, branchRef) : undefined;
   return {
     hostType,
     collectionUri,
@@ -177,7 +177,8 @@ function runUrlOf(
 
 /**
  * The pull request of a validation run: `System.PullRequest.PullRequestId`, else `…PullRequestNumber` (GitHub),
- * else the number in `refs/pull/<n>/merge`; else the source branch, so the run still has a lane of its own.
+ * else the number in `refs/pull/<n>/merge` (in a release, its primary artifact's branch: the pull request's build);
+ * else the source branch, so the run still has a lane of its own.
  */
 function pullRequestId(get: (name: string) => string, branchRef: string): string {
   const numbers = [
@@ -188,9 +189,12 @@ function pullRequestId(get: (name: string) => string, branchRef: string): string
   return numbers.find((value) => /^\d+$/.test(value)) ?? branchRef;
 }
 
-/** A pull-request validation run (`Build.Reason` PullRequest): its author's feedback loop, not a Bug. */
-export function isPullRequestRun(context: Pick<RunContext, 'hostType' | 'reason'>): boolean {
-  return context.hostType === 'build' && context.reason.toLowerCase() === 'pullrequest';
+/**
+ * A pull-request validation run: a build for a pull request (`Build.Reason` PullRequest) or a release a pull
+ * request's build triggered (`Release.Reason` PullRequest). Its author's feedback loop, not a Bug.
+ */
+export function isPullRequestRun(context: Pick<RunContext, 'reason'>): boolean {
+  return context.reason.toLowerCase() === 'pullrequest';
 }
 
 function positive(value: string): number | undefined {
