@@ -157,6 +157,27 @@ describe('packaged task: pull-request lanes, recovery by scope, guarded inputs',
     await session.items(2, green);
   });
 
+  it('the runs of tags share one lane: the next tag’s failure comments, its success resolves; main’s item apart', async () => {
+    const at = (tag: string) => ({ variables: { 'Build.SourceBranch': `refs/tags/${tag}` } });
+    const main = await runBuild(1030, 'failed');
+    const first = await runBuild(1031, 'failed', at('v1.2.0'));
+    assert.equal(first.outputs['WorkItemAction'], 'created', first.stdout);
+    assert.notEqual(first.outputs['WorkItemId'], main.outputs['WorkItemId']);
+    assert.match(first.stdout, /Fingerprint: WebApp-CI · every tag \(tag pwi:/);
+    const item = await session.emulator.workItem(Number(first.outputs['WorkItemId']));
+    assert.match(String(item?.fields['System.Title']), /v1\.2\.0/, 'the title names the tag that failed');
+
+    const next = await runBuild(1032, 'failed', at('v1.2.1'));
+    assert.equal(next.outputs['WorkItemAction'], 'commented', next.stdout);
+    assert.equal(next.outputs['WorkItemId'], first.outputs['WorkItemId']);
+
+    const green = await runBuild(1033, 'green', at('v1.2.2'));
+    assert.equal(green.outputs['WorkItemAction'], 'resolved', green.stdout);
+    assert.equal(await state(first.outputs['WorkItemId']!), 'Resolved');
+    assert.equal(await state(main.outputs['WorkItemId']!), 'New', "a tag's success leaves main's item open");
+    await session.items(2, green);
+  });
+
   it('finds and resolves an item 1.0.0 filed, by its fingerprint tag alone', async () => {
     const old = await session.emulator.seedWorkItem({
       project: 'WebApp',

@@ -1,11 +1,13 @@
 import * as assert from 'node:assert/strict';
 import {
+  Fingerprint,
   fingerprintOf,
   flakyFingerprintOf,
   successFingerprintOf,
   testFingerprintOf,
 } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
 import { openItemsQuery, OpenStatesOf } from '../../tasks/PipelineWorkItem/src/lifecycle/openItems';
+import { laneOf } from '../../tasks/PipelineWorkItem/src/facts/context';
 import { parseTemplate, Template, TemplateValues } from '../../tasks/PipelineWorkItem/src/text/templates';
 import {
   isOpenState,
@@ -183,6 +185,39 @@ describe('fingerprints', () => {
     };
     const { text, tag } = fingerprintOf(undefined, values, context);
     assert.deepEqual({ text, tag }, { text: 'WebApp-CI · main', tag: 'pwi:9d3027273b35' });
+  });
+});
+
+describe('the runs of tags', () => {
+  const values = { pipeline: 'WebApp-CI', branch: 'v1.2.0' } as TemplateValues;
+  const at = (ref: string): Fingerprint =>
+    fingerprintOf(undefined, values, laneOf(runContext({ ...YAML_VARIABLES, 'Build.SourceBranch': ref })));
+  const tag = at('refs/tags/v1.2.0');
+
+  it('share one lane, every tag of the pipeline: fingerprint and scope', () => {
+    assert.equal(tag.text, 'WebApp-CI · every tag');
+    assert.deepEqual(at('refs/tags/v1.3.0'), tag);
+    assert.deepEqual(at('refs/tags/release/2026-12'), tag);
+  });
+
+  it('are never in the lane of a branch, not even of a branch of the same name', () => {
+    for (const branch of [at('refs/heads/v1.2.0'), at('refs/heads/main'), at('v1.2.0')]) {
+      assert.notEqual(branch.tag, tag.tag);
+      assert.notEqual(branch.scopeTag, tag.scopeTag);
+    }
+    assert.equal(
+      laneOf(runContext({ ...YAML_VARIABLES, 'Build.SourceBranch': 'refs/heads/main' })).branch,
+      'main',
+    );
+  });
+
+  it('keep their tag where the run is shown and in the {{branch}} placeholder', () => {
+    const context = runContext({ ...YAML_VARIABLES, 'Build.SourceBranch': 'refs/tags/v1.2.0' });
+    assert.equal(context.branch, 'v1.2.0');
+    assert.equal(
+      fingerprintOf(template('{{pipeline}} {{branch}}'), values, laneOf(context)).text,
+      'WebApp-CI v1.2.0',
+    );
   });
 });
 

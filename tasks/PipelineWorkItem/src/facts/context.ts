@@ -75,6 +75,18 @@ export type Lane = Pick<
   'hostType' | 'project' | 'pipeline' | 'pipelineId' | 'branch' | 'environment' | 'pullRequest'
 >;
 
+// No branch takes this lane's place: a Git branch's name holds no space, a TFVC path starts with `$/`.
+const EVERY_TAG = 'every tag';
+
+/**
+ * The run's lane. The run of a tag (`refs/tags/…`) shares one with every tag of its pipeline: each tag runs once,
+ * so a lane per tag would leave each item open for good, neither commented on by the next tag's failure nor
+ * resolved by its success; and a tag is never in the lane of a branch of the same name.
+ */
+export function laneOf(context: RunContext): Lane {
+  return context.branchRef.startsWith('refs/tags/') ? { ...context, branch: EVERY_TAG } : context;
+}
+
 const JOB_STATUSES: readonly JobStatus[] = [
   'Succeeded',
   'SucceededWithIssues',

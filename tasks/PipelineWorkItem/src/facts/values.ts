@@ -1,4 +1,4 @@
-import type { Lane, RunContext } from './context';
+import { laneOf, type Lane, type RunContext } from './context';
 import { NO_EVIDENCE, type Evidence, type Outcome, type RunFacts } from './model';
 import { outcomeText } from './outcome';
 import { stepPath } from './runFacts';
@@ -30,7 +30,7 @@ export function runView(
 ): RunView {
   return {
     context,
-    lane: context,
+    lane: laneOf(context),
     facts,
     outcome,
     evidence,
