@@ -31,4 +31,14 @@ describe('links', () => {
     assert.equal(textHtml('a < b\r\nc\nd'), 'a &lt; b<br>c<br>d');
     assert.equal(escapeHtml('a\nb'), 'a\nb');
   });
+
+  it('keeps indentation and runs of spaces, which HTML would collapse', () => {
+    assert.equal(
+      textHtml('TypeError: x is undefined\n    at run (a.js:3)\n\tat main'),
+      'TypeError: x is undefined<br>&nbsp;&nbsp;&nbsp; at run (a.js:3)<br>&nbsp;&nbsp;&nbsp; at main',
+    );
+    assert.equal(textHtml('x = 1 +\r\n        ^'), 'x = 1 +<br>&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp; ^');
+    assert.equal(textHtml(' one'), '&nbsp;one');
+    assert.equal(textHtml('a b  c'), 'a b&nbsp; c', 'a single space between words stays a space');
+  });
 });

@@ -81,7 +81,7 @@ describe('notes on the item', () => {
         'keeps each line of a multi-line error on its own line',
         () =>
           recurrenceHtml(build([step('x', { errors: ['expected:\n  total: 3\r\nactual:\n  total: 4'] })]), 2),
-        `<p>Failed again (occurrence 2): ${RUN} on main.</p>\n<ul>\n<li><b>Build › Unit tests › x</b>: expected:<br>  total: 3<br>actual:<br>  total: 4</li>\n</ul>`,
+        `<p>Failed again (occurrence 2): ${RUN} on main.</p>\n<ul>\n<li><b>Build › Unit tests › x</b>: expected:<br>&nbsp; total: 3<br>actual:<br>&nbsp; total: 4</li>\n</ul>`,
       ],
       [
         'cuts an error before an emoji the limit would split',

@@ -18,9 +18,17 @@ export function escapeHtml(text: string): string {
   return stringify(text, ESCAPED);
 }
 
-/** Text as HTML, line breaks kept. */
+/**
+ * Text as HTML, its line breaks and spacing kept: HTML collapses runs of spaces and drops a line's leading ones, so
+ * a stack trace would lose its indentation and a compiler's `^` the column it points at. Each space before another
+ * space or at a line's start becomes a no-break space, a tab four (the last space of a run still lets a long line
+ * wrap).
+ */
 export function textHtml(text: string): string {
-  return escapeHtml(text).replace(/\r?\n/g, '<br>');
+  return escapeHtml(text)
+    .replace(/\t/g, '    ')
+    .replace(/^ | (?= )/gm, '&nbsp;')
+    .replace(/\r?\n/g, '<br>');
 }
 
 /** A link when `url` is http(s), otherwise the text alone: pipeline values never become script URLs. */
