@@ -6,7 +6,7 @@ import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import { fingerprintOf } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
 import { markerHtml, runKey } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
 import { newestTaggedQuery } from '../../tasks/PipelineWorkItem/src/lifecycle/openItems';
-import { runContext } from './fixtures';
+import { runContext, YAML_VARIABLES } from './fixtures';
 
 // A recurrence's comments read ahead: the newest item with the default fingerprint's tag, and its comments.
 
@@ -38,6 +38,18 @@ describe('comments read ahead', () => {
     assert.equal(enough([{ id: 13, text: markerHtml(runKey(CONTEXT), 4) }]), true);
     assert.equal(enough([{ id: 14, text: '<p>A person’s note</p>' }]), false);
     assert.equal(await ahead.take(7), undefined, 'handed over once');
+  });
+
+  it('asks by the tag of the run’s lane: every tag’s run, one', async () => {
+    const fake = boards();
+    const tagged = (tag: string) =>
+      runContext({ ...YAML_VARIABLES, 'Build.SourceBranch': `refs/tags/${tag}` });
+    commentsAheadOf(fake, 'WebApp', tagged('v1.2.0')).start();
+    commentsAheadOf(fake, 'WebApp', tagged('v1.3.0')).start();
+    await new Promise((resolve) => setImmediate(resolve));
+    const [first, second] = fake.queryIds.getCalls().map((call) => call.args[1] as string);
+    assert.equal(first, second);
+    assert.notEqual(first, newestTaggedQuery(TAG));
   });
 
   it('none for another item, none when nothing carries the tag, none before it started', async () => {

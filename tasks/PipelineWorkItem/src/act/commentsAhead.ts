@@ -28,7 +28,8 @@ export function commentsAheadOf(
   let ahead: Promise<{ id: number; comments: Promise<Comment[]> } | undefined> | undefined;
   return {
     start: () => {
-      const { tag } = fingerprintOf(undefined, runView(context, NO_FACTS, 'failed').values, context);
+      const { values, lane } = runView(context, NO_FACTS, 'failed');
+      const { tag } = fingerprintOf(undefined, values, lane);
       const read = Promise.resolve()
         .then(() => boards.queryIds(project, newestTaggedQuery(tag)))
         .then(([id]) => {
