@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import type { BuildSeed, WorkItemJson } from '../emulator/harness';
+import type { BuildSeed, ReleaseSeed, WorkItemJson } from '../emulator/harness';
 import {
   buildVariables,
   classicRelease,
@@ -8,6 +8,7 @@ import {
   greenYamlRun,
   JOB_TOKEN,
   OWN_JOB,
+  RELEASE_OWN_JOB,
   releaseVariables,
 } from './pipelines';
 import { Job, useSession } from './session';
@@ -261,6 +262,64 @@ describe('packaged task: one open item per failure, resolved on recovery', funct
     const done = await session.run(job(942));
     assert.equal(done.outputs['WorkItemAction'], 'resolved', done.stdout);
     assert.equal(await state(Number(bug)), 'Resolved');
+  });
+
+  it('a deployment group target green beside another still deploying resolves nothing; once it is done, it resolves', async () => {
+    const { webUrl } = await session.emulator.seedRelease(classicRelease(57, 'failed'));
+    const failed = await session.run({ variables: releaseVariables(57, 'Failed', webUrl) });
+    const bug = Number(failed.outputs['WorkItemId']);
+    // A deployment group job runs once per target: each target is a job of the deployment, the task in each.
+    const deployment = (id: number, other: 'inProgress' | 'succeeded'): ReleaseSeed => {
+      const release = classicRelease(id, 'succeeded');
+      const target = (name: string, status: 'inProgress' | 'succeeded', own = false) => ({
+        name: `Deploy web (${name})`,
+        ...(own && { timelineRecordId: RELEASE_OWN_JOB }),
+        status,
+        tasks: [
+          { name: 'Deploy', status: own ? ('succeeded' as const) : status },
+          ...(own ? [{ name: 'Pipeline Work Item', status: 'inProgress' as const }] : []),
+        ],
+      });
+      return {
+        ...release,
+        environments: release.environments?.map((environment) =>
+          environment.name === 'Production'
+            ? {
+                ...environment,
+                phases: [
+                  {
+                    name: 'Deploy web',
+                    phaseType: 'machineGroupBasedDeployment' as const,
+                    status: 'inProgress' as const,
+                    jobs: [target('WEB01', 'inProgress', true), target('WEB02', other)],
+                  },
+                ],
+              }
+            : environment,
+        ),
+      };
+    };
+    const onTarget = (id: number, url: string) => ({
+      variables: {
+        ...releaseVariables(id, 'Succeeded', url),
+        'System.HostType': 'deployment',
+        'System.JobDisplayName': 'Deploy web (WEB01)',
+      },
+    });
+
+    const early = await session.emulator.seedRelease(deployment(58, 'inProgress'));
+    const first = await session.run(onTarget(58, early.webUrl));
+    assert.equal(first.outputs['WorkItemAction'], 'none', first.stdout);
+    assert.match(
+      first.warnings.join('\n'),
+      /Nothing resolved: other jobs of this run were still running \(Production › Deploy web \(WEB02\)\)/,
+    );
+    assert.equal(await state(bug), 'New');
+
+    const done = await session.emulator.seedRelease(deployment(59, 'succeeded'));
+    const last = await session.run(onTarget(59, done.webUrl));
+    assert.equal(last.outputs['WorkItemAction'], 'resolved', last.stdout);
+    assert.equal(await state(bug), 'Resolved');
   });
 
   it('an item a person reopened after a recovery stays open until the pipeline fails again', async () => {

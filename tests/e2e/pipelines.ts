@@ -225,6 +225,9 @@ export function greenBesideLeg(id: number, leg: Pick<TimelineRecordSeed, 'state'
 }
 
 /** Release-57 of WebApp-CD: its Production deployment's job `Deploy web` failed at the App Service deploy. */
+/** The timeline record of the release job the task runs in (`System.JobId` in `releaseVariables`). */
+export const RELEASE_OWN_JOB = '8d2f4c1a-6b3e-4f70-9a15-2c7e0b9d4e61';
+
 export function classicRelease(id: number, outcome: 'failed' | 'succeeded'): ReleaseSeed {
   return {
     project: 'WebApp',
@@ -287,6 +290,7 @@ export function classicRelease(id: number, outcome: 'failed' | 'succeeded'): Rel
             jobs: [
               {
                 name: 'File work item',
+                timelineRecordId: RELEASE_OWN_JOB,
                 status: 'inProgress',
                 tasks: [{ name: 'Pipeline Work Item', status: 'inProgress' }],
               },
@@ -323,6 +327,7 @@ export function releaseVariables(
     'Build.SourceBranch': 'refs/heads/main',
     'Build.SourceVersion': COMMIT,
     'System.JobDisplayName': 'File work item',
+    'System.JobId': RELEASE_OWN_JOB,
     'Agent.JobStatus': jobStatus,
   };
 }

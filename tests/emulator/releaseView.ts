@@ -39,7 +39,9 @@ function taskJson(
   const status = t.status ?? 'succeeded';
   return {
     id,
-    timelineRecordId: `${w.r.seed.id}-${w.envId}-${phaseId}-${id}`,
+    timelineRecordId:
+      ('timelineRecordId' in t ? t.timelineRecordId : undefined) ??
+      `${w.r.seed.id}-${w.envId}-${phaseId}-${id}`,
     name,
     dateStarted: w.date,
     dateEnded: status === 'inProgress' || status === 'pending' ? null : w.date,

@@ -120,6 +120,8 @@ export interface ReleaseTaskSeed {
 
 export interface ReleaseJobSeed {
   name?: string;
+  /** The job's timeline record id, which the agent gives the job as `System.JobId`. */
+  timelineRecordId?: string;
   status?: ReleaseTaskSeed['status'];
   agentName?: string;
   issues?: ReleaseTaskSeed['issues'];

@@ -37,6 +37,7 @@ const DEPLOYMENT: ReleaseDeployment = {
   environment: 'Production',
   jobs: [
     {
+      id: 'job-deploy',
       name: 'Deploy web',
       result: 'failed',
       tasks: [{ name: 'Deploy', result: 'failed', issues: [], log: undefined }],

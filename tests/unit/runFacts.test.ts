@@ -4,7 +4,7 @@ import {
   factsFromTimeline,
   stepPath,
 } from '../../tasks/PipelineWorkItem/src/facts/runFacts';
-import { Outcome, TimelineRecord } from '../../tasks/PipelineWorkItem/src/facts/model';
+import { Outcome, ReleaseJob, TimelineRecord } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { releaseDeployment, timelineRecord } from '../../tasks/PipelineWorkItem/src/ado/wire';
 
 function record(
@@ -157,6 +157,29 @@ describe('run facts', () => {
       const done = running.filter((r) => r.id !== 'j4');
       assert.equal('unfinishedJobs' in factsFromTimeline(done, 'AB12-CD'), false);
     });
+
+    it('in a release: the deployment group’s other targets running, not those still to start', () => {
+      const target = (id: string, name: string, state?: 'running' | 'pending'): ReleaseJob => ({
+        id,
+        name,
+        result: state ? undefined : 'succeeded',
+        ...(state === 'running' && { running: true as const }),
+        tasks: [],
+      });
+      const deployment = (...jobs: ReleaseJob[]) => ({ environment: 'Production', artifacts: [], jobs });
+      const jobs = [
+        target('0F1E-A', 'Deploy web (WEB01)', 'running'),
+        target('0f1e-b', 'Deploy web (WEB02)', 'running'),
+        target('0f1e-c', 'Deploy web (WEB03)', 'pending'),
+        target('0f1e-d', 'Deploy web (WEB04)'),
+      ];
+      assert.deepEqual(factsFromRelease(deployment(...jobs), '0f1e-a').unfinishedJobs, [
+        'Production › Deploy web (WEB02)',
+      ]);
+      assert.equal(factsFromRelease(deployment(...jobs), 'elsewhere').unfinishedJobs, undefined);
+      assert.equal(factsFromRelease(deployment(...jobs)).unfinishedJobs, undefined);
+      assert.equal('unfinishedJobs' in factsFromRelease(deployment(jobs[0]!, jobs[2]!), '0f1e-a'), false);
+    });
   });
 
   it('reports a stage a check or an approval failed before its jobs ran, with what the check said', () => {
@@ -276,6 +299,7 @@ describe('run facts', () => {
       artifacts: ['_WebApp-CI 20261129.3'],
       jobs: [
         {
+          id: 'job-deploy',
           name: 'Deploy web',
           result: 'failed',
           tasks: [
@@ -288,7 +312,7 @@ describe('run facts', () => {
             },
           ],
         },
-        { name: 'File bug', result: undefined, tasks: [] },
+        { id: 'job-file', name: 'File bug', result: undefined, running: true, tasks: [] },
       ],
     });
     assert.equal(facts.othersOutcome, 'failed');
@@ -388,11 +412,12 @@ describe('run facts at their edges', () => {
       artifacts: [],
       jobs: [
         {
+          id: 'job-1',
           name: 'Agent job',
           result: 'failed',
           tasks: [{ name: 'Deploy', result: 'canceled', issues: [], log: undefined }],
         },
-        { name: 'Smoke test', result: 'succeeded', tasks: [] },
+        { id: 'job-2', name: 'Smoke test', result: 'succeeded', tasks: [] },
       ],
     });
     assert.deepEqual(facts, {

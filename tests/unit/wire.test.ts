@@ -133,7 +133,7 @@ describe('wire: a release’s deployment', () => {
                 name: 'Agent job',
                 deploymentJobs: [
                   {
-                    job: { name: 'Deploy web', status: 'inProgress' },
+                    job: { name: 'Deploy web', status: 'InProgress', timelineRecordId: '5e1c-77' },
                     tasks: [
                       task(4, 'Download', 'succeeded', 12),
                       task(5, 'Deploy', 'failed', 300),
@@ -169,7 +169,9 @@ describe('wire: a release’s deployment', () => {
       environment: 'Production',
       jobs: [
         {
+          id: '5e1c-77',
           name: 'Deploy web',
+          running: true,
           result: undefined,
           tasks: [
             {
@@ -192,7 +194,7 @@ describe('wire: a release’s deployment', () => {
             },
           ],
         },
-        { name: 'Agent job', result: undefined, tasks: [] },
+        { id: '', name: 'Agent job', result: undefined, tasks: [] },
       ],
       artifacts: ['_WebApp-CI 20261129.3', 'tools', '7'],
     });
@@ -237,7 +239,12 @@ describe('wire: a release’s deployment', () => {
       ],
     };
     assert.deepEqual(releaseDeployment(noPhaseId, run(4, undefined), 'QA')?.jobs, [
-      { name: '', result: undefined, tasks: [{ name: '', result: undefined, issues: [], log: undefined }] },
+      {
+        id: '',
+        name: '',
+        result: undefined,
+        tasks: [{ name: '', result: undefined, issues: [], log: undefined }],
+      },
     ]);
     const noEnvironmentId: WireRelease = {
       environments: [

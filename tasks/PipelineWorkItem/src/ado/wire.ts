@@ -31,6 +31,7 @@ interface WireTaskReference {
 
 interface WireReleaseTask {
   id?: number;
+  timelineRecordId?: string;
   name?: string;
   task?: WireTaskReference | null;
   status?: string;
@@ -117,7 +118,9 @@ export function releaseDeployment(
   const attempt = attempts.find((step) => step.attempt === run.attempt) ?? attempts[0];
   const jobs = (attempt?.releaseDeployPhases ?? []).flatMap((phase) =>
     (phase.deploymentJobs ?? []).map((job) => ({
+      id: job.job?.timelineRecordId ?? '',
       name: job.job?.name ?? phase.name ?? '',
+      ...(/^inProgress$/i.test(job.job?.status ?? '') && { running: true as const }),
       result: stepResult(job.job?.status),
       tasks: (job.tasks ?? []).map((task) => ({
         name: task.name ?? '',

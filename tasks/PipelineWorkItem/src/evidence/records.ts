@@ -24,7 +24,7 @@ export async function readFacts(
         context.release,
         context.environment,
       );
-      return { facts: deployment ? factsFromRelease(deployment) : NO_FACTS, readable: true };
+      return { facts: deployment ? factsFromRelease(deployment, context.jobId) : NO_FACTS, readable: true };
     }
     return context.build
       ? {

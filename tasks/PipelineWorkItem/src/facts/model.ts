@@ -53,7 +53,11 @@ export interface BuildLog {
 export type StepLog = BuildLog | ReleaseTaskLog;
 
 export interface ReleaseJob {
+  /** The job's timeline record (`System.JobId` of the job that runs it). */
+  readonly id: string;
   readonly name: string;
+  /** The job runs now (a deployment group's other targets, a multi-configuration's other legs); else absent. */
+  readonly running?: true;
   /** undefined while the job runs (the job of this task). */
   readonly result: StepResult | undefined;
   readonly tasks: readonly ReleaseTask[];

@@ -38,7 +38,7 @@ export function factsFromTimeline(records: readonly TimelineRecord[], ownJob?: s
   failures.push(...stagesFailedBeforeTheirJobs(sorted, stagesWithFailures, ancestor));
   const finished = records.filter((r) => (r.type === 'Stage' || r.type === 'Job') && r.completed);
   const othersOutcome = worstOutcome(finished.map((r) => r.result));
-  const unfinishedJobs = otherJobsUnfinished(sorted, ownJob, ancestor);
+  const unfinishedJobs = otherJobsUnfinished(jobsOf(sorted, ancestor), ownJob);
   return { othersOutcome, ...(unfinishedJobs.length > 0 && { unfinishedJobs }), failures, artifacts: [] };
 }
 
@@ -58,21 +58,30 @@ function failedStepOf(
   };
 }
 
-// The other jobs running beside this one: their result is still to come, and none of them waits for this job. A
-// job that has not started may (dependsOn, a later stage, a deployment's on-success hook), so it cannot be
-// waited for. Only when the task's own job is found among the records: a record is the job's when its id is the
-// job's id, and without it every job would look like another one.
-function otherJobsUnfinished(
+// The timeline's jobs, each with its path (`Stage › Job`).
+function jobsOf(
   sorted: readonly TimelineRecord[],
-  ownJob: string | undefined,
   ancestor: (record: TimelineRecord, type: string) => TimelineRecord | undefined,
+): (TimelineRecord & { readonly path: string })[] {
+  return sorted
+    .filter((record) => record.type === 'Job')
+    .map((job) => ({
+      ...job,
+      path: stepPath({ stage: visibleName(ancestor(job, 'Stage')?.name), job: job.name, step: '' }),
+    }));
+}
+
+// The other jobs running beside this one: their result is still to come, and none of them waits for this job. A
+// job that has not started may (dependsOn, a later stage or release job, a deployment's on-success hook), so it
+// cannot be waited for. Only when the task's own job is found among the records: a record is the job's when its
+// id is the job's id, and without it every job would look like another one.
+function otherJobsUnfinished(
+  jobs: readonly { readonly id: string; readonly running?: true; readonly path: string }[],
+  ownJob: string | undefined,
 ): string[] {
-  const same = (record: TimelineRecord): boolean => record.id.toLowerCase() === ownJob?.toLowerCase();
-  const jobs = sorted.filter((record) => record.type === 'Job');
+  const same = (job: { readonly id: string }): boolean => job.id.toLowerCase() === ownJob?.toLowerCase();
   if (!jobs.some(same)) return [];
-  return jobs
-    .filter((job) => !same(job) && job.running === true)
-    .map((job) => stepPath({ stage: visibleName(ancestor(job, 'Stage')?.name), job: job.name, step: '' }));
+  return jobs.filter((job) => !same(job) && job.running === true).map((job) => job.path);
 }
 
 // A stage can fail before any of its jobs runs: a check or an approval of its environment refused it. The stage
@@ -98,8 +107,11 @@ function stagesFailedBeforeTheirJobs(
     });
 }
 
-/** Facts of a classic release from the current environment's latest deployment. */
-export function factsFromRelease(deployment: ReleaseDeployment): RunFacts {
+/**
+ * Facts of a classic release from the current environment's deployment; `ownJob` is the task's job
+ * (`System.JobId`).
+ */
+export function factsFromRelease(deployment: ReleaseDeployment, ownJob?: string): RunFacts {
   const failures: FailedStep[] = [];
   for (const job of deployment.jobs) {
     const failedTasks = job.tasks.filter((task) => task.result === 'failed');
@@ -124,8 +136,14 @@ export function factsFromRelease(deployment: ReleaseDeployment): RunFacts {
       });
     }
   }
+  const jobs = deployment.jobs.map((job) => ({
+    ...job,
+    path: stepPath({ stage: deployment.environment, job: job.name, step: '' }),
+  }));
+  const unfinishedJobs = otherJobsUnfinished(jobs, ownJob);
   return {
     othersOutcome: worstOutcome(deployment.jobs.map((job) => job.result)),
+    ...(unfinishedJobs.length > 0 && { unfinishedJobs }),
     failures,
     artifacts: deployment.artifacts,
   };
