@@ -125,6 +125,31 @@ describe('packaged task: long discussions, several jobs of a run, and whose perm
     assert.doesNotMatch(run.resultMessage, /WebApp Build Service/);
   });
 
+  it('an identity that may not create tags: nothing filed, the tag permission named; tags that exist still do', async () => {
+    await session.emulator.setTagCreation('WebApp', false);
+    await session.emulator.seedBuild(failedYamlRun(310));
+    const refused = await session.run({ variables: buildVariables(310) });
+    assert.equal(refused.result, 'SucceededWithIssues');
+    assert.equal(refused.outputs['WorkItemAction'], 'none');
+    assert.match(refused.resultMessage, /may not create tags \(TF401289\)/);
+    assert.match(
+      refused.resultMessage,
+      /Give "WebApp Build Service \(fabrikam\)" \(the job token's identity/,
+    );
+    assert.match(refused.resultMessage, /"Create tag definition" in project 'WebApp'/);
+    assert.doesNotMatch(refused.resultMessage, /Edit work items in this node/);
+    assert.deepEqual(await session.emulator.workItems(), [], 'nothing half-filed');
+
+    // Once someone allowed to has created the tags (a first filing), the same identity files and comments.
+    await session.emulator.setTagCreation('WebApp', true);
+    const first = await session.run({ variables: buildVariables(310) });
+    assert.equal(first.outputs['WorkItemAction'], 'created', first.stdout);
+    await session.emulator.setTagCreation('WebApp', false);
+    await session.emulator.seedBuild(failedYamlRun(311));
+    const again = await session.run({ variables: buildVariables(311) });
+    assert.equal(again.outputs['WorkItemAction'], 'commented', again.stdout);
+  });
+
   it('a classic release on a server names the release setting and the collection identity', async () => {
     const { webUrl } = await session.emulator.seedRelease(classicRelease(57, 'failed'));
     const run = await session.run({

@@ -255,6 +255,15 @@ function route(em: Emulation, r: ControlRequest): Answer {
         201,
       );
     }
+    case 'POST tagcreation': {
+      const { project, allowed } = (parse(r.body) ?? {}) as { project?: unknown; allowed?: unknown };
+      const found = typeof project === 'string' ? store.project(project) : undefined;
+      if (!found || typeof allowed !== 'boolean')
+        throw new SeedError('tagcreation: expected {project: an existing project, allowed: boolean}');
+      if (allowed) store.tagCreationDenied.delete(found.id);
+      else store.tagCreationDenied.add(found.id);
+      return json({ project: found.name, allowed });
+    }
     case 'POST wiqlLag':
       store.wiqlLagMs = msFrom(parse(r.body), 'wiqlLag');
       return json({ ms: store.wiqlLagMs });

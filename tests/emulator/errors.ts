@@ -106,6 +106,13 @@ export const noAreaPermission = (): AdoError =>
     'WorkItemUnauthorizedAccessException',
   );
 
+export const noTagPermission = (): AdoError =>
+  new AdoError(
+    403,
+    'TF401289: The current user does not have permissions to create tags.',
+    'UnauthorizedAccessException',
+  );
+
 export const typeNotFound = (type: string, project: string): AdoError =>
   new AdoError(
     404,

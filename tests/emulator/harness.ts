@@ -94,6 +94,8 @@ export interface Emulator {
    * 0 = none. Items created earlier keep their lag unless this one is shorter (0 lets every item show).
    */
   setWiqlLag(ms: number): Promise<void>;
+  /** Whether the build identity may create tag definitions (new tags) in `project` (allowed after `reset`). */
+  setTagCreation(project: string, allowed: boolean): Promise<void>;
   /** Whether Runs - List and Runs - Query carry each run's statistics (true until a reset says so). */
   setRunStatisticsListed(listed: boolean): Promise<void>;
   /**
@@ -193,6 +195,8 @@ class EmulatorProcess implements Emulator {
   addComments = (id: number, texts: readonly string[]): Promise<CommentJson[]> =>
     this.json('POST', `workitems/${id}/comments`, { texts });
   setWiqlLag = async (ms: number): Promise<void> => void (await this.json('POST', 'wiqlLag', { ms }));
+  setTagCreation = async (project: string, allowed: boolean): Promise<void> =>
+    void (await this.json('POST', 'tagcreation', { project, allowed }));
   setRunStatisticsListed = async (listed: boolean): Promise<void> =>
     void (await this.json('POST', 'runstatistics', { listed }));
   setWiqlQueryLag = async (queries: number): Promise<void> =>

@@ -61,6 +61,11 @@ export class Store {
   rules: WorkflowRule[] = [];
   interventions: Intervention[] = [];
   /**
+   * Projects (by id) where the build identity lacks "Create tag definition": a save that puts on an item a tag
+   * the project does not know yet is refused whole, as the service does (TF401289).
+   */
+  tagCreationDenied = new Set<string>();
+  /**
    * How long a new work item stays out of WIQL results (ms). The service saves an item at once but its query
    * index catches up later (eventual consistency), so a query right after a create may not list it.
    */

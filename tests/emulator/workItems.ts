@@ -1,6 +1,6 @@
 // Create and update of work items: patch → field rules → workflow → permissions → relations → save, with
 // revision numbers, System.History turned into a discussion comment, and reverse links on linked items.
-import { AdoError, noAreaPermission, typeNotFound } from './errors';
+import { AdoError, noAreaPermission, noTagPermission, typeNotFound } from './errors';
 import { applyFieldRules } from './fieldRules';
 import { BUILD_IDENTITY, isRestricted, type Person, type Project } from './org';
 import { applyPatch, newDraft, type Draft, type PatchOp } from './patch';
@@ -29,11 +29,29 @@ export function now(): string {
   return new Date(lastNow).toISOString();
 }
 
-function checkPermission(d: Draft, project: Project, identity: Person): void {
+function checkPermission(store: Store, d: Draft, project: Project, identity: Person): void {
   if (identity.uniqueName !== BUILD_IDENTITY.uniqueName) return;
   const area = String(d.fields['System.AreaPath'] ?? '');
   const before = String(d.original['System.AreaPath'] ?? '');
   if (isRestricted(project, area) || (before && isRestricted(project, before))) throw noAreaPermission();
+  if (
+    store.tagCreationDenied.has(project.id) &&
+    tagsOf(d.fields).some((tag) => !knownTag(store, project, tag))
+  )
+    throw noTagPermission();
+}
+
+const tagsOf = (fields: Readonly<Record<string, unknown>>): string[] =>
+  String(fields['System.Tags'] ?? '')
+    .split(';')
+    .map((tag) => tag.trim().toLowerCase())
+    .filter(Boolean);
+
+// A tag is defined in a project once an item of it carries the tag.
+function knownTag(store: Store, project: Project, tag: string): boolean {
+  return [...store.workItems.values()].some(
+    (item) => item.projectId === project.id && tagsOf(item.fields).includes(tag),
+  );
 }
 
 function applyInverse(
@@ -71,7 +89,7 @@ function run(
   applyPatch(d, ops);
   applyFieldRules(d, { project, identity: opts.identity, now: date, bypassRules: !!opts.bypassRules });
   if (!opts.bypassRules) checkWorkflow(d, project, store.rules);
-  checkPermission(d, project, opts.identity);
+  checkPermission(store, d, project, opts.identity);
   const changes = validateRelations(d, store, opts.collectionUrl, date);
   return { d, changes, date };
 }

@@ -41,6 +41,32 @@ describe('Azure DevOps errors', () => {
     assert.doesNotMatch(error.message, /Create work items/);
   });
 
+  it('TF401289: the identity may not create the task’s tags; names whom to give which permission, where', () => {
+    const error = toAdoError(
+      serviceError(403, 'TF401289: The current user does not have permissions to create tags.'),
+      CALL,
+    );
+    assert.equal(error.code, 'TF401289');
+    assert.match(
+      error.message,
+      /^Could not create the Bug in project 'WebApp': the writing identity may not create tags \(TF401289\)/,
+    );
+    assert.match(error.message, /Give "WebApp Build Service \(fabrikam\)" \(the job token's identity/);
+    assert.match(
+      error.message,
+      /"Create tag definition" in project 'WebApp' \(Project settings › Permissions/,
+    );
+    assert.doesNotMatch(error.message, /Edit work items in this node/, 'not the area permission');
+    const connection: WriterIdentity = { kind: 'connection', connection: 'Boards PAT' };
+    assert.match(
+      toAdoError(serviceError(403, 'TF401289: The current user does not have permissions to create tags.'), {
+        ...CALL,
+        identity: connection,
+      }).message,
+      /Give the identity of service connection 'Boards PAT'/,
+    );
+  });
+
   it('TF401326: names the read-only field, keeps the service message, and tells to remove it from fields', () => {
     const said = "TF401326: Invalid field status 'ReadOnly' for field 'System.BoardColumn'.";
     const error = toAdoError(serviceError(400, said), CALL);
@@ -219,7 +245,12 @@ describe('Azure DevOps errors', () => {
         CALL.action,
         'Microsoft.VSTS.Common.Severity, Custom.Team',
         `${message} Value 'Ops' is not in the list.`,
+        'Microsoft.VSTS.Common.Severity',
       ),
+    );
+    assert.match(
+      error.message,
+      /a field the process requires, which no input sets, can be set with the 'fields' input \(e\.g\. Microsoft\.VSTS\.Common\.Severity=<value>\)\.$/,
     );
     const bare = toAdoError(Object.assign(new Error(message), { statusCode: 400 }), CALL);
     assert.deepEqual(bare.refusedFields, []);

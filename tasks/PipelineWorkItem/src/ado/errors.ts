@@ -55,6 +55,7 @@ interface Failure {
 const MESSAGES: readonly (readonly [applies: (f: Failure) => boolean, message: (f: Failure) => string])[] = [
   [(f) => isNetworkCode(f.e.code), (f) => loc('Unreachable', f.action, f.call.url, f.e.code ?? '')],
   [(f) => f.code === 'TF237111', (f) => loc('AreaRefused', f.action, permissionFix(f.call))],
+  [(f) => f.code === 'TF401289', tagsRefused],
   // A federated identity refused after a successful exchange (a renewed token too) is not a user of the
   // organization.
   [(f) => isRejected(f) && federatedIdentity(f.call) !== undefined, federatedNotInOrganization],
@@ -113,7 +114,9 @@ function rulesBroken(f: Failure): string {
   const distinct = messages.filter((m) => !messages.some((other) => other !== m && other.includes(m)));
   const broken = distinct.join(' ');
   const fields = f.refused.join(', ');
-  return fields ? loc('RulesBrokenBy', f.action, fields, broken) : loc('RulesBroken', f.action, broken);
+  return fields
+    ? loc('RulesBrokenBy', f.action, fields, broken, f.refused[0] ?? '')
+    : loc('RulesBroken', f.action, broken);
 }
 
 // TF401320 names each field in RuleValidationErrors; TF401347 and TF401326 name the field in their message.
@@ -140,10 +143,21 @@ function refusedFields(code: string | undefined, e: ServiceError, message: strin
  * project it writes to; a service connection acts as its own identity.
  */
 export function permissionFix(call: Pick<CallContext, 'url' | 'project' | 'identity'>): string {
-  const organization = organizationName(call.url);
+  const { who, project } = writerIn(call);
+  return loc('PermissionFix', who, project);
+}
+
+// Creating a tag is a project permission of its own, which the area's permissions do not give.
+function tagsRefused(f: Failure): string {
+  const { who, project } = writerIn(f.call);
+  return loc('TagsRefused', f.action, who, project);
+}
+
+// The identity the call wrote as, named as the permission dialogs show it, and the project it wrote to.
+function writerIn(call: Pick<CallContext, 'url' | 'project' | 'identity'>): { who: string; project: string } {
   const project = call.project ?? '<project>';
   const identity = call.identity ?? { kind: 'jobToken', runProject: project, release: false };
-  return loc('PermissionFix', writerNamed(identity, organization), project);
+  return { who: writerNamed(identity, organizationName(call.url)), project };
 }
 
 function writerNamed(identity: WriterIdentity, organization: string): string {
