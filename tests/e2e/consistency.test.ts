@@ -119,6 +119,11 @@ describe('packaged task: long discussions, several jobs of a run, and whose perm
     });
     assert.equal(run.result, 'SucceededWithIssues');
     assert.match(run.resultMessage, /TF237111/);
+    assert.deepEqual(
+      run.warnings.filter((warning) => warning.includes('TF237111')),
+      [run.resultMessage],
+      'warned once, as the result',
+    );
     assert.match(run.resultMessage, /Give "Mobile Build Service \(fabrikam\)" \(the job token's identity/);
     assert.match(run.resultMessage, /or "Project Collection Build Service \(fabrikam\)"/);
     assert.match(run.resultMessage, /on the area in project 'WebApp'/);

@@ -27,15 +27,14 @@ export async function run(host: TaskHost): Promise<void> {
     settings = readSettings(host.input);
     context = readRunContext(host.variable);
     acted = await fileWorkItem(host, settings, context, log);
-    // Said as a warning too: the run's item was left as it is for want of the run's outcome.
-    if (acted.undetermined || acted.report.kind === 'unfinished')
-      host.warning(mask(reportLine(acted.report)));
+    // A warning too, as the result (succeeded) does not say it: the run's item was left as it is for want of the
+    // run's outcome. The result of a succeeded-with-issues run is itself its warning.
+    if (acted.report.kind === 'unfinished') host.warning(mask(reportLine(acted.report)));
     result = resultOf(acted, settings);
   } catch (error) {
     host.debug(mask(String((error as Error).stack ?? error)));
     const failed = failure(error, settings, context);
     result = failed.result;
-    if (result === 'SucceededWithIssues') host.warning(mask(failed.message));
     acted = { outputs: { action: 'none' }, report: { kind: 'failed', message: failed.message } };
   }
   host.writeSummary(mask(summaryMarkdown(acted.report, warnings, acted.side)));
