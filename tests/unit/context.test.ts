@@ -304,6 +304,27 @@ describe('run context from pipeline variables', () => {
       assert.equal(context.jobStatus, 'Failed');
     });
 
+    it('the requestor is whoever started this deployment (a redeploy), else whoever created the release', () => {
+      const redeployed = release({
+        'Release.Deployment.RequestedFor': 'Alex Kim',
+        'Release.Deployment.RequestedForEmail': 'alex@fabrikam.example',
+      });
+      assert.deepEqual(redeployed.requestedFor, { displayName: 'Alex Kim', email: 'alex@fabrikam.example' });
+      assert.deepEqual(release({}).requestedFor, {
+        displayName: 'Sam Rivera',
+        email: 'sam@fabrikam.example',
+      });
+    });
+
+    it('its primary artifact is a build only when it is one of Azure Pipelines (Build.Type Build, or unset)', () => {
+      assert.deepEqual(release({ 'Build.Type': 'Build' }).build, { id: 812, number: '20261129.3' });
+      assert.deepEqual(release({}).build, { id: 812, number: '20261129.3' });
+      assert.equal(release({ 'Build.Type': 'Jenkins', 'Build.BuildId': '130' }).build, undefined);
+      assert.equal(release({ 'Build.Type': 'TeamCity' }).build, undefined);
+      // A build's own variables never say Build.Type otherwise; a build is always its own run.
+      assert.deepEqual(yaml({ 'Build.Type': 'Jenkins' }).build, { id: 812, number: '20261129.3' });
+    });
+
     it('reads System.HostType in any case', () => {
       assert.equal(release({ 'System.HostType': 'Release' }).hostType, 'release');
     });

@@ -69,7 +69,7 @@ describe('details at their edges', () => {
         '<tr><td><b>Branch</b></td><td>main</td></tr>',
         '<tr><td><b>Commit</b></td><td>4f2a9c1d</td></tr>',
         '<tr><td><b>Triggered by</b></td><td>Sam Rivera</td></tr>',
-        '<tr><td><b>Reason</b></td><td>ContinuousIntegration</td></tr>',
+        '<tr><td><b>Reason</b></td><td>Continuous integration</td></tr>',
         '</table>',
       ].join('\n'),
     );
@@ -94,6 +94,21 @@ describe('details at their edges', () => {
           runView(runContext({ ...YAML_VARIABLES, 'Build.Reason': reason }), NO_FACTS, 'failed'),
         );
         assert.ok(html.includes(`<tr><td><b>Reason</b></td><td>${words}</td></tr>\n</table>`), html);
+      });
+    }
+    const releaseReasons: [string, string][] = [
+      ['ContinuousIntegration', 'Continuous integration'],
+      ['Manual', 'Manual'],
+      ['Schedule', 'Scheduled'],
+      ['PullRequest', 'Pull request'],
+      ['None', 'Not specified'],
+    ];
+    for (const [reason, words] of releaseReasons) {
+      it(`a release's ${reason}: ${words}`, () => {
+        const html = detailsHtml(
+          runView(runContext({ ...RELEASE_VARIABLES, 'Release.Reason': reason }), NO_FACTS, 'failed'),
+        );
+        assert.match(html, new RegExp(`<tr><td><b>Reason</b></td><td>${words}</td></tr>`));
       });
     }
   });

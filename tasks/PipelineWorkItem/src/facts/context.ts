@@ -147,9 +147,12 @@ function pipelineIdOf(get: (name: string) => string, release: boolean): Pick<Run
 }
 
 // Who started the run: the release's or the build's requester.
+// In a release, who started this deployment (a redeploy, a manual deployment to a later stage), else who created
+// the release.
 function requester(get: (name: string) => string, release: boolean): Person | undefined {
   return release
-    ? person(get('Release.RequestedFor'), get('Release.RequestedForEmail'))
+    ? (person(get('Release.Deployment.RequestedFor'), get('Release.Deployment.RequestedForEmail')) ??
+        person(get('Release.RequestedFor'), get('Release.RequestedForEmail')))
     : person(get('Build.RequestedFor'), get('Build.RequestedForEmail'));
 }
 
@@ -160,7 +163,11 @@ function runOf(get: (name: string) => string): { build?: BuildRun; release?: Rel
   const releaseId = positive(get('Release.ReleaseId'));
   // A classic release's agent job says `release`; its deployment group job, `deployment`.
   const isRelease = RELEASE_HOSTS.has(get('System.HostType').toLowerCase()) && releaseId !== undefined;
-  const buildId = positive(get('Build.BuildId'));
+  // A release's primary artifact is a build of Azure Pipelines only when its type says so: a Jenkins or TeamCity
+  // build's number would name an unrelated build of the project.
+  const buildType = get('Build.Type').toLowerCase();
+  const buildId =
+    isRelease && buildType !== '' && buildType !== 'build' ? undefined : positive(get('Build.BuildId'));
   const build =
     buildId === undefined ? undefined : { id: buildId, number: get('Build.BuildNumber') || String(buildId) };
   const release: ReleaseRun | undefined =

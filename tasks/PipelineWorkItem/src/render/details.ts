@@ -6,10 +6,12 @@ import { stepPath } from '../facts/runFacts';
 import type { RunView } from '../facts/values';
 import { changesHtml, failingTestsHtml, LISTED_TESTS, logExcerptHtml } from './evidence';
 
-// Build.Reason values as the web UI words them.
+// Build.Reason and Release.Reason values in words.
 const REASONS: Record<string, string> = {
   manual: 'Manual',
   individualci: 'Continuous integration',
+  continuousintegration: 'Continuous integration',
+  none: 'Not specified',
   batchedci: 'Continuous integration (batched)',
   schedule: 'Scheduled',
   pullrequest: 'Pull request',
