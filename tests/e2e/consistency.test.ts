@@ -1,7 +1,15 @@
 import * as assert from 'node:assert/strict';
 import { recordId } from '../emulator/buildView';
 import type { RecordedRequest } from '../emulator/harness';
-import { buildVariables, classicRelease, failedYamlRun, JOB_TOKEN, PAT, releaseVariables } from './pipelines';
+import {
+  buildVariables,
+  classicRelease,
+  failedYamlRun,
+  JOB_TOKEN,
+  PAT,
+  releaseVariables,
+  seedClassicRelease,
+} from './pipelines';
 import { useSession } from './session';
 
 // What Azure DevOps does that a naive client gets wrong: discussions longer than a page, WIQL that lists a new
@@ -156,7 +164,7 @@ describe('packaged task: long discussions, several jobs of a run, and whose perm
   });
 
   it('a classic release on a server names the release setting and the collection identity', async () => {
-    const { webUrl } = await session.emulator.seedRelease(classicRelease(57, 'failed'));
+    const { webUrl } = await seedClassicRelease(session.emulator, classicRelease(57, 'failed'));
     const run = await session.run({
       variables: releaseVariables(57, 'Failed', webUrl),
       inputs: { areaPath: 'WebApp\\Restricted' },

@@ -7,7 +7,7 @@ import {
   multiStageVariables,
   stepLog,
 } from './evidenceRuns';
-import { buildVariables, failedYamlRun, releaseVariables } from './pipelines';
+import { buildVariables, failedYamlRun, releaseVariables, seedClassicRelease } from './pipelines';
 import { useSession } from './session';
 
 const body = (item: WorkItemJson): string => String(item.fields['Microsoft.VSTS.TCM.ReproSteps']);
@@ -109,7 +109,7 @@ describe('failure details in the filed item', function () {
 
   it('classic release: the failed deploy task, its error, its log tail and the tests of the release', async () => {
     const em = session.emulator;
-    const { webUrl } = await em.seedRelease(failedReleaseWithEvidence(57, 2));
+    const { webUrl } = await seedClassicRelease(em, failedReleaseWithEvidence(57, 2));
     const run = await session.run({ variables: releaseVariables(57, 'Succeeded', webUrl) });
     const html = body((await session.items(1, run))[0]!);
     const step = 'Production › Deploy web › Azure App Service deploy';

@@ -11,6 +11,7 @@ import {
   OWN_JOB,
   PAT,
   releaseVariables,
+  seedClassicRelease,
   separateJobRun,
 } from './pipelines';
 import { Job, useSession } from './session';
@@ -181,12 +182,12 @@ describe('packaged task against the Azure DevOps emulator', function () {
   });
 
   it('classic release: files a Bug naming release and environment, with the failed deployment step', async () => {
-    const { webUrl } = await session.emulator.seedRelease(classicRelease(57, 'failed'));
+    const { webUrl } = await seedClassicRelease(session.emulator, classicRelease(57, 'failed'));
     const run = await runJob({ variables: releaseVariables(57, 'Succeeded', webUrl) });
     const item = await onlyItem(run);
     assert.equal(item.fields['System.Title'], 'Release-57 failed in Production');
     // A deployment group job of the same release (System.HostType deployment) is the release's, not a build's.
-    await session.emulator.seedRelease(classicRelease(59, 'failed'));
+    await seedClassicRelease(session.emulator, classicRelease(59, 'failed'));
     const group = await runJob({
       variables: { ...releaseVariables(59, 'Succeeded', webUrl), 'System.HostType': 'deployment' },
     });
@@ -212,7 +213,7 @@ describe('packaged task against the Azure DevOps emulator', function () {
   });
 
   it('createOn success: files a Task to verify a release that deployed', async () => {
-    const { webUrl } = await session.emulator.seedRelease(classicRelease(58, 'succeeded'));
+    const { webUrl } = await seedClassicRelease(session.emulator, classicRelease(58, 'succeeded'));
     const run = await runJob({
       variables: releaseVariables(58, 'Succeeded', webUrl),
       inputs: {

@@ -3,7 +3,13 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TaskRun } from './agent';
 import { AgentNetwork, agentNetwork } from './agentNetwork';
-import { buildVariables, classicRelease, failedYamlRun, releaseVariables } from './pipelines';
+import {
+  buildVariables,
+  classicRelease,
+  failedYamlRun,
+  releaseVariables,
+  seedClassicRelease,
+} from './pipelines';
 import { useSession } from './session';
 
 /** A second organization's stand-in on this machine: it answers nothing, and counts every connection made to it. */
@@ -104,7 +110,7 @@ describe('packaged task: the job token stays in the job’s organization', funct
 
   // A failed classic release whose job connection is fabrikam's Release host, with the collection URI given.
   const releaseRun = async (id: number, collectionUri: string): Promise<TaskRun> => {
-    const { webUrl } = await session.emulator.seedRelease(classicRelease(id, 'failed'));
+    const { webUrl } = await seedClassicRelease(session.emulator, classicRelease(id, 'failed'));
     return session.run({
       jobConnectionUrl: 'https://vsrm.dev.azure.com/fabrikam/',
       variables: {

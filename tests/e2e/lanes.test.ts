@@ -1,6 +1,13 @@
 import * as assert from 'node:assert/strict';
 import type { BuildSeed, ReleaseSeed } from '../emulator/harness';
-import { buildVariables, classicRelease, failedYamlRun, greenYamlRun, releaseVariables } from './pipelines';
+import {
+  buildVariables,
+  classicRelease,
+  failedYamlRun,
+  greenYamlRun,
+  releaseVariables,
+  seedClassicRelease,
+} from './pipelines';
 import { useSession } from './session';
 
 // Pull-request runs stay in their lane, recovery goes by scope, and `fields`, `description` and `@requestor`
@@ -118,7 +125,8 @@ describe('packaged task: pull-request lanes, recovery by scope, guarded inputs',
       outcome: 'failed' | 'succeeded',
       includePullRequests = 'true',
     ) => {
-      const { webUrl } = await session.emulator.seedRelease(
+      const { webUrl } = await seedClassicRelease(
+        session.emulator,
         pullRequest ? pullRequestRelease(id, outcome) : classicRelease(id, outcome),
       );
       const variables = releaseVariables(id, outcome === 'failed' ? 'Failed' : 'Succeeded', webUrl);

@@ -10,6 +10,7 @@ import {
   OWN_JOB,
   RELEASE_OWN_JOB,
   releaseVariables,
+  seedClassicRelease,
 } from './pipelines';
 import { Job, useSession } from './session';
 
@@ -148,7 +149,7 @@ describe('packaged task: one open item per failure, resolved on recovery', funct
 
     await session.emulator.reset();
     await session.emulator.setTokens([JOB_TOKEN]);
-    const { webUrl } = await session.emulator.seedRelease(classicRelease(57, 'failed'));
+    const { webUrl } = await seedClassicRelease(session.emulator, classicRelease(57, 'failed'));
     const production = await session.run({ variables: releaseVariables(57, 'Failed', webUrl) });
     const qa = await session.run({
       variables: {
@@ -265,7 +266,7 @@ describe('packaged task: one open item per failure, resolved on recovery', funct
   });
 
   it('a deployment group target green beside another still deploying resolves nothing; once it is done, it resolves', async () => {
-    const { webUrl } = await session.emulator.seedRelease(classicRelease(57, 'failed'));
+    const { webUrl } = await seedClassicRelease(session.emulator, classicRelease(57, 'failed'));
     const failed = await session.run({ variables: releaseVariables(57, 'Failed', webUrl) });
     const bug = Number(failed.outputs['WorkItemId']);
     // A deployment group job runs once per target: each target is a job of the deployment, the task in each.
@@ -307,7 +308,7 @@ describe('packaged task: one open item per failure, resolved on recovery', funct
       },
     });
 
-    const early = await session.emulator.seedRelease(deployment(58, 'inProgress'));
+    const early = await seedClassicRelease(session.emulator, deployment(58, 'inProgress'));
     const first = await session.run(onTarget(58, early.webUrl));
     assert.equal(first.outputs['WorkItemAction'], 'none', first.stdout);
     assert.match(
@@ -316,7 +317,7 @@ describe('packaged task: one open item per failure, resolved on recovery', funct
     );
     assert.equal(await state(bug), 'New');
 
-    const done = await session.emulator.seedRelease(deployment(59, 'succeeded'));
+    const done = await seedClassicRelease(session.emulator, deployment(59, 'succeeded'));
     const last = await session.run(onTarget(59, done.webUrl));
     assert.equal(last.outputs['WorkItemAction'], 'resolved', last.stdout);
     assert.equal(await state(bug), 'Resolved');

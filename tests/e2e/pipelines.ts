@@ -1,6 +1,7 @@
 import type {
   BuildSeed,
   ChangeSeed,
+  Emulator,
   ReleaseSeed,
   TestResultSeed,
   TimelineRecordSeed,
@@ -300,6 +301,18 @@ export function classicRelease(id: number, outcome: 'failed' | 'succeeded'): Rel
       },
     ],
   };
+}
+
+/**
+ * Seeds a classic release and, first, the build of its primary artifact (812, as the release variables say): a
+ * release deploys a build that exists, whose changes the task reads.
+ */
+export async function seedClassicRelease(
+  emulator: Emulator,
+  release: ReleaseSeed,
+): Promise<{ id: number; webUrl: string }> {
+  await emulator.seedBuild({ ...greenYamlRun(812), project: release.project });
+  return emulator.seedRelease(release);
 }
 
 /** Variables the agent sets in a classic release job deploying `environment` of release `releaseId`. */

@@ -2,7 +2,13 @@ import * as assert from 'node:assert/strict';
 import type { RecordedRequest, TopologyKind, WorkItemJson } from '../emulator/harness';
 import { requestTimeline } from '../emulator/harness';
 import { failedReleaseWithEvidence } from './evidenceRuns';
-import { buildVariables, JOB_TOKEN, releaseVariables, runWithMixedTests } from './pipelines';
+import {
+  buildVariables,
+  JOB_TOKEN,
+  releaseVariables,
+  runWithMixedTests,
+  seedClassicRelease,
+} from './pipelines';
 import { useSession } from './session';
 
 const body = (item: WorkItemJson): string => String(item.fields['Microsoft.VSTS.TCM.ReproSteps']);
@@ -120,7 +126,7 @@ describe('packaged task: failing tests read on the collection, on every server',
     const em = session.emulator;
     await em.setTopology('server2020');
     await em.setTokens([JOB_TOKEN]);
-    const { webUrl } = await em.seedRelease(failedReleaseWithEvidence(61, 3));
+    const { webUrl } = await seedClassicRelease(em, failedReleaseWithEvidence(61, 3));
     const run = await session.run({ variables: releaseVariables(61, 'Failed', webUrl) });
     const html = body((await session.items(1, run))[0]!);
     assert.ok(html.includes('<p>3 tests failed: 3 new failures. All results: <a href="'), html);

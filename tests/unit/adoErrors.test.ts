@@ -245,16 +245,40 @@ describe('Azure DevOps errors', () => {
         CALL.action,
         'Microsoft.VSTS.Common.Severity, Custom.Team',
         `${message} Value 'Ops' is not in the list.`,
-        'Microsoft.VSTS.Common.Severity',
+      ),
+    );
+    assert.doesNotMatch(error.message, /'fields' input/, 'a value the rules refuse is no value to add');
+    const bare = toAdoError(Object.assign(new Error(message), { statusCode: 400 }), CALL);
+    assert.deepEqual(bare.refusedFields, []);
+    assert.equal(bare.message, loc('RulesBroken', CALL.action, message));
+  });
+
+  it('a field the rules require left empty (InvalidEmpty): set it with the fields input', () => {
+    const message = 'TF401320: Rule Error for field Story Points. Error code: Required, InvalidEmpty.';
+    const error = toAdoError(
+      serviceError(400, message, {
+        customProperties: {
+          RuleValidationErrors: [
+            { fieldReferenceName: 'Microsoft.VSTS.Scheduling.StoryPoints', errorMessage: message.slice(10) },
+          ],
+        },
+      }),
+      CALL,
+    );
+    assert.equal(
+      error.message,
+      loc(
+        'RulesRequire',
+        CALL.action,
+        'Microsoft.VSTS.Scheduling.StoryPoints',
+        message,
+        'Microsoft.VSTS.Scheduling.StoryPoints',
       ),
     );
     assert.match(
       error.message,
-      /a field the process requires, which no input sets, can be set with the 'fields' input \(e\.g\. Microsoft\.VSTS\.Common\.Severity=<value>\)\.$/,
+      /Set it with the 'fields' input, e\.g\. Microsoft\.VSTS\.Scheduling\.StoryPoints=<value>\.$/,
     );
-    const bare = toAdoError(Object.assign(new Error(message), { statusCode: 400 }), CALL);
-    assert.deepEqual(bare.refusedFields, []);
-    assert.equal(bare.message, loc('RulesBroken', CALL.action, message));
   });
 
   it('the field a refusal names: quoted for an invalid path or a read-only field, bare for an unknown one', () => {

@@ -114,9 +114,12 @@ function rulesBroken(f: Failure): string {
   const distinct = messages.filter((m) => !messages.some((other) => other !== m && other.includes(m)));
   const broken = distinct.join(' ');
   const fields = f.refused.join(', ');
-  return fields
-    ? loc('RulesBrokenBy', f.action, fields, broken, f.refused[0] ?? '')
-    : loc('RulesBroken', f.action, broken);
+  // InvalidEmpty: a field the rules require was left empty, which no input of the task but `fields` can fill.
+  const empty = (f.e.result?.customProperties?.RuleValidationErrors ?? []).find(
+    (rule) => rule.fieldReferenceName && /\bInvalidEmpty\b/.test(rule.errorMessage ?? ''),
+  )?.fieldReferenceName;
+  if (empty) return loc('RulesRequire', f.action, fields, broken, empty);
+  return fields ? loc('RulesBrokenBy', f.action, fields, broken) : loc('RulesBroken', f.action, broken);
 }
 
 // TF401320 names each field in RuleValidationErrors; TF401347 and TF401326 name the field in their message.
