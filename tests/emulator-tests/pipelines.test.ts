@@ -57,6 +57,7 @@ const BUILD: BuildSeed = {
     { testCaseTitle: 'subtracts', outcome: 'Passed', resultGroupType: 'rerun' },
     { testCaseTitle: 'rounds', outcome: 'Failed', runId: 77 },
   ],
+  testRuns: [{ id: 77, attempt: 2, job: { stage: 'Build', phase: 'Test', job: 'Linux' } }],
 };
 const EARLIER: BuildSeed = {
   project: 'WebApp',
@@ -188,6 +189,79 @@ describe('emulator: build records, tests, releases, iterations', function () {
       [[1042, undefined]],
     );
     assert.deepEqual(await api().test.getTestRuns('WebApp', 'vstfs:///Build/Build/40'), []);
+  });
+
+  it('says which job and attempt published a build’s run, and which deployment attempt a release’s', async () => {
+    const runs = await detailedRuns();
+    const reference = (ref: (typeof runs)[number]['pipelineReference']) => [
+      ref?.pipelineId,
+      ref?.stageReference?.stageName,
+      ref?.stageReference?.attempt,
+      ref?.phaseReference?.phaseName,
+      ref?.phaseReference?.attempt,
+      ref?.jobReference?.jobName,
+      ref?.jobReference?.attempt,
+    ];
+    assert.deepEqual(
+      runs.map((run) => reference(run.pipelineReference)),
+      [
+        [42, 'Build', 2, 'Test', 2, 'Linux', 2],
+        [42, '__default', 1, 'Job', 1, '__default', 1],
+      ],
+    );
+    await em().seedBuild({
+      project: 'WebApp',
+      id: 43,
+      testResults: [{ testCaseTitle: 'adds', outcome: 'Passed' }],
+      testRuns: [{ id: 1043, job: null }],
+    });
+    const [older] = await api().test.getTestRuns(
+      'WebApp',
+      'vstfs:///Build/Build/43',
+      undefined,
+      undefined,
+      undefined,
+      true,
+    );
+    assert.equal(older?.pipelineReference, undefined, 'an older agent’s run names no job');
+
+    await em().seedRelease({
+      project: 'WebApp',
+      id: 10,
+      environments: [
+        {
+          id: 101,
+          name: 'QA',
+          attempts: [{ phases: [] }, { phases: [] }],
+          testResults: [
+            { testCaseTitle: 'smoke', outcome: 'Failed', runId: 601 },
+            { testCaseTitle: 'smoke', outcome: 'Passed', runId: 602 },
+          ],
+          testRuns: [{ id: 601, attempt: 1 }],
+        },
+      ],
+    });
+    const now = Date.now();
+    const deployed = await api().test.queryTestRuns(
+      'WebApp',
+      new Date(now - 3_600_000),
+      new Date(now + 3_600_000),
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      [10],
+    );
+    assert.deepEqual(
+      deployed.map((run) => [run.id, run.release?.id, run.release?.attempt, run.pipelineReference]),
+      [
+        [601, 10, 1, undefined],
+        [602, 10, 2, undefined],
+      ],
+    );
   });
 
   it('serves a run’s statistics on their own, and lists runs without them when told to', async () => {

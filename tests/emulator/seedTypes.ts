@@ -79,6 +79,25 @@ export interface TestResultSeed {
   resultGroupType?: 'none' | 'rerun' | 'dataDriven' | 'orderedTest' | 'generic';
 }
 
+/**
+ * A test run's own facts, for the run its results name by `runId`. The agent publishes a run from one attempt
+ * of one job: a build's run carries that job in `pipelineReference`, a release's the deployment attempt in
+ * `release.attempt`.
+ */
+export interface TestRunSeed {
+  id: number;
+  /**
+   * The attempt that published it (default 1; a release's, its environment's latest attempt): a build's run
+   * gives it as the attempt of its stage, phase and job, a release's as its release's.
+   */
+  attempt?: number;
+  /**
+   * The stage, phase and job of a build's run (default `__default`, `Job`, `__default`, a YAML run without
+   * stages); null: no `pipelineReference`, as a run an older agent published.
+   */
+  job?: { stage?: string; phase?: string; job?: string } | null;
+}
+
 /** A build run. Only `project` and `id` are required; everything else has a plausible default. */
 export interface BuildSeed {
   project: string;
@@ -106,6 +125,8 @@ export interface BuildSeed {
   /** Ids of work items associated with the run (they need not exist). */
   workItemRefs?: number[];
   testResults?: TestResultSeed[];
+  /** Facts of the runs those results form, by run id; a run not named here has the defaults. */
+  testRuns?: TestRunSeed[];
 }
 
 export interface ReleaseTaskSeed {
@@ -154,6 +175,8 @@ export interface ReleaseEnvironmentSeed {
   attempts?: Array<{ attempt?: number; status?: string; phases: ReleasePhaseSeed[] }>;
   /** Test results published while deploying this environment (its test runs, found by Runs - Query). */
   testResults?: TestResultSeed[];
+  /** Facts of the runs those results form, by run id (the deployment attempt that published each). */
+  testRuns?: TestRunSeed[];
   /** When those runs were last updated (default: when the release is seeded, so a query of the last days finds them). */
   testRunsUpdatedOn?: string;
 }

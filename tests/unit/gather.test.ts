@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as sinon from 'sinon';
-import { gatherEvidence } from '../../tasks/PipelineWorkItem/src/evidence/gather';
+import { gatherEvidence, testScope } from '../../tasks/PipelineWorkItem/src/evidence/gather';
 import type { FailedStep, RunFacts, TestResult } from '../../tasks/PipelineWorkItem/src/facts/model';
 import type { Pipelines, TestRunCounts } from '../../tasks/PipelineWorkItem/src/ports';
 import { readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
@@ -166,10 +166,11 @@ describe('evidence gathering', () => {
         last: 200,
       },
     );
-    sinon.assert.calledWithMatch(fake.testRuns, 'WebApp', {
+    sinon.assert.calledWithExactly(fake.testRuns, 'WebApp', {
       kind: 'release',
       releaseId: 57,
       environmentId: 3,
+      attempt: 1,
     });
     assert.deepEqual(evidence.logTails, [{ step: 0, lines: ['deploy failed'], lineCount: 200 }]);
   });
@@ -501,5 +502,23 @@ describe('evidence gathering', () => {
       'no reruns The item is filed without the tests that passed only on a rerun.',
       'no changes The item is filed without the changes of the build where a failing test began.',
     ]);
+  });
+});
+
+describe('the scope of the run’s tests', () => {
+  it('a classic release’s environment and its deployment attempt; no attempt when the agent names none', () => {
+    assert.deepEqual(testScope(runContext({ ...RELEASE_VARIABLES, 'Release.AttemptNumber': '2' })), {
+      kind: 'release',
+      releaseId: 57,
+      environmentId: 3,
+      attempt: 2,
+    });
+    const withoutAttempt = { ...RELEASE_VARIABLES, 'Release.AttemptNumber': '' };
+    assert.deepEqual(testScope(runContext(withoutAttempt)), {
+      kind: 'release',
+      releaseId: 57,
+      environmentId: 3,
+    });
+    assert.deepEqual(testScope(runContext()), { kind: 'build', buildId: 812 });
   });
 });

@@ -173,6 +173,64 @@ describe('pipelines adapter', () => {
     });
   });
 
+  it('counts only the runs of the newest attempt of a rerun job, and reads no statistics of a superseded one', async () => {
+    const by = (job: string, attempt: number) => ({
+      stageReference: { stageName: 'Build', attempt },
+      phaseReference: { phaseName: job, attempt },
+      jobReference: { jobName: '__default', attempt },
+    });
+    const http = {
+      request: sinon.stub().callsFake(async (_verb: string, url: string) =>
+        url.includes('/Statistics')
+          ? json({ runStatistics: [{ outcome: 'Failed', count: 2 }] })
+          : json({
+              value: [
+                { id: 1, totalTests: 2, passedTests: 0, pipelineReference: by('Test', 1) },
+                {
+                  id: 2,
+                  totalTests: 3,
+                  runStatistics: [{ outcome: 'Passed', count: 3 }],
+                  pipelineReference: by('Test', 2),
+                },
+                {
+                  id: 3,
+                  totalTests: 1,
+                  runStatistics: [{ outcome: 'Failed', count: 1 }],
+                  pipelineReference: by('Lint', 1),
+                },
+              ],
+            }),
+      ),
+    };
+    const runs = await adapterWith(http).testRuns('WebApp', { kind: 'build', buildId: 812 });
+    assert.deepEqual(runs, [
+      { id: 2, failed: 0, passed: 3, passedOnRerun: 0, flaky: 0 },
+      { id: 3, failed: 1, passed: 0, passedOnRerun: 0, flaky: 0 },
+    ]);
+    assert.equal(http.request.callCount, 1, 'the superseded run 1 has no statistics read');
+  });
+
+  it("counts only a release environment's runs of the deployment's own attempt", async () => {
+    const http = {
+      request: sinon.stub().resolves(
+        json({
+          value: [
+            { id: 3, release: { id: 57, attempt: 1 }, runStatistics: [{ outcome: 'Failed', count: 2 }] },
+            { id: 4, release: { id: 57, attempt: 2 }, runStatistics: [{ outcome: 'Failed', count: 1 }] },
+          ],
+        }),
+      ),
+    };
+    const scope = { kind: 'release', releaseId: 57, environmentId: 3 } as const;
+    const redeploy = await adapterWith(http).testRuns('WebApp', { ...scope, attempt: 2 });
+    assert.deepEqual(redeploy, [{ id: 4, failed: 1, passed: 0, passedOnRerun: 0, flaky: 0 }]);
+    const unknown = await adapterWith(http).testRuns('WebApp', scope);
+    assert.deepEqual(
+      unknown.map((run) => run.id),
+      [3, 4],
+    );
+  });
+
   it('reads a page of results of one outcome, decoded into test results with their failing-since run', async () => {
     const http = {
       request: sinon.stub().resolves(

@@ -1,10 +1,13 @@
 import * as assert from 'node:assert/strict';
 import {
+  newestAttempts,
+  ofDeployment,
   releaseDeployment,
   testResult,
   testRunCounts,
   timelineRecord,
   WireRelease,
+  WireTestRun,
 } from '../../tasks/PipelineWorkItem/src/ado/wire';
 import type { ReleaseRun } from '../../tasks/PipelineWorkItem/src/facts/context';
 
@@ -340,5 +343,78 @@ describe('wire: test runs and results', () => {
     };
     const run = { id: 5, name: 'Release-5', definitionName: 'CD', environmentId: 1, attempt: 1 };
     assert.deepEqual(releaseDeployment(release, run, 'QA')?.artifacts, ['drop']);
+  });
+});
+
+describe('wire: the test runs of the newest attempt', () => {
+  /** A run published by `job` (stage/phase/job names) in `attempts` (of the stage, the phase, the job). */
+  const run = (id: number, job: string, ...attempts: (number | undefined)[]): WireTestRun => {
+    const [stageName, phaseName, jobName] = job.split('/');
+    const [stage, phase, jobAttempt] = attempts;
+    return {
+      id,
+      pipelineReference: {
+        stageReference: { stageName, attempt: stage },
+        phaseReference: { phaseName, attempt: phase },
+        jobReference: { jobName, attempt: jobAttempt },
+      },
+    };
+  };
+  const ids = (runs: readonly WireTestRun[]): (number | undefined)[] => runs.map((r) => r.id);
+
+  it('a rerun job keeps only its newest attempt’s runs, every one of them; a job not run again keeps its own', () => {
+    const runs = [
+      run(1, 'Build/Test/__default', 1, 1, 1),
+      run(2, 'Build/Test/__default', 1, 1, 1),
+      run(3, 'Build/Lint/__default', 1, 1, 1),
+      run(4, 'Build/Test/__default', 2, 2, 2),
+      run(5, 'Build/Test/__default', 2, 2, 2),
+    ];
+    assert.deepEqual(ids(newestAttempts(runs)), [3, 4, 5]);
+  });
+
+  it('the newest attempt whatever the order the runs are listed in, of each matrix leg and stage apart', () => {
+    const runs = [
+      run(7, 'Build/Test/linux', 3, 3, 3),
+      run(8, 'Build/Test/windows', 1, 1, 1),
+      run(9, 'Build/Test/linux', 1, 1, 1),
+      run(10, 'Build/Test/linux', 2, 2, 2),
+      // The same phase and job names in another stage are another job.
+      run(11, 'Deploy/Test/linux', 1, 1, 1),
+    ];
+    assert.deepEqual(ids(newestAttempts(runs)), [7, 8, 11]);
+  });
+
+  it('a later stage attempt is newer first, then a later phase attempt, then a later job attempt', () => {
+    const of = (...runs: WireTestRun[]) => ids(newestAttempts(runs));
+    assert.deepEqual(of(run(1, 'S/P/J', 2, 1, 1), run(2, 'S/P/J', 1, 5, 5)), [1]);
+    assert.deepEqual(of(run(1, 'S/P/J', 1, 1, 4), run(2, 'S/P/J', 1, 2, 1)), [2]);
+    assert.deepEqual(of(run(1, 'S/P/J', 1, 1, 2), run(2, 'S/P/J', 1, 1, 1)), [1]);
+    // A level without an attempt counts as before the first.
+    assert.deepEqual(of(run(1, 'S/P/J', undefined, 1, 1), run(2, 'S/P/J', 1, 1, 1)), [2]);
+  });
+
+  it('a run that names no attempt is kept, as an older server lists it', () => {
+    const runs = [
+      { id: 1 },
+      { id: 2, pipelineReference: null },
+      { id: 3, pipelineReference: { stageReference: { stageName: 'Build' } } },
+      run(4, 'Build/Test/__default', 1, 1, 1),
+      run(5, 'Build/Test/__default', 2, 2, 2),
+    ];
+    assert.deepEqual(ids(newestAttempts(runs)), [1, 2, 3, 5]);
+  });
+
+  it('a release environment’s runs of the deployment’s attempt; all of them when either attempt is unknown', () => {
+    const runs: WireTestRun[] = [
+      { id: 1, release: { attempt: 1 } },
+      { id: 2, release: { attempt: 2 } },
+      { id: 3, release: {} },
+      { id: 4, release: null },
+      { id: 5 },
+    ];
+    assert.deepEqual(ids(ofDeployment(runs, 2)), [2, 3, 4, 5]);
+    assert.deepEqual(ids(ofDeployment(runs, 1)), [1, 3, 4, 5]);
+    assert.deepEqual(ids(ofDeployment(runs, undefined)), [1, 2, 3, 4, 5]);
   });
 });

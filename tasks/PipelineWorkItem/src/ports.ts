@@ -76,7 +76,13 @@ export interface LineRange {
 /** Where the run's test runs are read from: a build, or a classic release's environment. */
 export type TestScope =
   | { readonly kind: 'build'; readonly buildId: number }
-  | { readonly kind: 'release'; readonly releaseId: number; readonly environmentId: number };
+  | {
+      readonly kind: 'release';
+      readonly releaseId: number;
+      readonly environmentId: number;
+      /** The deployment's attempt (`Release.AttemptNumber`), when known: a redeploy reads only its own runs. */
+      readonly attempt?: number;
+    };
 
 /** A test run of the pipeline run, with the counts its statistics give. */
 export interface TestRunCounts {

@@ -1,7 +1,8 @@
 // Handlers for test runs and their results (Test area, on the collection's host on every server): Runs - List by
 // build, Runs - Query (a release environment's runs, in a window of last-update dates), Results - List of a run.
 // Results are seeded with the build (BuildSeed.testResults) or with a release environment
-// (ReleaseEnvironmentSeed.testResults); results with the same runId form one run.
+// (ReleaseEnvironmentSeed.testResults); results with the same runId form one run, whose attempt and job
+// `testRuns` may name.
 import { intParam, boolQuery, list, ok, requireProject, type Handler, type RequestContext } from '../context';
 import { enumName, TEST_OUTCOME } from '../enums';
 import { AdoError, badRequest, notFound } from '../errors';
@@ -9,7 +10,7 @@ import { buildFacts, projectRef } from '../buildView';
 import { identityRef, seedPerson } from '../identities';
 import { PEOPLE, type Project } from '../org';
 import type { StoredBuild, StoredRelease, Store } from '../state';
-import type { TestResultSeed } from '../types';
+import type { TestResultSeed, TestRunSeed } from '../types';
 
 const TEST_NS = 'Microsoft.TeamFoundation.TestManagement.WebApi';
 const DAY = 24 * 3_600_000;
@@ -31,6 +32,10 @@ interface Run {
   release: { stored: StoredRelease; environmentId: number; environmentName: string } | undefined;
   /** When its results were published: the build's start, or when the release environment was seeded. */
   date: string;
+  /** The attempt that published it, unless its seed names one: 1, or the release environment's latest. */
+  attempt: number;
+  /** Its seeded facts, when the build or environment names its id among `testRuns`. */
+  runSeed: TestRunSeed | undefined;
   results: Result[];
 }
 
@@ -38,16 +43,22 @@ export const defaultRunId = (buildId: number): number => 1000 + buildId;
 
 function group(
   runs: Map<number, Run>,
-  base: Omit<Run, 'id' | 'results'>,
+  base: Omit<Run, 'id' | 'results' | 'runSeed'>,
   seeds: TestResultSeed[],
   ids: {
     result: (index: number) => number;
     run: number;
   },
+  runSeeds: TestRunSeed[] = [],
 ): void {
   seeds.forEach((seed, index) => {
     const id = seed.runId ?? ids.run;
-    const run = runs.get(id) ?? { ...base, id, results: [] };
+    const run = runs.get(id) ?? {
+      ...base,
+      id,
+      runSeed: runSeeds.find((r) => r.id === id),
+      results: [],
+    };
     run.results.push({ seed, id: seed.id ?? ids.result(index) });
     runs.set(id, run);
   });
@@ -57,11 +68,20 @@ function group(
 function allRuns(store: Store): Run[] {
   const runs = new Map<number, Run>();
   for (const b of store.builds.values()) {
-    const base = { project: b.project, build: b, release: undefined, date: buildFacts('', b).start };
-    group(runs, base, b.seed.testResults ?? [], {
-      result: (i) => 100000 + i,
-      run: defaultRunId(b.seed.id),
-    });
+    const base = {
+      project: b.project,
+      build: b,
+      release: undefined,
+      date: buildFacts('', b).start,
+      attempt: 1,
+    };
+    group(
+      runs,
+      base,
+      b.seed.testResults ?? [],
+      { result: (i) => 100000 + i, run: defaultRunId(b.seed.id) },
+      b.seed.testRuns,
+    );
   }
   for (const r of store.releases.values()) {
     (r.seed.environments ?? []).forEach((e, i) => {
@@ -73,11 +93,16 @@ function allRuns(store: Store): Run[] {
         build: undefined,
         release,
         date: e.testRunsUpdatedOn ?? r.seed.createdOn ?? '',
+        // Attempts as releaseView numbers them.
+        attempt: Math.max(1, ...(e.attempts ?? []).map((a, n) => a.attempt ?? n + 1)),
       };
-      group(runs, base, e.testResults ?? [], {
-        result: (k) => 200000 + environmentId * 1000 + k,
-        run: 5000 + environmentId,
-      });
+      group(
+        runs,
+        base,
+        e.testResults ?? [],
+        { result: (k) => 200000 + environmentId * 1000 + k, run: 5000 + environmentId },
+        e.testRuns,
+      );
     });
   }
   return [...runs.values()].sort((a, b) => a.id - b.id);
@@ -114,6 +139,16 @@ function runName(run: Run): string {
     : `Release-${run.release?.stored.seed.id} ${run.release?.environmentName} test run`;
 }
 
+function releaseRef(run: Run): Record<string, unknown> {
+  const r = run.release;
+  return {
+    id: r?.stored.seed.id,
+    name: r?.stored.seed.name ?? `Release-${r?.stored.seed.id}`,
+    environmentId: r?.environmentId,
+    environmentName: r?.environmentName,
+  };
+}
+
 function runRefs(ctx: RequestContext, run: Run): Record<string, unknown> {
   const c = ctx.collectionUrl;
   if (run.build) {
@@ -129,14 +164,26 @@ function runRefs(ctx: RequestContext, run: Run): Record<string, unknown> {
   }
   const r = run.release;
   return {
-    release: {
-      id: r?.stored.seed.id,
-      name: r?.stored.seed.name ?? `Release-${r?.stored.seed.id}`,
-      environmentId: r?.environmentId,
-      environmentName: r?.environmentName,
-    },
+    release: releaseRef(run),
     releaseUri: `vstfs:///ReleaseManagement/Release/${r?.stored.seed.id}`,
     releaseEnvironmentUri: `vstfs:///ReleaseManagement/Environment/${r?.environmentId}`,
+  };
+}
+
+// The job that published a build's run (`PipelineReference`: each level's name and attempt), as the agent gives
+// it when it creates the run; a release's run names its deployment attempt in `release` (`ReleaseReference`).
+function publishedBy(run: Run): Record<string, unknown> {
+  const attempt = run.runSeed?.attempt ?? run.attempt;
+  if (run.release) return { release: { ...releaseRef(run), attempt } };
+  const job = run.runSeed?.job === undefined ? {} : run.runSeed.job;
+  if (job === null) return {};
+  return {
+    pipelineReference: {
+      pipelineId: run.build?.seed.id,
+      stageReference: { stageName: job.stage ?? '__default', attempt },
+      phaseReference: { phaseName: job.phase ?? 'Job', attempt },
+      jobReference: { jobName: job.job ?? '__default', attempt },
+    },
   };
 }
 
@@ -162,6 +209,7 @@ function runJson(ctx: RequestContext, run: Run, details: boolean): Record<string
     project: projectRef(ctx.collectionUrl, run.project),
     webAccessUrl: `${ctx.collectionUrl}${run.project.id}/_TestManagement/Runs?runId=${run.id}&_a=runCharts`,
     ...runRefs(ctx, run),
+    ...publishedBy(run),
     ...(ctx.store.runStatisticsListed ? { runStatistics: runStatistics(run) } : {}),
   };
 }

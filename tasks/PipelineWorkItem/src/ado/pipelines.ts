@@ -6,6 +6,8 @@ import { loc } from '../text/messages';
 import { CallContext, toAdoError } from './errors';
 import { Rest, segment } from './rest';
 import {
+  newestAttempts,
+  ofDeployment,
   releaseDeployment,
   testResult,
   testRunCounts,
@@ -127,10 +129,11 @@ export class AdoPipelines implements Pipelines {
         ? loc('ActionReadBuildTests', scope.buildId)
         : loc('ActionReadReleaseTests', scope.releaseId);
     return this.call(action, project, async () => {
+      // A rerun's results replace those of the attempt it reran: the superseded runs are not the run's failures.
       const runs =
         scope.kind === 'build'
-          ? await this.buildRuns(project, scope.buildId)
-          : await this.releaseRuns(project, scope);
+          ? newestAttempts(await this.buildRuns(project, scope.buildId))
+          : ofDeployment(await this.releaseRuns(project, scope), scope.attempt);
       return (await this.withStatistics(project, runs)).flatMap((run) => testRunCounts(run) ?? []);
     });
   }

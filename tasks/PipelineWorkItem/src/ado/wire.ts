@@ -155,6 +155,59 @@ export interface WireTestRun {
   notApplicableTests?: number;
   /** Counts per outcome; a count with `resultMetadata` is apart from the plain one of the same outcome. */
   runStatistics?: { outcome?: string; count?: number; resultMetadata?: string | null }[] | null;
+  /** The stage, phase and job (and the attempt of each) that published a build's run. */
+  pipelineReference?: {
+    stageReference?: { stageName?: string; attempt?: number } | null;
+    phaseReference?: { phaseName?: string; attempt?: number } | null;
+    jobReference?: { jobName?: string; attempt?: number } | null;
+  } | null;
+  /** The deployment that published a release's run. */
+  release?: { attempt?: number } | null;
+}
+
+type Attempts = readonly [stage: number, phase: number, job: number];
+
+// The job that published a run (its stage, phase and job names) and the attempts it ran in; undefined when the run
+// names no attempt.
+function publishedBy(run: WireTestRun): { job: string; attempts: Attempts } | undefined {
+  const { stageReference: stage, phaseReference: phase, jobReference: job } = run.pipelineReference ?? {};
+  if (stage?.attempt === undefined && phase?.attempt === undefined && job?.attempt === undefined)
+    return undefined;
+  return {
+    job: JSON.stringify([stage?.stageName, phase?.phaseName, job?.jobName]),
+    attempts: [stage?.attempt ?? 0, phase?.attempt ?? 0, job?.attempt ?? 0],
+  };
+}
+
+// Which attempts are later: a later stage attempt first, then phase, then job.
+function compareAttempts(a: Attempts, b: Attempts): number {
+  return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+}
+
+/**
+ * A build's runs without those a rerun superseded: of each job, only the runs of its newest attempt; a job that
+ * was not run again keeps its runs. A run that names no attempt (an older server's) is kept. A test that failed
+ * only in a superseded attempt is not made flaky here: flakiness is what Azure DevOps marks on the results.
+ */
+export function newestAttempts(runs: readonly WireTestRun[]): WireTestRun[] {
+  const newest = new Map<string, Attempts>();
+  for (const run of runs) {
+    const by = publishedBy(run);
+    const seen = by && newest.get(by.job);
+    if (by && (!seen || compareAttempts(by.attempts, seen) > 0)) newest.set(by.job, by.attempts);
+  }
+  return runs.filter((run) => {
+    const by = publishedBy(run);
+    return !by || compareAttempts(by.attempts, newest.get(by.job) ?? by.attempts) === 0;
+  });
+}
+
+/** A release environment's runs published by deployment `attempt`; a run or an attempt unknown keeps them all. */
+export function ofDeployment(runs: readonly WireTestRun[], attempt: number | undefined): WireTestRun[] {
+  return runs.filter((run) => {
+    const published = run.release?.attempt;
+    return attempt === undefined || published === undefined || published === attempt;
+  });
 }
 
 /** A test result (`TestCaseResult`) as Results - List answers. */

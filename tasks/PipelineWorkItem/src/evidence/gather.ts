@@ -160,10 +160,15 @@ async function failingTests(
 /** Where the run's tests are read from: its build, or its release environment; undefined when neither is known. */
 export function testScope(context: RunContext): TestScope | undefined {
   if (context.release) {
-    const environmentId = context.release.environmentId;
+    const { environmentId, attempt } = context.release;
     return environmentId === undefined
       ? undefined
-      : { kind: 'release', releaseId: context.release.id, environmentId };
+      : {
+          kind: 'release',
+          releaseId: context.release.id,
+          environmentId,
+          ...(attempt !== undefined && { attempt }),
+        };
   }
   return context.build ? { kind: 'build', buildId: context.build.id } : undefined;
 }

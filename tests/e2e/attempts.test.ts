@@ -1,0 +1,106 @@
+import * as assert from 'node:assert/strict';
+import type { BuildSeed, ReleaseSeed, TestResultSeed, WorkItemJson } from '../emulator/harness';
+import { buildVariables, classicRelease, failedYamlRun, greenYamlRun, releaseVariables } from './pipelines';
+import { useSession } from './session';
+
+const title = (item: WorkItemJson): string => String(item.fields['System.Title']);
+const body = (item: WorkItemJson): string => String(item.fields['Microsoft.VSTS.TCM.ReproSteps']);
+const result = (name: string, outcome: 'Failed' | 'Passed', runId: number): TestResultSeed => ({
+  testCaseTitle: name,
+  automatedTestName: `WebApp.Tests.${name}`,
+  outcome,
+  runId,
+  ...(outcome === 'Failed' && { errorMessage: `${name} broke` }),
+});
+/** The job `Test` of stage Build, as the agent names it in the runs it publishes. */
+const TEST_JOB = { stage: 'Build', phase: 'Test', job: '__default' };
+
+// A rerun (of a build's failed jobs, or a release's deployment) publishes new test runs beside those of the attempt
+// it reran: the task reads the failures of the newest attempt only.
+describe('packaged task: the tests of the newest attempt after a rerun', function () {
+  const session = useSession();
+
+  /** Build `id`'s attempt 1 (runs `id * 10 + 1`) and, when given, attempt 2 (runs `id * 10 + 2`) of job Test. */
+  function rerun(id: number, first: TestResultSeed[], second: TestResultSeed[], green: boolean): BuildSeed {
+    const run = green ? greenYamlRun(id) : failedYamlRun(id);
+    const runIds = [...new Set([...first, ...second].map((r) => r.runId ?? 0))];
+    return {
+      ...run,
+      records: run.records?.map((record) => (record.id === 'test' ? { ...record, task: 'VSTest' } : record)),
+      testResults: [...first, ...second],
+      testRuns: runIds.map((runId) => ({ id: runId, attempt: runId % 10, job: TEST_JOB })),
+    };
+  }
+
+  it('perTest: a test that failed in attempt 1 and passed on the rerun has its item resolved with the run’s', async () => {
+    const perTest = { trackTests: 'perTest' };
+    const attempt1 = [result('checks_out', 'Failed', 9851), result('lists_items', 'Passed', 9851)];
+    await session.emulator.seedBuild(rerun(985, attempt1, [], false));
+    const failed = await session.run({ variables: buildVariables(985), inputs: perTest });
+    const items = await session.items(2, failed);
+    const checksOut = items.find((item) => title(item).startsWith('WebApp.Tests.checks_out fails'));
+    const runItem = items.find((item) => item !== checksOut);
+    assert.ok(checksOut && runItem, items.map(title).join('\n'));
+
+    // Rerun failed jobs: job Test runs again as attempt 2, checks_out passes and the run is green.
+    const attempt2 = [result('checks_out', 'Passed', 9852), result('lists_items', 'Passed', 9852)];
+    await session.emulator.seedBuild(rerun(985, attempt1, attempt2, true));
+    const green = await session.run({
+      variables: buildVariables(985, {
+        'Agent.JobStatus': 'Succeeded',
+        'System.JobAttempt': '2',
+        'System.PhaseAttempt': '2',
+        'System.StageAttempt': '2',
+      }),
+      inputs: perTest,
+    });
+    await session.items(2, green);
+    assert.equal((await session.emulator.workItem(runItem.id))?.fields['System.State'], 'Resolved');
+    assert.equal((await session.emulator.workItem(checksOut.id))?.fields['System.State'], 'Resolved');
+    const comments = (await session.emulator.comments(checksOut.id)).map((comment) => comment.text);
+    assert.ok(!comments.some((text) => /Failed again/.test(text)), comments.join('\n'));
+  });
+
+  it('a rerun that fails again lists only its own failures, not those of the attempt it reran', async () => {
+    const attempt1 = [result('checks_out', 'Failed', 9861), result('adds_tax', 'Failed', 9861)];
+    const attempt2 = [result('checks_out', 'Passed', 9862), result('adds_tax', 'Failed', 9862)];
+    await session.emulator.seedBuild(rerun(986, attempt1, attempt2, false));
+    const run = await session.run({ variables: buildVariables(986, { 'System.JobAttempt': '2' }) });
+    const html = body((await session.items(1, run))[0]!);
+    assert.match(html, /<p>1 test failed: /);
+    assert.ok(html.includes('<b>WebApp.Tests.adds_tax</b>'), html);
+    assert.ok(!html.includes('checks_out'), html);
+  });
+
+  it('a redeployed release environment lists only the failures of the deployment it runs in', async () => {
+    const release = classicRelease(63, 'failed');
+    const seed: ReleaseSeed = {
+      ...release,
+      environments: release.environments?.map((environment) => {
+        if (environment.name !== 'Production') return environment;
+        const phases = environment.phases ?? [];
+        return {
+          ...environment,
+          phases: undefined,
+          attempts: [
+            { attempt: 1, status: 'failed', phases },
+            { attempt: 2, phases },
+          ],
+          testResults: [result('checks_out', 'Failed', 6301), result('adds_tax', 'Failed', 6302)],
+          testRuns: [
+            { id: 6301, attempt: 1 },
+            { id: 6302, attempt: 2 },
+          ],
+        };
+      }),
+    };
+    const { webUrl } = await session.emulator.seedRelease(seed);
+    const run = await session.run({
+      variables: { ...releaseVariables(63, 'Failed', webUrl), 'Release.AttemptNumber': '2' },
+    });
+    const html = body((await session.items(1, run))[0]!);
+    assert.match(html, /<p>1 test failed: /);
+    assert.ok(html.includes('<b>WebApp.Tests.adds_tax</b>'), html);
+    assert.ok(!html.includes('checks_out'), html);
+  });
+});
