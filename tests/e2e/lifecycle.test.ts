@@ -265,6 +265,31 @@ describe('packaged task: one open item per failure, resolved on recovery', funct
     assert.equal(await state(Number(bug)), 'Resolved');
   });
 
+  it('a green job filing for its success beside jobs still running files nothing; a failing one files at once', async () => {
+    const job = (id: number, status: string, inputs: Record<string, string>): Job => ({
+      variables: buildVariables(id, { 'Agent.JobStatus': status, 'System.JobId': OWN_JOB }),
+      inputs,
+    });
+    await session.emulator.seedBuild(greenBesideLeg(945, { state: 'inProgress', result: null }));
+    for (const createOn of ['success', 'always']) {
+      const early = await session.run(job(945, 'Succeeded', { createOn, workItemType: 'Task' }));
+      assert.equal(early.outputs['WorkItemAction'], 'none', early.stdout);
+      assert.match(
+        early.warnings.join('\n'),
+        /Nothing filed: other jobs of this run were still running \(Build › Windows\), so the run's outcome is not known yet/,
+      );
+    }
+    await session.items(0);
+
+    // A failure is the run's outcome whatever the others do.
+    const failing = await session.run(job(945, 'Failed', {}));
+    assert.equal(failing.outputs['WorkItemAction'], 'created', failing.stdout);
+
+    await session.emulator.seedBuild(greenBesideLeg(946, { state: 'completed', result: 'succeeded' }));
+    const done = await session.run(job(946, 'Succeeded', { createOn: 'success', workItemType: 'Task' }));
+    assert.equal(done.outputs['WorkItemAction'], 'created', done.stdout);
+  });
+
   it('a deployment group target green beside another still deploying resolves nothing; once it is done, it resolves', async () => {
     const { webUrl } = await seedClassicRelease(session.emulator, classicRelease(57, 'failed'));
     const failed = await session.run({ variables: releaseVariables(57, 'Failed', webUrl) });

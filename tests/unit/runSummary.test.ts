@@ -203,6 +203,12 @@ describe('what the task reports', () => {
       "Nothing resolved: other jobs of this run were still running (a, b, c, d, e and 2 more), so the run's outcome is not known yet. To resolve on recovery, run the task in a job or stage that depends on all the others, with condition always().",
     ],
     [
+      'a run that has not failed, filing for its outcome beside jobs still to finish',
+      { kind: 'unfinished', jobs: ['Build › Linux'], filing: true },
+      "Nothing filed: other jobs of this run were still running (Build › Linux), so the run's outcome is not known yet (one of them may still fail). To file for the run's outcome, run the task in a job or stage that depends on all the others, with condition always().",
+      "Nothing filed: other jobs of this run were still running (Build › Linux), so the run's outcome is not known yet (one of them may still fail). To file for the run's outcome, run the task in a job or stage that depends on all the others, with condition always().",
+    ],
+    [
       'a failure',
       { kind: 'failed', message: 'TF237111: no *permission*' },
       'Could not file a work item: TF237111\\: no \\*permission\\*',

@@ -14,7 +14,7 @@ import { onlyFlakyFailures } from './lifecycle/flakyOnly';
 import { recordFlaky } from './act/flakyItem';
 import { planTestItems, trackTestItems, TestItemsPlan } from './act/testItems';
 import { maskedRun } from './render/readable';
-import { type SideItems, unfinishedLine } from './render/summary';
+import type { SideItems } from './render/summary';
 import type { Settings } from './inputs/settings';
 import {
   decide,
@@ -56,10 +56,14 @@ export async function fileWorkItem(
     return { outputs: { action: 'none' }, report: { kind: 'undetermined', message }, undetermined: true };
   }
   log.info(loc('RunOutcome', outcome, context.jobStatus));
-  // A green run with jobs running beside this one has no outcome yet: a recovery now could be followed by one of
-  // them failing, and filing a new item a minute after this one was resolved.
-  if (intent === 'recover' && facts.unfinishedJobs) {
-    return { outputs: { action: 'none' }, report: { kind: 'unfinished', jobs: facts.unfinishedJobs } };
+  // A run that has not failed, with jobs running beside this one, has no outcome yet: a recovery (or a success's
+  // item) now could be followed by one of them failing, and a new item filed a minute after this one was resolved.
+  if (facts.unfinishedJobs && outcome !== 'failed' && intent !== 'nothing') {
+    const filing = intent === 'file' ? { filing: true as const } : {};
+    return {
+      outputs: { action: 'none' },
+      report: { kind: 'unfinished', jobs: facts.unfinishedJobs, ...filing },
+    };
   }
   if (intent === 'nothing') {
     return {
@@ -131,10 +135,6 @@ async function recoverBeside(
   // With `always` one step files both series; with `success` another step files the failures and resolves
   // them, and the open items of this scope may be success items an earlier version filed with a failure's tag.
   if (!failures || settings.createOn !== 'always' || !settings.resolveOnRecovery) return {};
-  if (view.facts.unfinishedJobs) {
-    log.warning(unfinishedLine(view.facts.unfinishedJobs));
-    return {};
-  }
   let open: number[];
   try {
     open = await openItems(acting, failures, 'recovery');

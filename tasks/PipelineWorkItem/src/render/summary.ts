@@ -108,7 +108,8 @@ export type Report =
   | { readonly kind: 'flakyOnly'; readonly count: number }
   | { readonly kind: 'undetermined'; readonly message: string }
   /** A green run with jobs running beside this one: no outcome yet, nothing resolved. */
-  | { readonly kind: 'unfinished'; readonly jobs: readonly string[] }
+  /** Jobs still ran beside this one: nothing resolved, or (`filing`) no item filed for a run that has not failed. */
+  | { readonly kind: 'unfinished'; readonly jobs: readonly string[]; readonly filing?: true }
   | { readonly kind: 'failed'; readonly message: string };
 
 const md = escapeMarkdown;
@@ -184,7 +185,7 @@ function summaryLine(report: Report): string {
     case 'undetermined':
       return md(report.message);
     case 'unfinished':
-      return unfinishedLine(report.jobs.map(md));
+      return unfinishedLine(report.jobs.map(md), report.filing);
     case 'failed':
       return loc('SummaryFailed', md(report.message));
   }
@@ -217,18 +218,18 @@ export function reportLine(report: Report): string {
     case 'flakyOnly':
       return loc('ReportFlakyOnly', report.count);
     case 'unfinished':
-      return unfinishedLine(report.jobs);
+      return unfinishedLine(report.jobs, report.filing);
     case 'undetermined':
     case 'failed':
       return report.message;
   }
 }
 
-/** Why nothing was resolved while other jobs of the run are running: the first five by name, as given. */
-export function unfinishedLine(jobs: readonly string[]): string {
+/** Why nothing was resolved (or filed) while other jobs of the run are running: the first five by name, as given. */
+export function unfinishedLine(jobs: readonly string[], filing?: true): string {
   const named = jobs.slice(0, 5).join(', ');
   const listed = jobs.length > 5 ? loc('AndMore', named, jobs.length - 5) : named;
-  return loc('NotResolvedUnfinished', listed);
+  return filing ? loc('NotFiledUnfinished', listed) : loc('NotResolvedUnfinished', listed);
 }
 
 function commentedLine(report: Extract<Report, { kind: 'commented' }>): string {
