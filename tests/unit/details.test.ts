@@ -121,6 +121,7 @@ describe('details at their edges', () => {
       step('eslint', { job: 'Lint' }),
       { ...step('', { stage: 'Prod', job: '' }), kind: 'stage' },
       { ...step('flaky e2e', { job: 'E2E' }), kind: 'withIssues' },
+      { ...step('deploy', { job: 'Ship', errors: ['exit 1'] }), attempts: 3 },
     ]);
     const html = detailsHtml(runView(runContext(), facts, 'failed'));
     assert.ok(
@@ -139,6 +140,10 @@ describe('details at their edges', () => {
           '<li><b>Build › Lint › eslint</b></li>',
           '<li><b>Prod</b> (the stage failed)</li>',
           '<li><b>Build › E2E › flaky e2e</b> (failed, and the run went on: succeeded with issues)</li>',
+          '<li><b>Build › Ship › deploy</b> (in each of its 3 attempts)',
+          '<ul>',
+          '<li>exit 1</li>',
+          '</ul></li>',
           '</ul>',
         ].join('\n'),
       ),

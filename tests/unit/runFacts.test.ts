@@ -4,7 +4,7 @@ import {
   factsFromTimeline,
   stepPath,
 } from '../../tasks/PipelineWorkItem/src/facts/runFacts';
-import { Outcome, ReleaseJob, TimelineRecord } from '../../tasks/PipelineWorkItem/src/facts/model';
+import { Issue, Outcome, ReleaseJob, TimelineRecord } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { releaseDeployment, timelineRecord } from '../../tasks/PipelineWorkItem/src/ado/wire';
 
 function record(
@@ -180,6 +180,41 @@ describe('run facts', () => {
       assert.equal(factsFromRelease(deployment(...jobs)).unfinishedJobs, undefined);
       assert.equal('unfinishedJobs' in factsFromRelease(deployment(jobs[0]!, jobs[2]!), '0f1e-a'), false);
     });
+  });
+
+  it('a step the agent retried (retryCountOnTaskFailure): each error once, its attempts counted, the notices left out', () => {
+    const retried = (...messages: [Issue['type'], string][]): TimelineRecord[] => [
+      record({ id: 'j', type: 'Job', name: 'Deploy', order: 1, result: 'failed' }),
+      record({
+        id: 't',
+        parentId: 'j',
+        type: 'Task',
+        name: 'Bash',
+        order: 1,
+        result: 'failed',
+        issues: messages.map(([type, message]) => ({ type, message })),
+      }),
+    ];
+    const notice = (n: number): [Issue['type'], string] => [
+      'warning',
+      `RetryHelper encountered task failure, will retry (attempt #: ${n} out of 2) after 1000 ms`,
+    ];
+    const [step] = factsFromTimeline(
+      retried(
+        ['error', "Bash exited with code '1'."],
+        notice(1),
+        ['error', "Bash exited with code '1'."],
+        ['warning', 'disk almost full'],
+        notice(2),
+        ['error', "Bash exited with code '1'. "],
+      ),
+    ).failures;
+    assert.deepEqual(step?.errors, ["Bash exited with code '1'."]);
+    assert.deepEqual(step?.warnings, ['disk almost full']);
+    assert.equal(step?.attempts, 3);
+    const [once] = factsFromTimeline(retried(['error', 'boom'], ['warning', 'a RetryHelper note'])).failures;
+    assert.equal('attempts' in once!, false);
+    assert.deepEqual(once?.warnings, ['a RetryHelper note']);
   });
 
   it('reports a stage a check or an approval failed before its jobs ran, with what the check said', () => {

@@ -86,6 +86,8 @@ export interface FailedStep {
   readonly task?: string;
   readonly errors: readonly string[];
   readonly warnings: readonly string[];
+  /** How many times the step ran when the agent retried it (`retryCountOnTaskFailure`); absent when once. */
+  readonly attempts?: number;
   readonly log: StepLog | undefined;
 }
 

@@ -159,10 +159,21 @@ export function stepPath(step: Pick<FailedStep, 'stage' | 'job' | 'step'>): stri
   return [step.stage, step.job, step.step].filter((part) => part !== '').join(' › ');
 }
 
-function messages(issues: readonly Issue[]): { errors: string[]; warnings: string[] } {
-  const of = (type: Issue['type']): string[] =>
-    issues.filter((i) => i.type === type).map((i) => i.message.trim());
-  return { errors: of('error'), warnings: of('warning').slice(0, MAX_WARNINGS) };
+// The agent's notice before it runs a failed step again (`retryCountOnTaskFailure`), one per retry; each attempt
+// adds its errors to the same record, so they repeat.
+const RETRY_NOTICE = /^RetryHelper encountered task failure, will retry\b/;
+
+function messages(issues: readonly Issue[]): Pick<FailedStep, 'errors' | 'warnings' | 'attempts'> {
+  const of = (type: Issue['type']): string[] => [
+    ...new Set(issues.filter((i) => i.type === type).map((i) => i.message.trim())),
+  ];
+  const retries = issues.filter((i) => i.type === 'warning' && RETRY_NOTICE.test(i.message.trim())).length;
+  const warnings = of('warning').filter((warning) => !RETRY_NOTICE.test(warning));
+  return {
+    errors: of('error'),
+    warnings: warnings.slice(0, MAX_WARNINGS),
+    ...(retries > 0 && { attempts: retries + 1 }),
+  };
 }
 
 // Orders records as the run shows them: by their position under each ancestor.

@@ -89,7 +89,8 @@ const NOTED: Record<NonNullable<FailedStep['kind']> | 'step' | 'job', string> = 
 function failuresHtml(failures: readonly FailedStep[]): string {
   if (failures.length === 0) return '';
   const items = failures.map((failure) => {
-    const title = `<b>${escapeHtml(stepPath(failure) || 'A job')}</b>${NOTED[failure.kind ?? (failure.step ? 'step' : 'job')]}`;
+    const attempts = failure.attempts ? ` (in each of its ${failure.attempts} attempts)` : '';
+    const title = `<b>${escapeHtml(stepPath(failure) || 'A job')}</b>${NOTED[failure.kind ?? (failure.step ? 'step' : 'job')]}${attempts}`;
     const messages = [
       ...failure.errors.map((error) => `<li>${textHtml(error)}</li>`),
       ...failure.warnings.map((warning) => `<li><i>Warning:</i> ${textHtml(warning)}</li>`),
