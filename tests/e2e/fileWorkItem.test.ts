@@ -319,7 +319,7 @@ describe('packaged task against the Azure DevOps emulator', function () {
     assert.ok(!(await em.comments(success)).some((comment) => /Failed again/.test(comment.text)));
   });
 
-  it('createOn always: a green job beside jobs still to finish files its success but resolves no failure yet', async () => {
+  it('createOn always: a green job beside jobs still to finish neither files its success nor resolves a failure yet', async () => {
     const em = session.emulator;
     await em.seedBuild(failedYamlRun(845));
     const bug = Number(
@@ -332,13 +332,14 @@ describe('packaged task against the Azure DevOps emulator', function () {
       variables: buildVariables(846, { 'Agent.JobStatus': 'Succeeded', 'System.JobId': OWN_JOB }),
       inputs: { createOn: 'always' },
     });
-    assert.equal(green.outputs['WorkItemAction'], 'created');
+    assert.equal(green.outputs['WorkItemAction'], 'none');
     assert.equal((await em.workItem(bug))?.fields['System.State'], 'New');
+    await session.items(1, green);
     assert.match(
       green.warnings.join('\n'),
-      /Nothing resolved: other jobs of this run were still running \(Build › Windows\)/,
+      /Nothing filed: other jobs of this run were still running \(Build › Windows\)/,
     );
-    assert.match(green.summary, /- ⚠ Nothing resolved\\: other jobs/);
+    assert.match(green.summary, /Nothing filed: other jobs/);
   });
 
   it('a green run with createOn failure: files nothing, WorkItemAction none', async () => {
