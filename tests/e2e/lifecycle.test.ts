@@ -166,9 +166,11 @@ describe('packaged task: one open item per failure, resolved on recovery', funct
     ]);
     assert.equal(production.outputs['WorkItemAction'], 'created');
     assert.equal(qa.outputs['WorkItemAction'], 'created');
-    // The same release deployment attempt again (another job of it): already recorded, nothing added.
+    // The same job of the same deployment again (a step retried on failure): nothing added, and the outputs say
+    // what its first run did.
     assert.equal(productionAgain.outputs['WorkItemId'], production.outputs['WorkItemId']);
-    assert.equal(productionAgain.outputs['WorkItemAction'], 'none');
+    assert.equal(productionAgain.outputs['WorkItemAction'], 'created');
+    assert.equal((await session.emulator.comments(Number(production.outputs['WorkItemId']))).length, 1);
   });
 
   it('an item at the 10,000 revisions the REST API may change: each write tried once, the fix named', async () => {

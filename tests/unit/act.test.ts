@@ -93,15 +93,23 @@ describe('acting: a comment on the open item', () => {
     assert.match(html, /<li><b>[^<]*Test<\/b>: npm ERR! token \*\*\* refused<\/li>/);
   });
 
-  it('this run’s marker already on the item (another job, a landed retry): nothing added, action none', async () => {
-    const boards = fakeBoards();
-    boards.comments.resolves([{ id: 12, text: `<p>Again</p>${markerHtml(RUN_KEY, 2)}` }]);
-    const { acting } = actingOver(boards);
-    assert.deepEqual(await act(acting, { kind: 'comment', item: 7 }, decided()), {
-      outputs: { id: 7, url: url(7), action: 'none' },
-      report: { kind: 'commented', type: 'Bug', id: 7, url: url(7), occurrence: undefined },
-    });
-    sinon.assert.notCalled(boards.addComment);
+  it('this job’s marker already on the item (a retried step): nothing added, the outputs say what it wrote', async () => {
+    for (const [occurrence, action] of [
+      [2, 'commented'],
+      [1, 'created'],
+    ] as const) {
+      const boards = fakeBoards();
+      boards.comments.resolves([
+        { id: 13, text: `<p>Again</p>${markerHtml('build-812.1.Lint', occurrence + 1)}` },
+        { id: 12, text: `<p>Again</p>${markerHtml(RUN_KEY, occurrence)}` },
+      ]);
+      const { acting } = actingOver(boards);
+      assert.deepEqual(await act(acting, { kind: 'comment', item: 7 }, decided()), {
+        outputs: { id: 7, url: url(7), action },
+        report: { kind: 'commented', type: 'Bug', id: 7, url: url(7), occurrence: undefined },
+      });
+      sinon.assert.notCalled(boards.addComment);
+    }
   });
 
   it('a dry run logs the plan and reads nothing', async () => {

@@ -35,14 +35,21 @@ async function comment(acting: Acting, id: number, decided: Decided): Promise<Ac
   if (acting.settings.dryRun) return dryRun(acting.log, loc('PlanComment', type, id), { item });
   // The note shows the run with secrets masked and control characters gone, as the item does.
   const maskedView = maskedRun(decided.view, acting.host.secrets());
-  const { occurrence, sameRun } = await commentOnRecurrence(acting, id, (n, again) =>
+  const { occurrence, sameRun, recorded } = await commentOnRecurrence(acting, id, (n, again) =>
     recurrenceHtml(maskedView, n, again),
   );
   const said = { ...(decided.success && { success: true as const }), ...(sameRun && { sameRun }) };
   return {
-    outputs: { ...item, action: occurrence ? 'commented' : 'none' },
+    outputs: { ...item, action: occurrence ? 'commented' : actionRecorded(recorded) },
     report: { kind: 'commented', type, ...item, occurrence, ...said },
   };
+}
+
+// A step run again (retryCountOnTaskFailure) after its write landed reports that write, as its first run did:
+// occurrence 1 is the filing of the item.
+function actionRecorded(recorded: number | undefined): Outputs['action'] {
+  if (recorded === undefined) return 'none';
+  return recorded === 1 ? 'created' : 'commented';
 }
 
 async function resolve(acting: Acting, ids: readonly number[], decided: Decided): Promise<Acted> {

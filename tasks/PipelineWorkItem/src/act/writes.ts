@@ -3,6 +3,7 @@ import type { Fingerprint } from '../lifecycle/fingerprint';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   lastOccurrenceRun,
+  occurrenceBy,
   markerHtml,
   readMarkers,
   recurrenceSettled,
@@ -194,18 +195,20 @@ export type RecurrenceNote = (occurrence: number, sameRun: boolean) => string;
 /**
  * Comments on the open item that the failure happened again, numbering the occurrence (`note` words it). Another
  * job or attempt of the run that recorded the newest occurrence adds its note under the same number: one run is
- * one occurrence. A job that already wrote on the item (a retried write that landed) adds nothing.
+ * one occurrence. A job that already wrote on the item (a retried write that landed, a retried step) adds nothing,
+ * and is told the occurrence its write `recorded` (1: it filed the item).
  */
 export async function commentOnRecurrence(
   acting: BoardsWrites,
   item: number,
   note: RecurrenceNote,
-): Promise<{ occurrence?: number; sameRun?: boolean }> {
+): Promise<{ occurrence?: number; sameRun?: boolean; recorded?: number }> {
   const read =
     (await acting.reads.commentsAhead(item)) ??
     (await acting.boards.comments(acting.project, item, recurrenceSettled(acting.runKey)));
+  const recorded = occurrenceBy(read, acting.runKey);
+  if (recorded !== undefined) return { recorded };
   const markers = readMarkers(read);
-  if (markers.runs.has(acting.runKey)) return {};
   const recordedBy = lastOccurrenceRun(read);
   const again = recordedBy !== undefined && sameRun(recordedBy, acting.runKey);
   const occurrence = Math.max(markers.lastOccurrence, 1) + (again ? 0 : 1);

@@ -93,6 +93,15 @@ export function lastOccurrenceRun(newestFirst: readonly { text: string }[]): str
   return last?.run;
 }
 
+/** The occurrence `key`'s newest marker records, read newest first; undefined when `key` wrote none. */
+export function occurrenceBy(newestFirst: readonly { text: string }[], key: string): number | undefined {
+  for (const comment of newestFirst) {
+    const marker = markerOf(comment);
+    if (marker?.run === key) return marker.occurrence;
+  }
+  return undefined;
+}
+
 // The run of a key, without the attempt and the job: `build-812` of `build-812.2.Test`, `release-57.3` (the
 // release's deployment to environment 3) of `release-57.3.2.Deploy`. A rerun is an attempt of the same run.
 const RUN_OF_KEY = /^(?:build-\d+|release-\d+\.\d+)(?=\.|$)/;
