@@ -350,6 +350,55 @@ describe('packaged task: one open item per failure, resolved on recovery', funct
     assert.equal(await state(bug), 'Resolved');
   });
 
+  it('a deployment group: the failing target files, a green target of the same deployment adds nothing', async () => {
+    const release = classicRelease(60, 'succeeded');
+    const target = (name: string, id: string, status: 'failed' | 'inProgress') => ({
+      name: `Deploy web (${name})`,
+      timelineRecordId: id,
+      status,
+      tasks: [
+        { name: 'Deploy', status: status === 'failed' ? ('failed' as const) : ('succeeded' as const) },
+        { name: 'Pipeline Work Item', status: 'inProgress' as const },
+      ],
+    });
+    const { webUrl } = await seedClassicRelease(session.emulator, {
+      ...release,
+      environments: release.environments?.map((environment) =>
+        environment.name === 'Production'
+          ? {
+              ...environment,
+              phases: [
+                {
+                  name: 'Deploy web',
+                  phaseType: 'machineGroupBasedDeployment' as const,
+                  status: 'inProgress' as const,
+                  jobs: [
+                    target('WEB01', 'web01-job', 'failed'),
+                    target('WEB02', RELEASE_OWN_JOB, 'inProgress'),
+                  ],
+                },
+              ],
+            }
+          : environment,
+      ),
+    });
+    const on = (machine: string, jobId: string, status: string) => ({
+      variables: {
+        ...releaseVariables(60, status, webUrl),
+        'System.HostType': 'deployment',
+        'System.JobId': jobId,
+        'System.JobDisplayName': `Deploy web (${machine})`,
+      },
+    });
+    const failing = await session.run(on('WEB01', 'web01-job', 'Failed'));
+    assert.equal(failing.outputs['WorkItemAction'], 'created', failing.stdout);
+    const green = await session.run(on('WEB02', RELEASE_OWN_JOB, 'Succeeded'));
+    assert.equal(green.outputs['WorkItemAction'], 'none', green.stdout);
+    assert.equal(green.outputs['WorkItemId'], failing.outputs['WorkItemId']);
+    assert.match(green.summary, /already recorded/);
+    assert.equal((await session.emulator.comments(Number(failing.outputs['WorkItemId']))).length, 1);
+  });
+
   it('an item a person reopened after a recovery stays open until the pipeline fails again', async () => {
     const failed = await runBuild(950, 'failed');
     const bug = Number(failed.outputs['WorkItemId']);

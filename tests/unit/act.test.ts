@@ -13,9 +13,13 @@ import {
   filedComment,
   itemUrl as url,
   RUN_KEY,
+  runContext,
   step,
   withFailures,
+  YAML_VARIABLES,
 } from './fixtures';
+import { NO_FACTS } from '../../tasks/PipelineWorkItem/src/facts/model';
+import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 
 // Every Boards call the fake saw, by method name.
 const calls = (boards: FakeBoards): string[] =>
@@ -65,6 +69,27 @@ describe('acting: a comment on the open item', () => {
     assert.deepEqual([project, item], ['WebApp', 7]);
     assert.ok(html.endsWith(markerHtml(RUN_KEY, 4)), html);
     assert.deepEqual(calls(boards), ['comments', 'addComment']);
+  });
+
+  it('another job of this run recorded the failure: a job that failed notes its own, one that did not adds nothing', async () => {
+    const byLint = [{ id: 12, text: `<p>Again</p>${markerHtml('build-812.1.Lint', 3)}` }];
+    const failing = fakeBoards();
+    failing.comments.resolves(byLint);
+    const own = await act(actingOver(failing).acting, { kind: 'comment', item: 7 }, decided());
+    assert.equal(own.outputs.action, 'commented');
+    assert.match(String(failing.addComment.firstCall.args[2]), /Failed again in this run/);
+
+    const green = fakeBoards();
+    green.comments.resolves(byLint);
+    const reporting = {
+      ...decided(),
+      view: runView(runContext({ ...YAML_VARIABLES, 'Agent.JobStatus': 'Succeeded' }), NO_FACTS, 'failed'),
+    };
+    assert.deepEqual(await act(actingOver(green).acting, { kind: 'comment', item: 7 }, reporting), {
+      outputs: { id: 7, url: url(7), action: 'none' },
+      report: { kind: 'commented', type: 'Bug', id: 7, url: url(7), occurrence: undefined },
+    });
+    sinon.assert.notCalled(green.addComment);
   });
 
   it('a comment whose answer was lost has landed when this run’s marker is among the comments after the newest', async () => {

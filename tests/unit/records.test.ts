@@ -65,6 +65,57 @@ describe('the run’s records', () => {
     sinon.assert.notCalled(warn);
   });
 
+  it('a deployment job: the records of its own stage, its environment’s; another stage’s failure is not its', async () => {
+    const record = (fields: Partial<TimelineRecord> & Pick<TimelineRecord, 'id' | 'type' | 'name'>) => ({
+      parentId: undefined,
+      order: 1,
+      completed: true,
+      result: 'succeeded' as const,
+      issues: [],
+      logId: undefined,
+      ...fields,
+    });
+    const staged: TimelineRecord[] = [
+      record({ id: 'lint', type: 'Stage', name: 'Lint', result: 'failed' }),
+      record({ id: 'lint-job', parentId: 'lint', type: 'Job', name: 'Lint', result: 'failed' }),
+      record({ id: 'eslint', parentId: 'lint-job', type: 'Task', name: 'eslint', result: 'failed' }),
+      record({
+        id: 'deploy',
+        type: 'Stage',
+        name: 'Deploy_staging',
+        order: 2,
+        completed: false,
+        result: undefined,
+      }),
+      record({
+        id: 'OWN',
+        parentId: 'deploy',
+        type: 'Job',
+        name: 'Deploy',
+        completed: false,
+        result: undefined,
+      }),
+      record({ id: 'web', parentId: 'OWN', type: 'Task', name: 'Deploy web' }),
+    ];
+    const { port, timeline } = pipelines();
+    timeline.resolves(staged);
+    const deployment = { ...YAML_VARIABLES, 'Environment.Name': 'staging', 'System.JobId': 'own' };
+    const { facts } = await readFacts(port, runContext(deployment), sinon.stub());
+    assert.deepEqual(facts.failures, []);
+    assert.equal(facts.othersOutcome, undefined, 'nothing else of its stage has finished');
+    // A job of no environment keeps the whole run's, and so does one that is not among the records.
+    for (const variables of [
+      { ...deployment, 'Environment.Name': '' },
+      { ...deployment, 'System.JobId': 'gone' },
+    ]) {
+      const whole = await readFacts(port, runContext(variables), sinon.stub());
+      assert.deepEqual(
+        whole.facts.failures.map((failure) => failure.step),
+        ['eslint'],
+      );
+    }
+  });
+
   it('a release: the deployment of its environment, not the timeline of the build it deploys', async () => {
     const { port, timeline, releaseDeployment } = pipelines();
     const context = runContext(RELEASE_VARIABLES);

@@ -35,8 +35,11 @@ async function comment(acting: Acting, id: number, decided: Decided): Promise<Ac
   if (acting.settings.dryRun) return dryRun(acting.log, loc('PlanComment', type, id), { item });
   // The note shows the run with secrets masked and control characters gone, as the item does.
   const maskedView = maskedRun(decided.view, acting.host.secrets());
+  // A job that did not fail itself only reports what other jobs did: once one of them recorded this run on the
+  // item (a failing leg, a deployment group's failing target), it has nothing to add.
+  const reportsOthers = decided.view.context.jobStatus !== 'Failed';
   const { occurrence, sameRun, recorded } = await commentOnRecurrence(acting, id, (n, again) =>
-    recurrenceHtml(maskedView, n, again),
+    again && reportsOthers ? undefined : recurrenceHtml(maskedView, n, again),
   );
   const said = { ...(decided.success && { success: true as const }), ...(sameRun && { sameRun }) };
   return {

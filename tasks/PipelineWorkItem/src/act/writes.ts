@@ -189,8 +189,11 @@ function sent(ops: readonly JsonPatchOperation[], field: string): boolean {
   return ops.some((op) => op.path === `/fields/${field}`);
 }
 
-/** The note of a recurrence: its occurrence, and whether another job of this run recorded it already. */
-export type RecurrenceNote = (occurrence: number, sameRun: boolean) => string;
+/**
+ * The note of a recurrence: its occurrence, and whether another job of this run recorded it already; undefined
+ * when this job has nothing to add to that.
+ */
+export type RecurrenceNote = (occurrence: number, sameRun: boolean) => string | undefined;
 
 /**
  * Comments on the open item that the failure happened again, numbering the occurrence (`note` words it). Another
@@ -212,7 +215,9 @@ export async function commentOnRecurrence(
   const recordedBy = lastOccurrenceRun(read);
   const again = recordedBy !== undefined && sameRun(recordedBy, acting.runKey);
   const occurrence = Math.max(markers.lastOccurrence, 1) + (again ? 0 : 1);
-  const html = `${note(occurrence, again)}\n${markerHtml(acting.runKey, occurrence)}`;
+  const said = note(occurrence, again);
+  if (said === undefined) return {};
+  const html = `${said}\n${markerHtml(acting.runKey, occurrence)}`;
   const newest = read[0]?.id;
   await acting.boards.addComment(acting.project, item, html, () => marked(acting, item, newest));
   return again ? { occurrence, sameRun: true } : { occurrence };

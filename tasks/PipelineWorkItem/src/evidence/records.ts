@@ -1,6 +1,6 @@
 import type { RunContext } from '../facts/context';
 import { NO_FACTS, RunFacts } from '../facts/model';
-import { factsFromRelease, factsFromTimeline } from '../facts/runFacts';
+import { factsFromRelease, factsFromTimeline, ownStage } from '../facts/runFacts';
 import type { Pipelines } from '../ports';
 import { loc } from '../text/messages';
 
@@ -26,15 +26,11 @@ export async function readFacts(
       );
       return { facts: deployment ? factsFromRelease(deployment, context.jobId) : NO_FACTS, readable: true };
     }
-    return context.build
-      ? {
-          facts: factsFromTimeline(
-            await pipelines.timeline(context.project, context.build.id),
-            context.jobId,
-          ),
-          readable: true,
-        }
-      : { facts: NO_FACTS, readable: true };
+    if (!context.build) return { facts: NO_FACTS, readable: true };
+    const records = await pipelines.timeline(context.project, context.build.id);
+    // A deployment job files in its environment's lane: its outcome is its own stage's.
+    const deployment = context.environment && context.jobId ? ownStage(records, context.jobId) : undefined;
+    return { facts: factsFromTimeline(deployment ?? records, context.jobId), readable: true };
   } catch (error) {
     warn(loc('RecordsUnreadable', (error as Error).message));
     return { facts: NO_FACTS, readable: false };

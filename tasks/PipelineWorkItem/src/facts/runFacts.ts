@@ -42,6 +42,29 @@ export function factsFromTimeline(records: readonly TimelineRecord[], ownJob?: s
   return { othersOutcome, ...(unfinishedJobs.length > 0 && { unfinishedJobs }), failures, artifacts: [] };
 }
 
+/**
+ * The records of the stage the task's job (`ownJob`) runs in, the stage's own among them; undefined when the job
+ * is not among the records. A deployment job's items are its environment's: another stage's failure is not its.
+ */
+export function ownStage(records: readonly TimelineRecord[], ownJob: string): TimelineRecord[] | undefined {
+  const byId = new Map(records.map((record) => [record.id, record]));
+  const stageOf = (record: TimelineRecord): TimelineRecord | undefined => {
+    for (
+      let at: TimelineRecord | undefined = record;
+      at;
+      at = at.parentId ? byId.get(at.parentId) : undefined
+    ) {
+      if (at.type === 'Stage') return at;
+    }
+    return undefined;
+  };
+  const job = records.find(
+    (record) => record.type === 'Job' && record.id.toLowerCase() === ownJob.toLowerCase(),
+  );
+  const stage = job && stageOf(job);
+  return stage && records.filter((record) => stageOf(record) === stage);
+}
+
 // A failed (or succeeded-with-issues) step or job of the timeline, named by its stage and job.
 function failedStepOf(
   record: TimelineRecord,
