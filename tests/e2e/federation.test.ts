@@ -258,6 +258,33 @@ describe('packaged task: workload identity federation to another organization', 
     assert.deepEqual(await other().workItems(), []);
   });
 
+  it('the service principal is not in the project (VS800075): names it, not the pipeline, and both fixes', async () => {
+    // Azure DevOps answers a project the identity was not added to as one that does not exist (Microsoft Learn,
+    // "Access Azure DevOps with Microsoft Entra workload identity": VS800075). Every project route of B does.
+    await other().injectFaults([
+      {
+        pathRegex: '^/fabrikam/WebApp/_apis/',
+        times: 50,
+        status: 404,
+        body: {
+          message:
+            "VS800075: The project with id 'vstfs:///Classification/TeamProject/WebApp' does not exist, or you do not have permission to access it.",
+          typeKey: 'ProjectDoesNotExistException',
+        },
+      },
+    ]);
+    const run = await runFederated(1612, 'failed');
+    assert.equal(run.result, 'SucceededWithIssues', said(run));
+    assert.match(
+      run.resultMessage,
+      new RegExp(
+        `Project 'WebApp' was not found, or the identity writing to it cannot read it\\. Give the service principal \\(client id ${CLIENT}\\) of service connection '${ARM}' access to project 'WebApp'.*or check the 'project' input`,
+      ),
+    );
+    assert.doesNotMatch(said(run), /pipeline's identity/);
+    assert.deepEqual(await other().workItems(), []);
+  });
+
   it('the area permission is missing: names the connection service principal', async () => {
     await other().setFederation({ apps: [app({ identity: undefined })] });
     const run = await runFederated(1609, 'failed', { inputs: { areaPath: 'WebApp\\Restricted' } });

@@ -113,7 +113,10 @@ describe('packaged task: fallbacks, messages and server versions', function () {
 
   it('an unknown project and an unknown team say which input to fix (never "undefined")', async () => {
     const project = await failure(834, { inputs: { project: 'Nope' } });
-    assert.match(project.resultMessage, /Project 'Nope' was not found.*Check the 'project' input/);
+    assert.match(
+      project.resultMessage,
+      /Project 'Nope' was not found, or the identity writing to it cannot read it\. Give "WebApp Build Service \(fabrikam\)" .* access to project 'Nope' .*, or check the 'project' input/,
+    );
     const team = await failure(835, { inputs: { iterationPath: 'Ghosts@currentIteration' } });
     assert.match(team.warnings.join('\n'), /Team 'Ghosts' was not found/i);
     assert.doesNotMatch([...team.warnings, team.resultMessage].join('\n'), /undefined/);

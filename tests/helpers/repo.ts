@@ -30,6 +30,7 @@ export interface TaskJson {
   id: string;
   name: string;
   friendlyName: string;
+  helpMarkDown?: string;
   version: { Major: number; Minor: number; Patch: number };
   minimumAgentVersion?: string;
   groups?: { name: string }[];

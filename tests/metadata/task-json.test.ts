@@ -47,6 +47,12 @@ describe('task.json', () => {
     assert.strictEqual(task.execution.Node24?.target, task.execution.Node20_1?.target);
   });
 
+  // The default condition runs a step only when every earlier one succeeded: added without one, it never files.
+  it('says in its help to run it after a failed step too (Control Options, condition: always())', () => {
+    assert.match(task.helpMarkDown ?? '', /\*\*Control Options › Run this task\*\*/);
+    assert.match(task.helpMarkDown ?? '', /`condition: always\(\)`/);
+  });
+
   it('has unique input and output variable names', () => {
     const names = (task.inputs ?? []).map((i) => i.name.toLowerCase());
     assert.deepStrictEqual(names, [...new Set(names)], 'input names (case-insensitive)');

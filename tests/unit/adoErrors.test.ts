@@ -1,5 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { organizationName, permissionFix, toAdoError } from '../../tasks/PipelineWorkItem/src/ado/errors';
+import {
+  organizationName,
+  permissionFix,
+  projectUnreadable,
+  toAdoError,
+} from '../../tasks/PipelineWorkItem/src/ado/errors';
 import type { WriterIdentity } from '../../tasks/PipelineWorkItem/src/ports';
 import { loc } from '../../tasks/PipelineWorkItem/src/text/messages';
 
@@ -27,7 +32,7 @@ describe('Azure DevOps errors', () => {
     assert.equal(error.status, 403);
     assert.match(
       error.message,
-      /^Could not create the Bug in project 'WebApp': the pipeline's identity may not save work items under this area \(TF237111\)\./,
+      /^Could not create the Bug in project 'WebApp': the writing identity may not save work items under this area \(TF237111\)\./,
     );
     assert.match(error.message, /Give "WebApp Build Service \(fabrikam\)" \(the job token's identity/);
     assert.match(
@@ -201,14 +206,14 @@ describe('Azure DevOps errors', () => {
   it('the service’s message over the client’s, trimmed; the codes it names; anything thrown', () => {
     const answered = Object.assign(new Error('Failed request: Bad Request(400)'), {
       statusCode: 400,
-      result: { message: '  VS800075: The project with id WebApp does not exist.  ' },
+      result: { message: '  VS402337: The field System.Title is too long.  ' },
     });
     const error = toAdoError(answered, CALL);
-    assert.equal(error.code, 'VS800075');
-    assert.equal(error.serviceMessage, 'VS800075: The project with id WebApp does not exist.');
+    assert.equal(error.code, 'VS402337');
+    assert.equal(error.serviceMessage, 'VS402337: The field System.Title is too long.');
     assert.equal(
       error.message,
-      loc('CallFailedStatus', CALL.action, 400, 'VS800075: The project with id WebApp does not exist.'),
+      loc('CallFailedStatus', CALL.action, 400, 'VS402337: The field System.Title is too long.'),
     );
     const closed = toAdoError(new Error(' socket closed '), CALL);
     assert.equal(closed.message, loc('CallFailed', CALL.action, 'socket closed'));
@@ -304,6 +309,42 @@ describe('Azure DevOps errors', () => {
     assert.deepEqual(refused("VS402337: field 'System.Title' is too long."), []);
   });
 
+  describe('a project the writing identity cannot read', () => {
+    const VS800075 =
+      "VS800075: The project with id 'vstfs:///Classification/TeamProject/0d1f6e2a' does not exist, or you do not have permission to access it.";
+
+    it('VS800075, a service connection not added to the project: names its service principal and both fixes', () => {
+      const identity = {
+        kind: 'connection',
+        connection: 'boards-wif',
+        servicePrincipal: 'c4d8e2f6',
+      } as const;
+      const error = toAdoError(serviceError(404, VS800075), { ...CALL, identity });
+      assert.equal(error.code, 'VS800075');
+      assert.equal(error.message, loc('CallFailed', CALL.action, projectUnreadable({ ...CALL, identity })));
+      assert.match(
+        error.message,
+        /Give the service principal \(client id c4d8e2f6\) of service connection 'boards-wif' access to project 'WebApp' \(add it to its Readers or Contributors group/,
+      );
+      assert.match(error.message, /or check the 'project' input/);
+    });
+
+    it("a project-scoped job token writing to another project: that project's build service, not the pipeline", () => {
+      const message = projectUnreadable({
+        url: CALL.url,
+        project: 'WebApp',
+        identity: { kind: 'jobToken', runProject: 'Mobile', release: false },
+      });
+      assert.match(
+        message,
+        /^Project 'WebApp' was not found, or the identity writing to it cannot read it\. /,
+      );
+      assert.match(message, /Give "Mobile Build Service \(fabrikam\)" \(the job token's identity/);
+      assert.match(message, /access to project 'WebApp'/);
+      assert.doesNotMatch(message, /pipeline's identity|WebApp Build Service/);
+    });
+  });
+
   describe('names the identity that lacks the permission', () => {
     const SERVICES = 'https://dev.azure.com/fabrikam/';
     const SERVER = 'https://tfs.contoso.local/tfs/DefaultCollection/';
@@ -322,6 +363,9 @@ describe('Azure DevOps errors', () => {
           /^Give "WebApp Build Service \(fabrikam\)"/,
           /non-release pipelines/,
           /"Project Collection Build Service \(fabrikam\)"/,
+          // Both toggles off: a classic build's own option decides; a public project is always project-scoped.
+          /a classic build's Options › "Build job authorization scope"/,
+          /a public project/,
         ],
         [/Server 2020/],
       ],
@@ -336,8 +380,8 @@ describe('Azure DevOps errors', () => {
         'a classic release on Services: the release pipelines setting',
         SERVICES,
         { kind: 'jobToken', runProject: 'WebApp', release: true },
-        [/current project for release pipelines/],
-        [/Server 2020/, /non-release/],
+        [/current project for release pipelines/, /a public project/],
+        [/Server 2020/, /non-release/, /Build job authorization scope/],
       ],
       [
         'a service connection',

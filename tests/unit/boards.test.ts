@@ -294,12 +294,49 @@ describe('Boards adapter: reads', () => {
     );
   });
 
-  it('types of a project that does not exist: an error naming it', async () => {
-    const { adapter } = wire([notFound]);
-    await assert.rejects(adapter.workItemTypes('WebApp'), (error: Error) =>
-      error.message.includes(loc('ProjectNotFound', 'WebApp')),
-    );
-  });
+  // A project that does not exist, one the service connection's identity was not added to (VS800075) and one a
+  // project-scoped job token of another project may not read all answer 404: the 'project' input may be right.
+  const unreadable: [name: string, identity: WriterIdentity | undefined, who: RegExp][] = [
+    [
+      "the job token of the run's project",
+      undefined,
+      /Give "WebApp Build Service \(fabrikam\)" \(the job token's/,
+    ],
+    [
+      'the job token of another project',
+      { kind: 'jobToken', runProject: 'Mobile', release: false },
+      /Give "Mobile Build Service \(fabrikam\)" \(the job token's/,
+    ],
+    [
+      'a federated service connection',
+      { kind: 'connection', connection: 'boards-wif', servicePrincipal: 'c4d8e2f6' },
+      /Give the service principal \(client id c4d8e2f6\) of service connection 'boards-wif' access/,
+    ],
+    [
+      'a personal access token connection',
+      { kind: 'connection', connection: 'boards-pat' },
+      /Give the identity of service connection 'boards-pat' \(.*\) access/,
+    ],
+  ];
+  for (const [name, identity, who] of unreadable) {
+    it(`types of a project that cannot be read, as ${name}: names that identity and both fixes`, async () => {
+      const { adapter } = wire([notFound], 60_000, identity);
+      await assert.rejects(adapter.workItemTypes('WebApp'), (error: Error) => {
+        assert.match(
+          error.message,
+          /Project 'WebApp' was not found, or the identity writing to it cannot read it\./,
+        );
+        assert.match(error.message, who);
+        assert.match(
+          error.message,
+          /access to project 'WebApp' \(add it to its Readers or Contributors group/,
+        );
+        assert.match(error.message, /or check the 'project' input/);
+        assert.doesNotMatch(error.message, /pipeline's identity/);
+        return true;
+      });
+    });
+  }
 
   it('the current iteration of the default team or of a named one; none; an unknown team named', async () => {
     const { adapter, sent } = wire([

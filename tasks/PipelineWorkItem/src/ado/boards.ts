@@ -17,7 +17,7 @@ import { maskingStream } from '../text/streamRedact';
 import { redactor } from '../text/redact';
 import type { JsonPatchOperation } from '../workItem/patch';
 import type { StateCategory, StateInfo, WorkItemTypeInfo } from '../workItem/workItemType';
-import { CallContext, permissionFix, toAdoError } from './errors';
+import { CallContext, permissionFix, projectUnreadable, toAdoError } from './errors';
 import { failureOf } from './resilientHttp';
 import { Rest, segment } from './rest';
 import { RetryPolicy, verdict } from './retry';
@@ -110,7 +110,7 @@ export class AdoBoards implements Boards {
         'undefined',
       );
       if (!types) {
-        throw new Error(loc('ProjectNotFound', project));
+        throw new Error(projectUnreadable({ url: this.rest.baseUrl, project, identity: this.identity }));
       }
       return (types.value ?? []).map(typeInfo);
     });

@@ -56,6 +56,7 @@ const MESSAGES: readonly (readonly [applies: (f: Failure) => boolean, message: (
   [(f) => isNetworkCode(f.e.code), (f) => loc('Unreachable', f.action, f.call.url, f.e.code ?? '')],
   [(f) => f.code === 'TF237111', (f) => loc('AreaRefused', f.action, permissionFix(f.call))],
   [(f) => f.code === 'TF401289', tagsRefused],
+  [(f) => f.code === 'VS800075', (f) => loc('CallFailed', f.action, projectUnreadable(f.call))],
   // A federated identity refused after a successful exchange (a renewed token too) is not a user of the
   // organization.
   [(f) => isRejected(f) && federatedIdentity(f.call) !== undefined, federatedNotInOrganization],
@@ -148,6 +149,16 @@ function refusedFields(code: string | undefined, e: ServiceError, message: strin
 export function permissionFix(call: Pick<CallContext, 'url' | 'project' | 'identity'>): string {
   const { who, project } = writerIn(call);
   return loc('PermissionFix', who, project);
+}
+
+/**
+ * Why a project could not be read, and the two fixes: Azure DevOps answers 404 alike for a project that does not
+ * exist, one the writing identity was not added to (VS800075 for a service connection's), and one a
+ * project-scoped job token of another project may not see, so the 'project' input may well be right.
+ */
+export function projectUnreadable(call: Pick<CallContext, 'url' | 'project' | 'identity'>): string {
+  const { who, project } = writerIn(call);
+  return loc('ProjectNotFound', project, who, project);
 }
 
 // Creating a tag is a project permission of its own, which the area's permissions do not give.
