@@ -107,6 +107,33 @@ describe('packaged task against the Azure DevOps emulator', function () {
     assert.equal(run.outputs['WorkItemAction'], 'created');
   });
 
+  it('a final job after a job canceled for running past its timeout: files it as timed out', async () => {
+    const timeout =
+      'The job running on agent Hosted Agent 7 ran longer than the maximum time of 60 minutes. For more information, see https://go.microsoft.com/fwlink/?linkid=2077134';
+    const run = separateJobRun(814);
+    await session.emulator.seedBuild({
+      ...run,
+      records: (run.records ?? []).map((record) =>
+        record.id === 'stage' || record.id === 'phase' || record.id === 'test'
+          ? { ...record, result: 'canceled' as const, issues: [] }
+          : record.id === 'job'
+            ? {
+                ...record,
+                result: 'canceled' as const,
+                issues: [{ type: 'error' as const, message: timeout }],
+              }
+            : record,
+      ),
+    });
+    const filed = await runJob({
+      variables: buildVariables(814, { 'System.JobDisplayName': 'File bug', 'Agent.JobStatus': 'Succeeded' }),
+    });
+    assert.equal(filed.outputs['WorkItemAction'], 'created', filed.stdout);
+    const html = String((await onlyItem(filed)).fields['Microsoft.VSTS.TCM.ReproSteps']);
+    assert.ok(html.includes('<li><b>Build › Unit tests</b> (timed out)'), html);
+    assert.ok(html.includes('ran longer than the maximum time of 60 minutes'), html);
+  });
+
   it('a stage refused by its approval before any job ran: the stage is what failed, with the approval’s words', async () => {
     const green = greenYamlRun(815);
     await session.emulator.seedBuild({

@@ -122,6 +122,7 @@ describe('details at their edges', () => {
       { ...step('', { stage: 'Prod', job: '' }), kind: 'stage' },
       { ...step('flaky e2e', { job: 'E2E' }), kind: 'withIssues' },
       { ...step('deploy', { job: 'Ship', errors: ['exit 1'] }), attempts: 3 },
+      { ...step('', { job: 'E2E' }), kind: 'timedOut' },
     ]);
     const html = detailsHtml(runView(runContext(), facts, 'failed'));
     assert.ok(
@@ -144,6 +145,7 @@ describe('details at their edges', () => {
           '<ul>',
           '<li>exit 1</li>',
           '</ul></li>',
+          '<li><b>Build › E2E</b> (timed out)</li>',
           '</ul>',
         ].join('\n'),
       ),

@@ -290,21 +290,50 @@ describe('run facts', () => {
     );
   });
 
-  it('reports a job that failed without a failed step (timeout, agent lost)', () => {
+  it('reports a job that failed without a failed step (agent lost)', () => {
+    const lost = 'We stopped hearing from agent Hosted Agent.';
     const facts = factsFromTimeline([
       record({
         id: 'j',
         type: 'Job',
         name: 'Deploy',
         result: 'failed',
-        issues: [{ type: 'error', message: 'The job ran longer than 60 minutes.' }],
+        issues: [{ type: 'error', message: lost }],
       }),
       record({ id: 't', parentId: 'j', type: 'Task', name: 'Deploy', result: 'canceled' }),
     ]);
     assert.deepEqual(
       facts.failures.map((f) => [stepPath(f), f.errors]),
-      [['Deploy', ['The job ran longer than 60 minutes.']]],
+      [['Deploy', [lost]]],
     );
+  });
+
+  it('a job canceled for running past its timeout is a failure, marked so; a job a person canceled is not', () => {
+    const timedOut = (message: string): TimelineRecord[] => [
+      record({ id: 'j', type: 'Job', name: 'E2E', result: 'canceled', issues: [{ type: 'error', message }] }),
+      record({ id: 't', parentId: 'j', type: 'Task', name: 'npm run e2e', result: 'canceled' }),
+    ];
+    for (const message of [
+      'The job running on agent Hosted Agent ran longer than the maximum time of 60 minutes. For more information, see https://go.microsoft.com/fwlink/?linkid=2077134',
+      'Le travail a dépassé le délai. Pour plus d’informations, voir https://go.microsoft.com/fwlink/?linkid=2077134',
+      'The job running on agent wtswin10 has exceeded the maximum execution time of 600.',
+    ]) {
+      const facts = factsFromTimeline(timedOut(message));
+      assert.equal(facts.othersOutcome, 'failed', message);
+      assert.deepEqual(
+        facts.failures.map((f) => [f.kind, stepPath(f), f.errors]),
+        [['timedOut', 'E2E', [message]]],
+      );
+    }
+    const canceled = factsFromTimeline(timedOut('The operation was canceled.'));
+    assert.equal(canceled.othersOutcome, 'canceled');
+    assert.deepEqual(canceled.failures, []);
+    const warned = timedOut('x').map((r) =>
+      r.id === 'j'
+        ? { ...r, issues: [{ type: 'warning' as const, message: 'ran longer than the maximum time' }] }
+        : r,
+    );
+    assert.equal(factsFromTimeline(warned).othersOutcome, 'canceled', 'only an error says so');
   });
 
   it('leaves implicit stage and job names out of the step path', () => {

@@ -19,6 +19,8 @@ export interface TimelineRecord {
   readonly completed: boolean;
   /** Running now (`inProgress`): its result is still to come. */
   readonly running?: true;
+  /** A job Azure Pipelines canceled when it ran past its timeout, read as failed. */
+  readonly timedOut?: true;
   readonly result: StepResult | undefined;
   readonly issues: readonly Issue[];
   readonly logId: number | undefined;
@@ -79,9 +81,10 @@ export interface FailedStep {
   readonly step: string;
   /**
    * What the entry is when it is not a failed step or job: a stage a check or an approval refused before its jobs
-   * ran, or a step that failed and let the run go on (`continueOnError`: succeeded with issues).
+   * ran, a step that failed and let the run go on (`continueOnError`: succeeded with issues), or a job canceled
+   * for running past its timeout.
    */
-  readonly kind?: 'stage' | 'withIssues';
+  readonly kind?: 'stage' | 'withIssues' | 'timedOut';
   /** The name of the task the step runs (`VSTest`, `DotNetCoreCLI`, …), when the records say. */
   readonly task?: string;
   readonly errors: readonly string[];

@@ -6,7 +6,8 @@ import { worstOutcome } from './outcome';
 const MAX_WARNINGS = 3;
 
 /** Facts of a build run (YAML or classic) from its timeline; `ownJob` is the task's job (`System.JobId`). */
-export function factsFromTimeline(records: readonly TimelineRecord[], ownJob?: string): RunFacts {
+export function factsFromTimeline(timeline: readonly TimelineRecord[], ownJob?: string): RunFacts {
+  const records = timeline.map(failedIfTimedOut);
   const byId = new Map(records.map((record) => [record.id, record]));
   const ancestor = (record: TimelineRecord, type: string): TimelineRecord | undefined => {
     for (let at = parent(record); at; at = parent(at)) if (at.type === type) return at;
@@ -65,6 +66,18 @@ export function ownStage(records: readonly TimelineRecord[], ownJob: string): Ti
   return stage && records.filter((record) => stageOf(record) === stage);
 }
 
+// Azure Pipelines cancels a job that runs past its timeout, and the run ends failed: a hanging test suite is a
+// failure. Its record says why in an error that links the timeout's documentation (its wording may be translated).
+const TIMED_OUT = /linkid=2077134\b|ran longer than the maximum time|exceeded the maximum execution time/i;
+
+function failedIfTimedOut(record: TimelineRecord): TimelineRecord {
+  const timedOut =
+    record.type === 'Job' &&
+    record.result === 'canceled' &&
+    record.issues.some((issue) => issue.type === 'error' && TIMED_OUT.test(issue.message));
+  return timedOut ? { ...record, result: 'failed', timedOut: true } : record;
+}
+
 // A failed (or succeeded-with-issues) step or job of the timeline, named by its stage and job.
 function failedStepOf(
   record: TimelineRecord,
@@ -72,6 +85,7 @@ function failedStepOf(
 ): FailedStep {
   return {
     ...(record.result === 'succeededWithIssues' && { kind: 'withIssues' as const }),
+    ...(record.timedOut && { kind: 'timedOut' as const }),
     stage: visibleName(ancestor(record, 'Stage')?.name),
     job: visibleName(record.type === 'Job' ? record.name : ancestor(record, 'Job')?.name),
     step: record.type === 'Job' ? '' : record.name,

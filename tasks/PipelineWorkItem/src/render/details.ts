@@ -84,6 +84,7 @@ const NOTED: Record<NonNullable<FailedStep['kind']> | 'step' | 'job', string> = 
   job: ' (the job failed)',
   stage: ' (the stage failed)',
   withIssues: ' (failed, and the run went on: succeeded with issues)',
+  timedOut: ' (timed out)',
 };
 
 function failuresHtml(failures: readonly FailedStep[]): string {
