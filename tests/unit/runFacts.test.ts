@@ -317,6 +317,7 @@ describe('run facts', () => {
       'The job running on agent Hosted Agent ran longer than the maximum time of 60 minutes. For more information, see https://go.microsoft.com/fwlink/?linkid=2077134',
       'Le travail a dépassé le délai. Pour plus d’informations, voir https://go.microsoft.com/fwlink/?linkid=2077134',
       'The job running on agent wtswin10 has exceeded the maximum execution time of 600.',
+      'The job exceeded the maximum allowed time of 01:00:00 and was stopped.',
     ]) {
       const facts = factsFromTimeline(timedOut(message));
       assert.equal(facts.othersOutcome, 'failed', message);

@@ -68,7 +68,8 @@ export function ownStage(records: readonly TimelineRecord[], ownJob: string): Ti
 
 // Azure Pipelines cancels a job that runs past its timeout, and the run ends failed: a hanging test suite is a
 // failure. Its record says why in an error that links the timeout's documentation (its wording may be translated).
-const TIMED_OUT = /linkid=2077134\b|ran longer than the maximum time|exceeded the maximum execution time/i;
+const TIMED_OUT =
+  /linkid=2077134\b|ran longer than the maximum time|exceeded the maximum (?:execution|allowed) time/i;
 
 function failedIfTimedOut(record: TimelineRecord): TimelineRecord {
   const timedOut =
