@@ -7,7 +7,13 @@ import {
   multiStageVariables,
   stepLog,
 } from './evidenceRuns';
-import { buildVariables, failedYamlRun, releaseVariables, seedClassicRelease } from './pipelines';
+import {
+  buildVariables,
+  classicRelease,
+  failedYamlRun,
+  releaseVariables,
+  seedClassicRelease,
+} from './pipelines';
 import { useSession } from './session';
 
 const body = (item: WorkItemJson): string => String(item.fields['Microsoft.VSTS.TCM.ReproSteps']);
@@ -105,6 +111,22 @@ describe('failure details in the filed item', function () {
       [...order].sort((a, b) => a - b),
       order,
     );
+  });
+
+  it('classic release of another project’s build: its changes read in that project, nothing missing', async () => {
+    const em = session.emulator;
+    await em.seedBuild({ ...failedYamlRun(812), project: 'Mobile', changes: COMMITS.slice(0, 2) });
+    const release = classicRelease(57, 'failed');
+    const { webUrl } = await em.seedRelease({
+      ...release,
+      artifacts: release.artifacts?.map((artifact) => ({ ...artifact, project: 'Mobile' })),
+    });
+    const run = await session.run({ variables: releaseVariables(57, 'Failed', webUrl) });
+    const html = body((await session.items(1, run))[0]!);
+    assert.ok(html.includes('<h3>Changes</h3>'), html);
+    assert.deepEqual(run.warnings, []);
+    const reads = (await em.requests()).filter((r) => r.path.includes('/builds/812/'));
+    assert.ok(reads.length > 0 && reads.every((r) => r.status === 200), JSON.stringify(reads));
   });
 
   it('classic release: the failed deploy task, its error, its log tail and the tests of the release', async () => {

@@ -1,7 +1,7 @@
 // Renders a seeded classic release (ReleaseSeed + defaults) as the Release REST resource, with
 // environments → deploy steps (attempts) → deploy phases → deployment jobs → tasks.
 import { identityRef, seedPerson } from './identities';
-import { PEOPLE } from './org';
+import { buildProjects, findProject, PEOPLE } from './org';
 import type { StoredRelease } from './state';
 import type { ReleaseJobSeed, ReleasePhaseSeed, ReleaseTaskSeed } from './types';
 
@@ -149,19 +149,24 @@ export function renderRelease(
       releaseCreatedBy: createdBy,
     };
   });
-  const artifacts = (s.artifacts ?? []).map((a, i) => ({
-    sourceId: `${r.project.id}:${a.definition?.id ?? 1}`,
-    type: a.type ?? 'Build',
-    alias: a.alias,
-    isPrimary: a.isPrimary ?? i === 0,
-    isRetained: false,
-    definitionReference: {
-      definition: { id: String(a.definition?.id ?? 1), name: a.definition?.name ?? `${r.project.name}-CI` },
-      project: { id: r.project.id, name: r.project.name },
-      version: { id: String(a.buildId ?? 1), name: a.buildNumber ?? `${a.buildId ?? 1}` },
-      branch: { id: a.branch ?? 'refs/heads/main', name: a.branch ?? 'refs/heads/main' },
-    },
-  }));
+  const artifacts = (s.artifacts ?? []).map((a, i) => {
+    // A build artifact names the project of its build pipeline, which may be another than the release's.
+    const project =
+      (a.project === undefined ? undefined : findProject(buildProjects(), a.project)) ?? r.project;
+    return {
+      sourceId: `${project.id}:${a.definition?.id ?? 1}`,
+      type: a.type ?? 'Build',
+      alias: a.alias,
+      isPrimary: a.isPrimary ?? i === 0,
+      isRetained: false,
+      definitionReference: {
+        definition: { id: String(a.definition?.id ?? 1), name: a.definition?.name ?? `${project.name}-CI` },
+        project: { id: project.id, name: project.name },
+        version: { id: String(a.buildId ?? 1), name: a.buildNumber ?? `${a.buildId ?? 1}` },
+        branch: { id: a.branch ?? 'refs/heads/main', name: a.branch ?? 'refs/heads/main' },
+      },
+    };
+  });
   const json = {
     id: s.id,
     name: s.name ?? `Release-${s.id}`,

@@ -183,6 +183,8 @@ export interface ReleaseEnvironmentSeed {
 
 export interface ReleaseArtifactSeed {
   alias: string;
+  /** The project of the artifact's build pipeline; the release's own when not given. */
+  project?: string;
   type?: string;
   isPrimary?: boolean;
   buildId?: number;

@@ -68,6 +68,12 @@ export function seedRelease(store: Store, raw: unknown): StoredRelease {
       if (!Array.isArray(p.jobs)) throw new SeedError(`a phase of environment '${e.name}' has no jobs array`);
     }
   }
+  for (const artifact of seed.artifacts ?? []) {
+    if (artifact.project !== undefined && !store.project(artifact.project))
+      throw new SeedError(
+        `artifact '${artifact.alias}' names project '${artifact.project}', which does not exist`,
+      );
+  }
   const stored: StoredRelease = { project, seed };
   store.releases.set(seed.id, stored);
   return stored;

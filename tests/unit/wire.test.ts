@@ -344,6 +344,26 @@ describe('wire: test runs and results', () => {
     const run = { id: 5, name: 'Release-5', definitionName: 'CD', environmentId: 1, attempt: 1 };
     assert.deepEqual(releaseDeployment(release, run, 'QA')?.artifacts, ['drop']);
   });
+
+  it('the project of the build the release deploys: its primary artifact’s, when that is a build', () => {
+    const run = { id: 5, name: 'Release-5', definitionName: 'CD', environmentId: 1, attempt: 1 };
+    const at = (artifacts: WireRelease['artifacts']) =>
+      releaseDeployment({ environments: [{ id: 1, name: 'QA' }], artifacts }, run, 'QA')?.buildProject;
+    const mobile = { project: { id: 'p-mobile' } };
+    assert.equal(
+      at([
+        { alias: 'tools', type: 'Build', definitionReference: { project: { id: 'p-tools' } } },
+        { alias: 'app', type: 'Build', isPrimary: true, definitionReference: mobile },
+      ]),
+      'p-mobile',
+    );
+    assert.equal(
+      at([{ alias: 'src', type: 'GitHub', isPrimary: true, definitionReference: mobile }]),
+      undefined,
+    );
+    assert.equal(at([{ alias: 'app', type: 'Build', definitionReference: mobile }]), undefined, 'no primary');
+    assert.equal(at([{ alias: 'app', type: 'Build', isPrimary: true }]), undefined);
+  });
 });
 
 describe('wire: the test runs of the newest attempt', () => {

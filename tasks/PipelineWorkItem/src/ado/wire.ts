@@ -52,7 +52,12 @@ export interface WireRelease {
       }[];
     }[];
   }[];
-  artifacts?: { alias?: string; definitionReference?: { version?: { name?: string } } }[];
+  artifacts?: {
+    alias?: string;
+    type?: string;
+    isPrimary?: boolean;
+    definitionReference?: { version?: { name?: string }; project?: { id?: string } };
+  }[];
 }
 
 const RESULTS: Readonly<Record<string, StepResult>> = {
@@ -134,7 +139,11 @@ export function releaseDeployment(
   const artifacts = (release.artifacts ?? []).map((artifact) =>
     [artifact.alias, artifact.definitionReference?.version?.name].filter(Boolean).join(' '),
   );
-  return { environment: stage.name ?? environment, jobs, artifacts };
+  // The build the release deploys may be another project's: its changes are read there.
+  const primary = (release.artifacts ?? []).find((artifact) => artifact.isPrimary);
+  const buildProject =
+    primary?.type?.toLowerCase() === 'build' ? primary.definitionReference?.project?.id : undefined;
+  return { environment: stage.name ?? environment, jobs, artifacts, ...(buildProject && { buildProject }) };
 }
 
 function taskLog(

@@ -51,22 +51,43 @@ export async function gatherEvidence(
     (reason) => loc('WithoutFailingTests', reason),
     [],
   );
+  const { commits, workItems } = buildReads(pipelines, request, facts, optional);
+  const logTails = tails(pipelines, request, facts, lineCounts, warn);
+  const tests = scope ? failingTests(pipelines, request, scope, { runs, commits }, warn) : undefined;
+  return { logTails: await logTails, tests: await tests, commits: await commits, workItems: await workItems };
+}
+
+type OptionalRead = ReturnType<typeof optionalRead>;
+
+// The changes of the run's build and the work items linked to it. A release's build may be another project's,
+// which the release's record names: those are read there once the record is (beside the log tails); a build's at
+// once.
+function buildReads(
+  pipelines: Pipelines,
+  { project, context, settings }: EvidenceRequest,
+  facts: Promise<RunFacts>,
+  optional: OptionalRead,
+): { commits: Promise<Commit[]>; workItems: Promise<number[]> } {
   const changed = context.build?.id;
+  const inBuildProject =
+    <T>(read: (at: string) => Promise<T>) =>
+    (): Promise<T> =>
+      context.release ? facts.then((known) => read(known.buildProject ?? project)) : read(project);
   const commits = optional(
-    details && changed !== undefined ? () => pipelines.changes(project, changed, MAX_COMMITS) : undefined,
+    settings.includeDetails && changed !== undefined
+      ? inBuildProject((at) => pipelines.changes(at, changed, MAX_COMMITS))
+      : undefined,
     (reason) => loc('WithoutChanges', reason),
     [],
   );
   const workItems = optional(
     settings.linkWorkItems && changed !== undefined
-      ? () => pipelines.buildWorkItems(project, changed, MAX_WORK_ITEMS)
+      ? inBuildProject((at) => pipelines.buildWorkItems(at, changed, MAX_WORK_ITEMS))
       : undefined,
     (reason) => loc('WithoutWorkItemLinks', reason),
     [],
   );
-  const logTails = tails(pipelines, request, facts, lineCounts, warn);
-  const tests = scope ? failingTests(pipelines, request, scope, { runs, commits }, warn) : undefined;
-  return { logTails: await logTails, tests: await tests, commits: await commits, workItems: await workItems };
+  return { commits, workItems };
 }
 
 // A part of the evidence: `read` when it is asked for, else `fallback`; a failed read gives `fallback` too, with

@@ -71,6 +71,8 @@ export interface ReleaseDeployment {
   readonly jobs: readonly ReleaseJob[];
   /** e.g. `_WebApp-CI 20261129.3` for each artifact of the release. */
   readonly artifacts: readonly string[];
+  /** The project (id) of the build the release deploys as its primary artifact, when it is a build. */
+  readonly buildProject?: string;
 }
 
 /** A failed step (or a job that failed without a failed step) with its messages. */
@@ -105,6 +107,8 @@ export interface RunFacts {
   readonly unfinishedJobs?: readonly string[];
   readonly failures: readonly FailedStep[];
   readonly artifacts: readonly string[];
+  /** In a release, the project (id) of the build it deploys, when not known to be the run's own. */
+  readonly buildProject?: string;
 }
 
 export const NO_FACTS: RunFacts = { othersOutcome: undefined, failures: [], artifacts: [] };

@@ -184,6 +184,7 @@ export function factsFromRelease(deployment: ReleaseDeployment, ownJob?: string)
     ...(unfinishedJobs.length > 0 && { unfinishedJobs }),
     failures,
     artifacts: deployment.artifacts,
+    ...(deployment.buildProject && { buildProject: deployment.buildProject }),
   };
 }
 
