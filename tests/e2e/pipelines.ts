@@ -47,7 +47,8 @@ export function failedYamlRun(id: number, errors: readonly string[] = TEST_ERROR
     project: 'WebApp',
     id,
     buildNumber: `20261129.${id}`,
-    definition: { name: 'WebApp-CI' },
+    // The definition `System.DefinitionId` names in `buildVariables`.
+    definition: { id: 12, name: 'WebApp-CI' },
     sourceBranch: 'refs/heads/main',
     sourceVersion: COMMIT,
     requestedFor: ALEX,

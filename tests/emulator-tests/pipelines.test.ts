@@ -1,5 +1,6 @@
 // Build records, test runs and results, release and work (team iterations) through the real clients.
 import * as assert from 'node:assert/strict';
+import { BuildQueryOrder } from 'azure-devops-node-api/interfaces/BuildInterfaces';
 import type { BuildSeed } from '../emulator/harness';
 import { assertOnlyKnownRequests, clients, JOB_TOKEN, rejection, useEmulator } from './helpers';
 
@@ -155,6 +156,79 @@ describe('emulator: build records, tests, releases, iterations', function () {
       refs.map((r) => r.id),
       ['12', '13'],
     );
+  });
+
+  it('lists the builds of a pipeline on one branch, newest queued first, at most $top', async () => {
+    const seed = (id: number, queueTime: string, sourceBranch = 'refs/heads/main') =>
+      em().seedBuild({
+        project: 'WebApp',
+        id,
+        buildNumber: `Lanes.${id}`,
+        definition: { id: 6, name: 'Lanes-CI' },
+        sourceBranch,
+        queueTime,
+        status: 'completed',
+        result: 'failed',
+      });
+    await seed(60, '2026-12-01T08:00:00Z');
+    await seed(61, '2026-12-01T09:00:00Z');
+    await seed(62, '2026-12-01T10:00:00Z', 'refs/heads/feature/x');
+    await seed(63, '2026-12-01T09:30:00Z');
+    // Builds - List's 21 arguments: project, definitions, 10 filters, $top, 3 more, queryOrder, branchName, 3 more.
+    const list = (order?: BuildQueryOrder, branch?: string, top?: number) => {
+      const none = undefined;
+      return api().build.getBuilds(
+        'WebApp',
+        [6],
+        ...[none, none, none, none, none, none, none, none, none, none],
+        top,
+        none,
+        none,
+        none,
+        order,
+        branch,
+      );
+    };
+    const newest = await list(BuildQueryOrder.QueueTimeDescending, 'refs/heads/main', 2);
+    assert.deepEqual(
+      newest.map((b) => [b.id, b.buildNumber, b.sourceBranch, b.definition?.id]),
+      [
+        [63, 'Lanes.63', 'refs/heads/main', 6],
+        [61, 'Lanes.61', 'refs/heads/main', 6],
+      ],
+    );
+    assert.equal(newest[0]?.queueTime?.toISOString(), '2026-12-01T09:30:00.000Z');
+    assert.equal(newest[0]?.uri, 'vstfs:///Build/Build/63');
+    assert.match(String(newest[0]?._links?.web?.href), /\/_build\/results\?buildId=63$/);
+    assert.deepEqual(
+      (await list(BuildQueryOrder.QueueTimeDescending)).map((b) => b.id),
+      [62, 63, 61, 60],
+    );
+    assert.deepEqual(
+      (await list(BuildQueryOrder.QueueTimeAscending, 'refs/heads/feature/x')).map((b) => b.id),
+      [62],
+    );
+    // No order asked for: the emulator answers oldest first.
+    assert.deepEqual(
+      (await list()).map((b) => b.id),
+      [60, 61, 62, 63],
+    );
+  });
+
+  it('refuses Builds - List values the service refuses and parameters it does not model', async () => {
+    const status = async (query: string) =>
+      (
+        await fetch(`${em().collectionUrl}WebApp/_apis/build/builds?${query}&api-version=7.1`, {
+          headers: { Authorization: `Bearer ${JOB_TOKEN}` },
+        })
+      ).status;
+    assert.equal(await status('definitions=6&queryOrder=queueTimeDescending&$top=1'), 200);
+    assert.equal(await status('queryOrder=newestFirst'), 400);
+    assert.equal(await status('queryOrder=finishTimeDescending'), 400);
+    assert.equal(await status('definitions=6,x'), 400);
+    assert.equal(await status('$top=0'), 400);
+    assert.equal(await status('branchName=refs/heads/*'), 400);
+    assert.equal(await status('statusFilter=completed'), 400);
   });
 
   it("lists a build's test runs with their statistics, rerun and flaky counted apart", async () => {

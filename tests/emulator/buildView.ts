@@ -1,7 +1,8 @@
 // Renders a seeded build (BuildSeed + defaults) as the Build REST resources: build, timeline, logs.
 // Defaults aim at "a YAML CI run that is still in progress", which is when the task runs.
 import { createHash } from 'node:crypto';
-import { stableGuid, type Project } from './org';
+import { identityRef, seedPerson } from './identities';
+import { PEOPLE, stableGuid, type Project } from './org';
 import type { StoredBuild } from './state';
 import type { TimelineRecordSeed } from './types';
 
@@ -49,6 +50,62 @@ export function buildFacts(
     },
     sha: s.sourceVersion ?? createHash('sha1').update(`commit:${s.id}`).digest('hex'),
     start,
+  };
+}
+
+/** The branch a build built: `refs/heads/main` unless its seed names one. */
+export const sourceBranch = (b: StoredBuild): string => b.seed.sourceBranch ?? 'refs/heads/main';
+
+/** A build as Builds - List answers it (`Build` of the REST specs). */
+export function buildJson(c: string, b: StoredBuild): Record<string, unknown> {
+  const s = b.seed;
+  const f = buildFacts(c, b);
+  const url = buildUrl(c, b);
+  const plan = stableGuid(`plan:${s.id}`);
+  const status = s.status ?? 'inProgress';
+  return {
+    _links: {
+      self: { href: url },
+      web: { href: `${c}${b.project.id}/_build/results?buildId=${s.id}` },
+      timeline: { href: `${url}/Timeline` },
+    },
+    properties: {},
+    tags: [],
+    validationResults: [],
+    plans: [{ planId: plan }],
+    id: s.id,
+    buildNumber: f.number,
+    status,
+    ...(s.result ? { result: s.result } : {}),
+    queueTime: s.queueTime ?? f.start,
+    startTime: f.start,
+    ...(status === 'completed' ? { finishTime: s.finishTime ?? f.start } : {}),
+    url,
+    definition: {
+      ...f.definition,
+      url: `${c}${b.project.id}/_apis/build/Definitions/${f.definition.id}?revision=1`,
+      uri: `vstfs:///Build/Definition/${f.definition.id}`,
+      type: 'build',
+      queueStatus: 'enabled',
+      revision: 1,
+      project: projectRef(c, b.project),
+    },
+    project: projectRef(c, b.project),
+    uri: `vstfs:///Build/Build/${s.id}`,
+    sourceBranch: sourceBranch(b),
+    sourceVersion: f.sha,
+    priority: 'normal',
+    reason: s.reason ?? 'individualCI',
+    requestedFor: identityRef(seedPerson(s.requestedFor, PEOPLE.alex), c),
+    requestedBy: identityRef(seedPerson(s.requestedBy ?? s.requestedFor, PEOPLE.alex), c),
+    lastChangedDate: f.start,
+    lastChangedBy: identityRef(PEOPLE.build, c),
+    orchestrationPlan: { planId: plan },
+    logs: { id: 0, type: 'Container', url: `${url}/logs` },
+    repository: { ...f.repo, clean: null, checkoutSubmodules: false },
+    keepForever: false,
+    retainedByRelease: false,
+    triggeredByBuild: null,
   };
 }
 

@@ -9,6 +9,17 @@ export const WORK_ITEM_EXPAND = names(['None', 'Relations', 'Fields', 'Links', '
 export const FIELDS_EXPAND = names(['None', 'AllowedValues', 'DependentFields', 'All']);
 export const COMMENT_ORDER = names(['Asc', 'Desc'], 1);
 export const WORK_ITEM_ERROR_POLICY = names(['Fail', 'Omit'], 1);
+export const BUILD_QUERY_ORDER = names(
+  [
+    'FinishTimeAscending',
+    'FinishTimeDescending',
+    'QueueTimeDescending',
+    'QueueTimeAscending',
+    'StartTimeDescending',
+    'StartTimeAscending',
+  ],
+  2,
+);
 export const COMMENT_FORMAT = names(['Markdown', 'Html']);
 export const TEST_OUTCOME = names([
   'Unspecified',

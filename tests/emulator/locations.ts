@@ -22,6 +22,7 @@ types            wit          7c8d7a76-4a09-43e8-b5df-bd792f4ac6aa  workItemType
 typeFields       wit          bd293ce5-3d25-4192-8e67-e8092e879efb  fields          3   7.1  {project}/_apis/{area}/workitemtypes/{type}/{resource}/{field}
 fields           wit          b51fd764-e5c2-4b9b-aaf7-3395cf4bdd94  fields          2   7.1  {project}/_apis/{area}/{resource}/{fieldNameOrRefName}
 wiql             wit          1a9c53f7-f243-4447-b110-35ef023636e4  wiql            2   7.1  {project}/{team}/_apis/{area}/{resource}/{id}
+builds           build        0cd358e1-9217-4d94-8269-1c1ee6f93dcf  Builds          7   7.1  {project}/_apis/{area}/{resource}/{buildId}
 timeline         build        8baac422-4c6e-4de5-8532-db96d92acffa  Timeline        3   7.1  {project}/_apis/{area}/builds/{buildId}/{resource}/{timelineId}
 logs             build        35a80daf-7f30-45fc-86e8-6b813d9c90df  logs            2   7.1  {project}/_apis/{area}/builds/{buildId}/{resource}/{logId}
 changes          build        54572c7b-bbd3-45d4-80dc-28be08941620  changes         2   7.1  {project}/_apis/{area}/builds/{buildId}/{resource}

@@ -93,6 +93,7 @@ export const ROUTES: readonly Route[] = [
   // {project} may be left out (organization-level variant): the matcher allows it, as the spec does.
   get(`${P}/wit/fields`, 'Fields_List', L('fields'), fields.listFields),
   post(`${T}/wit/wiql`, 'Wiql_Query By Wiql', L('wiql'), talk.queryByWiql),
+  get(`${P}/build/builds`, 'Builds_List', L('builds'), builds.listBuilds),
   get(`${B}/timeline/{timelineId}`, 'Timeline_Get', L('timeline'), builds.getTimeline, {
     optionalTail: 'timelineId',
   }),

@@ -113,6 +113,7 @@ export interface BuildSeed {
   status?: 'inProgress' | 'completed' | 'cancelling' | 'postponed' | 'notStarted' | 'none';
   result?: 'succeeded' | 'partiallySucceeded' | 'failed' | 'canceled' | 'none' | null;
   repository?: { id?: string; type?: string; name?: string; url?: string };
+  /** When it was queued; Builds - List orders by it (default: its start time). */
   queueTime?: string;
   startTime?: string;
   finishTime?: string;

@@ -36,6 +36,7 @@ export function seedBuild(store: Store, raw: unknown): StoredBuild {
   const seed = { ...(o as unknown as BuildSeed) };
   // Freeze time-dependent defaults now so every later read of the build agrees.
   seed.startTime ??= new Date(Date.now() - 3_600_000).toISOString();
+  seed.queueTime ??= seed.startTime;
   const ids = new Set((seed.records ?? []).map((r, i) => r.id ?? String(i)));
   for (const r of seed.records ?? []) {
     if (!r || typeof r.name !== 'string' || typeof r.type !== 'string')

@@ -236,6 +236,13 @@ describe('run context from pipeline variables', () => {
       assert.equal(yaml({}).jobAttempt, 1);
     });
 
+    it('counts the stage attempt from System.StageAttempt, 1 when unset or not a positive number', () => {
+      assert.equal(yaml({ 'System.StageAttempt': '2' }).stageAttempt, 2);
+      assert.equal(yaml({ 'System.StageAttempt': '2' }).jobAttempt, 1);
+      assert.equal(yaml({}).stageAttempt, 1);
+      assert.equal(yaml({ 'System.StageAttempt': '0' }).stageAttempt, 1);
+    });
+
     it('knows a pull request from a fork in any case', () => {
       assert.equal(yaml({ 'System.PullRequest.IsFork': 'True' }).pullRequestFromFork, true);
       assert.equal(yaml({ 'System.PullRequest.IsFork': 'False' }).pullRequestFromFork, false);

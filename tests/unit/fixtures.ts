@@ -443,6 +443,7 @@ export function readsOver(boards: Pick<Boards, 'stateReasons'>): Reads {
       }
       return read;
     },
+    newerBuild: async () => undefined,
     startEarly: () => undefined,
     startFiling: () => undefined,
   };

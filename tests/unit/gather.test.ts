@@ -74,6 +74,7 @@ function pipelines(): Stubbed<Pipelines> {
       ),
     changes: sinon.stub().resolves([{ id: 'abc', author: 'Sam', message: 'Fix', url: undefined }]),
     buildWorkItems: sinon.stub().resolves([5, 6]),
+    newestBuilds: sinon.stub().resolves([]),
   };
 }
 

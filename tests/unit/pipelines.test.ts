@@ -467,6 +467,46 @@ describe('pipelines adapter: the build and release records on the wire', () => {
     );
   });
 
+  it('the newest builds of a pipeline on a branch: one list, newest queued first, each linked to its results', async () => {
+    const { adapter, sent } = recorded([
+      {
+        status: 200,
+        body: {
+          count: 6,
+          value: [
+            { id: 960, buildNumber: '20261201.960', sourceBranch: 'refs/heads/main', status: 'completed' },
+            { id: 950, sourceBranch: 'refs/heads/main' },
+            { id: 0, buildNumber: 'no id', sourceBranch: 'refs/heads/main' },
+            { id: 1.5, sourceBranch: 'refs/heads/main' },
+            { buildNumber: 'none', sourceBranch: 'refs/heads/main' },
+            { id: 940, buildNumber: 'no branch' },
+          ],
+        },
+      },
+      { status: 200, body: {} },
+    ]);
+    const query = { definitionId: 12, branchRef: 'refs/heads/main', top: 2 };
+    assert.deepEqual(await adapter.newestBuilds('Web App', query), [
+      {
+        id: 960,
+        number: '20261201.960',
+        branchRef: 'refs/heads/main',
+        url: 'https://dev.azure.com/fabrikam/Web%20App/_build/results?buildId=960',
+      },
+      {
+        id: 950,
+        number: '950',
+        branchRef: 'refs/heads/main',
+        url: 'https://dev.azure.com/fabrikam/Web%20App/_build/results?buildId=950',
+      },
+    ]);
+    assert.deepEqual(await adapter.newestBuilds('WebApp', { definitionId: 12, top: 20 }), []);
+    assert.deepEqual(sent, [
+      `GET https://dev.azure.com/fabrikam/Web App/_apis/build/builds?definitions=12&branchName=refs/heads/main&queryOrder=queueTimeDescending&$top=2&api-version=6.0 ${JSON_6}`,
+      `GET https://dev.azure.com/fabrikam/WebApp/_apis/build/builds?definitions=12&queryOrder=queueTimeDescending&$top=20&api-version=6.0 ${JSON_6}`,
+    ]);
+  });
+
   it('answers without a body are empty lists; lines and messages break at a lone line feed too', async () => {
     const log = { kind: 'release', environmentId: 3, deployPhaseId: 8, taskId: 5, lineCount: 2 } as const;
     const { adapter } = recorded([
@@ -544,6 +584,11 @@ describe('pipelines adapter: the build and release records on the wire', () => {
     ],
     ['changes', (a) => a.changes('WebApp', 812, 5), loc('ActionReadChanges', 812)],
     ['work items', (a) => a.buildWorkItems('WebApp', 812, 5), loc('ActionReadBuildWorkItems', 812)],
+    [
+      'newest builds',
+      (a) => a.newestBuilds('WebApp', { definitionId: 12, branchRef: 'refs/heads/main', top: 2 }),
+      loc('ActionListBuilds', 12),
+    ],
     [
       'release',
       (a) =>

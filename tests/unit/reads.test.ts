@@ -22,6 +22,7 @@ function readsFor(
     buildLogLineCounts: sinon.SinonStub;
     testRuns: sinon.SinonStub;
     testResults: sinon.SinonStub;
+    newestBuilds: sinon.SinonStub;
   };
   warnings: string[];
 } {
@@ -49,6 +50,7 @@ function readsFor(
     testRuns: sinon.stub().resolves([]),
     testResults: sinon.stub().resolves([]),
     buildWorkItems: sinon.stub().resolves([]),
+    newestBuilds: sinon.stub().resolves([]),
   };
   const settings = readSettings(inputs(values));
   const records: Promise<RunRecords> = Promise.resolve({ facts: NO_FACTS, readable: true });
@@ -118,6 +120,31 @@ describe('the reads that may start early', () => {
     sinon.assert.calledOnce(boards.currentIteration);
     sinon.assert.notCalled(boards.htmlFields);
     sinon.assert.notCalled(boards.workItemType);
+  });
+
+  it("a rerun's status that may write starts the list of its lane's newest builds, once; a first attempt's none", async () => {
+    const rerun = withVariables(YAML_VARIABLES, { 'System.StageAttempt': '2' });
+    for (const early of ['file', 'recover', undefined] as const) {
+      const { reads, pipelines } = readsFor({}, rerun);
+      reads.startEarly(early);
+      sinon.assert.calledOnceWithExactly(pipelines.newestBuilds, 'WebApp', {
+        definitionId: 12,
+        branchRef: 'refs/heads/main',
+        top: 2,
+      });
+      pipelines.newestBuilds.resolves([
+        { id: 813, number: '813', branchRef: 'refs/heads/main', url: 'https://x.example/813' },
+      ]);
+      assert.equal(await reads.newerBuild(), undefined, 'the answer of the one request sent counts');
+      sinon.assert.calledOnce(pipelines.newestBuilds);
+    }
+    const quiet = readsFor({}, rerun);
+    quiet.reads.startEarly('nothing');
+    sinon.assert.notCalled(quiet.pipelines.newestBuilds);
+    const first = readsFor();
+    first.reads.startEarly('file');
+    assert.equal(await first.reads.newerBuild(), undefined);
+    sinon.assert.notCalled(first.pipelines.newestBuilds);
   });
 
   it('sends each read once, however many steps ask for it', async () => {

@@ -20,7 +20,7 @@ import {
   successFingerprintOf,
   testFingerprintOf,
 } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
-import { inputs, YAML_VARIABLES, BUG, runContext } from './fixtures';
+import { inputs, YAML_VARIABLES, BUG, runContext, RELEASE_VARIABLES } from './fixtures';
 
 const JOB: TokenCredentials = {
   url: 'https://dev.azure.com/fabrikam/',
@@ -99,6 +99,7 @@ function fakes(
     testResults: sinon.stub().resolves([]),
     changes: sinon.stub().resolves([]),
     buildWorkItems: sinon.stub().resolves([]),
+    newestBuilds: sinon.stub().resolves([]),
   };
   const outputs: Record<string, string> = {};
   const logged: string[] = [];
@@ -819,5 +820,115 @@ describe('run', () => {
 
   it('keeps SettingsError problems as the message', () => {
     assert.equal(new SettingsError(['a', 'b']).message, 'a\nb');
+  });
+});
+
+describe('run: a rerun older than the newest run of its lane', () => {
+  afterEach(() => sinon.restore());
+
+  const GREEN = { ...YAML_VARIABLES, 'Agent.JobStatus': 'Succeeded' };
+  const NEWER = {
+    id: 813,
+    number: '20261201.813',
+    branchRef: 'refs/heads/main',
+    url: 'https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=813',
+  };
+  const LANE = { definitionId: 12, branchRef: 'refs/heads/main', top: 2 };
+  const STALE = loc('StaleRerun', NEWER.number, 'main', NEWER.url);
+  const writes = (f: Fakes): sinon.SinonStub[] => [
+    f.boards.createWorkItem,
+    f.boards.updateWorkItem,
+    f.boards.addComment,
+    f.boards.uploadAttachment,
+    f.boards.validateWorkItem,
+  ];
+
+  /** A green run (build 812) whose open Bugs 7 and 9 an older failure filed, in job or stage attempt `attempt`. */
+  function greenRerun(attempt: Record<string, string>): Fakes {
+    const f = fakes({}, { ...GREEN, ...attempt });
+    f.pipelines.timeline.resolves([{ ...FAILED_TIMELINE[0]!, result: 'succeeded' }]);
+    f.boards.queryIds.resolves([7, 9]);
+    return f;
+  }
+
+  const attempts: Record<string, string>[] = [{ 'System.JobAttempt': '2' }, { 'System.StageAttempt': '2' }];
+  for (const attempt of attempts) {
+    it(`a green rerun (${Object.keys(attempt)[0]} 2) resolves nothing once a newer build of its branch was queued`, async () => {
+      const f = greenRerun(attempt);
+      f.pipelines.newestBuilds.resolves([NEWER, { ...NEWER, id: 812, number: '20261129.3' }]);
+      await run(f.host);
+      sinon.assert.calledOnceWithExactly(f.pipelines.newestBuilds, 'WebApp', LANE);
+      for (const write of writes(f)) sinon.assert.notCalled(write);
+      sinon.assert.notCalled(f.boards.queryIds);
+      assert.deepEqual(f.outputs, { WorkItemId: '', WorkItemUrl: '', WorkItemAction: 'none' });
+      sinon.assert.calledOnceWithExactly(f.result, 'Succeeded', STALE);
+      assert.ok(f.logged.includes(STALE), f.logged.join('\n'));
+      const summary = f.logged.find((line) => line.startsWith('summary: ')) ?? '';
+      assert.ok(summary.includes(`run [20261201\\.813](${NEWER.url}) on main`), summary);
+    });
+  }
+
+  it('a failing rerun files and comments on nothing, its test items and flaky results neither', async () => {
+    const f = fakes(
+      { trackTests: 'perTest', flakyTests: 'separate' },
+      { ...YAML_VARIABLES, 'System.JobAttempt': '3' },
+    );
+    f.boards.queryIds.resolves([7]);
+    f.pipelines.newestBuilds.resolves([NEWER]);
+    await run(f.host);
+    for (const write of writes(f)) sinon.assert.notCalled(write);
+    assert.equal(f.outputs['WorkItemAction'], 'none');
+    sinon.assert.calledOnceWithExactly(f.result, 'Succeeded', STALE);
+  });
+
+  it('a rerun that is the newest of its lane resolves as any run, after one list of the newest builds', async () => {
+    const f = greenRerun({ 'System.JobAttempt': '2' });
+    f.pipelines.newestBuilds.resolves([
+      { ...NEWER, id: 812 },
+      { ...NEWER, id: 790 },
+    ]);
+    await run(f.host);
+    sinon.assert.calledOnce(f.pipelines.newestBuilds);
+    sinon.assert.calledTwice(f.boards.updateWorkItem);
+    sinon.assert.calledWith(f.result, 'Succeeded', 'Resolved Bug 7, Bug 9: the pipeline recovered.');
+  });
+
+  it('newest builds that cannot be read: a warning, and the rerun files as any run does', async () => {
+    const f = fakes({}, { ...YAML_VARIABLES, 'System.JobAttempt': '2' });
+    const unread = 'Could not list the newest builds of pipeline 12 (HTTP 500): boom';
+    f.pipelines.newestBuilds.rejects(new AdoError(unread, { status: 500 }));
+    await run(f.host);
+    sinon.assert.calledOnce(f.boards.createWorkItem);
+    assert.equal(f.outputs['WorkItemAction'], 'created');
+    assert.deepEqual(
+      f.logged.filter((line) => line.startsWith('warning:')),
+      [`warning: ${loc('NewerRunUnread', unread)}`],
+    );
+  });
+
+  it('lists builds for a build’s rerun only: not a first attempt, a classic release’s redeploy, nor a rerun that writes nothing', async () => {
+    const rerun = fakes({}, { ...YAML_VARIABLES, 'System.JobAttempt': '2' });
+    await run(rerun.host);
+    sinon.assert.calledOnce(rerun.pipelines.newestBuilds);
+    const first = greenRerun({});
+    await run(first.host);
+    sinon.assert.calledTwice(first.boards.updateWorkItem);
+    const failed = fakes({});
+    await run(failed.host);
+    sinon.assert.calledOnce(failed.boards.createWorkItem);
+    const redeploy = fakes(
+      {},
+      { ...RELEASE_VARIABLES, 'Release.AttemptNumber': '2', 'System.JobAttempt': '2' },
+    );
+    await run(redeploy.host);
+    sinon.assert.calledOnce(redeploy.boards.createWorkItem);
+    // A failed job with createOn success and no recovery: nothing will be written, whatever the other jobs did.
+    const quiet = fakes(
+      { createOn: 'success', resolveOnRecovery: 'false' },
+      { ...YAML_VARIABLES, 'System.JobAttempt': '2' },
+    );
+    await run(quiet.host);
+    assert.equal(quiet.outputs['WorkItemAction'], 'none');
+    for (const f of [first, failed, redeploy, quiet]) sinon.assert.notCalled(f.pipelines.newestBuilds);
   });
 });

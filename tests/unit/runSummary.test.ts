@@ -209,6 +209,17 @@ describe('what the task reports', () => {
       "Nothing filed: other jobs of this run were still running (Build › Linux), so the run's outcome is not known yet (one of them may still fail). To file for the run's outcome, run the task in a job or stage that depends on all the others, with condition always().",
     ],
     [
+      'a rerun older than the newest run of its lane, the newer run named and linked',
+      {
+        kind: 'stale',
+        number: '20261201.812_*',
+        url: 'https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812',
+        branch: 'main',
+      },
+      "Nothing filed, commented on or resolved: this is a rerun, and run [20261201\\.812\\_\\*](https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812) on main of the same pipeline was queued since; the newer run's outcome is the one that counts.",
+      "Nothing filed, commented on or resolved: this is a rerun, and run 20261201.812_* on main of the same pipeline was queued since (https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812); the newer run's outcome is the one that counts.",
+    ],
+    [
       'a failure',
       { kind: 'failed', message: 'TF237111: no *permission*' },
       'Could not file a work item: TF237111\\: no \\*permission\\*',

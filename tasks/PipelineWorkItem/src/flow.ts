@@ -1,14 +1,14 @@
 import { act } from './act/act';
 import type { Acted, Acting, ActingHost, Log } from './act/acted';
 import { writerCredentials } from './act/writerCredentials';
-import { chosenType, readsOf } from './act/reads';
+import { chosenType, Reads, readsOf } from './act/reads';
 import { openItems } from './act/writes';
-import { EnvironmentError } from './errors';
+import { AdoError, EnvironmentError } from './errors';
 import { readFacts, RunRecords } from './evidence/records';
-import { isPullRequestRun, RunContext } from './facts/context';
+import { isPullRequestRun, RunContext, shortBranch } from './facts/context';
 import { jobOutcome, runOutcome } from './facts/outcome';
 import { RunView, runView } from './facts/values';
-import { NO_EVIDENCE, RunFacts } from './facts/model';
+import { NO_EVIDENCE, Outcome, QueuedBuild, RunFacts } from './facts/model';
 import { isTestStep } from './facts/tests';
 import { onlyFlakyFailures } from './lifecycle/flakyOnly';
 import { recordFlaky } from './act/flakyItem';
@@ -56,25 +56,57 @@ export async function fileWorkItem(
     return { outputs: { action: 'none' }, report: { kind: 'undetermined', message }, undetermined: true };
   }
   log.info(loc('RunOutcome', outcome, context.jobStatus));
-  // A run that has not failed, with jobs running beside this one, has no outcome yet: a recovery (or a success's
-  // item) now could be followed by one of them failing, and a new item filed a minute after this one was resolved.
-  if (facts.unfinishedJobs && outcome !== 'failed' && intent !== 'nothing') {
-    const filing = intent === 'file' ? { filing: true as const } : {};
-    return {
-      outputs: { action: 'none' },
-      report: { kind: 'unfinished', jobs: facts.unfinishedJobs, ...filing },
-    };
-  }
+  const unsettled = unfinished(facts.unfinishedJobs, outcome, intent);
+  if (unsettled) return unsettled;
   if (intent === 'nothing') {
     return {
       outputs: { action: 'none' },
       report: { kind: 'notFiled', outcome, createOn: settings.createOn },
     };
   }
+  const stale = await staleRerun(connected.reads, log);
+  if (stale) return stale;
   if (intent === 'file') connected.reads.startFiling();
 
   const type = await chosenType(connected.reads.types(), settings, connected.project, log.warning);
   return actOn({ ...connected, type }, runView(context, facts, outcome), intent);
+}
+
+/**
+ * A run that has not failed, with jobs running beside this one, has no outcome yet: a recovery (or a success's
+ * item) now could be followed by one of them failing, and a new item filed a minute after this one was resolved.
+ */
+function unfinished(
+  jobs: readonly string[] | undefined,
+  outcome: Outcome,
+  intent: Intent,
+): Acted | undefined {
+  if (!jobs || outcome === 'failed' || intent === 'nothing') return undefined;
+  const filing = intent === 'file' ? { filing: true as const } : {};
+  return { outputs: { action: 'none' }, report: { kind: 'unfinished', jobs, ...filing } };
+}
+
+/**
+ * A rerun of a build older than the newest run of its lane writes nothing, neither files, comments nor resolves:
+ * the newer run's outcome is the lane's, and the rerun's would undo it (resolve what still fails, file for what
+ * has recovered). When the lane's builds cannot be read, the rerun acts as any run does, with a warning.
+ */
+async function staleRerun(reads: Reads, log: Log): Promise<Acted | undefined> {
+  let newer: QueuedBuild | undefined;
+  try {
+    newer = await reads.newerBuild();
+  } catch (error) {
+    if (!(error instanceof AdoError)) throw error;
+    log.warning(loc('NewerRunUnread', error.message));
+    return undefined;
+  }
+  if (!newer) return undefined;
+  const branch = shortBranch(newer.branchRef);
+  log.info(loc('StaleRerun', newer.number, branch, newer.url));
+  return {
+    outputs: { action: 'none' },
+    report: { kind: 'stale', number: newer.number, url: newer.url, branch },
+  };
 }
 
 /** The fingerprint's open items, the decision and the act; then the items of the run's tests. */

@@ -1,6 +1,13 @@
 import type { Refusal } from './evidence/confinement';
 import type { ReleaseRun, VariableReader } from './facts/context';
-import type { Commit, ReleaseDeployment, ReleaseTaskLog, TestResult, TimelineRecord } from './facts/model';
+import type {
+  Commit,
+  QueuedBuild,
+  ReleaseDeployment,
+  ReleaseTaskLog,
+  TestResult,
+  TimelineRecord,
+} from './facts/model';
 import type { FederatedConnection } from './inputs/connectionChoice';
 import type { InputReader } from './inputs/settings';
 import type { StateCategory, WorkItemTypeInfo } from './workItem/workItemType';
@@ -103,6 +110,15 @@ export interface ResultsPage {
   readonly top: number;
 }
 
+/** The newest builds of one pipeline, on one branch (every branch when `branchRef` is undefined). */
+export interface NewestBuilds {
+  readonly definitionId: number;
+  /** The full ref, e.g. `refs/heads/main`: only that branch's builds. */
+  readonly branchRef?: string;
+  /** How many of the newest, by the time they were queued. */
+  readonly top: number;
+}
+
 /** What the task reads about the run it belongs to. Failures throw AdoError. */
 export interface Pipelines {
   timeline(project: string, buildId: number): Promise<TimelineRecord[]>;
@@ -138,6 +154,8 @@ export interface Pipelines {
   changes(project: string, buildId: number, top: number): Promise<Commit[]>;
   /** Ids of the work items associated with the build (at most `top`). */
   buildWorkItems(project: string, buildId: number, top: number): Promise<number[]>;
+  /** The pipeline's newest builds, newest queued first: those queued since a rerun's build make it stale. */
+  newestBuilds(project: string, query: NewestBuilds): Promise<QueuedBuild[]>;
 }
 
 /**

@@ -1,7 +1,16 @@
-// Handlers for the Build area: timeline, logs, changes, associated work items.
+// Handlers for the Build area: the builds of a pipeline, timeline, logs, changes, associated work items.
 import { intParam, list, ok, requireProject, type Handler, type RequestContext } from '../context';
-import { notFound } from '../errors';
-import { buildFacts, buildUrl, logLines, renderRecord, timelineId } from '../buildView';
+import { BUILD_QUERY_ORDER, enumName } from '../enums';
+import { badRequest, notFound } from '../errors';
+import {
+  buildFacts,
+  buildJson,
+  buildUrl,
+  logLines,
+  renderRecord,
+  sourceBranch,
+  timelineId,
+} from '../buildView';
 import { identityRef, seedPerson } from '../identities';
 import { PEOPLE } from '../org';
 import type { StoredBuild } from '../state';
@@ -17,6 +26,62 @@ export function findBuild(ctx: RequestContext): StoredBuild {
   }
   return b;
 }
+
+/** The parameters of Builds - List the emulator models; any other is refused, never guessed at. */
+const LIST_PARAMETERS = new Set(['definitions', 'branchName', 'queryOrder', '$top', 'api-version']);
+
+// Builds - List (REST specs `Builds_List`): `queryOrder` names the time the builds are ordered by and the
+// direction (BuildQueryOrder; by name or by the client's number). The finish-time orders are not modelled.
+const ORDERS: Record<string, (b: StoredBuild) => number> = {
+  queuetimedescending: (b) => -Date.parse(b.seed.queueTime ?? b.seed.startTime ?? ''),
+  queuetimeascending: (b) => Date.parse(b.seed.queueTime ?? b.seed.startTime ?? ''),
+  starttimedescending: (b) => -Date.parse(b.seed.startTime ?? ''),
+  starttimeascending: (b) => Date.parse(b.seed.startTime ?? ''),
+};
+
+function listOrder(ctx: RequestContext): (a: StoredBuild, b: StoredBuild) => number {
+  const raw = ctx.query.queryOrder;
+  // No order asked for: the reference states no default; oldest first (by id), the end a client that counts
+  // on newest first without asking would not expect (emulator-chosen, the stricter choice).
+  if (raw === undefined) return (a, b) => a.seed.id - b.seed.id;
+  const name = enumName(raw, BUILD_QUERY_ORDER) ?? '';
+  if (name === 'finishtimeascending' || name === 'finishtimedescending') {
+    throw badRequest(`Emulator: unsupported Builds - List queryOrder '${raw}'.`);
+  }
+  const key = ORDERS[name];
+  if (!key) throw badRequest(`The value '${raw}' is not valid for queryOrder.`, 'ArgumentException');
+  // Builds queued at the same time: the later queued (higher id) first when descending (emulator-chosen).
+  const descending = name.endsWith('descending');
+  return (a, b) => key(a) - key(b) || (descending ? b.seed.id - a.seed.id : a.seed.id - b.seed.id);
+}
+
+// `branchName` matches the build's source branch as sent, a full ref; the reference documents no pattern, so a
+// `*` is refused rather than guessed at.
+function branchFilter(ctx: RequestContext): (b: StoredBuild) => boolean {
+  const branch = ctx.query.branchName;
+  if (branch === undefined) return () => true;
+  if (branch.includes('*')) throw badRequest(`Emulator: unsupported branchName pattern '${branch}'.`);
+  return (b) => sourceBranch(b) === branch;
+}
+
+/** Builds - List: the project's builds of `definitions` on `branchName`, in `queryOrder`, the first `$top`. */
+export const listBuilds: Handler = (ctx) => {
+  const project = requireProject(ctx);
+  const unknown = Object.keys(ctx.query).filter((name) => !LIST_PARAMETERS.has(name));
+  if (unknown.length > 0) throw badRequest(`Emulator: unsupported Builds - List parameter '${unknown[0]}'.`);
+  const definitions = ctx.query.definitions?.split(',').map((id) => intParam(id.trim(), 'definitions'));
+  const top = ctx.query.$top === undefined ? undefined : intParam(ctx.query.$top, '$top');
+  if (top !== undefined && top < 1)
+    throw badRequest(`The value '${top}' is not valid for $top.`, 'ArgumentException');
+  const onBranch = branchFilter(ctx);
+  const order = listOrder(ctx);
+  const builds = [...ctx.store.builds.values()]
+    .filter((b) => b.project.id === project.id)
+    .filter((b) => !definitions || definitions.includes(buildFacts(ctx.collectionUrl, b).definition.id))
+    .filter(onBranch)
+    .sort(order);
+  return list(builds.slice(0, top).map((b) => buildJson(ctx.collectionUrl, b)));
+};
 
 export const getTimeline: Handler = (ctx) => {
   const b = findBuild(ctx);

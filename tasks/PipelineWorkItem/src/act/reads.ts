@@ -3,9 +3,10 @@ import { gatherEvidence, testScope } from '../evidence/gather';
 import { passedTestNames } from '../evidence/testResults';
 import type { RunRecords } from '../evidence/records';
 import type { RunContext } from '../facts/context';
-import { Evidence, NO_EVIDENCE, TestFailures } from '../facts/model';
+import { Evidence, NO_EVIDENCE, QueuedBuild, TestFailures } from '../facts/model';
 import type { Settings } from '../inputs/settings';
 import type { Intent } from '../lifecycle/decision';
+import { newerBuild, newerBuildsQuery } from '../lifecycle/staleness';
 import type { Boards, Comment, Pipelines, TestScope } from '../ports';
 import { commentsAheadOf } from './commentsAhead';
 import type { PassedTests } from './testItems';
@@ -35,9 +36,15 @@ export interface Reads {
    */
   stateReasons(type: string): Promise<string[]>;
   /**
+   * When this run is a rerun of a build, the newest build of its lane queued since its own (undefined when none):
+   * one request. Any other run asks nothing and gets undefined. @throws AdoError when the builds are unreadable
+   */
+  newerBuild(): Promise<QueuedBuild | undefined>;
+  /**
    * Starts, from this job's own status alone, what the run will most likely need: the types as soon as anything
-   * may be written (a green run that resolves nothing costs no Boards read), and what a new item needs when the
-   * run files. undefined = the status does not decide: only a recovery's types start.
+   * may be written (a green run that resolves nothing costs no Boards read), whether a rerun is stale unless
+   * nothing will be written, and what a new item needs when the run files. undefined = the status does not
+   * decide: only a recovery's types start.
    */
   startEarly(early: Intent | undefined): void;
   /**
@@ -83,9 +90,11 @@ export function readsOf(given: ReadsOf, records: Promise<RunRecords>): Reads {
     iteration: once(() => iterationPath(boards, settings, project, warn)),
     htmlFields: once(() => htmlFieldsOf(boards, settings, project)),
     stateReasons: perKey((type) => boards.stateReasons(project, type).catch(() => [])),
+    newerBuild: once(() => newerBuildOf(of)),
     startEarly: (early) => {
       if (early === 'file' && settings.onRecurrence === 'comment' && !settings.fingerprint) ahead.start();
       if (early === 'file') void reads.evidence();
+      if (early !== 'nothing') void reads.newerBuild();
       if (early === undefined ? settings.resolveOnRecovery : early !== 'nothing') {
         void reads.types();
         void reads.htmlFields();
@@ -116,6 +125,12 @@ function testRunsReadOnce(pipelines: Pipelines): Pipelines {
   const runs = perKey((key) => pipelines.testRuns(...(JSON.parse(key) as [string, TestScope])));
   const testRuns: Pipelines['testRuns'] = (project, scope) => runs(JSON.stringify([project, scope]));
   return Object.assign(Object.create(pipelines) as Pipelines, { testRuns });
+}
+
+// Only a rerun of a build asks for its pipeline's newest builds; any other run sends no request.
+async function newerBuildOf({ pipelines, context }: ReadsOf): Promise<QueuedBuild | undefined> {
+  const query = newerBuildsQuery(context);
+  return query && newerBuild(context, await pipelines.newestBuilds(context.project, query));
 }
 
 /** Passed results read at most to tell which test items' tests passed. */

@@ -1,6 +1,13 @@
 import type { ReleaseRun } from '../facts/context';
-import type { Commit, ReleaseDeployment, ReleaseTaskLog, TestResult, TimelineRecord } from '../facts/model';
-import type { LineRange, Pipelines, ResultsPage, TestRunCounts, TestScope } from '../ports';
+import type {
+  Commit,
+  QueuedBuild,
+  ReleaseDeployment,
+  ReleaseTaskLog,
+  TestResult,
+  TimelineRecord,
+} from '../facts/model';
+import type { LineRange, NewestBuilds, Pipelines, ResultsPage, TestRunCounts, TestScope } from '../ports';
 import { inParallel } from '../evidence/limits';
 import { loc } from '../text/messages';
 import { CallContext, toAdoError } from './errors';
@@ -8,10 +15,12 @@ import { Rest, segment } from './rest';
 import {
   newestAttempts,
   ofDeployment,
+  queuedBuild,
   releaseDeployment,
   testResult,
   testRunCounts,
   timelineRecord,
+  WireBuild,
   WireRelease,
   WireTestResult,
   WireTestRun,
@@ -254,6 +263,25 @@ export class AdoPipelines implements Pipelines {
         const id = Number(ref.id);
         return Number.isSafeInteger(id) && id > 0 ? [id] : [];
       });
+    });
+  }
+
+  // Builds - List, newest queued first: `branchName` names one branch by its full ref.
+  newestBuilds(project: string, query: NewestBuilds): Promise<QueuedBuild[]> {
+    return this.call(loc('ActionListBuilds', query.definitionId), project, async () => {
+      const builds = await this.builds.json<List<WireBuild>>({
+        method: 'GET',
+        path: `${segment(project)}/_apis/build/builds`,
+        query: {
+          definitions: query.definitionId,
+          branchName: query.branchRef,
+          queryOrder: 'queueTimeDescending',
+          $top: query.top,
+        },
+        apiVersion: V,
+      });
+      const web = { collection: this.builds.baseUrl, project };
+      return (builds?.value ?? []).flatMap((build) => queuedBuild(build, web) ?? []);
     });
   }
 

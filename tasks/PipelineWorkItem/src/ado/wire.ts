@@ -1,6 +1,7 @@
 import type { ReleaseRun } from '../facts/context';
 import type {
   Issue,
+  QueuedBuild,
   ReleaseDeployment,
   ReleaseTaskLog,
   StepResult,
@@ -319,4 +320,23 @@ function failingSince(since: WireTestResult['failingSince'], web: WebOf): TestRe
     return { run: { kind: 'build', id: buildId, name: since?.build?.number || String(buildId), url }, date };
   }
   return undefined;
+}
+
+/** A build as Builds - List gives it (`Build`): what tells the newest builds of a lane apart. */
+export interface WireBuild {
+  id?: number;
+  buildNumber?: string;
+  sourceBranch?: string;
+}
+
+/** A listed build; undefined without an id or a branch, which could not place it in a lane. */
+export function queuedBuild(build: WireBuild, web: WebOf): QueuedBuild | undefined {
+  const id = build.id;
+  if (id === undefined || !Number.isSafeInteger(id) || id <= 0 || !build.sourceBranch) return undefined;
+  return {
+    id,
+    number: build.buildNumber || String(id),
+    branchRef: build.sourceBranch,
+    url: `${web.collection}${encodeURIComponent(web.project)}/_build/results?buildId=${id}`,
+  };
 }

@@ -58,6 +58,8 @@ export interface RunContext {
   readonly jobStatus: JobStatus;
   /** `System.JobAttempt`: 2 and up when the job was re-run. */
   readonly jobAttempt: number;
+  /** `System.StageAttempt`: 2 and up when the stage was re-run (its failed jobs, or all of them). */
+  readonly stageAttempt: number;
   /** Names this job among the run's jobs: `System.JobId`, else the job's name; undefined when neither is set. */
   readonly jobId: string | undefined;
   /** A pull-request run from a fork (`System.PullRequest.IsFork`): its token cannot write. */
@@ -84,7 +86,12 @@ const EVERY_TAG = 'every tag';
  * resolved by its success; and a tag is never in the lane of a branch of the same name.
  */
 export function laneOf(context: RunContext): Lane {
-  return context.branchRef.startsWith('refs/tags/') ? { ...context, branch: EVERY_TAG } : context;
+  return isTagRef(context.branchRef) ? { ...context, branch: EVERY_TAG } : context;
+}
+
+/** A tag's ref (`refs/tags/…`): the runs of every tag of a pipeline share one lane. */
+export function isTagRef(ref: string): boolean {
+  return ref.startsWith('refs/tags/');
 }
 
 const JOB_STATUSES: readonly JobStatus[] = [
@@ -133,10 +140,18 @@ export function readRunContext(variable: VariableReader): RunContext {
     job: visibleName(get('System.JobDisplayName') || get('System.JobName') || get('Agent.JobName')),
     environment: release ? get('Release.EnvironmentName') : get('Environment.Name'),
     jobStatus: jobStatus(get('Agent.JobStatus')),
-    jobAttempt: positive(get('System.JobAttempt')) ?? 1,
+    ...attemptsOf(get),
     jobId: get('System.JobId') || get('System.JobName') || get('Agent.JobName') || undefined,
     pullRequestFromFork: get('System.PullRequest.IsFork').toLowerCase() === 'true',
     ...(pullRequest === undefined ? {} : { pullRequest }),
+  };
+}
+
+// Which attempt of its job and of its stage this is: 1 unless the agent says it was re-run.
+function attemptsOf(get: (name: string) => string): Pick<RunContext, 'jobAttempt' | 'stageAttempt'> {
+  return {
+    jobAttempt: positive(get('System.JobAttempt')) ?? 1,
+    stageAttempt: positive(get('System.StageAttempt')) ?? 1,
   };
 }
 

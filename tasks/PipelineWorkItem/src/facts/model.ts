@@ -123,6 +123,17 @@ export interface RunRef {
   readonly url: string;
 }
 
+/** A build of the run's pipeline as the list of its newest builds gives it. */
+export interface QueuedBuild {
+  readonly id: number;
+  /** The build number, e.g. `20261201.960`. */
+  readonly number: string;
+  /** The ref it built, e.g. `refs/heads/main`, `refs/tags/v1.2`, `refs/pull/7/merge`. */
+  readonly branchRef: string;
+  /** Its results page in the web UI. */
+  readonly url: string;
+}
+
 /** A test result the task reads: one that failed, or one that passed only on a rerun. */
 export interface TestResult {
   /** The test run and the result's id in it (`vstfs:///TestManagement/TcmResult/{runId}.{resultId}`). */

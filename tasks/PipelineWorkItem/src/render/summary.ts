@@ -110,6 +110,8 @@ export type Report =
   /** A green run with jobs running beside this one: no outcome yet, nothing resolved. */
   /** Jobs still ran beside this one: nothing resolved, or (`filing`) no item filed for a run that has not failed. */
   | { readonly kind: 'unfinished'; readonly jobs: readonly string[]; readonly filing?: true }
+  /** A rerun older than the newest run of its lane, which was queued since (its number, results page, branch). */
+  | { readonly kind: 'stale'; readonly number: string; readonly url: string; readonly branch: string }
   | { readonly kind: 'failed'; readonly message: string };
 
 const md = escapeMarkdown;
@@ -154,18 +156,8 @@ function summaryLine(report: Report): string {
   switch (report.kind) {
     case 'created':
       return loc('SummaryCreated', link(report.type, report.id, report.url), md(report.title));
-    case 'commented': {
-      const item = link(report.type, report.id, report.url);
-      if (report.duplicateOpen !== undefined && report.duplicate !== undefined) {
-        return loc('SummaryRacedOpen', item, md(report.type), report.duplicate, md(report.duplicateOpen));
-      }
-      if (report.duplicate !== undefined) return loc('SummaryRaced', item, md(report.type), report.duplicate);
-      if (report.occurrence === undefined) return loc('SummaryAlreadyRecorded', item);
-      if (report.sameRun) return loc('SummarySameRun', item, report.occurrence);
-      return report.success
-        ? loc('SummarySucceededAgain', item, report.occurrence)
-        : loc('SummaryRecurred', item, report.occurrence);
-    }
+    case 'commented':
+      return commentedSummary(report);
     case 'skipped':
       return loc('SummarySkipped', link(report.type, report.id, report.url));
     case 'resolved':
@@ -186,9 +178,24 @@ function summaryLine(report: Report): string {
       return md(report.message);
     case 'unfinished':
       return unfinishedLine(report.jobs.map(md), report.filing);
+    case 'stale':
+      return loc('SummaryStaleRerun', md(report.number), report.url, md(report.branch));
     case 'failed':
       return loc('SummaryFailed', md(report.message));
   }
+}
+
+function commentedSummary(report: Extract<Report, { kind: 'commented' }>): string {
+  const item = link(report.type, report.id, report.url);
+  if (report.duplicateOpen !== undefined && report.duplicate !== undefined) {
+    return loc('SummaryRacedOpen', item, md(report.type), report.duplicate, md(report.duplicateOpen));
+  }
+  if (report.duplicate !== undefined) return loc('SummaryRaced', item, md(report.type), report.duplicate);
+  if (report.occurrence === undefined) return loc('SummaryAlreadyRecorded', item);
+  if (report.sameRun) return loc('SummarySameRun', item, report.occurrence);
+  return report.success
+    ? loc('SummarySucceededAgain', item, report.occurrence)
+    : loc('SummaryRecurred', item, report.occurrence);
 }
 
 /** One line saying what the task did: the task result's message. */
@@ -219,6 +226,8 @@ export function reportLine(report: Report): string {
       return loc('ReportFlakyOnly', report.count);
     case 'unfinished':
       return unfinishedLine(report.jobs, report.filing);
+    case 'stale':
+      return loc('StaleRerun', report.number, report.branch, report.url);
     case 'undetermined':
     case 'failed':
       return report.message;
