@@ -12,6 +12,7 @@ import {
   PAT,
   releaseVariables,
   seedClassicRelease,
+  REPORT_JOB,
   separateJobRun,
 } from './pipelines';
 import { Job, useSession } from './session';
@@ -99,12 +100,34 @@ describe('packaged task against the Azure DevOps emulator', function () {
         'System.StageName': 'Report',
         'System.StageDisplayName': 'Report',
         'System.JobDisplayName': 'File bug',
+        'System.JobId': REPORT_JOB,
         'Agent.JobStatus': 'Succeeded',
       }),
     });
     const item = await onlyItem(run);
     assert.equal(item.fields['System.Title'], 'WebApp-CI failed on main: Build › Unit tests › npm test');
     assert.equal(run.outputs['WorkItemAction'], 'created');
+  });
+
+  it('a separate job run again with its stage notes the rerun’s failure on the item it filed', async () => {
+    await session.emulator.seedBuild(separateJobRun(816));
+    const reporting = (attempt: string) =>
+      runJob({
+        variables: buildVariables(816, {
+          'System.JobDisplayName': 'File bug',
+          'System.JobId': REPORT_JOB,
+          'System.JobAttempt': attempt,
+          'System.StageAttempt': attempt,
+          'Agent.JobStatus': 'Succeeded',
+        }),
+      });
+    const first = await reporting('1');
+    assert.equal(first.outputs['WorkItemAction'], 'created', first.stdout);
+    const rerun = await reporting('2');
+    assert.equal(rerun.outputs['WorkItemAction'], 'commented', rerun.stdout);
+    const notes = await session.emulator.comments(Number(first.outputs['WorkItemId']));
+    assert.equal(notes.length, 2);
+    assert.match(notes[notes.length - 1]!.text, /Failed again in this run/);
   });
 
   it('a final job after a job canceled for running past its timeout: files it as timed out', async () => {
@@ -126,7 +149,11 @@ describe('packaged task against the Azure DevOps emulator', function () {
       ),
     });
     const filed = await runJob({
-      variables: buildVariables(814, { 'System.JobDisplayName': 'File bug', 'Agent.JobStatus': 'Succeeded' }),
+      variables: buildVariables(814, {
+        'System.JobDisplayName': 'File bug',
+        'System.JobId': REPORT_JOB,
+        'Agent.JobStatus': 'Succeeded',
+      }),
     });
     assert.equal(filed.outputs['WorkItemAction'], 'created', filed.stdout);
     const html = String((await onlyItem(filed)).fields['Microsoft.VSTS.TCM.ReproSteps']);

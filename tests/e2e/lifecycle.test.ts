@@ -290,6 +290,12 @@ describe('packaged task: one open item per failure, resolved on recovery', funct
     await session.emulator.seedBuild(greenBesideLeg(946, { state: 'completed', result: 'succeeded' }));
     const done = await session.run(job(946, 'Succeeded', { createOn: 'success', workItemType: 'Task' }));
     assert.equal(done.outputs['WorkItemAction'], 'created', done.stdout);
+
+    // Issues are a problem of the run whatever the others do: noted at once, on the failure's open item.
+    await session.emulator.seedBuild(greenBesideLeg(947, { state: 'inProgress', result: null }));
+    const issues = await session.run(job(947, 'SucceededWithIssues', { createOn: 'failureOrIssues' }));
+    assert.equal(issues.outputs['WorkItemAction'], 'commented', issues.stdout);
+    assert.equal(issues.outputs['WorkItemId'], failing.outputs['WorkItemId']);
   });
 
   it('a deployment group target green beside another still deploying resolves nothing; once it is done, it resolves', async () => {

@@ -98,6 +98,9 @@ export function failedYamlRun(id: number, errors: readonly string[] = TEST_ERROR
   };
 }
 
+/** The timeline record of the separate job of `separateJobRun`, the task's job there (`System.JobId`). */
+export const REPORT_JOB = 'report-job';
+
 /**
  * A YAML run where job Unit tests of stage Build failed and this task runs in a separate job
  * (`dependsOn: Build`, `condition: failed()`) of stage Report, whose own status is Succeeded.
@@ -123,7 +126,7 @@ export function separateJobRun(id: number): BuildSeed {
       ...records,
       { id: 'report', type: 'Stage', name: 'Report', order: 2, state: 'inProgress', result: null },
       {
-        id: 'report-job',
+        id: REPORT_JOB,
         parentId: 'report',
         type: 'Job',
         name: 'File bug',

@@ -7,6 +7,7 @@ import {
   JOB_TOKEN,
   releaseVariables,
   seedClassicRelease,
+  REPORT_JOB,
   separateJobRun,
 } from './pipelines';
 import { Job, useSession } from './session';
@@ -131,6 +132,7 @@ describe('packaged task: fallbacks, messages and server versions', function () {
     const run = await session.run({
       variables: buildVariables(836, {
         'Agent.JobStatus': 'Succeeded',
+        'System.JobId': REPORT_JOB,
         'PipelineWorkItem.RetryBudget': '3',
       }),
     });

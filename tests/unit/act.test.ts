@@ -90,6 +90,22 @@ describe('acting: a comment on the open item', () => {
       report: { kind: 'commented', type: 'Bug', id: 7, url: url(7), occurrence: undefined },
     });
     sinon.assert.notCalled(green.addComment);
+
+    // A rerun is news, even to a job that did not fail: the reporting job run again notes the rerun's failure.
+    const rerun = fakeBoards();
+    rerun.comments.resolves(byLint);
+    const again = {
+      ...decided(),
+      view: runView(
+        runContext({ ...YAML_VARIABLES, 'Agent.JobStatus': 'Succeeded', 'System.JobAttempt': '2' }),
+        NO_FACTS,
+        'failed',
+      ),
+    };
+    const acting = { ...actingOver(rerun).acting, runKey: 'build-812.2.Test' };
+    const noted = await act(acting, { kind: 'comment', item: 7 }, again);
+    assert.equal(noted.outputs.action, 'commented');
+    assert.match(String(rerun.addComment.firstCall.args[2]), /Failed again in this run/);
   });
 
   it('a comment whose answer was lost has landed when this run’s marker is among the comments after the newest', async () => {

@@ -286,6 +286,25 @@ describe('Azure DevOps errors', () => {
     );
   });
 
+  it('a field an input of the task sets, which a rule requires: that input named, not fields', () => {
+    const message = 'TF401320: Rule Error for field Assigned To. Error code: Required, InvalidEmpty.';
+    const error = toAdoError(
+      serviceError(400, message, {
+        customProperties: {
+          RuleValidationErrors: [
+            { fieldReferenceName: 'System.AssignedTo', errorMessage: message.slice(10) },
+          ],
+        },
+      }),
+      CALL,
+    );
+    assert.equal(
+      error.message,
+      loc('RulesRequireInput', CALL.action, 'System.AssignedTo', message, 'assignTo'),
+    );
+    assert.doesNotMatch(error.message, /'fields' input/);
+  });
+
   it('the field a refusal names: quoted for an invalid path or a read-only field, bare for an unknown one', () => {
     const refused = (message: string) => toAdoError(serviceError(400, message), CALL).refusedFields;
     assert.deepEqual(

@@ -66,13 +66,18 @@ describe('the flaky-tests item', () => {
     assert.ok(html.endsWith(markerHtml(RUN_KEY, 2)), html);
   });
 
-  it('this run already noted its flakes there: nothing added, action none', async () => {
-    const boards = fakeBoards();
-    boards.comments.resolves([{ id: 2, text: `<p>Flaky</p>${markerHtml(RUN_KEY, 3)}` }]);
-    const { acting } = actingOver(boards);
-    const flaky = await record(acting, withFlaky('Cart.Adds'));
-    assert.deepEqual(flaky, { type: 'Bug', id: 7, url: itemUrl(7), action: 'none' });
-    sinon.assert.notCalled(boards.addComment);
+  it('this job already noted its flakes there (a step run again): nothing added, its first write reported', async () => {
+    for (const [occurrence, action] of [
+      [3, 'commented'],
+      [1, 'created'],
+    ] as const) {
+      const boards = fakeBoards();
+      boards.comments.resolves([{ id: 2, text: `<p>Flaky</p>${markerHtml(RUN_KEY, occurrence)}` }]);
+      const { acting } = actingOver(boards);
+      const flaky = await record(acting, withFlaky('Cart.Adds'));
+      assert.deepEqual(flaky, { type: 'Bug', id: 7, url: itemUrl(7), action });
+      sinon.assert.notCalled(boards.addComment);
+    }
   });
 
   it('none open: files it with the flaky tag only (no scope tag a green run would resolve by)', async () => {

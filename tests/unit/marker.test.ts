@@ -5,6 +5,7 @@ import {
   readMarkers,
   runKey,
   recurrenceSettled,
+  sameAttempt,
   sameRun,
   writeSettled,
 } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
@@ -297,6 +298,21 @@ describe('runs of a marker key', () => {
       ['', '', false],
     ];
     for (const [a, b, same] of cases) assert.equal(sameRun(a, b), same, `${a} / ${b}`);
+  });
+
+  it('an attempt of a run: its build and job attempt, or its release deployment and attempt, whatever the job', () => {
+    const cases: [string, string, boolean][] = [
+      ['build-812.1.Test', 'build-812.1.Lint', true],
+      ['build-812.1.Test', 'build-812.1', true],
+      ['build-812.1.Test', 'build-812.2.Test', false],
+      ['build-812.1.Test', 'build-812.12.Test', false],
+      ['release-57.3.1.Deploy', 'release-57.3.1.Web', true],
+      ['release-57.3.1.Deploy', 'release-57.3.2.Deploy', false],
+      ['release-57.3.1.Deploy', 'release-57.4.1.Deploy', false],
+      ['build-57.3.1', 'release-57.3.1', false],
+      ['garbage', 'garbage', false],
+    ];
+    for (const [a, b, same] of cases) assert.equal(sameAttempt(a, b), same, `${a} / ${b}`);
   });
 
   it('the run of the highest occurrence: the newest marker holding it, not an older one of the same number', () => {

@@ -472,7 +472,7 @@ describe('pipelines adapter: the build and release records on the wire', () => {
       {
         status: 200,
         body: {
-          count: 6,
+          count: 7,
           value: [
             { id: 960, buildNumber: '20261201.960', sourceBranch: 'refs/heads/main', status: 'completed' },
             { id: 950, sourceBranch: 'refs/heads/main' },
@@ -480,6 +480,7 @@ describe('pipelines adapter: the build and release records on the wire', () => {
             { id: 1.5, sourceBranch: 'refs/heads/main' },
             { buildNumber: 'none', sourceBranch: 'refs/heads/main' },
             { id: 940, buildNumber: 'no branch' },
+            { id: 970, buildNumber: 'canceled', sourceBranch: 'refs/heads/main', result: 'Canceled' },
           ],
         },
       },

@@ -96,13 +96,19 @@ describe('the run’s records', () => {
         result: undefined,
       }),
       record({ id: 'web', parentId: 'OWN', type: 'Task', name: 'Deploy web' }),
+      record({ id: 'hook', parentId: 'deploy', type: 'Job', name: 'on success', order: 2, result: 'failed' }),
+      record({ id: 'notify', parentId: 'hook', type: 'Task', name: 'Notify', result: 'failed' }),
     ];
     const { port, timeline } = pipelines();
     timeline.resolves(staged);
     const deployment = { ...YAML_VARIABLES, 'Environment.Name': 'staging', 'System.JobId': 'own' };
     const { facts } = await readFacts(port, runContext(deployment), sinon.stub());
-    assert.deepEqual(facts.failures, []);
-    assert.equal(facts.othersOutcome, undefined, 'nothing else of its stage has finished');
+    assert.deepEqual(
+      facts.failures.map((failure) => failure.step),
+      ['Notify'],
+      'its own stage’s failure, not the Lint stage’s',
+    );
+    assert.equal(facts.othersOutcome, 'failed');
     // A job of no environment keeps the whole run's, and so does one that is not among the records.
     for (const variables of [
       { ...deployment, 'Environment.Name': '' },
@@ -111,7 +117,7 @@ describe('the run’s records', () => {
       const whole = await readFacts(port, runContext(variables), sinon.stub());
       assert.deepEqual(
         whole.facts.failures.map((failure) => failure.step),
-        ['eslint'],
+        ['eslint', 'Notify'],
       );
     }
   });

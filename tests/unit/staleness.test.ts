@@ -41,6 +41,11 @@ describe('a rerun older than the newest run of its lane', () => {
     });
   });
 
+  it('asks nothing of a deployment job: a stage rerun of an older run is how it rolls back its environment', () => {
+    assert.equal(newerBuildsQuery(rerun({ 'Environment.Name': 'Production' })), undefined);
+    assert.ok(newerBuildsQuery(rerun({ 'Environment.Name': '' })));
+  });
+
   it('asks nothing of a first attempt, a classic release, or a build whose pipeline or branch is not known', () => {
     assert.equal(newerBuildsQuery(withVariables(YAML_VARIABLES, {})), undefined);
     assert.equal(
@@ -68,7 +73,11 @@ describe('a rerun older than the newest run of its lane', () => {
     assert.deepEqual(newerBuild(context, [build(812), build(813)]), build(813));
     assert.deepEqual(newerBuild(context, [build(813), build(820), build(815)]), build(820));
     assert.equal(newerBuild(context, [build(813, 'refs/heads/feature/x')]), undefined);
-    assert.equal(newerBuild(context, [build(813, 'refs/heads/Main')]), undefined);
+    assert.deepEqual(
+      newerBuild(context, [build(813, 'refs/heads/Main')]),
+      build(813, 'refs/heads/Main'),
+      'one branch in any case, as the lanes have it',
+    );
   });
 
   it("is stale when any tag's build was queued after its own tag's; a branch's build is not of its lane", () => {

@@ -8,7 +8,7 @@ import { readFacts, RunRecords } from './evidence/records';
 import { isPullRequestRun, RunContext, shortBranch } from './facts/context';
 import { jobOutcome, runOutcome } from './facts/outcome';
 import { RunView, runView } from './facts/values';
-import { NO_EVIDENCE, Outcome, QueuedBuild, RunFacts } from './facts/model';
+import { NO_EVIDENCE, QueuedBuild, RunFacts } from './facts/model';
 import { isTestStep } from './facts/tests';
 import { onlyFlakyFailures } from './lifecycle/flakyOnly';
 import { recordFlaky } from './act/flakyItem';
@@ -56,7 +56,8 @@ export async function fileWorkItem(
     return { outputs: { action: 'none' }, report: { kind: 'undetermined', message }, undetermined: true };
   }
   log.info(loc('RunOutcome', outcome, context.jobStatus));
-  const unsettled = unfinished(facts.unfinishedJobs, outcome, intent);
+  const forSuccess = intent === 'file' && filesForSuccess(settings.createOn, outcome);
+  const unsettled = unfinished(facts.unfinishedJobs, forSuccess ? 'file' : intent === 'recover' && 'recover');
   if (unsettled) return unsettled;
   if (intent === 'nothing') {
     return {
@@ -74,15 +75,15 @@ export async function fileWorkItem(
 
 /**
  * A run that has not failed, with jobs running beside this one, has no outcome yet: a recovery (or a success's
- * item) now could be followed by one of them failing, and a new item filed a minute after this one was resolved.
+ * item: `waits` says which) now could be followed by one of them failing, and a new item filed a minute after
+ * this one was resolved. A problem's item (a failure, issues) is the run's whatever the others do.
  */
 function unfinished(
   jobs: readonly string[] | undefined,
-  outcome: Outcome,
-  intent: Intent,
+  waits: 'file' | 'recover' | false,
 ): Acted | undefined {
-  if (!jobs || outcome === 'failed' || intent === 'nothing') return undefined;
-  const filing = intent === 'file' ? { filing: true as const } : {};
+  if (!jobs || !waits) return undefined;
+  const filing = waits === 'file' ? { filing: true as const } : {};
   return { outputs: { action: 'none' }, report: { kind: 'unfinished', jobs, ...filing } };
 }
 

@@ -3,7 +3,7 @@ import { recoveredHtml, recurrenceHtml } from '../render/notes';
 import { maskedRun } from '../render/readable';
 import type { ResolvedItem } from '../render/summary';
 import { loc } from '../text/messages';
-import { Acted, Acting, dryRun, itemLink, Outputs } from './acted';
+import { Acted, Acting, actionRecorded, dryRun, itemLink, Outputs } from './acted';
 import { Decided, fileNewItem } from './create';
 import { commentOnRecurrence, resolveItem, Settled } from './writes';
 
@@ -35,24 +35,18 @@ async function comment(acting: Acting, id: number, decided: Decided): Promise<Ac
   if (acting.settings.dryRun) return dryRun(acting.log, loc('PlanComment', type, id), { item });
   // The note shows the run with secrets masked and control characters gone, as the item does.
   const maskedView = maskedRun(decided.view, acting.host.secrets());
-  // A job that did not fail itself only reports what other jobs did: once one of them recorded this run on the
-  // item (a failing leg, a deployment group's failing target), it has nothing to add.
+  // A job that did not fail itself only reports what other jobs did: once one of them recorded this attempt of
+  // the run on the item (a failing leg, a deployment group's failing target), it has nothing to add. A rerun is
+  // news: its failure is noted under the same occurrence.
   const reportsOthers = decided.view.context.jobStatus !== 'Failed';
-  const { occurrence, sameRun, recorded } = await commentOnRecurrence(acting, id, (n, again) =>
-    again && reportsOthers ? undefined : recurrenceHtml(maskedView, n, again),
+  const { occurrence, sameRun, recorded } = await commentOnRecurrence(acting, id, (n, again, thisAttempt) =>
+    thisAttempt && reportsOthers ? undefined : recurrenceHtml(maskedView, n, again),
   );
   const said = { ...(decided.success && { success: true as const }), ...(sameRun && { sameRun }) };
   return {
     outputs: { ...item, action: occurrence ? 'commented' : actionRecorded(recorded) },
     report: { kind: 'commented', type, ...item, occurrence, ...said },
   };
-}
-
-// A step run again (retryCountOnTaskFailure) after its write landed reports that write, as its first run did:
-// occurrence 1 is the filing of the item.
-function actionRecorded(recorded: number | undefined): Outputs['action'] {
-  if (recorded === undefined) return 'none';
-  return recorded === 1 ? 'created' : 'commented';
 }
 
 async function resolve(acting: Acting, ids: readonly number[], decided: Decided): Promise<Acted> {

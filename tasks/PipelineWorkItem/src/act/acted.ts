@@ -78,6 +78,15 @@ export type BoardsWrites = Pick<
 >;
 
 /** An item and the URL of its form. */
+/**
+ * What a step run again (retryCountOnTaskFailure) reports when its first run's write had landed: that write, as its
+ * first run did (occurrence 1 is the filing of the item); none when it had written nothing.
+ */
+export function actionRecorded(recorded: number | undefined): 'created' | 'commented' | 'none' {
+  if (recorded === undefined) return 'none';
+  return recorded === 1 ? 'created' : 'commented';
+}
+
 export function itemLink(
   acting: Pick<Acting, 'collectionUri' | 'project'>,
   id: number,

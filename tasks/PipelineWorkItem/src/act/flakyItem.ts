@@ -6,7 +6,7 @@ import { flakyFiledHtml, flakyItemHtml, flakyItemTitle, flakyRunHtml } from '../
 import { loc } from '../text/messages';
 import { optionalFields } from '../workItem/draft';
 import { draftedPatch } from './create';
-import { Acting, itemLink } from './acted';
+import { Acting, actionRecorded, itemLink } from './acted';
 import { commentOnRecurrence, createItem, openItems } from './writes';
 
 /**
@@ -28,8 +28,12 @@ export async function recordFlaky(acting: Acting, view: RunView): Promise<FlakyI
     return open === undefined ? undefined : { type, ...itemLink(acting, open), action: 'none' };
   }
   if (open !== undefined) {
-    const { occurrence } = await commentOnRecurrence(acting, open, note);
-    return { type, ...itemLink(acting, open), action: occurrence === undefined ? 'none' : 'commented' };
+    const { occurrence, recorded } = await commentOnRecurrence(acting, open, note);
+    return {
+      type,
+      ...itemLink(acting, open),
+      action: occurrence === undefined ? actionRecorded(recorded) : 'commented',
+    };
   }
   const history = `${flakyFiledHtml(view)}\n${markerHtml(acting.runKey, 1)}`;
   const { patch } = await draftedPatch(

@@ -7,6 +7,7 @@ import {
   markerHtml,
   readMarkers,
   recurrenceSettled,
+  sameAttempt,
   sameRun,
   writeSettled,
 } from '../lifecycle/marker';
@@ -193,7 +194,11 @@ function sent(ops: readonly JsonPatchOperation[], field: string): boolean {
  * The note of a recurrence: its occurrence, and whether another job of this run recorded it already; undefined
  * when this job has nothing to add to that.
  */
-export type RecurrenceNote = (occurrence: number, sameRun: boolean) => string | undefined;
+export type RecurrenceNote = (
+  occurrence: number,
+  sameRun: boolean,
+  sameAttempt: boolean,
+) => string | undefined;
 
 /**
  * Comments on the open item that the failure happened again, numbering the occurrence (`note` words it). Another
@@ -215,7 +220,7 @@ export async function commentOnRecurrence(
   const recordedBy = lastOccurrenceRun(read);
   const again = recordedBy !== undefined && sameRun(recordedBy, acting.runKey);
   const occurrence = Math.max(markers.lastOccurrence, 1) + (again ? 0 : 1);
-  const said = note(occurrence, again);
+  const said = note(occurrence, again, recordedBy !== undefined && sameAttempt(recordedBy, acting.runKey));
   if (said === undefined) return {};
   const html = `${said}\n${markerHtml(acting.runKey, occurrence)}`;
   const newest = read[0]?.id;

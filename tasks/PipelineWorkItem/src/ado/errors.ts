@@ -106,6 +106,17 @@ function fallbackMessage(f: Failure): string {
     : loc('CallFailedStatus', f.action, f.status, f.serviceMessage);
 }
 
+// The fields an input of the task sets, which a rule requiring one of them points to rather than to `fields`.
+const INPUT_OF_FIELD: Readonly<Record<string, string>> = {
+  'System.Title': 'title',
+  'System.AreaPath': 'areaPath',
+  'System.IterationPath': 'iterationPath',
+  'System.AssignedTo': 'assignTo',
+  'Microsoft.VSTS.Common.Priority': 'priority',
+  'Microsoft.VSTS.Common.Severity': 'severity',
+  'System.Tags': 'tags',
+};
+
 // The service repeats the first rule in its message: name each field and each rule once.
 function rulesBroken(f: Failure): string {
   const rules = (f.e.result?.customProperties?.RuleValidationErrors ?? []).flatMap((rule) =>
@@ -119,7 +130,12 @@ function rulesBroken(f: Failure): string {
   const empty = (f.e.result?.customProperties?.RuleValidationErrors ?? []).find(
     (rule) => rule.fieldReferenceName && /\bInvalidEmpty\b/.test(rule.errorMessage ?? ''),
   )?.fieldReferenceName;
-  if (empty) return loc('RulesRequire', f.action, fields, broken, empty);
+  if (empty) {
+    const input = INPUT_OF_FIELD[empty];
+    return input
+      ? loc('RulesRequireInput', f.action, fields, broken, input)
+      : loc('RulesRequire', f.action, fields, broken, empty);
+  }
   return fields ? loc('RulesBrokenBy', f.action, fields, broken) : loc('RulesBroken', f.action, broken);
 }
 

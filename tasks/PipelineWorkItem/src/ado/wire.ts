@@ -327,12 +327,17 @@ export interface WireBuild {
   id?: number;
   buildNumber?: string;
   sourceBranch?: string;
+  result?: string | null;
 }
 
-/** A listed build; undefined without an id or a branch, which could not place it in a lane. */
+/**
+ * A listed build; undefined without an id or a branch, which could not place it in a lane, and for a canceled
+ * build, which says nothing of the lane's state.
+ */
 export function queuedBuild(build: WireBuild, web: WebOf): QueuedBuild | undefined {
   const id = build.id;
   if (id === undefined || !Number.isSafeInteger(id) || id <= 0 || !build.sourceBranch) return undefined;
+  if (build.result?.toLowerCase() === 'canceled') return undefined;
   return {
     id,
     number: build.buildNumber || String(id),

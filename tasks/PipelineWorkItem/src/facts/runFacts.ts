@@ -8,13 +8,7 @@ const MAX_WARNINGS = 3;
 /** Facts of a build run (YAML or classic) from its timeline; `ownJob` is the task's job (`System.JobId`). */
 export function factsFromTimeline(timeline: readonly TimelineRecord[], ownJob?: string): RunFacts {
   const records = timeline.map(failedIfTimedOut);
-  const byId = new Map(records.map((record) => [record.id, record]));
-  const ancestor = (record: TimelineRecord, type: string): TimelineRecord | undefined => {
-    for (let at = parent(record); at; at = parent(at)) if (at.type === type) return at;
-    return undefined;
-  };
-  const parent = (record: TimelineRecord): TimelineRecord | undefined =>
-    record.parentId === undefined ? undefined : byId.get(record.parentId);
+  const { parent, ancestor } = lineage(records);
 
   // Paths are digits and slashes: comparing code units orders them as a collation would, without loading one.
   const sorted = [...records].sort((a, b) => {
@@ -39,7 +33,10 @@ export function factsFromTimeline(timeline: readonly TimelineRecord[], ownJob?: 
   failures.push(...stagesFailedBeforeTheirJobs(sorted, stagesWithFailures, ancestor));
   const finished = records.filter((r) => (r.type === 'Stage' || r.type === 'Job') && r.completed);
   const othersOutcome = worstOutcome(finished.map((r) => r.result));
-  const unfinishedJobs = otherJobsUnfinished(jobsOf(sorted, ancestor), ownJob);
+  const jobs = sorted.filter((record) => record.type === 'Job');
+  const unfinishedJobs = otherJobsUnfinished(jobs, ownJob, (job) =>
+    visibleName(ancestor(job, 'Stage')?.name),
+  );
   return { othersOutcome, ...(unfinishedJobs.length > 0 && { unfinishedJobs }), failures, artifacts: [] };
 }
 
@@ -48,22 +45,29 @@ export function factsFromTimeline(timeline: readonly TimelineRecord[], ownJob?: 
  * is not among the records. A deployment job's items are its environment's: another stage's failure is not its.
  */
 export function ownStage(records: readonly TimelineRecord[], ownJob: string): TimelineRecord[] | undefined {
-  const byId = new Map(records.map((record) => [record.id, record]));
-  const stageOf = (record: TimelineRecord): TimelineRecord | undefined => {
-    for (
-      let at: TimelineRecord | undefined = record;
-      at;
-      at = at.parentId ? byId.get(at.parentId) : undefined
-    ) {
-      if (at.type === 'Stage') return at;
-    }
-    return undefined;
-  };
+  const { ancestor } = lineage(records);
+  const stageOf = (record: TimelineRecord): TimelineRecord | undefined =>
+    record.type === 'Stage' ? record : ancestor(record, 'Stage');
   const job = records.find(
     (record) => record.type === 'Job' && record.id.toLowerCase() === ownJob.toLowerCase(),
   );
   const stage = job && stageOf(job);
   return stage && records.filter((record) => stageOf(record) === stage);
+}
+
+// How the records hang together: each one's parent, and its nearest ancestor of a type.
+function lineage(records: readonly TimelineRecord[]): {
+  parent: (record: TimelineRecord) => TimelineRecord | undefined;
+  ancestor: (record: TimelineRecord, type: string) => TimelineRecord | undefined;
+} {
+  const byId = new Map(records.map((record) => [record.id, record]));
+  const parent = (record: TimelineRecord): TimelineRecord | undefined =>
+    record.parentId === undefined ? undefined : byId.get(record.parentId);
+  const ancestor = (record: TimelineRecord, type: string): TimelineRecord | undefined => {
+    for (let at = parent(record); at; at = parent(at)) if (at.type === type) return at;
+    return undefined;
+  };
+  return { parent, ancestor };
 }
 
 // Azure Pipelines cancels a job that runs past its timeout, and the run ends failed: a hanging test suite is a
@@ -96,30 +100,18 @@ function failedStepOf(
   };
 }
 
-// The timeline's jobs, each with its path (`Stage › Job`).
-function jobsOf(
-  sorted: readonly TimelineRecord[],
-  ancestor: (record: TimelineRecord, type: string) => TimelineRecord | undefined,
-): (TimelineRecord & { readonly path: string })[] {
-  return sorted
-    .filter((record) => record.type === 'Job')
-    .map((job) => ({
-      ...job,
-      path: stepPath({ stage: visibleName(ancestor(job, 'Stage')?.name), job: job.name, step: '' }),
-    }));
-}
-
 // The other jobs running beside this one: their result is still to come, and none of them waits for this job. A
 // job that has not started may (dependsOn, a later stage or release job, a deployment's on-success hook), so it
 // cannot be waited for. Only when the task's own job is found among the records: a record is the job's when its
 // id is the job's id, and without it every job would look like another one.
-function otherJobsUnfinished(
-  jobs: readonly { readonly id: string; readonly running?: true; readonly path: string }[],
-  ownJob: string | undefined,
-): string[] {
-  const same = (job: { readonly id: string }): boolean => job.id.toLowerCase() === ownJob?.toLowerCase();
+function otherJobsUnfinished<
+  Job extends { readonly id: string; readonly name: string; readonly running?: true },
+>(jobs: readonly Job[], ownJob: string | undefined, stageOf: (job: Job) => string): string[] {
+  const same = (job: Job): boolean => job.id.toLowerCase() === ownJob?.toLowerCase();
   if (!jobs.some(same)) return [];
-  return jobs.filter((job) => !same(job) && job.running === true).map((job) => job.path);
+  return jobs
+    .filter((job) => !same(job) && job.running === true)
+    .map((job) => stepPath({ stage: stageOf(job), job: job.name, step: '' }));
 }
 
 // A stage can fail before any of its jobs runs: a check or an approval of its environment refused it. The stage
@@ -174,11 +166,7 @@ export function factsFromRelease(deployment: ReleaseDeployment, ownJob?: string)
       });
     }
   }
-  const jobs = deployment.jobs.map((job) => ({
-    ...job,
-    path: stepPath({ stage: deployment.environment, job: job.name, step: '' }),
-  }));
-  const unfinishedJobs = otherJobsUnfinished(jobs, ownJob);
+  const unfinishedJobs = otherJobsUnfinished(deployment.jobs, ownJob, () => deployment.environment);
   return {
     othersOutcome: worstOutcome(deployment.jobs.map((job) => job.result)),
     ...(unfinishedJobs.length > 0 && { unfinishedJobs }),

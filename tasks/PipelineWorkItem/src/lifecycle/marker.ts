@@ -112,6 +112,16 @@ export function sameRun(key: string, other: string): boolean {
   return run !== undefined && run === RUN_OF_KEY.exec(other)?.[0];
 }
 
+// The run and attempt of a key, without the job: `build-812.2` of `build-812.2.Test`, `release-57.3.2` of
+// `release-57.3.2.Deploy`.
+const ATTEMPT_OF_KEY = /^(?:build-\d+\.\d+|release-\d+\.\d+\.\d+)(?=\.|$)/;
+
+/** Whether two keys are of one attempt of one run (other jobs of it, or the same job). */
+export function sameAttempt(key: string, other: string): boolean {
+  const attempt = ATTEMPT_OF_KEY.exec(key)?.[0];
+  return attempt !== undefined && attempt === ATTEMPT_OF_KEY.exec(other)?.[0];
+}
+
 /**
  * Whether comments read newest first already settle a recurrence: once this run's marker or the newest filing
  * marker is among them, older comments change nothing. Each run numbers its occurrence one above the highest it

@@ -23,13 +23,14 @@ export function isRerun(context: Pick<RunContext, 'jobAttempt' | 'stageAttempt'>
 /**
  * What tells whether a rerun of a build is stale: the newest builds of its pipeline in its lane (its branch; every
  * tag for a tag's build; a pull request's builds share its merge ref). undefined, and nothing to ask, for a first
- * attempt, for a classic release (a redeploy of an older release is the newest deployment of its environment: how
- * a release is rolled back) and when the agent did not say which pipeline or branch the build is of.
+ * attempt, for a classic release or a deployment job (a redeploy of an older run is the newest deployment of its
+ * environment: how a release is rolled back, and a newer build may never have deployed there) and when the agent
+ * did not say which pipeline or branch the build is of.
  */
 export function newerBuildsQuery(context: RunContext): NewestBuilds | undefined {
-  if (!isRerun(context) || context.hostType !== 'build' || !context.build || !context.branchRef) {
+  if (!isRerun(context) || context.hostType !== 'build' || context.environment || !context.build)
     return undefined;
-  }
+  if (!context.branchRef) return undefined;
   const definitionId = Number(context.pipelineId);
   if (!Number.isSafeInteger(definitionId) || definitionId <= 0) return undefined;
   return isTagRef(context.branchRef)
@@ -49,8 +50,9 @@ export function newerBuild(
   const own = context.build?.id;
   if (own === undefined) return undefined;
   const tag = isTagRef(context.branchRef);
+  // Azure Repos and GitHub name one branch in any case (`refs/heads/Main` is main), as the lanes do.
   const inLane = (build: QueuedBuild): boolean =>
-    tag ? isTagRef(build.branchRef) : build.branchRef === context.branchRef;
+    tag ? isTagRef(build.branchRef) : build.branchRef.toLowerCase() === context.branchRef.toLowerCase();
   return builds
     .filter((build) => build.id > own && inLane(build))
     .reduce<QueuedBuild | undefined>(

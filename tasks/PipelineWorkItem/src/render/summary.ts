@@ -235,7 +235,7 @@ export function reportLine(report: Report): string {
 }
 
 /** Why nothing was resolved (or filed) while other jobs of the run are running: the first five by name, as given. */
-export function unfinishedLine(jobs: readonly string[], filing?: true): string {
+function unfinishedLine(jobs: readonly string[], filing?: true): string {
   const named = jobs.slice(0, 5).join(', ');
   const listed = jobs.length > 5 ? loc('AndMore', named, jobs.length - 5) : named;
   return filing ? loc('NotFiledUnfinished', listed) : loc('NotResolvedUnfinished', listed);
