@@ -3,10 +3,13 @@ import type { BuildSeed, ReleaseSeed, WorkItemJson } from '../emulator/harness';
 import {
   buildVariables,
   classicRelease,
+  deploymentGroupRelease,
+  deploymentTarget,
   failedYamlRun,
   greenBesideLeg,
   greenYamlRun,
   JOB_TOKEN,
+  onDeploymentTarget,
   OWN_JOB,
   RELEASE_OWN_JOB,
   releaseVariables,
@@ -303,42 +306,13 @@ describe('packaged task: one open item per failure, resolved on recovery', funct
     const failed = await session.run({ variables: releaseVariables(57, 'Failed', webUrl) });
     const bug = Number(failed.outputs['WorkItemId']);
     // A deployment group job runs once per target: each target is a job of the deployment, the task in each.
-    const deployment = (id: number, other: 'inProgress' | 'succeeded'): ReleaseSeed => {
-      const release = classicRelease(id, 'succeeded');
-      const target = (name: string, status: 'inProgress' | 'succeeded', own = false) => ({
-        name: `Deploy web (${name})`,
-        ...(own && { timelineRecordId: RELEASE_OWN_JOB }),
-        status,
-        tasks: [
-          { name: 'Deploy', status: own ? ('succeeded' as const) : status },
-          ...(own ? [{ name: 'Pipeline Work Item', status: 'inProgress' as const }] : []),
-        ],
-      });
-      return {
-        ...release,
-        environments: release.environments?.map((environment) =>
-          environment.name === 'Production'
-            ? {
-                ...environment,
-                phases: [
-                  {
-                    name: 'Deploy web',
-                    phaseType: 'machineGroupBasedDeployment' as const,
-                    status: 'inProgress' as const,
-                    jobs: [target('WEB01', 'inProgress', true), target('WEB02', other)],
-                  },
-                ],
-              }
-            : environment,
-        ),
-      };
-    };
+    const deployment = (id: number, other: 'inProgress' | 'succeeded'): ReleaseSeed =>
+      deploymentGroupRelease(id, [
+        deploymentTarget('WEB01', RELEASE_OWN_JOB, 'inProgress', 'succeeded'),
+        deploymentTarget('WEB02', 'web02-job', other),
+      ]);
     const onTarget = (id: number, url: string) => ({
-      variables: {
-        ...releaseVariables(id, 'Succeeded', url),
-        'System.HostType': 'deployment',
-        'System.JobDisplayName': 'Deploy web (WEB01)',
-      },
+      variables: onDeploymentTarget(id, url, 'WEB01', RELEASE_OWN_JOB, 'Succeeded'),
     });
 
     const early = await seedClassicRelease(session.emulator, deployment(58, 'inProgress'));
@@ -357,44 +331,15 @@ describe('packaged task: one open item per failure, resolved on recovery', funct
   });
 
   it('a deployment group: the failing target files, a green target of the same deployment adds nothing', async () => {
-    const release = classicRelease(60, 'succeeded');
-    const target = (name: string, id: string, status: 'failed' | 'inProgress') => ({
-      name: `Deploy web (${name})`,
-      timelineRecordId: id,
-      status,
-      tasks: [
-        { name: 'Deploy', status: status === 'failed' ? ('failed' as const) : ('succeeded' as const) },
-        { name: 'Pipeline Work Item', status: 'inProgress' as const },
-      ],
-    });
-    const { webUrl } = await seedClassicRelease(session.emulator, {
-      ...release,
-      environments: release.environments?.map((environment) =>
-        environment.name === 'Production'
-          ? {
-              ...environment,
-              phases: [
-                {
-                  name: 'Deploy web',
-                  phaseType: 'machineGroupBasedDeployment' as const,
-                  status: 'inProgress' as const,
-                  jobs: [
-                    target('WEB01', 'web01-job', 'failed'),
-                    target('WEB02', RELEASE_OWN_JOB, 'inProgress'),
-                  ],
-                },
-              ],
-            }
-          : environment,
-      ),
-    });
+    const { webUrl } = await seedClassicRelease(
+      session.emulator,
+      deploymentGroupRelease(60, [
+        deploymentTarget('WEB01', 'web01-job', 'failed'),
+        deploymentTarget('WEB02', RELEASE_OWN_JOB, 'inProgress', 'succeeded'),
+      ]),
+    );
     const on = (machine: string, jobId: string, status: string) => ({
-      variables: {
-        ...releaseVariables(60, status, webUrl),
-        'System.HostType': 'deployment',
-        'System.JobId': jobId,
-        'System.JobDisplayName': `Deploy web (${machine})`,
-      },
+      variables: onDeploymentTarget(60, webUrl, machine, jobId, status),
     });
     const failing = await session.run(on('WEB01', 'web01-job', 'Failed'));
     assert.equal(failing.outputs['WorkItemAction'], 'created', failing.stdout);

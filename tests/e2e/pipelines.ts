@@ -2,6 +2,7 @@ import type {
   BuildSeed,
   ChangeSeed,
   Emulator,
+  ReleaseJobSeed,
   ReleaseSeed,
   TestResultSeed,
   TimelineRecordSeed,
@@ -317,6 +318,66 @@ export async function seedClassicRelease(
 ): Promise<{ id: number; webUrl: string }> {
   await emulator.seedBuild({ ...greenYamlRun(812), project: release.project });
   return emulator.seedRelease(release);
+}
+
+/**
+ * A release whose Production stage runs a deployment group job: one job per target machine (`targets`), each
+ * running the task, the stage still in progress.
+ */
+export function deploymentGroupRelease(id: number, targets: ReleaseJobSeed[]): ReleaseSeed {
+  const release = classicRelease(id, 'succeeded');
+  return {
+    ...release,
+    environments: release.environments?.map((environment) =>
+      environment.name === 'Production'
+        ? {
+            ...environment,
+            phases: [
+              {
+                name: 'Deploy web',
+                phaseType: 'machineGroupBasedDeployment',
+                status: 'inProgress',
+                jobs: targets,
+              },
+            ],
+          }
+        : environment,
+    ),
+  };
+}
+
+/** A target of `deploymentGroupRelease`: its deploy step's status, and the task running in it. */
+export function deploymentTarget(
+  machine: string,
+  timelineRecordId: string,
+  status: 'failed' | 'succeeded' | 'inProgress',
+  deploy: 'failed' | 'succeeded' | 'inProgress' = status,
+): ReleaseJobSeed {
+  return {
+    name: `Deploy web (${machine})`,
+    timelineRecordId,
+    status,
+    tasks: [
+      { name: 'Deploy', status: deploy },
+      ...(status === 'inProgress' ? [{ name: 'Pipeline Work Item', status: 'inProgress' as const }] : []),
+    ],
+  };
+}
+
+/** The variables of the task's job on `machine`, a target of a deployment group job of release `id`. */
+export function onDeploymentTarget(
+  id: number,
+  webUrl: string,
+  machine: string,
+  jobId: string,
+  status: string,
+): Record<string, string> {
+  return {
+    ...releaseVariables(id, status, webUrl),
+    'System.HostType': 'deployment',
+    'System.JobId': jobId,
+    'System.JobDisplayName': `Deploy web (${machine})`,
+  };
 }
 
 /** Variables the agent sets in a classic release job deploying `environment` of release `releaseId`. */
