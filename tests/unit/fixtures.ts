@@ -14,6 +14,7 @@ import {
   RunRef,
   StepLog,
   TestResult,
+  TimelineRecord,
 } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { RunView, runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import {
@@ -83,6 +84,21 @@ export const RELEASE_VARIABLES: Readonly<Record<string, string>> = {
   'System.JobDisplayName': 'Deploy web',
   'Agent.JobStatus': 'Failed',
 };
+
+/** A completed, succeeded timeline record with `fields` over it. */
+export function timelineRecordOf(
+  fields: Partial<TimelineRecord> & Pick<TimelineRecord, 'id' | 'type' | 'name'>,
+): TimelineRecord {
+  return {
+    parentId: undefined,
+    order: 1,
+    completed: true,
+    result: 'succeeded',
+    issues: [],
+    logId: undefined,
+    ...fields,
+  };
+}
 
 export function runContext(variables: Readonly<Record<string, string>> = YAML_VARIABLES): RunContext {
   return readRunContext((name) => variables[name]);

@@ -4,7 +4,7 @@ import { readFacts } from '../../tasks/PipelineWorkItem/src/evidence/records';
 import { NO_FACTS, ReleaseDeployment, TimelineRecord } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { factsFromRelease, factsFromTimeline } from '../../tasks/PipelineWorkItem/src/facts/runFacts';
 import type { Pipelines } from '../../tasks/PipelineWorkItem/src/ports';
-import { RELEASE_VARIABLES, runContext, withVariables, YAML_VARIABLES } from './fixtures';
+import { RELEASE_VARIABLES, runContext, timelineRecordOf, withVariables, YAML_VARIABLES } from './fixtures';
 
 // The run's records, read through the pipelines port: a build's timeline or a release's deployment.
 
@@ -66,15 +66,7 @@ describe('the run’s records', () => {
   });
 
   it('a deployment job: the records of its own stage, its environment’s; another stage’s failure is not its', async () => {
-    const record = (fields: Partial<TimelineRecord> & Pick<TimelineRecord, 'id' | 'type' | 'name'>) => ({
-      parentId: undefined,
-      order: 1,
-      completed: true,
-      result: 'succeeded' as const,
-      issues: [],
-      logId: undefined,
-      ...fields,
-    });
+    const record = timelineRecordOf;
     const staged: TimelineRecord[] = [
       record({ id: 'lint', type: 'Stage', name: 'Lint', result: 'failed' }),
       record({ id: 'lint-job', parentId: 'lint', type: 'Job', name: 'Lint', result: 'failed' }),

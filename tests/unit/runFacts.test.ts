@@ -6,20 +6,9 @@ import {
 } from '../../tasks/PipelineWorkItem/src/facts/runFacts';
 import { Issue, Outcome, ReleaseJob, TimelineRecord } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { releaseDeployment, timelineRecord } from '../../tasks/PipelineWorkItem/src/ado/wire';
+import { timelineRecordOf } from './fixtures';
 
-function record(
-  fields: Partial<TimelineRecord> & Pick<TimelineRecord, 'id' | 'type' | 'name'>,
-): TimelineRecord {
-  return {
-    parentId: undefined,
-    order: 1,
-    completed: true,
-    result: 'succeeded',
-    issues: [],
-    logId: undefined,
-    ...fields,
-  };
-}
+const record = timelineRecordOf;
 
 // Stage Build › job Test (failed: "npm test" failed) and job Lint (succeeded); stage Report runs this task.
 const timeline: TimelineRecord[] = [
