@@ -5,7 +5,7 @@ import type { FailedStep, RunFacts, TestResult } from '../../tasks/PipelineWorkI
 import type { Pipelines, TestRunCounts } from '../../tasks/PipelineWorkItem/src/ports';
 import { readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import { loc } from '../../tasks/PipelineWorkItem/src/text/messages';
-import { inputs, RELEASE_VARIABLES, runContext } from './fixtures';
+import { inputs, RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
 
 type Stubbed<T> = { [K in keyof T]: sinon.SinonStub };
 
@@ -521,5 +521,22 @@ describe('the scope of the run’s tests', () => {
       environmentId: 3,
     });
     assert.deepEqual(testScope(runContext()), { kind: 'build', buildId: 812 });
+  });
+
+  it('a deployment job’s build, and its own stage: it files for that stage', () => {
+    const deployment = {
+      ...YAML_VARIABLES,
+      'Environment.Name': 'staging',
+      'System.StageName': 'Deploy_Staging',
+    };
+    assert.deepEqual(testScope(runContext(deployment)), {
+      kind: 'build',
+      buildId: 812,
+      stage: 'Deploy_Staging',
+    });
+    assert.deepEqual(testScope(runContext({ ...deployment, 'Environment.Name': '' })), {
+      kind: 'build',
+      buildId: 812,
+    });
   });
 });

@@ -210,6 +210,40 @@ describe('pipelines adapter', () => {
     assert.equal(http.request.callCount, 1, 'the superseded run 1 has no statistics read');
   });
 
+  it('a deployment job counts only the runs its own stage published, and reads no statistics of another', async () => {
+    const by = (stageName: string) => ({
+      stageReference: { stageName, attempt: 1 },
+      phaseReference: { phaseName: 'Job', attempt: 1 },
+      jobReference: { jobName: '__default', attempt: 1 },
+    });
+    const http = {
+      request: sinon.stub().callsFake(async (_verb: string, url: string) =>
+        url.includes('/Statistics')
+          ? json({ runStatistics: [{ outcome: 'Failed', count: 2 }] })
+          : json({
+              value: [
+                { id: 1, totalTests: 2, passedTests: 0, pipelineReference: by('Test') },
+                {
+                  id: 2,
+                  totalTests: 1,
+                  runStatistics: [{ outcome: 'Failed', count: 1 }],
+                  pipelineReference: by('deploy_Staging'),
+                },
+                { id: 3, totalTests: 1, runStatistics: [{ outcome: 'Failed', count: 1 }] },
+              ],
+            }),
+      ),
+    };
+    const scope = { kind: 'build' as const, buildId: 812, stage: 'Deploy_Staging' };
+    const runs = await adapterWith(http).testRuns('WebApp', scope);
+    assert.deepEqual(
+      runs.map((run) => run.id),
+      [2, 3],
+      'its stage’s (in any case), and one that names no stage',
+    );
+    assert.equal(http.request.callCount, 1, 'no statistics read of the Test stage’s run');
+  });
+
   it("counts only a release environment's runs of the deployment's own attempt", async () => {
     const http = {
       request: sinon.stub().resolves(

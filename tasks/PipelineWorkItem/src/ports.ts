@@ -82,7 +82,12 @@ export interface LineRange {
 
 /** Where the run's test runs are read from: a build, or a classic release's environment. */
 export type TestScope =
-  | { readonly kind: 'build'; readonly buildId: number }
+  | {
+      readonly kind: 'build';
+      readonly buildId: number;
+      /** A deployment job's stage (`System.StageName`): only the test runs of that stage are its. */
+      readonly stage?: string;
+    }
   | {
       readonly kind: 'release';
       readonly releaseId: number;

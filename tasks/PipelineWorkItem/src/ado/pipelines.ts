@@ -15,6 +15,7 @@ import { Rest, segment } from './rest';
 import {
   newestAttempts,
   ofDeployment,
+  ofStage,
   queuedBuild,
   releaseDeployment,
   testResult,
@@ -141,7 +142,7 @@ export class AdoPipelines implements Pipelines {
       // A rerun's results replace those of the attempt it reran: the superseded runs are not the run's failures.
       const runs =
         scope.kind === 'build'
-          ? newestAttempts(await this.buildRuns(project, scope.buildId))
+          ? ofStage(newestAttempts(await this.buildRuns(project, scope.buildId)), scope.stage)
           : ofDeployment(await this.releaseRuns(project, scope), scope.attempt);
       return (await this.withStatistics(project, runs)).flatMap((run) => testRunCounts(run) ?? []);
     });

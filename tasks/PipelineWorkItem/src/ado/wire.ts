@@ -212,6 +212,14 @@ export function newestAttempts(runs: readonly WireTestRun[]): WireTestRun[] {
   });
 }
 
+/** A build's runs published in `stage` (a YAML stage's name, in any case); a run that names no stage is kept. */
+export function ofStage(runs: readonly WireTestRun[], stage: string | undefined): WireTestRun[] {
+  return runs.filter((run) => {
+    const published = run.pipelineReference?.stageReference?.stageName;
+    return stage === undefined || published === undefined || published.toLowerCase() === stage.toLowerCase();
+  });
+}
+
 /** A release environment's runs published by deployment `attempt`; a run or an attempt unknown keeps them all. */
 export function ofDeployment(runs: readonly WireTestRun[], attempt: number | undefined): WireTestRun[] {
   return runs.filter((run) => {

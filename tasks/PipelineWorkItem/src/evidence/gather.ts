@@ -191,7 +191,10 @@ export function testScope(context: RunContext): TestScope | undefined {
           ...(attempt !== undefined && { attempt }),
         };
   }
-  return context.build ? { kind: 'build', buildId: context.build.id } : undefined;
+  if (!context.build) return undefined;
+  // A deployment job files for its own stage, and so do its failing tests.
+  const stage = context.environment && context.stageName ? { stage: context.stageName } : {};
+  return { kind: 'build', buildId: context.build.id, ...stage };
 }
 
 // The run's Tests tab: the build results page's test tab, or the release environment's test extension tab.

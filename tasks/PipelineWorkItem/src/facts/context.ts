@@ -53,6 +53,8 @@ export interface RunContext {
   readonly requestedFor: Person | undefined;
   readonly reason: string;
   readonly stage: string;
+  /** `System.StageName`: the stage's name in the YAML, as the test runs it published name it; '' when unset. */
+  readonly stageName: string;
   readonly job: string;
   readonly environment: string;
   readonly jobStatus: JobStatus;
@@ -137,6 +139,7 @@ export function readRunContext(variable: VariableReader): RunContext {
     requestedFor: requester(get, release !== undefined),
     reason,
     stage: visibleName(get('System.StageDisplayName') || get('System.StageName')),
+    stageName: get('System.StageName'),
     job: visibleName(get('System.JobDisplayName') || get('System.JobName') || get('Agent.JobName')),
     environment: release ? get('Release.EnvironmentName') : get('Environment.Name'),
     jobStatus: jobStatus(get('Agent.JobStatus')),
