@@ -119,10 +119,9 @@ export function readRunContext(variable: VariableReader): RunContext {
   const commit = get('Build.SourceVersion');
   const runUrl = runUrlOf(get, { collectionUri, project }, build, release);
   const reason = release ? get('Release.Reason') : get('Build.Reason');
-  const hostType = release ? 'release' : 'build';
   const pullRequest = isPullRequestRun({ reason }) ? pullRequestId(get, branchRef) : undefined;
   return {
-    hostType,
+    hostType: release ? 'release' : 'build',
     collectionUri,
     project,
     projectId: get('System.TeamProjectId') || undefined,
