@@ -57,7 +57,10 @@ export async function fileWorkItem(
   }
   log.info(loc('RunOutcome', outcome, context.jobStatus));
   const forSuccess = intent === 'file' && filesForSuccess(settings.createOn, outcome);
-  const unsettled = unfinished(facts.unfinishedJobs, forSuccess ? 'file' : intent === 'recover' && 'recover');
+  const unsettled = unfinished(
+    facts.unfinishedJobs,
+    forSuccess ? 'file' : intent === 'recover' ? 'recover' : undefined,
+  );
   if (unsettled) return unsettled;
   if (intent === 'nothing') {
     return {
@@ -80,7 +83,7 @@ export async function fileWorkItem(
  */
 function unfinished(
   jobs: readonly string[] | undefined,
-  waits: 'file' | 'recover' | false,
+  waits: 'file' | 'recover' | undefined,
 ): Acted | undefined {
   if (!jobs || !waits) return undefined;
   const filing = waits === 'file' ? { filing: true as const } : {};

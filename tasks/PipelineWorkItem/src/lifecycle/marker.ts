@@ -106,21 +106,23 @@ export function occurrenceBy(newestFirst: readonly { text: string }[], key: stri
 // release's deployment to environment 3) of `release-57.3.2.Deploy`. A rerun is an attempt of the same run.
 const RUN_OF_KEY = /^(?:build-\d+|release-\d+\.\d+)(?=\.|$)/;
 
-/** Whether two keys are of one run (other jobs or attempts, or the same job). */
-export function sameRun(key: string, other: string): boolean {
-  const run = RUN_OF_KEY.exec(key)?.[0];
-  return run !== undefined && run === RUN_OF_KEY.exec(other)?.[0];
-}
-
 // The run and attempt of a key, without the job: `build-812.2` of `build-812.2.Test`, `release-57.3.2` of
 // `release-57.3.2.Deploy`.
 const ATTEMPT_OF_KEY = /^(?:build-\d+\.\d+|release-\d+\.\d+\.\d+)(?=\.|$)/;
 
+// Whether two keys share the part `prefix` finds at their start.
+const samePrefix =
+  (prefix: RegExp) =>
+  (key: string, other: string): boolean => {
+    const part = prefix.exec(key)?.[0];
+    return part !== undefined && part === prefix.exec(other)?.[0];
+  };
+
+/** Whether two keys are of one run (other jobs or attempts, or the same job). */
+export const sameRun = samePrefix(RUN_OF_KEY);
+
 /** Whether two keys are of one attempt of one run (other jobs of it, or the same job). */
-export function sameAttempt(key: string, other: string): boolean {
-  const attempt = ATTEMPT_OF_KEY.exec(key)?.[0];
-  return attempt !== undefined && attempt === ATTEMPT_OF_KEY.exec(other)?.[0];
-}
+export const sameAttempt = samePrefix(ATTEMPT_OF_KEY);
 
 /**
  * Whether comments read newest first already settle a recurrence: once this run's marker or the newest filing
