@@ -173,35 +173,39 @@ describe('pipelines adapter', () => {
     });
   });
 
-  it('counts only the runs of the newest attempt of a rerun job, and reads no statistics of a superseded one', async () => {
-    const by = (job: string, attempt: number) => ({
-      stageReference: { stageName: 'Build', attempt },
-      phaseReference: { phaseName: job, attempt },
-      jobReference: { jobName: '__default', attempt },
-    });
-    const http = {
-      request: sinon.stub().callsFake(async (_verb: string, url: string) =>
+  // The job that published a test run (its stage and phase, each in `attempt`), as the agent names it.
+  const publishedIn = (stageName: string, phaseName: string, attempt = 1) => ({
+    stageReference: { stageName, attempt },
+    phaseReference: { phaseName, attempt },
+    jobReference: { jobName: '__default', attempt },
+  });
+  // Answers the runs list with `value`, and 2 failures for a run whose statistics are read on their own.
+  const runsAnswer = (value: object[]) => ({
+    request: sinon
+      .stub()
+      .callsFake(async (_verb: string, url: string) =>
         url.includes('/Statistics')
           ? json({ runStatistics: [{ outcome: 'Failed', count: 2 }] })
-          : json({
-              value: [
-                { id: 1, totalTests: 2, passedTests: 0, pipelineReference: by('Test', 1) },
-                {
-                  id: 2,
-                  totalTests: 3,
-                  runStatistics: [{ outcome: 'Passed', count: 3 }],
-                  pipelineReference: by('Test', 2),
-                },
-                {
-                  id: 3,
-                  totalTests: 1,
-                  runStatistics: [{ outcome: 'Failed', count: 1 }],
-                  pipelineReference: by('Lint', 1),
-                },
-              ],
-            }),
+          : json({ value }),
       ),
-    };
+  });
+
+  it('counts only the runs of the newest attempt of a rerun job, and reads no statistics of a superseded one', async () => {
+    const http = runsAnswer([
+      { id: 1, totalTests: 2, passedTests: 0, pipelineReference: publishedIn('Build', 'Test', 1) },
+      {
+        id: 2,
+        totalTests: 3,
+        runStatistics: [{ outcome: 'Passed', count: 3 }],
+        pipelineReference: publishedIn('Build', 'Test', 2),
+      },
+      {
+        id: 3,
+        totalTests: 1,
+        runStatistics: [{ outcome: 'Failed', count: 1 }],
+        pipelineReference: publishedIn('Build', 'Lint', 1),
+      },
+    ]);
     const runs = await adapterWith(http).testRuns('WebApp', { kind: 'build', buildId: 812 });
     assert.deepEqual(runs, [
       { id: 2, failed: 0, passed: 3, passedOnRerun: 0, flaky: 0 },
@@ -211,29 +215,16 @@ describe('pipelines adapter', () => {
   });
 
   it('a deployment job counts only the runs its own stage published, and reads no statistics of another', async () => {
-    const by = (stageName: string) => ({
-      stageReference: { stageName, attempt: 1 },
-      phaseReference: { phaseName: 'Job', attempt: 1 },
-      jobReference: { jobName: '__default', attempt: 1 },
-    });
-    const http = {
-      request: sinon.stub().callsFake(async (_verb: string, url: string) =>
-        url.includes('/Statistics')
-          ? json({ runStatistics: [{ outcome: 'Failed', count: 2 }] })
-          : json({
-              value: [
-                { id: 1, totalTests: 2, passedTests: 0, pipelineReference: by('Test') },
-                {
-                  id: 2,
-                  totalTests: 1,
-                  runStatistics: [{ outcome: 'Failed', count: 1 }],
-                  pipelineReference: by('deploy_Staging'),
-                },
-                { id: 3, totalTests: 1, runStatistics: [{ outcome: 'Failed', count: 1 }] },
-              ],
-            }),
-      ),
-    };
+    const http = runsAnswer([
+      { id: 1, totalTests: 2, passedTests: 0, pipelineReference: publishedIn('Test', 'Job') },
+      {
+        id: 2,
+        totalTests: 1,
+        runStatistics: [{ outcome: 'Failed', count: 1 }],
+        pipelineReference: publishedIn('deploy_Staging', 'Job'),
+      },
+      { id: 3, totalTests: 1, runStatistics: [{ outcome: 'Failed', count: 1 }] },
+    ]);
     const scope = { kind: 'build' as const, buildId: 812, stage: 'Deploy_Staging' };
     const runs = await adapterWith(http).testRuns('WebApp', scope);
     assert.deepEqual(
