@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import {
-  lastOccurrenceRun,
   markerHtml,
   readMarkers,
+  recurrenceMarkers,
   runKey,
   recurrenceSettled,
   sameAttempt,
@@ -315,18 +315,59 @@ describe('runs of a marker key', () => {
     for (const [a, b, same] of cases) assert.equal(sameAttempt(a, b), same, `${a} / ${b}`);
   });
 
-  it('the run of the highest occurrence: the newest marker holding it, not an older one of the same number', () => {
+  describe('what a recurrence reads in the markers, newest first', () => {
     const note = (occurrence: number, key: string) => ({ text: `<p>x</p>${markerHtml(key, occurrence)}` });
-    assert.equal(
-      lastOccurrenceRun([
+
+    it('the run of the highest occurrence: the newest marker holding it, not an older one of the same number', () => {
+      const read = [
         note(0, 'build-9.1.A'),
         note(2, 'build-8.1.B'),
         note(2, 'build-7.1.C'),
         note(1, 'build-6.1.D'),
-      ]),
-      'build-8.1.B',
-    );
-    assert.equal(lastOccurrenceRun([note(0, 'build-9.1.A')]), undefined);
-    assert.equal(lastOccurrenceRun([]), undefined);
+      ];
+      assert.deepEqual(recurrenceMarkers(read, 'build-10.1.A'), {
+        recorded: undefined,
+        lastOccurrence: 2,
+        recordedBy: 'build-8.1.B',
+      });
+    });
+
+    it('what this job recorded: its newest marker, a write that is no filing too', () => {
+      const read = [note(0, 'build-9.1.A'), note(3, 'build-8.1.B'), note(2, 'build-9.1.A')];
+      assert.deepEqual(recurrenceMarkers(read, 'build-9.1.A'), {
+        recorded: 0,
+        lastOccurrence: 3,
+        recordedBy: 'build-8.1.B',
+      });
+      assert.equal(recurrenceMarkers(read.slice(1), 'build-9.1.A').recorded, 2);
+      assert.equal(recurrenceMarkers(read, 'build-9.1.Other').recorded, undefined);
+    });
+
+    it('no filing marker: occurrence 0 and no run, whatever other comments say', () => {
+      const read = [note(0, 'build-9.1.A'), { text: '<p>occurrence 7 · run build-1.1.A</p>' }];
+      assert.deepEqual(recurrenceMarkers(read, 'build-10.1.A'), {
+        recorded: undefined,
+        lastOccurrence: 0,
+        recordedBy: undefined,
+      });
+      assert.deepEqual(recurrenceMarkers([], 'build-10.1.A'), {
+        recorded: undefined,
+        lastOccurrence: 0,
+        recordedBy: undefined,
+      });
+    });
+
+    it('agrees with readMarkers on the highest occurrence', () =>
+      fc.assert(
+        fc.property(
+          fc.array(fc.tuple(fc.nat(5), fc.constantFrom('build-1.1.A', 'build-2.1.B', 'build-3.2.C'))),
+          (notes) => {
+            const read = notes.map(([occurrence, key]) => note(occurrence, key));
+            const markers = recurrenceMarkers(read, 'build-1.1.A');
+            assert.equal(markers.lastOccurrence, readMarkers(read).lastOccurrence);
+            assert.equal(markers.recordedBy === undefined, markers.lastOccurrence === 0);
+          },
+        ),
+      ));
   });
 });

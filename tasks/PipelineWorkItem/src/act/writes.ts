@@ -2,10 +2,9 @@ import { AdoError } from '../errors';
 import type { Fingerprint } from '../lifecycle/fingerprint';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  lastOccurrenceRun,
-  occurrenceBy,
   markerHtml,
   readMarkers,
+  recurrenceMarkers,
   recurrenceSettled,
   sameAttempt,
   sameRun,
@@ -214,12 +213,10 @@ export async function commentOnRecurrence(
   const read =
     (await acting.reads.commentsAhead(item)) ??
     (await acting.boards.comments(acting.project, item, recurrenceSettled(acting.runKey)));
-  const recorded = occurrenceBy(read, acting.runKey);
+  const { recorded, lastOccurrence, recordedBy } = recurrenceMarkers(read, acting.runKey);
   if (recorded !== undefined) return { recorded };
-  const markers = readMarkers(read);
-  const recordedBy = lastOccurrenceRun(read);
   const again = recordedBy !== undefined && sameRun(recordedBy, acting.runKey);
-  const occurrence = Math.max(markers.lastOccurrence, 1) + (again ? 0 : 1);
+  const occurrence = Math.max(lastOccurrence, 1) + (again ? 0 : 1);
   const said = note(occurrence, again, recordedBy !== undefined && sameAttempt(recordedBy, acting.runKey));
   if (said === undefined) return {};
   const html = `${said}\n${markerHtml(acting.runKey, occurrence)}`;

@@ -83,23 +83,27 @@ export function readMarkers(comments: readonly { text: string }[]): {
   return { lastOccurrence, runs };
 }
 
-/** The run that recorded the highest occurrence among comments read newest first: the newest marker holding it. */
-export function lastOccurrenceRun(newestFirst: readonly { text: string }[]): string | undefined {
+/** What the markers of an item's comments, read newest first, tell the run writing `key` about a recurrence. */
+export interface RecurrenceMarkers {
+  /** The occurrence `key`'s newest marker records; undefined when `key` wrote none. */
+  readonly recorded?: number;
+  /** The highest occurrence recorded (0: none). */
+  readonly lastOccurrence: number;
+  /** The run of the newest marker holding the highest occurrence. */
+  readonly recordedBy?: string;
+}
+
+/** Reads each comment's marker once for what a recurrence needs to know (`RecurrenceMarkers`). */
+export function recurrenceMarkers(newestFirst: readonly { text: string }[], key: string): RecurrenceMarkers {
+  let recorded: number | undefined;
   let last: { occurrence: number; run: string } | undefined;
   for (const comment of newestFirst) {
     const marker = markerOf(comment);
-    if (marker && marker.occurrence > (last?.occurrence ?? 0)) last = marker;
+    if (!marker) continue;
+    if (marker.run === key) recorded ??= marker.occurrence;
+    if (marker.occurrence > (last?.occurrence ?? 0)) last = marker;
   }
-  return last?.run;
-}
-
-/** The occurrence `key`'s newest marker records, read newest first; undefined when `key` wrote none. */
-export function occurrenceBy(newestFirst: readonly { text: string }[], key: string): number | undefined {
-  for (const comment of newestFirst) {
-    const marker = markerOf(comment);
-    if (marker?.run === key) return marker.occurrence;
-  }
-  return undefined;
+  return { recorded, lastOccurrence: last?.occurrence ?? 0, recordedBy: last?.run };
 }
 
 // The run of a key, without the attempt and the job: `build-812` of `build-812.2.Test`, `release-57.3` (the
