@@ -114,6 +114,14 @@ describe('packaged task: one open item per failure, resolved on recovery', funct
     assert.equal(await state(bug!.id), 'Resolved', 'a resolved item is never reopened');
     assert.equal((await commentTexts(bug!.id)).filter((t) => t.includes('Failed again')).length, 1);
     assert.ok(items.some((item) => String(item.id) === later.outputs['WorkItemId']));
+    // The new item's first entry links the one that tracked the failure before.
+    const [filed] = await commentTexts(Number(later.outputs['WorkItemId']));
+    assert.ok(
+      filed?.includes(
+        `Filed before for this fingerprint: <a href="${session.emulator.collectionUrl}WebApp/_workitems/edit/${bug!.id}">#${bug!.id}</a>.`,
+      ),
+      filed,
+    );
   });
 
   it('Scrum and Basic: success moves the item to Done (their Completed state: no Resolved category)', async () => {

@@ -21,10 +21,17 @@ function boards(newest: number[] = [7]) {
   };
 }
 
+// The task's reads share the newest-tagged query; here it is the fake's own.
+function aheadOf(fake: ReturnType<typeof boards>, context = CONTEXT) {
+  const newestTagged = async (tag: string) =>
+    ((await fake.queryIds('WebApp', newestTaggedQuery(tag))) as number[])[0];
+  return commentsAheadOf(fake, 'WebApp', context, newestTagged);
+}
+
 describe('comments read ahead', () => {
   it('asks for the newest item with the default fingerprint’s tag and reads its comments, handed over once', async () => {
     const fake = boards();
-    const ahead = commentsAheadOf(fake, 'WebApp', CONTEXT);
+    const ahead = aheadOf(fake);
     ahead.start();
     assert.deepEqual(await ahead.take(7), COMMENTS);
     sinon.assert.calledOnceWithExactly(fake.queryIds, 'WebApp', newestTaggedQuery(TAG));
@@ -44,8 +51,8 @@ describe('comments read ahead', () => {
     const fake = boards();
     const tagged = (tag: string) =>
       runContext({ ...YAML_VARIABLES, 'Build.SourceBranch': `refs/tags/${tag}` });
-    commentsAheadOf(fake, 'WebApp', tagged('v1.2.0')).start();
-    commentsAheadOf(fake, 'WebApp', tagged('v1.3.0')).start();
+    aheadOf(fake, tagged('v1.2.0')).start();
+    aheadOf(fake, tagged('v1.3.0')).start();
     await new Promise((resolve) => setImmediate(resolve));
     const [first, second] = fake.queryIds.getCalls().map((call) => call.args[1] as string);
     assert.equal(first, second);
@@ -53,27 +60,27 @@ describe('comments read ahead', () => {
   });
 
   it('none for another item, none when nothing carries the tag, none before it started', async () => {
-    const other = commentsAheadOf(boards(), 'WebApp', CONTEXT);
+    const other = aheadOf(boards());
     other.start();
     assert.equal(await other.take(8), undefined);
     assert.deepEqual(await other.take(7), COMMENTS, 'still there for the item it was read for');
     const fake = boards([]);
-    const none = commentsAheadOf(fake, 'WebApp', CONTEXT);
+    const none = aheadOf(fake);
     none.start();
     assert.equal(await none.take(7), undefined);
     sinon.assert.notCalled(fake.comments);
-    assert.equal(await commentsAheadOf(boards(), 'WebApp', CONTEXT).take(7), undefined);
+    assert.equal(await aheadOf(boards()).take(7), undefined);
   });
 
   it('a query or a read that fails is nothing read ahead, never a failure', async () => {
     const failingQuery = boards();
     failingQuery.queryIds.rejects(new Error('503'));
-    const query = commentsAheadOf(failingQuery, 'WebApp', CONTEXT);
+    const query = aheadOf(failingQuery);
     query.start();
     assert.equal(await query.take(7), undefined);
     const failingRead = boards();
     failingRead.comments.rejects(new Error('503'));
-    const read = commentsAheadOf(failingRead, 'WebApp', CONTEXT);
+    const read = aheadOf(failingRead);
     read.start();
     assert.equal(await read.take(7), undefined);
   });

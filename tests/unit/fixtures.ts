@@ -448,6 +448,7 @@ export function readsOver(boards: Pick<Boards, 'stateReasons'>): Reads {
     evidence: async () => NO_EVIDENCE,
     tests: async () => undefined,
     commentsAhead: async () => undefined,
+    earlierItem: async () => undefined,
     passedTests: async () => ({ names: new Set<string>(), complete: true }),
     iteration: async () => undefined,
     htmlFields: async () => ['System.Description', 'System.History'],

@@ -178,6 +178,16 @@ describe('notes on the item', () => {
     );
   });
 
+  it('the first entry of a new item links the item that tracked its fingerprint before', () => {
+    const fingerprint = { text: 'WebApp-CI · main', tag: 'pwi:0123456789ab' };
+    const after = { resolveOnRecovery: true, success: false };
+    const url = 'https://dev.azure.com/contoso/WebApp/_workitems/edit/41';
+    assert.equal(
+      filedHtml(build(), fingerprint, after, { id: 41, url }),
+      `${filedHtml(build(), fingerprint, after)}\n<p>Filed before for this fingerprint: <a href="${url}">#41</a>.</p>`,
+    );
+  });
+
   it('the duplicate entry names the item that tracks the failure', () => {
     assert.equal(
       duplicateHtml(42),

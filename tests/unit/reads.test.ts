@@ -1,3 +1,4 @@
+import { newestTaggedQuery } from '../../tasks/PipelineWorkItem/src/lifecycle/openItems';
 import * as assert from 'node:assert/strict';
 import * as sinon from 'sinon';
 import { chosenType, readsOf } from '../../tasks/PipelineWorkItem/src/act/reads';
@@ -320,5 +321,23 @@ describe('the reads that may start early', () => {
       assert.equal(await none.reads.commentsAhead(7), undefined, `${status} ${JSON.stringify(values)}`);
       sinon.assert.notCalled(none.boards.queryIds);
     }
+  });
+
+  it('the item filed before for a tag: one query, shared with the comments read ahead; unreadable, none', async () => {
+    const ahead = readsFor();
+    ahead.boards.queryIds.resolves([7, 5]);
+    ahead.boards.comments.resolves([]);
+    ahead.reads.startEarly('file');
+    await ahead.reads.commentsAhead(7);
+    const [, query] = ahead.boards.queryIds.firstCall.args as [string, string];
+    const tag = /CONTAINS '([^']+)'/.exec(query)?.[1] ?? '';
+    assert.equal(await ahead.reads.earlierItem(tag), 7);
+    sinon.assert.calledOnce(ahead.boards.queryIds);
+    const other = readsFor({ fingerprint: '{{pipeline}}' });
+    other.boards.queryIds.onFirstCall().resolves([]).onSecondCall().rejects(new Error('503'));
+    assert.equal(await other.reads.earlierItem('pwi:aaaaaaaaaaaa'), undefined);
+    assert.equal(await other.reads.earlierItem('pwi:bbbbbbbbbbbb'), undefined);
+    sinon.assert.calledWithExactly(other.boards.queryIds, 'WebApp', newestTaggedQuery('pwi:aaaaaaaaaaaa'));
+    sinon.assert.calledTwice(other.boards.queryIds);
   });
 });

@@ -3,7 +3,6 @@ import { NO_FACTS } from '../facts/model';
 import { runView } from '../facts/values';
 import { fingerprintOf } from '../lifecycle/fingerprint';
 import { recurrenceSettled, runKey } from '../lifecycle/marker';
-import { newestTaggedQuery } from '../lifecycle/openItems';
 import type { Boards, Comment } from '../ports';
 
 /**
@@ -20,10 +19,12 @@ export interface CommentsAhead {
   take(item: number): Promise<Comment[] | undefined>;
 }
 
+/** `newestTagged`: the newest item carrying a tag, in any state (the query a new item's note shares). */
 export function commentsAheadOf(
-  boards: Pick<Boards, 'queryIds' | 'comments'>,
+  boards: Pick<Boards, 'comments'>,
   project: string,
   context: RunContext,
+  newestTagged: (tag: string) => Promise<number | undefined>,
 ): CommentsAhead {
   let ahead: Promise<{ id: number; comments: Promise<Comment[]> } | undefined> | undefined;
   return {
@@ -31,8 +32,8 @@ export function commentsAheadOf(
       const { values, lane } = runView(context, NO_FACTS, 'failed');
       const { tag } = fingerprintOf(undefined, values, lane);
       const read = Promise.resolve()
-        .then(() => boards.queryIds(project, newestTaggedQuery(tag)))
-        .then(([id]) => {
+        .then(() => newestTagged(tag))
+        .then((id) => {
           if (id === undefined) return undefined;
           const comments = boards.comments(project, id, recurrenceSettled(runKey(context)));
           comments.catch(() => undefined);

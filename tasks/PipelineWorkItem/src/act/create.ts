@@ -57,6 +57,7 @@ async function newItem(
   const { settings, project, host, reads } = acting;
   const { fingerprint } = decided;
   const secrets = host.secrets();
+  const earlier = reads.earlierItem(fingerprint.tag);
   // Uploads go out while the evidence is still being read: both only add to the one create request. The logs'
   // file names are cut from the step names, so they are made of the names as the item shows them.
   const masked = maskedRun(decided.view, secrets);
@@ -70,10 +71,13 @@ async function newItem(
   // The run as the item shows it: secrets masked and control characters gone before anything is escaped.
   const shown = { ...masked, evidence: maskedEvidence(untracked(await reads.evidence(), decided), secrets) };
   // The fingerprint's text is made of the lane's raw values: the item shows it as it shows the rest.
-  const filed = filedHtml(shown, shownFingerprint(fingerprint, secrets), {
-    resolveOnRecovery: settings.resolveOnRecovery,
-    success: decided.success === true,
-  });
+  const earlierId = await earlier;
+  const filed = filedHtml(
+    shown,
+    shownFingerprint(fingerprint, secrets),
+    { resolveOnRecovery: settings.resolveOnRecovery, success: decided.success === true },
+    earlierId === undefined ? undefined : itemLink(acting, earlierId),
+  );
   const history = `${filed}\n${markerHtml(acting.runKey, 1)}`;
   const tracking = {
     tags: [fingerprint.tag, fingerprint.scopeTag],

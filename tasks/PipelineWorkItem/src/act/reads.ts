@@ -6,6 +6,7 @@ import type { RunContext } from '../facts/context';
 import { Evidence, NO_EVIDENCE, QueuedBuild, TestFailures } from '../facts/model';
 import type { Settings } from '../inputs/settings';
 import type { Intent } from '../lifecycle/decision';
+import { newestTaggedQuery } from '../lifecycle/openItems';
 import { newerBuild, newerBuildsQuery } from '../lifecycle/staleness';
 import type { Boards, Comment, Pipelines, TestScope } from '../ports';
 import { commentsAheadOf } from './commentsAhead';
@@ -55,6 +56,12 @@ export interface Reads {
    */
   commentsAhead(item: number): Promise<Comment[] | undefined>;
   /**
+   * The newest item carrying `tag` (of any type, in any state) before this run writes: a new item's first note
+   * names it. undefined when there is none or it could not be read; one query per tag, shared with the comments
+   * read ahead.
+   */
+  earlierItem(tag: string): Promise<number | undefined>;
+  /**
    * Starts what a new item needs once the run's records say it files: they go out together with the open
    * items' query; a recurrence leaves them unused, but a new failure is not kept waiting for them.
    */
@@ -75,7 +82,8 @@ export function readsOf(given: ReadsOf, records: Promise<RunRecords>): Reads {
   const of = { ...given, pipelines: testRunsReadOnce(given.pipelines) };
   const { boards, settings, project, context, warn } = of;
   let filing = false;
-  const ahead = commentsAheadOf(boards, project, context);
+  const newestTagged = perKey(async (tag) => (await boards.queryIds(project, newestTaggedQuery(tag)))[0]);
+  const ahead = commentsAheadOf(boards, project, context, newestTagged);
   const reads: Reads = {
     types: once(() => typesOf(boards, settings.workItemType, project)),
     evidence: once(() => {
@@ -106,6 +114,7 @@ export function readsOf(given: ReadsOf, records: Promise<RunRecords>): Reads {
       void reads.iteration();
     },
     commentsAhead: (item) => ahead.take(item),
+    earlierItem: (tag) => newestTagged(tag).catch(() => undefined),
   };
   return reads;
 }

@@ -89,12 +89,18 @@ export function filedHtml(
   view: RunView,
   fingerprint: { text: string; tag: string },
   after: { readonly resolveOnRecovery: boolean; readonly success: boolean },
+  earlier?: { readonly id: number; readonly url: string },
 ): string {
   // An item filed for a success is commented when the run succeeds again, and never resolved by a recovery.
   const later = after.success
     ? 'succeeds again'
     : `fails again${after.resolveOnRecovery ? ' and resolves it when the pipeline recovers' : ''}`;
-  return `<p>Filed by Pipeline Work Items for ${runLink(view)}${whereHtml(view)}. Fingerprint <i>${escapeHtml(fingerprint.text)}</i> (tag ${escapeHtml(fingerprint.tag)}): the task comments here when it ${later}.</p>`;
+  const filed = `<p>Filed by Pipeline Work Items for ${runLink(view)}${whereHtml(view)}. Fingerprint <i>${escapeHtml(fingerprint.text)}</i> (tag ${escapeHtml(fingerprint.tag)}): the task comments here when it ${later}.</p>`;
+  // The item that tracked this fingerprint before (resolved, closed by a person, or of another type): whoever
+  // picks up the new one sees at once that it happened before, and what was found then.
+  return earlier
+    ? `${filed}\n<p>Filed before for this fingerprint: ${linkHtml(`#${earlier.id}`, earlier.url)}.</p>`
+    : filed;
 }
 
 /** The history entry of an item closed because another run filed the same failure at the same moment. */
