@@ -261,7 +261,6 @@ export function workItemApiUrl(collectionUri: string, id: number): string {
   return `${collectionUri}_apis/wit/workItems/${id}`;
 }
 
-// A build of another organization (filing through `connection`) cannot be linked from this one.
 // The run's associated work items, as related items.
 function related(run: RunView, destination: Destination): Relation[] {
   const { context } = run;
@@ -274,6 +273,7 @@ function related(run: RunView, destination: Destination): Relation[] {
   }));
 }
 
+// A build of another organization (filing through `connection`) cannot be linked from this one.
 function linkedBuild(settings: Settings, context: RunContext, destination: Destination): RunContext['build'] {
   return settings.linkBuild && sameCollection(context, destination) ? context.build : undefined;
 }
