@@ -1,5 +1,11 @@
 import * as assert from 'node:assert/strict';
-import type { BuildSeed, ReleaseSeed, TestResultSeed, WorkItemJson } from '../emulator/harness';
+import type {
+  BuildSeed,
+  ReleaseSeed,
+  TestResultSeed,
+  TimelineRecordSeed,
+  WorkItemJson,
+} from '../emulator/harness';
 import { buildVariables, classicRelease, failedYamlRun, greenYamlRun, releaseVariables } from './pipelines';
 import { useSession } from './session';
 
@@ -69,6 +75,73 @@ describe('packaged task: the tests of the newest attempt after a rerun', functio
     const html = body((await session.items(1, run))[0]!);
     assert.match(html, /<p>1 test failed: /);
     assert.ok(html.includes('<b>WebApp.Tests.adds_tax</b>'), html);
+    assert.ok(!html.includes('checks_out'), html);
+  });
+
+  /**
+   * Build `id` after *Rerun failed jobs*: job Test (as the timeline names it, with its attempt) runs again as
+   * attempt 2, where `failed` failed before any test published, while runs `id * 10 + 1` hold attempt 1's results.
+   */
+  function rerunFailedBeforeTests(
+    id: number,
+    first: TestResultSeed[],
+    failed: TimelineRecordSeed,
+  ): BuildSeed {
+    const run = failedYamlRun(id);
+    const records = (run.records ?? []).flatMap((record): TimelineRecordSeed[] => {
+      if (record.id === 'job') return [{ ...record, identifier: 'Build.Test.__default', attempt: 2 }];
+      return record.id === 'test' ? [{ ...failed, id: 'failed', parentId: 'job', order: 2 }] : [record];
+    });
+    return {
+      ...run,
+      records,
+      testResults: first,
+      testRuns: [{ id: id * 10 + 1, attempt: 1, job: TEST_JOB }],
+    };
+  }
+
+  const ATTEMPT_2 = { 'System.JobAttempt': '2', 'System.PhaseAttempt': '2', 'System.StageAttempt': '2' };
+
+  it('a rerun that failed before its tests published lists none of the attempt it reran, and says what failed', async () => {
+    const attempt1 = [result('checks_out', 'Failed', 9871), result('adds_tax', 'Failed', 9871)];
+    const restore: TimelineRecordSeed = {
+      type: 'Task',
+      name: 'Restore packages',
+      task: 'DotNetCoreCLI',
+      result: 'failed',
+      logId: 4,
+      issues: [
+        { type: 'error', message: 'error NU1301: Unable to load the service index for source nuget.org' },
+      ],
+    };
+    await session.emulator.seedBuild(rerunFailedBeforeTests(987, attempt1, restore));
+    const run = await session.run({ variables: buildVariables(987, ATTEMPT_2) });
+    const html = body((await session.items(1, run))[0]!);
+    assert.ok(html.includes('Restore packages'), html);
+    assert.ok(html.includes('NU1301'), html);
+    assert.ok(!html.includes('checks_out') && !html.includes('adds_tax'), html);
+    assert.doesNotMatch(html, /tests? failed/, html);
+  });
+
+  it('files for a rerun whose test step found no results, though attempt 1 failed only through flaky tests', async () => {
+    const flaky = {
+      ...result('checks_out', 'Failed', 9881),
+      customFields: [{ fieldName: 'IsTestResultFlaky', value: true }],
+    };
+    const vstest: TimelineRecordSeed = {
+      type: 'Task',
+      name: 'VsTest - unit tests',
+      task: 'VSTest',
+      result: 'failed',
+      issues: [{ type: 'error', message: 'No test result files matching **/*.trx were found.' }],
+    };
+    await session.emulator.seedBuild(rerunFailedBeforeTests(988, [flaky], vstest));
+    const run = await session.run({
+      variables: buildVariables(988, ATTEMPT_2),
+      inputs: { flakyTests: 'ignore' },
+    });
+    const html = body((await session.items(1, run))[0]!);
+    assert.ok(html.includes('No test result files'), html);
     assert.ok(!html.includes('checks_out'), html);
   });
 

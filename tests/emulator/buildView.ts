@@ -125,9 +125,16 @@ export function renderRecord(
   const state = r.state ?? 'completed';
   const issues = r.issues ?? [];
   const start = r.startTime ?? buildFacts(c, b).start;
+  const id = recordId(b.seed.id, r.id ?? String(index));
+  const attempt = r.attempt ?? 1;
   return {
-    previousAttempts: [],
-    id: recordId(b.seed.id, r.id ?? String(index)),
+    // Each earlier attempt ran in a timeline and under a record of its own.
+    previousAttempts: Array.from({ length: attempt - 1 }, (_, n) => ({
+      attempt: n + 1,
+      timelineId: stableGuid(`timeline:${b.seed.id}:${n + 1}`),
+      recordId: stableGuid(`record:${id}:${n + 1}`),
+    })),
+    id,
     parentId: r.parentId ? recordId(b.seed.id, r.parentId) : null,
     type: r.type,
     name: r.name,
@@ -154,7 +161,7 @@ export function renderRecord(
       r.type === 'Task'
         ? { id: stableGuid(`task:${r.task ?? r.name}`), name: r.task ?? r.name, version: '1.0.0' }
         : null,
-    attempt: 1,
+    attempt,
     identifier: r.identifier ?? null,
     issues: issues.map((i) => ({
       type: i.type,

@@ -31,6 +31,11 @@ export interface TimelineRecordSeed {
   /** The task a Task record runs (`VSTest`, `PublishTestResults`, …); defaults to the record's name. */
   task?: string;
   identifier?: string;
+  /**
+   * The attempt the record is in (default 1): a job run again (*Rerun failed jobs*, a stage rerun) is attempt 2,
+   * and its record lists the attempts before it in `previousAttempts`.
+   */
+  attempt?: number;
   state?: 'completed' | 'inProgress' | 'pending';
   /** Defaults to 'succeeded' for completed records, null otherwise. */
   result?: RecordResult | null;

@@ -369,6 +369,24 @@ describe('evidence gathering', () => {
     assert.equal(evidence.tests?.tests.length, 1000, 'the test items see every failure read');
   });
 
+  it('reads no failed result of a job’s runs its rerun superseded, once the facts say the job’s attempt', async () => {
+    const fake = pipelines();
+    const publishedBy = (attempt: number) => ({ publishedBy: { job: 'Build.Test.__default', attempt } });
+    fake.testRuns.resolves([run(1, 2, publishedBy(1)), run(2, 1)]);
+    let known: (facts: RunFacts) => void = () => undefined;
+    const facts = new Promise<RunFacts>((resolve) => (known = resolve));
+    const gathered = gatherEvidence(fake, request(), facts, assert.fail);
+    await new Promise((resolve) => setImmediate(resolve));
+    sinon.assert.notCalled(fake.testResults);
+    known({ ...FACTS, jobAttempts: new Map([['build.test.__default', 2]]) });
+    const evidence = await gathered;
+    assert.deepEqual(
+      fake.testResults.args.map((args) => args[1]),
+      [2],
+    );
+    assert.equal(evidence.tests?.total, 1, 'only the run of a job the timeline does not name');
+  });
+
   it('reads the pages of several runs together, and of one run past 1,000', async () => {
     const fake = pipelines();
     fake.testRuns.resolves([run(1, 600), run(2, 300)]);

@@ -208,10 +208,54 @@ describe('pipelines adapter', () => {
     ]);
     const runs = await adapterWith(http).testRuns('WebApp', { kind: 'build', buildId: 812 });
     assert.deepEqual(runs, [
-      { id: 2, failed: 0, passed: 3, passedOnRerun: 0, flaky: 0 },
-      { id: 3, failed: 1, passed: 0, passedOnRerun: 0, flaky: 0 },
+      {
+        id: 2,
+        failed: 0,
+        passed: 3,
+        passedOnRerun: 0,
+        flaky: 0,
+        publishedBy: { job: 'Build.Test.__default', attempt: 2 },
+      },
+      {
+        id: 3,
+        failed: 1,
+        passed: 0,
+        passedOnRerun: 0,
+        flaky: 0,
+        publishedBy: { job: 'Build.Lint.__default', attempt: 1 },
+      },
     ]);
     assert.equal(http.request.callCount, 1, 'the superseded run 1 has no statistics read');
+  });
+
+  it('names the job that published a run as the timeline identifies it, with the job’s own attempt', async () => {
+    const reference = (stageName: string | undefined, jobAttempt: number | undefined, jobName = 'linux') => ({
+      stageReference: stageName === undefined ? null : { stageName, attempt: 3 },
+      phaseReference: { phaseName: 'Test', attempt: 3 },
+      jobReference: { jobName, attempt: jobAttempt },
+    });
+    const http = runsAnswer([
+      { id: 1, totalTests: 0, pipelineReference: reference('Build', 2) },
+      // A pipeline without stages: its jobs' identifiers leave the stage out.
+      { id: 2, totalTests: 0, pipelineReference: reference('__default', 1) },
+      { id: 3, totalTests: 0, pipelineReference: reference(undefined, 1) },
+      // No job attempt, or no job: nothing the timeline could be asked about.
+      { id: 4, totalTests: 0, pipelineReference: reference('Build', undefined, 'windows') },
+      { id: 5, totalTests: 0, pipelineReference: { stageReference: { stageName: 'Build', attempt: 1 } } },
+      { id: 6, totalTests: 0 },
+    ]);
+    const runs = await adapterWith(http).testRuns('WebApp', { kind: 'build', buildId: 812 });
+    assert.deepEqual(
+      runs.map((run) => [run.id, run.publishedBy]),
+      [
+        [1, { job: 'Build.Test.linux', attempt: 2 }],
+        [2, { job: 'Test.linux', attempt: 1 }],
+        [3, { job: 'Test.linux', attempt: 1 }],
+        [4, undefined],
+        [5, undefined],
+        [6, undefined],
+      ],
+    );
   });
 
   it('a deployment job counts only the runs its own stage published, and reads no statistics of another', async () => {

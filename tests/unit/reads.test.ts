@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as sinon from 'sinon';
 import { chosenType, readsOf } from '../../tasks/PipelineWorkItem/src/act/reads';
 import type { RunRecords } from '../../tasks/PipelineWorkItem/src/evidence/records';
-import { NO_EVIDENCE, NO_FACTS } from '../../tasks/PipelineWorkItem/src/facts/model';
+import { NO_EVIDENCE, NO_FACTS, RunFacts } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { InputName, readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import type { Boards, Pipelines } from '../../tasks/PipelineWorkItem/src/ports';
 import { BUG, inputs, runContext, SCRUM_BUG, withVariables, YAML_VARIABLES } from './fixtures';
@@ -15,6 +15,7 @@ import { loc } from '../../tasks/PipelineWorkItem/src/text/messages';
 function readsFor(
   values: Partial<Record<InputName, string>> = {},
   context = runContext(),
+  facts: RunFacts = NO_FACTS,
 ): {
   reads: ReturnType<typeof readsOf>;
   boards: { [K in keyof Boards]: sinon.SinonStub };
@@ -54,7 +55,7 @@ function readsFor(
     newestBuilds: sinon.stub().resolves([]),
   };
   const settings = readSettings(inputs(values));
-  const records: Promise<RunRecords> = Promise.resolve({ facts: NO_FACTS, readable: true });
+  const records: Promise<RunRecords> = Promise.resolve({ facts, readable: true });
   const reads = readsOf(
     {
       boards,
@@ -250,6 +251,17 @@ describe('the reads that may start early', () => {
     await reads.tests();
     assert.deepEqual([...(await reads.passedTests()).names], ['Passes']);
     sinon.assert.calledOnceWithExactly(pipelines.testRuns, 'WebApp', { kind: 'build', buildId: 812 });
+  });
+
+  it('a job’s runs its rerun superseded are neither the run’s failing tests nor its passed ones', async () => {
+    // Job Test ran again as attempt 2 and failed before publishing: its attempt 1 run is not this run's.
+    const facts = { ...NO_FACTS, jobAttempts: new Map([['build.test.__default', 2]]) };
+    const { reads, pipelines } = readsFor({ trackTests: 'perTest' }, runContext(), facts);
+    const publishedBy = { job: 'Build.Test.__default', attempt: 1 };
+    pipelines.testRuns.resolves([{ id: 1, failed: 1, passed: 2, passedOnRerun: 0, flaky: 0, publishedBy }]);
+    assert.equal(await reads.tests(), undefined);
+    assert.deepEqual(await reads.passedTests(), { names: new Set(), complete: true });
+    sinon.assert.notCalled(pipelines.testResults);
   });
 
   it('the run’s tests: the details’ in a filing run, read alone (no logs, no changes) in any other', async () => {

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import {
   factsFromRelease,
   factsFromTimeline,
+  jobKey,
   stepPath,
 } from '../../tasks/PipelineWorkItem/src/facts/runFacts';
 import { Issue, Outcome, ReleaseJob, TimelineRecord } from '../../tasks/PipelineWorkItem/src/facts/model';
@@ -550,5 +551,52 @@ describe('run facts at their edges', () => {
         ['Smoke', undefined],
       ],
     );
+  });
+});
+
+describe('run facts: the attempt each job is in', () => {
+  const job = (id: string, identifier: string | undefined, attempt: number | undefined): TimelineRecord =>
+    record({ id, parentId: 'p1', type: 'Job', name: id, ...(identifier && { identifier }), attempt });
+
+  it('names each job of the timeline by its identifier, in one case, with its attempt', () => {
+    const facts = factsFromTimeline([
+      ...timeline,
+      job('rerun', 'Build.Test.__default', 2),
+      job('leg', 'Build.Test.Linux', 1),
+      job('no stages', '__default.Job.__default', 3),
+    ]);
+    assert.deepEqual(
+      [...(facts.jobAttempts ?? [])],
+      [
+        ['build.test.__default', 2],
+        ['build.test.linux', 1],
+        ['job.__default', 3],
+      ],
+    );
+  });
+
+  it('keeps the newest attempt of a job the timeline holds twice', () => {
+    const facts = factsFromTimeline([
+      job('a1', 'Build.Test.__default', 1),
+      job('a2', 'build.test.__default', 2),
+    ]);
+    assert.deepEqual([...(facts.jobAttempts ?? [])], [['build.test.__default', 2]]);
+    const reversed = factsFromTimeline([
+      job('a2', 'Build.Test.__default', 2),
+      job('a1', 'Build.Test.__default', 1),
+    ]);
+    assert.deepEqual([...(reversed.jobAttempts ?? [])], [['build.test.__default', 2]]);
+  });
+
+  it('has none when no job names its identifier and attempt (a classic build’s timeline)', () => {
+    assert.equal('jobAttempts' in factsFromTimeline(timeline), false);
+    assert.equal('jobAttempts' in factsFromTimeline([job('j', undefined, 2)]), false);
+  });
+
+  it('a job’s key: in lower case, the stage of a pipeline without stages left out', () => {
+    assert.equal(jobKey('Build.Test.Linux'), 'build.test.linux');
+    assert.equal(jobKey('__DEFAULT.Job.__default'), 'job.__default');
+    assert.equal(jobKey('Job.__default'), 'job.__default');
+    assert.equal(jobKey('Build.__default.x'), 'build.__default.x');
   });
 });

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as sinon from 'sinon';
 import {
+  ofCurrentAttempts,
   passedTestNames,
   readResults,
   suspectBuilds,
@@ -81,6 +82,28 @@ describe('passed test names', () => {
     assert.equal(complete, true);
   });
 
+  it('reads only the runs of each job’s current attempt, as the run’s records give it', async () => {
+    const by = (id: number, attempt: number): TestRunCounts => ({
+      ...run(id, 10),
+      publishedBy: { job: 'Build.Test.__default', attempt },
+    });
+    const { fake, pipelines: p } = pipelines([by(1, 1), run(2, 5)]);
+    const attempts = Promise.resolve(new Map([['build.test.__default', 2]]));
+    const { names, complete } = await passedTestNames(
+      p,
+      'WebApp',
+      { kind: 'build', buildId: 1 },
+      100,
+      attempts,
+    );
+    assert.deepEqual(
+      fake.testResults.args.map((args) => args[1]),
+      [2],
+    );
+    assert.equal(names.size, 5);
+    assert.equal(complete, true);
+  });
+
   it('fails when a page cannot be read', async () => {
     const { fake, pipelines: p } = pipelines([run(1, 10)]);
     fake.testResults.rejects(new Error('boom'));
@@ -115,5 +138,57 @@ describe('failed results and the suspects of a run', () => {
     assert.deepEqual(suspectBuilds(failed, { kind: 'build', id: 812 }), [801, 805]);
     // A release's run: builds with its id are other runs.
     assert.deepEqual(suspectBuilds(failed, { kind: 'release', id: 812 }), [801, 805, 812]);
+  });
+});
+
+describe('the test runs of each job’s current attempt', () => {
+  const JOB = 'Build.Test.__default';
+  const by = (id: number, job: string, attempt: number): TestRunCounts => ({
+    id,
+    failed: 1,
+    passed: 0,
+    passedOnRerun: 0,
+    flaky: 0,
+    publishedBy: { job, attempt },
+  });
+  const ids = (runs: readonly TestRunCounts[]): number[] => runs.map((r) => r.id);
+
+  it('drops a job’s runs of an attempt older than the one the timeline says the job is in', () => {
+    // Job Test ran again as attempt 2 and failed before it published: attempt 1's runs are not this run's.
+    const runs = [by(1, JOB, 1), by(2, 'Build.Lint.__default', 1)];
+    const attempts = new Map([
+      ['build.test.__default', 2],
+      ['build.lint.__default', 1],
+    ]);
+    assert.deepEqual(ids(ofCurrentAttempts(runs, attempts)), [2]);
+  });
+
+  it('keeps the runs of the current attempt, and of a job not run again beside a rerun one', () => {
+    const runs = [by(1, JOB, 2), by(2, 'Build.Lint.__default', 1), by(3, 'Build.Test.linux', 3)];
+    const attempts = new Map([
+      ['build.test.__default', 2],
+      ['build.lint.__default', 1],
+      ['build.test.linux', 3],
+    ]);
+    assert.deepEqual(ids(ofCurrentAttempts(runs, attempts)), [1, 2, 3]);
+  });
+
+  it('keeps a run newer than the timeline knew: the job published in an attempt it started since', () => {
+    assert.deepEqual(ids(ofCurrentAttempts([by(1, JOB, 3)], new Map([['build.test.__default', 2]]))), [1]);
+  });
+
+  it('compares the job in any case, the stage of a pipeline without stages left out', () => {
+    const attempts = new Map([['job.__default', 2]]);
+    assert.deepEqual(
+      ids(ofCurrentAttempts([by(1, 'Job.__default', 1), by(2, 'JOB.__default', 2)], attempts)),
+      [2],
+    );
+  });
+
+  it('keeps what it cannot match: a run naming no job, a job the timeline does not name, or no attempts', () => {
+    const unnamed: TestRunCounts = { id: 1, failed: 1, passed: 0, passedOnRerun: 0, flaky: 0 };
+    const runs = [unnamed, by(2, 'Build.Other.__default', 1), by(3, JOB, 1)];
+    assert.deepEqual(ids(ofCurrentAttempts(runs, new Map([['build.test.__default', 2]]))), [1, 2]);
+    assert.deepEqual(ids(ofCurrentAttempts(runs, undefined)), [1, 2, 3]);
   });
 });

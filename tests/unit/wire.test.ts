@@ -78,6 +78,27 @@ describe('wire: timeline records', () => {
     );
   });
 
+  it('a job keeps its identifier and attempt, in any case of its type; other records and a job without both do not', () => {
+    const job = { id: 'j3', type: 'Job', identifier: 'Build.Test.linux', attempt: 2 };
+    assert.deepEqual(timelineRecord(job), {
+      ...EMPTY_RECORD,
+      id: 'j3',
+      type: 'Job',
+      identifier: 'Build.Test.linux',
+      attempt: 2,
+    });
+    assert.equal(timelineRecord({ ...job, type: 'job' }).attempt, 2);
+    for (const other of [
+      { ...job, type: 'Phase' },
+      { ...job, identifier: null },
+      { ...job, identifier: '' },
+      { ...job, attempt: undefined },
+    ]) {
+      const decoded = timelineRecord(other);
+      assert.ok(!('identifier' in decoded) && !('attempt' in decoded), JSON.stringify(other));
+    }
+  });
+
   const RESULTS: [string | null, string | undefined][] = [
     ['succeeded', 'succeeded'],
     ['Success', 'succeeded'],

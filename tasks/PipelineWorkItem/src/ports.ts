@@ -107,6 +107,11 @@ export interface TestRunCounts {
   readonly passedOnRerun: number;
   /** Results Azure DevOps flagged flaky. */
   readonly flaky: number;
+  /**
+   * The job of a build that published the run (its identifier, `stage.phase.job`, as the timeline writes it) and
+   * the job's attempt then; absent when the run does not say (a release's, an older agent's).
+   */
+  readonly publishedBy?: { readonly job: string; readonly attempt: number };
 }
 
 /** A page of a test run's results: `top` results after the first `skip`. */

@@ -94,7 +94,7 @@ export function readsOf(given: ReadsOf, records: Promise<RunRecords>): Reads {
     tests: once(async () =>
       filing && settings.includeDetails ? (await reads.evidence()).tests : testsOf(of, records),
     ),
-    passedTests: once(() => passedTestsOf(of)),
+    passedTests: once(() => passedTestsOf(of, records)),
     iteration: once(() => iterationPath(boards, settings, project, warn)),
     htmlFields: once(() => htmlFieldsOf(boards, settings, project)),
     stateReasons: perKey((type) => boards.stateReasons(project, type).catch(() => [])),
@@ -160,11 +160,16 @@ function evidenceOf(
   );
 }
 
-// The names of the tests that passed in the run; none when the run has no tests to read.
-function passedTestsOf({ pipelines, context }: ReadsOf): ReturnType<PassedTests> {
+// The names of the tests that passed in the run (of each job's current attempt, as the run's records say); none
+// when the run has no tests to read.
+function passedTestsOf(
+  { pipelines, context }: ReadsOf,
+  records: Promise<RunRecords>,
+): ReturnType<PassedTests> {
   const scope = testScope(context);
   if (!scope) return Promise.resolve({ names: new Set<string>(), complete: true });
-  return passedTestNames(pipelines, context.project, scope, MAX_PASSED);
+  const attempts = records.then(({ facts }) => facts.jobAttempts);
+  return passedTestNames(pipelines, context.project, scope, MAX_PASSED, attempts);
 }
 
 // The run's tests alone, for a decision or the test items, when no details read them.

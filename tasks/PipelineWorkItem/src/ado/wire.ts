@@ -23,6 +23,10 @@ export interface WireTimelineRecord {
   issues?: { type?: string; message?: string }[] | null;
   log?: { id?: number } | null;
   task?: WireTaskReference | null;
+  /** A job's `stage.phase.job` (the stage left out when the pipeline has none); null on records that have none. */
+  identifier?: string | null;
+  /** The record's attempt: 2 and on when the job (or its stage) ran again. */
+  attempt?: number;
 }
 
 /** The task a timeline record or release task runs (`TaskReference`, `WorkflowTaskReference`). */
@@ -102,7 +106,15 @@ export function timelineRecord(record: WireTimelineRecord): TimelineRecord {
     issues: issues(record.issues),
     logId: record.log?.id,
     ...taskName(record.task),
+    ...jobAttempt(record),
   };
+}
+
+// The attempt a job is in, with the identifier that names it, only when the record has both: the test runs its job
+// published in an earlier attempt are not the run's.
+function jobAttempt(record: WireTimelineRecord): Pick<TimelineRecord, 'identifier' | 'attempt'> {
+  const { type, identifier, attempt } = record;
+  return type?.toLowerCase() === 'job' && identifier && attempt !== undefined ? { identifier, attempt } : {};
 }
 
 // The task's name, only when the record names one: jobs, stages and checkpoints run no task.
@@ -189,6 +201,18 @@ function publishedBy(run: WireTestRun): { job: string; attempts: Attempts } | un
   };
 }
 
+/**
+ * The job that published a build's run, named as the timeline identifies it (`stage.phase.job`, without the stage
+ * of a pipeline that has none), and the job's own attempt, not its stage's: a job that *Rerun failed jobs* did not
+ * run again stays in attempt 1 while its stage is in 2. Undefined when the run does not name both.
+ */
+function publishingJob(run: WireTestRun): TestRunCounts['publishedBy'] {
+  const { stageReference: stage, phaseReference: phase, jobReference: job } = run.pipelineReference ?? {};
+  if (!phase?.phaseName || !job?.jobName || job.attempt === undefined) return undefined;
+  const named = stage?.stageName && stage.stageName.toLowerCase() !== '__default' ? [stage.stageName] : [];
+  return { job: [...named, phase.phaseName, job.jobName].join('.'), attempt: job.attempt };
+}
+
 // Which attempts are later: a later stage attempt first, then phase, then job.
 function compareAttempts(a: Attempts, b: Attempts): number {
   return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
@@ -249,12 +273,17 @@ export interface WireTestResult {
 /** The counts of a test run; a run without statistics is counted from its totals. */
 export function testRunCounts(run: WireTestRun): TestRunCounts | undefined {
   if (run.id === undefined) return undefined;
+  const publishedBy = publishingJob(run);
+  return { ...countsOf(run, run.id), ...(publishedBy && { publishedBy }) };
+}
+
+function countsOf(run: WireTestRun, id: number): TestRunCounts {
   const statistics = run.runStatistics;
   if (!statistics) {
     const passed = run.passedTests ?? 0;
     const others = passed + (run.incompleteTests ?? 0) + (run.notApplicableTests ?? 0);
     return {
-      id: run.id,
+      id,
       failed: Math.max(0, (run.totalTests ?? 0) - others),
       passed,
       passedOnRerun: 0,
@@ -270,7 +299,7 @@ export function testRunCounts(run: WireTestRun): TestRunCounts | undefined {
       )
       .reduce((sum, s) => sum + (s.count ?? 0), 0);
   return {
-    id: run.id,
+    id,
     failed: count('failed'),
     passed: count('passed'),
     passedOnRerun: count('passed', 'rerun'),

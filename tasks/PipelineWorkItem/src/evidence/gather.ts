@@ -4,7 +4,7 @@ import { classifyTests, CurrentRun } from '../facts/tests';
 import type { Settings } from '../inputs/settings';
 import type { LineRange, Pipelines, TestRunCounts, TestScope } from '../ports';
 import { loc } from '../text/messages';
-import { readResults, suspectBuilds, suspectChanges, testReads } from './testResults';
+import { ofCurrentAttempts, readResults, suspectBuilds, suspectChanges, testReads } from './testResults';
 
 const MAX_COMMITS = 10;
 const MAX_WORK_ITEMS = 50;
@@ -24,9 +24,9 @@ export interface EvidenceRequest {
  * run's work items (those only with `linkWorkItems`; without `includeDetails` they and the tests when asked for
  * are all that is read). Reads that need only the run's identity (the test runs among them) start at once,
  * together with the facts' own read; the log tails start when the facts are known, and the failed test results
- * when the test runs are, so both go out in the second round. The changes of an earlier build where a failing
- * test began follow only when there is one. Each part is optional: a failed read leaves it out with one
- * warning and never costs the item.
+ * when both the test runs and the facts are (the facts say which job attempts the runs must be of), so both go out
+ * in the second round. The changes of an earlier build where a failing test began follow only when there is one.
+ * Each part is optional: a failed read leaves it out with one warning and never costs the item.
  */
 export async function gatherEvidence(
   pipelines: Pipelines,
@@ -53,7 +53,7 @@ export async function gatherEvidence(
   );
   const { commits, workItems } = buildReads(pipelines, request, facts, optional);
   const logTails = tails(pipelines, request, facts, lineCounts, warn);
-  const tests = scope ? failingTests(pipelines, request, scope, { runs, commits }, warn) : undefined;
+  const tests = scope ? failingTests(pipelines, request, scope, { runs, commits, facts }, warn) : undefined;
   return { logTails: await logTails, tests: await tests, commits: await commits, workItems: await workItems };
 }
 
@@ -144,16 +144,21 @@ function lastLines(lineCount: number, count: number): LineRange {
   return { first: Math.max(1, lineCount - count + 1), last: lineCount };
 }
 
-// The run's failing tests, classified, once the test runs are known: undefined when none failed or passed only on
-// a rerun, or when the failed results cannot be read.
+// The run's failing tests, classified, once the test runs and the facts are known (both read first): undefined
+// when none failed or passed only on a rerun, or when the failed results cannot be read.
 async function failingTests(
   pipelines: Pipelines,
   { project, context, settings }: EvidenceRequest,
   scope: TestScope,
-  first: { readonly runs: Promise<TestRunCounts[]>; readonly commits: Promise<Commit[]> },
+  first: {
+    readonly runs: Promise<TestRunCounts[]>;
+    readonly commits: Promise<Commit[]>;
+    readonly facts: Promise<RunFacts>;
+  },
   warn: (message: string) => void,
 ): Promise<TestFailures | undefined> {
-  const runs = await first.runs;
+  // A job's runs of an attempt older than the one the timeline says it is in are not this run's.
+  const runs = ofCurrentAttempts(await first.runs, (await first.facts).jobAttempts);
   if (!runs.some((run) => run.failed > 0 || run.passedOnRerun > 0)) return undefined;
   let results: Awaited<ReturnType<typeof readResults>>;
   try {

@@ -1,4 +1,5 @@
-import type { Commit, RunRef, TestReads, TestResult } from '../facts/model';
+import type { Commit, RunFacts, RunRef, TestReads, TestResult } from '../facts/model';
+import { jobKey } from '../facts/runFacts';
 import type { Pipelines, ResultsPage, TestRunCounts, TestScope } from '../ports';
 import { inParallel } from './limits';
 
@@ -35,6 +36,24 @@ function plan(
     const pages = pagesOf(counted(run), left);
     left -= Math.min(counted(run), left);
     return pages.map((page) => ({ runId: run.id, page }));
+  });
+}
+
+/**
+ * The runs that are this run's: a job's runs count only when published in the attempt the timeline says the job is
+ * in. A job run again (*Rerun failed jobs*, a stage rerun) that failed before it published any test, or is still
+ * running, has only its earlier attempt's runs, which its rerun superseded. A run that names no job, and one whose
+ * job the timeline does not name (a classic build's, an older server's), is kept; so are all runs when the
+ * timeline gave no attempts.
+ */
+export function ofCurrentAttempts(
+  runs: readonly TestRunCounts[],
+  jobAttempts: RunFacts['jobAttempts'],
+): TestRunCounts[] {
+  return runs.filter((run) => {
+    if (!run.publishedBy) return true;
+    const current = jobAttempts?.get(jobKey(run.publishedBy.job));
+    return current === undefined || run.publishedBy.attempt >= current;
   });
 }
 
@@ -109,17 +128,19 @@ export function testReads(
 }
 
 /**
- * The names of the tests that passed in the run: every page of passed results of every test run of `scope`, a
- * few pages at a time, at most `cap` results. `complete` is false when the runs hold more passed results than
- * `cap`: a test missing from `names` may then have passed too. A failed read rejects.
+ * The names of the tests that passed in the run: every page of passed results of every test run of `scope` (of
+ * each job's current attempt, as `jobAttempts` gives it), a few pages at a time, at most `cap` results. `complete`
+ * is false when the runs hold more passed results than `cap`: a test missing from `names` may then have passed too.
+ * A failed read rejects.
  */
 export async function passedTestNames(
   pipelines: Pipelines,
   project: string,
   scope: TestScope,
   cap: number,
+  jobAttempts: Promise<RunFacts['jobAttempts']> = Promise.resolve(undefined),
 ): Promise<{ names: Set<string>; complete: boolean }> {
-  const runs = await pipelines.testRuns(project, scope);
+  const runs = ofCurrentAttempts(await pipelines.testRuns(project, scope), await jobAttempts);
   const pages = plan(runs, (run) => run.passed, cap);
   const names = new Set<string>();
   // Only the names are kept: a page's results are let go as soon as it is read.

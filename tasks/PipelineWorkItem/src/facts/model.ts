@@ -24,6 +24,10 @@ export interface TimelineRecord {
   readonly result: StepResult | undefined;
   readonly issues: readonly Issue[];
   readonly logId: number | undefined;
+  /** A job's `stage.phase.job`, when the record names it together with `attempt`. */
+  readonly identifier?: string;
+  /** A job's attempt (2 and on after a rerun), when the record names it together with `identifier`. */
+  readonly attempt?: number;
 }
 
 export interface ReleaseTask {
@@ -109,6 +113,11 @@ export interface RunFacts {
   readonly artifacts: readonly string[];
   /** In a release, the project (id) of the build it deploys, when not known to be the run's own. */
   readonly buildProject?: string;
+  /**
+   * The attempt each job of a build is in, by its identifier in `jobKey`'s form; absent when no record names one.
+   * A job's test runs of an earlier attempt are not the run's: the job ran again and published nothing newer.
+   */
+  readonly jobAttempts?: ReadonlyMap<string, number>;
 }
 
 export const NO_FACTS: RunFacts = { othersOutcome: undefined, failures: [], artifacts: [] };

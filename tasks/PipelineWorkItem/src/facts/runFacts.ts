@@ -37,7 +37,33 @@ export function factsFromTimeline(timeline: readonly TimelineRecord[], ownJob?: 
   const unfinishedJobs = otherJobsUnfinished(jobs, ownJob, (job) =>
     visibleName(ancestor(job, 'Stage')?.name),
   );
-  return { othersOutcome, ...(unfinishedJobs.length > 0 && { unfinishedJobs }), failures, artifacts: [] };
+  return {
+    othersOutcome,
+    ...(unfinishedJobs.length > 0 && { unfinishedJobs }),
+    failures,
+    artifacts: [],
+    ...jobAttemptsOf(records),
+  };
+}
+
+/**
+ * A job's identifier in the one form the timeline's records and a test run's publishing job are compared in: the
+ * service compares them in any case, and a pipeline without stages names its stage `__default` or leaves it out.
+ */
+export function jobKey(identifier: string): string {
+  return identifier.toLowerCase().replace(/^__default\./, '');
+}
+
+// The attempt each job is in; none when no job record names one (a classic build's timeline, an older server's).
+// Should a timeline hold a job's earlier attempt too, the newest is the job's.
+function jobAttemptsOf(records: readonly TimelineRecord[]): Pick<RunFacts, 'jobAttempts'> {
+  const attempts = new Map<string, number>();
+  for (const { identifier, attempt } of records) {
+    if (identifier === undefined || attempt === undefined) continue;
+    const key = jobKey(identifier);
+    attempts.set(key, Math.max(attempt, attempts.get(key) ?? attempt));
+  }
+  return attempts.size > 0 ? { jobAttempts: attempts } : {};
 }
 
 /**
