@@ -183,6 +183,26 @@ describe('packaged task: state changes follow the workflow', function () {
     );
   });
 
+  it("an inherited process's own Resolved state: resolved into it, with the reason the service gives it", async () => {
+    // Scrum has no Resolved state; teams add one ("Ready for Test"), whose transitions carry only the reason the
+    // service generates for a custom state. A reason of another state (Done's "Work finished") is refused.
+    await session.emulator.addCustomState({
+      project: 'Mobile',
+      type: 'Bug',
+      name: 'Ready for Test',
+      category: 'Resolved',
+    });
+    const failed = await runBuild(1030, 'failed', { project: 'Mobile' });
+    const [bug] = await session.items(1, failed);
+    await personSaves('Mobile', bug!.id, { 'System.State': 'Committed' });
+    const green = await runBuild(1031, 'green', { project: 'Mobile' });
+    const after = await fields(bug!.id);
+    assert.equal(after['System.State'], 'Ready for Test', green.stdout);
+    assert.equal(after['System.Reason'], 'Moved to state Ready for Test');
+    assert.equal(green.outputs['WorkItemAction'], 'resolved');
+    assert.equal(green.warnings.length, 0, green.warnings.join('\n'));
+  });
+
   it('Scrum: a raced duplicate is Removed, not Done (not counted as finished work)', async () => {
     await session.emulator.seedBuild({ ...failedYamlRun(1030), project: 'Mobile' });
     await session.emulator.seedBuild({ ...failedYamlRun(1031), project: 'Mobile' });

@@ -45,6 +45,52 @@ describe('emulator: workflow', function () {
     );
   });
 
+  it('a state an inherited process adds: listed in its category, entered only with the reason generated for it', async () => {
+    await em().addCustomState({
+      project: 'Mobile',
+      type: 'Bug',
+      name: 'Ready for Test',
+      category: 'Resolved',
+    });
+    const scrum = await typeOf('Mobile', 'Bug');
+    assert.deepEqual(
+      scrum.states?.map((state) => `${state.name}:${state.category}`),
+      [
+        'New:Proposed',
+        'Approved:Proposed',
+        'Committed:InProgress',
+        'Ready for Test:Resolved',
+        'Done:Completed',
+        'Removed:Removed',
+      ],
+    );
+    const reasons = await wit().getWorkItemTypeFieldWithReferences('Mobile', 'Bug', 'System.Reason', 1);
+    assert.ok(
+      reasons.allowedValues?.includes('Moved to state Ready for Test'),
+      String(reasons.allowedValues),
+    );
+    const id = await bug('Mobile', 'Committed');
+    const refused = await rejection(
+      wit().updateWorkItem(
+        null,
+        [add('System.State', 'Ready for Test'), add('System.Reason', 'Work finished')],
+        id,
+        'Mobile',
+      ),
+    );
+    assert.match(refused.message, /^TF401320: Rule Error for field Reason/);
+    const moved = await wit().updateWorkItem(null, [add('System.State', 'Ready for Test')], id, 'Mobile');
+    assert.equal(moved.fields?.['System.Reason'], 'Moved to state Ready for Test');
+    const back = await wit().updateWorkItem(
+      null,
+      [add('System.State', 'Committed'), add('System.Reason', 'Moved out of state Ready for Test')],
+      id,
+      'Mobile',
+    );
+    assert.equal(back.fields?.['System.State'], 'Committed');
+    assert.equal((await typeOf('WebApp', 'Bug')).states?.length, 4, 'other projects keep their process');
+  });
+
   it('answers one type by its name in any case as the list has it, and 404 for one the process lacks', async () => {
     const listed = (await wit().getWorkItemTypes('WebApp')).find((type) => type.name === 'Bug');
     assert.ok(listed?.transitions && listed.states?.length);

@@ -11,7 +11,7 @@ import { commentsOf, renderComment, renderWorkItem } from './render';
 import type { RequestLog } from './requestLog';
 import { SeedError, seedBuild, seedRelease, seedWorkItem } from './seeds';
 import type { Store } from './state';
-import { findState, findType } from './processes';
+import { findState, findType, typeOfProject, type CustomState } from './processes';
 import type {
   AttachmentInfo,
   FaultSpec,
@@ -92,8 +92,9 @@ function ruleFrom(store: Store, raw: unknown): WorkflowRule {
   const rule = (raw ?? {}) as Partial<Record<string, unknown>>;
   const project = typeof rule.project === 'string' ? store.project(rule.project) : undefined;
   if (!project) throw new SeedError('rules: expected {kind, project, type, …} naming a project');
-  const type = findType(project.process, String(rule.type));
-  if (!type) throw new SeedError(`rules: project ${project.name} has no type '${String(rule.type)}'`);
+  const process = findType(project.process, String(rule.type));
+  if (!process) throw new SeedError(`rules: project ${project.name} has no type '${String(rule.type)}'`);
+  const type = typeOfProject(project, process);
   const known = (state: unknown): string => {
     const found = typeof state === 'string' ? findState(type, state) : undefined;
     if (!found) throw new SeedError(`rules: ${type.name} has no state '${String(state)}'`);
@@ -118,6 +119,25 @@ function ruleFrom(store: Store, raw: unknown): WorkflowRule {
     };
   }
   throw new SeedError("rules: expected kind 'require' {state, field} or 'restrict' {from, to: [...]}");
+}
+
+const CATEGORIES = ['Proposed', 'InProgress', 'Resolved', 'Completed', 'Removed'];
+
+// A state an administrator adds to a type of an inherited process (an XML process has none of this kind).
+function addCustomState(store: Store, raw: unknown): number {
+  const spec = (raw ?? {}) as Partial<Record<string, unknown>>;
+  const project = typeof spec.project === 'string' ? store.project(spec.project) : undefined;
+  const type = project && findType(project.process, String(spec.type));
+  const name = typeof spec.name === 'string' ? spec.name.trim() : '';
+  if (!project || !type || name === '' || !CATEGORIES.includes(String(spec.category)))
+    throw new SeedError('customstates: expected {project, type, name, category} of an existing type');
+  if (project.xmlProcess) throw new SeedError(`customstates: ${project.name} has an XML process`);
+  if (findState(typeOfProject(project, type), name))
+    throw new SeedError(`customstates: ${type.name} has a state '${name}' already`);
+  const key = type.name.toLowerCase();
+  const added: CustomState = { name, category: spec.category as CustomState['category'] };
+  project.customStates = { ...project.customStates, [key]: [...(project.customStates?.[key] ?? []), added] };
+  return project.customStates[key].length;
 }
 
 function interventionFrom(raw: unknown): Intervention {
@@ -218,6 +238,8 @@ function route(em: Emulation, r: ControlRequest): Answer {
       if (!w) return json({ message: `no work item ${id}` }, 404);
       return json(commentsOf(store, w.id).map((c) => renderComment(c, w.projectId, r.collectionUrl)));
     }
+    case 'POST customstates':
+      return json({ count: addCustomState(store, parse(r.body)) });
     case 'POST rules':
       store.rules.push(ruleFrom(store, parse(r.body)));
       return json({ count: store.rules.length });

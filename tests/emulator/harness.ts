@@ -17,6 +17,7 @@ import type {
   TopologyInfo,
   TopologyKind,
   WorkflowRule,
+  CustomStateSpec,
   WorkItemJson,
   WorkItemSeed,
 } from './types';
@@ -68,6 +69,8 @@ export interface Emulator {
   seedWorkItem(item: WorkItemSeed): Promise<WorkItemJson>;
   /** Adds a workflow rule of a type (a required field in a state, or restricted transitions). */
   addRule(rule: WorkflowRule): Promise<void>;
+  /** Adds a state to a type of a project's inherited process (its transitions' reasons: "Moved to state X"). */
+  addCustomState(state: CustomStateSpec): Promise<void>;
   /** Arms a person's edit of an item that lands just before the next PATCH of that item. */
   intervene(edit: Intervention): Promise<void>;
   setTokens(tokens: Array<string | TokenSpec>): Promise<void>;
@@ -178,6 +181,8 @@ class EmulatorProcess implements Emulator {
     this.json('POST', 'releases', release);
   seedWorkItem = (item: WorkItemSeed): Promise<WorkItemJson> => this.json('POST', 'workitems', item);
   addRule = async (rule: WorkflowRule): Promise<void> => void (await this.json('POST', 'rules', rule));
+  addCustomState = async (state: CustomStateSpec): Promise<void> =>
+    void (await this.json('POST', 'customstates', state));
   intervene = async (edit: Intervention): Promise<void> =>
     void (await this.json('POST', 'interventions', edit));
   setTokens = async (tokens: Array<string | TokenSpec>): Promise<void> =>

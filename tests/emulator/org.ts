@@ -1,6 +1,7 @@
 // The fixed organization the emulator serves: projects, areas, iterations, teams and people.
 // Ids are derived from names so they are stable across runs and tests can rely on them.
 import { createHash } from 'node:crypto';
+import type { CustomState } from './processes';
 
 export const ORGANIZATION = 'fabrikam';
 
@@ -64,6 +65,8 @@ export interface Project {
    * transitions its workflow declares are allowed. Inherited processes allow any transition.
    */
   xmlProcess?: boolean;
+  /** States added to the types of the project's inherited process, by type name in lower case. */
+  customStates?: Record<string, CustomState[]>;
 }
 
 const DAY = 86_400_000;

@@ -2,7 +2,7 @@
 // categories and colours), defaults and icons. Mirrors the real processes' differences that matter
 // to the task: Bug has Repro Steps/Severity/Found In, Task does not, Basic has no Bug at all.
 import { CORE_FIELDS } from './fields';
-import type { ProcessName } from './org';
+import type { ProcessName, Project } from './org';
 
 export type StateCategory = 'Proposed' | 'InProgress' | 'Resolved' | 'Completed' | 'Removed';
 
@@ -228,6 +228,48 @@ export const PROCESSES: Record<ProcessName, TypeDef[]> = { Agile: AGILE, Scrum: 
 export function findType(process: ProcessName, name: string): TypeDef | undefined {
   const key = name.toLowerCase();
   return PROCESSES[process].find((t) => t.name.toLowerCase() === key);
+}
+
+/** A state an administrator added to a type of the project's inherited process. */
+export interface CustomState {
+  name: string;
+  category: StateCategory;
+}
+
+const CATEGORY_ORDER: readonly StateCategory[] = [
+  'Proposed',
+  'InProgress',
+  'Resolved',
+  'Completed',
+  'Removed',
+];
+
+/**
+ * The type as the project's inherited process has it, with the states added to it: each after the states of its
+ * category, with the only reason the service generates for a custom state's transitions, "Moved to state X",
+ * and "Moved out of state X" added to every other state (Microsoft Learn, "Customize the workflow (Inheritance
+ * process)": default reasons).
+ */
+export function typeOfProject(project: Project, t: TypeDef): TypeDef {
+  const added = project.customStates?.[t.name.toLowerCase()] ?? [];
+  if (added.length === 0) return t;
+  let all = t.states;
+  for (const custom of added) {
+    const rank = CATEGORY_ORDER.indexOf(custom.category);
+    const at = all.filter((st) => CATEGORY_ORDER.indexOf(st.category) <= rank).length;
+    const into = `Moved to state ${custom.name}`;
+    const state: StateDef = {
+      name: custom.name,
+      category: custom.category,
+      color: COLOR[custom.category],
+      reason: into,
+      reasons: [into],
+    };
+    const out = `Moved out of state ${custom.name}`;
+    const others = all.map((st) => ({ ...st, reasons: [...st.reasons, out] }));
+    all = [...others.slice(0, at), state, ...others.slice(at)];
+  }
+  return { ...t, states: all };
 }
 
 export const initialState = (t: TypeDef): StateDef =>

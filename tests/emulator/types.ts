@@ -144,6 +144,14 @@ export type WorkflowRule =
   | { kind: 'require'; project: string; type: string; state: string; field: string }
   | { kind: 'restrict'; project: string; type: string; from: string; to: string[] };
 
+/** A state an administrator adds to a type of an inherited process, in one of the state categories. */
+export interface CustomStateSpec {
+  project: string;
+  type: string;
+  name: string;
+  category: 'Proposed' | 'InProgress' | 'Resolved' | 'Completed' | 'Removed';
+}
+
 /**
  * A person's edit of an item that lands between the task's read and its next write: applied just before
  * the next PATCH of work item `id` is handled, as `identity` (default Sam Rivera).

@@ -4,7 +4,7 @@ import { AdoError, noAreaPermission, noTagPermission, typeNotFound } from './err
 import { applyFieldRules } from './fieldRules';
 import { BUILD_IDENTITY, isRestricted, type Person, type Project } from './org';
 import { applyPatch, newDraft, type Draft, type PatchOp } from './patch';
-import { findType, type TypeDef } from './processes';
+import { findType, typeOfProject, type TypeDef } from './processes';
 import { validateRelations, type InverseChange } from './relations';
 import { checkWorkflow } from './workflow';
 import type { FieldValue, Store, StoredRelation, StoredWorkItem } from './state';
@@ -19,7 +19,7 @@ export interface SaveOptions {
 export function typeInProject(project: Project, typeName: string): TypeDef {
   const t = findType(project.process, typeName);
   if (!t) throw typeNotFound(typeName, project.name);
-  return t;
+  return typeOfProject(project, t);
 }
 
 /** A timestamp strictly after every earlier one, so successive saves order by ChangedDate like the service. */

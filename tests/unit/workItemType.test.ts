@@ -162,6 +162,22 @@ describe('state changes along the workflow', () => {
       undefined,
     ],
     [
+      "Scrum: recovery into the process's own Resolved state, with the reason generated for it",
+      { ...SCRUM_BUG, states: [...SCRUM_BUG.states, { name: 'Ready for Test', category: 'Resolved' }] },
+      'Committed',
+      'resolve',
+      [...SCRUM_REASONS, 'Moved to state Ready for Test', 'Moved out of state Ready for Test'],
+      { state: 'Ready for Test', reason: 'Moved to state Ready for Test' },
+    ],
+    [
+      "out of the process's own state into one of the system's, with the reason generated for it",
+      { ...AGILE_BUG, states: [{ name: 'Triaged', category: 'Proposed' }, ...AGILE_BUG.states] },
+      'Triaged',
+      'resolve',
+      [...AGILE_REASONS, 'Moved to state Triaged', 'Moved out of state Triaged'],
+      { state: 'Resolved', reason: 'Moved out of state Triaged' },
+    ],
+    [
       'a restricted workflow without a way out',
       { ...CMMI_BUG, transitions: { Proposed: ['Active'] } },
       'Proposed',

@@ -4,7 +4,7 @@ import { enumName, FIELDS_EXPAND } from '../enums';
 import { notFound } from '../errors';
 import { FIELDS, type FieldDef } from '../fields';
 import type { Project } from '../org';
-import { PROCESSES, type TypeDef } from '../processes';
+import { PROCESSES, typeOfProject, type TypeDef } from '../processes';
 import { transitionsOf } from '../workflow';
 import { typeInProject } from '../workItems';
 
@@ -69,7 +69,7 @@ function typeJson(ctx: RequestContext, project: Project, t: TypeDef): Record<str
 
 export const listTypes: Handler = (ctx) => {
   const project = requireProject(ctx);
-  return list(PROCESSES[project.process].map((t) => typeJson(ctx, project, t)));
+  return list(PROCESSES[project.process].map((t) => typeJson(ctx, project, typeOfProject(project, t))));
 };
 
 /** Work Item Types - Get: the type named in the path, in any case (404 VS402323 when the project has none). */

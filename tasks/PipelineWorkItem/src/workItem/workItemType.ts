@@ -122,10 +122,23 @@ export function plannedChange(
       continue;
     }
     const reason =
-      purpose === 'resolve'
+      generatedReason(reasons, current, state.name) ??
+      (purpose === 'resolve'
         ? reasonFor('resolve')
-        : (duplicateReason ?? (category === 'Removed' ? reasonFor('removed') : undefined));
+        : (duplicateReason ?? (category === 'Removed' ? reasonFor('removed') : undefined)));
     return reason === undefined ? { state: state.name } : { state: state.name, reason };
   }
   return undefined;
+}
+
+/**
+ * The reason of a transition into or out of a state an inherited process added to the type: the service gives
+ * such transitions only the reasons it generates ("Moved to state X", "Moved out of state X") and refuses any
+ * other, such as the Fixed or Work finished of the process's own states. undefined when neither state is one.
+ */
+function generatedReason(reasons: readonly string[], from: string, to: string): string | undefined {
+  return (
+    reasons.find((reason) => same(reason, `Moved to state ${to}`)) ??
+    reasons.find((reason) => same(reason, `Moved out of state ${from}`))
+  );
 }
