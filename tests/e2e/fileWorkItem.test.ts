@@ -93,6 +93,29 @@ describe('packaged task against the Azure DevOps emulator', function () {
     assert.deepEqual(await writes(), ['POST /fabrikam/WebApp/_apis/wit/workitems/$Bug']);
   });
 
+  it('tags the service refuses cost those tags, never the Bug; a comma separates tags as the service reads them', async () => {
+    await session.emulator.seedBuild(failedYamlRun(814));
+    const long = `component-${'x'.repeat(400)}`;
+    const run = await runJob({
+      variables: buildVariables(814),
+      inputs: {
+        tags: `pipeline-failure; ${long}; nightly,ci; zero\u200Bwidth`,
+        fields: 'System.Tags=owner,pwi:0123456789ab',
+      },
+    });
+    const item = await onlyItem(run);
+    assert.match(
+      String(item.fields['System.Tags']),
+      /^ci; nightly; owner; pipeline-failure; pwi:[0-9a-f]{12}; pwi:scope-[0-9a-f]{12}$/,
+    );
+    assert.doesNotMatch(String(item.fields['System.Tags']), /pwi:0123456789ab/);
+    const warnings = run.warnings.join('\n');
+    assert.match(warnings, /Left out the tags pwi:0123456789ab/);
+    assert.match(warnings, new RegExp(`Left out the tags ${long}`));
+    assert.match(warnings, /zero.?width/);
+    assert.equal(run.outputs['WorkItemAction'], 'created');
+  });
+
   it('separate job with condition failed(): files for the failed job of another stage', async () => {
     await session.emulator.seedBuild(separateJobRun(813));
     const run = await runJob({

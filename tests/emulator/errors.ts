@@ -38,7 +38,8 @@ export type RuleCode =
   | 'InvalidListValue'
   | 'ValidIdentity'
   | 'InvalidIdentity'
-  | 'InvalidType';
+  | 'InvalidType'
+  | 'InvalidCharacters';
 
 export interface RuleViolation {
   field: string;
@@ -56,6 +57,7 @@ const STATUS_CODE: Record<RuleCode, number> = {
   ValidIdentity: 256,
   InvalidIdentity: 512,
   InvalidType: 1024,
+  InvalidCharacters: 2048,
 };
 
 const ruleMessage = (v: RuleViolation): string =>

@@ -21,15 +21,27 @@ export interface RuleContext {
 
 type Normalized = { value: unknown } | { codes: RuleCode[] };
 
-function normalizeTags(raw: string): string {
+// Tags (Microsoft Learn, "Naming restrictions and conventions", work item tags): `,` and `;` separate them; a tag
+// holds at most 400 characters and no Unicode control or format character, nor a lone surrogate; an item holds at
+// most 100 ("Work tracking, process, and project limits"). The refusal's codes are emulator-chosen.
+const MAX_TAG = 400;
+const MAX_TAGS = 100;
+const TAG_REFUSED_CHARACTERS = /[\p{Cc}\p{Cf}\p{Cs}]/u;
+
+function normalizeTags(raw: string): Normalized {
   const seen = new Map<string, string>();
   for (const tag of raw
     .split(/[;,]/)
     .map((t) => t.trim())
     .filter(Boolean)) {
+    if (TAG_REFUSED_CHARACTERS.test(tag)) return { codes: ['InvalidCharacters'] };
+    if (tag.length > MAX_TAG) return { codes: ['InvalidTooLong'] };
     if (!seen.has(tag.toLowerCase())) seen.set(tag.toLowerCase(), tag);
   }
-  return [...seen.values()].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())).join('; ');
+  if (seen.size > MAX_TAGS) return { codes: ['InvalidTooLong'] };
+  return {
+    value: [...seen.values()].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())).join('; '),
+  };
 }
 
 function allowedValue(def: FieldDef, value: string | number): Normalized {
@@ -64,7 +76,7 @@ function normalize(def: FieldDef, raw: unknown, d: Draft, ctx: RuleContext): Nor
     default: {
       if (typeof raw === 'object') return { codes: ['InvalidType'] };
       const text = String(raw);
-      if (def.ref === 'System.Tags') return { value: normalizeTags(text) };
+      if (def.ref === 'System.Tags') return normalizeTags(text);
       if (def.ref === 'System.State') {
         const st = findState(d.type, text.trim());
         return st ? { value: st.name } : { codes: ['LimitedToValues', 'InvalidListValue'] };

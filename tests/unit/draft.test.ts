@@ -164,6 +164,22 @@ describe('work item draft and JSON Patch', () => {
     ]);
   });
 
+  it('reads a comma as a tag separator and leaves out, with a warning, tags Azure Boards refuses', () => {
+    const long = 'x'.repeat(401);
+    const { draft, warnings } = draftFor({
+      tags: `a,b; ${'y'.repeat(400)}; ${long}`,
+      fields: 'System.Tags=line\tbreak,c,pwi:fedcba987654',
+    });
+    assert.deepEqual(
+      draft.fields.filter(([reference]) => reference === 'System.Tags'),
+      [['System.Tags', `a; b; ${'y'.repeat(400)}; c; pwi:0123456789ab; pwi:scope-0123456789ab`]],
+    );
+    assert.deepEqual(warnings, [
+      "Left out the tags pwi:fedcba987654: tags starting with 'pwi:' are the task's own, by which it finds its items again.",
+      `Left out the tags ${long}; line\tbreak: Azure Boards refuses a work item whose tag is longer than 400 characters or holds a control or invisible formatting character.`,
+    ]);
+  });
+
   it('leaves out the tags beyond 100 that placeholders add, keeping the task’s own', () => {
     const many = Array.from({ length: 120 }, (_, i) => `t${i}`);
     const { draft, warnings } = draftFor(

@@ -104,6 +104,8 @@ export interface Settings {
 const DEFAULT_TAGS = 'pipeline-failure';
 /** Azure Boards holds at most 100 tags on a work item. */
 export const MAX_TAGS = 100;
+/** What separates tags: Azure Boards reads a comma as it reads a semicolon. */
+export const TAG_SEPARATORS = /[;,]/;
 /** The tags every new item carries beside the people's: its fingerprint's and its scope's (lifecycle/fingerprint.ts). */
 export const OWN_TAG_COUNT = 2;
 const MAX_LOG_LINES = 10000;
@@ -193,7 +195,7 @@ function lines(value: string): string[] {
 
 function tagList(value: string): string[] {
   const tags = value
-    .split(';')
+    .split(TAG_SEPARATORS)
     .map((tag) => tag.trim())
     .filter((tag) => tag !== '');
   // Tags are case-insensitive in Boards: keep the first spelling.

@@ -4,7 +4,7 @@ import { textHtml } from '../text/html';
 import type { RunContext } from '../facts/context';
 import { loc } from '../text/messages';
 import { redactor } from '../text/redact';
-import { MAX_TAGS, Settings } from '../inputs/settings';
+import { MAX_TAGS, Settings, TAG_SEPARATORS } from '../inputs/settings';
 import { isTaskTag } from '../lifecycle/fingerprint';
 import { renderTemplate } from '../text/templates';
 import { fitTitle, workItemTitle } from '../render/title';
@@ -189,8 +189,8 @@ const isTags = (reference: string): boolean => reference.toLowerCase() === FIELD
 /**
  * The item's tags: the `tags` input, then the tags `fields` gives System.Tags (added, never replacing), then the
  * task's own, which always stay: without them the item would never be found again. Tags are case-insensitive in
- * Boards; a work item holds at most 100, so the people's tags that do not fit are left out with a warning, as
- * are tags of the task's own form.
+ * Boards, and a comma separates them as a semicolon does; a work item holds at most 100, so the people's tags that
+ * do not fit are left out with a warning, as are tags of the task's own form and tags Boards would refuse.
  */
 function itemTags(
   settings: Pick<Settings, 'tags' | 'fields'>,
@@ -200,23 +200,37 @@ function itemTags(
 ): string[] {
   const fromFields = settings.fields
     .filter((field) => isTags(field.reference))
-    .flatMap((field) => renderTemplate(field.value, values).split(';'));
+    .flatMap((field) => renderTemplate(field.value, values).split(TAG_SEPARATORS));
   const taken = new Set(own.map((tag) => tag.toLowerCase()));
   const people: string[] = [];
   const reserved: string[] = [];
+  const refused: string[] = [];
   // Without bidi controls first, so that a tag that only looks like another is the same tag.
   for (const tag of [...settings.tags, ...fromFields].map((t) => stripBidi(t).trim())) {
     if (tag === '' || taken.has(tag.toLowerCase())) continue;
     taken.add(tag.toLowerCase());
-    (isTaskTag(tag) ? reserved : people).push(tag);
+    if (!isTagAccepted(tag)) refused.push(tag);
+    else (isTaskTag(tag) ? reserved : people).push(tag);
   }
   // A tag of the task's own form would make the item another fingerprint's, scope's or lane's.
   if (reserved.length > 0) warnings.push(loc('TagsReserved', reserved.join('; ')));
+  // The service refuses the whole item for one tag it does not take.
+  if (refused.length > 0) warnings.push(loc('TagsInvalid', refused.join('; '), MAX_TAG_LENGTH));
   const room = MAX_TAGS - own.length;
   if (people.length > room) {
     warnings.push(loc('TagsCut', people.length + own.length, MAX_TAGS, people.slice(room).join('; ')));
   }
   return [...people.slice(0, room), ...own];
+}
+
+/** A tag holds at most 400 characters. */
+const MAX_TAG_LENGTH = 400;
+// Control and format characters (a line break, a zero-width space), and lone surrogates, which no tag may hold.
+const TAG_REFUSED_CHARACTERS = /[\p{Cc}\p{Cf}\p{Cs}]/u;
+
+/** Whether Azure Boards takes `tag` as a tag: short enough and without invisible characters. */
+function isTagAccepted(tag: string): boolean {
+  return tag.length <= MAX_TAG_LENGTH && !TAG_REFUSED_CHARACTERS.test(tag);
 }
 
 function draftRelations(
