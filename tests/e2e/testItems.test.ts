@@ -118,6 +118,32 @@ describe('packaged task: flaky results and one item per failing test', function 
       assert.match(body(bug!), /<b>WebApp\.Tests\.checks_out<\/b>/);
     });
 
+    it('a test aborted, timed out or in error beside them is a failure: the Bug is filed and lists it', async () => {
+      // Azure DevOps records a test's failure under outcomes other than Failed too; its agent counts an
+      // Aborted result as a failed test, as it does a Failed one.
+      const seed = testRun(967, [
+        flagged('checks_out'),
+        failing('writes_file', { outcome: 'Aborted', errorMessage: 'The test host process crashed' }),
+        failing('waits_for_mail', { outcome: 'Timeout', errorMessage: 'Timed out after 60000 ms' }),
+        failing('opens_socket', { outcome: 'Error', errorMessage: 'Socket unavailable' }),
+        passing('lists_items'),
+        { ...passing('skips_on_linux'), outcome: 'NotExecuted' },
+      ]);
+      const aborted = await run(seed);
+      const [bug] = await session.items(1, aborted);
+      assert.match(title(bug!), /^WebApp-CI failed on main/);
+      assert.equal(aborted.outputs['WorkItemAction'], 'created');
+      const html = body(bug!);
+      assert.match(html, /<p>3 tests failed: 3 new failures\./);
+      for (const name of ['writes_file', 'waits_for_mail', 'opens_socket']) {
+        assert.ok(html.includes(`<b>WebApp.Tests.${name}</b>`), `${name} among the failures:\n${html}`);
+      }
+      assert.ok(html.includes('The test host process crashed'), html);
+      assert.ok(!html.includes('skips_on_linux'), html);
+      const flaky = html.indexOf('<h4>Flaky tests</h4>');
+      assert.ok(flaky > html.indexOf('writes_file') && html.indexOf('checks_out') > flaky, html);
+    });
+
     it('a failed step that is not a test step still files the Bug, flaky results apart', async () => {
       const seed = { ...flakyOnly(965), records: failedYamlRun(965).records };
       const notOnlyTests = await run(seed);

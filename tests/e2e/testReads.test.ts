@@ -71,7 +71,7 @@ describe('packaged task: failing tests read on the collection, on every server',
           .sort(),
         [
           // The statistics count 4 failed and 2 passed, one of them on a rerun: that one is looked for too.
-          [results, 'Failed 0+4', server.version, 200],
+          [results, 'Failed,Aborted,Timeout,Error 0+4', server.version, 200],
           [results, 'Passed 0+2', server.version, 200],
           ['test/runs', '', server.version, 200],
         ],
@@ -79,7 +79,7 @@ describe('packaged task: failing tests read on the collection, on every server',
       );
       assert.equal(tests[0]?.query['buildUri'], `vstfs:///Build/Build/${id}`);
       // The earlier build's changes are read once its failure is known: the suspects of `rounds_down`.
-      const failedRead = tests.find((r) => r.query['outcomes'] === 'Failed');
+      const failedRead = tests.find((r) => r.query['outcomes']?.startsWith('Failed,'));
       const suspects = requests.find((r) => r.path.endsWith(`/build/builds/${since}/changes`));
       assert.ok(suspects && suspects.startMs >= (failedRead?.endMs ?? Infinity), requestTimeline(requests));
       assert.ok(
@@ -113,7 +113,7 @@ describe('packaged task: failing tests read on the collection, on every server',
     assert.deepEqual(
       reads,
       [
-        'test/Runs/1945/results Failed',
+        'test/Runs/1945/results Failed,Aborted,Timeout,Error',
         'test/Runs/1945/results Passed',
         'test/runs',
         'test/runs/1945/Statistics',

@@ -385,7 +385,7 @@ describe('pipelines adapter', () => {
     const url = new URL(http.request.lastCall.args[1] as string);
     assert.equal(url.pathname, '/fabrikam/Web%20App/_apis/test/Runs/1812/results');
     assert.deepEqual(Object.fromEntries(url.searchParams), {
-      outcomes: 'Failed',
+      outcomes: 'Failed,Aborted,Timeout,Error',
       $skip: '1000',
       $top: '500',
       'api-version': '6.0',

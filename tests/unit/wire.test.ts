@@ -350,6 +350,28 @@ describe('wire: test runs and results', () => {
     assert.equal(since({ build: { id: 1.5 } }), undefined);
   });
 
+  it('failed counts every outcome of a failure; warnings, inconclusive and tests not run are none', () => {
+    const runStatistics = [
+      { outcome: 'Failed', count: 1 },
+      { outcome: 'Failed', count: 2, resultMetadata: 'flaky' },
+      { outcome: 'aborted', count: 3 },
+      { outcome: 'Timeout', count: 4 },
+      { outcome: 'Error', count: 5, resultMetadata: 'Flaky' },
+      { outcome: 'Warning', count: 10 },
+      { outcome: 'Inconclusive', count: 20 },
+      { outcome: 'NotExecuted', count: 40 },
+      { outcome: 'Passed', count: 80 },
+      { outcome: 'Passed', count: 160, resultMetadata: 'rerun' },
+    ];
+    assert.deepEqual(testRunCounts({ id: 4, runStatistics }), {
+      id: 4,
+      failed: 15,
+      passed: 240,
+      passedOnRerun: 160,
+      flaky: 7,
+    });
+  });
+
   it('a run without statistics: failed is what is neither passed, incomplete nor not applicable', () => {
     assert.deepEqual(
       testRunCounts({ id: 3, totalTests: 10, passedTests: 5, incompleteTests: 2, notApplicableTests: 1 }),

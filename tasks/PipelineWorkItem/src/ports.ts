@@ -99,7 +99,7 @@ export type TestScope =
 /** A test run of the pipeline run, with the counts its statistics give. */
 export interface TestRunCounts {
   readonly id: number;
-  /** Failed results, flaky ones included. */
+  /** Failed results (of every outcome of a failure), flaky ones included. */
   readonly failed: number;
   /** Passed results, those that passed only on a rerun included. */
   readonly passed: number;
@@ -153,7 +153,10 @@ export interface Pipelines {
   buildLog(project: string, buildId: number, logId: number, maxBytes: number): Promise<string | undefined>;
   /** The test runs published for the build or the release's environment, with their statistics. */
   testRuns(project: string, scope: TestScope): Promise<TestRunCounts[]>;
-  /** One page of a test run's results of one outcome, in the service's order. */
+  /**
+   * One page of a test run's results of one outcome, in the service's order: `Failed` reads every outcome of a
+   * test that failed (Aborted, Timeout and Error too).
+   */
   testResults(
     project: string,
     runId: number,

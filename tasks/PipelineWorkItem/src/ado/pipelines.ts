@@ -13,6 +13,7 @@ import { loc } from '../text/messages';
 import { CallContext, toAdoError } from './errors';
 import { Rest, segment } from './rest';
 import {
+  FAILED_OUTCOMES,
   newestAttempts,
   ofDeployment,
   ofStage,
@@ -222,7 +223,11 @@ export class AdoPipelines implements Pipelines {
       const results = await this.builds.json<List<WireTestResult>>({
         method: 'GET',
         path: `${segment(project)}/_apis/test/Runs/${runId}/results`,
-        query: { outcomes: outcome, $skip: page.skip, $top: page.top },
+        query: {
+          outcomes: outcome === 'Failed' ? FAILED_OUTCOMES.join(',') : outcome,
+          $skip: page.skip,
+          $top: page.top,
+        },
         apiVersion: V,
       });
       const web = { collection: this.builds.baseUrl, project };

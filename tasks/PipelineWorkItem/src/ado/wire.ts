@@ -270,6 +270,13 @@ export interface WireTestResult {
   resultGroupType?: string | null;
 }
 
+/**
+ * The outcomes of a test that failed, as Azure DevOps counts a run's failed tests: Failed, and also Aborted,
+ * Timeout and Error. Warning, Inconclusive, NotExecuted and the others are not failures.
+ */
+export const FAILED_OUTCOMES: readonly string[] = ['Failed', 'Aborted', 'Timeout', 'Error'];
+const FAILED = new Set(FAILED_OUTCOMES.map((outcome) => outcome.toLowerCase()));
+
 /** The counts of a test run; a run without statistics is counted from its totals. */
 export function testRunCounts(run: WireTestRun): TestRunCounts | undefined {
   if (run.id === undefined) return undefined;
@@ -290,20 +297,22 @@ function countsOf(run: WireTestRun, id: number): TestRunCounts {
       flaky: 0,
     };
   }
-  const count = (outcome: string, metadata?: string): number =>
+  const count = (outcomes: (outcome: string) => boolean, metadata?: string): number =>
     statistics
       .filter(
         (s) =>
-          (s.outcome ?? '').toLowerCase() === outcome &&
+          outcomes((s.outcome ?? '').toLowerCase()) &&
           (metadata === undefined || (s.resultMetadata ?? '').toLowerCase() === metadata),
       )
       .reduce((sum, s) => sum + (s.count ?? 0), 0);
+  const failed = (outcome: string) => FAILED.has(outcome);
+  const passed = (outcome: string) => outcome === 'passed';
   return {
     id,
-    failed: count('failed'),
-    passed: count('passed'),
-    passedOnRerun: count('passed', 'rerun'),
-    flaky: count('failed', 'flaky'),
+    failed: count(failed),
+    passed: count(passed),
+    passedOnRerun: count(passed, 'rerun'),
+    flaky: count(failed, 'flaky'),
   };
 }
 
