@@ -159,7 +159,11 @@ describe('packaged task: the tests of the newest attempt after a rerun', functio
             { attempt: 1, status: 'failed', phases },
             { attempt: 2, phases },
           ],
-          testResults: [result('checks_out', 'Failed', 6301), result('adds_tax', 'Failed', 6302)],
+          testResults: [
+            result('checks_out', 'Failed', 6301),
+            result('adds_tax', 'Failed', 6302),
+            { ...result('sends_receipt', 'Passed', 6302), resultGroupType: 'rerun' },
+          ],
           testRuns: [
             { id: 6301, attempt: 1 },
             { id: 6302, attempt: 2 },
@@ -175,5 +179,14 @@ describe('packaged task: the tests of the newest attempt after a rerun', functio
     assert.match(html, /<p>1 test failed: /);
     assert.ok(html.includes('<b>WebApp.Tests.adds_tax</b>'), html);
     assert.ok(!html.includes('checks_out'), html);
+    // What passed only on a rerun within the deployment is flaky, as the run's own statistics say.
+    const flaky = html.indexOf('<h4>Flaky tests</h4>');
+    assert.ok(flaky > 0 && html.indexOf('WebApp.Tests.sends_receipt') > flaky, html);
+    // The query sums up each run without its attempt: each one is read on its own.
+    const reads = (await session.emulator.requests())
+      .filter((r) => /\/_apis\/test\/runs\/\d+$/i.test(r.path))
+      .map((r) => `${r.path.replace(/^.*\/_apis\//, '')} ${r.status}`)
+      .sort();
+    assert.deepEqual(reads, ['test/runs/6301 200', 'test/runs/6302 200']);
   });
 });

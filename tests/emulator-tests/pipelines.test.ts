@@ -329,13 +329,25 @@ describe('emulator: build records, tests, releases, iterations', function () {
       undefined,
       [10],
     );
+    // The query sums each run up: its release and environment without the attempt, statistics without metadata.
     assert.deepEqual(
-      deployed.map((run) => [run.id, run.release?.id, run.release?.attempt, run.pipelineReference]),
+      deployed.map((run) => [run.id, run.release?.id, run.release?.environmentId, run.release?.attempt]),
       [
-        [601, 10, 1, undefined],
-        [602, 10, 2, undefined],
+        [601, 10, 101, undefined],
+        [602, 10, 101, undefined],
       ],
     );
+    assert.deepEqual(
+      deployed.map((run) => (run.runStatistics ?? []).map((st) => [st.outcome, st.count, st.resultMetadata])),
+      [[['Failed', 1, undefined]], [['Passed', 1, undefined]]],
+    );
+    // Runs - Get tells the attempt.
+    const attempts = await Promise.all(
+      [601, 602].map(async (id) => (await api().test.getTestRunById('WebApp', id)).release?.attempt),
+    );
+    assert.deepEqual(attempts, [1, 2]);
+    const summary = await api().test.getTestRunById('WebApp', 601, false);
+    assert.equal(summary.runStatistics, undefined, 'no statistics without details');
   });
 
   it('serves a run’s statistics on their own, and lists runs without them when told to', async () => {

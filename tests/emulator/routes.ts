@@ -103,6 +103,7 @@ export const ROUTES: readonly Route[] = [
   get(`${B}/workitems`, 'Builds_Get Build Work Items Refs', L('buildWorkItems'), builds.getWorkItemRefs),
   // Runs - Query shares the path of Runs - List (its mandatory date range tells them apart), as on the service.
   get(`${P}/test/runs`, 'Runs_List', L('testRuns'), tests.listRuns),
+  get(`${P}/test/runs/{runId}`, 'Runs_Get Test Run By Id', L('testRuns'), tests.getRun),
   get(`${P}/test/Runs/{runId}/results`, 'Results_List', L('testResults'), tests.listResults),
   get(
     `${P}/test/runs/{runId}/Statistics`,

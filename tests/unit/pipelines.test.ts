@@ -161,7 +161,7 @@ describe('pipelines adapter', () => {
       environmentId: 3,
     });
     assert.deepEqual(runs, [{ id: 3, failed: 0, passed: 0, passedOnRerun: 0, flaky: 0 }]);
-    const url = new URL(http.request.lastCall.args[1] as string);
+    const url = new URL(http.request.firstCall.args[1] as string);
     assert.equal(url.pathname, '/fabrikam/WebApp/_apis/test/runs');
     assert.deepEqual(Object.fromEntries(url.searchParams), {
       minLastUpdatedDate: '2026-11-29T11:00:00.000Z',
@@ -298,6 +298,47 @@ describe('pipelines adapter', () => {
       unknown.map((run) => run.id),
       [3, 4],
     );
+  });
+
+  it("reads each release run the query sums up on its own: its deployment attempt and statistics' metadata", async () => {
+    // Runs - Query names no attempt and drops the statistics' metadata; Runs - Get has both. Run 5's read fails:
+    // its summary stands.
+    const summary = (id: number) => ({
+      id,
+      totalTests: 2,
+      release: { id: 57, environmentId: 3 },
+      runStatistics: [{ outcome: 'Passed', count: 2 }],
+    });
+    const http = {
+      request: sinon.stub().callsFake(async (_verb: string, url: string) => {
+        const id = /\/_apis\/test\/runs\/(\d+)\?/.exec(url)?.[1];
+        if (id === undefined) return json({ value: [summary(3), summary(4), summary(5)] });
+        if (id === '5') return answer(404, '{"message":"gone"}');
+        return json({
+          ...summary(Number(id)),
+          release: { id: 57, environmentId: 3, attempt: Number(id) - 2 },
+          runStatistics: [
+            { outcome: 'Passed', count: 1 },
+            { outcome: 'Passed', count: 1, resultMetadata: 'rerun' },
+          ],
+        });
+      }),
+    };
+    const scope = { kind: 'release', releaseId: 57, environmentId: 3, attempt: 2 } as const;
+    const runs = await adapterWith(http).testRuns('WebApp', scope);
+    assert.deepEqual(runs, [
+      { id: 4, failed: 0, passed: 2, passedOnRerun: 1, flaky: 0 },
+      { id: 5, failed: 0, passed: 2, passedOnRerun: 0, flaky: 0 },
+    ]);
+    const gets = http.request.args
+      .map((args) => new URL(args[1] as string))
+      .filter((url) => /\/runs\/\d+$/.test(url.pathname))
+      .map((url) => `${url.pathname} ${url.searchParams.get('api-version')}`);
+    assert.deepEqual(gets.sort(), [
+      '/fabrikam/WebApp/_apis/test/runs/3 6.0',
+      '/fabrikam/WebApp/_apis/test/runs/4 6.0',
+      '/fabrikam/WebApp/_apis/test/runs/5 6.0',
+    ]);
   });
 
   it('reads a page of results of one outcome, decoded into test results with their failing-since run', async () => {

@@ -223,6 +223,49 @@ function findRun(ctx: RequestContext): Run {
   return run;
 }
 
+/**
+ * Runs - Get Test Run By Id: the run with every property (`includeDetails`, true unless `false`), its statistics
+ * (with their result metadata) and the deployment attempt of a release's run among them.
+ */
+export const getRun: Handler = (ctx) => {
+  const run = findRun(ctx);
+  const details = (ctx.query.includeDetails ?? 'true').toLowerCase() !== 'false';
+  return ok({ ...runJson(ctx, run, details), ...(details ? { runStatistics: runStatistics(run) } : {}) });
+};
+
+// Runs - Query answers a summary of each run: its counts and dates, the job that published it, its release as
+// `{id, environmentId}` alone (no deployment attempt) and its statistics without `resultMetadata`.
+function queriedRunJson(ctx: RequestContext, run: Run): Record<string, unknown> {
+  const full = runJson(ctx, run, true);
+  const kept = [
+    'id',
+    'name',
+    'url',
+    'isAutomated',
+    'state',
+    'totalTests',
+    'incompleteTests',
+    'notApplicableTests',
+    'passedTests',
+    'unanalyzedTests',
+    'startedDate',
+    'completedDate',
+    'createdDate',
+    'lastUpdatedDate',
+    'project',
+    'webAccessUrl',
+    'buildConfiguration',
+    'pipelineReference',
+  ];
+  return {
+    ...Object.fromEntries(kept.filter((key) => key in full).map((key) => [key, full[key]])),
+    ...(run.release
+      ? { release: { id: run.release.stored.seed.id, environmentId: run.release.environmentId } }
+      : {}),
+    runStatistics: runStatistics(run).map(({ outcome, count }) => ({ outcome, count, state: 'Unspecified' })),
+  };
+}
+
 /** Runs - Get Test Run Statistics: the run's counts per outcome (and result metadata). */
 export const getRunStatistics: Handler = (ctx) => {
   const run = findRun(ctx);
@@ -300,7 +343,7 @@ function queryRuns(ctx: RequestContext, project: Project): ReturnType<Handler> {
       (!builds || builds.includes(run.build?.seed.id ?? -1))
     );
   });
-  return list(runs.slice(0, top).map((run) => runJson(ctx, run, true)));
+  return list(runs.slice(0, top).map((run) => queriedRunJson(ctx, run)));
 }
 
 function outcomeFilter(ctx: RequestContext): (r: Result) => boolean {

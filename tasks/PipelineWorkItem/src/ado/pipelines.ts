@@ -192,7 +192,9 @@ export class AdoPipelines implements Pipelines {
   // Runs - Query must be given a window of last-update dates of at most 7 days. The task runs inside the
   // deployment whose runs it reads, so their last updates lie in the days before now; the window ends an hour
   // ahead of the agent's clock, which may lag the service's. One page holds 100 runs, more than a deployment of
-  // one environment publishes.
+  // one environment publishes. The query answers a summary of each run: its release without the deployment
+  // attempt, its statistics without what passed on a rerun or was flagged flaky. Such a run is read on its own,
+  // which tells both; when that read fails the summary stands (every attempt's runs are then kept).
   private async releaseRuns(
     project: string,
     scope: Extract<TestScope, { kind: 'release' }>,
@@ -210,7 +212,18 @@ export class AdoPipelines implements Pipelines {
       },
       apiVersion: V,
     });
-    return runs?.value ?? [];
+    const read = async (run: WireTestRun): Promise<WireTestRun> => {
+      if (run.id === undefined || run.release?.attempt !== undefined) return run;
+      const full = await this.builds
+        .json<WireTestRun>({
+          method: 'GET',
+          path: `${segment(project)}/_apis/test/runs/${run.id}`,
+          apiVersion: V,
+        })
+        .catch(() => undefined);
+      return full?.id === run.id ? { ...run, ...full } : run;
+    };
+    return inParallel(runs?.value ?? [], PARALLEL_STATISTICS, read);
   }
 
   testResults(
