@@ -83,6 +83,37 @@ describe('filing a new item', () => {
     sinon.assert.notCalled(boards.addComment);
   });
 
+  it('the history says what the task does later: for a failure, and for an item filed for a success', async () => {
+    const boards = boardsFinding([8]);
+    await fileNewItem(actingOver(boards).acting, decided());
+    await fileNewItem(actingOver(boards, { resolveOnRecovery: 'false' }).acting, decided());
+    await fileNewItem(actingOver(boards).acting, { ...decided(), success: true });
+    const histories = [0, 1, 2].map((call) =>
+      String(field(sent(boards.createWorkItem, call), 'System.History')),
+    );
+    assert.match(
+      histories[0] ?? '',
+      /comments here when it fails again and resolves it when the pipeline recovers\./,
+    );
+    assert.match(histories[1] ?? '', /comments here when it fails again\./);
+    assert.match(histories[2] ?? '', /comments here when it succeeds again\./);
+  });
+
+  it('the history links the item its fingerprint had before, when there is one', async () => {
+    const boards = boardsFinding([8]);
+    const { acting } = actingOver(boards);
+    const filing = decided();
+    const earlierItem = sinon.stub().resolves(undefined).withArgs(filing.fingerprint.tag).resolves(5);
+    await fileNewItem({ ...acting, reads: { ...acting.reads, earlierItem } }, filing);
+    const history = String(field(sent(boards.createWorkItem), 'System.History'));
+    assert.ok(
+      history.includes(`<p>Filed before for this fingerprint: <a href="${url(5)}">#5</a>.</p>`),
+      history,
+    );
+    await fileNewItem(actingOver(boards).acting, filing);
+    assert.ok(!String(field(sent(boards.createWorkItem, 1), 'System.History')).includes('Filed before'));
+  });
+
   it('a hostile branch: the history shows the fingerprint masked and cleaned; the tags are the raw fingerprint’s', async () => {
     const secret = 'Sup3r-s3cret-deploy-key';
     const context = withVariables(YAML_VARIABLES, { 'Build.SourceBranch': `refs/heads/fix/${secret}\u202E` });
