@@ -100,6 +100,21 @@ describe('packaged task: pipeline text cannot command the agent', function () {
     assert.ok(names.includes('invoicegnp.exe.png'), names.join(', '));
   });
 
+  it('the network and retry variables a step can set are read without being printed raw', async () => {
+    await session.emulator.seedBuild(hostileRun(964));
+    const base = job(964, {});
+    const run = await session.run({
+      ...base,
+      variables: {
+        ...base.variables,
+        'Agent.SkipCertValidation': `false ${SET_DEPLOY_TARGET}`,
+        'PipelineWorkItem.RequestTimeout': `30 ${FAIL_TASK}`,
+        'PipelineWorkItem.RetryBudget': `60 ${SET_DEPLOY_TARGET}`,
+      },
+    });
+    assertOwn(run, 'Succeeded', 'created');
+  });
+
   it('a service connection id holding a command fails the task with its own result only', async () => {
     await session.emulator.seedBuild(hostileRun(963));
     const run = await session.run(job(963, { connection: `x ${SET_DEPLOY_TARGET}` }));

@@ -63,6 +63,21 @@ describe('packaged task: a secret is masked in every form and in every write', f
     );
   });
 
+  it("the agent's proxy password, a secret variable, is never printed", async () => {
+    await session.emulator.seedBuild(failedYamlRun(974));
+    // The agent's proxy with its credentials; the emulator's host bypasses it, as an intranet host would.
+    const run = await session.run({
+      variables: buildVariables(974, {
+        'Agent.JobStatus': 'Failed',
+        'Agent.ProxyUrl': 'http://proxy.fabrikam.example:8888',
+        'Agent.ProxyUsername': 'svc-proxy',
+        'Agent.ProxyBypassList': JSON.stringify(['127\\.0\\.0\\.1', 'localhost']),
+      }),
+      secretVariables: { 'Agent.ProxyPassword': 'Pr0xy-pa55word-of-the-agent' },
+    });
+    assert.equal(run.outputs['WorkItemAction'], 'created', run.stdout);
+  });
+
   it('a secret as long as a certificate is masked like any other, and the task still files', async () => {
     // A signing certificate in a secret variable (a Key Vault-linked group holds such): 12 KB of Base64.
     const pfx = Buffer.from(Array.from({ length: 9_216 }, (_, i) => (i * 37) % 256)).toString('base64');

@@ -25,6 +25,8 @@ const rejectionHandlers = process.listeners('unhandledRejection');
 const { agentHost, taskLib, connection } = printed(() => ({
   agentHost: (require('../../tasks/PipelineWorkItem/src/agentHost') as AgentHostModule).agentHost,
   taskLib: require('azure-pipelines-task-lib/internal') as TaskLibInternal,
+  // The host loads task-lib at its first use; loaded here, its crash handlers are among those removed below.
+  task: require('azure-pipelines-task-lib/task') as unknown,
   connection: require('../../tasks/PipelineWorkItem/src/ado/connection') as Connection,
 })).result;
 /* eslint-enable @typescript-eslint/no-require-imports */

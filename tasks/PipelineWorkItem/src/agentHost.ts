@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { EOL, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import * as tl from 'azure-pipelines-task-lib/task';
+import type * as TaskLib from 'azure-pipelines-task-lib/task';
 import type { NetworkOptions, Transport } from './ado/connection';
 import { DEFAULT_LIMITS, RetryLimits, RetryPolicy } from './ado/retry';
 import { withTrailingSlash } from './text/html';
@@ -22,6 +22,23 @@ import { redactor } from './text/redact';
 
 const JOB_ENDPOINT = 'SYSTEMVSSCONNECTION';
 
+// task-lib, loaded by agentHost: as it loads it debug-prints the agent's proxy and certificate variables raw, the
+// proxy and client certificate passwords (secret variables) among them, and values a step may have set to a
+// pusher's text. Nothing it prints while it loads is the task's, so that output is dropped.
+let tl: typeof TaskLib;
+
+function loadTaskLib(): typeof TaskLib {
+  const { stdout } = process;
+  const write = stdout.write.bind(stdout);
+  stdout.write = () => true;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an import would load it before the output is muted
+    return require('azure-pipelines-task-lib/task') as typeof TaskLib;
+  } finally {
+    stdout.write = write;
+  }
+}
+
 /**
  * An English agent takes the messages from the bundle: task.json's, which the en-US resources repeat word for
  * word (npm run loc makes them, a test keeps them so), without task-lib reading both files at every start. In
@@ -34,10 +51,10 @@ function localize(resources: () => string): void {
   useLocalizer((key, ...args) => tl.loc(key, ...args));
 }
 
-const RESULTS: Record<TaskResult, tl.TaskResult> = {
-  Succeeded: tl.TaskResult.Succeeded,
-  SucceededWithIssues: tl.TaskResult.SucceededWithIssues,
-  Failed: tl.TaskResult.Failed,
+const RESULTS: Record<TaskResult, keyof typeof TaskLib.TaskResult> = {
+  Succeeded: 'Succeeded',
+  SucceededWithIssues: 'SucceededWithIssues',
+  Failed: 'Failed',
 };
 
 /**
@@ -46,6 +63,7 @@ const RESULTS: Record<TaskResult, tl.TaskResult> = {
  * logging commands task-lib writes for the task are the only ones the agent sees.
  */
 export function agentHost(resources: () => string): TaskHost {
+  tl ??= loadTaskLib();
   localize(resources);
   const secretVariables = quietly(() =>
     tl.getVariables().flatMap((v) => (v.secret && v.value ? [v.value] : [])),
@@ -61,7 +79,7 @@ export function agentHost(resources: () => string): TaskHost {
     return value;
   };
   const variable = (name: string): string | undefined => read(name, () => tl.getVariable(name));
-  const connect = connector(tokens, secrets);
+  const connect = connector(tokens, secrets, variable);
   const remember = (credentials: TokenCredentials): TokenCredentials => {
     tokens.push(credentials.token);
     return credentials;
@@ -111,10 +129,14 @@ function findFiles(
 // One retry policy (one time budget) for every client of the run; the proxy may differ by URL (its bypass
 // list), so the network settings are read for each organization the task talks to. Passwords among them, and
 // tokens the transport obtains itself (a federated connection's), join the secrets.
-function connector(tokens: string[], secrets: () => string[]): (url: string) => Transport {
+function connector(
+  tokens: string[],
+  secrets: () => string[],
+  variable: (name: string) => string | undefined,
+): (url: string) => Transport {
   let policy: RetryPolicy | undefined;
   const networkOf = (url: string): NetworkOptions => {
-    const network = networkOptions(url);
+    const network = networkOptions(url, variable);
     for (const password of [network.proxy?.proxyPassword, network.cert?.passphrase]) {
       if (password && !tokens.includes(password)) tokens.push(password);
     }
@@ -124,7 +146,7 @@ function connector(tokens: string[], secrets: () => string[]): (url: string) => 
     tokens.push(value);
   };
   return (url) => {
-    policy ??= new RetryPolicy(retryLimits());
+    policy ??= new RetryPolicy(retryLimits(variable));
     return { network: networkOf(url), policy, secrets, secret, networkOf };
   };
 }
@@ -154,7 +176,7 @@ function agentOutput(secrets: () => string[], variable: (name: string) => string
         tl.warning(safe(loc('SummaryNotAttached', (error as Error).message)));
       }
     },
-    setResult: (result, message) => tl.setResult(RESULTS[result], safe(message)),
+    setResult: (result, message) => tl.setResult(tl.TaskResult[RESULTS[result]], safe(message)),
   };
 }
 
@@ -184,7 +206,7 @@ function serviceConnection(connection: string): TokenCredentials {
   // process.env is case-sensitive on Linux (task-lib's vault lower-cases the auth lookup itself). task-lib
   // debug-prints the id it looks up raw, and the id is whatever the input says.
   const url = quietly(() => tl.getEndpointUrl(connection.toUpperCase(), true));
-  let auth: tl.EndpointAuthorization | undefined;
+  let auth: TaskLib.EndpointAuthorization | undefined;
   try {
     auth = quietly(() => tl.getEndpointAuthorization(connection, true));
   } catch {
@@ -213,7 +235,7 @@ function federatedCredentials(
 ): Credentials {
   const id = choice.connection;
   const endpoint = quietly((): EndpointView => {
-    let auth: tl.EndpointAuthorization | undefined;
+    let auth: TaskLib.EndpointAuthorization | undefined;
     try {
       auth = tl.getEndpointAuthorization(id, true);
     } catch {
@@ -250,14 +272,15 @@ function lowerKeys(record: Record<string, string | undefined>): Record<string, s
   return Object.fromEntries(Object.entries(record).map(([name, value]) => [name.toLowerCase(), value]));
 }
 
-// task-lib debug-prints the proxy and certificate settings it reads, passwords included.
-function networkOptions(url: string): NetworkOptions {
+// task-lib debug-prints the proxy and certificate settings it reads, passwords included, and every variable it
+// reads raw: a step can set these to a pusher's text, so they are read as every other variable is (`variable`).
+function networkOptions(url: string, variable: (name: string) => string | undefined): NetworkOptions {
   const proxy = quietly(() => tl.getHttpProxyConfiguration(url));
   const cert = quietly(() => tl.getHttpCertConfiguration());
   return {
     ...(proxy ? { proxy } : {}),
     ...(cert ? { cert } : {}),
-    ignoreSslError: (tl.getVariable('Agent.SkipCertValidation') ?? '').toLowerCase() === 'true',
+    ignoreSslError: (variable('Agent.SkipCertValidation') ?? '').toLowerCase() === 'true',
   };
 }
 
@@ -265,9 +288,9 @@ function networkOptions(url: string): NetworkOptions {
  * The retry limits: `PipelineWorkItem.RequestTimeout` and `PipelineWorkItem.RetryBudget` (seconds) pipeline
  * variables override the defaults.
  */
-function retryLimits(): RetryLimits {
+function retryLimits(variable: (name: string) => string | undefined): RetryLimits {
   const seconds = (name: string): number | undefined => {
-    const value = Number(tl.getVariable(name));
+    const value = Number(variable(name));
     return Number.isFinite(value) && value > 0 ? value * 1000 : undefined;
   };
   return {
