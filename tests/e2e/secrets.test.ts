@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { BuildSeed } from '../emulator/harness';
 import type { TaskRun } from './agent';
 import { buildVariables, failedYamlRun, greenYamlRun } from './pipelines';
@@ -76,6 +78,47 @@ describe('packaged task: a secret is masked in every form and in every write', f
       secretVariables: { 'Agent.ProxyPassword': 'Pr0xy-pa55word-of-the-agent' },
     });
     assert.equal(run.outputs['WorkItemAction'], 'created', run.stdout);
+  });
+
+  it('a key of several lines is masked line by line, also quoted with other line ends or in part', async () => {
+    // A signing key in a secret variable, as a Key Vault-linked group holds it: its lines end in LF.
+    const lines = [
+      '-----BEGIN PRIVATE KEY-----',
+      'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj',
+      'MzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvu',
+      '-----END PRIVATE KEY-----',
+    ];
+    const key = lines.join('\n');
+    const run = failedYamlRun(975);
+    await session.emulator.seedBuild({
+      ...run,
+      records: run.records?.map((record) => (record.id === 'test' ? { ...record, task: 'VSTest' } : record)),
+      // A test on a Windows agent quotes it with CRLF; a log line holds one of its lines.
+      testResults: [
+        {
+          testCaseTitle: 'signs_package',
+          outcome: 'Failed',
+          errorMessage: `bad key:\r\n${lines.join('\r\n')}`,
+        },
+      ],
+      logs: { '4': ['npm test', `using ${lines[1]}`, 'npm ERR! Test failed.'] },
+    });
+    const filed = await session.run({
+      variables: buildVariables(975, { 'Agent.JobStatus': 'Failed' }),
+      secretVariables: { 'Signing.Key': key },
+      inputs: { attachments: '*.log' },
+      // The test's own log, written on Windows: the key's lines end in CRLF there.
+      workspace: ({ sources }) =>
+        fs.writeFileSync(path.join(sources, 'signing.log'), `loaded key\r\n${lines.join('\r\n')}\r\n`),
+    });
+    assert.equal(filed.outputs['WorkItemAction'], 'created', filed.stdout);
+    const [item] = await session.items(1, filed);
+    const body = String(item!.fields['Microsoft.VSTS.TCM.ReproSteps']);
+    const [attachment] = await session.emulator.attachments();
+    const file = String(await session.emulator.attachment(attachment!.id));
+    for (const text of [body, file]) {
+      for (const line of lines.slice(1, 3)) assert.ok(!text.includes(line.slice(0, 20)), text);
+    }
   });
 
   it('a secret as long as a certificate is masked like any other, and the task still files', async () => {

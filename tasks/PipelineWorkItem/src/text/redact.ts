@@ -17,8 +17,8 @@ export function isMaskable(secret: string): boolean {
 }
 
 /**
- * The forms in which `secret` can stand in a text: as is, trimmed, and with its white space runs made one space
- * (a key of several lines in a one-line text); each HTML-escaped, Markdown-escaped, URL-encoded (either case of
+ * The forms in which `secret` can stand in a text: as is, trimmed, with its white space runs made one space
+ * (a key of several lines in a one-line text), and each of its lines when it has several; each HTML-escaped, Markdown-escaped, URL-encoded (either case of
  * hex digits), escaped inside a JSON string (also with `\/`, and as .NET's encoder writes it, `\u002B`),
  * Base64-encoded (standard and URL-safe alphabets, of its UTF-8 and of its UTF-16 bytes, as PowerShell's
  * `-EncodedCommand` takes it) inside longer data, and hex-encoded in lower and upper case. The encoded forms of
@@ -26,7 +26,14 @@ export function isMaskable(secret: string): boolean {
  * hex digits), too many to stand in ordinary text by chance.
  */
 export function secretForms(secret: string): string[] {
-  const reshaped = [secret.trim(), secret.replace(/\s+/g, ' ').trim()].filter(isMaskable);
+  // A secret of several lines (a key, a certificate) also stands a line at a time: a log splits it into lines, a
+  // file written on Windows ends them in CRLF, a tool quotes one. Each line is masked, as the agent masks them.
+  const lines = secret.split(/\r\n|[\r\n]/);
+  const reshaped = [
+    secret.trim(),
+    secret.replace(/\s+/g, ' ').trim(),
+    ...(lines.length > 1 ? lines.map((line) => line.trim()) : []),
+  ].filter(isMaskable);
   return [...new Set([secret, ...reshaped].flatMap(formsOf))];
 }
 
