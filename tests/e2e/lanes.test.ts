@@ -186,6 +186,24 @@ describe('packaged task: pull-request lanes, recovery by scope, guarded inputs',
     await session.items(2, green);
   });
 
+  it('a branch named main or like the tags’ lane but for a Unicode space is a lane of its own', async () => {
+    const main = await runBuild(1034, 'failed');
+    const tags = await runBuild(1035, 'failed', { variables: { 'Build.SourceBranch': 'refs/tags/v1.3.0' } });
+    // A pusher's branches, green: main with a zero-width no-break space after it (it shows as main), and
+    // "every tag" with a no-break space (Git refuses only the ASCII space in a branch's name).
+    for (const [id, branch] of [
+      [1036, 'main\uFEFF'],
+      [1037, 'every\u00A0tag'],
+    ] as const) {
+      const green = await runBuild(id, 'green', {
+        variables: { 'Build.SourceBranch': `refs/heads/${branch}`, 'Build.SourceBranchName': branch },
+      });
+      assert.equal(green.outputs['WorkItemAction'], 'none', green.stdout);
+    }
+    assert.equal(await state(main.outputs['WorkItemId']!), 'New');
+    assert.equal(await state(tags.outputs['WorkItemId']!), 'New');
+  });
+
   it('finds and resolves an item 1.0.0 filed, by its fingerprint tag alone', async () => {
     const old = await session.emulator.seedWorkItem({
       project: 'WebApp',

@@ -252,6 +252,23 @@ describe('the pull-request lane', () => {
     assert.notEqual(spelled.tag, pr.tag);
   });
 
+  it('a branch named as another but for a space beyond ASCII (no-break, zero-width) is a lane of its own', () => {
+    const lane = (branch: string) =>
+      laneOf(runContext({ ...YAML_VARIABLES, 'Build.SourceBranch': `refs/heads/${branch}` }));
+    const of = (branch: string, source?: string) =>
+      fingerprintOf(source ? template(source) : undefined, { ...values, branch } as never, lane(branch));
+    for (const source of [undefined, '{{pipeline}} {{branch}}']) {
+      const main = of('main', source);
+      for (const branch of ['main\uFEFF', '\u00A0main', 'ma\u3000in']) {
+        assert.notEqual(of(branch, source).tag, main.tag, JSON.stringify(branch));
+        assert.notEqual(of(branch, source).scopeTag, main.scopeTag, JSON.stringify(branch));
+      }
+    }
+    const tags = laneOf(runContext({ ...YAML_VARIABLES, 'Build.SourceBranch': 'refs/tags/v1' }));
+    assert.notEqual(lane('every\u00A0tag').branch, tags.branch);
+    assert.equal(lane('every\u00A0tag').branch, 'every<U+A0>tag');
+  });
+
   describe('scope tags', () => {
     const scope = (variables: Record<string, string>, source?: string): string =>
       fingerprintOf(source ? template(source) : undefined, values, runContext(variables)).scopeTag;

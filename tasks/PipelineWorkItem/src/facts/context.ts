@@ -79,8 +79,26 @@ export type Lane = Pick<
   'hostType' | 'project' | 'pipeline' | 'pipelineId' | 'branch' | 'environment' | 'pullRequest'
 >;
 
-// No branch takes this lane's place: a Git branch's name holds no space, a TFVC path starts with `$/`.
+// No branch takes this lane's place: a Git branch's name holds no ASCII space (other spaces are written as their
+// code points in a lane, below), a TFVC path starts with `$/`.
 const EVERY_TAG = 'every tag';
+
+// The white space JavaScript knows beyond ASCII's, which Git allows in a branch's name.
+const UNICODE_SPACE = /(?![\t\n\v\f\r ])\s/gu;
+
+/**
+ * A branch's name as a lane and a fingerprint take it: each space beyond ASCII's written as its code point. The
+ * fingerprints fold and trim white space, which would make `main\uFEFF` (shown as main) main, and `every\u00A0tag`
+ * the lane of the tags: a pusher's branch would comment on and resolve their items.
+ */
+export function laneBranch(branch: string): string {
+  return branch.replace(UNICODE_SPACE, (space) => `<U+${space.codePointAt(0)?.toString(16).toUpperCase()}>`);
+}
+
+// Build.SourceBranch trimmed of ASCII white space only: any other space is part of the branch's name.
+function refOf(value: string | undefined): string {
+  return (value ?? '').replace(/^[\t\n\v\f\r ]+|[\t\n\v\f\r ]+$/g, '');
+}
 
 /**
  * The run's lane. The run of a tag (`refs/tags/…`) shares one with every tag of its pipeline: each tag runs once,
@@ -88,7 +106,9 @@ const EVERY_TAG = 'every tag';
  * resolved by its success; and a tag is never in the lane of a branch of the same name.
  */
 export function laneOf(context: RunContext): Lane {
-  return isTagRef(context.branchRef) ? { ...context, branch: EVERY_TAG } : context;
+  if (isTagRef(context.branchRef)) return { ...context, branch: EVERY_TAG };
+  const branch = laneBranch(context.branch);
+  return branch === context.branch ? context : { ...context, branch };
 }
 
 /** A tag's ref (`refs/tags/…`): the runs of every tag of a pipeline share one lane. */
@@ -115,7 +135,7 @@ export function readRunContext(variable: VariableReader): RunContext {
   if (!collection || !project) throw new EnvironmentError(loc('NotInPipelineJob'));
   const collectionUri = withTrailingSlash(collection);
   const { build, release } = runOf(get);
-  const branchRef = get('Build.SourceBranch');
+  const branchRef = refOf(variable('Build.SourceBranch'));
   const commit = get('Build.SourceVersion');
   const runUrl = runUrlOf(get, { collectionUri, project }, build, release);
   const reason = release ? get('Release.Reason') : get('Build.Reason');

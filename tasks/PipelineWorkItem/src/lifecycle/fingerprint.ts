@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Lane } from '../facts/context';
+import { laneBranch, type Lane } from '../facts/context';
 import { renderTemplate, Template, TemplateValues } from '../text/templates';
 
 /**
@@ -40,8 +40,9 @@ export function fingerprintOf(
   values: TemplateValues,
   context: Lane,
 ): Fingerprint {
+  // The branch's spaces beyond ASCII's kept apart here too (facts/context.ts, laneBranch).
   const raw = template
-    ? renderTemplate(template, values)
+    ? renderTemplate(template, { ...values, branch: laneBranch(values.branch) })
     : [context.pipeline, context.branch, context.environment].filter((part) => part !== '').join(' · ');
   const text = normalized(raw);
   const scopeTag = `${SCOPE_TAG_PREFIX}${digest('scope', scopeParts(context))}`;
