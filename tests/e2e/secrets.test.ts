@@ -121,6 +121,27 @@ describe('packaged task: a secret is masked in every form and in every write', f
     }
   });
 
+  it('a password in a URL as the URL standard writes it, or in a form body, is masked', async () => {
+    const password = 'P@ss$w0rd!x-2026';
+    // What Node.js writes for a URL with a password, and for a form with it (URLSearchParams).
+    const url = new URL('https://db.fabrikam.example/orders');
+    url.username = 'deploy';
+    url.password = password;
+    const form = new URLSearchParams({ user: 'deploy', password }).toString();
+    await session.emulator.seedBuild(
+      failedYamlRun(976, [`connect ECONNREFUSED ${url.href}`, `POST /token ${form} answered 401`]),
+    );
+    const filed = await session.run({
+      variables: buildVariables(976, { 'Agent.JobStatus': 'Failed' }),
+      secretVariables: { 'Db.Password': password },
+    });
+    assert.equal(filed.outputs['WorkItemAction'], 'created', filed.stdout);
+    const [item] = await session.items(1, filed);
+    const body = String(item!.fields['Microsoft.VSTS.TCM.ReproSteps']);
+    assert.match(body, /deploy:\*\*\*@db\.fabrikam\.example/, body);
+    assert.match(body, /password=\*\*\* answered/, body);
+  });
+
   it('a secret as long as a certificate is masked like any other, and the task still files', async () => {
     // A signing certificate in a secret variable (a Key Vault-linked group holds such): 12 KB of Base64.
     const pfx = Buffer.from(Array.from({ length: 9_216 }, (_, i) => (i * 37) % 256)).toString('base64');

@@ -114,6 +114,9 @@ describe('redaction', () => {
       // In a JSON string as .NET's encoder writes it.
       'a\\u0026b c',
       'a%26b%20c',
+      // In a URL's password as the URL standard writes it, and in a form body.
+      'a&b%20c',
+      'a%26b+c',
       '6126622063',
       'YSZiIG',
       'EmYiBj',

@@ -18,12 +18,13 @@ export function isMaskable(secret: string): boolean {
 
 /**
  * The forms in which `secret` can stand in a text: as is, trimmed, with its white space runs made one space
- * (a key of several lines in a one-line text), and each of its lines when it has several; each HTML-escaped, Markdown-escaped, URL-encoded (either case of
- * hex digits), escaped inside a JSON string (also with `\/`, and as .NET's encoder writes it, `\u002B`),
- * Base64-encoded (standard and URL-safe alphabets, of its UTF-8 and of its UTF-16 bytes, as PowerShell's
- * `-EncodedCommand` takes it) inside longer data, and hex-encoded in lower and upper case. The encoded forms of
- * a maskable secret have at least six characters (five bytes give six Base64 characters at any alignment, ten
- * hex digits), too many to stand in ordinary text by chance.
+ * (a key of several lines in a one-line text), and each of its lines when it has several; each HTML-escaped,
+ * Markdown-escaped, URL-encoded (as encodeURIComponent, a URL's password, a form body and RFC 3986's strict set
+ * write it; either case of hex digits), escaped inside a JSON string (also with `\/`, and as .NET's encoder
+ * writes it, `\u002B`), Base64-encoded (standard and URL-safe alphabets, of its UTF-8 and of its UTF-16 bytes, as
+ * PowerShell's `-EncodedCommand` takes it) inside longer data, and hex-encoded in lower and upper case. The
+ * encoded forms of a maskable secret have at least six characters (five bytes give six Base64 characters at any
+ * alignment, ten hex digits), too many to stand in ordinary text by chance.
  */
 export function secretForms(secret: string): string[] {
   // A secret of several lines (a key, a certificate) also stands a line at a time: a log splits it into lines, a
@@ -52,9 +53,20 @@ function formsOf(secret: string): string[] {
   ];
   try {
     const url = encodeURIComponent(secret);
-    forms.push(
+    // Each URL encoder escapes its own set: a password in a URL as the URL standard writes it (Node.js's URL,
+    // browsers), a form body (URLSearchParams: a space as `+`), and RFC 3986's unreserved set (.NET's
+    // Uri.EscapeDataString also escapes `!'()*`).
+    const userinfo = new URL('http://host/');
+    userinfo.password = secret;
+    const encoded = [
       url,
-      url.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
+      userinfo.password,
+      new URLSearchParams([['', secret]]).toString().slice(1),
+      url.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+    ];
+    forms.push(
+      ...encoded,
+      ...encoded.map((form) => form.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())),
     );
   } catch {
     // A lone surrogate has no URL-encoded form.
