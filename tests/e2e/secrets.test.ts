@@ -142,6 +142,30 @@ describe('packaged task: a secret is masked in every form and in every write', f
     assert.match(body, /password=\*\*\* answered/, body);
   });
 
+  it("a secret in an attached HTML report is masked as each tool's HTML escaping writes it", async () => {
+    const secret = `it's-the-"deploy"-key`;
+    await session.emulator.seedBuild(failedYamlRun(977));
+    // The same page escaped as lodash or Java, Python, XML and Go write HTML.
+    const escaped = ['&#39;', '&#x27;', '&apos;'].map((apostrophe) =>
+      secret.replace(/'/g, apostrophe).replace(/"/g, '&quot;'),
+    );
+    escaped.push(secret.replace(/'/g, '&#39;').replace(/"/g, '&#34;'));
+    const filed = await session.run({
+      variables: buildVariables(977, { 'Agent.JobStatus': 'Failed' }),
+      secretVariables: { 'Deploy.Key': secret },
+      inputs: { attachments: '*.html' },
+      workspace: ({ sources }) =>
+        fs.writeFileSync(
+          path.join(sources, 'report.html'),
+          escaped.map((text) => `<p>key: ${text}</p>`).join('\n'),
+        ),
+    });
+    assert.equal(filed.outputs['WorkItemAction'], 'created', filed.stdout);
+    const [attachment] = await session.emulator.attachments();
+    const file = String(await session.emulator.attachment(attachment!.id));
+    assert.equal(file, escaped.map(() => '<p>key: ***</p>').join('\n'));
+  });
+
   it('a secret as long as a certificate is masked like any other, and the task still files', async () => {
     // A signing certificate in a secret variable (a Key Vault-linked group holds such): 12 KB of Base64.
     const pfx = Buffer.from(Array.from({ length: 9_216 }, (_, i) => (i * 37) % 256)).toString('base64');

@@ -18,13 +18,14 @@ export function isMaskable(secret: string): boolean {
 
 /**
  * The forms in which `secret` can stand in a text: as is, trimmed, with its white space runs made one space
- * (a key of several lines in a one-line text), and each of its lines when it has several; each HTML-escaped,
- * Markdown-escaped, URL-encoded (as encodeURIComponent, a URL's password, a form body and RFC 3986's strict set
- * write it; either case of hex digits), escaped inside a JSON string (also with `\/`, and as .NET's encoder
- * writes it, `\u002B`), Base64-encoded (standard and URL-safe alphabets, of its UTF-8 and of its UTF-16 bytes, as
- * PowerShell's `-EncodedCommand` takes it) inside longer data, and hex-encoded in lower and upper case. The
- * encoded forms of a maskable secret have at least six characters (five bytes give six Base64 characters at any
- * alignment, ten hex digits), too many to stand in ordinary text by chance.
+ * (a key of several lines in a one-line text), and each of its lines when it has several; each HTML-escaped (its
+ * quotes as the task, lodash, Python, XML and Go write them), Markdown-escaped, URL-encoded (as
+ * encodeURIComponent, a URL's password, a form body and RFC 3986's strict set write it; either case of hex
+ * digits), escaped inside a JSON string (also with `\/`, and as .NET's encoder writes it, `\u002B`),
+ * Base64-encoded (standard and URL-safe alphabets, of its UTF-8 and of its UTF-16 bytes, as PowerShell's
+ * `-EncodedCommand` takes it) inside longer data, and hex-encoded in lower and upper case. The encoded forms of a
+ * maskable secret have at least six characters (five bytes give six Base64 characters at any alignment, ten hex
+ * digits), too many to stand in ordinary text by chance.
  */
 export function secretForms(secret: string): string[] {
   // A secret of several lines (a key, a certificate) also stands a line at a time: a log splits it into lines, a
@@ -40,9 +41,14 @@ export function secretForms(secret: string): string[] {
 
 function formsOf(secret: string): string[] {
   const json = JSON.stringify(secret).slice(1, -1);
+  const html = escapeHtml(secret);
   const forms = [
     secret,
-    escapeHtml(secret),
+    html,
+    // HTML as other tools escape it (a test report attached): `'` as lodash and Java, Python, or XML write it;
+    // both quotes as Go writes them.
+    ...['&#39;', '&#x27;', '&apos;'].map((apostrophe) => html.replace(/'/g, apostrophe)),
+    html.replace(/'/g, '&#39;').replace(/&quot;/g, '&#34;'),
     escapeMarkdown(secret),
     json,
     json.replace(/\//g, '\\/'),
