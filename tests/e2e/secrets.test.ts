@@ -166,6 +166,30 @@ describe('packaged task: a secret is masked in every form and in every write', f
     assert.equal(file, escaped.map(() => '<p>key: ***</p>').join('\n'));
   });
 
+  it('a secret in JSON as Python and Go escape it (lower-case \\u escapes) is masked', async () => {
+    const secret = 'Pässwort&Co-2026';
+    // json.dumps escapes what is not ASCII, Go's encoding/json escapes & < >: both in lower-case hex.
+    const python = JSON.stringify(secret).replace(
+      /[^\x00-\x7f]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
+    const go = JSON.stringify(secret).replace(
+      /[<>&]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
+    await session.emulator.seedBuild(
+      failedYamlRun(978, [`request {"password": ${python}} refused`, `request {"password":${go}} refused`]),
+    );
+    const filed = await session.run({
+      variables: buildVariables(978, { 'Agent.JobStatus': 'Failed' }),
+      secretVariables: { 'Db.Password': secret },
+    });
+    assert.equal(filed.outputs['WorkItemAction'], 'created', filed.stdout);
+    const [item] = await session.items(1, filed);
+    const body = String(item!.fields['Microsoft.VSTS.TCM.ReproSteps']);
+    assert.equal(body.match(/password&quot;: ?&quot;\*\*\*&quot;/g)?.length, 2, body);
+  });
+
   it('a secret as long as a certificate is masked like any other, and the task still files', async () => {
     // A signing certificate in a secret variable (a Key Vault-linked group holds such): 12 KB of Base64.
     const pfx = Buffer.from(Array.from({ length: 9_216 }, (_, i) => (i * 37) % 256)).toString('base64');

@@ -21,7 +21,7 @@ export function isMaskable(secret: string): boolean {
  * (a key of several lines in a one-line text), and each of its lines when it has several; each HTML-escaped (its
  * quotes as the task, lodash, Python, XML and Go write them), Markdown-escaped, URL-encoded (as
  * encodeURIComponent, a URL's password, a form body and RFC 3986's strict set write it; either case of hex
- * digits), escaped inside a JSON string (also with `\/`, and as .NET's encoder writes it, `\u002B`),
+ * digits), escaped inside a JSON string (also with `\/`, and as .NET's, Python's and Go's encoders escape it),
  * Base64-encoded (standard and URL-safe alphabets, of its UTF-8 and of its UTF-16 bytes, as PowerShell's
  * `-EncodedCommand` takes it) inside longer data, and hex-encoded in lower and upper case. The encoded forms of a
  * maskable secret have at least six characters (five bytes give six Base64 characters at any alignment, ten hex
@@ -41,27 +41,40 @@ export function secretForms(secret: string): string[] {
 
 function formsOf(secret: string): string[] {
   const json = JSON.stringify(secret).slice(1, -1);
-  const html = escapeHtml(secret);
   const forms = [
     secret,
-    html,
-    // HTML as other tools escape it (a test report attached): `'` as lodash and Java, Python, or XML write it;
-    // both quotes as Go writes them.
-    ...['&#39;', '&#x27;', '&apos;'].map((apostrophe) => html.replace(/'/g, apostrophe)),
-    html.replace(/'/g, '&#39;').replace(/&quot;/g, '&#34;'),
+    ...htmlForms(escapeHtml(secret)),
     escapeMarkdown(secret),
     json,
     json.replace(/\//g, '\\/'),
-    json.replace(
-      /[<>&'+`]|[^\x00-\x7f]/g,
-      (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`,
-    ),
+    ...jsonEscapes(json),
+    ...urlForms(secret),
   ];
+  const bytes = Buffer.from(secret);
+  const hex = bytes.toString('hex');
+  forms.push(hex, hex.toUpperCase());
+  for (const base64 of [...base64Forms(bytes), ...base64Forms(Buffer.from(secret, 'utf16le'))]) {
+    forms.push(base64, base64.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return forms;
+}
+
+// The task's HTML escaping of a secret, and as other tools escape its quotes (a test report attached): `'` as
+// lodash and Java, Python, or XML write it; both quotes as Go writes them.
+function htmlForms(html: string): string[] {
+  return [
+    html,
+    ...['&#39;', '&#x27;', '&apos;'].map((apostrophe) => html.replace(/'/g, apostrophe)),
+    html.replace(/'/g, '&#39;').replace(/&quot;/g, '&#34;'),
+  ];
+}
+
+// Each URL encoder escapes its own set: encodeURIComponent, a password in a URL as the URL standard writes it
+// (Node.js's URL, browsers), a form body (URLSearchParams: a space as `+`), and RFC 3986's unreserved set (.NET's
+// Uri.EscapeDataString also escapes `!'()*`); each in either case of hex digits.
+function urlForms(secret: string): string[] {
   try {
     const url = encodeURIComponent(secret);
-    // Each URL encoder escapes its own set: a password in a URL as the URL standard writes it (Node.js's URL,
-    // browsers), a form body (URLSearchParams: a space as `+`), and RFC 3986's unreserved set (.NET's
-    // Uri.EscapeDataString also escapes `!'()*`).
     const userinfo = new URL('http://host/');
     userinfo.password = secret;
     const encoded = [
@@ -70,20 +83,28 @@ function formsOf(secret: string): string[] {
       new URLSearchParams([['', secret]]).toString().slice(1),
       url.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
     ];
-    forms.push(
+    return [
       ...encoded,
       ...encoded.map((form) => form.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())),
-    );
+    ];
   } catch {
     // A lone surrogate has no URL-encoded form.
+    return [];
   }
-  const bytes = Buffer.from(secret);
-  const hex = bytes.toString('hex');
-  forms.push(hex, hex.toUpperCase());
-  for (const base64 of [...base64Forms(bytes), ...base64Forms(Buffer.from(secret, 'utf16le'))]) {
-    forms.push(base64, base64.replace(/\+/g, '-').replace(/\//g, '_'));
-  }
-  return forms;
+}
+
+// A JSON string's `\u` escapes as each encoder writes them: .NET's (`<>&'+` and backtick, and what is not ASCII, in
+// upper-case hex), Python's json.dumps (what is not ASCII) and Go's encoding/json (`<>&`), both in lower case.
+function jsonEscapes(json: string): string[] {
+  const escaped = (chars: RegExp, hex: (code: string) => string): string =>
+    json.replace(chars, (c) => `\\u${hex(c.charCodeAt(0).toString(16).padStart(4, '0'))}`);
+  const dotnet = /[<>&'+`]|[^\x00-\x7f]/g;
+  return [
+    escaped(dotnet, (code) => code.toUpperCase()),
+    escaped(dotnet, (code) => code),
+    escaped(/[^\x00-\x7f]/g, (code) => code),
+    escaped(/[<>&]/g, (code) => code),
+  ];
 }
 
 /**
