@@ -115,6 +115,20 @@ describe('packaged task: pipeline text cannot command the agent', function () {
     assertOwn(run, 'Succeeded', 'created');
   });
 
+  it('a commit message a macro put in the description makes no script link in the item', async () => {
+    await session.emulator.seedBuild(hostileRun(965));
+    // description: 'Last commit: $(Build.SourceVersionMessage)', as the agent hands it over expanded.
+    const message =
+      'fix <a href="javascript:alert(document.domain)">details</a> <a href=" JaVa&#9;ScRiPt:alert(1)">x</a>' +
+      ' <img src="data:text/html,<script>alert(1)</script>">';
+    const run = await session.run(job(965, { description: `Last commit: ${message}` }));
+    assertOwn(run, 'Succeeded', 'created');
+    const [item] = await session.items(1, run);
+    const body = String(item!.fields['Microsoft.VSTS.TCM.ReproSteps']);
+    assert.ok(!/javascript|data:text/i.test(body.replace(/&#9;/g, '')), body.slice(0, 800));
+    assert.match(body, /<a href="#">details<\/a>/, body.slice(0, 800));
+  });
+
   it('a service connection id holding a command fails the task with its own result only', async () => {
     await session.emulator.seedBuild(hostileRun(963));
     const run = await session.run(job(963, { connection: `x ${SET_DEPLOY_TARGET}` }));

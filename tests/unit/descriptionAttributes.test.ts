@@ -70,10 +70,17 @@ describe('description placeholders in HTML attributes', () => {
         `<p><span title="${SCRIPT}" alt="${SCRIPT}">x</span></p>`,
       ],
       [
+        // A script URL is refused even in the author's own HTML, which macros may have filled.
         'the author’s own href beside an attribute with a value',
-        '<a href="javascript:void(0)" title="{{branch}}">run</a>',
+        '<a href="https://x.example/" title="{{branch}}">run</a> <a href="javascript:void(0)">no</a>',
         {},
-        '<p><a href="javascript:void(0)" title="main">run</a></p>',
+        '<p><a href="https://x.example/" title="main">run</a> <a href="#">no</a></p>',
+      ],
+      [
+        'the author’s inline image, as markdown-it allows one',
+        '![dot](data:image/png;base64,iVBORw0KGgo=)',
+        {},
+        '<p><img src="data:image/png;base64,iVBORw0KGgo=" alt="dot"></p>',
       ],
       [
         'a URL attribute value as a normalised link, other attributes as written',

@@ -37,8 +37,9 @@ const URL_ATTRIBUTES = new Set([
   'xlink:href',
 ]);
 
-// The schemes markdown-it refuses in links.
+// The schemes markdown-it refuses in links, and the data it allows in them: an image's.
 const SCRIPT_URL = /^(javascript|vbscript|file|data):/;
+const DATA_IMAGE = /^data:image\/(gif|png|jpeg|webp);/;
 
 const ELEMENTS_WITHOUT_LINKS = new Set(['a', 'code', 'pre']);
 
@@ -72,12 +73,13 @@ function attributeText(value: string, quote: string): string {
   return quote ? escaped : escaped.replace(/[\t\n\f\r =`]/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
-function isScriptUrl(attributeValue: string): boolean {
+function isScriptUrl(attributeValue: string, dataImages = false): boolean {
   // A browser drops ASCII white space and controls from a URL before reading its scheme.
   const url = markdownIt()
     .utils.unescapeAll(attributeValue)
-    .replace(/[\u0000-\u0020]/g, '');
-  return SCRIPT_URL.test(url.toLowerCase());
+    .replace(/[\u0000-\u0020]/g, '')
+    .toLowerCase();
+  return SCRIPT_URL.test(url) && !(dataImages && DATA_IMAGE.test(url));
 }
 
 /** Where a slot stands that no value may fill: an attribute's name, or a tag or element outside the text. */
@@ -138,7 +140,9 @@ export function misplacedSlots(html: string, slot: RegExp): Misplaced[] {
  * `valueOf(key)` escaped for where it stands: element text (line breaks kept, a lone http(s) URL linked when
  * `linkable(key)`),
  * a quoted or unquoted attribute value (URL attributes normalised, and never a script URL), or elsewhere in a
- * tag. A value can never open or close an element, and inserted values are never scanned again.
+ * tag. A value can never open or close an element, and inserted values are never scanned again. A script URL in
+ * the author's own HTML, which `$(Variable)` macros fill before the task starts (a commit message, a branch), is
+ * refused too, as markdown-it refuses it in a Markdown link.
  */
 export function fillHtmlSlots(
   html: string,
@@ -165,8 +169,9 @@ export function fillHtmlSlots(
       const { name, equals, quote = '', close = '' } = groups;
       const value = groups.quoted ?? groups.bare;
       if (name === undefined || equals === undefined || value === undefined) return inTag(token);
-      if (!hasSlot(token)) return token;
       const isUrl = URL_ATTRIBUTES.has(name.toLowerCase());
+      if (!hasSlot(token))
+        return isUrl && isScriptUrl(value, true) ? `${name}${equals}${quote}#${close}` : token;
       let filled = value.replace(slot, (_, key: string) => {
         const text = valueOf(key);
         return attributeText(isUrl ? markdownIt().normalizeLink(text) : text, quote);
@@ -179,8 +184,7 @@ export function fillHtmlSlots(
 
   const tag = (match: RegExpMatchArray): string => {
     const [whole, slash = '', name = '', rest = '', end = ''] = match;
-    if (!hasSlot(whole)) return whole;
-    const bracketed = autolink.exec(whole);
+    const bracketed = hasSlot(whole) && autolink.exec(whole);
     if (bracketed) {
       const key = bracketed[1] ?? '';
       return LONE_URL.test(valueOf(key)) ? textValue(key) : textHtml(`<${valueOf(key)}>`);
