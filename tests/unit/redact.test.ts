@@ -127,6 +127,15 @@ describe('redaction', () => {
     ]);
   });
 
+  it('masks each line of a secret of several lines as it is, its encodings being the whole secret’s', () => {
+    const forms = secretForms('first-line\r\nsecond-line\nend');
+    assert.ok(forms.includes('first-line') && forms.includes('second-line'), forms.join(' | '));
+    // Too short to mask on its own.
+    assert.ok(!forms.includes('end'));
+    assert.ok(!forms.includes(Buffer.from('first-line').toString('hex')));
+    assert.equal(redactor(['first-line\nsecond-line'])('a first-line\r\nsecond-line b'), 'a ***\r\n*** b');
+  });
+
   it('also masks the secret trimmed, with its white space made one space, and in more escapes', () => {
     const mask = redactor(['  Zx9+Qw/Er4\n  Ty7Ui0Op=\n']);
     const secret = 'Zx9+Qw/Er4\n  Ty7Ui0Op=';

@@ -17,26 +17,24 @@ export function isMaskable(secret: string): boolean {
 }
 
 /**
- * The forms in which `secret` can stand in a text: as is, trimmed, with its white space runs made one space
- * (a key of several lines in a one-line text), and each of its lines when it has several; each HTML-escaped (its
- * quotes as the task, lodash, Python, XML and Go write them), Markdown-escaped, URL-encoded (as
- * encodeURIComponent, a URL's password, a form body and RFC 3986's strict set write it; either case of hex
- * digits), escaped inside a JSON string (also with `\/`, and as .NET's, Python's and Go's encoders escape it),
- * Base64-encoded (standard and URL-safe alphabets, of its UTF-8 and of its UTF-16 bytes, as PowerShell's
- * `-EncodedCommand` takes it) inside longer data, and hex-encoded in lower and upper case. The encoded forms of a
- * maskable secret have at least six characters (five bytes give six Base64 characters at any alignment, ten hex
- * digits), too many to stand in ordinary text by chance.
+ * The forms in which `secret` can stand in a text: as is, trimmed, and with its white space runs made one space
+ * (a key of several lines in a one-line text); each HTML-escaped (its quotes as the task, lodash, Python, XML and
+ * Go write them), Markdown-escaped, URL-encoded (as encodeURIComponent, a URL's password, a form body and RFC
+ * 3986's strict set write it; either case of hex digits), escaped inside a JSON string (also with `\/`, and as
+ * .NET's, Python's and Go's encoders escape it), Base64-encoded (standard and URL-safe alphabets, of its UTF-8 and
+ * of its UTF-16 bytes, as PowerShell's `-EncodedCommand` takes it) inside longer data, and hex-encoded in lower
+ * and upper case; and each of its lines, as it is, when it has several. The encoded forms of a maskable secret
+ * have at least six characters (five bytes give six Base64 characters at any alignment, ten hex digits), too many
+ * to stand in ordinary text by chance.
  */
 export function secretForms(secret: string): string[] {
+  const reshaped = [secret.trim(), secret.replace(/\s+/g, ' ').trim()].filter(isMaskable);
   // A secret of several lines (a key, a certificate) also stands a line at a time: a log splits it into lines, a
-  // file written on Windows ends them in CRLF, a tool quotes one. Each line is masked, as the agent masks them.
+  // file written on Windows ends them in CRLF, a tool quotes one. Each line is masked as it is, as the agent masks
+  // them (its encodings are the whole secret's: a key of 60 lines would otherwise slow every file's mask 60-fold).
   const lines = secret.split(/\r\n|[\r\n]/);
-  const reshaped = [
-    secret.trim(),
-    secret.replace(/\s+/g, ' ').trim(),
-    ...(lines.length > 1 ? lines.map((line) => line.trim()) : []),
-  ].filter(isMaskable);
-  return [...new Set([secret, ...reshaped].flatMap(formsOf))];
+  const each = lines.length > 1 ? lines.map((line) => line.trim()).filter(isMaskable) : [];
+  return [...new Set([...[secret, ...reshaped].flatMap(formsOf), ...each])];
 }
 
 function formsOf(secret: string): string[] {
