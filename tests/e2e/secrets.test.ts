@@ -190,6 +190,24 @@ describe('packaged task: a secret is masked in every form and in every write', f
     assert.equal(body.match(/password&quot;: ?&quot;\*\*\*&quot;/g)?.length, 2, body);
   });
 
+  it('the run summary masks a secret in an encoded form its Markdown escapes would split', async () => {
+    const secret = 'Sup3r-s3cret?deploy=key';
+    const encoded = encodeURIComponent(secret);
+    await session.emulator.seedBuild(failedYamlRun(979));
+    // A capture whose name holds the secret URL-encoded, left out (its target is gone) with a warning naming it.
+    const filed = await session.run({
+      variables: buildVariables(979, { 'Agent.JobStatus': 'Failed' }),
+      secretVariables: { 'Deploy.Key': secret },
+      inputs: { attachments: '*.png' },
+      workspace: ({ sources }) =>
+        fs.symlinkSync(path.join(sources, 'gone.png'), path.join(sources, `capture-${encoded}.png`)),
+    });
+    assert.equal(filed.outputs['WorkItemAction'], 'created', filed.stdout);
+    assert.match(filed.warnings.join('\n'), /capture-\*\*\*\.png/);
+    const unescaped = filed.summary.replace(/\\([!-/:-@[-`{-~])/g, '$1');
+    assert.match(unescaped, /capture-\*\*\*\.png/, filed.summary);
+  });
+
   it('a secret as long as a certificate is masked like any other, and the task still files', async () => {
     // A signing certificate in a secret variable (a Key Vault-linked group holds such): 12 KB of Base64.
     const pfx = Buffer.from(Array.from({ length: 9_216 }, (_, i) => (i * 37) % 256)).toString('base64');

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { FailedTest, TestFailures } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { Report, reportLine, summaryMarkdown } from '../../tasks/PipelineWorkItem/src/render/summary';
+import { redactor } from '../../tasks/PipelineWorkItem/src/text/redact';
 import { buildRef, failedTest, failingTests } from './fixtures';
 
 const URL = 'https://dev.azure.com/fabrikam/WebApp/_workitems/edit/';
@@ -348,5 +349,22 @@ describe('what the task reports beyond the run’s item', () => {
       ),
       markdown,
     );
+  });
+});
+
+describe('the run summary’s masking', () => {
+  it('masks each value before its Markdown escapes, which would split an encoded secret', () => {
+    const secret = 'Sup3r-s3cret?deploy=key';
+    const encoded = encodeURIComponent(secret);
+    const markdown = summaryMarkdown(
+      { kind: 'failed', message: `refused ${encoded}` },
+      [`left out capture-${encoded}.png`],
+      {},
+      redactor([secret]),
+    );
+    assert.ok(!markdown.includes('s3cret'), markdown);
+    assert.match(markdown, /capture\\-\\\*\\\*\\\*\\\.png/);
+    // What decides the lines is never masked, even when a secret spells it.
+    assert.match(summaryMarkdown({ kind: 'failed', message: 'x' }, [], {}, redactor(['failed'])), /x/);
   });
 });

@@ -37,7 +37,7 @@ export async function run(host: TaskHost): Promise<void> {
     result = failed.result;
     acted = { outputs: { action: 'none' }, report: { kind: 'failed', message: failed.message } };
   }
-  host.writeSummary(mask(summaryMarkdown(acted.report, warnings, acted.side)));
+  host.writeSummary(mask(summaryMarkdown(acted.report, warnings, acted.side, mask)));
   const { id, url, action } = acted.outputs;
   host.setOutput('WorkItemId', id === undefined ? '' : String(id));
   host.setOutput('WorkItemUrl', url ?? '');

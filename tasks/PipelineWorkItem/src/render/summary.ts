@@ -114,7 +114,11 @@ export type Report =
   | { readonly kind: 'stale'; readonly number: string; readonly url: string; readonly branch: string }
   | { readonly kind: 'failed'; readonly message: string };
 
-const md = escapeMarkdown;
+// The mask of the summary being rendered (summaryMarkdown's `mask`), applied to each value before its Markdown
+// escapes: a mask of the rendered text would miss a secret's encoded forms, which the escapes split (`%3F` becomes
+// `\%3F`, a Base64 `+` becomes `\+`).
+let masked: (text: string) => string = (text) => text;
+const md = (text: string): string => escapeMarkdown(masked(text));
 const link = (type: string, id: number, url: string): string => `[${md(type)} ${id}](${url})`;
 
 // How an outcome reads in the summary, in the agent's language (the item says it in English: facts/outcome.ts).
@@ -125,8 +129,26 @@ const OUTCOME: Record<Outcome, () => string> = {
   canceled: () => loc('OutcomeCanceled'),
 };
 
-/** The run summary's Markdown: what the task did, the counts of the run's failing tests, its side items. */
-export function summaryMarkdown(report: Report, warnings: readonly string[], side: SideItems = {}): string {
+/**
+ * The run summary's Markdown: what the task did, the counts of the run's failing tests, its side items; each value
+ * masked with `mask` before it is escaped.
+ */
+export function summaryMarkdown(
+  report: Report,
+  warnings: readonly string[],
+  side: SideItems = {},
+  mask: (text: string) => string = (text) => text,
+): string {
+  const outer = masked;
+  masked = mask;
+  try {
+    return renderedSummary(report, warnings, side);
+  } finally {
+    masked = outer;
+  }
+}
+
+function renderedSummary(report: Report, warnings: readonly string[], side: SideItems): string {
   const lines = [`### ${loc('SummaryHeading')}`, '', summaryLine(report)];
   const counts = side.failing && testsLine(side.failing);
   if (counts) lines.push('', counts);
