@@ -4,7 +4,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BuildSeed } from '../emulator/harness';
 import type { TaskRun } from './agent';
-import { buildVariables, failedYamlRun } from './pipelines';
+import {
+  buildVariables,
+  classicRelease,
+  failedYamlRun,
+  releaseVariables,
+  seedClassicRelease,
+} from './pipelines';
 import { useSession } from './session';
 
 // What whoever can push a branch writes into a run: logging and formatting commands, behind every kind of line
@@ -127,6 +133,23 @@ describe('packaged task: pipeline text cannot command the agent', function () {
     const body = String(item!.fields['Microsoft.VSTS.TCM.ReproSteps']);
     assert.ok(!/javascript|data:text/i.test(body.replace(/&#9;/g, '')), body.slice(0, 800));
     assert.match(body, /<a href="#">details<\/a>/, body.slice(0, 800));
+  });
+
+  it("a release's web URL a step rewrote to another site links nothing there", async () => {
+    const { webUrl } = await seedClassicRelease(session.emulator, classicRelease(58, 'failed'));
+    // A test's output printed `##vso[task.setvariable variable=Release.ReleaseWebUrl]https://…`.
+    const phishing = 'https://fabrikam-devops.example/_release?releaseId=58';
+    const run = await session.run({
+      variables: { ...releaseVariables(58, 'Failed', webUrl), 'Release.ReleaseWebUrl': phishing },
+    });
+    assert.equal(run.outputs['WorkItemAction'], 'created', run.stdout);
+    const [item] = await session.items(1, run);
+    assert.ok(!JSON.stringify(item).includes('fabrikam-devops.example'), JSON.stringify(item).slice(0, 2000));
+    const links = (item!.relations ?? []).filter((r) => r.rel === 'Hyperlink').map((r) => r.url);
+    const collection = session.emulator.collectionUrl.replace(/\/?$/, '/');
+    assert.deepEqual(links, [
+      `${collection}WebApp/_releaseProgress?_a=release-pipeline-progress&releaseId=58`,
+    ]);
   });
 
   it('a service connection id holding a command fails the task with its own result only', async () => {

@@ -227,7 +227,11 @@ function runUrlOf(
   build: BuildRun | undefined,
   release: ReleaseRun | undefined,
 ): string | undefined {
-  if (release) return get('Release.ReleaseWebUrl') || releaseUrl(collectionUri, project, release.id);
+  if (release)
+    return (
+      releaseWebUrl(get('Release.ReleaseWebUrl'), collectionUri) ??
+      releaseUrl(collectionUri, project, release.id)
+    );
   return build && `${collectionUri}${encodeURIComponent(project)}/_build/results?buildId=${build.id}`;
 }
 
@@ -270,6 +274,12 @@ export function shortBranch(ref: string): string {
 function person(displayName: string, email: string): Person | undefined {
   if (!displayName && !email) return undefined;
   return { displayName: displayName || email, email: email || undefined };
+}
+
+// Release.ReleaseWebUrl, only under the collection: a step can set it (a test printing a pusher's
+// `##vso[task.setvariable]`), and the item would link the run to any site.
+function releaseWebUrl(url: string, collectionUri: string): string | undefined {
+  return url.toLowerCase().startsWith(collectionUri.toLowerCase()) ? url : undefined;
 }
 
 function releaseUrl(collectionUri: string, project: string, id: number): string {
