@@ -286,6 +286,30 @@ describe('packaged task: pull-request lanes, recovery by scope, guarded inputs',
     await session.items(1, green);
   });
 
+  it('a tag a placeholder value spells after a comma is never of the task’s form: main’s failures stay its own', async () => {
+    // The service splits System.Tags at commas too: an error spelling main's fingerprint tag after one.
+    const inputs = { fields: 'System.Tags={{firstError}}' };
+    const mainTag = 'pwi:9d3027273b35';
+    await session.emulator.seedBuild(failedYamlRun(1043, [`flaky,${mainTag}`]));
+    const feature = await session.run({
+      variables: buildVariables(1043, {
+        'Agent.JobStatus': 'Failed',
+        'Build.SourceBranch': 'refs/heads/feature/x',
+        'Build.SourceBranchName': 'x',
+      }),
+      inputs,
+    });
+    assert.equal(feature.outputs['WorkItemAction'], 'created', feature.stdout);
+    const [planted] = await session.items(1, feature);
+    assert.ok(
+      !String(planted!.fields['System.Tags']).includes(mainTag),
+      String(planted!.fields['System.Tags']),
+    );
+    const main = await runBuild(1044, 'failed');
+    assert.equal(main.outputs['WorkItemAction'], 'created', main.stdout);
+    assert.notEqual(main.outputs['WorkItemId'], String(planted!.id));
+  });
+
   describe('inputs that would undo the lifecycle fail before any request', () => {
     const cases: [name: string, inputs: Record<string, string>, message: RegExp][] = [
       [

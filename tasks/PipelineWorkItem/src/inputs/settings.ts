@@ -104,7 +104,10 @@ export interface Settings {
 const DEFAULT_TAGS = 'pipeline-failure';
 /** Azure Boards holds at most 100 tags on a work item. */
 export const MAX_TAGS = 100;
-/** What separates tags: Azure Boards reads a comma as it reads a semicolon. */
+/**
+ * What separates tags: Azure Boards splits System.Tags at commas as at semicolons. A tag is read as Boards will
+ * store it, so that a value spelling `,pwi:…` is seen as the task's own form it would become.
+ */
 export const TAG_SEPARATORS = /[;,]/;
 /** The tags every new item carries beside the people's: its fingerprint's and its scope's (lifecycle/fingerprint.ts). */
 export const OWN_TAG_COUNT = 2;
