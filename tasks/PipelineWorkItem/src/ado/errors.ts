@@ -21,6 +21,8 @@ interface ServiceError {
     customProperties?: { RuleValidationErrors?: { errorMessage?: string; fieldReferenceName?: string }[] };
   };
   message?: string;
+  /** A successful status with a page instead of JSON (rest.ts's NotJsonAnswer). */
+  page?: string;
 }
 
 /**
@@ -54,6 +56,11 @@ interface Failure {
 // The message of a failure, the first that applies, in this order.
 const MESSAGES: readonly (readonly [applies: (f: Failure) => boolean, message: (f: Failure) => string])[] = [
   [(f) => isNetworkCode(f.e.code), (f) => loc('Unreachable', f.action, f.call.url, f.e.code ?? '')],
+  // Read before the status: the page came with a successful one.
+  [
+    (f) => typeof f.e.page === 'string',
+    (f) => loc('AnswerNotJson', f.action, f.call.url, f.status ?? 200, f.e.page ?? ''),
+  ],
   [(f) => f.code === 'TF237111', (f) => loc('AreaRefused', f.action, permissionFix(f.call))],
   [(f) => f.code === 'TF401289', tagsRefused],
   [(f) => f.code === 'VS800075', (f) => loc('CallFailed', f.action, projectUnreadable(f.call))],

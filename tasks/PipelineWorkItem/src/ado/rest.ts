@@ -75,6 +75,20 @@ function failure(
 }
 
 /**
+ * A successful status whose body is no JSON: not the service's answer but a page in its place, such as a proxy's
+ * block page, or the sign-in page a redirect of refused credentials leads to (the client follows redirects).
+ */
+export interface NotJsonAnswer extends ServiceFailure {
+  /** The page's start, masked. */
+  readonly page: string;
+}
+
+function notJson(status: number, body: string, secrets: readonly string[]): NotJsonAnswer {
+  const page = answerExcerpt(body, secrets, 300);
+  return Object.assign(new Error(page), { statusCode: status, result: undefined, responseHeaders: {}, page });
+}
+
+/**
  * The header that asks Azure DevOps to refuse credentials it does not accept with a 401: without it, a GET or
  * POST with an expired token or a revoked PAT gets the sign-in page with status 203.
  */
@@ -125,12 +139,19 @@ export class Rest {
 
   /** Sends the request; resolves the answer's body, or undefined on 404 when `notFound` allows it. */
   async send(request: Request, notFound: 'undefined' | 'throw' = 'throw'): Promise<string | undefined> {
+    return (await this.answer(request, notFound))?.body;
+  }
+
+  private async answer(
+    request: Request,
+    notFound: 'undefined' | 'throw',
+  ): Promise<{ status: number; body: string } | undefined> {
     const response = await this.request(request);
     const status = response.message.statusCode ?? 0;
     const body = await response.readBody();
     if (status === 404 && notFound === 'undefined') return undefined;
     if (!succeeded(status)) throw failure(status, body, response.message.headers, this.secrets());
-    return body;
+    return { status, body };
   }
 
   /**
@@ -180,9 +201,17 @@ export class Rest {
     return this.http.request(request.method, url, data, headers);
   }
 
-  /** The answer's JSON; undefined on 404 when `notFound` allows it. */
+  /**
+   * The answer's JSON; undefined on 404 when `notFound` allows it.
+   * @throws NotJsonAnswer when a successful answer is no JSON: a page that is not the service's
+   */
   async json<T>(request: Request, notFound: 'undefined' | 'throw' = 'throw'): Promise<T | undefined> {
-    const body = await this.send(request, notFound);
-    return body === undefined || body === '' ? undefined : (JSON.parse(body) as T);
+    const answer = await this.answer(request, notFound);
+    if (answer === undefined || answer.body === '') return undefined;
+    try {
+      return JSON.parse(answer.body) as T;
+    } catch {
+      throw notJson(answer.status, answer.body, this.secrets());
+    }
   }
 }

@@ -1,0 +1,65 @@
+import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildVariables, failedYamlRun } from './pipelines';
+import { useSession } from './session';
+
+// What the agent's network puts between the task and Azure DevOps: a page in place of the service's answer.
+describe('packaged task: the agent’s network', function () {
+  const session = useSession();
+
+  // A proxy that blocks a request answers with its own page, often with status 200.
+  it('a proxy’s block page with status 200 is named as a page, not as broken JSON', async () => {
+    await session.emulator.seedBuild(failedYamlRun(1801));
+    await session.emulator.injectFaults([
+      {
+        method: 'POST',
+        pathRegex: '/_apis/wit/workitems/\\$Bug$',
+        status: 200,
+        body: '<html><body><h1>Access denied by web filter</h1></body></html>',
+      },
+    ]);
+    const run = await session.run({ variables: buildVariables(1801) });
+    assert.equal(run.result, 'SucceededWithIssues', run.stdout);
+    assert.doesNotMatch(run.resultMessage, /JSON at position|is not valid JSON|Unexpected token/);
+    assert.match(
+      run.resultMessage,
+      /^Could not create the Bug in project 'WebApp': .* answered HTTP 200 with a page instead of Azure DevOps' JSON: "<html><body><h1>Access denied by web filter.*proxy/,
+    );
+  });
+
+  // A front end that sends refused credentials to sign in (302) leads the client to a sign-in page.
+  it('a redirect to a sign-in page is named as refused credentials, not as broken JSON', async () => {
+    const signIn = http.createServer((_request, response) =>
+      response
+        .writeHead(200, { 'Content-Type': 'text/html' })
+        .end('<html><head><title>Sign in to your account</title></head></html>'),
+    );
+    await new Promise<void>((resolve) => signIn.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = signIn.address() as AddressInfo;
+      await session.emulator.seedBuild(failedYamlRun(1802));
+      await session.emulator.injectFaults([
+        {
+          pathRegex: '/_apis/',
+          status: 302,
+          headers: { Location: `http://127.0.0.1:${port}/_signin?realm=fabrikam` },
+          body: '',
+          times: 100,
+        },
+      ]);
+      const run = await session.run({ variables: buildVariables(1802) });
+      assert.equal(run.result, 'SucceededWithIssues', run.stdout);
+      assert.doesNotMatch(run.stdout, /is not valid JSON|Unexpected token/);
+      assert.match(
+        run.resultMessage,
+        /with a page instead of Azure DevOps' JSON: "<html><head><title>Sign in/,
+      );
+      assert.match(run.resultMessage, /A sign-in page means the credentials were refused/);
+      assert.equal((await session.emulator.workItems()).length, 0);
+    } finally {
+      signIn.closeAllConnections();
+      await new Promise((resolve) => signIn.close(resolve));
+    }
+  });
+});
