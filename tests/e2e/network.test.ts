@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import * as net from 'node:net';
 import { buildVariables, failedYamlRun } from './pipelines';
 import { useSession } from './session';
 
@@ -37,7 +37,7 @@ describe('packaged task: the agent’s network', function () {
     );
     await new Promise<void>((resolve) => signIn.listen(0, '127.0.0.1', resolve));
     try {
-      const { port } = signIn.address() as AddressInfo;
+      const { port } = signIn.address() as net.AddressInfo;
       await session.emulator.seedBuild(failedYamlRun(1802));
       await session.emulator.injectFaults([
         {
@@ -60,6 +60,39 @@ describe('packaged task: the agent’s network', function () {
     } finally {
       signIn.closeAllConnections();
       await new Promise((resolve) => signIn.close(resolve));
+    }
+  });
+
+  // An Azure DevOps Server addressed by an IPv6 literal (http://[fd00::5]:8080/tfs/DefaultCollection/): the
+  // collection is played by a relay on [::1] to the emulator.
+  it('a collection at an IPv6 literal host is reached', async function () {
+    const relay = net.createServer((socket) => {
+      const upstream = net.connect(session.emulator.port, '127.0.0.1');
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+      socket.pipe(upstream).pipe(socket);
+    });
+    const listening = await new Promise<boolean>((resolve) => {
+      relay.once('error', () => resolve(false));
+      relay.listen(0, '::1', () => resolve(true));
+    });
+    // A machine without IPv6 on its loopback cannot play the server.
+    if (!listening) this.skip();
+    try {
+      const collection = `http://[::1]:${(relay.address() as net.AddressInfo).port}/fabrikam/`;
+      await session.emulator.seedBuild(failedYamlRun(1803));
+      const run = await session.run({
+        variables: buildVariables(1803, {
+          'System.TeamFoundationCollectionUri': collection,
+          'PipelineWorkItem.RetryBudget': '5',
+        }),
+        jobConnectionUrl: collection,
+      });
+      assert.equal(run.result, 'Succeeded', run.stdout);
+      assert.equal(run.outputs['WorkItemUrl'], `${collection}WebApp/_workitems/edit/1`);
+      await session.items(1, run);
+    } finally {
+      relay.close();
     }
   });
 });

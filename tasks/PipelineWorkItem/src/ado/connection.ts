@@ -4,7 +4,13 @@ import { BasicCredentialHandler } from 'typed-rest-client/handlers/basiccreds';
 import { BearerCredentialHandler } from 'typed-rest-client/handlers/bearertoken';
 import { PersonalAccessTokenCredentialHandler } from 'typed-rest-client/handlers/personalaccesstoken';
 import { HttpClient } from 'typed-rest-client/HttpClient';
-import type { IRequestHandler, IRequestOptions } from 'typed-rest-client/Interfaces';
+import type {
+  IHttpClientResponse,
+  IRequestHandler,
+  IRequestInfo,
+  IRequestOptions,
+} from 'typed-rest-client/Interfaces';
+import { Agent } from 'node:http';
 import { EnvironmentError } from '../errors';
 import { releaseHostOf } from '../inputs/connectionEndpoint';
 import type { Boards, Credentials, Pipelines, TokenCredentials } from '../ports';
@@ -39,6 +45,24 @@ export interface Transport {
   readonly networkOf: (url: string) => NetworkOptions;
 }
 
+/**
+ * typed-rest-client's client, able to reach a host named by an IPv6 literal (`http://[fd00::5]:8080/tfs/…`): it
+ * takes the URL's hostname, brackets and all, as the host to connect to, which the DNS lookup then fails
+ * (ENOTFOUND). A request through the proxy keeps them: its tunnel asks the proxy for `[host]:port`.
+ */
+class AgentHttpClient extends HttpClient {
+  override requestRaw(
+    info: IRequestInfo,
+    data: string | NodeJS.ReadableStream,
+  ): Promise<IHttpClientResponse> {
+    const { host, agent } = info.options;
+    if (host?.startsWith('[') && host.endsWith(']') && (agent === undefined || agent instanceof Agent)) {
+      info.options.host = host.slice(1, -1);
+    }
+    return super.requestRaw(info, data);
+  }
+}
+
 function handlers(credentials: Credentials): IRequestHandler[] {
   return credentials.scheme === 'federated' ? [] : [handler(credentials)];
 }
@@ -69,7 +93,7 @@ function httpClient(credentials: Credentials, transport: Transport): HttpClientL
     // credential handlers set theirs only for the host they first served.
     ...(credentials.scheme === 'federated' ? { allowRedirects: false } : {}),
   };
-  const http = new HttpClient(USER_AGENT, handlers(credentials), options) as unknown as HttpClientLike;
+  const http = new AgentHttpClient(USER_AGENT, handlers(credentials), options) as unknown as HttpClientLike;
   makeResilient(http, transport.policy);
   if (credentials.scheme === 'federated') {
     // The token requests go out with the agent's network settings for the authority's host, under the same
@@ -77,7 +101,7 @@ function httpClient(credentials: Credentials, transport: Transport): HttpClientL
     const authority = { ...options, ...transport.networkOf(credentials.federation.authority) };
     // The token requests carry the job token or the ID token in a header of their own, which a redirect would
     // take to wherever it points: none is followed.
-    const tokens = new HttpClient(USER_AGENT, [], {
+    const tokens = new AgentHttpClient(USER_AGENT, [], {
       ...authority,
       allowRedirects: false,
     }) as unknown as HttpClientLike;
