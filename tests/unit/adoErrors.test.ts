@@ -153,6 +153,23 @@ describe('Azure DevOps errors', () => {
     assert.equal(organizationName('not a URL'), 'not a URL');
   });
 
+  // The agent hands a server's collection URL escaped; the identity dialogs show the collection's own name.
+  it('names a server collection with spaces or non-ASCII letters as it is called, not as its URL escapes it', () => {
+    assert.equal(
+      organizationName('http://tfs:8080/tfs/Fabrikam%20Fiber%20Collection/'),
+      'Fabrikam Fiber Collection',
+    );
+    assert.equal(organizationName('http://tfs:8080/tfs/Kollektion%20M%C3%BCnchen/'), 'Kollektion München');
+    assert.match(
+      permissionFix({
+        url: 'http://tfs:8080/tfs/Fabrikam%20Fiber%20Collection/',
+        project: 'Web App',
+        identity: { kind: 'jobToken', runProject: 'Web App', release: false },
+      }),
+      /"Project Collection Build Service \(Fabrikam Fiber Collection\)"/,
+    );
+  });
+
   it('a throttled call, a denied one and a refused token each say so, with the service’s words', () => {
     const said = (status: number, message: string) => toAdoError(serviceError(status, message), CALL);
     const throttled = said(429, 'Request was blocked due to exceeding usage of resource.');

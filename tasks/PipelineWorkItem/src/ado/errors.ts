@@ -213,8 +213,15 @@ export function organizationName(url: string): string {
     const { hostname, pathname } = new URL(url);
     const legacy = /^([^.]+)\.visualstudio\.com$/i.exec(hostname);
     if (legacy?.[1]) return legacy[1];
-    // dev.azure.com/<organization>/ and on-premises …/tfs/<collection>/: the last segment names it.
-    return pathname.split('/').filter(Boolean).at(-1) ?? hostname;
+    // dev.azure.com/<organization>/ and on-premises …/tfs/<collection>/: the last segment names it, decoded (a
+    // server's collection may be called "Fabrikam Fiber Collection", as its identities are).
+    const last = pathname.split('/').filter(Boolean).at(-1);
+    if (last === undefined) return hostname;
+    try {
+      return decodeURIComponent(last);
+    } catch {
+      return last;
+    }
   } catch {
     return url;
   }
