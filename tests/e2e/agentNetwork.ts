@@ -33,6 +33,12 @@ const listen = (server: net.Server): Promise<number> =>
  */
 export async function agentNetwork(
   routes: Readonly<Record<string, { port: number }>>,
+  options: {
+    /** `host:port` of plain HTTP hosts only the proxy reaches, each tunnelled to a local port as it is. */
+    readonly plain?: Readonly<Record<string, { port: number }>>;
+    /** `Agent.ProxyBypassList`: by default every URL of 127.0.0.1. */
+    readonly bypass?: readonly string[];
+  } = {},
 ): Promise<AgentNetwork> {
   const hosts = Object.keys(routes);
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-network-'));
@@ -74,6 +80,15 @@ export async function agentNetwork(
   const proxy = http.createServer((_request, response) => response.writeHead(405).end());
   proxy.on('connect', (request: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
     tunnels.push(request.url ?? '');
+    const plain = options.plain?.[request.url ?? ''];
+    if (plain) {
+      const upstream = net.connect(plain.port, '127.0.0.1', () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        relay(socket, upstream);
+      });
+      return;
+    }
     if (!hosts.some((host) => request.url === `${host}:443`)) {
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
@@ -91,7 +106,7 @@ export async function agentNetwork(
   return {
     variables: {
       'Agent.ProxyUrl': `http://127.0.0.1:${proxyPort}`,
-      'Agent.ProxyBypassList': JSON.stringify(['^https?://127\\.0\\.0\\.1[:/]']),
+      'Agent.ProxyBypassList': JSON.stringify(options.bypass ?? ['^https?://127\\.0\\.0\\.1[:/]']),
       'Agent.CAInfo': cert,
     },
     tunnels,

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as net from 'node:net';
 import { Emulator, PROJECTS, RecordedRequest, startEmulator } from '../emulator/harness';
 import type { FederatedAppSpec } from '../emulator/federation';
 import type { EndpointSpec, TaskRun } from './agent';
@@ -180,6 +181,50 @@ describe('packaged task: workload identity federation to another organization', 
       assert.equal((await other().workItem(item.id))?.fields['System.State'], 'Resolved');
     });
   }
+
+  // The agent's bypass list names the hosts it reaches directly: here the connection's cloud (its authority) and
+  // the organization written to, while the job's organization is reached only through the proxy. The ID token
+  // request goes to the job's organization: through the proxy, whatever host the token exchange goes to.
+  it('the ID token request goes through the agent’s proxy when only the authority is in its bypass list', async () => {
+    // The job's organization at a port only the proxy reaches: a direct connection there is counted and cut.
+    let direct = 0;
+    const closed = net.createServer((socket) => {
+      direct += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const behind = `127.0.0.1:${(closed.address() as net.AddressInfo).port}`;
+    const own = await agentNetwork(
+      { [ENTRA_HOST]: { port: other().port } },
+      {
+        plain: { [behind]: { port: session.emulator.port } },
+        bypass: [`^http://127\\.0\\.0\\.1:${other().port}/`],
+      },
+    );
+    try {
+      const job = `http://${behind}/fabrikam/`;
+      await session.emulator.seedBuild(failedYamlRun(1620));
+      const run = await session.run({
+        jobConnectionUrl: job,
+        variables: buildVariables(1620, {
+          ...own.variables,
+          'System.TeamFoundationCollectionUri': job,
+          'System.OidcRequestUri': `${job}${OIDC_PATH}`,
+          'PipelineWorkItem.RetryBudget': '5',
+        }),
+        inputs: KINDS.azureRM().inputs,
+        serviceConnections: KINDS.azureRM().connections,
+      });
+      assert.equal(run.result, 'Succeeded', said(run));
+      assert.equal((await federation(session.emulator)).length, 1, 'the ID token request');
+      assert.equal((await other().workItems()).length, 1);
+      assert.equal(direct, 0, 'no request went around the proxy');
+      assert.ok(own.tunnels.every((tunnel) => tunnel === behind));
+    } finally {
+      await own.stop();
+      closed.close();
+    }
+  });
 
   it('renews the token once when a write meets an expired one, and writes once', async () => {
     await other().injectFaults([

@@ -484,10 +484,8 @@ describe('agent host', () => {
         passphrase: 'cert-pw-1',
       });
       assert.equal(transport.network.ignoreSslError, true);
-      assert.deepEqual(
-        printed(() => transport.networkOf('https://login.contoso.local/')).result.proxy,
-        undefined,
-      );
+      // The bypass list travels with the proxy: the client applies it to each request's URL.
+      assert.deepEqual(transport.network.proxy?.proxyBypassHosts, ['login.contoso']);
       assert.deepEqual(host.secrets(), ['proxy-pw-1', 'cert-pw-1']);
       const [, pipelinesTransport] = connect.pipelines.firstCall.args as Parameters<
         Connection['connectPipelines']

@@ -79,23 +79,15 @@ async function serve(
   };
 }
 
-function transport(
-  limits = { requestTimeoutMs: 5_000, budgetMs: 20_000 },
-): Transport & { tokens: string[]; hosts: string[] } {
+function transport(limits = { requestTimeoutMs: 5_000, budgetMs: 20_000 }): Transport & { tokens: string[] } {
   const tokens: string[] = [];
-  const hosts: string[] = [];
   return {
     tokens,
-    hosts,
     network: {},
     policy: new RetryPolicy(limits),
     secrets: () => tokens,
     secret: (value) => {
       tokens.push(value);
-    },
-    networkOf: (url) => {
-      hosts.push(url);
-      return {};
     },
   };
 }
@@ -199,7 +191,6 @@ describe('connections', () => {
       ],
     );
     assert.deepEqual(via.tokens, ['id-token-1', 'access-1']);
-    assert.deepEqual(via.hosts, [`${server.url}entra/`], 'the agent’s network settings for the authority');
   });
 
   it('a federated connection follows no redirect: the job token and the access token stay on their hosts', async () => {

@@ -94,8 +94,8 @@ export function agentHost(resources: () => string): TaskHost {
     },
     connectionCredentials: (connection) => remember(serviceConnection(connection)),
     federatedCredentials: (choice, job) => federatedCredentials(choice, job, variable),
-    connectBoards: (credentials) => ado().connectBoards(credentials, connect(credentials.url)),
-    connectPipelines: (credentials) => ado().connectPipelines(credentials, connect(credentials.url)),
+    connectBoards: (credentials) => ado().connectBoards(credentials, connect()),
+    connectPipelines: (credentials) => ado().connectPipelines(credentials, connect()),
     findFiles: (patterns) => findFiles(patterns, variable),
     openFile: openJobFile,
     ...output,
@@ -126,28 +126,25 @@ function findFiles(
   return findJobFiles(patterns, root, jobRoots(variable));
 }
 
-// One retry policy (one time budget) for every client of the run; the proxy may differ by URL (its bypass
-// list), so the network settings are read for each organization the task talks to. Passwords among them, and
-// tokens the transport obtains itself (a federated connection's), join the secrets.
+// One retry policy (one time budget) for every client of the run, and the agent's network settings, read once.
+// Passwords among them, and tokens the transport obtains itself (a federated connection's), join the secrets.
 function connector(
   tokens: string[],
   secrets: () => string[],
   variable: (name: string) => string | undefined,
-): (url: string) => Transport {
-  let policy: RetryPolicy | undefined;
-  const networkOf = (url: string): NetworkOptions => {
-    const network = networkOptions(url, variable);
-    for (const password of [network.proxy?.proxyPassword, network.cert?.passphrase]) {
-      if (password && !tokens.includes(password)) tokens.push(password);
-    }
-    return network;
-  };
+): () => Transport {
+  let transport: Transport | undefined;
   const secret = (value: string): void => {
     tokens.push(value);
   };
-  return (url) => {
-    policy ??= new RetryPolicy(retryLimits(variable));
-    return { network: networkOf(url), policy, secrets, secret, networkOf };
+  return () => {
+    if (transport) return transport;
+    const network = networkOptions(variable);
+    for (const password of [network.proxy?.proxyPassword, network.cert?.passphrase]) {
+      if (password && !tokens.includes(password)) tokens.push(password);
+    }
+    transport = { network, policy: new RetryPolicy(retryLimits(variable)), secrets, secret };
+    return transport;
   };
 }
 
@@ -272,10 +269,13 @@ function lowerKeys(record: Record<string, string | undefined>): Record<string, s
   return Object.fromEntries(Object.entries(record).map(([name, value]) => [name.toLowerCase(), value]));
 }
 
-// task-lib debug-prints the proxy and certificate settings it reads, passwords included, and every variable it
-// reads raw: a step can set these to a pusher's text, so they are read as every other variable is (`variable`).
-function networkOptions(url: string, variable: (name: string) => string | undefined): NetworkOptions {
-  const proxy = quietly(() => tl.getHttpProxyConfiguration(url));
+// task-lib debug-prints the proxy and certificate settings it reads, passwords included. Asked without a URL,
+// task-lib gives the proxy with its bypass list (asked with one, nothing when that URL is bypassed, which would
+// leave every other host of the client without the proxy): the client applies the list to each request. Every
+// variable it reads it prints raw: a step can set these to a pusher's text, so they are read as every other
+// variable is (`variable`).
+function networkOptions(variable: (name: string) => string | undefined): NetworkOptions {
+  const proxy = quietly(() => tl.getHttpProxyConfiguration());
   const cert = quietly(() => tl.getHttpCertConfiguration());
   return {
     ...(proxy ? { proxy } : {}),

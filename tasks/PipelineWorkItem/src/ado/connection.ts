@@ -27,7 +27,11 @@ const USER_AGENT = 'PipelineWorkItem-task';
 // organization's resource areas say where. Azure DevOps Server lists none (one host).
 const RELEASE_AREA_ID = 'efc2f575-36ef-48e9-b672-0c6fb4a48ac5';
 
-/** Network settings of the agent (proxy, certificates), read by the launcher from task-lib. */
+/**
+ * Network settings of the agent (proxy, certificates), read by the launcher from task-lib. The proxy's bypass list
+ * travels with it: the client applies it to each request's URL, so that every host the task calls (a release
+ * host, the ID token request, the authority) goes around the proxy or through it as the agent's list says.
+ */
 export type NetworkOptions = Pick<IRequestOptions, 'proxy' | 'cert' | 'ignoreSslError'>;
 
 /**
@@ -41,8 +45,6 @@ export interface Transport {
   readonly secrets: () => readonly string[];
   /** Adds a value no output may carry: a token the task obtained itself. */
   readonly secret: (value: string) => void;
-  /** The agent's network settings for another host (the proxy's bypass list is by URL). */
-  readonly networkOf: (url: string) => NetworkOptions;
 }
 
 /**
@@ -96,13 +98,11 @@ function httpClient(credentials: Credentials, transport: Transport): HttpClientL
   const http = new AgentHttpClient(USER_AGENT, handlers(credentials), options) as unknown as HttpClientLike;
   makeResilient(http, transport.policy);
   if (credentials.scheme === 'federated') {
-    // The token requests go out with the agent's network settings for the authority's host, under the same
-    // retry policy.
-    const authority = { ...options, ...transport.networkOf(credentials.federation.authority) };
-    // The token requests carry the job token or the ID token in a header of their own, which a redirect would
-    // take to wherever it points: none is followed.
+    // The token requests go out with the agent's network settings, under the same retry policy. They carry the
+    // job token or the ID token in a header of their own, which a redirect would take to wherever it points:
+    // none is followed.
     const tokens = new AgentHttpClient(USER_AGENT, [], {
-      ...authority,
+      ...options,
       allowRedirects: false,
     }) as unknown as HttpClientLike;
     makeResilient(tokens, transport.policy);
