@@ -95,4 +95,34 @@ describe('packaged task: the agent’s network', function () {
       relay.close();
     }
   });
+
+  // A server (or a proxy) that takes the connection and never answers: each request ends at the request timeout,
+  // the task within its retry budget, saying where and which limits.
+  it('a server that never answers: the task ends within its budget, naming the host and the limits', async () => {
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const collection = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}/fabrikam/`;
+      await session.emulator.seedBuild(failedYamlRun(1804));
+      const started = Date.now();
+      const run = await session.run({
+        variables: buildVariables(1804, {
+          'System.TeamFoundationCollectionUri': collection,
+          'PipelineWorkItem.RequestTimeout': '1',
+          'PipelineWorkItem.RetryBudget': '3',
+        }),
+        jobConnectionUrl: collection,
+      });
+      assert.ok(Date.now() - started < 15_000, 'within the budget and one request timeout');
+      assert.equal(run.result, 'SucceededWithIssues', run.stdout);
+      assert.match(
+        run.resultMessage,
+        new RegExp(
+          `^Could not read the work item types of project 'WebApp': Azure DevOps at ${collection} did not answer within the request timeout\..*PipelineWorkItem\.RequestTimeout.*PipelineWorkItem\.RetryBudget`,
+        ),
+      );
+    } finally {
+      silent.close();
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import { AdoError } from '../errors';
 import type { WriterIdentity } from '../ports';
 import { loc } from '../text/messages';
-import { atRevisionLimit, isNetworkCode } from './retry';
+import { atRevisionLimit, isNetworkCode, isTimeoutMessage } from './retry';
 
 /** What the failing call was doing, for the message: e.g. "create the Bug in project WebApp". */
 export interface CallContext {
@@ -56,6 +56,11 @@ interface Failure {
 // The message of a failure, the first that applies, in this order.
 const MESSAGES: readonly (readonly [applies: (f: Failure) => boolean, message: (f: Failure) => string])[] = [
   [(f) => isNetworkCode(f.e.code), (f) => loc('Unreachable', f.action, f.call.url, f.e.code ?? '')],
+  // typed-rest-client's timeout names only the request's path.
+  [
+    (f) => f.status === undefined && isTimeoutMessage(f.e.message),
+    (f) => loc('TimedOut', f.action, f.call.url),
+  ],
   // Read before the status: the page came with a successful one.
   [
     (f) => typeof f.e.page === 'string',

@@ -1,5 +1,5 @@
 import type { HttpClientLike } from './rest';
-import { atRevisionLimit, Failure, retryAfterMs, RetryPolicy, verdict } from './retry';
+import { atRevisionLimit, Failure, isTimeoutMessage, retryAfterMs, RetryPolicy, verdict } from './retry';
 
 type Response = Awaited<ReturnType<HttpClientLike['request']>>;
 
@@ -48,8 +48,7 @@ export function failureOf(error: unknown): Failure {
   return {
     status: typeof e.statusCode === 'number' ? e.statusCode : undefined,
     code: typeof e.code === 'string' ? e.code : undefined,
-    // typed-rest-client's own idle timeout, and a socket closed without an answer.
-    timedOut: typeof e.message === 'string' && /^Request timeout|socket hang up/i.test(e.message),
+    timedOut: isTimeoutMessage(e.message),
     retryAfterMs: retryAfterMs(headers['retry-after']),
     final: typeof e.message === 'string' && atRevisionLimit(e.message),
   };

@@ -46,6 +46,11 @@ const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 const CUT_OFF = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'ESOCKETTIMEDOUT']);
 
+/** Whether an error's message is typed-rest-client's own idle timeout, or a socket closed without an answer. */
+export function isTimeoutMessage(message: unknown): boolean {
+  return typeof message === 'string' && /^Request timeout|socket hang up/i.test(message);
+}
+
 /** Whether Node's error `code` says the network failed (as opposed to the service answering). */
 export function isNetworkCode(code: string | undefined): code is string {
   return code !== undefined && (NOT_SENT.has(code) || CUT_OFF.has(code));
