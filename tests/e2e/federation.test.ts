@@ -250,6 +250,26 @@ describe('packaged task: workload identity federation to another organization', 
     );
   });
 
+  // A front end that sends refused credentials to sign in answers 302; the federated token follows no redirect.
+  it('a redirect to sign in: names the redirect and refused credentials, and sends the token nowhere else', async () => {
+    await other().injectFaults([
+      {
+        pathRegex: '/_apis/wit/',
+        status: 302,
+        headers: { Location: 'https://login.contoso.example/signin?realm=fabrikam' },
+        body: '',
+        times: 100,
+      },
+    ]);
+    const run = await runFederated(1606, 'failed');
+    assert.equal(run.result, 'SucceededWithIssues', said(run));
+    assert.doesNotMatch(run.resultMessage, /HTTP 302\): HTTP 302/);
+    assert.match(
+      run.resultMessage,
+      /^Could not read the work item types of project 'WebApp': .* answered HTTP 302, a redirect to https:\/\/login\.contoso\.example\/signin\?realm=fabrikam, which the task does not follow\. A redirect to a sign-in page means the credentials were refused/,
+    );
+  });
+
   it('a pipeline not authorized to use the connection: says how to authorize it', async () => {
     await session.emulator.setFederation({ connections: [] });
     const run = await runFederated(1605, 'failed');

@@ -23,6 +23,7 @@ interface ServiceError {
   message?: string;
   /** A successful status with a page instead of JSON (rest.ts's NotJsonAnswer). */
   page?: string;
+  responseHeaders?: Record<string, string | string[] | undefined>;
 }
 
 /**
@@ -61,6 +62,8 @@ const MESSAGES: readonly (readonly [applies: (f: Failure) => boolean, message: (
     (f) => f.status === undefined && isTimeoutMessage(f.e.message),
     (f) => loc('TimedOut', f.action, f.call.url),
   ],
+  // A redirect the client did not follow (a federated token follows none): where it pointed says why.
+  [(f) => f.status !== undefined && f.status >= 300 && f.status < 400, redirected],
   // Read before the status: the page came with a successful one.
   [
     (f) => typeof f.e.page === 'string',
@@ -81,6 +84,12 @@ const MESSAGES: readonly (readonly [applies: (f: Failure) => boolean, message: (
   [(f) => f.status === 429, (f) => loc('RateLimited', f.action, f.serviceMessage)],
   [(f) => f.status === 403, (f) => loc('AccessDenied', f.action, f.serviceMessage, permissionFix(f.call))],
 ];
+
+function redirected(f: Failure): string {
+  const location = f.e.responseHeaders?.['location'];
+  const to = (Array.isArray(location) ? location[0] : location) || '-';
+  return loc('Redirected', f.action, f.call.url, f.status ?? 0, to);
+}
 
 // 203: the sign-in page, the answer to refused credentials of a request that did not ask for a 401.
 function isRejected(f: Failure): boolean {
