@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as net from 'node:net';
+import { agentNetwork } from './agentNetwork';
 import { buildVariables, failedYamlRun } from './pipelines';
 import { useSession } from './session';
 
@@ -123,6 +124,28 @@ describe('packaged task: the agent’s network', function () {
       );
     } finally {
       silent.close();
+    }
+  });
+
+  // The agent hands the proxy's and the client certificate's passwords to the task as secret variables; no line
+  // the task prints carries them (the session scans every run for its secret variables in every form).
+  it('an authenticated proxy: its password is in no line the task prints', async () => {
+    const network = await agentNetwork({ 'dev.azure.com': { port: session.emulator.port } });
+    try {
+      await session.emulator.seedBuild(failedYamlRun(1805));
+      const run = await session.run({
+        jobConnectionUrl: 'https://dev.azure.com/fabrikam/',
+        variables: buildVariables(1805, {
+          ...network.variables,
+          'System.TeamFoundationCollectionUri': 'https://dev.azure.com/fabrikam/',
+          'Agent.ProxyUsername': 'builder',
+        }),
+        secretVariables: { 'Agent.ProxyPassword': 'Pr0xy-S3cret-pw-4d1f' },
+      });
+      assert.equal(run.result, 'Succeeded', run.stdout);
+      assert.ok(network.tunnels.length > 0, 'the requests went through the proxy');
+    } finally {
+      await network.stop();
     }
   });
 });
