@@ -148,4 +148,23 @@ describe('packaged task: the agent’s network', function () {
       await network.stop();
     }
   });
+
+  // A connection cut off mid-answer (a proxy or a load balancer closing it) is a reset like one cut before the
+  // answer: a read is sent again.
+  it('a read whose answer is cut off mid-way is sent again', async () => {
+    await session.emulator.seedBuild(failedYamlRun(1806));
+    await session.emulator.injectFaults([
+      { method: 'GET', pathRegex: '/_apis/wit/workitemtypes/Bug$', cutBody: true },
+    ]);
+    const run = await session.run({ variables: buildVariables(1806) });
+    assert.equal(run.result, 'Succeeded', run.stdout);
+    assert.equal(run.outputs['WorkItemAction'], 'created');
+    const reads = (await session.emulator.requests()).filter((r) =>
+      r.path.endsWith('/_apis/wit/workitemtypes/Bug'),
+    );
+    assert.deepEqual(
+      reads.map((r) => r.status),
+      [0, 200],
+    );
+  });
 });

@@ -79,6 +79,8 @@ export class FaultQueue {
       if (typeof spec.pathRegex !== 'string') throw new Error('fault needs pathRegex (string)');
       if (spec.after !== undefined && typeof spec.after !== 'boolean')
         throw new Error('after must be a boolean');
+      if (spec.cutBody !== undefined && typeof spec.cutBody !== 'boolean')
+        throw new Error('cutBody must be a boolean');
       if (spec.delayMs !== undefined && !(Number.isFinite(spec.delayMs) && spec.delayMs >= 0))
         throw new Error('delayMs must be a non-negative number');
       this.armed.push({ spec, regex: new RegExp(spec.pathRegex, 'i'), left: spec.times ?? 1 });

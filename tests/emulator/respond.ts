@@ -7,7 +7,7 @@ import { defaultFaultBody, faultHeaders } from './faults';
 import type { FaultSpec } from './types';
 
 /** Writes the reply. A client that already closed its socket loses it silently (Node drops the write). */
-export function send(res: ServerResponse, reply: Reply): void {
+export function send(res: ServerResponse, reply: Reply, cut = false): void {
   const headers: Record<string, string> = {
     ActivityId: randomUUID(),
     'X-TFS-ProcessId': randomUUID(),
@@ -24,7 +24,13 @@ export function send(res: ServerResponse, reply: Reply): void {
     headers['Content-Type'] = reply.contentType;
     payload = reply.bytes;
   }
-  res.writeHead(reply.status, headers).end(payload);
+  if (!cut) {
+    res.writeHead(reply.status, headers).end(payload);
+    return;
+  }
+  // The head and half the body, then the connection closes: an answer cut off mid-way.
+  res.writeHead(reply.status, { ...headers, 'Content-Length': String(payload.length) });
+  res.write(payload.subarray(0, Math.floor(payload.length / 2)), () => res.socket?.destroy());
 }
 
 export const errorReply = (e: AdoError): Reply => ({

@@ -266,6 +266,11 @@ async function handle(
     topology,
   });
   if (fault?.after && (await applyFault(fault, answer, drop))) return;
+  if (fault?.cutBody) {
+    send(res, reply, true);
+    em.log.finish(record, 0);
+    return;
+  }
   answer(reply);
 }
 

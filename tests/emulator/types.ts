@@ -30,6 +30,11 @@ export interface FaultSpec {
   /** Destroy the socket without answering. */
   reset?: boolean;
   /**
+   * Handle the request normally, then send the head and half the body of the real answer and destroy the socket:
+   * a connection cut off mid-answer.
+   */
+  cutBody?: boolean;
+  /**
    * Handle the request normally first (the write is stored), then send the fault's status/body, or
    * destroy the socket when `reset`, instead of the real answer: "500 after the write", "timeout after
    * the write". With neither status nor reset, the real answer goes out, `delayMs` late.

@@ -29,6 +29,11 @@ export function safeToRepeat(verb: string, url: string): boolean {
   );
 }
 
+function asksJson(headers: Record<string, string>): boolean {
+  const accept = Object.entries(headers).find(([name]) => name.toLowerCase() === 'accept')?.[1] ?? '';
+  return accept.startsWith('application/json');
+}
+
 /** What typed-rest-client's error or response says, for the retry policy. */
 export function failureOf(error: unknown): Failure {
   if (error instanceof RetryableResponse) {
@@ -71,7 +76,13 @@ export function makeResilient(client: HttpClientLike, policy: RetryPolicy): void
       return await policy.run(
         async () => {
           const response = await send(verb, url, data, headers);
-          if (!RETRIED_STATUS.has(response.message.statusCode ?? 0)) return response;
+          if (!RETRIED_STATUS.has(response.message.statusCode ?? 0)) {
+            if (!repeatable || !asksJson(headers)) return response;
+            // Its caller reads a JSON answer whole: read here, an answer cut off mid-way (a reset) is tried again
+            // like one cut off before it. Text (logs) streams to a caller that may stop early.
+            const body = await response.readBody();
+            return { message: response.message, readBody: () => Promise.resolve(body) };
+          }
           // The body must be read to free the socket; it is kept for the caller if this is the last attempt.
           const body = await response.readBody();
           const failed = new RetryableResponse(response, body);
