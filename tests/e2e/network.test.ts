@@ -167,4 +167,30 @@ describe('packaged task: the agent’s network', function () {
       [0, 200],
     );
   });
+
+  // A TLS-inspecting proxy (or a server) whose certificate chains to an authority the agent was not given.
+  it('a certificate the agent does not trust: names the host and the agent’s certificate settings', async () => {
+    const network = await agentNetwork({ 'dev.azure.com': { port: session.emulator.port } });
+    try {
+      await session.emulator.seedBuild(failedYamlRun(1807));
+      // The proxy without the authority its certificates chain to.
+      const proxyOnly = Object.fromEntries(
+        Object.entries(network.variables).filter(([name]) => name !== 'Agent.CAInfo'),
+      );
+      const run = await session.run({
+        jobConnectionUrl: 'https://dev.azure.com/fabrikam/',
+        variables: buildVariables(1807, {
+          ...proxyOnly,
+          'System.TeamFoundationCollectionUri': 'https://dev.azure.com/fabrikam/',
+        }),
+      });
+      assert.equal(run.result, 'SucceededWithIssues', run.stdout);
+      assert.match(
+        run.resultMessage,
+        /^Could not read the work item types of project 'WebApp': the certificate of https:\/\/dev\.azure\.com\/fabrikam\/ is not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate\)\..*--sslcacert.*Agent\.CAInfo/,
+      );
+    } finally {
+      await network.stop();
+    }
+  });
 });

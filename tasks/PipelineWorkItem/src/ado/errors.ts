@@ -54,9 +54,27 @@ interface Failure {
   readonly action: string;
 }
 
+// Node's codes for a server certificate it does not trust: one of an authority the agent was not given (a
+// TLS-inspecting proxy's, the organization's own), or not valid for the host or the day.
+const UNTRUSTED_CERTIFICATE: ReadonlySet<string> = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
 // The message of a failure, the first that applies, in this order.
 const MESSAGES: readonly (readonly [applies: (f: Failure) => boolean, message: (f: Failure) => string])[] = [
   [(f) => isNetworkCode(f.e.code), (f) => loc('Unreachable', f.action, f.call.url, f.e.code ?? '')],
+  [
+    (f) => f.e.code !== undefined && UNTRUSTED_CERTIFICATE.has(f.e.code),
+    (f) => loc('CertificateUntrusted', f.action, f.call.url, f.e.code ?? '', f.e.message ?? ''),
+  ],
   // typed-rest-client's timeout names only the request's path.
   [
     (f) => f.status === undefined && isTimeoutMessage(f.e.message),
