@@ -270,6 +270,22 @@ describe('packaged task: workload identity federation to another organization', 
     );
   });
 
+  // The sign-in's own hosts fail apart from the organization: the message names the host that failed.
+  it('the authority’s certificate not trusted: names the sign-in and its host, not the organization', async () => {
+    const run = await runFederated(1607, 'failed', {
+      kind: 'azureDevOps',
+      variables: { 'Agent.CAInfo': undefined },
+    });
+    assert.equal(run.result, 'SucceededWithIssues', said(run));
+    assert.match(
+      run.resultMessage,
+      new RegExp(
+        `^Service connection '${ADO}' could not sign in: https://login\\.microsoftonline\\.com could not be reached \\(DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate\\)\\.`,
+      ),
+    );
+    assert.doesNotMatch(run.resultMessage, new RegExp(other().collectionUrl));
+  });
+
   it('a pipeline not authorized to use the connection: says how to authorize it', async () => {
     await session.emulator.setFederation({ connections: [] });
     const run = await runFederated(1605, 'failed');

@@ -113,8 +113,16 @@ export class FederatedToken {
     body: string,
     headers: Record<string, string>,
   ): Promise<{ status: number; body: string; json: unknown }> {
-    const response = await this.http.request('POST', url, body, headers);
-    const text = await response.readBody();
+    let response: Awaited<ReturnType<HttpClientLike['request']>>;
+    let text: string;
+    try {
+      response = await this.http.request('POST', url, body, headers);
+      text = await response.readBody();
+    } catch (error) {
+      // A failure to reach the sign-in's own hosts (the pipeline's ID token endpoint, the authority) would
+      // otherwise be told as one of the organization the token is for.
+      throw unreachable(this.federation.connection, url, error);
+    }
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -123,6 +131,15 @@ export class FederatedToken {
     }
     return { status: response.message.statusCode ?? 0, body: text, json };
   }
+}
+
+function unreachable(connection: string, url: string, error: unknown): AdoError {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  const said = typeof message === 'string' ? message : String(error);
+  const reason = typeof code === 'string' && !said.includes(code) ? `${code}: ${said}` : said;
+  return new AdoError(loc('FederationUnreachable', connection, new URL(url).origin, reason), {
+    cause: error,
+  });
 }
 
 function stringField(json: unknown, name: string): string | undefined {
