@@ -84,8 +84,8 @@ function handler(credentials: TokenCredentials): IRequestHandler {
 // the retry policy, with a per-request timeout far below the client's 3-minute default. Its connections are
 // kept alive: a run's dozen requests to one host then share a few connections (one TLS handshake each) instead
 // of opening one per request, and Node.js releases the idle ones so that they do not keep the task running.
-// A kept-alive client has one agent, for the scheme of its first URL: a host of another scheme needs a client
-// of its own.
+// A kept-alive client keeps one agent for direct requests and one through the proxy (hosts the bypass list names
+// go direct), each for the scheme of the first URL it served: a host of another scheme needs a client of its own.
 function httpClient(credentials: Credentials, transport: Transport): HttpClientLike {
   const options: IRequestOptions = {
     ...transport.network,
