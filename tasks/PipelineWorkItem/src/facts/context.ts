@@ -83,8 +83,8 @@ export type Lane = Pick<
 // code points in a lane, below), a TFVC path starts with `$/`.
 const EVERY_TAG = 'every tag';
 
-// The white space JavaScript knows beyond ASCII's, which Git allows in a branch's name.
-const UNICODE_SPACE = /(?![\t\n\v\f\r ])\s/gu;
+// The white space JavaScript knows beyond ASCII's (\x0B: the vertical tab), which Git allows in a branch's name.
+const UNICODE_SPACE = /(?![\t\n\x0B\f\r ])\s/gu;
 
 /**
  * A branch's name as a lane and a fingerprint take it: each space beyond ASCII's written as its code point. The
