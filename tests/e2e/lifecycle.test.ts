@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import type { BuildSeed, ReleaseSeed, WorkItemJson } from '../emulator/harness';
+import { BuildSeed, ReleaseSeed, requestTimeline, WorkItemJson } from '../emulator/harness';
+import { sequentialChain } from '../bench/stats';
 import {
   buildVariables,
   classicRelease,
@@ -123,6 +124,29 @@ describe('packaged task: one open item per failure, resolved on recovery', funct
       filed,
     );
   });
+
+  // The item filed before is asked for with the open items: a new failure does not wait for it after them. The
+  // chain: the reads that need only the run; the tails and results with the open items' query (none with
+  // `onRecurrence: new`); the create; with a fingerprint, the query that settles a race.
+  const asked: [Record<string, string>, number][] = [
+    [{ fingerprint: '{{pipeline}} {{branch}}' }, 4],
+    [{ onRecurrence: 'new' }, 3],
+  ];
+  for (const [inputs, roundTrips] of asked) {
+    it(`a new item's link to the item filed before costs no round trip (${JSON.stringify(inputs)})`, async () => {
+      await session.emulator.seedBuild(failedYamlRun(940));
+      await session.emulator.setLatency(40);
+      let run: Awaited<ReturnType<typeof session.run>>;
+      try {
+        run = await session.run({ variables: buildVariables(940, { 'Agent.JobStatus': 'Failed' }), inputs });
+      } finally {
+        await session.emulator.setLatency(0);
+      }
+      assert.equal(run.outputs['WorkItemAction'], 'created');
+      const requests = await session.emulator.requests();
+      assert.equal(sequentialChain(requests).length, roundTrips, requestTimeline(requests));
+    });
+  }
 
   it('Scrum and Basic: success moves the item to Done (their Completed state: no Resolved category)', async () => {
     for (const [project, type] of [

@@ -463,6 +463,7 @@ export function readsOver(boards: Pick<Boards, 'stateReasons'>): Reads {
     newerBuild: async () => undefined,
     startEarly: () => undefined,
     startFiling: () => undefined,
+    startEarlierItem: () => undefined,
   };
 }
 

@@ -335,6 +335,15 @@ describe('the reads that may start early', () => {
     }
   });
 
+  it('the item filed before is asked for as soon as a filing run names its tag, and asked once', async () => {
+    const { reads, boards } = readsFor({ fingerprint: '{{pipeline}}' });
+    boards.queryIds.resolves([9, 4]);
+    reads.startEarlierItem('pwi:aaaaaaaaaaaa');
+    sinon.assert.calledOnceWithExactly(boards.queryIds, 'WebApp', newestTaggedQuery('pwi:aaaaaaaaaaaa'));
+    assert.equal(await reads.earlierItem('pwi:aaaaaaaaaaaa'), 9);
+    sinon.assert.calledOnce(boards.queryIds);
+  });
+
   it('the item filed before for a tag: one query, shared with the comments read ahead; unreadable, none', async () => {
     const ahead = readsFor();
     ahead.boards.queryIds.resolves([7, 5]);

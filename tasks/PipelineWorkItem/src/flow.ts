@@ -120,12 +120,8 @@ async function actOn(acting: Acting, view: RunView, intent: 'file' | 'recover'):
   const success = intent === 'file' && filesForSuccess(settings.createOn, view.outcome);
   const fingerprint = success ? successFingerprintOf(ofRun) : ofRun;
   log.info(loc('Fingerprint', fingerprint.text, fingerprint.tag, fingerprint.scopeTag));
-  // A green run recovers everything its scope filed, whatever the fingerprint template made of the run.
-  const search = intent === 'recover' ? 'recovery' : 'fingerprint';
-  const needed = needsOpenItems(intent, settings.onRecurrence);
   // The open items are asked for while the tests are still being read: a failure decides on both.
-  const openRead = needed ? openItems(acting, fingerprint, search) : Promise.resolve([]);
-  openRead.catch(() => undefined);
+  const openRead = openItemsRead(acting, fingerprint, intent);
   // The recovery touches other items than the act: it starts with the open items' read, and settles whatever
   // becomes of the success item.
   const recovering = recoverBeside(acting, view, success ? ofRun : undefined);
@@ -152,6 +148,24 @@ async function actOn(acting: Acting, view: RunView, intent: 'file' | 'recover'):
   const { side, incomplete } = await sideItems(acting, masked, { acted, testItems });
   const settled = { ...acted, side: { ...side, ...recovery.side } };
   return incomplete || recovery.incomplete ? { ...settled, incomplete: true } : settled;
+}
+
+/**
+ * The fingerprint's open items, when the decision needs them; a run that files also asks for the item filed
+ * before for its fingerprint, which a new item links, so that it goes out with that query (or was read ahead)
+ * and never costs the create a round trip of its own.
+ */
+function openItemsRead(
+  acting: Acting,
+  fingerprint: Fingerprint,
+  intent: 'file' | 'recover',
+): Promise<number[]> {
+  if (intent === 'file') acting.reads.startEarlierItem(fingerprint.tag);
+  if (!needsOpenItems(intent, acting.settings.onRecurrence)) return Promise.resolve([]);
+  // A green run recovers everything its scope filed, whatever the fingerprint template made of the run.
+  const read = openItems(acting, fingerprint, intent === 'recover' ? 'recovery' : 'fingerprint');
+  read.catch(() => undefined);
+  return read;
 }
 
 type Recovery = { side?: Pick<SideItems, 'recovered' | 'recoveryPlan'>; incomplete?: boolean };

@@ -66,6 +66,11 @@ export interface Reads {
    * items' query; a recurrence leaves them unused, but a new failure is not kept waiting for them.
    */
   startFiling(): void;
+  /**
+   * Starts, once a filing run's fingerprint is known, the read of the item filed before for its tag (`earlierItem`):
+   * it goes out with the open items' query (or was read ahead), so that a new item's link never holds up its create.
+   */
+  startEarlierItem(tag: string): void;
 }
 
 interface ReadsOf {
@@ -101,18 +106,18 @@ export function readsOf(given: ReadsOf, records: Promise<RunRecords>): Reads {
     newerBuild: once(() => newerBuildOf(of)),
     startEarly: (early) => {
       if (early === 'file' && settings.onRecurrence === 'comment' && !settings.fingerprint) ahead.start();
-      if (early === 'file') void reads.evidence();
+      if (early === 'file') reads.startFiling();
       if (early !== 'nothing') void reads.newerBuild();
       if (early === undefined ? settings.resolveOnRecovery : early !== 'nothing') {
         void reads.types();
         void reads.htmlFields();
       }
-      if (early === 'file') void reads.iteration();
     },
     startFiling: () => {
       void reads.evidence();
       void reads.iteration();
     },
+    startEarlierItem: (tag) => void reads.earlierItem(tag),
     commentsAhead: (item) => ahead.take(item),
     earlierItem: (tag) => newestTagged(tag).catch(() => undefined),
   };
