@@ -353,6 +353,22 @@ describe('run context from pipeline variables', () => {
       );
     });
 
+    it('links Release.ReleaseWebUrl only where it leads under the collection, dot segments resolved', () => {
+      const fallback =
+        'https://dev.azure.com/fabrikam/WebApp/_releaseProgress?_a=release-pipeline-progress&releaseId=57';
+      const own = 'https://dev.azure.com/fabrikam/WebApp/_release?releaseId=57&_a=release-summary';
+      assert.equal(release({ 'Release.ReleaseWebUrl': own }).runUrl, own);
+      // A step rewrote it: it starts with the collection but a browser goes to another organization.
+      for (const rewritten of [
+        'https://dev.azure.com/fabrikam/../contoso-phish/_wiki',
+        'https://dev.azure.com/fabrikam/%2e%2e/contoso-phish/_wiki',
+        'https://dev.azure.com/fabrikam/WebApp/..\\..\\contoso-phish/_wiki',
+        'https://fabrikam-devops.example/_release?releaseId=57',
+      ]) {
+        assert.equal(release({ 'Release.ReleaseWebUrl': rewritten }).runUrl, fallback, rewritten);
+      }
+    });
+
     it('has no build when no build artifact is set', () => {
       assert.equal(release({ 'Build.BuildId': undefined }).build, undefined);
     });

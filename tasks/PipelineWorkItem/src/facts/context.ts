@@ -277,9 +277,22 @@ function person(displayName: string, email: string): Person | undefined {
 }
 
 // Release.ReleaseWebUrl, only under the collection: a step can set it (a test printing a pusher's
-// `##vso[task.setvariable]`), and the item would link the run to any site.
+// `##vso[task.setvariable]`), and the item would link the run to any site. Both are compared as a browser reads
+// them (dot segments, backslashes and their escapes resolved): `…/fabrikam/../other/` starts with the collection
+// but leads to another organization.
 function releaseWebUrl(url: string, collectionUri: string): string | undefined {
-  return url.toLowerCase().startsWith(collectionUri.toLowerCase()) ? url : undefined;
+  const href = parsedHref(url);
+  const collection = parsedHref(collectionUri);
+  if (href === undefined || collection === undefined) return undefined;
+  return href.toLowerCase().startsWith(collection.toLowerCase()) ? href : undefined;
+}
+
+function parsedHref(url: string): string | undefined {
+  try {
+    return new URL(url).href;
+  } catch {
+    return undefined;
+  }
 }
 
 function releaseUrl(collectionUri: string, project: string, id: number): string {
