@@ -151,6 +151,8 @@ describe('Azure DevOps errors', () => {
       'fabrikam.visualstudio.com.contoso.local',
     );
     assert.equal(organizationName('not a URL'), 'not a URL');
+    // A collection whose URL holds a % that escapes nothing: its name as written.
+    assert.equal(organizationName('http://tfs:8080/tfs/Bad%ZZ/'), 'Bad%ZZ');
   });
 
   // The agent hands a server's collection URL escaped; the identity dialogs show the collection's own name.
@@ -343,6 +345,119 @@ describe('Azure DevOps errors', () => {
       [],
     );
     assert.deepEqual(refused("VS402337: field 'System.Title' is too long."), []);
+  });
+
+  it('an untrusted server certificate: names the host, Node’s code and its words, not a network failure', () => {
+    const codes = [
+      'DEPTH_ZERO_SELF_SIGNED_CERT',
+      'SELF_SIGNED_CERT_IN_CHAIN',
+      'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+      'UNABLE_TO_GET_ISSUER_CERT',
+      'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+      'CERT_UNTRUSTED',
+      'CERT_HAS_EXPIRED',
+      'CERT_NOT_YET_VALID',
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+    ];
+    for (const code of codes) {
+      const error = toAdoError(Object.assign(new Error(`node says ${code}`), { code }), CALL);
+      assert.equal(
+        error.message,
+        loc('CertificateUntrusted', CALL.action, CALL.url, code, `node says ${code}`),
+        code,
+      );
+      assert.equal(error.status, undefined, code);
+    }
+    // Without a message of its own: the code alone.
+    assert.equal(
+      toAdoError({ code: 'CERT_HAS_EXPIRED' }, CALL).message,
+      loc('CertificateUntrusted', CALL.action, CALL.url, 'CERT_HAS_EXPIRED', ''),
+    );
+    // Another TLS failure, or no code at all, is no certificate to trust.
+    assert.equal(
+      toAdoError(Object.assign(new Error('wrong version'), { code: 'ERR_SSL_WRONG_VERSION_NUMBER' }), CALL)
+        .message,
+      loc('CallFailed', CALL.action, 'wrong version'),
+    );
+  });
+
+  it('the client’s own timeout and a socket hung up: did not answer in time, not the service’s words', () => {
+    const url = 'https://dev.azure.com/fabrikam/WebApp/_apis/wit/workitems/$Bug';
+    for (const said of ['Request timeout: /fabrikam/WebApp/_apis/wit/workitems/$Bug', 'socket hang up']) {
+      assert.equal(
+        toAdoError(new Error(said), { ...CALL, url }).message,
+        loc('TimedOut', CALL.action, url),
+        said,
+      );
+    }
+    // An answer that speaks of a timeout is the service's answer: its status and words.
+    assert.equal(
+      toAdoError(serviceError(504, 'Request timeout at the gateway'), CALL).message,
+      loc('CallFailedStatus', CALL.action, 504, 'Request timeout at the gateway'),
+    );
+  });
+
+  it('a redirect not followed: its status and where it pointed, else a dash; 3xx only', () => {
+    const redirect = (statusCode: number, responseHeaders?: Record<string, string | string[] | undefined>) =>
+      toAdoError(Object.assign(new Error('Redirect'), { statusCode, responseHeaders }), CALL).message;
+    const signIn = 'https://login.microsoftonline.com/common/oauth2/authorize';
+    assert.equal(redirect(302, { location: signIn }), loc('Redirected', CALL.action, CALL.url, 302, signIn));
+    assert.equal(
+      redirect(301, { location: [signIn, 'https://elsewhere/'] }),
+      loc('Redirected', CALL.action, CALL.url, 301, signIn),
+    );
+    assert.equal(redirect(300, { location: signIn }), loc('Redirected', CALL.action, CALL.url, 300, signIn));
+    assert.equal(redirect(307, { location: '' }), loc('Redirected', CALL.action, CALL.url, 307, '-'));
+    assert.equal(redirect(303, {}), loc('Redirected', CALL.action, CALL.url, 303, '-'));
+    assert.equal(redirect(308), loc('Redirected', CALL.action, CALL.url, 308, '-'));
+    assert.equal(redirect(400, { location: signIn }), loc('CallFailedStatus', CALL.action, 400, 'Redirect'));
+    assert.equal(redirect(299, { location: signIn }), loc('CallFailedStatus', CALL.action, 299, 'Redirect'));
+  });
+
+  it('a page in place of JSON: its status and start, which tell a sign-in page from a proxy’s', () => {
+    const page = '<html><title>Access blocked by proxy</title>';
+    // The shape of rest.ts's NotJsonAnswer.
+    const notJson = Object.assign(new Error(page), {
+      statusCode: 200,
+      result: undefined,
+      responseHeaders: {},
+      page,
+    });
+    const error = toAdoError(notJson, CALL);
+    assert.equal(error.message, loc('AnswerNotJson', CALL.action, CALL.url, 200, page));
+    assert.equal(error.status, 200);
+    assert.equal(
+      toAdoError(Object.assign(new Error(page), { page }), CALL).message,
+      loc('AnswerNotJson', CALL.action, CALL.url, 200, page),
+    );
+    assert.equal(
+      toAdoError(Object.assign(new Error(page), { statusCode: 201, page }), CALL).message,
+      loc('AnswerNotJson', CALL.action, CALL.url, 201, page),
+    );
+  });
+
+  it('each field an input of the task sets, required and left empty: that input named', () => {
+    const inputs: [field: string, input: string][] = [
+      ['System.Title', 'title'],
+      ['System.AreaPath', 'areaPath'],
+      ['System.IterationPath', 'iterationPath'],
+      ['System.AssignedTo', 'assignTo'],
+      ['Microsoft.VSTS.Common.Priority', 'priority'],
+      ['Microsoft.VSTS.Common.Severity', 'severity'],
+      ['System.Tags', 'tags'],
+    ];
+    for (const [field, input] of inputs) {
+      const message = `TF401320: Rule Error for field ${field}. Error code: Required, InvalidEmpty.`;
+      const error = toAdoError(
+        serviceError(400, message, {
+          customProperties: {
+            RuleValidationErrors: [{ fieldReferenceName: field, errorMessage: message.slice(10) }],
+          },
+        }),
+        CALL,
+      );
+      assert.equal(error.message, loc('RulesRequireInput', CALL.action, field, message, input), field);
+    }
   });
 
   describe('a project the writing identity cannot read', () => {
