@@ -111,6 +111,64 @@ describe('resilient HTTP client', () => {
     sinon.assert.calledTwice(request);
   });
 
+  it('a read asking for JSON is read whole in the attempt: an answer cut off mid-way is asked again', async () => {
+    const reset = Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+    const cutOff = { ...answer(200), readBody: sinon.stub().rejects(reset) };
+    const request = sinon.stub();
+    request.onFirstCall().resolves(cutOff);
+    request.onSecondCall().resolves(answer(200, '{"count":1}'));
+    const client: HttpClientLike = { request };
+    makeResilient(client, policy());
+    const response = await client.request('GET', 'https://x/p/_apis/wit/workitems/1', null, {
+      'X-TFS-FedAuthRedirect': 'Suppress',
+      Accept: 'application/json;api-version=7.1',
+    });
+    assert.equal(response.message.statusCode, 200);
+    assert.equal(await response.readBody(), '{"count":1}');
+    sinon.assert.calledTwice(request);
+    sinon.assert.calledOnce(cutOff.readBody);
+  });
+
+  it('a write asking for JSON is not read ahead: an answer cut off mid-way is not sent again', async () => {
+    const reset = Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+    const cutOff = { ...answer(200), readBody: sinon.stub().rejects(reset) };
+    const request = sinon.stub().resolves(cutOff);
+    const client: HttpClientLike = { request };
+    makeResilient(client, policy());
+    const response = await client.request('POST', 'https://x/p/_apis/wit/workitems/$Bug', '[]', {
+      Accept: 'application/json;api-version=7.1',
+    });
+    assert.equal(response, cutOff, 'the answer as sent, its body left to the caller');
+    sinon.assert.notCalled(cutOff.readBody);
+    await assert.rejects(response.readBody(), reset);
+    sinon.assert.calledOnce(request);
+  });
+
+  it('a read of text (a log) is handed over unread, to stream to a caller that may stop early', async () => {
+    const log = { ...answer(200, 'line 1\nline 2\n'), readBody: sinon.stub().resolves('line 1\nline 2\n') };
+    const request = sinon.stub().resolves(log);
+    const client: HttpClientLike = { request };
+    makeResilient(client, policy());
+    const response = await client.request('GET', 'https://x/p/_apis/build/builds/1/logs/3', null, {
+      'Content-Type': 'application/json',
+      ACCEPT: 'text/plain;api-version=7.1',
+    });
+    assert.equal(response, log);
+    sinon.assert.notCalled(log.readBody);
+    sinon.assert.calledOnce(request);
+    // Without an Accept header it is no JSON either.
+    const bare = { ...answer(200), readBody: sinon.stub().resolves('') };
+    request.resolves(bare);
+    assert.equal(await client.request('GET', 'https://x/p/_apis/build/builds/1/logs/3', null, {}), bare);
+    sinon.assert.notCalled(bare.readBody);
+  });
+
+  it('only a POST to the WIQL or batch read endpoints is a read: other verbs there are not', () => {
+    assert.equal(safeToRepeat('PUT', 'https://x/p/_apis/wit/wiql?api-version=6.0'), false);
+    assert.equal(safeToRepeat('DELETE', 'https://x/p/_apis/wit/workitemsbatch'), false);
+    assert.equal(safeToRepeat('PATCH', 'https://x/p/_apis/wit/wiql/1'), false);
+  });
+
   it('reads the failure of a thrown error, a timeout and a socket hang-up', () => {
     assert.deepEqual(failureOf(Object.assign(new Error('x'), { code: 'ECONNRESET' })), {
       status: undefined,
