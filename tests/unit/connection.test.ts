@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import * as selfsigned from 'selfsigned';
 import { connectBoards, connectPipelines, Transport } from '../../tasks/PipelineWorkItem/src/ado/connection';
@@ -38,15 +39,21 @@ function federatedOn(base: string): Credentials {
 
 type Route = (seen: Seen) => { status: number; body?: unknown; headers?: Record<string, string> } | 'hang';
 
-/** A server on 127.0.0.1 that records each request and answers it by `route`; over TLS with `tls`'s certificate. */
+/**
+ * A server on 127.0.0.1 (or `on`, as ::1) that records each request and answers it by `route`; over TLS with
+ * `tls`'s certificate. `hosts` holds each request's Host header.
+ */
 async function serve(
   route: Route,
   tls?: { key: string; cert: string },
-): Promise<{ url: string; seen: Seen[]; close: () => Promise<void> }> {
+  on = '127.0.0.1',
+): Promise<{ url: string; seen: Seen[]; hosts: string[]; close: () => Promise<void> }> {
   const seen: Seen[] = [];
+  const hosts: string[] = [];
   const connections = new Map<object, number>();
   const listener: http.RequestListener = (request, response) => {
     if (!connections.has(request.socket)) connections.set(request.socket, connections.size + 1);
+    hosts.push(request.headers.host ?? '');
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -66,11 +73,12 @@ async function serve(
     });
   };
   const server = tls ? https.createServer(tls, listener) : http.createServer(listener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, on, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/`,
+    url: `${tls ? 'https' : 'http'}://${on.includes(':') ? `[${on}]` : on}:${port}/`,
     seen,
+    hosts,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -347,5 +355,136 @@ describe('connections', () => {
     const run = { id: 57, name: 'Release-57', definitionName: 'CD', environmentId: 3, attempt: 1 };
     await pipelines.releaseDeployment('WebApp', run, 'Production');
     assert.equal(server.seen[1]?.url.split('?')[0], '/fabrikam/WebApp/_apis/release/releases/57');
+  });
+
+  it('a read of the resource areas answered 503 is read again', async () => {
+    let busy = 1;
+    server = await serve((seen) =>
+      seen.url.startsWith('/fabrikam/_apis/ResourceAreas') && busy-- > 0
+        ? { status: 503, body: { message: 'busy' } }
+        : { status: 200, body: { value: [] } },
+    );
+    const pipelines = connectPipelines(
+      { url: `${server.url}fabrikam/`, scheme: 'bearer', token: 'job-1' },
+      transport(),
+    );
+    const run = { id: 57, name: 'Release-57', definitionName: 'CD', environmentId: 3, attempt: 1 };
+    await pipelines.releaseDeployment('WebApp', run, 'Production');
+    assert.deepEqual(
+      server.seen.map((seen) => [seen.method, seen.url.split('?')[0]]),
+      [
+        ['GET', '/fabrikam/_apis/ResourceAreas'],
+        ['GET', '/fabrikam/_apis/ResourceAreas'],
+        ['GET', '/fabrikam/WebApp/_apis/release/releases/57'],
+      ],
+    );
+  });
+
+  it('pipelines: a release host of the collection’s scheme shares the collection’s kept-alive connection', async () => {
+    server = await serve((seen) =>
+      seen.url.startsWith('/fabrikam/_apis/ResourceAreas')
+        ? {
+            status: 200,
+            body: {
+              value: [
+                { id: 'efc2f575-36ef-48e9-b672-0c6fb4a48ac5', locationUrl: `${server?.url}vsrm/fabrikam` },
+              ],
+            },
+          }
+        : { status: 200, body: { value: [] } },
+    );
+    const pipelines = connectPipelines(
+      { url: `${server.url}fabrikam/`, scheme: 'bearer', token: 'job-1' },
+      transport(),
+    );
+    const run = { id: 57, name: 'Release-57', definitionName: 'CD', environmentId: 3, attempt: 1 };
+    await pipelines.releaseDeployment('WebApp', run, 'Production');
+    assert.deepEqual(
+      server.seen.map((seen) => [seen.url.split('?')[0], seen.connection]),
+      [
+        ['/fabrikam/_apis/ResourceAreas', 1],
+        ['/vsrm/fabrikam/WebApp/_apis/release/releases/57', 1],
+      ],
+    );
+  });
+
+  it('a connection with a token follows a redirect on its host', async () => {
+    server = await serve((seen) =>
+      seen.url.startsWith('/fabrikam/')
+        ? { status: 307, headers: { Location: seen.url.replace('/fabrikam/', '/moved/') } }
+        : TYPES,
+    );
+    const boards = connectBoards(
+      { url: `${server.url}fabrikam/`, scheme: 'token', token: 'pat-1' },
+      transport(),
+    );
+    assert.deepEqual(
+      (await boards.workItemTypes('WebApp')).map((type) => type.name),
+      ['Bug'],
+    );
+    assert.deepEqual(
+      server.seen.map((seen) => seen.url.split('?')[0]),
+      ['/fabrikam/WebApp/_apis/wit/workitemtypes', '/moved/WebApp/_apis/wit/workitemtypes'],
+    );
+  });
+
+  it('a collection on an IPv6 literal host is reached, the Host header bracketed', async () => {
+    server = await serve(() => TYPES, undefined, '::1');
+    const boards = connectBoards(
+      { url: `${server.url}fabrikam/`, scheme: 'bearer', token: 't' },
+      transport({ requestTimeoutMs: 2_000, budgetMs: 3_000 }),
+    );
+    assert.deepEqual(
+      (await boards.workItemTypes('WebApp')).map((type) => type.name),
+      ['Bug'],
+    );
+    assert.deepEqual(server.hosts, [new URL(server.url).host]);
+  });
+
+  it('an IPv6 literal host through the proxy: the proxy is asked for the bracketed host', async () => {
+    server = await serve(() => TYPES, undefined, '::1');
+    const asked: string[] = [];
+    const proxy = http.createServer();
+    proxy.on('connect', (request: http.IncomingMessage, socket: net.Socket) => {
+      const target = request.url ?? '';
+      asked.push(target);
+      let port: number;
+      let hostname: string;
+      try {
+        const parsed = new URL(`http://${target}`);
+        port = Number(parsed.port);
+        hostname = parsed.hostname.replace(/^\[|\]$/g, '');
+      } catch {
+        socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+        return;
+      }
+      const upstream = net.connect(port, hostname, () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.pipe(socket);
+        socket.pipe(upstream);
+      });
+      upstream.on('error', () => socket.destroy());
+      socket.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = proxy.address() as AddressInfo;
+      const boards = connectBoards(
+        { url: `${server.url}fabrikam/`, scheme: 'bearer', token: 't' },
+        {
+          ...transport({ requestTimeoutMs: 2_000, budgetMs: 3_000 }),
+          network: { proxy: { proxyUrl: `http://127.0.0.1:${port}` } },
+        },
+      );
+      assert.deepEqual(
+        (await boards.workItemTypes('WebApp')).map((type) => type.name),
+        ['Bug'],
+      );
+      assert.deepEqual(asked, [new URL(server.url).host]);
+      assert.equal(server.seen.length, 1);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    }
   });
 });

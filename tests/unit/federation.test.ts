@@ -4,6 +4,7 @@ import { authorizeWith, claimsOf, FederatedToken } from '../../tasks/PipelineWor
 import { permissionFix, toAdoError } from '../../tasks/PipelineWorkItem/src/ado/errors';
 import type { HttpClientLike } from '../../tasks/PipelineWorkItem/src/ado/rest';
 import { AdoError } from '../../tasks/PipelineWorkItem/src/errors';
+import { loc } from '../../tasks/PipelineWorkItem/src/text/messages';
 import type { Federation } from '../../tasks/PipelineWorkItem/src/ports';
 
 const FEDERATION: Federation = {
@@ -229,6 +230,96 @@ describe('federated token', () => {
     );
     const down = services(() => ({ status: 503, body: 'unavailable' }));
     await assert.rejects(quietToken(down).token(), /\(HTTP 503\): unavailable$/);
+  });
+
+  it('an ID token in a refusal is not taken: the refusal is told, and no exchange is asked for', async () => {
+    const http = fakeHttp(() => ({ status: 500, body: { oidcToken: 'id', message: 'Internal error.' } }));
+    await assert.rejects(
+      quietToken(http).token(),
+      (error: unknown) =>
+        error instanceof AdoError &&
+        error.message === loc('OidcRefused', 'arm-id', 'HTTP 500', 'arm-id', 'Internal error.'),
+    );
+    assert.equal(http.sent.length, 1);
+  });
+
+  it('an ID token that is no string, or empty, is no token: the refusal is told, and no exchange is asked for', async () => {
+    for (const oidcToken of [7, '']) {
+      const http = fakeHttp(() => ({ status: 200, body: { oidcToken, message: 'No token.' } }));
+      await assert.rejects(
+        quietToken(http).token(),
+        (error: unknown) =>
+          error instanceof AdoError &&
+          error.message === loc('OidcRefused', 'arm-id', 'HTTP 200', 'arm-id', 'No token.'),
+        String(oidcToken),
+      );
+      assert.equal(http.sent.length, 1, String(oidcToken));
+    }
+  });
+
+  it('a refusal whose message is empty is told by its answer’s text', async () => {
+    const http = fakeHttp(() => ({ status: 403, body: { message: '' } }));
+    await assert.rejects(
+      quietToken(http).token(),
+      (error: unknown) =>
+        error instanceof AdoError &&
+        error.message === loc('OidcRefused', 'arm-id', 'HTTP 403', 'arm-id', '{"message":""}'),
+    );
+  });
+
+  it('the sign-in’s hosts unreachable: the message names the host and the reason, with its code once', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.9:443'), { code: 'ECONNREFUSED' });
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    const plain = new Error('certificate has expired');
+    const cases: [string, unknown, string][] = [
+      ['a code the message names', refused, 'connect ECONNREFUSED 10.0.0.9:443'],
+      ['a code the message leaves out', reset, 'ECONNRESET: socket hang up'],
+      ['no code', plain, 'certificate has expired'],
+      ['no error object', 'tunnel failed', 'tunnel failed'],
+    ];
+    for (const [name, thrown, reason] of cases) {
+      const oidc: HttpClientLike = {
+        request: () => Promise.reject(thrown),
+      };
+      await assert.rejects(
+        quietToken(oidc).token(),
+        (error: unknown) =>
+          error instanceof AdoError &&
+          error.message === loc('FederationUnreachable', 'arm-id', 'https://dev.azure.com', reason) &&
+          error.cause === thrown,
+        name,
+      );
+    }
+    const entraDown = fakeHttp((sent) => {
+      if (sent.url.includes('oidctoken')) return { status: 200, body: { oidcToken: ID_TOKENS[0] } };
+      throw reset;
+    });
+    await assert.rejects(
+      quietToken(entraDown).token(),
+      (error: unknown) =>
+        error instanceof AdoError &&
+        error.message ===
+          loc(
+            'FederationUnreachable',
+            'arm-id',
+            'https://login.microsoftonline.com',
+            'ECONNRESET: socket hang up',
+          ),
+    );
+    const cutOff = fakeHttp(() => ({ status: 200, body: {} }));
+    const readFails: HttpClientLike = {
+      request: async (...args) => ({
+        ...(await cutOff.request(...args)),
+        readBody: () => Promise.reject(reset),
+      }),
+    };
+    await assert.rejects(
+      quietToken(readFails).token(),
+      (error: unknown) =>
+        error instanceof AdoError &&
+        error.message ===
+          loc('FederationUnreachable', 'arm-id', 'https://dev.azure.com', 'ECONNRESET: socket hang up'),
+    );
   });
 
   it('reads the claims of an ID token, and nothing from a malformed one', () => {
