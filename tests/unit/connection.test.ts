@@ -102,6 +102,8 @@ function transport(limits = { requestTimeoutMs: 5_000, budgetMs: 20_000 }): Tran
 
 const TYPES = { status: 200, body: { value: [{ name: 'Bug' }] } };
 
+// The classic release whose deployment the release-host tests read.
+const RELEASE_57 = { id: 57, name: 'Release-57', definitionName: 'CD', environmentId: 3, attempt: 1 };
 describe('connections', () => {
   let server: Awaited<ReturnType<typeof serve>> | undefined;
   afterEach(async () => {
@@ -246,10 +248,9 @@ describe('connections', () => {
       { url: `${server.url}fabrikam/`, scheme: 'bearer', token: 'job-1' },
       transport(),
     );
-    const run = { id: 57, name: 'Release-57', definitionName: 'CD', environmentId: 3, attempt: 1 };
-    await pipelines.releaseDeployment('WebApp', run, 'Production');
+    await pipelines.releaseDeployment('WebApp', RELEASE_57, 'Production');
     await pipelines.timeline('WebApp', 812);
-    await pipelines.releaseDeployment('WebApp', run, 'Production');
+    await pipelines.releaseDeployment('WebApp', RELEASE_57, 'Production');
     assert.deepEqual(server.seen.map((seen) => [seen.method, seen.url]).slice(0, 1), [
       ['GET', '/fabrikam/_apis/ResourceAreas?api-version=6.0-preview.1'],
     ]);
@@ -281,8 +282,7 @@ describe('connections', () => {
         { url: `${server.url}fabrikam/`, scheme: 'bearer', token: 'job-1' },
         { ...transport(), network: { ignoreSslError: true } },
       );
-      const run = { id: 57, name: 'Release-57', definitionName: 'CD', environmentId: 3, attempt: 1 };
-      await pipelines.releaseDeployment('WebApp', run, 'Production');
+      await pipelines.releaseDeployment('WebApp', RELEASE_57, 'Production');
       assert.deepEqual(
         releaseHost.seen.map((seen) => [seen.url.split('?')[0], seen.authorization]),
         [['/fabrikam/WebApp/_apis/release/releases/57', 'Bearer job-1']],
@@ -310,9 +310,8 @@ describe('connections', () => {
         { url: `${server.url}fabrikam/`, scheme: 'bearer', token: 'job-1' },
         transport(),
       );
-      const run = { id: 57, name: 'Release-57', definitionName: 'CD', environmentId: 3, attempt: 1 };
       await assert.rejects(
-        pipelines.releaseDeployment('WebApp', run, 'Production'),
+        pipelines.releaseDeployment('WebApp', RELEASE_57, 'Production'),
         /as the release host of the organization, which is not a collection of the organization of .*: the job token is not sent there/,
       );
       assert.deepEqual(
@@ -334,8 +333,7 @@ describe('connections', () => {
       { url: `${server.url}tfs/Main/`, scheme: 'token', token: 'pat-1' },
       transport(),
     );
-    const run = { id: 57, name: 'Release-57', definitionName: 'CD', environmentId: 3, attempt: 1 };
-    await pipelines.releaseDeployment('WebApp', run, 'Production');
+    await pipelines.releaseDeployment('WebApp', RELEASE_57, 'Production');
     assert.deepEqual(
       server.seen.map((seen) => seen.url.split('?')[0]),
       ['/tfs/Main/_apis/ResourceAreas', '/tfs/Main/WebApp/_apis/release/releases/57'],
@@ -352,8 +350,7 @@ describe('connections', () => {
       { url: `${server.url}fabrikam/`, scheme: 'bearer', token: 'job-1' },
       transport(),
     );
-    const run = { id: 57, name: 'Release-57', definitionName: 'CD', environmentId: 3, attempt: 1 };
-    await pipelines.releaseDeployment('WebApp', run, 'Production');
+    await pipelines.releaseDeployment('WebApp', RELEASE_57, 'Production');
     assert.equal(server.seen[1]?.url.split('?')[0], '/fabrikam/WebApp/_apis/release/releases/57');
   });
 
@@ -368,8 +365,7 @@ describe('connections', () => {
       { url: `${server.url}fabrikam/`, scheme: 'bearer', token: 'job-1' },
       transport(),
     );
-    const run = { id: 57, name: 'Release-57', definitionName: 'CD', environmentId: 3, attempt: 1 };
-    await pipelines.releaseDeployment('WebApp', run, 'Production');
+    await pipelines.releaseDeployment('WebApp', RELEASE_57, 'Production');
     assert.deepEqual(
       server.seen.map((seen) => [seen.method, seen.url.split('?')[0]]),
       [
@@ -397,8 +393,7 @@ describe('connections', () => {
       { url: `${server.url}fabrikam/`, scheme: 'bearer', token: 'job-1' },
       transport(),
     );
-    const run = { id: 57, name: 'Release-57', definitionName: 'CD', environmentId: 3, attempt: 1 };
-    await pipelines.releaseDeployment('WebApp', run, 'Production');
+    await pipelines.releaseDeployment('WebApp', RELEASE_57, 'Production');
     assert.deepEqual(
       server.seen.map((seen) => [seen.url.split('?')[0], seen.connection]),
       [
