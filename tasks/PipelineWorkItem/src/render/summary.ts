@@ -114,12 +114,10 @@ export type Report =
   | { readonly kind: 'stale'; readonly number: string; readonly url: string; readonly branch: string }
   | { readonly kind: 'failed'; readonly message: string };
 
-// The mask of the summary being rendered (summaryMarkdown's `mask`), applied to each value before its Markdown
-// escapes: a mask of the rendered text would miss a secret's encoded forms, which the escapes split (`%3F` becomes
-// `\%3F`, a Base64 `+` becomes `\+`).
-let masked: (text: string) => string = (text) => text;
-const md = (text: string): string => escapeMarkdown(masked(text));
-const link = (type: string, id: number, url: string): string => `[${md(type)} ${id}](${url})`;
+// Escapes a value for the summary's Markdown, masked first: a mask of the rendered text would miss a secret's
+// encoded forms, which the escapes split (`%3F` becomes `\%3F`, a Base64 `+` becomes `\+`).
+type Md = (text: string) => string;
+const link = (md: Md, type: string, id: number, url: string): string => `[${md(type)} ${id}](${url})`;
 
 // How an outcome reads in the summary, in the agent's language (the item says it in English: facts/outcome.ts).
 const OUTCOME: Record<Outcome, () => string> = {
@@ -139,22 +137,17 @@ export function summaryMarkdown(
   side: SideItems = {},
   mask: (text: string) => string = (text) => text,
 ): string {
-  const outer = masked;
-  masked = mask;
-  try {
-    return renderedSummary(report, warnings, side);
-  } finally {
-    masked = outer;
-  }
+  const md: Md = (text) => escapeMarkdown(mask(text));
+  return renderedSummary(md, report, warnings, side);
 }
 
-function renderedSummary(report: Report, warnings: readonly string[], side: SideItems): string {
-  const lines = [`### ${loc('SummaryHeading')}`, '', summaryLine(report)];
+function renderedSummary(md: Md, report: Report, warnings: readonly string[], side: SideItems): string {
+  const lines = [`### ${loc('SummaryHeading')}`, '', summaryLine(md, report)];
   const counts = side.failing && testsLine(side.failing);
   if (counts) lines.push('', counts);
-  lines.push(...sideLines(side));
+  lines.push(...sideLines(md, side));
   if (report.kind === 'dryRun') {
-    if (report.validation) lines.push('', validationLine(report.validation));
+    if (report.validation) lines.push('', validationLine(md, report.validation));
     lines.push('', loc('SummaryDryRunNote'));
   }
   if (warnings.length > 0) lines.push('', ...warnings.map((warning) => `- ⚠ ${md(warning)}`));
@@ -174,16 +167,16 @@ function testsLine(tests: TestFailures): string {
     : loc('SummaryTests', total, of('new'), of('failingSince'));
 }
 
-function summaryLine(report: Report): string {
+function summaryLine(md: Md, report: Report): string {
   switch (report.kind) {
     case 'created':
-      return loc('SummaryCreated', link(report.type, report.id, report.url), md(report.title));
+      return loc('SummaryCreated', link(md, report.type, report.id, report.url), md(report.title));
     case 'commented':
-      return commentedSummary(report);
+      return commentedSummary(md, report);
     case 'skipped':
-      return loc('SummarySkipped', link(report.type, report.id, report.url));
+      return loc('SummarySkipped', link(md, report.type, report.id, report.url));
     case 'resolved':
-      return resolvedSummary(report.type, report.items);
+      return resolvedSummary(md, report.type, report.items);
     case 'nothingOpen':
       return loc('SummaryNothingOpen', md(report.fingerprint));
     case 'dryRun':
@@ -207,8 +200,8 @@ function summaryLine(report: Report): string {
   }
 }
 
-function commentedSummary(report: Extract<Report, { kind: 'commented' }>): string {
-  const item = link(report.type, report.id, report.url);
+function commentedSummary(md: Md, report: Extract<Report, { kind: 'commented' }>): string {
+  const item = link(md, report.type, report.id, report.url);
   if (report.duplicateOpen !== undefined && report.duplicate !== undefined) {
     return loc('SummaryRacedOpen', item, md(report.type), report.duplicate, md(report.duplicateOpen));
   }
@@ -276,13 +269,15 @@ function commentedLine(report: Extract<Report, { kind: 'commented' }>): string {
 
 // The failures' items resolved beside a success's, a paragraph for the failing tests' own items and one for the
 // flaky-tests item, when the run wrote on them.
-function sideLines({ tests, flaky, recovered, recoveryPlan }: SideItems): string[] {
+function sideLines(md: Md, { tests, flaky, recovered, recoveryPlan }: SideItems): string[] {
   const lines: string[] = [];
-  if (recovered) lines.push('', resolvedSummary(recovered.type, recovered.items));
+  if (recovered) lines.push('', resolvedSummary(md, recovered.type, recovered.items));
   if (recoveryPlan) lines.push('', loc('DryRunPlan', md(recoveryPlan)));
   const items = (linked: readonly Linked[], type: string): string =>
     linked
-      .map((item) => `${link(type, item.id, item.url)}${item.name ? ` (${md(shownName(item.name))})` : ''}`)
+      .map(
+        (item) => `${link(md, type, item.id, item.url)}${item.name ? ` (${md(shownName(item.name))})` : ''}`,
+      )
       .join(', ');
   if (tests) {
     const parts = [
@@ -294,7 +289,7 @@ function sideLines({ tests, flaky, recovered, recoveryPlan }: SideItems): string
     if (parts.length > 0) lines.push('', ...parts);
   }
   if (flaky && flaky.action !== 'none') {
-    const shown = link(flaky.type, flaky.id, flaky.url);
+    const shown = link(md, flaky.type, flaky.id, flaky.url);
     lines.push(
       '',
       flaky.action === 'created' ? loc('SummaryFlakyCreated', shown) : loc('SummaryFlakyCommented', shown),
@@ -304,23 +299,23 @@ function sideLines({ tests, flaky, recovered, recoveryPlan }: SideItems): string
 }
 
 // One paragraph for the items resolved, then one for each item that was not.
-function resolvedSummary(type: string, items: readonly ResolvedItem[]): string {
+function resolvedSummary(md: Md, type: string, items: readonly ResolvedItem[]): string {
   const resolved = items.filter((item) => item.outcome === 'resolved');
   const lines =
     resolved.length > 0
-      ? [loc('SummaryResolved', resolved.map((item) => link(type, item.id, item.url)).join(', '))]
+      ? [loc('SummaryResolved', resolved.map((item) => link(md, type, item.id, item.url)).join(', '))]
       : [];
   for (const item of items) {
-    const shown = link(type, item.id, item.url);
+    const shown = link(md, type, item.id, item.url);
     if (item.outcome === 'commented') lines.push(loc('SummaryResolveRefused', shown, md(item.why)));
     if (item.outcome === 'noted') lines.push(loc('SummaryResolveNoted', shown, md(item.why)));
-    if (item.outcome === 'left') lines.push(leftLine(shown, item));
+    if (item.outcome === 'left') lines.push(leftLine(md, shown, item));
     if (item.outcome === 'failed') lines.push(loc('SummaryResolveFailed', shown, md(item.why)));
   }
   return lines.join('\n\n');
 }
 
-function leftLine(shown: string, item: Extract<ResolvedItem, { outcome: 'left' }>): string {
+function leftLine(md: Md, shown: string, item: Extract<ResolvedItem, { outcome: 'left' }>): string {
   return item.reopened
     ? loc('SummaryResolveReopened', shown, md(item.state ?? ''))
     : loc('SummaryResolveLeft', shown, md(item.state ?? loc('ItemDeleted')));
@@ -343,7 +338,7 @@ function reportPart(type: string, item: ResolvedItem): string {
   }
 }
 
-function validationLine(validation: Validation): string {
+function validationLine(md: Md, validation: Validation): string {
   if (!validation.accepted) return loc('SummaryDryRunRefused', md(validation.refusal));
   return 'without' in validation
     ? loc('SummaryDryRunAcceptedWithout', md(validation.without.join(', ')), md(validation.refusal))
