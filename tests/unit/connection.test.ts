@@ -104,6 +104,15 @@ const TYPES = { status: 200, body: { value: [{ name: 'Bug' }] } };
 
 // The classic release whose deployment the release-host tests read.
 const RELEASE_57 = { id: 57, name: 'Release-57', definitionName: 'CD', environmentId: 3, attempt: 1 };
+
+// Reads release 57's deployment to Production with the job token of the organization `at` serves.
+async function readRelease57(at: { url: string }): Promise<void> {
+  const pipelines = connectPipelines(
+    { url: `${at.url}fabrikam/`, scheme: 'bearer', token: 'job-1' },
+    transport(),
+  );
+  await pipelines.releaseDeployment('WebApp', RELEASE_57, 'Production');
+}
 describe('connections', () => {
   let server: Awaited<ReturnType<typeof serve>> | undefined;
   afterEach(async () => {
@@ -346,11 +355,7 @@ describe('connections', () => {
         ? { status: 200, body: { value: [{ id: 'efc2f575-36ef-48e9-b672-0c6fb4a48ac5' }] } }
         : { status: 200, body: { value: [] } },
     );
-    const pipelines = connectPipelines(
-      { url: `${server.url}fabrikam/`, scheme: 'bearer', token: 'job-1' },
-      transport(),
-    );
-    await pipelines.releaseDeployment('WebApp', RELEASE_57, 'Production');
+    await readRelease57(server);
     assert.equal(server.seen[1]?.url.split('?')[0], '/fabrikam/WebApp/_apis/release/releases/57');
   });
 
@@ -361,11 +366,7 @@ describe('connections', () => {
         ? { status: 503, body: { message: 'busy' } }
         : { status: 200, body: { value: [] } },
     );
-    const pipelines = connectPipelines(
-      { url: `${server.url}fabrikam/`, scheme: 'bearer', token: 'job-1' },
-      transport(),
-    );
-    await pipelines.releaseDeployment('WebApp', RELEASE_57, 'Production');
+    await readRelease57(server);
     assert.deepEqual(
       server.seen.map((seen) => [seen.method, seen.url.split('?')[0]]),
       [
@@ -389,11 +390,7 @@ describe('connections', () => {
           }
         : { status: 200, body: { value: [] } },
     );
-    const pipelines = connectPipelines(
-      { url: `${server.url}fabrikam/`, scheme: 'bearer', token: 'job-1' },
-      transport(),
-    );
-    await pipelines.releaseDeployment('WebApp', RELEASE_57, 'Production');
+    await readRelease57(server);
     assert.deepEqual(
       server.seen.map((seen) => [seen.url.split('?')[0], seen.connection]),
       [
