@@ -19,6 +19,16 @@ function serviceError(statusCode: number, message: string, extra: object = {}): 
   return Object.assign(new Error(message), { statusCode, result: { message, ...extra } });
 }
 
+// The service's refusal of an item whose rules require `field`, left empty (InvalidEmpty), as toAdoError reads it.
+function emptyRequired(
+  field: string,
+  name = field,
+): { message: string; error: ReturnType<typeof toAdoError> } {
+  const message = `TF401320: Rule Error for field ${name}. Error code: Required, InvalidEmpty.`;
+  const rules = { RuleValidationErrors: [{ fieldReferenceName: field, errorMessage: message.slice(10) }] };
+  return { message, error: toAdoError(serviceError(400, message, { customProperties: rules }), CALL) };
+}
+
 describe('Azure DevOps errors', () => {
   it('tells which identity needs which permission on TF237111', () => {
     const error = toAdoError(
@@ -278,17 +288,7 @@ describe('Azure DevOps errors', () => {
   });
 
   it('a field the rules require left empty (InvalidEmpty): set it with the fields input', () => {
-    const message = 'TF401320: Rule Error for field Story Points. Error code: Required, InvalidEmpty.';
-    const error = toAdoError(
-      serviceError(400, message, {
-        customProperties: {
-          RuleValidationErrors: [
-            { fieldReferenceName: 'Microsoft.VSTS.Scheduling.StoryPoints', errorMessage: message.slice(10) },
-          ],
-        },
-      }),
-      CALL,
-    );
+    const { message, error } = emptyRequired('Microsoft.VSTS.Scheduling.StoryPoints', 'Story Points');
     assert.equal(
       error.message,
       loc(
@@ -306,17 +306,7 @@ describe('Azure DevOps errors', () => {
   });
 
   it('a field an input of the task sets, which a rule requires: that input named, not fields', () => {
-    const message = 'TF401320: Rule Error for field Assigned To. Error code: Required, InvalidEmpty.';
-    const error = toAdoError(
-      serviceError(400, message, {
-        customProperties: {
-          RuleValidationErrors: [
-            { fieldReferenceName: 'System.AssignedTo', errorMessage: message.slice(10) },
-          ],
-        },
-      }),
-      CALL,
-    );
+    const { message, error } = emptyRequired('System.AssignedTo', 'Assigned To');
     assert.equal(
       error.message,
       loc('RulesRequireInput', CALL.action, 'System.AssignedTo', message, 'assignTo'),
@@ -447,15 +437,7 @@ describe('Azure DevOps errors', () => {
       ['System.Tags', 'tags'],
     ];
     for (const [field, input] of inputs) {
-      const message = `TF401320: Rule Error for field ${field}. Error code: Required, InvalidEmpty.`;
-      const error = toAdoError(
-        serviceError(400, message, {
-          customProperties: {
-            RuleValidationErrors: [{ fieldReferenceName: field, errorMessage: message.slice(10) }],
-          },
-        }),
-        CALL,
-      );
+      const { message, error } = emptyRequired(field);
       assert.equal(error.message, loc('RulesRequireInput', CALL.action, field, message, input), field);
     }
   });
