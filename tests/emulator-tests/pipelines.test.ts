@@ -145,6 +145,9 @@ describe('emulator: build records, tests, releases, iterations', function () {
     const tail = await api().build.getBuildLogLines('WebApp', 42, 7, 3, 4);
     assert.equal(tail.length, 2);
     assert.match(tail[0], / three$/);
+    // A range is the same lines as the whole log, each line's own time with it.
+    assert.deepEqual(tail, text.split('\n').slice(2, 4));
+    assert.deepEqual(await api().build.getBuildLogLines('WebApp', 42, 7, 2), text.split('\n').slice(1));
   });
 
   it('serves changes and associated work item refs', async () => {

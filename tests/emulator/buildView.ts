@@ -172,11 +172,23 @@ export function renderRecord(
   };
 }
 
-/** The log's lines as served: with the agent's 7-digit-fraction timestamp prefix unless disabled. */
-export function logLines(c: string, b: StoredBuild, logId: string): string[] | undefined {
+/**
+ * The log's lines `from` (0-based) up to `to` (exclusive) as served: with the agent's 7-digit-fraction timestamp
+ * prefix unless disabled. Only the lines asked for are stamped: a tail of a long log costs what the tail costs.
+ */
+export function logLines(
+  c: string,
+  b: StoredBuild,
+  logId: string,
+  range: (count: number) => { from: number; to: number },
+): string[] | undefined {
   const lines = b.seed.logs?.[logId];
   if (!lines) return undefined;
-  if (b.seed.logTimestamps === false) return lines;
+  const { from, to } = range(lines.length);
+  const part = lines.slice(from, to);
+  if (b.seed.logTimestamps === false) return part;
   const base = new Date(buildFacts(c, b).start).getTime();
-  return lines.map((line, i) => `${new Date(base + i * 10).toISOString().replace(/Z$/, '0000Z')} ${line}`);
+  return part.map(
+    (line, i) => `${new Date(base + (from + i) * 10).toISOString().replace(/Z$/, '0000Z')} ${line}`,
+  );
 }

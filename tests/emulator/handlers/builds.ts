@@ -120,24 +120,31 @@ export const listLogs: Handler = (ctx) => {
   );
 };
 
-/** Lines startLine..endLine, 1-based and inclusive (0 or absent = from the first / to the last). */
+/** Lines startLine..endLine, 1-based and inclusive (0 or absent = from the first / to the last), of `count`. */
+export function lineRange(query: Record<string, string>): (count: number) => { from: number; to: number } {
+  return (count) => {
+    const start = Math.max(1, Number(query.startLine ?? 1) || 1);
+    const end = query.endLine ? Number(query.endLine) || count : count;
+    return { from: start - 1, to: end };
+  };
+}
+
+/** The lines of `lines` that `query` asks for. */
 export function sliceLines(lines: string[], query: Record<string, string>): string[] {
-  const start = Math.max(1, Number(query.startLine ?? 1) || 1);
-  const end = query.endLine ? Number(query.endLine) || lines.length : lines.length;
-  return lines.slice(start - 1, end);
+  const { from, to } = lineRange(query)(lines.length);
+  return lines.slice(from, to);
 }
 
 export const getLog: Handler = (ctx) => {
   const b = findBuild(ctx);
   const logId = ctx.params.logId ?? '';
-  const lines = logLines(ctx.collectionUrl, b, logId);
-  if (!lines)
+  const part = logLines(ctx.collectionUrl, b, logId, lineRange(ctx.query));
+  if (!part)
     throw notFound(
       `Log ${logId} was not found for build ${b.seed.id}.`,
       'BuildLogNotFoundException',
       BUILD_NS,
     );
-  const part = sliceLines(lines, ctx.query);
   const accept = String(ctx.headers.accept ?? '');
   // getBuildLogLines asks for JSON (a wrapped array of lines); getBuildLog asks for text/plain.
   if (accept.startsWith('application/json')) return list(part);
