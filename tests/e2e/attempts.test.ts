@@ -189,4 +189,45 @@ describe('packaged task: the tests of the newest attempt after a rerun', functio
       .sort();
     assert.deepEqual(reads, ['test/runs/6301 200', 'test/runs/6302 200']);
   });
+
+  it('a release environment with more runs than one page of Runs - Query holds: the redeployment’s are read too', async () => {
+    // Attempt 1 published 100 runs (one per machine of a deployment group, say); attempt 2 its own run after them.
+    const firstRuns = Array.from({ length: 100 }, (_, i) => 64001 + i);
+    const release = classicRelease(64, 'failed');
+    const seed: ReleaseSeed = {
+      ...release,
+      environments: release.environments?.map((environment) => {
+        if (environment.name !== 'Production') return environment;
+        const phases = environment.phases ?? [];
+        return {
+          ...environment,
+          phases: undefined,
+          attempts: [
+            { attempt: 1, status: 'failed', phases },
+            { attempt: 2, phases },
+          ],
+          testResults: [
+            ...firstRuns.map((runId) => result(`machine_${runId}`, 'Passed', runId)),
+            result('adds_tax', 'Failed', 64200),
+          ],
+          testRuns: [...firstRuns.map((id) => ({ id, attempt: 1 })), { id: 64200, attempt: 2 }],
+        };
+      }),
+    };
+    const { webUrl } = await session.emulator.seedRelease(seed);
+    const run = await session.run({
+      variables: { ...releaseVariables(64, 'Failed', webUrl), 'Release.AttemptNumber': '2' },
+    });
+    const html = body((await session.items(1, run))[0]!);
+    assert.match(html, /<p>1 test failed: /);
+    assert.ok(html.includes('<b>WebApp.Tests.adds_tax</b>'), html);
+    const queries = (await session.emulator.requests()).filter((r) => /\/_apis\/test\/runs$/i.test(r.path));
+    assert.deepEqual(
+      queries.map((r) => [r.query['$top'], r.query['continuationToken'] !== undefined, r.status]),
+      [
+        ['100', false, 200],
+        ['100', true, 200],
+      ],
+    );
+  });
 });

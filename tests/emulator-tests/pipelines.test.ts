@@ -461,6 +461,52 @@ describe('emulator: build records, tests, releases, iterations', function () {
     assert.equal(res.status, 400);
   });
 
+  it("pages a release environment's runs 100 at a time, the next page named by a token in the answer's head", async () => {
+    const runIds = Array.from({ length: 150 }, (_, i) => 7001 + i);
+    await em().seedRelease({
+      project: 'WebApp',
+      id: 70,
+      environments: [
+        {
+          id: 701,
+          name: 'Fleet',
+          testResults: runIds.map((runId) => ({ testCaseTitle: 'smoke', outcome: 'Passed', runId })),
+        },
+      ],
+    });
+    const now = Date.now();
+    const page = async (token?: string) => {
+      const query = new URLSearchParams({
+        minLastUpdatedDate: new Date(now - 3_600_000).toISOString(),
+        maxLastUpdatedDate: new Date(now + 3_600_000).toISOString(),
+        releaseIds: '70',
+        releaseEnvIds: '701',
+        $top: '500',
+        'api-version': '6.0',
+        ...(token !== undefined && { continuationToken: token }),
+      });
+      const res = await fetch(`${em().collectionUrl}WebApp/_apis/test/runs?${query.toString()}`, {
+        headers: { Authorization: `Bearer ${JOB_TOKEN}` },
+      });
+      const body = (await res.json()) as { count?: number; value?: { id: number }[]; message?: string };
+      return { status: res.status, token: res.headers.get('x-ms-continuationtoken'), body };
+    };
+    // "Limit is 100": a larger $top is held to it, and the rest are one token away.
+    const first = await page();
+    assert.deepEqual(
+      [first.status, first.body.count, first.body.value?.[0]?.id, first.body.value?.at(-1)?.id],
+      [200, 100, 7001, 7100],
+    );
+    assert.ok(first.token, 'a token while more runs remain');
+    const second = await page(first.token ?? '');
+    assert.deepEqual(
+      [second.status, second.body.count, second.body.value?.[0]?.id, second.token],
+      [200, 50, 7101, null],
+    );
+    const forged = await page('next-page');
+    assert.deepEqual([forged.status, forged.body.message?.includes('continuation token')], [400, true]);
+  });
+
   it('serves a release with environments, deploy steps, phases, jobs, tasks and task logs', async () => {
     const r = await api().release.getRelease('WebApp', 9);
     assert.equal(r.name, 'Release-9');

@@ -173,6 +173,44 @@ describe('pipelines adapter', () => {
     });
   });
 
+  // A page of Runs - Query with ids from..from+count-1, its head naming the next page when `next` is given.
+  const queriedPage = (from: number, count: number, next?: string | string[]) => {
+    const body = JSON.stringify({
+      value: Array.from({ length: count }, (_, i) => ({
+        id: from + i,
+        release: { attempt: 1 },
+        runStatistics: [],
+      })),
+    });
+    const headers = next === undefined ? {} : { 'x-ms-continuationtoken': next };
+    return {
+      message: Object.assign(Readable.from([Buffer.from(body)]), { statusCode: 200, headers }),
+      readBody: async () => body,
+    };
+  };
+  const release = { kind: 'release', releaseId: 57, environmentId: 3 } as const;
+  const tokenOf = (call: sinon.SinonSpyCall) =>
+    new URL(call.args[1] as string).searchParams.get('continuationToken');
+
+  it("reads every page of a release environment's runs, each asked for with the token the answer's head named", async () => {
+    const http = { request: sinon.stub() };
+    http.request.onCall(0).resolves(queriedPage(1, 100, 'page-2'));
+    http.request.onCall(1).resolves(queriedPage(101, 100, ['page-3']));
+    // A short page may still name another: the token, not the page's length, says whether more remain.
+    http.request.onCall(2).resolves(queriedPage(201, 7, 'page-4'));
+    http.request.onCall(3).resolves(queriedPage(208, 1, ''));
+    const runs = await adapterWith(http).testRuns('WebApp', release);
+    assert.deepEqual([runs.length, runs[0]?.id, runs.at(-1)?.id], [208, 1, 208]);
+    assert.deepEqual(http.request.getCalls().map(tokenOf), [null, 'page-2', 'page-3', 'page-4']);
+  });
+
+  it("stops after 10 pages of a release environment's runs, even when a server names another each time", async () => {
+    const http = { request: sinon.stub().callsFake(async () => queriedPage(1, 100, 'again')) };
+    const runs = await adapterWith(http).testRuns('WebApp', release);
+    assert.equal(runs.length, 1000);
+    assert.equal(http.request.callCount, 10);
+  });
+
   // The job that published a test run (its stage and phase, each in `attempt`), as the agent names it.
   const publishedIn = (stageName: string, phaseName: string, attempt = 1) => ({
     stageReference: { stageName, attempt },

@@ -343,7 +343,32 @@ function queryRuns(ctx: RequestContext, project: Project): ReturnType<Handler> {
       (!builds || builds.includes(run.build?.seed.id ?? -1))
     );
   });
-  return list(runs.slice(0, top).map((run) => queriedRunJson(ctx, run)));
+  const from =
+    ctx.query.continuationToken === undefined ? 0 : queryPageStart(ctx.query.continuationToken, runs);
+  const page = runs.slice(from, from + top).map((run) => queriedRunJson(ctx, run));
+  const next = runs[from + top];
+  // More runs than the page holds: the rest are named by a token in the answer's head, where Microsoft's clients
+  // read it (`X-MS-ContinuationToken`), to be sent back as `continuationToken`.
+  const headers = next
+    ? { 'x-ms-continuationtoken': Buffer.from(`runs:${next.id}`).toString('base64url') }
+    : undefined;
+  return { status: 200, json: { count: page.length, value: page }, ...(headers && { headers }) };
+}
+
+// The token is opaque to clients ("not supposed to be created (or altered)"); here it names the first run of the
+// next page. One the emulator did not hand out is refused (wording and type key emulator-chosen).
+function queryPageStart(token: string, runs: readonly Run[]): number {
+  const [kind, id] = Buffer.from(token, 'base64url').toString().split(':');
+  const at = runs.findIndex((run) => String(run.id) === id);
+  if (kind !== 'runs' || at < 0) {
+    throw new AdoError(
+      400,
+      `The continuation token '${token}' is not valid.`,
+      'InvalidPropertyException',
+      TEST_NS,
+    );
+  }
+  return at;
 }
 
 function outcomeFilter(ctx: RequestContext): (r: Result) => boolean {

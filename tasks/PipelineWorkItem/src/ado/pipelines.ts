@@ -34,7 +34,7 @@ const V = '6.0';
 const TASK_LOG_VERSION = '6.0-preview.2';
 /** Runs - Query answers at most 100 runs; Runs - List is read in pages of the same size. */
 const RUNS_PAGE = 100;
-/** Pages of a build's runs read at most: no build publishes 1,000 test runs. */
+/** Pages of a build's or release environment's runs read at most: none publishes 1,000 test runs. */
 const MAX_RUN_PAGES = 10;
 /** Runs listed without their statistics whose statistics are read at once. */
 const PARALLEL_STATISTICS = 6;
@@ -189,29 +189,14 @@ export class AdoPipelines implements Pipelines {
     return runs;
   }
 
-  // Runs - Query must be given a window of last-update dates of at most 7 days. The task runs inside the
-  // deployment whose runs it reads, so their last updates lie in the days before now; the window ends an hour
-  // ahead of the agent's clock, which may lag the service's. One page holds 100 runs, more than a deployment of
-  // one environment publishes. The query answers a summary of each run: its release without the deployment
-  // attempt, its statistics without what passed on a rerun or was flagged flaky. Such a run is read on its own,
-  // which tells both; when that read fails the summary stands (every attempt's runs are then kept).
+  // The query answers a summary of each run: its release without the deployment attempt, its statistics without
+  // what passed on a rerun or was flagged flaky. Such a run is read on its own, which tells both; when that read
+  // fails the summary stands (every attempt's runs are then kept).
   private async releaseRuns(
     project: string,
     scope: Extract<TestScope, { kind: 'release' }>,
   ): Promise<WireTestRun[]> {
-    const max = this.now() + HOUR;
-    const runs = await this.builds.json<List<WireTestRun>>({
-      method: 'GET',
-      path: `${segment(project)}/_apis/test/runs`,
-      query: {
-        minLastUpdatedDate: new Date(max - RUNS_QUERY_WINDOW).toISOString(),
-        maxLastUpdatedDate: new Date(max).toISOString(),
-        releaseIds: scope.releaseId,
-        releaseEnvIds: scope.environmentId,
-        $top: RUNS_PAGE,
-      },
-      apiVersion: V,
-    });
+    const runs = await this.queriedRuns(project, scope);
     const read = async (run: WireTestRun): Promise<WireTestRun> => {
       if (run.id === undefined || run.release?.attempt !== undefined) return run;
       const full = await this.builds
@@ -223,7 +208,38 @@ export class AdoPipelines implements Pipelines {
         .catch(() => undefined);
       return full?.id === run.id ? { ...run, ...full } : run;
     };
-    return inParallel(runs?.value ?? [], PARALLEL_STATISTICS, read);
+    return inParallel(runs, PARALLEL_STATISTICS, read);
+  }
+
+  // Runs - Query must be given a window of last-update dates of at most 7 days. The task runs inside the
+  // deployment whose runs it reads, so their last updates lie in the days before now; the window ends an hour
+  // ahead of the agent's clock, which may lag the service's. A page holds at most 100 runs; while more remain, the
+  // answer's continuation token asks for the next: a redeployment's runs may come after the earlier attempts'.
+  private async queriedRuns(
+    project: string,
+    scope: Extract<TestScope, { kind: 'release' }>,
+  ): Promise<WireTestRun[]> {
+    const max = this.now() + HOUR;
+    const runs: WireTestRun[] = [];
+    let continuationToken: string | undefined;
+    for (let page = 0; page < MAX_RUN_PAGES && (page === 0 || continuationToken); page++) {
+      const answer = await this.builds.jsonPage<List<WireTestRun>>({
+        method: 'GET',
+        path: `${segment(project)}/_apis/test/runs`,
+        query: {
+          minLastUpdatedDate: new Date(max - RUNS_QUERY_WINDOW).toISOString(),
+          maxLastUpdatedDate: new Date(max).toISOString(),
+          releaseIds: scope.releaseId,
+          releaseEnvIds: scope.environmentId,
+          $top: RUNS_PAGE,
+          continuationToken,
+        },
+        apiVersion: V,
+      });
+      runs.push(...(answer.json?.value ?? []));
+      continuationToken = answer.continuationToken;
+    }
+    return runs;
   }
 
   testResults(

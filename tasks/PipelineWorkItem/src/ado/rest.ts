@@ -145,13 +145,13 @@ export class Rest {
   private async answer(
     request: Request,
     notFound: 'undefined' | 'throw',
-  ): Promise<{ status: number; body: string } | undefined> {
+  ): Promise<{ status: number; body: string; headers: IncomingHttpHeaders } | undefined> {
     const response = await this.request(request);
     const status = response.message.statusCode ?? 0;
     const body = await response.readBody();
     if (status === 404 && notFound === 'undefined') return undefined;
     if (!succeeded(status)) throw failure(status, body, response.message.headers, this.secrets());
-    return { status, body };
+    return { status, body, headers: response.message.headers };
   }
 
   /**
@@ -206,12 +206,28 @@ export class Rest {
    * @throws NotJsonAnswer when a successful answer is no JSON: a page that is not the service's
    */
   async json<T>(request: Request, notFound: 'undefined' | 'throw' = 'throw'): Promise<T | undefined> {
+    return (await this.jsonPage<T>(request, notFound)).json;
+  }
+
+  /**
+   * The answer's JSON and the continuation token of a paged list: operations that page with a token (Runs -
+   * Query) send it in the answer's head, not its body.
+   */
+  async jsonPage<T>(
+    request: Request,
+    notFound: 'undefined' | 'throw' = 'throw',
+  ): Promise<{ json: T | undefined; continuationToken: string | undefined }> {
     const answer = await this.answer(request, notFound);
-    if (answer === undefined || answer.body === '') return undefined;
+    const token = answer?.headers[CONTINUATION_TOKEN];
+    const continuationToken = (Array.isArray(token) ? token[0] : token) || undefined;
+    if (answer === undefined || answer.body === '') return { json: undefined, continuationToken };
     try {
-      return JSON.parse(answer.body) as T;
+      return { json: JSON.parse(answer.body) as T, continuationToken };
     } catch {
       throw notJson(answer.status, answer.body, this.secrets());
     }
   }
 }
+
+/** The head that names the next page of a list paged with a token (Node reads head names in lower case). */
+const CONTINUATION_TOKEN = 'x-ms-continuationtoken';
