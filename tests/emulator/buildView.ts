@@ -172,23 +172,28 @@ export function renderRecord(
   };
 }
 
-/**
- * The log's lines `from` (0-based) up to `to` (exclusive) as served: with the agent's 7-digit-fraction timestamp
- * prefix unless disabled. Only the lines asked for are stamped: a tail of a long log costs what the tail costs.
- */
-export function logLines(
-  c: string,
-  b: StoredBuild,
-  logId: string,
-  range: (count: number) => { from: number; to: number },
-): string[] | undefined {
+/** The lines `from` (0-based) up to `to` (exclusive) that a request asks for of a log of `count` lines. */
+export type LineRange = (count: number) => { from: number; to: number };
+
+/** The log's lines in `range` as served: with the agent's timestamp prefix (below) unless disabled. */
+export function logLines(c: string, b: StoredBuild, logId: string, range: LineRange): string[] | undefined {
   const lines = b.seed.logs?.[logId];
   if (!lines) return undefined;
+  if (b.seed.logTimestamps !== false) return stampedLines(lines, buildFacts(c, b).start, range);
   const { from, to } = range(lines.length);
-  const part = lines.slice(from, to);
-  if (b.seed.logTimestamps === false) return part;
-  const base = new Date(buildFacts(c, b).start).getTime();
-  return part.map(
-    (line, i) => `${new Date(base + (from + i) * 10).toISOString().replace(/Z$/, '0000Z')} ${line}`,
-  );
+  return lines.slice(from, to);
+}
+
+/**
+ * Lines in `range` as the agent writes every log it uploads, a build's or a release's: each prefixed with the
+ * time it was written, in .NET's round-trip format (`2024-05-01T09:00:00.0000000Z `), 10 ms apart from `start`
+ * here (microsoft/azure-pipelines-agent, `PagingLogger.Write`). Only the lines asked for are stamped: a tail of
+ * a long log costs what the tail costs.
+ */
+export function stampedLines(lines: readonly string[], start: string, range: LineRange): string[] {
+  const { from, to } = range(lines.length);
+  const base = new Date(start).getTime();
+  return lines
+    .slice(from, to)
+    .map((line, i) => `${new Date(base + (from + i) * 10).toISOString().replace(/Z$/, '0000Z')} ${line}`);
 }

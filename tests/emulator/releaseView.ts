@@ -11,6 +11,8 @@ export interface TaskAddress {
   phaseId: number;
   taskId: number;
   task: ReleaseTaskSeed;
+  /** When the task started: its log's first line was written then. */
+  date: string;
 }
 
 const releaseUrl = (c: string, r: StoredRelease): string =>
@@ -65,7 +67,7 @@ function phaseJson(w: Walk, p: ReleasePhaseSeed, rank: number): Record<string, u
     const job = taskJson(w, phaseId, nextTask++, j, j.name ?? 'Agent job');
     const tasks = j.tasks.map((t) => {
       const id = nextTask++;
-      w.tasks.push({ environmentId: w.envId, phaseId, taskId: id, task: t });
+      w.tasks.push({ environmentId: w.envId, phaseId, taskId: id, task: t, date: w.date });
       return taskJson(w, phaseId, id, t, t.name);
     });
     return { job, tasks };

@@ -7,6 +7,7 @@ import {
   buildJson,
   buildUrl,
   logLines,
+  type LineRange,
   renderRecord,
   sourceBranch,
   timelineId,
@@ -120,19 +121,13 @@ export const listLogs: Handler = (ctx) => {
   );
 };
 
-/** Lines startLine..endLine, 1-based and inclusive (0 or absent = from the first / to the last), of `count`. */
-export function lineRange(query: Record<string, string>): (count: number) => { from: number; to: number } {
+/** Lines startLine..endLine, 1-based and inclusive (0 or absent = from the first / to the last). */
+export function lineRange(query: Record<string, string>): LineRange {
   return (count) => {
     const start = Math.max(1, Number(query.startLine ?? 1) || 1);
     const end = query.endLine ? Number(query.endLine) || count : count;
     return { from: start - 1, to: end };
   };
-}
-
-/** The lines of `lines` that `query` asks for. */
-export function sliceLines(lines: string[], query: Record<string, string>): string[] {
-  const { from, to } = lineRange(query)(lines.length);
-  return lines.slice(from, to);
 }
 
 export const getLog: Handler = (ctx) => {

@@ -3,7 +3,8 @@ import { intParam, ok, requireProject, type Handler, type RequestContext } from 
 import { notFound } from '../errors';
 import { renderRelease } from '../releaseView';
 import type { StoredRelease } from '../state';
-import { sliceLines } from './builds';
+import { stampedLines } from '../buildView';
+import { lineRange } from './builds';
 
 const RELEASE_NS = 'Microsoft.VisualStudio.Services.ReleaseManagement.Data';
 
@@ -34,6 +35,6 @@ export const getReleaseTaskLog: Handler = (ctx) => {
       'TaskNotFoundException',
       RELEASE_NS,
     );
-  const lines = sliceLines(hit.task.logLines ?? [], ctx.query);
+  const lines = stampedLines(hit.task.logLines ?? [], hit.date, lineRange(ctx.query));
   return { status: 200, text: lines.join('\n'), contentType: 'text/plain; charset=utf-8' };
 };
