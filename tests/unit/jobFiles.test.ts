@@ -5,12 +5,14 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { text } from 'node:stream/consumers';
+import { Minimatch } from 'minimatch';
 import * as sinon from 'sinon';
 import {
   findJobFiles,
   jobRoots,
   openJobFile,
   rootedPattern,
+  searchRoot,
 } from '../../tasks/PipelineWorkItem/src/evidence/jobFiles';
 import { fileLink } from '../helpers/links';
 
@@ -153,6 +155,30 @@ describe('finding the job files', () => {
         backslashed!.files.map((f) => f.realPath),
         [path.join(sources, 'results', 'deep', 'b.png')],
       );
+    } finally {
+      platform.restore();
+    }
+  });
+
+  it('on Windows, a search that starts at a drive starts at its root, not in the drive’s current folder', () => {
+    // `D:` alone names the current folder of drive D (where the agent starts the task: the sources), so a walk
+    // from it would name what it finds `D:/<name>` for files that are in `D:\a\1\s\<name>`.
+    const platform = sinon.stub(process, 'platform').value('win32');
+    try {
+      const start = (pattern: string) => searchRoot(new Minimatch(pattern, { nocase: true }));
+      // An absolute pattern, with forward slashes as rootedPattern gives it on Windows.
+      assert.deepEqual(start('D:/**/*.trx'), { start: 'D:/', exact: false });
+      assert.deepEqual(start('d:/*/1/s/*.log'), { start: 'd:/', exact: false });
+      // The sources of an agent whose folder's name holds a glob character, literal in the pattern.
+      assert.deepEqual(start(rootedPattern('C:\\agent (2)\\_work\\1\\s', 'results\\*.png')), {
+        start: 'C:/',
+        exact: false,
+      });
+      assert.deepEqual(start(rootedPattern('D:\\a\\1\\s', 'results\\*.png')), {
+        start: 'D:/a/1/s/results',
+        exact: false,
+      });
+      assert.deepEqual(start('D:/x.log'), { start: 'D:/x.log', exact: true });
     } finally {
       platform.restore();
     }

@@ -44,8 +44,11 @@ export function rootedPattern(defaultRoot: string, pattern: string): string {
   return `${escapeGlob(slashes(defaultRoot)).replace(/\/+$/, '')}/${p}`;
 }
 
-/** The literal directory a pattern's matches all lie under, and whether the pattern is that path itself. */
-function searchRoot(matcher: IMinimatch): { start: string; exact: boolean } {
+/**
+ * The literal directory a pattern's matches all lie under, and whether the pattern is that path itself (exported
+ * for its tests).
+ */
+export function searchRoot(matcher: IMinimatch): { start: string; exact: boolean } {
   // Read case-sensitively: ignoring case (Windows), minimatch makes every part a pattern, and the search would
   // start at the drive's root, where a pattern with `..` or a link on the way matches nothing.
   const literalRead = matcher.options.nocase ? new Minimatch(matcher.pattern, matchOptions(false)) : matcher;
@@ -58,7 +61,9 @@ function searchRoot(matcher: IMinimatch): { start: string; exact: boolean } {
   const start = literal.join('/');
   // minimatch reads the `//` that starts a UNC path (`//server/share`) as one slash.
   const unc = matcher.pattern.startsWith('//') && !start.startsWith('//');
-  return { start: (unc ? `/${start}` : start) || '/', exact: literal.length === parts.length };
+  // A drive alone (`D:`, Windows) is that drive's current folder, not its root.
+  const drive = /^[a-z]:$/i.test(start) ? '/' : '';
+  return { start: (unc ? `/${start}` : start + drive) || '/', exact: literal.length === parts.length };
 }
 
 function kindOf(stat: Stats | Dirent): EntryKind {
