@@ -124,6 +124,33 @@ describe('attachments', () => {
     ]);
   });
 
+  it('on Windows, a file two patterns spell in different case is one file, attached once', async () => {
+    // Windows' file systems ignore case, and the real path keeps the case the pattern wrote.
+    const platform = sinon.stub(process, 'platform').value('win32');
+    try {
+      const spelled = (real: string) => ({ path: real.replace(/\\/g, '/'), realPath: real, size: 10 });
+      const t = setup({
+        found: [
+          {
+            pattern: '$(Agent.TempDirectory)\\testresults\\*.trx',
+            files: [spelled('D:\\a\\_temp\\testresults\\run.trx')],
+            refused: [],
+          },
+          {
+            pattern: '$(Agent.TempDirectory)\\**\\*.trx',
+            files: [spelled('d:\\a\\_temp\\TestResults\\run.trx')],
+            refused: [],
+          },
+        ],
+      });
+      const attached = await collectAttachments(t.io, t.request({ attachments: 'x' }));
+      assert.deepEqual(t.uploaded, [['run.trx', 'content of D:\\a\\_temp\\testresults\\run.trx']]);
+      assert.equal(attached.length, 1);
+    } finally {
+      platform.restore();
+    }
+  });
+
   it('attaches at most 100 files and 250 MB per item, the first in pattern order, with one warning', async () => {
     const many = Array.from({ length: 103 }, (_, i) => file(`f${String(i).padStart(3, '0')}.txt`));
     const t = setup({ found: [{ pattern: '*.txt', files: many, refused: [] }] });

@@ -7,7 +7,7 @@ import { stepPath } from '../facts/runFacts';
 import type { Settings } from '../inputs/settings';
 import type { Boards, FoundFiles, Pipelines, TaskHost } from '../ports';
 import { loc } from '../text/messages';
-import type { Refusal } from './confinement';
+import { type Refusal, samePath } from './confinement';
 import {
   fitting,
   initialLimit,
@@ -185,8 +185,9 @@ function matchedFiles(io: Io, { settings }: Request, limit: number): File[] {
     if (failed !== undefined) io.log.warning(loc('AttachmentPatternFailed', pattern, failed));
     else if (files.length === 0 && refused.length === 0) io.log.warning(loc('AttachmentNoMatch', pattern));
     return files.flatMap((file): File[] => {
-      if (seen.has(file.realPath)) return [];
-      seen.add(file.realPath);
+      const real = samePath(file.realPath);
+      if (seen.has(real)) return [];
+      seen.add(real);
       const fileName = basename(file.path);
       if (file.size > limit) {
         const [size, most] = [megabytes(file.size), megabytes(limit)];

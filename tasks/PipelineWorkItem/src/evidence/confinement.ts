@@ -26,24 +26,28 @@ export interface Examined {
   readonly kind: EntryKind | undefined;
 }
 
-const windows = process.platform === 'win32';
+const windows = (): boolean => process.platform === 'win32';
 
-function comparable(p: string): string {
+/**
+ * The one spelling of a resolved path that every spelling of it shares: normalized, and on Windows, whose file
+ * systems ignore case (and whose real paths keep the case a pattern wrote), in lower case.
+ */
+export function samePath(p: string): string {
   const normal = resolve(p);
-  return windows ? normal.toLowerCase() : normal;
+  return windows() ? normal.toLowerCase() : normal;
 }
 
 /** Whether `child` is `root` or lies beneath it (both absolute and already resolved). */
 export function isInside(child: string, root: string): boolean {
-  const c = comparable(child);
-  const r = comparable(root);
+  const c = samePath(child);
+  const r = samePath(root);
   if (c === r) return true;
   return c.startsWith(r.endsWith(sep) ? r : r + sep);
 }
 
 /** Whether `p` lies in the kernel's process file system. */
 export function isProcFile(p: string): boolean {
-  return !windows && isInside(p, '/proc');
+  return !windows() && isInside(p, '/proc');
 }
 
 /**
