@@ -38,7 +38,7 @@ describe('attachments from a hostile workspace', function () {
   const link = (target: string, at: string, type: 'file' | 'junction' = 'file'): void => {
     fs.mkdirSync(path.dirname(at), { recursive: true });
     if (type === 'file') fileLink(target, at);
-    else fs.symlinkSync(target, at, type);
+    else fs.symlinkSync(target, at, 'junction');
   };
   const sparse = (file: string, size: number): void => {
     fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BuildSeed } from '../emulator/harness';
+import { fileLink } from '../helpers/links';
 import type { TaskRun } from './agent';
 import { buildVariables, failedYamlRun, greenYamlRun } from './pipelines';
 import { Job, useSession } from './session';
@@ -200,7 +201,7 @@ describe('packaged task: a secret is masked in every form and in every write', f
       secretVariables: { 'Deploy.Key': secret },
       inputs: { attachments: '*.png' },
       workspace: ({ sources }) =>
-        fs.symlinkSync(path.join(sources, 'gone.png'), path.join(sources, `capture-${encoded}.png`)),
+        fileLink(path.join(sources, 'gone.png'), path.join(sources, `capture-${encoded}.png`)),
     });
     assert.equal(filed.outputs['WorkItemAction'], 'created', filed.stdout);
     assert.match(filed.warnings.join('\n'), /capture-\*\*\*\.png/);
