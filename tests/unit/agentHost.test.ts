@@ -539,11 +539,19 @@ describe('agent host', () => {
         variables: { 'Agent.BuildDirectory': sources, 'System.DefaultWorkingDirectory': sources },
       });
       const real = fs.realpathSync(path.join(sources, 'build.log'));
+      const { dev, ino } = fs.statSync(real, { bigint: true });
       assert.deepEqual(printed(() => host.findFiles(['*.log'])).result, [
         {
           pattern: '*.log',
           // Patterns and the paths they match are written with forward slashes, on Windows too.
-          files: [{ path: `${sources.split(path.sep).join('/')}/build.log`, realPath: real, size: 3 }],
+          files: [
+            {
+              path: `${sources.split(path.sep).join('/')}/build.log`,
+              realPath: real,
+              size: 3,
+              identity: `${dev}:${ino}`,
+            },
+          ],
           refused: [],
         },
       ]);

@@ -22,6 +22,7 @@ const file = (name: string, size = 10) => ({
   path: `/work/1/s/${name}`,
   realPath: `/work/1/s/${name}`,
   size,
+  identity: `2049:${name}`,
 });
 
 interface Fixture {
@@ -48,7 +49,7 @@ function setup(fixture: Fixture = {}) {
     host: {
       findFiles: (patterns: readonly string[]): FoundFiles[] =>
         fixture.found ?? patterns.map((pattern) => ({ pattern, files: [], refused: [] })),
-      openFile: (realPath: string, max: number) => {
+      openFile: ({ realPath }: { realPath: string }, max: number) => {
         opened.push([realPath, max]);
         return Readable.from([`content of ${realPath}`]);
       },
@@ -128,7 +129,12 @@ describe('attachments', () => {
     // Windows' file systems ignore case, and the real path keeps the case the pattern wrote.
     const platform = sinon.stub(process, 'platform').value('win32');
     try {
-      const spelled = (real: string) => ({ path: real.replace(/\\/g, '/'), realPath: real, size: 10 });
+      const spelled = (real: string) => ({
+        path: real.replace(/\\/g, '/'),
+        realPath: real,
+        size: 10,
+        identity: '2049:77',
+      });
       const t = setup({
         found: [
           {

@@ -334,11 +334,18 @@ describe('filing a new item', () => {
       findFiles: () => [
         {
           pattern: 'logs/*.txt',
-          files: [{ path: 'logs/test.txt', realPath: '/agent/_work/1/s/logs/test.txt', size: 5 }],
+          files: [
+            {
+              path: 'logs/test.txt',
+              realPath: '/agent/_work/1/s/logs/test.txt',
+              size: 5,
+              identity: '2049:12',
+            },
+          ],
           refused: [],
         },
       ],
-      openFile: (realPath: string) => {
+      openFile: ({ realPath }: { realPath: string }) => {
         opened.push(realPath);
         return Readable.from([Buffer.from('hello')]);
       },

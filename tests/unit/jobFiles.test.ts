@@ -259,18 +259,31 @@ describe('finding the job files', () => {
   });
 
   it('opens a file by its real path, streams it, and fails once it is longer than the limit', async () => {
-    const file = path.join(sources, 'results', 'notes.txt');
-    fs.writeFileSync(file, 'hello world');
-    assert.equal(await text(openJobFile(file, 11)), 'hello world');
-    await assert.rejects(text(openJobFile(file, 5)), /notes\.txt grew past 5 bytes/);
+    fs.writeFileSync(path.join(sources, 'results', 'notes.txt'), 'hello world');
+    const notes = find('results/notes.txt')[0]!.files[0]!;
+    assert.equal(await text(openJobFile(notes, 11)), 'hello world');
+    await assert.rejects(text(openJobFile(notes, 5)), /notes\.txt grew past 5 bytes/);
+    // A link where the search found the file: not followed (Windows has no O_NOFOLLOW: it leads to another file).
     await assert.rejects(
-      text(openJobFile(path.join(sources, 'results', 'link-in.png'), 10)),
-      /ELOOP|symbolic/i,
+      text(openJobFile({ ...notes, realPath: path.join(sources, 'results', 'link-in.png') }, 10)),
+      /ELOOP|symbolic|no longer the file the search found/i,
     );
     await assert.rejects(
-      text(openJobFile(path.join(sources, 'results'), 10)),
+      text(openJobFile({ ...notes, realPath: path.join(sources, 'results') }, 10)),
       // Windows refuses to open a folder at all; elsewhere it opens, and is found to be no file.
       process.platform === 'win32' ? /EISDIR|EPERM|EACCES/ : /results is no longer a regular file/,
+    );
+  });
+
+  it('a folder on the way swapped for a link (a junction on Windows) since the search: nothing is read through it', async () => {
+    write(path.join(sources, 'swap', 'out', 'report.txt'), 'the report');
+    write(path.join(outside, 'swap', 'report.txt'), 'outside');
+    const report = find('swap/out/report.txt')[0]!.files[0]!;
+    fs.renameSync(path.join(sources, 'swap', 'out'), path.join(sources, 'swap', 'before'));
+    fs.symlinkSync(path.join(outside, 'swap'), path.join(sources, 'swap', 'out'), 'junction');
+    await assert.rejects(
+      text(openJobFile(report, 100)),
+      /report\.txt is no longer the file the search found/,
     );
   });
 

@@ -233,6 +233,8 @@ export interface MatchedFile {
   /** Where it really is (every symlink followed): what is opened. */
   readonly realPath: string;
   readonly size: number;
+  /** Which file the search examined there (its device and file numbers): the file opened must be this one. */
+  readonly identity: string;
 }
 
 /** A match that is not attached, and why. */
@@ -272,8 +274,8 @@ export interface TaskHost {
    * directories; per pattern, in order.
    */
   findFiles(patterns: readonly string[]): FoundFiles[];
-  /** A matched file's content (by its real path), never read past `maxBytes`. */
-  openFile(realPath: string, maxBytes: number): NodeJS.ReadableStream;
+  /** A matched file's content (by its real path, the file the search found there), never read past `maxBytes`. */
+  openFile(file: Pick<MatchedFile, 'realPath' | 'identity'>, maxBytes: number): NodeJS.ReadableStream;
   info(message: string): void;
   warning(message: string): void;
   debug(message: string): void;

@@ -203,7 +203,7 @@ function matchedFiles(io: Io, { settings }: Request, limit: number): File[] {
           fileName,
           comment: `Attached by the pipeline (${pattern})`,
           size: file.size,
-          content: (max) => Promise.resolve(() => io.host.openFile(file.realPath, max)),
+          content: (max) => Promise.resolve(() => io.host.openFile(file, max)),
         },
       ];
     });

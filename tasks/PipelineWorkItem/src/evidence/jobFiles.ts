@@ -8,13 +8,13 @@ import {
   openSync,
   readdirSync,
   realpathSync,
+  type BigIntStats,
   type Dirent,
-  type Stats,
 } from 'node:fs';
 import { basename, isAbsolute, join, relative } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { Minimatch, type IMinimatch, type IOptions } from 'minimatch';
-import { confine, type EntryKind, isInside, isProcFile, type Refusal } from './confinement';
+import { confine, type EntryKind, type Examined, isInside, isProcFile, type Refusal } from './confinement';
 import type { FoundFiles, MatchedFile, RefusedMatch } from '../ports';
 
 // task-lib's findMatch options, so patterns mean what they meant: dot files match, no brace expansion,
@@ -66,7 +66,7 @@ export function searchRoot(matcher: IMinimatch): { start: string; exact: boolean
   return { start: (unc ? `/${start}` : start + drive) || '/', exact: literal.length === parts.length };
 }
 
-function kindOf(stat: Stats | Dirent): EntryKind {
+function kindOf(stat: BigIntStats | Dirent): EntryKind {
   if (stat.isFile()) return 'file';
   if (stat.isDirectory()) return 'directory';
   if (stat.isFIFO()) return 'fifo';
@@ -75,20 +75,29 @@ function kindOf(stat: Stats | Dirent): EntryKind {
   return 'other';
 }
 
+interface Examination extends Examined {
+  readonly size: number;
+  /** The file's `identityOf`; empty when it cannot be examined. */
+  readonly identity: string;
+}
+
+/** Which file a stat describes: its device and file numbers, in full (a 64-bit file number does not fit a double). */
+const identityOf = (stat: BigIntStats): string => `${stat.dev}:${stat.ino}`;
+
 /** What a path resolves to: its real path and kind, or undefined parts where that fails (dangling, unreadable). */
-function examine(p: string): { real: string | undefined; kind: EntryKind | undefined; size: number } {
+function examine(p: string): Examination {
   let real: string;
   try {
     real = realpathSync(p);
   } catch {
-    return { real: undefined, kind: undefined, size: 0 };
+    return { real: undefined, kind: undefined, size: 0, identity: '' };
   }
   try {
     // lstat: the real path has no symlink left, and a FIFO must not be opened to learn what it is.
-    const stat = lstatSync(real);
-    return { real, kind: kindOf(stat), size: stat.size };
+    const stat = lstatSync(real, { bigint: true });
+    return { real, kind: kindOf(stat), size: Number(stat.size), identity: identityOf(stat) };
   } catch {
-    return { real, kind: 'other', size: 0 };
+    return { real, kind: 'other', size: 0, identity: '' };
   }
 }
 
@@ -116,7 +125,12 @@ function settle(walk: Walk, logical: string): void {
     if (!(entry.kind === 'directory' && reason === 'unreadable')) refuse(walk, logical, reason);
     return;
   }
-  walk.files.push({ path: logical, realPath: entry.real as string, size: entry.size });
+  walk.files.push({
+    path: logical,
+    realPath: entry.real as string,
+    size: entry.size,
+    identity: entry.identity,
+  });
 }
 
 /** Looks beneath `dir` (a logical path whose real path `real` is inside the job's directories). */
@@ -262,10 +276,12 @@ const failing = (error: Error): Readable =>
 
 /**
  * The content of a matched file, streamed: opened by its real path without following a link and without
- * blocking (a FIFO put there since the walk), checked to be a regular file, and never read past `maxBytes`
- * (a file that grew past it fails the stream).
+ * blocking (a FIFO put there since the walk), checked to be a regular file and the very file the walk examined,
+ * and never read past `maxBytes` (a file that grew past it fails the stream). O_NOFOLLOW guards only the last
+ * name, and Windows has none: a link or junction put anywhere on the way since the walk leads to another file.
  */
-export function openJobFile(realPath: string, maxBytes: number): Readable {
+export function openJobFile(file: Pick<MatchedFile, 'realPath' | 'identity'>, maxBytes: number): Readable {
+  const { realPath } = file;
   const flags = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
   let fd: number;
   try {
@@ -273,9 +289,15 @@ export function openJobFile(realPath: string, maxBytes: number): Readable {
   } catch (error) {
     return failing(error as Error);
   }
-  if (!fstatSync(fd).isFile()) {
+  const opened = fstatSync(fd, { bigint: true });
+  const changed = !opened.isFile()
+    ? 'a regular file'
+    : identityOf(opened) !== file.identity
+      ? 'the file the search found'
+      : undefined;
+  if (changed) {
     closeSync(fd);
-    return failing(new Error(`${realPath} is no longer a regular file`));
+    return failing(new Error(`${realPath} is no longer ${changed}`));
   }
   let read = 0;
   const cap = new Transform({
