@@ -27,6 +27,11 @@ const PAYLOADS = [
   '##[group]forged group',
 ];
 
+// A screenshot whose name starts a line with a command; Windows refuses a line break in a file name, so there the
+// command stands inside the line, which the agent runs as well.
+const WINDOWS = process.platform === 'win32';
+const SHOT = `shot${WINDOWS ? ' ' : '\n'}##vso[task.setvariable variable=X]x.png`;
+
 /** A failed run carrying the payloads in its commit messages, step name, errors, log lines and test names. */
 function hostileRun(id: number): BuildSeed {
   const run = failedYamlRun(id, PAYLOADS);
@@ -48,7 +53,7 @@ describe('packaged task: pipeline text cannot command the agent', function () {
   let dir = '';
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-hostile-'));
-    fs.writeFileSync(path.join(dir, 'shot\n##vso[task.setvariable variable=X]x.png'), 'png');
+    fs.writeFileSync(path.join(dir, SHOT), 'png');
     fs.writeFileSync(path.join(dir, 'invoice\u202egnp.exe.png'), 'png');
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -83,7 +88,12 @@ describe('packaged task: pipeline text cannot command the agent', function () {
     assert.ok(run.stdout.includes('# #vso[task.setvariable variable=DEPLOY_TARGET]prod'), run.stdout);
     assert.ok(run.stdout.includes('# #VSO[task.setvariable variable=WorkItemAction'), run.stdout);
     assert.match(run.stdout, /^Fingerprint: .*# #vso\[task\.complete result=Failed;\]done/m);
-    assert.match(run.stdout, /^# #vso\[task\.setvariable variable=X\]x\.png/m);
+    assert.match(
+      run.stdout,
+      WINDOWS
+        ? /shot # #vso\[task\.setvariable variable=X\]x\.png/
+        : /^# #vso\[task\.setvariable variable=X\]x\.png/m,
+    );
     // Nothing is saved: the one write is the service's check of the create (validateOnly).
     assert.deepEqual(await session.emulator.workItems(), []);
     assert.deepEqual(await session.writes(), [
