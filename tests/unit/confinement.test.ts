@@ -1,11 +1,13 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as fc from 'fast-check';
+import * as sinon from 'sinon';
 import {
   confine,
   type Examined,
   isInside,
   type Refusal,
+  samePath,
 } from '../../tasks/PipelineWorkItem/src/evidence/confinement';
 
 const ROOT = path.resolve('/agent/_work/1');
@@ -42,6 +44,17 @@ describe('confinement: what may be attached', () => {
   it('/proc is refused as a process file, even inside a job directory', () => {
     const procFile = confine({ real: '/proc/self/environ', kind: 'file' }, ['/proc', ...ROOTS]);
     assert.equal(procFile, linux || process.platform === 'darwin' ? 'proc' : undefined);
+  });
+
+  it('on Windows, whose file systems ignore case, a root spelled in another case holds the path', () => {
+    const platform = sinon.stub(process, 'platform').value('win32');
+    try {
+      assert.ok(isInside(path.join(ROOT.toUpperCase(), 'S', 'A.png'), ROOT));
+      assert.equal(samePath(ROOT.toUpperCase()), samePath(ROOT));
+    } finally {
+      platform.restore();
+    }
+    assert.ok(!isInside(path.join(ROOT.toUpperCase(), 's', 'a.png'), ROOT));
   });
 
   it('nothing is inside when there are no job directories', () => {
