@@ -130,7 +130,8 @@ describe('finding the job files', () => {
       const [zips] = find(`${alias}/*/a/*.zip`);
       assert.deepEqual(
         zips!.files.map((f) => [f.path, f.realPath]),
-        [[`${alias}/1/a/staged.zip`, path.join(build, 'a', 'staged.zip')]],
+        // The path as the pattern spells it, with forward slashes on Windows too.
+        [[rootedPattern(sources, `${alias}/1/a/staged.zip`), path.join(build, 'a', 'staged.zip')]],
       );
       assert.deepEqual(zips!.refused, []);
     } finally {
@@ -353,7 +354,7 @@ describe('finding the job files', () => {
 
   it('a search from outside the job’s directories is refused where it starts', () => {
     const [elsewhere] = find(`${outside}/*.png`);
-    assert.deepEqual(elsewhere!.refused, [{ path: outside, reason: 'outside' }]);
+    assert.deepEqual(elsewhere!.refused, [{ path: rootedPattern(sources, outside), reason: 'outside' }]);
     if (process.platform === 'linux') {
       const [proc] = find('/proc/self/*');
       assert.deepEqual(proc!.refused, [{ path: '/proc/self', reason: 'proc' }]);
