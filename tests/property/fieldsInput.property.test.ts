@@ -3,8 +3,8 @@ import * as fc from 'fast-check';
 import { parseFieldsInput } from '../../tasks/PipelineWorkItem/src/inputs/fieldsInput';
 import { hostileText, textAround } from './arbitraries';
 
-// Work item field reference names: dotted identifiers (System.Title, Custom.Team).
-const REFERENCE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$/;
+// Work item field reference names: dotted names of letters, digits, `_` and `-` (System.Title, Custom.Go-Live).
+const REFERENCE_NAME = /^(?!.*--)[A-Za-z_][\w-]*(\.[\w-]+)+$/;
 
 const referenceName = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,8}(\.[A-Za-z0-9_]{1,8}){1,3}$/);
 

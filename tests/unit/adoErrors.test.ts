@@ -326,6 +326,12 @@ describe('Azure DevOps errors', () => {
     assert.deepEqual(refused('TF401347: Invalid tree name given for work item -1.'), []);
     assert.deepEqual(refused('TF51535: Cannot find field Custom.Nope_2.'), ['Custom.Nope_2']);
     assert.deepEqual(refused('TF51535: Cannot find field _x.'), ['_x']);
+    assert.deepEqual(refused('TF51535: Cannot find field Fabrikam.Release-Train.'), [
+      'Fabrikam.Release-Train',
+    ]);
+    assert.deepEqual(refused("TF401326: Invalid field status 'ReadOnly' for field 'Custom.Go-Live'."), [
+      'Custom.Go-Live',
+    ]);
     assert.deepEqual(refused('TF51535: Cannot find field 9x.'), []);
     assert.deepEqual(refused('TF51535: Cannot find the field.'), []);
     assert.deepEqual(

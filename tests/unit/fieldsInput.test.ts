@@ -34,6 +34,20 @@ describe('fields input at its edges', () => {
     ]);
   });
 
+  it('reads reference names with hyphens, which Azure DevOps allows (e.g. Fabrikam.Release-Train)', () => {
+    assert.deepEqual(sources('Fabrikam.Release-Train=Q3\nCustom.Go-Live=2027'), [
+      ['Fabrikam.Release-Train', 'Q3'],
+      ['Custom.Go-Live', '2027'],
+    ]);
+    assert.deepEqual(sources('{"Fabrikam.Release-Train": "Q3"}'), [['Fabrikam.Release-Train', 'Q3']]);
+  });
+
+  it('refuses a reference name with two hyphens in a row, which Azure DevOps does not allow', () => {
+    const { fields, problems } = parseFieldsInput('Custom.Go--Live=2027');
+    assert.deepEqual(fields, []);
+    assert.match(problems[0] ?? '', /'Custom\.Go--Live' is not a field reference name/);
+  });
+
   it('reads a line whose value holds = signs, trimming name and value', () => {
     assert.deepEqual(sources('  Custom.Query =  a=b  '), [['Custom.Query', 'a=b']]);
   });

@@ -186,11 +186,11 @@ function refusedFields(code: string | undefined, e: ServiceError, message: strin
     );
   }
   if (code === 'TF401347' || code === 'TF401326') {
-    const field = /field '([\w.]+)'/.exec(message)?.[1];
+    const field = /field '([\w.-]+)'/.exec(message)?.[1];
     return field ? [field] : [];
   }
   if (code === 'TF51535') {
-    const field = /field ([A-Za-z_][\w.]*\w)/i.exec(message)?.[1];
+    const field = /field ([A-Za-z_][\w.-]*[\w-])/i.exec(message)?.[1];
     return field ? [field] : [];
   }
   return [];

@@ -7,8 +7,9 @@ export interface FieldAssignment {
   readonly value: Template;
 }
 
-// Reference names are dotted identifiers (System.Title, Microsoft.VSTS.Common.Priority, Custom.Team).
-const REFERENCE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$/;
+// Reference names are dotted names of letters, digits, `_` and `-` (System.Title, Custom.Team, a process's own
+// Fabrikam.Release-Train), never with two hyphens in a row.
+const REFERENCE_NAME = /^(?!.*--)[A-Za-z_][\w-]*(\.[\w-]+)+$/;
 
 /** Bounds of the `fields` input: it may carry `$(…)` macros a pusher fills, so nothing in it is unbounded. */
 export const FIELDS_LIMITS = { characters: 100_000, entries: 100, depth: 10 } as const;
