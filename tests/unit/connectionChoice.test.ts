@@ -45,6 +45,12 @@ describe('connection inputs', () => {
     );
   });
 
+  it('an organizationUrl with connectionType token is an error: it would file in the job’s organization', () => {
+    assert.deepEqual(problemsOf({ organizationUrl: 'https://dev.azure.com/contoso/' }), [
+      "Input 'organizationUrl' is set but connectionType is token, so it would not be used: the item would be filed in the organization of the job (or of the 'connection' input). Set connectionType to azureDevOps or azureRM (or clear organizationUrl).",
+    ]);
+  });
+
   it('names each missing or misplaced connection input and its fix', () => {
     assert.deepEqual(problemsOf({ connectionType: 'azureRM', azureResourceManagerConnection: 'arm' }), [
       "Input 'organizationUrl': an Azure Resource Manager connection names no organization. Set it to the organization to file in, e.g. https://dev.azure.com/fabrikam/.",

@@ -27,7 +27,8 @@ type ConnectionInput =
 
 /**
  * The connection inputs as `connectionType` selects them. An input of another kind that is set is a problem
- * (a YAML step that names a federated connection but forgot `connectionType` would otherwise write as the job).
+ * (a YAML step that names a federated connection or an organization but forgot `connectionType` would otherwise
+ * write as the job, in the job's organization).
  */
 export function connectionChoice(
   type: ConnectionType,
@@ -40,6 +41,7 @@ export function connectionChoice(
   if (type === 'token') {
     unused('azureDevOpsConnection', 'azureDevOps');
     unused('azureResourceManagerConnection', 'azureRM');
+    if (text('organizationUrl') !== undefined) problems.push(loc('OrganizationUrlUnused'));
     return { connection: text('connection'), federation: undefined };
   }
   const input = INPUT_OF[type];

@@ -1,0 +1,23 @@
+import * as assert from 'node:assert/strict';
+import { buildVariables, failedYamlRun } from './pipelines';
+import { useSession } from './session';
+
+// The inputs as the agent hands them over from a YAML step or the classic editor: a value the task cannot use
+// fails it before any request, naming the input and the fix.
+describe('packaged task: inputs as the agent passes them', function () {
+  const session = useSession();
+
+  it('organizationUrl without a federated connectionType: fails naming both inputs, files nowhere', async () => {
+    await session.emulator.seedBuild(failedYamlRun(9401));
+    const run = await session.run({
+      variables: buildVariables(9401),
+      inputs: { organizationUrl: 'https://dev.azure.com/contoso/' },
+    });
+    assert.equal(run.result, 'Failed');
+    assert.match(
+      run.resultMessage,
+      /^Input 'organizationUrl' is set but connectionType is token, so it would not be used: the item would be filed in the organization of the job \(or of the 'connection' input\)\. Set connectionType to azureDevOps or azureRM/,
+    );
+    assert.deepEqual(await session.emulator.requests(), []);
+  });
+});
