@@ -20,4 +20,17 @@ describe('packaged task: inputs as the agent passes them', function () {
     );
     assert.deepEqual(await session.emulator.requests(), []);
   });
+
+  it('a System.Title in fields is the title: one line, cut to 255 characters like the title input', async () => {
+    await session.emulator.seedBuild(failedYamlRun(9402, [`TypeError: ${'x'.repeat(400)}`]));
+    const run = await session.run({
+      variables: buildVariables(9402),
+      inputs: { fields: 'System.Title={{pipeline}}:\t{{firstError}}' },
+    });
+    const [item] = await session.items(1, run);
+    const title = String(item?.fields['System.Title']);
+    assert.equal(title.length, 255);
+    assert.ok(title.startsWith('WebApp-CI: TypeError: xxx') && title.endsWith('x…'), title);
+    assert.equal(run.result, 'Succeeded');
+  });
 });

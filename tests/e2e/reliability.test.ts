@@ -87,10 +87,16 @@ describe('packaged task: fallbacks, messages and server versions', function () {
   });
 
   it('a refused rule on the item itself (TF401320): fails the filing naming each field and rule once', async () => {
-    const run = await failure(833, { inputs: { fields: `System.Title=${'x'.repeat(300)}` } });
+    // A Description over the service's 1M characters, from a first error of 200 repeated by the fields input: a
+    // title would be cut to fit, as the title input's is.
+    await session.emulator.seedBuild(failedYamlRun(833, [`Error: ${'x'.repeat(193)}`]));
+    const run = await session.run({
+      variables: buildVariables(833),
+      inputs: { fields: `System.Description=${'{{firstError}}'.repeat(7000)}` },
+    });
     assert.equal(run.result, 'SucceededWithIssues');
     assert.match(run.resultMessage, /breaks the work item type's rules/);
-    assert.equal(run.resultMessage.match(/System\.Title/g)?.length, 1, run.resultMessage);
+    assert.equal(run.resultMessage.match(/System\.Description/g)?.length, 1, run.resultMessage);
     await session.items(0, run);
   });
 

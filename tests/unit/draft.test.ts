@@ -150,6 +150,17 @@ describe('work item draft and JSON Patch', () => {
     );
   });
 
+  it('a System.Title of fields, in any case, is a title: one line, masked, then cut to 255 characters', () => {
+    const secret = 'hunter2-token';
+    const { draft } = draftFor(
+      { fields: `system.title=Run {{runName}}\u202e:\t${secret} ${'y'.repeat(300)}` },
+      { destination: { secrets: [secret] } },
+    );
+    const title = String(draft.fields.find(([reference]) => reference === 'System.Title')?.[1]);
+    assert.equal(title.length, 255);
+    assert.ok(title.startsWith('Run 20261129.3: *** yyy') && title.endsWith('y…'), title);
+  });
+
   it("leaves out people's tags of the task's own form, with a warning: they would move the item to another lane", () => {
     const { draft, warnings } = draftFor({
       tags: 'pwi:9d3027273b35; ok',

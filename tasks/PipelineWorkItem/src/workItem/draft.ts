@@ -7,7 +7,7 @@ import { redactor } from '../text/redact';
 import { MAX_TAGS, Settings, TAG_SEPARATORS } from '../inputs/settings';
 import { isTaskTag } from '../lifecycle/fingerprint';
 import { renderTemplate } from '../text/templates';
-import { fitTitle, workItemTitle } from '../render/title';
+import { fitTitle, plainTitle, workItemTitle } from '../render/title';
 import type { RunView } from '../facts/values';
 import type { WorkItemTypeInfo } from './workItemType';
 
@@ -93,9 +93,11 @@ export function workItemDraft(
     tracking,
     warnings,
   );
-  const redacted = [...fields].map(
-    ([reference, value]) => [reference, typeof value === 'string' ? redact(value) : value] as const,
-  );
+  // A System.Title of `fields` replaced the title: it is cut as the title is, once masked.
+  const redacted = [...fields].map(([reference, value]) => {
+    if (typeof value !== 'string') return [reference, value] as const;
+    return [reference, isTitle(reference) ? fitTitle(redact(value)) : redact(value)] as const;
+  });
   const draft = {
     type: destination.type.name,
     fields: redacted,
@@ -175,7 +177,9 @@ function userFields(
   const rendered = settings.fields
     .filter((field) => !isTags(field.reference))
     .map(({ reference, value: template }): [string, string] => {
-      const value = renderTemplate(template, values);
+      // A title is one line of plain text, whoever writes it.
+      const rendered = renderTemplate(template, values);
+      const value = isTitle(reference) ? plainTitle(rendered) : rendered;
       const markup = unknownTypes && !isHtml(reference) && /[<&]/.test(value);
       if (markup) escapedUnknown.push(reference);
       return [reference, isHtml(reference) || markup ? textHtml(value) : value];
@@ -185,6 +189,7 @@ function userFields(
 }
 
 const isTags = (reference: string): boolean => reference.toLowerCase() === FIELD.tags.toLowerCase();
+const isTitle = (reference: string): boolean => reference.toLowerCase() === FIELD.title.toLowerCase();
 
 /**
  * The item's tags: the `tags` input, then the tags `fields` gives System.Tags (added, never replacing), then the
