@@ -33,4 +33,16 @@ describe('packaged task: inputs as the agent passes them', function () {
     assert.ok(title.startsWith('WebApp-CI: TypeError: xxx') && title.endsWith('x…'), title);
     assert.equal(run.result, 'Succeeded');
   });
+
+  it('a $(…) macro whose variable the run lacks: fails naming the variable, before any request', async () => {
+    await session.emulator.seedBuild(failedYamlRun(9403));
+    // The agent expands $(DryRun) only when the run has that variable; here it has none.
+    const run = await session.run({ variables: buildVariables(9403), inputs: { dryRun: '$(DryRun)' } });
+    assert.equal(run.result, 'Failed');
+    assert.match(
+      run.resultMessage,
+      /^Input 'dryRun' holds \$\(DryRun\), a macro the agent leaves as written when the run has no variable DryRun\. Define that variable/,
+    );
+    assert.deepEqual(await session.emulator.requests(), []);
+  });
 });

@@ -262,6 +262,40 @@ describe('settings at their edges', () => {
     });
   });
 
+  describe('a $(…) macro the agent left as written: the variable it names does not exist', () => {
+    const macro = (input: string, value: string, variable: string): string =>
+      `Input '${input}' holds ${value}, a macro the agent leaves as written when the run has no variable ${variable}. Define that variable (or correct the name in the macro), or give '${input}' a value of its own.`;
+    const cases: [InputName, string, string, string][] = [
+      ['dryRun', '$(DryRun)', '$(DryRun)', 'DryRun'],
+      ['createOn', ' $(File.When) ', '$(File.When)', 'File.When'],
+      ['logLines', '$(LogLines)', '$(LogLines)', 'LogLines'],
+      ['priority', '$(Bug.Priority)', '$(Bug.Priority)', 'Bug.Priority'],
+      ['parentId', '$(Epic_Id)', '$(Epic_Id)', 'Epic_Id'],
+    ];
+    for (const [name, raw, value, variable] of cases) {
+      it(`${name} '${raw}' names the variable ${variable}`, () => {
+        assert.deepEqual(problemsOf({ [name]: raw }), [macro(name, value, variable)]);
+      });
+    }
+
+    it('organizationUrl: a macro inside the URL, which would otherwise be sent to as written', () => {
+      assert.deepEqual(
+        problemsOf({
+          connectionType: 'azureDevOps',
+          azureDevOpsConnection: 'wif',
+          organizationUrl: 'https://dev.azure.com/$(Target.Org)/',
+        }),
+        [macro('organizationUrl', '$(Target.Org)', 'Target.Org')],
+      );
+    });
+
+    it('a value that is no macro keeps its own message', () => {
+      assert.deepEqual(problemsOf({ dryRun: '$DryRun' }), [
+        "Input 'dryRun' must be true or false, not '$DryRun'.",
+      ]);
+    });
+  });
+
   describe('text inputs', () => {
     it('trims single-line inputs and treats blank ones as unset', () => {
       const settings = readSettings(

@@ -1,5 +1,6 @@
 import { withTrailingSlash } from '../text/html';
 import { loc } from '../text/messages';
+import { macroProblem } from '../text/templates';
 
 /** The `connectionType` options: who writes to Boards. */
 export const CONNECTION_TYPES = ['token', 'azureDevOps', 'azureRM'] as const;
@@ -56,6 +57,12 @@ export function connectionChoice(
 
 function organization(value: string | undefined, problems: string[]): string | undefined {
   if (value === undefined) return undefined;
+  // A URL holding a macro parses, and would be sent to as written.
+  const macro = macroProblem('organizationUrl', value);
+  if (macro) {
+    problems.push(macro);
+    return undefined;
+  }
   let url: URL | undefined;
   try {
     url = new URL(value);

@@ -2,7 +2,7 @@ import { SettingsError } from '../errors';
 import { FieldAssignment, parseFieldsInput } from './fieldsInput';
 import { loc } from '../text/messages';
 import { descriptionProblems } from '../text/markdown';
-import { parseTemplate, Template } from '../text/templates';
+import { macroProblem, parseTemplate, Template } from '../text/templates';
 import { CONNECTION_TYPES, connectionChoice, FederatedConnection } from './connectionChoice';
 
 /** The inputs declared in task.json; a test keeps the two lists equal. */
@@ -234,7 +234,8 @@ function readBool(input: Parse, name: InputName, fallback: boolean): boolean {
   const value = readText(input, name)?.toLowerCase();
   if (value === undefined) return fallback;
   if (value === 'true' || value === 'false') return value === 'true';
-  input.problems.push(loc('InputNotBoolean', name, input.read(name).trim()));
+  const raw = input.read(name).trim();
+  input.problems.push(macroProblem(name, raw) ?? loc('InputNotBoolean', name, raw));
   return fallback;
 }
 
@@ -243,7 +244,7 @@ function readPick<T extends string>(input: Parse, name: InputName, options: read
   if (value === undefined) return fallback;
   const match = options.find((option) => option.toLowerCase() === value.toLowerCase());
   if (match) return match;
-  input.problems.push(loc('InputNotOption', name, options.join(', '), value));
+  input.problems.push(macroProblem(name, value) ?? loc('InputNotOption', name, options.join(', '), value));
   return fallback;
 }
 
@@ -269,6 +270,6 @@ function readInteger(
   if (value === undefined) return undefined;
   const number = /^\d+$/.test(value) ? Number(value) : NaN;
   if (Number.isSafeInteger(number) && number >= range[0] && number <= range[1]) return number;
-  input.problems.push(problem(value));
+  input.problems.push(macroProblem(name, value) ?? problem(value));
   return undefined;
 }

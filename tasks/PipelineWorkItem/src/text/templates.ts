@@ -70,3 +70,16 @@ export function renderTemplate(
     .map((part) => ('text' in part ? part.text : escape(values[part.placeholder], part.placeholder)))
     .join('');
 }
+
+// `$(Name)`: the agent replaces it with the variable's value before the task starts, and leaves it as written when
+// the run has no such variable.
+const MACRO = /\$\([\w.-]+\)/;
+
+/**
+ * The problem of an input whose value still holds a `$(…)` macro, naming the missing variable; undefined when it
+ * holds none. For inputs no macro can be a meaningful value of (a boolean, an option, a number, a URL).
+ */
+export function macroProblem(inputName: string, value: string): string | undefined {
+  const macro = MACRO.exec(value)?.[0];
+  return macro && loc('InputMacroUnexpanded', inputName, macro, macro.slice(2, -1), inputName);
+}
