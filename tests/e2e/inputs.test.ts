@@ -45,4 +45,31 @@ describe('packaged task: inputs as the agent passes them', function () {
     );
     assert.deepEqual(await session.emulator.requests(), []);
   });
+
+  it('a parentId no item has: files the Bug without a parent, naming the refusal and the input to fix', async () => {
+    await session.emulator.seedBuild(failedYamlRun(9404));
+    const run = await session.run({ variables: buildVariables(9404), inputs: { parentId: '4242' } });
+    const [item] = await session.items(1, run);
+    assert.deepEqual(
+      (item?.relations ?? []).filter((relation) => relation.rel.startsWith('System.LinkTypes.Hierarchy')),
+      [],
+    );
+    assert.equal(run.outputs['WorkItemAction'], 'created');
+    assert.match(
+      run.warnings.join('\n'),
+      /refused the link to work item 4242: TF401232: Work item 4242 does not exist.* The item is filed without it\. Set 'parentId' to the id of a work item that exists/,
+    );
+  });
+
+  it('a dry run with a parentId no item has: would be accepted without that link', async () => {
+    await session.emulator.seedBuild(failedYamlRun(9405));
+    const run = await session.run({
+      variables: buildVariables(9405),
+      inputs: { parentId: '4242', dryRun: 'true' },
+    });
+    assert.match(run.stdout, /it would be accepted without the link to work item 4242, which the run drops/);
+    assert.deepEqual(await session.writes(), [
+      'POST /fabrikam/WebApp/_apis/wit/workitems/$Bug (validateOnly)',
+    ]);
+  });
 });

@@ -282,6 +282,53 @@ describe('a create refused for its fields', () => {
     ]);
   });
 
+  const missing = (id: number): AdoError =>
+    new AdoError(`Could not create the Bug: TF401232: Work item ${id} does not exist.`, {
+      status: 400,
+      code: 'TF401232',
+      serviceMessage: `TF401232: Work item ${id} does not exist, or you do not have permissions to read it.`,
+    });
+  const link = (rel: string, id: number) => ({
+    rel,
+    url: `https://dev.azure.com/fabrikam/_apis/wit/workItems/${id}`,
+    attributes: {},
+  });
+
+  it('a link to a work item the service cannot find (a parent, a run’s item) is left out, naming the fix', async () => {
+    const create = sinon.stub();
+    create.onFirstCall().rejects(missing(77));
+    create.onSecondCall().resolves({ id: 8 });
+    const { writer, warnings } = writerFor(create);
+    const patch = patchOf(
+      [['System.Title', 't']],
+      [
+        link('System.LinkTypes.Hierarchy-Reverse', 77),
+        link('System.LinkTypes.Related', 77),
+        link('System.LinkTypes.Related', 78),
+      ],
+    );
+    assert.deepEqual(await createItem(writer, patch, creation('')), { kind: 'created', id: 8 });
+    assert.deepEqual(
+      (create.secondCall.args[2] as { value: { url: string } }[]).slice(1).map((op) => op.value.url),
+      ['https://dev.azure.com/fabrikam/_apis/wit/workItems/78'],
+    );
+    const said = 'TF401232: Work item 77 does not exist, or you do not have permissions to read it.';
+    assert.deepEqual(warnings, [
+      `Azure DevOps refused the link to work item 77: ${said} The item is filed without it. Set 'parentId' to the id of a work item that exists and that the writing identity can read.`,
+      `Azure DevOps refused the link to work item 77: ${said} The item is filed without it. The run is associated with it ('linkWorkItems'), but it was deleted or is in a project the writing identity cannot read.`,
+    ]);
+  });
+
+  it('a work item not found that the create does not link to is no link to leave out: the refusal stands', async () => {
+    const refusal = missing(90);
+    const create = sinon.stub().rejects(refusal);
+    const { writer, warnings } = writerFor(create);
+    const patch = patchOf([['System.Title', 't']], [link('System.LinkTypes.Hierarchy-Reverse', 9)]);
+    await assert.rejects(createItem(writer, patch, creation('')), (error) => error === refusal);
+    sinon.assert.calledOnce(create);
+    assert.deepEqual(warnings, []);
+  });
+
   it('a refusal of an optional field together with one the item cannot go without is not retried', async () => {
     const refusal = new AdoError('Could not create the Bug: TF401320 rule broken', {
       status: 400,

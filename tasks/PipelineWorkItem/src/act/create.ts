@@ -11,7 +11,7 @@ import type { Validation } from '../render/summary';
 import { loc } from '../text/messages';
 import { Content, FIELD, optionalFields, Tracking, workItemDraft } from '../workItem/draft';
 import { JsonPatchOperation, patchOf } from '../workItem/patch';
-import { createItem, Created } from './writes';
+import { createItem, Created, refusedLinks } from './writes';
 
 /** What the decision knew when it chose to file a new item. */
 export interface Decided {
@@ -156,10 +156,12 @@ async function validated(
     return { accepted: true };
   } catch (error) {
     const refusal = (error as Error).message;
+    const links = error instanceof AdoError ? refusedLinks(patch, error) : [];
     const fields = error instanceof AdoError ? error.refusedFields : [];
-    if (fields.length > 0 && fields.every((field) => optional.has(field))) {
-      acting.log.info(loc('DryRunAcceptedWithout', fields.join(', '), refusal));
-      return { accepted: true, without: fields, refusal };
+    const without = links.length > 0 ? [...new Set(links.map((link) => loc('LinkToItem', link.id)))] : fields;
+    if (without.length > 0 && (links.length > 0 || fields.every((field) => optional.has(field)))) {
+      acting.log.info(loc('DryRunAcceptedWithout', without.join(', '), refusal));
+      return { accepted: true, without, refusal };
     }
     acting.log.warning(loc('DryRunRefused', refusal));
     return { accepted: false, refusal };

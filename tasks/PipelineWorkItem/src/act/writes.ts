@@ -14,7 +14,7 @@ import { openItemsQuery, Search } from '../lifecycle/openItems';
 import type { BoardsWrites } from './acted';
 import { duplicateHtml, movedHtml, saysMoved, stayedHtml } from '../render/notes';
 import { loc } from '../text/messages';
-import { FIELD, Relation, workItemApiUrl } from '../workItem/draft';
+import { FIELD, optionalLinks, Relation, workItemApiUrl } from '../workItem/draft';
 import { JsonPatchOperation, patchOf, testRevision } from '../workItem/patch';
 import { isOpenState, openStates, plannedChange, StateChangePurpose } from '../workItem/workItemType';
 
@@ -150,9 +150,48 @@ async function createDroppingRefused(
     } catch (error) {
       const dropped = retries < MAX_REFUSED_RETRIES ? droppable(acting, ops, creation, error) : [];
       if (dropped.length === 0) throw error;
-      ops = ops.filter((op) => !dropped.some((field) => op.path === `/fields/${field}`));
+      ops = ops.filter((op) => !dropped.includes(op));
     }
   }
+}
+
+/**
+ * The operations to send the create again without, each warned about: the optional links to a work item the
+ * service did not find, or the optional fields it refused; none when the refusal is about anything else.
+ */
+function droppable(
+  acting: BoardsWrites,
+  ops: readonly JsonPatchOperation[],
+  creation: Creation,
+  error: unknown,
+): JsonPatchOperation[] {
+  if (!(error instanceof AdoError)) return [];
+  const links = refusedLinks(ops, error);
+  for (const { id, fix } of links) {
+    acting.log.warning(loc('LinkRefused', id, error.serviceMessage ?? error.message, fix));
+  }
+  if (links.length > 0) return links.map((link) => link.op);
+  const fields = droppableFields(acting, ops, creation, error);
+  return ops.filter((op) => fields.some((field) => op.path === `/fields/${field}`));
+}
+
+/**
+ * The links of `ops` to the work item a refusal says does not exist or cannot be read (TF401232), when the item
+ * can be filed without them (`optionalLinks`), with the fix to name.
+ */
+export function refusedLinks(
+  ops: readonly JsonPatchOperation[],
+  error: AdoError,
+): { op: JsonPatchOperation; id: string; fix: string }[] {
+  const id = error.code === 'TF401232' ? /work item (\d+)/i.exec(error.serviceMessage ?? '')?.[1] : undefined;
+  if (id === undefined) return [];
+  const optional = optionalLinks();
+  return ops.flatMap((op) => {
+    const link = op.path === '/relations/-' ? (op.value as Relation) : undefined;
+    const fix = link && optional.get(link.rel);
+    const target = link?.url.match(/\/workItems\/(\d+)$/i)?.[1];
+    return fix !== undefined && target === id ? [{ op, id, fix }] : [];
+  });
 }
 
 /**
@@ -160,13 +199,12 @@ async function createDroppingRefused(
  * optional fields. The service names one unknown field per answer (TF51535): every `fields` entry the type does
  * not have goes with it, so a list of unknown fields costs one retry.
  */
-function droppable(
+function droppableFields(
   acting: BoardsWrites,
   ops: readonly JsonPatchOperation[],
   creation: Creation,
-  error: unknown,
+  error: AdoError,
 ): string[] {
-  if (!(error instanceof AdoError)) return [];
   const refused = error.refusedFields.filter((field) => sent(ops, field));
   if (refused.length === 0 || refused.some((field) => !creation.optional.has(field))) return [];
   if (error.code === 'TF51535') {

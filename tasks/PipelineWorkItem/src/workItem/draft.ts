@@ -352,6 +352,18 @@ export function optionalFields(settings: Pick<Settings, 'fields'>): Map<string, 
   return optional;
 }
 
+/**
+ * The links to other work items an item can be filed without when the service finds no such item (TF401232: it
+ * was deleted, or the writing identity cannot read it), each with the fix to name: the parent and the run's
+ * associated work items.
+ */
+export function optionalLinks(): Map<string, string> {
+  return new Map([
+    ['System.LinkTypes.Hierarchy-Reverse', loc('FixParentId')],
+    ['System.LinkTypes.Related', loc('FixLinkWorkItems')],
+  ]);
+}
+
 // HTML fields of the system and of the inherited processes, for when the project's field types are unknown.
 const KNOWN_HTML_FIELDS = [
   'System.Description',
