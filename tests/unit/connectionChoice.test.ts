@@ -51,6 +51,39 @@ describe('connection inputs', () => {
     ]);
   });
 
+  describe('organizationUrl of Azure DevOps Services: the organization, not a project or page in it', () => {
+    const problems = (organizationUrl: string) =>
+      problemsOf({ connectionType: 'azureRM', azureResourceManagerConnection: 'arm', organizationUrl });
+    const pasted: [url: string, organization: string][] = [
+      ['https://dev.azure.com/contoso/Web', 'https://dev.azure.com/contoso/'],
+      ['https://dev.azure.com/contoso/Web/_boards/board/t/Web%20Team', 'https://dev.azure.com/contoso/'],
+      ['https://contoso.visualstudio.com/Web/', 'https://contoso.visualstudio.com/'],
+      ['https://dev.azure.com/', 'https://dev.azure.com/<organization>/'],
+    ];
+    for (const [url, organization] of pasted) {
+      it(`'${url}' names ${organization}`, () => {
+        assert.deepEqual(problems(url), [
+          `Input 'organizationUrl': '${url}' is not the URL of an organization, but of a page or project in it. Use the organization's URL, ${organization}, and name the project in 'project'.`,
+        ]);
+      });
+    }
+
+    it('takes an organization, with or without its trailing slash, and a DefaultCollection URL', () => {
+      for (const url of [
+        'https://dev.azure.com/contoso',
+        'https://DEV.azure.com/contoso/',
+        'https://contoso.visualstudio.com',
+        'https://contoso.visualstudio.com/DefaultCollection/',
+        'https://azdo.contoso.example/tfs/Web/',
+      ]) {
+        const settings = readSettings(
+          inputs({ connectionType: 'azureRM', azureResourceManagerConnection: 'arm', organizationUrl: url }),
+        );
+        assert.equal(settings.federation?.organizationUrl, url.endsWith('/') ? url : `${url}/`);
+      }
+    });
+  });
+
   it('names each missing or misplaced connection input and its fix', () => {
     assert.deepEqual(problemsOf({ connectionType: 'azureRM', azureResourceManagerConnection: 'arm' }), [
       "Input 'organizationUrl': an Azure Resource Manager connection names no organization. Set it to the organization to file in, e.g. https://dev.azure.com/fabrikam/.",

@@ -73,5 +73,27 @@ function organization(value: string | undefined, problems: string[]): string | u
     problems.push(loc('OrganizationUrlInvalid', value));
     return undefined;
   }
+  const organization = servicesOrganization(url);
+  if (organization !== undefined) {
+    problems.push(loc('OrganizationUrlNotOrganization', value, organization));
+    return undefined;
+  }
   return withTrailingSlash(value);
+}
+
+/**
+ * The organization's URL when `url` is one of Azure DevOps Services (federation's only home) that names more, or
+ * less, than an organization: a project or a page pasted from the browser would be taken for the collection and
+ * every request would miss. undefined for an organization's URL, and for any other host.
+ */
+function servicesOrganization(url: URL): string | undefined {
+  const segments = url.pathname.split('/').filter((segment) => segment !== '');
+  const host = url.hostname.toLowerCase();
+  if (host === 'dev.azure.com') {
+    if (segments.length === 1) return undefined;
+    return `${url.protocol}//${url.host}/${segments[0] ?? '<organization>'}/`;
+  }
+  if (!host.endsWith('.visualstudio.com')) return undefined;
+  const collection = segments.length === 1 && segments[0]?.toLowerCase() === 'defaultcollection';
+  return segments.length === 0 || collection ? undefined : `${url.protocol}//${url.host}/`;
 }
