@@ -47,7 +47,7 @@ describe('connection inputs', () => {
 
   it('an organizationUrl with connectionType token is an error: it would file in the job’s organization', () => {
     assert.deepEqual(problemsOf({ organizationUrl: 'https://dev.azure.com/contoso/' }), [
-      "Input 'organizationUrl' is set but connectionType is token, so it would not be used: the item would be filed in the organization of the job (or of the 'connection' input). Set connectionType to azureDevOps or azureRM (or clear organizationUrl).",
+      "Input 'organizationUrl' is set but connectionType is token, so it would not be used: the item would be filed in the organization of the job (or of the 'connection' input). Set connectionType to azureDevOps or azureRM (or clear organizationUrl: the classic editor shows it while connectionType is azureDevOps or azureRM).",
     ]);
   });
 
@@ -92,10 +92,10 @@ describe('connection inputs', () => {
       "Input 'azureDevOpsConnection': connectionType azureDevOps needs a service connection here.",
     ]);
     assert.deepEqual(problemsOf({ azureDevOpsConnection: 'wif' }), [
-      "Input 'azureDevOpsConnection' is set but connectionType is token, so it would not be used. Set connectionType to azureDevOps (or clear azureDevOpsConnection).",
+      "Input 'azureDevOpsConnection' is set but connectionType is token, so it would not be used. Set connectionType to azureDevOps (or clear azureDevOpsConnection: the classic editor shows it while connectionType is azureDevOps).",
     ]);
     assert.deepEqual(problemsOf({ azureResourceManagerConnection: 'arm' }), [
-      "Input 'azureResourceManagerConnection' is set but connectionType is token, so it would not be used. Set connectionType to azureRM (or clear azureResourceManagerConnection).",
+      "Input 'azureResourceManagerConnection' is set but connectionType is token, so it would not be used. Set connectionType to azureRM (or clear azureResourceManagerConnection: the classic editor shows it while connectionType is azureRM).",
     ]);
     assert.deepEqual(
       problemsOf({
