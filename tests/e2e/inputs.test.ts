@@ -72,4 +72,18 @@ describe('packaged task: inputs as the agent passes them', function () {
       'POST /fabrikam/WebApp/_apis/wit/workitems/$Bug (validateOnly)',
     ]);
   });
+
+  it('fields setting the field the details go in: the item shows that value, and a warning says the details are gone', async () => {
+    await session.emulator.seedBuild(failedYamlRun(9406));
+    const run = await session.run({
+      variables: buildVariables(9406),
+      inputs: { fields: 'Microsoft.VSTS.TCM.ReproSteps=See the runbook' },
+    });
+    const [item] = await session.items(1, run);
+    assert.equal(item?.fields['Microsoft.VSTS.TCM.ReproSteps'], 'See the runbook');
+    assert.match(
+      run.warnings.join('\n'),
+      /^Input 'fields' sets Microsoft\.VSTS\.TCM\.ReproSteps, the field of the Bug that holds the description and the run's details: the item shows only the value of 'fields' there\. Put that text in 'description' instead\.$/m,
+    );
+  });
 });

@@ -161,6 +161,15 @@ describe('work item draft and JSON Patch', () => {
     assert.ok(title.startsWith('Run 20261129.3: *** yyy') && title.endsWith('y…'), title);
   });
 
+  it('a fields value for the field the body goes in replaces it with a warning; System.Description on a Bug does not', () => {
+    const onTask = draftFor({ fields: 'System.Description=Runbook' }, { destination: { type: TASK } });
+    assert.equal(Object.fromEntries(onTask.draft.fields)['System.Description'], 'Runbook');
+    assert.deepEqual(onTask.warnings, [
+      "Input 'fields' sets System.Description, the field of the Task that holds the description and the run's details: the item shows only the value of 'fields' there. Put that text in 'description' instead.",
+    ]);
+    assert.deepEqual(draftFor({ fields: 'System.Description=Runbook' }).warnings, []);
+  });
+
   it("leaves out people's tags of the task's own form, with a warning: they would move the item to another lane", () => {
     const { draft, warnings } = draftFor({
       tags: 'pwi:9d3027273b35; ok',

@@ -139,6 +139,12 @@ function draftFields(
   else if (body) {
     warnings.push(loc('NoBodyField', destination.type.name));
   }
+  // A `fields` value for the body field replaces the description and the details, which would go unsaid.
+  const replaced = settings.fields.some(
+    (field) => field.reference.toLowerCase() === bodyField?.toLowerCase(),
+  );
+  if (body && bodyField && replaced)
+    warnings.push(loc('FieldsReplaceBody', bodyField, destination.type.name));
   set(FIELD.areaPath, settings.areaPath);
   set(FIELD.iterationPath, destination.iterationPath);
   set(FIELD.assignedTo, assignee(settings, context, warnings));
