@@ -86,4 +86,29 @@ describe('packaged task: inputs as the agent passes them', function () {
       /^Input 'fields' sets Microsoft\.VSTS\.TCM\.ReproSteps, the field of the Bug that holds the description and the run's details: the item shows only the value of 'fields' there\. Put that text in 'description' instead\.$/m,
     );
   });
+
+  it('a $(…) macro left in a value Azure DevOps refuses: the warning names the variable the run lacks', async () => {
+    await session.emulator.seedBuild(failedYamlRun(9407));
+    const run = await session.run({ variables: buildVariables(9407), inputs: { areaPath: '$(Team.Area)' } });
+    const [item] = await session.items(1, run);
+    assert.equal(item?.fields['System.AreaPath'], 'WebApp');
+    assert.match(
+      run.warnings.join('\n'),
+      /refused '\$\(Team\.Area\)' for System\.AreaPath: .* The item is filed without it\. \$\(Team\.Area\) is a macro the agent leaves as written when the run has no variable Team\.Area: define that variable, or correct its name\. Set 'areaPath' to an area that exists/,
+    );
+  });
+
+  it('a $(…) macro left in workItemType: fails listing the types and naming the variable, before any write', async () => {
+    await session.emulator.seedBuild(failedYamlRun(9408));
+    const run = await session.run({
+      variables: buildVariables(9408),
+      inputs: { workItemType: '$(ItemType)' },
+    });
+    assert.equal(run.result, 'Failed');
+    assert.match(
+      run.resultMessage,
+      /^Input 'workItemType': project 'WebApp' has no work item type '\$\(ItemType\)'\. Its types are: .*\. \$\(ItemType\) is a macro the agent leaves as written when the run has no variable ItemType/,
+    );
+    assert.deepEqual(await session.writes(), []);
+  });
 });

@@ -14,6 +14,7 @@ import { openItemsQuery, Search } from '../lifecycle/openItems';
 import type { BoardsWrites } from './acted';
 import { duplicateHtml, movedHtml, saysMoved, stayedHtml } from '../render/notes';
 import { loc } from '../text/messages';
+import { macroNote } from '../text/templates';
 import { FIELD, optionalLinks, Relation, workItemApiUrl } from '../workItem/draft';
 import { JsonPatchOperation, patchOf, testRevision } from '../workItem/patch';
 import { isOpenState, openStates, plannedChange, StateChangePurpose } from '../workItem/workItemType';
@@ -217,7 +218,7 @@ function droppableFields(
   }
   for (const field of refused) {
     const value = ops.find((op) => op.path === `/fields/${field}`)?.value;
-    const fix = creation.optional.get(field) ?? '';
+    const fix = [macroNote(String(value)), creation.optional.get(field) ?? ''].filter(Boolean).join(' ');
     acting.log.warning(loc('FieldValueRefused', String(value), field, error.message, fix).trim());
   }
   return refused;

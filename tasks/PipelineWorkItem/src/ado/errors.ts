@@ -1,6 +1,7 @@
 import { AdoError } from '../errors';
 import type { WriterIdentity } from '../ports';
 import { loc } from '../text/messages';
+import { macroNote } from '../text/templates';
 import { atRevisionLimit, isNetworkCode, isTimeoutMessage } from './retry';
 
 /** What the failing call was doing, for the message: e.g. "create the Bug in project WebApp". */
@@ -213,7 +214,9 @@ export function permissionFix(call: Pick<CallContext, 'url' | 'project' | 'ident
  */
 export function projectUnreadable(call: Pick<CallContext, 'url' | 'project' | 'identity'>): string {
   const { who, project } = writerIn(call);
-  return loc('ProjectNotFound', project, who, project);
+  const note = macroNote(project);
+  const message = loc('ProjectNotFound', project, who, project);
+  return note ? `${message} ${note}` : message;
 }
 
 // Creating a tag is a project permission of its own, which the area's permissions do not give.

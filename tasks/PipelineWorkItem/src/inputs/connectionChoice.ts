@@ -37,7 +37,8 @@ export function connectionChoice(
   problems: string[],
 ): { connection: string | undefined; federation: FederatedConnection | undefined } {
   const unused = (name: ConnectionInput, wanted: string): void => {
-    if (text(name) !== undefined) problems.push(loc('ConnectionInputUnused', name, type, wanted, name, wanted));
+    if (text(name) !== undefined)
+      problems.push(loc('ConnectionInputUnused', name, type, wanted, name, wanted));
   };
   if (type === 'token') {
     unused('azureDevOpsConnection', 'azureDevOps');

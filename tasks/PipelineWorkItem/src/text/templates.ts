@@ -83,3 +83,12 @@ export function macroProblem(inputName: string, value: string): string | undefin
   const macro = MACRO.exec(value)?.[0];
   return macro && loc('InputMacroUnexpanded', inputName, macro, macro.slice(2, -1), inputName);
 }
+
+/**
+ * A sentence naming the `$(…)` macro `value` still holds and the variable the run lacks, for a value Azure DevOps
+ * refused; '' when it holds none.
+ */
+export function macroNote(value: string): string {
+  const macro = MACRO.exec(value)?.[0];
+  return macro ? loc('MacroLeftAsWritten', macro, macro.slice(2, -1)) : '';
+}

@@ -1,4 +1,5 @@
 import { loc } from '../text/messages';
+import { macroNote } from '../text/templates';
 
 /** The state categories Azure Boards gives every state of every process. */
 export type StateCategory = 'Proposed' | 'InProgress' | 'Resolved' | 'Completed' | 'Removed';
@@ -43,9 +44,9 @@ export function chooseWorkItemType(
     };
   }
   const names = types.map((t) => t.name).sort((a, b) => a.localeCompare(b));
-  return {
-    problem: loc('TypeMissing', project, requested, names.join(', ')),
-  };
+  const problem = loc('TypeMissing', project, requested, names.join(', '));
+  const note = macroNote(requested);
+  return { problem: note ? `${problem} ${note}` : problem };
 }
 
 /** The type's states in which an item counts as open: the Proposed and InProgress categories. */
