@@ -72,16 +72,19 @@ export function renderTemplate(
 }
 
 // `$(Name)`: the agent replaces it with the variable's value before the task starts, and leaves it as written when
-// the run has no such variable.
-const MACRO = /\$\([\w.-]+\)/;
+// the run has no such variable. Returns the first macro `value` still holds, and the variable it names.
+function macroIn(value: string): { macro: string; variable: string } | undefined {
+  const macro = /\$\(([\w.-]+)\)/.exec(value);
+  return macro?.[1] === undefined ? undefined : { macro: macro[0], variable: macro[1] };
+}
 
 /**
  * The problem of an input whose value still holds a `$(…)` macro, naming the missing variable; undefined when it
  * holds none. For inputs no macro can be a meaningful value of (a boolean, an option, a number, a URL).
  */
 export function macroProblem(inputName: string, value: string): string | undefined {
-  const macro = MACRO.exec(value)?.[0];
-  return macro && loc('InputMacroUnexpanded', inputName, macro, macro.slice(2, -1), inputName);
+  const found = macroIn(value);
+  return found && loc('InputMacroUnexpanded', inputName, found.macro, found.variable, inputName);
 }
 
 /**
@@ -89,6 +92,6 @@ export function macroProblem(inputName: string, value: string): string | undefin
  * refused; '' when it holds none.
  */
 export function macroNote(value: string): string {
-  const macro = MACRO.exec(value)?.[0];
-  return macro ? loc('MacroLeftAsWritten', macro, macro.slice(2, -1)) : '';
+  const found = macroIn(value);
+  return found ? loc('MacroLeftAsWritten', found.macro, found.variable) : '';
 }

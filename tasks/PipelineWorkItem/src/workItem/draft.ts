@@ -184,8 +184,8 @@ function userFields(
     .filter((field) => !isTags(field.reference))
     .map(({ reference, value: template }): [string, string] => {
       // A title is one line of plain text, whoever writes it.
-      const rendered = renderTemplate(template, values);
-      const value = isTitle(reference) ? plainTitle(rendered) : rendered;
+      const text = renderTemplate(template, values);
+      const value = isTitle(reference) ? plainTitle(text) : text;
       const markup = unknownTypes && !isHtml(reference) && /[<&]/.test(value);
       if (markup) escapedUnknown.push(reference);
       return [reference, isHtml(reference) || markup ? textHtml(value) : value];
