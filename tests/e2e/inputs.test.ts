@@ -111,4 +111,18 @@ describe('packaged task: inputs as the agent passes them', function () {
     );
     assert.deepEqual(await session.writes(), []);
   });
+
+  it('a fields value refused under a reference name spelled in another case: dropped like any other', async () => {
+    await session.emulator.seedBuild(failedYamlRun(9409));
+    const run = await session.run({
+      variables: buildVariables(9409),
+      inputs: { fields: 'microsoft.vsts.common.valuearea=Nonsense' },
+    });
+    const [item] = await session.items(1, run);
+    assert.equal(item?.fields['Microsoft.VSTS.Common.ValueArea'], 'Business');
+    assert.match(
+      run.warnings.join('\n'),
+      /refused 'Nonsense' for microsoft\.vsts\.common\.valuearea: .*TF401320.*Check the value of microsoft\.vsts\.common\.valuearea in 'fields'/,
+    );
+  });
 });

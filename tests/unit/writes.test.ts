@@ -329,6 +329,30 @@ describe('a create refused for its fields', () => {
     assert.deepEqual(warnings, []);
   });
 
+  it('a refused field the service names in its own case is the fields entry as spelled, dropped and named so', async () => {
+    const refusal = new AdoError('Could not create the Bug: TF401320 rule broken', {
+      status: 400,
+      code: 'TF401320',
+      refusedFields: ['Custom.Known'],
+    });
+    const create = sinon.stub();
+    create.onFirstCall().rejects(refusal);
+    create.onSecondCall().resolves({ id: 9 });
+    const { writer, warnings } = writerFor(create);
+    const patch = patchOf([
+      ['System.Title', 't'],
+      ['custom.known', 'k'],
+    ]);
+    assert.deepEqual(await createItem(writer, patch, creation('custom.known=k')), { kind: 'created', id: 9 });
+    assert.deepEqual(
+      (create.secondCall.args[2] as { path: string }[]).map((op) => op.path),
+      ['/fields/System.Title'],
+    );
+    assert.deepEqual(warnings, [
+      "Azure DevOps refused 'k' for custom.known: Could not create the Bug: TF401320 rule broken The item is filed without it. Check the value of custom.known in 'fields'.",
+    ]);
+  });
+
   it('a refusal of an optional field together with one the item cannot go without is not retried', async () => {
     const refusal = new AdoError('Could not create the Bug: TF401320 rule broken', {
       status: 400,

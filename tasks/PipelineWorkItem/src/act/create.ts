@@ -9,7 +9,7 @@ import { filedHtml, recurrenceHtml } from '../render/notes';
 import { maskedEvidence, maskedRun, shownFingerprint } from '../render/readable';
 import type { Validation } from '../render/summary';
 import { loc } from '../text/messages';
-import { Content, FIELD, optionalFields, Tracking, workItemDraft } from '../workItem/draft';
+import { Content, FIELD, optionalFields, optionalFix, Tracking, workItemDraft } from '../workItem/draft';
 import { JsonPatchOperation, patchOf } from '../workItem/patch';
 import { createItem, Created, refusedLinks } from './writes';
 
@@ -159,7 +159,10 @@ async function validated(
     const links = error instanceof AdoError ? refusedLinks(patch, error) : [];
     const fields = error instanceof AdoError ? error.refusedFields : [];
     const without = links.length > 0 ? [...new Set(links.map((link) => loc('LinkToItem', link.id)))] : fields;
-    if (without.length > 0 && (links.length > 0 || fields.every((field) => optional.has(field)))) {
+    if (
+      without.length > 0 &&
+      (links.length > 0 || fields.every((field) => optionalFix(optional, field) !== undefined))
+    ) {
       acting.log.info(loc('DryRunAcceptedWithout', without.join(', '), refusal));
       return { accepted: true, without, refusal };
     }

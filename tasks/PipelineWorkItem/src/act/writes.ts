@@ -15,7 +15,7 @@ import type { BoardsWrites } from './acted';
 import { duplicateHtml, movedHtml, saysMoved, stayedHtml } from '../render/notes';
 import { loc } from '../text/messages';
 import { macroNote } from '../text/templates';
-import { FIELD, optionalLinks, Relation, workItemApiUrl } from '../workItem/draft';
+import { FIELD, optionalFix, optionalLinks, Relation, workItemApiUrl } from '../workItem/draft';
 import { JsonPatchOperation, patchOf, testRevision } from '../workItem/patch';
 import { isOpenState, openStates, plannedChange, StateChangePurpose } from '../workItem/workItemType';
 
@@ -206,26 +206,33 @@ function droppableFields(
   creation: Creation,
   error: AdoError,
 ): string[] {
-  const refused = error.refusedFields.filter((field) => sent(ops, field));
-  if (refused.length === 0 || refused.some((field) => !creation.optional.has(field))) return [];
+  // Reference names are case-insensitive, and the service names a field as its definition spells it: each refused
+  // field is taken as this create sent it.
+  const refused = error.refusedFields.flatMap((field) => sentAs(ops, field) ?? []);
+  const fix = (field: string): string | undefined => optionalFix(creation.optional, field);
+  if (refused.length === 0 || refused.some((field) => fix(field) === undefined)) return [];
   if (error.code === 'TF51535') {
     const has = (field: string): boolean =>
       acting.type.fields.some((known) => known.toLowerCase() === field.toLowerCase());
-    const unknown = [...creation.optional.keys()].filter((field) => !has(field) && sent(ops, field));
+    const unknown = [...creation.optional.keys()].flatMap((field) =>
+      has(field) ? [] : (sentAs(ops, field) ?? []),
+    );
     const fields = [...new Set([...refused, ...unknown])];
     acting.log.warning(loc('FieldsUnknownDropped', error.message, acting.type.name, fields.join(', ')));
     return fields;
   }
   for (const field of refused) {
     const value = ops.find((op) => op.path === `/fields/${field}`)?.value;
-    const fix = [macroNote(String(value)), creation.optional.get(field) ?? ''].filter(Boolean).join(' ');
-    acting.log.warning(loc('FieldValueRefused', String(value), field, error.message, fix).trim());
+    const note = [macroNote(String(value)), fix(field) ?? ''].filter(Boolean).join(' ');
+    acting.log.warning(loc('FieldValueRefused', String(value), field, error.message, note).trim());
   }
   return refused;
 }
 
-function sent(ops: readonly JsonPatchOperation[], field: string): boolean {
-  return ops.some((op) => op.path === `/fields/${field}`);
+/** `field` as the create sent it, in whatever case; undefined when it sent no such field. */
+function sentAs(ops: readonly JsonPatchOperation[], field: string): string | undefined {
+  const path = `/fields/${field}`.toLowerCase();
+  return ops.find((op) => op.path.toLowerCase() === path)?.path.slice('/fields/'.length);
 }
 
 /**

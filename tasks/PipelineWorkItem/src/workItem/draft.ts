@@ -359,6 +359,16 @@ export function optionalFields(settings: Pick<Settings, 'fields'>): Map<string, 
 }
 
 /**
+ * The fix `optional` names for `field`, its spelling first, then in any case (reference names are
+ * case-insensitive); undefined when the item cannot go without the field.
+ */
+export function optionalFix(optional: ReadonlyMap<string, string>, field: string): string | undefined {
+  return (
+    optional.get(field) ?? [...optional].find(([name]) => name.toLowerCase() === field.toLowerCase())?.[1]
+  );
+}
+
+/**
  * The links to other work items an item can be filed without when the service finds no such item (TF401232: it
  * was deleted, or the writing identity cannot read it), each with the fix to name: the parent and the run's
  * associated work items.
