@@ -175,7 +175,8 @@ describe('settings at their edges', () => {
       ['priority', '1', 1],
       ['priority', '4', 4],
       ['parentId', '1', 1],
-      ['parentId', '9007199254740991', 9007199254740991],
+      // Work item ids are 32-bit integers (the REST API's int32 id).
+      ['parentId', '2147483647', 2147483647],
     ];
     for (const [name, raw, expected] of accepted) {
       it(`${name} '${raw}' is ${expected}`, () => {
@@ -195,6 +196,7 @@ describe('settings at their edges', () => {
       ['priority', '5', PRIORITY],
       ['priority', '2.5', PRIORITY],
       ['parentId', '0', PARENT_ID],
+      ['parentId', '2147483648', PARENT_ID],
       ['parentId', '9007199254740992', PARENT_ID],
       ['parentId', '#12', PARENT_ID],
     ];

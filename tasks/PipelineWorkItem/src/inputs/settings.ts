@@ -112,6 +112,8 @@ export const TAG_SEPARATORS = /[;,]/;
 /** The tags every new item carries beside the people's: its fingerprint's and its scope's (lifecycle/fingerprint.ts). */
 export const OWN_TAG_COUNT = 2;
 const MAX_LOG_LINES = 10000;
+/** Work item ids are 32-bit integers (the REST API's int32 id): a larger parent id names no item. */
+const MAX_WORK_ITEM_ID = 2_147_483_647;
 
 /**
  * Reads and validates every input. No network, no environment beyond `read`.
@@ -154,7 +156,7 @@ function settingsOf(input: Parse, fields: Settings['fields']): Settings {
     severity: text('severity'),
     tags: tagList(text('tags') ?? DEFAULT_TAGS),
     fields,
-    parentId: integer('parentId', [1, Number.MAX_SAFE_INTEGER], (value) => loc('ParentIdInvalid', value)),
+    parentId: integer('parentId', [1, MAX_WORK_ITEM_ID], (value) => loc('ParentIdInvalid', value)),
     linkBuild: bool('linkBuild', true),
     linkWorkItems: bool('linkWorkItems', false),
     onRecurrence: pick('onRecurrence', ON_RECURRENCE, 'comment'),
