@@ -48,6 +48,13 @@ describe('work item type', () => {
         "Input 'workItemType': project 'Starter' has no work item type 'Story'. Its types are: Epic, Issue, Task.",
     });
   });
+
+  it('names the variable the run lacks when the type is a $(…) macro the agent left as written', () => {
+    assert.deepEqual(chooseWorkItemType('$(Item.Type)', types, 'Starter'), {
+      problem:
+        "Input 'workItemType': project 'Starter' has no work item type '$(Item.Type)'. Its types are: Epic, Issue, Task. $(Item.Type) is a macro the agent leaves as written when the run has no variable Item.Type: define that variable, or correct its name.",
+    });
+  });
 });
 
 describe('state changes along the workflow', () => {
