@@ -100,6 +100,18 @@ describe('fields input at its edges', () => {
     });
   }
 
+  it('a JSON key given twice is set twice, as a line given twice is, not the last value silently', () => {
+    assert.deepEqual(parseFieldsInput('{"Custom.A": "1", "Custom.B": "{", "Custom.A": "2"}').problems, [
+      "Input 'fields' sets Custom.A twice. Keep one of them.",
+    ]);
+    assert.deepEqual(parseFieldsInput('{"Custom.\\u0041": 1, "Custom.A": 2}').problems, [
+      "Input 'fields' sets Custom.A twice. Keep one of them.",
+    ]);
+    assert.deepEqual(parseFieldsInput('{"Custom.A": {"Custom.A": 1}}').problems, [
+      'Input \'fields\': the value of Custom.A must be a string, number or boolean, not {"Custom.A":1}.',
+    ]);
+  });
+
   it('explains JSON that does not parse, with the parser’s reason and the two formats', () => {
     const { fields, problems } = parseFieldsInput('{"Custom.Team": ');
     assert.deepEqual(fields, []);

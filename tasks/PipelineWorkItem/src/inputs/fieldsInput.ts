@@ -68,7 +68,7 @@ export function parseFieldsInput(text: string): { fields: FieldAssignment[]; pro
 type Entries = { list: [where: string, reference: string, value: string][] } | { problem: string };
 
 function jsonEntries(text: string): Entries {
-  const depth = nesting(text);
+  const { depth, keys } = shape(text);
   if (depth > FIELDS_LIMITS.depth) {
     return { problem: loc('FieldsTooDeep', depth, FIELDS_LIMITS.depth) };
   }
@@ -81,34 +81,46 @@ function jsonEntries(text: string): Entries {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     return { problem: loc('FieldsNotObject', loc('FieldsFormatHint')) };
   }
-  const list: [string, string, string][] = [];
-  for (const [reference, value] of Object.entries(parsed)) {
+  const values = parsed as Record<string, unknown>;
+  for (const [reference, value] of Object.entries(values)) {
     if (!['string', 'number', 'boolean'].includes(typeof value)) {
       return { problem: loc('FieldsValueType', reference, JSON.stringify(value)) };
     }
-    list.push([loc('FieldsWhereKey', reference), reference.trim(), String(value)]);
   }
+  // Every key as written, a repeated one too (the parsed object keeps its last value only), so that it is told
+  // as a line given twice is.
+  const list = keys
+    .map((key) => JSON.parse(key) as string)
+    .map((reference): [string, string, string] => [
+      loc('FieldsWhereKey', reference),
+      reference.trim(),
+      String(values[reference]),
+    ]);
   return { list };
 }
 
 /**
- * How deep brackets nest in JSON text, strings skipped: counted in one pass, because what reads a parsed value
- * (JSON.stringify of a wrong value, for one) recurses once per level and would run out of stack.
+ * How deep brackets nest in JSON text, strings skipped, and the keys of its outer object as written (string
+ * literals, repeats kept): read in one pass, because what reads a parsed value (JSON.stringify of a wrong value,
+ * for one) recurses once per level and would run out of stack.
  */
-function nesting(text: string): number {
+function shape(text: string): { depth: number; keys: string[] } {
+  const keys: string[] = [];
+  const colon = /\s*:/y;
   let depth = 0;
   let deepest = 0;
-  let inString = false;
   for (let index = 0; index < text.length; index += 1) {
     const char = text[index];
-    if (inString) {
-      if (char === '\\') index += 1;
-      else if (char === '"') inString = false;
-    } else if (char === '"') inString = true;
-    else if (char === '{' || char === '[') deepest = Math.max(deepest, ++depth);
+    if (char === '"') {
+      let end = index + 1;
+      while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      colon.lastIndex = end + 1;
+      if (depth === 1 && colon.test(text)) keys.push(text.slice(index, end + 1));
+      index = end;
+    } else if (char === '{' || char === '[') deepest = Math.max(deepest, ++depth);
     else if (char === '}' || char === ']') depth -= 1;
   }
-  return deepest;
+  return { depth: deepest, keys };
 }
 
 function lineEntries(text: string): Entries {
