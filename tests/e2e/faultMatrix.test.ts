@@ -14,6 +14,7 @@ type Fault =
   | '503 twice'
   | 'connection reset'
   | 'slower than the timeout'
+  | 'held past the timeout, then applied'
   | '500 after the write'
   | '500 after the write, WIQL 2 s behind';
 
@@ -38,6 +39,9 @@ const FAULTS: Record<Fault, Omit<FaultSpec, 'pathRegex' | 'method'> & { wiqlLagM
   '503 twice': { status: 503, times: 2 },
   'connection reset': { reset: true },
   'slower than the timeout': { after: true, delayMs: 2500 },
+  // Azure DevOps delays a throttled user's requests (up to 30 s) before it handles them: a write held past the
+  // client's timeout still lands, after the task gave up waiting for its answer.
+  'held past the timeout, then applied': { delayMs: 2500 },
   '500 after the write': { after: true, status: 500 },
   '500 after the write, WIQL 2 s behind': { after: true, status: 500, wiqlLagMs: 2000 },
 };
@@ -48,6 +52,7 @@ const CROSSED: readonly Fault[] = [
   '503 twice',
   'connection reset',
   'slower than the timeout',
+  'held past the timeout, then applied',
   '500 after the write',
 ];
 const CONDITIONED: readonly { operation: Operation; fault: Fault }[] = [
@@ -66,6 +71,8 @@ interface Cell {
   readonly warnings: number;
   /** Requests the fault answered: a cell whose fault never matched would prove nothing. */
   readonly hits: number;
+  /** The discussion entries of the item the outputs name: the task's notes on it. */
+  readonly notes: number;
 }
 
 /** Runs one cell against the emulator, reset first: its own organization, requests, faults and WIQL lag. */
@@ -109,7 +116,16 @@ async function runCell(
   return { operation, fault, run, ...(await outcome(emulator, run)) };
 }
 
+// A request the service held goes on after the task stopped waiting for it: the cell ends when it has been handled,
+// so that what it wrote is counted in its own cell and never lands in the next one.
+async function handled(emulator: Emulator): Promise<void> {
+  while ((await emulator.requests()).some((request) => request.status === null)) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 async function outcome(emulator: Emulator, run: TaskRun): Promise<Omit<Cell, 'operation' | 'fault'>> {
+  await handled(emulator);
   const items = await emulator.workItems();
   const open = items.filter((item) => ['New', 'Active'].includes(String(item.fields['System.State'])));
   const newest = items.at(-1);
@@ -117,8 +133,11 @@ async function outcome(emulator: Emulator, run: TaskRun): Promise<Omit<Cell, 'op
   const attached = (newest?.relations ?? []).some((relation) => relation.rel === 'AttachedFile');
   const full = body.includes('Cart total') && body.includes('1 failing') && attached;
   const hits = (await emulator.requests()).filter((request) => request.fault).length;
+  const named = Number(run.outputs['WorkItemId']);
+  const notes = Number.isInteger(named) ? (await emulator.comments(named)).length : 0;
   return {
     hits,
+    notes,
     items: items.length,
     open: open.length,
     action: run.outputs['WorkItemAction'] ?? '',
@@ -161,6 +180,13 @@ const EXPECTED: Record<(typeof OPERATIONS)[Operation]['scenario'], string> = {
   recovery: 'resolved once',
 };
 
+// The task's notes on that item at the end: the filing note, and one note of the recurrence or the recovery.
+const NOTES: Record<(typeof OPERATIONS)[Operation]['scenario'], number> = {
+  failure: 1,
+  recurrence: 2,
+  recovery: 2,
+};
+
 describe('packaged task under faults: the fault matrix', function () {
   this.timeout(60_000);
   let emulator: Emulator | undefined;
@@ -195,6 +221,7 @@ describe('packaged task under faults: the fault matrix', function () {
         assert.equal(cell.items, 1, `exactly one item: ${where}`);
         assert.equal(cell.action, 'created', where);
       }
+      assert.equal(cell.notes, NOTES[expected], `each note once: ${where}`);
       assert.equal(cell.result, 'Succeeded', where);
       // One fault, retried, costs nothing: the log tail, the failing test and the attached log are all there.
       assert.equal(cell.details, 'full', where);

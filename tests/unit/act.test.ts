@@ -25,6 +25,23 @@ import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 const calls = (boards: FakeBoards): string[] =>
   Object.entries(boards).flatMap(([name, stub]) => (stub.called ? [name] : []));
 
+// What a landed check of a write whose answer was lost says, its looks' waits run on a fake clock; and how many
+// times it read the item's comments to say it.
+async function looked(
+  boards: FakeBoards,
+  landed: () => Promise<boolean>,
+): Promise<{ seen: boolean; reads: number }> {
+  const clock = sinon.useFakeTimers();
+  try {
+    boards.comments.resetHistory();
+    const seen = landed();
+    await clock.tickAsync(7_000);
+    return { seen: await seen, reads: boards.comments.callCount };
+  } finally {
+    clock.restore();
+  }
+}
+
 const history = (patch: unknown): string =>
   String(
     (patch as { path: string; value: unknown }[]).find((op) => op.path === '/fields/System.History')?.value,
@@ -122,7 +139,21 @@ describe('acting: a comment on the open item', () => {
     assert.equal(await landed(), true);
     assert.deepEqual(boards.comments.firstCall.args.slice(0, 2), ['WebApp', 7]);
     boards.comments.resolves([{ id: 12, text: `<p>Again</p>${markerHtml('build-811.1.Test', 3)}` }]);
-    assert.equal(await landed(), false);
+    // Not there: looked for four times over 7 s before the comment may be sent again.
+    assert.deepEqual(await looked(boards, landed), { seen: false, reads: 4 });
+  });
+
+  it('a comment the service held past the timeout is found when it lands after the first look', async () => {
+    const boards = fakeBoards();
+    boards.comments.resolves([{ id: 12, text: `<p>Again</p>${markerHtml('build-811.1.Test', 3)}` }]);
+    const { acting } = actingOver(boards);
+    await act(acting, { kind: 'comment', item: 7 }, decided());
+    const landed = boards.addComment.firstCall.args[3] as () => Promise<boolean>;
+    boards.comments.onCall(1).resolves([
+      { id: 13, text: `<p>Again</p>${markerHtml(RUN_KEY, 4)}` },
+      { id: 12, text: `<p>Again</p>${markerHtml('build-811.1.Test', 3)}` },
+    ]);
+    assert.deepEqual(await looked(boards, landed), { seen: true, reads: 2 });
   });
 
   it('masks the host’s secrets in the note', async () => {
@@ -388,7 +419,7 @@ describe('acting: resolving recovered items', () => {
     boards.comments.resolves([{ id: 20, text: `<p>Recovered</p>${markerHtml(RUN_KEY, 0)}` }]);
     assert.equal(await landed(), true);
     boards.comments.resolves([]);
-    assert.equal(await landed(), false);
+    assert.deepEqual(await looked(boards, landed), { seen: false, reads: 4 });
   });
 
   it('refused again after an earlier run’s recovery note: nothing added, a warning says so', async () => {

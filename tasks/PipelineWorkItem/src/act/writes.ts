@@ -41,10 +41,27 @@ async function marked(acting: BoardsWrites, item: number, since?: number): Promi
 }
 
 /**
- * Waits before each look for a create whose answer was lost. A WIQL query may not list an item for a few
- * seconds after it is saved, so one look is not enough to send the create again: four looks over 7 s.
+ * Waits before each look for a write whose answer was lost. One look is not enough to send it again: Azure
+ * DevOps holds a throttled user's requests (up to 30 s) before handling them, so a write can land after the task
+ * stopped waiting for its answer, and a WIQL query may not list a new item for a few seconds after it is saved.
+ * Four looks over 7 s.
  */
 const LANDED_LOOKS_MS: readonly number[] = [0, 1_000, 2_000, 4_000];
+
+/** What `look` finds of a write whose answer was lost, looking until it finds it or the looks run out. */
+async function landedLater<T>(look: () => Promise<T | undefined>): Promise<T | undefined> {
+  for (const wait of LANDED_LOOKS_MS) {
+    await sleep(wait);
+    const found = await look();
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** Whether `look` sees a write whose answer was lost, looking as `landedLater` does. */
+async function seenLater(look: () => Promise<boolean>): Promise<boolean> {
+  return (await landedLater(async () => ((await look()) ? true : undefined))) === true;
+}
 
 async function inState(acting: BoardsWrites, item: number, state: string): Promise<boolean> {
   return (await acting.boards.workItemState(acting.project, item)) === state;
@@ -136,18 +153,12 @@ async function createDroppingRefused(
     }
     return undefined;
   };
-  const landed = async (): Promise<number | undefined> => {
-    for (const wait of LANDED_LOOKS_MS) {
-      await sleep(wait);
-      const id = await look();
-      if (id !== undefined) return id;
-    }
-    return undefined;
-  };
   let ops = patch;
   for (let retries = 0; ; retries += 1) {
     try {
-      return (await acting.boards.createWorkItem(acting.project, acting.type.name, ops, landed)).id;
+      return (
+        await acting.boards.createWorkItem(acting.project, acting.type.name, ops, () => landedLater(look))
+      ).id;
     } catch (error) {
       const dropped = retries < MAX_REFUSED_RETRIES ? droppable(acting, ops, creation, error) : [];
       if (dropped.length === 0) throw error;
@@ -267,7 +278,9 @@ export async function commentOnRecurrence(
   if (said === undefined) return {};
   const html = `${said}\n${markerHtml(acting.runKey, occurrence)}`;
   const newest = read[0]?.id;
-  await acting.boards.addComment(acting.project, item, html, () => marked(acting, item, newest));
+  await acting.boards.addComment(acting.project, item, html, () =>
+    seenLater(() => marked(acting, item, newest)),
+  );
   return again ? { occurrence, sameRun: true } : { occurrence };
 }
 
@@ -330,7 +343,7 @@ async function changeState(
     const patch = [testRevision(current.rev), ...patchOf(changedFields(change, history), relations)];
     try {
       await acting.boards.updateWorkItem(acting.project, item, patch, () =>
-        inState(acting, item, change.state),
+        seenLater(() => inState(acting, item, change.state)),
       );
       return { kind: 'changed', id: item, ...change };
     } catch (error) {
@@ -368,7 +381,7 @@ async function commentInstead(
     acting.log.warning(loc('StillRefused', why, acting.type.name, item));
     return { kind: 'noted', id: item, why };
   }
-  await acting.boards.addComment(acting.project, item, note, () => marked(acting, item));
+  await acting.boards.addComment(acting.project, item, note, () => seenLater(() => marked(acting, item)));
   acting.log.warning(loc('NoteAsComment', why, acting.type.name, item));
   return { kind: 'commented', id: item, why };
 }
