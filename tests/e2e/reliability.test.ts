@@ -72,6 +72,23 @@ describe('packaged task: fallbacks, messages and server versions', function () {
     await session.items(0, run);
   });
 
+  it('a 429 asking for a wait longer than the retry budget: says how long, and names the budget to raise', async () => {
+    await session.emulator.injectFaults([
+      {
+        method: 'POST',
+        pathRegex: '/_apis/wit/workitems/\\$Bug$',
+        status: 429,
+        headers: { 'Retry-After': '90' },
+      },
+    ]);
+    const run = await failure(839, { variables: { 'PipelineWorkItem.RetryBudget': '30' } });
+    assert.equal(run.result, 'SucceededWithIssues');
+    assert.match(run.resultMessage, /rate-limiting this pipeline \(HTTP 429\)/);
+    assert.match(run.resultMessage, /asked to wait 90 seconds/, run.resultMessage);
+    assert.match(run.resultMessage, /PipelineWorkItem\.RetryBudget/, run.resultMessage);
+    await session.items(0, run);
+  });
+
   it('a pull request from a fork (read-only token): warns and skips, even with failTaskOnError', async () => {
     await session.emulator.setTokens(['another-token']);
     const run = await failure(832, {

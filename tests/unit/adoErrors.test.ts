@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as sinon from 'sinon';
 import {
   organizationName,
   permissionFix,
@@ -182,12 +183,33 @@ describe('Azure DevOps errors', () => {
     );
   });
 
+  it('a throttled call says how long the service asked to wait, in seconds or as an HTTP date, and the budget', () => {
+    const blocked = 'Request was blocked due to exceeding usage of resource.';
+    const throttled = (retryAfter: string) =>
+      toAdoError(
+        Object.assign(serviceError(429, blocked), { responseHeaders: { 'retry-after': retryAfter } }),
+        CALL,
+      ).message;
+    const said = loc('RateLimited', CALL.action, blocked, loc('RateLimitWait', 90));
+    assert.equal(throttled('90'), said);
+    assert.match(
+      said,
+      /It asked to wait 90 seconds \(Retry-After\)\. The task waits .*PipelineWorkItem\.RetryBudget/,
+    );
+    const clock = sinon.useFakeTimers(Date.UTC(2026, 0, 1, 12, 0, 0));
+    try {
+      assert.equal(throttled('Thu, 01 Jan 2026 12:01:30 GMT'), said);
+    } finally {
+      clock.restore();
+    }
+  });
+
   it('a throttled call, a denied one and a refused token each say so, with the service’s words', () => {
     const said = (status: number, message: string) => toAdoError(serviceError(status, message), CALL);
     const throttled = said(429, 'Request was blocked due to exceeding usage of resource.');
     assert.equal(
       throttled.message,
-      loc('RateLimited', CALL.action, 'Request was blocked due to exceeding usage of resource.'),
+      loc('RateLimited', CALL.action, 'Request was blocked due to exceeding usage of resource.', ''),
     );
     assert.equal(throttled.status, 429);
     assert.equal(

@@ -2,7 +2,7 @@ import { AdoError } from '../errors';
 import type { WriterIdentity } from '../ports';
 import { loc } from '../text/messages';
 import { macroNote } from '../text/templates';
-import { atRevisionLimit, isNetworkCode, isTimeoutMessage } from './retry';
+import { atRevisionLimit, isNetworkCode, isTimeoutMessage, retryAfterMs } from './retry';
 
 /** What the failing call was doing, for the message: e.g. "create the Bug in project WebApp". */
 export interface CallContext {
@@ -100,9 +100,17 @@ const MESSAGES: readonly (readonly [applies: (f: Failure) => boolean, message: (
   [(f) => f.code === 'TF401326', (f) => loc('FieldReadOnly', f.action, f.serviceMessage)],
   [(f) => f.code === 'TF401320', rulesBroken],
   [(f) => atRevisionLimit(f.serviceMessage), (f) => loc('RevisionLimit', f.action, f.serviceMessage)],
-  [(f) => f.status === 429, (f) => loc('RateLimited', f.action, f.serviceMessage)],
+  [(f) => f.status === 429, rateLimited],
   [(f) => f.status === 403, (f) => loc('AccessDenied', f.action, f.serviceMessage, permissionFix(f.call))],
 ];
+
+// The task gave up on a 429: what the service asked to wait (a wait past the retry budget is not waited for, so
+// the user learns which budget to raise).
+function rateLimited(f: Failure): string {
+  const asked = retryAfterMs(f.e.responseHeaders?.['retry-after']);
+  const wait = asked === undefined ? '' : loc('RateLimitWait', Math.ceil(asked / 1000));
+  return loc('RateLimited', f.action, f.serviceMessage, wait);
+}
 
 function redirected(f: Failure): string {
   const location = f.e.responseHeaders?.['location'];
