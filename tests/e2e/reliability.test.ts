@@ -89,6 +89,28 @@ describe('packaged task: fallbacks, messages and server versions', function () {
     await session.items(0, run);
   });
 
+  it('a Retry-After on a successful answer: no request goes out before the wait it asks for has passed', async () => {
+    // Azure DevOps asks a client nearing its rate limit to slow down on answers that still succeed; here the
+    // create's, which nothing else is in flight beside.
+    await session.emulator.injectFaults([
+      { method: 'POST', pathRegex: '/_apis/wit/workitems/\\$Bug$', headers: { 'Retry-After': '2' } },
+    ]);
+    const run = await failure(840);
+    assert.equal(run.outputs['WorkItemAction'], 'created', run.stdout);
+    const requests = (await session.emulator.requests()).filter((request) => request.kind === 'rest');
+    const asked = requests.find((request) => request.fault)!;
+    const after = requests.filter((request) => request.seq > asked.seq);
+    assert.ok(after.length > 0, 'no request after the answer that asked to wait');
+    for (const request of after) {
+      // The emulator stamps an answer's end just after writing it: the task may read it a moment before.
+      const waited = request.startMs - asked.endMs!;
+      assert.ok(
+        waited >= 1950,
+        `${request.method} ${request.path} went out ${Math.round(waited)} ms after the answer asking to wait 2 s`,
+      );
+    }
+  });
+
   it('a pull request from a fork (read-only token): warns and skips, even with failTaskOnError', async () => {
     await session.emulator.setTokens(['another-token']);
     const run = await failure(832, {

@@ -110,6 +110,20 @@ describe('emulator: protocol', function () {
     );
   });
 
+  it('adds a fault’s headers to the real answer when the fault neither answers nor drops (a Retry-After on a 200)', async () => {
+    await em().injectFaults([
+      { method: 'GET', pathRegex: '/_apis/wit/workitemtypes$', headers: { 'Retry-After': '2' } },
+    ]);
+    const types = `${em().collectionUrl}WebApp/_apis/wit/workitemtypes?api-version=6.0`;
+    const headers = { Authorization: `Bearer ${JOB_TOKEN}` };
+    const asked = await fetch(types, { headers });
+    assert.equal(asked.status, 200);
+    assert.equal(asked.headers.get('retry-after'), '2');
+    assert.ok(((await asked.json()) as { count: number }).count > 0, 'the real answer');
+    const next = await fetch(types, { headers });
+    assert.equal(next.headers.get('retry-after'), null, 'the fault was used up');
+  });
+
   it('can reset the connection, delay, or answer 404 with a TF237111 body', async () => {
     await em().injectFaults([
       { pathRegex: 'workItems/\\$Bug$', reset: true },

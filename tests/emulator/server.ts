@@ -266,12 +266,14 @@ async function handle(
     topology,
   });
   if (fault?.after && (await applyFault(fault, answer, drop))) return;
+  // A fault that neither answers nor drops adds its headers to the real answer (a Retry-After on a 200).
+  const real = fault?.headers ? { ...reply, headers: { ...reply.headers, ...fault.headers } } : reply;
   if (fault?.cutBody) {
-    send(res, reply, true);
+    send(res, real, true);
     em.log.finish(record, 0);
     return;
   }
-  answer(reply);
+  answer(real);
 }
 
 /** One host of the emulator; `host` decides which areas it serves under the current topology. */

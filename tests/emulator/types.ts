@@ -21,6 +21,7 @@ export interface FaultSpec {
   status?: number;
   /** Object → JSON; string → sent as is (text/html unless headers say otherwise). */
   body?: unknown;
+  /** The fault answer's headers; with neither `status` nor `reset`, headers added to the real answer. */
   headers?: Record<string, string>;
   /**
    * Without `after`: wait before answering (or before handling normally when no status/reset is given).

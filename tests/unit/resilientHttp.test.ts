@@ -97,6 +97,36 @@ describe('resilient HTTP client', () => {
     sinon.assert.calledOnce(request);
   });
 
+  it('holds the next requests, streamed ones too, for the Retry-After of a successful answer, within the budget', async () => {
+    let now = 0;
+    const clock = sinon.useFakeTimers();
+    try {
+      const held = new RetryPolicy({ requestTimeoutMs: 1000, budgetMs: 20_000 }, () => now);
+      const request = sinon.stub().resolves(answer(200, '{}'));
+      request.onFirstCall().resolves(answer(200, '{}', { 'retry-after': '2' }));
+      const client: HttpClientLike = { request };
+      makeResilient(client, held);
+      await client.request('GET', 'https://x/p/_apis/build/builds/1', null, {});
+      const next = client.request('POST', 'https://x/p/_apis/wit/attachments', process.stdin, {});
+      await clock.tickAsync(1999);
+      sinon.assert.calledOnce(request);
+      now = 2000;
+      await clock.tickAsync(1);
+      await next;
+      sinon.assert.calledTwice(request);
+      // A wait past the budget holds requests until the budget ends, no longer.
+      request.onThirdCall().resolves(answer(200, '{}', { 'retry-after': '60' }));
+      await client.request('GET', 'https://x/p/_apis/build/builds/1', null, {});
+      const last = client.request('GET', 'https://x/p/_apis/build/builds/1', null, {});
+      now = 20_000;
+      await clock.tickAsync(18_000);
+      await last;
+      sinon.assert.callCount(request, 4);
+    } finally {
+      clock.restore();
+    }
+  });
+
   it('hands back the last answer of a read whose retries ran out', async () => {
     let now = 0;
     const request = sinon.stub().callsFake(async () => {

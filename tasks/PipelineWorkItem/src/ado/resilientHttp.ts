@@ -60,13 +60,27 @@ export function failureOf(error: unknown): Failure {
 }
 
 /**
+ * `request` waiting out the service's last Retry-After: one on an answer that is no failure holds the requests
+ * after it (a failure's is waited for before its own next attempt).
+ */
+function heeding(request: HttpClientLike['request'], policy: RetryPolicy): HttpClientLike['request'] {
+  return async (verb, url, data, headers) => {
+    await policy.ready();
+    const response = await request(verb, url, data, headers);
+    const wait = retryAfterMs(response.message.headers['retry-after']);
+    if (wait !== undefined && !RETRIED_STATUS.has(response.message.statusCode ?? 0)) policy.holdFor(wait);
+    return response;
+  };
+}
+
+/**
  * Puts every request of `client` (location discovery included) under the retry policy. Requests safe to repeat
  * are retried on 429, 5xx, resets and timeouts; writes only on 429 and when the request never left (their other
  * failures have an unknown outcome: the Boards adapter checks whether the write landed before sending it again).
  * A stream body cannot be sent twice, so uploads are left to their adapter.
  */
 export function makeResilient(client: HttpClientLike, policy: RetryPolicy): void {
-  const send = client.request.bind(client);
+  const send = heeding(client.request.bind(client), policy);
   client.request = async (verb, url, data, headers) => {
     if (data !== null && data !== undefined && typeof data !== 'string')
       return send(verb, url, data, headers);

@@ -91,12 +91,29 @@ export function retryAfterMs(
 /** Retries for one task run: every call shares one time budget, so a bad minute cannot hold the job for long. */
 export class RetryPolicy {
   private readonly deadline: number;
+  // No request goes out before this time: the service asked the client to slow down (a Retry-After).
+  private notBefore = 0;
 
   constructor(
     readonly limits: RetryLimits,
     private readonly now: () => number = () => performance.now(),
   ) {
     this.deadline = now() + limits.budgetMs;
+  }
+
+  /**
+   * Holds every request sent from now on until `waitMs` has passed: Azure DevOps sends Retry-After on answers that
+   * succeed when a client nears its rate limit, and asks it to wait that long before its next request. The hold
+   * ends with the budget, past which no request waits.
+   */
+  holdFor(waitMs: number): void {
+    this.notBefore = Math.max(this.notBefore, Math.min(this.now() + waitMs, this.deadline));
+  }
+
+  /** Resolves once the service's last Retry-After has passed. */
+  async ready(): Promise<void> {
+    const wait = this.notBefore - this.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
 
   /**
