@@ -183,6 +183,38 @@ describe('packaged task: state changes follow the workflow', function () {
     );
   });
 
+  it('its own resolution, held past the timeout and every look, refuses the resend: reported resolved', async function () {
+    this.timeout(60_000);
+    const failed = await runBuild(1027, 'failed');
+    const [bug] = await session.items(1, failed);
+    // The throttled service holds the resolution past the request timeout (4 s) and the four looks for it (7 s
+    // more), then applies it; the resend, held too but answered in time, finds the revision it tests gone: 412.
+    const patch = { method: 'PATCH', pathRegex: `/_apis/wit/workitems/${bug!.id}$` };
+    await session.emulator.injectFaults([
+      { ...patch, delayMs: 14_000 },
+      { ...patch, delayMs: 3_500 },
+    ]);
+    await session.emulator.seedBuild(greenYamlRun(1028));
+    const green = await session.run({
+      variables: buildVariables(1028, {
+        'Agent.JobStatus': 'Succeeded',
+        'PipelineWorkItem.RequestTimeout': '4',
+      }),
+    });
+    while ((await patchesOf(bug!.id)).some((r) => r.status === null)) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.deepEqual(
+      (await patchesOf(bug!.id)).map((r) => r.status),
+      [200, 412],
+      'the first resolution landed after the looks, and the resend was refused',
+    );
+    assert.equal((await fields(bug!.id))['System.State'], 'Resolved');
+    assert.equal(green.outputs['WorkItemAction'], 'resolved', green.stdout);
+    assert.match(green.summary, /resolved/i);
+    assert.doesNotMatch(green.summary, /no longer open/, 'its own resolution is not a person’s');
+  });
+
   it("an inherited process's own Resolved state: resolved into it, with the reason the service gives it", async () => {
     // Scrum has no Resolved state; teams add one ("Ready for Test"), whose transitions carry only the reason the
     // service generates for a custom state. A reason of another state (Done's "Work finished") is refused.

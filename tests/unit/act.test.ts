@@ -268,6 +268,34 @@ describe('acting: resolving recovered items', () => {
     sinon.assert.calledOnce(boards.stateReasons);
   });
 
+  it('a conflict with its own change, which the service applied late: resolved, not read again as a person’s', async () => {
+    const boards = fakeBoards();
+    boards.updateWorkItem.rejects(new AdoError('precondition failed', { status: 412, code: 'TF26071' }));
+    boards.comments.resolves([{ id: 20, text: `<p>Recovered</p>${markerHtml(RUN_KEY, 0)}` }]);
+    const { acting } = actingOver(boards);
+    const acted = await act(acting, { kind: 'resolve', items: [7] }, decided());
+    assert.deepEqual(acted.report, {
+      kind: 'resolved',
+      type: 'Bug',
+      items: [{ id: 7, url: url(7), outcome: 'resolved', state: 'Resolved', reason: 'Fixed' }],
+    });
+    sinon.assert.calledOnce(boards.updateWorkItem);
+    sinon.assert.calledOnce(boards.workItemRevision);
+    // In another state, or without this run's marker, it is someone else's save: read again.
+    for (const [state, marked] of [
+      ['Closed', true],
+      ['Resolved', false],
+    ] as const) {
+      const other = fakeBoards();
+      other.updateWorkItem.onFirstCall().rejects(new AdoError('changed', { status: 412, code: 'TF26071' }));
+      other.workItemState.resolves(state);
+      if (marked) other.comments.resolves([{ id: 20, text: `<p>Recovered</p>${markerHtml(RUN_KEY, 0)}` }]);
+      const again = await act(actingOver(other).acting, { kind: 'resolve', items: [7] }, decided());
+      assert.equal(again.outputs.action, 'resolved');
+      sinon.assert.calledTwice(other.updateWorkItem);
+    }
+  });
+
   it('a conflict the service names only by its code (TF26071) is read again too', async () => {
     const boards = fakeBoards();
     boards.updateWorkItem

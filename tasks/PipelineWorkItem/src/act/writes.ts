@@ -342,15 +342,32 @@ async function changeState(
     const history = `${note}\n${movedHtml(to)}\n${marker}`;
     const patch = [testRevision(current.rev), ...patchOf(changedFields(change, history), relations)];
     try {
-      await acting.boards.updateWorkItem(acting.project, item, patch, () =>
-        seenLater(() => inState(acting, item, change.state)),
-      );
+      await sendChange(acting, item, patch, change.state);
       return { kind: 'changed', id: item, ...change };
     } catch (error) {
       if (conflicted(error) && attempt < 2) continue;
       if (!refused(error) && !conflicted(error)) throw error;
       return instead(refusalOf(error, acting.type.name, item, to));
     }
+  }
+}
+
+// Sends a state change to `state`. A conflict with the task's own change is no refusal: the service held that
+// change past the request timeout and every look for it, and applied it before the resend, whose `test /rev` it
+// then failed.
+async function sendChange(
+  acting: BoardsWrites,
+  item: number,
+  patch: readonly JsonPatchOperation[],
+  state: string,
+): Promise<void> {
+  try {
+    await acting.boards.updateWorkItem(acting.project, item, patch, () =>
+      seenLater(() => inState(acting, item, state)),
+    );
+  } catch (error) {
+    if (!conflicted(error) || !(await inState(acting, item, state)) || !(await marked(acting, item)))
+      throw error;
   }
 }
 
