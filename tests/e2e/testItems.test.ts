@@ -239,6 +239,27 @@ describe('packaged task: flaky results and one item per failing test', function 
       }
     });
 
+    it('two runs filing the same test’s item at once: the one that lost the race says it commented', async () => {
+      await session.emulator.setTokens([JOB_TOKEN]);
+      await session.emulator.seedBuild(testRun(976, [failing('adds_tax')]));
+      await session.emulator.seedBuild(testRun(977, [failing('adds_tax')]));
+      // Every create is held until both runs have looked for open items: the race Boards cannot prevent.
+      await session.emulator.injectFaults([
+        { method: 'POST', pathRegex: '/_apis/wit/workitems/\\$Bug$', delayMs: 500, times: 4 },
+      ]);
+      const runs = await Promise.all(
+        [976, 977].map((id) => session.run({ variables: buildVariables(id), inputs: perTest })),
+      );
+      const items = await session.items(4);
+      const ofTest = items.filter((item) => title(item).startsWith('WebApp.Tests.adds_tax'));
+      const kept = Math.min(...ofTest.map((item) => item.id));
+      const filedIt = runs.filter((one) => /each its own item: filed/.test(one.summary));
+      assert.equal(filedIt.length, 1, runs.map((one) => one.summary).join('\n---\n'));
+      assert.match(filedIt[0]!.summary, new RegExp(`filed \\[Bug ${kept}\\]`));
+      const lost = runs.find((one) => one !== filedIt[0])!;
+      assert.match(lost.summary, new RegExp(`Failing again, commented on: \\[Bug ${kept}\\]`), lost.summary);
+    });
+
     it('files at most 20 new test items in a run, and counts the others in the summary', async () => {
       const results = Array.from({ length: 23 }, (_, i) => failing(`t${String(i + 1).padStart(2, '0')}`));
       const many = await run(testRun(975, results), perTest);

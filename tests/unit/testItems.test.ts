@@ -383,9 +383,16 @@ describe('per-test items: recurrence', () => {
         return { id: 100 };
       });
       const { acting } = actingFor(boards, { onRecurrence });
-      await track(acting, failures(failedTest('Checkout.Pays', 'boom')), passing());
+      const result = await track(acting, failures(failedTest('Checkout.Pays', 'boom')), passing());
       assert.equal(boards.addComment.calledWith(sinon.match.any, 99), settled, onRecurrence);
       assert.equal(boards.updateWorkItem.calledWith(sinon.match.any, 100), settled, onRecurrence);
+      // The run reports what it did: a comment on the other run's item, or its own new item.
+      const ids = (items: readonly { id: number }[]) => items.map((item) => item.id);
+      assert.deepEqual(
+        [ids(result.created), ids(result.commented)],
+        settled ? [[], [99]] : [[100], []],
+        onRecurrence,
+      );
     }
   });
 

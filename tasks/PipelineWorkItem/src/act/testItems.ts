@@ -58,7 +58,7 @@ export async function trackTestItems(
     return { ...base, created: [], commented: [], resolved: [], failed: 0 };
   }
   const writes = [
-    ...plan.create.map((item) => () => createTestItem(acting, view, item).then(tagged('created'))),
+    ...plan.create.map((item) => () => createTestItem(acting, view, item)),
     ...plan.comment.map((item) => () => commentTestItem(acting, view, item).then(tagged('commented'))),
     ...plan.resolve.map((item) => () => resolveTestItem(acting, view, item).then(tagged('resolved'))),
   ];
@@ -182,11 +182,12 @@ async function passedItems(
   });
 }
 
+// A test's new item; or, when another run filed the test's item at the same moment, the comment on that one.
 async function createTestItem(
   acting: Acting,
   view: RunView,
   { test, fingerprint }: TestItem,
-): Promise<Linked> {
+): Promise<Written> {
   const { settings } = acting;
   const content: Content = {
     title: testItemTitle(test, view),
@@ -208,7 +209,8 @@ async function createTestItem(
     known: [],
     optional: optionalFields(settings),
   });
-  return { ...itemLink(acting, created.id), name: test.name };
+  const item = { ...itemLink(acting, created.id), name: test.name };
+  return { kind: created.kind === 'raced' ? 'commented' : 'created', item };
 }
 
 async function commentTestItem(
