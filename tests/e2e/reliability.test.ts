@@ -72,6 +72,27 @@ describe('packaged task: fallbacks, messages and server versions', function () {
     await session.items(0, run);
   });
 
+  it('a throttled run says it waits, and how long, instead of sitting silent', async () => {
+    await session.emulator.injectFaults([
+      {
+        method: 'POST',
+        pathRegex: '/_apis/wit/workitems/\\$Bug$',
+        status: 429,
+        headers: { 'Retry-After': '2' },
+      },
+      { method: 'POST', pathRegex: '/_apis/wit/wiql$', headers: { 'Retry-After': '1' } },
+    ]);
+    const run = await failure(841);
+    assert.equal(run.outputs['WorkItemAction'], 'created', run.stdout);
+    const said = (seconds: number): RegExp =>
+      new RegExp(
+        `^Azure DevOps asked the task to slow down \\(Retry-After\\): waiting ${seconds} s before its next request\\.$`,
+        'm',
+      );
+    assert.match(run.stdout, said(2));
+    assert.match(run.stdout, said(1));
+  });
+
   it('a 429 asking for a wait longer than the retry budget: says how long, and names the budget to raise', async () => {
     await session.emulator.injectFaults([
       {

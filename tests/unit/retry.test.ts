@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as sinon from 'sinon';
+import { loc } from '../../tasks/PipelineWorkItem/src/text/messages';
 import { failureOf } from '../../tasks/PipelineWorkItem/src/ado/resilientHttp';
 import {
   Failure,
@@ -136,6 +137,29 @@ describe('retry policy', () => {
     } finally {
       clock.restore();
     }
+  });
+
+  it('says each wait the service asks for, once, in whole seconds: on a failure and on a successful answer', async () => {
+    let now = 0;
+    const told = sinon.spy();
+    const policy = new RetryPolicy({ requestTimeoutMs: 1000, budgetMs: 60_000 }, () => now, told);
+    policy.holdFor(1_500);
+    policy.holdFor(500);
+    assert.deepEqual(told.args, [[loc('RetryAfterWait', 2)]], 'a shorter hold within the first says nothing');
+    now = 2_000;
+    await policy.ready();
+    const attempt = sinon.stub();
+    attempt.onFirstCall().rejects(Object.assign(new Error('throttled'), { statusCode: 429 }));
+    attempt.onSecondCall().resolves('done');
+    assert.equal(
+      await policy.run(
+        attempt,
+        () => true,
+        () => 1,
+      ),
+      'done',
+    );
+    assert.deepEqual(told.args, [[loc('RetryAfterWait', 2)], [loc('RetryAfterWait', 1)]]);
   });
 
   it('gives up when the service asks to wait exactly what is left of the budget', async () => {

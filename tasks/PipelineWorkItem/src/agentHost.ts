@@ -79,7 +79,7 @@ export function agentHost(resources: () => string): TaskHost {
     return value;
   };
   const variable = (name: string): string | undefined => read(name, () => tl.getVariable(name));
-  const connect = connector(tokens, secrets, variable);
+  const connect = connector(tokens, secrets, variable, output.info);
   const remember = (credentials: TokenCredentials): TokenCredentials => {
     tokens.push(credentials.token);
     return credentials;
@@ -132,6 +132,7 @@ function connector(
   tokens: string[],
   secrets: () => string[],
   variable: (name: string) => string | undefined,
+  info: (message: string) => void,
 ): () => Transport {
   let transport: Transport | undefined;
   const secret = (value: string): void => {
@@ -143,7 +144,8 @@ function connector(
     for (const password of [network.proxy?.proxyPassword, network.cert?.passphrase]) {
       if (password && !tokens.includes(password)) tokens.push(password);
     }
-    transport = { network, policy: new RetryPolicy(retryLimits(variable)), secrets, secret };
+    const policy = new RetryPolicy(retryLimits(variable), undefined, info);
+    transport = { network, policy, secrets, secret };
     return transport;
   };
 }

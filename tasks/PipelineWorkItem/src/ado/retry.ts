@@ -1,4 +1,5 @@
 import pRetry from 'p-retry';
+import { loc } from '../text/messages';
 
 /** How long the task keeps trying, and how long one request may take. */
 export interface RetryLimits {
@@ -97,8 +98,14 @@ export class RetryPolicy {
   constructor(
     readonly limits: RetryLimits,
     private readonly now: () => number = () => performance.now(),
+    /** Told, as a line for the log, of each wait the service asks for: a throttled run does not sit silent. */
+    private readonly told: (message: string) => void = () => undefined,
   ) {
     this.deadline = now() + limits.budgetMs;
+  }
+
+  private tell(waitMs: number): void {
+    if (waitMs > 0) this.told(loc('RetryAfterWait', Math.ceil(waitMs / 1000)));
   }
 
   /**
@@ -107,7 +114,10 @@ export class RetryPolicy {
    * ends with the budget, past which no request waits.
    */
   holdFor(waitMs: number): void {
-    this.notBefore = Math.max(this.notBefore, Math.min(this.now() + waitMs, this.deadline));
+    const until = Math.min(this.now() + waitMs, this.deadline);
+    if (until <= this.notBefore) return;
+    this.notBefore = until;
+    this.tell(until - this.now());
   }
 
   /** Resolves once the service's last Retry-After has passed. */
@@ -138,6 +148,7 @@ export class RetryPolicy {
         const wait = waitHint(error);
         if (!retryable(error) || wait === undefined) return;
         if (wait >= left()) throw error;
+        this.tell(wait);
         await new Promise((resolve) => setTimeout(resolve, wait));
       },
     });
