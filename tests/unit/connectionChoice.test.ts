@@ -68,6 +68,32 @@ describe('connection inputs', () => {
       });
     }
 
+    // A classic release's System.TeamFoundationServerUri is the release service's host of the organization.
+    const serviceHosts: [url: string, organization: string][] = [
+      ['https://fabrikam.vsrm.visualstudio.com/', 'https://fabrikam.visualstudio.com/'],
+      ['https://vsrm.dev.azure.com/fabrikam/', 'https://dev.azure.com/fabrikam/'],
+      ['https://vssps.dev.azure.com/fabrikam', 'https://dev.azure.com/fabrikam/'],
+    ];
+    for (const [url, organization] of serviceHosts) {
+      it(`'${url}', another service's host of the organization, names ${organization}`, () => {
+        assert.deepEqual(problems(url), [
+          `Input 'organizationUrl': '${url}' is the URL of another of the organization's services (releases, identities, packages), not of the organization, which Boards answers at. Use the organization's URL, ${organization}.`,
+        ]);
+      });
+    }
+
+    it('a query or fragment, which no organization URL has, is refused naming the URL without it', () => {
+      for (const [url, organization] of [
+        ['https://dev.azure.com/fabrikam/?src=mail', 'https://dev.azure.com/fabrikam/'],
+        ['https://fabrikam.visualstudio.com#boards', 'https://fabrikam.visualstudio.com/'],
+        ['https://azdo.contoso.example/tfs/Web?x=1', 'https://azdo.contoso.example/tfs/Web/'],
+      ]) {
+        assert.deepEqual(problems(url!), [
+          `Input 'organizationUrl': '${url}' is not the URL of an organization, but of a page or project in it. Use the organization's URL, ${organization}, and name the project in 'project'.`,
+        ]);
+      }
+    });
+
     it('takes an organization, with or without its trailing slash, and a DefaultCollection URL', () => {
       for (const url of [
         'https://dev.azure.com/contoso',

@@ -74,7 +74,12 @@ function organization(value: string | undefined, problems: string[]): string | u
     problems.push(loc('OrganizationUrlInvalid', value));
     return undefined;
   }
-  const organization = servicesOrganization(url);
+  const service = serviceHostOrganization(url);
+  if (service !== undefined) {
+    problems.push(loc('OrganizationUrlServiceHost', value, service));
+    return undefined;
+  }
+  const organization = servicesOrganization(url) ?? pageOrganization(url);
   if (organization !== undefined) {
     problems.push(loc('OrganizationUrlNotOrganization', value, organization));
     return undefined;
@@ -97,4 +102,29 @@ function servicesOrganization(url: URL): string | undefined {
   if (!host.endsWith('.visualstudio.com')) return undefined;
   const collection = segments.length === 1 && segments[0]?.toLowerCase() === 'defaultcollection';
   return segments.length === 0 || collection ? undefined : `${url.protocol}//${url.host}/`;
+}
+
+/**
+ * The organization's URL when `url` is the host of another of its Azure DevOps Services services: releases
+ * (`fabrikam.vsrm.visualstudio.com`, `vsrm.dev.azure.com/fabrikam`, a classic release's
+ * System.TeamFoundationServerUri), identities, packages. Boards answers only at the organization's own URL.
+ */
+function serviceHostOrganization(url: URL): string | undefined {
+  const host = url.hostname.toLowerCase();
+  if (host.endsWith('.dev.azure.com')) {
+    const organization = url.pathname.split('/').find((segment) => segment !== '') ?? '<organization>';
+    return `${url.protocol}//dev.azure.com/${organization}/`;
+  }
+  const labels = host.split('.');
+  if (!host.endsWith('.visualstudio.com') || labels.length <= 3) return undefined;
+  return `${url.protocol}//${labels[0]}.visualstudio.com/`;
+}
+
+/**
+ * The URL without its query and fragment, when it has one: no organization's URL has, and the task appends each
+ * request's path to it, so every request would miss.
+ */
+function pageOrganization(url: URL): string | undefined {
+  if (url.search === '' && url.hash === '') return undefined;
+  return withTrailingSlash(`${url.protocol}//${url.host}${url.pathname}`);
 }
