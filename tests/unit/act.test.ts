@@ -143,6 +143,15 @@ describe('acting: a comment on the open item', () => {
     assert.deepEqual(await looked(boards, landed), { seen: false, reads: 4 });
   });
 
+  it('a comment the service answered with a 5xx is looked for once: the service is done with it', async () => {
+    const boards = fakeBoards();
+    boards.comments.resolves([{ id: 12, text: `<p>Again</p>${markerHtml('build-811.1.Test', 3)}` }]);
+    const { acting } = actingOver(boards);
+    await act(acting, { kind: 'comment', item: 7 }, decided());
+    const landed = boards.addComment.firstCall.args[3] as (answered: boolean) => Promise<boolean>;
+    assert.deepEqual(await looked(boards, () => landed(true)), { seen: false, reads: 1 });
+  });
+
   it('a comment the service held past the timeout is found when it lands after the first look', async () => {
     const boards = fakeBoards();
     boards.comments.resolves([{ id: 12, text: `<p>Again</p>${markerHtml('build-811.1.Test', 3)}` }]);
@@ -231,6 +240,17 @@ describe('acting: resolving recovered items', () => {
     assert.equal(await landed(), true);
     sinon.assert.calledWith(boards.workItemState, 'WebApp', 7);
     sinon.assert.notCalled(boards.addComment);
+    // One the service answered with a 5xx (it is done with it) and that is not there is looked for once.
+    boards.workItemState.resetHistory();
+    boards.workItemState.resolves('Active');
+    const clock = sinon.useFakeTimers();
+    try {
+      const seen = (landed as (answered: boolean) => Promise<boolean>)(true);
+      await clock.tickAsync(7_000);
+      assert.deepEqual([await seen, boards.workItemState.callCount], [false, 1]);
+    } finally {
+      clock.restore();
+    }
   });
 
   it('without the type’s reasons, the transition’s default reason is left to the service', async () => {

@@ -543,6 +543,20 @@ describe('Boards adapter: writes', () => {
     );
   });
 
+  it('tells the look for a write whether the service answered it: a 503 from the service, not a gateway’s 504', async () => {
+    for (const [status, answered] of [
+      [503, true],
+      [500, true],
+      [504, false],
+      [502, false],
+    ] as const) {
+      const { adapter } = wire([{ status, body: { message: 'busy' } }]);
+      const landed = sinon.stub().resolves(true);
+      await adapter.addComment('WebApp', 7, '<p>Failed again</p>', landed);
+      sinon.assert.calledOnceWithExactly(landed, answered);
+    }
+  });
+
   it('a comment whose answer was lost and that landed is not sent again', async () => {
     const { adapter, sent } = wire([busy]);
     await adapter.addComment('WebApp', 7, '<p>Failed again</p>', async () => true);

@@ -42,18 +42,20 @@ export interface Boards {
   /**
    * Writes are sent again only when it is known they did not land: when the outcome of an attempt is unknown
    * (a timeout, a reset, a 5xx), `landed` is asked first and its answer (the item it finds) ends the write.
+   * `answered`: the service itself answered (500, 503), so it is done with the write; otherwise no answer came,
+   * or a gateway's (502, 504), and the write may still be held and land later.
    */
   createWorkItem(
     project: string,
     type: string,
     patch: readonly JsonPatchOperation[],
-    landed: () => Promise<number | undefined>,
+    landed: (answered: boolean) => Promise<number | undefined>,
   ): Promise<{ id: number }>;
   updateWorkItem(
     project: string,
     id: number,
     patch: readonly JsonPatchOperation[],
-    landed: () => Promise<boolean>,
+    landed: (answered: boolean) => Promise<boolean>,
   ): Promise<void>;
   /**
    * The item's comments, newest first, read page by page until `enough` says the comments read so far answer the
@@ -64,7 +66,12 @@ export interface Boards {
     id: number,
     enough: (newestFirst: readonly Comment[]) => boolean,
   ): Promise<Comment[]>;
-  addComment(project: string, id: number, html: string, landed: () => Promise<boolean>): Promise<void>;
+  addComment(
+    project: string,
+    id: number,
+    html: string,
+    landed: (answered: boolean) => Promise<boolean>,
+  ): Promise<void>;
   /** Reference names of the fields that hold HTML (types HTML and History) in the project. */
   htmlFields(project: string): Promise<string[]>;
   /**

@@ -44,7 +44,8 @@ async function marked(acting: BoardsWrites, item: number, since?: number): Promi
  * Waits before each look for a write whose answer was lost. One look is not enough to send it again: Azure
  * DevOps holds a throttled user's requests (up to 30 s) before handling them, so a write can land after the task
  * stopped waiting for its answer, and a WIQL query may not list a new item for a few seconds after it is saved.
- * Four looks over 7 s.
+ * Four looks over 7 s; one for a comment or state change the service itself answered (it is done with it, and
+ * comments and states read true at once).
  */
 const LANDED_LOOKS_MS: readonly number[] = [0, 1_000, 2_000, 4_000];
 
@@ -58,8 +59,12 @@ async function landedLater<T>(look: () => Promise<T | undefined>): Promise<T | u
   return undefined;
 }
 
-/** Whether `look` sees a write whose answer was lost, looking as `landedLater` does. */
-async function seenLater(look: () => Promise<boolean>): Promise<boolean> {
+/**
+ * Whether `look` sees a write whose outcome is unknown: at once when the service answered it, else looking as
+ * `landedLater` does.
+ */
+async function seenLater(answered: boolean, look: () => Promise<boolean>): Promise<boolean> {
+  if (answered) return look();
   return (await landedLater(async () => ((await look()) ? true : undefined))) === true;
 }
 
@@ -278,8 +283,8 @@ export async function commentOnRecurrence(
   if (said === undefined) return {};
   const html = `${said}\n${markerHtml(acting.runKey, occurrence)}`;
   const newest = read[0]?.id;
-  await acting.boards.addComment(acting.project, item, html, () =>
-    seenLater(() => marked(acting, item, newest)),
+  await acting.boards.addComment(acting.project, item, html, (answered) =>
+    seenLater(answered, () => marked(acting, item, newest)),
   );
   return again ? { occurrence, sameRun: true } : { occurrence };
 }
@@ -362,8 +367,8 @@ async function sendChange(
   state: string,
 ): Promise<void> {
   try {
-    await acting.boards.updateWorkItem(acting.project, item, patch, () =>
-      seenLater(() => inState(acting, item, state)),
+    await acting.boards.updateWorkItem(acting.project, item, patch, (answered) =>
+      seenLater(answered, () => inState(acting, item, state)),
     );
   } catch (error) {
     if (!conflicted(error) || !(await inState(acting, item, state)) || !(await marked(acting, item)))
@@ -398,7 +403,9 @@ async function commentInstead(
     acting.log.warning(loc('StillRefused', why, acting.type.name, item));
     return { kind: 'noted', id: item, why };
   }
-  await acting.boards.addComment(acting.project, item, note, () => seenLater(() => marked(acting, item)));
+  await acting.boards.addComment(acting.project, item, note, (answered) =>
+    seenLater(answered, () => marked(acting, item)),
+  );
   acting.log.warning(loc('NoteAsComment', why, acting.type.name, item));
   return { kind: 'commented', id: item, why };
 }

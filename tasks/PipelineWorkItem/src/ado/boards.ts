@@ -20,7 +20,7 @@ import type { StateCategory, StateInfo, WorkItemTypeInfo } from '../workItem/wor
 import { CallContext, permissionFix, projectUnreadable, toAdoError } from './errors';
 import { failureOf } from './resilientHttp';
 import { Rest, segment } from './rest';
-import { RetryPolicy, verdict } from './retry';
+import { answeredByService, RetryPolicy, verdict } from './retry';
 
 const CATEGORIES: readonly StateCategory[] = ['Proposed', 'InProgress', 'Resolved', 'Completed', 'Removed'];
 const V = '6.0';
@@ -71,7 +71,10 @@ export class AdoBoards implements Boards {
    * Sends a write, and again while its outcome is unknown and `landed` does not find it: a write is never sent
    * twice when the first one may have landed. When even that check cannot be made, the write is given up.
    */
-  private write<T>(send: () => Promise<T>, landed: () => Promise<T | undefined>): Promise<T> {
+  private write<T>(
+    send: () => Promise<T>,
+    landed: (answered: boolean) => Promise<T | undefined>,
+  ): Promise<T> {
     let unverifiable = false;
     const unknown = (error: unknown): boolean =>
       !unverifiable && verdict(failureOf(error), false) === 'unknownOutcome';
@@ -81,7 +84,7 @@ export class AdoBoards implements Boards {
           return await send();
         } catch (error) {
           if (!unknown(error)) throw error;
-          const done = await landed().catch(() => {
+          const done = await landed(answeredByService(failureOf(error))).catch(() => {
             unverifiable = true;
             return undefined;
           });
@@ -235,15 +238,15 @@ export class AdoBoards implements Boards {
     project: string,
     type: string,
     patch: readonly JsonPatchOperation[],
-    landed: () => Promise<number | undefined>,
+    landed: (answered: boolean) => Promise<number | undefined>,
   ): Promise<{ id: number }> {
     return this.call(loc('ActionCreate', type, project), project, async () => {
       const path = `${segment(project)}/_apis/wit/workitems/$${segment(type)}`;
       const request = { method: 'POST', path, body: patch, contentType: PATCH_JSON, apiVersion: V } as const;
       const item = await this.write(
         () => this.rest.json<WorkItem>(request, 'undefined'),
-        async () => {
-          const id = await landed();
+        async (answered) => {
+          const id = await landed(answered);
           return id === undefined ? undefined : { id };
         },
       );
@@ -257,14 +260,14 @@ export class AdoBoards implements Boards {
     project: string,
     id: number,
     patch: readonly JsonPatchOperation[],
-    landed: () => Promise<boolean>,
+    landed: (answered: boolean) => Promise<boolean>,
   ): Promise<void> {
     return this.call(loc('ActionUpdate', id), project, async () => {
       const path = `${segment(project)}/_apis/wit/workitems/${id}`;
       const request = { method: 'PATCH', path, body: patch, contentType: PATCH_JSON, apiVersion: V } as const;
       const item = await this.write(
         () => this.rest.json<WorkItem>(request, 'undefined'),
-        async () => ((await landed()) ? { id } : undefined),
+        async (answered) => ((await landed(answered)) ? { id } : undefined),
       );
       if (!item?.id) throw this.areaRefused(loc('UpdateAnswered404', id, this.permissionFix(project)));
     });
@@ -292,13 +295,18 @@ export class AdoBoards implements Boards {
     });
   }
 
-  addComment(project: string, id: number, html: string, landed: () => Promise<boolean>): Promise<void> {
+  addComment(
+    project: string,
+    id: number,
+    html: string,
+    landed: (answered: boolean) => Promise<boolean>,
+  ): Promise<void> {
     return this.call(loc('ActionComment', id), project, async () => {
       const path = `${segment(project)}/_apis/wit/workItems/${id}/comments`;
       const request = { method: 'POST', path, body: { text: html }, apiVersion: COMMENTS } as const;
       await this.write(
         () => this.rest.send(request),
-        async () => ((await landed()) ? '' : undefined),
+        async (answered) => ((await landed(answered)) ? '' : undefined),
       );
     });
   }

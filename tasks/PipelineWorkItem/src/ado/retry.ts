@@ -74,6 +74,14 @@ export function verdict(failure: Failure, safeToRepeat: boolean): Verdict {
   return safeToRepeat ? 'retry' : 'unknownOutcome';
 }
 
+/**
+ * Whether the service itself answered a write whose outcome is unknown (500, 503): it is done with the request, so
+ * the write cannot land later. A gateway's 502 or 504, a timeout or a reset leaves it possibly held, and landing.
+ */
+export function answeredByService(failure: Failure): boolean {
+  return failure.status === 500 || failure.status === 503;
+}
+
 /** `Retry-After` in seconds or as an HTTP date, in milliseconds; undefined when absent or unreadable. */
 export function retryAfterMs(
   value: string | string[] | undefined,
