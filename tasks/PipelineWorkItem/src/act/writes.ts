@@ -141,8 +141,9 @@ async function settleRace(acting: BoardsWrites, id: number, creation: Creation):
   return ownOlder ? { kind: 'created', id: oldest } : { kind: 'raced', id: oldest, duplicate, occurrence };
 }
 
-// How many times a create is sent again without refused values: a rule can refuse one value per answer, but a
-// service that keeps refusing must not keep the run waiting.
+// How many times a create is sent again without refused field values: a rule can refuse one value per answer, but
+// a service that keeps refusing must not keep the run waiting. Links left out are not counted: the service names
+// one missing item per answer, a run links up to 50, and each retry sends fewer, so those retries end on their own.
 const MAX_REFUSED_RETRIES = 3;
 
 // A refused assignee, area, iteration or extra field value costs that value, never the item.
@@ -159,14 +160,15 @@ async function createDroppingRefused(
     return undefined;
   };
   let ops = patch;
-  for (let retries = 0; ; retries += 1) {
+  for (let retries = 0; ;) {
     try {
       return (
         await acting.boards.createWorkItem(acting.project, acting.type.name, ops, () => landedLater(look))
       ).id;
     } catch (error) {
-      const dropped = retries < MAX_REFUSED_RETRIES ? droppable(acting, ops, creation, error) : [];
+      const dropped = droppable(acting, ops, creation, error, retries < MAX_REFUSED_RETRIES);
       if (dropped.length === 0) throw error;
+      if (dropped.some((op) => op.path.startsWith('/fields/'))) retries += 1;
       ops = ops.filter((op) => !dropped.includes(op));
     }
   }
@@ -174,13 +176,15 @@ async function createDroppingRefused(
 
 /**
  * The operations to send the create again without, each warned about: the optional links to a work item the
- * service did not find, or the optional fields it refused; none when the refusal is about anything else.
+ * service did not find, or (`fieldsToo`) the optional fields it refused; none when the refusal is about anything
+ * else.
  */
 function droppable(
   acting: BoardsWrites,
   ops: readonly JsonPatchOperation[],
   creation: Creation,
   error: unknown,
+  fieldsToo: boolean,
 ): JsonPatchOperation[] {
   if (!(error instanceof AdoError)) return [];
   const links = refusedLinks(ops, error);
@@ -188,6 +192,7 @@ function droppable(
     acting.log.warning(loc('LinkRefused', id, error.serviceMessage ?? error.message, fix));
   }
   if (links.length > 0) return links.map((link) => link.op);
+  if (!fieldsToo) return [];
   const fields = droppableFields(acting, ops, creation, error);
   return ops.filter((op) => fields.some((field) => op.path === `/fields/${field}`));
 }
