@@ -236,6 +236,25 @@ describe('filing a new item', () => {
     assert.ok(boards.addComment.getCalls().some((call) => call.args[1] === 8));
   });
 
+  it('this run’s note on its duplicate, its answer lost: not taken for landed by the marker the item was filed with', async () => {
+    const boards = boardsFinding([7, 8]);
+    boards.updateWorkItem.rejects(
+      new AdoError('TF401320: Rule Error for field Closed Reason', { status: 400, refusedFields: [] }),
+    );
+    const { acting } = actingOver(boards);
+    await fileNewItem(acting, decided());
+    const call = boards.addComment.getCalls().find((noted) => noted.args[1] === 8);
+    const landed = call?.args[3] as (answered: boolean) => Promise<boolean>;
+    // Item 8's only entry is the one this run filed it with: the note is not there.
+    boards.comments.resolves([{ id: 1, text: `<p>Filed</p>${markerHtml(RUN_KEY, 1)}` }]);
+    assert.equal(await landed(true), false);
+    boards.comments.resolves([
+      { id: 2, text: `<p>Stays open</p>${markerHtml(RUN_KEY, 0)}` },
+      { id: 1, text: `<p>Filed</p>${markerHtml(RUN_KEY, 1)}` },
+    ]);
+    assert.equal(await landed(true), true);
+  });
+
   it('this run’s duplicate closed as such, or already closed by someone: not reported open', async () => {
     const boards = boardsFinding([7, 8]);
     boards.workItemRevision.resolves({ state: 'Closed', rev: 3 });

@@ -40,6 +40,13 @@ async function marked(acting: BoardsWrites, item: number, since?: number): Promi
   return readMarkers(read).runs.has(acting.runKey);
 }
 
+// Whether this run's newest marker on the item is a note's (occurrence 0: a state change or the comment made
+// instead). An item this run filed carries its marker from the start, so a marker alone does not show a note.
+async function noted(acting: BoardsWrites, item: number): Promise<boolean> {
+  const read = await acting.boards.comments(acting.project, item, writeSettled(acting.runKey, undefined));
+  return recurrenceMarkers(read, acting.runKey).recorded === 0;
+}
+
 /**
  * Waits before each look for a write whose answer was lost. One look is not enough to send it again: Azure
  * DevOps holds a throttled user's requests (up to 30 s) before handling them, so a write can land after the task
@@ -376,7 +383,7 @@ async function sendChange(
       seenLater(answered, () => inState(acting, item, state)),
     );
   } catch (error) {
-    if (!conflicted(error) || !(await inState(acting, item, state)) || !(await marked(acting, item)))
+    if (!conflicted(error) || !(await inState(acting, item, state)) || !(await noted(acting, item)))
       throw error;
   }
 }
@@ -409,7 +416,7 @@ async function commentInstead(
     return { kind: 'noted', id: item, why };
   }
   await acting.boards.addComment(acting.project, item, note, (answered) =>
-    seenLater(answered, () => marked(acting, item)),
+    seenLater(answered, () => noted(acting, item)),
   );
   acting.log.warning(loc('NoteAsComment', why, acting.type.name, item));
   return { kind: 'commented', id: item, why };
