@@ -418,6 +418,20 @@ describe('packaged task: one open item per failure, resolved on recovery', funct
     await session.items(2, fresh);
   });
 
+  it("a new item's first entry says what a recurrence and a recovery will do, as onRecurrence and resolveOnRecovery say", async () => {
+    const renewed = await runBuild(943, 'failed', { inputs: { onRecurrence: 'new' } });
+    const [renewedEntry] = await commentTexts(Number(renewed.outputs['WorkItemId']));
+    assert.match(
+      renewedEntry ?? '',
+      /the task files a new item when it fails again and resolves this one when the pipeline recovers\./,
+    );
+    const left = await runBuild(944, 'failed', {
+      inputs: { onRecurrence: 'skip', resolveOnRecovery: 'false', fingerprint: '{{pipeline}} left alone' },
+    });
+    const [leftEntry] = await commentTexts(Number(left.outputs['WorkItemId']));
+    assert.match(leftEntry ?? '', /the task leaves this item as it is when it fails again\.<\/p>/);
+  });
+
   it('resolveOnRecovery false leaves the item open', async () => {
     const failed = await runBuild(950, 'failed');
     await session.emulator.clearRequests();

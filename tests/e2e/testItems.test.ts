@@ -208,6 +208,16 @@ describe('packaged task: flaky results and one item per failing test', function 
       assert.equal((await session.emulator.workItem(tax.id))?.fields['System.State'], 'Resolved');
     });
 
+    it("a test item's first entry says what a later failure and a pass will do, as the inputs say", async () => {
+      const inputs = { ...perTest, onRecurrence: 'skip', resolveOnRecovery: 'false' };
+      const first = await run(testRun(978, [failing('adds_tax')]), inputs);
+      const items = await session.items(2, first);
+      const tax = items.find((item) => title(item).startsWith('WebApp.Tests.adds_tax fails'));
+      assert.ok(tax, items.map(title).join('\n'));
+      const [entry] = (await session.emulator.comments(tax.id)).map((comment) => comment.text);
+      assert.match(entry ?? '', /the task leaves this item as it is when the test fails again\.<\/p>/);
+    });
+
     it('a secret and a bidi override in the branch: a long test name’s title is cut after the branch is masked', async () => {
       const secret = 'Sup3r-s3cret-deploy-key';
       const branch = `refs/heads/fix/${secret}\u202E`;

@@ -248,6 +248,9 @@ export const BUG: WorkItemTypeInfo = {
   ],
 };
 
+/** What the default inputs promise a new item's first entry: a comment per recurrence, resolved on recovery. */
+export const TRACKED = { onRecurrence: 'comment', resolveOnRecovery: true } as const;
+
 /** What tracking adds to a new item: the tags that find it again, the history entry, no attachments. */
 export const TRACKING: Tracking = {
   tags: ['pwi:0123456789ab', 'pwi:scope-0123456789ab'],
@@ -381,8 +384,8 @@ export function markedNotes(hostile: string, runKey: string): { text: string; oc
       [recurrenceHtml(view, 7), 7],
       [testRecurrenceHtml(test, view, 7), 7],
       [flakyRunHtml(view), 7],
-      [filedHtml(view, fingerprint, { resolveOnRecovery: true, success: false }), 1],
-      [testFiledHtml(view, testFingerprintOf(view.context, hostile)), 1],
+      [filedHtml(view, fingerprint, { onRecurrence: 'comment', resolveOnRecovery: true, success: false }), 1],
+      [testFiledHtml(view, testFingerprintOf(view.context, hostile), TRACKED), 1],
       [flakyFiledHtml(view), 1],
       [recoveredHtml(view), 0],
       [testPassedHtml(view), 0],
@@ -507,13 +510,17 @@ export function itemTexts(raw: RunView, secrets: readonly string[]): Record<stri
     recurrenceHtml: recurrenceHtml(view, 2),
     recoveredHtml: recoveredHtml(view),
     filedHtml: filedHtml(view, shownFingerprint(fingerprintOf(undefined, raw.values, raw.lane), secrets), {
-      resolveOnRecovery: true,
+      ...TRACKED,
       success: false,
     }),
     testItemTitle: testItem.title,
     testItemHtml: testItem.body,
     testItemDraft: drafted(testItem),
-    testFiledHtml: testFiledHtml(view, shownFingerprint(testFingerprintOf(raw.lane, test.name), secrets)),
+    testFiledHtml: testFiledHtml(
+      view,
+      shownFingerprint(testFingerprintOf(raw.lane, test.name), secrets),
+      TRACKED,
+    ),
     testRecurrenceHtml: testRecurrenceHtml(test, view, 2),
     testPassedHtml: testPassedHtml(view),
     flakyItemTitle: flakyItem.title,

@@ -10,7 +10,7 @@ import {
   recoveredHtml,
   recurrenceHtml,
 } from '../../tasks/PipelineWorkItem/src/render/notes';
-import { RELEASE_VARIABLES, runContext, YAML_VARIABLES, step, withFailures } from './fixtures';
+import { RELEASE_VARIABLES, runContext, step, TRACKED, withFailures, YAML_VARIABLES } from './fixtures';
 import { NO_FACTS, Outcome } from '../../tasks/PipelineWorkItem/src/facts/model';
 
 const RUN = '<a href="https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812">20261129.3</a>';
@@ -164,23 +164,45 @@ describe('notes on the item', () => {
   it('the first entry of a new item names the run and the fingerprint, escaped, and what the task will do', () => {
     const fingerprint = { text: 'WebApp-CI · <main>', tag: 'pwi:0123456789ab' };
     assert.equal(
-      filedHtml(build(), fingerprint, { resolveOnRecovery: true, success: false }),
+      filedHtml(build(), fingerprint, { ...TRACKED, success: false }),
       `<p>Filed by Pipeline Work Items for ${RUN} on main. Fingerprint <i>WebApp-CI · &lt;main&gt;</i> (tag pwi:0123456789ab): the task comments here when it fails again and resolves it when the pipeline recovers.</p>`,
     );
     assert.equal(
-      filedHtml(build(), fingerprint, { resolveOnRecovery: false, success: false }),
+      filedHtml(build(), fingerprint, { ...TRACKED, resolveOnRecovery: false, success: false }),
       `<p>Filed by Pipeline Work Items for ${RUN} on main. Fingerprint <i>WebApp-CI · &lt;main&gt;</i> (tag pwi:0123456789ab): the task comments here when it fails again.</p>`,
     );
     // An item filed for a success is commented when the run succeeds again, and no recovery resolves it.
     assert.equal(
-      filedHtml(build(), fingerprint, { resolveOnRecovery: true, success: true }),
+      filedHtml(build(), fingerprint, { ...TRACKED, success: true }),
       `<p>Filed by Pipeline Work Items for ${RUN} on main. Fingerprint <i>WebApp-CI · &lt;main&gt;</i> (tag pwi:0123456789ab): the task comments here when it succeeds again.</p>`,
+    );
+  });
+
+  it('the first entry of a new item promises only what onRecurrence does when the failure recurs', () => {
+    const fingerprint = { text: 'WebApp-CI · main', tag: 'pwi:0123456789ab' };
+    const entry = (after: Parameters<typeof filedHtml>[2]): string =>
+      filedHtml(build(), fingerprint, after).replace(/^.*\(tag pwi:0123456789ab\): /, '');
+    assert.equal(
+      entry({ onRecurrence: 'new', resolveOnRecovery: true, success: false }),
+      'the task files a new item when it fails again and resolves this one when the pipeline recovers.</p>',
+    );
+    assert.equal(
+      entry({ onRecurrence: 'skip', resolveOnRecovery: true, success: false }),
+      'the task leaves this item as it is when it fails again and resolves it when the pipeline recovers.</p>',
+    );
+    assert.equal(
+      entry({ onRecurrence: 'skip', resolveOnRecovery: false, success: true }),
+      'the task leaves this item as it is when it succeeds again.</p>',
+    );
+    assert.equal(
+      entry({ onRecurrence: 'new', resolveOnRecovery: true, success: true }),
+      'the task files a new item when it succeeds again.</p>',
     );
   });
 
   it('the first entry of a new item links the item that tracked its fingerprint before', () => {
     const fingerprint = { text: 'WebApp-CI · main', tag: 'pwi:0123456789ab' };
-    const after = { resolveOnRecovery: true, success: false };
+    const after = { ...TRACKED, success: false };
     const url = 'https://dev.azure.com/contoso/WebApp/_workitems/edit/41';
     assert.equal(
       filedHtml(build(), fingerprint, after, { id: 41, url }),

@@ -14,7 +14,7 @@ import {
   testRecurrenceHtml,
 } from '../../tasks/PipelineWorkItem/src/render/testItems';
 import { standingHtml, utcDate } from '../../tasks/PipelineWorkItem/src/render/evidence';
-import { failedTest, failingTests, RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
+import { failedTest, failingTests, RELEASE_VARIABLES, runContext, TRACKED, YAML_VARIABLES } from './fixtures';
 
 const view = runView(runContext(), NO_FACTS, 'failed');
 const release = runView(runContext(RELEASE_VARIABLES), NO_FACTS, 'failed');
@@ -189,8 +189,26 @@ describe('rendering a test’s item: notes', () => {
   it('the history entry names the run, the fingerprint and its tag, escaped', () => {
     const fingerprint = testFingerprintOf(runContext(), 'A<&>B');
     assert.equal(
-      testFiledHtml(view, fingerprint),
+      testFiledHtml(view, fingerprint, TRACKED),
       `<p>Filed by Pipeline Work Items for ${RUN_LINK} on main. Fingerprint <i>WebApp-CI · main · A&lt;&amp;&gt;B</i> (tag ${fingerprint.tag}): the task comments here when the test fails again and resolves this item when it passes.</p>`,
+    );
+  });
+
+  it('the history entry promises only what onRecurrence and resolveOnRecovery do', () => {
+    const fingerprint = testFingerprintOf(runContext(), 'A');
+    const entry = (after: Parameters<typeof testFiledHtml>[2]): string =>
+      testFiledHtml(view, fingerprint, after).replace(/^.*\): /, '');
+    assert.equal(
+      entry({ onRecurrence: 'new', resolveOnRecovery: true }),
+      'the task files a new item when the test fails again and resolves this item when it passes.</p>',
+    );
+    assert.equal(
+      entry({ onRecurrence: 'skip', resolveOnRecovery: false }),
+      'the task leaves this item as it is when the test fails again.</p>',
+    );
+    assert.equal(
+      entry({ onRecurrence: 'comment', resolveOnRecovery: false }),
+      'the task comments here when the test fails again.</p>',
     );
   });
 
@@ -213,7 +231,11 @@ describe('rendering a test’s item: notes', () => {
   });
 
   it('the history entry shows a long test’s fingerprint on one line of at most 1,000 characters', () => {
-    const html = testFiledHtml(view, { text: `WebApp-CI · main · ${'t'.repeat(20_000)}`, tag: 'pwi:test-0' });
+    const html = testFiledHtml(
+      view,
+      { text: `WebApp-CI · main · ${'t'.repeat(20_000)}`, tag: 'pwi:test-0' },
+      TRACKED,
+    );
     assert.ok(html.length < 1_500, `${html.length} characters`);
     assert.ok(html.includes('…</i> (tag pwi:test-0)'), html);
   });

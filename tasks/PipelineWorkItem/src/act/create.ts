@@ -75,7 +75,7 @@ async function newItem(
   const filed = filedHtml(
     shown,
     shownFingerprint(fingerprint, secrets),
-    { resolveOnRecovery: settings.resolveOnRecovery, success: decided.success === true },
+    { ...settings, success: decided.success === true },
     earlierId === undefined ? undefined : itemLink(acting, earlierId),
   );
   const history = `${filed}\n${markerHtml(acting.runKey, 1)}`;

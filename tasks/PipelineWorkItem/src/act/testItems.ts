@@ -193,7 +193,7 @@ async function createTestItem(
     title: testItemTitle(test, view),
     body: testItemHtml(test, view, suspectsOf(test, view.evidence.tests?.suspects ?? [])),
   };
-  const filed = testFiledHtml(view, shownFingerprint(fingerprint, acting.host.secrets()));
+  const filed = testFiledHtml(view, shownFingerprint(fingerprint, acting.host.secrets()), settings);
   const history = `${filed}\n${markerHtml(acting.runKey, 1)}`;
   const link = {
     rel: 'ArtifactLink',

@@ -1,5 +1,6 @@
 import { stepPath } from '../facts/runFacts';
 import type { Outcome } from '../facts/model';
+import type { OnRecurrence, Settings } from '../inputs/settings';
 import type { RunView } from '../facts/values';
 import { firstLines } from '../text/excerpt';
 import { escapeHtml, linkHtml, textHtml } from '../text/html';
@@ -84,18 +85,32 @@ export function stayedHtml(state: string, why: string): string {
   return `<p>It stays ${escapeHtml(state)}: ${textHtml(why)}</p>`;
 }
 
+// What the task does to an open item when its failure recurs, as `onRecurrence` says: the item's first entry
+// promises only that.
+const ON_RECURRENCE: Record<OnRecurrence, string> = {
+  comment: 'comments here',
+  new: 'files a new item',
+  skip: 'leaves this item as it is',
+};
+
+/** What the task does to an open item when its failure recurs, as a new item's first entry says it. Text. */
+export function recurrenceText(onRecurrence: OnRecurrence): string {
+  return ON_RECURRENCE[onRecurrence];
+}
+
 /** The history entry of a new item: where it came from and how the task will keep it up to date. */
 export function filedHtml(
   view: RunView,
   fingerprint: { text: string; tag: string },
-  after: { readonly resolveOnRecovery: boolean; readonly success: boolean },
+  after: Pick<Settings, 'onRecurrence' | 'resolveOnRecovery'> & { readonly success: boolean },
   earlier?: { readonly id: number; readonly url: string },
 ): string {
   // An item filed for a success is commented when the run succeeds again, and never resolved by a recovery.
+  const resolved = after.onRecurrence === 'new' ? 'this one' : 'it';
   const later = after.success
     ? 'succeeds again'
-    : `fails again${after.resolveOnRecovery ? ' and resolves it when the pipeline recovers' : ''}`;
-  const filed = `<p>Filed by Pipeline Work Items for ${runLink(view)}${whereHtml(view)}. Fingerprint <i>${escapeHtml(fingerprint.text)}</i> (tag ${escapeHtml(fingerprint.tag)}): the task comments here when it ${later}.</p>`;
+    : `fails again${after.resolveOnRecovery ? ` and resolves ${resolved} when the pipeline recovers` : ''}`;
+  const filed = `<p>Filed by Pipeline Work Items for ${runLink(view)}${whereHtml(view)}. Fingerprint <i>${escapeHtml(fingerprint.text)}</i> (tag ${escapeHtml(fingerprint.tag)}): the task ${recurrenceText(after.onRecurrence)} when it ${later}.</p>`;
   // The item that tracked this fingerprint before (resolved, closed by a person, or of another type): whoever
   // picks up the new one sees at once that it happened before, and what was found then.
   return earlier

@@ -4,7 +4,8 @@ import { escapeHtml, linkHtml } from '../text/html';
 import { firstLines } from '../text/excerpt';
 import { commitList, shownName, standingHtml, testNameHtml } from './evidence';
 import { runTableHtml } from './details';
-import { againHeadline, runLink, whereHtml, whereText } from './notes';
+import type { Settings } from '../inputs/settings';
+import { againHeadline, recurrenceText, runLink, whereHtml, whereText } from './notes';
 import { plainTitle } from './title';
 
 /** Lines of a test's error message and stack trace its own item shows; the result in Azure DevOps has all. */
@@ -48,8 +49,13 @@ function suspectsHtml(suspects: Suspects | undefined): string {
 }
 
 /** The history entry of a new test item: where it came from and how the task keeps it up to date. */
-export function testFiledHtml(view: RunView, fingerprint: { text: string; tag: string }): string {
-  return `<p>Filed by Pipeline Work Items for ${runLink(view)}${whereHtml(view)}. Fingerprint <i>${escapeHtml(shownName(fingerprint.text))}</i> (tag ${escapeHtml(fingerprint.tag)}): the task comments here when the test fails again and resolves this item when it passes.</p>`;
+export function testFiledHtml(
+  view: RunView,
+  fingerprint: { text: string; tag: string },
+  after: Pick<Settings, 'onRecurrence' | 'resolveOnRecovery'>,
+): string {
+  const resolved = after.resolveOnRecovery ? ' and resolves this item when it passes' : '';
+  return `<p>Filed by Pipeline Work Items for ${runLink(view)}${whereHtml(view)}. Fingerprint <i>${escapeHtml(shownName(fingerprint.text))}</i> (tag ${escapeHtml(fingerprint.tag)}): the task ${recurrenceText(after.onRecurrence)} when the test fails again${resolved}.</p>`;
 }
 
 /** The comment on a test's open item when the test fails again (or, `sameRun`, in another job or attempt of that run). */
