@@ -313,6 +313,21 @@ describe('packaged task against the Azure DevOps emulator', function () {
     assert.equal(run.outputs['WorkItemAction'], 'created');
   });
 
+  it('createOn success with onRecurrence skip: a success already tracked is said to be one, not a failure', async () => {
+    const inputs = { createOn: 'success', workItemType: 'Task', onRecurrence: 'skip' };
+    const first = await seedClassicRelease(session.emulator, classicRelease(60, 'succeeded'));
+    const filed = await runJob({ variables: releaseVariables(60, 'Succeeded', first.webUrl), inputs });
+    const task = await onlyItem(filed);
+    const again = await seedClassicRelease(session.emulator, classicRelease(61, 'succeeded'));
+    const skipped = await runJob({ variables: releaseVariables(61, 'Succeeded', again.webUrl), inputs });
+    assert.equal(skipped.outputs['WorkItemId'], String(task.id));
+    assert.equal(skipped.outputs['WorkItemAction'], 'none');
+    assert.match(
+      skipped.summary,
+      /This success is already tracked by \[Task \d+\]\(.*\); onRecurrence is skip, so nothing was written\./,
+    );
+  });
+
   it('Basic process: files an Issue instead of a Bug, with a warning', async () => {
     await session.emulator.seedBuild(failedYamlRun(815));
     const run = await runJob({ variables: buildVariables(815), inputs: { project: 'Starter' } });

@@ -67,6 +67,12 @@ describe('acting: nothing open, and skip', () => {
     });
     assert.deepEqual(calls(boards), []);
   });
+
+  it('skip of an item filed for a success: the report says it is a success', async () => {
+    const { acting } = actingOver(fakeBoards(), { onRecurrence: 'skip' });
+    const acted = await act(acting, { kind: 'skip', item: 7 }, { ...decided(), success: true });
+    assert.deepEqual(acted.report, { kind: 'skipped', type: 'Bug', id: 7, url: url(7), success: true });
+  });
 });
 
 describe('acting: a comment on the open item', () => {

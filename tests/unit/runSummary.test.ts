@@ -47,6 +47,12 @@ describe('what the task reports', () => {
       `Already tracked by Bug 42 (onRecurrence skip): ${URL}42`,
     ],
     [
+      'a skipped recurrence of a success',
+      { kind: 'skipped', type: 'Task', id: 42, url: `${URL}42`, success: true },
+      `This success is already tracked by [Task 42](${URL}42); onRecurrence is skip, so nothing was written.`,
+      `Already tracked by Task 42 (onRecurrence skip): ${URL}42`,
+    ],
+    [
       'a recovery',
       {
         kind: 'resolved',

@@ -18,7 +18,8 @@ export async function act(acting: Acting, action: Action, decided: Decided): Pro
       };
     case 'skip': {
       const item = itemLink(acting, action.item);
-      return { outputs: { ...item, action: 'none' }, report: { kind: 'skipped', type, ...item } };
+      const success = decided.success ? { success: true as const } : {};
+      return { outputs: { ...item, action: 'none' }, report: { kind: 'skipped', type, ...item, ...success } };
     }
     case 'comment':
       return comment(acting, action.item, decided);

@@ -88,7 +88,14 @@ export type Report =
       /** The item was filed for a success, which happened again. */
       readonly success?: true;
     }
-  | { readonly kind: 'skipped'; readonly type: string; readonly id: number; readonly url: string }
+  | {
+      readonly kind: 'skipped';
+      readonly type: string;
+      readonly id: number;
+      readonly url: string;
+      /** The item was filed for a success, which happened again. */
+      readonly success?: true;
+    }
   | {
       readonly kind: 'resolved';
       readonly type: string;
@@ -107,7 +114,6 @@ export type Report =
   /** Every failure of the run was a flaky test result: no item of the run's own. */
   | { readonly kind: 'flakyOnly'; readonly count: number }
   | { readonly kind: 'undetermined'; readonly message: string }
-  /** A green run with jobs running beside this one: no outcome yet, nothing resolved. */
   /** Jobs still ran beside this one: nothing resolved, or (`filing`) no item filed for a run that has not failed. */
   | { readonly kind: 'unfinished'; readonly jobs: readonly string[]; readonly filing?: true }
   /** A rerun older than the newest run of its lane, which was queued since (its number, results page, branch). */
@@ -174,7 +180,9 @@ function summaryLine(md: Md, report: Report): string {
     case 'commented':
       return commentedSummary(md, report);
     case 'skipped':
-      return loc('SummarySkipped', link(md, report.type, report.id, report.url));
+      return report.success
+        ? loc('SummarySkippedSuccess', link(md, report.type, report.id, report.url))
+        : loc('SummarySkipped', link(md, report.type, report.id, report.url));
     case 'resolved':
       return resolvedSummary(md, report.type, report.items);
     case 'nothingOpen':
