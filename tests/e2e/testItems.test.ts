@@ -154,6 +154,18 @@ describe('packaged task: flaky results and one item per failing test', function 
       assert.ok(flaky > 0 && html.indexOf('WebApp.Tests.checks_out') > flaky, html);
       assert.match(html, /2 results? Azure DevOps marks flaky|flaky/);
     });
+    it('the flaky-tests item says which runs note their flaky results on it: not one that files a Bug listing them', async () => {
+      const first = await run(flakyOnly(968));
+      const [flaky] = await session.items(1, first);
+      const filing = await run({ ...flakyOnly(969), records: failedYamlRun(969).records });
+      await session.items(2, filing);
+      assert.equal(filing.outputs['WorkItemAction'], 'created');
+      const notes = (await session.emulator.comments(flaky!.id)).map((comment) => comment.text);
+      assert.ok(!notes.some((text) => text.includes('buildId=969')), notes.join('\n'));
+      const promise = /unless it files a new item whose details list them/;
+      assert.match(body(flaky!), promise);
+      assert.match(notes[0] ?? '', promise);
+    });
   });
 
   describe('trackTests: perTest', () => {

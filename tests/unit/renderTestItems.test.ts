@@ -281,10 +281,14 @@ describe('rendering the flaky-tests item', () => {
   it('its body says what counts as flaky, then the first run’s flaky results; its history names the run', () => {
     const body = flakyItemHtml(withTests([flaky('A')]));
     assert.match(body, /^<h3>Flaky tests<\/h3>\n<p>Test results Azure DevOps marks flaky: /);
+    assert.match(
+      body,
+      /each run that sees some adds a comment here, unless it files a new item whose details list them\./,
+    );
     assert.ok(body.endsWith(flakyRunHtml(withTests([flaky('A')]))));
     assert.equal(
       flakyFiledHtml(view),
-      `<p>Filed by Pipeline Work Items for ${RUN_LINK}: each run of this pipeline that sees flaky test results comments here.</p>`,
+      `<p>Filed by Pipeline Work Items for ${RUN_LINK}: each run of this pipeline that sees flaky test results comments here, unless it files a new item whose details list them.</p>`,
     );
   });
 });

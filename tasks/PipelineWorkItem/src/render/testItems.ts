@@ -97,15 +97,18 @@ export function flakyRunHtml(view: RunView): string {
   return `<p>${count} in ${runLink(view)}${whereHtml(view)} (${testsTab(view)}):</p>\n<ul>\n${listed.join('\n')}\n</ul>`;
 }
 
+// Which runs note their flaky results here: a run that files a new item with its details lists them there.
+const FLAKY_NOTED = 'unless it files a new item whose details list them';
+
 /** The history entry of the flaky-tests item. */
 export function flakyFiledHtml(view: RunView): string {
-  return `<p>Filed by Pipeline Work Items for ${runLink(view)}: each run of this pipeline that sees flaky test results comments here.</p>`;
+  return `<p>Filed by Pipeline Work Items for ${runLink(view)}: each run of this pipeline that sees flaky test results comments here, ${FLAKY_NOTED}.</p>`;
 }
 
 /** The body of the pipeline's flaky-tests item, filed by the first run that saw flaky results. */
 export function flakyItemHtml(view: RunView): string {
   const about =
     '<p>Test results Azure DevOps marks flaky: flagged by its flaky test detection, or passed only when run ' +
-    "again. They do not file the run's own item; each run that sees some adds a comment here.</p>";
+    `again. They do not file the run's own item; each run that sees some adds a comment here, ${FLAKY_NOTED}.</p>`;
   return `<h3>Flaky tests</h3>\n${about}\n${flakyRunHtml(view)}`;
 }
