@@ -311,7 +311,7 @@ describe('what the task reports beyond the run’s item', () => {
         `Failing tests, each its own item: filed [Bug 50](${URL}50) (Cart\\_Adds), [Bug 51](${URL}51) (Pays \\*twice\\*).\n` +
         `Failing again, commented on: [Bug 44](${URL}44) (Search\\.Finds).\n` +
         `Passing again, resolved: [Bug 40](${URL}40).\n` +
-        '3 more failing tests have no item of their own: a run files at most 20 test items.\n',
+        'Failing tests without an item of their own: 3 (a run files at most 20 new test items).\n',
     );
   });
 
@@ -328,7 +328,11 @@ describe('what the task reports beyond the run’s item', () => {
   it('only what happened is said; test items that wrote nothing add no line', () => {
     assert.equal(
       summaryMarkdown(created, [], { tests: { ...none, overCap: 2 } }),
-      `${HEAD}${line}\n\n2 more failing tests have no item of their own: a run files at most 20 test items.\n`,
+      `${HEAD}${line}\n\nFailing tests without an item of their own: 2 (a run files at most 20 new test items).\n`,
+    );
+    assert.match(
+      summaryMarkdown(created, [], { tests: { ...none, overCap: 1 } }),
+      /\nFailing tests without an item of their own: 1 \(a run files at most 20 new test items\)\.\n$/,
     );
     assert.equal(summaryMarkdown(created, [], { tests: { ...none, failed: 2 } }), `${HEAD}${line}\n`);
   });
