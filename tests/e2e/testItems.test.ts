@@ -230,6 +230,27 @@ describe('packaged task: flaky results and one item per failing test', function 
       assert.match(entry ?? '', /the task leaves this item as it is when the test fails again\.<\/p>/);
     });
 
+    it("fields naming the title and Repro Steps set the run's item: each test's item keeps its own", async () => {
+      const inputs = {
+        ...perTest,
+        fields: 'System.Title={{pipeline}} broke on {{branch}}\nMicrosoft.VSTS.TCM.ReproSteps=See the run.',
+      };
+      const filed = await run(testRun(979, [failing('adds_tax'), failing('rounds_down')]), inputs);
+      const items = await session.items(3, filed);
+      assert.deepEqual(items.map(title).sort(), [
+        'WebApp-CI broke on main',
+        'WebApp.Tests.adds_tax fails in WebApp-CI on main',
+        'WebApp.Tests.rounds_down fails in WebApp-CI on main',
+      ]);
+      const tax = items.find((item) => title(item).startsWith('WebApp.Tests.adds_tax'))!;
+      assert.match(body(tax), /at adds_tax\(\) in Tests\.cs:line 7/);
+      assert.equal(
+        filed.warnings.filter((warning) => warning.includes('ReproSteps')).length,
+        1,
+        filed.warnings.join('\n'),
+      );
+    });
+
     it('a secret and a bidi override in the branch: a long test name’s title is cut after the branch is masked', async () => {
       const secret = 'Sup3r-s3cret-deploy-key';
       const branch = `refs/heads/fix/${secret}\u202E`;

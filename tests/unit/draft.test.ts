@@ -4,11 +4,23 @@ import {
   optionalFields,
   Relation,
   Tracking,
+  workItemDraft,
 } from '../../tasks/PipelineWorkItem/src/workItem/draft';
+import { NO_FACTS } from '../../tasks/PipelineWorkItem/src/facts/model';
+import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import { patchOf } from '../../tasks/PipelineWorkItem/src/workItem/patch';
 import { readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import { WorkItemTypeInfo } from '../../tasks/PipelineWorkItem/src/workItem/workItemType';
-import { inputs, RELEASE_VARIABLES, runContext, YAML_VARIABLES, BUG, TRACKING, draftFor } from './fixtures';
+import {
+  inputs,
+  RELEASE_VARIABLES,
+  runContext,
+  YAML_VARIABLES,
+  BUG,
+  TRACKING,
+  draftFor,
+  settingsOf,
+} from './fixtures';
 
 const TASK = {
   name: 'Task',
@@ -466,6 +478,28 @@ describe('work item draft at its edges', () => {
         ['AttachedFile', 'https://dev.azure.com/fabrikam/_apis/wit/attachments/b', { comment: 'screen.png' }],
       ]);
     });
+  });
+
+  it("fields does not replace the title and body of an item of its own: a test's, the flaky-tests item", () => {
+    const settings = settingsOf({
+      fields: 'System.Title=Mine\nMicrosoft.VSTS.TCM.ReproSteps=Mine too\nCustom.Team=Web',
+    });
+    const destination = {
+      type: BUG,
+      collectionUri: 'https://dev.azure.com/fabrikam/',
+      iterationPath: undefined,
+      secrets: [],
+    };
+    const view = runView(runContext(), NO_FACTS, 'failed');
+    const own = { title: 'T fails in WebApp-CI on main', body: '<p>T</p>', own: true as const };
+    const { draft, warnings } = workItemDraft(settings, view, destination, TRACKING, own);
+    const fields = new Map(draft.fields);
+    assert.equal(fields.get('System.Title'), 'T fails in WebApp-CI on main');
+    assert.equal(fields.get('Microsoft.VSTS.TCM.ReproSteps'), '<p>T</p>');
+    assert.equal(fields.get('Custom.Team'), 'Web');
+    assert.deepEqual(warnings, []);
+    const run = workItemDraft(settings, view, destination, TRACKING, { ...own, own: undefined });
+    assert.equal(new Map(run.draft.fields).get('System.Title'), 'Mine');
   });
 
   it('names the fix for each field the item can be filed without, and for the fields input', () => {

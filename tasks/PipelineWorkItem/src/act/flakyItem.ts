@@ -40,7 +40,7 @@ export async function recordFlaky(acting: Acting, view: RunView): Promise<FlakyI
     acting,
     view,
     { tags: [fingerprint.tag], history, attachments: [] },
-    { title: flakyItemTitle(view), body: flakyItemHtml(view) },
+    { title: flakyItemTitle(view), body: flakyItemHtml(view), own: true },
   );
   const created = await createItem(acting, patch, {
     fingerprint,

@@ -192,6 +192,7 @@ async function createTestItem(
   const content: Content = {
     title: testItemTitle(test, view),
     body: testItemHtml(test, view, suspectsOf(test, view.evidence.tests?.suspects ?? [])),
+    own: true,
   };
   const filed = testFiledHtml(view, shownFingerprint(fingerprint, acting.host.secrets()), settings);
   const history = `${filed}\n${markerHtml(acting.runKey, 1)}`;

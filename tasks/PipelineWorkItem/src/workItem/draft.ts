@@ -66,6 +66,11 @@ export interface Tracking {
 export interface Content {
   readonly title: string;
   readonly body: string;
+  /**
+   * The title and body of an item of its own (a failing test's, the flaky-tests item), which `fields` does not
+   * replace: its title and body are what tell it apart, and `fields` names the run's item's.
+   */
+  readonly own?: true;
 }
 
 /**
@@ -139,10 +144,12 @@ function draftFields(
   else if (body) {
     warnings.push(loc('NoBodyField', destination.type.name));
   }
+  const isBody = (reference: string): boolean => reference.toLowerCase() === bodyField?.toLowerCase();
+  const given = content.own
+    ? settings.fields.filter((field) => !isTitle(field.reference) && !isBody(field.reference))
+    : settings.fields;
   // A `fields` value for the body field replaces the description and the details, which would go unsaid.
-  const replaced = settings.fields.some(
-    (field) => field.reference.toLowerCase() === bodyField?.toLowerCase(),
-  );
+  const replaced = given.some((field) => isBody(field.reference));
   if (body && bodyField && replaced)
     warnings.push(loc('FieldsReplaceBody', bodyField, destination.type.name));
   set(FIELD.areaPath, settings.areaPath);
@@ -161,7 +168,7 @@ function draftFields(
   const build = linkedBuild(settings, context, destination);
   if (build && has(FIELD.foundIn)) set(FIELD.foundIn, build.number);
   // `fields` comes last: a user who names a field there means that value.
-  for (const [reference, value] of userFields(settings, values, destination, warnings)) set(reference, value);
+  for (const [reference, value] of userFields(given, values, destination, warnings)) set(reference, value);
   return fields;
 }
 
@@ -172,7 +179,7 @@ function draftFields(
  * escaped rather than risk markup.
  */
 function userFields(
-  settings: Settings,
+  fields: Settings['fields'],
   values: RunView['values'],
   destination: Destination,
   warnings: string[],
@@ -180,7 +187,7 @@ function userFields(
   const isHtml = htmlFieldTest(destination.htmlFields);
   const unknownTypes = destination.htmlFields === undefined;
   const escapedUnknown: string[] = [];
-  const rendered = settings.fields
+  const rendered = fields
     .filter((field) => !isTags(field.reference))
     .map(({ reference, value: template }): [string, string] => {
       // A title is one line of plain text, whoever writes it.
