@@ -492,4 +492,27 @@ describe('packaged task: one open item per failure, resolved on recovery', funct
     );
     assert.ok((await commentTexts(winner)).some((text) => /occurrence 2/.test(text)));
   });
+
+  it('two runs filing their success at the same moment: the duplicate and the summary name a success, not a failure', async () => {
+    const inputs = { createOn: 'success' };
+    await session.emulator.seedBuild(greenYamlRun(972));
+    await session.emulator.seedBuild(greenYamlRun(973));
+    await session.emulator.injectFaults([
+      { method: 'POST', pathRegex: '/_apis/wit/workitems/\\$Bug$', delayMs: 500, times: 2 },
+    ]);
+    const runs = await Promise.all(
+      [972, 973].map((id) =>
+        session.run({ variables: buildVariables(id, { 'Agent.JobStatus': 'Succeeded' }), inputs }),
+      ),
+    );
+    const items = await session.items(2);
+    const loser = Math.max(...items.map((item) => item.id));
+    const raced = runs.find((run) => run.outputs['WorkItemAction'] === 'commented');
+    assert.match(raced?.summary ?? '', /Another run filed the same success at the same moment: commented on/);
+    const notes = await commentTexts(loser);
+    assert.ok(
+      notes.some((text) => /another run filed the same success at the same moment/.test(text)),
+      notes.join('\n'),
+    );
+  });
 });

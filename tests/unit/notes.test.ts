@@ -215,6 +215,10 @@ describe('notes on the item', () => {
       duplicateHtml(42),
       '<p>Duplicate of #42: another run filed the same failure at the same moment, and it is tracked there.</p>',
     );
+    assert.equal(
+      duplicateHtml(42, true),
+      '<p>Duplicate of #42: another run filed the same success at the same moment, and it is tracked there.</p>',
+    );
   });
 });
 

@@ -43,10 +43,11 @@ export async function fileNewItem(acting: Acting, decided: Decided): Promise<Act
     fingerprint: decided.fingerprint,
     recurrence: (occurrence, sameRun) => recurrenceHtml(shown, occurrence, sameRun),
     settleRaces: settings.onRecurrence !== 'new',
+    success: decided.success,
     known: decided.known,
     optional: optionalFields(settings),
   });
-  return createdOutcome(acting, created, title);
+  return createdOutcome(acting, created, title, decided.success);
 }
 
 /** The create request of the new item, with the run as it shows it and its title; its warnings logged. */
@@ -111,7 +112,7 @@ export async function draftedPatch(
   return { type: draft.type, patch: patchOf(draft.fields, draft.relations), title };
 }
 
-function createdOutcome(acting: Acting, created: Created, title: string): Acted {
+function createdOutcome(acting: Acting, created: Created, title: string, success?: boolean): Acted {
   const type = acting.type.name;
   const { id, url } = itemLink(acting, created.id);
   if (created.kind === 'raced') {
@@ -128,6 +129,7 @@ function createdOutcome(acting: Acting, created: Created, title: string): Acted 
         occurrence,
         duplicate: duplicate.id,
         ...(stillOpen === undefined ? {} : { duplicateOpen: stillOpen }),
+        ...(success && { success: true as const }),
       },
       // This run's item could not be closed: two items stay open for one failure.
       ...(duplicate.kind === 'failed' ? { incomplete: true } : {}),

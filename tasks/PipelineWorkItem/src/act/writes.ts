@@ -99,6 +99,8 @@ export interface Creation {
   readonly recurrence: RecurrenceNote;
   /** Settle races with other runs (every onRecurrence but new). */
   readonly settleRaces: boolean;
+  /** The item is filed for a success: a duplicate's note says so. */
+  readonly success?: boolean;
   /** The fingerprint's open items before the create: not ours. */
   readonly known: readonly number[];
   /** Fields the item can go without when the service refuses their value, with the fix to name. */
@@ -144,7 +146,7 @@ async function settleRace(acting: BoardsWrites, id: number, creation: Creation):
       return { kind: 'created', id };
     }
   }
-  const duplicate = await settleDuplicate(acting, id, oldest);
+  const duplicate = await settleDuplicate(acting, id, oldest, creation.success);
   return ownOlder ? { kind: 'created', id: oldest } : { kind: 'raced', id: oldest, duplicate, occurrence };
 }
 
@@ -444,9 +446,14 @@ export function resolveItem(acting: BoardsWrites, item: number, note: string): P
 }
 
 // Closes this run's item as a duplicate; a failure to write leaves it open, said in a warning.
-async function settleDuplicate(acting: BoardsWrites, item: number, original: number): Promise<Settled> {
+async function settleDuplicate(
+  acting: BoardsWrites,
+  item: number,
+  original: number,
+  success?: boolean,
+): Promise<Settled> {
   try {
-    return await closeAsDuplicate(acting, item, original);
+    return await closeAsDuplicate(acting, item, original, success);
   } catch (error) {
     const why = (error as Error).message;
     acting.log.warning(loc('RaceCloseFailed', acting.type.name, item, original, why));
@@ -454,11 +461,16 @@ async function settleDuplicate(acting: BoardsWrites, item: number, original: num
   }
 }
 
-function closeAsDuplicate(acting: BoardsWrites, item: number, original: number): Promise<Settled> {
+function closeAsDuplicate(
+  acting: BoardsWrites,
+  item: number,
+  original: number,
+  success?: boolean,
+): Promise<Settled> {
   const link = {
     rel: 'System.LinkTypes.Duplicate-Reverse',
     url: workItemApiUrl(acting.collectionUri, original),
     attributes: { comment: 'Filed at the same moment by another run' },
   };
-  return changeState(acting, item, 'duplicate', duplicateHtml(original), [link]);
+  return changeState(acting, item, 'duplicate', duplicateHtml(original, success), [link]);
 }

@@ -118,7 +118,10 @@ export function filedHtml(
     : filed;
 }
 
-/** The history entry of an item closed because another run filed the same failure at the same moment. */
-export function duplicateHtml(original: number): string {
-  return `<p>Duplicate of #${original}: another run filed the same failure at the same moment, and it is tracked there.</p>`;
+/**
+ * The history entry of an item closed because another run filed the same failure (or, `success`, the same
+ * success) at the same moment.
+ */
+export function duplicateHtml(original: number, success = false): string {
+  return `<p>Duplicate of #${original}: another run filed the same ${success ? 'success' : 'failure'} at the same moment, and it is tracked there.</p>`;
 }

@@ -210,15 +210,29 @@ function summaryLine(md: Md, report: Report): string {
 
 function commentedSummary(md: Md, report: Extract<Report, { kind: 'commented' }>): string {
   const item = link(md, report.type, report.id, report.url);
-  if (report.duplicateOpen !== undefined && report.duplicate !== undefined) {
-    return loc('SummaryRacedOpen', item, md(report.type), report.duplicate, md(report.duplicateOpen));
-  }
-  if (report.duplicate !== undefined) return loc('SummaryRaced', item, md(report.type), report.duplicate);
+  if (report.duplicate !== undefined) return racedSummary(md, item, report, report.duplicate);
   if (report.occurrence === undefined) return loc('SummaryAlreadyRecorded', item);
   if (report.sameRun) return loc('SummarySameRun', item, report.occurrence);
   return report.success
     ? loc('SummarySucceededAgain', item, report.occurrence)
     : loc('SummaryRecurred', item, report.occurrence);
+}
+
+// Another run filed the same failure (or success) at the same moment: this run commented on its item.
+function racedSummary(
+  md: Md,
+  item: string,
+  { type, duplicateOpen, success }: Extract<Report, { kind: 'commented' }>,
+  duplicate: number,
+): string {
+  if (duplicateOpen !== undefined) {
+    return success
+      ? loc('SummaryRacedOpenSuccess', item, md(type), duplicate, md(duplicateOpen))
+      : loc('SummaryRacedOpen', item, md(type), duplicate, md(duplicateOpen));
+  }
+  return success
+    ? loc('SummaryRacedSuccess', item, md(type), duplicate)
+    : loc('SummaryRaced', item, md(type), duplicate);
 }
 
 /** One line saying what the task did: the task result's message. */
