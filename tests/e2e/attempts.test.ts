@@ -230,4 +230,58 @@ describe('packaged task: the tests of the newest attempt after a rerun', functio
       ],
     );
   });
+
+  it('a deployment group redeployed: the runs of the earlier deployments are not each read on their own', async () => {
+    // 50 machines deployed 5 times, an hour apart, each publishing a run a second after the one before; the fifth
+    // deployment's runs are the newest, one test failing.
+    const machines = 50;
+    const hour = 60 * 60 * 1000;
+    const runs = [1, 2, 3, 4, 5].flatMap((attempt) =>
+      Array.from({ length: machines }, (_, m) => ({
+        id: 65000 + attempt * 1000 + m,
+        attempt,
+        createdOn: new Date(Date.now() - (5 - attempt) * hour + m * 1000).toISOString(),
+      })),
+    );
+    const release = classicRelease(65, 'failed');
+    const seed: ReleaseSeed = {
+      ...release,
+      environments: release.environments?.map((environment) => {
+        if (environment.name !== 'Production') return environment;
+        const phases = environment.phases ?? [];
+        return {
+          ...environment,
+          phases: undefined,
+          attempts: [1, 2, 3, 4, 5].map((attempt) => ({
+            attempt,
+            ...(attempt < 5 && { status: 'failed' as const }),
+            phases,
+          })),
+          testResults: runs.map(({ id, attempt }) =>
+            result(
+              id === 70000 ? 'adds_tax' : `machine_${id}`,
+              attempt === 5 && id !== 70000 ? 'Passed' : 'Failed',
+              id,
+            ),
+          ),
+          testRuns: runs,
+        };
+      }),
+    };
+    const { webUrl } = await session.emulator.seedRelease(seed);
+    const run = await session.run({
+      variables: { ...releaseVariables(65, 'Failed', webUrl), 'Release.AttemptNumber': '5' },
+    });
+    const html = body((await session.items(1, run))[0]!);
+    assert.match(html, /<p>1 test failed: /);
+    assert.ok(html.includes('<b>WebApp.Tests.adds_tax</b>'), html);
+    // Every run of the fifth deployment is read whole; of the earlier ones, at most those read beside the first
+    // older run found (six at a time), not all 200.
+    const reads = (await session.emulator.requests())
+      .filter((r) => /\/_apis\/test\/runs\/\d+$/i.test(r.path))
+      .map((r) => Number(r.path.replace(/^.*\//, '')));
+    const current = reads.filter((id) => id >= 70000);
+    assert.equal(current.length, machines);
+    assert.ok(reads.length <= machines + 6, `${reads.length} runs read on their own`);
+  });
 });

@@ -101,6 +101,8 @@ export interface TestRunSeed {
    * stages); null: no `pipelineReference`, as a run an older agent published.
    */
   job?: { stage?: string; phase?: string; job?: string } | null;
+  /** When it was created, started and last updated (default: its build's start, or its release environment's). */
+  createdOn?: string;
 }
 
 /** A build run. Only `project` and `id` are required; everything else has a plausible default. */

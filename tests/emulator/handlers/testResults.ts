@@ -30,7 +30,7 @@ interface Run {
   /** The build the run was published for; undefined for a run of a release. */
   build: StoredBuild | undefined;
   release: { stored: StoredRelease; environmentId: number; environmentName: string } | undefined;
-  /** When its results were published: the build's start, or when the release environment was seeded. */
+  /** When its results were published: its seed's, else the build's start or when the release environment was seeded. */
   date: string;
   /** The attempt that published it, unless its seed names one: 1, or the release environment's latest. */
   attempt: number;
@@ -53,10 +53,12 @@ function group(
 ): void {
   seeds.forEach((seed, index) => {
     const id = seed.runId ?? ids.run;
+    const runSeed = runSeeds.find((r) => r.id === id);
     const run = runs.get(id) ?? {
       ...base,
       id,
-      runSeed: runSeeds.find((r) => r.id === id),
+      date: runSeed?.createdOn ?? base.date,
+      runSeed,
       results: [],
     };
     run.results.push({ seed, id: seed.id ?? ids.result(index) });

@@ -191,24 +191,37 @@ export class AdoPipelines implements Pipelines {
 
   // The query answers a summary of each run: its release without the deployment attempt, its statistics without
   // what passed on a rerun or was flagged flaky. Such a run is read on its own, which tells both; when that read
-  // fails the summary stands (every attempt's runs are then kept).
+  // fails the summary stands (every attempt's runs are then kept). An environment is deployed again only once its
+  // deployment has ended, so the runs of the current attempt are newer than any of an earlier one: they are read
+  // newest first, and once a run of an earlier attempt is found, the runs created before it are left unread.
   private async releaseRuns(
     project: string,
     scope: Extract<TestScope, { kind: 'release' }>,
   ): Promise<WireTestRun[]> {
-    const runs = await this.queriedRuns(project, scope);
-    const read = async (run: WireTestRun): Promise<WireTestRun> => {
-      if (run.id === undefined || run.release?.attempt !== undefined) return run;
-      const full = await this.builds
-        .json<WireTestRun>({
-          method: 'GET',
-          path: `${segment(project)}/_apis/test/runs/${run.id}`,
-          apiVersion: V,
-        })
-        .catch(() => undefined);
-      return full?.id === run.id ? { ...run, ...full } : run;
+    const created = (run: WireTestRun): number => Date.parse(run.createdDate ?? '');
+    const newestFirst = (await this.queriedRuns(project, scope))
+      .map((run) => ({ run, at: Number.isNaN(created(run)) ? Infinity : created(run) }))
+      .sort((a, b) => b.at - a.at);
+    let earlier = -Infinity;
+    const read = async ({ run, at }: { run: WireTestRun; at: number }): Promise<WireTestRun | undefined> => {
+      if (at < earlier) return undefined;
+      const full =
+        run.id === undefined || run.release?.attempt !== undefined
+          ? undefined
+          : await this.builds
+              .json<WireTestRun>({
+                method: 'GET',
+                path: `${segment(project)}/_apis/test/runs/${run.id}`,
+                apiVersion: V,
+              })
+              .catch(() => undefined);
+      const known = full?.id === run.id ? { ...run, ...full } : run;
+      const attempt = known.release?.attempt;
+      if (scope.attempt !== undefined && attempt !== undefined && attempt < scope.attempt && at !== Infinity)
+        earlier = Math.max(earlier, at);
+      return known;
     };
-    return inParallel(runs, PARALLEL_STATISTICS, read);
+    return (await inParallel(newestFirst, PARALLEL_STATISTICS, read)).flatMap((run) => run ?? []);
   }
 
   // Runs - Query must be given a window of last-update dates of at most 7 days. The task runs inside the

@@ -185,6 +185,7 @@ export interface WireTestRun {
   } | null;
   /** The deployment that published a release's run. */
   release?: { attempt?: number } | null;
+  createdDate?: string;
 }
 
 type Attempts = readonly [stage: number, phase: number, job: number];
