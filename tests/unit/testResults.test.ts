@@ -128,6 +128,22 @@ describe('failed results and the suspects of a run', () => {
     );
   });
 
+  it('many runs: their pages of failed and of passed results are read a few at a time, not all at once', async () => {
+    // 400 test runs (a monorepo's projects, say), each with 2 failures and a test that passed on a rerun.
+    const { fake, pipelines: p, most } = pipelines([]);
+    const runs = Array.from({ length: 400 }, (_, i): TestRunCounts => ({
+      ...run(i + 1, 5),
+      failed: 2,
+      passedOnRerun: 1,
+    }));
+    const { failed, passedOnRerun } = await readResults(p, 'WebApp', runs);
+    await passedOnRerun;
+    assert.equal(failed.length, 800);
+    assert.equal(fake.testResults.callCount, 800);
+    // Six pages of each outcome at a time.
+    assert.ok(most() <= 12, `pages in flight at once: ${most()}`);
+  });
+
   it('the suspect builds: earlier builds where a failure began, oldest first, not this run nor a release', () => {
     const since = (kind: 'build' | 'release', id: number): TestResult => ({
       ...passed(1, id),

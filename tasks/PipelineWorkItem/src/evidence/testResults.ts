@@ -12,7 +12,7 @@ const MAX_PASSED_SCANNED = 5000;
 /** Earlier builds whose changes are read as the suspects of the failures that began there, and changes of each. */
 const MAX_SUSPECT_BUILDS = 5;
 const SUSPECT_CHANGES = 10;
-/** Pages of passed results read at once when every passing test's name is wanted. */
+/** Pages of results of one outcome read at once. */
 const PARALLEL_PAGES = 6;
 
 /** Pages covering `count` results, at most `cap` of them. */
@@ -58,7 +58,7 @@ export function ofCurrentAttempts(
 }
 
 /**
- * The failed results of the runs (every page at once, at most MAX_FAILED), and those that passed only on a rerun
+ * The failed results of the runs (a few pages at a time, at most MAX_FAILED), and those that passed only on a rerun
  * when the statistics say there are some. A failed read of either rejects.
  */
 export async function readResults(
@@ -66,10 +66,11 @@ export async function readResults(
   project: string,
   runs: readonly TestRunCounts[],
 ): Promise<{ failed: TestResult[]; passedOnRerun: Promise<TestResult[]> }> {
+  // A few pages at a time: a monorepo's hundreds of runs would otherwise each open a connection at once.
   const read = (outcome: 'Failed' | 'Passed', pages: { runId: number; page: ResultsPage }[]) =>
-    Promise.all(pages.map(({ runId, page }) => pipelines.testResults(project, runId, outcome, page))).then(
-      (all) => all.flat(),
-    );
+    inParallel(pages, PARALLEL_PAGES, ({ runId, page }) =>
+      pipelines.testResults(project, runId, outcome, page),
+    ).then((all) => all.flat());
   const reruns = runs.filter((run) => run.passedOnRerun > 0);
   const passedOnRerun = read(
     'Passed',
