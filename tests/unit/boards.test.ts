@@ -442,7 +442,7 @@ describe('Boards adapter: reads', () => {
     ]);
   });
 
-  it('the tags of more than 200 items: 200 ids a request, sent together; none asked for no ids', async () => {
+  it('the tags of more than 200 items: 200 ids a request; none asked for no ids', async () => {
     const ids = Array.from({ length: 450 }, (_, i) => i + 1);
     const page = (from: number, to: number): Answer => ({
       status: 200,
@@ -457,6 +457,31 @@ describe('Boards adapter: reads', () => {
     const { adapter: idle, sent: none } = wire([]);
     assert.deepEqual(await idle.workItemTags('WebApp', []), new Map());
     assert.deepEqual(none, []);
+  });
+
+  it('the tags of 10,000 open items: their 50 requests go a few at a time, not all at once', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const http: HttpClientLike = {
+      async request(_verb, url) {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight -= 1;
+        const asked = new URL(url).searchParams.get('ids')?.split(',').map(Number) ?? [];
+        const text = JSON.stringify({
+          value: asked.map((id) => ({ id, fields: { 'System.Tags': `t${id}` } })),
+        });
+        const message = Object.assign(Readable.from([Buffer.from(text)]), { statusCode: 200, headers: {} });
+        return { message, readBody: async () => text };
+      },
+    };
+    const policy = new RetryPolicy({ requestTimeoutMs: 1000, budgetMs: 60_000 });
+    const adapter = new AdoBoards(new Rest(http, API, () => []), policy, () => []);
+    const ids = Array.from({ length: 10_000 }, (_, i) => i + 1);
+    const tags = await adapter.workItemTags('WebApp', ids);
+    assert.equal(tags.size, 10_000);
+    assert.ok(most > 1 && most <= 6, `requests in flight at once: ${most}`);
   });
 });
 
