@@ -164,6 +164,24 @@ describe('reading comments page by page', () => {
     );
   });
 
+  it('an item of 10,000 comments: the reader looks at each comment once, not at every page read so far', async () => {
+    const pages = Array.from({ length: 50 }, (_, p) =>
+      page(
+        Array.from({ length: 200 }, (_, i) => 10_000 - p * 200 - i),
+        p < 49 ? `page${p + 1}` : undefined,
+      ),
+    );
+    const { boards } = boardsAnswering(...pages);
+    let looked = 0;
+    const read = await boards.comments('WebApp', 9, (comments) => {
+      looked += comments.length;
+      return comments.some((c) => c.id === 1);
+    });
+    assert.equal(read.length, 10_000);
+    // The last page is not asked about: nothing is left to read after it.
+    assert.equal(looked, 9_800);
+  });
+
   it('reads once when the first page is the last, and to the end when nothing is enough', async () => {
     const one = boardsAnswering(page([2, 1]));
     assert.equal((await one.boards.comments('WebApp', 9, () => false)).length, 2);

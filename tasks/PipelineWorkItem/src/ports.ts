@@ -58,8 +58,9 @@ export interface Boards {
     landed: (answered: boolean) => Promise<boolean>,
   ): Promise<void>;
   /**
-   * The item's comments, newest first, read page by page until `enough` says the comments read so far answer the
-   * question (or every comment is read). An item with few comments costs one read.
+   * The item's comments, newest first, read page by page until `enough` says the page just read answers the
+   * question (or every comment is read): each comment is given to it once, so it says whether one of them settles
+   * it. An item with few comments costs one read.
    */
   comments(
     project: string,

@@ -284,16 +284,19 @@ export class AdoBoards implements Boards {
     return this.call(loc('ActionReadComments', id), project, async () => {
       const path = `${segment(project)}/_apis/wit/workItems/${id}/comments`;
       const read: Comment[] = [];
+      let latest: Comment[];
       let continuationToken: string | undefined;
       do {
         // The order is sent: the service documents none by default. Newest first lets a reader stop early.
         const query = { $top: COMMENTS_PAGE, order: 'desc', continuationToken };
         const page = await this.rest.json<CommentList>({ method: 'GET', path, query, apiVersion: COMMENTS });
-        for (const comment of page?.comments ?? []) {
-          if (comment.id !== undefined) read.push({ id: comment.id, text: comment.text ?? '' });
-        }
+        latest = (page?.comments ?? []).flatMap((comment) =>
+          comment.id === undefined ? [] : [{ id: comment.id, text: comment.text ?? '' }],
+        );
+        read.push(...latest);
         continuationToken = page?.continuationToken || undefined;
-      } while (continuationToken !== undefined && !enough(read));
+        // Only the new page is looked at: an item of thousands of comments would be scanned once per page.
+      } while (continuationToken !== undefined && !enough(latest));
       return read;
     });
   }
