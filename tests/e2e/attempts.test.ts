@@ -231,16 +231,23 @@ describe('packaged task: the tests of the newest attempt after a rerun', functio
     );
   });
 
-  it('a deployment group redeployed: the runs of the earlier deployments are not each read on their own', async () => {
-    // 50 machines deployed 5 times, an hour apart, each publishing a run a second after the one before; the fifth
-    // deployment's runs are the newest, one test failing.
-    const machines = 50;
+  /**
+   * A deployment group of `machines` targets deployed `deployments` times, an hour apart, each target publishing a
+   * run a second after the one before; the last deployment's runs are the newest, one test failing (run 70000 +
+   * its first target). Runs the task then: it runs in the last deployment.
+   */
+  async function redeployedGroup(
+    machines: number,
+    deployments: number,
+  ): Promise<{ html: string; reads: number[] }> {
     const hour = 60 * 60 * 1000;
-    const runs = [1, 2, 3, 4, 5].flatMap((attempt) =>
+    const attempts = Array.from({ length: deployments }, (_, i) => i + 1);
+    const failing = 65000 + deployments * 1000;
+    const runs = attempts.flatMap((attempt) =>
       Array.from({ length: machines }, (_, m) => ({
         id: 65000 + attempt * 1000 + m,
         attempt,
-        createdOn: new Date(Date.now() - (5 - attempt) * hour + m * 1000).toISOString(),
+        createdOn: new Date(Date.now() - (deployments - attempt) * hour + m * 1000).toISOString(),
       })),
     );
     const release = classicRelease(65, 'failed');
@@ -252,15 +259,15 @@ describe('packaged task: the tests of the newest attempt after a rerun', functio
         return {
           ...environment,
           phases: undefined,
-          attempts: [1, 2, 3, 4, 5].map((attempt) => ({
+          attempts: attempts.map((attempt) => ({
             attempt,
-            ...(attempt < 5 && { status: 'failed' as const }),
+            ...(attempt < deployments && { status: 'failed' as const }),
             phases,
           })),
           testResults: runs.map(({ id, attempt }) =>
             result(
-              id === 70000 ? 'adds_tax' : `machine_${id}`,
-              attempt === 5 && id !== 70000 ? 'Passed' : 'Failed',
+              id === failing ? 'adds_tax' : `machine_${id}`,
+              attempt === deployments && id !== failing ? 'Passed' : 'Failed',
               id,
             ),
           ),
@@ -270,18 +277,30 @@ describe('packaged task: the tests of the newest attempt after a rerun', functio
     };
     const { webUrl } = await session.emulator.seedRelease(seed);
     const run = await session.run({
-      variables: { ...releaseVariables(65, 'Failed', webUrl), 'Release.AttemptNumber': '5' },
+      variables: { ...releaseVariables(65, 'Failed', webUrl), 'Release.AttemptNumber': String(deployments) },
     });
     const html = body((await session.items(1, run))[0]!);
+    const reads = (await session.emulator.requests())
+      .filter((r) => /\/_apis\/test\/runs\/\d+$/i.test(r.path))
+      .map((r) => Number(r.path.replace(/^.*\//, '')));
+    return { html, reads };
+  }
+
+  it('a deployment group redeployed: the runs of the earlier deployments are not each read on their own', async () => {
+    const { html, reads } = await redeployedGroup(50, 5);
     assert.match(html, /<p>1 test failed: /);
     assert.ok(html.includes('<b>WebApp.Tests.adds_tax</b>'), html);
     // Every run of the fifth deployment is read whole; of the earlier ones, at most those read beside the first
     // older run found (six at a time), not all 200.
-    const reads = (await session.emulator.requests())
-      .filter((r) => /\/_apis\/test\/runs\/\d+$/i.test(r.path))
-      .map((r) => Number(r.path.replace(/^.*\//, '')));
     const current = reads.filter((id) => id >= 70000);
-    assert.equal(current.length, machines);
-    assert.ok(reads.length <= machines + 6, `${reads.length} runs read on their own`);
+    assert.equal(current.length, 50);
+    assert.ok(reads.length <= 50 + 6, `${reads.length} runs read on their own`);
+  });
+
+  it('a deployment group of 200 targets redeployed: the sixth deployment’s runs, past 1,000, are read', async () => {
+    const { html, reads } = await redeployedGroup(200, 6);
+    assert.match(html, /<p>1 test failed: /);
+    assert.ok(html.includes('<b>WebApp.Tests.adds_tax</b>'), html);
+    assert.equal(reads.filter((id) => id >= 71000).length, 200);
   });
 });

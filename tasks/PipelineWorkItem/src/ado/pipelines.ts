@@ -34,8 +34,13 @@ const V = '6.0';
 const TASK_LOG_VERSION = '6.0-preview.2';
 /** Runs - Query answers at most 100 runs; Runs - List is read in pages of the same size. */
 const RUNS_PAGE = 100;
-/** Pages of a build's or release environment's runs read at most: none publishes 1,000 test runs. */
+/** Pages of a build's runs read at most: no build publishes 1,000 test runs. */
 const MAX_RUN_PAGES = 10;
+/**
+ * Pages of a release environment's runs read at most: a week of its deployments, and a deployment group of
+ * hundreds of targets redeployed several times publishes over 1,000; the current deployment's come last.
+ */
+const MAX_RELEASE_RUN_PAGES = 50;
 /** Runs listed without their statistics whose statistics are read at once. */
 const PARALLEL_STATISTICS = 6;
 const HOUR = 60 * 60 * 1000;
@@ -235,7 +240,7 @@ export class AdoPipelines implements Pipelines {
     const max = this.now() + HOUR;
     const runs: WireTestRun[] = [];
     let continuationToken: string | undefined;
-    for (let page = 0; page < MAX_RUN_PAGES && (page === 0 || continuationToken); page++) {
+    for (let page = 0; page < MAX_RELEASE_RUN_PAGES && (page === 0 || continuationToken); page++) {
       const answer = await this.builds.jsonPage<List<WireTestRun>>({
         method: 'GET',
         path: `${segment(project)}/_apis/test/runs`,
