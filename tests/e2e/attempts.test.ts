@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type {
   BuildSeed,
+  ReleaseEnvironmentSeed,
   ReleaseSeed,
   TestResultSeed,
   TimelineRecordSeed,
@@ -20,6 +21,31 @@ const result = (name: string, outcome: 'Failed' | 'Passed', runId: number): Test
 });
 /** The job `Test` of stage Build, as the agent names it in the runs it publishes. */
 const TEST_JOB = { stage: 'Build', phase: 'Test', job: '__default' };
+
+/**
+ * Release `id` whose Production environment was deployed `deployments` times, all but the last failed, with
+ * the test runs and results its deployments published.
+ */
+function redeployedRelease(
+  id: number,
+  deployments: number,
+  tests: Pick<ReleaseEnvironmentSeed, 'testResults' | 'testRuns'>,
+): ReleaseSeed {
+  const release = classicRelease(id, 'failed');
+  return {
+    ...release,
+    environments: release.environments?.map((environment) => {
+      if (environment.name !== 'Production') return environment;
+      const phases = environment.phases ?? [];
+      const attempts = Array.from({ length: deployments }, (_, i) => ({
+        attempt: i + 1,
+        ...(i + 1 < deployments && { status: 'failed' as const }),
+        phases,
+      }));
+      return { ...environment, phases: undefined, attempts, ...tests };
+    }),
+  };
+}
 
 // A rerun (of a build's failed jobs, or a release's deployment) publishes new test runs beside those of the attempt
 // it reran: the task reads the failures of the newest attempt only.
@@ -146,31 +172,17 @@ describe('packaged task: the tests of the newest attempt after a rerun', functio
   });
 
   it('a redeployed release environment lists only the failures of the deployment it runs in', async () => {
-    const release = classicRelease(63, 'failed');
-    const seed: ReleaseSeed = {
-      ...release,
-      environments: release.environments?.map((environment) => {
-        if (environment.name !== 'Production') return environment;
-        const phases = environment.phases ?? [];
-        return {
-          ...environment,
-          phases: undefined,
-          attempts: [
-            { attempt: 1, status: 'failed', phases },
-            { attempt: 2, phases },
-          ],
-          testResults: [
-            result('checks_out', 'Failed', 6301),
-            result('adds_tax', 'Failed', 6302),
-            { ...result('sends_receipt', 'Passed', 6302), resultGroupType: 'rerun' },
-          ],
-          testRuns: [
-            { id: 6301, attempt: 1 },
-            { id: 6302, attempt: 2 },
-          ],
-        };
-      }),
-    };
+    const seed = redeployedRelease(63, 2, {
+      testResults: [
+        result('checks_out', 'Failed', 6301),
+        result('adds_tax', 'Failed', 6302),
+        { ...result('sends_receipt', 'Passed', 6302), resultGroupType: 'rerun' },
+      ],
+      testRuns: [
+        { id: 6301, attempt: 1 },
+        { id: 6302, attempt: 2 },
+      ],
+    });
     const { webUrl } = await session.emulator.seedRelease(seed);
     const run = await session.run({
       variables: { ...releaseVariables(63, 'Failed', webUrl), 'Release.AttemptNumber': '2' },
@@ -193,27 +205,13 @@ describe('packaged task: the tests of the newest attempt after a rerun', functio
   it('a release environment with more runs than one page of Runs - Query holds: the redeployment’s are read too', async () => {
     // Attempt 1 published 100 runs (one per machine of a deployment group, say); attempt 2 its own run after them.
     const firstRuns = Array.from({ length: 100 }, (_, i) => 64001 + i);
-    const release = classicRelease(64, 'failed');
-    const seed: ReleaseSeed = {
-      ...release,
-      environments: release.environments?.map((environment) => {
-        if (environment.name !== 'Production') return environment;
-        const phases = environment.phases ?? [];
-        return {
-          ...environment,
-          phases: undefined,
-          attempts: [
-            { attempt: 1, status: 'failed', phases },
-            { attempt: 2, phases },
-          ],
-          testResults: [
-            ...firstRuns.map((runId) => result(`machine_${runId}`, 'Passed', runId)),
-            result('adds_tax', 'Failed', 64200),
-          ],
-          testRuns: [...firstRuns.map((id) => ({ id, attempt: 1 })), { id: 64200, attempt: 2 }],
-        };
-      }),
-    };
+    const seed = redeployedRelease(64, 2, {
+      testResults: [
+        ...firstRuns.map((runId) => result(`machine_${runId}`, 'Passed', runId)),
+        result('adds_tax', 'Failed', 64200),
+      ],
+      testRuns: [...firstRuns.map((id) => ({ id, attempt: 1 })), { id: 64200, attempt: 2 }],
+    });
     const { webUrl } = await session.emulator.seedRelease(seed);
     const run = await session.run({
       variables: { ...releaseVariables(64, 'Failed', webUrl), 'Release.AttemptNumber': '2' },
@@ -250,31 +248,16 @@ describe('packaged task: the tests of the newest attempt after a rerun', functio
         createdOn: new Date(Date.now() - (deployments - attempt) * hour + m * 1000).toISOString(),
       })),
     );
-    const release = classicRelease(65, 'failed');
-    const seed: ReleaseSeed = {
-      ...release,
-      environments: release.environments?.map((environment) => {
-        if (environment.name !== 'Production') return environment;
-        const phases = environment.phases ?? [];
-        return {
-          ...environment,
-          phases: undefined,
-          attempts: attempts.map((attempt) => ({
-            attempt,
-            ...(attempt < deployments && { status: 'failed' as const }),
-            phases,
-          })),
-          testResults: runs.map(({ id, attempt }) =>
-            result(
-              id === failing ? 'adds_tax' : `machine_${id}`,
-              attempt === deployments && id !== failing ? 'Passed' : 'Failed',
-              id,
-            ),
-          ),
-          testRuns: runs,
-        };
-      }),
-    };
+    const seed = redeployedRelease(65, deployments, {
+      testResults: runs.map(({ id, attempt }) =>
+        result(
+          id === failing ? 'adds_tax' : `machine_${id}`,
+          attempt === deployments && id !== failing ? 'Passed' : 'Failed',
+          id,
+        ),
+      ),
+      testRuns: runs,
+    });
     const { webUrl } = await session.emulator.seedRelease(seed);
     const run = await session.run({
       variables: { ...releaseVariables(65, 'Failed', webUrl), 'Release.AttemptNumber': String(deployments) },
