@@ -42,6 +42,12 @@ describe('fields input at its edges', () => {
     assert.deepEqual(sources('{"Fabrikam.Release-Train": "Q3"}'), [['Fabrikam.Release-Train', 'Q3']]);
   });
 
+  it('refuses a name that only starts as a reference name', () => {
+    const { fields, problems } = parseFieldsInput('Custom.Team Name=Web');
+    assert.deepEqual(fields, []);
+    assert.match(problems[0] ?? '', /'Custom\.Team Name' is not a field reference name/);
+  });
+
   it('refuses a reference name with two hyphens in a row, which Azure DevOps does not allow', () => {
     const { fields, problems } = parseFieldsInput('Custom.Go--Live=2027');
     assert.deepEqual(fields, []);
@@ -118,6 +124,12 @@ describe('fields input at its edges', () => {
     assert.equal(problems.length, 1);
     assert.ok(problems[0]?.startsWith("Input 'fields' is not valid JSON ("), problems[0]);
     assert.ok(problems[0]?.endsWith(`). ${HINT}.`), problems[0]);
+  });
+
+  it('reads text that starts with white space JSON does not allow as JSON, and explains that it does not parse', () => {
+    const { fields, problems } = parseFieldsInput('\u00a0{"Custom.Team": "Web"}');
+    assert.deepEqual(fields, []);
+    assert.ok(problems[0]?.startsWith("Input 'fields' is not valid JSON ("), problems[0]);
   });
 
   it('keeps the valid fields beside a problem in another line', () => {
@@ -206,6 +218,16 @@ describe('fields input guards', () => {
       assert.deepEqual(parseFieldsInput('{"Custom.A": "[[[[[[[[[[[[{{{{{{{{{{\\"\\\\"}').problems, []);
       assert.deepEqual(parseFieldsInput(deep(10)).problems, [
         "Input 'fields': the value of Custom.A must be a string, number or boolean, not [[[[[[[[[]]]]]]]]].",
+      ]);
+    });
+
+    it('takes exactly the most characters, and counts the nesting of each value, not of all of them', () => {
+      const longest = `Custom.A=${'x'.repeat(FIELDS_LIMITS.characters - 'Custom.A='.length)}`;
+      assert.deepEqual(parseFieldsInput(longest).problems, []);
+      // Ten values two levels deep each: three levels in all, whatever a closing bracket closes.
+      const siblings = `{${Array.from({ length: 10 }, (_, i) => `"Custom.F${i}": [{}]`).join(', ')}}`;
+      assert.deepEqual(parseFieldsInput(siblings).problems, [
+        "Input 'fields': the value of Custom.F0 must be a string, number or boolean, not [{}].",
       ]);
     });
   });

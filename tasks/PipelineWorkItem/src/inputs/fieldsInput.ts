@@ -78,9 +78,8 @@ function jsonEntries(text: string): Entries {
   } catch (error) {
     return { problem: loc('FieldsNotJson', (error as Error).message, loc('FieldsFormatHint')) };
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    return { problem: loc('FieldsNotObject', loc('FieldsFormatHint')) };
-  }
+  // Text whose first character past white space is `{` is, once it parses, an object (JSON's white space is
+  // some of what trimStart removes: text that starts with any other is no JSON).
   const values = parsed as Record<string, unknown>;
   for (const [reference, value] of Object.entries(values)) {
     if (!['string', 'number', 'boolean'].includes(typeof value)) {
