@@ -16,6 +16,9 @@ import {
 } from '../../tasks/PipelineWorkItem/src/evidence/jobFiles';
 import { fileLink } from '../helpers/links';
 
+// The module the walk calls (a namespace import is a copy whose functions cannot be replaced).
+const nodeFs = process.getBuiltinModule('node:fs');
+
 // The walk on a real file system: the job's directories (build with sources, temp) and a folder beside them.
 describe('finding the job files', () => {
   let base = '';
@@ -54,6 +57,7 @@ describe('finding the job files', () => {
     roots = jobRoots((name) => ({ 'Agent.BuildDirectory': build, 'Agent.TempDirectory': temp })[name]);
   });
   after(() => fs.rmSync(base, { recursive: true, force: true }));
+  afterEach(() => sinon.restore());
 
   it('the job directories are the build and temp directories, resolved; the sources only when neither is set', () => {
     assert.deepEqual(roots, [build, temp]);
@@ -360,6 +364,17 @@ describe('finding the job files', () => {
       assert.deepEqual(proc!.refused, [{ path: '/proc/self', reason: 'proc' }]);
       assert.deepEqual(proc!.files, []);
     }
+  });
+
+  it('a match that is gone once resolved is refused as unreadable, not as a FIFO, socket or device', () => {
+    const lstat = nodeFs.lstatSync;
+    const gone = path.join(sources, 'results', 'a.png');
+    sinon.stub(nodeFs, 'lstatSync').callsFake(((p: fs.PathLike, options?: fs.StatSyncOptions) => {
+      if (String(p) === gone) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+      return lstat(p, options);
+    }) as typeof nodeFs.lstatSync);
+    const [found] = find('results/a.png');
+    assert.deepEqual([found!.files, found!.refused], [[], [{ path: gone, reason: 'unreadable' }]]);
   });
 
   it('a classic release’s directory is one of the job’s', () => {

@@ -84,7 +84,10 @@ interface Examination extends Examined {
 /** Which file a stat describes: its device and file numbers, in full (a 64-bit file number does not fit a double). */
 const identityOf = (stat: BigIntStats): string => `${stat.dev}:${stat.ino}`;
 
-/** What a path resolves to: its real path and kind, or undefined parts where that fails (dangling, unreadable). */
+/**
+ * What a path resolves to: its real path and kind, or undefined parts where that fails (no real path: dangling;
+ * no kind: unreadable, or gone since it was resolved).
+ */
 function examine(p: string): Examination {
   let real: string;
   try {
@@ -97,7 +100,7 @@ function examine(p: string): Examination {
     const stat = lstatSync(real, { bigint: true });
     return { real, kind: kindOf(stat), size: Number(stat.size), identity: identityOf(stat) };
   } catch {
-    return { real, kind: 'other', size: 0, identity: '' };
+    return { real, kind: undefined, size: 0, identity: '' };
   }
 }
 
