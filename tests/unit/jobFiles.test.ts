@@ -58,6 +58,14 @@ describe('finding the job files', () => {
   });
   after(() => fs.rmSync(base, { recursive: true, force: true }));
   afterEach(() => sinon.restore());
+  // Folders whose reading fails, as for a user without the permission (this one may be root).
+  const unreadable = (...folders: string[]): void => {
+    const readdir = nodeFs.readdirSync;
+    sinon.stub(nodeFs, 'readdirSync').callsFake(((folder: fs.PathLike, options?: unknown) => {
+      if (folders.includes(String(folder))) throw Object.assign(new Error('EACCES'), { code: 'EACCES' });
+      return readdir(folder, options as fs.ObjectEncodingOptions & { withFileTypes: true });
+    }) as typeof nodeFs.readdirSync);
+  };
 
   it('the job directories are the build and temp directories, resolved; the sources only when neither is set', () => {
     assert.deepEqual(roots, [build, temp]);
@@ -366,6 +374,29 @@ describe('finding the job files', () => {
     }
   });
 
+  it('with no directory named at all, the job has none', () => {
+    assert.deepEqual(
+      jobRoots(() => undefined),
+      [],
+    );
+  });
+
+  it('a folder that cannot be read is refused and the search goes on; one no pattern leads into is not read', () => {
+    unreadable(path.join(sources, 'results', 'deep'), path.join(sources, 'ordered'), temp);
+    const [deep, pngs, above] = find('results/deep/*.png', 'results/*/b.png', `${base}/*/1/a/*.zip`);
+    assert.deepEqual(deep!.refused, [{ path: path.join(sources, 'results', 'deep'), reason: 'unreadable' }]);
+    assert.deepEqual(pngs!.refused.map((r) => [path.relative(sources, r.path), r.reason]).sort(), [
+      ['results/deep', 'unreadable'],
+      ['results/out-folder', 'folderOutside'],
+    ]);
+    // The temp directory lies below where the search starts, but not on the pattern's way.
+    assert.deepEqual(
+      above!.files.map((f) => f.realPath),
+      [path.join(build, 'a', 'staged.zip')],
+    );
+    assert.deepEqual(above!.refused, []);
+  });
+
   it('a match that is gone once resolved is refused as unreadable, not as a FIFO, socket or device', () => {
     const lstat = nodeFs.lstatSync;
     const gone = path.join(sources, 'results', 'a.png');
@@ -375,6 +406,80 @@ describe('finding the job files', () => {
     }) as typeof nodeFs.lstatSync);
     const [found] = find('results/a.png');
     assert.deepEqual([found!.files, found!.refused], [[], [{ path: gone, reason: 'unreadable' }]]);
+  });
+
+  it('a link matched by name to a folder outside is refused, as a folder inside is not', () => {
+    const [link] = find('results/out-folder');
+    assert.deepEqual(link!.refused, [
+      { path: path.join(sources, 'results', 'out-folder'), reason: 'outside' },
+    ]);
+    assert.deepEqual(link!.files, []);
+  });
+
+  it('a search that starts at the root names what it finds from there', function () {
+    if (process.platform === 'win32') this.skip();
+    // The first folder a glob: the search starts at `/`.
+    const pattern = `/*${base.slice(base.indexOf('/', 1))}/work/1/a/*.zip`;
+    assert.deepEqual(
+      find(pattern)[0]!.files.map((f) => f.realPath),
+      [path.join(build, 'a', 'staged.zip')],
+    );
+    // The root itself one of the job's directories: the walk starts there.
+    assert.deepEqual(
+      findJobFiles([pattern], sources, ['/'])[0]!.files.map((f) => f.path),
+      [path.join(base, 'work', '1', 'a', 'staged.zip')],
+    );
+  });
+
+  it('off Windows, case counts, a backslash is no separator, `X:` is a name and `!` inside a line is a glob', function () {
+    if (process.platform === 'win32') this.skip();
+    write(path.join(sources, 'names', 'x:'));
+    const [upper, backslashed, drive, extglob] = find(
+      'results/*.PNG',
+      'results\\deep\\*.png',
+      'names/x:',
+      'results/*.!(png)',
+    );
+    assert.deepEqual([upper!.files, backslashed!.files], [[], []]);
+    assert.deepEqual(names(drive!), ['names/x:']);
+    // `!(png)` after `*.`: any ending but png (`.hidden.png` is `` then `.` then `hidden.png`).
+    assert.deepEqual(names(extglob!), ['results/.hidden.png', 'results/notes.txt']);
+  });
+
+  it('a file is opened without following a link or waiting on a FIFO, and closed once given up', async function () {
+    if (process.platform === 'win32') this.skip();
+    fs.writeFileSync(path.join(sources, 'results', 'notes.txt'), 'hello world');
+    const notes = find('results/notes.txt')[0]!.files[0]!;
+    // A link to the very file the search found: opening it follows no link.
+    const link = path.join(sources, 'results', 'link-notes.txt');
+    fs.symlinkSync(notes.realPath, link);
+    // A FIFO the search examined: opening it would wait for a writer.
+    const fifo = path.join(sources, 'results', 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const { dev, ino } = fs.statSync(fifo, { bigint: true });
+    try {
+      await assert.rejects(text(openJobFile({ ...notes, realPath: link }, 100)), /ELOOP/);
+      await assert.rejects(
+        text(openJobFile({ realPath: fifo, identity: `${dev}:${ino}` }, 100)),
+        /fifo is no longer a regular file/,
+      );
+    } finally {
+      fs.rmSync(link);
+      fs.rmSync(fifo);
+    }
+    if (!fs.existsSync('/proc/self/fd')) return;
+    // The process's open files, by what they lead to (Linux).
+    const opened = (): string[] =>
+      fs.readdirSync('/proc/self/fd').flatMap((fd) => {
+        try {
+          return [fs.readlinkSync(path.join('/proc/self/fd', fd))];
+        } catch {
+          return [];
+        }
+      });
+    await assert.rejects(text(openJobFile(notes, 5)), /grew past 5 bytes/);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.ok(!opened().includes(notes.realPath), 'notes.txt is still open');
   });
 
   it('a classic release’s directory is one of the job’s', () => {

@@ -1,7 +1,7 @@
 import { resolve, sep } from 'node:path';
 
 /** What a matched path is, once every symlink on the way is resolved. */
-export type EntryKind = 'file' | 'directory' | 'fifo' | 'socket' | 'device' | 'other';
+export type EntryKind = 'file' | 'directory' | 'special';
 
 /** Why a match is not attached. */
 export type Refusal =
@@ -9,7 +9,7 @@ export type Refusal =
   | 'outside'
   /** A process file: `/proc/self/environ` holds the job's original environment, token and secrets included. */
   | 'proc'
-  /** A FIFO, socket or device: opening a FIFO blocks, a device never ends. */
+  /** A FIFO, socket or device (any entry that is neither file nor folder): opening a FIFO blocks, a device never ends. */
   | 'special'
   /** A symlink whose target does not exist. */
   | 'dangling'

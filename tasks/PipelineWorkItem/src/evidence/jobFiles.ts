@@ -18,16 +18,14 @@ import { confine, type EntryKind, type Examined, isInside, isProcFile, type Refu
 import type { FoundFiles, MatchedFile, RefusedMatch } from '../ports';
 
 // task-lib's findMatch options, so patterns mean what they meant: dot files match, no brace expansion,
-// case-insensitive on Windows.
+// case-insensitive on Windows. Its comment, negation and base-name options are left out: a rooted pattern never
+// starts with `#` or `!` (those lines are read before) and always holds a slash.
 const matchOptions = (nocase = process.platform === 'win32'): IOptions => ({
   dot: true,
   nobrace: true,
   noglobstar: false,
   noext: false,
   nocase,
-  matchBase: false,
-  nocomment: true,
-  nonegate: true,
 });
 
 const slashes = (p: string): string => (process.platform === 'win32' ? p.replace(/\\/g, '/') : p);
@@ -60,19 +58,15 @@ export function searchRoot(matcher: IMinimatch): { start: string; exact: boolean
   }
   const start = literal.join('/');
   // minimatch reads the `//` that starts a UNC path (`//server/share`) as one slash.
-  const unc = matcher.pattern.startsWith('//') && !start.startsWith('//');
+  const unc = matcher.pattern.startsWith('//');
   // A drive alone (`D:`, Windows) is that drive's current folder, not its root.
   const drive = /^[a-z]:$/i.test(start) ? '/' : '';
   return { start: (unc ? `/${start}` : start + drive) || '/', exact: literal.length === parts.length };
 }
 
-function kindOf(stat: BigIntStats | Dirent): EntryKind {
+function kindOf(stat: BigIntStats): EntryKind {
   if (stat.isFile()) return 'file';
-  if (stat.isDirectory()) return 'directory';
-  if (stat.isFIFO()) return 'fifo';
-  if (stat.isSocket()) return 'socket';
-  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'device';
-  return 'other';
+  return stat.isDirectory() ? 'directory' : 'special';
 }
 
 interface Examination extends Examined {
@@ -260,7 +254,7 @@ export function jobRoots(variable: (name: string) => string | undefined): string
     const value = variable(name);
     return value ? [value] : [];
   });
-  const chosen = named.length > 0 ? named : [variable('System.DefaultWorkingDirectory') ?? ''];
+  const chosen = named.length > 0 ? named : [variable('System.DefaultWorkingDirectory')];
   return chosen.flatMap((dir) => {
     try {
       return dir ? [realpathSync(dir)] : [];
