@@ -477,6 +477,30 @@ describe('finding the job files', () => {
     assert.ok(!opened().includes(notes.realPath), 'notes.txt is still open');
   });
 
+  it('a file whose number needs all 64 bits is the file the search found; a read that fails fails the stream', async () => {
+    const notes = path.join(sources, 'results', 'notes.txt');
+    // What Node gives for a file number past a double's precision (ReFS, some network file systems): exact in a
+    // bigint stat, rounded in a plain one.
+    const wide = <T extends fs.Stats | fs.BigIntStats>(stat: T): T =>
+      Object.assign(stat, { ino: typeof stat.ino === 'bigint' ? 2n ** 60n + 1n : 2 ** 60 });
+    const { lstatSync, fstatSync } = nodeFs;
+    sinon.stub(nodeFs, 'lstatSync').callsFake(((p: fs.PathLike, options?: fs.StatSyncOptions) => {
+      const stat = lstatSync(p, options);
+      return String(p) === notes && stat ? wide(stat) : stat;
+    }) as typeof nodeFs.lstatSync);
+    sinon
+      .stub(nodeFs, 'fstatSync')
+      .callsFake(((fd: number, options?: fs.StatSyncOptions) =>
+        wide(fstatSync(fd, options) as fs.Stats)) as typeof nodeFs.fstatSync);
+    const found = find('results/notes.txt')[0]!.files[0]!;
+    assert.equal(await text(openJobFile(found, 100)), fs.readFileSync(notes, 'utf8'));
+    sinon.stub(nodeFs, 'read').callsFake(((...args: unknown[]) => {
+      const done = args.at(-1) as (error: Error) => void;
+      process.nextTick(done, Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' }));
+    }) as typeof nodeFs.read);
+    await assert.rejects(text(openJobFile(found, 100)), /EIO/);
+  });
+
   it('a classic release’s directory is one of the job’s', () => {
     assert.deepEqual(
       jobRoots((name) => (name === 'Agent.ReleaseDirectory' ? temp : undefined)),
