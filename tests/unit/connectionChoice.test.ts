@@ -87,6 +87,9 @@ describe('connection inputs', () => {
         ['https://dev.azure.com/fabrikam/?src=mail', 'https://dev.azure.com/fabrikam/'],
         ['https://fabrikam.visualstudio.com#boards', 'https://fabrikam.visualstudio.com/'],
         ['https://azdo.contoso.example/tfs/Web?x=1', 'https://azdo.contoso.example/tfs/Web/'],
+        // An empty query or fragment parses as none, yet every request's path appended after it would be lost.
+        ['https://dev.azure.com/fabrikam/?', 'https://dev.azure.com/fabrikam/'],
+        ['https://dev.azure.com/fabrikam#', 'https://dev.azure.com/fabrikam/'],
       ]) {
         assert.deepEqual(problems(url!), [
           `Input 'organizationUrl': '${url}' is not the URL of an organization, but of a page or project in it. Use the organization's URL, ${organization}, and name the project in 'project'.`,

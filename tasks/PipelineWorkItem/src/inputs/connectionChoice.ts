@@ -125,6 +125,7 @@ function serviceHostOrganization(url: URL): string | undefined {
  * request's path to it, so every request would miss.
  */
 function pageOrganization(url: URL): string | undefined {
-  if (url.search === '' && url.hash === '') return undefined;
+  // `search` and `hash` are empty for a bare `?` or `#` too, which still cuts off every appended path.
+  if (!url.href.includes('?') && !url.href.includes('#')) return undefined;
   return withTrailingSlash(`${url.protocol}//${url.host}${url.pathname}`);
 }
