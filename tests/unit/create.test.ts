@@ -274,6 +274,15 @@ describe('filing a new item', () => {
     assert.deepEqual(warnings, [loc('RaceCommentFailed', 'Bug', 7, 8, '403 Forbidden')]);
   });
 
+  it('the older item cannot hear of a success filed at the same moment: the warning names a success', async () => {
+    const boards = boardsFinding([7, 8]);
+    boards.addComment.rejects(new Error('403 Forbidden'));
+    const { acting, warnings } = actingOver(boards);
+    await fileNewItem(acting, { ...decided(), success: true });
+    assert.deepEqual(warnings, [loc('RaceCommentFailedSuccess', 'Bug', 7, 8, '403 Forbidden')]);
+    assert.match(warnings[0] ?? '', /filed the same success/);
+  });
+
   it('the older item is this run’s own lost create: reported as created, the later copy closed', async () => {
     const boards = boardsFinding([7, 8]);
     boards.comments.withArgs('WebApp', 7).resolves([filedComment(1, RUN_KEY)]);

@@ -142,7 +142,8 @@ async function settleRace(acting: BoardsWrites, id: number, creation: Creation):
     try {
       ({ occurrence } = await commentOnRecurrence(acting, oldest, creation.recurrence));
     } catch (error) {
-      acting.log.warning(loc('RaceCommentFailed', acting.type.name, oldest, id, (error as Error).message));
+      const key = creation.success ? 'RaceCommentFailedSuccess' : 'RaceCommentFailed';
+      acting.log.warning(loc(key, acting.type.name, oldest, id, (error as Error).message));
       return { kind: 'created', id };
     }
   }
