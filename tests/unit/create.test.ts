@@ -274,6 +274,14 @@ describe('filing a new item', () => {
     assert.deepEqual(warnings, [loc('RaceCommentFailed', 'Bug', 7, 8, '403 Forbidden')]);
   });
 
+  it('a success whose race cannot be checked: the warning names a success', async () => {
+    const boards = fakeBoards();
+    boards.queryIds.rejects(new Error('503 unavailable'));
+    const { acting, warnings } = actingOver(boards);
+    await fileNewItem(acting, { ...decided(), success: true });
+    assert.match(warnings.join('\n'), /whether another run filed the same success at the same moment/);
+  });
+
   it('the older item cannot hear of a success filed at the same moment: the warning names a success', async () => {
     const boards = boardsFinding([7, 8]);
     boards.addComment.rejects(new Error('403 Forbidden'));

@@ -123,7 +123,8 @@ export async function createItem(
   try {
     return await settleRace(acting, id, creation);
   } catch (error) {
-    acting.log.warning(loc('RaceCheckFailed', acting.type.name, id, (error as Error).message));
+    const key = creation.success ? 'RaceCheckFailedSuccess' : 'RaceCheckFailed';
+    acting.log.warning(loc(key, acting.type.name, id, (error as Error).message));
     return { kind: 'created', id, unsettled: true };
   }
 }
