@@ -123,8 +123,12 @@ export async function createItem(
   try {
     return await settleRace(acting, id, creation);
   } catch (error) {
-    const key = creation.success ? 'RaceCheckFailedSuccess' : 'RaceCheckFailed';
-    acting.log.warning(loc(key, acting.type.name, id, (error as Error).message));
+    const why = (error as Error).message;
+    acting.log.warning(
+      creation.success
+        ? loc('RaceCheckFailedSuccess', acting.type.name, id, why)
+        : loc('RaceCheckFailed', acting.type.name, id, why),
+    );
     return { kind: 'created', id, unsettled: true };
   }
 }
@@ -143,8 +147,12 @@ async function settleRace(acting: BoardsWrites, id: number, creation: Creation):
     try {
       ({ occurrence } = await commentOnRecurrence(acting, oldest, creation.recurrence));
     } catch (error) {
-      const key = creation.success ? 'RaceCommentFailedSuccess' : 'RaceCommentFailed';
-      acting.log.warning(loc(key, acting.type.name, oldest, id, (error as Error).message));
+      const why = (error as Error).message;
+      acting.log.warning(
+        creation.success
+          ? loc('RaceCommentFailedSuccess', acting.type.name, oldest, id, why)
+          : loc('RaceCommentFailed', acting.type.name, oldest, id, why),
+      );
       return { kind: 'created', id };
     }
   }
