@@ -73,6 +73,12 @@ describe('connection inputs', () => {
       ['https://fabrikam.vsrm.visualstudio.com/', 'https://fabrikam.visualstudio.com/'],
       ['https://vsrm.dev.azure.com/fabrikam/', 'https://dev.azure.com/fabrikam/'],
       ['https://vssps.dev.azure.com/fabrikam', 'https://dev.azure.com/fabrikam/'],
+      // The services' global hosts name no organization: the fix cannot name one either.
+      [
+        'https://app.vssps.visualstudio.com/_apis/profile/profiles/me',
+        'https://<organization>.visualstudio.com/',
+      ],
+      ['https://vssps.dev.azure.com/_apis/profile/profiles/me', 'https://dev.azure.com/<organization>/'],
     ];
     for (const [url, organization] of serviceHosts) {
       it(`'${url}', another service's host of the organization, names ${organization}`, () => {

@@ -111,13 +111,18 @@ function servicesOrganization(url: URL): string | undefined {
  */
 function serviceHostOrganization(url: URL): string | undefined {
   const host = url.hostname.toLowerCase();
+  // A service's global host (`app.vssps.visualstudio.com`, `vssps.dev.azure.com/_apis/…`) names no organization,
+  // and no organization's name starts with `_`.
+  const named = (name: string | undefined): string =>
+    name === undefined || name.startsWith('_') ? '<organization>' : name;
   if (host.endsWith('.dev.azure.com')) {
-    const organization = url.pathname.split('/').find((segment) => segment !== '') ?? '<organization>';
+    const organization = named(url.pathname.split('/').find((segment) => segment !== ''));
     return `${url.protocol}//dev.azure.com/${organization}/`;
   }
   const labels = host.split('.');
   if (!host.endsWith('.visualstudio.com') || labels.length <= 3) return undefined;
-  return `${url.protocol}//${labels[0]}.visualstudio.com/`;
+  const organization = labels[0] === 'app' ? '<organization>' : named(labels[0]);
+  return `${url.protocol}//${organization}.visualstudio.com/`;
 }
 
 /**
