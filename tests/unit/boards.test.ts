@@ -568,14 +568,17 @@ describe('Boards adapter: writes', () => {
     );
   });
 
-  it('tells the look for a write whether the service answered it: a 503 from the service, not a gateway’s 504', async () => {
-    for (const [status, answered] of [
-      [503, true],
-      [500, true],
-      [504, false],
-      [502, false],
+  it('tells the look for a write whether the service answered it: a 503 with its own error body, not a gateway’s', async () => {
+    const own = { typeKey: 'ServiceUnavailableException', message: 'busy' };
+    for (const [status, body, answered] of [
+      [503, own, true],
+      [500, own, true],
+      // A front door answers 503 when the server behind it is slow: the write may still land.
+      [503, { message: 'busy' }, false],
+      [504, own, false],
+      [502, own, false],
     ] as const) {
-      const { adapter } = wire([{ status, body: { message: 'busy' } }]);
+      const { adapter } = wire([{ status, body }]);
       const landed = sinon.stub().resolves(true);
       await adapter.addComment('WebApp', 7, '<p>Failed again</p>', landed);
       sinon.assert.calledOnceWithExactly(landed, answered);

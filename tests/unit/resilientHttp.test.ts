@@ -206,6 +206,7 @@ describe('resilient HTTP client', () => {
       timedOut: false,
       retryAfterMs: undefined,
       final: false,
+      fromService: false,
     });
     assert.equal(failureOf(new Error('Request timeout: /x')).timedOut, true);
     assert.equal(failureOf(new Error('socket hang up')).timedOut, true);
@@ -216,7 +217,18 @@ describe('resilient HTTP client', () => {
       timedOut: false,
       retryAfterMs: undefined,
       final: false,
+      fromService: false,
     });
+    // Azure DevOps' own error body (parsed by the client) says the service answered; another JSON does not.
+    const serviceBody = { typeKey: 'ServiceUnavailableException', message: 'TF400898' };
+    assert.equal(
+      failureOf(Object.assign(new Error('x'), { statusCode: 503, result: serviceBody })).fromService,
+      true,
+    );
+    assert.equal(
+      failureOf(Object.assign(new Error('x'), { statusCode: 503, result: { error: 'x' } })).fromService,
+      false,
+    );
     // The revision limit is a 500 that no attempt changes, whichever digits the service writes.
     for (const limit of ['10,000', '10000', '10.000']) {
       const message = `Work item 12 has 10000 revisions, but currently, when updating via the API, only work items with up to ${limit} revisions are supported.`;

@@ -1,5 +1,13 @@
 import type { HttpClientLike } from './rest';
-import { atRevisionLimit, Failure, isTimeoutMessage, retryAfterMs, RetryPolicy, verdict } from './retry';
+import {
+  atRevisionLimit,
+  Failure,
+  isServiceErrorBody,
+  isTimeoutMessage,
+  retryAfterMs,
+  RetryPolicy,
+  verdict,
+} from './retry';
 
 type Response = Awaited<ReturnType<HttpClientLike['request']>>;
 
@@ -41,6 +49,7 @@ export function failureOf(error: unknown): Failure {
       status: error.response.message.statusCode,
       retryAfterMs: retryAfterMs(error.response.message.headers['retry-after']),
       final: atRevisionLimit(error.body),
+      fromService: isServiceErrorBody(error.body),
     };
   }
   const e = (error ?? {}) as {
@@ -48,6 +57,7 @@ export function failureOf(error: unknown): Failure {
     code?: unknown;
     message?: unknown;
     responseHeaders?: unknown;
+    result?: unknown;
   };
   const headers = (e.responseHeaders ?? {}) as Record<string, string | string[] | undefined>;
   return {
@@ -56,6 +66,7 @@ export function failureOf(error: unknown): Failure {
     timedOut: isTimeoutMessage(e.message),
     retryAfterMs: retryAfterMs(headers['retry-after']),
     final: typeof e.message === 'string' && atRevisionLimit(e.message),
+    fromService: isServiceErrorBody(e.result),
   };
 }
 

@@ -30,6 +30,8 @@ export interface Failure {
   readonly retryAfterMs?: number;
   /** The service said why it refused, and trying again cannot change it (a 5xx that is not transient). */
   readonly final?: boolean;
+  /** The answer carried Azure DevOps' own error body (JSON naming its `typeKey`), not a proxy's or gateway's page. */
+  readonly fromService?: boolean;
 }
 
 // Azure DevOps Services refuses every change through the REST API to an item with 10,000 revisions, with a 500
@@ -75,11 +77,30 @@ export function verdict(failure: Failure, safeToRepeat: boolean): Verdict {
 }
 
 /**
- * Whether the service itself answered a write whose outcome is unknown (500, 503): it is done with the request, so
- * the write cannot land later. A gateway's 502 or 504, a timeout or a reset leaves it possibly held, and landing.
+ * Whether the service itself answered a write whose outcome is unknown (a 500 or 503 with its own error body): it
+ * is done with the request, so the write cannot land later. A gateway's 502 or 504, a 503 without that body (a
+ * front door answers 503 when the server behind it is slow to answer), a timeout or a reset leaves it possibly
+ * held, and landing.
  */
 export function answeredByService(failure: Failure): boolean {
-  return failure.status === 500 || failure.status === 503;
+  return (failure.status === 500 || failure.status === 503) && failure.fromService === true;
+}
+
+/** Whether `body` (text, or JSON already parsed) is Azure DevOps' error body: an object naming its `typeKey`. */
+export function isServiceErrorBody(body: unknown): boolean {
+  let value = body;
+  if (typeof body === 'string') {
+    try {
+      value = JSON.parse(body) as unknown;
+    } catch {
+      return false;
+    }
+  }
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { typeKey?: unknown }).typeKey === 'string'
+  );
 }
 
 /** `Retry-After` in seconds or as an HTTP date, in milliseconds; undefined when absent or unreadable. */
