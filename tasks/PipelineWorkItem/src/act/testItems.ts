@@ -1,4 +1,4 @@
-import { inParallel } from '../evidence/limits';
+import { inParallel } from '../ado/parallel';
 import type { FailedTest, Suspects } from '../facts/model';
 import type { RunView } from '../facts/values';
 import { decide } from '../lifecycle/decision';

@@ -9,7 +9,7 @@ import type {
   WorkItemTypeFieldWithReferences,
 } from 'azure-devops-node-api/interfaces/WorkItemTrackingInterfaces';
 import type { TeamSettingsIteration } from 'azure-devops-node-api/interfaces/WorkInterfaces';
-import { inParallel } from '../evidence/limits';
+import { inParallel, PARALLEL_READS } from './parallel';
 import { AdoError } from '../errors';
 import type { Boards, Comment, WriterIdentity } from '../ports';
 import { stripBidi } from '../text/agentText';
@@ -27,8 +27,6 @@ const CATEGORIES: readonly StateCategory[] = ['Proposed', 'InProgress', 'Resolve
 const V = '6.0';
 /** Work Items - List takes at most 200 ids. */
 const MAX_IDS_PER_LIST = 200;
-/** Lists of ids read at once: a pipeline's open test items may be thousands. */
-const PARALLEL_LISTS = 6;
 // The comments API was still a preview in REST 6.0.
 const COMMENTS = '6.0-preview.3';
 // The most comments the service returns in one page.
@@ -192,7 +190,7 @@ export class AdoBoards implements Boards {
         return this.rest.json<{ value?: (WorkItem | null)[] }>({ method: 'GET', path, query, apiVersion: V });
       });
     const tags = new Map<number, string[]>();
-    for (const items of await inParallel(batches, PARALLEL_LISTS, read)) {
+    for (const items of await inParallel(batches, PARALLEL_READS, read)) {
       for (const item of items?.value ?? []) {
         if (!item?.id) continue;
         const value = String(item.fields?.['System.Tags'] ?? '');

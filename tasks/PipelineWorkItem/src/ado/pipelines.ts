@@ -8,7 +8,7 @@ import type {
   TimelineRecord,
 } from '../facts/model';
 import type { LineRange, NewestBuilds, Pipelines, ResultsPage, TestRunCounts, TestScope } from '../ports';
-import { inParallel } from '../evidence/limits';
+import { inParallel, PARALLEL_READS } from './parallel';
 import { loc } from '../text/messages';
 import { CallContext, toAdoError } from './errors';
 import { Rest, segment } from './rest';
@@ -41,8 +41,6 @@ const MAX_RUN_PAGES = 10;
  * hundreds of targets redeployed several times publishes over 1,000; the current deployment's come last.
  */
 const MAX_RELEASE_RUN_PAGES = 50;
-/** Runs listed without their statistics whose statistics are read at once. */
-const PARALLEL_STATISTICS = 6;
 const HOUR = 60 * 60 * 1000;
 /** The widest window of last-update dates Runs - Query accepts: 7 days. */
 const RUNS_QUERY_WINDOW = 7 * 24 * HOUR;
@@ -169,7 +167,7 @@ export class AdoPipelines implements Pipelines {
         .catch(() => undefined);
       return answer?.runStatistics?.length ? { ...run, runStatistics: answer.runStatistics } : run;
     };
-    return inParallel(runs, PARALLEL_STATISTICS, read);
+    return inParallel(runs, PARALLEL_READS, read);
   }
 
   // Runs - List pages with $skip and $top; a build seldom has more runs than one page holds.
@@ -226,7 +224,7 @@ export class AdoPipelines implements Pipelines {
         earlier = Math.max(earlier, at);
       return known;
     };
-    return (await inParallel(newestFirst, PARALLEL_STATISTICS, read)).flatMap((run) => run ?? []);
+    return (await inParallel(newestFirst, PARALLEL_READS, read)).flatMap((run) => run ?? []);
   }
 
   // Runs - Query must be given a window of last-update dates of at most 7 days. The task runs inside the

@@ -15,10 +15,10 @@ import {
   MAX_BYTES_PER_ITEM,
   MAX_FILES_PER_ITEM,
   megabytes,
-  inParallel,
   PARALLEL_UPLOADS,
   SERVICES_ATTACHMENT_LIMIT,
 } from './limits';
+import { inParallel } from '../ado/parallel';
 
 /** The service's answer to an attachment over the per-attachment limit. */
 const TOO_LARGE = 'TF237082';

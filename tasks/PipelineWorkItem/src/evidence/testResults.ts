@@ -1,7 +1,7 @@
 import type { Commit, RunFacts, RunRef, TestReads, TestResult } from '../facts/model';
 import { jobKey } from '../facts/runFacts';
 import type { Pipelines, ResultsPage, TestRunCounts, TestScope } from '../ports';
-import { inParallel } from './limits';
+import { inParallel, PARALLEL_READS } from '../ado/parallel';
 
 /** Results - List answers at most 1,000 results a page (without details). */
 const RESULTS_PAGE = 1000;
@@ -12,8 +12,6 @@ const MAX_PASSED_SCANNED = 5000;
 /** Earlier builds whose changes are read as the suspects of the failures that began there, and changes of each. */
 const MAX_SUSPECT_BUILDS = 5;
 const SUSPECT_CHANGES = 10;
-/** Pages of results of one outcome read at once. */
-const PARALLEL_PAGES = 6;
 
 /** Pages covering `count` results, at most `cap` of them. */
 function pagesOf(count: number, cap: number): ResultsPage[] {
@@ -68,7 +66,7 @@ export async function readResults(
 ): Promise<{ failed: TestResult[]; passedOnRerun: Promise<TestResult[]> }> {
   // A few pages at a time: a monorepo's hundreds of runs would otherwise each open a connection at once.
   const read = (outcome: 'Failed' | 'Passed', pages: { runId: number; page: ResultsPage }[]) =>
-    inParallel(pages, PARALLEL_PAGES, ({ runId, page }) =>
+    inParallel(pages, PARALLEL_READS, ({ runId, page }) =>
       pipelines.testResults(project, runId, outcome, page),
     ).then((all) => all.flat());
   const reruns = runs.filter((run) => run.passedOnRerun > 0);
@@ -145,7 +143,7 @@ export async function passedTestNames(
   const pages = plan(runs, (run) => run.passed, cap);
   const names = new Set<string>();
   // Only the names are kept: a page's results are let go as soon as it is read.
-  await inParallel(pages, PARALLEL_PAGES, async ({ runId, page }) => {
+  await inParallel(pages, PARALLEL_READS, async ({ runId, page }) => {
     for (const result of await pipelines.testResults(project, runId, 'Passed', page)) names.add(result.name);
   });
   const passed = runs.reduce((sum, run) => sum + run.passed, 0);
