@@ -102,6 +102,16 @@ function transport(limits = { requestTimeoutMs: 5_000, budgetMs: 20_000 }): Tran
 
 const TYPES = { status: 200, body: { value: [{ name: 'Bug' }] } };
 
+/** The organization's resource areas naming the Release area's host at `locationUrl` (none: no location). */
+const releaseArea = (locationUrl?: string) => ({
+  status: 200,
+  body: {
+    value: [
+      { id: 'efc2f575-36ef-48e9-b672-0c6fb4a48ac5', ...(locationUrl !== undefined && { locationUrl }) },
+    ],
+  },
+});
+
 // The classic release whose deployment the release-host tests read.
 const RELEASE_57 = { id: 57, name: 'Release-57', definitionName: 'CD', environmentId: 3, attempt: 1 };
 
@@ -281,12 +291,7 @@ describe('connections', () => {
       cert: made.cert,
     });
     try {
-      server = await serve(() => ({
-        status: 200,
-        body: {
-          value: [{ id: 'efc2f575-36ef-48e9-b672-0c6fb4a48ac5', locationUrl: `${releaseHost.url}fabrikam` }],
-        },
-      }));
+      server = await serve(() => releaseArea(`${releaseHost.url}fabrikam`));
       const pipelines = connectPipelines(
         { url: `${server.url}fabrikam/`, scheme: 'bearer', token: 'job-1' },
         { ...transport(), network: { ignoreSslError: true } },
@@ -305,14 +310,7 @@ describe('connections', () => {
     for (const named of ['vsrm/fabrikam/?x=1', 'vsrm/fabrikam/#'] as const) {
       server = await serve((seen) =>
         seen.url.startsWith('/fabrikam/_apis/ResourceAreas')
-          ? {
-              status: 200,
-              body: {
-                value: [
-                  { id: 'efc2f575-36ef-48e9-b672-0c6fb4a48ac5', locationUrl: `${server?.url}${named}` },
-                ],
-              },
-            }
+          ? releaseArea(`${server?.url}${named}`)
           : { status: 200, body: { value: [] } },
       );
       const pipelines = connectPipelines(
@@ -352,7 +350,7 @@ describe('connections', () => {
   it('pipelines: an area listed without a location is read from the collection', async () => {
     server = await serve((seen) =>
       seen.url.startsWith('/fabrikam/_apis/ResourceAreas')
-        ? { status: 200, body: { value: [{ id: 'efc2f575-36ef-48e9-b672-0c6fb4a48ac5' }] } }
+        ? releaseArea()
         : { status: 200, body: { value: [] } },
     );
     await readRelease57(server);
@@ -380,14 +378,7 @@ describe('connections', () => {
   it('pipelines: a release host of the collection’s scheme shares the collection’s kept-alive connection', async () => {
     server = await serve((seen) =>
       seen.url.startsWith('/fabrikam/_apis/ResourceAreas')
-        ? {
-            status: 200,
-            body: {
-              value: [
-                { id: 'efc2f575-36ef-48e9-b672-0c6fb4a48ac5', locationUrl: `${server?.url}vsrm/fabrikam` },
-              ],
-            },
-          }
+        ? releaseArea(`${server?.url}vsrm/fabrikam`)
         : { status: 200, body: { value: [] } },
     );
     await readRelease57(server);
