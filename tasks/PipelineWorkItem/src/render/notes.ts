@@ -85,18 +85,15 @@ export function stayedHtml(state: string, why: string): string {
   return `<p>It stays ${escapeHtml(state)}: ${textHtml(why)}</p>`;
 }
 
-// What the task does to an open item when its failure recurs, as `onRecurrence` says: the item's first entry
-// promises only that.
-const ON_RECURRENCE: Record<OnRecurrence, string> = {
+/**
+ * What the task does to an open item when its failure recurs, as `onRecurrence` says and a new item's first entry
+ * promises it (text): only that.
+ */
+export const RECURRENCE_TEXT: Readonly<Record<OnRecurrence, string>> = {
   comment: 'comments here',
   new: 'files a new item',
   skip: 'leaves this item as it is',
 };
-
-/** What the task does to an open item when its failure recurs, as a new item's first entry says it. Text. */
-export function recurrenceText(onRecurrence: OnRecurrence): string {
-  return ON_RECURRENCE[onRecurrence];
-}
 
 /** The history entry of a new item: where it came from and how the task will keep it up to date. */
 export function filedHtml(
@@ -110,7 +107,7 @@ export function filedHtml(
   const later = after.success
     ? 'succeeds again'
     : `fails again${after.resolveOnRecovery ? ` and resolves ${resolved} when the pipeline recovers` : ''}`;
-  const filed = `<p>Filed by Pipeline Work Items for ${runLink(view)}${whereHtml(view)}. Fingerprint <i>${escapeHtml(fingerprint.text)}</i> (tag ${escapeHtml(fingerprint.tag)}): the task ${recurrenceText(after.onRecurrence)} when it ${later}.</p>`;
+  const filed = `<p>Filed by Pipeline Work Items for ${runLink(view)}${whereHtml(view)}. Fingerprint <i>${escapeHtml(fingerprint.text)}</i> (tag ${escapeHtml(fingerprint.tag)}): the task ${RECURRENCE_TEXT[after.onRecurrence]} when it ${later}.</p>`;
   // The item that tracked this fingerprint before (resolved, closed by a person, or of another type): whoever
   // picks up the new one sees at once that it happened before, and what was found then.
   return earlier

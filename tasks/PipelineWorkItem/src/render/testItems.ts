@@ -5,7 +5,7 @@ import { firstLines } from '../text/excerpt';
 import { commitList, shownName, standingHtml, testNameHtml } from './evidence';
 import { runTableHtml } from './details';
 import type { Settings } from '../inputs/settings';
-import { againHeadline, recurrenceText, runLink, whereHtml, whereText } from './notes';
+import { againHeadline, RECURRENCE_TEXT, runLink, whereHtml, whereText } from './notes';
 import { plainTitle } from './title';
 
 /** Lines of a test's error message and stack trace its own item shows; the result in Azure DevOps has all. */
@@ -55,7 +55,7 @@ export function testFiledHtml(
   after: Pick<Settings, 'onRecurrence' | 'resolveOnRecovery'>,
 ): string {
   const resolved = after.resolveOnRecovery ? ' and resolves this item when it passes' : '';
-  return `<p>Filed by Pipeline Work Items for ${runLink(view)}${whereHtml(view)}. Fingerprint <i>${escapeHtml(shownName(fingerprint.text))}</i> (tag ${escapeHtml(fingerprint.tag)}): the task ${recurrenceText(after.onRecurrence)} when the test fails again${resolved}.</p>`;
+  return `<p>Filed by Pipeline Work Items for ${runLink(view)}${whereHtml(view)}. Fingerprint <i>${escapeHtml(shownName(fingerprint.text))}</i> (tag ${escapeHtml(fingerprint.tag)}): the task ${RECURRENCE_TEXT[after.onRecurrence]} when the test fails again${resolved}.</p>`;
 }
 
 /** The comment on a test's open item when the test fails again (or, `sameRun`, in another job or attempt of that run). */
