@@ -160,11 +160,14 @@ async function validated(
     const refusal = (error as Error).message;
     const links = error instanceof AdoError ? refusedLinks(patch, error) : [];
     const fields = error instanceof AdoError ? error.refusedFields : [];
-    const without = links.length > 0 ? [...new Set(links.map((link) => loc('LinkToItem', link.id)))] : fields;
-    if (
-      without.length > 0 &&
-      (links.length > 0 || fields.every((field) => optionalFix(optional, field) !== undefined))
-    ) {
+    const optionalOnly = fields.every((field) => optionalFix(optional, field) !== undefined);
+    const without =
+      links.length > 0
+        ? [...new Set(links.map((link) => loc('LinkToItem', link.id)))]
+        : optionalOnly
+          ? fields
+          : [];
+    if (without.length > 0) {
       acting.log.info(loc('DryRunAcceptedWithout', without.join(', '), refusal));
       return { accepted: true, without, refusal };
     }
