@@ -201,9 +201,10 @@ export class AdoPipelines implements Pipelines {
     project: string,
     scope: Extract<TestScope, { kind: 'release' }>,
   ): Promise<WireTestRun[]> {
-    const created = (run: WireTestRun): number => Date.parse(run.createdDate ?? '');
+    // A run without a date is taken as the newest: always read, never where the reading stops.
+    const created = (run: WireTestRun): number => Date.parse(run.createdDate ?? '') || Infinity;
     const newestFirst = (await this.queriedRuns(project, scope))
-      .map((run) => ({ run, at: Number.isNaN(created(run)) ? Infinity : created(run) }))
+      .map((run) => ({ run, at: created(run) }))
       .sort((a, b) => b.at - a.at);
     let earlier = -Infinity;
     const read = async ({ run, at }: { run: WireTestRun; at: number }): Promise<WireTestRun | undefined> => {
