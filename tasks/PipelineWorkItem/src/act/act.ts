@@ -5,7 +5,8 @@ import type { ResolvedItem } from '../render/summary';
 import { loc } from '../text/messages';
 import { Acted, Acting, actionRecorded, dryRun, itemLink, Outputs } from './acted';
 import { Decided, fileNewItem } from './create';
-import { commentOnRecurrence, resolveItem, Settled } from './writes';
+import { resolveItem, Settled } from './stateChange';
+import { commentOnRecurrence } from './writes';
 
 /** Does what the decision chose (or, in a dry run, logs what it would do) and says what came of it. */
 export async function act(acting: Acting, action: Action, decided: Decided): Promise<Acted> {

@@ -19,7 +19,8 @@ import { Content, optionalFields } from '../workItem/draft';
 import { draftedPatch } from './create';
 import { openStates } from '../workItem/workItemType';
 import { Acting, itemLink } from './acted';
-import { commentOnRecurrence, createItem, resolveItem } from './writes';
+import { resolveItem } from './stateChange';
+import { commentOnRecurrence, createItem } from './writes';
 
 /** New test items one run files at most; the other failing tests are counted in the run's item. */
 export const MAX_NEW_TEST_ITEMS = 20;
