@@ -377,4 +377,40 @@ describe('packaged task: state changes follow the workflow', function () {
       );
     });
   });
+
+  describe('a type an administrator disabled', () => {
+    const disableBug = (): Promise<void> => session.emulator.disableType({ project: 'WebApp', type: 'Bug' });
+
+    it('a new failure fails naming workItemType, the fix and the enabled types, before any write', async () => {
+      await disableBug();
+      const run = await runBuild(1070, 'failed', { inputs: { attachments: '**/*.log' } });
+      assert.equal(run.result, 'Failed');
+      assert.match(
+        run.resultMessage,
+        /^Input 'workItemType': the 'Bug' work item type is disabled in project 'WebApp', and Azure Boards files no new item of a disabled type\. Enable it \(Organization settings, or Collection settings on Azure DevOps Server, > Boards > Process > .*\), or set 'workItemType' to a type that is enabled\. The project's enabled types are: Epic, Feature, Issue, Task, Test Case, User Story\.$/,
+      );
+      assert.deepEqual((await session.emulator.requests()).filter(isWrite), []);
+      await session.items(0, run);
+    });
+
+    it('a dry run says so too, without asking the service to validate the create', async () => {
+      await disableBug();
+      const run = await runBuild(1071, 'failed', { inputs: { dryRun: 'true' } });
+      assert.equal(run.result, 'Failed');
+      assert.match(run.resultMessage, /the 'Bug' work item type is disabled in project 'WebApp'/);
+      assert.deepEqual((await session.emulator.requests()).filter(isWrite), []);
+    });
+
+    it('its open item is still commented on when the failure recurs, and resolved when the pipeline recovers', async () => {
+      const first = await runBuild(1072, 'failed');
+      const [item] = await session.items(1, first);
+      await disableBug();
+      const again = await runBuild(1073, 'failed');
+      assert.equal(again.outputs['WorkItemAction'], 'commented');
+      assert.equal(again.result, 'Succeeded');
+      const green = await runBuild(1074, 'green');
+      assert.equal(green.outputs['WorkItemAction'], 'resolved');
+      assert.equal((await fields(item.id))['System.State'], 'Resolved');
+    });
+  });
 });

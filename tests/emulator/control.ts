@@ -140,6 +140,18 @@ function addCustomState(store: Store, raw: unknown): number {
   return project.customStates[key].length;
 }
 
+// A type an administrator disables in an inherited process (an XML process has no such switch).
+function disableType(store: Store, raw: unknown): number {
+  const spec = (raw ?? {}) as Partial<Record<string, unknown>>;
+  const project = typeof spec.project === 'string' ? store.project(spec.project) : undefined;
+  const type = project && findType(project.process, String(spec.type));
+  if (!project || !type) throw new SeedError('disabledtypes: expected {project, type} of an existing type');
+  if (project.xmlProcess) throw new SeedError(`disabledtypes: ${project.name} has an XML process`);
+  const key = type.name.toLowerCase();
+  project.disabledTypes = [...new Set([...(project.disabledTypes ?? []), key])];
+  return project.disabledTypes.length;
+}
+
 function interventionFrom(raw: unknown): Intervention {
   const edit = (raw ?? {}) as Partial<Intervention>;
   if (typeof edit.id !== 'number' || !edit.fields || typeof edit.fields !== 'object')
@@ -240,6 +252,8 @@ function route(em: Emulation, r: ControlRequest): Answer {
     }
     case 'POST customstates':
       return json({ count: addCustomState(store, parse(r.body)) });
+    case 'POST disabledtypes':
+      return json({ count: disableType(store, parse(r.body)) });
     case 'POST rules':
       store.rules.push(ruleFrom(store, parse(r.body)));
       return json({ count: store.rules.length });

@@ -122,6 +122,15 @@ export const typeNotFound = (type: string, project: string): AdoError =>
     'WorkItemTypeNotFoundException',
   );
 
+// Learn documents that a disabled type's create is refused through the REST API, not with which code or words:
+// these are the emulator's own.
+export const typeDisabled = (type: string, project: string): AdoError =>
+  new AdoError(
+    400,
+    `Work item type ${type} is disabled in project ${project}: no work item of this type can be created.`,
+    'WorkItemTypeDisabledException',
+  );
+
 export const workItemNotFound = (id: number | string, status = 404): AdoError =>
   new AdoError(
     status,

@@ -71,6 +71,8 @@ export interface Emulator {
   addRule(rule: WorkflowRule): Promise<void>;
   /** Adds a state to a type of a project's inherited process (its transitions' reasons: "Moved to state X"). */
   addCustomState(state: CustomStateSpec): Promise<void>;
+  /** Disables a type of a project's inherited process: it takes no new item; its items stay as they are. */
+  disableType(spec: { project: string; type: string }): Promise<void>;
   /** Arms a person's edit of an item that lands just before the next PATCH of that item. */
   intervene(edit: Intervention): Promise<void>;
   setTokens(tokens: Array<string | TokenSpec>): Promise<void>;
@@ -183,6 +185,8 @@ class EmulatorProcess implements Emulator {
   addRule = async (rule: WorkflowRule): Promise<void> => void (await this.json('POST', 'rules', rule));
   addCustomState = async (state: CustomStateSpec): Promise<void> =>
     void (await this.json('POST', 'customstates', state));
+  disableType = async (spec: { project: string; type: string }): Promise<void> =>
+    void (await this.json('POST', 'disabledtypes', spec));
   intervene = async (edit: Intervention): Promise<void> =>
     void (await this.json('POST', 'interventions', edit));
   setTokens = async (tokens: Array<string | TokenSpec>): Promise<void> =>

@@ -67,6 +67,8 @@ export interface Project {
   xmlProcess?: boolean;
   /** States added to the types of the project's inherited process, by type name in lower case. */
   customStates?: Record<string, CustomState[]>;
+  /** Types of the project's inherited process an administrator disabled, by name in lower case. */
+  disabledTypes?: string[];
 }
 
 const DAY = 86_400_000;

@@ -1,6 +1,6 @@
 // Create and update of work items: patch → field rules → workflow → permissions → relations → save, with
 // revision numbers, System.History turned into a discussion comment, and reverse links on linked items.
-import { AdoError, noAreaPermission, noTagPermission, typeNotFound } from './errors';
+import { AdoError, noAreaPermission, noTagPermission, typeDisabled, typeNotFound } from './errors';
 import { applyFieldRules } from './fieldRules';
 import { BUILD_IDENTITY, isRestricted, type Person, type Project } from './org';
 import { applyPatch, newDraft, type Draft, type PatchOp } from './patch';
@@ -121,6 +121,7 @@ export function createWorkItem(
   opts: SaveOptions,
 ): StoredWorkItem {
   const type = typeInProject(project, typeName);
+  if (project.disabledTypes?.includes(type.name.toLowerCase())) throw typeDisabled(type.name, project.name);
   const { d, changes, date } = run(store, project, newDraft(type, -1, 0, {}, []), ops, opts);
   const item: StoredWorkItem = {
     id: 0,

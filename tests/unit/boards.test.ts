@@ -285,6 +285,17 @@ describe('Boards adapter: reads', () => {
     );
   });
 
+  it('a type an administrator disabled is read as disabled; isDisabled false or absent leaves it enabled', async () => {
+    const type = (isDisabled?: boolean) => ({
+      status: 200,
+      body: { name: 'Bug', states: [], ...(isDisabled === undefined ? {} : { isDisabled }) },
+    });
+    const { adapter } = wire([type(true), type(false), type()]);
+    const read = async (): Promise<boolean | undefined> =>
+      (await adapter.workItemType('WebApp', 'Bug'))?.disabled;
+    assert.deepEqual([await read(), await read(), await read()], [true, undefined, undefined]);
+  });
+
   it('one type that cannot be read: an error saying what was being read', async () => {
     const { adapter } = wire([{ status: 401, body: { message: 'TF400813: not authorized' } }]);
     await assert.rejects(

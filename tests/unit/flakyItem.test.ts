@@ -101,6 +101,31 @@ describe('the flaky-tests item', () => {
     assert.ok(String(field(ops, 'System.History')).endsWith(markerHtml(RUN_KEY, 1)));
   });
 
+  it('none open and the type disabled: nothing filed, a warning says the flaky results go unnoted', async () => {
+    const boards = fakeBoards();
+    boards.queryIds.resolves([]);
+    const { acting, warnings } = actingOver(boards);
+    const disabled = { ...acting, type: { ...acting.type, disabled: true } };
+    assert.equal(await record(disabled, withFlaky('Cart.Adds')), undefined);
+    sinon.assert.notCalled(boards.createWorkItem);
+    assert.match(
+      warnings.join('\n'),
+      /^The 'Bug' work item type is disabled in project 'WebApp': the flaky results/,
+    );
+  });
+
+  it('one open and the type disabled: commented on as ever', async () => {
+    const boards = fakeBoards();
+    boards.queryIds.resolves([5]);
+    boards.comments.resolves([]);
+    const { acting, warnings } = actingOver(boards);
+    const disabled = { ...acting, type: { ...acting.type, disabled: true } };
+    const flaky = await record(disabled, withFlaky('Cart.Adds'));
+    assert.equal(flaky?.action, 'commented');
+    sinon.assert.calledOnce(boards.addComment);
+    assert.deepEqual(warnings, []);
+  });
+
   it('another run filed it at the same moment: comments on the older one, reported as commented', async () => {
     const boards = fakeBoards();
     boards.queryIds.onFirstCall().resolves([]);

@@ -301,6 +301,19 @@ describe('per-test items: the open items and what is created', () => {
     );
   });
 
+  it('a disabled type: no new item, one warning counting the tests; open items still commented on', async () => {
+    const boards = boardsHolding({ 7: [tagOf('T.open'), TESTS_SCOPE] });
+    const { acting, warnings } = actingFor(boards);
+    const disabled = { ...acting, type: { ...acting.type, disabled: true } };
+    const tests = [failedTest('T.open', 'boom'), failedTest('T.new1', 'boom'), failedTest('T.new2', 'boom')];
+    const result = await track(disabled, failures(...tests), passing());
+    sinon.assert.notCalled(boards.createWorkItem);
+    assert.deepEqual([result.created, result.commented.map((item) => item.id), result.failed], [[], [7], 0]);
+    assert.deepEqual(warnings, [
+      "The 'Bug' work item type is disabled in project 'WebApp': 2 failing tests get no item of their own this run (their open items are still commented on and resolved). Enable the type, or set 'workItemType' to a type that is enabled.",
+    ]);
+  });
+
   it('comments on open items do not count against the cap', async () => {
     const open = Object.fromEntries(
       Array.from({ length: 5 }, (_, i) => [i + 1, [tagOf(`T.open${i}`), TESTS_SCOPE]]),

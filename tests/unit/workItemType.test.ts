@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import {
   chooseWorkItemType,
+  creationRefusal,
   plannedChange,
   StateChange,
   StateChangePurpose,
@@ -54,6 +55,29 @@ describe('work item type', () => {
       problem:
         "Input 'workItemType': project 'Starter' has no work item type '$(Item.Type)'. Its types are: Epic, Issue, Task. $(Item.Type) is a macro the agent leaves as written when the run has no variable Item.Type: define that variable, or correct its name.",
     });
+  });
+});
+
+describe('a type that takes no new item', () => {
+  const types: WorkItemTypeInfo[] = [
+    { name: 'Task', fields: [], states: [] },
+    { name: 'Bug', fields: [], states: [], disabled: true },
+    { name: 'Epic', fields: [], states: [] },
+  ];
+
+  it('a disabled type: names workItemType, the fix and the enabled types in order', () => {
+    assert.equal(
+      creationRefusal(types[1], types, 'WebApp'),
+      "Input 'workItemType': the 'Bug' work item type is disabled in project 'WebApp', and Azure Boards files no new item of a disabled type. Enable it (Organization settings, or Collection settings on Azure DevOps Server, > Boards > Process > the project's process > Work item types: Enable in the type's menu), or set 'workItemType' to a type that is enabled. The project's enabled types are: Epic, Task.",
+    );
+  });
+
+  it('without the project’s list: the same sentence without the types', () => {
+    assert.match(creationRefusal(types[1], [], 'WebApp') ?? '', /to a type that is enabled\.$/);
+  });
+
+  it('an enabled type takes new items', () => {
+    assert.equal(creationRefusal(types[0], types, 'WebApp'), undefined);
   });
 });
 

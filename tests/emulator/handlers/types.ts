@@ -52,7 +52,7 @@ function typeJson(ctx: RequestContext, project: Project, t: TypeDef): Record<str
     description: t.description,
     color: t.color,
     icon: { id: t.icon, url: `${ctx.collectionUrl}_apis/wit/workItemIcons/${t.icon}?color=${t.color}&v=2` },
-    isDisabled: false,
+    isDisabled: project.disabledTypes?.includes(t.name.toLowerCase()) === true,
     xmlForm: null,
     fields,
     fieldInstances: fields,

@@ -1,4 +1,4 @@
-import { AdoError } from '../errors';
+import { AdoError, SettingsError } from '../errors';
 import { collectAttachments } from '../evidence/attachments';
 import type { Evidence } from '../facts/model';
 import type { RunView } from '../facts/values';
@@ -11,6 +11,7 @@ import type { Validation } from '../render/summary';
 import { loc } from '../text/messages';
 import { Content, FIELD, optionalFields, optionalFix, Tracking, workItemDraft } from '../workItem/draft';
 import { JsonPatchOperation, patchOf } from '../workItem/patch';
+import { creationRefusal } from '../workItem/workItemType';
 import { createItem, Created, refusedLinks } from './writes';
 
 /** What the decision knew when it chose to file a new item. */
@@ -32,6 +33,8 @@ export interface Decided {
  */
 export async function fileNewItem(acting: Acting, decided: Decided): Promise<Acted> {
   const { settings, project, log } = acting;
+  const refusal = await typeRefusal(acting);
+  if (refusal !== undefined) throw new SettingsError([refusal]);
   const { shown, type, patch, title } = await newItem(acting, decided);
   if (settings.dryRun) {
     log.info(loc('DryRunRequest', type));
@@ -48,6 +51,17 @@ export async function fileNewItem(acting: Acting, decided: Decided): Promise<Act
     optional: optionalFields(settings),
   });
   return createdOutcome(acting, created, title, decided.success);
+}
+
+// Why the type takes no new item (it is disabled), said before anything is uploaded or sent, with the types that
+// take one when the project's list can be read; undefined when it takes one.
+async function typeRefusal(acting: Acting): Promise<string | undefined> {
+  if (acting.type.disabled !== true) return undefined;
+  const types = await acting.boards.workItemTypes(acting.project).catch((error: unknown) => {
+    if (error instanceof AdoError) return [];
+    throw error;
+  });
+  return creationRefusal(acting.type, types, acting.project);
 }
 
 /** The create request of the new item, with the run as it shows it and its title; its warnings logged. */

@@ -1,5 +1,5 @@
 import type { RunView } from '../facts/values';
-import { flakyFingerprintOf } from '../lifecycle/fingerprint';
+import { Fingerprint, flakyFingerprintOf } from '../lifecycle/fingerprint';
 import { markerHtml } from '../lifecycle/marker';
 import type { FlakyItem } from '../render/summary';
 import { flakyFiledHtml, flakyItemHtml, flakyItemTitle, flakyRunHtml } from '../render/testItems';
@@ -21,20 +21,28 @@ export async function recordFlaky(acting: Acting, view: RunView): Promise<FlakyI
   const type = acting.type.name;
   const fingerprint = flakyFingerprintOf(view.lane);
   const [open] = await openItems(acting, fingerprint);
-  const note = (): string => flakyRunHtml(view);
+  if (open === undefined && acting.type.disabled === true) {
+    acting.log.warning(loc('TypeDisabledNoFlakyItem', type, acting.project));
+    return undefined;
+  }
   if (acting.settings.dryRun) {
     const plan = open === undefined ? loc('PlanFlakyCreate', type) : loc('PlanFlakyComment', type, open);
     acting.log.info(loc('DryRunWould', plan));
     return open === undefined ? undefined : { type, ...itemLink(acting, open), action: 'none' };
   }
   if (open !== undefined) {
-    const { occurrence, recorded } = await commentOnRecurrence(acting, open, note);
+    const { occurrence, recorded } = await commentOnRecurrence(acting, open, () => flakyRunHtml(view));
     return {
       type,
       ...itemLink(acting, open),
       action: occurrence === undefined ? actionRecorded(recorded) : 'commented',
     };
   }
+  return fileFlakyItem(acting, view, fingerprint);
+}
+
+// The pipeline's first flaky-tests item; when another run filed it at the same moment, the comment on that one.
+async function fileFlakyItem(acting: Acting, view: RunView, fingerprint: Fingerprint): Promise<FlakyItem> {
   const history = `${flakyFiledHtml(view)}\n${markerHtml(acting.runKey, 1)}`;
   const { patch } = await draftedPatch(
     acting,
@@ -44,13 +52,13 @@ export async function recordFlaky(acting: Acting, view: RunView): Promise<FlakyI
   );
   const created = await createItem(acting, patch, {
     fingerprint,
-    recurrence: note,
+    recurrence: () => flakyRunHtml(view),
     settleRaces: true,
     known: [],
     optional: optionalFields(acting.settings),
   });
   return {
-    type,
+    type: acting.type.name,
     ...itemLink(acting, created.id),
     action: created.kind === 'created' ? 'created' : 'commented',
   };

@@ -51,7 +51,7 @@ export async function trackTestItems(
   const resolve = acting.settings.resolveOnRecovery
     ? await passedItems(acting, view, { ...planned, passed })
     : [];
-  const plan = { ...planned, resolve };
+  const plan = withoutCreates(acting, { ...planned, resolve });
   const base = { type: acting.type.name, overCap: plan.overCap };
   if (acting.settings.dryRun) {
     const counts = [plan.create.length, plan.comment.length, plan.resolve.length] as const;
@@ -70,6 +70,17 @@ export async function trackTestItems(
     settled.flatMap((written) => (written?.kind === kind && written.item ? [written.item] : []));
   const failed = settled.filter((written) => written === undefined).length;
   return { ...base, created: of('created'), commented: of('commented'), resolved: of('resolved'), failed };
+}
+
+// A disabled type takes no new item: the tests that would get one are counted in a warning, and the open items of
+// the others are still commented on and resolved.
+function withoutCreates<Plan extends { readonly create: readonly TestItem[] }>(
+  acting: Acting,
+  plan: Plan,
+): Plan {
+  if (plan.create.length === 0 || acting.type.disabled !== true) return plan;
+  acting.log.warning(loc('TypeDisabledNoTestItems', acting.type.name, acting.project, plan.create.length));
+  return { ...plan, create: [] };
 }
 
 /** What the failing tests' items need, before anything is written. */

@@ -373,6 +373,7 @@ function typeInfo(type: WorkItemType): WorkItemTypeInfo {
     fields: (type.fields ?? type.fieldInstances ?? []).map((field) => field.referenceName ?? ''),
     states: (type.states ?? []).flatMap(stateInfo),
     ...(type.transitions ? { transitions: transitionsOf(type.transitions) } : {}),
+    ...(type.isDisabled === true ? { disabled: true } : {}),
   };
 }
 

@@ -21,6 +21,11 @@ export interface WorkItemTypeInfo {
    * list them (then any state change is tried and the service decides).
    */
   readonly transitions?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * An administrator disabled the type: Azure Boards takes no new item of it, through the web or the REST API,
+   * while its existing items can still be read, commented on and moved along their workflow.
+   */
+  readonly disabled?: boolean;
 }
 
 /**
@@ -43,11 +48,31 @@ export function chooseWorkItemType(
       warning: loc('BugFallsBackToIssue', project, issue.name),
     };
   }
-  const names = types.map((t) => t.name).sort((a, b) => a.localeCompare(b));
-  const problem = loc('TypeMissing', project, requested, names.join(', '));
+  const problem = loc('TypeMissing', project, requested, namesOf(types));
   const note = macroNote(requested);
   return { problem: note ? `${problem} ${note}` : problem };
 }
+
+/**
+ * Why no new item of `type` can be filed, naming the input and the fix (with the project's enabled types, when
+ * `types` lists them); undefined when it can.
+ */
+export function creationRefusal(
+  type: WorkItemTypeInfo,
+  types: readonly WorkItemTypeInfo[],
+  project: string,
+): string | undefined {
+  if (type.disabled !== true) return undefined;
+  const enabled = namesOf(types.filter((t) => t.disabled !== true));
+  return loc('TypeDisabled', type.name, project, enabled ? loc('TypeDisabledEnabledTypes', enabled) : '');
+}
+
+// The types' names in alphabetical order, for a message that lists them.
+const namesOf = (types: readonly WorkItemTypeInfo[]): string =>
+  types
+    .map((t) => t.name)
+    .sort((a, b) => a.localeCompare(b))
+    .join(', ');
 
 /** The type's states in which an item counts as open: the Proposed and InProgress categories. */
 export function openStates(type: WorkItemTypeInfo): string[] {
