@@ -45,6 +45,31 @@ describe('emulator: workflow', function () {
     );
   });
 
+  it('a disabled type: listed as disabled, its create (validateOnly too) refused, its items still changed', async () => {
+    // The Basic process's Epic: no other test here files one, and the emulator is shared by the tests of this file.
+    const epic = await wit().createWorkItem(null, [add('System.Title', 'Checkout')], 'Starter', 'Epic');
+    await em().disableType({ project: 'Starter', type: 'epic' });
+    assert.equal((await typeOf('Starter', 'Epic')).isDisabled, true);
+    assert.equal((await typeOf('Starter', 'Issue')).isDisabled, false);
+    const listed = await wit().getWorkItemTypes('Starter');
+    assert.deepEqual(
+      listed.filter((type) => type.isDisabled).map((type) => type.name),
+      ['Epic'],
+    );
+    for (const validateOnly of [false, true]) {
+      const refused = await rejection(
+        wit().createWorkItem(null, [add('System.Title', 'CI failed')], 'Starter', 'Epic', validateOnly),
+      );
+      assert.equal(refused.statusCode, 400);
+      assert.match(refused.message, /Work item type Epic is disabled in project Starter/);
+    }
+    const moved = await wit().updateWorkItem(null, [add('System.State', 'Doing')], epic.id!, 'Starter');
+    assert.equal(moved.fields?.['System.State'], 'Doing');
+    await wit().createWorkItem(null, [add('System.Title', 'still filed')], 'Starter', 'Issue');
+    await assert.rejects(em().disableType({ project: 'Legacy', type: 'Bug' }), /XML process/);
+    await assertOnlyKnownRequests(em());
+  });
+
   it('a state an inherited process adds: listed in its category, entered only with the reason generated for it', async () => {
     await em().addCustomState({
       project: 'Mobile',
