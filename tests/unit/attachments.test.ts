@@ -113,7 +113,7 @@ describe('attachments', () => {
     );
     assert.deepEqual(t.opened, [['/work/1/s/shots/a.png', 60 * MB]]);
     assert.deepEqual(t.warnings, [
-      "Input 'attachments': /work/1/s/shots/out.png is not attached: it resolves to a path outside the job's directories (Agent.BuildDirectory, Agent.TempDirectory).",
+      "Input 'attachments': /work/1/s/shots/out.png is not attached: it resolves to a path outside the job's directories (Agent.BuildDirectory, Agent.TempDirectory and, in a classic release, Agent.ReleaseDirectory).",
       "Input 'attachments': /work/1/s/shots/env.png is not attached: it is a process file (/proc), which can hold the job's token and secrets.",
       "Input 'attachments': /work/1/s/shots/fifo.png is not attached: it is not a regular file (a FIFO, socket or device).",
       "Input 'attachments': /work/1/s/shots/gone.png is not attached: it is a symbolic link whose target does not exist.",
