@@ -162,6 +162,34 @@ describe('retry policy', () => {
     assert.deepEqual(told.args, [[loc('RetryAfterWait', 2)], [loc('RetryAfterWait', 1)]]);
   });
 
+  it('backs off 0.5 s, 1 s, 2 s … doubling, with jitter up to twice that, and never waits over 15 s', async () => {
+    const clock = sinon.useFakeTimers();
+    const random = sinon.stub(Math, 'random');
+    try {
+      const gaps = async (jitter: number): Promise<number[]> => {
+        random.returns(jitter);
+        const policy = new RetryPolicy({ requestTimeoutMs: 1000, budgetMs: 120_000 }, () => clock.now);
+        const times: number[] = [];
+        const attempt = sinon.stub().callsFake(async () => {
+          times.push(clock.now);
+          throw Object.assign(new Error('busy'), { statusCode: 503 });
+        });
+        const run = assert.rejects(
+          policy.run(attempt, () => true),
+          /busy/,
+        );
+        await clock.runAllAsync();
+        await run;
+        return times.slice(1).map((time, i) => time - times[i]);
+      };
+      assert.deepEqual(await gaps(0), [500, 1_000, 2_000, 4_000, 8_000, 15_000, 15_000, 15_000]);
+      assert.deepEqual(await gaps(0.999), [1_000, 1_999, 3_998, 7_996, 15_000, 15_000, 15_000, 15_000]);
+    } finally {
+      random.restore();
+      clock.restore();
+    }
+  });
+
   it('gives up when the service asks to wait exactly what is left of the budget', async () => {
     const policy = new RetryPolicy({ requestTimeoutMs: 1000, budgetMs: 5_000 }, () => 0);
     const attempt = sinon.stub();
