@@ -253,6 +253,18 @@ describe('the reads that may start early', () => {
     sinon.assert.calledOnceWithExactly(pipelines.testRuns, 'WebApp', { kind: 'build', buildId: 812 });
   });
 
+  it('reads at most 20,000 passed results for the test items’ recovery, and says when a run had more', async () => {
+    const passedRead = async (passed: number): Promise<{ read: number; complete: boolean }> => {
+      const { reads, pipelines } = readsFor({ trackTests: 'perTest' });
+      pipelines.testRuns.resolves([{ id: 1, failed: 0, passed, passedOnRerun: 0, flaky: 0 }]);
+      const { complete } = await reads.passedTests();
+      const pages = pipelines.testResults.args.filter(([, , outcome]) => outcome === 'Passed');
+      return { read: pages.reduce((sum, [, , , page]) => sum + (page as { top: number }).top, 0), complete };
+    };
+    assert.deepEqual(await passedRead(20_000), { read: 20_000, complete: true });
+    assert.deepEqual(await passedRead(20_001), { read: 20_000, complete: false });
+  });
+
   it('a job’s runs its rerun superseded are neither the run’s failing tests nor its passed ones', async () => {
     // Job Test ran again as attempt 2 and failed before publishing: its attempt 1 run is not this run's.
     const facts = { ...NO_FACTS, jobAttempts: new Map([['build.test.__default', 2]]) };
