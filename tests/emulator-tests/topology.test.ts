@@ -218,6 +218,22 @@ describe('emulator: topologies', function () {
     });
   }
 
+  it('server2019 refuses REST 6.0, and 6.0-preview, with 400 VssVersionOutOfRangeException naming 5.0', async () => {
+    await em().setTopology('server2019');
+    for (const version of ['6.0', '6.0-preview.3']) {
+      const res = await fetch(`${em().collectionUrl}WebApp/_apis/wit/workitemtypes`, {
+        headers: { ...auth, Accept: `application/json;api-version=${version}` },
+      });
+      assert.equal(res.status, 400, version);
+      const body = (await res.json()) as { message: string; typeKey: string };
+      assert.equal(body.typeKey, 'VssVersionOutOfRangeException', version);
+      assert.equal(
+        body.message,
+        'The requested REST API version of 6.0 is out of range for this server. The latest REST API version this server supports is 5.0.',
+      );
+    }
+  });
+
   it('refuses a preview-only resource asked for without -preview, and a version that is not one', async () => {
     const get = (path: string, v: string) =>
       fetch(`${em().collectionUrl}${path}`, {

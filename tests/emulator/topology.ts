@@ -39,6 +39,10 @@ export const TOPOLOGIES: Readonly<Record<TopologyKind, Topology>> = {
     splitHosts: false,
     resourceVersions: { [COMMENTS]: 3 },
   },
+  // Azure DevOps Server 2019 speaks REST 5.0 (Microsoft Learn, "REST API versioning"), below every version
+  // the task sends. Played for that refusal only: a request at 5.0 reaches the routes of the newer servers,
+  // the Comments API among them, which 5.0 does not have.
+  server2019: { kind: 'server2019', maxVersion: '5.0', splitHosts: false, resourceVersions: {} },
 };
 
 export const DEFAULT_TOPOLOGY: Topology = TOPOLOGIES.onPremises;

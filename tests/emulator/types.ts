@@ -51,9 +51,10 @@ export type RequestKind = 'rest' | 'discovery' | 'federation' | 'control' | 'unk
  * - `onPremises` (default): one host, empty ResourceAreas, REST up to 7.2;
  * - `services`: Azure DevOps Services; Release and test results on their own hosts, found through
  *   ResourceAreas;
- * - `server2022` / `server2020`: Azure DevOps Server 2022 (REST 7.0) / 2020 (REST 6.0), one host.
+ * - `server2022` / `server2020`: Azure DevOps Server 2022 (REST 7.0) / 2020 (REST 6.0), one host;
+ * - `server2019`: Azure DevOps Server 2019 (REST 5.0), one host, played for its refusal of newer versions.
  */
-export type TopologyKind = 'onPremises' | 'services' | 'server2022' | 'server2020';
+export type TopologyKind = 'onPremises' | 'services' | 'server2022' | 'server2020' | 'server2019';
 
 /** The emulator's hosts: the collection, and the two that play vsrm.dev.azure.com and vstmr.dev.azure.com. */
 export type HostRole = 'main' | 'release' | 'testResults';
