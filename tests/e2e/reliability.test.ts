@@ -230,6 +230,24 @@ describe('packaged task: fallbacks, messages and server versions', function () {
     });
   }
 
+  it('Azure DevOps Server 2019 (REST 5.0): says the server is older than the task needs, and what it needs', async () => {
+    await session.emulator.setTopology('server2019');
+    await session.emulator.setTokens([JOB_TOKEN]);
+    const run = await failure(843);
+    assert.equal(run.result, 'SucceededWithIssues');
+    const needs =
+      /Azure DevOps at http:\/\/127\.0\.0\.1:\d+\/fabrikam\/ serves REST API versions up to 5\.0, older than the REST API 6\.0 this task calls \(Azure DevOps Server 2020 and later serve it\)\. The task supports Azure DevOps Services and Azure DevOps Server 2022\.1 or later: upgrade the server to one of those\./;
+    assert.match(
+      run.resultMessage,
+      /^Could not read the work item types of project 'WebApp': Azure DevOps at /,
+    );
+    assert.match(run.resultMessage, needs);
+    // Every read the run started was refused alike: each warning names the fix.
+    assert.ok(run.warnings.length > 1);
+    for (const warning of run.warnings) assert.match(warning, needs);
+    await session.items(0, run);
+  });
+
   it('Services: reads the release from its own host, found through resource areas, and the tests from the collection', async () => {
     await session.emulator.setTopology('services');
     await session.emulator.setTokens([JOB_TOKEN]);

@@ -454,6 +454,36 @@ describe('Azure DevOps errors', () => {
     );
   });
 
+  it('a server older than the REST API the task calls: the server’s latest version, what the task needs', () => {
+    const refusal = (message: string, typeKey = 'VssVersionOutOfRangeException') =>
+      toAdoError(serviceError(400, message, { typeKey }), {
+        ...CALL,
+        url: 'https://tfs.example.com:8443/tfs/DefaultCollection/',
+      });
+    const server2019 =
+      'The requested REST API version of 6.0 is out of range for this server. The latest REST API version this server supports is 5.0.';
+    assert.equal(
+      refusal(server2019).message,
+      loc('ServerTooOld', CALL.action, 'https://tfs.example.com:8443/tfs/DefaultCollection/', '5.0', '6.0'),
+    );
+    assert.match(
+      refusal(server2019).message,
+      /serves REST API versions up to 5\.0, older than the REST API 6\.0 this task calls .*Azure DevOps Server 2022\.1 or later: upgrade the server/,
+    );
+    // Azure DevOps Server 2019 Update 1 serves 5.1.
+    assert.match(refusal(server2019.replace('is 5.0.', 'is 5.1.')).message, /up to 5\.1, older than/);
+    // Another refusal of the version, or one whose wording the task cannot read, keeps the service's words.
+    const other = 'The requested version "6.0" of the resource is under preview.';
+    assert.equal(
+      refusal(other, 'VssInvalidPreviewVersionException').message,
+      loc('CallFailedStatus', CALL.action, 400, other),
+    );
+    assert.equal(
+      refusal('Out of range.').message,
+      loc('CallFailedStatus', CALL.action, 400, 'Out of range.'),
+    );
+  });
+
   it('each field an input of the task sets, required and left empty: that input named', () => {
     const inputs: [field: string, input: string][] = [
       ['System.Title', 'title'],

@@ -88,6 +88,7 @@ const MESSAGES: readonly (readonly [applies: (f: Failure) => boolean, message: (
     (f) => typeof f.e.page === 'string',
     (f) => loc('AnswerNotJson', f.action, f.call.url, f.status ?? 200, f.e.page ?? ''),
   ],
+  [(f) => serverTooOld(f) !== undefined, tooOld],
   [(f) => f.code === 'TF237111', (f) => loc('AreaRefused', f.action, permissionFix(f.call))],
   [(f) => f.code === 'TF401289', tagsRefused],
   [(f) => f.code === 'VS800075', (f) => loc('CallFailed', f.action, projectUnreadable(f.call))],
@@ -110,6 +111,20 @@ function rateLimited(f: Failure): string {
   const asked = retryAfterMs(f.e.responseHeaders?.['retry-after']);
   const wait = asked === undefined ? '' : loc('RateLimitWait', Math.ceil(asked / 1000));
   return loc('RateLimited', f.action, f.serviceMessage, wait);
+}
+
+// A server older than the REST API version asked for names that version (its numeric part) and its own latest:
+// the fix is a newer server, which the service's words do not say.
+function serverTooOld(f: Failure): { latest: string; asked: string } | undefined {
+  if (f.e.result?.typeKey !== 'VssVersionOutOfRangeException') return undefined;
+  const asked = /\bversion of (\d+\.\d+)\b/.exec(f.serviceMessage)?.[1];
+  const latest = /\bsupports is (\d+\.\d+)\b/.exec(f.serviceMessage)?.[1];
+  return asked && latest ? { latest, asked } : undefined;
+}
+
+function tooOld(f: Failure): string {
+  const { latest, asked } = serverTooOld(f) ?? { latest: '', asked: '' };
+  return loc('ServerTooOld', f.action, f.call.url, latest, asked);
 }
 
 function redirected(f: Failure): string {
