@@ -22,11 +22,11 @@ export const TOPOLOGIES: Readonly<Record<TopologyKind, Topology>> = {
   onPremises: { kind: 'onPremises', maxVersion: '7.2', splitHosts: false, resourceVersions: {} },
   services: { kind: 'services', maxVersion: '7.2', splitHosts: true, resourceVersions: {} },
   // Azure DevOps Server 2022 speaks REST 7.0, Server 2020 REST 6.0 (Microsoft Learn, "REST API
-  // versioning"). The Comments API is preview-only at resource version 3 there: the 6.0 and 6.1 references
-  // show 6.0-preview.3 / 6.1-preview.3, 7.1 shows preview.4; 7.0-preview.3 for Server 2022 is inferred
-  // (its reference page was not seen). Other preview resources keep locations.ts's numbers (not checked
-  // per server). Server 2020 Update 1 and later report 6.1 as their latest version (quoted in a public
-  // issue's error message); this topology plays the 6.0 release.
+  // versioning"). Their own references (the azure-devops-server-7.0 and -6.0 specifications of
+  // MicrosoftDocs/vsts-rest-api-specs) have the Comments API preview-only at resource version 3
+  // (7.0-preview.3, 6.0-preview.3), a release task's log at 6.0-preview.2 on Server 2020, and every other
+  // route the emulator serves released at the server's version. Server 2020 Update 1 and later report 6.1 as
+  // their latest version (quoted in a public issue's error message); this topology plays the 6.0 release.
   server2022: {
     kind: 'server2022',
     maxVersion: '7.0',
