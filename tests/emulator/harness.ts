@@ -51,6 +51,12 @@ export const PROJECTS = {
     defaultTeam: 'Legacy Team',
     teams: ['Legacy Team'],
   },
+  'Fabrikam Fiber Café': {
+    id: stableGuid('project:Fabrikam Fiber Café'),
+    process: 'Agile',
+    defaultTeam: 'Fabrikam Fiber Café Team',
+    teams: ['Fabrikam Fiber Café Team'],
+  },
 } as const;
 
 export interface Emulator {

@@ -161,6 +161,17 @@ export function buildProjects(): Project[] {
       defaultTeam: 'Legacy Team',
       teams: [team('Legacy', 'Legacy Team', [['Iteration 1', 'current']])],
     },
+    {
+      // A name with spaces and a letter beyond ASCII, which every route carries percent-encoded.
+      id: stableGuid('project:Fabrikam Fiber Café'),
+      name: 'Fabrikam Fiber Café',
+      process: 'Agile',
+      areas: ['Fabrikam Fiber Café'],
+      restrictedAreas: [],
+      iterations: ['Fabrikam Fiber Café', 'Fabrikam Fiber Café\\Sprint 1'],
+      defaultTeam: 'Fabrikam Fiber Café Team',
+      teams: [team('Fabrikam Fiber Café', 'Fabrikam Fiber Café Team', [['Sprint 1', 'current']])],
+    },
   ];
 }
 

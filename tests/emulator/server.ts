@@ -203,8 +203,12 @@ async function handle(
   const url = new URL(req.url ?? '/', 'http://emulator');
   const query = Object.fromEntries(url.searchParams);
   const { body, size: bodySize } = await readBody(req);
-  const segments = decodeSegments(url.pathname) ?? [];
-  const collectionUrl = `http://${req.headers.host ?? 'localhost'}/${ORGANIZATION}/`;
+  const path = decodeSegments(url.pathname) ?? [];
+  // The collection is also served below a server's virtual directory, as Azure DevOps Server serves
+  // http://host:8080/tfs/DefaultCollection/: /tfs/fabrikam/… is /fabrikam/… of a collection URL that says so.
+  const virtualDirectory = path[0] === 'tfs' && path[1]?.toLowerCase() === ORGANIZATION ? 'tfs/' : '';
+  const segments = virtualDirectory ? path.slice(1) : path;
+  const collectionUrl = `http://${req.headers.host ?? 'localhost'}/${virtualDirectory}${ORGANIZATION}/`;
   if (host === 'main' && segments[0] === '_control') {
     handleControl(em, { method, segments: segments.slice(1), body, collectionUrl }, res);
     return;
@@ -225,7 +229,7 @@ async function handle(
   const apiVersion = apiVersionOf(req.headers.accept, query);
   const record: RecordedRequest = em.log.add({
     method,
-    path: `/${segments.join('/')}`,
+    path: `/${path.join('/')}`,
     query,
     kind,
     spec: target.kind === 'route' ? target.route.spec : null,
