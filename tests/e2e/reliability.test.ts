@@ -4,6 +4,7 @@ import {
   buildVariables,
   classicRelease,
   failedYamlRun,
+  greenYamlRun,
   JOB_TOKEN,
   releaseVariables,
   seedClassicRelease,
@@ -246,6 +247,44 @@ describe('packaged task: fallbacks, messages and server versions', function () {
     assert.ok(run.warnings.length > 1);
     for (const warning of run.warnings) assert.match(warning, needs);
     await session.items(0, run);
+  });
+
+  it('a Server collection below a virtual directory, of a project named with spaces and beyond ASCII: files, comments, resolves', async () => {
+    await session.emulator.setTopology('server2020');
+    await session.emulator.setTokens([JOB_TOKEN]);
+    const project = 'Fabrikam Fiber Café';
+    const collection = session.emulator.collectionUrl.replace('/fabrikam/', '/tfs/fabrikam/');
+    const run = async (id: number, outcome: 'failed' | 'green') => {
+      const seed = outcome === 'failed' ? failedYamlRun(id) : greenYamlRun(id);
+      await session.emulator.seedBuild({ ...seed, project });
+      return session.run({
+        variables: buildVariables(id, {
+          'System.TeamFoundationCollectionUri': collection,
+          'System.TeamProject': project,
+          'Agent.JobStatus': outcome === 'failed' ? 'Failed' : 'Succeeded',
+        }),
+        inputs: { iterationPath: '@currentIteration' },
+        jobConnectionUrl: collection,
+      });
+    };
+    const first = await run(844, 'failed');
+    assert.equal(first.outputs['WorkItemAction'], 'created', first.stdout);
+    assert.equal(first.outputs['WorkItemUrl'], `${collection}Fabrikam%20Fiber%20Caf%C3%A9/_workitems/edit/1`);
+    const [item] = await session.items(1, first);
+    assert.equal(item!.fields['System.IterationPath'], 'Fabrikam Fiber Café\\Sprint 1');
+    assert.equal((await run(845, 'failed')).outputs['WorkItemAction'], 'commented');
+    assert.equal((await run(846, 'green')).outputs['WorkItemAction'], 'resolved');
+    const requests = (await session.emulator.requests()).filter((r) => r.kind === 'rest');
+    // Every call went to the collection below its virtual directory, and reached a route of the project.
+    assert.ok(requests.length > 10);
+    for (const r of requests) {
+      assert.match(
+        r.path,
+        /^\/tfs\/fabrikam\/Fabrikam Fiber Café\/(Fabrikam Fiber Café Team\/)?_apis\//,
+        r.path,
+      );
+      assert.ok((r.status ?? 0) >= 200 && (r.status ?? 0) < 300, `${r.method} ${r.path}: ${r.status}`);
+    }
   });
 
   it('Services: reads the release from its own host, found through resource areas, and the tests from the collection', async () => {
