@@ -265,8 +265,16 @@ describe('emulator: topologies', function () {
       if (version.includes('.')) {
         assert.equal(
           body.typeKey,
-          version === '6.0-foo' ? 'VssInvalidApiVersionException' : 'VssInvalidPreviewVersionException',
+          version === '6.0-foo'
+            ? 'VssInvalidApiResourceVersionException'
+            : 'VssInvalidPreviewVersionException',
           what,
+        );
+      }
+      if (body.typeKey === 'VssInvalidApiResourceVersionException') {
+        assert.equal(
+          body.message,
+          `Invalid api version string: "${version}". Api version string must be in the format: {Major}.{Minor}[-preview[.{ResourceVersion}]].`,
         );
       }
       if (body.typeKey === 'VssInvalidPreviewVersionException') {

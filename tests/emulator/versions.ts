@@ -32,12 +32,12 @@ export function checkApiVersion(
     return;
   }
   if (!/^\d+\.\d+(-preview(\.\d+)?)?$/i.test(version)) {
-    // A version is major.minor, with -preview or -preview.N after it (REST API versioning); wording and type
-    // key emulator-chosen.
+    // A version is major.minor, with -preview or -preview.N after it (REST API versioning). Wording and type
+    // key as the service answers (quoted in a public issue for "6.0."); the status is emulator-chosen.
     throw new AdoError(
       400,
-      `The api-version '${version}' is not valid. Use major.minor, optionally followed by -preview or -preview.N (e.g. "6.0" or "6.0-preview.3").`,
-      'VssInvalidApiVersionException',
+      `Invalid api version string: "${version}". Api version string must be in the format: {Major}.{Minor}[-preview[.{ResourceVersion}]].`,
+      'VssInvalidApiResourceVersionException',
       WEBAPI,
     );
   }
