@@ -470,8 +470,13 @@ describe('Azure DevOps errors', () => {
       refusal(server2019).message,
       /serves REST API versions up to 5\.0, older than the REST API 6\.0 this task calls .*Azure DevOps Server 2022\.1 or later: upgrade the server/,
     );
-    // Azure DevOps Server 2019 Update 1 serves 5.1.
-    assert.match(refusal(server2019.replace('is 5.0.', 'is 5.1.')).message, /up to 5\.1, older than/);
+    // Azure DevOps Server 2019 Update 1 serves 5.1, and words the refusal otherwise.
+    const update1 =
+      'The requested REST API version of "6.0" is out of the valid range for this server. The latest REST API version supported by this server is 5.1';
+    assert.equal(
+      refusal(update1).message,
+      loc('ServerTooOld', CALL.action, 'https://tfs.example.com:8443/tfs/DefaultCollection/', '5.1', '6.0'),
+    );
     // Another refusal of the version, or one whose wording the task cannot read, keeps the service's words.
     const other = 'The requested version "6.0" of the resource is under preview.';
     assert.equal(

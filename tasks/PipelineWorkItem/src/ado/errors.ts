@@ -113,12 +113,12 @@ function rateLimited(f: Failure): string {
   return loc('RateLimited', f.action, f.serviceMessage, wait);
 }
 
-// A server older than the REST API version asked for names that version (its numeric part) and its own latest:
-// the fix is a newer server, which the service's words do not say.
+// A server older than the REST API version asked for names that version (its numeric part) first and its own
+// latest last, in wordings that vary between servers: the fix is a newer server, which the words do not say.
 function serverTooOld(f: Failure): { latest: string; asked: string } | undefined {
   if (f.e.result?.typeKey !== 'VssVersionOutOfRangeException') return undefined;
-  const asked = /\bversion of (\d+\.\d+)\b/.exec(f.serviceMessage)?.[1];
-  const latest = /\bsupports is (\d+\.\d+)\b/.exec(f.serviceMessage)?.[1];
+  const asked = /\bversion of "?(\d+\.\d+)/.exec(f.serviceMessage)?.[1];
+  const latest = /\b(\d+\.\d+)\.?$/.exec(f.serviceMessage)?.[1];
   return asked && latest ? { latest, asked } : undefined;
 }
 
