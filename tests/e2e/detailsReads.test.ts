@@ -4,8 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RecordedRequest, WorkItemJson } from '../emulator/harness';
 import { assertStartedTogether, mostInFlight, watchInFlight } from './concurrency';
-import { COMMITS, failedMultiStageRun, multiStageVariables } from './evidenceRuns';
-import { buildVariables, greenYamlRun } from './pipelines';
+import { COMMITS, failedMultiStageRun, failedReleaseWithEvidence, multiStageVariables } from './evidenceRuns';
+import { buildAccessDenied, releaseAccessDenied } from '../emulator/errors';
+import { buildVariables, greenYamlRun, releaseVariables, seedClassicRelease } from './pipelines';
 import { useSession } from './session';
 
 const body = (item: WorkItemJson): string => String(item.fields['Microsoft.VSTS.TCM.ReproSteps']);
@@ -161,6 +162,51 @@ describe('failure details: how the evidence is read', function () {
     assert.equal(run.warnings.length, 2, run.warnings.join('\n'));
     assert.match(run.warnings.join('\n'), /changes of build 915.*filed without the changes\./);
     assert.match(run.warnings.join('\n'), /log 7 of build 915.*filed without those log excerpts/);
+  });
+
+  it("a read of the run's records refused (403) names the permission that read needs, not the area's", async () => {
+    const em = session.emulator;
+    await em.seedBuild(failedMultiStageRun(917, { tests: 3, commits: COMMITS }));
+    const who = 'WebApp Build Service (fabrikam)';
+    await em.injectFaults([
+      {
+        method: 'GET',
+        pathRegex: '/builds/917/changes$',
+        status: 403,
+        body: buildAccessDenied(who, 'View builds', '1:webapp-ci', 'WebApp').toJSON(),
+      },
+      { method: 'GET', pathRegex: '/test/runs$', status: 403 },
+    ]);
+    const run = await session.run({ variables: buildVariables(917, multiStageVariables('report')) });
+    assert.equal(run.outputs['WorkItemAction'], 'created');
+    const warnings = run.warnings.join('\n');
+    assert.equal(run.warnings.length, 2, warnings);
+    assert.match(
+      warnings,
+      /changes of build 917: access denied \(HTTP 403\)\. TF215106: .* Give "WebApp Build Service \(fabrikam\)" .* "View builds" on the pipeline in project 'WebApp' \(Pipelines › the pipeline › … › Manage security\)\. The item is filed without the changes\./,
+    );
+    assert.match(
+      warnings,
+      /test runs of build 917: access denied \(HTTP 403\)\. .* Give "WebApp Build Service \(fabrikam\)" .* "View test runs" in project 'WebApp' \(Project settings › Permissions › the identity or a group it is in › View test runs\)\. The item is filed without the failing tests\./,
+    );
+    assert.doesNotMatch(warnings, /work items in this node/);
+  });
+
+  it("a release's log refused (403) names View releases and the release's build service", async () => {
+    const em = session.emulator;
+    const { webUrl } = await seedClassicRelease(em, failedReleaseWithEvidence(58));
+    const who = 'WebApp Build Service (fabrikam)';
+    await em.injectFaults([
+      { method: 'GET', pathRegex: '/tasks/\\d+/logs$', status: 403, body: releaseAccessDenied(who).toJSON() },
+    ]);
+    const run = await session.run({ variables: releaseVariables(58, 'Succeeded', webUrl) });
+    assert.equal(run.outputs['WorkItemAction'], 'created');
+    const warnings = run.warnings.join('\n');
+    assert.match(
+      warnings,
+      /release 58: access denied \(HTTP 403\)\. VS402904: .* Give "WebApp Build Service \(fabrikam\)" \(.*for release pipelines.*\) or "Project Collection Build Service \(fabrikam\)" .* "View releases" on the release pipeline in project 'WebApp' \(Pipelines › Releases › the release pipeline › … › Security\)\. The item is filed without those log excerpts\./,
+    );
+    assert.doesNotMatch(warnings, /work items in this node/);
   });
 
   it('attachLogs and attachments: uploaded, then attached with comments in the one create request', async () => {

@@ -115,6 +115,33 @@ export const noTagPermission = (): AdoError =>
     'UnauthorizedAccessException',
   );
 
+/**
+ * TF215106, the Build service's refusal of a read the identity lacks a pipeline permission for ("View builds"), in
+ * the body public reports quote (typeKey AccessDeniedException, errorCode 0). The 403 is the status of an access
+ * denial; no report shows it.
+ */
+export const buildAccessDenied = (
+  who: string,
+  permission: string,
+  pipeline: string,
+  project: string,
+): AdoError =>
+  new AdoError(
+    403,
+    `TF215106: Access denied. ${who} needs ${permission} permissions for build pipeline ${pipeline} in team project ${project} to perform the action. For more information, contact the Azure DevOps administrator.`,
+    'AccessDeniedException',
+    'Microsoft.TeamFoundation.Build.WebApi',
+  );
+
+/** VS402904, Release Management's refusal of a read without "View releases", in the wording public reports quote. */
+export const releaseAccessDenied = (who: string): AdoError =>
+  new AdoError(
+    403,
+    `VS402904: Access denied: User ${who} does not have view releases permission. Contact your release manager.`,
+    'AccessDeniedException',
+    'Microsoft.VisualStudio.Services.ReleaseManagement.Data',
+  );
+
 export const typeNotFound = (type: string, project: string): AdoError =>
   new AdoError(
     404,

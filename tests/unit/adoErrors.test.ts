@@ -204,6 +204,23 @@ describe('Azure DevOps errors', () => {
     }
   });
 
+  it("a refused read of the run's records names the permission of that read, for the job token's identity", () => {
+    const denied = (records: 'builds' | 'testRuns' | 'releases', release = false): string =>
+      toAdoError(serviceError(403, 'Access denied.'), {
+        action: 'read the records',
+        url: CALL.url,
+        project: 'WebApp',
+        identity: { kind: 'jobToken', runProject: 'WebApp', release },
+        records,
+      }).message;
+    const job = loc('PermissionWhoJob', 'WebApp', 'fabrikam', 'fabrikam');
+    const release = loc('PermissionWhoRelease', 'WebApp', 'fabrikam', 'fabrikam');
+    const said = (fix: string): string => loc('AccessDenied', 'read the records', 'Access denied.', fix);
+    assert.equal(denied('builds'), said(loc('ViewBuildsFix', job, 'WebApp')));
+    assert.equal(denied('testRuns'), said(loc('ViewTestRunsFix', job, 'WebApp')));
+    assert.equal(denied('releases', true), said(loc('ViewReleasesFix', release, 'WebApp')));
+  });
+
   it('a throttled call, a denied one and a refused token each say so, with the service’s words', () => {
     const said = (status: number, message: string) => toAdoError(serviceError(status, message), CALL);
     const throttled = said(429, 'Request was blocked due to exceeding usage of resource.');

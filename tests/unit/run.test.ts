@@ -332,7 +332,11 @@ describe('run', () => {
       connection: 'arm',
       servicePrincipal: 'client-id',
     });
-    sinon.assert.calledOnceWithExactly(f.host.connectPipelines as sinon.SinonStub, JOB);
+    // The run's records are read as the build service of the run's project, which a refusal names.
+    sinon.assert.calledOnceWithExactly(f.host.connectPipelines as sinon.SinonStub, {
+      ...JOB,
+      identity: { kind: 'jobToken', runProject: 'WebApp', release: false },
+    });
     assert.equal(f.outputs['WorkItemUrl'], 'https://dev.azure.com/contoso/WebApp/_workitems/edit/42');
   });
 

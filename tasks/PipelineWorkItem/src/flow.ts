@@ -1,6 +1,6 @@
 import { act } from './act/act';
 import type { Acted, Acting, ActingHost, Log } from './act/acted';
-import { writerCredentials } from './act/writerCredentials';
+import { jobTokenIdentity, writerCredentials } from './act/writerCredentials';
 import { chosenType, Reads, readsOf } from './act/reads';
 import { openItems } from './act/writes';
 import { AdoError, EnvironmentError } from './errors';
@@ -319,5 +319,8 @@ function credentialsOf(
 ): { job: Credentials; boards: Credentials } {
   const job = host.jobCredentials();
   if (!job) throw new EnvironmentError(loc('JobTokenMissing'));
-  return { job, boards: writerCredentials(host, settings, context, job) };
+  return {
+    job: { ...job, identity: jobTokenIdentity(context) },
+    boards: writerCredentials(host, settings, context, job),
+  };
 }

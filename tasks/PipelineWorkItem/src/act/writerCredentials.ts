@@ -31,8 +31,10 @@ export function writerCredentials(
   return { ...job, identity: jobTokenIdentity(context) };
 }
 
-// The job token acts as the build service of the run's own project (or of the collection), whatever project the
-// task writes to.
-function jobTokenIdentity(context: RunContext): WriterIdentity {
+/**
+ * The job token acts as the build service of the run's own project (or of the collection), whatever project the
+ * task writes to.
+ */
+export function jobTokenIdentity(context: RunContext): WriterIdentity {
   return { kind: 'jobToken', runProject: context.project, release: context.hostType === 'release' };
 }

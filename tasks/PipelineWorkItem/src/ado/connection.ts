@@ -147,5 +147,5 @@ export function connectPipelines(credentials: Credentials, transport: Transport)
     const client = scheme(url) === scheme(credentials.url) ? http : httpClient(credentials, transport);
     return new Rest(client, url, transport.secrets);
   };
-  return new AdoPipelines(main, () => hostOf(RELEASE_AREA_ID));
+  return new AdoPipelines(main, () => hostOf(RELEASE_AREA_ID), Date.now, credentials.identity);
 }

@@ -11,7 +11,18 @@ export interface CallContext {
   readonly project?: string;
   /** As whom the call was made; the job token of the call's project when not told. */
   readonly identity?: WriterIdentity;
+  /** The run's records the call reads, whose permission a refusal names instead of the area's. */
+  readonly records?: RecordsPermission;
 }
+
+/** What a read of the run's records needs: a permission of its own, which the area's permissions do not give. */
+export type RecordsPermission = 'builds' | 'testRuns' | 'releases';
+
+const RECORDS_FIX: Readonly<Record<RecordsPermission, (who: string, project: string) => string>> = {
+  builds: (who, project) => loc('ViewBuildsFix', who, project),
+  testRuns: (who, project) => loc('ViewTestRunsFix', who, project),
+  releases: (who, project) => loc('ViewReleasesFix', who, project),
+};
 
 interface ServiceError {
   statusCode?: number;
@@ -102,7 +113,7 @@ const MESSAGES: readonly (readonly [applies: (f: Failure) => boolean, message: (
   [(f) => f.code === 'TF401320', rulesBroken],
   [(f) => atRevisionLimit(f.serviceMessage), (f) => loc('RevisionLimit', f.action, f.serviceMessage)],
   [(f) => f.status === 429, rateLimited],
-  [(f) => f.status === 403, (f) => loc('AccessDenied', f.action, f.serviceMessage, permissionFix(f.call))],
+  [(f) => f.status === 403, (f) => loc('AccessDenied', f.action, f.serviceMessage, accessFix(f.call))],
 ];
 
 // The task gave up on a 429: what the service asked to wait (a wait past the retry budget is not waited for, so
@@ -228,6 +239,13 @@ function refusedFields(code: string | undefined, e: ServiceError, message: strin
 export function permissionFix(call: Pick<CallContext, 'url' | 'project' | 'identity'>): string {
   const { who, project } = writerIn(call);
   return loc('PermissionFix', who, project);
+}
+
+// A read of the run's records needs its own permission; everything else the area's.
+function accessFix(call: CallContext): string {
+  if (call.records === undefined) return permissionFix(call);
+  const { who, project } = writerIn(call);
+  return RECORDS_FIX[call.records](who, project);
 }
 
 /**

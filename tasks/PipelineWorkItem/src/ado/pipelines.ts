@@ -7,10 +7,18 @@ import type {
   TestResult,
   TimelineRecord,
 } from '../facts/model';
-import type { LineRange, NewestBuilds, Pipelines, ResultsPage, TestRunCounts, TestScope } from '../ports';
+import type {
+  LineRange,
+  NewestBuilds,
+  Pipelines,
+  ResultsPage,
+  TestRunCounts,
+  TestScope,
+  WriterIdentity,
+} from '../ports';
 import { inParallel, PARALLEL_READS } from './parallel';
 import { loc } from '../text/messages';
-import { CallContext, toAdoError } from './errors';
+import { CallContext, RecordsPermission, toAdoError } from './errors';
 import { Rest, segment } from './rest';
 import {
   FAILED_OUTCOMES,
@@ -59,10 +67,17 @@ export class AdoPipelines implements Pipelines {
     private readonly releases: () => Promise<Rest>,
     /** The clock the test runs' date window is taken from. */
     private readonly now: () => number = Date.now,
+    /** The job token's identity, which a refusal names; the build service of the read's project when not told. */
+    private readonly identity?: WriterIdentity,
   ) {}
 
-  private async call<T>(action: string, project: string, body: () => Promise<T>): Promise<T> {
-    const call: CallContext = { action, url: this.builds.baseUrl, project };
+  private async call<T>(
+    action: string,
+    project: string,
+    records: RecordsPermission,
+    body: () => Promise<T>,
+  ): Promise<T> {
+    const call: CallContext = { action, url: this.builds.baseUrl, project, identity: this.identity, records };
     try {
       return await body();
     } catch (error) {
@@ -75,7 +90,7 @@ export class AdoPipelines implements Pipelines {
   }
 
   timeline(project: string, buildId: number): Promise<TimelineRecord[]> {
-    return this.call(loc('ActionReadTimeline', buildId), project, async () => {
+    return this.call(loc('ActionReadTimeline', buildId), project, 'builds', async () => {
       const path = this.build(project, buildId, '/timeline');
       const timeline = await this.builds.json<{ records?: WireTimelineRecord[] }>({
         method: 'GET',
@@ -87,7 +102,7 @@ export class AdoPipelines implements Pipelines {
   }
 
   buildLogLineCounts(project: string, buildId: number): Promise<Map<number, number>> {
-    return this.call(loc('ActionListLogs', buildId), project, async () => {
+    return this.call(loc('ActionListLogs', buildId), project, 'builds', async () => {
       const path = this.build(project, buildId, '/logs');
       const logs = await this.builds.json<List<{ id?: number; lineCount?: number }>>({
         method: 'GET',
@@ -101,7 +116,7 @@ export class AdoPipelines implements Pipelines {
   }
 
   buildLogLines(project: string, buildId: number, logId: number, range: LineRange): Promise<string[]> {
-    return this.call(loc('ActionReadLog', logId, buildId), project, async () => {
+    return this.call(loc('ActionReadLog', logId, buildId), project, 'builds', async () => {
       const path = this.build(project, buildId, `/logs/${logId}`);
       const query = { startLine: range.first, endLine: range.last };
       const lines = await this.builds.json<List<string>>({ method: 'GET', path, query, apiVersion: V });
@@ -110,7 +125,7 @@ export class AdoPipelines implements Pipelines {
   }
 
   buildLog(project: string, buildId: number, logId: number, maxBytes: number): Promise<string | undefined> {
-    return this.call(loc('ActionReadLog', logId, buildId), project, async () => {
+    return this.call(loc('ActionReadLog', logId, buildId), project, 'builds', async () => {
       const path = this.build(project, buildId, `/logs/${logId}`);
       const { body, over } = await this.builds.sendCapped(
         { method: 'GET', path, accept: 'text', apiVersion: V },
@@ -126,7 +141,7 @@ export class AdoPipelines implements Pipelines {
     log: ReleaseTaskLog,
     range?: LineRange,
   ): Promise<string[]> {
-    return this.call(loc('ActionReadReleaseLog', log.taskId, releaseId), project, async () => {
+    return this.call(loc('ActionReadReleaseLog', log.taskId, releaseId), project, 'releases', async () => {
       const path = `${segment(project)}/_apis/release/releases/${releaseId}/environments/${log.environmentId}/deployPhases/${log.deployPhaseId}/tasks/${log.taskId}/logs`;
       const query = { startLine: range?.first, endLine: range?.last };
       const rest = await this.releases();
@@ -142,7 +157,7 @@ export class AdoPipelines implements Pipelines {
       scope.kind === 'build'
         ? loc('ActionReadBuildTests', scope.buildId)
         : loc('ActionReadReleaseTests', scope.releaseId);
-    return this.call(action, project, async () => {
+    return this.call(action, project, 'testRuns', async () => {
       // A rerun's results replace those of the attempt it reran: the superseded runs are not the run's failures.
       const runs =
         scope.kind === 'build'
@@ -265,7 +280,7 @@ export class AdoPipelines implements Pipelines {
     outcome: 'Failed' | 'Passed',
     page: ResultsPage,
   ): Promise<TestResult[]> {
-    return this.call(loc('ActionReadTestRun', runId), project, async () => {
+    return this.call(loc('ActionReadTestRun', runId), project, 'testRuns', async () => {
       const results = await this.builds.json<List<WireTestResult>>({
         method: 'GET',
         path: `${segment(project)}/_apis/test/Runs/${runId}/results`,
@@ -282,7 +297,7 @@ export class AdoPipelines implements Pipelines {
   }
 
   changes(project: string, buildId: number, top: number): Promise<Commit[]> {
-    return this.call(loc('ActionReadChanges', buildId), project, async () => {
+    return this.call(loc('ActionReadChanges', buildId), project, 'builds', async () => {
       const path = this.build(project, buildId, '/changes');
       const changes = await this.builds.json<
         List<{
@@ -303,7 +318,7 @@ export class AdoPipelines implements Pipelines {
   }
 
   buildWorkItems(project: string, buildId: number, top: number): Promise<number[]> {
-    return this.call(loc('ActionReadBuildWorkItems', buildId), project, async () => {
+    return this.call(loc('ActionReadBuildWorkItems', buildId), project, 'builds', async () => {
       const path = this.build(project, buildId, '/workitems');
       const refs = await this.builds.json<List<{ id?: string }>>({
         method: 'GET',
@@ -320,7 +335,7 @@ export class AdoPipelines implements Pipelines {
 
   // Builds - List, newest queued first: `branchName` names one branch by its full ref.
   newestBuilds(project: string, query: NewestBuilds): Promise<QueuedBuild[]> {
-    return this.call(loc('ActionListBuilds', query.definitionId), project, async () => {
+    return this.call(loc('ActionListBuilds', query.definitionId), project, 'builds', async () => {
       const builds = await this.builds.json<List<WireBuild>>({
         method: 'GET',
         path: `${segment(project)}/_apis/build/builds`,
@@ -342,7 +357,7 @@ export class AdoPipelines implements Pipelines {
     run: ReleaseRun,
     environment: string,
   ): Promise<ReleaseDeployment | undefined> {
-    return this.call(loc('ActionReadRelease', run.id), project, async () => {
+    return this.call(loc('ActionReadRelease', run.id), project, 'releases', async () => {
       const path = `${segment(project)}/_apis/release/releases/${run.id}`;
       const release = await (
         await this.releases()
