@@ -332,7 +332,7 @@ describe('packaged task: workload identity federation to another organization', 
     assert.match(
       run.resultMessage,
       new RegExp(
-        `Azure DevOps did not accept the service principal \\(client id ${CLIENT}\\) of service connection '${ARM}' \\(TF400813\\) after a successful token exchange\\. Add the service principal to organization fabrikam with Basic access`,
+        `Azure DevOps did not accept the service principal \\(client id ${CLIENT}\\) of service connection '${ARM}' \\(TF401444\\) after a successful token exchange\\. Add the service principal to organization fabrikam with Basic access`,
       ),
     );
     assert.equal((await federation(other())).length, 2, 'renewed once, then given up');

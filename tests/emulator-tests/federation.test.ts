@@ -88,6 +88,25 @@ describe('emulator: workload identity federation', function () {
     assert.equal(item.fields['System.CreatedBy']?.uniqueName, PEOPLE.sam.uniqueName);
   });
 
+  it('refuses the token of an app not added to the organization with TF401444, naming its identity', async () => {
+    await em().setFederation({
+      connections: [{ id: CONNECTION, name: 'boards', project: 'WebApp' }],
+      apps: [{ ...APP, inOrganization: false }],
+    });
+    const { oidcToken } = (await (await idToken()).json()) as { oidcToken: string };
+    const token = String((await exchange(request(oidcToken))).json['access_token']);
+    const boards = await fetch(`${em().collectionUrl}WebApp/_apis/wit/workitemtypes?api-version=7.1`, {
+      headers: { Authorization: `Bearer ${token}`, 'X-TFS-FedAuthRedirect': 'Suppress' },
+    });
+    assert.equal(boards.status, 401);
+    const body = (await boards.json()) as Record<string, unknown>;
+    assert.equal(
+      body['message'],
+      `TF401444: Sign-in at least once as ${TENANT}\\${TENANT}\\${CLIENT} in a web browser to enable access to the service.`,
+    );
+    assert.equal(body['typeKey'], 'UnauthorizedRequestException');
+  });
+
   it('refuses a wrong grant, assertion type, scope, client, signature or subject', async () => {
     const { oidcToken } = (await (await idToken()).json()) as { oidcToken: string };
     const codes = async (form: Record<string, string>): Promise<string> => {

@@ -187,6 +187,19 @@ export const unauthorized = (): AdoError =>
     'Microsoft.TeamFoundation.Framework.Server',
   );
 
+/**
+ * TF401444, Microsoft Learn's error for a service principal's token when the service principal was not added to
+ * the organization ("Use service principals & managed identities", Potential errors); status and typeKey
+ * emulator-chosen (those of a refused credential).
+ */
+export const notSignedIn = (who: string): AdoError =>
+  new AdoError(
+    401,
+    `TF401444: Sign-in at least once as ${who} in a web browser to enable access to the service.`,
+    'UnauthorizedRequestException',
+    'Microsoft.TeamFoundation.Framework.Server',
+  );
+
 /** What the service says for a body of the wrong Content-Type. */
 export const unsupportedContentType = (given: string, method: string, valid: string): AdoError =>
   new AdoError(

@@ -57,6 +57,8 @@ export interface IssuedTokens {
 export class Federation {
   spec: FederationSpec = {};
   issued: IssuedTokens = { idTokens: [], accessTokens: [] };
+  /** Access tokens of apps not added to the organization, each with the identity Boards names in its refusal. */
+  outsiders = new Map<string, string>();
 }
 
 export type FederationRoute = 'oidc' | 'entra';
@@ -203,6 +205,8 @@ export function exchangeToken(
   const accessToken = `eyJ0eXAiOiJKV1QifQ.${randomBytes(24).toString('base64url')}.${randomBytes(16).toString('base64url')}`;
   federation.issued.accessTokens.push(accessToken);
   if (app.inOrganization) tokens.push({ token: accessToken, scheme: 'Bearer', identity: app.identity });
+  // Named as tenant\\tenant\\object id; the service principal's object id is played by its client id.
+  else federation.outsiders.set(accessToken, `${app.tenantId}\\${app.tenantId}\\${app.clientId}`);
   return {
     status: 200,
     json: { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken },

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { authenticate, parseAuthorization, WWW_AUTHENTICATE, type Credential } from './auth';
 import type { Reply, RequestContext } from './context';
 import { handleControl, type Emulation } from './control';
-import { AdoError, projectNotFound, unauthorized } from './errors';
+import { AdoError, notSignedIn, projectNotFound, unauthorized } from './errors';
 import { exchangeToken, federationRoute, issueIdToken, type FederationRoute } from './federation';
 import { areaLocations } from './handlers/discovery';
 import { compilePath, decodeSegments, matchPath } from './matcher';
@@ -94,11 +94,12 @@ interface Incoming {
  * Credentials refused: a client that does not ask for a plain refusal (`X-TFS-FedAuthRedirect: Suppress`) gets
  * the sign-in page as a 203, which a client reading only the status takes for an answer.
  */
-function rejected(headers: IncomingMessage['headers']): Reply {
+function rejected(headers: IncomingMessage['headers'], outsider: string | undefined): Reply {
   if (String(headers['x-tfs-fedauthredirect'] ?? '').toLowerCase() !== 'suppress') {
     return { status: 203, text: SIGN_IN_PAGE, contentType: 'text/html; charset=utf-8' };
   }
-  return { ...errorReply(unauthorized()), headers: { 'WWW-Authenticate': WWW_AUTHENTICATE } };
+  const error = outsider === undefined ? unauthorized() : notSignedIn(outsider);
+  return { ...errorReply(error), headers: { 'WWW-Authenticate': WWW_AUTHENTICATE } };
 }
 
 const SIGN_IN_PAGE =
@@ -114,7 +115,11 @@ async function serve(em: Emulation, r: Incoming): Promise<Reply> {
         : exchangeToken(federation, r.target.tenant, new URLSearchParams(r.body.toString('utf8')), tokens);
     }
     const identity = authenticate(r.cred, em.store.tokens);
-    if (!identity) return rejected(r.headers);
+    if (!identity) {
+      const outsider =
+        r.cred?.scheme === 'Bearer' ? em.store.federation.outsiders.get(r.cred.secret) : undefined;
+      return rejected(r.headers, outsider);
+    }
     const { target } = r;
     if (target.kind === 'unknown') {
       const what = `${r.method} ${r.path}`;
