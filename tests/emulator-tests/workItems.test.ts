@@ -181,6 +181,26 @@ describe('emulator: work items', function () {
     assert.equal(file.statusCode, 400);
   });
 
+  it('links to several missing items: one refusal naming the first in the patch, validateOnly alike', async () => {
+    const url = (id: number): string => `${em().collectionUrl}_apis/wit/workItems/${id}`;
+    const story = await wit().createWorkItem(null, [title('Cart')], 'WebApp', 'User Story');
+    const links = [9003, story.id ?? 0, 9001, 9002].map((id) =>
+      relation('System.LinkTypes.Related', url(id)),
+    );
+    const before = (await em().workItems()).length;
+    for (const validateOnly of [true, false]) {
+      const refused = await rejection(
+        wit().createWorkItem(null, [title('x'), ...links], 'WebApp', 'Bug', validateOnly),
+      );
+      assert.equal(refused.statusCode, 400);
+      assert.equal(
+        refused.message,
+        'TF401232: Work item 9003 does not exist, or you do not have permissions to read it.',
+      );
+    }
+    assert.equal((await em().workItems()).length, before);
+  });
+
   it('updates with a new revision; History becomes a comment; comments API adds more', async () => {
     const item = await wit().createWorkItem(null, [title('flaky')], 'Mobile', 'Bug');
     const id = item.id ?? 0;
