@@ -85,9 +85,47 @@ describe('packaged task: inputs as the agent passes them', function () {
       inputs: { parentId: '4242', dryRun: 'true' },
     });
     assert.match(run.stdout, /it would be accepted without the link to work item 4242, which the run drops/);
+    // Checked again without the link, which the service then accepts.
     assert.deepEqual(await session.writes(), [
       'POST /fabrikam/WebApp/_apis/wit/workitems/$Bug (validateOnly)',
+      'POST /fabrikam/WebApp/_apis/wit/workitems/$Bug (validateOnly)',
     ]);
+  });
+
+  it('a dry run with 3 of its 4 links to items Azure DevOps does not find: names all 3, the ones the run drops', async () => {
+    const story = await session.emulator.seedWorkItem({
+      project: 'WebApp',
+      type: 'User Story',
+      fields: { 'System.Title': 'Cart' },
+    });
+    await session.emulator.seedBuild({ ...failedYamlRun(9410), workItemRefs: [5101, story.id, 5102] });
+    const inputs = { parentId: '4242', linkWorkItems: 'true' };
+    const dry = await session.run({ variables: buildVariables(9410), inputs: { ...inputs, dryRun: 'true' } });
+    const without = 'the link to work item 4242, the link to work item 5101, the link to work item 5102';
+    assert.match(dry.stdout, new RegExp(`it would be accepted without ${without}, which the run drops`));
+    // The summary is Markdown, its commas escaped.
+    assert.match(
+      dry.summary,
+      new RegExp(`it would be accepted without ${without.replaceAll(',', '\\\\,')}, which`),
+    );
+    assert.equal(dry.outputs['WorkItemAction'], 'none');
+    // One check, then one more for each link refused: none after the service accepts.
+    assert.deepEqual(
+      await session.writes(),
+      Array(4).fill('POST /fabrikam/WebApp/_apis/wit/workitems/$Bug (validateOnly)'),
+    );
+    const real = await session.run({ variables: buildVariables(9410), inputs });
+    const dropped = [...real.warnings.join('\n').matchAll(/refused the link to work item (\d+)/g)].map(
+      (m) => m[1],
+    );
+    assert.deepEqual(dropped, ['4242', '5101', '5102']);
+    const [, item] = await session.items(2, real);
+    assert.deepEqual(
+      (item?.relations ?? [])
+        .filter((relation) => relation.rel.startsWith('System.LinkTypes'))
+        .map((r) => r.url),
+      [`${session.emulator.collectionUrl}_apis/wit/workItems/${story.id}`],
+    );
   });
 
   it('fields setting the field the details go in: the item shows that value, and a warning says the details are gone', async () => {

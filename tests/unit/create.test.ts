@@ -497,4 +497,86 @@ describe('a dry run of a new item', () => {
       infos.join('\n'),
     );
   });
+
+  // The service answers as Azure DevOps does: one refusal, naming the first linked item it cannot find.
+  function refusingMissing(boards: FakeBoards, missing: readonly number[], after?: AdoError): void {
+    boards.validateWorkItem.callsFake(async (_project: string, _type: string, ops: Op[]) => {
+      const linked = ops.flatMap(
+        (op) => /\/workItems\/(\d+)$/.exec((op.value as { url?: string }).url ?? '')?.slice(1) ?? [],
+      );
+      const first = linked.find((id) => missing.includes(Number(id)));
+      if (first !== undefined) {
+        throw new AdoError(`Could not create the Bug: TF401232: Work item ${first} does not exist.`, {
+          status: 400,
+          code: 'TF401232',
+          serviceMessage: `TF401232: Work item ${first} does not exist, or you do not have permissions to read it.`,
+        });
+      }
+      if (after) throw after;
+    });
+  }
+
+  // A dry run with linkWorkItems of a run associated with `workItems`.
+  function linkingDryRun(boards: FakeBoards, workItems: number[], values: Record<string, string> = {}) {
+    const { acting, infos, warnings } = dryRunOver(boards, { linkWorkItems: 'true', ...values });
+    const reads = { ...acting.reads, evidence: async () => ({ ...NO_EVIDENCE, workItems }) };
+    return { acting: { ...acting, reads }, infos, warnings };
+  }
+
+  it('links to several missing items: checked again without each, every link the real run drops named', async () => {
+    const boards = fakeBoards();
+    refusingMissing(boards, [4242, 5101, 5103]);
+    const { acting, infos, warnings } = linkingDryRun(boards, [5101, 5102, 5103], { parentId: '4242' });
+    const acted = await fileNewItem(acting, decided());
+    const without = [4242, 5101, 5103].map((id) => loc('LinkToItem', id));
+    const validation = (acted.report as { validation?: { without?: string[]; refusal?: string } }).validation;
+    assert.equal(validation?.without?.join(', '), without.join(', '));
+    // The first refusal in full, the others in the service's own words.
+    const said = (id: number): string =>
+      `TF401232: Work item ${id} does not exist, or you do not have permissions to read it.`;
+    assert.equal(
+      validation?.refusal,
+      `Could not create the Bug: TF401232: Work item 4242 does not exist. ${said(5101)} ${said(5103)}`,
+    );
+    sinon.assert.callCount(boards.validateWorkItem, 4);
+    const linked = (call: number): string[] =>
+      sent(boards.validateWorkItem, call).flatMap(
+        (op) => /\/workItems\/(\d+)$/.exec((op.value as { url?: string }).url ?? '')?.slice(1) ?? [],
+      );
+    assert.deepEqual(linked(0), ['4242', '5101', '5102', '5103']);
+    assert.deepEqual(linked(3), ['5102']);
+    assert.ok(infos.includes(loc('DryRunAcceptedWithout', without.join(', '), validation?.refusal ?? '')));
+    assert.deepEqual(warnings, []);
+  });
+
+  it('a missing link, then a refusal the item cannot go without: refused, as the real run would be', async () => {
+    const boards = fakeBoards();
+    const rule = new AdoError('TF401320: Rule Error for field Custom.Team', {
+      status: 400,
+      refusedFields: ['Custom.Team'],
+    });
+    refusingMissing(boards, [5101], rule);
+    const { acting, warnings } = linkingDryRun(boards, [5101]);
+    const acted = await fileNewItem(acting, decided());
+    assert.deepEqual((acted.report as { validation?: unknown }).validation, {
+      accepted: false,
+      refusal: rule.message,
+    });
+    assert.deepEqual(warnings, [loc('DryRunRefused', rule.message)]);
+    sinon.assert.calledTwice(boards.validateWorkItem);
+  });
+
+  it('a missing link, then optional values refused: accepted without the link and the values', async () => {
+    const boards = fakeBoards();
+    const rule = new AdoError('TF401320: Rule Error for field Assigned To', {
+      status: 400,
+      refusedFields: ['System.AssignedTo'],
+    });
+    refusingMissing(boards, [5101], rule);
+    const { acting } = linkingDryRun(boards, [5101], { assignTo: 'ana@fabrikam.com' });
+    const acted = await fileNewItem(acting, decided());
+    const validation = (acted.report as { validation?: { without?: string[]; refusal?: string } }).validation;
+    assert.deepEqual(validation?.without, [loc('LinkToItem', 5101), 'System.AssignedTo']);
+    assert.match(validation?.refusal ?? '', /Work item 5101 does not exist\. TF401320: Rule Error/);
+  });
 });

@@ -158,36 +158,66 @@ function createdOutcome(acting: Acting, created: Created, title: string, success
 
 /**
  * Has the service check the create without saving it (validateOnly): permission, type, fields and rules, as the
- * real create would meet them. A refusal is reported, not thrown: a dry run writes nothing either way. A refusal
- * of optional values only is an acceptance without them, since the real run files the item without them.
+ * real create would meet them. A refusal is reported, not thrown: a dry run writes nothing either way. The service
+ * names one missing linked item per answer, and the real run sends the create again without each: so does the
+ * check, to name every link the run would drop (one more check per such link, none when nothing is refused). A
+ * refusal of optional values only is an acceptance without them, since the real run files the item without them.
  */
 async function validated(
   acting: Acting,
   patch: readonly JsonPatchOperation[],
   optional: ReadonlyMap<string, string>,
 ): Promise<Validation> {
-  try {
-    await acting.boards.validateWorkItem(acting.project, acting.type.name, patch);
+  const links: string[] = [];
+  const refusals: string[] = [];
+  let ops = patch;
+  for (;;) {
+    try {
+      await acting.boards.validateWorkItem(acting.project, acting.type.name, ops);
+      return acceptedWithout(acting, links, refusals);
+    } catch (error) {
+      const refused = error instanceof AdoError ? refusedLinks(ops, error) : [];
+      if (!(error instanceof AdoError) || refused.length === 0) {
+        return finalRefusal(acting, error, optional, { links, refusals });
+      }
+      links.push(...new Set(refused.map((link) => loc('LinkToItem', link.id))));
+      // The service's own words after the first refusal: the rest of the message says the same each time.
+      refusals.push(refusals.length === 0 ? error.message : (error.serviceMessage ?? error.message));
+      ops = ops.filter((op) => !refused.some((link) => link.op === op));
+    }
+  }
+}
+
+// The check's answer once the links it refused are left out: accepted without them, or without nothing.
+function acceptedWithout(
+  acting: Acting,
+  without: readonly string[],
+  refusals: readonly string[],
+): Validation {
+  if (without.length === 0) {
     acting.log.info(loc('DryRunAccepted'));
     return { accepted: true };
-  } catch (error) {
-    const refusal = (error as Error).message;
-    const links = error instanceof AdoError ? refusedLinks(patch, error) : [];
-    const fields = error instanceof AdoError ? error.refusedFields : [];
-    const optionalOnly = fields.every((field) => optionalFix(optional, field) !== undefined);
-    const without =
-      links.length > 0
-        ? [...new Set(links.map((link) => loc('LinkToItem', link.id)))]
-        : optionalOnly
-          ? fields
-          : [];
-    if (without.length > 0) {
-      acting.log.info(loc('DryRunAcceptedWithout', without.join(', '), refusal));
-      return { accepted: true, without, refusal };
-    }
-    acting.log.warning(loc('DryRunRefused', refusal));
-    return { accepted: false, refusal };
   }
+  const refusal = refusals.join(' ');
+  acting.log.info(loc('DryRunAcceptedWithout', without.join(', '), refusal));
+  return { accepted: true, without, refusal };
+}
+
+// A refusal of anything but a missing link: of optional values only, an acceptance without them (and the links
+// left out before); of anything else, the refusal the real run would end on.
+function finalRefusal(
+  acting: Acting,
+  error: unknown,
+  optional: ReadonlyMap<string, string>,
+  before: { links: readonly string[]; refusals: readonly string[] },
+): Validation {
+  const refusal = (error as Error).message;
+  const fields = error instanceof AdoError ? error.refusedFields : [];
+  if (fields.length > 0 && fields.every((field) => optionalFix(optional, field) !== undefined)) {
+    return acceptedWithout(acting, [...before.links, ...fields], [...before.refusals, refusal]);
+  }
+  acting.log.warning(loc('DryRunRefused', refusal));
+  return { accepted: false, refusal };
 }
 
 // The evidence with the count of failing tests that get no item of their own, for the failing tests' section.
