@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import type { WorkItemJson } from '../emulator/harness';
+import type { BuildSeed, WorkItemJson } from '../emulator/harness';
 import type { TaskRun } from './agent';
 import {
   buildVariables,
@@ -521,6 +521,58 @@ describe('packaged task against the Azure DevOps emulator', function () {
     const title = String((await onlyItem(run)).fields['System.Title']);
     assert.equal(title.length, 255);
     assert.ok(title.startsWith('WebApp-CI: TypeError: xxx') && title.endsWith('x…'), title);
+  });
+
+  // The YAML run whose job failed in each of `steps` (and not in npm test).
+  const failedIn = (id: number, steps: readonly string[]): BuildSeed => {
+    const run = failedYamlRun(id);
+    const failed = steps.map((name, i) => ({
+      id: `step-${i}`,
+      parentId: 'job',
+      type: 'Task' as const,
+      name,
+      order: 10 + i,
+      result: 'failed' as const,
+      issues: [{ type: 'error' as const, message: `${name} failed` }],
+    }));
+    return { ...run, records: [...(run.records ?? []).filter((record) => record.id !== 'test'), ...failed] };
+  };
+  const checks = (...numbers: number[]): string[] => numbers.map((n) => `check ${n}`);
+
+  it('{{failedSteps}} of a run with 300 failed steps: the first five and how many more, in the title and a field', async () => {
+    const all = Array.from({ length: 300 }, (_, i) => i + 1);
+    await session.emulator.seedBuild(failedIn(827, checks(...all)));
+    const run = await runJob({
+      variables: buildVariables(827),
+      inputs: {
+        title: 'Failed in {{failedSteps}}',
+        fields: 'Microsoft.VSTS.Build.IntegrationBuild={{failedSteps}}',
+      },
+    });
+    const item = await onlyItem(run);
+    const listed = `${checks(1, 2, 3, 4, 5)
+      .map((step) => `Build › Unit tests › ${step}`)
+      .join(', ')} and 295 more`;
+    assert.equal(item.fields['System.Title'], `Failed in ${listed}`);
+    assert.equal(item.fields['Microsoft.VSTS.Build.IntegrationBuild'], listed);
+    assert.deepEqual(run.warnings, []);
+    assert.equal(run.result, 'Succeeded');
+  });
+
+  it('a {{failedSteps}} fingerprint tells apart runs that differ past the fifth failed step', async () => {
+    const inputs = { fingerprint: '{{pipeline}} {{failedSteps}}' };
+    await session.emulator.seedBuild(failedIn(828, checks(1, 2, 3, 4, 5, 6, 7)));
+    const first = await runJob({ variables: buildVariables(828), inputs });
+    await session.emulator.seedBuild(failedIn(829, checks(1, 2, 3, 4, 5, 8, 9)));
+    const other = await runJob({ variables: buildVariables(829), inputs });
+    await session.emulator.seedBuild(failedIn(830, checks(1, 2, 3, 4, 5, 6, 7)));
+    const again = await runJob({ variables: buildVariables(830), inputs });
+    assert.deepEqual(
+      [first, other, again].map((run) => run.outputs['WorkItemAction']),
+      ['created', 'created', 'commented'],
+    );
+    assert.equal(again.outputs['WorkItemId'], first.outputs['WorkItemId']);
+    await session.items(2, again);
   });
 
   it('an unknown work item type: fails listing the project types, before any write', async () => {

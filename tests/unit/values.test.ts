@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { RunContext } from '../../tasks/PipelineWorkItem/src/facts/context';
 import { NO_EVIDENCE, NO_FACTS } from '../../tasks/PipelineWorkItem/src/facts/model';
-import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
+import { fingerprintValues, listedSteps, runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import { runContext, withVariables, YAML_VARIABLES } from './fixtures';
 
 /** The YAML run's variables with some changed; `undefined` removes one. */
@@ -29,6 +29,43 @@ describe('placeholder values', () => {
     assert.equal(values.failedSteps, 'Build › Job A › lint, Test › Job A › npm test');
     assert.equal(values.firstError, '3 failed');
     assert.equal(values.status, 'Failed');
+  });
+
+  it('{{failedSteps}} of many failed steps: the first five and how many more; a fingerprint keeps them all', () => {
+    const failures = Array.from({ length: 300 }, (_, i) => failure('Build', `check ${i + 1}`, []));
+    const view = runView(runContext(), { ...NO_FACTS, failures }, 'failed');
+    const path = (n: number): string => `Build › Job A › check ${n}`;
+    assert.equal(view.values.failedSteps, `${[1, 2, 3, 4, 5].map(path).join(', ')} and 295 more`);
+    assert.equal(view.values.failedStep, path(1));
+    const all = fingerprintValues(view);
+    assert.equal(all.failedSteps, failures.map((_, i) => path(i + 1)).join(', '));
+    assert.deepEqual({ ...all, failedSteps: view.values.failedSteps }, view.values);
+  });
+
+  it('{{failedSteps}} names fewer steps rather than pass 255 characters, but always the first', () => {
+    const long = (n: number, length: number): string => `${n}`.padEnd(length, 'x');
+    assert.equal(listedSteps([]), '');
+    assert.equal(listedSteps(['a', 'b', 'c', 'd', 'e']), 'a, b, c, d, e');
+    assert.equal(listedSteps(['a', 'b', 'c', 'd', 'e', 'f']), 'a, b, c, d, e and 1 more');
+    // Five paths of exactly 255 characters together are all named.
+    const fit = [49, 49, 49, 50, 50].map((length, n) => long(n, length));
+    assert.equal(listedSteps(fit).length, 255);
+    assert.equal(listedSteps(fit), fit.join(', '));
+    const over = [...fit.slice(0, 4), long(4, 51)];
+    assert.equal(listedSteps(over), `${fit.slice(0, 4).join(', ')} and 1 more`);
+    // Five named and one more in exactly 255 characters.
+    const edge = [47, 47, 47, 47, 48, 1].map((length, n) => long(n, length));
+    assert.equal(listedSteps(edge), `${edge.slice(0, 5).join(', ')} and 1 more`);
+    assert.equal(listedSteps(edge).length, 255);
+    const hundred = [1, 2, 3].map((n) => long(n, 100));
+    assert.equal(listedSteps(hundred), `${hundred[0]}, ${hundred[1]} and 1 more`);
+    assert.equal(listedSteps([long(1, 300)]), long(1, 300));
+    assert.equal(listedSteps([long(1, 300), 'b']), `${long(1, 300)} and 1 more`);
+    for (let length = 1; length <= 240; length += 7) {
+      const paths = Array.from({ length: 40 }, (_, i) => long(i, length));
+      const listed = listedSteps(paths);
+      assert.ok(listed.length <= 255 && listed.startsWith(paths[0] ?? ''), listed);
+    }
   });
 
   it('gives empty values for what the run does not have', () => {

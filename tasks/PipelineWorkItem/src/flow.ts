@@ -7,7 +7,7 @@ import { AdoError, EnvironmentError } from './errors';
 import { readFacts, RunRecords } from './evidence/records';
 import { isPullRequestRun, RunContext, shortBranch } from './facts/context';
 import { jobOutcome, runOutcome } from './facts/outcome';
-import { RunView, runView } from './facts/values';
+import { fingerprintValues, RunView, runView } from './facts/values';
 import { NO_EVIDENCE, QueuedBuild, RunFacts } from './facts/model';
 import { isTestStep } from './facts/tests';
 import { onlyFlakyFailures } from './lifecycle/flakyOnly';
@@ -116,7 +116,7 @@ async function staleRerun(reads: Reads, log: Log): Promise<Acted | undefined> {
 /** The fingerprint's open items, the decision and the act; then the items of the run's tests. */
 async function actOn(acting: Acting, view: RunView, intent: 'file' | 'recover'): Promise<Acted> {
   const { settings, log, reads } = acting;
-  const ofRun = fingerprintOf(settings.fingerprint, view.values, view.lane);
+  const ofRun = fingerprintOf(settings.fingerprint, fingerprintValues(view), view.lane);
   const success = intent === 'file' && filesForSuccess(settings.createOn, view.outcome);
   const fingerprint = success ? successFingerprintOf(ofRun) : ofRun;
   log.info(loc('Fingerprint', fingerprint.text, fingerprint.tag, fingerprint.scopeTag));

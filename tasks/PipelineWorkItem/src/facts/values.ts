@@ -54,7 +54,35 @@ function templateValues(context: RunContext, facts: RunFacts, outcome: Outcome):
     environment: context.environment,
     status: outcomeText(outcome),
     failedStep: first ? stepPath(first) : '',
-    failedSteps: facts.failures.map(stepPath).join(', '),
+    failedSteps: listedSteps(facts.failures.map(stepPath)),
     firstError: facts.failures.flatMap((failure) => failure.errors)[0] ?? '',
   };
+}
+
+/** `{{failedSteps}}` names at most this many steps, as the run summary names unfinished jobs; the rest are counted. */
+const LISTED_STEPS = 5;
+/** A String field, such as the title, holds 255 characters: the list names fewer steps rather than pass them. */
+const LISTED_STEPS_LENGTH = 255;
+
+/**
+ * `{{failedSteps}}`: the steps' paths, the first five at most (fewer when they would pass 255 characters, but
+ * always the first), then `and N more`. Every path of a run with hundreds of failed steps would make kilobytes of a
+ * title, and of a String field in `fields` a value the service refuses.
+ */
+export function listedSteps(paths: readonly string[]): string {
+  const all = paths.join(', ');
+  if (paths.length <= 1 || (paths.length <= LISTED_STEPS && all.length <= LISTED_STEPS_LENGTH)) return all;
+  const listing = (count: number): string =>
+    `${paths.slice(0, count).join(', ')} and ${paths.length - count} more`;
+  let count = Math.min(paths.length - 1, LISTED_STEPS);
+  while (count > 1 && listing(count).length > LISTED_STEPS_LENGTH) count -= 1;
+  return listing(count);
+}
+
+/**
+ * The values a fingerprint is made of: every failed step in `{{failedSteps}}`. Its cap keeps a title short, but
+ * would give runs that fail in different steps past the fifth one fingerprint, and so one item.
+ */
+export function fingerprintValues(view: Pick<RunView, 'values' | 'facts'>): TemplateValues {
+  return { ...view.values, failedSteps: view.facts.failures.map(stepPath).join(', ') };
 }
