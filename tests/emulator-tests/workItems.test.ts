@@ -109,6 +109,19 @@ describe('emulator: work items', function () {
     const long = await rejection(wit().createWorkItem(null, [title('x'.repeat(256))], 'WebApp', 'Bug'));
     assert.equal(long.statusCode, 400);
     assert.match(long.message, /^TF401320: Rule Error for field Title\. Error code: InvalidTooLong\.$/);
+    // 255 UTF-16 code units: a character beyond the BMP counts two.
+    const wide = await wit().createWorkItem(null, [title('a' + '😀'.repeat(127))], 'WebApp', 'Bug');
+    assert.equal(String(wide.fields?.['System.Title']).length, 255);
+    const wider = await rejection(wit().createWorkItem(null, [title('😀'.repeat(128))], 'WebApp', 'Bug'));
+    assert.match(wider.message, /Error code: InvalidTooLong\.$/);
+    for (const refused of ['red \u001b[31m', 'bell\u0007', 'half \ud83d of a pair', 'tab\there']) {
+      const e = await rejection(wit().createWorkItem(null, [title(refused)], 'WebApp', 'Bug'));
+      assert.match(
+        e.message,
+        /^TF401320: Rule Error for field Title\. Error code: InvalidCharacters\.$/,
+        refused,
+      );
+    }
     const empty = await rejection(
       wit().createWorkItem(null, [add('System.Description', 'd')], 'WebApp', 'Task'),
     );

@@ -19,6 +19,12 @@ export interface RuleContext {
   bypassRules: boolean;
 }
 
+// A one-line String field (a title names the item) refuses what Microsoft Learn's "Naming restrictions and
+// conventions" (general considerations) refuses in names: control characters and surrogates that make no pair. No
+// reference says how the service answers a title holding one; the refusal is the stricter choice, and its code is
+// emulator-chosen.
+const STRING_REFUSED_CHARACTERS = /[\p{Cc}\p{Cs}]/u;
+
 type Normalized = { value: unknown } | { codes: RuleCode[] };
 
 // Tags (Microsoft Learn, "Naming restrictions and conventions", work item tags): `,` and `;` separate them; a tag
@@ -81,6 +87,8 @@ function normalize(def: FieldDef, raw: unknown, d: Draft, ctx: RuleContext): Nor
         const st = findState(d.type, text.trim());
         return st ? { value: st.name } : { codes: ['LimitedToValues', 'InvalidListValue'] };
       }
+      if (def.kind === 'string' && STRING_REFUSED_CHARACTERS.test(text))
+        return { codes: ['InvalidCharacters'] };
       const max = def.kind === 'string' ? MAX_STRING : MAX_HTML;
       if (text.length > max) return { codes: ['InvalidTooLong'] };
       return allowedValue(def, def.kind === 'string' ? text.trim() : text);
