@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { parseTemplate, Template } from '../../tasks/PipelineWorkItem/src/text/templates';
-import { fitTitle, workItemTitle } from '../../tasks/PipelineWorkItem/src/render/title';
+import { fitTitle, plainTitle, workItemTitle } from '../../tasks/PipelineWorkItem/src/render/title';
 import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import {
   NPM_TEST_FAILED,
@@ -104,6 +104,29 @@ describe('titles at their edges', () => {
       ),
       'Release-57 failed',
     );
+  });
+
+  it('cuts between the characters a reader sees: a letter keeps its accent, an emoji its sequence', () => {
+    // e + U+0301 straddles the cut: the letter would lose its accent (or the accent its letter).
+    assert.equal(fitTitle(`${'a'.repeat(253)}e\u0301${'b'.repeat(10)}`), `${'a'.repeat(253)}…`);
+    // A family emoji (ZWJ sequence) and a flag (two regional indicators) go whole or not at all.
+    const family = '👩\u200d👩\u200d👧';
+    assert.equal(fitTitle(`${'a'.repeat(250)}${family}${'b'.repeat(10)}`), `${'a'.repeat(250)}…`);
+    assert.equal(fitTitle(`${'a'.repeat(252)}🇳🇱${'b'.repeat(10)}`), `${'a'.repeat(252)}…`);
+    assert.equal(fitTitle(`${'a'.repeat(246)}${family}${'b'.repeat(10)}`), `${'a'.repeat(246)}${family}…`);
+  });
+
+  it('cuts a character of hundreds of marks between whole code points rather than leave no title', () => {
+    const zalgo = `Z${'\u0301'.repeat(400)}`;
+    assert.equal(fitTitle(zalgo), `Z${'\u0301'.repeat(253)}…`);
+  });
+
+  it('makes a title plain text: no control character, no half of a surrogate pair', () => {
+    assert.equal(plainTitle('red \u001b[31mbuild\u0007 \u0085failed\u009b'), 'red [31mbuild failed');
+    assert.equal(plainTitle('half \ud83d of a pair \ude00'), 'half \ufffd of a pair \ufffd');
+    assert.equal(plainTitle('noncharacters \uffff\ufffe gone'), 'noncharacters gone');
+    // A joiner is part of an emoji, not a control: it stays.
+    assert.equal(plainTitle('team 👩\u200d👩\u200d👧 failed'), 'team 👩\u200d👩\u200d👧 failed');
   });
 
   it('does not end a cut title with white space before the ellipsis', () => {

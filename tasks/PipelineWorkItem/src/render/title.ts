@@ -1,5 +1,6 @@
 import type { Outcome } from '../facts/model';
 import { stripBidi } from '../text/agentText';
+import { textStart } from '../text/excerpt';
 import { renderTemplate, Template } from '../text/templates';
 import type { RunView } from '../facts/values';
 
@@ -23,9 +24,22 @@ export function workItemTitle(template: Template | undefined, run: RunView): str
   return plainTitle(title) || defaultTitle(run);
 }
 
-/** A title as one line of plain text: bidirectional controls stripped, white space runs made one space. */
+// Control characters but white space (which becomes a space), and the two noncharacters XML cannot hold: names in
+// Azure DevOps may not hold control characters, and a title shows them as nothing or as boxes.
+const TITLE_REFUSED = /(?!\s)[\p{Cc}\uFFFE\uFFFF]/gu;
+// Half of a surrogate pair (from a Windows agent's environment, or a cut elsewhere) is no character at all.
+const UNPAIRED_SURROGATE = /\p{Cs}/gu;
+
+/**
+ * A title as one line of plain text: bidirectional and other control characters stripped, an unpaired surrogate
+ * shown as the replacement character, white space runs made one space.
+ */
 export function plainTitle(text: string): string {
-  return stripBidi(text).replace(/\s+/g, ' ').trim();
+  return stripBidi(text)
+    .replace(TITLE_REFUSED, '')
+    .replace(UNPAIRED_SURROGATE, '\uFFFD')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function defaultTitle({ context, values, outcome }: RunView): string {
@@ -40,13 +54,11 @@ function defaultTitle({ context, values, outcome }: RunView): string {
   return `${values.pipeline} ${VERB[outcome]}${branch}${run}`;
 }
 
-/** Cuts a title to 255 characters (whole code points), ending with `…` when cut. */
+/**
+ * Cuts a title to 255 UTF-16 code units (as Azure Boards counts them), between the characters a reader sees, ending
+ * with `…` when cut.
+ */
 export function fitTitle(title: string): string {
   if (title.length <= MAX_TITLE_LENGTH) return title;
-  let cut = '';
-  for (const char of title) {
-    if (cut.length + char.length > MAX_TITLE_LENGTH - 1) break;
-    cut += char;
-  }
-  return `${cut.trimEnd()}…`;
+  return `${textStart(title, MAX_TITLE_LENGTH - 1).trimEnd()}…`;
 }

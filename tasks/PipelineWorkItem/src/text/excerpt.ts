@@ -3,7 +3,7 @@ const ELLIPSIS = '…';
 /**
  * The first `maxLines` lines of `text` (line breaks normalised to `\n`, surrounding white space trimmed), cut
  * to at most `maxChars` characters (UTF-16 code units, as work item fields count them) in all; when anything was left out the result ends with `…`, counted in
- * `maxChars`. A surrogate pair is never split.
+ * `maxChars`. Cut between the characters a reader sees (`textStart`).
  */
 export function firstLines(text: string, maxLines: number, maxChars: number): string {
   if (maxLines < 1 || maxChars < 1) return '';
@@ -11,10 +11,7 @@ export function firstLines(text: string, maxLines: number, maxChars: number): st
   let kept = lines.slice(0, maxLines).join('\n').trimEnd();
   let cut = lines.length > maxLines;
   if (kept.length > maxChars || (cut && kept.length + ELLIPSIS.length > maxChars)) {
-    kept = kept.slice(0, maxChars - ELLIPSIS.length);
-    // A high surrogate at the end is half a character.
-    if (/[\ud800-\udbff]$/.test(kept)) kept = kept.slice(0, -1);
-    kept = kept.trimEnd();
+    kept = textStart(kept, maxChars - ELLIPSIS.length).trimEnd();
     cut = true;
   }
   return cut ? `${kept}${ELLIPSIS}` : kept;
@@ -28,4 +25,28 @@ export function firstLine(text: string): string {
       .map((line) => line.trim())
       .find((line) => line !== '') ?? ''
   );
+}
+
+let graphemes: Intl.Segmenter | undefined;
+
+/**
+ * The longest start of `text` within `maxChars` UTF-16 code units that ends between two characters a reader sees
+ * (grapheme clusters): a letter keeps its accents, an emoji sequence or a flag stays whole, no surrogate pair is
+ * split. Only a first character longer than `maxChars` (a letter under hundreds of marks) is cut inside, between
+ * whole code points, rather than leave nothing.
+ */
+export function textStart(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  graphemes ??= new Intl.Segmenter('en', { granularity: 'grapheme' });
+  let end = 0;
+  for (const { index, segment } of graphemes.segment(text)) {
+    if (index + segment.length > maxChars) break;
+    end = index + segment.length;
+  }
+  if (end > 0) return text.slice(0, end);
+  for (const char of text) {
+    if (end + char.length > maxChars) break;
+    end += char.length;
+  }
+  return text.slice(0, end);
 }
