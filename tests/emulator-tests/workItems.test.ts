@@ -252,6 +252,18 @@ describe('emulator: work items', function () {
     assert.equal((await em().attachment(ref.id ?? ''))?.toString(), 'log line 1\nlog line 2\n');
   });
 
+  it('refuses an attachment whose name holds a control character or one Windows refuses in file names', async () => {
+    const upload = (name: string) =>
+      wit().createAttachment(null, Readable.from([Buffer.from('x')]), name, undefined, 'WebApp');
+    for (const name of ['shot\n.png', 'run 10:22.log', 'a|b.txt', 'quote".txt', 'bell\u0007.txt']) {
+      const e = await rejection(upload(name));
+      assert.equal(e.statusCode, 400, name);
+      assert.match(e.message, /contains characters that are not valid/, name);
+    }
+    const fine = await upload('résumé 😀 (final) #2.png');
+    assert.match(fine.url ?? '', /fileName=r%C3%A9sum%C3%A9/);
+  });
+
   it('refuses an attachment over the limit as the service does (TF237082), per topology and collection setting', async () => {
     const MB = 1024 * 1024;
     // Sent in chunks, as a stream of unknown length is.

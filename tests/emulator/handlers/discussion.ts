@@ -73,6 +73,12 @@ function pageStart(token: string, all: readonly { id: number }[], desc: boolean)
 
 const SIMPLE_UPLOAD_LIMIT = 130 * 1024 * 1024;
 
+// An attachment's name: Microsoft Learn's "Naming restrictions and conventions" refuses control characters and
+// unpaired surrogates in names and points to Windows' file naming rules, which refuse `\ / : * ? " < > |`. No
+// reference says what Attachments - Create does with one; the refusal is the stricter choice (wording and type
+// emulator-chosen).
+const FILE_NAME_REFUSED = /[\p{Cc}\p{Cs}\\/:*?"<>|]/u;
+
 /**
  * TF237082, the service's refusal of a file over the per-attachment limit; the wording is the one public
  * reports quote from Azure DevOps Services ("… (60.000 MB(s)) …"). Status 400 and the typeKey are
@@ -99,6 +105,12 @@ export const createAttachment: Handler = (ctx) => {
   }
   const fileName = ctx.query.fileName ?? '';
   if (!fileName) throw badRequest('The fileName parameter is required.', 'ArgumentNullException');
+  if (FILE_NAME_REFUSED.test(fileName)) {
+    throw badRequest(
+      `The file name '${fileName}' contains characters that are not valid.`,
+      'ArgumentException',
+    );
+  }
   // One simple upload takes at most 130 MB whatever the collection allows (larger ones go in chunks).
   const limit = Math.min(ctx.attachmentLimit, SIMPLE_UPLOAD_LIMIT);
   if (ctx.bodySize > limit) throw attachmentTooLarge(limit);
