@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { buildVariables, failedYamlRun } from './pipelines';
 import { useSession } from './session';
 
@@ -16,5 +19,31 @@ describe('packaged task: values at the limits of Azure Boards', function () {
     assert.equal(item?.fields['System.Title'], `Nightly [31m${'x'.repeat(241)}…`);
     assert.equal(run.outputs['WorkItemAction'], 'created');
     assert.equal(run.result, 'Succeeded');
+  });
+
+  it('files named as Linux allows but Windows and Azure DevOps names do not: attached, those characters as _', async function () {
+    // Windows cannot create these names: the test needs a file system that can.
+    if (process.platform === 'win32') this.skip();
+    await session.emulator.seedBuild(failedYamlRun(9702));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-limits-names-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'shot 10:22:05 "cart".png'), 'png');
+      fs.writeFileSync(path.join(dir, 'dump\u0007|1.txt'), 'dump');
+      const run = await session.run({
+        variables: buildVariables(9702, {
+          'System.DefaultWorkingDirectory': dir,
+          'Agent.BuildDirectory': dir,
+        }),
+        inputs: { attachments: '*.png\n*.txt' },
+      });
+      const [item] = await session.items(1, run);
+      const names = (item?.relations ?? [])
+        .filter((relation) => relation.rel === 'AttachedFile')
+        .map((relation) => relation.attributes['name']);
+      assert.deepEqual(names.sort(), ['dump__1.txt', 'shot 10_22_05 _cart_.png']);
+      assert.deepEqual(run.warnings, []);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

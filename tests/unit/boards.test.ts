@@ -93,6 +93,15 @@ describe('Boards adapter: every text it sends is masked', () => {
     assert.equal(url.searchParams.get('fileName'), '***-invoicegnp.exe');
     assert.equal(url.searchParams.get('uploadType'), 'Simple');
   });
+
+  it('names an upload without the characters names and Windows file names may not hold, each as _', async () => {
+    const { http, boards: adapter } = boards([]);
+    await adapter.uploadAttachment('WebApp', 'shot 10:22 "a"|b*?<c>\\d\n\u0007\ud800é 😀.png', () =>
+      Readable.from([Buffer.from('png')]),
+    );
+    const url = new URL(String(http.request.lastCall.args[1]));
+    assert.equal(url.searchParams.get('fileName'), 'shot 10_22 _a__b___c__d___é 😀.png');
+  });
 });
 
 // What the Boards adapter sends for an upload: the body streamed from its factory, masked, opened again for

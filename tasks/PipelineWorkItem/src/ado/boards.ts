@@ -331,7 +331,7 @@ export class AdoBoards implements Boards {
   uploadAttachment(project: string, fileName: string, body: () => NodeJS.ReadableStream): Promise<string> {
     return this.call(loc('ActionUpload', fileName), project, async () => {
       const path = `${segment(project)}/_apis/wit/attachments`;
-      const query = { fileName: stripBidi(fileName), uploadType: 'Simple' };
+      const query = { fileName: attachmentName(fileName), uploadType: 'Simple' };
       // Each attempt opens the file again and masks it on the way: nothing is held in memory. A body that
       // fails midway ends the request early, and the service stores what it got: that upload is not used.
       const attempt = async (): Promise<{ url?: string } | undefined> => {
@@ -389,4 +389,13 @@ function transitionsOf(transitions: { [from: string]: WorkItemStateTransition[] 
       (to ?? []).flatMap((transition) => (transition.to ? [transition.to] : [])),
     ]),
   );
+}
+
+// What names in Azure DevOps may not hold (control characters, half a surrogate pair) and what Windows refuses in a
+// file name, where people download the attachment: a Linux file may be named so, and the upload would be refused.
+// Each becomes `_`; bidirectional controls go, so that the name reads as it shows.
+const REFUSED_IN_NAMES = /[\p{Cc}\p{Cs}\\/:*?"<>|]/gu;
+
+function attachmentName(fileName: string): string {
+  return stripBidi(fileName).replace(REFUSED_IN_NAMES, '_');
 }
