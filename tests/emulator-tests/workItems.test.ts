@@ -102,18 +102,19 @@ describe('emulator: work items', function () {
     assert.equal(String(fits.fields?.['Microsoft.VSTS.TCM.ReproSteps']).length, 1_000_000);
     const over = await rejection(wit().createWorkItem(null, steps(1_000_001), 'WebApp', 'Bug'));
     assert.equal(over.statusCode, 400);
-    assert.match(over.message, /^TF401320: Rule Error for field Repro Steps\. Error code: InvalidTooLong\.$/);
+    assert.equal(over.message, "TF401324: Value for field 'Microsoft.VSTS.TCM.ReproSteps' is too long.");
   });
 
   it('enforces title rules with TF401320 and RuleValidationErrors', async () => {
     const long = await rejection(wit().createWorkItem(null, [title('x'.repeat(256))], 'WebApp', 'Bug'));
     assert.equal(long.statusCode, 400);
-    assert.match(long.message, /^TF401320: Rule Error for field Title\. Error code: InvalidTooLong\.$/);
+    assert.equal(long.message, "TF401324: Value for field 'System.Title' is too long.");
+    assert.equal(long.result?.customProperties?.ReferenceName, 'System.Title');
     // 255 UTF-16 code units: a character beyond the BMP counts two.
     const wide = await wit().createWorkItem(null, [title('a' + '😀'.repeat(127))], 'WebApp', 'Bug');
     assert.equal(String(wide.fields?.['System.Title']).length, 255);
     const wider = await rejection(wit().createWorkItem(null, [title('😀'.repeat(128))], 'WebApp', 'Bug'));
-    assert.match(wider.message, /Error code: InvalidTooLong\.$/);
+    assert.match(wider.message, /^TF401324: Value for field 'System.Title' is too long\.$/);
     for (const refused of ['red \u001b[31m', 'bell\u0007', 'half \ud83d of a pair', 'tab\there']) {
       const e = await rejection(wit().createWorkItem(null, [title(refused)], 'WebApp', 'Bug'));
       assert.match(

@@ -90,6 +90,16 @@ export const readOnlyField = (ref: string): AdoError =>
     'WorkItemFieldInvalidException',
   );
 
+/**
+ * What the service answers for a value longer than its field holds: TF401324 naming the field, status 400, as
+ * public reports quote it for System.Title ("TF401324: Value for field 'System.Title' is too long."); its custom
+ * property and type key are emulator-chosen.
+ */
+export const fieldTooLong = (ref: string): AdoError =>
+  new AdoError(400, `TF401324: Value for field '${ref}' is too long.`, 'WorkItemFieldInvalidException', WIT, {
+    ReferenceName: ref,
+  });
+
 export const unknownField = (ref: string): AdoError =>
   new AdoError(400, `TF51535: Cannot find field ${ref}.`, 'WorkItemFieldInvalidException');
 

@@ -1,7 +1,15 @@
 // Field rules the service enforces on save: types, lengths, allowed values, identities, tree paths,
 // read-only system fields (TF401326), required Title, and defaults for new items. Collects TF401320
-// violations for all fields (as the service does); tree path (TF401347) and read-only errors stop at the first.
-import { ruleError, invalidTreePath, readOnlyField, type RuleCode, type RuleViolation } from './errors';
+// violations for all fields (as the service does); tree path (TF401347), too long (TF401324) and read-only errors
+// stop at the first.
+import {
+  fieldTooLong,
+  ruleError,
+  invalidTreePath,
+  readOnlyField,
+  type RuleCode,
+  type RuleViolation,
+} from './errors';
 import { FIELDS, type FieldDef } from './fields';
 import { resolveIdentity } from './identities';
 import { canonicalPath, type Person, type Project } from './org';
@@ -90,7 +98,7 @@ function normalize(def: FieldDef, raw: unknown, d: Draft, ctx: RuleContext): Nor
       if (def.kind === 'string' && STRING_REFUSED_CHARACTERS.test(text))
         return { codes: ['InvalidCharacters'] };
       const max = def.kind === 'string' ? MAX_STRING : MAX_HTML;
-      if (text.length > max) return { codes: ['InvalidTooLong'] };
+      if (text.length > max) throw fieldTooLong(def.ref);
       return allowedValue(def, def.kind === 'string' ? text.trim() : text);
     }
   }
