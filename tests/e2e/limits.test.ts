@@ -5,6 +5,9 @@ import * as path from 'node:path';
 import { buildVariables, failedYamlRun } from './pipelines';
 import { useSession } from './session';
 
+// Names a Linux or macOS file system takes and Windows refuses: a colon, quotes, a bar, a control character.
+const LINUX_NAMES = ['shot 10:22:05 "cart".png', 'dump\u0007|1.txt'];
+
 // What the task writes to Azure Boards, at the limits the service documents for each value.
 describe('packaged task: values at the limits of Azure Boards', function () {
   const session = useSession();
@@ -21,14 +24,28 @@ describe('packaged task: values at the limits of Azure Boards', function () {
     assert.equal(run.result, 'Succeeded');
   });
 
+  it('a fields value longer than its String field holds: the Bug is filed without it, the warning names it', async () => {
+    await session.emulator.seedBuild(failedYamlRun(9703, [`TypeError: ${'x'.repeat(400)}`]));
+    const run = await session.run({
+      variables: buildVariables(9703),
+      inputs: { fields: 'Microsoft.VSTS.Build.IntegrationBuild={{firstError}}' },
+    });
+    const [item] = await session.items(1, run);
+    assert.equal(item?.fields['Microsoft.VSTS.Build.IntegrationBuild'], undefined);
+    assert.equal(run.outputs['WorkItemAction'], 'created');
+    assert.match(
+      run.warnings.join('\n'),
+      /Microsoft\.VSTS\.Build\.IntegrationBuild.*TF401324: Value for field 'Microsoft\.VSTS\.Build\.IntegrationBuild' is too long\./,
+    );
+  });
+
   it('files named as Linux allows but Windows and Azure DevOps names do not: attached, those characters as _', async function () {
     // Windows cannot create these names: the test needs a file system that can.
     if (process.platform === 'win32') this.skip();
     await session.emulator.seedBuild(failedYamlRun(9702));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-limits-names-'));
     try {
-      fs.writeFileSync(path.join(dir, 'shot 10:22:05 "cart".png'), 'png');
-      fs.writeFileSync(path.join(dir, 'dump\u0007|1.txt'), 'dump');
+      for (const name of LINUX_NAMES) fs.writeFileSync(path.join(dir, name), name);
       const run = await session.run({
         variables: buildVariables(9702, {
           'System.DefaultWorkingDirectory': dir,

@@ -147,7 +147,7 @@ describe('packaged task: fallbacks, messages and server versions', function () {
     assert.match(run.resultMessage, /this pull request comes from a fork/);
   });
 
-  it('a refused rule on the item itself (TF401320): fails the filing naming each field and rule once', async () => {
+  it('a value too long for a field the item cannot go without (TF401324): fails the filing naming it once', async () => {
     // A Description over the service's 1M characters, from a first error of 200 repeated by the fields input: a
     // title would be cut to fit, as the title input's is.
     await session.emulator.seedBuild(failedYamlRun(833, [`Error: ${'x'.repeat(193)}`]));
@@ -156,7 +156,7 @@ describe('packaged task: fallbacks, messages and server versions', function () {
       inputs: { fields: `System.Description=${'{{firstError}}'.repeat(7000)}` },
     });
     assert.equal(run.result, 'SucceededWithIssues');
-    assert.match(run.resultMessage, /breaks the work item type's rules/);
+    assert.match(run.resultMessage, /is too long\. .*shorten the value the 'fields' input gives it/);
     assert.equal(run.resultMessage.match(/System\.Description/g)?.length, 1, run.resultMessage);
     await session.items(0, run);
   });

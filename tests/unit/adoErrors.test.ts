@@ -95,6 +95,17 @@ describe('Azure DevOps errors', () => {
     );
   });
 
+  it('TF401324: names the field whose value is too long, and what to shorten', () => {
+    const said = "TF401324: Value for field 'Microsoft.VSTS.Build.IntegrationBuild' is too long.";
+    const error = toAdoError(serviceError(400, said), CALL);
+    assert.equal(error.code, 'TF401324');
+    assert.deepEqual(error.refusedFields, ['Microsoft.VSTS.Build.IntegrationBuild']);
+    assert.equal(
+      error.message,
+      `Could not create the Bug in project 'WebApp': ${said} A single-line text field holds at most 255 characters, a long-text one 1,000,000: shorten the value the 'fields' input gives it (a placeholder such as {{firstError}} can be long).`,
+    );
+  });
+
   it('names the fields input for an unknown field and the path inputs for an invalid path', () => {
     assert.match(
       toAdoError(serviceError(400, 'TF51535: Cannot find field Custom.Nope.'), CALL).message,

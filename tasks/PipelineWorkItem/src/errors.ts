@@ -27,7 +27,7 @@ export class EnvironmentError extends Error {
 export class AdoError extends Error {
   readonly status: number | undefined;
   readonly code: string | undefined;
-  /** Reference names of the fields whose values the service refused (TF401320, TF401347, TF401326, TF51535). */
+  /** Reference names of the fields whose values the service refused (TF401320, TF401347, TF401326, TF401324, TF51535). */
   readonly refusedFields: readonly string[];
   /** The service's own words, for a message that gives its own fix. */
   readonly serviceMessage: string | undefined;

@@ -110,6 +110,7 @@ const MESSAGES: readonly (readonly [applies: (f: Failure) => boolean, message: (
   [(f) => f.code === 'TF401347', (f) => loc('TreePathRefused', f.action, f.serviceMessage)],
   [(f) => f.code === 'TF51535', (f) => loc('FieldUnknown', f.action, f.serviceMessage)],
   [(f) => f.code === 'TF401326', (f) => loc('FieldReadOnly', f.action, f.serviceMessage)],
+  [(f) => f.code === 'TF401324', (f) => loc('FieldTooLong', f.action, f.serviceMessage)],
   [(f) => f.code === 'TF401320', rulesBroken],
   [(f) => atRevisionLimit(f.serviceMessage), (f) => loc('RevisionLimit', f.action, f.serviceMessage)],
   [(f) => f.status === 429, rateLimited],
@@ -213,14 +214,15 @@ function rulesBroken(f: Failure): string {
   return fields ? loc('RulesBrokenBy', f.action, fields, broken) : loc('RulesBroken', f.action, broken);
 }
 
-// TF401320 names each field in RuleValidationErrors; TF401347 and TF401326 name the field in their message.
+// TF401320 names each field in RuleValidationErrors; TF401347, TF401326 and TF401324 (a value too long for its
+// field) name the field in their message.
 function refusedFields(code: string | undefined, e: ServiceError, message: string): string[] {
   if (code === 'TF401320') {
     return (e.result?.customProperties?.RuleValidationErrors ?? []).flatMap((rule) =>
       rule.fieldReferenceName ? [rule.fieldReferenceName] : [],
     );
   }
-  if (code === 'TF401347' || code === 'TF401326') {
+  if (code === 'TF401347' || code === 'TF401326' || code === 'TF401324') {
     const field = /field '([\w.-]+)'/.exec(message)?.[1];
     return field ? [field] : [];
   }
