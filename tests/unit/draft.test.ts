@@ -212,6 +212,18 @@ describe('work item draft and JSON Patch', () => {
     ]);
   });
 
+  it('counts a tag in UTF-16 code units, as Azure Boards does: 200 emoji fit, one letter more does not', () => {
+    const fits = '😀'.repeat(200);
+    const over = `${fits}a`;
+    const { draft, warnings } = draftFor({ tags: `${fits}; ${over}` });
+    assert.deepEqual(
+      draft.fields.filter(([reference]) => reference === 'System.Tags'),
+      [['System.Tags', `${fits}; pwi:0123456789ab; pwi:scope-0123456789ab`]],
+    );
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0] ?? '', /^Left out the tags (?:😀)+a: .*longer than 400 characters/u);
+  });
+
   it('leaves out the tags beyond 100 that placeholders add, keeping the task’s own', () => {
     const many = Array.from({ length: 120 }, (_, i) => `t${i}`);
     const { draft, warnings } = draftFor(
