@@ -103,6 +103,25 @@ describe('emulator: work items', function () {
     const over = await rejection(wit().createWorkItem(null, steps(1_000_001), 'WebApp', 'Bug'));
     assert.equal(over.statusCode, 400);
     assert.equal(over.message, "TF401324: Value for field 'Microsoft.VSTS.TCM.ReproSteps' is too long.");
+    for (const refused of ['vertical\u000btab', 'nul\u0000', 'non\uffffcharacter', 'half \udc00 pair']) {
+      const e = await rejection(
+        wit().createWorkItem(null, [title('x'), add('System.Description', refused)], 'WebApp', 'Task'),
+      );
+      assert.match(
+        e.message,
+        /^TF401320: Rule Error for field Description\. Error code: InvalidCharacters\.$/,
+      );
+    }
+    const kept = await wit().createWorkItem(
+      null,
+      [title('x'), add('System.Description', '<p>tab\tline\r\nend \u007f\u0085 😀</p>')],
+      'WebApp',
+      'Task',
+    );
+    assert.equal(kept.fields?.['System.Description'], '<p>tab\tline\r\nend \u007f\u0085 😀</p>');
+    const comment = await rejection(wit().addComment({ text: 'bell\u0007' }, 'WebApp', kept.id ?? 0));
+    assert.equal(comment.statusCode, 400);
+    assert.match(comment.message, /^The comment text contains characters that are not valid\.$/);
   });
 
   it('enforces title rules with TF401320 and RuleValidationErrors', async () => {

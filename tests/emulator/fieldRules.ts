@@ -33,6 +33,14 @@ export interface RuleContext {
 // emulator-chosen.
 const STRING_REFUSED_CHARACTERS = /[\p{Cc}\p{Cs}]/u;
 
+/**
+ * What a long-text, HTML or history value may not hold: the characters XML 1.0 refuses (the C0 controls but tab,
+ * line feed and carriage return, U+FFFE, U+FFFF) and half a surrogate pair. Public reports show the service
+ * refusing such a value ("'\uFFFF', hexadecimal value 0xFFFF, is an invalid character", a vertical tab) through
+ * its older client; no reference says what the REST API does, so the emulator refuses it, the stricter choice.
+ */
+export const UNSTORABLE_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\uFFFE\uFFFF\p{Cs}]/u;
+
 type Normalized = { value: unknown } | { codes: RuleCode[] };
 
 // Tags (Microsoft Learn, "Naming restrictions and conventions", work item tags): `,` and `;` separate them; a tag
@@ -97,6 +105,7 @@ function normalize(def: FieldDef, raw: unknown, d: Draft, ctx: RuleContext): Nor
       }
       if (def.kind === 'string' && STRING_REFUSED_CHARACTERS.test(text))
         return { codes: ['InvalidCharacters'] };
+      if (def.kind !== 'string' && UNSTORABLE_CHARACTERS.test(text)) return { codes: ['InvalidCharacters'] };
       const max = def.kind === 'string' ? MAX_STRING : MAX_HTML;
       if (text.length > max) throw fieldTooLong(def.ref);
       return allowedValue(def, def.kind === 'string' ? text.trim() : text);

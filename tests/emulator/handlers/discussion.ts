@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { intParam, ok, parseJsonBody, type Handler, type RequestContext } from '../context';
 import { COMMENT_FORMAT, COMMENT_ORDER, enumName } from '../enums';
 import { AdoError, badRequest, notFound, unsupportedContentType } from '../errors';
+import { UNSTORABLE_CHARACTERS } from '../fieldRules';
 import { findField } from '../fields';
 import { findTeam } from '../org';
 import { commentsOf, renderComment } from '../render';
@@ -18,6 +19,10 @@ export const addComment: Handler = (ctx) => {
   const text = typeof body.text === 'string' ? body.text : '';
   // Emulator-chosen wording for an empty comment.
   if (text.trim() === '') throw badRequest('The comment text cannot be empty.', 'ArgumentException');
+  // As a long-text field refuses them (fieldRules.ts); wording emulator-chosen.
+  if (UNSTORABLE_CHARACTERS.test(text)) {
+    throw badRequest('The comment text contains characters that are not valid.', 'ArgumentException');
+  }
   const format = enumName(ctx.query.format, COMMENT_FORMAT) === 'markdown' ? 'markdown' : 'html';
   const date = now();
   const comment = ctx.store.addComment(item.id, text, format, ctx.identity, date);
