@@ -24,6 +24,19 @@ describe('packaged task: values at the limits of Azure Boards', function () {
     assert.equal(run.result, 'Succeeded');
   });
 
+  it('a description a macro filled with characters no text field stores: filed without them', async () => {
+    await session.emulator.seedBuild(failedYamlRun(9704));
+    // description: 'Last commit: $(Build.SourceVersionMessage)', a message holding a vertical tab, a bell, a
+    // noncharacter and half a surrogate pair (a Windows agent's environment can hand one over).
+    const description = 'Last commit: fix\u000bthe\u0007 build \uffff\ud800!';
+    const run = await session.run({ variables: buildVariables(9704), inputs: { description } });
+    const [item] = await session.items(1, run);
+    const body = String(item?.fields['Microsoft.VSTS.TCM.ReproSteps']);
+    assert.ok(body.startsWith('<p>Last commit: fixthe build \ufffd!</p>'), body.slice(0, 200));
+    assert.equal(run.outputs['WorkItemAction'], 'created');
+    assert.equal(run.result, 'Succeeded');
+  });
+
   it('a fields value longer than its String field holds: the Bug is filed without it, the warning names it', async () => {
     await session.emulator.seedBuild(failedYamlRun(9703, [`TypeError: ${'x'.repeat(400)}`]));
     const run = await session.run({

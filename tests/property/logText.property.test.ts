@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { cleanLogLine } from '../../tasks/PipelineWorkItem/src/text/logText';
+import { cleanLogLine, storableText } from '../../tasks/PipelineWorkItem/src/text/logText';
 import { hostileText, textAround } from './arbitraries';
 
 /** Pieces of real and crafted log lines. */
@@ -60,6 +60,27 @@ describe('log text (properties)', () => {
         const cleaned = cleanLogLine(text);
         if (cleaned !== undefined) assert.equal(cleanLogLine(cleaned), cleaned);
       }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('storable text holds no character XML refuses nor half a pair, and keeps every other one where it was', () => {
+    const unstorable = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\uFFFE\uFFFF\p{Cs}]/u;
+    fc.assert(
+      fc.property(
+        fc.oneof(hostileText(60), textAround(fc.constantFrom('\ud800', '\udfff', '\u000b', '\uffff'), 12)),
+        (text) => {
+          const stored = storableText(text);
+          assert.doesNotMatch(stored, unstorable);
+          assert.equal(storableText(stored), stored);
+          // Only refused characters go; an unpaired surrogate becomes one replacement character.
+          const expected = [...text]
+            .filter((char) => !/^[\u0000-\u0008\u000b\u000c\u000e-\u001f\uFFFE\uFFFF]$/.test(char))
+            .map((char) => (/^\p{Cs}$/u.test(char) ? '\uFFFD' : char))
+            .join('');
+          assert.equal(stored, expected);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

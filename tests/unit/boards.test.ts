@@ -67,6 +67,28 @@ describe('Boards adapter: every text it sends is masked', () => {
     assert.deepEqual(sentBody(http), { text: '<p>Failed again on ***: ***</p>' });
   });
 
+  it('sends no character Boards cannot store, and masks a secret such a character split', async () => {
+    const { http, boards: adapter } = boards([SECRET], '{"id":7,"workItems":[]}');
+    const split = `${SECRET.slice(0, 4)}\u000b${SECRET.slice(4)}`;
+    await adapter.updateWorkItem(
+      'WebApp',
+      7,
+      [
+        {
+          op: 'add',
+          path: '/fields/System.History',
+          value: `<p>bell\u0007 ${split}\ufffe \ud800\ttab\r\n</p>`,
+        },
+      ],
+      async () => false,
+    );
+    assert.deepEqual(sentBody(http), [
+      { op: 'add', path: '/fields/System.History', value: '<p>bell *** \ufffd\ttab\r\n</p>' },
+    ]);
+    await adapter.addComment('WebApp', 7, '<p>nul\u0000 and \uffff</p>', async () => false);
+    assert.deepEqual(sentBody(http), { text: '<p>nul and </p>' });
+  });
+
   it('masks an update, and a query', async () => {
     const { http, boards: adapter } = boards([SECRET], '{"id":7,"workItems":[]}');
     await adapter.updateWorkItem(

@@ -16,6 +16,7 @@ import { stripBidi } from '../text/agentText';
 import { loc } from '../text/messages';
 import { maskingStream } from '../text/streamRedact';
 import { redactor } from '../text/redact';
+import { storableText } from '../text/logText';
 import type { JsonPatchOperation } from '../workItem/patch';
 import type { StateCategory, StateInfo, WorkItemTypeInfo } from '../workItem/workItemType';
 import { CallContext, permissionFix, projectUnreadable, toAdoError } from './errors';
@@ -39,7 +40,8 @@ interface List<T> {
 
 /**
  * Boards over the Work Item Tracking and Work REST APIs: the only place that knows their shapes and quirks. Every
- * text it sends (fields, comments, history, relation attributes, file names, queries) is masked on the way out.
+ * text it sends (fields, comments, history, relation attributes, file names, queries) is masked on the way out,
+ * without the characters Boards cannot store.
  */
 export class AdoBoards implements Boards {
   private readonly rest: Rest;
@@ -51,7 +53,8 @@ export class AdoBoards implements Boards {
     private readonly secrets: () => readonly string[],
     private readonly identity?: WriterIdentity,
   ) {
-    this.rest = rest.masking((text) => redactor(secrets())(text));
+    // Made storable first: a secret split by a character the service refuses is whole once that is gone.
+    this.rest = rest.masking((text) => redactor(secrets())(storableText(text)));
   }
 
   // What to grant, to whom, when the service refuses a write under an area of `project`.

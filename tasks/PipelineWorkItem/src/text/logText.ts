@@ -85,3 +85,18 @@ const MESSAGE_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 export function plainText(text: string): string {
   return stripBidi(stripVTControlCharacters(text.replace(/\r\n?/g, '\n')).replace(MESSAGE_CONTROL, ''));
 }
+
+// What no text in Azure Boards may hold: the characters XML 1.0 refuses (the C0 controls but tab, line feed and
+// carriage return, and the noncharacters U+FFFE and U+FFFF); the service can refuse a whole item for one.
+const UNSTORABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\uFFFE\uFFFF]/g;
+const UNPAIRED_SURROGATE = /\p{Cs}/gu;
+
+/**
+ * `text` as Azure Boards can store it: without the characters it refuses, and with half of a surrogate pair shown
+ * as the replacement character. Pipeline text is cleaned at the source already; this is for what the inputs bring
+ * (a macro the agent filled with a commit message, say).
+ */
+export function storableText(text: string): string {
+  // Halves replaced first: two halves with a refused character between them are no character once it is gone.
+  return text.replace(UNPAIRED_SURROGATE, '\uFFFD').replace(UNSTORABLE, '');
+}
