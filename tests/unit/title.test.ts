@@ -125,6 +125,9 @@ describe('titles at their edges', () => {
     assert.equal(plainTitle('red \u001b[31mbuild\u0007 \u0085failed\u009b'), 'red [31mbuild failed');
     assert.equal(plainTitle('half \ud83d of a pair \ude00'), 'half \ufffd of a pair \ufffd');
     assert.equal(plainTitle('noncharacters \uffff\ufffe gone'), 'noncharacters gone');
+    // Two halves with a control character between them stay two halves: no character nobody wrote.
+    assert.equal(plainTitle('a\ud800\u0001\udc00b'), 'a\ufffd\ufffdb');
+    assert.equal(plainTitle('a\ud800\u202e\udc00b'), 'a\ufffd\ufffdb');
     // A joiner is part of an emoji, not a control: it stays.
     assert.equal(plainTitle('team 👩\u200d👩\u200d👧 failed'), 'team 👩\u200d👩\u200d👧 failed');
   });

@@ -35,9 +35,9 @@ const UNPAIRED_SURROGATE = /\p{Cs}/gu;
  * shown as the replacement character, white space runs made one space.
  */
 export function plainTitle(text: string): string {
-  return stripBidi(text)
+  // Halves replaced first: two halves with a control character between them are no character once it is gone.
+  return stripBidi(text.replace(UNPAIRED_SURROGATE, '\uFFFD'))
     .replace(TITLE_REFUSED, '')
-    .replace(UNPAIRED_SURROGATE, '\uFFFD')
     .replace(/\s+/g, ' ')
     .trim();
 }
