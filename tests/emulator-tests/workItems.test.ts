@@ -272,6 +272,27 @@ describe('emulator: work items', function () {
     assert.equal((await em().attachment(ref.id ?? ''))?.toString(), 'log line 1\nlog line 2\n');
   });
 
+  it('refuses a link whose comment is over 255 characters, and takes one of 255', async () => {
+    const url = 'https://x.example/run';
+    const fits = await wit().createWorkItem(
+      null,
+      [title('x'), relation('Hyperlink', url, { comment: 'c'.repeat(255) })],
+      'WebApp',
+      'Bug',
+    );
+    assert.equal(fits.relations?.[0]?.attributes?.comment, 'c'.repeat(255));
+    const over = await rejection(
+      wit().createWorkItem(
+        null,
+        [title('x'), relation('Hyperlink', url, { comment: 'c'.repeat(256) })],
+        'WebApp',
+        'Bug',
+      ),
+    );
+    assert.equal(over.statusCode, 400);
+    assert.match(over.message, /^The comment of a link holds at most 255 characters; this one has 256\.$/);
+  });
+
   it('refuses an attachment whose name holds a control character or one Windows refuses in file names', async () => {
     const upload = (name: string) =>
       wit().createAttachment(null, Readable.from([Buffer.from('x')]), name, undefined, 'WebApp');

@@ -75,6 +75,10 @@ function resourceAttributes(r: DraftRelation, now: string, counter: () => number
   };
 }
 
+// No reference states how long a link's comment may be: the emulator holds it to a String field's 255 characters,
+// the stricter choice (message emulator-chosen).
+const MAX_LINK_COMMENT = 255;
+
 function validateOne(
   r: DraftRelation,
   d: Draft,
@@ -83,6 +87,14 @@ function validateOne(
   now: string,
   counter: () => number,
 ): void {
+  const comment = r.attributes.comment;
+  if (typeof comment === 'string' && comment.length > MAX_LINK_COMMENT) {
+    throw new AdoError(
+      400,
+      `The comment of a link holds at most ${MAX_LINK_COMMENT} characters; this one has ${comment.length}.`,
+      'WorkItemLinkValidationException',
+    );
+  }
   const linkName = LINK_NAMES[r.rel];
   if (linkName) {
     const target = workItemIdFromUrl(r.url);
