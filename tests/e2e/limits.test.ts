@@ -76,4 +76,30 @@ describe('packaged task: values at the limits of Azure Boards', function () {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("a link's comment over 255 characters (a long attachments pattern): the item is filed, the comment cut", async () => {
+    await session.emulator.seedBuild(failedYamlRun(9705));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pwi-limits-comment-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'cart.png'), 'png');
+      // A character class of 301 letters matches the one file.
+      const pattern = `[c${'x'.repeat(300)}]art.png`;
+      const run = await session.run({
+        variables: buildVariables(9705, {
+          'System.DefaultWorkingDirectory': dir,
+          'Agent.BuildDirectory': dir,
+        }),
+        inputs: { attachments: pattern },
+      });
+      const [item] = await session.items(1, run);
+      const comments = (item?.relations ?? [])
+        .filter((relation) => relation.rel === 'AttachedFile')
+        .map((relation) => String(relation.attributes['comment']));
+      assert.equal(comments.length, 1, run.warnings.join('\n'));
+      assert.equal(comments[0]?.length, 255);
+      assert.ok(comments[0]?.startsWith('Attached by the pipeline ([cxxx') && comments[0].endsWith('x…'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

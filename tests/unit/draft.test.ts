@@ -492,6 +492,29 @@ describe('work item draft at its edges', () => {
     });
   });
 
+  it("cuts a link's comment to 255 characters with an ellipsis once masked: a secret at the cut is masked whole", () => {
+    const secret = 'Sup3r-s3cret-deploy-key';
+    const comment = `Log of ${'s'.repeat(240)} › ${secret} › step`;
+    const tracking: Tracking = {
+      ...TRACKING,
+      attachments: [{ url: 'https://dev.azure.com/fabrikam/_apis/wit/attachments/a', comment }],
+    };
+    const { draft } = draftFor({ linkBuild: 'false' }, { tracking, destination: { secrets: [secret] } });
+    assert.deepEqual(relationsOf(draft.relations), [
+      [
+        'AttachedFile',
+        'https://dev.azure.com/fabrikam/_apis/wit/attachments/a',
+        { comment: `Log of ${'s'.repeat(240)} › ***…` },
+      ],
+    ]);
+    const long = {
+      ...TRACKING,
+      attachments: [{ url: 'https://x.example/a', comment: `${'c'.repeat(300)}` }],
+    };
+    const [cut] = draftFor({ linkBuild: 'false' }, { tracking: long }).draft.relations;
+    assert.equal(cut?.attributes['comment'], `${'c'.repeat(254)}…`);
+  });
+
   it("fields does not replace the title and body of an item of its own: a test's, the flaky-tests item", () => {
     const settings = settingsOf({
       fields: 'System.Title=Mine\nMicrosoft.VSTS.TCM.ReproSteps=Mine too\nCustom.Team=Web',

@@ -1,6 +1,6 @@
 import type { Outcome } from '../facts/model';
 import { stripBidi } from '../text/agentText';
-import { textStart } from '../text/excerpt';
+import { fitText } from '../text/excerpt';
 import { renderTemplate, Template } from '../text/templates';
 import type { RunView } from '../facts/values';
 
@@ -59,6 +59,5 @@ function defaultTitle({ context, values, outcome }: RunView): string {
  * with `…` when cut.
  */
 export function fitTitle(title: string): string {
-  if (title.length <= MAX_TITLE_LENGTH) return title;
-  return `${textStart(title, MAX_TITLE_LENGTH - 1).trimEnd()}…`;
+  return fitText(title, MAX_TITLE_LENGTH);
 }

@@ -50,3 +50,12 @@ export function textStart(text: string, maxChars: number): string {
   }
   return text.slice(0, end);
 }
+
+/**
+ * `text` cut to `maxChars` UTF-16 code units (as Azure Boards counts them) between the characters a reader sees,
+ * ending with `…` when cut.
+ */
+export function fitText(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  return `${textStart(text, maxChars - ELLIPSIS.length).trimEnd()}${ELLIPSIS}`;
+}

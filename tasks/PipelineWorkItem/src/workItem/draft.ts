@@ -8,6 +8,7 @@ import { MAX_TAGS, Settings, TAG_SEPARATORS } from '../inputs/settings';
 import { isTaskTag } from '../lifecycle/fingerprint';
 import { renderTemplate } from '../text/templates';
 import { fitTitle, plainTitle, workItemTitle } from '../render/title';
+import { fitText } from '../text/excerpt';
 import type { RunView } from '../facts/values';
 import type { WorkItemTypeInfo } from './workItemType';
 
@@ -26,6 +27,9 @@ export const FIELD = {
   state: 'System.State',
   reason: 'System.Reason',
 } as const;
+
+/** The longest comment a link takes: no reference states one, so the task keeps to a String field's 255 characters. */
+const MAX_LINK_COMMENT = 255;
 
 export interface Relation {
   readonly rel: string;
@@ -103,11 +107,16 @@ export function workItemDraft(
     if (typeof value !== 'string') return [reference, value] as const;
     return [reference, isTitle(reference) ? fitTitle(redact(value)) : redact(value)] as const;
   });
-  const draft = {
-    type: destination.type.name,
-    fields: redacted,
-    relations: draftRelations(settings, run, destination, tracking),
-  };
+  // A link's comment names a step or a pattern of any length: cut as a title is, once masked.
+  const relations = draftRelations(settings, run, destination, tracking).map((relation) => {
+    const comment = relation.attributes['comment'];
+    if (comment === undefined) return relation;
+    return {
+      ...relation,
+      attributes: { ...relation.attributes, comment: fitText(redact(comment), MAX_LINK_COMMENT) },
+    };
+  });
+  const draft = { type: destination.type.name, fields: redacted, relations };
   return { draft, warnings };
 }
 
