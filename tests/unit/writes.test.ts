@@ -300,6 +300,68 @@ describe('a create refused for its fields', () => {
     ]);
   });
 
+  const tooLong = (field: string): AdoError =>
+    new AdoError(`Could not create the Bug: TF401324: Value for field '${field}' is too long.`, {
+      status: 400,
+      code: 'TF401324',
+      serviceMessage: `TF401324: Value for field '${field}' is too long.`,
+      refusedFields: [field],
+    });
+
+  it('a value too long for its field (TF401324) is sent again with its first 255 characters, on one line', async () => {
+    const create = sinon.stub();
+    create.onFirstCall().rejects(tooLong('custom.error'));
+    create.onSecondCall().resolves({ id: 9 });
+    const { writer, warnings } = writerFor(create);
+    const value = `Error:\n  ${'e'.repeat(300)}`;
+    const patch = patchOf([
+      ['System.Title', 't'],
+      ['Custom.Error', value],
+    ]);
+    assert.deepEqual(await createItem(writer, patch, creation('Custom.Error=x')), {
+      kind: 'created',
+      id: 9,
+    });
+    assert.deepEqual(
+      (create.secondCall.args[2] as { value: string }[]).map((op) => op.value),
+      ['t', `Error: ${'e'.repeat(247)}…`],
+    );
+    assert.deepEqual(warnings, [
+      "Azure DevOps refused the value for custom.error as too long (TF401324: Value for field 'custom.error' is too long.): the item is filed with its first 255 characters, on one line. Check the value of Custom.Error in 'fields'.",
+    ]);
+  });
+
+  it('a value too long that is short already, or longer than any field but a long-text one, is left out', async () => {
+    for (const value of ['short', 'x'.repeat(1_000_001)]) {
+      const create = sinon.stub();
+      create.onFirstCall().rejects(tooLong('Custom.Error'));
+      create.onSecondCall().resolves({ id: 9 });
+      const { writer, warnings } = writerFor(create);
+      const patch = patchOf([
+        ['System.Title', 't'],
+        ['Custom.Error', value],
+      ]);
+      assert.deepEqual(await createItem(writer, patch, creation('Custom.Error=x')), {
+        kind: 'created',
+        id: 9,
+      });
+      assert.deepEqual(
+        (create.secondCall.args[2] as { path: string }[]).map((op) => op.path),
+        ['/fields/System.Title'],
+      );
+      assert.equal(warnings.length, 1);
+    }
+  });
+
+  it('a title too long is no value to cut or leave out: the refusal stands', async () => {
+    const refusal = tooLong('System.Title');
+    const create = sinon.stub().rejects(refusal);
+    const { writer } = writerFor(create);
+    const patch = patchOf([['System.Title', 't'.repeat(300)]]);
+    await assert.rejects(createItem(writer, patch, creation('')), (error) => error === refusal);
+    sinon.assert.calledOnce(create);
+  });
+
   const missing = (id: number): AdoError =>
     new AdoError(`Could not create the Bug: TF401232: Work item ${id} does not exist.`, {
       status: 400,

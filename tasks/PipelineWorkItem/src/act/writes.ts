@@ -10,6 +10,12 @@ import { macroNote } from '../text/templates';
 import { optionalFix, optionalLinks, Relation } from '../workItem/draft';
 import { JsonPatchOperation } from '../workItem/patch';
 import { openStates } from '../workItem/workItemType';
+import { fitText } from '../text/excerpt';
+import { FIELD_LIMIT } from '../render/body';
+import { MAX_STRING_LENGTH } from '../render/title';
+import { FIELD, optionalFix, optionalLinks, Relation, workItemApiUrl } from '../workItem/draft';
+import { JsonPatchOperation, patchOf, testRevision } from '../workItem/patch';
+import { isOpenState, openStates, plannedChange, StateChangePurpose } from '../workItem/workItemType';
 
 /** The open items of the fingerprint (or, for a recovery, also of the run's acting), oldest first. */
 export async function openItems(
@@ -131,12 +137,48 @@ async function createDroppingRefused(
         await acting.boards.createWorkItem(acting.project, acting.type.name, ops, () => landedLater(look))
       ).id;
     } catch (error) {
+      const shortened =
+        retries < MAX_REFUSED_RETRIES ? shortenedTooLong(acting, ops, creation, error) : undefined;
+      if (shortened) {
+        retries += 1;
+        ops = shortened;
+        continue;
+      }
       const dropped = droppable(acting, ops, creation, error, retries < MAX_REFUSED_RETRIES);
       if (dropped.length === 0) throw error;
       if (dropped.some((op) => op.path.startsWith('/fields/'))) retries += 1;
       ops = ops.filter((op) => !dropped.includes(op));
     }
   }
+}
+
+/**
+ * `ops` with the value the service found too long for its field (TF401324) cut to a single-line text field's 255
+ * characters, on one line, and warned about: a `fields` value longer than its field holds (a long `{{firstError}}`)
+ * keeps its start rather than going. undefined when the refusal is another, the field is one the item cannot go
+ * without, or the value is short enough already (or too long for any field but a long-text one): it is dropped.
+ */
+function shortenedTooLong(
+  acting: BoardsWrites,
+  ops: readonly JsonPatchOperation[],
+  creation: Creation,
+  error: unknown,
+): JsonPatchOperation[] | undefined {
+  if (!(error instanceof AdoError) || error.code !== 'TF401324') return undefined;
+  const field = error.refusedFields[0];
+  const fix = field === undefined ? undefined : optionalFix(creation.optional, field);
+  const op =
+    field === undefined
+      ? undefined
+      : ops.find((o) => o.path.toLowerCase() === `/fields/${field}`.toLowerCase());
+  const value = op?.value;
+  if (fix === undefined || typeof value !== 'string') return undefined;
+  if (value.length <= MAX_STRING_LENGTH || value.length > FIELD_LIMIT) return undefined;
+  const cut = fitText(value.replace(/\s+/g, ' ').trim(), MAX_STRING_LENGTH);
+  acting.log.warning(
+    loc('FieldValueCut', field, error.serviceMessage ?? error.message, MAX_STRING_LENGTH, fix).trim(),
+  );
+  return ops.map((o) => (o === op ? { ...o, value: cut } : o));
 }
 
 /**

@@ -4,8 +4,11 @@ import { fitText } from '../text/excerpt';
 import { renderTemplate, Template } from '../text/templates';
 import type { RunView } from '../facts/values';
 
-/** System.Title holds at most 255 characters; the draft cuts a title to fit, once it is masked. */
-const MAX_TITLE_LENGTH = 255;
+/**
+ * A single-line text field (System.Title among them) holds at most 255 characters; the draft cuts a title to fit,
+ * once it is masked.
+ */
+export const MAX_STRING_LENGTH = 255;
 
 const VERB: Record<Outcome, string> = {
   failed: 'failed',
@@ -59,5 +62,5 @@ function defaultTitle({ context, values, outcome }: RunView): string {
  * with `…` when cut.
  */
 export function fitTitle(title: string): string {
-  return fitText(title, MAX_TITLE_LENGTH);
+  return fitText(title, MAX_STRING_LENGTH);
 }
