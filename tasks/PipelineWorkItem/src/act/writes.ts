@@ -13,9 +13,6 @@ import { openStates } from '../workItem/workItemType';
 import { fitText } from '../text/excerpt';
 import { FIELD_LIMIT } from '../render/body';
 import { MAX_STRING_LENGTH } from '../render/title';
-import { FIELD, optionalFix, optionalLinks, Relation, workItemApiUrl } from '../workItem/draft';
-import { JsonPatchOperation, patchOf, testRevision } from '../workItem/patch';
-import { isOpenState, openStates, plannedChange, StateChangePurpose } from '../workItem/workItemType';
 
 /** The open items of the fingerprint (or, for a recovery, also of the run's acting), oldest first. */
 export async function openItems(
