@@ -161,6 +161,7 @@ describe('pipelines adapter', () => {
       environmentId: 3,
     });
     assert.deepEqual(runs, [{ id: 3, failed: 0, passed: 0, passedOnRerun: 0, flaky: 0 }]);
+    assert.equal(http.request.firstCall.args[0], 'GET');
     const url = new URL(http.request.firstCall.args[1] as string);
     assert.equal(url.pathname, '/fabrikam/WebApp/_apis/test/runs');
     assert.deepEqual(Object.fromEntries(url.searchParams), {
@@ -339,8 +340,8 @@ describe('pipelines adapter', () => {
   });
 
   it("reads each release run the query sums up on its own: its deployment attempt and statistics' metadata", async () => {
-    // Runs - Query names no attempt and drops the statistics' metadata; Runs - Get has both. Run 5's read fails:
-    // its summary stands.
+    // Runs - Query names no attempt and drops the statistics' metadata; Runs - Get has both. Run 5's read fails,
+    // and run 6's answers another run: their summaries stand. A run without an id cannot be read on its own.
     const summary = (id: number) => ({
       id,
       totalTests: 2,
@@ -349,12 +350,17 @@ describe('pipelines adapter', () => {
     });
     const http = {
       request: sinon.stub().callsFake(async (_verb: string, url: string) => {
-        const id = /\/_apis\/test\/runs\/(\d+)\?/.exec(url)?.[1];
-        if (id === undefined) return json({ value: [summary(3), summary(4), summary(5)] });
+        const id = /\/_apis\/test\/runs\/([^/?]+)\?/.exec(url)?.[1];
+        if (id === undefined) {
+          return json({
+            value: [summary(3), summary(4), summary(5), summary(6), { ...summary(0), id: undefined }],
+          });
+        }
         if (id === '5') return answer(404, '{"message":"gone"}');
+        const read = id === '6' ? 60 : Number(id);
         return json({
-          ...summary(Number(id)),
-          release: { id: 57, environmentId: 3, attempt: Number(id) - 2 },
+          ...summary(read),
+          release: { id: 57, environmentId: 3, attempt: read === 60 ? 1 : read - 2 },
           runStatistics: [
             { outcome: 'Passed', count: 1 },
             { outcome: 'Passed', count: 1, resultMetadata: 'rerun' },
@@ -367,16 +373,89 @@ describe('pipelines adapter', () => {
     assert.deepEqual(runs, [
       { id: 4, failed: 0, passed: 2, passedOnRerun: 1, flaky: 0 },
       { id: 5, failed: 0, passed: 2, passedOnRerun: 0, flaky: 0 },
+      { id: 6, failed: 0, passed: 2, passedOnRerun: 0, flaky: 0 },
     ]);
     const gets = http.request.args
-      .map((args) => new URL(args[1] as string))
-      .filter((url) => /\/runs\/\d+$/.test(url.pathname))
-      .map((url) => `${url.pathname} ${url.searchParams.get('api-version')}`);
+      .map(([verb, url]) => [verb, new URL(url as string)] as const)
+      .filter(([, url]) => /\/runs\/[^/]+$/.test(url.pathname))
+      .map(([verb, url]) => `${verb} ${url.pathname} ${url.searchParams.get('api-version')}`);
     assert.deepEqual(gets.sort(), [
-      '/fabrikam/WebApp/_apis/test/runs/3 6.0',
-      '/fabrikam/WebApp/_apis/test/runs/4 6.0',
-      '/fabrikam/WebApp/_apis/test/runs/5 6.0',
+      'GET /fabrikam/WebApp/_apis/test/runs/3 6.0',
+      'GET /fabrikam/WebApp/_apis/test/runs/4 6.0',
+      'GET /fabrikam/WebApp/_apis/test/runs/5 6.0',
+      'GET /fabrikam/WebApp/_apis/test/runs/6 6.0',
     ]);
+  });
+
+  // A release environment's runs: Runs - Query sums each up without its deployment attempt, and each one's own
+  // read (Runs - Get) names it; the reads of the runs `slow` picks answer after the others'.
+  const deployments = (
+    runs: readonly { id: number; attempt: number; created?: string }[],
+    slow: (id: number) => boolean = () => false,
+  ) => ({
+    request: sinon.stub().callsFake(async (_verb: string, url: string) => {
+      const run = runs.find(({ id }) => url.includes(`/_apis/test/runs/${id}?`));
+      if (run === undefined) {
+        return json({
+          value: runs.map(({ id, created }) => ({ id, createdDate: created, totalTests: 1 })),
+        });
+      }
+      if (slow(run.id)) await new Promise((resolve) => setTimeout(resolve, 20));
+      return json({
+        id: run.id,
+        release: { attempt: run.attempt },
+        runStatistics: [{ outcome: 'Failed', count: 1 }],
+      });
+    }),
+  });
+  // The runs read on their own, by id.
+  const readAlone = (http: { request: sinon.SinonStub }) =>
+    http.request.args
+      .flatMap(([, url]) => /\/_apis\/test\/runs\/(\d+)\?/.exec(url as string)?.[1] ?? [])
+      .map(Number)
+      .sort((a, b) => a - b);
+  const at = (time: string) => `2026-12-06T${time}:00.000Z`;
+
+  it("lists a redeployment's runs newest first, and leaves unread those created before an earlier attempt's", async () => {
+    const http = deployments(
+      [
+        { id: 11, attempt: 1, created: at('08:58') },
+        { id: 12, attempt: 1, created: at('08:59') },
+        // Published at the same instant: none of them was created before another.
+        { id: 13, attempt: 1, created: at('09:00') },
+        { id: 14, attempt: 1, created: at('09:00') },
+        { id: 15, attempt: 1, created: at('09:00') },
+        { id: 16, attempt: 1, created: at('09:00') },
+        { id: 21, attempt: 2, created: at('10:00') },
+        { id: 22, attempt: 2, created: at('10:01') },
+        // Without a date: taken as the newest.
+        { id: 23, attempt: 2 },
+      ],
+      (id) => id > 20,
+    );
+    const runs = await adapterWith(http).testRuns('WebApp', { ...release, attempt: 2 });
+    assert.deepEqual(
+      runs.map((run) => run.id),
+      [23, 22, 21],
+    );
+    // Six reads at once: the three newest of attempt 1 answer first, and the runs picked next are read only
+    // when not created before them.
+    assert.deepEqual(readAlone(http), [13, 14, 15, 16, 21, 22, 23]);
+  });
+
+  it('reads every run of the current deployment, however many, and one of an earlier without a date stops none', async () => {
+    const current = Array.from({ length: 8 }, (_, i) => ({
+      id: 31 + i,
+      attempt: 2,
+      created: at(`10:0${i}`),
+    }));
+    const http = deployments([{ id: 1, attempt: 1 }, ...current]);
+    const runs = await adapterWith(http).testRuns('WebApp', { ...release, attempt: 2 });
+    assert.deepEqual(
+      runs.map((run) => run.id),
+      [38, 37, 36, 35, 34, 33, 32, 31],
+    );
+    assert.deepEqual(readAlone(http), [1, 31, 32, 33, 34, 35, 36, 37, 38]);
   });
 
   it('reads a page of results of one outcome, decoded into test results with their failing-since run', async () => {
@@ -461,6 +540,7 @@ describe('pipelines adapter', () => {
         rerun: false,
       },
     ]);
+    assert.equal(http.request.lastCall.args[0], 'GET');
     const url = new URL(http.request.lastCall.args[1] as string);
     assert.equal(url.pathname, '/fabrikam/Web%20App/_apis/test/Runs/1812/results');
     assert.deepEqual(Object.fromEntries(url.searchParams), {
@@ -469,6 +549,12 @@ describe('pipelines adapter', () => {
       $top: '500',
       'api-version': '6.0',
     });
+  });
+
+  it('asks for the passed results of a run by that outcome alone', async () => {
+    const http = { request: sinon.stub().resolves(json({ value: [] })) };
+    assert.deepEqual(await adapterWith(http).testResults('WebApp', 9, 'Passed', { skip: 0, top: 10 }), []);
+    assert.equal(new URL(http.request.lastCall.args[1] as string).searchParams.get('outcomes'), 'Passed');
   });
 
   it('names the test run it could not read', async () => {
@@ -666,6 +752,8 @@ describe('pipelines adapter: the build and release records on the wire', () => {
       { status: 200 },
       { status: 200 },
       { status: 200 },
+      { status: 200 },
+      { status: 200 },
       { status: 200, body: 'one\ntwo\n' },
       { status: 200, body: { value: [{ id: 'a1', message: 'First\nSecond', displayUri: 'http://x/c/a1' }] } },
       {
@@ -680,6 +768,11 @@ describe('pipelines adapter: the build and release records on the wire', () => {
     assert.deepEqual(await adapter.testResults('WebApp', 9, 'Failed', { skip: 0, top: 10 }), []);
     assert.deepEqual(await adapter.changes('WebApp', 812, 5), []);
     assert.deepEqual(await adapter.buildWorkItems('WebApp', 812, 5), []);
+    assert.deepEqual(
+      await adapter.testRuns('WebApp', { kind: 'release', releaseId: 57, environmentId: 3 }),
+      [],
+    );
+    assert.deepEqual(await adapter.newestBuilds('WebApp', { definitionId: 12, top: 20 }), []);
     assert.deepEqual(await adapter.releaseTaskLogLines('WebApp', 57, log), ['one', 'two']);
     assert.deepEqual(await adapter.changes('WebApp', 812, 5), [
       { id: 'a1', author: '', message: 'First', url: 'http://x/c/a1' },
@@ -701,14 +794,18 @@ describe('pipelines adapter: the build and release records on the wire', () => {
     );
   });
 
-  const calls: [string, (adapter: AdoPipelines) => Promise<unknown>, string][] = [
-    ['timeline', (a) => a.timeline('WebApp', 812), loc('ActionReadTimeline', 812)],
-    ['logs', (a) => a.buildLogLineCounts('WebApp', 812), loc('ActionListLogs', 812)],
+  // Each read, what a refusal says it was reading, and the permission it needs.
+  type Permission = 'ViewBuildsFix' | 'ViewTestRunsFix' | 'ViewReleasesFix';
+  const calls: [string, (adapter: AdoPipelines) => Promise<unknown>, string, Permission][] = [
+    ['timeline', (a) => a.timeline('WebApp', 812), loc('ActionReadTimeline', 812), 'ViewBuildsFix'],
+    ['logs', (a) => a.buildLogLineCounts('WebApp', 812), loc('ActionListLogs', 812), 'ViewBuildsFix'],
     [
       'log lines',
       (a) => a.buildLogLines('WebApp', 812, 4, { first: 1, last: 2 }),
       loc('ActionReadLog', 4, 812),
+      'ViewBuildsFix',
     ],
+    ['log', (a) => a.buildLog('WebApp', 812, 4, 1000), loc('ActionReadLog', 4, 812), 'ViewBuildsFix'],
     [
       'release log',
       (a) =>
@@ -720,23 +817,38 @@ describe('pipelines adapter: the build and release records on the wire', () => {
           lineCount: 2,
         }),
       loc('ActionReadReleaseLog', 5, 57),
+      'ViewReleasesFix',
     ],
     [
       'build’s test runs',
       (a) => a.testRuns('WebApp', { kind: 'build', buildId: 812 }),
       loc('ActionReadBuildTests', 812),
+      'ViewTestRunsFix',
     ],
     [
       'release’s test runs',
       (a) => a.testRuns('WebApp', { kind: 'release', releaseId: 57, environmentId: 3 }),
       loc('ActionReadReleaseTests', 57),
+      'ViewTestRunsFix',
     ],
-    ['changes', (a) => a.changes('WebApp', 812, 5), loc('ActionReadChanges', 812)],
-    ['work items', (a) => a.buildWorkItems('WebApp', 812, 5), loc('ActionReadBuildWorkItems', 812)],
+    [
+      'test run’s results',
+      (a) => a.testResults('WebApp', 9, 'Failed', { skip: 0, top: 10 }),
+      loc('ActionReadTestRun', 9),
+      'ViewTestRunsFix',
+    ],
+    ['changes', (a) => a.changes('WebApp', 812, 5), loc('ActionReadChanges', 812), 'ViewBuildsFix'],
+    [
+      'work items',
+      (a) => a.buildWorkItems('WebApp', 812, 5),
+      loc('ActionReadBuildWorkItems', 812),
+      'ViewBuildsFix',
+    ],
     [
       'newest builds',
       (a) => a.newestBuilds('WebApp', { definitionId: 12, branchRef: 'refs/heads/main', top: 2 }),
       loc('ActionListBuilds', 12),
+      'ViewBuildsFix',
     ],
     [
       'release',
@@ -747,13 +859,26 @@ describe('pipelines adapter: the build and release records on the wire', () => {
           'P',
         ),
       loc('ActionReadRelease', 57),
+      'ViewReleasesFix',
     ],
   ];
-  for (const [name, call, action] of calls) {
+  for (const [name, call, action, permission] of calls) {
     it(`a refused read of the ${name} says what it was reading`, async () => {
       const { adapter } = recorded([{ status: 400, body: { message: 'VS402337: refused' } }]);
       await assert.rejects(call(adapter), (error: Error) => {
         assert.equal(error.message, loc('CallFailedStatus', action, 400, 'VS402337: refused'));
+        return true;
+      });
+    });
+
+    it(`a 403 reading the ${name} names the permission that read needs`, async () => {
+      const { adapter } = recorded([{ status: 403, body: { message: 'Access denied.' } }]);
+      const jobToken = loc('PermissionWhoJob', 'WebApp', 'fabrikam', 'fabrikam');
+      await assert.rejects(call(adapter), (error: Error) => {
+        assert.equal(
+          error.message,
+          loc('AccessDenied', action, 'Access denied.', loc(permission, jobToken, 'WebApp')),
+        );
         return true;
       });
     });
