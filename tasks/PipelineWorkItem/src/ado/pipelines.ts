@@ -85,7 +85,7 @@ export class AdoPipelines implements Pipelines {
     }
   }
 
-  private build(project: string, buildId: number, below = ''): string {
+  private build(project: string, buildId: number, below: string): string {
     return `${segment(project)}/_apis/build/builds/${buildId}${below}`;
   }
 
