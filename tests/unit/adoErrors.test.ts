@@ -515,6 +515,27 @@ describe('Azure DevOps errors', () => {
       refusal('Out of range.').message,
       loc('CallFailedStatus', CALL.action, 400, 'Out of range.'),
     );
+    // Both versions are needed: a wording that names only one is not read as naming the other.
+    const onlyAsked = 'The requested REST API version of 6.0 is out of range for this server.';
+    assert.equal(refusal(onlyAsked).message, loc('CallFailedStatus', CALL.action, 400, onlyAsked));
+    const onlyLatest = 'Out of range. The latest REST API version this server supports is 5.0.';
+    assert.equal(refusal(onlyLatest).message, loc('CallFailedStatus', CALL.action, 400, onlyLatest));
+    // Only the server's refusal of the version is read so: another that quotes versions alike keeps its words.
+    assert.equal(
+      refusal(server2019, 'VssServiceException').message,
+      loc('CallFailedStatus', CALL.action, 400, server2019),
+    );
+  });
+
+  it('a server too old: versions of two digits are named whole', () => {
+    const message =
+      'The requested REST API version of 12.10 is out of range for this server. The latest REST API version this server supports is 11.10.';
+    const url = 'https://tfs.example.com:8443/tfs/DefaultCollection/';
+    assert.equal(
+      toAdoError(serviceError(400, message, { typeKey: 'VssVersionOutOfRangeException' }), { ...CALL, url })
+        .message,
+      loc('ServerTooOld', CALL.action, url, '11.10', '12.10'),
+    );
   });
 
   it('each field an input of the task sets, required and left empty: that input named', () => {
