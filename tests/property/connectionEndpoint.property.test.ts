@@ -1,6 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { ofJobOrganization } from '../../tasks/PipelineWorkItem/src/inputs/connectionEndpoint';
+import {
+  collectionOf,
+  ofJobOrganization,
+  oidcRequestUri,
+} from '../../tasks/PipelineWorkItem/src/inputs/connectionEndpoint';
 import { withTrailingSlash } from '../../tasks/PipelineWorkItem/src/text/html';
 import { hostileText } from './arbitraries';
 
@@ -77,21 +81,28 @@ describe('the job token’s destinations (properties)', () => {
       fc.property(fc.constantFrom(...CONNECTIONS), url, (connection, candidate) => {
         if (!ofJobOrganization(connection, candidate)) return;
         const job = new URL(connection);
-        // The task appends paths to a collection URL: the request still goes where the check looked.
-        const sent = new URL(`${withTrailingSlash(candidate)}_apis/wit/wiql`);
-        assert.equal(sent.username + sent.password, '', candidate);
-        const sameCollection =
-          sent.protocol === job.protocol &&
-          sent.host === job.host &&
-          decodeURIComponent(sent.pathname).toLowerCase().startsWith(job.pathname.toLowerCase());
-        const org = job.protocol === 'https:' ? organizationOf(job) : undefined;
-        const sameOrganization =
-          org !== undefined &&
-          org !== '' &&
-          sent.protocol === 'https:' &&
-          servicesHosts(org).includes(sent.host) &&
-          organizationOf(sent) === org;
-        assert.ok(sameCollection || sameOrganization, `${connection} trusted ${candidate}`);
+        // What the token is sent to is the URL as the check parsed it (URL drops a trailing control character
+        // that the text still holds), and the task appends paths to it: the request goes where the check looked.
+        const collection = collectionOf(connection, candidate);
+        for (const trusted of [
+          oidcRequestUri(candidate, 'Federated', connection),
+          ...(collection ? [collection] : []),
+        ]) {
+          const sent = new URL(`${withTrailingSlash(trusted)}_apis/wit/wiql`);
+          assert.equal(sent.username + sent.password, '', candidate);
+          const sameCollection =
+            sent.protocol === job.protocol &&
+            sent.host === job.host &&
+            decodeURIComponent(sent.pathname).toLowerCase().startsWith(job.pathname.toLowerCase());
+          const org = job.protocol === 'https:' ? organizationOf(job) : undefined;
+          const sameOrganization =
+            org !== undefined &&
+            org !== '' &&
+            sent.protocol === 'https:' &&
+            servicesHosts(org).includes(sent.host) &&
+            organizationOf(sent) === org;
+          assert.ok(sameCollection || sameOrganization, `${connection} trusted ${candidate}`);
+        }
       }),
       { numRuns: 3000 },
     );

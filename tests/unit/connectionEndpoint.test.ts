@@ -228,6 +228,18 @@ describe('the job token’s collection', () => {
     assert.throws(() => oidcRequestUri(`${oidc}#`, 'wif', BUILD), EnvironmentError);
   });
 
+  it('a URL ending in a control character is sent as URL parses it: where the check looked, not past it', () => {
+    // URL drops a leading or trailing C0 control character; the text appended to would keep it inside the path.
+    assert.equal(
+      oidcRequestUri('https://dev.azure.com/FabriKam\u0000', 'wif', BUILD),
+      'https://dev.azure.com/FabriKam',
+    );
+    assert.equal(
+      collectionOf(BUILD, 'https://dev.azure.com/FabriKam\u0000'),
+      'https://dev.azure.com/FabriKam/',
+    );
+  });
+
   const SAME: [string, string, string][] = [
     ['the same collection', BUILD, 'https://dev.azure.com/fabrikam/'],
     ['the host and organization in other case', BUILD, 'HTTPS://Dev.Azure.COM/FABRIKAM/'],
