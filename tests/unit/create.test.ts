@@ -2,12 +2,13 @@ import * as assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import * as sinon from 'sinon';
 import { fileNewItem } from '../../tasks/PipelineWorkItem/src/act/create';
-import { AdoError } from '../../tasks/PipelineWorkItem/src/errors';
+import { AdoError, SettingsError } from '../../tasks/PipelineWorkItem/src/errors';
 import { markerHtml } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
 import { loc } from '../../tasks/PipelineWorkItem/src/text/messages';
 import { NO_EVIDENCE, NO_FACTS } from '../../tasks/PipelineWorkItem/src/facts/model';
 import {
   actingOver,
+  BUG,
   decided,
   failingTests,
   fakeBoards,
@@ -20,6 +21,7 @@ import {
 } from './fixtures';
 import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import { fingerprintOf } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
+import type { WorkItemTypeInfo } from '../../tasks/PipelineWorkItem/src/workItem/workItemType';
 
 const TITLE = 'WebApp-CI failed on main';
 
@@ -76,7 +78,9 @@ describe('filing a new item', () => {
     assert.equal(field(ops, 'System.Title'), TITLE);
     assert.equal(field(ops, 'System.Tags'), 'pipeline-failure; pwi:0123456789ab; pwi:scope-0123456789ab');
     assert.ok(String(field(ops, 'System.History')).endsWith(markerHtml(RUN_KEY, 1)));
-    // The race check: one query after the create, nothing written besides.
+    // The race check: one query after the create, nothing written besides; the type is enabled, so the project's
+    // list of types is not read.
+    sinon.assert.notCalled(boards.workItemTypes);
     sinon.assert.calledOnce(boards.queryIds);
     sinon.assert.callOrder(boards.createWorkItem, boards.queryIds);
     sinon.assert.notCalled(boards.updateWorkItem);
@@ -199,6 +203,21 @@ describe('filing a new item', () => {
         },
       ],
     );
+  });
+
+  it('another run filed the same success first: the report of the comment says it is a success', async () => {
+    const boards = boardsFinding([7, 8]);
+    const { acting } = actingOver(boards);
+    const acted = await fileNewItem(acting, { ...decided(), success: true });
+    assert.deepEqual(acted.report, {
+      kind: 'commented',
+      type: 'Bug',
+      id: 7,
+      url: url(7),
+      occurrence: 2,
+      duplicate: 8,
+      success: true,
+    });
   });
 
   it('this run’s duplicate could not be closed: reported open, with why', async () => {
@@ -361,6 +380,14 @@ describe('filing a new item', () => {
     assert.doesNotMatch(await repro(0), /no item of their own/);
   });
 
+  it('a count of untracked tests with no test results read: no failing tests section at all', async () => {
+    const boards = boardsFinding([8]);
+    const { acting } = actingOver(boards);
+    await fileNewItem(acting, { ...decided(), untrackedTests: 5 });
+    const repro = String(field(sent(boards.createWorkItem), 'Microsoft.VSTS.TCM.ReproSteps'));
+    assert.doesNotMatch(repro, /failing test/i);
+  });
+
   it('uploads the matched files first and attaches them in the one create request', async () => {
     const boards = boardsFinding([8]);
     const { acting } = actingOver(boards, { attachments: 'logs/*.txt' });
@@ -408,6 +435,64 @@ describe('filing a new item', () => {
         },
       ],
     );
+  });
+});
+
+describe('filing in a type an administrator disabled', () => {
+  const TASK: WorkItemTypeInfo = { name: 'Task', fields: [], states: [] };
+  const EPIC: WorkItemTypeInfo = { name: 'Epic', fields: [], states: [] };
+  const REFUSED =
+    "Input 'workItemType': the 'Bug' work item type is disabled in project 'WebApp', and Azure Boards files no new " +
+    'item of a disabled type.';
+
+  // Acting with a disabled Bug, attaching the run's files, in a real or a dry run.
+  function disabledOver(boards: FakeBoards, values: Record<string, string> = {}) {
+    const { acting } = actingOver(boards, { attachments: 'logs/*.txt', ...values });
+    const host = { ...acting.host, findFiles: () => assert.fail('nothing is uploaded') };
+    return { ...acting, host, type: { ...BUG, disabled: true } };
+  }
+
+  // The problems of the settings error `filing` ends on.
+  async function refusal(filing: Promise<unknown>): Promise<readonly string[]> {
+    const error: unknown = await filing.then(
+      () => assert.fail('expected the filing to be refused'),
+      (thrown: unknown) => thrown,
+    );
+    assert.ok(error instanceof SettingsError, String(error));
+    return error.problems;
+  }
+
+  for (const dryRun of ['false', 'true']) {
+    it(`refused before anything is uploaded or sent, naming the enabled types (dryRun ${dryRun})`, async () => {
+      const boards = fakeBoards();
+      boards.workItemTypes.resolves([TASK, { ...BUG, disabled: true }, EPIC]);
+      const problems = await refusal(fileNewItem(disabledOver(boards, { dryRun }), decided()));
+      assert.equal(problems.length, 1);
+      assert.ok(problems[0]?.startsWith(REFUSED), problems[0]);
+      assert.ok(problems[0]?.endsWith(" The project's enabled types are: Epic, Task."), problems[0]);
+      sinon.assert.calledOnceWithExactly(boards.workItemTypes, 'WebApp');
+      sinon.assert.notCalled(boards.createWorkItem);
+      sinon.assert.notCalled(boards.validateWorkItem);
+      sinon.assert.notCalled(boards.uploadAttachment);
+    });
+  }
+
+  it('the project’s types refused by the service: refused all the same, without the list', async () => {
+    const boards = fakeBoards();
+    boards.workItemTypes.rejects(new AdoError('TF400813: not authorized', { status: 401 }));
+    const problems = await refusal(fileNewItem(disabledOver(boards), decided()));
+    assert.equal(problems.length, 1);
+    assert.ok(problems[0]?.startsWith(REFUSED), problems[0]);
+    assert.ok(problems[0]?.endsWith("or set 'workItemType' to a type that is enabled."), problems[0]);
+    sinon.assert.notCalled(boards.createWorkItem);
+  });
+
+  it('the project’s types not read for a fault of the task itself: that fault, not a refusal', async () => {
+    const boards = fakeBoards();
+    const fault = new TypeError('types is not iterable');
+    boards.workItemTypes.rejects(fault);
+    await assert.rejects(fileNewItem(disabledOver(boards), decided()), (error) => error === fault);
+    sinon.assert.notCalled(boards.createWorkItem);
   });
 });
 
@@ -547,6 +632,20 @@ describe('a dry run of a new item', () => {
     assert.deepEqual(linked(3), ['5102']);
     assert.ok(infos.includes(loc('DryRunAcceptedWithout', without.join(', '), validation?.refusal ?? '')));
     assert.deepEqual(warnings, []);
+  });
+
+  it('a missing item linked twice (parent and run’s item): both links left out after one refusal, named once', async () => {
+    const boards = fakeBoards();
+    refusingMissing(boards, [5101]);
+    const { acting } = linkingDryRun(boards, [5101, 5102], { parentId: '5101' });
+    const acted = await fileNewItem(acting, decided());
+    const validation = (acted.report as { validation?: { without?: string[] } }).validation;
+    assert.deepEqual(validation?.without, [loc('LinkToItem', 5101)]);
+    sinon.assert.calledTwice(boards.validateWorkItem);
+    const linked = sent(boards.validateWorkItem, 1).flatMap(
+      (op) => /\/workItems\/(\d+)$/.exec((op.value as { url?: string }).url ?? '')?.slice(1) ?? [],
+    );
+    assert.deepEqual(linked, ['5102']);
   });
 
   it('a missing link, then a refusal the item cannot go without: refused, as the real run would be', async () => {

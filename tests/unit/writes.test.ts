@@ -14,6 +14,7 @@ import { BUG, filedComment, inputs, readsOver, runContext } from './fixtures';
 import { AdoError } from '../../tasks/PipelineWorkItem/src/errors';
 import { optionalFields } from '../../tasks/PipelineWorkItem/src/workItem/draft';
 import { patchOf } from '../../tasks/PipelineWorkItem/src/workItem/patch';
+import { loc } from '../../tasks/PipelineWorkItem/src/text/messages';
 import { readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 
 const KEY = 'build-812.1.Test';
@@ -66,6 +67,41 @@ describe('creating an item and settling races', () => {
     sinon.assert.calledOnce(boards.updateWorkItem);
     assert.equal(boards.updateWorkItem.firstCall.args[1], 8, 'the later copy is closed as the duplicate');
     sinon.assert.notCalled(boards.addComment);
+    // Its own item holds no recurrence to number: its comments are read once, to find the marker.
+    assert.equal(boards.comments.getCalls().filter((call) => call.args[1] === 7).length, 1);
+  });
+
+  it('the race cannot be checked: the item is reported created, unsettled, with a warning', async () => {
+    const { writer, boards } = writerOver({});
+    boards.queryIds.rejects(new Error('503 Service Unavailable'));
+    const warnings: string[] = [];
+    const log = { info: () => undefined, warning: (message: string) => warnings.push(message) };
+    assert.deepEqual(await createItem({ ...writer, log }, [], creation), {
+      kind: 'created',
+      id: 8,
+      unsettled: true,
+    });
+    assert.deepEqual(warnings, [loc('RaceCheckFailed', 'Bug', 8, '503 Service Unavailable')]);
+    sinon.assert.notCalled(boards.updateWorkItem);
+  });
+
+  it('the older item cannot be commented on: this run’s item is reported created, nothing closed', async () => {
+    const { writer, boards } = writerOver({ 7: [filedComment(1, 'build-811.1.Test')] });
+    boards.addComment.rejects(new Error('403 Forbidden'));
+    assert.deepEqual(await createItem(writer, [], creation), { kind: 'created', id: 8 });
+    sinon.assert.notCalled(boards.updateWorkItem);
+  });
+
+  it('a type with no open state has no open item to race: no query, the item is created', async () => {
+    const { writer, boards } = writerOver({});
+    const closedOnly = { ...BUG, states: [{ name: 'Closed', category: 'Completed' as const }] };
+    assert.deepEqual(await createItem({ ...writer, type: closedOnly }, [], creation), {
+      kind: 'created',
+      id: 8,
+    });
+    sinon.assert.notCalled(boards.queryIds);
+    sinon.assert.notCalled(boards.comments);
+    sinon.assert.notCalled(boards.updateWorkItem);
   });
 
   it('another run’s older item: comments there and closes this run’s as its duplicate', async () => {
@@ -313,7 +349,7 @@ describe('a create refused for its fields', () => {
     create.onFirstCall().rejects(tooLong('custom.error'));
     create.onSecondCall().resolves({ id: 9 });
     const { writer, warnings } = writerFor(create);
-    const value = `Error:\n  ${'e'.repeat(300)}`;
+    const value = `\n  Error:\n  ${'e'.repeat(300)}`;
     const patch = patchOf([
       ['System.Title', 't'],
       ['Custom.Error', value],
@@ -332,7 +368,7 @@ describe('a create refused for its fields', () => {
   });
 
   it('a value too long that is short already, or longer than any field but a long-text one, is left out', async () => {
-    for (const value of ['short', 'x'.repeat(1_000_001)]) {
+    for (const value of ['short', 'x'.repeat(255), 'x'.repeat(1_000_001)]) {
       const create = sinon.stub();
       create.onFirstCall().rejects(tooLong('Custom.Error'));
       create.onSecondCall().resolves({ id: 9 });
@@ -351,6 +387,183 @@ describe('a create refused for its fields', () => {
       );
       assert.equal(warnings.length, 1);
     }
+  });
+
+  it('a value of 256 characters, or as long as a long-text field holds, is cut to 255', async () => {
+    for (const value of ['x'.repeat(256), 'x'.repeat(1_000_000)]) {
+      const create = sinon.stub();
+      create.onFirstCall().rejects(tooLong('Custom.Error'));
+      create.onSecondCall().resolves({ id: 9 });
+      const { writer } = writerFor(create);
+      const patch = patchOf([
+        ['System.Title', 't'],
+        ['Custom.Error', value],
+      ]);
+      await createItem(writer, patch, creation('Custom.Error=x'));
+      const sent = (create.secondCall.args[2] as { value: string }[]).map((op) => op.value);
+      assert.deepEqual(sent, ['t', `${'x'.repeat(254)}…`], `${value.length} characters`);
+    }
+  });
+
+  it('a Found In too long: cut, the warning ending on its sentence, as Found In has no fix to name', async () => {
+    const create = sinon.stub();
+    create.onFirstCall().rejects(tooLong('Microsoft.VSTS.Build.FoundIn'));
+    create.onSecondCall().resolves({ id: 9 });
+    const { writer, warnings } = writerFor(create);
+    const patch = patchOf([
+      ['System.Title', 't'],
+      ['Microsoft.VSTS.Build.FoundIn', 'b'.repeat(300)],
+    ]);
+    await createItem(writer, patch, creation(''));
+    assert.deepEqual(warnings, [
+      "Azure DevOps refused the value for Microsoft.VSTS.Build.FoundIn as too long (TF401324: Value for field 'Microsoft.VSTS.Build.FoundIn' is too long.): the item is filed with its first 255 characters, on one line.",
+    ]);
+  });
+
+  it('stops after 3 values cut, reporting the fourth refusal as it came', async () => {
+    const names = ['Custom.A', 'Custom.B', 'Custom.C', 'Custom.D'];
+    const patch = patchOf([
+      ['System.Title', 't'],
+      ...names.map((field) => [field, 'v'.repeat(300)] as const),
+    ]);
+    const create = sinon.stub();
+    const refusals = names.map(tooLong);
+    refusals.forEach((refusal, index) => create.onCall(index).rejects(refusal));
+    create.resolves({ id: 9 });
+    const { writer, warnings } = writerFor(create);
+    await assert.rejects(
+      createItem(writer, patch, creation(names.map((f) => `${f}=x`).join('\n'))),
+      (error) => error === refusals[3],
+    );
+    sinon.assert.callCount(create, 4);
+    assert.equal(warnings.length, 3);
+  });
+
+  it('a value too long refused by another rule (not TF401324) is left out, not cut', async () => {
+    const refusal = new AdoError('Could not create the Bug: TF401320: Rule Error for field Custom.Error.', {
+      status: 400,
+      code: 'TF401320',
+      refusedFields: ['Custom.Error'],
+    });
+    const create = sinon.stub();
+    create.onFirstCall().rejects(refusal);
+    create.onSecondCall().resolves({ id: 9 });
+    const { writer } = writerFor(create);
+    const patch = patchOf([
+      ['System.Title', 't'],
+      ['Custom.Error', 'e'.repeat(300)],
+    ]);
+    await createItem(writer, patch, creation('Custom.Error=x'));
+    assert.deepEqual(
+      (create.secondCall.args[2] as { path: string }[]).map((op) => op.path),
+      ['/fields/System.Title'],
+    );
+  });
+
+  it('a value too long that is no text (a number) is left out, not cut', async () => {
+    const create = sinon.stub();
+    create.onFirstCall().rejects(tooLong('Microsoft.VSTS.Common.Priority'));
+    create.onSecondCall().resolves({ id: 9 });
+    const { writer, warnings } = writerFor(create);
+    const patch = patchOf([
+      ['System.Title', 't'],
+      ['Microsoft.VSTS.Common.Priority', 2],
+    ]);
+    assert.deepEqual(await createItem(writer, patch, creation('')), { kind: 'created', id: 9 });
+    assert.deepEqual(
+      (create.secondCall.args[2] as { path: string }[]).map((op) => op.path),
+      ['/fields/System.Title'],
+    );
+    assert.match(warnings.join('\n'), /^Azure DevOps refused '2' for Microsoft\.VSTS\.Common\.Priority: /);
+  });
+
+  it('a too-long refusal naming no field, or a field the create did not send: the refusal stands', async () => {
+    const unnamed = new AdoError('Could not create the Bug: TF401324: Value is too long.', {
+      status: 400,
+      code: 'TF401324',
+      refusedFields: [],
+    });
+    for (const refusal of [unnamed, tooLong('Custom.Other')]) {
+      const create = sinon.stub().rejects(refusal);
+      const { writer, warnings } = writerFor(create);
+      const patch = patchOf([
+        ['System.Title', 't'],
+        ['Custom.Error', 'e'.repeat(300)],
+      ]);
+      await assert.rejects(
+        createItem(writer, patch, creation('Custom.Error=x\nCustom.Other=y')),
+        (error) => error === refusal,
+      );
+      sinon.assert.calledOnce(create);
+      assert.deepEqual(warnings, []);
+    }
+  });
+
+  it('a create that fails for anything but the service’s answer fails with that error, not sent again', async () => {
+    const fault = new Error('socket hang up');
+    const create = sinon.stub().rejects(fault);
+    const { writer, warnings } = writerFor(create);
+    const patch = patchOf([
+      ['System.Title', 't'],
+      ['Custom.Error', 'e'.repeat(300)],
+    ]);
+    await assert.rejects(createItem(writer, patch, creation('Custom.Error=x')), (error) => error === fault);
+    sinon.assert.calledOnce(create);
+    assert.deepEqual(warnings, []);
+  });
+
+  it('a refused value holding a macro the agent left as written: the warning says so, then names the fix', async () => {
+    const refusal = new AdoError('Could not create the Bug: TF401320 rule broken', {
+      status: 400,
+      code: 'TF401320',
+      refusedFields: ['Custom.Known'],
+    });
+    const create = sinon.stub();
+    create.onFirstCall().rejects(refusal);
+    create.onSecondCall().resolves({ id: 9 });
+    const { writer, warnings } = writerFor(create);
+    const patch = patchOf([
+      ['System.Title', 't'],
+      ['Custom.Known', '$(Team.Name)'],
+    ]);
+    await createItem(writer, patch, creation('Custom.Known=$(Team.Name)'));
+    assert.deepEqual(warnings, [
+      "Azure DevOps refused '$(Team.Name)' for Custom.Known: Could not create the Bug: TF401320 rule broken The item is filed without it. $(Team.Name) is a macro the agent leaves as written when the run has no variable Team.Name: define that variable, or correct its name. Check the value of Custom.Known in 'fields'.",
+    ]);
+  });
+
+  it('an optional value refused with a field the create did not send: sent again without the value', async () => {
+    const refusal = new AdoError('Could not create the Bug: TF401320 rule broken', {
+      status: 400,
+      code: 'TF401320',
+      refusedFields: ['Custom.Known', 'Custom.Team'],
+    });
+    const create = sinon.stub();
+    create.onFirstCall().rejects(refusal);
+    create.onSecondCall().resolves({ id: 9 });
+    const { writer } = writerFor(create);
+    const patch = patchOf([
+      ['System.Title', 't'],
+      ['Custom.Known', 'k'],
+    ]);
+    assert.deepEqual(await createItem(writer, patch, creation('Custom.Known=k')), { kind: 'created', id: 9 });
+    assert.deepEqual(
+      (create.secondCall.args[2] as { path: string }[]).map((op) => op.path),
+      ['/fields/System.Title'],
+    );
+  });
+
+  it('an unknown field the create did not send is none to leave out: the refusal stands', async () => {
+    const refusal = unknown('Custom.Other');
+    const create = sinon.stub().rejects(refusal);
+    const { writer, warnings } = writerFor(create);
+    const patch = patchOf([
+      ['System.Title', 't'],
+      ['Custom.Gone', 'g'],
+    ]);
+    await assert.rejects(createItem(writer, patch, creation('Custom.Gone=g')), (error) => error === refusal);
+    sinon.assert.calledOnce(create);
+    assert.deepEqual(warnings, []);
   });
 
   it('a title too long is no value to cut or leave out: the refusal stands', async () => {
@@ -397,6 +610,74 @@ describe('a create refused for its fields', () => {
       `Azure DevOps refused the link to work item 77: ${said} The item is filed without it. Set 'parentId' to the id of a work item that exists and that the writing identity can read.`,
       `Azure DevOps refused the link to work item 77: ${said} The item is filed without it. The run is associated with it ('linkWorkItems'), but it was deleted or is in a project the writing identity cannot read.`,
     ]);
+  });
+
+  it('links left out do not count against the retries for refused values', async () => {
+    const refused = new AdoError('Could not create the Bug: TF401320 rule broken', {
+      status: 400,
+      code: 'TF401320',
+      refusedFields: ['Custom.Known'],
+    });
+    const create = sinon.stub();
+    [missing(77), missing(78), missing(79), refused].forEach((refusal, at) =>
+      create.onCall(at).rejects(refusal),
+    );
+    create.resolves({ id: 8 });
+    const { writer } = writerFor(create);
+    const patch = patchOf(
+      [
+        ['System.Title', 't'],
+        ['Custom.Known', 'k'],
+      ],
+      [
+        link('System.LinkTypes.Hierarchy-Reverse', 77),
+        link('System.LinkTypes.Related', 78),
+        link('System.LinkTypes.Related', 79),
+      ],
+    );
+    assert.deepEqual(await createItem(writer, patch, creation('Custom.Known=k')), { kind: 'created', id: 8 });
+    sinon.assert.callCount(create, 5);
+    assert.deepEqual(
+      (create.lastCall.args[2] as { path: string }[]).map((op) => op.path),
+      ['/fields/System.Title'],
+    );
+  });
+
+  it('a refusal that names a work item but is no missing one (not TF401232) leaves the link in: it stands', async () => {
+    const refusal = new AdoError('Could not create the Bug: TF237124: Work item 77 is not ready to save.', {
+      status: 400,
+      code: 'TF237124',
+      serviceMessage: 'TF237124: Work item 77 is not ready to save.',
+    });
+    const create = sinon.stub().rejects(refusal);
+    const { writer, warnings } = writerFor(create);
+    const patch = patchOf([['System.Title', 't']], [link('System.LinkTypes.Hierarchy-Reverse', 77)]);
+    await assert.rejects(createItem(writer, patch, creation('')), (error) => error === refusal);
+    sinon.assert.calledOnce(create);
+    assert.deepEqual(warnings, []);
+  });
+
+  it('a missing item the service names in no words the task reads: the refusal stands', async () => {
+    const refusal = new AdoError('Could not create the Bug: TF401232: not found.', {
+      status: 400,
+      code: 'TF401232',
+      serviceMessage: 'TF401232: not found.',
+    });
+    const create = sinon.stub().rejects(refusal);
+    const { writer } = writerFor(create);
+    const patch = patchOf([['System.Title', 't']], [link('System.LinkTypes.Hierarchy-Reverse', 77)]);
+    await assert.rejects(createItem(writer, patch, creation('')), (error) => error === refusal);
+    sinon.assert.calledOnce(create);
+  });
+
+  it('a missing item linked by a link the item cannot go without: the refusal stands', async () => {
+    const refusal = missing(77);
+    const create = sinon.stub().rejects(refusal);
+    const { writer, warnings } = writerFor(create);
+    const patch = patchOf([['System.Title', 't']], [link('System.LinkTypes.Dependency-Forward', 77)]);
+    await assert.rejects(createItem(writer, patch, creation('')), (error) => error === refusal);
+    sinon.assert.calledOnce(create);
+    assert.deepEqual(warnings, []);
   });
 
   it('a work item not found that the create does not link to is no link to leave out: the refusal stands', async () => {
