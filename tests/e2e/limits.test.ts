@@ -57,6 +57,24 @@ describe('packaged task: values at the limits of Azure Boards', function () {
     ]);
   });
 
+  it('a dry run with a fields value longer than its String field holds: says the run cuts it, not drops it', async () => {
+    await session.emulator.seedBuild(failedYamlRun(9705, [`TypeError: ${'x'.repeat(300)}`]));
+    const run = await session.run({
+      variables: buildVariables(9705),
+      inputs: { fields: 'Microsoft.VSTS.Build.IntegrationBuild={{firstError}}', dryRun: 'true' },
+    });
+    assert.match(
+      run.stdout,
+      /it would be accepted without the full value of Microsoft\.VSTS\.Build\.IntegrationBuild \(the run files its first 255 characters, on one line\), which the run drops with a warning\. It refused: .*TF401324/,
+    );
+    // Checked again with the value cut, which the service then accepts.
+    assert.deepEqual(await session.writes(), [
+      'POST /fabrikam/WebApp/_apis/wit/workitems/$Bug (validateOnly)',
+      'POST /fabrikam/WebApp/_apis/wit/workitems/$Bug (validateOnly)',
+    ]);
+    assert.equal(run.outputs['WorkItemAction'], 'none');
+  });
+
   it('files named as Linux allows but Windows and Azure DevOps names do not: attached, those characters as _', async function () {
     // Windows cannot create these names: the test needs a file system that can.
     if (process.platform === 'win32') this.skip();

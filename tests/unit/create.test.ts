@@ -648,6 +648,30 @@ describe('a dry run of a new item', () => {
     assert.deepEqual(linked, ['5102']);
   });
 
+  it('a fields value too long for its field (TF401324): checked again with it cut, as the real run sends it', async () => {
+    const boards = fakeBoards();
+    const tooLong = new AdoError(
+      "Could not validate the Bug: TF401324: Value for field 'Custom.Error' is too long.",
+      {
+        status: 400,
+        code: 'TF401324',
+        serviceMessage: "TF401324: Value for field 'Custom.Error' is too long.",
+        refusedFields: ['Custom.Error'],
+      },
+    );
+    boards.validateWorkItem.onFirstCall().rejects(tooLong);
+    const { acting, warnings } = dryRunOver(boards, { fields: `Custom.Error=${'x'.repeat(300)}` });
+    const acted = await fileNewItem(acting, decided());
+    assert.deepEqual((acted.report as { validation?: unknown }).validation, {
+      accepted: true,
+      without: ['the full value of Custom.Error (the run files its first 255 characters, on one line)'],
+      refusal: tooLong.message,
+    });
+    sinon.assert.calledTwice(boards.validateWorkItem);
+    assert.equal(field(sent(boards.validateWorkItem, 1), 'Custom.Error'), `${'x'.repeat(254)}…`);
+    assert.deepEqual(warnings, []);
+  });
+
   it('a missing link, then a refusal the item cannot go without: refused, as the real run would be', async () => {
     const boards = fakeBoards();
     const rule = new AdoError('TF401320: Rule Error for field Custom.Team', {

@@ -12,7 +12,8 @@ import { loc } from '../text/messages';
 import { Content, FIELD, optionalFields, optionalFix, Tracking, workItemDraft } from '../workItem/draft';
 import { JsonPatchOperation, patchOf } from '../workItem/patch';
 import { creationRefusal } from '../workItem/workItemType';
-import { createItem, Created, refusedLinks } from './writes';
+import { MAX_STRING_LENGTH } from '../render/title';
+import { createItem, Created, cutTooLong, refusedLinks } from './writes';
 
 /** What the decision knew when it chose to file a new item. */
 export interface Decided {
@@ -159,36 +160,54 @@ function createdOutcome(acting: Acting, created: Created, title: string, success
 /**
  * Has the service check the create without saving it (validateOnly): permission, type, fields and rules, as the
  * real create would meet them. A refusal is reported, not thrown: a dry run writes nothing either way. The service
- * names one missing linked item per answer, and the real run sends the create again without each: so does the
- * check, to name every link the run would drop (one more check per such link, none when nothing is refused). A
- * refusal of optional values only is an acceptance without them, since the real run files the item without them.
+ * names one missing linked item, or one value too long, per answer, and the real run sends the create again without
+ * each such link, or with the value cut: so does the check, to name everything the run would go without (one more
+ * check for each, none when nothing is refused). A refusal of optional values only is an acceptance without them,
+ * since the real run files the item without them.
  */
 async function validated(
   acting: Acting,
   patch: readonly JsonPatchOperation[],
   optional: ReadonlyMap<string, string>,
 ): Promise<Validation> {
-  const links: string[] = [];
+  const without: string[] = [];
   const refusals: string[] = [];
   let ops = patch;
   for (;;) {
     try {
       await acting.boards.validateWorkItem(acting.project, acting.type.name, ops);
-      return acceptedWithout(acting, links, refusals);
+      return acceptedWithout(acting, without, refusals);
     } catch (error) {
-      const refused = error instanceof AdoError ? refusedLinks(ops, error) : [];
-      if (!(error instanceof AdoError) || refused.length === 0) {
-        return finalRefusal(acting, error, optional, { links, refusals });
-      }
-      links.push(...new Set(refused.map((link) => loc('LinkToItem', link.id))));
+      if (!(error instanceof AdoError)) return finalRefusal(acting, error, optional, { without, refusals });
+      const again = sentAgain(ops, optional, error);
+      if (again === undefined) return finalRefusal(acting, error, optional, { without, refusals });
+      without.push(...again.without);
       // The service's own words after the first refusal: the rest of the message says the same each time.
       refusals.push(refusals.length === 0 ? error.message : (error.serviceMessage ?? error.message));
-      ops = ops.filter((op) => !refused.some((link) => link.op === op));
+      ops = again.ops;
     }
   }
 }
 
-// The check's answer once the links it refused are left out: accepted without them, or without nothing.
+// What the real run sends again after `error`, and what the item goes without then: the value too long cut, or
+// the links to the missing item left out. undefined when the run sends nothing again.
+function sentAgain(
+  ops: readonly JsonPatchOperation[],
+  optional: ReadonlyMap<string, string>,
+  error: AdoError,
+): { ops: readonly JsonPatchOperation[]; without: string[] } | undefined {
+  const cut = cutTooLong(ops, optional, error);
+  if (cut) return { ops: cut.ops, without: [loc('ValueCutTo', cut.field, MAX_STRING_LENGTH)] };
+  const refused = refusedLinks(ops, error);
+  if (refused.length === 0) return undefined;
+  return {
+    ops: ops.filter((op) => !refused.some((link) => link.op === op)),
+    without: [...new Set(refused.map((link) => loc('LinkToItem', link.id)))],
+  };
+}
+
+// The check's answer once the links it refused are left out and the values cut: accepted without them, or without
+// nothing.
 function acceptedWithout(
   acting: Acting,
   without: readonly string[],
@@ -203,18 +222,18 @@ function acceptedWithout(
   return { accepted: true, without, refusal };
 }
 
-// A refusal of anything but a missing link: of optional values only, an acceptance without them (and the links
-// left out before); of anything else, the refusal the real run would end on.
+// A refusal of anything but a missing link or a value to cut: of optional values only, an acceptance without them
+// (and what went before); of anything else, the refusal the real run would end on.
 function finalRefusal(
   acting: Acting,
   error: unknown,
   optional: ReadonlyMap<string, string>,
-  before: { links: readonly string[]; refusals: readonly string[] },
+  before: { without: readonly string[]; refusals: readonly string[] },
 ): Validation {
   const refusal = (error as Error).message;
   const fields = error instanceof AdoError ? error.refusedFields : [];
   if (fields.length > 0 && fields.every((field) => optionalFix(optional, field) !== undefined)) {
-    return acceptedWithout(acting, [...before.links, ...fields], [...before.refusals, refusal]);
+    return acceptedWithout(acting, [...before.without, ...fields], [...before.refusals, refusal]);
   }
   acting.log.warning(loc('DryRunRefused', refusal));
   return { accepted: false, refusal };

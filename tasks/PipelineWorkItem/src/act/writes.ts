@@ -152,8 +152,7 @@ async function createDroppingRefused(
 /**
  * `ops` with the value the service found too long for its field (TF401324) cut to a single-line text field's 255
  * characters, on one line, and warned about: a `fields` value longer than its field holds (a long `{{firstError}}`)
- * keeps its start rather than going. undefined when the refusal is another, the field is one the item cannot go
- * without, or the value is short enough already (or too long for any field but a long-text one): it is dropped.
+ * keeps its start rather than going. undefined when the value is not cut (`cutTooLong`): it is dropped.
  */
 function shortenedTooLong(
   acting: BoardsWrites,
@@ -161,21 +160,36 @@ function shortenedTooLong(
   creation: Creation,
   error: unknown,
 ): JsonPatchOperation[] | undefined {
-  if (!(error instanceof AdoError) || error.code !== 'TF401324') return undefined;
+  const cut = error instanceof AdoError ? cutTooLong(ops, creation.optional, error) : undefined;
+  if (!cut) return undefined;
+  acting.log.warning(loc('FieldValueCut', cut.field, cut.said, MAX_STRING_LENGTH, cut.fix).trim());
+  return cut.ops;
+}
+
+/**
+ * The value a TF401324 refusal found too long cut to 255 characters, on one line, in `ops`; with its field, the
+ * fix to name and the service's words. undefined when the refusal is another, the field is one the item cannot go
+ * without (not in `optional`), or the value is short enough already (or too long for any field but a long-text one).
+ */
+export function cutTooLong(
+  ops: readonly JsonPatchOperation[],
+  optional: ReadonlyMap<string, string>,
+  error: AdoError,
+): { ops: JsonPatchOperation[]; field: string; fix: string; said: string } | undefined {
   const field = error.refusedFields[0];
-  const fix = field === undefined ? undefined : optionalFix(creation.optional, field);
-  const op =
-    field === undefined
-      ? undefined
-      : ops.find((o) => o.path.toLowerCase() === `/fields/${field}`.toLowerCase());
+  if (error.code !== 'TF401324' || field === undefined) return undefined;
+  const fix = optionalFix(optional, field);
+  const op = ops.find((o) => o.path.toLowerCase() === `/fields/${field}`.toLowerCase());
   const value = op?.value;
   if (fix === undefined || typeof value !== 'string') return undefined;
   if (value.length <= MAX_STRING_LENGTH || value.length > FIELD_LIMIT) return undefined;
   const cut = fitText(value.replace(/\s+/g, ' ').trim(), MAX_STRING_LENGTH);
-  acting.log.warning(
-    loc('FieldValueCut', field, error.serviceMessage ?? error.message, MAX_STRING_LENGTH, fix).trim(),
-  );
-  return ops.map((o) => (o === op ? { ...o, value: cut } : o));
+  return {
+    ops: ops.map((o) => (o === op ? { ...o, value: cut } : o)),
+    field,
+    fix,
+    said: error.serviceMessage ?? error.message,
+  };
 }
 
 /**

@@ -59,7 +59,7 @@ export interface SideItems {
 /** Whether the service validated a dry run's create (validateOnly), and what it refused. */
 export type Validation =
   | { readonly accepted: true }
-  /** Accepted once the optional values the service refused are dropped, as the real run drops them. */
+  /** Accepted once the optional values the service refused are dropped or cut, as the real run does. */
   | { readonly accepted: true; readonly without: readonly string[]; readonly refusal: string }
   | { readonly accepted: false; readonly refusal: string };
 
