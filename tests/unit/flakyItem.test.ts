@@ -101,6 +101,19 @@ describe('the flaky-tests item', () => {
     assert.ok(String(field(ops, 'System.History')).endsWith(markerHtml(RUN_KEY, 1)));
   });
 
+  it('none open, with fields setting the title and Repro Steps: filed with its own title and body', async () => {
+    const boards = fakeBoards();
+    boards.queryIds.onFirstCall().resolves([]);
+    boards.queryIds.resolves([8]);
+    const fields = 'System.Title=Nightly broke\nMicrosoft.VSTS.TCM.ReproSteps=See the run';
+    const { acting, warnings } = actingOver(boards, { fields });
+    await record(acting, withFlaky('Cart.Adds'));
+    const ops = boards.createWorkItem.firstCall.args[2] as JsonPatchOperation[];
+    assert.equal(field(ops, 'System.Title'), 'Flaky tests in WebApp-CI');
+    assert.match(String(field(ops, 'Microsoft.VSTS.TCM.ReproSteps')), /^<h3>Flaky tests<\/h3>/);
+    assert.deepEqual(warnings, []);
+  });
+
   it('none open and the type disabled: nothing filed, a warning says the flaky results go unnoted', async () => {
     const boards = fakeBoards();
     boards.queryIds.resolves([]);
@@ -177,7 +190,9 @@ describe('the flaky-tests item', () => {
       sinon.assert.notCalled(boards[write]);
     }
     assert.equal(infos.length, 2);
-    assert.match(infos[0], /comment on the pipeline's flaky-tests item, Bug 7/);
-    assert.match(infos[1], /file the pipeline's flaky-tests Bug/);
+    assert.deepEqual(infos, [
+      "Dry run: would comment on the pipeline's flaky-tests item, Bug 7 (nothing is written).",
+      "Dry run: would file the pipeline's flaky-tests Bug (nothing is written).",
+    ]);
   });
 });

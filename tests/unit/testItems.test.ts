@@ -314,6 +314,30 @@ describe('per-test items: the open items and what is created', () => {
     ]);
   });
 
+  it('a disabled type with every failing test’s item open: commented on, no warning', async () => {
+    const boards = boardsHolding({ 7: [tagOf('T.open'), TESTS_SCOPE] });
+    const { acting, warnings } = actingFor(boards);
+    const disabled = { ...acting, type: { ...acting.type, disabled: true } };
+    const result = await track(disabled, failures(failedTest('T.open', 'boom')), passing());
+    assert.deepEqual(
+      result.commented.map((item) => item.id),
+      [7],
+    );
+    assert.deepEqual(warnings, []);
+  });
+
+  it('fields setting the title and Repro Steps: each test’s item keeps its own title and body', async () => {
+    const boards = boardsHolding({});
+    const fields = 'System.Title=Nightly broke\nMicrosoft.VSTS.TCM.ReproSteps=See the run';
+    const { acting, warnings } = actingFor(boards, { fields });
+    await track(acting, failures(failedTest('Checkout.Pays', 'boom')), passing());
+    const ops = createdOps(boards);
+    assert.match(String(field(ops, 'System.Title')), /Checkout\.Pays/);
+    assert.match(String(field(ops, 'Microsoft.VSTS.TCM.ReproSteps')), /boom/);
+    assert.doesNotMatch(String(field(ops, 'Microsoft.VSTS.TCM.ReproSteps')), /See the run/);
+    assert.deepEqual(warnings, []);
+  });
+
   it('comments on open items do not count against the cap', async () => {
     const open = Object.fromEntries(
       Array.from({ length: 5 }, (_, i) => [i + 1, [tagOf(`T.open${i}`), TESTS_SCOPE]]),
