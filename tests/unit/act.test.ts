@@ -495,6 +495,60 @@ describe('acting: resolving recovered items', () => {
     sinon.assert.calledOnce(boards.comments);
   });
 
+  it('refused again, a person’s comment after the earlier recovery note: still nothing added', async () => {
+    const boards = fakeBoards();
+    // Newest first, a page at a time, read until the reader has what it needs.
+    const pages = [
+      [{ id: 31, text: '<p>Looking into the flaky rule</p>' }],
+      [{ id: 30, text: `<p>Recovered</p>${markerHtml('build-811.1.Test', 0)}` }],
+      [{ id: 20, text: `<p>Filed</p>${markerHtml('build-800.1.Test', 1)}` }],
+    ];
+    let pagesRead = 0;
+    boards.comments.callsFake(
+      async (_project: string, _item: number, enough: (read: { text: string }[]) => boolean) => {
+        const read: { id: number; text: string }[] = [];
+        for (const page of pages) {
+          read.push(...page);
+          pagesRead += 1;
+          if (enough(read)) break;
+        }
+        return read;
+      },
+    );
+    boards.updateWorkItem.rejects(new AdoError('refused', { status: 400, serviceMessage: 'No' }));
+    const { acting, warnings } = actingOver(boards);
+    const acted = await act(acting, { kind: 'resolve', items: [7] }, decided());
+    const why = loc('StateChangeRefused', 'Bug', 7, 'Resolved (Fixed)', 'No');
+    assert.equal(acted.outputs.action, 'none');
+    sinon.assert.notCalled(boards.addComment);
+    assert.deepEqual(warnings, [loc('StillRefused', why, 'Bug', 7)]);
+    // Read back to the task's newest note, not to the item's first comment.
+    assert.equal(pagesRead, 2);
+  });
+
+  it('a refused change naming several fields names them all in the warning', async () => {
+    const boards = fakeBoards();
+    boards.updateWorkItem.rejects(
+      new AdoError('Could not update item 7', {
+        status: 400,
+        code: 'TF401320',
+        serviceMessage: 'Rule error',
+        refusedFields: ['Custom.RootCause', 'Custom.FixedIn'],
+      }),
+    );
+    const { acting, warnings } = actingOver(boards);
+    await act(acting, { kind: 'resolve', items: [7] }, decided());
+    const why = loc(
+      'StateChangeRefusedFields',
+      'Bug',
+      7,
+      'Resolved (Fixed)',
+      'Rule error',
+      'Custom.RootCause, Custom.FixedIn',
+    );
+    assert.deepEqual(warnings, [loc('NoteAsComment', why, 'Bug', 7)]);
+  });
+
   it('refused after a recurrence comment (the pipeline failed since): the note goes in as a comment', async () => {
     const boards = fakeBoards();
     boards.comments.resolves([

@@ -184,6 +184,8 @@ describe('filing a new item', () => {
     assert.ok(String(boards.addComment.firstCall.args[2]).endsWith(markerHtml(RUN_KEY, 2)));
     assert.match(String(boards.addComment.firstCall.args[2]), /^<p>[^<]* \(occurrence 2\): /);
     sinon.assert.calledOnce(boards.updateWorkItem);
+    // This run's item was just filed: no note of the task's on it is read before it is closed.
+    assert.ok(!boards.comments.getCalls().some((call) => call.args[1] === 8));
     const [, item, ops] = boards.updateWorkItem.firstCall.args as [string, number, Op[]];
     assert.equal(item, 8);
     assert.deepEqual(
