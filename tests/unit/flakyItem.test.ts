@@ -99,6 +99,11 @@ describe('the flaky-tests item', () => {
     assert.match(body, /^<h3>Flaky tests<\/h3>/);
     assert.ok(body.includes('<li><b>Cart.Adds</b>: flaked &lt;0&gt;</li>'), body);
     assert.ok(String(field(ops, 'System.History')).endsWith(markerHtml(RUN_KEY, 1)));
+    // The run's files go on the run's item: the flaky-tests item attaches none.
+    const attached = ops.filter(
+      (op) => op.path === '/relations/-' && (op.value as { rel: string }).rel === 'AttachedFile',
+    );
+    assert.deepEqual(attached, []);
   });
 
   it('none open, with fields setting the title and Repro Steps: filed with its own title and body', async () => {

@@ -155,6 +155,11 @@ describe('per-test items: the open items and what is created', () => {
         },
       ],
     );
+    // The run's files go on the run's item: a test's item attaches none.
+    assert.deepEqual(
+      links.filter((link) => (link as { rel: string }).rel === 'AttachedFile'),
+      [],
+    );
     const history = String(field(ops, 'System.History'));
     assert.ok(history.includes(fingerprint.tag), history);
     assert.ok(history.endsWith(markerHtml(RUN_KEY, 1)), history);
