@@ -256,6 +256,29 @@ describe('a create refused for its fields', () => {
     };
   }
 
+  /**
+   * A create of a title and `field`'s value (one of `fields`' entries) that the service refuses once with
+   * `refusal` and files as item 9 the second time: what the task reported, what it sent again, what it warned.
+   */
+  async function refusedOnce(
+    refusal: AdoError,
+    [field, value]: readonly [string, string | number],
+    fieldsInput = `${field}=x`,
+  ): Promise<{ created: unknown; resent: { path: string; value: unknown }[]; warnings: string[] }> {
+    const create = sinon.stub();
+    create.onFirstCall().rejects(refusal);
+    create.onSecondCall().resolves({ id: 9 });
+    const { writer, warnings } = writerFor(create);
+    const patch = patchOf([
+      ['System.Title', 't'],
+      [field, value],
+    ]);
+    const created = await createItem(writer, patch, creation(fieldsInput));
+    return { created, resent: create.secondCall.args[2] as { path: string; value: unknown }[], warnings };
+  }
+
+  const pathsOf = (ops: readonly { path: string }[]): string[] => ops.map((op) => op.path);
+
   const unknown = (field: string): AdoError =>
     new AdoError(`Could not create the Bug: TF51535: Cannot find field ${field}.`, {
       status: 400,
@@ -316,19 +339,13 @@ describe('a create refused for its fields', () => {
       code: 'TF401326',
       refusedFields: ['Microsoft.VSTS.Build.FoundIn'],
     });
-    const create = sinon.stub();
-    create.onFirstCall().rejects(refusal);
-    create.onSecondCall().resolves({ id: 6 });
-    const { writer, warnings } = writerFor(create);
-    const patch = patchOf([
-      ['System.Title', 't'],
+    const { created, resent, warnings } = await refusedOnce(
+      refusal,
       ['Microsoft.VSTS.Build.FoundIn', '20261206.3'],
-    ]);
-    assert.deepEqual(await createItem(writer, patch, creation('')), { kind: 'created', id: 6 });
-    assert.deepEqual(
-      (create.secondCall.args[2] as { path: string }[]).map((op) => op.path),
-      ['/fields/System.Title'],
+      '',
     );
+    assert.deepEqual(created, { kind: 'created', id: 9 });
+    assert.deepEqual(pathsOf(resent), ['/fields/System.Title']);
     // Found In has no fix to name: the line ends with the sentence before it.
     assert.deepEqual(warnings, [
       "Azure DevOps refused '20261206.3' for Microsoft.VSTS.Build.FoundIn: Could not create the Bug: TF401326: " +
@@ -345,21 +362,11 @@ describe('a create refused for its fields', () => {
     });
 
   it('a value too long for its field (TF401324) is sent again with its first 255 characters, on one line', async () => {
-    const create = sinon.stub();
-    create.onFirstCall().rejects(tooLong('custom.error'));
-    create.onSecondCall().resolves({ id: 9 });
-    const { writer, warnings } = writerFor(create);
     const value = `\n  Error:\n  ${'e'.repeat(300)}`;
-    const patch = patchOf([
-      ['System.Title', 't'],
-      ['Custom.Error', value],
-    ]);
-    assert.deepEqual(await createItem(writer, patch, creation('Custom.Error=x')), {
-      kind: 'created',
-      id: 9,
-    });
+    const { created, resent, warnings } = await refusedOnce(tooLong('custom.error'), ['Custom.Error', value]);
+    assert.deepEqual(created, { kind: 'created', id: 9 });
     assert.deepEqual(
-      (create.secondCall.args[2] as { value: string }[]).map((op) => op.value),
+      resent.map((op) => op.value),
       ['t', `Error: ${'e'.repeat(247)}…`],
     );
     assert.deepEqual(warnings, [
@@ -369,52 +376,30 @@ describe('a create refused for its fields', () => {
 
   it('a value too long that is short already, or longer than any field but a long-text one, is left out', async () => {
     for (const value of ['short', 'x'.repeat(255), 'x'.repeat(1_000_001)]) {
-      const create = sinon.stub();
-      create.onFirstCall().rejects(tooLong('Custom.Error'));
-      create.onSecondCall().resolves({ id: 9 });
-      const { writer, warnings } = writerFor(create);
-      const patch = patchOf([
-        ['System.Title', 't'],
-        ['Custom.Error', value],
+      const { created, resent, warnings } = await refusedOnce(tooLong('Custom.Error'), [
+        'Custom.Error',
+        value,
       ]);
-      assert.deepEqual(await createItem(writer, patch, creation('Custom.Error=x')), {
-        kind: 'created',
-        id: 9,
-      });
-      assert.deepEqual(
-        (create.secondCall.args[2] as { path: string }[]).map((op) => op.path),
-        ['/fields/System.Title'],
-      );
+      assert.deepEqual(created, { kind: 'created', id: 9 });
+      assert.deepEqual(pathsOf(resent), ['/fields/System.Title']);
       assert.equal(warnings.length, 1);
     }
   });
 
   it('a value of 256 characters, or as long as a long-text field holds, is cut to 255', async () => {
     for (const value of ['x'.repeat(256), 'x'.repeat(1_000_000)]) {
-      const create = sinon.stub();
-      create.onFirstCall().rejects(tooLong('Custom.Error'));
-      create.onSecondCall().resolves({ id: 9 });
-      const { writer } = writerFor(create);
-      const patch = patchOf([
-        ['System.Title', 't'],
-        ['Custom.Error', value],
-      ]);
-      await createItem(writer, patch, creation('Custom.Error=x'));
-      const sent = (create.secondCall.args[2] as { value: string }[]).map((op) => op.value);
+      const { resent } = await refusedOnce(tooLong('Custom.Error'), ['Custom.Error', value]);
+      const sent = resent.map((op) => op.value);
       assert.deepEqual(sent, ['t', `${'x'.repeat(254)}…`], `${value.length} characters`);
     }
   });
 
   it('a Found In too long: cut, the warning ending on its sentence, as Found In has no fix to name', async () => {
-    const create = sinon.stub();
-    create.onFirstCall().rejects(tooLong('Microsoft.VSTS.Build.FoundIn'));
-    create.onSecondCall().resolves({ id: 9 });
-    const { writer, warnings } = writerFor(create);
-    const patch = patchOf([
-      ['System.Title', 't'],
+    const { warnings } = await refusedOnce(
+      tooLong('Microsoft.VSTS.Build.FoundIn'),
       ['Microsoft.VSTS.Build.FoundIn', 'b'.repeat(300)],
-    ]);
-    await createItem(writer, patch, creation(''));
+      '',
+    );
     assert.deepEqual(warnings, [
       "Azure DevOps refused the value for Microsoft.VSTS.Build.FoundIn as too long (TF401324: Value for field 'Microsoft.VSTS.Build.FoundIn' is too long.): the item is filed with its first 255 characters, on one line.",
     ]);
@@ -445,35 +430,18 @@ describe('a create refused for its fields', () => {
       code: 'TF401320',
       refusedFields: ['Custom.Error'],
     });
-    const create = sinon.stub();
-    create.onFirstCall().rejects(refusal);
-    create.onSecondCall().resolves({ id: 9 });
-    const { writer } = writerFor(create);
-    const patch = patchOf([
-      ['System.Title', 't'],
-      ['Custom.Error', 'e'.repeat(300)],
-    ]);
-    await createItem(writer, patch, creation('Custom.Error=x'));
-    assert.deepEqual(
-      (create.secondCall.args[2] as { path: string }[]).map((op) => op.path),
-      ['/fields/System.Title'],
-    );
+    const { resent } = await refusedOnce(refusal, ['Custom.Error', 'e'.repeat(300)]);
+    assert.deepEqual(pathsOf(resent), ['/fields/System.Title']);
   });
 
   it('a value too long that is no text (a number) is left out, not cut', async () => {
-    const create = sinon.stub();
-    create.onFirstCall().rejects(tooLong('Microsoft.VSTS.Common.Priority'));
-    create.onSecondCall().resolves({ id: 9 });
-    const { writer, warnings } = writerFor(create);
-    const patch = patchOf([
-      ['System.Title', 't'],
+    const { created, resent, warnings } = await refusedOnce(
+      tooLong('Microsoft.VSTS.Common.Priority'),
       ['Microsoft.VSTS.Common.Priority', 2],
-    ]);
-    assert.deepEqual(await createItem(writer, patch, creation('')), { kind: 'created', id: 9 });
-    assert.deepEqual(
-      (create.secondCall.args[2] as { path: string }[]).map((op) => op.path),
-      ['/fields/System.Title'],
+      '',
     );
+    assert.deepEqual(created, { kind: 'created', id: 9 });
+    assert.deepEqual(pathsOf(resent), ['/fields/System.Title']);
     assert.match(warnings.join('\n'), /^Azure DevOps refused '2' for Microsoft\.VSTS\.Common\.Priority: /);
   });
 
@@ -518,15 +486,11 @@ describe('a create refused for its fields', () => {
       code: 'TF401320',
       refusedFields: ['Custom.Known'],
     });
-    const create = sinon.stub();
-    create.onFirstCall().rejects(refusal);
-    create.onSecondCall().resolves({ id: 9 });
-    const { writer, warnings } = writerFor(create);
-    const patch = patchOf([
-      ['System.Title', 't'],
+    const { warnings } = await refusedOnce(
+      refusal,
       ['Custom.Known', '$(Team.Name)'],
-    ]);
-    await createItem(writer, patch, creation('Custom.Known=$(Team.Name)'));
+      'Custom.Known=$(Team.Name)',
+    );
     assert.deepEqual(warnings, [
       "Azure DevOps refused '$(Team.Name)' for Custom.Known: Could not create the Bug: TF401320 rule broken The item is filed without it. $(Team.Name) is a macro the agent leaves as written when the run has no variable Team.Name: define that variable, or correct its name. Check the value of Custom.Known in 'fields'.",
     ]);
@@ -538,19 +502,9 @@ describe('a create refused for its fields', () => {
       code: 'TF401320',
       refusedFields: ['Custom.Known', 'Custom.Team'],
     });
-    const create = sinon.stub();
-    create.onFirstCall().rejects(refusal);
-    create.onSecondCall().resolves({ id: 9 });
-    const { writer } = writerFor(create);
-    const patch = patchOf([
-      ['System.Title', 't'],
-      ['Custom.Known', 'k'],
-    ]);
-    assert.deepEqual(await createItem(writer, patch, creation('Custom.Known=k')), { kind: 'created', id: 9 });
-    assert.deepEqual(
-      (create.secondCall.args[2] as { path: string }[]).map((op) => op.path),
-      ['/fields/System.Title'],
-    );
+    const { created, resent } = await refusedOnce(refusal, ['Custom.Known', 'k']);
+    assert.deepEqual(created, { kind: 'created', id: 9 });
+    assert.deepEqual(pathsOf(resent), ['/fields/System.Title']);
   });
 
   it('an unknown field the create did not send is none to leave out: the refusal stands', async () => {
