@@ -311,28 +311,6 @@ describe('a create refused for its fields', () => {
     ]);
   });
 
-  it('stops after 3 retries of refused values, reporting the refusal as it came', async () => {
-    const names = ['Custom.A', 'Custom.B', 'Custom.C', 'Custom.D', 'Custom.E'];
-    const patch = patchOf([['System.Title', 't'], ...names.map((field) => [field, 'x'] as const)]);
-    const create = sinon.stub();
-    const refusals = names.map(
-      (field) =>
-        new AdoError(`Could not create the Bug: TF401320 rule broken by ${field}`, {
-          status: 400,
-          code: 'TF401320',
-          refusedFields: [field],
-        }),
-    );
-    refusals.forEach((refusal, index) => create.onCall(index).rejects(refusal));
-    const { writer, warnings } = writerFor(create);
-    await assert.rejects(
-      createItem(writer, patch, creation(names.map((f) => `${f}=x`).join('\n'))),
-      (error) => error === refusals[3],
-    );
-    sinon.assert.callCount(create, 4);
-    assert.equal(warnings.length, 3);
-  });
-
   it('a refused value is left out with a warning naming it, its field, the refusal and the fix, if any', async () => {
     const refusal = new AdoError('Could not create the Bug: TF401326: Invalid field value.', {
       status: 400,
@@ -360,6 +338,37 @@ describe('a create refused for its fields', () => {
       serviceMessage: `TF401324: Value for field '${field}' is too long.`,
       refusedFields: [field],
     });
+
+  // A rule can refuse one value per answer, and a value too long is cut one per answer: three times at most.
+  const ruleBroken = (field: string): AdoError =>
+    new AdoError(`Could not create the Bug: TF401320 rule broken by ${field}`, {
+      status: 400,
+      code: 'TF401320',
+      refusedFields: [field],
+    });
+  for (const [what, refusalOf] of [
+    ['refused values', ruleBroken],
+    ['values cut', tooLong],
+  ] as const) {
+    it(`stops after 3 ${what}, reporting the fourth refusal as it came`, async () => {
+      const names = ['Custom.A', 'Custom.B', 'Custom.C', 'Custom.D'];
+      const patch = patchOf([
+        ['System.Title', 't'],
+        ...names.map((field) => [field, 'v'.repeat(300)] as const),
+      ]);
+      const create = sinon.stub();
+      const refusals = names.map(refusalOf);
+      refusals.forEach((refusal, index) => create.onCall(index).rejects(refusal));
+      create.resolves({ id: 9 });
+      const { writer, warnings } = writerFor(create);
+      await assert.rejects(
+        createItem(writer, patch, creation(names.map((f) => `${f}=x`).join('\n'))),
+        (error) => error === refusals[3],
+      );
+      sinon.assert.callCount(create, 4);
+      assert.equal(warnings.length, 3);
+    });
+  }
 
   it('a value too long for its field (TF401324) is sent again with its first 255 characters, on one line', async () => {
     const value = `\n  Error:\n  ${'e'.repeat(300)}`;
@@ -403,25 +412,6 @@ describe('a create refused for its fields', () => {
     assert.deepEqual(warnings, [
       "Azure DevOps refused the value for Microsoft.VSTS.Build.FoundIn as too long (TF401324: Value for field 'Microsoft.VSTS.Build.FoundIn' is too long.): the item is filed with its first 255 characters, on one line.",
     ]);
-  });
-
-  it('stops after 3 values cut, reporting the fourth refusal as it came', async () => {
-    const names = ['Custom.A', 'Custom.B', 'Custom.C', 'Custom.D'];
-    const patch = patchOf([
-      ['System.Title', 't'],
-      ...names.map((field) => [field, 'v'.repeat(300)] as const),
-    ]);
-    const create = sinon.stub();
-    const refusals = names.map(tooLong);
-    refusals.forEach((refusal, index) => create.onCall(index).rejects(refusal));
-    create.resolves({ id: 9 });
-    const { writer, warnings } = writerFor(create);
-    await assert.rejects(
-      createItem(writer, patch, creation(names.map((f) => `${f}=x`).join('\n'))),
-      (error) => error === refusals[3],
-    );
-    sinon.assert.callCount(create, 4);
-    assert.equal(warnings.length, 3);
   });
 
   it('a value too long refused by another rule (not TF401324) is left out, not cut', async () => {
