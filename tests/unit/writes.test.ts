@@ -277,6 +277,19 @@ describe('a create refused for its fields', () => {
     return { created, resent: create.secondCall.args[2] as { path: string; value: unknown }[], warnings };
   }
 
+  /** A create of `patch` that fails with `refusal` as it came: sent once, nothing warned. */
+  async function refusalStands(
+    refusal: Error,
+    patch: ReturnType<typeof patchOf>,
+    fieldsInput = '',
+  ): Promise<void> {
+    const create = sinon.stub().rejects(refusal);
+    const { writer, warnings } = writerFor(create);
+    await assert.rejects(createItem(writer, patch, creation(fieldsInput)), (error) => error === refusal);
+    sinon.assert.calledOnce(create);
+    assert.deepEqual(warnings, []);
+  }
+
   const pathsOf = (ops: readonly { path: string }[]): string[] => ops.map((op) => op.path);
 
   const unknown = (field: string): AdoError =>
@@ -442,32 +455,27 @@ describe('a create refused for its fields', () => {
       refusedFields: [],
     });
     for (const refusal of [unnamed, tooLong('Custom.Other')]) {
-      const create = sinon.stub().rejects(refusal);
-      const { writer, warnings } = writerFor(create);
-      const patch = patchOf([
-        ['System.Title', 't'],
-        ['Custom.Error', 'e'.repeat(300)],
-      ]);
-      await assert.rejects(
-        createItem(writer, patch, creation('Custom.Error=x\nCustom.Other=y')),
-        (error) => error === refusal,
+      await refusalStands(
+        refusal,
+        patchOf([
+          ['System.Title', 't'],
+          ['Custom.Error', 'e'.repeat(300)],
+        ]),
+        'Custom.Error=x\nCustom.Other=y',
       );
-      sinon.assert.calledOnce(create);
-      assert.deepEqual(warnings, []);
     }
   });
 
   it('a create that fails for anything but the service’s answer fails with that error, not sent again', async () => {
     const fault = new Error('socket hang up');
-    const create = sinon.stub().rejects(fault);
-    const { writer, warnings } = writerFor(create);
-    const patch = patchOf([
-      ['System.Title', 't'],
-      ['Custom.Error', 'e'.repeat(300)],
-    ]);
-    await assert.rejects(createItem(writer, patch, creation('Custom.Error=x')), (error) => error === fault);
-    sinon.assert.calledOnce(create);
-    assert.deepEqual(warnings, []);
+    await refusalStands(
+      fault,
+      patchOf([
+        ['System.Title', 't'],
+        ['Custom.Error', 'e'.repeat(300)],
+      ]),
+      'Custom.Error=x',
+    );
   });
 
   it('a refused value holding a macro the agent left as written: the warning says so, then names the fix', async () => {
@@ -499,24 +507,19 @@ describe('a create refused for its fields', () => {
 
   it('an unknown field the create did not send is none to leave out: the refusal stands', async () => {
     const refusal = unknown('Custom.Other');
-    const create = sinon.stub().rejects(refusal);
-    const { writer, warnings } = writerFor(create);
-    const patch = patchOf([
-      ['System.Title', 't'],
-      ['Custom.Gone', 'g'],
-    ]);
-    await assert.rejects(createItem(writer, patch, creation('Custom.Gone=g')), (error) => error === refusal);
-    sinon.assert.calledOnce(create);
-    assert.deepEqual(warnings, []);
+    await refusalStands(
+      refusal,
+      patchOf([
+        ['System.Title', 't'],
+        ['Custom.Gone', 'g'],
+      ]),
+      'Custom.Gone=g',
+    );
   });
 
   it('a title too long is no value to cut or leave out: the refusal stands', async () => {
     const refusal = tooLong('System.Title');
-    const create = sinon.stub().rejects(refusal);
-    const { writer } = writerFor(create);
-    const patch = patchOf([['System.Title', 't'.repeat(300)]]);
-    await assert.rejects(createItem(writer, patch, creation('')), (error) => error === refusal);
-    sinon.assert.calledOnce(create);
+    await refusalStands(refusal, patchOf([['System.Title', 't'.repeat(300)]]));
   });
 
   const missing = (id: number): AdoError =>
@@ -593,12 +596,10 @@ describe('a create refused for its fields', () => {
       code: 'TF237124',
       serviceMessage: 'TF237124: Work item 77 is not ready to save.',
     });
-    const create = sinon.stub().rejects(refusal);
-    const { writer, warnings } = writerFor(create);
-    const patch = patchOf([['System.Title', 't']], [link('System.LinkTypes.Hierarchy-Reverse', 77)]);
-    await assert.rejects(createItem(writer, patch, creation('')), (error) => error === refusal);
-    sinon.assert.calledOnce(create);
-    assert.deepEqual(warnings, []);
+    await refusalStands(
+      refusal,
+      patchOf([['System.Title', 't']], [link('System.LinkTypes.Hierarchy-Reverse', 77)]),
+    );
   });
 
   it('a missing item the service names in no words the task reads: the refusal stands', async () => {
@@ -607,31 +608,26 @@ describe('a create refused for its fields', () => {
       code: 'TF401232',
       serviceMessage: 'TF401232: not found.',
     });
-    const create = sinon.stub().rejects(refusal);
-    const { writer } = writerFor(create);
-    const patch = patchOf([['System.Title', 't']], [link('System.LinkTypes.Hierarchy-Reverse', 77)]);
-    await assert.rejects(createItem(writer, patch, creation('')), (error) => error === refusal);
-    sinon.assert.calledOnce(create);
+    await refusalStands(
+      refusal,
+      patchOf([['System.Title', 't']], [link('System.LinkTypes.Hierarchy-Reverse', 77)]),
+    );
   });
 
   it('a missing item linked by a link the item cannot go without: the refusal stands', async () => {
     const refusal = missing(77);
-    const create = sinon.stub().rejects(refusal);
-    const { writer, warnings } = writerFor(create);
-    const patch = patchOf([['System.Title', 't']], [link('System.LinkTypes.Dependency-Forward', 77)]);
-    await assert.rejects(createItem(writer, patch, creation('')), (error) => error === refusal);
-    sinon.assert.calledOnce(create);
-    assert.deepEqual(warnings, []);
+    await refusalStands(
+      refusal,
+      patchOf([['System.Title', 't']], [link('System.LinkTypes.Dependency-Forward', 77)]),
+    );
   });
 
   it('a work item not found that the create does not link to is no link to leave out: the refusal stands', async () => {
     const refusal = missing(90);
-    const create = sinon.stub().rejects(refusal);
-    const { writer, warnings } = writerFor(create);
-    const patch = patchOf([['System.Title', 't']], [link('System.LinkTypes.Hierarchy-Reverse', 9)]);
-    await assert.rejects(createItem(writer, patch, creation('')), (error) => error === refusal);
-    sinon.assert.calledOnce(create);
-    assert.deepEqual(warnings, []);
+    await refusalStands(
+      refusal,
+      patchOf([['System.Title', 't']], [link('System.LinkTypes.Hierarchy-Reverse', 9)]),
+    );
   });
 
   it('a refused field the service names in its own case is the fields entry as spelled, dropped and named so', async () => {
@@ -664,15 +660,14 @@ describe('a create refused for its fields', () => {
       code: 'TF401320',
       refusedFields: ['Custom.Known', 'System.Title'],
     });
-    const create = sinon.stub().rejects(refusal);
-    const { writer, warnings } = writerFor(create);
-    const patch = patchOf([
-      ['System.Title', 't'],
-      ['Custom.Known', 'k'],
-    ]);
-    await assert.rejects(createItem(writer, patch, creation('Custom.Known=k')), (error) => error === refusal);
-    sinon.assert.calledOnce(create);
-    assert.deepEqual(warnings, []);
+    await refusalStands(
+      refusal,
+      patchOf([
+        ['System.Title', 't'],
+        ['Custom.Known', 'k'],
+      ]),
+      'Custom.Known=k',
+    );
   });
 
   it('does not retry a refusal of a field the item cannot go without', async () => {
