@@ -590,45 +590,43 @@ describe('a create refused for its fields', () => {
     );
   });
 
-  it('a refusal that names a work item but is no missing one (not TF401232) leaves the link in: it stands', async () => {
-    const refusal = new AdoError('Could not create the Bug: TF237124: Work item 77 is not ready to save.', {
-      status: 400,
-      code: 'TF237124',
-      serviceMessage: 'TF237124: Work item 77 is not ready to save.',
-    });
-    await refusalStands(
-      refusal,
-      patchOf([['System.Title', 't']], [link('System.LinkTypes.Hierarchy-Reverse', 77)]),
-    );
-  });
-
-  it('a missing item the service names in no words the task reads: the refusal stands', async () => {
-    const refusal = new AdoError('Could not create the Bug: TF401232: not found.', {
-      status: 400,
-      code: 'TF401232',
-      serviceMessage: 'TF401232: not found.',
-    });
-    await refusalStands(
-      refusal,
-      patchOf([['System.Title', 't']], [link('System.LinkTypes.Hierarchy-Reverse', 77)]),
-    );
-  });
-
-  it('a missing item linked by a link the item cannot go without: the refusal stands', async () => {
-    const refusal = missing(77);
-    await refusalStands(
-      refusal,
-      patchOf([['System.Title', 't']], [link('System.LinkTypes.Dependency-Forward', 77)]),
-    );
-  });
-
-  it('a work item not found that the create does not link to is no link to leave out: the refusal stands', async () => {
-    const refusal = missing(90);
-    await refusalStands(
-      refusal,
-      patchOf([['System.Title', 't']], [link('System.LinkTypes.Hierarchy-Reverse', 9)]),
-    );
-  });
+  // Links the create sends that a refusal does not take away: each refusal stands as it came.
+  const STANDING_LINK_REFUSALS: [string, () => AdoError, ReturnType<typeof link>][] = [
+    [
+      'a refusal that names a work item but is no missing one (not TF401232) leaves the link in',
+      () =>
+        new AdoError('Could not create the Bug: TF237124: Work item 77 is not ready to save.', {
+          status: 400,
+          code: 'TF237124',
+          serviceMessage: 'TF237124: Work item 77 is not ready to save.',
+        }),
+      link('System.LinkTypes.Hierarchy-Reverse', 77),
+    ],
+    [
+      'a missing item the service names in no words the task reads',
+      () =>
+        new AdoError('Could not create the Bug: TF401232: not found.', {
+          status: 400,
+          code: 'TF401232',
+          serviceMessage: 'TF401232: not found.',
+        }),
+      link('System.LinkTypes.Hierarchy-Reverse', 77),
+    ],
+    [
+      'a missing item linked by a link the item cannot go without',
+      () => missing(77),
+      link('System.LinkTypes.Dependency-Forward', 77),
+    ],
+    [
+      'a work item not found that the create does not link to is no link to leave out',
+      () => missing(90),
+      link('System.LinkTypes.Hierarchy-Reverse', 9),
+    ],
+  ];
+  for (const [name, refusal, relation] of STANDING_LINK_REFUSALS) {
+    it(`${name}: the refusal stands`, () =>
+      refusalStands(refusal(), patchOf([['System.Title', 't']], [relation])));
+  }
 
   it('a refused field the service names in its own case is the fields entry as spelled, dropped and named so', async () => {
     const refusal = new AdoError('Could not create the Bug: TF401320 rule broken', {
