@@ -8,6 +8,9 @@ import { useSession } from './session';
 // Names a Linux or macOS file system takes and Windows refuses: a colon, quotes, a bar, a control character.
 const LINUX_NAMES = ['shot 10:22:05 "cart".png', 'dump\u0007|1.txt'];
 
+// The project's field list refused to the task: it cannot know which fields are single-line text.
+const UNREAD_FIELD_TYPES = { method: 'GET', pathRegex: '/_apis/wit/fields$', status: 403 };
+
 // What the task writes to Azure Boards, at the limits the service documents for each value.
 describe('packaged task: values at the limits of Azure Boards', function () {
   const session = useSession();
@@ -37,10 +40,49 @@ describe('packaged task: values at the limits of Azure Boards', function () {
     assert.equal(run.result, 'Succeeded');
   });
 
-  it('a fields value longer than its String field holds: filed with its first 255 characters, on one line', async () => {
+  it('a multi-line error into a String field: filed on one line, without a warning', async () => {
+    await session.emulator.seedBuild(
+      failedYamlRun(9706, [
+        'TypeError: cart is undefined\n    at checkout (cart.js:3:7)\n    at main (app.js:9:1)',
+      ]),
+    );
+    const run = await session.run({
+      variables: buildVariables(9706),
+      inputs: { fields: 'Microsoft.VSTS.Build.IntegrationBuild={{firstError}}' },
+    });
+    const [item] = await session.items(1, run);
+    assert.equal(
+      item?.fields['Microsoft.VSTS.Build.IntegrationBuild'],
+      'TypeError: cart is undefined at checkout (cart.js:3:7) at main (app.js:9:1)',
+    );
+    assert.deepEqual(run.warnings, []);
+    assert.equal(run.result, 'Succeeded');
+  });
+
+  it('a fields value longer than its String field holds: filed with its first 255 characters on one line, one request', async () => {
+    await session.emulator.seedBuild(
+      failedYamlRun(9707, [`TypeError: ${'x'.repeat(200)}\n     ${'x'.repeat(100)}`]),
+    );
+    const run = await session.run({
+      variables: buildVariables(9707),
+      inputs: { fields: 'Microsoft.VSTS.Build.IntegrationBuild={{firstError}}' },
+    });
+    const [item] = await session.items(1, run);
+    assert.equal(
+      item?.fields['Microsoft.VSTS.Build.IntegrationBuild'],
+      `TypeError: ${'x'.repeat(200)} ${'x'.repeat(42)}…`,
+    );
+    assert.deepEqual(run.warnings, [
+      "Input 'fields': the value for Microsoft.VSTS.Build.IntegrationBuild is longer than the 255 characters its single-line text field holds, so the item gets its start, cut with …. Shorten the value, or a placeholder in it such as {{firstError}}.",
+    ]);
+    assert.deepEqual(await session.writes(), ['POST /fabrikam/WebApp/_apis/wit/workitems/$Bug']);
+  });
+
+  it("the project's field types unread, a fields value too long for its String field: cut once Azure DevOps refuses it", async () => {
     await session.emulator.seedBuild(
       failedYamlRun(9703, [`TypeError: ${'x'.repeat(200)}     ${'x'.repeat(200)}`]),
     );
+    await session.emulator.injectFaults([UNREAD_FIELD_TYPES]);
     const run = await session.run({
       variables: buildVariables(9703),
       inputs: { fields: 'Microsoft.VSTS.Build.IntegrationBuild={{firstError}}' },
@@ -57,8 +99,9 @@ describe('packaged task: values at the limits of Azure Boards', function () {
     ]);
   });
 
-  it('a dry run with a fields value longer than its String field holds: says the run cuts it, not drops it', async () => {
+  it('a dry run, field types unread, with a value too long for its String field: says the run cuts it, not drops it', async () => {
     await session.emulator.seedBuild(failedYamlRun(9705, [`TypeError: ${'x'.repeat(300)}`]));
+    await session.emulator.injectFaults([UNREAD_FIELD_TYPES]);
     const run = await session.run({
       variables: buildVariables(9705),
       inputs: { fields: 'Microsoft.VSTS.Build.IntegrationBuild={{firstError}}', dryRun: 'true' },

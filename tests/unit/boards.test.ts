@@ -426,7 +426,7 @@ describe('Boards adapter: reads', () => {
     assert.equal(sent[0].url, `${API}WebApp/_apis/wit/workitems/7?fields=System.State&api-version=6.0`);
   });
 
-  it('the reasons the type allows, and the project’s HTML fields', async () => {
+  it('the reasons the type allows, and the project’s HTML and single-line text fields', async () => {
     const { adapter, sent } = wire([
       { status: 200, body: { allowedValues: ['Fixed', 'Duplicate'] } },
       {
@@ -436,13 +436,21 @@ describe('Boards adapter: reads', () => {
             { referenceName: 'System.Description', type: 'html' },
             { referenceName: 'System.History', type: 'History' },
             { referenceName: 'System.Title', type: 'string' },
+            { referenceName: 'Custom.Summary', type: 'String' },
+            { referenceName: 'System.AssignedTo', type: 'string', isIdentity: true },
+            { referenceName: 'System.Tags', type: 'plainText' },
             { type: 'html' },
+            { type: 'string' },
           ],
         },
       },
     ]);
     assert.deepEqual(await adapter.stateReasons('WebApp', 'User Story'), ['Fixed', 'Duplicate']);
-    assert.deepEqual(await adapter.htmlFields('WebApp'), ['System.Description', 'System.History']);
+    assert.deepEqual(await adapter.fieldTypes('WebApp'), {
+      html: ['System.Description', 'System.History'],
+      // An identity field answers type String too: it takes a name, not a line of text.
+      singleLine: ['System.Title', 'Custom.Summary'],
+    });
     assert.deepEqual(
       sent.map((request) => request.url),
       [
@@ -744,7 +752,7 @@ describe('Boards adapter: each call on the wire and in its errors', () => {
     ],
     [
       'fields',
-      (a) => a.htmlFields('WebApp'),
+      (a) => a.fieldTypes('WebApp'),
       'GET WebApp/_apis/wit/fields',
       loc('ActionReadFields', 'WebApp'),
     ],
@@ -870,7 +878,7 @@ describe('Boards adapter: each call on the wire and in its errors', () => {
     assert.equal(await adapter.currentIteration('WebApp', undefined), undefined);
     assert.deepEqual(await adapter.queryIds('WebApp', 'SELECT'), []);
     assert.deepEqual(await adapter.stateReasons('WebApp', 'Bug'), []);
-    assert.deepEqual(await adapter.htmlFields('WebApp'), []);
+    assert.deepEqual(await adapter.fieldTypes('WebApp'), { html: [], singleLine: [] });
     assert.deepEqual(await adapter.stateReasons('WebApp', 'Bug'), []);
     assert.equal(await adapter.workItemState('WebApp', 7), '');
   });

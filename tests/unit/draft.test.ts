@@ -285,11 +285,43 @@ describe('work item draft and JSON Patch', () => {
       'custom.notes=Line 1 <i>\\n</i>',
       'Custom.Plain=<b>{{branch}}</b>',
     ].join('\n');
-    const { draft } = draftFor({ fields }, { destination: { htmlFields: ['Custom.Notes'] } });
+    const { draft } = draftFor(
+      { fields },
+      { destination: { fieldTypes: { html: ['Custom.Notes'], singleLine: [] } } },
+    );
     const values = Object.fromEntries(draft.fields);
     assert.equal(values['Microsoft.VSTS.TCM.SystemInfo'], '&lt;b&gt;main&lt;/b&gt;');
     assert.equal(values['custom.notes'], 'Line 1 &lt;i&gt;\\n&lt;/i&gt;');
     assert.equal(values['Custom.Plain'], '<b>main</b>', 'a plain text field keeps the text as it is');
+  });
+
+  it('makes a fields value for a single-line text field one line, as a title is; other fields keep their lines', () => {
+    // The JSON form of the input can hold a line break, as can a placeholder's value (`{{firstError}}`).
+    const error = 'TypeError: x\n  at  main.js:1';
+    const fields = JSON.stringify({ 'Custom.Summary': error, 'Custom.Notes': error });
+    const fieldTypes = { html: [], singleLine: ['custom.summary'] };
+    const { draft, warnings } = draftFor({ fields }, { destination: { fieldTypes } });
+    const values = Object.fromEntries(draft.fields);
+    assert.equal(values['Custom.Summary'], 'TypeError: x at main.js:1');
+    assert.equal(values['Custom.Notes'], error);
+    assert.deepEqual(warnings, []);
+    const unread = Object.fromEntries(draftFor({ fields }).draft.fields);
+    assert.equal(unread['Custom.Summary'], error, 'types unread: sent as rendered');
+  });
+
+  it('cuts a fields value for a single-line text field to 255 characters once masked, with one warning', () => {
+    const secret = 's3cr3t-deploy-key-value';
+    const fields = `Custom.Summary=${'b'.repeat(240)} ${secret} ${'c'.repeat(20)}\nCustom.Notes=${'d'.repeat(300)}`;
+    const { draft, warnings } = draftFor(
+      { fields },
+      { destination: { secrets: [secret], fieldTypes: { html: [], singleLine: ['Custom.Summary'] } } },
+    );
+    const values = Object.fromEntries(draft.fields);
+    assert.equal(values['Custom.Summary'], `${'b'.repeat(240)} *** ${'c'.repeat(9)}…`);
+    assert.equal(values['Custom.Notes'], 'd'.repeat(300), 'a long-text field keeps it whole');
+    assert.deepEqual(warnings, [
+      "Input 'fields': the value for Custom.Summary is longer than the 255 characters its single-line text field holds, so the item gets its start, cut with …. Shorten the value, or a placeholder in it such as {{firstError}}.",
+    ]);
   });
 
   it('sets only the fields when there are no relations', () => {

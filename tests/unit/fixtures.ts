@@ -334,7 +334,7 @@ export function fakeBoards(): FakeBoards {
     updateWorkItem: sinon.stub().resolves(),
     comments: sinon.stub().resolves([]),
     addComment: sinon.stub().resolves(),
-    htmlFields: sinon.stub().resolves(['System.Description', 'System.History']),
+    fieldTypes: sinon.stub().resolves({ html: ['System.Description', 'System.History'], singleLine: [] }),
     uploadAttachment: sinon.stub().resolves('https://dev.azure.com/fabrikam/_apis/wit/attachments/1'),
   };
 }
@@ -454,7 +454,7 @@ export function readsOver(boards: Pick<Boards, 'stateReasons'>): Reads {
     earlierItem: async () => undefined,
     passedTests: async () => ({ names: new Set<string>(), complete: true }),
     iteration: async () => undefined,
-    htmlFields: async () => ['System.Description', 'System.History'],
+    fieldTypes: async () => ({ html: ['System.Description', 'System.History'], singleLine: [] }),
     stateReasons: (type) => {
       let read = reasons.get(type);
       if (!read) {

@@ -43,7 +43,7 @@ function readsFor(
     updateWorkItem: sinon.stub(),
     comments: sinon.stub(),
     addComment: sinon.stub(),
-    htmlFields: sinon.stub().resolves(['Custom.Notes']),
+    fieldTypes: sinon.stub().resolves({ html: ['Custom.Notes'], singleLine: [] }),
     uploadAttachment: sinon.stub(),
   };
   const pipelines = {
@@ -84,7 +84,7 @@ describe('the reads that may start early', () => {
     });
     reads.startEarly('file');
     sinon.assert.calledOnceWithExactly(boards.workItemType, 'WebApp', 'Bug');
-    sinon.assert.calledOnceWithExactly(boards.htmlFields, 'WebApp');
+    sinon.assert.calledOnceWithExactly(boards.fieldTypes, 'WebApp');
     sinon.assert.calledOnce(boards.currentIteration);
     sinon.assert.calledOnce(pipelines.changes);
   });
@@ -120,7 +120,7 @@ describe('the reads that may start early', () => {
     reads.startFiling();
     sinon.assert.calledOnce(pipelines.changes);
     sinon.assert.calledOnce(boards.currentIteration);
-    sinon.assert.notCalled(boards.htmlFields);
+    sinon.assert.notCalled(boards.fieldTypes);
     sinon.assert.notCalled(boards.workItemType);
   });
 

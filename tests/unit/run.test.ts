@@ -86,7 +86,7 @@ function fakes(
     comments: sinon.stub().resolves([]),
     addComment: sinon.stub().resolves(),
     uploadAttachment: sinon.stub().resolves('https://dev.azure.com/fabrikam/_apis/wit/attachments/1'),
-    htmlFields: sinon.stub().resolves([]),
+    fieldTypes: sinon.stub().resolves({ html: [], singleLine: [] }),
   };
   const pipelines = {
     timeline: sinon.stub().resolves(FAILED_TIMELINE),
@@ -198,12 +198,12 @@ describe('run', () => {
   it("reads the project's HTML fields with the types only when fields is set; unreadable, a value that could hold markup is escaped anywhere", async () => {
     const plain = fakes({});
     await run(plain.host);
-    sinon.assert.notCalled(plain.boards.htmlFields);
+    sinon.assert.notCalled(plain.boards.fieldTypes);
 
     const f = fakes({ fields: 'Custom.Notes=<{{branch}}>\nMicrosoft.VSTS.TCM.SystemInfo=<{{branch}}>' });
-    f.boards.htmlFields.resolves(['Custom.Notes']);
+    f.boards.fieldTypes.resolves({ html: ['Custom.Notes'], singleLine: [] });
     await run(f.host);
-    sinon.assert.calledOnceWithExactly(f.boards.htmlFields, 'WebApp');
+    sinon.assert.calledOnceWithExactly(f.boards.fieldTypes, 'WebApp');
     const value = (patch: unknown, field: string): unknown =>
       (patch as { path: string; value: unknown }[]).find((op) => op.path === `/fields/${field}`)?.value;
     const patch = f.boards.createWorkItem.firstCall.args[2];
@@ -215,7 +215,7 @@ describe('run', () => {
       fields:
         'Custom.Notes=<{{branch}}>\nMicrosoft.VSTS.TCM.SystemInfo=<{{branch}}>\nCustom.Team=Web {{branch}}',
     });
-    unreadable.boards.htmlFields.rejects(new Error('no fields'));
+    unreadable.boards.fieldTypes.rejects(new Error('no fields'));
     await run(unreadable.host);
     const fallback = unreadable.boards.createWorkItem.firstCall.args[2];
     assert.equal(value(fallback, 'Custom.Notes'), '&lt;main&gt;');

@@ -37,7 +37,7 @@ function writerOver(comments: Record<number, Comment[]>): {
     updateWorkItem: sinon.stub().resolves(),
     comments: sinon.stub().callsFake(async (_project: string, id: number) => comments[id] ?? []),
     addComment: sinon.stub().resolves(),
-    htmlFields: sinon.stub(),
+    fieldTypes: sinon.stub(),
     uploadAttachment: sinon.stub(),
   };
   const writer: BoardsWrites = {

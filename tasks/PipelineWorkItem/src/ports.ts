@@ -10,6 +10,7 @@ import type {
 } from './facts/model';
 import type { FederatedConnection } from './inputs/connectionChoice';
 import type { InputReader } from './inputs/settings';
+import type { FieldTypes } from './workItem/draft';
 import type { StateCategory, WorkItemTypeInfo } from './workItem/workItemType';
 import type { JsonPatchOperation } from './workItem/patch';
 
@@ -73,8 +74,8 @@ export interface Boards {
     html: string,
     landed: (answered: boolean) => Promise<boolean>,
   ): Promise<void>;
-  /** Reference names of the fields that hold HTML (types HTML and History) in the project. */
-  htmlFields(project: string): Promise<string[]>;
+  /** Reference names of the project's HTML fields and of its single-line text fields. */
+  fieldTypes(project: string): Promise<FieldTypes>;
   /**
    * Uploads a file, streamed from `body` (called again for each attempt); text is masked of secrets on the way.
    * Returns the attachment's URL for an `AttachedFile` relation.

@@ -119,7 +119,7 @@ export async function draftedPatch(
     collectionUri: acting.collectionUri,
     iterationPath: await reads.iteration(),
     secrets: host.secrets(),
-    htmlFields: await reads.htmlFields(),
+    fieldTypes: await reads.fieldTypes(),
   };
   const { draft, warnings } = workItemDraft(settings, shown, destination, tracking, content);
   warnings.forEach(acting.log.warning);

@@ -12,6 +12,7 @@ import type { Boards, Comment, Pipelines, TestScope } from '../ports';
 import { commentsAheadOf } from './commentsAhead';
 import type { PassedTests } from './testItems';
 import { loc } from '../text/messages';
+import type { FieldTypes } from '../workItem/draft';
 import { chooseWorkItemType, WorkItemTypeInfo } from '../workItem/workItemType';
 
 /**
@@ -29,8 +30,8 @@ export interface Reads {
   passedTests: PassedTests;
   /** The iteration a new item goes to; undefined = the project's default. */
   iteration(): Promise<string | undefined>;
-  /** The project's HTML fields; undefined when not needed or unreadable (the well-known ones stand in). */
-  htmlFields(): Promise<string[] | undefined>;
+  /** The project's field types; undefined when not needed or unreadable (the well-known HTML fields stand in). */
+  fieldTypes(): Promise<FieldTypes | undefined>;
   /**
    * The state reasons of a type, read only when a state is about to change; empty when unreadable (the
    * transition's default reason is then recorded: a missing reason never costs the change).
@@ -101,7 +102,7 @@ export function readsOf(given: ReadsOf, records: Promise<RunRecords>): Reads {
     ),
     passedTests: once(() => passedTestsOf(of, records)),
     iteration: once(() => iterationPath(boards, settings, project, warn)),
-    htmlFields: once(() => htmlFieldsOf(boards, settings, project)),
+    fieldTypes: once(() => fieldTypesOf(boards, settings, project)),
     stateReasons: perKey((type) => boards.stateReasons(project, type).catch(() => [])),
     newerBuild: once(() => newerBuildOf(of)),
     startEarly: (early) => {
@@ -110,7 +111,7 @@ export function readsOf(given: ReadsOf, records: Promise<RunRecords>): Reads {
       if (early !== 'nothing') void reads.newerBuild();
       if (early === undefined ? settings.resolveOnRecovery : early !== 'nothing') {
         void reads.types();
-        void reads.htmlFields();
+        void reads.fieldTypes();
       }
     },
     startFiling: () => {
@@ -124,10 +125,11 @@ export function readsOf(given: ReadsOf, records: Promise<RunRecords>): Reads {
   return reads;
 }
 
-// Only `fields` values need the field types (to escape what goes into HTML fields); unreadable, none.
-function htmlFieldsOf(boards: Boards, settings: Settings, project: string): Promise<string[] | undefined> {
+// Only `fields` values need the field types (to escape what goes into HTML fields, to make a single-line text
+// field's value one line that fits); unreadable, none.
+function fieldTypesOf(boards: Boards, settings: Settings, project: string): Promise<FieldTypes | undefined> {
   return settings.fields.length > 0
-    ? boards.htmlFields(project).catch(() => undefined)
+    ? boards.fieldTypes(project).catch(() => undefined)
     : Promise.resolve(undefined);
 }
 

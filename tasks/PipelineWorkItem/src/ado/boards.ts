@@ -17,6 +17,7 @@ import { loc } from '../text/messages';
 import { maskingStream } from '../text/streamRedact';
 import { redactor } from '../text/redact';
 import { storableText } from '../text/logText';
+import type { FieldTypes } from '../workItem/draft';
 import type { JsonPatchOperation } from '../workItem/patch';
 import type { StateCategory, StateInfo, WorkItemTypeInfo } from '../workItem/workItemType';
 import { CallContext, permissionFix, projectUnreadable, toAdoError } from './errors';
@@ -318,16 +319,23 @@ export class AdoBoards implements Boards {
     });
   }
 
-  htmlFields(project: string): Promise<string[]> {
+  fieldTypes(project: string): Promise<FieldTypes> {
     return this.call(loc('ActionReadFields', project), project, async () => {
       const path = `${segment(project)}/_apis/wit/fields`;
       const fields = await this.rest.json<List<WorkItemField>>({ method: 'GET', path, apiVersion: V });
       // The REST API spells field types as names; the client's enum numbers are not on the wire.
-      return (fields?.value ?? []).flatMap((field) =>
-        field.referenceName && ['html', 'history'].includes(String(field.type).toLowerCase())
-          ? [field.referenceName]
-          : [],
+      const named = (fields?.value ?? []).flatMap((field) =>
+        field.referenceName ? [{ ...field, type: String(field.type).toLowerCase() }] : [],
       );
+      return {
+        html: named
+          .filter((f) => f.type === 'html' || f.type === 'history')
+          .map((f) => String(f.referenceName)),
+        // An identity field answers type String too, and takes a name, not a line of text.
+        singleLine: named
+          .filter((f) => f.type === 'string' && f.isIdentity !== true)
+          .map((f) => String(f.referenceName)),
+      };
     });
   }
 

@@ -5,8 +5,8 @@ import { renderTemplate, Template } from '../text/templates';
 import type { RunView } from '../facts/values';
 
 /**
- * A single-line text field (System.Title among them) holds at most 255 characters; the draft cuts a title to fit,
- * once it is masked.
+ * A single-line text field (System.Title among them) holds at most 255 characters; the draft cuts a title, and a
+ * `fields` value for such a field, to fit once it is masked.
  */
 export const MAX_STRING_LENGTH = 255;
 

@@ -7,7 +7,7 @@ import { redactor } from '../text/redact';
 import { MAX_TAGS, Settings, TAG_SEPARATORS } from '../inputs/settings';
 import { isTaskTag } from '../lifecycle/fingerprint';
 import { renderTemplate } from '../text/templates';
-import { fitTitle, plainTitle, workItemTitle } from '../render/title';
+import { fitTitle, MAX_STRING_LENGTH, plainTitle, workItemTitle } from '../render/title';
 import { fitText } from '../text/excerpt';
 import type { RunView } from '../facts/values';
 import type { WorkItemTypeInfo } from './workItemType';
@@ -51,8 +51,16 @@ export interface Destination {
   readonly collectionUri: string;
   readonly iterationPath: string | undefined;
   readonly secrets: readonly string[];
-  /** Reference names of the project's HTML fields, when they could be read (else the well-known ones). */
-  readonly htmlFields?: readonly string[];
+  /** The project's field types, when they could be read (else the well-known HTML fields stand in). */
+  readonly fieldTypes?: FieldTypes;
+}
+
+/** Reference names of the project's fields by what their values may be. */
+export interface FieldTypes {
+  /** Fields that hold HTML (types HTML and History). */
+  readonly html: readonly string[];
+  /** Single-line text fields (type String, but identities): one line of at most 255 characters. */
+  readonly singleLine: readonly string[];
 }
 
 /** What the task adds beyond the inputs to track the item: how the item is found again, and files uploaded for it. */
@@ -102,11 +110,12 @@ export function workItemDraft(
     tracking,
     warnings,
   );
-  // A System.Title of `fields` replaced the title: it is cut as the title is, once masked.
-  const redacted = [...fields].map(([reference, value]) => {
-    if (typeof value !== 'string') return [reference, value] as const;
-    return [reference, isTitle(reference) ? fitTitle(redact(value)) : redact(value)] as const;
-  });
+  const fit = fitMasked(destination, warnings);
+  const redacted = [...fields].map(([reference, value]) =>
+    typeof value === 'string'
+      ? ([reference, fit(reference, redact(value))] as const)
+      : ([reference, value] as const),
+  );
   // A link's comment names a step or a pattern of any length: cut as a title is, once masked.
   const relations = draftRelations(settings, run, destination, tracking).map((relation) => {
     const comment = relation.attributes['comment'];
@@ -118,6 +127,23 @@ export function workItemDraft(
   });
   const draft = { type: destination.type.name, fields: redacted, relations };
   return { draft, warnings };
+}
+
+/**
+ * A masked value cut to fit its field: a System.Title of `fields` (which replaced the title) as the title is, and a
+ * value of another single-line text field, which the service would refuse whole, with a warning naming it.
+ */
+function fitMasked(
+  destination: Destination,
+  warnings: string[],
+): (reference: string, masked: string) => string {
+  const isSingleLine = fieldTest(destination.fieldTypes?.singleLine ?? []);
+  return (reference, masked) => {
+    if (isTitle(reference)) return fitTitle(masked);
+    if (!isSingleLine(reference) || masked.length <= MAX_STRING_LENGTH) return masked;
+    warnings.push(loc('FieldValueShortened', reference, MAX_STRING_LENGTH));
+    return fitText(masked, MAX_STRING_LENGTH);
+  };
 }
 
 /** The run's item: the `title` and `description` inputs, or the task's own, with the details. */
@@ -193,15 +219,17 @@ function userFields(
   destination: Destination,
   warnings: string[],
 ): [string, string][] {
-  const isHtml = htmlFieldTest(destination.htmlFields);
-  const unknownTypes = destination.htmlFields === undefined;
+  const isHtml = htmlFieldTest(destination.fieldTypes?.html);
+  const isSingleLine = fieldTest(destination.fieldTypes?.singleLine ?? []);
+  const unknownTypes = destination.fieldTypes === undefined;
   const escapedUnknown: string[] = [];
   const rendered = fields
     .filter((field) => !isTags(field.reference))
     .map(({ reference, value: template }): [string, string] => {
-      // A title is one line of plain text, whoever writes it.
+      // A title is one line of plain text, whoever writes it, as is any single-line text field's value (a
+      // multi-line `{{firstError}}`): the service refuses a line break there.
       const text = renderTemplate(template, values);
-      const value = isTitle(reference) ? plainTitle(text) : text;
+      const value = isTitle(reference) || isSingleLine(reference) ? plainTitle(text) : text;
       const markup = unknownTypes && !isHtml(reference) && /[<&]/.test(value);
       if (markup) escapedUnknown.push(reference);
       return [reference, isHtml(reference) || markup ? textHtml(value) : value];
@@ -411,6 +439,11 @@ const KNOWN_HTML_FIELDS = [
  * of type HTML or History, when they could be read) or a well-known HTML field.
  */
 export function htmlFieldTest(projectHtmlFields: readonly string[] = []): (reference: string) => boolean {
-  const html = new Set([...KNOWN_HTML_FIELDS, ...projectHtmlFields].map((field) => field.toLowerCase()));
-  return (reference) => html.has(reference.toLowerCase());
+  return fieldTest([...KNOWN_HTML_FIELDS, ...projectHtmlFields]);
+}
+
+/** Whether a field (by reference name, in any case) is one of `references`. */
+function fieldTest(references: readonly string[]): (reference: string) => boolean {
+  const names = new Set(references.map((field) => field.toLowerCase()));
+  return (reference) => names.has(reference.toLowerCase());
 }
