@@ -227,7 +227,7 @@ function userFields(
     .filter((field) => !isTags(field.reference))
     .map(({ reference, value: template }): [string, string] => {
       // A title is one line of plain text, whoever writes it, as is any single-line text field's value (a
-      // multi-line `{{firstError}}`): the service refuses a line break there.
+      // multi-line `{{firstError}}`): a line break has no place in a field of one line, and may cost the value.
       const text = renderTemplate(template, values);
       const value = isTitle(reference) || isSingleLine(reference) ? plainTitle(text) : text;
       const markup = unknownTypes && !isHtml(reference) && /[<&]/.test(value);
