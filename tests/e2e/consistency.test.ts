@@ -140,8 +140,7 @@ describe('packaged task: long discussions, several jobs of a run, and whose perm
 
   it('an identity that may not create tags: nothing filed, the tag permission named; tags that exist still do', async () => {
     await session.emulator.setTagCreation('WebApp', false);
-    await session.emulator.seedBuild(failedYamlRun(310));
-    const refused = await session.run({ variables: buildVariables(310) });
+    const refused = await session.runFailed(310);
     assert.equal(refused.result, 'SucceededWithIssues');
     assert.equal(refused.outputs['WorkItemAction'], 'none');
     assert.match(refused.resultMessage, /may not create tags \(TF401289\)/);
@@ -158,8 +157,7 @@ describe('packaged task: long discussions, several jobs of a run, and whose perm
     const first = await session.run({ variables: buildVariables(310) });
     assert.equal(first.outputs['WorkItemAction'], 'created', first.stdout);
     await session.emulator.setTagCreation('WebApp', false);
-    await session.emulator.seedBuild(failedYamlRun(311));
-    const again = await session.run({ variables: buildVariables(311) });
+    const again = await session.runFailed(311);
     assert.equal(again.outputs['WorkItemAction'], 'commented', again.stdout);
   });
 

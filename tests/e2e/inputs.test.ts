@@ -8,11 +8,7 @@ describe('packaged task: inputs as the agent passes them', function () {
   const session = useSession();
 
   it('organizationUrl without a federated connectionType: fails naming both inputs, files nowhere', async () => {
-    await session.emulator.seedBuild(failedYamlRun(9401));
-    const run = await session.run({
-      variables: buildVariables(9401),
-      inputs: { organizationUrl: 'https://dev.azure.com/contoso/' },
-    });
+    const run = await session.runFailed(9401, { organizationUrl: 'https://dev.azure.com/contoso/' });
     assert.equal(run.result, 'Failed');
     assert.match(
       run.resultMessage,
@@ -22,11 +18,9 @@ describe('packaged task: inputs as the agent passes them', function () {
   });
 
   it('a System.Title in fields is the title: one line, cut to 255 characters like the title input', async () => {
-    await session.emulator.seedBuild(failedYamlRun(9402, [`TypeError: ${'x'.repeat(400)}`]));
-    const run = await session.run({
-      variables: buildVariables(9402),
-      inputs: { fields: 'System.Title={{pipeline}}:\t{{firstError}}' },
-    });
+    const run = await session.runFailed(9402, { fields: 'System.Title={{pipeline}}:\t{{firstError}}' }, [
+      `TypeError: ${'x'.repeat(400)}`,
+    ]);
     const [item] = await session.items(1, run);
     const title = String(item?.fields['System.Title']);
     assert.equal(title.length, 255);
@@ -47,8 +41,7 @@ describe('packaged task: inputs as the agent passes them', function () {
   });
 
   it('a parentId no item has: files the Bug without a parent, naming the refusal and the input to fix', async () => {
-    await session.emulator.seedBuild(failedYamlRun(9404));
-    const run = await session.run({ variables: buildVariables(9404), inputs: { parentId: '4242' } });
+    const run = await session.runFailed(9404, { parentId: '4242' });
     const [item] = await session.items(1, run);
     assert.deepEqual(
       (item?.relations ?? []).filter((relation) => relation.rel.startsWith('System.LinkTypes.Hierarchy')),
@@ -79,11 +72,7 @@ describe('packaged task: inputs as the agent passes them', function () {
   });
 
   it('a dry run with a parentId no item has: would be accepted without that link', async () => {
-    await session.emulator.seedBuild(failedYamlRun(9405));
-    const run = await session.run({
-      variables: buildVariables(9405),
-      inputs: { parentId: '4242', dryRun: 'true' },
-    });
+    const run = await session.runFailed(9405, { parentId: '4242', dryRun: 'true' });
     assert.match(run.stdout, /it would be accepted without the link to work item 4242, which the run drops/);
     // Checked again without the link, which the service then accepts.
     assert.deepEqual(await session.writes(), [
@@ -129,11 +118,7 @@ describe('packaged task: inputs as the agent passes them', function () {
   });
 
   it('fields setting the field the details go in: the item shows that value, and a warning says the details are gone', async () => {
-    await session.emulator.seedBuild(failedYamlRun(9406));
-    const run = await session.run({
-      variables: buildVariables(9406),
-      inputs: { fields: 'Microsoft.VSTS.TCM.ReproSteps=See the runbook' },
-    });
+    const run = await session.runFailed(9406, { fields: 'Microsoft.VSTS.TCM.ReproSteps=See the runbook' });
     const [item] = await session.items(1, run);
     assert.equal(item?.fields['Microsoft.VSTS.TCM.ReproSteps'], 'See the runbook');
     assert.match(
@@ -143,8 +128,7 @@ describe('packaged task: inputs as the agent passes them', function () {
   });
 
   it('a $(…) macro left in a value Azure DevOps refuses: the warning names the variable the run lacks', async () => {
-    await session.emulator.seedBuild(failedYamlRun(9407));
-    const run = await session.run({ variables: buildVariables(9407), inputs: { areaPath: '$(Team.Area)' } });
+    const run = await session.runFailed(9407, { areaPath: '$(Team.Area)' });
     const [item] = await session.items(1, run);
     assert.equal(item?.fields['System.AreaPath'], 'WebApp');
     assert.match(
@@ -154,11 +138,7 @@ describe('packaged task: inputs as the agent passes them', function () {
   });
 
   it('a $(…) macro left in workItemType: fails listing the types and naming the variable, before any write', async () => {
-    await session.emulator.seedBuild(failedYamlRun(9408));
-    const run = await session.run({
-      variables: buildVariables(9408),
-      inputs: { workItemType: '$(ItemType)' },
-    });
+    const run = await session.runFailed(9408, { workItemType: '$(ItemType)' });
     assert.equal(run.result, 'Failed');
     assert.match(
       run.resultMessage,
@@ -168,11 +148,7 @@ describe('packaged task: inputs as the agent passes them', function () {
   });
 
   it('a fields value refused under a reference name spelled in another case: dropped like any other', async () => {
-    await session.emulator.seedBuild(failedYamlRun(9409));
-    const run = await session.run({
-      variables: buildVariables(9409),
-      inputs: { fields: 'microsoft.vsts.common.valuearea=Nonsense' },
-    });
+    const run = await session.runFailed(9409, { fields: 'microsoft.vsts.common.valuearea=Nonsense' });
     const [item] = await session.items(1, run);
     assert.equal(item?.fields['Microsoft.VSTS.Common.ValueArea'], 'Business');
     assert.match(

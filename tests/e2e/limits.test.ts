@@ -41,15 +41,11 @@ describe('packaged task: values at the limits of Azure Boards', function () {
   });
 
   it('a multi-line error into a String field: filed on one line, without a warning', async () => {
-    await session.emulator.seedBuild(
-      failedYamlRun(9706, [
-        'TypeError: cart is undefined\n    at checkout (cart.js:3:7)\n    at main (app.js:9:1)',
-      ]),
+    const run = await session.runFailed(
+      9706,
+      { fields: 'Microsoft.VSTS.Build.IntegrationBuild={{firstError}}' },
+      ['TypeError: cart is undefined\n    at checkout (cart.js:3:7)\n    at main (app.js:9:1)'],
     );
-    const run = await session.run({
-      variables: buildVariables(9706),
-      inputs: { fields: 'Microsoft.VSTS.Build.IntegrationBuild={{firstError}}' },
-    });
     const [item] = await session.items(1, run);
     assert.equal(
       item?.fields['Microsoft.VSTS.Build.IntegrationBuild'],
@@ -60,13 +56,11 @@ describe('packaged task: values at the limits of Azure Boards', function () {
   });
 
   it('a fields value longer than its String field holds: filed with its first 255 characters on one line, one request', async () => {
-    await session.emulator.seedBuild(
-      failedYamlRun(9707, [`TypeError: ${'x'.repeat(200)}\n     ${'x'.repeat(100)}`]),
+    const run = await session.runFailed(
+      9707,
+      { fields: 'Microsoft.VSTS.Build.IntegrationBuild={{firstError}}' },
+      [`TypeError: ${'x'.repeat(200)}\n     ${'x'.repeat(100)}`],
     );
-    const run = await session.run({
-      variables: buildVariables(9707),
-      inputs: { fields: 'Microsoft.VSTS.Build.IntegrationBuild={{firstError}}' },
-    });
     const [item] = await session.items(1, run);
     assert.equal(
       item?.fields['Microsoft.VSTS.Build.IntegrationBuild'],

@@ -150,11 +150,11 @@ describe('packaged task: fallbacks, messages and server versions', function () {
   it('a value too long for a field the item cannot go without (TF401324): fails the filing naming it once', async () => {
     // A Description over the service's 1M characters, from a first error of 200 repeated by the fields input: a
     // title would be cut to fit, as the title input's is.
-    await session.emulator.seedBuild(failedYamlRun(833, [`Error: ${'x'.repeat(193)}`]));
-    const run = await session.run({
-      variables: buildVariables(833),
-      inputs: { fields: `System.Description=${'{{firstError}}'.repeat(7000)}` },
-    });
+    const run = await session.runFailed(
+      833,
+      { fields: `System.Description=${'{{firstError}}'.repeat(7000)}` },
+      [`Error: ${'x'.repeat(193)}`],
+    );
     assert.equal(run.result, 'SucceededWithIssues');
     assert.match(run.resultMessage, /is too long\. .*shorten the value the 'fields' input gives it/);
     assert.equal(run.resultMessage.match(/System\.Description/g)?.length, 1, run.resultMessage);

@@ -5,7 +5,7 @@ import { repoRoot } from '../helpers/repo';
 import { unpackVsix } from '../helpers/vsix';
 import { AgentJob, runTask, TaskRun } from './agent';
 import { holdsSecret, SHORTEST_MASKED } from '../helpers/secretSearch';
-import { JOB_TOKEN, PAT } from './pipelines';
+import { buildVariables, failedYamlRun, JOB_TOKEN, PAT } from './pipelines';
 
 /** A job as a test gives it: the collection URL and the job token are the session's. */
 export type Job = Omit<AgentJob, 'collectionUrl' | 'jobToken'>;
@@ -28,6 +28,8 @@ export interface Session {
   writes(): Promise<string[]>;
   /** Every work item, asserting how many there are. */
   items(count: number, run?: TaskRun): Promise<WorkItemJson[]>;
+  /** Seeds a failed YAML run (`errors`: its failed step's) and runs the task in it with `inputs`. */
+  runFailed(id: number, inputs?: Job['inputs'], errors?: readonly string[]): Promise<TaskRun>;
 }
 
 // The tsc output of the task's entry point, run with the repository's node_modules.
@@ -80,6 +82,10 @@ export function useSession(): Session {
       return (await session.emulator.requests())
         .filter(isWrite)
         .map((r) => `${r.method} ${r.path}${r.query['validateOnly'] === 'true' ? ' (validateOnly)' : ''}`);
+    },
+    async runFailed(id, inputs, errors) {
+      await session.emulator.seedBuild(failedYamlRun(id, errors));
+      return session.run({ variables: buildVariables(id), ...(inputs ? { inputs } : {}) });
     },
     async items(count, run) {
       const items = await session.emulator.workItems();
