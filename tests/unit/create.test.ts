@@ -171,13 +171,23 @@ describe('filing a new item', () => {
     ]);
   });
 
+  // What a run reports when another run filed the same failure first (item 7) and its own item 8 is the duplicate.
+  const RACED_REPORT = {
+    kind: 'commented',
+    type: 'Bug',
+    id: 7,
+    url: url(7),
+    occurrence: 2,
+    duplicate: 8,
+  } as const;
+
   it('another run filed the same failure first: comments on its item, closes this one as the duplicate', async () => {
     const boards = boardsFinding([7, 8]);
     boards.comments.withArgs('WebApp', 7).resolves([filedComment(1, 'build-811.1.Test')]);
     const { acting } = actingOver(boards);
     assert.deepEqual(await fileNewItem(acting, decided()), {
       outputs: { id: 7, url: url(7), action: 'commented' },
-      report: { kind: 'commented', type: 'Bug', id: 7, url: url(7), occurrence: 2, duplicate: 8 },
+      report: RACED_REPORT,
     });
     sinon.assert.calledOnce(boards.addComment);
     assert.equal(boards.addComment.firstCall.args[1], 7);
@@ -211,15 +221,7 @@ describe('filing a new item', () => {
     const boards = boardsFinding([7, 8]);
     const { acting } = actingOver(boards);
     const acted = await fileNewItem(acting, { ...decided(), success: true });
-    assert.deepEqual(acted.report, {
-      kind: 'commented',
-      type: 'Bug',
-      id: 7,
-      url: url(7),
-      occurrence: 2,
-      duplicate: 8,
-      success: true,
-    });
+    assert.deepEqual(acted.report, { ...RACED_REPORT, success: true });
   });
 
   it('this run’s duplicate could not be closed: reported open, with why', async () => {
@@ -227,15 +229,7 @@ describe('filing a new item', () => {
     boards.updateWorkItem.rejects(new Error('socket hang up'));
     const { acting, warnings } = actingOver(boards);
     const acted = await fileNewItem(acting, decided());
-    assert.deepEqual(acted.report, {
-      kind: 'commented',
-      type: 'Bug',
-      id: 7,
-      url: url(7),
-      occurrence: 2,
-      duplicate: 8,
-      duplicateOpen: 'socket hang up',
-    });
+    assert.deepEqual(acted.report, { ...RACED_REPORT, duplicateOpen: 'socket hang up' });
     assert.deepEqual(warnings, [loc('RaceCloseFailed', 'Bug', 8, 7, 'socket hang up')]);
     // Two items stay open for one failure: the task ends with issues.
     assert.equal(acted.incomplete, true);
