@@ -1,6 +1,7 @@
 import type { Outcome } from '../facts/model';
 import { stripBidi } from '../text/agentText';
 import { fitText } from '../text/excerpt';
+import { pairedSurrogates } from '../text/logText';
 import { renderTemplate, Template } from '../text/templates';
 import type { RunView } from '../facts/values';
 
@@ -30,8 +31,6 @@ export function workItemTitle(template: Template | undefined, run: RunView): str
 // Control characters but white space (which becomes a space), and the two noncharacters XML cannot hold: names in
 // Azure DevOps may not hold control characters, and a title shows them as nothing or as boxes.
 const TITLE_REFUSED = /(?!\s)[\p{Cc}\uFFFE\uFFFF]/gu;
-// Half of a surrogate pair (from a Windows agent's environment, or a cut elsewhere) is no character at all.
-const UNPAIRED_SURROGATE = /\p{Cs}/gu;
 
 /**
  * A title as one line of plain text: bidirectional and other control characters stripped, an unpaired surrogate
@@ -39,10 +38,7 @@ const UNPAIRED_SURROGATE = /\p{Cs}/gu;
  */
 export function plainTitle(text: string): string {
   // Halves replaced first: two halves with a control character between them are no character once it is gone.
-  return stripBidi(text.replace(UNPAIRED_SURROGATE, '\uFFFD'))
-    .replace(TITLE_REFUSED, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return stripBidi(pairedSurrogates(text)).replace(TITLE_REFUSED, '').replace(/\s+/g, ' ').trim();
 }
 
 function defaultTitle({ context, values, outcome }: RunView): string {

@@ -89,7 +89,13 @@ export function plainText(text: string): string {
 // What no text in Azure Boards may hold: the characters XML 1.0 refuses (the C0 controls but tab, line feed and
 // carriage return, and the noncharacters U+FFFE and U+FFFF); the service can refuse a whole item for one.
 const UNSTORABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\uFFFE\uFFFF]/g;
+// Half of a surrogate pair (from a Windows agent's environment, or a cut elsewhere) is no character at all.
 const UNPAIRED_SURROGATE = /\p{Cs}/gu;
+
+/** `text` with each half of a surrogate pair that has no other half shown as the replacement character. */
+export function pairedSurrogates(text: string): string {
+  return text.replace(UNPAIRED_SURROGATE, '\uFFFD');
+}
 
 /**
  * `text` as Azure Boards can store it: without the characters it refuses, and with half of a surrogate pair shown
@@ -98,5 +104,5 @@ const UNPAIRED_SURROGATE = /\p{Cs}/gu;
  */
 export function storableText(text: string): string {
   // Halves replaced first: two halves with a refused character between them are no character once it is gone.
-  return text.replace(UNPAIRED_SURROGATE, '\uFFFD').replace(UNSTORABLE, '');
+  return pairedSurrogates(text).replace(UNSTORABLE, '');
 }
