@@ -195,6 +195,23 @@ describe('run', () => {
     sinon.assert.calledOnce(f.boards.createWorkItem);
   });
 
+  it("reads the field types together with the current iteration when this job's status did not start them", async () => {
+    // This job succeeded and nothing resolves: nothing is read until the run's records say another job failed.
+    const f = fakes(
+      { resolveOnRecovery: 'false', iterationPath: '@currentIteration', fields: 'Custom.Team=Web' },
+      { ...YAML_VARIABLES, 'Agent.JobStatus': 'Succeeded' },
+    );
+    let typesAsked = false;
+    f.boards.currentIteration.callsFake(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      typesAsked = f.boards.fieldTypes.called;
+      return 'WebApp\\Sprint 2';
+    });
+    await run(f.host);
+    sinon.assert.calledOnce(f.boards.createWorkItem);
+    assert.ok(typesAsked, 'the field types were asked for only once the iteration was read');
+  });
+
   it("reads the project's HTML fields with the types only when fields is set; unreadable, a value that could hold markup is escaped anywhere", async () => {
     const plain = fakes({});
     await run(plain.host);

@@ -114,12 +114,14 @@ export async function draftedPatch(
   content?: Content,
 ): Promise<{ type: string; patch: JsonPatchOperation[]; title: string }> {
   const { settings, host, reads } = acting;
+  // Together: a read the job's status did not start early (the field types) waits for no other.
+  const [iterationPath, fieldTypes] = await Promise.all([reads.iteration(), reads.fieldTypes()]);
   const destination = {
     type: acting.type,
     collectionUri: acting.collectionUri,
-    iterationPath: await reads.iteration(),
+    iterationPath,
     secrets: host.secrets(),
-    fieldTypes: await reads.fieldTypes(),
+    fieldTypes,
   };
   const { draft, warnings } = workItemDraft(settings, shown, destination, tracking, content);
   warnings.forEach(acting.log.warning);
