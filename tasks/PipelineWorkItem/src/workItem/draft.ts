@@ -159,8 +159,7 @@ function draftFields(
   warnings: string[],
 ): Map<string, string | number> {
   const { context, values } = run;
-  const has = (reference: string): boolean =>
-    destination.type.fields.some((field) => field.toLowerCase() === reference.toLowerCase());
+  const has = fieldTest(destination.type.fields);
   const fields = new Map<string, string | number>();
   // Reference names are case-insensitive: a later value replaces an earlier one under its first spelling.
   const set = (reference: string, value: string | number | undefined): void => {
@@ -179,7 +178,7 @@ function draftFields(
   else if (body) {
     warnings.push(loc('NoBodyField', destination.type.name));
   }
-  const isBody = (reference: string): boolean => reference.toLowerCase() === bodyField?.toLowerCase();
+  const isBody = fieldTest(bodyField === undefined ? [] : [bodyField]);
   const given = content.own
     ? settings.fields.filter((field) => !isTitle(field.reference) && !isBody(field.reference))
     : settings.fields;
@@ -238,8 +237,8 @@ function userFields(
   return rendered;
 }
 
-const isTags = (reference: string): boolean => reference.toLowerCase() === FIELD.tags.toLowerCase();
-const isTitle = (reference: string): boolean => reference.toLowerCase() === FIELD.title.toLowerCase();
+const isTags = fieldTest([FIELD.tags]);
+const isTitle = fieldTest([FIELD.title]);
 
 /**
  * The item's tags: the `tags` input, then the tags `fields` gives System.Tags (added, never replacing), then the
