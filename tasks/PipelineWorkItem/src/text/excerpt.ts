@@ -35,7 +35,7 @@ let graphemes: Intl.Segmenter | undefined;
  * split. Only a first character longer than `maxChars` (a letter under hundreds of marks) is cut inside, between
  * whole code points, rather than leave nothing.
  */
-export function textStart(text: string, maxChars: number): string {
+function textStart(text: string, maxChars: number): string {
   if (text.length <= maxChars) return text;
   graphemes ??= new Intl.Segmenter('en', { granularity: 'grapheme' });
   let end = 0;
