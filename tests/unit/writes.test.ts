@@ -396,6 +396,15 @@ describe('a create refused for its fields', () => {
     ]);
   });
 
+  it('a value too long is cut as plain text, as a single-line value known beforehand is: no control characters', async () => {
+    const value = `Error\u202E\u0085:\u0007 ${'e'.repeat(300)}`;
+    const { resent } = await refusedOnce(tooLong('Custom.Error'), ['Custom.Error', value]);
+    assert.deepEqual(
+      resent.map((op) => op.value),
+      ['t', `Error: ${'e'.repeat(247)}…`],
+    );
+  });
+
   it('a value too long that is short already, or longer than any field but a long-text one, is left out', async () => {
     for (const value of ['short', 'x'.repeat(255), 'x'.repeat(1_000_001)]) {
       const { created, resent, warnings } = await refusedOnce(tooLong('Custom.Error'), [

@@ -10,9 +10,8 @@ import { macroNote } from '../text/templates';
 import { optionalFix, optionalLinks, Relation } from '../workItem/draft';
 import { JsonPatchOperation } from '../workItem/patch';
 import { openStates } from '../workItem/workItemType';
-import { fitText } from '../text/excerpt';
 import { FIELD_LIMIT } from '../render/body';
-import { MAX_STRING_LENGTH } from '../render/title';
+import { fitTitle, MAX_STRING_LENGTH, plainTitle } from '../render/title';
 
 /** The open items of the fingerprint (or, for a recovery, also of the run's acting), oldest first. */
 export async function openItems(
@@ -167,9 +166,10 @@ function shortenedTooLong(
 }
 
 /**
- * The value a TF401324 refusal found too long cut to 255 characters, on one line, in `ops`; with its field, the
- * fix to name and the service's words. undefined when the refusal is another, the field is one the item cannot go
- * without (not in `optional`), or the value is short enough already (or too long for any field but a long-text one).
+ * The value a TF401324 refusal found too long made one line of plain text cut to 255 characters (as the draft
+ * makes a value of a field it knows to be single-line), in `ops`; with its field, the fix to name and the
+ * service's words. undefined when the refusal is another, the field is one the item cannot go without (not in
+ * `optional`), or the value is short enough already (or too long for any field but a long-text one).
  */
 export function cutTooLong(
   ops: readonly JsonPatchOperation[],
@@ -183,7 +183,7 @@ export function cutTooLong(
   const value = op?.value;
   if (fix === undefined || typeof value !== 'string') return undefined;
   if (value.length <= MAX_STRING_LENGTH || value.length > FIELD_LIMIT) return undefined;
-  const cut = fitText(value.replace(/\s+/g, ' ').trim(), MAX_STRING_LENGTH);
+  const cut = fitTitle(plainTitle(value));
   return {
     ops: ops.map((o) => (o === op ? { ...o, value: cut } : o)),
     field,
