@@ -180,6 +180,15 @@ describe('work item draft and JSON Patch', () => {
       "Input 'fields' sets System.Description, the field of the Task that holds the description and the run's details: the item shows only the value of 'fields' there. Put that text in 'description' instead.",
     ]);
     assert.deepEqual(draftFor({ fields: 'System.Description=Runbook' }).warnings, []);
+    const nothingReplaced = draftFor(
+      { includeDetails: 'false', fields: 'System.Description=Runbook' },
+      { destination: { type: TASK } },
+    );
+    assert.deepEqual(
+      nothingReplaced.warnings,
+      [],
+      'no description and no details: the value replaces nothing',
+    );
   });
 
   it("leaves out people's tags of the task's own form, with a warning: they would move the item to another lane", () => {
@@ -322,6 +331,17 @@ describe('work item draft and JSON Patch', () => {
     assert.deepEqual(warnings, [
       "Input 'fields': the value for Custom.Summary is longer than the 255 characters its single-line text field holds, so the item gets its start, cut with …. Shorten the value, or a placeholder in it such as {{firstError}}.",
     ]);
+    const full = `Custom.Summary=${'e'.repeat(255)}`;
+    const fits = draftFor(
+      { fields: full },
+      { destination: { fieldTypes: { html: [], singleLine: ['Custom.Summary'] } } },
+    );
+    assert.equal(
+      Object.fromEntries(fits.draft.fields)['Custom.Summary'],
+      'e'.repeat(255),
+      '255 characters fit',
+    );
+    assert.deepEqual(fits.warnings, []);
   });
 
   it('sets only the fields when there are no relations', () => {

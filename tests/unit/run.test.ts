@@ -230,7 +230,7 @@ describe('run', () => {
     // Unread types: Custom.Notes may be an HTML field, so a pushed `<img …>` must not reach it as markup.
     const unreadable = fakes({
       fields:
-        'Custom.Notes=<{{branch}}>\nMicrosoft.VSTS.TCM.SystemInfo=<{{branch}}>\nCustom.Team=Web {{branch}}',
+        'Custom.Notes=<{{branch}}>\nMicrosoft.VSTS.TCM.SystemInfo=<{{branch}}>\nCustom.Team=Web {{branch}}\nCustom.Owner=A & B',
     });
     unreadable.boards.fieldTypes.rejects(new Error('no fields'));
     await run(unreadable.host);
@@ -238,9 +238,10 @@ describe('run', () => {
     assert.equal(value(fallback, 'Custom.Notes'), '&lt;main&gt;');
     assert.equal(value(fallback, 'Microsoft.VSTS.TCM.SystemInfo'), '&lt;main&gt;');
     assert.equal(value(fallback, 'Custom.Team'), 'Web main');
+    assert.equal(value(fallback, 'Custom.Owner'), 'A &amp; B');
     assert.deepEqual(
       unreadable.logged.filter((line) => line.startsWith('warning:')),
-      [`warning: ${loc('FieldTypesUnread', 'Custom.Notes')}`],
+      [`warning: ${loc('FieldTypesUnread', 'Custom.Notes, Custom.Owner')}`],
     );
   });
 
