@@ -142,11 +142,13 @@ describe('failure details in the filed item', function () {
     assert.ok(html.includes('<p>2 tests failed: 2 new failures. All results: <a href="'), html);
     assert.ok(html.includes('releaseId=57&amp;environmentId=3'), html);
 
+    // The release does not give the log's line count (as the service converts a job's records): the task reads
+    // the whole log once and keeps its end.
     const requests = await em.requests();
     const taskLog = requests.filter((r) => r.path.endsWith('/logs') && r.path.includes('/tasks/'));
     assert.deepEqual(
       taskLog.map((r) => [r.query['startLine'], r.query['endLine']]),
-      [['171', '200']],
+      [[undefined, undefined]],
     );
     const byRelease = requests.find((r) => r.path.endsWith('/_apis/test/runs'));
     assert.equal(byRelease?.query['releaseIds'], '57');

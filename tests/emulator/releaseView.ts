@@ -1,7 +1,7 @@
 // Renders a seeded classic release (ReleaseSeed + defaults) as the Release REST resource, with
 // environments → deploy steps (attempts) → deploy phases → deployment jobs → tasks.
 import { identityRef, seedPerson } from './identities';
-import { buildProjects, findProject, PEOPLE } from './org';
+import { buildProjects, findProject, PEOPLE, stableGuid } from './org';
 import type { StoredRelease } from './state';
 import type { ReleaseJobSeed, ReleasePhaseSeed, ReleaseTaskSeed } from './types';
 
@@ -39,11 +39,13 @@ function taskJson(
 ): Record<string, unknown> {
   const logUrl = `${releaseUrl(w.c, w.r)}/environments/${w.envId}/deployPhases/${phaseId}/tasks/${id}/logs`;
   const status = t.status ?? 'succeeded';
+  // Each job and task is its record of the deploy phase's plan timeline, as the service converts it: the
+  // record's GUID, and no line count (that conversion leaves it out; see README, Releases).
   return {
     id,
     timelineRecordId:
       ('timelineRecordId' in t ? t.timelineRecordId : undefined) ??
-      `${w.r.seed.id}-${w.envId}-${phaseId}-${id}`,
+      stableGuid(`release-record:${w.r.seed.id}:${w.envId}:${phaseId}:${id}`),
     name,
     dateStarted: w.date,
     dateEnded: status === 'inProgress' || status === 'pending' ? null : w.date,
@@ -51,7 +53,6 @@ function taskJson(
     finishTime: status === 'inProgress' || status === 'pending' ? null : w.date,
     status,
     rank: id,
-    lineCount: 'logLines' in t ? (t.logLines?.length ?? 0) : 0,
     issues: (t.issues ?? []).map((i) => ({ issueType: i.issueType, message: i.message, data: {} })),
     agentName: t.agentName ?? 'Hosted Agent',
     logUrl,
@@ -79,7 +80,7 @@ function phaseJson(w: Walk, p: ReleasePhaseSeed, rank: number): Record<string, u
     rank,
     phaseType: p.phaseType ?? 'agentBasedDeployment',
     status: p.status ?? 'succeeded',
-    runPlanId: `${w.r.seed.id}-${phaseId}-plan`,
+    runPlanId: stableGuid(`release-plan:${w.r.seed.id}:${phaseId}`),
     deploymentJobs: jobs,
     manualInterventions: [],
     startedOn: w.date,

@@ -176,6 +176,37 @@ describe('evidence gathering', () => {
     assert.deepEqual(evidence.logTails, [{ step: 0, lines: ['deploy failed'], lineCount: 200 }]);
   });
 
+  it('reads the whole deployment task log and keeps its end when the release gives no line count', async () => {
+    const fake = pipelines();
+    const whole = Array.from({ length: 45 }, (_, i) => `deploy line ${i + 1}`);
+    fake.releaseTaskLogLines.resolves(whole);
+    const log = {
+      kind: 'release',
+      environmentId: 3,
+      deployPhaseId: 2,
+      taskId: 4,
+      lineCount: undefined,
+    } as const;
+    const releaseFacts: RunFacts = { ...FACTS, failures: [{ ...failure('Deploy', undefined), log }] };
+    const evidence = await gatherEvidence(
+      fake,
+      request({}, RELEASE_VARIABLES),
+      Promise.resolve(releaseFacts),
+      assert.fail,
+    );
+    sinon.assert.calledOnceWithExactly(fake.releaseTaskLogLines, 'WebApp', 57, log);
+    assert.deepEqual(evidence.logTails, [{ step: 0, lines: whole.slice(15), lineCount: 45 }]);
+
+    fake.releaseTaskLogLines.resolves([]);
+    const empty = await gatherEvidence(
+      fake,
+      request({}, RELEASE_VARIABLES),
+      Promise.resolve(releaseFacts),
+      assert.fail,
+    );
+    assert.deepEqual(empty.logTails, []);
+  });
+
   it('reads nothing without details, except the work items to link', async () => {
     const fake = pipelines();
     const none = await gatherEvidence(

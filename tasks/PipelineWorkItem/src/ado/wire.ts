@@ -165,7 +165,7 @@ function taskLog(
   task: WireReleaseTask,
 ): ReleaseTaskLog | undefined {
   if (environmentId === undefined || deployPhaseId === undefined || task.id === undefined) return undefined;
-  return { kind: 'release', environmentId, deployPhaseId, taskId: task.id, lineCount: task.lineCount ?? 0 };
+  return { kind: 'release', environmentId, deployPhaseId, taskId: task.id, lineCount: task.lineCount };
 }
 
 /** A test run as Runs - List (with its details) and Runs - Query answer. */

@@ -1,5 +1,13 @@
 import type { RunContext } from '../facts/context';
-import type { Commit, Evidence, FailedStep, LogTail, RunFacts, TestFailures } from '../facts/model';
+import type {
+  Commit,
+  Evidence,
+  FailedStep,
+  LogTail,
+  ReleaseTaskLog,
+  RunFacts,
+  TestFailures,
+} from '../facts/model';
 import { classifyTests, CurrentRun } from '../facts/tests';
 import type { Settings } from '../inputs/settings';
 import type { LineRange, Pipelines, TestRunCounts, TestScope } from '../ports';
@@ -126,10 +134,8 @@ async function tails(
       const lines = await pipelines.buildLogLines(project, context.build.id, log.logId, range);
       return [{ step, lines, lineCount }];
     }
-    if (log.lineCount === 0 || !context.release) return [];
-    const range = lastLines(log.lineCount, settings.logLines);
-    const lines = await pipelines.releaseTaskLogLines(project, context.release.id, log, range);
-    return [{ step, lines, lineCount: log.lineCount }];
+    if (!context.release) return [];
+    return releaseTail(pipelines, project, context.release.id, log, settings.logLines, step);
   };
   const results = await Promise.allSettled(failures.slice(0, MAX_TAILS).map(read));
   const failed = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as Error] : []));
@@ -137,6 +143,25 @@ async function tails(
   if (failed.length > 1) warn(loc('WithoutLogTails', reason, failed.length - 1));
   else if (failed.length === 1) warn(loc('WithoutLogTail', reason));
   return results.flatMap((result) => (result.status === 'fulfilled' ? result.value : []));
+}
+
+// The tail of a release task's log. The release may leave the log's line count out: the whole log is read then,
+// and its end kept.
+async function releaseTail(
+  pipelines: Pipelines,
+  project: string,
+  releaseId: number,
+  log: ReleaseTaskLog,
+  count: number,
+  step: number,
+): Promise<LogTail[]> {
+  if (log.lineCount === undefined) {
+    const lines = await pipelines.releaseTaskLogLines(project, releaseId, log);
+    return lines.length === 0 ? [] : [{ step, lines: lines.slice(-count), lineCount: lines.length }];
+  }
+  if (log.lineCount === 0) return [];
+  const lines = await pipelines.releaseTaskLogLines(project, releaseId, log, lastLines(log.lineCount, count));
+  return [{ step, lines, lineCount: log.lineCount }];
 }
 
 // The last `count` lines of a log of `lineCount` lines.

@@ -40,13 +40,14 @@ export interface ReleaseTask {
   readonly log: ReleaseTaskLog | undefined;
 }
 
-/** The address of a classic release deployment task's log, and its length. */
+/** The address of a classic release deployment task's log, and its length when the release says it. */
 export interface ReleaseTaskLog {
   readonly kind: 'release';
   readonly environmentId: number;
   readonly deployPhaseId: number;
   readonly taskId: number;
-  readonly lineCount: number;
+  /** Undefined when the release leaves it out, as the service's answer to Releases - Get Release may. */
+  readonly lineCount: number | undefined;
 }
 
 /** A build log, by its id in the build's logs list. */
