@@ -150,6 +150,18 @@ describe('emulator: build records, tests, releases, iterations', function () {
     assert.deepEqual(await api().build.getBuildLogLines('WebApp', 42, 7, 2), text.split('\n').slice(1));
   });
 
+  it('reads a log range as the service does: lines past the log cut, a negative end the last lines', async () => {
+    const text = (await readAll(await api().build.getBuildLog('WebApp', 42, 7))).split('\n');
+    assert.deepEqual(await api().build.getBuildLogLines('WebApp', 42, 7, 0, 99), text);
+    assert.deepEqual(await api().build.getBuildLogLines('WebApp', 42, 7, undefined, -3), text.slice(1));
+    assert.deepEqual(await api().build.getBuildLogLines('WebApp', 42, 7, 5, 9), []);
+    const reversed = await rejection(api().build.getBuildLogLines('WebApp', 42, 7, 3, 2));
+    assert.deepEqual(
+      [reversed.statusCode, reversed.message],
+      [400, 'Startline cannot be greater than endline'],
+    );
+  });
+
   it('serves changes and associated work item refs', async () => {
     const changes = await api().build.getBuildChanges('WebApp', 42);
     assert.equal(changes[0].id, 'abc123');
@@ -522,6 +534,18 @@ describe('emulator: build records, tests, releases, iterations', function () {
     );
     // Every line as the agent writes it: after the time it was written, to the tenth of a microsecond.
     assert.match(log, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z a\n\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z b$/);
+    // Its jobs and tasks as their timeline records: the record's id, and no line count.
+    const job = phase?.deploymentJobs?.[0]?.job;
+    assert.match(
+      job?.timelineRecordId ?? '',
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
+    assert.deepEqual([job?.lineCount, task?.lineCount], [undefined, undefined]);
+    const taskLog = (start?: number, end?: number) =>
+      api().release.getTaskLog('WebApp', 9, env?.id ?? 0, phase?.id ?? 0, task?.id ?? 0, start, end);
+    // Without an end line the whole log, wherever it starts; with one the lines asked for.
+    assert.equal(await readAll(await taskLog(2)), log);
+    assert.match(await readAll(await taskLog(2, 2)), /^\S+ b$/);
     assert.equal(r.artifacts?.[0]?.definitionReference?.version?.name, '20240501.7');
   });
 

@@ -121,19 +121,37 @@ export const listLogs: Handler = (ctx) => {
   );
 };
 
-/** Lines startLine..endLine, 1-based and inclusive (0 or absent = from the first / to the last). */
-export function lineRange(query: Record<string, string>): LineRange {
+/**
+ * Lines startLine..endLine of a log, 1-based and inclusive, as the service reads them: a startLine below 1 (or
+ * none) is the first line and an endLine past the log its last; without an endLine a build's log is read to its
+ * end and a release task's whole (whatever startLine says); a negative endLine is that many last lines; an
+ * endLine before startLine is refused.
+ */
+export function lineRange(query: Record<string, string>, noEnd: 'toTheEnd' | 'wholeLog'): LineRange {
+  const number = (name: 'startLine' | 'endLine'): number | undefined => {
+    const raw = query[name];
+    if (raw === undefined) return undefined;
+    const value = Number(raw);
+    if (raw.trim() === '' || !Number.isSafeInteger(value)) {
+      throw badRequest(`The value '${raw}' is not valid for ${name}.`, 'ArgumentException');
+    }
+    return value;
+  };
+  const start = Math.max(0, number('startLine') ?? 0);
+  const end = number('endLine') ?? (noEnd === 'toTheEnd' ? Infinity : -Infinity);
+  if (end >= 0 && end < start)
+    throw badRequest('Startline cannot be greater than endline', 'ArgumentException');
   return (count) => {
-    const start = Math.max(1, Number(query.startLine ?? 1) || 1);
-    const end = query.endLine ? Number(query.endLine) || count : count;
-    return { from: start - 1, to: end };
+    const [first, last] =
+      end < 0 ? [Math.max(count + end, 0) + 1, count] : [Math.max(start, 1), Math.min(end, count)];
+    return { from: first - 1, to: Math.max(first - 1, last) };
   };
 }
 
 export const getLog: Handler = (ctx) => {
   const b = findBuild(ctx);
   const logId = ctx.params.logId ?? '';
-  const part = logLines(ctx.collectionUrl, b, logId, lineRange(ctx.query));
+  const part = logLines(ctx.collectionUrl, b, logId, lineRange(ctx.query, 'toTheEnd'));
   if (!part)
     throw notFound(
       `Log ${logId} was not found for build ${b.seed.id}.`,

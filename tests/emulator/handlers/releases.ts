@@ -35,6 +35,6 @@ export const getReleaseTaskLog: Handler = (ctx) => {
       'TaskNotFoundException',
       RELEASE_NS,
     );
-  const lines = stampedLines(hit.task.logLines ?? [], hit.date, lineRange(ctx.query));
+  const lines = stampedLines(hit.task.logLines ?? [], hit.date, lineRange(ctx.query, 'wholeLog'));
   return { status: 200, text: lines.join('\n'), contentType: 'text/plain; charset=utf-8' };
 };
