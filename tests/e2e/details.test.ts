@@ -155,6 +155,28 @@ describe('failure details in the filed item', function () {
     assert.equal(byRelease?.query['releaseEnvIds'], '3');
   });
 
+  it('classic release with a log of 120,000 lines and no line count: its last lines, counted; too big to attach', async () => {
+    const em = session.emulator;
+    const { webUrl } = await seedClassicRelease(em, failedReleaseWithEvidence(58, 0, 120_000));
+    const run = await session.run({
+      variables: releaseVariables(58, 'Succeeded', webUrl),
+      inputs: { attachLogs: 'true' },
+    });
+    const item = (await session.items(1, run))[0]!;
+    const html = body(item);
+    const step = 'Production › Deploy web › Azure App Service deploy';
+    assert.ok(html.includes(`<p><b>${step}</b>: the last 30 lines of 120,000</p>`), html);
+    assert.ok(html.includes('deploy line 119971') && !html.includes('deploy line 119970'), html);
+    // The log (5 MB with its time stamps) is over the organization's attachment limit: read no further than it.
+    assert.deepEqual(run.warnings, [
+      "Azure DevOps refuses attachments over 4 MB (on Azure DevOps Server: the collection's maximum attachment size, 4 MB unless raised, up to 2 GB); not attached: 01-Azure-App-Service-deploy.log.",
+    ]);
+    assert.deepEqual(
+      (item.relations ?? []).filter((r) => r.rel === 'AttachedFile'),
+      [],
+    );
+  });
+
   it('hostile pipeline text is shown as text: no element, no placeholder, secret masked, colours gone', async () => {
     const em = session.emulator;
     const secret = 'hunter2-S3cret';

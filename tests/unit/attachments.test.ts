@@ -61,7 +61,10 @@ function setup(fixture: Fixture = {}) {
         .callsFake(async (_p: string, _b: number, logId: number, max: number) =>
           fixture.buildLog ? fixture.buildLog(logId, max) : `log ${logId}`,
         ),
-      releaseTaskLogLines: sinon.stub().callsFake(async () => fixture.releaseLines ?? []),
+      releaseTaskLog: sinon.stub().callsFake(async (...args: unknown[]) => {
+        const text = (fixture.releaseLines ?? []).join('\n');
+        return Buffer.byteLength(text) > Number(args[3]) ? undefined : text;
+      }),
     } as unknown as Pipelines,
     boards: { uploadAttachment } as unknown as Boards,
     log: { info: (m: string) => infos.push(m), warning: (m: string) => warnings.push(m) },

@@ -61,6 +61,8 @@ function pipelines(): Stubbed<Pipelines> {
     ),
     buildLogLines: sinon.stub().callsFake(async (_p, _b, logId: number) => [`tail of ${logId}`]),
     releaseTaskLogLines: sinon.stub().resolves(['deploy failed']),
+    releaseTaskLogTail: sinon.stub().resolves({ lines: ['deploy failed'], lineCount: 1 }),
+    releaseTaskLog: sinon.stub().resolves('deploy failed'),
     buildLog: sinon.stub().resolves('whole log'),
     testRuns: sinon.stub().resolves([run(1, 2), run(2, 1)]),
     testResults: sinon
@@ -176,10 +178,10 @@ describe('evidence gathering', () => {
     assert.deepEqual(evidence.logTails, [{ step: 0, lines: ['deploy failed'], lineCount: 200 }]);
   });
 
-  it('reads the whole deployment task log and keeps its end when the release gives no line count', async () => {
+  it('reads the end of the deployment task log in one pass when the release gives no line count', async () => {
     const fake = pipelines();
-    const whole = Array.from({ length: 45 }, (_, i) => `deploy line ${i + 1}`);
-    fake.releaseTaskLogLines.resolves(whole);
+    const tail = Array.from({ length: 30 }, (_, i) => `deploy line ${i + 16}`);
+    fake.releaseTaskLogTail.resolves({ lines: tail, lineCount: 45 });
     const log = {
       kind: 'release',
       environmentId: 3,
@@ -194,10 +196,11 @@ describe('evidence gathering', () => {
       Promise.resolve(releaseFacts),
       assert.fail,
     );
-    sinon.assert.calledOnceWithExactly(fake.releaseTaskLogLines, 'WebApp', 57, log);
-    assert.deepEqual(evidence.logTails, [{ step: 0, lines: whole.slice(15), lineCount: 45 }]);
+    sinon.assert.calledOnceWithExactly(fake.releaseTaskLogTail, 'WebApp', 57, log, 30);
+    sinon.assert.notCalled(fake.releaseTaskLogLines);
+    assert.deepEqual(evidence.logTails, [{ step: 0, lines: tail, lineCount: 45 }]);
 
-    fake.releaseTaskLogLines.resolves([]);
+    fake.releaseTaskLogTail.resolves({ lines: [], lineCount: 0 });
     const empty = await gatherEvidence(
       fake,
       request({}, RELEASE_VARIABLES),

@@ -645,7 +645,7 @@ describe('pipelines adapter: the build and release records on the wire', () => {
       'Deploying',
       'Failed: 403',
     ]);
-    assert.deepEqual(await adapter.releaseTaskLogLines('WebApp', 57, log), []);
+    assert.deepEqual(await adapter.releaseTaskLogTail('WebApp', 57, log, 30), { lines: [], lineCount: 0 });
     assert.deepEqual(sent, [
       'GET https://vsrm.dev.azure.com/fabrikam/WebApp/_apis/release/releases/57/environments/3/deployPhases/8/tasks/5/logs?startLine=1&endLine=2&api-version=6.0-preview.2 text/plain;api-version=6.0-preview.2',
       'GET https://vsrm.dev.azure.com/fabrikam/WebApp/_apis/release/releases/57/environments/3/deployPhases/8/tasks/5/logs?api-version=6.0-preview.2 text/plain;api-version=6.0-preview.2',
@@ -773,7 +773,10 @@ describe('pipelines adapter: the build and release records on the wire', () => {
       [],
     );
     assert.deepEqual(await adapter.newestBuilds('WebApp', { definitionId: 12, top: 20 }), []);
-    assert.deepEqual(await adapter.releaseTaskLogLines('WebApp', 57, log), ['one', 'two']);
+    assert.deepEqual(await adapter.releaseTaskLogTail('WebApp', 57, log, 1), {
+      lines: ['two'],
+      lineCount: 2,
+    });
     assert.deepEqual(await adapter.changes('WebApp', 812, 5), [
       { id: 'a1', author: '', message: 'First', url: 'http://x/c/a1' },
     ]);
@@ -794,6 +797,13 @@ describe('pipelines adapter: the build and release records on the wire', () => {
     );
   });
 
+  const RELEASE_LOG = {
+    kind: 'release',
+    environmentId: 3,
+    deployPhaseId: 8,
+    taskId: 5,
+    lineCount: undefined,
+  } as const;
   // Each read, what a refusal says it was reading, and the permission it needs.
   type Permission = 'ViewBuildsFix' | 'ViewTestRunsFix' | 'ViewReleasesFix';
   const calls: [string, (adapter: AdoPipelines) => Promise<unknown>, string, Permission][] = [
@@ -808,14 +818,19 @@ describe('pipelines adapter: the build and release records on the wire', () => {
     ['log', (a) => a.buildLog('WebApp', 812, 4, 1000), loc('ActionReadLog', 4, 812), 'ViewBuildsFix'],
     [
       'release log',
-      (a) =>
-        a.releaseTaskLogLines('WebApp', 57, {
-          kind: 'release',
-          environmentId: 3,
-          deployPhaseId: 8,
-          taskId: 5,
-          lineCount: 2,
-        }),
+      (a) => a.releaseTaskLogLines('WebApp', 57, RELEASE_LOG, { first: 1, last: 2 }),
+      loc('ActionReadReleaseLog', 5, 57),
+      'ViewReleasesFix',
+    ],
+    [
+      'release log tail',
+      (a) => a.releaseTaskLogTail('WebApp', 57, RELEASE_LOG, 30),
+      loc('ActionReadReleaseLog', 5, 57),
+      'ViewReleasesFix',
+    ],
+    [
+      'whole release log',
+      (a) => a.releaseTaskLog('WebApp', 57, RELEASE_LOG, 1000),
       loc('ActionReadReleaseLog', 5, 57),
       'ViewReleasesFix',
     ],

@@ -94,6 +94,8 @@ function fakes(
     buildLogLineCounts: sinon.stub().resolves(new Map([[3, 2]])),
     buildLogLines: sinon.stub().resolves(['npm ERR! code E404', 'npm ERR! 404 Not Found']),
     releaseTaskLogLines: sinon.stub().resolves([]),
+    releaseTaskLogTail: sinon.stub().resolves({ lines: [], lineCount: 0 }),
+    releaseTaskLog: sinon.stub().resolves(''),
     buildLog: sinon.stub().resolves('npm ERR! code E404\nnpm ERR! 404 Not Found'),
     testRuns: sinon.stub().resolves([]),
     testResults: sinon.stub().resolves([]),

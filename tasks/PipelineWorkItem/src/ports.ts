@@ -151,13 +151,30 @@ export interface Pipelines {
   buildLogLineCounts(project: string, buildId: number): Promise<Map<number, number>>;
   /** The lines of `range` of a build log. */
   buildLogLines(project: string, buildId: number, logId: number, range: LineRange): Promise<string[]>;
-  /** The lines of `range` of a classic release task's log; the whole log without one. */
+  /** The lines of `range` of a classic release task's log. */
   releaseTaskLogLines(
     project: string,
     releaseId: number,
     log: ReleaseTaskLog,
-    range?: LineRange,
+    range: LineRange,
   ): Promise<string[]>;
+  /**
+   * The last `count` lines of a classic release task's log of unknown length and its number of lines, read in
+   * one pass that keeps only its end (fewer lines when they are very long).
+   */
+  releaseTaskLogTail(
+    project: string,
+    releaseId: number,
+    log: ReleaseTaskLog,
+    count: number,
+  ): Promise<{ lines: string[]; lineCount: number }>;
+  /** The whole release task log, for attaching; undefined when it is longer than `maxBytes` (no more is read). */
+  releaseTaskLog(
+    project: string,
+    releaseId: number,
+    log: ReleaseTaskLog,
+    maxBytes: number,
+  ): Promise<string | undefined>;
   /** The whole build log, for attaching; undefined when it is longer than `maxBytes` (no more is read). */
   buildLog(project: string, buildId: number, logId: number, maxBytes: number): Promise<string | undefined>;
   /** The test runs published for the build or the release's environment, with their statistics. */

@@ -19,7 +19,7 @@ import type {
 import { inParallel, PARALLEL_READS } from './parallel';
 import { loc } from '../text/messages';
 import { CallContext, RecordsPermission, toAdoError } from './errors';
-import { Rest, segment } from './rest';
+import { Request, Rest, segment } from './rest';
 import {
   FAILED_OUTCOMES,
   newestAttempts,
@@ -40,6 +40,9 @@ import {
 const V = '6.0';
 /** A release task's log is preview at REST 6.0 (Azure DevOps Server 2020) and released from 7.0 on. */
 const TASK_LOG_VERSION = '6.0-preview.2';
+// How much of a release task's log its tail is looked for in when the release does not say the log's length:
+// the log streams through and only its end is kept (`logLines` allows 10,000 lines, 400 bytes each here).
+const RELEASE_TAIL_BYTES = 4 * 1024 * 1024;
 /** Runs - Query answers at most 100 runs; Runs - List is read in pages of the same size. */
 const RUNS_PAGE = 100;
 /** Pages of a build's runs read at most: no build publishes 1,000 test runs. */
@@ -139,16 +142,51 @@ export class AdoPipelines implements Pipelines {
     project: string,
     releaseId: number,
     log: ReleaseTaskLog,
-    range?: LineRange,
+    range: LineRange,
   ): Promise<string[]> {
+    return this.releaseTaskLogRead(releaseId, log, project, async (rest, request) =>
+      lines((await rest.send({ ...request, query: { startLine: range.first, endLine: range.last } })) ?? ''),
+    );
+  }
+
+  releaseTaskLogTail(
+    project: string,
+    releaseId: number,
+    log: ReleaseTaskLog,
+    count: number,
+  ): Promise<{ lines: string[]; lineCount: number }> {
+    return this.releaseTaskLogRead(releaseId, log, project, async (rest, request) => {
+      const { tail, lineCount } = await rest.sendTail(request, RELEASE_TAIL_BYTES);
+      return { lines: lines(tail).slice(-count), lineCount };
+    });
+  }
+
+  releaseTaskLog(
+    project: string,
+    releaseId: number,
+    log: ReleaseTaskLog,
+    maxBytes: number,
+  ): Promise<string | undefined> {
+    return this.releaseTaskLogRead(releaseId, log, project, async (rest, request) => {
+      const { body, over } = await rest.sendCapped(request, maxBytes);
+      return over ? undefined : body;
+    });
+  }
+
+  private releaseTaskLogRead<T>(
+    releaseId: number,
+    log: ReleaseTaskLog,
+    project: string,
+    read: (rest: Rest, request: Request) => Promise<T>,
+  ): Promise<T> {
     return this.call(loc('ActionReadReleaseLog', log.taskId, releaseId), project, 'releases', async () => {
       const path = `${segment(project)}/_apis/release/releases/${releaseId}/environments/${log.environmentId}/deployPhases/${log.deployPhaseId}/tasks/${log.taskId}/logs`;
-      const query = { startLine: range?.first, endLine: range?.last };
-      const rest = await this.releases();
-      const body = (
-        (await rest.send({ method: 'GET', path, query, accept: 'text', apiVersion: TASK_LOG_VERSION })) ?? ''
-      ).replace(/\r?\n$/, '');
-      return body === '' ? [] : body.split(/\r?\n/);
+      return read(await this.releases(), {
+        method: 'GET',
+        path,
+        accept: 'text',
+        apiVersion: TASK_LOG_VERSION,
+      });
     });
   }
 
@@ -365,4 +403,10 @@ export class AdoPipelines implements Pipelines {
       return release ? releaseDeployment(release, run, environment) : undefined;
     });
   }
+}
+
+/** A log's text as lines, without the line break that ends the last. */
+function lines(text: string): string[] {
+  const body = text.replace(/\r?\n$/, '');
+  return body === '' ? [] : body.split(/\r?\n/);
 }

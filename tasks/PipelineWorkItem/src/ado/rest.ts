@@ -3,6 +3,8 @@ import { firstLines } from '../text/excerpt';
 import { redactor } from '../text/redact';
 
 /** An answer's head, and the stream of its body (typed-rest-client's IncomingMessage). */
+
+const LINE_FEED = 0x0a;
 export interface ResponseHead extends AsyncIterable<Buffer> {
   readonly statusCode?: number;
   readonly headers: IncomingHttpHeaders;
@@ -175,6 +177,44 @@ export class Rest {
       chunks.push(chunk);
     }
     return { body: Buffer.concat(chunks).toString('utf8'), over: false };
+  }
+
+  /**
+   * Sends the request and keeps only the end of a successful text answer, however long it is: its last
+   * `maxBytes` from the first line that starts in them (a line break is one byte in UTF-8, so no character is
+   * split), and the number of lines of the whole answer.
+   */
+  async sendTail(request: Request, maxBytes: number): Promise<{ tail: string; lineCount: number }> {
+    const response = await this.request(request);
+    const status = response.message.statusCode ?? 0;
+    if (!succeeded(status)) {
+      throw failure(status, await response.readBody(), response.message.headers, this.secrets());
+    }
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    let lineBreaks = 0;
+    let lastByte: number | undefined;
+    let lastDroppedByte: number | undefined;
+    for await (const chunk of response.message as AsyncIterable<Buffer>) {
+      if (chunk.length === 0) continue;
+      for (let at = chunk.indexOf(LINE_FEED); at >= 0; at = chunk.indexOf(LINE_FEED, at + 1)) lineBreaks += 1;
+      lastByte = chunk[chunk.length - 1];
+      chunks.push(chunk);
+      kept += chunk.length;
+      while (chunks.length > 1 && kept - chunks[0].length >= maxBytes) {
+        const [first] = chunks.splice(0, 1);
+        kept -= first.length;
+        lastDroppedByte = first[first.length - 1];
+      }
+    }
+    const lineCount = lineBreaks + (lastByte === undefined || lastByte === LINE_FEED ? 0 : 1);
+    const all = Buffer.concat(chunks);
+    const start = Math.max(0, all.length - maxBytes);
+    const before = start > 0 ? all[start - 1] : lastDroppedByte;
+    if (before === undefined || before === LINE_FEED)
+      return { tail: all.subarray(start).toString('utf8'), lineCount };
+    const lineStart = all.indexOf(LINE_FEED, start);
+    return { tail: lineStart < 0 ? '' : all.subarray(lineStart + 1).toString('utf8'), lineCount };
   }
 
   private request(request: Request): ReturnType<HttpClientLike['request']> {

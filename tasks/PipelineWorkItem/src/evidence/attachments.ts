@@ -166,8 +166,8 @@ function stepLogs(io: Io, { settings, context, facts, project }: Request): File[
           fileName,
           comment,
           content: async (limit) => {
-            const text = (await io.pipelines.releaseTaskLogLines(project, releaseId, log)).join('\n');
-            return Buffer.byteLength(text) > limit ? undefined : oneChunk(text);
+            const text = await io.pipelines.releaseTaskLog(project, releaseId, log, limit);
+            return text === undefined ? undefined : oneChunk(text);
           },
         },
       ];

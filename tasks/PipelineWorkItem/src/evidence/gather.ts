@@ -156,8 +156,8 @@ async function releaseTail(
   step: number,
 ): Promise<LogTail[]> {
   if (log.lineCount === undefined) {
-    const lines = await pipelines.releaseTaskLogLines(project, releaseId, log);
-    return lines.length === 0 ? [] : [{ step, lines: lines.slice(-count), lineCount: lines.length }];
+    const { lines, lineCount } = await pipelines.releaseTaskLogTail(project, releaseId, log, count);
+    return lines.length === 0 ? [] : [{ step, lines, lineCount }];
   }
   if (log.lineCount === 0) return [];
   const lines = await pipelines.releaseTaskLogLines(project, releaseId, log, lastLines(log.lineCount, count));
