@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { RecordedRequest, WorkItemJson } from '../emulator/harness';
 import { assertStartedTogether, mostInFlight, watchInFlight } from './concurrency';
 import { COMMITS, failedMultiStageRun, failedReleaseWithEvidence, multiStageVariables } from './evidenceRuns';
-import { buildAccessDenied, releaseAccessDenied } from '../emulator/errors';
+import { buildAccessDenied, notFound, releaseAccessDenied } from '../emulator/errors';
 import { buildVariables, greenYamlRun, releaseVariables, seedClassicRelease } from './pipelines';
 import { useSession } from './session';
 
@@ -207,6 +207,34 @@ describe('failure details: how the evidence is read', function () {
       /release 58: access denied \(HTTP 403\)\. VS402904: .* Give "WebApp Build Service \(fabrikam\)" \(.*for release pipelines.*\) or "Project Collection Build Service \(fabrikam\)" .* "View releases" on the release pipeline in project 'WebApp' \(Pipelines › Releases › the release pipeline › … › Security\)\. The item is filed without those log excerpts\./,
     );
     assert.doesNotMatch(warnings, /work items in this node/);
+  });
+
+  it('a release answered 404 is unread, not one without deployments: a reporting job does not decide success', async () => {
+    const em = session.emulator;
+    const { webUrl } = await seedClassicRelease(em, failedReleaseWithEvidence(59));
+    await em.injectFaults([
+      {
+        method: 'GET',
+        pathRegex: '/_apis/release/releases/59$',
+        status: 404,
+        times: 10,
+        body: notFound(
+          'VS402856: Release with id 59 does not exist.',
+          'ReleaseNotFoundException',
+          'Microsoft.VisualStudio.Services.ReleaseManagement.Data',
+        ).toJSON(),
+      },
+    ]);
+    // The job reporting on the release's earlier, failed job succeeded itself: only the release tells the outcome.
+    const run = await session.run({ variables: releaseVariables(59, 'Succeeded', webUrl) });
+    assert.equal(run.result, 'SucceededWithIssues', run.stdout);
+    assert.equal(run.outputs['WorkItemAction'], 'none');
+    const warnings = run.warnings.join('\n');
+    assert.match(
+      warnings,
+      /Could not read release 59 \(HTTP 404\): VS402856: Release with id 59 does not exist\./,
+    );
+    assert.match(warnings, /The run's outcome could not be established/);
   });
 
   it('attachLogs and attachments: uploaded, then attached with comments in the one create request', async () => {

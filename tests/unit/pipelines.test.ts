@@ -783,14 +783,16 @@ describe('pipelines adapter: the build and release records on the wire', () => {
     assert.equal((await adapter.changes('WebApp', 812, 5))[0]?.url, undefined);
   });
 
-  it('a release from the release host; a release that is gone is none', async () => {
+  it('a release from the release host; one it answers 404 for is unread, not a release without deployments', async () => {
     const run = { id: 57, name: 'Release-57', definitionName: 'CD', environmentId: 3, attempt: 1 };
     const { adapter, sent } = recorded([
       { status: 200, body: { environments: [{ id: 3, name: 'Production' }] } },
       { status: 404, body: { message: 'VS402853: release not found' } },
     ]);
     assert.equal((await adapter.releaseDeployment('WebApp', run, 'Production'))?.environment, 'Production');
-    assert.equal(await adapter.releaseDeployment('WebApp', run, 'Production'), undefined);
+    await assert.rejects(adapter.releaseDeployment('WebApp', run, 'Production'), {
+      message: loc('CallFailedStatus', loc('ActionReadRelease', 57), 404, 'VS402853: release not found'),
+    });
     assert.equal(
       sent[0],
       `GET https://vsrm.dev.azure.com/fabrikam/WebApp/_apis/release/releases/57?api-version=6.0 ${JSON_6}`,

@@ -397,9 +397,8 @@ export class AdoPipelines implements Pipelines {
   ): Promise<ReleaseDeployment | undefined> {
     return this.call(loc('ActionReadRelease', run.id), project, 'releases', async () => {
       const path = `${segment(project)}/_apis/release/releases/${run.id}`;
-      const release = await (
-        await this.releases()
-      ).json<WireRelease>({ method: 'GET', path, apiVersion: V }, 'undefined');
+      // A 404 is a release the job token may not see, not one without deployments: the records stay unread.
+      const release = await (await this.releases()).json<WireRelease>({ method: 'GET', path, apiVersion: V });
       return release ? releaseDeployment(release, run, environment) : undefined;
     });
   }
