@@ -39,6 +39,23 @@ describe('emulator: protocol', function () {
     assert.ok(!JSON.stringify(log).includes(JOB_TOKEN), 'the token never appears in the log');
   });
 
+  it('a token given some projects only: any other is 404 VS800075, as one that does not exist', async () => {
+    await em().setTokens([{ token: 'scoped', projects: ['webapp'] }]);
+    const read = (project: string): Promise<Response> =>
+      fetch(`${em().collectionUrl}${project}/_apis/wit/workitemtypes?api-version=6.0`, {
+        headers: { 'X-TFS-FedAuthRedirect': 'Suppress', Authorization: 'Bearer scoped' },
+      });
+    const unseen = await read('Mobile');
+    assert.equal(unseen.status, 404);
+    const { message, typeKey } = (await unseen.json()) as { message: string; typeKey: string };
+    assert.match(
+      message,
+      /^VS800075: The project with id 'vstfs:\/\/\/Classification\/TeamProject\/[0-9a-f-]{36}' does not exist, or you do not have permission to access it\.$/,
+    );
+    assert.equal(typeKey, 'ProjectDoesNotExistException');
+    assert.equal((await read('WebApp')).status, 200, 'its own project is seen, named in any case');
+  });
+
   it('answers WebApi resource-area discovery as a single host', async () => {
     const webApi = new WebApi(em().collectionUrl, new BearerCredentialHandler(JOB_TOKEN));
     const wit = await webApi.getWorkItemTrackingApi();

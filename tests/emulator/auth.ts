@@ -29,12 +29,22 @@ const same = (a: string, b: string): boolean => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
+/** The token the credential presents, or undefined (→ 401). */
+export function tokenOf(cred: Credential | undefined, tokens: TokenSpec[]): TokenSpec | undefined {
+  if (!cred || cred.secret === '') return undefined;
+  return tokens.find((t) => (!t.scheme || t.scheme === cred.scheme) && same(t.token, cred.secret));
+}
+
 /** The identity the credential authenticates as, or undefined (→ 401). */
 export function authenticate(cred: Credential | undefined, tokens: TokenSpec[]): Person | undefined {
-  if (!cred || cred.secret === '') return undefined;
-  const spec = tokens.find((t) => (!t.scheme || t.scheme === cred.scheme) && same(t.token, cred.secret));
+  const spec = tokenOf(cred, tokens);
   if (!spec) return undefined;
   return spec.identity ? (findPersonByUniqueName(spec.identity) ?? BUILD_IDENTITY) : BUILD_IDENTITY;
+}
+
+/** Whether the token's identity was given `project` (by name, in any case). */
+export function seesProject(spec: TokenSpec | undefined, project: string): boolean {
+  return spec?.projects?.some((name) => name.toLowerCase() === project.toLowerCase()) ?? true;
 }
 
 export const WWW_AUTHENTICATE =

@@ -65,6 +65,8 @@ function tokensFrom(raw: unknown): TokenSpec[] {
       throw new SeedError('every token must be a non-empty string');
     if (spec.identity && !findPersonByUniqueName(spec.identity))
       throw new SeedError(`unknown identity '${spec.identity}'`);
+    if (spec.projects !== undefined && !spec.projects.every((name) => typeof name === 'string'))
+      throw new SeedError('projects: expected project names');
     return spec;
   });
 }

@@ -183,6 +183,19 @@ export const projectNotFound = (name: string): AdoError =>
     'Microsoft.TeamFoundation.Core.WebApi',
   );
 
+/**
+ * VS800075, the answer to a project the identity may not see, named by id as the service names it: 404 alike for one
+ * that does not exist (Microsoft Learn, "Access Azure DevOps with Microsoft Entra workload identity", and the body
+ * public reports quote for a job token reading another project's build). The typeKey is emulator-chosen.
+ */
+export const projectUnseen = (id: string): AdoError =>
+  new AdoError(
+    404,
+    `VS800075: The project with id 'vstfs:///Classification/TeamProject/${id}' does not exist, or you do not have permission to access it.`,
+    'ProjectDoesNotExistException',
+    'Microsoft.TeamFoundation.Core.WebApi',
+  );
+
 export const badRequest = (message: string, typeKey = 'VssPropertyValidationException'): AdoError =>
   new AdoError(400, message, typeKey, 'Microsoft.VisualStudio.Services.Common');
 

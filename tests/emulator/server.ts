@@ -2,10 +2,17 @@
 // and which host this is), record, add latency, apply faults, authenticate, check the api-version,
 // resolve the project, run the handler, answer like the service.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { authenticate, parseAuthorization, WWW_AUTHENTICATE, type Credential } from './auth';
+import {
+  authenticate,
+  parseAuthorization,
+  seesProject,
+  tokenOf,
+  WWW_AUTHENTICATE,
+  type Credential,
+} from './auth';
 import type { Reply, RequestContext } from './context';
 import { handleControl, type Emulation } from './control';
-import { AdoError, notSignedIn, projectNotFound, unauthorized } from './errors';
+import { AdoError, notSignedIn, projectNotFound, projectUnseen, unauthorized } from './errors';
 import { exchangeToken, federationRoute, issueIdToken, type FederationRoute } from './federation';
 import { areaLocations } from './handlers/discovery';
 import { compilePath, decodeSegments, matchPath } from './matcher';
@@ -145,6 +152,8 @@ async function serve(em: Emulation, r: Incoming): Promise<Reply> {
     const projectName = target.params.project;
     const project = projectName === undefined ? undefined : em.store.project(projectName);
     if (projectName !== undefined && !project) throw projectNotFound(projectName);
+    if (project && !seesProject(tokenOf(r.cred, em.store.tokens), project.name))
+      throw projectUnseen(project.id);
     const ctx: RequestContext = {
       store: em.store,
       method: r.method,

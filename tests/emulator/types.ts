@@ -10,6 +10,11 @@ export interface TokenSpec {
   identity?: string;
   /** Limit the scheme; default both. */
   scheme?: 'Bearer' | 'Basic';
+  /**
+   * The projects (names) the identity was given, such as a project-scoped job token's own; default every project.
+   * Any other project is answered 404 VS800075, as if it did not exist.
+   */
+  projects?: string[];
 }
 
 /** One scripted failure. Matched against method and the decoded request path (no query). */
