@@ -6,7 +6,16 @@ import type { RecordedRequest, WorkItemJson } from '../emulator/harness';
 import { assertStartedTogether, mostInFlight, watchInFlight } from './concurrency';
 import { COMMITS, failedMultiStageRun, failedReleaseWithEvidence, multiStageVariables } from './evidenceRuns';
 import { buildAccessDenied, notFound, releaseAccessDenied } from '../emulator/errors';
-import { buildVariables, greenYamlRun, releaseVariables, seedClassicRelease } from './pipelines';
+import {
+  buildVariables,
+  classicRelease,
+  failedYamlRun,
+  greenYamlRun,
+  JOB_TOKEN,
+  PAT,
+  releaseVariables,
+  seedClassicRelease,
+} from './pipelines';
 import { useSession } from './session';
 
 const body = (item: WorkItemJson): string => String(item.fields['Microsoft.VSTS.TCM.ReproSteps']);
@@ -207,6 +216,47 @@ describe('failure details: how the evidence is read', function () {
       /release 58: access denied \(HTTP 403\)\. VS402904: .* Give "WebApp Build Service \(fabrikam\)" \(.*for release pipelines.*\) or "Project Collection Build Service \(fabrikam\)" .* "View releases" on the release pipeline in project 'WebApp' \(Pipelines › Releases › the release pipeline › … › Security\)\. The item is filed without those log excerpts\./,
     );
     assert.doesNotMatch(warnings, /work items in this node/);
+  });
+
+  it("the job's token expired (401): the reads name that token and a new job, the connection still files", async () => {
+    const em = session.emulator;
+    await em.seedBuild(failedYamlRun(918));
+    // Only the connection's token is still accepted: the job's is past its lifetime.
+    await em.setTokens([{ token: PAT, scheme: 'Basic', identity: 'sam@fabrikam.example' }]);
+    const connection = '2c9e4f1a-7b3d-4e6a-9c0b-5d8f1e2a3b47';
+    const run = await session.run({
+      variables: buildVariables(918),
+      inputs: { connection },
+      serviceConnections: { [connection]: { url: em.collectionUrl, token: PAT } },
+    });
+    assert.equal(run.outputs['WorkItemAction'], 'created', run.stdout);
+    const warnings = run.warnings.join('\n');
+    assert.match(
+      warnings,
+      /Could not read the timeline of build 918: Azure DevOps rejected the job's access token \(TF400813\): it expired or was revoked\. The task reads the run's records with that token whatever the 'connection' input names.* Run this task in a job of its own that runs after the others/,
+    );
+    assert.doesNotMatch(warnings, /renew its personal access token|has access to project/);
+  });
+
+  it("another project's build the job token may not see (404 VS800075): names that project and the identity", async () => {
+    const em = session.emulator;
+    await em.seedBuild({ ...failedYamlRun(812), project: 'Mobile', changes: COMMITS.slice(0, 2) });
+    const release = classicRelease(57, 'failed');
+    const { webUrl } = await em.seedRelease({
+      ...release,
+      artifacts: release.artifacts?.map((artifact) => ({ ...artifact, project: 'Mobile' })),
+    });
+    // "Limit job authorization scope to current project for release pipelines": the release's project only.
+    await em.setTokens([{ token: JOB_TOKEN, projects: ['WebApp'] }]);
+    const run = await session.run({ variables: releaseVariables(57, 'Failed', webUrl) });
+    assert.equal(run.outputs['WorkItemAction'], 'created', run.stdout);
+    const warnings = run.warnings.join('\n');
+    assert.equal(run.warnings.length, 1, warnings);
+    assert.match(
+      warnings,
+      /^Could not read the changes of build 812: VS800075: .* Azure DevOps answers 404, as for what does not exist, when the identity may not see project 'Mobile': the job's access token acts as "WebApp Build Service \(fabrikam\)" \(.*for release pipelines.*\) or "Project Collection Build Service \(fabrikam\)" .*, which was not given that project\. Add it to the Readers group of project 'Mobile' \(there: Project settings › Permissions › Readers › Members › Add\)\. The item is filed without the changes\.$/,
+    );
+    assert.doesNotMatch(warnings, /'project' input|writing to it/);
   });
 
   it('a release answered 404 is unread, not one without deployments: a reporting job does not decide success', async () => {

@@ -232,6 +232,51 @@ describe('Azure DevOps errors', () => {
     assert.equal(denied('releases', true), said(loc('ViewReleasesFix', release, 'WebApp')));
   });
 
+  it("a refused token or a 404 reading the run's records: the job token expired, or it may not see the project", () => {
+    const read = (status: number, message: string, project = 'WebApp', release = false): string =>
+      toAdoError(serviceError(status, message), {
+        action: 'read the records',
+        url: CALL.url,
+        project,
+        identity: { kind: 'jobToken', runProject: 'WebApp', release },
+        records: 'builds',
+      }).message;
+    // Refused: the job token's lifetime, never the 'connection' input's token nor the project's access.
+    const rejected = (code: string): string => loc('RecordsTokenRejected', 'read the records', code);
+    assert.equal(
+      read(401, "TF400813: The user '' is not authorized to access this resource."),
+      rejected('TF400813'),
+    );
+    assert.equal(read(401, 'Unauthorized'), rejected('HTTP 401'));
+    assert.equal(read(203, '<html>Sign In</html>'), rejected('HTTP 203'));
+    // Not found: a project the job token's identity was not given, named with that identity, whatever the code.
+    const unseen =
+      "VS800075: The project with id 'vstfs:///Classification/TeamProject/Mobile' does not exist, or you do not have permission to access it.";
+    const release = loc('PermissionWhoRelease', 'WebApp', 'fabrikam', 'fabrikam');
+    assert.equal(
+      read(404, unseen, 'Mobile', true),
+      loc('RecordsNotVisible', 'read the records', unseen, 'Mobile', release, 'Mobile'),
+    );
+    const job = loc('PermissionWhoJob', 'WebApp', 'fabrikam', 'fabrikam');
+    assert.equal(
+      read(404, 'TF200016: The following project does not exist: WebApp.'),
+      loc(
+        'RecordsNotVisible',
+        'read the records',
+        'TF200016: The following project does not exist: WebApp.',
+        'WebApp',
+        job,
+        'WebApp',
+      ),
+    );
+    assert.doesNotMatch(read(404, unseen, 'Mobile'), /'project' input|writing to it/);
+    // Anything else not found is that thing, not the project.
+    assert.equal(
+      read(404, 'VS800069: log not found'),
+      loc('CallFailedStatus', 'read the records', 404, 'VS800069: log not found'),
+    );
+  });
+
   it('a throttled call, a denied one and a refused token each say so, with the service’s words', () => {
     const said = (status: number, message: string) => toAdoError(serviceError(status, message), CALL);
     const throttled = said(429, 'Request was blocked due to exceeding usage of resource.');

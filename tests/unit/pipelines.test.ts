@@ -899,5 +899,19 @@ describe('pipelines adapter: the build and release records on the wire', () => {
         return true;
       });
     });
+
+    it(`a 401 or a 404 reading the ${name}: the job token expired, or it may not see the project`, async () => {
+      const gone = "TF400813: The user '' is not authorized to access this resource.";
+      const unseen = 'TF200016: The following project does not exist: WebApp.';
+      const { adapter } = recorded([
+        { status: 401, body: { message: gone } },
+        { status: 404, body: { message: unseen } },
+      ]);
+      const jobToken = loc('PermissionWhoJob', 'WebApp', 'fabrikam', 'fabrikam');
+      await assert.rejects(call(adapter), { message: loc('RecordsTokenRejected', action, 'TF400813') });
+      await assert.rejects(call(adapter), {
+        message: loc('RecordsNotVisible', action, unseen, 'WebApp', jobToken, 'WebApp'),
+      });
+    });
   }
 });

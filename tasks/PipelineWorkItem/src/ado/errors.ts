@@ -80,6 +80,10 @@ const UNTRUSTED_CERTIFICATE: ReadonlySet<string> = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+// Azure DevOps's 404 for a project named by id (VS800075) or by name (TF200016) that does not exist or that the
+// identity may not see: it answers both alike.
+const PROJECT_NOT_FOUND: ReadonlySet<string> = new Set(['VS800075', 'TF200016']);
+
 // The message of a failure, the first that applies, in this order.
 const MESSAGES: readonly (readonly [applies: (f: Failure) => boolean, message: (f: Failure) => string])[] = [
   [(f) => isNetworkCode(f.e.code), (f) => loc('Unreachable', f.action, f.call.url, f.e.code ?? '')],
@@ -100,6 +104,16 @@ const MESSAGES: readonly (readonly [applies: (f: Failure) => boolean, message: (
     (f) => loc('AnswerNotJson', f.action, f.call.url, f.status ?? 200, f.e.page ?? ''),
   ],
   [(f) => serverTooOld(f) !== undefined, tooOld],
+  // A read of the run's records is the job token's whatever writes to Boards: refused, that token outlived the
+  // job's timeout or was revoked; a project answered as one that does not exist, a project it was not given.
+  [
+    (f) => f.call.records !== undefined && isRejected(f),
+    (f) => loc('RecordsTokenRejected', f.action, refusalCode(f)),
+  ],
+  [
+    (f) => f.call.records !== undefined && f.status === 404 && PROJECT_NOT_FOUND.has(f.code ?? ''),
+    recordsUnseen,
+  ],
   [(f) => f.code === 'TF237111', (f) => loc('AreaRefused', f.action, permissionFix(f.call))],
   [(f) => f.code === 'TF401289', tagsRefused],
   [(f) => f.code === 'VS800075', (f) => loc('CallFailed', f.action, projectUnreadable(f.call))],
@@ -248,6 +262,13 @@ function accessFix(call: CallContext): string {
   if (call.records === undefined) return permissionFix(call);
   const { who, project } = writerIn(call);
   return RECORDS_FIX[call.records](who, project);
+}
+
+// The job token's identity may not see the project of a read of the run's records: a release's build in another
+// project, with the job authorization scope limited to the release's.
+function recordsUnseen(f: Failure): string {
+  const { who, project } = writerIn(f.call);
+  return loc('RecordsNotVisible', f.action, f.serviceMessage, project, who, project);
 }
 
 /**

@@ -61,7 +61,7 @@ export interface WireRelease {
     alias?: string;
     type?: string;
     isPrimary?: boolean;
-    definitionReference?: { version?: { name?: string }; project?: { id?: string } };
+    definitionReference?: { version?: { name?: string }; project?: { id?: string; name?: string } };
   }[];
 }
 
@@ -152,10 +152,11 @@ export function releaseDeployment(
   const artifacts = (release.artifacts ?? []).map((artifact) =>
     [artifact.alias, artifact.definitionReference?.version?.name].filter(Boolean).join(' '),
   );
-  // The build the release deploys may be another project's: its changes are read there.
+  // The build the release deploys may be another project's: its changes are read there, and a refusal names it as
+  // its settings do (a request takes either).
   const primary = (release.artifacts ?? []).find((artifact) => artifact.isPrimary);
-  const buildProject =
-    primary?.type?.toLowerCase() === 'build' ? primary.definitionReference?.project?.id : undefined;
+  const project = primary?.type?.toLowerCase() === 'build' ? primary.definitionReference?.project : undefined;
+  const buildProject = project?.name || project?.id;
   return { environment: stage.name ?? environment, jobs, artifacts, ...(buildProject && { buildProject }) };
 }
 

@@ -76,7 +76,7 @@ export interface ReleaseDeployment {
   readonly jobs: readonly ReleaseJob[];
   /** e.g. `_WebApp-CI 20261129.3` for each artifact of the release. */
   readonly artifacts: readonly string[];
-  /** The project (id) of the build the release deploys as its primary artifact, when it is a build. */
+  /** The project (name, else id) of the build the release deploys as its primary artifact, when it is a build. */
   readonly buildProject?: string;
 }
 
@@ -112,7 +112,7 @@ export interface RunFacts {
   readonly unfinishedJobs?: readonly string[];
   readonly failures: readonly FailedStep[];
   readonly artifacts: readonly string[];
-  /** In a release, the project (id) of the build it deploys, when not known to be the run's own. */
+  /** In a release, the project (name, else id) of the build it deploys, when not known to be the run's own. */
   readonly buildProject?: string;
   /**
    * The attempt each job of a build is in, by its identifier in `jobKey`'s form; absent when no record names one.
