@@ -112,6 +112,37 @@ describe('packaged task: values at the limits of Azure Boards', function () {
     assert.equal(run.outputs['WorkItemAction'], 'none');
   });
 
+  it('a dry run predicts the run that gives up: three values cut, then a refused assignee is one refusal too many', async () => {
+    await session.emulator.seedBuild(failedYamlRun(9708, [`TypeError: ${'x'.repeat(300)}`]));
+    await session.emulator.injectFaults([{ ...UNREAD_FIELD_TYPES, times: 10 }]);
+    const long = ['Build.IntegrationBuild', 'Build.FoundIn', 'Common.ResolvedReason'];
+    const inputs = {
+      fields: long.map((field) => `Microsoft.VSTS.${field}={{firstError}}`).join('\n'),
+      assignTo: 'nobody@elsewhere.example',
+      linkBuild: 'false',
+    };
+    const dry = await session.run({ variables: buildVariables(9708), inputs: { ...inputs, dryRun: 'true' } });
+    const real = await session.run({ variables: buildVariables(9708), inputs });
+    assert.equal(real.result, 'SucceededWithIssues');
+    assert.equal(real.outputs['WorkItemAction'], 'none');
+    await session.items(0, real);
+    // The refusal the run gives up on, as the check words it too (it validates where the run creates).
+    const refusal = /^Could not create the Bug in project 'WebApp': (.*)$/m.exec(real.resultMessage)?.[1];
+    assert.ok(refusal, real.resultMessage);
+    assert.match(
+      dry.stdout,
+      /Dry run: Azure DevOps checked the create without saving it \(validateOnly\) and would refuse it/,
+    );
+    assert.ok(
+      dry.warnings.some((warning) => warning.includes(refusal)),
+      `${dry.warnings.join('\n')}\n${refusal}`,
+    );
+    const checks = (await session.emulator.requests()).filter(
+      (r) => r.method === 'POST' && r.path.endsWith('/$Bug'),
+    );
+    assert.equal(checks.length, 8, 'the check sent as often as the create');
+  });
+
   it('files named as Linux allows but Windows and Azure DevOps names do not: attached, those characters as _', async function () {
     // Windows cannot create these names: the test needs a file system that can.
     if (process.platform === 'win32') this.skip();

@@ -554,7 +554,7 @@ describe('a dry run of a new item', () => {
       status: 400,
       refusedFields: ['System.AssignedTo'],
     });
-    boards.validateWorkItem.rejects(refusal);
+    boards.validateWorkItem.onFirstCall().rejects(refusal);
     const { acting, infos, warnings } = dryRunOver(boards, { assignTo: 'ana@fabrikam.com' });
     const acted = await fileNewItem(acting, decided());
     assert.deepEqual((acted.report as { validation?: unknown }).validation, {
@@ -570,7 +570,7 @@ describe('a dry run of a new item', () => {
     const boards = fakeBoards();
     const refused = ['System.AssignedTo', 'Microsoft.VSTS.Common.Priority'];
     const refusal = new AdoError('TF401320: Rule Error', { status: 400, refusedFields: refused });
-    boards.validateWorkItem.rejects(refusal);
+    boards.validateWorkItem.onFirstCall().rejects(refusal);
     const { acting, infos } = dryRunOver(boards, { assignTo: 'ana@fabrikam.com', priority: '1' });
     await fileNewItem(acting, decided());
     assert.ok(
@@ -580,7 +580,11 @@ describe('a dry run of a new item', () => {
   });
 
   // The service answers as Azure DevOps does: one refusal, naming the first linked item it cannot find.
-  function refusingMissing(boards: FakeBoards, missing: readonly number[], after?: AdoError): void {
+  function refusingMissing(
+    boards: FakeBoards,
+    missing: readonly number[],
+    after: (ops: Op[]) => AdoError | undefined = () => undefined,
+  ): void {
     boards.validateWorkItem.callsFake(async (_project: string, _type: string, ops: Op[]) => {
       const linked = ops.flatMap(
         (op) => /\/workItems\/(\d+)$/.exec((op.value as { url?: string }).url ?? '')?.slice(1) ?? [],
@@ -593,7 +597,8 @@ describe('a dry run of a new item', () => {
           serviceMessage: `TF401232: Work item ${first} does not exist, or you do not have permissions to read it.`,
         });
       }
-      if (after) throw after;
+      const refusal = after(ops);
+      if (refusal) throw refusal;
     });
   }
 
@@ -668,13 +673,127 @@ describe('a dry run of a new item', () => {
     assert.deepEqual(warnings, []);
   });
 
+  // The service as Azure DevOps answers, for the create and its check alike: the first value of a Custom field
+  // too long for it, alone (TF401324); once none is, what `after` refuses of the rest.
+  function refusing(
+    stub: sinon.SinonStub,
+    after: (ops: Op[]) => AdoError | undefined = () => undefined,
+  ): void {
+    stub.callsFake(async (_project: string, _type: string, ops: Op[]) => {
+      const long = ops.find((op) => op.path.startsWith('/fields/Custom.') && String(op.value).length > 255);
+      const ref = long?.path.slice('/fields/'.length);
+      const said = `TF401324: Value for field '${ref}' is too long.`;
+      if (ref) {
+        throw new AdoError(`Could not create the Bug: ${said}`, {
+          status: 400,
+          code: 'TF401324',
+          serviceMessage: said,
+          refusedFields: [ref],
+        });
+      }
+      const refusal = after(ops);
+      if (refusal) throw refusal;
+      return { id: 8 };
+    });
+  }
+
+  // The real run and the dry run against the same service: what the real run ends on (the item, or the error it
+  // gives up with) and warns, and what the dry run predicts.
+  async function bothRuns(values: Record<string, string>, after?: (ops: Op[]) => AdoError | undefined) {
+    // The create answers 8, the one open item of the fingerprint after it.
+    const real = boardsFinding([8]);
+    refusing(real.createWorkItem, after);
+    const filing = actingOver(real, values);
+    const outcome = await fileNewItem(filing.acting, decided()).then(
+      (acted) => ({ filed: acted.outputs.action === 'created', refusal: undefined as string | undefined }),
+      (error: Error) => ({ filed: false, refusal: error.message }),
+    );
+    const dry = fakeBoards();
+    refusing(dry.validateWorkItem, after);
+    const checking = dryRunOver(dry, values);
+    const acted = await fileNewItem(checking.acting, decided());
+    const validation = (
+      acted.report as { validation: { accepted: boolean; without?: string[]; refusal?: string } }
+    ).validation;
+    return {
+      real: { ...outcome, sends: real.createWorkItem.callCount, warnings: filing.warnings },
+      dry: { validation, checks: dry.validateWorkItem.callCount },
+    };
+  }
+
+  const tooLong = (...names: string[]): string =>
+    names.map((name) => `Custom.${name}=${'x'.repeat(300)}`).join('\n');
+
+  it('four fields values too long: the check gives up on the fourth after three cuts, as the real run does', async () => {
+    const { real, dry } = await bothRuns({ fields: tooLong('A', 'B', 'C', 'D') });
+    assert.equal(real.filed, false);
+    assert.match(real.refusal ?? '', /TF401324: Value for field 'Custom\.D' is too long/);
+    assert.equal(real.sends, 4);
+    assert.equal(dry.validation.accepted, false);
+    assert.equal(dry.validation.refusal, real.refusal);
+    assert.equal(dry.checks, 4);
+  });
+
+  it('three values cut, then an optional value refused: the run gives up, and so does the check', async () => {
+    const rule = new AdoError('TF401320: Rule Error for field Assigned To', {
+      status: 400,
+      refusedFields: ['System.AssignedTo'],
+    });
+    const assignee = (ops: Op[]): AdoError | undefined =>
+      field(ops, 'System.AssignedTo') ? rule : undefined;
+    const { real, dry } = await bothRuns(
+      { fields: tooLong('A', 'B', 'C'), assignTo: 'ana@fabrikam.com' },
+      assignee,
+    );
+    assert.deepEqual([real.filed, real.refusal, real.sends], [false, rule.message, 4]);
+    assert.deepEqual([dry.validation.accepted, dry.validation.refusal, dry.checks], [false, rule.message, 4]);
+  });
+
+  it('an optional value left out, then a value the item cannot go without: the check names the refusal the run ends on', async () => {
+    const assignee = new AdoError('TF401320: Rule Error for field Assigned To', {
+      status: 400,
+      refusedFields: ['System.AssignedTo'],
+    });
+    const required = new AdoError('TF401320: Rule Error for field Custom.Team', {
+      status: 400,
+      refusedFields: ['Custom.Team'],
+    });
+    const service = (ops: Op[]): AdoError => (field(ops, 'System.AssignedTo') ? assignee : required);
+    const { real, dry } = await bothRuns({ assignTo: 'ana@fabrikam.com' }, service);
+    assert.deepEqual([real.filed, real.refusal, real.sends], [false, required.message, 2]);
+    assert.deepEqual(
+      [dry.validation.accepted, dry.validation.refusal, dry.checks],
+      [false, required.message, 2],
+    );
+  });
+
+  it('values cut and left out within the limit: the check names, in order, what the run warns it files without', async () => {
+    const rule = new AdoError('TF401320: Rule Error for field Assigned To', {
+      status: 400,
+      refusedFields: ['System.AssignedTo'],
+    });
+    const assignee = (ops: Op[]): AdoError | undefined =>
+      field(ops, 'System.AssignedTo') ? rule : undefined;
+    const { real, dry } = await bothRuns(
+      { fields: tooLong('A', 'B'), assignTo: 'ana@fabrikam.com' },
+      assignee,
+    );
+    assert.deepEqual([real.filed, real.sends, real.warnings.length], [true, 4, 3]);
+    assert.deepEqual(dry.validation.without, [
+      loc('ValueCutTo', 'Custom.A', 255),
+      loc('ValueCutTo', 'Custom.B', 255),
+      'System.AssignedTo',
+    ]);
+    assert.deepEqual([dry.validation.accepted, dry.checks], [true, 4]);
+  });
+
   it('a missing link, then a refusal the item cannot go without: refused, as the real run would be', async () => {
     const boards = fakeBoards();
     const rule = new AdoError('TF401320: Rule Error for field Custom.Team', {
       status: 400,
       refusedFields: ['Custom.Team'],
     });
-    refusingMissing(boards, [5101], rule);
+    refusingMissing(boards, [5101], () => rule);
     const { acting, warnings } = linkingDryRun(boards, [5101]);
     const acted = await fileNewItem(acting, decided());
     assert.deepEqual((acted.report as { validation?: unknown }).validation, {
@@ -691,7 +810,8 @@ describe('a dry run of a new item', () => {
       status: 400,
       refusedFields: ['System.AssignedTo'],
     });
-    refusingMissing(boards, [5101], rule);
+    // The service refuses the assignee while it is sent.
+    refusingMissing(boards, [5101], (ops) => (field(ops, 'System.AssignedTo') ? rule : undefined));
     const { acting } = linkingDryRun(boards, [5101], { assignTo: 'ana@fabrikam.com' });
     const acted = await fileNewItem(acting, decided());
     const validation = (acted.report as { validation?: { without?: string[]; refusal?: string } }).validation;

@@ -9,11 +9,10 @@ import { filedHtml, recurrenceHtml } from '../render/notes';
 import { maskedEvidence, maskedRun, shownFingerprint } from '../render/readable';
 import type { Validation } from '../render/summary';
 import { loc } from '../text/messages';
-import { Content, FIELD, optionalFields, optionalFix, Tracking, workItemDraft } from '../workItem/draft';
+import { Content, FIELD, optionalFields, Tracking, workItemDraft } from '../workItem/draft';
 import { JsonPatchOperation, patchOf } from '../workItem/patch';
 import { creationRefusal } from '../workItem/workItemType';
-import { MAX_STRING_LENGTH } from '../render/title';
-import { createItem, Created, cutTooLong, refusedLinks } from './writes';
+import { createItem, Created, resendAfter } from './writes';
 
 /** What the decision knew when it chose to file a new item. */
 export interface Decided {
@@ -161,11 +160,11 @@ function createdOutcome(acting: Acting, created: Created, title: string, success
 
 /**
  * Has the service check the create without saving it (validateOnly): permission, type, fields and rules, as the
- * real create would meet them. A refusal is reported, not thrown: a dry run writes nothing either way. The service
- * names one missing linked item, or one value too long, per answer, and the real run sends the create again without
- * each such link, or with the value cut: so does the check, to name everything the run would go without (one more
- * check for each, none when nothing is refused). A refusal of optional values only is an acceptance without them,
- * since the real run files the item without them.
+ * real create would meet them. A refusal is reported, not thrown: a dry run writes nothing either way. After each
+ * refusal the check is sent again as the real run sends the create again (`resendAfter`: a value too long cut,
+ * links to a missing item or refused optional values left out, within the same limit), so it ends where the real
+ * run would: accepted, naming in order what the item would go without, or refused as the real run would give up
+ * (one more check for each, none when nothing is refused).
  */
 async function validated(
   acting: Acting,
@@ -174,42 +173,25 @@ async function validated(
 ): Promise<Validation> {
   const without: string[] = [];
   const refusals: string[] = [];
-  let ops = patch;
+  let sent = { ops: patch, retries: 0 };
   for (;;) {
     try {
-      await acting.boards.validateWorkItem(acting.project, acting.type.name, ops);
+      await acting.boards.validateWorkItem(acting.project, acting.type.name, sent.ops);
       return acceptedWithout(acting, without, refusals);
     } catch (error) {
-      if (!(error instanceof AdoError)) return finalRefusal(acting, error, optional, { without, refusals });
-      const again = sentAgain(ops, optional, error);
-      if (again === undefined) return finalRefusal(acting, error, optional, { without, refusals });
+      const again = resendAfter(acting, sent, optional, error);
+      if (!again) return refused(acting, error);
+      // Sent again only after the service's own refusal.
+      const said = error as AdoError;
       without.push(...again.without);
       // The service's own words after the first refusal: the rest of the message says the same each time.
-      refusals.push(refusals.length === 0 ? error.message : (error.serviceMessage ?? error.message));
-      ops = again.ops;
+      refusals.push(refusals.length === 0 ? said.message : (said.serviceMessage ?? said.message));
+      sent = again;
     }
   }
 }
 
-// What the real run sends again after `error`, and what the item goes without then: the value too long cut, or
-// the links to the missing item left out. undefined when the run sends nothing again.
-function sentAgain(
-  ops: readonly JsonPatchOperation[],
-  optional: ReadonlyMap<string, string>,
-  error: AdoError,
-): { ops: readonly JsonPatchOperation[]; without: string[] } | undefined {
-  const cut = cutTooLong(ops, optional, error);
-  if (cut) return { ops: cut.ops, without: [loc('ValueCutTo', cut.field, MAX_STRING_LENGTH)] };
-  const refused = refusedLinks(ops, error);
-  if (refused.length === 0) return undefined;
-  return {
-    ops: ops.filter((op) => !refused.some((link) => link.op === op)),
-    without: [...new Set(refused.map((link) => loc('LinkToItem', link.id)))],
-  };
-}
-
-// The check's answer once the links it refused are left out and the values cut: accepted without them, or without
-// nothing.
+// The check's answer once what it refused is cut or left out: accepted without it, or without nothing.
 function acceptedWithout(
   acting: Acting,
   without: readonly string[],
@@ -224,19 +206,9 @@ function acceptedWithout(
   return { accepted: true, without, refusal };
 }
 
-// A refusal of anything but a missing link or a value to cut: of optional values only, an acceptance without them
-// (and what went before); of anything else, the refusal the real run would end on.
-function finalRefusal(
-  acting: Acting,
-  error: unknown,
-  optional: ReadonlyMap<string, string>,
-  before: { without: readonly string[]; refusals: readonly string[] },
-): Validation {
+// The refusal the real run would end on.
+function refused(acting: Acting, error: unknown): Validation {
   const refusal = (error as Error).message;
-  const fields = error instanceof AdoError ? error.refusedFields : [];
-  if (fields.length > 0 && fields.every((field) => optionalFix(optional, field) !== undefined)) {
-    return acceptedWithout(acting, [...before.without, ...fields], [...before.refusals, refusal]);
-  }
   acting.log.warning(loc('DryRunRefused', refusal));
   return { accepted: false, refusal };
 }

@@ -133,36 +133,69 @@ async function createDroppingRefused(
         await acting.boards.createWorkItem(acting.project, acting.type.name, ops, () => landedLater(look))
       ).id;
     } catch (error) {
-      const shortened =
-        retries < MAX_REFUSED_RETRIES ? shortenedTooLong(acting, ops, creation, error) : undefined;
-      if (shortened) {
-        retries += 1;
-        ops = shortened;
-        continue;
-      }
-      const dropped = droppable(acting, ops, creation, error, retries < MAX_REFUSED_RETRIES);
-      if (dropped.length === 0) throw error;
-      if (dropped.some((op) => op.path.startsWith('/fields/'))) retries += 1;
-      ops = ops.filter((op) => !dropped.includes(op));
+      const again = resendAfter(acting, { ops, retries }, creation.optional, error);
+      if (!again) throw error;
+      for (const warning of again.warnings) acting.log.warning(warning);
+      ops = again.ops;
+      retries = again.retries;
     }
   }
 }
 
+/** A create sent again after a refusal, without what the refusal cost. */
+export interface Resent {
+  readonly ops: JsonPatchOperation[];
+  /** The retries counted so far: a value cut or values left out count, links left out do not. */
+  readonly retries: number;
+  /** What the run warns about what the item goes without. */
+  readonly warnings: string[];
+  /** The same, named as a dry run names what the item would go without. */
+  readonly without: string[];
+}
+
 /**
- * `ops` with the value the service found too long for its field (TF401324) cut to a single-line text field's 255
- * characters, on one line, and warned about: a `fields` value longer than its field holds (a long `{{firstError}}`)
- * keeps its start rather than going. undefined when the value is not cut (`cutTooLong`): it is dropped.
+ * What the create sends again after `error`, the one policy of the real run and of its dry run: the value found too
+ * long cut (while retries remain), else the links to a missing item left out (always), else the optional fields
+ * refused left out (while retries remain). undefined when nothing is sent again: the create ends on `error`.
  */
-function shortenedTooLong(
-  acting: BoardsWrites,
-  ops: readonly JsonPatchOperation[],
-  creation: Creation,
+export function resendAfter(
+  acting: Pick<BoardsWrites, 'type'>,
+  sent: { readonly ops: readonly JsonPatchOperation[]; readonly retries: number },
+  optional: ReadonlyMap<string, string>,
   error: unknown,
-): JsonPatchOperation[] | undefined {
-  const cut = error instanceof AdoError ? cutTooLong(ops, creation.optional, error) : undefined;
-  if (!cut) return undefined;
-  acting.log.warning(loc('FieldValueCut', cut.field, cut.said, MAX_STRING_LENGTH, cut.fix).trim());
-  return cut.ops;
+): Resent | undefined {
+  if (!(error instanceof AdoError)) return undefined;
+  const { ops, retries } = sent;
+  const counted = retries < MAX_REFUSED_RETRIES;
+  const cut = counted ? cutTooLong(ops, optional, error) : undefined;
+  if (cut) {
+    const warning = loc('FieldValueCut', cut.field, cut.said, MAX_STRING_LENGTH, cut.fix).trim();
+    return {
+      ops: cut.ops,
+      retries: retries + 1,
+      warnings: [warning],
+      without: [loc('ValueCutTo', cut.field, MAX_STRING_LENGTH)],
+    };
+  }
+  const links = refusedLinks(ops, error);
+  if (links.length > 0) {
+    return {
+      ops: ops.filter((op) => !links.some((link) => link.op === op)),
+      retries,
+      warnings: links.map(({ id, fix }) =>
+        loc('LinkRefused', id, error.serviceMessage ?? error.message, fix),
+      ),
+      without: [...new Set(links.map((link) => loc('LinkToItem', link.id)))],
+    };
+  }
+  const dropped = counted ? droppableFields(acting, ops, optional, error) : undefined;
+  if (!dropped) return undefined;
+  return {
+    ops: ops.filter((op) => !dropped.fields.some((field) => op.path === `/fields/${field}`)),
+    retries: retries + 1,
+    warnings: dropped.warnings,
+    without: dropped.fields,
+  };
 }
 
 /**
@@ -171,7 +204,7 @@ function shortenedTooLong(
  * service's words. undefined when the refusal is another, the field is one the item cannot go without (not in
  * `optional`), or the value is short enough already (or too long for any field but a long-text one).
  */
-export function cutTooLong(
+function cutTooLong(
   ops: readonly JsonPatchOperation[],
   optional: ReadonlyMap<string, string>,
   error: AdoError,
@@ -193,33 +226,10 @@ export function cutTooLong(
 }
 
 /**
- * The operations to send the create again without, each warned about: the optional links to a work item the
- * service did not find, or (`fieldsToo`) the optional fields it refused; none when the refusal is about anything
- * else.
- */
-function droppable(
-  acting: BoardsWrites,
-  ops: readonly JsonPatchOperation[],
-  creation: Creation,
-  error: unknown,
-  fieldsToo: boolean,
-): JsonPatchOperation[] {
-  if (!(error instanceof AdoError)) return [];
-  const links = refusedLinks(ops, error);
-  for (const { id, fix } of links) {
-    acting.log.warning(loc('LinkRefused', id, error.serviceMessage ?? error.message, fix));
-  }
-  if (links.length > 0) return links.map((link) => link.op);
-  if (!fieldsToo) return [];
-  const fields = droppableFields(acting, ops, creation, error);
-  return ops.filter((op) => fields.some((field) => op.path === `/fields/${field}`));
-}
-
-/**
  * The links of `ops` to the work item a refusal says does not exist or cannot be read (TF401232), when the item
  * can be filed without them (`optionalLinks`), with the fix to name.
  */
-export function refusedLinks(
+function refusedLinks(
   ops: readonly JsonPatchOperation[],
   error: AdoError,
 ): { op: JsonPatchOperation; id: string; fix: string }[] {
@@ -235,37 +245,37 @@ export function refusedLinks(
 }
 
 /**
- * The fields to send the create again without, each warned about; none when the refusal is not only about
- * optional fields. The service names one unknown field per answer (TF51535): every `fields` entry the type does
- * not have goes with it, so a list of unknown fields costs one retry.
+ * The fields to send the create again without, with the warnings about them; undefined when the refusal is not only
+ * about optional fields. The service names one unknown field per answer (TF51535): every `fields` entry the type
+ * does not have goes with it, so a list of unknown fields costs one retry.
  */
 function droppableFields(
-  acting: BoardsWrites,
+  acting: Pick<BoardsWrites, 'type'>,
   ops: readonly JsonPatchOperation[],
-  creation: Creation,
+  optional: ReadonlyMap<string, string>,
   error: AdoError,
-): string[] {
+): { fields: string[]; warnings: string[] } | undefined {
   // Reference names are case-insensitive, and the service names a field as its definition spells it: each refused
   // field is taken as this create sent it.
   const refused = error.refusedFields.flatMap((field) => sentAs(ops, field) ?? []);
-  const fix = (field: string): string | undefined => optionalFix(creation.optional, field);
-  if (refused.length === 0 || refused.some((field) => fix(field) === undefined)) return [];
+  const fix = (field: string): string | undefined => optionalFix(optional, field);
+  if (refused.length === 0 || refused.some((field) => fix(field) === undefined)) return undefined;
   if (error.code === 'TF51535') {
     const has = (field: string): boolean =>
       acting.type.fields.some((known) => known.toLowerCase() === field.toLowerCase());
-    const unknown = [...creation.optional.keys()].flatMap((field) =>
-      has(field) ? [] : (sentAs(ops, field) ?? []),
-    );
+    const unknown = [...optional.keys()].flatMap((field) => (has(field) ? [] : (sentAs(ops, field) ?? [])));
     const fields = [...new Set([...refused, ...unknown])];
-    acting.log.warning(loc('FieldsUnknownDropped', error.message, acting.type.name, fields.join(', ')));
-    return fields;
+    return {
+      fields,
+      warnings: [loc('FieldsUnknownDropped', error.message, acting.type.name, fields.join(', '))],
+    };
   }
-  for (const field of refused) {
+  const warnings = refused.map((field) => {
     const value = ops.find((op) => op.path === `/fields/${field}`)?.value;
     const note = [macroNote(String(value)), fix(field) ?? ''].filter(Boolean).join(' ');
-    acting.log.warning(loc('FieldValueRefused', String(value), field, error.message, note).trim());
-  }
-  return refused;
+    return loc('FieldValueRefused', String(value), field, error.message, note).trim();
+  });
+  return { fields: refused, warnings };
 }
 
 /** `field` as the create sent it, in whatever case; undefined when it sent no such field. */
