@@ -640,13 +640,19 @@ describe('pipelines adapter: the build and release records on the wire', () => {
     const { adapter, sent } = recorded([
       { status: 200, body: 'Deploying\r\nFailed: 403\n' },
       { status: 200, body: '' },
+      // 5 MB: the tail is looked for in its last 4 MB only, whole lines.
+      { status: 200, body: `${'x'.repeat(99)}\n`.repeat(50_000) },
     ]);
     assert.deepEqual(await adapter.releaseTaskLogLines('WebApp', 57, log, { first: 1, last: 2 }), [
       'Deploying',
       'Failed: 403',
     ]);
     assert.deepEqual(await adapter.releaseTaskLogTail('WebApp', 57, log, 30), { lines: [], lineCount: 0 });
-    assert.deepEqual(sent, [
+    const long = await adapter.releaseTaskLogTail('WebApp', 57, log, 50_000);
+    assert.equal(long.lineCount, 50_000);
+    assert.equal(long.lines.length, Math.floor((4 * 1024 * 1024) / 100));
+    assert.ok(long.lines.every((line) => line === 'x'.repeat(99)));
+    assert.deepEqual(sent.slice(0, 2), [
       'GET https://vsrm.dev.azure.com/fabrikam/WebApp/_apis/release/releases/57/environments/3/deployPhases/8/tasks/5/logs?startLine=1&endLine=2&api-version=6.0-preview.2 text/plain;api-version=6.0-preview.2',
       'GET https://vsrm.dev.azure.com/fabrikam/WebApp/_apis/release/releases/57/environments/3/deployPhases/8/tasks/5/logs?api-version=6.0-preview.2 text/plain;api-version=6.0-preview.2',
     ]);
@@ -754,7 +760,7 @@ describe('pipelines adapter: the build and release records on the wire', () => {
       { status: 200 },
       { status: 200 },
       { status: 200 },
-      { status: 200, body: 'one\ntwo\n' },
+      { status: 200, body: 'one\ntwo\nthree\n' },
       { status: 200, body: { value: [{ id: 'a1', message: 'First\nSecond', displayUri: 'http://x/c/a1' }] } },
       {
         status: 200,
@@ -773,9 +779,9 @@ describe('pipelines adapter: the build and release records on the wire', () => {
       [],
     );
     assert.deepEqual(await adapter.newestBuilds('WebApp', { definitionId: 12, top: 20 }), []);
-    assert.deepEqual(await adapter.releaseTaskLogTail('WebApp', 57, log, 1), {
-      lines: ['two'],
-      lineCount: 2,
+    assert.deepEqual(await adapter.releaseTaskLogTail('WebApp', 57, log, 2), {
+      lines: ['two', 'three'],
+      lineCount: 3,
     });
     assert.deepEqual(await adapter.changes('WebApp', 812, 5), [
       { id: 'a1', author: '', message: 'First', url: 'http://x/c/a1' },

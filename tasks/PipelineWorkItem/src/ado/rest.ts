@@ -1,10 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { firstLines } from '../text/excerpt';
 import { redactor } from '../text/redact';
+import { textTail } from '../text/tail';
 
 /** An answer's head, and the stream of its body (typed-rest-client's IncomingMessage). */
-
-const LINE_FEED = 0x0a;
 export interface ResponseHead extends AsyncIterable<Buffer> {
   readonly statusCode?: number;
   readonly headers: IncomingHttpHeaders;
@@ -180,9 +179,8 @@ export class Rest {
   }
 
   /**
-   * Sends the request and keeps only the end of a successful text answer, however long it is: its last
-   * `maxBytes` from the first line that starts in them (a line break is one byte in UTF-8, so no character is
-   * split), and the number of lines of the whole answer.
+   * Sends the request and keeps only the end of a successful text answer, however long it is (`textTail`): its
+   * last `maxBytes` from the first line that starts in them, and the number of lines of the whole answer.
    */
   async sendTail(request: Request, maxBytes: number): Promise<{ tail: string; lineCount: number }> {
     const response = await this.request(request);
@@ -190,31 +188,9 @@ export class Rest {
     if (!succeeded(status)) {
       throw failure(status, await response.readBody(), response.message.headers, this.secrets());
     }
-    const chunks: Buffer[] = [];
-    let kept = 0;
-    let lineBreaks = 0;
-    let lastByte: number | undefined;
-    let lastDroppedByte: number | undefined;
-    for await (const chunk of response.message as AsyncIterable<Buffer>) {
-      if (chunk.length === 0) continue;
-      for (let at = chunk.indexOf(LINE_FEED); at >= 0; at = chunk.indexOf(LINE_FEED, at + 1)) lineBreaks += 1;
-      lastByte = chunk[chunk.length - 1];
-      chunks.push(chunk);
-      kept += chunk.length;
-      while (chunks.length > 1 && kept - chunks[0].length >= maxBytes) {
-        const [first] = chunks.splice(0, 1);
-        kept -= first.length;
-        lastDroppedByte = first[first.length - 1];
-      }
-    }
-    const lineCount = lineBreaks + (lastByte === undefined || lastByte === LINE_FEED ? 0 : 1);
-    const all = Buffer.concat(chunks);
-    const start = Math.max(0, all.length - maxBytes);
-    const before = start > 0 ? all[start - 1] : lastDroppedByte;
-    if (before === undefined || before === LINE_FEED)
-      return { tail: all.subarray(start).toString('utf8'), lineCount };
-    const lineStart = all.indexOf(LINE_FEED, start);
-    return { tail: lineStart < 0 ? '' : all.subarray(lineStart + 1).toString('utf8'), lineCount };
+    const tail = textTail(maxBytes);
+    for await (const chunk of response.message) tail.push(chunk);
+    return tail.end();
   }
 
   private request(request: Request): ReturnType<HttpClientLike['request']> {
