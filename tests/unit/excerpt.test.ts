@@ -42,3 +42,11 @@ describe('excerpts at their limits', () => {
     it(name, () => assert.equal(firstLines(text, maxLines, maxChars), expected));
   }
 });
+
+describe('excerpts of hostile lengths', () => {
+  it("cuts a failing test's 10 MB message to its item's 20,000 characters in one reading of it", () => {
+    // Each character kept cost a reading of the whole message: 20 s for a log line's 1,000, minutes for these.
+    const message = `${'x'.repeat(10_000_000)}\nat test.js:1`;
+    assert.equal(firstLines(message, 5, 20_000), `${'x'.repeat(19_999)}…`);
+  });
+});
