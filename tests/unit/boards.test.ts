@@ -89,6 +89,14 @@ describe('Boards adapter: every text it sends is masked', () => {
     assert.deepEqual(sentBody(http), { text: '<p>nul and </p>' });
   });
 
+  it('masks a secret that holds a character Boards cannot store, before that character goes', async () => {
+    // A secret variable with a bell in it: without it, what is left no longer matches the secret.
+    const bell = 'hunter2\u0007deploy-key';
+    const { http, boards: adapter } = boards([bell], '');
+    await adapter.addComment('WebApp', 7, `<p>Failed with ${bell}</p>`, async () => false);
+    assert.deepEqual(sentBody(http), { text: '<p>Failed with ***</p>' });
+  });
+
   it('masks an update, and a query', async () => {
     const { http, boards: adapter } = boards([SECRET], '{"id":7,"workItems":[]}');
     await adapter.updateWorkItem(

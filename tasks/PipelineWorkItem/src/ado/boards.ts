@@ -54,8 +54,12 @@ export class AdoBoards implements Boards {
     private readonly secrets: () => readonly string[],
     private readonly identity?: WriterIdentity,
   ) {
-    // Made storable first: a secret split by a character the service refuses is whole once that is gone.
-    this.rest = rest.masking((text) => redactor(secrets())(storableText(text)));
+    // Masked, made storable, masked again: a secret holding a character the service refuses is masked before that
+    // character goes (and no longer matches), and one such a character split is whole once it is gone.
+    this.rest = rest.masking((text) => {
+      const mask = redactor(secrets());
+      return mask(storableText(mask(text)));
+    });
   }
 
   // What to grant, to whom, when the service refuses a write under an area of `project`.
