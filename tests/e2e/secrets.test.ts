@@ -223,4 +223,29 @@ describe('packaged task: a secret is masked in every form and in every write', f
     const [item] = await session.items(1, filed);
     assert.match(String(item!.fields['Microsoft.VSTS.TCM.ReproSteps']), /signing with \*\*\* failed/);
   });
+
+  it('files named after a secret are attached masked, also where the secret holds what Windows refuses', async function () {
+    // Windows cannot create a name with a colon or a question mark: the test needs a file system that can.
+    if (process.platform === 'win32') this.skip();
+    // Each character Windows refuses is sent as _, the mask's * too: a password of such characters, masked only
+    // after, would no longer match; a name with the mask's * would be refused.
+    const password = 'Pa55:w0rd?deploy';
+    await session.emulator.seedBuild(failedYamlRun(981));
+    const filed = await session.run({
+      variables: buildVariables(981, { 'Agent.JobStatus': 'Failed' }),
+      secretVariables: { 'Deploy.Key': SECRET, 'Db.Password': password },
+      inputs: { attachments: '*.log' },
+      workspace: ({ sources }) => {
+        fs.writeFileSync(path.join(sources, `dump-${SECRET}.log`), 'dump');
+        fs.writeFileSync(path.join(sources, `db-${password}.log`), 'db');
+      },
+    });
+    assert.equal(filed.outputs['WorkItemAction'], 'created', filed.stdout);
+    const [item] = await session.items(1, filed);
+    const names = (item!.relations ?? [])
+      .filter((relation) => relation.rel === 'AttachedFile')
+      .map((relation) => String(relation.attributes['name']));
+    assert.deepEqual(names.sort(), ['db-___.log', 'dump-___.log']);
+    assert.deepEqual(filed.warnings, []);
+  });
 });

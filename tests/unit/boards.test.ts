@@ -114,14 +114,25 @@ describe('Boards adapter: every text it sends is masked', () => {
     });
   });
 
-  it('masks an upload file name and strips its bidi controls', async () => {
+  it('masks an upload file name, its mask as _ as Windows refuses *, and strips its bidi controls', async () => {
     const { http, boards: adapter } = boards([SECRET]);
     await adapter.uploadAttachment('WebApp', `${SECRET}-invoice\u202egnp.exe`, () =>
       Readable.from([Buffer.from('MZ')]),
     );
     const url = new URL(String(http.request.lastCall.args[1]));
-    assert.equal(url.searchParams.get('fileName'), '***-invoicegnp.exe');
+    assert.equal(url.searchParams.get('fileName'), '___-invoicegnp.exe');
     assert.equal(url.searchParams.get('uploadType'), 'Simple');
+  });
+
+  it('masks an upload file name before the characters Windows refuses become _', async () => {
+    // A password holds such characters often: each as _, what is left would no longer match it.
+    const password = 'Pa55:w0rd?"deploy"';
+    const { http, boards: adapter } = boards([password]);
+    await adapter.uploadAttachment('WebApp', `dump-${password}.log`, () =>
+      Readable.from([Buffer.from('log')]),
+    );
+    const url = new URL(String(http.request.lastCall.args[1]));
+    assert.equal(url.searchParams.get('fileName'), 'dump-___.log');
   });
 
   it('names an upload without the characters names and Windows file names may not hold, each as _', async () => {

@@ -346,7 +346,8 @@ export class AdoBoards implements Boards {
   uploadAttachment(project: string, fileName: string, body: () => NodeJS.ReadableStream): Promise<string> {
     return this.call(loc('ActionUpload', fileName), project, async () => {
       const path = `${segment(project)}/_apis/wit/attachments`;
-      const query = { fileName: attachmentName(fileName), uploadType: 'Simple' };
+      // Masked before its characters are replaced: a password holding `:` or `?` would no longer match.
+      const query = { fileName: attachmentName(redactor(this.secrets())(fileName)), uploadType: 'Simple' };
       // Each attempt opens the file again and masks it on the way: nothing is held in memory. A body that
       // fails midway ends the request early, and the service stores what it got: that upload is not used.
       const attempt = async (): Promise<{ url?: string } | undefined> => {
