@@ -90,6 +90,13 @@ describe('log lines', () => {
     it(name, () => assert.equal(cleanLogLine(line), expected));
   }
 
+  it('cleans a line of 60,000 group markers (half a megabyte a step can print) in one reading of it', () => {
+    // Read again from the start once per marker removed, the line took over a minute (a 10 MB one, hours).
+    const markers = '##[group]'.repeat(60_000);
+    assert.equal(cleanLogLine(`${markers}2026-11-29T10:00:00Z ##[error]boom`), '10:00:00 Error: boom');
+    assert.equal(cleanLogLine(markers), undefined);
+  });
+
   it('reads a lone carriage return in a message as a line break', () => {
     assert.equal(plainText('first\rsecond\r\nthird'), 'first\nsecond\nthird');
   });

@@ -1,11 +1,10 @@
 import { stripVTControlCharacters } from 'node:util';
 import { stripBidi } from './agentText';
 
-// The agent's prefix on every line of a build log: `2026-11-29T10:00:00.1234567Z `.
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T(\d{2}:\d{2}:\d{2})(?:\.\d+)?Z(?: |$)/;
-
-// `##[error]text` and its kind; the agent writes these at the start of a line, after the timestamp.
-const MARKER = /^##\[([A-Za-z]+)\](.*)$/s;
+// The agent's prefix on every line of a build log, `2026-11-29T10:00:00.1234567Z `, and `##[error]` and its kind,
+// which it writes after the timestamp: each read where the line's text starts (sticky).
+const TIMESTAMP = /\d{4}-\d{2}-\d{2}T(\d{2}:\d{2}:\d{2})(?:\.\d+)?Z(?: |$)/y;
+const MARKER = /##\[([A-Za-z]+)\]/y;
 
 // What a marker becomes: a prefix to keep, or undefined to drop the whole line.
 const MARKERS: ReadonlyMap<string, string | undefined> = new Map([
@@ -26,7 +25,11 @@ const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
 // (`##vso[task.setvariable variable=x;issecret=true]value`), so such a line never reaches an excerpt.
 const LOGGING_COMMAND = /##vso\[/i;
 
-function cleanOnce(line: string): string | undefined {
+/**
+ * `line` without escape sequences, control and bidirectional characters and a byte order mark at its start;
+ * undefined for a line with a logging command.
+ */
+function plainLine(line: string): string | undefined {
   // A carriage return inside a line is a progress bar redrawing itself: the last state is what remains.
   const drawn = line.replace(/\r+$/, '');
   const text = stripBidi(
@@ -34,20 +37,7 @@ function cleanOnce(line: string): string | undefined {
       .replace(CONTROL, '')
       .replace(/^\uFEFF/, ''),
   );
-  if (LOGGING_COMMAND.test(line) || LOGGING_COMMAND.test(text)) return undefined;
-  const stamp = TIMESTAMP.exec(text);
-  const rest = stamp ? text.slice(stamp[0].length) : text;
-  const marker = MARKER.exec(rest);
-  let body = rest;
-  if (marker) {
-    const kind = (marker[1] ?? '').toLowerCase();
-    const prefix = MARKERS.has(kind) ? MARKERS.get(kind) : '';
-    if (prefix === undefined) return undefined;
-    body = `${prefix}${marker[2] ?? ''}`;
-    // A group or section marker alone says nothing once its marker is gone.
-    if (body === '') return undefined;
-  }
-  return (stamp ? `${stamp[1]} ${body}` : body).trimEnd();
+  return LOGGING_COMMAND.test(line) || LOGGING_COMMAND.test(text) ? undefined : text;
 }
 
 /**
@@ -57,14 +47,37 @@ function cleanOnce(line: string): string | undefined {
  * end, an empty group or section marker, and any line with a `##vso[` logging command.
  */
 export function cleanLogLine(line: string): string | undefined {
-  // Repeated until nothing changes, so that a cleaned line is clean (e.g. a timestamp after a section marker).
-  let current: string | undefined = line;
-  let previous: string;
-  do {
-    previous = current;
-    current = cleanOnce(current);
-  } while (current !== undefined && current !== previous);
-  return current;
+  let text = plainLine(line);
+  if (text === undefined) return undefined;
+  // Read again at what starts the line once its start is gone, so that a cleaned line is clean (a timestamp after
+  // a section marker). Only the start changes: an index walks it, and the line is copied once, not once for each
+  // of a million markers.
+  let at = 0;
+  for (let pass = 1; ; pass += 1) {
+    // A byte order mark the first pass uncovered (behind a bidirectional control) goes in the next.
+    const bom = pass > 1 && text.charCodeAt(at) === 0xfeff;
+    const start = bom ? at + 1 : at;
+    TIMESTAMP.lastIndex = start;
+    const stamp = TIMESTAMP.exec(text);
+    const afterStamp = stamp ? start + stamp[0].length : start;
+    MARKER.lastIndex = afterStamp;
+    const marker = MARKER.exec(text);
+    const prefix = marker ? markerPrefix(marker[1] ?? '') : '';
+    if (prefix === undefined) return undefined;
+    const rest = marker ? afterStamp + marker[0].length : afterStamp;
+    // A group or section marker alone says nothing once its marker is gone.
+    if (marker && prefix === '' && rest === text.length) return undefined;
+    if (stamp || prefix !== '') return `${stamp ? `${stamp[1]} ` : ''}${prefix}${text.slice(rest)}`.trimEnd();
+    if (pass > 1 && !marker && !bom) return text.slice(at);
+    at = rest;
+    if (pass === 1) text = text.trimEnd();
+  }
+}
+
+// What a marker becomes: its prefix, '' for a kind the agent does not know, undefined to drop the line.
+function markerPrefix(kind: string): string | undefined {
+  const lower = kind.toLowerCase();
+  return MARKERS.has(lower) ? MARKERS.get(lower) : '';
 }
 
 /** The lines of a build log, each cleaned by {@link cleanLogLine}, without those it leaves out. */
