@@ -224,6 +224,25 @@ describe('packaged task: a secret is masked in every form and in every write', f
     assert.match(String(item!.fields['Microsoft.VSTS.TCM.ReproSteps']), /signing with \*\*\* failed/);
   });
 
+  it('a secret holding a control character is masked in the title and a single-line value before it goes', async () => {
+    // A secret variable with a bell in it, which a title and a single-line text field cannot hold: without it,
+    // what is left of the secret no longer matches it.
+    const secret = 'Sup3r\u0007s3cret-deploy-key';
+    await session.emulator.seedBuild(failedYamlRun(980));
+    const filed = await session.run({
+      variables: buildVariables(980, { 'Agent.JobStatus': 'Failed' }),
+      secretVariables: { 'Deploy.Key': secret },
+      inputs: {
+        title: `Deploy with ${secret} failed`,
+        fields: `Microsoft.VSTS.Build.IntegrationBuild=key ${secret}`,
+      },
+    });
+    assert.equal(filed.outputs['WorkItemAction'], 'created', filed.stdout);
+    const [item] = await session.items(1, filed);
+    assert.equal(item!.fields['System.Title'], 'Deploy with *** failed');
+    assert.equal(item!.fields['Microsoft.VSTS.Build.IntegrationBuild'], 'key ***');
+  });
+
   it('files named after a secret are attached masked, also where the secret holds what Windows refuses', async function () {
     // Windows cannot create a name with a colon or a question mark: the test needs a file system that can.
     if (process.platform === 'win32') this.skip();

@@ -21,10 +21,16 @@ const VERB: Record<Outcome, string> = {
 /**
  * The item's title: the user's template, or one made from the run, e.g.
  * `CI failed on main: Build › Unit tests` or `Release-12 failed in Production`, without bidirectional controls.
- * Not cut: the template's own text may hold a secret, which the draft masks before it cuts (`fitTitle`).
+ * The template's own text may hold a secret (a macro the agent filled): `mask` masks it before the characters a
+ * title cannot hold go, which would leave the rest of a secret holding one unmasked. Not cut: the draft cuts once it
+ * masked again (`fitTitle`).
  */
-export function workItemTitle(template: Template | undefined, run: RunView): string {
-  const title = template ? renderTemplate(template, run.values) : defaultTitle(run);
+export function workItemTitle(
+  template: Template | undefined,
+  run: RunView,
+  mask: (text: string) => string = (text) => text,
+): string {
+  const title = template ? mask(renderTemplate(template, run.values)) : defaultTitle(run);
   return plainTitle(title) || defaultTitle(run);
 }
 

@@ -95,21 +95,17 @@ export function workItemDraft(
   run: RunView,
   destination: Destination,
   tracking: Tracking,
-  content: Content = runContent(settings, run),
+  content?: Content,
 ): { draft: WorkItemDraft; warnings: string[] } {
   const warnings: string[] = [];
   const redact = redactor(destination.secrets);
+  const item = content ?? runContent(settings, run, redact);
   // The title is cut only once masked: a secret cut in half (by a long test name, or in the `title` input's own
   // text) could no longer be found.
-  const title = fitTitle(redact(content.title));
+  const title = fitTitle(redact(item.title));
   // The final values are masked again, for what the inputs themselves brought in.
-  const fields = draftFields(
-    settings,
-    { run, content: { ...content, title } },
-    destination,
-    tracking,
-    warnings,
-  );
+  const shown = { run, content: { ...item, title }, redact };
+  const fields = draftFields(settings, shown, destination, tracking, warnings);
   const fit = fitMasked(destination, warnings);
   const redacted = [...fields].map(([reference, value]) =>
     typeof value === 'string'
@@ -147,13 +143,13 @@ function fitMasked(
 }
 
 /** The run's item: the `title` and `description` inputs, or the task's own, with the details. */
-function runContent(settings: Settings, run: RunView): Content {
-  return { title: workItemTitle(settings.title, run), body: workItemBody(settings, run) };
+function runContent(settings: Settings, run: RunView, mask: (text: string) => string): Content {
+  return { title: workItemTitle(settings.title, run, mask), body: workItemBody(settings, run) };
 }
 
 function draftFields(
   settings: Settings,
-  { run, content }: { run: RunView; content: Content },
+  { run, content, redact }: { run: RunView; content: Content; redact: (text: string) => string },
   destination: Destination,
   tracking: Tracking,
   warnings: string[],
@@ -202,7 +198,9 @@ function draftFields(
   const build = linkedBuild(settings, context, destination);
   if (build && has(FIELD.foundIn)) set(FIELD.foundIn, build.number);
   // `fields` comes last: a user who names a field there means that value.
-  for (const [reference, value] of userFields(given, values, destination, warnings)) set(reference, value);
+  for (const [reference, value] of userFields(given, { values, redact }, destination, warnings)) {
+    set(reference, value);
+  }
   return fields;
 }
 
@@ -214,7 +212,7 @@ function draftFields(
  */
 function userFields(
   fields: Settings['fields'],
-  values: RunView['values'],
+  { values, redact }: { values: RunView['values']; redact: (text: string) => string },
   destination: Destination,
   warnings: string[],
 ): [string, string][] {
@@ -227,8 +225,9 @@ function userFields(
     .map(({ reference, value: template }): [string, string] => {
       // A title is one line of plain text, whoever writes it, as is any single-line text field's value (a
       // multi-line `{{firstError}}`): a line break has no place in a field of one line, and may cost the value.
+      // Masked first: the template's own text may hold a secret with a character such a line cannot hold.
       const text = renderTemplate(template, values);
-      const value = isTitle(reference) || isSingleLine(reference) ? plainTitle(text) : text;
+      const value = isTitle(reference) || isSingleLine(reference) ? plainTitle(redact(text)) : text;
       const markup = unknownTypes && !isHtml(reference) && /[<&]/.test(value);
       if (markup) escapedUnknown.push(reference);
       return [reference, isHtml(reference) || markup ? textHtml(value) : value];
