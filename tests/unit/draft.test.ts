@@ -205,6 +205,20 @@ describe('work item draft and JSON Patch', () => {
     ]);
   });
 
+  it('masks a secret in a tag before its bidi controls go, and in fields System.Tags before it is split', () => {
+    // Without the mark, or cut at the semicolon, what is left of each would no longer match its secret.
+    const marked = 'Sup3r\u200es3cret-key';
+    const separated = 'P4ss;w0rd-2026';
+    const { draft } = draftFor(
+      { tags: `key-${marked}`, fields: `System.Tags=db-${separated}` },
+      { destination: { secrets: [marked, separated] } },
+    );
+    assert.equal(
+      Object.fromEntries(draft.fields)['System.Tags'],
+      'key-***; db-***; pwi:0123456789ab; pwi:scope-0123456789ab',
+    );
+  });
+
   it('reads a comma as a tag separator and leaves out, with a warning, tags Azure Boards refuses', () => {
     const long = 'x'.repeat(401);
     const { draft, warnings } = draftFor({

@@ -193,7 +193,7 @@ function draftFields(
     if (has(FIELD.severity)) set(FIELD.severity, settings.severity);
     else ignored('severity', FIELD.severity);
   }
-  set(FIELD.tags, itemTags(settings, values, tracking.tags, warnings).join('; '));
+  set(FIELD.tags, itemTags(settings, { values, redact }, tracking.tags, warnings).join('; '));
   set(FIELD.history, tracking.history);
   const build = linkedBuild(settings, context, destination);
   if (build && has(FIELD.foundIn)) set(FIELD.foundIn, build.number);
@@ -247,19 +247,20 @@ const isTitle = fieldTest([FIELD.title]);
  */
 function itemTags(
   settings: Pick<Settings, 'tags' | 'fields'>,
-  values: RunView['values'],
+  { values, redact }: { values: RunView['values']; redact: (text: string) => string },
   own: readonly string[],
   warnings: string[],
 ): string[] {
+  // Masked before anything is split or goes: a secret holding a separator or a bidi control would no longer match.
   const fromFields = settings.fields
     .filter((field) => isTags(field.reference))
-    .flatMap((field) => renderTemplate(field.value, values).split(TAG_SEPARATORS));
+    .flatMap((field) => redact(renderTemplate(field.value, values)).split(TAG_SEPARATORS));
   const taken = new Set(own.map((tag) => tag.toLowerCase()));
   const people: string[] = [];
   const reserved: string[] = [];
   const refused: string[] = [];
   // Without bidi controls first, so that a tag that only looks like another is the same tag.
-  for (const tag of [...settings.tags, ...fromFields].map((t) => stripBidi(t).trim())) {
+  for (const tag of [...settings.tags, ...fromFields].map((t) => stripBidi(redact(t)).trim())) {
     if (tag === '' || taken.has(tag.toLowerCase())) continue;
     taken.add(tag.toLowerCase());
     if (!isTagAccepted(tag)) refused.push(tag);
