@@ -40,6 +40,24 @@ function wellCut(whole: string, cut: string, budget: number): boolean {
   return graphemes(cut).every((part, index) => part === all[index]);
 }
 
+/**
+ * The longest start of `whole` within `budget` that ends between two characters a reader sees, found over the
+ * whole text's characters (or between code points, when its first character alone is longer than the budget).
+ */
+function longestStart(whole: string, budget: number): string {
+  let end = 0;
+  for (const part of graphemes(whole)) {
+    if (end + part.length > budget) break;
+    end += part.length;
+  }
+  if (end > 0) return whole.slice(0, end);
+  for (const char of whole) {
+    if (end + char.length > budget) break;
+    end += char.length;
+  }
+  return whole.slice(0, end);
+}
+
 describe('cutting titles and excerpts (properties)', () => {
   it('a title fits 255 UTF-16 code units, holds no control character nor half a pair, cut between characters', () => {
     fc.assert(
@@ -51,6 +69,7 @@ describe('cutting titles and excerpts (properties)', () => {
         if (title === plain) return;
         assert.ok(title.endsWith('…'), title);
         assert.ok(wellCut(plain, title.slice(0, -1), 254), JSON.stringify(title));
+        assert.equal(title, `${longestStart(plain, 254).trimEnd()}…`, 'as many characters as fit');
       }),
       { numRuns: 1000 },
     );
@@ -64,6 +83,9 @@ describe('cutting titles and excerpts (properties)', () => {
         assert.ok(excerpt.length <= chars, excerpt);
         if (excerpt === whole || excerpt === '') return;
         assert.ok(wellCut(whole, excerpt.slice(0, -1), chars - 1), JSON.stringify([raw, chars]));
+        if (!whole.includes('\n') && chars > 1) {
+          assert.equal(excerpt, `${longestStart(whole, chars - 1).trimEnd()}…`, 'as many characters as fit');
+        }
       }),
       { numRuns: 1000 },
     );
