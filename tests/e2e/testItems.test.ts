@@ -171,6 +171,16 @@ describe('packaged task: flaky results and one item per failing test', function 
   describe('trackTests: perTest', () => {
     const perTest = { trackTests: 'perTest' };
 
+    it("a failing test's message of 10 MB (a snapshot's diff): its item shows the first 20,000 characters", async () => {
+      // Cut by reading the whole message again for each character kept, it held the task for minutes.
+      const errorMessage = `${'x'.repeat(10_000_000)}\nexpected the saved snapshot`;
+      const first = await run(testRun(990, [failing('renders_page', { errorMessage })]), perTest);
+      const items = await session.items(2, first);
+      const own = items.find((item) => title(item).startsWith('WebApp.Tests.renders_page fails'));
+      assert.ok(body(own!).includes(`${'x'.repeat(19_999)}…`), body(own!).slice(0, 300));
+      assert.equal(first.result, 'Succeeded');
+    });
+
     it('files an item per failing test, comments when it fails again, resolves it when it passes', async () => {
       const first = await run(
         testRun(970, [failing('adds_tax'), failing('rounds_down'), passing('lists_items')]),
