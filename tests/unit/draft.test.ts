@@ -205,6 +205,16 @@ describe('work item draft and JSON Patch', () => {
     ]);
   });
 
+  it('masks a secret in a fields value for an HTML field before its spaces and lines are written as HTML', () => {
+    // Two spaces, a tab and a line break become &nbsp; and <br>: what is left would no longer match the secret.
+    const secret = 'Sup3r  s3cret\tdeploy\nkey-2026';
+    const { draft } = draftFor(
+      { fields: JSON.stringify({ 'System.Description': `key: ${secret}` }) },
+      { destination: { secrets: [secret] } },
+    );
+    assert.equal(Object.fromEntries(draft.fields)['System.Description'], 'key: ***');
+  });
+
   it('masks a secret in a tag before its bidi controls go, and in fields System.Tags before it is split', () => {
     // Without the mark, or cut at the semicolon, what is left of each would no longer match its secret.
     const marked = 'Sup3r\u200es3cret-key';

@@ -225,9 +225,10 @@ function userFields(
     .map(({ reference, value: template }): [string, string] => {
       // A title is one line of plain text, whoever writes it, as is any single-line text field's value (a
       // multi-line `{{firstError}}`): a line break has no place in a field of one line, and may cost the value.
-      // Masked first: the template's own text may hold a secret with a character such a line cannot hold.
-      const text = renderTemplate(template, values);
-      const value = isTitle(reference) || isSingleLine(reference) ? plainTitle(redact(text)) : text;
+      // Masked first: the template's own text may hold a secret, which a line made plain or HTML's escapes (a
+      // tab or two spaces as no-break spaces, a line break as <br>) would change so that it no longer matches.
+      const text = redact(renderTemplate(template, values));
+      const value = isTitle(reference) || isSingleLine(reference) ? plainTitle(text) : text;
       const markup = unknownTypes && !isHtml(reference) && /[<&]/.test(value);
       if (markup) escapedUnknown.push(reference);
       return [reference, isHtml(reference) || markup ? textHtml(value) : value];
