@@ -215,6 +215,17 @@ describe('work item draft and JSON Patch', () => {
     assert.equal(Object.fromEntries(draft.fields)['System.Description'], 'key: ***');
   });
 
+  it("masks a secret in the description's own text before Markdown and HTML render it", () => {
+    // Rendered first, `*ss*` became emphasis and `&` an entity: what was left no longer matched the secrets.
+    const [stars, markup] = ['p*ss*word-2026', 'tok<en>&123'];
+    const { draft } = draftFor(
+      { description: `Deploy key ${stars} and ${markup} done` },
+      { destination: { secrets: [stars, markup] } },
+    );
+    const body = String(Object.fromEntries(draft.fields)['Microsoft.VSTS.TCM.ReproSteps']);
+    assert.ok(body.startsWith('<p>Deploy key *** and *** done</p>'), body.slice(0, 200));
+  });
+
   it('masks a secret in a tag before its bidi controls go, and in fields System.Tags before it is split', () => {
     // Without the mark, or cut at the semicolon, what is left of each would no longer match its secret.
     const marked = 'Sup3r\u200es3cret-key';

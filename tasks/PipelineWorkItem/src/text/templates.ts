@@ -71,6 +71,15 @@ export function renderTemplate(
     .join('');
 }
 
+/**
+ * `template` with `mask` applied to its own text, before anything renders it: a macro the agent filled may have put
+ * a secret there, which Markdown (`p*ss*word` as emphasis) or a line made plain would change past masking.
+ */
+export function maskedTemplate(template: Template, mask: (text: string) => string): Template {
+  const parts = template.parts.map((part) => ('text' in part ? { text: mask(part.text) } : part));
+  return { source: mask(template.source), parts };
+}
+
 // `$(Name)`: the agent replaces it with the variable's value before the task starts, and leaves it as written when
 // the run has no such variable. Returns the first macro `value` still holds, and the variable it names.
 function macroIn(value: string): { macro: string; variable: string } | undefined {

@@ -6,7 +6,7 @@ import { loc } from '../text/messages';
 import { redactor } from '../text/redact';
 import { MAX_TAGS, Settings, TAG_SEPARATORS } from '../inputs/settings';
 import { isTaskTag } from '../lifecycle/fingerprint';
-import { renderTemplate } from '../text/templates';
+import { maskedTemplate, renderTemplate } from '../text/templates';
 import { fitTitle, MAX_STRING_LENGTH, plainTitle, workItemTitle } from '../render/title';
 import { fitText } from '../text/excerpt';
 import type { RunView } from '../facts/values';
@@ -144,7 +144,11 @@ function fitMasked(
 
 /** The run's item: the `title` and `description` inputs, or the task's own, with the details. */
 function runContent(settings: Settings, run: RunView, mask: (text: string) => string): Content {
-  return { title: workItemTitle(settings.title, run, mask), body: workItemBody(settings, run) };
+  const description = settings.description && maskedTemplate(settings.description, mask);
+  return {
+    title: workItemTitle(settings.title, run, mask),
+    body: workItemBody({ ...settings, description }, run),
+  };
 }
 
 function draftFields(
