@@ -1,7 +1,12 @@
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { SettingsError } from '../../tasks/PipelineWorkItem/src/errors';
-import { INPUT_NAMES, InputName, readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
+import {
+  INPUT_NAMES,
+  InputName,
+  readSettings,
+  tagList,
+} from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import { hostileText, textAround } from './arbitraries';
 
 // Whatever a pipeline author types (or a macro expands to), reading the inputs ends in settings or in one
@@ -23,7 +28,7 @@ describe('settings (properties)', () => {
         try {
           const settings = readSettings(read);
           assert.ok(settings.logLines >= 0 && settings.logLines <= 10_000);
-          assert.ok(settings.tags.length <= 100);
+          assert.ok(tagList(settings.tags).length <= 100);
         } catch (error) {
           assert.ok(error instanceof SettingsError, String(error));
           for (const problem of error.problems) assert.match(problem, /Input '\w+'/);

@@ -240,6 +240,16 @@ describe('work item draft and JSON Patch', () => {
     );
   });
 
+  it('masks a secret in the tags input before it is split into tags at its separators', () => {
+    // Split first, the secret's pieces would each be too unlike it to match, and be filed as tags.
+    const secret = 'Tr0ub4dor; 3,horse';
+    const { draft } = draftFor({ tags: `nightly; ${secret}; ok` }, { destination: { secrets: [secret] } });
+    assert.equal(
+      Object.fromEntries(draft.fields)['System.Tags'],
+      'nightly; ***; ok; pwi:0123456789ab; pwi:scope-0123456789ab',
+    );
+  });
+
   it('reads a comma as a tag separator and leaves out, with a warning, tags Azure Boards refuses', () => {
     const long = 'x'.repeat(401);
     const { draft, warnings } = draftFor({

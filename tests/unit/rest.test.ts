@@ -262,6 +262,14 @@ describe('REST calls', () => {
     }
   });
 
+  it('an answer that echoes a secret holding a CR LF is masked before its line ends are made one', async () => {
+    const secret = 'line-one-key\r\nline-two-key';
+    const { rest } = restOver([{ status: 502, body: `${'x'.repeat(250)} echo: ${secret} end` }], [secret]);
+    const { message } = await failureOf(rest.send({ method: 'GET', path: 'p/x', apiVersion: '6.0' }));
+    assert.ok(!message.includes('line-one-key') && !message.includes('line-two-key'), message.slice(240));
+    assert.ok(message.includes('echo: *** end'), message.slice(240));
+  });
+
   it('an answer that echoes a multi-line secret with other line ends is masked all the same', async () => {
     const secret = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7';
     const echoed = `${'x'.repeat(250)} echo: ${secret.replace('\n', '\r\n')} ${'y'.repeat(300)}`;

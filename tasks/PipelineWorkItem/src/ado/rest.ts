@@ -51,9 +51,10 @@ export interface ServiceFailure extends Error {
  * quote: masked whole before it is cut, so that no cut leaves part of a secret the log's mask would no longer find.
  */
 export function answerExcerpt(body: string, secrets: readonly string[], maxChars: number): string {
-  // Line ends made one before the mask: the excerpt makes them one, which could complete a secret echoed with
-  // other line ends than its own after it was looked for.
-  return firstLines(redactor(secrets)(body.replace(/\r\n?/g, '\n')), 10, maxChars);
+  // Masked as answered, then again once line ends are made one: a secret holding a CR LF is found before they are
+  // made one, one echoed with other line ends than its own after.
+  const redact = redactor(secrets);
+  return firstLines(redact(redact(body).replace(/\r\n?/g, '\n')), 10, maxChars);
 }
 
 function failure(

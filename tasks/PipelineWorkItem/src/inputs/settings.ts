@@ -79,7 +79,11 @@ export interface Settings {
   readonly assignTo: Assignee;
   readonly priority: number | undefined;
   readonly severity: string | undefined;
-  readonly tags: readonly string[];
+  /**
+   * The `tags` input as written (the default when empty): `tagList` splits it once the text is masked, since a
+   * secret may hold a separator.
+   */
+  readonly tags: string;
   readonly fields: readonly FieldAssignment[];
   readonly parentId: number | undefined;
   readonly linkBuild: boolean;
@@ -128,7 +132,7 @@ export function readSettings(read: InputReader): Settings {
   const fieldTags = settings.fields
     .filter((field) => field.reference.toLowerCase() === 'system.tags')
     .flatMap((field) => tagList(field.value.source));
-  const tags = tagList([...settings.tags, ...fieldTags].join(';'));
+  const tags = tagList([settings.tags, ...fieldTags].join(';'));
   if (tags.length + OWN_TAG_COUNT > MAX_TAGS) {
     input.problems.push(loc('TooManyTags', tags.length, OWN_TAG_COUNT, MAX_TAGS));
   }
@@ -154,7 +158,7 @@ function settingsOf(input: Parse, fields: Settings['fields']): Settings {
     assignTo: assignee(text('assignTo')),
     priority: integer('priority', [1, 4], (value) => loc('PriorityInvalid', value)),
     severity: text('severity'),
-    tags: tagList(text('tags') ?? DEFAULT_TAGS),
+    tags: text('tags') ?? DEFAULT_TAGS,
     fields,
     parentId: integer('parentId', [1, MAX_WORK_ITEM_ID], (value) => loc('ParentIdInvalid', value)),
     linkBuild: bool('linkBuild', true),
@@ -198,7 +202,8 @@ function lines(value: string): string[] {
     .filter((line) => line !== '');
 }
 
-function tagList(value: string): string[] {
+/** The tags a `tags` text holds, as Boards will store them: trimmed, each once whatever its case. */
+export function tagList(value: string): string[] {
   const tags = value
     .split(TAG_SEPARATORS)
     .map((tag) => tag.trim())

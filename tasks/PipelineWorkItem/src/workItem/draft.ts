@@ -4,7 +4,7 @@ import { textHtml } from '../text/html';
 import type { RunContext } from '../facts/context';
 import { loc } from '../text/messages';
 import { redactor } from '../text/redact';
-import { MAX_TAGS, Settings, TAG_SEPARATORS } from '../inputs/settings';
+import { MAX_TAGS, Settings, TAG_SEPARATORS, tagList } from '../inputs/settings';
 import { isTaskTag } from '../lifecycle/fingerprint';
 import { maskedTemplate, renderTemplate } from '../text/templates';
 import { fitTitle, MAX_STRING_LENGTH, plainTitle, workItemTitle } from '../render/title';
@@ -265,7 +265,9 @@ function itemTags(
   const reserved: string[] = [];
   const refused: string[] = [];
   // Without bidi controls first, so that a tag that only looks like another is the same tag.
-  for (const tag of [...settings.tags, ...fromFields].map((t) => stripBidi(redact(t)).trim())) {
+  for (const tag of [...tagList(redact(settings.tags)), ...fromFields].map((t) =>
+    stripBidi(redact(t)).trim(),
+  )) {
     if (tag === '' || taken.has(tag.toLowerCase())) continue;
     taken.add(tag.toLowerCase());
     if (!isTagAccepted(tag)) refused.push(tag);
