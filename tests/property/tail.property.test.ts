@@ -15,12 +15,15 @@ describe('the end of a text read in chunks (properties)', () => {
         const points = [...new Set(at.map((n) => n % (bytes.length + 1)))].sort((a, b) => a - b);
         const tail = textTail(maxBytes);
         let largest = 0;
+        let pushed = 0;
         [0, ...points, bytes.length].forEach((start, i, all) => {
           if (i === all.length - 1) return;
           const chunk = bytes.subarray(start, all[i + 1]);
           largest = Math.max(largest, chunk.length);
           tail.push(chunk);
+          pushed += chunk.length;
           assert.ok(tail.held <= maxBytes + largest, `${tail.held} held`);
+          assert.ok(tail.held >= Math.min(pushed, maxBytes), `${tail.held} held of ${pushed}`);
         });
         const lineStarts = [0, ...[...bytes.keys()].filter((i) => bytes[i] === 0x0a).map((i) => i + 1)];
         const from = lineStarts.find((start) => bytes.length - start <= maxBytes) ?? bytes.length;
