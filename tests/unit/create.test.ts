@@ -724,6 +724,10 @@ describe('a dry run of a new item', () => {
   const tooLong = (...names: string[]): string =>
     names.map((name) => `Custom.${name}=${'x'.repeat(300)}`).join('\n');
 
+  // The service's refusal of a value by a rule of the type, naming the field.
+  const ruleBroken = (name: string, reference: string): AdoError =>
+    new AdoError(`TF401320: Rule Error for field ${name}`, { status: 400, refusedFields: [reference] });
+
   it('four fields values too long: the check gives up on the fourth after three cuts, as the real run does', async () => {
     const { real, dry } = await bothRuns({ fields: tooLong('A', 'B', 'C', 'D') });
     assert.equal(real.filed, false);
@@ -735,10 +739,7 @@ describe('a dry run of a new item', () => {
   });
 
   it('three values cut, then an optional value refused: the run gives up, and so does the check', async () => {
-    const rule = new AdoError('TF401320: Rule Error for field Assigned To', {
-      status: 400,
-      refusedFields: ['System.AssignedTo'],
-    });
+    const rule = ruleBroken('Assigned To', 'System.AssignedTo');
     const assignee = (ops: Op[]): AdoError | undefined =>
       field(ops, 'System.AssignedTo') ? rule : undefined;
     const { real, dry } = await bothRuns(
@@ -750,14 +751,8 @@ describe('a dry run of a new item', () => {
   });
 
   it('an optional value left out, then a value the item cannot go without: the check names the refusal the run ends on', async () => {
-    const assignee = new AdoError('TF401320: Rule Error for field Assigned To', {
-      status: 400,
-      refusedFields: ['System.AssignedTo'],
-    });
-    const required = new AdoError('TF401320: Rule Error for field Custom.Team', {
-      status: 400,
-      refusedFields: ['Custom.Team'],
-    });
+    const assignee = ruleBroken('Assigned To', 'System.AssignedTo');
+    const required = ruleBroken('Custom.Team', 'Custom.Team');
     const service = (ops: Op[]): AdoError => (field(ops, 'System.AssignedTo') ? assignee : required);
     const { real, dry } = await bothRuns({ assignTo: 'ana@fabrikam.com' }, service);
     assert.deepEqual([real.filed, real.refusal, real.sends], [false, required.message, 2]);
@@ -768,10 +763,7 @@ describe('a dry run of a new item', () => {
   });
 
   it('values cut and left out within the limit: the check names, in order, what the run warns it files without', async () => {
-    const rule = new AdoError('TF401320: Rule Error for field Assigned To', {
-      status: 400,
-      refusedFields: ['System.AssignedTo'],
-    });
+    const rule = ruleBroken('Assigned To', 'System.AssignedTo');
     const assignee = (ops: Op[]): AdoError | undefined =>
       field(ops, 'System.AssignedTo') ? rule : undefined;
     const { real, dry } = await bothRuns(
