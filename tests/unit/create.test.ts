@@ -57,6 +57,10 @@ function answerLost(boards: FakeBoards): void {
   });
 }
 
+/** The service's refusal of a value by a rule of the type, naming the field. */
+const ruleBroken = (name: string, reference: string): AdoError =>
+  new AdoError(`TF401320: Rule Error for field ${name}`, { status: 400, refusedFields: [reference] });
+
 describe('filing a new item', () => {
   it('sends one create carrying the title, the tags that find it again and the history with the marker', async () => {
     const boards = boardsFinding([8]);
@@ -550,10 +554,7 @@ describe('a dry run of a new item', () => {
 
   it('a refusal of optional values only is an acceptance without them', async () => {
     const boards = fakeBoards();
-    const refusal = new AdoError('TF401320: Rule Error for field Assigned To', {
-      status: 400,
-      refusedFields: ['System.AssignedTo'],
-    });
+    const refusal = ruleBroken('Assigned To', 'System.AssignedTo');
     boards.validateWorkItem.onFirstCall().rejects(refusal);
     const { acting, infos, warnings } = dryRunOver(boards, { assignTo: 'ana@fabrikam.com' });
     const acted = await fileNewItem(acting, decided());
@@ -724,10 +725,6 @@ describe('a dry run of a new item', () => {
   const tooLong = (...names: string[]): string =>
     names.map((name) => `Custom.${name}=${'x'.repeat(300)}`).join('\n');
 
-  // The service's refusal of a value by a rule of the type, naming the field.
-  const ruleBroken = (name: string, reference: string): AdoError =>
-    new AdoError(`TF401320: Rule Error for field ${name}`, { status: 400, refusedFields: [reference] });
-
   it('four fields values too long: the check gives up on the fourth after three cuts, as the real run does', async () => {
     const { real, dry } = await bothRuns({ fields: tooLong('A', 'B', 'C', 'D') });
     assert.equal(real.filed, false);
@@ -781,10 +778,7 @@ describe('a dry run of a new item', () => {
 
   it('a missing link, then a refusal the item cannot go without: refused, as the real run would be', async () => {
     const boards = fakeBoards();
-    const rule = new AdoError('TF401320: Rule Error for field Custom.Team', {
-      status: 400,
-      refusedFields: ['Custom.Team'],
-    });
+    const rule = ruleBroken('Custom.Team', 'Custom.Team');
     refusingMissing(boards, [5101], () => rule);
     const { acting, warnings } = linkingDryRun(boards, [5101]);
     const acted = await fileNewItem(acting, decided());
@@ -798,10 +792,7 @@ describe('a dry run of a new item', () => {
 
   it('a missing link, then optional values refused: accepted without the link and the values', async () => {
     const boards = fakeBoards();
-    const rule = new AdoError('TF401320: Rule Error for field Assigned To', {
-      status: 400,
-      refusedFields: ['System.AssignedTo'],
-    });
+    const rule = ruleBroken('Assigned To', 'System.AssignedTo');
     // The service refuses the assignee while it is sent.
     refusingMissing(boards, [5101], (ops) => (field(ops, 'System.AssignedTo') ? rule : undefined));
     const { acting } = linkingDryRun(boards, [5101], { assignTo: 'ana@fabrikam.com' });
