@@ -245,4 +245,35 @@ describe('failure details in the filed item', function () {
       'tests are trimmed only after logs',
     );
   });
+
+  it('a step whose error is a megabyte: its first 2,000 characters, and the rest of the details whole', async () => {
+    const em = session.emulator;
+    // A test runner dumping its whole output into one `##[error]` line: the agent keeps a long line whole.
+    const huge = `TypeError: cart is undefined at checkout (cart.js:3:7) ${'<x>'.repeat(350_000)}`;
+    const seed = failedMultiStageRun(905, { tests: 3, commits: COMMITS });
+    const records = (seed.records ?? []).map((record) =>
+      record.id === 'test'
+        ? { ...record, issues: [{ type: 'error' as const, message: huge }, ...(record.issues ?? [])] }
+        : record,
+    );
+    await em.seedBuild({ ...seed, records });
+    const run = await session.run({
+      variables: buildVariables(905, multiStageVariables('report')),
+      inputs: { description: 'First error: {{firstError}}' },
+    });
+    const html = body((await session.items(1, run))[0]!);
+    const shown = `TypeError: cart is undefined at checkout (cart.js:3:7) ${'&lt;x&gt;'.repeat(648)}…`;
+    assert.ok(html.startsWith(`<p>First error: ${shown}</p>`), html.slice(0, 200));
+    for (const part of [
+      `<li>${shown}</li>\n<li>AssertionError: expected 3 to equal 4</li>`,
+      '<p><b>Build › Unit tests › npm test</b>: the last 30 lines of 1,000</p>',
+      'npm test line 0971',
+      '<li><b>WebApp.Tests.Cart.total_03</b>: new in this run',
+      'Sam Rivera: Round the cart total',
+    ]) {
+      assert.ok(html.includes(part), `missing ${part}`);
+    }
+    assert.doesNotMatch(html, /cut to fit|Trimmed/);
+    assert.equal(run.result, 'Succeeded');
+  });
 });

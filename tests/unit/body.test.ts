@@ -17,7 +17,10 @@ import {
   failedTest,
   failingTests,
   NPM_TEST_FAILED,
+  MB,
 } from './fixtures';
+import { maskedRun } from '../../tasks/PipelineWorkItem/src/render/readable';
+import { textHtml } from '../../tasks/PipelineWorkItem/src/text/html';
 import { Evidence, RunFacts } from '../../tasks/PipelineWorkItem/src/facts/model';
 
 const facts = NPM_TEST_FAILED;
@@ -178,6 +181,49 @@ describe('details with evidence and the field limit', () => {
       workItemBody(settings, run, 500),
       '<p><i>The details were cut to fit the work item field; see the run for everything.</i></p>',
     );
+  });
+});
+
+describe('a step with a megabyte of error', () => {
+  const context = runContext();
+  // A test runner or a compiler dumping into one `##[error]` line, and a warning as long.
+  const huge = `TypeError: cart is undefined\n    at checkout (cart.js:3:7)\n${'<x>'.repeat(MB / 3)}`;
+  const facts = withFailures([
+    step('npm test', { errors: [huge, 'Bash exited with code 1.'], warnings: [huge], log: BUILD_LOG }),
+  ]);
+  const evidence: Evidence = {
+    logTails: [{ step: 0, lineCount: 2, lines: ['npm ERR! Test failed.', 'exit 1'] }],
+    tests: failingTests(3),
+    commits: [{ id: 'abcdef123456', author: 'Sam', message: 'Fix the cart', url: undefined }],
+    workItems: [],
+  };
+
+  it('shows its first 2,000 characters, lines kept, and keeps the log excerpt, the tests and the changes', () => {
+    const body = workItemBody(settingsOf(), maskedRun(runView(context, facts, 'failed', evidence), []));
+    const shown = `${huge.slice(0, 1_999)}…`;
+    assert.ok(body.includes(`<li>${textHtml(shown)}</li>\n<li>Bash exited with code 1.</li>`), body);
+    assert.ok(body.includes(`<li><i>Warning:</i> ${textHtml(shown)}</li>`), body);
+    for (const part of ['npm ERR! Test failed.', '<b>test 3</b>', 'Fix the cart']) {
+      assert.ok(body.includes(part), `missing ${part}`);
+    }
+    assert.doesNotMatch(body, /cut to fit|Trimmed/);
+  });
+
+  it('gives {{firstError}} as the details show it, masked before it is cut', () => {
+    const secret = 'hunter2-S3cret';
+    const masked = `${'y'.repeat(1_995)}${secret}${'z'.repeat(MB)}`;
+    const run = maskedRun(runView(context, withFailures([step('s', { errors: [masked] })]), 'failed'), [
+      secret,
+    ]);
+    assert.ok(
+      run.values.firstError === `${'y'.repeat(1_995)}***z…`,
+      run.values.firstError.slice(1_990, 2_010),
+    );
+    const description = parseTemplate('description', 'First error: {{firstError}}');
+    assert.ok(typeof description !== 'string');
+    const body = workItemBody({ description, includeDetails: true }, run);
+    assert.ok(body.startsWith(`<p>First error: ${'y'.repeat(1_995)}***z…</p>`), body.slice(1_990, 2_030));
+    assert.ok(body.includes('<h3>What failed</h3>'), body.slice(0, 3_000));
   });
 });
 

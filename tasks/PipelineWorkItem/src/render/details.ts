@@ -4,7 +4,7 @@ import type { FailedStep, Outcome, RunFacts } from '../facts/model';
 import { outcomeText } from '../facts/outcome';
 import { stepPath } from '../facts/runFacts';
 import type { RunView } from '../facts/values';
-import { changesHtml, failingTestsHtml, LISTED_TESTS, logExcerptHtml } from './evidence';
+import { changesHtml, failingTestsHtml, LISTED_TESTS, logExcerptHtml, shownError } from './evidence';
 
 // Build.Reason and Release.Reason values in words.
 const REASONS: Record<string, string> = {
@@ -93,8 +93,8 @@ function failuresHtml(failures: readonly FailedStep[]): string {
     const attempts = failure.attempts ? ` (in each of its ${failure.attempts} attempts)` : '';
     const title = `<b>${escapeHtml(stepPath(failure) || 'A job')}</b>${NOTED[failure.kind ?? (failure.step ? 'step' : 'job')]}${attempts}`;
     const messages = [
-      ...failure.errors.map((error) => `<li>${textHtml(error)}</li>`),
-      ...failure.warnings.map((warning) => `<li><i>Warning:</i> ${textHtml(warning)}</li>`),
+      ...failure.errors.map((error) => `<li>${textHtml(shownError(error))}</li>`),
+      ...failure.warnings.map((warning) => `<li><i>Warning:</i> ${textHtml(shownError(warning))}</li>`),
     ];
     return `<li>${title}${messages.length > 0 ? `\n<ul>\n${messages.join('\n')}\n</ul>` : ''}</li>`;
   });

@@ -16,12 +16,25 @@ const TEST_MESSAGE_LINES = 5;
 /** A log line, test name or message longer than this is cut: one minified bundle must not fill the item. */
 const MAX_LINE_LENGTH = 1_000;
 const MAX_COMMIT_MESSAGE = 200;
+/**
+ * Characters of an error or warning shown, its line breaks kept: a stack trace's start, while a test runner or a
+ * compiler dumping megabytes into one message must not push the rest of the details out of the field.
+ */
+const MAX_ERROR_LENGTH = 2_000;
 
 const cut = (text: string, max: number = MAX_LINE_LENGTH): string => firstLines(text, 1, max);
 
 /** A name as every item and the summary show it: one line, cut like a log line (a data-driven test's can be huge). */
 export function shownName(name: string): string {
   return cut(name);
+}
+
+/**
+ * An error or warning of a step as the details and `{{firstError}}` show it (masked before): every line, at most
+ * MAX_ERROR_LENGTH characters, ending with `…` when cut.
+ */
+export function shownError(message: string): string {
+  return firstLines(message, Infinity, MAX_ERROR_LENGTH);
 }
 
 /** A test's name as every item shows it: escaped, one line, cut like a log line. */

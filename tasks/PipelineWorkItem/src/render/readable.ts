@@ -4,6 +4,7 @@ import type { RunView } from '../facts/values';
 import type { TemplateValues } from '../text/templates';
 import { cleanLogLine, plainText } from '../text/logText';
 import { redactor } from '../text/redact';
+import { shownError } from './evidence';
 
 /**
  * Pipeline text as an item shows it: every known secret masked, escape sequences, control and bidirectional
@@ -43,10 +44,17 @@ export function maskedRun(run: RunView, secrets: readonly string[]): RunView {
     context: readableContext(run.context, text),
     facts: readableFacts(run.facts, text),
     evidence: readableEvidence(run.evidence, text, line),
-    values: Object.fromEntries(
-      Object.entries(run.values).map(([name, value]) => [name, text(value)]),
-    ) as TemplateValues,
+    values: readableValues(run.values, text),
   };
+}
+
+// `{{firstError}}` is the first error as the details show it: a megabyte of it would leave a description, or a
+// long-text field in `fields`, nothing else. Cut once masked, so that no part of a secret stays at the cut.
+function readableValues(values: TemplateValues, text: (value: string) => string): TemplateValues {
+  const shown = Object.fromEntries(
+    Object.entries(values).map(([name, value]) => [name, text(value)]),
+  ) as TemplateValues;
+  return { ...shown, firstError: shownError(shown.firstError) };
 }
 
 /** The evidence as `maskedRun` shows it, for evidence read after the rest of the run was masked. */
