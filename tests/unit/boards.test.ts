@@ -931,3 +931,16 @@ describe('Boards adapter: each call on the wire and in its errors', () => {
     ]);
   });
 });
+
+describe('Boards adapter: names in URLs', () => {
+  it('a type named `..` (read from the service, say) is never sent: its call fails naming it, with no request', async () => {
+    const { http, boards: adapter } = boards([]);
+    await assert.rejects(adapter.stateReasons('WebApp', '..'), (error: Error) =>
+      error.message.includes(
+        "'..' cannot be a name in a request's URL: the URL would address another resource.",
+      ),
+    );
+    await assert.rejects(adapter.stateReasons('..', 'Bug'), /'\.\.' cannot be a name in a request's URL/);
+    assert.equal(http.request.callCount, 0);
+  });
+});

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
-import { HttpClientLike, Rest, ServiceFailure } from '../../tasks/PipelineWorkItem/src/ado/rest';
+import { HttpClientLike, Rest, segment, ServiceFailure } from '../../tasks/PipelineWorkItem/src/ado/rest';
 
 // The REST calls on the wire: the URL, headers and body each request carries, and what each answer becomes.
 
@@ -306,5 +306,31 @@ describe('REST calls', () => {
     const missing = await failureOf(rest.sendTail(request, 10));
     assert.equal(missing.message, 'log not found');
     assert.equal(missing.statusCode, 404);
+  });
+});
+
+describe('a URL path segment', () => {
+  it('encodes a name as one segment, whatever it holds', () => {
+    assert.deepEqual(['Web App', 'a/b', '...', '.x', '%2E%2E', 'Ünïcode', 42].map(segment), [
+      'Web%20App',
+      'a%2Fb',
+      '...',
+      '.x',
+      '%252E%252E',
+      '%C3%9Cn%C3%AFcode',
+      '42',
+    ]);
+  });
+
+  it('never makes a segment a URL resolves away: . and .. are refused, before any request', () => {
+    const base = 'https://dev.azure.com/fabrikam/';
+    // What a parser makes of the same dots escaped: the project's route left for the collection's.
+    assert.equal(new URL(`${base}%2E%2E/_apis/wit/fields`).href, 'https://dev.azure.com/_apis/wit/fields');
+    for (const name of ['.', '..']) {
+      assert.throws(
+        () => segment(name),
+        new Error(`'${name}' cannot be a name in a request's URL: the URL would address another resource.`),
+      );
+    }
   });
 });

@@ -217,7 +217,7 @@ export class AdoBoards implements Boards {
   // The item's state and revision (the answer carries `rev` whatever fields are asked for); undefined on 404.
   private itemState(project: string, id: number): Promise<WorkItem | undefined> {
     return this.call(loc('ActionReadItem', id), project, () => {
-      const path = `${segment(project)}/_apis/wit/workitems/${id}`;
+      const path = `${segment(project)}/_apis/wit/workitems/${segment(id)}`;
       const query = { fields: 'System.State' };
       return this.rest.json<WorkItem>({ method: 'GET', path, query, apiVersion: V }, 'undefined');
     });
@@ -272,7 +272,7 @@ export class AdoBoards implements Boards {
     landed: (answered: boolean) => Promise<boolean>,
   ): Promise<void> {
     return this.call(loc('ActionUpdate', id), project, async () => {
-      const path = `${segment(project)}/_apis/wit/workitems/${id}`;
+      const path = `${segment(project)}/_apis/wit/workitems/${segment(id)}`;
       const request = { method: 'PATCH', path, body: patch, contentType: PATCH_JSON, apiVersion: V } as const;
       const item = await this.write(
         () => this.rest.json<WorkItem>(request, 'undefined'),
@@ -288,7 +288,7 @@ export class AdoBoards implements Boards {
     enough: (newestFirst: readonly Comment[]) => boolean,
   ): Promise<Comment[]> {
     return this.call(loc('ActionReadComments', id), project, async () => {
-      const path = `${segment(project)}/_apis/wit/workItems/${id}/comments`;
+      const path = `${segment(project)}/_apis/wit/workItems/${segment(id)}/comments`;
       const read: Comment[] = [];
       let latest: Comment[];
       let continuationToken: string | undefined;
@@ -314,7 +314,7 @@ export class AdoBoards implements Boards {
     landed: (answered: boolean) => Promise<boolean>,
   ): Promise<void> {
     return this.call(loc('ActionComment', id), project, async () => {
-      const path = `${segment(project)}/_apis/wit/workItems/${id}/comments`;
+      const path = `${segment(project)}/_apis/wit/workItems/${segment(id)}/comments`;
       const request = { method: 'POST', path, body: { text: html }, apiVersion: COMMENTS } as const;
       await this.write(
         () => this.rest.send(request),

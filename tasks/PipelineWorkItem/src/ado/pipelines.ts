@@ -89,7 +89,7 @@ export class AdoPipelines implements Pipelines {
   }
 
   private build(project: string, buildId: number, below: string): string {
-    return `${segment(project)}/_apis/build/builds/${buildId}${below}`;
+    return `${segment(project)}/_apis/build/builds/${segment(buildId)}${below}`;
   }
 
   timeline(project: string, buildId: number): Promise<TimelineRecord[]> {
@@ -180,7 +180,7 @@ export class AdoPipelines implements Pipelines {
     read: (rest: Rest, request: Request) => Promise<T>,
   ): Promise<T> {
     return this.call(loc('ActionReadReleaseLog', log.taskId, releaseId), project, 'releases', async () => {
-      const path = `${segment(project)}/_apis/release/releases/${releaseId}/environments/${log.environmentId}/deployPhases/${log.deployPhaseId}/tasks/${log.taskId}/logs`;
+      const path = `${segment(project)}/_apis/release/releases/${segment(releaseId)}/environments/${segment(log.environmentId)}/deployPhases/${segment(log.deployPhaseId)}/tasks/${segment(log.taskId)}/logs`;
       return read(await this.releases(), {
         method: 'GET',
         path,
@@ -214,7 +214,7 @@ export class AdoPipelines implements Pipelines {
       const answer = await this.builds
         .json<{ runStatistics?: WireTestRun['runStatistics'] }>({
           method: 'GET',
-          path: `${segment(project)}/_apis/test/runs/${run.id}/Statistics`,
+          path: `${segment(project)}/_apis/test/runs/${segment(run.id)}/Statistics`,
           apiVersion: V,
         })
         .catch(() => undefined);
@@ -268,7 +268,7 @@ export class AdoPipelines implements Pipelines {
           : await this.builds
               .json<WireTestRun>({
                 method: 'GET',
-                path: `${segment(project)}/_apis/test/runs/${run.id}`,
+                path: `${segment(project)}/_apis/test/runs/${segment(run.id)}`,
                 apiVersion: V,
               })
               .catch(() => undefined);
@@ -321,7 +321,7 @@ export class AdoPipelines implements Pipelines {
     return this.call(loc('ActionReadTestRun', runId), project, 'testRuns', async () => {
       const results = await this.builds.json<List<WireTestResult>>({
         method: 'GET',
-        path: `${segment(project)}/_apis/test/Runs/${runId}/results`,
+        path: `${segment(project)}/_apis/test/Runs/${segment(runId)}/results`,
         query: {
           outcomes: outcome === 'Failed' ? FAILED_OUTCOMES.join(',') : outcome,
           $skip: page.skip,
@@ -396,7 +396,7 @@ export class AdoPipelines implements Pipelines {
     environment: string,
   ): Promise<ReleaseDeployment | undefined> {
     return this.call(loc('ActionReadRelease', run.id), project, 'releases', async () => {
-      const path = `${segment(project)}/_apis/release/releases/${run.id}`;
+      const path = `${segment(project)}/_apis/release/releases/${segment(run.id)}`;
       // A 404 is a release the job token may not see, not one without deployments: the records stay unread.
       const release = await (await this.releases()).json<WireRelease>({ method: 'GET', path, apiVersion: V });
       return release ? releaseDeployment(release, run, environment) : undefined;

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { firstLines } from '../text/excerpt';
+import { loc } from '../text/messages';
 import { redactor } from '../text/redact';
 import { textTail } from '../text/tail';
 
@@ -99,8 +100,17 @@ export const PLAIN_REFUSAL = 'X-TFS-FedAuthRedirect';
 // A 203 is the sign-in page, whatever a client asked for: the credentials were refused.
 const succeeded = (status: number): boolean => status >= 200 && status <= 299 && status !== 203;
 
-/** `segment` encoded for a URL path (project, team and type names may hold spaces and other characters). */
-export const segment = (value: string | number): string => encodeURIComponent(String(value));
+/**
+ * `value` encoded as one segment of a URL path (project, team and type names may hold spaces and other characters).
+ * A segment of `.` or `..` would address another resource: a URL resolves it (`WebApp/../_apis` is the collection's
+ * `_apis`), and so does typed-rest-client's parser when its dots are escaped as `%2E`. No such name is ever sent.
+ * @throws Error naming the value, before any request.
+ */
+export function segment(value: string | number): string {
+  const encoded = encodeURIComponent(String(value));
+  if (encoded === '.' || encoded === '..') throw new Error(loc('UrlDotSegment', encoded));
+  return encoded;
+}
 
 // Members of a JSON Patch operation that address the document (`/fields/System.Title`, `/relations/-`): the task
 // writes them from names, and masking one would send a request the service cannot apply.
