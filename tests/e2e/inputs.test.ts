@@ -156,4 +156,22 @@ describe('packaged task: inputs as the agent passes them', function () {
       /refused 'Nonsense' for microsoft\.vsts\.common\.valuearea: .*TF401320.*Check the value of microsoft\.vsts\.common\.valuearea in 'fields'/,
     );
   });
+
+  it('a project, a team or a work item type a URL would resolve away: fails naming each input, before any request', async () => {
+    // `..` in a request's path would address the collection's routes instead of a project's or a type's.
+    const run = await session.runFailed(9411, {
+      project: '..',
+      iterationPath: '..@currentIteration',
+      workItemType: '..',
+    });
+    assert.equal(run.result, 'Failed');
+    for (const problem of [
+      "Input 'project' must be the name of a project, not '..': a project name neither starts nor ends with a period (.).",
+      "Input 'iterationPath' names the team '..': a team name neither starts nor ends with a period (.).",
+      "Input 'workItemType' must be the name of a work item type, e.g. Bug, not '..': a name of one or two periods would address another URL.",
+    ]) {
+      assert.ok(run.resultMessage.includes(problem), `missing ${problem}: ${run.resultMessage}`);
+    }
+    assert.deepEqual(await session.emulator.requests(), []);
+  });
 });

@@ -88,6 +88,33 @@ describe('settings', () => {
     );
   });
 
+  it('refuses a project or team name with a period at either end, and a type name of periods: a URL would resolve them', () => {
+    assert.deepEqual(problemsOf({ project: '..', iterationPath: '.@currentIteration', workItemType: '.' }), [
+      "Input 'project' must be the name of a project, not '..': a project name neither starts nor ends with a period (.). Leave it empty for the run's own project.",
+      "Input 'iterationPath' names the team '.': a team name neither starts nor ends with a period (.). Write 'Team Name@currentIteration', or '@currentIteration' for the project's default team.",
+      "Input 'workItemType' must be the name of a work item type, e.g. Bug, not '.': a name of one or two periods would address another URL.",
+    ]);
+    assert.deepEqual(
+      ['.WebApp', 'WebApp.'].map((project) => problemsOf({ project }).length),
+      [1, 1],
+    );
+    assert.equal(problemsOf({ workItemType: '..' }).length, 1);
+    assert.equal(problemsOf({ iterationPath: 'Web.Team.@currentIteration' }).length, 1);
+    // Periods inside a name, a path (not sent in a URL) and three periods as a type name are no dot segment.
+    const settings = readSettings(
+      inputs({
+        project: 'Web.App',
+        workItemType: '...',
+        iterationPath: 'Web.Team@currentIteration',
+        areaPath: '..',
+      }),
+    );
+    assert.deepEqual(
+      [settings.project, settings.workItemType, settings.iterationPath, settings.areaPath],
+      ['Web.App', '...', { kind: 'current', team: 'Web.Team' }, '..'],
+    );
+  });
+
   it('reports every problem at once', () => {
     assert.equal(
       problemsOf({ title: '{{x}}', fingerprint: '{{y}}', logLines: '-1', linkBuild: 'yes' }).length,

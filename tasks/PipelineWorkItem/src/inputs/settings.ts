@@ -128,6 +128,7 @@ export function readSettings(read: InputReader): Settings {
   const fields = parseFieldsInput(read('fields'));
   input.problems.push(...fields.problems);
   const settings = settingsOf(input, fields.fields);
+  input.problems.push(...urlNameProblems(settings));
   // Placeholders in a System.Tags value count as one tag each here; the draft cuts what they add beyond the limit.
   const fieldTags = settings.fields
     .filter((field) => field.reference.toLowerCase() === 'system.tags')
@@ -219,6 +220,21 @@ function iterationChoice(value: string | undefined): IterationChoice {
   const match = /^(.*)@currentiteration$/i.exec(value);
   if (!match) return { kind: 'path', path: value };
   return { kind: 'current', team: match[1]?.trim() || undefined };
+}
+
+// Microsoft Learn's "Naming restrictions and conventions": a project or team name neither starts nor ends with a
+// period. Such a name, `..` above all, goes into a request's URL path, which would resolve it to another address.
+const PERIOD_AT_AN_END = /^\.|\.$/;
+
+// The names that go into request URLs as path segments, refused when no such name can exist; no restriction is
+// documented for work item type names but that a URL resolves `.` and `..`.
+function urlNameProblems({ project, workItemType, iterationPath }: Settings): string[] {
+  const team = iterationPath.kind === 'current' ? iterationPath.team : undefined;
+  return [
+    project !== undefined && PERIOD_AT_AN_END.test(project) && loc('ProjectNameInvalid', project),
+    team !== undefined && PERIOD_AT_AN_END.test(team) && loc('TeamNameInvalid', team),
+    /^\.\.?$/.test(workItemType) && loc('WorkItemTypeNameInvalid', workItemType),
+  ].filter((problem) => problem !== false);
 }
 
 function assignee(value: string | undefined): Assignee {
