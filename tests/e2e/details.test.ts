@@ -276,4 +276,15 @@ describe('failure details in the filed item', function () {
     assert.doesNotMatch(html, /cut to fit|Trimmed/);
     assert.equal(run.result, 'Succeeded');
   });
+
+  it('a fingerprint of a megabyte of error: filed, its first comment showing the fingerprint cut', async () => {
+    const huge = `TypeError: cart is undefined ${'x'.repeat(1_048_576)}`;
+    const run = await session.runFailed(906, { fingerprint: '{{firstError}}' }, [huge]);
+    const [item] = await session.items(1, run);
+    assert.equal(run.outputs['WorkItemAction'], 'created', run.warnings.join('\n').slice(0, 500));
+    const [filed] = await session.emulator.comments(item!.id);
+    const text = String(filed?.text);
+    assert.ok(text.length < 3_000, String(text.length));
+    assert.ok(text.includes(`Fingerprint <i>TypeError: cart is undefined ${'x'.repeat(1_970)}…</i>`), text);
+  });
 });

@@ -23,12 +23,16 @@ function readers(secrets: readonly string[]): {
   return { text: (value) => mask(plainText(mask(value))), line };
 }
 
-/** A fingerprint with its text as an item shows it; its tags, which find the item, stay as they are. */
+/**
+ * A fingerprint with its text as an item shows it: masked, then cut as an error is (one made of `{{firstError}}` is
+ * as long as the error, and would take the first comment past the field's limit). Its tags, which find the item,
+ * stay as they are.
+ */
 export function shownFingerprint<F extends { readonly text: string }>(
   fingerprint: F,
   secrets: readonly string[],
 ): F {
-  return { ...fingerprint, text: readers(secrets).text(fingerprint.text) };
+  return { ...fingerprint, text: shownError(readers(secrets).text(fingerprint.text)) };
 }
 
 /**
