@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { workItemBody } from '../../tasks/PipelineWorkItem/src/render/body';
-import { detailsHtml } from '../../tasks/PipelineWorkItem/src/render/details';
+import { detailsHtml, FULL_DETAILS } from '../../tasks/PipelineWorkItem/src/render/details';
 import { descriptionHtml, escapeMarkdown } from '../../tasks/PipelineWorkItem/src/text/markdown';
 import { readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import { parseTemplate } from '../../tasks/PipelineWorkItem/src/text/templates';
@@ -209,6 +209,30 @@ describe('a step with a megabyte of error', () => {
     assert.doesNotMatch(body, /cut to fit|Trimmed/);
   });
 
+  it('50 steps of 10 long errors each: the errors shortened, down to 200 characters, before the details go', () => {
+    const steps = Array.from({ length: 50 }, (_, i) =>
+      step(`s${i + 1}`, {
+        stage: 'B',
+        job: 'J',
+        errors: Array.from(
+          { length: 10 },
+          (_, e) => `error ${e + 1} of step ${i + 1}: ${'<x>'.repeat(1_000)}`,
+        ),
+      }),
+    );
+    const view = maskedRun(runView(context, withFailures(steps), 'failed', evidence), []);
+    const body = workItemBody(settingsOf(), view);
+    assert.ok(body.length <= 1_000_000 - 4_096, String(body.length));
+    const [, shown] = /the errors and warnings show only their first ([\d,]+) characters/.exec(body) ?? [];
+    const length = Number(shown?.replace(',', ''));
+    assert.ok(length >= 200 && length < 2_000, body.slice(-400));
+    assert.match(body, /the log excerpts are left out; the failing tests are not listed; the errors/);
+    assert.equal(body.split('<li><b>B › J › s').length - 1, 50);
+    assert.ok(body.includes('<li>error 10 of step 50: &lt;x&gt;'), body.slice(-3_000));
+    // Too many steps even for 200 characters of each: the details are left out.
+    assert.equal(workItemBody(settingsOf(), view, 100_000), CUT_NOTE);
+  });
+
   it('gives {{firstError}} as the details show it, masked before it is cut', () => {
     const secret = 'hunter2-S3cret';
     const masked = `${'y'.repeat(1_995)}${secret}${'z'.repeat(MB)}`;
@@ -293,7 +317,7 @@ describe('the body at the field limit', () => {
   it('says the failing tests are not listed when none fits', () => {
     const view = { ...run, facts: run.facts };
     const note = trimmed('the log excerpts are left out; the failing tests are not listed');
-    const bare = `${detailsHtml(view, { tailLines: 0, tests: 0 })}\n${note}`;
+    const bare = `${detailsHtml(view, { ...FULL_DETAILS, tailLines: 0, tests: 0 })}\n${note}`;
     assert.equal(workItemBody(settingsOf(), run, bare.length), bare);
     // One character less and not even the summary fits with the note: the details are left out.
     assert.equal(workItemBody(settingsOf(), run, bare.length - 1), CUT_NOTE);

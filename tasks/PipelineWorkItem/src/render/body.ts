@@ -11,14 +11,17 @@ export const FIELD_LIMIT = 1_000_000;
 const MAX_BODY_LENGTH = FIELD_LIMIT - 4_096;
 const MAX_FAILURES = 50;
 const MAX_ERRORS_PER_STEP = 10;
+/** Characters of each error the details keep at the least before they are left out. */
+const MIN_ERROR_LENGTH = 200;
 const SEPARATOR = '\n<hr>\n';
 
 const CUT_NOTE = '<p><i>The details were cut to fit the work item field; see the run for everything.</i></p>';
 
 /**
  * The item's HTML body: the description, then the generated details, within the field's limit. When the
- * details do not fit, the log excerpts are shortened first, then fewer failing tests are listed, and a note
- * says what was trimmed; only when that is not enough are the details left out.
+ * details do not fit, the log excerpts are shortened first, then fewer failing tests are listed, then each error is
+ * shortened (to MIN_ERROR_LENGTH characters at the least), and a note says what was trimmed; only when that is not
+ * enough are the details left out.
  * `run` is the readable run (render/readable.ts): secrets already masked.
  */
 export function workItemBody(
@@ -39,8 +42,8 @@ export function workItemBody(
   return withNote.length <= maxLength ? withNote : CUT_NOTE;
 }
 
-// Longest details within `budget`: the most log lines per step, then the most tests (failing and flaky), that fit
-// with the note.
+// Longest details within `budget`: the most log lines per step, then the most tests (failing and flaky), then the
+// longest errors that fit with the note.
 function fitDetails(view: RunView, budget: number): string | undefined {
   const longestTail = Math.max(0, ...view.evidence.logTails.map((tail) => tail.lines.length));
   const { tests: failing } = view.evidence;
@@ -48,8 +51,14 @@ function fitDetails(view: RunView, budget: number): string | undefined {
     FULL_DETAILS.tests,
     Math.max(failing?.tests.length ?? 0, failing?.flaky.length ?? 0),
   );
+  const longestError = Math.max(
+    0,
+    ...view.facts.failures.flatMap((failure) =>
+      [...failure.errors, ...failure.warnings].map((e) => e.length),
+    ),
+  );
   const render = (limits: DetailsLimits): string => {
-    const note = trimNote(limits, longestTail, listedTests);
+    const note = trimNote(limits, { longestTail, listedTests, longestError });
     return `${detailsHtml(view, limits)}\n${note}`;
   };
   const fits = (limits: DetailsLimits): boolean => render(limits).length <= budget;
@@ -57,12 +66,27 @@ function fitDetails(view: RunView, budget: number): string | undefined {
     const tailLines = largest(longestTail, (n) => fits({ ...FULL_DETAILS, tailLines: n }));
     return render({ ...FULL_DETAILS, tailLines });
   }
-  if (!fits({ tailLines: 0, tests: 0 })) return undefined;
-  const tests = largest(listedTests, (n) => fits({ tailLines: 0, tests: n }));
-  return render({ tailLines: 0, tests });
+  const bare = { ...FULL_DETAILS, tailLines: 0, tests: 0 };
+  if (fits(bare)) {
+    const tests = largest(listedTests, (n) => fits({ ...bare, tests: n }));
+    return render({ ...bare, tests });
+  }
+  // Many steps with long errors: each error shortened, down to a compiler message's first line, before nothing.
+  const errorLength = (n: number): DetailsLimits => ({ ...bare, errorLength: MIN_ERROR_LENGTH + n });
+  if (!fits(errorLength(0))) return undefined;
+  return render(
+    errorLength(largest(FULL_DETAILS.errorLength - MIN_ERROR_LENGTH, (n) => fits(errorLength(n)))),
+  );
 }
 
-function trimNote(limits: DetailsLimits, longestTail: number, listedTests: number): string {
+// What the details held before they were trimmed: the longest log tail, the tests listed, the longest error.
+interface Untrimmed {
+  readonly longestTail: number;
+  readonly listedTests: number;
+  readonly longestError: number;
+}
+
+function trimNote(limits: DetailsLimits, { longestTail, listedTests, longestError }: Untrimmed): string {
   const trimmed: string[] = [];
   if (longestTail > 0 && limits.tailLines < longestTail) {
     trimmed.push(
@@ -77,6 +101,9 @@ function trimNote(limits: DetailsLimits, longestTail: number, listedTests: numbe
         ? 'the failing tests are not listed'
         : `only ${limits.tests} of the failing tests are listed`,
     );
+  }
+  if (longestError > limits.errorLength && limits.errorLength < FULL_DETAILS.errorLength) {
+    trimmed.push(`the errors and warnings show only their first ${count(limits.errorLength)} characters`);
   }
   return `<p><i>Trimmed to fit the work item field (${count(FIELD_LIMIT)} characters): ${trimmed.join('; ')}. See the run for everything.</i></p>`;
 }

@@ -4,7 +4,14 @@ import type { FailedStep, Outcome, RunFacts } from '../facts/model';
 import { outcomeText } from '../facts/outcome';
 import { stepPath } from '../facts/runFacts';
 import type { RunView } from '../facts/values';
-import { changesHtml, failingTestsHtml, LISTED_TESTS, logExcerptHtml, shownError } from './evidence';
+import {
+  changesHtml,
+  failingTestsHtml,
+  LISTED_TESTS,
+  logExcerptHtml,
+  MAX_ERROR_LENGTH,
+  shownError,
+} from './evidence';
 
 // Build.Reason and Release.Reason values in words.
 const REASONS: Record<string, string> = {
@@ -27,12 +34,18 @@ export interface DetailsLimits {
   readonly tailLines: number;
   /** Failing tests listed, and flaky results. */
   readonly tests: number;
+  /** Characters of each error and warning of a failed step. */
+  readonly errorLength: number;
 }
 
-/** The most the details show: every log line gathered, and LISTED_TESTS failing tests and flaky results each. */
+/**
+ * The most the details show: every log line gathered, LISTED_TESTS failing tests and flaky results each, and
+ * MAX_ERROR_LENGTH characters of each error.
+ */
 export const FULL_DETAILS: DetailsLimits = {
   tailLines: Number.MAX_SAFE_INTEGER,
   tests: LISTED_TESTS,
+  errorLength: MAX_ERROR_LENGTH,
 };
 
 /**
@@ -45,7 +58,7 @@ export function detailsHtml(
 ): string {
   return [
     runTableHtml(context, facts, outcome),
-    failuresHtml(facts.failures),
+    failuresHtml(facts.failures, limits.errorLength),
     logExcerptHtml(facts.failures, evidence.logTails, limits.tailLines),
     failingTestsHtml(evidence.tests, limits.tests),
     changesHtml(evidence.commits),
@@ -87,14 +100,16 @@ const NOTED: Record<NonNullable<FailedStep['kind']> | 'step' | 'job', string> = 
   timedOut: ' (timed out)',
 };
 
-function failuresHtml(failures: readonly FailedStep[]): string {
+function failuresHtml(failures: readonly FailedStep[], errorLength: number): string {
   if (failures.length === 0) return '';
   const items = failures.map((failure) => {
     const attempts = failure.attempts ? ` (in each of its ${failure.attempts} attempts)` : '';
     const title = `<b>${escapeHtml(stepPath(failure) || 'A job')}</b>${NOTED[failure.kind ?? (failure.step ? 'step' : 'job')]}${attempts}`;
     const messages = [
-      ...failure.errors.map((error) => `<li>${textHtml(shownError(error))}</li>`),
-      ...failure.warnings.map((warning) => `<li><i>Warning:</i> ${textHtml(shownError(warning))}</li>`),
+      ...failure.errors.map((error) => `<li>${textHtml(shownError(error, errorLength))}</li>`),
+      ...failure.warnings.map(
+        (warning) => `<li><i>Warning:</i> ${textHtml(shownError(warning, errorLength))}</li>`,
+      ),
     ];
     return `<li>${title}${messages.length > 0 ? `\n<ul>\n${messages.join('\n')}\n</ul>` : ''}</li>`;
   });

@@ -20,7 +20,7 @@ const MAX_COMMIT_MESSAGE = 200;
  * Characters of an error or warning shown, its line breaks kept: a stack trace's start, while a test runner or a
  * compiler dumping megabytes into one message must not push the rest of the details out of the field.
  */
-const MAX_ERROR_LENGTH = 2_000;
+export const MAX_ERROR_LENGTH = 2_000;
 
 const cut = (text: string, max: number = MAX_LINE_LENGTH): string => firstLines(text, 1, max);
 
@@ -31,10 +31,10 @@ export function shownName(name: string): string {
 
 /**
  * An error or warning of a step as the details and `{{firstError}}` show it (masked before): every line, at most
- * MAX_ERROR_LENGTH characters, ending with `…` when cut.
+ * `maxChars` characters, ending with `…` when cut.
  */
-export function shownError(message: string): string {
-  return firstLines(message, Infinity, MAX_ERROR_LENGTH);
+export function shownError(message: string, maxChars: number = MAX_ERROR_LENGTH): string {
+  return firstLines(message, Infinity, maxChars);
 }
 
 /** A test's name as every item shows it: escaped, one line, cut like a log line. */
