@@ -166,8 +166,8 @@ describe('packaged task: inputs as the agent passes them', function () {
     });
     assert.equal(run.result, 'Failed');
     for (const problem of [
-      "Input 'project' must be the name of a project, not '..': a project name neither starts nor ends with a period (.).",
-      "Input 'iterationPath' names the team '..': a team name neither starts nor ends with a period (.).",
+      "Input 'project' must be the name of a project, not '..': a name of one or two periods would address another URL.",
+      "Input 'iterationPath' names the team '..': a name of one or two periods would address another URL.",
       "Input 'workItemType' must be the name of a work item type, e.g. Bug, not '..': a name of one or two periods would address another URL.",
     ]) {
       assert.ok(run.resultMessage.includes(problem), `missing ${problem}: ${run.resultMessage}`);

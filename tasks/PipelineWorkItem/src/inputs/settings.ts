@@ -222,18 +222,18 @@ function iterationChoice(value: string | undefined): IterationChoice {
   return { kind: 'current', team: match[1]?.trim() || undefined };
 }
 
-// Microsoft Learn's "Naming restrictions and conventions": a project or team name neither starts nor ends with a
-// period. Such a name, `..` above all, goes into a request's URL path, which would resolve it to another address.
-const PERIOD_AT_AN_END = /^\.|\.$/;
+// A name of one or two periods in a request's URL path is resolved away by the URL (`..` would address the
+// collection's routes): no project, team or work item type of that name can be reached. Other names the portal
+// refuses are left to Azure DevOps, whose API may accept what the portal does not.
+const DOT_SEGMENT = /^\.\.?$/;
 
-// The names that go into request URLs as path segments, refused when no such name can exist; no restriction is
-// documented for work item type names but that a URL resolves `.` and `..`.
+// The names that go into request URLs as path segments, refused when a URL cannot hold them.
 function urlNameProblems({ project, workItemType, iterationPath }: Settings): string[] {
   const team = iterationPath.kind === 'current' ? iterationPath.team : undefined;
   return [
-    project !== undefined && PERIOD_AT_AN_END.test(project) && loc('ProjectNameInvalid', project),
-    team !== undefined && PERIOD_AT_AN_END.test(team) && loc('TeamNameInvalid', team),
-    /^\.\.?$/.test(workItemType) && loc('WorkItemTypeNameInvalid', workItemType),
+    project !== undefined && DOT_SEGMENT.test(project) && loc('ProjectNameInvalid', project),
+    team !== undefined && DOT_SEGMENT.test(team) && loc('TeamNameInvalid', team),
+    DOT_SEGMENT.test(workItemType) && loc('WorkItemTypeNameInvalid', workItemType),
   ].filter((problem) => problem !== false);
 }
 
