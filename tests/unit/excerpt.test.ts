@@ -35,6 +35,7 @@ describe('excerpts at their limits', () => {
     ['keeps a line of exactly maxChars whole', 'abcde', 1, 5, 'abcde'],
     ['keeps lines of exactly maxChars in all whole', 'ab\ncd', 2, 5, 'ab\ncd'],
     ['cuts one character over maxChars', 'abcdef', 1, 5, 'abcd…'],
+    ['keeps lines cut off when they and the ellipsis make exactly maxChars', 'abcd\nz', 1, 5, 'abcd…'],
     ['drops the white space at the end of the last kept line before the ellipsis', 'a  \nb', 1, 10, 'a…'],
     ['keeps the white space that starts a later kept line', 'a\n  b\nc', 2, 10, 'a\n  b…'],
   ];

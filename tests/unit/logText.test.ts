@@ -37,6 +37,13 @@ describe('log text', () => {
     ['drops a logging command in any case', '##VSO[task.setvariable]x', undefined],
     ['removes control characters but keeps tabs', 'a\u0000b\u0007c\td\r', 'abc\td'],
     ['removes a byte order mark', '\uFEFF2026-11-29T10:00:00.1Z x', '10:00:00 x'],
+    [
+      'removes a byte order mark a bidirectional control hid, then reads the timestamp behind it',
+      '\u200e\uFEFF2026-11-29T10:00:00.1Z x',
+      '10:00:00 x',
+    ],
+    ['removes a byte order mark behind a section marker', '##[section]\uFEFF##[error]x', 'Error: x'],
+    ['gives a section marker followed by white space only as an empty line', '##[section]  \t', ''],
     ['keeps a blank log line blank', '2026-11-29T10:00:00.1Z ', '10:00:00'],
     [
       'cleans a timestamp that only appears after a marker',
