@@ -2,18 +2,13 @@ import * as assert from 'node:assert/strict';
 import type { RecordedRequest, WorkItemJson } from '../emulator/harness';
 import {
   COMMITS,
+  crossProjectRelease,
   failedMultiStageRun,
   failedReleaseWithEvidence,
   multiStageVariables,
   stepLog,
 } from './evidenceRuns';
-import {
-  buildVariables,
-  classicRelease,
-  failedYamlRun,
-  releaseVariables,
-  seedClassicRelease,
-} from './pipelines';
+import { buildVariables, failedYamlRun, releaseVariables, seedClassicRelease } from './pipelines';
 import { useSession } from './session';
 
 const body = (item: WorkItemJson): string => String(item.fields['Microsoft.VSTS.TCM.ReproSteps']);
@@ -115,12 +110,9 @@ describe('failure details in the filed item', function () {
 
   it('classic release of another project’s build: its changes read in that project, nothing missing', async () => {
     const em = session.emulator;
-    await em.seedBuild({ ...failedYamlRun(812), project: 'Mobile', changes: COMMITS.slice(0, 2) });
-    const release = classicRelease(57, 'failed');
-    const { webUrl } = await em.seedRelease({
-      ...release,
-      artifacts: release.artifacts?.map((artifact) => ({ ...artifact, project: 'Mobile' })),
-    });
+    const { build, release } = crossProjectRelease(57, 'Mobile');
+    await em.seedBuild(build);
+    const { webUrl } = await em.seedRelease(release);
     const run = await session.run({ variables: releaseVariables(57, 'Failed', webUrl) });
     const html = body((await session.items(1, run))[0]!);
     assert.ok(html.includes('<h3>Changes</h3>'), html);

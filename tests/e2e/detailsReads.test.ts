@@ -4,11 +4,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RecordedRequest, WorkItemJson } from '../emulator/harness';
 import { assertStartedTogether, mostInFlight, watchInFlight } from './concurrency';
-import { COMMITS, failedMultiStageRun, failedReleaseWithEvidence, multiStageVariables } from './evidenceRuns';
+import {
+  COMMITS,
+  crossProjectRelease,
+  failedMultiStageRun,
+  failedReleaseWithEvidence,
+  multiStageVariables,
+} from './evidenceRuns';
 import { buildAccessDenied, notFound, releaseAccessDenied } from '../emulator/errors';
 import {
   buildVariables,
-  classicRelease,
   failedYamlRun,
   greenYamlRun,
   JOB_TOKEN,
@@ -240,12 +245,9 @@ describe('failure details: how the evidence is read', function () {
 
   it("another project's build the job token may not see (404 VS800075): names that project and the identity", async () => {
     const em = session.emulator;
-    await em.seedBuild({ ...failedYamlRun(812), project: 'Mobile', changes: COMMITS.slice(0, 2) });
-    const release = classicRelease(57, 'failed');
-    const { webUrl } = await em.seedRelease({
-      ...release,
-      artifacts: release.artifacts?.map((artifact) => ({ ...artifact, project: 'Mobile' })),
-    });
+    const { build, release } = crossProjectRelease(57, 'Mobile');
+    await em.seedBuild(build);
+    const { webUrl } = await em.seedRelease(release);
     // "Limit job authorization scope to current project for release pipelines": the release's project only.
     await em.setTokens([{ token: JOB_TOKEN, projects: ['WebApp'] }]);
     const run = await session.run({ variables: releaseVariables(57, 'Failed', webUrl) });

@@ -157,3 +157,15 @@ export function failedReleaseWithEvidence(id: number, tests = 0, logLength = 200
   });
   return { ...release, environments };
 }
+
+/** Failed release `id` deploying build 812 of project `project`, which is seeded there with two commits. */
+export function crossProjectRelease(id: number, project: string): { build: BuildSeed; release: ReleaseSeed } {
+  const release = classicRelease(id, 'failed');
+  return {
+    build: { ...failedYamlRun(812), project, changes: COMMITS.slice(0, 2) },
+    release: {
+      ...release,
+      artifacts: release.artifacts?.map((artifact) => ({ ...artifact, project })),
+    },
+  };
+}
