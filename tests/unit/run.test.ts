@@ -247,6 +247,36 @@ describe('run', () => {
     );
   });
 
+  it('a fingerprint of a megabyte of error is logged and summarized as the item shows it: its start, masked', async () => {
+    const secret = 'hunter2-S3cret';
+    const huge = `${'y'.repeat(1_990)}${secret}${'z'.repeat(1024 * 1024)}`;
+    const f = fakes({ fingerprint: '{{firstError}}', onRecurrence: 'skip' });
+    f.pipelines.timeline.resolves([
+      FAILED_TIMELINE[0]!,
+      { ...FAILED_TIMELINE[1]!, issues: [{ type: 'error', message: huge }] },
+    ]);
+    await run({ ...f.host, secrets: () => [JOB.token, secret] });
+    const line = f.logged.find((message) => message.startsWith('Fingerprint: '));
+    assert.ok(line !== undefined && line.length < 2_200, String(line?.length));
+    // Masked, then cut to the 2,000 characters an error shows.
+    assert.ok(line.startsWith(`Fingerprint: ${'y'.repeat(1_990)}***zzzzzz… (tag pwi:`), line.slice(1_990));
+  });
+
+  it('a green run with nothing open for a megabyte-long fingerprint summarizes its start, masked', async () => {
+    const secret = 'hunter2-S3cret';
+    const huge = `${'y'.repeat(1_990)}${secret}${'z'.repeat(1024 * 1024)}`;
+    const f = fakes({ fingerprint: '{{firstError}}' }, { ...YAML_VARIABLES, 'Agent.JobStatus': 'Succeeded' });
+    // A step that failed with continueOnError: the run succeeded with issues, and its error is the fingerprint.
+    f.pipelines.timeline.resolves([
+      { ...FAILED_TIMELINE[0]!, result: 'succeededWithIssues' },
+      { ...FAILED_TIMELINE[1]!, result: 'succeededWithIssues', issues: [{ type: 'error', message: huge }] },
+    ]);
+    await run({ ...f.host, secrets: () => [JOB.token, secret] });
+    const summary = f.logged.find((message) => message.startsWith('summary: ')) ?? '';
+    assert.ok(summary.length < 2_500, String(summary.length));
+    assert.ok(summary.includes(`${'y'.repeat(1_990)}\\*\\*\\*zzzzzz…`), summary.slice(-200));
+  });
+
   it('fails on bad input before connecting to anything', async () => {
     const f = fakes({ fields: 'oops', parentId: 'x' });
     await run(f.host);

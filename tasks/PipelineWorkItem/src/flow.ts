@@ -13,7 +13,7 @@ import { isTestStep } from './facts/tests';
 import { onlyFlakyFailures } from './lifecycle/flakyOnly';
 import { recordFlaky } from './act/flakyItem';
 import { planTestItems, trackTestItems, TestItemsPlan } from './act/testItems';
-import { maskedRun } from './render/readable';
+import { maskedRun, shownFingerprint } from './render/readable';
 import type { SideItems } from './render/summary';
 import type { Settings } from './inputs/settings';
 import {
@@ -119,7 +119,8 @@ async function actOn(acting: Acting, view: RunView, intent: 'file' | 'recover'):
   const ofRun = fingerprintOf(settings.fingerprint, fingerprintValues(view), view.lane);
   const success = intent === 'file' && filesForSuccess(settings.createOn, view.outcome);
   const fingerprint = success ? successFingerprintOf(ofRun) : ofRun;
-  log.info(loc('Fingerprint', fingerprint.text, fingerprint.tag, fingerprint.scopeTag));
+  const shown = shownFingerprint(fingerprint, acting.host.secrets()).text;
+  log.info(loc('Fingerprint', shown, fingerprint.tag, fingerprint.scopeTag));
   // The open items are asked for while the tests are still being read: a failure decides on both.
   const openRead = openItemsRead(acting, fingerprint, intent);
   // The recovery touches other items than the act: it starts with the open items' read, and settles whatever

@@ -1,6 +1,6 @@
 import type { Action } from '../lifecycle/decision';
 import { recoveredHtml, recurrenceHtml } from '../render/notes';
-import { maskedRun } from '../render/readable';
+import { maskedRun, shownFingerprint } from '../render/readable';
 import type { ResolvedItem } from '../render/summary';
 import { loc } from '../text/messages';
 import { Acted, Acting, actionRecorded, dryRun, itemLink, Outputs } from './acted';
@@ -15,7 +15,10 @@ export async function act(acting: Acting, action: Action, decided: Decided): Pro
     case 'none':
       return {
         outputs: { action: 'none' },
-        report: { kind: 'nothingOpen', fingerprint: decided.fingerprint.text },
+        report: {
+          kind: 'nothingOpen',
+          fingerprint: shownFingerprint(decided.fingerprint, acting.host.secrets()).text,
+        },
       };
     case 'skip': {
       const item = itemLink(acting, action.item);
