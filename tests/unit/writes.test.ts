@@ -457,35 +457,29 @@ describe('a create refused for its fields', () => {
     assert.match(warnings.join('\n'), /^Azure DevOps refused '2' for Microsoft\.VSTS\.Common\.Priority: /);
   });
 
-  it('a too-long refusal naming no field, or a field the create did not send: the refusal stands', async () => {
-    const unnamed = new AdoError('Could not create the Bug: TF401324: Value is too long.', {
-      status: 400,
-      code: 'TF401324',
-      refusedFields: [],
-    });
-    for (const refusal of [unnamed, tooLong('Custom.Other')]) {
-      await refusalStands(
-        refusal,
-        patchOf([
-          ['System.Title', 't'],
-          ['Custom.Error', 'e'.repeat(300)],
-        ]),
-        'Custom.Error=x\nCustom.Other=y',
-      );
-    }
-  });
-
-  it('a create that fails for anything but the service’s answer fails with that error, not sent again', async () => {
-    const fault = new Error('socket hang up');
-    await refusalStands(
-      fault,
-      patchOf([
+  // Refusals the create is not sent again for: a too-long one naming no field, or a field the create did not
+  // send, and a failure that is no answer of the service's.
+  const standing: [what: string, refusal: Error][] = [
+    [
+      'a too-long refusal naming no field',
+      new AdoError('Could not create the Bug: TF401324: Value is too long.', {
+        status: 400,
+        code: 'TF401324',
+        refusedFields: [],
+      }),
+    ],
+    ['a too-long refusal naming a field the create did not send', tooLong('Custom.Other')],
+    ['a create that fails for anything but the service’s answer', new Error('socket hang up')],
+  ];
+  for (const [what, refusal] of standing) {
+    it(`${what}: fails with that error, not sent again`, async () => {
+      const patch = patchOf([
         ['System.Title', 't'],
         ['Custom.Error', 'e'.repeat(300)],
-      ]),
-      'Custom.Error=x',
-    );
-  });
+      ]);
+      await refusalStands(refusal, patch, 'Custom.Error=x\nCustom.Other=y');
+    });
+  }
 
   it('a refused value holding a macro the agent left as written: the warning says so, then names the fix', async () => {
     const refusal = new AdoError('Could not create the Bug: TF401320 rule broken', {
