@@ -171,11 +171,7 @@ export class Rest {
    * connection closed) and `over` is true.
    */
   async sendCapped(request: Request, maxBytes: number): Promise<{ body: string; over: boolean }> {
-    const response = await this.request(request);
-    const status = response.message.statusCode ?? 0;
-    if (!succeeded(status)) {
-      throw failure(status, await response.readBody(), response.message.headers, this.secrets());
-    }
+    const response = await this.streamed(request);
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of response.message) {
@@ -194,14 +190,20 @@ export class Rest {
    * last `maxBytes` from the first line that starts in them, and the number of lines of the whole answer.
    */
   async sendTail(request: Request, maxBytes: number): Promise<{ tail: string; lineCount: number }> {
+    const response = await this.streamed(request);
+    const tail = textTail(maxBytes);
+    for await (const chunk of response.message) tail.push(chunk);
+    return tail.end();
+  }
+
+  // The answer to `request` with its body still to read, once its status says it succeeded.
+  private async streamed(request: Request): ReturnType<HttpClientLike['request']> {
     const response = await this.request(request);
     const status = response.message.statusCode ?? 0;
     if (!succeeded(status)) {
       throw failure(status, await response.readBody(), response.message.headers, this.secrets());
     }
-    const tail = textTail(maxBytes);
-    for await (const chunk of response.message) tail.push(chunk);
-    return tail.end();
+    return response;
   }
 
   private request(request: Request): ReturnType<HttpClientLike['request']> {
