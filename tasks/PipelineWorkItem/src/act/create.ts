@@ -180,12 +180,10 @@ async function validated(
       return acceptedWithout(acting, without, refusals);
     } catch (error) {
       const again = resendAfter(acting, sent, optional, error);
-      if (!again) return refused(acting, error);
-      // Sent again only after the service's own refusal.
-      const said = error as AdoError;
+      if (!again || !(error instanceof AdoError)) return refused(acting, error);
       without.push(...again.without);
       // The service's own words after the first refusal: the rest of the message says the same each time.
-      refusals.push(refusals.length === 0 ? said.message : (said.serviceMessage ?? said.message));
+      refusals.push(refusals.length === 0 ? error.message : (error.serviceMessage ?? error.message));
       sent = again;
     }
   }
