@@ -145,8 +145,8 @@ async function tails(
   return results.flatMap((result) => (result.status === 'fulfilled' ? result.value : []));
 }
 
-// The tail of a release task's log. The release may leave the log's line count out: the whole log is read then,
-// and its end kept.
+// The tail of a release task's log. The release may leave the log's line count out: the log then streams through
+// once and only its end is kept.
 async function releaseTail(
   pipelines: Pipelines,
   project: string,
