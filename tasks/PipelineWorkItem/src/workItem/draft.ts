@@ -133,7 +133,7 @@ function fitMasked(
   destination: Destination,
   warnings: string[],
 ): (reference: string, masked: string) => string {
-  const isSingleLine = fieldTest(destination.fieldTypes?.singleLine ?? []);
+  const isSingleLine = singleLineTest(destination);
   return (reference, masked) => {
     if (isTitle(reference)) return fitTitle(masked);
     if (!isSingleLine(reference) || masked.length <= MAX_STRING_LENGTH) return masked;
@@ -221,7 +221,7 @@ function userFields(
   warnings: string[],
 ): [string, string][] {
   const isHtml = htmlFieldTest(destination.fieldTypes?.html);
-  const isSingleLine = fieldTest(destination.fieldTypes?.singleLine ?? []);
+  const isSingleLine = singleLineTest(destination);
   const unknownTypes = destination.fieldTypes === undefined;
   const escapedUnknown: string[] = [];
   const rendered = fields
@@ -446,6 +446,11 @@ const KNOWN_HTML_FIELDS = [
  */
 export function htmlFieldTest(projectHtmlFields: readonly string[] = []): (reference: string) => boolean {
   return fieldTest([...KNOWN_HTML_FIELDS, ...projectHtmlFields]);
+}
+
+/** Whether a field is one the project lists as single-line text; none when the field types are unread. */
+function singleLineTest(destination: Destination): (reference: string) => boolean {
+  return fieldTest(destination.fieldTypes?.singleLine ?? []);
 }
 
 /** Whether a field (by reference name, in any case) is one of `references`. */
