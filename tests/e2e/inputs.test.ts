@@ -127,14 +127,23 @@ describe('packaged task: inputs as the agent passes them', function () {
     );
   });
 
-  it('a $(…) macro left in a value Azure DevOps refuses: the warning names the variable the run lacks', async () => {
-    const run = await session.runFailed(9407, { areaPath: '$(Team.Area)' });
-    const [item] = await session.items(1, run);
-    assert.equal(item?.fields['System.AreaPath'], 'WebApp');
-    assert.match(
-      run.warnings.join('\n'),
-      /refused '\$\(Team\.Area\)' for System\.AreaPath: .* The item is filed without it\. \$\(Team\.Area\) is a macro the agent leaves as written when the run has no variable Team\.Area: define that variable, or correct its name\. Set 'areaPath' to an area that exists/,
-    );
+  it('a $(…) macro left in project, areaPath or iterationPath: fails naming each variable, before any request', async () => {
+    // No project, area, iteration or team name holds `$`: the run would be read for a path that names nothing.
+    const run = await session.runFailed(9407, {
+      project: '$(Target.Project)',
+      areaPath: '$(Team.Area)',
+      iterationPath: '$(Team.Name)@currentIteration',
+    });
+    assert.equal(run.result, 'Failed');
+    for (const [input, variable] of [
+      ['project', 'Target.Project'],
+      ['areaPath', 'Team.Area'],
+      ['iterationPath', 'Team.Name'],
+    ]) {
+      const problem = `Input '${input}' holds $(${variable}), a macro the agent leaves as written when the run has no variable ${variable}.`;
+      assert.ok(run.resultMessage.includes(problem), `missing ${problem}: ${run.resultMessage}`);
+    }
+    assert.deepEqual(await session.emulator.requests(), []);
   });
 
   it('a $(…) macro left in workItemType: fails listing the types and naming the variable, before any write', async () => {
@@ -170,6 +179,19 @@ describe('packaged task: inputs as the agent passes them', function () {
       "Input 'iterationPath' names the team '..': a name of one or two periods would address another URL.",
       "Input 'workItemType' must be the name of a work item type, e.g. Bug, not '..': a name of one or two periods would address another URL.",
     ]) {
+      assert.ok(run.resultMessage.includes(problem), `missing ${problem}: ${run.resultMessage}`);
+    }
+    assert.deepEqual(await session.emulator.requests(), []);
+  });
+
+  it('an area or iteration path with a node of one or two periods: fails naming the input, before any request', async () => {
+    const run = await session.runFailed(9412, { areaPath: 'WebApp\\..', iterationPath: '.' });
+    assert.equal(run.result, 'Failed');
+    for (const [input, path, node] of [
+      ['areaPath', 'WebApp\\..', '..'],
+      ['iterationPath', '.', '.'],
+    ]) {
+      const problem = `Input '${input}' holds '${path}', a path with a node named '${node}': no area or iteration can be named '.' or '..'. Set '${input}' to a path that exists`;
       assert.ok(run.resultMessage.includes(problem), `missing ${problem}: ${run.resultMessage}`);
     }
     assert.deepEqual(await session.emulator.requests(), []);

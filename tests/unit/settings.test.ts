@@ -107,13 +107,29 @@ describe('settings', () => {
         project: 'Web.App',
         workItemType: '...',
         iterationPath: 'Web.Team@currentIteration',
-        areaPath: '..',
+        areaPath: 'WebApp\\...\\.NET',
       }),
     );
     assert.deepEqual(
       [settings.project, settings.workItemType, settings.iterationPath, settings.areaPath],
-      ['Web.App', '...', { kind: 'current', team: 'Web.Team' }, '..'],
+      ['Web.App', '...', { kind: 'current', team: 'Web.Team' }, 'WebApp\\...\\.NET'],
     );
+  });
+
+  it('refuses an area or iteration path with a node of one or two periods, a name Boards reserves', () => {
+    const node = (input: string, path: string, name: string): string =>
+      `Input '${input}' holds '${path}', a path with a node named '${name}': no area or iteration can be named '.' or '..'. Set '${input}' to a path that exists, from the project's name down with its nodes separated by backslashes (e.g. Fabrikam\\Web), or leave it empty for the project's default.`;
+    assert.deepEqual(problemsOf({ areaPath: '..', iterationPath: 'WebApp\\.\\Sprint 1' }), [
+      node('areaPath', '..', '..'),
+      node('iterationPath', 'WebApp\\.\\Sprint 1', '.'),
+    ]);
+    assert.deepEqual(problemsOf({ areaPath: 'WebApp\\..' }), [node('areaPath', 'WebApp\\..', '..')]);
+    // Periods beside other characters make a name of their own, which Azure DevOps answers for.
+    const paths = ['WebApp\\.NET', 'WebApp\\Web.', 'WebApp\\...', 'WebApp\\. .', 'WebApp/..'];
+    for (const path of paths) {
+      const settings = readSettings(inputs({ areaPath: path, iterationPath: path }));
+      assert.deepEqual([settings.areaPath, settings.iterationPath], [path, { kind: 'path', path }]);
+    }
   });
 
   it('reports every problem at once', () => {
@@ -318,6 +334,25 @@ describe('settings at their edges', () => {
         }),
         [macro('organizationUrl', '$(Target.Org)', 'Target.Org')],
       );
+    });
+
+    // `$` is in no project, team, area or iteration name Boards allows: such a value names nothing.
+    it('project, areaPath and iterationPath (a path, or a team before @currentIteration) name the variable', () => {
+      assert.deepEqual(
+        problemsOf({
+          project: '$(Target.Project)',
+          areaPath: 'WebApp\\$(Team.Area)',
+          iterationPath: '$(Sprint)',
+        }),
+        [
+          macro('project', '$(Target.Project)', 'Target.Project'),
+          macro('areaPath', '$(Team.Area)', 'Team.Area'),
+          macro('iterationPath', '$(Sprint)', 'Sprint'),
+        ],
+      );
+      assert.deepEqual(problemsOf({ iterationPath: '$(Team.Name)@currentIteration' }), [
+        macro('iterationPath', '$(Team.Name)', 'Team.Name'),
+      ]);
     });
 
     it('a value that is no macro keeps its own message', () => {

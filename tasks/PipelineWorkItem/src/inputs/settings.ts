@@ -128,7 +128,7 @@ export function readSettings(read: InputReader): Settings {
   const fields = parseFieldsInput(read('fields'));
   input.problems.push(...fields.problems);
   const settings = settingsOf(input, fields.fields);
-  input.problems.push(...urlNameProblems(settings));
+  input.problems.push(...nameProblems(read, settings));
   // Placeholders in a System.Tags value count as one tag each here; the draft cuts what they add beyond the limit.
   const fieldTags = settings.fields
     .filter((field) => field.reference.toLowerCase() === 'system.tags')
@@ -223,18 +223,37 @@ function iterationChoice(value: string | undefined): IterationChoice {
 }
 
 // A name of one or two periods in a request's URL path is resolved away by the URL (`..` would address the
-// collection's routes): no project, team or work item type of that name can be reached. Other names the portal
-// refuses are left to Azure DevOps, whose API may accept what the portal does not.
+// collection's routes): no project, team or work item type of that name can be reached. Boards reserves both names
+// for area and iteration nodes too. Other names the portal refuses are left to Azure DevOps, whose API may accept
+// what the portal does not.
 const DOT_SEGMENT = /^\.\.?$/;
 
-// The names that go into request URLs as path segments, refused when a URL cannot hold them.
-function urlNameProblems({ project, workItemType, iterationPath }: Settings): string[] {
+/** The inputs that name a project, a team, an area or an iteration, none of whose names holds `$`. */
+const NAMING_INPUTS = ['project', 'areaPath', 'iterationPath'] as const;
+
+// The names a value can never be, refused before the run is read: a `$(…)` macro the agent left as written in an
+// input that names something, a name a URL cannot hold, a path through a node Boards reserves. One problem per input.
+function nameProblems(read: InputReader, settings: Settings): string[] {
+  const { project, workItemType, areaPath, iterationPath } = settings;
   const team = iterationPath.kind === 'current' ? iterationPath.team : undefined;
+  const named: Record<(typeof NAMING_INPUTS)[number], string | false> = {
+    project: project !== undefined && DOT_SEGMENT.test(project) && loc('ProjectNameInvalid', project),
+    areaPath: treePathProblem('areaPath', areaPath),
+    iterationPath:
+      (team !== undefined && DOT_SEGMENT.test(team) && loc('TeamNameInvalid', team)) ||
+      treePathProblem('iterationPath', iterationPath.kind === 'path' ? iterationPath.path : undefined),
+  };
   return [
-    project !== undefined && DOT_SEGMENT.test(project) && loc('ProjectNameInvalid', project),
-    team !== undefined && DOT_SEGMENT.test(team) && loc('TeamNameInvalid', team),
+    ...NAMING_INPUTS.map((name) => macroProblem(name, read(name).trim()) ?? named[name]),
     DOT_SEGMENT.test(workItemType) && loc('WorkItemTypeNameInvalid', workItemType),
   ].filter((problem) => problem !== false);
+}
+
+// An area or iteration path is its nodes' names separated by backslashes; a node of one or two periods is none.
+function treePathProblem(name: 'areaPath' | 'iterationPath', path: string | undefined): string | false {
+  if (path === undefined) return false;
+  const node = path.split('\\').find((part) => DOT_SEGMENT.test(part));
+  return node !== undefined && loc('TreePathNodeInvalid', name, path, node, name);
 }
 
 function assignee(value: string | undefined): Assignee {
