@@ -635,16 +635,6 @@ describe('Azure DevOps errors', () => {
     });
   });
 
-  it('a project named by a $(…) macro the agent left as written: names the variable the run lacks', () => {
-    const message = projectUnreadable({ url: CALL.url, project: '$(Target.Project)' });
-    assert.match(message, /^Project '\$\(Target\.Project\)' was not found/);
-    assert.match(
-      message,
-      / \$\(Target\.Project\) is a macro the agent leaves as written when the run has no variable Target\.Project: define that variable, or correct its name\.$/,
-    );
-    assert.doesNotMatch(projectUnreadable({ url: CALL.url, project: 'WebApp' }), /macro/);
-  });
-
   describe('names the identity that lacks the permission', () => {
     const SERVICES = 'https://dev.azure.com/fabrikam/';
     const SERVER = 'https://tfs.contoso.local/tfs/DefaultCollection/';

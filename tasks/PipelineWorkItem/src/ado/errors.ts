@@ -1,7 +1,6 @@
 import { AdoError } from '../errors';
 import type { WriterIdentity } from '../ports';
 import { loc } from '../text/messages';
-import { macroNote } from '../text/templates';
 import { atRevisionLimit, isNetworkCode, isTimeoutMessage, retryAfterMs } from './retry';
 
 /** What the failing call was doing, for the message: e.g. "create the Bug in project WebApp". */
@@ -278,9 +277,7 @@ function recordsUnseen(f: Failure): string {
  */
 export function projectUnreadable(call: Pick<CallContext, 'url' | 'project' | 'identity'>): string {
   const { who, project } = writerIn(call);
-  const note = macroNote(project);
-  const message = loc('ProjectNotFound', project, who, project);
-  return note ? `${message} ${note}` : message;
+  return loc('ProjectNotFound', project, who, project);
 }
 
 // Creating a tag is a project permission of its own, which the area's permissions do not give.
