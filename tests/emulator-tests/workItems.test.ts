@@ -168,13 +168,20 @@ describe('emulator: work items', function () {
   });
 
   it('rejects invalid tree paths with TF401347 and restricted areas with TF237111', async () => {
-    const area = await rejection(
-      wit().createWorkItem(null, [title('x'), add('System.AreaPath', 'WebApp\\Nope')], 'WebApp', 'Bug'),
-    );
-    assert.equal(
-      area.message,
-      "TF401347: Invalid tree name given for work item -1, field 'System.AreaPath'.",
-    );
+    // What the task leaves to the service (a node that does not exist) and what it refuses first (a node of one or
+    // two periods, a macro left as written) get the service's answer alike.
+    for (const field of ['System.AreaPath', 'System.IterationPath']) {
+      for (const path of ['WebApp\\Nope', '..', 'WebApp\\..', 'WebApp\\.', '$(Team.Area)']) {
+        const refused = await rejection(
+          wit().createWorkItem(null, [title('x'), add(field, path)], 'WebApp', 'Bug'),
+        );
+        assert.equal(refused.statusCode, 400);
+        assert.equal(
+          refused.message,
+          `TF401347: Invalid tree name given for work item -1, field '${field}'.`,
+        );
+      }
+    }
     const restricted = await rejection(
       wit().createWorkItem(null, [title('x'), add('System.AreaPath', 'WebApp\\Restricted')], 'WebApp', 'Bug'),
     );
