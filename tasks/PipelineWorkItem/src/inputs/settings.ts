@@ -128,7 +128,7 @@ export function readSettings(read: InputReader): Settings {
   const fields = parseFieldsInput(read('fields'));
   input.problems.push(...fields.problems);
   const settings = settingsOf(input, fields.fields);
-  input.problems.push(...nameProblems(read, settings));
+  input.problems.push(...nameProblems(settings));
   // Placeholders in a System.Tags value count as one tag each here; the draft cuts what they add beyond the limit.
   const fieldTags = settings.fields
     .filter((field) => field.reference.toLowerCase() === 'system.tags')
@@ -228,23 +228,21 @@ function iterationChoice(value: string | undefined): IterationChoice {
 // what the portal does not.
 const DOT_SEGMENT = /^\.\.?$/;
 
-/** The inputs that name a project, a team, an area or an iteration, none of whose names holds `$`. */
-const NAMING_INPUTS = ['project', 'areaPath', 'iterationPath'] as const;
-
 // The names a value can never be, refused before the run is read: a `$(…)` macro the agent left as written in an
-// input that names something, a name a URL cannot hold, a path through a node Boards reserves. One problem per input.
-function nameProblems(read: InputReader, settings: Settings): string[] {
-  const { project, workItemType, areaPath, iterationPath } = settings;
+// input that names a project, a team, an area or an iteration (none of those names holds `$`), a name a URL cannot
+// hold, a path through a node Boards reserves. One problem per input.
+function nameProblems({ project, workItemType, areaPath, iterationPath }: Settings): string[] {
   const team = iterationPath.kind === 'current' ? iterationPath.team : undefined;
-  const named: Record<(typeof NAMING_INPUTS)[number], string | false> = {
-    project: project !== undefined && DOT_SEGMENT.test(project) && loc('ProjectNameInvalid', project),
-    areaPath: treePathProblem('areaPath', areaPath),
-    iterationPath:
-      (team !== undefined && DOT_SEGMENT.test(team) && loc('TeamNameInvalid', team)) ||
-      treePathProblem('iterationPath', iterationPath.kind === 'path' ? iterationPath.path : undefined),
-  };
+  const path = iterationPath.kind === 'path' ? iterationPath.path : undefined;
+  const macro = (name: string, value: string | undefined): string | undefined =>
+    value === undefined ? undefined : macroProblem(name, value);
   return [
-    ...NAMING_INPUTS.map((name) => macroProblem(name, read(name).trim()) ?? named[name]),
+    macro('project', project) ??
+      (project !== undefined && DOT_SEGMENT.test(project) && loc('ProjectNameInvalid', project)),
+    macro('areaPath', areaPath) ?? treePathProblem('areaPath', areaPath),
+    macro('iterationPath', team ?? path) ??
+      ((team !== undefined && DOT_SEGMENT.test(team) && loc('TeamNameInvalid', team)) ||
+        treePathProblem('iterationPath', path)),
     DOT_SEGMENT.test(workItemType) && loc('WorkItemTypeNameInvalid', workItemType),
   ].filter((problem) => problem !== false);
 }
