@@ -494,6 +494,23 @@ describe('emulator: work items', function () {
     await assert.rejects(em().setWiqlQueryLag(1.5), /wiqlQueryLag/);
   });
 
+  it('never hides again an item the index caught up with when the lag is raised after', async () => {
+    const query = "SELECT [System.Id] FROM WorkItems WHERE [System.Title] = 'caught up'";
+    const listed = async (): Promise<number[]> =>
+      ((await wit().queryByWiql({ query }, { project: 'WebApp' })).workItems ?? []).map((w) => w.id ?? 0);
+    await em().setWiqlQueryLag(2);
+    await em().setWiqlLag(60_000);
+    const item = await wit().createWorkItem(null, [title('caught up')], 'WebApp', 'Bug');
+    await em().setWiqlQueryLag(0);
+    await em().setWiqlLag(0);
+    // The next run's own lag holds only the items it creates.
+    await em().setWiqlQueryLag(2);
+    await em().setWiqlLag(60_000);
+    assert.deepEqual(await listed(), [item.id]);
+    await em().setWiqlQueryLag(0);
+    await em().setWiqlLag(0);
+  });
+
   it('runs WIQL with OR in parentheses, as the task asks for the fingerprint or the scope tag', async () => {
     const mk = (t: string, tags: string) =>
       wit().createWorkItem(null, [title(t), add('System.Tags', tags)], 'Mobile', 'Bug');

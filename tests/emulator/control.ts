@@ -303,10 +303,10 @@ function route(em: Emulation, r: ControlRequest): Answer {
       return json({ project: found.name, allowed });
     }
     case 'POST wiqlLag':
-      store.wiqlLagMs = msFrom(parse(r.body), 'wiqlLag');
+      store.setWiqlLag({ ms: msFrom(parse(r.body), 'wiqlLag') });
       return json({ ms: store.wiqlLagMs });
     case 'POST wiqlQueryLag':
-      store.wiqlLagQueries = queriesFrom(parse(r.body));
+      store.setWiqlLag({ queries: queriesFrom(parse(r.body)) });
       return json({ queries: store.wiqlLagQueries });
     case 'POST runstatistics': {
       const listed = (parse(r.body) as { listed?: unknown } | undefined)?.listed;

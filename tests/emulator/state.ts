@@ -109,17 +109,30 @@ export class Store {
   }
 
   /**
+   * Sets the lags of the items created from now on. Lowering one shortens the lag of the items still left out,
+   * for good: the index never loses an item it has caught up with, so raising a lag again holds only new items.
+   */
+  setWiqlLag(lag: { ms?: number; queries?: number }): void {
+    if (lag.ms !== undefined) this.wiqlLagMs = lag.ms;
+    if (lag.queries !== undefined) this.wiqlLagQueries = lag.queries;
+    for (const item of this.lagging.values()) {
+      item.lagMs = Math.min(item.lagMs, this.wiqlLagMs);
+      item.queries = Math.min(item.queries, this.wiqlLagQueries);
+    }
+  }
+
+  /**
    * One WIQL query: which work items it may list. An item is listed once its lag has passed in time and in
-   * queries, or once the lag was lowered below what it has waited (0 lets every item show); every item still
-   * left out counts this query.
+   * queries (a lag lowered meanwhile shortened it); every item still left out counts this query, and one listed
+   * stays listed.
    */
   queryIndex(now: number = Date.now()): (id: number) => boolean {
     const hidden = new Set<number>();
     for (const [id, lag] of this.lagging) {
-      const waiting =
-        now < lag.created + Math.min(lag.lagMs, this.wiqlLagMs) ||
-        Math.min(lag.queries, this.wiqlLagQueries) > 0;
-      if (!waiting) continue;
+      if (now >= lag.created + lag.lagMs && lag.queries <= 0) {
+        this.lagging.delete(id);
+        continue;
+      }
       hidden.add(id);
       lag.queries -= 1;
     }
