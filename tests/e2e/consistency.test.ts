@@ -101,6 +101,31 @@ describe('packaged task: long discussions, several jobs of a run, and whose perm
     assert.match(newest, /^<p>Failed again \(occurrence 2\): /);
   });
 
+  it('a lost create whose landing cannot be looked for says it may have been saved; the next run finds it', async () => {
+    await session.emulator.injectFaults([
+      // The two queries before the create (the newest item of the tag, the open items) go through; the look
+      // for the lost create is refused.
+      { method: 'POST', pathRegex: '/_apis/wit/wiql$', times: 2, delayMs: 0 },
+      { method: 'POST', pathRegex: '/_apis/wit/wiql$', status: 400, times: 5 },
+      { method: 'POST', pathRegex: '/_apis/wit/workitems/\\$Bug$', status: 500, after: true },
+    ]);
+    const run = await failedBuild(210);
+
+    assert.equal(run.result, 'SucceededWithIssues', run.stdout);
+    assert.equal(run.outputs['WorkItemAction'], 'none');
+    assert.match(run.resultMessage, /^Could not create the Bug .*HTTP 500/);
+    assert.match(
+      run.resultMessage,
+      /Azure DevOps may have saved it all the same: its answer was lost, and the check for it failed too \(.*HTTP 400.*\)\. Look in Boards before you repeat it by hand/,
+    );
+    const [saved] = await session.items(1, run);
+
+    await session.emulator.clearFaults();
+    const next = await failedBuild(211);
+    assert.equal(next.outputs['WorkItemAction'], 'commented', next.stdout);
+    assert.equal(next.outputs['WorkItemId'], String(saved!.id));
+  });
+
   it('two jobs of one run filing apart (onRecurrence new): a lost create is never taken for the sibling’s item', async () => {
     await session.emulator.seedBuild(failedYamlRun(201));
     const job = (jobId: string) => ({

@@ -611,6 +611,32 @@ describe('Boards adapter: writes', () => {
     assert.equal(sent.length, 1);
   });
 
+  it('a write given up for want of a check says that it may have landed, and why the check failed', async () => {
+    const { adapter } = wire([busy, busy, busy]);
+    const check = sinon.stub().rejects(new Error('Could not query work items: HTTP 500'));
+    const note = loc('WriteOutcomeUnknown', 'Could not query work items: HTTP 500');
+    for (const write of [
+      () => adapter.createWorkItem('WebApp', 'Bug', PATCH, check),
+      () => adapter.addComment('WebApp', 7, '<p>Failed again</p>', check),
+      () => adapter.updateWorkItem('WebApp', 7, PATCH, check),
+    ]) {
+      await assert.rejects(
+        write(),
+        (error: AdoError) => error.status === 503 && error.message.endsWith(` ${note}`),
+      );
+    }
+  });
+
+  it('a write whose answer was lost and that did not land says nothing of landing', async () => {
+    // Looks that find nothing let it be sent again, until the time runs out.
+    const { adapter } = wire([busy], 1);
+    await assert.rejects(
+      adapter.createWorkItem('WebApp', 'Bug', PATCH, async () => undefined),
+      (error: AdoError) =>
+        error instanceof AdoError && !error.message.includes(loc('WriteOutcomeUnknown', '').slice(0, 40)),
+    );
+  });
+
   it('an update is a PATCH; answered 404 the area is refused; a refusal names its fields', async () => {
     const { adapter, sent } = wire([
       { status: 200, body: { id: 7 } },

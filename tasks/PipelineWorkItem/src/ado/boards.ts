@@ -20,7 +20,7 @@ import { storableText } from '../text/logText';
 import type { FieldTypes } from '../workItem/draft';
 import type { JsonPatchOperation } from '../workItem/patch';
 import type { StateCategory, StateInfo, WorkItemTypeInfo } from '../workItem/workItemType';
-import { CallContext, permissionFix, projectUnreadable, toAdoError } from './errors';
+import { CallContext, permissionFix, projectUnreadable, toAdoError, UnverifiedWrite } from './errors';
 import { failureOf } from './resilientHttp';
 import { Rest, segment } from './rest';
 import { answeredByService, RetryPolicy, verdict } from './retry';
@@ -78,7 +78,8 @@ export class AdoBoards implements Boards {
 
   /**
    * Sends a write, and again while its outcome is unknown and `landed` does not find it: a write is never sent
-   * twice when the first one may have landed. When even that check cannot be made, the write is given up.
+   * twice when the first one may have landed. When even that check cannot be made, the write is given up, and
+   * its error says that it may have landed.
    */
   private write<T>(
     send: () => Promise<T>,
@@ -93,12 +94,14 @@ export class AdoBoards implements Boards {
           return await send();
         } catch (error) {
           if (!unknown(error)) throw error;
-          const done = await landed(answeredByService(failureOf(error))).catch(() => {
+          let check: unknown;
+          const done = await landed(answeredByService(failureOf(error))).catch((failed: unknown) => {
             unverifiable = true;
+            check = failed;
             return undefined;
           });
           if (done !== undefined) return done;
-          throw error;
+          throw unverifiable ? new UnverifiedWrite(error, check) : error;
         }
       },
       unknown,

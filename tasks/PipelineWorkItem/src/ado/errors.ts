@@ -44,6 +44,7 @@ interface ServiceError {
  */
 export function toAdoError(error: unknown, call: CallContext): AdoError {
   if (error instanceof AdoError) return error;
+  if (error instanceof UnverifiedWrite) return unverified(toAdoError(error.cause, call), error.check);
   const e = (error ?? {}) as ServiceError;
   const status = typeof e.statusCode === 'number' ? e.statusCode : undefined;
   const serviceMessage = (e.result?.message ?? e.message ?? String(error)).trim();
@@ -52,6 +53,31 @@ export function toAdoError(error: unknown, call: CallContext): AdoError {
   const failure: Failure = { e, status, code, serviceMessage, refused, call, action: call.action };
   const message = MESSAGES.find(([applies]) => applies(failure))?.[1](failure) ?? fallbackMessage(failure);
   return new AdoError(message, { status, code, cause: error, refusedFields: refused, serviceMessage });
+}
+
+/**
+ * A write whose answer was lost (`cause`) and whose landing could not be checked either (`check`): Azure DevOps
+ * may have saved it. Its message says so, for a user who would otherwise repeat it by hand.
+ */
+export class UnverifiedWrite extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly check: unknown,
+  ) {
+    super('a write whose answer was lost, and whose landing could not be checked', { cause });
+    this.name = 'UnverifiedWrite';
+  }
+}
+
+function unverified(error: AdoError, check: unknown): AdoError {
+  const why = check instanceof Error ? check.message : String(check);
+  return new AdoError(`${error.message} ${loc('WriteOutcomeUnknown', why)}`, {
+    status: error.status,
+    code: error.code,
+    cause: error.cause,
+    refusedFields: error.refusedFields,
+    serviceMessage: error.serviceMessage,
+  });
 }
 
 /** A failed call as the messages read it. */
