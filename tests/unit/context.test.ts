@@ -185,9 +185,10 @@ describe('run context from pipeline variables', () => {
     });
 
     it('is a build when System.HostType says release but no release id is set', () => {
-      const context = yaml({ 'System.HostType': 'release' });
+      const context = yaml({ 'System.HostType': 'release', 'Build.Type': 'Jenkins' });
       assert.equal(context.hostType, 'build');
       assert.equal(context.release, undefined);
+      assert.deepEqual(context.build, { id: 812, number: '20261129.3' });
     });
 
     it('is not a release when only the release id is set', () => {
@@ -205,6 +206,12 @@ describe('run context from pipeline variables', () => {
 
     it('names the run by its id when it has no build number', () => {
       assert.deepEqual(yaml({ 'Build.BuildNumber': '' }).build, { id: 812, number: '812' });
+    });
+
+    it('trims ASCII white space around Build.SourceBranch, and nothing of the name', () => {
+      const context = yaml({ 'Build.SourceBranch': '\v\v refs/heads/DEV\t\v\n' });
+      assert.equal(context.branchRef, 'refs/heads/DEV');
+      assert.equal(context.branch, 'DEV');
     });
 
     it('takes the branch name when the branch ref is unset', () => {
@@ -369,6 +376,14 @@ describe('run context from pipeline variables', () => {
       }
     });
 
+    it('links the release by its id when the collection is no URL', () => {
+      const context = release({ 'System.TeamFoundationCollectionUri': 'fabrikam' });
+      assert.equal(
+        context.runUrl,
+        'fabrikam/WebApp/_releaseProgress?_a=release-pipeline-progress&releaseId=57',
+      );
+    });
+
     it('has no build when no build artifact is set', () => {
       assert.equal(release({ 'Build.BuildId': undefined }).build, undefined);
     });
@@ -488,6 +503,15 @@ describe('reads the pull request of a validation run', () => {
       'the source branch when nothing names a number',
       { ...PR_VARIABLES, 'System.PullRequest.PullRequestId': '', 'Build.SourceBranch': 'refs/heads/topic' },
       'refs/heads/topic',
+    ],
+    [
+      'the source branch when only a folder of its name reads refs/pull/<n>/',
+      {
+        ...PR_VARIABLES,
+        'System.PullRequest.PullRequestId': '',
+        'Build.SourceBranch': 'refs/heads/refs/pull/9/merge',
+      },
+      'refs/heads/refs/pull/9/merge',
     ],
     ['nothing for a run that is not a pull request', YAML_VARIABLES, undefined],
     [
