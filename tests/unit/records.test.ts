@@ -96,8 +96,8 @@ describe('the run’s records', () => {
     const deployment = { ...YAML_VARIABLES, 'Environment.Name': 'staging', 'System.JobId': 'own' };
     const { facts } = await readFacts(port, runContext(deployment), sinon.stub());
     assert.deepEqual(
-      facts.failures.map((failure) => failure.step),
-      ['Notify'],
+      facts.failures.map((failure) => [failure.stage, failure.step]),
+      [['Deploy_staging', 'Notify']],
       'its own stage’s failure, not the Lint stage’s',
     );
     assert.equal(facts.othersOutcome, 'failed');

@@ -148,6 +148,31 @@ describe('run facts', () => {
       assert.equal('unfinishedJobs' in factsFromTimeline(done, 'AB12-CD'), false);
     });
 
+    it('in a classic build (no stages): the jobs running beside it, by their names', () => {
+      const classic: TimelineRecord[] = [
+        record({ id: 'p', type: 'Phase', name: 'Agent jobs', completed: false, result: undefined }),
+        record({
+          id: 'own',
+          parentId: 'p',
+          type: 'Job',
+          name: 'File bug',
+          completed: false,
+          result: undefined,
+        }),
+        record({
+          id: 'other',
+          parentId: 'p',
+          type: 'Job',
+          name: 'Package',
+          order: 2,
+          completed: false,
+          running: true,
+          result: undefined,
+        }),
+      ];
+      assert.deepEqual(factsFromTimeline(classic, 'own').unfinishedJobs, ['Package']);
+    });
+
     it('in a release: the deployment group’s other targets running, not those still to start', () => {
       const target = (id: string, name: string, state?: 'running' | 'pending'): ReleaseJob => ({
         id,
@@ -205,6 +230,13 @@ describe('run facts', () => {
     const [once] = factsFromTimeline(retried(['error', 'boom'], ['warning', 'a RetryHelper note'])).failures;
     assert.equal('attempts' in once!, false);
     assert.deepEqual(once?.warnings, ['a RetryHelper note']);
+    // The notice counts however the agent spaced it; an error in its words is the step's own, no retry.
+    const [spaced] = factsFromTimeline(
+      retried(['error', 'boom'], [notice(1)[0], ` ${notice(1)[1]}`]),
+    ).failures;
+    assert.equal(spaced?.attempts, 2);
+    const [quoted] = factsFromTimeline(retried(['error', notice(1)[1]])).failures;
+    assert.equal('attempts' in quoted!, false);
   });
 
   it('reports a stage a check or an approval failed before its jobs ran, with what the check said', () => {
@@ -241,6 +273,21 @@ describe('run facts', () => {
         log: undefined,
       },
     ]);
+    // Beside a failed step of another stage: the stage says only what failed beneath it.
+    const alsoFailing = [...refused, ...timeline.filter((r) => r.id === 't2')];
+    assert.deepEqual(
+      factsFromTimeline(alsoFailing).failures.map((f) => [f.stage, f.errors]),
+      [
+        ['Build', ['3 tests failed', 'Process completed with exit code 1.']],
+        ['Deploy prod', ['Approval rejected by Sam Rivera.']],
+      ],
+    );
+    // The stage of a pipeline without stages still names the failure.
+    const implicit = refused.map((r) => (r.id === 's9' ? { ...r, name: '__default' } : r));
+    assert.deepEqual(
+      factsFromTimeline(implicit).failures.map((f) => f.stage),
+      ['__default'],
+    );
     // A stage whose job failed is told through the job, not again as a stage.
     assert.deepEqual(
       factsFromTimeline(timeline).failures.map((f) => stepPath(f)),
@@ -249,8 +296,9 @@ describe('run facts', () => {
   });
 
   it('a run without failures lists the steps that failed and let it go on (succeeded with issues), only then', () => {
+    // The job and stage of such a step end with issues too: only the step is listed.
     const lenient = timeline.map((r) =>
-      r.id === 't2'
+      ['s1', 'j1', 't2'].includes(r.id)
         ? { ...r, result: 'succeededWithIssues' as const }
         : { ...r, result: r.result && ('succeeded' as const) },
     );
@@ -325,6 +373,28 @@ describe('run facts', () => {
         : r,
     );
     assert.equal(factsFromTimeline(warned).othersOutcome, 'canceled', 'only an error says so');
+    const alsoSaid = timedOut('ran longer than the maximum time').map((r) =>
+      r.id === 'j'
+        ? { ...r, issues: [...r.issues, { type: 'error' as const, message: 'Agent stopped.' }] }
+        : r,
+    );
+    assert.deepEqual(
+      factsFromTimeline(alsoSaid).failures.map((f) => f.kind),
+      ['timedOut'],
+      'whatever else the job says',
+    );
+    // Only a canceled job: the same words in a step's error, or in a finished job's, fail nothing.
+    const stepSaid = timedOut('The operation was canceled.').map((r) =>
+      r.id === 't'
+        ? { ...r, issues: [{ type: 'error' as const, message: 'ran longer than the maximum time' }] }
+        : r,
+    );
+    assert.deepEqual(factsFromTimeline(stepSaid).failures, []);
+    const finished = timedOut('ran longer than the maximum time').map((r) => ({
+      ...r,
+      result: 'succeededWithIssues' as const,
+    }));
+    assert.equal(factsFromTimeline(finished).othersOutcome, 'succeededWithIssues');
   });
 
   it('leaves implicit stage and job names out of the step path', () => {
@@ -341,6 +411,24 @@ describe('run facts', () => {
       record({ id: 'j', type: 'Job', name: 'A', result: 'failed' }),
       record({ id: 't2', parentId: 'j', type: 'Task', name: 'second', order: 2, result: 'failed' }),
       record({ id: 't1', parentId: 'j', type: 'Task', name: 'first', order: 1, result: 'failed' }),
+    ]);
+    assert.deepEqual(
+      facts.failures.map((f) => f.step),
+      ['first', 'second'],
+    );
+  });
+
+  it('keeps the project of the build a release deploys, when the deployment names one', () => {
+    const deployment = { environment: 'Production', artifacts: [], jobs: [] };
+    assert.equal(factsFromRelease({ ...deployment, buildProject: 'WebApp' }).buildProject, 'WebApp');
+    assert.equal('buildProject' in factsFromRelease(deployment), false);
+  });
+
+  it('keeps the service’s order of failures the run shows at one place', () => {
+    const facts = factsFromTimeline([
+      record({ id: 'j', type: 'Job', name: 'A', result: 'failed' }),
+      record({ id: 't1', parentId: 'j', type: 'Task', name: 'first', result: 'failed' }),
+      record({ id: 't2', parentId: 'j', type: 'Task', name: 'second', result: 'failed' }),
     ]);
     assert.deepEqual(
       facts.failures.map((f) => f.step),
@@ -591,6 +679,7 @@ describe('run facts: the attempt each job is in', () => {
   it('has none when no job names its identifier and attempt (a classic build’s timeline)', () => {
     assert.equal('jobAttempts' in factsFromTimeline(timeline), false);
     assert.equal('jobAttempts' in factsFromTimeline([job('j', undefined, 2)]), false);
+    assert.equal('jobAttempts' in factsFromTimeline([job('j', 'Build.Test.__default', undefined)]), false);
   });
 
   it('a job’s key: in lower case, the stage of a pipeline without stages left out', () => {
