@@ -58,6 +58,7 @@ describe('connection inputs', () => {
       ['https://dev.azure.com/contoso/Web', 'https://dev.azure.com/contoso/'],
       ['https://dev.azure.com/contoso/Web/_boards/board/t/Web%20Team', 'https://dev.azure.com/contoso/'],
       ['https://contoso.visualstudio.com/Web/', 'https://contoso.visualstudio.com/'],
+      ['https://contoso.visualstudio.com/DefaultCollection/Web', 'https://contoso.visualstudio.com/'],
       ['https://dev.azure.com/', 'https://dev.azure.com/<organization>/'],
     ];
     for (const [url, organization] of pasted) {
@@ -79,6 +80,7 @@ describe('connection inputs', () => {
         'https://<organization>.visualstudio.com/',
       ],
       ['https://vssps.dev.azure.com/_apis/profile/profiles/me', 'https://dev.azure.com/<organization>/'],
+      ['https://vsrm.dev.azure.com/', 'https://dev.azure.com/<organization>/'],
     ];
     for (const [url, organization] of serviceHosts) {
       it(`'${url}', another service's host of the organization, names ${organization}`, () => {
@@ -103,13 +105,15 @@ describe('connection inputs', () => {
       }
     });
 
-    it('takes an organization, with or without its trailing slash, and a DefaultCollection URL', () => {
+    it('takes an organization, with or without its trailing slash, a DefaultCollection URL and a server’s', () => {
       for (const url of [
         'https://dev.azure.com/contoso',
         'https://DEV.azure.com/contoso/',
         'https://contoso.visualstudio.com',
         'https://contoso.visualstudio.com/DefaultCollection/',
         'https://azdo.contoso.example/tfs/Web/',
+        'http://azdo.contoso.example/tfs/Web/',
+        'https://tfs.build.contoso.example/DefaultCollection/',
       ]) {
         const settings = readSettings(
           inputs({ connectionType: 'azureRM', azureResourceManagerConnection: 'arm', organizationUrl: url }),
@@ -150,6 +154,16 @@ describe('connection inputs', () => {
       }),
       [
         "Input 'organizationUrl': 'ftp://x/' is not an http(s) URL. Use the organization's URL, e.g. https://dev.azure.com/fabrikam/.",
+      ],
+    );
+    assert.deepEqual(
+      problemsOf({
+        connectionType: 'azureDevOps',
+        azureDevOpsConnection: 'wif',
+        organizationUrl: 'xhttps://dev.azure.com/x',
+      }),
+      [
+        "Input 'organizationUrl': 'xhttps://dev.azure.com/x' is not an http(s) URL. Use the organization's URL, e.g. https://dev.azure.com/fabrikam/.",
       ],
     );
     assert.match(problemsOf({ connectionType: 'oauth' })[0] ?? '', /connectionType/);
