@@ -305,6 +305,13 @@ describe('the job token’s collection', () => {
     ['another scheme', BUILD, 'file:///dev.azure.com/fabrikam/'],
     ['no URL', BUILD, 'dev.azure.com/fabrikam'],
     ['a malformed escape', BUILD, 'https://dev.azure.com/%E0%A4%A/'],
+    ['a malformed escape within the organization', BUILD, 'https://dev.azure.com/fabrikam/%E0%A4%A/'],
+    ['user info on the organization’s own host', BUILD, 'https://user@dev.azure.com/fabrikam/'],
+    [
+      'a host beneath the organization’s legacy host',
+      'https://fabrikam.visualstudio.com/',
+      'https://evil.fabrikam.visualstudio.com/',
+    ],
     ['a connection that is no URL', 'fabrikam', BUILD],
   ];
   for (const [name, connection, url] of FOREIGN) {
