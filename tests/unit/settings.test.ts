@@ -9,6 +9,7 @@ import {
   tagList,
 } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import { renderTemplate } from '../../tasks/PipelineWorkItem/src/text/templates';
+import { FIELDS_LIMITS } from '../../tasks/PipelineWorkItem/src/inputs/fieldsInput';
 import { inputs, problemsOf } from './fixtures';
 import { repoRoot } from '../helpers/repo';
 
@@ -177,6 +178,16 @@ describe('settings', () => {
       /the value of Custom.A must be a string, number or boolean/,
     );
     assert.match(problemsOf({ fields: 'Custom.A=1\ncustom.a=2' })[0] ?? '', /sets custom.a twice/);
+  });
+
+  it('refuses a fields input too long or with too many entries with that problem alone', () => {
+    const tooLong = problemsOf({ fields: `Custom.A=${'x'.repeat(FIELDS_LIMITS.characters)}` });
+    assert.equal(tooLong.length, 1);
+    assert.match(tooLong[0] ?? '', /^Input 'fields'/);
+    const entries = Array.from({ length: FIELDS_LIMITS.entries + 1 }, (_, i) => `Custom.F${i}=x`);
+    const tooMany = problemsOf({ fields: entries.join('\n') });
+    assert.equal(tooMany.length, 1);
+    assert.match(tooMany[0] ?? '', /^Input 'fields'/);
   });
 
   it('understands @currentIteration with and without a team', () => {
@@ -374,6 +385,14 @@ describe('settings at their edges', () => {
       assert.equal(settings.connection, undefined);
     });
 
+    it('lets the title and fingerprint hold any markup around a placeholder: only the description is HTML', () => {
+      const markup = '<p style="{{branch}}">';
+      assert.equal(problemsOf({ description: markup }).length, 1);
+      const settings = readSettings(inputs({ title: markup, fingerprint: markup }));
+      assert.equal(settings.title?.source, markup);
+      assert.equal(settings.fingerprint?.source, markup);
+    });
+
     it('trims the title and fingerprint templates but keeps the description’s leading white space', () => {
       const settings = readSettings(
         inputs({
@@ -389,9 +408,9 @@ describe('settings at their edges', () => {
 
     it('reads attachments one pattern a line, trimmed, without blank lines', () => {
       assert.deepEqual(
-        readSettings(inputs({ attachments: '  test-results/**/*.png  \r\n\n\t dumps/*.dmp\n  ' }))
+        readSettings(inputs({ attachments: '  test-results/**/*.png  \r\n\n\t dumps/*.dmp\nlogs/*.txt\n  ' }))
           .attachments,
-        ['test-results/**/*.png', 'dumps/*.dmp'],
+        ['test-results/**/*.png', 'dumps/*.dmp', 'logs/*.txt'],
       );
     });
   });
@@ -422,6 +441,7 @@ describe('settings at their edges', () => {
       ['  Web Team  @currentIteration', { kind: 'current', team: 'Web Team' }],
       ['Web@currentIteration2', { kind: 'path', path: 'Web@currentIteration2' }],
       ['WebApp\\@currentIteration\\Sprint 1', { kind: 'path', path: 'WebApp\\@currentIteration\\Sprint 1' }],
+      ['WebApp\nWeb Team@currentIteration', { kind: 'path', path: 'WebApp\nWeb Team@currentIteration' }],
     ];
     for (const [raw, expected] of cases) {
       it(`'${raw}' is ${JSON.stringify(expected)}`, () => {
@@ -450,6 +470,8 @@ describe('settings at their edges', () => {
       ]);
       const settings = readSettings(inputs({ tags: many(90), fields: `system.tags=${many(98)}` }));
       assert.equal(tagList(settings.tags).length, 90);
+      // Another field's value is no tags, whatever it holds.
+      readSettings(inputs({ tags: many(98), fields: 'Custom.Notes=a;b;c' }));
     });
 
     it('keeps the first spelling of a tag repeated in another case', () => {
