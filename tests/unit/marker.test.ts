@@ -235,6 +235,10 @@ describe('run markers as the service may store them', () => {
       '<p><small>Pipeline&nbsp;Work Items &middot; occurrence 3&#160;&#xB7; run build-9.1.Test</small></p>',
     ],
     [
+      'with the middle dot and spaces as numeric entities, zeros left out or added',
+      '<p><small>Pipeline&#xA0;Work Items &#183; occurrence 3&#00160;&#x0b7; run build-9.1.Test</small></p>',
+    ],
+    [
       'with the words on several lines',
       '<p><small>\n  Pipeline Work Items ·\n  occurrence 3 · run build-9.1.Test\n</small></p>',
     ],
@@ -295,6 +299,7 @@ describe('runs of a marker key', () => {
       ['release-57.31.1.Deploy', 'release-57.3.1.Deploy', false],
       ['build-57.3.1', 'release-57.3.1', false],
       ['garbage', 'garbage', false],
+      ['build-812.1.Test', 'garbage', false],
       ['', '', false],
     ];
     for (const [a, b, same] of cases) assert.equal(sameRun(a, b), same, `${a} / ${b}`);

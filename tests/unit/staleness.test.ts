@@ -57,6 +57,13 @@ describe('a rerun older than the newest run of its lane', () => {
       undefined,
       "a redeploy's job attempt does not make a release a build's rerun",
     );
+    assert.equal(
+      newerBuildsQuery(
+        withVariables(RELEASE_VARIABLES, { 'System.JobAttempt': '2', 'Release.EnvironmentName': undefined }),
+      ),
+      undefined,
+      'nor does a release job that names no environment',
+    );
     assert.equal(newerBuildsQuery(rerun({ 'System.DefinitionId': undefined })), undefined);
     assert.equal(newerBuildsQuery(rerun({ 'System.DefinitionId': 'WebApp-CI' })), undefined);
     assert.equal(newerBuildsQuery(rerun({ 'System.DefinitionId': '0' })), undefined);
