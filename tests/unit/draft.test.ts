@@ -154,8 +154,8 @@ describe('work item draft and JSON Patch', () => {
     ]);
   });
 
-  it("adds the tags of fields System.Tags to the task's, whatever the case of its name; the own tags stay", () => {
-    const { draft } = draftFor({ fields: 'system.tags=mine; PWI:0123456789AB;team-{{branch}}' });
+  it("adds the tags of fields System.Tags to the task's, whatever the case of its name, no empty one; the own tags stay", () => {
+    const { draft } = draftFor({ fields: 'system.tags=mine;; PWI:0123456789AB;team-{{branch}}; ' });
     assert.deepEqual(
       draft.fields.filter(([reference]) => reference.toLowerCase() === 'system.tags'),
       [['System.Tags', 'pipeline-failure; mine; team-main; pwi:0123456789ab; pwi:scope-0123456789ab']],
