@@ -134,9 +134,10 @@ describe('rendering a test’s item: the body', () => {
     assert.doesNotMatch(body, /second line/);
   });
 
-  it('no message or stack trace: no empty sections', () => {
+  it('no message, stack trace or suspects: no empty sections, no blank or stray lines', () => {
     const body = testItemHtml(failedTest('A', ''), withTests(), undefined);
-    assert.doesNotMatch(body, /Error message|Stack trace|<pre>/);
+    assert.doesNotMatch(body, /Error message|Stack trace|<pre>|Suspects/);
+    for (const line of body.split('\n')) assert.match(line, /^\s*</, body);
   });
 
   it('cuts a message or a stack trace at 20,000 characters, however few its lines', () => {
