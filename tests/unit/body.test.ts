@@ -325,6 +325,19 @@ describe('the body at the field limit', () => {
     );
   });
 
+  it('does not name the errors as trimmed when an error only has the cut it always gets', () => {
+    const longError = withFailures([
+      step('npm test', { errors: ['e'.repeat(FULL_DETAILS.errorLength + 500)] }),
+    ]);
+    for (const [shown, limit, what] of [
+      [evidence(2000, 20), 12_000, /: the log excerpts show only the last \d+ lines of each step\. See/],
+      [{ ...evidence(0, 20), logTails: [] }, 3_600, /: only \d+ of the failing tests are listed\. See/],
+    ] as const) {
+      const body = workItemBody(settingsOf(), runView(context, longError, 'failed', shown), limit);
+      assert.match(body, what);
+    }
+  });
+
   it('names only the failing tests when there is no log excerpt', () => {
     const noLogs = runView(context, facts, 'failed', { ...evidence(0, 20), logTails: [] });
     const body = workItemBody(settingsOf(), noLogs, 1500);
