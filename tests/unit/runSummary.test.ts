@@ -92,6 +92,16 @@ describe('what the task reports', () => {
       'The pipeline recovered: resolved Bug 42; Bug 43 commented (Azure DevOps refused the state change); Bug 47 still open (Azure DevOps refuses the state change; already noted); Bug 44 left as Closed; Bug 45 left as deleted; Bug 48 left Active (reopened by a person); Bug 46 not resolved (timed out).',
     ],
     [
+      'a recovery that resolved none of its items: no resolved line',
+      {
+        kind: 'resolved',
+        type: 'Bug',
+        items: [{ id: 44, url: `${URL}44`, outcome: 'left', state: 'Closed' }],
+      },
+      `[Bug 44](${URL}44) is no longer open (Closed): left as it is.`,
+      'The pipeline recovered: Bug 44 left as Closed.',
+    ],
+    [
       'a race whose duplicate could not be closed',
       {
         kind: 'commented',
@@ -160,6 +170,16 @@ describe('what the task reports', () => {
         validation: { accepted: true, without: ['System.AssignedTo'], refusal: 'TF401320 on Assigned To' },
       },
       'Dry run: would create a Bug.\n\nAzure DevOps checked the create without saving it (validateOnly): it would be accepted without System\\.AssignedTo, which the run drops with a warning. It refused: TF401320 on Assigned To\n\nNothing was written; the request is in the task log.',
+      'Dry run: would create a Bug.',
+    ],
+    [
+      'a dry run the service accepted without two optional values, both named',
+      {
+        kind: 'dryRun',
+        plan: 'create a Bug',
+        validation: { accepted: true, without: ['System.AssignedTo', 'Link to item 7'], refusal: 'TF401320' },
+      },
+      'Dry run: would create a Bug.\n\nAzure DevOps checked the create without saving it (validateOnly): it would be accepted without System\\.AssignedTo\\, Link to item 7, which the run drops with a warning. It refused: TF401320\n\nNothing was written; the request is in the task log.',
       'Dry run: would create a Bug.',
     ],
     [
@@ -237,6 +257,12 @@ describe('what the task reports', () => {
       { kind: 'unfinished', jobs: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] },
       "Nothing resolved: other jobs of this run were still running (a, b, c, d, e and 2 more), so the run's outcome is not known yet. To resolve on recovery, run the task in a job or stage that depends on all the others, with condition always().",
       "Nothing resolved: other jobs of this run were still running (a, b, c, d, e and 2 more), so the run's outcome is not known yet. To resolve on recovery, run the task in a job or stage that depends on all the others, with condition always().",
+    ],
+    [
+      'exactly five jobs still to finish: all five named, no count',
+      { kind: 'unfinished', jobs: ['a', 'b', 'c', 'd', 'e'] },
+      "Nothing resolved: other jobs of this run were still running (a, b, c, d, e), so the run's outcome is not known yet. To resolve on recovery, run the task in a job or stage that depends on all the others, with condition always().",
+      "Nothing resolved: other jobs of this run were still running (a, b, c, d, e), so the run's outcome is not known yet. To resolve on recovery, run the task in a job or stage that depends on all the others, with condition always().",
     ],
     [
       'a run that has not failed, filing for its outcome beside jobs still to finish',
@@ -377,6 +403,21 @@ describe('what the task reports beyond the run’s item', () => {
       `${HEAD}${line}\n\nFlaky test results noted on the flaky-tests item [Task 60](${URL}60).\n`,
     );
     assert.equal(summaryMarkdown(created, [], { flaky: { ...flaky, action: 'none' } }), `${HEAD}${line}\n`);
+  });
+
+  it('the failures’ items resolved beside a success, or a dry run’s plan for them, each a paragraph of its own', () => {
+    const recovered = {
+      type: 'Bug',
+      items: [{ id: 40, url: `${URL}40`, outcome: 'resolved' as const, state: 'Resolved' }],
+    };
+    assert.equal(
+      summaryMarkdown(created, [], { recovered }),
+      `${HEAD}${line}\n\nThe pipeline recovered: resolved [Bug 40](${URL}40).\n`,
+    );
+    assert.equal(
+      summaryMarkdown({ kind: 'dryRun', plan: 'create a Bug' }, [], { recoveryPlan: 'resolve Bug 40' }),
+      `${HEAD}Dry run: would create a Bug.\n\nDry run: would resolve Bug 40.\n\nNothing was written; the request is in the task log.\n`,
+    );
   });
 
   it('the side lines come before the dry-run note and the warnings', () => {
