@@ -92,6 +92,7 @@ describe('log lines', () => {
       'Downloading 100%',
     ],
     ['keeps a zero-width no-break space inside a line', 'a\uFEFFb', 'a\uFEFFb'],
+    ['keeps an error marker without text as a line that says Error', '##[error]', 'Error:'],
   ];
   for (const [name, line, expected] of cases) {
     it(name, () => assert.equal(cleanLogLine(line), expected));
