@@ -161,6 +161,15 @@ describe('the masking stream', () => {
     );
   });
 
+  it('masks a secret in UTF-16 that starts at an odd byte of a binary', async () => {
+    // Right after a byte that is no NUL, it cannot be read as the other byte order one byte earlier.
+    const odd = [Buffer.from([1]), Buffer.from('s3cret-value;', 'utf16le')];
+    assert.deepEqual(
+      await bytes(odd, ['s3cret-value']),
+      Buffer.concat([Buffer.from([1]), Buffer.from('***;', 'utf16le')]),
+    );
+  });
+
   it('masks only the secrets long enough to be masked, in a file as in a text', async () => {
     const input = [Buffer.from('short s3c; long s3cret-value; '), Buffer.from('s3c', 'utf16le')];
     assert.deepEqual(

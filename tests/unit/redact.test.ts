@@ -34,6 +34,12 @@ describe('redaction', () => {
       expected: '?pw=***&x=1',
     },
     {
+      name: "masks the form .NET's Uri.EscapeDataString writes, which escapes * as %2A too",
+      secrets: ['p*ss(w)rd!'],
+      text: '?pw=p%2Ass%28w%29rd%21&x=1',
+      expected: '?pw=***&x=1',
+    },
+    {
       name: 'masks the JSON-string-escaped form',
       secrets: ['a"b\\c\nd'],
       text: '{"pw":"a\\"b\\\\c\\nd"}',
