@@ -2,7 +2,12 @@ import * as assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import * as fc from 'fast-check';
-import { isMaskable, redactor, secretForms } from '../../tasks/PipelineWorkItem/src/text/redact';
+import {
+  isMaskable,
+  maskableForms,
+  redactor,
+  secretForms,
+} from '../../tasks/PipelineWorkItem/src/text/redact';
 import { ChunkedRedactor, maskingStream } from '../../tasks/PipelineWorkItem/src/text/streamRedact';
 
 // Secrets of letters, digits and the characters escapes write, never a `*` (a mask beside text must not be
@@ -91,6 +96,48 @@ describe('masking a file that arrives in chunks', () => {
           assert.equal(streamed, expected, `${encoding} cut at ${first} and ${second}`);
         }
       }
+    }
+  });
+
+  it('masks a long file fed in chunks of any size as it masks it whole, secrets at every chunk boundary', () => {
+    const secrets = ['s3cret-value', 's3cret'];
+    const text = `${'x'.repeat(90)} s3cret-value; s3cret!${'y'.repeat(40)}s3cret-values ${'z'.repeat(90)}s3cret`;
+    for (const encoding of ENCODINGS) {
+      const whole = encoded(text, encoding);
+      const expected = maskedWhole(secrets, whole);
+      for (let size = 1; size <= 80; size++) {
+        const masker = new ChunkedRedactor(secrets);
+        let streamed = '';
+        for (let at = 0; at < whole.length; at += size) streamed += masker.push(whole.slice(at, at + size));
+        assert.equal(streamed + masker.end(), expected, `${encoding} in chunks of ${size}`);
+      }
+    }
+  });
+
+  it('masks every form of a secret in UTF-16 at an odd byte of a binary, wherever two chunks meet', () => {
+    const secrets = ['s3cret-value'];
+    for (const form of maskableForms(secrets)) {
+      for (const encoding of ['utf16le', 'utf16be'] as const) {
+        const whole = `\x01${encoded(form, encoding)}\x01`;
+        const expected = maskedWhole(secrets, whole);
+        assert.equal(expected, `\x01${encoded('***', encoding)}\x01`, `${form} in ${encoding}`);
+        for (let first = 1; first < whole.length; first++) {
+          const masker = new ChunkedRedactor(secrets);
+          const streamed =
+            masker.push(whole.slice(0, first)) + masker.push(whole.slice(first)) + masker.end();
+          assert.equal(streamed, expected, `${form} in ${encoding} cut at ${first}`);
+        }
+      }
+    }
+  });
+
+  it('holds back no more than the longest form of a secret, whatever the length of the file', () => {
+    const secrets = ['s3cret-value'];
+    const longest = Math.max(...maskableForms(secrets).map((form) => encoded(form, 'utf16le').length));
+    const masker = new ChunkedRedactor(secrets);
+    for (const length of [1_000, 10_000]) {
+      const out = masker.push('x'.repeat(length));
+      assert.ok(out.length >= length - longest, `${out.length} of ${length} given out`);
     }
   });
 
