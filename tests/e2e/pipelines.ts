@@ -102,6 +102,29 @@ export function failedYamlRun(id: number, errors: readonly string[] = TEST_ERROR
 /** The timeline record of the separate job of `separateJobRun`, the task's job there (`System.JobId`). */
 export const REPORT_JOB = 'report-job';
 
+/** Stage Report with its job File bug, in which this task runs, still running: a separate job's records. */
+export const REPORT_STAGE: readonly TimelineRecordSeed[] = [
+  { id: 'report', type: 'Stage', name: 'Report', order: 2, state: 'inProgress', result: null },
+  {
+    id: REPORT_JOB,
+    parentId: 'report',
+    type: 'Job',
+    name: 'File bug',
+    order: 1,
+    state: 'inProgress',
+    result: null,
+  },
+  {
+    id: 'self',
+    parentId: REPORT_JOB,
+    type: 'Task',
+    name: 'PipelineWorkItem',
+    order: 1,
+    state: 'inProgress',
+    result: null,
+  },
+];
+
 /**
  * A YAML run where job Unit tests of stage Build failed and this task runs in a separate job
  * (`dependsOn: Build`, `condition: failed()`) of stage Report, whose own status is Succeeded.
@@ -123,28 +146,7 @@ export function separateJobRun(id: number): BuildSeed {
   );
   return {
     ...run,
-    records: [
-      ...records,
-      { id: 'report', type: 'Stage', name: 'Report', order: 2, state: 'inProgress', result: null },
-      {
-        id: REPORT_JOB,
-        parentId: 'report',
-        type: 'Job',
-        name: 'File bug',
-        order: 1,
-        state: 'inProgress',
-        result: null,
-      },
-      {
-        id: 'self',
-        parentId: 'report-job',
-        type: 'Task',
-        name: 'PipelineWorkItem',
-        order: 1,
-        state: 'inProgress',
-        result: null,
-      },
-    ],
+    records: [...records, ...REPORT_STAGE],
   };
 }
 

@@ -25,6 +25,7 @@ import {
   failedYamlRun,
   greenYamlRun,
   releaseVariables,
+  REPORT_STAGE,
 } from '../e2e/pipelines';
 import { isWrite } from '../e2e/session';
 import { holdsSecret } from '../helpers/secretSearch';
@@ -326,29 +327,7 @@ function yamlRun(
           : []),
       ]
     : [];
-  const report: TimelineRecordSeed[] = separate
-    ? [
-        { id: 'report', type: 'Stage', name: 'Report', order: 2, state: 'inProgress', result: null },
-        {
-          id: 'report-job',
-          parentId: 'report',
-          type: 'Job',
-          name: 'File bug',
-          order: 1,
-          state: 'inProgress',
-          result: null,
-        },
-        {
-          id: 'self',
-          parentId: 'report-job',
-          type: 'Task',
-          name: 'PipelineWorkItem',
-          order: 1,
-          state: 'inProgress',
-          result: null,
-        },
-      ]
-    : [];
+  const report: readonly TimelineRecordSeed[] = separate ? REPORT_STAGE : [];
   const logs: Record<string, string[]> =
     shape.log === 'none'
       ? {}
