@@ -234,24 +234,32 @@ const DOT_SEGMENT = /^\.\.?$/;
 function nameProblems({ project, workItemType, areaPath, iterationPath }: Settings): string[] {
   const team = iterationPath.kind === 'current' ? iterationPath.team : undefined;
   const path = iterationPath.kind === 'path' ? iterationPath.path : undefined;
-  const macro = (name: string, value: string | undefined): string | undefined =>
-    value === undefined ? undefined : macroProblem(name, value);
   return [
-    macro('project', project) ??
-      (project !== undefined && DOT_SEGMENT.test(project) && loc('ProjectNameInvalid', project)),
-    macro('areaPath', areaPath) ?? treePathProblem('areaPath', areaPath),
-    macro('iterationPath', team ?? path) ??
-      ((team !== undefined && DOT_SEGMENT.test(team) && loc('TeamNameInvalid', team)) ||
-        treePathProblem('iterationPath', path)),
-    DOT_SEGMENT.test(workItemType) && loc('WorkItemTypeNameInvalid', workItemType),
-  ].filter((problem) => problem !== false);
+    macroLeft('project', project) ?? dotName('ProjectNameInvalid', project),
+    macroLeft('areaPath', areaPath) ?? dotNode('areaPath', areaPath),
+    macroLeft('iterationPath', team ?? path) ??
+      dotName('TeamNameInvalid', team) ??
+      dotNode('iterationPath', path),
+    dotName('WorkItemTypeNameInvalid', workItemType),
+  ].filter((problem) => problem !== undefined);
+}
+
+function macroLeft(name: InputName, value: string | undefined): string | undefined {
+  return value === undefined ? undefined : macroProblem(name, value);
+}
+
+function dotName(
+  key: 'ProjectNameInvalid' | 'TeamNameInvalid' | 'WorkItemTypeNameInvalid',
+  name: string | undefined,
+): string | undefined {
+  return name !== undefined && DOT_SEGMENT.test(name) ? loc(key, name) : undefined;
 }
 
 // An area or iteration path is its nodes' names separated by backslashes; a node of one or two periods is none.
-function treePathProblem(name: 'areaPath' | 'iterationPath', path: string | undefined): string | false {
-  if (path === undefined) return false;
+function dotNode(name: 'areaPath' | 'iterationPath', path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
   const node = path.split('\\').find((part) => DOT_SEGMENT.test(part));
-  return node !== undefined && loc('TreePathNodeInvalid', name, path, node, name);
+  return node === undefined ? undefined : loc('TreePathNodeInvalid', name, path, node, name);
 }
 
 function assignee(value: string | undefined): Assignee {
