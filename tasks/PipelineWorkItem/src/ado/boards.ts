@@ -85,23 +85,20 @@ export class AdoBoards implements Boards {
     send: () => Promise<T>,
     landed: (answered: boolean) => Promise<T | undefined>,
   ): Promise<T> {
-    let unverifiable = false;
+    // A write that could not be looked for is never sent again: its outcome stays unknown.
     const unknown = (error: unknown): boolean =>
-      !unverifiable && verdict(failureOf(error), false) === 'unknownOutcome';
+      !(error instanceof UnverifiedWrite) && verdict(failureOf(error), false) === 'unknownOutcome';
     return this.policy.run(
       async () => {
         try {
           return await send();
         } catch (error) {
           if (!unknown(error)) throw error;
-          let check: unknown;
-          const done = await landed(answeredByService(failureOf(error))).catch((failed: unknown) => {
-            unverifiable = true;
-            check = failed;
-            return undefined;
+          const done = await landed(answeredByService(failureOf(error))).catch((check: unknown) => {
+            throw new UnverifiedWrite(error, check);
           });
           if (done !== undefined) return done;
-          throw unverifiable ? new UnverifiedWrite(error, check) : error;
+          throw error;
         }
       },
       unknown,
