@@ -1,11 +1,21 @@
 import * as assert from 'node:assert/strict';
 import { buildVariables, failedYamlRun } from './pipelines';
+import type { TaskRun } from './agent';
 import { useSession } from './session';
 
 // The inputs as the agent hands them over from a YAML step or the classic editor: a value the task cannot use
 // fails it before any request, naming the input and the fix.
 describe('packaged task: inputs as the agent passes them', function () {
   const session = useSession();
+
+  // The run failed on its inputs alone: each problem in its message, and not one request sent.
+  async function refusedBeforeAnyRequest(run: TaskRun, problems: readonly string[]): Promise<void> {
+    assert.equal(run.result, 'Failed');
+    for (const problem of problems) {
+      assert.ok(run.resultMessage.includes(problem), `missing ${problem}: ${run.resultMessage}`);
+    }
+    assert.deepEqual(await session.emulator.requests(), []);
+  }
 
   it('organizationUrl without a federated connectionType: fails naming both inputs, files nowhere', async () => {
     const run = await session.runFailed(9401, { organizationUrl: 'https://dev.azure.com/contoso/' });
@@ -134,16 +144,17 @@ describe('packaged task: inputs as the agent passes them', function () {
       areaPath: '$(Team.Area)',
       iterationPath: '$(Team.Name)@currentIteration',
     });
-    assert.equal(run.result, 'Failed');
-    for (const [input, variable] of [
-      ['project', 'Target.Project'],
-      ['areaPath', 'Team.Area'],
-      ['iterationPath', 'Team.Name'],
-    ]) {
-      const problem = `Input '${input}' holds $(${variable}), a macro the agent leaves as written when the run has no variable ${variable}.`;
-      assert.ok(run.resultMessage.includes(problem), `missing ${problem}: ${run.resultMessage}`);
-    }
-    assert.deepEqual(await session.emulator.requests(), []);
+    await refusedBeforeAnyRequest(
+      run,
+      [
+        ['project', 'Target.Project'],
+        ['areaPath', 'Team.Area'],
+        ['iterationPath', 'Team.Name'],
+      ].map(
+        ([input, variable]) =>
+          `Input '${input}' holds $(${variable}), a macro the agent leaves as written when the run has no variable ${variable}.`,
+      ),
+    );
   });
 
   it('a $(…) macro left in workItemType: fails listing the types and naming the variable, before any write', async () => {
@@ -173,27 +184,24 @@ describe('packaged task: inputs as the agent passes them', function () {
       iterationPath: '..@currentIteration',
       workItemType: '..',
     });
-    assert.equal(run.result, 'Failed');
-    for (const problem of [
+    await refusedBeforeAnyRequest(run, [
       "Input 'project' must be the name of a project, not '..': a name of one or two periods would address another URL.",
       "Input 'iterationPath' names the team '..': a name of one or two periods would address another URL.",
       "Input 'workItemType' must be the name of a work item type, e.g. Bug, not '..': a name of one or two periods would address another URL.",
-    ]) {
-      assert.ok(run.resultMessage.includes(problem), `missing ${problem}: ${run.resultMessage}`);
-    }
-    assert.deepEqual(await session.emulator.requests(), []);
+    ]);
   });
 
   it('an area or iteration path with a node of one or two periods: fails naming the input, before any request', async () => {
     const run = await session.runFailed(9412, { areaPath: 'WebApp\\..', iterationPath: '.' });
-    assert.equal(run.result, 'Failed');
-    for (const [input, path, node] of [
-      ['areaPath', 'WebApp\\..', '..'],
-      ['iterationPath', '.', '.'],
-    ]) {
-      const problem = `Input '${input}' holds '${path}', a path with a node named '${node}': no area or iteration can be named '.' or '..'. Set '${input}' to a path that exists`;
-      assert.ok(run.resultMessage.includes(problem), `missing ${problem}: ${run.resultMessage}`);
-    }
-    assert.deepEqual(await session.emulator.requests(), []);
+    await refusedBeforeAnyRequest(
+      run,
+      [
+        ['areaPath', 'WebApp\\..', '..'],
+        ['iterationPath', '.', '.'],
+      ].map(
+        ([input, path, node]) =>
+          `Input '${input}' holds '${path}', a path with a node named '${node}': no area or iteration can be named '.' or '..'. Set '${input}' to a path that exists`,
+      ),
+    );
   });
 });
