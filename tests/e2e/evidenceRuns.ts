@@ -6,7 +6,7 @@ import type {
   TestResultSeed,
   TimelineRecordSeed,
 } from '../emulator/harness';
-import { ALEX, classicRelease, failedYamlRun } from './pipelines';
+import { ALEX, classicRelease, failedYamlRun, withTasks } from './pipelines';
 
 const SAM = { displayName: 'Sam Rivera', uniqueName: 'sam@fabrikam.example' };
 /** A step's log of `count` lines, `<name> line 0001` …, ending with `last` (which counts towards `count`). */
@@ -139,21 +139,12 @@ export function failedReleaseWithEvidence(id: number, tests = 0, logLength = 200
   const release = classicRelease(id, 'failed');
   const environments = (release.environments ?? []).map((environment) => {
     if (environment.name !== 'Production') return environment;
-    const phases = (environment.phases ?? []).map((phase) => ({
-      ...phase,
-      jobs: phase.jobs.map((job) => ({
-        ...job,
-        tasks: job.tasks.map((task) =>
-          task.name === 'Azure App Service deploy'
-            ? {
-                ...task,
-                logLines: stepLog('deploy', logLength, ["##[error]Slot 'staging' was not found."]),
-              }
-            : task,
-        ),
-      })),
-    }));
-    return { ...environment, phases, testResults: failingTests(tests) };
+    const edited = withTasks(environment, (task) =>
+      task.name === 'Azure App Service deploy'
+        ? { ...task, logLines: stepLog('deploy', logLength, ["##[error]Slot 'staging' was not found."]) }
+        : task,
+    );
+    return { ...edited, testResults: failingTests(tests) };
   });
   return { ...release, environments };
 }

@@ -2,8 +2,10 @@ import type {
   BuildSeed,
   ChangeSeed,
   Emulator,
+  ReleaseEnvironmentSeed,
   ReleaseJobSeed,
   ReleaseSeed,
+  ReleaseTaskSeed,
   TestResultSeed,
   TimelineRecordSeed,
 } from '../emulator/harness';
@@ -233,6 +235,18 @@ export function greenBesideLeg(id: number, leg: Pick<TimelineRecordSeed, 'state'
 }
 
 /** Release-57 of WebApp-CD: its Production deployment's job `Deploy web` failed at the App Service deploy. */
+/** `environment` with each task of its phases' jobs as `edit` makes it. */
+export function withTasks(
+  environment: ReleaseEnvironmentSeed,
+  edit: (task: ReleaseTaskSeed) => ReleaseTaskSeed,
+): ReleaseEnvironmentSeed {
+  const phases = (environment.phases ?? []).map((phase) => ({
+    ...phase,
+    jobs: phase.jobs.map((job) => ({ ...job, tasks: job.tasks.map(edit) })),
+  }));
+  return { ...environment, phases };
+}
+
 /** The timeline record of the release job the task runs in (`System.JobId` in `releaseVariables`). */
 export const RELEASE_OWN_JOB = '8d2f4c1a-6b3e-4f70-9a15-2c7e0b9d4e61';
 

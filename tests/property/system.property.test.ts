@@ -26,6 +26,7 @@ import {
   greenYamlRun,
   releaseVariables,
   REPORT_STAGE,
+  withTasks,
 } from '../e2e/pipelines';
 import { isWrite } from '../e2e/session';
 import { holdsSecret } from '../helpers/secretSearch';
@@ -381,24 +382,17 @@ function releaseRun(
   webUrl: (id: number) => string,
 ): { seed: ReleaseSeed; variables: Record<string, string> } {
   const base = classicRelease(id, shape.outcome);
-  const environments = (base.environments ?? []).map((environment) => ({
-    ...environment,
-    phases: (environment.phases ?? []).map((phase) => ({
-      ...phase,
-      jobs: phase.jobs.map((job) => ({
-        ...job,
-        tasks: job.tasks.map((task) =>
-          task.status === 'failed'
-            ? {
-                ...task,
-                issues: [{ issueType: 'Error' as const, message: `Slot not found (key ${SECRET})` }],
-                logLines: ['Deploying', `password=${SECRET}`, 'Slot not found'],
-              }
-            : task,
-        ),
-      })),
-    })),
-  }));
+  const environments = (base.environments ?? []).map((environment) =>
+    withTasks(environment, (task) =>
+      task.status === 'failed'
+        ? {
+            ...task,
+            issues: [{ issueType: 'Error' as const, message: `Slot not found (key ${SECRET})` }],
+            logLines: ['Deploying', `password=${SECRET}`, 'Slot not found'],
+          }
+        : task,
+    ),
+  );
   return {
     seed: { ...base, environments },
     variables: releaseVariables(id, 'Succeeded', webUrl(id)),
