@@ -1,5 +1,4 @@
 import * as assert from 'node:assert/strict';
-import { Readable } from 'node:stream';
 import * as fc from 'fast-check';
 import { connectBoards, connectPipelines, Transport } from '../../tasks/PipelineWorkItem/src/ado/connection';
 import { DEFAULT_LIMITS, RetryPolicy } from '../../tasks/PipelineWorkItem/src/ado/retry';
@@ -30,6 +29,7 @@ import {
 } from '../e2e/pipelines';
 import { isWrite } from '../e2e/session';
 import { holdsSecret } from '../helpers/secretSearch';
+import { recordingHost } from '../unit/fixtures';
 
 // The task as a whole, in this process over the real emulator (HTTP), through runs a generator combines: run
 // shapes, this job's status, sequences of runs of one pipeline and branch, the inputs, and service faults. After
@@ -418,8 +418,7 @@ function inProcessHost(
   inputs: Partial<Record<InputName, string>>,
   variables: Record<string, string>,
 ): { host: TaskHost; outcome: () => Outcome } {
-  const outputs: Record<string, string> = {};
-  const printed: string[] = [];
+  const { host: recorded, logged: printed, outputs } = recordingHost();
   let ended: { result: TaskResult; message: string } | undefined;
   const tokens: string[] = [];
   const secrets = (): string[] => [...tokens, SECRET];
@@ -441,6 +440,7 @@ function inProcessHost(
     'Agent.TempDirectory': '/nonexistent',
   };
   const host: TaskHost = {
+    ...recorded,
     input: (name) => inputs[name] ?? '',
     variable: (name) => all[name],
     secrets,
@@ -456,13 +456,6 @@ function inProcessHost(
     },
     connectBoards: (credentials) => connectBoards(credentials, connect()),
     connectPipelines: (credentials) => connectPipelines(credentials, connect()),
-    findFiles: (patterns) => patterns.map((pattern) => ({ pattern, files: [], refused: [] })),
-    openFile: () => Readable.from([]),
-    info: (message) => printed.push(message),
-    warning: (message) => printed.push(`warning: ${message}`),
-    debug: (message) => printed.push(`debug: ${message}`),
-    setOutput: (name, value) => void (outputs[name] = value),
-    writeSummary: (markdown) => printed.push(`summary: ${markdown}`),
     setResult: (result, message) => {
       assert.equal(ended, undefined, 'the task set its result twice');
       ended = { result, message };

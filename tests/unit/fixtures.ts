@@ -1,5 +1,6 @@
 import { markerHtml } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
 import * as assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import * as sinon from 'sinon';
 import type { Acting } from '../../tasks/PipelineWorkItem/src/act/acted';
 import { SettingsError } from '../../tasks/PipelineWorkItem/src/errors';
@@ -37,7 +38,7 @@ import {
   testRecurrenceHtml,
 } from '../../tasks/PipelineWorkItem/src/render/testItems';
 import { workItemTitle } from '../../tasks/PipelineWorkItem/src/render/title';
-import type { Boards, Comment, Pipelines } from '../../tasks/PipelineWorkItem/src/ports';
+import type { Boards, Comment, Pipelines, TaskHost } from '../../tasks/PipelineWorkItem/src/ports';
 import type { Reads } from '../../tasks/PipelineWorkItem/src/act/reads';
 import {
   InputName,
@@ -537,4 +538,33 @@ export function leaking(texts: Record<string, string>, secret: string): string[]
   return Object.entries(texts)
     .filter(([, text]) => text.includes(prefix) || /[\u202E\u001B]/.test(text))
     .map(([name, text]) => `${name}: ${text}`);
+}
+
+/**
+ * The parts of a test's TaskHost that record what the task prints and sets (`logged`: warnings, debug lines and
+ * the summary marked `warning: `, `debug: `, `summary: `; `outputs`) and that find no file in the job.
+ */
+export function recordingHost(): {
+  host: Pick<
+    TaskHost,
+    'info' | 'warning' | 'debug' | 'setOutput' | 'writeSummary' | 'findFiles' | 'openFile'
+  >;
+  logged: string[];
+  outputs: Record<string, string>;
+} {
+  const logged: string[] = [];
+  const outputs: Record<string, string> = {};
+  return {
+    host: {
+      info: (message) => logged.push(message),
+      warning: (message) => logged.push(`warning: ${message}`),
+      debug: (message) => logged.push(`debug: ${message}`),
+      setOutput: (name, value) => void (outputs[name] = value),
+      writeSummary: (markdown) => logged.push(`summary: ${markdown}`),
+      findFiles: (patterns) => patterns.map((pattern) => ({ pattern, files: [], refused: [] })),
+      openFile: () => Readable.from([]),
+    },
+    logged,
+    outputs,
+  };
 }

@@ -1,5 +1,4 @@
 import * as assert from 'node:assert/strict';
-import { Readable } from 'node:stream';
 import * as sinon from 'sinon';
 import { AdoError, SettingsError } from '../../tasks/PipelineWorkItem/src/errors';
 import type { TimelineRecord } from '../../tasks/PipelineWorkItem/src/facts/model';
@@ -20,7 +19,7 @@ import {
   successFingerprintOf,
   testFingerprintOf,
 } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
-import { inputs, YAML_VARIABLES, BUG, runContext, RELEASE_VARIABLES } from './fixtures';
+import { inputs, YAML_VARIABLES, BUG, runContext, RELEASE_VARIABLES, recordingHost } from './fixtures';
 
 const JOB: TokenCredentials = {
   url: 'https://dev.azure.com/fabrikam/',
@@ -103,10 +102,10 @@ function fakes(
     buildWorkItems: sinon.stub().resolves([]),
     newestBuilds: sinon.stub().resolves([]),
   };
-  const outputs: Record<string, string> = {};
-  const logged: string[] = [];
+  const recording = recordingHost();
   const result = sinon.stub();
   const host: TaskHost = {
+    ...recording.host,
     input: inputs(values),
     variable: (name) => variables[name],
     secrets: () => [JOB.token],
@@ -128,16 +127,9 @@ function fakes(
     })),
     connectBoards: sinon.stub().returns(boards),
     connectPipelines: sinon.stub().returns(pipelines),
-    findFiles: (patterns) => patterns.map((pattern) => ({ pattern, files: [], refused: [] })),
-    openFile: () => Readable.from([]),
-    info: (message) => logged.push(message),
-    warning: (message) => logged.push(`warning: ${message}`),
-    debug: (message) => logged.push(`debug: ${message}`),
-    setOutput: (name, value) => (outputs[name] = value),
-    writeSummary: (markdown) => logged.push(`summary: ${markdown}`),
     setResult: result,
   };
-  return { host, boards, pipelines, outputs, result, logged };
+  return { host, boards, pipelines, outputs: recording.outputs, result, logged: recording.logged };
 }
 
 describe('run', () => {
