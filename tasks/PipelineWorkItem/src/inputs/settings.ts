@@ -235,12 +235,12 @@ function nameProblems({ project, workItemType, areaPath, iterationPath }: Settin
   const team = iterationPath.kind === 'current' ? iterationPath.team : undefined;
   const path = iterationPath.kind === 'path' ? iterationPath.path : undefined;
   return [
-    macroLeft('project', project) ?? dotName('ProjectNameInvalid', project),
+    macroLeft('project', project) ?? dotName(project, (name) => loc('ProjectNameInvalid', name)),
     macroLeft('areaPath', areaPath) ?? dotNode('areaPath', areaPath),
     macroLeft('iterationPath', team ?? path) ??
-      dotName('TeamNameInvalid', team) ??
+      dotName(team, (name) => loc('TeamNameInvalid', name)) ??
       dotNode('iterationPath', path),
-    dotName('WorkItemTypeNameInvalid', workItemType),
+    dotName(workItemType, (name) => loc('WorkItemTypeNameInvalid', name)),
   ].filter((problem) => problem !== undefined);
 }
 
@@ -248,11 +248,9 @@ function macroLeft(name: InputName, value: string | undefined): string | undefin
   return value === undefined ? undefined : macroProblem(name, value);
 }
 
-function dotName(
-  key: 'ProjectNameInvalid' | 'TeamNameInvalid' | 'WorkItemTypeNameInvalid',
-  name: string | undefined,
-): string | undefined {
-  return name !== undefined && DOT_SEGMENT.test(name) ? loc(key, name) : undefined;
+// `problem(name)` when `name` is a name of one or two periods.
+function dotName(name: string | undefined, problem: (name: string) => string): string | undefined {
+  return name !== undefined && DOT_SEGMENT.test(name) ? problem(name) : undefined;
 }
 
 // An area or iteration path is its nodes' names separated by backslashes; a node of one or two periods is none.
