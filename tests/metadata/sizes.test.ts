@@ -96,3 +96,17 @@ describe('product code sizes', () => {
     }
   });
 });
+
+// README.md is the users' page: set-up, use and the inputs; how the code works, its tests and its figures
+// live in CONTRIBUTING.md and docs/. A new input adds a row to its generated table: make room elsewhere.
+const MAX_README_LINES = 300;
+
+describe('README.md', () => {
+  it(`has at most ${MAX_README_LINES} lines`, () => {
+    const lines = lineCount(path.join(repoRoot(), 'README.md'));
+    assert.ok(
+      lines <= MAX_README_LINES,
+      `README.md has ${lines} lines: move what contributors need elsewhere`,
+    );
+  });
+});
