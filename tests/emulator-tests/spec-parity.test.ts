@@ -14,6 +14,7 @@ import { allLocationKeys, location } from '../emulator/locations';
 import { locations, ROUTES, type Location, type Route } from '../emulator/routes';
 import { advertisedVersions, TOPOLOGIES } from '../emulator/topology';
 import { checkApiVersion } from '../emulator/versions';
+import { repoRoot } from '../helpers/repo';
 
 /** Exposes the client's own route-template expansion. */
 class Expander extends VsoClient {
@@ -100,6 +101,17 @@ describe('emulator route table', () => {
       else assert.equal(r.file, null, `${key}: discovery routes are not in the specs`);
       if (r.optionalTail)
         assert.ok(r.spec.endsWith(`/{${r.optionalTail}}`), `${key}: optionalTail must be the last segment`);
+    }
+  });
+
+  it("has as many routes as the emulator's README and CONTRIBUTING.md say it serves", () => {
+    const said = [
+      ['tests/emulator/README.md', /holds the (\d+) operations the task calls/],
+      ['CONTRIBUTING.md', /serving the (\d+) REST\s+operations the task calls/],
+    ] as const;
+    for (const [file, pattern] of said) {
+      const count = pattern.exec(fs.readFileSync(path.join(repoRoot(), file), 'utf8'))?.[1];
+      assert.equal(Number(count), ROUTES.length, `${file} says ${count ?? 'nothing'}`);
     }
   });
 
