@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Emulator, FaultSpec, startEmulator } from '../emulator/harness';
+import { repoRoot } from '../helpers/repo';
 import { unpackVsix } from '../helpers/vsix';
 import { runTask, TaskRun } from './agent';
 import { buildVariables, failedYamlRun, greenYamlRun, JOB_TOKEN } from './pipelines';
@@ -227,4 +230,15 @@ describe('packaged task under faults: the fault matrix', function () {
       assert.equal(cell.details, 'full', where);
     });
   }
+
+  it('ends with the table docs/reliability.md shows', () => {
+    const rowsOf = (text: string): string[] => text.split(/\r?\n/).filter((line) => line.startsWith('| '));
+    const documented = rowsOf(fs.readFileSync(path.join(repoRoot(), 'docs', 'reliability.md'), 'utf8'));
+    const ran = rowsOf(table(cells));
+    assert.ok(ran.length > 0, 'no cell ran: run this test with the cells it checks');
+    const stale = 'docs/reliability.md differs: paste the table this run printed';
+    // Run whole, the two are the same; run in part (--grep), each row that ran is as documented.
+    if (cells.length === PLAN.length) assert.deepEqual(ran, documented, stale);
+    for (const row of ran) assert.ok(documented.includes(row), `${stale}: ${row}`);
+  });
 });
