@@ -48,6 +48,17 @@ describe('versions and extension manifest', () => {
     );
   });
 
+  it("README.md and CONTRIBUTING.md ask for the Node.js versions package.json's engines allow", () => {
+    const { engines } = readJson<{ engines: { node: string } }>('package.json');
+    const [, min20, min22] = /^\^(20\.\d+)\.0 \|\| >=(22\.\d+)\.0$/.exec(engines.node) ?? [];
+    assert.ok(min20 && min22, `engines.node is ${engines.node}: update this test and the documents with it`);
+    for (const document of ['README.md', 'CONTRIBUTING.md']) {
+      const text = fs.readFileSync(path.join(repoRoot(), document), 'utf8');
+      assert.match(text, new RegExp(`Node\\.js ${min20.replace('.', '\\.')} or later`), document);
+      assert.match(text, new RegExp(`${min22.replace('.', '\\.')} or later`), document);
+    }
+  });
+
   it('contributes one task, from a folder that holds task.json', () => {
     assert.strictEqual(taskContributions.length, 1);
     const folder = taskContributions[0].properties.name;
