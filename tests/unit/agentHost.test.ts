@@ -410,6 +410,53 @@ describe('agent host', () => {
       });
     });
 
+    it('a federated Azure DevOps connection with no endpoint data: its URL is the organization, the authority public', () => {
+      // The editor stores a connection's id as a GUID in lower case; the agent names its variables in upper case.
+      const id = '6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b';
+      const host = hostOf({
+        variables: { 'System.OidcRequestUri': 'https://dev.azure.com/fabrikam/WebApp/_apis/oidctoken' },
+        endpoints: {
+          SYSTEMVSSCONNECTION: JOB_ENDPOINT,
+          [id.toUpperCase()]: { url: 'https://dev.azure.com/contoso', auth: WIF_ENDPOINT.auth },
+        },
+      });
+      const { lines, result } = printed(() =>
+        host.federatedCredentials({ ...WIF_CHOICE, connection: id }, JOB),
+      );
+      assert.equal(result.url, 'https://dev.azure.com/contoso/');
+      assert.equal(
+        result.scheme === 'federated' && result.federation.authority,
+        'https://login.microsoftonline.com/',
+      );
+      assert.ok(!lines.some((line) => line.includes('task.complete')), lines.join('\n'));
+    });
+
+    it('a federated connection the agent gave no URL or no authorization: the input named, no task-lib failure', () => {
+      const cases = [
+        {
+          endpoint: { auth: WIF_ENDPOINT.auth },
+          problem: loc('FederationConnectionIncomplete', 'azureDevOpsConnection', 'wif-1', 'URL'),
+        },
+        {
+          endpoint: { url: 'https://dev.azure.com/contoso/' },
+          problem: loc('FederationSchemeUnsupported', 'azureDevOpsConnection', 'wif-1', loc('NoScheme')),
+        },
+      ];
+      for (const { endpoint, problem } of cases) {
+        const host = hostOf({
+          variables: { 'System.OidcRequestUri': 'https://dev.azure.com/fabrikam/WebApp/_apis/oidctoken' },
+          endpoints: { SYSTEMVSSCONNECTION: JOB_ENDPOINT, 'WIF-1': endpoint },
+        });
+        const { lines } = printed(() =>
+          assert.throws(
+            () => host.federatedCredentials(WIF_CHOICE, JOB),
+            (error: unknown) => error instanceof SettingsError && error.problems[0] === problem,
+          ),
+        );
+        assert.ok(!lines.some((line) => line.includes('task.complete')), lines.join('\n'));
+      }
+    });
+
     it('an ID token request URL a step pointed outside the job’s organization: an environment error', () => {
       const host = hostOf({
         variables: { 'System.OidcRequestUri': 'https://dev.azure.com/otherorg/_apis/oidctoken' },
