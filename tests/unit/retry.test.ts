@@ -5,6 +5,7 @@ import { failureOf } from '../../tasks/PipelineWorkItem/src/ado/resilientHttp';
 import {
   Failure,
   isNetworkCode,
+  isServiceErrorBody,
   retryAfterMs,
   RetryPolicy,
   verdict,
@@ -48,6 +49,18 @@ describe('retry policy', () => {
     }
     assert.equal(isNetworkCode('EPROTO'), false);
     assert.equal(isNetworkCode(undefined), false);
+  });
+
+  it("tells Azure DevOps' own error body, as the text of an answer or parsed, from any other", () => {
+    const body = { typeKey: 'ServiceUnavailableException', message: 'TF400898: busy' };
+    assert.equal(isServiceErrorBody(JSON.stringify(body)), true);
+    assert.equal(isServiceErrorBody(body), true);
+    // A gateway's page, another JSON, a typeKey that is no name: not the service's answer.
+    assert.equal(isServiceErrorBody('<html><body>502 Bad Gateway</body></html>'), false);
+    assert.equal(isServiceErrorBody('{"error":"busy"}'), false);
+    assert.equal(isServiceErrorBody('{"typeKey":5}'), false);
+    assert.equal(isServiceErrorBody('null'), false);
+    assert.equal(isServiceErrorBody(undefined), false);
   });
 
   it('reads Retry-After as seconds or as an HTTP date', () => {
@@ -160,6 +173,29 @@ describe('retry policy', () => {
       'done',
     );
     assert.deepEqual(told.args, [[loc('RetryAfterWait', 2)], [loc('RetryAfterWait', 1)]]);
+  });
+
+  it('says nothing of a Retry-After of 0, on a failure or on an answer', async () => {
+    const told = sinon.spy();
+    const policy = new RetryPolicy({ requestTimeoutMs: 1000, budgetMs: 60_000 }, () => 0, told);
+    policy.holdFor(0);
+    const attempt = sinon.stub();
+    attempt.onFirstCall().rejects(Object.assign(new Error('throttled'), { statusCode: 429 }));
+    attempt.onSecondCall().resolves('done');
+    const clock = sinon.useFakeTimers();
+    try {
+      const done = policy.run(
+        attempt,
+        () => true,
+        () => 0,
+      );
+      await clock.runAllAsync();
+      assert.equal(await done, 'done');
+    } finally {
+      clock.restore();
+    }
+    assert.equal(attempt.callCount, 2);
+    assert.deepEqual(told.args, []);
   });
 
   it('backs off 0.5 s, 1 s, 2 s … doubling, with jitter up to twice that, and never waits over 15 s', async () => {
