@@ -175,6 +175,18 @@ describe('retry policy', () => {
     assert.deepEqual(told.args, [[loc('RetryAfterWait', 2)], [loc('RetryAfterWait', 1)]]);
   });
 
+  it('says a hold in the seconds it has left from now, and once when a second hold ends with the budget too', () => {
+    let now = 10_000;
+    const told = sinon.spy();
+    const policy = new RetryPolicy({ requestTimeoutMs: 1000, budgetMs: 60_000 }, () => now, told);
+    policy.holdFor(3_000);
+    assert.deepEqual(told.args, [[loc('RetryAfterWait', 3)]]);
+    policy.holdFor(120_000);
+    now = 20_000;
+    policy.holdFor(90_000);
+    assert.deepEqual(told.args, [[loc('RetryAfterWait', 3)], [loc('RetryAfterWait', 60)]]);
+  });
+
   it('says nothing of a Retry-After of 0, on a failure or on an answer', async () => {
     const told = sinon.spy();
     const policy = new RetryPolicy({ requestTimeoutMs: 1000, budgetMs: 60_000 }, () => 0, told);
