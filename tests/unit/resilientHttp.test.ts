@@ -4,6 +4,7 @@ import * as sinon from 'sinon';
 import { failureOf, makeResilient, safeToRepeat } from '../../tasks/PipelineWorkItem/src/ado/resilientHttp';
 import type { HttpClientLike } from '../../tasks/PipelineWorkItem/src/ado/rest';
 import { RetryPolicy } from '../../tasks/PipelineWorkItem/src/ado/retry';
+import { loc } from '../../tasks/PipelineWorkItem/src/text/messages';
 
 const answer = (statusCode: number, body = '', headers: Record<string, string> = {}) => ({
   message: Object.assign(Readable.from([Buffer.from(body)]), { statusCode, headers }),
@@ -122,6 +123,50 @@ describe('resilient HTTP client', () => {
       await clock.tickAsync(18_000);
       await last;
       sinon.assert.callCount(request, 4);
+    } finally {
+      clock.restore();
+    }
+  });
+
+  it('keeps holding for a Retry-After when an answer to a request sent alongside carries none', async () => {
+    let now = 0;
+    const clock = sinon.useFakeTimers();
+    try {
+      const held = new RetryPolicy({ requestTimeoutMs: 1000, budgetMs: 20_000 }, () => now);
+      const request = sinon.stub().resolves(answer(200, '{}'));
+      request.onFirstCall().resolves(answer(200, '{}', { 'retry-after': '2' }));
+      const client: HttpClientLike = { request };
+      makeResilient(client, held);
+      await Promise.all([
+        client.request('GET', 'https://x/p/_apis/build/builds/1', null, {}),
+        client.request('GET', 'https://x/p/_apis/build/builds/2', null, {}),
+      ]);
+      const next = client.request('GET', 'https://x/p/_apis/build/builds/3', null, {});
+      await clock.tickAsync(1999);
+      sinon.assert.calledTwice(request);
+      now = 2000;
+      await clock.tickAsync(1);
+      await next;
+      sinon.assert.calledThrice(request);
+    } finally {
+      clock.restore();
+    }
+  });
+
+  it('waits out and says the Retry-After of a throttled read once, before its next attempt', async () => {
+    const clock = sinon.useFakeTimers();
+    try {
+      const told = sinon.spy();
+      const held = new RetryPolicy({ requestTimeoutMs: 1000, budgetMs: 20_000 }, () => clock.now, told);
+      const request = sinon.stub().resolves(answer(200, '{}'));
+      request.onFirstCall().resolves(answer(429, '', { 'retry-after': '1' }));
+      const client: HttpClientLike = { request };
+      makeResilient(client, held);
+      const read = client.request('GET', 'https://x/p/_apis/build/builds/1', null, {});
+      await clock.runAllAsync();
+      assert.equal((await read).message.statusCode, 200);
+      sinon.assert.calledTwice(request);
+      assert.deepEqual(told.args, [[loc('RetryAfterWait', 1)]]);
     } finally {
       clock.restore();
     }
