@@ -279,6 +279,14 @@ describe('REST calls', () => {
     assert.ok(message.includes('echo: ***'), message.slice(240, 320));
   });
 
+  it('a page with CR LF line ends is quoted a line at a time, its first ten lines', async () => {
+    const page = Array.from({ length: 12 }, (_, i) => `<p>line ${i + 1}</p>`).join('\r\n');
+    const { rest } = restOver([{ status: 502, body: page }]);
+    const { message } = await failureOf(rest.send({ method: 'GET', path: 'p/x', apiVersion: '6.0' }));
+    assert.ok(message.startsWith('<p>line 1</p>\n<p>line 2</p>\n'), message);
+    assert.ok(message.includes('<p>line 10</p>') && !message.includes('line 11'), message);
+  });
+
   it('a capped read: the whole answer up to the limit, nothing but “over” past it, its connection closed', async () => {
     const { rest, destroyed } = restOver([
       { status: 200, chunks: [Buffer.from('12345'), Buffer.from('67890')] },
