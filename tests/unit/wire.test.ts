@@ -240,6 +240,17 @@ describe('wire: a release’s deployment', () => {
       unknownAttempt?.jobs[0]?.tasks.map((t) => t.name),
       ['Download', 'Deploy', 'Odd'],
     );
+    // The latest is the highest attempt, in whatever order the steps are listed.
+    const production = RELEASE.environments?.[1];
+    const newestListedFirst: WireRelease = {
+      environments: [{ ...production, deploySteps: [...(production?.deploySteps ?? [])].reverse() }],
+    };
+    assert.deepEqual(
+      releaseDeployment(newestListedFirst, run(3, undefined), 'Production')?.jobs[0]?.tasks.map(
+        (t) => t.name,
+      ),
+      ['Download', 'Deploy', 'Odd'],
+    );
   });
 
   it('the environment by name when the run has no environment id; undefined when it is not there', () => {
@@ -256,6 +267,16 @@ describe('wire: a release’s deployment', () => {
       jobs: [],
       artifacts: [],
     });
+    // A job listed without its tasks has none.
+    const notStarted: WireRelease = {
+      environments: [
+        { id: 4, deploySteps: [{ releaseDeployPhases: [{ deploymentJobs: [{ job: { name: 'Web' } }] }] }] },
+      ],
+    };
+    assert.deepEqual(
+      releaseDeployment(notStarted, run(4, undefined), 'QA')?.jobs.map((job) => [job.name, job.tasks]),
+      [['Web', []]],
+    );
     // A task without an id, or a phase without one, has no log address.
     const noPhaseId: WireRelease = {
       environments: [
