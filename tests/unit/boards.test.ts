@@ -489,26 +489,35 @@ describe('Boards adapter: reads', () => {
             { id: 7, fields: { 'System.Tags': ' pwi:test-0123456789ab;pipeline-failure ; ;' } },
             null,
             { id: 9, fields: {} },
+            { id: 10 },
             { fields: { 'System.Tags': 'orphan' } },
           ],
         },
       },
     ]);
     assert.deepEqual(
-      await adapter.workItemTags('Web App', [7, 8, 9]),
+      await adapter.workItemTags('Web App', [7, 8, 9, 10]),
       new Map([
         [7, ['pwi:test-0123456789ab', 'pipeline-failure']],
         [9, []],
+        [10, []],
       ]),
     );
     assert.deepEqual(sent, [
       {
         verb: 'GET',
-        url: `${API}Web App/_apis/wit/workitems?ids=7,8,9&fields=System.Tags&errorPolicy=omit&api-version=6.0`,
+        url: `${API}Web App/_apis/wit/workitems?ids=7,8,9,10&fields=System.Tags&errorPolicy=omit&api-version=6.0`,
         body: undefined,
         contentType: undefined,
       },
     ]);
+  });
+
+  it('a refused read of tags names the items it read', async () => {
+    const { adapter } = wire([{ status: 400, body: { message: 'VS402337: too many' } }]);
+    await assert.rejects(adapter.workItemTags('WebApp', [7, 8]), (error: Error) =>
+      error.message.startsWith(`Could not ${loc('ActionReadItems', '7, 8')} (HTTP 400)`),
+    );
   });
 
   it('the tags of more than 200 items: 200 ids a request; none asked for no ids', async () => {
