@@ -428,6 +428,7 @@ describe('wire: test runs and results', () => {
     );
     assert.equal(at([{ alias: 'app', type: 'Build', definitionReference: mobile }]), undefined, 'no primary');
     assert.equal(at([{ alias: 'app', type: 'Build', isPrimary: true }]), undefined);
+    assert.equal(at([{ alias: 'app', isPrimary: true, definitionReference: mobile }]), undefined, 'no type');
     // Named as the project's settings name it, which a request takes as well as its id.
     const named = { project: { id: 'p-mobile', name: 'Mobile' } };
     assert.equal(
