@@ -131,6 +131,20 @@ describe('acting: a comment on the open item', () => {
     assert.match(String(rerun.addComment.firstCall.args[2]), /Failed again in this run/);
   });
 
+  it('another job of this run recorded the failure: the report says it failed again in this run', async () => {
+    const boards = fakeBoards();
+    boards.comments.resolves([{ id: 12, text: `<p>Again</p>${markerHtml('build-812.1.Lint', 3)}` }]);
+    const acted = await act(actingOver(boards).acting, { kind: 'comment', item: 7 }, decided());
+    assert.deepEqual(acted.report, {
+      kind: 'commented',
+      type: 'Bug',
+      id: 7,
+      url: url(7),
+      occurrence: 3,
+      sameRun: true,
+    });
+  });
+
   it('a comment whose answer was lost has landed when this run’s marker is among the comments after the newest', async () => {
     const boards = fakeBoards();
     boards.comments.resolves([{ id: 12, text: `<p>Again</p>${markerHtml('build-811.1.Test', 3)}` }]);
