@@ -24,6 +24,7 @@ function readsFor(
     buildLogLineCounts: sinon.SinonStub;
     testRuns: sinon.SinonStub;
     testResults: sinon.SinonStub;
+    buildWorkItems: sinon.SinonStub;
     newestBuilds: sinon.SinonStub;
   };
   warnings: string[];
@@ -276,7 +277,7 @@ describe('the reads that may start early', () => {
     sinon.assert.notCalled(pipelines.testResults);
   });
 
-  it('the run’s tests: the details’ in a filing run, read alone (no logs, no changes) in any other', async () => {
+  it('the run’s tests: the details’ in a filing run, read alone (no logs, no changes, no linked items) in any other', async () => {
     const runs = [{ id: 1, failed: 1, passed: 0, passedOnRerun: 0, flaky: 0 }];
     const failedResult = { runId: 1, resultId: 1, name: 'Breaks', outcome: 'failed', message: 'no' };
     const filing = readsFor();
@@ -288,7 +289,7 @@ describe('the reads that may start early', () => {
     sinon.assert.calledOnce(filing.pipelines.testResults);
     sinon.assert.calledOnce(filing.pipelines.buildLogLineCounts);
 
-    const recovering = readsFor();
+    const recovering = readsFor({ linkWorkItems: 'true' });
     recovering.pipelines.testRuns.resolves(runs);
     recovering.pipelines.testResults.resolves([failedResult]);
     const tests = await recovering.reads.tests();
@@ -298,6 +299,7 @@ describe('the reads that may start early', () => {
     );
     sinon.assert.notCalled(recovering.pipelines.buildLogLineCounts);
     sinon.assert.notCalled(recovering.pipelines.changes);
+    sinon.assert.notCalled(recovering.pipelines.buildWorkItems);
 
     const withoutDetails = readsFor({ includeDetails: 'false' });
     withoutDetails.pipelines.testRuns.resolves(runs);
