@@ -40,7 +40,7 @@ for (const handler of process.listeners('unhandledRejection')) {
 /** An endpoint as the agent exports it. */
 interface Endpoint {
   readonly url?: string;
-  readonly auth?: { scheme: string; parameters: Record<string, string> };
+  readonly auth?: { scheme: string; parameters?: Record<string, string> };
   readonly data?: Record<string, string>;
 }
 
@@ -288,6 +288,15 @@ describe('agent host', () => {
         endpoints: { SYSTEMVSSCONNECTION: { auth: JOB_ENDPOINT.auth } },
       });
       assert.equal(printed(() => noUrl.jobCredentials()).result, undefined);
+    });
+
+    it('a job endpoint with no authorization, or one without parameters: no token, and no task-lib failure', () => {
+      for (const auth of [undefined, { scheme: 'OAuth' }]) {
+        const host = hostOf({ endpoints: { SYSTEMVSSCONNECTION: { url: JOB_ENDPOINT.url, auth } } });
+        const { lines, result } = printed(() => host.jobCredentials());
+        assert.equal(result, undefined);
+        assert.ok(!lines.some((line) => line.includes('task.complete')), lines.join('\n'));
+      }
     });
 
     it('a collection a step pointed elsewhere: an environment error, the token neither sent nor printed', () => {
