@@ -128,6 +128,16 @@ describe('attachments', () => {
     ]);
   });
 
+  it('a pattern whose only matches were refused says why, not that nothing matched', async () => {
+    const t = setup({
+      found: [{ pattern: '*.log', files: [], refused: [{ path: '/work/1/s/gone.log', reason: 'dangling' }] }],
+    });
+    await collectAttachments(t.io, t.request({ attachments: 'x' }));
+    assert.deepEqual(t.warnings, [
+      "Input 'attachments': /work/1/s/gone.log is not attached: it is a symbolic link whose target does not exist.",
+    ]);
+  });
+
   it('on Windows, a file two patterns spell in different case is one file, attached once', async () => {
     // Windows' file systems ignore case, and the real path keeps the case the pattern wrote.
     const platform = sinon.stub(process, 'platform').value('win32');
