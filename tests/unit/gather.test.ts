@@ -342,12 +342,39 @@ describe('evidence gathering', () => {
       Promise.resolve(releaseFacts(0)),
       assert.fail,
     );
+    assert.deepEqual(evidence.logTails, []);
     assert.equal(evidence.tests?.tests[0]?.standing, 'new');
     assert.equal(
       evidence.tests?.url,
       `${runContext(RELEASE_VARIABLES).collectionUri}WebApp/_releaseProgress?_a=release-environment-extension` +
         '&releaseId=57&environmentId=3&extensionId=ms.vss-test-web.test-result-in-release-environment-editor-tab',
     );
+  });
+
+  it('a release’s changes and linked items: read in its build’s project, and not at all without a build', async () => {
+    const details = { linkWorkItems: 'true' };
+    const fake = pipelines();
+    const shared = { ...FACTS, buildProject: 'Shared' };
+    const evidence = await gatherEvidence(
+      fake,
+      request(details, RELEASE_VARIABLES),
+      Promise.resolve(shared),
+      assert.fail,
+    );
+    assert.deepEqual([evidence.commits.length, evidence.workItems], [1, [5, 6]]);
+    assert.deepEqual(fake.changes.firstCall.args.slice(0, 2), ['Shared', 812]);
+    assert.deepEqual(fake.buildWorkItems.firstCall.args.slice(0, 2), ['Shared', 812]);
+
+    const unbuilt = pipelines();
+    const without = await gatherEvidence(
+      unbuilt,
+      request(details, { ...RELEASE_VARIABLES, 'Build.BuildId': '' }),
+      Promise.resolve(FACTS),
+      assert.fail,
+    );
+    assert.deepEqual([without.commits, without.workItems], [[], []]);
+    sinon.assert.notCalled(unbuilt.changes);
+    sinon.assert.notCalled(unbuilt.buildWorkItems);
   });
 
   it('reads the results of a run whose tests only passed on a rerun, and keeps a run of flaky failures', async () => {
