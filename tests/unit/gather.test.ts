@@ -406,6 +406,13 @@ describe('evidence gathering', () => {
     const onlyFlaky = await gatherEvidence(flaky, request(), Promise.resolve(FACTS), assert.fail);
     assert.equal(onlyFlaky.tests?.total, 0);
     assert.equal(onlyFlaky.tests?.flakyFailed, 1);
+    const ignored = await gatherEvidence(
+      flaky,
+      request({ flakyTests: 'ignore' }),
+      Promise.resolve(FACTS),
+      assert.fail,
+    );
+    assert.deepEqual([ignored.tests?.total, ignored.tests?.flaky, ignored.tests?.flakyFailed], [0, [], 1]);
   });
 
   it('counts the failures from the statistics and reads up to 1,000 of them, every one kept', async () => {
@@ -578,6 +585,7 @@ describe('evidence gathering', () => {
       evidence.tests?.tests.map((test) => test.standing),
       ['failingSince'],
     );
+    assert.deepEqual(evidence.tests?.flaky, []);
     assert.deepEqual(warnings, [
       'no reruns The item is filed without the tests that passed only on a rerun.',
       'no changes The item is filed without the changes of the build where a failing test began.',
