@@ -11,6 +11,31 @@ const answer = (statusCode: number, body = '', headers: Record<string, string> =
   readBody: async () => body,
 });
 
+interface OnFakeClock {
+  readonly client: HttpClientLike;
+  readonly request: sinon.SinonStub;
+  readonly clock: sinon.SinonFakeTimers;
+  readonly told: sinon.SinonSpy;
+}
+
+/** `test` with a resilient client on a fake clock (a 20-second budget) whose first answer is `first`. */
+async function onFakeClock(first: ReturnType<typeof answer>, test: (setup: OnFakeClock) => Promise<void>) {
+  const clock = sinon.useFakeTimers();
+  try {
+    const told = sinon.spy();
+    const request = sinon.stub().resolves(answer(200, '{}'));
+    request.onFirstCall().resolves(first);
+    const client: HttpClientLike = { request };
+    makeResilient(
+      client,
+      new RetryPolicy({ requestTimeoutMs: 1000, budgetMs: 20_000 }, () => clock.now, told),
+    );
+    await test({ client, request, clock, told });
+  } finally {
+    clock.restore();
+  }
+}
+
 describe('resilient HTTP client', () => {
   const policy = (): RetryPolicy => new RetryPolicy({ requestTimeoutMs: 1000, budgetMs: 20_000 });
 
@@ -98,20 +123,12 @@ describe('resilient HTTP client', () => {
     sinon.assert.calledOnce(request);
   });
 
-  it('holds the next requests, streamed ones too, for the Retry-After of a successful answer, within the budget', async () => {
-    let now = 0;
-    const clock = sinon.useFakeTimers();
-    try {
-      const held = new RetryPolicy({ requestTimeoutMs: 1000, budgetMs: 20_000 }, () => now);
-      const request = sinon.stub().resolves(answer(200, '{}'));
-      request.onFirstCall().resolves(answer(200, '{}', { 'retry-after': '2' }));
-      const client: HttpClientLike = { request };
-      makeResilient(client, held);
+  it('holds the next requests, streamed ones too, for the Retry-After of a successful answer, within the budget', () =>
+    onFakeClock(answer(200, '{}', { 'retry-after': '2' }), async ({ client, request, clock }) => {
       await client.request('GET', 'https://x/p/_apis/build/builds/1', null, {});
       const next = client.request('POST', 'https://x/p/_apis/wit/attachments', process.stdin, {});
       await clock.tickAsync(1999);
       sinon.assert.calledOnce(request);
-      now = 2000;
       await clock.tickAsync(1);
       await next;
       sinon.assert.calledTwice(request);
@@ -119,24 +136,13 @@ describe('resilient HTTP client', () => {
       request.onThirdCall().resolves(answer(200, '{}', { 'retry-after': '60' }));
       await client.request('GET', 'https://x/p/_apis/build/builds/1', null, {});
       const last = client.request('GET', 'https://x/p/_apis/build/builds/1', null, {});
-      now = 20_000;
       await clock.tickAsync(18_000);
       await last;
       sinon.assert.callCount(request, 4);
-    } finally {
-      clock.restore();
-    }
-  });
+    }));
 
-  it('keeps holding for a Retry-After when an answer to a request sent alongside carries none', async () => {
-    let now = 0;
-    const clock = sinon.useFakeTimers();
-    try {
-      const held = new RetryPolicy({ requestTimeoutMs: 1000, budgetMs: 20_000 }, () => now);
-      const request = sinon.stub().resolves(answer(200, '{}'));
-      request.onFirstCall().resolves(answer(200, '{}', { 'retry-after': '2' }));
-      const client: HttpClientLike = { request };
-      makeResilient(client, held);
+  it('keeps holding for a Retry-After when an answer to a request sent alongside carries none', () =>
+    onFakeClock(answer(200, '{}', { 'retry-after': '2' }), async ({ client, request, clock }) => {
       await Promise.all([
         client.request('GET', 'https://x/p/_apis/build/builds/1', null, {}),
         client.request('GET', 'https://x/p/_apis/build/builds/2', null, {}),
@@ -144,33 +150,19 @@ describe('resilient HTTP client', () => {
       const next = client.request('GET', 'https://x/p/_apis/build/builds/3', null, {});
       await clock.tickAsync(1999);
       sinon.assert.calledTwice(request);
-      now = 2000;
       await clock.tickAsync(1);
       await next;
       sinon.assert.calledThrice(request);
-    } finally {
-      clock.restore();
-    }
-  });
+    }));
 
-  it('waits out and says the Retry-After of a throttled read once, before its next attempt', async () => {
-    const clock = sinon.useFakeTimers();
-    try {
-      const told = sinon.spy();
-      const held = new RetryPolicy({ requestTimeoutMs: 1000, budgetMs: 20_000 }, () => clock.now, told);
-      const request = sinon.stub().resolves(answer(200, '{}'));
-      request.onFirstCall().resolves(answer(429, '', { 'retry-after': '1' }));
-      const client: HttpClientLike = { request };
-      makeResilient(client, held);
+  it('waits out and says the Retry-After of a throttled read once, before its next attempt', () =>
+    onFakeClock(answer(429, '', { 'retry-after': '1' }), async ({ client, request, clock, told }) => {
       const read = client.request('GET', 'https://x/p/_apis/build/builds/1', null, {});
       await clock.runAllAsync();
       assert.equal((await read).message.statusCode, 200);
       sinon.assert.calledTwice(request);
       assert.deepEqual(told.args, [[loc('RetryAfterWait', 1)]]);
-    } finally {
-      clock.restore();
-    }
-  });
+    }));
 
   it('hands back the last answer of a read whose retries ran out', async () => {
     let now = 0;
