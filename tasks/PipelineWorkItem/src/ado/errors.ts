@@ -64,20 +64,15 @@ export class UnverifiedWrite extends Error {
     override readonly cause: unknown,
     readonly check: unknown,
   ) {
-    super('a write whose answer was lost, and whose landing could not be checked', { cause });
+    super('a write whose answer was lost, and whose landing could not be checked');
     this.name = 'UnverifiedWrite';
   }
 }
 
+// The same error, its message saying that the write may have landed.
 function unverified(error: AdoError, check: unknown): AdoError {
   const why = check instanceof Error ? check.message : String(check);
-  return new AdoError(`${error.message} ${loc('WriteOutcomeUnknown', why)}`, {
-    status: error.status,
-    code: error.code,
-    cause: error.cause,
-    refusedFields: error.refusedFields,
-    serviceMessage: error.serviceMessage,
-  });
+  return new AdoError(`${error.message} ${loc('WriteOutcomeUnknown', why)}`, error);
 }
 
 /** A failed call as the messages read it. */
