@@ -105,6 +105,11 @@ function hostOf(job: Job, resources = (): string => path.join(repoRoot(), TASK_J
   return printed(() => agentHost(resources)).result;
 }
 
+/** That task-lib set no result: a read it failed would have ended the task on the agent. */
+function assertNoResultSet(lines: readonly string[]): void {
+  assert.ok(!lines.some((line) => line.includes('task.complete')), lines.join('\n'));
+}
+
 /** What `action` printed to stdout, line by line, and what it returned. */
 function printed<T>(action: () => T): { lines: string[]; result: T } {
   const chunks: string[] = [];
@@ -295,7 +300,7 @@ describe('agent host', () => {
         const host = hostOf({ endpoints: { SYSTEMVSSCONNECTION: { url: JOB_ENDPOINT.url, auth } } });
         const { lines, result } = printed(() => host.jobCredentials());
         assert.equal(result, undefined);
-        assert.ok(!lines.some((line) => line.includes('task.complete')), lines.join('\n'));
+        assertNoResultSet(lines);
       }
     });
 
@@ -395,12 +400,11 @@ describe('agent host', () => {
       organizationUrl: undefined,
     } as const;
     const JOB = { url: 'https://dev.azure.com/fabrikam/', scheme: 'bearer', token: JOB_TOKEN } as const;
+    const OIDC_REQUEST = { 'System.OidcRequestUri': 'https://dev.azure.com/fabrikam/WebApp/_apis/oidctoken' };
 
     it('a federated connection: its tenant, client, authority and organization, and the job’s ID token request', () => {
       const host = hostOf({
-        variables: {
-          'System.OidcRequestUri': 'https://dev.azure.com/fabrikam/WebApp/_apis/oidctoken',
-        },
+        variables: OIDC_REQUEST,
         endpoints: { SYSTEMVSSCONNECTION: JOB_ENDPOINT, 'WIF-1': WIF_ENDPOINT },
       });
       const { result } = printed(() => host.federatedCredentials(WIF_CHOICE, JOB));
@@ -423,7 +427,7 @@ describe('agent host', () => {
       // The editor stores a connection's id as a GUID in lower case; the agent names its variables in upper case.
       const id = '6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b';
       const host = hostOf({
-        variables: { 'System.OidcRequestUri': 'https://dev.azure.com/fabrikam/WebApp/_apis/oidctoken' },
+        variables: OIDC_REQUEST,
         endpoints: {
           SYSTEMVSSCONNECTION: JOB_ENDPOINT,
           [id.toUpperCase()]: { url: 'https://dev.azure.com/contoso', auth: WIF_ENDPOINT.auth },
@@ -437,7 +441,7 @@ describe('agent host', () => {
         result.scheme === 'federated' && result.federation.authority,
         'https://login.microsoftonline.com/',
       );
-      assert.ok(!lines.some((line) => line.includes('task.complete')), lines.join('\n'));
+      assertNoResultSet(lines);
     });
 
     it('a federated connection the agent gave no URL or no authorization: the input named, no task-lib failure', () => {
@@ -453,7 +457,7 @@ describe('agent host', () => {
       ];
       for (const { endpoint, problem } of cases) {
         const host = hostOf({
-          variables: { 'System.OidcRequestUri': 'https://dev.azure.com/fabrikam/WebApp/_apis/oidctoken' },
+          variables: OIDC_REQUEST,
           endpoints: { SYSTEMVSSCONNECTION: JOB_ENDPOINT, 'WIF-1': endpoint },
         });
         const { lines } = printed(() =>
@@ -462,7 +466,7 @@ describe('agent host', () => {
             (error: unknown) => error instanceof SettingsError && error.problems[0] === problem,
           ),
         );
-        assert.ok(!lines.some((line) => line.includes('task.complete')), lines.join('\n'));
+        assertNoResultSet(lines);
       }
     });
 
