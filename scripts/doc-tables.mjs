@@ -83,10 +83,9 @@ function withBlock(name, text, block, content) {
   return `${text.slice(0, from)}\n\n${content}\n\n${text.slice(to)}`;
 }
 
-/** README.md's outputs table, the one that is edited. */
-function outputsTable(root) {
-  const text = readFileSync(path.join(root, DOCUMENTS[0]), 'utf8');
-  const { from, to } = blockOf(DOCUMENTS[0], text, OUTPUTS);
+/** The outputs table of `text`, README.md's being the one that is edited. */
+function outputsTable(name, text) {
+  const { from, to } = blockOf(name, text, OUTPUTS);
   return text.slice(from, to).trim();
 }
 
@@ -97,17 +96,16 @@ try {
 } catch (error) {
   fail(`cannot read ${TASK_JSON}: ${error.message}`);
 }
+const texts = new Map(DOCUMENTS.map((name) => [name, readFileSync(path.join(root, name), 'utf8')]));
 const inputs = inputsMarkdown(task);
-const outputs = outputsTable(root);
+const outputs = outputsTable(DOCUMENTS[0], texts.get(DOCUMENTS[0]));
 const stale = [];
-for (const name of DOCUMENTS) {
-  const file = path.join(root, name);
-  const text = readFileSync(file, 'utf8');
+for (const [name, text] of texts) {
   const wanted = withBlock(name, withBlock(name, text, INPUTS, inputs), OUTPUTS, outputs);
   if (wanted === text) continue;
   stale.push(name);
   if (!check) {
-    writeFileSync(file, wanted);
+    writeFileSync(path.join(root, name), wanted);
     console.log(`doc-tables: wrote the inputs and outputs tables of ${name}`);
   }
 }
