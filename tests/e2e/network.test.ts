@@ -168,6 +168,26 @@ describe('packaged task: the agent’s network', function () {
     );
   });
 
+  // A gateway answering for the service without content: read as "no open item", the run would file a second one.
+  it('a query answered without content files no second item: named as something answering for Azure DevOps', async () => {
+    await session.emulator.seedBuild(failedYamlRun(1808));
+    const first = await session.run({ variables: buildVariables(1808) });
+    assert.equal(first.outputs['WorkItemAction'], 'created', first.stdout);
+    await session.emulator.seedBuild(failedYamlRun(1809));
+    // Both queries: the one for the item to link to (which may fail) and the one for the open item.
+    await session.emulator.injectFaults([
+      { method: 'POST', pathRegex: '/_apis/wit/wiql$', times: 2, status: 204, body: '' },
+    ]);
+    const again = await session.run({ variables: buildVariables(1809) });
+    assert.equal(again.result, 'SucceededWithIssues', again.stdout);
+    assert.equal(again.outputs['WorkItemAction'], 'none');
+    assert.match(
+      again.resultMessage,
+      /^Could not .* answered HTTP 204 without content, where Azure DevOps always answers with JSON: .*proxy/,
+    );
+    await session.items(1, again);
+  });
+
   // A TLS-inspecting proxy (or a server) whose certificate chains to an authority the agent was not given.
   it('a certificate the agent does not trust: names the host and the agent’s certificate settings', async () => {
     const network = await agentNetwork({ 'dev.azure.com': { port: session.emulator.port } });

@@ -527,6 +527,22 @@ describe('Azure DevOps errors', () => {
     );
   });
 
+  it('no content in place of JSON: its status, and that something else answered for Azure DevOps', () => {
+    const empty = Object.assign(new Error(''), {
+      statusCode: 204,
+      result: undefined,
+      responseHeaders: {},
+      page: '',
+    });
+    const error = toAdoError(empty, CALL);
+    assert.equal(error.message, loc('AnswerEmpty', CALL.action, CALL.url, 204));
+    assert.equal(error.status, 204);
+    assert.equal(
+      toAdoError(Object.assign(new Error(''), { page: '' }), CALL).message,
+      loc('AnswerEmpty', CALL.action, CALL.url, 200),
+    );
+  });
+
   it('a server older than the REST API the task calls: the server’s latest version, what the task needs', () => {
     const refusal = (message: string, typeKey = 'VssVersionOutOfRangeException') =>
       toAdoError(serviceError(400, message, { typeKey }), {

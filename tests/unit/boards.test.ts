@@ -917,6 +917,16 @@ describe('Boards adapter: each call on the wire and in its errors', () => {
     assert.deepEqual(await adapter.comments('WebApp', 7, () => false), []);
   });
 
+  it('a query or a read of tags answered without content fails: read as no items, it would file a duplicate', async () => {
+    const { adapter } = wire([{ status: 204 }, { status: 200 }]);
+    await assert.rejects(adapter.queryIds('WebApp', 'SELECT'), {
+      message: loc('AnswerEmpty', loc('ActionQuery', 'WebApp'), API, 204),
+    });
+    await assert.rejects(adapter.workItemTags('WebApp', [7]), {
+      message: loc('AnswerEmpty', loc('ActionReadItems', '7'), API, 200),
+    });
+  });
+
   it('answers without their lists read as empty', async () => {
     const empty: Answer = { status: 200, body: {} };
     const { adapter } = wire([

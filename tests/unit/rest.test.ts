@@ -185,6 +185,27 @@ describe('REST calls', () => {
     assert.equal(await rest.send(request), 'ok');
   });
 
+  it('an answer that must be there: JSON, or a failure naming its status for no content or no JSON', async () => {
+    const { rest } = restOver([
+      { status: 200, body: '{"workItems":[]}' },
+      { status: 204, body: '' },
+      { status: 200, body: ' \r\n' },
+      { status: 200, body: '<html>blocked</html>' },
+      { status: 404, body: '{"message":"VS800075: project not found"}' },
+    ]);
+    const request = { method: 'POST', path: 'p/_apis/wit/wiql', apiVersion: '6.0' } as const;
+    assert.deepEqual(await rest.answered(request), { workItems: [] });
+    for (const [status, page] of [
+      [204, ''],
+      [200, ''],
+      [200, '<html>blocked</html>'],
+    ] as const) {
+      const failure = (await failureOf(rest.answered(request))) as ServiceFailure & { page?: string };
+      assert.deepEqual([failure.statusCode, failure.page], [status, page]);
+    }
+    assert.equal((await failureOf(rest.answered(request))).message, 'VS800075: project not found');
+  });
+
   it('a 404 is undefined only when the call allows it', async () => {
     const { rest } = restOver([
       { status: 404, body: '{"message":"VS800075: project not found"}' },

@@ -151,13 +151,13 @@ export class AdoBoards implements Boards {
   queryIds(project: string, wiql: string): Promise<number[]> {
     return this.call(loc('ActionQuery', project), project, async () => {
       const path = `${segment(project)}/_apis/wit/wiql`;
-      const result = await this.rest.json<WorkItemQueryResult>({
+      const result = await this.rest.answered<WorkItemQueryResult>({
         method: 'POST',
         path,
         body: { query: wiql },
         apiVersion: V,
       });
-      return (result?.workItems ?? []).flatMap((ref) => (ref.id === undefined ? [] : [ref.id]));
+      return (result.workItems ?? []).flatMap((ref) => (ref.id === undefined ? [] : [ref.id]));
     });
   }
 
@@ -195,11 +195,16 @@ export class AdoBoards implements Boards {
       this.call(loc('ActionReadItems', batch.join(', ')), project, () => {
         const path = `${segment(project)}/_apis/wit/workitems`;
         const query = { ids: batch.join(','), fields: 'System.Tags', errorPolicy: 'omit' };
-        return this.rest.json<{ value?: (WorkItem | null)[] }>({ method: 'GET', path, query, apiVersion: V });
+        return this.rest.answered<{ value?: (WorkItem | null)[] }>({
+          method: 'GET',
+          path,
+          query,
+          apiVersion: V,
+        });
       });
     const tags = new Map<number, string[]>();
     for (const items of await inParallel(batches, PARALLEL_READS, read)) {
-      for (const item of items?.value ?? []) {
+      for (const item of items.value ?? []) {
         if (!item?.id) continue;
         const value = String(item.fields?.['System.Tags'] ?? '');
         tags.set(

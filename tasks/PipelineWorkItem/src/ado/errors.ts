@@ -118,7 +118,8 @@ const MESSAGES: readonly (readonly [applies: (f: Failure) => boolean, message: (
   ],
   // A redirect the client did not follow (a federated token follows none): where it pointed says why.
   [(f) => f.status !== undefined && f.status >= 300 && f.status < 400, redirected],
-  // Read before the status: the page came with a successful one.
+  // Read before the status: the page, or no content at all, came with a successful one.
+  [(f) => f.e.page === '', (f) => loc('AnswerEmpty', f.action, f.call.url, f.status ?? 200)],
   [
     (f) => typeof f.e.page === 'string',
     (f) => loc('AnswerNotJson', f.action, f.call.url, f.status ?? 200, f.e.page ?? ''),

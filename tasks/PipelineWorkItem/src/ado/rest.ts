@@ -82,7 +82,7 @@ function failure(
  * block page, or the sign-in page a redirect of refused credentials leads to (the client follows redirects).
  */
 export interface NotJsonAnswer extends ServiceFailure {
-  /** The page's start, masked. */
+  /** The page's start, masked; '' for an answer without content. */
   readonly page: string;
 }
 
@@ -154,10 +154,9 @@ export class Rest {
     return (await this.answer(request, notFound))?.body;
   }
 
-  private async answer(
-    request: Request,
-    notFound: 'undefined' | 'throw',
-  ): Promise<{ status: number; body: string; headers: IncomingHttpHeaders } | undefined> {
+  private async answer(request: Request, notFound: 'throw'): Promise<Answer>;
+  private async answer(request: Request, notFound: 'undefined' | 'throw'): Promise<Answer | undefined>;
+  private async answer(request: Request, notFound: 'undefined' | 'throw'): Promise<Answer | undefined> {
     const response = await this.request(request);
     const status = response.message.statusCode ?? 0;
     const body = await response.readBody();
@@ -239,6 +238,18 @@ export class Rest {
   }
 
   /**
+   * The answer's JSON, for a call Azure DevOps always answers with some: an empty answer with a successful
+   * status is not the service's (a proxy or gateway answered in its place), and reading it as an empty result
+   * would be wrong where that result decides a write (no item found: file a new one).
+   * @throws NotJsonAnswer when the answer is empty or no JSON
+   */
+  async answered<T>(request: Request): Promise<T> {
+    const answer = await this.answer(request, 'throw');
+    if (answer.body.trim() === '') throw notJson(answer.status, '', this.secrets());
+    return this.parsed<T>(answer);
+  }
+
+  /**
    * The answer's JSON and the continuation token of a paged list: operations that page with a token (Runs -
    * Query) send it in the answer's head, not its body.
    */
@@ -250,12 +261,23 @@ export class Rest {
     const token = answer?.headers[CONTINUATION_TOKEN];
     const continuationToken = (Array.isArray(token) ? token[0] : token) || undefined;
     if (answer === undefined || answer.body === '') return { json: undefined, continuationToken };
+    return { json: this.parsed<T>(answer), continuationToken };
+  }
+
+  private parsed<T>(answer: Answer): T {
     try {
-      return { json: JSON.parse(answer.body) as T, continuationToken };
+      return JSON.parse(answer.body) as T;
     } catch {
       throw notJson(answer.status, answer.body, this.secrets());
     }
   }
+}
+
+/** A successful answer, its body read. */
+interface Answer {
+  readonly status: number;
+  readonly body: string;
+  readonly headers: IncomingHttpHeaders;
 }
 
 /** The head that names the next page of a list paged with a token (Node reads head names in lower case). */
