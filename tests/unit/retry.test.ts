@@ -79,6 +79,22 @@ describe('retry policy', () => {
     assert.equal(retryAfterMs('01 Dec 2026 10:00:05 GMT', Date.parse('2026-12-01T10:00:00Z')), 5000);
   });
 
+  it('reads the three forms of an HTTP date in GMT, whatever the agent’s time zone', () => {
+    const zone = process.env['TZ'];
+    // Node.js takes a new TZ at once; five hours behind GMT, a date read in local time would be 5 hours off.
+    process.env['TZ'] = 'America/New_York';
+    try {
+      const now = Date.parse('2026-11-30T10:00:00Z');
+      assert.equal(retryAfterMs('Mon, 30 Nov 2026 10:00:05 GMT', now), 5000);
+      assert.equal(retryAfterMs('Monday, 30-Nov-26 10:00:05 GMT', now), 5000);
+      assert.equal(retryAfterMs('Mon Nov 30 10:00:05 2026', now), 5000);
+      assert.equal(retryAfterMs('Tue Dec  1 10:00:05 2026', now + 86_400_000), 5000);
+    } finally {
+      if (zone === undefined) delete process.env['TZ'];
+      else process.env['TZ'] = zone;
+    }
+  });
+
   it('retries what it may, and stops at the first final failure', async () => {
     const policy = new RetryPolicy({ requestTimeoutMs: 1000, budgetMs: 10_000 });
     const attempt = sinon.stub();

@@ -103,6 +103,9 @@ export function isServiceErrorBody(body: unknown): boolean {
   );
 }
 
+// The obsolete asctime form of an HTTP date: `Sun Nov  6 08:49:37 1994`.
+const ASCTIME = /^\s*[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}\s*$/;
+
 /** `Retry-After` in seconds or as an HTTP date, in milliseconds; undefined when absent or unreadable. */
 export function retryAfterMs(
   value: string | string[] | undefined,
@@ -114,7 +117,9 @@ export function retryAfterMs(
     const seconds = Number(text);
     return seconds >= 0 ? seconds * 1000 : undefined;
   }
-  const date = Date.parse(text);
+  // An HTTP date is in GMT; its obsolete asctime form does not say so, and Date.parse would read it in the
+  // agent's time zone.
+  const date = Date.parse(ASCTIME.test(text) ? `${text} GMT` : text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
