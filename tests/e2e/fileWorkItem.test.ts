@@ -619,4 +619,14 @@ describe('packaged task against the Azure DevOps emulator', function () {
     assert.ok(!text.includes(secret), text);
     assert.ok(String(item.fields['Microsoft.VSTS.TCM.ReproSteps']).includes('login failed for password ***'));
   });
+
+  it('prints no debug line without System.Debug, task-lib’s own included: the agent would not show them', async () => {
+    await session.emulator.seedBuild(failedYamlRun(829));
+    const run = await runJob({ variables: buildVariables(829) });
+    assert.equal(run.outputs['WorkItemAction'], 'created', run.stdout);
+    assert.deepEqual(
+      run.commands.filter((command) => command.command === 'task.debug'),
+      [],
+    );
+  });
 });

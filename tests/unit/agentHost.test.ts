@@ -44,9 +44,9 @@ interface Endpoint {
   readonly data?: Record<string, string>;
 }
 
-/** What the agent gives the job. */
+/** What the agent gives the job; a variable set to undefined is left out. */
 interface Job {
-  readonly variables?: Record<string, string>;
+  readonly variables?: Record<string, string | undefined>;
   readonly secrets?: Record<string, string>;
   readonly inputs?: Record<string, string>;
   readonly endpoints?: Record<string, Endpoint>;
@@ -88,9 +88,16 @@ function hostOf(job: Job, resources = (): string => path.join(repoRoot(), TASK_J
     ),
   );
   const env: Record<string, string> = { AGENT_TEMPDIRECTORY: TEMP };
-  for (const [name, value] of Object.entries(job.variables ?? {})) env[envName(name)] = value;
+  // With System.Debug unless a test says otherwise: every line the host can print is printed, so that a test
+  // that a value is never printed holds for debug lines too.
+  const variables = Object.fromEntries(
+    Object.entries({ 'System.Debug': 'true', ...job.variables }).flatMap(([name, value]) =>
+      value === undefined ? [] : [[name, value]],
+    ),
+  );
+  for (const [name, value] of Object.entries(variables)) env[envName(name)] = value;
   for (const [name, value] of Object.entries(job.secrets ?? {})) env[`SECRET_${envName(name)}`] = value;
-  env['VSTS_PUBLIC_VARIABLES'] = JSON.stringify(Object.keys(job.variables ?? {}));
+  env['VSTS_PUBLIC_VARIABLES'] = JSON.stringify(Object.keys(variables));
   env['VSTS_SECRET_VARIABLES'] = JSON.stringify(Object.keys(job.secrets ?? {}));
   for (const [name, value] of Object.entries(job.inputs ?? {})) env[`INPUT_${envName(name)}`] = value;
   for (const [id, endpoint] of Object.entries(job.endpoints ?? {})) {
@@ -187,7 +194,7 @@ describe('agent host', () => {
     it('reads inputs and variables, printing each value it read masked, in English', () => {
       const host = hostOf({
         inputs: { title: 'Build of k3y-9f8e7d failed' },
-        variables: { 'Build.SourceBranch': 'refs/heads/main' },
+        variables: { 'Build.SourceBranch': 'refs/heads/main', 'System.Debug': 'True ' },
         secrets: { 'Deploy.Key': 'k3y-9f8e7d' },
       });
       const { lines, result } = printed(() => [
@@ -234,6 +241,24 @@ describe('agent host', () => {
         useLocalizer(undefined);
       }
       sinon.assert.calledOnce(resources);
+    });
+
+    it('prints no debug line of its own unless System.Debug is true, the only time the agent shows them', () => {
+      for (const debug of [undefined, 'false', '']) {
+        const host = hostOf({
+          inputs: { title: 'Build failed' },
+          variables: { 'System.Debug': debug },
+        });
+        assert.deepEqual(
+          linesOf(() => {
+            host.debug('saw it');
+            host.input('title');
+            host.variable('Build.SourceBranch');
+          }),
+          [],
+          String(debug),
+        );
+      }
     });
 
     it('attaches the run summary from the agent’s temp folder, masked', () => {

@@ -27,7 +27,13 @@ const JOB_ENDPOINT = 'SYSTEMVSSCONNECTION';
 // pusher's text. Nothing it prints while it loads is the task's, so that output is dropped.
 let tl: typeof TaskLib;
 
+// The agent shows a `##vso[task.debug]` line only when System.Debug is true. task-lib formats one for each input and
+// variable it reads, which the task drops (see `quietly`), unless this knob (which the agent may set from a
+// pipeline feature) tells it to make none while System.Debug is not true: set, it saves a run that work.
+const SKIP_DEBUG_WHEN_OFF = 'DISTRIBUTEDTASK_TASKS_NODE_SKIPDEBUGLOGSWHENDEBUGMODEOFF';
+
 function loadTaskLib(): typeof TaskLib {
+  process.env[SKIP_DEBUG_WHEN_OFF] = 'true';
   const { stdout } = process;
   const write = stdout.write.bind(stdout);
   stdout.write = () => true;
@@ -153,7 +159,8 @@ function connector(
 type AgentOutput = Pick<TaskHost, 'info' | 'warning' | 'debug' | 'setOutput' | 'writeSummary' | 'setResult'>;
 
 // The one way out for text: masked, then cut into lines that hold no command (task-lib's commands escape the
-// line ends of their message, so a message stays one command).
+// line ends of their message, so a message stays one command). Debug lines only with System.Debug, the only
+// time the agent shows them.
 function agentOutput(secrets: () => string[], variable: (name: string) => string | undefined): AgentOutput {
   const lines = (text: string): string[] => inertLines(redactor(secrets())(text));
   const safe = (text: string): string => lines(text).join('\n');
@@ -162,7 +169,7 @@ function agentOutput(secrets: () => string[], variable: (name: string) => string
       for (const line of lines(message)) process.stdout.write(`${line}${EOL}`);
     },
     warning: (message) => tl.warning(safe(message)),
-    debug: (message) => tl.debug(safe(message)),
+    debug: debugging() ? (message) => tl.debug(safe(message)) : () => undefined,
     setOutput: (name, value) => tl.setVariable(name, value, false, true),
     writeSummary: (markdown) => {
       // The summary is a courtesy: a full temp disk must not turn a filed item into a failed task.
@@ -177,6 +184,15 @@ function agentOutput(secrets: () => string[], variable: (name: string) => string
     },
     setResult: (result, message) => tl.setResult(tl.TaskResult[RESULTS[result]], safe(message)),
   };
+}
+
+// The agent reads System.Debug as a boolean: in any case, blanks around it ignored.
+function debugging(): boolean {
+  return (
+    quietly(() => tl.getVariable('System.Debug'))
+      ?.trim()
+      .toLowerCase() === 'true'
+  );
 }
 
 // The HTTP client (and Node's https with it) is loaded only by a run that talks to Azure DevOps: a run with
