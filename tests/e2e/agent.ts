@@ -114,18 +114,21 @@ function inputDefaults(): Readonly<Record<string, string>> {
  */
 export function agentEnvironment(job: AgentJob, temp: string): Record<string, string> {
   const { build, sources } = buildDirectories(temp);
-  const env: Record<string, string> = {
-    ...windowsEssentials(),
-    PATH: process.env['PATH'] ?? '',
-    AGENT_TEMPDIRECTORY: temp,
-    AGENT_WORKFOLDER: temp,
-    AGENT_BUILDDIRECTORY: build,
-    SYSTEM_DEFAULTWORKINGDIRECTORY: sources,
-    SYSTEM_TEAMFOUNDATIONCOLLECTIONURI: job.collectionUrl,
+  const variables: Record<string, string> = {
+    'Agent.TempDirectory': temp,
+    'Agent.WorkFolder': temp,
+    'Agent.BuildDirectory': build,
+    'System.DefaultWorkingDirectory': sources,
+    'System.TeamFoundationCollectionUri': job.collectionUrl,
+    ...job.variables,
   };
-  for (const [name, value] of Object.entries(job.variables ?? {})) env[envName(name)] = value;
-  for (const [name, value] of Object.entries(job.secretVariables ?? {}))
-    env[`SECRET_${envName(name)}`] = value;
+  const secretVariables = job.secretVariables ?? {};
+  const env: Record<string, string> = { ...windowsEssentials(), PATH: process.env['PATH'] ?? '' };
+  for (const [name, value] of Object.entries(variables)) env[envName(name)] = value;
+  for (const [name, value] of Object.entries(secretVariables)) env[`SECRET_${envName(name)}`] = value;
+  // The names as the job defines them, which task-lib's getVariables lists.
+  env['VSTS_PUBLIC_VARIABLES'] = JSON.stringify(Object.keys(variables));
+  env['VSTS_SECRET_VARIABLES'] = JSON.stringify(Object.keys(secretVariables));
   for (const [name, value] of Object.entries({ ...inputDefaults(), ...job.inputs }))
     env[`INPUT_${envName(name)}`] = value;
   if (job.jobToken !== undefined) {
