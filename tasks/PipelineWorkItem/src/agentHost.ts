@@ -27,9 +27,9 @@ const JOB_ENDPOINT = 'SYSTEMVSSCONNECTION';
 // pusher's text. Nothing it prints while it loads is the task's, so that output is dropped.
 let tl: typeof TaskLib;
 
-// The agent shows a `##vso[task.debug]` line only when System.Debug is true. task-lib formats one for each input and
-// variable it reads, which the task drops (see `quietly`), unless this knob (which the agent may set from a
-// pipeline feature) tells it to make none while System.Debug is not true: set, it saves a run that work.
+// The agent shows a `##vso[task.debug]` line only when System.Debug is true. task-lib formats one for each
+// input and variable it reads, which the task drops (see `quietly`), unless this knob (which the agent may set
+// from a pipeline feature) tells it to make none while System.Debug is not true: set, it saves a run that work.
 const SKIP_DEBUG_WHEN_OFF = 'DISTRIBUTEDTASK_TASKS_NODE_SKIPDEBUGLOGSWHENDEBUGMODEOFF';
 
 function loadTaskLib(): typeof TaskLib {
