@@ -241,12 +241,10 @@ export class Rest {
    * The answer's JSON, for a call Azure DevOps always answers with some: an empty answer with a successful
    * status is not the service's (a proxy or gateway answered in its place), and reading it as an empty result
    * would be wrong where that result decides a write (no item found: file a new one).
-   * @throws NotJsonAnswer when the answer is empty or no JSON
+   * @throws NotJsonAnswer when the answer is no JSON, an empty one included
    */
   async answered<T>(request: Request): Promise<T> {
-    const answer = await this.answer(request, 'throw');
-    if (answer.body.trim() === '') throw notJson(answer.status, '', this.secrets());
-    return this.parsed<T>(answer);
+    return this.parsed<T>(await this.answer(request, 'throw'));
   }
 
   /**
