@@ -898,7 +898,7 @@ describe('Boards adapter: each call on the wire and in its errors', () => {
       },
       { status: 200, body: { comments: [{ id: 1, text: 'a' }], continuationToken: '' } },
       { status: 200, body: { comments: [{ id: 5, text: 'e' }], continuationToken: 'more' } },
-      { status: 200 },
+      { status: 200, body: {} },
     ]);
     assert.deepEqual(await adapter.comments('WebApp', 7, () => false), [
       { id: 3, text: 'c' },
@@ -917,13 +917,22 @@ describe('Boards adapter: each call on the wire and in its errors', () => {
     assert.deepEqual(await adapter.comments('WebApp', 7, () => false), []);
   });
 
-  it('a query or a read of tags answered without content fails: read as no items, it would file a duplicate', async () => {
-    const { adapter } = wire([{ status: 204 }, { status: 200 }]);
+  it('a read that decides a write, answered without content, fails: as no items or no comments, it would write twice', async () => {
+    const { adapter } = wire([{ status: 204 }, { status: 200 }, { status: 200 }, { status: 200 }]);
     await assert.rejects(adapter.queryIds('WebApp', 'SELECT'), {
       message: loc('AnswerEmpty', loc('ActionQuery', 'WebApp'), API, 204),
     });
     await assert.rejects(adapter.workItemTags('WebApp', [7]), {
       message: loc('AnswerEmpty', loc('ActionReadItems', '7'), API, 200),
+    });
+    await assert.rejects(
+      adapter.comments('WebApp', 7, () => false),
+      {
+        message: loc('AnswerEmpty', loc('ActionReadComments', 7), API, 200),
+      },
+    );
+    await assert.rejects(adapter.workItemState('WebApp', 7), {
+      message: loc('AnswerEmpty', loc('ActionReadItem', 7), API, 200),
     });
   });
 

@@ -185,13 +185,14 @@ describe('REST calls', () => {
     assert.equal(await rest.send(request), 'ok');
   });
 
-  it('an answer that must be there: JSON, or a failure naming its status for no content or no JSON', async () => {
+  it('an answer that must be there: JSON (or nothing on a 404 it allows), else a failure naming its status', async () => {
     const { rest } = restOver([
       { status: 200, body: '{"workItems":[]}' },
       { status: 204, body: '' },
       { status: 200, body: ' \r\n' },
       { status: 200, body: '<html>blocked</html>' },
       { status: 404, body: '{"message":"VS800075: project not found"}' },
+      { status: 404, body: '{"message":"TF401232: Work item 7 does not exist"}' },
     ]);
     const request = { method: 'POST', path: 'p/_apis/wit/wiql', apiVersion: '6.0' } as const;
     assert.deepEqual(await rest.answered(request), { workItems: [] });
@@ -204,6 +205,7 @@ describe('REST calls', () => {
       assert.deepEqual([failure.statusCode, failure.page], [status, page]);
     }
     assert.equal((await failureOf(rest.answered(request))).message, 'VS800075: project not found');
+    assert.equal(await rest.answered(request, 'undefined'), undefined);
   });
 
   it('a 404 is undefined only when the call allows it', async () => {

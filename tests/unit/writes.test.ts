@@ -173,26 +173,26 @@ describe('reading comments page by page', () => {
 
   function boardsAnswering(...pages: ReturnType<typeof page>[]): {
     boards: AdoBoards;
-    json: sinon.SinonStub;
+    answered: sinon.SinonStub;
   } {
-    const json = sinon.stub();
-    pages.forEach((answer, at) => json.onCall(at).resolves(answer));
+    const answered = sinon.stub();
+    pages.forEach((answer, at) => answered.onCall(at).resolves(answer));
     // No secrets: the adapter's masking Rest is the fake itself.
-    const fake: Record<string, unknown> = { baseUrl: 'https://dev.azure.com/fabrikam/', json };
+    const fake: Record<string, unknown> = { baseUrl: 'https://dev.azure.com/fabrikam/', answered };
     fake['masking'] = () => fake;
     const rest = fake as unknown as Rest;
-    return { boards: new AdoBoards(rest, new RetryPolicy(DEFAULT_LIMITS), () => []), json };
+    return { boards: new AdoBoards(rest, new RetryPolicy(DEFAULT_LIMITS), () => []), answered };
   }
 
   it('asks for newest first, 200 a page, and follows the continuation token until the reader has enough', async () => {
-    const { boards, json } = boardsAnswering(page([5, 4], 'next'), page([3, 2], 'more'), page([1]));
+    const { boards, answered } = boardsAnswering(page([5, 4], 'next'), page([3, 2], 'more'), page([1]));
     const read = await boards.comments('WebApp', 9, (comments) => comments.some((c) => c.id === 3));
     assert.deepEqual(
       read.map((c) => c.id),
       [5, 4, 3, 2],
     );
     assert.deepEqual(
-      json.getCalls().map((call) => (call.args[0] as { query: unknown }).query),
+      answered.getCalls().map((call) => (call.args[0] as { query: unknown }).query),
       [
         { $top: 200, order: 'desc', continuationToken: undefined },
         { $top: 200, order: 'desc', continuationToken: 'next' },
@@ -221,10 +221,10 @@ describe('reading comments page by page', () => {
   it('reads once when the first page is the last, and to the end when nothing is enough', async () => {
     const one = boardsAnswering(page([2, 1]));
     assert.equal((await one.boards.comments('WebApp', 9, () => false)).length, 2);
-    sinon.assert.calledOnce(one.json);
+    sinon.assert.calledOnce(one.answered);
     const all = boardsAnswering(page([3], 'a'), page([2], 'b'), page([1]));
     assert.equal((await all.boards.comments('WebApp', 9, () => false)).length, 3);
-    sinon.assert.calledThrice(all.json);
+    sinon.assert.calledThrice(all.answered);
   });
 });
 

@@ -224,7 +224,7 @@ export class AdoBoards implements Boards {
     return this.call(loc('ActionReadItem', id), project, () => {
       const path = `${segment(project)}/_apis/wit/workitems/${segment(id)}`;
       const query = { fields: 'System.State' };
-      return this.rest.json<WorkItem>({ method: 'GET', path, query, apiVersion: V }, 'undefined');
+      return this.rest.answered<WorkItem>({ method: 'GET', path, query, apiVersion: V }, 'undefined');
     });
   }
 
@@ -300,12 +300,17 @@ export class AdoBoards implements Boards {
       do {
         // The order is sent: the service documents none by default. Newest first lets a reader stop early.
         const query = { $top: COMMENTS_PAGE, order: 'desc', continuationToken };
-        const page = await this.rest.json<CommentList>({ method: 'GET', path, query, apiVersion: COMMENTS });
-        latest = (page?.comments ?? []).flatMap((comment) =>
+        const page = await this.rest.answered<CommentList>({
+          method: 'GET',
+          path,
+          query,
+          apiVersion: COMMENTS,
+        });
+        latest = (page.comments ?? []).flatMap((comment) =>
           comment.id === undefined ? [] : [{ id: comment.id, text: comment.text ?? '' }],
         );
         read.push(...latest);
-        continuationToken = page?.continuationToken || undefined;
+        continuationToken = page.continuationToken || undefined;
         // Only the new page is looked at: an item of thousands of comments would be scanned once per page.
       } while (continuationToken !== undefined && !enough(latest));
       return read;

@@ -238,13 +238,18 @@ export class Rest {
   }
 
   /**
-   * The answer's JSON, for a call Azure DevOps always answers with some: an empty answer with a successful
-   * status is not the service's (a proxy or gateway answered in its place), and reading it as an empty result
-   * would be wrong where that result decides a write (no item found: file a new one).
+   * The answer's JSON (undefined on 404 when `notFound` allows it), for a call Azure DevOps always answers with
+   * some: an empty answer with a successful status is not the service's (a proxy or gateway answered in its
+   * place), and reading it as an empty result would be wrong where that result decides a write (no item found:
+   * file a new one; no marker among the comments: post it again). Not for a build's timeline, which Azure DevOps
+   * answers with 204 and no content for a build without one.
    * @throws NotJsonAnswer when the answer is no JSON, an empty one included
    */
-  async answered<T>(request: Request): Promise<T> {
-    return this.parsed<T>(await this.answer(request, 'throw'));
+  async answered<T>(request: Request, notFound?: 'throw'): Promise<T>;
+  async answered<T>(request: Request, notFound: 'undefined'): Promise<T | undefined>;
+  async answered<T>(request: Request, notFound: 'undefined' | 'throw' = 'throw'): Promise<T | undefined> {
+    const answer = await this.answer(request, notFound);
+    return answer && this.parsed<T>(answer);
   }
 
   /**
