@@ -121,7 +121,7 @@ describe('emulator: build records, tests, releases, iterations', function () {
     });
   });
 
-  it('serves the timeline with parent links, issues and log references', async () => {
+  it('serves the timeline with parent links, issues and log references; none for a build without one', async () => {
     const t = await api().build.getBuildTimeline('WebApp', 42);
     const step = t.records?.find((r) => r.name === 'npm test');
     const job = t.records?.find((r) => r.name === 'Linux');
@@ -132,6 +132,12 @@ describe('emulator: build records, tests, releases, iterations', function () {
     assert.equal(step?.log?.id, 7);
     const again = await api().build.getBuildTimeline('WebApp', 42, t.id);
     assert.equal(again.records?.length, 3);
+    // A build without a timeline: 204, no content, which the client reads as null.
+    const none = await fetch(`${em().collectionUrl}WebApp/_apis/build/builds/40/timeline?api-version=7.1`, {
+      headers: { Authorization: `Bearer ${JOB_TOKEN}` },
+    });
+    assert.deepEqual([none.status, await none.text()], [204, '']);
+    assert.equal(await api().build.getBuildTimeline('WebApp', 40), null);
   });
 
   it('serves logs as text (with agent timestamps) and as lines', async () => {

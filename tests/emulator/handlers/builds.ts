@@ -95,7 +95,9 @@ export const getTimeline: Handler = (ctx) => {
       BUILD_NS,
     );
   }
-  const records = (b.seed.records ?? []).map((r, i) => renderRecord(ctx.collectionUrl, b, r, i));
+  // A build without a timeline (not started, or its records gone) is answered 204 without content.
+  if (!b.seed.records?.length) return { status: 204, text: '', contentType: 'text/plain' };
+  const records = b.seed.records.map((r, i) => renderRecord(ctx.collectionUrl, b, r, i));
   return ok({
     records,
     lastChangedBy: PEOPLE.build.id,
