@@ -917,8 +917,8 @@ describe('Boards adapter: each call on the wire and in its errors', () => {
     assert.deepEqual(await adapter.comments('WebApp', 7, () => false), []);
   });
 
-  it('a read that decides a write, answered without content, fails: as no items or no comments, it would write twice', async () => {
-    const { adapter } = wire([{ status: 204 }, { status: 200 }, { status: 200 }, { status: 200 }]);
+  it('a read that decides a write, answered without content, fails: read as nothing, it would write twice or wrong', async () => {
+    const { adapter } = wire([204, 200, 200, 200, 200, 204].map((status) => ({ status })));
     await assert.rejects(adapter.queryIds('WebApp', 'SELECT'), {
       message: loc('AnswerEmpty', loc('ActionQuery', 'WebApp'), API, 204),
     });
@@ -934,19 +934,18 @@ describe('Boards adapter: each call on the wire and in its errors', () => {
     await assert.rejects(adapter.workItemState('WebApp', 7), {
       message: loc('AnswerEmpty', loc('ActionReadItem', 7), API, 200),
     });
+    // Read as no such type, a Bug would be filed as an Issue.
+    await assert.rejects(adapter.workItemType('WebApp', 'Bug'), {
+      message: loc('AnswerEmpty', loc('ActionReadTypes', 'WebApp'), API, 200),
+    });
+    await assert.rejects(adapter.currentIteration('WebApp', undefined), {
+      message: loc('AnswerEmpty', loc('ActionReadIterationDefaultTeam', 'WebApp'), API, 204),
+    });
   });
 
   it('answers without their lists read as empty', async () => {
     const empty: Answer = { status: 200, body: {} };
-    const { adapter } = wire([
-      empty,
-      empty,
-      empty,
-      { status: 200 },
-      { status: 200 },
-      empty,
-      { status: 200, body: { id: 7 } },
-    ]);
+    const { adapter } = wire([empty, empty, empty, empty, empty, empty, { status: 200, body: { id: 7 } }]);
     assert.deepEqual(await adapter.workItemTypes('WebApp'), []);
     assert.equal(await adapter.currentIteration('WebApp', undefined), undefined);
     assert.deepEqual(await adapter.queryIds('WebApp', 'SELECT'), []);

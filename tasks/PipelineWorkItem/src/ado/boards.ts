@@ -109,7 +109,10 @@ export class AdoBoards implements Boards {
   workItemType(project: string, name: string): Promise<WorkItemTypeInfo | undefined> {
     return this.call(loc('ActionReadTypes', project), project, async () => {
       const path = `${segment(project)}/_apis/wit/workitemtypes/${segment(name)}`;
-      const type = await this.rest.json<WorkItemType>({ method: 'GET', path, apiVersion: V }, 'undefined');
+      const type = await this.rest.answered<WorkItemType>(
+        { method: 'GET', path, apiVersion: V },
+        'undefined',
+      );
       return type && typeInfo(type);
     });
   }
@@ -117,7 +120,7 @@ export class AdoBoards implements Boards {
   workItemTypes(project: string): Promise<WorkItemTypeInfo[]> {
     return this.call(loc('ActionReadTypes', project), project, async () => {
       const path = `${segment(project)}/_apis/wit/workitemtypes`;
-      const types = await this.rest.json<List<WorkItemType>>(
+      const types = await this.rest.answered<List<WorkItemType>>(
         { method: 'GET', path, apiVersion: V },
         'undefined',
       );
@@ -137,7 +140,7 @@ export class AdoBoards implements Boards {
       const teamPath = team === undefined ? '' : `/${segment(team)}`;
       const path = `${segment(project)}${teamPath}/_apis/work/teamsettings/iterations`;
       const query = { $timeframe: 'current' };
-      const iterations = await this.rest.json<List<TeamSettingsIteration>>(
+      const iterations = await this.rest.answered<List<TeamSettingsIteration>>(
         { method: 'GET', path, query, apiVersion: V },
         'undefined',
       );
@@ -170,7 +173,7 @@ export class AdoBoards implements Boards {
     return this.call(loc('ActionReadReasons', type, project), project, async () => {
       const path = `${segment(project)}/_apis/wit/workitemtypes/${segment(type)}/fields/System.Reason`;
       const query = { $expand: 'allowedValues' };
-      const field = await this.rest.json<WorkItemTypeFieldWithReferences>(
+      const field = await this.rest.answered<WorkItemTypeFieldWithReferences>(
         { method: 'GET', path, query, apiVersion: V },
         'undefined',
       );
@@ -336,9 +339,9 @@ export class AdoBoards implements Boards {
   fieldTypes(project: string): Promise<FieldTypes> {
     return this.call(loc('ActionReadFields', project), project, async () => {
       const path = `${segment(project)}/_apis/wit/fields`;
-      const fields = await this.rest.json<List<WorkItemField>>({ method: 'GET', path, apiVersion: V });
+      const fields = await this.rest.answered<List<WorkItemField>>({ method: 'GET', path, apiVersion: V });
       // The REST API spells field types as names; the client's enum numbers are not on the wire.
-      const named = (fields?.value ?? []).flatMap((field) =>
+      const named = (fields.value ?? []).flatMap((field) =>
         field.referenceName ? [{ ...field, type: String(field.type).toLowerCase() }] : [],
       );
       return {
