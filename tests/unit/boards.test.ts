@@ -610,6 +610,22 @@ describe('Boards adapter: writes', () => {
     assert.equal(sent.length, 2);
   });
 
+  it('a create or an update answered without content is a lost answer: looked for, then sent again', async () => {
+    const noContent: Answer = { status: 200 };
+    const { adapter, sent } = wire([noContent, { status: 200, body: { id: 8 } }, noContent, noContent]);
+    const landed = sinon.stub().resolves(undefined);
+    assert.deepEqual(await adapter.createWorkItem('WebApp', 'Bug', PATCH, landed), { id: 8 });
+    sinon.assert.calledOnceWithExactly(landed, false);
+    assert.equal(sent.length, 2);
+    await adapter.updateWorkItem('WebApp', 7, PATCH, async () => true);
+    assert.equal(sent.length, 3);
+    // Refused before any write: a validation saves nothing, so one answered empty is not sent again.
+    await assert.rejects(adapter.validateWorkItem('WebApp', 'Bug', PATCH), {
+      message: loc('AnswerEmpty', loc('ActionValidate', 'Bug', 'WebApp'), API, 200),
+    });
+    assert.equal(sent.length, 4);
+  });
+
   it('a create whose landing cannot be checked is given up, never sent twice', async () => {
     const { adapter, sent } = wire([busy, { status: 200, body: { id: 8 } }]);
     const landed = sinon.stub().rejects(new Error('query failed'));

@@ -244,6 +244,7 @@ describe('resilient HTTP client', () => {
       retryAfterMs: undefined,
       final: false,
       fromService: false,
+      noContent: false,
     });
     assert.equal(failureOf(new Error('Request timeout: /x')).timedOut, true);
     assert.equal(failureOf(new Error('socket hang up')).timedOut, true);
@@ -255,7 +256,11 @@ describe('resilient HTTP client', () => {
       retryAfterMs: undefined,
       final: false,
       fromService: false,
+      noContent: false,
     });
+    // A successful status without content (rest.ts's answer without JSON, its page empty), not a page.
+    assert.equal(failureOf(Object.assign(new Error(''), { statusCode: 200, page: '' })).noContent, true);
+    assert.equal(failureOf(Object.assign(new Error('p'), { statusCode: 200, page: '<p>' })).noContent, false);
     // Azure DevOps' own error body (parsed by the client) says the service answered; another JSON does not.
     const serviceBody = { typeKey: 'ServiceUnavailableException', message: 'TF400898' };
     assert.equal(

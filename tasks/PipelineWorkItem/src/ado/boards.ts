@@ -242,7 +242,7 @@ export class AdoBoards implements Boards {
       const path = `${segment(project)}/_apis/wit/workitems/$${segment(type)}`;
       const query = { validateOnly: 'true' };
       // Nothing is saved, so a failed attempt is simply not repeated.
-      const answer = await this.rest.json<WorkItem>(
+      const answer = await this.rest.answered<WorkItem>(
         { method: 'POST', path, query, body: patch, contentType: PATCH_JSON, apiVersion: V },
         'undefined',
       );
@@ -261,7 +261,7 @@ export class AdoBoards implements Boards {
       const path = `${segment(project)}/_apis/wit/workitems/$${segment(type)}`;
       const request = { method: 'POST', path, body: patch, contentType: PATCH_JSON, apiVersion: V } as const;
       const item = await this.write(
-        () => this.rest.json<WorkItem>(request, 'undefined'),
+        () => this.rest.answered<WorkItem>(request, 'undefined'),
         async (answered) => {
           const id = await landed(answered);
           return id === undefined ? undefined : { id };
@@ -283,7 +283,7 @@ export class AdoBoards implements Boards {
       const path = `${segment(project)}/_apis/wit/workitems/${segment(id)}`;
       const request = { method: 'PATCH', path, body: patch, contentType: PATCH_JSON, apiVersion: V } as const;
       const item = await this.write(
-        () => this.rest.json<WorkItem>(request, 'undefined'),
+        () => this.rest.answered<WorkItem>(request, 'undefined'),
         async (answered) => ((await landed(answered)) ? { id } : undefined),
       );
       if (!item?.id) throw this.areaRefused(loc('UpdateAnswered404', id, this.permissionFix(project)));

@@ -58,6 +58,7 @@ export function failureOf(error: unknown): Failure {
     message?: unknown;
     responseHeaders?: unknown;
     result?: unknown;
+    page?: unknown;
   };
   const headers = (e.responseHeaders ?? {}) as Record<string, string | string[] | undefined>;
   return {
@@ -67,6 +68,7 @@ export function failureOf(error: unknown): Failure {
     retryAfterMs: retryAfterMs(headers['retry-after']),
     final: typeof e.message === 'string' && atRevisionLimit(e.message),
     fromService: isServiceErrorBody(e.result),
+    noContent: e.page === '',
   };
 }
 

@@ -32,6 +32,11 @@ export interface Failure {
   readonly final?: boolean;
   /** The answer carried Azure DevOps' own error body (JSON naming its `typeKey`), not a proxy's or gateway's page. */
   readonly fromService?: boolean;
+  /**
+   * A successful status without content, where Azure DevOps always answers with JSON: something answered in its
+   * place, and whether the request reached the service is not known.
+   */
+  readonly noContent?: boolean;
 }
 
 // Azure DevOps Services refuses every change through the REST API to an item with 10,000 revisions, with a 500
@@ -60,9 +65,9 @@ export function isNetworkCode(code: string | undefined): code is string {
 }
 
 /**
- * The one retry rule of the task. 429 is refused before anything happens, so it is always retried; a 5xx, a reset
- * or a timeout is retried for requests that are safe to repeat (reads, queries) and is an unknown outcome for
- * writes; other statuses (4xx: the request itself is wrong), and a refusal the service explains, are final.
+ * The one retry rule of the task. 429 is refused before anything happens, so it is always retried; a 5xx, a reset,
+ * a timeout or an answer without content is retried for requests that are safe to repeat (reads, queries) and is
+ * an unknown outcome for writes; other statuses (4xx: the request itself is wrong), and a refusal the service explains, are final.
  */
 export function verdict(failure: Failure, safeToRepeat: boolean): Verdict {
   if (failure.final === true) return 'fail';
@@ -71,6 +76,7 @@ export function verdict(failure: Failure, safeToRepeat: boolean): Verdict {
   const cutOff =
     (failure.status !== undefined && TRANSIENT_STATUS.has(failure.status)) ||
     failure.timedOut === true ||
+    failure.noContent === true ||
     (failure.code !== undefined && CUT_OFF.has(failure.code));
   if (!cutOff) return 'fail';
   return safeToRepeat ? 'retry' : 'unknownOutcome';
