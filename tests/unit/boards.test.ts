@@ -60,7 +60,7 @@ describe('Boards adapter: every text it sends is masked', () => {
 
   it('masks comments, and secrets that joined after the adapter was made', async () => {
     const secrets: string[] = [];
-    const { http, boards: adapter } = boards(secrets, '');
+    const { http, boards: adapter } = boards(secrets, '{"id":1}');
     secrets.push(SECRET);
     const hex = Buffer.from(SECRET).toString('hex');
     await adapter.addComment('WebApp', 7, `<p>Failed again on ${SECRET}: ${hex}</p>`, async () => false);
@@ -92,7 +92,7 @@ describe('Boards adapter: every text it sends is masked', () => {
   it('masks a secret that holds a character Boards cannot store, before that character goes', async () => {
     // A secret variable with a bell in it: without it, what is left no longer matches the secret.
     const bell = 'hunter2\u0007deploy-key';
-    const { http, boards: adapter } = boards([bell], '');
+    const { http, boards: adapter } = boards([bell], '{"id":1}');
     await adapter.addComment('WebApp', 7, `<p>Failed with ${bell}</p>`, async () => false);
     assert.deepEqual(sentBody(http), { text: '<p>Failed with ***</p>' });
   });
@@ -610,7 +610,7 @@ describe('Boards adapter: writes', () => {
     assert.equal(sent.length, 2);
   });
 
-  it('a create or an update answered without content is a lost answer: looked for, then sent again', async () => {
+  it('a create, an update or a comment answered without content is a lost answer: looked for, then sent again', async () => {
     const noContent: Answer = { status: 200 };
     const { adapter, sent } = wire([noContent, { status: 200, body: { id: 8 } }, noContent, noContent]);
     const landed = sinon.stub().resolves(undefined);
@@ -624,6 +624,11 @@ describe('Boards adapter: writes', () => {
       message: loc('AnswerEmpty', loc('ActionValidate', 'Bug', 'WebApp'), API, 200),
     });
     assert.equal(sent.length, 4);
+    const comment = wire([noContent, { status: 200, body: { id: 3 } }]);
+    const looked = sinon.stub().resolves(false);
+    await comment.adapter.addComment('WebApp', 7, '<p>Failed again</p>', looked);
+    sinon.assert.calledOnceWithExactly(looked, false);
+    assert.equal(comment.sent.length, 2);
   });
 
   it('a create whose landing cannot be checked is given up, never sent twice', async () => {

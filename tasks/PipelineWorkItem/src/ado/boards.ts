@@ -330,7 +330,7 @@ export class AdoBoards implements Boards {
       const path = `${segment(project)}/_apis/wit/workItems/${segment(id)}/comments`;
       const request = { method: 'POST', path, body: { text: html }, apiVersion: COMMENTS } as const;
       await this.write(
-        () => this.rest.send(request),
+        () => this.rest.answered<unknown>(request),
         async (answered) => ((await landed(answered)) ? '' : undefined),
       );
     });
