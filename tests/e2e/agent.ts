@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { commandFromString } from 'azure-pipelines-task-lib/taskcommand';
-import { readJson, TASK_JSON, type TaskJson } from '../helpers/repo';
+import { inputDefaults } from '../helpers/repo';
 
 /** A logging command the task wrote: `##vso[area.action key=value;…]message`. */
 export interface AgentCommand {
@@ -93,20 +93,6 @@ function windowsEssentials(): Record<string, string> {
   );
 }
 
-let defaults: Readonly<Record<string, string>> | undefined;
-
-// The agent hands a task every input task.json declares: the step's value where the step sets one, else the
-// input's default, trimmed (an input without a default is there, empty).
-function inputDefaults(): Readonly<Record<string, string>> {
-  defaults ??= Object.fromEntries(
-    (readJson<TaskJson>(TASK_JSON).inputs ?? []).map((input) => [
-      input.name,
-      String(input.defaultValue ?? '').trim(),
-    ]),
-  );
-  return defaults;
-}
-
 /**
  * The environment an Azure Pipelines agent gives a Node task of `job`: inputs, variables, secrets and endpoints,
  * with `temp` as its temporary and work directory, and the build directory (sources as the default working
@@ -129,6 +115,7 @@ export function agentEnvironment(job: AgentJob, temp: string): Record<string, st
   // The names as the job defines them, which task-lib's getVariables lists.
   env['VSTS_PUBLIC_VARIABLES'] = JSON.stringify(Object.keys(variables));
   env['VSTS_SECRET_VARIABLES'] = JSON.stringify(Object.keys(secretVariables));
+  // Every input task.json declares: the step's value where the step sets one, else its default.
   for (const [name, value] of Object.entries({ ...inputDefaults(), ...job.inputs }))
     env[`INPUT_${envName(name)}`] = value;
   if (job.jobToken !== undefined) {

@@ -55,6 +55,22 @@ export interface ExtensionManifest {
   contributions: { id: string; type: string; properties: { name: string } }[];
 }
 
+let defaults: Readonly<Record<string, string>> | undefined;
+
+/**
+ * task.json's inputs as the agent hands them to a step that sets none: every input task.json declares, its default
+ * trimmed (an input without a default is there, empty).
+ */
+export function inputDefaults(): Readonly<Record<string, string>> {
+  defaults ??= Object.fromEntries(
+    (readJson<TaskJson>(TASK_JSON).inputs ?? []).map((input) => [
+      input.name,
+      String(input.defaultValue ?? '').trim(),
+    ]),
+  );
+  return defaults;
+}
+
 /** "X.Y.Z" from task.json's version object. */
 export function taskVersion(task: TaskJson): string {
   return `${task.version.Major}.${task.version.Minor}.${task.version.Patch}`;

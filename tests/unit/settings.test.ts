@@ -11,11 +11,10 @@ import {
 import { renderTemplate } from '../../tasks/PipelineWorkItem/src/text/templates';
 import { FIELDS_LIMITS } from '../../tasks/PipelineWorkItem/src/inputs/fieldsInput';
 import { inputs, problemsOf } from './fixtures';
-import { repoRoot } from '../helpers/repo';
+import { inputDefaults, repoRoot } from '../helpers/repo';
 
 interface TaskInput {
   name: string;
-  defaultValue?: string;
   type: string;
   options?: Record<string, string>;
 }
@@ -40,10 +39,7 @@ describe('settings', () => {
   });
 
   it('gives the defaults of task.json when the agent passes them', () => {
-    const defaults = Object.fromEntries(
-      taskJson.inputs.map((input) => [input.name, input.defaultValue ?? '']),
-    );
-    assert.deepEqual(readSettings(inputs(defaults)), readSettings(inputs({})));
+    assert.deepEqual(readSettings(inputs(inputDefaults())), readSettings(inputs({})));
   });
 
   it('defaults to filing a Bug on failure, with details, the run linked and the pipeline-failure tag', () => {
