@@ -230,7 +230,9 @@ export class Rest {
   }
 
   /**
-   * The answer's JSON; undefined on 404 when `notFound` allows it.
+   * The answer's JSON; undefined on 404 when `notFound` allows it, and for an answer without content, which some
+   * reads get from the service itself (a build's timeline, for a build without one, is answered 204). Where
+   * reading nothing would decide a write, `answered` refuses such an answer instead.
    * @throws NotJsonAnswer when a successful answer is no JSON: a page that is not the service's
    */
   async json<T>(request: Request, notFound: 'undefined' | 'throw' = 'throw'): Promise<T | undefined> {
@@ -241,8 +243,7 @@ export class Rest {
    * The answer's JSON (undefined on 404 when `notFound` allows it), for a call Azure DevOps always answers with
    * some: an empty answer with a successful status is not the service's (a proxy or gateway answered in its
    * place), and reading it as an empty result would be wrong where that result decides a write (no item found:
-   * file a new one; no marker among the comments: post it again). Not for a build's timeline, which Azure DevOps
-   * answers with 204 and no content for a build without one.
+   * file a new one; no marker among the comments: post it again).
    * @throws NotJsonAnswer when the answer is no JSON, an empty one included
    */
   async answered<T>(request: Request, notFound?: 'throw'): Promise<T>;
