@@ -65,9 +65,10 @@ export function isNetworkCode(code: string | undefined): code is string {
 }
 
 /**
- * The one retry rule of the task. 429 is refused before anything happens, so it is always retried; a 5xx, a reset,
- * a timeout or an answer without content is retried for requests that are safe to repeat (reads, queries) and is
- * an unknown outcome for writes; other statuses (4xx: the request itself is wrong), and a refusal the service explains, are final.
+ * The one retry rule of the task. 429 is refused before anything happens, so it is always retried; a 5xx, a reset
+ * or a timeout is retried for requests that are safe to repeat (reads, queries) and is an unknown outcome for
+ * writes, as is a write answered without content (a read answered so fails where its answer is read, and is not
+ * retried); other statuses (4xx: the request itself is wrong), and a refusal the service explains, are final.
  */
 export function verdict(failure: Failure, safeToRepeat: boolean): Verdict {
   if (failure.final === true) return 'fail';
