@@ -459,6 +459,24 @@ describe('Azure DevOps errors', () => {
       );
       assert.equal(error.status, undefined, code);
     }
+    // Node.js 24's advice to start it with a flag, which the agent does, is left out: the message reads as on
+    // Node.js 20 and gives the agent's settings.
+    const node24 = Object.assign(
+      new Error(
+        'self-signed certificate; if the root CA is installed locally, try running Node.js with --use-system-ca',
+      ),
+      { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' },
+    );
+    assert.equal(
+      toAdoError(node24, CALL).message,
+      loc(
+        'CertificateUntrusted',
+        CALL.action,
+        CALL.url,
+        'DEPTH_ZERO_SELF_SIGNED_CERT',
+        'self-signed certificate',
+      ),
+    );
     // Without a message of its own: the code alone.
     assert.equal(
       toAdoError({ code: 'CERT_HAS_EXPIRED' }, CALL).message,

@@ -271,10 +271,21 @@ describe('federated token', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.9:443'), { code: 'ECONNREFUSED' });
     const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
     const plain = new Error('certificate has expired');
+    const node24 = Object.assign(
+      new Error(
+        'unable to get local issuer certificate; if the root CA is installed locally, try running Node.js with --use-system-ca',
+      ),
+      { code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' },
+    );
     const cases: [string, unknown, string][] = [
       ['a code the message names', refused, 'connect ECONNREFUSED 10.0.0.9:443'],
       ['a code the message leaves out', reset, 'ECONNRESET: socket hang up'],
       ['no code', plain, 'certificate has expired'],
+      [
+        'Node.js 24’s advice about its own flags left out',
+        node24,
+        'UNABLE_TO_GET_ISSUER_CERT_LOCALLY: unable to get local issuer certificate',
+      ],
       ['no error object', 'tunnel failed', 'tunnel failed'],
     ];
     for (const [name, thrown, reason] of cases) {

@@ -109,7 +109,7 @@ const MESSAGES: readonly (readonly [applies: (f: Failure) => boolean, message: (
   [(f) => isNetworkCode(f.e.code), (f) => loc('Unreachable', f.action, f.call.url, f.e.code ?? '')],
   [
     (f) => f.e.code !== undefined && UNTRUSTED_CERTIFICATE.has(f.e.code),
-    (f) => loc('CertificateUntrusted', f.action, f.call.url, f.e.code ?? '', f.e.message ?? ''),
+    (f) => loc('CertificateUntrusted', f.action, f.call.url, f.e.code ?? '', nodeReason(f.e.message ?? '')),
   ],
   // typed-rest-client's timeout names only the request's path.
   [
@@ -323,6 +323,17 @@ function writerNamed(identity: WriterIdentity, organization: string): string {
   return identity.release
     ? loc('PermissionWhoRelease', identity.runProject, organization, organization)
     : loc('PermissionWhoJob', identity.runProject, organization, organization);
+}
+
+// Node.js 24 ends a certificate error's words with advice to start it with --use-system-ca. The agent starts the
+// task's Node.js, so the user cannot follow it as worded; the messages give the agent's own settings instead,
+// and read the same on both of the task's Node.js versions.
+const NODE_FLAG_ADVICE =
+  /; if the root CA is installed locally, try running Node\.js with\s+--use-system-ca\.?$/;
+
+/** Node.js's words for a failed connection, without its advice about its own command line. */
+export function nodeReason(message: string): string {
+  return message.replace(NODE_FLAG_ADVICE, '');
 }
 
 /** `https://dev.azure.com/fabrikam/` → fabrikam; `https://fabrikam.visualstudio.com/` → fabrikam; on-premises: the collection. */

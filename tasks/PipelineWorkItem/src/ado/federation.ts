@@ -1,6 +1,7 @@
 import { AdoError } from '../errors';
 import type { Federation } from '../ports';
 import { loc } from '../text/messages';
+import { nodeReason } from './errors';
 import { answerExcerpt, PLAIN_REFUSAL, type HttpClientLike } from './rest';
 
 /** The resource id of Azure DevOps in Microsoft Entra ID: tokens for it are Azure DevOps access tokens. */
@@ -135,7 +136,7 @@ export class FederatedToken {
 
 function unreachable(connection: string, url: string, error: unknown): AdoError {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  const said = typeof message === 'string' ? message : String(error);
+  const said = typeof message === 'string' ? nodeReason(message) : String(error);
   const reason = typeof code === 'string' && !said.includes(code) ? `${code}: ${said}` : said;
   return new AdoError(loc('FederationUnreachable', connection, new URL(url).origin, reason), {
     cause: error,
