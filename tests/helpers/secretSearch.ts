@@ -30,7 +30,21 @@ const decodePercent = (text: string): string =>
     }
   });
 
-/** The text as written and as read back from each encoding the task writes in, white space runs as one space. */
+// A form body's `+` for a space, and JavaScript's `escape`: `%uXXXX`, and `%XX` as one Latin-1 character.
+const decodeForm = (text: string): string => decodePercent(text.replace(/\+/g, ' '));
+const decodeEscape = (text: string): string =>
+  text.replace(/%u([0-9a-fA-F]{4})|%([0-9a-fA-F]{2})/g, (_, wide?: string, byte?: string) =>
+    String.fromCharCode(parseInt(wide ?? byte ?? '', 16)),
+  );
+
+// A quote escaped by doubling it (PowerShell, SQL, CSV) or as a POSIX shell closes and reopens its quotes.
+const unescapeQuotes = (text: string): string =>
+  text.replace(/'\\''/g, "'").replace(/''/g, "'").replace(/""/g, '"');
+
+/**
+ * The text as written and as read back from each encoding the task or another tool writes in, white space runs
+ * as one space.
+ */
 function views(text: string): string[] {
   const decoded = [
     text,
@@ -38,6 +52,9 @@ function views(text: string): string[] {
     unescapePunctuation(text),
     unescapePunctuation(decodeJsonUnicode(text)),
     decodePercent(text),
+    decodeForm(text),
+    decodeEscape(text),
+    unescapeQuotes(text),
   ];
   return [...decoded, ...decoded.map((view) => view.replace(/\s+/g, ' '))];
 }

@@ -8,6 +8,7 @@ import {
   redactor,
   secretForms,
 } from '../../tasks/PipelineWorkItem/src/text/redact';
+import { holdsSecret } from '../helpers/secretSearch';
 import { hostileChar, hostileText, textAround } from './arbitraries';
 
 const ESCAPES: Record<string, (text: string) => string> = {
@@ -101,6 +102,52 @@ describe('redaction (properties)', () => {
   it('changes nothing in text that holds no form of a secret', () => {
     fc.assert(
       fc.property(delimitedSecret, noise, (secret, text) => assert.equal(redactor([secret])(text), text)),
+    );
+  });
+});
+
+describe('redaction of URL-encoded and quoted secrets (properties)', () => {
+  const hex = (c: string): string => `%${c.charCodeAt(0).toString(16).toUpperCase()}`;
+  // Each tool's encoding, derived here from JavaScript's own encoders rather than from the task's list.
+  const rfc3986 = (text: string): string => encodeURIComponent(text).replace(/[!'()*]/g, hex);
+  const quotePlus = (text: string): string => rfc3986(text).replace(/%20/g, '+');
+  const ENCODERS: Record<string, (text: string) => string> = {
+    encodeURIComponent,
+    encodeURI,
+    escape,
+    'a form body': (text) => new URLSearchParams([['k', text]]).toString().slice(2),
+    'RFC 3986': rfc3986,
+    "Python's quote": (text) => rfc3986(text).replace(/%2F/g, '/'),
+    "Python's quote_plus": quotePlus,
+    "PHP's urlencode": (text) => quotePlus(text).replace(/~/g, '%7E'),
+    "Go's PathEscape": (text) =>
+      rfc3986(text).replace(/%(24|26|2B|3A|3D|40)/g, (_, code: string) =>
+        String.fromCharCode(parseInt(code, 16)),
+      ),
+    "Python's repr": (text) => text.replace(/'/g, "\\'"),
+    'a POSIX shell': (text) => text.replace(/'/g, "'\\''"),
+    PowerShell: (text) => text.replace(/'/g, "''"),
+    'a CSV field': (text) => text.replace(/"/g, '""'),
+  };
+  const lowerHex = (text: string): string =>
+    text.replace(/%(u[0-9A-F]{4}|[0-9A-F]{2})/g, (e) => e.toLowerCase());
+
+  it('leaves no secret that a common URL encoder or quoting wrote, in either case of hex digits', () => {
+    fc.assert(
+      fc.property(
+        delimitedSecret,
+        fc.constantFrom(...Object.keys(ENCODERS)),
+        fc.boolean(),
+        noise,
+        noise,
+        (secret, name, lower, before, after) => {
+          const encode = ENCODERS[name] ?? String;
+          const written = lower ? lowerHex(encode(secret)) : encode(secret);
+          const redacted = redactor([secret])(`${before}${written}${after}`);
+          assert.ok(!holdsSecret(redacted, secret), `${name}: ${JSON.stringify(redacted)}`);
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 });

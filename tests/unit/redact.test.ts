@@ -40,6 +40,36 @@ describe('redaction', () => {
       expected: '?pw=***&x=1',
     },
     {
+      name: "masks the form Python's urllib.parse.quote writes, which keeps /",
+      secrets: ['Xq3+Kz/9qLw8Rt1='],
+      text: 'HTTPError 403 for url: https://acct.example/c?key=Xq3%2BKz/9qLw8Rt1%3D',
+      expected: 'HTTPError 403 for url: https://acct.example/c?key=***',
+    },
+    {
+      name: "masks the form Go's url.PathEscape writes, which keeps + and =",
+      secrets: ['Xq3+Kz/9qLw8Rt1='],
+      text: 'GET /blob/Xq3+Kz%2F9qLw8Rt1=: 403',
+      expected: 'GET /blob/***: 403',
+    },
+    {
+      name: "masks the forms Python's quote_plus and PHP's urlencode write, a space as +",
+      secrets: ['P@ss w0rd~2026!'],
+      text: 'login/P%40ss+w0rd~2026%21 and login/P%40ss+w0rd%7E2026%21',
+      expected: 'login/*** and login/***',
+    },
+    {
+      name: "masks the forms JavaScript's encodeURI and escape write",
+      secrets: ['P@ss w0rd~2026!', 'caf\u00e9-\u20ac-key'],
+      text: 'dial https://x.example/p/P@ss%20w0rd~2026! then P@ss%20w0rd%7E2026%21 then caf%E9-%u20AC-key',
+      expected: 'dial https://x.example/p/*** then *** then ***',
+    },
+    {
+      name: 'masks a quote escaped as Python, a POSIX shell, PowerShell and a CSV file escape it',
+      secrets: [`it's-the-"deploy"-key`],
+      text: `'it\\'s-the-"deploy"-key' + 'it'\\''s-the-"deploy"-key' + 'it''s-the-"deploy"-key' + "it's-the-""deploy""-key"`,
+      expected: `'***' + '***' + '***' + "***"`,
+    },
+    {
       name: 'masks the JSON-string-escaped form',
       secrets: ['a"b\\c\nd'],
       text: '{"pw":"a\\"b\\\\c\\nd"}',

@@ -19,11 +19,12 @@ export function isMaskable(secret: string): boolean {
 /**
  * The forms in which `secret` can stand in a text: as is, trimmed, and with its white space runs made one space
  * (a key of several lines in a one-line text); each HTML-escaped (its quotes as the task, lodash, Python, XML and
- * Go write them), Markdown-escaped, URL-encoded (as encodeURIComponent, a URL's password, a form body and RFC
- * 3986's strict set write it; either case of hex digits), escaped inside a JSON string (also with `\/`, and as
- * .NET's, Python's and Go's encoders escape it), Base64-encoded (standard and URL-safe alphabets, of its UTF-8 and
- * of its UTF-16 bytes, as PowerShell's `-EncodedCommand` takes it) inside longer data, and hex-encoded in lower
- * and upper case; and each of its lines, as it is, when it has several. The encoded forms of a maskable secret
+ * Go write them), Markdown-escaped, URL-encoded (as each common encoder writes it, see `URL_ENCODERS`; either case
+ * of hex digits), escaped inside a JSON string (also with `\/`, and as .NET's, Python's and Go's encoders escape
+ * it), its quotes escaped as a quoted string in a script or a value in a CSV file writes them, Base64-encoded
+ * (standard and URL-safe alphabets, of its UTF-8 and of its UTF-16 bytes, as PowerShell's `-EncodedCommand` takes
+ * it) inside longer data, and hex-encoded in lower and upper case; and each of its lines, as it is, when it has
+ * several. The encoded forms of a maskable secret
  * have at least six characters (five bytes give six Base64 characters at any alignment, ten hex digits), too many
  * to stand in ordinary text by chance.
  */
@@ -46,6 +47,7 @@ function formsOf(secret: string): string[] {
     json,
     json.replace(/\//g, '\\/'),
     ...jsonEscapes(json),
+    ...quoteEscapes(secret),
     ...urlForms(secret),
   ];
   const bytes = Buffer.from(secret);
@@ -67,28 +69,72 @@ function htmlForms(html: string): string[] {
   ];
 }
 
-// Each URL encoder escapes its own set: encodeURIComponent, a password in a URL as the URL standard writes it
-// (Node.js's URL, browsers), a form body (URLSearchParams: a space as `+`), and RFC 3986's unreserved set (.NET's
-// Uri.EscapeDataString also escapes `!'()*`); each in either case of hex digits.
+// A quote inside a quoted string as scripts and data files escape it: `\'` (Python's repr, a JavaScript or PHP
+// string), `'\''` (a POSIX shell's single quotes, as `set -x` prints them), `''` (PowerShell's and SQL's single
+// quotes) and `""` (a CSV field, PowerShell's double quotes).
+function quoteEscapes(secret: string): string[] {
+  return [
+    secret.replace(/'/g, "\\'"),
+    secret.replace(/'/g, "'\\''"),
+    secret.replace(/'/g, "''"),
+    secret.replace(/"/g, '""'),
+  ];
+}
+
+/**
+ * The URL encoders whose output a log or a report commonly holds: each percent-encodes the UTF-8 bytes of every
+ * character but letters, digits and those it `keeps`, and writes a space as `%20` or as `+`.
+ */
+const URL_ENCODERS: readonly { readonly keeps: string; readonly space: string }[] = [
+  // JavaScript's encodeURIComponent.
+  { keeps: "-_.!~*'()", space: '%20' },
+  // JavaScript's encodeURI.
+  { keeps: "-_.!~*'();/?:@&=+$,#", space: '%20' },
+  // A form body: URLSearchParams, Java's URLEncoder.
+  { keeps: '*-._', space: '+' },
+  // RFC 3986's unreserved set: .NET's Uri.EscapeDataString, PHP's rawurlencode, curl's --data-urlencode.
+  { keeps: '-_.~', space: '%20' },
+  // Python's urllib.parse.quote, which keeps `/` unless told otherwise.
+  { keeps: '-_.~/', space: '%20' },
+  // Python's quote_plus, Go's url.QueryEscape.
+  { keeps: '-_.~', space: '+' },
+  // PHP's urlencode.
+  { keeps: '-_.', space: '+' },
+  // Go's url.PathEscape.
+  { keeps: '-_.~$&+:=@', space: '%20' },
+];
+
+function percentEncoded(secret: string, { keeps, space }: (typeof URL_ENCODERS)[number]): string {
+  let encoded = '';
+  for (const c of secret) {
+    if (/^[A-Za-z0-9]$/.test(c) || keeps.includes(c)) encoded += c;
+    else if (c === ' ') encoded += space;
+    else encoded += Buffer.from(c).toString('hex').toUpperCase().replace(/../g, '%$&');
+  }
+  return encoded;
+}
+
+// The URL-encoded forms, each in either case of hex digits: those of `URL_ENCODERS`, a password in a URL as the
+// URL standard writes it (Node.js's URL, browsers), and JavaScript's `escape` (Latin-1 bytes as `%XX`, the rest as
+// `%uXXXX`).
 function urlForms(secret: string): string[] {
   try {
-    const url = encodeURIComponent(secret);
-    const userinfo = new URL('http://host/');
-    userinfo.password = secret;
-    const encoded = [
-      url,
-      userinfo.password,
-      new URLSearchParams([['', secret]]).toString().slice(1),
-      url.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
-    ];
-    return [
-      ...encoded,
-      ...encoded.map((form) => form.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())),
-    ];
+    // A lone surrogate has no URL-encoded form: encodeURIComponent throws.
+    encodeURIComponent(secret);
   } catch {
-    // A lone surrogate has no URL-encoded form.
     return [];
   }
+  const userinfo = new URL('http://host/');
+  userinfo.password = secret;
+  const encoded = [
+    ...URL_ENCODERS.map((encoder) => percentEncoded(secret, encoder)),
+    userinfo.password,
+    escape(secret),
+  ];
+  return [
+    ...encoded,
+    ...encoded.map((form) => form.replace(/%(u[0-9A-F]{4}|[0-9A-F]{2})/g, (escape) => escape.toLowerCase())),
+  ];
 }
 
 // A JSON string's `\u` escapes as each encoder writes them: .NET's (`<>&'+` and backtick, and what is not ASCII, in
