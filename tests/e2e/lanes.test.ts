@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import type { BuildSeed, ReleaseSeed } from '../emulator/harness';
 import {
   buildVariables,
@@ -202,6 +203,44 @@ describe('packaged task: pull-request lanes, recovery by scope, guarded inputs',
     }
     assert.equal(await state(main.outputs['WorkItemId']!), 'New');
     assert.equal(await state(tags.outputs['WorkItemId']!), 'New');
+  });
+
+  it('a branch named main but for letter case is a lane of its own: never comments on or resolves main’s item', async () => {
+    const main = await runBuild(1080, 'failed');
+    const mainItem = main.outputs['WorkItemId']!;
+    const upper = { 'Build.SourceBranch': 'refs/heads/MAIN', 'Build.SourceBranchName': 'MAIN' };
+    const failing = await runBuild(1081, 'failed', { variables: upper });
+    assert.equal(failing.outputs['WorkItemAction'], 'created', failing.stdout);
+    assert.notEqual(failing.outputs['WorkItemId'], mainItem);
+    const green = await runBuild(1082, 'green', { variables: upper });
+    assert.equal(green.outputs['WorkItemAction'], 'resolved', green.stdout);
+    assert.equal(green.outputs['WorkItemId'], failing.outputs['WorkItemId']);
+    assert.equal(await state(mainItem), 'New', "MAIN's recovery leaves main's item open");
+    assert.deepEqual(
+      (await comments(mainItem)).filter((text) => text.includes('Failed again')),
+      [],
+      "MAIN wrote nothing on main's item",
+    );
+    await session.items(2, green);
+  });
+
+  it('finds and resolves an item 1.0.0 filed for a branch with capitals, by the tag 1.0.0 wrote', async () => {
+    // 1.0.0's tag: the first 12 hex digits of the SHA-256 of the fingerprint's text in lower case.
+    const text = 'WebApp-CI · Feature/X'.toLowerCase();
+    const tag = `pwi:${createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 12)}`;
+    const old = await session.emulator.seedWorkItem({
+      project: 'WebApp',
+      type: 'Bug',
+      fields: { 'System.Title': 'Filed by 1.0.0', 'System.Tags': `pipeline-failure; ${tag}` },
+    });
+    const branch = { 'Build.SourceBranch': 'refs/heads/Feature/X', 'Build.SourceBranchName': 'X' };
+    const failed = await runBuild(1083, 'failed', { variables: branch });
+    assert.equal(failed.outputs['WorkItemAction'], 'commented', failed.stdout);
+    assert.equal(failed.outputs['WorkItemId'], String(old.id));
+    const green = await runBuild(1084, 'green', { variables: branch });
+    assert.equal(green.outputs['WorkItemAction'], 'resolved', green.stdout);
+    assert.equal(await state(old.id), 'Resolved');
+    await session.items(1, green);
   });
 
   it('finds and resolves an item 1.0.0 filed, by its fingerprint tag alone', async () => {

@@ -348,12 +348,13 @@ describe('emulator: work items', function () {
     );
   });
 
-  it('runs WIQL with @project, IN, CONTAINS on tags, ORDER BY and $top', async () => {
+  it('runs WIQL with @project, IN, CONTAINS and NOT CONTAINS on tags, ORDER BY and $top', async () => {
     const mk = (t: string, tags: string) =>
       wit().createWorkItem(null, [title(t), add('System.Tags', tags)], 'WebApp', 'Bug');
     const a = await mk('fp-a', 'pipeline-failure; fp:abc');
     const b = await mk('fp-b', 'pipeline-failure; fp:abc');
-    await mk('other', 'pipeline-failure; fp:zzz');
+    const other = await mk('other', 'pipeline-failure; fp:zzz');
+    const untagged = await wit().createWorkItem(null, [title('untagged')], 'WebApp', 'Bug');
     await wit().updateWorkItem(null, [add('System.State', 'Closed')], b.id ?? 0);
     const query = (q: string, top?: number) =>
       wit().queryByWiql({ query: q }, { project: 'WebApp' }, undefined, top);
@@ -371,6 +372,15 @@ describe('emulator: work items', function () {
     assert.deepEqual(
       all.workItems?.map((w) => w.id),
       [b.id],
+    );
+    // A tag matched whole, as CONTAINS does; an item without tags holds none.
+    const these = [a, b, other, untagged].map((item) => item.id).join(', ');
+    const without = await query(
+      `SELECT [System.Id] FROM WorkItems WHERE [System.Id] IN (${these}) AND ([System.Tags] CONTAINS 'fp:zzz' OR [System.Tags] NOT CONTAINS 'fp:abc') AND [System.Tags] NOT CONTAINS 'fp:ab' ORDER BY [System.Id]`,
+    );
+    assert.deepEqual(
+      without.workItems?.map((w) => w.id),
+      [other.id, untagged.id],
     );
     const bad = await rejection(query('SELECT [System.Id] FROM WorkItems WHERE [System.State] EVER 1'));
     assert.match(bad.message, /unsupported WIQL/);

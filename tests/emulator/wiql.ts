@@ -1,14 +1,14 @@
-// A WIQL parser for what the task sends: SELECT [fields] FROM WorkItems [WHERE …] [ORDER BY …] with =, IN and
-// CONTAINS, AND/OR and parentheses, '…' strings ('' escapes), numbers and @project. Anything else (other
-// operators, NOT, other macros, ASOF, MODE) fails loudly with 400, so a test notices the emulator would not
-// answer like the service.
+// A WIQL parser for what the task sends: SELECT [fields] FROM WorkItems [WHERE …] [ORDER BY …] with =, IN,
+// CONTAINS and NOT CONTAINS, AND/OR and parentheses, '…' strings ('' escapes), numbers and @project. Anything
+// else (other operators, a NOT before a condition, other macros, ASOF, MODE) fails loudly with 400, so a test
+// notices the emulator would not answer like the service.
 import { AdoError } from './errors';
 
 export type Literal = { kind: 'str'; v: string } | { kind: 'num'; v: number } | { kind: 'macro'; v: string };
 export type Expr =
   | { kind: 'eq'; field: string; value: Literal }
   | { kind: 'in'; field: string; values: Literal[] }
-  | { kind: 'contains'; field: string; value: Literal }
+  | { kind: 'contains'; field: string; value: Literal; negated: boolean }
   | { kind: 'and'; left: Expr; right: Expr }
   | { kind: 'or'; left: Expr; right: Expr };
 
@@ -161,9 +161,11 @@ class Parser {
       this.punct(')');
       return { kind: 'in', field, values };
     }
-    if (t.t === 'word' && t.v === 'CONTAINS') {
+    const negated = t.t === 'word' && t.v === 'NOT' && this.isWord('CONTAINS');
+    const operator = negated ? this.next() : t;
+    if (operator.t === 'word' && operator.v === 'CONTAINS') {
       if (this.isWord('WORDS')) throw unsupported('CONTAINS WORDS');
-      return { kind: 'contains', field, value: this.literal() };
+      return { kind: 'contains', field, value: this.literal(), negated };
     }
     if (t.t === 'word') throw unsupported(`operator ${t.v}`);
     throw syntax('an operator', t.v);

@@ -81,7 +81,7 @@ function matches(e: Expr, item: StoredWorkItem, ctx: EvalContext): boolean {
     }
     case 'contains': {
       const def = fieldOf(e.field);
-      return contains(valueOf(item, def), literal(e.value, ctx), def);
+      return contains(valueOf(item, def), literal(e.value, ctx), def) !== e.negated;
     }
   }
 }

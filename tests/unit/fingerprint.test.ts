@@ -158,6 +158,25 @@ describe('fingerprint and the open-items query', () => {
     assert.equal(isOpenState(SCRUM_BUG, 'Gone'), false);
   });
 
+  it("a branch with letters in upper case also asks for 1.0.0's tag, on items without the lower-case branch's scope", () => {
+    const fingerprint = {
+      text: 'x',
+      tag: 'pwi:0123456789ab',
+      scopeTag: 'pwi:scope-0123456789ab',
+      caseBlind: { tag: 'pwi:ba9876543210', lowerCaseScopeTag: 'pwi:scope-ba9876543210' },
+    };
+    const blind =
+      "([System.Tags] CONTAINS 'pwi:ba9876543210' AND [System.Tags] NOT CONTAINS 'pwi:scope-ba9876543210')";
+    assert.equal(
+      openItemsQuery(fingerprint, searched(SCRUM_BUG)),
+      `SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.WorkItemType] = 'Bug' AND ([System.Tags] CONTAINS 'pwi:0123456789ab' OR ${blind}) AND [System.State] IN ('New', 'Approved', 'Committed') ORDER BY [System.Id]`,
+    );
+    assert.equal(
+      openItemsQuery(fingerprint, searched(SCRUM_BUG), 'recovery'),
+      `SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.WorkItemType] = 'Bug' AND ([System.Tags] CONTAINS 'pwi:0123456789ab' OR [System.Tags] CONTAINS 'pwi:scope-0123456789ab' OR ${blind}) AND [System.State] IN ('New', 'Approved', 'Committed') ORDER BY [System.Id]`,
+    );
+  });
+
   it("a recovery also asks for the scope's tag", () => {
     const fingerprint = { text: 'x', tag: 'pwi:0123456789ab', scopeTag: 'pwi:scope-0123456789ab' };
     assert.equal(
@@ -267,6 +286,33 @@ describe('the pull-request lane', () => {
     const tags = laneOf(runContext({ ...YAML_VARIABLES, 'Build.SourceBranch': 'refs/tags/v1' }));
     assert.notEqual(lane('every\u00A0tag').branch, tags.branch);
     assert.equal(lane('every\u00A0tag').branch, 'every<U+A0>tag');
+  });
+
+  it('a branch named as another but for letter case (MAIN, Main, a Kelvin sign for K) is a lane of its own', () => {
+    const lane = (branch: string) =>
+      laneOf(runContext({ ...YAML_VARIABLES, 'Build.SourceBranch': `refs/heads/${branch}` }));
+    const of = (branch: string, source?: string) =>
+      fingerprintOf(source ? template(source) : undefined, { ...values, branch } as never, lane(branch));
+    for (const source of [undefined, '{{pipeline}} {{branch}}']) {
+      const main = of('main', source);
+      assert.equal(main.caseBlind, undefined, 'a branch in lower case has one tag, as 1.0.0 wrote it');
+      for (const branch of ['MAIN', 'Main', 'mAin']) {
+        const other = of(branch, source);
+        assert.notEqual(other.tag, main.tag, branch);
+        assert.notEqual(other.scopeTag, main.scopeTag, branch);
+        // 1.0.0's tag ignored case: it is main's, and main's items carry main's scope tag.
+        assert.deepEqual(other.caseBlind, { tag: main.tag, lowerCaseScopeTag: main.scopeTag }, branch);
+        assert.notEqual(of(branch === 'MAIN' ? 'Main' : 'MAIN', source).tag, other.tag, branch);
+      }
+      assert.notEqual(of('\u212Aey', source).tag, of('key', source).tag, 'the Kelvin sign');
+      assert.notEqual(of('\u212Aey', source).tag, of('Key', source).tag, 'the Kelvin sign and K');
+      // A space's code point is written in upper case and is no letter of the branch's.
+      assert.equal(of('ma\u3000in', source).caseBlind, undefined);
+    }
+    // A template without the branch has nothing of its case.
+    assert.equal(of('MAIN', '{{pipeline}}').tag, of('main', '{{pipeline}}').tag);
+    assert.equal(of('MAIN', '{{pipeline}}').caseBlind, undefined);
+    assert.notEqual(testFingerprintOf(lane('MAIN'), 'T').tag, testFingerprintOf(lane('main'), 'T').tag);
   });
 
   describe('scope tags', () => {

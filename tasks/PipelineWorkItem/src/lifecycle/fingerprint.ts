@@ -10,6 +10,12 @@ export interface Fingerprint {
   readonly text: string;
   readonly tag: string;
   readonly scopeTag: string;
+  /**
+   * Where the run's branch has letters in upper case: the tag 1.0.0 wrote for its text, which ignored case (so
+   * `MAIN` spelled `main`'s), and the scope tag of the branch in lower case, whose items carry that same tag.
+   * Items that carry it and no such scope tag are 1.0.0's, found as before.
+   */
+  readonly caseBlind?: { readonly tag: string; readonly lowerCaseScopeTag: string };
 }
 
 /** Tags the task puts on items to find them again; people see them on the item. */
@@ -29,11 +35,12 @@ export function isTaskTag(tag: string): boolean {
 
 /**
  * The fingerprint of this run: the `fingerprint` template, or pipeline + branch (+ environment in releases and
- * deployment jobs). Stored as a tag (a hash of the text, case and spacing ignored) because a tag survives people
- * editing the title and description, can be matched exactly by WIQL, and needs no process customization.
- * A pull-request run's fingerprint always holds its pull request, whatever the template, and its hash is taken
- * in a domain of its own, so that a pull request never finds (comments on, resolves) an item of another lane;
- * other runs keep the tag of 1.0.0, by which their open items are found.
+ * deployment jobs). Stored as a tag (a hash of the text, case and spacing ignored but the branch's case) because
+ * a tag survives people editing the title and description, can be matched exactly by WIQL, and needs no process
+ * customization. A pull-request run's fingerprint always holds its pull request, whatever the template, and its
+ * hash is taken in a domain of its own, so that a pull request never finds (comments on, resolves) an item of
+ * another lane; other runs keep the tag of 1.0.0, by which their open items are found (a branch with letters in
+ * upper case also looks for 1.0.0's, see `caseBlind`).
  */
 export function fingerprintOf(
   template: Template | undefined,
@@ -41,13 +48,23 @@ export function fingerprintOf(
   context: Lane,
 ): Fingerprint {
   // The branch's spaces beyond ASCII's kept apart here too (facts/context.ts, laneBranch).
-  const raw = template
-    ? renderTemplate(template, { ...values, branch: laneBranch(values.branch) })
-    : [context.pipeline, context.branch, context.environment].filter((part) => part !== '').join(' · ');
-  const text = normalized(raw);
+  const textOf = (branch: (name: string) => string): string =>
+    normalized(
+      template
+        ? renderTemplate(template, { ...values, branch: branch(laneBranch(values.branch)) })
+        : [context.pipeline, branch(context.branch), context.environment]
+            .filter((part) => part !== '')
+            .join(' · '),
+    );
+  const text = textOf((branch) => branch);
   const scopeTag = `${SCOPE_TAG_PREFIX}${digest('scope', scopeParts(context))}`;
   if (context.pullRequest === undefined) {
-    return { text, tag: `${FINGERPRINT_TAG_PREFIX}${hash(text.toLowerCase())}`, scopeTag };
+    const tag = `${FINGERPRINT_TAG_PREFIX}${hash(textOf(caseKept).toLowerCase())}`;
+    const blind = `${FINGERPRINT_TAG_PREFIX}${hash(text.toLowerCase())}`;
+    if (blind === tag) return { text, tag, scopeTag };
+    const lowerCase = { ...context, branch: context.branch.toLowerCase() };
+    const lowerCaseScopeTag = `${SCOPE_TAG_PREFIX}${digest('scope', scopeParts(lowerCase))}`;
+    return { text, tag, scopeTag, caseBlind: { tag: blind, lowerCaseScopeTag } };
   }
   return {
     text: `${text} · pull request ${context.pullRequest}`,
@@ -94,7 +111,7 @@ export function flakyFingerprintOf(context: Lane): Fingerprint {
 }
 
 function scopeParts(context: Lane): string[] {
-  const parts = [context.project, pipelineKey(context), context.branch, context.environment];
+  const parts = [context.project, pipelineKey(context), caseKept(context.branch), context.environment];
   return context.pullRequest === undefined
     ? [...parts, '']
     : [...parts, `pull request ${context.pullRequest}`];
@@ -108,6 +125,15 @@ function pipelineKey(context: Lane): string {
   return context.pipelineId === undefined
     ? context.pipeline
     : `${context.hostType} definition ${context.pipelineId}`;
+}
+
+// Git and Azure Repos keep two branches whose names differ only in case apart (`MAIN` is not `main`), while the
+// tags are hashes of lower-cased text: each character that lower-casing changes is written as `^` and its code
+// point, a character no Git ref holds. The code points laneBranch wrote for spaces stay as they are.
+function caseKept(branch: string): string {
+  return branch.replace(/<U\+[0-9A-F]+>|[^]/gu, (c) =>
+    c.length > 2 || c.toLowerCase() === c ? c : `^${c.codePointAt(0)?.toString(16) ?? ''}`,
+  );
 }
 
 function normalized(text: string): string {

@@ -13,7 +13,7 @@ export interface OpenStatesOf {
  * The one WIQL query that finds open items: items of the type in one of the type's own Proposed or InProgress
  * states, oldest first, carrying the fingerprint's tag or, for a recovery, also the run's scope tag (so a template
  * whose text changes on a green run, e.g. with `{{failedStep}}`, still recovers; items of 1.0.0 carry only the
- * fingerprint's tag). undefined when the type has no such state.
+ * fingerprint's tag, as 1.0.0 wrote it). undefined when the type has no such state.
  */
 export function openItemsQuery(
   fingerprint: Fingerprint,
@@ -23,6 +23,15 @@ export function openItemsQuery(
   if (type.openStates.length === 0) return undefined;
   const tags = search === 'recovery' ? [fingerprint.tag, fingerprint.scopeTag] : [fingerprint.tag];
   const tagged = tags.map((tag) => `[System.Tags] CONTAINS ${wiqlString(tag)}`);
+  // 1.0.0's tag, which ignored the branch's case, on an item without the lower-case branch's scope tag: 1.0.0
+  // wrote none, while the lower-case branch's own items carry it.
+  const blind = fingerprint.caseBlind;
+  if (blind) {
+    tagged.push(
+      `([System.Tags] CONTAINS ${wiqlString(blind.tag)} AND ` +
+        `[System.Tags] NOT CONTAINS ${wiqlString(blind.lowerCaseScopeTag)})`,
+    );
+  }
   return [
     'SELECT [System.Id] FROM WorkItems',
     'WHERE [System.TeamProject] = @project',

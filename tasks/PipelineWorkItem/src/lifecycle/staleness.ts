@@ -50,9 +50,10 @@ export function newerBuild(
   const own = context.build?.id;
   if (own === undefined) return undefined;
   const tag = isTagRef(context.branchRef);
-  // Azure Repos and GitHub name one branch in any case (`refs/heads/Main` is main), as the lanes do.
+  // Git and Azure Repos keep two branches whose names differ only in case apart (`refs/heads/Main` is not main),
+  // as the lanes do.
   const inLane = (build: QueuedBuild): boolean =>
-    tag ? isTagRef(build.branchRef) : build.branchRef.toLowerCase() === context.branchRef.toLowerCase();
+    tag ? isTagRef(build.branchRef) : build.branchRef === context.branchRef;
   return builds
     .filter((build) => build.id > own && inLane(build))
     .reduce<QueuedBuild | undefined>(
