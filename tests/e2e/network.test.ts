@@ -122,6 +122,17 @@ describe('packaged task: the agent’s network', function () {
           `^Could not read the work item types of project 'WebApp': Azure DevOps at ${collection} did not answer within the request timeout\..*PipelineWorkItem\.RequestTimeout.*PipelineWorkItem\.RetryBudget`,
         ),
       );
+      // The reads started for the item (its details, its iteration) say nothing of an item that was not filed;
+      // every other warning is in the run summary, and nothing follows the result.
+      assert.deepEqual(
+        run.warnings.filter((warning) => /filed without|files in the default/.test(warning)),
+        [],
+        run.stdout,
+      );
+      const bullets = run.summary.split('\n').filter((line) => line.startsWith('- ⚠'));
+      const others = run.warnings.filter((warning) => warning !== run.resultMessage);
+      assert.equal(bullets.length, others.length, run.summary);
+      assert.match(run.stdout.trimEnd().split('\n').at(-1) ?? '', /^##vso\[task\.complete /);
     } finally {
       silent.close();
     }

@@ -236,6 +236,26 @@ describe('the reads that may start early', () => {
     await assert.rejects(broken.reads.iteration(), TypeError);
   });
 
+  it('a read started for a new item says what it could not read only when a step uses it, once', async () => {
+    const { reads, pipelines, boards, warnings } = readsFor(CURRENT_ITERATION);
+    pipelines.changes.rejects(new AdoError('Could not read the changes: refused', { status: 403 }));
+    boards.currentIteration.resolves(undefined);
+    reads.startFiling();
+    // Every started read has failed or ended, and no step has used one: the run may still stop before its item.
+    await new Promise((resolve) => setImmediate(resolve));
+    sinon.assert.calledOnce(pipelines.changes);
+    sinon.assert.calledOnce(boards.currentIteration);
+    assert.deepEqual(warnings, []);
+    assert.deepEqual((await reads.evidence()).commits, []);
+    await reads.evidence();
+    assert.deepEqual(warnings, [loc('WithoutChanges', 'Could not read the changes: refused')]);
+    assert.equal(await reads.iteration(), undefined);
+    assert.deepEqual(warnings, [
+      loc('WithoutChanges', 'Could not read the changes: refused'),
+      loc('NoCurrentIterationDefaultTeam', 'WebApp'),
+    ]);
+  });
+
   it('reads the run’s test runs once for the details, the run’s tests and the test items’ recovery', async () => {
     const { reads, pipelines } = readsFor({ trackTests: 'perTest' });
     const runs = [{ id: 1, failed: 1, passed: 2, passedOnRerun: 0, flaky: 0 }];

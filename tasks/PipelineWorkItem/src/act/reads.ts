@@ -90,18 +90,22 @@ export function readsOf(given: ReadsOf, records: Promise<RunRecords>): Reads {
   let filing = false;
   const newestTagged = perKey(async (tag) => (await boards.queryIds(project, newestTaggedQuery(tag)))[0]);
   const ahead = commentsAheadOf(boards, project, context, newestTagged);
+  const evidence = toldOnUse(warn, (told) => {
+    filing = true;
+    return evidenceOf({ ...of, warn: told }, records);
+  });
+  const iteration = toldOnUse(warn, (told) => iterationPath(boards, settings, project, told));
   const reads: Reads = {
     types: once(() => typesOf(boards, settings.workItemType, project)),
-    evidence: once(() => {
-      filing = true;
-      return evidenceOf(of, records);
-    }),
+    evidence: evidence.use,
     // A filing run's details read the tests; any other run reads them alone.
-    tests: once(async () =>
-      filing && settings.includeDetails ? (await reads.evidence()).tests : testsOf(of, records),
-    ),
+    tests: toldOnUse(warn, async (told) =>
+      filing && settings.includeDetails
+        ? (await reads.evidence()).tests
+        : testsOf({ ...of, warn: told }, records),
+    ).use,
     passedTests: once(() => passedTestsOf(of, records)),
-    iteration: once(() => iterationPath(boards, settings, project, warn)),
+    iteration: iteration.use,
     fieldTypes: once(() => fieldTypesOf(boards, settings, project)),
     stateReasons: perKey((type) => boards.stateReasons(project, type).catch(() => [])),
     newerBuild: once(() => newerBuildOf(of)),
@@ -115,8 +119,8 @@ export function readsOf(given: ReadsOf, records: Promise<RunRecords>): Reads {
       }
     },
     startFiling: () => {
-      void reads.evidence();
-      void reads.iteration();
+      evidence.start();
+      iteration.start();
     },
     startEarlierItem: (tag) => void reads.earlierItem(tag),
     commentsAhead: (item) => ahead.take(item),
@@ -207,6 +211,18 @@ function once<T>(start: () => Promise<T>): () => Promise<T> {
     }
     return read;
   };
+}
+
+// `once` for a read whose warnings are said when a step uses its result, each once: a read started ahead for an
+// item the run then does not file (it stops before, or the filing fails) says nothing about that item.
+function toldOnUse<T>(
+  warn: (message: string) => void,
+  start: (told: (message: string) => void) => Promise<T>,
+): { start: () => void; use: () => Promise<T> } {
+  const told: string[] = [];
+  const read = once(() => start((message) => told.push(message)));
+  const tell = (): void => told.splice(0).forEach((message) => warn(message));
+  return { start: () => void read(), use: () => read().finally(tell) };
 }
 
 // `once` for a read that depends on a key.
