@@ -364,6 +364,31 @@ describe('packaged task against the Azure DevOps emulator', function () {
     assert.equal(run.result, 'Succeeded');
   });
 
+  it('dryRun with an open item: logs the comment, then the resolution’s, it would add; writes nothing', async () => {
+    await session.emulator.seedBuild(failedYamlRun(8161));
+    const filed = await runJob({ variables: buildVariables(8161) });
+    const id = Number(filed.outputs['WorkItemId']);
+    await session.emulator.seedBuild(failedYamlRun(8162));
+    const before = (await session.emulator.comments(id)).length;
+    const again = await runJob({ variables: buildVariables(8162), inputs: { dryRun: 'true' } });
+    assert.ok(again.stdout.includes(`Dry run: the comment that would be added to Bug ${id}:`), again.stdout);
+    assert.match(again.stdout, /Failed again \(occurrence 2\)/);
+    assert.equal(again.outputs['WorkItemId'], String(id));
+    assert.equal(again.outputs['WorkItemAction'], 'none');
+    await session.emulator.seedBuild(greenYamlRun(8163));
+    const green = await runJob({
+      variables: buildVariables(8163, { 'Agent.JobStatus': 'Succeeded' }),
+      inputs: { dryRun: 'true' },
+    });
+    assert.ok(
+      green.stdout.includes(`Dry run: the comment that would go with the resolution of Bug ${id}`),
+      green.stdout,
+    );
+    assert.match(green.summary, /the request is in the task log/);
+    assert.equal((await session.emulator.comments(id)).length, before);
+    assert.equal((await session.emulator.workItem(id))?.fields['System.State'], 'New');
+  });
+
   it('invalid fields input: fails naming the input, before any request', async () => {
     await session.emulator.seedBuild(failedYamlRun(817));
     const run = await runJob({ variables: buildVariables(817), inputs: { fields: 'ValueArea: Business' } });

@@ -213,16 +213,32 @@ describe('acting: a comment on the open item', () => {
     }
   });
 
-  it('a dry run logs the plan and reads nothing', async () => {
+  it('a dry run reads the item’s comments and logs the comment it would add, numbered, and the plan', async () => {
     const boards = fakeBoards();
+    boards.comments.resolves([{ id: 12, text: `<p>Again</p>${markerHtml('build-811.1.Test', 3)}` }]);
     const { acting, infos } = actingOver(boards, { dryRun: 'true' });
     const plan = loc('PlanComment', 'Bug', 7);
     assert.deepEqual(await act(acting, { kind: 'comment', item: 7 }, decided()), {
       outputs: { id: 7, url: url(7), action: 'none' },
       report: { kind: 'dryRun', plan, title: undefined, validation: undefined },
     });
-    assert.deepEqual(infos, [loc('DryRunWould', plan)]);
-    assert.deepEqual(calls(boards), []);
+    assert.equal(infos.length, 3, infos.join('\n'));
+    assert.equal(infos[0], loc('DryRunComment', 'Bug', 7));
+    assert.match(infos[1] ?? '', /occurrence 4/);
+    assert.ok(infos[1]?.endsWith(markerHtml(RUN_KEY, 4)), infos[1]);
+    assert.equal(infos[2], loc('DryRunWould', plan));
+    assert.deepEqual(
+      calls(boards).filter((call) => call !== 'comments'),
+      [],
+    );
+  });
+
+  it('a dry run of a job with nothing to add logs the plan alone', async () => {
+    const boards = fakeBoards();
+    boards.comments.resolves([{ id: 12, text: `<p>Again</p>${markerHtml(RUN_KEY, 2)}` }]);
+    const { acting, infos } = actingOver(boards, { dryRun: 'true' });
+    await act(acting, { kind: 'comment', item: 7 }, decided());
+    assert.deepEqual(infos, [loc('DryRunWould', loc('PlanComment', 'Bug', 7))]);
   });
 });
 
@@ -644,7 +660,7 @@ describe('acting: resolving recovered items', () => {
     );
   });
 
-  it('a dry run logs the plan for every item and writes nothing', async () => {
+  it('a dry run logs the comment each resolution would carry and the plan for every item, and sends nothing', async () => {
     const boards = fakeBoards();
     const { acting, infos } = actingOver(boards, { dryRun: 'true' });
     const plan = loc('PlanResolve', 'Bug', '7, 8');
@@ -652,7 +668,10 @@ describe('acting: resolving recovered items', () => {
       outputs: { id: 7, url: url(7), action: 'none' },
       report: { kind: 'dryRun', plan, title: undefined, validation: undefined },
     });
-    assert.deepEqual(infos, [loc('DryRunWould', plan)]);
+    assert.equal(infos.length, 3, infos.join('\n'));
+    assert.equal(infos[0], loc('DryRunResolveNote', 'Bug', '7, 8'));
+    assert.match(infos[1] ?? '', /recovered/i);
+    assert.equal(infos[2], loc('DryRunWould', plan));
     assert.deepEqual(calls(boards), []);
   });
 });

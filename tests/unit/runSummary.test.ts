@@ -325,12 +325,12 @@ describe('what the task reports', () => {
           flaky: [flaky, flaky],
           flakyFailed: 1,
         }),
-        'Failing tests: 3 (1 new in this run, 2 failing since an earlier run); 2 flaky results not counted.',
+        'Failing tests: 3 (1 new in this run, 2 failing since an earlier run); flaky results not counted: 2.',
       ],
       [
         'flaky results ignored, counted all the same',
         tests({ total: 0, flakyFailed: 3 }),
-        'Failing tests: 0 (0 new in this run, 0 failing since an earlier run); 3 flaky results not counted.',
+        'Failing tests: 0 (0 new in this run, 0 failing since an earlier run); flaky results not counted: 3.',
       ],
       ['no test failed', tests({}), undefined],
     ];

@@ -6,7 +6,7 @@ import { loc } from '../text/messages';
 import { Acted, Acting, actionRecorded, dryRun, itemLink, Outputs } from './acted';
 import { Decided, fileNewItem } from './create';
 import { resolveItem, Settled } from './stateChange';
-import { commentOnRecurrence } from './writes';
+import { commentOnRecurrence, RecurrenceNote, recurrenceComment } from './writes';
 
 /** Does what the decision chose (or, in a dry run, logs what it would do) and says what came of it. */
 export async function act(acting: Acting, action: Action, decided: Decided): Promise<Acted> {
@@ -37,16 +37,23 @@ export async function act(acting: Acting, action: Action, decided: Decided): Pro
 async function comment(acting: Acting, id: number, decided: Decided): Promise<Acted> {
   const type = acting.type.name;
   const item = itemLink(acting, id);
-  if (acting.settings.dryRun) return dryRun(acting.log, loc('PlanComment', type, id), { item });
   // The note shows the run with secrets masked and control characters gone, as the item does.
   const maskedView = maskedRun(decided.view, acting.host.secrets());
   // A job that did not fail itself only reports what other jobs did: once one of them recorded this attempt of
   // the run on the item (a failing leg, a deployment group's failing target), it has nothing to add. A rerun is
   // news: its failure is noted under the same occurrence.
   const reportsOthers = decided.view.context.jobStatus !== 'Failed';
-  const { occurrence, sameRun, recorded } = await commentOnRecurrence(acting, id, (n, again, thisAttempt) =>
-    thisAttempt && reportsOthers ? undefined : recurrenceHtml(maskedView, n, again),
-  );
+  const note: RecurrenceNote = (n, again, thisAttempt) =>
+    thisAttempt && reportsOthers ? undefined : recurrenceHtml(maskedView, n, again);
+  if (acting.settings.dryRun) {
+    const planned = await recurrenceComment(acting, id, note);
+    if (planned.kind === 'comment' && planned.html !== undefined) {
+      acting.log.info(loc('DryRunComment', type, id));
+      acting.log.info(planned.html);
+    }
+    return dryRun(acting.log, loc('PlanComment', type, id), { item });
+  }
+  const { occurrence, sameRun, recorded } = await commentOnRecurrence(acting, id, note);
   const said = { ...(decided.success && { success: true as const }), ...(sameRun && { sameRun }) };
   return {
     outputs: { ...item, action: occurrence ? 'commented' : actionRecorded(recorded) },
@@ -57,12 +64,15 @@ async function comment(acting: Acting, id: number, decided: Decided): Promise<Ac
 async function resolve(acting: Acting, ids: readonly number[], decided: Decided): Promise<Acted> {
   const type = acting.type.name;
   const items = ids.map((id) => itemLink(acting, id));
+  const maskedView = maskedRun(decided.view, acting.host.secrets());
+  const note = recoveredHtml(maskedView);
   if (acting.settings.dryRun) {
+    // Each item's state and reason follow its workflow, read when it is changed; the note is the same for all.
+    acting.log.info(loc('DryRunResolveNote', type, ids.join(', ')));
+    acting.log.info(note);
     return dryRun(acting.log, loc('PlanResolve', type, ids.join(', ')), { item: items[0] });
   }
-  const maskedView = maskedRun(decided.view, acting.host.secrets());
   // Each item settles on its own: one refusal or failure does not hide what happened to the others.
-  const note = recoveredHtml(maskedView);
   const settled = await Promise.allSettled(ids.map((id) => resolveItem(acting, id, note)));
   const resolved = items.map((item, index) => resolvedItem(item, settled[index]));
   const failures = settled.flatMap((result) =>

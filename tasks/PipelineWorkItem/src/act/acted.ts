@@ -77,7 +77,6 @@ export type BoardsWrites = Pick<
   'boards' | 'project' | 'collectionUri' | 'type' | 'runKey' | 'log' | 'reads'
 >;
 
-/** An item and the URL of its form. */
 /**
  * What a step run again (retryCountOnTaskFailure) reports when its first run's write had landed: that write, as its
  * first run did (occurrence 1 is the filing of the item); none when it had written nothing.
@@ -87,6 +86,7 @@ export function actionRecorded(recorded: number | undefined): 'created' | 'comme
   return recorded === 1 ? 'created' : 'commented';
 }
 
+/** An item and the URL of its form. */
 export function itemLink(
   acting: Pick<Acting, 'collectionUri' | 'project'>,
   id: number,

@@ -86,24 +86,14 @@ interface ReadsOf {
 /** The memoised reads of one run; the evidence waits for the run's records where it needs them. */
 export function readsOf(given: ReadsOf, records: Promise<RunRecords>): Reads {
   const of = { ...given, pipelines: testRunsReadOnce(given.pipelines) };
-  const { boards, settings, project, context, warn } = of;
-  let filing = false;
+  const { boards, settings, project, context } = of;
   const newestTagged = perKey(async (tag) => (await boards.queryIds(project, newestTaggedQuery(tag)))[0]);
   const ahead = commentsAheadOf(boards, project, context, newestTagged);
-  const evidence = toldOnUse(warn, (told) => {
-    filing = true;
-    return evidenceOf({ ...of, warn: told }, records);
-  });
-  const iteration = toldOnUse(warn, (told) => iterationPath(boards, settings, project, told));
+  const { evidence, iteration, tests } = toldReadsOf(of, records);
   const reads: Reads = {
     types: once(() => typesOf(boards, settings.workItemType, project)),
     evidence: evidence.use,
-    // A filing run's details read the tests; any other run reads them alone.
-    tests: toldOnUse(warn, async (told) =>
-      filing && settings.includeDetails
-        ? (await reads.evidence()).tests
-        : testsOf({ ...of, warn: told }, records),
-    ).use,
+    tests: tests.use,
     passedTests: once(() => passedTestsOf(of, records)),
     iteration: iteration.use,
     fieldTypes: once(() => fieldTypesOf(boards, settings, project)),
@@ -127,6 +117,30 @@ export function readsOf(given: ReadsOf, records: Promise<RunRecords>): Reads {
     earlierItem: (tag) => newestTagged(tag).catch(() => undefined),
   };
   return reads;
+}
+
+// The reads whose warnings wait for their use (`toldOnUse`): the evidence and the iteration a new item takes, and
+// the run's tests, which a filing run's details read and any other run reads alone.
+function toldReadsOf(
+  of: ReadsOf,
+  records: Promise<RunRecords>,
+): {
+  evidence: Told<Evidence>;
+  iteration: Told<string | undefined>;
+  tests: Told<TestFailures | undefined>;
+} {
+  let filing = false;
+  const told = <T>(start: (at: ReadsOf) => Promise<T>): Told<T> =>
+    toldOnUse(of.warn, (warn) => start({ ...of, warn }));
+  const evidence = told((at) => {
+    filing = true;
+    return evidenceOf(at, records);
+  });
+  const iteration = told((at) => iterationPath(at.boards, at.settings, at.project, at.warn));
+  const tests = told(async (at) =>
+    filing && at.settings.includeDetails ? (await evidence.use()).tests : testsOf(at, records),
+  );
+  return { evidence, iteration, tests };
 }
 
 // Only `fields` values need the field types (to escape what goes into HTML fields, to make a single-line text
@@ -215,10 +229,15 @@ function once<T>(start: () => Promise<T>): () => Promise<T> {
 
 // `once` for a read whose warnings are said when a step uses its result, each once: a read started ahead for an
 // item the run then does not file (it stops before, or the filing fails) says nothing about that item.
+interface Told<T> {
+  readonly start: () => void;
+  readonly use: () => Promise<T>;
+}
+
 function toldOnUse<T>(
   warn: (message: string) => void,
   start: (told: (message: string) => void) => Promise<T>,
-): { start: () => void; use: () => Promise<T> } {
+): Told<T> {
   const told: string[] = [];
   const read = once(() => start((message) => told.push(message)));
   const tell = (): void => told.splice(0).forEach((message) => warn(message));

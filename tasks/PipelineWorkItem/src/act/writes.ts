@@ -305,19 +305,45 @@ export async function commentOnRecurrence(
   item: number,
   note: RecurrenceNote,
 ): Promise<{ occurrence?: number; sameRun?: boolean; recorded?: number }> {
-  const read =
-    (await acting.reads.commentsAhead(item)) ??
-    (await acting.boards.comments(acting.project, item, recurrenceSettled(acting.runKey)));
-  const { recorded, lastOccurrence, recordedBy } = recurrenceMarkers(read, acting.runKey);
-  if (recorded !== undefined) return { recorded };
-  const again = recordedBy !== undefined && sameRun(recordedBy, acting.runKey);
-  const occurrence = Math.max(lastOccurrence, 1) + (again ? 0 : 1);
-  const said = note(occurrence, again, recordedBy !== undefined && sameAttempt(recordedBy, acting.runKey));
-  if (said === undefined) return {};
-  const html = `${said}\n${markerHtml(acting.runKey, occurrence)}`;
-  const newest = read[0]?.id;
+  const planned = await recurrenceComment(acting, item, note);
+  if (planned.kind === 'recorded') return { recorded: planned.recorded };
+  if (planned.html === undefined) return {};
+  const { html, newest, occurrence, again } = planned;
   await acting.boards.addComment(acting.project, item, html, (answered) =>
     seenLater(answered, () => marked(acting, item, newest)),
   );
   return again ? { occurrence, sameRun: true } : { occurrence };
+}
+
+/** The comment a recurrence adds, read from the item's comments but not sent. */
+export type RecurrenceComment =
+  /** This job's write is on the item already: the occurrence it recorded. */
+  | { readonly kind: 'recorded'; readonly recorded: number }
+  | {
+      readonly kind: 'comment';
+      readonly occurrence: number;
+      /** Another job of this run recorded the occurrence. */
+      readonly again: boolean;
+      /** undefined: this job has nothing to add. */
+      readonly html: string | undefined;
+      /** The newest comment before it, after which a lost answer's comment is looked for. */
+      readonly newest: number | undefined;
+    };
+
+/** What `commentOnRecurrence` would post on `item` (a dry run shows it): the reads alone. */
+export async function recurrenceComment(
+  acting: BoardsWrites,
+  item: number,
+  note: RecurrenceNote,
+): Promise<RecurrenceComment> {
+  const read =
+    (await acting.reads.commentsAhead(item)) ??
+    (await acting.boards.comments(acting.project, item, recurrenceSettled(acting.runKey)));
+  const { recorded, lastOccurrence, recordedBy } = recurrenceMarkers(read, acting.runKey);
+  if (recorded !== undefined) return { kind: 'recorded', recorded };
+  const again = recordedBy !== undefined && sameRun(recordedBy, acting.runKey);
+  const occurrence = Math.max(lastOccurrence, 1) + (again ? 0 : 1);
+  const said = note(occurrence, again, recordedBy !== undefined && sameAttempt(recordedBy, acting.runKey));
+  const html = said === undefined ? undefined : `${said}\n${markerHtml(acting.runKey, occurrence)}`;
+  return { kind: 'comment', occurrence, again, html, newest: read[0]?.id };
 }
