@@ -302,6 +302,44 @@ describe('run context from pipeline variables', () => {
           },
           `https://github.com/f/f.github.io/commit/${COMMIT}`,
         ],
+        [
+          'an Azure Repos clone URL naming the organization as user info',
+          { 'Build.Repository.Uri': 'https://fabrikam@dev.azure.com/fabrikam/WebApp/_git/webapp' },
+          `https://dev.azure.com/fabrikam/WebApp/_git/webapp/commit/${COMMIT}`,
+        ],
+        [
+          'an Azure Repos repository in the organization’s other host name',
+          { 'Build.Repository.Uri': 'https://fabrikam.visualstudio.com/WebApp/_git/webapp' },
+          `https://fabrikam.visualstudio.com/WebApp/_git/webapp/commit/${COMMIT}`,
+        ],
+        // A step can set the variable: the item would link the commit to any site.
+        [
+          'an Azure Repos repository of another organization',
+          { 'Build.Repository.Uri': 'https://dev.azure.com/fabrikam-login/WebApp/_git/webapp' },
+          undefined,
+        ],
+        [
+          'an Azure Repos repository on another site',
+          { 'Build.Repository.Uri': 'https://fabrikam-devops.example/login?next=' },
+          undefined,
+        ],
+        [
+          'a GitHub repository off github.com',
+          {
+            'Build.Repository.Provider': 'GitHub',
+            'Build.Repository.Uri': 'https://github.com.fabrikam-login.example/f/w',
+          },
+          undefined,
+        ],
+        [
+          'a GitHub Enterprise repository URL of another scheme',
+          {
+            'Build.Repository.Provider': 'GitHubEnterprise',
+            'Build.Repository.Uri': 'javascript:alert(1)//',
+          },
+          undefined,
+        ],
+        ['a repository URL that is no URL', { 'Build.Repository.Uri': 'webapp' }, undefined],
         ['no commit', { 'Build.SourceVersion': undefined }, undefined],
         ['no repository URL', { 'Build.Repository.Uri': undefined }, undefined],
       ];

@@ -1,4 +1,5 @@
 import { EnvironmentError } from '../errors';
+import { ofJobOrganization } from '../inputs/connectionEndpoint';
 import { loc } from '../text/messages';
 import { withTrailingSlash } from '../text/html';
 
@@ -154,7 +155,7 @@ export function readRunContext(variable: VariableReader): RunContext {
     branch: shortBranch(branchRef) || get('Build.SourceBranchName'),
     branchRef,
     commit,
-    commitUrl: commitUrl(get('Build.Repository.Provider'), get('Build.Repository.Uri'), commit),
+    commitUrl: commitUrl(get, commit, collectionUri),
     requestedFor: requester(get, release !== undefined),
     reason,
     stage: visibleName(get('System.StageDisplayName') || get('System.StageName')),
@@ -299,16 +300,38 @@ function releaseUrl(collectionUri: string, project: string, id: number): string 
   return `${collectionUri}${encodeURIComponent(project)}/_releaseProgress?_a=release-pipeline-progress&releaseId=${id}`;
 }
 
-// Azure Repos and GitHub both serve a commit at <repository>/commit/<sha>; other hosts differ, so no link.
-function commitUrl(provider: string, repositoryUri: string, commit: string): string | undefined {
-  if (
-    !commit ||
-    !repositoryUri ||
-    !['tfsgit', 'github', 'githubenterprise'].includes(provider.toLowerCase())
-  ) {
+// Azure Repos and GitHub both serve a commit at <repository>/commit/<sha>; other hosts differ, so no link. A step
+// can set Build.Repository.Uri (as Release.ReleaseWebUrl, above), and the item would link the commit to any site:
+// an Azure Repos repository is linked only within the collection's organization (its clone URL may name the
+// organization as user info, which the link leaves out), a GitHub one only on github.com. GitHub Enterprise's
+// host is the organization's own choice, which nothing here can check.
+function commitUrl(get: (name: string) => string, commit: string, collectionUri: string): string | undefined {
+  const provider = get('Build.Repository.Provider');
+  const repository = withoutUserInfo(
+    get('Build.Repository.Uri')
+      .replace(/\/+$/, '')
+      .replace(/\.git$/, ''),
+  );
+  if (!commit || repository === undefined) return undefined;
+  const trusted: Record<string, (url: URL) => boolean> = {
+    tfsgit: () => ofJobOrganization(collectionUri, repository),
+    github: (url) => url.protocol === 'https:' && url.host === 'github.com',
+    githubenterprise: (url) => ['https:', 'http:'].includes(url.protocol),
+  };
+  const check = trusted[provider.toLowerCase()];
+  return check?.(new URL(repository)) ? `${repository}/commit/${commit}` : undefined;
+}
+
+// The URL without user name or password; undefined for text that is no URL.
+function withoutUserInfo(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.href.replace(/\/+$/, '');
+  } catch {
     return undefined;
   }
-  return `${repositoryUri.replace(/\/+$/, '').replace(/\.git$/, '')}/commit/${commit}`;
 }
 
 // Names the agent gives to the implicit stage/job of single-job pipelines; they add nothing where a person reads.
