@@ -234,11 +234,24 @@ describe('acting: a comment on the open item', () => {
   });
 
   it('a dry run of a job with nothing to add logs the plan alone', async () => {
-    const boards = fakeBoards();
-    boards.comments.resolves([{ id: 12, text: `<p>Again</p>${markerHtml(RUN_KEY, 2)}` }]);
-    const { acting, infos } = actingOver(boards, { dryRun: 'true' });
-    await act(acting, { kind: 'comment', item: 7 }, decided());
-    assert.deepEqual(infos, [loc('DryRunWould', loc('PlanComment', 'Bug', 7))]);
+    const plan = loc('DryRunWould', loc('PlanComment', 'Bug', 7));
+    // Its own write is on the item already (a retried step).
+    const retried = fakeBoards();
+    retried.comments.resolves([{ id: 12, text: `<p>Again</p>${markerHtml(RUN_KEY, 2)}` }]);
+    const again = actingOver(retried, { dryRun: 'true' });
+    await act(again.acting, { kind: 'comment', item: 7 }, decided());
+    assert.deepEqual(again.infos, [plan]);
+    // A job that did not fail, after another job of this run recorded the failure.
+    const reporting = fakeBoards();
+    reporting.comments.resolves([{ id: 12, text: `<p>Again</p>${markerHtml('build-812.1.Lint', 3)}` }]);
+    const green = actingOver(reporting, { dryRun: 'true' });
+    const view = runView(
+      runContext({ ...YAML_VARIABLES, 'Agent.JobStatus': 'Succeeded' }),
+      NO_FACTS,
+      'failed',
+    );
+    await act(green.acting, { kind: 'comment', item: 7 }, { ...decided(), view });
+    assert.deepEqual(green.infos, [plan]);
   });
 });
 

@@ -324,6 +324,24 @@ describe('run context from pipeline variables', () => {
           undefined,
         ],
         [
+          'a GitHub repository URL ending in .git and slashes',
+          { 'Build.Repository.Provider': 'GitHub', 'Build.Repository.Uri': 'https://github.com/f/w.git//' },
+          `https://github.com/f/w/commit/${COMMIT}`,
+        ],
+        [
+          'a GitHub Enterprise server on plain HTTP',
+          {
+            'Build.Repository.Provider': 'GitHubEnterprise',
+            'Build.Repository.Uri': 'http://git.fabrikam.example/f/w',
+          },
+          `http://git.fabrikam.example/f/w/commit/${COMMIT}`,
+        ],
+        [
+          'a GitHub repository on plain HTTP',
+          { 'Build.Repository.Provider': 'GitHub', 'Build.Repository.Uri': 'http://github.com/f/w' },
+          undefined,
+        ],
+        [
           'a GitHub repository off github.com',
           {
             'Build.Repository.Provider': 'GitHub',

@@ -306,6 +306,8 @@ describe('the pull-request lane', () => {
       }
       assert.notEqual(of('\u212Aey', source).tag, of('key', source).tag, 'the Kelvin sign');
       assert.notEqual(of('\u212Aey', source).tag, of('Key', source).tag, 'the Kelvin sign and K');
+      // A letter beyond the Basic Multilingual Plane, two UTF-16 code units: Deseret's capital and small long I.
+      assert.notEqual(of('\u{10400}x', source).tag, of('\u{10428}x', source).tag, 'Deseret');
       // A space's code point is written in upper case and is no letter of the branch's.
       assert.equal(of('ma\u3000in', source).caseBlind, undefined);
     }

@@ -307,11 +307,9 @@ function releaseUrl(collectionUri: string, project: string, id: number): string 
 // host is the organization's own choice, which nothing here can check.
 function commitUrl(get: (name: string) => string, commit: string, collectionUri: string): string | undefined {
   const provider = get('Build.Repository.Provider');
-  const repository = withoutUserInfo(
-    get('Build.Repository.Uri')
-      .replace(/\/+$/, '')
-      .replace(/\.git$/, ''),
-  );
+  const repository = withoutUserInfo(get('Build.Repository.Uri'))
+    ?.replace(/\/+$/, '')
+    .replace(/\.git$/, '');
   if (!commit || repository === undefined) return undefined;
   const trusted: Record<string, (url: URL) => boolean> = {
     tfsgit: () => ofJobOrganization(collectionUri, repository),
@@ -328,7 +326,7 @@ function withoutUserInfo(url: string): string | undefined {
     const parsed = new URL(url);
     parsed.username = '';
     parsed.password = '';
-    return parsed.href.replace(/\/+$/, '');
+    return parsed.href;
   } catch {
     return undefined;
   }

@@ -107,7 +107,7 @@ const URL_ENCODERS: readonly { readonly keeps: string; readonly space: string }[
 function percentEncoded(secret: string, { keeps, space }: (typeof URL_ENCODERS)[number]): string {
   let encoded = '';
   for (const c of secret) {
-    if (/^[A-Za-z0-9]$/.test(c) || keeps.includes(c)) encoded += c;
+    if (/[A-Za-z0-9]/.test(c) || keeps.includes(c)) encoded += c;
     else if (c === ' ') encoded += space;
     else encoded += Buffer.from(c).toString('hex').toUpperCase().replace(/../g, '%$&');
   }
