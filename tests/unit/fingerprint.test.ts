@@ -271,11 +271,13 @@ describe('the pull-request lane', () => {
     assert.notEqual(spelled.tag, pr.tag);
   });
 
+  // The lane and the fingerprint of a run of `branch`, with the `fingerprint` template `source`.
+  const lane = (branch: string) =>
+    laneOf(runContext({ ...YAML_VARIABLES, 'Build.SourceBranch': `refs/heads/${branch}` }));
+  const of = (branch: string, source?: string) =>
+    fingerprintOf(source ? template(source) : undefined, { ...values, branch } as never, lane(branch));
+
   it('a branch named as another but for a space beyond ASCII (no-break, zero-width) is a lane of its own', () => {
-    const lane = (branch: string) =>
-      laneOf(runContext({ ...YAML_VARIABLES, 'Build.SourceBranch': `refs/heads/${branch}` }));
-    const of = (branch: string, source?: string) =>
-      fingerprintOf(source ? template(source) : undefined, { ...values, branch } as never, lane(branch));
     for (const source of [undefined, '{{pipeline}} {{branch}}']) {
       const main = of('main', source);
       for (const branch of ['main\uFEFF', '\u00A0main', 'ma\u3000in']) {
@@ -289,10 +291,6 @@ describe('the pull-request lane', () => {
   });
 
   it('a branch named as another but for letter case (MAIN, Main, a Kelvin sign for K) is a lane of its own', () => {
-    const lane = (branch: string) =>
-      laneOf(runContext({ ...YAML_VARIABLES, 'Build.SourceBranch': `refs/heads/${branch}` }));
-    const of = (branch: string, source?: string) =>
-      fingerprintOf(source ? template(source) : undefined, { ...values, branch } as never, lane(branch));
     for (const source of [undefined, '{{pipeline}} {{branch}}']) {
       const main = of('main', source);
       assert.equal(main.caseBlind, undefined, 'a branch in lower case has one tag, as 1.0.0 wrote it');
