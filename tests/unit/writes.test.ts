@@ -71,6 +71,50 @@ describe('creating an item and settling races', () => {
     assert.equal(boards.comments.getCalls().filter((call) => call.args[1] === 7).length, 1);
   });
 
+  it('onRecurrence new: a create sent again after its lost answer keeps its own older item, if it landed', async () => {
+    const files = { ...creation, settleRaces: false };
+    // The looks before sending it again did not list it (the index lagged); once sent again, it is listed.
+    const lostThenSent = (boards: { createWorkItem: sinon.SinonStub; queryIds: sinon.SinonStub }): void => {
+      let sent = false;
+      boards.queryIds.callsFake(async () => (sent ? [7, 8] : []));
+      boards.createWorkItem.callsFake(
+        async (_project: string, _type: string, _ops: unknown, landed: () => Promise<number | undefined>) => {
+          assert.equal(await landed(), undefined);
+          sent = true;
+          return { id: 8 };
+        },
+      );
+    };
+    const landed = writerOver({ 7: [filedComment(1, KEY)] });
+    lostThenSent(landed.boards);
+    const clock = sinon.useFakeTimers({ toFake: ['setTimeout'] });
+    try {
+      const settled = createItem(landed.writer, [], files);
+      await clock.runAllAsync();
+      assert.deepEqual(await settled, { kind: 'created', id: 7 });
+    } finally {
+      clock.restore();
+    }
+    assert.equal(landed.boards.updateWorkItem.firstCall.args[1], 8, 'the copy sent again is closed');
+    sinon.assert.notCalled(landed.boards.addComment);
+    // Another run's older item is no concern of a run that files whatever is open.
+    const other = writerOver({ 7: [filedComment(1, 'build-811.1.Test')] });
+    lostThenSent(other.boards);
+    const clock2 = sinon.useFakeTimers({ toFake: ['setTimeout'] });
+    try {
+      const created = createItem(other.writer, [], files);
+      await clock2.runAllAsync();
+      assert.deepEqual(await created, { kind: 'created', id: 8 });
+    } finally {
+      clock2.restore();
+    }
+    sinon.assert.notCalled(other.boards.updateWorkItem);
+    // An answer that was not lost: no query at all.
+    const plain = writerOver({});
+    assert.deepEqual(await createItem(plain.writer, [], files), { kind: 'created', id: 8 });
+    sinon.assert.notCalled(plain.boards.queryIds);
+  });
+
   it('the race cannot be checked: the item is reported created, unsettled, with a warning', async () => {
     const { writer, boards } = writerOver({});
     boards.queryIds.rejects(new Error('503 Service Unavailable'));

@@ -65,11 +65,11 @@ export async function createItem(
   patch: readonly JsonPatchOperation[],
   creation: Creation,
 ): Promise<Created> {
-  const id = await createDroppingRefused(acting, patch, creation);
-  if (!creation.settleRaces) return { kind: 'created', id };
+  const { id, lost } = await createDroppingRefused(acting, patch, creation);
+  if (!creation.settleRaces && !lost) return { kind: 'created', id };
   // The item is filed: a failure to settle a race leaves it as it is, said in a warning, never unreported.
   try {
-    return await settleRace(acting, id, creation);
+    return await (creation.settleRaces ? settleRace : settleOwnRace)(acting, id, creation);
   } catch (error) {
     const why = (error as Error).message;
     acting.log.warning(
@@ -108,6 +108,20 @@ async function settleRace(acting: BoardsWrites, id: number, creation: Creation):
   return ownOlder ? { kind: 'created', id: oldest } : { kind: 'raced', id: oldest, duplicate, occurrence };
 }
 
+/**
+ * A create sent again after its answer was lost, by a run that files whatever is open (`onRecurrence` `new`): the
+ * first may have landed after the looks for it, listed now as an older open item with this run's marker. The run
+ * keeps that one and closes its own as its duplicate, as a run that raced only itself does.
+ */
+async function settleOwnRace(acting: BoardsWrites, id: number, creation: Creation): Promise<Created> {
+  for (const older of await openItems(acting, creation.fingerprint)) {
+    if (older >= id || creation.known.includes(older) || !(await marked(acting, older))) continue;
+    await settleDuplicate(acting, id, older, creation.success);
+    return { kind: 'created', id: older };
+  }
+  return { kind: 'created', id };
+}
+
 // How many times a create is sent again without refused field values: a rule can refuse one value per answer, but
 // a service that keeps refusing must not keep the run waiting. Links left out are not counted: the service names
 // one missing item per answer, a run links up to 50, and each retry sends fewer, so those retries end on their own.
@@ -118,7 +132,7 @@ async function createDroppingRefused(
   acting: BoardsWrites,
   patch: readonly JsonPatchOperation[],
   creation: Creation,
-): Promise<number> {
+): Promise<{ id: number; lost: boolean }> {
   // The item of the fingerprint that was not open before and carries this run's marker is the one that landed.
   const look = async (): Promise<number | undefined> => {
     for (const id of await openItems(acting, creation.fingerprint)) {
@@ -126,12 +140,19 @@ async function createDroppingRefused(
     }
     return undefined;
   };
+  // Whether an answer was lost: the create was looked for, and sent again when the looks did not find it.
+  let lost = false;
+  const landed = (): Promise<number | undefined> => {
+    lost = true;
+    return landedLater(look);
+  };
   let ops = patch;
   for (let retries = 0; ;) {
     try {
-      return (
-        await acting.boards.createWorkItem(acting.project, acting.type.name, ops, () => landedLater(look))
-      ).id;
+      return {
+        id: (await acting.boards.createWorkItem(acting.project, acting.type.name, ops, landed)).id,
+        lost,
+      };
     } catch (error) {
       const again = resendAfter(acting, { ops, retries }, creation.optional, error);
       if (!again) throw error;
