@@ -543,6 +543,11 @@ describe('Azure DevOps errors', () => {
       toAdoError(Object.assign(new Error(page), { statusCode: 201, page }), CALL).message,
       loc('AnswerNotJson', CALL.action, CALL.url, 201, page),
     );
+    // In place of a write's answer: what answered may have passed the write on, so Boards is looked at first.
+    assert.equal(
+      toAdoError(notJson, { ...CALL, write: true }).message,
+      `${loc('AnswerNotJson', CALL.action, CALL.url, 200, page)} ${loc('PageAfterWrite')}`,
+    );
   });
 
   it('no content in place of JSON: its status, and that something else answered for Azure DevOps', () => {

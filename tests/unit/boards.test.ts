@@ -206,6 +206,8 @@ describe('attachment uploads on the wire', () => {
 interface Answer {
   readonly status: number;
   readonly body?: unknown;
+  /** The answer's text as is, for one that is no JSON. */
+  readonly text?: string;
   readonly headers?: Record<string, string>;
 }
 
@@ -233,12 +235,13 @@ function wire(
       const {
         status,
         body,
+        text: raw,
         headers: answered = {},
       } = answers.shift() ?? {
         status: 500,
         body: { message: 'no answer left' },
       };
-      const text = body === undefined ? '' : JSON.stringify(body);
+      const text = raw ?? (body === undefined ? '' : JSON.stringify(body));
       const message = Object.assign(Readable.from([Buffer.from(text)]), {
         statusCode: status,
         headers: answered,
@@ -629,6 +632,27 @@ describe('Boards adapter: writes', () => {
     await comment.adapter.addComment('WebApp', 7, '<p>Failed again</p>', looked);
     sinon.assert.calledOnceWithExactly(looked, false);
     assert.equal(comment.sent.length, 2);
+  });
+
+  it('a page in place of a write’s answer says the write may have been saved; in place of a read’s, not', async () => {
+    const page: Answer = { status: 200, text: '<html><title>Gateway</title></html>' };
+    const create = wire([page]);
+    await assert.rejects(
+      create.adapter.createWorkItem('WebApp', 'Bug', PATCH, async () => undefined),
+      {
+        message: new RegExp(`Gateway.*${loc('PageAfterWrite').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
+      },
+    );
+    const comment = wire([page]);
+    await assert.rejects(
+      comment.adapter.addComment('WebApp', 7, '<p>x</p>', async () => false),
+      (error: Error) => error.message.endsWith(loc('PageAfterWrite')),
+    );
+    const query = wire([page]);
+    await assert.rejects(
+      query.adapter.queryIds('WebApp', 'SELECT [System.Id] FROM WorkItems'),
+      (error: Error) => error.message.includes('Gateway') && !error.message.includes(loc('PageAfterWrite')),
+    );
   });
 
   it('a create whose landing cannot be checked is given up, never sent twice', async () => {

@@ -65,8 +65,8 @@ export async function createItem(
   patch: readonly JsonPatchOperation[],
   creation: Creation,
 ): Promise<Created> {
-  const { id, lost } = await createDroppingRefused(acting, patch, creation);
-  if (!creation.settleRaces && !lost) return { kind: 'created', id };
+  const { id, resent } = await createDroppingRefused(acting, patch, creation);
+  if (!creation.settleRaces && !resent) return { kind: 'created', id };
   // The item is filed: a failure to settle a race leaves it as it is, said in a warning, never unreported.
   try {
     return await (creation.settleRaces ? settleRace : settleOwnRace)(acting, id, creation);
@@ -132,7 +132,7 @@ async function createDroppingRefused(
   acting: BoardsWrites,
   patch: readonly JsonPatchOperation[],
   creation: Creation,
-): Promise<{ id: number; lost: boolean }> {
+): Promise<{ id: number; resent: boolean }> {
   // The item of the fingerprint that was not open before and carries this run's marker is the one that landed.
   const look = async (): Promise<number | undefined> => {
     for (const id of await openItems(acting, creation.fingerprint)) {
@@ -140,18 +140,19 @@ async function createDroppingRefused(
     }
     return undefined;
   };
-  // Whether an answer was lost: the create was looked for, and sent again when the looks did not find it.
-  let lost = false;
-  const landed = (): Promise<number | undefined> => {
-    lost = true;
-    return landedLater(look);
+  // Whether the create was sent again after its answer was lost: the looks for it did not find it.
+  let resent = false;
+  const landed = async (): Promise<number | undefined> => {
+    const found = await landedLater(look);
+    resent ||= found === undefined;
+    return found;
   };
   let ops = patch;
   for (let retries = 0; ;) {
     try {
       return {
         id: (await acting.boards.createWorkItem(acting.project, acting.type.name, ops, landed)).id,
-        lost,
+        resent,
       };
     } catch (error) {
       const again = resendAfter(acting, { ops, retries }, creation.optional, error);

@@ -67,8 +67,8 @@ export class AdoBoards implements Boards {
     return permissionFix({ url: this.rest.baseUrl, project, identity: this.identity });
   }
 
-  private async call<T>(action: string, project: string, body: () => Promise<T>): Promise<T> {
-    const call: CallContext = { action, url: this.rest.baseUrl, project, identity: this.identity };
+  private async call<T>(action: string, project: string, body: () => Promise<T>, write = false): Promise<T> {
+    const call: CallContext = { action, url: this.rest.baseUrl, project, identity: this.identity, write };
     try {
       return await body();
     } catch (error) {
@@ -257,20 +257,31 @@ export class AdoBoards implements Boards {
     patch: readonly JsonPatchOperation[],
     landed: (answered: boolean) => Promise<number | undefined>,
   ): Promise<{ id: number }> {
-    return this.call(loc('ActionCreate', type, project), project, async () => {
-      const path = `${segment(project)}/_apis/wit/workitems/$${segment(type)}`;
-      const request = { method: 'POST', path, body: patch, contentType: PATCH_JSON, apiVersion: V } as const;
-      const item = await this.write(
-        () => this.rest.answered<WorkItem>(request, 'undefined'),
-        async (answered) => {
-          const id = await landed(answered);
-          return id === undefined ? undefined : { id };
-        },
-      );
-      if (!item?.id)
-        throw this.areaRefused(loc('CreateAnswered404', type, project, this.permissionFix(project)));
-      return { id: item.id };
-    });
+    return this.call(
+      loc('ActionCreate', type, project),
+      project,
+      async () => {
+        const path = `${segment(project)}/_apis/wit/workitems/$${segment(type)}`;
+        const request = {
+          method: 'POST',
+          path,
+          body: patch,
+          contentType: PATCH_JSON,
+          apiVersion: V,
+        } as const;
+        const item = await this.write(
+          () => this.rest.answered<WorkItem>(request, 'undefined'),
+          async (answered) => {
+            const id = await landed(answered);
+            return id === undefined ? undefined : { id };
+          },
+        );
+        if (!item?.id)
+          throw this.areaRefused(loc('CreateAnswered404', type, project, this.permissionFix(project)));
+        return { id: item.id };
+      },
+      true,
+    );
   }
 
   updateWorkItem(
@@ -279,15 +290,26 @@ export class AdoBoards implements Boards {
     patch: readonly JsonPatchOperation[],
     landed: (answered: boolean) => Promise<boolean>,
   ): Promise<void> {
-    return this.call(loc('ActionUpdate', id), project, async () => {
-      const path = `${segment(project)}/_apis/wit/workitems/${segment(id)}`;
-      const request = { method: 'PATCH', path, body: patch, contentType: PATCH_JSON, apiVersion: V } as const;
-      const item = await this.write(
-        () => this.rest.answered<WorkItem>(request, 'undefined'),
-        async (answered) => ((await landed(answered)) ? { id } : undefined),
-      );
-      if (!item?.id) throw this.areaRefused(loc('UpdateAnswered404', id, this.permissionFix(project)));
-    });
+    return this.call(
+      loc('ActionUpdate', id),
+      project,
+      async () => {
+        const path = `${segment(project)}/_apis/wit/workitems/${segment(id)}`;
+        const request = {
+          method: 'PATCH',
+          path,
+          body: patch,
+          contentType: PATCH_JSON,
+          apiVersion: V,
+        } as const;
+        const item = await this.write(
+          () => this.rest.answered<WorkItem>(request, 'undefined'),
+          async (answered) => ((await landed(answered)) ? { id } : undefined),
+        );
+        if (!item?.id) throw this.areaRefused(loc('UpdateAnswered404', id, this.permissionFix(project)));
+      },
+      true,
+    );
   }
 
   comments(
@@ -326,14 +348,19 @@ export class AdoBoards implements Boards {
     html: string,
     landed: (answered: boolean) => Promise<boolean>,
   ): Promise<void> {
-    return this.call(loc('ActionComment', id), project, async () => {
-      const path = `${segment(project)}/_apis/wit/workItems/${segment(id)}/comments`;
-      const request = { method: 'POST', path, body: { text: html }, apiVersion: COMMENTS } as const;
-      await this.write(
-        () => this.rest.answered<unknown>(request),
-        async (answered) => ((await landed(answered)) ? '' : undefined),
-      );
-    });
+    return this.call(
+      loc('ActionComment', id),
+      project,
+      async () => {
+        const path = `${segment(project)}/_apis/wit/workItems/${segment(id)}/comments`;
+        const request = { method: 'POST', path, body: { text: html }, apiVersion: COMMENTS } as const;
+        await this.write(
+          () => this.rest.answered<unknown>(request),
+          async (answered) => ((await landed(answered)) ? '' : undefined),
+        );
+      },
+      true,
+    );
   }
 
   fieldTypes(project: string): Promise<FieldTypes> {

@@ -12,6 +12,8 @@ export interface CallContext {
   readonly identity?: WriterIdentity;
   /** The run's records the call reads, whose permission a refusal names instead of the area's. */
   readonly records?: RecordsPermission;
+  /** The call saves something in Boards (a create, a change, a comment). */
+  readonly write?: boolean;
 }
 
 /** What a read of the run's records needs: a permission of its own, which the area's permissions do not give. */
@@ -122,7 +124,10 @@ const MESSAGES: readonly (readonly [applies: (f: Failure) => boolean, message: (
   [(f) => f.e.page === '', (f) => loc('AnswerEmpty', f.action, f.call.url, f.status ?? 200)],
   [
     (f) => typeof f.e.page === 'string',
-    (f) => loc('AnswerNotJson', f.action, f.call.url, f.status ?? 200, f.e.page ?? ''),
+    // A page in place of a write's answer: what answered may have passed the write on before.
+    (f) =>
+      `${loc('AnswerNotJson', f.action, f.call.url, f.status ?? 200, f.e.page ?? '')}` +
+      (f.call.write ? ` ${loc('PageAfterWrite')}` : ''),
   ],
   [(f) => serverTooOld(f) !== undefined, tooOld],
   // A read of the run's records is the job token's whatever writes to Boards: refused, that token outlived the
