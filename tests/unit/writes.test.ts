@@ -74,9 +74,12 @@ describe('creating an item and settling races', () => {
   it('onRecurrence new: a create sent again after its lost answer keeps its own older item, if it landed', async () => {
     const files = { ...creation, settleRaces: false };
     // The looks before sending it again did not list it (the index lagged); once sent again, it is listed.
-    const lostThenSent = (boards: { createWorkItem: sinon.SinonStub; queryIds: sinon.SinonStub }): void => {
+    const lostThenSent = (
+      boards: { createWorkItem: sinon.SinonStub; queryIds: sinon.SinonStub },
+      listed = [7, 8],
+    ): void => {
       let sent = false;
-      boards.queryIds.callsFake(async () => (sent ? [7, 8] : []));
+      boards.queryIds.callsFake(async () => (sent ? listed : []));
       boards.createWorkItem.callsFake(
         async (_project: string, _type: string, _ops: unknown, landed: () => Promise<number | undefined>) => {
           assert.equal(await landed(), undefined);
@@ -109,6 +112,30 @@ describe('creating an item and settling races', () => {
       clock2.restore();
     }
     sinon.assert.notCalled(other.boards.updateWorkItem);
+    // The index lists only the copy, which carries this run's marker as every item it files: nothing to close.
+    const alone = writerOver({ 8: [filedComment(1, KEY)] });
+    lostThenSent(alone.boards, [8]);
+    const clock3 = sinon.useFakeTimers({ toFake: ['setTimeout'] });
+    try {
+      const created = createItem(alone.writer, [], files);
+      await clock3.runAllAsync();
+      assert.deepEqual(await created, { kind: 'created', id: 8 });
+    } finally {
+      clock3.restore();
+    }
+    sinon.assert.notCalled(alone.boards.updateWorkItem);
+    // An item open before the create is never this run's lost one, whatever it carries (an earlier attempt's).
+    const known = writerOver({ 7: [filedComment(1, KEY)] });
+    lostThenSent(known.boards);
+    const clock4 = sinon.useFakeTimers({ toFake: ['setTimeout'] });
+    try {
+      const created = createItem(known.writer, [], { ...files, known: [7] });
+      await clock4.runAllAsync();
+      assert.deepEqual(await created, { kind: 'created', id: 8 });
+    } finally {
+      clock4.restore();
+    }
+    sinon.assert.notCalled(known.boards.updateWorkItem);
     // An answer that was not lost: no query at all.
     const plain = writerOver({});
     assert.deepEqual(await createItem(plain.writer, [], files), { kind: 'created', id: 8 });
