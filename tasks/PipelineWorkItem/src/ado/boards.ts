@@ -76,6 +76,11 @@ export class AdoBoards implements Boards {
     }
   }
 
+  // A call that saves something in Boards: its error says so where that changes what to do.
+  private saving<T>(action: string, project: string, body: () => Promise<T>): Promise<T> {
+    return this.call(action, project, body, true);
+  }
+
   /**
    * Sends a write, and again while its outcome is unknown and `landed` does not find it: a write is never sent
    * twice when the first one may have landed. When even that check cannot be made, the write is given up, and
@@ -257,31 +262,20 @@ export class AdoBoards implements Boards {
     patch: readonly JsonPatchOperation[],
     landed: (answered: boolean) => Promise<number | undefined>,
   ): Promise<{ id: number }> {
-    return this.call(
-      loc('ActionCreate', type, project),
-      project,
-      async () => {
-        const path = `${segment(project)}/_apis/wit/workitems/$${segment(type)}`;
-        const request = {
-          method: 'POST',
-          path,
-          body: patch,
-          contentType: PATCH_JSON,
-          apiVersion: V,
-        } as const;
-        const item = await this.write(
-          () => this.rest.answered<WorkItem>(request, 'undefined'),
-          async (answered) => {
-            const id = await landed(answered);
-            return id === undefined ? undefined : { id };
-          },
-        );
-        if (!item?.id)
-          throw this.areaRefused(loc('CreateAnswered404', type, project, this.permissionFix(project)));
-        return { id: item.id };
-      },
-      true,
-    );
+    return this.saving(loc('ActionCreate', type, project), project, async () => {
+      const path = `${segment(project)}/_apis/wit/workitems/$${segment(type)}`;
+      const request = { method: 'POST', path, body: patch, contentType: PATCH_JSON, apiVersion: V } as const;
+      const item = await this.write(
+        () => this.rest.answered<WorkItem>(request, 'undefined'),
+        async (answered) => {
+          const id = await landed(answered);
+          return id === undefined ? undefined : { id };
+        },
+      );
+      if (!item?.id)
+        throw this.areaRefused(loc('CreateAnswered404', type, project, this.permissionFix(project)));
+      return { id: item.id };
+    });
   }
 
   updateWorkItem(
@@ -290,26 +284,15 @@ export class AdoBoards implements Boards {
     patch: readonly JsonPatchOperation[],
     landed: (answered: boolean) => Promise<boolean>,
   ): Promise<void> {
-    return this.call(
-      loc('ActionUpdate', id),
-      project,
-      async () => {
-        const path = `${segment(project)}/_apis/wit/workitems/${segment(id)}`;
-        const request = {
-          method: 'PATCH',
-          path,
-          body: patch,
-          contentType: PATCH_JSON,
-          apiVersion: V,
-        } as const;
-        const item = await this.write(
-          () => this.rest.answered<WorkItem>(request, 'undefined'),
-          async (answered) => ((await landed(answered)) ? { id } : undefined),
-        );
-        if (!item?.id) throw this.areaRefused(loc('UpdateAnswered404', id, this.permissionFix(project)));
-      },
-      true,
-    );
+    return this.saving(loc('ActionUpdate', id), project, async () => {
+      const path = `${segment(project)}/_apis/wit/workitems/${segment(id)}`;
+      const request = { method: 'PATCH', path, body: patch, contentType: PATCH_JSON, apiVersion: V } as const;
+      const item = await this.write(
+        () => this.rest.answered<WorkItem>(request, 'undefined'),
+        async (answered) => ((await landed(answered)) ? { id } : undefined),
+      );
+      if (!item?.id) throw this.areaRefused(loc('UpdateAnswered404', id, this.permissionFix(project)));
+    });
   }
 
   comments(
@@ -348,19 +331,14 @@ export class AdoBoards implements Boards {
     html: string,
     landed: (answered: boolean) => Promise<boolean>,
   ): Promise<void> {
-    return this.call(
-      loc('ActionComment', id),
-      project,
-      async () => {
-        const path = `${segment(project)}/_apis/wit/workItems/${segment(id)}/comments`;
-        const request = { method: 'POST', path, body: { text: html }, apiVersion: COMMENTS } as const;
-        await this.write(
-          () => this.rest.answered<unknown>(request),
-          async (answered) => ((await landed(answered)) ? '' : undefined),
-        );
-      },
-      true,
-    );
+    return this.saving(loc('ActionComment', id), project, async () => {
+      const path = `${segment(project)}/_apis/wit/workItems/${segment(id)}/comments`;
+      const request = { method: 'POST', path, body: { text: html }, apiVersion: COMMENTS } as const;
+      await this.write(
+        () => this.rest.answered<unknown>(request),
+        async (answered) => ((await landed(answered)) ? '' : undefined),
+      );
+    });
   }
 
   fieldTypes(project: string): Promise<FieldTypes> {
