@@ -8,7 +8,7 @@ import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import { recurrenceHtml } from '../../tasks/PipelineWorkItem/src/render/notes';
 import type { Boards, Comment } from '../../tasks/PipelineWorkItem/src/ports';
 import type { BoardsWrites } from '../../tasks/PipelineWorkItem/src/act/acted';
-import { commentOnRecurrence, createItem } from '../../tasks/PipelineWorkItem/src/act/writes';
+import { commentOnRecurrence, createItem, Creation } from '../../tasks/PipelineWorkItem/src/act/writes';
 import { markerHtml } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
 import { BUG, filedComment, inputs, readsOver, runContext } from './fixtures';
 import { AdoError } from '../../tasks/PipelineWorkItem/src/errors';
@@ -60,6 +60,18 @@ const creation = {
   optional: new Map<string, string>(),
 };
 
+// createItem with the waits of its looks for a lost answer run on a fake clock.
+async function createdOnFakeClock(writer: BoardsWrites, settling: Creation): Promise<unknown> {
+  const clock = sinon.useFakeTimers({ toFake: ['setTimeout'] });
+  try {
+    const created = createItem(writer, [], settling);
+    await clock.runAllAsync();
+    return await created;
+  } finally {
+    clock.restore();
+  }
+}
+
 describe('creating an item and settling races', () => {
   it('a run that raced only itself (its own create, listed late) reports the older item as created', async () => {
     const { writer, boards } = writerOver({ 7: [filedComment(1, KEY)] });
@@ -90,51 +102,26 @@ describe('creating an item and settling races', () => {
     };
     const landed = writerOver({ 7: [filedComment(1, KEY)] });
     lostThenSent(landed.boards);
-    const clock = sinon.useFakeTimers({ toFake: ['setTimeout'] });
-    try {
-      const settled = createItem(landed.writer, [], files);
-      await clock.runAllAsync();
-      assert.deepEqual(await settled, { kind: 'created', id: 7 });
-    } finally {
-      clock.restore();
-    }
+    assert.deepEqual(await createdOnFakeClock(landed.writer, files), { kind: 'created', id: 7 });
     assert.equal(landed.boards.updateWorkItem.firstCall.args[1], 8, 'the copy sent again is closed');
     sinon.assert.notCalled(landed.boards.addComment);
     // Another run's older item is no concern of a run that files whatever is open.
     const other = writerOver({ 7: [filedComment(1, 'build-811.1.Test')] });
     lostThenSent(other.boards);
-    const clock2 = sinon.useFakeTimers({ toFake: ['setTimeout'] });
-    try {
-      const created = createItem(other.writer, [], files);
-      await clock2.runAllAsync();
-      assert.deepEqual(await created, { kind: 'created', id: 8 });
-    } finally {
-      clock2.restore();
-    }
+    assert.deepEqual(await createdOnFakeClock(other.writer, files), { kind: 'created', id: 8 });
     sinon.assert.notCalled(other.boards.updateWorkItem);
     // The index lists only the copy, which carries this run's marker as every item it files: nothing to close.
     const alone = writerOver({ 8: [filedComment(1, KEY)] });
     lostThenSent(alone.boards, [8]);
-    const clock3 = sinon.useFakeTimers({ toFake: ['setTimeout'] });
-    try {
-      const created = createItem(alone.writer, [], files);
-      await clock3.runAllAsync();
-      assert.deepEqual(await created, { kind: 'created', id: 8 });
-    } finally {
-      clock3.restore();
-    }
+    assert.deepEqual(await createdOnFakeClock(alone.writer, files), { kind: 'created', id: 8 });
     sinon.assert.notCalled(alone.boards.updateWorkItem);
     // An item open before the create is never this run's lost one, whatever it carries (an earlier attempt's).
     const known = writerOver({ 7: [filedComment(1, KEY)] });
     lostThenSent(known.boards);
-    const clock4 = sinon.useFakeTimers({ toFake: ['setTimeout'] });
-    try {
-      const created = createItem(known.writer, [], { ...files, known: [7] });
-      await clock4.runAllAsync();
-      assert.deepEqual(await created, { kind: 'created', id: 8 });
-    } finally {
-      clock4.restore();
-    }
+    assert.deepEqual(await createdOnFakeClock(known.writer, { ...files, known: [7] }), {
+      kind: 'created',
+      id: 8,
+    });
     sinon.assert.notCalled(known.boards.updateWorkItem);
     // An answer that was not lost: no query at all.
     const plain = writerOver({});
