@@ -87,7 +87,7 @@ async function settleRace(acting: BoardsWrites, id: number, creation: Creation):
   if (oldest === undefined || oldest >= id) return { kind: 'created', id };
   // The older item is this run's own create, whose answer was lost and which the query listed too late: the run
   // raced only itself, and filed the older item.
-  const ownOlder = !creation.known.includes(oldest) && (await marked(acting, oldest));
+  const ownOlder = await filedByThisRun(acting, creation, oldest);
   // The oldest item hears of the failure first: if that cannot be written, this run's item stays the one that
   // tracks it and nothing is closed.
   let occurrence: number | undefined;
@@ -114,12 +114,27 @@ async function settleRace(acting: BoardsWrites, id: number, creation: Creation):
  * keeps that one and closes its own as its duplicate, as a run that raced only itself does.
  */
 async function settleOwnRace(acting: BoardsWrites, id: number, creation: Creation): Promise<Created> {
-  for (const older of await openItems(acting, creation.fingerprint)) {
-    if (older >= id || creation.known.includes(older) || !(await marked(acting, older))) continue;
-    await settleDuplicate(acting, id, older, creation.success);
-    return { kind: 'created', id: older };
+  const older = await ownOpenItem(acting, creation, id);
+  if (older === undefined) return { kind: 'created', id };
+  await settleDuplicate(acting, id, older, creation.success);
+  return { kind: 'created', id: older };
+}
+
+// Whether `item` is one this run filed: it was not open before the create, and it carries this run's marker.
+async function filedByThisRun(acting: BoardsWrites, creation: Creation, item: number): Promise<boolean> {
+  return !creation.known.includes(item) && (await marked(acting, item));
+}
+
+// The oldest open item of the fingerprint this run filed, among those older than `before` when it is given.
+async function ownOpenItem(
+  acting: BoardsWrites,
+  creation: Creation,
+  before = Number.POSITIVE_INFINITY,
+): Promise<number | undefined> {
+  for (const item of await openItems(acting, creation.fingerprint)) {
+    if (item < before && (await filedByThisRun(acting, creation, item))) return item;
   }
-  return { kind: 'created', id };
+  return undefined;
 }
 
 // How many times a create is sent again without refused field values: a rule can refuse one value per answer, but
@@ -133,17 +148,11 @@ async function createDroppingRefused(
   patch: readonly JsonPatchOperation[],
   creation: Creation,
 ): Promise<{ id: number; resent: boolean }> {
-  // The item of the fingerprint that was not open before and carries this run's marker is the one that landed.
-  const look = async (): Promise<number | undefined> => {
-    for (const id of await openItems(acting, creation.fingerprint)) {
-      if (!creation.known.includes(id) && (await marked(acting, id))) return id;
-    }
-    return undefined;
-  };
-  // Whether the create was sent again after its answer was lost: the looks for it did not find it.
+  // Whether the create was sent again after its answer was lost: the looks for it (the item this run filed is
+  // the one that landed) did not find it.
   let resent = false;
   const landed = async (): Promise<number | undefined> => {
-    const found = await landedLater(look);
+    const found = await landedLater(() => ownOpenItem(acting, creation));
     resent ||= found === undefined;
     return found;
   };
