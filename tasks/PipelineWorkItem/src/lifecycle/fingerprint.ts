@@ -59,9 +59,10 @@ export function fingerprintOf(
   const text = textOf((branch) => branch);
   const scopeTag = `${SCOPE_TAG_PREFIX}${digest('scope', scopeParts(context))}`;
   if (context.pullRequest === undefined) {
-    const tag = `${FINGERPRINT_TAG_PREFIX}${hash(textOf(caseKept).toLowerCase())}`;
+    const keyed = textOf(caseKept);
+    const tag = `${FINGERPRINT_TAG_PREFIX}${hash(keyed.toLowerCase())}`;
+    if (keyed === text) return { text, tag, scopeTag };
     const blind = `${FINGERPRINT_TAG_PREFIX}${hash(text.toLowerCase())}`;
-    if (blind === tag) return { text, tag, scopeTag };
     const lowerCase = { ...context, branch: context.branch.toLowerCase() };
     const lowerCaseScopeTag = `${SCOPE_TAG_PREFIX}${digest('scope', scopeParts(lowerCase))}`;
     return { text, tag, scopeTag, caseBlind: { tag: blind, lowerCaseScopeTag } };
