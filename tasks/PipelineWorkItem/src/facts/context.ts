@@ -282,15 +282,16 @@ function person(displayName: string, email: string): Person | undefined {
 // them (dot segments, backslashes and their escapes resolved): `…/fabrikam/../other/` starts with the collection
 // but leads to another organization.
 function releaseWebUrl(url: string, collectionUri: string): string | undefined {
-  const href = parsedHref(url);
-  const collection = parsedHref(collectionUri);
+  const href = urlOf(url)?.href;
+  const collection = urlOf(collectionUri)?.href;
   if (href === undefined || collection === undefined) return undefined;
   return href.toLowerCase().startsWith(collection.toLowerCase()) ? href : undefined;
 }
 
-function parsedHref(url: string): string | undefined {
+// The URL `text` spells; undefined for text that is no URL.
+function urlOf(text: string): URL | undefined {
   try {
-    return new URL(url).href;
+    return new URL(text);
   } catch {
     return undefined;
   }
@@ -306,30 +307,19 @@ function releaseUrl(collectionUri: string, project: string, id: number): string 
 // organization as user info, which the link leaves out), a GitHub one only on github.com. GitHub Enterprise's
 // host is the organization's own choice, which nothing here can check.
 function commitUrl(get: (name: string) => string, commit: string, collectionUri: string): string | undefined {
-  const provider = get('Build.Repository.Provider');
-  const repository = withoutUserInfo(get('Build.Repository.Uri'))
-    ?.replace(/\/+$/, '')
-    .replace(/\.git$/, '');
-  if (!commit || repository === undefined) return undefined;
-  const trusted: Record<string, (url: URL) => boolean> = {
+  const url = urlOf(get('Build.Repository.Uri'));
+  if (!commit || url === undefined) return undefined;
+  url.username = '';
+  url.password = '';
+  const repository = url.href.replace(/\/+$/, '').replace(/\.git$/, '');
+  const trusted: Record<string, () => boolean> = {
     tfsgit: () => ofJobOrganization(collectionUri, repository),
-    github: (url) => url.protocol === 'https:' && url.host === 'github.com',
-    githubenterprise: (url) => ['https:', 'http:'].includes(url.protocol),
+    github: () => url.protocol === 'https:' && url.host === 'github.com',
+    githubenterprise: () => ['https:', 'http:'].includes(url.protocol),
   };
-  const check = trusted[provider.toLowerCase()];
-  return check?.(new URL(repository)) ? `${repository}/commit/${commit}` : undefined;
-}
-
-// The URL without user name or password; undefined for text that is no URL.
-function withoutUserInfo(url: string): string | undefined {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.href;
-  } catch {
-    return undefined;
-  }
+  return trusted[get('Build.Repository.Provider').toLowerCase()]?.()
+    ? `${repository}/commit/${commit}`
+    : undefined;
 }
 
 // Names the agent gives to the implicit stage/job of single-job pipelines; they add nothing where a person reads.
