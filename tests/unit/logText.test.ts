@@ -1,5 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { cleanLogLine, cleanLogLines, plainText } from '../../tasks/PipelineWorkItem/src/text/logText';
+import {
+  cleanLogLine,
+  cleanLogLines,
+  hasUnpairedSurrogate,
+  plainText,
+} from '../../tasks/PipelineWorkItem/src/text/logText';
 
 describe('log text', () => {
   const cases: [name: string, line: string, expected: string | undefined][] = [
@@ -107,5 +112,14 @@ describe('log lines', () => {
 
   it('reads a lone carriage return in a message as a line break', () => {
     assert.equal(plainText('first\rsecond\r\nthird'), 'first\nsecond\nthird');
+  });
+});
+
+describe('unpaired surrogates', () => {
+  it('tells half of a surrogate pair, wherever it stands, from a whole pair', () => {
+    for (const text of ['\ud800ab', 'ab\udc00', 'a\ud83d\ud83d\ude00'])
+      assert.equal(hasUnpairedSurrogate(text), true, text);
+    for (const text of ['', 'abc', '\ud83d\ude00', 'caf\u00e9'])
+      assert.equal(hasUnpairedSurrogate(text), false, text);
   });
 });

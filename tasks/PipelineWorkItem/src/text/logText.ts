@@ -105,6 +105,11 @@ const UNSTORABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\uFFFE\uFFFF]/g;
 // Half of a surrogate pair (from a Windows agent's environment, or a cut elsewhere) is no character at all.
 const UNPAIRED_SURROGATE = /\p{Cs}/gu;
 
+/** Whether `text` holds half of a surrogate pair without its other half. */
+export function hasUnpairedSurrogate(text: string): boolean {
+  return text.search(UNPAIRED_SURROGATE) >= 0;
+}
+
 /** `text` with each half of a surrogate pair that has no other half shown as the replacement character. */
 export function pairedSurrogates(text: string): string {
   return text.replace(UNPAIRED_SURROGATE, '\uFFFD');

@@ -1,4 +1,5 @@
 import { escapeHtml } from './html';
+import { hasUnpairedSurrogate } from './logText';
 import { escapeMarkdown } from './markdown';
 
 /**
@@ -24,9 +25,8 @@ export function isMaskable(secret: string): boolean {
  * it), its quotes escaped as a quoted string in a script or a value in a CSV file writes them, Base64-encoded
  * (standard and URL-safe alphabets, of its UTF-8 and of its UTF-16 bytes, as PowerShell's `-EncodedCommand` takes
  * it) inside longer data, and hex-encoded in lower and upper case; and each of its lines, as it is, when it has
- * several. The encoded forms of a maskable secret
- * have at least six characters (five bytes give six Base64 characters at any alignment, ten hex digits), too many
- * to stand in ordinary text by chance.
+ * several. The encoded forms of a maskable secret have at least six characters (five bytes give six Base64
+ * characters at any alignment, ten hex digits), too many to stand in ordinary text by chance.
  */
 export function secretForms(secret: string): string[] {
   const reshaped = [secret.trim(), secret.replace(/\s+/g, ' ').trim()].filter(isMaskable);
@@ -118,12 +118,8 @@ function percentEncoded(secret: string, { keeps, space }: (typeof URL_ENCODERS)[
 // URL standard writes it (Node.js's URL, browsers), and JavaScript's `escape` (Latin-1 bytes as `%XX`, the rest as
 // `%uXXXX`).
 function urlForms(secret: string): string[] {
-  try {
-    // A lone surrogate has no URL-encoded form: encodeURIComponent throws.
-    encodeURIComponent(secret);
-  } catch {
-    return [];
-  }
+  // Half of a surrogate pair is no character that UTF-8, and so a URL, can hold.
+  if (hasUnpairedSurrogate(secret)) return [];
   const userinfo = new URL('http://host/');
   userinfo.password = secret;
   const encoded = [
