@@ -126,7 +126,7 @@ const MESSAGES: readonly (readonly [applies: (f: Failure) => boolean, message: (
     (f) => typeof f.e.page === 'string',
     // A page in place of a write's answer: what answered may have passed the write on before.
     (f) =>
-      `${loc('AnswerNotJson', f.action, f.call.url, f.status ?? 200, f.e.page ?? '')}` +
+      loc('AnswerNotJson', f.action, f.call.url, f.status ?? 200, f.e.page ?? '') +
       (f.call.write ? ` ${loc('PageAfterWrite')}` : ''),
   ],
   [(f) => serverTooOld(f) !== undefined, tooOld],
