@@ -6,6 +6,7 @@ import {
   classicRelease,
   failedYamlRun,
   greenYamlRun,
+  JOB_TOKEN,
   releaseVariables,
   seedClassicRelease,
 } from './pipelines';
@@ -241,6 +242,36 @@ describe('packaged task: pull-request lanes, recovery by scope, guarded inputs',
     assert.equal(green.outputs['WorkItemAction'], 'resolved', green.stdout);
     assert.equal(await state(old.id), 'Resolved');
     await session.items(1, green);
+  });
+
+  it('a new item on a branch with capitals links the closed item 1.0.0 filed for it, never main’s', async () => {
+    const blindTag = (text: string): string =>
+      `pwi:${createHash('sha256').update(text.toLowerCase(), 'utf8').digest('hex').slice(0, 12)}`;
+    const old = await session.emulator.seedWorkItem({
+      project: 'WebApp',
+      type: 'Bug',
+      fields: {
+        'System.Title': 'Filed by 1.0.0',
+        'System.State': 'Closed',
+        'System.Tags': `pipeline-failure; ${blindTag('WebApp-CI · Feature/X')}`,
+      },
+    });
+    const branch = { 'Build.SourceBranch': 'refs/heads/Feature/X', 'Build.SourceBranchName': 'X' };
+    const failed = await runBuild(1085, 'failed', { variables: branch });
+    assert.equal(failed.outputs['WorkItemAction'], 'created', failed.stdout);
+    const link = (id: number) =>
+      `Filed before for this fingerprint: <a href="${session.emulator.collectionUrl}WebApp/_workitems/edit/${id}">#${id}</a>.`;
+    assert.ok((await comments(failed.outputs['WorkItemId']!))[0]?.includes(link(old.id)));
+    // feature/x's own items carry 1.0.0's tag too (its text in lower case is the same), with their scope tag:
+    // they are not Feature/X's.
+    await session.emulator.reset();
+    await session.emulator.setTokens([JOB_TOKEN]);
+    const lower = { 'Build.SourceBranch': 'refs/heads/feature/x', 'Build.SourceBranchName': 'x' };
+    const lowerRun = await runBuild(1086, 'failed', { variables: lower });
+    assert.equal(lowerRun.outputs['WorkItemAction'], 'created', lowerRun.stdout);
+    const upper = await runBuild(1087, 'failed', { variables: branch });
+    assert.equal(upper.outputs['WorkItemAction'], 'created', upper.stdout);
+    assert.ok(!(await comments(upper.outputs['WorkItemId']!))[0]?.includes('Filed before'));
   });
 
   it('finds and resolves an item 1.0.0 filed, by its fingerprint tag alone', async () => {

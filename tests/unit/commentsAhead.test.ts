@@ -5,13 +5,13 @@ import { NO_FACTS } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import { fingerprintOf } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
 import { markerHtml, runKey } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
-import { newestTaggedQuery } from '../../tasks/PipelineWorkItem/src/lifecycle/openItems';
+import { newestTaggedQuery, type TaggedBy } from '../../tasks/PipelineWorkItem/src/lifecycle/openItems';
 import { runContext, YAML_VARIABLES } from './fixtures';
 
-// A recurrence's comments read ahead: the newest item with the default fingerprint's tag, and its comments.
+// A recurrence's comments read ahead: the newest item of the default fingerprint, and its comments.
 
 const CONTEXT = runContext();
-const TAG = fingerprintOf(undefined, runView(CONTEXT, NO_FACTS, 'failed').values, CONTEXT).tag;
+const FINGERPRINT = fingerprintOf(undefined, runView(CONTEXT, NO_FACTS, 'failed').values, CONTEXT);
 const COMMENTS = [{ id: 12, text: `<p>Again</p>${markerHtml('build-811.1.Test', 3)}` }];
 
 function boards(newest: number[] = [7]) {
@@ -23,8 +23,8 @@ function boards(newest: number[] = [7]) {
 
 // The task's reads share the newest-tagged query; here it is the fake's own.
 function aheadOf(fake: ReturnType<typeof boards>, context = CONTEXT) {
-  const newestTagged = async (tag: string) =>
-    ((await fake.queryIds('WebApp', newestTaggedQuery(tag))) as number[])[0];
+  const newestTagged = async (fingerprint: TaggedBy) =>
+    ((await fake.queryIds('WebApp', newestTaggedQuery(fingerprint))) as number[])[0];
   return commentsAheadOf(fake, 'WebApp', context, newestTagged);
 }
 
@@ -34,7 +34,7 @@ describe('comments read ahead', () => {
     const ahead = aheadOf(fake);
     ahead.start();
     assert.deepEqual(await ahead.take(7), COMMENTS);
-    sinon.assert.calledOnceWithExactly(fake.queryIds, 'WebApp', newestTaggedQuery(TAG));
+    sinon.assert.calledOnceWithExactly(fake.queryIds, 'WebApp', newestTaggedQuery(FINGERPRINT));
     const [project, item, enough] = fake.comments.firstCall.args as [
       string,
       number,
@@ -56,7 +56,7 @@ describe('comments read ahead', () => {
     await new Promise((resolve) => setImmediate(resolve));
     const [first, second] = fake.queryIds.getCalls().map((call) => call.args[1] as string);
     assert.equal(first, second);
-    assert.notEqual(first, newestTaggedQuery(TAG));
+    assert.notEqual(first, newestTaggedQuery(FINGERPRINT));
   });
 
   it('none for another item, none when nothing carries the tag, none before it started', async () => {

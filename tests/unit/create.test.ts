@@ -111,7 +111,7 @@ describe('filing a new item', () => {
     const boards = boardsFinding([8]);
     const { acting } = actingOver(boards);
     const filing = decided();
-    const earlierItem = sinon.stub().resolves(undefined).withArgs(filing.fingerprint.tag).resolves(5);
+    const earlierItem = sinon.stub().resolves(undefined).withArgs(filing.fingerprint).resolves(5);
     await fileNewItem({ ...acting, reads: { ...acting.reads, earlierItem } }, filing);
     const history = String(field(sent(boards.createWorkItem), 'System.History'));
     assert.ok(

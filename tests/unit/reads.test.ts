@@ -372,9 +372,13 @@ describe('the reads that may start early', () => {
   it('the item filed before is asked for as soon as a filing run names its tag, and asked once', async () => {
     const { reads, boards } = readsFor({ fingerprint: '{{pipeline}}' });
     boards.queryIds.resolves([9, 4]);
-    reads.startEarlierItem('pwi:aaaaaaaaaaaa');
-    sinon.assert.calledOnceWithExactly(boards.queryIds, 'WebApp', newestTaggedQuery('pwi:aaaaaaaaaaaa'));
-    assert.equal(await reads.earlierItem('pwi:aaaaaaaaaaaa'), 9);
+    reads.startEarlierItem({ tag: 'pwi:aaaaaaaaaaaa' });
+    sinon.assert.calledOnceWithExactly(
+      boards.queryIds,
+      'WebApp',
+      newestTaggedQuery({ tag: 'pwi:aaaaaaaaaaaa' }),
+    );
+    assert.equal(await reads.earlierItem({ tag: 'pwi:aaaaaaaaaaaa' }), 9);
     sinon.assert.calledOnce(boards.queryIds);
   });
 
@@ -386,13 +390,17 @@ describe('the reads that may start early', () => {
     await ahead.reads.commentsAhead(7);
     const [, query] = ahead.boards.queryIds.firstCall.args as [string, string];
     const tag = /CONTAINS '([^']+)'/.exec(query)?.[1] ?? '';
-    assert.equal(await ahead.reads.earlierItem(tag), 7);
+    assert.equal(await ahead.reads.earlierItem({ tag }), 7);
     sinon.assert.calledOnce(ahead.boards.queryIds);
     const other = readsFor({ fingerprint: '{{pipeline}}' });
     other.boards.queryIds.onFirstCall().resolves([]).onSecondCall().rejects(new Error('503'));
-    assert.equal(await other.reads.earlierItem('pwi:aaaaaaaaaaaa'), undefined);
-    assert.equal(await other.reads.earlierItem('pwi:bbbbbbbbbbbb'), undefined);
-    sinon.assert.calledWithExactly(other.boards.queryIds, 'WebApp', newestTaggedQuery('pwi:aaaaaaaaaaaa'));
+    assert.equal(await other.reads.earlierItem({ tag: 'pwi:aaaaaaaaaaaa' }), undefined);
+    assert.equal(await other.reads.earlierItem({ tag: 'pwi:bbbbbbbbbbbb' }), undefined);
+    sinon.assert.calledWithExactly(
+      other.boards.queryIds,
+      'WebApp',
+      newestTaggedQuery({ tag: 'pwi:aaaaaaaaaaaa' }),
+    );
     sinon.assert.calledTwice(other.boards.queryIds);
   });
 });

@@ -19,15 +19,25 @@ describe('WIQL string literals', () => {
   }
 });
 
-describe('the newest item carrying a tag', () => {
+describe('the newest item of a fingerprint', () => {
   it('asks for every item of the project with the tag, in any state and of any type, newest first', () => {
     assert.equal(
-      newestTaggedQuery('pwi:0123456789ab'),
+      newestTaggedQuery({ tag: 'pwi:0123456789ab' }),
       "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.Tags] CONTAINS 'pwi:0123456789ab' ORDER BY [System.Id] DESC",
     );
   });
 
   it('keeps a quote in the tag inside its literal', () => {
-    assert.match(newestTaggedQuery("it's"), /CONTAINS 'it''s' ORDER BY/);
+    assert.match(newestTaggedQuery({ tag: "it's" }), /CONTAINS 'it''s' ORDER BY/);
+  });
+
+  it('a branch with capitals: also the tag 1.0.0 wrote, on an item without the lower-case branch’s scope tag', () => {
+    const caseBlind = { tag: 'pwi:ba5eba11c0de', lowerCaseScopeTag: 'pwi:scope-lower' };
+    assert.equal(
+      newestTaggedQuery({ tag: 'pwi:0123456789ab', caseBlind }),
+      'SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND ' +
+        "([System.Tags] CONTAINS 'pwi:0123456789ab' OR ([System.Tags] CONTAINS 'pwi:ba5eba11c0de' AND " +
+        "[System.Tags] NOT CONTAINS 'pwi:scope-lower')) ORDER BY [System.Id] DESC",
+    );
   });
 });

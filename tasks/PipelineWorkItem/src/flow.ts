@@ -161,7 +161,7 @@ function openItemsRead(
   fingerprint: Fingerprint,
   intent: 'file' | 'recover',
 ): Promise<number[]> {
-  if (intent === 'file') acting.reads.startEarlierItem(fingerprint.tag);
+  if (intent === 'file') acting.reads.startEarlierItem(fingerprint);
   if (!needsOpenItems(intent, acting.settings.onRecurrence)) return Promise.resolve([]);
   // A green run recovers everything its scope filed, whatever the fingerprint template made of the run.
   const read = openItems(acting, fingerprint, intent === 'recover' ? 'recovery' : 'fingerprint');

@@ -72,7 +72,7 @@ async function newItem(
   const { settings, project, host, reads } = acting;
   const { fingerprint } = decided;
   const secrets = host.secrets();
-  const earlier = reads.earlierItem(fingerprint.tag);
+  const earlier = reads.earlierItem(fingerprint);
   // Uploads go out while the evidence is still being read: both only add to the one create request. The logs'
   // file names are cut from the step names, so they are made of the names as the item shows them.
   const masked = maskedRun(decided.view, secrets);

@@ -6,7 +6,7 @@ import type { RunContext } from '../facts/context';
 import { Evidence, NO_EVIDENCE, QueuedBuild, TestFailures } from '../facts/model';
 import type { Settings } from '../inputs/settings';
 import type { Intent } from '../lifecycle/decision';
-import { newestTaggedQuery } from '../lifecycle/openItems';
+import { newestTaggedQuery, type TaggedBy } from '../lifecycle/openItems';
 import { newerBuild, newerBuildsQuery } from '../lifecycle/staleness';
 import type { Boards, Comment, Pipelines, TestScope } from '../ports';
 import { commentsAheadOf } from './commentsAhead';
@@ -57,21 +57,21 @@ export interface Reads {
    */
   commentsAhead(item: number): Promise<Comment[] | undefined>;
   /**
-   * The newest item carrying `tag` (of any type, in any state) before this run writes: a new item's first note
-   * names it. undefined when there is none or it could not be read; one query per tag, shared with the comments
-   * read ahead.
+   * The newest item of the fingerprint (of any type, in any state) before this run writes: a new item's first note
+   * names it. undefined when there is none or it could not be read; one query per fingerprint, shared with the
+   * comments read ahead.
    */
-  earlierItem(tag: string): Promise<number | undefined>;
+  earlierItem(fingerprint: TaggedBy): Promise<number | undefined>;
   /**
    * Starts what a new item needs once the run's records say it files: they go out together with the open
    * items' query; a recurrence leaves them unused, but a new failure is not kept waiting for them.
    */
   startFiling(): void;
   /**
-   * Starts, once a filing run's fingerprint is known, the read of the item filed before for its tag (`earlierItem`):
+   * Starts, once a filing run's fingerprint is known, the read of the item filed before for it (`earlierItem`):
    * it goes out with the open items' query (or was read ahead), so that a new item's link never holds up its create.
    */
-  startEarlierItem(tag: string): void;
+  startEarlierItem(fingerprint: TaggedBy): void;
 }
 
 interface ReadsOf {
@@ -87,7 +87,9 @@ interface ReadsOf {
 export function readsOf(given: ReadsOf, records: Promise<RunRecords>): Reads {
   const of = { ...given, pipelines: testRunsReadOnce(given.pipelines) };
   const { boards, settings, project, context } = of;
-  const newestTagged = perKey(async (tag) => (await boards.queryIds(project, newestTaggedQuery(tag)))[0]);
+  const newestOf = perKey(async (query) => (await boards.queryIds(project, query))[0]);
+  const newestTagged = (fingerprint: TaggedBy): Promise<number | undefined> =>
+    newestOf(newestTaggedQuery(fingerprint));
   const ahead = commentsAheadOf(boards, project, context, newestTagged);
   const { evidence, iteration, tests } = toldReadsOf(of, records);
   const reads: Reads = {
@@ -112,9 +114,9 @@ export function readsOf(given: ReadsOf, records: Promise<RunRecords>): Reads {
       evidence.start();
       iteration.start();
     },
-    startEarlierItem: (tag) => void reads.earlierItem(tag),
+    startEarlierItem: (fingerprint) => void reads.earlierItem(fingerprint),
     commentsAhead: (item) => ahead.take(item),
-    earlierItem: (tag) => newestTagged(tag).catch(() => undefined),
+    earlierItem: (fingerprint) => newestTagged(fingerprint).catch(() => undefined),
   };
   return reads;
 }

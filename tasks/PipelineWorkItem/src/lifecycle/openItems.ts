@@ -21,10 +21,37 @@ export function openItemsQuery(
   search: Search = 'fingerprint',
 ): string | undefined {
   if (type.openStates.length === 0) return undefined;
-  const tags = search === 'recovery' ? [fingerprint.tag, fingerprint.scopeTag] : [fingerprint.tag];
-  const tagged = tags.map((tag) => `[System.Tags] CONTAINS ${wiqlString(tag)}`);
-  // 1.0.0's tag, which ignored the branch's case, on an item without the lower-case branch's scope tag: 1.0.0
-  // wrote none, while the lower-case branch's own items carry it.
+  return [
+    'SELECT [System.Id] FROM WorkItems',
+    'WHERE [System.TeamProject] = @project',
+    `AND [System.WorkItemType] = ${wiqlString(type.name)}`,
+    `AND ${taggedBy(fingerprint, search === 'recovery' ? [fingerprint.scopeTag] : [])}`,
+    `AND [System.State] IN (${type.openStates.map(wiqlString).join(', ')})`,
+    'ORDER BY [System.Id]',
+  ].join(' ');
+}
+
+/**
+ * The items of the fingerprint, of any type and in any state, newest first: the item a new one names as filed
+ * before for its failure, 1.0.0's included.
+ */
+export function newestTaggedQuery(fingerprint: TaggedBy): string {
+  return [
+    'SELECT [System.Id] FROM WorkItems',
+    'WHERE [System.TeamProject] = @project',
+    `AND ${taggedBy(fingerprint, [])}`,
+    'ORDER BY [System.Id] DESC',
+  ].join(' ');
+}
+
+/** What finds a fingerprint's items: its tag, and where the branch has capitals, the tag 1.0.0 wrote for it. */
+export type TaggedBy = Pick<Fingerprint, 'tag' | 'caseBlind'>;
+
+// The condition on an item's tags: the fingerprint's tag or one of `alsoTags`, or 1.0.0's tag, which ignored the
+// branch's case, on an item without the lower-case branch's scope tag (1.0.0 wrote none, while the lower-case
+// branch's own items carry it).
+function taggedBy(fingerprint: TaggedBy, alsoTags: readonly string[]): string {
+  const tagged = [fingerprint.tag, ...alsoTags].map((tag) => `[System.Tags] CONTAINS ${wiqlString(tag)}`);
   const blind = fingerprint.caseBlind;
   if (blind) {
     tagged.push(
@@ -32,24 +59,7 @@ export function openItemsQuery(
         `[System.Tags] NOT CONTAINS ${wiqlString(blind.lowerCaseScopeTag)})`,
     );
   }
-  return [
-    'SELECT [System.Id] FROM WorkItems',
-    'WHERE [System.TeamProject] = @project',
-    `AND [System.WorkItemType] = ${wiqlString(type.name)}`,
-    `AND ${tagged.length === 1 ? tagged.join('') : `(${tagged.join(' OR ')})`}`,
-    `AND [System.State] IN (${type.openStates.map(wiqlString).join(', ')})`,
-    'ORDER BY [System.Id]',
-  ].join(' ');
-}
-
-/** The items carrying `tag`, of any type and in any state, newest first. */
-export function newestTaggedQuery(tag: string): string {
-  return [
-    'SELECT [System.Id] FROM WorkItems',
-    'WHERE [System.TeamProject] = @project',
-    `AND [System.Tags] CONTAINS ${wiqlString(tag)}`,
-    'ORDER BY [System.Id] DESC',
-  ].join(' ');
+  return tagged.length === 1 ? tagged.join('') : `(${tagged.join(' OR ')})`;
 }
 
 /** `value` as a WIQL string literal: in single quotes, each `'` doubled, so nothing in it can end the literal. */
