@@ -56,6 +56,11 @@ export interface AgentJob {
    * parameters and data (a workload identity federation connection).
    */
   readonly serviceConnections?: Readonly<Record<string, { url: string; token: string } | EndpointSpec>>;
+  /**
+   * The agent's knob DisableInputTrimming set: inputs reach the task as the step wrote them. Otherwise the agent
+   * trims each value's white space (.NET's `String.Trim`) before the task sees it.
+   */
+  readonly untrimmedInputs?: boolean;
   /** Lays out files, symlinks or FIFOs in (and outside) the job's directories before the task starts. */
   readonly workspace?: (directories: JobDirectories) => void;
 }
@@ -66,6 +71,17 @@ export interface EndpointSpec {
   readonly scheme: string;
   readonly parameters: Readonly<Record<string, string>>;
   readonly data?: Readonly<Record<string, string>>;
+}
+
+// What .NET's String.Trim removes (Char.IsWhiteSpace): the Unicode space separators, line and paragraph
+// separators, and the control characters TAB to CR and NEL; not U+FEFF, which JavaScript's trim removes too.
+const DOTNET_BLANKS =
+  '[\\t\\n\\v\\f\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]+';
+const DOTNET_TRIM = new RegExp(`^${DOTNET_BLANKS}|${DOTNET_BLANKS}$`, 'g');
+
+/** A value as the agent trims an input (.NET's String.Trim). */
+export function dotnetTrim(value: string): string {
+  return value.replace(DOTNET_TRIM, '');
 }
 
 // How the agent names an input or variable in the environment: upper case, `.` and spaces become `_`.
@@ -117,7 +133,7 @@ export function agentEnvironment(job: AgentJob, temp: string): Record<string, st
   env['VSTS_SECRET_VARIABLES'] = JSON.stringify(Object.keys(secretVariables));
   // Every input task.json declares: the step's value where the step sets one, else its default.
   for (const [name, value] of Object.entries({ ...inputDefaults(), ...job.inputs }))
-    env[`INPUT_${envName(name)}`] = value;
+    env[`INPUT_${envName(name)}`] = job.untrimmedInputs ? value : dotnetTrim(value);
   if (job.jobToken !== undefined) {
     env['ENDPOINT_URL_SYSTEMVSSCONNECTION'] = job.jobConnectionUrl ?? job.collectionUrl;
     env['ENDPOINT_AUTH_SYSTEMVSSCONNECTION'] = JSON.stringify({

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { assertOwnCommands, parseCommands } from './agent';
+import { assertOwnCommands, dotnetTrim, parseCommands } from './agent';
 
 /** The check on output as a task could write it: stdout and stderr, parsed as the agent parses them. */
 function check(stdout: string, stderr = ''): void {
@@ -41,5 +41,15 @@ describe('the agent-parse check of every e2e run', () => {
 
   it('fails on a run that never set its result', () => {
     assert.throws(() => check(OWN.slice(0, -1).join('\n')), /exactly once/);
+  });
+});
+
+describe('the inputs as the agent gives them', () => {
+  it('trims what .NET’s String.Trim trims, and nothing inside or beyond it', () => {
+    assert.equal(dotnetTrim(' \t\r\n Bug \u3000\u00A0\u0085\u2029'), 'Bug');
+    assert.equal(dotnetTrim('\u2003a b\u2028'), 'a b');
+    // A byte order mark is no white space to .NET, though JavaScript's own trim removes it.
+    assert.equal(dotnetTrim('\uFEFFBug\uFEFF'), '\uFEFFBug\uFEFF');
+    assert.equal(dotnetTrim('\u200BBug'), '\u200BBug');
   });
 });

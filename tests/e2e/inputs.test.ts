@@ -27,6 +27,30 @@ describe('packaged task: inputs as the agent passes them', function () {
     assert.deepEqual(await session.emulator.requests(), []);
   });
 
+  it('with the agent’s trimming of inputs turned off: blanks around each value change nothing', async () => {
+    await session.emulator.seedBuild(failedYamlRun(9410));
+    const run = await session.run({
+      variables: buildVariables(9410),
+      untrimmedInputs: true,
+      inputs: {
+        workItemType: ' Bug\n',
+        createOn: '\tfailure ',
+        project: ' WebApp ',
+        areaPath: ' WebApp\\Frontend ',
+        onRecurrence: ' comment',
+        tags: ' ci ; nightly ',
+        dryRun: ' false ',
+      },
+    });
+    assert.equal(run.result, 'Succeeded', run.stdout);
+    assert.equal(run.outputs['WorkItemAction'], 'created');
+    const [item] = await session.items(1, run);
+    assert.equal(item?.fields['System.WorkItemType'], 'Bug');
+    assert.equal(item?.fields['System.AreaPath'], 'WebApp\\Frontend');
+    const tags = String(item?.fields['System.Tags']).split('; ');
+    assert.ok(tags.includes('ci') && tags.includes('nightly'), tags.join('; '));
+  });
+
   it('a System.Title in fields is the title: one line, cut to 255 characters like the title input', async () => {
     const run = await session.runFailed(9402, { fields: 'System.Title={{pipeline}}:\t{{firstError}}' }, [
       `TypeError: ${'x'.repeat(400)}`,
