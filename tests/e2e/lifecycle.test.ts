@@ -15,6 +15,7 @@ import {
   RELEASE_OWN_JOB,
   releaseVariables,
   seedClassicRelease,
+  withProductionDeploy,
 } from './pipelines';
 import { Job, useSession } from './session';
 
@@ -206,6 +207,69 @@ describe('packaged task: one open item per failure, resolved on recovery', funct
     assert.equal(productionAgain.outputs['WorkItemId'], production.outputs['WorkItemId']);
     assert.equal(productionAgain.outputs['WorkItemAction'], 'created');
     assert.equal((await session.emulator.comments(Number(production.outputs['WorkItemId']))).length, 1);
+  });
+
+  it('a release whose deploy phase failed before its jobs ran (no agent): a failure, never the recovery', async () => {
+    const first = await seedClassicRelease(session.emulator, classicRelease(57, 'failed'));
+    const failed = await session.run({ variables: releaseVariables(57, 'Succeeded', first.webUrl) });
+    assert.equal(failed.outputs['WorkItemAction'], 'created', failed.stdout);
+    const noAgent =
+      'No agent found in pool Default which satisfies the specified demands: Agent.OS -equals Linux';
+    const { webUrl } = await seedClassicRelease(
+      session.emulator,
+      withProductionDeploy(classicRelease(58, 'succeeded'), {
+        name: 'Deploy web',
+        status: 'failed',
+        errorLog: noAgent,
+        jobs: [],
+      }),
+    );
+    const again = await session.run({ variables: releaseVariables(58, 'Succeeded', webUrl) });
+    assert.equal(again.outputs['WorkItemAction'], 'commented', again.stdout);
+    assert.equal(again.outputs['WorkItemId'], failed.outputs['WorkItemId']);
+    const [item] = await session.items(1, again);
+    assert.equal(item?.fields['System.State'], 'New');
+    const comments = await session.emulator.comments(item!.id);
+    assert.match(comments.at(-1)?.text ?? '', /Release-58/);
+    assert.ok(comments.at(-1)?.text.includes('Production › Deploy web'), comments.at(-1)?.text);
+    assert.ok(comments.at(-1)?.text.includes(noAgent), comments.at(-1)?.text);
+  });
+
+  it('createOn failureOrIssues in a release: the item names the task that failed and let the deployment go on', async () => {
+    const { webUrl } = await seedClassicRelease(
+      session.emulator,
+      withProductionDeploy(classicRelease(57, 'succeeded'), {
+        name: 'Deploy web',
+        status: 'partiallySucceeded',
+        jobs: [
+          {
+            name: 'Deploy web',
+            status: 'partiallySucceeded',
+            tasks: [
+              {
+                name: 'Azure App Service deploy',
+                status: 'partiallySucceeded',
+                issues: [{ issueType: 'Warning', message: "Slot 'staging' was not found." }],
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    const run = await session.run({
+      variables: releaseVariables(57, 'Succeeded', webUrl),
+      inputs: { createOn: 'failureOrIssues' },
+    });
+    const [item] = await session.items(1, run);
+    assert.equal(item?.fields['System.Title'], 'Release-57 succeeded with issues in Production');
+    const body = String(item?.fields['Microsoft.VSTS.TCM.ReproSteps']);
+    assert.ok(
+      body.includes(
+        '<b>Production › Deploy web › Azure App Service deploy</b> (failed, and the run went on: succeeded with issues)',
+      ),
+      body,
+    );
+    assert.ok(body.includes("Slot 'staging' was not found."), body);
   });
 
   it('an item at the 10,000 revisions the REST API may change: each write tried once, the fix named', async () => {

@@ -4,6 +4,7 @@ import type {
   Emulator,
   ReleaseEnvironmentSeed,
   ReleaseJobSeed,
+  ReleasePhaseSeed,
   ReleaseSeed,
   ReleaseTaskSeed,
   TestResultSeed,
@@ -321,6 +322,18 @@ export function classicRelease(id: number, outcome: 'failed' | 'succeeded'): Rel
         ],
       },
     ],
+  };
+}
+
+/** `release` with Production's deploy phase (the one before the task's Report phase) replaced by `phase`. */
+export function withProductionDeploy(release: ReleaseSeed, phase: ReleasePhaseSeed): ReleaseSeed {
+  return {
+    ...release,
+    environments: release.environments?.map((environment) =>
+      environment.name === 'Production'
+        ? { ...environment, phases: [phase, ...(environment.phases ?? []).slice(1)] }
+        : environment,
+    ),
   };
 }
 

@@ -80,6 +80,7 @@ function phaseJson(w: Walk, p: ReleasePhaseSeed, rank: number): Record<string, u
     rank,
     phaseType: p.phaseType ?? 'agentBasedDeployment',
     status: p.status ?? 'succeeded',
+    ...(p.errorLog !== undefined && { errorLog: p.errorLog }),
     runPlanId: stableGuid(`release-plan:${w.r.seed.id}:${phaseId}`),
     deploymentJobs: jobs,
     manualInterventions: [],

@@ -162,6 +162,8 @@ export interface ReleasePhaseSeed {
   status?:
     'succeeded' | 'failed' | 'partiallySucceeded' | 'inProgress' | 'canceled' | 'skipped' | 'notStarted';
   phaseType?: 'agentBasedDeployment' | 'runOnServer' | 'machineGroupBasedDeployment' | 'deploymentGates';
+  /** What the phase's execution logged as its error (a phase that failed before its jobs ran); default none. */
+  errorLog?: string;
   jobs: ReleaseJobSeed[];
 }
 

@@ -467,6 +467,86 @@ describe('run facts', () => {
   });
 });
 
+describe('run facts: a release deployment’s phases and issues', () => {
+  const reporting: ReleaseJob = {
+    id: 'job-file',
+    name: 'File bug',
+    result: undefined,
+    running: true,
+    tasks: [],
+  };
+  const deployed = (status: ReleaseJob['result'], issues: Issue[] = []): ReleaseJob => ({
+    id: 'job-deploy',
+    name: 'Deploy web',
+    result: status,
+    tasks: [
+      { name: 'Download artifacts', result: 'succeeded', issues: [], log: undefined },
+      { name: 'Azure App Service deploy', result: status, issues, log: undefined },
+    ],
+  });
+
+  it('a phase that failed before its jobs ran (no agent matched its demands) is the failure, with its error log', () => {
+    const facts = factsFromRelease({
+      environment: 'Production',
+      artifacts: [],
+      jobs: [reporting],
+      phasesEnded: [{ name: 'Deploy web', result: 'failed', error: 'No agent found in pool Default.' }],
+    });
+    assert.equal(facts.othersOutcome, 'failed');
+    assert.deepEqual(facts.failures, [
+      {
+        stage: 'Production',
+        job: 'Deploy web',
+        step: '',
+        errors: ['No agent found in pool Default.'],
+        warnings: [],
+        log: undefined,
+      },
+    ]);
+  });
+
+  it('a canceled phase makes the deployment canceled, and is no failure of its own', () => {
+    const facts = factsFromRelease({
+      environment: 'Production',
+      artifacts: [],
+      jobs: [reporting],
+      phasesEnded: [{ name: 'Approval', result: 'canceled' }],
+    });
+    assert.equal(facts.othersOutcome, 'canceled');
+    assert.deepEqual(facts.failures, []);
+  });
+
+  it('a deployment without failures lists the tasks that failed and let it go on, only then', () => {
+    const warned = [{ type: 'warning' as const, message: "Slot 'staging' was not found." }];
+    const issues = factsFromRelease({
+      environment: 'Production',
+      artifacts: [],
+      jobs: [deployed('succeededWithIssues', warned), reporting],
+    });
+    assert.equal(issues.othersOutcome, 'succeededWithIssues');
+    assert.deepEqual(
+      issues.failures.map((f) => [f.kind, stepPath(f), f.warnings]),
+      [
+        [
+          'withIssues',
+          'Production › Deploy web › Azure App Service deploy',
+          ["Slot 'staging' was not found."],
+        ],
+      ],
+    );
+    const failed = factsFromRelease({
+      environment: 'Production',
+      artifacts: [],
+      jobs: [deployed('succeededWithIssues', warned), reporting],
+      phasesEnded: [{ name: 'Smoke test', result: 'failed' }],
+    });
+    assert.deepEqual(
+      failed.failures.map((f) => [f.kind, stepPath(f)]),
+      [[undefined, 'Production › Smoke test']],
+    );
+  });
+});
+
 describe('run facts at their edges', () => {
   const base = {
     parentId: undefined,

@@ -6,6 +6,7 @@ import {
   testResult,
   testRunCounts,
   timelineRecord,
+  WireDeployPhase,
   WireRelease,
   WireTestRun,
 } from '../../tasks/PipelineWorkItem/src/ado/wire';
@@ -222,6 +223,35 @@ describe('wire: a release’s deployment', () => {
       ],
       artifacts: ['_WebApp-CI 20261129.3', 'tools', '7'],
     });
+  });
+
+  it('the phases that failed or were canceled with no job of theirs that did, with their error log', () => {
+    const phases = (...releaseDeployPhases: WireDeployPhase[]): WireRelease => ({
+      environments: [{ id: 3, name: 'Production', deploySteps: [{ attempt: 1, releaseDeployPhases }] }],
+    });
+    const deployment = releaseDeployment(
+      phases(
+        { name: 'Deploy web', status: 'failed', errorLog: ' No agent found in pool Default.\n' },
+        { name: 'Approval', status: 'Canceled', errorLog: '' },
+        {
+          name: 'Smoke test',
+          status: 'failed',
+          deploymentJobs: [{ job: { name: 'Smoke test', status: 'failed' }, tasks: [] }],
+        },
+        { name: 'Report', status: 'inProgress' },
+        { name: 'Gate', status: 'skipped' },
+      ),
+      run(3, 1),
+      'Production',
+    );
+    assert.deepEqual(deployment?.phasesEnded, [
+      { name: 'Deploy web', result: 'failed', error: 'No agent found in pool Default.' },
+      { name: 'Approval', result: 'canceled' },
+    ]);
+    assert.equal(
+      releaseDeployment(phases({ name: 'Deploy', status: 'succeeded' }), run(3, 1), 'x')?.phasesEnded,
+      undefined,
+    );
   });
 
   it('an earlier attempt when the run names it; the latest when the run names none', () => {

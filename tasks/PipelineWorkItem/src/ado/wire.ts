@@ -3,6 +3,8 @@ import type {
   Issue,
   QueuedBuild,
   ReleaseDeployment,
+  ReleaseJob,
+  ReleasePhaseEnded,
   ReleaseTaskLog,
   StepResult,
   TestResult,
@@ -44,17 +46,22 @@ interface WireReleaseTask {
   issues?: { issueType?: string; message?: string }[] | null;
 }
 
+/** A deploy phase of a release: an agent, deployment group or agentless job and its runs. */
+export interface WireDeployPhase {
+  id?: number;
+  name?: string;
+  status?: string;
+  errorLog?: string | null;
+  deploymentJobs?: { job?: WireReleaseTask; tasks?: WireReleaseTask[] }[];
+}
+
 export interface WireRelease {
   environments?: {
     id?: number;
     name?: string;
     deploySteps?: {
       attempt?: number;
-      releaseDeployPhases?: {
-        id?: number;
-        name?: string;
-        deploymentJobs?: { job?: WireReleaseTask; tasks?: WireReleaseTask[] }[];
-      }[];
+      releaseDeployPhases?: WireDeployPhase[];
     }[];
   }[];
   artifacts?: {
@@ -134,21 +141,9 @@ export function releaseDeployment(
   if (!stage) return undefined;
   const attempts = [...(stage.deploySteps ?? [])].sort((a, b) => (b.attempt ?? 0) - (a.attempt ?? 0));
   const attempt = attempts.find((step) => step.attempt === run.attempt) ?? attempts[0];
-  const jobs = (attempt?.releaseDeployPhases ?? []).flatMap((phase) =>
-    (phase.deploymentJobs ?? []).map((job) => ({
-      id: job.job?.timelineRecordId ?? '',
-      name: job.job?.name ?? phase.name ?? '',
-      ...(/^inProgress$/i.test(job.job?.status ?? '') && { running: true as const }),
-      result: stepResult(job.job?.status),
-      tasks: (job.tasks ?? []).map((task) => ({
-        name: task.name ?? '',
-        ...taskName(task.task),
-        result: stepResult(task.status),
-        issues: issues(task.issues),
-        log: taskLog(stage.id, phase.id, task),
-      })),
-    })),
-  );
+  const phases = attempt?.releaseDeployPhases ?? [];
+  const jobs = phases.flatMap((phase) => releaseJobs(stage.id, phase));
+  const phasesEnded = phasesEndedOf(phases);
   const artifacts = (release.artifacts ?? []).map((artifact) =>
     [artifact.alias, artifact.definitionReference?.version?.name].filter(Boolean).join(' '),
   );
@@ -157,7 +152,47 @@ export function releaseDeployment(
   const primary = (release.artifacts ?? []).find((artifact) => artifact.isPrimary);
   const project = primary?.type?.toLowerCase() === 'build' ? primary.definitionReference?.project : undefined;
   const buildProject = project?.name || project?.id;
-  return { environment: stage.name ?? environment, jobs, artifacts, ...(buildProject && { buildProject }) };
+  return {
+    environment: stage.name ?? environment,
+    jobs,
+    ...(phasesEnded.length > 0 && { phasesEnded }),
+    artifacts,
+    ...(buildProject && { buildProject }),
+  };
+}
+
+// The jobs of a phase (a deployment group's, one a target) with their tasks and where each task's log is.
+function releaseJobs(environmentId: number | undefined, phase: WireDeployPhase): ReleaseJob[] {
+  return (phase.deploymentJobs ?? []).map((job) => ({
+    id: job.job?.timelineRecordId ?? '',
+    name: job.job?.name ?? phase.name ?? '',
+    ...(/^inProgress$/i.test(job.job?.status ?? '') && { running: true as const }),
+    result: stepResult(job.job?.status),
+    tasks: (job.tasks ?? []).map((task) => ({
+      name: task.name ?? '',
+      ...taskName(task.task),
+      result: stepResult(task.status),
+      issues: issues(task.issues),
+      log: taskLog(environmentId, phase.id, task),
+    })),
+  }));
+}
+
+// A phase's status when it failed or was canceled; undefined otherwise (succeeded, still running, skipped).
+function endedBadly(status: string | undefined): 'failed' | 'canceled' | undefined {
+  const result = stepResult(status);
+  return result === 'failed' || result === 'canceled' ? result : undefined;
+}
+
+// The phases that failed or were canceled with no job of theirs that did: the phase is the failure, its error log
+// what it says.
+function phasesEndedOf(phases: readonly WireDeployPhase[]): ReleasePhaseEnded[] {
+  return phases.flatMap((phase) => {
+    const result = endedBadly(phase.status);
+    if (!result || (phase.deploymentJobs ?? []).some((job) => endedBadly(job.job?.status))) return [];
+    const error = phase.errorLog?.trim();
+    return [{ name: phase.name ?? '', result, ...(error && { error }) }];
+  });
 }
 
 function taskLog(

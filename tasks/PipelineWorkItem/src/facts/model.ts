@@ -70,10 +70,22 @@ export interface ReleaseJob {
   readonly tasks: readonly ReleaseTask[];
 }
 
+export interface ReleasePhaseEnded {
+  readonly name: string;
+  readonly result: 'failed' | 'canceled';
+  /** What the phase's error log says, when it says something. */
+  readonly error?: string;
+}
+
 /** The latest deployment attempt of the release's environment this task runs in. */
 export interface ReleaseDeployment {
   readonly environment: string;
   readonly jobs: readonly ReleaseJob[];
+  /**
+   * The deploy phases (agent, deployment group or agentless jobs) that ended failed or canceled while no job of
+   * theirs did: one that failed before its jobs ran (no agent matched its demands), with its error log.
+   */
+  readonly phasesEnded?: readonly ReleasePhaseEnded[];
   /** e.g. `_WebApp-CI 20261129.3` for each artifact of the release. */
   readonly artifacts: readonly string[];
   /** The project (name, else id) of the build the release deploys as its primary artifact, when it is a build. */

@@ -1,4 +1,4 @@
-import type { FailedStep, Issue, ReleaseDeployment, RunFacts, TimelineRecord } from './model';
+import type { FailedStep, Issue, ReleaseDeployment, ReleaseTask, RunFacts, TimelineRecord } from './model';
 import { visibleName } from './context';
 import { worstOutcome } from './outcome';
 
@@ -168,37 +168,60 @@ function stagesFailedBeforeTheirJobs(
  * (`System.JobId`).
  */
 export function factsFromRelease(deployment: ReleaseDeployment, ownJob?: string): RunFacts {
-  const failures: FailedStep[] = [];
-  for (const job of deployment.jobs) {
-    const failedTasks = job.tasks.filter((task) => task.result === 'failed');
-    for (const task of failedTasks) {
-      failures.push({
-        stage: deployment.environment,
-        job: visibleName(job.name),
-        step: task.name,
-        ...taskOf(task),
-        ...messages(task.issues),
-        log: task.log,
-      });
-    }
-    if (failedTasks.length === 0 && job.result === 'failed') {
-      failures.push({
-        stage: deployment.environment,
-        job: visibleName(job.name),
-        step: '',
-        errors: [],
-        warnings: [],
-        log: undefined,
-      });
-    }
-  }
-  const unfinishedJobs = otherJobsUnfinished(deployment.jobs, ownJob, () => deployment.environment);
+  const { environment, jobs, phasesEnded = [] } = deployment;
+  const unfinishedJobs = otherJobsUnfinished(jobs, ownJob, () => environment);
   return {
-    othersOutcome: worstOutcome(deployment.jobs.map((job) => job.result)),
+    othersOutcome: worstOutcome([
+      ...jobs.map((job) => job.result),
+      ...phasesEnded.map((phase) => phase.result),
+    ]),
     ...(unfinishedJobs.length > 0 && { unfinishedJobs }),
-    failures,
+    failures: releaseFailures(deployment),
     artifacts: deployment.artifacts,
     ...(deployment.buildProject && { buildProject: deployment.buildProject }),
+  };
+}
+
+// The failed tasks (a job that failed without one, the job), then the phases that failed with no job of theirs
+// failing (before their jobs ran: the phase is the failure). As in a build, a deployment with no failure lists
+// the tasks that failed and let it go on.
+function releaseFailures({ environment, jobs, phasesEnded = [] }: ReleaseDeployment): FailedStep[] {
+  const failures = jobs.flatMap((job) => {
+    const failedTasks = job.tasks.filter((task) => task.result === 'failed');
+    if (failedTasks.length > 0) return failedTasks.map((task) => releaseStep(environment, job.name, task));
+    return job.result === 'failed' ? [releaseJob(environment, job.name)] : [];
+  });
+  for (const phase of phasesEnded.filter((ended) => ended.result === 'failed'))
+    failures.push(releaseJob(environment, phase.name, phase.error));
+  if (failures.length > 0) return failures;
+  return jobs.flatMap((job) =>
+    job.tasks
+      .filter((task) => task.result === 'succeededWithIssues')
+      .map((task) => releaseStep(environment, job.name, task, 'withIssues')),
+  );
+}
+
+function releaseStep(environment: string, job: string, task: ReleaseTask, kind?: 'withIssues'): FailedStep {
+  return {
+    ...(kind && { kind }),
+    stage: environment,
+    job: visibleName(job),
+    step: task.name,
+    ...taskOf(task),
+    ...messages(task.issues),
+    log: task.log,
+  };
+}
+
+// A job (or a phase) that failed without a failed task; `error`, what its error log says.
+function releaseJob(environment: string, job: string, error?: string): FailedStep {
+  return {
+    stage: environment,
+    job: visibleName(job),
+    step: '',
+    errors: error === undefined ? [] : [error],
+    warnings: [],
+    log: undefined,
   };
 }
 
