@@ -289,6 +289,25 @@ describe('packaged task against the Azure DevOps emulator', function () {
     assert.equal(run.result, 'Succeeded');
   });
 
+  it('classic release: {{stage}} is the environment, and the reason row says it is the release’s', async () => {
+    const { webUrl } = await seedClassicRelease(session.emulator, classicRelease(57, 'failed'));
+    const run = await runJob({
+      variables: {
+        ...releaseVariables(57, 'Failed', webUrl),
+        'Release.AttemptNumber': '2',
+        'Release.Deployment.RequestedFor': 'Alex Kim',
+        'Release.Deployment.RequestedForEmail': 'alex@fabrikam.example',
+      },
+      inputs: { title: '{{pipeline}} broke in stage {{stage}}' },
+    });
+    const item = await onlyItem(run);
+    assert.equal(item.fields['System.Title'], 'WebApp-CD broke in stage Production');
+    const body = String(item.fields['Microsoft.VSTS.TCM.ReproSteps']);
+    // A redeploy: Alex started this deployment; the release was created by continuous integration.
+    assert.ok(body.includes('<td><b>Triggered by</b></td><td>Alex Kim</td>'), body);
+    assert.ok(body.includes('<td><b>Release reason</b></td><td>Continuous integration</td>'), body);
+  });
+
   it('createOn success: files a Task to verify a release that deployed', async () => {
     const { webUrl } = await seedClassicRelease(session.emulator, classicRelease(58, 'succeeded'));
     const run = await runJob({

@@ -330,7 +330,7 @@ describe('packaged task: one open item per failure, resolved on recovery', funct
     assert.equal(early.result, 'Succeeded');
     assert.match(
       early.warnings.join('\n'),
-      /Nothing resolved: other jobs of this run were still running \(Build › Windows\), so the run's outcome is not known yet\. To resolve on recovery, run the task in a job or stage that depends on all the others/,
+      /Nothing resolved: other jobs of this run were still running \(Build › Windows\), so the run's outcome is not known yet\. To resolve on recovery, run the task in a job that runs after all the others whatever their result: in YAML, a job or stage that depends on all the others, with condition always\(\); in a classic release, an agent job after them set to run even if a previous job has failed\./,
     );
     assert.match(early.summary, /Nothing resolved: other jobs of this run were still running/);
     assert.equal(await state(Number(bug)), 'New');

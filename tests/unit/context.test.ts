@@ -63,6 +63,19 @@ describe('run context', () => {
     assert.equal(context.environment, 'Production');
     assert.deepEqual(context.build, { id: 812, number: '20261129.3' });
     assert.equal(context.requestedFor?.displayName, 'Sam Rivera');
+    // A classic release's stage is its environment: the agent sets no System.StageName there.
+    assert.equal(context.stage, 'Production');
+    assert.equal(context.stageName, '');
+    assert.equal(runContext({ ...YAML_VARIABLES, 'Release.EnvironmentName': 'Production' }).stage, 'Build');
+    assert.equal(
+      runContext({
+        ...YAML_VARIABLES,
+        'System.StageDisplayName': '',
+        'System.StageName': '',
+        'Release.EnvironmentName': 'QA',
+      }).stage,
+      '',
+    );
   });
 
   it('reads the definition’s id of a build and of a release, and none the agent did not set', () => {

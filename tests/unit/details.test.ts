@@ -69,7 +69,7 @@ describe('details at their edges', () => {
         '<tr><td><b>Branch</b></td><td>main</td></tr>',
         '<tr><td><b>Commit</b></td><td>4f2a9c1d</td></tr>',
         '<tr><td><b>Triggered by</b></td><td>Sam Rivera</td></tr>',
-        '<tr><td><b>Reason</b></td><td>Continuous integration</td></tr>',
+        '<tr><td><b>Release reason</b></td><td>Continuous integration</td></tr>',
         '</table>',
       ].join('\n'),
     );
@@ -108,7 +108,8 @@ describe('details at their edges', () => {
         const html = detailsHtml(
           runView(runContext({ ...RELEASE_VARIABLES, 'Release.Reason': reason }), NO_FACTS, 'failed'),
         );
-        assert.match(html, new RegExp(`<tr><td><b>Reason</b></td><td>${words}</td></tr>`));
+        // Why the release was created: a redeploy's requester may have started this deployment.
+        assert.match(html, new RegExp(`<tr><td><b>Release reason</b></td><td>${words}</td></tr>`));
       });
     }
   });

@@ -53,6 +53,7 @@ export interface RunContext {
   readonly commitUrl: string | undefined;
   readonly requestedFor: Person | undefined;
   readonly reason: string;
+  /** The stage's display name; a classic release's environment, which is its stage. */
   readonly stage: string;
   /** `System.StageName`: the stage's name in the YAML, as the test runs it published name it; '' when unset. */
   readonly stageName: string;
@@ -158,7 +159,7 @@ export function readRunContext(variable: VariableReader): RunContext {
     commitUrl: commitUrl(get, commit, collectionUri),
     requestedFor: requester(get, release !== undefined),
     reason,
-    stage: visibleName(get('System.StageDisplayName') || get('System.StageName')),
+    stage: stageOf(get, release !== undefined),
     stageName: get('System.StageName'),
     job: visibleName(get('System.JobDisplayName') || get('System.JobName') || get('Agent.JobName')),
     environment: release ? get('Release.EnvironmentName') : get('Environment.Name'),
@@ -182,6 +183,13 @@ function attemptsOf(get: (name: string) => string): Pick<RunContext, 'jobAttempt
 function pipelineIdOf(get: (name: string) => string, release: boolean): Pick<RunContext, 'pipelineId'> {
   const pipelineId = get(release ? 'Release.DefinitionId' : 'System.DefinitionId');
   return pipelineId ? { pipelineId } : {};
+}
+
+// The stage a person sees the job in: a classic release's stages are its environments, and the agent names them
+// only as such there.
+function stageOf(get: (name: string) => string, release: boolean): string {
+  const stage = get('System.StageDisplayName') || get('System.StageName');
+  return visibleName(stage || (release ? get('Release.EnvironmentName') : ''));
 }
 
 // Who started the run: the release's or the build's requester.

@@ -86,7 +86,11 @@ export function runTableHtml(context: RunContext, facts: RunFacts, outcome: Outc
   add('Branch', escapeHtml(context.branch));
   add('Commit', context.commit ? linkHtml(context.commit.slice(0, 8), context.commitUrl) : '');
   add('Triggered by', escapeHtml(context.requestedFor?.displayName ?? ''));
-  add('Reason', escapeHtml(REASONS[context.reason.toLowerCase()] ?? context.reason));
+  // A release's reason is why the release was created; a redeploy's requester may have started this deployment.
+  add(
+    context.release ? 'Release reason' : 'Reason',
+    escapeHtml(REASONS[context.reason.toLowerCase()] ?? context.reason),
+  );
   const body = rows.map(([label, html]) => `<tr><td><b>${label}</b></td><td>${html}</td></tr>`).join('\n');
   return `<h3>Pipeline run</h3>\n<table>\n${body}\n</table>`;
 }
