@@ -279,6 +279,52 @@ describe('emulator: work items', function () {
     assert.equal((await em().attachment(ref.id ?? ''))?.toString(), 'log line 1\nlog line 2\n');
   });
 
+  it('holds at most 100 attachments and 1,000 links per item, the linked item included', async () => {
+    const files = await Promise.all(
+      Array.from({ length: 101 }, (_, i) =>
+        wit().createAttachment(null, Readable.from([Buffer.from('x')]), `f${i}.log`, undefined, 'WebApp'),
+      ),
+    );
+    const attached = files.map((f) => relation('AttachedFile', f.url ?? ''));
+    const full = await wit().createWorkItem(
+      null,
+      [title('full'), ...attached.slice(0, 100)],
+      'WebApp',
+      'Bug',
+    );
+    assert.equal(full.relations?.length, 100);
+    const onceMore = await rejection(wit().updateWorkItem(null, [attached[100]], full.id ?? 0));
+    assert.equal(onceMore.statusCode, 400);
+    assert.equal(
+      onceMore.message,
+      'VS403313: The number of attachments exceeded the limit. One work item should contain no more than 100 attachments.',
+    );
+
+    const hyperlinks = (count: number) =>
+      Array.from({ length: count }, (_, i) => relation('Hyperlink', `https://x.example/run/${i}`));
+    const linked = await wit().createWorkItem(
+      null,
+      [title('linked'), ...hyperlinks(1_000), ...attached.slice(0, 100)],
+      'WebApp',
+      'Bug',
+    );
+    assert.equal(linked.relations?.length, 1_100, 'attachments count apart from links');
+    const tooMany =
+      /^TF237201: Cannot add a new link because one of the work items being linked will exceed the 1000 link limit\./;
+    const over = await rejection(
+      wit().createWorkItem(null, [title('x'), ...hyperlinks(1_001)], 'WebApp', 'Bug'),
+    );
+    assert.equal(over.statusCode, 400);
+    assert.match(over.message, tooMany);
+    const related = relation(
+      'System.LinkTypes.Related',
+      `${em().collectionUrl}_apis/wit/workItems/${linked.id}`,
+    );
+    const other = await rejection(wit().createWorkItem(null, [title('x'), related], 'WebApp', 'Bug'));
+    assert.match(other.message, tooMany, 'the other end would hold 1,001');
+    assert.equal((await em().workItem(linked.id ?? 0))?.rev, 1, 'nothing saved');
+  });
+
   it('refuses a link whose comment is over 255 characters, and takes one of 255', async () => {
     const url = 'https://x.example/run';
     const fits = await wit().createWorkItem(

@@ -1,6 +1,6 @@
 // Relation (link) validation on save and the reverse links the service maintains on the other end.
-// Error codes/messages other than TF201036 and TF401232 are emulator-chosen (marked below); tests
-// should match on the situation they describe, not on the exact code.
+// Error codes/messages other than TF201036, TF401232, TF237201 and VS403313 are emulator-chosen (marked below);
+// tests should match on the situation they describe, not on the exact code.
 import { AdoError, workItemNotFound } from './errors';
 import type { Draft, DraftRelation } from './patch';
 import type { Store, StoredRelation } from './state';
@@ -170,6 +170,9 @@ export function validateRelations(
       `You cannot add a Child link to work item ${d.id} because a work item can have only one Parent link.`,
     );
   }
+  if (d.relations.filter((r) => r.rel === 'AttachedFile').length > MAX_ATTACHMENTS)
+    throw tooManyAttachments();
+  if (linkCount(d.relations) > MAX_LINKS) throw tooManyLinks();
   const changes: InverseChange[] = [];
   const wiLinks = (list: StoredRelation[], action: 'add' | 'remove'): void => {
     for (const r of list) {
@@ -187,5 +190,38 @@ export function validateRelations(
     ),
     'add',
   );
+  checkLinkedEnds(changes, store);
   return changes;
+}
+
+// Per item (Microsoft Learn, "Work tracking, process, and project limits"): at most 100 attachments and 1,000
+// links. The page counts attachments in a row of their own, so every other relation (work, hyperlink and
+// external links) counts as a link.
+const MAX_ATTACHMENTS = 100;
+const MAX_LINKS = 1_000;
+
+const linkCount = (relations: readonly StoredRelation[]): number =>
+  relations.filter((r) => r.rel !== 'AttachedFile').length;
+
+// The wording public reports quote from the service; status and typeKey are emulator-chosen.
+const tooManyAttachments = (): AdoError =>
+  linkError(
+    'VS403313',
+    `The number of attachments exceeded the limit. One work item should contain no more than ${MAX_ATTACHMENTS} attachments.`,
+  );
+const tooManyLinks = (): AdoError =>
+  linkError(
+    'TF237201',
+    `Cannot add a new link because one of the work items being linked will exceed the ${MAX_LINKS} link limit. Remove links from that item and try saving again.`,
+  );
+
+// A link between two work items is held by both, so the item at the other end may not pass the limit either.
+function checkLinkedEnds(changes: readonly InverseChange[], store: Store): void {
+  const added = new Map<number, number>();
+  for (const c of changes)
+    added.set(c.targetId, (added.get(c.targetId) ?? 0) + (c.action === 'add' ? 1 : -1));
+  for (const [targetId, delta] of added) {
+    const target = store.workItems.get(targetId);
+    if (target && linkCount(target.relations) + delta > MAX_LINKS) throw tooManyLinks();
+  }
 }
