@@ -93,7 +93,7 @@ describe('emulator: work items', function () {
     assert.equal(log.find((r) => r.path.endsWith('/Starter/_apis/wit/workItems/$Bug'))?.status, 404);
   });
 
-  it('holds at most 1,000,000 characters in a long-text field', async () => {
+  it('holds at most 1,000,000 characters in a long-text field and in a comment', async () => {
     const steps = (length: number) => [
       title('long'),
       add('Microsoft.VSTS.TCM.ReproSteps', 'x'.repeat(length)),
@@ -122,6 +122,15 @@ describe('emulator: work items', function () {
     const comment = await rejection(wit().addComment({ text: 'bell\u0007' }, 'WebApp', kept.id ?? 0));
     assert.equal(comment.statusCode, 400);
     assert.match(comment.message, /^The comment text contains characters that are not valid\.$/);
+    const history = await rejection(
+      wit().updateWorkItem(null, [add('System.History', 'h'.repeat(1_000_001))], kept.id ?? 0),
+    );
+    const long = await rejection(wit().addComment({ text: 'c'.repeat(1_000_001) }, 'WebApp', kept.id ?? 0));
+    assert.equal(long.statusCode, 400);
+    assert.equal(long.message, "TF401324: Value for field 'System.History' is too long.");
+    assert.equal(long.message, history.message, 'a comment is refused as History is');
+    await wit().addComment({ text: 'c'.repeat(1_000_000) }, 'WebApp', kept.id ?? 0);
+    assert.equal((await em().comments(kept.id ?? 0)).length, 1);
   });
 
   it('enforces title rules with TF401320 and RuleValidationErrors', async () => {

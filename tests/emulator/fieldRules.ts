@@ -18,7 +18,7 @@ import type { Draft } from './patch';
 
 const MAX_STRING = 255;
 // Long text and HTML fields: "1M characters" (Microsoft Learn, work tracking object limits).
-const MAX_HTML = 1_000_000;
+export const MAX_HTML = 1_000_000;
 
 export interface RuleContext {
   project: Project;

@@ -2,8 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { intParam, ok, parseJsonBody, type Handler, type RequestContext } from '../context';
 import { COMMENT_FORMAT, COMMENT_ORDER, enumName } from '../enums';
-import { AdoError, badRequest, notFound, unsupportedContentType } from '../errors';
-import { UNSTORABLE_CHARACTERS } from '../fieldRules';
+import { AdoError, badRequest, fieldTooLong, notFound, unsupportedContentType } from '../errors';
+import { MAX_HTML, UNSTORABLE_CHARACTERS } from '../fieldRules';
 import { findField } from '../fields';
 import { findTeam } from '../org';
 import { commentsOf, renderComment } from '../render';
@@ -23,6 +23,8 @@ export const addComment: Handler = (ctx) => {
   if (UNSTORABLE_CHARACTERS.test(text)) {
     throw badRequest('The comment text contains characters that are not valid.', 'ArgumentException');
   }
+  // A comment is a discussion entry, as System.History is: held to the same long-text limit, refused alike.
+  if (text.length > MAX_HTML) throw fieldTooLong('System.History');
   const format = enumName(ctx.query.format, COMMENT_FORMAT) === 'markdown' ? 'markdown' : 'html';
   const date = now();
   const comment = ctx.store.addComment(item.id, text, format, ctx.identity, date);
