@@ -615,6 +615,18 @@ describe('emulator: work items', function () {
     }
   });
 
+  it('takes a WIQL query of 32,000 characters and refuses a longer one', async () => {
+    const query = (length: number) => {
+      const text = "SELECT [System.Id] FROM WorkItems WHERE [System.State] = 'New'";
+      return { query: text + ' '.repeat(length - text.length) };
+    };
+    const fits = await wit().queryByWiql(query(32_000), { project: 'WebApp' });
+    assert.ok(Array.isArray(fits.workItems));
+    const over = await rejection(wit().queryByWiql(query(32_001), { project: 'WebApp' }));
+    assert.equal(over.statusCode, 400);
+    assert.equal(over.message, 'The WIQL query is 32001 characters long; a query holds at most 32000.');
+  });
+
   // Work Items - List
   const list = async (query: string): Promise<{ status: number; body: Record<string, unknown> }> => {
     const res = await fetch(`${em().collectionUrl}WebApp/_apis/wit/workitems?${query}&api-version=6.0`, {

@@ -172,13 +172,15 @@ class Parser {
   }
 }
 
-export const MAX_WIQL = 32_768;
+// "Query length 32,000 characters" (Microsoft Learn, work tracking object limits). No answer of the service to a
+// longer query is known: the wording and typeKey are emulator-chosen and carry no service code.
+const MAX_WIQL = 32_000;
 
 export function parseWiql(text: string): Query {
   if (text.length > MAX_WIQL) {
     throw new AdoError(
       400,
-      `VS402335: The WIQL query exceeds the maximum length of ${MAX_WIQL} characters.`,
+      `The WIQL query is ${text.length} characters long; a query holds at most ${MAX_WIQL}.`,
       'QueryTooLongException',
     );
   }

@@ -97,6 +97,9 @@ function validate(e: Expr, ctx: EvalContext): void {
   for (const l of e.kind === 'in' ? e.values : [e.value]) literal(l, ctx);
 }
 
+// "Query results 20,000 items" (Microsoft Learn, work tracking object limits).
+const MAX_RESULTS = 20_000;
+
 export function runQuery(q: Query, ctx: EvalContext, top: number | undefined): StoredWorkItem[] {
   for (const f of [...q.select, ...q.orderBy.map((o) => o.field)]) {
     if (!findField(f)) throw noField(f);
@@ -117,11 +120,12 @@ export function runQuery(q: Query, ctx: EvalContext, top: number | undefined): S
     }
     return x.id - y.id;
   });
-  const limit = top ?? 20_000;
+  // The message is the service's as public reports quote it; the typeKey is emulator-chosen.
+  const limit = top ?? MAX_RESULTS;
   if (top === undefined && hits.length > limit) {
     throw new AdoError(
       400,
-      `VS402337: The number of work items returned exceeds the size limit of ${limit}.`,
+      `VS402337: The number of work items returned exceeds the size limit of ${limit}. Change the query to return fewer items.`,
       'QueryResultSizeLimitExceededException',
     );
   }
