@@ -492,6 +492,31 @@ describe('emulator: work items', function () {
     assert.equal(p.rev, 3);
   });
 
+  it('refuses a remove that carries a value, in the shape the service answers it', async () => {
+    const item = await wit().createWorkItem(
+      null,
+      [title('x'), add('System.Description', 'd')],
+      'WebApp',
+      'Task',
+    );
+    const remove = async (value: unknown) =>
+      fetch(`${em().collectionUrl}WebApp/_apis/wit/workitems/${item.id}?api-version=6.0`, {
+        method: 'PATCH',
+        headers: { Authorization: `Bearer ${JOB_TOKEN}`, 'Content-Type': 'application/json-patch+json' },
+        body: JSON.stringify([{ op: 'remove', path: '/fields/System.Description', value }]),
+      });
+    const refused = await remove('d');
+    assert.equal(refused.status, 400);
+    assert.deepEqual(await refused.json(), {
+      count: 1,
+      value: { Message: 'Remove requires Value to be null.' },
+    });
+    assert.equal((await em().workItem(item.id ?? 0))?.fields['System.Description'], 'd');
+    const removed = await remove(null);
+    assert.equal(removed.status, 200);
+    assert.equal((await em().workItem(item.id ?? 0))?.fields['System.Description'], undefined);
+  });
+
   it('pages comments: oldest first unless order says otherwise, $top capped at 200, continuationToken', async () => {
     const item = await wit().createWorkItem(null, [title('nightly')], 'WebApp', 'Bug');
     const id = item.id ?? 0;

@@ -259,6 +259,17 @@ describe('emulator: workflow', function () {
     await assertOnlyKnownRequests(em());
   });
 
+  it('compares a test of /rev as a JSON value: the string "1" does not pass for revision 1', async () => {
+    const id = await bug('WebApp');
+    const test = (value: unknown): PatchOp[] => [
+      { op: 'test', path: '/rev', value },
+      add('System.Title', 'x'),
+    ];
+    const text = await rejection(wit().updateWorkItem(null, test('1'), id, 'WebApp'));
+    assert.equal(text.statusCode, 412);
+    assert.equal((await wit().updateWorkItem(null, test(1), id, 'WebApp')).rev, 2);
+  });
+
   it('refuses every change through the REST API to an item with 10,000 revisions, not a person’s edit', async () => {
     const seeded = await em().seedWorkItem({
       project: 'WebApp',

@@ -196,6 +196,20 @@ export const projectUnseen = (id: string): AdoError =>
     'Microsoft.TeamFoundation.Core.WebApi',
   );
 
+/**
+ * A refusal the service answers in the model-state shape `{"count":1,"value":{"Message":…}}` rather than the usual
+ * error body, as a live request/response log shows it for a `remove` that carries a value (sources in README.md).
+ */
+export class ModelStateError extends AdoError {
+  constructor(message: string) {
+    super(400, message, 'ModelStateError');
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { count: 1, value: { Message: this.message } };
+  }
+}
+
 export const badRequest = (message: string, typeKey = 'VssPropertyValidationException'): AdoError =>
   new AdoError(400, message, typeKey, 'Microsoft.VisualStudio.Services.Common');
 

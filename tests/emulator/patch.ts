@@ -1,7 +1,7 @@
 // JSON Patch (application/json-patch+json) documents as the work item endpoints accept them: parse,
 // then apply to a draft of fields and relations. Validation of values happens later (fieldRules.ts,
 // relations.ts); here only the shape of the document and the paths are checked.
-import { AdoError, badRequest, unknownField } from './errors';
+import { AdoError, ModelStateError, badRequest, unknownField } from './errors';
 import { findField } from './fields';
 import { hasField, type TypeDef } from './processes';
 import type { FieldValue, StoredRelation } from './state';
@@ -59,6 +59,9 @@ export function parsePatch(body: unknown): PatchOp[] {
     }
     if (op !== 'add' && op !== 'replace' && op !== 'remove' && op !== 'test') {
       throw badRequest(`The operation '${String(o.op)}' is not a valid JSON Patch operation.`);
+    }
+    if (op === 'remove' && o.value !== undefined && o.value !== null) {
+      throw new ModelStateError('Remove requires Value to be null.');
     }
     return { op, path: o.path, value: o.value };
   });
@@ -126,7 +129,9 @@ export function applyPatch(d: Draft, ops: PatchOp[]): void {
     if (head === 'fields' && parts.length === 2) applyField(d, op, parts[1]);
     else if (head === 'relations' && parts.length >= 2) applyRelation(d, op, parts.slice(1));
     else if ((head === 'rev' || head === 'id') && parts.length === 1 && op.op === 'test') {
-      if (!sameValue(head === 'rev' ? d.rev : d.id, op.value)) throw testFailed(op.path);
+      // Compared as JSON values (RFC 6902): the string "1" is not the number 1. How the service compares them is
+      // not documented; the strict comparison is the stricter choice.
+      if (op.value !== (head === 'rev' ? d.rev : d.id)) throw testFailed(op.path);
     } else {
       throw badRequest(`The path '${op.path}' is not valid for a work item.`);
     }
