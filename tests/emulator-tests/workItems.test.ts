@@ -68,6 +68,17 @@ describe('emulator: work items', function () {
     assert.equal(back.relations?.[0]?.rel, 'System.LinkTypes.Hierarchy-Forward');
   });
 
+  it('stores a tag in the casing the project already has it in, per project', async () => {
+    const tags = (t: string) => [title('x'), add('System.Tags', t)];
+    const first = await wit().createWorkItem(null, tags('Flaky-Test'), 'Mobile', 'Bug');
+    const second = await wit().createWorkItem(null, tags('flaky-test; New-One'), 'Mobile', 'Bug');
+    assert.equal(second.fields?.['System.Tags'], 'Flaky-Test; New-One');
+    const recased = await wit().updateWorkItem(null, [add('System.Tags', 'FLAKY-TEST')], first.id ?? 0);
+    assert.equal(recased.fields?.['System.Tags'], 'Flaky-Test', 'a save cannot change the casing');
+    const elsewhere = await wit().createWorkItem(null, tags('flaky-test'), 'WebApp', 'Bug');
+    assert.equal(elsewhere.fields?.['System.Tags'], 'flaky-test', 'another project has its own tags');
+  });
+
   it('rejects an unknown field with TF51535 and a field of another type too', async () => {
     const e = await rejection(
       wit().createWorkItem(null, [title('x'), add('Custom.Nope', 1)], 'WebApp', 'Bug'),

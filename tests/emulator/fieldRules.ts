@@ -25,6 +25,8 @@ export interface RuleContext {
   identity: Person;
   now: string;
   bypassRules: boolean;
+  /** The project's tags by lower-cased name, each in the casing it is defined in. */
+  tags: ReadonlyMap<string, string>;
 }
 
 // A one-line String field (a title names the item) refuses what Microsoft Learn's "Naming restrictions and
@@ -50,7 +52,9 @@ const MAX_TAG = 400;
 const MAX_TAGS = 100;
 const TAG_REFUSED_CHARACTERS = /[\p{Cc}\p{Cf}\p{Cs}]/u;
 
-function normalizeTags(raw: string): Normalized {
+// Tags are case-insensitive and a tag the project already has keeps its casing: a save cannot change it
+// (MicrosoftDocs/azure-devops-docs#5055, "I cannot change a mis-cased tag to the correct case").
+function normalizeTags(raw: string, defined: ReadonlyMap<string, string>): Normalized {
   const seen = new Map<string, string>();
   for (const tag of raw
     .split(/[;,]/)
@@ -58,7 +62,8 @@ function normalizeTags(raw: string): Normalized {
     .filter(Boolean)) {
     if (TAG_REFUSED_CHARACTERS.test(tag)) return { codes: ['InvalidCharacters'] };
     if (tag.length > MAX_TAG) return { codes: ['InvalidTooLong'] };
-    if (!seen.has(tag.toLowerCase())) seen.set(tag.toLowerCase(), tag);
+    const key = tag.toLowerCase();
+    if (!seen.has(key)) seen.set(key, defined.get(key) ?? tag);
   }
   if (seen.size > MAX_TAGS) return { codes: ['InvalidTooLong'] };
   return {
@@ -98,7 +103,7 @@ function normalize(def: FieldDef, raw: unknown, d: Draft, ctx: RuleContext): Nor
     default: {
       if (typeof raw === 'object') return { codes: ['InvalidType'] };
       const text = String(raw);
-      if (def.ref === 'System.Tags') return normalizeTags(text);
+      if (def.ref === 'System.Tags') return normalizeTags(text, ctx.tags);
       if (def.ref === 'System.State') {
         const st = findState(d.type, text.trim());
         return st ? { value: st.name } : { codes: ['LimitedToValues', 'InvalidListValue'] };

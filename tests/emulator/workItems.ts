@@ -29,29 +29,36 @@ export function now(): string {
   return new Date(lastNow).toISOString();
 }
 
-function checkPermission(store: Store, d: Draft, project: Project, identity: Person): void {
+function checkPermission(
+  store: Store,
+  d: Draft,
+  project: Project,
+  identity: Person,
+  tags: ReadonlyMap<string, string>,
+): void {
   if (identity.uniqueName !== BUILD_IDENTITY.uniqueName) return;
   const area = String(d.fields['System.AreaPath'] ?? '');
   const before = String(d.original['System.AreaPath'] ?? '');
   if (isRestricted(project, area) || (before && isRestricted(project, before))) throw noAreaPermission();
-  if (
-    store.tagCreationDenied.has(project.id) &&
-    tagsOf(d.fields).some((tag) => !knownTag(store, project, tag))
-  )
+  if (store.tagCreationDenied.has(project.id) && tagsOf(d.fields).some((tag) => !tags.has(tag.toLowerCase())))
     throw noTagPermission();
 }
 
 const tagsOf = (fields: Readonly<Record<string, unknown>>): string[] =>
   String(fields['System.Tags'] ?? '')
     .split(';')
-    .map((tag) => tag.trim().toLowerCase())
+    .map((tag) => tag.trim())
     .filter(Boolean);
 
-// A tag is defined in a project once an item of it carries the tag.
-function knownTag(store: Store, project: Project, tag: string): boolean {
-  return [...store.workItems.values()].some(
-    (item) => item.projectId === project.id && tagsOf(item.fields).includes(tag),
-  );
+// A tag is defined in a project once an item of it carries the tag, and is one definition whatever its case: by
+// lower-cased name, the casing the oldest item carrying it has.
+function projectTags(store: Store, project: Project): Map<string, string> {
+  const tags = new Map<string, string>();
+  for (const item of store.workItems.values()) {
+    if (item.projectId !== project.id) continue;
+    for (const tag of tagsOf(item.fields)) if (!tags.has(tag.toLowerCase())) tags.set(tag.toLowerCase(), tag);
+  }
+  return tags;
 }
 
 function applyInverse(
@@ -86,10 +93,11 @@ function run(
   opts: SaveOptions,
 ): { d: Draft; changes: InverseChange[]; date: string } {
   const date = now();
+  const tags = projectTags(store, project);
   applyPatch(d, ops);
-  applyFieldRules(d, { project, identity: opts.identity, now: date, bypassRules: !!opts.bypassRules });
+  applyFieldRules(d, { project, identity: opts.identity, now: date, bypassRules: !!opts.bypassRules, tags });
   if (!opts.bypassRules) checkWorkflow(d, project, store.rules);
-  checkPermission(store, d, project, opts.identity);
+  checkPermission(store, d, project, opts.identity, tags);
   const changes = validateRelations(d, store, opts.collectionUrl, date);
   return { d, changes, date };
 }
