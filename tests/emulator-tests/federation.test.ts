@@ -22,8 +22,8 @@ describe('emulator: workload identity federation', function () {
   this.timeout(20_000);
   const em = useEmulator();
   const base = (): string => em().collectionUrl.replace(/fabrikam\/$/, '');
-  const oidcUrl = (): string =>
-    `${em().collectionUrl}${PROJECTS.WebApp.id}/_apis/distributedtask/hubs/build/plans/p/jobs/j/oidctoken?api-version=7.1&serviceConnectionId=${CONNECTION}`;
+  const oidcUrl = (version = '&api-version=7.1'): string =>
+    `${em().collectionUrl}${PROJECTS.WebApp.id}/_apis/distributedtask/hubs/build/plans/p/jobs/j/oidctoken?serviceConnectionId=${CONNECTION}${version}`;
 
   beforeEach(async () => {
     await em().reset();
@@ -34,8 +34,12 @@ describe('emulator: workload identity federation', function () {
     });
   });
 
-  async function idToken(token = JOB_TOKEN): Promise<Response> {
-    return fetch(oidcUrl(), { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: '{}' });
+  async function idToken(token = JOB_TOKEN, version?: string): Promise<Response> {
+    return fetch(oidcUrl(version), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}` },
+      body: '{}',
+    });
   }
 
   async function exchange(
@@ -71,6 +75,19 @@ describe('emulator: workload identity federation', function () {
     await em().setFederation({ connections: [] });
     assert.equal((await idToken()).status, 403);
     assert.deepEqual((await em().issuedTokens()).idTokens, [oidcToken]);
+  });
+
+  it('takes the ID token request at api-version 7.1 and 7.1-preview.1, and refuses it without one', async () => {
+    assert.equal((await idToken(JOB_TOKEN, '&api-version=7.1-preview.1')).status, 200);
+    const missing = await idToken(JOB_TOKEN, '');
+    assert.equal(missing.status, 400);
+    const refusal = (await missing.json()) as { typeKey: string; message: string };
+    assert.equal(refusal.typeKey, 'VssVersionNotSpecifiedException');
+    assert.match(refusal.message, /^No api-version was supplied for the "POST" request\./);
+    const older = await idToken(JOB_TOKEN, '&api-version=7.0');
+    assert.equal(older.status, 400);
+    assert.match(((await older.json()) as { message: string }).message, /^Emulator: /);
+    assert.equal((await em().issuedTokens()).idTokens.length, 1);
   });
 
   it('exchanges a valid assertion for a token Boards accepts as the app', async () => {

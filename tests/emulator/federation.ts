@@ -1,7 +1,7 @@
 // Workload identity federation, the two parts the service and Microsoft Entra ID play:
 // - the job's ID token request (`POST {System.OidcRequestUri}?api-version=7.1&serviceConnectionId={id}` with the
-//   job token → `{"oidcToken": …}`; Azure DevOps "Oidctoken - Create", distributedtask area, REST 7.1), for the
-//   service connections a test names;
+//   job token → `{"oidcToken": …}`; Azure DevOps "Oidctoken - Create", distributedtask area, 7.1-preview.1), for
+//   the service connections a test names;
 // - the Microsoft identity platform's token endpoint (`POST {authority}/{tenant}/oauth2/v2.0/token`,
 //   client-credentials grant with a client assertion: Microsoft Learn, "Microsoft identity platform and the
 //   OAuth 2.0 client credentials flow", "Third case: Access token request with a federated credential"), for
@@ -13,7 +13,9 @@
 // issuer's published keys) and the wording of refusals other than the AADSTS codes are emulator-chosen.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Reply } from './context';
+import { AdoError } from './errors';
 import type { TokenSpec } from './types';
+import { checkApiVersion } from './versions';
 
 /** The resource Azure DevOps access tokens are issued for. */
 export const AZURE_DEVOPS_SCOPE = '499b84ac-1321-427f-aa17-267ca6975798/.default';
@@ -94,14 +96,36 @@ export function subjectOf(organization: string, project: string, connection: str
   return `sc://${organization}/${project}/${connection}`;
 }
 
-/** Answers the job's ID token request. `jobTokenValid` says whether the Bearer token is the job's. */
+// Oidctoken - Create is documented at 7.1-preview.1 only; clients reading System.OidcRequestUri send 7.1, which the
+// service takes. Any other version is refused rather than guessed at (wording emulator-chosen).
+const ID_TOKEN_VERSIONS = ['7.1', '7.1-preview', '7.1-preview.1'];
+
+function checkIdTokenVersion(version: string | null, maxVersion: string): void {
+  checkApiVersion('POST', version, maxVersion, '7.1');
+  if (!ID_TOKEN_VERSIONS.includes(String(version).toLowerCase())) {
+    throw new AdoError(
+      400,
+      `Emulator: the ID token request is served at api-version ${ID_TOKEN_VERSIONS.join(', ')} only, not ${String(version)}.`,
+      'VssVersionNotSupportedException',
+      'Microsoft.VisualStudio.Services.WebApi',
+    );
+  }
+}
+
+/**
+ * Answers the job's ID token request. `jobTokenValid` says whether the Bearer token is the job's; `maxVersion` is
+ * the latest REST version of the server being played.
+ */
 export function issueIdToken(
   federation: Federation,
   organization: string,
   jobTokenValid: boolean,
   query: Record<string, string>,
+  apiVersion: string | null,
+  maxVersion: string,
 ): Reply {
   if (!jobTokenValid) return { status: 401, json: { message: 'TF400813: The user is not authorized.' } };
+  checkIdTokenVersion(apiVersion, maxVersion);
   const id = query['serviceConnectionId'] ?? '';
   const connection = federation.spec.connections?.find((c) => c.id.toLowerCase() === id.toLowerCase());
   if (!connection) {

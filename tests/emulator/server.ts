@@ -118,7 +118,14 @@ async function serve(em: Emulation, r: Incoming): Promise<Reply> {
     if (r.target.kind === 'federation') {
       const { federation, tokens } = em.store;
       return r.target.route === 'oidc'
-        ? issueIdToken(federation, ORGANIZATION, authenticate(r.cred, tokens) !== undefined, r.query)
+        ? issueIdToken(
+            federation,
+            ORGANIZATION,
+            authenticate(r.cred, tokens) !== undefined,
+            r.query,
+            r.apiVersion,
+            r.topology.maxVersion,
+          )
         : exchangeToken(federation, r.target.tenant, new URLSearchParams(r.body.toString('utf8')), tokens);
     }
     const identity = authenticate(r.cred, em.store.tokens);
