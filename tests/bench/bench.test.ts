@@ -300,6 +300,11 @@ describe('bench (npm run bench): sizes, request counts and the arithmetic', func
     // Node.js's HTTP stack comes with the HTTP client; its timing modules with a first `performance.now()`.
     assert.deepEqual(loaded(coldStart, ['http', 'https', 'tls', 'perf_hooks']), []);
     assert.ok(coldStart.builtins.includes('crypto'), 'task-lib loads crypto at import');
+    // A description without placeholders is checked without rendering it: a run that files nothing renders none.
+    const described = { ...COLD_START.job, inputs: { description: 'See **the runbook**.' } };
+    const quiet = await runAgentTask(bundle.target, { ...job, ...described }, { measureRss: true });
+    assert.equal(quiet.action, COLD_START.action, quiet.stdout);
+    assert.deepEqual(quiet.chunks, []);
     await em.reset();
     await em.setTokens([JOB_TOKEN]);
     const failed = await seedFailedRun(em);

@@ -11,6 +11,46 @@ const SHARED = new Set(['errors', 'ports']);
 
 const SRC = path.join(repoRoot(), 'tasks', 'PipelineWorkItem', 'src');
 
+/** Every .ts file of the sources, as a path relative to src/ without its extension. */
+function modules(dir = SRC): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return modules(full);
+    return entry.name.endsWith('.ts')
+      ? [path.relative(SRC, full).slice(0, -3).split(path.sep).join('/')]
+      : [];
+  });
+}
+
+/** The modules of the sources `module` imports, type-only imports included (not task.json). */
+function importsOf(module: string): string[] {
+  const text = fs.readFileSync(path.join(SRC, `${module}.ts`), 'utf8');
+  return [...text.matchAll(/from '(\.{1,2}\/[^']+)'/g)]
+    .map((m) => path.posix.normalize(path.posix.join(path.posix.dirname(module), m[1]!)))
+    .filter((imported) => fs.existsSync(path.join(SRC, `${imported}.ts`)));
+}
+
+/** A cycle through the imports, as the modules in it; undefined when there is none. */
+function importCycle(): string[] | undefined {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (module: string, trail: string[]): string[] | undefined => {
+    if (state.get(module) === 'visiting') return [...trail.slice(trail.indexOf(module)), module];
+    if (state.get(module) === 'done') return undefined;
+    state.set(module, 'visiting');
+    for (const next of importsOf(module)) {
+      const cycle = visit(next, [...trail, module]);
+      if (cycle) return cycle;
+    }
+    state.set(module, 'done');
+    return undefined;
+  };
+  for (const module of modules()) {
+    const cycle = visit(module, []);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
+
 /** Each `from '../<name>…'` of the files of `folder`, as "file -> name". */
 function importsUp(folder: string): string[] {
   const dir = path.join(SRC, folder);
@@ -37,5 +77,9 @@ describe('the flow of the sources', () => {
       }),
     );
     assert.deepEqual(against, []);
+  });
+
+  it('has no module import itself through others, type-only imports included', () => {
+    assert.equal(importCycle()?.join(' -> '), undefined);
   });
 });

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as sinon from 'sinon';
+import type { PassedTests } from '../../tasks/PipelineWorkItem/src/act/reads';
 import {
   MAX_NEW_TEST_ITEMS,
-  PassedTests,
   planTestItems,
   trackTestItems,
 } from '../../tasks/PipelineWorkItem/src/act/testItems';

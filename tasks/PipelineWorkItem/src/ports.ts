@@ -10,6 +10,7 @@ import type {
 } from './facts/model';
 import type { FederatedConnection } from './inputs/connectionChoice';
 import type { InputReader } from './inputs/settings';
+import type { NewestBuilds } from './lifecycle/staleness';
 import type { FieldTypes } from './workItem/draft';
 import type { StateCategory, WorkItemTypeInfo } from './workItem/workItemType';
 import type { JsonPatchOperation } from './workItem/patch';
@@ -126,15 +127,6 @@ export interface TestRunCounts {
 /** A page of a test run's results: `top` results after the first `skip`. */
 export interface ResultsPage {
   readonly skip: number;
-  readonly top: number;
-}
-
-/** The newest builds of one pipeline, on one branch (every branch when `branchRef` is undefined). */
-export interface NewestBuilds {
-  readonly definitionId: number;
-  /** The full ref, e.g. `refs/heads/main`: only that branch's builds. */
-  readonly branchRef?: string;
-  /** How many of the newest, by the time they were queued. */
   readonly top: number;
 }
 

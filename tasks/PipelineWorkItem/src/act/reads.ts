@@ -10,10 +10,12 @@ import { newestTaggedQuery, type TaggedBy } from '../lifecycle/openItems';
 import { newerBuild, newerBuildsQuery } from '../lifecycle/staleness';
 import type { Boards, Comment, Pipelines, TestScope } from '../ports';
 import { commentsAheadOf } from './commentsAhead';
-import type { PassedTests } from './testItems';
 import { loc } from '../text/messages';
 import type { FieldTypes } from '../workItem/draft';
 import { chooseWorkItemType, WorkItemTypeInfo } from '../workItem/workItemType';
+
+/** The names of the tests that passed in this run; `complete` false when not every result could be read. */
+export type PassedTests = () => Promise<{ readonly names: ReadonlySet<string>; readonly complete: boolean }>;
 
 /**
  * The reads that may start before it is known they are needed, each started at most once: a step that needs

@@ -19,6 +19,7 @@ import { Content, optionalFields } from '../workItem/draft';
 import { draftedPatch } from './create';
 import { openStates } from '../workItem/workItemType';
 import { Acting, itemLink } from './acted';
+import type { PassedTests } from './reads';
 import { resolveItem } from './stateChange';
 import { commentOnRecurrence, createItem } from './writes';
 
@@ -26,9 +27,6 @@ import { commentOnRecurrence, createItem } from './writes';
 export const MAX_NEW_TEST_ITEMS = 20;
 /** Test items written at the same time. */
 const PARALLEL_WRITES = 4;
-
-/** The names of the tests that passed in this run; `complete` false when not every result could be read. */
-export type PassedTests = () => Promise<{ readonly names: ReadonlySet<string>; readonly complete: boolean }>;
 
 interface TestItem {
   readonly test: FailedTest;

@@ -7,15 +7,8 @@ import type {
   TestResult,
   TimelineRecord,
 } from '../facts/model';
-import type {
-  LineRange,
-  NewestBuilds,
-  Pipelines,
-  ResultsPage,
-  TestRunCounts,
-  TestScope,
-  WriterIdentity,
-} from '../ports';
+import type { NewestBuilds } from '../lifecycle/staleness';
+import type { LineRange, Pipelines, ResultsPage, TestRunCounts, TestScope, WriterIdentity } from '../ports';
 import { inParallel, PARALLEL_READS } from './parallel';
 import { loc } from '../text/messages';
 import { CallContext, RecordsPermission, toAdoError } from './errors';

@@ -87,7 +87,7 @@ function heeding(request: HttpClientLike['request'], policy: RetryPolicy): HttpC
 }
 
 /**
- * Puts every request of `client` (location discovery included) under the retry policy. Requests safe to repeat
+ * Puts every request of `client` under the retry policy. Requests safe to repeat
  * are retried on 429, 5xx, resets and timeouts; writes only on 429 and when the request never left (their other
  * failures have an unknown outcome: the Boards adapter checks whether the write landed before sending it again).
  * A stream body cannot be sent twice, so uploads are left to their adapter.

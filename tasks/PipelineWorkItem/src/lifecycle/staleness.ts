@@ -1,6 +1,14 @@
 import { isTagRef, RunContext } from '../facts/context';
 import type { QueuedBuild } from '../facts/model';
-import type { NewestBuilds } from '../ports';
+
+/** The newest builds of one pipeline, on one branch (every branch when `branchRef` is undefined). */
+export interface NewestBuilds {
+  readonly definitionId: number;
+  /** The full ref, e.g. `refs/heads/main`: only that branch's builds. */
+  readonly branchRef?: string;
+  /** How many of the newest, by the time they were queued. */
+  readonly top: number;
+}
 
 /**
  * Builds asked for on one branch. The newest is enough while a rerun keeps the place in the queue its build had;

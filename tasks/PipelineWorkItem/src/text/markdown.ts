@@ -36,6 +36,9 @@ export function descriptionHtml(template: Template, values: TemplateValues): str
  * of an element that loads code, inside a tag, in a style or script element), each as a problem naming the placeholder and the place.
  */
 export function descriptionProblems(template: Template): string[] {
+  // Without a placeholder nothing can stand in the wrong place: no Markdown to render (a run that files nothing
+  // never loads markdown-it for it).
+  if (!template.parts.some((part) => 'placeholder' in part)) return [];
   const names = Object.fromEntries(PLACEHOLDERS.map((name) => [name, `{{${name}}}`])) as TemplateValues;
   const slotted = slottedHtml(template, names);
   const named = (text: string): string =>
