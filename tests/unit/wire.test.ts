@@ -240,6 +240,7 @@ describe('wire: a release’s deployment', () => {
         },
         { name: 'Report', status: 'inProgress' },
         { name: 'Gate', status: 'skipped' },
+        { status: 'failed', deploymentJobs: [{ tasks: [] }] },
       ),
       run(3, 1),
       'Production',
@@ -247,6 +248,7 @@ describe('wire: a release’s deployment', () => {
     assert.deepEqual(deployment?.phasesEnded, [
       { name: 'Deploy web', result: 'failed', error: 'No agent found in pool Default.' },
       { name: 'Approval', result: 'canceled' },
+      { name: '', result: 'failed' },
     ]);
     assert.equal(
       releaseDeployment(phases({ name: 'Deploy', status: 'succeeded' }), run(3, 1), 'x')?.phasesEnded,
