@@ -328,17 +328,16 @@ describe('Azure DevOps errors', () => {
   });
 
   it('the service’s message over the client’s, trimmed; the codes it names; anything thrown', () => {
+    const TOO_MANY =
+      'VS402337: The number of work items returned exceeds the size limit of 20000. Change the query to return fewer items.';
     const answered = Object.assign(new Error('Failed request: Bad Request(400)'), {
       statusCode: 400,
-      result: { message: '  VS402337: The field System.Title is too long.  ' },
+      result: { message: `  ${TOO_MANY}  ` },
     });
     const error = toAdoError(answered, CALL);
     assert.equal(error.code, 'VS402337');
-    assert.equal(error.serviceMessage, 'VS402337: The field System.Title is too long.');
-    assert.equal(
-      error.message,
-      loc('CallFailedStatus', CALL.action, 400, 'VS402337: The field System.Title is too long.'),
-    );
+    assert.equal(error.serviceMessage, TOO_MANY);
+    assert.equal(error.message, loc('CallFailedStatus', CALL.action, 400, TOO_MANY));
     const closed = toAdoError(new Error(' socket closed '), CALL);
     assert.equal(closed.message, loc('CallFailed', CALL.action, 'socket closed'));
     assert.equal(closed.status, undefined);
