@@ -8,10 +8,9 @@ import type {
   WorkItemJson,
 } from '../emulator/harness';
 import { buildVariables, classicRelease, failedYamlRun, greenYamlRun, releaseVariables } from './pipelines';
-import { useSession } from './session';
+import { body, useSession } from './session';
 
 const title = (item: WorkItemJson): string => String(item.fields['System.Title']);
-const body = (item: WorkItemJson): string => String(item.fields['Microsoft.VSTS.TCM.ReproSteps']);
 const result = (name: string, outcome: 'Failed' | 'Passed', runId: number): TestResultSeed => ({
   testCaseTitle: name,
   automatedTestName: `WebApp.Tests.${name}`,

@@ -1,5 +1,4 @@
 import * as assert from 'node:assert/strict';
-import type { RecordedRequest, WorkItemJson } from '../emulator/harness';
 import {
   COMMITS,
   crossProjectRelease,
@@ -9,11 +8,11 @@ import {
   stepLog,
 } from './evidenceRuns';
 import { buildVariables, failedYamlRun, releaseVariables, seedClassicRelease } from './pipelines';
-import { useSession } from './session';
+import type { RecordedRequest } from '../emulator/harness';
+import { body, useSession } from './session';
 
-const body = (item: WorkItemJson): string => String(item.fields['Microsoft.VSTS.TCM.ReproSteps']);
-const occurrences = (text: string, part: string): number => text.split(part).length - 1;
 const isLogRead = (r: RecordedRequest): boolean => /\/_apis\/build\/builds\/\d+\/logs\/\d+$/.test(r.path);
+const occurrences = (text: string, part: string): number => text.split(part).length - 1;
 
 // What the filed item says about the failure, from the packaged task run against the emulator.
 describe('failure details in the filed item', function () {

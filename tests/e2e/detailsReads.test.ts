@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { RecordedRequest, WorkItemJson } from '../emulator/harness';
+import type { RecordedRequest } from '../emulator/harness';
 import { assertStartedTogether, mostInFlight, watchInFlight } from './concurrency';
 import {
   COMMITS,
@@ -21,9 +21,8 @@ import {
   releaseVariables,
   seedClassicRelease,
 } from './pipelines';
-import { useSession } from './session';
+import { body, useSession } from './session';
 
-const body = (item: WorkItemJson): string => String(item.fields['Microsoft.VSTS.TCM.ReproSteps']);
 const isTailRead = (r: RecordedRequest): boolean => /\/_apis\/build\/builds\/\d+\/logs\/\d+$/.test(r.path);
 const isLogsList = (r: RecordedRequest): boolean => /\/_apis\/build\/builds\/\d+\/logs$/.test(r.path);
 const isTimeline = (r: RecordedRequest): boolean => /\/timeline$/i.test(r.path);

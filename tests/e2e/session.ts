@@ -119,6 +119,9 @@ function* textsOf(bytes: Buffer): Generator<string> {
   }
 }
 
+/** The HTML the task wrote into an item's description: the Bug's repro steps. */
+export const body = (item: WorkItemJson): string => String(item.fields['Microsoft.VSTS.TCM.ReproSteps']);
+
 /** A request that changes something: not a read, not a WIQL query. */
 export function isWrite(request: RecordedRequest): boolean {
   return (

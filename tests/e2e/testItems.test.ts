@@ -1,14 +1,13 @@
 import * as assert from 'node:assert/strict';
 import type { BuildSeed, TestResultSeed, WorkItemJson } from '../emulator/harness';
 import { buildVariables, failedYamlRun, greenYamlRun, JOB_TOKEN } from './pipelines';
-import { useSession } from './session';
+import { body, useSession } from './session';
 
 const title = (item: WorkItemJson): string => String(item.fields['System.Title']);
 const tags = (item: WorkItemJson): string[] =>
   String(item.fields['System.Tags'])
     .split(';')
     .map((tag) => tag.trim());
-const body = (item: WorkItemJson): string => String(item.fields['Microsoft.VSTS.TCM.ReproSteps']);
 
 /** A failed result of test `name` (`WebApp.Tests.<name>`). */
 const failing = (name: string, more: Partial<TestResultSeed> = {}): TestResultSeed => ({

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import type { RecordedRequest, TopologyKind, WorkItemJson } from '../emulator/harness';
+import type { RecordedRequest, TopologyKind } from '../emulator/harness';
 import { requestTimeline } from '../emulator/harness';
 import { failedReleaseWithEvidence } from './evidenceRuns';
 import {
@@ -9,9 +9,8 @@ import {
   runWithMixedTests,
   seedClassicRelease,
 } from './pipelines';
-import { useSession } from './session';
+import { body, useSession } from './session';
 
-const body = (item: WorkItemJson): string => String(item.fields['Microsoft.VSTS.TCM.ReproSteps']);
 const isTestRead = (r: RecordedRequest): boolean => /\/_apis\/test\/runs(\/\d+\/results)?$/i.test(r.path);
 
 // The failing tests are read on the collection's host on every server: the build's test runs, then the failed
