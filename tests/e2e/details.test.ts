@@ -8,10 +8,8 @@ import {
   stepLog,
 } from './evidenceRuns';
 import { buildVariables, failedYamlRun, releaseVariables, seedClassicRelease } from './pipelines';
-import type { RecordedRequest } from '../emulator/harness';
-import { body, useSession } from './session';
+import { body, isLogRead, useSession } from './session';
 
-const isLogRead = (r: RecordedRequest): boolean => /\/_apis\/build\/builds\/\d+\/logs\/\d+$/.test(r.path);
 const occurrences = (text: string, part: string): number => text.split(part).length - 1;
 
 // What the filed item says about the failure, from the packaged task run against the emulator.

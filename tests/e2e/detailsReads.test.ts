@@ -21,9 +21,8 @@ import {
   releaseVariables,
   seedClassicRelease,
 } from './pipelines';
-import { body, useSession } from './session';
+import { body, isLogRead, useSession } from './session';
 
-const isTailRead = (r: RecordedRequest): boolean => /\/_apis\/build\/builds\/\d+\/logs\/\d+$/.test(r.path);
 const isLogsList = (r: RecordedRequest): boolean => /\/_apis\/build\/builds\/\d+\/logs$/.test(r.path);
 const isTimeline = (r: RecordedRequest): boolean => /\/timeline$/i.test(r.path);
 const isCreate = (r: RecordedRequest): boolean => r.method === 'POST' && /\/wit\/workItems\/\$/i.test(r.path);
@@ -44,16 +43,16 @@ describe('failure details: how the evidence is read', function () {
     await em.seedBuild(failedMultiStageRun(911));
     // Each tail read takes 1.5 s: read one after the other, they could never be in flight at once.
     await em.injectFaults([{ method: 'GET', pathRegex: '/builds/911/logs/\\d+$', delayMs: 1500, times: 2 }]);
-    const watch = watchInFlight(em, isTailRead);
+    const watch = watchInFlight(em, isLogRead);
     const run = await session.run({ variables: buildVariables(911, multiStageVariables('report')) });
     const snapshots = await watch.stop();
     await session.items(1, run);
-    assert.equal(mostInFlight(snapshots, isTailRead), 2, 'both tail reads in flight at once');
+    assert.equal(mostInFlight(snapshots, isLogRead), 2, 'both tail reads in flight at once');
     const requests = await em.requests();
     const list = requests.find(isLogsList);
     const create = requests.find(isCreate);
     assert.ok(list && create, 'the logs list and the create request');
-    assertStartedTogether(requests.filter(isTailRead), { after: list, before: create });
+    assertStartedTogether(requests.filter(isLogRead), { after: list, before: create });
   });
 
   it("when this job's status decides, the evidence reads start together with the timeline", async () => {

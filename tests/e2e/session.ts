@@ -122,6 +122,11 @@ function* textsOf(bytes: Buffer): Generator<string> {
 /** The HTML the task wrote into an item's description: the Bug's repro steps. */
 export const body = (item: WorkItemJson): string => String(item.fields['Microsoft.VSTS.TCM.ReproSteps']);
 
+/** A read of one build log (its tail): not the list of a build's logs. */
+export function isLogRead(request: RecordedRequest): boolean {
+  return /\/_apis\/build\/builds\/\d+\/logs\/\d+$/.test(request.path);
+}
+
 /** A request that changes something: not a read, not a WIQL query. */
 export function isWrite(request: RecordedRequest): boolean {
   return (
