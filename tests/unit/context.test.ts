@@ -6,15 +6,10 @@ import {
   RunContext,
 } from '../../tasks/PipelineWorkItem/src/facts/context';
 import { EnvironmentError } from '../../tasks/PipelineWorkItem/src/errors';
-import { RELEASE_VARIABLES, runContext, withVariables, YAML_VARIABLES } from './fixtures';
+import { RELEASE_VARIABLES, runContext, withVariables, yaml, YAML_VARIABLES } from './fixtures';
 import { visibleName } from '../../tasks/PipelineWorkItem/src/facts/context';
 
 const COMMIT = '4f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39';
-
-/** The YAML run's variables with some changed; `undefined` removes one. */
-function yaml(changes: Record<string, string | undefined>): RunContext {
-  return withVariables(YAML_VARIABLES, changes);
-}
 
 function release(changes: Record<string, string | undefined>): RunContext {
   return withVariables(RELEASE_VARIABLES, changes);

@@ -114,6 +114,11 @@ export function withVariables(
   return readRunContext((name) => variables[name]);
 }
 
+/** The YAML run's context with some variables changed; `undefined` removes one. */
+export function yaml(changes: Record<string, string | undefined>): RunContext {
+  return withVariables(YAML_VARIABLES, changes);
+}
+
 /** An input reader over the given inputs; every other input is unset (''), as task-lib reports it. */
 export function inputs(values: Partial<Record<InputName, string>> = {}): InputReader {
   return (name) => values[name] ?? '';

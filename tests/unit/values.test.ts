@@ -1,13 +1,7 @@
 import * as assert from 'node:assert/strict';
-import type { RunContext } from '../../tasks/PipelineWorkItem/src/facts/context';
 import { NO_EVIDENCE, NO_FACTS } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { fingerprintValues, listedSteps, runView } from '../../tasks/PipelineWorkItem/src/facts/values';
-import { runContext, withVariables, YAML_VARIABLES } from './fixtures';
-
-/** The YAML run's variables with some changed; `undefined` removes one. */
-function yaml(changes: Record<string, string | undefined>): RunContext {
-  return withVariables(YAML_VARIABLES, changes);
-}
+import { runContext, yaml } from './fixtures';
 
 describe('placeholder values', () => {
   const failure = (stage: string, step: string, errors: string[]) => ({
