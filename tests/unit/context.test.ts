@@ -6,7 +6,7 @@ import {
   RunContext,
 } from '../../tasks/PipelineWorkItem/src/facts/context';
 import { EnvironmentError } from '../../tasks/PipelineWorkItem/src/errors';
-import { RELEASE_VARIABLES, runContext, withVariables, yaml, YAML_VARIABLES } from './fixtures';
+import { PR_VARIABLES, RELEASE_VARIABLES, runContext, withVariables, yaml, YAML_VARIABLES } from './fixtures';
 import { visibleName } from '../../tasks/PipelineWorkItem/src/facts/context';
 
 const COMMIT = '4f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39';
@@ -14,13 +14,6 @@ const COMMIT = '4f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39';
 function release(changes: Record<string, string | undefined>): RunContext {
   return withVariables(RELEASE_VARIABLES, changes);
 }
-
-const PR_VARIABLES = {
-  ...YAML_VARIABLES,
-  'Build.Reason': 'PullRequest',
-  'Build.SourceBranch': 'refs/pull/7/merge',
-  'System.PullRequest.PullRequestId': '7',
-};
 
 describe('run context', () => {
   it('reads a YAML run: pipeline, run link, branch, commit link, requestor, stage and job', () => {

@@ -14,7 +14,7 @@ import {
   openStates,
   WorkItemTypeInfo,
 } from '../../tasks/PipelineWorkItem/src/workItem/workItemType';
-import { RELEASE_VARIABLES, runContext, SCRUM_BUG, YAML_VARIABLES } from './fixtures';
+import { PR_VARIABLES, RELEASE_VARIABLES, runContext, SCRUM_BUG, YAML_VARIABLES } from './fixtures';
 
 // What the query needs of a type: its name and its own open states.
 const searched = (type: WorkItemTypeInfo): OpenStatesOf => ({
@@ -32,13 +32,6 @@ function template(source: string): Template {
 const NAMED = Object.fromEntries(
   Object.entries(YAML_VARIABLES).filter(([name]) => name !== 'System.DefinitionId'),
 );
-
-const PR_VARIABLES = {
-  ...YAML_VARIABLES,
-  'Build.Reason': 'PullRequest',
-  'Build.SourceBranch': 'refs/pull/7/merge',
-  'System.PullRequest.PullRequestId': '7',
-};
 
 describe('fingerprint and the open-items query', () => {
   const context = runContext();

@@ -86,6 +86,14 @@ export const RELEASE_VARIABLES: Readonly<Record<string, string>> = {
   'Agent.JobStatus': 'Failed',
 };
 
+/** Pipeline variables of the YAML run built for pull request 7. */
+export const PR_VARIABLES: Readonly<Record<string, string>> = {
+  ...YAML_VARIABLES,
+  'Build.Reason': 'PullRequest',
+  'Build.SourceBranch': 'refs/pull/7/merge',
+  'System.PullRequest.PullRequestId': '7',
+};
+
 /** A completed, succeeded timeline record with `fields` over it. */
 export function timelineRecordOf(
   fields: Partial<TimelineRecord> & Pick<TimelineRecord, 'id' | 'type' | 'name'>,

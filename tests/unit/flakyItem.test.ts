@@ -14,9 +14,9 @@ import {
   fakeBoards,
   filedComment,
   itemUrl,
+  PR_VARIABLES,
   RUN_KEY,
   runContext,
-  YAML_VARIABLES,
 } from './fixtures';
 
 const context = runContext();
@@ -162,12 +162,7 @@ describe('the flaky-tests item', () => {
   it('a pull request has its own flaky-tests item', async () => {
     const boards = fakeBoards();
     boards.queryIds.onFirstCall().resolves([]);
-    const pr = runContext({
-      ...YAML_VARIABLES,
-      'Build.Reason': 'PullRequest',
-      'Build.SourceBranch': 'refs/pull/7/merge',
-      'System.PullRequest.PullRequestId': '7',
-    });
+    const pr = runContext(PR_VARIABLES);
     const { acting } = actingOver(boards);
     await recordFlaky(
       acting,
