@@ -13,6 +13,7 @@ import {
   failingTests,
   fakeBoards,
   FakeBoards,
+  field,
   filedComment,
   itemUrl as url,
   RUN_KEY,
@@ -33,8 +34,6 @@ interface Op {
 
 const sent = (stub: sinon.SinonStub, call = 0): Op[] => stub.getCall(call).args[2] as Op[];
 const paths = (ops: readonly Op[]): string[] => ops.map((op) => op.path);
-const field = (ops: readonly Op[], name: string): unknown =>
-  ops.find((op) => op.path === `/fields/${name}`)?.value;
 
 /** Boards where the create answers 8 and the fingerprint's query then finds `open`. */
 function boardsFinding(open: number[]): FakeBoards {

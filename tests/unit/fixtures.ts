@@ -54,6 +54,7 @@ import {
   Tracking,
   workItemDraft,
 } from '../../tasks/PipelineWorkItem/src/workItem/draft';
+import type { JsonPatchOperation } from '../../tasks/PipelineWorkItem/src/workItem/patch';
 import type { WorkItemTypeInfo } from '../../tasks/PipelineWorkItem/src/workItem/workItemType';
 import { YAML_VARIABLES } from '../helpers/variables';
 
@@ -352,6 +353,10 @@ export function fakeBoards(): FakeBoards {
     uploadAttachment: sinon.stub().resolves('https://dev.azure.com/fabrikam/_apis/wit/attachments/1'),
   };
 }
+
+/** The value a JSON Patch document sets on the field `name`; undefined when it sets none. */
+export const field = (ops: readonly Pick<JsonPatchOperation, 'path' | 'value'>[], name: string): unknown =>
+  ops.find((op) => op.path === `/fields/${name}`)?.value;
 
 /** The form of item `id` in the acting tests' project. */
 export const itemUrl = (id: number): string => `https://dev.azure.com/fabrikam/WebApp/_workitems/edit/${id}`;

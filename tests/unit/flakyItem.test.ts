@@ -12,6 +12,7 @@ import {
   actingOver,
   failedTest,
   fakeBoards,
+  field,
   filedComment,
   itemUrl,
   PR_VARIABLES,
@@ -35,9 +36,6 @@ function withFlaky(...names: string[]): TestFailures {
 // The run as the task hands it to the flaky-tests item: its tests in its evidence.
 const record = (acting: Acting, tests: TestFailures | undefined): Promise<FlakyItem | undefined> =>
   recordFlaky(acting, runView(context, NO_FACTS, 'failed', { ...NO_EVIDENCE, tests }));
-
-const field = (ops: readonly JsonPatchOperation[], name: string): unknown =>
-  ops.find((op) => op.path === `/fields/${name}`)?.value;
 
 describe('the flaky-tests item', () => {
   it('no flaky results (or no tests read): nothing is asked or written', async () => {

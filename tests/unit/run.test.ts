@@ -19,7 +19,7 @@ import {
   successFingerprintOf,
   testFingerprintOf,
 } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
-import { inputs, YAML_VARIABLES, BUG, runContext, RELEASE_VARIABLES, recordingHost } from './fixtures';
+import { inputs, YAML_VARIABLES, BUG, field, runContext, RELEASE_VARIABLES, recordingHost } from './fixtures';
 
 const JOB: TokenCredentials = {
   url: 'https://dev.azure.com/fabrikam/',
@@ -215,11 +215,9 @@ describe('run', () => {
     f.boards.fieldTypes.resolves({ html: ['Custom.Notes'], singleLine: [] });
     await run(f.host);
     sinon.assert.calledOnceWithExactly(f.boards.fieldTypes, 'WebApp');
-    const value = (patch: unknown, field: string): unknown =>
-      (patch as { path: string; value: unknown }[]).find((op) => op.path === `/fields/${field}`)?.value;
     const patch = f.boards.createWorkItem.firstCall.args[2];
-    assert.equal(value(patch, 'Custom.Notes'), '&lt;main&gt;');
-    assert.equal(value(patch, 'Microsoft.VSTS.TCM.SystemInfo'), '&lt;main&gt;');
+    assert.equal(field(patch, 'Custom.Notes'), '&lt;main&gt;');
+    assert.equal(field(patch, 'Microsoft.VSTS.TCM.SystemInfo'), '&lt;main&gt;');
 
     // Unread types: Custom.Notes may be an HTML field, so a pushed `<img …>` must not reach it as markup.
     const unreadable = fakes({
@@ -229,10 +227,10 @@ describe('run', () => {
     unreadable.boards.fieldTypes.rejects(new Error('no fields'));
     await run(unreadable.host);
     const fallback = unreadable.boards.createWorkItem.firstCall.args[2];
-    assert.equal(value(fallback, 'Custom.Notes'), '&lt;main&gt;');
-    assert.equal(value(fallback, 'Microsoft.VSTS.TCM.SystemInfo'), '&lt;main&gt;');
-    assert.equal(value(fallback, 'Custom.Team'), 'Web main');
-    assert.equal(value(fallback, 'Custom.Owner'), 'A &amp; B');
+    assert.equal(field(fallback, 'Custom.Notes'), '&lt;main&gt;');
+    assert.equal(field(fallback, 'Microsoft.VSTS.TCM.SystemInfo'), '&lt;main&gt;');
+    assert.equal(field(fallback, 'Custom.Team'), 'Web main');
+    assert.equal(field(fallback, 'Custom.Owner'), 'A &amp; B');
     assert.deepEqual(
       unreadable.logged.filter((line) => line.startsWith('warning:')),
       [`warning: ${loc('FieldTypesUnread', 'Custom.Notes, Custom.Owner')}`],

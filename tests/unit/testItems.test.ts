@@ -20,6 +20,7 @@ import {
   failedTest,
   fakeBoards,
   FakeBoards,
+  field,
   filedComment,
   itemUrl,
   RUN_KEY,
@@ -84,9 +85,6 @@ function boardsHolding(
   });
   return boards;
 }
-
-const field = (ops: readonly JsonPatchOperation[], name: string): unknown =>
-  ops.find((op) => op.path === `/fields/${name}`)?.value;
 
 const createdOps = (boards: FakeBoards, at = 0): JsonPatchOperation[] =>
   boards.createWorkItem.getCall(at).args[2] as JsonPatchOperation[];
