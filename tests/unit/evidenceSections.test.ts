@@ -7,7 +7,7 @@ import {
   logExcerptHtml,
   utcDate,
 } from '../../tasks/PipelineWorkItem/src/render/evidence';
-import { step, BUILD_LOG, buildRef, failedTest, failingTests } from './fixtures';
+import { step, BUILD_LOG, buildRef, failedTest, failingTests, TESTS_URL } from './fixtures';
 import type {
   Evidence,
   FailedTest,
@@ -204,8 +204,7 @@ describe('evidence sections at their edges', () => {
 });
 
 describe('failing tests: since when, suspects and flaky results', () => {
-  const TAB = 'https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812&view=tests';
-  const LINK = `<a href="${TAB.replace('&', '&amp;')}">the run's Tests tab</a>`;
+  const LINK = `<a href="${TESTS_URL.replace('&', '&amp;')}">the run's Tests tab</a>`;
   const b790 = buildRef(790, '20261201.4');
   const b750 = buildRef(750, '20261128.1');
   const A790 = `<a href="${b790.url}">20261201.4</a>`;
@@ -243,7 +242,7 @@ describe('failing tests: since when, suspects and flaky results', () => {
       { run: b750, commits: [] },
       { run: b790, commits: [ana] },
     ],
-    url: TAB,
+    url: TESTS_URL,
   };
 
   it('counts new failures and those failing since each earlier run, lists them, their suspects and the flaky ones', () => {

@@ -201,6 +201,9 @@ export function testResult(name: string, parts: Partial<TestResult> = {}): TestR
   };
 }
 
+/** The run's Tests tab, where its test results are read. */
+export const TESTS_URL = 'https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812&view=tests';
+
 /** `count` failing tests of `total`, each with its message, and the run's Tests tab. */
 export function failingTests(count: number, total = count): NonNullable<Evidence['tests']> {
   return {
@@ -208,7 +211,7 @@ export function failingTests(count: number, total = count): NonNullable<Evidence
     tests: Array.from({ length: count }, (_, i) => failedTest(`test ${i + 1}`, `boom ${i + 1}`)),
     flaky: [],
     suspects: [],
-    url: 'https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812&view=tests',
+    url: TESTS_URL,
   };
 }
 

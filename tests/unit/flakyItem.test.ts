@@ -18,12 +18,12 @@ import {
   PR_VARIABLES,
   RUN_KEY,
   runContext,
+  TESTS_URL,
 } from './fixtures';
 
 const context = runContext();
 const view = runView(context, NO_FACTS, 'failed');
 const FLAKY_TAG = flakyFingerprintOf(context).tag;
-const TESTS_URL = 'https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812&view=tests';
 
 function withFlaky(...names: string[]): TestFailures {
   const flaky = names.map((name, i) => ({

@@ -14,13 +14,20 @@ import {
   testRecurrenceHtml,
 } from '../../tasks/PipelineWorkItem/src/render/testItems';
 import { standingHtml, utcDate } from '../../tasks/PipelineWorkItem/src/render/evidence';
-import { failedTest, failingTests, PR_VARIABLES, RELEASE_VARIABLES, runContext, TRACKED } from './fixtures';
+import {
+  failedTest,
+  failingTests,
+  PR_VARIABLES,
+  RELEASE_VARIABLES,
+  runContext,
+  TESTS_URL,
+  TRACKED,
+} from './fixtures';
 
 const view = runView(runContext(), NO_FACTS, 'failed');
 const release = runView(runContext(RELEASE_VARIABLES), NO_FACTS, 'failed');
 const pullRequest = runView(runContext(PR_VARIABLES), NO_FACTS, 'failed');
 const RUN_LINK = '<a href="https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812">20261129.3</a>';
-const TESTS_URL = 'https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812&view=tests';
 /** The run of `view` whose tests, read at TESTS_URL, hold the `flaky` results. */
 const withTests = (flaky: readonly FailedTest[] = []) => ({
   ...view,

@@ -25,6 +25,7 @@ import {
   itemUrl,
   RUN_KEY,
   runContext,
+  TESTS_URL,
   withVariables,
   YAML_VARIABLES,
 } from './fixtures';
@@ -34,7 +35,6 @@ const context = runContext();
 const view = runView(context, NO_FACTS, 'failed');
 const tagOf = (test: string): string => testFingerprintOf(context, test).tag;
 const TESTS_SCOPE = testFingerprintOf(context, '').scopeTag;
-const TESTS_URL = 'https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812&view=tests';
 
 function failures(...tests: ReturnType<typeof failedTest>[]): TestFailures {
   return { total: tests.length, tests, flaky: [], suspects: [], url: TESTS_URL };

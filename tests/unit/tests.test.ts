@@ -9,10 +9,9 @@ import type {
 } from '../../tasks/PipelineWorkItem/src/facts/model';
 import { classifyTests, CurrentRun, isFlaky, isTestStep } from '../../tasks/PipelineWorkItem/src/facts/tests';
 import type { FlakyTests } from '../../tasks/PipelineWorkItem/src/inputs/settings';
-import { buildRef, step, testResult } from './fixtures';
+import { buildRef, step, testResult, TESTS_URL } from './fixtures';
 
 const THIS_BUILD: CurrentRun = { kind: 'build', id: 812 };
-const TESTS_TAB = 'https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812&view=tests';
 const commit = (id: string): Commit => ({ id, author: 'Sam', message: `change ${id}`, url: undefined });
 const THIS_RUN_CHANGES = [commit('c812')];
 
@@ -29,7 +28,7 @@ function reads(failed: TestResult[], parts: Partial<TestReads> = {}): TestReads 
       [790, [commit('c790')]],
       [750, [commit('c750a'), commit('c750b')]],
     ]),
-    url: TESTS_TAB,
+    url: TESTS_URL,
     ...parts,
   };
 }
@@ -200,7 +199,7 @@ describe('flaky tests classified', () => {
       );
       assert.equal(classified.total, total, 'the failed results counted, read or not');
       assert.equal(classified.flakyFailed, flakyFailed);
-      assert.equal(classified.url, TESTS_TAB);
+      assert.equal(classified.url, TESTS_URL);
     });
   }
 
