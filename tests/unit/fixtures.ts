@@ -114,6 +114,12 @@ export function runContext(variables: Readonly<Record<string, string>> = YAML_VA
   return readRunContext((name) => variables[name]);
 }
 
+/** The YAML run's context, for the suites that all act in that one run. */
+export const YAML_CONTEXT: RunContext = runContext();
+
+/** The YAML run, failed, with nothing read about its failure. */
+export const FAILED_VIEW: RunView = runView(YAML_CONTEXT, NO_FACTS, 'failed');
+
 /** The run context of `base` with some variables changed; `undefined` removes one. */
 export function withVariables(
   base: Readonly<Record<string, string>>,

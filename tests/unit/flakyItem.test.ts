@@ -10,6 +10,7 @@ import type { FlakyItem } from '../../tasks/PipelineWorkItem/src/render/summary'
 import type { JsonPatchOperation } from '../../tasks/PipelineWorkItem/src/workItem/patch';
 import {
   actingOver,
+  FAILED_VIEW as view,
   failedTest,
   fakeBoards,
   field,
@@ -19,10 +20,9 @@ import {
   RUN_KEY,
   runContext,
   TESTS_URL,
+  YAML_CONTEXT as context,
 } from './fixtures';
 
-const context = runContext();
-const view = runView(context, NO_FACTS, 'failed');
 const FLAKY_TAG = flakyFingerprintOf(context).tag;
 
 function withFlaky(...names: string[]): TestFailures {

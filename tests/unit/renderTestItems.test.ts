@@ -15,6 +15,7 @@ import {
 } from '../../tasks/PipelineWorkItem/src/render/testItems';
 import { standingHtml, utcDate } from '../../tasks/PipelineWorkItem/src/render/evidence';
 import {
+  FAILED_VIEW as view,
   failedTest,
   failingTests,
   PR_VARIABLES,
@@ -24,7 +25,6 @@ import {
   TRACKED,
 } from './fixtures';
 
-const view = runView(runContext(), NO_FACTS, 'failed');
 const release = runView(runContext(RELEASE_VARIABLES), NO_FACTS, 'failed');
 const pullRequest = runView(runContext(PR_VARIABLES), NO_FACTS, 'failed');
 const RUN_LINK = '<a href="https://dev.azure.com/fabrikam/WebApp/_build/results?buildId=812">20261129.3</a>';

@@ -17,6 +17,7 @@ import type { TestItems } from '../../tasks/PipelineWorkItem/src/render/summary'
 import type { JsonPatchOperation } from '../../tasks/PipelineWorkItem/src/workItem/patch';
 import {
   actingOver,
+  FAILED_VIEW as view,
   failedTest,
   fakeBoards,
   FakeBoards,
@@ -24,15 +25,13 @@ import {
   filedComment,
   itemUrl,
   RUN_KEY,
-  runContext,
   TESTS_URL,
   withVariables,
+  YAML_CONTEXT as context,
   YAML_VARIABLES,
 } from './fixtures';
 import { maskedRun } from '../../tasks/PipelineWorkItem/src/render/readable';
 
-const context = runContext();
-const view = runView(context, NO_FACTS, 'failed');
 const tagOf = (test: string): string => testFingerprintOf(context, test).tag;
 const TESTS_SCOPE = testFingerprintOf(context, '').scopeTag;
 
