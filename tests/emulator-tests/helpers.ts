@@ -42,6 +42,16 @@ export function clients(em: Emulator, handler: IRequestHandler = new BearerCrede
   };
 }
 
+// String ops, as the task sends them (the client's typings use the numeric Operation enum).
+export type PatchOp = { op: 'add' | 'replace' | 'remove' | 'test'; path: string; value?: unknown };
+
+/** The patch op that sets `field` to `value`. */
+export const add = (field: string, value: unknown): PatchOp => ({
+  op: 'add',
+  path: `/fields/${field}`,
+  value,
+});
+
 /** What azure-devops-node-api attaches to the errors it throws for status > 299. */
 export interface ClientError extends Error {
   statusCode?: number;

@@ -3,12 +3,8 @@ import * as assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { PEOPLE } from '../emulator/harness';
 import { WorkItemErrorPolicy } from 'azure-devops-node-api/interfaces/WorkItemTrackingInterfaces';
-import { assertOnlyKnownRequests, clients, JOB_TOKEN, rejection, useEmulator } from './helpers';
+import { add, assertOnlyKnownRequests, clients, JOB_TOKEN, PatchOp, rejection, useEmulator } from './helpers';
 
-// String ops, as the task sends them (the client's typings use the numeric Operation enum).
-type PatchOp = { op: 'add' | 'replace' | 'remove' | 'test'; path: string; value?: unknown };
-
-const add = (field: string, value: unknown): PatchOp => ({ op: 'add', path: `/fields/${field}`, value });
 const relation = (rel: string, url: string, attributes: Record<string, unknown> = {}): PatchOp => ({
   op: 'add',
   path: '/relations/-',

@@ -1,10 +1,7 @@
 // Workflow rules through the real WorkItemTrackingApi client: transitions per process, reasons, rules an
 // administrator sets, read-only fields, optimistic concurrency and a person's edit armed mid-run.
 import * as assert from 'node:assert/strict';
-import { assertOnlyKnownRequests, clients, JOB_TOKEN, rejection, useEmulator } from './helpers';
-
-type PatchOp = { op: 'add' | 'test'; path: string; value?: unknown };
-const add = (field: string, value: unknown): PatchOp => ({ op: 'add', path: `/fields/${field}`, value });
+import { add, assertOnlyKnownRequests, clients, JOB_TOKEN, PatchOp, rejection, useEmulator } from './helpers';
 
 describe('emulator: workflow', function () {
   this.timeout(20_000);
