@@ -6,21 +6,10 @@ import {
   successFingerprintOf,
   testFingerprintOf,
 } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
-import { openItemsQuery, OpenStatesOf } from '../../tasks/PipelineWorkItem/src/lifecycle/openItems';
 import { laneOf } from '../../tasks/PipelineWorkItem/src/facts/context';
 import { parseTemplate, Template, TemplateValues } from '../../tasks/PipelineWorkItem/src/text/templates';
-import {
-  isOpenState,
-  openStates,
-  WorkItemTypeInfo,
-} from '../../tasks/PipelineWorkItem/src/workItem/workItemType';
+import { isOpenState } from '../../tasks/PipelineWorkItem/src/workItem/workItemType';
 import { PR_VARIABLES, RELEASE_VARIABLES, runContext, SCRUM_BUG, YAML_VARIABLES } from './fixtures';
-
-// What the query needs of a type: its name and its own open states.
-const searched = (type: WorkItemTypeInfo): OpenStatesOf => ({
-  name: type.name,
-  openStates: openStates(type),
-});
 
 function template(source: string): Template {
   const parsed = parseTemplate('fingerprint', source);
@@ -33,7 +22,7 @@ const NAMED = Object.fromEntries(
   Object.entries(YAML_VARIABLES).filter(([name]) => name !== 'System.DefinitionId'),
 );
 
-describe('fingerprint and the open-items query', () => {
+describe('fingerprint, and the open states of a type', () => {
   const context = runContext();
   const values = { pipeline: 'WebApp-CI', branch: 'main', failedStep: 'Build › npm test' } as never;
 
@@ -130,52 +119,12 @@ describe('fingerprint and the open-items query', () => {
     assert.equal(fingerprint.text, 'WebApp-CI Build › npm test');
   });
 
-  it("asks for the type's own open states and the exact tag, oldest first", () => {
-    const fingerprint = { text: "it's", tag: 'pwi:0123456789ab', scopeTag: 'pwi:scope-0123456789ab' };
-    assert.equal(
-      openItemsQuery(fingerprint, searched(SCRUM_BUG)),
-      "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.WorkItemType] = 'Bug' AND [System.Tags] CONTAINS 'pwi:0123456789ab' AND [System.State] IN ('New', 'Approved', 'Committed') ORDER BY [System.Id]",
-    );
-    assert.equal(
-      openItemsQuery(fingerprint, searched({ ...SCRUM_BUG, name: "O'Brien" }))?.includes("'O''Brien'"),
-      true,
-    );
-    assert.equal(openItemsQuery(fingerprint, searched({ ...SCRUM_BUG, states: [] })), undefined);
-  });
-
   it('counts only the Proposed and InProgress categories as open, in any case', () => {
     assert.equal(isOpenState(SCRUM_BUG, 'approved'), true);
     assert.equal(isOpenState(SCRUM_BUG, 'Committed'), true);
     assert.equal(isOpenState(SCRUM_BUG, 'Done'), false);
     assert.equal(isOpenState(SCRUM_BUG, "Won't fix"), false);
     assert.equal(isOpenState(SCRUM_BUG, 'Gone'), false);
-  });
-
-  it("a branch with letters in upper case also asks for 1.0.0's tag, on items without the lower-case branch's scope", () => {
-    const fingerprint = {
-      text: 'x',
-      tag: 'pwi:0123456789ab',
-      scopeTag: 'pwi:scope-0123456789ab',
-      caseBlind: { tag: 'pwi:ba9876543210', lowerCaseScopeTag: 'pwi:scope-ba9876543210' },
-    };
-    const blind =
-      "([System.Tags] CONTAINS 'pwi:ba9876543210' AND [System.Tags] NOT CONTAINS 'pwi:scope-ba9876543210')";
-    assert.equal(
-      openItemsQuery(fingerprint, searched(SCRUM_BUG)),
-      `SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.WorkItemType] = 'Bug' AND ([System.Tags] CONTAINS 'pwi:0123456789ab' OR ${blind}) AND [System.State] IN ('New', 'Approved', 'Committed') ORDER BY [System.Id]`,
-    );
-    assert.equal(
-      openItemsQuery(fingerprint, searched(SCRUM_BUG), 'recovery'),
-      `SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.WorkItemType] = 'Bug' AND ([System.Tags] CONTAINS 'pwi:0123456789ab' OR [System.Tags] CONTAINS 'pwi:scope-0123456789ab' OR ${blind}) AND [System.State] IN ('New', 'Approved', 'Committed') ORDER BY [System.Id]`,
-    );
-  });
-
-  it("a recovery also asks for the scope's tag", () => {
-    const fingerprint = { text: 'x', tag: 'pwi:0123456789ab', scopeTag: 'pwi:scope-0123456789ab' };
-    assert.equal(
-      openItemsQuery(fingerprint, searched(SCRUM_BUG), 'recovery'),
-      "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.WorkItemType] = 'Bug' AND ([System.Tags] CONTAINS 'pwi:0123456789ab' OR [System.Tags] CONTAINS 'pwi:scope-0123456789ab') AND [System.State] IN ('New', 'Approved', 'Committed') ORDER BY [System.Id]",
-    );
   });
 });
 

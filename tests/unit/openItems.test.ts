@@ -1,5 +1,18 @@
 import * as assert from 'node:assert/strict';
-import { newestTaggedQuery, wiqlString } from '../../tasks/PipelineWorkItem/src/lifecycle/openItems';
+import {
+  newestTaggedQuery,
+  openItemsQuery,
+  OpenStatesOf,
+  wiqlString,
+} from '../../tasks/PipelineWorkItem/src/lifecycle/openItems';
+import { openStates, WorkItemTypeInfo } from '../../tasks/PipelineWorkItem/src/workItem/workItemType';
+import { SCRUM_BUG } from './fixtures';
+
+// What the query needs of a type: its name and its own open states.
+const searched = (type: WorkItemTypeInfo): OpenStatesOf => ({
+  name: type.name,
+  openStates: openStates(type),
+});
 
 describe('WIQL string literals', () => {
   const cases: [name: string, value: string, expected: string][] = [
@@ -38,6 +51,48 @@ describe('the newest item of a fingerprint', () => {
       'SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND ' +
         "([System.Tags] CONTAINS 'pwi:0123456789ab' OR ([System.Tags] CONTAINS 'pwi:ba5eba11c0de' AND " +
         "[System.Tags] NOT CONTAINS 'pwi:scope-lower')) ORDER BY [System.Id] DESC",
+    );
+  });
+});
+
+describe('the open-items query', () => {
+  it("asks for the type's own open states and the exact tag, oldest first", () => {
+    const fingerprint = { text: "it's", tag: 'pwi:0123456789ab', scopeTag: 'pwi:scope-0123456789ab' };
+    assert.equal(
+      openItemsQuery(fingerprint, searched(SCRUM_BUG)),
+      "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.WorkItemType] = 'Bug' AND [System.Tags] CONTAINS 'pwi:0123456789ab' AND [System.State] IN ('New', 'Approved', 'Committed') ORDER BY [System.Id]",
+    );
+    assert.equal(
+      openItemsQuery(fingerprint, searched({ ...SCRUM_BUG, name: "O'Brien" }))?.includes("'O''Brien'"),
+      true,
+    );
+    assert.equal(openItemsQuery(fingerprint, searched({ ...SCRUM_BUG, states: [] })), undefined);
+  });
+
+  it("a branch with letters in upper case also asks for 1.0.0's tag, on items without the lower-case branch's scope", () => {
+    const fingerprint = {
+      text: 'x',
+      tag: 'pwi:0123456789ab',
+      scopeTag: 'pwi:scope-0123456789ab',
+      caseBlind: { tag: 'pwi:ba9876543210', lowerCaseScopeTag: 'pwi:scope-ba9876543210' },
+    };
+    const blind =
+      "([System.Tags] CONTAINS 'pwi:ba9876543210' AND [System.Tags] NOT CONTAINS 'pwi:scope-ba9876543210')";
+    assert.equal(
+      openItemsQuery(fingerprint, searched(SCRUM_BUG)),
+      `SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.WorkItemType] = 'Bug' AND ([System.Tags] CONTAINS 'pwi:0123456789ab' OR ${blind}) AND [System.State] IN ('New', 'Approved', 'Committed') ORDER BY [System.Id]`,
+    );
+    assert.equal(
+      openItemsQuery(fingerprint, searched(SCRUM_BUG), 'recovery'),
+      `SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.WorkItemType] = 'Bug' AND ([System.Tags] CONTAINS 'pwi:0123456789ab' OR [System.Tags] CONTAINS 'pwi:scope-0123456789ab' OR ${blind}) AND [System.State] IN ('New', 'Approved', 'Committed') ORDER BY [System.Id]`,
+    );
+  });
+
+  it("a recovery also asks for the scope's tag", () => {
+    const fingerprint = { text: 'x', tag: 'pwi:0123456789ab', scopeTag: 'pwi:scope-0123456789ab' };
+    assert.equal(
+      openItemsQuery(fingerprint, searched(SCRUM_BUG), 'recovery'),
+      "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.WorkItemType] = 'Bug' AND ([System.Tags] CONTAINS 'pwi:0123456789ab' OR [System.Tags] CONTAINS 'pwi:scope-0123456789ab') AND [System.State] IN ('New', 'Approved', 'Committed') ORDER BY [System.Id]",
     );
   });
 });
