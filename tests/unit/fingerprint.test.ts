@@ -8,8 +8,7 @@ import {
 } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
 import { laneOf } from '../../tasks/PipelineWorkItem/src/facts/context';
 import { parseTemplate, Template, TemplateValues } from '../../tasks/PipelineWorkItem/src/text/templates';
-import { isOpenState } from '../../tasks/PipelineWorkItem/src/workItem/workItemType';
-import { PR_VARIABLES, RELEASE_VARIABLES, runContext, SCRUM_BUG, YAML_VARIABLES } from './fixtures';
+import { PR_VARIABLES, RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
 
 function template(source: string): Template {
   const parsed = parseTemplate('fingerprint', source);
@@ -22,7 +21,7 @@ const NAMED = Object.fromEntries(
   Object.entries(YAML_VARIABLES).filter(([name]) => name !== 'System.DefinitionId'),
 );
 
-describe('fingerprint, and the open states of a type', () => {
+describe('fingerprint: text, tags and template', () => {
   const context = runContext();
   const values = { pipeline: 'WebApp-CI', branch: 'main', failedStep: 'Build › npm test' } as never;
 
@@ -117,14 +116,6 @@ describe('fingerprint, and the open states of a type', () => {
   it('renders a fingerprint template', () => {
     const fingerprint = fingerprintOf(template('{{pipeline}} {{failedStep}}'), values, context);
     assert.equal(fingerprint.text, 'WebApp-CI Build › npm test');
-  });
-
-  it('counts only the Proposed and InProgress categories as open, in any case', () => {
-    assert.equal(isOpenState(SCRUM_BUG, 'approved'), true);
-    assert.equal(isOpenState(SCRUM_BUG, 'Committed'), true);
-    assert.equal(isOpenState(SCRUM_BUG, 'Done'), false);
-    assert.equal(isOpenState(SCRUM_BUG, "Won't fix"), false);
-    assert.equal(isOpenState(SCRUM_BUG, 'Gone'), false);
   });
 });
 

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import {
   chooseWorkItemType,
   creationRefusal,
+  isOpenState,
   plannedChange,
   StateChange,
   StateChangePurpose,
@@ -290,5 +291,13 @@ describe('states at their edges', () => {
     const openOnly = { ...resolvedOnly, states: [{ name: 'Active', category: 'InProgress' as const }] };
     assert.equal(plannedChange(openOnly, 'Active', 'duplicate', ['Duplicate']), undefined);
     assert.equal(plannedChange(openOnly, 'Active', 'resolve', ['Fixed']), undefined);
+  });
+
+  it('counts only the Proposed and InProgress categories as open, in any case', () => {
+    assert.equal(isOpenState(SCRUM_BUG, 'approved'), true);
+    assert.equal(isOpenState(SCRUM_BUG, 'Committed'), true);
+    assert.equal(isOpenState(SCRUM_BUG, 'Done'), false);
+    assert.equal(isOpenState(SCRUM_BUG, "Won't fix"), false);
+    assert.equal(isOpenState(SCRUM_BUG, 'Gone'), false);
   });
 });
