@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { parseTemplate, TemplateValues } from '../../tasks/PipelineWorkItem/src/text/templates';
+import type { TemplateValues } from '../../tasks/PipelineWorkItem/src/text/templates';
 import { descriptionProblems } from '../../tasks/PipelineWorkItem/src/text/markdown';
-import { problemsOf, renderDescription, RUN_URL_HTML } from './fixtures';
+import { problemsOf, renderDescription, RUN_URL_HTML, templateOf } from './fixtures';
 
 const RUN_LINK = `<a href="${RUN_URL_HTML}">${RUN_URL_HTML}</a>`;
 const SCRIPT = 'javascript:alert(1)';
@@ -203,11 +203,7 @@ describe('description placeholders in HTML attributes', () => {
 });
 
 describe('description placeholders in attributes', () => {
-  const problems = (source: string): string[] => {
-    const parsed = parseTemplate('description', source);
-    if (typeof parsed === 'string') assert.fail(parsed);
-    return descriptionProblems(parsed);
-  };
+  const problems = (source: string): string[] => descriptionProblems(templateOf('description', source));
   const where =
     'Placeholders may stand in text and in href or src values only (not those of script, style, iframe, frame, embed, object, base, link or meta).';
 

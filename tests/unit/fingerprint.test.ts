@@ -7,14 +7,8 @@ import {
   testFingerprintOf,
 } from '../../tasks/PipelineWorkItem/src/lifecycle/fingerprint';
 import { laneOf } from '../../tasks/PipelineWorkItem/src/facts/context';
-import { parseTemplate, Template, TemplateValues } from '../../tasks/PipelineWorkItem/src/text/templates';
-import { PR_VARIABLES, RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
-
-function template(source: string): Template {
-  const parsed = parseTemplate('fingerprint', source);
-  if (typeof parsed === 'string') assert.fail(parsed);
-  return parsed;
-}
+import type { TemplateValues } from '../../tasks/PipelineWorkItem/src/text/templates';
+import { PR_VARIABLES, RELEASE_VARIABLES, runContext, templateOf, YAML_VARIABLES } from './fixtures';
 
 // A job whose agent did not say which definition runs it: the pipeline is known by its name alone.
 const NAMED = Object.fromEntries(
@@ -24,12 +18,6 @@ const NAMED = Object.fromEntries(
 describe('fingerprint: text, tags and template', () => {
   const context = runContext();
   const values = { pipeline: 'WebApp-CI', branch: 'main', failedStep: 'Build › npm test' } as never;
-
-  function template(source: string): Template {
-    const parsed = parseTemplate('fingerprint', source);
-    assert.ok(typeof parsed !== 'string', parsed as string);
-    return parsed;
-  }
 
   it('defaults to pipeline and branch, and adds the environment in a release', () => {
     assert.equal(fingerprintOf(undefined, values, context).text, 'WebApp-CI · main');
@@ -114,7 +102,11 @@ describe('fingerprint: text, tags and template', () => {
   });
 
   it('renders a fingerprint template', () => {
-    const fingerprint = fingerprintOf(template('{{pipeline}} {{failedStep}}'), values, context);
+    const fingerprint = fingerprintOf(
+      templateOf('fingerprint', '{{pipeline}} {{failedStep}}'),
+      values,
+      context,
+    );
     assert.equal(fingerprint.text, 'WebApp-CI Build › npm test');
   });
 });
@@ -167,7 +159,7 @@ describe('the runs of tags', () => {
     const context = runContext({ ...YAML_VARIABLES, 'Build.SourceBranch': 'refs/tags/v1.2.0' });
     assert.equal(context.branch, 'v1.2.0');
     assert.equal(
-      fingerprintOf(template('{{pipeline}} {{branch}}'), values, laneOf(context)).text,
+      fingerprintOf(templateOf('fingerprint', '{{pipeline}} {{branch}}'), values, laneOf(context)).text,
       'WebApp-CI v1.2.0',
     );
   });
@@ -180,7 +172,7 @@ describe('the pull-request lane', () => {
 
   it('keeps the 1.0.0 tag of a run that is not a pull request, whatever the template', () => {
     assert.equal(fingerprintOf(undefined, values, main).tag, 'pwi:9d3027273b35');
-    const branchless = fingerprintOf(template('{{pipeline}}'), values, main);
+    const branchless = fingerprintOf(templateOf('fingerprint', '{{pipeline}}'), values, main);
     assert.deepEqual(
       { text: branchless.text, tag: branchless.tag },
       { text: 'WebApp-CI', tag: 'pwi:f5a322737d98' },
@@ -188,18 +180,24 @@ describe('the pull-request lane', () => {
   });
 
   it("puts a pull request's id into its fingerprint, whatever the template, in a tag of its own form", () => {
-    const branchless = fingerprintOf(template('{{pipeline}}'), values, pullRequest);
+    const branchless = fingerprintOf(templateOf('fingerprint', '{{pipeline}}'), values, pullRequest);
     assert.equal(branchless.text, 'WebApp-CI · pull request 7');
     assert.match(branchless.tag, /^pwi:pr-[0-9a-f]{12}$/);
-    assert.notEqual(branchless.tag, fingerprintOf(template('{{pipeline}}'), values, main).tag);
+    assert.notEqual(
+      branchless.tag,
+      fingerprintOf(templateOf('fingerprint', '{{pipeline}}'), values, main).tag,
+    );
     const other = runContext({ ...PR_VARIABLES, 'System.PullRequest.PullRequestId': '8' });
-    assert.notEqual(fingerprintOf(template('{{pipeline}}'), values, other).tag, branchless.tag);
+    assert.notEqual(
+      fingerprintOf(templateOf('fingerprint', '{{pipeline}}'), values, other).tag,
+      branchless.tag,
+    );
   });
 
   it("never takes a run's fingerprint text as a pull request's, nor the reverse", () => {
     // A branch that spells what the pull request's text says still hashes in the other domain.
-    const spelled = fingerprintOf(template('WebApp-CI · pull request 7'), values, main);
-    const pr = fingerprintOf(template('{{pipeline}}'), values, pullRequest);
+    const spelled = fingerprintOf(templateOf('fingerprint', 'WebApp-CI · pull request 7'), values, main);
+    const pr = fingerprintOf(templateOf('fingerprint', '{{pipeline}}'), values, pullRequest);
     assert.equal(spelled.text, pr.text);
     assert.notEqual(spelled.tag, pr.tag);
   });
@@ -208,7 +206,11 @@ describe('the pull-request lane', () => {
   const lane = (branch: string) =>
     laneOf(runContext({ ...YAML_VARIABLES, 'Build.SourceBranch': `refs/heads/${branch}` }));
   const of = (branch: string, source?: string) =>
-    fingerprintOf(source ? template(source) : undefined, { ...values, branch } as never, lane(branch));
+    fingerprintOf(
+      source ? templateOf('fingerprint', source) : undefined,
+      { ...values, branch } as never,
+      lane(branch),
+    );
 
   it('a branch named as another but for a space beyond ASCII (no-break, zero-width) is a lane of its own', () => {
     for (const source of [undefined, '{{pipeline}} {{branch}}']) {
@@ -250,7 +252,8 @@ describe('the pull-request lane', () => {
 
   describe('scope tags', () => {
     const scope = (variables: Record<string, string>, source?: string): string =>
-      fingerprintOf(source ? template(source) : undefined, values, runContext(variables)).scopeTag;
+      fingerprintOf(source ? templateOf('fingerprint', source) : undefined, values, runContext(variables))
+        .scopeTag;
 
     it('are one per pipeline, branch, environment and lane, whatever the template', () => {
       const base = scope(YAML_VARIABLES);

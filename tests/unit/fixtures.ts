@@ -47,7 +47,7 @@ import {
   Settings,
 } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import { descriptionHtml } from '../../tasks/PipelineWorkItem/src/text/markdown';
-import { parseTemplate, TemplateValues } from '../../tasks/PipelineWorkItem/src/text/templates';
+import { parseTemplate, Template, TemplateValues } from '../../tasks/PipelineWorkItem/src/text/templates';
 import {
   Content,
   Destination,
@@ -333,11 +333,16 @@ const VALUES: TemplateValues = {
   firstError: 'Expected "a & b"',
 };
 
+/** `source` parsed as the template of input `inputName`; fails the test with the problem when it does not parse. */
+export function templateOf(inputName: string, source: string): Template {
+  const parsed = parseTemplate(inputName, source);
+  assert.ok(typeof parsed !== 'string', parsed as string);
+  return parsed;
+}
+
 /** The `description` input `source` rendered with the test run's values, some replaced by `values`. */
 export function renderDescription(source: string, values: Partial<TemplateValues> = {}): string {
-  const template = parseTemplate('description', source);
-  assert.ok(typeof template !== 'string', template as string);
-  return descriptionHtml(template, { ...VALUES, ...values });
+  return descriptionHtml(templateOf('description', source), { ...VALUES, ...values });
 }
 
 /** Boards as sinon stubs: one open item 7 (Active, revision 2) that the query finds, a create that answers 8. */

@@ -4,14 +4,11 @@ import {
   renderTemplate,
   TemplateValues,
 } from '../../tasks/PipelineWorkItem/src/text/templates';
+import { templateOf } from './fixtures';
 
 describe('templates', () => {
   const values = { pipeline: 'CI', branch: 'main' } as TemplateValues;
-  const parts = (source: string) => {
-    const template = parseTemplate('title', source);
-    assert.ok(typeof template !== 'string', template as string);
-    return template.parts;
-  };
+  const parts = (source: string) => templateOf('title', source).parts;
 
   it('has no empty text parts between, before or after placeholders', () => {
     assert.deepEqual(parts('{{pipeline}}{{branch}}'), [

@@ -1,5 +1,4 @@
 import * as assert from 'node:assert/strict';
-import { parseTemplate, Template } from '../../tasks/PipelineWorkItem/src/text/templates';
 import { fitTitle, plainTitle, workItemTitle } from '../../tasks/PipelineWorkItem/src/render/title';
 import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import {
@@ -8,17 +7,12 @@ import {
   runContext,
   YAML_VARIABLES,
   step,
+  templateOf,
   withFailures,
 } from './fixtures';
 import { NO_FACTS, Outcome } from '../../tasks/PipelineWorkItem/src/facts/model';
 
 const facts = NPM_TEST_FAILED;
-
-function template(source: string): Template {
-  const parsed = parseTemplate('title', source);
-  assert.ok(typeof parsed !== 'string', parsed as string);
-  return parsed;
-}
 
 describe('title', () => {
   const context = runContext();
@@ -46,7 +40,7 @@ describe('title', () => {
   });
 
   it('fills a template and folds its white space', () => {
-    const title = workItemTitle(template('[{{runName}}]  {{firstError}}\n'), run);
+    const title = workItemTitle(templateOf('title', '[{{runName}}]  {{firstError}}\n'), run);
     assert.equal(title, '[20261129.3] Expected <div> to equal "a & b"');
   });
 
