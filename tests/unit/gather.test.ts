@@ -5,7 +5,7 @@ import type { FailedStep, RunFacts, TestResult } from '../../tasks/PipelineWorkI
 import type { Pipelines, TestRunCounts } from '../../tasks/PipelineWorkItem/src/ports';
 import { readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
 import { loc } from '../../tasks/PipelineWorkItem/src/text/messages';
-import { inputs, RELEASE_VARIABLES, runContext, YAML_VARIABLES } from './fixtures';
+import { inputs, RELEASE_VARIABLES, runContext, testResult, YAML_VARIABLES } from './fixtures';
 
 type Stubbed<T> = { [K in keyof T]: sinon.SinonStub };
 
@@ -17,23 +17,8 @@ const run = (id: number, failed: number, more: Partial<TestRunCounts> = {}): Tes
   flaky: 0,
   ...more,
 });
-const result = (
-  runId: number,
-  resultId: number,
-  name: string,
-  more: Partial<TestResult> = {},
-): TestResult => ({
-  runId,
-  resultId,
-  name,
-  outcome: 'failed',
-  message: `${name} broke`,
-  stackTrace: '',
-  failingSince: undefined,
-  flagged: false,
-  rerun: false,
-  ...more,
-});
+const result = (runId: number, resultId: number, name: string, more: Partial<TestResult> = {}): TestResult =>
+  testResult(name, { runId, resultId, stackTrace: '', ...more });
 
 const failure = (step: string, logId: number | undefined): FailedStep => ({
   stage: 'Build',

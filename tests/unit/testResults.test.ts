@@ -8,6 +8,7 @@ import {
 } from '../../tasks/PipelineWorkItem/src/evidence/testResults';
 import type { TestResult } from '../../tasks/PipelineWorkItem/src/facts/model';
 import type { Pipelines, ResultsPage, TestRunCounts } from '../../tasks/PipelineWorkItem/src/ports';
+import { testResult } from './fixtures';
 
 const run = (id: number, passed: number): TestRunCounts => ({
   id,
@@ -16,17 +17,14 @@ const run = (id: number, passed: number): TestRunCounts => ({
   passedOnRerun: 0,
   flaky: 0,
 });
-const passed = (runId: number, resultId: number): TestResult => ({
-  runId,
-  resultId,
-  name: `run${runId}.test${resultId}`,
-  outcome: 'passed',
-  message: '',
-  stackTrace: '',
-  failingSince: undefined,
-  flagged: false,
-  rerun: false,
-});
+const passed = (runId: number, resultId: number): TestResult =>
+  testResult(`run${runId}.test${resultId}`, {
+    runId,
+    resultId,
+    outcome: 'passed',
+    message: '',
+    stackTrace: '',
+  });
 
 function pipelines(runs: TestRunCounts[]) {
   let inFlight = 0;
