@@ -1,11 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import type { BuildSeed, ReleaseSeed } from '../emulator/harness';
+import type { ReleaseSeed } from '../emulator/harness';
 import {
   buildVariables,
   classicRelease,
   failedYamlRun,
-  greenYamlRun,
   JOB_TOKEN,
   releaseVariables,
   seedClassicRelease,
@@ -23,21 +22,7 @@ describe('packaged task: pull-request lanes, recovery by scope, guarded inputs',
     'System.PullRequest.PullRequestId': '7',
   };
 
-  async function runBuild(
-    id: number,
-    outcome: 'failed' | 'green',
-    options: { variables?: Record<string, string>; inputs?: Record<string, string> } = {},
-  ): Promise<Awaited<ReturnType<typeof session.run>>> {
-    const seed: BuildSeed = outcome === 'failed' ? failedYamlRun(id) : greenYamlRun(id);
-    await session.emulator.seedBuild(seed);
-    return session.run({
-      variables: buildVariables(id, {
-        'Agent.JobStatus': outcome === 'failed' ? 'Failed' : 'Succeeded',
-        ...options.variables,
-      }),
-      inputs: options.inputs,
-    });
-  }
+  const runBuild = session.runBuild;
 
   async function state(id: number | string): Promise<string> {
     return String((await session.emulator.workItem(Number(id)))?.fields['System.State']);

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { BuildSeed, ReleaseSeed, requestTimeline, WorkItemJson } from '../emulator/harness';
+import { ReleaseSeed, requestTimeline, WorkItemJson } from '../emulator/harness';
 import { sequentialChain } from '../bench/stats';
 import {
   buildVariables,
@@ -23,25 +23,7 @@ import { Job, useSession } from './session';
 describe('packaged task: one open item per failure, resolved on recovery', function () {
   const session = useSession();
 
-  /** Seeds build `id` (failed or green) in `project` and runs the task in it as the agent would. */
-  async function runBuild(
-    id: number,
-    outcome: 'failed' | 'green',
-    options: { project?: string; variables?: Record<string, string>; inputs?: Record<string, string> } = {},
-  ): Promise<Awaited<ReturnType<typeof session.run>>> {
-    const project = options.project ?? 'WebApp';
-    const seed: BuildSeed = { ...(outcome === 'failed' ? failedYamlRun(id) : greenYamlRun(id)), project };
-    await session.emulator.seedBuild(seed);
-    const job: Job = {
-      variables: buildVariables(id, {
-        'System.TeamProject': project,
-        'Agent.JobStatus': outcome === 'failed' ? 'Failed' : 'Succeeded',
-        ...options.variables,
-      }),
-      inputs: options.inputs,
-    };
-    return session.run(job);
-  }
+  const runBuild = session.runBuild;
 
   async function state(id: number): Promise<string> {
     const item = await session.emulator.workItem(id);

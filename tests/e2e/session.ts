@@ -5,10 +5,17 @@ import { repoRoot } from '../helpers/repo';
 import { unpackVsix } from '../helpers/vsix';
 import { AgentJob, runTask, TaskRun } from './agent';
 import { holdsSecret, SHORTEST_MASKED } from '../helpers/secretSearch';
-import { buildVariables, failedYamlRun, JOB_TOKEN, PAT } from './pipelines';
+import { buildVariables, failedYamlRun, greenYamlRun, JOB_TOKEN, PAT } from './pipelines';
 
 /** A job as a test gives it: the collection URL and the job token are the session's. */
 export type Job = Omit<AgentJob, 'collectionUrl' | 'jobToken'>;
+
+/** A run of `Session.runBuild`: its project (WebApp unless given), variables over the build's, and inputs. */
+export interface BuildRun {
+  readonly project?: string;
+  readonly variables?: Record<string, string>;
+  readonly inputs?: Job['inputs'];
+}
 
 /** Which build of the task runs: the packaged bundle, or the tsc output with node_modules (no bundling). */
 export type Entry = 'bundle' | 'unbundled';
@@ -30,6 +37,8 @@ export interface Session {
   items(count: number, run?: TaskRun): Promise<WorkItemJson[]>;
   /** Seeds a failed YAML run (`errors`: its failed step's) and runs the task in it with `inputs`. */
   runFailed(id: number, inputs?: Job['inputs'], errors?: readonly string[]): Promise<TaskRun>;
+  /** Seeds YAML build `id`, failed or green, and runs the task in it with the job status to match. */
+  runBuild(id: number, outcome: 'failed' | 'green', options?: BuildRun): Promise<TaskRun>;
 }
 
 // The tsc output of the task's entry point, run with the repository's node_modules.
@@ -86,6 +95,19 @@ export function useSession(): Session {
     async runFailed(id, inputs, errors) {
       await session.emulator.seedBuild(failedYamlRun(id, errors));
       return session.run({ variables: buildVariables(id), ...(inputs ? { inputs } : {}) });
+    },
+    async runBuild(id, outcome, options = {}) {
+      const project = options.project ?? 'WebApp';
+      const seed = outcome === 'failed' ? failedYamlRun(id) : greenYamlRun(id);
+      await session.emulator.seedBuild({ ...seed, project });
+      return session.run({
+        variables: buildVariables(id, {
+          'System.TeamProject': project,
+          'Agent.JobStatus': outcome === 'failed' ? 'Failed' : 'Succeeded',
+          ...options.variables,
+        }),
+        inputs: options.inputs,
+      });
     },
     async items(count, run) {
       const items = await session.emulator.workItems();

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import type { RecordedRequest } from '../emulator/harness';
-import type { TaskRun } from './agent';
 import { buildVariables, failedYamlRun, greenYamlRun, PAT } from './pipelines';
 import { isWrite, useSession } from './session';
 
@@ -9,22 +8,7 @@ import { isWrite, useSession } from './session';
 describe('packaged task: state changes follow the workflow', function () {
   const session = useSession();
 
-  async function runBuild(
-    id: number,
-    outcome: 'failed' | 'green',
-    options: { project?: string; inputs?: Record<string, string> } = {},
-  ): Promise<TaskRun> {
-    const project = options.project ?? 'WebApp';
-    const seed = outcome === 'failed' ? failedYamlRun(id) : greenYamlRun(id);
-    await session.emulator.seedBuild({ ...seed, project });
-    return session.run({
-      variables: buildVariables(id, {
-        'System.TeamProject': project,
-        'Agent.JobStatus': outcome === 'failed' ? 'Failed' : 'Succeeded',
-      }),
-      inputs: options.inputs,
-    });
-  }
+  const runBuild = session.runBuild;
 
   async function fields(id: number): Promise<Record<string, unknown>> {
     return (await session.emulator.workItem(id))?.fields ?? {};
