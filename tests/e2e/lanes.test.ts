@@ -22,11 +22,7 @@ describe('packaged task: pull-request lanes, recovery by scope, guarded inputs',
     'System.PullRequest.PullRequestId': '7',
   };
 
-  const runBuild = session.runBuild;
-
-  async function state(id: number | string): Promise<string> {
-    return String((await session.emulator.workItem(Number(id)))?.fields['System.State']);
-  }
+  const { runBuild, state } = session;
 
   async function comments(id: number | string): Promise<string[]> {
     return (await session.emulator.comments(Number(id))).map((comment) => comment.text);

@@ -23,12 +23,7 @@ import { Job, useSession } from './session';
 describe('packaged task: one open item per failure, resolved on recovery', function () {
   const session = useSession();
 
-  const runBuild = session.runBuild;
-
-  async function state(id: number): Promise<string> {
-    const item = await session.emulator.workItem(id);
-    return String(item?.fields['System.State']);
-  }
+  const { runBuild, state } = session;
 
   async function commentTexts(id: number): Promise<string[]> {
     return (await session.emulator.comments(id)).map((comment) => comment.text);

@@ -39,6 +39,8 @@ export interface Session {
   runFailed(id: number, inputs?: Job['inputs'], errors?: readonly string[]): Promise<TaskRun>;
   /** Seeds YAML build `id`, failed or green, and runs the task in it with the job status to match. */
   runBuild(id: number, outcome: 'failed' | 'green', options?: BuildRun): Promise<TaskRun>;
+  /** The state of work item `id` ('undefined' when there is no such item). */
+  state(id: number | string | undefined): Promise<string>;
 }
 
 // The tsc output of the task's entry point, run with the repository's node_modules.
@@ -108,6 +110,9 @@ export function useSession(): Session {
         }),
         inputs: options.inputs,
       });
+    },
+    async state(id) {
+      return String((await session.emulator.workItem(Number(id)))?.fields['System.State']);
     },
     async items(count, run) {
       const items = await session.emulator.workItems();

@@ -8,6 +8,7 @@ import { useSession } from './session';
 // branch: the newer build's outcome is the lane's, so the rerun neither files, comments nor resolves.
 describe('packaged task: a rerun of an older build', function () {
   const session = useSession();
+  const { state } = session;
 
   /** Build `id` of WebApp-CI (definition 12), queued `id` minutes after midnight on 1 December 2026. */
   function build(id: number, outcome: 'failed' | 'green', sourceBranch = 'refs/heads/main'): BuildSeed {
@@ -33,8 +34,6 @@ describe('packaged task: a rerun of an older build', function () {
     });
   }
 
-  const state = async (id: string | undefined): Promise<string> =>
-    String((await session.emulator.workItem(Number(id)))?.fields['System.State']);
   const isBuildsList = (request: RecordedRequest): boolean =>
     request.method === 'GET' && /\/_apis\/build\/builds$/i.test(request.path);
   const buildsLists = async (): Promise<RecordedRequest[]> =>
