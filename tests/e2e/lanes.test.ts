@@ -22,11 +22,7 @@ describe('packaged task: pull-request lanes, recovery by scope, guarded inputs',
     'System.PullRequest.PullRequestId': '7',
   };
 
-  const { runBuild, state } = session;
-
-  async function comments(id: number | string): Promise<string[]> {
-    return (await session.emulator.comments(Number(id))).map((comment) => comment.text);
-  }
+  const { runBuild, state, comments } = session;
 
   async function creates(): Promise<number> {
     return (await session.writes()).filter((write) => write.startsWith('POST') && write.includes('/$Bug'))

@@ -23,11 +23,7 @@ import { Job, useSession } from './session';
 describe('packaged task: one open item per failure, resolved on recovery', function () {
   const session = useSession();
 
-  const { runBuild, state } = session;
-
-  async function commentTexts(id: number): Promise<string[]> {
-    return (await session.emulator.comments(id)).map((comment) => comment.text);
-  }
+  const { runBuild, state, comments: commentTexts } = session;
 
   /** What a person saves on item `id` between runs, through the REST API (as the web portal does). */
   async function saveByHand(id: number, fields: Record<string, string>): Promise<void> {

@@ -41,6 +41,8 @@ export interface Session {
   runBuild(id: number, outcome: 'failed' | 'green', options?: BuildRun): Promise<TaskRun>;
   /** The state of work item `id` ('undefined' when there is no such item). */
   state(id: number | string | undefined): Promise<string>;
+  /** The texts of work item `id`'s comments, oldest first. */
+  comments(id: number | string): Promise<string[]>;
 }
 
 // The tsc output of the task's entry point, run with the repository's node_modules.
@@ -113,6 +115,9 @@ export function useSession(): Session {
     },
     async state(id) {
       return String((await session.emulator.workItem(Number(id)))?.fields['System.State']);
+    },
+    async comments(id) {
+      return (await session.emulator.comments(Number(id))).map((comment) => comment.text);
     },
     async items(count, run) {
       const items = await session.emulator.workItems();

@@ -8,7 +8,7 @@ import { isWrite, useSession } from './session';
 describe('packaged task: state changes follow the workflow', function () {
   const session = useSession();
 
-  const runBuild = session.runBuild;
+  const { runBuild, comments } = session;
 
   async function fields(id: number): Promise<Record<string, unknown>> {
     return (await session.emulator.workItem(id))?.fields ?? {};
@@ -45,9 +45,6 @@ describe('packaged task: state changes follow the workflow', function () {
     (await session.emulator.requests()).filter(
       (r) => r.method === 'PATCH' && r.path.toLowerCase().endsWith(`/workitems/${id}`),
     );
-
-  const comments = async (id: number): Promise<string[]> =>
-    (await session.emulator.comments(id)).map((comment) => comment.text);
 
   it('XML process: resolves only through a declared transition, with its reason; else the note is a comment', async () => {
     const failed = await runBuild(1000, 'failed', { project: 'Legacy' });
