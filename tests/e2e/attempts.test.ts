@@ -5,12 +5,10 @@ import type {
   ReleaseSeed,
   TestResultSeed,
   TimelineRecordSeed,
-  WorkItemJson,
 } from '../emulator/harness';
 import { buildVariables, classicRelease, failedYamlRun, greenYamlRun, releaseVariables } from './pipelines';
-import { body, useSession } from './session';
+import { body, title, useSession } from './session';
 
-const title = (item: WorkItemJson): string => String(item.fields['System.Title']);
 const result = (name: string, outcome: 'Failed' | 'Passed', runId: number): TestResultSeed => ({
   testCaseTitle: name,
   automatedTestName: `WebApp.Tests.${name}`,

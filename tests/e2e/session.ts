@@ -151,6 +151,9 @@ function* textsOf(bytes: Buffer): Generator<string> {
   }
 }
 
+/** An item's title. */
+export const title = (item: WorkItemJson): string => String(item.fields['System.Title']);
+
 /** The HTML the task wrote into an item's description: the Bug's repro steps. */
 export const body = (item: WorkItemJson): string => String(item.fields['Microsoft.VSTS.TCM.ReproSteps']);
 

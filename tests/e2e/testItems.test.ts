@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { BuildSeed, TestResultSeed, WorkItemJson } from '../emulator/harness';
 import { buildVariables, failedYamlRun, greenYamlRun, JOB_TOKEN } from './pipelines';
-import { body, useSession } from './session';
+import { body, title, useSession } from './session';
 
-const title = (item: WorkItemJson): string => String(item.fields['System.Title']);
 const tags = (item: WorkItemJson): string[] =>
   String(item.fields['System.Tags'])
     .split(';')
