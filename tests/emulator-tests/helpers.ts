@@ -52,6 +52,9 @@ export const add = (field: string, value: unknown): PatchOp => ({
   value,
 });
 
+/** The patch document of a new item with only a title. */
+export const titled = (title: string): PatchOp[] => [add('System.Title', title)];
+
 /** What azure-devops-node-api attaches to the errors it throws for status > 299. */
 export interface ClientError extends Error {
   statusCode?: number;

@@ -7,9 +7,8 @@ import { Readable } from 'node:stream';
 import { BearerCredentialHandler } from 'azure-devops-node-api/handlers/bearertoken';
 import { WorkItemTrackingApi } from 'azure-devops-node-api/WorkItemTrackingApi';
 import { requestTimeline, type RecordedRequest } from '../emulator/harness';
-import { clients, JOB_TOKEN, rejection, useEmulator } from './helpers';
+import { clients, JOB_TOKEN, rejection, titled as title, useEmulator } from './helpers';
 
-const title = (t: string) => [{ op: 'add', path: '/fields/System.Title', value: t }];
 /** Waits until `done` says so, asking every 20 ms: what a test waits for, not a guess at how long it takes. */
 async function until(done: () => Promise<boolean>): Promise<void> {
   while (!(await done())) await new Promise((resolve) => setTimeout(resolve, 20));

@@ -5,9 +5,7 @@ import { WebApi } from 'azure-devops-node-api';
 import { BearerCredentialHandler } from 'azure-devops-node-api/handlers/bearertoken';
 import { PersonalAccessTokenCredentialHandler } from 'azure-devops-node-api/handlers/personalaccesstoken';
 import { PEOPLE } from '../emulator/harness';
-import { clients, JOB_TOKEN, rejection, useEmulator } from './helpers';
-
-const title = (t: string) => [{ op: 'add', path: '/fields/System.Title', value: t }];
+import { clients, JOB_TOKEN, rejection, titled as title, useEmulator } from './helpers';
 
 describe('emulator: protocol', function () {
   this.timeout(20_000);

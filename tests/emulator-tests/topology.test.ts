@@ -7,9 +7,8 @@ import { BearerCredentialHandler } from 'azure-devops-node-api/handlers/bearerto
 import { LocationsApi } from 'azure-devops-node-api/LocationsApi';
 import { ReleaseApi } from 'azure-devops-node-api/ReleaseApi';
 import type { RecordedRequest, TopologyKind } from '../emulator/harness';
-import { clients, JOB_TOKEN, rejection, useEmulator } from './helpers';
+import { clients, JOB_TOKEN, rejection, titled as title, useEmulator } from './helpers';
 
-const title = (t: string) => [{ op: 'add', path: '/fields/System.Title', value: t }];
 const auth = { Authorization: `Bearer ${JOB_TOKEN}` };
 const handler = () => new BearerCredentialHandler(JOB_TOKEN);
 const RELEASE_AREA = 'efc2f575-36ef-48e9-b672-0c6fb4a48ac5';
