@@ -3,7 +3,6 @@ import { workItemBody } from '../../tasks/PipelineWorkItem/src/render/body';
 import { detailsHtml, FULL_DETAILS } from '../../tasks/PipelineWorkItem/src/render/details';
 import { descriptionHtml, escapeMarkdown } from '../../tasks/PipelineWorkItem/src/text/markdown';
 import { readSettings } from '../../tasks/PipelineWorkItem/src/inputs/settings';
-import { parseTemplate } from '../../tasks/PipelineWorkItem/src/text/templates';
 import { runView } from '../../tasks/PipelineWorkItem/src/facts/values';
 import {
   inputs,
@@ -18,6 +17,7 @@ import {
   failingTests,
   NPM_TEST_FAILED,
   MB,
+  templateOf,
 } from './fixtures';
 import { maskedRun } from '../../tasks/PipelineWorkItem/src/render/readable';
 import { textHtml } from '../../tasks/PipelineWorkItem/src/text/html';
@@ -70,11 +70,10 @@ describe('details and description', () => {
   });
 
   it('renders the Markdown description but shows placeholder values as text', () => {
-    const description = parseTemplate(
+    const description = templateOf(
       'description',
       '**Broken** by {{requestedFor}}: {{firstError}} in [the run]({{runUrl}})',
     );
-    assert.ok(typeof description !== 'string');
     const html = descriptionHtml(description, { ...values, requestedFor: '*Mallory* <script>x</script>' });
     assert.equal(
       html,
@@ -83,8 +82,7 @@ describe('details and description', () => {
   });
 
   it('keeps HTML the pipeline author wrote in the description', () => {
-    const description = parseTemplate('description', '<b>Owner:</b> web team');
-    assert.ok(typeof description !== 'string');
+    const description = templateOf('description', '<b>Owner:</b> web team');
     assert.equal(descriptionHtml(description, values), '<p><b>Owner:</b> web team</p>');
   });
 
@@ -263,8 +261,7 @@ describe('a step with a megabyte of error', () => {
       run.values.firstError === `${'y'.repeat(1_995)}***z…`,
       run.values.firstError.slice(1_990, 2_010),
     );
-    const description = parseTemplate('description', 'First error: {{firstError}}');
-    assert.ok(typeof description !== 'string');
+    const description = templateOf('description', 'First error: {{firstError}}');
     const body = workItemBody({ description, includeDetails: true }, run);
     assert.ok(body.startsWith(`<p>First error: ${'y'.repeat(1_995)}***z…</p>`), body.slice(1_990, 2_030));
     assert.ok(body.includes('<h3>What failed</h3>'), body.slice(0, 3_000));

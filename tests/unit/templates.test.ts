@@ -25,8 +25,7 @@ describe('templates', () => {
   });
 
   it('escapes values only, not the template text', () => {
-    const template = parseTemplate('title', '<{{pipeline}}> on {{branch}}');
-    assert.ok(typeof template !== 'string');
+    const template = templateOf('title', '<{{pipeline}}> on {{branch}}');
     assert.equal(
       renderTemplate(template, values, (value) => `[${value}]`),
       '<[CI]> on [main]',
