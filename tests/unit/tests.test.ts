@@ -22,6 +22,7 @@ const since = (run = earlier, date = '2026-12-01T14:03:00Z'): TestResult['failin
 function reads(failed: TestResult[], parts: Partial<TestReads> = {}): TestReads {
   return {
     failedCount: failed.length,
+    flaggedCount: failed.filter((result) => result.flagged).length,
     failed,
     passedOnRerun: [],
     changesOf: new Map([
@@ -224,6 +225,27 @@ describe('flaky tests classified', () => {
     assert.deepEqual(classify(reads([flaggedSince]), 'include').suspects, [
       { run: earlier, commits: [commit('c790')] },
     ]);
+  });
+
+  it('past the results read, the flagged ones the statistics count are flaky too, never failures', () => {
+    // 1,001 failed results, all flagged; the first 1,000 read.
+    const flaggedOnes = Array.from({ length: 1000 }, (_, i) =>
+      testResult(`f${i}`, { flagged: true, resultId: i }),
+    );
+    const allFlagged = reads(flaggedOnes, { failedCount: 1001, flaggedCount: 1001 });
+    assert.deepEqual([classify(allFlagged).total, classify(allFlagged).flakyFailed], [0, 1001]);
+    assert.deepEqual(
+      [classify(allFlagged, 'ignore').total, classify(allFlagged, 'ignore').flakyFailed],
+      [0, 1001],
+    );
+    assert.deepEqual(
+      [classify(allFlagged, 'include').total, classify(allFlagged, 'include').flakyFailed],
+      [1001, 0],
+    );
+    // 1,000 failures read, 30 flagged beyond them.
+    const broken = Array.from({ length: 1000 }, (_, i) => testResult(`b${i}`, { resultId: i }));
+    const beyond = classify(reads(broken, { failedCount: 1030, flaggedCount: 30 }));
+    assert.deepEqual([beyond.total, beyond.flakyFailed], [1000, 30]);
   });
 
   it('counts at least the failures read when the statistics say fewer', () => {

@@ -123,7 +123,8 @@ export function testReads(
   url: string,
 ): TestReads {
   const failedCount = runs.reduce((sum, run) => sum + run.failed, 0);
-  return { failedCount, failed, passedOnRerun, changesOf, url };
+  const flaggedCount = runs.reduce((sum, run) => sum + run.flaky, 0);
+  return { failedCount, flaggedCount, failed, passedOnRerun, changesOf, url };
 }
 
 /**

@@ -179,6 +179,11 @@ export interface TestResult {
 export interface TestReads {
   /** Failed results in all, from the test runs' statistics (flaky ones included). */
   readonly failedCount: number;
+  /**
+   * Failed results Azure DevOps flagged flaky, from the same statistics: the flaky ones beyond the failed results
+   * read count as such too.
+   */
+  readonly flaggedCount: number;
   /** The failed results read (every one up to a cap, in the service's order). */
   readonly failed: readonly TestResult[];
   /** Results that passed only on a rerun (read when the runs' statistics say there are some). */

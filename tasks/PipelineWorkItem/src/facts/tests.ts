@@ -64,7 +64,8 @@ export function classifyTests(
   const { flakyTests, current } = options;
   const apart = flakyTests !== 'include';
   const failures = reads.failed.filter((result) => !(apart && isFlaky(result)));
-  const flakyFailed = reads.failed.length - failures.length;
+  // Past the results read, the statistics still say how many failed results were flagged flaky.
+  const flakyFailed = apart ? Math.max(reads.failed.length - failures.length, reads.flaggedCount) : 0;
   const tests = failures.map((result) => failedTest(result, current));
   const ordered = [
     ...tests.filter((test) => test.standing === 'new'),
