@@ -61,6 +61,11 @@ export interface AgentJob {
    * trims each value's white space (.NET's `String.Trim`) before the task sees it.
    */
   readonly untrimmedInputs?: boolean;
+  /**
+   * An agent older than July 2026: it adds the job's variables to the environment after the inputs and the service
+   * connections, so a variable named as one of theirs replaces it (a newer agent adds them before).
+   */
+  readonly variablesLast?: boolean;
   /** Lays out files, symlinks or FIFOs in (and outside) the job's directories before the task starts. */
   readonly workspace?: (directories: JobDirectories) => void;
 }
@@ -159,6 +164,7 @@ export function agentEnvironment(job: AgentJob, temp: string): Record<string, st
     for (const [name, value] of Object.entries(endpoint.data ?? {}))
       env[`ENDPOINT_DATA_${envName(id)}_${name.toUpperCase()}`] = value;
   }
+  if (job.variablesLast) for (const [name, value] of Object.entries(variables)) env[envName(name)] = value;
   return env;
 }
 

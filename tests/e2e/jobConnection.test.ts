@@ -37,9 +37,10 @@ async function listener(): Promise<Listener> {
   };
 }
 
-// The job token goes where the job's SystemVssConnection endpoint, which the agent sets and no step can change,
-// allows: a step that points System.TeamFoundationCollectionUri or System.OidcRequestUri elsewhere (a logging
-// command in a tool's output is enough) fails the task before any request, and the other host hears nothing.
+// The job token goes where the job's SystemVssConnection endpoint, which the agent sets, allows: a step that
+// points System.TeamFoundationCollectionUri or System.OidcRequestUri elsewhere, or sets a variable named as the
+// endpoint (a logging command in a tool's output is enough), fails the task before any request, and the other
+// host hears nothing.
 describe('packaged task: the job token stays in the job’s organization', function () {
   const session = useSession();
   let elsewhere: Listener | undefined;
@@ -104,6 +105,59 @@ describe('packaged task: the job token stays in the job’s organization', funct
         `^System\\.OidcRequestUri \\(${other().url}_apis/oidctoken\\) is not in the organization of the job's connection .*service connection '${connection}' did not sign in\\.`,
       ),
     );
+    assert.equal(other().connections(), 0);
+    assert.deepEqual(await session.emulator.requests(), []);
+  });
+
+  // A logging command in a tool's output can set a variable named as an input's or a connection's environment
+  // variable: an older agent lets it replace that value, a newer one lets it add a value a connection lacks.
+  it('an older agent: a variable named as the job connection’s URL fails the task naming it, nothing is sent', async () => {
+    await session.emulator.seedBuild(failedYamlRun(1703));
+    const run = await session.run({
+      variablesLast: true,
+      variables: buildVariables(1703, { ENDPOINT_URL_SYSTEMVSSCONNECTION: other().url }),
+    });
+    assert.equal(run.result, 'Failed', run.stdout);
+    assert.match(
+      run.resultMessage,
+      /^Pipeline variable 'ENDPOINT_URL_SYSTEMVSSCONNECTION' has the name ENDPOINT_URL_SYSTEMVSSCONNECTION in the task's environment, the name of the task's service connection 'SYSTEMVSSCONNECTION', which an agent older than July 2026 lets a variable replace: the task stops before it sends anything\./,
+    );
+    assert.equal(other().connections(), 0);
+    assert.deepEqual(await session.emulator.requests(), []);
+  });
+
+  it('an older agent: a variable named as an input (input.project) fails the task naming both, nothing is sent', async () => {
+    await session.emulator.seedBuild(failedYamlRun(1704));
+    const run = await session.run({
+      variablesLast: true,
+      variables: buildVariables(1704, { 'input.project': 'Mobile' }),
+    });
+    assert.equal(run.result, 'Failed', run.stdout);
+    assert.match(
+      run.resultMessage,
+      /^Pipeline variable 'input\.project' has the name INPUT_PROJECT .* input 'project'/,
+    );
+    assert.deepEqual(await session.emulator.requests(), []);
+  });
+
+  it('a newer agent: a variable giving a federated connection an authority it lacks fails the task, nothing is sent', async () => {
+    const connection = '9d3b7f1e-6a2c-4e8d-b5f7-1c3e5a7b9d02';
+    await session.emulator.seedBuild(failedYamlRun(1705));
+    const authority = `ENDPOINT_DATA_${connection.toUpperCase()}_ACTIVEDIRECTORYAUTHORITY`;
+    const run = await session.run({
+      variables: buildVariables(1705, { [authority]: other().url }),
+      inputs: { connectionType: 'azureDevOps', azureDevOpsConnection: connection },
+      serviceConnections: {
+        [connection]: {
+          url: session.emulator.collectionUrl,
+          scheme: 'WorkloadIdentityFederation',
+          parameters: { serviceprincipalid: 'client-1', tenantid: 'tenant-1' },
+        },
+      },
+    });
+    assert.equal(run.result, 'Failed', run.stdout);
+    assert.ok(run.resultMessage.startsWith(`Pipeline variable '${authority}'`), run.resultMessage);
+    assert.ok(run.resultMessage.includes(`service connection '${connection}'`), run.resultMessage);
     assert.equal(other().connections(), 0);
     assert.deepEqual(await session.emulator.requests(), []);
   });

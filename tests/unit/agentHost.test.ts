@@ -350,6 +350,63 @@ describe('agent host', () => {
       assert.ok(!lines.some((line) => line.includes(JOB_TOKEN)), lines.join('\n'));
     });
 
+    // Each name the agent gives a job variable in the environment that an input's or a connection's value has:
+    // an older agent lets the variable replace it.
+    const SHADOWS: [string, (host: TaskHost) => unknown, string][] = [
+      [
+        'ENDPOINT_URL_SYSTEMVSSCONNECTION',
+        (host) => host.jobCredentials(),
+        "service connection 'SYSTEMVSSCONNECTION'",
+      ],
+      [
+        'endpoint.auth.SystemVssConnection',
+        (host) => host.jobCredentials(),
+        "service connection 'SYSTEMVSSCONNECTION'",
+      ],
+      [
+        'ENDPOINT_AUTH_SCHEME_SYSTEMVSSCONNECTION',
+        (host) => host.jobCredentials(),
+        "service connection 'SYSTEMVSSCONNECTION'",
+      ],
+      [
+        'ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN',
+        (host) => host.jobCredentials(),
+        "service connection 'SYSTEMVSSCONNECTION'",
+      ],
+      [
+        'ENDPOINT_DATA_SC1_ORGANIZATIONURL',
+        (host) => host.connectionCredentials('sc1'),
+        "service connection 'sc1'",
+      ],
+      ['Input WorkItemType', (host) => host.input('workItemType'), "input 'workItemType'"],
+      ['input.project', (host) => host.input('project'), "input 'project'"],
+    ];
+    for (const [name, read, what] of SHADOWS) {
+      it(`a public variable named ${name}: an environment error naming it, before the value is read`, () => {
+        const host = hostOf({
+          variables: { [name]: 'https://evil.example/' },
+          endpoints: { SYSTEMVSSCONNECTION: JOB_ENDPOINT },
+        });
+        const env = name.replace(/[. ]/g, '_').toUpperCase();
+        assert.throws(
+          () => read(host),
+          (error: unknown) =>
+            error instanceof EnvironmentError && error.message === loc('VariableShadows', name, env, what),
+        );
+      });
+    }
+
+    it('variables named beside those of inputs and connections, and secret ones, read as any other', () => {
+      const host = hostOf({
+        variables: { ENDPOINT_URL_OTHER: 'x', ENDPOINT_URL: 'x', INPUT_PROJECTS: 'x', 'Endpoint.Data': 'x' },
+        secrets: { ENDPOINT_URL_SYSTEMVSSCONNECTION: 'https://evil.example/' },
+        inputs: { project: 'WebApp' },
+        endpoints: { SYSTEMVSSCONNECTION: JOB_ENDPOINT },
+      });
+      assert.equal(host.input('project'), 'WebApp');
+      assert.equal(host.jobCredentials()?.token, JOB_TOKEN);
+    });
+
     const CONNECTIONS: [string, Endpoint['auth'], object][] = [
       [
         'a personal access token',

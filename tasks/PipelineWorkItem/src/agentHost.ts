@@ -6,7 +6,7 @@ import type * as TaskLib from 'azure-pipelines-task-lib/task';
 import type { NetworkOptions, Transport } from './ado/connection';
 import { DEFAULT_LIMITS, RetryLimits, RetryPolicy } from './ado/retry';
 import { withTrailingSlash } from './text/html';
-import { SettingsError } from './errors';
+import { EnvironmentError, SettingsError } from './errors';
 import { findJobFiles, jobRoots, openJobFile } from './evidence/jobFiles';
 import type { FederatedConnection } from './inputs/connectionChoice';
 import {
@@ -71,9 +71,9 @@ const RESULTS: Record<TaskResult, keyof typeof TaskLib.TaskResult> = {
 export function agentHost(resources: () => string): TaskHost {
   tl ??= loadTaskLib();
   localize(resources);
-  const secretVariables = quietly(() =>
-    tl.getVariables().flatMap((v) => (v.secret && v.value ? [v.value] : [])),
-  );
+  const variables = quietly(() => tl.getVariables());
+  const secretVariables = variables.flatMap((v) => (v.secret && v.value ? [v.value] : []));
+  const unshadowed = shadowGuard(variables.filter((v) => !v.secret).map((v) => v.name));
   const tokens: string[] = [];
   const secrets = (): string[] => [...tokens, ...secretVariables];
   const output = agentOutput(secrets, (name) => variable(name));
@@ -91,15 +91,25 @@ export function agentHost(resources: () => string): TaskHost {
     return credentials;
   };
   return {
-    input: (name) => read(name, () => tl.getInput(name, false)) ?? '',
+    input: (name) => {
+      unshadowed.input(name);
+      return read(name, () => tl.getInput(name, false)) ?? '';
+    },
     variable,
     secrets,
     jobCredentials: () => {
+      unshadowed.connection(JOB_ENDPOINT);
       const credentials = jobCredentials(variable);
       return credentials && remember(credentials);
     },
-    connectionCredentials: (connection) => remember(serviceConnection(connection)),
-    federatedCredentials: (choice, job) => federatedCredentials(choice, job, variable),
+    connectionCredentials: (connection) => {
+      unshadowed.connection(connection);
+      return remember(serviceConnection(connection));
+    },
+    federatedCredentials: (choice, job) => {
+      unshadowed.connection(choice.connection);
+      return federatedCredentials(choice, job, variable);
+    },
     connectBoards: (credentials) => ado().connectBoards(credentials, connect()),
     connectPipelines: (credentials) => ado().connectPipelines(credentials, connect()),
     findFiles: (patterns) => findFiles(patterns, variable),
@@ -108,9 +118,47 @@ export function agentHost(resources: () => string): TaskHost {
   };
 }
 
+// The name the agent gives a variable (or an input) in a task's environment: upper case, each `.` and space `_`.
+function environmentName(name: string): string {
+  return name.replace(/[. ]/g, '_').toUpperCase();
+}
+
+/**
+ * Refuses what a job's public variable could stand in for. An agent older than July 2026 adds the job's variables
+ * to a task's environment after its inputs and service connections (a newer one before them), and any step can
+ * set a variable (a `##vso[task.setvariable]` line in its output): a variable named as an input's or a
+ * connection's environment variable would replace its value, or give a connection one it lacks (an authority, an
+ * organization), and lead its token elsewhere. Secret variables are exported under another prefix.
+ */
+function shadowGuard(publicVariables: readonly string[]): {
+  input(name: string): void;
+  connection(id: string): void;
+} {
+  const named = publicVariables.map((name) => ({ name, env: environmentName(name) }));
+  const refuse = (shadows: (env: string) => boolean, what: string): void => {
+    const shadow = named.find((variable) => shadows(variable.env));
+    if (shadow) throw new EnvironmentError(loc('VariableShadows', shadow.name, shadow.env, what));
+  };
+  return {
+    input: (name) => {
+      const env = `INPUT_${environmentName(name)}`;
+      refuse((shadow) => shadow === env, loc('ShadowedInput', name));
+    },
+    connection: (id) => {
+      const ID = id.toUpperCase();
+      const whole = [`ENDPOINT_URL_${ID}`, `ENDPOINT_AUTH_${ID}`, `ENDPOINT_AUTH_SCHEME_${ID}`];
+      const parts = [`ENDPOINT_AUTH_PARAMETER_${ID}_`, `ENDPOINT_DATA_${ID}_`];
+      refuse(
+        (shadow) => whole.includes(shadow) || parts.some((prefix) => shadow.startsWith(prefix)),
+        loc('ShadowedConnection', id),
+      );
+    },
+  };
+}
+
 // getEndpointAuthorizationParameter would write the token into a debug line; the whole object is read instead.
-// A step can set any variable, the agent's own included: the token goes only where the endpoint, which no step
-// can change, allows.
+// A step can set any variable, the agent's own included: the token goes only where the endpoint allows, which no
+// step can change once `shadowGuard` has refused a variable named as it.
 function jobCredentials(variable: (name: string) => string | undefined): TokenCredentials | undefined {
   const token = tl.getEndpointAuthorization(JOB_ENDPOINT, true)?.parameters?.['AccessToken'];
   const connection = tl.getEndpointUrl(JOB_ENDPOINT, true);
