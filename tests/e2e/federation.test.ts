@@ -293,10 +293,42 @@ describe('packaged task: workload identity federation to another organization', 
     assert.match(
       run.resultMessage,
       new RegExp(
-        `Could not get an ID token for service connection '${ARM}' \\(HTTP 403\\): the pipeline is not authorized to use it\\. Authorize it \\(Project settings > Service connections > ${ARM} > Security > Pipeline permissions\\)`,
+        `Could not get an ID token for service connection '${ARM}' \\(HTTP 403\\): the pipeline is not authorized to use it\\. Authorize it \\(Project settings > Service connections, the connection whose id is ${ARM} > Security > Pipeline permissions\\)`,
       ),
     );
     assert.deepEqual(await federation(other()), [], 'no exchange without an ID token');
+  });
+
+  it('an Azure Resource Manager connection named as an Azure DevOps one: says to use azureRM, sends nothing', async () => {
+    const run = await runFederated(1621, 'failed', {
+      inputs: { connectionType: 'azureDevOps', azureDevOpsConnection: ARM, organizationUrl: '' },
+    });
+    assert.equal(run.result, 'Failed', run.stdout);
+    assert.equal(
+      run.resultMessage,
+      `Input 'azureDevOpsConnection': service connection '${ARM}' is an Azure Resource Manager connection (its URL is https://management.azure.com/), not an Azure DevOps one. Set connectionType to azureRM, name it in azureResourceManagerConnection, and set organizationUrl to the organization to file in.`,
+    );
+    assert.deepEqual(await federation(session.emulator), []);
+    assert.deepEqual(await federation(other()), []);
+  });
+
+  it('a federated connection in the connection input (connectionType token): says which connectionType', async () => {
+    const run = await runFederated(1622, 'failed', {
+      inputs: {
+        connectionType: 'token',
+        azureResourceManagerConnection: '',
+        organizationUrl: '',
+        connection: ARM,
+      },
+    });
+    assert.equal(run.result, 'Failed', run.stdout);
+    assert.match(
+      run.resultMessage,
+      new RegExp(
+        `service connection '${ARM}' signs in with workload identity federation.*Set connectionType to azureDevOps`,
+      ),
+    );
+    assert.deepEqual(await federation(session.emulator), []);
   });
 
   it('AADSTS70021: names the issuer and the subject the pipeline presented', async () => {

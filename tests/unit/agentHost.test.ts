@@ -442,6 +442,22 @@ describe('agent host', () => {
       });
     }
 
+    it('a federated connection in the connection input: a settings problem naming the connectionType to set', () => {
+      const host = hostOf({
+        endpoints: {
+          SC1: {
+            url: 'https://dev.azure.com/fabrikam/',
+            auth: { scheme: 'WorkloadIdentityFederation', parameters: { tenantid: 't' } },
+          },
+        },
+      });
+      assert.throws(
+        () => host.connectionCredentials('sc1'),
+        (error: unknown) =>
+          error instanceof SettingsError && error.message === loc('ConnectionIsFederated', 'sc1'),
+      );
+    });
+
     it('a service connection without a URL or token is a settings problem naming it, never its token', () => {
       const host = hostOf({
         endpoints: {

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { loc } from '../../tasks/PipelineWorkItem/src/text/messages';
 import { EnvironmentError, SettingsError } from '../../tasks/PipelineWorkItem/src/errors';
 import type { FederatedConnection } from '../../tasks/PipelineWorkItem/src/inputs/connectionChoice';
 import {
@@ -73,6 +74,27 @@ describe('federated connection endpoint', () => {
       clientId: 'client',
       authority: 'https://login.microsoftonline.us/',
     });
+  });
+
+  it('an Azure Resource Manager connection named as an Azure DevOps one: names the inputs to use instead', () => {
+    for (const url of ['https://management.azure.com/', 'HTTPS://management.chinacloudapi.cn']) {
+      assert.equal(
+        problem(() => federatedEndpoint(ADO, endpoint({ url }))),
+        loc('FederatedConnectionIsArm', 'azureDevOpsConnection', 'wif', url),
+      );
+    }
+    // With organizationUrl the connection's own URL is not the organization, whatever it is.
+    assert.equal(
+      federatedEndpoint(
+        { ...ADO, organizationUrl: 'https://dev.azure.com/other/' },
+        endpoint({ url: 'https://management.azure.com/' }),
+      ).organizationUrl,
+      'https://dev.azure.com/other/',
+    );
+    assert.equal(
+      federatedEndpoint(ADO, endpoint({ url: 'https://dev.azure.com/management.x' })).organizationUrl,
+      'https://dev.azure.com/management.x/',
+    );
   });
 
   it('refuses a connection with another scheme or without its service principal, tenant or URL', () => {

@@ -121,10 +121,20 @@ describe('federated token', () => {
         error instanceof AdoError &&
         error.status === 403 &&
         error.message ===
-          "Could not get an ID token for service connection 'arm-id' (HTTP 403): the pipeline is not authorized to use it. Authorize it (Project settings > Service connections > arm-id > Security > Pipeline permissions), or approve the run's resource request. The service said: Pipeline is not authorized.",
+          "Could not get an ID token for service connection 'arm-id' (HTTP 403): the pipeline is not authorized to use it. Authorize it (Project settings > Service connections, the connection whose id is arm-id > Security > Pipeline permissions), or approve the run's resource request. The service said: Pipeline is not authorized.",
     );
     const html = fakeHttp(() => ({ status: 500, body: '<html>oops</html>' }));
     await assert.rejects(quietToken(html).token(), /The service said: <html>oops<\/html>$/);
+    // The job's own token refused, or the service failing: what it said, not the advice about authorizing.
+    for (const status of [401, 500]) {
+      const failed = fakeHttp(() => ({ status, body: { message: 'Token expired.' } }));
+      await assert.rejects(
+        quietToken(failed).token(),
+        (error: unknown) =>
+          error instanceof AdoError &&
+          error.message === loc('OidcFailed', 'arm-id', `HTTP ${status}`, 'Token expired.'),
+      );
+    }
     const empty = fakeHttp(() => ({ status: 200, body: {} }));
     await assert.rejects(quietToken(empty).token(), /\(HTTP 200\)/);
   });
@@ -238,7 +248,7 @@ describe('federated token', () => {
       quietToken(http).token(),
       (error: unknown) =>
         error instanceof AdoError &&
-        error.message === loc('OidcRefused', 'arm-id', 'HTTP 500', 'arm-id', 'Internal error.'),
+        error.message === loc('OidcFailed', 'arm-id', 'HTTP 500', 'Internal error.'),
     );
     assert.equal(http.sent.length, 1);
   });
@@ -249,8 +259,7 @@ describe('federated token', () => {
       await assert.rejects(
         quietToken(http).token(),
         (error: unknown) =>
-          error instanceof AdoError &&
-          error.message === loc('OidcRefused', 'arm-id', 'HTTP 200', 'arm-id', 'No token.'),
+          error instanceof AdoError && error.message === loc('OidcFailed', 'arm-id', 'HTTP 200', 'No token.'),
         String(oidcToken),
       );
       assert.equal(http.sent.length, 1, String(oidcToken));

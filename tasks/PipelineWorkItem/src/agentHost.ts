@@ -71,9 +71,7 @@ const RESULTS: Record<TaskResult, keyof typeof TaskLib.TaskResult> = {
 export function agentHost(resources: () => string): TaskHost {
   tl ??= loadTaskLib();
   localize(resources);
-  const variables = quietly(() => tl.getVariables());
-  const secretVariables = variables.flatMap((v) => (v.secret && v.value ? [v.value] : []));
-  const unshadowed = shadowGuard(variables.filter((v) => !v.secret).map((v) => v.name));
+  const { secretVariables, unshadowed } = jobVariables();
   const tokens: string[] = [];
   const secrets = (): string[] => [...tokens, ...secretVariables];
   const output = agentOutput(secrets, (name) => variable(name));
@@ -91,25 +89,15 @@ export function agentHost(resources: () => string): TaskHost {
     return credentials;
   };
   return {
-    input: (name) => {
-      unshadowed.input(name);
-      return read(name, () => tl.getInput(name, false)) ?? '';
-    },
+    input: (name) => read(name, () => tl.getInput(unshadowed.input(name), false)) ?? '',
     variable,
     secrets,
     jobCredentials: () => {
-      unshadowed.connection(JOB_ENDPOINT);
-      const credentials = jobCredentials(variable);
+      const credentials = jobCredentials(unshadowed.connection(JOB_ENDPOINT), variable);
       return credentials && remember(credentials);
     },
-    connectionCredentials: (connection) => {
-      unshadowed.connection(connection);
-      return remember(serviceConnection(connection));
-    },
-    federatedCredentials: (choice, job) => {
-      unshadowed.connection(choice.connection);
-      return federatedCredentials(choice, job, variable);
-    },
+    connectionCredentials: (connection) => remember(serviceConnection(unshadowed.connection(connection))),
+    federatedCredentials: (choice, job) => federatedCredentials(choice, job, variable, unshadowed),
     connectBoards: (credentials) => ado().connectBoards(credentials, connect()),
     connectPipelines: (credentials) => ado().connectPipelines(credentials, connect()),
     findFiles: (patterns) => findFiles(patterns, variable),
@@ -118,9 +106,26 @@ export function agentHost(resources: () => string): TaskHost {
   };
 }
 
+// The job's variables as the host needs them: the values of the secret ones, and the names of the public ones,
+// which must not stand in for an input or a connection.
+function jobVariables(): { secretVariables: string[]; unshadowed: ShadowGuard } {
+  const variables = quietly(() => tl.getVariables());
+  return {
+    secretVariables: variables.flatMap((v) => (v.secret && v.value ? [v.value] : [])),
+    unshadowed: shadowGuard(variables.filter((v) => !v.secret).map((v) => v.name)),
+  };
+}
+
 // The name the agent gives a variable (or an input) in a task's environment: upper case, each `.` and space `_`.
 function environmentName(name: string): string {
   return name.replace(/[. ]/g, '_').toUpperCase();
+}
+
+interface ShadowGuard {
+  /** `name`, when no variable stands in for the input. */
+  input<Name extends string>(name: Name): Name;
+  /** `id`, when no variable stands in for the connection's URL, authorization or data. */
+  connection(id: string): string;
 }
 
 /**
@@ -130,10 +135,7 @@ function environmentName(name: string): string {
  * connection's environment variable would replace its value, or give a connection one it lacks (an authority, an
  * organization), and lead its token elsewhere. Secret variables are exported under another prefix.
  */
-function shadowGuard(publicVariables: readonly string[]): {
-  input(name: string): void;
-  connection(id: string): void;
-} {
+function shadowGuard(publicVariables: readonly string[]): ShadowGuard {
   const named = publicVariables.map((name) => ({ name, env: environmentName(name) }));
   const refuse = (shadows: (env: string) => boolean, what: string): void => {
     const shadow = named.find((variable) => shadows(variable.env));
@@ -143,6 +145,7 @@ function shadowGuard(publicVariables: readonly string[]): {
     input: (name) => {
       const env = `INPUT_${environmentName(name)}`;
       refuse((shadow) => shadow === env, loc('ShadowedInput', name));
+      return name;
     },
     connection: (id) => {
       const ID = id.toUpperCase();
@@ -152,6 +155,7 @@ function shadowGuard(publicVariables: readonly string[]): {
         (shadow) => whole.includes(shadow) || parts.some((prefix) => shadow.startsWith(prefix)),
         loc('ShadowedConnection', id),
       );
+      return id;
     },
   };
 }
@@ -159,9 +163,12 @@ function shadowGuard(publicVariables: readonly string[]): {
 // getEndpointAuthorizationParameter would write the token into a debug line; the whole object is read instead.
 // A step can set any variable, the agent's own included: the token goes only where the endpoint allows, which no
 // step can change once `shadowGuard` has refused a variable named as it.
-function jobCredentials(variable: (name: string) => string | undefined): TokenCredentials | undefined {
-  const token = tl.getEndpointAuthorization(JOB_ENDPOINT, true)?.parameters?.['AccessToken'];
-  const connection = tl.getEndpointUrl(JOB_ENDPOINT, true);
+function jobCredentials(
+  endpoint: string,
+  variable: (name: string) => string | undefined,
+): TokenCredentials | undefined {
+  const token = tl.getEndpointAuthorization(endpoint, true)?.parameters?.['AccessToken'];
+  const connection = tl.getEndpointUrl(endpoint, true);
   if (!token || !connection) return undefined;
   return {
     url: jobCollectionUrl(connection, variable('System.TeamFoundationCollectionUri')),
@@ -278,6 +285,8 @@ function serviceConnection(connection: string): TokenCredentials {
   }
   const parameters = auth?.parameters ?? {};
   const scheme = auth?.scheme.toLowerCase();
+  if (scheme === 'workloadidentityfederation')
+    throw new SettingsError([loc('ConnectionIsFederated', connection)]);
   const token =
     scheme === 'usernamepassword'
       ? parameters['password']
@@ -295,8 +304,9 @@ function federatedCredentials(
   choice: FederatedConnection,
   job: TokenCredentials,
   variable: (name: string) => string | undefined,
+  unshadowed: ShadowGuard,
 ): Credentials {
-  const id = choice.connection;
+  const id = unshadowed.connection(choice.connection);
   const endpoint = quietly((): EndpointView => {
     let auth: TaskLib.EndpointAuthorization | undefined;
     try {

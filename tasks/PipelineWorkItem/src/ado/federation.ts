@@ -7,12 +7,15 @@ import { answerExcerpt, PLAIN_REFUSAL, type HttpClientLike } from './rest';
 /** The resource id of Azure DevOps in Microsoft Entra ID: tokens for it are Azure DevOps access tokens. */
 const AZURE_DEVOPS_SCOPE = '499b84ac-1321-427f-aa17-267ca6975798/.default';
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+// What the ID token request answers a pipeline the connection is not authorized for (or not shared with).
+const REFUSED_FOR_PIPELINE: ReadonlySet<number> = new Set([400, 403, 404]);
 
 /**
  * The access token of a federated connection: the job asks the pipeline for an ID token of the connection, and
  * Microsoft Entra ID exchanges it (the documented client-credentials request with a client assertion) for an
  * Azure DevOps access token. Asked for at first use; renewed once, when the service says a token expired.
  */
+
 export class FederatedToken {
   private current: Promise<string> | undefined;
   private renewed = false;
@@ -66,10 +69,13 @@ export class FederatedToken {
     if (token) return token;
     const said =
       stringField(answer.json, 'message') ?? (answerExcerpt(answer.body, this.secrets(), 300) || '-');
-    throw new AdoError(loc('OidcRefused', connection, `HTTP ${answer.status}`, connection, said), {
-      status: answer.status,
-      serviceMessage: said,
-    });
+    // Refused for the pipeline: not authorized to use the connection. Anything else (the job's own token refused,
+    // the service failing) says what the service said, not that advice.
+    const status = `HTTP ${answer.status}`;
+    const message = REFUSED_FOR_PIPELINE.has(answer.status)
+      ? loc('OidcRefused', connection, status, connection, said)
+      : loc('OidcFailed', connection, status, said);
+    throw new AdoError(message, { status: answer.status, serviceMessage: said });
   }
 
   private async exchange(idToken: string): Promise<string> {

@@ -46,6 +46,9 @@ export function federatedEndpoint(choice: FederatedConnection, endpoint: Endpoin
   if (!clientId) throw missing('serviceprincipalid');
   if (!tenantId) throw missing('tenantid');
   const own = choice.kind === 'azureDevOps' ? (endpoint.data['organizationurl'] ?? endpoint.url) : undefined;
+  // An Azure Resource Manager connection's URL is its cloud's resource manager, never an organization.
+  if (!choice.organizationUrl && own && /^https?:\/\/management\./i.test(own))
+    throw new SettingsError([loc('FederatedConnectionIsArm', input, connection, own)]);
   const organizationUrl = choice.organizationUrl ?? own;
   if (!organizationUrl) throw missing('URL');
   const authority = endpoint.data['activedirectoryauthority'];
