@@ -520,6 +520,34 @@ describe('evidence gathering', () => {
     assert.equal(evidence.tests?.tests[0]?.standing, 'new');
   });
 
+  it('flaky results kept apart bring no suspect builds: the real failure’s build is read, whatever comes first', async () => {
+    const since = (id: number) => ({
+      run: { kind: 'build' as const, id, name: `2026120${id - 800}.1`, url: `u${id}` },
+      date: '2026-12-01T10:00:00Z',
+    });
+    const failed = [
+      ...[801, 802, 803, 804, 805].map((id, i) =>
+        result(1, 10 + i, `flaky${i}`, { flagged: true, failingSince: since(id) }),
+      ),
+      result(1, 20, 'real', { failingSince: since(806) }),
+    ];
+    for (const [flakyTests, builds] of [
+      ['separate', [806]],
+      ['ignore', [806]],
+      ['include', [801, 802, 803, 804, 805]],
+    ] as const) {
+      const fake = pipelines();
+      fake.testRuns.resolves([run(1, 6, { flaky: 5 })]);
+      fake.testResults.resolves(failed);
+      await gatherEvidence(fake, request({ flakyTests }), Promise.resolve(FACTS), assert.fail);
+      assert.deepEqual(
+        fake.changes.args.map((args) => args[1]).filter((id) => id !== 812),
+        builds,
+        flakyTests,
+      );
+    }
+  });
+
   it('reads what passed only on a rerun when the statistics say some did, and shows it as flaky', async () => {
     const fake = pipelines();
     fake.testRuns.resolves([run(1, 1, { flaky: 1 }), run(2, 0, { passed: 3, passedOnRerun: 1 })]);

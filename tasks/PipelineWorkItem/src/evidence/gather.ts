@@ -8,7 +8,7 @@ import type {
   RunFacts,
   TestFailures,
 } from '../facts/model';
-import { classifyTests, CurrentRun } from '../facts/tests';
+import { classifyTests, CurrentRun, isFlaky } from '../facts/tests';
 import type { Settings } from '../inputs/settings';
 import type { LineRange, Pipelines, TestRunCounts, TestScope } from '../ports';
 import { loc } from '../text/messages';
@@ -194,7 +194,9 @@ async function failingTests(
   }
   const current: CurrentRun =
     scope.kind === 'build' ? { kind: 'build', id: scope.buildId } : { kind: 'release', id: scope.releaseId };
-  const suspects = suspectChanges(pipelines, project, suspectBuilds(results.failed, current));
+  // Flaky results kept apart bring no suspects: their builds would take the reads of the real failures'.
+  const failing = results.failed.filter((result) => settings.flakyTests === 'include' || !isFlaky(result));
+  const suspects = suspectChanges(pipelines, project, suspectBuilds(failing, current));
   const passedOnRerun = await results.passedOnRerun.catch((error: unknown) => {
     warn(loc('WithoutRerunTests', (error as Error).message));
     return [];
