@@ -77,7 +77,11 @@ describe('federated connection endpoint', () => {
   });
 
   it('an Azure Resource Manager connection named as an Azure DevOps one: names the inputs to use instead', () => {
-    for (const url of ['https://management.azure.com/', 'HTTPS://management.chinacloudapi.cn']) {
+    for (const url of [
+      'https://management.azure.com/',
+      'HTTPS://management.chinacloudapi.cn',
+      'http://management.local/',
+    ]) {
       assert.equal(
         problem(() => federatedEndpoint(ADO, endpoint({ url }))),
         loc('FederatedConnectionIsArm', 'azureDevOpsConnection', 'wif', url),
@@ -94,6 +98,20 @@ describe('federated connection endpoint', () => {
     assert.equal(
       federatedEndpoint(ADO, endpoint({ url: 'https://dev.azure.com/management.x' })).organizationUrl,
       'https://dev.azure.com/management.x/',
+    );
+    assert.equal(
+      federatedEndpoint(ADO, endpoint({ url: 'https://tfs.example/https://management.x/' })).organizationUrl,
+      'https://tfs.example/https://management.x/',
+    );
+    // An Azure Resource Manager connection's own URL is never taken for the organization.
+    assert.match(
+      problem(() =>
+        federatedEndpoint(
+          { ...ARM, organizationUrl: undefined },
+          endpoint({ url: 'https://management.azure.com/' }),
+        ),
+      ),
+      /has no URL/,
     );
   });
 

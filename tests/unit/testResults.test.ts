@@ -5,6 +5,7 @@ import {
   passedTestNames,
   readResults,
   suspectBuilds,
+  testReads,
 } from '../../tasks/PipelineWorkItem/src/evidence/testResults';
 import type { TestResult } from '../../tasks/PipelineWorkItem/src/facts/model';
 import type { Pipelines, ResultsPage, TestRunCounts } from '../../tasks/PipelineWorkItem/src/ports';
@@ -140,6 +141,15 @@ describe('failed results and the suspects of a run', () => {
     assert.equal(fake.testResults.callCount, 800);
     // Six pages of each outcome at a time.
     assert.ok(most() <= 12, `pages in flight at once: ${most()}`);
+  });
+
+  it('counts the failed and the flagged results of every run from their statistics, read or not', () => {
+    const runs = [
+      { ...run(1, 0), failed: 1200, flaky: 30 },
+      { ...run(2, 4), failed: 2, flaky: 1 },
+    ];
+    const reads = testReads(runs, [], [], new Map(), 'tests');
+    assert.deepEqual([reads.failedCount, reads.flaggedCount], [1202, 31]);
   });
 
   it('the suspect builds: earlier builds where a failure began, oldest first, not this run nor a release', () => {
