@@ -352,27 +352,16 @@ describe('agent host', () => {
 
     // Each name the agent gives a job variable in the environment that an input's or a connection's value has:
     // an older agent lets the variable replace it.
-    const SHADOWS: [string, (host: TaskHost) => unknown, string][] = [
-      [
-        'ENDPOINT_URL_SYSTEMVSSCONNECTION',
-        (host) => host.jobCredentials(),
-        "service connection 'SYSTEMVSSCONNECTION'",
-      ],
-      [
-        'endpoint.auth.SystemVssConnection',
-        (host) => host.jobCredentials(),
-        "service connection 'SYSTEMVSSCONNECTION'",
-      ],
-      [
-        'ENDPOINT_AUTH_SCHEME_SYSTEMVSSCONNECTION',
-        (host) => host.jobCredentials(),
-        "service connection 'SYSTEMVSSCONNECTION'",
-      ],
-      [
-        'ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN',
-        (host) => host.jobCredentials(),
-        "service connection 'SYSTEMVSSCONNECTION'",
-      ],
+    type Shadowed = [read: (host: TaskHost) => unknown, what: string];
+    const JOB_SHADOWED: Shadowed = [
+      (host) => host.jobCredentials(),
+      "service connection 'SYSTEMVSSCONNECTION'",
+    ];
+    const SHADOWS: [string, ...Shadowed][] = [
+      ['ENDPOINT_URL_SYSTEMVSSCONNECTION', ...JOB_SHADOWED],
+      ['endpoint.auth.SystemVssConnection', ...JOB_SHADOWED],
+      ['ENDPOINT_AUTH_SCHEME_SYSTEMVSSCONNECTION', ...JOB_SHADOWED],
+      ['ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN', ...JOB_SHADOWED],
       [
         'ENDPOINT_DATA_SC1_ORGANIZATIONURL',
         (host) => host.connectionCredentials('sc1'),
