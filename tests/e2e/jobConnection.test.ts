@@ -120,7 +120,7 @@ describe('packaged task: the job token stays in the job’s organization', funct
     assert.equal(run.result, 'Failed', run.stdout);
     assert.match(
       run.resultMessage,
-      /^Pipeline variable 'ENDPOINT_URL_SYSTEMVSSCONNECTION' has the name ENDPOINT_URL_SYSTEMVSSCONNECTION in the task's environment, the name of the task's service connection 'SYSTEMVSSCONNECTION', which an agent older than July 2026 lets a variable replace: the task stops before it sends anything\./,
+      /^Pipeline variable 'ENDPOINT_URL_SYSTEMVSSCONNECTION' has the name ENDPOINT_URL_SYSTEMVSSCONNECTION in the task's environment, the name of the task's service connection 'SYSTEMVSSCONNECTION': a variable so named replaces that value on an agent older than July 2026, and on any agent adds one that is missing, so the task stops before it sends anything\./,
     );
     assert.equal(other().connections(), 0);
     assert.deepEqual(await session.emulator.requests(), []);
