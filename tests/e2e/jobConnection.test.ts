@@ -62,6 +62,11 @@ describe('packaged task: the job token stays in the job’s organization', funct
     await elsewhere?.close();
   });
   beforeEach(() => network?.tunnels.splice(0));
+  // The task failed before any request: neither the other host nor the organization heard from it.
+  const assertNothingSent = async (): Promise<void> => {
+    assert.equal(other().connections(), 0);
+    assert.deepEqual(await session.emulator.requests(), []);
+  };
 
   it('System.TeamFoundationCollectionUri set by a step to another host: fails naming it, nothing is sent', async () => {
     await session.emulator.seedBuild(failedYamlRun(1701));
@@ -75,8 +80,7 @@ describe('packaged task: the job token stays in the job’s organization', funct
         `^System\\.TeamFoundationCollectionUri \\(${other().url}\\) is not in the organization of the job's connection \\(${session.emulator.collectionUrl}\\), so the job token was not sent there and nothing was filed\\..*stop it from setting System\\.TeamFoundationCollectionUri`,
       ),
     );
-    assert.equal(other().connections(), 0);
-    assert.deepEqual(await session.emulator.requests(), []);
+    await assertNothingSent();
   });
 
   it('System.OidcRequestUri set by a step to another host: the federated sign-in is refused, nothing is sent', async () => {
@@ -105,8 +109,7 @@ describe('packaged task: the job token stays in the job’s organization', funct
         `^System\\.OidcRequestUri \\(${other().url}_apis/oidctoken\\) is not in the organization of the job's connection .*service connection '${connection}' did not sign in\\.`,
       ),
     );
-    assert.equal(other().connections(), 0);
-    assert.deepEqual(await session.emulator.requests(), []);
+    await assertNothingSent();
   });
 
   // A logging command in a tool's output can set a variable named as an input's or a connection's environment
@@ -122,8 +125,7 @@ describe('packaged task: the job token stays in the job’s organization', funct
       run.resultMessage,
       /^Pipeline variable 'ENDPOINT_URL_SYSTEMVSSCONNECTION' has the name ENDPOINT_URL_SYSTEMVSSCONNECTION in the task's environment, the name of the task's service connection 'SYSTEMVSSCONNECTION': a variable so named replaces that value on an agent older than July 2026, and on any agent adds one that is missing, so the task stops before it sends anything\./,
     );
-    assert.equal(other().connections(), 0);
-    assert.deepEqual(await session.emulator.requests(), []);
+    await assertNothingSent();
   });
 
   it('an older agent: a variable named as an input (input.project) fails the task naming both, nothing is sent', async () => {
@@ -158,8 +160,7 @@ describe('packaged task: the job token stays in the job’s organization', funct
     assert.equal(run.result, 'Failed', run.stdout);
     assert.ok(run.resultMessage.startsWith(`Pipeline variable '${authority}'`), run.resultMessage);
     assert.ok(run.resultMessage.includes(`service connection '${connection}'`), run.resultMessage);
-    assert.equal(other().connections(), 0);
-    assert.deepEqual(await session.emulator.requests(), []);
+    await assertNothingSent();
   });
 
   // A failed classic release whose job connection is fabrikam's Release host, with the collection URI given.
