@@ -9,6 +9,16 @@ const AZURE_DEVOPS_SCOPE = '499b84ac-1321-427f-aa17-267ca6975798/.default';
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 // What the ID token request answers a pipeline the connection is not authorized for (or not shared with).
 const REFUSED_FOR_PIPELINE: ReadonlySet<number> = new Set([400, 403, 404]);
+// Microsoft Entra ID's refusals of an ID token that no federated credential of the app matches: none configured
+// (AADSTS70025), none for its issuer (AADSTS700211) or its subject (AADSTS700213), or neither said (AADSTS70021).
+const NO_MATCHING_CREDENTIAL: ReadonlySet<string> = new Set([
+  'AADSTS70021',
+  'AADSTS700211',
+  'AADSTS700213',
+  'AADSTS70025',
+]);
+// Workload identity federation constrained or turned off in the tenant, for the issuer or the kind of identity.
+const FEDERATION_CONSTRAINED: ReadonlySet<string> = new Set(['AADSTS700223', 'AADSTS700238']);
 
 /**
  * The access token of a federated connection: the job asks the pipeline for an ID token of the connection, and
@@ -99,20 +109,33 @@ export class FederatedToken {
       (answerExcerpt(answer.body, this.secrets(), 300) || '-');
     const code = /\bAADSTS\d+\b/.exec(description)?.[0];
     const options = { status: answer.status, code, serviceMessage: description };
-    if (code === 'AADSTS70021') {
-      const claims = claimsOf(idToken);
-      throw new AdoError(
-        loc('FederatedCredentialMissing', clientId, connection, claims.iss ?? '?', claims.sub ?? '?'),
-        options,
-      );
-    }
-    if (code === 'AADSTS700016') {
-      throw new AdoError(loc('FederatedAppNotFound', clientId, tenantId, connection), options);
-    }
+    const known = code === undefined ? undefined : this.refusal(code, idToken);
     throw new AdoError(
-      loc('TokenExchangeFailed', connection, code ?? `HTTP ${answer.status}`, description),
+      known ?? loc('TokenExchangeFailed', connection, code ?? `HTTP ${answer.status}`, description),
       options,
     );
+  }
+
+  /** What to fix for a refusal of the exchange whose cause Microsoft documents; undefined for any other. */
+  private refusal(code: string, idToken: string): string | undefined {
+    const { connection, tenantId, clientId } = this.federation;
+    if (NO_MATCHING_CREDENTIAL.has(code)) {
+      const claims = claimsOf(idToken);
+      return loc(
+        'FederatedCredentialMissing',
+        clientId,
+        connection,
+        code,
+        claims.iss ?? '?',
+        claims.sub ?? '?',
+      );
+    }
+    if (FEDERATION_CONSTRAINED.has(code)) {
+      return loc('FederationConstrained', tenantId, clientId, connection, code, claimsOf(idToken).iss ?? '?');
+    }
+    if (code === 'AADSTS70052') return loc('FederatedAppMultitenant', clientId, connection);
+    if (code === 'AADSTS700016') return loc('FederatedAppNotFound', clientId, tenantId, connection);
+    return undefined;
   }
 
   private async post(
