@@ -344,6 +344,17 @@ describe('failing tests: since when, suspects and flaky results', () => {
     assert.ok(html.includes(`<p><b>Changes of ${A790}</b>, where failures began:</p>`), html);
   });
 
+  it('a suspect build whose changes were not read: says so, and links the build that lists them', () => {
+    const suspects = [tests.suspects[0], { run: b750, commits: undefined }, tests.suspects[2]];
+    const html = failingTestsHtml({ ...tests, suspects }, 20);
+    assert.ok(
+      html.includes(
+        `<p><b>Changes of ${A750}</b>, where 1 failure began: not read; the build lists them.</p>`,
+      ),
+      html,
+    );
+  });
+
   it("this run's changes unknown: says so", () => {
     const html = failingTestsHtml({ ...tests, suspects: [{ run: undefined, commits: [] }] }, 20);
     assert.ok(html.includes('<p><b>Changes in this run</b>, where 2 failures began: none known.</p>'), html);

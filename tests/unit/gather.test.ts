@@ -506,7 +506,7 @@ describe('evidence gathering', () => {
       ],
     );
     assert.deepEqual(
-      evidence.tests?.suspects.map((s) => [s.run?.id, s.commits.map((c) => c.id)]),
+      evidence.tests?.suspects.map((s) => [s.run?.id, s.commits?.map((c) => c.id)]),
       [
         [undefined, ['c812']],
         [801, ['c801']],
@@ -514,7 +514,7 @@ describe('evidence gathering', () => {
         [803, ['c803']],
         [804, ['c804']],
         [805, ['c805']],
-        [806, []],
+        [806, undefined],
       ],
     );
     assert.equal(evidence.tests?.tests[0]?.standing, 'new');

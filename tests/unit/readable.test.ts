@@ -132,7 +132,7 @@ describe('readable run at its edges', () => {
       })),
       suspects: masked.suspects.map(({ run, commits }) => ({
         run: run && { ...run, name: hidden(run.name) },
-        commits: commits.map((commit) => ({
+        commits: commits?.map((commit) => ({
           ...commit,
           author: hidden(commit.author),
           message: hidden(commit.message),
@@ -145,7 +145,7 @@ describe('readable run at its edges', () => {
     const clean = (commit: Commit): Commit => ({ ...commit, message: 'fix *** bold' });
     assert.deepEqual(run.evidence.tests, {
       ...masked,
-      suspects: masked.suspects.map((suspects) => ({ ...suspects, commits: suspects.commits.map(clean) })),
+      suspects: masked.suspects.map((suspects) => ({ ...suspects, commits: suspects.commits?.map(clean) })),
     });
   });
 

@@ -132,6 +132,21 @@ describe('rendering a test’s item: the body', () => {
     assert.doesNotMatch(body, /second line/);
   });
 
+  it('suspects of a build whose changes were not read: says so, and links the build', () => {
+    const since = {
+      run: { kind: 'build' as const, id: 801, name: '20261201.1', url: 'https://host/b/801' },
+      date: undefined,
+    };
+    const test = { ...failedTest('A', ''), standing: 'failingSince' as const, since };
+    const body = testItemHtml(test, withTests(), { run: since.run, commits: undefined });
+    assert.ok(
+      body.includes(
+        '<h3>Suspects</h3>\n<p>Not read: the changes of <a href="https://host/b/801">20261201.1</a>, where it began failing; the build lists them.</p>',
+      ),
+      body,
+    );
+  });
+
   it('no message, stack trace or suspects: no empty sections, no blank or stray lines', () => {
     const body = testItemHtml(failedTest('A', ''), withTests(), undefined);
     assert.doesNotMatch(body, /Error message|Stack trace|<pre>|Suspects/);

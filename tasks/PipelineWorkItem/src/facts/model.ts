@@ -218,7 +218,8 @@ export interface FailedTest {
 export interface Suspects {
   /** undefined = this run's own changes. */
   readonly run: RunRef | undefined;
-  readonly commits: readonly Commit[];
+  /** undefined = not read: an earlier build past the few whose changes are read, or whose read failed. */
+  readonly commits: readonly Commit[] | undefined;
 }
 
 /** The run's failing tests, classified: new failures first, then those failing since an earlier run. */

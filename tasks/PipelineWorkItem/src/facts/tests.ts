@@ -123,7 +123,7 @@ function suspectsOf(
     const run = test.since?.run;
     if (run?.kind !== 'build' || seen.has(run.id)) continue;
     seen.add(run.id);
-    suspects.push({ run, commits: changesOf.get(run.id) ?? [] });
+    suspects.push({ run, commits: changesOf.get(run.id) });
   }
   return suspects;
 }

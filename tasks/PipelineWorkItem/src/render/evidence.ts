@@ -185,10 +185,11 @@ function suspectsHtml(tests: TestFailures): string {
   const parts = tests.suspects.map(({ run, commits }) => {
     const size = groups.get(runKey(run))?.size ?? 0;
     if (run === undefined) {
-      const where = commits.length > 0 ? 'listed under Changes below' : 'none known';
+      const where = commits?.length ? 'listed under Changes below' : 'none known';
       return `<p><b>Changes in this run</b>, ${began(size)}: ${where}.</p>`;
     }
     const name = `<b>Changes of ${linkHtml(run.name, run.url)}</b>, ${began(size)}`;
+    if (commits === undefined) return `<p>${name}: not read; the build lists them.</p>`;
     return commits.length > 0 ? `<p>${name}:</p>\n${commitList(commits)}` : `<p>${name}: none known.</p>`;
   });
   return [

@@ -129,7 +129,7 @@ function readableEvidence(
     flaky: evidence.tests.flaky.map(test),
     suspects: evidence.tests.suspects.map((suspects) => ({
       run: suspects.run && run(suspects.run),
-      commits: suspects.commits.map(commit),
+      commits: suspects.commits?.map(commit),
     })),
   };
   return {

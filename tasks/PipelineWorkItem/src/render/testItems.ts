@@ -41,11 +41,14 @@ export function testItemHtml(test: FailedTest, view: RunView, suspects: Suspects
 }
 
 function suspectsHtml(suspects: Suspects | undefined): string {
-  if (!suspects || suspects.commits.length === 0) return '';
-  const whose = suspects.run
-    ? `the changes of ${linkHtml(suspects.run.name, suspects.run.url)}, where it began failing`
+  if (!suspects) return '';
+  const { run, commits } = suspects;
+  const whose = run
+    ? `the changes of ${linkHtml(run.name, run.url)}, where it began failing`
     : 'the changes of this run, where it began failing';
-  return `<h3>Suspects</h3>\n<p>Listed, not blamed: ${whose}.</p>\n${commitList(suspects.commits)}`;
+  if (commits === undefined) return `<h3>Suspects</h3>\n<p>Not read: ${whose}; the build lists them.</p>`;
+  if (commits.length === 0) return '';
+  return `<h3>Suspects</h3>\n<p>Listed, not blamed: ${whose}.</p>\n${commitList(commits)}`;
 }
 
 /** The history entry of a new test item: where it came from and how the task keeps it up to date. */
