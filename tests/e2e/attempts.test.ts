@@ -284,3 +284,59 @@ describe('packaged task: the tests of the newest attempt after a rerun', functio
     assert.equal(reads.filter((id) => id >= 71000).length, 200);
   });
 });
+
+// A matrix runs one job per leg, each publishing its own test run: a test that fails in two legs has a result in
+// each, and the item tells them apart by the job that ran them.
+describe('packaged task: one test failing in two legs of a matrix', function () {
+  const session = useSession();
+
+  it('lists each result with the job it failed in; a test that failed in one leg is listed plainly', async () => {
+    const run = failedYamlRun(988);
+    const leg = (name: string, order: number): TimelineRecordSeed[] => [
+      {
+        id: `job-${name}`,
+        parentId: 'phase',
+        type: 'Job',
+        name: `Test ${name}`,
+        state: 'completed',
+        result: 'failed',
+        order,
+        identifier: `Build.Test.${name}`,
+        attempt: 1,
+      },
+      {
+        id: `test-${name}`,
+        parentId: `job-${name}`,
+        type: 'Task',
+        name: 'Run tests',
+        task: 'VSTest',
+        order: 1,
+        result: 'failed',
+      },
+    ];
+    await session.emulator.seedBuild({
+      ...run,
+      records: [...(run.records ?? []), ...leg('linux', 2), ...leg('windows', 3)],
+      testResults: [
+        result('checks_out', 'Failed', 9881),
+        result('checks_out', 'Failed', 9882),
+        result('adds_tax', 'Failed', 9882),
+      ],
+      testRuns: [
+        { id: 9881, job: { stage: 'Build', phase: 'Test', job: 'linux' } },
+        { id: 9882, job: { stage: 'Build', phase: 'Test', job: 'windows' } },
+      ],
+    });
+    const html = body((await session.items(1, await session.run({ variables: buildVariables(988) })))[0]!);
+    assert.match(html, /<p>3 tests failed: /);
+    assert.ok(
+      html.includes('<li><b>WebApp.Tests.checks_out</b> in job <i>Test linux</i>: new in this run'),
+      html,
+    );
+    assert.ok(
+      html.includes('<li><b>WebApp.Tests.checks_out</b> in job <i>Test windows</i>: new in this run'),
+      html,
+    );
+    assert.ok(html.includes('<li><b>WebApp.Tests.adds_tax</b>: new in this run'), html);
+  });
+});

@@ -360,6 +360,38 @@ describe('failing tests: since when, suspects and flaky results', () => {
     assert.ok(html.includes('<p><b>Changes in this run</b>, where 2 failures began: none known.</p>'), html);
   });
 
+  it('a test listed twice (one failure in each job of a matrix) says where each failed; one listed once does not', () => {
+    const linux = { kind: 'job' as const, name: 'Test linux' };
+    const html = failingTestsHtml(
+      {
+        ...tests,
+        total: 3,
+        tests: [
+          { ...test('Cart rounds'), ranIn: linux },
+          { ...test('Cart rounds'), ranIn: { kind: 'testRun', name: 'VSTest_TestResults_812' } },
+          { ...test('Search ranks'), ranIn: linux },
+        ],
+        flaky: [
+          { ...flaky('Search finds', 'flagged'), ranIn: { kind: 'job', name: 'Test <windows>' } },
+          { ...flaky('Search finds', 'flagged'), ranIn: linux },
+        ],
+      },
+      20,
+    );
+    assert.ok(html.includes('<li><b>Cart rounds</b> in job <i>Test linux</i>: new in this run'), html);
+    assert.ok(
+      html.includes('<li><b>Cart rounds</b> in test run <i>VSTest_TestResults_812</i>: new in this run'),
+      html,
+    );
+    assert.ok(html.includes('<li><b>Search ranks</b>: new in this run'), html);
+    assert.ok(
+      html.includes(
+        '<li><b>Search finds</b> in job <i>Test &lt;windows&gt;</i>: flagged flaky by Azure DevOps</li>',
+      ),
+      html,
+    );
+  });
+
   it('escapes every text of the pipeline, and links only web addresses', () => {
     const hostileRun: RunRef = { kind: 'build', id: 1, name: HOSTILE, url: 'javascript:alert(1)' };
     const html = failingTestsHtml(

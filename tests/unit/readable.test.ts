@@ -93,7 +93,7 @@ describe('readable run at its edges', () => {
     });
   });
 
-  it('masks every text of the failing tests: names, messages, stack traces, runs, suspects, flaky results', () => {
+  it('masks every text of the failing tests: names, messages, stack traces, runs, jobs, suspects, flaky results', () => {
     const hidden = (text: string): string => text.replace('***', 'hunter22');
     const since = { run: buildRef(790, '20261201.4 ***'), date: '2026-12-01T14:03:00Z' };
     const author = {
@@ -104,9 +104,23 @@ describe('readable run at its edges', () => {
     };
     const masked: TestFailures = {
       total: 1,
-      tests: [{ ...failedTest('t ***', 'm ***'), stackTrace: 'at ***', standing: 'failingSince', since }],
+      tests: [
+        {
+          ...failedTest('t ***', 'm ***'),
+          stackTrace: 'at ***',
+          standing: 'failingSince',
+          since,
+          ranIn: { kind: 'job', name: 'Test ***' },
+        },
+      ],
       flaky: [
-        { ...failedTest('f ***', 'n ***'), stackTrace: 's ***', standing: 'flaky', flakyReason: 'flagged' },
+        {
+          ...failedTest('f ***', 'n ***'),
+          stackTrace: 's ***',
+          standing: 'flaky',
+          flakyReason: 'flagged',
+          ranIn: { kind: 'testRun', name: 'run ***' },
+        },
       ],
       flakyFailed: 1,
       suspects: [
@@ -123,12 +137,14 @@ describe('readable run at its edges', () => {
         message: hidden(test.message),
         stackTrace: hidden(test.stackTrace),
         since: { ...since, run: { ...since.run, name: hidden(since.run.name) } },
+        ranIn: { kind: 'job', name: 'Test hunter22' },
       })),
       flaky: masked.flaky.map((test) => ({
         ...test,
         name: hidden(test.name),
         message: hidden(test.message),
         stackTrace: hidden(test.stackTrace),
+        ranIn: { kind: 'testRun', name: 'run hunter22' },
       })),
       suspects: masked.suspects.map(({ run, commits }) => ({
         run: run && { ...run, name: hidden(run.name) },

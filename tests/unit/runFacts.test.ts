@@ -743,6 +743,37 @@ describe('run facts: the attempt each job is in', () => {
     );
   });
 
+  it('names each job of the timeline by its display name, under the same key', () => {
+    const facts = factsFromTimeline([
+      ...timeline,
+      record({
+        id: 'l',
+        parentId: 'p1',
+        type: 'Job',
+        name: 'Test linux',
+        identifier: 'Build.Test.linux',
+        attempt: 1,
+      }),
+      record({
+        id: 'w',
+        parentId: 'p1',
+        type: 'job',
+        name: 'Test windows',
+        identifier: 'Build.Test.windows',
+      }),
+      record({ id: 's', parentId: 'l', type: 'Task', name: 'A step', identifier: 'Build.Test.linux.step' }),
+      record({ id: 'u', parentId: 'p1', type: 'Job', name: '', identifier: 'Build.Test.unnamed' }),
+    ]);
+    assert.deepEqual(
+      [...(facts.jobNames ?? [])],
+      [
+        ['build.test.linux', 'Test linux'],
+        ['build.test.windows', 'Test windows'],
+      ],
+    );
+    assert.equal('jobNames' in factsFromTimeline(timeline), false);
+  });
+
   it('keeps the newest attempt of a job the timeline holds twice', () => {
     const facts = factsFromTimeline([
       job('a1', 'Build.Test.__default', 1),

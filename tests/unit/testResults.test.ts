@@ -3,6 +3,7 @@ import * as sinon from 'sinon';
 import {
   ofCurrentAttempts,
   passedTestNames,
+  placed,
   readResults,
   suspectBuilds,
   testReads,
@@ -162,6 +163,37 @@ describe('failed results and the suspects of a run', () => {
     assert.deepEqual(suspectBuilds(failed, { kind: 'build', id: 812 }), [801, 805]);
     // A release's run: builds with its id are other runs.
     assert.deepEqual(suspectBuilds(failed, { kind: 'release', id: 812 }), [801, 805, 812]);
+  });
+});
+
+describe('where each result ran', () => {
+  const run = (id: number, parts: Partial<TestRunCounts>): TestRunCounts => ({
+    id,
+    failed: 1,
+    passed: 0,
+    passedOnRerun: 0,
+    flaky: 0,
+    ...parts,
+  });
+
+  it('the job that published its run, as the timeline names it, else the run’s title, else nothing', () => {
+    const runs = [
+      run(1, { publishedBy: { job: 'Build.Test.Linux', attempt: 1 }, name: 'VSTest_TestResults_812' }),
+      run(2, { publishedBy: { job: 'Build.Test.macos', attempt: 1 }, name: 'JUnit_TestResults_812' }),
+      run(3, {}),
+    ];
+    const results = [1, 2, 3, 4].map((runId) => testResult('Cart.adds', { runId }));
+    const jobNames = new Map([['build.test.linux', 'Test linux']]);
+    assert.deepEqual(
+      placed(results, runs, jobNames).map((result) => result.ranIn),
+      [
+        { kind: 'job', name: 'Test linux' },
+        { kind: 'testRun', name: 'JUnit_TestResults_812' },
+        undefined,
+        undefined,
+      ],
+    );
+    assert.equal(placed(results, runs, undefined)[0]?.ranIn?.kind, 'testRun');
   });
 });
 

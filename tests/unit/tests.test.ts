@@ -153,7 +153,7 @@ describe('failing tests classified', () => {
     );
     assert.deepEqual(classified.suspects, [
       { run: undefined, commits: THIS_RUN_CHANGES },
-      { run: buildRef(700, '20261120.2'), commits: [] },
+      { run: buildRef(700, '20261120.2'), commits: undefined },
       { run: earliest, commits: [commit('c750a'), commit('c750b')] },
       { run: earlier, commits: [commit('c790')] },
     ]);

@@ -426,6 +426,11 @@ describe('wire: test runs and results', () => {
     });
   });
 
+  it('a run keeps its title, when it has one', () => {
+    assert.equal(testRunCounts({ id: 5, name: 'VSTest_TestResults_812' })?.name, 'VSTest_TestResults_812');
+    assert.equal('name' in (testRunCounts({ id: 5, name: '' }) ?? {}), false);
+  });
+
   it('a run without statistics: failed is what is neither passed, incomplete nor not applicable', () => {
     assert.deepEqual(
       testRunCounts({ id: 3, totalTests: 10, passedTests: 5, incompleteTests: 2, notApplicableTests: 1 }),

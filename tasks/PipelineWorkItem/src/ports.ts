@@ -122,6 +122,8 @@ export interface TestRunCounts {
    * the job's attempt then; absent when the run does not say (a release's, an older agent's).
    */
   readonly publishedBy?: { readonly job: string; readonly attempt: number };
+  /** The run's title, as the test runs page shows it. */
+  readonly name?: string;
 }
 
 /** A page of a test run's results: `top` results after the first `skip`. */

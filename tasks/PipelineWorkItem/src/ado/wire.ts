@@ -207,6 +207,7 @@ function taskLog(
 /** A test run as Runs - List (with its details) and Runs - Query answer. */
 export interface WireTestRun {
   id?: number;
+  name?: string | null;
   totalTests?: number;
   passedTests?: number;
   incompleteTests?: number;
@@ -318,7 +319,11 @@ const FAILED = new Set(FAILED_OUTCOMES.map((outcome) => outcome.toLowerCase()));
 export function testRunCounts(run: WireTestRun): TestRunCounts | undefined {
   if (run.id === undefined) return undefined;
   const publishedBy = publishingJob(run);
-  return { ...countsOf(run, run.id), ...(publishedBy && { publishedBy }) };
+  return {
+    ...countsOf(run, run.id),
+    ...(publishedBy && { publishedBy }),
+    ...(run.name && { name: run.name }),
+  };
 }
 
 function countsOf(run: WireTestRun, id: number): TestRunCounts {

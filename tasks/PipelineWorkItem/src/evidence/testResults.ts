@@ -1,4 +1,4 @@
-import type { Commit, RunFacts, RunRef, TestReads, TestResult } from '../facts/model';
+import type { Commit, RanIn, RunFacts, RunRef, TestReads, TestResult } from '../facts/model';
 import { jobKey } from '../facts/runFacts';
 import type { Pipelines, ResultsPage, TestRunCounts, TestScope } from '../ports';
 import { inParallel, PARALLEL_READS } from '../ado/parallel';
@@ -52,6 +52,27 @@ export function ofCurrentAttempts(
     if (!run.publishedBy) return true;
     const current = jobAttempts?.get(jobKey(run.publishedBy.job));
     return current === undefined || run.publishedBy.attempt >= current;
+  });
+}
+
+/**
+ * `results` with where each one's test run ran: the display name of the job that published it (the timeline's),
+ * else the run's title. A test that fails in every job of a matrix has one result in each.
+ */
+export function placed(
+  results: readonly TestResult[],
+  runs: readonly TestRunCounts[],
+  jobNames: RunFacts['jobNames'],
+): TestResult[] {
+  const where = new Map<number, RanIn>();
+  for (const run of runs) {
+    const job = run.publishedBy && jobNames?.get(jobKey(run.publishedBy.job));
+    if (job) where.set(run.id, { kind: 'job', name: job });
+    else if (run.name) where.set(run.id, { kind: 'testRun', name: run.name });
+  }
+  return results.map((result) => {
+    const ranIn = where.get(result.runId);
+    return ranIn ? { ...result, ranIn } : result;
   });
 }
 

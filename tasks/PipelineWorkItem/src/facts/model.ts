@@ -131,6 +131,8 @@ export interface RunFacts {
    * A job's test runs of an earlier attempt are not the run's: the job ran again and published nothing newer.
    */
   readonly jobAttempts?: ReadonlyMap<string, number>;
+  /** The display name of each job of a build, by its identifier in `jobKey`'s form; absent as `jobAttempts` is. */
+  readonly jobNames?: ReadonlyMap<string, string>;
 }
 
 export const NO_FACTS: RunFacts = { othersOutcome: undefined, failures: [], artifacts: [] };
@@ -173,6 +175,14 @@ export interface TestResult {
   readonly flagged: boolean;
   /** A rerun group (`resultGroupType` `rerun`): the test was run again within the run. */
   readonly rerun: boolean;
+  /** Where its test run ran, when known: what tells apart one test's results in the jobs of a matrix. */
+  readonly ranIn?: RanIn;
+}
+
+/** Where a test run ran, as a person finds it: the job that published it, else the run's own title. */
+export interface RanIn {
+  readonly kind: 'job' | 'testRun';
+  readonly name: string;
 }
 
 /** The run's test results as read, before they are classified. */
@@ -212,6 +222,8 @@ export interface FailedTest {
   readonly since?: { readonly run: RunRef; readonly date: string | undefined };
   /** For `flaky`: why. */
   readonly flakyReason?: FlakyReason;
+  /** Where its test run ran, when known. */
+  readonly ranIn?: RanIn;
 }
 
 /** The commits suspected of a group of failures: this run's (new failures) or an earlier build's. */

@@ -43,6 +43,7 @@ export function factsFromTimeline(timeline: readonly TimelineRecord[], ownJob?: 
     failures,
     artifacts: [],
     ...jobAttemptsOf(records),
+    ...jobNamesOf(records),
   };
 }
 
@@ -64,6 +65,16 @@ function jobAttemptsOf(records: readonly TimelineRecord[]): Pick<RunFacts, 'jobA
     attempts.set(key, Math.max(attempt, attempts.get(key) ?? attempt));
   }
   return attempts.size > 0 ? { jobAttempts: attempts } : {};
+}
+
+// The display name of each job whose record names its identifier: what a person reads for a matrix job's leg.
+function jobNamesOf(records: readonly TimelineRecord[]): Pick<RunFacts, 'jobNames'> {
+  const names = new Map<string, string>();
+  for (const { identifier, type, name } of records) {
+    if (identifier !== undefined && name !== '' && type.toLowerCase() === 'job')
+      names.set(jobKey(identifier), name);
+  }
+  return names.size > 0 ? { jobNames: names } : {};
 }
 
 /**

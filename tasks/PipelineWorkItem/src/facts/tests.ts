@@ -101,8 +101,8 @@ function flakyTest(result: TestResult): FailedTest {
 }
 
 function pick(result: TestResult): Omit<FailedTest, 'standing'> {
-  const { runId, resultId, name, message, stackTrace } = result;
-  return { runId, resultId, name, message, stackTrace };
+  const { runId, resultId, name, message, stackTrace, ranIn } = result;
+  return { runId, resultId, name, message, stackTrace, ...(ranIn && { ranIn }) };
 }
 
 // Earlier runs first; a run's id orders its runs as their dates do.

@@ -4,6 +4,7 @@ import type {
   FailedTest,
   FlakyReason,
   LogTail,
+  RanIn,
   RunRef,
   TestFailures,
 } from '../facts/model';
@@ -87,9 +88,10 @@ export function failingTestsHtml(tests: TestFailures | undefined, maxListed: num
   const listed = tests.tests.slice(0, limit);
   const link = linkHtml("the run's Tests tab", tests.url);
   const summary = `<p>${headline(tests, listed.length)}. All results: ${link}.</p>`;
+  const named = listedNameHtml(listed);
   const items = listed.map((test) => {
     const message = firstLines(test.message, TEST_MESSAGE_LINES, TEST_MESSAGE_LINES * MAX_LINE_LENGTH);
-    return `<li><b>${testNameHtml(test.name)}</b>: ${standingHtml(test)}${message ? `<br>\n${textHtml(message)}` : ''}</li>`;
+    return `<li>${named(test)}: ${standingHtml(test)}${message ? `<br>\n${textHtml(message)}` : ''}</li>`;
   });
   return [
     '<h3>Failing tests</h3>',
@@ -102,6 +104,20 @@ export function failingTestsHtml(tests: TestFailures | undefined, maxListed: num
     .filter((part) => part !== '')
     .join('\n');
 }
+
+// Each listed test's name; a name listed more than once (one test failing in each job of a matrix) says where each
+// of its results ran, when the service says.
+function listedNameHtml(listed: readonly FailedTest[]): (test: FailedTest) => string {
+  const times = new Map<string, number>();
+  for (const { name } of listed) times.set(name, (times.get(name) ?? 0) + 1);
+  return (test) => {
+    const name = `<b>${testNameHtml(test.name)}</b>`;
+    if (!test.ranIn || (times.get(test.name) ?? 0) < 2) return name;
+    return `${name} in ${RAN_IN[test.ranIn.kind]} <i>${testNameHtml(test.ranIn.name)}</i>`;
+  };
+}
+
+const RAN_IN: Record<RanIn['kind'], string> = { job: 'job', testRun: 'test run' };
 
 // With one item per failing test: how many failing tests get none this run, a run filing at most 20 new ones.
 function untrackedHtml(untracked: number | undefined): string {
@@ -212,9 +228,9 @@ function flakyHtml(flaky: readonly FailedTest[], limit: number): string {
   const which =
     listed.length > 0 && listed.length < flaky.length ? `; the first ${count(listed.length)} are listed` : '';
   const note = `<p>${count(flaky.length)} ${plural} Azure DevOps marks flaky (by its flaky test detection, a Services feature, or as passed when run again), not counted as failures${which}.</p>`;
+  const named = listedNameHtml(listed);
   const items = listed.map(
-    (test) =>
-      `<li><b>${testNameHtml(test.name)}</b>${test.flakyReason ? `: ${FLAKY_REASONS[test.flakyReason]}` : ''}</li>`,
+    (test) => `<li>${named(test)}${test.flakyReason ? `: ${FLAKY_REASONS[test.flakyReason]}` : ''}</li>`,
   );
   return [
     '<h4>Flaky tests</h4>',

@@ -121,6 +121,7 @@ function readableEvidence(
     name: text(value.name),
     message: text(value.message),
     stackTrace: text(value.stackTrace),
+    ...(value.ranIn && { ranIn: { ...value.ranIn, name: text(value.ranIn.name) } }),
     ...(value.since && { since: { ...value.since, run: run(value.since.run) } }),
   });
   const tests = evidence.tests && {
