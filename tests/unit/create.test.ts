@@ -5,7 +5,7 @@ import { fileNewItem } from '../../tasks/PipelineWorkItem/src/act/create';
 import { AdoError, SettingsError } from '../../tasks/PipelineWorkItem/src/errors';
 import { markerHtml } from '../../tasks/PipelineWorkItem/src/lifecycle/marker';
 import { loc } from '../../tasks/PipelineWorkItem/src/text/messages';
-import { NO_EVIDENCE, NO_FACTS } from '../../tasks/PipelineWorkItem/src/facts/model';
+import { NO_EVIDENCE, NO_FACTS, type Untracked } from '../../tasks/PipelineWorkItem/src/facts/model';
 import {
   actingOver,
   BUG,
@@ -361,7 +361,7 @@ describe('filing a new item', () => {
   });
 
   it('counts in its failing tests those that got no item of their own, only when there are some', async () => {
-    const repro = async (untrackedTests: number | undefined): Promise<string> => {
+    const repro = async (untrackedTests: Untracked | undefined): Promise<string> => {
       const boards = boardsFinding([8]);
       const { acting } = actingOver(boards);
       const withTests = {
@@ -372,17 +372,21 @@ describe('filing a new item', () => {
       return String(field(sent(boards.createWorkItem), 'Microsoft.VSTS.TCM.ReproSteps'));
     };
     assert.match(
-      await repro(5),
+      await repro({ overCap: 5, unread: 0 }),
       /<p>5 failing tests have no item of their own yet: a run files at most 20 new test items\.<\/p>/,
     );
+    assert.match(
+      await repro({ overCap: 0, unread: 7 }),
+      /<p>7 failed results past the first 1,000 read have no item of their own: the Tests tab lists them\.<\/p>/,
+    );
     assert.doesNotMatch(await repro(undefined), /no item of their own/);
-    assert.doesNotMatch(await repro(0), /no item of their own/);
+    assert.doesNotMatch(await repro({ overCap: 0, unread: 0 }), /no item of their own/);
   });
 
   it('a count of untracked tests with no test results read: no failing tests section at all', async () => {
     const boards = boardsFinding([8]);
     const { acting } = actingOver(boards);
-    await fileNewItem(acting, { ...decided(), untrackedTests: 5 });
+    await fileNewItem(acting, { ...decided(), untrackedTests: { overCap: 5, unread: 0 } });
     const repro = String(field(sent(boards.createWorkItem), 'Microsoft.VSTS.TCM.ReproSteps'));
     assert.doesNotMatch(repro, /failing test/i);
   });

@@ -163,13 +163,18 @@ describe('evidence sections at their edges', () => {
     ],
     [
       'failing tests without an item of their own (one item per test, over the cap): counted, singular',
-      () => failingTestsHtml({ ...failed(1, 1)!, untracked: 1 }, 20),
+      () => failingTestsHtml({ ...failed(1, 1)!, untracked: { overCap: 1, unread: 0 } }, 20),
       `<h3>Failing tests</h3>\n<p>1 test failed: 1 new failure. All results: ${LINK}.</p>\n<ul>\n<li><b>t1</b>: new in this run</li>\n</ul>\n<p>1 failing test has no item of its own yet: a run files at most 20 new test items.</p>`,
     ],
     [
       'failing tests without an item of their own: plural, grouped',
-      () => failingTestsHtml({ ...failed(0, 1234)!, untracked: 1214 }, 20),
-      `<h3>Failing tests</h3>\n<p>1,234 tests failed. All results: ${LINK}.</p>\n<p>1,214 failing tests have no item of their own yet: a run files at most 20 new test items.</p>`,
+      () => failingTestsHtml({ ...failed(0, 2234)!, untracked: { overCap: 1214, unread: 1234 } }, 20),
+      `<h3>Failing tests</h3>\n<p>2,234 tests failed. All results: ${LINK}.</p>\n<p>1,214 failing tests have no item of their own yet: a run files at most 20 new test items.</p>\n<p>1,234 failed results past the first 1,000 read have no item of their own: the Tests tab lists them.</p>`,
+    ],
+    [
+      'one failed result past those read, and none over the cap: singular, alone',
+      () => failingTestsHtml({ ...failed(0, 1001)!, untracked: { overCap: 0, unread: 1 } }, 20),
+      `<h3>Failing tests</h3>\n<p>1,001 tests failed. All results: ${LINK}.</p>\n<p>1 failed result past the first 1,000 read has no item of its own: the Tests tab lists them.</p>`,
     ],
     ['no commits: nothing', () => changesHtml([]), ''],
     [

@@ -347,7 +347,7 @@ describe('what the task reports', () => {
 describe('what the task reports beyond the run’s item', () => {
   const created: Report = { kind: 'created', type: 'Bug', id: 42, url: `${URL}42`, title: 'CI failed' };
   const line = `Created [Bug 42](${URL}42): CI failed`;
-  const none = { type: 'Bug', created: [], commented: [], resolved: [], overCap: 0, failed: 0 };
+  const none = { type: 'Bug', created: [], commented: [], resolved: [], overCap: 0, unread: 0, failed: 0 };
 
   it('the test items created, commented on and resolved, each linked with its test (escaped), and those over the cap', () => {
     const tests = {
@@ -388,6 +388,11 @@ describe('what the task reports beyond the run’s item', () => {
     assert.match(
       summaryMarkdown(created, [], { tests: { ...none, overCap: 1 } }),
       /\nFailing tests without an item of their own: 1 \(a run files at most 20 new test items\)\.\n$/,
+    );
+    assert.equal(
+      summaryMarkdown(created, [], { tests: { ...none, overCap: 980, unread: 234 } }),
+      `${HEAD}${line}\n\nFailing tests without an item of their own: 980 (a run files at most 20 new test items).\n` +
+        'Failed results past the first 1,000 read, whose tests get no item of their own this run: 234 (the Tests tab lists them).\n',
     );
     assert.equal(summaryMarkdown(created, [], { tests: { ...none, failed: 2 } }), `${HEAD}${line}\n`);
   });

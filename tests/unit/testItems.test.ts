@@ -117,6 +117,7 @@ describe('per-test items: the open items and what is created', () => {
     assert.deepEqual(result, {
       type: 'Bug',
       overCap: 0,
+      unread: 0,
       created: [
         { id: 100, url: itemUrl(100), name: 'Checkout.Pays' },
         { id: 101, url: itemUrl(101), name: 'Cart.Adds' },
@@ -282,6 +283,16 @@ describe('per-test items: the open items and what is created', () => {
     );
   });
 
+  it('counts the failed results past those read apart: their tests get no item, open or not', async () => {
+    const boards = boardsHolding({});
+    const { acting } = actingFor(boards);
+    const tests = Array.from({ length: 25 }, (_, i) => failedTest(`T.test${i + 1}`, 'boom', i + 1));
+    const result = await track(acting, { ...failures(...tests), total: 1500 }, passing());
+    assert.equal(result.created.length, MAX_NEW_TEST_ITEMS);
+    assert.equal(result.overCap, 5);
+    assert.equal(result.unread, 1475);
+  });
+
   it(`files at most ${MAX_NEW_TEST_ITEMS} new items a run, and counts the rest over the cap`, async () => {
     const boards = boardsHolding({});
     const { acting } = actingFor(boards);
@@ -290,6 +301,7 @@ describe('per-test items: the open items and what is created', () => {
     assert.equal(boards.createWorkItem.callCount, MAX_NEW_TEST_ITEMS);
     assert.equal(result.created.length, MAX_NEW_TEST_ITEMS);
     assert.equal(result.overCap, 5);
+    assert.equal(result.unread, 0);
     const titles = boards.createWorkItem
       .getCalls()
       .map((call) => String(field(call.args[2], 'System.Title')));
@@ -581,6 +593,7 @@ describe('per-test items: dry run and failing writes', () => {
     assert.deepEqual(result, {
       type: 'Bug',
       overCap: 0,
+      unread: 0,
       created: [],
       commented: [],
       resolved: [],

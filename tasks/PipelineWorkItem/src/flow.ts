@@ -137,7 +137,8 @@ async function actOn(acting: Acting, view: RunView, intent: 'file' | 'recover'):
   const open = await openRead;
   // The run's item says how many failing tests get no item of their own: none known when they could not be
   // looked up, which the side items warn about without costing the run's item.
-  const untrackedTests = (await testItems?.catch(() => undefined))?.overCap;
+  const plan = await testItems?.catch(() => undefined);
+  const untrackedTests = plan && { overCap: plan.overCap, unread: plan.unread };
   const decided = { view, fingerprint, known: open, untrackedTests, success };
   const acted = await act(acting, decide(intent, settings.onRecurrence, open), decided).catch(
     async (error: unknown) => {

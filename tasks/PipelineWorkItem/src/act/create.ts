@@ -1,6 +1,6 @@
 import { AdoError, SettingsError } from '../errors';
 import { collectAttachments } from '../evidence/attachments';
-import type { Evidence } from '../facts/model';
+import type { Evidence, Untracked } from '../facts/model';
 import type { RunView } from '../facts/values';
 import { Acted, Acting, dryRun, itemLink } from './acted';
 import type { Fingerprint } from '../lifecycle/fingerprint';
@@ -21,8 +21,8 @@ export interface Decided {
   readonly fingerprint: Fingerprint;
   /** The fingerprint's open items seen before the create (onRecurrence new). */
   readonly known: readonly number[];
-  /** Failing tests that get no item of their own this run (`trackTests: perTest`, over the cap). */
-  readonly untrackedTests?: number;
+  /** Failing tests that get no item of their own this run (`trackTests: perTest`). */
+  readonly untrackedTests?: Untracked;
   /** The item is filed for a success (`filesForSuccess`): a series of its own, told apart in its notes. */
   readonly success?: boolean;
 }
@@ -213,6 +213,6 @@ function refused(acting: Acting, error: unknown): Validation {
 
 // The evidence with the count of failing tests that get no item of their own, for the failing tests' section.
 function untracked(evidence: Evidence, { untrackedTests }: Decided): Evidence {
-  if (!untrackedTests || !evidence.tests) return evidence;
+  if (!evidence.tests || !(untrackedTests?.overCap || untrackedTests?.unread)) return evidence;
   return { ...evidence, tests: { ...evidence.tests, untracked: untrackedTests } };
 }

@@ -50,7 +50,7 @@ export async function trackTestItems(
     ? await passedItems(acting, view, { ...planned, passed })
     : [];
   const plan = withoutCreates(acting, { ...planned, resolve });
-  const base = { type: acting.type.name, overCap: plan.overCap };
+  const base = { type: acting.type.name, overCap: plan.overCap, unread: plan.unread };
   if (acting.settings.dryRun) {
     const counts = [plan.create.length, plan.comment.length, plan.resolve.length] as const;
     acting.log.info(loc('DryRunWould', loc('PlanTestItems', ...counts)));
@@ -87,6 +87,8 @@ export interface TestItemsPlan {
   readonly comment: readonly (TestItem & { id: number })[];
   /** Failing tests without an item that get none: over the cap of new test items per run. */
   readonly overCap: number;
+  /** Failed results past those read: their tests get no item, whether they have one open or not. */
+  readonly unread: number;
   readonly open: ReadonlyMap<string, number[]>;
   readonly failing: readonly TestItem[];
 }
@@ -110,7 +112,8 @@ export async function planTestItems(acting: Acting, view: RunView): Promise<Test
     action.kind === 'comment' ? [{ ...item, id: action.item }] : [],
   );
   const create = creates.slice(0, MAX_NEW_TEST_ITEMS);
-  return { create, comment, overCap: creates.length - create.length, open, failing };
+  const unread = Math.max(0, (tests?.total ?? 0) - (tests?.tests.length ?? 0));
+  return { create, comment, overCap: creates.length - create.length, unread, open, failing };
 }
 
 interface Written {

@@ -234,6 +234,14 @@ export interface Suspects {
   readonly commits: readonly Commit[] | undefined;
 }
 
+/** Failing tests that get no item of their own this run (`trackTests: perTest`). */
+export interface Untracked {
+  /** Tests read that would get a new item, over the cap of new test items a run files. */
+  readonly overCap: number;
+  /** Failed results past those read: their tests are not known. */
+  readonly unread: number;
+}
+
 /** The run's failing tests, classified: new failures first, then those failing since an earlier run. */
 export interface TestFailures {
   /** Failures counted (flaky results only with `flakyTests: include`). */
@@ -244,8 +252,8 @@ export interface TestFailures {
   readonly tests: readonly FailedTest[];
   /** Flaky results shown apart (`flakyTests: separate`); empty otherwise. */
   readonly flaky: readonly FailedTest[];
-  /** Failing tests that get no item of their own this run (`trackTests: perTest`, over the cap of new ones). */
-  readonly untracked?: number;
+  /** Failing tests that get no item of their own this run (`trackTests: perTest`). */
+  readonly untracked?: Untracked;
   /** Failed results left out of `total` as flaky (none with `flakyTests: include`); undefined = none known. */
   readonly flakyFailed?: number;
   readonly suspects: readonly Suspects[];

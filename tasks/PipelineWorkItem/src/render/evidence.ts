@@ -7,6 +7,7 @@ import type {
   RanIn,
   RunRef,
   TestFailures,
+  Untracked,
 } from '../facts/model';
 import { stepPath } from '../facts/runFacts';
 import { escapeHtml, linkHtml, textHtml } from '../text/html';
@@ -119,14 +120,25 @@ function listedNameHtml(listed: readonly FailedTest[]): (test: FailedTest) => st
 
 const RAN_IN: Record<RanIn['kind'], string> = { job: 'job', testRun: 'test run' };
 
-// With one item per failing test: how many failing tests get none this run, a run filing at most 20 new ones.
-function untrackedHtml(untracked: number | undefined): string {
-  if (!untracked) return '';
-  const tests =
-    untracked === 1
-      ? '1 failing test has no item of its own'
-      : `${count(untracked)} failing tests have no item of their own`;
-  return `<p>${tests} yet: a run files at most 20 new test items.</p>`;
+// With one item per failing test: how many failing tests get none this run, a run filing at most 20 new ones and
+// reading the first 1,000 failed results.
+function untrackedHtml(untracked: Untracked | undefined): string {
+  const { overCap = 0, unread = 0 } = untracked ?? {};
+  const parts: string[] = [];
+  if (overCap > 0) {
+    const tests =
+      overCap === 1
+        ? '1 failing test has no item of its own'
+        : `${count(overCap)} failing tests have no item of their own`;
+    parts.push(`<p>${tests} yet: a run files at most 20 new test items.</p>`);
+  }
+  if (unread > 0) {
+    const results = unread === 1 ? '1 failed result' : `${count(unread)} failed results`;
+    parts.push(
+      `<p>${results} past the first 1,000 read ${unread === 1 ? 'has' : 'have'} no item of ${unread === 1 ? 'its' : 'their'} own: the Tests tab lists them.</p>`,
+    );
+  }
+  return parts.join('\n');
 }
 
 // "5 tests failed: 3 new failures, 2 failing since 20261201.4 (…)", the groups in the order listed, and how many

@@ -33,6 +33,8 @@ export interface TestItems {
   readonly resolved: readonly Linked[];
   /** Failing tests left without an item of their own: over the cap of new items per run. */
   readonly overCap: number;
+  /** Failed results past those read, whose tests got no item of their own. */
+  readonly unread: number;
   /** Writes that failed (each warned about). */
   readonly failed: number;
 }
@@ -307,6 +309,7 @@ function sideLines(md: Md, { tests, flaky, recovered, recoveryPlan }: SideItems)
       tests.commented.length > 0 ? loc('SummaryTestItemsCommented', items(tests.commented, tests.type)) : '',
       tests.resolved.length > 0 ? loc('SummaryTestItemsResolved', items(tests.resolved, tests.type)) : '',
       tests.overCap > 0 ? loc('SummaryTestItemsOverCap', tests.overCap) : '',
+      tests.unread > 0 ? loc('SummaryTestItemsUnread', tests.unread) : '',
     ].filter((part) => part !== '');
     if (parts.length > 0) lines.push('', ...parts);
   }
