@@ -112,7 +112,7 @@ describe('connection inputs', () => {
         'https://contoso.visualstudio.com',
         'https://contoso.visualstudio.com/DefaultCollection/',
         'https://azdo.contoso.example/tfs/Web/',
-        'http://azdo.contoso.example/tfs/Web/',
+        'http://127.0.0.1:8080/tfs/Web/',
         'https://tfs.build.contoso.example/DefaultCollection/',
       ]) {
         const settings = readSettings(
@@ -167,5 +167,22 @@ describe('connection inputs', () => {
       ],
     );
     assert.match(problemsOf({ connectionType: 'oauth' })[0] ?? '', /connectionType/);
+  });
+
+  it('refuses plain http for the organization, where the access token goes, but on this machine', () => {
+    const federated = { connectionType: 'azureRM', azureResourceManagerConnection: 'arm' };
+    assert.deepEqual(problemsOf({ ...federated, organizationUrl: 'HTTP://dev.azure.com/fabrikam/' }), [
+      "Input 'organizationUrl': 'HTTP://dev.azure.com/fabrikam/' is plain http, over which the connection's access token would cross the network unencrypted. Azure DevOps Services answers on https: use https://dev.azure.com/fabrikam/.",
+    ]);
+    assert.equal(problemsOf({ ...federated, organizationUrl: 'http://10.0.0.5:8080/fabrikam/' }).length, 1);
+    assert.equal(problemsOf({ ...federated, organizationUrl: 'http://127.0.0.1.evil.example/x/' }).length, 1);
+    for (const local of [
+      'http://127.0.0.1:8080/fabrikam/',
+      'http://localhost/fabrikam/',
+      'http://[::1]:81/fabrikam/',
+    ]) {
+      const settings = readSettings(inputs({ ...federated, organizationUrl: local }));
+      assert.equal(settings.federation?.organizationUrl, local);
+    }
   });
 });

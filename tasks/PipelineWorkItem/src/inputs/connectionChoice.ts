@@ -56,6 +56,9 @@ export function connectionChoice(
   return { connection: undefined, federation: { kind: type, input, connection, organizationUrl } };
 }
 
+/** Host names of this machine: `localhost`, 127.0.0.0/8 and ::1, as a URL's `hostname` writes them. */
+const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
 function organization(value: string | undefined, problems: string[]): string | undefined {
   if (value === undefined) return undefined;
   // A URL holding a macro parses, and would be sent to as written.
@@ -72,6 +75,12 @@ function organization(value: string | undefined, problems: string[]): string | u
   }
   if (!url || !/^https?:$/.test(url.protocol)) {
     problems.push(loc('OrganizationUrlInvalid', value));
+    return undefined;
+  }
+  // The federated connection's access token is sent there: never in the clear over a network. Only this machine
+  // (a local proxy or test server) may be spoken to over plain http.
+  if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
+    problems.push(loc('OrganizationUrlPlainHttp', value, `https${value.slice(value.indexOf(':'))}`));
     return undefined;
   }
   const service = serviceHostOrganization(url);
