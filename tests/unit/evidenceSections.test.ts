@@ -365,6 +365,16 @@ describe('failing tests: since when, suspects and flaky results', () => {
     assert.ok(html.includes('<p><b>Changes in this run</b>, where 2 failures began: none known.</p>'), html);
   });
 
+  it('flaky results past those read: counted from the statistics, the ones read listed', () => {
+    const html = failingTestsHtml({ ...tests, flakyCount: 1_240 }, 20);
+    assert.ok(
+      html.includes(
+        '<p>1,240 results Azure DevOps marks flaky (by its flaky test detection, a Services feature, or as passed when run again), not counted as failures; the first 2 are listed.</p>',
+      ),
+      html,
+    );
+  });
+
   it('a test listed twice (one failure in each job of a matrix) says where each failed; one listed once does not', () => {
     const linux = { kind: 'job' as const, name: 'Test linux' };
     const html = failingTestsHtml(

@@ -292,6 +292,16 @@ describe('rendering the flaky-tests item', () => {
     assert.match(html, /^<p>53 flaky test results in /);
   });
 
+  it('counts the flaky results the statistics count beyond those read, and lists those read', () => {
+    const read = withTests([flaky('A'), flaky('B')]);
+    const html = flakyRunHtml({
+      ...read,
+      evidence: { ...read.evidence, tests: { ...read.evidence.tests, flakyCount: 1_240 } },
+    });
+    assert.match(html, /^<p>1,240 flaky test results in /);
+    assert.ok(html.includes('<li><b>B</b></li>\n<li>… and 1,238 more</li>\n</ul>'), html);
+  });
+
   it('its body says what counts as flaky, then the first run’s flaky results; its history names the run', () => {
     const body = flakyItemHtml(withTests([flaky('A')]));
     assert.match(body, /^<h3>Flaky tests<\/h3>\n<p>Test results Azure DevOps marks flaky: /);

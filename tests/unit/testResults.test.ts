@@ -144,13 +144,22 @@ describe('failed results and the suspects of a run', () => {
     assert.ok(most() <= 12, `pages in flight at once: ${most()}`);
   });
 
-  it('counts the failed and the flagged results of every run from their statistics, read or not', () => {
+  it('counts the failed, the flagged and the rerun-passed results of every run from their statistics, read or not', () => {
     const runs = [
       { ...run(1, 0), failed: 1200, flaky: 30 },
       { ...run(2, 4), failed: 2, flaky: 1 },
     ];
-    const reads = testReads(runs, [], [], new Map(), 'tests');
-    assert.deepEqual([reads.failedCount, reads.flaggedCount], [1202, 31]);
+    const reads = testReads(
+      [
+        { ...runs[0]!, passedOnRerun: 7 },
+        { ...runs[1]!, passedOnRerun: 5 },
+      ],
+      [],
+      [],
+      new Map(),
+      'tests',
+    );
+    assert.deepEqual([reads.failedCount, reads.flaggedCount, reads.passedOnRerunCount], [1202, 31, 12]);
   });
 
   it('the suspect builds: earlier builds where a failure began, oldest first, not this run nor a release', () => {

@@ -25,6 +25,7 @@ function reads(failed: TestResult[], parts: Partial<TestReads> = {}): TestReads 
     flaggedCount: failed.filter((result) => result.flagged).length,
     failed,
     passedOnRerun: [],
+    passedOnRerunCount: parts.passedOnRerun?.length ?? 0,
     changesOf: new Map([
       [790, [commit('c790')]],
       [750, [commit('c750a'), commit('c750b')]],
@@ -246,6 +247,21 @@ describe('flaky tests classified', () => {
     const broken = Array.from({ length: 1000 }, (_, i) => testResult(`b${i}`, { resultId: i }));
     const beyond = classify(reads(broken, { failedCount: 1030, flaggedCount: 30 }));
     assert.deepEqual([beyond.total, beyond.flakyFailed], [1000, 30]);
+    assert.equal(beyond.flakyCount, 30);
+  });
+
+  it('counts the results that passed on a rerun past those looked through, from the statistics', () => {
+    const rerunPasses = [testResult('r1', { outcome: 'passed', rerun: true })];
+    const counted = reads([flagged, broken], { passedOnRerun: rerunPasses, passedOnRerunCount: 40 });
+    const separate = classify(counted);
+    assert.deepEqual([separate.flaky.length, separate.flakyCount], [2, 41]);
+    assert.equal(classify(counted, 'ignore').flakyCount, undefined);
+    assert.equal(classify(counted, 'include').flakyCount, undefined);
+    // The statistics never lower the count below the results read.
+    assert.equal(
+      classify(reads([flagged], { passedOnRerun: rerunPasses, passedOnRerunCount: 0 })).flakyCount,
+      2,
+    );
   });
 
   it('counts at least the failures read when the statistics say fewer', () => {

@@ -145,7 +145,8 @@ export function testReads(
 ): TestReads {
   const failedCount = runs.reduce((sum, run) => sum + run.failed, 0);
   const flaggedCount = runs.reduce((sum, run) => sum + run.flaky, 0);
-  return { failedCount, flaggedCount, failed, passedOnRerun, changesOf, url };
+  const passedOnRerunCount = runs.reduce((sum, run) => sum + run.passedOnRerun, 0);
+  return { failedCount, flaggedCount, failed, passedOnRerun, passedOnRerunCount, changesOf, url };
 }
 
 /**

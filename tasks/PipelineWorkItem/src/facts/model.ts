@@ -198,6 +198,8 @@ export interface TestReads {
   readonly failed: readonly TestResult[];
   /** Results that passed only on a rerun (read when the runs' statistics say there are some). */
   readonly passedOnRerun: readonly TestResult[];
+  /** Results that passed only on a rerun, from the statistics: those past the passed results looked through too. */
+  readonly passedOnRerunCount: number;
   /** The commits of each earlier build where a listed failure began (its suspects), by build id. */
   readonly changesOf: ReadonlyMap<number, readonly Commit[]>;
   /** The run's Tests tab. */
@@ -252,6 +254,8 @@ export interface TestFailures {
   readonly tests: readonly FailedTest[];
   /** Flaky results shown apart (`flakyTests: separate`); empty otherwise. */
   readonly flaky: readonly FailedTest[];
+  /** The flaky results shown apart in all (`separate`): those read and those only the statistics count. */
+  readonly flakyCount?: number;
   /** Failing tests that get no item of their own this run (`trackTests: perTest`). */
   readonly untracked?: Untracked;
   /** Failed results left out of `total` as flaky (none with `flakyTests: include`); undefined = none known. */

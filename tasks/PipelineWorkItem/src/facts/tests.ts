@@ -71,14 +71,17 @@ export function classifyTests(
     ...tests.filter((test) => test.standing === 'new'),
     ...tests.filter((test) => test.standing === 'failingSince').sort((a, b) => sinceOrder(a) - sinceOrder(b)),
   ];
-  const flaky =
-    flakyTests === 'separate'
-      ? [...reads.failed.filter(isFlaky), ...reads.passedOnRerun].map((result) => flakyTest(result))
-      : [];
+  const separate = flakyTests === 'separate';
+  const flaky = separate
+    ? [...reads.failed.filter(isFlaky), ...reads.passedOnRerun].map((result) => flakyTest(result))
+    : [];
+  // Past the passed results looked through, the statistics still count those that passed only on a rerun.
+  const passedOnRerun = Math.max(reads.passedOnRerun.length, reads.passedOnRerunCount);
   return {
     total: Math.max(reads.failedCount - flakyFailed, failures.length),
     tests: ordered,
     flaky,
+    ...(separate && { flakyCount: Math.max(flaky.length, flakyFailed + passedOnRerun) }),
     flakyFailed,
     suspects: suspectsOf(ordered, thisRunChanges, reads.changesOf),
     url: reads.url,

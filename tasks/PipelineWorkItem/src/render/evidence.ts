@@ -100,7 +100,7 @@ export function failingTestsHtml(tests: TestFailures | undefined, maxListed: num
     items.length > 0 ? `<ul>\n${items.join('\n')}\n</ul>` : '',
     untrackedHtml(tests.untracked),
     suspectsHtml(tests),
-    flakyHtml(tests.flaky, limit),
+    flakyHtml(tests.flaky, tests.flakyCount ?? tests.flaky.length, limit),
   ]
     .filter((part) => part !== '')
     .join('\n');
@@ -233,13 +233,13 @@ const FLAKY_REASONS: Record<FlakyReason, string> = {
 };
 
 // The flaky results, apart from the failures: not counted, each with why it is flaky.
-function flakyHtml(flaky: readonly FailedTest[], limit: number): string {
+function flakyHtml(flaky: readonly FailedTest[], total: number, limit: number): string {
   if (flaky.length === 0) return '';
   const listed = flaky.slice(0, limit);
-  const plural = flaky.length === 1 ? 'result' : 'results';
+  const plural = total === 1 ? 'result' : 'results';
   const which =
-    listed.length > 0 && listed.length < flaky.length ? `; the first ${count(listed.length)} are listed` : '';
-  const note = `<p>${count(flaky.length)} ${plural} Azure DevOps marks flaky (by its flaky test detection, a Services feature, or as passed when run again), not counted as failures${which}.</p>`;
+    listed.length > 0 && listed.length < total ? `; the first ${count(listed.length)} are listed` : '';
+  const note = `<p>${count(total)} ${plural} Azure DevOps marks flaky (by its flaky test detection, a Services feature, or as passed when run again), not counted as failures${which}.</p>`;
   const named = listedNameHtml(listed);
   const items = listed.map(
     (test) => `<li>${named(test)}${test.flakyReason ? `: ${FLAKY_REASONS[test.flakyReason]}` : ''}</li>`,

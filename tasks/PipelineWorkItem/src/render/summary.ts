@@ -165,7 +165,7 @@ function renderedSummary(md: Md, report: Report, warnings: readonly string[], si
 // How many tests failed, new in this run or failing since an earlier one, and the flaky results not counted;
 // '' when none did and none was flaky.
 function testsLine(tests: TestFailures): string {
-  const flaky = Math.max(tests.flaky.length, tests.flakyFailed ?? 0);
+  const flaky = Math.max(tests.flakyCount ?? 0, tests.flaky.length, tests.flakyFailed ?? 0);
   if (tests.total === 0 && flaky === 0) return '';
   const of = (standing: TestStanding): string =>
     count(tests.tests.filter((test) => test.standing === standing).length);

@@ -2,7 +2,7 @@ import type { FailedTest, Suspects } from '../facts/model';
 import type { RunView } from '../facts/values';
 import { escapeHtml, linkHtml } from '../text/html';
 import { firstLines } from '../text/excerpt';
-import { commitList, shownName, standingHtml, testNameHtml } from './evidence';
+import { commitList, count, shownName, standingHtml, testNameHtml } from './evidence';
 import { runTableHtml } from './details';
 import type { Settings } from '../inputs/settings';
 import { againHeadline, RECURRENCE_TEXT, runLink, whereHtml, whereText } from './notes';
@@ -90,14 +90,15 @@ const testsTab = (view: RunView): string => linkHtml("the run's Tests tab", view
 /** The flaky results of the run: which tests, why each counts as flaky, and the run. */
 export function flakyRunHtml(view: RunView): string {
   const flaky = view.evidence.tests?.flaky ?? [];
+  const total = view.evidence.tests?.flakyCount ?? flaky.length;
   const listed = flaky.slice(0, MAX_FLAKY).map((test) => {
     const message = firstLines(test.message, 1, 300);
     return `<li><b>${testNameHtml(test.name)}</b>${message ? `: ${escapeHtml(message)}` : ''}</li>`;
   });
-  const more = flaky.length - listed.length;
-  if (more > 0) listed.push(`<li>… and ${more} more</li>`);
-  const count = flaky.length === 1 ? '1 flaky test result' : `${flaky.length} flaky test results`;
-  return `<p>${count} in ${runLink(view)}${whereHtml(view)} (${testsTab(view)}):</p>\n<ul>\n${listed.join('\n')}\n</ul>`;
+  const more = total - listed.length;
+  if (more > 0) listed.push(`<li>… and ${count(more)} more</li>`);
+  const results = total === 1 ? '1 flaky test result' : `${count(total)} flaky test results`;
+  return `<p>${results} in ${runLink(view)}${whereHtml(view)} (${testsTab(view)}):</p>\n<ul>\n${listed.join('\n')}\n</ul>`;
 }
 
 // Which runs note their flaky results here: a run that files a new item with its details lists them there.
