@@ -221,54 +221,49 @@ describe('federated token', () => {
     );
   });
 
+  /** The error the token ends with when Microsoft Entra ID refuses the exchange with `description`. */
+  async function exchangeRefusal(description: string): Promise<AdoError> {
+    const http = services(() => ({ status: 400, body: { error_description: description } }));
+    const error = await quietToken(http)
+      .token()
+      .then(
+        () => undefined,
+        (refusal: unknown) => refusal,
+      );
+    assert.ok(error instanceof AdoError, String(error));
+    return error;
+  }
+
   it('AADSTS700211, AADSTS700213 and AADSTS70025: the same fix as AADSTS70021, under the code Entra gave', async () => {
     for (const code of ['AADSTS700211', 'AADSTS700213', 'AADSTS70025']) {
-      const http = services(() => ({
-        status: 400,
-        body: { error_description: `${code}: No matching federated identity record found.` },
-      }));
-      await assert.rejects(
-        quietToken(http).token(),
-        (error: unknown) =>
-          error instanceof AdoError &&
-          error.code === code &&
-          error.message ===
-            `Microsoft Entra ID found no federated credential of app client that matches the ID token of service connection 'arm-id' (${code}). Add a federated credential with issuer 'https://vstoken.dev.azure.com/org' and subject 'sc://fabrikam/WebApp/wif' to that app registration or managed identity.`,
+      const error = await exchangeRefusal(`${code}: No matching federated identity record found.`);
+      assert.equal(error.code, code);
+      assert.equal(
+        error.message,
+        `Microsoft Entra ID found no federated credential of app client that matches the ID token of service connection 'arm-id' (${code}). Add a federated credential with issuer 'https://vstoken.dev.azure.com/org' and subject 'sc://fabrikam/WebApp/wif' to that app registration or managed identity.`,
       );
     }
   });
 
   it('AADSTS700223 and AADSTS700238: federation constrained in the tenant, naming the issuer to allow', async () => {
     for (const code of ['AADSTS700223', 'AADSTS700238']) {
-      const http = services(() => ({
-        status: 400,
-        body: { error_description: `${code}: Workload identity federation is constrained.` },
-      }));
-      await assert.rejects(
-        quietToken(http).token(),
-        (error: unknown) =>
-          error instanceof AdoError &&
-          error.code === code &&
-          error.message ===
-            `Microsoft Entra ID tenant tenant does not let app client of service connection 'arm-id' sign in with workload identity federation (${code}): the tenant's administrators have constrained or turned off federation for this issuer or this kind of identity. Ask them to allow the issuer 'https://vstoken.dev.azure.com/org', or use a managed identity for the connection.`,
+      const error = await exchangeRefusal(`${code}: Workload identity federation is constrained.`);
+      assert.equal(error.code, code);
+      assert.equal(
+        error.message,
+        `Microsoft Entra ID tenant tenant does not let app client of service connection 'arm-id' sign in with workload identity federation (${code}): the tenant's administrators have constrained or turned off federation for this issuer or this kind of identity. Ask them to allow the issuer 'https://vstoken.dev.azure.com/org', or use a managed identity for the connection.`,
       );
     }
   });
 
   it('AADSTS70052: a multitenant app registration, with the setting that makes it single-tenant', async () => {
-    const http = services(() => ({
-      status: 400,
-      body: {
-        error_description: 'AADSTS70052: The identity must be a managed identity or a single tenant app.',
-      },
-    }));
-    await assert.rejects(
-      quietToken(http).token(),
-      (error: unknown) =>
-        error instanceof AdoError &&
-        error.code === 'AADSTS70052' &&
-        error.message ===
-          "App client of service connection 'arm-id' is a multitenant app registration, and Microsoft Entra ID signs in this organization's ID tokens only as a managed identity or a single-tenant app (AADSTS70052). Set the app registration's signInAudience to AzureADMyOrg, or use a managed identity.",
+    const error = await exchangeRefusal(
+      'AADSTS70052: The identity must be a managed identity or a single tenant app.',
+    );
+    assert.equal(error.code, 'AADSTS70052');
+    assert.equal(
+      error.message,
+      "App client of service connection 'arm-id' is a multitenant app registration, and Microsoft Entra ID signs in this organization's ID tokens only as a managed identity or a single-tenant app (AADSTS70052). Set the app registration's signInAudience to AzureADMyOrg, or use a managed identity.",
     );
   });
 
