@@ -126,6 +126,7 @@ describe('readable run at its edges', () => {
       suspects: [
         { run: undefined, commits: [author] },
         { run: since.run, commits: [author] },
+        { run: buildRef(780, '20261130.1 ***'), commits: undefined },
       ],
       url: 'u',
     };

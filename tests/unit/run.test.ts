@@ -566,6 +566,21 @@ describe('run', () => {
     rerun: false,
   };
 
+  it('perTest: the failed results past those read are counted apart on the run’s item', async () => {
+    const f = fakes({ trackTests: 'perTest' });
+    f.pipelines.testRuns.resolves([{ id: 5, failed: 1500, passed: 0, passedOnRerun: 0, flaky: 0 }]);
+    f.pipelines.testResults.resolves([failingTest]);
+    await run(f.host);
+    const repro = String(field(f.boards.createWorkItem.firstCall.args[2], 'Microsoft.VSTS.TCM.ReproSteps'));
+    assert.ok(
+      repro.includes(
+        '<p>1,499 failed results past the first 1,000 read have no item of their own: the Tests tab lists them.</p>',
+      ),
+      repro,
+    );
+    assert.ok(!repro.includes('a run files at most 20 new test items'), repro);
+  });
+
   // A failing test, and Cart.Adds, which passed only on a rerun: a flaky result.
   const withRerunPass = (f: Fakes): void => {
     f.pipelines.testRuns.resolves([{ id: 5, failed: 1, passed: 1, passedOnRerun: 1, flaky: 0 }]);

@@ -75,8 +75,9 @@ describe('failing tests classified', () => {
     });
   }
 
-  it('keeps what the item shows of a result, and when its failures began', () => {
-    const result = testResult('Cart.total', { runId: 7, resultId: 9, failingSince: since() });
+  it('keeps what the item shows of a result, where it ran, and when its failures began', () => {
+    const ranIn = { kind: 'job' as const, name: 'Test linux' };
+    const result = testResult('Cart.total', { runId: 7, resultId: 9, failingSince: since(), ranIn });
     assert.deepEqual(classify(reads([result])).tests, [
       {
         runId: 7,
@@ -86,6 +87,7 @@ describe('failing tests classified', () => {
         stackTrace: 'at Cart.total',
         standing: 'failingSince',
         since: { run: earlier, date: '2026-12-01T14:03:00Z' },
+        ranIn,
       },
     ]);
     assert.deepEqual(classify(reads([testResult('x')])).tests[0], {

@@ -213,6 +213,6 @@ function refused(acting: Acting, error: unknown): Validation {
 
 // The evidence with the count of failing tests that get no item of their own, for the failing tests' section.
 function untracked(evidence: Evidence, { untrackedTests }: Decided): Evidence {
-  if (!evidence.tests || !(untrackedTests?.overCap || untrackedTests?.unread)) return evidence;
+  if (!untrackedTests || !evidence.tests) return evidence;
   return { ...evidence, tests: { ...evidence.tests, untracked: untrackedTests } };
 }

@@ -109,16 +109,17 @@ export class FederatedToken {
       (answerExcerpt(answer.body, this.secrets(), 300) || '-');
     const code = /\bAADSTS\d+\b/.exec(description)?.[0];
     const options = { status: answer.status, code, serviceMessage: description };
-    const known = code === undefined ? undefined : this.refusal(code, idToken);
     throw new AdoError(
-      known ?? loc('TokenExchangeFailed', connection, code ?? `HTTP ${answer.status}`, description),
+      this.refusal(code, idToken) ??
+        loc('TokenExchangeFailed', connection, code ?? `HTTP ${answer.status}`, description),
       options,
     );
   }
 
   /** What to fix for a refusal of the exchange whose cause Microsoft documents; undefined for any other. */
-  private refusal(code: string, idToken: string): string | undefined {
+  private refusal(code: string | undefined, idToken: string): string | undefined {
     const { connection, tenantId, clientId } = this.federation;
+    if (code === undefined) return undefined;
     if (NO_MATCHING_CREDENTIAL.has(code)) {
       const claims = claimsOf(idToken);
       return loc(
