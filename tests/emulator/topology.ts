@@ -109,7 +109,7 @@ const SERVICE_AREAS: ReadonlyArray<{ id: string; name: string }> = [
   { id: 'efc2f575-36ef-48e9-b672-0c6fb4a48ac5', name: 'Release' },
 ];
 
-/** ResourceAreas' value: empty on one host (the client then stays on the collection URL). */
+/** ResourceAreas' areas: none on one host (the client then stays on the collection URL). */
 export function resourceAreas(
   t: Topology,
   hosts: Record<HostRole, string>,

@@ -1,8 +1,8 @@
 // Location discovery, as azure-devops-node-api performs it before any REST call: OPTIONS
 // {collection}/_apis/{area} lists the area's resource locations; WebApi (and the task) also ask for
-// ResourceAreas (an empty list means "everything on this host", as on-premises; Azure DevOps Services
-// lists where each area lives).
-import { list, type Handler } from '../context';
+// ResourceAreas (no list means "everything on this host", as on-premises; Azure DevOps Services lists where
+// each area lives).
+import { list, ok, type Handler } from '../context';
 import type { Location } from '../routes';
 import { advertisedVersions, DEFAULT_TOPOLOGY, resourceAreas as areasOf, type Topology } from '../topology';
 
@@ -29,4 +29,9 @@ export function areaLocations(
     });
 }
 
-export const resourceAreas: Handler = (ctx) => list(areasOf(ctx.topology, ctx.hosts));
+// A server on one host answers no list at all, `{"count":0,"value":null}` (as azure-devops-node-api's WebApi.ts
+// notes of on-premises servers): a client must not take `value` for an array.
+export const resourceAreas: Handler = (ctx) => {
+  const areas = areasOf(ctx.topology, ctx.hosts);
+  return areas.length === 0 ? ok({ count: 0, value: null }) : list(areas);
+};
