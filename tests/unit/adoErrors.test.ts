@@ -733,6 +733,25 @@ describe('Azure DevOps errors', () => {
         [/Server 2020/, /non-release/],
       ],
       [
+        'the job token of a build on a Server: the settings are the collection’s there',
+        SERVER,
+        { kind: 'jobToken', runProject: 'WebApp', release: false },
+        [
+          /non-release pipelines" on in Organization settings \(Collection settings on Azure DevOps Server\) or Project settings/,
+          /"Project Collection Build Service \(DefaultCollection\)"/,
+        ],
+        [/Server 2020/],
+      ],
+      [
+        'a classic release on a Server: the settings are the collection’s there',
+        SERVER,
+        { kind: 'jobToken', runProject: 'WebApp', release: true },
+        [
+          /release pipelines" on in Organization settings \(Collection settings on Azure DevOps Server\) or Project settings/,
+        ],
+        [/non-release/],
+      ],
+      [
         'a classic release on a legacy Services host',
         'https://fabrikam.visualstudio.com/',
         { kind: 'jobToken', runProject: 'WebApp', release: true },

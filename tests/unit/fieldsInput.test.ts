@@ -72,17 +72,17 @@ describe('fields input at its edges', () => {
     [
       'a display name with a space instead of a reference name',
       'Value Area.Name=Business',
-      "Input 'fields' line 1: 'Value Area.Name' is not a field reference name. Use the field's reference name, e.g. Custom.Team or Microsoft.VSTS.Common.ValueArea (Organization settings › Boards › Process › the process › the work item type › the field).",
+      "Input 'fields' line 1: 'Value Area.Name' is not a field reference name. Use the field's reference name, e.g. Custom.Team or Microsoft.VSTS.Common.ValueArea (Organization settings, or Collection settings on Azure DevOps Server, › Boards › Process › the process › the work item type › the field).",
     ],
     [
       'a reference name that starts with a digit',
       '1Custom.Team=Web',
-      "Input 'fields' line 1: '1Custom.Team' is not a field reference name. Use the field's reference name, e.g. Custom.Team or Microsoft.VSTS.Common.ValueArea (Organization settings › Boards › Process › the process › the work item type › the field).",
+      "Input 'fields' line 1: '1Custom.Team' is not a field reference name. Use the field's reference name, e.g. Custom.Team or Microsoft.VSTS.Common.ValueArea (Organization settings, or Collection settings on Azure DevOps Server, › Boards › Process › the process › the work item type › the field).",
     ],
     [
       'a JSON key that is no reference name',
       '{"Team": "Web"}',
-      "Input 'fields' key 'Team': 'Team' is not a field reference name. Use the field's reference name, e.g. Custom.Team or Microsoft.VSTS.Common.ValueArea (Organization settings › Boards › Process › the process › the work item type › the field).",
+      "Input 'fields' key 'Team': 'Team' is not a field reference name. Use the field's reference name, e.g. Custom.Team or Microsoft.VSTS.Common.ValueArea (Organization settings, or Collection settings on Azure DevOps Server, › Boards › Process › the process › the work item type › the field).",
     ],
     [
       'a JSON array value',
