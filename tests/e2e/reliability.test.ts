@@ -237,7 +237,7 @@ describe('packaged task: fallbacks, messages and server versions', function () {
     const run = await failure(843);
     assert.equal(run.result, 'SucceededWithIssues');
     const needs =
-      /Azure DevOps at http:\/\/127\.0\.0\.1:\d+\/fabrikam\/ serves REST API versions up to 5\.0, older than the REST API 6\.0 this task calls \(Azure DevOps Server 2020 and later serve it\)\. The task supports Azure DevOps Services and Azure DevOps Server 2022\.1 or later: upgrade the server to one of those\./;
+      /Azure DevOps at http:\/\/127\.0\.0\.1:\d+\/fabrikam\/ serves REST API versions up to 5\.0, older than the REST API 6\.0 this task calls \(Azure DevOps Server 2020 and later serve it\)\. The task supports Azure DevOps Services and Azure DevOps Server 2020 or later, with an agent of version 3\.232\.1 or later: upgrade the server\./;
     assert.match(
       run.resultMessage,
       /^Could not read the work item types of project 'WebApp': Azure DevOps at /,

@@ -579,7 +579,7 @@ describe('Azure DevOps errors', () => {
     );
     assert.match(
       refusal(server2019).message,
-      /serves REST API versions up to 5\.0, older than the REST API 6\.0 this task calls .*Azure DevOps Server 2022\.1 or later: upgrade the server/,
+      /serves REST API versions up to 5\.0, older than the REST API 6\.0 this task calls .*Azure DevOps Server 2020 or later, with an agent of version 3\.232\.1 or later: upgrade the server/,
     );
     // Azure DevOps Server 2019 Update 1 serves 5.1, and words the refusal otherwise.
     const update1 =
@@ -726,11 +726,14 @@ describe('Azure DevOps errors', () => {
         [/current project for release pipelines/],
       ],
       [
-        'a classic release on a Server: the release pipelines setting, as on Services',
+        'a classic release on a Server: the release pipelines setting, as on Services, and Server 2020 always the collection',
         SERVER,
         { kind: 'jobToken', runProject: 'WebApp', release: true },
-        [/current project for release pipelines/, /"Project Collection Build Service \(DefaultCollection\)"/],
-        [/Server 2020/, /non-release/],
+        [
+          /current project for release pipelines/,
+          /"Project Collection Build Service \(DefaultCollection\)" \(when it is the collection, and always on Azure DevOps Server 2020, whose classic releases always run with the collection's scope\)/,
+        ],
+        [/non-release/],
       ],
       [
         'the job token of a build on a Server: the settings are the collection’s there',

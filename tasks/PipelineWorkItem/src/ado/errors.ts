@@ -317,17 +317,29 @@ function tagsRefused(f: Failure): string {
 function writerIn(call: Pick<CallContext, 'url' | 'project' | 'identity'>): { who: string; project: string } {
   const project = call.project ?? '<project>';
   const identity = call.identity ?? { kind: 'jobToken', runProject: project, release: false };
-  return { who: writerNamed(identity, organizationName(call.url)), project };
+  return { who: writerNamed(identity, call.url), project };
 }
 
-function writerNamed(identity: WriterIdentity, organization: string): string {
+function writerNamed(identity: WriterIdentity, url: string): string {
+  const organization = organizationName(url);
   if (identity.kind === 'connection')
     return identity.servicePrincipal
       ? loc('PermissionWhoFederated', identity.servicePrincipal, identity.connection)
       : loc('PermissionWhoConnection', identity.connection);
-  return identity.release
+  if (!identity.release) return loc('PermissionWhoJob', identity.runProject, organization, organization);
+  // Azure DevOps Server 2020 runs every classic release's job with the collection's scope, whatever the setting.
+  return onServices(url)
     ? loc('PermissionWhoRelease', identity.runProject, organization, organization)
-    : loc('PermissionWhoJob', identity.runProject, organization, organization);
+    : loc('PermissionWhoReleaseServer', identity.runProject, organization, organization);
+}
+
+// Whether a URL is Azure DevOps Services': dev.azure.com (vsrm.dev.azure.com) or a visualstudio.com host.
+function onServices(url: string): boolean {
+  try {
+    return /(?:^|\.)dev\.azure\.com$|\.visualstudio\.com$/i.test(new URL(url).hostname);
+  } catch {
+    return false;
+  }
 }
 
 // Node.js 24 ends a certificate error's words with advice to start it with --use-system-ca. The agent starts the
