@@ -130,6 +130,23 @@ describe('work item draft and JSON Patch', () => {
     );
   });
 
+  it('links the build and the run’s work items when a connection names the run’s organization by its other host', () => {
+    // One organization answers at dev.azure.com/<org>/ and at <org>.visualstudio.com: the connection may spell
+    // either, whichever the run's collection URI spells.
+    for (const collectionUri of ['https://fabrikam.visualstudio.com/', 'https://DEV.azure.com/Fabrikam']) {
+      const { draft } = draftFor(
+        { linkWorkItems: 'true' },
+        { workItems: [5], destination: { collectionUri } },
+      );
+      assert.deepEqual(
+        draft.relations.map((r) => r.rel),
+        ['ArtifactLink', 'Hyperlink', 'System.LinkTypes.Related'],
+        collectionUri,
+      );
+      assert.equal(Object.fromEntries(draft.fields)['Microsoft.VSTS.Build.FoundIn'], '20261129.3');
+    }
+  });
+
   it('links the release page in a release', () => {
     const { draft } = draftFor({}, { context: runContext(RELEASE_VARIABLES) });
     assert.deepEqual(

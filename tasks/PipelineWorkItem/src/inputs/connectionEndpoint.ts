@@ -191,6 +191,19 @@ export function ofJobOrganization(jobConnectionUrl: string, url: string): boolea
   return placesWithin(jobConnectionUrl, url) !== undefined;
 }
 
+/**
+ * Whether two collection URLs name one collection: on Azure DevOps Services one organization, whichever of its
+ * hosts each spells (the run's collection URI is the organization's primary URL, a connection may spell the
+ * other); elsewhere the same scheme, host and path, in any case.
+ */
+export function sameCollection(one: string, other: string): boolean {
+  const [a, b] = [placeOf(one), placeOf(other)];
+  if (!a || !b) return one.toLowerCase() === other.toLowerCase();
+  const organization = servicesOrganization(a);
+  if (organization !== undefined) return organization === servicesOrganization(b);
+  return a.protocol === b.protocol && a.host === b.host && a.segments.join('/') === b.segments.join('/');
+}
+
 // Both URLs as places when `url` lies within the organization of `trusted`; undefined otherwise.
 function placesWithin(trusted: string, url: string): { job: Place; place: Place } | undefined {
   const job = placeOf(trusted);

@@ -4,6 +4,7 @@ import { textHtml } from '../text/html';
 import type { RunContext } from '../facts/context';
 import { loc } from '../text/messages';
 import { redactor } from '../text/redact';
+import { sameCollection } from '../inputs/connectionEndpoint';
 import { MAX_TAGS, Settings, TAG_SEPARATORS, tagList } from '../inputs/settings';
 import { isTaskTag } from '../lifecycle/fingerprint';
 import { maskedTemplate, renderTemplate } from '../text/templates';
@@ -322,7 +323,7 @@ function draftRelations(
     });
   }
   // Work items of another organization cannot be linked from this one.
-  if (settings.linkWorkItems && sameCollection(context, destination))
+  if (settings.linkWorkItems && inRunCollection(context, destination))
     relations.push(...related(run, destination));
   relations.push(...(tracking.links ?? []));
   for (const attachment of tracking.attachments) {
@@ -350,11 +351,11 @@ function related(run: RunView, destination: Destination): Relation[] {
 
 // A build of another organization (filing through `connection`) cannot be linked from this one.
 function linkedBuild(settings: Settings, context: RunContext, destination: Destination): RunContext['build'] {
-  return settings.linkBuild && sameCollection(context, destination) ? context.build : undefined;
+  return settings.linkBuild && inRunCollection(context, destination) ? context.build : undefined;
 }
 
-function sameCollection(context: RunContext, destination: Destination): boolean {
-  return destination.collectionUri.toLowerCase() === context.collectionUri.toLowerCase();
+function inRunCollection(context: RunContext, destination: Destination): boolean {
+  return sameCollection(destination.collectionUri, context.collectionUri);
 }
 
 function assignee(settings: Settings, context: RunContext, warnings: string[]): string | undefined {
