@@ -40,6 +40,7 @@ export interface TaskJson {
     defaultValue?: string | boolean;
     options?: Record<string, string>;
     groupName?: string;
+    visibleRule?: string;
     helpMarkDown?: string;
   }[];
   outputVariables?: { name: string }[];

@@ -69,6 +69,13 @@ describe('task.json', () => {
     );
   });
 
+  // Without the details no log is read: the editor must not offer a count that changes nothing.
+  it('shows logLines only while includeDetails is true, and says so in its help', () => {
+    const logLines = (task.inputs ?? []).find((i) => i.name === 'logLines');
+    assert.strictEqual(logLines?.visibleRule, 'includeDetails = true');
+    assert.match(logLines?.helpMarkDown ?? '', /`includeDetails`/);
+  });
+
   it('defaults every pickList to one of its options', () => {
     const bad = (task.inputs ?? []).filter(
       (i) =>
