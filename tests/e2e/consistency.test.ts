@@ -186,7 +186,7 @@ describe('packaged task: long discussions, several jobs of a run, and whose perm
     assert.equal(again.outputs['WorkItemAction'], 'commented', again.stdout);
   });
 
-  it('a classic release on a server names the release setting and the collection identity', async () => {
+  it('a classic release on a server names the release setting, the collection identity and Server 2020', async () => {
     const { webUrl } = await seedClassicRelease(session.emulator, classicRelease(57, 'failed'));
     const run = await session.run({
       variables: releaseVariables(57, 'Failed', webUrl),
@@ -200,7 +200,7 @@ describe('packaged task: long discussions, several jobs of a run, and whose perm
     );
     assert.match(
       run.resultMessage,
-      /or "Project Collection Build Service \(fabrikam\)" \(when it is the collection\)/,
+      /or "Project Collection Build Service \(fabrikam\)" \(when it is the collection, and always on Azure DevOps Server 2020, whose classic releases always run with the collection's scope\)/,
     );
   });
 
