@@ -290,8 +290,9 @@ describe('packaged task: the tests of the newest attempt after a rerun', functio
 describe('packaged task: one test failing in two legs of a matrix', function () {
   const session = useSession();
 
-  it('lists each result with the job it failed in; a test that failed in one leg is listed plainly', async () => {
-    const run = failedYamlRun(988);
+  /** Build `id` whose legs linux and windows each publish a test run (`id * 10 + 1`, `+ 2`) failing checks_out. */
+  async function seedMatrix(id: number): Promise<void> {
+    const run = failedYamlRun(id);
     const leg = (name: string, order: number): TimelineRecordSeed[] => [
       {
         id: `job-${name}`,
@@ -314,19 +315,24 @@ describe('packaged task: one test failing in two legs of a matrix', function () 
         result: 'failed',
       },
     ];
+    const [linux, windows] = [id * 10 + 1, id * 10 + 2];
     await session.emulator.seedBuild({
       ...run,
       records: [...(run.records ?? []), ...leg('linux', 2), ...leg('windows', 3)],
       testResults: [
-        result('checks_out', 'Failed', 9881),
-        result('checks_out', 'Failed', 9882),
-        result('adds_tax', 'Failed', 9882),
+        result('checks_out', 'Failed', linux),
+        result('checks_out', 'Failed', windows),
+        result('adds_tax', 'Failed', windows),
       ],
       testRuns: [
-        { id: 9881, job: { stage: 'Build', phase: 'Test', job: 'linux' } },
-        { id: 9882, job: { stage: 'Build', phase: 'Test', job: 'windows' } },
+        { id: linux, job: { stage: 'Build', phase: 'Test', job: 'linux' } },
+        { id: windows, job: { stage: 'Build', phase: 'Test', job: 'windows' } },
       ],
     });
+  }
+
+  it('lists each result with the job it failed in; a test that failed in one leg is listed plainly', async () => {
+    await seedMatrix(988);
     const html = body((await session.items(1, await session.run({ variables: buildVariables(988) })))[0]!);
     assert.match(html, /<p>3 tests failed: /);
     assert.ok(
@@ -338,5 +344,19 @@ describe('packaged task: one test failing in two legs of a matrix', function () 
       html,
     );
     assert.ok(html.includes('<li><b>WebApp.Tests.adds_tax</b>: new in this run'), html);
+  });
+
+  it('perTest: one item for the test, saying each job it failed in', async () => {
+    await seedMatrix(989);
+    const run = await session.run({ variables: buildVariables(989), inputs: { trackTests: 'perTest' } });
+    const items = await session.items(3, run);
+    const checksOut = items.find((item) => title(item).startsWith('WebApp.Tests.checks_out fails'));
+    const addsTax = items.find((item) => title(item).startsWith('WebApp.Tests.adds_tax fails'));
+    assert.ok(checksOut && addsTax, items.map(title).join('\n'));
+    assert.ok(
+      body(checksOut).includes('<p>Failed in job <i>Test linux</i>, job <i>Test windows</i>.</p>'),
+      body(checksOut),
+    );
+    assert.ok(body(addsTax).includes('<p>Failed in job <i>Test windows</i>.</p>'), body(addsTax));
   });
 });

@@ -132,6 +132,20 @@ describe('rendering a test’s item: the body', () => {
     assert.doesNotMatch(body, /second line/);
   });
 
+  it('where the test failed in this run: each job of its results, once; nothing when the service names none', () => {
+    const linux = { kind: 'job' as const, name: 'Test linux' };
+    const a = { ...failedTest('A', ''), ranIn: linux };
+    const tests = [a, { ...a, ranIn: { kind: 'job' as const, name: 'Test <win>' } }, { ...a }, a];
+    const matrix = withTests();
+    const ran = { ...matrix, evidence: { ...matrix.evidence, tests: { ...matrix.evidence.tests, tests } } };
+    assert.ok(
+      testItemHtml(a, ran, undefined).includes(
+        '</p>\n<p>Failed in job <i>Test linux</i>, job <i>Test &lt;win&gt;</i>.</p>\n',
+      ),
+    );
+    assert.doesNotMatch(testItemHtml(failedTest('B', ''), ran, undefined), /Failed in/);
+  });
+
   it('suspects of a build whose changes were not read: says so, and links the build', () => {
     const since = {
       run: { kind: 'build' as const, id: 801, name: '20261201.1', url: 'https://host/b/801' },

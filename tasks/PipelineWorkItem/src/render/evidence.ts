@@ -114,11 +114,16 @@ function listedNameHtml(listed: readonly FailedTest[]): (test: FailedTest) => st
   return (test) => {
     const name = `<b>${testNameHtml(test.name)}</b>`;
     if (!test.ranIn || (times.get(test.name) ?? 0) < 2) return name;
-    return `${name} in ${RAN_IN[test.ranIn.kind]} <i>${testNameHtml(test.ranIn.name)}</i>`;
+    return `${name} in ${ranInHtml(test.ranIn)}`;
   };
 }
 
 const RAN_IN: Record<RanIn['kind'], string> = { job: 'job', testRun: 'test run' };
+
+/** Where a test run ran: `job <i>Test linux</i>`, or `test run <i>…</i>`. HTML. */
+export function ranInHtml(ranIn: RanIn): string {
+  return `${RAN_IN[ranIn.kind]} <i>${testNameHtml(ranIn.name)}</i>`;
+}
 
 // With one item per failing test: how many failing tests get none this run, a run filing at most 20 new ones and
 // reading the first 1,000 failed results.

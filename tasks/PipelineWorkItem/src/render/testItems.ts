@@ -2,7 +2,7 @@ import type { FailedTest, Suspects } from '../facts/model';
 import type { RunView } from '../facts/values';
 import { escapeHtml, linkHtml } from '../text/html';
 import { firstLines } from '../text/excerpt';
-import { commitList, count, shownName, standingHtml, testNameHtml } from './evidence';
+import { commitList, count, ranInHtml, shownName, standingHtml, testNameHtml } from './evidence';
 import { runTableHtml } from './details';
 import type { Settings } from '../inputs/settings';
 import { againHeadline, RECURRENCE_TEXT, runLink, whereHtml, whereText } from './notes';
@@ -32,12 +32,21 @@ export function testItemHtml(test: FailedTest, view: RunView, suspects: Suspects
   const stack = firstLines(test.stackTrace, STACK_LINES, MAX_CHARS);
   const parts = [
     `<h3>Failing test</h3>\n<p><b>${testNameHtml(test.name)}</b>: ${standingHtml(test)}. All results: ${testsTab(view)}.</p>`,
+    placesHtml(test, view),
     message ? `<h3>Error message</h3>\n<pre>${escapeHtml(message)}</pre>` : '',
     stack ? `<h3>Stack trace</h3>\n<pre>${escapeHtml(stack)}</pre>` : '',
     suspectsHtml(suspects),
     runTableHtml(view.context, view.facts, view.outcome),
   ];
   return parts.filter((part) => part !== '').join('\n');
+}
+
+// Where the test failed in this run, when the service says: each job (a matrix's legs) or test run of its results.
+function placesHtml(test: FailedTest, view: RunView): string {
+  const places = (view.evidence.tests?.tests ?? []).flatMap((other) =>
+    other.name === test.name && other.ranIn ? [ranInHtml(other.ranIn)] : [],
+  );
+  return places.length > 0 ? `<p>Failed in ${[...new Set(places)].join(', ')}.</p>` : '';
 }
 
 function suspectsHtml(suspects: Suspects | undefined): string {
