@@ -761,6 +761,23 @@ describe('Azure DevOps errors', () => {
         [/current project for release pipelines/],
         [/Server 2020/],
       ],
+      [
+        'a classic release on a Services release host',
+        'https://vsrm.dev.azure.com/fabrikam/',
+        { kind: 'jobToken', runProject: 'WebApp', release: true },
+        [/current project for release pipelines/],
+        [/Server 2020/],
+      ],
+      ...[
+        'https://dev.azure.com.contoso.example/tfs/Web/',
+        'https://fabrikam.visualstudio.com.contoso.example/Web/',
+      ].map((url): (typeof cases)[number] => [
+        `a classic release on a server whose host only begins like Services' (${url})`,
+        url,
+        { kind: 'jobToken', runProject: 'WebApp', release: true },
+        [/always on Azure DevOps Server 2020/],
+        [],
+      ]),
     ];
     for (const [name, url, identity, says, never] of cases) {
       it(name, () => {

@@ -11,6 +11,7 @@ import {
   ofJobOrganization,
   oidcRequestUri,
   releaseHostOf,
+  sameCollection,
 } from '../../tasks/PipelineWorkItem/src/inputs/connectionEndpoint';
 
 const ADO: FederatedConnection = {
@@ -356,5 +357,42 @@ describe('the job token’s collection', () => {
   ];
   for (const [name, connection, url] of FOREIGN) {
     it(`refuses ${name}`, () => assert.equal(ofJobOrganization(connection, url), false));
+  }
+});
+
+describe('one collection, however its URL is spelled', () => {
+  const same: [string, string][] = [
+    ['https://dev.azure.com/fabrikam/', 'https://fabrikam.visualstudio.com/'],
+    ['https://fabrikam.visualstudio.com', 'https://dev.azure.com/Fabrikam'],
+    ['https://dev.azure.com/fabrikam/', 'https://DEV.azure.com/fabrikam'],
+    [
+      'http://tfs.contoso.local:8080/tfs/DefaultCollection/',
+      'http://TFS.contoso.local:8080/tfs/defaultcollection',
+    ],
+    ['http://tfs/tfs/Web%20Apps/', 'http://tfs/tfs/Web Apps/'],
+    ['not a url', 'NOT A URL'],
+  ];
+  const other: [string, string][] = [
+    ['https://dev.azure.com/fabrikam/', 'https://dev.azure.com/contoso/'],
+    ['https://dev.azure.com/fabrikam/', 'https://contoso.visualstudio.com/'],
+    ['https://dev.azure.com/fabrikam/', 'http://dev.azure.com/fabrikam/'],
+    ['https://dev.azure.com/fabrikam/', 'https://tfs.contoso.local/fabrikam/'],
+    ['http://tfs.contoso.local:8080/tfs/Web/', 'https://tfs.contoso.local:8080/tfs/Web/'],
+    ['http://tfs.contoso.local:8080/tfs/Web/', 'http://tfs.contoso.local:8081/tfs/Web/'],
+    ['http://tfs.contoso.local/tfs/Web/', 'http://tfs.contoso.local/tfs/Mobile/'],
+    ['http://tfs.contoso.local/tfs/Web/', 'not a url'],
+    ['not a url', 'http://tfs.contoso.local/tfs/Web/'],
+  ];
+  for (const [one, otherOne] of same) {
+    it(`${one} and ${otherOne}: the same`, () => {
+      assert.equal(sameCollection(one, otherOne), true);
+      assert.equal(sameCollection(otherOne, one), true);
+    });
+  }
+  for (const [one, otherOne] of other) {
+    it(`${one} and ${otherOne}: two`, () => {
+      assert.equal(sameCollection(one, otherOne), false);
+      assert.equal(sameCollection(otherOne, one), false);
+    });
   }
 });
