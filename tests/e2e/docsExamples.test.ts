@@ -92,6 +92,29 @@ function deploymentRun(id: number, outcome: 'failed' | 'green'): BuildSeed {
   };
 }
 
+/** `run` with a stage Lint beside its own that failed in its job's `eslint` step. */
+function withFailedStage(run: BuildSeed): BuildSeed {
+  const failed = { state: 'completed' as const, result: 'failed' as const };
+  return {
+    ...run,
+    records: [
+      ...(run.records ?? []),
+      { id: 'lint-stage', type: 'Stage', name: 'Lint', order: 2, ...failed },
+      { id: 'lint-phase', parentId: 'lint-stage', type: 'Phase', name: 'Lint', order: 1, ...failed },
+      { id: 'lint-job', parentId: 'lint-phase', type: 'Job', name: 'Lint', order: 1, ...failed },
+      {
+        id: 'eslint',
+        parentId: 'lint-job',
+        type: 'Task',
+        name: 'eslint',
+        order: 1,
+        ...failed,
+        issues: [{ type: 'error' as const, message: 'src/app.ts: 3 problems' }],
+      },
+    ],
+  };
+}
+
 function deploymentVariables(
   id: number,
   environment: string,
@@ -200,7 +223,12 @@ describe('packaged task: the examples of README.md and overview.md', function ()
     assert.equal(action(again), 'commented', again.stdout);
     assert.equal(again.outputs['WorkItemId'], String(productionBug.id));
 
-    const green = await deploy(524, 'Production', 'green');
+    // The outcome is the deployment's stage's: a stage of the run that failed beside it does not count.
+    await session.emulator.seedBuild(withFailedStage(deploymentRun(524, 'green')));
+    const green = await session.run({
+      variables: deploymentVariables(524, 'Production', 'Succeeded'),
+      inputs,
+    });
     assert.equal(action(green), 'resolved', green.stdout);
     assert.equal(await session.state(productionBug.id), 'Resolved');
     assert.equal(
