@@ -1,9 +1,7 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { load } from 'js-yaml';
 import type { BuildSeed, WorkItemJson } from '../emulator/harness';
-import { repoRoot } from '../helpers/repo';
+import { taskSteps, yamlBlocks } from '../helpers/docYaml';
 import type { TaskRun } from './agent';
 import { buildVariables, failedYamlRun, REPORT_JOB, separateJobRun } from './pipelines';
 import { title, useSession } from './session';
@@ -24,10 +22,7 @@ interface Snippet {
 
 /** The first YAML snippet of `document` that holds `marker`, with its `PipelineWorkItem@1` step and inputs. */
 function snippet(document: string, marker: string): Snippet {
-  const text = fs.readFileSync(path.join(repoRoot(), document), 'utf8');
-  const block = [...text.matchAll(/^```ya?ml\r?\n([\s\S]*?)^```/gm)]
-    .map((match) => match[1] ?? '')
-    .find((yaml) => yaml.includes(marker));
+  const block = yamlBlocks(document).find((yaml) => yaml.includes(marker));
   assert.ok(block, `${document} has no YAML snippet holding '${marker}'`);
   const parsed = load(block);
   const steps = taskSteps(parsed);
@@ -40,15 +35,6 @@ function snippet(document: string, marker: string): Snippet {
     ]),
   );
   return { parsed, step, inputs };
-}
-
-function taskSteps(node: unknown): Record<string, unknown>[] {
-  if (Array.isArray(node)) return node.flatMap(taskSteps);
-  if (node === null || typeof node !== 'object') return [];
-  const fields = node as Record<string, unknown>;
-  const own =
-    typeof fields['task'] === 'string' && fields['task'].startsWith('PipelineWorkItem@') ? [fields] : [];
-  return [...own, ...Object.values(fields).flatMap(taskSteps)];
 }
 
 /** The jobs of a parsed `jobs:` snippet by name (`job:` or `deployment:`). */

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { load } from 'js-yaml';
+import { taskSteps, yamlBlocks } from '../helpers/docYaml';
 import { readJson, repoRoot, TASK_JSON, type TaskJson } from '../helpers/repo';
 
 // The YAML a user copies from the documentation must run as written: it parses, and every step of the task
@@ -16,21 +17,6 @@ const DOCUMENTS = [
     .filter((file) => file.endsWith('.md'))
     .map((file) => `docs/${file}`),
 ];
-
-function yamlBlocks(document: string): string[] {
-  const text = fs.readFileSync(path.join(repoRoot(), document), 'utf8');
-  return [...text.matchAll(/^```ya?ml\r?\n([\s\S]*?)^```/gm)].map((match) => match[1] ?? '');
-}
-
-// Every `- task: PipelineWorkItem@…` step anywhere in a parsed snippet.
-function taskSteps(node: unknown): Record<string, unknown>[] {
-  if (Array.isArray(node)) return node.flatMap(taskSteps);
-  if (node === null || typeof node !== 'object') return [];
-  const fields = node as Record<string, unknown>;
-  const own =
-    typeof fields['task'] === 'string' && fields['task'].startsWith('PipelineWorkItem@') ? [fields] : [];
-  return [...own, ...Object.values(fields).flatMap(taskSteps)];
-}
 
 describe('YAML in the documentation', () => {
   const task = readJson<TaskJson>(TASK_JSON);
