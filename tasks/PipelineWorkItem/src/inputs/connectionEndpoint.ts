@@ -199,9 +199,7 @@ export function ofJobOrganization(jobConnectionUrl: string, url: string): boolea
 export function sameCollection(one: string, other: string): boolean {
   const [a, b] = [placeOf(one), placeOf(other)];
   if (!a || !b) return one.toLowerCase() === other.toLowerCase();
-  const organization = servicesOrganization(a);
-  if (organization !== undefined) return organization === servicesOrganization(b);
-  return a.protocol === b.protocol && a.host === b.host && a.segments.join('/') === b.segments.join('/');
+  return sameOrganization(a, b) && sameOrganization(b, a);
 }
 
 // Both URLs as places when `url` lies within the organization of `trusted`; undefined otherwise.
