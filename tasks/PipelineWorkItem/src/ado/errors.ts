@@ -1,5 +1,6 @@
 import { AdoError } from '../errors';
 import type { WriterIdentity } from '../ports';
+import { onServices } from '../inputs/connectionEndpoint';
 import { loc } from '../text/messages';
 import { atRevisionLimit, isNetworkCode, isTimeoutMessage, retryAfterMs } from './retry';
 
@@ -331,15 +332,6 @@ function writerNamed(identity: WriterIdentity, url: string): string {
   return onServices(url)
     ? loc('PermissionWhoRelease', identity.runProject, organization, organization)
     : loc('PermissionWhoReleaseServer', identity.runProject, organization, organization);
-}
-
-// Whether a URL is Azure DevOps Services': dev.azure.com (vsrm.dev.azure.com) or a visualstudio.com host.
-function onServices(url: string): boolean {
-  try {
-    return /(?:^|\.)dev\.azure\.com$|\.visualstudio\.com$/i.test(new URL(url).hostname);
-  } catch {
-    return false;
-  }
 }
 
 // Node.js 24 ends a certificate error's words with advice to start it with --use-system-ca. The agent starts the

@@ -202,6 +202,12 @@ export function sameCollection(one: string, other: string): boolean {
   return sameOrganization(a, b) && sameOrganization(b, a);
 }
 
+/** Whether a URL is on a host of Azure DevOps Services (an organization's, or its classic releases'). */
+export function onServices(url: string): boolean {
+  const place = placeOf(url);
+  return place !== undefined && servicesOrganization(place) !== undefined;
+}
+
 // Both URLs as places when `url` lies within the organization of `trusted`; undefined otherwise.
 function placesWithin(trusted: string, url: string): { job: Place; place: Place } | undefined {
   const job = placeOf(trusted);
