@@ -3,7 +3,7 @@ import * as sinon from 'sinon';
 import {
   ofCurrentAttempts,
   passedTestNames,
-  placed,
+  placing,
   readResults,
   suspectBuilds,
   testReads,
@@ -119,7 +119,7 @@ describe('failed results and the suspects of a run', () => {
       failed: 2,
       passedOnRerun,
     });
-    const { failed, passedOnRerun } = await readResults(p, 'WebApp', [counts(1, 0), counts(2, 3)]);
+    const { failed, passedOnRerun } = await readResults(p, 'WebApp', [counts(1, 0), counts(2, 3)], undefined);
     await passedOnRerun;
     assert.equal(failed.length, 4);
     assert.deepEqual(
@@ -136,7 +136,7 @@ describe('failed results and the suspects of a run', () => {
       failed: 2,
       passedOnRerun: 1,
     }));
-    const { failed, passedOnRerun } = await readResults(p, 'WebApp', runs);
+    const { failed, passedOnRerun } = await readResults(p, 'WebApp', runs, undefined);
     await passedOnRerun;
     assert.equal(failed.length, 800);
     assert.equal(fake.testResults.callCount, 800);
@@ -194,7 +194,7 @@ describe('where each result ran', () => {
     const results = [1, 2, 3, 4].map((runId) => testResult('Cart.adds', { runId }));
     const jobNames = new Map([['build.test.linux', 'Test linux']]);
     assert.deepEqual(
-      placed(results, runs, jobNames).map((result) => result.ranIn),
+      placing(runs, jobNames)(results).map((result) => result.ranIn),
       [
         { kind: 'job', name: 'Test linux' },
         { kind: 'testRun', name: 'JUnit_TestResults_812' },
@@ -202,7 +202,7 @@ describe('where each result ran', () => {
         undefined,
       ],
     );
-    assert.equal(placed(results, runs, undefined)[0]?.ranIn?.kind, 'testRun');
+    assert.equal(placing(runs, undefined)(results)[0]?.ranIn?.kind, 'testRun');
   });
 });
 

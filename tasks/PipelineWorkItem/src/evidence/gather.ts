@@ -12,14 +12,7 @@ import { classifyTests, CurrentRun, isFlaky } from '../facts/tests';
 import type { Settings } from '../inputs/settings';
 import type { LineRange, Pipelines, TestRunCounts, TestScope } from '../ports';
 import { loc } from '../text/messages';
-import {
-  ofCurrentAttempts,
-  placed,
-  readResults,
-  suspectBuilds,
-  suspectChanges,
-  testReads,
-} from './testResults';
+import { ofCurrentAttempts, readResults, suspectBuilds, suspectChanges, testReads } from './testResults';
 
 const MAX_COMMITS = 10;
 const MAX_WORK_ITEMS = 50;
@@ -195,16 +188,15 @@ async function failingTests(
   if (!runs.some((run) => run.failed > 0 || run.passedOnRerun > 0)) return undefined;
   let results: Awaited<ReturnType<typeof readResults>>;
   try {
-    results = await readResults(pipelines, project, runs);
+    results = await readResults(pipelines, project, runs, jobNames);
   } catch (error) {
     warn(loc('WithoutFailingTests', (error as Error).message));
     return undefined;
   }
-  const failed = placed(results.failed, runs, jobNames);
   const current: CurrentRun =
     scope.kind === 'build' ? { kind: 'build', id: scope.buildId } : { kind: 'release', id: scope.releaseId };
   // Flaky results kept apart bring no suspects: their builds would take the reads of the real failures'.
-  const failing = failed.filter((result) => settings.flakyTests === 'include' || !isFlaky(result));
+  const failing = results.failed.filter((result) => settings.flakyTests === 'include' || !isFlaky(result));
   const suspects = suspectChanges(pipelines, project, suspectBuilds(failing, current));
   const passedOnRerun = await results.passedOnRerun.catch((error: unknown) => {
     warn(loc('WithoutRerunTests', (error as Error).message));
@@ -212,7 +204,7 @@ async function failingTests(
   });
   const { changesOf, failure } = await suspects;
   if (failure) warn(loc('WithoutSuspects', failure.message));
-  const reads = testReads(runs, failed, placed(passedOnRerun, runs, jobNames), changesOf, testsUrl(context));
+  const reads = testReads(runs, results.failed, passedOnRerun, changesOf, testsUrl(context));
   const tests = classifyTests(reads, await first.commits, { flakyTests: settings.flakyTests, current });
   // A run whose only failures are flaky keeps them counted, even when flakyTests ignore shows none of them.
   if (tests.total === 0 && tests.flaky.length === 0 && !tests.flakyFailed) return undefined;

@@ -56,40 +56,42 @@ export function ofCurrentAttempts(
 }
 
 /**
- * `results` with where each one's test run ran: the display name of the job that published it (the timeline's),
- * else the run's title. A test that fails in every job of a matrix has one result in each.
+ * Gives results where their test run ran: the display name of the job that published it (the timeline's), else
+ * the run's title. A test that fails in every job of a matrix has one result in each.
  */
-export function placed(
-  results: readonly TestResult[],
+export function placing(
   runs: readonly TestRunCounts[],
   jobNames: RunFacts['jobNames'],
-): TestResult[] {
+): (results: readonly TestResult[]) => TestResult[] {
   const where = new Map<number, RanIn>();
   for (const run of runs) {
     const job = run.publishedBy && jobNames?.get(jobKey(run.publishedBy.job));
     if (job) where.set(run.id, { kind: 'job', name: job });
     else if (run.name) where.set(run.id, { kind: 'testRun', name: run.name });
   }
-  return results.map((result) => {
-    const ranIn = where.get(result.runId);
-    return ranIn ? { ...result, ranIn } : result;
-  });
+  return (results) =>
+    results.map((result) => {
+      const ranIn = where.get(result.runId);
+      return ranIn ? { ...result, ranIn } : result;
+    });
 }
 
 /**
  * The failed results of the runs (a few pages at a time, at most MAX_FAILED), and those that passed only on a rerun
- * when the statistics say there are some. A failed read of either rejects.
+ * when the statistics say there are some, each with where it ran (`placing`). A failed read of either rejects.
  */
 export async function readResults(
   pipelines: Pipelines,
   project: string,
   runs: readonly TestRunCounts[],
+  jobNames: RunFacts['jobNames'],
 ): Promise<{ failed: TestResult[]; passedOnRerun: Promise<TestResult[]> }> {
+  const placed = placing(runs, jobNames);
   // A few pages at a time: a monorepo's hundreds of runs would otherwise each open a connection at once.
   const read = (outcome: 'Failed' | 'Passed', pages: { runId: number; page: ResultsPage }[]) =>
     inParallel(pages, PARALLEL_READS, ({ runId, page }) =>
       pipelines.testResults(project, runId, outcome, page),
-    ).then((all) => all.flat());
+    ).then((all) => placed(all.flat()));
   const reruns = runs.filter((run) => run.passedOnRerun > 0);
   const passedOnRerun = read(
     'Passed',

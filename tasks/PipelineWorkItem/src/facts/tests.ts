@@ -81,7 +81,7 @@ export function classifyTests(
     total: Math.max(reads.failedCount - flakyFailed, failures.length),
     tests: ordered,
     flaky,
-    ...(separate && { flakyCount: Math.max(flaky.length, flakyFailed + passedOnRerun) }),
+    ...(separate && { flakyCount: flakyFailed + passedOnRerun }),
     flakyFailed,
     suspects: suspectsOf(ordered, thisRunChanges, reads.changesOf),
     url: reads.url,
