@@ -138,10 +138,11 @@ function untrackedHtml(untracked: Untracked | undefined): string {
     parts.push(`<p>${tests} yet: a run files at most 20 new test items.</p>`);
   }
   if (unread > 0) {
-    const results = unread === 1 ? '1 failed result' : `${count(unread)} failed results`;
-    parts.push(
-      `<p>${results} past the first 1,000 read ${unread === 1 ? 'has' : 'have'} no item of ${unread === 1 ? 'its' : 'their'} own: the Tests tab lists them.</p>`,
-    );
+    const results =
+      unread === 1
+        ? '1 failed result past the first 1,000 read has no item of its own'
+        : `${count(unread)} failed results past the first 1,000 read have no item of their own`;
+    parts.push(`<p>${results}: the Tests tab lists them.</p>`);
   }
   return parts.join('\n');
 }
