@@ -11,6 +11,7 @@ import {
   ofJobOrganization,
   oidcRequestUri,
   releaseHostOf,
+  onServices,
   sameCollection,
 } from '../../tasks/PipelineWorkItem/src/inputs/connectionEndpoint';
 
@@ -380,6 +381,7 @@ describe('one collection, however its URL is spelled', () => {
     ['http://tfs.contoso.local:8080/tfs/Web/', 'https://tfs.contoso.local:8080/tfs/Web/'],
     ['http://tfs.contoso.local:8080/tfs/Web/', 'http://tfs.contoso.local:8081/tfs/Web/'],
     ['http://tfs.contoso.local/tfs/Web/', 'http://tfs.contoso.local/tfs/Mobile/'],
+    ['http://tfs.contoso.local/tfs/', 'http://tfs.contoso.local/tfs/Web/'],
     ['http://tfs.contoso.local/tfs/Web/', 'not a url'],
     ['not a url', 'http://tfs.contoso.local/tfs/Web/'],
   ];
@@ -395,4 +397,29 @@ describe('one collection, however its URL is spelled', () => {
       assert.equal(sameCollection(otherOne, one), false);
     });
   }
+});
+
+describe('a URL on Azure DevOps Services', () => {
+  it('an organization’s hosts and its releases’, over https', () => {
+    for (const url of [
+      'https://dev.azure.com/fabrikam/',
+      'https://vsrm.dev.azure.com/fabrikam/',
+      'https://fabrikam.visualstudio.com/',
+      'https://fabrikam.vsrm.visualstudio.com/',
+    ]) {
+      assert.equal(onServices(url), true, url);
+    }
+  });
+
+  it('not a server, a host that only begins like Services’, plain http, nor text that is no URL', () => {
+    for (const url of [
+      'https://tfs.contoso.local/tfs/DefaultCollection/',
+      'https://dev.azure.com.contoso.example/tfs/Web/',
+      'https://fabrikam.visualstudio.com.contoso.example/',
+      'http://dev.azure.com/fabrikam/',
+      'not a url',
+    ]) {
+      assert.equal(onServices(url), false, url);
+    }
+  });
 });
